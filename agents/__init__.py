@@ -1,0 +1,1 @@
+"""The orchestrator and its three subagents on claude-agent-sdk."""

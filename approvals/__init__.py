@@ -1,0 +1,1 @@
+"""The approval queue: proposals, human decisions, and the exactly-once write executor."""

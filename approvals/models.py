@@ -1,0 +1,137 @@
+"""What an agent or a rule proposes, and what a human approved: the shapes shared by the agents'
+``propose_*`` tools, the review pipeline, the approval queue and the write executor."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+ActionKind = Literal["create_task", "add_note", "update_fields"]
+Priority = Literal["low", "medium", "high"]
+Origin = Literal["agent", "rules"]
+RecommendationStatus = Literal[
+    "pending",      # waiting for a human
+    "approved",     # a human said yes; not yet sent
+    "executing",    # sent to Zoho, outcome not yet recorded (a crash here is resolved by reconciliation)
+    "executed",     # the write is in Zoho; result_record_id says where
+    "rejected",     # a human said no (decision_reason says why)
+    "failed",       # Zoho refused the write (error says why); can be retried by approving again
+    "superseded",   # replaced by a newer proposal for the same thing
+]
+
+
+class Citation(BaseModel):
+    """A piece of evidence: a CRM record or a memory fact."""
+
+    source: Literal["zoho", "memory"] = "zoho"
+    record_id: str
+    module: str | None = None
+    excerpt: str | None = Field(default=None, max_length=2000)
+
+
+class TaskDraft(BaseModel):
+    subject: str = Field(min_length=1, max_length=255)
+    due_date: date | None = None
+    priority: Literal["Highest", "High", "Normal", "Low", "Lowest"] = "Normal"
+    description: str | None = Field(default=None, max_length=32000)
+    who_id: str | None = None  # a contact id
+
+
+class NoteDraft(BaseModel):
+    title: str | None = Field(default=None, max_length=120)
+    content: str = Field(min_length=1, max_length=32000)
+
+
+class ProposedAction(BaseModel):
+    """One next-best action, with exactly the change it would make and why."""
+
+    kind: ActionKind
+    account_id: str
+    target_module: Literal["Accounts", "Contacts", "Deals", "Tasks"] = "Accounts"
+    target_id: str  # the record the task/note hangs on, or the record to update
+    fields: dict[str, Any] = Field(default_factory=dict)  # update_fields: field API name -> new value
+    task: TaskDraft | None = None
+    note: NoteDraft | None = None
+    rationale: str = Field(min_length=1, max_length=4000)
+    evidence: list[Citation] = Field(default_factory=list)
+    priority: Priority = "medium"
+    expected_impact: str | None = Field(default=None, max_length=1000)
+    origin: Origin = "agent"
+    signal_kind: str | None = None  # the triage signal that led to it, when any
+
+    @model_validator(mode="after")
+    def _payload_matches_kind(self) -> ProposedAction:
+        if self.kind == "create_task" and self.task is None:
+            raise ValueError("create_task needs a task (subject, due_date, priority, description)")
+        if self.kind == "add_note" and self.note is None:
+            raise ValueError("add_note needs a note (title, content)")
+        if self.kind == "update_fields" and not self.fields:
+            raise ValueError("update_fields needs fields: {field API name: new value}")
+        return self
+
+    def payload(self) -> dict[str, Any]:
+        """The exact change, as plain JSON."""
+        if self.kind == "create_task":
+            assert self.task is not None
+            return self.task.model_dump(mode="json", exclude_none=True)
+        if self.kind == "add_note":
+            assert self.note is not None
+            return self.note.model_dump(mode="json", exclude_none=True)
+        return dict(self.fields)
+
+    def dedupe_key(self) -> str:
+        """Same kind, same target and same change → same key (so a re-run does not double proposals).
+
+        Task subjects and note titles are compared case-insensitively without their due dates, so the
+        same follow-up proposed on two nights is one proposal."""
+        if self.kind == "create_task":
+            assert self.task is not None
+            change: Any = self.task.subject.strip().lower()
+        elif self.kind == "add_note":
+            assert self.note is not None
+            change = (self.note.title or self.note.content[:80]).strip().lower()
+        else:
+            change = sorted(self.fields.items())
+        raw = json.dumps([self.kind, self.target_module, self.target_id, change], default=str)
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+class Recommendation(BaseModel):
+    """A proposal as stored in the approval queue, with its lifecycle."""
+
+    id: str
+    run_id: str | None = None
+    proposal: ProposedAction
+    status: RecommendationStatus = "pending"
+    idempotency_key: str
+    dedupe_key: str
+    created_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    decision_reason: str | None = None
+    executed_at: datetime | None = None
+    result_record_id: str | None = None
+    error: str | None = None
+    suspicious: bool = False  # evidence holds instruction-like text (possible prompt injection)
+
+
+class ApprovedWrite(BaseModel):
+    """What the integration manager needs to execute a write: only built from an approved recommendation."""
+
+    recommendation_id: str
+    idempotency_key: str
+    action: ProposedAction
+    approved_by: str
+    approved_at: datetime
+
+
+class WriteResult(BaseModel):
+    recommendation_id: str
+    record_id: str
+    module: str
+    created: bool  # False when an earlier attempt had already made the change (found by idempotency key)
+    tier: str

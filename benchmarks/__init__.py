@@ -1,0 +1,1 @@
+"""Speed and memory measurements (not timed tests)."""

@@ -1,0 +1,1 @@
+"""One module per command of main.py; each exposes ``run(settings, ...) -> int``."""

@@ -1,0 +1,186 @@
+"""The application's settings: one pydantic-settings class, built once in ``main.py`` and passed down.
+
+Every setting is read from the environment with the ``SERGAS_`` prefix (or a ``.env`` file in the
+working directory); the model key keeps its usual names (``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``).
+No module below ``main.py`` reads the environment itself.
+
+When no Zoho credentials are set the product runs against its own embedded Zoho sandbox
+(``zoho_mode == "sandbox"``); with credentials it derives the real data-centre URLs from
+``SERGAS_ZOHO_DC`` and ``SERGAS_ZOHO_ENVIRONMENT`` unless the URLs are given explicitly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ZohoDC = Literal["us", "eu", "in", "au", "cn", "jp", "ca", "sa"]
+ZohoEnvironment = Literal["production", "sandbox", "developer"]
+
+# Data centre → (API domain, accounts server). Source: the SDK's DataCenter classes.
+DC_DOMAINS: dict[str, tuple[str, str]] = {
+    "us": ("https://www.zohoapis.com", "https://accounts.zoho.com"),
+    "eu": ("https://www.zohoapis.eu", "https://accounts.zoho.eu"),
+    "in": ("https://www.zohoapis.in", "https://accounts.zoho.in"),
+    "au": ("https://www.zohoapis.com.au", "https://accounts.zoho.com.au"),
+    "cn": ("https://www.zohoapis.com.cn", "https://accounts.zoho.com.cn"),
+    "jp": ("https://www.zohoapis.jp", "https://accounts.zoho.jp"),
+    "ca": ("https://www.zohoapis.ca", "https://accounts.zohocloud.ca"),
+    "sa": ("https://www.zohoapis.sa", "https://accounts.zoho.sa"),
+}
+# Zoho's sandbox and developer environments live on their own API hosts.
+ENVIRONMENT_API_PREFIX: dict[str, str] = {
+    "production": "https://www.",
+    "sandbox": "https://sandbox.",
+    "developer": "https://developer.",
+}
+
+# Documented demo credentials of the embedded sandbox (not secrets: they only open the local emulator).
+SANDBOX_CLIENT_ID = "1000.SANDBOXDEMOCLIENT"
+SANDBOX_CLIENT_SECRET = "sandbox-demo-secret"
+SANDBOX_REFRESH_TOKEN = "1000.sandbox-demo-refresh.token"
+
+
+class Settings(BaseSettings):
+    """Every knob of the product. See ``.env.example`` for a commented list."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SERGAS_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # --- where data lives -------------------------------------------------------------------
+    home: Path = Field(default=Path(".sergas"), description="Data directory: state, tokens, memory, reports.")
+    database_url: SecretStr | None = Field(
+        default=None, description="State store URL (postgresql://...). Default: SQLite under SERGAS_HOME."
+    )
+
+    # --- Zoho -------------------------------------------------------------------------------
+    zoho_dc: ZohoDC = "us"
+    zoho_environment: ZohoEnvironment = "production"
+    zoho_api_url: str | None = None
+    zoho_accounts_url: str | None = None
+    zoho_client_id: str | None = None
+    zoho_client_secret: SecretStr | None = None
+    zoho_refresh_token: SecretStr | None = None
+    zoho_mcp_url: str | None = None
+    zoho_mcp_auth_header: SecretStr | None = Field(
+        default=None, description="Value of the Authorization header sent to the Zoho MCP endpoint."
+    )
+    zoho_concurrency: int = Field(default=10, ge=1, le=100, description="Zoho edition concurrency limit.")
+    zoho_timeout_seconds: float = Field(default=30.0, gt=0)
+    zoho_max_retries: int = Field(default=5, ge=0, le=20)
+    token_store: Literal["file", "sqlite", "postgres"] = "file"
+    token_key: SecretStr | None = Field(default=None, description="Fernet key: encrypt refresh tokens at rest.")
+
+    # --- circuit breakers -------------------------------------------------------------------
+    breaker_fail_max: int = Field(default=5, ge=1)
+    breaker_reset_seconds: float = Field(default=30.0, gt=0)
+
+    # --- embedded sandbox -------------------------------------------------------------------
+    sandbox_accounts: int = Field(default=5000, ge=1, le=100_000)
+    sandbox_seed: int = 42
+    sandbox_port: int = Field(default=0, ge=0, le=65535, description="0 picks a free port.")
+
+    # --- the model --------------------------------------------------------------------------
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SERGAS_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY")
+    )
+    anthropic_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("SERGAS_ANTHROPIC_BASE_URL", "ANTHROPIC_BASE_URL")
+    )
+    use_bedrock: bool = Field(default=False, validation_alias=AliasChoices("CLAUDE_CODE_USE_BEDROCK"))
+    use_vertex: bool = Field(default=False, validation_alias=AliasChoices("CLAUDE_CODE_USE_VERTEX"))
+    model: str = "claude-sonnet-4-5"
+    max_turns: int = Field(default=30, ge=1)
+    max_budget_usd: float = Field(default=5.0, gt=0, description="Budget for one run (review or ask).")
+    account_budget_usd: float = Field(default=0.50, gt=0, description="Budget for one account's review.")
+    agent_concurrency: int = Field(default=4, ge=1, le=32)
+    review_top_n: int = Field(default=25, ge=0, description="How many flagged accounts the agents review.")
+
+    # --- memory -----------------------------------------------------------------------------
+    memory_backend: Literal["cognee"] = "cognee"
+    memory_graph_provider: str = "kuzu"
+    memory_vector_provider: str = "lancedb"
+    memory_db_provider: Literal["sqlite", "postgres"] = "sqlite"
+
+    # --- listener (notifications) -----------------------------------------------------------
+    listener_token: SecretStr | None = Field(default=None, description="Verification token for callbacks.")
+    listener_daily_budget_usd: float = Field(default=5.0, gt=0)
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+
+    @field_validator("zoho_api_url", "zoho_accounts_url", "zoho_mcp_url", "anthropic_base_url")
+    @classmethod
+    def _url_shape(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _credentials_complete(self) -> Settings:
+        given = {
+            "SERGAS_ZOHO_CLIENT_ID": self.zoho_client_id,
+            "SERGAS_ZOHO_CLIENT_SECRET": self.zoho_client_secret,
+            "SERGAS_ZOHO_REFRESH_TOKEN": self.zoho_refresh_token,
+        }
+        present = [k for k, v in given.items() if v]
+        if present and len(present) != len(given):
+            missing = ", ".join(k for k in given if k not in present)
+            raise ValueError(f"Zoho credentials are incomplete: also set {missing} (or unset all three "
+                             "to use the embedded sandbox)")
+        return self
+
+    # --- derived values ---------------------------------------------------------------------
+    @property
+    def zoho_mode(self) -> Literal["sandbox", "zoho"]:
+        """``sandbox`` when no credentials are configured: the embedded emulator is used."""
+        return "zoho" if self.zoho_client_id else "sandbox"
+
+    @property
+    def zoho_urls(self) -> tuple[str, str]:
+        """(API base, accounts server base) for real Zoho, from explicit URLs or DC + environment."""
+        api_domain, accounts = DC_DOMAINS[self.zoho_dc]
+        if self.zoho_environment != "production":
+            api_domain = api_domain.replace("https://www.", ENVIRONMENT_API_PREFIX[self.zoho_environment])
+        return (self.zoho_api_url or api_domain, self.zoho_accounts_url or accounts)
+
+    @property
+    def has_model_key(self) -> bool:
+        return bool(self.anthropic_api_key) or self.use_bedrock or self.use_vertex
+
+    @property
+    def state_dir(self) -> Path:
+        return self.home / "state"
+
+    @property
+    def memory_dir(self) -> Path:
+        return self.home / "memory"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def tokens_dir(self) -> Path:
+        return self.home / "tokens"
+
+    @property
+    def sandbox_dir(self) -> Path:
+        return self.home / "sandbox"
+
+    def ensure_home(self) -> Path:
+        """Create the data directory (0700) and return its absolute path."""
+        home = self.home.expanduser().resolve()
+        home.mkdir(parents=True, exist_ok=True)
+        home.chmod(0o700)
+        self.home = home
+        return home

@@ -1,0 +1,1 @@
+"""Permission hooks (fail-closed approval gate) and the audit hook."""

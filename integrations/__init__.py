@@ -1,0 +1,1 @@
+"""Everything that crosses a boundary to an outside system (Zoho)."""

@@ -1,0 +1,89 @@
+"""The contract the rest of the product uses to reach Zoho: agents' tools, memory sync, the review
+pipeline and the approval executor all depend on ``ZohoGateway`` and never on a tier.
+
+``integrations.zoho.manager.ZohoManager`` implements it (MCP → SDK → REST with breakers);
+tests may pass any object with the same methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+from approvals.models import ApprovedWrite, WriteResult
+from integrations.zoho.models import Account, Account360, CrmRecord, Deal, Module
+
+Tier = Literal["mcp", "sdk", "rest"]
+
+
+class TimelineEvent(BaseModel):
+    """One dated thing that happened on an account (note, task, deal change, activity)."""
+
+    at: datetime
+    kind: Literal["note", "task", "deal", "contact", "account"]
+    record_id: str
+    module: str
+    summary: str
+
+
+class OrgSnapshot(BaseModel):
+    """Every record of the modules the review needs, as fetched in bulk (or incrementally merged)."""
+
+    fetched_at: datetime
+    records: dict[str, list[CrmRecord]] = Field(default_factory=dict)  # module -> records
+    api_calls: int = 0
+
+
+class TierStats(BaseModel):
+    tier: Tier
+    operation: str
+    calls: int = 0
+    failures: int = 0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    last_error: str | None = None
+
+
+class CursorStore(Protocol):
+    """Where incremental-fetch cursors live (the state store implements it)."""
+
+    def get_cursor(self, module: str) -> datetime | None: ...
+
+    def set_cursor(self, module: str, value: datetime) -> None: ...
+
+
+@runtime_checkable
+class ZohoGateway(Protocol):
+    # --- interactive reads (MCP when configured, else SDK; fallback to REST) -------------------
+    async def search_accounts(self, query: str, *, owner_email: str | None = None,
+                              limit: int = 20) -> list[Account]: ...
+
+    async def get_account_360(self, account_id: str) -> Account360: ...
+
+    async def changes_since(self, module: Module, since: datetime, *, limit: int = 200) -> list[CrmRecord]: ...
+
+    async def pipeline_for_owner(self, owner_email: str) -> list[Deal]: ...
+
+    async def activity_timeline(self, account_id: str, *, limit: int = 50) -> list[TimelineEvent]: ...
+
+    # --- bulk reads (SDK: COQL or Bulk Read by volume; fallback to REST) ------------------------
+    def fetch_module(self, module: Module, *, modified_since: datetime | None = None,
+                     fields: tuple[str, ...] | None = None) -> AsyncIterator[list[CrmRecord]]: ...
+
+    async def fetch_incremental(self, module: Module, cursors: CursorStore) -> list[CrmRecord]: ...
+
+    # --- writes: only with an approval record; idempotent ---------------------------------------
+    async def execute_write(self, approved: ApprovedWrite) -> WriteResult: ...
+
+    # --- observability -------------------------------------------------------------------------
+    def tier_stats(self) -> list[TierStats]: ...
+
+    def breaker_states(self) -> dict[str, str]: ...
+
+    async def aclose(self) -> None: ...
+
+
+AuditSink = Any  # callable(event: dict) -> None; see state.audit

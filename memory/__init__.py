@@ -1,0 +1,1 @@
+"""Long-term account memory on cognee. Nothing outside this package imports cognee."""

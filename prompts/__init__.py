@@ -1,0 +1,1 @@
+"""System prompts of the agents, one text file each."""

@@ -1,0 +1,1 @@
+"""A local emulator of the Zoho CRM v8 API with a seeded demo org and fault injection."""

@@ -1,0 +1,1 @@
+"""The state store: runs, review results, recommendations, approvals, audit, sync cursors."""

@@ -1,0 +1,88 @@
+"""Shared fixtures. Nothing in the suite reaches beyond 127.0.0.1: a guard refuses other addresses."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", default=False,
+                     help="also run tests marked slow (end-to-end); CI does")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+_real_connect = socket.socket.connect
+
+
+def _is_local(address: Any) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    host = address[0] if isinstance(address, tuple) else address
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    if not _is_local(address):
+        raise ConnectionRefusedError(f"test network guard: refusing to connect to {address!r} (not loopback)")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any connection to a non-loopback address (real Zoho, real Anthropic, hubs)."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No developer credentials leak into tests; each test gets its own data directory and cwd."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_USE_")):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("SERGAS_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Any]:
+    """A running Zoho sandbox on 127.0.0.1 with a small seeded org (50 accounts)."""
+    from sandbox.embedded import start_sandbox
+
+    with start_sandbox(data_dir=tmp_path / "sandbox", accounts=50, seed=7) as running:
+        yield running
+
+
+@pytest.fixture
+def sandbox_settings(sandbox: Any, tmp_path: Path) -> Any:
+    """Settings pointing at the running sandbox as if it were real Zoho (credentials set)."""
+    from config import load_settings
+
+    return load_settings(
+        home=tmp_path / "home",
+        zoho_api_url=sandbox.base_url,
+        zoho_accounts_url=sandbox.base_url,
+        zoho_client_id=sandbox.client_id,
+        zoho_client_secret=sandbox.client_secret,
+        zoho_refresh_token=sandbox.refresh_token,
+    )
