@@ -1,0 +1,14 @@
+"""upsell_signal: a recent note with expansion language (more seats, new team, bigger plan…)."""
+
+from __future__ import annotations
+
+from review.index import AccountView
+from review.lexicon import UPSELL
+from review.models import Signal
+from review.signals.context import TriageContext
+from review.signals.note_language import language_signal
+
+
+def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
+    return language_signal(view, ctx, kind="upsell_signal", lexicon=UPSELL, what="expansion language",
+                           severity="medium")

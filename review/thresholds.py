@@ -1,0 +1,28 @@
+"""Every number the triage decides with, in one place. Override any of them with
+``Thresholds(stalled_days=30)`` or ``DEFAULT_THRESHOLDS.model_copy(update={...})``."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    # deal_stalled: an open deal unmoved (stage and activity) this many days
+    stalled_days: int = Field(default=45, ge=1)
+    # closing_soon_no_activity: closes within this many days, quiet this many days, no open task planned
+    closing_window_days: int = Field(default=30, ge=0)
+    closing_quiet_days: int = Field(default=14, ge=1)
+    # silent_account: revenue at least this, no activity this many days
+    big_account_revenue: float = Field(default=1_000_000, ge=0)
+    silent_days: int = Field(default=60, ge=1)
+    # overdue_tasks: an open task is overdue this many days after its due date (0: the day after)
+    overdue_grace_days: int = Field(default=0, ge=0)
+    # churn_risk / upsell_signal: notes this recent are read for language
+    language_window_days: int = Field(default=120, ge=1)
+    # contact_gone: notes this recent can say that a contact has left
+    contact_note_window_days: int = Field(default=365, ge=1)
+
+
+DEFAULT_THRESHOLDS = Thresholds()

@@ -1,0 +1,66 @@
+"""Triage an org: every account gets a health score and the signals behind it. Pure: records in,
+``AccountTriage`` out; no I/O and no clock (``today`` is given).
+
+    views = index_by_account(snapshot.records)
+    triages = triage_accounts(views, today=date(2025, 6, 2))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+
+from integrations.zoho.models import CrmRecord
+from review.health import health_score
+from review.index import AccountView, index_by_account
+from review.models import AccountTriage, Signal
+from review.signals import DETECTORS, TriageContext
+from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
+
+
+def changed_since(view: AccountView, since: datetime | None) -> bool:
+    """Whether any record of the account was created or modified after ``since`` (None: always)."""
+    if since is None:
+        return True
+    return any((r.modified_time or r.created_time or since) > since for r in view.records())
+
+
+def triage_account(view: AccountView, ctx: TriageContext, *, since: datetime | None = None,
+                   kinds: Iterable[str] | None = None) -> AccountTriage:
+    signals: list[Signal] = []
+    for kind, detect in DETECTORS.items():
+        if kinds is None or kind in kinds:
+            signals.extend(detect(view, ctx))
+    score, breakdown = health_score(signals)
+    account = view.account
+    return AccountTriage(
+        account_id=account.id, account_name=account.name,
+        owner_email=account.owner.email if account.owner else None,
+        owner_id=account.owner.id if account.owner else None,
+        annual_revenue=account.annual_revenue, score=score, score_breakdown=breakdown,
+        signals=signals, changed_since_last_run=changed_since(view, since),
+    )
+
+
+def owned_by(view: AccountView, owner: str | None) -> bool:
+    if owner is None:
+        return True
+    ref = view.account.owner
+    return ref is not None and owner.lower() in {(ref.email or "").lower(), ref.id.lower()}
+
+
+def triage_accounts(views: Mapping[str, AccountView], *, today: date,
+                    thresholds: Thresholds = DEFAULT_THRESHOLDS, since: datetime | None = None,
+                    owner: str | None = None) -> list[AccountTriage]:
+    """Triage every account (of ``owner``, an email or user id, when given), in account-id order."""
+    ctx = TriageContext(today=today, thresholds=thresholds)
+    return [triage_account(view, ctx, since=since) for _, view in sorted(views.items())
+            if owned_by(view, owner)]
+
+
+def triage_org(records: Mapping[str, Sequence[CrmRecord]], *, today: date,
+               thresholds: Thresholds = DEFAULT_THRESHOLDS, since: datetime | None = None,
+               owner: str | None = None) -> list[AccountTriage]:
+    """Convenience: index ``records`` (module → records) and triage every account."""
+    return triage_accounts(index_by_account(records), today=today, thresholds=thresholds, since=since,
+                           owner=owner)
