@@ -6,6 +6,8 @@ from review.record_builders import TODAY, account, contact, deal, note, org, tas
 from review.thresholds import Thresholds
 from review.triage import triage_org
 
+CLOSING = "closing_soon_no_activity"
+
 
 def kinds_of(*records, **kwargs):  # type: ignore[no-untyped-def]
     [result] = triage_org(org(*records), today=TODAY, **kwargs)
@@ -43,7 +45,8 @@ def test_a_recent_note_on_the_deal_counts_as_movement() -> None:
 
 def test_stalled_threshold_is_overridable() -> None:
     acc = account()
-    assert "deal_stalled" in kinds_of(acc, deal(acc.id, active_days_ago=31), thresholds=Thresholds(stalled_days=30))
+    stale = deal(acc.id, active_days_ago=31)
+    assert "deal_stalled" in kinds_of(acc, stale, thresholds=Thresholds(stalled_days=30))
 
 
 # --- closing_soon_no_activity ------------------------------------------------------------------------
@@ -58,28 +61,28 @@ def test_deal_closing_soon_with_quiet_account_and_no_task() -> None:
 
 def test_closing_soon_needs_both_deal_and_account_quiet() -> None:
     quiet, busy = account(active_days_ago=20), account(active_days_ago=2)
-    assert "closing_soon_no_activity" not in kinds_of(busy, deal(busy.id, closes_in_days=10, active_days_ago=20))
-    assert "closing_soon_no_activity" not in kinds_of(quiet, deal(quiet.id, closes_in_days=10, active_days_ago=5))
+    assert CLOSING not in kinds_of(busy, deal(busy.id, closes_in_days=10, active_days_ago=20))
+    assert CLOSING not in kinds_of(quiet, deal(quiet.id, closes_in_days=10, active_days_ago=5))
 
 
 def test_an_open_planned_task_defuses_closing_soon_but_an_overdue_one_does_not() -> None:
     acc = account(active_days_ago=20)
     d = deal(acc.id, closes_in_days=10, active_days_ago=20)
     planned = task(d.id, due_in_days=3, what_module="Deals", created_days_ago=20)
-    assert "closing_soon_no_activity" not in kinds_of(acc, d, planned)
+    assert CLOSING not in kinds_of(acc, d, planned)
     late = task(d.id, due_in_days=-3, what_module="Deals", created_days_ago=20)
-    assert "closing_soon_no_activity" in kinds_of(acc, d, late)
+    assert CLOSING in kinds_of(acc, d, late)
 
 
 def test_closing_window_boundaries() -> None:
     acc = account(active_days_ago=20)
-    assert "closing_soon_no_activity" in kinds_of(acc, deal(acc.id, closes_in_days=30, active_days_ago=20))
-    assert "closing_soon_no_activity" not in kinds_of(acc, deal(acc.id, closes_in_days=31, active_days_ago=20))
-    assert "closing_soon_no_activity" not in kinds_of(acc, deal(acc.id, closes_in_days=-1, active_days_ago=20))
+    assert CLOSING in kinds_of(acc, deal(acc.id, closes_in_days=30, active_days_ago=20))
+    assert CLOSING not in kinds_of(acc, deal(acc.id, closes_in_days=31, active_days_ago=20))
+    assert CLOSING not in kinds_of(acc, deal(acc.id, closes_in_days=-1, active_days_ago=20))
     acc14 = account(active_days_ago=14)
-    assert "closing_soon_no_activity" in kinds_of(acc14, deal(acc14.id, closes_in_days=5, active_days_ago=14))
+    assert CLOSING in kinds_of(acc14, deal(acc14.id, closes_in_days=5, active_days_ago=14))
     acc13 = account(active_days_ago=13)
-    assert "closing_soon_no_activity" not in kinds_of(acc13, deal(acc13.id, closes_in_days=5, active_days_ago=13))
+    assert CLOSING not in kinds_of(acc13, deal(acc13.id, closes_in_days=5, active_days_ago=13))
 
 
 # --- silent_account ----------------------------------------------------------------------------------
@@ -163,7 +166,8 @@ def test_a_note_saying_a_contact_has_not_left_is_not_gone() -> None:
 
 def test_churn_language_in_a_recent_note() -> None:
     acc = account()
-    n = note(acc.id, "Call with CFO: they intend to cancel at term end and move to a competitor.", title="QBR")
+    n = note(acc.id, "Call with CFO: they intend to cancel at term end and move to a competitor.",
+             title="QBR")
     signal = kinds_of(acc, n)["churn_risk"]
     assert signal.evidence == [n.id]
     assert "cancel" in signal.summary and "QBR" in signal.summary
