@@ -1,0 +1,107 @@
+"""OAuth for the sandbox: the accounts-server token endpoint and the registry of issued tokens.
+
+Only the configured client id/secret and refresh token (plus refresh tokens issued from grant codes
+made by ``issue_grant_code``) are accepted. Access tokens look like Zoho's (``1000.<hex>.<hex>``),
+live ``token_ttl_seconds`` and can all be expired at once (fault ``expire_tokens``). Failures are
+HTTP 200 with ``{"error": "invalid_code"}`` or ``{"error": "invalid_client"}``, as Zoho answers.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+def _token() -> str:
+    return f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
+
+
+@dataclass
+class _Access:
+    user_id: str
+    expires_at: float
+
+
+class TokenRegistry:
+    """Refresh tokens, grant codes and access tokens of the sandbox's one OAuth client."""
+
+    SCOPE = "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.coql.READ," \
+            "ZohoCRM.bulk.ALL,ZohoCRM.notifications.ALL"
+
+    def __init__(self, client_id: str, client_secret: str, refresh_token: str, user_id: str,
+                 ttl_seconds: float = 3600, clock: Callable[[], float] = time.time) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.ttl_seconds = ttl_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._refresh: dict[str, str] = {refresh_token: user_id}
+        self._codes: dict[str, str] = {}
+        self._access: dict[str, _Access] = {}
+
+    def issue_grant_code(self, user_id: str) -> str:
+        """A one-time authorization code (what Zoho's consent page would hand back)."""
+        code = f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
+        with self._lock:
+            self._codes[code] = user_id
+        return code
+
+    def _client_ok(self, client_id: str | None, client_secret: str | None) -> bool:
+        return secrets.compare_digest(client_id or "", self.client_id) and \
+            secrets.compare_digest(client_secret or "", self.client_secret)
+
+    def _issue(self, user_id: str) -> dict[str, Any]:
+        token = _token()
+        with self._lock:
+            self._access[token] = _Access(user_id, self._clock() + self.ttl_seconds)
+        return {"access_token": token, "scope": self.SCOPE, "token_type": "Bearer",
+                "expires_in": int(self.ttl_seconds)}
+
+    def grant(self, form: dict[str, str]) -> dict[str, Any]:
+        """Answer a token request (form fields) with Zoho's success or error body."""
+        grant_type = form.get("grant_type", "")
+        if grant_type not in ("refresh_token", "authorization_code"):
+            return {"error": "unsupported_grant_type"}
+        if not self._client_ok(form.get("client_id"), form.get("client_secret")):
+            return {"error": "invalid_client"}
+        if grant_type == "refresh_token":
+            with self._lock:
+                user_id = self._refresh.get(form.get("refresh_token", ""))
+            if user_id is None:
+                return {"error": "invalid_code"}
+            return self._issue(user_id)
+        with self._lock:
+            user_id = self._codes.pop(form.get("code", ""), None)
+        if user_id is None:
+            return {"error": "invalid_code"}
+        refresh = f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
+        with self._lock:
+            self._refresh[refresh] = user_id
+        return {**self._issue(user_id), "refresh_token": refresh}
+
+    def revoke(self, token: str) -> bool:
+        with self._lock:
+            found = self._refresh.pop(token, None) is not None or self._access.pop(token, None) is not None
+        return found
+
+    def user_for(self, access_token: str) -> str | None:
+        """The user id of a live access token, or None when unknown or expired."""
+        with self._lock:
+            entry = self._access.get(access_token)
+            if entry is None:
+                return None
+            if entry.expires_at <= self._clock():
+                del self._access[access_token]
+                return None
+            return entry.user_id
+
+    def expire_all(self) -> int:
+        """Invalidate every access token now (refresh tokens stay valid)."""
+        with self._lock:
+            count = len(self._access)
+            self._access.clear()
+        return count

@@ -1,0 +1,98 @@
+"""The running sandbox's state, handed to every route builder (core and extensions).
+
+    state.store        SandboxStore: records, users, org, manifest
+    state.config       SandboxConfig: credentials it accepts, token TTL, concurrency limit
+    state.tokens       TokenRegistry: OAuth tokens
+    state.faults       FaultInjector
+    state.stats        Stats: ``state.stats.record("GET /crm/v8/{module}", credits)``
+    state.page_tokens  PageTokens
+    state.base_url     "http://127.0.0.1:PORT" once the server is bound
+    state.authenticate(request) -> user dict, or raises ZohoHTTPError (401)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+
+from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
+from sandbox.auth import TokenRegistry
+from sandbox.faults import FaultInjector
+from sandbox.page_tokens import PageTokens
+from sandbox.responses import ZohoHTTPError, zoho_error, zoho_json
+from sandbox.stats import Stats
+from sandbox.store import SandboxStore
+
+__all__ = ["SandboxConfig", "SandboxState", "zoho_error", "zoho_json", "ZohoHTTPError"]
+
+PUBLIC_PREFIXES = ("/__sandbox", "/oauth")
+
+
+@dataclass
+class SandboxConfig:
+    """What the sandbox accepts and how strict it is."""
+
+    client_id: str = SANDBOX_CLIENT_ID
+    client_secret: str = SANDBOX_CLIENT_SECRET
+    refresh_token: str = SANDBOX_REFRESH_TOKEN
+    token_ttl_seconds: float = 3600
+    concurrency_limit: int = 10
+    page_token_ttl_seconds: float = 86_400
+
+
+@dataclass
+class SandboxState:
+    store: SandboxStore
+    config: SandboxConfig
+    tokens: TokenRegistry
+    faults: FaultInjector = field(default_factory=FaultInjector)
+    stats: Stats = field(default_factory=Stats)
+    page_tokens: PageTokens = field(default_factory=PageTokens)
+    base_url: str = ""
+    public_prefixes: list[str] = field(default_factory=lambda: list(PUBLIC_PREFIXES))
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, store: SandboxStore, config: SandboxConfig | None = None) -> SandboxState:
+        config = config or SandboxConfig()
+        tokens = TokenRegistry(config.client_id, config.client_secret, config.refresh_token,
+                               str(store.default_user["id"]), ttl_seconds=config.token_ttl_seconds)
+        return cls(store=store, config=config, tokens=tokens,
+                   page_tokens=PageTokens(config.page_token_ttl_seconds))
+
+    def is_public(self, path: str) -> bool:
+        return any(path.startswith(prefix) for prefix in self.public_prefixes)
+
+    def user_for_header(self, authorization: str | None) -> dict[str, Any]:
+        """The user behind an ``Authorization: Zoho-oauthtoken <token>`` header; raises ZohoHTTPError 401."""
+        if not authorization or not authorization.strip():
+            raise ZohoHTTPError("AUTHENTICATION_FAILURE", "Authentication failed", 401)
+        scheme, _, token = authorization.strip().partition(" ")
+        if scheme.lower() not in ("zoho-oauthtoken", "bearer") or not token.strip():
+            raise ZohoHTTPError("AUTHENTICATION_FAILURE", "Authentication failed", 401)
+        user_id = self.tokens.user_for(token.strip())
+        user = self.store.user(user_id) if user_id else None
+        if user is None:
+            raise ZohoHTTPError("INVALID_TOKEN", "invalid oauth token", 401)
+        return user
+
+    def authenticate(self, request: Request) -> dict[str, Any]:
+        """The calling user (already checked by the middleware for API paths); raises ZohoHTTPError 401."""
+        user = request.scope.get("state", {}).get("sandbox_user")
+        if user is not None:
+            return dict(user)
+        return self.user_for_header(request.headers.get("authorization"))
+
+    def configure(self, *, concurrency_limit: int | None = None, token_ttl_seconds: float | None = None,
+                  page_token_ttl_seconds: float | None = None) -> SandboxConfig:
+        if concurrency_limit is not None:
+            self.config.concurrency_limit = concurrency_limit
+        if token_ttl_seconds is not None:
+            self.config.token_ttl_seconds = token_ttl_seconds
+            self.tokens.ttl_seconds = token_ttl_seconds
+        if page_token_ttl_seconds is not None:
+            self.config.page_token_ttl_seconds = page_token_ttl_seconds
+            self.page_tokens.ttl_seconds = page_token_ttl_seconds
+        return self.config

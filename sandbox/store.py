@@ -1,0 +1,374 @@
+"""The sandbox's records: in-memory dicts for speed, written through to SQLite so a restart keeps writes.
+
+Records are kept in Zoho's wire shape (field API names, lookups as ``{"name","id"}``, owners as
+``{"name","id","email"}``, datetimes ISO with offset). Every write goes through ``create`` /
+``update`` / ``delete``, which validate, stamp the system fields, persist and then tell listeners
+with a ``ChangeEvent`` (notifications, bulk and MCP build on this).
+
+    store = SandboxStore.open(data_dir, accounts=50, seed=7)
+    user = store.default_user
+    task = store.create("Tasks", {"Subject": "Call", "What_Id": {"id": acc_id}, "$se_module": "Accounts"}, user)
+    store.update("Accounts", acc_id, {"Rating": "Hot"}, user)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sandbox.clock import Clock, iso, parse_iso, utc_now
+from sandbox.schema import RECORD_MODULES, STAGE_PROBABILITY
+from sandbox.validation import RecordError, normalize
+
+log = logging.getLogger(__name__)
+
+Operation = Literal["insert", "update", "delete"]
+ID_BASE = 6421000001000000000  # record ids: 19-digit numeric strings above this
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """One write, as Zoho's notifications describe it."""
+
+    module: str
+    operation: Operation
+    ids: list[str]
+    affected_fields: list[str] = field(default_factory=list)
+
+
+Listener = Callable[[ChangeEvent], None]
+
+
+@dataclass
+class SeededOrg:
+    """What the seeder hands the store: users, org, records per module, ground truth."""
+
+    users: list[dict[str, Any]]
+    org: dict[str, Any]
+    records: dict[str, list[dict[str, Any]]]
+    manifest: dict[str, Any]
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (module TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+                                    PRIMARY KEY (module, id));
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def owner_ref(user: dict[str, Any]) -> dict[str, Any]:
+    """The ``{"name","id","email"}`` lookup of a user record."""
+    return {"name": user.get("full_name") or user.get("name"), "id": str(user["id"]), "email": user.get("email")}
+
+
+class SandboxStore:
+    """All records of the sandbox org. Thread-safe; reads return copies.
+
+    Public API: ``list_records``, ``get``, ``create``, ``update``, ``delete``, ``add_listener``,
+    ``users``, ``org``, ``manifest``, ``anchor``, ``default_user``, ``user``, ``last_modified``.
+    """
+
+    def __init__(self, db_path: Path | None, org: SeededOrg, *, clock: Clock = utc_now,
+                 persist_seed: bool = True) -> None:
+        self._lock = threading.RLock()
+        self._clock = clock
+        self._listeners: list[Listener] = []
+        self._records: dict[str, dict[str, dict[str, Any]]] = {m: {} for m in RECORD_MODULES}
+        self.users: list[dict[str, Any]] = org.users
+        self.org: dict[str, Any] = org.org
+        self.manifest: dict[str, Any] = org.manifest
+        self._users_by_id = {str(u["id"]): u for u in self.users}
+        self._last_modified: dict[str, str] = {}
+        max_id = ID_BASE
+        for module, records in org.records.items():
+            bucket = self._records[module]
+            for record in records:
+                bucket[record["id"]] = record
+                max_id = max(max_id, int(record["id"]))
+            stamps = [r.get("Modified_Time") or "" for r in records]
+            self._last_modified[module] = max(stamps, default="")
+        self._next_id = max_id + 1
+        self._db: sqlite3.Connection | None = None
+        if db_path is not None:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            if persist_seed:
+                self._persist_all()
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, data_dir: Path, *, accounts: int = 50, seed: int = 7, anchor: datetime | None = None,
+             reset: bool = False, clock: Clock = utc_now) -> SandboxStore:
+        """Load the org saved under ``data_dir``, or seed a new one (also when ``reset`` or when the
+        saved org was seeded with other ``accounts``/``seed``/``anchor``)."""
+        db_path = Path(data_dir) / "sandbox.sqlite3"
+        if not reset and db_path.exists():
+            loaded = cls._load(db_path)
+            if loaded is not None:
+                meta = loaded.org.get("$sandbox", {})
+                same = meta.get("accounts") == accounts and meta.get("seed") == seed
+                if same and (anchor is None or meta.get("anchor") == iso(anchor)):
+                    return cls(db_path, loaded, clock=clock, persist_seed=False)
+        if db_path.exists():
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(db_path) + suffix).unlink(missing_ok=True)
+        from sandbox.seed import build_org
+
+        org = build_org(accounts=accounts, seed=seed, anchor=anchor or clock())
+        return cls(db_path, org, clock=clock)
+
+    @staticmethod
+    def _load(db_path: Path) -> SeededOrg | None:
+        db = sqlite3.connect(str(db_path))
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if "org" not in meta:
+                return None
+            records: dict[str, list[dict[str, Any]]] = {m: [] for m in RECORD_MODULES}
+            for module, data in db.execute("SELECT module, data FROM records ORDER BY id"):
+                records.setdefault(module, []).append(json.loads(data))
+            return SeededOrg(users=json.loads(meta["users"]), org=json.loads(meta["org"]), records=records,
+                             manifest=json.loads(meta["manifest"]))
+        except sqlite3.DatabaseError:
+            return None
+        finally:
+            db.close()
+
+    def _persist_all(self) -> None:
+        assert self._db is not None
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN")
+            db.execute("DELETE FROM records")
+            db.execute("DELETE FROM meta")
+            db.executemany(
+                "INSERT INTO records (module, id, data) VALUES (?, ?, ?)",
+                ((m, rid, json.dumps(r, separators=(",", ":"))) for m, b in self._records.items()
+                 for rid, r in b.items()),
+            )
+            db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+                ("users", json.dumps(self.users)), ("org", json.dumps(self.org)),
+                ("manifest", json.dumps(self.manifest)),
+            ])
+            db.execute("COMMIT")
+
+    def _save(self, module: str, records: Iterable[dict[str, Any]]) -> None:
+        if self._db is None:
+            return
+        self._db.executemany("INSERT OR REPLACE INTO records (module, id, data) VALUES (?, ?, ?)",
+                             [(module, r["id"], json.dumps(r, separators=(",", ":"))) for r in records])
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    # ------------------------------------------------------------------ org and users
+    @property
+    def anchor(self) -> datetime:
+        return parse_iso(str(self.manifest["anchor"]))
+
+    @property
+    def default_user(self) -> dict[str, Any]:
+        """The administrator: the user every sandbox token belongs to."""
+        return self.users[0]
+
+    def user(self, user_id: str) -> dict[str, Any] | None:
+        return self._users_by_id.get(str(user_id))
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    # ------------------------------------------------------------------ reads
+    def list_records(self, module: str) -> list[dict[str, Any]]:
+        """Copies of every record of ``module`` (ids ascending)."""
+        with self._lock:
+            return [dict(r) for r in self._records[module].values()]
+
+    def iter_live(self, module: str) -> list[dict[str, Any]]:
+        """The stored dicts themselves, for fast read-only scans. Do not mutate them."""
+        with self._lock:
+            return list(self._records[module].values())
+
+    def get(self, module: str, record_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            record = self._records.get(module, {}).get(str(record_id))
+            return dict(record) if record is not None else None
+
+    def exists(self, module: str, record_id: str) -> bool:
+        return str(record_id) in self._records.get(module, {})
+
+    def count(self, module: str) -> int:
+        return len(self._records[module])
+
+    def last_modified(self, module: str) -> datetime | None:
+        """The latest Modified_Time (or deletion time) in ``module``."""
+        stamp = self._last_modified.get(module)
+        return parse_iso(stamp) if stamp else None
+
+    def display_name(self, module: str, record_id: str) -> str | None:
+        record = self._records.get(module, {}).get(str(record_id))
+        if record is None:
+            return None
+        if module == "Accounts":
+            return str(record.get("Account_Name") or "")
+        if module == "Contacts":
+            return str(record.get("Full_Name") or record.get("Last_Name") or "")
+        if module == "Deals":
+            return str(record.get("Deal_Name") or "")
+        if module == "Tasks":
+            return str(record.get("Subject") or "")
+        return str(record.get("Note_Title") or "")
+
+    # ------------------------------------------------------------------ writes
+    def add_listener(self, fn: Listener) -> None:
+        """Call ``fn(ChangeEvent)`` after every write (outside the store's lock; errors are logged)."""
+        self._listeners.append(fn)
+
+    def remove_listener(self, fn: Listener) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
+    def _emit(self, event: ChangeEvent) -> None:
+        for fn in list(self._listeners):
+            try:
+                fn(event)
+            except Exception:  # a listener's bug must not fail the write
+                log.exception("sandbox change listener failed")
+
+    def _user_ref(self, user: dict[str, Any] | None) -> dict[str, Any]:
+        return owner_ref(user or self.default_user)
+
+    def _resolve_user(self, user_id: str) -> dict[str, Any] | None:
+        user = self._users_by_id.get(str(user_id))
+        return owner_ref(user) if user else None
+
+    def _normalize(self, module: str, data: dict[str, Any], partial: bool) -> dict[str, Any]:
+        return normalize(module, data, partial=partial, resolve=self.display_name, resolve_user=self._resolve_user)
+
+    def new_id(self) -> str:
+        with self._lock:
+            value = self._next_id
+            self._next_id += 1
+            return str(value)
+
+    def create(self, module: str, record: dict[str, Any], user: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Validate and insert one record; returns the stored record. Raises ``RecordError``."""
+        self._check_module(module)
+        with self._lock:
+            values = self._normalize(module, record, partial=False)
+            now = iso(self._clock())
+            ref = self._user_ref(user)
+            stored: dict[str, Any] = {"id": self.new_id(), "Owner": ref}
+            stored.update({k: v for k, v in values.items() if v is not None or k != "Owner"})
+            stored.update({"Created_Time": now, "Modified_Time": now, "Created_By": ref, "Modified_By": ref})
+            if module in ("Accounts", "Contacts", "Deals"):
+                stored.setdefault("Last_Activity_Time", now)
+            self._derive(module, stored, now)
+            self._records[module][stored["id"]] = stored
+            touched = self._touch_parent(module, stored, now)
+            self._save(module, [stored])
+            for parent_module, parent in touched:
+                self._save(parent_module, [parent])
+            self._last_modified[module] = now
+            result = dict(stored)
+        self._emit(ChangeEvent(module, "insert", [result["id"]], sorted(k for k in values if not k.startswith("$"))))
+        return result
+
+    def update(self, module: str, record_id: str, fields: dict[str, Any],
+               user: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Validate and apply ``fields`` to one record; returns the stored record. Raises ``RecordError``."""
+        self._check_module(module)
+        record_id = str(record_id)
+        with self._lock:
+            current = self._records[module].get(record_id)
+            if current is None:
+                raise RecordError("INVALID_DATA", "the id given seems to be invalid",
+                                  {"id": record_id, "api_name": "id"})
+            values = self._normalize(module, {k: v for k, v in fields.items() if k != "id"}, partial=True)
+            if module == "Tasks" and "What_Id" in values and "$se_module" not in fields:
+                values["$se_module"] = current.get("$se_module", "Accounts")
+            changed = sorted(k for k, v in values.items() if current.get(k) != v and not k.startswith("$"))
+            now = iso(self._clock())
+            updated = dict(current)
+            updated.update(values)
+            if updated.get("Owner") is None:
+                updated["Owner"] = current.get("Owner")
+            updated["Modified_Time"] = now
+            updated["Modified_By"] = self._user_ref(user)
+            self._derive(module, updated, now, previous=current)
+            self._records[module][record_id] = updated
+            self._save(module, [updated])
+            self._last_modified[module] = now
+            result = dict(updated)
+        self._emit(ChangeEvent(module, "update", [record_id], changed))
+        return result
+
+    def delete(self, module: str, record_id: str) -> None:
+        """Delete one record. Raises ``RecordError`` INVALID_DATA for an unknown id."""
+        self._check_module(module)
+        record_id = str(record_id)
+        with self._lock:
+            if record_id not in self._records[module]:
+                raise RecordError("INVALID_DATA", "the id given seems to be invalid",
+                                  {"id": record_id, "api_name": "id"})
+            del self._records[module][record_id]
+            if self._db is not None:
+                self._db.execute("DELETE FROM records WHERE module = ? AND id = ?", (module, record_id))
+            self._last_modified[module] = iso(self._clock())
+        self._emit(ChangeEvent(module, "delete", [record_id], []))
+
+    @staticmethod
+    def _check_module(module: str) -> None:
+        if module not in RECORD_MODULES:
+            raise RecordError("INVALID_MODULE", "the module name given seems to be invalid", {}, 400)
+
+    @staticmethod
+    def _derive(module: str, record: dict[str, Any], now: str, previous: dict[str, Any] | None = None) -> None:
+        """Fields Zoho computes: Full_Name, Probability, Expected_Revenue, Closed_Time."""
+        if module == "Contacts":
+            record["Full_Name"] = " ".join(p for p in (record.get("First_Name"), record.get("Last_Name")) if p)
+        elif module == "Deals":
+            stage_changed = previous is None or previous.get("Stage") != record.get("Stage")
+            if record.get("Probability") is None or (stage_changed and previous is not None
+                                                     and record.get("Probability") == previous.get("Probability")):
+                record["Probability"] = STAGE_PROBABILITY.get(str(record.get("Stage")), 10)
+            amount = record.get("Amount")
+            record["Expected_Revenue"] = (round(float(amount) * int(record["Probability"]) / 100, 2)
+                                          if amount is not None else None)
+        elif module == "Tasks":
+            if record.get("Status") == "Completed" and not record.get("Closed_Time"):
+                record["Closed_Time"] = now
+            elif record.get("Status") != "Completed":
+                record["Closed_Time"] = None
+
+    def _touch_parent(self, module: str, record: dict[str, Any], now: str) -> list[tuple[str, dict[str, Any]]]:
+        """A new note or task is activity on its parent record (and on the account of a deal)."""
+        parent: tuple[str, str] | None = None
+        if module == "Notes" and isinstance(record.get("Parent_Id"), dict):
+            parent = (record["Parent_Id"]["module"]["api_name"], record["Parent_Id"]["id"])
+        elif module == "Tasks" and isinstance(record.get("What_Id"), dict):
+            parent = (str(record.get("$se_module") or "Accounts"), record["What_Id"]["id"])
+        touched: list[tuple[str, dict[str, Any]]] = []
+        while parent is not None:
+            parent_module, parent_id = parent
+            target = self._records.get(parent_module, {}).get(parent_id)
+            parent = None
+            if target is None or parent_module not in ("Accounts", "Contacts", "Deals"):
+                break
+            target["Last_Activity_Time"] = now
+            touched.append((parent_module, target))
+            if parent_module == "Deals" and isinstance(target.get("Account_Name"), dict):
+                parent = ("Accounts", target["Account_Name"]["id"])
+        return touched
