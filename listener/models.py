@@ -1,0 +1,72 @@
+"""Boundary types of the listener: what Zoho posts to us, the channels we hold, what /health answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+WatchedModule = Literal["Accounts", "Deals", "Contacts", "Tasks", "Notes"]
+WATCHED_MODULES: tuple[WatchedModule, ...] = ("Accounts", "Deals", "Contacts", "Tasks", "Notes")
+
+
+class Notification(BaseModel):
+    """One callback body as Zoho posts it to ``notify_url`` (ZOHO_API_NOTES §4.11)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    module: str
+    ids: list[str] = Field(default_factory=list)
+    operation: str = "update"
+    channel_id: str | None = None
+    token: str | None = None
+    server_time: int | None = None
+    affected_fields: list[Any] = Field(default_factory=list)
+
+    @field_validator("ids", mode="before")
+    @classmethod
+    def _ids_as_strings(cls, value: Any) -> list[str]:
+        if value is None:
+            return []
+        return [str(v) for v in value]
+
+    @field_validator("channel_id", mode="before")
+    @classmethod
+    def _channel_as_string(cls, value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    def without_token(self) -> dict[str, Any]:
+        """The body as stored and logged: the verification token is never kept."""
+        return self.model_dump(exclude={"token"})
+
+
+class Channel(BaseModel):
+    """A watch channel as we keep it: one per module."""
+
+    channel_id: str
+    module: str
+    expiry: datetime
+    lifetime_seconds: float
+
+
+class ChannelHealth(BaseModel):
+    channel_id: str
+    module: str
+    expiry: datetime
+    seconds_left: float
+
+
+class Health(BaseModel):
+    """What ``GET /health`` answers."""
+
+    status: Literal["ok"] = "ok"
+    queue_depth: int
+    accounts_waiting: int
+    channels: list[ChannelHealth]
+    last_callback_at: datetime | None
+    refused_callbacks: int
+    reviews_today: int
+    budget_usd: float
+    budget_spent_today_usd: float
+    review_mode: Literal["agent", "triage-only (daily budget reached)"]

@@ -1,0 +1,192 @@
+"""The listener as one running thing: HTTP app on uvicorn + worker + channel keeper, over one data dir.
+
+    async with ListenerService(paths, deps, options) as service:   # serves, subscribes, works
+        print(service.notify_url)
+
+Every collaborator is injected (``ListenerDeps``), so tests run it against the real sandbox with
+recording fakes for the review, and the CLI composes it with the real gateway and review pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+
+from listener.app import create_app
+from listener.callback_queue import CallbackQueue
+from listener.ledger import DailyLedger
+from listener.models import WATCHED_MODULES, ChannelHealth, Health
+from listener.renewal import ChannelKeeper, Clock, utc_now
+from listener.resolver import ResolveAccounts
+from listener.rest import ZohoRestCall
+from listener.watch_client import MAX_CHANNEL_LIFETIME, WatchClient
+from listener.worker import ReviewAccounts, SyncRecords, Worker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ListenerDeps:
+    """What the listener needs from the rest of the product."""
+
+    resolve_accounts: ResolveAccounts
+    sync_records: SyncRecords
+    review_accounts: ReviewAccounts
+    rest: ZohoRestCall | None = None  # None: serve and work, but do not subscribe (e.g. Zoho set up by hand)
+
+
+@dataclass
+class ListenerOptions:
+    host: str = "127.0.0.1"
+    port: int = 8780  # 0 picks a free port
+    public_url: str | None = None  # what Zoho calls; default http://{host}:{port}
+    token: str = ""
+    daily_budget_usd: float = 5.0
+    debounce_seconds: float = 5.0
+    max_wait_seconds: float | None = None
+    retry_base_seconds: float = 2.0
+    channel_lifetime: timedelta = MAX_CHANNEL_LIFETIME
+    renewal_interval_seconds: float = 60.0
+    modules: tuple[str, ...] = field(default=WATCHED_MODULES)
+    clock: Callable[[], float] = time.time
+    channel_clock: Clock = utc_now
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the owner of the event loop decides when to stop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class ListenerService:
+    def __init__(self, listener_dir: Path, deps: ListenerDeps, options: ListenerOptions) -> None:
+        if not options.token:
+            raise ValueError("ListenerOptions.token is empty: pass load_or_create_token(...)")
+        self.listener_dir = listener_dir
+        self.deps = deps
+        self.options = options
+        self.queue: CallbackQueue | None = None
+        self.ledger: DailyLedger | None = None
+        self.keeper: ChannelKeeper | None = None
+        self.worker: Worker | None = None
+        self._server: _Server | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stop = asyncio.Event()
+        self.port: int | None = None
+
+    # --- addresses -----------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.options.host}:{self.port}"
+
+    @property
+    def notify_url(self) -> str:
+        root = (self.options.public_url or self.base_url).rstrip("/")
+        return f"{root}/zoho/notify"
+
+    # --- lifecycle -----------------------------------------------------------------------------
+    async def start(self, *, subscribe: bool = True) -> None:
+        opts = self.options
+        self.queue = CallbackQueue(self.listener_dir / "queue.db")
+        self.ledger = DailyLedger(self.listener_dir / "queue.db", daily_budget_usd=opts.daily_budget_usd,
+                                  clock=opts.clock)
+        self.worker = Worker(self.queue, self.ledger, resolve_accounts=self.deps.resolve_accounts,
+                             sync_records=self.deps.sync_records, review_accounts=self.deps.review_accounts,
+                             debounce_seconds=opts.debounce_seconds, max_wait_seconds=opts.max_wait_seconds,
+                             retry_base_seconds=opts.retry_base_seconds, clock=opts.clock)
+        app = create_app(self.queue, self.ledger, token=opts.token, health=self.health,
+                         on_queued=self.worker.notify, clock=opts.clock)
+        config = uvicorn.Config(app, host=opts.host, port=opts.port, log_level="warning", lifespan="off",
+                                access_log=False, timeout_graceful_shutdown=5)
+        self._server = _Server(config)
+        serve = asyncio.create_task(self._server.serve(), name="listener-http")
+        while not self._server.started:
+            if serve.done():
+                serve.result()  # raises the bind error
+                raise RuntimeError(f"the listener could not listen on {opts.host}:{opts.port}")
+            await asyncio.sleep(0.01)
+        self._tasks.append(serve)
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        self._stop.clear()
+        self._tasks.append(asyncio.create_task(self.worker.run(self._stop), name="listener-worker"))
+        if self.deps.rest is not None:
+            watch = WatchClient(self.deps.rest, notify_url=self.notify_url, token=opts.token)
+            self.keeper = ChannelKeeper(watch, self.queue, clock=opts.channel_clock,
+                                        lifetime=opts.channel_lifetime, modules=opts.modules)
+            if subscribe:
+                try:
+                    await self.keeper.subscribe()
+                except BaseException:
+                    await self.stop()
+                    raise
+                self._tasks.append(asyncio.create_task(
+                    self.keeper.run(self._stop, interval_seconds=opts.renewal_interval_seconds),
+                    name="listener-renewal"))
+
+    async def stop(self, *, disable_channels: bool = False) -> None:
+        """Stop taking callbacks, stop the worker (a review in flight stays queued), close the files."""
+        self._stop.set()
+        if self.worker is not None:
+            self.worker.notify()
+        if disable_channels and self.keeper is not None and self.keeper.channels:
+            try:
+                await self.keeper.disable_all()
+            except Exception as exc:  # best effort on the way out; the channels expire by themselves
+                log.warning("could not disable the watch channels: %s", exc)
+        if self._server is not None:
+            self._server.should_exit = True
+        for task in self._tasks:
+            if task.get_name() != "listener-http":
+                task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self.queue is not None:
+            self.queue.close()
+        if self.ledger is not None:
+            self.ledger.close()
+
+    async def wait(self) -> None:
+        """Until the HTTP server stops."""
+        await self._stop.wait()
+
+    async def __aenter__(self) -> ListenerService:
+        await self.start()
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.stop()
+
+    # --- observability -------------------------------------------------------------------------
+    def health(self) -> Health:
+        assert self.queue is not None and self.ledger is not None, "start() first"
+        now = self.options.channel_clock()
+        channels = [ChannelHealth(channel_id=c.channel_id, module=c.module, expiry=c.expiry,
+                                  seconds_left=round((c.expiry - now).total_seconds(), 1))
+                    for c in (self.keeper.channels.values() if self.keeper else [])]
+        last = self.queue.last_callback_at()
+        remaining = self.ledger.remaining_today()
+        return Health(
+            queue_depth=self.queue.depth(),
+            accounts_waiting=self.queue.accounts_waiting(),
+            channels=channels,
+            last_callback_at=datetime.fromtimestamp(last, UTC) if last is not None else None,
+            refused_callbacks=self.ledger.refused_today(),
+            reviews_today=self.ledger.reviews_today(),
+            budget_usd=self.ledger.daily_budget_usd,
+            budget_spent_today_usd=round(self.ledger.spent_today(), 4),
+            review_mode="agent" if remaining > 0 else "triage-only (daily budget reached)",
+        )
