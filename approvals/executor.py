@@ -1,0 +1,144 @@
+"""Send approved writes to Zoho exactly once.
+
+For each approved recommendation: claim it (``approved`` → ``executing``, committed) BEFORE sending,
+call ``gateway.execute_write`` (idempotent by the recommendation's idempotency key), then record the
+outcome. A crash between sending and recording leaves the row ``executing``; the next run reconciles
+it first by sending the same ``ApprovedWrite`` again — the gateway finds the record it already made
+and answers ``created=False`` — so nothing is written twice.
+
+Outcomes per recommendation:
+  * ``WriteResult``                      written (``created``) or found already written (reconciled)
+  * ``ExecutionFailure(retryable=True)`` Zoho busy/unreachable: left ``approved`` for the next run;
+                                         or an unexpected error: left ``executing`` to be reconciled
+  * ``ExecutionFailure(retryable=False)`` Zoho refused the write (validation, permission, not found):
+                                         ``failed`` with the reason; approve again after fixing it
+
+Only one executor runs at a time (a run lock in the state store; a crashed holder is taken over).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
+from approvals.models import ApprovedWrite, Recommendation, RecommendationStatus, WriteResult
+from integrations.zoho.errors import ZohoError, ZohoTransientError
+from integrations.zoho.gateway import ZohoGateway
+from state.store import StateStore, to_approved_write
+
+EXECUTOR_LOCK = "approval-executor"
+RETRY_HINT = "It stays approved; run `python main.py approve --execute` to retry."
+RECONCILE_HINT = ("Its outcome is unknown; it stays 'executing' and the next `python main.py approve` "
+                  "re-sends it with the same idempotency key (no duplicate).")
+
+
+class ExecutionFailure(BaseModel):
+    """A write that did not happen (yet), where the recommendation is now, and what to do."""
+
+    recommendation_id: str
+    error: str
+    hint: str
+    retryable: bool
+    status: RecommendationStatus
+
+
+ExecutionOutcome = WriteResult | ExecutionFailure
+OnResult = Callable[[ExecutionOutcome], Awaitable[None] | None]
+
+
+class ExecutorBusy(Exception):
+    """Another process is executing approved writes right now."""
+
+    def __init__(self, holder: str | None) -> None:
+        super().__init__(f"another approve is executing writes ({holder or 'unknown holder'}); "
+                         "wait for it to finish, then run `python main.py approve --execute`")
+        self.holder = holder
+
+
+async def execute_approved(
+    store: StateStore,
+    gateway: ZohoGateway,
+    *,
+    ids: Iterable[str] | None = None,
+    on_result: OnResult | None = None,
+    lock_ttl_seconds: float = 600.0,
+) -> list[ExecutionOutcome]:
+    """Reconcile writes left ``executing`` by a crash, then execute approved recommendations (all, or
+    only ``ids``). Returns one outcome per recommendation touched, in order."""
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    if not store.acquire_run_lock(EXECUTOR_LOCK, owner=owner, ttl_seconds=lock_ttl_seconds):
+        raise ExecutorBusy(store.lock_holder(EXECUTOR_LOCK))
+    outcomes: list[ExecutionOutcome] = []
+    attempted: set[str] = set()
+    wanted = set(ids) if ids is not None else None
+
+    async def send(approved: ApprovedWrite, rec: Recommendation, *, reconciling: bool) -> None:
+        store.acquire_run_lock(EXECUTOR_LOCK, owner=owner, ttl_seconds=lock_ttl_seconds)  # extend
+        attempted.add(rec.id)
+        outcome = await _send(store, gateway, approved, rec, reconciling=reconciling)
+        outcomes.append(outcome)
+        if on_result is not None:
+            maybe = on_result(outcome)
+            if inspect.isawaitable(maybe):
+                await maybe
+
+    try:
+        for rec in store.executing_recommendations():
+            await send(to_approved_write(rec), rec, reconciling=True)
+        for rec in store.list_recommendations(status="approved"):
+            if rec.id in attempted or (wanted is not None and rec.id not in wanted):
+                continue
+            approved = store.claim_for_execution(rec.id)
+            if approved is not None:
+                await send(approved, rec, reconciling=False)
+    finally:
+        store.release_run_lock(EXECUTOR_LOCK, owner)
+    return outcomes
+
+
+async def _send(store: StateStore, gateway: ZohoGateway, approved: ApprovedWrite, rec: Recommendation, *,
+                reconciling: bool) -> ExecutionOutcome:
+    action = approved.action
+    base: dict[str, Any] = {
+        "kind": "write", "tool": "execute_write", "run_id": rec.run_id, "account_id": action.account_id,
+        "recommendation_id": rec.id, "agent_type": "executor", "agent_id": approved.approved_by,
+        "input_summary": f"{action.kind} on {action.target_module}/{action.target_id}",
+    }
+    store.record_audit({**base, "outcome": "reconciling" if reconciling else "sending",
+                        "detail": {"idempotency_key": approved.idempotency_key}})
+    started = time.perf_counter()
+
+    def audit(outcome: str, **extra: Any) -> None:
+        store.record_audit({**base, "outcome": outcome,
+                            "duration_ms": round((time.perf_counter() - started) * 1000, 1), **extra})
+
+    try:
+        result = await gateway.execute_write(approved)
+    except ZohoTransientError as exc:
+        store.release_for_retry(rec.id, str(exc))
+        audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint})
+        return ExecutionFailure(recommendation_id=rec.id, error=str(exc), hint=f"{exc.hint} {RETRY_HINT}",
+                                retryable=True, status="approved")
+    except ZohoError as exc:
+        store.mark_failed(rec.id, f"{exc} — {exc.hint}")
+        audit("failed", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint, "code": exc.code})
+        return ExecutionFailure(recommendation_id=rec.id, error=str(exc), hint=exc.hint, retryable=False,
+                                status="failed")
+    except Exception as exc:  # a bug or an unmapped failure: we cannot know whether Zoho got the write
+        audit("unknown", detail={"error": f"{type(exc).__name__}: {exc}"})
+        return ExecutionFailure(recommendation_id=rec.id, error=f"{type(exc).__name__}: {exc}",
+                                hint=RECONCILE_HINT, retryable=True, status="executing")
+    store.mark_executed(rec.id, result)
+    audit("created" if result.created else "already_present", tier=result.tier,
+          detail={"record_id": result.record_id, "module": result.module, "reconciled": reconciling})
+    return result
+
+
+__all__ = ["EXECUTOR_LOCK", "ExecutionFailure", "ExecutionOutcome", "ExecutorBusy", "execute_approved"]
