@@ -1,0 +1,289 @@
+"""The scheduled account review, end to end:
+
+1. sync — bring the local copy of the org up to date (full the first time, then by cursors); feed what
+   changed to the memory sync hook;
+2. triage — every account (of ``owner``) gets a health score and its signals (``review.triage``);
+3. review — the most urgent flagged accounts (``settings.review_top_n`` or ``limit``) get next-best
+   actions: from the injected agent ``reviewer`` within the budget and concurrency, else (no model key,
+   budget spent, or the agent failed for that account) from the labelled rules (``review.rules``);
+4. queue — every proposal goes to the approval queue (the store dedupes: a re-run adds nothing twice);
+5. persist — each flagged account's score, signals and recommendation ids are saved with the run.
+
+Runs are resumable: when the last review did not finish, the next one continues it and skips accounts it
+had already reviewed. Two reviews never overlap: the store's run lock refuses the second one
+(``ReviewAlreadyRunning``). Accounts count as changed relative to ``since`` or, by default, to the start
+of the last successful review, so a missed night is caught up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from approvals.models import ProposedAction
+from config.settings import Settings
+from integrations.zoho.gateway import ZohoGateway
+from review import rules
+from review.index import AccountView, index_by_account
+from review.models import AccountTriage
+from review.ports import (
+    AgentReview,
+    MemorySync,
+    Progress,
+    Reviewer,
+    ReviewStore,
+    as_agent_review,
+    maybe_await,
+)
+from review.run_models import FlaggedAccount, QueuedProposal, ReviewRun
+from review.snapshot_cache import SnapshotCache
+from review.sync import ReviewCursors, sync_org
+from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from review.triage import triage_accounts
+
+RUN_KIND = "review"
+LOCK_NAME = "review"
+LOCK_TTL_SECONDS = 6 * 3600
+
+
+class ReviewAlreadyRunning(RuntimeError):
+    """Another review holds the run lock. Wait for it to finish (or for its lock to expire)."""
+
+    def __init__(self, holder: str | None) -> None:
+        self.holder = holder
+        super().__init__(f"Another review is already running ({holder or 'unknown holder'}); "
+                         "wait for it to finish, then run again.")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _looks_suspicious() -> Callable[[str | None], bool]:
+    try:
+        from hooks.injection import looks_like_injection
+    except ImportError:  # pragma: no cover - hooks always ships with the product
+        return lambda _text: False
+    return looks_like_injection
+
+
+def rank_flagged(triages: list[AccountTriage]) -> list[AccountTriage]:
+    """Flagged accounts, most urgent first (severity weight, revenue, lowest score, id)."""
+    flagged = [t for t in triages if t.flagged]
+    return sorted(flagged, key=lambda t: (-t.urgency()[0], -t.urgency()[1], t.score, t.account_id))
+
+
+class _Reviewing:
+    """Step 3 and 4 for the top accounts: agent or rules, then queue; tracks cost and budget."""
+
+    def __init__(self, *, run: ReviewRun, store: ReviewStore, reviewer: Reviewer | None, today: date,
+                 budget_usd: float, account_budget_usd: float, concurrency: int,
+                 suspicious: Callable[[str | None], bool]) -> None:
+        self.run, self.store, self.reviewer, self.today = run, store, reviewer, today
+        self.budget, self.account_budget = budget_usd, account_budget_usd
+        self.semaphore = asyncio.Semaphore(concurrency)
+        self.in_flight = 0
+        self.suspicious = suspicious
+
+    def _budget_allows(self) -> bool:
+        committed = self.run.cost_usd + self.in_flight * self.account_budget
+        return committed + self.account_budget <= self.budget + 1e-9
+
+    async def _agent(self, triage: AccountTriage, view: AccountView) -> AgentReview | None:
+        assert self.reviewer is not None
+        async with self.semaphore:
+            if not self._budget_allows():
+                self.run.budget_exhausted = True
+                return None
+            self.in_flight += 1
+            try:
+                outcome = as_agent_review(await maybe_await(self.reviewer(triage, view.to_account360())))
+            except Exception as exc:  # an agent failure must not sink the run: fall back to rules
+                self.run.notes.append(f"agent review of {triage.account_id} failed ({type(exc).__name__}: "
+                                      f"{str(exc)[:160]}); used rules")
+                return None
+            finally:
+                self.in_flight -= 1
+        self.run.cost_usd += outcome.cost_usd
+        self.run.model_calls += outcome.model_calls
+        self.run.input_tokens += outcome.input_tokens
+        self.run.output_tokens += outcome.output_tokens
+        if outcome.error:
+            self.run.notes.append(f"agent review of {triage.account_id}: {outcome.error}")
+        return outcome
+
+    def _evidence_suspicious(self, proposal: ProposedAction, view: AccountView) -> bool:
+        cited = {c.record_id for c in proposal.evidence}
+        texts = [n.content for n in view.notes if n.id in cited]
+        texts += [c.excerpt for c in proposal.evidence if c.excerpt]
+        return any(self.suspicious(t) for t in texts)
+
+    async def review(self, triage: AccountTriage, view: AccountView) -> FlaggedAccount:
+        outcome = await self._agent(triage, view) if self.reviewer is not None else None
+        if outcome is not None and outcome.proposals:
+            proposals, by, flag_all = outcome.proposals, "agent", outcome.suspicious
+            self.run.agent_reviews += 1
+        else:
+            proposals, by, flag_all = rules.propose_for(triage, today=self.today), "rules", False
+            self.run.rule_reviews += 1
+        queued: list[QueuedProposal] = []
+        for proposal in proposals:
+            suspicious = flag_all or self._evidence_suspicious(proposal, view)
+            rec, created = self.store.enqueue(proposal, run_id=self.run.run_id, suspicious=suspicious)
+            if created:
+                self.run.proposals_created += 1
+            else:
+                self.run.proposals_existing += 1
+            queued.append(QueuedProposal.of(rec.id, proposal, created=created))
+        self.store.save_review_result(self.run.run_id, triage.account_id, triage.score,
+                                      [s.model_dump(mode="json") for s in triage.signals],
+                                      [q.id for q in queued])
+        return FlaggedAccount(triage=triage, proposals=queued, reviewed_by=by)  # type: ignore[arg-type]
+
+
+def _earlier_result(store: ReviewStore, run_id: str, triage: AccountTriage,
+                    saved: dict[str, list[str]]) -> FlaggedAccount:
+    queued = []
+    for rec_id in saved.get(triage.account_id, []):
+        rec = store.get_recommendation(rec_id)
+        if rec is not None:
+            queued.append(QueuedProposal.of(rec.id, rec.proposal, created=False))
+    by = "rules" if queued and all(q.origin == "rules" for q in queued) else ("agent" if queued else "none")
+    return FlaggedAccount(triage=triage, proposals=queued, reviewed_by=by)  # type: ignore[arg-type]
+
+
+async def run_review(settings: Settings, *, gateway: ZohoGateway, store: ReviewStore,
+                     reviewer: Reviewer | None = None, memory_sync: MemorySync | None = None,
+                     owner: str | None = None, since: datetime | None = None, limit: int | None = None,
+                     budget_usd: float | None = None, concurrency: int | None = None,
+                     progress: Progress | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+                     clock: Callable[[], datetime] = _utcnow) -> ReviewRun:
+    """Run (or resume) one review. Raises ``ReviewAlreadyRunning`` when another review holds the lock."""
+    lock_owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    if not store.acquire_run_lock(LOCK_NAME, owner=lock_owner, ttl_seconds=LOCK_TTL_SECONDS):
+        raise ReviewAlreadyRunning(store.lock_holder(LOCK_NAME))
+    try:
+        return await _locked_review(settings, gateway=gateway, store=store, reviewer=reviewer,
+                                    memory_sync=memory_sync, owner=owner, since=since, limit=limit,
+                                    budget_usd=budget_usd, concurrency=concurrency, progress=progress,
+                                    thresholds=thresholds, clock=clock)
+    finally:
+        store.release_run_lock(LOCK_NAME, lock_owner)
+
+
+async def _locked_review(settings: Settings, *, gateway: ZohoGateway, store: ReviewStore,
+                         reviewer: Reviewer | None, memory_sync: MemorySync | None, owner: str | None,
+                         since: datetime | None, limit: int | None, budget_usd: float | None,
+                         concurrency: int | None, progress: Progress | None, thresholds: Thresholds,
+                         clock: Callable[[], datetime]) -> ReviewRun:
+    started = time.perf_counter()
+    now = clock()
+    params = {"owner": owner, "since": since.isoformat() if since else None, "limit": limit,
+              "budget_usd": budget_usd, "mode": "agents" if reviewer else "rules"}
+    unfinished = store.unfinished_run(RUN_KIND)
+    last_success = store.last_successful_run(RUN_KIND)
+    if unfinished is not None:
+        store.resume_run(unfinished.id)
+        run = ReviewRun(run_id=unfinished.id, started_at=unfinished.started_at, resumed=True)
+    else:
+        run = ReviewRun(run_id=store.start_run(RUN_KIND, params), started_at=now)
+    run.mode = "agents" if reviewer is not None else "rules"
+    run.budget_usd = budget_usd if budget_usd is not None else settings.max_budget_usd
+    baseline = since or (last_success.started_at if last_success is not None else None)
+    try:
+        await _steps(run, settings, gateway=gateway, store=store, reviewer=reviewer, memory_sync=memory_sync,
+                     owner=owner, baseline=baseline, limit=limit, concurrency=concurrency, progress=progress,
+                     thresholds=thresholds, now=now)
+    except BaseException as exc:
+        store.finish_run(run.run_id, "interrupted", {"error": f"{type(exc).__name__}: {str(exc)[:300]}"})
+        raise
+    run.finished_at = clock()
+    run.total_seconds = time.perf_counter() - started
+    store.finish_run(run.run_id, "succeeded", {
+        "mode": run.mode, "accounts_triaged": run.accounts_triaged, "flagged": len(run.flagged),
+        "flagged_by_kind": run.accounts_by_kind(), "proposals_created": run.proposals_created,
+        "proposals_existing": run.proposals_existing, "cost_usd": run.cost_usd, "api_calls": run.api_calls})
+    return run
+
+
+async def _steps(run: ReviewRun, settings: Settings, *, gateway: ZohoGateway, store: ReviewStore,
+                 reviewer: Reviewer | None, memory_sync: MemorySync | None, owner: str | None,
+                 baseline: datetime | None, limit: int | None, concurrency: int | None,
+                 progress: Progress | None, thresholds: Thresholds, now: datetime) -> None:
+    # 1. sync
+    cache = SnapshotCache(settings.home / "review" / "snapshot")
+    synced = await sync_org(gateway, ReviewCursors(store), cache, now=now, progress=progress)
+    run.sync_full, run.records_fetched = synced.full, synced.fetched
+    run.api_calls, run.sync_seconds = synced.api_calls, synced.seconds
+    if memory_sync is not None and synced.fetched:
+        try:
+            await maybe_await(memory_sync(synced.changed))
+        except Exception as exc:  # memory is a helper of the review, never a reason to fail it
+            run.notes.append(f"memory sync failed ({type(exc).__name__}: {str(exc)[:160]}); review went on")
+
+    # 2. triage
+    if progress:
+        progress("triage", 0, None)
+    t0 = time.perf_counter()
+    views = index_by_account(synced.records)
+    triages = triage_accounts(views, today=now.date(), thresholds=thresholds, since=baseline, owner=owner)
+    run.triage_seconds = time.perf_counter() - t0
+    run.accounts_triaged = len(triages)
+    run.changed_accounts = sum(1 for t in triages if t.changed_since_last_run)
+    run.scores = [t.score for t in triages]
+    if progress:
+        progress("triage", len(triages), len(triages))
+
+    # 3–5. review the top flagged accounts, queue, persist
+    ranked = rank_flagged(triages)
+    top_n = limit if limit is not None else settings.review_top_n
+    top, rest = ranked[:top_n], ranked[top_n:]
+    done = store.reviewed_account_ids(run.run_id) if run.resumed else set()
+    saved: dict[str, list[str]] = {}
+    if done:
+        saved = {r.account_id: list(r.recommendation_ids) for r in store.review_results(run.run_id)}
+    reviewing = _Reviewing(run=run, store=store, reviewer=reviewer, today=now.date(),
+                           budget_usd=run.budget_usd or settings.max_budget_usd,
+                           account_budget_usd=settings.account_budget_usd,
+                           concurrency=concurrency or settings.agent_concurrency,
+                           suspicious=_looks_suspicious())
+    results: dict[str, FlaggedAccount] = {}
+    todo = [t for t in top if t.account_id not in done]
+    for t in top:
+        if t.account_id in done:
+            results[t.account_id] = _earlier_result(store, run.run_id, t, saved)
+    finished = len(results)
+    if progress:
+        progress("review", finished, len(top))
+
+    async def one(triage: AccountTriage) -> None:
+        nonlocal finished
+        results[triage.account_id] = await reviewing.review(triage, views[triage.account_id])
+        finished += 1
+        if progress:
+            progress("review", finished, len(top))
+
+    await asyncio.gather(*(one(t) for t in todo))
+    if run.resumed and done:
+        run.notes.append(f"resumed run {run.run_id}: {len(done & {t.account_id for t in top})} accounts "
+                         "were already reviewed and were skipped")
+    for triage in rest:
+        if triage.account_id not in done:
+            store.save_review_result(run.run_id, triage.account_id, triage.score,
+                                     [s.model_dump(mode="json") for s in triage.signals], [])
+        results[triage.account_id] = FlaggedAccount(triage=triage)
+    run.flagged = [results[t.account_id] for t in ranked]
+
+
+def reviewer_unavailable_reason(settings: Settings) -> str | None:
+    """Why the run will use rules instead of agents (None when a model key is configured)."""
+    return None if settings.has_model_key else "No model key: rule-based proposals"
+
+
+__all__ = ["ReviewAlreadyRunning", "ReviewRun", "rank_flagged", "reviewer_unavailable_reason", "run_review"]
+

@@ -1,0 +1,110 @@
+"""What a review run returns (``ReviewRun``) and its ``--json`` shape."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from approvals.models import ProposedAction
+from review.models import AccountTriage
+
+Mode = Literal["rules", "agents"]
+
+
+class QueuedProposal(BaseModel):
+    id: str  # the recommendation id in the approval queue
+    kind: str
+    summary: str
+    origin: str
+    priority: str = "medium"
+    signal_kind: str | None = None
+    created: bool = True  # False: an identical open proposal was already queued
+
+    @classmethod
+    def of(cls, rec_id: str, proposal: ProposedAction, *, created: bool) -> QueuedProposal:
+        return cls(id=rec_id, kind=proposal.kind, summary=proposal_summary(proposal), origin=proposal.origin,
+                   priority=proposal.priority, signal_kind=proposal.signal_kind, created=created)
+
+
+def proposal_summary(proposal: ProposedAction) -> str:
+    if proposal.kind == "create_task" and proposal.task is not None:
+        due = f" (due {proposal.task.due_date.isoformat()})" if proposal.task.due_date else ""
+        return f"Task: {proposal.task.subject}{due}"
+    if proposal.kind == "add_note" and proposal.note is not None:
+        return f"Note: {proposal.note.title or proposal.note.content[:80]}"
+    return "Update " + ", ".join(f"{k} → {v}" for k, v in proposal.fields.items())
+
+
+class FlaggedAccount(BaseModel):
+    triage: AccountTriage
+    proposals: list[QueuedProposal] = Field(default_factory=list)
+    reviewed_by: Literal["agent", "rules", "none"] = "none"
+
+
+class ReviewRun(BaseModel):
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    mode: Mode = "rules"
+    resumed: bool = False
+    accounts_triaged: int = 0
+    changed_accounts: int = 0
+    flagged: list[FlaggedAccount] = Field(default_factory=list)  # accounts with a signal, most urgent first
+    scores: list[int] = Field(default_factory=list)  # every triaged account's health score
+    proposals_created: int = 0
+    proposals_existing: int = 0
+    agent_reviews: int = 0
+    rule_reviews: int = 0
+    api_calls: int = 0  # Zoho API calls of the sync
+    model_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    budget_usd: float | None = None
+    budget_exhausted: bool = False
+    sync_full: bool = False
+    records_fetched: int = 0
+    sync_seconds: float = 0.0
+    triage_seconds: float = 0.0
+    total_seconds: float = 0.0
+    report_paths: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    def flagged_by_kind(self) -> dict[str, int]:
+        counts = Counter(s.kind for f in self.flagged for s in f.triage.signals)
+        return dict(sorted(counts.items()))
+
+    def accounts_by_kind(self) -> dict[str, int]:
+        counts = Counter(kind for f in self.flagged for kind in set(f.triage.kinds))
+        return dict(sorted(counts.items()))
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``review --json`` document."""
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "mode": self.mode,
+            "accounts_triaged": self.accounts_triaged,
+            "flagged": [{
+                "account_id": f.triage.account_id,
+                "account_name": f.triage.account_name,
+                "score": f.triage.score,
+                "signals": [{"kind": s.kind, "summary": s.summary, "evidence": list(s.evidence)}
+                            for s in f.triage.signals],
+                "proposals": [{"id": p.id, "kind": p.kind, "summary": p.summary, "origin": p.origin}
+                              for p in f.proposals],
+            } for f in self.flagged],
+            "api_calls": self.api_calls,
+            "cost_usd": round(self.cost_usd, 6),
+            "resumed": self.resumed,
+            "proposals_created": self.proposals_created,
+            "proposals_existing": self.proposals_existing,
+            "model_calls": self.model_calls,
+            "triage_seconds": round(self.triage_seconds, 3),
+            "report_paths": self.report_paths,
+            "notes": self.notes,
+        }

@@ -1,0 +1,88 @@
+"""Step 1 of a review: bring the local copy of the org up to date through the gateway.
+
+The first run (or one whose cache is missing or older than ``FULL_REFRESH_DAYS``) fetches every module in
+full with ``fetch_module``; later runs ask ``fetch_incremental`` for what changed since the review's own
+cursors (kept in the state store under ``review:<Module>``, apart from other consumers' cursors).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from integrations.zoho.gateway import CursorStore, ZohoGateway
+from integrations.zoho.models import CrmRecord, Module
+from review.snapshot_cache import FULL_REFRESH_DAYS, REVIEW_MODULES, SnapshotCache
+
+CURSOR_PREFIX = "review:"
+
+
+class ReviewCursors:
+    """The store's cursors, namespaced so the review and the memory sync never move each other's."""
+
+    def __init__(self, store: CursorStore, prefix: str = CURSOR_PREFIX) -> None:
+        self._store, self._prefix = store, prefix
+
+    def get_cursor(self, module: str) -> datetime | None:
+        return self._store.get_cursor(self._prefix + module)
+
+    def set_cursor(self, module: str, value: datetime) -> None:
+        self._store.set_cursor(self._prefix + module, value)
+
+
+@dataclass
+class SyncResult:
+    records: dict[str, list[CrmRecord]]
+    changed: dict[str, list[CrmRecord]]
+    full: bool
+    fetched: int = 0
+    api_calls: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def _gateway_calls(gateway: Any) -> int:
+    try:
+        return sum(int(s.calls) for s in gateway.tier_stats())
+    except Exception:  # noqa: BLE001 — observability must never break a sync
+        return 0
+
+
+async def sync_org(gateway: ZohoGateway, cursors: CursorStore, cache: SnapshotCache, *, now: datetime,
+                   progress: Callable[[str, int, int | None], None] | None = None) -> SyncResult:
+    started, calls_before = time.perf_counter(), _gateway_calls(gateway)
+    cached = cache.load()
+    last_full = cache.last_full_fetch()
+    cursors_ready = all(cursors.get_cursor(m) is not None for m in REVIEW_MODULES)
+    full = (cached is None or not cursors_ready or last_full is None
+            or now - last_full > timedelta(days=FULL_REFRESH_DAYS))
+    merged: dict[str, dict[str, CrmRecord]] = {m: {} for m in REVIEW_MODULES} if full or cached is None \
+        else cached
+    changed: dict[str, list[CrmRecord]] = {}
+    for step, module in enumerate(REVIEW_MODULES):
+        if progress:
+            progress(f"sync {module}", step, len(REVIEW_MODULES))
+        mod: Module = module  # type: ignore[assignment]
+        if full:
+            fetched: list[CrmRecord] = []
+            async for page in gateway.fetch_module(mod):
+                fetched.extend(page)
+            newest = max((r.modified_time for r in fetched if r.modified_time), default=None)
+            if newest is not None:
+                cursors.set_cursor(module, newest)
+        else:
+            fetched = list(await gateway.fetch_incremental(mod, cursors))
+        for record in fetched:
+            merged[module][record.id] = record
+        changed[module] = fetched
+    if progress:
+        progress("sync", len(REVIEW_MODULES), len(REVIEW_MODULES))
+    records = {m: list(v.values()) for m, v in merged.items()}
+    cache.save(records, full_fetch_at=now if full else None)
+    return SyncResult(records=records, changed=changed, full=full,
+                      fetched=sum(len(v) for v in changed.values()),
+                      api_calls=max(0, _gateway_calls(gateway) - calls_before),
+                      seconds=time.perf_counter() - started)
