@@ -1,0 +1,469 @@
+"""``ZohoManager``: the one ``ZohoGateway`` the product uses. It routes each call to a tier and falls back.
+
+- interactive reads → MCP when configured, else SDK; then REST;
+- bulk reads → SDK (COQL pages of 2,000, or a Bulk Read job when that costs fewer calls); then REST;
+- writes → REST only, never cascaded: idempotent by a ``[sergas-ref:<key>]`` footer that is looked up
+  before (re)creating, so a retry after a timeout or a crash finds the record it already made.
+
+Each tier has a circuit breaker (transient errors only); every call is timed per tier/operation and
+reported to the injected ``audit`` sink as ``{"kind": "zoho_call", ...}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, TypeVar
+
+from approvals.models import ApprovedWrite, WriteResult
+from integrations.zoho.breakers import TierBreaker
+from integrations.zoho.error_mapping import is_transient
+from integrations.zoho.errors import (
+    ZohoError,
+    ZohoNotFoundError,
+    ZohoUnavailableError,
+    ZohoValidationError,
+    ZohoWriteRefused,
+)
+from integrations.zoho.gateway import CursorStore, TierStats, TimelineEvent
+from integrations.zoho.models import (
+    RECORD_TYPES,
+    Account,
+    Account360,
+    Contact,
+    CrmRecord,
+    Deal,
+    Module,
+    Note,
+    Task,
+    record_from_zoho,
+    to_zoho_value,
+)
+from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_record
+from integrations.zoho.stats import StatsBook
+
+T = TypeVar("T")
+AuditFn = Callable[[dict[str, Any]], None]
+
+COQL_PAGE = 2000
+BULK_JOB_CALLS = 3          # create + status + download, per 200,000 records
+BULK_PAGE = 200_000
+RECENT_NOTES = 20
+REF_PREFIX = "sergas-ref:"
+
+
+def ref_marker(key: str) -> str:
+    """The footer a created record carries so a retry can find it."""
+    return f"[{REF_PREFIX}{key}]"
+
+
+def coql_calls(count: int) -> int:
+    return max(1, math.ceil(count / COQL_PAGE))
+
+
+def bulk_calls(count: int) -> int:
+    return BULK_JOB_CALLS * max(1, math.ceil(count / BULK_PAGE))
+
+
+def min_calls_for(count: int) -> int:
+    """Fewest API calls Zoho's limits allow to read ``count`` records of one module."""
+    return min(coql_calls(count), bulk_calls(count))
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _coql_dt(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return to_zoho_value(value) or ""
+
+
+class ZohoManager:
+    def __init__(self, *, rest: Any, sdk: Any | None = None, mcp: Any | None = None,
+                 breaker_fail_max: int = 5, breaker_reset_seconds: float = 30.0,
+                 audit: AuditFn | None = None, write_attempts: int = 3) -> None:
+        self.rest = rest
+        self.sdk = sdk
+        self.mcp = mcp
+        self._tiers = {t.name: t for t in (mcp, sdk, rest) if t is not None}
+        self._breakers = {
+            name: TierBreaker(name, fail_max=breaker_fail_max, reset_seconds=breaker_reset_seconds)
+            for name in self._tiers
+        }
+        self._audit = audit
+        self._stats = StatsBook()
+        self._write_attempts = max(1, write_attempts)
+        self.volume_hints: dict[str, int] = {}
+        self._user_ids: dict[str, str] = {}
+        self.last_strategy: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ routing
+    def _interactive(self) -> list[Any]:
+        return [t for t in (self.mcp, self.sdk, self.rest) if t is not None]
+
+    def _bulk(self) -> list[Any]:
+        return [t for t in (self.sdk, self.rest) if t is not None]
+
+    def api_calls(self) -> int:
+        """API calls sent by all tiers so far (OAuth not included)."""
+        return sum(int(getattr(t, "calls", 0)) for t in self._tiers.values())
+
+    async def _call(self, operation: str, tiers: Sequence[Any], fn: Callable[[Any], Awaitable[T]], *,
+                    module: str | None = None, record_id: str | None = None) -> T:
+        last: ZohoError | None = None
+        for tier in tiers:
+            breaker = self._breakers[tier.name]
+            if not breaker.allows():
+                last = ZohoUnavailableError(f"{tier.name} tier circuit breaker is open", code="BREAKER_OPEN",
+                                            tier=tier.name, module=module, record_id=record_id)
+                continue
+            start = time.perf_counter()
+            try:
+                value = await breaker.run(partial(fn, tier))
+            except ZohoError as exc:
+                self._report(operation, tier.name, module, record_id, start, exc)
+                last = exc
+                if self._falls_through(tier.name, exc):
+                    continue
+                raise
+            self._report(operation, tier.name, module, record_id, start, None)
+            return value
+        raise last or ZohoUnavailableError("no Zoho tier is configured", module=module)
+
+    @staticmethod
+    def _falls_through(tier: str, exc: ZohoError) -> bool:
+        if is_transient(exc):
+            return True
+        # the MCP endpoint has its own URL and credentials: anything but "no such record" may work elsewhere
+        return tier == "mcp" and not isinstance(exc, ZohoNotFoundError | ZohoValidationError)
+
+    def _report(self, operation: str, tier: str, module: str | None, record_id: str | None, start: float,
+                error: ZohoError | None) -> None:
+        duration_ms = round((time.perf_counter() - start) * 1000, 2)
+        self._stats.record(tier, operation, duration_ms, str(error) if error else None)
+        if self._audit is not None:
+            with contextlib.suppress(Exception):  # an audit sink failure must not break a CRM call
+                self._audit({"kind": "zoho_call", "operation": operation, "tier": tier, "module": module,
+                             "record_id": record_id, "duration_ms": duration_ms,
+                             "outcome": "ok" if error is None else "error",
+                             "error": None if error is None else f"{type(error).__name__}: {error}"})
+
+    # ------------------------------------------------------------------ interactive reads
+    async def get_record(self, module: Module, record_id: str) -> CrmRecord | None:
+        fields = RECORD_TYPES[module].FIELDS  # type: ignore[attr-defined]
+        row = await self._call("get_record", self._interactive(),
+                               lambda t: t.get_record(module, record_id, fields), module=module,
+                               record_id=record_id)
+        return record_from_zoho(module, row) if row else None
+
+    async def get_records(self, module: Module, ids: Sequence[str]) -> list[CrmRecord]:
+        fields = RECORD_TYPES[module].FIELDS  # type: ignore[attr-defined]
+        rows = await self._call("get_records", self._interactive(),
+                                lambda t: t.get_records_by_ids(module, list(ids), fields), module=module)
+        return [record_from_zoho(module, r) for r in rows]
+
+    async def search_accounts(self, query: str, *, owner_email: str | None = None,
+                              limit: int = 20) -> list[Account]:
+        query = query.strip()
+        if query:
+            rows = await self._call("search_accounts", self._interactive(),
+                                    lambda t: t.search("Accounts", word=query, fields=Account.FIELDS,
+                                                       limit=200 if owner_email else limit),
+                                    module="Accounts")
+        else:
+            where = f"Owner = {_quote(await self._user_id(owner_email))}" if owner_email else "id is not null"
+            query = (f"select {', '.join(dict.fromkeys(['id', *Account.FIELDS]))} from Accounts "
+                     f"where {where} order by Modified_Time desc limit {limit}")
+            rows, _ = await self._call("search_accounts", self._interactive(),
+                                       partial(_coql, query=query, module="Accounts"), module="Accounts")
+        accounts = [Account.from_zoho(coql_row_to_record(r)) for r in rows]
+        if owner_email:
+            owner_id = await self._user_id(owner_email)
+            accounts = [a for a in accounts if a.owner is not None and (
+                a.owner.id == owner_id or (a.owner.email or "").lower() == owner_email.lower())]
+        return accounts[:limit]
+
+    async def get_account_360(self, account_id: str) -> Account360:
+        async def related(rel: str, fields: Sequence[str]) -> list[dict[str, Any]]:
+            rows: list[dict[str, Any]] = await self._call(
+                f"related_{rel.lower()}", self._interactive(),
+                lambda t: t.related("Accounts", account_id, rel, fields), module="Accounts",
+                record_id=account_id)
+            return rows
+
+        account_row = await self._call("get_record", self._interactive(),
+                                       lambda t: t.get_record("Accounts", account_id, Account.FIELDS),
+                                       module="Accounts", record_id=account_id)
+        if not account_row:
+            raise ZohoNotFoundError("no such account", module="Accounts", record_id=account_id)
+        contacts, deals, tasks, notes = await asyncio.gather(
+            related("Contacts", Contact.FIELDS), related("Deals", Deal.FIELDS),
+            related("Tasks", Task.FIELDS), related("Notes", Note.FIELDS))
+        note_models = sorted((Note.from_zoho(n) for n in notes),
+                             key=lambda n: n.created_time or datetime.min.replace(tzinfo=UTC), reverse=True)
+        return Account360(
+            account=Account.from_zoho(account_row),
+            contacts=[Contact.from_zoho(c) for c in contacts],
+            deals=[d for d in (Deal.from_zoho(r) for r in deals) if d.is_open],
+            tasks=[t for t in (Task.from_zoho(r) for r in tasks) if t.is_open],
+            notes=note_models[:RECENT_NOTES],
+        )
+
+    async def changes_since(self, module: Module, since: datetime, *, limit: int = 200) -> list[CrmRecord]:
+        fields = RECORD_TYPES[module].FIELDS  # type: ignore[attr-defined]
+        query = (f"select {', '.join(dict.fromkeys(['id', *fields]))} from {module} "
+                 f"where Modified_Time >= {_quote(_coql_dt(since))} order by Modified_Time desc "
+                 f"limit {min(limit, COQL_PAGE)}")
+        rows, _ = await self._call("changes_since", self._interactive(),
+                                   partial(_coql, query=query, module=module), module=module)
+        return [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
+
+    async def _user_id(self, email: str | None) -> str:
+        if not email:
+            return ""
+        key = email.lower()
+        if key not in self._user_ids:
+            users = await self._call("users", [self.rest], lambda t: t.users("AllUsers"), module="Users")
+            for user in users:
+                if user.get("email"):
+                    self._user_ids[str(user["email"]).lower()] = str(user["id"])
+        if key not in self._user_ids:
+            raise ZohoNotFoundError(f"no Zoho user with email {email}", module="Users")
+        return self._user_ids[key]
+
+    async def pipeline_for_owner(self, owner_email: str) -> list[Deal]:
+        owner_id = await self._user_id(owner_email)
+        deals: list[Deal] = []
+        offset = 0
+        select = ", ".join(dict.fromkeys(["id", *Deal.FIELDS]))
+        while True:
+            query = (f"select {select} from Deals where Owner = {_quote(owner_id)} order by id asc "
+                     f"limit {offset}, {COQL_PAGE}")
+            rows, more = await self._call("pipeline_for_owner", self._interactive(),
+                                          partial(_coql, query=query, module="Deals"), module="Deals")
+            deals.extend(d for d in (Deal.from_zoho(coql_row_to_record(r)) for r in rows) if d.is_open)
+            if not more or not rows:
+                return deals
+            offset += len(rows)
+
+    async def activity_timeline(self, account_id: str, *, limit: int = 50) -> list[TimelineEvent]:
+        view = await self.get_account_360(account_id)
+        events: list[TimelineEvent] = []
+        for note in view.notes:
+            if note.created_time:
+                events.append(TimelineEvent(at=note.created_time, kind="note", record_id=note.id,
+                                            module="Notes", summary=(note.title or note.content)[:200]))
+        for task in view.tasks:
+            at = task.modified_time or task.created_time
+            if at:
+                events.append(TimelineEvent(at=at, kind="task", record_id=task.id, module="Tasks",
+                                            summary=f"{task.subject} ({task.status or 'open'})"))
+        for deal in view.deals:
+            at = deal.modified_time or deal.created_time
+            if at:
+                events.append(TimelineEvent(at=at, kind="deal", record_id=deal.id, module="Deals",
+                                            summary=f"{deal.name}: {deal.stage}"
+                                                    + (f" {deal.amount:,.0f}" if deal.amount else "")))
+        for contact in view.contacts:
+            if contact.last_activity_time:
+                events.append(TimelineEvent(at=contact.last_activity_time, kind="contact",
+                                            record_id=contact.id, module="Contacts",
+                                            summary=f"activity with {contact.full_name}"))
+        account = view.account
+        if account.last_activity_time:
+            events.append(TimelineEvent(at=account.last_activity_time, kind="account", record_id=account.id,
+                                        module="Accounts", summary=f"last activity on {account.name}"))
+        events.sort(key=lambda e: e.at, reverse=True)
+        return events[:limit]
+
+    # ------------------------------------------------------------------ bulk reads
+    def choose_strategy(self, module: str) -> str:
+        """``bulk_read`` when the known volume makes a Bulk Read job cheaper in calls than COQL pages."""
+        hint = self.volume_hints.get(module)
+        if hint is not None and bulk_calls(hint) < coql_calls(hint):
+            return "bulk_read"
+        return "coql"
+
+    async def fetch_module(self, module: Module, *, modified_since: datetime | None = None,
+                           fields: tuple[str, ...] | None = None) -> AsyncIterator[list[CrmRecord]]:
+        """Every record of ``module`` (or those modified since), in pages of domain models."""
+        chosen = tuple(fields or RECORD_TYPES[module].FIELDS)  # type: ignore[attr-defined]
+        strategy = "coql" if modified_since is not None else self.choose_strategy(module)
+        self.last_strategy[module] = strategy
+        total = 0
+        if strategy == "bulk_read":
+            rows = await self._call("bulk_read", self._bulk(), lambda t: t.bulk_read(module, list(chosen)),
+                                    module=module)
+            records = [record_from_zoho(module, csv_row_to_record(module, r)) for r in rows]
+            for start in range(0, len(records), COQL_PAGE):
+                yield records[start:start + COQL_PAGE]
+            total = len(records)
+        else:
+            where = (f"Modified_Time >= {_quote(_coql_dt(modified_since))}" if modified_since
+                     else "id is not null")
+            select = ", ".join(dict.fromkeys(["id", *chosen]))
+            offset = 0
+            while True:
+                query = (f"select {select} from {module} where {where} order by id asc "
+                         f"limit {offset}, {COQL_PAGE}")
+                rows, more = await self._call("coql_page", self._bulk(),
+                                              partial(_coql, query=query, module=module), module=module)
+                if rows:
+                    total += len(rows)
+                    yield [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
+                if not more or not rows:
+                    break
+                offset += len(rows)
+        if modified_since is None:
+            self.volume_hints[module] = total
+
+    async def fetch_incremental(self, module: Module, cursors: CursorStore) -> list[CrmRecord]:
+        """Records modified since the module's cursor (all records the first time). The cursor moves
+        to the newest ``Modified_Time`` seen, and only after the whole fetch succeeded."""
+        since = cursors.get_cursor(module)
+        started = datetime.now(UTC).replace(microsecond=0)
+        records: list[CrmRecord] = []
+        async for page in self.fetch_module(module, modified_since=since):
+            records.extend(page)
+        newest = max((r.modified_time for r in records if r.modified_time is not None), default=None)
+        if newest is not None:
+            cursors.set_cursor(module, newest)
+        elif since is None:
+            cursors.set_cursor(module, started)
+        return records
+
+    # ------------------------------------------------------------------ writes
+    async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
+        if (not isinstance(approved, ApprovedWrite) or not approved.approved_by
+                or not approved.idempotency_key):
+            raise ZohoWriteRefused("a CRM write needs an approved approval record")
+        action = approved.action
+        if action.kind == "update_fields":
+            return await self._update_fields(approved)
+        if action.kind == "create_task":
+            return await self._create_once(approved, "Tasks")
+        if action.kind == "add_note":
+            return await self._create_once(approved, "Notes")
+        raise ZohoWriteRefused(f"unknown write kind {action.kind}")  # pragma: no cover
+
+    def _payload(self, approved: ApprovedWrite) -> dict[str, Any]:
+        action = approved.action
+        marker = ref_marker(approved.idempotency_key)
+        if action.kind == "create_task":
+            assert action.task is not None
+            task = action.task
+            body = (task.description or "").rstrip()
+            record: dict[str, Any] = {
+                "Subject": task.subject, "Priority": task.priority, "Status": "Not Started",
+                "Description": f"{body}\n\n{marker}" if body else marker,
+                "What_Id": {"id": action.target_id}, "$se_module": action.target_module,
+            }
+            if task.due_date:
+                record["Due_Date"] = task.due_date.isoformat()
+            if task.who_id:
+                record["Who_Id"] = {"id": task.who_id}
+            return record
+        assert action.note is not None
+        content = action.note.content.rstrip()
+        parent = {"module": {"api_name": action.target_module}, "id": action.target_id}
+        note: dict[str, Any] = {"Note_Content": f"{content}\n\n{marker}", "Parent_Id": parent}
+        if action.note.title:
+            note["Note_Title"] = action.note.title
+        return note
+
+    async def _find_by_marker(self, approved: ApprovedWrite, module: str) -> str | None:
+        action = approved.action
+        marker = ref_marker(approved.idempotency_key)
+        field = "Description" if module == "Tasks" else "Note_Content"
+        rows = await self._call(f"find_{module.lower()}_by_key", [self.rest],
+                                lambda t: t.related(action.target_module, action.target_id, module,
+                                                    ["id", field]),
+                                module=action.target_module, record_id=action.target_id)
+        for row in rows:
+            if marker in str(row.get(field) or ""):
+                return str(row["id"])
+        return None
+
+    async def _create_once(self, approved: ApprovedWrite, module: str) -> WriteResult:
+        existing = await self._find_by_marker(approved, module)
+        if existing:
+            return WriteResult(recommendation_id=approved.recommendation_id, record_id=existing,
+                               module=module, created=False, tier="rest")
+        payload = self._payload(approved)
+        last: ZohoError | None = None
+        for attempt in range(self._write_attempts):
+            if attempt:
+                found = await self._find_by_marker(approved, module)
+                if found:  # our earlier attempt reached Zoho; its reply was lost
+                    return WriteResult(recommendation_id=approved.recommendation_id, record_id=found,
+                                       module=module, created=True, tier="rest")
+            try:
+                details = await self._call(f"create_{module.lower()}", [self.rest],
+                                           lambda t: t.create_records(module, [payload]), module=module,
+                                           record_id=approved.action.target_id)
+            except ZohoError as exc:
+                if not is_transient(exc):
+                    raise
+                last = exc
+                continue
+            return WriteResult(recommendation_id=approved.recommendation_id, record_id=str(details[0]["id"]),
+                               module=module, created=True, tier="rest")
+        assert last is not None
+        raise last
+
+    async def _update_fields(self, approved: ApprovedWrite) -> WriteResult:
+        action = approved.action
+        module = action.target_module
+        fields = list(action.fields)
+        current = await self._call("get_record", [self.rest],
+                                   lambda t: t.get_record(module, action.target_id, fields), module=module,
+                                   record_id=action.target_id)
+        if current is None:
+            raise ZohoNotFoundError("record to update does not exist", module=module,
+                                    record_id=action.target_id)
+        if all(_same(current.get(k), v) for k, v in action.fields.items()):
+            return WriteResult(recommendation_id=approved.recommendation_id, record_id=action.target_id,
+                               module=module, created=False, tier="rest")
+        await self._call("update_fields", [self.rest],
+                         lambda t: t.update_records(module, [{"id": action.target_id, **action.fields}]),
+                         module=module, record_id=action.target_id)
+        return WriteResult(recommendation_id=approved.recommendation_id, record_id=action.target_id,
+                           module=module, created=True, tier="rest")
+
+    # ------------------------------------------------------------------ observability
+    def tier_stats(self) -> list[TierStats]:
+        return self._stats.snapshot()
+
+    def breaker_states(self) -> dict[str, str]:
+        return {name: breaker.state for name, breaker in self._breakers.items()}
+
+    async def aclose(self) -> None:
+        for tier in self._tiers.values():
+            with contextlib.suppress(Exception):  # closing is best effort
+                await tier.aclose()
+        tokens = getattr(self.rest, "tokens", None)
+        http = getattr(tokens, "_http", None)
+        if http is not None and getattr(self, "_owns_token_http", False):
+            await http.aclose()
+
+
+async def _coql(tier: Any, *, query: str, module: str) -> tuple[list[dict[str, Any]], bool]:
+    rows, more = await tier.coql(query, module=module)
+    return rows, more
+
+
+def _same(current: Any, wanted: Any) -> bool:
+    if isinstance(current, dict) and "id" in current:
+        current = current["id"]
+    if isinstance(wanted, dict) and "id" in wanted:
+        wanted = wanted["id"]
+    if isinstance(current, int | float) and isinstance(wanted, int | float):
+        return float(current) == float(wanted)
+    return str(current) == str(wanted) if current is not None and wanted is not None else current == wanted

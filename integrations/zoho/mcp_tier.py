@@ -1,0 +1,245 @@
+"""MCP tier: reads through a remote Zoho MCP endpoint (streamable HTTP) with the ``mcp`` 2.x client.
+
+Tools used (Zoho's hosted MCP names): ``ZohoCRM_getRecord``, ``ZohoCRM_getRecords``,
+``ZohoCRM_searchRecords``, ``ZohoCRM_getRelatedRecords``, ``ZohoCRM_executeCOQLQuery``. Tool
+results are Zoho REST JSON in a text block; ``isError`` results carry Zoho's error envelope.
+
+One long-lived MCP session is owned by a worker task (the client's task groups must be entered and
+left in one task); calls are queued to it. The session is re-opened after a transport failure or a
+401 (with a fresh access token when no fixed ``Authorization`` header is configured). Only read tools
+are ever called from here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+from integrations.zoho.error_mapping import map_mcp_error
+from integrations.zoho.errors import ZohoAuthError, ZohoError
+from integrations.zoho.rest_tier import COQL_MAX_OFFSET, COQL_PAGE, DISCRETE_LIMIT, IDS_BATCH, PER_PAGE
+
+READ_TOOLS = frozenset({"ZohoCRM_getRecord", "ZohoCRM_getRecords", "ZohoCRM_searchRecords",
+                        "ZohoCRM_getRelatedRecords", "ZohoCRM_executeCOQLQuery"})
+
+AuthHeader = Callable[[], Awaitable[str]]
+_STOP = object()
+
+
+class McpTier:
+    name = "mcp"
+
+    def __init__(self, url: str, *, auth_header: AuthHeader, on_unauthorized: Callable[[str], Awaitable[Any]]
+                 | None = None, timeout: float = 30.0) -> None:
+        self.url = url
+        self._auth_header = auth_header
+        self._on_unauthorized = on_unauthorized
+        self._timeout = timeout
+        self._queue: asyncio.Queue[Any] | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self.calls = 0
+
+    async def aclose(self) -> None:
+        if self._worker is not None and self._queue is not None:
+            await self._queue.put(_STOP)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._worker, timeout=5)
+        self._worker = None
+        self._queue = None
+
+    # ------------------------------------------------------------------ session worker
+    async def _run_worker(self, queue: asyncio.Queue[Any]) -> None:
+        stack: contextlib.AsyncExitStack | None = None
+        client: Any = None
+        try:
+            while True:
+                item = await queue.get()
+                if item is _STOP:
+                    return
+                name, arguments, future, header = item
+                if future.cancelled():
+                    continue
+                try:
+                    if client is None or header != getattr(client, "_sergas_header", None):
+                        if stack is not None:
+                            with contextlib.suppress(Exception):
+                                await stack.aclose()
+                        stack, client = None, None
+                        stack = contextlib.AsyncExitStack()
+                        client = await stack.enter_async_context(self._client(header))
+                        client._sergas_header = header
+                    result = await client.call_tool(name, arguments, read_timeout_seconds=self._timeout)
+                    if not future.cancelled():
+                        future.set_result(result)
+                except BaseException as exc:  # the MCP edge: anything the client or transport raised
+                    if stack is not None:
+                        with contextlib.suppress(BaseException):
+                            await stack.aclose()
+                    stack, client = None, None
+                    if not future.cancelled():
+                        future.set_exception(exc if isinstance(exc, Exception) else RuntimeError(repr(exc)))
+                    if isinstance(exc, asyncio.CancelledError):
+                        raise
+        finally:
+            if stack is not None:
+                with contextlib.suppress(BaseException):
+                    await stack.aclose()
+
+    def _client(self, header: str) -> Any:
+        import httpx2
+        from mcp.client import Client
+        from mcp.client.streamable_http import streamable_http_client
+
+        http = httpx2.AsyncClient(headers={"Authorization": header},
+                                  timeout=httpx2.Timeout(self._timeout, read=self._timeout))
+        transport = streamable_http_client(self.url, http_client=http)
+
+        @contextlib.asynccontextmanager
+        async def _session() -> AsyncIterator[Any]:
+            async with http, Client(transport, mode="legacy", cache=None) as client:
+                yield client
+
+        return _session()
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], *, module: str | None = None,
+                        record_id: str | None = None) -> dict[str, Any] | None:
+        """Call a read tool; returns its JSON payload (None for an empty result)."""
+        if name not in READ_TOOLS:
+            raise ZohoError(f"MCP tool {name} is not a read tool", tier=self.name)
+        for attempt in range(2):
+            header = await self._auth_header()
+            if self._worker is None or self._worker.done() or self._queue is None:
+                self._queue = asyncio.Queue()
+                self._worker = asyncio.create_task(self._run_worker(self._queue))
+            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            await self._queue.put((name, arguments, future, header))
+            self.calls += 1
+            try:
+                result = await future
+            except Exception as exc:
+                error = map_mcp_error(_unwrap(exc), module=module, record_id=record_id)
+                if isinstance(error, ZohoAuthError) and attempt == 0 and self._on_unauthorized is not None:
+                    await self._on_unauthorized(header)
+                    continue
+                raise error from None
+            text = "".join(getattr(block, "text", "") for block in (result.content or []))
+            payload = _parse(text)
+            if result.is_error if hasattr(result, "is_error") else getattr(result, "isError", False):
+                error = map_mcp_error(payload if isinstance(payload, dict) else text, module=module,
+                                      record_id=record_id)
+                if isinstance(error, ZohoAuthError) and attempt == 0 and self._on_unauthorized is not None:
+                    await self._on_unauthorized(header)
+                    continue
+                raise error
+            return payload if isinstance(payload, dict) else None
+        raise ZohoAuthError("Zoho MCP kept refusing the credentials", status=401, tier=self.name)
+
+    # ------------------------------------------------------------------ reads (same shapes as REST)
+    async def get_record(self, module: str, record_id: str,
+                         fields: Sequence[str] | None = None) -> dict[str, Any] | None:
+        args: dict[str, Any] = {"module": module, "record_id": str(record_id)}
+        if fields:
+            args["fields"] = ",".join(fields)
+        body = await self.call_tool("ZohoCRM_getRecord", args, module=module, record_id=record_id)
+        data = (body or {}).get("data") or []
+        return data[0] if data else None
+
+    async def get_records_by_ids(self, module: str, ids: Sequence[str],
+                                 fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        unique = list(dict.fromkeys(str(i) for i in ids))
+        for start in range(0, len(unique), IDS_BATCH):
+            args: dict[str, Any] = {"module": module, "ids": ",".join(unique[start:start + IDS_BATCH])}
+            if fields:
+                args["fields"] = ",".join(fields)
+            body = await self.call_tool("ZohoCRM_getRecords", args, module=module)
+            out.extend((body or {}).get("data") or [])
+        return out
+
+    async def related(self, module: str, record_id: str, related_list: str,
+                      fields: Sequence[str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        page = 1
+        while page * PER_PAGE <= DISCRETE_LIMIT:
+            args = {"module": module, "record_id": str(record_id), "related_list": related_list,
+                    "fields": ",".join(fields), "page": page, "per_page": PER_PAGE}
+            body = await self.call_tool("ZohoCRM_getRelatedRecords", args, module=module, record_id=record_id)
+            if not body:
+                break
+            out.extend(body.get("data") or [])
+            if not (body.get("info") or {}).get("more_records"):
+                break
+            page += 1
+        return out
+
+    async def search(self, module: str, *, criteria: str | None = None, word: str | None = None,
+                     email: str | None = None, fields: Sequence[str] | None = None,
+                     limit: int = 200) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        page = 1
+        while len(out) < limit:
+            args: dict[str, Any] = {"module": module, "page": page, "per_page": min(limit, PER_PAGE)}
+            if criteria:
+                args["criteria"] = criteria
+            elif email:
+                args["email"] = email
+            elif word:
+                args["word"] = word
+            if fields:
+                args["fields"] = ",".join(fields)
+            body = await self.call_tool("ZohoCRM_searchRecords", args, module=module)
+            if not body:
+                break
+            out.extend(body.get("data") or [])
+            if not (body.get("info") or {}).get("more_records") or page * PER_PAGE >= DISCRETE_LIMIT:
+                break
+            page += 1
+        return out[:limit]
+
+    async def coql(self, query: str, *, module: str | None = None) -> tuple[list[dict[str, Any]], bool]:
+        body = await self.call_tool("ZohoCRM_executeCOQLQuery", {"select_query": query}, module=module)
+        if not body:
+            return [], False
+        return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))
+
+    async def coql_pages(self, module: str, fields: Sequence[str], where: str | None = None, *,
+                         order_by: str = "id asc") -> AsyncIterator[list[dict[str, Any]]]:
+        select = ", ".join(dict.fromkeys(["id", *fields]))
+        clause = where or "id is not null"
+        offset = 0
+        while offset < COQL_MAX_OFFSET:
+            rows, more = await self.coql(
+                f"select {select} from {module} where {clause} order by {order_by} "
+                f"limit {offset}, {COQL_PAGE}", module=module)
+            if rows:
+                yield rows
+            if not more or not rows:
+                return
+            offset += len(rows)
+
+
+def _parse(text: str) -> Any:
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _unwrap(exc: BaseException) -> Any:
+    """ExceptionGroups from task groups hide the real error; HTTP status errors carry a status."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    if status is not None:
+        body: dict[str, Any] = {}
+        with contextlib.suppress(Exception):
+            parsed = response.json() if response is not None else None
+            body = parsed if isinstance(parsed, dict) else {}
+        return {**body, "status_code": status}
+    return exc

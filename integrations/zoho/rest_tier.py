@@ -1,0 +1,352 @@
+"""REST tier: Zoho CRM v8 over a pooled ``httpx.AsyncClient``.
+
+- base URL and transport are injected (tests pass ``httpx.MockTransport`` or the sandbox URL);
+- OAuth via ``TokenManager`` (refresh ahead of expiry, and once on 401 INVALID_TOKEN);
+- backoff with full jitter on 429 / 5xx / connection errors, at most ``max_retries`` retries;
+- at most ``concurrency`` requests in flight (the edition's concurrency limit).
+
+Reads return Zoho's JSON records (dicts); the manager turns them into domain models.
+Writes are *not* retried after the request may have reached Zoho (the manager owns idempotency).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import zipfile
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import httpx
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from integrations.zoho.error_mapping import is_transient, map_httpx_error, map_response
+from integrations.zoho.errors import ZohoError, ZohoRateLimitedError, ZohoUnavailableError, map_status
+from integrations.zoho.models import to_zoho_value
+from integrations.zoho.oauth import TokenManager
+
+PER_PAGE = 200
+DISCRETE_LIMIT = 2000
+COQL_PAGE = 2000
+COQL_MAX_OFFSET = 100_000
+IDS_BATCH = 100
+WRITE_BATCH = 100
+
+
+class RestTier:
+    name = "rest"
+
+    def __init__(self, api_url: str, tokens: TokenManager, *, http: httpx.AsyncClient | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None, timeout: float = 30.0,
+                 max_retries: int = 5, concurrency: int = 10, backoff_base: float = 0.25,
+                 backoff_max: float = 8.0) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.tokens = tokens
+        self._own_http = http is None
+        self._http = http or httpx.AsyncClient(
+            transport=transport, timeout=timeout,
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        )
+        self._max_retries = max_retries
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._backoff_base = backoff_base
+        self._backoff_max = backoff_max
+        self.calls = 0
+
+    async def aclose(self) -> None:
+        if self._own_http:
+            await self._http.aclose()
+
+    # ------------------------------------------------------------------ plumbing
+    async def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+                      json: Any = None, headers: dict[str, str] | None = None, module: str | None = None,
+                      record_id: str | None = None, retry_unsafe: bool = True,
+                      raw: bool = False) -> httpx.Response:
+        """One API call with auth, concurrency cap and retries; raises ``ZohoError`` on failure.
+
+        ``retry_unsafe=False`` (creating writes): only retry failures where Zoho surely did nothing
+        (429, connection refused)."""
+        url = path if path.startswith("http") else f"{self.api_url}{path}"
+
+        def _retryable(exc: BaseException) -> bool:
+            if not is_transient(exc):
+                return False
+            if retry_unsafe:
+                return True
+            return isinstance(exc, ZohoRateLimitedError) or getattr(exc, "code", None) == "ConnectError"
+
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(_retryable),
+            wait=wait_random_exponential(multiplier=self._backoff_base, max=self._backoff_max),
+            stop=stop_after_attempt(self._max_retries + 1),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._send_once(method, url, params=params, json=json, headers=headers,
+                                             module=module, record_id=record_id, raw=raw)
+        raise ZohoUnavailableError("unreachable", tier=self.name)  # pragma: no cover
+
+    async def _send_once(self, method: str, url: str, *, params: dict[str, Any] | None, json: Any,
+                         headers: dict[str, str] | None, module: str | None, record_id: str | None,
+                         raw: bool) -> httpx.Response:
+        refreshed = False
+        while True:
+            token = await self.tokens.access_token()
+            all_headers = {"Authorization": f"Zoho-oauthtoken {token}", **(headers or {})}
+            async with self._semaphore:
+                self.calls += 1
+                try:
+                    response = await self._http.request(method, url, params=params, json=json,
+                                                        headers=all_headers)
+                except httpx.HTTPError as exc:
+                    raise map_httpx_error(exc, module=module, record_id=record_id, tier=self.name) from None
+            if response.status_code == 401 and not refreshed and _code(response) in ("INVALID_TOKEN", None):
+                await self.tokens.invalidate(token)
+                refreshed = True
+                continue
+            if response.status_code >= 400:
+                raise map_response(response, module=module, record_id=record_id, tier=self.name)
+            if not raw and response.status_code not in (204, 304) and response.content:
+                try:
+                    response.json()
+                except ValueError:
+                    raise ZohoUnavailableError("malformed JSON reply from Zoho", status=response.status_code,
+                                               module=module, record_id=record_id, tier=self.name) from None
+            return response
+
+    async def _get_json(self, path: str, params: dict[str, Any] | None = None, *, module: str | None = None,
+                        record_id: str | None = None,
+                        headers: dict[str, str] | None = None) -> dict[str, Any] | None:
+        response = await self.request("GET", path, params=params, module=module, record_id=record_id,
+                                      headers=headers)
+        if response.status_code in (204, 304) or not response.content:
+            return None
+        body = response.json()
+        return body if isinstance(body, dict) else None
+
+    # ------------------------------------------------------------------ reads
+    async def get_record(self, module: str, record_id: str,
+                         fields: Sequence[str] | None = None) -> dict[str, Any] | None:
+        params = {"fields": ",".join(fields)} if fields else None
+        body = await self._get_json(f"/crm/v8/{module}/{record_id}", params, module=module,
+                                    record_id=record_id)
+        data = (body or {}).get("data") or []
+        return data[0] if data else None
+
+    async def get_records_by_ids(self, module: str, ids: Sequence[str],
+                                 fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        unique = list(dict.fromkeys(str(i) for i in ids))
+        for start in range(0, len(unique), IDS_BATCH):
+            params: dict[str, Any] = {"ids": ",".join(unique[start:start + IDS_BATCH])}
+            if fields:
+                params["fields"] = ",".join(fields)
+            body = await self._get_json(f"/crm/v8/{module}", params, module=module)
+            out.extend((body or {}).get("data") or [])
+        return out
+
+    async def list_pages(self, module: str, fields: Sequence[str], *, sort_by: str = "id",
+                         sort_order: str = "asc", modified_since: datetime | None = None,
+                         path: str | None = None) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every record of a module (or a related list when ``path`` is given), page by page:
+        pages 1..10 by number, then ``page_token``. ``modified_since`` sends If-Modified-Since."""
+        headers = {"If-Modified-Since": to_zoho_value(modified_since) or ""} if modified_since else None
+        base: dict[str, Any] = {"fields": ",".join(fields), "per_page": PER_PAGE, "sort_by": sort_by,
+                                "sort_order": sort_order}
+        page, token = 1, None
+        while True:
+            params = dict(base)
+            if token:
+                params["page_token"] = token
+            else:
+                params["page"] = page
+            body = await self._get_json(path or f"/crm/v8/{module}", params, module=module, headers=headers)
+            if not body:
+                return
+            rows = body.get("data") or []
+            if rows:
+                yield rows
+            info = body.get("info") or {}
+            if not info.get("more_records"):
+                return
+            if page * PER_PAGE < DISCRETE_LIMIT and not token:
+                page += 1
+            else:
+                token = info.get("next_page_token")
+                if not token:
+                    return
+
+    async def related(self, module: str, record_id: str, related_list: str,
+                      fields: Sequence[str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        async for rows in self.list_pages(related_list, fields, sort_by="id", sort_order="asc",
+                                          path=f"/crm/v8/{module}/{record_id}/{related_list}"):
+            out.extend(rows)
+        return out
+
+    async def search(self, module: str, *, criteria: str | None = None, word: str | None = None,
+                     email: str | None = None, fields: Sequence[str] | None = None,
+                     limit: int = 200) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"per_page": min(limit, PER_PAGE)}
+        if criteria:
+            params["criteria"] = criteria
+        elif email:
+            params["email"] = email
+        elif word:
+            params["word"] = word
+        if fields:
+            params["fields"] = ",".join(fields)
+        out: list[dict[str, Any]] = []
+        page = 1
+        while len(out) < limit:
+            params["page"] = page
+            body = await self._get_json(f"/crm/v8/{module}/search", params, module=module)
+            if not body:
+                break
+            out.extend(body.get("data") or [])
+            if not (body.get("info") or {}).get("more_records") or page * PER_PAGE >= DISCRETE_LIMIT:
+                break
+            page += 1
+        return out[:limit]
+
+    async def coql(self, query: str, *, module: str | None = None) -> tuple[list[dict[str, Any]], bool]:
+        """One COQL call: (rows, more_records)."""
+        response = await self.request("POST", "/crm/v8/coql", json={"select_query": query}, module=module)
+        if response.status_code == 204 or not response.content:
+            return [], False
+        body = response.json()
+        return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))
+
+    async def coql_pages(self, module: str, fields: Sequence[str], where: str | None = None, *,
+                         order_by: str = "id asc") -> AsyncIterator[list[dict[str, Any]]]:
+        """``select ... from module where ... order by ... limit offset, 2000`` until exhausted."""
+        select = ", ".join(dict.fromkeys(["id", *fields]))
+        clause = where or "id is not null"
+        offset = 0
+        while offset < COQL_MAX_OFFSET:
+            rows, more = await self.coql(
+                f"select {select} from {module} where {clause} order by {order_by} "
+                f"limit {offset}, {COQL_PAGE}",
+                module=module)
+            if rows:
+                yield rows
+            if not more or not rows:
+                return
+            offset += len(rows)
+
+    async def users(self, user_type: str = "ActiveUsers") -> list[dict[str, Any]]:
+        body = await self._get_json("/crm/v8/users", {"type": user_type, "per_page": PER_PAGE})
+        return (body or {}).get("users") or []
+
+    async def current_user(self) -> dict[str, Any] | None:
+        users = await self.users("CurrentUser")
+        return users[0] if users else None
+
+    # ------------------------------------------------------------------ bulk read
+    async def bulk_read(self, module: str, fields: Sequence[str] | None = None,
+                        criteria: dict[str, Any] | None = None, *, poll_seconds: float = 1.0,
+                        max_wait_seconds: float = 600.0) -> list[dict[str, str]]:
+        """Create a Bulk Read job, poll it, download the zip and parse the CSV (all pages)."""
+        out: list[dict[str, str]] = []
+        page = 1
+        while True:
+            query: dict[str, Any] = {"module": {"api_name": module}, "page": page}
+            if fields:
+                query["fields"] = list(fields)
+            if criteria:
+                query["criteria"] = criteria
+            created = await self.request("POST", "/crm/bulk/v8/read",
+                                         json={"query": query, "file_type": "csv"}, module=module)
+            job_id = str(created.json()["data"][0]["details"]["id"])
+            job = await self._wait_for_job(job_id, module, poll_seconds, max_wait_seconds)
+            result = job.get("result") or {}
+            download = await self.request("GET", f"/crm/bulk/v8/read/{job_id}/result", module=module,
+                                          raw=True)
+            out.extend(parse_bulk_zip(download.content))
+            if not result.get("more_records"):
+                return out
+            page += 1
+
+    async def _wait_for_job(self, job_id: str, module: str, poll_seconds: float,
+                            max_wait_seconds: float) -> dict[str, Any]:
+        waited = 0.0
+        while True:
+            body = await self._get_json(f"/crm/bulk/v8/read/{job_id}", module=module, record_id=job_id)
+            job = ((body or {}).get("data") or [{}])[0]
+            state = job.get("state")
+            if state == "COMPLETED":
+                return job
+            if state == "FAILURE":
+                raise ZohoUnavailableError("bulk read job failed", code="BULK_FAILURE", module=module,
+                                           record_id=job_id, tier=self.name)
+            if waited >= max_wait_seconds:
+                raise ZohoUnavailableError("bulk read job did not finish in time", code="BULK_TIMEOUT",
+                                           module=module, record_id=job_id, tier=self.name)
+            await asyncio.sleep(poll_seconds)
+            waited += poll_seconds
+
+    # ------------------------------------------------------------------ writes
+    async def create_records(self, module: str, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """POST up to 100 records per call; returns Zoho's per-record results (raises on a failed one)."""
+        results: list[dict[str, Any]] = []
+        for start in range(0, len(records), WRITE_BATCH):
+            response = await self.request("POST", f"/crm/v8/{module}",
+                                          json={"data": list(records[start:start + WRITE_BATCH])},
+                                          module=module, retry_unsafe=False)
+            results.extend(_write_results(response, module, self.name))
+        return results
+
+    async def update_records(self, module: str, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        results: list[dict[str, Any]] = []
+        for start in range(0, len(records), WRITE_BATCH):
+            response = await self.request("PUT", f"/crm/v8/{module}",
+                                          json={"data": list(records[start:start + WRITE_BATCH])},
+                                          module=module)  # an update is idempotent: safe to retry
+            results.extend(_write_results(response, module, self.name))
+        return results
+
+    async def create_note(self, parent_module: str, parent_id: str, title: str | None,
+                          content: str) -> dict[str, Any]:
+        note: dict[str, Any] = {"Note_Content": content,
+                                "Parent_Id": {"module": {"api_name": parent_module}, "id": parent_id}}
+        if title:
+            note["Note_Title"] = title
+        return (await self.create_records("Notes", [note]))[0]
+
+
+def _code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("code") if isinstance(body, dict) else None
+
+
+def _write_results(response: httpx.Response, module: str, tier: str) -> list[dict[str, Any]]:
+    body = response.json() if response.content else {}
+    items = body.get("data") or []
+    for item in items:
+        if item.get("status") != "success":
+            failed_id = (item.get("details") or {}).get("id")
+            raise map_status(400, item, module=module, record_id=str(failed_id) if failed_id else None,
+                             tier=tier)
+    return [item.get("details") or {} for item in items]
+
+
+def parse_bulk_zip(content: bytes) -> list[dict[str, str]]:
+    """The rows of the CSV inside a Bulk Read zip (header row = field API names)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = [n for n in archive.namelist() if n.endswith(".csv")]
+            if not names:
+                raise ZohoUnavailableError("bulk read zip holds no CSV", code="BULK_MALFORMED")
+            text = archive.read(names[0]).decode("utf-8-sig")
+    except zipfile.BadZipFile as exc:
+        raise ZohoUnavailableError("bulk read download is not a zip", code="BULK_MALFORMED") from exc
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+__all__ = ["ZohoError", "RestTier", "parse_bulk_zip"]
