@@ -206,6 +206,7 @@ class ChannelStore:
     """Channels persisted in a small SQLite table of the sandbox data directory."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False)
         self._db.execute(
