@@ -29,11 +29,20 @@ class _Access:
 class TokenRegistry:
     """Refresh tokens, grant codes and access tokens of the sandbox's one OAuth client."""
 
-    SCOPE = "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.coql.READ," \
-            "ZohoCRM.bulk.ALL,ZohoCRM.notifications.ALL"
+    SCOPE = (
+        "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.coql.READ,"
+        "ZohoCRM.bulk.ALL,ZohoCRM.notifications.ALL"
+    )
 
-    def __init__(self, client_id: str, client_secret: str, refresh_token: str, user_id: str,
-                 ttl_seconds: float = 3600, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        user_id: str,
+        ttl_seconds: float = 3600,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
         self.ttl_seconds = ttl_seconds
@@ -51,15 +60,20 @@ class TokenRegistry:
         return code
 
     def _client_ok(self, client_id: str | None, client_secret: str | None) -> bool:
-        return secrets.compare_digest(client_id or "", self.client_id) and \
-            secrets.compare_digest(client_secret or "", self.client_secret)
+        return secrets.compare_digest(client_id or "", self.client_id) and secrets.compare_digest(
+            client_secret or "", self.client_secret
+        )
 
     def _issue(self, user_id: str) -> dict[str, Any]:
         token = _token()
         with self._lock:
             self._access[token] = _Access(user_id, self._clock() + self.ttl_seconds)
-        return {"access_token": token, "scope": self.SCOPE, "token_type": "Bearer",
-                "expires_in": int(self.ttl_seconds)}
+        return {
+            "access_token": token,
+            "scope": self.SCOPE,
+            "token_type": "Bearer",
+            "expires_in": int(self.ttl_seconds),
+        }
 
     def grant(self, form: dict[str, str]) -> dict[str, Any]:
         """Answer a token request (form fields) with Zoho's success or error body."""

@@ -17,14 +17,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.faults import FaultSpec
 from sandbox.responses import JSON_TYPE, ZohoHTTPError, error_body
-from sandbox.stats import begin_request
 from sandbox.state import SandboxState
+from sandbox.stats import begin_request
 
 
 async def send_json(send: Send, status: int, payload: Any) -> None:
     body = json.dumps(payload, separators=(",", ":")).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", JSON_TYPE.encode()), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", JSON_TYPE.encode()), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -37,8 +42,13 @@ async def drop_connection(send: Send) -> None:
         for _ in range(3):
             await asyncio.sleep(0)
         return
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", JSON_TYPE.encode()), (b"content-length", b"4096")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", JSON_TYPE.encode()), (b"content-length", b"4096")],
+        }
+    )
     raise ConnectionAbortedError("sandbox fault: connection dropped")
 
 
@@ -81,8 +91,11 @@ class SandboxMiddleware:
             await send(message)
 
         if self.in_flight >= state.config.concurrency_limit:
-            await send_json(send, 429, error_body("TOO_MANY_REQUESTS",
-                                                  "You have exceeded the concurrency limit of your edition"))
+            await send_json(
+                send,
+                429,
+                error_body("TOO_MANY_REQUESTS", "You have exceeded the concurrency limit of your edition"),
+            )
             state.stats.record(label, 0)
             return
         self.in_flight += 1
@@ -111,15 +124,23 @@ class SandboxMiddleware:
         if failure is None:
             return False
         if failure.kind == "429":
-            await send_json(send, 429, error_body("TOO_MANY_REQUESTS",
-                                                  "You have reached the maximum API calls allowed"))
+            await send_json(
+                send, 429, error_body("TOO_MANY_REQUESTS", "You have reached the maximum API calls allowed")
+            )
         elif failure.kind == "500":
             await send_json(send, 500, error_body("INTERNAL_ERROR", "Internal Server Error"))
         elif failure.kind == "malformed":
             body = b'{"data":[{"id":"64210000'
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", JSON_TYPE.encode()),
-                                    (b"content-length", str(len(body)).encode())]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", JSON_TYPE.encode()),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
         elif failure.kind == "drop":
             await drop_connection(send)

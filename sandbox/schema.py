@@ -18,30 +18,97 @@ MODULE_IDS: dict[str, str] = {
     "Users": "6421000000000000023",
 }
 RECORD_MODULES: tuple[str, ...] = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
-SINGULAR = {"Accounts": "Account", "Contacts": "Contact", "Deals": "Deal", "Tasks": "Task", "Notes": "Note",
-            "Users": "User"}
+SINGULAR = {
+    "Accounts": "Account",
+    "Contacts": "Contact",
+    "Deals": "Deal",
+    "Tasks": "Task",
+    "Notes": "Note",
+    "Users": "User",
+}
 
 INDUSTRIES = (
-    "Technology", "Manufacturing", "Healthcare", "Financial Services", "Retail", "Education",
-    "Government/Military", "Telecommunications", "Real Estate", "Consulting", "Logistics", "Energy",
-    "Media", "Hospitality", "Construction",
+    "Technology",
+    "Manufacturing",
+    "Healthcare",
+    "Financial Services",
+    "Retail",
+    "Education",
+    "Government/Military",
+    "Telecommunications",
+    "Real Estate",
+    "Consulting",
+    "Logistics",
+    "Energy",
+    "Media",
+    "Hospitality",
+    "Construction",
 )
-ACCOUNT_TYPES = ("-None-", "Analyst", "Competitor", "Customer", "Distributor", "Integrator", "Investor", "Other",
-                 "Partner", "Press", "Prospect", "Reseller", "Vendor")
+ACCOUNT_TYPES = (
+    "-None-",
+    "Analyst",
+    "Competitor",
+    "Customer",
+    "Distributor",
+    "Integrator",
+    "Investor",
+    "Other",
+    "Partner",
+    "Press",
+    "Prospect",
+    "Reseller",
+    "Vendor",
+)
 OWNERSHIP = ("-None-", "Other", "Private", "Public", "Subsidiary", "Partnership", "Government")
-RATINGS = ("-None-", "Acquired", "Active", "Market Failed", "Project Cancelled", "Shut Down", "Hot", "Warm",
-           "Cold")
-LEAD_SOURCES = ("-None-", "Advertisement", "Cold Call", "Employee Referral", "External Referral", "Partner",
-                "Public Relations", "Seminar Partner", "Trade Show", "Web Download", "Web Research", "Chat")
+RATINGS = (
+    "-None-",
+    "Acquired",
+    "Active",
+    "Market Failed",
+    "Project Cancelled",
+    "Shut Down",
+    "Hot",
+    "Warm",
+    "Cold",
+)
+LEAD_SOURCES = (
+    "-None-",
+    "Advertisement",
+    "Cold Call",
+    "Employee Referral",
+    "External Referral",
+    "Partner",
+    "Public Relations",
+    "Seminar Partner",
+    "Trade Show",
+    "Web Download",
+    "Web Research",
+    "Chat",
+)
 SALUTATIONS = ("-None-", "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.")
-OPEN_STAGES = ("Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
-               "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review")
+OPEN_STAGES = (
+    "Qualification",
+    "Needs Analysis",
+    "Value Proposition",
+    "Id. Decision Makers",
+    "Perception Analysis",
+    "Proposal/Price Quote",
+    "Negotiation/Review",
+)
 CLOSED_STAGES = ("Closed Won", "Closed Lost", "Closed Lost to Competition")
 STAGES = OPEN_STAGES + CLOSED_STAGES
-STAGE_PROBABILITY = {"Qualification": 10, "Needs Analysis": 20, "Value Proposition": 40,
-                     "Id. Decision Makers": 60, "Perception Analysis": 70, "Proposal/Price Quote": 75,
-                     "Negotiation/Review": 90, "Closed Won": 100, "Closed Lost": 0,
-                     "Closed Lost to Competition": 0}
+STAGE_PROBABILITY = {
+    "Qualification": 10,
+    "Needs Analysis": 20,
+    "Value Proposition": 40,
+    "Id. Decision Makers": 60,
+    "Perception Analysis": 70,
+    "Proposal/Price Quote": 75,
+    "Negotiation/Review": 90,
+    "Closed Won": 100,
+    "Closed Lost": 0,
+    "Closed Lost to Competition": 0,
+}
 DEAL_TYPES = ("-None-", "New Business", "Existing Business")
 PIPELINES = ("Standard (Standard)",)
 TASK_STATUSES = ("Not Started", "Deferred", "In Progress", "Completed", "Waiting for input")
@@ -49,10 +116,24 @@ TASK_PRIORITIES = ("High", "Highest", "Low", "Lowest", "Normal")
 
 # data_type -> json_type, as Zoho's fields metadata reports it.
 JSON_TYPES = {
-    "text": "string", "textarea": "string", "email": "string", "phone": "string", "website": "string",
-    "picklist": "string", "date": "string", "datetime": "string", "autonumber": "string",
-    "integer": "integer", "bigint": "string", "currency": "double", "double": "double", "percent": "double",
-    "boolean": "boolean", "lookup": "jsonobject", "ownerlookup": "jsonobject", "multiselectpicklist": "jsonarray",
+    "text": "string",
+    "textarea": "string",
+    "email": "string",
+    "phone": "string",
+    "website": "string",
+    "picklist": "string",
+    "date": "string",
+    "datetime": "string",
+    "autonumber": "string",
+    "integer": "integer",
+    "bigint": "string",
+    "currency": "double",
+    "double": "double",
+    "percent": "double",
+    "boolean": "boolean",
+    "lookup": "jsonobject",
+    "ownerlookup": "jsonobject",
+    "multiselectpicklist": "jsonarray",
 }
 
 
@@ -132,7 +213,11 @@ CONTACT_FIELDS: tuple[FieldSpec, ...] = (
     _f("Email_Opt_Out", "boolean"),
     _f("Skype_ID"),
     _f("Twitter"),
-    _f("Mailing_Street"), _f("Mailing_City"), _f("Mailing_State"), _f("Mailing_Zip"), _f("Mailing_Country"),
+    _f("Mailing_Street"),
+    _f("Mailing_City"),
+    _f("Mailing_State"),
+    _f("Mailing_Zip"),
+    _f("Mailing_Country"),
     _f("Description", "textarea", length=32000),
     _f("Last_Activity_Time", "datetime", read_only=True),
     *_SYSTEM,
@@ -150,8 +235,11 @@ DEAL_FIELDS: tuple[FieldSpec, ...] = (
     _f("Type", "picklist", picklist=DEAL_TYPES),
     _f("Lead_Source", "picklist", picklist=LEAD_SOURCES),
     _f("Next_Step"),
-    _f("Reason_For_Loss__s", "picklist", picklist=("-None-", "Price", "Competition", "Lost to Competitor",
-                                                    "No Budget", "Timing", "Other")),
+    _f(
+        "Reason_For_Loss__s",
+        "picklist",
+        picklist=("-None-", "Price", "Competition", "Lost to Competitor", "No Budget", "Timing", "Other"),
+    ),
     _f("Description", "textarea", length=32000),
     _f("Last_Activity_Time", "datetime", read_only=True),
     *_SYSTEM,
@@ -205,16 +293,22 @@ class RelatedList:
 
 
 RELATED_LISTS: dict[str, tuple[RelatedList, ...]] = {
-    "Accounts": (RelatedList("Contacts", "Contacts", ("Account_Name",)),
-                 RelatedList("Deals", "Deals", ("Account_Name",)),
-                 RelatedList("Notes", "Notes", ("Parent_Id",)),
-                 RelatedList("Tasks", "Tasks", ("What_Id",))),
-    "Contacts": (RelatedList("Deals", "Deals", ("Contact_Name",)),
-                 RelatedList("Notes", "Notes", ("Parent_Id",)),
-                 RelatedList("Tasks", "Tasks", ("Who_Id", "What_Id"))),
-    "Deals": (RelatedList("Contacts", "Contacts", ()),
-              RelatedList("Notes", "Notes", ("Parent_Id",)),
-              RelatedList("Tasks", "Tasks", ("What_Id",))),
+    "Accounts": (
+        RelatedList("Contacts", "Contacts", ("Account_Name",)),
+        RelatedList("Deals", "Deals", ("Account_Name",)),
+        RelatedList("Notes", "Notes", ("Parent_Id",)),
+        RelatedList("Tasks", "Tasks", ("What_Id",)),
+    ),
+    "Contacts": (
+        RelatedList("Deals", "Deals", ("Contact_Name",)),
+        RelatedList("Notes", "Notes", ("Parent_Id",)),
+        RelatedList("Tasks", "Tasks", ("Who_Id", "What_Id")),
+    ),
+    "Deals": (
+        RelatedList("Contacts", "Contacts", ()),
+        RelatedList("Notes", "Notes", ("Parent_Id",)),
+        RelatedList("Tasks", "Tasks", ("What_Id",)),
+    ),
     "Tasks": (RelatedList("Notes", "Notes", ("Parent_Id",)),),
 }
 
@@ -244,14 +338,23 @@ def fields_payload(module: str) -> list[dict[str, object]]:
         }
         if spec.picklist:
             item["pick_list_values"] = [
-                {"display_value": value, "actual_value": value, "id": field_id(module, 500 + index * 40 + n),
-                 "sequence_number": n + 1, "type": "used"}
+                {
+                    "display_value": value,
+                    "actual_value": value,
+                    "id": field_id(module, 500 + index * 40 + n),
+                    "sequence_number": n + 1,
+                    "type": "used",
+                }
                 for n, value in enumerate(spec.picklist)
             ]
         if spec.lookup_module and spec.data_type == "lookup":
             lookup_module_id = MODULE_IDS.get(spec.lookup_module)
-            item["lookup"] = {"module": {"api_name": spec.lookup_module, "id": lookup_module_id},
-                              "display_label": spec.display_label, "api_name": spec.api_name, "id": item["id"]}
+            item["lookup"] = {
+                "module": {"api_name": spec.lookup_module, "id": lookup_module_id},
+                "display_label": spec.display_label,
+                "api_name": spec.api_name,
+                "id": item["id"],
+            }
         out.append(item)
     return out
 
@@ -260,34 +363,47 @@ def related_lists_payload(module: str) -> list[dict[str, object]]:
     """The ``related_lists`` array of ``GET /settings/related_lists?module=``."""
     out: list[dict[str, object]] = []
     for index, rel in enumerate(RELATED_LISTS.get(module, ())):
-        out.append({
-            "id": field_id(module, 900 + index),
-            "api_name": rel.api_name,
-            "name": rel.api_name,
-            "display_label": rel.api_name,
-            "module": {"api_name": rel.module, "id": MODULE_IDS[rel.module]},
-            "href": f"{module}/{{ENTITYID}}/{rel.api_name}",
-            "type": "default",
-            "sequence_number": str(index + 1),
-            "visible": True,
-            "connectedmodule": None,
-            "linkingmodule": None,
-            "action": None,
-            "customize_sort": False,
-            "customize_fields": False,
-            "customize_display_label": False,
-            "sort_by": None,
-            "sort_order": None,
-            "fields": None,
-        })
+        out.append(
+            {
+                "id": field_id(module, 900 + index),
+                "api_name": rel.api_name,
+                "name": rel.api_name,
+                "display_label": rel.api_name,
+                "module": {"api_name": rel.module, "id": MODULE_IDS[rel.module]},
+                "href": f"{module}/{{ENTITYID}}/{rel.api_name}",
+                "type": "default",
+                "sequence_number": str(index + 1),
+                "visible": True,
+                "connectedmodule": None,
+                "linkingmodule": None,
+                "action": None,
+                "customize_sort": False,
+                "customize_fields": False,
+                "customize_display_label": False,
+                "sort_by": None,
+                "sort_order": None,
+                "fields": None,
+            }
+        )
     return out
 
 
 def modules_payload() -> list[dict[str, object]]:
     """The ``modules`` array of ``GET /settings/modules``."""
     return [
-        {"api_name": name, "module_name": name, "plural_label": name, "singular_label": SINGULAR[name],
-         "id": module_id, "api_supported": name != "Users", "generated_type": "default", "creatable": True,
-         "editable": True, "deletable": True, "viewable": True, "visible": True}
+        {
+            "api_name": name,
+            "module_name": name,
+            "plural_label": name,
+            "singular_label": SINGULAR[name],
+            "id": module_id,
+            "api_supported": name != "Users",
+            "generated_type": "default",
+            "creatable": True,
+            "editable": True,
+            "deletable": True,
+            "viewable": True,
+            "visible": True,
+        }
         for name, module_id in MODULE_IDS.items()
     ]

@@ -1,13 +1,13 @@
 """The running sandbox's state, handed to every route builder (core and extensions).
 
-    state.store        SandboxStore: records, users, org, manifest
-    state.config       SandboxConfig: credentials it accepts, token TTL, concurrency limit
-    state.tokens       TokenRegistry: OAuth tokens
-    state.faults       FaultInjector
-    state.stats        Stats: ``state.stats.record("GET /crm/v8/{module}", credits)``
-    state.page_tokens  PageTokens
-    state.base_url     "http://127.0.0.1:PORT" once the server is bound
-    state.authenticate(request) -> user dict, or raises ZohoHTTPError (401)
+state.store        SandboxStore: records, users, org, manifest
+state.config       SandboxConfig: credentials it accepts, token TTL, concurrency limit
+state.tokens       TokenRegistry: OAuth tokens
+state.faults       FaultInjector
+state.stats        Stats: ``state.stats.record("GET /crm/v8/{module}", credits)``
+state.page_tokens  PageTokens
+state.base_url     "http://127.0.0.1:PORT" once the server is bound
+state.authenticate(request) -> user dict, or raises ZohoHTTPError (401)
 """
 
 from __future__ import annotations
@@ -57,10 +57,16 @@ class SandboxState:
     @classmethod
     def create(cls, store: SandboxStore, config: SandboxConfig | None = None) -> SandboxState:
         config = config or SandboxConfig()
-        tokens = TokenRegistry(config.client_id, config.client_secret, config.refresh_token,
-                               str(store.default_user["id"]), ttl_seconds=config.token_ttl_seconds)
-        return cls(store=store, config=config, tokens=tokens,
-                   page_tokens=PageTokens(config.page_token_ttl_seconds))
+        tokens = TokenRegistry(
+            config.client_id,
+            config.client_secret,
+            config.refresh_token,
+            str(store.default_user["id"]),
+            ttl_seconds=config.token_ttl_seconds,
+        )
+        return cls(
+            store=store, config=config, tokens=tokens, page_tokens=PageTokens(config.page_token_ttl_seconds)
+        )
 
     def is_public(self, path: str) -> bool:
         return any(path.startswith(prefix) for prefix in self.public_prefixes)
@@ -85,8 +91,13 @@ class SandboxState:
             return dict(user)
         return self.user_for_header(request.headers.get("authorization"))
 
-    def configure(self, *, concurrency_limit: int | None = None, token_ttl_seconds: float | None = None,
-                  page_token_ttl_seconds: float | None = None) -> SandboxConfig:
+    def configure(
+        self,
+        *,
+        concurrency_limit: int | None = None,
+        token_ttl_seconds: float | None = None,
+        page_token_ttl_seconds: float | None = None,
+    ) -> SandboxConfig:
         if concurrency_limit is not None:
             self.config.concurrency_limit = concurrency_limit
         if token_ttl_seconds is not None:

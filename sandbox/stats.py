@@ -56,8 +56,11 @@ class Stats:
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
-            return {"calls": self._calls, "credits": self._credits,
-                    "by_endpoint": {k: dict(v) for k, v in sorted(self._by_endpoint.items())}}
+            return {
+                "calls": self._calls,
+                "credits": self._credits,
+                "by_endpoint": {k: dict(v) for k, v in sorted(self._by_endpoint.items())},
+            }
 
     @property
     def credits(self) -> int:

@@ -13,11 +13,15 @@ with a ``ChangeEvent`` (notifications, bulk and MCP build on this).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import logging
+import marshal
 import sqlite3
+import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -56,16 +60,36 @@ class SeededOrg:
     manifest: dict[str, Any]
 
 
+# The seeded org is one marshal blob (fast to write and read); later writes go to ``records``, an
+# overlay applied on load (``data`` NULL = deleted). A large overlay is folded into a new snapshot.
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (module TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS snapshot (key TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS records (module TEXT NOT NULL, id TEXT NOT NULL, data TEXT,
                                     PRIMARY KEY (module, id));
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+SNAPSHOT_FORMAT = f"sandbox-1-py{sys.version_info[0]}.{sys.version_info[1]}"
+COMPACT_AFTER = 5000
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Building ~100k small dicts triggers the cyclic GC over and over; pause it meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def owner_ref(user: dict[str, Any]) -> dict[str, Any]:
     """The ``{"name","id","email"}`` lookup of a user record."""
-    return {"name": user.get("full_name") or user.get("name"), "id": str(user["id"]), "email": user.get("email")}
+    return {
+        "name": user.get("full_name") or user.get("name"),
+        "id": str(user["id"]),
+        "email": user.get("email"),
+    }
 
 
 class SandboxStore:
@@ -75,8 +99,9 @@ class SandboxStore:
     ``users``, ``org``, ``manifest``, ``anchor``, ``default_user``, ``user``, ``last_modified``.
     """
 
-    def __init__(self, db_path: Path | None, org: SeededOrg, *, clock: Clock = utc_now,
-                 persist_seed: bool = True) -> None:
+    def __init__(
+        self, db_path: Path | None, org: SeededOrg, *, clock: Clock = utc_now, persist_seed: bool = True
+    ) -> None:
         self._lock = threading.RLock()
         self._clock = clock
         self._listeners: list[Listener] = []
@@ -107,18 +132,43 @@ class SandboxStore:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, data_dir: Path, *, accounts: int = 50, seed: int = 7, anchor: datetime | None = None,
-             reset: bool = False, clock: Clock = utc_now) -> SandboxStore:
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        accounts: int = 50,
+        seed: int = 7,
+        anchor: datetime | None = None,
+        reset: bool = False,
+        clock: Clock = utc_now,
+    ) -> SandboxStore:
+        """Load the org saved under ``data_dir``, or seed a new one (also when ``reset`` or when the
+        saved org was seeded with other ``accounts``/``seed``/``anchor``)."""
+        with gc_paused():
+            return cls._open(data_dir, accounts=accounts, seed=seed, anchor=anchor, reset=reset, clock=clock)
+
+    @classmethod
+    def _open(
+        cls,
+        data_dir: Path,
+        *,
+        accounts: int = 50,
+        seed: int = 7,
+        anchor: datetime | None = None,
+        reset: bool = False,
+        clock: Clock = utc_now,
+    ) -> SandboxStore:
         """Load the org saved under ``data_dir``, or seed a new one (also when ``reset`` or when the
         saved org was seeded with other ``accounts``/``seed``/``anchor``)."""
         db_path = Path(data_dir) / "sandbox.sqlite3"
         if not reset and db_path.exists():
             loaded = cls._load(db_path)
             if loaded is not None:
-                meta = loaded.org.get("$sandbox", {})
+                saved, overlay = loaded
+                meta = saved.org.get("$sandbox", {})
                 same = meta.get("accounts") == accounts and meta.get("seed") == seed
                 if same and (anchor is None or meta.get("anchor") == iso(anchor)):
-                    return cls(db_path, loaded, clock=clock, persist_seed=False)
+                    return cls(db_path, saved, clock=clock, persist_seed=overlay > COMPACT_AFTER)
         if db_path.exists():
             for suffix in ("", "-wal", "-shm"):
                 Path(str(db_path) + suffix).unlink(missing_ok=True)
@@ -128,45 +178,61 @@ class SandboxStore:
         return cls(db_path, org, clock=clock)
 
     @staticmethod
-    def _load(db_path: Path) -> SeededOrg | None:
+    def _load(db_path: Path) -> tuple[SeededOrg, int] | None:
+        """The saved org with its overlay applied, and the overlay's size; None when unreadable."""
         db = sqlite3.connect(str(db_path))
         try:
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if "org" not in meta:
+            row = db.execute("SELECT data FROM snapshot WHERE key = ?", (SNAPSHOT_FORMAT,)).fetchone()
+            if row is None:
                 return None
-            records: dict[str, list[dict[str, Any]]] = {m: [] for m in RECORD_MODULES}
-            for module, data in db.execute("SELECT module, data FROM records ORDER BY id"):
-                records.setdefault(module, []).append(json.loads(data))
-            return SeededOrg(users=json.loads(meta["users"]), org=json.loads(meta["org"]), records=records,
-                             manifest=json.loads(meta["manifest"]))
-        except sqlite3.DatabaseError:
+            blob = marshal.loads(row[0])
+            records: dict[str, dict[str, dict[str, Any]]] = {
+                m: {r["id"]: r for r in blob["records"].get(m, [])} for m in RECORD_MODULES
+            }
+            overlay = 0
+            for module, record_id, data in db.execute("SELECT module, id, data FROM records"):
+                overlay += 1
+                if data is None:
+                    records[module].pop(record_id, None)
+                else:
+                    records[module][record_id] = json.loads(data)
+            ordered = {
+                m: sorted(b.values(), key=lambda r: r["id"]) if overlay else list(b.values())
+                for m, b in records.items()
+            }
+            org = SeededOrg(users=blob["users"], org=blob["org"], records=ordered, manifest=blob["manifest"])
+            return org, overlay
+        except (sqlite3.DatabaseError, ValueError, EOFError, TypeError, KeyError):
             return None
         finally:
             db.close()
 
     def _persist_all(self) -> None:
+        """Write the whole org as a fresh snapshot and empty the overlay."""
         assert self._db is not None
         with self._lock:
+            blob = marshal.dumps(
+                {
+                    "users": self.users,
+                    "org": self.org,
+                    "manifest": self.manifest,
+                    "records": {m: list(b.values()) for m, b in self._records.items()},
+                }
+            )
             db = self._db
             db.execute("BEGIN")
             db.execute("DELETE FROM records")
-            db.execute("DELETE FROM meta")
-            db.executemany(
-                "INSERT INTO records (module, id, data) VALUES (?, ?, ?)",
-                ((m, rid, json.dumps(r, separators=(",", ":"))) for m, b in self._records.items()
-                 for rid, r in b.items()),
-            )
-            db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
-                ("users", json.dumps(self.users)), ("org", json.dumps(self.org)),
-                ("manifest", json.dumps(self.manifest)),
-            ])
+            db.execute("DELETE FROM snapshot")
+            db.execute("INSERT INTO snapshot (key, data) VALUES (?, ?)", (SNAPSHOT_FORMAT, blob))
             db.execute("COMMIT")
 
     def _save(self, module: str, records: Iterable[dict[str, Any]]) -> None:
         if self._db is None:
             return
-        self._db.executemany("INSERT OR REPLACE INTO records (module, id, data) VALUES (?, ?, ?)",
-                             [(module, r["id"], json.dumps(r, separators=(",", ":"))) for r in records])
+        self._db.executemany(
+            "INSERT OR REPLACE INTO records (module, id, data) VALUES (?, ?, ?)",
+            [(module, r["id"], json.dumps(r, separators=(",", ":"))) for r in records],
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -255,7 +321,9 @@ class SandboxStore:
         return owner_ref(user) if user else None
 
     def _normalize(self, module: str, data: dict[str, Any], partial: bool) -> dict[str, Any]:
-        return normalize(module, data, partial=partial, resolve=self.display_name, resolve_user=self._resolve_user)
+        return normalize(
+            module, data, partial=partial, resolve=self.display_name, resolve_user=self._resolve_user
+        )
 
     def new_id(self) -> str:
         with self._lock:
@@ -263,7 +331,9 @@ class SandboxStore:
             self._next_id += 1
             return str(value)
 
-    def create(self, module: str, record: dict[str, Any], user: dict[str, Any] | None = None) -> dict[str, Any]:
+    def create(
+        self, module: str, record: dict[str, Any], user: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Validate and insert one record; returns the stored record. Raises ``RecordError``."""
         self._check_module(module)
         with self._lock:
@@ -283,19 +353,23 @@ class SandboxStore:
                 self._save(parent_module, [parent])
             self._last_modified[module] = now
             result = dict(stored)
-        self._emit(ChangeEvent(module, "insert", [result["id"]], sorted(k for k in values if not k.startswith("$"))))
+        self._emit(
+            ChangeEvent(module, "insert", [result["id"]], sorted(k for k in values if not k.startswith("$")))
+        )
         return result
 
-    def update(self, module: str, record_id: str, fields: dict[str, Any],
-               user: dict[str, Any] | None = None) -> dict[str, Any]:
+    def update(
+        self, module: str, record_id: str, fields: dict[str, Any], user: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Validate and apply ``fields`` to one record; returns the stored record. Raises ``RecordError``."""
         self._check_module(module)
         record_id = str(record_id)
         with self._lock:
             current = self._records[module].get(record_id)
             if current is None:
-                raise RecordError("INVALID_DATA", "the id given seems to be invalid",
-                                  {"id": record_id, "api_name": "id"})
+                raise RecordError(
+                    "INVALID_DATA", "the id given seems to be invalid", {"id": record_id, "api_name": "id"}
+                )
             values = self._normalize(module, {k: v for k, v in fields.items() if k != "id"}, partial=True)
             if module == "Tasks" and "What_Id" in values and "$se_module" not in fields:
                 values["$se_module"] = current.get("$se_module", "Accounts")
@@ -321,11 +395,15 @@ class SandboxStore:
         record_id = str(record_id)
         with self._lock:
             if record_id not in self._records[module]:
-                raise RecordError("INVALID_DATA", "the id given seems to be invalid",
-                                  {"id": record_id, "api_name": "id"})
+                raise RecordError(
+                    "INVALID_DATA", "the id given seems to be invalid", {"id": record_id, "api_name": "id"}
+                )
             del self._records[module][record_id]
             if self._db is not None:
-                self._db.execute("DELETE FROM records WHERE module = ? AND id = ?", (module, record_id))
+                self._db.execute(
+                    "INSERT OR REPLACE INTO records (module, id, data) VALUES (?, ?, NULL)",
+                    (module, record_id),
+                )
             self._last_modified[module] = iso(self._clock())
         self._emit(ChangeEvent(module, "delete", [record_id], []))
 
@@ -335,25 +413,35 @@ class SandboxStore:
             raise RecordError("INVALID_MODULE", "the module name given seems to be invalid", {}, 400)
 
     @staticmethod
-    def _derive(module: str, record: dict[str, Any], now: str, previous: dict[str, Any] | None = None) -> None:
+    def _derive(
+        module: str, record: dict[str, Any], now: str, previous: dict[str, Any] | None = None
+    ) -> None:
         """Fields Zoho computes: Full_Name, Probability, Expected_Revenue, Closed_Time."""
         if module == "Contacts":
-            record["Full_Name"] = " ".join(p for p in (record.get("First_Name"), record.get("Last_Name")) if p)
+            record["Full_Name"] = " ".join(
+                p for p in (record.get("First_Name"), record.get("Last_Name")) if p
+            )
         elif module == "Deals":
             stage_changed = previous is None or previous.get("Stage") != record.get("Stage")
-            if record.get("Probability") is None or (stage_changed and previous is not None
-                                                     and record.get("Probability") == previous.get("Probability")):
+            if record.get("Probability") is None or (
+                stage_changed
+                and previous is not None
+                and record.get("Probability") == previous.get("Probability")
+            ):
                 record["Probability"] = STAGE_PROBABILITY.get(str(record.get("Stage")), 10)
             amount = record.get("Amount")
-            record["Expected_Revenue"] = (round(float(amount) * int(record["Probability"]) / 100, 2)
-                                          if amount is not None else None)
+            record["Expected_Revenue"] = (
+                round(float(amount) * int(record["Probability"]) / 100, 2) if amount is not None else None
+            )
         elif module == "Tasks":
             if record.get("Status") == "Completed" and not record.get("Closed_Time"):
                 record["Closed_Time"] = now
             elif record.get("Status") != "Completed":
                 record["Closed_Time"] = None
 
-    def _touch_parent(self, module: str, record: dict[str, Any], now: str) -> list[tuple[str, dict[str, Any]]]:
+    def _touch_parent(
+        self, module: str, record: dict[str, Any], now: str
+    ) -> list[tuple[str, dict[str, Any]]]:
         """A new note or task is activity on its parent record (and on the account of a deal)."""
         parent: tuple[str, str] | None = None
         if module == "Notes" and isinstance(record.get("Parent_Id"), dict):

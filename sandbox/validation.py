@@ -59,8 +59,14 @@ def _id_of(value: Any) -> str | None:
     return None
 
 
-def _convert(spec: FieldSpec, value: Any, record: dict[str, Any], module: str,
-             resolve: Resolver, resolve_user: UserResolver) -> Any:
+def _convert(
+    spec: FieldSpec,
+    value: Any,
+    record: dict[str, Any],
+    module: str,
+    resolve: Resolver,
+    resolve_user: UserResolver,
+) -> Any:
     kind = spec.data_type
     if kind in _TEXT_TYPES:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -127,8 +133,11 @@ def _lookup(spec: FieldSpec, value: Any, record: dict[str, Any], module: str, re
     if spec.api_name == "Parent_Id":
         target = _parent_module(value)
         if target is None:
-            raise RecordError("MANDATORY_NOT_FOUND", "required field not found",
-                              {"api_name": "Parent_Id.module", "json_path_suffix": "Parent_Id.module"})
+            raise RecordError(
+                "MANDATORY_NOT_FOUND",
+                "required field not found",
+                {"api_name": "Parent_Id.module", "json_path_suffix": "Parent_Id.module"},
+            )
         name = resolve(target, record_id)
         if name is None:
             raise _invalid(spec, "lookup", "the related id given seems to be invalid")
@@ -162,8 +171,9 @@ def _parent_module(value: Any) -> str | None:
     return None
 
 
-def normalize(module: str, data: dict[str, Any], *, partial: bool, resolve: Resolver,
-              resolve_user: UserResolver) -> dict[str, Any]:
+def normalize(
+    module: str, data: dict[str, Any], *, partial: bool, resolve: Resolver, resolve_user: UserResolver
+) -> dict[str, Any]:
     """Validate ``data`` for ``module`` and return only the writable fields, in stored form.
 
     ``partial`` is an update: mandatory fields need not be present but may not be emptied.
@@ -187,7 +197,9 @@ def normalize(module: str, data: dict[str, Any], *, partial: bool, resolve: Reso
     if not partial:
         for spec in index.values():
             if spec.mandatory and out.get(spec.api_name) in (None, ""):
-                raise RecordError("MANDATORY_NOT_FOUND", "required field not found", {"api_name": spec.api_name})
+                raise RecordError(
+                    "MANDATORY_NOT_FOUND", "required field not found", {"api_name": spec.api_name}
+                )
     if module == "Tasks" and "What_Id" in out and out["What_Id"] is not None and "$se_module" not in out:
         out["$se_module"] = "Accounts"
     return out

@@ -1,0 +1,94 @@
+"""``/__sandbox/*``: health, manifest (ground truth), stats, faults, config, grant codes. No auth."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from sandbox.faults import FaultSpec
+from sandbox.responses import zoho_error, zoho_json
+from sandbox.state import SandboxState
+
+
+class ConfigUpdate(BaseModel):
+    concurrency_limit: int | None = Field(default=None, ge=1, le=1000)
+    token_ttl_seconds: float | None = Field(default=None, gt=0)
+    page_token_ttl_seconds: float | None = Field(default=None, gt=0)
+
+
+async def _json(request: Request) -> Any:
+    body = await request.body()
+    return json.loads(body) if body.strip() else {}
+
+
+def routes(state: SandboxState) -> list[BaseRoute]:
+    async def health(request: Request) -> Response:
+        return zoho_json(
+            {
+                "status": "ok",
+                "base_url": state.base_url,
+                "records": {
+                    m: state.store.count(m) for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
+                },
+            }
+        )
+
+    async def manifest(request: Request) -> Response:
+        return zoho_json(state.store.manifest)
+
+    async def stats(request: Request) -> Response:
+        return zoho_json(state.stats.snapshot())
+
+    async def stats_reset(request: Request) -> Response:
+        state.stats.reset()
+        return zoho_json(state.stats.snapshot())
+
+    async def faults(request: Request) -> Response:
+        if request.method == "DELETE":
+            state.faults.clear()
+            return zoho_json({"faults": []})
+        if request.method == "GET":
+            return zoho_json({"faults": state.faults.active()})
+        try:
+            spec = FaultSpec.model_validate(await _json(request))
+        except (ValidationError, ValueError) as exc:
+            return zoho_error("INVALID_DATA", f"bad fault: {exc}", 400)
+        if spec.kind == "expire_tokens":
+            expired = state.tokens.expire_all()
+            return zoho_json({"expired_tokens": expired, "faults": state.faults.active()})
+        state.faults.add(spec)
+        return zoho_json({"faults": state.faults.active()})
+
+    async def config(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                update = ConfigUpdate.model_validate(await _json(request))
+            except (ValidationError, ValueError) as exc:
+                return zoho_error("INVALID_DATA", f"bad config: {exc}", 400)
+            state.configure(**update.model_dump())
+        cfg = state.config
+        return zoho_json(
+            {
+                "concurrency_limit": cfg.concurrency_limit,
+                "token_ttl_seconds": cfg.token_ttl_seconds,
+                "page_token_ttl_seconds": cfg.page_token_ttl_seconds,
+            }
+        )
+
+    async def grant_code(request: Request) -> Response:
+        return zoho_json({"code": state.tokens.issue_grant_code(str(state.store.default_user["id"]))})
+
+    return [
+        Route("/__sandbox/health", health, methods=["GET"]),
+        Route("/__sandbox/manifest", manifest, methods=["GET"]),
+        Route("/__sandbox/stats", stats, methods=["GET"]),
+        Route("/__sandbox/stats/reset", stats_reset, methods=["POST"]),
+        Route("/__sandbox/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/__sandbox/config", config, methods=["GET", "POST"]),
+        Route("/__sandbox/grant_code", grant_code, methods=["POST"]),
+    ]

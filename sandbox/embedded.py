@@ -1,0 +1,168 @@
+"""Run the sandbox in-process: uvicorn in a daemon thread, returning once it accepts connections.
+
+with start_sandbox(tmp_path / "sandbox", accounts=50, seed=7) as sb:
+    httpx.post(f"{sb.base_url}/oauth/v2/token", data={...})
+    sb.inject_fault(kind="429", count=1)
+    sb.manifest()["situations"]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
+from sandbox.app import build_app
+from sandbox.faults import FaultSpec
+from sandbox.state import SandboxConfig, SandboxState
+from sandbox.store import SandboxStore
+
+
+class SandboxStartError(RuntimeError):
+    """The sandbox could not start (port busy, bad data directory). The message says which."""
+
+
+@dataclass
+class RunningSandbox:
+    """A live sandbox. ``base_url`` serves API, OAuth and ``/__sandbox`` alike."""
+
+    base_url: str
+    client_id: str
+    client_secret: str
+    refresh_token: str
+    state: SandboxState
+    startup_seconds: float = 0.0
+    _server: uvicorn.Server | None = field(default=None, repr=False)
+    _thread: threading.Thread | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> SandboxStore:
+        return self.state.store
+
+    @property
+    def accounts_url(self) -> str:
+        """The SDK's "accounts URL": the full token endpoint."""
+        return f"{self.base_url}/oauth/v2/token"
+
+    def manifest(self) -> dict[str, Any]:
+        return dict(self.state.store.manifest)
+
+    def inject_fault(self, **spec: Any) -> None:
+        """Same as ``POST /__sandbox/faults``: ``inject_fault(kind="429", count=2, path_prefix="/crm/v8/coql")``."""
+        parsed = FaultSpec.model_validate(spec)
+        if parsed.kind == "expire_tokens":
+            self.state.tokens.expire_all()
+        else:
+            self.state.faults.add(parsed)
+
+    def clear_faults(self) -> None:
+        self.state.faults.clear()
+
+    def stats(self) -> dict[str, Any]:
+        return self.state.stats.snapshot()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.state.store.close()
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def launch(state: SandboxState, host: str, port: int) -> tuple[uvicorn.Server, threading.Thread, str]:
+    """Bind ``host:port`` (0 = any free port), serve in a daemon thread, return once ready."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise SandboxStartError(
+            f"port {port} on {host} is busy ({exc.strerror}); pick another with --port"
+        ) from None
+    sock.listen(128)
+    bound_port = sock.getsockname()[1]
+    state.base_url = f"http://{host}:{bound_port}"
+    config = uvicorn.Config(
+        build_app(state), log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+
+    def serve() -> None:
+        asyncio.run(server.serve(sockets=[sock]))
+
+    thread = threading.Thread(target=serve, name="zoho-sandbox", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise SandboxStartError("the sandbox server did not start; see the log above")
+        time.sleep(0.005)
+    return server, thread, state.base_url
+
+
+@contextlib.contextmanager
+def start_sandbox(
+    data_dir: Path,
+    accounts: int = 50,
+    seed: int = 7,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    client_id: str = SANDBOX_CLIENT_ID,
+    client_secret: str = SANDBOX_CLIENT_SECRET,
+    refresh_token: str = SANDBOX_REFRESH_TOKEN,
+    token_ttl_seconds: float = 3600,
+    reset: bool = False,
+    anchor: datetime | None = None,
+    concurrency_limit: int = 10,
+) -> Iterator[RunningSandbox]:
+    """Seed (or load) the org under ``data_dir`` and serve it until the block exits."""
+    started = time.perf_counter()
+    store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset)
+    config = SandboxConfig(
+        client_id=client_id,
+        client_secret=client_secret,
+        refresh_token=refresh_token,
+        token_ttl_seconds=token_ttl_seconds,
+        concurrency_limit=concurrency_limit,
+    )
+    state = SandboxState.create(store, config)
+    try:
+        server, thread, base_url = launch(state, host, port)
+    except BaseException:
+        store.close()
+        raise
+    running = RunningSandbox(
+        base_url=base_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        refresh_token=refresh_token,
+        state=state,
+        startup_seconds=time.perf_counter() - started,
+        _server=server,
+        _thread=thread,
+    )
+    try:
+        yield running
+    finally:
+        running.stop()
