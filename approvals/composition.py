@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 from approvals.decisions import OnDecision
 from config.settings import Settings
@@ -22,8 +23,11 @@ async def open_gateway(settings: Settings, store: StateStore) -> AsyncIterator[Z
     from integrations.zoho.connection import zoho_connection
     from integrations.zoho.factory import build_gateway
 
+    def audit(event: dict[str, Any]) -> None:
+        store.record_audit(event)
+
     with zoho_connection(settings) as connection:
-        gateway = build_gateway(settings, connection=connection, audit=store.record_audit)
+        gateway = build_gateway(settings, connection=connection, audit=audit)
         try:
             yield gateway
         finally:

@@ -147,6 +147,11 @@ def outcome_text(rec: Recommendation | None, outcome: ExecutionOutcome) -> Text:
     if rec is not None:
         label.append(f"{KIND_LABEL[rec.proposal.kind]} on {rec.proposal.account_id}: ")
     if isinstance(outcome, WriteResult):
+        if rec is not None and rec.proposal.kind == "update_fields":
+            if outcome.created:
+                return label + Text(f"✔ updated {outcome.module} record {outcome.record_id}", style="green")
+            return label + Text(f"✔ {outcome.module} record {outcome.record_id} already had these values",
+                                style="green")
         if outcome.created:
             return label + Text(f"✔ created {outcome.module} record {outcome.record_id}", style="green")
         return label + Text(f"✔ already present ({outcome.module} record {outcome.record_id}); "

@@ -191,7 +191,7 @@ class ApproveSession:
                 current, current_error = await self._current_values(rec.proposal)
                 self.console.print(proposal_panel(rec, index=index, total=total, current=current,
                                                   current_error=current_error))
-                answer = Prompt.ask("[a]pprove  [e]dit & approve  [r]eject  [s]kip  [q]uit",
+                answer = Prompt.ask(Text("[a]pprove  [e]dit & approve  [r]eject  [s]kip  [q]uit"),
                                     choices=["a", "e", "r", "s", "q"], show_choices=False,
                                     console=self.console)
                 if answer == "q":
@@ -206,7 +206,7 @@ class ApproveSession:
                 elif answer == "r":
                     reason = ""
                     while not reason.strip():
-                        reason = Prompt.ask("Why reject it? (required)", console=self.console)
+                        reason = Prompt.ask(Text("Why reject it? (required)"), console=self.console)
                     await self._decide(rec, "rejected", reason=reason)
                     tally["rejected"] += 1
                 else:
@@ -226,7 +226,7 @@ class ApproveSession:
 
     def _edit(self, proposal: ProposedAction) -> ProposedAction | None:
         def ask(label: str, default: str) -> str:
-            return Prompt.ask(label, default=default, console=self.console)
+            return Prompt.ask(Text(label), default=default, console=self.console)
 
         for _ in range(3):
             try:

@@ -1,0 +1,155 @@
+"""``python main.py audit``: for each recommendation, the chain tool calls → proposal → decision →
+write, as a tree (or JSON with ``--json``). Narrow with ``--account`` and ``--run``.
+
+The tool calls shown under a proposal are the audited calls of the same run on the same account made
+before the proposal was queued (what the agent looked at).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from pydantic import BaseModel, Field
+from rich.console import Console
+from rich.text import Text
+from rich.tree import Tree
+
+from approvals.models import Recommendation
+from approvals.presentation import KIND_LABEL, short_id
+from config.settings import Settings
+from state.errors import StateStoreError
+from state.models import AuditEvent
+from state.store import StateStore
+
+CHAIN_KINDS = ("proposal", "decision", "write", "decision_hook")
+MAX_CHAINS = 200
+UNLINKED_WINDOW = timedelta(hours=1)  # tool calls considered for a proposal made outside any run
+
+
+class AuditChain(BaseModel):
+    recommendation: Recommendation
+    tool_calls: list[AuditEvent] = Field(default_factory=list)
+    proposal: list[AuditEvent] = Field(default_factory=list)
+    decisions: list[AuditEvent] = Field(default_factory=list)
+    writes: list[AuditEvent] = Field(default_factory=list)
+
+
+def build_chains(store: StateStore, *, account: str | None = None, run_id: str | None = None,
+                 limit: int = MAX_CHAINS) -> list[AuditChain]:
+    recs = store.list_recommendations(account_id=account, run_id=run_id)[-limit:]
+    chains = []
+    for rec in recs:
+        own = store.list_audit(recommendation_id=rec.id)
+        chain = AuditChain(
+            recommendation=rec,
+            proposal=[e for e in own if e.kind == "proposal"],
+            decisions=[e for e in own if e.kind in ("decision", "decision_hook")],
+            writes=[e for e in own if e.kind == "write"],
+        )
+        around = store.list_audit(account_id=rec.proposal.account_id, run_id=rec.run_id, limit=500)
+        chain.tool_calls = [
+            e for e in around
+            if e.kind not in CHAIN_KINDS and e.recommendation_id in (None, rec.id) and e.at <= rec.created_at
+            and (rec.run_id is not None or rec.created_at - e.at <= UNLINKED_WINDOW)
+        ]
+        chains.append(chain)
+    return chains
+
+
+def run(settings: Settings, *, account: str | None = None, run_id: str | None = None, as_json: bool = False,
+        console: Console | None = None) -> int:
+    console = console or Console()
+    try:
+        with StateStore.open(settings) as store:
+            chains = build_chains(store, account=account, run_id=run_id)
+    except StateStoreError as exc:
+        Console(stderr=True).print(Text(f"{exc} — {exc.hint}", style="red"))
+        return 1
+    if as_json:
+        payload = {"chains": [c.model_dump(mode="json") for c in chains]}
+        console.file.write(json.dumps(payload, indent=2) + "\n")
+        return 0
+    if not chains:
+        console.print("No recommendations match." + ("" if account or run_id else
+                                                    " Run `python main.py review` to produce some."))
+        return 0
+    by_account: dict[str, list[AuditChain]] = {}
+    for chain in chains:
+        by_account.setdefault(chain.recommendation.proposal.account_id, []).append(chain)
+    for account_id, group in by_account.items():
+        tree = Tree(Text(f"Account {account_id}", style="bold"))
+        for chain in group:
+            _chain_tree(tree, chain)
+        console.print(tree)
+    if len(chains) == MAX_CHAINS:
+        console.print(f"(showing the latest {MAX_CHAINS}; narrow with --account or --run)")
+    return 0
+
+
+def _when(event: AuditEvent) -> str:
+    return event.at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _status_text(rec: Recommendation) -> Text:
+    styles = {"executed": "green", "rejected": "red", "failed": "red", "pending": "yellow",
+              "approved": "cyan", "executing": "magenta"}
+    text = Text(rec.status, style=styles.get(rec.status, ""))
+    if rec.status == "executed" and rec.result_record_id:
+        text.append(f" → record {rec.result_record_id}")
+    if rec.error and rec.status in ("failed", "approved"):
+        text.append(f" ({rec.error})", style="dim")
+    return text
+
+
+def _event_line(event: AuditEvent, label: str) -> Text:
+    line = Text(f"{_when(event)}  {label}", style="bold")
+    if event.tool:
+        line.append(f" {event.tool}", style="cyan")
+    if event.outcome:
+        line.append(f" {event.outcome}")
+    duration = f"{event.duration_ms:.0f} ms" if event.duration_ms is not None else None
+    extras = [x for x in (event.tier, duration) if x]
+    if extras:
+        line.append(f" ({', '.join(extras)})", style="dim")
+    who = event.agent_type or ""
+    if event.agent_id:
+        who = f"{who} {event.agent_id}".strip()
+    if who:
+        line.append(f" by {who}", style="dim")
+    if event.input_summary:
+        line.append(" — ")
+        line.append(event.input_summary)
+    return line
+
+
+def _chain_tree(parent: Tree, chain: AuditChain) -> None:
+    rec = chain.recommendation
+    p = rec.proposal
+    head = Text(f"[{short_id(rec.id)}] {KIND_LABEL[p.kind]} on {p.target_module}/{p.target_id} — ")
+    head.append_text(_status_text(rec))
+    if rec.suspicious:
+        head.append("  ⚠ suspicious", style="bold red")
+    node = parent.add(head)
+    origin = "rule-based" if p.origin == "rules" else "agent"
+    proposed = node.add(Text(f"{rec.created_at:%Y-%m-%d %H:%M:%S}  proposed by {origin}"
+                             + (f" in run {rec.run_id}" if rec.run_id else ""), style="bold")
+                        + Text(f" — {p.rationale}"))
+    for call in chain.tool_calls:
+        proposed.add(_event_line(call, call.kind))
+    for event in chain.decisions:
+        line = _event_line(event, event.kind)
+        if event.detail.get("edited"):
+            line.append("  (edited before approval)", style="yellow")
+        node.add(line)
+    for event in chain.writes:
+        line = _event_line(event, "write")
+        record = event.detail.get("record_id")
+        if record:
+            line.append(f" → {event.detail.get('module', '')}/{record}", style="green")
+        if event.detail.get("error"):
+            line.append(f" {event.detail['error']}", style="red")
+        node.add(line)
+
+
+__all__ = ["AuditChain", "build_chains", "run"]
