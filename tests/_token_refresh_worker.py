@@ -1,0 +1,49 @@
+"""Run by the token store tests in separate processes: refresh one token through a slow fake accounts
+server, after waiting at a start line, and print the access token it ended up with."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from pydantic import SecretStr
+
+from integrations.zoho.oauth import OAuthClient, TokenManager
+from integrations.zoho.token_store import FileTokenStore, SecretCodec, SqliteTokenStore, TokenStore
+
+
+def _store(kind: str, where: str, key: str | None) -> TokenStore:
+    codec = SecretCodec(key)
+    if kind == "file":
+        return FileTokenStore(Path(where), codec=codec)
+    if kind == "sqlite":
+        return SqliteTokenStore(Path(where), codec=codec)
+    from integrations.zoho.token_store.postgres_store import PostgresTokenStore
+
+    return PostgresTokenStore(where, codec=codec)
+
+
+async def main(kind: str, where: str, counter: str, start_line: str, key: str | None) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        with Path(counter).open("a") as fh:
+            fh.write("refresh\n")
+        time.sleep(0.5)  # a slow accounts server: the other process must wait, not refresh too
+        return httpx.Response(200, json={"access_token": f"1000.{time.time_ns()}", "expires_in": 3600})
+
+    store = _store(kind, where, key)
+    tokens = TokenManager(OAuthClient(accounts_url="http://accounts.test", client_id="1000.CID",
+                                      client_secret=SecretStr("secret"), refresh_token=SecretStr("1000.rt")),
+                          store, http=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+    Path(f"{start_line}.ready.{os.getpid()}").touch()
+    while not Path(start_line).exists():
+        await asyncio.sleep(0.01)
+    print(await tokens.access_token())
+    store.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(*sys.argv[1:5], sys.argv[5] if len(sys.argv) > 5 else None))
