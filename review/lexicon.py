@@ -9,6 +9,7 @@ A phrase may also list nearby words that make it harmless ("cancelled the meetin
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -82,12 +83,25 @@ def _harmless(item: Phrase, clause: str, start: int, end: int) -> bool:
 _OWN_NEGATION = re.compile(r"^(?:not|never|no|won't|wont|will\s+not|n't|non)\b|n't\b", _FLAGS)
 
 
+@functools.lru_cache(maxsize=32)
+def _any_phrase(lexicon: tuple[Phrase, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern.pattern})" for p in lexicon), _FLAGS)
+
+
+def mentions(text: str | None, lexicon: tuple[Phrase, ...]) -> bool:
+    """Cheap pre-check: does any phrase occur at all (negated or not)?"""
+    return bool(text) and _any_phrase(lexicon).search(text or "") is not None
+
+
 def find(text: str | None, lexicon: tuple[Phrase, ...]) -> list[PhraseHit]:
     """Every phrase of ``lexicon`` that ``text`` says affirmatively (not negated, not defused)."""
-    if not text:
+    if not text or not mentions(text, lexicon):
         return []
     hits: list[PhraseHit] = []
+    anywhere = _any_phrase(lexicon)
     for clause in clauses(text):
+        if anywhere.search(clause) is None:
+            continue
         for item in lexicon:
             for match in item.pattern.finditer(clause):
                 own = bool(_OWN_NEGATION.search(match.group(0)))

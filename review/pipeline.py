@@ -125,13 +125,18 @@ class _Reviewing:
 
     async def review(self, triage: AccountTriage, view: AccountView) -> FlaggedAccount:
         outcome = await self._agent(triage, view) if self.reviewer is not None else None
-        if outcome is not None and outcome.proposals:
+        queued: list[QueuedProposal] = []
+        if outcome is not None and (outcome.proposals or outcome.queued_ids):
             proposals, by, flag_all = outcome.proposals, "agent", outcome.suspicious
             self.run.agent_reviews += 1
+            for rec_id in outcome.queued_ids:
+                rec = self.store.get_recommendation(rec_id)
+                if rec is not None:
+                    self.run.proposals_created += 1
+                    queued.append(QueuedProposal.of(rec.id, rec.proposal, created=True))
         else:
             proposals, by, flag_all = rules.propose_for(triage, today=self.today), "rules", False
             self.run.rule_reviews += 1
-        queued: list[QueuedProposal] = []
         for proposal in proposals:
             suspicious = flag_all or self._evidence_suspicious(proposal, view)
             rec, created = self.store.enqueue(proposal, run_id=self.run.run_id, suspicious=suspicious)

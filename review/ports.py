@@ -48,7 +48,8 @@ class ReviewStore(Protocol):
 class AgentReview(BaseModel):
     """What one agent review of one account produced and cost."""
 
-    proposals: list[ProposedAction] = Field(default_factory=list)
+    proposals: list[ProposedAction] = Field(default_factory=list)  # for the pipeline to queue
+    queued_ids: list[str] = Field(default_factory=list)  # recommendation ids the agent queued itself
     cost_usd: float = 0.0
     model_calls: int = 0
     input_tokens: int = 0
@@ -73,6 +74,12 @@ def as_agent_review(value: Any) -> AgentReview:
     if isinstance(value, list | tuple):
         return AgentReview(proposals=list(value))
     fields = {name: getattr(value, name) for name in AgentReview.model_fields if hasattr(value, name)}
+    proposals = list(fields.get("proposals") or [])
+    if proposals and all(isinstance(p, str) for p in proposals):  # e.g. agents.runner.AgentRunResult
+        fields["proposals"] = []
+        fields["queued_ids"] = list(fields.get("queued_ids") or []) + proposals
+    if "model_calls" not in fields and hasattr(value, "num_turns"):
+        fields["model_calls"] = value.num_turns
     for alias, name in (("total_cost_usd", "cost_usd"), ("api_calls", "model_calls")):
         if name not in fields and hasattr(value, alias):
             fields[name] = getattr(value, alias)

@@ -46,6 +46,8 @@ class SyncResult:
 
 def _gateway_calls(gateway: Any) -> int:
     try:
+        if callable(getattr(gateway, "api_calls", None)):
+            return int(gateway.api_calls())
         return sum(int(s.calls) for s in gateway.tier_stats())
     except Exception:  # noqa: BLE001 — observability must never break a sync
         return 0

@@ -4,6 +4,7 @@ notes saying so."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from integrations.zoho.models import Contact, Note
@@ -15,28 +16,37 @@ from review.signals.context import TriageContext, quote
 from review.signals.language import note_text
 
 
-def _names(contact: Contact) -> re.Pattern[str] | None:
-    names = [n for n in (contact.full_name, contact.last_name) if n and len(n) >= 3]
-    if not names:
-        return None
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
 
 
-def _notes_about(contact: Contact, notes: list[Note], ctx: TriageContext) -> list[tuple[Note, str]]:
-    named = _names(contact)
+def _names(contact: Contact) -> re.Pattern[str] | None:
+    names = tuple(n for n in (contact.full_name, contact.last_name) if n and len(n) >= 3)
+    return _name_pattern(names) if names else None
+
+
+def _departure_notes(view: AccountView, ctx: TriageContext) -> list[tuple[Note, list[str]]]:
+    """Recent notes of the account that say someone left, with the clauses saying so."""
     found = []
-    for note in notes:
+    for note in view.notes:
         age = days_since(record_activity(note), ctx.today)
         if age is not None and age > ctx.thresholds.contact_note_window_days:
             continue
-        text = note_text(note)
+        hits = find(note_text(note), LEFT)
+        if hits:
+            found.append((note, [h.clause for h in hits]))
+    return found
+
+
+def _notes_about(contact: Contact, notes: list[tuple[Note, list[str]]]) -> list[tuple[Note, str]]:
+    named = _names(contact)
+    found = []
+    for note, clauses in notes:
         if note.parent_id != contact.id:
-            if named is None or not named.search(text):
+            if named is None or not named.search(note_text(note)):
                 continue
-            clauses = [h.clause for h in find(text, LEFT)
-                       if named.search(h.clause) or _pronoun_only(h.clause)]
-        else:
-            clauses = [h.clause for h in find(text, LEFT)]
+            clauses = [c for c in clauses if named.search(c) or _pronoun_only(c)]
         if clauses:
             found.append((note, clauses[0]))
     return found
@@ -47,10 +57,13 @@ def _pronoun_only(clause: str) -> bool:
 
 
 def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
-    signals = []
+    signals: list[Signal] = []
+    if not view.contacts:
+        return signals
+    departures = _departure_notes(view, ctx)
     for contact in view.contacts:
         marked = [h for field in (contact.title, contact.description) for h in find(field, LEFT)]
-        notes = _notes_about(contact, view.notes, ctx)
+        notes = _notes_about(contact, departures) if departures else []
         if not marked and not notes:
             continue
         how = []

@@ -1,0 +1,168 @@
+"""``sergas review``: sync, triage every account, review the most urgent ones, queue proposals, report.
+
+Exit codes: 0 done; 1 Zoho or the state store failed (message says what to do); 2 a bad option;
+3 another review is already running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from config.settings import Settings
+from review.pipeline import ReviewAlreadyRunning, reviewer_unavailable_reason, run_review
+from review.reports import write_reports
+from review.run_models import ReviewRun
+from review.since import SinceError, parse_since
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+ATTACH_NOT_AVAILABLE = "--attach is not available yet: the report was written locally only."
+
+
+@contextlib.asynccontextmanager
+async def open_gateway(settings: Settings) -> AsyncIterator[Any]:
+    """The Zoho gateway for this run (the embedded sandbox, started here, when no credentials are set)."""
+    from integrations.zoho.connection import zoho_connection
+    from integrations.zoho.factory import build_gateway
+
+    with zoho_connection(settings) as connection:
+        gateway = build_gateway(settings, connection=connection)
+        try:
+            yield gateway
+        finally:
+            await gateway.aclose()
+
+
+def build_reviewer(settings: Settings, *, gateway: Any,
+                   store: Any) -> tuple[Callable[..., Any] | None, str | None]:
+    """The agent reviewer, or None and the reason the run uses rules instead."""
+    reason = reviewer_unavailable_reason(settings)
+    if reason is not None:
+        return None, reason
+    try:
+        from agents import review_account  # type: ignore[attr-defined]
+    except ImportError:
+        return None, "Agent review is not available in this build: rule-based proposals"
+    accepted = inspect.signature(review_account).parameters
+    offered = {"settings": settings, "gateway": gateway, "store": store}
+    extra = {k: v for k, v in offered.items() if k in accepted}
+
+    def reviewer(triage: Any, account360: Any) -> Any:
+        return review_account(triage, account360, **extra)
+
+    return reviewer, None
+
+
+def build_memory_sync(settings: Settings) -> Callable[..., Any] | None:
+    """The memory package's sync of changed records, when it offers one."""
+    try:
+        from memory import sync_records  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return lambda changed: sync_records(settings, changed)
+
+
+class _Bars:
+    """Rich progress bars on stderr, one per stage."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<16}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=False)
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        key = "sync" if stage.startswith("sync") else stage
+        if key not in self.tasks:
+            self.tasks[key] = self.progress.add_task(key, total=total)
+        self.progress.update(self.tasks[key], completed=done, total=total, description=stage)
+
+
+def summary_table(run: ReviewRun) -> Table:
+    table = Table(title=f"Review {run.run_id}", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    table.add_row("Mode", "agents" if run.mode == "agents" else "rules (rule-based proposals)")
+    table.add_row("Accounts triaged", f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s"
+                  + (f" ({run.changed_accounts:,} changed)" if run.changed_accounts else ""))
+    table.add_row("Accounts flagged", f"{len(run.flagged):,}")
+    for kind, count in run.accounts_by_kind().items():
+        table.add_row(f"  {kind}", f"{count:,}")
+    table.add_row("Proposals queued", f"{run.proposals_created} new, {run.proposals_existing} already queued")
+    table.add_row("Zoho API calls", f"{run.api_calls} ({'full' if run.sync_full else 'incremental'} sync, "
+                  f"{run.records_fetched:,} records)")
+    table.add_row("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)")
+    for path in run.report_paths:
+        table.add_row("Report", path)
+    return table
+
+
+def run(settings: Settings, *, owner: str | None = None, since: str | None = None, limit: int | None = None,
+        budget_usd: float | None = None, concurrency: int | None = None, report: Path | None = None,
+        as_json: bool = False, attach: bool = False) -> int:
+    err = Console(stderr=True)
+    try:
+        since_at = parse_since(since) if since else None
+    except SinceError as exc:
+        err.print(f"[red]{exc}[/red]")
+        return EXIT_USAGE
+    settings.ensure_home()
+    from state.store import StateStore
+
+    try:
+        store = StateStore.open(settings)
+    except Exception as exc:  # the store's own errors say how to fix them
+        err.print(f"[red]State store: {exc}[/red]")
+        return EXIT_FAILED
+    bars = None if as_json or not err.is_terminal else _Bars(err)
+
+    async def main() -> ReviewRun:
+        async with open_gateway(settings) as gateway:
+            reviewer, why_rules = build_reviewer(settings, gateway=gateway, store=store)
+            if why_rules:
+                err.print(why_rules)
+            progress_cm = bars.progress if bars is not None else contextlib.nullcontext()
+            with progress_cm:
+                return await run_review(settings, gateway=gateway, store=store, reviewer=reviewer,
+                                        memory_sync=build_memory_sync(settings), owner=owner, since=since_at,
+                                        limit=limit, budget_usd=budget_usd, concurrency=concurrency,
+                                        progress=bars)
+
+    try:
+        result = asyncio.run(main())
+    except ReviewAlreadyRunning as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        return EXIT_LOCKED
+    except Exception as exc:
+        from integrations.zoho.errors import ZohoError
+
+        if not isinstance(exc, ZohoError):
+            raise
+        err.print(f"[red]Zoho: {exc}[/red]\nThe run was saved as interrupted; the next review resumes it.")
+        return EXIT_FAILED
+    finally:
+        store.close()
+    write_reports(result, settings.reports_dir, report)
+    if attach:
+        err.print(ATTACH_NOT_AVAILABLE)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json()) + "\n")
+    else:
+        Console().print(summary_table(result))
+    return EXIT_OK

@@ -1,0 +1,80 @@
+"""The review report as Markdown: summary, the reviewed accounts with their proposals, then every other
+flagged account in a table. Every signal names its evidence (Zoho record ids)."""
+
+from __future__ import annotations
+
+from review.run_models import FlaggedAccount, ReviewRun
+
+KIND_TITLES: dict[str, str] = {
+    "deal_stalled": "Stalled deal",
+    "closing_soon_no_activity": "Closing soon, no activity",
+    "silent_account": "Silent big account",
+    "overdue_tasks": "Overdue tasks",
+    "contact_gone": "Contact gone",
+    "churn_risk": "Churn risk",
+    "upsell_signal": "Upsell signal",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
+    rows = [
+        ("Run", run.run_id + (" (resumed)" if run.resumed else "")),
+        ("Started", run.started_at.isoformat(timespec="seconds")),
+        ("Finished", run.finished_at.isoformat(timespec="seconds") if run.finished_at else "—"),
+        ("Mode", "agents" if run.mode == "agents" else "rules (no model: rule-based proposals)"),
+        ("Accounts triaged", f"{run.accounts_triaged:,}"),
+        ("Accounts changed since last run", f"{run.changed_accounts:,}"),
+        ("Accounts flagged", f"{len(run.flagged):,}"),
+        ("Proposals queued", f"{run.proposals_created} new, {run.proposals_existing} already queued"),
+        ("Zoho API calls", str(run.api_calls)),
+        ("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)"),
+    ]
+    return rows
+
+
+def _account_block(flagged: FlaggedAccount) -> list[str]:
+    t = flagged.triage
+    owner = f", owner {t.owner_email}" if t.owner_email else ""
+    lines = [f"### {t.account_name} (`{t.account_id}`) — health {t.score}/100{owner}", ""]
+    for s in t.signals:
+        lines.append(f"- **{KIND_TITLES.get(s.kind, s.kind)}** ({s.severity}): {s.summary}. "
+                     f"Evidence: {', '.join(f'`{e}`' for e in s.evidence)}")
+    if t.score_breakdown:
+        lines.append("- Score: 100 " + " ".join(f"{i.points:+d} ({i.reason})" for i in t.score_breakdown)
+                     + f" = {t.score}")
+    if flagged.proposals:
+        lines += ["", "Proposals (waiting for approval):", ""]
+        for p in flagged.proposals:
+            label = "rule-based" if p.origin == "rules" else "agent"
+            state = "" if p.created else " — already queued"
+            lines.append(f"1. {p.summary} [{label}, {p.priority}] `{p.id}`{state}")
+    lines.append("")
+    return lines
+
+
+def render_markdown(run: ReviewRun) -> str:
+    lines = [f"# Account review {run.run_id}", "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {_cell(v)} |" for k, v in summary_rows(run)]
+    lines += ["", "## Flagged accounts by situation", "", "| Situation | Accounts |", "|---|---|"]
+    lines += [f"| {KIND_TITLES.get(k, k)} | {n} |" for k, n in run.accounts_by_kind().items()]
+    if run.notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in run.notes]
+    reviewed = [f for f in run.flagged if f.proposals]
+    others = [f for f in run.flagged if not f.proposals]
+    lines += ["", f"## Reviewed accounts ({len(reviewed)})", ""]
+    for flagged in reviewed:
+        lines += _account_block(flagged)
+    if others:
+        lines += [f"## Other flagged accounts ({len(others)})", "",
+                  "| Account | Id | Health | Signals (evidence) |", "|---|---|---|---|"]
+        for f in others:
+            t = f.triage
+            signals = "; ".join(f"{KIND_TITLES.get(s.kind, s.kind)}: {s.summary} ({', '.join(s.evidence)})"
+                                for s in t.signals)
+            lines.append(f"| {_cell(t.account_name)} | `{t.account_id}` | {t.score} | {_cell(signals)} |")
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,74 @@
+"""Rule-based proposals: one labelled, cited task per signal; stable across nights (dedupe)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from review.record_builders import TODAY, account, contact, deal, note, org, task
+from review.rules import RULES, add_business_days, propose_for
+from review.signal_kinds import SIGNAL_KINDS
+from review.since import SinceError, parse_since
+from review.triage import triage_org
+
+
+def everything_wrong() -> object:
+    acc = account(name="Acme", revenue=4_000_000, active_days_ago=80)
+    d = deal(acc.id, name="Acme renewal", active_days_ago=80, closes_in_days=None)
+    soon = deal(acc.id, name="Acme add-on", active_days_ago=80, closes_in_days=5)
+    gone = contact(acc.id, first="Li", last="Wei", title="Left the company", active_days_ago=80)
+    late = task(acc.id, due_in_days=-5, created_days_ago=80)
+    churn = note(acc.id, "They may cancel.", days_ago=80)
+    upsell = note(acc.id, "They also want more seats.", days_ago=81)
+    [triage] = triage_org(org(acc, d, soon, gone, late, churn, upsell), today=TODAY)
+    return triage
+
+
+def test_every_kind_has_a_rule() -> None:
+    assert set(RULES) == set(SIGNAL_KINDS)
+
+
+def test_one_labelled_cited_task_per_signal() -> None:
+    triage = everything_wrong()
+    assert {s.kind for s in triage.signals} == set(SIGNAL_KINDS)  # type: ignore[attr-defined]
+    proposals = propose_for(triage, today=TODAY)  # type: ignore[arg-type]
+    assert len(proposals) == len(triage.signals)  # type: ignore[attr-defined]
+    for p in proposals:
+        assert p.origin == "rules" and p.kind == "create_task" and p.task is not None
+        assert p.rationale.startswith("Rule-based proposal (no model)")
+        assert p.evidence and all(c.source == "zoho" for c in p.evidence)
+        assert p.task.due_date is not None and p.task.due_date > TODAY
+    by_kind = {p.signal_kind: p for p in proposals}
+    stalled = [p for p in proposals if p.signal_kind == "deal_stalled"]
+    by_kind["deal_stalled"] = next(p for p in stalled if "Acme renewal" in p.task.subject)
+    assert by_kind["churn_risk"].priority == "high" and by_kind["churn_risk"].task.priority == "Highest"
+    assert by_kind["deal_stalled"].target_module == "Deals"
+    assert by_kind["deal_stalled"].task.subject == "Follow up on stalled deal 'Acme renewal'"
+    assert by_kind["deal_stalled"].task.due_date == add_business_days(TODAY, 2)
+    assert by_kind["contact_gone"].task.subject == "Find the replacement for Li Wei at Acme"
+    assert proposals[0].priority == "high"  # most urgent first
+
+
+def test_the_same_situation_next_night_has_the_same_dedupe_key() -> None:
+    triage = everything_wrong()
+    tonight = propose_for(triage, today=TODAY)  # type: ignore[arg-type]
+    tomorrow = propose_for(triage, today=TODAY + timedelta(days=1))  # type: ignore[arg-type]
+    assert [p.dedupe_key() for p in tonight] == [p.dedupe_key() for p in tomorrow]
+
+
+def test_business_days_skip_weekends() -> None:
+    friday = date(2025, 6, 6)
+    assert add_business_days(friday, 1) == date(2025, 6, 9)
+    assert add_business_days(friday, 2) == date(2025, 6, 10)
+
+
+def test_since_parsing() -> None:
+    now = parse_since("2025-06-02T00:00:00+00:00")
+    assert parse_since("24h", now=now) == now - timedelta(hours=24)
+    assert parse_since("7d", now=now) == now - timedelta(days=7)
+    assert parse_since("2025-06-01").tzinfo is not None
+    try:
+        parse_since("yesterday")
+    except SinceError as exc:
+        assert "24h" in str(exc)
+    else:
+        raise AssertionError("expected SinceError")
