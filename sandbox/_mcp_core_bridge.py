@@ -3,11 +3,11 @@ answer the same query the same way. Core errors (`ZohoHTTPError`) become `ToolEr
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
 from sandbox._mcp_tools import ToolError
+from sandbox.coql import run_query
 from sandbox.criteria import parse_criteria
 from sandbox.responses import ZohoHTTPError
 
@@ -47,21 +47,15 @@ def search_runner(state: Any, user: dict[str, Any]) -> Callable[[str, dict[str, 
     return search
 
 
-def coql_runner(state: Any, user: dict[str, Any]) -> Callable[[str], dict[str, Any]] | None:
-    """A callable running a COQL query through the core engine (None when the core has none)."""
-    try:
-        engine = importlib.import_module("sandbox.coql")
-    except ImportError:
-        return None
-    run = getattr(engine, "execute", None) or getattr(engine, "run_query", None)
-    if not callable(run):
-        return None
+def coql_runner(state: Any, user: dict[str, Any]) -> Callable[[str], dict[str, Any]]:
+    """A callable running a COQL query through the core engine, answered like `POST /crm/v8/coql`."""
+    store = state.store
 
     def execute(query: str) -> dict[str, Any]:
         try:
-            payload = run(state.store, query)
+            rows, more, _ = run_query(query, store.iter_live, store.get, store.user)
         except ZohoHTTPError as error:
             raise ToolError(error.code, error.message, error.details) from error
-        return payload if payload else {"data": [], "info": {"count": 0, "more_records": False}}
+        return {"data": rows, "info": {"count": len(rows), "more_records": more}}
 
     return execute

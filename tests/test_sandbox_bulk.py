@@ -16,10 +16,15 @@ from sandbox import _bulk_criteria as criteria_rules
 
 
 def _token(sandbox: Any) -> dict[str, str]:
-    reply = httpx.post(f"{sandbox.base_url}/oauth/v2/token", data={
-        "grant_type": "refresh_token", "client_id": sandbox.client_id,
-        "client_secret": sandbox.client_secret, "refresh_token": sandbox.refresh_token,
-    })
+    reply = httpx.post(
+        f"{sandbox.base_url}/oauth/v2/token",
+        data={
+            "grant_type": "refresh_token",
+            "client_id": sandbox.client_id,
+            "client_secret": sandbox.client_secret,
+            "refresh_token": sandbox.refresh_token,
+        },
+    )
     return {"Authorization": f"Zoho-oauthtoken {reply.json()['access_token']}"}
 
 
@@ -50,14 +55,24 @@ def api(sandbox: Any) -> Any:
 
 
 def test_job_lifecycle_and_zip_rows_match_the_store(api: httpx.Client, sandbox: Any) -> None:
-    created = api.post("/crm/bulk/v8/read", json={
-        "query": {"module": {"api_name": "Accounts"}, "fields": ["Account_Name", "Owner", "Modified_Time"]},
-    })
+    created = api.post(
+        "/crm/bulk/v8/read",
+        json={
+            "query": {
+                "module": {"api_name": "Accounts"},
+                "fields": ["Account_Name", "Owner", "Modified_Time"],
+            },
+        },
+    )
     assert created.status_code == 201
     body = created.json()
     assert body["info"] == {}
     item = body["data"][0]
-    assert (item["status"], item["code"], item["message"]) == ("success", "ADDED_SUCCESSFULLY", "Added successfully.")
+    assert (item["status"], item["code"], item["message"]) == (
+        "success",
+        "ADDED_SUCCESSFULLY",
+        "Added successfully.",
+    )
     assert item["details"]["operation"] == "read" and item["details"]["state"] == "ADDED"
     assert set(item["details"]["created_by"]) >= {"id", "name"}
     job_id = item["details"]["id"]
@@ -88,13 +103,19 @@ def test_job_lifecycle_and_zip_rows_match_the_store(api: httpx.Client, sandbox: 
 def test_all_fields_when_fields_absent_and_criteria_between(api: httpx.Client, sandbox: Any) -> None:
     records = sorted(sandbox.store.list_records("Accounts"), key=lambda r: r["Modified_Time"])
     low, high = records[10]["Modified_Time"], records[30]["Modified_Time"]
-    criteria = {"group_operator": "and", "group": [
-        {"field": {"api_name": "Modified_Time"}, "comparator": "between", "value": [low, high]},
-        {"field": {"api_name": "Account_Name"}, "comparator": "not_equal", "value": "${EMPTY}"},
-    ]}
-    job_id = api.post("/crm/bulk/v8/read", json={
-        "query": {"module": {"api_name": "Accounts"}, "criteria": criteria},
-    }).json()["data"][0]["details"]["id"]
+    criteria = {
+        "group_operator": "and",
+        "group": [
+            {"field": {"api_name": "Modified_Time"}, "comparator": "between", "value": [low, high]},
+            {"field": {"api_name": "Account_Name"}, "comparator": "not_equal", "value": "${EMPTY}"},
+        ],
+    }
+    job_id = api.post(
+        "/crm/bulk/v8/read",
+        json={
+            "query": {"module": {"api_name": "Accounts"}, "criteria": criteria},
+        },
+    ).json()["data"][0]["details"]["id"]
     detail = _wait_completed(api, job_id)
     rows = _rows(api.get(detail["result"]["download_url"]).content, job_id)
     expected = {r["id"] for r in records if low <= r["Modified_Time"] <= high}
@@ -110,18 +131,27 @@ def test_errors_unknown_job_bad_module_bad_criteria_and_auth(api: httpx.Client, 
         assert missing.status_code == 404 and missing.json()["code"] == "RESOURCE_NOT_FOUND"
     bad_module = api.post("/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Nope"}}})
     assert bad_module.status_code == 400 and bad_module.json()["code"] == "INVALID_DATA"
-    bad_comparator = api.post("/crm/bulk/v8/read", json={"query": {
-        "module": {"api_name": "Accounts"},
-        "criteria": {"field": {"api_name": "Industry"}, "comparator": "like", "value": "x"}}})
+    bad_comparator = api.post(
+        "/crm/bulk/v8/read",
+        json={
+            "query": {
+                "module": {"api_name": "Accounts"},
+                "criteria": {"field": {"api_name": "Industry"}, "comparator": "like", "value": "x"},
+            }
+        },
+    )
     assert bad_comparator.status_code == 400
     assert bad_comparator.json()["details"]["json_path"] == "$.query.criteria.comparator"
-    anonymous = httpx.post(f"{sandbox.base_url}/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Accounts"}}})
+    anonymous = httpx.post(
+        f"{sandbox.base_url}/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Accounts"}}}
+    )
     assert anonymous.status_code == 401
 
 
 def test_more_than_ten_downloads_a_minute_is_429(api: httpx.Client) -> None:
-    job_id = api.post("/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Deals"}}}).json()[
-        "data"][0]["details"]["id"]
+    job_id = api.post("/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Deals"}}}).json()["data"][
+        0
+    ]["details"]["id"]
     url = _wait_completed(api, job_id)["result"]["download_url"]
     statuses = [api.get(url).status_code for _ in range(11)]
     assert statuses[:10] == [200] * 10
@@ -167,13 +197,20 @@ def _init_sdk(sandbox: Any, tmp_path: Path) -> None:
 
     center = SandboxDataCenter()
     environment = DataCenter.Environment(sandbox.base_url, center.get_iam_url(), center.get_file_upload_url())
-    token = OAuthToken(client_id=sandbox.client_id, client_secret=sandbox.client_secret,
-                       refresh_token=sandbox.refresh_token, find_user=False)
+    token = OAuthToken(
+        client_id=sandbox.client_id,
+        client_secret=sandbox.client_secret,
+        refresh_token=sandbox.refresh_token,
+        find_user=False,
+    )
     (tmp_path / "sdk").mkdir(exist_ok=True)
-    Initializer.initialize(environment=environment, token=token,
-                           store=FileStore(file_path=str(tmp_path / "sdk" / "tokens.txt")),
-                           sdk_config=SDKConfig(update_api_domain=False),
-                           resource_path=str(tmp_path / "sdk"))
+    Initializer.initialize(
+        environment=environment,
+        token=token,
+        store=FileStore(file_path=str(tmp_path / "sdk" / "tokens.txt")),
+        sdk_config=SDKConfig(update_api_domain=False),
+        resource_path=str(tmp_path / "sdk"),
+    )
 
 
 @pytest.mark.slow

@@ -70,12 +70,18 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
 
 @pytest.fixture
 def api(sandbox: Any) -> Iterator[httpx.Client]:
-    token = httpx.post(f"{sandbox.base_url}/oauth/v2/token", data={
-        "grant_type": "refresh_token", "client_id": sandbox.client_id,
-        "client_secret": sandbox.client_secret, "refresh_token": sandbox.refresh_token,
-    }).json()["access_token"]
-    with httpx.Client(base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"},
-                      timeout=10) as client:
+    token = httpx.post(
+        f"{sandbox.base_url}/oauth/v2/token",
+        data={
+            "grant_type": "refresh_token",
+            "client_id": sandbox.client_id,
+            "client_secret": sandbox.client_secret,
+            "refresh_token": sandbox.refresh_token,
+        },
+    ).json()["access_token"]
+    with httpx.Client(
+        base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"}, timeout=10
+    ) as client:
         yield client
 
 
@@ -84,13 +90,20 @@ def _iso(moment: datetime) -> str:
 
 
 def _subscribe(api: httpx.Client, url: str, **overrides: Any) -> httpx.Response:
-    item = {"channel_id": "1000000068001", "events": ["Accounts.all"], "notify_url": f"{url}/zoho/callback",
-            "token": "verify-me-123", "return_affected_field_values": True, **overrides}
+    item = {
+        "channel_id": "1000000068001",
+        "events": ["Accounts.all"],
+        "notify_url": f"{url}/zoho/callback",
+        "token": "verify-me-123",
+        "return_affected_field_values": True,
+        **overrides,
+    }
     return api.post(WATCH, json={"watch": [item]})
 
 
 def test_update_via_rest_delivers_callback_with_ids_and_token(
-        api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]) -> None:
+    api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]
+) -> None:
     target, url = receiver
     enabled = _subscribe(api, url)
     assert enabled.status_code == 200
@@ -102,7 +115,9 @@ def test_update_via_rest_delivers_callback_with_ids_and_token(
 
     account = sandbox.store.list_records("Accounts")[3]
     started = time.monotonic()
-    updated = api.put(f"/crm/v8/Accounts/{account['id']}", json={"data": [{"Rating": "Hot", "Fax": "+1-555-0100"}]})
+    updated = api.put(
+        f"/crm/v8/Accounts/{account['id']}", json={"data": [{"Rating": "Hot", "Fax": "+1-555-0100"}]}
+    )
     assert updated.status_code == 200
     bodies = target.wait_for(1)
     elapsed = time.monotonic() - started
@@ -127,18 +142,22 @@ def test_update_via_rest_delivers_callback_with_ids_and_token(
     assert deliveries[0]["status"] == 200 and deliveries[0]["attempts"] == 1
 
 
-def test_event_filter_insert_vs_edit_and_disable(api: httpx.Client, sandbox: Any,
-                                                 receiver: tuple[Receiver, str]) -> None:
+def test_event_filter_insert_vs_edit_and_disable(
+    api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]
+) -> None:
     target, url = receiver
     assert _subscribe(api, url, channel_id="2001", events=["Tasks.create"]).status_code == 200
     account = sandbox.store.list_records("Accounts")[0]
     sandbox.store.update("Accounts", account["id"], {"Rating": "Cold"})  # not watched: Accounts
-    created = sandbox.store.create("Tasks", {"Subject": "Call back", "What_Id": {"id": account["id"]},
-                                             "$se_module": "Accounts"})
+    created = sandbox.store.create(
+        "Tasks", {"Subject": "Call back", "What_Id": {"id": account["id"]}, "$se_module": "Accounts"}
+    )
     sandbox.store.update("Tasks", created["id"], {"Priority": "High"})  # Tasks.edit: not watched
     bodies = target.wait_for(1)
     time.sleep(0.3)
-    assert [(b["module"], b["operation"], b["ids"]) for b in target.bodies] == [("Tasks", "insert", [created["id"]])]
+    assert [(b["module"], b["operation"], b["ids"]) for b in target.bodies] == [
+        ("Tasks", "insert", [created["id"]])
+    ]
     assert "affected_fields" in bodies[0]
 
     disabled = api.delete(WATCH, params={"channel_ids": "2001"})
@@ -149,7 +168,9 @@ def test_event_filter_insert_vs_edit_and_disable(api: httpx.Client, sandbox: Any
     assert len(target.bodies) == 1
 
 
-def test_expired_channel_stops_firing(api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]) -> None:
+def test_expired_channel_stops_firing(
+    api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]
+) -> None:
     target, url = receiver
     soon = _iso(datetime.now(UTC) + timedelta(seconds=2))
     assert _subscribe(api, url, channel_id="3001", channel_expiry=soon).status_code == 200
@@ -182,31 +203,54 @@ def test_validation_errors(api: httpx.Client, receiver: tuple[Receiver, str]) ->
     assert api.delete(WATCH).json()["code"] == "REQUIRED_PARAM_MISSING"
 
 
-def test_list_put_patch_and_persistence(api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]) -> None:
+def test_list_put_patch_and_persistence(
+    api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]
+) -> None:
     _, url = receiver
     assert api.get(WATCH).status_code == 204
     expiry = datetime.now(UTC) + timedelta(days=6)
-    assert _subscribe(api, url, channel_id="4001", events=["Accounts.edit", "Deals.all"],
-                      channel_expiry=_iso(expiry)).status_code == 200
+    assert (
+        _subscribe(
+            api, url, channel_id="4001", events=["Accounts.edit", "Deals.all"], channel_expiry=_iso(expiry)
+        ).status_code
+        == 200
+    )
     listed = api.get(WATCH).json()
     assert listed["info"]["count"] == 2
     by_module = {entry["resource_name"]: entry for entry in listed["watch"]}
-    assert by_module["Accounts"]["events"] == ["Accounts.edit"] and by_module["Deals"]["events"] == ["Deals.all"]
+    assert by_module["Accounts"]["events"] == ["Accounts.edit"] and by_module["Deals"]["events"] == [
+        "Deals.all"
+    ]
     assert by_module["Accounts"]["channel_expiry"] == _iso(expiry)
 
     merged = api.patch(WATCH, json={"watch": [{"channel_id": "4001", "events": ["Contacts.create"]}]})
     assert merged.status_code == 200
     assert {e["resource_name"] for e in merged.json()["watch"][0]["details"]["events"]} == {
-        "Accounts", "Deals", "Contacts"}
-    removed = api.patch(WATCH, json={"watch": [{"channel_id": "4001", "events": ["Deals.all"],
-                                                "_delete_events": True}]})
-    assert {e["resource_name"] for e in removed.json()["watch"][0]["details"]["events"]} == {"Accounts", "Contacts"}
-    replaced = api.put(WATCH, json={"watch": [{"channel_id": "4001", "events": ["Tasks.all"],
-                                               "notify_url": f"{url}/other", "token": "t2"}]})
+        "Accounts",
+        "Deals",
+        "Contacts",
+    }
+    removed = api.patch(
+        WATCH, json={"watch": [{"channel_id": "4001", "events": ["Deals.all"], "_delete_events": True}]}
+    )
+    assert {e["resource_name"] for e in removed.json()["watch"][0]["details"]["events"]} == {
+        "Accounts",
+        "Contacts",
+    }
+    replaced = api.put(
+        WATCH,
+        json={
+            "watch": [
+                {"channel_id": "4001", "events": ["Tasks.all"], "notify_url": f"{url}/other", "token": "t2"}
+            ]
+        },
+    )
     assert replaced.status_code == 200
     listed = api.get(WATCH, params={"module": "Tasks"}).json()["watch"]
     assert [(e["channel_id"], e["events"], e["token"]) for e in listed] == [("4001", ["Tasks.all"], "t2")]
-    unknown = api.put(WATCH, json={"watch": [{"channel_id": "999", "events": ["Tasks.all"], "notify_url": url}]})
+    unknown = api.put(
+        WATCH, json={"watch": [{"channel_id": "999", "events": ["Tasks.all"], "notify_url": url}]}
+    )
     assert unknown.status_code == 400
 
     from sandbox._watch_channels import ChannelStore
