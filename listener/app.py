@@ -20,7 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from listener.callback_queue import CallbackQueue
+from listener.callback_queue import CallbackQueue, IncomingCallback
+from listener.intake import GroupCommitIntake
 from listener.ledger import DailyLedger
 from listener.models import Health, Notification
 from listener.verification_token import token_matches
@@ -45,6 +46,7 @@ def create_app(queue: CallbackQueue, ledger: DailyLedger, *, token: str, health:
                on_queued: Callable[[], None] = lambda: None,
                clock: Callable[[], float] = time.time) -> Starlette:
     """Build the ASGI app. ``on_queued`` wakes the worker; ``health`` builds the /health answer."""
+    intake = GroupCommitIntake(queue)
 
     async def notify(request: Request) -> Response:
         raw = await _read_capped(request)
@@ -66,8 +68,13 @@ def create_app(queue: CallbackQueue, ledger: DailyLedger, *, token: str, health:
         except ValidationError:
             log.warning("a callback with a valid token had an unexpected shape; not queued")
             return JSONResponse({"error": "malformed callback"}, status_code=400)
-        await asyncio.to_thread(queue.put, notification.without_token(), module=notification.module,
+        item = IncomingCallback(body=notification.without_token(), module=notification.module,
                                 operation=notification.operation, received_at=clock())
+        try:
+            await intake.put(item)
+        except Exception as exc:  # not persisted: Zoho must deliver it again
+            log.error("could not queue a callback: %s: %s", type(exc).__name__, exc)
+            return JSONResponse({"error": "could not queue the callback"}, status_code=503)
         on_queued()
         return JSONResponse({"status": "queued"})
 

@@ -48,6 +48,13 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+class IncomingCallback(BaseModel):
+    body: dict[str, Any]
+    module: str
+    operation: str
+    received_at: float
+
+
 class QueuedCallback(BaseModel):
     id: int
     received_at: float
@@ -98,20 +105,30 @@ class CallbackQueue:
     # --- intake ----------------------------------------------------------------------------------
     def put(self, body: dict[str, Any], *, module: str, operation: str, received_at: float) -> int:
         """Persist one callback (durably, before the caller answers 200). Returns its id."""
+        return self.put_many([IncomingCallback(body=body, module=module, operation=operation,
+                                               received_at=received_at)])[0]
+
+    def put_many(self, items: list[IncomingCallback]) -> list[int]:
+        """Persist several callbacks in one transaction (one fsync: a burst's group commit)."""
+        ids: list[int] = []
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                cur = self._conn.execute(
-                    "INSERT INTO callbacks (received_at, module, operation, body) VALUES (?, ?, ?, ?)",
-                    (received_at, module, operation, json.dumps(body, separators=(",", ":"))))
-                self._conn.execute("INSERT INTO meta (key, value) VALUES ('last_callback_at', ?) "
-                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                   (repr(received_at),))
+                for item in items:
+                    cur = self._conn.execute(
+                        "INSERT INTO callbacks (received_at, module, operation, body) VALUES (?, ?, ?, ?)",
+                        (item.received_at, item.module, item.operation,
+                         json.dumps(item.body, separators=(",", ":"))))
+                    ids.append(int(cur.lastrowid or 0))
+                if items:
+                    self._conn.execute("INSERT INTO meta (key, value) VALUES ('last_callback_at', ?) "
+                                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                       (repr(max(i.received_at for i in items)),))
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
-            return int(cur.lastrowid or 0)
+        return ids
 
     # --- resolution ------------------------------------------------------------------------------
     def unresolved(self, now: float, limit: int = 100) -> list[QueuedCallback]:

@@ -26,7 +26,7 @@ from listener.callback_queue import CallbackQueue
 from listener.ledger import DailyLedger
 from listener.models import WATCHED_MODULES, ChannelHealth, Health
 from listener.renewal import ChannelKeeper, Clock, utc_now
-from listener.resolver import ResolveAccounts
+from listener.resolver import RecordAccountCache, ResolveAccounts, RestAccountResolver
 from listener.rest import ZohoRestCall
 from listener.watch_client import MAX_CHANNEL_LIFETIME, WatchClient
 from listener.worker import ReviewAccounts, SyncRecords, Worker
@@ -38,10 +38,11 @@ log = logging.getLogger(__name__)
 class ListenerDeps:
     """What the listener needs from the rest of the product."""
 
-    resolve_accounts: ResolveAccounts
     sync_records: SyncRecords
     review_accounts: ReviewAccounts
     rest: ZohoRestCall | None = None  # None: serve and work, but do not subscribe (e.g. Zoho set up by hand)
+    # None: resolve through ``rest`` (RestAccountResolver with a persisted record → account cache)
+    resolve_accounts: ResolveAccounts | None = None
 
 
 @dataclass
@@ -77,6 +78,7 @@ class ListenerService:
         self.deps = deps
         self.options = options
         self.queue: CallbackQueue | None = None
+        self._cache: RecordAccountCache | None = None
         self.ledger: DailyLedger | None = None
         self.keeper: ChannelKeeper | None = None
         self.worker: Worker | None = None
@@ -101,7 +103,13 @@ class ListenerService:
         self.queue = CallbackQueue(self.listener_dir / "queue.db")
         self.ledger = DailyLedger(self.listener_dir / "queue.db", daily_budget_usd=opts.daily_budget_usd,
                                   clock=opts.clock)
-        self.worker = Worker(self.queue, self.ledger, resolve_accounts=self.deps.resolve_accounts,
+        resolve = self.deps.resolve_accounts
+        if resolve is None:
+            if self.deps.rest is None:
+                raise ValueError("ListenerDeps needs resolve_accounts or rest")
+            self._cache = RecordAccountCache(self.listener_dir / "queue.db")
+            resolve = RestAccountResolver(self.deps.rest, self._cache)
+        self.worker = Worker(self.queue, self.ledger, resolve_accounts=resolve,
                              sync_records=self.deps.sync_records, review_accounts=self.deps.review_accounts,
                              debounce_seconds=opts.debounce_seconds, max_wait_seconds=opts.max_wait_seconds,
                              retry_base_seconds=opts.retry_base_seconds, clock=opts.clock)
@@ -155,8 +163,9 @@ class ListenerService:
         self._tasks.clear()
         if self.queue is not None:
             self.queue.close()
-        if self.ledger is not None:
-            self.ledger.close()
+        for closable in (self.ledger, self._cache):
+            if closable is not None:
+                closable.close()
 
     async def wait(self) -> None:
         """Until the HTTP server stops."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -56,7 +57,8 @@ async def no_sync(account_ids: list[str]) -> None:
 
 def make_service(listener_dir: Path, review: RecordingReview, **options: Any) -> ListenerService:
     deps = ListenerDeps(resolve_accounts=accounts_only, sync_records=no_sync, review_accounts=review)
-    opts = ListenerOptions(port=0, token=TOKEN, debounce_seconds=0.3, retry_base_seconds=0.1, **options)
+    options = {"debounce_seconds": 0.3, "retry_base_seconds": 0.1, **options}
+    opts = ListenerOptions(port=0, token=TOKEN, **options)
     return ListenerService(listener_dir, deps, opts)
 
 
@@ -107,11 +109,21 @@ async def test_forged_callbacks_are_refused_and_nothing_is_queued(tmp_path: Path
 
 async def test_burst_of_100_callbacks_for_10_accounts_gives_10_reviews(tmp_path: Path) -> None:
     review = RecordingReview()
-    async with make_service(tmp_path, review) as service, httpx.AsyncClient() as client:
+    # a debounce window longer than the burst, even on a loaded CI machine (the burst is checked below)
+    window = 3.0
+    senders = [httpx.AsyncClient() for _ in range(10)]  # several connections, as Zoho's senders
+    async with make_service(tmp_path, review, debounce_seconds=window) as service, \
+            httpx.AsyncClient() as client:
         url = f"{service.base_url}/zoho/notify"
-        responses = await asyncio.gather(*(client.post(url, json=callback(ACCOUNTS[i % 10]))
+        started = time.monotonic()
+        responses = await asyncio.gather(*(senders[i % 10].post(url, json=callback(ACCOUNTS[i % 10]))
                                            for i in range(100)))
+        burst_seconds = time.monotonic() - started
+        for sender in senders:
+            await sender.aclose()
         assert [r.status_code for r in responses] == [200] * 100
+        assert burst_seconds < window, f"the burst took {burst_seconds:.2f}s, longer than the window"
+        assert (await health(client, service))["queue_depth"] == 100  # all persisted, none reviewed yet
 
         async def settled() -> bool:
             return (await health(client, service))["queue_depth"] == 0

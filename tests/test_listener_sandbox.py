@@ -1,0 +1,193 @@
+"""The listener against the real sandbox: its watch API subscribes our notify_url on 127.0.0.1 and
+POSTs a callback for every record change; our listener resolves, debounces and reviews.
+
+The review is a recording fake here (the listener is what is under test); every Zoho call is real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytest.importorskip("sandbox.embedded")
+
+from listener.rest import OAuthRestClient, ZohoRestCall  # noqa: E402
+from listener.service import ListenerDeps, ListenerOptions, ListenerService  # noqa: E402
+from listener.watch_client import WATCH_PATH  # noqa: E402
+
+pytestmark = pytest.mark.slow
+TOKEN = "sandbox-test-token"
+
+
+class RecordingReview:
+    def __init__(self) -> None:
+        self.reviewed: list[str] = []
+        self.at: dict[str, float] = {}
+
+    async def __call__(self, account_ids: list[str], *, agent_budget_usd: float) -> list[dict[str, Any]]:
+        self.reviewed += account_ids
+        for account_id in account_ids:
+            self.at.setdefault(account_id, time.monotonic())
+        return [{"account_id": a, "cost_usd": 0.0} for a in account_ids]
+
+
+async def no_sync(account_ids: list[str]) -> None:
+    return None
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def rest(sandbox: Any) -> AsyncIterator[ZohoRestCall]:
+    """The demo credentials, used exactly as a real Zoho connection would be."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        yield OAuthRestClient(client, api_base=sandbox.base_url, accounts_base=sandbox.base_url,
+                              client_id=sandbox.client_id, client_secret=sandbox.client_secret,
+                              refresh_token=sandbox.refresh_token)
+
+
+def make_service(tmp_path: Path, rest: ZohoRestCall, review: RecordingReview,
+                 **options: Any) -> ListenerService:
+    # resolve_accounts=None: the service resolves record ids through Zoho itself (RestAccountResolver)
+    deps = ListenerDeps(resolve_accounts=None, sync_records=no_sync, review_accounts=review, rest=rest)
+    opts = ListenerOptions(port=0, token=TOKEN, debounce_seconds=0.3, retry_base_seconds=0.1,
+                           channel_lifetime=timedelta(hours=1), **options)
+    return ListenerService(tmp_path / "listener", deps, opts)
+
+
+async def first_records(rest: ZohoRestCall, module: str, fields: str, n: int = 20) -> list[dict[str, Any]]:
+    status, body = await rest("GET", f"/crm/v8/{module}?fields={fields}&per_page={n}", None)
+    assert status == 200, body
+    return list(body["data"])
+
+
+async def subscriptions(rest: ZohoRestCall) -> list[dict[str, Any]]:
+    status, body = await rest("GET", WATCH_PATH, None)
+    return [] if status == 204 else list(body["watch"])
+
+
+async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRestCall,
+                                                    tmp_path: Path) -> None:
+    review = RecordingReview()
+    service = make_service(tmp_path, rest, review)
+    await service.start()
+    try:
+        subs = await subscriptions(rest)
+        assert sorted(s["resource_name"] for s in subs) == ["Accounts", "Contacts", "Deals", "Notes", "Tasks"]
+        assert {s["notify_url"] for s in subs} == {service.notify_url}
+        assert all(s["return_affected_field_values"] for s in subs)
+
+        account = (await first_records(rest, "Accounts", "Account_Name"))[0]["id"]
+        deals = [d for d in await first_records(rest, "Deals", "Deal_Name,Account_Name", 50)
+                 if d.get("Account_Name")]
+        deal, deal_account = deals[0]["id"], deals[0]["Account_Name"]["id"]
+        note_deal, note_account = deals[-1]["id"], deals[-1]["Account_Name"]["id"]
+
+        # an account edit
+        started = time.monotonic()
+        status, body = await rest("PUT", f"/crm/v8/Accounts/{account}",
+                                  {"data": [{"Description": "changed by the listener test"}]})
+        assert status == 200, body
+
+        async def account_reviewed() -> bool:
+            return account in review.reviewed
+
+        await eventually(account_reviewed, timeout=5)
+        latency = review.at[account] - started
+
+        # a deal edit and a note on a deal reach the deal's account
+        status, body = await rest("PUT", f"/crm/v8/Deals/{deal}", {"data": [{"Description": "edited"}]})
+        assert status == 200, body
+        status, body = await rest("POST", "/crm/v8/Notes", {"data": [{
+            "Note_Title": "listener", "Note_Content": "a note on a deal",
+            "Parent_Id": {"module": {"api_name": "Deals"}, "id": note_deal}}]})
+        assert status == 201, body
+
+        async def children_reviewed() -> bool:
+            return {deal_account, note_account} <= set(review.reviewed)
+
+        await eventually(children_reviewed, timeout=5)
+
+        deliveries = httpx.get(f"{sandbox.base_url}/__sandbox/notifications/deliveries").json()["deliveries"]
+        ours = [d for d in deliveries if d["url"] == service.notify_url]
+        assert ours and all(d["ok"] for d in ours)
+        assert service.health().queue_depth == 0
+        print(f"change → review latency: {latency:.2f}s")  # noqa: T201
+        assert latency < 3.0
+    finally:
+        await service.stop(disable_channels=True)
+    assert await subscriptions(rest) == []
+
+
+async def test_channels_are_renewed_before_expiry_and_resubscribed(sandbox: Any, rest: ZohoRestCall,
+                                                                  tmp_path: Path) -> None:
+    now = [datetime.now(UTC)]
+    service = make_service(tmp_path, rest, RecordingReview(), channel_clock=lambda: now[0],
+                           renewal_interval_seconds=3600)
+    await service.start()
+    try:
+        assert service.keeper is not None
+        first = {s["resource_name"]: s["channel_expiry"] for s in await subscriptions(rest)}
+        assert len(first) == 5
+
+        now[0] += timedelta(minutes=20)  # 40 minutes left of 60: nothing to do
+        assert await service.keeper.tick() == []
+
+        now[0] += timedelta(minutes=15)  # 25 minutes left: renew, well before expiry
+        actions = await service.keeper.tick()
+        assert sorted(actions) == sorted(f"renewed {m}" for m in first)
+        renewed = {s["resource_name"]: s["channel_expiry"] for s in await subscriptions(rest)}
+        for module, expiry in renewed.items():
+            gained = datetime.fromisoformat(expiry) - datetime.fromisoformat(first[module])
+            assert timedelta(minutes=34) <= gained <= timedelta(minutes=36)
+        assert all(c.seconds_left > 3500 for c in service.health().channels)
+
+        # a channel vanished (deleted on the Zoho side): the next check subscribes again
+        notes = service.keeper.channels["Notes"].channel_id
+        status, _ = await rest("DELETE", f"{WATCH_PATH}?channel_ids={notes}", None)
+        assert status == 200
+        assert await service.keeper.tick() == ["re-subscribed Notes"]
+        assert "Notes" in {s["resource_name"] for s in await subscriptions(rest)}
+        assert service.keeper.channels["Notes"].channel_id != notes
+    finally:
+        await service.stop()
+
+
+async def test_a_restart_takes_over_the_previous_channels(sandbox: Any, rest: ZohoRestCall,
+                                                         tmp_path: Path) -> None:
+    first = make_service(tmp_path, rest, RecordingReview())
+    await first.start()
+    ids = {s["channel_id"] for s in await subscriptions(rest)}
+    await first.stop()
+
+    review = RecordingReview()
+    second = make_service(tmp_path, rest, review)  # another port: the channels must follow
+    await second.start()
+    try:
+        subs = await subscriptions(rest)
+        assert {s["channel_id"] for s in subs} == ids  # no duplicate channels
+        assert {s["notify_url"] for s in subs} == {second.notify_url}
+        account = (await first_records(rest, "Accounts", "Account_Name"))[1]["id"]
+        change = {"data": [{"Description": "after restart"}]}
+        status, _ = await rest("PUT", f"/crm/v8/Accounts/{account}", change)
+        assert status == 200
+
+        async def reviewed() -> bool:
+            return review.reviewed == [account]
+
+        await eventually(reviewed, timeout=5)
+    finally:
+        await second.stop(disable_channels=True)
