@@ -1,13 +1,13 @@
 """Deterministic demo attachments: a text file and a small PDF (fpdf2) on the first accounts.
 
-The same org (same record ids and anchor) always gets the same attachment ids, names, times and
-bytes, and the known text of each file is listed in `GET /__sandbox/attachments/manifest`.
+The same org always gets the same attachment ids, names and bytes (times follow the org's anchor),
+and the known text of each file is listed in `GET /__sandbox/attachments/manifest`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fpdf import FPDF
@@ -30,9 +30,12 @@ def pdf_text(account_name: str) -> str:
     return f"Contract summary for {account_name}. Renewal term: 12 months. Annual value: USD 48,000."
 
 
-def build_pdf(text: str, created: datetime) -> bytes:
+PDF_DATE = datetime(2024, 1, 1, tzinfo=UTC)  # fixed, so the bytes depend only on the text
+
+
+def build_pdf(text: str) -> bytes:
     pdf = FPDF()
-    pdf.set_creation_date(created)
+    pdf.set_creation_date(PDF_DATE)
     pdf.set_producer("sergas sandbox")
     pdf.add_page()
     pdf.set_font("Helvetica", size=12)
@@ -68,7 +71,7 @@ def seed(store: Any, files: AttachmentFiles) -> list[dict[str, Any]]:
         else:
             known = pdf_text(name)
             content, file_name, content_type = (
-                build_pdf(known, created),
+                build_pdf(known),
                 "contract-summary.pdf",
                 "application/pdf",
             )
