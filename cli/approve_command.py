@@ -57,8 +57,8 @@ def run(settings: Settings, *, list_only: bool = False, as_json: bool = False, a
         kind: str | None = None, approve_all: bool = False, reject_all: str | None = None,
         execute_only: bool = False, console: Console | None = None, interactive: bool | None = None,
         gateway_factory: GatewayFactory | None = None, on_decision: OnDecision | None = None) -> int:
-    console = console or Console()
-    err = Console(stderr=True)
+    console = console or Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
     problem = _bad_options(list_only, as_json, kind, approve_all, reject_all, execute_only)
     if problem:
         err.print(Text(problem, style="red"))

@@ -59,7 +59,7 @@ def build_chains(store: StateStore, *, account: str | None = None, run_id: str |
 
 def run(settings: Settings, *, account: str | None = None, run_id: str | None = None, as_json: bool = False,
         console: Console | None = None) -> int:
-    console = console or Console()
+    console = console or Console(highlight=False)
     try:
         with StateStore.open(settings) as store:
             chains = build_chains(store, account=account, run_id=run_id)
