@@ -16,7 +16,7 @@ from test_approvals_executor import IdempotentZoho
 from test_state_store import note, task, update
 
 from approvals.models import ApprovedWrite, Recommendation, WriteResult
-from cli import approve_command, audit_command
+from cli import approve_command
 from config import load_settings
 from config.settings import Settings
 from integrations.zoho.models import Account, Account360
@@ -167,25 +167,3 @@ def test_interactive_quit_still_executes_what_was_approved(settings: Settings, s
     assert code == 0
     assert store.get_recommendation(first.id).status == "executed"  # type: ignore[union-attr]
     assert store.get_recommendation(second.id).status == "pending"  # type: ignore[union-attr]
-
-
-def test_audit_shows_the_chain(settings: Settings, store: StateStore) -> None:
-    store.record_audit({"kind": "tool_call", "run_id": "r1", "account_id": "A1", "tool": "get_account_360",
-                        "agent_type": "account_reviewer", "outcome": "ok", "duration_ms": 5})
-    rec, _ = store.enqueue(task(), run_id="r1")
-    store.record_audit({"kind": "tool_call", "run_id": "r1", "account_id": "A1", "tool": "later_call"})
-    invoke(settings, FakeZoho(), approve_all=True)
-    out = io.StringIO()
-    assert audit_command.run(settings, account="A1", console=Console(file=out, width=160)) == 0
-    text = out.getvalue()
-    for piece in ("Account A1", "proposed by agent in run r1", "get_account_360", "decision approved",
-                  "write created", "executed → record Z1"):
-        assert piece in text, piece
-    assert "later_call" not in text
-    out = io.StringIO()
-    assert audit_command.run(settings, run_id="r1", as_json=True, console=Console(file=out)) == 0
-    [chain] = json.loads(out.getvalue())["chains"]
-    assert chain["recommendation"]["id"] == rec.id
-    assert [e["tool"] for e in chain["tool_calls"]] == ["get_account_360"]
-    assert [e["outcome"] for e in chain["decisions"]] == ["approved"]
-    assert [e["outcome"] for e in chain["writes"]] == ["sending", "created"]

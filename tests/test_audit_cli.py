@@ -1,0 +1,82 @@
+"""``audit``: the chain tool calls → proposal → decision → write, as a tree and as JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from test_approve_cli import FakeZoho, invoke
+from test_state_store import task
+
+from cli import audit_command
+from config import load_settings
+from config.settings import Settings
+from state.store import StateStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(home=tmp_path / "home")
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[StateStore]:
+    with StateStore.open(settings) as opened:
+        yield opened
+
+
+def test_audit_shows_the_chain(settings: Settings, store: StateStore) -> None:
+    store.record_audit({"kind": "tool_call", "run_id": "r1", "account_id": "A1", "tool": "get_account_360",
+                        "agent_type": "account_reviewer", "outcome": "ok", "duration_ms": 5})
+    rec, _ = store.enqueue(task(), run_id="r1")
+    store.record_audit({"kind": "tool_call", "run_id": "r1", "account_id": "A1", "tool": "later_call"})
+    invoke(settings, FakeZoho(), approve_all=True)
+    out = io.StringIO()
+    assert audit_command.run(settings, account="A1", console=Console(file=out, width=160)) == 0
+    text = out.getvalue()
+    for piece in ("Account A1", "proposed by agent in run r1", "get_account_360", "decision approved",
+                  "write created", "executed → record Z1"):
+        assert piece in text, piece
+    assert "later_call" not in text
+    out = io.StringIO()
+    assert audit_command.run(settings, run_id="r1", as_json=True, console=Console(file=out)) == 0
+    [chain] = json.loads(out.getvalue())["chains"]
+    assert chain["recommendation"]["id"] == rec.id
+    assert [e["tool"] for e in chain["tool_calls"]] == ["get_account_360"]
+    assert [e["outcome"] for e in chain["decisions"]] == ["approved"]
+    assert [e["outcome"] for e in chain["writes"]] == ["sending", "created"]
+
+
+def test_audit_without_matches_says_so(settings: Settings, store: StateStore) -> None:
+    out = io.StringIO()
+    assert audit_command.run(settings, account="nobody", console=Console(file=out)) == 0
+    assert "No recommendations match" in out.getvalue()
+
+
+def test_rejected_and_edited_chain_in_the_real_cli(settings: Settings, store: StateStore) -> None:
+    rec, _ = store.enqueue(task(), run_id="r7")
+    store.decide(rec.id, "rejected", by="alice", reason="Handled by phone")
+    other, _ = store.enqueue(task(subject="Other", account="A3"), run_id="r7")
+    edited = other.proposal.model_copy(update={"task": other.proposal.task.model_copy(  # type: ignore[union-attr]
+        update={"subject": "Other, edited"})})
+    store.decide(other.id, "approved", by="bob", edited=edited)
+    env = {"SERGAS_HOME": str(settings.home), "PATH": "/usr/bin:/bin", "COLUMNS": "160"}
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "audit", "--run", "r7"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    for piece in ("Account A1", "rejected", "Handled by phone", "by human alice", "Account A3",
+                  "edited before approval", "approved"):
+        assert piece in done.stdout, piece
+    as_json = subprocess.run([sys.executable, str(ROOT / "main.py"), "audit", "--account", "A3", "--json"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    [chain] = json.loads(as_json.stdout)["chains"]
+    assert chain["decisions"][0]["detail"]["after"]["subject"] == "Other, edited"
+    assert chain["decisions"][0]["detail"]["before"]["subject"] == "Other"
