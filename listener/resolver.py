@@ -61,11 +61,52 @@ def _ref(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-class RestAccountResolver:
-    """Implements ``resolve_accounts(module, ids)`` with ``GET /crm/v8/{module}?ids=…``."""
+FetchRecords = Callable[[str, list[str]], Awaitable[list[dict[str, Any]]]]
 
-    def __init__(self, rest: ZohoRestCall, cache: RecordAccountCache | None = None) -> None:
-        self._rest = rest
+
+def rest_fetcher(rest: ZohoRestCall) -> FetchRecords:
+    """Records by id with ``GET /crm/v8/{module}?ids=…`` (Zoho's JSON as is)."""
+
+    async def fetch(module: str, ids: list[str]) -> list[dict[str, Any]]:
+        path = f"/crm/v8/{module}?ids={','.join(ids)}&fields={_FIELDS[module]}"
+        status, body = await rest("GET", path, None)
+        if status in (204, 304) or body is None:
+            return []
+        if status >= 400:
+            if status == 400 and isinstance(body, dict) and body.get("code") == "INVALID_DATA":
+                return []  # ids that do not exist (any more)
+            raise map_status(status, body if isinstance(body, dict) else None, module=module, tier="listener")
+        return [r for r in (body.get("data") or []) if isinstance(r, dict)]
+
+    return fetch
+
+
+def gateway_fetcher(gateway: Any) -> FetchRecords:
+    """Records by id through the integration manager (``get_records``: MCP → SDK → REST with breakers),
+    reduced to the links the resolver follows."""
+
+    async def fetch(module: str, ids: list[str]) -> list[dict[str, Any]]:
+        records = await gateway.get_records(module, ids)
+        out: list[dict[str, Any]] = []
+        for r in records:
+            if module in ("Deals", "Contacts"):
+                out.append({"id": r.id, "Account_Name": {"id": r.account_id} if r.account_id else None})
+            elif module == "Tasks":
+                out.append({"id": r.id, "What_Id": {"id": r.what_id} if r.what_id else None,
+                            "$se_module": r.what_module, "Who_Id": {"id": r.who_id} if r.who_id else None})
+            elif module == "Notes":
+                out.append({"id": r.id, "Parent_Id": {"id": r.parent_id,
+                                                       "module": {"api_name": r.parent_module}}})
+        return out
+
+    return fetch
+
+
+class AccountResolver:
+    """Implements ``resolve_accounts(module, ids)`` over an injected ``fetch(module, ids)``."""
+
+    def __init__(self, fetch: FetchRecords, cache: RecordAccountCache | None = None) -> None:
+        self._fetch = fetch
         self._cache = cache
 
     async def __call__(self, module: str, ids: list[str]) -> set[str]:
@@ -95,17 +136,6 @@ class RestAccountResolver:
             for record_id in missing:  # deleted (or not visible): what did it belong to?
                 found |= await asyncio.to_thread(self._cache.lookup, module, record_id)
         return found
-
-    async def _fetch(self, module: str, ids: list[str]) -> list[dict[str, Any]]:
-        path = f"/crm/v8/{module}?ids={','.join(ids)}&fields={_FIELDS[module]}"
-        status, body = await self._rest("GET", path, None)
-        if status in (204, 304) or body is None:
-            return []
-        if status >= 400:
-            if status == 400 and isinstance(body, dict) and body.get("code") == "INVALID_DATA":
-                return []  # ids that do not exist (any more)
-            raise map_status(status, body if isinstance(body, dict) else None, module=module, tier="listener")
-        return [r for r in (body.get("data") or []) if isinstance(r, dict)]
 
     async def _accounts_of(self, module: str, record: dict[str, Any], *, depth: int) -> set[str]:
         if module in ("Deals", "Contacts"):

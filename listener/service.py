@@ -26,7 +26,13 @@ from listener.callback_queue import CallbackQueue
 from listener.ledger import DailyLedger
 from listener.models import WATCHED_MODULES, ChannelHealth, Health
 from listener.renewal import ChannelKeeper, Clock, utc_now
-from listener.resolver import RecordAccountCache, ResolveAccounts, RestAccountResolver
+from listener.resolver import (
+    AccountResolver,
+    FetchRecords,
+    RecordAccountCache,
+    ResolveAccounts,
+    rest_fetcher,
+)
 from listener.rest import ZohoRestCall
 from listener.watch_client import MAX_CHANNEL_LIFETIME, WatchClient
 from listener.worker import ReviewAccounts, SyncRecords, Worker
@@ -41,8 +47,10 @@ class ListenerDeps:
     sync_records: SyncRecords
     review_accounts: ReviewAccounts
     rest: ZohoRestCall | None = None  # None: serve and work, but do not subscribe (e.g. Zoho set up by hand)
-    # None: resolve through ``rest`` (RestAccountResolver with a persisted record → account cache)
+    # None: an AccountResolver with a persisted record → account cache, reading records through
+    # ``fetch_records`` (e.g. ``gateway_fetcher(manager)``), else through ``rest``
     resolve_accounts: ResolveAccounts | None = None
+    fetch_records: FetchRecords | None = None
 
 
 @dataclass
@@ -105,10 +113,13 @@ class ListenerService:
                                   clock=opts.clock)
         resolve = self.deps.resolve_accounts
         if resolve is None:
-            if self.deps.rest is None:
-                raise ValueError("ListenerDeps needs resolve_accounts or rest")
+            fetch = self.deps.fetch_records
+            if fetch is None:
+                if self.deps.rest is None:
+                    raise ValueError("ListenerDeps needs resolve_accounts, fetch_records or rest")
+                fetch = rest_fetcher(self.deps.rest)
             self._cache = RecordAccountCache(self.listener_dir / "queue.db")
-            resolve = RestAccountResolver(self.deps.rest, self._cache)
+            resolve = AccountResolver(fetch, self._cache)
         self.worker = Worker(self.queue, self.ledger, resolve_accounts=resolve,
                              sync_records=self.deps.sync_records, review_accounts=self.deps.review_accounts,
                              debounce_seconds=opts.debounce_seconds, max_wait_seconds=opts.max_wait_seconds,

@@ -61,7 +61,7 @@ async def rest(sandbox: Any) -> AsyncIterator[ZohoRestCall]:
 
 def make_service(tmp_path: Path, rest: ZohoRestCall, review: RecordingReview,
                  **options: Any) -> ListenerService:
-    # resolve_accounts=None: the service resolves record ids through Zoho itself (RestAccountResolver)
+    # resolve_accounts=None: the service resolves record ids through Zoho itself (GET ?ids=)
     deps = ListenerDeps(resolve_accounts=None, sync_records=no_sync, review_accounts=review, rest=rest)
     opts = ListenerOptions(port=0, token=TOKEN, debounce_seconds=0.3, retry_base_seconds=0.1,
                            channel_lifetime=timedelta(hours=1), **options)
