@@ -87,6 +87,12 @@ def map_sdk_exception(exc: BaseException, *, module: str | None = None,
     message = getattr(exc, "error_message", None) or getattr(exc, "message", None) or str(exc)
     cause = getattr(exc, "cause", None) or exc.__cause__
     text = f"{code or ''} {message or ''} {cause or ''}"
+    envelope = _json_envelope(message)
+    if envelope is not None:  # e.g. API_EXCEPTION from a metadata call, carrying Zoho's error envelope
+        status = {"INVALID_TOKEN": 401, "AUTHENTICATION_FAILURE": 401, "OAUTH_SCOPE_MISMATCH": 401,
+                  "NO_PERMISSION": 403, "TOO_MANY_REQUESTS": 429, "INTERNAL_ERROR": 500}.get(
+                      str(envelope.get("code")), 400)
+        return map_status(status, envelope, module=module, record_id=record_id, tier="sdk")
     if code == "INVALID TOKEN ERROR":
         return ZohoAuthError(f"Zoho refused the OAuth credentials ({message})", code="INVALID_TOKEN",
                              module=module, record_id=record_id, tier="sdk")
@@ -103,6 +109,16 @@ def map_sdk_exception(exc: BaseException, *, module: str | None = None,
     return ZohoUnavailableError(f"SDK error: {code or type(exc).__name__}: {message}",
                                 code=str(code) if code else type(exc).__name__, module=module,
                                 record_id=record_id, tier="sdk")
+
+
+def _json_envelope(message: Any) -> dict[str, Any] | None:
+    if not isinstance(message, str) or not message.lstrip().startswith("{"):
+        return None
+    try:
+        value = json.loads(message)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) and value.get("code") else None
 
 
 def _is_connection_problem(exc: BaseException | None) -> bool:

@@ -41,6 +41,7 @@ class McpTier:
         self._queue: asyncio.Queue[Any] | None = None
         self._worker: asyncio.Task[None] | None = None
         self.calls = 0
+        self._last_http_status: int | None = None
 
     async def aclose(self) -> None:
         if self._worker is not None and self._queue is not None:
@@ -93,8 +94,14 @@ class McpTier:
         from mcp.client import Client
         from mcp.client.streamable_http import streamable_http_client
 
+        async def remember_status(response: Any) -> None:
+            # the MCP client turns HTTP errors into a generic JSON-RPC error; keep the status for mapping
+            if response.status_code >= 400:
+                self._last_http_status = response.status_code
+
         http = httpx2.AsyncClient(headers={"Authorization": header},
-                                  timeout=httpx2.Timeout(self._timeout, read=self._timeout))
+                                  timeout=httpx2.Timeout(self._timeout, read=self._timeout),
+                                  event_hooks={"response": [remember_status]})
         transport = streamable_http_client(self.url, http_client=http)
 
         @contextlib.asynccontextmanager
@@ -117,10 +124,14 @@ class McpTier:
             future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
             await self._queue.put((name, arguments, future, header))
             self.calls += 1
+            self._last_http_status = None
             try:
                 result = await future
             except Exception as exc:
-                error = map_mcp_error(_unwrap(exc), module=module, record_id=record_id)
+                cause = _unwrap(exc)
+                if self._last_http_status is not None and not isinstance(cause, dict):
+                    cause = {"status_code": self._last_http_status, "message": str(cause)}
+                error = map_mcp_error(cause, module=module, record_id=record_id)
                 if isinstance(error, ZohoAuthError) and attempt == 0 and self._on_unauthorized is not None:
                     await self._on_unauthorized(header)
                     continue

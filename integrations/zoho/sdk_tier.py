@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from integrations.zoho.error_mapping import map_sdk_api_exception, map_sdk_exception
-from integrations.zoho.errors import ZohoAuthError, ZohoError, ZohoUnavailableError
+from integrations.zoho.errors import ZohoAuthError, ZohoError, ZohoUnavailableError, ZohoValidationError
 from integrations.zoho.models import to_zoho_value
 from integrations.zoho.oauth import TokenManager
 from integrations.zoho.rest_tier import COQL_MAX_OFFSET, COQL_PAGE, DISCRETE_LIMIT, IDS_BATCH, PER_PAGE
@@ -222,7 +222,7 @@ class SdkTier:
                            update_api_domain=self._conn.api_url is None)
         Initializer.initialize(environment=env, token=token, store=store, sdk_config=config,
                                resource_path=self._conn.resource_path,
-                               logger=Logger.get_instance(Logger.Levels.OFF, ""))
+                               logger=Logger.get_instance(Logger.Levels.CRITICAL, None))
         _SDK_STATE["config"] = self._conn
 
     async def _run(self, fn: Callable[[], Any], *, module: str | None = None,
@@ -236,7 +236,11 @@ class SdkTier:
             except ZohoError:
                 raise
             except Exception as exc:  # the SDK's edge: SDKException, requests errors, parse errors
-                raise map_sdk_exception(exc, module=module, record_id=record_id) from None
+                error = map_sdk_exception(exc, module=module, record_id=record_id)
+                if error.code == "INVALID_TOKEN" and error.status == 401 and attempt == 0:
+                    await self.tokens.invalidate(token)
+                    continue
+                raise error from None
             if response is None:
                 return None
             status = response.get_status_code()
@@ -273,6 +277,7 @@ class SdkTier:
 
     async def get_record(self, module: str, record_id: str,
                          fields: Sequence[str] | None = None) -> dict[str, Any] | None:
+        _check_id(record_id, module)
         from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
         from zohocrmsdk.src.com.zoho.crm.api.record import GetRecordParam, RecordOperations
 
@@ -343,6 +348,7 @@ class SdkTier:
 
     async def related(self, module: str, record_id: str, related_list: str,
                       fields: Sequence[str]) -> list[dict[str, Any]]:
+        _check_id(record_id, module)
         from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
         from zohocrmsdk.src.com.zoho.crm.api.related_records import (
             GetRelatedRecordsParam,
@@ -398,12 +404,12 @@ class SdkTier:
         return out[:limit]
 
     async def coql(self, query: str, *, module: str | None = None) -> tuple[list[dict[str, Any]], bool]:
-        from zohocrmsdk.src.com.zoho.crm.api.coql import BodyWrapper, COQLOperations
+        from zohocrmsdk.src.com.zoho.crm.api.coql import BodyWrapper, CoqlOperations
 
         def op() -> Any:
             body = BodyWrapper()
             body.set_select_query(query)
-            return COQLOperations().get_records(body)
+            return CoqlOperations().get_records(body)
 
         rows, info = self._records(await self._run(op, module=module))
         return rows, bool(info.get("more_records"))
@@ -493,6 +499,12 @@ class SdkTier:
             return None
         users = response.get_object().get_users() or []
         return to_plain(users[0]) if users else None
+
+
+def _check_id(record_id: str, module: str) -> None:
+    if not str(record_id).isdigit():
+        raise ZohoValidationError("record ids are numeric", code="INVALID_DATA", module=module,
+                                  record_id=str(record_id), tier="sdk")
 
 
 def _job_details(job_id: int) -> Any:
