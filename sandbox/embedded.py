@@ -103,7 +103,8 @@ def launch(state: SandboxState, host: str, port: int) -> tuple[uvicorn.Server, t
     bound_port = sock.getsockname()[1]
     state.base_url = f"http://{host}:{bound_port}"
     config = uvicorn.Config(
-        build_app(state), log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2
+        build_app(state), log_level="warning", access_log=False, lifespan="on", ws="none",
+        timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
 

@@ -384,7 +384,7 @@ MONTHS = (
 GONE_DESCRIPTIONS = (
     "Left the company in {month}. Mail to this address bounces.",
     "No longer with {account} (left in {month}); asked to be removed from mailings.",
-    "Moved on from {account} in {month}; out-of-office reply says the mailbox is closed.",
+    "Left {account} in {month}; the out-of-office reply says the mailbox is closed.",
 )
 GONE_NOTES = (
     "{contact} has left {account}. {successor} is our new point of contact.",

@@ -1,0 +1,84 @@
+"""``python main.py sandbox``: serve the local Zoho CRM v8 sandbox in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, Settings
+from sandbox.embedded import SandboxStartError, port_is_free, start_sandbox
+
+
+def env_lines(base_url: str, client_id: str, client_secret: str, refresh_token: str) -> list[str]:
+    """The exact environment lines that point the app at this sandbox."""
+    return [
+        f"SERGAS_ZOHO_API_URL={base_url}",
+        f"SERGAS_ZOHO_ACCOUNTS_URL={base_url}",
+        f"SERGAS_ZOHO_CLIENT_ID={client_id}",
+        f"SERGAS_ZOHO_CLIENT_SECRET={client_secret}",
+        f"SERGAS_ZOHO_REFRESH_TOKEN={refresh_token}",
+        f"SERGAS_ZOHO_MCP_URL={base_url}/mcp",
+    ]
+
+
+def run(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    accounts: int = 5000,
+    seed: int = 42,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    refresh_token: str | None = None,
+    reset: bool = False,
+    stop_event: threading.Event | None = None,
+    **_: Any,
+) -> int:
+    """Start the sandbox and block until Ctrl-C (or ``stop_event``). Exit code 2 when the port is busy."""
+    if port and not port_is_free(host, port):
+        print(f"Port {port} on {host} is already in use; choose another with --port (0 picks a free one).")
+        return 2
+    client_id = client_id or SANDBOX_CLIENT_ID
+    client_secret = client_secret or SANDBOX_CLIENT_SECRET
+    refresh_token = refresh_token or SANDBOX_REFRESH_TOKEN
+    data_dir = settings.sandbox_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        with start_sandbox(
+            data_dir,
+            accounts=accounts,
+            seed=seed,
+            host=host,
+            port=port,
+            client_id=client_id,
+            client_secret=client_secret,
+            refresh_token=refresh_token,
+            reset=reset,
+        ) as sb:
+            seconds = time.perf_counter() - started
+            counts = {m: sb.store.count(m) for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")}
+            print(f"Zoho CRM sandbox running at {sb.base_url} (started in {seconds:.2f} s)")
+            print("Records: " + ", ".join(f"{n} {m}" for m, n in counts.items()))
+            print(f"Data: {data_dir}  (--reset reseeds)")
+            print(
+                f"Demo credentials: client id {client_id}, client secret {client_secret}, "
+                f"refresh token {refresh_token}"
+            )
+            print("Point the app at it with:")
+            for line in env_lines(sb.base_url, client_id, client_secret, refresh_token):
+                print(f"  {line}")
+            print(f"Ground truth: {sb.base_url}/__sandbox/manifest   Stats: {sb.base_url}/__sandbox/stats")
+            print("Press Ctrl-C to stop.", flush=True)
+            event = stop_event or threading.Event()
+            try:
+                while not event.wait(0.5):
+                    pass
+            except KeyboardInterrupt:
+                print("Stopping the sandbox.")
+    except SandboxStartError as exc:
+        print(str(exc))
+        return 2
+    return 0
