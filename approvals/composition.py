@@ -1,6 +1,11 @@
-"""Where the approval workflow meets the rest of the product: the Zoho gateway it writes through and
-the listener told about decisions (memory). Kept in one place so the CLI stays plain and tests can
-pass their own gateway.
+"""Where the approval workflow meets the rest of the product: the Zoho gateway it writes through.
+Kept in one place so the CLI stays plain and tests can pass their own gateway.
+
+Decisions reach long-term memory by pull, not push: opening the memory (cognee + the embedding model)
+takes tens of seconds, too slow for an interactive prompt, so ``approve`` only records decisions in the
+state store and the memory sync reads them with ``StateStore.decided_since(cursor)`` and calls
+``AccountMemory.record_decision``. A caller that already holds an open memory can still pass
+``on_decision=memory.record_decision`` to ``cli.approve_command.run`` / ``approvals.decisions.decide``.
 """
 
 from __future__ import annotations
@@ -9,7 +14,6 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from approvals.decisions import OnDecision
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore
@@ -34,14 +38,4 @@ async def open_gateway(settings: Settings, store: StateStore) -> AsyncIterator[Z
             await gateway.aclose()
 
 
-def decision_listener(settings: Settings) -> OnDecision | None:
-    """``memory.record_decision`` when the memory package offers it, else None."""
-    try:
-        import memory
-    except ImportError:  # pragma: no cover - the package is part of the product
-        return None
-    listener = getattr(memory, "record_decision", None)
-    return listener if callable(listener) else None
-
-
-__all__ = ["decision_listener", "open_gateway"]
+__all__ = ["open_gateway"]

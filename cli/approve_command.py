@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.prompt import Prompt
 from rich.text import Text
 
-from approvals.composition import decision_listener, open_gateway
+from approvals.composition import open_gateway
 from approvals.decisions import OnDecision, decide
 from approvals.editing import edit_proposal
 from approvals.executor import ExecutionFailure, ExecutionOutcome, ExecutorBusy, execute_approved
@@ -71,7 +71,7 @@ def run(settings: Settings, *, list_only: bool = False, as_json: bool = False, a
     session = ApproveSession(
         settings, store, console, account=account, kind=kind,
         gateway_factory=gateway_factory or open_gateway,
-        on_decision=on_decision if on_decision is not None else decision_listener(settings))
+        on_decision=on_decision)
     try:
         if list_only:
             return session.list_pending(as_json=as_json)

@@ -303,6 +303,16 @@ class StateStore:
         with self._tx("list_recommendations", write=False) as conn:
             return [self._rec(r) for r in conn.execute(stmt)]
 
+    def decided_since(self, since: datetime | None = None, *, limit: int = 1000) -> list[Recommendation]:
+        """Recommendations a human decided after ``since`` (oldest decision first): how the memory sync
+        learns approvals and rejections. Use the last one's ``decided_at`` as the next cursor."""
+        t = schema.recommendations
+        stmt = select(t).where(t.c.decided_at.is_not(None)).order_by(t.c.decided_at, t.c.id).limit(limit)
+        if since is not None:
+            stmt = stmt.where(t.c.decided_at > since)
+        with self._tx("decided_since", write=False) as conn:
+            return [self._rec(r) for r in conn.execute(stmt)]
+
     def original_proposal(self, rec_id: str) -> ProposedAction | None:
         """What was proposed before a human edited it (None when not edited)."""
         t = schema.recommendations

@@ -58,3 +58,13 @@ def test_processes_enqueueing_the_same_proposal_make_one_row(tmp_path: Path) -> 
     assert len(ids) == 1 and created.count("True") == 1
     with StateStore.open(load_settings(home=home)) as store:
         assert len(store.list_recommendations()) == 1
+
+
+def test_a_non_postgres_database_url_is_a_config_error(tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    from state.errors import StateStoreConfigError
+
+    settings = load_settings(home=tmp_path / "home", database_url=SecretStr("mysql://u@127.0.0.1/db"))
+    with pytest.raises(StateStoreConfigError, match="postgresql://"):
+        StateStore.open(settings)

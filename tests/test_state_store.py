@@ -130,6 +130,20 @@ def test_decisions_and_transitions(store: StateStore) -> None:
     assert kinds == [("proposal", "queued"), ("decision", "skipped"), ("decision", "approved")]
 
 
+def test_decided_since_feeds_the_memory_sync(store: StateStore) -> None:
+    first, _ = store.enqueue(task())
+    second, _ = store.enqueue(note())
+    store.enqueue(update())  # never decided
+    store.decide(first.id, "approved", by="me")
+    store.decide(second.id, "skipped", by="me")  # a skip is not a decision that changes anything
+    store.decide(second.id, "rejected", by="me", reason="not relevant")
+    decided = store.decided_since()
+    assert [(r.id, r.status) for r in decided] == [(first.id, "approved"), (second.id, "rejected")]
+    cursor = decided[0].decided_at
+    assert [r.id for r in store.decided_since(cursor)] == [second.id]
+    assert store.decided_since(decided[-1].decided_at) == []
+
+
 def test_approve_with_edits_keeps_idempotency_key(store: StateStore) -> None:
     rec, _ = store.enqueue(task())
     edited = task(subject="Call the CFO and the buyer").model_copy(
