@@ -20,8 +20,12 @@ from integrations.zoho.manager import ZohoManager, ref_marker
 @pytest.fixture
 async def gateway(sandbox: Any, sandbox_settings: Any) -> Any:
     events: list[dict[str, Any]] = []
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings),
-                       audit=events.append, backoff_base=0.01)
+    gw = build_gateway(
+        sandbox_settings,
+        connection=connection_from_sandbox(sandbox, sandbox_settings),
+        audit=events.append,
+        backoff_base=0.01,
+    )
     gw.events = events
     yield gw
     await gw.aclose()
@@ -45,8 +49,13 @@ async def _first_account(gw: ZohoManager) -> str:
 
 def _write(kind: str, account_id: str, key: str, **kw: Any) -> ApprovedWrite:
     action = ProposedAction(kind=kind, account_id=account_id, target_id=account_id, rationale="test", **kw)
-    return ApprovedWrite(recommendation_id=f"rec-{key}", idempotency_key=key, action=action, approved_by="ana",
-                         approved_at=datetime.now(UTC))
+    return ApprovedWrite(
+        recommendation_id=f"rec-{key}",
+        idempotency_key=key,
+        action=action,
+        approved_by="ana",
+        approved_at=datetime.now(UTC),
+    )
 
 
 async def test_manager_implements_the_gateway_protocol(gateway: ZohoManager) -> None:
@@ -58,7 +67,9 @@ async def test_account_360_and_timeline(sandbox: Any, gateway: ZohoManager) -> N
     view = await gateway.get_account_360(account_id)
     assert view.account.id == account_id and view.account.name
     store = sandbox.store
-    contacts = [c for c in store.list_records("Contacts") if (c.get("Account_Name") or {}).get("id") == account_id]
+    contacts = [
+        c for c in store.list_records("Contacts") if (c.get("Account_Name") or {}).get("id") == account_id
+    ]
     assert sorted(c.id for c in view.contacts) == sorted(str(c["id"]) for c in contacts)
     assert all(d.is_open for d in view.deals) and all(t.is_open for t in view.tasks)
     assert all(n.parent_id == account_id for n in view.notes)
@@ -92,8 +103,9 @@ async def test_fetch_module_reads_every_record(sandbox: Any, gateway: ZohoManage
         assert gateway.volume_hints[module] == len(records)
 
 
-async def test_incremental_fetch_costs_at_most_one_call_when_nothing_changed(sandbox: Any,
-                                                                             gateway: ZohoManager) -> None:
+async def test_incremental_fetch_costs_at_most_one_call_when_nothing_changed(
+    sandbox: Any, gateway: ZohoManager
+) -> None:
     cursors = MemoryCursors()
     modules = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
     for module in modules:
@@ -129,11 +141,16 @@ def _tasks_with(sandbox: Any, key: str) -> list[dict[str, Any]]:
     return [t for t in sandbox.store.list_records("Tasks") if ref_marker(key) in str(t.get("Description"))]
 
 
-async def test_create_task_after_a_dropped_connection_creates_one_record(sandbox: Any,
-                                                                       gateway: ZohoManager) -> None:
+async def test_create_task_after_a_dropped_connection_creates_one_record(
+    sandbox: Any, gateway: ZohoManager
+) -> None:
     account_id = await _first_account(gateway)
-    write = _write("create_task", account_id, "key-drop",
-                   task=TaskDraft(subject="Call back", due_date=date(2030, 1, 2), description="About renewal"))
+    write = _write(
+        "create_task",
+        account_id,
+        "key-drop",
+        task=TaskDraft(subject="Call back", due_date=date(2030, 1, 2), description="About renewal"),
+    )
     sandbox.inject_fault(kind="drop", count=1, path_prefix="/crm/v8/Tasks")
     result = await gateway.execute_write(write)
     assert result.created and result.module == "Tasks"
@@ -144,7 +161,9 @@ async def test_create_task_after_a_dropped_connection_creates_one_record(sandbox
     assert len(_tasks_with(sandbox, "key-drop")) == 1
 
 
-async def test_create_after_a_lost_reply_finds_the_record_it_made(sandbox: Any, sandbox_settings: Any) -> None:
+async def test_create_after_a_lost_reply_finds_the_record_it_made(
+    sandbox: Any, sandbox_settings: Any
+) -> None:
     """The request reaches Zoho and is applied, then the reply is lost (the worst case)."""
     lost = {"n": 0}
 
@@ -157,8 +176,11 @@ async def test_create_after_a_lost_reply_finds_the_record_it_made(sandbox: Any, 
                 raise httpx.ReadError("connection reset after the request was sent", request=request)
             return response
 
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings),
-                       transport=LoseFirstCreateReply())
+    gw = build_gateway(
+        sandbox_settings,
+        connection=connection_from_sandbox(sandbox, sandbox_settings),
+        transport=LoseFirstCreateReply(),
+    )
     try:
         account_id = await _first_account(gw)
         write = _write("create_task", account_id, "key-lost", task=TaskDraft(subject="Send proposal"))
@@ -175,7 +197,9 @@ async def test_add_note_and_update_fields_are_idempotent(sandbox: Any, gateway: 
     first = await gateway.execute_write(note)
     second = await gateway.execute_write(note)
     assert first.created and not second.created and first.record_id == second.record_id
-    notes = [n for n in sandbox.store.list_records("Notes") if ref_marker("key-note") in str(n.get("Note_Content"))]
+    notes = [
+        n for n in sandbox.store.list_records("Notes") if ref_marker("key-note") in str(n.get("Note_Content"))
+    ]
     assert len(notes) == 1
     update = _write("update_fields", account_id, "key-upd", fields={"Rating": "Cold"})
     assert (await gateway.execute_write(update)).created

@@ -44,20 +44,31 @@ class FakeZoho:
                 return httpx.Response(200, json=self.oauth_reply)
             token = f"1000.tok{self.token_calls}"
             self.valid_tokens = {token}
-            return httpx.Response(200, json={"access_token": token, "expires_in": 3600, "api_domain": BASE,
-                                             "token_type": "Bearer"})
+            return httpx.Response(
+                200,
+                json={"access_token": token, "expires_in": 3600, "api_domain": BASE, "token_type": "Bearer"},
+            )
         self.api_calls += 1
         if self.script:
             return self.script.pop(0)
         auth = request.headers.get("authorization", "")
         if auth.removeprefix("Zoho-oauthtoken ") not in self.valid_tokens:
-            return httpx.Response(401, json={"code": "INVALID_TOKEN", "details": {}, "message": "invalid oauth token",
-                                             "status": "error"})
+            return httpx.Response(
+                401,
+                json={
+                    "code": "INVALID_TOKEN",
+                    "details": {},
+                    "message": "invalid oauth token",
+                    "status": "error",
+                },
+            )
         if request.url.path == "/crm/v8/Accounts":
             return self._list(request)
         if request.url.path.startswith("/crm/v8/Accounts/"):
             return httpx.Response(204)
-        return httpx.Response(404, json={"code": "INVALID_URL_PATTERN", "message": "bad url", "status": "error"})
+        return httpx.Response(
+            404, json={"code": "INVALID_URL_PATTERN", "message": "bad url", "status": "error"}
+        )
 
     def _list(self, request: httpx.Request) -> httpx.Response:
         params = request.url.params
@@ -67,23 +78,45 @@ class FakeZoho:
         else:
             page = int(params.get("page", 1))
             if page * per_page > 2000:
-                return httpx.Response(400, json={"code": "DISCRETE_PAGINATION_LIMIT_EXCEEDED",
-                                                 "message": "use page_token", "status": "error",
-                                                 "details": {"limit": 2000}})
+                return httpx.Response(
+                    400,
+                    json={
+                        "code": "DISCRETE_PAGINATION_LIMIT_EXCEEDED",
+                        "message": "use page_token",
+                        "status": "error",
+                        "details": {"limit": 2000},
+                    },
+                )
             start = (page - 1) * per_page
-        chunk = self.records[start:start + per_page]
+        chunk = self.records[start : start + per_page]
         if not chunk:
             return httpx.Response(204)
         more = start + per_page < len(self.records)
-        return httpx.Response(200, json={"data": chunk, "info": {
-            "more_records": more, "count": len(chunk), "next_page_token": f"tok-{start + per_page}" if more else None}})
+        return httpx.Response(
+            200,
+            json={
+                "data": chunk,
+                "info": {
+                    "more_records": more,
+                    "count": len(chunk),
+                    "next_page_token": f"tok-{start + per_page}" if more else None,
+                },
+            },
+        )
 
 
 def _tier(fake: FakeZoho, tmp_path: Path, **kwargs: Any) -> RestTier:
     transport = httpx.MockTransport(fake.handler)
-    tokens = TokenManager(OAuthClient(accounts_url=BASE, client_id="1000.CID", client_secret=SecretStr("s3cret"),
-                                      refresh_token=SecretStr("1000.refresh")),
-                          FileTokenStore(tmp_path / "tokens"), http=httpx.AsyncClient(transport=transport))
+    tokens = TokenManager(
+        OAuthClient(
+            accounts_url=BASE,
+            client_id="1000.CID",
+            client_secret=SecretStr("s3cret"),
+            refresh_token=SecretStr("1000.refresh"),
+        ),
+        FileTokenStore(tmp_path / "tokens"),
+        http=httpx.AsyncClient(transport=transport),
+    )
     return RestTier(BASE, tokens, transport=transport, backoff_base=0.001, backoff_max=0.01, **kwargs)
 
 
@@ -112,8 +145,10 @@ async def test_429_storm_is_absorbed_by_backoff(tmp_path: Path) -> None:
     fake = FakeZoho(records=1)
     tier = _tier(fake, tmp_path, max_retries=5)
     await tier.tokens.access_token()
-    fake.script = [httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "message": "slow down",
-                                             "status": "error"}) for _ in range(4)]
+    fake.script = [
+        httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "message": "slow down", "status": "error"})
+        for _ in range(4)
+    ]
     rows = await tier.get_records_by_ids("Accounts", ["1000"])
     assert [r["id"] for r in rows] == ["1000"]
     assert fake.api_calls == 5
@@ -123,7 +158,9 @@ async def test_retries_are_bounded(tmp_path: Path) -> None:
     fake = FakeZoho(records=1)
     tier = _tier(fake, tmp_path, max_retries=2)
     await tier.tokens.access_token()
-    fake.script = [httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "status": "error"}) for _ in range(10)]
+    fake.script = [
+        httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "status": "error"}) for _ in range(10)
+    ]
     with pytest.raises(ZohoRateLimitedError):
         await tier.get_records_by_ids("Accounts", ["1000"])
     assert fake.api_calls == 3
@@ -144,8 +181,17 @@ async def test_error_envelopes_map_to_the_tree(tmp_path: Path) -> None:
     fake = FakeZoho()
     tier = _tier(fake, tmp_path, max_retries=0)
     await tier.tokens.access_token()
-    fake.script = [httpx.Response(400, json={"code": "INVALID_DATA", "message": "bad", "status": "error",
-                                             "details": {"api_name": "Stage"}})]
+    fake.script = [
+        httpx.Response(
+            400,
+            json={
+                "code": "INVALID_DATA",
+                "message": "bad",
+                "status": "error",
+                "details": {"api_name": "Stage"},
+            },
+        )
+    ]
     with pytest.raises(ZohoValidationError) as info:
         await tier.get_record("Deals", "1")
     assert info.value.details == {"api_name": "Stage"}
@@ -166,9 +212,13 @@ async def test_connection_errors_become_unavailable(tmp_path: Path) -> None:
         raise httpx.ConnectError("refused", request=request)
 
     transport = httpx.MockTransport(handler)
-    tokens = TokenManager(OAuthClient(accounts_url=BASE, client_id="c", client_secret=SecretStr("s"),
-                                      refresh_token=SecretStr("r")), FileTokenStore(tmp_path / "t"),
-                          http=httpx.AsyncClient(transport=transport))
+    tokens = TokenManager(
+        OAuthClient(
+            accounts_url=BASE, client_id="c", client_secret=SecretStr("s"), refresh_token=SecretStr("r")
+        ),
+        FileTokenStore(tmp_path / "t"),
+        http=httpx.AsyncClient(transport=transport),
+    )
     tier = RestTier(BASE, tokens, transport=transport, max_retries=2, backoff_base=0.001)
     with pytest.raises(ZohoUnavailableError) as info:
         await tier.get_record("Accounts", "1")
@@ -179,8 +229,10 @@ async def test_create_is_not_retried_after_the_request_may_have_arrived(tmp_path
     fake = FakeZoho()
     tier = _tier(fake, tmp_path)
     await tier.tokens.access_token()
-    fake.script = [httpx.Response(500, json={"code": "INTERNAL_ERROR", "status": "error"}),
-                   httpx.Response(201, json={"data": [{"status": "success", "details": {"id": "1"}}]})]
+    fake.script = [
+        httpx.Response(500, json={"code": "INTERNAL_ERROR", "status": "error"}),
+        httpx.Response(201, json={"data": [{"status": "success", "details": {"id": "1"}}]}),
+    ]
     with pytest.raises(ZohoUnavailableError):
         await tier.create_records("Tasks", [{"Subject": "x"}])
     assert fake.api_calls == 1
