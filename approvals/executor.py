@@ -12,6 +12,8 @@ Outcomes per recommendation:
                                          or an unexpected error: left ``executing`` to be reconciled
   * ``ExecutionFailure(retryable=False)`` Zoho refused the write (validation, permission, not found):
                                          ``failed`` with the reason; approve again after fixing it
+  * Zoho refused our credentials (``ZohoConfigError``/``ZohoAuthError``): that write stays approved and
+    the batch stops there (every other write would fail the same way); fix the settings and re-run.
 
 Only one executor runs at a time (a run lock in the state store; a crashed holder is taken over).
 """
@@ -29,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from approvals.models import ApprovedWrite, Recommendation, RecommendationStatus, WriteResult
-from integrations.zoho.errors import ZohoError, ZohoTransientError
+from integrations.zoho.errors import ZohoConfigError, ZohoError, ZohoTransientError
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore, to_approved_write
 
@@ -47,6 +49,7 @@ class ExecutionFailure(BaseModel):
     hint: str
     retryable: bool
     status: RecommendationStatus
+    stops_batch: bool = False  # the configuration is wrong: later writes were not attempted
 
 
 ExecutionOutcome = WriteResult | ExecutionFailure
@@ -79,7 +82,7 @@ async def execute_approved(
     attempted: set[str] = set()
     wanted = set(ids) if ids is not None else None
 
-    async def send(approved: ApprovedWrite, rec: Recommendation, *, reconciling: bool) -> None:
+    async def send(approved: ApprovedWrite, rec: Recommendation, *, reconciling: bool) -> bool:
         store.acquire_run_lock(EXECUTOR_LOCK, owner=owner, ttl_seconds=lock_ttl_seconds)  # extend
         attempted.add(rec.id)
         outcome = await _send(store, gateway, approved, rec, reconciling=reconciling)
@@ -88,16 +91,18 @@ async def execute_approved(
             maybe = on_result(outcome)
             if inspect.isawaitable(maybe):
                 await maybe
+        return not (isinstance(outcome, ExecutionFailure) and outcome.stops_batch)
 
     try:
         for rec in store.executing_recommendations():
-            await send(to_approved_write(rec), rec, reconciling=True)
+            if not await send(to_approved_write(rec), rec, reconciling=True):
+                return outcomes
         for rec in store.list_recommendations(status="approved"):
             if rec.id in attempted or (wanted is not None and rec.id not in wanted):
                 continue
             approved = store.claim_for_execution(rec.id)
-            if approved is not None:
-                await send(approved, rec, reconciling=False)
+            if approved is not None and not await send(approved, rec, reconciling=False):
+                return outcomes
     finally:
         store.release_run_lock(EXECUTOR_LOCK, owner)
     return outcomes
@@ -126,6 +131,11 @@ async def _send(store: StateStore, gateway: ZohoGateway, approved: ApprovedWrite
         audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint})
         return ExecutionFailure(recommendation_id=rec.id, error=str(exc), hint=f"{exc.hint} {RETRY_HINT}",
                                 retryable=True, status="approved")
+    except ZohoConfigError as exc:
+        store.release_for_retry(rec.id, str(exc))
+        audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint, "stops_batch": True})
+        return ExecutionFailure(recommendation_id=rec.id, error=str(exc), hint=f"{exc.hint} {RETRY_HINT}",
+                                retryable=True, status="approved", stops_batch=True)
     except ZohoError as exc:
         store.mark_failed(rec.id, f"{exc} — {exc.hint}")
         audit("failed", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint, "code": exc.code})

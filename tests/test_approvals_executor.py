@@ -115,6 +115,18 @@ async def test_transient_stays_approved_validation_fails_unknown_is_reconciled(s
     assert store.get_recommendation(bad.id).status == "failed"  # type: ignore[union-attr]
 
 
+async def test_refused_credentials_stop_the_batch_and_keep_it_approved(store: StateStore) -> None:
+    from integrations.zoho.errors import ZohoAuthError
+
+    first, second = approved(store, "First", "Second")
+    zoho = IdempotentZoho(errors={"First": ZohoAuthError("invalid_client", code="invalid_client")})
+    [outcome] = await execute_approved(store, gw(zoho))
+    assert isinstance(outcome, ExecutionFailure) and outcome.stops_batch and outcome.retryable
+    assert "SERGAS_ZOHO_REFRESH_TOKEN" in outcome.hint
+    assert [store.get_recommendation(r.id).status for r in (first, second)] == ["approved", "approved"]  # type: ignore[union-attr]
+    assert zoho.sent == [first.id]
+
+
 async def test_ids_limit_what_is_executed(store: StateStore) -> None:
     one, two = approved(store, "One", "Two")
     outcomes = await execute_approved(store, gw(IdempotentZoho()), ids=[two.id])
