@@ -82,3 +82,11 @@ def test_departure_language(text: str, gone: bool) -> None:
 def test_negation_stays_inside_its_clause() -> None:
     assert labels("No issues with support, but they will cancel at renewal.") == {"cancel"}
     assert labels("Not a problem for now; however they are moving to a competitor.", CHURN) == {"competitor"}
+
+
+def test_phrase_patterns_are_lower_case_for_the_fast_pre_check() -> None:
+    import re
+
+    for phrase in (*CHURN, *UPSELL, *LEFT):
+        bare = re.sub(r"\\.", "", phrase.pattern.pattern)
+        assert bare == bare.lower(), phrase.label
