@@ -128,7 +128,7 @@ async def _until_signal() -> None:
 
 def run(settings: Settings, *, host: str = "127.0.0.1", port: int = 8780, public_url: str | None = None,
         disable_on_exit: bool = False) -> int:
-    out, err = Console(), Console(stderr=True)
+    out, err = Console(highlight=False), Console(stderr=True)
     if public_url is not None and not public_url.startswith(("http://", "https://")):
         err.print("--public-url must start with https:// (or http:// for a local test).")
         return EXIT_USAGE

@@ -57,6 +57,13 @@ class ChannelHealth(BaseModel):
     seconds_left: float
 
 
+ReviewMode = Literal[
+    "agent review of flagged accounts",
+    "rules only (no agent reviewer)",
+    "triage + rule proposals only (daily budget reached)",
+]
+
+
 class Health(BaseModel):
     """What ``GET /health`` answers."""
 
@@ -69,4 +76,5 @@ class Health(BaseModel):
     reviews_today: int
     budget_usd: float
     budget_spent_today_usd: float
-    review_mode: Literal["agent", "triage-only (daily budget reached)"]
+    review_mode: ReviewMode
+

@@ -76,3 +76,16 @@ class OAuthRestClient:
             except ValueError:
                 return response.status_code, {"code": "MALFORMED_REPLY", "message": response.text[:200]}
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def tier_rest_call(tier: Any) -> ZohoRestCall:
+    """The integration manager's REST tier (``manager.rest.request``: OAuth, retries with backoff,
+    concurrency cap, errors already mapped to ``ZohoError``) as a ``ZohoRestCall``."""
+
+    async def call(method: str, path: str, body: dict[str, Any] | None) -> tuple[int, Any]:
+        response = await tier.request(method, path, json=body)
+        if response.status_code in (204, 304) or not response.content:
+            return int(response.status_code), None
+        return int(response.status_code), response.json()
+
+    return call

@@ -66,6 +66,7 @@ class ListenerOptions:
     channel_lifetime: timedelta = MAX_CHANNEL_LIFETIME
     renewal_interval_seconds: float = 60.0
     modules: tuple[str, ...] = field(default=WATCHED_MODULES)
+    agent_available: bool = True  # False: no model key, the review proposes from rules only
     clock: Callable[[], float] = time.time
     channel_clock: Clock = utc_now
 
@@ -208,5 +209,7 @@ class ListenerService:
             reviews_today=self.ledger.reviews_today(),
             budget_usd=self.ledger.daily_budget_usd,
             budget_spent_today_usd=round(self.ledger.spent_today(), 4),
-            review_mode="agent" if remaining > 0 else "triage-only (daily budget reached)",
+            review_mode=("rules only (no agent reviewer)" if not self.options.agent_available
+                         else "agent review of flagged accounts" if remaining > 0
+                         else "triage + rule proposals only (daily budget reached)"),
         )

@@ -200,4 +200,4 @@ async def test_daily_budget_switches_to_triage_only(tmp_path: Path) -> None:
     assert review.budgets[0] == pytest.approx(1.0)
     assert review.budgets[-1] == 0.0  # beyond the budget: triage + rule proposals only
     assert state["budget_spent_today_usd"] == pytest.approx(1.2)
-    assert state["review_mode"] == "triage-only (daily budget reached)"
+    assert state["review_mode"] == "triage + rule proposals only (daily budget reached)"
