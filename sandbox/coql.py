@@ -120,9 +120,18 @@ class _Parser:
             return True
         return False
 
+    def here_at(self, offset: int) -> str | None:
+        token = self.peek(offset)
+        return token.text if token is not None else None
+
+    def here(self, default: str) -> str:
+        """The text of the next token, for error messages."""
+        token = self.peek()
+        return token.text if token is not None else default
+
     def expect_keyword(self, word: str) -> None:
         if not self.keyword(word):
-            raise syntax_error(self.peek().text if self.peek() else word)
+            raise syntax_error(self.here(word))
 
     def op(self, text: str) -> bool:
         token = self.peek()
@@ -195,9 +204,8 @@ class _Parser:
             token is not None
             and token.kind == "word"
             and token.text.upper() in AGGREGATES
-            and self.peek(1) is not None
-            and self.peek(1).text == "("
-        ):  # type: ignore[union-attr]
+            and self.here_at(1) == "("
+        ):
             self.i += 2
             inner = self.peek()
             if inner is not None and inner.kind == "op" and inner.text == "*":
@@ -282,7 +290,7 @@ class _Parser:
         if self.op("("):
             inner = self.expression()
             if not self.op(")"):
-                raise syntax_error(self.peek().text if self.peek() else ")")
+                raise syntax_error(self.here(")"))
             return inner
         return self.condition()
 
@@ -420,12 +428,11 @@ def run_query(
         keyed: list[Any] = rows
         for path, descending in reversed(query.order_by or [("id", False)]):
             spec = parser.spec(path)
-            keyed.sort(
-                key=lambda pair, p=path, s=spec: _sort_key(
-                    comparable(s, _plain(parser.value_of(pair[0], p)))
-                ),
-                reverse=descending,
-            )
+
+            def pair_key(pair: Any, p: str = path, s: FieldSpec = spec) -> tuple[int, Any]:
+                return _sort_key(comparable(s, _plain(parser.value_of(pair[0], p))))
+
+            keyed.sort(key=pair_key, reverse=descending)
         rows = [pair[1] for pair in keyed]
     window = rows[query.offset : query.offset + query.limit]
     more = query.offset + query.limit < len(rows)
@@ -474,5 +481,9 @@ def _aggregate(query: Query, records: list[dict[str, Any]], parser: _Parser) -> 
                 row[col.key] = max(numbers, default=None)
         rows.append(row)
     for path, descending in reversed(query.order_by):
-        rows.sort(key=lambda r, p=path: _sort_key(r.get(p)), reverse=descending)
+
+        def row_key(row: dict[str, Any], p: str = path) -> tuple[int, Any]:
+            return _sort_key(row.get(p))
+
+        rows.sort(key=row_key, reverse=descending)
     return rows

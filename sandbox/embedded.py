@@ -58,7 +58,7 @@ class RunningSandbox:
         return dict(self.state.store.manifest)
 
     def inject_fault(self, **spec: Any) -> None:
-        """Same as ``POST /__sandbox/faults``: ``inject_fault(kind="429", count=2, path_prefix="/crm/v8/coql")``."""
+        """Same as ``POST /__sandbox/faults``: ``inject_fault(kind="429", count=2, path_prefix="/crm")``."""
         parsed = FaultSpec.model_validate(spec)
         if parsed.kind == "expire_tokens":
             self.state.tokens.expire_all()
@@ -103,7 +103,11 @@ def launch(state: SandboxState, host: str, port: int) -> tuple[uvicorn.Server, t
     bound_port = sock.getsockname()[1]
     state.base_url = f"http://{host}:{bound_port}"
     config = uvicorn.Config(
-        build_app(state), log_level="warning", access_log=False, lifespan="on", ws="none",
+        build_app(state),
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        ws="none",
         timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)

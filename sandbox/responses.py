@@ -1,4 +1,4 @@
-"""Zoho-shaped HTTP responses: JSON with ``application/json;charset=UTF-8``, the error envelope, empty 204/304."""
+"""Zoho-shaped HTTP responses: JSON as ``application/json;charset=UTF-8``, error envelope, empty 204/304."""
 
 from __future__ import annotations
 

@@ -332,7 +332,7 @@ class _Builder:
         if planted and {"deal_stalled", "closing_soon_no_activity"} & set(planted):
             deal_count = max(deal_count, 1)
         deals = []
-        for d in range(deal_count):
+        for _ in range(deal_count):
             product = pick(txt.PRODUCTS)
             open_deal = not quiet and rng.random() < 0.55
             contact = who()
@@ -496,7 +496,7 @@ class _Builder:
 
     def inject(self, account: dict[str, Any]) -> None:
         rng = self.rng
-        pick, uniform = self.pick, self.uniform
+        pick = self.pick
         text = pick(txt.INJECTIONS)
         where = rng.random()
         if where < 0.6:
@@ -526,7 +526,7 @@ class _Builder:
     # ---------------------------------------------------------------- the whole org
     def build(self) -> SeededOrg:
         rng = self.rng
-        pick, uniform = self.pick, self.uniform
+        pick = self.pick
         names = [
             f"{p} {c} {s}"
             for p in txt.COMPANY_PREFIXES

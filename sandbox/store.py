@@ -7,7 +7,7 @@ with a ``ChangeEvent`` (notifications, bulk and MCP build on this).
 
     store = SandboxStore.open(data_dir, accounts=50, seed=7)
     user = store.default_user
-    task = store.create("Tasks", {"Subject": "Call", "What_Id": {"id": acc_id}, "$se_module": "Accounts"}, user)
+    task = store.create("Tasks", {"Subject": "Call", "What_Id": {"id": acc_id}, "$se_module": "Accounts"})
     store.update("Accounts", acc_id, {"Rating": "Hot"}, user)
 """
 
@@ -121,6 +121,7 @@ class SandboxStore:
             self._last_modified[module] = max(stamps, default="")
         self._next_id = max_id + 1
         self._db: sqlite3.Connection | None = None
+        self._persist_thread: threading.Thread | None = None
         if db_path is not None:
             db_path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
@@ -128,7 +129,12 @@ class SandboxStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             if persist_seed:
-                self._persist_all()
+                # the snapshot is written in the background so the server can start at once; every write
+                # takes the same lock, so nothing written meanwhile is lost
+                self._persist_thread = threading.Thread(
+                    target=self._persist_all, name="sandbox-snapshot", daemon=True
+                )
+                self._persist_thread.start()
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -209,8 +215,9 @@ class SandboxStore:
 
     def _persist_all(self) -> None:
         """Write the whole org as a fresh snapshot and empty the overlay."""
-        assert self._db is not None
         with self._lock:
+            if self._db is None:
+                return
             blob = marshal.dumps(
                 {
                     "users": self.users,
@@ -235,6 +242,10 @@ class SandboxStore:
         )
 
     def close(self) -> None:
+        """Finish writing the snapshot (if one is being written) and close the database."""
+        if self._persist_thread is not None:
+            self._persist_thread.join()
+            self._persist_thread = None
         with self._lock:
             if self._db is not None:
                 self._db.close()

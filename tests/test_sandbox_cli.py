@@ -29,8 +29,11 @@ def test_serves_and_prints_env_lines(tmp_path: Path, capsys: pytest.CaptureFixtu
     stop = threading.Event()
     result: list[int] = []
     settings = load_settings(home=tmp_path / "home")
-    thread = threading.Thread(target=lambda: result.append(
-        run(settings, host="127.0.0.1", port=0, accounts=10, seed=1, stop_event=stop)))
+    thread = threading.Thread(
+        target=lambda: result.append(
+            run(settings, host="127.0.0.1", port=0, accounts=10, seed=1, stop_event=stop)
+        )
+    )
     thread.start()
     deadline = time.monotonic() + 30
     base = None

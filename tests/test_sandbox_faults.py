@@ -13,8 +13,12 @@ pytestmark = pytest.mark.faults
 
 
 def _client(sb: Any) -> httpx.Client:
-    form = {"grant_type": "refresh_token", "client_id": sb.client_id, "client_secret": sb.client_secret,
-            "refresh_token": sb.refresh_token}
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": sb.client_id,
+        "client_secret": sb.client_secret,
+        "refresh_token": sb.refresh_token,
+    }
     token = httpx.post(f"{sb.base_url}/oauth/v2/token", data=form).json()["access_token"]
     return httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"})
 
@@ -46,7 +50,9 @@ def test_path_prefix_and_clear(sandbox: Any) -> None:
     assert api.get("/crm/v8/org").status_code == 200
     assert api.post("/crm/v8/coql", json={"select_query": "select id from Accounts"}).status_code == 500
     assert httpx.delete(f"{sandbox.base_url}/__sandbox/faults").status_code == 200
-    assert api.post("/crm/v8/coql", json={"select_query": "select id from Accounts limit 1"}).status_code == 200
+    assert (
+        api.post("/crm/v8/coql", json={"select_query": "select id from Accounts limit 1"}).status_code == 200
+    )
 
 
 def test_ratio_for_seconds(sandbox: Any) -> None:

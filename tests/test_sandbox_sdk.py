@@ -16,8 +16,8 @@ from zohocrmsdk.src.com.zoho.crm.api.coql import BodyWrapper as CoqlBody
 from zohocrmsdk.src.com.zoho.crm.api.coql import CoqlOperations
 from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
 from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
-from zohocrmsdk.src.com.zoho.crm.api.notes import BodyWrapper as NotesBody
 from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
+from zohocrmsdk.src.com.zoho.crm.api.notes import BodyWrapper as NotesBody
 from zohocrmsdk.src.com.zoho.crm.api.notes import Note, NotesOperations, ParentId
 from zohocrmsdk.src.com.zoho.crm.api.record import (
     APIException,
@@ -57,9 +57,13 @@ def init_sdk(sb: RunningSandbox, workdir: Path) -> OAuthToken:
     resources = workdir / "sdk-resources"
     resources.mkdir(parents=True, exist_ok=True)
     token = OAuthToken(client_id=sb.client_id, client_secret=sb.client_secret, refresh_token=sb.refresh_token)
-    Initializer.initialize(environment=SandboxDataCenter(sb.base_url).environment(), token=token,
-                           store=FileStore(str(workdir / "sdk-tokens.csv")),
-                           sdk_config=SDKConfig(update_api_domain=False), resource_path=str(resources))
+    Initializer.initialize(
+        environment=SandboxDataCenter(sb.base_url).environment(),
+        token=token,
+        store=FileStore(str(workdir / "sdk-tokens.csv")),
+        sdk_config=SDKConfig(update_api_domain=False),
+        resource_path=str(resources),
+    )
     return token
 
 
@@ -123,15 +127,19 @@ def test_page_eleven_without_token_is_refused(big: tuple[RunningSandbox, Path]) 
 
 def test_coql_with_lookup_columns(big: tuple[RunningSandbox, Path]) -> None:
     body = CoqlBody()
-    body.set_select_query("select Last_Name, Email, Account_Name, Account_Name.Account_Name from Contacts "
-                          "where Account_Name.Annual_Revenue >= 1000000 and Email_Opt_Out = false "
-                          "order by Last_Name limit 0, 50")
+    body.set_select_query(
+        "select Last_Name, Email, Account_Name, Account_Name.Account_Name from Contacts "
+        "where Account_Name.Annual_Revenue >= 1000000 and Email_Opt_Out = false "
+        "order by Last_Name limit 0, 50"
+    )
     resp = CoqlOperations().get_records(body)
     rows = _records(resp)
     assert len(rows) == 50
     first = rows[0]
     account = first.get_key_value("Account_Name")
-    account_id = account["id"] if isinstance(account, dict) else account.get_id()  # COQL rows carry no metadata
+    account_id = (
+        account["id"] if isinstance(account, dict) else account.get_id()
+    )  # COQL rows carry no metadata
     stored = big[0].store.get("Accounts", str(account_id))
     assert stored is not None and stored["Annual_Revenue"] >= 1_000_000
     assert first.get_key_value("Account_Name.Account_Name") == stored["Account_Name"]
@@ -144,9 +152,13 @@ def test_related_records_create_task_note_update_and_read_back(big: tuple[Runnin
 
     params = ParameterMap()
     params.add(GetRelatedRecordsParam.fields, "Last_Name,Email,Account_Name")
-    related = RelatedRecordsOperations("Contacts", "Accounts").get_related_records(account_id, params, HeaderMap())
+    related = RelatedRecordsOperations("Contacts", "Accounts").get_related_records(
+        account_id, params, HeaderMap()
+    )
     contacts = _records(related)
-    expected = [c["id"] for c in sb.store.list_records("Contacts") if c["Account_Name"]["id"] == account["id"]]
+    expected = [
+        c["id"] for c in sb.store.list_records("Contacts") if c["Account_Name"]["id"] == account["id"]
+    ]
     assert sorted(str(c.get_id()) for c in contacts) == sorted(expected)
 
     task = Record()
@@ -200,9 +212,11 @@ def test_related_records_create_task_note_update_and_read_back(big: tuple[Runnin
     record = _records(back)[0]
     assert record.get_key_value("Rating").get_value() == "Hot"
     assert record.get_key_value("Last_Activity_Time") >= datetime.now(UTC).replace(microsecond=0).replace(
-        second=0) - __import__("datetime").timedelta(minutes=2)
-    tasks = RelatedRecordsOperations("Tasks", "Accounts").get_related_records(account_id, _fields("Subject"),
-                                                                               HeaderMap())
+        second=0
+    ) - __import__("datetime").timedelta(minutes=2)
+    tasks = RelatedRecordsOperations("Tasks", "Accounts").get_related_records(
+        account_id, _fields("Subject"), HeaderMap()
+    )
     assert task_id in {str(t.get_id()) for t in _records(tasks)}
 
 
@@ -242,11 +256,17 @@ def test_bad_refresh_token_is_invalid_code(big: tuple[RunningSandbox, Path], tmp
     sb, workdir = big
     from zohocrmsdk.src.com.zoho.crm.api.exception import SDKException
 
-    token = OAuthToken(client_id=sb.client_id, client_secret=sb.client_secret, refresh_token="1000.wrong.token")
+    token = OAuthToken(
+        client_id=sb.client_id, client_secret=sb.client_secret, refresh_token="1000.wrong.token"
+    )
     (tmp_path / "res").mkdir()
     with pytest.raises(SDKException) as info:
-        Initializer.initialize(environment=SandboxDataCenter(sb.base_url).environment(), token=token,
-                               store=FileStore(str(tmp_path / "t.csv")), sdk_config=SDKConfig(update_api_domain=False),
-                               resource_path=str(tmp_path / "res"))
+        Initializer.initialize(
+            environment=SandboxDataCenter(sb.base_url).environment(),
+            token=token,
+            store=FileStore(str(tmp_path / "t.csv")),
+            sdk_config=SDKConfig(update_api_domain=False),
+            resource_path=str(tmp_path / "res"),
+        )
     assert "invalid_code" in str(info.value)
     init_sdk(sb, workdir)

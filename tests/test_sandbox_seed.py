@@ -17,7 +17,9 @@ ANCHOR = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
 
 
 def _index(store: SandboxStore) -> dict[str, dict[str, Any]]:
-    return {r["id"]: r for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes") for r in store.list_records(m)}
+    return {
+        r["id"]: r for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes") for r in store.list_records(m)
+    }
 
 
 def test_deterministic() -> None:
@@ -85,12 +87,18 @@ def test_restart_keeps_writes_and_reset_reseeds(tmp_path: Path) -> None:
     store.add_listener(events.append)
     account = store.list_records("Accounts")[0]
     store.update("Accounts", account["id"], {"Rating": "Hot"}, store.default_user)
-    note = store.create("Notes", {"Note_Content": "hi", "Parent_Id": {"module": {"api_name": "Accounts"},
-                                                                      "id": account["id"]}}, None)
+    note = store.create(
+        "Notes",
+        {"Note_Content": "hi", "Parent_Id": {"module": {"api_name": "Accounts"}, "id": account["id"]}},
+        None,
+    )
     victim = store.list_records("Contacts")[0]["id"]
     store.delete("Contacts", victim)
-    assert [(e.operation, e.module) for e in events] == [("update", "Accounts"), ("insert", "Notes"),
-                                                        ("delete", "Contacts")]
+    assert [(e.operation, e.module) for e in events] == [
+        ("update", "Accounts"),
+        ("insert", "Notes"),
+        ("delete", "Contacts"),
+    ]
     assert events[0].affected_fields == ["Rating"]
     store.close()
     again = SandboxStore.open(tmp_path / "sb", accounts=30, seed=5)
