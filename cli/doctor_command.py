@@ -1,0 +1,213 @@
+"""`python main.py doctor`: one line per check — settings, each Zoho tier (reachability and auth),
+breakers, token store, model key (presence only), memory directory — and the fix for each failure.
+
+In sandbox mode (no Zoho credentials) it starts the embedded sandbox and checks against it.
+Exit code 1 when any check failed; ``--json`` prints ``{"checks": [{"name","ok","detail","fix"}]}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from config.settings import Settings
+
+CHECK_TIMEOUT = 45.0
+
+
+class Check(BaseModel):
+    name: str
+    ok: bool
+    detail: str
+    fix: str | None = None
+
+
+def _settings_check(settings: Settings) -> Check:
+    if settings.zoho_mode == "sandbox":
+        detail = (
+            f"mode sandbox (embedded Zoho emulator, {settings.sandbox_accounts} accounts, "
+            f"seed {settings.sandbox_seed}); home {settings.home}"
+        )
+    else:
+        api, accounts = settings.zoho_urls
+        detail = (
+            f"mode zoho (dc {settings.zoho_dc}, {settings.zoho_environment}); API {api}; accounts {accounts}"
+            + (f"; MCP {settings.zoho_mcp_url}" if settings.zoho_mcp_url else "")
+        )
+    return Check(name="settings", ok=True, detail=detail)
+
+
+def _token_store_check(settings: Settings) -> tuple[Check, Any]:
+    from integrations.zoho.errors import ZohoError
+    from integrations.zoho.token_store import build_token_store
+
+    try:
+        store = build_token_store(settings)
+        store.keys()
+    except ZohoError as exc:
+        return Check(name="token store", ok=False, detail=str(exc), fix=exc.hint), None
+    except Exception as exc:  # noqa: BLE001 - doctor reports everything
+        return Check(
+            name="token store",
+            ok=False,
+            detail=f"{type(exc).__name__}: {exc}",
+            fix="Check SERGAS_TOKEN_STORE / SERGAS_DATABASE_URL and that SERGAS_HOME is writable.",
+        ), None
+    return Check(name="token store", ok=True, detail=store.describe()), store
+
+
+def _model_check(settings: Settings) -> Check:
+    if settings.use_bedrock:
+        return Check(name="model key", ok=True, detail="Amazon Bedrock (CLAUDE_CODE_USE_BEDROCK)")
+    if settings.use_vertex:
+        return Check(name="model key", ok=True, detail="Google Vertex AI (CLAUDE_CODE_USE_VERTEX)")
+    if settings.anthropic_api_key is not None and settings.anthropic_api_key.get_secret_value():
+        return Check(name="model key", ok=True, detail="ANTHROPIC_API_KEY is set")
+    return Check(
+        name="model key",
+        ok=True,
+        detail="not set: agents are off, the rule-based review still runs",
+        fix="Set ANTHROPIC_API_KEY (or CLAUDE_CODE_USE_BEDROCK / CLAUDE_CODE_USE_VERTEX) to enable agents.",
+    )
+
+
+def _memory_check(settings: Settings) -> Check:
+    directory = settings.memory_dir.expanduser()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".doctor-"):
+            pass
+    except OSError as exc:
+        return Check(
+            name="memory store",
+            ok=False,
+            detail=f"{directory}: {exc.strerror or exc}",
+            fix="Make SERGAS_HOME writable (or point SERGAS_HOME elsewhere).",
+        )
+    return Check(name="memory store", ok=True, detail=f"{directory} (writable)")
+
+
+async def _tier_checks(settings: Settings, store: Any) -> list[Check]:
+    from integrations.zoho.connection import zoho_connection
+    from integrations.zoho.errors import ZohoError
+    from integrations.zoho.factory import build_gateway
+
+    checks: list[Check] = []
+    try:
+        with zoho_connection(settings) as conn:
+            where = f"embedded sandbox at {conn.api_url}" if conn.embedded else conn.api_url
+            checks.append(Check(name="zoho connection", ok=True, detail=where))
+            gateway = build_gateway(settings, connection=conn, token_store=store)
+            try:
+                checks.append(await _guard("zoho auth", _auth(gateway)))
+                if checks[-1].ok:
+                    for tier in ("rest", "sdk", "mcp"):
+                        if tier == "mcp" and gateway.mcp is None:
+                            checks.append(
+                                Check(
+                                    name="tier mcp",
+                                    ok=True,
+                                    detail="not configured (optional)",
+                                    fix="Set SERGAS_ZOHO_MCP_URL to use Zoho's MCP server.",
+                                )
+                            )
+                            continue
+                        checks.append(await _guard(f"tier {tier}", _probe(gateway, tier)))
+                states = gateway.breaker_states()
+                opened = [t for t, s in states.items() if s != "closed"]
+                checks.append(
+                    Check(
+                        name="breakers",
+                        ok=not opened,
+                        detail=", ".join(f"{t} {s}" for t, s in states.items()),
+                        fix="A tier keeps failing; see its check above." if opened else None,
+                    )
+                )
+            finally:
+                await gateway.aclose()
+    except ZohoError as exc:
+        checks.append(Check(name="zoho connection", ok=False, detail=str(exc), fix=exc.hint))
+    except Exception as exc:  # noqa: BLE001 - e.g. the embedded sandbox could not start
+        checks.append(
+            Check(
+                name="zoho connection",
+                ok=False,
+                detail=f"{type(exc).__name__}: {exc}",
+                fix="Run `python main.py sandbox` to see why the sandbox does not start, or set "
+                "SERGAS_ZOHO_* credentials for real Zoho.",
+            )
+        )
+    return checks
+
+
+async def _guard(name: str, probe: Awaitable[str]) -> Check:
+    from integrations.zoho.errors import ZohoError
+
+    try:
+        detail = await asyncio.wait_for(probe, timeout=CHECK_TIMEOUT)
+    except ZohoError as exc:
+        return Check(name=name, ok=False, detail=f"{type(exc).__name__}: {exc}", fix=exc.hint)
+    except TimeoutError:
+        return Check(
+            name=name,
+            ok=False,
+            detail=f"no answer within {CHECK_TIMEOUT:.0f}s",
+            fix="Check network access to Zoho and SERGAS_ZOHO_TIMEOUT_SECONDS.",
+        )
+    return Check(name=name, ok=True, detail=detail)
+
+
+async def _auth(gateway: Any) -> str:
+    await gateway.rest.tokens.access_token()
+    return f"OAuth refresh works (client {gateway.rest.tokens.client.client_id[:12]}…)"
+
+
+async def _probe(gateway: Any, tier_name: str) -> str:
+    tier = gateway._tiers[tier_name]
+    probe: Callable[[Any], Awaitable[Any]]
+    if tier_name == "mcp":
+
+        async def probe(t: Any) -> Any:
+            return await t.call_tool(
+                "ZohoCRM_getRecords", {"module": "Accounts", "fields": "Account_Name", "per_page": 1}
+            )
+    else:
+
+        async def probe(t: Any) -> Any:
+            return await t.current_user()
+
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    await gateway._call("doctor_probe", [tier], probe)
+    return f"reachable, authenticated ({(loop.time() - start) * 1000:.0f} ms)"
+
+
+async def collect(settings: Settings) -> list[Check]:
+    checks = [_settings_check(settings)]
+    store_check, store = _token_store_check(settings)
+    checks.append(store_check)
+    if store is not None:
+        checks.extend(await _tier_checks(settings, store))
+        store.close()
+    checks.append(_model_check(settings))
+    checks.append(_memory_check(settings))
+    return checks
+
+
+def run(settings: Settings, *, as_json: bool = False) -> int:
+    settings.ensure_home()
+    checks = asyncio.run(collect(settings))
+    if as_json:
+        print(json.dumps({"checks": [c.model_dump() for c in checks]}, indent=2))
+    else:
+        for check in checks:
+            mark = "ok  " if check.ok else "FAIL"
+            print(f"{mark} {check.name}: {check.detail}")
+            if not check.ok and check.fix:
+                print(f"     fix: {check.fix}")
+    return 0 if all(c.ok for c in checks) else 1

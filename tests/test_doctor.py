@@ -1,0 +1,75 @@
+"""`main.py doctor --json` as a user runs it: on the embedded sandbox (passes) and with bad credentials
+against a running sandbox (fails with a fix, exit 1, secrets never printed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _doctor(env: dict[str, str], tmp_path: Path) -> tuple[int, dict[str, Any], str]:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_"))
+    }
+    clean.update({"SERGAS_HOME": str(tmp_path / "home"), **env})
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "doctor", "--json"],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=tmp_path,
+        timeout=180,
+    )
+    return proc.returncode, json.loads(proc.stdout), proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_doctor_passes_on_the_embedded_sandbox(tmp_path: Path) -> None:
+    code, report, _ = _doctor(
+        {"SERGAS_SANDBOX_ACCOUNTS": "30", "ANTHROPIC_API_KEY": "sk-ant-DONOTPRINT"}, tmp_path
+    )
+    checks = {c["name"]: c for c in report["checks"]}
+    assert code == 0, report
+    assert {
+        "settings",
+        "token store",
+        "zoho auth",
+        "tier rest",
+        "tier sdk",
+        "tier mcp",
+        "breakers",
+        "model key",
+        "memory store",
+    } <= set(checks)
+    assert all(c["ok"] for c in checks.values())
+    assert "mode sandbox" in checks["settings"]["detail"]
+    assert "DONOTPRINT" not in json.dumps(report)
+    assert (tmp_path / "home" / "tokens").is_dir()
+
+
+@pytest.mark.slow
+def test_doctor_fails_with_a_fix_on_bad_credentials(sandbox: Any, tmp_path: Path) -> None:
+    code, report, output = _doctor(
+        {
+            "SERGAS_ZOHO_API_URL": sandbox.base_url,
+            "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
+            "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
+            "SERGAS_ZOHO_CLIENT_SECRET": "wrong-s3cr3t-value",
+            "SERGAS_ZOHO_REFRESH_TOKEN": "1000.revoked-r3fr3sh-token",
+        },
+        tmp_path,
+    )
+    checks = {c["name"]: c for c in report["checks"]}
+    assert code == 1
+    assert "mode zoho" in checks["settings"]["detail"] and sandbox.base_url in checks["settings"]["detail"]
+    assert not checks["zoho auth"]["ok"] and "ZohoAuthError" in checks["zoho auth"]["detail"]
+    assert "SERGAS_ZOHO_REFRESH_TOKEN" in checks["zoho auth"]["fix"]
+    assert "s3cr3t" not in output and "r3fr3sh" not in output
