@@ -10,8 +10,6 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fpdf import FPDF
-
 from sandbox._attachment_files import ATTACHMENT_ID_BASE, Attachment, AttachmentFiles, file_id_for
 from sandbox._ext_support import iso
 
@@ -34,6 +32,8 @@ PDF_DATE = datetime(2024, 1, 1, tzinfo=UTC)  # fixed, so the bytes depend only o
 
 
 def build_pdf(text: str) -> bytes:
+    from fpdf import FPDF  # imported here: fpdf costs ~1 s to import and is needed only on a cold seed
+
     pdf = FPDF()
     pdf.set_creation_date(PDF_DATE)
     pdf.set_producer("sergas sandbox")
