@@ -1,0 +1,199 @@
+"""``AccountMemory`` on cognee (graph + vector index) and the ledger (hashes, citations, timeline)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from config.settings import Settings
+from integrations.zoho.models import CrmRecord
+from memory.cognee_store import COLLECTIONS, DECISION_COLLECTIONS, CogneeStore
+from memory.describe import Described, describe
+from memory.embedding.minilm import shared_encoder
+from memory.interface import MemoryBusyError, MemoryError
+from memory.ledger import Ledger, change_text, iso_utc
+from memory.models import ChangeEvent, MemoryFact, MemoryHit, MemoryStats, RememberResult
+
+LEDGER_FILE = "ledger.sqlite3"
+LOCK_FILE = "writer.lock"
+# Which modules are embedded for semantic recall; the others are graph nodes only (cheaper to store).
+EMBEDDED_MODULES = frozenset({"Accounts", "Deals", "Notes", "Changes", "Decisions"})
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CogneeAccountMemory:
+    def __init__(self, settings: Settings, store: CogneeStore, ledger: Ledger, lock: FileLock | None) -> None:
+        self._settings = settings
+        self._store = store
+        self._ledger = ledger
+        self._lock = lock
+        self.read_only = lock is None
+
+    @classmethod
+    async def open(cls, settings: Settings, *, read_only: bool, lock_timeout: float) -> CogneeAccountMemory:
+        root = settings.memory_dir.expanduser().resolve()
+        root.mkdir(parents=True, exist_ok=True)
+        lock: FileLock | None = None
+        if not read_only:
+            lock = FileLock(str(root / LOCK_FILE))
+            try:
+                lock.acquire(timeout=lock_timeout)
+            except Timeout:
+                raise MemoryBusyError(f"another process is writing {root} (a sync is running); "
+                                      "wait for it to finish or open the memory read-only") from None
+        try:
+            ledger = Ledger(root / LEDGER_FILE, read_only=read_only)
+            store = await asyncio.to_thread(CogneeStore, settings)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        return cls(settings, store, ledger, lock)
+
+    async def aclose(self) -> None:
+        self._ledger.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _require_writer(self) -> None:
+        if self._lock is None:
+            raise MemoryError("this memory was opened read-only; only the sync writes")
+
+    # ------------------------------------------------------------------ writes
+    async def remember_records(self, records: Sequence[CrmRecord]) -> RememberResult:
+        """Store new and changed records (skipping unchanged ones) and the field changes between them."""
+        self._require_writer()
+        now = _now()
+        described = [describe(r) for r in records]
+        classified = self._ledger.classify(described, now=now)
+        staged: list[tuple[Described, str, str | None]] = []
+        for item in classified.changed:
+            account_id = item.account_id or self._ledger.account_of(item.parent_module, item.parent_id)
+            staged.append((item, self._store.node_id(item.module, item.record_id), account_id))
+        self._ledger.stage_records(staged, now=now)
+        events = [e.model_copy(update={"account_id": e.account_id or self._ledger.account_of(e.module, e.record_id)})
+                  for e in classified.events]
+        new_events = self._stage_changes(events)
+        await self.flush()
+        return RememberResult(received=len(records), stored=len(classified.changed),
+                              unchanged=classified.unchanged, change_events=new_events)
+
+    async def remember_changes(self, events: Sequence[ChangeEvent]) -> int:
+        self._require_writer()
+        count = self._stage_changes(list(events))
+        await self.flush()
+        return count
+
+    def _stage_changes(self, events: list[ChangeEvent]) -> int:
+        items = [(e, self._store.node_id("Changes", _change_key(e))) for e in events]
+        return self._ledger.stage_changes(items)
+
+    async def record_decision(self, recommendation: Any, decision: str, reason: str | None) -> MemoryFact:
+        """Remember what a human decided on a recommendation (``approvals.models.Recommendation``) and why."""
+        self._require_writer()
+        proposal = getattr(recommendation, "proposal", recommendation)
+        rec_id = str(getattr(recommendation, "id", None) or getattr(proposal, "dedupe_key", lambda: "")())
+        account_id = getattr(proposal, "account_id", None)
+        rationale = getattr(proposal, "rationale", "") or ""
+        kind = getattr(proposal, "kind", "proposal")
+        signal = getattr(proposal, "signal_kind", None)
+        text = (f"Situation: {signal or 'account review'}. Proposed {kind}: {rationale}. "
+                f"Decision: {decision}. Reason: {reason or 'none given'}.")
+        at = getattr(recommendation, "decided_at", None) or _now()
+        node_id = self._store.node_id("Decisions", rec_id)
+        self._ledger.stage_decision(decision_id=rec_id, account_id=account_id, decision=decision, reason=reason,
+                                    text=text, at=at, node_id=node_id)
+        await self.flush()
+        return self._ledger.facts_by_node([node_id])[node_id]
+
+    async def flush(self) -> int:
+        """Push every pending ledger row to cognee, then mark it stored. Returns the nodes pushed."""
+        self._require_writer()
+        nodes: list[Any] = []
+        edges: list[tuple[str, str, str, dict[str, Any]]] = []
+        for row in self._ledger.pending_records():
+            module = row["module"]
+            node = self._store.build_node(
+                module, name=row["title"] or row["record_id"], source_id=row["record_id"],
+                account_id=row["account_id"] or "", record_date=row["at"] or "",
+                text=row["excerpt"] if module in EMBEDDED_MODULES else "")
+            nodes.append(node)
+            if module != "Accounts" and row["account_id"]:
+                edges.append((str(node.id), self._store.node_id("Accounts", row["account_id"]), "belongs_to", {}))
+        for row in self._ledger.pending_changes():
+            text = change_text(row["module"], row["record_id"], row["field"], row["old"], row["new"])
+            node = self._store.build_node(
+                "Changes", name=f"{row['field']} of {row['record_id']}", source_id=_row_change_key(row),
+                account_id=row["account_id"] or "", record_date=row["at"], text=text, field=row["field"],
+                old_value=row["old"] or "", new_value=row["new"] or "")
+            nodes.append(node)
+            edges.append((str(node.id), self._store.node_id(row["module"], row["record_id"]), "changed", {}))
+        for row in self._ledger.pending_decisions():
+            node = self._store.build_node(
+                "Decisions", name=f"decision on {row['id']}", source_id=row["id"],
+                account_id=row["account_id"] or "", record_date=row["at"], text=row["text"],
+                decision=row["decision"], reason=row["reason"] or "")
+            nodes.append(node)
+            if row["account_id"]:
+                edges.append((str(node.id), self._store.node_id("Accounts", row["account_id"]), "about", {}))
+        if not nodes:
+            return 0
+        await self._store.push(nodes, edges)
+        self._ledger.mark_indexed([str(n.id) for n in nodes])
+        return len(nodes)
+
+    # ------------------------------------------------------------------ reads
+    async def timeline(self, account_id: str, *, since: datetime | None = None, limit: int = 50) -> list[MemoryFact]:
+        return self._ledger.timeline(account_id, since=since, limit=limit)
+
+    async def search(self, query: str, *, account_id: str | None = None, limit: int = 10) -> list[MemoryHit]:
+        return await self._search(query, COLLECTIONS, account_id=account_id, limit=limit)
+
+    async def similar_situations(self, text: str, *, limit: int = 5) -> list[MemoryHit]:
+        """Past decisions (and the changes and notes around them) closest to ``text``."""
+        hits = await self._search(text, DECISION_COLLECTIONS, account_id=None, limit=limit * 3)
+        hits.sort(key=lambda h: (h.fact.kind != "decision", -h.score))
+        return hits[:limit]
+
+    async def _search(self, query: str, collections: tuple[str, ...], *, account_id: str | None,
+                      limit: int) -> list[MemoryHit]:
+        vector = (await asyncio.to_thread(shared_encoder().encode, [query]))[0].tolist()
+        fetch = limit * 20 if account_id else limit * 2
+        ranked = await self._store.search(vector, collections, fetch)
+        facts = self._ledger.facts_by_node([node_id for node_id, _ in ranked])
+        hits: list[MemoryHit] = []
+        for node_id, score in ranked:
+            fact = facts.get(node_id)
+            if fact is None or (account_id is not None and fact.account_id != account_id):
+                continue
+            hits.append(MemoryHit(score=round(score, 4), fact=fact))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    async def stats(self) -> MemoryStats:
+        counts = self._ledger.counts()
+        root = self._settings.memory_dir.expanduser().resolve()
+        disk = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+        return MemoryStats(records=counts["records"], change_events=counts["change_events"],
+                           decisions=counts["decisions"], pending=counts["pending"], disk_bytes=disk,
+                           memory_dir=str(root))
+
+
+def _change_key(event: ChangeEvent) -> str:
+    raw = f"{event.module}|{event.record_id}|{event.field}|{iso_utc(event.at)}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def _row_change_key(row: Any) -> str:
+    raw = f"{row['module']}|{row['record_id']}|{row['field']}|{row['at']}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]

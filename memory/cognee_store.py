@@ -1,0 +1,92 @@
+"""Everything that touches cognee: open it under ``memory_dir``, push nodes, search the vector index.
+
+Imported lazily (``import cognee`` costs seconds and logs): only ``memory.account_memory`` imports it,
+and only when a memory is opened.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from uuid import UUID
+
+from config.settings import Settings
+from memory.cognee_env import apply_cognee_environment
+
+DATASET = "crm_memory"
+# The vector collections memory searches: one per node type (cognee names them <Type>_<field>).
+COLLECTIONS = ("CrmNote_text", "CrmAccount_text", "CrmDeal_text", "CrmContact_text", "CrmTask_text",
+               "CrmChange_text", "AccountDecision_text")
+DECISION_COLLECTIONS = ("AccountDecision_text", "CrmChange_text", "CrmNote_text")
+PUSH_CHUNK = 4000  # nodes per pipeline run: bounds memory; cognee's per-run overhead is ~1 s
+
+
+class CogneeStore:
+    def __init__(self, settings: Settings) -> None:
+        env = apply_cognee_environment(settings)
+        import cognee
+
+        from memory.embedding.cognee_engine import install
+
+        install()
+        cognee.config.system_root_directory(env["SYSTEM_ROOT_DIRECTORY"])
+        cognee.config.data_root_directory(env["DATA_ROOT_DIRECTORY"])
+        for name in ("cognee", "litellm", "LiteLLM"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        self._vector: Any = None
+
+    def node_id(self, module: str, record_id: str) -> str:
+        from memory.datapoints import NODE_TYPES
+
+        node_type = NODE_TYPES[module]
+        return str(node_type.id_for(f"{module}:{record_id}"))
+
+    def build_node(self, module: str, **fields: Any) -> Any:
+        from memory.datapoints import NODE_TYPES
+
+        return NODE_TYPES[module](source_key=f"{module}:{fields['source_id']}", module=module, **fields)
+
+    async def push(self, nodes: list[Any], edges: list[tuple[str, str, str, dict[str, Any]]]) -> None:
+        """Write nodes (and edges between existing nodes) to the graph and the vector index."""
+        if not nodes:
+            return
+        from cognee.modules.pipelines.tasks.task import Task
+        from cognee.modules.run_custom_pipeline import run_custom_pipeline
+        from cognee.tasks.storage import add_data_points
+
+        by_source: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
+        for edge in edges:
+            by_source.setdefault(edge[0], []).append(edge)
+        for start in range(0, len(nodes), PUSH_CHUNK):
+            chunk = nodes[start:start + PUSH_CHUNK]
+            chunk_edges = [e for n in chunk for e in by_source.get(str(n.id), [])]
+
+            async def provide(_item: Any, ctx: Any = None, _chunk: list[Any] = chunk) -> list[Any]:
+                return _chunk
+
+            await run_custom_pipeline(
+                tasks=[Task(provide, needs_llm=False),
+                       Task(add_data_points, needs_llm=False, custom_edges=chunk_edges or None)],
+                data=[f"memory-push-{start}"], dataset=DATASET, pipeline_name="sergas_memory_push",
+            )
+
+    async def search(self, query_vector: list[float], collections: tuple[str, ...],
+                     limit: int) -> list[tuple[str, float]]:
+        """(node id, similarity in [−1, 1]) best first, across collections; missing ones are skipped."""
+        from cognee.infrastructure.databases.vector.get_vector_engine import get_vector_engine_async
+
+        if self._vector is None:
+            self._vector = await get_vector_engine_async()
+        hits: list[tuple[str, float]] = []
+        for name in collections:
+            try:
+                if not await self._vector.has_collection(name):
+                    continue
+                results = await self._vector.search(name, query_vector=query_vector, limit=limit)
+            except Exception as exc:  # a collection being created by the writer: skip it this time
+                logging.getLogger(__name__).debug("search of %s failed: %s", name, exc)
+                continue
+            hits.extend((str(r.id) if isinstance(r.id, UUID) else str(r.id), 1.0 - float(r.score))
+                        for r in results)
+        hits.sort(key=lambda h: h[1], reverse=True)
+        return hits

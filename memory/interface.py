@@ -1,0 +1,64 @@
+"""The memory the rest of the application uses: ``AccountMemory`` and ``open_memory``.
+
+Nothing outside ``memory/`` imports cognee; everything else codes against this protocol.
+
+    memory = await open_memory(settings)                 # the writer (the sync): takes the writer lock
+    await memory.remember_records(records)               # only new/changed records are stored
+    memory = await open_memory(settings, read_only=True) # chat, search, agents: never blocked by a sync
+    hits = await memory.search("customer unhappy with support", account_id="123")
+    await memory.aclose()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from config.settings import Settings
+from integrations.zoho.models import CrmRecord
+from memory.models import ChangeEvent, MemoryFact, MemoryHit, MemoryStats, RememberResult
+
+
+class MemoryError(Exception):  # noqa: A001 - the memory package's base error
+    """Base of memory failures."""
+
+
+class MemoryBusyError(MemoryError):
+    """Another process holds the memory writer lock (a sync is running). Wait for it, or open read-only."""
+
+
+class MemoryNotReadyError(MemoryError):
+    """The memory has never been synced. Run ``python main.py sync`` first."""
+
+
+class AccountMemory(Protocol):
+    async def remember_records(self, records: Sequence[CrmRecord]) -> RememberResult: ...
+
+    async def remember_changes(self, events: Sequence[ChangeEvent]) -> int: ...
+
+    async def record_decision(self, recommendation: Any, decision: str, reason: str | None) -> MemoryFact: ...
+
+    async def timeline(self, account_id: str, *, since: datetime | None = None,
+                       limit: int = 50) -> list[MemoryFact]: ...
+
+    async def search(self, query: str, *, account_id: str | None = None, limit: int = 10) -> list[MemoryHit]: ...
+
+    async def similar_situations(self, text: str, *, limit: int = 5) -> list[MemoryHit]: ...
+
+    async def stats(self) -> MemoryStats: ...
+
+    async def aclose(self) -> None: ...
+
+
+async def open_memory(settings: Settings, *, read_only: bool = False,
+                      lock_timeout: float = 5.0) -> AccountMemory:
+    """Open the long-term memory under ``settings.memory_dir``.
+
+    The writer (``read_only=False``) takes the writer lock or raises ``MemoryBusyError`` after
+    ``lock_timeout`` seconds. Readers take no lock: they read the ledger (SQLite, WAL) and the last
+    committed version of the vector index, so a running sync never makes them fail.
+    """
+    from memory.account_memory import CogneeAccountMemory
+
+    return await CogneeAccountMemory.open(settings, read_only=read_only, lock_timeout=lock_timeout)
