@@ -49,7 +49,8 @@ def build_gateway(settings: Settings, *, base_url_override: str | None = None, a
     if conn.mcp_url and (use_mcp if use_mcp is not None else True):
         mcp = _mcp_tier(conn.mcp_url, settings, tokens)
     manager = ZohoManager(rest=rest, sdk=sdk, mcp=mcp, breaker_fail_max=settings.breaker_fail_max,
-                          breaker_reset_seconds=settings.breaker_reset_seconds, audit=audit)
+                          breaker_reset_seconds=settings.breaker_reset_seconds, audit=audit,
+                          volume_hints_path=settings.home.expanduser() / "zoho-volumes.json")
     manager._owns_token_http = True  # type: ignore[attr-defined]
     manager.token_store = store  # type: ignore[attr-defined]
     return manager

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 from approvals.models import ApprovedWrite, WriteResult
@@ -88,7 +90,8 @@ def _coql_dt(value: datetime) -> str:
 class ZohoManager:
     def __init__(self, *, rest: Any, sdk: Any | None = None, mcp: Any | None = None,
                  breaker_fail_max: int = 5, breaker_reset_seconds: float = 30.0,
-                 audit: AuditFn | None = None, write_attempts: int = 3) -> None:
+                 audit: AuditFn | None = None, write_attempts: int = 3,
+                 volume_hints_path: Path | None = None) -> None:
         self.rest = rest
         self.sdk = sdk
         self.mcp = mcp
@@ -100,7 +103,8 @@ class ZohoManager:
         self._audit = audit
         self._stats = StatsBook()
         self._write_attempts = max(1, write_attempts)
-        self.volume_hints: dict[str, int] = {}
+        self._hints_path = volume_hints_path
+        self.volume_hints: dict[str, int] = _load_hints(volume_hints_path)
         self._user_ids: dict[str, str] = {}
         self.last_strategy: dict[str, str] = {}
 
@@ -296,16 +300,10 @@ class ZohoManager:
         """Every record of ``module`` (or those modified since), in pages of domain models."""
         chosen = tuple(fields or RECORD_TYPES[module].FIELDS)  # type: ignore[attr-defined]
         strategy = "coql" if modified_since is not None else self.choose_strategy(module)
-        self.last_strategy[module] = strategy
+        cold = modified_since is None and module not in self.volume_hints
         total = 0
-        if strategy == "bulk_read":
-            rows = await self._call("bulk_read", self._bulk(), lambda t: t.bulk_read(module, list(chosen)),
-                                    module=module)
-            records = [record_from_zoho(module, csv_row_to_record(module, r)) for r in rows]
-            for start in range(0, len(records), COQL_PAGE):
-                yield records[start:start + COQL_PAGE]
-            total = len(records)
-        else:
+        seen: set[str] = set()
+        if strategy == "coql":
             where = (f"Modified_Time >= {_quote(_coql_dt(modified_since))}" if modified_since
                      else "id is not null")
             select = ", ".join(dict.fromkeys(["id", *chosen]))
@@ -317,12 +315,30 @@ class ZohoManager:
                                               partial(_coql, query=query, module=module), module=module)
                 if rows:
                     total += len(rows)
-                    yield [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
+                    page = [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
+                    seen.update(r.id for r in page)
+                    yield page
                 if not more or not rows:
                     break
+                if cold:
+                    # volume unknown and more than one page: a Bulk Read job costs 3 more calls whatever
+                    # the size, COQL one per 2,000; bet on volume, keep what we have (the next full
+                    # fetch knows the volume and picks the cheaper way outright)
+                    strategy = "bulk_read"
+                    break
                 offset += len(rows)
+        if strategy == "bulk_read":
+            rows = await self._call("bulk_read", self._bulk(), lambda t: t.bulk_read(module, list(chosen)),
+                                    module=module)
+            records = [r for r in (record_from_zoho(module, csv_row_to_record(module, row)) for row in rows)
+                       if r.id not in seen]
+            for start in range(0, len(records), COQL_PAGE):
+                yield records[start:start + COQL_PAGE]
+            total += len(records)
+        self.last_strategy[module] = strategy
         if modified_since is None:
             self.volume_hints[module] = total
+            _save_hints(self._hints_path, self.volume_hints)
 
     async def fetch_incremental(self, module: Module, cursors: CursorStore) -> list[CrmRecord]:
         """Records modified since the module's cursor (all records the first time). The cursor moves
@@ -452,6 +468,27 @@ class ZohoManager:
         http = getattr(tokens, "_http", None)
         if http is not None and getattr(self, "_owns_token_http", False):
             await http.aclose()
+
+
+def _load_hints(path: Path | None) -> dict[str, int]:
+    """Module volumes seen by the last full fetch (they pick COQL vs Bulk Read next time)."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): int(v) for k, v in data.items() if isinstance(v, int)} if isinstance(data, dict) else {}
+
+
+def _save_hints(path: Path | None, hints: dict[str, int]) -> None:
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(hints, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
 
 
 async def _coql(tier: Any, *, query: str, module: str) -> tuple[list[dict[str, Any]], bool]:

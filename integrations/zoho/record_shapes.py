@@ -21,7 +21,7 @@ def csv_row_to_record(module: str, row: dict[str, str]) -> dict[str, Any]:
         text = value.strip() if isinstance(value, str) else value
         if text in ("", None):
             out[key] = None
-        elif key in _LOOKUPS:
+        elif key in _LOOKUPS and not (module == "Accounts" and key == "Account_Name"):
             out[key] = {"id": text}
         elif key in _FLOATS:
             out[key] = _number(text, float)

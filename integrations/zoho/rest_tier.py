@@ -33,6 +33,7 @@ COQL_PAGE = 2000
 COQL_MAX_OFFSET = 100_000
 IDS_BATCH = 100
 WRITE_BATCH = 100
+FIRST_POLL_DELAY = 0.6
 
 
 class RestTier:
@@ -272,7 +273,8 @@ class RestTier:
 
     async def _wait_for_job(self, job_id: str, module: str, poll_seconds: float,
                             max_wait_seconds: float) -> dict[str, Any]:
-        waited = 0.0
+        await asyncio.sleep(FIRST_POLL_DELAY)  # a job never completes instantly: do not spend a call on it
+        waited = FIRST_POLL_DELAY
         while True:
             body = await self._get_json(f"/crm/bulk/v8/read/{job_id}", module=module, record_id=job_id)
             job = ((body or {}).get("data") or [{}])[0]

@@ -30,7 +30,14 @@ from integrations.zoho.error_mapping import map_sdk_api_exception, map_sdk_excep
 from integrations.zoho.errors import ZohoAuthError, ZohoError, ZohoUnavailableError, ZohoValidationError
 from integrations.zoho.models import to_zoho_value
 from integrations.zoho.oauth import TokenManager
-from integrations.zoho.rest_tier import COQL_MAX_OFFSET, COQL_PAGE, DISCRETE_LIMIT, IDS_BATCH, PER_PAGE
+from integrations.zoho.rest_tier import (
+    COQL_MAX_OFFSET,
+    COQL_PAGE,
+    DISCRETE_LIMIT,
+    FIRST_POLL_DELAY,
+    IDS_BATCH,
+    PER_PAGE,
+)
 from integrations.zoho.token_store import TokenStore
 
 T = TypeVar("T")
@@ -460,7 +467,8 @@ class SdkTier:
             created = await self._run(create, module=module)
             action = created.get_object().get_data()[0]
             job_id = str(to_plain(action.get_details()).get("id"))
-            waited = 0.0
+            await asyncio.sleep(FIRST_POLL_DELAY)
+            waited = FIRST_POLL_DELAY
             while True:
                 resp = await self._run(partial(_job_details, int(job_id)), module=module, record_id=job_id)
                 job = resp.get_object().get_data()[0]

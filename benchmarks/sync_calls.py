@@ -1,0 +1,164 @@
+"""How many Zoho API calls a full sync costs: the seed's naive way vs ours, on one sandbox org.
+
+    .venv/bin/python benchmarks/sync_calls.py [--accounts 5000] [--seed 42] [--json]
+
+(a) naive: list Accounts page by page (200 per call), then each account's related Contacts, Deals,
+    Notes and Tasks (one call each).
+(b) ours: ``ZohoManager.fetch_module`` for the five modules — COQL pages of 2,000 or a Bulk Read job,
+    whichever costs fewer calls for the volume. Measured cold (first sync ever: volumes unknown) and
+    warm (volumes remembered from the last full sync, the steady state).
+min: the fewest calls Zoho's limits allow, per module min(ceil(n / 2000) COQL calls,
+     3 Bulk Read calls (create, status, download) per 200,000 records), summed.
+Also: an incremental fetch with nothing changed (target: at most 1 call per module).
+API calls and credits are counted by the sandbox (OAuth calls are not API calls).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from config import load_settings  # noqa: E402
+from integrations.zoho.connection import connection_from_sandbox  # noqa: E402
+from integrations.zoho.factory import build_gateway  # noqa: E402
+from integrations.zoho.manager import ZohoManager, min_calls_for  # noqa: E402
+from integrations.zoho.models import Account, Contact, Deal, Note, Task  # noqa: E402
+
+MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
+RELATED = (("Contacts", Contact.FIELDS), ("Deals", Deal.FIELDS), ("Notes", Note.FIELDS),
+           ("Tasks", Task.FIELDS))
+
+
+class MemoryCursors:
+    def __init__(self) -> None:
+        self.values: dict[str, datetime] = {}
+
+    def get_cursor(self, module: str) -> datetime | None:
+        return self.values.get(module)
+
+    def set_cursor(self, module: str, value: datetime) -> None:
+        self.values[module] = value
+
+
+def _measure(sandbox: Any) -> tuple[int, int]:
+    stats = sandbox.stats()
+    return int(stats["calls"]), int(stats["credits"])
+
+
+async def naive_sync(gw: ZohoManager) -> int:
+    """The seed's way: get_records page by page, then related lists per account."""
+    rest = gw.rest
+    accounts = [a async for page in rest.list_pages("Accounts", Account.FIELDS) for a in page]
+    semaphore = asyncio.Semaphore(8)
+    records = len(accounts)
+
+    async def related(account_id: str, rel: str, fields: tuple[str, ...]) -> int:
+        async with semaphore:
+            return len(await rest.related("Accounts", account_id, rel, fields))
+
+    jobs = [related(a["id"], rel, fields) for a in accounts for rel, fields in RELATED]
+    for start in range(0, len(jobs), 400):
+        records += sum(await asyncio.gather(*jobs[start:start + 400]))
+    return records
+
+
+async def our_sync(gw: ZohoManager) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for module in MODULES:
+        counts[module] = sum([len(page) async for page in gw.fetch_module(module)])  # type: ignore[arg-type]
+    return counts
+
+
+async def run(accounts: int, seed: int) -> dict[str, Any]:
+    from sandbox.embedded import start_sandbox
+
+    root = Path(tempfile.mkdtemp(prefix="sergas-bench-"))
+    started = time.perf_counter()
+    with start_sandbox(root / "sandbox", accounts=accounts, seed=seed, concurrency_limit=25) as sandbox:
+        boot = time.perf_counter() - started
+        counts = {m: sandbox.store.count(m) for m in MODULES}
+        settings = load_settings(home=root / "home", zoho_concurrency=8)
+        gw = build_gateway(settings, connection=connection_from_sandbox(sandbox, settings), use_mcp=False)
+        try:
+            await gw.rest.tokens.access_token()
+            await gw.sdk.get_records_by_ids("Accounts", [])  # type: ignore[union-attr]  (import the SDK)
+
+            c0, k0 = _measure(sandbox)
+            t0 = time.perf_counter()
+            cold = await our_sync(gw)
+            our_cold_seconds = time.perf_counter() - t0
+            c1, k1 = _measure(sandbox)
+            t1 = time.perf_counter()
+            warm = await our_sync(gw)
+            our_seconds = time.perf_counter() - t1
+            c2, k2 = _measure(sandbox)
+            assert cold == counts == warm, (cold, warm, counts)
+            strategies = dict(gw.last_strategy)
+
+            cursors = MemoryCursors()
+            for module in MODULES:
+                await gw.fetch_incremental(module, cursors)  # type: ignore[arg-type]
+            c3, _ = _measure(sandbox)
+            for module in MODULES:
+                await gw.fetch_incremental(module, cursors)  # type: ignore[arg-type]
+            c4, k4 = _measure(sandbox)
+
+            t2 = time.perf_counter()
+            naive_records = await naive_sync(gw)
+            seed_seconds = time.perf_counter() - t2
+            c5, k5 = _measure(sandbox)
+        finally:
+            await gw.aclose()
+    return {
+        "accounts": accounts, "records": counts, "sandbox_boot_seconds": round(boot, 1),
+        "seed_calls": c5 - c4, "seed_credits": k5 - k4,
+        "seed_records": naive_records, "seed_seconds": round(seed_seconds, 2),
+        "our_calls": c2 - c1, "our_credits": k2 - k1, "our_seconds": round(our_seconds, 2),
+        "our_cold_calls": c1 - c0, "our_cold_credits": k1 - k0,
+        "our_cold_seconds": round(our_cold_seconds, 2),
+        "strategies": strategies,
+        "min_calls": sum(min_calls_for(n) for n in counts.values()),
+        "incremental_unchanged_calls": c4 - c3, "incremental_modules": len(MODULES),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = asyncio.run(run(args.accounts, args.seed))
+    if args.json:
+        keys = ("seed_calls", "our_calls", "min_calls", "seed_seconds", "our_seconds")
+        print(json.dumps({**{k: result[k] for k in keys}, "details": result}, indent=2))
+        return 0
+    print(f"org: {result['accounts']} accounts, records {result['records']}")
+    print(f"{'':28}{'calls':>10}{'credits':>10}{'seconds':>10}")
+    print(f"{'(a) seed: pages + related':28}{result['seed_calls']:>10}{result['seed_credits']:>10}"
+          f"{result['seed_seconds']:>10}")
+    print(f"{'(b) ours, cold (1st sync)':28}{result['our_cold_calls']:>10}{result['our_cold_credits']:>10}"
+          f"{result['our_cold_seconds']:>10}")
+    print(f"{'(b) ours, warm':28}{result['our_calls']:>10}{result['our_credits']:>10}"
+          f"{result['our_seconds']:>10}")
+    print(f"{'minimum Zoho allows':28}{result['min_calls']:>10}")
+    print(f"strategies: {result['strategies']}")
+    print(f"ours vs min: {result['our_calls'] / result['min_calls']:.2f}x (cold "
+          f"{result['our_cold_calls'] / result['min_calls']:.2f}x); seed vs ours: "
+          f"{result['seed_calls'] / max(result['our_calls'], 1):.0f}x")
+    print(f"incremental, nothing changed: {result['incremental_unchanged_calls']} calls for "
+          f"{result['incremental_modules']} modules")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
