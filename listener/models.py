@@ -77,4 +77,6 @@ class Health(BaseModel):
     budget_usd: float
     budget_spent_today_usd: float
     review_mode: ReviewMode
+    worker_error: str | None = None  # the last review / resolution failure (retried with backoff)
+    channels_error: str | None = None  # the last failed channel check (retried at the next one)
 

@@ -179,10 +179,6 @@ class ListenerService:
             if closable is not None:
                 closable.close()
 
-    async def wait(self) -> None:
-        """Until the HTTP server stops."""
-        await self._stop.wait()
-
     async def __aenter__(self) -> ListenerService:
         await self.start()
         return self
@@ -212,4 +208,6 @@ class ListenerService:
             review_mode=("rules only (no agent reviewer)" if not self.options.agent_available
                          else "agent review of flagged accounts" if remaining > 0
                          else "triage + rule proposals only (daily budget reached)"),
+            worker_error=self.worker.last_error if self.worker else None,
+            channels_error=self.keeper.last_error if self.keeper else None,
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
@@ -135,6 +136,7 @@ class Worker:
         spent = sum(result_cost_usd(r) for r in results or [])
         agent_reviews = sum(1 for r in results or [] if result_cost_usd(r) > 0)
         await asyncio.to_thread(self._queue.ack_accounts, due)
+        self.last_error = None
         await asyncio.to_thread(self._ledger.record_reviews, reviews=len(ids), agent_reviews=agent_reviews,
                                 spent_usd=spent)
         log.info("reviewed %d account(s) (%d changes), spent $%.4f", len(ids), sum(d.changes for d in due),
@@ -155,6 +157,9 @@ class Worker:
             except ZohoError as exc:
                 self.last_error = str(exc)
                 log.warning("listener worker: %s", exc)
+            except sqlite3.Error as exc:  # e.g. disk full: keep the loop alive, nothing is acked
+                self.last_error = f"queue database: {exc}"
+                log.error("listener worker: %s", self.last_error)
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll)

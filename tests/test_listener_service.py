@@ -176,10 +176,17 @@ async def test_failed_review_is_retried_then_acked(tmp_path: Path) -> None:
         response = await client.post(f"{service.base_url}/zoho/notify", json=callback(ACCOUNTS[0]))
         assert response.status_code == 200
 
+        async def failed_once() -> bool:
+            return review.calls >= 1 and (await health(client, service))["worker_error"] is not None
+
+        await eventually(failed_once)
+        assert "review pipeline down" in (await health(client, service))["worker_error"]
+
         async def settled() -> bool:
             return (await health(client, service))["queue_depth"] == 0
 
         await eventually(settled)
+        assert (await health(client, service))["worker_error"] is None
     assert review.calls == 3
     assert review.reviewed == [ACCOUNTS[0]]
 
