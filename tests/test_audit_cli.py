@@ -75,8 +75,8 @@ def test_rejected_and_edited_chain_in_the_real_cli(settings: Settings, store: St
     for piece in ("Account A1", "rejected", "Handled by phone", "by human alice", "Account A3",
                   "edited before approval", "approved"):
         assert piece in done.stdout, piece
-    as_json = subprocess.run([sys.executable, str(ROOT / "main.py"), "audit", "--account", "A3", "--json"],
-                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    [chain] = json.loads(as_json.stdout)["chains"]
+    as_json = io.StringIO()
+    assert audit_command.run(settings, account="A3", as_json=True, console=Console(file=as_json)) == 0
+    [chain] = json.loads(as_json.getvalue())["chains"]
     assert chain["decisions"][0]["detail"]["after"]["subject"] == "Other, edited"
     assert chain["decisions"][0]["detail"]["before"]["subject"] == "Other"

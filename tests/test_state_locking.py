@@ -35,12 +35,13 @@ def test_busy_database_raises_state_store_locked(tmp_path: Path) -> None:
 
 _CHILD = """
 import sys
+from approvals.models import ProposedAction, TaskDraft
 from config import load_settings
 from state.store import StateStore
-sys.path.insert(0, "tests")
-from test_state_store import task
 store = StateStore.open(load_settings(home=sys.argv[1]))
-rec, created = store.enqueue(task())
+proposal = ProposedAction(kind="create_task", account_id="A1", target_id="A1", rationale="r",
+                          task=TaskDraft(subject="Call the CFO about renewal"))
+rec, created = store.enqueue(proposal)
 print(rec.id, created)
 """
 
