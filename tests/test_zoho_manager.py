@@ -205,3 +205,16 @@ async def test_add_note_and_update_fields_are_idempotent(sandbox: Any, gateway: 
     assert (await gateway.execute_write(update)).created
     assert not (await gateway.execute_write(update)).created
     assert sandbox.store.get("Accounts", account_id)["Rating"] == "Cold"
+
+
+async def test_bulk_read_strategy_for_large_volumes(sandbox: Any, gateway: ZohoManager) -> None:
+    gateway.volume_hints["Deals"] = 50_000  # 25 COQL pages vs one Bulk Read job (3 calls)
+    assert gateway.choose_strategy("Deals") == "bulk_read"
+    before = sandbox.stats()["calls"]
+    via_bulk = [r async for page in gateway.fetch_module("Deals") for r in page]
+    assert sandbox.stats()["calls"] - before == 3  # create, status, download
+    assert gateway.last_strategy["Deals"] == "bulk_read"
+    via_coql = [r async for page in gateway.fetch_module("Deals") for r in page]  # hint now = real count
+    assert gateway.last_strategy["Deals"] == "coql"
+    dump = sorted((r.model_dump(exclude={"raw"}) for r in via_bulk), key=lambda d: d["id"])
+    assert dump == sorted((r.model_dump(exclude={"raw"}) for r in via_coql), key=lambda d: d["id"])
