@@ -62,7 +62,9 @@ class InMemoryGateway:
 
     async def activity_timeline(self, account_id: str, *, limit: int = 50) -> list[TimelineEvent]:
         self._call("activity_timeline")
-        view = await self.get_account_360(account_id)
+        if account_id not in self.views:
+            raise ZohoNotFoundError("account not found", status=404, module="Accounts", record_id=account_id)
+        view = self.views[account_id]
         events = [TimelineEvent(at=n.created_time or datetime.now(UTC), kind="note", record_id=n.id,
                                 module="Notes", summary=(n.title or n.content)[:200]) for n in view.notes]
         events += [TimelineEvent(at=t.modified_time or datetime.now(UTC), kind="task", record_id=t.id,
