@@ -11,7 +11,7 @@ import contextlib
 import inspect
 import json
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +71,23 @@ def build_reviewer(settings: Settings, *, gateway: Any,
 
 
 def build_memory_sync(settings: Settings) -> Callable[..., Any] | None:
-    """The memory package's sync of changed records, when it offers one."""
+    """Feed the records a review fetched into long-term memory (``memory.open_memory``)."""
     try:
-        from memory import sync_records  # type: ignore[attr-defined]
+        from memory.interface import open_memory
     except ImportError:
         return None
-    return lambda changed: sync_records(settings, changed)
+
+    async def sync(changed: Mapping[str, Sequence[Any]]) -> None:
+        records = [record for module_records in changed.values() for record in module_records]
+        if not records:
+            return
+        memory = await open_memory(settings)
+        try:
+            await memory.remember_records(records)
+        finally:
+            await memory.aclose()
+
+    return sync
 
 
 class _Bars:

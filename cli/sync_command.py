@@ -1,0 +1,86 @@
+"""``python main.py sync [--full] [--since 24h|7d|ISO]``: Zoho (bulk) → long-term memory, incrementally.
+
+Cursors live in the state store (``state.store.StateStore``); progress is a rich bar per module; the
+summary says records fetched, stored, unchanged, change events and API calls spent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from config.settings import Settings
+
+_RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
+
+
+def parse_since(value: str | None, *, now: datetime | None = None) -> datetime | None:
+    """``24h``, ``7d``, ``2w`` or an ISO time → an aware datetime."""
+    if value is None or not value.strip():
+        return None
+    now = now or datetime.now(UTC)
+    match = _RELATIVE.match(value.strip().lower())
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        return now - timedelta(**{{"h": "hours", "d": "days", "w": "weeks"}[unit]: amount})
+    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def run(settings: Settings, *, full: bool = False, since: str | None = None) -> int:
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    try:
+        since_at = parse_since(since)
+    except ValueError:
+        console.print(f"[red]--since {since!r}: use 24h, 7d, 2w or an ISO time such as 2026-01-31T00:00:00Z[/red]")
+        return 2
+    settings.ensure_home()
+    from memory.interface import MemoryBusyError
+
+    try:
+        summary = asyncio.run(_sync(settings, full=full, since=since_at, console=console))
+    except MemoryBusyError as exc:
+        console.print(f"[yellow]{exc}[/yellow]")
+        return 3
+    table_lines = [f"{m.module:<9} fetched {m.fetched:>6}  stored {m.stored:>6}  unchanged {m.unchanged:>6}  "
+                   f"changes {m.change_events:>5}" for m in summary.modules]
+    for line in table_lines:
+        console.print(line)
+    console.print(f"[bold]Synced[/bold] {summary.fetched} records fetched, {summary.stored} stored, "
+                  f"{summary.unchanged} unchanged, {summary.change_events} change events, "
+                  f"{summary.api_calls} API calls, {summary.seconds:.1f} s")
+    return 0
+
+
+async def _sync(settings: Settings, *, full: bool, since: datetime | None, console: Any) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from integrations.zoho.connection import zoho_connection
+    from integrations.zoho.factory import build_gateway
+    from memory.interface import open_memory
+    from memory.sync import SYNC_MODULES, sync_memory
+    from state.store import StateStore
+
+    memory = await open_memory(settings)
+    store = StateStore.open(settings)
+    try:
+        with zoho_connection(settings) as connection:
+            gateway = build_gateway(settings, connection=connection)
+            try:
+                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                              TimeElapsedColumn(), console=console, transient=True) as bar:
+                    tasks = {m: bar.add_task(f"{m:<9}", total=None) for m in SYNC_MODULES}
+
+                    def progress(module: str, count: int) -> None:
+                        bar.advance(tasks[module], count)
+
+                    return await sync_memory(gateway, memory, store, full=full, since=since, progress=progress)
+            finally:
+                await gateway.aclose()
+    finally:
+        store.close()
+        await memory.aclose()
