@@ -144,9 +144,11 @@ def approve(
     as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
     account: Annotated[str | None, typer.Option(help="Only proposals for this account id.")] = None,
     kind: Annotated[str | None, typer.Option(help="Only this kind: create_task, add_note, update_fields.")] = None,
-    approve_all: Annotated[bool, typer.Option("--approve-all", help="Approve every proposal matching the filters.")] = False,
+    approve_all: Annotated[bool, typer.Option("--approve-all",
+                                              help="Approve every proposal matching the filters.")] = False,
     reject_all: Annotated[str | None, typer.Option("--reject-all", help="Reject every match with this reason.")] = None,
-    execute_only: Annotated[bool, typer.Option("--execute", help="Only (re)execute already approved proposals.")] = False,
+    execute_only: Annotated[bool, typer.Option("--execute",
+                                               help="Only (re)execute already approved proposals.")] = False,
 ) -> None:
     """Review pending proposals: approve, edit, reject or skip. Approved writes run exactly once."""
     from cli.approve_command import run

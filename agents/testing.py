@@ -54,7 +54,8 @@ class InMemoryGateway:
 
     async def changes_since(self, module: Module, since: datetime, *, limit: int = 200) -> list[CrmRecord]:
         self._call("changes_since")
-        return [r for r in self._records() if r.module == module and r.modified_time and r.modified_time >= since][:limit]
+        return [r for r in self._records()
+                if r.module == module and r.modified_time and r.modified_time >= since][:limit]
 
     async def pipeline_for_owner(self, owner_email: str) -> list[Deal]:
         self._call("pipeline_for_owner")

@@ -31,7 +31,6 @@ from review.snapshot_cache import SnapshotCache  # noqa: E402
 from sandbox.embedded import start_sandbox  # noqa: E402
 from state.store import StateStore  # noqa: E402
 
-
 USE_SDK = False  # the REST tier; the SDK tier is measured by the integration benchmarks
 
 

@@ -134,7 +134,8 @@ async def test_audit_hook_records_agent_tier_duration_and_redacts_secrets() -> N
     audit = ListAudit()
     ctx = _ctx(audit=audit)
     post = make_post_tool_use(ctx)
-    await post({"hook_event_name": "PostToolUse", "tool_name": "mcp__zoho__account_360", "agent_type": "zoho-data-scout",
+    await post({"hook_event_name": "PostToolUse", "tool_name": "mcp__zoho__account_360",
+                "agent_type": "zoho-data-scout",
                 "agent_id": "a-1", "tool_use_id": "t", "duration_ms": 12,
                 "tool_input": {"account_id": "1", "access_token": "abc", "note": "key s3cr3t-value here",
                                "auth": "Zoho-oauthtoken 1000.aaaa.bbbb"},
