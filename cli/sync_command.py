@@ -73,7 +73,7 @@ async def _sync(settings: Settings, *, full: bool, since: datetime | None, conso
             try:
                 with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                               TimeElapsedColumn(), console=console, transient=True) as bar:
-                    tasks = {m: bar.add_task(f"{m:<9}", total=None) for m in SYNC_MODULES}
+                    tasks: dict[str, Any] = {m: bar.add_task(f"{m:<9}", total=None) for m in SYNC_MODULES}
 
                     def progress(module: str, count: int) -> None:
                         bar.advance(tasks[module], count)

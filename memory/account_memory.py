@@ -21,8 +21,6 @@ from memory.models import ChangeEvent, MemoryFact, MemoryHit, MemoryStats, Remem
 
 LEDGER_FILE = "ledger.sqlite3"
 LOCK_FILE = "writer.lock"
-# Which modules are embedded for semantic recall; the others are graph nodes only (cheaper to store).
-EMBEDDED_MODULES = frozenset({"Accounts", "Deals", "Notes", "Changes", "Decisions"})
 
 
 def _now() -> datetime:
@@ -125,7 +123,7 @@ class CogneeAccountMemory:
             node = self._store.build_node(
                 module, name=row["title"] or row["record_id"], source_id=row["record_id"],
                 account_id=row["account_id"] or "", record_date=row["at"] or "",
-                text=row["excerpt"] if module in EMBEDDED_MODULES else "")
+                text=row["excerpt"] or "")  # embedded or not: memory.datapoints decides
             nodes.append(node)
             if module != "Accounts" and row["account_id"]:
                 edges.append((str(node.id), self._store.node_id("Accounts", row["account_id"]), "belongs_to", {}))

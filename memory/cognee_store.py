@@ -15,8 +15,8 @@ from memory.cognee_env import apply_cognee_environment
 
 DATASET = "crm_memory"
 # The vector collections memory searches: one per node type (cognee names them <Type>_<field>).
-COLLECTIONS = ("CrmNote_text", "CrmAccount_text", "CrmDeal_text", "CrmContact_text", "CrmTask_text",
-               "CrmChange_text", "AccountDecision_text")
+# Contacts and tasks are graph nodes only (see memory.datapoints).
+COLLECTIONS = ("CrmNote_text", "CrmAccount_text", "CrmDeal_text", "CrmChange_text", "AccountDecision_text")
 DECISION_COLLECTIONS = ("AccountDecision_text", "CrmChange_text", "CrmNote_text")
 PUSH_CHUNK = 4000  # nodes per pipeline run: bounds memory; cognee's per-run overhead is ~1 s
 

@@ -25,26 +25,27 @@ class _MemoryNode(DataPoint):
 class CrmAccount(_MemoryNode):
     industry: str = ""
     owner_email: str = ""
-    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}  # type: ignore[assignment]
+    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}
 
 
 class CrmContact(_MemoryNode):
-    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}  # type: ignore[assignment]
+    # graph only: a contact's card adds nothing to recall by meaning, and not embedding it saves time
+    metadata: dict = {"index_fields": [], "identity_fields": ["source_key"]}
 
 
 class CrmDeal(_MemoryNode):
     stage: str = ""
     amount: float | None = None
-    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}  # type: ignore[assignment]
+    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}
 
 
 class CrmTask(_MemoryNode):
     status: str = ""
-    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}  # type: ignore[assignment]
+    metadata: dict = {"index_fields": [], "identity_fields": ["source_key"]}  # graph only, like contacts
 
 
 class CrmNote(_MemoryNode):
-    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}  # type: ignore[assignment]
+    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}
 
 
 class CrmChange(_MemoryNode):
@@ -53,7 +54,7 @@ class CrmChange(_MemoryNode):
     field: str = ""
     old_value: str = ""
     new_value: str = ""
-    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}  # type: ignore[assignment]
+    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}
 
 
 class AccountDecision(_MemoryNode):
@@ -61,7 +62,7 @@ class AccountDecision(_MemoryNode):
 
     decision: str = ""
     reason: str = ""
-    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}  # type: ignore[assignment]
+    metadata: dict = {"index_fields": ["text"], "identity_fields": ["source_key"]}
 
 
 NODE_TYPES: dict[str, type[_MemoryNode]] = {

@@ -80,5 +80,5 @@ def install() -> None:
             return LocalEmbeddingEngine()
         return original(provider, model, *args, **kwargs)
 
-    factory_module.create_embedding_engine = create_embedding_engine
+    setattr(factory_module, "create_embedding_engine", create_embedding_engine)  # noqa: B010 - a module
     _installed = True

@@ -10,6 +10,8 @@ Speed: texts are sorted by length and batched so that padding stays small; seque
 
 from __future__ import annotations
 
+import json
+import struct
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +46,33 @@ def model_dir() -> Path:
     return path
 
 
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32}
+
+
+def read_safetensors(path: Path) -> dict[str, npt.NDArray[Any]]:
+    """The tensors of a ``.safetensors`` file (8-byte header length, JSON header, raw little-endian data).
+
+    Read with numpy directly: the format is that simple, and it spares a dependency.
+    """
+    data = path.read_bytes()
+    (header_len,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + header_len])
+    base = 8 + header_len
+    tensors: dict[str, npt.NDArray[Any]] = {}
+    for name, spec in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = spec["data_offsets"]
+        dtype = np.dtype(_DTYPES[spec["dtype"]]).newbyteorder("<")
+        tensors[name] = np.frombuffer(data, dtype=dtype, count=(end - start) // dtype.itemsize,
+                                      offset=base + start).reshape(spec["shape"])
+    return tensors
+
+
 def _layer_norm(x: Matrix, weight: Matrix, bias: Matrix) -> Matrix:
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return ((x - mean) / np.sqrt(var + _EPS)) * weight + bias  # type: ignore[no-any-return]
+    return ((x - mean) / np.sqrt(var + _EPS)) * weight + bias
 
 
 def _gelu(x: Matrix) -> Matrix:
@@ -84,11 +109,10 @@ class MiniLMEncoder:
     """Thread-safe sentence encoder. ``encode(texts)`` → (n, 384) float32 unit vectors."""
 
     def __init__(self, path: Path | None = None, *, max_tokens: int = 128, batch_size: int = 64) -> None:
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         path = path or model_dir()
-        weights: dict[str, Any] = load_file(str(path / "model.safetensors"))
+        weights = read_safetensors(path / "model.safetensors")
         self.max_tokens = max_tokens
         self.batch_size = batch_size
         self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
@@ -167,7 +191,7 @@ class MiniLMEncoder:
         x = x.reshape(n, seq, DIMENSIONS)
         pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)  # type: ignore[no-any-return]
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
 _shared: MiniLMEncoder | None = None
