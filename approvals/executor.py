@@ -31,6 +31,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from approvals.models import ApprovedWrite, Recommendation, RecommendationStatus, WriteResult
+from config.crashpoints import crash_point
 from integrations.zoho.errors import ZohoConfigError, ZohoError, ZohoTransientError
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore, to_approved_write
@@ -101,6 +102,7 @@ async def execute_approved(
             if rec.id in attempted or (wanted is not None and rec.id not in wanted):
                 continue
             approved = store.claim_for_execution(rec.id)
+            crash_point("executor.claimed")
             if approved is not None and not await send(approved, rec, reconciling=False):
                 return outcomes
     finally:
@@ -126,6 +128,7 @@ async def _send(store: StateStore, gateway: ZohoGateway, approved: ApprovedWrite
 
     try:
         result = await gateway.execute_write(approved)
+        crash_point("executor.sent")
     except ZohoTransientError as exc:
         store.release_for_retry(rec.id, str(exc))
         audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint})
@@ -146,6 +149,7 @@ async def _send(store: StateStore, gateway: ZohoGateway, approved: ApprovedWrite
         return ExecutionFailure(recommendation_id=rec.id, error=f"{type(exc).__name__}: {exc}",
                                 hint=RECONCILE_HINT, retryable=True, status="executing")
     store.mark_executed(rec.id, result)
+    crash_point("executor.recorded")
     audit("created" if result.created else "already_present", tier=result.tier,
           detail={"record_id": result.record_id, "module": result.module, "reconciled": reconciling})
     return result

@@ -33,6 +33,7 @@ from approvals.editing import edit_proposal
 from approvals.executor import ExecutionFailure, ExecutionOutcome, ExecutorBusy, execute_approved
 from approvals.models import ProposedAction, Recommendation, WriteResult
 from approvals.presentation import change_renderable, outcome_text, pending_table, proposal_panel
+from config.crashpoints import crash_point
 from config.settings import Settings
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
@@ -174,6 +175,7 @@ class ApproveSession:
         for rec in recs:
             await decide(self.store, rec.id, "approved" if decision == "approved" else "rejected", by=self.by,
                          reason=reason, on_decision=self.on_decision)
+            crash_point("approve.decided")
         self.console.print(f"{decision.capitalize()} {len(recs)} proposal(s).")
         return 0
 

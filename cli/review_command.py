@@ -26,6 +26,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from config.crashpoints import crash_point
 from config.settings import Settings
 from review.pipeline import ReviewAlreadyRunning, reviewer_unavailable_reason, run_review
 from review.reports import write_reports
@@ -83,7 +84,9 @@ def build_memory_sync(settings: Settings) -> Callable[..., Any] | None:
             return
         memory = await open_memory(settings)
         try:
+            crash_point("memory.opened")
             await memory.remember_records(records)
+            crash_point("memory.stored")
         finally:
             await memory.aclose()
 
@@ -169,6 +172,7 @@ def run(settings: Settings, *, owner: str | None = None, since: str | None = Non
         return EXIT_FAILED
     finally:
         store.close()
+    crash_point("report.before_write")
     write_reports(result, settings.reports_dir, report)
     if attach:
         err.print(ATTACH_NOT_AVAILABLE)

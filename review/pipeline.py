@@ -26,6 +26,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from approvals.models import ProposedAction
+from config.crashpoints import crash_point
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
 from review import rules
@@ -140,6 +141,7 @@ class _Reviewing:
         for proposal in proposals:
             suspicious = flag_all or self._evidence_suspicious(proposal, view)
             rec, created = self.store.enqueue(proposal, run_id=self.run.run_id, suspicious=suspicious)
+            crash_point("review.proposal_queued")
             if created:
                 self.run.proposals_created += 1
             else:
@@ -148,6 +150,7 @@ class _Reviewing:
         self.store.save_review_result(self.run.run_id, triage.account_id, triage.score,
                                       [s.model_dump(mode="json") for s in triage.signals],
                                       [q.id for q in queued])
+        crash_point("review.result_saved")
         return FlaggedAccount(triage=triage, proposals=queued, reviewed_by=by)  # type: ignore[arg-type]
 
 
@@ -197,6 +200,7 @@ async def _locked_review(settings: Settings, *, gateway: ZohoGateway, store: Rev
         run = ReviewRun(run_id=unfinished.id, started_at=unfinished.started_at, resumed=True)
     else:
         run = ReviewRun(run_id=store.start_run(RUN_KIND, params), started_at=now)
+    crash_point("review.run_started")
     run.mode = "agents" if reviewer is not None else "rules"
     run.budget_usd = budget_usd if budget_usd is not None else settings.max_budget_usd
     baseline = since or (last_success.started_at if last_success is not None else None)
@@ -207,6 +211,7 @@ async def _locked_review(settings: Settings, *, gateway: ZohoGateway, store: Rev
     except BaseException as exc:
         store.finish_run(run.run_id, "interrupted", {"error": f"{type(exc).__name__}: {str(exc)[:300]}"})
         raise
+    crash_point("review.before_finish")
     run.finished_at = clock()
     run.total_seconds = time.perf_counter() - started
     store.finish_run(run.run_id, "succeeded", {

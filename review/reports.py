@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from config.crashpoints import crash_point
 from review.report_html import render_html
 from review.report_markdown import render_markdown
 from review.run_models import ReviewRun
@@ -23,5 +24,6 @@ def write_reports(run: ReviewRun, reports_dir: Path, extra: Path | None = None) 
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render_for(path, run), encoding="utf-8")
+        crash_point("report.written")
     run.report_paths = [str(p) for p in paths]
     return paths

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from config.crashpoints import crash_point
 from integrations.zoho.gateway import CursorStore, ZohoGateway
 from integrations.zoho.models import CrmRecord, Module
 from review.snapshot_cache import FULL_REFRESH_DAYS, REVIEW_MODULES, SnapshotCache
@@ -72,17 +73,20 @@ async def sync_org(gateway: ZohoGateway, cursors: CursorStore, cache: SnapshotCa
             fetched: list[CrmRecord] = []
             async for page in gateway.fetch_module(mod):
                 fetched.extend(page)
+            crash_point("sync.module_fetched")
             newest = max((r.modified_time for r in fetched if r.modified_time), default=None)
             if newest is not None:
                 cursors.set_cursor(module, newest)
         else:
             fetched = list(await gateway.fetch_incremental(mod, cursors))
+            crash_point("sync.module_fetched")
         for record in fetched:
             merged[module][record.id] = record
         changed[module] = fetched
     if progress:
         progress("sync", len(REVIEW_MODULES), len(REVIEW_MODULES))
     records = {m: list(v.values()) for m, v in merged.items()}
+    crash_point("sync.before_cache_save")
     cache.save(records, full_fetch_at=now if full else None)
     return SyncResult(records=records, changed=changed, full=full,
                       fetched=sum(len(v) for v in changed.values()),

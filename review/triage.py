@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
+from config.crashpoints import crash_point
 from integrations.zoho.models import CrmRecord
 from review.health import health_score
 from review.index import AccountView, index_by_account
@@ -54,8 +55,12 @@ def triage_accounts(views: Mapping[str, AccountView], *, today: date,
                     owner: str | None = None) -> list[AccountTriage]:
     """Triage every account (of ``owner``, an email or user id, when given), in account-id order."""
     ctx = TriageContext(today=today, thresholds=thresholds)
-    return [triage_account(view, ctx, since=since) for _, view in sorted(views.items())
-            if owned_by(view, owner)]
+    return [_triage_one(view, ctx, since) for _, view in sorted(views.items()) if owned_by(view, owner)]
+
+
+def _triage_one(view: AccountView, ctx: TriageContext, since: datetime | None) -> AccountTriage:
+    crash_point("triage.account")
+    return triage_account(view, ctx, since=since)
 
 
 def triage_org(records: Mapping[str, Sequence[CrmRecord]], *, today: date,
