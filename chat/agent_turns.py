@@ -1,0 +1,158 @@
+"""``AgentChat``: the chat's one ``ClaudeSDKClient`` session with the orchestrator.
+
+One connected client for the whole chat, so every turn sees the conversation so far. A turn streams
+into a ``TurnView``; ``interrupt()`` stops the current turn (the session stays). Model failures, budget
+and turn limits end the turn with a message, never the chat. The proposals a turn queued are found
+from the run context (``agents.options.get_run_context``) or, failing that, from the state store by
+the session's run id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient
+from pydantic import BaseModel, Field
+
+from chat.turn_view import TurnView
+from config.settings import Settings
+from integrations.zoho.gateway import ZohoGateway
+from state.store import StateStore
+
+
+class TurnOutcome(BaseModel):
+    answer: str = ""
+    proposals: list[str] = Field(default_factory=list)  # recommendation ids this turn queued
+    agents: list[str] = Field(default_factory=list)
+    interrupted: bool = False
+    problem: str | None = None  # what went wrong, for the user
+    cost_usd: float = 0.0
+    warnings: list[str] = Field(default_factory=list)
+
+
+def session_options(settings: Settings, *, gateway: ZohoGateway, store: StateStore, run_id: str | None = None,
+                    memory: Any = None, model_env: dict[str, str] | None = None) -> ClaudeAgentOptions:
+    """The orchestrator's options for a chat session (``agents.session.build_session_options``), with
+    partial messages on so the orchestrator's words stream as they come."""
+    try:
+        from agents.session import build_session_options  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # interim wiring until agents.session lands: queue and audit into the store
+        from agents.options import build_options
+
+        def enqueue(proposal: Any, suspicious: bool) -> Any:
+            return store.enqueue(proposal, run_id=run_id, suspicious=suspicious)[0]
+
+        def audit(event: dict[str, Any]) -> None:
+            store.record_audit(event)
+
+        options = build_options(settings, gateway=gateway, enqueue=enqueue, audit=audit,
+                                memory=memory, run_id=run_id, model_env=model_env)
+    else:
+        options = build_session_options(settings, gateway=gateway, store=store, memory=memory, run_id=run_id,
+                                        model_env=model_env)
+    options.include_partial_messages = True
+    return options
+
+
+def _stop_problem(result: Any) -> str | None:
+    if result is None:
+        return None
+    subtype = str(getattr(result, "subtype", ""))
+    if subtype == "error_max_budget_usd":
+        return "Stopped: the model budget for this session was reached."
+    if subtype == "error_max_turns":
+        return "Stopped: this turn reached its step limit."
+    if getattr(result, "is_error", False):
+        status = getattr(result, "api_error_status", None)
+        if status:
+            return f"The model API kept failing (HTTP {status}); no answer this time. Try again later."
+        errors = getattr(result, "errors", None)
+        return "The turn failed" + (f": {'; '.join(errors)[:300]}" if errors else ".")
+    return None
+
+
+class AgentChat:
+    def __init__(self, options: ClaudeAgentOptions, store: StateStore, *, run_id: str | None = None) -> None:
+        self.options = options
+        self.store = store
+        self.run_id = run_id or f"chat-{uuid.uuid4().hex[:12]}"
+        self._client: ClaudeSDKClient | None = None
+        self._interrupted = False
+        self.turns = 0
+
+    def _run_context(self) -> Any:
+        try:
+            from agents.options import get_run_context
+
+            return get_run_context(self.options)
+        except (ImportError, ValueError):
+            return None
+
+    def _queued_ids(self) -> list[str]:
+        ctx = self._run_context()
+        if ctx is not None:
+            return [r.id for r in ctx.queued]
+        return [r.id for r in self.store.list_recommendations(run_id=self.run_id)]
+
+    def _warnings(self) -> list[str]:
+        ctx = self._run_context()
+        return list(ctx.warnings) if ctx is not None else []
+
+    async def connect(self) -> None:
+        if self._client is None:
+            client = ClaudeSDKClient(self.options)
+            await client.connect()
+            self._client = client
+
+    async def ask(self, prompt: str, view: TurnView) -> TurnOutcome:
+        """One turn: send ``prompt``, stream the answer into ``view``; never raises on model trouble."""
+        before = self._queued_ids()
+        warned = set(self._warnings())
+        self._interrupted = False
+        out = TurnOutcome()
+        try:
+            await self.connect()
+            assert self._client is not None
+            await self._client.query(prompt)
+            async for message in self._client.receive_response():
+                view.show(message)
+        except Exception as exc:  # the SDK raises after error results; a dead CLI lands here too
+            out.problem = _stop_problem(view.result) or f"The agent session failed: {type(exc).__name__}: " \
+                                                       f"{str(exc)[:300]}"
+            await self._drop_client()
+        view.finish()
+        self.turns += 1
+        out.interrupted = self._interrupted
+        if out.problem is None and not out.interrupted:
+            out.problem = _stop_problem(view.result)
+        out.answer = view.answer
+        out.agents = list(view.agents_seen)
+        if view.result is not None:
+            out.cost_usd = float(view.result.total_cost_usd or 0.0)
+        seen = set(before)
+        out.proposals = [rid for rid in dict.fromkeys(self._queued_ids()) if rid not in seen]
+        out.warnings = [w for w in self._warnings() if w not in warned]
+        return out
+
+    async def interrupt(self) -> None:
+        self._interrupted = True
+        if self._client is not None:
+            try:
+                await self._client.interrupt()
+            except Exception:  # the turn may have just ended; nothing to stop
+                return
+
+    async def _drop_client(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                await client.disconnect()
+            except Exception:  # already gone
+                return
+
+    async def close(self) -> None:
+        await self._drop_client()
+
+
+__all__ = ["AgentChat", "TurnOutcome", "session_options"]

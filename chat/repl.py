@@ -1,0 +1,215 @@
+"""``ChatSession``: the read–dispatch loop of ``python main.py chat``.
+
+Each line is a question (an agent turn, or without a model the deterministic answer) or a slash
+command. After an agent turn, the writes it proposed are put to the user right there. Ctrl-D or
+``/quit`` leave; Ctrl-C interrupts a running turn, or clears the line at the prompt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from chat.accounts import find_account, guess_account
+from chat.agent_turns import AgentChat, TurnOutcome
+from chat.approval_step import ChatApprovals
+from chat.interrupts import InterruptController
+from chat.keyless import NO_ACCOUNT_HINT, keyless_label, show_brief
+from chat.slash import COMMANDS, Blank, Command, Question, UnknownCommand, parse_line
+from chat.turn_view import TurnView
+from integrations.zoho.errors import ZohoError
+from integrations.zoho.gateway import ZohoGateway
+from integrations.zoho.models import Account
+
+ReadLine = Callable[[str], str]
+
+
+class ChatSession:
+    def __init__(self, *, console: Console, gateway: ZohoGateway, approvals: ChatApprovals,
+                 agent: AgentChat | None, interrupts: InterruptController, read_line: ReadLine,
+                 memory: Any = None, why_keyless: str | None = None) -> None:
+        self.console = console
+        self.gateway = gateway
+        self.approvals = approvals
+        self.agent = agent
+        self.interrupts = interrupts
+        self.read_line = read_line
+        self.memory = memory
+        self.why_keyless = why_keyless
+        self.account: Account | None = None
+
+    # --- the loop ----------------------------------------------------------------------------------
+    def prompt(self) -> str:
+        return f"you@{self.account.name}> " if self.account else "you> "
+
+    async def run(self) -> int:
+        while True:
+            try:
+                line = self.read_line(self.prompt())
+            except EOFError:
+                self.console.print()
+                self.console.print("Bye.")
+                return 0
+            except KeyboardInterrupt:
+                self.console.print()
+                self.console.print(Text("(Ctrl-D or /quit to leave)", style="dim"))
+                continue
+            parsed = parse_line(line)
+            try:
+                if isinstance(parsed, Blank):
+                    continue
+                if isinstance(parsed, UnknownCommand):
+                    self.console.print(Text(parsed.message, style="yellow"))
+                elif isinstance(parsed, Command):
+                    if parsed.name == "quit":
+                        self.console.print("Bye.")
+                        return 0
+                    await self.command(parsed)
+                elif isinstance(parsed, Question):
+                    await self.question(parsed.text)
+            except ZohoError as exc:
+                self.console.print(Text(f"Zoho: {exc} — {exc.hint}", style="red"))
+            except (KeyboardInterrupt, EOFError):
+                self.console.print()
+                self.console.print(Text("Stopped. Undecided proposals stay pending (/pending, /approve).",
+                                        style="yellow"))
+
+    # --- slash commands ------------------------------------------------------------------------------
+    async def command(self, command: Command) -> None:
+        if command.name == "help":
+            self.help()
+        elif command.name == "account":
+            await self.pick_account(command.argument)
+        elif command.name == "brief":
+            await self.brief(command.argument)
+        elif command.name == "pending":
+            self.approvals.list_pending()
+        elif command.name == "approve":
+            await self.approvals.decide_all()
+
+    def help(self) -> None:
+        table = Table(show_header=False, box=None, pad_edge=False)
+        table.add_column(style="bold")
+        table.add_column()
+        for line in COMMANDS.values():
+            usage, _, what = line.partition("  ")
+            table.add_row(usage, what.strip())
+        self.console.print(table)
+        self.console.print("Anything else is a question for the agents (start with // to send a literal /).")
+        if self.agent is None:
+            self.console.print(keyless_label())
+
+    async def pick_account(self, ref: str) -> None:
+        if not ref:
+            if self.account is None:
+                self.console.print("No account in focus. Pick one with /account NAME.")
+            else:
+                self.console.print(f"In focus: {self.account.name} ({self.account.id}).")
+            return
+        match = await find_account(self.gateway, ref)
+        if match.account is None:
+            if not match.candidates:
+                self.console.print(Text(f"No account matches {ref!r}.", style="yellow"))
+                return
+            self.console.print(Text(f"{len(match.candidates)} accounts match {ref!r}; be more precise:",
+                                    style="yellow"))
+            for acc in match.candidates:
+                self.console.print(Text(f"  {acc.name} ({acc.id})"))
+            return
+        self.account = match.account
+        line = Text("Account in focus: ")
+        line.append(match.account.name, style="bold")
+        line.append(f" ({match.account.id})", style="dim")
+        self.console.print(line)
+
+    async def brief(self, ref: str) -> None:
+        account = self.account
+        if ref:
+            match = await find_account(self.gateway, ref)
+            account = match.account or (match.candidates[0] if match.candidates else None)
+            if account is None:
+                self.console.print(Text(f"No account matches {ref!r}.", style="yellow"))
+                return
+        if account is None:
+            self.console.print("Which account? Use /brief NAME or pick one with /account NAME.")
+            return
+        await show_brief(self.console, self.gateway, self.memory, account)
+
+    # --- questions -----------------------------------------------------------------------------------
+    async def question(self, text: str) -> None:
+        if self.agent is None:
+            await self.deterministic_answer(text)
+            return
+        outcome = await self.agent_turn(self.with_focus(text))
+        self.after_turn(outcome)
+        if outcome.proposals:
+            await self.put_proposals(outcome.proposals)
+
+    def with_focus(self, text: str) -> str:
+        if self.account is None:
+            return text
+        return f"{text}\n\nAccount: {self.account.id} ({self.account.name})"
+
+    async def agent_turn(self, prompt: str) -> TurnOutcome:
+        assert self.agent is not None
+        agent = self.agent
+        loop = asyncio.get_running_loop()
+        view = TurnView(self.console)
+
+        def stop_turn() -> None:
+            view.finish()
+            self.console.print(Text("Interrupting the turn…", style="yellow"))
+            loop.create_task(agent.interrupt())
+
+        def on_interrupt() -> None:  # runs in the signal handler: only schedule work
+            loop.call_soon_threadsafe(stop_turn)
+
+        with self.interrupts.during_turn(on_interrupt):
+            return await agent.ask(prompt, view)
+
+    def after_turn(self, outcome: TurnOutcome) -> None:
+        if outcome.interrupted:
+            self.console.print(Text("Turn interrupted. The conversation goes on: ask again or carry on.",
+                                    style="yellow"))
+        elif outcome.problem:
+            self.console.print(Text(outcome.problem, style="red"))
+        for warning in outcome.warnings:
+            self.console.print(Text(f"⚠ {warning}", style="yellow"))
+        footer = Text()
+        if outcome.agents:
+            footer.append("agents: " + ", ".join(outcome.agents))
+        if outcome.cost_usd:
+            footer.append(("  ·  " if footer else "") + f"${outcome.cost_usd:.4f} so far")
+        if footer:
+            self.console.print(footer, style="dim")
+
+    async def put_proposals(self, ids: list[str]) -> None:
+        pending = self.approvals.still_pending(ids)
+        if not pending:
+            return
+        self.console.rule(Text(f"The team proposes {len(pending)} change(s): your decision", style="bold"))
+        try:
+            await self.approvals.decide_on(pending)
+        except (KeyboardInterrupt, EOFError):
+            self.console.print()
+            self.console.print(Text("Left pending: decide later with /approve.", style="yellow"))
+
+    async def deterministic_answer(self, text: str) -> None:
+        self.console.print(keyless_label())
+        account = self.account or await guess_account(self.gateway, text)
+        if account is None:
+            self.console.print(NO_ACCOUNT_HINT)
+            return
+        line = Text("Answering from the CRM for ")
+        line.append(account.name, style="bold")
+        line.append(f" ({account.id}):", style="dim")
+        self.console.print(line)
+        await show_brief(self.console, self.gateway, self.memory, account)
+
+
+__all__ = ["ChatSession", "ReadLine"]
