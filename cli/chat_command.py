@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.text import Text
 
 from approvals.composition import open_gateway
-from chat.interrupts import InterruptController
+from cli.chat.interrupts import InterruptController
 from config.settings import Settings
 from integrations.zoho.errors import ZohoError
 from state.errors import StateStoreError
@@ -80,9 +80,9 @@ def run(settings: Settings, *, console: Console | None = None,
 async def _main(settings: Settings, store: StateStore, console: Console, interrupts: InterruptController,
                 read_line: Callable[[str], str]) -> int:
     from agents.availability import model_available
-    from chat.agent_turns import AgentChat, session_options
-    from chat.approval_step import ChatApprovals
-    from chat.repl import ChatSession
+    from cli.chat.agent_turns import AgentChat, session_options
+    from cli.chat.approval_step import ChatApprovals
+    from cli.chat.repl import ChatSession
 
     where = "the embedded Zoho sandbox (demo data)" if settings.zoho_mode == "sandbox" else "Zoho CRM"
     async with contextlib.AsyncExitStack() as stack:
@@ -115,7 +115,7 @@ def _banner(console: Console, settings: Settings, where: str, agents: bool, why_
         console.print(Text(f"Agents: orchestrator + subagents on {settings.model}. Writes are only proposed; "
                            "you decide after each answer.", style="dim"))
     else:
-        from chat.keyless import keyless_label
+        from cli.chat.keyless import keyless_label
 
         if why_keyless:
             console.print(Text(why_keyless, style="yellow"))

@@ -15,13 +15,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from chat.accounts import find_account, guess_account
-from chat.agent_turns import AgentChat, TurnOutcome
-from chat.approval_step import ChatApprovals
-from chat.interrupts import InterruptController
-from chat.keyless import NO_ACCOUNT_HINT, keyless_label, show_brief
-from chat.slash import COMMANDS, Blank, Command, Question, UnknownCommand, parse_line
-from chat.turn_view import TurnView
+from cli.chat.accounts import find_account, guess_account
+from cli.chat.agent_turns import AgentChat, TurnOutcome
+from cli.chat.approval_step import ChatApprovals
+from cli.chat.interrupts import InterruptController
+from cli.chat.keyless import NO_ACCOUNT_HINT, keyless_label, show_brief
+from cli.chat.slash import COMMANDS, Blank, Command, Question, UnknownCommand, parse_line
+from cli.chat.turn_view import TurnView
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account

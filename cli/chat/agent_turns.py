@@ -15,7 +15,7 @@ from typing import Any
 from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient
 from pydantic import BaseModel, Field
 
-from chat.turn_view import TurnView
+from cli.chat.turn_view import TurnView
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore
