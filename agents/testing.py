@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from approvals.models import ApprovedWrite, ProposedAction, Recommendation, WriteResult
+from integrations.zoho.attachments import AttachmentFile, AttachmentInfo
 from integrations.zoho.errors import ZohoNotFoundError
 from integrations.zoho.gateway import CursorStore, TierStats, TimelineEvent
 from integrations.zoho.models import Account, Account360, Contact, CrmRecord, Deal, Module, Note, Task
@@ -27,6 +28,7 @@ class InMemoryGateway:
         self.calls: list[str] = []
         self.writes: list[ApprovedWrite] = []
         self.fail_with: Exception | None = None
+        self.attachments: list[AttachmentFile] = []  # files "attached" to records, for the attachment tools
 
     def _call(self, op: str) -> None:
         self.calls.append(op)
@@ -78,6 +80,19 @@ class InMemoryGateway:
 
     async def fetch_incremental(self, module: Module, cursors: CursorStore) -> list[CrmRecord]:
         return [r for r in self._records() if r.module == module]
+
+    async def list_attachments(self, module: str, record_id: str) -> list[AttachmentInfo]:
+        self._call("list_attachments")
+        return [AttachmentInfo(id=f.attachment_id, module=f.module, record_id=f.record_id, file_name=f.file_name,
+                               size=f.size) for f in self.attachments if f.record_id == record_id]
+
+    async def download_attachment(self, module: str, record_id: str, attachment_id: str, *,
+                                  max_bytes: int | None = None) -> AttachmentFile:
+        self._call("download_attachment")
+        for f in self.attachments:
+            if f.attachment_id == attachment_id and f.record_id == record_id:
+                return f
+        raise ZohoNotFoundError("no such attachment", module=module, record_id=attachment_id)
 
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
         self.writes.append(approved)

@@ -57,6 +57,9 @@ def edit_proposal(proposal: ProposedAction, ask: Ask) -> ProposedAction:
         note = data["note"]
         note["title"] = _optional(ask(f"Title ('{CLEAR}' for none)", proposal.note.title or ""))
         note["content"] = ask("Content", proposal.note.content)
+    elif proposal.kind == "upload_attachment":
+        assert proposal.attachment is not None  # the bytes were approved as shown: only the name may change
+        data["attachment"]["file_name"] = ask("File name", proposal.attachment.file_name).strip()
     else:
         fields: dict[str, Any] = {}
         for name, value in proposal.fields.items():

@@ -10,9 +10,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-ActionKind = Literal["create_task", "add_note", "update_fields"]
+ActionKind = Literal["create_task", "add_note", "update_fields", "upload_attachment"]
 Priority = Literal["low", "medium", "high"]
-Origin = Literal["agent", "rules"]
+Origin = Literal["agent", "rules", "command"]  # command: queued by a CLI command the operator ran (--attach)
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # Zoho's limit for one attachment
 RecommendationStatus = Literal[
     "pending",      # waiting for a human
     "approved",     # a human said yes; not yet sent
@@ -46,6 +47,24 @@ class NoteDraft(BaseModel):
     content: str = Field(min_length=1, max_length=32000)
 
 
+class AttachmentDraft(BaseModel):
+    """A file to attach to a record. The bytes are not in the queue: they wait in a staged copy under
+    SERGAS_HOME (``approvals.attachments.stage_file``) whose sha256 must still match when it is sent."""
+
+    file_name: str = Field(min_length=1, max_length=200)
+    content_type: str = Field(min_length=1, max_length=120)
+    size: int = Field(ge=1, le=MAX_ATTACHMENT_BYTES)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    staged_path: str = Field(min_length=1)  # absolute path of the staged copy
+    description: str | None = Field(default=None, max_length=500)  # e.g. "review report (HTML)"
+
+    @model_validator(mode="after")
+    def _plain_file_name(self) -> AttachmentDraft:
+        if any(c in self.file_name for c in "/\\\x00") or self.file_name.strip(". ") == "":
+            raise ValueError("file_name must be a plain file name (no directories)")
+        return self
+
+
 class ProposedAction(BaseModel):
     """One next-best action, with exactly the change it would make and why."""
 
@@ -56,6 +75,7 @@ class ProposedAction(BaseModel):
     fields: dict[str, Any] = Field(default_factory=dict)  # update_fields: field API name -> new value
     task: TaskDraft | None = None
     note: NoteDraft | None = None
+    attachment: AttachmentDraft | None = None
     rationale: str = Field(min_length=1, max_length=4000)
     evidence: list[Citation] = Field(default_factory=list)
     priority: Priority = "medium"
@@ -71,6 +91,11 @@ class ProposedAction(BaseModel):
             raise ValueError("add_note needs a note (title, content)")
         if self.kind == "update_fields" and not self.fields:
             raise ValueError("update_fields needs fields: {field API name: new value}")
+        if self.kind == "upload_attachment":
+            if self.attachment is None:
+                raise ValueError("upload_attachment needs an attachment (a file staged by the CLI)")
+            if self.origin == "agent":
+                raise ValueError("attachments are queued by `review --attach` / `brief --attach`, not by agents")
         return self
 
     def payload(self) -> dict[str, Any]:
@@ -81,6 +106,9 @@ class ProposedAction(BaseModel):
         if self.kind == "add_note":
             assert self.note is not None
             return self.note.model_dump(mode="json", exclude_none=True)
+        if self.kind == "upload_attachment":
+            assert self.attachment is not None
+            return self.attachment.model_dump(mode="json", exclude_none=True, exclude={"staged_path"})
         return dict(self.fields)
 
     def dedupe_key(self) -> str:
@@ -94,6 +122,9 @@ class ProposedAction(BaseModel):
         elif self.kind == "add_note":
             assert self.note is not None
             change = (self.note.title or self.note.content[:80]).strip().lower()
+        elif self.kind == "upload_attachment":
+            assert self.attachment is not None
+            change = self.attachment.sha256  # the same bytes on the same record: one proposal
         else:
             change = sorted(self.fields.items())
         raw = json.dumps([self.kind, self.target_module, self.target_id, change], default=str)

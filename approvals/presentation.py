@@ -19,7 +19,8 @@ from rich.text import Text
 from approvals.executor import ExecutionFailure, ExecutionOutcome
 from approvals.models import ProposedAction, Recommendation, WriteResult
 
-KIND_LABEL = {"create_task": "New task", "add_note": "New note", "update_fields": "Update fields"}
+KIND_LABEL = {"create_task": "New task", "add_note": "New note", "update_fields": "Update fields",
+              "upload_attachment": "Attach file"}
 UNKNOWN = object()  # the current value could not be fetched
 
 
@@ -38,9 +39,27 @@ def fmt_value(value: Any) -> str:
     return str(value)
 
 
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def attachment_summary(proposal: ProposedAction) -> str:
+    """``report.html (12.3 KB, text/html) → Accounts/123``."""
+    assert proposal.attachment is not None
+    a = proposal.attachment
+    return (f"{a.file_name} ({human_size(a.size)}, {a.content_type}) → "
+            f"{proposal.target_module}/{proposal.target_id}")
+
+
 def origin_label(proposal: ProposedAction) -> Text:
     if proposal.origin == "rules":
         return Text("rule-based", style="bold cyan")
+    if proposal.origin == "command":
+        return Text("command (--attach)", style="bold blue")
     return Text("agent", style="bold magenta")
 
 
@@ -74,6 +93,15 @@ def change_renderable(proposal: ProposedAction, current: Mapping[str, Any] | Non
         if t.who_id:
             lines.add_row("Contact", Text(t.who_id))
         lines.add_row("Description", Text(t.description or "(none)"))
+    elif proposal.kind == "upload_attachment":
+        assert proposal.attachment is not None
+        a = proposal.attachment
+        lines.add_row("File", Text(a.file_name, style="green"))
+        lines.add_row("Size", Text(f"{human_size(a.size)} ({a.size:,} bytes)"))
+        lines.add_row("Kind", Text(a.content_type + (f" — {a.description}" if a.description else "")))
+        lines.add_row("Attach to", Text(f"{proposal.target_module}/{proposal.target_id} "
+                                        f"(account {proposal.account_id})"))
+        lines.add_row("sha256", Text(a.sha256, style="dim"))
     else:
         assert proposal.note is not None
         lines.add_row("Title", Text(proposal.note.title or "(none)", style="green"))
@@ -135,6 +163,8 @@ def pending_table(recs: Sequence[Recommendation]) -> Table:
             change = p.task.subject
         elif p.kind == "add_note" and p.note:
             change = p.note.title or p.note.content[:60]
+        elif p.kind == "upload_attachment" and p.attachment:
+            change = attachment_summary(p)
         else:
             change = ", ".join(f"{k} → {fmt_value(v)}" for k, v in p.fields.items())
         table.add_row(short_id(rec.id), p.account_id, p.kind, Text(change), origin_label(p), p.priority,
@@ -147,6 +177,13 @@ def outcome_text(rec: Recommendation | None, outcome: ExecutionOutcome) -> Text:
     if rec is not None:
         label.append(f"{KIND_LABEL[rec.proposal.kind]} on {rec.proposal.account_id}: ")
     if isinstance(outcome, WriteResult):
+        if rec is not None and rec.proposal.kind == "upload_attachment" and rec.proposal.attachment:
+            name, where = rec.proposal.attachment.file_name, f"{rec.proposal.target_module}/{rec.proposal.target_id}"
+            if outcome.created:
+                return label + Text(f"✔ attached {name} to {where} (attachment {outcome.record_id})",
+                                    style="green")
+            return label + Text(f"✔ {name} was already attached to {where} (attachment {outcome.record_id}); "
+                                "not uploaded again", style="green")
         if rec is not None and rec.proposal.kind == "update_fields":
             if outcome.created:
                 return label + Text(f"✔ updated {outcome.module} record {outcome.record_id}", style="green")
@@ -162,4 +199,5 @@ def outcome_text(rec: Recommendation | None, outcome: ExecutionOutcome) -> Text:
     return label + Text(f"{mark} {outcome.error}. {outcome.hint}", style=style)
 
 
-__all__ = ["change_renderable", "fmt_value", "outcome_text", "pending_table", "proposal_panel", "short_id"]
+__all__ = ["attachment_summary", "change_renderable", "human_size",
+           "fmt_value", "outcome_text", "pending_table", "proposal_panel", "short_id"]

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from approvals.attachments import OUTBOX_DIR
 from config.settings import Settings
 from integrations.zoho.connection import ZohoConnectionInfo
 from integrations.zoho.errors import ZohoConfigError
@@ -50,7 +51,8 @@ def build_gateway(settings: Settings, *, base_url_override: str | None = None, a
         mcp = _mcp_tier(conn.mcp_url, settings, tokens)
     manager = ZohoManager(rest=rest, sdk=sdk, mcp=mcp, breaker_fail_max=settings.breaker_fail_max,
                           breaker_reset_seconds=settings.breaker_reset_seconds, audit=audit,
-                          volume_hints_path=settings.home.expanduser() / "zoho-volumes.json")
+                          volume_hints_path=settings.home.expanduser() / "zoho-volumes.json",
+                          attachment_outbox=settings.home.expanduser() / OUTBOX_DIR)
     manager._owns_token_http = True  # type: ignore[attr-defined]
     manager.token_store = store  # type: ignore[attr-defined]
     return manager

@@ -14,6 +14,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, Field
 
 from approvals.models import ApprovedWrite, WriteResult
+from integrations.zoho.attachments import AttachmentFile, AttachmentInfo
 from integrations.zoho.models import Account, Account360, CrmRecord, Deal, Module
 
 Tier = Literal["mcp", "sdk", "rest"]
@@ -69,6 +70,12 @@ class ZohoGateway(Protocol):
     async def pipeline_for_owner(self, owner_email: str) -> list[Deal]: ...
 
     async def activity_timeline(self, account_id: str, *, limit: int = 50) -> list[TimelineEvent]: ...
+
+    # --- attachments (REST): a record's files; uploads are writes and go through execute_write ----
+    async def list_attachments(self, module: str, record_id: str) -> list[AttachmentInfo]: ...
+
+    async def download_attachment(self, module: str, record_id: str, attachment_id: str, *,
+                                  max_bytes: int | None = None) -> AttachmentFile: ...
 
     # --- bulk reads (SDK: COQL or Bulk Read by volume; fallback to REST) ------------------------
     def fetch_module(self, module: Module, *, modified_since: datetime | None = None,

@@ -3,7 +3,9 @@
 - interactive reads → MCP when configured, else SDK; then REST;
 - bulk reads → SDK (COQL pages of 2,000, or a Bulk Read job when that costs fewer calls); then REST;
 - writes → REST only, never cascaded: idempotent by a ``[sergas-ref:<key>]`` footer that is looked up
-  before (re)creating, so a retry after a timeout or a crash finds the record it already made.
+  before (re)creating, so a retry after a timeout or a crash finds the record it already made;
+- attachments → REST (listing, download; an approved upload carries ``sergas-ref-<key>`` in its file
+  name, looked up before (re)uploading the same way).
 
 Each tier has a circuit breaker (transient errors only); every call is timed per tier/operation and
 reported to the injected ``audit`` sink as ``{"kind": "zoho_call", ...}``.
@@ -22,7 +24,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from approvals.attachments import StagedFileError, is_upload_of, read_staged, upload_file_name
 from approvals.models import ApprovedWrite, WriteResult
+from integrations.zoho.attachments import (
+    ATTACHMENT_MODULES,
+    AttachmentFile,
+    AttachmentInfo,
+    content_type_of,
+    file_name_from_disposition,
+)
 from integrations.zoho.breakers import TierBreaker
 from integrations.zoho.error_mapping import is_transient
 from integrations.zoho.errors import (
@@ -91,8 +101,9 @@ class ZohoManager:
     def __init__(self, *, rest: Any, sdk: Any | None = None, mcp: Any | None = None,
                  breaker_fail_max: int = 5, breaker_reset_seconds: float = 30.0,
                  audit: AuditFn | None = None, write_attempts: int = 3,
-                 volume_hints_path: Path | None = None) -> None:
+                 volume_hints_path: Path | None = None, attachment_outbox: Path | None = None) -> None:
         self.rest = rest
+        self.attachment_outbox = attachment_outbox  # approved uploads are read only from here
         self.sdk = sdk
         self.mcp = mcp
         self._tiers = {t.name: t for t in (mcp, sdk, rest) if t is not None}
@@ -287,6 +298,86 @@ class ZohoManager:
         events.sort(key=lambda e: e.at, reverse=True)
         return events[:limit]
 
+    # ------------------------------------------------------------------ attachments
+    async def list_attachments(self, module: str, record_id: str) -> list[AttachmentInfo]:
+        """The files attached to one record, newest first (Zoho's order)."""
+        _check_attachment_module(module, record_id)
+        rows = await self._call("list_attachments", [self.rest],
+                                lambda t: t.list_attachments(module, record_id), module=module,
+                                record_id=record_id)
+        return [AttachmentInfo.from_zoho(r, module=module, record_id=record_id) for r in rows]
+
+    async def download_attachment(self, module: str, record_id: str, attachment_id: str, *,
+                                  max_bytes: int | None = None) -> AttachmentFile:
+        """One attachment's bytes. ``max_bytes`` refuses a larger file (``ZohoValidationError``, code
+        ``ATTACHMENT_TOO_LARGE``) before anything is kept in memory past the download."""
+        _check_attachment_module(module, record_id)
+        if not attachment_id.strip().isdigit():
+            raise ZohoValidationError("an attachment id is a string of digits", module=module,
+                                      record_id=attachment_id, code="INVALID_DATA")
+        response = await self._call("download_attachment", [self.rest],
+                                    lambda t: t.download_attachment(module, record_id, attachment_id),
+                                    module=module, record_id=attachment_id)
+        content = response.content
+        if max_bytes is not None and len(content) > max_bytes:
+            raise ZohoValidationError(
+                f"attachment is {len(content):,} bytes, over the {max_bytes:,}-byte read limit",
+                code="ATTACHMENT_TOO_LARGE", module=module, record_id=attachment_id, tier="rest",
+                hint="Open it in Zoho CRM instead; the agents read only small attachments.")
+        name = file_name_from_disposition(response.headers.get("content-disposition"), attachment_id)
+        return AttachmentFile(attachment_id=attachment_id, module=module, record_id=record_id, file_name=name,
+                              content_type=content_type_of(response.headers.get("content-type"), name),
+                              content=content)
+
+    async def _find_upload(self, approved: ApprovedWrite) -> str | None:
+        action = approved.action
+        rows = await self._call("find_attachment_by_key", [self.rest],
+                                lambda t: t.list_attachments(action.target_module, action.target_id),
+                                module=action.target_module, record_id=action.target_id)
+        for row in rows:
+            if is_upload_of(str(row.get("File_Name") or ""), approved.idempotency_key):
+                return str(row["id"])
+        return None
+
+    async def _upload_once(self, approved: ApprovedWrite) -> WriteResult:
+        action = approved.action
+        assert action.attachment is not None
+        _check_attachment_module(action.target_module, action.target_id)
+
+        def result(record_id: str, created: bool) -> WriteResult:
+            return WriteResult(recommendation_id=approved.recommendation_id, record_id=record_id,
+                               module="Attachments", created=created, tier="rest")
+
+        existing = await self._find_upload(approved)
+        if existing:
+            return result(existing, False)
+        try:
+            content = read_staged(action.attachment, outbox=self.attachment_outbox)
+        except StagedFileError as exc:
+            raise ZohoWriteRefused(str(exc), module=action.target_module, record_id=action.target_id,
+                                   code="STAGED_FILE_INVALID", hint=exc.hint) from None
+        name = upload_file_name(action.attachment.file_name, approved.idempotency_key)
+        last: ZohoError | None = None
+        for attempt in range(self._write_attempts):
+            if attempt:
+                found = await self._find_upload(approved)
+                if found:  # our earlier attempt reached Zoho; its reply was lost
+                    return result(found, True)
+            try:
+                details = await self._call(
+                    "upload_attachment", [self.rest],
+                    lambda t: t.upload_attachment(action.target_module, action.target_id, name, content,
+                                                  action.attachment.content_type),  # type: ignore[union-attr]
+                    module=action.target_module, record_id=action.target_id)
+            except ZohoError as exc:
+                if not is_transient(exc):
+                    raise
+                last = exc
+                continue
+            return result(str(details["id"]), True)
+        assert last is not None
+        raise last
+
     # ------------------------------------------------------------------ bulk reads
     def choose_strategy(self, module: str) -> str:
         """``bulk_read`` when the known volume makes a Bulk Read job cheaper in calls than COQL pages."""
@@ -367,6 +458,8 @@ class ZohoManager:
             return await self._create_once(approved, "Tasks")
         if action.kind == "add_note":
             return await self._create_once(approved, "Notes")
+        if action.kind == "upload_attachment":
+            return await self._upload_once(approved)
         raise ZohoWriteRefused(f"unknown write kind {action.kind}")  # pragma: no cover
 
     def _payload(self, approved: ApprovedWrite) -> dict[str, Any]:
@@ -468,6 +561,15 @@ class ZohoManager:
         http = getattr(tokens, "_http", None)
         if http is not None and getattr(self, "_owns_token_http", False):
             await http.aclose()
+
+
+def _check_attachment_module(module: str, record_id: str) -> None:
+    if module not in ATTACHMENT_MODULES:
+        raise ZohoValidationError(f"attachments exist only on {', '.join(ATTACHMENT_MODULES)}", module=module,
+                                  record_id=record_id, code="INVALID_MODULE")
+    if not record_id.strip().isdigit():
+        raise ZohoValidationError("a Zoho record id is a string of digits", module=module, record_id=record_id,
+                                  code="INVALID_DATA")
 
 
 def _load_hints(path: Path | None) -> dict[str, int]:

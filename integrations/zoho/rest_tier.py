@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from integrations.zoho.attachments import LIST_FIELDS
 from integrations.zoho.error_mapping import is_transient, map_httpx_error, map_response
 from integrations.zoho.errors import ZohoError, ZohoRateLimitedError, ZohoUnavailableError, map_status
 from integrations.zoho.models import to_zoho_value
@@ -64,7 +65,7 @@ class RestTier:
     async def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                       json: Any = None, headers: dict[str, str] | None = None, module: str | None = None,
                       record_id: str | None = None, retry_unsafe: bool = True,
-                      raw: bool = False) -> httpx.Response:
+                      raw: bool = False, files: dict[str, Any] | None = None) -> httpx.Response:
         """One API call with auth, concurrency cap and retries; raises ``ZohoError`` on failure.
 
         ``retry_unsafe=False`` (creating writes): only retry failures where Zoho surely did nothing
@@ -87,12 +88,12 @@ class RestTier:
         async for attempt in retrying:
             with attempt:
                 return await self._send_once(method, url, params=params, json=json, headers=headers,
-                                             module=module, record_id=record_id, raw=raw)
+                                             module=module, record_id=record_id, raw=raw, files=files)
         raise ZohoUnavailableError("unreachable", tier=self.name)  # pragma: no cover
 
     async def _send_once(self, method: str, url: str, *, params: dict[str, Any] | None, json: Any,
                          headers: dict[str, str] | None, module: str | None, record_id: str | None,
-                         raw: bool) -> httpx.Response:
+                         raw: bool, files: dict[str, Any] | None = None) -> httpx.Response:
         refreshed = False
         while True:
             token = await self.tokens.access_token()
@@ -101,7 +102,7 @@ class RestTier:
                 self.calls += 1
                 try:
                     response = await self._http.request(method, url, params=params, json=json,
-                                                        headers=all_headers)
+                                                        headers=all_headers, files=files)
                 except httpx.HTTPError as exc:
                     raise map_httpx_error(exc, module=module, record_id=record_id, tier=self.name) from None
             if response.status_code == 401 and not refreshed and _code(response) in ("INVALID_TOKEN", None):
@@ -238,6 +239,27 @@ class RestTier:
                 return
             offset += len(rows)
 
+    async def list_attachments(self, module: str, record_id: str,
+                               fields: Sequence[str] = LIST_FIELDS) -> list[dict[str, Any]]:
+        """Every attachment row of one record (Zoho's JSON), all pages."""
+        out: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            body = await self._get_json(f"/crm/v8/{module}/{record_id}/Attachments",
+                                        {"fields": ",".join(fields), "page": page, "per_page": PER_PAGE},
+                                        module=module, record_id=record_id)
+            if not body:
+                return out
+            out.extend(body.get("data") or [])
+            if not (body.get("info") or {}).get("more_records"):
+                return out
+            page += 1
+
+    async def download_attachment(self, module: str, record_id: str, attachment_id: str) -> httpx.Response:
+        """The raw download (bytes, ``Content-Type``, ``Content-Disposition``)."""
+        return await self.request("GET", f"/crm/v8/{module}/{record_id}/Attachments/{attachment_id}",
+                                  module=module, record_id=attachment_id, raw=True)
+
     async def users(self, user_type: str = "ActiveUsers") -> list[dict[str, Any]]:
         body = await self._get_json("/crm/v8/users", {"type": user_type, "per_page": PER_PAGE})
         return (body or {}).get("users") or []
@@ -309,6 +331,21 @@ class RestTier:
                                           module=module)  # an update is idempotent: safe to retry
             results.extend(_write_results(response, module, self.name))
         return results
+
+    async def upload_attachment(self, module: str, record_id: str, file_name: str, content: bytes,
+                                content_type: str) -> dict[str, Any]:
+        """POST one file (multipart ``file``); returns Zoho's details (``id``...). Not retried once it
+        may have reached Zoho: the manager finds an upload whose reply was lost by its file name."""
+        try:
+            response = await self.request("POST", f"/crm/v8/{module}/{record_id}/Attachments",
+                                          files={"file": (file_name, content, content_type)}, module=module,
+                                          record_id=record_id, retry_unsafe=False)
+        except ZohoError as exc:
+            if exc.status == 413 or exc.code == "REQUEST_ENTITY_TOO_LARGE":
+                exc.hint = (f"{file_name} is {len(content):,} bytes, more than Zoho accepts for one attachment "
+                            "(20 MB); attach a smaller file (e.g. the HTML report instead of a PDF).")
+            raise
+        return _write_results(response, module, self.name)[0]
 
     async def create_note(self, parent_module: str, parent_id: str, title: str | None,
                           content: str) -> dict[str, Any]:

@@ -1,0 +1,127 @@
+"""Attachments waiting for approval: stage a file, queue its upload, check it again before sending.
+
+An upload is a write like any other: ``review --attach`` / ``brief --attach`` stage the file here and
+queue an ``upload_attachment`` proposal; ``python main.py approve`` sends it exactly once.
+
+- The bytes never go into the queue row: ``stage_file`` copies them to ``<SERGAS_HOME>/outbox/`` (dir
+  0700, file 0600) and the proposal carries the copy's path, size and sha256.
+- ``read_staged`` refuses (``StagedFileError``, with what to do) when the copy is gone, changed since it
+  was proposed, or lies outside the outbox.
+- ``upload_file_name`` puts the idempotency key in the name Zoho stores, so a re-run after a crash or a
+  lost reply finds the upload that already happened instead of uploading twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import re
+from pathlib import Path
+from typing import Literal
+
+from approvals.models import MAX_ATTACHMENT_BYTES, AttachmentDraft, Citation, Priority, ProposedAction
+
+OUTBOX_DIR = "outbox"
+UPLOAD_MARKER = "sergas-ref-"
+TargetModule = Literal["Accounts", "Contacts", "Deals", "Tasks"]
+_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+class StagedFileError(Exception):
+    """The staged copy of an approved attachment cannot be sent as approved."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def outbox_dir(home: Path) -> Path:
+    """``<home>/outbox``, created 0700."""
+    path = home.expanduser().resolve() / OUTBOX_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def safe_file_name(name: str) -> str:
+    """A plain, portable file name (no directories, no control characters), at most 120 characters."""
+    base = _UNSAFE.sub("_", Path(name).name).strip(" .") or "attachment"
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        return base[:120]
+    return f"{stem[:120 - len(suffix) - 1]}.{suffix}"
+
+
+def stage_file(home: Path, file_name: str, content: bytes, *, content_type: str | None = None,
+               description: str | None = None) -> AttachmentDraft:
+    """Copy ``content`` into the outbox (0600) and describe it for a proposal."""
+    if not content:
+        raise ValueError("an attachment cannot be empty")
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValueError(f"{file_name} is {len(content):,} bytes; Zoho accepts at most {MAX_ATTACHMENT_BYTES:,}")
+    name = safe_file_name(file_name)
+    digest = hashlib.sha256(content).hexdigest()
+    target = outbox_dir(home) / f"{digest[:16]}-{name}"
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+    tmp.replace(target)
+    target.chmod(0o600)
+    kind = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return AttachmentDraft(file_name=name, content_type=kind, size=len(content), sha256=digest,
+                           staged_path=str(target), description=description)
+
+
+def attachment_proposal(draft: AttachmentDraft, *, account_id: str, rationale: str,
+                        target_module: TargetModule = "Accounts", target_id: str | None = None,
+                        evidence: list[Citation] | None = None, priority: Priority = "low") -> ProposedAction:
+    """An ``upload_attachment`` proposal queued by a command the operator ran."""
+    cited = evidence or [Citation(source="zoho", record_id=account_id, module="Accounts")]
+    return ProposedAction(kind="upload_attachment", account_id=account_id, target_module=target_module,
+                          target_id=target_id or account_id, attachment=draft, rationale=rationale,
+                          evidence=cited, priority=priority, origin="command")
+
+
+def read_staged(draft: AttachmentDraft, *, outbox: Path | None) -> bytes:
+    """The approved bytes, or ``StagedFileError`` when they are gone, changed, or outside ``outbox``."""
+    path = Path(draft.staged_path)
+    if outbox is not None:
+        try:
+            path.resolve().relative_to(outbox.expanduser().resolve())
+        except ValueError:
+            raise StagedFileError(
+                f"the staged file {path} is outside the outbox {outbox}; it was not sent",
+                "Only files staged by `review --attach` / `brief --attach` can be attached; queue it again.",
+            ) from None
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise StagedFileError(
+            f"the staged file {draft.file_name} is gone ({path}); nothing was sent",
+            "Run the command with --attach again to stage and queue a fresh copy.") from None
+    except OSError as exc:
+        raise StagedFileError(f"cannot read the staged file {path}: {exc}",
+                              "Check the permissions of SERGAS_HOME/outbox.") from None
+    if len(content) != draft.size or hashlib.sha256(content).hexdigest() != draft.sha256:
+        raise StagedFileError(
+            f"the staged file {draft.file_name} changed after it was proposed (sha256 differs); nothing was sent",
+            "The approval covers the exact bytes that were shown; run the command with --attach again.")
+    return content
+
+
+def upload_file_name(file_name: str, idempotency_key: str) -> str:
+    """The name stored in Zoho: ``report.sergas-ref-<key>.html`` (found again by the key)."""
+    stem, dot, suffix = file_name.rpartition(".")
+    if not dot or not stem:
+        return f"{file_name}.{UPLOAD_MARKER}{idempotency_key}"
+    return f"{stem}.{UPLOAD_MARKER}{idempotency_key}.{suffix}"
+
+
+def is_upload_of(stored_name: str, idempotency_key: str) -> bool:
+    return f"{UPLOAD_MARKER}{idempotency_key}" in stored_name
+
+
+__all__ = ["OUTBOX_DIR", "StagedFileError", "attachment_proposal", "is_upload_of", "outbox_dir", "read_staged",
+           "safe_file_name", "stage_file", "upload_file_name"]

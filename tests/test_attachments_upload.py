@@ -1,0 +1,210 @@
+"""Approved attachment uploads against the real sandbox and the real Zoho manager: queued as pending
+proposals, sent once by the executor, found again (not re-uploaded) after a crash, a lost reply or a
+re-run; refused when the staged file changed, vanished or lies outside the outbox."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from rich.console import Console
+
+from approvals.attachments import attachment_proposal, is_upload_of, stage_file, upload_file_name
+from approvals.executor import ExecutionFailure, execute_approved
+from approvals.models import ApprovedWrite, ProposedAction, WriteResult
+from approvals.presentation import change_renderable, outcome_text, pending_table
+from integrations.zoho.connection import connection_from_sandbox
+from integrations.zoho.errors import ZohoWriteRefused
+from integrations.zoho.factory import build_gateway
+from integrations.zoho.manager import ZohoManager
+from sandbox.attachments import service as attachment_service
+from state.store import StateStore
+
+REPORT = b"<!DOCTYPE html><html><body><h1>Account review</h1><p>Renewal at risk.</p></body></html>\n"
+
+
+@pytest.fixture
+def home(sandbox_settings: Any) -> Path:
+    return Path(sandbox_settings.ensure_home())
+
+
+@pytest.fixture
+def store(sandbox_settings: Any) -> Iterator[StateStore]:
+    with StateStore.open(sandbox_settings) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def gateway(sandbox: Any, sandbox_settings: Any, home: Path) -> Any:
+    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings),
+                       backoff_base=0.01)
+    yield gw
+    await gw.aclose()
+
+
+def bare_account(sandbox: Any) -> str:
+    """An account without seeded attachments."""
+    seeded = {a.record_id for a in attachment_service(sandbox.state).files.all()}
+    return next(str(a["id"]) for a in sandbox.store.list_records("Accounts") if str(a["id"]) not in seeded)
+
+
+def uploads_of(sandbox: Any, account_id: str, key: str) -> list[Any]:
+    files = attachment_service(sandbox.state).files
+    return [a for a in files.for_record("Accounts", account_id) if is_upload_of(a.file_name, key)]
+
+
+def render(renderable: Any) -> str:
+    console = Console(record=True, width=200)
+    console.print(renderable)
+    return console.export_text()
+
+
+def approved(proposal: ProposedAction, key: str = "k" * 32) -> ApprovedWrite:
+    return ApprovedWrite(recommendation_id=f"rec-{key[:6]}", idempotency_key=key, action=proposal,
+                         approved_by="ana", approved_at=datetime.now(UTC))
+
+
+def report_proposal(home: Path, account_id: str, content: bytes = REPORT) -> ProposedAction:
+    draft = stage_file(home, "account-review.html", content, description="review report (HTML)")
+    return attachment_proposal(draft, account_id=account_id, rationale="Attach the account review report")
+
+
+def test_staged_file_is_private_and_described(home: Path) -> None:
+    draft = stage_file(home, "../../etc/Report Q4.html", REPORT)
+    path = Path(draft.staged_path)
+    assert path.parent == home / "outbox" and path.read_bytes() == REPORT
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    assert draft.file_name == "Report Q4.html" and draft.content_type == "text/html" and draft.size == len(REPORT)
+    assert upload_file_name("a.b.pdf", "abc") == "a.b.sergas-ref-abc.pdf"
+
+
+def test_agents_cannot_propose_uploads(home: Path) -> None:
+    draft = stage_file(home, "x.txt", b"hello")
+    with pytest.raises(ValueError, match="not by agents"):
+        ProposedAction(kind="upload_attachment", account_id="1", target_id="1", attachment=draft,
+                       rationale="r", origin="agent")
+
+
+async def test_approved_upload_appears_once_and_a_rerun_finds_it(sandbox: Any, gateway: ZohoManager,
+                                                                 home: Path) -> None:
+    account_id = bare_account(sandbox)
+    write = approved(report_proposal(home, account_id))
+    first = await gateway.execute_write(write)
+    assert first.created and first.module == "Attachments"
+    [stored] = uploads_of(sandbox, account_id, write.idempotency_key)
+    assert stored.id == first.record_id and stored.size == len(REPORT)
+    assert attachment_service(sandbox.state).files.content(stored.id) == REPORT
+    again = await gateway.execute_write(write)  # a re-run after a crash: found, not uploaded again
+    assert not again.created and again.record_id == first.record_id
+    assert len(uploads_of(sandbox, account_id, write.idempotency_key)) == 1
+    listed = await gateway.list_attachments("Accounts", account_id)
+    assert [a.id for a in listed] == [first.record_id]
+
+
+async def test_upload_after_a_lost_reply_is_not_repeated(sandbox: Any, sandbox_settings: Any,
+                                                         home: Path) -> None:
+    """The upload reaches Zoho and is stored, then the reply is lost (connection reset)."""
+    lost = {"n": 0}
+
+    class LoseFirstUploadReply(httpx.AsyncHTTPTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            response = await super().handle_async_request(request)
+            if request.method == "POST" and request.url.path.endswith("/Attachments") and lost["n"] == 0:
+                lost["n"] += 1
+                await response.aread()
+                raise httpx.ReadError("connection reset after the upload was sent", request=request)
+            return response
+
+    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings),
+                       transport=LoseFirstUploadReply(), backoff_base=0.01)
+    account_id = bare_account(sandbox)
+    write = approved(report_proposal(home, account_id), key="l" * 32)
+    try:
+        result = await gw.execute_write(write)
+    finally:
+        await gw.aclose()
+    assert lost["n"] == 1 and result.created
+    assert [a.id for a in uploads_of(sandbox, account_id, write.idempotency_key)] == [result.record_id]
+
+
+async def test_changed_missing_or_foreign_files_are_refused(sandbox: Any, gateway: ZohoManager, home: Path,
+                                                            tmp_path: Path) -> None:
+    account_id = bare_account(sandbox)
+    proposal = report_proposal(home, account_id)
+    assert proposal.attachment is not None
+    staged = Path(proposal.attachment.staged_path)
+    staged.write_bytes(REPORT.replace(b"at risk", b"is fine"))
+    with pytest.raises(ZohoWriteRefused, match="changed after it was proposed"):
+        await gateway.execute_write(approved(proposal, key="c" * 32))
+    staged.unlink()
+    with pytest.raises(ZohoWriteRefused, match="is gone") as gone:
+        await gateway.execute_write(approved(proposal, key="g" * 32))
+    assert "--attach again" in gone.value.hint
+    outside = tmp_path / "secret.txt"
+    outside.write_bytes(b"not for the CRM")
+    foreign = proposal.model_copy(update={"attachment": proposal.attachment.model_copy(update={
+        "staged_path": str(outside), "size": outside.stat().st_size,
+        "sha256": hashlib.sha256(outside.read_bytes()).hexdigest()})})
+    with pytest.raises(ZohoWriteRefused, match="outside the outbox"):
+        await gateway.execute_write(approved(foreign, key="f" * 32))
+    assert attachment_service(sandbox.state).files.for_record("Accounts", account_id) == []
+
+
+class CrashAfterSend:
+    """Passes the write to the real gateway, then dies before the executor can record the outcome."""
+
+    def __init__(self, gateway: ZohoManager) -> None:
+        self.gateway = gateway
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.gateway, name)
+
+    async def execute_write(self, write: ApprovedWrite) -> WriteResult:
+        await self.gateway.execute_write(write)
+        raise SystemExit("killed after the upload was sent")
+
+
+async def test_queue_approve_crash_and_reconcile_upload_exactly_once(sandbox: Any, gateway: ZohoManager,
+                                                                     store: StateStore, home: Path) -> None:
+    account_id = bare_account(sandbox)
+    rec, created = store.enqueue(report_proposal(home, account_id), run_id="review-1")
+    assert created and rec.status == "pending" and rec.proposal.kind == "upload_attachment"
+    again, created_again = store.enqueue(report_proposal(home, account_id), run_id="review-1")
+    assert not created_again and again.id == rec.id  # the same bytes on the same account: one proposal
+    shown = render(change_renderable(rec.proposal)) + render(pending_table([rec]))
+    assert "account-review.html" in shown and f"Accounts/{account_id}" in shown and "text/html" in shown
+    store.decide(rec.id, "approved", by="ana")
+    with pytest.raises(SystemExit):
+        await execute_approved(store, CrashAfterSend(gateway))  # type: ignore[arg-type]
+    executing = store.get_recommendation(rec.id)
+    assert executing is not None and executing.status == "executing"
+    assert len(uploads_of(sandbox, account_id, rec.idempotency_key)) == 1
+    outcomes = await execute_approved(store, gateway)  # the next `approve` reconciles first
+    [outcome] = outcomes
+    assert isinstance(outcome, WriteResult) and not outcome.created
+    done = store.get_recommendation(rec.id)
+    assert done is not None and done.status == "executed"
+    [stored] = uploads_of(sandbox, account_id, rec.idempotency_key)
+    assert done.result_record_id == stored.id
+    assert "already attached" in outcome_text(done, outcome).plain
+    assert await execute_approved(store, gateway) == []
+
+
+async def test_a_vanished_staged_file_fails_the_write_with_a_clear_reason(sandbox: Any, gateway: ZohoManager,
+                                                                          store: StateStore, home: Path) -> None:
+    account_id = bare_account(sandbox)
+    proposal = report_proposal(home, account_id, content=b"brief for the QBR\n")
+    rec, _ = store.enqueue(proposal)
+    store.decide(rec.id, "approved", by="ana")
+    assert proposal.attachment is not None
+    Path(proposal.attachment.staged_path).unlink()
+    [outcome] = await execute_approved(store, gateway)
+    assert isinstance(outcome, ExecutionFailure) and not outcome.retryable and outcome.status == "failed"
+    failed = store.get_recommendation(rec.id)
+    assert failed is not None and failed.error is not None and "is gone" in failed.error
+    assert attachment_service(sandbox.state).files.for_record("Accounts", account_id) == []
