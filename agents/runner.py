@@ -4,6 +4,12 @@ The message loop is wrapped: budget and turn limits, a model API that keeps fail
 own retries) and CLI failures all end as an ``AgentRunResult`` with ``stopped_reason`` and a message
 for the user. Proposals are queued one by one as they are made, so what was done before a stop is kept
 and nothing is half-written (a proposal is either fully queued or not at all).
+
+The run ends at the first ``ResultMessage``: the prompt is one-shot and every delegation runs in the
+foreground, so nothing after it is owed. This matters on a budget or turn stop: the CLI reports the stop
+while a subagent is still mid-task; once that task settles the SDK (0.2.189) never closes stdin (the CLI
+reports no session state, so neither "idle" nor its wait ceiling ends the run) and reading on would wait
+forever. Closing the stream stops the CLI at once.
 """
 
 from __future__ import annotations
@@ -120,6 +126,27 @@ def _stop_message(reason: StopReason, ctx: RunContext, result: AgentRunResult, b
     return f"The agent run failed: {result.error or 'unknown error'}.{kept}"
 
 
+def _follow(message: Any, out: AgentRunResult, ctx: RunContext, tracker: _CallTracker,
+            main_text: list[str]) -> None:
+    """Take what matters from one message before the result: MCP status, retries, text, tool calls."""
+    if isinstance(message, SystemMessage):
+        if message.subtype == "init":
+            for server in message.data.get("mcp_servers") or []:
+                name, status = str(server.get("name")), str(server.get("status"))
+                out.mcp_servers[name] = status
+                if status != "connected":
+                    ctx.warn(f"MCP server {name!r} is {status}: its tools are missing from this run. "
+                             "Check SERGAS_ZOHO_MCP_URL and its auth header (`python main.py doctor`).")
+        elif message.subtype == "api_retry":
+            out.api_retries += 1
+    elif isinstance(message, AssistantMessage):
+        tracker.assistant(message)
+        if message.parent_tool_use_id is None:
+            main_text += [b.text for b in message.content if isinstance(b, TextBlock) and b.text.strip()]
+    elif isinstance(message, UserMessage):
+        tracker.user(message)
+
+
 async def run_orchestrator(options: ClaudeAgentOptions, prompt: str) -> AgentRunResult:
     """Run the orchestrator once on ``prompt``; always returns (never raises on model/CLI failures)."""
     ctx = get_run_context(options)
@@ -131,25 +158,17 @@ async def run_orchestrator(options: ClaudeAgentOptions, prompt: str) -> AgentRun
     failed = False
     tracker = _CallTracker(ctx)
     try:
-        async for message in query(prompt=prompt, options=options):
-            if isinstance(message, SystemMessage):
-                if message.subtype == "init":
-                    for server in message.data.get("mcp_servers") or []:
-                        name, status = str(server.get("name")), str(server.get("status"))
-                        out.mcp_servers[name] = status
-                        if status != "connected":
-                            ctx.warn(f"MCP server {name!r} is {status}: its tools are missing from this run. "
-                                     "Check SERGAS_ZOHO_MCP_URL and its auth header (`python main.py doctor`).")
-                elif message.subtype == "api_retry":
-                    out.api_retries += 1
-            elif isinstance(message, AssistantMessage):
-                tracker.assistant(message)
-                if message.parent_tool_use_id is None:
-                    main_text += [b.text for b in message.content if isinstance(b, TextBlock) and b.text.strip()]
-            elif isinstance(message, UserMessage):
-                tracker.user(message)
-            elif isinstance(message, ResultMessage):
-                last_result = message
+        stream = query(prompt=prompt, options=options)
+        try:
+            async for message in stream:
+                if isinstance(message, ResultMessage):
+                    last_result = message
+                    break  # the run is over: see the module docstring
+                _follow(message, out, ctx, tracker, main_text)
+        finally:
+            close = getattr(stream, "aclose", None)  # an async generator: closing it stops the CLI
+            if close is not None:
+                await close()
     except Exception as exc:  # the SDK raises after error results; a CLI crash lands here too
         failed = True
         out.error = f"{type(exc).__name__}: {str(exc)[:300]}"

@@ -16,6 +16,7 @@ REMOTE_ZOHO_SERVER = "zoho_remote"
 
 READ_TOOL_NAMES = ("search_accounts", "account_360", "changes_since", "pipeline_for_owner", "activity_timeline")
 WRITE_TOOL_NAMES = ("create_task", "add_note", "update_fields")
+ATTACHMENT_TOOL_NAMES = ("list_attachments", "read_attachment")  # Zoho reads, for the Data Scout
 MEMORY_TOOL_NAMES = ("memory_timeline", "memory_search", "similar_situations")
 PROPOSE_TOOL_NAME = "propose_action"
 
@@ -26,6 +27,7 @@ def full_name(server: str, tool: str) -> str:
 
 READ_TOOLS = tuple(full_name(ZOHO_SERVER, n) for n in READ_TOOL_NAMES)
 WRITE_TOOLS = tuple(full_name(ZOHO_SERVER, n) for n in WRITE_TOOL_NAMES)
+ATTACHMENT_TOOLS = tuple(full_name(ZOHO_SERVER, n) for n in ATTACHMENT_TOOL_NAMES)
 MEMORY_TOOLS = tuple(full_name(MEMORY_SERVER, n) for n in MEMORY_TOOL_NAMES)
 PROPOSE_TOOL = full_name(APPROVALS_SERVER, PROPOSE_TOOL_NAME)
 AGENT_TOOLS = ("Agent", "Task")  # the CLI lists the Agent tool as "Task" in its init message
@@ -56,7 +58,7 @@ ToolClass = Literal["read", "write", "memory", "propose", "agent", "unknown"]
 
 def classify(tool_name: str) -> ToolClass:
     """What kind of tool this is. Anything not recognised is ``unknown`` (and denied)."""
-    if tool_name in READ_TOOLS:
+    if tool_name in READ_TOOLS or tool_name in ATTACHMENT_TOOLS:
         return "read"
     if tool_name in WRITE_TOOLS:
         return "write"
@@ -77,16 +79,17 @@ def classify(tool_name: str) -> ToolClass:
 
 def allowed_classes(agent: AgentName) -> frozenset[ToolClass]:
     """Tool classes each agent may call. Writes are listed where the gate should catch them."""
-    return {
+    table: dict[AgentName, frozenset[ToolClass]] = {
         "orchestrator": frozenset({"agent"}),
         "zoho-data-scout": frozenset({"read"}),
         "memory-analyst": frozenset({"memory"}),
         "recommendation-author": frozenset({"read", "propose", "write"}),
-    }[agent]
+    }
+    return table[agent]
 
 
 def agent_from_hook(agent_type: str | None) -> AgentName | None:
     """Map a hook's ``agent_type`` (absent on the main thread) to our agent, or None if foreign."""
     if not agent_type:
         return "orchestrator"
-    return agent_type if agent_type in SUBAGENTS else None  # type: ignore[return-value]
+    return agent_type if agent_type in SUBAGENTS else None
