@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from claude_agent_sdk import AgentDefinition
 
-from agents.tool_names import MEMORY_TOOLS, PROPOSE_TOOL, READ_TOOLS, REMOTE_PREFIX, WRITE_TOOLS
+from agents.tool_names import ATTACHMENT_TOOLS, MEMORY_TOOLS, PROPOSE_TOOL, READ_TOOLS, REMOTE_PREFIX, WRITE_TOOLS
 from prompts import load_prompt
 
 SUBAGENT_MAX_TURNS = 12
 
 
 def data_scout_tools(*, remote_mcp: bool) -> list[str]:
-    return [*READ_TOOLS, *([f"{REMOTE_PREFIX}*"] if remote_mcp else [])]
+    return [*READ_TOOLS, *ATTACHMENT_TOOLS, *([f"{REMOTE_PREFIX}*"] if remote_mcp else [])]
 
 
 def memory_analyst_tools() -> list[str]:
