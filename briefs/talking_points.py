@@ -1,0 +1,39 @@
+"""Suggested talking points for a meeting, by rules, from what the brief found (each cites its record)."""
+
+from __future__ import annotations
+
+from briefs.models import Brief, Cited
+
+_BY_KIND = {
+    "deal_stalled": "Ask what is holding the deal back and agree a dated next step",
+    "closing_soon_no_activity": "Confirm the decision process and date before the deal's close",
+    "silent_account": "Reconnect: ask how things are going and what changed since you last spoke",
+    "overdue_tasks": "Close the loop on what you promised (overdue follow-ups)",
+    "contact_gone": "Find out who replaces the departed contact and ask for an introduction",
+    "churn_risk": "Address the concerns raised in recent notes before discussing anything new",
+    "upsell_signal": "Explore the expansion interest mentioned in recent notes",
+}
+MAX_POINTS = 6
+
+
+def talking_points(brief: Brief) -> list[Cited]:
+    points: list[Cited] = []
+    for risk in brief.risks:
+        lead = _BY_KIND.get(risk.kind, "Discuss")
+        points.append(Cited(text=f"{lead}: {risk.text}", record_id=risk.record_id, module=risk.module))
+    covered = {p.record_id for p in points}
+    for deal in brief.open_deals[:2]:
+        if deal.record_id in covered:
+            continue
+        step = f" (next step on file: {deal.next_step})" if deal.next_step else ""
+        points.append(Cited(text=f"Review {deal.name} at {deal.stage}{step}", record_id=deal.record_id,
+                            module="Deals"))
+    clean_notes = [n for n in brief.recent_notes if not n.text.startswith("[instruction-like")]
+    if clean_notes and len(points) < MAX_POINTS:
+        note = clean_notes[0]
+        points.append(Cited(text=f"Follow up on the latest note: {note.text[:140]}", record_id=note.record_id,
+                            module="Notes"))
+    if not points:
+        points.append(Cited(text="No open risks: ask about upcoming plans and needs",
+                            record_id=brief.account.account_id, module="Accounts"))
+    return points[:MAX_POINTS]
