@@ -119,8 +119,9 @@ class _Reviewing:
         return outcome
 
     def _evidence_suspicious(self, proposal: ProposedAction, view: AccountView) -> bool:
-        cited = {c.record_id for c in proposal.evidence}
-        texts = [n.content for n in view.notes if n.id in cited]
+        cited = {c.record_id for c in proposal.evidence} | {proposal.target_id}
+        texts = [" ".join(v for v in record.model_dump().values() if isinstance(v, str))
+                 for record in view.records() if record.id in cited]  # every text field: notes, next steps, names
         texts += [c.excerpt for c in proposal.evidence if c.excerpt]
         return any(self.suspicious(t) for t in texts)
 
