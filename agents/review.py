@@ -1,0 +1,68 @@
+"""``review_account``: the agents' review of one flagged account, for ``review.pipeline`` (its reviewer).
+
+One orchestrated run per account within ``settings.account_budget_usd``. Proposals reach the approval
+queue through the run's own door (``propose_action`` or a write caught by the gate), so the result carries
+their ids (``queued_ids``) and what the run cost; the pipeline falls back to rules when none were queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from agents.runner import run_orchestrator
+from agents.session import SessionStore, build_session_options, open_read_only_memory
+from config.settings import Settings
+from integrations.zoho.gateway import ZohoGateway
+from integrations.zoho.models import Account360
+from review.models import AccountTriage
+from review.ports import AgentReview
+
+_MEMORY: dict[tuple[str, int], Any] = {}  # (memory dir, event loop) -> opened read-only memory or None
+_MEMORY_LOCK: dict[int, asyncio.Lock] = {}
+
+
+def review_prompt(triage: AccountTriage) -> str:
+    """The orchestrator's task for one flagged account (the signals are the triage's, with record ids)."""
+    lines = [f"Review this account for the nightly account review and queue at most three next-best actions "
+             f"for human approval.\nAccount: {triage.account_id}",
+             f"Name: {triage.account_name}. Health score {triage.score}/100.", "The triage flagged:"]
+    for s in triage.signals:
+        evidence = ", ".join(s.evidence[:5])
+        lines.append(f"- [{s.severity}] {s.kind}: {s.summary} (records: {evidence or s.subject_id})")
+    lines.append("Check the facts in the CRM and the account's history before proposing; cite record ids.")
+    return "\n".join(lines)
+
+
+async def _shared_memory(settings: Settings) -> Any:
+    """The read-only memory, opened once per review (event loop) and shared by its account reviews."""
+    loop = id(asyncio.get_running_loop())
+    key = (str(settings.memory_dir.expanduser().resolve()), loop)
+    lock = _MEMORY_LOCK.setdefault(loop, asyncio.Lock())
+    async with lock:
+        if key not in _MEMORY:
+            try:
+                _MEMORY[key] = await open_read_only_memory(settings)
+            except Exception:  # not synced yet or unavailable: the Memory Analyst says so
+                _MEMORY[key] = None
+        return _MEMORY[key]
+
+
+async def review_account(triage: AccountTriage, account360: Account360, *, settings: Settings,
+                         gateway: ZohoGateway, store: SessionStore, memory: Any = None,
+                         model_env: dict[str, str] | None = None) -> AgentReview:
+    """Run the orchestrator on one flagged account. Never raises for model trouble: a stop or failure
+    is reported in ``error`` with whatever was queued before it."""
+    if memory is None:
+        memory = await _shared_memory(settings)
+    run_id = f"review-{triage.account_id}-{uuid.uuid4().hex[:8]}"
+    options = build_session_options(settings, gateway=gateway, store=store, memory=memory, run_id=run_id,
+                                    model_env=model_env, max_budget_usd=settings.account_budget_usd)
+    result = await run_orchestrator(options, review_prompt(triage))
+    problems = [] if result.ok else [result.answer.splitlines()[-1] if result.answer else result.stopped_reason]
+    problems += [w for w in result.warnings if "MCP server" in w]
+    return AgentReview(queued_ids=result.proposals, cost_usd=result.cost_usd, model_calls=result.num_turns,
+                       input_tokens=result.input_tokens, output_tokens=result.output_tokens,
+                       suspicious=bool(result.suspicious_proposals) or bool(result.injection_findings),
+                       error="; ".join(problems)[:400] or None)

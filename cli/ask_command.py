@@ -1,0 +1,209 @@
+"""``python main.py ask "QUESTION" [--account REF] [--json]``: one answer about your accounts.
+
+With a model key the orchestrator and its subagents answer (``agents.runner.run_orchestrator`` over
+``agents.session.build_session_options``); proposed writes wait in the approval queue
+(``python main.py approve``). Without a key the answer is the account's deterministic meeting brief
+(``briefs.build_brief``), labelled as such.
+
+Exit codes: 0 answered; 1 the run stopped (budget, turn limit, model API failing) or Zoho/the state store
+failed: the message says what happened, and only whole proposals were queued; 2 no single account
+matches (the candidates are listed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+from typing import Any
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.text import Text
+
+from config.settings import Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+APPROVE_HINT = "Nothing was written to the CRM: review the proposals with `python main.py approve`."
+_WORD = re.compile(r"[A-Za-z0-9][\w&.'-]{2,}")
+_STOP = {"what", "when", "where", "which", "who", "why", "how", "should", "would", "could", "the", "this", "that",
+         "about", "with", "from", "week", "month", "today", "tomorrow", "account", "accounts", "deal", "deals",
+         "do", "does", "for", "and", "are", "is", "my", "our", "their", "next", "last", "meeting", "call",
+         "brief", "status", "tell", "me", "give", "show", "any", "all", "risk", "risks"}
+
+
+class AccountChoiceError(Exception):
+    """The question or --account names no single account (exit 2); ``candidates`` lists the choices."""
+
+    def __init__(self, message: str, candidates: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+# --- shared with cli.brief_command ------------------------------------------------------------
+def agent_json(result: Any, **extra: Any) -> dict[str, Any]:
+    """The JSON shape of an agent answer (``agents.runner.AgentRunResult``)."""
+    return {"deterministic": False, "run_id": result.run_id, "answer": result.answer,
+            "proposals": result.proposals, "suspicious_proposals": result.suspicious_proposals,
+            "cost_usd": round(result.cost_usd, 6), "input_tokens": result.input_tokens,
+            "output_tokens": result.output_tokens, "num_turns": result.num_turns,
+            "stopped_reason": result.stopped_reason, "warnings": result.warnings,
+            "mcp_servers": result.mcp_servers, **extra}
+
+
+def agent_renderable(result: Any, title: str) -> Group:
+    parts: list[Any] = [Panel(Markdown(result.answer or "(no answer)"), title=title,
+                              border_style="cyan" if result.ok else "red")]
+    if result.proposals:
+        parts.append(Text(f"{len(result.proposals)} proposal(s) queued for approval: "
+                          + ", ".join(result.proposals), style="bold"))
+        parts.append(Text(APPROVE_HINT))
+    if result.suspicious_proposals:
+        parts.append(Text(f"Suspicious (check twice): {', '.join(result.suspicious_proposals)}", style="yellow"))
+    for warning in result.warnings:
+        parts.append(Text(f"⚠ {warning}", style="yellow"))
+    parts.append(Text(f"Model cost ${result.cost_usd:.4f}, {result.input_tokens:,} in / {result.output_tokens:,} "
+                      f"out tokens, {result.num_turns} turns; run {result.run_id}", style="dim"))
+    return Group(*parts)
+
+
+def candidates_text(exc: AccountChoiceError) -> str:
+    lines = [str(exc)]
+    lines += [f"  {a.name}  (id {a.id})" for a in exc.candidates[:10]]
+    return "\n".join(lines)
+
+
+async def resolve_ref(gateway: Any, ref: str) -> Any:
+    """``briefs.resolve_account`` with its errors as ``AccountChoiceError``."""
+    from briefs import AccountNotFound, AmbiguousAccount, resolve_account
+
+    try:
+        return await resolve_account(gateway, ref)
+    except AmbiguousAccount as exc:
+        raise AccountChoiceError(str(exc), exc.candidates) from None
+    except AccountNotFound as exc:
+        raise AccountChoiceError(str(exc)) from None
+
+
+async def run_agents(settings: Settings, gateway: Any, store: Any, prompt: str,
+                     model_env: dict[str, str] | None = None) -> Any:
+    """One orchestrated run on ``prompt`` with the store's queue and audit and the read-only memory."""
+    from agents.runner import run_orchestrator
+    from agents.session import build_session_options, read_only_memory
+
+    notes: list[str] = []
+    async with read_only_memory(settings, notes=notes) as memory:
+        options = build_session_options(settings, gateway=gateway, store=store, memory=memory, model_env=model_env)
+        return await run_orchestrator(options, prompt)
+
+
+def open_store(settings: Settings, err: Console) -> Any:
+    from state.store import StateStore
+
+    settings.ensure_home()
+    try:
+        return StateStore.open(settings)
+    except Exception as exc:  # the store's own errors say how to fix them
+        err.print(f"[red]State store: {exc}[/red]")
+        return None
+
+
+def zoho_failure(exc: BaseException) -> str | None:
+    from integrations.zoho.errors import ZohoError
+
+    if isinstance(exc, ZohoError):
+        return f"Zoho: {exc} — {exc.hint}" if getattr(exc, "hint", None) else f"Zoho: {exc}"
+    return None
+
+
+# --- the deterministic answer -----------------------------------------------------------------
+async def mentioned_account(gateway: Any, question: str, *, max_lookups: int = 5) -> Any:
+    """The one account the question names, found by searching its likely name words."""
+    words = [w.strip(".'-") for w in _WORD.findall(question)]
+    words = [w for w in words if w.lower() not in _STOP and len(w) >= 3]
+    words.sort(key=lambda w: (not w[:1].isupper(), -len(w)))  # capitalised, longer words first
+    found: dict[str, Any] = {}
+    for word in words[:max_lookups]:
+        for account in await gateway.search_accounts(word, limit=10):
+            found.setdefault(account.id, account)
+        if len(found) == 1:
+            return next(iter(found.values()))
+    if not found:
+        raise AccountChoiceError("The question names no account I can find: give it with --account NAME (or id).")
+    exact = [a for a in found.values() if a.name.lower() in question.lower()]
+    if len(exact) == 1:
+        return exact[0]
+    raise AccountChoiceError("The question matches several accounts: choose one with --account.",
+                             exact or list(found.values()))
+
+
+async def deterministic_brief(settings: Settings, gateway: Any, account: Any) -> Any:
+    from agents.session import read_only_memory
+    from briefs import build_brief
+
+    async with read_only_memory(settings) as memory:
+        return await build_brief(gateway, memory, account.id)
+
+
+# --- the command --------------------------------------------------------------------------------
+def run(settings: Settings, *, question: str, account: str | None = None, as_json: bool = False,
+        model_env: dict[str, str] | None = None) -> int:
+    err, out = Console(stderr=True), Console()
+    question = question.strip()
+    if not question:
+        err.print("[red]Ask a question, e.g. python main.py ask \"What should I do about Acme this week?\"[/red]")
+        return EXIT_USAGE
+    store = open_store(settings, err)
+    if store is None:
+        return EXIT_FAILED
+    keyed = settings.has_model_key
+
+    async def main() -> tuple[str, Any]:
+        from approvals.composition import open_gateway
+
+        async with open_gateway(settings, store) as gateway:
+            target = await resolve_ref(gateway, account) if account else None
+            if keyed:
+                prompt = question + (f"\nAccount: {target.id} ({target.name})" if target else "")
+                return "agents", await run_agents(settings, gateway, store, prompt, model_env)
+            target = target or await mentioned_account(gateway, question)
+            return "brief", await deterministic_brief(settings, gateway, target)
+
+    try:
+        kind, answer = asyncio.run(main())
+    except AccountChoiceError as exc:
+        err.print(candidates_text(exc))
+        return EXIT_USAGE
+    except Exception as exc:
+        message = zoho_failure(exc)
+        if message is None:
+            raise
+        err.print(f"[red]{message}[/red]")
+        return EXIT_FAILED
+    finally:
+        store.close()
+
+    if kind == "brief":
+        from agents.availability import NO_MODEL_KEY_MESSAGE
+        from briefs import brief_markdown, brief_renderable
+
+        if as_json:
+            sys.stdout.write(json.dumps({"deterministic": True, "message": NO_MODEL_KEY_MESSAGE,
+                                         "answer": brief_markdown(answer), "brief": answer.model_dump(mode="json"),
+                                         "proposals": [], "cost_usd": 0.0, "input_tokens": 0, "output_tokens": 0,
+                                         "stopped_reason": "completed", "warnings": answer.warnings}) + "\n")
+        else:
+            out.print(Text(NO_MODEL_KEY_MESSAGE, style="bold yellow"))
+            out.print(brief_renderable(answer))
+        return EXIT_OK
+
+    if as_json:
+        sys.stdout.write(json.dumps(agent_json(answer)) + "\n")
+    else:
+        out.print(agent_renderable(answer, "Answer"))
+    if not answer.ok:
+        err.print(f"[red]{answer.answer.splitlines()[-1] if answer.answer else answer.stopped_reason}[/red]")
+        return EXIT_FAILED
+    return EXIT_OK

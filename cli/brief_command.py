@@ -1,0 +1,124 @@
+"""``python main.py brief ACCOUNT [--json] [--attach]``: the meeting-prep brief of one account.
+
+With a model key the orchestrator writes it (a meeting-prep prompt; any proposals wait for
+``python main.py approve``); if that run stops or fails, the deterministic brief is shown instead.
+Without a key the brief is deterministic (``briefs.build_brief``), and says so.
+
+Exit codes: 0 done; 1 Zoho/the state store failed or the agent run stopped (the deterministic brief is
+still printed); 2 no single account matches ACCOUNT (the candidates are listed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from cli.ask_command import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    AccountChoiceError,
+    agent_json,
+    agent_renderable,
+    candidates_text,
+    deterministic_brief,
+    open_store,
+    resolve_ref,
+    run_agents,
+    zoho_failure,
+)
+from config.settings import Settings
+
+ATTACH_NOT_AVAILABLE = "--attach is not available yet: the brief was printed only."
+
+
+def brief_prompt(account: Any) -> str:
+    """The orchestrator's task: a meeting-prep brief, every fact cited."""
+    return (f"Prepare me for a meeting with this account: write a meeting-prep brief.\n"
+            f"Account: {account.id} ({account.name})\n"
+            "Cover: the account's state, key contacts, open deals, open and overdue tasks, recent notes, what "
+            "its history says, open risks, and 3-5 suggested talking points. Cite a record id or memory fact "
+            "for every fact. Queue a proposal only if something clearly needs doing.")
+
+
+def attach_brief(err: Console, *, account: Any, text: str, store: Any) -> None:
+    """``--attach``: propose attaching the brief to the account (replaced by the attachments helper)."""
+    err.print(ATTACH_NOT_AVAILABLE)
+
+
+def run(settings: Settings, *, account: str, as_json: bool = False, attach: bool = False,
+        model_env: dict[str, str] | None = None) -> int:
+    err, out = Console(stderr=True), Console()
+    store = open_store(settings, err)
+    if store is None:
+        return EXIT_FAILED
+    keyed = settings.has_model_key
+
+    async def main() -> tuple[Any, Any, Any]:
+        from approvals.composition import open_gateway
+
+        async with open_gateway(settings, store) as gateway:
+            target = await resolve_ref(gateway, account)
+            result = await run_agents(settings, gateway, store, brief_prompt(target), model_env) if keyed else None
+            brief = None
+            if result is None or not result.ok:
+                brief = await deterministic_brief(settings, gateway, target)
+            return target, result, brief
+
+    try:
+        target, result, brief = asyncio.run(main())
+    except AccountChoiceError as exc:
+        err.print(candidates_text(exc))
+        store.close()
+        return EXIT_USAGE
+    except Exception as exc:
+        store.close()
+        message = zoho_failure(exc)
+        if message is None:
+            raise
+        err.print(f"[red]{message}[/red]")
+        return EXIT_FAILED
+
+    try:
+        code = _print(out, err, target, result, brief, as_json=as_json)
+        if attach:
+            from briefs import brief_markdown
+
+            attach_brief(err, account=target, text=result.answer if brief is None else brief_markdown(brief),
+                         store=store)
+    finally:
+        store.close()
+    return code
+
+
+def _print(out: Console, err: Console, target: Any, result: Any, brief: Any, *, as_json: bool) -> int:
+    from agents.availability import NO_MODEL_KEY_MESSAGE
+    from briefs import brief_markdown, brief_renderable
+
+    if brief is None:  # the agents wrote it
+        if as_json:
+            sys.stdout.write(json.dumps(agent_json(result, account_id=target.id, account_name=target.name)) + "\n")
+        else:
+            out.print(agent_renderable(result, "Meeting brief"))
+        return EXIT_OK
+    note = NO_MODEL_KEY_MESSAGE if result is None else (
+        f"The agent run did not finish ({result.stopped_reason}): {result.answer.splitlines()[-1]} "
+        "Showing the deterministic brief instead.")
+    if as_json:
+        payload: dict[str, Any] = {"deterministic": True, "message": note, "brief": brief.model_dump(mode="json"),
+                                   "markdown": brief_markdown(brief)}
+        if result is not None:
+            payload["agent_run"] = agent_json(result)
+        sys.stdout.write(json.dumps(payload) + "\n")
+    else:
+        out.print(Text(note, style="bold yellow"))
+        out.print(brief_renderable(brief))
+    if result is not None:
+        err.print(f"[red]{note}[/red]")
+        return EXIT_FAILED
+    return EXIT_OK
