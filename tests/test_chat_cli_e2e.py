@@ -1,0 +1,175 @@
+"""``python main.py chat`` driven as a user would: the real entry point in a real pseudo-terminal
+(pexpect), the real claude-agent-sdk and its CLI against the scripted model on 127.0.0.1, and the
+Zoho sandbox as the CRM (configured like real Zoho, through the settings' environment variables)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+
+from config import load_settings
+from integrations.zoho.manager import ref_marker
+from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
+from scripted_model.scripts import obedient_reviewer
+from scripted_model.turns import strip_reminders
+from state.store import StateStore
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+PROMPT = r"you(@[^>]*)?> "
+
+
+def chat_env(sandbox: Any, home: Path, model: ScriptedModelServer | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_"))}
+    env.update({
+        "SERGAS_HOME": str(home),
+        "SERGAS_ZOHO_API_URL": sandbox.base_url,
+        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
+        "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
+        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
+        "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
+        "SERGAS_ZOHO_MAX_RETRIES": "1",
+        "COLUMNS": "160",
+        "PYTHONUNBUFFERED": "1",
+    })
+    if model is not None:
+        env.update({"ANTHROPIC_API_KEY": "dummy", "ANTHROPIC_BASE_URL": model.base_url})
+    return env
+
+
+def _is_question(message: dict[str, Any]) -> bool:
+    """A user message that carries typed text (not only tool results and CLI reminders)."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return bool(strip_reminders(content))
+    blocks = [b for b in content or [] if isinstance(b, dict)]
+    if any(b.get("type") == "tool_result" for b in blocks):
+        return False
+    return any(b.get("type") == "text" and strip_reminders(str(b.get("text", ""))) for b in blocks)
+
+
+def per_turn(script: Any) -> Any:
+    """Play ``script`` on each chat turn as if it were a fresh conversation (the orchestrator
+    delegates again on every question), while the real request still holds the whole conversation."""
+
+    def play(request: ModelRequest) -> ModelTurn:
+        messages = request.messages
+        starts = [i for i, m in enumerate(messages) if m.get("role") == "user" and _is_question(m)]
+        if request.agent() != "orchestrator" or not starts:
+            return script(request)
+        turn = ModelRequest(body={**request.body, "messages": messages[starts[-1]:]}, headers=request.headers)
+        return script(turn)
+
+    return play
+
+
+def slow_on(word: str, seconds: float, script: Any) -> Any:
+    """The orchestrator takes ``seconds`` to answer a question containing ``word`` (to interrupt it)."""
+
+    def play(request: ModelRequest) -> ModelTurn:
+        if request.agent() == "orchestrator" and word in request.last_user_text:
+            time.sleep(seconds)
+            return ModelTurn.say("This answer came too late.")
+        return script(request)
+
+    return play
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def store(home: Path) -> Iterator[StateStore]:
+    with StateStore.open(load_settings(home=home)) as opened:
+        yield opened
+
+
+def spawn_chat(env: dict[str, str]) -> pexpect.spawn:
+    child = pexpect.spawn(sys.executable, [str(ROOT / "main.py"), "chat"], env=env, cwd=str(ROOT),
+                          encoding="utf-8", timeout=60, dimensions=(60, 160))
+    return child
+
+
+def tasks_with_marker(sandbox: Any, idempotency_key: str) -> list[dict[str, Any]]:
+    marker = ref_marker(idempotency_key)
+    return [r for r in sandbox.store.list_records("Tasks") if marker in str(r.get("Description") or "")]
+
+
+def account_named(sandbox: Any, index: int) -> dict[str, Any]:
+    return sandbox.store.list_records("Accounts")[index]
+
+
+def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_conversation(
+        sandbox: Any, store: StateStore, home: Path) -> None:
+    first, second = account_named(sandbox, 0), account_named(sandbox, 1)
+    with ScriptedModelServer(per_turn(obedient_reviewer)) as model:
+        child = spawn_chat(chat_env(sandbox, home, model))
+        try:
+            child.expect("Sergas chat")
+            child.expect(PROMPT)
+            child.sendline("/help")
+            child.expect("/account NAME")
+            child.expect("/quit")
+            child.expect(PROMPT)
+            child.sendline(f"/account {first['Account_Name']}")
+            child.expect("Account in focus: ")
+            child.expect(re.escape(first["Account_Name"]))
+            child.expect(first["id"])
+            child.expect(PROMPT)
+            child.sendline("What should I do this week?")
+            child.expect("zoho-data-scout.* is working")
+            child.expect("zoho-data-scout.*zoho.account_360")
+            child.expect("memory-analyst.* is working")
+            child.expect("recommendation-author.* is working")
+            child.expect("approvals.propose_action")
+            child.expect("Here is what the team found")  # the orchestrator's answer, streamed
+            child.expect(r"The team proposes 1 change\(s\)")
+            child.expect(f"Check in with {re.escape(first['Account_Name'])}|Follow up on")
+            child.expect(r"\[q\]uit")
+            child.sendline("a")
+            child.expect("Done: 1 written")
+            child.expect(PROMPT)
+            child.sendline(f"/account {second['id']}")
+            child.expect("Account in focus: ")
+            child.expect(re.escape(second["Account_Name"]))
+            child.expect(second["id"])
+            child.expect(PROMPT)
+            child.sendline("And this one, anything to do?")
+            child.expect("recommendation-author.* is working")
+            child.expect(r"\[q\]uit")
+            child.sendline("r")
+            child.expect("Why reject")
+            child.sendline("We met them yesterday")
+            child.expect("1 rejected")
+            child.expect(PROMPT)
+            child.sendline("/pending")
+            child.expect("No pending proposals")
+            child.expect(PROMPT)
+            child.sendline("/quit")
+            child.expect("Bye")
+            child.expect(pexpect.EOF)
+        finally:
+            child.close()
+    assert child.exitstatus == 0
+    assert model.errors == []
+    recs = {r.proposal.account_id: r for r in store.list_recommendations()}
+    approved, rejected = recs[first["id"]], recs[second["id"]]
+    assert approved.status == "executed" and approved.run_id and approved.run_id == rejected.run_id
+    assert len(tasks_with_marker(sandbox, approved.idempotency_key)) == 1  # written exactly once
+    assert rejected.status == "rejected" and rejected.decision_reason == "We met them yesterday"
+    assert tasks_with_marker(sandbox, rejected.idempotency_key) == []
+    # one conversation: the second question's orchestrator request carries the first turn
+    asked = [r for r in model.agent_requests("orchestrator") if "And this one" in r.last_user_text]
+    assert asked, "the second question never reached the model"
+    earlier = "\n".join(str(m.get("content")) for m in asked[0].messages)
+    assert "What should I do this week?" in earlier and "Here is what the team found" in earlier
