@@ -34,7 +34,6 @@ from review.run_models import ReviewRun
 from review.since import SinceError, parse_since
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
-ATTACH_NOT_AVAILABLE = "--attach is not available yet: the report was written locally only."
 
 
 @contextlib.asynccontextmanager
@@ -82,15 +81,53 @@ def build_memory_sync(settings: Settings) -> Callable[..., Any] | None:
         records = [record for module_records in changed.values() for record in module_records]
         if not records:
             return
-        memory = await open_memory(settings)
-        try:
-            crash_point("memory.opened")
-            await memory.remember_records(records)
-            crash_point("memory.stored")
-        finally:
-            await memory.aclose()
+        # cognee's migrations print to stdout; stdout is the review's JSON document (--json)
+        with contextlib.redirect_stdout(sys.stderr):
+            memory = await open_memory(settings)
+            try:
+                crash_point("memory.opened")
+                await memory.remember_records(records)
+                crash_point("memory.stored")
+            finally:
+                await memory.aclose()
 
     return sync
+
+
+def queue_report_attachments(settings: Settings, run: ReviewRun, err: Console) -> list[tuple[str, bool]]:
+    """``--attach``: queue each reviewed account's own HTML report as an attachment upload waiting for
+    approval (nothing is uploaded here). Returns ``(recommendation id, newly queued)`` per account."""
+    from approvals.attachments import queue_attachment
+    from review.report_html import render_html
+    from state.store import StateStore
+
+    reviewed = [f for f in run.flagged if f.proposals or f.reviewed_by != "none"]
+    if not reviewed:
+        err.print("--attach: no account was reviewed in this run; nothing to attach.")
+        return []
+    safe_run = "".join(c if c.isalnum() or c in "-_." else "_" for c in run.run_id)
+    queued: list[tuple[str, bool]] = []
+    try:
+        with StateStore.open(settings) as store:
+            for flagged in reviewed:
+                account_id = flagged.triage.account_id
+                own = run.model_copy(update={"flagged": [flagged]})  # this account only: no other account's data
+                rec, created = queue_attachment(
+                    store, settings.home, account_id=account_id, run_id=run.run_id,
+                    file_name=f"account-review-{safe_run}-{account_id}.html",
+                    content=render_html(own).encode("utf-8"), content_type="text/html",
+                    description="account review report (HTML)",
+                    rationale=f"Keep the review of {flagged.triage.account_name} (health {flagged.triage.score}/100) "
+                              "with the account in the CRM.")
+                queued.append((rec.id, created))
+    except Exception as exc:  # the reports are written; only the attachments could not be queued
+        err.print(f"[red]--attach: could not queue the report attachments: {exc}[/red]")
+        return queued
+    new = sum(1 for _, created in queued if created)
+    err.print(f"--attach: {new} report attachment(s) queued for approval"
+              + (f" ({len(queued) - new} already queued)" if len(queued) > new else "")
+              + "; nothing is uploaded until `python main.py approve`.")
+    return queued
 
 
 class _Bars:
@@ -175,7 +212,7 @@ def run(settings: Settings, *, owner: str | None = None, since: str | None = Non
     crash_point("report.before_write")
     write_reports(result, settings.reports_dir, report)
     if attach:
-        err.print(ATTACH_NOT_AVAILABLE)
+        queue_report_attachments(settings, result, err)
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
     else:
