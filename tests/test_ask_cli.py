@@ -1,0 +1,132 @@
+"""``python main.py ask`` end to end: a subprocess against the sandbox org, with the scripted model (the
+real SDK and its bundled CLI) or without a model key (the deterministic answer)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from config import load_settings
+from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer, Usage
+from scripted_model.scripts import obedient_reviewer
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
+NAME_WORD = "Lumen"  # seed 7's first account is "Lumen Retail Corp."
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=240)
+
+
+def cli_env(home: Path, org: Any, model: ScriptedModelServer | None = None, **extra: str) -> dict[str, str]:
+    ours = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)} | {
+        "SERGAS_HOME": str(home), "SERGAS_ZOHO_API_URL": org.base_url, "SERGAS_ZOHO_ACCOUNTS_URL": org.base_url,
+        "SERGAS_ZOHO_CLIENT_ID": org.client_id, "SERGAS_ZOHO_CLIENT_SECRET": org.client_secret,
+        "SERGAS_ZOHO_REFRESH_TOKEN": org.refresh_token, "COLUMNS": "200"}
+    if model is not None:
+        env |= {"ANTHROPIC_API_KEY": "dummy", "ANTHROPIC_BASE_URL": model.base_url}
+    return env | extra
+
+
+def org_state(org: Any) -> dict[str, Any]:
+    """What would move if anything were written: record counts and last modification per module."""
+    return {m: (org.store.count(m), org.store.last_modified(m)) for m in MODULES}
+
+
+def first_account(org: Any) -> dict[str, Any]:
+    return next(r for r in org.store.iter_live("Accounts") if NAME_WORD in str(r.get("Account_Name")))
+
+
+def pending(home: Path) -> list[Any]:
+    from state.store import StateStore
+
+    with StateStore.open(load_settings(home=home)) as store:
+        return store.list_recommendations(status="pending")
+
+
+@pytest.fixture
+def model() -> Iterator[ScriptedModelServer]:
+    with ScriptedModelServer(obedient_reviewer) as server:
+        yield server
+
+
+def test_ask_without_a_key_answers_deterministically_for_the_named_account(sandbox: Any, tmp_path: Path) -> None:
+    account = first_account(sandbox)
+    done = cli(cli_env(tmp_path / "home", sandbox), "ask", f"What should I do about {NAME_WORD} this week?")
+    assert done.returncode == 0, done.stderr
+    assert "deterministic" in done.stdout and "ANTHROPIC_API_KEY" in done.stdout
+    assert account["Account_Name"] in done.stdout and f"Accounts/{account['id']}" in done.stdout
+    as_json = cli(cli_env(tmp_path / "home", sandbox), "ask", "Brief me", "--account", account["id"], "--json")
+    payload = json.loads(as_json.stdout)
+    assert payload["deterministic"] is True and payload["proposals"] == [] and payload["cost_usd"] == 0
+    assert payload["brief"]["account"]["account_id"] == account["id"]
+    assert {"source": "zoho", "record_id": account["id"], "module": "Accounts"} in payload["brief"]["citations"]
+
+
+def test_ask_with_an_ambiguous_account_lists_the_candidates(sandbox: Any, tmp_path: Path) -> None:
+    groups = [r for r in sandbox.store.iter_live("Accounts") if "Group" in str(r.get("Account_Name"))]
+    assert len(groups) >= 2
+    done = cli(cli_env(tmp_path / "home", sandbox), "ask", "How are they doing?", "--account", "Group")
+    assert done.returncode == 2
+    assert "accounts match 'Group'" in done.stderr and groups[0]["id"] in done.stderr
+
+
+def test_ask_with_the_model_answers_queues_and_writes_nothing(sandbox: Any, tmp_path: Path,
+                                                              model: ScriptedModelServer) -> None:
+    account = first_account(sandbox)
+    before = org_state(sandbox)
+    done = cli(cli_env(tmp_path / "home", sandbox, model), "ask", "What should I do this week?",
+               "--account", NAME_WORD, "--json")
+    assert done.returncode == 0, done.stderr + done.stdout
+    payload = json.loads(done.stdout)
+    assert payload["deterministic"] is False and payload["stopped_reason"] == "completed"
+    assert payload["cost_usd"] > 0 and payload["input_tokens"] > 0
+    assert f"[Accounts/{account['id']}]" in payload["answer"]
+    assert len(payload["proposals"]) == 1 and payload["proposals"][0] in payload["answer"]
+    queued = pending(tmp_path / "home")
+    assert [r.id for r in queued] == payload["proposals"] and queued[0].proposal.origin == "agent"
+    assert queued[0].proposal.account_id == account["id"]
+    assert org_state(sandbox) == before  # nothing was written to the CRM
+    roles = {r.agent() for r in model.requests}
+    assert {"orchestrator", "zoho-data-scout", "memory-analyst", "recommendation-author"} <= roles
+    rich = cli(cli_env(tmp_path / "home", sandbox, model), "ask", "Anything new?", "--account", account["id"])
+    assert rich.returncode == 0 and "python main.py approve" in rich.stdout
+
+
+def test_ask_when_the_model_keeps_failing_exits_nonzero_with_nothing_queued(sandbox: Any, tmp_path: Path,
+                                                                           model: ScriptedModelServer) -> None:
+    model.fail_always(529)
+    done = cli(cli_env(tmp_path / "home", sandbox, model, CLAUDE_CODE_MAX_RETRIES="1"), "ask", "Status?",
+               "--account", NAME_WORD, "--json")
+    assert done.returncode == 1
+    payload = json.loads(done.stdout)
+    assert payload["stopped_reason"] == "model_error" and "HTTP 529" in payload["answer"]
+    assert "kept failing" in done.stderr
+    assert pending(tmp_path / "home") == []
+
+
+def _expensive(request: ModelRequest) -> ModelTurn:
+    turn = obedient_reviewer(request)
+    turn.usage = Usage(input_tokens=40_000, output_tokens=100)  # ≈ $0.12 per call at Sonnet prices
+    return turn
+
+
+def test_ask_stops_at_the_budget_and_says_so(sandbox: Any, tmp_path: Path) -> None:
+    with ScriptedModelServer(_expensive) as model:
+        done = cli(cli_env(tmp_path / "home", sandbox, model, SERGAS_MAX_BUDGET_USD="0.3"), "ask", "Status?",
+                   "--account", NAME_WORD)
+    assert done.returncode == 1
+    assert "budget" in done.stderr and "$0.30" in done.stderr
+    assert len(model.requests) < 8  # stopped well before the full run (13 calls)
