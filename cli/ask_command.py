@@ -90,8 +90,9 @@ async def resolve_ref(gateway: Any, ref: str) -> Any:
 async def run_agents(settings: Settings, gateway: Any, store: Any, prompt: str,
                      model_env: dict[str, str] | None = None) -> Any:
     """One orchestrated run on ``prompt`` with the store's queue and audit and the read-only memory."""
+    from agents.memory_access import read_only_memory
     from agents.runner import run_orchestrator
-    from agents.session import build_session_options, read_only_memory
+    from agents.session import build_session_options
 
     notes: list[str] = []
     async with read_only_memory(settings, notes=notes) as memory:
@@ -140,7 +141,7 @@ async def mentioned_account(gateway: Any, question: str, *, max_lookups: int = 5
 
 
 async def deterministic_brief(settings: Settings, gateway: Any, account: Any) -> Any:
-    from agents.session import read_only_memory
+    from agents.memory_access import read_only_memory
     from briefs import build_brief
 
     async with read_only_memory(settings) as memory:
