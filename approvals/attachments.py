@@ -18,9 +18,16 @@ import mimetypes
 import os
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
-from approvals.models import MAX_ATTACHMENT_BYTES, AttachmentDraft, Citation, Priority, ProposedAction
+from approvals.models import (
+    MAX_ATTACHMENT_BYTES,
+    AttachmentDraft,
+    Citation,
+    Priority,
+    ProposedAction,
+    Recommendation,
+)
 
 OUTBOX_DIR = "outbox"
 UPLOAD_MARKER = "sergas-ref-"
@@ -84,6 +91,22 @@ def attachment_proposal(draft: AttachmentDraft, *, account_id: str, rationale: s
                           evidence=cited, priority=priority, origin="command")
 
 
+class Queue(Protocol):
+    """The part of ``state.store.StateStore`` that queues proposals."""
+
+    def enqueue(self, proposal: ProposedAction, *, run_id: str | None = None,
+                suspicious: bool = False) -> tuple[Recommendation, bool]: ...
+
+
+def queue_attachment(queue: Queue, home: Path, *, account_id: str, file_name: str, content: bytes,
+                     rationale: str, content_type: str | None = None, description: str | None = None,
+                     run_id: str | None = None) -> tuple[Recommendation, bool]:
+    """Stage ``content`` and queue its upload to the account as a pending proposal. Returns
+    ``(recommendation, created)``; ``created`` is False when the same bytes are already queued for it."""
+    draft = stage_file(home, file_name, content, content_type=content_type, description=description)
+    return queue.enqueue(attachment_proposal(draft, account_id=account_id, rationale=rationale), run_id=run_id)
+
+
 def read_staged(draft: AttachmentDraft, *, outbox: Path | None) -> bytes:
     """The approved bytes, or ``StagedFileError`` when they are gone, changed, or outside ``outbox``."""
     path = Path(draft.staged_path)
@@ -123,5 +146,5 @@ def is_upload_of(stored_name: str, idempotency_key: str) -> bool:
     return f"{UPLOAD_MARKER}{idempotency_key}" in stored_name
 
 
-__all__ = ["OUTBOX_DIR", "StagedFileError", "attachment_proposal", "is_upload_of", "outbox_dir", "read_staged",
-           "safe_file_name", "stage_file", "upload_file_name"]
+__all__ = ["OUTBOX_DIR", "Queue", "StagedFileError", "attachment_proposal", "is_upload_of", "outbox_dir",
+           "queue_attachment", "read_staged", "safe_file_name", "stage_file", "upload_file_name"]

@@ -1,0 +1,149 @@
+"""Review reports attached through the approval queue, with ``python main.py approve`` as a real
+subprocess against the sandbox: the reviewed accounts' reports (queued by ``review --attach``'s step,
+run in process because a full review subprocess spends a minute feeding memory) become pending upload
+proposals, an approval uploads each exactly once, and a SIGKILL after the upload reached Zoho (its reply
+held back) followed by a re-run still leaves exactly one copy on the account."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from approvals.attachments import is_upload_of
+from config import load_settings
+from sandbox.attachments import service as attachment_service
+from state.store import StateStore
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli_env(sandbox: Any, home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_"))}
+    env.update({
+        "SERGAS_HOME": str(home), "SERGAS_ZOHO_API_URL": sandbox.base_url,
+        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url, "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
+        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret, "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
+        "SERGAS_ZOHO_MAX_RETRIES": "1", "COLUMNS": "200", "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def main_py(*args: str) -> list[str]:
+    return [sys.executable, str(ROOT / "main.py"), *args]
+
+
+def run(sandbox: Any, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(main_py(*args), env=cli_env(sandbox, home), cwd=ROOT, capture_output=True, text=True,
+                          timeout=240)
+
+
+def uploads(sandbox: Any, account_id: str, key: str) -> list[Any]:
+    files = attachment_service(sandbox.state).files
+    return [a for a in files.for_record("Accounts", account_id) if is_upload_of(a.file_name, key)]
+
+
+def review_in_process(sandbox: Any, home: Path) -> None:
+    """The review pipeline without the subprocess and memory feed (the slow part), then the CLI's
+    ``--attach`` step: the same proposals ``review --attach`` queues."""
+    from rich.console import Console
+
+    from cli.review_command import queue_report_attachments
+    from integrations.zoho.connection import connection_from_sandbox
+    from integrations.zoho.factory import build_gateway
+    from review.pipeline import run_review
+
+    settings = load_settings(home=home, zoho_api_url=sandbox.base_url, zoho_accounts_url=sandbox.base_url,
+                             zoho_client_id=sandbox.client_id, zoho_client_secret=sandbox.client_secret,
+                             zoho_refresh_token=sandbox.refresh_token)
+    settings.ensure_home()
+
+    async def review() -> Any:
+        gateway = build_gateway(settings, connection=connection_from_sandbox(sandbox, settings))
+        try:
+            with StateStore.open(settings) as store:
+                return await run_review(settings, gateway=gateway, store=store, limit=2)
+        finally:
+            await gateway.aclose()
+
+    queued = queue_report_attachments(settings, asyncio.run(review()), Console(stderr=True))
+    assert queued and all(created for _, created in queued)
+
+
+def check_queued(sandbox: Any, home: Path) -> list[Any]:
+    with StateStore.open(load_settings(home=home)) as store:
+        recs = store.list_recommendations(kind="upload_attachment")
+    assert recs and all(r.status == "pending" for r in recs)
+    for rec in recs:
+        assert rec.proposal.attachment is not None and rec.proposal.target_id == rec.proposal.account_id
+        assert rec.proposal.attachment.file_name.endswith(f"-{rec.proposal.account_id}.html")
+        assert Path(rec.proposal.attachment.staged_path).stat().st_mode & 0o777 == 0o600
+    listed = run(sandbox, home, "approve", "--list")
+    assert "account-review-" in listed.stdout and "text/html" in listed.stdout, listed.stdout
+    return recs
+
+
+def test_review_attach_then_approve_uploads_each_report_once(sandbox: Any, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    review_in_process(sandbox, home)
+    recs = check_queued(sandbox, home)
+    done = run(sandbox, home, "approve", "--approve-all")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "attached account-review-" in done.stdout, done.stdout
+    with StateStore.open(load_settings(home=home)) as store:
+        for rec in recs:
+            [stored] = uploads(sandbox, rec.proposal.account_id, rec.idempotency_key)
+            after = store.get_recommendation(rec.id)
+            assert after is not None and after.status == "executed" and after.result_record_id == stored.id
+            content = attachment_service(sandbox.state).files.content(stored.id)
+            assert rec.proposal.account_id.encode() in content and b"<!DOCTYPE html>" in content
+    again = run(sandbox, home, "approve", "--approve-all")
+    assert again.returncode == 0 and "Nothing approved to execute" in again.stdout, again.stdout
+    for rec in recs:
+        assert len(uploads(sandbox, rec.proposal.account_id, rec.idempotency_key)) == 1
+
+
+def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: Any, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    review_in_process(sandbox, home)
+    recs = check_queued(sandbox, home)
+    files = attachment_service(sandbox.state).files
+    stored_once = threading.Event()
+    original_add = files.add
+
+    def add_then_hold_reply(attachment: Any, content: bytes) -> Any:  # sandbox server thread, after storing
+        result = original_add(attachment, content)
+        if "sergas-ref-" in attachment.file_name:
+            stored_once.set()
+            time.sleep(2.0)  # the reply is held back while the test kills the client
+        return result
+
+    files.add = add_then_hold_reply  # type: ignore[method-assign]
+    proc = subprocess.Popen(main_py("approve", "--approve-all"), env=cli_env(sandbox, home), cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert stored_once.wait(120), "the upload to kill during never happened"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        files.add = original_add  # type: ignore[method-assign]
+    with StateStore.open(load_settings(home=home)) as store:
+        executing = store.executing_recommendations()
+        assert [r.proposal.kind for r in executing] == ["upload_attachment"]
+    done = run(sandbox, home, "approve", "--execute")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Reconciling 1 write(s)" in done.stdout and "already attached" in done.stdout, done.stdout
+    with StateStore.open(load_settings(home=home)) as store:
+        for rec in recs:
+            [stored] = uploads(sandbox, rec.proposal.account_id, rec.idempotency_key)
+            after = store.get_recommendation(rec.id)
+            assert after is not None and after.status == "executed" and after.result_record_id == stored.id
