@@ -277,6 +277,9 @@ class SdkTier:
             return [], {}
         obj = response.get_object()
         if obj is None:
+            if response.get_status_code() == 200:  # the SDK swallows an unparseable body: not "no records"
+                raise ZohoUnavailableError("Zoho answered 200 with a body the SDK could not read",
+                                           code="MALFORMED_RESPONSE", status=200, tier="sdk")
             return [], {}
         data = obj.get_data() if hasattr(obj, "get_data") else []
         info = to_plain(obj.get_info()) if hasattr(obj, "get_info") and obj.get_info() is not None else {}

@@ -1,0 +1,161 @@
+"""Shared by the fault, crash and load suites (tests/test_faults_*.py, test_crash_*.py, test_load_*.py):
+run the real ``python main.py <command>`` against a sandbox, optionally killed at a named crash point
+(``config.crashpoints``), and check the invariants every recovery must keep."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from config.crashpoints import KILL_AT_VAR, KILL_LOG_VAR
+
+ROOT = Path(__file__).resolve().parent.parent
+REF = "[sergas-ref:"
+REVIEW_MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
+TIMEOUT = 180
+
+
+def cli_env(sandbox: Any, home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_"))}
+    env.update({
+        "SERGAS_HOME": str(home),
+        "SERGAS_ZOHO_API_URL": sandbox.base_url,
+        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
+        "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
+        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
+        "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
+        "SERGAS_ZOHO_MAX_RETRIES": "2",
+        "COLUMNS": "200",
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.update(extra)
+    return env
+
+
+def main_py(env: dict[str, str], *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def killed_at(env: dict[str, str], point: str, log: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the command with ``SERGAS_TEST_KILL_AT=point``; assert it died by SIGKILL at that point."""
+    done = main_py({**env, KILL_AT_VAR: point, KILL_LOG_VAR: str(log)}, *args)
+    assert done.returncode == -9, (point, done.returncode, done.stdout[-1500:], done.stderr[-3000:])
+    assert log.read_text().splitlines()[-1].startswith(point if "#" in point else f"{point}#1"), log.read_text()
+    return done
+
+
+def assert_no_traceback(done: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback (most recent call last)" not in done.stderr + done.stdout, done.stderr[-3000:]
+
+
+@dataclass
+class WriteLog:
+    """Every insert/update the sandbox saw while installed (thread-safe: the server thread appends)."""
+
+    inserts: list[tuple[str, str]] = field(default_factory=list)
+    updates: list[tuple[str, str]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, event: Any) -> None:
+        with self.lock:
+            target = self.inserts if event.operation == "insert" else self.updates
+            target.extend((event.module, rid) for rid in event.ids)
+
+
+@contextmanager
+def watching_writes(sandbox: Any) -> Iterator[WriteLog]:
+    log = WriteLog()
+    sandbox.store.add_listener(log)
+    try:
+        yield log
+    finally:
+        sandbox.store.remove_listener(log)
+
+
+def marker_records(sandbox: Any) -> dict[str, list[str]]:
+    """idempotency key → ids of Tasks/Notes carrying its ``[sergas-ref:<key>]`` footer."""
+    found: dict[str, list[str]] = {}
+    for module, text_field in (("Tasks", "Description"), ("Notes", "Note_Content")):
+        for record in sandbox.store.list_records(module):
+            text = str(record.get(text_field) or "")
+            start = text.find(REF)
+            if start >= 0:
+                key = text[start + len(REF):text.index("]", start)]
+                found.setdefault(key, []).append(str(record["id"]))
+    return found
+
+
+def assert_writes_exactly_once(sandbox: Any, store: Any, writes: WriteLog) -> int:
+    """Every approved (now executed) write is in the sandbox once; nothing unapproved was written.
+    Returns the number of writes checked."""
+    recs = store.list_recommendations()
+    markers = marker_records(sandbox)
+    approved_keys = set()
+    checked = 0
+    for rec in recs:
+        if rec.status in ("approved", "executing"):
+            raise AssertionError(f"{rec.id} left {rec.status}: the re-run did not finish it")
+        kind = rec.proposal.kind
+        if rec.status != "executed":
+            assert rec.idempotency_key not in markers, (rec.id, rec.status, "written without approval")
+            if kind == "update_fields":
+                assert (rec.proposal.target_module, rec.proposal.target_id) not in writes.updates, rec.id
+            continue
+        checked += 1
+        approved_keys.add(rec.idempotency_key)
+        if kind == "update_fields":
+            record = sandbox.store.get(rec.proposal.target_module, rec.proposal.target_id)
+            for name, value in rec.proposal.fields.items():
+                assert str(record.get(name)) == str(value), (rec.id, name, record.get(name), value)
+            continue
+        ids = markers.get(rec.idempotency_key, [])
+        assert len(ids) == 1, (rec.id, kind, ids)
+        assert rec.result_record_id == ids[0], (rec.id, rec.result_record_id, ids)
+    stray = [key for key in markers if key not in approved_keys]
+    assert stray == [], f"records carrying keys of no executed approval: {stray}"
+    created = [(m, rid) for m, rid in writes.inserts if m in ("Tasks", "Notes")]
+    assert len(created) == len(set(created)) == sum(
+        1 for r in recs if r.status == "executed" and r.proposal.kind != "update_fields"
+        and r.result_record_id in {rid for _, rid in created}), created
+    return checked
+
+
+def assert_state_readable(home: Path) -> dict[str, int]:
+    """The state database passes SQLite's integrity check and answers the usual queries."""
+    from config import load_settings
+    from state.store import StateStore
+
+    db = home / "state" / "state.db"
+    if db.exists():
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with StateStore.open(load_settings(home=home)) as store:
+        return {"recommendations": len(store.list_recommendations()), "runs": len(store.list_runs(limit=100)),
+                "audit": len(store.list_audit(limit=10_000))}
+
+
+def memory_ledger_counts(home: Path) -> dict[str, int]:
+    """module → records the memory ledger holds fully indexed (pushed to cognee)."""
+    ledger = home / "memory" / "ledger.sqlite3"
+    with sqlite3.connect(ledger) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        pending = conn.execute("select count(*) from records where indexed = 0").fetchone()[0]
+        assert pending == 0, f"{pending} ledger rows never reached cognee"
+        rows = conn.execute("select module, count(*) from records group by module").fetchall()
+    return {str(m): int(n) for m, n in rows}
+
+
+def review_json(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert done.returncode == 0, done.stderr[-3000:]
+    doc: dict[str, Any] = json.loads(done.stdout)
+    return doc
