@@ -34,8 +34,6 @@ from cli.ask_command import (
 )
 from config.settings import Settings
 
-ATTACH_NOT_AVAILABLE = "--attach is not available yet: the brief was printed only."
-
 
 def brief_prompt(account: Any) -> str:
     """The orchestrator's task: a meeting-prep brief, every fact cited."""
@@ -46,9 +44,27 @@ def brief_prompt(account: Any) -> str:
             "for every fact. Queue a proposal only if something clearly needs doing.")
 
 
-def attach_brief(err: Console, *, account: Any, text: str, store: Any) -> None:
-    """``--attach``: propose attaching the brief to the account (replaced by the attachments helper)."""
-    err.print(ATTACH_NOT_AVAILABLE)
+def attach_brief(err: Console, *, account: Any, text: str, store: Any, settings: Settings) -> None:
+    """``--attach``: queue the brief (Markdown) as an upload to the account, waiting for approval."""
+    from datetime import UTC, datetime
+
+    from approvals.attachments import queue_attachment
+
+    if not text.strip():
+        err.print("--attach: the brief is empty; nothing to attach.")
+        return
+    try:
+        rec, created = queue_attachment(
+            store, settings.home, account_id=str(account.id), content=text.encode("utf-8"),
+            file_name=f"meeting-brief-{account.id}-{datetime.now(UTC):%Y%m%d}.md", content_type="text/markdown",
+            description="meeting-prep brief (Markdown)",
+            rationale=f"Keep the meeting-prep brief for {account.name} with the account in the CRM.")
+    except Exception as exc:  # the brief is printed already; only the attachment could not be queued
+        err.print(f"[red]--attach: could not queue the brief as an attachment: {exc}[/red]")
+        return
+    state = "queued for approval" if created else "was already queued"
+    err.print(f"--attach: the brief {state} as recommendation {rec.id[:8]}; nothing is uploaded until "
+              "`python main.py approve`.")
 
 
 def run(settings: Settings, *, account: str, as_json: bool = False, attach: bool = False,
@@ -90,7 +106,7 @@ def run(settings: Settings, *, account: str, as_json: bool = False, attach: bool
             from briefs import brief_markdown
 
             attach_brief(err, account=target, text=result.answer if brief is None else brief_markdown(brief),
-                         store=store)
+                         store=store, settings=settings)
     finally:
         store.close()
     return code

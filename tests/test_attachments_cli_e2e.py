@@ -147,3 +147,21 @@ def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: 
             [stored] = uploads(sandbox, rec.proposal.account_id, rec.idempotency_key)
             after = store.get_recommendation(rec.id)
             assert after is not None and after.status == "executed" and after.result_record_id == stored.id
+
+
+def test_brief_attach_queues_the_brief_and_approve_uploads_it_once(sandbox: Any, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    account_id = str(sandbox.store.list_records("Accounts")[5]["id"])
+    briefed = run(sandbox, home, "brief", account_id, "--attach")
+    assert briefed.returncode == 0, briefed.stdout + briefed.stderr
+    assert "the brief queued for approval" in briefed.stderr, briefed.stderr
+    with StateStore.open(load_settings(home=home)) as store:
+        [rec] = store.list_recommendations(kind="upload_attachment")
+    assert rec.status == "pending" and rec.proposal.attachment is not None
+    assert rec.proposal.attachment.content_type == "text/markdown" and rec.proposal.target_id == account_id
+    assert run(sandbox, home, "brief", account_id, "--attach").stderr.count("was already queued") == 1
+    done = run(sandbox, home, "approve", "--approve-all")
+    assert done.returncode == 0 and "attached meeting-brief-" in done.stdout, done.stdout + done.stderr
+    [stored] = uploads(sandbox, account_id, rec.idempotency_key)
+    content = attachment_service(sandbox.state).files.content(stored.id).decode("utf-8")
+    assert content == Path(rec.proposal.attachment.staged_path).read_text(encoding="utf-8") and content.strip()
