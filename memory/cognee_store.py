@@ -6,6 +6,7 @@ and only when a memory is opened.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from uuid import UUID
@@ -55,8 +56,11 @@ class CogneeStore:
         from cognee.tasks.storage import add_data_points
 
         by_source: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
-        for edge in edges:
-            by_source.setdefault(edge[0], []).append(edge)
+        for source, target, relationship, props in edges:
+            # An explicit edge_text: otherwise cognee writes "<node text> belongs to <uuid>." per edge and
+            # embeds each of those (as many embeddings again as nodes, for nothing we search).
+            by_source.setdefault(source, []).append(
+                (source, target, relationship, {"edge_text": relationship, **props}))
         for start in range(0, len(nodes), PUSH_CHUNK):
             chunk = nodes[start:start + PUSH_CHUNK]
             chunk_edges = [e for n in chunk for e in by_source.get(str(n.id), [])]
@@ -70,23 +74,40 @@ class CogneeStore:
                 data=[f"memory-push-{start}"], dataset=DATASET, pipeline_name="sergas_memory_push",
             )
 
-    async def search(self, query_vector: list[float], collections: tuple[str, ...],
-                     limit: int) -> list[tuple[str, float]]:
-        """(node id, similarity in [−1, 1]) best first, across collections; missing ones are skipped."""
+    async def search(self, query_vector: list[float], collections: tuple[str, ...], limit: int, *,
+                     only_ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """(node id, cosine similarity) best first, across collections; missing ones are skipped.
+
+        ``only_ids`` restricts the search to those nodes (an account's records): a filtered vector
+        search on LanceDB, over-fetch and filter on other engines.
+        """
         from cognee.infrastructure.databases.vector.get_vector_engine import get_vector_engine_async
 
         if self._vector is None:
             self._vector = await get_vector_engine_async()
-        hits: list[tuple[str, float]] = []
-        for name in collections:
-            try:
-                if not await self._vector.has_collection(name):
-                    continue
-                results = await self._vector.search(name, query_vector=query_vector, limit=limit)
-            except Exception as exc:  # a collection being created by the writer: skip it this time
-                logging.getLogger(__name__).debug("search of %s failed: %s", name, exc)
-                continue
-            hits.extend((str(r.id) if isinstance(r.id, UUID) else str(r.id), 1.0 - float(r.score))
-                        for r in results)
+        if only_ids is not None and not only_ids:
+            return []
+        results = await asyncio.gather(*(self._search_one(name, query_vector, limit, only_ids)
+                                         for name in collections))
+        hits = [hit for part in results for hit in part]
+        if only_ids is not None:
+            wanted = set(only_ids)
+            hits = [h for h in hits if h[0] in wanted]
         hits.sort(key=lambda h: h[1], reverse=True)
         return hits
+
+    async def _search_one(self, name: str, vector: list[float], limit: int,
+                          only_ids: list[str] | None) -> list[tuple[str, float]]:
+        try:
+            if only_ids is not None and hasattr(self._vector, "get_collection"):
+                collection = await self._vector.get_collection(name)
+                quoted = ",".join("'" + i.replace("'", "''") + "'" for i in only_ids)
+                rows = await (collection.vector_search(vector).distance_type("cosine")
+                              .where(f"id IN ({quoted})").select(["id", "_distance"]).limit(limit).to_list())
+                return [(str(r["id"]), 1.0 - float(r["_distance"])) for r in rows]
+            fetch = limit * 20 if only_ids is not None else limit
+            results = await self._vector.search(name, query_vector=vector, limit=fetch)
+        except Exception as exc:  # missing (nothing of that type yet) or being created by the writer: skip
+            logging.getLogger(__name__).debug("search of %s failed: %s", name, exc)
+            return []
+        return [(str(r.id) if isinstance(r.id, UUID) else str(r.id), 1.0 - float(r.score)) for r in results]

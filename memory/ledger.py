@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (module, record_id));
 CREATE INDEX IF NOT EXISTS records_account ON records (account_id, at);
 CREATE INDEX IF NOT EXISTS records_node ON records (node_id);
+CREATE INDEX IF NOT EXISTS records_id ON records (record_id);
 CREATE INDEX IF NOT EXISTS records_pending ON records (indexed);
 CREATE TABLE IF NOT EXISTS changes (
     id INTEGER PRIMARY KEY AUTOINCREMENT, module TEXT NOT NULL, record_id TEXT NOT NULL, account_id TEXT,
@@ -135,12 +136,20 @@ class Ledger:
         return Classified(changed=changed, unchanged=unchanged, events=events)
 
     def account_of(self, module: str | None, record_id: str | None) -> str | None:
-        if not module or not record_id:
+        """The account a record hangs on. ``module`` may be unknown (a note fetched without its
+        parent's module): Zoho record ids are unique across modules, so the id alone finds it."""
+        if not record_id:
             return None
         if module == "Accounts":
             return record_id
-        row = self._conn.execute("SELECT account_id FROM records WHERE module = ? AND record_id = ?",
-                                 (module, record_id)).fetchone()
+        if module:
+            row = self._conn.execute("SELECT account_id FROM records WHERE module = ? AND record_id = ?",
+                                     (module, record_id)).fetchone()
+        else:
+            row = self._conn.execute("SELECT account_id, module FROM records WHERE record_id = ? LIMIT 1",
+                                     (record_id,)).fetchone()
+            if row is not None and row["module"] == "Accounts":
+                return record_id
         return row["account_id"] if row else None
 
     def stage_records(self, items: Iterable[tuple[Described, str, str | None]], *, now: datetime) -> None:
@@ -208,6 +217,15 @@ class Ledger:
         for row in self._conn.execute(f"SELECT * FROM decisions WHERE node_id IN ({marks})", node_ids):  # noqa: S608
             found[row["node_id"]] = _decision_fact(row)
         return found
+
+    def node_ids_of_account(self, account_id: str) -> list[str]:
+        """The graph/vector node ids of everything remembered about one account."""
+        ids: list[str] = []
+        for table in ("records", "changes", "decisions"):
+            ids += [r[0] for r in self._conn.execute(
+                f"SELECT node_id FROM {table} WHERE account_id = ? AND node_id IS NOT NULL",  # noqa: S608
+                (account_id,))]
+        return ids
 
     def timeline(self, account_id: str, *, since: datetime | None, limit: int) -> list[MemoryFact]:
         since_iso = iso_utc(since) or ""
