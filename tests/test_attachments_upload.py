@@ -19,7 +19,7 @@ from approvals.executor import ExecutionFailure, execute_approved
 from approvals.models import ApprovedWrite, ProposedAction, WriteResult
 from approvals.presentation import change_renderable, outcome_text, pending_table
 from integrations.zoho.connection import connection_from_sandbox
-from integrations.zoho.errors import ZohoWriteRefused
+from integrations.zoho.errors import ZohoValidationError, ZohoWriteRefused
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.manager import ZohoManager
 from sandbox.attachments import service as attachment_service
@@ -208,3 +208,13 @@ async def test_a_vanished_staged_file_fails_the_write_with_a_clear_reason(sandbo
     failed = store.get_recommendation(rec.id)
     assert failed is not None and failed.error is not None and "is gone" in failed.error
     assert attachment_service(sandbox.state).files.for_record("Accounts", account_id) == []
+
+
+async def test_a_file_over_zohos_limit_is_refused_with_what_to_do(sandbox: Any, gateway: ZohoManager) -> None:
+    account_id = bare_account(sandbox)
+    with pytest.raises(ZohoValidationError) as too_large:
+        await gateway.rest.upload_attachment("Accounts", account_id, "huge.pdf", b"%PDF-" + b"0" * (21 << 20),
+                                             "application/pdf")
+    assert too_large.value.status == 413 and "20 MB" in too_large.value.hint
+    with pytest.raises(ValueError, match="Zoho accepts at most"):
+        stage_file(Path(gateway.attachment_outbox).parent, "huge.pdf", b"0" * (21 << 20))
