@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,6 +81,7 @@ def run(settings: Settings, *, console: Console | None = None,
 async def _main(settings: Settings, store: StateStore, console: Console, interrupts: InterruptController,
                 read_line: Callable[[str], str]) -> int:
     from agents.availability import model_available
+    from agents.session import read_only_memory
     from cli.chat.agent_turns import AgentChat, session_options
     from cli.chat.approval_step import ChatApprovals
     from cli.chat.repl import ChatSession
@@ -88,10 +90,14 @@ async def _main(settings: Settings, store: StateStore, console: Console, interru
     async with contextlib.AsyncExitStack() as stack:
         with console.status(f"Connecting to {where}…"):
             gateway = await stack.enter_async_context(open_gateway(settings, store))
+        notes: list[str] = []
+        with console.status("Opening the long-term memory…"):
+            memory = await stack.enter_async_context(read_only_memory(settings, notes=notes))
         agent: AgentChat | None = None
         why_keyless: str | None = None
         if model_available(settings):
-            agent = AgentChat(session_options(settings, gateway=gateway, store=store), store)
+            run_id = f"chat-{uuid.uuid4().hex[:12]}"
+            agent = AgentChat(session_options(settings, gateway=gateway, store=store, memory=memory, run_id=run_id))
             stack.push_async_callback(agent.close)
             try:
                 with console.status("Starting the agent session…"):
@@ -100,9 +106,11 @@ async def _main(settings: Settings, store: StateStore, console: Console, interru
                 why_keyless = f"The agent session could not start ({type(exc).__name__}: {str(exc)[:200]})."
                 agent = None
         _banner(console, settings, where, agent is not None, why_keyless)
+        for note in notes:
+            console.print(Text(note, style="dim"))
         approvals = ChatApprovals(settings, store, gateway, console)
         session = ChatSession(console=console, gateway=gateway, approvals=approvals, agent=agent,
-                              interrupts=interrupts, read_line=read_line)
+                              interrupts=interrupts, read_line=read_line, memory=memory)
         return await session.run()
     raise AssertionError("unreachable")  # pragma: no cover - AsyncExitStack does not swallow here
 

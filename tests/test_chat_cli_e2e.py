@@ -4,6 +4,7 @@ Zoho sandbox as the CRM (configured like real Zoho, through the settings' enviro
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
@@ -71,14 +72,16 @@ def per_turn(script: Any) -> Any:
     return play
 
 
-def slow_on(word: str, seconds: float, script: Any) -> Any:
-    """The orchestrator takes ``seconds`` to answer a question containing ``word`` (to interrupt it)."""
+def slow_on(word: str, seconds: float) -> Any:
+    """The orchestrator takes ``seconds`` to answer a question containing ``word`` (to interrupt it);
+    other questions get a quick one-line answer. (After an interrupt the CLI sends the interrupted
+    question and the next one in the same user message: the newest text decides.)"""
 
     def play(request: ModelRequest) -> ModelTurn:
-        if request.agent() == "orchestrator" and word in request.last_user_text:
+        if request.agent() == "orchestrator" and request.last_user_text.rstrip().endswith(word):
             time.sleep(seconds)
             return ModelTurn.say("This answer came too late.")
-        return script(request)
+        return ModelTurn.say("Quick answer.")
 
     return play
 
@@ -173,3 +176,85 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
     assert asked, "the second question never reached the model"
     earlier = "\n".join(str(m.get("content")) for m in asked[0].messages)
     assert "What should I do this week?" in earlier and "Here is what the team found" in earlier
+
+
+def test_keyless_session_answers_deterministically_and_slash_commands_work(sandbox: Any, store: StateStore,
+                                                                           home: Path) -> None:
+    from approvals.models import ProposedAction, TaskDraft
+
+    first, second = account_named(sandbox, 0), account_named(sandbox, 2)
+    queued, _ = store.enqueue(ProposedAction(
+        kind="create_task", account_id=second["id"], target_id=second["id"],
+        task=TaskDraft(subject="Quarterly business review", due_date="2026-12-15"),
+        rationale="No meeting this quarter"), run_id="review-1")
+    child = spawn_chat(chat_env(sandbox, home, None))
+    try:
+        child.expect("No model key: deterministic answer")
+        child.expect(PROMPT)
+        child.sendline(f"What is going on at {first['Account_Name']}?")
+        child.expect("No model key: deterministic answer")  # every deterministic answer is labelled
+        child.expect("Answering from the CRM for")
+        child.expect(f"Meeting brief — {re.escape(first['Account_Name'])}")
+        child.expect("Deterministic brief")
+        child.expect(PROMPT)
+        child.sendline(f"/account {second['Account_Name']}")
+        child.expect("Account in focus: ")
+        child.expect(PROMPT)
+        child.sendline("/brief")
+        child.expect(f"Meeting brief — {re.escape(second['Account_Name'])}")
+        child.expect(PROMPT)
+        child.sendline("/frobnicate")
+        child.expect("Unknown command /frobnicate")
+        child.expect(PROMPT)
+        child.sendline("/pending")
+        child.expect(r"1 pending proposal\(s\)")
+        child.expect("Quarterly business review")
+        child.expect(PROMPT)
+        child.sendline("/approve")
+        child.expect("Quarterly business review")
+        child.expect(r"\[q\]uit")
+        child.sendline("a")
+        child.expect("Done: 1 written")
+        child.expect(PROMPT)
+        child.sendeof()  # Ctrl-D leaves cleanly
+        child.expect("Bye")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    rec = store.get_recommendation(queued.id)
+    assert rec is not None and rec.status == "executed"
+    assert len(tasks_with_marker(sandbox, rec.idempotency_key)) == 1
+
+
+def test_ctrl_c_interrupts_the_turn_not_the_session(sandbox: Any, store: StateStore, home: Path) -> None:
+    transcript = io.StringIO()
+    with ScriptedModelServer(slow_on("slowly", 4.0)) as model:
+        child = spawn_chat(chat_env(sandbox, home, model))
+        child.logfile_read = transcript
+        try:
+            child.expect(PROMPT)
+            child.sendline("Think about this slowly")
+            deadline = time.monotonic() + 30
+            while not any("slowly" in r.last_user_text for r in model.requests) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            child.sendintr()
+            child.expect("Interrupting the turn")
+            child.expect("Turn interrupted")
+            child.expect(PROMPT)
+            child.sendintr()  # at the prompt: the line is cleared, the session stays
+            child.expect("Ctrl-D or /quit to leave")
+            child.sendline("A quick one then")  # the same session answers the next question
+            child.expect("Quick answer")
+            child.expect(PROMPT)
+            child.sendline("/quit")
+            child.expect("Bye")
+            child.expect(pexpect.EOF)
+        except pexpect.TIMEOUT:
+            raise AssertionError(transcript.getvalue()[-3000:]) from None
+        finally:
+            child.close()
+    assert child.exitstatus == 0
+    assert "This answer came too late" not in transcript.getvalue()
+    quick = [r for r in model.agent_requests("orchestrator") if "A quick one" in r.last_user_text]
+    assert quick and "Think about this slowly" in str(quick[-1].messages)  # one conversation throughout

@@ -3,18 +3,17 @@
 One connected client for the whole chat, so every turn sees the conversation so far. A turn streams
 into a ``TurnView``; ``interrupt()`` stops the current turn (the session stays). Model failures, budget
 and turn limits end the turn with a message, never the chat. The proposals a turn queued are found
-from the run context (``agents.options.get_run_context``) or, failing that, from the state store by
-the session's run id.
+from the run context (``agents.options.get_run_context``): the session has one run id.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient
 from pydantic import BaseModel, Field
 
+from cli.chat.detached_cli import detach_cli
 from cli.chat.turn_view import TurnView
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
@@ -33,25 +32,14 @@ class TurnOutcome(BaseModel):
 
 def session_options(settings: Settings, *, gateway: ZohoGateway, store: StateStore, run_id: str | None = None,
                     memory: Any = None, model_env: dict[str, str] | None = None) -> ClaudeAgentOptions:
-    """The orchestrator's options for a chat session (``agents.session.build_session_options``), with
-    partial messages on so the orchestrator's words stream as they come."""
-    try:
-        from agents.session import build_session_options  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # interim wiring until agents.session lands: queue and audit into the store
-        from agents.options import build_options
+    """The orchestrator's options for a chat session (``agents.session.build_session_options``: the
+    store's queue and audit, read-only memory), with partial messages on so the answer streams."""
+    from agents.session import build_session_options
 
-        def enqueue(proposal: Any, suspicious: bool) -> Any:
-            return store.enqueue(proposal, run_id=run_id, suspicious=suspicious)[0]
-
-        def audit(event: dict[str, Any]) -> None:
-            store.record_audit(event)
-
-        options = build_options(settings, gateway=gateway, enqueue=enqueue, audit=audit,
-                                memory=memory, run_id=run_id, model_env=model_env)
-    else:
-        options = build_session_options(settings, gateway=gateway, store=store, memory=memory, run_id=run_id,
-                                        model_env=model_env)
+    options = build_session_options(settings, gateway=gateway, store=store, memory=memory, run_id=run_id,
+                                    model_env=model_env)
     options.include_partial_messages = True
+    detach_cli(options, settings.home.expanduser().resolve() / "agent")  # Ctrl-C reaches only the chat
     return options
 
 
@@ -73,31 +61,24 @@ def _stop_problem(result: Any) -> str | None:
 
 
 class AgentChat:
-    def __init__(self, options: ClaudeAgentOptions, store: StateStore, *, run_id: str | None = None) -> None:
+    def __init__(self, options: ClaudeAgentOptions) -> None:
+        from agents.options import get_run_context
+
         self.options = options
-        self.store = store
-        self.run_id = run_id or f"chat-{uuid.uuid4().hex[:12]}"
+        self.context = get_run_context(options)  # the session's queued proposals and warnings
         self._client: ClaudeSDKClient | None = None
         self._interrupted = False
         self.turns = 0
 
-    def _run_context(self) -> Any:
-        try:
-            from agents.options import get_run_context
-
-            return get_run_context(self.options)
-        except (ImportError, ValueError):
-            return None
+    @property
+    def run_id(self) -> str:
+        return self.context.run_id
 
     def _queued_ids(self) -> list[str]:
-        ctx = self._run_context()
-        if ctx is not None:
-            return [r.id for r in ctx.queued]
-        return [r.id for r in self.store.list_recommendations(run_id=self.run_id)]
+        return [r.id for r in self.context.queued]
 
     def _warnings(self) -> list[str]:
-        ctx = self._run_context()
-        return list(ctx.warnings) if ctx is not None else []
+        return list(self.context.warnings)
 
     async def connect(self) -> None:
         if self._client is None:
@@ -121,6 +102,8 @@ class AgentChat:
             out.problem = _stop_problem(view.result) or f"The agent session failed: {type(exc).__name__}: " \
                                                        f"{str(exc)[:300]}"
             await self._drop_client()
+            if self.turns:
+                out.problem += " The next question starts a fresh conversation."
         view.finish()
         self.turns += 1
         out.interrupted = self._interrupted

@@ -1,8 +1,9 @@
 """What the chat answers without a model: deterministic, from the CRM, and labelled as such.
 
 A free-text question is answered with the account's meeting brief (``briefs.build_brief``: state,
-history, risks, talking points, citations): the account in focus (``/account``), else one the question
-names. The label says plainly that no model answered and how to get agent answers.
+history, risks, talking points, citations) for the account in focus (``/account``), else the one the
+question names (``cli.ask_command.mentioned_account``, as ``ask`` does). The label says plainly that no
+model answered and how to get agent answers.
 """
 
 from __future__ import annotations
@@ -25,16 +26,26 @@ def keyless_label() -> Text:
     return Text(NO_MODEL_KEY_MESSAGE, style="bold yellow")
 
 
-async def show_brief(console: Console, gateway: ZohoGateway, memory: Any, account: Account) -> bool:
-    """Build and print the deterministic meeting brief for ``account``. False when briefs are missing."""
+async def show_brief(console: Console, gateway: ZohoGateway, memory: Any, account: Account) -> None:
+    """Build and print the deterministic meeting brief for ``account``."""
+    from briefs import brief_renderable, build_brief
+
+    console.print(brief_renderable(await build_brief(gateway, memory, account.id)))
+
+
+async def account_in_question(console: Console, gateway: ZohoGateway, question: str) -> Account | None:
+    """The one account the question names, or None after saying why (none, or several: listed)."""
+    from cli.ask_command import AccountChoiceError, mentioned_account
+
     try:
-        from briefs import brief_renderable, build_brief
-    except ImportError:
-        console.print(Text("Meeting briefs are not available in this build.", style="yellow"))
-        return False
-    brief = await build_brief(gateway, memory, account.id)
-    console.print(brief_renderable(brief))
-    return True
+        account: Account = await mentioned_account(gateway, question)
+    except AccountChoiceError as exc:
+        console.print(Text(str(exc).replace("--account", "/account"), style="yellow"))
+        for candidate in exc.candidates[:10]:
+            console.print(Text(f"  {candidate.name} ({candidate.id})"))
+        console.print(NO_ACCOUNT_HINT)
+        return None
+    return account
 
 
-__all__ = ["NO_ACCOUNT_HINT", "keyless_label", "show_brief"]
+__all__ = ["NO_ACCOUNT_HINT", "account_in_question", "keyless_label", "show_brief"]

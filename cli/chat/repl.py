@@ -15,11 +15,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cli.chat.accounts import find_account, guess_account
 from cli.chat.agent_turns import AgentChat, TurnOutcome
 from cli.chat.approval_step import ChatApprovals
 from cli.chat.interrupts import InterruptController
-from cli.chat.keyless import NO_ACCOUNT_HINT, keyless_label, show_brief
+from cli.chat.keyless import account_in_question, keyless_label, show_brief
 from cli.chat.slash import COMMANDS, Blank, Command, Question, UnknownCommand, parse_line
 from cli.chat.turn_view import TurnView
 from integrations.zoho.errors import ZohoError
@@ -32,7 +31,7 @@ ReadLine = Callable[[str], str]
 class ChatSession:
     def __init__(self, *, console: Console, gateway: ZohoGateway, approvals: ChatApprovals,
                  agent: AgentChat | None, interrupts: InterruptController, read_line: ReadLine,
-                 memory: Any = None, why_keyless: str | None = None) -> None:
+                 memory: Any = None) -> None:
         self.console = console
         self.gateway = gateway
         self.approvals = approvals
@@ -40,7 +39,6 @@ class ChatSession:
         self.interrupts = interrupts
         self.read_line = read_line
         self.memory = memory
-        self.why_keyless = why_keyless
         self.account: Account | None = None
 
     # --- the loop ----------------------------------------------------------------------------------
@@ -104,6 +102,21 @@ class ChatSession:
         if self.agent is None:
             self.console.print(keyless_label())
 
+    async def find(self, ref: str) -> Account | None:
+        """The one account ``ref`` names (``briefs.resolve_account``), or None after saying why."""
+        from briefs import AccountRefError, AmbiguousAccount, resolve_account
+
+        try:
+            return await resolve_account(self.gateway, ref)
+        except AmbiguousAccount as exc:
+            self.console.print(Text(f"{len(exc.candidates)} accounts match {ref!r}; give the exact name or the id:",
+                                    style="yellow"))
+            for acc in exc.candidates[:10]:
+                self.console.print(Text(f"  {acc.name} ({acc.id})"))
+        except AccountRefError as exc:
+            self.console.print(Text(str(exc), style="yellow"))
+        return None
+
     async def pick_account(self, ref: str) -> None:
         if not ref:
             if self.account is None:
@@ -111,32 +124,20 @@ class ChatSession:
             else:
                 self.console.print(f"In focus: {self.account.name} ({self.account.id}).")
             return
-        match = await find_account(self.gateway, ref)
-        if match.account is None:
-            if not match.candidates:
-                self.console.print(Text(f"No account matches {ref!r}.", style="yellow"))
-                return
-            self.console.print(Text(f"{len(match.candidates)} accounts match {ref!r}; be more precise:",
-                                    style="yellow"))
-            for acc in match.candidates:
-                self.console.print(Text(f"  {acc.name} ({acc.id})"))
+        account = await self.find(ref)
+        if account is None:
             return
-        self.account = match.account
+        self.account = account
         line = Text("Account in focus: ")
-        line.append(match.account.name, style="bold")
-        line.append(f" ({match.account.id})", style="dim")
+        line.append(account.name, style="bold")
+        line.append(f" ({account.id})", style="dim")
         self.console.print(line)
 
     async def brief(self, ref: str) -> None:
-        account = self.account
-        if ref:
-            match = await find_account(self.gateway, ref)
-            account = match.account or (match.candidates[0] if match.candidates else None)
-            if account is None:
-                self.console.print(Text(f"No account matches {ref!r}.", style="yellow"))
-                return
+        account = await self.find(ref) if ref else self.account
         if account is None:
-            self.console.print("Which account? Use /brief NAME or pick one with /account NAME.")
+            if not ref:
+                self.console.print("Which account? Use /brief NAME or pick one with /account NAME.")
             return
         await show_brief(self.console, self.gateway, self.memory, account)
 
@@ -201,9 +202,8 @@ class ChatSession:
 
     async def deterministic_answer(self, text: str) -> None:
         self.console.print(keyless_label())
-        account = self.account or await guess_account(self.gateway, text)
+        account = self.account or await account_in_question(self.console, self.gateway, text)
         if account is None:
-            self.console.print(NO_ACCOUNT_HINT)
             return
         line = Text("Answering from the CRM for ")
         line.append(account.name, style="bold")
