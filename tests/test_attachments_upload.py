@@ -218,3 +218,23 @@ async def test_a_file_over_zohos_limit_is_refused_with_what_to_do(sandbox: Any, 
     assert too_large.value.status == 413 and "20 MB" in too_large.value.hint
     with pytest.raises(ValueError, match="Zoho accepts at most"):
         stage_file(Path(gateway.attachment_outbox).parent, "huge.pdf", b"0" * (21 << 20))
+
+
+def test_an_attachment_proposal_is_shown_and_only_its_name_can_be_edited(home: Path) -> None:
+    from approvals.editing import edit_proposal
+    from approvals.models import Recommendation
+    from approvals.presentation import proposal_panel
+
+    proposal = report_proposal(home, "6421000001000000066")
+    rec = Recommendation(id="r" * 32, proposal=proposal, idempotency_key="k" * 32, dedupe_key="d",
+                         created_at=datetime.now(UTC))
+    shown = render(proposal_panel(rec, index=1, total=1))
+    assert "Attach file on Accounts/6421000001000000066" in shown and "command (--attach)" in shown
+    assert "account-review.html" in shown and f"{len(REPORT)} B" in shown and "text/html" in shown
+    answers = iter(["renamed.html"])
+    edited = edit_proposal(proposal, lambda label, default: next(answers))
+    assert edited.attachment is not None and proposal.attachment is not None
+    assert edited.attachment.file_name == "renamed.html"
+    assert edited.attachment.sha256 == proposal.attachment.sha256 and edited.dedupe_key() == proposal.dedupe_key()
+    with pytest.raises(ValueError, match="plain file name"):
+        edit_proposal(proposal, lambda label, default: "../../x.html")
