@@ -1,13 +1,16 @@
 """``python main.py sync [--full] [--since 24h|7d|ISO]``: Zoho (bulk) → long-term memory, incrementally.
 
-Cursors live in the state store (``state.store.StateStore``); progress is a rich bar per module; the
+Cursors live in the memory's ledger (a wiped memory starts over); approval decisions come from the state
+store (``state.store.StateStore.decided_since``); progress is a rich bar per module; the
 summary says records fetched, stored, unchanged, change events and API calls spent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -42,7 +45,8 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
     from memory.interface import MemoryBusyError
 
     try:
-        summary = asyncio.run(_sync(settings, full=full, since=since_at, console=console))
+        with contextlib.redirect_stdout(sys.stderr):  # cognee prints its migrations
+            summary = asyncio.run(_sync(settings, full=full, since=since_at, console=console))
     except MemoryBusyError as exc:
         console.print(f"[yellow]{exc}[/yellow]")
         return 3
@@ -62,7 +66,7 @@ async def _sync(settings: Settings, *, full: bool, since: datetime | None, conso
     from integrations.zoho.connection import zoho_connection
     from integrations.zoho.factory import build_gateway
     from memory.interface import open_memory
-    from memory.sync import SYNC_MODULES, sync_memory
+    from memory.sync import DECISIONS, SYNC_MODULES, sync_memory
     from state.store import StateStore
 
     memory = await open_memory(settings)
@@ -73,12 +77,15 @@ async def _sync(settings: Settings, *, full: bool, since: datetime | None, conso
             try:
                 with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                               TimeElapsedColumn(), console=console, transient=True) as bar:
-                    tasks: dict[str, Any] = {m: bar.add_task(f"{m:<9}", total=None) for m in SYNC_MODULES}
+                    tasks: dict[str, Any] = {m: bar.add_task(f"{m:<9}", total=None)
+                                             for m in (*SYNC_MODULES, DECISIONS)}
 
                     def progress(module: str, count: int) -> None:
                         bar.advance(tasks[module], count)
 
-                    return await sync_memory(gateway, memory, store, full=full, since=since, progress=progress)
+                    # cursors live in the memory's ledger; decisions come from the state store
+                    return await sync_memory(gateway, memory, memory, full=full, since=since, progress=progress,
+                                             decisions=store)
             finally:
                 await gateway.aclose()
     finally:

@@ -105,20 +105,43 @@ class CogneeAccountMemory:
     async def record_decision(self, recommendation: Any, decision: str, reason: str | None) -> MemoryFact:
         """Remember what a human decided on a recommendation (``approvals.models.Recommendation``) and why."""
         self._require_writer()
+        node_id = self._stage_decision(recommendation, decision, reason)
+        await self.flush()
+        return self._ledger.facts_by_node([node_id])[node_id]
+
+    async def record_decisions(self, recommendations: Sequence[Any]) -> int:
+        """The sync's batch form: each recommendation's status is its decision; one push for all."""
+        self._require_writer()
+        for rec in recommendations:
+            self._stage_decision(rec, str(getattr(rec, "status", "decided")), getattr(rec, "decision_reason", None))
+        await self.flush()
+        return len(recommendations)
+
+    def _stage_decision(self, recommendation: Any, decision: str, reason: str | None) -> str:
         proposal = getattr(recommendation, "proposal", recommendation)
         rec_id = str(getattr(recommendation, "id", None) or getattr(proposal, "dedupe_key", lambda: "")())
         account_id = getattr(proposal, "account_id", None)
         rationale = getattr(proposal, "rationale", "") or ""
         kind = getattr(proposal, "kind", "proposal")
         signal = getattr(proposal, "signal_kind", None)
+        outcome = _outcome(recommendation)
         text = (f"Situation: {signal or 'account review'}. Proposed {kind}: {rationale}. "
                 f"Decision: {decision}. Reason: {reason or 'none given'}.")
+        if outcome:
+            text += f" Outcome: {outcome}."
         at = getattr(recommendation, "decided_at", None) or _now()
         node_id = self._store.node_id("Decisions", rec_id)
         self._ledger.stage_decision(decision_id=rec_id, account_id=account_id, decision=decision, reason=reason,
                                     text=text, at=at, node_id=node_id)
-        await self.flush()
-        return self._ledger.facts_by_node([node_id])[node_id]
+        return node_id
+
+    # the sync's cursors live with the memory: a wiped memory directory starts over with a full sync
+    def get_cursor(self, module: str) -> datetime | None:
+        return self._ledger.get_cursor(module)
+
+    def set_cursor(self, module: str, value: datetime) -> None:
+        self._require_writer()
+        self._ledger.set_cursor(module, value)
 
     async def flush(self) -> int:
         """Push every pending ledger row to cognee, then mark it stored. Returns the nodes pushed."""
@@ -194,6 +217,15 @@ class CogneeAccountMemory:
         return MemoryStats(records=counts["records"], change_events=counts["change_events"],
                            decisions=counts["decisions"], pending=counts["pending"], disk_bytes=disk,
                            memory_dir=str(root))
+
+
+def _outcome(recommendation: Any) -> str:
+    """What came of an approved recommendation: written to Zoho (which record) or failed (why)."""
+    if getattr(recommendation, "executed_at", None) is not None or getattr(recommendation, "status", "") == "executed":
+        record = getattr(recommendation, "result_record_id", None)
+        return "written to Zoho" + (f" as record {record}" if record else "")
+    error = getattr(recommendation, "error", None)
+    return f"failed: {error}" if error else ""
 
 
 def _change_key(event: ChangeEvent) -> str:

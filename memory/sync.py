@@ -9,9 +9,9 @@ re-pushes only what was staged but not confirmed. No duplicates either way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -55,6 +55,14 @@ class SyncSummary(BaseModel):
 
 
 Progress = Callable[[str, int], None]  # (module, records just fetched)
+DECISIONS = "Decisions"  # the cursor name of the approval decisions (state store → memory)
+DECISION_BATCH = 1000
+
+
+class DecisionSource(Protocol):
+    """Where human decisions on recommendations come from (``state.store.StateStore.decided_since``)."""
+
+    def decided_since(self, since: datetime | None = None, *, limit: int = 1000) -> Sequence[Any]: ...
 
 
 def _api_calls(gateway: Any) -> int:
@@ -69,7 +77,10 @@ def _api_calls(gateway: Any) -> int:
 async def sync_memory(gateway: ZohoGateway, memory: AccountMemory, cursors: CursorStore, *,
                       full: bool = False, since: datetime | None = None,
                       modules: tuple[Module, ...] = SYNC_MODULES, progress: Progress | None = None,
+                      decisions: DecisionSource | None = None,
                       clock: Callable[[], float] | None = None) -> SyncSummary:
+    """One sync. ``cursors`` is usually the memory itself (its ledger keeps them, so a wiped memory
+    starts over); ``decisions`` (the state store) adds the approval decisions made since the last sync."""
     import time
 
     now = clock or time.monotonic
@@ -106,6 +117,35 @@ async def sync_memory(gateway: ZohoGateway, memory: AccountMemory, cursors: Curs
             cursors.set_cursor(module, newest)  # only once everything up to it is stored
         part.cursor = newest
         summary.modules.append(part)
+    if decisions is not None:
+        summary.modules.append(await _sync_decisions(decisions, memory, cursors, full=full, progress=progress))
     summary.api_calls = max(0, _api_calls(gateway) - calls_before)
     summary.seconds = round(now() - started, 2)
     return summary
+
+
+async def _sync_decisions(source: DecisionSource, memory: AccountMemory, cursors: CursorStore, *, full: bool,
+                          progress: Progress | None) -> ModuleSummary:
+    part = ModuleSummary(module=DECISIONS)
+    cursor = None if full else cursors.get_cursor(DECISIONS)
+    record_many = getattr(memory, "record_decisions", None)
+    while True:
+        batch = list(source.decided_since(cursor, limit=DECISION_BATCH))
+        if not batch:
+            break
+        part.fetched += len(batch)
+        if record_many is not None:
+            await record_many(batch)
+        else:
+            for rec in batch:
+                await memory.record_decision(rec, str(getattr(rec, "status", "decided")),
+                                             getattr(rec, "decision_reason", None))
+        part.stored += len(batch)
+        cursor = max(r.decided_at for r in batch)
+        cursors.set_cursor(DECISIONS, cursor)
+        if progress is not None:
+            progress(DECISIONS, len(batch))
+        if len(batch) < DECISION_BATCH:
+            break
+    part.cursor = cursor
+    return part
