@@ -190,6 +190,7 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(sandb
     child = spawn_chat(chat_env(sandbox, home, None))
     try:
         child.expect("No model key: deterministic answer")
+        child.expect(r"1 proposal\(s\) wait for your decision")
         child.expect(PROMPT)
         child.sendline(f"What is going on at {first['Account_Name']}?")
         child.expect("No model key: deterministic answer")  # every deterministic answer is labelled
@@ -227,10 +228,12 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(sandb
     assert len(tasks_with_marker(sandbox, rec.idempotency_key)) == 1
 
 
-def test_ctrl_c_interrupts_the_turn_not_the_session(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_ctrl_c_and_a_failing_model_end_the_turn_not_the_session(sandbox: Any, store: StateStore,
+                                                                 home: Path) -> None:
     transcript = io.StringIO()
     with ScriptedModelServer(slow_on("slowly", 4.0)) as model:
-        child = spawn_chat(chat_env(sandbox, home, model))
+        env = {**chat_env(sandbox, home, model), "CLAUDE_CODE_MAX_RETRIES": "1"}
+        child = spawn_chat(env)
         child.logfile_read = transcript
         try:
             child.expect(PROMPT)
@@ -245,6 +248,14 @@ def test_ctrl_c_interrupts_the_turn_not_the_session(sandbox: Any, store: StateSt
             child.sendintr()  # at the prompt: the line is cleared, the session stays
             child.expect("Ctrl-D or /quit to leave")
             child.sendline("A quick one then")  # the same session answers the next question
+            child.expect("Quick answer")
+            child.expect(PROMPT)
+            model.fail_always(529)
+            child.sendline("Are you there?")
+            child.expect(r"kept failing \(HTTP 529\)")
+            child.expect(PROMPT)
+            model.clear_faults()
+            child.sendline("And now?")
             child.expect("Quick answer")
             child.expect(PROMPT)
             child.sendline("/quit")

@@ -8,11 +8,12 @@ exactly-once executor as ``python main.py approve``); ``/approve`` walks every p
 from __future__ import annotations
 
 from collections.abc import Collection
+from contextlib import AbstractAsyncContextManager
 
 from rich.console import Console
 
 from approvals.models import Recommendation
-from cli.approve_command import ApproveSession, fixed_gateway
+from cli.approve_command import ApproveSession, GatewayFactory, fixed_gateway
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore
@@ -21,8 +22,10 @@ from state.store import StateStore
 class _OnlyThese(ApproveSession):
     """An approve session restricted to some recommendation ids (those a turn just queued)."""
 
-    def __init__(self, *args: object, ids: Collection[str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, settings: Settings, store: StateStore, console: Console, *, ids: Collection[str],
+                 gateway_factory: GatewayFactory) -> None:
+        super().__init__(settings, store, console, account=None, kind=None, gateway_factory=gateway_factory,
+                         on_decision=None)
         self.only_ids = set(ids)
 
     def pending(self, *, include_failed: bool = False) -> list[Recommendation]:
@@ -36,14 +39,14 @@ class ChatApprovals:
         self.gateway = gateway
         self.console = console
 
-    def _session(self, ids: Collection[str] | None = None, account: str | None = None) -> ApproveSession:
-        def factory(_settings: Settings, _store: StateStore) -> object:
-            return fixed_gateway(self.gateway)
+    def _lend_gateway(self, _settings: Settings, _store: StateStore) -> AbstractAsyncContextManager[ZohoGateway]:
+        return fixed_gateway(self.gateway)
 
-        common = {"account": account, "kind": None, "gateway_factory": factory, "on_decision": None}
+    def _session(self, ids: Collection[str] | None = None, account: str | None = None) -> ApproveSession:
         if ids is None:
-            return ApproveSession(self.settings, self.store, self.console, **common)  # type: ignore[arg-type]
-        return _OnlyThese(self.settings, self.store, self.console, ids=ids, **common)
+            return ApproveSession(self.settings, self.store, self.console, account=account, kind=None,
+                                  gateway_factory=self._lend_gateway, on_decision=None)
+        return _OnlyThese(self.settings, self.store, self.console, ids=ids, gateway_factory=self._lend_gateway)
 
     def still_pending(self, ids: Collection[str]) -> list[str]:
         return [r.id for r in self._session(ids).pending(include_failed=False)]

@@ -24,6 +24,7 @@ from cli.chat.turn_view import TurnView
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
+from state.errors import StateStoreError
 
 ReadLine = Callable[[str], str]
 
@@ -46,6 +47,10 @@ class ChatSession:
         return f"you@{self.account.name}> " if self.account else "you> "
 
     async def run(self) -> int:
+        waiting = self.approvals.pending_count()
+        if waiting:
+            self.console.print(Text(f"{waiting} proposal(s) wait for your decision: /pending to list, /approve "
+                                    "to decide.", style="bold"))
         while True:
             try:
                 line = self.read_line(self.prompt())
@@ -72,6 +77,8 @@ class ChatSession:
                     await self.question(parsed.text)
             except ZohoError as exc:
                 self.console.print(Text(f"Zoho: {exc} — {exc.hint}", style="red"))
+            except StateStoreError as exc:
+                self.console.print(Text(f"State store: {exc} — {exc.hint}", style="red"))
             except (KeyboardInterrupt, EOFError):
                 self.console.print()
                 self.console.print(Text("Stopped. Undecided proposals stay pending (/pending, /approve).",
