@@ -40,7 +40,7 @@ from integrations.zoho.gateway import ZohoGateway
 from state.errors import StateStoreError
 from state.store import StateStore
 
-KINDS = ("create_task", "add_note", "update_fields")
+KINDS = ("create_task", "add_note", "update_fields", "upload_attachment")
 GatewayFactory = Callable[[Settings, StateStore], AbstractAsyncContextManager[ZohoGateway]]
 HOW_TO_DECIDE = ("Decide in a terminal with `python main.py approve`, or in batch with `--approve-all` or "
                  "`--reject-all REASON` (narrow with --account ID / --kind KIND).")
