@@ -128,7 +128,8 @@ def review(
     concurrency: Annotated[int | None, typer.Option(min=1, max=32, help="Agent sessions at once.")] = None,
     report: Annotated[Path | None, typer.Option(help="Write the report here (.md or .html).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
-    attach: Annotated[bool, typer.Option("--attach", help="Queue each reviewed account's report as an attachment (approval needed).")] = False,
+    attach: Annotated[bool, typer.Option(
+        "--attach", help="Queue each reviewed account's report as an attachment (approval needed).")] = False,
 ) -> None:
     """The scheduled account review: sync, triage every account, agent review of the top ones, report."""
     from cli.review_command import run
@@ -143,7 +144,8 @@ def approve(
     list_only: Annotated[bool, typer.Option("--list", help="List pending proposals and exit.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
     account: Annotated[str | None, typer.Option(help="Only proposals for this account id.")] = None,
-    kind: Annotated[str | None, typer.Option(help="Only this kind: create_task, add_note, update_fields, upload_attachment.")] = None,
+    kind: Annotated[str | None, typer.Option(
+        help="Only this kind: create_task, add_note, update_fields, upload_attachment.")] = None,
     approve_all: Annotated[bool, typer.Option("--approve-all",
                                               help="Approve every proposal matching the filters.")] = False,
     reject_all: Annotated[str | None, typer.Option("--reject-all", help="Reject every match with this reason.")] = None,
