@@ -57,7 +57,7 @@ def build_reviewer(settings: Settings, *, gateway: Any,
     if reason is not None:
         return None, reason
     try:
-        from agents import review_account  # type: ignore[attr-defined]
+        from agents import review_account
     except ImportError:
         return None, "Agent review is not available in this build: rule-based proposals"
     accepted = inspect.signature(review_account).parameters

@@ -103,6 +103,7 @@ def test_ask_with_the_model_answers_queues_and_writes_nothing(sandbox: Any, tmp_
     assert {"orchestrator", "zoho-data-scout", "memory-analyst", "recommendation-author"} <= roles
     rich = cli(cli_env(tmp_path / "home", sandbox, model), "ask", "Anything new?", "--account", account["id"])
     assert rich.returncode == 0 and "python main.py approve" in rich.stdout
+    assert "Traceback" not in done.stderr + rich.stderr and "Exception ignored" not in done.stderr + rich.stderr
 
 
 def test_ask_when_the_model_keeps_failing_exits_nonzero_with_nothing_queued(sandbox: Any, tmp_path: Path,
