@@ -204,6 +204,13 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(sandb
         child.sendline("/brief")
         child.expect(f"Meeting brief — {re.escape(second['Account_Name'])}")
         child.expect(PROMPT)
+        sandbox.inject_fault(kind="latency", latency_ms=4000, count=1, path_prefix="/crm")
+        child.sendline("/brief")  # Zoho hangs: Ctrl-C stops the command, not the chat
+        time.sleep(1.0)
+        child.sendintr()
+        child.expect("Stopped")
+        child.expect(PROMPT)
+        sandbox.clear_faults()
         child.sendline("/frobnicate")
         child.expect("Unknown command /frobnicate")
         child.expect(PROMPT)

@@ -1,8 +1,15 @@
-"""Ctrl-C in a chat: during a turn it interrupts the turn (the session goes on); at the prompt it
-clears the line (``KeyboardInterrupt`` from ``input()``), like a shell.
+"""Ctrl-C in a chat ends what is running, never the session.
 
-Installed as the process's SIGINT handler for the whole session, which also keeps ``asyncio.run``
-from installing its own (that one cancels the main task, ending the session).
+- during an agent turn: the turn is asked to stop (``ClaudeSDKClient.interrupt()``), the chat goes on;
+- during a command that waits on the network (a brief, a Zoho lookup, executing writes): the command's
+  task is cancelled;
+- while Python code runs or a prompt waits for input (``input()``, the approval prompts):
+  ``KeyboardInterrupt`` is raised there, as usual, and the chat catches it.
+
+The controller is the process's SIGINT handler for the whole session, which also keeps ``asyncio.run``
+from installing its own (that one cancels the main task, ending the session). A ``KeyboardInterrupt``
+raised while the event loop itself waits in ``select()`` would escape the loop, which is why that case
+is turned into a cancellation instead.
 """
 
 from __future__ import annotations
@@ -13,10 +20,21 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
+_LOOP_MODULES = ("selectors", "asyncio")
+
+
+def in_event_loop(frame: FrameType | None) -> bool:
+    """Whether the main thread was inside the event loop's own machinery (waiting in ``select``)."""
+    if frame is None:
+        return False
+    module = str(frame.f_globals.get("__name__", ""))
+    return module == "selectors" or module.startswith("asyncio")
+
 
 class InterruptController:
     def __init__(self) -> None:
         self._on_interrupt: Callable[[], None] | None = None
+        self._cancel: Callable[[], None] | None = None
         self._previous: Any = None
         self.installed = False
 
@@ -33,20 +51,32 @@ class InterruptController:
             self.installed = False
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
-        callback = self._on_interrupt
-        if callback is None:
-            raise KeyboardInterrupt
-        callback()
+        if self._on_interrupt is not None:
+            self._on_interrupt()
+            return
+        if self._cancel is not None and in_event_loop(frame):
+            self._cancel()
+            return
+        raise KeyboardInterrupt
 
     @contextlib.contextmanager
     def during_turn(self, on_interrupt: Callable[[], None]) -> Iterator[None]:
         """While inside, Ctrl-C calls ``on_interrupt`` (it must only schedule work, e.g. with
         ``loop.call_soon_threadsafe``) instead of raising."""
-        self._on_interrupt = on_interrupt
+        previous, self._on_interrupt = self._on_interrupt, on_interrupt
         try:
             yield
         finally:
-            self._on_interrupt = None
+            self._on_interrupt = previous
+
+    @contextlib.contextmanager
+    def during_command(self, cancel: Callable[[], None]) -> Iterator[None]:
+        """While inside, Ctrl-C while the loop waits calls ``cancel`` (schedule-only, like above)."""
+        previous, self._cancel = self._cancel, cancel
+        try:
+            yield
+        finally:
+            self._cancel = previous
 
 
-__all__ = ["InterruptController"]
+__all__ = ["InterruptController", "in_event_loop"]

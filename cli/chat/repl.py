@@ -19,7 +19,7 @@ from cli.chat.agent_turns import AgentChat, TurnOutcome
 from cli.chat.approval_step import ChatApprovals
 from cli.chat.interrupts import InterruptController
 from cli.chat.keyless import account_in_question, keyless_label, show_brief
-from cli.chat.slash import COMMANDS, Blank, Command, Question, UnknownCommand, parse_line
+from cli.chat.slash import COMMANDS, Blank, Command, Parsed, Question, UnknownCommand, parse_line
 from cli.chat.turn_view import TurnView
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
@@ -63,26 +63,46 @@ class ChatSession:
                 self.console.print(Text("(Ctrl-D or /quit to leave)", style="dim"))
                 continue
             parsed = parse_line(line)
+            if isinstance(parsed, Blank):
+                continue
+            if isinstance(parsed, Command) and parsed.name == "quit":
+                self.console.print("Bye.")
+                return 0
+            await self.interruptible(parsed)
+
+    async def interruptible(self, parsed: Parsed) -> None:
+        """Run one line's work as a task that Ctrl-C can cancel while it waits on the network."""
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(self.dispatch(parsed))
+
+        def cancel() -> None:
+            loop.call_soon_threadsafe(task.cancel)
+
+        with self.interrupts.during_command(cancel):
             try:
-                if isinstance(parsed, Blank):
-                    continue
-                if isinstance(parsed, UnknownCommand):
-                    self.console.print(Text(parsed.message, style="yellow"))
-                elif isinstance(parsed, Command):
-                    if parsed.name == "quit":
-                        self.console.print("Bye.")
-                        return 0
-                    await self.command(parsed)
-                elif isinstance(parsed, Question):
-                    await self.question(parsed.text)
-            except ZohoError as exc:
-                self.console.print(Text(f"Zoho: {exc} — {exc.hint}", style="red"))
-            except StateStoreError as exc:
-                self.console.print(Text(f"State store: {exc} — {exc.hint}", style="red"))
-            except (KeyboardInterrupt, EOFError):
+                await task
+            except asyncio.CancelledError:
+                if not task.cancelled():
+                    raise
                 self.console.print()
-                self.console.print(Text("Stopped. Undecided proposals stay pending (/pending, /approve).",
-                                        style="yellow"))
+                self.console.print(Text("Stopped.", style="yellow"))
+
+    async def dispatch(self, parsed: Parsed) -> None:
+        try:
+            if isinstance(parsed, UnknownCommand):
+                self.console.print(Text(parsed.message, style="yellow"))
+            elif isinstance(parsed, Command):
+                await self.command(parsed)
+            elif isinstance(parsed, Question):
+                await self.question(parsed.text)
+        except ZohoError as exc:
+            self.console.print(Text(f"Zoho: {exc} — {exc.hint}", style="red"))
+        except StateStoreError as exc:
+            self.console.print(Text(f"State store: {exc} — {exc.hint}", style="red"))
+        except (KeyboardInterrupt, EOFError):  # at a prompt inside the command (e.g. an approval)
+            self.console.print()
+            self.console.print(Text("Stopped. Undecided proposals stay pending (/pending, /approve).",
+                                    style="yellow"))
 
     # --- slash commands ------------------------------------------------------------------------------
     async def command(self, command: Command) -> None:
