@@ -1,0 +1,86 @@
+"""A remote Zoho MCP server (``SERGAS_ZOHO_MCP_URL``; here the sandbox's own ``/mcp``): its connection
+status from the init message is reported, the Data Scout may read through it, and its write tools never
+run (the approval gate denies them for every agent)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from agents.runner import run_orchestrator
+from agents.session import build_session_options
+from config import load_settings
+from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
+from scripted_model.scripts import obedient_reviewer
+from state.store import StateStore
+
+pytestmark = pytest.mark.slow
+
+READ = "mcp__zoho_remote__ZohoCRM_getRecord"
+WRITE = "mcp__zoho_remote__ZohoCRM_updateRecords"
+
+
+def _access_token(sandbox: Any) -> str:
+    reply = httpx.post(f"{sandbox.base_url}/oauth/v2/token", data={
+        "grant_type": "refresh_token", "client_id": sandbox.client_id, "client_secret": sandbox.client_secret,
+        "refresh_token": sandbox.refresh_token})
+    reply.raise_for_status()
+    return str(reply.json()["access_token"])
+
+
+@pytest.fixture
+async def remote(sandbox: Any, tmp_path: Path) -> AsyncIterator[tuple[Any, Any, StateStore]]:
+    from integrations.zoho.factory import build_gateway
+
+    settings = load_settings(home=tmp_path / "home", zoho_api_url=sandbox.base_url,
+                             zoho_accounts_url=sandbox.base_url, zoho_client_id=sandbox.client_id,
+                             zoho_client_secret=sandbox.client_secret, zoho_refresh_token=sandbox.refresh_token,
+                             zoho_mcp_url=f"{sandbox.base_url}/mcp",
+                             zoho_mcp_auth_header=f"Zoho-oauthtoken {_access_token(sandbox)}")
+    gateway = build_gateway(settings, use_sdk=False, use_mcp=False)
+    store = StateStore.open(settings)
+    try:
+        yield settings, gateway, store
+    finally:
+        store.close()
+        await gateway.aclose()
+
+
+def _scout_uses_remote(account_id: str) -> Any:
+    def script(request: ModelRequest) -> ModelTurn:
+        if request.agent() == "zoho-data-scout":
+            if not request.called(READ):
+                return ModelTurn.call(READ, {"module": "Accounts", "record_id": account_id})
+            if not request.called(WRITE):
+                return ModelTurn.call(WRITE, {"module": "Accounts", "data": [{"id": account_id, "Rating": "Shut"}]})
+        return obedient_reviewer(request)
+
+    return script
+
+
+async def test_remote_mcp_status_is_reported_reads_work_and_writes_never_run(
+        sandbox: Any, remote: tuple[Any, Any, StateStore]) -> None:
+    settings, gateway, store = remote
+    account = next(iter(sandbox.store.iter_live("Accounts")))
+    with ScriptedModelServer(_scout_uses_remote(account["id"])) as model:
+        options = build_session_options(settings, gateway=gateway, store=store, run_id="run-remote",
+                                        model_env=model.env())
+        result = await run_orchestrator(options, f"How is this account?\nAccount: {account['id']}")
+    assert result.stopped_reason == "completed", result
+    assert result.mcp_servers.get("zoho_remote") == "connected"
+    scout = model.agent_requests("zoho-data-scout")
+    assert READ in scout[0].tools and WRITE in scout[0].tools
+    read = [r for q in scout for r in q.results_of(READ)][0]
+    assert not read.is_error and account["id"] in read.text
+    write = [r for q in scout for r in q.results_of(WRITE)][0]
+    assert write.is_error and "Denied" in write.text
+    calls = sandbox.stats()["by_endpoint"]
+    assert "MCP ZohoCRM_getRecord" in calls and "MCP ZohoCRM_updateRecords" not in calls
+    assert (sandbox.store.get("Accounts", account["id"]) or {}).get("Rating") == account.get("Rating")
+    events = [(e.detail.get("phase"), e.agent_type, e.tool, e.outcome) for e in store.list_audit(run_id="run-remote")]
+    assert ("pre", "zoho-data-scout", WRITE, "denied") in events
+    assert ("post", "zoho-data-scout", READ, "ok") in events
