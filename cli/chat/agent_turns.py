@@ -8,6 +8,7 @@ from the run context (``agents.options.get_run_context``): the session has one r
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient
@@ -48,7 +49,8 @@ def _stop_problem(result: Any) -> str | None:
         return None
     subtype = str(getattr(result, "subtype", ""))
     if subtype == "error_max_budget_usd":
-        return "Stopped: the model budget for this session was reached."
+        return ("Stopped: the model budget for this chat was reached (SERGAS_MAX_BUDGET_USD). Proposals already "
+                "made are kept; start a new chat to continue.")
     if subtype == "error_max_turns":
         return "Stopped: this turn reached its step limit."
     if getattr(result, "is_error", False):
@@ -98,6 +100,9 @@ class AgentChat:
             await self._client.query(prompt)
             async for message in self._client.receive_response():
                 view.show(message)
+        except asyncio.CancelledError:  # the chat stopped this turn from outside: do not reuse a client mid-turn
+            await self._drop_client()
+            raise
         except Exception as exc:  # the SDK raises after error results; a dead CLI lands here too
             out.problem = _stop_problem(view.result) or f"The agent session failed: {type(exc).__name__}: " \
                                                        f"{str(exc)[:300]}"
