@@ -86,6 +86,25 @@ def slow_on(word: str, seconds: float) -> Any:
     return play
 
 
+def author_writes_directly_on(word: str, script: Any) -> Any:
+    """For a question containing ``word``, the Recommendation Author tries to write a note to Zoho itself
+    (the approval gate turns the write into a proposal); otherwise ``script``."""
+
+    def play(request: ModelRequest) -> ModelTurn:
+        if request.agent() == "recommendation-author" and word in request.first_user_text \
+                and request.called("mcp__zoho__account_360"):
+            if not request.called("mcp__zoho__add_note"):
+                account = (request.json_results_of("mcp__zoho__account_360")[-1] or {}).get("account", {})
+                return ModelTurn.call("mcp__zoho__add_note", {
+                    "account_id": str(account.get("id")), "target_module": "Accounts",
+                    "target_id": str(account.get("id")), "title": "Met at the fair",
+                    "content": "Asked about the new pricing.", "rationale": "Record what was said."})
+            return ModelTurn.say("Proposed (pending approval):\n- a note about the fair")
+        return script(request)
+
+    return play
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
@@ -115,7 +134,7 @@ def account_named(sandbox: Any, index: int) -> dict[str, Any]:
 def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_conversation(
         sandbox: Any, store: StateStore, home: Path) -> None:
     first, second = account_named(sandbox, 0), account_named(sandbox, 1)
-    with ScriptedModelServer(per_turn(obedient_reviewer)) as model:
+    with ScriptedModelServer(author_writes_directly_on("And this one", per_turn(obedient_reviewer))) as model:
         child = spawn_chat(chat_env(sandbox, home, model))
         try:
             child.expect("Sergas chat")
@@ -149,6 +168,10 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
             child.expect(PROMPT)
             child.sendline("And this one, anything to do?")
             child.expect("recommendation-author.* is working")
+            child.expect("zoho.add_note")  # a direct write: the gate queues it instead
+            child.expect(r"The team proposes 1 change\(s\)")
+            child.expect("New note on Accounts/")
+            child.expect("Met at the fair")
             child.expect(r"\[q\]uit")
             child.sendline("r")
             child.expect("Why reject")
@@ -170,7 +193,10 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
     assert approved.status == "executed" and approved.run_id and approved.run_id == rejected.run_id
     assert len(tasks_with_marker(sandbox, approved.idempotency_key)) == 1  # written exactly once
     assert rejected.status == "rejected" and rejected.decision_reason == "We met them yesterday"
-    assert tasks_with_marker(sandbox, rejected.idempotency_key) == []
+    assert rejected.proposal.kind == "add_note" and rejected.proposal.rationale == "Record what was said."
+    marker = ref_marker(rejected.idempotency_key)
+    assert [n for n in sandbox.store.list_records("Notes") if marker in str(n.get("Note_Content") or "")] == []
+    assert not [n for n in sandbox.store.list_records("Notes") if n.get("Note_Title") == "Met at the fair"]
     # one conversation: the second question's orchestrator request carries the first turn
     asked = [r for r in model.agent_requests("orchestrator") if "And this one" in r.last_user_text]
     assert asked, "the second question never reached the model"
