@@ -18,7 +18,7 @@ import contextlib
 import json
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -60,6 +60,27 @@ from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_recor
 from integrations.zoho.stats import StatsBook
 
 T = TypeVar("T")
+
+# what a body of the wrong shape raises while it is read (a dict where a list was due, a bad date, ...)
+_SHAPE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError)
+
+
+def malformed_response(exc: Exception, *, tier: str | None = None, module: str | None = None,
+                       record_id: str | None = None) -> ZohoUnavailableError:
+    """A ZohoError for a response Zoho (or a proxy in between) sent in a shape we cannot read."""
+    return ZohoUnavailableError(f"Zoho sent a response of an unexpected shape ({type(exc).__name__}: "
+                                f"{str(exc)[:200]})", code="MALFORMED_RESPONSE", tier=tier, module=module,
+                                record_id=record_id)
+
+
+@contextlib.contextmanager
+def _reading(module: str | None, record_id: str | None = None) -> Iterator[None]:
+    """Turn a shape error while building domain models from Zoho rows into a ``ZohoError``."""
+    try:
+        yield
+    except _SHAPE_ERRORS as exc:
+        raise malformed_response(exc, module=module, record_id=record_id) from None
+
 AuditFn = Callable[[dict[str, Any]], None]
 
 COQL_PAGE = 2000
@@ -148,6 +169,10 @@ class ZohoManager:
                 if self._falls_through(tier.name, exc):
                     continue
                 raise
+            except _SHAPE_ERRORS as exc:  # a body of the wrong shape: like an outage, try the next tier
+                last = malformed_response(exc, tier=tier.name, module=module, record_id=record_id)
+                self._report(operation, tier.name, module, record_id, start, last)
+                continue
             self._report(operation, tier.name, module, record_id, start, None)
             return value
         raise last or ZohoUnavailableError("no Zoho tier is configured", module=module)
@@ -176,13 +201,15 @@ class ZohoManager:
         row = await self._call("get_record", self._interactive(),
                                lambda t: t.get_record(module, record_id, fields), module=module,
                                record_id=record_id)
-        return record_from_zoho(module, row) if row else None
+        with _reading(module, record_id):
+            return record_from_zoho(module, row) if row else None
 
     async def get_records(self, module: Module, ids: Sequence[str]) -> list[CrmRecord]:
         fields = RECORD_TYPES[module].FIELDS  # type: ignore[attr-defined]
         rows = await self._call("get_records", self._interactive(),
                                 lambda t: t.get_records_by_ids(module, list(ids), fields), module=module)
-        return [record_from_zoho(module, r) for r in rows]
+        with _reading(module):
+            return [record_from_zoho(module, r) for r in rows]
 
     async def search_accounts(self, query: str, *, owner_email: str | None = None,
                               limit: int = 20) -> list[Account]:
@@ -198,7 +225,8 @@ class ZohoManager:
                      f"where {where} order by Modified_Time desc limit {limit}")
             rows, _ = await self._call("search_accounts", self._interactive(),
                                        partial(_coql, query=query, module="Accounts"), module="Accounts")
-        accounts = [Account.from_zoho(coql_row_to_record(r)) for r in rows]
+        with _reading("Accounts"):
+            accounts = [Account.from_zoho(coql_row_to_record(r)) for r in rows]
         if owner_email:
             owner_id = await self._user_id(owner_email)
             accounts = [a for a in accounts if a.owner is not None and (
@@ -221,15 +249,16 @@ class ZohoManager:
         contacts, deals, tasks, notes = await asyncio.gather(
             related("Contacts", Contact.FIELDS), related("Deals", Deal.FIELDS),
             related("Tasks", Task.FIELDS), related("Notes", Note.FIELDS))
-        note_models = sorted((Note.from_zoho(n) for n in notes),
-                             key=lambda n: n.created_time or datetime.min.replace(tzinfo=UTC), reverse=True)
-        return Account360(
-            account=Account.from_zoho(account_row),
-            contacts=[Contact.from_zoho(c) for c in contacts],
-            deals=[d for d in (Deal.from_zoho(r) for r in deals) if d.is_open],
-            tasks=[t for t in (Task.from_zoho(r) for r in tasks) if t.is_open],
-            notes=note_models[:RECENT_NOTES],
-        )
+        with _reading("Accounts", account_id):
+            note_models = sorted((Note.from_zoho(n) for n in notes),
+                                 key=lambda n: n.created_time or datetime.min.replace(tzinfo=UTC), reverse=True)
+            return Account360(
+                account=Account.from_zoho(account_row),
+                contacts=[Contact.from_zoho(c) for c in contacts],
+                deals=[d for d in (Deal.from_zoho(r) for r in deals) if d.is_open],
+                tasks=[t for t in (Task.from_zoho(r) for r in tasks) if t.is_open],
+                notes=note_models[:RECENT_NOTES],
+            )
 
     async def changes_since(self, module: Module, since: datetime, *, limit: int = 200) -> list[CrmRecord]:
         fields = RECORD_TYPES[module].FIELDS  # type: ignore[attr-defined]
@@ -238,7 +267,8 @@ class ZohoManager:
                  f"limit {min(limit, COQL_PAGE)}")
         rows, _ = await self._call("changes_since", self._interactive(),
                                    partial(_coql, query=query, module=module), module=module)
-        return [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
+        with _reading(module):
+            return [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
 
     async def _user_id(self, email: str | None) -> str:
         if not email:
@@ -263,7 +293,8 @@ class ZohoManager:
                      f"limit {offset}, {COQL_PAGE}")
             rows, more = await self._call("pipeline_for_owner", self._interactive(),
                                           partial(_coql, query=query, module="Deals"), module="Deals")
-            deals.extend(d for d in (Deal.from_zoho(coql_row_to_record(r)) for r in rows) if d.is_open)
+            with _reading("Deals"):
+                deals.extend(d for d in (Deal.from_zoho(coql_row_to_record(r)) for r in rows) if d.is_open)
             if not more or not rows:
                 return deals
             offset += len(rows)
@@ -406,7 +437,8 @@ class ZohoManager:
                                               partial(_coql, query=query, module=module), module=module)
                 if rows:
                     total += len(rows)
-                    page = [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
+                    with _reading(module):
+                        page = [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
                     seen.update(r.id for r in page)
                     yield page
                 if not more or not rows:
@@ -421,8 +453,9 @@ class ZohoManager:
         if strategy == "bulk_read":
             rows = await self._call("bulk_read", self._bulk(), lambda t: t.bulk_read(module, list(chosen)),
                                     module=module)
-            records = [r for r in (record_from_zoho(module, csv_row_to_record(module, row)) for row in rows)
-                       if r.id not in seen]
+            with _reading(module):
+                records = [r for r in (record_from_zoho(module, csv_row_to_record(module, row))
+                                       for row in rows) if r.id not in seen]
             for start in range(0, len(records), COQL_PAGE):
                 yield records[start:start + COQL_PAGE]
             total += len(records)

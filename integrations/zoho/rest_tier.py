@@ -127,7 +127,10 @@ class RestTier:
         if response.status_code in (204, 304) or not response.content:
             return None
         body = response.json()
-        return body if isinstance(body, dict) else None
+        if not isinstance(body, dict):  # null, a list, a number: never a Zoho reply, never "no data"
+            raise ZohoUnavailableError("Zoho sent a JSON reply that is not an object", status=response.status_code,
+                                       module=module, record_id=record_id, tier=self.name)
+        return body
 
     # ------------------------------------------------------------------ reads
     async def get_record(self, module: str, record_id: str,
