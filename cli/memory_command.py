@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from config.settings import Settings
@@ -27,7 +29,8 @@ def search(settings: Settings, *, query: str, account: str | None = None, limit:
         err.print("[yellow]The long-term memory is empty: run `python main.py sync` first.[/yellow]")
         return 1
     stdout = sys.stdout
-    with contextlib.redirect_stdout(sys.stderr):  # cognee prints its migrations; stdout is the result
+    # cognee prints its migrations ("... table already exists"): stdout is the result, so keep them out
+    with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):
         hits = asyncio.run(_search(settings, query=query, account=account, limit=limit))
     if as_json:
         stdout.write(json.dumps({"query": query, "account_id": account, "count": len(hits), "results": hits},

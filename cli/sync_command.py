@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
-import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from config.settings import Settings
@@ -35,7 +36,7 @@ def parse_since(value: str | None, *, now: datetime | None = None) -> datetime |
 def run(settings: Settings, *, full: bool = False, since: str | None = None) -> int:
     from rich.console import Console
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     try:
         since_at = parse_since(since)
     except ValueError:
@@ -45,7 +46,7 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
     from memory.interface import MemoryBusyError
 
     try:
-        with contextlib.redirect_stdout(sys.stderr):  # cognee prints its migrations
+        with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):  # cognee prints its migrations
             summary = asyncio.run(_sync(settings, full=full, since=since_at, console=console))
     except MemoryBusyError as exc:
         console.print(f"[yellow]{exc}[/yellow]")

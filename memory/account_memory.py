@@ -216,7 +216,7 @@ class CogneeAccountMemory:
         disk = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
         return MemoryStats(records=counts["records"], change_events=counts["change_events"],
                            decisions=counts["decisions"], pending=counts["pending"], disk_bytes=disk,
-                           memory_dir=str(root))
+                           memory_dir=str(root), indexed=await self._store.collection_sizes())
 
 
 def _outcome(recommendation: Any) -> str:

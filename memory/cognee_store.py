@@ -96,6 +96,21 @@ class CogneeStore:
         hits.sort(key=lambda h: h[1], reverse=True)
         return hits
 
+    async def collection_sizes(self) -> dict[str, int]:
+        """Rows per vector collection (one per embedded node: a duplicate would show here)."""
+        from cognee.infrastructure.databases.vector.get_vector_engine import get_vector_engine_async
+
+        if self._vector is None:
+            self._vector = await get_vector_engine_async()
+        sizes: dict[str, int] = {}
+        for name in COLLECTIONS:
+            try:
+                if await self._vector.has_collection(name):
+                    sizes[name] = int(await (await self._vector.get_collection(name)).count_rows())
+            except Exception as exc:  # an engine without get_collection/count_rows: leave it out
+                logging.getLogger(__name__).debug("count of %s failed: %s", name, exc)
+        return sizes
+
     async def _search_one(self, name: str, vector: list[float], limit: int,
                           only_ids: list[str] | None) -> list[tuple[str, float]]:
         try:

@@ -73,3 +73,4 @@ class MemoryStats(BaseModel):
     pending: int = 0  # stored in the ledger, not yet confirmed in the graph (a crash mid-push)
     disk_bytes: int = 0
     memory_dir: str = ""
+    indexed: dict[str, int] = Field(default_factory=dict)  # vector collection -> rows (one per embedded node)

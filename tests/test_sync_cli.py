@@ -1,0 +1,180 @@
+"""``python main.py sync`` and ``python main.py memory search`` as real subprocesses against the sandbox.
+
+The slow test kills a running sync with SIGKILL, searches while the re-run is writing, and checks that
+the re-run ends complete with no duplicates (ledger and vector index hold each record once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.sync_command import parse_since
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
+# what memory embeds per module (contacts and tasks are graph-only)
+COLLECTION_OF = {"Accounts": "CrmAccount_text", "Deals": "CrmDeal_text", "Notes": "CrmNote_text"}
+
+
+def test_parse_since_accepts_relative_and_iso_times() -> None:
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    assert parse_since("24h", now=now) == datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
+    assert parse_since("7d", now=now) == datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+    assert parse_since("2026-01-31T00:00:00Z", now=now) == datetime(2026, 1, 31, tzinfo=UTC)
+    assert parse_since("2026-01-31", now=now) == datetime(2026, 1, 31, tzinfo=UTC)
+    assert parse_since(None) is None
+    with pytest.raises(ValueError):
+        parse_since("yesterday", now=now)
+
+
+def test_memory_search_before_any_sync_says_to_sync(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.memory_command import search
+    from config import load_settings
+
+    code = search(load_settings(home=tmp_path / "home"), query="anything", as_json=True)
+    assert code == 1
+    captured = capsys.readouterr()
+    assert "python main.py sync" in captured.err
+    assert captured.out == ""
+
+
+def _env(sandbox: Any, home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_"))}
+    env.update({
+        "SERGAS_HOME": str(home), "SERGAS_ZOHO_API_URL": sandbox.base_url,
+        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url, "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
+        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret, "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
+    })
+    return env
+
+
+def _main(*args: str) -> list[str]:
+    return [sys.executable, str(ROOT / "main.py"), *args]
+
+
+def _ledger_rows(ledger: Path, sql: str) -> list[tuple[Any, ...]]:
+    if not ledger.exists():
+        return []
+    db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=30)
+    try:
+        return list(db.execute(sql))
+    except sqlite3.OperationalError:  # the schema is being created
+        return []
+    finally:
+        db.close()
+
+
+def _wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], what: str, deadline: float = 240) -> None:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if condition():
+            return
+        if proc.poll() is not None:
+            raise AssertionError(f"sync ended (rc {proc.returncode}) before {what}")
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _writer_lock_held(memory_dir: Path) -> bool:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(memory_dir / "writer.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    lock.release()
+    return False
+
+
+@pytest.mark.slow
+def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answers_meanwhile(
+        sandbox: Any, tmp_path: Path) -> None:
+    from config import load_settings
+    from memory.interface import open_memory
+
+    home = tmp_path / "synchome"
+    env = _env(sandbox, home)
+    memory_dir = home / "memory"
+    ledger = memory_dir / "ledger.sqlite3"
+    expected = {m: sandbox.store.count(m) for m in MODULES}
+
+    # 1. a real sync, killed with SIGKILL once it has started storing
+    first = subprocess.Popen(_main("sync"), env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=(tmp_path / "first.err").open("w"), text=True)
+    try:
+        _wait_for(lambda: bool(_ledger_rows(ledger, "SELECT 1 FROM records LIMIT 1")), first, "records staged")
+        assert first.poll() is None
+        first.send_signal(signal.SIGKILL)
+        assert first.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    stored = dict(_ledger_rows(ledger, "SELECT module, COUNT(*) FROM records WHERE indexed = 1 GROUP BY module"))
+    assert stored != expected  # it really was cut short
+
+    # a reader opened before the re-run (cognee loaded in this process), used while the re-run writes
+    settings = load_settings(home=home)
+
+    async def open_reader() -> Any:
+        return await open_memory(settings, read_only=True)
+
+    loop = asyncio.new_event_loop()
+    try:
+        reader = loop.run_until_complete(open_reader())
+        second_err = tmp_path / "second.err"
+        second = subprocess.Popen(_main("sync"), env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                  stderr=second_err.open("w"), text=True)
+        try:
+            # 2. a search while the re-run holds the writer lock answers (from what is committed so far)
+            _wait_for(lambda: _writer_lock_held(memory_dir), second, "the re-run to take the writer lock")
+            hits = loop.run_until_complete(reader.search("customer may cancel the subscription", limit=5))
+            assert isinstance(hits, list)
+            assert all(h.fact.citation.record_id for h in hits)
+            timeline = loop.run_until_complete(reader.timeline(sandbox.store.list_records("Accounts")[0]["id"]))
+            assert isinstance(timeline, list)
+            second.wait(timeout=280)
+        finally:
+            if second.poll() is None:
+                second.kill()
+                second.wait()
+        err = second_err.read_text()
+        assert second.returncode == 0, err
+        assert "Synced" in err and "API calls" in err and "already exists" not in err
+
+        # 3. complete, and every record exactly once: in the ledger and in the vector index
+        stats = loop.run_until_complete(reader.stats())
+        loop.run_until_complete(reader.aclose())
+    finally:
+        loop.close()
+    assert stats.records == expected
+    assert stats.pending == 0
+    for module, collection in COLLECTION_OF.items():
+        assert stats.indexed.get(collection) == expected[module], (collection, stats.indexed)
+    twice = "SELECT module, record_id, COUNT(*) FROM records GROUP BY 1, 2 HAVING COUNT(*) > 1"
+    assert _ledger_rows(ledger, twice) == []
+
+    # 4. the search command, as a user runs it, cites records that exist in the sandbox
+    found = subprocess.run(_main("memory", "search", "customer may cancel the subscription", "--json"), env=env,
+                           cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
+    assert found.returncode == 0, found.stderr
+    document = json.loads(found.stdout)
+    assert document["count"] == len(document["results"]) > 0
+    for hit in document["results"]:
+        cite = hit["citation"]
+        assert sandbox.store.get(cite["module"], cite["record_id"]) is not None
+    assert any(h["citation"]["module"] == "Notes" for h in document["results"])
