@@ -36,12 +36,10 @@ from config.settings import Settings
 
 
 def brief_prompt(account: Any) -> str:
-    """The orchestrator's task: a meeting-prep brief, every fact cited."""
-    return (f"Prepare me for a meeting with this account: write a meeting-prep brief.\n"
-            f"Account: {account.id} ({account.name})\n"
-            "Cover: the account's state, key contacts, open deals, open and overdue tasks, recent notes, what "
-            "its history says, open risks, and 3-5 suggested talking points. Cite a record id or memory fact "
-            "for every fact. Queue a proposal only if something clearly needs doing.")
+    """The orchestrator's task: a meeting-prep brief, every fact cited (``prompts/meeting_brief.md``)."""
+    from prompts import load_prompt
+
+    return load_prompt("meeting_brief").format(account_id=account.id, account_name=account.name)
 
 
 def attach_brief(err: Console, *, account: Any, text: str, store: Any, settings: Settings) -> None:

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-PromptName = Literal["orchestrator", "zoho_data_scout", "memory_analyst", "recommendation_author"]
+PromptName = Literal["orchestrator", "zoho_data_scout", "memory_analyst", "recommendation_author", "meeting_brief"]
 PROMPTS_DIR = Path(__file__).resolve().parent
 
 
