@@ -80,13 +80,15 @@ class CogneeAccountMemory:
         staged_at = time.perf_counter()
         self.timings["classify"] += staged_at - started
         staged: list[tuple[Described, str, str | None]] = []
+        accounts: dict[tuple[str, str], str | None] = {}
         for item in classified.changed:
             account_id = item.account_id or self._ledger.account_of(item.parent_module, item.parent_id)
+            accounts[(item.module, item.record_id)] = account_id
             staged.append((item, self._store.node_id(item.module, item.record_id), account_id))
-        self._ledger.stage_records(staged, now=now)
-        events = [e.model_copy(update={"account_id": e.account_id or self._ledger.account_of(e.module, e.record_id)})
+        events = [e.model_copy(update={"account_id": e.account_id or accounts.get((e.module, e.record_id))})
                   for e in classified.events]
-        new_events = self._stage_changes(events)
+        changes = [(e, self._store.node_id("Changes", _change_key(e))) for e in events]
+        new_events = self._ledger.stage_records(staged, now=now, changes=changes)
         self.timings["ledger"] += time.perf_counter() - staged_at
         await self.flush()
         return RememberResult(received=len(records), stored=len(classified.changed),

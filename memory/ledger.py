@@ -152,8 +152,11 @@ class Ledger:
                 return record_id
         return row["account_id"] if row else None
 
-    def stage_records(self, items: Iterable[tuple[Described, str, str | None]], *, now: datetime) -> None:
-        """Write (described, node_id, account_id) rows as pending (``indexed = 0``)."""
+    def stage_records(self, items: Iterable[tuple[Described, str, str | None]], *, now: datetime,
+                      changes: Iterable[tuple[ChangeEvent, str]] = ()) -> int:
+        """Write (described, node_id, account_id) rows as pending (``indexed = 0``) and, in the same
+        transaction, the change events derived from them (so a crash never keeps one without the other).
+        Returns the number of new change events."""
         rows = [
             (d.module, d.record_id, account_id, d.parent_module, d.parent_id, iso_utc(d.at), d.title,
              d.text, d.content_hash, json.dumps(d.snapshot, sort_keys=True, default=str), node_id, iso_utc(now))
@@ -169,16 +172,21 @@ class Ledger:
                 "title = excluded.title, excerpt = excluded.excerpt, content_hash = excluded.content_hash, "
                 "snapshot = excluded.snapshot, node_id = excluded.node_id, indexed = 0, "
                 "stored_at = excluded.stored_at", rows)
+            return self._insert_changes(conn, changes)
 
     def stage_changes(self, items: Iterable[tuple[ChangeEvent, str]]) -> int:
+        with self.transaction() as conn:
+            return self._insert_changes(conn, items)
+
+    @staticmethod
+    def _insert_changes(conn: sqlite3.Connection, items: Iterable[tuple[ChangeEvent, str]]) -> int:
         rows = [(e.module, e.record_id, e.account_id, e.field, e.old, e.new, iso_utc(e.at), node_id)
                 for e, node_id in items]
-        with self.transaction() as conn:
-            before = conn.total_changes
-            conn.executemany(
-                "INSERT OR IGNORE INTO changes (module, record_id, account_id, field, old, new, at, node_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            return conn.total_changes - before
+        before = conn.total_changes
+        conn.executemany(
+            "INSERT OR IGNORE INTO changes (module, record_id, account_id, field, old, new, at, node_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return conn.total_changes - before
 
     def stage_decision(self, *, decision_id: str, account_id: str | None, decision: str, reason: str | None,
                        text: str, at: datetime, node_id: str) -> None:
