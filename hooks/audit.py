@@ -8,6 +8,7 @@ from typing import Any
 from agents.run_context import RunContext
 from agents.tool_names import agent_from_hook
 from hooks.redact import summarize
+from hooks.remote_data import is_remote_read, wrap_remote_read
 
 _TIER = re.compile(r"\(tier: (mcp|sdk|rest)\)")
 
@@ -51,6 +52,12 @@ def make_post_tool_use(ctx: RunContext) -> Any:
                        "tier": tier.group(1) if tier else None, "output": summarize(text, ctx.secrets, 300)})
         except Exception as exc:  # auditing never breaks a run
             ctx.warn(f"audit hook failed: {type(exc).__name__}")
+            return {}
+        if is_remote_read(data.get("tool_name")):
+            try:
+                return wrap_remote_read(ctx, str(data.get("tool_name")), text)
+            except Exception as exc:  # the raw output stays; say so
+                ctx.warn(f"remote MCP output could not be marked as data: {type(exc).__name__}")
         return {}
 
     return post_tool_use

@@ -76,6 +76,7 @@ async def test_remote_mcp_status_is_reported_reads_work_and_writes_never_run(
     assert READ in scout[0].tools and WRITE in scout[0].tools
     read = [r for q in scout for r in q.results_of(READ)][0]
     assert not read.is_error and account["id"] in read.text
+    assert "CRM DATA from Zoho (tier: remote mcp)" in read.text and "<crm_data>" in read.text  # marked as data
     write = [r for q in scout for r in q.results_of(WRITE)][0]
     assert write.is_error and "Denied" in write.text
     calls = sandbox.stats()["by_endpoint"]
