@@ -6,6 +6,7 @@ review never disagree about an account. Nothing here calls a model.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,8 +21,9 @@ from briefs.models import (
     RiskLine,
     TaskLine,
 )
-from briefs.resolve import resolve_account
+from briefs.resolve import looks_like_id, resolve_account
 from briefs.talking_points import talking_points
+from integrations.zoho.errors import ZohoNotFoundError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account360
 from review.index import AccountView
@@ -182,7 +184,12 @@ async def build_brief(gateway: ZohoGateway, memory: Any, account_ref: str, *, to
     """The meeting brief for ``account_ref`` (a Zoho id or a name). ``memory`` is an ``AccountMemory``
     (read-only), anything with ``async timeline(account_id)``, or None. Raises ``AccountNotFound`` /
     ``AmbiguousAccount`` (briefs.resolve) and the gateway's ``ZohoError``s."""
-    account = await resolve_account(gateway, account_ref)
-    view = await gateway.get_account_360(account.id)
-    history, status = await memory_history(memory, account.id)
+    view = None
+    if looks_like_id(account_ref):  # one call instead of resolve + fetch
+        with contextlib.suppress(ZohoNotFoundError):
+            view = await gateway.get_account_360(account_ref.strip())
+    if view is None:
+        account = await resolve_account(gateway, account_ref)
+        view = await gateway.get_account_360(account.id)
+    history, status = await memory_history(memory, view.account.id)
     return brief_from_view(view, today=today or datetime.now(UTC).date(), history=history, history_status=status)
