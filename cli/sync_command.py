@@ -43,6 +43,7 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
         console.print(f"[red]--since {since!r}: use 24h, 7d, 2w or an ISO time such as 2026-01-31T00:00:00Z[/red]")
         return 2
     settings.ensure_home()
+    from integrations.zoho.errors import ZohoError
     from memory.interface import MemoryBusyError
 
     try:
@@ -51,6 +52,10 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
     except MemoryBusyError as exc:
         console.print(f"[yellow]{exc}[/yellow]")
         return 3
+    except ZohoError as exc:  # nothing past the last stored batch is lost: the next sync resumes there
+        hint = getattr(exc, "hint", None) or ZohoError.default_hint
+        console.print(f"[red]Sync stopped: {exc}[/red]\n{hint}\nWhat was stored so far is kept; run sync again.")
+        return 1
     table_lines = [f"{m.module:<9} fetched {m.fetched:>6}  stored {m.stored:>6}  unchanged {m.unchanged:>6}  "
                    f"changes {m.change_events:>5}" for m in summary.modules]
     for line in table_lines:
