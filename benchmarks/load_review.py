@@ -128,7 +128,7 @@ def _is_rate_limit(text: str) -> bool:
 
 async def run_load(work: Path, *, accounts: int = 5000, sessions: int = 8, concurrency_limit: int = 10,
                    review_top: int = 24, budget_usd: float = 5.0, seed: int = 42,
-                   latency_ms: int = 150, other_clients_count: int = 9) -> LoadFigures:
+                   latency_ms: int = 150, other_clients_count: int = 10) -> LoadFigures:
     from agents.runner import run_orchestrator
     from agents.session import build_session_options
     from config import load_settings
@@ -220,7 +220,7 @@ def main() -> None:
     parser.add_argument("--review-top", type=int, default=24, help="accounts the agents review")
     parser.add_argument("--budget", type=float, default=5.0)
     parser.add_argument("--latency-ms", type=int, default=150, help="added to every Zoho API call")
-    parser.add_argument("--other-clients", type=int, default=9,
+    parser.add_argument("--other-clients", type=int, default=10,
                         help="other integrations keeping a request in flight on the same org")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

@@ -209,25 +209,38 @@ def test_approve_killed_while_zoho_holds_the_created_reply(org: Any, tmp_path: P
 
 
 # ------------------------------------------------------------------------------------------------ sync
-def _memory_cursor_count(home: Path) -> int:
-    db = home / "state" / "state.db"
-    if not db.exists():
-        return 0
+def _ledger_cursors(home: Path) -> dict[str, str]:
+    """The sync's cursors (kept in the memory ledger, moved only once a module is stored)."""
+    ledger = home / "memory" / "ledger.sqlite3"
+    if not ledger.exists():
+        return {}
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2) as conn:
-            rows = conn.execute("select module from sync_cursors").fetchall()
+        with sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=0.2) as conn:
+            return {str(m): str(v) for m, v in conn.execute("select module, value from cursors")}
     except sqlite3.OperationalError:
-        return 0
-    return sum(1 for (m,) in rows if not str(m).startswith("review:"))
+        return {}
 
 
-SYNC_KILLS = ["cursor_1", "cursor_3", "page_in_flight"]
+def _ledger_staged(home: Path) -> bool:
+    """Memory rows staged in the ledger but not yet pushed to cognee (``indexed = 0``)."""
+    ledger = home / "memory" / "ledger.sqlite3"
+    if not ledger.exists():
+        return False
+    try:
+        with sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=0.2) as conn:
+            return bool(conn.execute("select count(*) from records where indexed = 0").fetchone()[0])
+    except sqlite3.OperationalError:
+        return False
+
+
+SYNC_KILLS = ["cursor_1", "cursor_3", "page_in_flight", "memory_staged"]
 
 
 @pytest.mark.parametrize("when", SYNC_KILLS,
                          ids=_ids("sync", SYNC_KILLS, len(REVIEW_POINTS) + len(APPROVE_POINTS) + 2))
 def test_sync_killed_then_rerun(when: str, org: Any, tmp_path: Path) -> None:
-    """kill from outside: after the n-th module's cursor is committed, or while a page is in flight."""
+    """kill from outside: after the n-th module's cursor is committed, while a page is in flight, or while
+    memory rows are staged in the ledger and not yet pushed to cognee (mid memory store)."""
     home = tmp_path / "home"
     env = cli_env(org, home)
     if when == "page_in_flight":
@@ -237,9 +250,11 @@ def test_sync_killed_then_rerun(when: str, org: Any, tmp_path: Path) -> None:
     deadline = time.monotonic() + 120
     want = int(when.split("_")[1]) if when.startswith("cursor") else None
     while time.monotonic() < deadline and proc.poll() is None:
-        if want is not None and _memory_cursor_count(home) >= want:
+        if want is not None and len(_ledger_cursors(home)) >= want:
             break
-        if want is None and not org.state.faults.active():
+        if when == "memory_staged" and _ledger_staged(home):
+            break
+        if when == "page_in_flight" and not org.state.faults.active():
             time.sleep(0.5)  # the held page was picked: inside its 4 s latency
             break
         time.sleep(0.02)
@@ -253,6 +268,4 @@ def test_sync_killed_then_rerun(when: str, org: Any, tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr[-3000:]
     totals = {m: len(org.store.list_records(m)) for m in REVIEW_MODULES}
     assert memory_ledger_counts(home) == totals
-    with StateStore.open(load_settings(home=home)) as store:
-        for module in REVIEW_MODULES:
-            assert store.get_cursor(module) is not None, module
+    assert set(_ledger_cursors(home)) == set(REVIEW_MODULES)

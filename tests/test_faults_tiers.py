@@ -4,12 +4,12 @@ serve, the error is a ``ZohoUnavailableError`` whose hint tells the user what to
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from reliability_support import dead_url
 
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoError, ZohoUnavailableError
@@ -19,14 +19,6 @@ from integrations.zoho.mcp_tier import McpTier
 from integrations.zoho.sdk_tier import SdkTier
 
 pytestmark = pytest.mark.faults
-
-
-def dead_url() -> str:
-    """A loopback URL nothing listens on (connection refused)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture
