@@ -5,23 +5,31 @@ own retries) and CLI failures all end as an ``AgentRunResult`` with ``stopped_re
 for the user. Proposals are queued one by one as they are made, so what was done before a stop is kept
 and nothing is half-written (a proposal is either fully queued or not at all).
 
-The run ends at the first ``ResultMessage``: the prompt is one-shot and every delegation runs in the
-foreground, so nothing after it is owed. This matters on a budget or turn stop: the CLI reports the stop
-while a subagent is still mid-task; once that task settles the SDK (0.2.189) never closes stdin (the CLI
-reports no session state, so neither "idle" nor its wait ceiling ends the run) and reading on would wait
-forever. Closing the stream stops the CLI at once.
+The run ends at the first ``ResultMessage`` once no subagent task is in flight: the prompt is one-shot
+and every delegation runs in the foreground, so nothing after it is owed. This matters on a budget or
+turn stop: the CLI reports the stop while a subagent is still mid-task; once that task settles the SDK
+(0.2.189) never closes stdin (the CLI reports no session state, so neither "idle" nor its wait ceiling
+ends the run) and reading on would wait forever. So the runner reads on only until the in-flight tasks
+settle (at most ``SETTLE_SECONDS``), letting their last tool calls finish, then closes the stream, which
+stops the CLI.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 from claude_agent_sdk import (
+    TERMINAL_TASK_STATUSES,
     AssistantMessage,
     ClaudeAgentOptions,
     ResultMessage,
     SystemMessage,
+    TaskNotificationMessage,
+    TaskStartedMessage,
+    TaskUpdatedMessage,
     TextBlock,
     ToolResultBlock,
     ToolUseBlock,
@@ -32,6 +40,8 @@ from pydantic import BaseModel, Field
 
 from agents.options import get_run_context
 from agents.run_context import RunContext
+
+SETTLE_SECONDS = 15.0  # how long a stopped run waits for its in-flight subagent tasks to settle
 
 StopReason = Literal["completed", "budget", "max_turns", "model_error", "error"]
 
@@ -126,6 +136,39 @@ def _stop_message(reason: StopReason, ctx: RunContext, result: AgentRunResult, b
     return f"The agent run failed: {result.error or 'unknown error'}.{kept}"
 
 
+def _track_tasks(message: Any, tasks: set[str]) -> None:
+    if isinstance(message, TaskStartedMessage):
+        tasks.add(message.task_id)
+    settled = isinstance(message, TaskNotificationMessage) or (
+        isinstance(message, TaskUpdatedMessage) and (message.patch or {}).get("status") in TERMINAL_TASK_STATUSES)
+    if settled:
+        tasks.discard(message.task_id)
+
+
+async def _until_settled(stream: AsyncIterator[Any], tasks: set[str]) -> AsyncIterator[Any]:
+    """The stream's messages up to its first result, then on only while subagent tasks are in flight
+    (for at most ``SETTLE_SECONDS``): see the module docstring."""
+    deadline: float | None = None
+    while True:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if not tasks or remaining <= 0:
+                return
+            try:
+                message = await asyncio.wait_for(anext(stream), remaining)
+            except (StopAsyncIteration, TimeoutError):
+                return
+        else:
+            try:
+                message = await anext(stream)
+            except StopAsyncIteration:
+                return
+        _track_tasks(message, tasks)
+        yield message
+        if isinstance(message, ResultMessage) and deadline is None:
+            deadline = time.monotonic() + SETTLE_SECONDS
+
+
 def _follow(message: Any, out: AgentRunResult, ctx: RunContext, tracker: _CallTracker,
             main_text: list[str]) -> None:
     """Take what matters from one message before the result: MCP status, retries, text, tool calls."""
@@ -157,14 +200,15 @@ async def run_orchestrator(options: ClaudeAgentOptions, prompt: str) -> AgentRun
     last_result: ResultMessage | None = None
     failed = False
     tracker = _CallTracker(ctx)
+    tasks: set[str] = set()
     try:
         stream = query(prompt=prompt, options=options)
         try:
-            async for message in stream:
+            async for message in _until_settled(stream, tasks):
                 if isinstance(message, ResultMessage):
-                    last_result = message
-                    break  # the run is over: see the module docstring
-                _follow(message, out, ctx, tracker, main_text)
+                    last_result = last_result or message
+                elif last_result is None:
+                    _follow(message, out, ctx, tracker, main_text)
         finally:
             close = getattr(stream, "aclose", None)  # an async generator: closing it stops the CLI
             if close is not None:

@@ -16,7 +16,7 @@ import pytest
 from test_ask_cli import org_state
 
 from config import load_settings
-from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
+from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer, Usage
 from scripted_model.scripts import obedient_reviewer
 from state.store import StateStore
 
@@ -76,3 +76,20 @@ async def test_an_agent_review_without_proposals_falls_back_to_rules(sandbox: An
         run, pending = await _review(_settings(sandbox, tmp_path / "home", model), limit=1)
     assert run.rule_reviews == 1 and run.cost_usd > 0
     assert pending and all(r.proposal.origin == "rules" for r in pending)
+
+
+def _expensive(request: ModelRequest) -> ModelTurn:
+    turn = obedient_reviewer(request)
+    turn.usage = Usage(input_tokens=40_000, output_tokens=100)  # ≈ $0.12 per call at Sonnet prices
+    return turn
+
+
+async def test_the_per_account_budget_stops_an_agent_review_and_rules_take_over(sandbox: Any,
+                                                                              tmp_path: Path) -> None:
+    with ScriptedModelServer(_expensive) as model:
+        settings = _settings(sandbox, tmp_path / "home", model, account_budget_usd=0.2)
+        run, pending = await _review(settings, limit=1)
+    assert len(model.requests) < 6  # stopped long before the 13 calls of a full review
+    assert 0.2 <= run.cost_usd < 0.5
+    assert any("budget for this run ($0.20) was reached" in note for note in run.notes), run.notes
+    assert run.rule_reviews == 1 and pending and all(r.proposal.origin == "rules" for r in pending)
