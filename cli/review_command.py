@@ -25,6 +25,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from config.crashpoints import crash_point
 from config.settings import Settings
@@ -202,7 +203,12 @@ def run(settings: Settings, *, owner: str | None = None, since: str | None = Non
         return EXIT_LOCKED
     except Exception as exc:
         from integrations.zoho.errors import ZohoError
+        from state.errors import StateStoreError
 
+        if isinstance(exc, StateStoreError):  # e.g. another process held the database past the busy timeout
+            err.print(Text(f"State store: {exc} — {exc.hint}\nNothing is lost: the next review resumes this one.",
+                           style="red"))
+            return EXIT_FAILED
         if not isinstance(exc, ZohoError):
             raise
         err.print(f"[red]Zoho: {exc}[/red]\nThe run was saved as interrupted; the next review resumes it.")
