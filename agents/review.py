@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+import weakref
 from typing import Any
 
 from agents.runner import run_orchestrator
@@ -19,8 +20,9 @@ from integrations.zoho.models import Account360
 from review.models import AccountTriage
 from review.ports import AgentReview
 
-_MEMORY: dict[tuple[str, int], Any] = {}  # (memory dir, event loop) -> opened read-only memory or None
-_MEMORY_LOCK: dict[int, asyncio.Lock] = {}
+# Per event loop (one review run): memory dir -> the read-only memory (or None), and the lock that opens it.
+_MEMORY: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[asyncio.Lock, dict[str, Any]]] = \
+    weakref.WeakKeyDictionary()
 
 
 def review_prompt(triage: AccountTriage) -> str:
@@ -37,16 +39,15 @@ def review_prompt(triage: AccountTriage) -> str:
 
 async def _shared_memory(settings: Settings) -> Any:
     """The read-only memory, opened once per review (event loop) and shared by its account reviews."""
-    loop = id(asyncio.get_running_loop())
-    key = (str(settings.memory_dir.expanduser().resolve()), loop)
-    lock = _MEMORY_LOCK.setdefault(loop, asyncio.Lock())
+    lock, opened = _MEMORY.setdefault(asyncio.get_running_loop(), (asyncio.Lock(), {}))
+    key = str(settings.memory_dir.expanduser().resolve())
     async with lock:
-        if key not in _MEMORY:
+        if key not in opened:
             try:
-                _MEMORY[key] = await open_read_only_memory(settings)
+                opened[key] = await open_read_only_memory(settings)
             except Exception:  # not synced yet or unavailable: the Memory Analyst says so
-                _MEMORY[key] = None
-        return _MEMORY[key]
+                opened[key] = None
+        return opened[key]
 
 
 async def review_account(triage: AccountTriage, account360: Account360, *, settings: Settings,
