@@ -120,3 +120,28 @@ async def test_instructions_in_a_crm_note_lead_to_no_write_and_no_extra_proposal
     assert result.injection_findings and any("instruction-like" in w for w in result.warnings)
     outcomes = {(a, t, o) for _, a, t, o in org.chain("run-sbx-3")}
     assert ("recommendation-author", "mcp__zoho__update_fields", "denied") in outcomes
+
+
+def _oversteps(request: ModelRequest) -> ModelTurn:
+    """The Data Scout reaches for memory, the Memory Analyst for the CRM: both outside their sets."""
+    if request.agent() == "zoho-data-scout" and not request.called("mcp__memory__memory_search"):
+        return ModelTurn.call("mcp__memory__memory_search", {"query": "anything"})
+    if request.agent() == "memory-analyst" and not request.called("mcp__approvals__propose_action"):
+        return ModelTurn.call("mcp__approvals__propose_action", {"kind": "add_note", "account_id": "1",
+                                                                  "target_id": "1", "rationale": "x",
+                                                                  "evidence": [{"record_id": "1"}]})
+    return obedient_reviewer(request)
+
+
+async def test_a_subagent_calling_a_tool_outside_its_set_is_refused(org: Org) -> None:
+    with ScriptedModelServer(_oversteps) as model:
+        result = await org.run(model, "run-sbx-4")
+    assert result.stopped_reason == "completed"
+    scout = [r for q in model.agent_requests("zoho-data-scout") for r in q.results_of("mcp__memory__memory_search")]
+    analyst = [r for q in model.agent_requests("memory-analyst")
+               for r in q.results_of("mcp__approvals__propose_action")]
+    assert scout[0].is_error and analyst[0].is_error
+    chain = org.chain("run-sbx-4")
+    assert ("refused", "zoho-data-scout", "mcp__memory__memory_search", "denied") in chain
+    assert ("refused", "memory-analyst", "mcp__approvals__propose_action", "denied") in chain
+    assert [r.proposal.origin for r in org.store.list_recommendations()] == ["agent"]  # only the author's
