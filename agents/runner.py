@@ -155,7 +155,8 @@ async def _until_settled(stream: AsyncIterator[Any], tasks: set[str]) -> AsyncIt
             if not tasks or remaining <= 0:
                 return
             try:
-                message = await asyncio.wait_for(anext(stream), remaining)
+                async with asyncio.timeout(remaining):  # same task: the SDK's cancel scopes stay in it
+                    message = await anext(stream)
             except (StopAsyncIteration, TimeoutError):
                 return
         else:
@@ -207,8 +208,8 @@ async def run_orchestrator(options: ClaudeAgentOptions, prompt: str) -> AgentRun
             async for message in _until_settled(stream, tasks):
                 if isinstance(message, ResultMessage):
                     last_result = last_result or message
-                elif last_result is None:
-                    _follow(message, out, ctx, tracker, main_text)
+                else:  # after the result only the audit trail still counts, not the answer's text
+                    _follow(message, out, ctx, tracker, main_text if last_result is None else [])
         finally:
             close = getattr(stream, "aclose", None)  # an async generator: closing it stops the CLI
             if close is not None:
