@@ -1,4 +1,4 @@
-"""``python main.py sync`` and ``python main.py memory search`` as real subprocesses against the sandbox.
+"""``python main.py sync`` as a real subprocess against the sandbox, and the ``memory search`` command.
 
 The slow test kills a running sync with SIGKILL, searches while the re-run is writing, and checks that
 the re-run ends complete with no duplicates (ledger and vector index hold each record once).
@@ -14,7 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -100,12 +100,23 @@ def _writer_lock_held(memory_dir: Path) -> bool:
     return False
 
 
+@pytest.fixture
+def small_sandbox(tmp_path: Path) -> Iterator[Any]:
+    """A smaller org than the shared ``sandbox`` fixture: three syncs and a search run against it."""
+    from sandbox.embedded import start_sandbox
+
+    with start_sandbox(data_dir=tmp_path / "sandbox", accounts=15, seed=7) as running:
+        yield running
+
+
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # two syncs in subprocesses (each loads cognee): minutes on a busy 2-core machine
 def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answers_meanwhile(
-        sandbox: Any, tmp_path: Path) -> None:
+        small_sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from config import load_settings
     from memory.interface import open_memory
 
+    sandbox = small_sandbox
     home = tmp_path / "synchome"
     env = _env(sandbox, home)
     memory_dir = home / "memory"
@@ -168,11 +179,12 @@ def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answe
     twice = "SELECT module, record_id, COUNT(*) FROM records GROUP BY 1, 2 HAVING COUNT(*) > 1"
     assert _ledger_rows(ledger, twice) == []
 
-    # 4. the search command, as a user runs it, cites records that exist in the sandbox
-    found = subprocess.run(_main("memory", "search", "customer may cancel the subscription", "--json"), env=env,
-                           cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
-    assert found.returncode == 0, found.stderr
-    document = json.loads(found.stdout)
+    # 4. the search command (what `main.py memory search --json` calls) cites records that exist in the sandbox
+    from cli.memory_command import search
+
+    capsys.readouterr()
+    assert search(settings, query="customer may cancel the subscription", limit=5, as_json=True) == 0
+    document = json.loads(capsys.readouterr().out)
     assert document["count"] == len(document["results"]) > 0
     for hit in document["results"]:
         cite = hit["citation"]
