@@ -45,17 +45,19 @@ pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
 ACCOUNTS, SEED = 12, 7
 
-REVIEW_POINTS = [
-    "review.run_started",          # run row written, nothing fetched
-    "sync.module_fetched#2",       # Contacts fetched, its cursor not stored
-    "sync.before_cache_save",      # every cursor stored, the snapshot not
-    "memory.opened",               # records about to be stored into memory
-    "memory.stored",               # memory stored, the review not begun
-    "triage.account#7",            # mid triage
-    "review.proposal_queued#2",    # mid queueing (an account half queued)
-    "review.result_saved#3",       # three accounts saved
-    "review.before_finish",        # everything saved, the run not marked succeeded
-    "report.written#1",            # mid report: the Markdown written, the HTML not
+# Each chain kills the command at each point in turn (every run resumes what the previous kill left),
+# then runs it to the end: repeated crashes, and fewer full runs (each loads cognee, ~5 s).
+REVIEW_CHAINS: list[tuple[str, ...]] = [
+    ("review.run_started",            # run row written, nothing fetched
+     "sync.module_fetched#2",         # Contacts fetched, its cursor not stored
+     "sync.before_cache_save"),       # every cursor stored, the snapshot not
+    ("memory.opened",                 # records about to be stored into memory
+     "memory.stored"),                # memory stored, the review not begun
+    ("triage.account#7",              # mid triage
+     "review.proposal_queued#2",      # mid queueing (an account half queued)
+     "review.result_saved#3"),        # three accounts saved
+    ("review.before_finish",          # everything saved, the run not marked succeeded
+     "report.written#1"),             # mid report: the Markdown written, the HTML not
 ]
 APPROVE_POINTS: list[tuple[str, ...]] = [
     ("approve.decided#2",),                    # mid decisions
@@ -90,27 +92,35 @@ def baseline_keys(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     return keys
 
 
-def _ids(prefix: str, points: list[Any], start: int) -> list[str]:
+def _ids(prefix: str, chains: list[Any], start: int) -> list[str]:
+    """``kill01-03-review-a+b+c``: the kill points a test covers, numbered across the suite."""
     out = []
-    for i, p in enumerate(points):
-        names = p if isinstance(p, tuple) else (p,)
-        out.append(f"kill{start + i:02d}-{prefix}-" + "+".join(n.replace("#", "_") for n in names))
+    for chain in chains:
+        names = chain if isinstance(chain, tuple) else (chain,)
+        span = f"{start:02d}" if len(names) == 1 else f"{start:02d}-{start + len(names) - 1:02d}"
+        out.append(f"kill{span}-{prefix}-" + "+".join(n.replace("#", "_") for n in names))
+        start += len(names)
     return out
 
 
-@pytest.mark.parametrize("point", REVIEW_POINTS, ids=_ids("review", REVIEW_POINTS, 1))
-def test_review_killed_then_rerun(point: str, org: Any, tmp_path: Path, baseline_keys: set[str]) -> None:
+def _count(chains: list[Any]) -> int:
+    return sum(len(c) if isinstance(c, tuple) else 1 for c in chains)
+
+
+@pytest.mark.parametrize("chain", REVIEW_CHAINS, ids=_ids("review", REVIEW_CHAINS, 1))
+def test_review_killed_then_rerun(chain: tuple[str, ...], org: Any, tmp_path: Path, baseline_keys: set[str]) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
     with watching_writes(org) as writes:
-        killed_at(env, point, tmp_path / "kills.log", "review", "--json")
-        assert_state_readable(home)
+        for point in chain:
+            killed_at(env, point, tmp_path / "kills.log", "review", "--json")
+            assert_state_readable(home)
         again = main_py(env, "review", "--json")
     assert_no_traceback(again)
     doc = review_json(again)
     assert writes.inserts == [] and writes.updates == [], "a review wrote to Zoho"
     assert doc["accounts_triaged"] == ACCOUNTS
-    finished_before = point.startswith("report.")
+    finished_before = chain[-1].startswith("report.")
     assert doc["resumed"] is (not finished_before), doc["resumed"]
     with StateStore.open(load_settings(home=home)) as store:
         recs = store.list_recommendations()
@@ -155,7 +165,7 @@ def _queue(org: Any, home: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("points", APPROVE_POINTS,
-                         ids=_ids("approve", APPROVE_POINTS, len(REVIEW_POINTS) + 1))
+                         ids=_ids("approve", APPROVE_POINTS, _count(REVIEW_CHAINS) + 1))
 def test_approve_killed_then_rerun(points: tuple[str, ...], org: Any, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
@@ -176,7 +186,9 @@ def test_approve_killed_then_rerun(points: tuple[str, ...], org: Any, tmp_path: 
         assert store.lock_holder("approval-executor") is None
 
 
-def test_approve_killed_while_zoho_holds_the_created_reply(org: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("nth_insert", [2], ids=_ids("approve", [("reply_held",)], _count(REVIEW_CHAINS)
+                                                    + _count(APPROVE_POINTS) + 1))
+def test_approve_killed_while_zoho_holds_the_created_reply(nth_insert: int, org: Any, tmp_path: Path) -> None:
     """kill from outside: the record is created, the reply held back, the CLI killed while it waits."""
     home = tmp_path / "home"
     env = cli_env(org, home)
@@ -186,7 +198,7 @@ def test_approve_killed_while_zoho_holds_the_created_reply(org: Any, tmp_path: P
     def hold(event: Any) -> None:  # the sandbox's server thread, after the insert
         if event.operation == "insert" and event.module in ("Tasks", "Notes"):
             created.extend(event.ids)
-            if len(created) == 2:
+            if len(created) == nth_insert:
                 time.sleep(2.0)
 
     with watching_writes(org) as writes:
@@ -195,9 +207,9 @@ def test_approve_killed_while_zoho_holds_the_created_reply(org: Any, tmp_path: P
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             deadline = time.monotonic() + 90
-            while len(created) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            while len(created) < nth_insert and time.monotonic() < deadline and proc.poll() is None:
                 time.sleep(0.02)
-            assert len(created) >= 2, "the second create never reached the sandbox"
+            assert len(created) >= nth_insert, "the create to hold never reached the sandbox"
             proc.send_signal(signal.SIGKILL)
             assert proc.wait(timeout=10) == -9
         finally:
@@ -233,16 +245,27 @@ def _ledger_staged(home: Path) -> bool:
         return False
 
 
-SYNC_KILLS = ["cursor_1", "cursor_3", "page_in_flight", "memory_staged"]
+SYNC_CHAINS: list[tuple[str, ...]] = [("cursor_1", "cursor_3"), ("page_in_flight", "memory_staged")]
 
 
-@pytest.mark.parametrize("when", SYNC_KILLS,
-                         ids=_ids("sync", SYNC_KILLS, len(REVIEW_POINTS) + len(APPROVE_POINTS) + 2))
-def test_sync_killed_then_rerun(when: str, org: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("chain", SYNC_CHAINS,
+                         ids=_ids("sync", SYNC_CHAINS, _count(REVIEW_CHAINS) + _count(APPROVE_POINTS) + 2))
+def test_sync_killed_then_rerun(chain: tuple[str, ...], org: Any, tmp_path: Path) -> None:
     """kill from outside: after the n-th module's cursor is committed, while a page is in flight, or while
     memory rows are staged in the ledger and not yet pushed to cognee (mid memory store)."""
     home = tmp_path / "home"
     env = cli_env(org, home)
+    for when in chain:
+        _kill_sync_when(when, org, env, home)
+    again = main_py(env, "sync")
+    assert_no_traceback(again)
+    assert again.returncode == 0, again.stderr[-3000:]
+    totals = {m: len(org.store.list_records(m)) for m in REVIEW_MODULES}
+    assert memory_ledger_counts(home) == totals
+    assert set(_ledger_cursors(home)) == set(REVIEW_MODULES)
+
+
+def _kill_sync_when(when: str, org: Any, env: dict[str, str], home: Path) -> None:
     if when == "page_in_flight":
         org.inject_fault(kind="latency", latency_ms=4000, count=1, path_prefix="/crm/v8/coql")
     proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "sync"], env=env, cwd=ROOT,
@@ -258,14 +281,8 @@ def test_sync_killed_then_rerun(when: str, org: Any, tmp_path: Path) -> None:
             time.sleep(0.5)  # the held page was picked: inside its 4 s latency
             break
         time.sleep(0.02)
-    assert proc.poll() is None, "sync finished before the kill point: " + proc.communicate()[1][-2000:]
+    assert proc.poll() is None, f"sync finished before {when}: " + proc.communicate()[1][-2000:]
     proc.send_signal(signal.SIGKILL)
     assert proc.wait(timeout=10) == -9
     org.clear_faults()
     assert_state_readable(home)
-    again = main_py(env, "sync")
-    assert_no_traceback(again)
-    assert again.returncode == 0, again.stderr[-3000:]
-    totals = {m: len(org.store.list_records(m)) for m in REVIEW_MODULES}
-    assert memory_ledger_counts(home) == totals
-    assert set(_ledger_cursors(home)) == set(REVIEW_MODULES)
