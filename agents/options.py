@@ -24,7 +24,7 @@ from agents.tool_names import (
     REMOTE_ZOHO_SERVER,
     ZOHO_SERVER,
 )
-from agents.tools import build_memory_tools, build_propose_tool, build_zoho_tools
+from agents.tools import build_attachment_tools, build_memory_tools, build_propose_tool, build_zoho_tools
 from agents.tools.memory_tools import MemoryReader
 from config.settings import Settings
 from hooks.approval_gate import make_pre_tool_use
@@ -73,7 +73,8 @@ def build_options(
     workdir, config_dir = agent_dirs(settings)
 
     mcp_servers: dict[str, Any] = {
-        ZOHO_SERVER: create_sdk_mcp_server(ZOHO_SERVER, tools=build_zoho_tools(gateway, ctx)),
+        ZOHO_SERVER: create_sdk_mcp_server(ZOHO_SERVER, tools=[*build_zoho_tools(gateway, ctx),
+                                                               *build_attachment_tools(gateway, ctx)]),
         MEMORY_SERVER: create_sdk_mcp_server(MEMORY_SERVER, tools=build_memory_tools(memory, ctx)),
         APPROVALS_SERVER: create_sdk_mcp_server(APPROVALS_SERVER, tools=[build_propose_tool(ctx)]),
     }

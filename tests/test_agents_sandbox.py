@@ -145,3 +145,47 @@ async def test_a_subagent_calling_a_tool_outside_its_set_is_refused(org: Org) ->
     assert ("refused", "zoho-data-scout", "mcp__memory__memory_search", "denied") in chain
     assert ("refused", "memory-analyst", "mcp__approvals__propose_action", "denied") in chain
     assert [r.proposal.origin for r in org.store.list_recommendations()] == ["agent"]  # only the author's
+
+
+async def test_the_data_scout_reads_a_pdf_attachment_in_a_real_run(sandbox: Any, sandbox_settings: Any) -> None:
+    """The attachment read tools are on the Data Scout's server: a scripted scout lists an account's files,
+    reads the PDF and reports its text, which reaches the answer with the attachment cited."""
+    import httpx
+
+    from integrations.zoho.factory import build_gateway
+    from scripted_model.turns import extract_json_payload
+
+    manifest = httpx.get(f"{sandbox.base_url}/__sandbox/attachments/manifest").json()["attachments"]
+    pdf = next(e for e in manifest if e["content_type"] == "application/pdf")
+    listing, reading = "mcp__zoho__list_attachments", "mcp__zoho__read_attachment"
+
+    def scout(request: ModelRequest) -> ModelTurn:
+        if not request.called(listing):
+            return ModelTurn.call(listing, {"account_id": pdf["record_id"]})
+        if not request.called(reading):
+            rows = extract_json_payload(request.results_of(listing)[-1].text)["attachments"]
+            pdfs = [r["id"] for r in rows if r["file_name"].endswith(".pdf")]
+            return ModelTurn.call(reading, {"account_id": pdf["record_id"], "attachment_id": pdfs[0]})
+        payload = extract_json_payload(request.results_of(reading)[-1].text)
+        return ModelTurn.say(f"Facts:\n- The contract says: {payload['text']} [{payload['cite_as']}]")
+
+    def script(request: ModelRequest) -> ModelTurn:
+        return scout(request) if request.agent() == "zoho-data-scout" else obedient_reviewer(request)
+
+    gateway = build_gateway(sandbox_settings, use_sdk=False, use_mcp=False)
+    store = StateStore.open(sandbox_settings)
+    try:
+        with ScriptedModelServer(script) as model:
+            options = build_session_options(sandbox_settings, gateway=gateway, store=store, run_id="run-pdf",
+                                            model_env=model.env())
+            result = await run_orchestrator(options, f"What is in the contract?\nAccount: {pdf['record_id']}")
+        assert result.stopped_reason == "completed", result
+        assert model.errors == []
+        assert " ".join(pdf["known_text"].split()) in " ".join(result.answer.split())
+        assert f"zoho:Attachments/{pdf['id']}" in result.answer
+        chain = [(e.agent_type, e.tool, e.outcome) for e in store.list_audit(run_id="run-pdf")
+                 if e.kind == "tool_call" and e.detail.get("phase") == "post"]
+        assert ("zoho-data-scout", reading, "ok") in chain
+    finally:
+        store.close()
+        await gateway.aclose()
