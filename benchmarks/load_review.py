@@ -34,6 +34,7 @@ class LoadFigures(BaseModel):
     review_top: int
     latency_ms: int = 0
     other_clients: int = 0
+    rate_limit_ratio: float = 0.0  # share of calls answered 429 as if the org's limit were hit elsewhere
     other_clients_429s: int = 0
     completed: bool = False
     accounts_triaged: int = 0
@@ -128,7 +129,8 @@ def _is_rate_limit(text: str) -> bool:
 
 async def run_load(work: Path, *, accounts: int = 5000, sessions: int = 8, concurrency_limit: int = 10,
                    review_top: int = 24, budget_usd: float = 5.0, seed: int = 42,
-                   latency_ms: int = 150, other_clients_count: int = 10) -> LoadFigures:
+                   latency_ms: int = 150, other_clients_count: int = 8,
+                   rate_limit_ratio: float = 0.15) -> LoadFigures:
     from agents.runner import run_orchestrator
     from agents.session import build_session_options
     from config import load_settings
@@ -143,7 +145,7 @@ async def run_load(work: Path, *, accounts: int = 5000, sessions: int = 8, concu
 
     figures = LoadFigures(accounts=accounts, sessions=sessions, concurrency_limit=concurrency_limit,
                           review_top=review_top, budget_usd=budget_usd, latency_ms=latency_ms,
-                          other_clients=other_clients_count)
+                          other_clients=other_clients_count, rate_limit_ratio=rate_limit_ratio)
     started = time.perf_counter()
     with counting_sandbox_429s() as counts, \
             start_sandbox(work / "sandbox", accounts=accounts, seed=seed,
@@ -151,6 +153,8 @@ async def run_load(work: Path, *, accounts: int = 5000, sessions: int = 8, concu
             ScriptedModelServer(obedient_reviewer) as model, contextlib.ExitStack() as stack:
         if latency_ms:  # a real Zoho round trip, so that the sessions' calls overlap at the edition limit
             sb.inject_fault(kind="latency", latency_ms=latency_ms, ratio=1.0, seconds=24 * 3600.0, path_prefix="/crm")
+        for prefix in ("/crm", "/mcp") if rate_limit_ratio else ():
+            sb.inject_fault(kind="429", ratio=rate_limit_ratio, seconds=24 * 3600.0, path_prefix=prefix)
         noise = stack.enter_context(other_clients(sb, other_clients_count))
         settings = load_settings(
             home=work / "home", zoho_api_url=sb.base_url, zoho_accounts_url=sb.base_url,
@@ -220,7 +224,9 @@ def main() -> None:
     parser.add_argument("--review-top", type=int, default=24, help="accounts the agents review")
     parser.add_argument("--budget", type=float, default=5.0)
     parser.add_argument("--latency-ms", type=int, default=150, help="added to every Zoho API call")
-    parser.add_argument("--other-clients", type=int, default=10,
+    parser.add_argument("--rate-limit-ratio", type=float, default=0.15,
+                        help="share of Zoho calls answered 429 (the org's limit hit by others)")
+    parser.add_argument("--other-clients", type=int, default=8,
                         help="other integrations keeping a request in flight on the same org")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -228,7 +234,8 @@ def main() -> None:
         figures = asyncio.run(run_load(Path(tmp), accounts=args.accounts, sessions=args.sessions,
                                        concurrency_limit=args.concurrency_limit, review_top=args.review_top,
                                        budget_usd=args.budget, latency_ms=args.latency_ms,
-                                       other_clients_count=args.other_clients))
+                                       other_clients_count=args.other_clients,
+                                       rate_limit_ratio=args.rate_limit_ratio))
     if args.json:
         print(figures.model_dump_json(indent=2))
         return
