@@ -39,7 +39,7 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
     console = Console(stderr=True, soft_wrap=True)
     try:
         since_at = parse_since(since)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: e.g. 1000000d reaches before year 1
         console.print(f"[red]--since {since!r}: use 24h, 7d, 2w or an ISO time such as 2026-01-31T00:00:00Z[/red]")
         return 2
     settings.ensure_home()
