@@ -49,6 +49,10 @@ CREATE TABLE IF NOT EXISTS cursors (module TEXT PRIMARY KEY, value TEXT NOT NULL
 """
 
 
+# Fields the bulk tier's CSV leaves empty and COQL fills (the parent's module of tasks and notes).
+_FILLED_IN_LATER = frozenset({"what_module", "parent_module"})
+
+
 def iso_utc(value: datetime | None) -> str | None:
     if value is None:
         return None
@@ -129,6 +133,8 @@ class Ledger:
             old = json.loads(row["snapshot"])
             for field in sorted(set(old) | set(item.snapshot)):
                 before, after = old.get(field), item.snapshot.get(field)
+                if before is None and field in _FILLED_IN_LATER:
+                    continue  # one fetch tier left it out, another sent it: not a change a user made
                 if before != after:
                     events.append(ChangeEvent(
                         module=item.module, record_id=item.record_id, account_id=item.account_id,

@@ -11,7 +11,6 @@ Chosen over a loopback HTTP server: no port, no serialisation, one less process 
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 from memory.cognee_env import COGNEE_VERSION, EMBEDDING_PROVIDER_NAME
@@ -19,7 +18,8 @@ from memory.embedding.minilm import DIMENSIONS, MiniLMEncoder, shared_encoder
 
 _installed = False
 # What the embedder cost in this process (the benchmark reads it to split cognee's time from ours).
-EMBED_STATS: dict[str, float] = {"calls": 0, "texts": 0, "seconds": 0.0}
+# (compute time: ``MiniLMEncoder.busy_seconds``; concurrent calls queue on the encoder's lock)
+EMBED_STATS: dict[str, int] = {"calls": 0, "texts": 0}
 _CACHE_TEXT_CHARS = 64  # relationship names, type names: short and repeated
 _CACHE_ENTRIES = 10_000
 
@@ -38,7 +38,6 @@ class LocalEmbeddingEngine:
     async def embed_text(self, text: list[str]) -> Any:
         from cognee.infrastructure.databases.vector.embeddings.EmbeddingEngine import EmbeddingResult
 
-        started = time.perf_counter()
         texts = list(text)
         # cognee also indexes every edge's relationship name ("belongs_to", thousands of times a sync):
         # embed each distinct text once per call, and remember the short ones across calls.
@@ -54,7 +53,6 @@ class LocalEmbeddingEngine:
         result = [fresh[t] if t in fresh else self._cache[t] for t in texts]
         EMBED_STATS["calls"] += 1
         EMBED_STATS["texts"] += len(missing)
-        EMBED_STATS["seconds"] += time.perf_counter() - started
         return EmbeddingResult(vectors=result, tokens=0)
 
     def get_vector_size(self) -> int:
