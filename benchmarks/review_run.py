@@ -5,8 +5,9 @@
 Starts the embedded sandbox with ``--accounts`` accounts, runs ``run_review`` through the real gateway in
 rules mode (no model key), and prints: sync and triage seconds, recall and false-flag rate against the
 sandbox manifest (same account and kind), cited records that do not exist, and a second run's duplicate
-proposals. With ``--agents N`` it also reviews the top N accounts with the scripted model when the agents
-package offers ``review_account`` (model calls, tokens and cost per reviewed account).
+proposals. With ``--agents N`` a third run reviews the top N flagged accounts with the product's agents
+(``agents.review_account``: the real claude-agent-sdk and its CLI) on the scripted model, and prints model
+calls, tokens and cost per reviewed account.
 """
 
 from __future__ import annotations
@@ -43,7 +44,38 @@ async def _review(settings: Any, running: Any, store: Any, **options: Any) -> An
         await gateway.aclose()
 
 
-def measure(accounts: int, seed: int) -> dict[str, Any]:
+async def _agent_review(settings: Any, running: Any, store: Any, top: int) -> dict[str, Any]:
+    from agents import review_account
+    from scripted_model import ScriptedModelServer
+    from scripted_model.scripts import obedient_reviewer
+
+    gateway = build_gateway(settings, connection=connection_from_sandbox(running, settings), use_mcp=False,
+                            use_sdk=USE_SDK)
+    try:
+        with ScriptedModelServer(obedient_reviewer) as model:
+            env = model.env()
+
+            async def reviewer(triage: Any, account360: Any) -> Any:
+                return await review_account(triage, account360, settings=settings, gateway=gateway, store=store,
+                                            model_env=env)
+
+            started = time.perf_counter()
+            run = await run_review(settings, gateway=gateway, store=store, reviewer=reviewer, limit=top,
+                                   budget_usd=settings.max_budget_usd)
+            seconds = time.perf_counter() - started
+    finally:
+        await gateway.aclose()
+    reviewed = max(run.agent_reviews, 1)
+    return {"agent_reviews": run.agent_reviews, "rule_reviews": run.rule_reviews, "seconds": round(seconds, 2),
+            "proposals_created": run.proposals_created, "cost_usd": round(run.cost_usd, 4),
+            "per_account": {"model_calls": round(run.model_calls / reviewed, 2),
+                            "input_tokens": round(run.input_tokens / reviewed),
+                            "output_tokens": round(run.output_tokens / reviewed),
+                            "cost_usd": round(run.cost_usd / reviewed, 5),
+                            "seconds": round(seconds / reviewed, 2)}}
+
+
+def measure(accounts: int, seed: int, agents: int = 0) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="review-bench-") as tmp:
         root = Path(tmp)
         started = time.perf_counter()
@@ -57,6 +89,7 @@ def measure(accounts: int, seed: int) -> dict[str, Any]:
             with StateStore.open(settings) as store:
                 first = asyncio.run(_review(settings, running, store))
                 second = asyncio.run(_review(settings, running, store))
+                agent_figures = asyncio.run(_agent_review(settings, running, store, agents)) if agents else None
             cached = SnapshotCache(settings.home / "review" / "snapshot").load() or {}
             existing = {rid for by_id in cached.values() for rid in by_id}
             score = score_against_manifest(first.to_json()["flagged"], running.manifest(), existing)
@@ -73,6 +106,7 @@ def measure(accounts: int, seed: int) -> dict[str, Any]:
         "missing_evidence": len(score["missing_evidence"]), "planted": score["planted"],
         "flagged_pairs": score["flagged_pairs"], "per_kind": score["per_kind"],
         "missed_sample": score["missed"][:10], "false_flag_sample": score["false_flags"][:10],
+        **({"agents": agent_figures} if agent_figures else {}),
     }
 
 
@@ -80,9 +114,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--agents", type=int, default=0, metavar="N",
+                        help="also review the top N accounts with the agents on the scripted model")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
-    figures = measure(args.accounts, args.seed)
+    figures = measure(args.accounts, args.seed, args.agents)
     if args.json:
         print(json.dumps(figures, default=str))
         return 0
