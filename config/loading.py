@@ -17,6 +17,8 @@ def _env_name(loc: tuple[Any, ...]) -> str:
     if not loc:
         return "configuration"
     field = str(loc[0])
+    if field.isupper():  # pydantic reports the alias it read (e.g. SERGAS_ANTHROPIC_BASE_URL): the name itself
+        return field
     alias = Settings.model_fields.get(field)
     if alias is not None and alias.validation_alias is not None:
         choices = getattr(alias.validation_alias, "choices", None)
