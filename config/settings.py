@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+import httpx
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -127,7 +128,8 @@ class Settings(BaseSettings):
         try:
             parts = urlsplit(value)
             parts.port  # noqa: B018 - raises ValueError when out of range or not a number
-        except ValueError as exc:
+            httpx.URL(value)  # the client that will use it: rejects hosts it cannot encode
+        except (ValueError, httpx.InvalidURL) as exc:
             raise ValueError(f"is not a valid URL ({exc})") from None
         if not parts.hostname or any(c.isspace() for c in value):
             raise ValueError("is not a valid URL: give a host, e.g. https://www.zohoapis.com")
