@@ -10,11 +10,10 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from config.settings import Settings
+from memory.interface import memory_built
 
 if TYPE_CHECKING:
     from agents.tools.memory_tools import MemoryReader
-
-LEDGER_FILE = "ledger.sqlite3"  # memory.account_memory.LEDGER_FILE (not imported: that pulls in cognee)
 
 
 def _fact_dict(fact: Any, score: float | None = None) -> dict[str, Any]:
@@ -60,7 +59,7 @@ def as_memory_reader(memory: Any) -> MemoryReader | None:
 
 def memory_synced(settings: Settings) -> bool:
     """Whether a memory sync ever ran (cheap: no cognee import)."""
-    return (settings.memory_dir.expanduser() / LEDGER_FILE).exists()
+    return memory_built(settings)
 
 
 async def open_read_only_memory(settings: Settings) -> Any:

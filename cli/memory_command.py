@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from config.settings import Settings
-
-LEDGER_FILE = "ledger.sqlite3"  # memory.account_memory.LEDGER_FILE, without importing cognee to check it
+from memory.interface import memory_built
 
 
 def search(settings: Settings, *, query: str, account: str | None = None, limit: int = 10,
@@ -25,7 +24,7 @@ def search(settings: Settings, *, query: str, account: str | None = None, limit:
     from rich.console import Console
 
     err = Console(stderr=True)
-    if not (settings.memory_dir.expanduser() / LEDGER_FILE).exists():
+    if not memory_built(settings):
         err.print("[yellow]The long-term memory is empty: run `python main.py sync` first.[/yellow]")
         return 1
     stdout = sys.stdout

@@ -71,26 +71,40 @@ def build_reviewer(settings: Settings, *, gateway: Any,
     return reviewer, None
 
 
+MEMORY_NOT_BUILT = ("long-term memory not built yet: run `python main.py sync` once (it stores the whole org); "
+                    "later reviews keep it current")
+
+
 def build_memory_sync(settings: Settings) -> Callable[..., Any] | None:
-    """Feed the records a review fetched into long-term memory (``memory.open_memory``)."""
+    """Feed the records a review fetched into long-term memory, once ``sync`` has built it.
+
+    Building the memory of a whole org is ``sync``'s job (it is the one long step); a review keeps an existing
+    memory current with what changed. The returned callable's string result is a note for the run."""
     try:
-        from memory.interface import open_memory
+        from memory.interface import MemoryBusyError, memory_built, open_memory
     except ImportError:
         return None
 
-    async def sync(changed: Mapping[str, Sequence[Any]]) -> None:
+    async def sync(changed: Mapping[str, Sequence[Any]]) -> str | None:
+        if not memory_built(settings):
+            return MEMORY_NOT_BUILT
         records = [record for module_records in changed.values() for record in module_records]
         if not records:
-            return
+            return None
         # cognee's migrations print to stdout; stdout is the review's JSON document (--json)
         with contextlib.redirect_stdout(sys.stderr):
-            memory = await open_memory(settings)
+            try:
+                memory = await open_memory(settings)
+            except MemoryBusyError:
+                return ("long-term memory is busy (a sync is running): this review's changes reach it with "
+                        "that sync or the next")
             try:
                 crash_point("memory.opened")
                 await memory.remember_records(records)
                 crash_point("memory.stored")
             finally:
                 await memory.aclose()
+        return None
 
     return sync
 

@@ -16,11 +16,10 @@ from integrations.zoho.models import CrmRecord
 from memory.cognee_store import COLLECTIONS, DECISION_COLLECTIONS, CogneeStore
 from memory.describe import Described, describe
 from memory.embedding.minilm import shared_encoder
-from memory.interface import MemoryBusyError, MemoryError
+from memory.interface import LEDGER_FILE, MemoryBusyError, MemoryError
 from memory.ledger import Ledger, change_text, iso_utc
 from memory.models import ChangeEvent, MemoryFact, MemoryHit, MemoryStats, RememberResult
 
-LEDGER_FILE = "ledger.sqlite3"
 LOCK_FILE = "writer.lock"
 
 

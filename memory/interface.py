@@ -19,6 +19,13 @@ from config.settings import Settings
 from integrations.zoho.models import CrmRecord
 from memory.models import ChangeEvent, MemoryFact, MemoryHit, MemoryStats, RememberResult
 
+LEDGER_FILE = "ledger.sqlite3"  # the memory's own SQLite ledger: hashes, cursors, change events, decisions
+
+
+def memory_built(settings: Settings) -> bool:
+    """Whether a memory sync ever ran (its ledger exists). Cheap: no cognee import."""
+    return (settings.memory_dir.expanduser() / LEDGER_FILE).exists()
+
 
 class MemoryError(Exception):  # noqa: A001 - the memory package's base error
     """Base of memory failures."""

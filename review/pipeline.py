@@ -233,7 +233,9 @@ async def _steps(run: ReviewRun, settings: Settings, *, gateway: ZohoGateway, st
     run.api_calls, run.sync_seconds = synced.api_calls, synced.seconds
     if memory_sync is not None and synced.fetched:
         try:
-            await maybe_await(memory_sync(synced.changed))
+            note = await maybe_await(memory_sync(synced.changed))
+            if isinstance(note, str):
+                run.notes.append(note)
         except Exception as exc:  # memory is a helper of the review, never a reason to fail it
             run.notes.append(f"memory sync failed ({type(exc).__name__}: {str(exc)[:160]}); review went on")
 

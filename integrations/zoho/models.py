@@ -326,7 +326,7 @@ RECORD_TYPES: dict[str, type[CrmRecord]] = {
 
 def record_from_zoho(module: str, data: dict[str, Any]) -> CrmRecord:
     """Build the domain model for ``module`` from a Zoho JSON record."""
-    return RECORD_TYPES[module].from_zoho(data)  # type: ignore[attr-defined, no-any-return]
+    return RECORD_TYPES[module].from_zoho(data)  # type: ignore[attr-defined]
 
 
 __all__ = [
