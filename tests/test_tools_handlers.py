@@ -178,3 +178,10 @@ async def test_memory_backend_errors_become_tool_errors() -> None:
     tools = {t.name: t.handler for t in build_memory_tools(Broken(), _ctx())}
     result = await tools["memory_timeline"]({"account_id": ACME})
     assert result["is_error"] and "graph store offline" in _text(result)
+
+
+async def test_a_huge_relative_since_is_a_tool_error_not_a_crash() -> None:
+    ctx = RunContext(run_id="r", enqueue=ListQueue(), audit_sink=ListAudit())
+    tools = {t.name: t.handler for t in build_zoho_tools(InMemoryGateway(demo_views()), ctx)}
+    result = await tools["changes_since"]({"module": "Deals", "since": "99999999999d"})
+    assert result.get("is_error") is True and "bad input" in result["content"][0]["text"]

@@ -80,7 +80,7 @@ def _guarded(gateway: ZohoGateway, body: Callable[[dict[str, Any]], Awaitable[tu
             payload, warnings = await body(args)
         except ZohoError as exc:
             return error_result(f"{exc} — {exc.hint}")
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:  # e.g. changes_since "99999999999d"
             return error_result(f"bad input: {exc}")
         return crm_result(payload, tier=_served_tier(gateway, before), warnings=warnings)
 
