@@ -218,3 +218,13 @@ async def test_bulk_read_strategy_for_large_volumes(sandbox: Any, gateway: ZohoM
     assert gateway.last_strategy["Deals"] == "coql"
     dump = sorted((r.model_dump(exclude={"raw"}) for r in via_bulk), key=lambda d: d["id"])
     assert dump == sorted((r.model_dump(exclude={"raw"}) for r in via_coql), key=lambda d: d["id"])
+
+
+async def test_a_refused_bulk_read_pages_on_with_coql(sandbox: Any, gateway: ZohoManager) -> None:
+    """Zoho caps Bulk Read downloads (10 a minute): a fetch that meets the cap completes through COQL."""
+    gateway.volume_hints["Deals"] = 50_000
+    sandbox.inject_fault(kind="429", ratio=1.0, seconds=60.0, path_prefix="/crm/bulk")
+    records = [r async for page in gateway.fetch_module("Deals") for r in page]
+    assert sorted(r.id for r in records) == sorted(d["id"] for d in sandbox.store.list_records("Deals"))
+    assert len({r.id for r in records}) == len(records)
+    assert gateway.last_strategy["Deals"] == "coql"

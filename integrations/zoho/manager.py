@@ -38,6 +38,7 @@ from integrations.zoho.error_mapping import is_transient
 from integrations.zoho.errors import (
     ZohoError,
     ZohoNotFoundError,
+    ZohoRateLimitedError,
     ZohoUnavailableError,
     ZohoValidationError,
     ZohoWriteRefused,
@@ -423,42 +424,57 @@ class ZohoManager:
         chosen = tuple(fields or RECORD_TYPES[module].FIELDS)  # type: ignore[attr-defined]
         strategy = "coql" if modified_since is not None else self.choose_strategy(module)
         cold = modified_since is None and module not in self.volume_hints
+        where = f"Modified_Time >= {_quote(_coql_dt(modified_since))}" if modified_since else "id is not null"
+        select = ", ".join(dict.fromkeys(["id", *chosen]))
         total = 0
         seen: set[str] = set()
-        if strategy == "coql":
-            where = (f"Modified_Time >= {_quote(_coql_dt(modified_since))}" if modified_since
-                     else "id is not null")
-            select = ", ".join(dict.fromkeys(["id", *chosen]))
-            offset = 0
+
+        async def coql_pages(offset: int, *, bet_on_bulk: bool) -> AsyncIterator[list[CrmRecord]]:
+            nonlocal strategy
             while True:
                 query = (f"select {select} from {module} where {where} order by id asc "
                          f"limit {offset}, {COQL_PAGE}")
                 rows, more = await self._call("coql_page", self._bulk(),
                                               partial(_coql, query=query, module=module), module=module)
                 if rows:
-                    total += len(rows)
                     with _reading(module):
                         page = [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
+                    page = [r for r in page if r.id not in seen]
                     seen.update(r.id for r in page)
-                    yield page
+                    if page:
+                        yield page
                 if not more or not rows:
-                    break
-                if cold:
+                    return
+                if bet_on_bulk:
                     # volume unknown and more than one page: a Bulk Read job costs 3 more calls whatever
                     # the size, COQL one per 2,000; bet on volume, keep what we have (the next full
                     # fetch knows the volume and picks the cheaper way outright)
                     strategy = "bulk_read"
-                    break
+                    return
                 offset += len(rows)
+
+        if strategy == "coql":
+            async for page in coql_pages(0, bet_on_bulk=cold):
+                total += len(page)
+                yield page
         if strategy == "bulk_read":
-            rows = await self._call("bulk_read", self._bulk(), lambda t: t.bulk_read(module, list(chosen)),
-                                    module=module)
-            with _reading(module):
-                records = [r for r in (record_from_zoho(module, csv_row_to_record(module, row))
-                                       for row in rows) if r.id not in seen]
-            for start in range(0, len(records), COQL_PAGE):
-                yield records[start:start + COQL_PAGE]
-            total += len(records)
+            try:
+                rows = await self._call("bulk_read", self._bulk(), lambda t: t.bulk_read(module, list(chosen)),
+                                        module=module)
+            except ZohoRateLimitedError:
+                # Zoho caps Bulk Read downloads (10 a minute): page on with COQL rather than fail the fetch
+                rows = None
+                strategy = "coql"
+                async for page in coql_pages(len(seen), bet_on_bulk=False):
+                    total += len(page)
+                    yield page
+            if rows is not None:
+                with _reading(module):
+                    records = [r for r in (record_from_zoho(module, csv_row_to_record(module, row))
+                                           for row in rows) if r.id not in seen]
+                for start in range(0, len(records), COQL_PAGE):
+                    yield records[start:start + COQL_PAGE]
+                total += len(records)
         self.last_strategy[module] = strategy
         if modified_since is None:
             self.volume_hints[module] = total
