@@ -88,6 +88,9 @@ class SandboxMiddleware:
         async def tracking_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_box[0] = int(message["status"])
+                if not mark.recorded:  # counted before the client can see the reply (tests read stats right after)
+                    state.stats.record(label, 1 if 0 < status_box[0] < 400 else 0)
+                    mark.recorded = True
             await send(message)
 
         if self.in_flight >= state.config.concurrency_limit:
