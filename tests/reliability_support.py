@@ -5,7 +5,6 @@ run the real ``python main.py <command>`` against a sandbox, optionally killed a
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sqlite3
 import subprocess
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cli_support import sandbox_cli_env
+
 from config.crashpoints import KILL_AT_VAR, KILL_LOG_VAR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,20 +27,7 @@ TIMEOUT = 180
 
 
 def cli_env(sandbox: Any, home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_"))}
-    env.update({
-        "SERGAS_HOME": str(home),
-        "SERGAS_ZOHO_API_URL": sandbox.base_url,
-        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
-        "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
-        "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
-        "SERGAS_ZOHO_MAX_RETRIES": "2",
-        "COLUMNS": "200",
-        "PYTHONUNBUFFERED": "1",
-    })
-    env.update(extra)
-    return env
+    return sandbox_cli_env(sandbox, home, **{"SERGAS_ZOHO_MAX_RETRIES": "2", "COLUMNS": "200", **extra})
 
 
 def main_py(env: dict[str, str], *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:

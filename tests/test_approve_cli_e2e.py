@@ -4,7 +4,6 @@ each exactly once, and the interactive review works in a real pseudo-terminal (p
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import sandbox_cli_env
 
 from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
 from config import load_settings
@@ -26,19 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def cli_env(sandbox: Any, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_"))}
-    env.update({
-        "SERGAS_HOME": str(home),
-        "SERGAS_ZOHO_API_URL": sandbox.base_url,
-        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
-        "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
-        "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
-        "SERGAS_ZOHO_MAX_RETRIES": "1",
-        "COLUMNS": "160",
-        "PYTHONUNBUFFERED": "1",
-    })
-    return env
+    return sandbox_cli_env(sandbox, home, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="160")
 
 
 def approve_cmd(*args: str) -> list[str]:

@@ -4,7 +4,6 @@ real SDK and its bundled CLI) or without a model key (the deterministic answer).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import sandbox_cli_env
 
 from config import load_settings
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer, Usage
@@ -30,14 +30,7 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def cli_env(home: Path, org: Any, model: ScriptedModelServer | None = None, **extra: str) -> dict[str, str]:
-    ours = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)} | {
-        "SERGAS_HOME": str(home), "SERGAS_ZOHO_API_URL": org.base_url, "SERGAS_ZOHO_ACCOUNTS_URL": org.base_url,
-        "SERGAS_ZOHO_CLIENT_ID": org.client_id, "SERGAS_ZOHO_CLIENT_SECRET": org.client_secret,
-        "SERGAS_ZOHO_REFRESH_TOKEN": org.refresh_token, "COLUMNS": "200"}
-    if model is not None:
-        env |= {"ANTHROPIC_API_KEY": "dummy", "ANTHROPIC_BASE_URL": model.base_url}
-    return env | extra
+    return sandbox_cli_env(org, home, model=model, **{"COLUMNS": "200", **extra})
 
 
 def org_state(org: Any) -> dict[str, Any]:

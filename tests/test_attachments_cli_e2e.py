@@ -7,7 +7,6 @@ held back) followed by a re-run still leaves exactly one copy on the account."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import sandbox_cli_env
 
 from approvals.attachments import is_upload_of
 from config import load_settings
@@ -28,14 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def cli_env(sandbox: Any, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_"))}
-    env.update({
-        "SERGAS_HOME": str(home), "SERGAS_ZOHO_API_URL": sandbox.base_url,
-        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url, "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret, "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
-        "SERGAS_ZOHO_MAX_RETRIES": "1", "COLUMNS": "200", "PYTHONUNBUFFERED": "1",
-    })
-    return env
+    return sandbox_cli_env(sandbox, home, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="200")
 
 
 def main_py(*args: str) -> list[str]:

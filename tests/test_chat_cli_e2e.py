@@ -5,7 +5,6 @@ Zoho sandbox as the CRM (configured like real Zoho, through the settings' enviro
 from __future__ import annotations
 
 import io
-import os
 import re
 import sys
 import time
@@ -15,6 +14,7 @@ from typing import Any
 
 import pexpect
 import pytest
+from cli_support import sandbox_cli_env
 
 from config import load_settings
 from integrations.zoho.manager import ref_marker
@@ -29,21 +29,7 @@ PROMPT = r"you(@[^>]*)?> "
 
 
 def chat_env(sandbox: Any, home: Path, model: ScriptedModelServer | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_"))}
-    env.update({
-        "SERGAS_HOME": str(home),
-        "SERGAS_ZOHO_API_URL": sandbox.base_url,
-        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
-        "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
-        "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
-        "SERGAS_ZOHO_MAX_RETRIES": "1",
-        "COLUMNS": "160",
-        "PYTHONUNBUFFERED": "1",
-    })
-    if model is not None:
-        env.update({"ANTHROPIC_API_KEY": "dummy", "ANTHROPIC_BASE_URL": model.base_url})
-    return env
+    return sandbox_cli_env(sandbox, home, model=model, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="160")
 
 
 def _is_question(message: dict[str, Any]) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import sandbox_cli_env
 
 from agents.options import build_options
 from agents.runner import AgentRunResult, run_orchestrator
@@ -56,12 +56,7 @@ def triggers(planted: list[HostileRecord]) -> list[str]:
 
 
 def cli_env(home: Path, sandbox: Any) -> dict[str, str]:
-    ours = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
-    return clean | {"SERGAS_HOME": str(home), "SERGAS_ZOHO_API_URL": sandbox.base_url,
-                    "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url, "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-                    "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
-                    "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token}
+    return sandbox_cli_env(sandbox, home)
 
 
 def main_py(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
