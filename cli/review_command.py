@@ -176,6 +176,8 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_row("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)")
     for path in run.report_paths:
         table.add_row("Report", path)
+    for note in run.notes:
+        table.add_row("Note", note)
     return table
 
 
