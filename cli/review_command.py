@@ -75,15 +75,12 @@ MEMORY_NOT_BUILT = ("long-term memory not built yet: run `python main.py sync` o
                     "later reviews keep it current")
 
 
-def build_memory_sync(settings: Settings) -> Callable[..., Any] | None:
+def build_memory_sync(settings: Settings) -> Callable[..., Any]:
     """Feed the records a review fetched into long-term memory, once ``sync`` has built it.
 
     Building the memory of a whole org is ``sync``'s job (it is the one long step); a review keeps an existing
     memory current with what changed. The returned callable's string result is a note for the run."""
-    try:
-        from memory.interface import MemoryBusyError, memory_built, open_memory
-    except ImportError:
-        return None
+    from memory.interface import MemoryBusyError, memory_built, open_memory
 
     async def sync(changed: Mapping[str, Sequence[Any]]) -> str | None:
         if not memory_built(settings):
