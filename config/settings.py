@@ -77,7 +77,10 @@ class Settings(BaseSettings):
     )
     zoho_concurrency: int = Field(default=10, ge=1, le=100, description="Zoho edition concurrency limit.")
     zoho_timeout_seconds: float = Field(default=30.0, gt=0)
-    zoho_max_retries: int = Field(default=5, ge=0, le=20)
+    zoho_max_retries: int = Field(default=5, ge=0, le=20, description="Retries after a 5xx or a dropped connection.")
+    zoho_rate_limit_patience_seconds: float = Field(
+        default=60.0, ge=0, le=900, description="How long a call keeps retrying 429 TOO_MANY_REQUESTS with backoff."
+    )
     token_store: Literal["file", "sqlite", "postgres"] = "file"
     token_key: SecretStr | None = Field(default=None, description="Fernet key: encrypt refresh tokens at rest.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -154,16 +155,41 @@ async def test_429_storm_is_absorbed_by_backoff(tmp_path: Path) -> None:
     assert fake.api_calls == 5
 
 
-async def test_retries_are_bounded(tmp_path: Path) -> None:
+async def test_retries_of_server_errors_are_bounded_by_max_retries(tmp_path: Path) -> None:
     fake = FakeZoho(records=1)
     tier = _tier(fake, tmp_path, max_retries=2)
     await tier.tokens.access_token()
     fake.script = [
-        httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "status": "error"}) for _ in range(10)
+        httpx.Response(500, json={"code": "INTERNAL_ERROR", "status": "error"}) for _ in range(10)
     ]
-    with pytest.raises(ZohoRateLimitedError):
+    with pytest.raises(ZohoUnavailableError):
         await tier.get_records_by_ids("Accounts", ["1000"])
     assert fake.api_calls == 3
+
+
+async def test_429s_are_retried_for_the_rate_limit_patience_then_raised(tmp_path: Path) -> None:
+    fake = FakeZoho(records=1)
+    tier = _tier(fake, tmp_path, max_retries=2, rate_limit_patience=0.2)
+    await tier.tokens.access_token()
+    fake.script = [
+        httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "status": "error"}) for _ in range(10_000)
+    ]
+    started = time.monotonic()
+    with pytest.raises(ZohoRateLimitedError):
+        await tier.get_records_by_ids("Accounts", ["1000"])
+    assert 0.2 <= time.monotonic() - started < 5
+    assert fake.api_calls > 3, "429s have their own budget, longer than max_retries"
+
+
+async def test_a_429_storm_longer_than_max_retries_is_absorbed(tmp_path: Path) -> None:
+    fake = FakeZoho(records=1)
+    tier = _tier(fake, tmp_path, max_retries=2)
+    await tier.tokens.access_token()
+    fake.script = [
+        httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "status": "error"}) for _ in range(12)
+    ]
+    rows = await tier.get_records_by_ids("Accounts", ["1000"])
+    assert [r["id"] for r in rows] == ["1000"] and fake.api_calls == 13
 
 
 async def test_bad_refresh_token_is_one_clear_auth_error(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def build_gateway(settings: Settings, *, base_url_override: str | None = None, a
                           store, http=oauth_http)
     rest = RestTier(conn.api_url, tokens, transport=transport, timeout=settings.zoho_timeout_seconds,
                     max_retries=settings.zoho_max_retries, concurrency=settings.zoho_concurrency,
-                    backoff_base=backoff_base)
+                    backoff_base=backoff_base, rate_limit_patience=settings.zoho_rate_limit_patience_seconds)
     sdk = None
     if use_sdk and transport is None:
         explicit = conn.embedded or base_url_override is not None or settings.zoho_api_url is not None

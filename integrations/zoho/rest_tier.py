@@ -2,7 +2,10 @@
 
 - base URL and transport are injected (tests pass ``httpx.MockTransport`` or the sandbox URL);
 - OAuth via ``TokenManager`` (refresh ahead of expiry, and once on 401 INVALID_TOKEN);
-- backoff with full jitter on 429 / 5xx / connection errors, at most ``max_retries`` retries;
+- backoff with full jitter on 5xx / connection errors, at most ``max_retries`` retries;
+- 429 (concurrency or credit limit) has its own budget: retried with backoff for up to
+  ``rate_limit_patience`` seconds, because a busy org frees its slots within seconds and five quick
+  retries are not enough when other integrations of the same org hold most of them;
 - at most ``concurrency`` requests in flight (the edition's concurrency limit).
 
 Reads return Zoho's JSON records (dicts); the manager turns them into domain models.
@@ -20,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_random_exponential
 
 from integrations.zoho.attachments import LIST_FIELDS
 from integrations.zoho.error_mapping import is_transient, map_httpx_error, map_response
@@ -37,13 +40,34 @@ WRITE_BATCH = 100
 FIRST_POLL_DELAY = 0.6
 
 
+class _RetryBudget:
+    """tenacity stop condition with two budgets: 429s may be retried for ``patience`` seconds (counted
+    from the first 429 of this call); any other transient failure at most ``max_retries`` times."""
+
+    def __init__(self, max_retries: int, patience: float) -> None:
+        self._max_retries = max_retries
+        self._patience = patience
+        self._other_failures = 0
+        self._first_rate_limit: float | None = None
+
+    def __call__(self, state: RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(exc, ZohoRateLimitedError):
+            now = asyncio.get_running_loop().time()
+            if self._first_rate_limit is None:
+                self._first_rate_limit = now
+            return now - self._first_rate_limit >= self._patience
+        self._other_failures += 1
+        return self._other_failures > self._max_retries
+
+
 class RestTier:
     name = "rest"
 
     def __init__(self, api_url: str, tokens: TokenManager, *, http: httpx.AsyncClient | None = None,
                  transport: httpx.AsyncBaseTransport | None = None, timeout: float = 30.0,
                  max_retries: int = 5, concurrency: int = 10, backoff_base: float = 0.25,
-                 backoff_max: float = 8.0) -> None:
+                 backoff_max: float = 8.0, rate_limit_patience: float = 60.0) -> None:
         self.api_url = api_url.rstrip("/")
         self.tokens = tokens
         self._own_http = http is None
@@ -55,6 +79,7 @@ class RestTier:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
+        self._rate_limit_patience = rate_limit_patience
         self.calls = 0
 
     async def aclose(self) -> None:
@@ -65,11 +90,12 @@ class RestTier:
     async def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                       json: Any = None, headers: dict[str, str] | None = None, module: str | None = None,
                       record_id: str | None = None, retry_unsafe: bool = True,
-                      raw: bool = False, files: dict[str, Any] | None = None) -> httpx.Response:
+                      raw: bool = False, files: dict[str, Any] | None = None,
+                      rate_limit_patience: float | None = None) -> httpx.Response:
         """One API call with auth, concurrency cap and retries; raises ``ZohoError`` on failure.
 
         ``retry_unsafe=False`` (creating writes): only retry failures where Zoho surely did nothing
-        (429, connection refused)."""
+        (429, connection refused). ``rate_limit_patience`` overrides the tier's 429 budget for this call."""
         url = path if path.startswith("http") else f"{self.api_url}{path}"
 
         def _retryable(exc: BaseException) -> bool:
@@ -82,7 +108,8 @@ class RestTier:
         retrying = AsyncRetrying(
             retry=retry_if_exception(_retryable),
             wait=wait_random_exponential(multiplier=self._backoff_base, max=self._backoff_max),
-            stop=stop_after_attempt(self._max_retries + 1),
+            stop=_RetryBudget(self._max_retries,
+                              self._rate_limit_patience if rate_limit_patience is None else rate_limit_patience),
             reraise=True,
         )
         async for attempt in retrying:
@@ -284,13 +311,16 @@ class RestTier:
                 query["fields"] = list(fields)
             if criteria:
                 query["criteria"] = criteria
+            # Zoho caps Bulk Read jobs and downloads (10 a minute): a 429 here is raised at once, and the
+            # manager pages on with COQL instead of waiting for the next minute
             created = await self.request("POST", "/crm/bulk/v8/read",
-                                         json={"query": query, "file_type": "csv"}, module=module)
+                                         json={"query": query, "file_type": "csv"}, module=module,
+                                         rate_limit_patience=0.0)
             job_id = str(created.json()["data"][0]["details"]["id"])
             job = await self._wait_for_job(job_id, module, poll_seconds, max_wait_seconds)
             result = job.get("result") or {}
             download = await self.request("GET", f"/crm/bulk/v8/read/{job_id}/result", module=module,
-                                          raw=True)
+                                          raw=True, rate_limit_patience=0.0)
             out.extend(parse_bulk_zip(download.content))
             if not result.get("more_records"):
                 return out
