@@ -19,7 +19,7 @@ DATASET = "crm_memory"
 # Contacts and tasks are graph nodes only (see memory.datapoints).
 COLLECTIONS = ("CrmNote_text", "CrmAccount_text", "CrmDeal_text", "CrmChange_text", "AccountDecision_text")
 DECISION_COLLECTIONS = ("AccountDecision_text", "CrmChange_text", "CrmNote_text")
-PUSH_CHUNK = 4000  # nodes per pipeline run: bounds memory; cognee's per-run overhead is ~1 s
+PUSH_CHUNK = 5000  # nodes per write: bounds memory; each vector upsert scans its table once
 
 
 class CogneeStore:
@@ -48,31 +48,52 @@ class CogneeStore:
         return NODE_TYPES[module](source_key=f"{module}:{fields['source_id']}", module=module, **fields)
 
     async def push(self, nodes: list[Any], edges: list[tuple[str, str, str, dict[str, Any]]]) -> None:
-        """Write nodes (and edges between existing nodes) to the graph and the vector index."""
+        """Write nodes (and edges between existing nodes) to the graph and the vector index.
+
+        Straight to cognee's engines, in large batches, graph before vectors (cognee's own order: a
+        vector row never exists without its node). Not through a cognee pipeline: its per-run set-up
+        (relational bookkeeping, an embedding connection test, deep copies of every node, vector
+        upserts of 256 rows) cost more than the writes themselves — measured in benchmarks/memory_sync.py.
+        """
         if not nodes:
             return
-        from cognee.modules.pipelines.tasks.task import Task
-        from cognee.modules.run_custom_pipeline import run_custom_pipeline
-        from cognee.tasks.storage import add_data_points
+        from cognee.infrastructure.databases.unified import get_unified_engine
+        from cognee.infrastructure.databases.unified.capabilities import EngineCapability
+        from cognee.modules.graph.utils import ensure_default_edge_properties
+        from cognee.tasks.storage.index_graph_edges import index_graph_edges
 
+        engine = await get_unified_engine()
+        hybrid = engine.has_capability(EngineCapability.HYBRID_WRITE)
         by_source: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
         for source, target, relationship, props in edges:
-            # An explicit edge_text: otherwise cognee writes "<node text> belongs to <uuid>." per edge and
-            # embeds each of those (as many embeddings again as nodes, for nothing we search).
+            # An explicit edge_text: otherwise cognee writes "<node text> belongs to <uuid>." per edge
             by_source.setdefault(source, []).append(
                 (source, target, relationship, {"edge_text": relationship, **props}))
         for start in range(0, len(nodes), PUSH_CHUNK):
             chunk = nodes[start:start + PUSH_CHUNK]
-            chunk_edges = [e for n in chunk for e in by_source.get(str(n.id), [])]
+            chunk_edges = ensure_default_edge_properties(
+                [e for n in chunk for e in by_source.get(str(n.id), [])], nodes=chunk)
+            if hybrid:
+                await engine.graph.add_nodes_with_vectors(chunk)
+                if chunk_edges:
+                    await engine.graph.add_edges_with_vectors(chunk_edges)
+                continue
+            await engine.graph.add_nodes(chunk)
+            await self._index(engine.vector, chunk)
+            if chunk_edges:
+                await engine.graph.add_edges(chunk_edges)
+                await index_graph_edges(chunk_edges, vector_engine=engine.vector)  # one row per relationship
 
-            async def provide(_item: Any, ctx: Any = None, _chunk: list[Any] = chunk) -> list[Any]:
-                return _chunk
-
-            await run_custom_pipeline(
-                tasks=[Task(provide, needs_llm=False),
-                       Task(add_data_points, needs_llm=False, custom_edges=chunk_edges or None)],
-                data=[f"memory-push-{start}"], dataset=DATASET, pipeline_name="sergas_memory_push",
-            )
+    async def _index(self, vector: Any, nodes: list[Any]) -> None:
+        """Embed and upsert each node's index fields, one collection (``<Type>_<field>``) at a time."""
+        groups: dict[tuple[str, str], list[Any]] = {}
+        for node in nodes:
+            for field in node.metadata.get("index_fields") or []:
+                if getattr(node, field, None):
+                    groups.setdefault((type(node).__name__, field), []).append(node)
+        for (type_name, field), points in groups.items():
+            await vector.create_vector_index(type_name, field)
+            await vector.index_data_points(type_name, field, points)
 
     async def search(self, query_vector: list[float], collections: tuple[str, ...], limit: int, *,
                      only_ids: list[str] | None = None) -> list[tuple[str, float]]:
