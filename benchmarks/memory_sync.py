@@ -91,7 +91,10 @@ async def _worker_sync(home: Path, *, full: bool) -> dict[str, Any]:
                    "describe + classify": round(timings.get("classify", 0.0), 2),
                    "ledger writes": round(timings.get("ledger", 0.0), 2),
                    "embedding (MiniLM numpy, compute)": round(embedding, 2),
-                   "cognee graph + vector writes (push - embedding)": round(push - embedding, 2)},
+                   "cognee graph + vector writes (push - embedding)": round(push - embedding, 2),
+                   "  of which graph nodes": round(timings.get("graph_nodes", 0.0), 2),
+                   "  of which vector upserts (less embedding)": round(timings.get("vectors", 0.0) - embedding, 2),
+                   "  of which graph edges": round(timings.get("graph_edges", 0.0), 2)},
         "embedded_texts": int(EMBED_STATS["texts"]),
     }
 

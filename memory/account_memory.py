@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from filelock import FileLock, Timeout
 from config.settings import Settings
 from integrations.zoho.models import CrmRecord
 from memory.cognee_store import COLLECTIONS, DECISION_COLLECTIONS, CogneeStore
-from memory.describe import Described, describe
+from memory.describe import Described, describe, meaning_text
 from memory.embedding.minilm import shared_encoder
 from memory.interface import LEDGER_FILE, MemoryBusyError, MemoryError
 from memory.ledger import Ledger, change_text, iso_utc
@@ -35,7 +36,12 @@ class CogneeAccountMemory:
         self._lock = lock
         self.read_only = lock is None
         # seconds spent per phase in this process (the benchmark's breakdown): describe+classify, ledger, push
-        self.timings: dict[str, float] = {"classify": 0.0, "ledger": 0.0, "push": 0.0}
+        self._timings: dict[str, float] = {"classify": 0.0, "ledger": 0.0, "push": 0.0}
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """Seconds per phase in this process: describe+classify, ledger, push, and the push's write steps."""
+        return {**self._timings, **self._store.timings}
 
     @classmethod
     async def open(cls, settings: Settings, *, read_only: bool, lock_timeout: float) -> CogneeAccountMemory:
@@ -77,7 +83,7 @@ class CogneeAccountMemory:
         described = [describe(r) for r in records]
         classified = self._ledger.classify(described, now=now)
         staged_at = time.perf_counter()
-        self.timings["classify"] += staged_at - started
+        self._timings["classify"] += staged_at - started
         staged: list[tuple[Described, str, str | None]] = []
         accounts: dict[tuple[str, str], str | None] = {}
         for item in classified.changed:
@@ -88,7 +94,7 @@ class CogneeAccountMemory:
                   for e in classified.events]
         changes = [(e, self._store.node_id("Changes", _change_key(e))) for e in events]
         new_events = self._ledger.stage_records(staged, now=now, changes=changes)
-        self.timings["ledger"] += time.perf_counter() - staged_at
+        self._timings["ledger"] += time.perf_counter() - staged_at
         await self.flush()
         return RememberResult(received=len(records), stored=len(classified.changed),
                               unchanged=classified.unchanged, change_events=new_events)
@@ -154,12 +160,14 @@ class CogneeAccountMemory:
             node = self._store.build_node(
                 module, name=row["title"] or row["record_id"], source_id=row["record_id"],
                 account_id=row["account_id"] or "", record_date=row["at"] or "",
-                text=row["excerpt"] or "")  # embedded or not: memory.datapoints decides
+                text=meaning_text(module, json.loads(row["snapshot"]), row["excerpt"] or ""))
+            # (embedded or not: memory.datapoints decides)
             nodes.append(node)
             if module != "Accounts" and row["account_id"]:
                 edges.append((str(node.id), self._store.node_id("Accounts", row["account_id"]), "belongs_to", {}))
         for row in self._ledger.pending_changes():
-            text = change_text(row["module"], row["record_id"], row["field"], row["old"], row["new"])
+            # embedded without the record id: "Deal Stage changed from A to B" is what similar changes share
+            text = change_text(row["module"], None, row["field"], row["old"], row["new"])
             node = self._store.build_node(
                 "Changes", name=f"{row['field']} of {row['record_id']}", source_id=_row_change_key(row),
                 account_id=row["account_id"] or "", record_date=row["at"], text=text, field=row["field"],
@@ -178,7 +186,7 @@ class CogneeAccountMemory:
             return 0
         started = time.perf_counter()
         await self._store.push(nodes, edges)
-        self.timings["push"] += time.perf_counter() - started
+        self._timings["push"] += time.perf_counter() - started
         self._ledger.mark_indexed([str(n.id) for n in nodes])
         return len(nodes)
 

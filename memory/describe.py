@@ -86,3 +86,24 @@ def describe(record: CrmRecord) -> Described:
         parent_id=parent_id, at=record.modified_time or record.created_time, title=title or record.id,
         text=text[:MAX_TEXT], snapshot=snap, content_hash=content_hash(snap),
     )
+
+
+def meaning_text(module: str, snapshot: dict[str, Any], excerpt: str) -> str:
+    """What is embedded for a record: its words, not its name, amounts or dates.
+
+    Names, ids, amounts and dates are matched exactly elsewhere (the Data Scout's search, the ledger's
+    timeline); in a vector they only blur what the record says. Notes keep their full text. Records
+    that say the same thing (two deals in one stage with one next step) share one embedding: the
+    embedder computes each distinct text once per batch.
+    """
+    if module == "Accounts":
+        place = ", ".join(str(p) for p in (snapshot.get("billing_city"), snapshot.get("billing_country")) if p)
+        return _join(snapshot.get("industry"), snapshot.get("account_type"),
+                     f"based in {place}" if place else None, snapshot.get("description"))[:MAX_TEXT]
+    if module == "Deals":
+        return _join(f"Deal in stage {snapshot.get('stage')}" if snapshot.get("stage") else None,
+                     snapshot.get("deal_type"),
+                     f"next step: {snapshot['next_step']}" if snapshot.get("next_step") else None,
+                     snapshot.get("description"))[:MAX_TEXT]
+    return excerpt
+

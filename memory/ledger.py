@@ -283,8 +283,10 @@ def _record_fact(row: sqlite3.Row) -> MemoryFact:
                                               account_id=row["account_id"], at=at, excerpt=row["excerpt"] or ""))
 
 
-def change_text(module: str, record_id: str, field: str, old: str | None, new: str | None) -> str:
-    return f"{module[:-1]} {record_id} {field} changed from {old or 'empty'} to {new or 'empty'}"
+def change_text(module: str, record_id: str | None, field: str, old: str | None, new: str | None) -> str:
+    """``Deal 123 Stage changed from A to B`` (without ``record_id``: the words that are embedded)."""
+    subject = f"{module[:-1]} {record_id}" if record_id else module[:-1]
+    return f"{subject} {field} changed from {old or 'empty'} to {new or 'empty'}"
 
 
 def _change_fact(row: sqlite3.Row) -> MemoryFact:

@@ -201,3 +201,30 @@ async def test_decisions_from_the_state_store_become_similar_situations(history:
     assert any(f.kind == "decision" for f in timeline)
     assert stats.decisions == 1 and stats.pending == 0
     assert Path(stats.memory_dir) == settings.memory_dir.expanduser().resolve()
+
+
+async def test_the_graph_links_every_record_to_its_account_once(history: History) -> None:
+    """Edges are written with memory's own Kuzu query (memory.cognee_store): one ``belongs_to`` edge per
+    record with an account, one ``changed`` edge per change event, none twice after three syncs."""
+    import sqlite3
+
+    async def edges(_memory: Any) -> list[tuple[str, str, str]]:
+        from cognee.infrastructure.databases.graph import get_graph_engine
+
+        graph = await get_graph_engine()
+        rows = await graph.query("MATCH (a:Node)-[r:EDGE]->(b:Node) RETURN a.id, b.id, r.relationship_name")
+        return [(str(a), str(b), str(rel)) for a, b, rel in rows]
+
+    found = await _read(history.settings, edges)
+    assert len(found) == len(set(found)), "an edge was written twice"
+    ledger = sqlite3.connect(str(history.settings.memory_dir / "ledger.sqlite3"))
+    try:
+        owned = ledger.execute("SELECT node_id, account_id FROM records WHERE module != 'Accounts' "
+                               "AND account_id IS NOT NULL").fetchall()
+        accounts = dict(ledger.execute("SELECT record_id, node_id FROM records WHERE module = 'Accounts'").fetchall())
+        changes = ledger.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
+    finally:
+        ledger.close()
+    belongs = {(a, b) for a, b, rel in found if rel == "belongs_to"}
+    assert belongs == {(node, accounts[account]) for node, account in owned}
+    assert sum(1 for *_, rel in found if rel == "changed") == changes > 0
