@@ -142,14 +142,18 @@ async def test_refreshes_once_on_invalid_token_and_retries(tmp_path: Path) -> No
     await tier.aclose()
 
 
+async def _tier_replying(fake: FakeZoho, tmp_path: Path, status: int, code: str, times: int,
+                         **kwargs: Any) -> RestTier:
+    """A tier whose next ``times`` API calls are answered ``status`` / ``code``."""
+    tier = _tier(fake, tmp_path, **kwargs)
+    await tier.tokens.access_token()
+    fake.script = [httpx.Response(status, json={"code": code, "status": "error"}) for _ in range(times)]
+    return tier
+
+
 async def test_429_storm_is_absorbed_by_backoff(tmp_path: Path) -> None:
     fake = FakeZoho(records=1)
-    tier = _tier(fake, tmp_path, max_retries=5)
-    await tier.tokens.access_token()
-    fake.script = [
-        httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "message": "slow down", "status": "error"})
-        for _ in range(4)
-    ]
+    tier = await _tier_replying(fake, tmp_path, 429, "TOO_MANY_REQUESTS", 4, max_retries=5)
     rows = await tier.get_records_by_ids("Accounts", ["1000"])
     assert [r["id"] for r in rows] == ["1000"]
     assert fake.api_calls == 5
@@ -157,11 +161,7 @@ async def test_429_storm_is_absorbed_by_backoff(tmp_path: Path) -> None:
 
 async def test_retries_of_server_errors_are_bounded_by_max_retries(tmp_path: Path) -> None:
     fake = FakeZoho(records=1)
-    tier = _tier(fake, tmp_path, max_retries=2)
-    await tier.tokens.access_token()
-    fake.script = [
-        httpx.Response(500, json={"code": "INTERNAL_ERROR", "status": "error"}) for _ in range(10)
-    ]
+    tier = await _tier_replying(fake, tmp_path, 500, "INTERNAL_ERROR", 10, max_retries=2)
     with pytest.raises(ZohoUnavailableError):
         await tier.get_records_by_ids("Accounts", ["1000"])
     assert fake.api_calls == 3
@@ -169,11 +169,8 @@ async def test_retries_of_server_errors_are_bounded_by_max_retries(tmp_path: Pat
 
 async def test_429s_are_retried_for_the_rate_limit_patience_then_raised(tmp_path: Path) -> None:
     fake = FakeZoho(records=1)
-    tier = _tier(fake, tmp_path, max_retries=2, rate_limit_patience=0.2)
-    await tier.tokens.access_token()
-    fake.script = [
-        httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "status": "error"}) for _ in range(10_000)
-    ]
+    tier = await _tier_replying(fake, tmp_path, 429, "TOO_MANY_REQUESTS", 10_000, max_retries=2,
+                                rate_limit_patience=0.2)
     started = time.monotonic()
     with pytest.raises(ZohoRateLimitedError):
         await tier.get_records_by_ids("Accounts", ["1000"])
@@ -183,11 +180,7 @@ async def test_429s_are_retried_for_the_rate_limit_patience_then_raised(tmp_path
 
 async def test_a_429_storm_longer_than_max_retries_is_absorbed(tmp_path: Path) -> None:
     fake = FakeZoho(records=1)
-    tier = _tier(fake, tmp_path, max_retries=2)
-    await tier.tokens.access_token()
-    fake.script = [
-        httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "status": "error"}) for _ in range(12)
-    ]
+    tier = await _tier_replying(fake, tmp_path, 429, "TOO_MANY_REQUESTS", 12, max_retries=2)
     rows = await tier.get_records_by_ids("Accounts", ["1000"])
     assert [r["id"] for r in rows] == ["1000"] and fake.api_calls == 13
 
