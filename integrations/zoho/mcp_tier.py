@@ -180,7 +180,7 @@ class McpTier:
             body = await self.call_tool("ZohoCRM_getRelatedRecords", args, module=module, record_id=record_id)
             if not body:
                 break
-            out.extend(body.get("data") or [])
+            out.extend(_with_parent_module(row, module, str(record_id)) for row in body.get("data") or [])
             if not (body.get("info") or {}).get("more_records"):
                 break
             page += 1
@@ -254,3 +254,16 @@ def _unwrap(exc: BaseException) -> Any:
             body = parsed if isinstance(parsed, dict) else {}
         return {**body, "status_code": status}
     return exc
+
+
+def _with_parent_module(row: Any, module: str, record_id: str) -> Any:
+    """The MCP server's related Tasks lack ``$se_module`` (REST and the SDK send it): a task whose
+    ``What_Id`` is the parent asked for hangs on that parent's module, so say so."""
+    if not isinstance(row, dict) or row.get("$se_module"):
+        return row
+    what = row.get("What_Id")
+    what_id = what.get("id") if isinstance(what, dict) else what
+    if what_id is not None and str(what_id) == record_id:
+        return {**row, "$se_module": module}
+    return row
+
