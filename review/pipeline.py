@@ -1,7 +1,7 @@
 """The scheduled account review, end to end:
 
 1. sync — bring the local copy of the org up to date (full the first time, then by cursors); feed what
-   changed to the memory sync hook;
+   changed to the memory sync hook before the cursors move (a run killed meanwhile fetches it again);
 2. triage — every account (of ``owner``) gets a health score and its signals (``review.triage``);
 3. review — the most urgent flagged accounts (``settings.review_top_n`` or ``limit``) get next-best
    actions: from the injected agent ``reviewer`` within the budget and concurrency, else (no model key,
@@ -24,11 +24,13 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 
 from approvals.models import ProposedAction
 from config.crashpoints import crash_point
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
+from integrations.zoho.models import CrmRecord
 from review import rules
 from review.index import AccountView, index_by_account
 from review.models import AccountTriage
@@ -228,16 +230,20 @@ async def _steps(run: ReviewRun, settings: Settings, *, gateway: ZohoGateway, st
                  progress: Progress | None, thresholds: Thresholds, now: datetime) -> None:
     # 1. sync
     cache = SnapshotCache(settings.home / "review" / "snapshot")
-    synced = await sync_org(gateway, ReviewCursors(store), cache, now=now, progress=progress)
-    run.sync_full, run.records_fetched = synced.full, synced.fetched
-    run.api_calls, run.sync_seconds = synced.api_calls, synced.seconds
-    if memory_sync is not None and synced.fetched:
+
+    async def feed_memory(changed: dict[str, list[CrmRecord]], feed: MemorySync) -> None:
+        """Before the review's cursors move: a run killed while feeding memory fetches the same records again."""
         try:
-            note = await maybe_await(memory_sync(synced.changed))
+            note = await maybe_await(feed(changed))
             if isinstance(note, str):
                 run.notes.append(note)
         except Exception as exc:  # memory is a helper of the review, never a reason to fail it
             run.notes.append(f"memory sync failed ({type(exc).__name__}: {str(exc)[:160]}); review went on")
+
+    synced = await sync_org(gateway, ReviewCursors(store), cache, now=now, progress=progress,
+                            before_commit=None if memory_sync is None else partial(feed_memory, feed=memory_sync))
+    run.sync_full, run.records_fetched = synced.full, synced.fetched
+    run.api_calls, run.sync_seconds = synced.api_calls, synced.seconds
 
     # 2. triage
     if progress:

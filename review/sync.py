@@ -3,12 +3,15 @@
 The first run (or one whose cache is missing or older than ``FULL_REFRESH_DAYS``) fetches every module in
 full with ``fetch_module``; later runs ask ``fetch_incremental`` for what changed since the review's own
 cursors (kept in the state store under ``review:<Module>``, apart from other consumers' cursors).
+
+The cursors move last: after ``before_commit`` (the memory feed) and the cache have taken the fetched
+records. A run killed before that fetches the same records again; nothing it fetched is lost to memory.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +37,28 @@ class ReviewCursors:
         self._store.set_cursor(self._prefix + module, value)
 
 
+class _PendingCursors:
+    """Cursor moves held back until ``commit`` (reads see them: one module's fetch is done once)."""
+
+    def __init__(self, store: CursorStore) -> None:
+        self._store = store
+        self._pending: dict[str, datetime] = {}
+
+    def get_cursor(self, module: str) -> datetime | None:
+        return self._pending.get(module) or self._store.get_cursor(module)
+
+    def set_cursor(self, module: str, value: datetime) -> None:
+        self._pending[module] = value
+
+    def commit(self) -> None:
+        for module, value in self._pending.items():
+            self._store.set_cursor(module, value)
+        self._pending.clear()
+
+
+BeforeCommit = Callable[[dict[str, list[CrmRecord]]], Awaitable[None]]
+
+
 @dataclass
 class SyncResult:
     records: dict[str, list[CrmRecord]]
@@ -54,9 +79,12 @@ def _gateway_calls(gateway: Any) -> int:
         return 0
 
 
-async def sync_org(gateway: ZohoGateway, cursors: CursorStore, cache: SnapshotCache, *, now: datetime,
-                   progress: Callable[[str, int, int | None], None] | None = None) -> SyncResult:
+async def sync_org(gateway: ZohoGateway, store_cursors: CursorStore, cache: SnapshotCache, *, now: datetime,
+                   progress: Callable[[str, int, int | None], None] | None = None,
+                   before_commit: BeforeCommit | None = None) -> SyncResult:
+    """Fetch, hand what changed to ``before_commit``, save the cache, and only then move the cursors."""
     started, calls_before = time.perf_counter(), _gateway_calls(gateway)
+    cursors = _PendingCursors(store_cursors)
     cached = cache.load()
     last_full = cache.last_full_fetch()
     cursors_ready = all(cursors.get_cursor(m) is not None for m in REVIEW_MODULES)
@@ -86,8 +114,11 @@ async def sync_org(gateway: ZohoGateway, cursors: CursorStore, cache: SnapshotCa
     if progress:
         progress("sync", len(REVIEW_MODULES), len(REVIEW_MODULES))
     records = {m: list(v.values()) for m, v in merged.items()}
+    if before_commit is not None and any(changed.values()):
+        await before_commit(changed)
     crash_point("sync.before_cache_save")
     cache.save(records, full_fetch_at=now if full else None)
+    cursors.commit()
     return SyncResult(records=records, changed=changed, full=full,
                       fetched=sum(len(v) for v in changed.values()),
                       api_calls=max(0, _gateway_calls(gateway) - calls_before),

@@ -143,6 +143,30 @@ def test_review_killed_then_rerun(chain: tuple[str, ...], org: Any, tmp_path: Pa
     assert_state_readable(home)
 
 
+def test_a_review_killed_while_feeding_memory_feeds_it_on_the_rerun(org: Any, tmp_path: Path) -> None:
+    """The review moves its cursors only after memory took what it fetched: killed in between, the rerun
+    fetches the change again and memory gets it (before, it waited for the next ``sync``)."""
+    home = tmp_path / "home"
+    env = cli_env(org, home)
+    for command in (("sync",), ("review", "--json")):
+        done = main_py(env, *command)
+        assert done.returncode == 0, done.stderr[-2000:]
+    note, later = org.store.list_records("Notes")[:2]
+    text = "Procurement asked for the signed security questionnaire before the renewal."
+    org.store.update("Notes", note["id"], {"Note_Content": text})
+    time.sleep(1.1)  # a later change moves the cursor past this one (a fetch at the cursor would refetch it)
+    org.store.update("Notes", later["id"], {"Note_Content": "Left a voicemail about the onboarding call."})
+    killed_at(env, "memory.opened", tmp_path / "kills.log", "review", "--json")
+    again = main_py(env, "review", "--json")
+    assert_no_traceback(again)
+    assert again.returncode == 0, again.stderr[-2000:]
+    memory_ledger_counts(home)  # nothing left unpushed
+    with sqlite3.connect(home / "memory" / "ledger.sqlite3") as ledger:
+        (excerpt,) = ledger.execute("SELECT excerpt FROM records WHERE module = 'Notes' AND record_id = ?",
+                                    (note["id"],)).fetchone()
+    assert text in excerpt
+
+
 # --------------------------------------------------------------------------------------------- approve
 def _queue(org: Any, home: Path) -> list[str]:
     """Six proposals (2 tasks, 2 notes, 2 field updates) and one rejected note; returns the rejected id."""
