@@ -9,6 +9,8 @@ queue an ``upload_attachment`` proposal; ``python main.py approve`` sends it exa
   was proposed, or lies outside the outbox.
 - ``upload_file_name`` puts the idempotency key in the name Zoho stores, so a re-run after a crash or a
   lost reply finds the upload that already happened instead of uploading twice.
+- ``prune_outbox`` removes the copies no open proposal needs any more (uploaded, rejected, superseded);
+  ``python main.py approve`` runs it after each session.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import hashlib
 import mimetypes
 import os
 import re
+import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -91,6 +95,38 @@ def attachment_proposal(draft: AttachmentDraft, *, account_id: str, rationale: s
                           evidence=cited, priority=priority, origin="command")
 
 
+# proposals whose staged copy may still be sent: waiting, approved, in flight, or failed (can be approved again)
+OPEN_STATUSES = ("pending", "approved", "executing", "failed")
+STAGING_GRACE_SECONDS = 3600.0  # a copy staged this recently may belong to a proposal being queued right now
+
+
+class RecommendationSource(Protocol):
+    """The part of ``state.store.StateStore`` that lists proposals."""
+
+    def list_recommendations(self, *, status: str | Iterable[str] | None = None, account_id: str | None = None,
+                             kind: str | None = None, run_id: str | None = None) -> Sequence[Recommendation]: ...
+
+
+def prune_outbox(home: Path, store: RecommendationSource, *, now: float | None = None,
+                 grace_seconds: float = STAGING_GRACE_SECONDS) -> int:
+    """Delete the outbox files that no open proposal refers to and that are older than ``grace_seconds``.
+    Returns how many were deleted."""
+    outbox = home.expanduser().resolve() / OUTBOX_DIR
+    if not outbox.is_dir():
+        return 0
+    keep = {Path(rec.proposal.attachment.staged_path).expanduser().resolve()
+            for rec in store.list_recommendations(status=OPEN_STATUSES, kind="upload_attachment")
+            if rec.proposal.attachment is not None}
+    cutoff = (time.time() if now is None else now) - grace_seconds
+    removed = 0
+    for path in outbox.iterdir():
+        if not path.is_file() or path.resolve() in keep or path.stat().st_mtime > cutoff:
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 class Queue(Protocol):
     """The part of ``state.store.StateStore`` that queues proposals."""
 
@@ -147,4 +183,4 @@ def is_upload_of(stored_name: str, idempotency_key: str) -> bool:
 
 
 __all__ = ["OUTBOX_DIR", "Queue", "StagedFileError", "attachment_proposal", "is_upload_of", "outbox_dir",
-           "queue_attachment", "read_staged", "safe_file_name", "stage_file", "upload_file_name"]
+           "prune_outbox", "queue_attachment", "read_staged", "safe_file_name", "stage_file", "upload_file_name"]

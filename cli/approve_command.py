@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import pwd
 import sys
@@ -27,6 +28,7 @@ from rich.console import Console
 from rich.prompt import Prompt
 from rich.text import Text
 
+from approvals.attachments import prune_outbox
 from approvals.composition import open_gateway
 from approvals.decisions import OnDecision, decide
 from approvals.editing import edit_proposal
@@ -40,6 +42,7 @@ from integrations.zoho.gateway import ZohoGateway
 from state.errors import StateStoreError
 from state.store import StateStore
 
+log = logging.getLogger(__name__)
 KINDS = ("create_task", "add_note", "update_fields", "upload_attachment")
 GatewayFactory = Callable[[Settings, StateStore], AbstractAsyncContextManager[ZohoGateway]]
 HOW_TO_DECIDE = ("Decide in a terminal with `python main.py approve`, or in batch with `--approve-all` or "
@@ -154,6 +157,21 @@ class ApproveSession:
     # --- the session -------------------------------------------------------------------------------
     async def main(self, *, approve_all: bool, reject_all: str | None, execute_only: bool,
                    interactive: bool) -> int:
+        try:
+            return await self._main(approve_all=approve_all, reject_all=reject_all, execute_only=execute_only,
+                                    interactive=interactive)
+        finally:
+            self._prune_outbox()
+
+    def _prune_outbox(self) -> None:
+        """Staged copies of uploads that were sent, rejected or superseded are not needed any more."""
+        try:
+            prune_outbox(self.settings.home, self.store)
+        except (OSError, StateStoreError) as exc:  # housekeeping never fails the command
+            log.warning("could not prune the attachment outbox: %s", exc)
+
+    async def _main(self, *, approve_all: bool, reject_all: str | None, execute_only: bool,
+                    interactive: bool) -> int:
         async with self._stack:
             if reject_all is not None:
                 return await self._batch("rejected", reject_all)

@@ -167,3 +167,29 @@ def test_interactive_quit_still_executes_what_was_approved(settings: Settings, s
     assert code == 0
     assert store.get_recommendation(first.id).status == "executed"  # type: ignore[union-attr]
     assert store.get_recommendation(second.id).status == "pending"  # type: ignore[union-attr]
+
+
+def test_approve_prunes_the_staged_copies_no_open_proposal_needs(settings: Settings, store: StateStore) -> None:
+    """Rejected (or uploaded) attachments leave the outbox after an ``approve`` session; pending ones stay,
+    and so does anything staged within the last hour (it may be a proposal being queued right now)."""
+    import os
+    import time
+
+    from approvals.attachments import attachment_proposal, stage_file
+
+    def staged(name: str, account: str) -> Path:
+        draft = stage_file(settings.home, name, f"report for {account}\n".encode())
+        store.enqueue(attachment_proposal(draft, account_id=account, rationale="Attach the report"))
+        return Path(draft.staged_path)
+
+    rejected, kept = staged("a.html", "1"), staged("b.html", "2")
+    stray_old, stray_new = rejected.with_name("old-stray.html"), rejected.with_name("new-stray.html")
+    stray_old.write_text("x")
+    stray_new.write_text("y")
+    hour_ago = time.time() - 3700
+    for path in (rejected, kept, stray_old):
+        os.utime(path, (hour_ago, hour_ago))
+    code, out = invoke(settings, FakeZoho(), reject_all="Not this one", account="1")
+    assert code == 0 and "Rejected 1" in out
+    assert not rejected.exists() and not stray_old.exists()
+    assert kept.exists() and stray_new.exists()
