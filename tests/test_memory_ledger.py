@@ -11,8 +11,8 @@ import pytest
 
 from config import load_settings
 from integrations.zoho.models import Account, Deal, Note
-from memory.describe import describe
-from memory.ledger import Ledger
+from memory.describe import describe, meaning_text
+from memory.ledger import Ledger, change_text
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -97,6 +97,23 @@ def test_describe_keeps_what_is_cited_and_ignores_volatile_fields() -> None:
     same = describe(Note(id="n1", title="Escalation", content="They may cancel at the end of the quarter.",
                          parent_id="a1", parent_module="Accounts", modified_time=T0 + timedelta(hours=1)))
     assert same.content_hash == note.content_hash
+
+
+def test_what_is_embedded_is_what_a_record_says_not_its_name_amount_or_id() -> None:
+    account = describe(Account(id="a1", name="Globex Holdings", industry="Healthcare", billing_city="Berlin",
+                               description="Healthcare customer based in Berlin."))
+    deal = describe(Deal(id="d1", name="Globex renewal 2026", stage="Negotiation", amount=125000.0,
+                         next_step="Send the revised quote", account_id="a1"))
+    note = describe(Note(id="n1", title="Escalation", content="They may cancel.", parent_id="a1",
+                         parent_module="Accounts"))
+    said = {d.module: meaning_text(d.module, d.snapshot, d.text) for d in (account, deal, note)}
+    assert "Globex" in account.text and "Globex" not in said["Accounts"]  # cited by name, embedded by meaning
+    assert "Healthcare" in said["Accounts"] and "Berlin" in said["Accounts"]
+    assert "Negotiation" in said["Deals"] and "Send the revised quote" in said["Deals"]
+    assert "Globex" not in said["Deals"] and "125" not in said["Deals"] and "d1" not in said["Deals"]
+    assert said["Notes"] == note.text
+    assert change_text("Deals", None, "Stage", "Qualification", "Negotiation") == (
+        "Deal Stage changed from Qualification to Negotiation")
 
 
 @pytest.fixture(scope="module")
