@@ -283,6 +283,24 @@ def routes(state: SandboxState) -> list[BaseRoute]:
         user = state.authenticate(request)
         return lister.respond(request, module, user, store.iter_live(module))
 
+    async def deleted(request: Request) -> Response:
+        """``GET /crm/v8/{module}/deleted``: the recycle bin (``type`` all|recycle|permanent, ``page``,
+        ``per_page`` up to 200, ``If-Modified-Since``: deleted after). 204 when there is nothing."""
+        module = _module(request)
+        state.authenticate(request)
+        kind = request.query_params.get("type") or "all"
+        if kind not in ("all", "recycle", "permanent"):
+            raise ZohoHTTPError("INVALID_DATA", "invalid data", 400, {"param_name": "type"})
+        page, per_page = _int_param(request, "page", 1), _int_param(request, "per_page", 200)
+        if per_page > 200:
+            raise ZohoHTTPError("INVALID_DATA", "invalid data", 400, {"param_name": "per_page"})
+        entries = [] if kind == "permanent" else store.deleted_records(module, since=_if_modified_since(request))
+        chunk = entries[(page - 1) * per_page: page * per_page]
+        if not chunk:
+            return empty(204)
+        return zoho_json({"data": chunk, "info": {"per_page": per_page, "count": len(chunk), "page": page,
+                                                  "more_records": page * per_page < len(entries)}})
+
     async def get_record(request: Request) -> Response:
         module = _module(request)
         state.authenticate(request)
@@ -530,6 +548,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
         Route("/crm/v8/{module}", delete_many, methods=["DELETE"]),
         Route("/crm/v8/{module}/upsert", upsert, methods=["POST"]),
         Route("/crm/v8/{module}/search", search, methods=["GET"]),
+        Route("/crm/v8/{module}/deleted", deleted, methods=["GET"]),
         Route("/crm/v8/{module}/{record_id}", get_record, methods=["GET"]),
         Route("/crm/v8/{module}/{record_id}", update_one, methods=["PUT"]),
         Route("/crm/v8/{module}/{record_id}", delete_one, methods=["DELETE"]),

@@ -66,7 +66,12 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshot (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS records (module TEXT NOT NULL, id TEXT NOT NULL, data TEXT,
                                     PRIMARY KEY (module, id));
+CREATE TABLE IF NOT EXISTS deleted (module TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+                                    PRIMARY KEY (module, id));
 """
+# the record field Zoho shows as a deleted record's ``display_name``
+DISPLAY_FIELDS = {"Accounts": "Account_Name", "Contacts": "Full_Name", "Deals": "Deal_Name", "Tasks": "Subject",
+                  "Notes": "Note_Title"}
 SNAPSHOT_FORMAT = f"sandbox-1-py{sys.version_info[0]}.{sys.version_info[1]}"
 COMPACT_AFTER = 5000
 
@@ -95,7 +100,7 @@ def owner_ref(user: dict[str, Any]) -> dict[str, Any]:
 class SandboxStore:
     """All records of the sandbox org. Thread-safe; reads return copies.
 
-    Public API: ``list_records``, ``get``, ``create``, ``update``, ``delete``, ``add_listener``,
+    Public API: ``list_records``, ``get``, ``create``, ``update``, ``delete``, ``deleted_records``, ``add_listener``,
     ``users``, ``org``, ``manifest``, ``anchor``, ``default_user``, ``user``, ``last_modified``.
     """
 
@@ -106,6 +111,8 @@ class SandboxStore:
         self._clock = clock
         self._listeners: list[Listener] = []
         self._records: dict[str, dict[str, dict[str, Any]]] = {m: {} for m in RECORD_MODULES}
+        # the recycle bin: what ``GET /crm/v8/{module}/deleted`` lists (kept apart from the snapshot)
+        self._deleted: dict[str, dict[str, dict[str, Any]]] = {m: {} for m in RECORD_MODULES}
         self.users: list[dict[str, Any]] = org.users
         self.org: dict[str, Any] = org.org
         self.manifest: dict[str, Any] = org.manifest
@@ -128,6 +135,8 @@ class SandboxStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            for module, record_id, data in self._db.execute("SELECT module, id, data FROM deleted"):
+                self._deleted[module][record_id] = json.loads(data)
             if persist_seed:
                 # the snapshot is written in the background so the server can start at once; every write
                 # takes the same lock, so nothing written meanwhile is lost
@@ -409,14 +418,31 @@ class SandboxStore:
                 raise RecordError(
                     "INVALID_DATA", "the id given seems to be invalid", {"id": record_id, "api_name": "id"}
                 )
-            del self._records[module][record_id]
+            record = self._records[module].pop(record_id)
+            now = iso(self._clock())
+            by = {k: v for k, v in owner_ref(self.default_user).items() if k != "email"}
+            created_by = record.get("Created_By") or by
+            entry = {"deleted_by": by, "id": record_id, "display_name": record.get(DISPLAY_FIELDS[module]),
+                     "type": "recycle", "created_by": {"name": created_by.get("name"), "id": created_by.get("id")},
+                     "deleted_time": now}
+            self._deleted[module][record_id] = entry
             if self._db is not None:
                 self._db.execute(
                     "INSERT OR REPLACE INTO records (module, id, data) VALUES (?, ?, NULL)",
                     (module, record_id),
                 )
-            self._last_modified[module] = iso(self._clock())
+                self._db.execute("INSERT OR REPLACE INTO deleted (module, id, data) VALUES (?, ?, ?)",
+                                 (module, record_id, json.dumps(entry)))
+            self._last_modified[module] = now
         self._emit(ChangeEvent(module, "delete", [record_id], []))
+
+    def deleted_records(self, module: str, *, since: str | None = None) -> list[dict[str, Any]]:
+        """The recycle bin of ``module``, oldest deletion first; ``since``: deleted after that ISO time."""
+        self._check_module(module)
+        with self._lock:
+            entries = [dict(e) for e in self._deleted[module].values()
+                       if since is None or e["deleted_time"] > since]
+        return sorted(entries, key=lambda e: (e["deleted_time"], e["id"]))
 
     @staticmethod
     def _check_module(module: str) -> None:

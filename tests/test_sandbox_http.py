@@ -317,3 +317,43 @@ def test_notes_both_ways_and_related(api: httpx.Client, sandbox: Any) -> None:
         c["id"] for c in sandbox.store.list_records("Contacts") if c["Account_Name"]["id"] == account["id"]
     }
     assert {c["id"] for c in contacts} == expected
+
+
+def test_deleted_records_are_listed_from_the_recycle_bin(api: httpx.Client, sandbox: Any) -> None:
+    import time
+
+    assert api.get("/crm/v8/Deals/deleted").status_code == 204
+    first, second = sandbox.store.list_records("Deals")[:2]
+    assert api.delete(f"/crm/v8/Deals/{first['id']}").status_code == 200
+    stamp = sandbox.store.deleted_records("Deals")[0]["deleted_time"]
+    time.sleep(1.1)  # Zoho's times have whole seconds
+    assert api.delete(f"/crm/v8/Deals/{second['id']}").status_code == 200
+    listed = api.get("/crm/v8/Deals/deleted", params={"type": "all"})
+    assert listed.status_code == 200 and listed.headers["content-type"] == JSON_CT
+    body = listed.json()
+    assert [d["id"] for d in body["data"]] == [first["id"], second["id"]]
+    entry = body["data"][0]
+    assert entry["display_name"] == first["Deal_Name"] and entry["type"] == "recycle"
+    assert set(entry["deleted_by"]) == {"name", "id"} and entry["deleted_time"] == stamp
+    assert body["info"] == {"per_page": 200, "count": 2, "page": 1, "more_records": False}
+    after = api.get("/crm/v8/Deals/deleted", headers={"If-Modified-Since": stamp}).json()
+    assert [d["id"] for d in after["data"]] == [second["id"]]
+    assert api.get("/crm/v8/Deals/deleted", params={"per_page": 1}).json()["info"]["more_records"] is True
+    assert api.get("/crm/v8/Deals/deleted", params={"type": "permanent"}).status_code == 204
+    assert api.get("/crm/v8/Deals/deleted", params={"type": "bogus"}).status_code == 400
+    assert api.get("/crm/v8/Deals/deleted", params={"per_page": 201}).status_code == 400
+
+
+def test_the_recycle_bin_survives_a_restart(tmp_path: Any) -> None:
+    from sandbox.store import SandboxStore
+
+    store = SandboxStore.open(tmp_path, accounts=3, seed=1)
+    note = store.list_records("Notes")[0]
+    store.delete("Notes", note["id"])
+    store.close()
+    again = SandboxStore.open(tmp_path, accounts=3, seed=1)
+    try:
+        assert [e["id"] for e in again.deleted_records("Notes")] == [note["id"]]
+        assert again.get("Notes", note["id"]) is None
+    finally:
+        again.close()
