@@ -2,7 +2,7 @@
 
 Cursors live in the memory's ledger (a wiped memory starts over); approval decisions come from the state
 store (``state.store.StateStore.decided_since``); progress is a rich bar per module; the
-summary says records fetched, stored, unchanged, change events and API calls spent.
+summary says records fetched, stored, unchanged, change events, deletions and API calls spent.
 """
 
 from __future__ import annotations
@@ -57,12 +57,12 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
         console.print(f"[red]Sync stopped: {exc}[/red]\n{hint}\nWhat was stored so far is kept; run sync again.")
         return 1
     table_lines = [f"{m.module:<9} fetched {m.fetched:>6}  stored {m.stored:>6}  unchanged {m.unchanged:>6}  "
-                   f"changes {m.change_events:>5}" for m in summary.modules]
+                   f"changes {m.change_events:>5}  deleted {m.deleted:>4}" for m in summary.modules]
     for line in table_lines:
         console.print(line)
     console.print(f"[bold]Synced[/bold] {summary.fetched} records fetched, {summary.stored} stored, "
                   f"{summary.unchanged} unchanged, {summary.change_events} change events, "
-                  f"{summary.api_calls} API calls, {summary.seconds:.1f} s")
+                  f"{summary.deleted} deleted in Zoho, {summary.api_calls} API calls, {summary.seconds:.1f} s")
     return 0
 
 

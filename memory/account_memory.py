@@ -13,12 +13,12 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from config.settings import Settings
-from integrations.zoho.models import CrmRecord
+from integrations.zoho.models import CrmRecord, DeletedRecord
 from memory.cognee_store import COLLECTIONS, DECISION_COLLECTIONS, CogneeStore
 from memory.describe import Described, describe, meaning_text
 from memory.embedding.minilm import shared_encoder
 from memory.interface import LEDGER_FILE, MemoryBusyError, MemoryError
-from memory.ledger import Ledger, change_text, iso_utc
+from memory.ledger import DELETED_FIELD, Ledger, change_text, iso_utc
 from memory.models import ChangeEvent, MemoryFact, MemoryHit, MemoryStats, RememberResult
 
 LOCK_FILE = "writer.lock"
@@ -99,6 +99,20 @@ class CogneeAccountMemory:
         return RememberResult(received=len(records), stored=len(classified.changed),
                               unchanged=classified.unchanged, change_events=new_events)
 
+    async def forget_records(self, deleted: Sequence[DeletedRecord]) -> int:
+        """Records Zoho deleted leave cognee (graph and search); the ledger keeps their history and a
+        deletion event on the account's timeline. Returns how many remembered records were deleted."""
+        self._require_writer()
+        items = []
+        for gone in deleted:
+            at = gone.deleted_time or _now()
+            event = ChangeEvent(module=gone.module, record_id=gone.id, account_id=None, field=DELETED_FIELD,
+                                old=gone.display_name, new=gone.deleted_by, at=at)
+            items.append((gone.module, gone.id, at, event, self._store.node_id("Changes", _change_key(event))))
+        marked = self._ledger.stage_deletions(items)
+        await self.flush()
+        return len(marked)
+
     async def remember_changes(self, events: Sequence[ChangeEvent]) -> int:
         self._require_writer()
         count = self._stage_changes(list(events))
@@ -155,8 +169,12 @@ class CogneeAccountMemory:
         self._require_writer()
         nodes: list[Any] = []
         edges: list[tuple[str, str, str, dict[str, Any]]] = []
+        removed: list[str] = []
         for row in self._ledger.pending_records():
             module = row["module"]
+            if row["deleted_at"] is not None:
+                removed.append(row["node_id"])
+                continue
             node = self._store.build_node(
                 module, name=row["title"] or row["record_id"], source_id=row["record_id"],
                 account_id=row["account_id"] or "", record_date=row["at"] or "",
@@ -173,7 +191,11 @@ class CogneeAccountMemory:
                 account_id=row["account_id"] or "", record_date=row["at"], text=text, field=row["field"],
                 old_value=row["old"] or "", new_value=row["new"] or "")
             nodes.append(node)
-            edges.append((str(node.id), self._store.node_id(row["module"], row["record_id"]), "changed", {}))
+            if row["field"] == DELETED_FIELD:  # the record's node is gone: the event hangs on the account
+                if row["account_id"]:
+                    edges.append((str(node.id), self._store.node_id("Accounts", row["account_id"]), "about", {}))
+            else:
+                edges.append((str(node.id), self._store.node_id(row["module"], row["record_id"]), "changed", {}))
         for row in self._ledger.pending_decisions():
             node = self._store.build_node(
                 "Decisions", name=f"decision on {row['id']}", source_id=row["id"],
@@ -182,13 +204,14 @@ class CogneeAccountMemory:
             nodes.append(node)
             if row["account_id"]:
                 edges.append((str(node.id), self._store.node_id("Accounts", row["account_id"]), "about", {}))
-        if not nodes:
+        if not nodes and not removed:
             return 0
         started = time.perf_counter()
         await self._store.push(nodes, edges)
+        await self._store.remove(removed)
         self._timings["push"] += time.perf_counter() - started
-        self._ledger.mark_indexed([str(n.id) for n in nodes])
-        return len(nodes)
+        self._ledger.mark_indexed([str(n.id) for n in nodes] + removed)
+        return len(nodes) + len(removed)
 
     # ------------------------------------------------------------------ reads
     async def timeline(self, account_id: str, *, since: datetime | None = None, limit: int = 50) -> list[MemoryFact]:

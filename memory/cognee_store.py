@@ -21,6 +21,7 @@ DATASET = "crm_memory"
 # The vector collections memory searches: one per node type (cognee names them <Type>_<field>).
 # Contacts and tasks are graph nodes only (see memory.datapoints).
 COLLECTIONS = ("CrmNote_text", "CrmAccount_text", "CrmDeal_text", "CrmChange_text", "AccountDecision_text")
+RECORD_COLLECTIONS = ("CrmNote_text", "CrmAccount_text", "CrmDeal_text")  # the embedded CRM record types
 DECISION_COLLECTIONS = ("AccountDecision_text", "CrmChange_text", "CrmNote_text")
 PUSH_CHUNK = 5000  # nodes per write: bounds memory; each vector upsert scans its table once
 
@@ -107,6 +108,18 @@ class CogneeStore:
             self.timings["graph_nodes"] += t1 - t0
             self.timings["vectors"] += t2 - t1
             self.timings["graph_edges"] += time.perf_counter() - t2
+
+    async def remove(self, node_ids: list[str]) -> None:
+        """Take record nodes out of the graph (with their edges) and out of every record collection."""
+        if not node_ids:
+            return
+        from cognee.infrastructure.databases.unified import get_unified_engine
+
+        engine = await get_unified_engine()
+        await engine.graph.delete_nodes(node_ids)
+        if engine.vector is not None:
+            for collection in RECORD_COLLECTIONS:
+                await engine.vector.delete_data_points(collection, node_ids)
 
     async def _add_edges(self, graph: Any, edges: list[tuple[str, str, str, dict[str, Any]]]) -> None:
         """The embedded graph (Kuzu/Ladybug): the adapter's own edge upsert, but with one MATCH per end.

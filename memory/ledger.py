@@ -1,7 +1,8 @@
 """The memory ledger: a small SQLite file under ``memory_dir`` that knows what memory holds.
 
 - ``records``: per CRM record its content hash and last snapshot (to skip unchanged records and to
-  derive change events), its account, date, title and excerpt (citations), and its graph node id.
+  derive change events), its account, date, title and excerpt (citations), and its graph node id;
+  ``deleted_at`` once Zoho deleted it (the row stays for the history; its node leaves cognee).
 - ``changes``: field changes (old → new) derived between two syncs.
 - ``decisions``: human decisions on recommendations.
 
@@ -89,9 +90,21 @@ class Ledger:
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.executescript(SCHEMA)
+            self._migrate()
         else:
             if not self._has_schema():
                 self._conn.executescript(SCHEMA)
+                self._migrate()
+        # a reader of a ledger no writer has migrated yet: no record is marked deleted there
+        self._live = " AND deleted_at IS NULL" if "deleted_at" in self._columns("records") else ""
+
+    def _columns(self, table: str) -> set[str]:
+        return {str(r[1]) for r in self._conn.execute(f"PRAGMA table_info({table})")}  # noqa: S608 - a constant
+
+    def _migrate(self) -> None:
+        """Ledgers written before deletions were tracked gain the ``deleted_at`` column."""
+        if "deleted_at" not in self._columns("records"):
+            self._conn.execute("ALTER TABLE records ADD COLUMN deleted_at TEXT")
 
     def _has_schema(self) -> bool:
         row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'records'").fetchone()
@@ -118,9 +131,12 @@ class Ledger:
         unchanged = 0
         for item in described:
             row = self._conn.execute(
-                "SELECT content_hash, snapshot, indexed FROM records WHERE module = ? AND record_id = ?",
+                "SELECT content_hash, snapshot, indexed, deleted_at FROM records WHERE module = ? AND record_id = ?",
                 (item.module, item.record_id)).fetchone()
             if row is None:
+                changed.append(item)
+                continue
+            if row["deleted_at"] is not None:  # restored from Zoho's recycle bin: back into cognee
                 changed.append(item)
                 continue
             if row["content_hash"] == item.content_hash:
@@ -176,9 +192,27 @@ class Ledger:
                 "ON CONFLICT (module, record_id) DO UPDATE SET account_id = excluded.account_id, "
                 "parent_module = excluded.parent_module, parent_id = excluded.parent_id, at = excluded.at, "
                 "title = excluded.title, excerpt = excluded.excerpt, content_hash = excluded.content_hash, "
-                "snapshot = excluded.snapshot, node_id = excluded.node_id, indexed = 0, "
+                "snapshot = excluded.snapshot, node_id = excluded.node_id, indexed = 0, deleted_at = NULL, "
                 "stored_at = excluded.stored_at", rows)
             return self._insert_changes(conn, changes)
+
+    def stage_deletions(self, items: Iterable[tuple[str, str, datetime, ChangeEvent, str]]) -> list[str]:
+        """Mark records Zoho deleted: ``(module, record_id, deleted_at, event, event_node_id)``. A record
+        memory holds (and not already marked) gets ``deleted_at``, becomes pending (its node leaves cognee
+        at the next flush) and gains its deletion event, in one transaction. Returns the record ids marked."""
+        marked: list[str] = []
+        with self.transaction() as conn:
+            for module, record_id, deleted_at, event, event_node in items:
+                row = conn.execute("SELECT account_id FROM records WHERE module = ? AND record_id = ? "
+                                   "AND deleted_at IS NULL", (module, record_id)).fetchone()
+                if row is None:
+                    continue  # never remembered, or already marked
+                conn.execute("UPDATE records SET deleted_at = ?, indexed = 0 WHERE module = ? AND record_id = ?",
+                             (iso_utc(deleted_at), module, record_id))
+                self._insert_changes(conn, [(event.model_copy(update={"account_id": row["account_id"]}),
+                                             event_node)])
+                marked.append(record_id)
+        return marked
 
     def stage_changes(self, items: Iterable[tuple[ChangeEvent, str]]) -> int:
         with self.transaction() as conn:
@@ -224,7 +258,8 @@ class Ledger:
         if not node_ids:
             return found
         marks = ",".join("?" * len(node_ids))
-        for row in self._conn.execute(f"SELECT * FROM records WHERE node_id IN ({marks})", node_ids):  # noqa: S608
+        for row in self._conn.execute(f"SELECT * FROM records WHERE node_id IN ({marks}){self._live}",  # noqa: S608
+                                      node_ids):
             found[row["node_id"]] = _record_fact(row)
         for row in self._conn.execute(f"SELECT * FROM changes WHERE node_id IN ({marks})", node_ids):  # noqa: S608
             found[row["node_id"]] = _change_fact(row)
@@ -235,16 +270,17 @@ class Ledger:
     def node_ids_of_account(self, account_id: str) -> list[str]:
         """The graph/vector node ids of everything remembered about one account."""
         ids: list[str] = []
-        for table in ("records", "changes", "decisions"):
+        for table, live in (("records", self._live), ("changes", ""), ("decisions", "")):
             ids += [r[0] for r in self._conn.execute(
-                f"SELECT node_id FROM {table} WHERE account_id = ? AND node_id IS NOT NULL",  # noqa: S608
+                f"SELECT node_id FROM {table} WHERE account_id = ? AND node_id IS NOT NULL{live}",  # noqa: S608
                 (account_id,))]
         return ids
 
     def timeline(self, account_id: str, *, since: datetime | None, limit: int) -> list[MemoryFact]:
         since_iso = iso_utc(since) or ""
         facts = [_record_fact(r) for r in self._conn.execute(
-            "SELECT * FROM records WHERE account_id = ? AND COALESCE(at, '') >= ? ORDER BY at DESC LIMIT ?",
+            f"SELECT * FROM records WHERE account_id = ? AND COALESCE(at, '') >= ?{self._live} "  # noqa: S608
+            "ORDER BY at DESC LIMIT ?",
             (account_id, since_iso, limit))]
         facts += [_change_fact(r) for r in self._conn.execute(
             "SELECT * FROM changes WHERE account_id = ? AND at >= ? ORDER BY at DESC LIMIT ?",
@@ -257,7 +293,7 @@ class Ledger:
 
     def counts(self) -> dict[str, Any]:
         modules = {r["module"]: r["n"] for r in self._conn.execute(
-            "SELECT module, COUNT(*) AS n FROM records GROUP BY module")}
+            f"SELECT module, COUNT(*) AS n FROM records WHERE 1 = 1{self._live} GROUP BY module")}  # noqa: S608
         changes = self._conn.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
         decisions = self._conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0]
         pending = sum(self._conn.execute(f"SELECT COUNT(*) FROM {t} WHERE indexed = 0").fetchone()[0]  # noqa: S608
@@ -283,9 +319,14 @@ def _record_fact(row: sqlite3.Row) -> MemoryFact:
                                               account_id=row["account_id"], at=at, excerpt=row["excerpt"] or ""))
 
 
+DELETED_FIELD = "$deleted"  # the change event of a record deleted in Zoho: old = its name, new = who deleted it
+
+
 def change_text(module: str, record_id: str | None, field: str, old: str | None, new: str | None) -> str:
     """``Deal 123 Stage changed from A to B`` (without ``record_id``: the words that are embedded)."""
     subject = f"{module[:-1]} {record_id}" if record_id else module[:-1]
+    if field == DELETED_FIELD:
+        return f"{subject}{f' {old}' if old else ''} was deleted in Zoho{f' by {new}' if new else ''}"
     return f"{subject} {field} changed from {old or 'empty'} to {new or 'empty'}"
 
 

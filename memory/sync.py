@@ -5,18 +5,21 @@ the module's cursor, remember it (unchanged records are skipped by content hash)
 the cursor to the newest ``Modified_Time`` seen. A crash before that leaves the cursor where it was:
 the re-run fetches the same records again, the ledger finds the ones already stored unchanged, and
 re-pushes only what was staged but not confirmed. No duplicates either way.
+
+After each module, the records Zoho deleted since the module's ``Deleted:`` cursor leave memory's graph
+and search (``forget_records``); the ledger keeps their history and a deletion event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from integrations.zoho.gateway import CursorStore, ZohoGateway
-from integrations.zoho.models import CrmRecord, Module
+from integrations.zoho.models import CrmRecord, DeletedRecord, Module
 from memory.interface import AccountMemory
 
 SYNC_MODULES: tuple[Module, ...] = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
@@ -29,6 +32,7 @@ class ModuleSummary(BaseModel):
     stored: int = 0
     unchanged: int = 0
     change_events: int = 0
+    deleted: int = 0  # remembered records Zoho deleted since the last sync (taken out of search and graph)
     cursor: datetime | None = None
 
 
@@ -52,6 +56,10 @@ class SyncSummary(BaseModel):
     @property
     def change_events(self) -> int:
         return sum(m.change_events for m in self.modules)
+
+    @property
+    def deleted(self) -> int:
+        return sum(m.deleted for m in self.modules)
 
 
 Progress = Callable[[str, int], None]  # (module, records just fetched)
@@ -116,12 +124,35 @@ async def sync_memory(gateway: ZohoGateway, memory: AccountMemory, cursors: Curs
         if newest is not None:
             cursors.set_cursor(module, newest)  # only once everything up to it is stored
         part.cursor = newest
+        part.deleted = await _sync_deletions(gateway, memory, cursors, module)
         summary.modules.append(part)
     if decisions is not None:
         summary.modules.append(await _sync_decisions(decisions, memory, cursors, full=full, progress=progress))
     summary.api_calls = max(0, _api_calls(gateway) - calls_before)
     summary.seconds = round(now() - started, 2)
     return summary
+
+
+DELETED_PREFIX = "Deleted:"  # the cursor of a module's recycle bin
+DELETION_OVERLAP = timedelta(seconds=1)  # Zoho's times have whole seconds: look again at the cursor's second
+
+
+async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, module: Module) -> int:
+    """Records deleted in Zoho since the last look leave memory's search and graph (the ledger keeps
+    their history). The cursor moves only after memory took them; a re-run finds them already gone."""
+    fetch = getattr(gateway, "fetch_deleted", None)
+    forget = getattr(memory, "forget_records", None)
+    if fetch is None or forget is None:
+        return 0
+    cursor = cursors.get_cursor(DELETED_PREFIX + module)
+    deleted: list[DeletedRecord] = await fetch(module, since=cursor - DELETION_OVERLAP if cursor else None)
+    if not deleted:
+        return 0
+    count = int(await forget(deleted))
+    newest = max((d.deleted_time for d in deleted if d.deleted_time is not None), default=None)
+    if newest is not None and (cursor is None or newest > cursor):
+        cursors.set_cursor(DELETED_PREFIX + module, newest)
+    return count
 
 
 async def _sync_decisions(source: DecisionSource, memory: AccountMemory, cursors: CursorStore, *, full: bool,

@@ -220,7 +220,7 @@ async def test_the_graph_links_every_record_to_its_account_once(history: History
     ledger = sqlite3.connect(str(history.settings.memory_dir / "ledger.sqlite3"))
     try:
         owned = ledger.execute("SELECT node_id, account_id FROM records WHERE module != 'Accounts' "
-                               "AND account_id IS NOT NULL").fetchall()
+                               "AND account_id IS NOT NULL AND deleted_at IS NULL").fetchall()
         accounts = dict(ledger.execute("SELECT record_id, node_id FROM records WHERE module = 'Accounts'").fetchall())
         changes = ledger.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
     finally:
@@ -228,3 +228,58 @@ async def test_the_graph_links_every_record_to_its_account_once(history: History
     belongs = {(a, b) for a, b, rel in found if rel == "belongs_to"}
     assert belongs == {(node, accounts[account]) for node, account in owned}
     assert sum(1 for *_, rel in found if rel == "changed") == changes > 0
+
+
+def test_records_deleted_in_zoho_leave_search_and_graph_but_not_the_history(tmp_path: Path) -> None:
+    """A note and a deal deleted in Zoho: the next sync takes them out of memory search and the graph,
+    puts "was deleted in Zoho" on the account's timeline, and the sync after that finds nothing more."""
+    from sandbox.embedded import start_sandbox
+
+    text = "Their legal team refuses the liability cap and wants unlimited indemnity in the master agreement."
+    with start_sandbox(data_dir=tmp_path / "sandbox", accounts=3, seed=11) as sb:
+        settings = load_settings(home=tmp_path / "home", zoho_api_url=sb.base_url, zoho_accounts_url=sb.base_url,
+                                 zoho_client_id=sb.client_id, zoho_client_secret=sb.client_secret,
+                                 zoho_refresh_token=sb.refresh_token)
+        settings.ensure_home()
+        account = sb.store.list_records("Accounts")[0]
+        note = sb.store.create("Notes", {"Note_Title": "Contract terms", "Note_Content": text,
+                                         "Parent_Id": {"module": {"api_name": "Accounts"}, "id": account["id"]}})
+        deal = next(d for d in sb.store.list_records("Deals")
+                    if (d.get("Account_Name") or {}).get("id") == account["id"])
+        first = _sync(settings)
+        assert first.deleted == 0
+        hits = asyncio.run(_read(settings, lambda m: m.search("indemnity and liability terms", limit=3)))
+        assert note["id"] in {h.fact.citation.record_id for h in hits}
+
+        sb.store.delete("Notes", note["id"])
+        sb.store.delete("Deals", deal["id"])
+        second = _sync(settings)
+        assert _by_module(second)["Notes"].deleted == 1 and _by_module(second)["Deals"].deleted == 1
+        third = _sync(settings)
+        assert third.deleted == 0 and third.stored == 0
+        live_notes = sb.store.count("Notes")
+
+    async def read(memory: Any) -> tuple[Any, Any, Any, Any]:
+        from cognee.infrastructure.databases.graph import get_graph_engine
+
+        hits = await memory.search("indemnity and liability terms", limit=10)
+        timeline = await memory.timeline(account["id"], since=datetime(2000, 1, 1, tzinfo=UTC), limit=500)
+        graph = await get_graph_engine()
+        ids = {str(r[0]) for r in await graph.query("MATCH (n:Node) RETURN n.id")}
+        return hits, timeline, ids, await memory.stats()
+
+    hits, timeline, node_ids, stats = asyncio.run(_read(settings, read))
+    # what search still finds about the note is the fact that it was deleted, not the note
+    assert note["id"] not in {h.fact.citation.record_id for h in hits if h.fact.kind == "record"}
+    assert stats.indexed["CrmNote_text"] == live_notes
+    records = {f.citation.record_id for f in timeline if f.kind == "record"}
+    assert note["id"] not in records and deal["id"] not in records
+    gone = [f.summary for f in timeline if f.kind == "change" and "was deleted in Zoho" in f.summary]
+    assert len(gone) == 2 and any("Contract terms" in g for g in gone), gone
+    import sqlite3
+
+    with sqlite3.connect(str(settings.memory_dir / "ledger.sqlite3")) as ledger:
+        rows = ledger.execute("SELECT node_id, deleted_at, indexed FROM records WHERE record_id IN (?, ?)",
+                              (note["id"], deal["id"])).fetchall()
+    assert len(rows) == 2 and all(deleted and indexed for _, deleted, indexed in rows)  # history kept, pushed
+    assert not {node for node, _, _ in rows} & node_ids, "a deleted record is still a graph node"

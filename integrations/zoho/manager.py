@@ -51,6 +51,7 @@ from integrations.zoho.models import (
     Contact,
     CrmRecord,
     Deal,
+    DeletedRecord,
     Module,
     Note,
     Task,
@@ -479,6 +480,14 @@ class ZohoManager:
         if modified_since is None:
             self.volume_hints[module] = total
             _save_hints(self._hints_path, self.volume_hints)
+
+    async def fetch_deleted(self, module: Module, *, since: datetime | None = None) -> list[DeletedRecord]:
+        """Records of ``module`` deleted in Zoho (after ``since``), oldest first. REST: neither the
+        SDK tier nor Zoho's MCP server is wired for the recycle bin."""
+        rows = await self._call("fetch_deleted", [self.rest], lambda t: t.deleted_records(module, since=since),
+                                module=module)
+        found = [DeletedRecord.from_zoho(module, r) for r in rows if isinstance(r, dict) and r.get("id")]
+        return sorted(found, key=lambda d: (d.deleted_time or datetime.min.replace(tzinfo=UTC), d.id))
 
     async def fetch_incremental(self, module: Module, cursors: CursorStore) -> list[CrmRecord]:
         """Records modified since the module's cursor (all records the first time). The cursor moves

@@ -297,6 +297,23 @@ class User(BaseModel):
         )
 
 
+class DeletedRecord(BaseModel):
+    """A record in Zoho's recycle bin (``GET /crm/v8/{module}/deleted``)."""
+
+    module: str
+    id: str
+    display_name: str | None = None
+    deleted_time: datetime | None = None
+    deleted_by: str | None = None  # the user's name
+
+    @classmethod
+    def from_zoho(cls, module: str, data: dict[str, Any]) -> DeletedRecord:
+        by = data.get("deleted_by")
+        return cls(module=module, id=str(data["id"]), display_name=data.get("display_name"),
+                   deleted_time=_parse_dt(data.get("deleted_time")),
+                   deleted_by=by.get("name") if isinstance(by, dict) else by)
+
+
 class Account360(BaseModel):
     """Everything about one account that an agent or the triage needs in one view."""
 

@@ -219,6 +219,21 @@ class RestTier:
             out.extend(rows)
         return out
 
+    async def deleted_records(self, module: str, *, since: datetime | None = None) -> list[dict[str, Any]]:
+        """The module's recycle bin (``GET /crm/v8/{module}/deleted``), deleted after ``since`` if given."""
+        headers = {"If-Modified-Since": to_zoho_value(since) or ""} if since else None
+        out: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            body = await self._get_json(f"/crm/v8/{module}/deleted",
+                                        {"type": "all", "page": page, "per_page": PER_PAGE},
+                                        module=module, headers=headers)
+            rows = (body or {}).get("data") or []
+            out.extend(rows)
+            if not rows or not ((body or {}).get("info") or {}).get("more_records"):
+                return out
+            page += 1
+
     async def search(self, module: str, *, criteria: str | None = None, word: str | None = None,
                      email: str | None = None, fields: Sequence[str] | None = None,
                      limit: int = 200) -> list[dict[str, Any]]:
