@@ -145,3 +145,27 @@ def test_cognee_environment_keeps_everything_under_the_memory_dir(tmp_path: Path
         assert Path(env[key]).is_relative_to(root)
     assert env["GRAPH_DATABASE_SUBPROCESS_ENABLED"] == "false" and env["VECTOR_DB_SUBPROCESS_ENABLED"] == "false"
     assert env["EMBEDDING_DIMENSIONS"] == "384" and env["HF_HUB_OFFLINE"] == "1"
+
+
+def test_a_deleted_record_leaves_the_reads_and_comes_back_when_restored(tmp_path: Path) -> None:
+    from memory.ledger import DELETED_FIELD
+    from memory.models import ChangeEvent
+
+    ledger = _ledger(tmp_path)
+    note = Note(id="n1", title="Escalation", content="They may cancel.", parent_id="a1", parent_module="Accounts",
+                modified_time=T0)
+    _stage(ledger, [note])
+    event = ChangeEvent(module="Notes", record_id="n1", account_id=None, field=DELETED_FIELD, old="Escalation",
+                        new="Ana Lopez", at=T0 + timedelta(days=1))
+    gone = ("Notes", "n1", T0 + timedelta(days=1), event, "node-deleted-n1")
+    assert ledger.stage_deletions([gone]) == ["n1"]
+    assert ledger.stage_deletions([gone]) == []  # already marked: a re-run changes nothing
+    assert [r["node_id"] for r in ledger.pending_records()] == ["node-Notes-n1"]  # to take out of cognee
+    ledger.mark_indexed(["node-Notes-n1", "node-deleted-n1"])
+    facts = ledger.timeline("a1", since=None, limit=10)
+    assert [f.kind for f in facts] == ["change"] and "Escalation was deleted in Zoho by Ana Lopez" in facts[0].summary
+    assert ledger.node_ids_of_account("a1") == ["node-deleted-n1"] and ledger.counts()["records"] == {}
+    restored = ledger.classify([describe(note)], now=T0 + timedelta(days=2))
+    assert [d.record_id for d in restored.changed] == ["n1"]  # restored from the recycle bin: pushed again
+    _stage(ledger, [note])
+    assert ledger.counts()["records"] == {"Notes": 1}
