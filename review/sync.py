@@ -4,6 +4,7 @@ The first run (or one whose cache is missing or older than ``FULL_REFRESH_DAYS``
 full with ``fetch_module``; later runs ask ``fetch_incremental`` for what changed since the review's own
 cursors (kept in the state store under ``review:<Module>``, apart from other consumers' cursors).
 
+Each incremental run also drops the records Zoho deleted since the last run (its recycle bin, by cursor).
 The cursors move last: after ``before_commit`` (the memory feed) and the cache have taken the fetched
 records. A run killed before that fetches the same records again; nothing it fetched is lost to memory.
 """
@@ -64,6 +65,7 @@ class SyncResult:
     records: dict[str, list[CrmRecord]]
     changed: dict[str, list[CrmRecord]]
     full: bool
+    deleted: int = 0  # records Zoho deleted since the last run, dropped from the local copy
     fetched: int = 0
     api_calls: int = 0
     seconds: float = 0.0
@@ -77,6 +79,25 @@ def _gateway_calls(gateway: Any) -> int:
         return sum(int(s.calls) for s in gateway.tier_stats())
     except Exception:  # noqa: BLE001 — observability must never break a sync
         return 0
+
+
+DELETED_PREFIX = "Deleted:"  # the cursor of a module's recycle bin
+DELETION_OVERLAP = timedelta(seconds=1)  # Zoho's times have whole seconds: look again at the cursor's second
+
+
+async def _drop_deleted(gateway: Any, cursors: CursorStore, module: Module, records: dict[str, CrmRecord]) -> int:
+    """Drop the records Zoho deleted since the last look (its recycle bin), so that a deleted deal is no
+    longer triaged. A gateway without ``fetch_deleted`` leaves it to the weekly full refresh."""
+    fetch = getattr(gateway, "fetch_deleted", None)
+    if fetch is None:
+        return 0
+    cursor = cursors.get_cursor(DELETED_PREFIX + module)
+    gone = await fetch(module, since=cursor - DELETION_OVERLAP if cursor else None)
+    dropped = sum(1 for g in gone if records.pop(g.id, None) is not None)
+    newest = max((g.deleted_time for g in gone if g.deleted_time is not None), default=None)
+    if newest is not None and (cursor is None or newest > cursor):
+        cursors.set_cursor(DELETED_PREFIX + module, newest)
+    return dropped
 
 
 async def sync_org(gateway: ZohoGateway, store_cursors: CursorStore, cache: SnapshotCache, *, now: datetime,
@@ -93,6 +114,7 @@ async def sync_org(gateway: ZohoGateway, store_cursors: CursorStore, cache: Snap
     merged: dict[str, dict[str, CrmRecord]] = {m: {} for m in REVIEW_MODULES} if full or cached is None \
         else cached
     changed: dict[str, list[CrmRecord]] = {}
+    deleted = 0
     for step, module in enumerate(REVIEW_MODULES):
         if progress:
             progress(f"sync {module}", step, len(REVIEW_MODULES))
@@ -111,6 +133,8 @@ async def sync_org(gateway: ZohoGateway, store_cursors: CursorStore, cache: Snap
         for record in fetched:
             merged[module][record.id] = record
         changed[module] = fetched
+        if not full:
+            deleted += await _drop_deleted(gateway, cursors, mod, merged[module])
     if progress:
         progress("sync", len(REVIEW_MODULES), len(REVIEW_MODULES))
     records = {m: list(v.values()) for m, v in merged.items()}
@@ -119,7 +143,7 @@ async def sync_org(gateway: ZohoGateway, store_cursors: CursorStore, cache: Snap
     crash_point("sync.before_cache_save")
     cache.save(records, full_fetch_at=now if full else None)
     cursors.commit()
-    return SyncResult(records=records, changed=changed, full=full,
+    return SyncResult(records=records, changed=changed, full=full, deleted=deleted,
                       fetched=sum(len(v) for v in changed.values()),
                       api_calls=max(0, _gateway_calls(gateway) - calls_before),
                       seconds=time.perf_counter() - started)

@@ -182,3 +182,34 @@ async def test_suspicious_evidence_marks_the_proposal(settings: Any, store: Any)
     [flagged] = run.flagged
     rec = store.get_recommendation(flagged.proposals[0].id)
     assert rec.suspicious
+
+
+async def test_a_record_deleted_in_zoho_leaves_the_next_review(settings: Any, store: Any) -> None:
+    """The stalled deal is deleted in Zoho between two runs: the second run drops it from its copy of the
+    org (Zoho's recycle bin, by cursor) and no longer flags the account for it."""
+    from integrations.zoho.models import DeletedRecord
+
+    class WithRecycleBin(FakeGateway):
+        def __init__(self, records: dict[str, list[CrmRecord]]) -> None:
+            super().__init__(records)
+            self.bin: list[DeletedRecord] = []
+            self.asked: list[tuple[str, datetime | None]] = []
+
+        async def fetch_deleted(self, module: str, *, since: datetime | None = None) -> list[DeletedRecord]:
+            self.asked.append((module, since))
+            return [d for d in self.bin if d.module == module and (since is None or d.deleted_time > since)]
+
+    gateway = WithRecycleBin(small_org())
+    first = await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW)
+    stalled = next(f for f in first.flagged if f.triage.account_id == "a-stall")
+    assert any("d-stall" in e for s in stalled.triage.signals for e in s.evidence)
+    gateway.records["Deals"] = [d for d in gateway.records["Deals"] if d.id != "d-stall"]
+    gateway.bin.append(DeletedRecord(module="Deals", id="d-stall", display_name="Stall expansion",
+                                     deleted_time=NOW.replace(hour=2)))
+    second = await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW.replace(hour=4))
+    assert any("1 record(s) deleted in Zoho" in n for n in second.notes), second.notes
+    again = next((f for f in second.flagged if f.triage.account_id == "a-stall"), None)
+    assert again is None or not any("d-stall" in e for s in again.triage.signals for e in s.evidence)
+    third = await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW.replace(hour=5))
+    assert not any("deleted in Zoho" in n for n in third.notes)  # the bin's cursor moved on
+    assert [since for module, since in gateway.asked if module == "Deals"][-1] is not None
