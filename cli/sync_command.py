@@ -63,6 +63,10 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
     console.print(f"[bold]Synced[/bold] {summary.fetched} records fetched, {summary.stored} stored, "
                   f"{summary.unchanged} unchanged, {summary.change_events} change events, "
                   f"{summary.deleted} deleted in Zoho, {summary.api_calls} API calls, {summary.seconds:.1f} s")
+    from rich.markup import escape
+
+    for note in summary.notes:
+        console.print(f"[yellow]{escape(note)}[/yellow]")
     return 0
 
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
+from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import CursorStore, ZohoGateway
 from integrations.zoho.models import CrmRecord, DeletedRecord, Module
 from memory.interface import AccountMemory
@@ -40,6 +41,7 @@ class SyncSummary(BaseModel):
     modules: list[ModuleSummary] = Field(default_factory=list)
     api_calls: int = 0
     seconds: float = 0.0
+    notes: list[str] = Field(default_factory=list)  # what the sync could not do, and what follows
 
     @property
     def fetched(self) -> int:
@@ -124,7 +126,7 @@ async def sync_memory(gateway: ZohoGateway, memory: AccountMemory, cursors: Curs
         if newest is not None:
             cursors.set_cursor(module, newest)  # only once everything up to it is stored
         part.cursor = newest
-        part.deleted = await _sync_deletions(gateway, memory, cursors, module)
+        part.deleted = await _sync_deletions(gateway, memory, cursors, module, summary.notes)
         summary.modules.append(part)
     if decisions is not None:
         summary.modules.append(await _sync_decisions(decisions, memory, cursors, full=full, progress=progress))
@@ -137,15 +139,21 @@ DELETED_PREFIX = "Deleted:"  # the cursor of a module's recycle bin
 DELETION_OVERLAP = timedelta(seconds=1)  # Zoho's times have whole seconds: look again at the cursor's second
 
 
-async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, module: Module) -> int:
+async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, module: Module, notes: list[str]) -> int:
     """Records deleted in Zoho since the last look leave memory's search and graph (the ledger keeps
-    their history). The cursor moves only after memory took them; a re-run finds them already gone."""
+    their history). The cursor moves only after memory took them; a re-run finds them already gone.
+    A recycle bin that cannot be read does not stop the sync: a note says so, the next sync looks again."""
     fetch = getattr(gateway, "fetch_deleted", None)
     forget = getattr(memory, "forget_records", None)
     if fetch is None or forget is None:
         return 0
     cursor = cursors.get_cursor(DELETED_PREFIX + module)
-    deleted: list[DeletedRecord] = await fetch(module, since=cursor - DELETION_OVERLAP if cursor else None)
+    try:
+        deleted: list[DeletedRecord] = await fetch(module, since=cursor - DELETION_OVERLAP if cursor else None)
+    except ZohoError as exc:
+        notes.append(f"could not read Zoho's recycle bin for {module} ({exc}); records deleted there stay in "
+                     "memory until a sync can read it")
+        return 0
     if not deleted:
         return 0
     count = int(await forget(deleted))

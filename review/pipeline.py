@@ -243,6 +243,7 @@ async def _steps(run: ReviewRun, settings: Settings, *, gateway: ZohoGateway, st
     synced = await sync_org(gateway, ReviewCursors(store), cache, now=now, progress=progress,
                             before_commit=None if memory_sync is None else partial(feed_memory, feed=memory_sync))
     run.sync_full, run.records_fetched = synced.full, synced.fetched
+    run.notes.extend(synced.notes)
     if synced.deleted:
         run.notes.append(f"{synced.deleted} record(s) deleted in Zoho since the last run left the review")
     run.api_calls, run.sync_seconds = synced.api_calls, synced.seconds

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from config.crashpoints import crash_point
+from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import CursorStore, ZohoGateway
 from integrations.zoho.models import CrmRecord, Module
 from review.snapshot_cache import FULL_REFRESH_DAYS, REVIEW_MODULES, SnapshotCache
@@ -85,14 +86,21 @@ DELETED_PREFIX = "Deleted:"  # the cursor of a module's recycle bin
 DELETION_OVERLAP = timedelta(seconds=1)  # Zoho's times have whole seconds: look again at the cursor's second
 
 
-async def _drop_deleted(gateway: Any, cursors: CursorStore, module: Module, records: dict[str, CrmRecord]) -> int:
+async def _drop_deleted(gateway: Any, cursors: CursorStore, module: Module, records: dict[str, CrmRecord],
+                        notes: list[str]) -> int:
     """Drop the records Zoho deleted since the last look (its recycle bin), so that a deleted deal is no
-    longer triaged. A gateway without ``fetch_deleted`` leaves it to the weekly full refresh."""
+    longer triaged. A gateway without ``fetch_deleted``, or a bin that cannot be read (a note says why),
+    leaves it to the weekly full refresh."""
     fetch = getattr(gateway, "fetch_deleted", None)
     if fetch is None:
         return 0
     cursor = cursors.get_cursor(DELETED_PREFIX + module)
-    gone = await fetch(module, since=cursor - DELETION_OVERLAP if cursor else None)
+    try:
+        gone = await fetch(module, since=cursor - DELETION_OVERLAP if cursor else None)
+    except ZohoError as exc:
+        notes.append(f"could not read Zoho's recycle bin for {module} ({exc}); records deleted there stay in "
+                     "the review until its weekly full refresh")
+        return 0
     dropped = sum(1 for g in gone if records.pop(g.id, None) is not None)
     newest = max((g.deleted_time for g in gone if g.deleted_time is not None), default=None)
     if newest is not None and (cursor is None or newest > cursor):
@@ -115,6 +123,7 @@ async def sync_org(gateway: ZohoGateway, store_cursors: CursorStore, cache: Snap
         else cached
     changed: dict[str, list[CrmRecord]] = {}
     deleted = 0
+    notes: list[str] = []
     for step, module in enumerate(REVIEW_MODULES):
         if progress:
             progress(f"sync {module}", step, len(REVIEW_MODULES))
@@ -134,7 +143,7 @@ async def sync_org(gateway: ZohoGateway, store_cursors: CursorStore, cache: Snap
             merged[module][record.id] = record
         changed[module] = fetched
         if not full:
-            deleted += await _drop_deleted(gateway, cursors, mod, merged[module])
+            deleted += await _drop_deleted(gateway, cursors, mod, merged[module], notes)
     if progress:
         progress("sync", len(REVIEW_MODULES), len(REVIEW_MODULES))
     records = {m: list(v.values()) for m, v in merged.items()}
@@ -143,7 +152,7 @@ async def sync_org(gateway: ZohoGateway, store_cursors: CursorStore, cache: Snap
     crash_point("sync.before_cache_save")
     cache.save(records, full_fetch_at=now if full else None)
     cursors.commit()
-    return SyncResult(records=records, changed=changed, full=full, deleted=deleted,
+    return SyncResult(records=records, changed=changed, full=full, deleted=deleted, notes=notes,
                       fetched=sum(len(v) for v in changed.values()),
                       api_calls=max(0, _gateway_calls(gateway) - calls_before),
                       seconds=time.perf_counter() - started)

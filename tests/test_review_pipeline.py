@@ -213,3 +213,17 @@ async def test_a_record_deleted_in_zoho_leaves_the_next_review(settings: Any, st
     third = await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW.replace(hour=5))
     assert not any("deleted in Zoho" in n for n in third.notes)  # the bin's cursor moved on
     assert [since for module, since in gateway.asked if module == "Deals"][-1] is not None
+
+
+async def test_a_recycle_bin_that_cannot_be_read_does_not_stop_the_review(settings: Any, store: Any) -> None:
+    from integrations.zoho.errors import ZohoPermissionError
+
+    class NoBin(FakeGateway):
+        async def fetch_deleted(self, module: str, *, since: datetime | None = None) -> list[Any]:
+            raise ZohoPermissionError("no permission to read the recycle bin", module=module)
+
+    gateway = NoBin(small_org())
+    await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW)
+    second = await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW.replace(hour=4))
+    assert second.accounts_triaged == 3
+    assert any("could not read Zoho's recycle bin for Deals" in n for n in second.notes), second.notes
