@@ -21,7 +21,6 @@ import json
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,23 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from config import load_settings  # noqa: E402
 from integrations.zoho.connection import connection_from_sandbox  # noqa: E402
 from integrations.zoho.factory import build_gateway  # noqa: E402
+from integrations.zoho.gateway import InMemoryCursors  # noqa: E402
 from integrations.zoho.manager import ZohoManager, min_calls_for  # noqa: E402
 from integrations.zoho.models import Account, Contact, Deal, Note, Task  # noqa: E402
 
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 RELATED = (("Contacts", Contact.FIELDS), ("Deals", Deal.FIELDS), ("Notes", Note.FIELDS),
            ("Tasks", Task.FIELDS))
-
-
-class MemoryCursors:
-    def __init__(self) -> None:
-        self.values: dict[str, datetime] = {}
-
-    def get_cursor(self, module: str) -> datetime | None:
-        return self.values.get(module)
-
-    def set_cursor(self, module: str, value: datetime) -> None:
-        self.values[module] = value
 
 
 def _measure(sandbox: Any) -> tuple[int, int]:
@@ -104,7 +93,7 @@ async def run(accounts: int, seed: int) -> dict[str, Any]:
             assert cold == counts == warm, (cold, warm, counts)
             strategies = dict(gw.last_strategy)
 
-            cursors = MemoryCursors()
+            cursors = InMemoryCursors()
             for module in MODULES:
                 await gw.fetch_incremental(module, cursors)  # type: ignore[arg-type]
             c3, _ = _measure(sandbox)

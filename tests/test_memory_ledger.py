@@ -173,17 +173,8 @@ def test_a_deleted_record_leaves_the_reads_and_comes_back_when_restored(tmp_path
 
 async def test_a_recycle_bin_that_cannot_be_read_leaves_a_note_and_the_cursor() -> None:
     from integrations.zoho.errors import ZohoPermissionError, ZohoUnavailableError
+    from integrations.zoho.gateway import InMemoryCursors
     from memory.sync import _sync_deletions
-
-    class Cursors:
-        def __init__(self) -> None:
-            self.values: dict[str, datetime] = {}
-
-        def get_cursor(self, module: str) -> datetime | None:
-            return self.values.get(module)
-
-        def set_cursor(self, module: str, value: datetime) -> None:
-            self.values[module] = value
 
     class Memory:
         async def forget_records(self, deleted: list[object]) -> int:
@@ -196,7 +187,7 @@ async def test_a_recycle_bin_that_cannot_be_read_leaves_a_note_and_the_cursor() 
         async def fetch_deleted(self, module: str, *, since: datetime | None = None) -> list[object]:
             raise self.error
 
-    cursors, notes = Cursors(), list[str]()
+    cursors, notes = InMemoryCursors(), list[str]()
     for error in (ZohoPermissionError("no permission", module="Deals"), ZohoUnavailableError("down")):
         assert await _sync_deletions(Gateway(error), Memory(), cursors, "Deals", notes) == 0
     assert len(notes) == 2 and all("recycle bin for Deals" in n for n in notes)

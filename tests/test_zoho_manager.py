@@ -13,7 +13,7 @@ from approvals.models import ApprovedWrite, NoteDraft, ProposedAction, TaskDraft
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoWriteRefused
 from integrations.zoho.factory import build_gateway
-from integrations.zoho.gateway import ZohoGateway
+from integrations.zoho.gateway import InMemoryCursors, ZohoGateway
 from integrations.zoho.manager import ZohoManager, ref_marker
 
 
@@ -29,17 +29,6 @@ async def gateway(sandbox: Any, sandbox_settings: Any) -> Any:
     gw.events = events
     yield gw
     await gw.aclose()
-
-
-class MemoryCursors:
-    def __init__(self) -> None:
-        self.values: dict[str, datetime] = {}
-
-    def get_cursor(self, module: str) -> datetime | None:
-        return self.values.get(module)
-
-    def set_cursor(self, module: str, value: datetime) -> None:
-        self.values[module] = value
 
 
 async def _first_account(gw: ZohoManager) -> str:
@@ -106,7 +95,7 @@ async def test_fetch_module_reads_every_record(sandbox: Any, gateway: ZohoManage
 async def test_incremental_fetch_costs_at_most_one_call_when_nothing_changed(
     sandbox: Any, gateway: ZohoManager
 ) -> None:
-    cursors = MemoryCursors()
+    cursors = InMemoryCursors()
     modules = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
     for module in modules:
         assert len(await gateway.fetch_incremental(module, cursors)) == sandbox.store.count(module)  # type: ignore[arg-type]
@@ -122,7 +111,7 @@ async def test_incremental_fetch_costs_at_most_one_call_when_nothing_changed(
 
 
 async def test_cursor_does_not_move_when_the_fetch_fails(sandbox: Any, gateway: ZohoManager) -> None:
-    cursors = MemoryCursors()
+    cursors = InMemoryCursors()
     await gateway.fetch_incremental("Deals", cursors)
     cursor = cursors.values["Deals"]
     sandbox.inject_fault(kind="500", ratio=1.0, seconds=30, path_prefix="/crm/v8/coql")

@@ -56,6 +56,19 @@ class CursorStore(Protocol):
     def set_cursor(self, module: str, value: datetime) -> None: ...
 
 
+class InMemoryCursors:
+    """A ``CursorStore`` in a dict: for one-off fetches, benchmarks and tests (nothing is persisted)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, datetime] = {}
+
+    def get_cursor(self, module: str) -> datetime | None:
+        return self.values.get(module)
+
+    def set_cursor(self, module: str, value: datetime) -> None:
+        self.values[module] = value
+
+
 @runtime_checkable
 class ZohoGateway(Protocol):
     # --- interactive reads (MCP when configured, else SDK; fallback to REST) -------------------
