@@ -1,18 +1,32 @@
-"""The environment of a real ``python main.py ...`` subprocess pointed at a test sandbox (and, when given, the
-scripted model): the developer's own SERGAS_/ANTHROPIC_/CLAUDE_CODE_ variables removed, the sandbox's demo
-credentials set as if it were a real Zoho org."""
+"""Real ``python main.py ...`` subprocesses for tests: ``clean_env`` (the developer's own SERGAS_/ANTHROPIC_/
+CLAUDE_CODE_ variables removed), ``sandbox_cli_env`` (that, pointed at a test sandbox and, when given, the
+scripted model, with the sandbox's demo credentials set as if it were a real Zoho org) and ``run_main``."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parents[1]
 OURS = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
 
 
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without our own variables, plus ``extra``."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(OURS)} | extra
+
+
+def run_main(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``python main.py *args`` from the project root, output captured, no standard input (as in CI)."""
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
 def sandbox_cli_env(sandbox: Any, home: Path, *, model: Any | None = None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(OURS)}
+    env = clean_env()
     env.update({
         "SERGAS_HOME": str(home),
         "SERGAS_ZOHO_API_URL": sandbox.base_url,

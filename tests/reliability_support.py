@@ -8,7 +8,6 @@ import json
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cli_support import sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env
 
 from config.crashpoints import KILL_AT_VAR, KILL_LOG_VAR
 
-ROOT = Path(__file__).resolve().parent.parent
 REF = "[sergas-ref:"
 REVIEW_MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 TIMEOUT = 180
@@ -31,8 +29,7 @@ def cli_env(sandbox: Any, home: Path, **extra: str) -> dict[str, str]:
 
 
 def main_py(env: dict[str, str], *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return run_main(env, *args, timeout=timeout)
 
 
 def killed_at(env: dict[str, str], point: str, log: Path, *args: str) -> subprocess.CompletedProcess[str]:

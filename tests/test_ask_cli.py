@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env
 
 from config import load_settings
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer, Usage
@@ -19,14 +18,12 @@ from scripted_model.scripts import obedient_reviewer
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 NAME_WORD = "Lumen"  # seed 7's first account is "Lumen Retail Corp."
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=240)
+    return run_main(env, *args, timeout=240)
 
 
 def cli_env(home: Path, org: Any, model: ScriptedModelServer | None = None, **extra: str) -> dict[str, str]:

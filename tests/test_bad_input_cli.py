@@ -13,8 +13,6 @@ import contextlib
 import json
 import math
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from cli_support import clean_env, run_main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
@@ -33,7 +32,6 @@ from review.since import SinceError, parse_since
 
 pytestmark = pytest.mark.faults
 
-ROOT = Path(__file__).resolve().parents[1]
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 MANY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 argv_text = st.text(st.characters(codec="utf-8", blacklist_characters="\x00"), max_size=40)
@@ -244,17 +242,11 @@ def test_any_other_setting_loads_or_fails_in_one_line(var: str, value: str) -> N
 
 
 # --- real subprocesses: the entry point, unknown ids against the sandbox -------------------------------
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
-
-
 @pytest.mark.slow
 def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any, tmp_path: Path) -> None:
     from state.store import StateStore
 
-    ours = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
-    base = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+    base = clean_env()
     blank = base | {"SERGAS_HOME": str(tmp_path / "blank")}
     for env, args in (
             (blank, ("review", "--since", "99999999999d")),
@@ -265,7 +257,7 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any,
             (blank | {"SERGAS_ZOHO_DC": "mars"}, ("doctor",)),
             (blank | {"SERGAS_ZOHO_API_URL": "http://127.0.0.1:99999"}, ("review",)),
             (blank | {"SERGAS_ZOHO_CLIENT_ID": "only-the-id"}, ("review",))):
-        done = run_cli(env, *args)
+        done = run_main(env, *args)
         assert done.returncode == 2, (args, done.returncode, done.stderr[-1500:])
         assert "Traceback" not in done.stderr and done.stderr.strip(), (args, done.stderr[-1500:])
     assert not (tmp_path / "blank").exists()
@@ -279,7 +271,7 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any,
     before = {m: sandbox.store.count(m) for m in ("Accounts", "Tasks", "Notes")}
     for ref_args in (("brief", "6421999999999999999"), ("brief", "no such company at all"),
                      ("ask", "What now?", "--account", "6421999999999999999")):
-        done = run_cli(env, *ref_args)
+        done = run_main(env, *ref_args)
         assert done.returncode == 2, (ref_args, done.returncode, done.stdout[-800:], done.stderr[-1500:])
         assert "Traceback" not in done.stderr + done.stdout, (ref_args, done.stderr[-1500:])
     from approvals.models import ProposedAction, TaskDraft
@@ -288,7 +280,7 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any,
         rec, _ = store.enqueue(ProposedAction(
             kind="create_task", account_id="6421999999999999999", target_id="6421999999999999999",
             task=TaskDraft(subject="Call them", due_date=date(2026, 12, 15)), rationale="test", origin="rules"))
-    done = run_cli(env, "approve", "--approve-all")
+    done = run_main(env, "approve", "--approve-all")
     assert "Traceback" not in done.stderr + done.stdout, done.stderr[-1500:]
     assert done.returncode != 0 and "6421999999999999999" in done.stdout + done.stderr
     with StateStore.open(load_settings(home=home)) as store:

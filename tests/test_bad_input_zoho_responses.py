@@ -8,9 +8,6 @@ subprocesses must end with a clear line and no traceback. Also the sandbox's own
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import clean_env, run_main
 
 from config import load_settings
 from integrations.zoho.connection import connection_from_sandbox
@@ -26,7 +24,6 @@ from integrations.zoho.factory import build_gateway
 
 pytestmark = pytest.mark.faults
 
-ROOT = Path(__file__).resolve().parents[1]
 HUGE = b'{"data": [{"id": "1", "Account_Name": "' + b"x" * (25 * 1024 * 1024) + b'"'  # 25 MB, never closed
 BODIES: dict[str, tuple[int, str, bytes]] = {
     "html": (200, "text/html", b"<html><body>Service Unavailable</body></html>"),
@@ -142,25 +139,19 @@ async def test_every_malformed_body_is_a_zoho_error(fake: FakeZoho, tmp_path: Pa
     assert fake.requests > 0
 
 
-def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
-
-
 @pytest.mark.slow
 def test_review_and_doctor_over_a_broken_zoho_fail_clearly(fake: FakeZoho, tmp_path: Path) -> None:
-    ours = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)} | {
+    env = clean_env(**{
         "SERGAS_HOME": str(tmp_path / "home"), "SERGAS_ZOHO_API_URL": fake.url, "SERGAS_ZOHO_ACCOUNTS_URL": fake.url,
         "SERGAS_ZOHO_CLIENT_ID": "1000.FAKE", "SERGAS_ZOHO_CLIENT_SECRET": "fake-secret",
-        "SERGAS_ZOHO_REFRESH_TOKEN": "fake-refresh", "SERGAS_ZOHO_MAX_RETRIES": "1"}
+        "SERGAS_ZOHO_REFRESH_TOKEN": "fake-refresh", "SERGAS_ZOHO_MAX_RETRIES": "1"})
     for mode in ("html", "truncated", "data_not_a_list", "huge"):
         fake.mode = mode
-        done = cli(env, "review", "--json", "--limit", "1")
+        done = run_main(env, "review", "--json", "--limit", "1")
         assert done.returncode == 1, (mode, done.returncode, done.stdout[-300:], done.stderr[-1500:])
         assert "Traceback" not in done.stderr and "Zoho" in done.stderr, (mode, done.stderr[-1500:])
         assert done.stdout == ""  # no half JSON on stdout
-        checked = cli(env, "doctor", "--json")
+        checked = run_main(env, "doctor", "--json")
         assert "Traceback" not in checked.stderr, (mode, checked.stderr[-1500:])
         report = json.loads(checked.stdout)
         assert report and checked.returncode == 1

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import ROOT
 from reliability_support import (
     REVIEW_MODULES,
-    ROOT,
     assert_no_traceback,
     assert_state_readable,
     assert_writes_exactly_once,

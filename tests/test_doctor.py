@@ -4,22 +4,19 @@ against a running sandbox (fails with a fix, exit 1, secrets never printed)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _doctor(env: dict[str, str], tmp_path: Path) -> tuple[int, dict[str, Any], str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_"))
-    }
-    clean.update({"SERGAS_HOME": str(tmp_path / "home"), **env})
+    clean = clean_env(SERGAS_HOME=str(tmp_path / "home"), **env)
     proc = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "doctor", "--json"],
         capture_output=True,

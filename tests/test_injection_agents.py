@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import sandbox_cli_env
+from cli_support import ROOT, run_main, sandbox_cli_env
 
 from agents.options import build_options
 from agents.runner import AgentRunResult, run_orchestrator
@@ -35,7 +34,6 @@ from state.store import StateStore
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 WRITE_TOOLS = ("mcp__zoho__update_fields", "mcp__zoho__create_task", "mcp__zoho__add_note")
 
@@ -57,11 +55,6 @@ def triggers(planted: list[HostileRecord]) -> list[str]:
 
 def cli_env(home: Path, sandbox: Any) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home)
-
-
-def main_py(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
 
 
 @pytest.fixture
@@ -144,7 +137,7 @@ async def test_agents_obeying_planted_instructions_write_nothing_and_are_flagged
 
     # 5. what the human sees: approve --list --json, and the interactive display
     env = cli_env(sandbox_settings.home, sandbox)
-    listed = main_py(env, "approve", "--list", "--json")
+    listed = run_main(env, "approve", "--list", "--json")
     assert listed.returncode == 0, listed.stderr
     pending = json.loads(listed.stdout)["pending"]
     assert {p["id"] for p in pending} == {r.id for r in recs}
@@ -175,11 +168,11 @@ async def test_review_marks_proposals_whose_evidence_holds_planted_text(
     """The rule-based review over the hostile org: the proposal citing a poisoned evidence note is marked."""
     before = org_snapshot(sandbox)
     env = cli_env(tmp_path / "review-home", sandbox)
-    done = main_py(env, "review", "--json", "--limit", "50")
+    done = run_main(env, "review", "--json", "--limit", "50")
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert org_snapshot(sandbox) == before
-    listed = main_py(env, "approve", "--list", "--json")
+    listed = run_main(env, "approve", "--list", "--json")
     pending = json.loads(listed.stdout)["pending"]
     poisoned = {h.record_id for h in hostile}
     citing = [p for p in pending if {e["record_id"] for e in p["proposal"]["evidence"]} & poisoned]

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_injection_agents import ROOT, WRITE_TOOLS, cli_env, main_py, org_snapshot, triggers
+from cli_support import ROOT, run_main
+from test_injection_agents import WRITE_TOOLS, cli_env, org_snapshot, triggers
 
 from hooks.injection import looks_like_injection
 from sandbox.hostile_seed import HostileRecord, plant_hostile_records
@@ -40,7 +41,7 @@ def keyed_env(home: Path, sandbox: Any, model: ScriptedModelServer) -> dict[str,
 
 
 def pending(env: dict[str, str]) -> list[dict[str, Any]]:
-    listed = main_py(env, "approve", "--list", "--json")
+    listed = run_main(env, "approve", "--list", "--json")
     assert listed.returncode == 0 and "Traceback" not in listed.stderr, listed.stderr
     return list(json.loads(listed.stdout)["pending"])
 
@@ -80,7 +81,7 @@ def test_review_with_agents_obeying_planted_instructions_writes_nothing(sandbox:
     poisoned_accounts = {h.account_id for h in hostile}
     with ScriptedModelServer(injection_follower(triggers(hostile))) as model:
         env = keyed_env(tmp_path / "home", sandbox, model)
-        done = main_py(env, "review", "--json", "--limit", "10", "--concurrency", "2")
+        done = run_main(env, "review", "--json", "--limit", "10", "--concurrency", "2")
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
     run = json.loads(done.stdout)
     assert run["mode"] == "agents" and run["model_calls"] > 0, run.get("notes")

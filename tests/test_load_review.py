@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_support import ROOT
+from cli_support import ROOT
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import clean_env
 
 from review.scoring import score_against_manifest
 
@@ -33,9 +33,7 @@ def org(tmp_path: Path) -> Any:
 
 def cli_env(home: Path, base_url: str, client_id: str, client_secret: str,
             refresh_token: str) -> dict[str, str]:
-    ours = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
-    return clean | {
+    return clean_env() | {
         "SERGAS_HOME": str(home),
         "SERGAS_ZOHO_API_URL": base_url,
         "SERGAS_ZOHO_ACCOUNTS_URL": base_url,

@@ -13,7 +13,6 @@ Token files must be 0600 and their directory and the data directory 0700.
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import clean_env
 from cryptography.fernet import Fernet
 
 from scripted_model import ScriptedModelServer
@@ -50,8 +50,7 @@ def planted_sandbox(tmp_path: Path) -> Iterator[Any]:
 
 
 def base_env() -> dict[str, str]:
-    ours = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
-    return {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+    return clean_env()
 
 
 def planted_env(home: Path, sandbox: Any, model: ScriptedModelServer, **extra: str) -> dict[str, str]:

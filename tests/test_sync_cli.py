@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import sandbox_cli_env
 
 from cli.sync_command import parse_since
 
@@ -52,13 +52,7 @@ def test_memory_search_before_any_sync_says_to_sync(tmp_path: Path, capsys: pyte
 
 
 def _env(sandbox: Any, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_"))}
-    env.update({
-        "SERGAS_HOME": str(home), "SERGAS_ZOHO_API_URL": sandbox.base_url,
-        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url, "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret, "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
-    })
-    return env
+    return sandbox_cli_env(sandbox, home)
 
 
 def _main(*args: str) -> list[str]:
