@@ -13,7 +13,7 @@ import contextlib
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -127,30 +127,19 @@ def _bad_concurrency(value: str) -> bool:
     return number is None or not 1 <= number <= 32
 
 
-@FAST
-@given(value=numbers.filter(_bad_limit))
-def test_review_rejects_a_bad_limit(value: str) -> None:
-    tried("review --limit")
-    assert_clean_usage_error(invoke("review", f"--limit={value}"))
-
-
-@FAST
-@given(value=numbers.filter(_bad_concurrency))
-def test_review_rejects_a_bad_concurrency(value: str) -> None:
-    tried("review --concurrency")
-    assert_clean_usage_error(invoke("review", f"--concurrency={value}"))
-
-
 def _bad_budget(value: str) -> bool:
     number = _float_or_none(value)
     return number is None or math.isnan(number) or number < 0
 
 
+@pytest.mark.parametrize(("option", "bad"), [("--limit", _bad_limit), ("--concurrency", _bad_concurrency),
+                                           ("--budget-usd", _bad_budget)])
 @FAST
-@given(value=numbers.filter(_bad_budget))
-def test_review_rejects_a_bad_budget(value: str) -> None:
-    tried("review --budget-usd")
-    assert_clean_usage_error(invoke("review", f"--budget-usd={value}"))
+@given(data=st.data())
+def test_review_rejects_a_bad_number(option: str, bad: Callable[[str], bool], data: st.DataObject) -> None:
+    value = data.draw(numbers.filter(bad), label=option)
+    tried(f"review {option}")
+    assert_clean_usage_error(invoke("review", f"{option}={value}"))
 
 
 @FAST
