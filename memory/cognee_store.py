@@ -85,7 +85,8 @@ class CogneeStore:
         hybrid = engine.has_capability(EngineCapability.HYBRID_WRITE)
         by_source: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
         for source, target, relationship, props in edges:
-            # An explicit edge_text: otherwise cognee writes "<node text> belongs to <uuid>." per edge
+            # An explicit edge_text: otherwise cognee writes "<node text> belongs to <uuid>." per edge and
+            # indexes each of those (as many embeddings again as nodes, for nothing we search).
             by_source.setdefault(source, []).append(
                 (source, target, relationship, {"edge_text": relationship, **props}))
         for start in range(0, len(nodes), PUSH_CHUNK):

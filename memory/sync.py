@@ -13,14 +13,15 @@ and search (``forget_records``); the ledger keeps their history and a deletion e
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import CursorStore, ZohoGateway
-from integrations.zoho.models import CrmRecord, DeletedRecord, Module
+from integrations.zoho.models import CrmRecord, Module
+from integrations.zoho.recycle_bin import deleted_since, mark_seen
 from memory.interface import AccountMemory
 
 SYNC_MODULES: tuple[Module, ...] = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
@@ -135,21 +136,15 @@ async def sync_memory(gateway: ZohoGateway, memory: AccountMemory, cursors: Curs
     return summary
 
 
-DELETED_PREFIX = "Deleted:"  # the cursor of a module's recycle bin
-DELETION_OVERLAP = timedelta(seconds=1)  # Zoho's times have whole seconds: look again at the cursor's second
-
-
 async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, module: Module, notes: list[str]) -> int:
     """Records deleted in Zoho since the last look leave memory's search and graph (the ledger keeps
     their history). The cursor moves only after memory took them; a re-run finds them already gone.
     A recycle bin that cannot be read does not stop the sync: a note says so, the next sync looks again."""
-    fetch = getattr(gateway, "fetch_deleted", None)
     forget = getattr(memory, "forget_records", None)
-    if fetch is None or forget is None:
+    if forget is None:
         return 0
-    cursor = cursors.get_cursor(DELETED_PREFIX + module)
     try:
-        deleted: list[DeletedRecord] = await fetch(module, since=cursor - DELETION_OVERLAP if cursor else None)
+        deleted = await deleted_since(gateway, cursors, module)
     except ZohoError as exc:
         notes.append(f"could not read Zoho's recycle bin for {module} ({exc}); records deleted there stay in "
                      "memory until a sync can read it")
@@ -157,9 +152,7 @@ async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, modul
     if not deleted:
         return 0
     count = int(await forget(deleted))
-    newest = max((d.deleted_time for d in deleted if d.deleted_time is not None), default=None)
-    if newest is not None and (cursor is None or newest > cursor):
-        cursors.set_cursor(DELETED_PREFIX + module, newest)
+    mark_seen(cursors, module, deleted)
     return count
 
 

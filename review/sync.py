@@ -21,6 +21,7 @@ from config.crashpoints import crash_point
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import CursorStore, ZohoGateway
 from integrations.zoho.models import CrmRecord, Module
+from integrations.zoho.recycle_bin import deleted_since, mark_seen
 from review.snapshot_cache import FULL_REFRESH_DAYS, REVIEW_MODULES, SnapshotCache
 
 CURSOR_PREFIX = "review:"
@@ -82,29 +83,19 @@ def _gateway_calls(gateway: Any) -> int:
         return 0
 
 
-DELETED_PREFIX = "Deleted:"  # the cursor of a module's recycle bin
-DELETION_OVERLAP = timedelta(seconds=1)  # Zoho's times have whole seconds: look again at the cursor's second
-
-
 async def _drop_deleted(gateway: Any, cursors: CursorStore, module: Module, records: dict[str, CrmRecord],
                         notes: list[str]) -> int:
     """Drop the records Zoho deleted since the last look (its recycle bin), so that a deleted deal is no
     longer triaged. A gateway without ``fetch_deleted``, or a bin that cannot be read (a note says why),
     leaves it to the weekly full refresh."""
-    fetch = getattr(gateway, "fetch_deleted", None)
-    if fetch is None:
-        return 0
-    cursor = cursors.get_cursor(DELETED_PREFIX + module)
     try:
-        gone = await fetch(module, since=cursor - DELETION_OVERLAP if cursor else None)
+        gone = await deleted_since(gateway, cursors, module)
     except ZohoError as exc:
         notes.append(f"could not read Zoho's recycle bin for {module} ({exc}); records deleted there stay in "
                      "the review until its weekly full refresh")
         return 0
     dropped = sum(1 for g in gone if records.pop(g.id, None) is not None)
-    newest = max((g.deleted_time for g in gone if g.deleted_time is not None), default=None)
-    if newest is not None and (cursor is None or newest > cursor):
-        cursors.set_cursor(DELETED_PREFIX + module, newest)
+    mark_seen(cursors, module, gone)
     return dropped
 
 
