@@ -69,9 +69,6 @@ CREATE TABLE IF NOT EXISTS records (module TEXT NOT NULL, id TEXT NOT NULL, data
 CREATE TABLE IF NOT EXISTS deleted (module TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
                                     PRIMARY KEY (module, id));
 """
-# the record field Zoho shows as a deleted record's ``display_name``
-DISPLAY_FIELDS = {"Accounts": "Account_Name", "Contacts": "Full_Name", "Deals": "Deal_Name", "Tasks": "Subject",
-                  "Notes": "Note_Title"}
 SNAPSHOT_FORMAT = f"sandbox-1-py{sys.version_info[0]}.{sys.version_info[1]}"
 COMPACT_AFTER = 5000
 
@@ -418,11 +415,12 @@ class SandboxStore:
                 raise RecordError(
                     "INVALID_DATA", "the id given seems to be invalid", {"id": record_id, "api_name": "id"}
                 )
+            name = self.display_name(module, record_id)
             record = self._records[module].pop(record_id)
             now = iso(self._clock())
             by = {k: v for k, v in owner_ref(self.default_user).items() if k != "email"}
             created_by = record.get("Created_By") or by
-            entry = {"deleted_by": by, "id": record_id, "display_name": record.get(DISPLAY_FIELDS[module]),
+            entry = {"deleted_by": by, "id": record_id, "display_name": name,
                      "type": "recycle", "created_by": {"name": created_by.get("name"), "id": created_by.get("id")},
                      "deleted_time": now}
             self._deleted[module][record_id] = entry
