@@ -64,8 +64,18 @@ def sandbox(
     """Run the local Zoho CRM v8 sandbox (OAuth, REST, COQL, bulk, notifications, MCP) with a demo org."""
     from cli.sandbox_command import run
 
-    _run(run, _settings(ctx), host=host, port=port, accounts=accounts, seed=seed, client_id=client_id,
-         client_secret=client_secret, refresh_token=refresh_token, reset=reset)
+    _run(
+        run,
+        _settings(ctx),
+        host=host,
+        port=port,
+        accounts=accounts,
+        seed=seed,
+        client_id=client_id,
+        client_secret=client_secret,
+        refresh_token=refresh_token,
+        reset=reset,
+    )
 
 
 @app.command()
@@ -128,14 +138,25 @@ def review(
     concurrency: Annotated[int | None, typer.Option(min=1, max=32, help="Agent sessions at once.")] = None,
     report: Annotated[Path | None, typer.Option(help="Write the report here (.md or .html).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
-    attach: Annotated[bool, typer.Option(
-        "--attach", help="Queue each reviewed account's report as an attachment (approval needed).")] = False,
+    attach: Annotated[
+        bool, typer.Option("--attach", help="Queue each reviewed account's report as an attachment (approval needed).")
+    ] = False,
 ) -> None:
     """The scheduled account review: sync, triage every account, agent review of the top ones, report."""
     from cli.review_command import run
 
-    _run(run, _settings(ctx), owner=owner, since=since, limit=limit, budget_usd=budget_usd,
-         concurrency=concurrency, report=report, as_json=as_json, attach=attach)
+    _run(
+        run,
+        _settings(ctx),
+        owner=owner,
+        since=since,
+        limit=limit,
+        budget_usd=budget_usd,
+        concurrency=concurrency,
+        report=report,
+        as_json=as_json,
+        attach=attach,
+    )
 
 
 @app.command()
@@ -144,19 +165,31 @@ def approve(
     list_only: Annotated[bool, typer.Option("--list", help="List pending proposals and exit.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
     account: Annotated[str | None, typer.Option(help="Only proposals for this account id.")] = None,
-    kind: Annotated[str | None, typer.Option(
-        help="Only this kind: create_task, add_note, update_fields, upload_attachment.")] = None,
-    approve_all: Annotated[bool, typer.Option("--approve-all",
-                                              help="Approve every proposal matching the filters.")] = False,
+    kind: Annotated[
+        str | None, typer.Option(help="Only this kind: create_task, add_note, update_fields, upload_attachment.")
+    ] = None,
+    approve_all: Annotated[
+        bool, typer.Option("--approve-all", help="Approve every proposal matching the filters.")
+    ] = False,
     reject_all: Annotated[str | None, typer.Option("--reject-all", help="Reject every match with this reason.")] = None,
-    execute_only: Annotated[bool, typer.Option("--execute",
-                                               help="Only (re)execute already approved proposals.")] = False,
+    execute_only: Annotated[
+        bool, typer.Option("--execute", help="Only (re)execute already approved proposals.")
+    ] = False,
 ) -> None:
     """Review pending proposals: approve, edit, reject or skip. Approved writes run exactly once."""
     from cli.approve_command import run
 
-    _run(run, _settings(ctx), list_only=list_only, as_json=as_json, account=account, kind=kind,
-         approve_all=approve_all, reject_all=reject_all, execute_only=execute_only)
+    _run(
+        run,
+        _settings(ctx),
+        list_only=list_only,
+        as_json=as_json,
+        account=account,
+        kind=kind,
+        approve_all=approve_all,
+        reject_all=reject_all,
+        execute_only=execute_only,
+    )
 
 
 @app.command()

@@ -6,7 +6,8 @@ from config.settings import Settings
 
 NO_MODEL_KEY_MESSAGE = (
     "No model key: deterministic answer. Set ANTHROPIC_API_KEY (or CLAUDE_CODE_USE_BEDROCK / "
-    "CLAUDE_CODE_USE_VERTEX with their credentials) for agent answers.")
+    "CLAUDE_CODE_USE_VERTEX with their credentials) for agent answers."
+)
 
 
 def model_available(settings: Settings) -> bool:

@@ -28,17 +28,26 @@ def build_agent_definitions(*, remote_mcp: bool = False) -> dict[str, AgentDefin
     return {
         "zoho-data-scout": AgentDefinition(
             description="Reads current Zoho CRM data (accounts, contacts, deals, tasks, notes, pipeline) and "
-                        "reports cited facts. Read-only.",
-            prompt=load_prompt("zoho_data_scout"), tools=data_scout_tools(remote_mcp=remote_mcp),
-            model="inherit", maxTurns=SUBAGENT_MAX_TURNS),
+            "reports cited facts. Read-only.",
+            prompt=load_prompt("zoho_data_scout"),
+            tools=data_scout_tools(remote_mcp=remote_mcp),
+            model="inherit",
+            maxTurns=SUBAGENT_MAX_TURNS,
+        ),
         "memory-analyst": AgentDefinition(
             description="Reads the long-term history of an account and similar past situations; reports cited "
-                        "memory facts.",
-            prompt=load_prompt("memory_analyst"), tools=memory_analyst_tools(), model="inherit",
-            maxTurns=SUBAGENT_MAX_TURNS),
+            "memory facts.",
+            prompt=load_prompt("memory_analyst"),
+            tools=memory_analyst_tools(),
+            model="inherit",
+            maxTurns=SUBAGENT_MAX_TURNS,
+        ),
         "recommendation-author": AgentDefinition(
             description="Turns facts into at most three next-best actions and queues each for human approval "
-                        "with propose_action.",
-            prompt=load_prompt("recommendation_author"), tools=recommendation_author_tools(), model="inherit",
-            maxTurns=SUBAGENT_MAX_TURNS),
+            "with propose_action.",
+            prompt=load_prompt("recommendation_author"),
+            tools=recommendation_author_tools(),
+            model="inherit",
+            maxTurns=SUBAGENT_MAX_TURNS,
+        ),
     }

@@ -20,8 +20,12 @@ def _fact_dict(fact: Any, score: float | None = None) -> dict[str, Any]:
     """A ``memory.models.MemoryFact`` as the memory tools hand it to the model, with its citation."""
     citation = fact.citation
     out: dict[str, Any] = {
-        "citation": citation.record_id, "module": citation.module, "kind": fact.kind,
-        "account_id": fact.account_id, "at": fact.at.isoformat() if fact.at else None, "text": fact.summary,
+        "citation": citation.record_id,
+        "module": citation.module,
+        "kind": fact.kind,
+        "account_id": fact.account_id,
+        "at": fact.at.isoformat() if fact.at else None,
+        "text": fact.summary,
     }
     if citation.excerpt and citation.excerpt != fact.summary:
         out["excerpt"] = citation.excerpt[:500]

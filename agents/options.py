@@ -67,14 +67,15 @@ def build_options(
     run_id = run_id or f"run-{uuid.uuid4().hex[:12]}"
     env_model = dict(model_env) if model_env is not None else settings_model_env(settings)
     secrets = tuple(settings_secrets(settings)) + tuple(
-        v for k, v in env_model.items() if k.endswith(("API_KEY", "TOKEN")) and v)
-    ctx = RunContext(run_id=run_id, enqueue=enqueue, audit_sink=audit, secrets=secrets,
-                     max_proposals=max_proposals)
+        v for k, v in env_model.items() if k.endswith(("API_KEY", "TOKEN")) and v
+    )
+    ctx = RunContext(run_id=run_id, enqueue=enqueue, audit_sink=audit, secrets=secrets, max_proposals=max_proposals)
     workdir, config_dir = agent_dirs(settings)
 
     mcp_servers: dict[str, Any] = {
-        ZOHO_SERVER: create_sdk_mcp_server(ZOHO_SERVER, tools=[*build_zoho_tools(gateway, ctx),
-                                                               *build_attachment_tools(gateway, ctx)]),
+        ZOHO_SERVER: create_sdk_mcp_server(
+            ZOHO_SERVER, tools=[*build_zoho_tools(gateway, ctx), *build_attachment_tools(gateway, ctx)]
+        ),
         MEMORY_SERVER: create_sdk_mcp_server(MEMORY_SERVER, tools=build_memory_tools(memory, ctx)),
         APPROVALS_SERVER: create_sdk_mcp_server(APPROVALS_SERVER, tools=[build_propose_tool(ctx)]),
     }
@@ -91,8 +92,7 @@ def build_options(
         "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
         "ENABLE_TOOL_SEARCH": "false",
     }
-    gate = HookMatcher(matcher=None, hooks=[make_pre_tool_use(ctx)], timeout=HOOK_TIMEOUT_SECONDS,
-                       on_failure="block")
+    gate = HookMatcher(matcher=None, hooks=[make_pre_tool_use(ctx)], timeout=HOOK_TIMEOUT_SECONDS, on_failure="block")
     options = ClaudeAgentOptions(
         system_prompt=load_prompt("orchestrator"),
         model=settings.model,

@@ -21,15 +21,19 @@ from review.models import AccountTriage
 from review.ports import AgentReview
 
 # Per event loop (one review run): memory dir -> the read-only memory (or None), and the lock that opens it.
-_MEMORY: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[asyncio.Lock, dict[str, Any]]] = \
+_MEMORY: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[asyncio.Lock, dict[str, Any]]] = (
     weakref.WeakKeyDictionary()
+)
 
 
 def review_prompt(triage: AccountTriage) -> str:
     """The orchestrator's task for one flagged account (the signals are the triage's, with record ids)."""
-    lines = [f"Review this account for the nightly account review and queue at most three next-best actions "
-             f"for human approval.\nAccount: {triage.account_id}",
-             f"Name: {triage.account_name}. Health score {triage.score}/100.", "The triage flagged:"]
+    lines = [
+        f"Review this account for the nightly account review and queue at most three next-best actions "
+        f"for human approval.\nAccount: {triage.account_id}",
+        f"Name: {triage.account_name}. Health score {triage.score}/100.",
+        "The triage flagged:",
+    ]
     for s in triage.signals:
         evidence = ", ".join(s.evidence[:5])
         lines.append(f"- [{s.severity}] {s.kind}: {s.summary} (records: {evidence or s.subject_id})")
@@ -50,20 +54,39 @@ async def _shared_memory(settings: Settings) -> Any:
         return opened[key]
 
 
-async def review_account(triage: AccountTriage, account360: Account360, *, settings: Settings,
-                         gateway: ZohoGateway, store: SessionStore, memory: Any = None,
-                         model_env: dict[str, str] | None = None) -> AgentReview:
+async def review_account(
+    triage: AccountTriage,
+    account360: Account360,
+    *,
+    settings: Settings,
+    gateway: ZohoGateway,
+    store: SessionStore,
+    memory: Any = None,
+    model_env: dict[str, str] | None = None,
+) -> AgentReview:
     """Run the orchestrator on one flagged account. Never raises for model trouble: a stop or failure
     is reported in ``error`` with whatever was queued before it."""
     if memory is None:
         memory = await _shared_memory(settings)
     run_id = f"review-{triage.account_id}-{uuid.uuid4().hex[:8]}"
-    options = build_session_options(settings, gateway=gateway, store=store, memory=memory, run_id=run_id,
-                                    model_env=model_env, max_budget_usd=settings.account_budget_usd)
+    options = build_session_options(
+        settings,
+        gateway=gateway,
+        store=store,
+        memory=memory,
+        run_id=run_id,
+        model_env=model_env,
+        max_budget_usd=settings.account_budget_usd,
+    )
     result = await run_orchestrator(options, review_prompt(triage))
     problems = [] if result.ok else [result.answer.splitlines()[-1] if result.answer else result.stopped_reason]
     problems += [w for w in result.warnings if "MCP server" in w]
-    return AgentReview(queued_ids=result.proposals, cost_usd=result.cost_usd, model_calls=result.num_turns,
-                       input_tokens=result.input_tokens, output_tokens=result.output_tokens,
-                       suspicious=bool(result.suspicious_proposals) or bool(result.injection_findings),
-                       error="; ".join(problems)[:400] or None)
+    return AgentReview(
+        queued_ids=result.proposals,
+        cost_usd=result.cost_usd,
+        model_calls=result.num_turns,
+        input_tokens=result.input_tokens,
+        output_tokens=result.output_tokens,
+        suspicious=bool(result.suspicious_proposals) or bool(result.injection_findings),
+        error="; ".join(problems)[:400] or None,
+    )

@@ -83,8 +83,9 @@ def _stop_reason(result: ResultMessage | None, failed: bool) -> StopReason:
 
 def _tokens(usage: dict[str, Any] | None) -> tuple[int, int]:
     usage = usage or {}
-    inp = sum(int(usage.get(k) or 0) for k in ("input_tokens", "cache_read_input_tokens",
-                                                 "cache_creation_input_tokens"))
+    inp = sum(
+        int(usage.get(k) or 0) for k in ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
+    )
     return inp, int(usage.get("output_tokens") or 0)
 
 
@@ -113,26 +114,42 @@ class _CallTracker:
             if block.tool_use_id in self.ctx.hooked_tool_uses:
                 continue  # the gate saw it and audited its outcome
             name, parent = self.calls.get(block.tool_use_id, ("unknown", message.parent_tool_use_id))
-            text = block.content if isinstance(block.content, str) else " ".join(
-                str(c.get("text", "")) for c in block.content or [] if isinstance(c, dict))
-            self.ctx.audit({"kind": "tool_call", "phase": "refused", "outcome": "denied", "tool": name,
-                            "tool_use_id": block.tool_use_id,
-                            "agent_type": self.subagent_of.get(parent or "", "orchestrator") if parent
-                            else "orchestrator", "reason": text[:300]})
+            text = (
+                block.content
+                if isinstance(block.content, str)
+                else " ".join(str(c.get("text", "")) for c in block.content or [] if isinstance(c, dict))
+            )
+            self.ctx.audit(
+                {
+                    "kind": "tool_call",
+                    "phase": "refused",
+                    "outcome": "denied",
+                    "tool": name,
+                    "tool_use_id": block.tool_use_id,
+                    "agent_type": self.subagent_of.get(parent or "", "orchestrator") if parent else "orchestrator",
+                    "reason": text[:300],
+                }
+            )
 
 
-def _stop_message(reason: StopReason, ctx: RunContext, result: AgentRunResult, budget: float | None,
-                  max_turns: int | None) -> str:
-    kept = (f" {len(ctx.queued)} proposal(s) already queued are kept for approval." if ctx.queued
-            else " No proposal was queued.")
+def _stop_message(
+    reason: StopReason, ctx: RunContext, result: AgentRunResult, budget: float | None, max_turns: int | None
+) -> str:
+    kept = (
+        f" {len(ctx.queued)} proposal(s) already queued are kept for approval."
+        if ctx.queued
+        else " No proposal was queued."
+    )
     if reason == "budget":
         return f"Stopped: the model budget for this run (${budget:.2f}) was reached.{kept}"
     if reason == "max_turns":
         return f"Stopped: the run reached its turn limit ({max_turns}).{kept}"
     if reason == "model_error":
         status = f" (HTTP {result.api_error_status})" if result.api_error_status else ""
-        return (f"The model API kept failing{status} after {result.api_retries} retr"
-                f"{'y' if result.api_retries == 1 else 'ies'}; no answer this time. Try again later.{kept}")
+        return (
+            f"The model API kept failing{status} after {result.api_retries} retr"
+            f"{'y' if result.api_retries == 1 else 'ies'}; no answer this time. Try again later.{kept}"
+        )
     return f"The agent run failed: {result.error or 'unknown error'}.{kept}"
 
 
@@ -140,7 +157,8 @@ def _track_tasks(message: Any, tasks: set[str]) -> None:
     if isinstance(message, TaskStartedMessage):
         tasks.add(message.task_id)
     settled = isinstance(message, TaskNotificationMessage) or (
-        isinstance(message, TaskUpdatedMessage) and (message.patch or {}).get("status") in TERMINAL_TASK_STATUSES)
+        isinstance(message, TaskUpdatedMessage) and (message.patch or {}).get("status") in TERMINAL_TASK_STATUSES
+    )
     if settled:
         tasks.discard(message.task_id)
 
@@ -170,8 +188,7 @@ async def _until_settled(stream: AsyncIterator[Any], tasks: set[str]) -> AsyncIt
             deadline = time.monotonic() + SETTLE_SECONDS
 
 
-def _follow(message: Any, out: AgentRunResult, ctx: RunContext, tracker: _CallTracker,
-            main_text: list[str]) -> None:
+def _follow(message: Any, out: AgentRunResult, ctx: RunContext, tracker: _CallTracker, main_text: list[str]) -> None:
     """Take what matters from one message before the result: MCP status, retries, text, tool calls."""
     if isinstance(message, SystemMessage):
         if message.subtype == "init":
@@ -179,8 +196,10 @@ def _follow(message: Any, out: AgentRunResult, ctx: RunContext, tracker: _CallTr
                 name, status = str(server.get("name")), str(server.get("status"))
                 out.mcp_servers[name] = status
                 if status != "connected":
-                    ctx.warn(f"MCP server {name!r} is {status}: its tools are missing from this run. "
-                             "Check SERGAS_ZOHO_MCP_URL and its auth header (`python main.py doctor`).")
+                    ctx.warn(
+                        f"MCP server {name!r} is {status}: its tools are missing from this run. "
+                        "Check SERGAS_ZOHO_MCP_URL and its auth header (`python main.py doctor`)."
+                    )
         elif message.subtype == "api_retry":
             out.api_retries += 1
     elif isinstance(message, AssistantMessage):
@@ -240,11 +259,23 @@ async def run_orchestrator(options: ClaudeAgentOptions, prompt: str) -> AgentRun
         notice = _stop_message(out.stopped_reason, ctx, out, options.max_budget_usd, options.max_turns)
         out.answer = f"{partial}\n\n{notice}".strip() if partial else notice
     if out.injection_findings:
-        ctx.warn(f"{len(out.injection_findings)} record(s) hold instruction-like text (possible prompt "
-                 "injection); proposals from this run are marked suspicious.")
+        ctx.warn(
+            f"{len(out.injection_findings)} record(s) hold instruction-like text (possible prompt "
+            "injection); proposals from this run are marked suspicious."
+        )
     out.warnings = list(ctx.warnings)
-    ctx.audit({"kind": "run_finished", "agent_type": "orchestrator", "outcome": out.stopped_reason,
-               "cost_usd": out.cost_usd, "input_tokens": out.input_tokens, "output_tokens": out.output_tokens,
-               "num_turns": out.num_turns, "proposals": out.proposals, "duration_ms": out.duration_ms,
-               "error": out.error})
+    ctx.audit(
+        {
+            "kind": "run_finished",
+            "agent_type": "orchestrator",
+            "outcome": out.stopped_reason,
+            "cost_usd": out.cost_usd,
+            "input_tokens": out.input_tokens,
+            "output_tokens": out.output_tokens,
+            "num_turns": out.num_turns,
+            "proposals": out.proposals,
+            "duration_ms": out.duration_ms,
+            "error": out.error,
+        }
+    )
     return out

@@ -35,8 +35,9 @@ from integrations.zoho.gateway import ZohoGateway
 class SessionStore(Protocol):
     """What a session needs from ``state.store.StateStore``."""
 
-    def enqueue(self, proposal: ProposedAction, *, run_id: str | None = None,
-                suspicious: bool = False) -> tuple[Recommendation, bool]: ...
+    def enqueue(
+        self, proposal: ProposedAction, *, run_id: str | None = None, suspicious: bool = False
+    ) -> tuple[Recommendation, bool]: ...
 
     def record_audit(self, event: dict[str, Any]) -> int: ...
 
@@ -77,12 +78,28 @@ def build_session_options(
     Analyst's tools answer that memory is not built yet. ``model_env`` replaces the settings' model
     environment (tests pass the scripted model's ``env()``)."""
     run_id = run_id or f"run-{uuid.uuid4().hex[:12]}"
-    return build_options(settings, gateway=gateway, enqueue=store_enqueue(store, run_id), audit=store_audit(store),
-                         memory=as_memory_reader(memory), run_id=run_id, model_env=model_env,
-                         max_budget_usd=max_budget_usd, max_turns=max_turns, remote_write_tools=remote_write_tools)
+    return build_options(
+        settings,
+        gateway=gateway,
+        enqueue=store_enqueue(store, run_id),
+        audit=store_audit(store),
+        memory=as_memory_reader(memory),
+        run_id=run_id,
+        model_env=model_env,
+        max_budget_usd=max_budget_usd,
+        max_turns=max_turns,
+        remote_write_tools=remote_write_tools,
+    )
 
 
 __all__ = [
-    "AccountMemoryReader", "SessionStore", "as_memory_reader", "build_session_options", "memory_synced",
-    "open_read_only_memory", "read_only_memory", "store_audit", "store_enqueue",
+    "AccountMemoryReader",
+    "SessionStore",
+    "as_memory_reader",
+    "build_session_options",
+    "memory_synced",
+    "open_read_only_memory",
+    "read_only_memory",
+    "store_audit",
+    "store_enqueue",
 ]

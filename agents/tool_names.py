@@ -35,11 +35,39 @@ REMOTE_PREFIX = f"mcp__{REMOTE_ZOHO_SERVER}__"
 
 # Built-in Claude Code tools none of our agents may have (also passed as disallowed_tools).
 BUILTIN_TOOLS_OFF = (
-    "Bash", "BashOutput", "KillShell", "Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Glob", "Grep",
-    "WebFetch", "WebSearch", "TodoWrite", "ToolSearch", "Skill", "SlashCommand", "ExitPlanMode",
-    "ListMcpResourcesTool", "ReadMcpResourceTool", "Monitor", "CronCreate", "CronDelete", "CronList",
-    "RemoteTrigger", "TaskCreate", "TaskUpdate", "TaskList", "TaskGet", "TaskStop", "TaskOutput",
-    "SendMessage", "EnterWorktree", "ExitWorktree",
+    "Bash",
+    "BashOutput",
+    "KillShell",
+    "Read",
+    "Write",
+    "Edit",
+    "MultiEdit",
+    "NotebookEdit",
+    "Glob",
+    "Grep",
+    "WebFetch",
+    "WebSearch",
+    "TodoWrite",
+    "ToolSearch",
+    "Skill",
+    "SlashCommand",
+    "ExitPlanMode",
+    "ListMcpResourcesTool",
+    "ReadMcpResourceTool",
+    "Monitor",
+    "CronCreate",
+    "CronDelete",
+    "CronList",
+    "RemoteTrigger",
+    "TaskCreate",
+    "TaskUpdate",
+    "TaskList",
+    "TaskGet",
+    "TaskStop",
+    "TaskOutput",
+    "SendMessage",
+    "EnterWorktree",
+    "ExitWorktree",
 )
 
 AgentName = Literal["orchestrator", "zoho-data-scout", "memory-analyst", "recommendation-author"]
@@ -49,9 +77,10 @@ SUBAGENTS: tuple[AgentName, ...] = ("zoho-data-scout", "memory-analyst", "recomm
 _REMOTE_WRITE = re.compile(
     r"(create|add|update|upsert|insert|delete|remove|mass|convert|send|upload|attach|assign|change|"
     r"set|clone|merge|share|unshare|transfer|restore|activate|deactivate|schedule|cancel|write|patch|put|"
-    r"post|approve|reject|submit|execute|run|trigger|link|unlink|move|import|tag)", re.IGNORECASE)
-_REMOTE_READ = re.compile(r"(get|search|list|fetch|query|coql|read|find|count|describe|retrieve|view)",
-                          re.IGNORECASE)
+    r"post|approve|reject|submit|execute|run|trigger|link|unlink|move|import|tag)",
+    re.IGNORECASE,
+)
+_REMOTE_READ = re.compile(r"(get|search|list|fetch|query|coql|read|find|count|describe|retrieve|view)", re.IGNORECASE)
 
 ToolClass = Literal["read", "write", "memory", "propose", "agent", "unknown"]
 
@@ -69,7 +98,7 @@ def classify(tool_name: str) -> ToolClass:
     if tool_name in AGENT_TOOLS:
         return "agent"
     if tool_name.startswith(REMOTE_PREFIX):
-        bare = tool_name[len(REMOTE_PREFIX):]
+        bare = tool_name[len(REMOTE_PREFIX) :]
         if _REMOTE_WRITE.search(bare):
             return "write"  # checked first: "getAndUpdate" is a write
         if _REMOTE_READ.search(bare):

@@ -61,11 +61,12 @@ def safe_file_name(name: str) -> str:
     stem, dot, suffix = base.rpartition(".")
     if not dot:
         return base[:120]
-    return f"{stem[:120 - len(suffix) - 1]}.{suffix}"
+    return f"{stem[: 120 - len(suffix) - 1]}.{suffix}"
 
 
-def stage_file(home: Path, file_name: str, content: bytes, *, content_type: str | None = None,
-               description: str | None = None) -> AttachmentDraft:
+def stage_file(
+    home: Path, file_name: str, content: bytes, *, content_type: str | None = None, description: str | None = None
+) -> AttachmentDraft:
     """Copy ``content`` into the outbox (0600) and describe it for a proposal."""
     if not content:
         raise ValueError("an attachment cannot be empty")
@@ -81,18 +82,39 @@ def stage_file(home: Path, file_name: str, content: bytes, *, content_type: str 
     tmp.replace(target)
     target.chmod(0o600)
     kind = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return AttachmentDraft(file_name=name, content_type=kind, size=len(content), sha256=digest,
-                           staged_path=str(target), description=description)
+    return AttachmentDraft(
+        file_name=name,
+        content_type=kind,
+        size=len(content),
+        sha256=digest,
+        staged_path=str(target),
+        description=description,
+    )
 
 
-def attachment_proposal(draft: AttachmentDraft, *, account_id: str, rationale: str,
-                        target_module: TargetModule = "Accounts", target_id: str | None = None,
-                        evidence: list[Citation] | None = None, priority: Priority = "low") -> ProposedAction:
+def attachment_proposal(
+    draft: AttachmentDraft,
+    *,
+    account_id: str,
+    rationale: str,
+    target_module: TargetModule = "Accounts",
+    target_id: str | None = None,
+    evidence: list[Citation] | None = None,
+    priority: Priority = "low",
+) -> ProposedAction:
     """An ``upload_attachment`` proposal queued by a command the operator ran."""
     cited = evidence or [Citation(source="zoho", record_id=account_id, module="Accounts")]
-    return ProposedAction(kind="upload_attachment", account_id=account_id, target_module=target_module,
-                          target_id=target_id or account_id, attachment=draft, rationale=rationale,
-                          evidence=cited, priority=priority, origin="command")
+    return ProposedAction(
+        kind="upload_attachment",
+        account_id=account_id,
+        target_module=target_module,
+        target_id=target_id or account_id,
+        attachment=draft,
+        rationale=rationale,
+        evidence=cited,
+        priority=priority,
+        origin="command",
+    )
 
 
 # proposals whose staged copy may still be sent: waiting, approved, in flight, or failed (can be approved again)
@@ -103,20 +125,29 @@ STAGING_GRACE_SECONDS = 3600.0  # a copy staged this recently may belong to a pr
 class RecommendationSource(Protocol):
     """The part of ``state.store.StateStore`` that lists proposals."""
 
-    def list_recommendations(self, *, status: str | Iterable[str] | None = None, account_id: str | None = None,
-                             kind: str | None = None, run_id: str | None = None) -> Sequence[Recommendation]: ...
+    def list_recommendations(
+        self,
+        *,
+        status: str | Iterable[str] | None = None,
+        account_id: str | None = None,
+        kind: str | None = None,
+        run_id: str | None = None,
+    ) -> Sequence[Recommendation]: ...
 
 
-def prune_outbox(home: Path, store: RecommendationSource, *, now: float | None = None,
-                 grace_seconds: float = STAGING_GRACE_SECONDS) -> int:
+def prune_outbox(
+    home: Path, store: RecommendationSource, *, now: float | None = None, grace_seconds: float = STAGING_GRACE_SECONDS
+) -> int:
     """Delete the outbox files that no open proposal refers to and that are older than ``grace_seconds``.
     Returns how many were deleted."""
     outbox = home.expanduser().resolve() / OUTBOX_DIR
     if not outbox.is_dir():
         return 0
-    keep = {Path(rec.proposal.attachment.staged_path).expanduser().resolve()
-            for rec in store.list_recommendations(status=OPEN_STATUSES, kind="upload_attachment")
-            if rec.proposal.attachment is not None}
+    keep = {
+        Path(rec.proposal.attachment.staged_path).expanduser().resolve()
+        for rec in store.list_recommendations(status=OPEN_STATUSES, kind="upload_attachment")
+        if rec.proposal.attachment is not None
+    }
     cutoff = (time.time() if now is None else now) - grace_seconds
     removed = 0
     for path in outbox.iterdir():
@@ -130,13 +161,23 @@ def prune_outbox(home: Path, store: RecommendationSource, *, now: float | None =
 class Queue(Protocol):
     """The part of ``state.store.StateStore`` that queues proposals."""
 
-    def enqueue(self, proposal: ProposedAction, *, run_id: str | None = None,
-                suspicious: bool = False) -> tuple[Recommendation, bool]: ...
+    def enqueue(
+        self, proposal: ProposedAction, *, run_id: str | None = None, suspicious: bool = False
+    ) -> tuple[Recommendation, bool]: ...
 
 
-def queue_attachment(queue: Queue, home: Path, *, account_id: str, file_name: str, content: bytes,
-                     rationale: str, content_type: str | None = None, description: str | None = None,
-                     run_id: str | None = None) -> tuple[Recommendation, bool]:
+def queue_attachment(
+    queue: Queue,
+    home: Path,
+    *,
+    account_id: str,
+    file_name: str,
+    content: bytes,
+    rationale: str,
+    content_type: str | None = None,
+    description: str | None = None,
+    run_id: str | None = None,
+) -> tuple[Recommendation, bool]:
     """Stage ``content`` and queue its upload to the account as a pending proposal. Returns
     ``(recommendation, created)``; ``created`` is False when the same bytes are already queued for it."""
     draft = stage_file(home, file_name, content, content_type=content_type, description=description)
@@ -159,14 +200,17 @@ def read_staged(draft: AttachmentDraft, *, outbox: Path | None) -> bytes:
     except FileNotFoundError:
         raise StagedFileError(
             f"the staged file {draft.file_name} is gone ({path}); nothing was sent",
-            "Run the command with --attach again to stage and queue a fresh copy.") from None
+            "Run the command with --attach again to stage and queue a fresh copy.",
+        ) from None
     except OSError as exc:
-        raise StagedFileError(f"cannot read the staged file {path}: {exc}",
-                              "Check the permissions of SERGAS_HOME/outbox.") from None
+        raise StagedFileError(
+            f"cannot read the staged file {path}: {exc}", "Check the permissions of SERGAS_HOME/outbox."
+        ) from None
     if len(content) != draft.size or hashlib.sha256(content).hexdigest() != draft.sha256:
         raise StagedFileError(
             f"the staged file {draft.file_name} changed after it was proposed (sha256 differs); nothing was sent",
-            "The approval covers the exact bytes that were shown; run the command with --attach again.")
+            "The approval covers the exact bytes that were shown; run the command with --attach again.",
+        )
     return content
 
 
@@ -182,5 +226,17 @@ def is_upload_of(stored_name: str, idempotency_key: str) -> bool:
     return f"{UPLOAD_MARKER}{idempotency_key}" in stored_name
 
 
-__all__ = ["OUTBOX_DIR", "Queue", "StagedFileError", "attachment_proposal", "is_upload_of", "outbox_dir",
-           "prune_outbox", "queue_attachment", "read_staged", "safe_file_name", "stage_file", "upload_file_name"]
+__all__ = [
+    "OUTBOX_DIR",
+    "Queue",
+    "StagedFileError",
+    "attachment_proposal",
+    "is_upload_of",
+    "outbox_dir",
+    "prune_outbox",
+    "queue_attachment",
+    "read_staged",
+    "safe_file_name",
+    "stage_file",
+    "upload_file_name",
+]

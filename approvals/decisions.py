@@ -34,9 +34,16 @@ async def decide(
             if inspect.isawaitable(maybe):
                 await maybe
         except Exception as exc:  # the decision stands; the listener (memory) is best effort
-            store.record_audit({"kind": "decision_hook", "outcome": "error", "recommendation_id": rec.id,
-                                "account_id": rec.proposal.account_id, "run_id": rec.run_id,
-                                "detail": {"error": f"{type(exc).__name__}: {exc}", "decision": decision}})
+            store.record_audit(
+                {
+                    "kind": "decision_hook",
+                    "outcome": "error",
+                    "recommendation_id": rec.id,
+                    "account_id": rec.proposal.account_id,
+                    "run_id": rec.run_id,
+                    "detail": {"error": f"{type(exc).__name__}: {exc}", "decision": decision},
+                }
+            )
     return rec
 
 

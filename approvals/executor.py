@@ -38,8 +38,10 @@ from state.store import StateStore, to_approved_write
 
 EXECUTOR_LOCK = "approval-executor"
 RETRY_HINT = "It stays approved; run `python main.py approve --execute` to retry."
-RECONCILE_HINT = ("Its outcome is unknown; it stays 'executing' and the next `python main.py approve` "
-                  "re-sends it with the same idempotency key (no duplicate).")
+RECONCILE_HINT = (
+    "Its outcome is unknown; it stays 'executing' and the next `python main.py approve` "
+    "re-sends it with the same idempotency key (no duplicate)."
+)
 
 
 class ExecutionFailure(BaseModel):
@@ -61,8 +63,10 @@ class ExecutorBusy(Exception):
     """Another process is executing approved writes right now."""
 
     def __init__(self, holder: str | None) -> None:
-        super().__init__(f"another approve is executing writes ({holder or 'unknown holder'}); "
-                         "wait for it to finish, then run `python main.py approve --execute`")
+        super().__init__(
+            f"another approve is executing writes ({holder or 'unknown holder'}); "
+            "wait for it to finish, then run `python main.py approve --execute`"
+        )
         self.holder = holder
 
 
@@ -110,21 +114,33 @@ async def execute_approved(
     return outcomes
 
 
-async def _send(store: StateStore, gateway: ZohoGateway, approved: ApprovedWrite, rec: Recommendation, *,
-                reconciling: bool) -> ExecutionOutcome:
+async def _send(
+    store: StateStore, gateway: ZohoGateway, approved: ApprovedWrite, rec: Recommendation, *, reconciling: bool
+) -> ExecutionOutcome:
     action = approved.action
     base: dict[str, Any] = {
-        "kind": "write", "tool": "execute_write", "run_id": rec.run_id, "account_id": action.account_id,
-        "recommendation_id": rec.id, "agent_type": "executor", "agent_id": approved.approved_by,
+        "kind": "write",
+        "tool": "execute_write",
+        "run_id": rec.run_id,
+        "account_id": action.account_id,
+        "recommendation_id": rec.id,
+        "agent_type": "executor",
+        "agent_id": approved.approved_by,
         "input_summary": f"{action.kind} on {action.target_module}/{action.target_id}",
     }
-    store.record_audit({**base, "outcome": "reconciling" if reconciling else "sending",
-                        "detail": {"idempotency_key": approved.idempotency_key}})
+    store.record_audit(
+        {
+            **base,
+            "outcome": "reconciling" if reconciling else "sending",
+            "detail": {"idempotency_key": approved.idempotency_key},
+        }
+    )
     started = time.perf_counter()
 
     def audit(outcome: str, **extra: Any) -> None:
-        store.record_audit({**base, "outcome": outcome,
-                            "duration_ms": round((time.perf_counter() - started) * 1000, 1), **extra})
+        store.record_audit(
+            {**base, "outcome": outcome, "duration_ms": round((time.perf_counter() - started) * 1000, 1), **extra}
+        )
 
     try:
         result = await gateway.execute_write(approved)
@@ -132,26 +148,42 @@ async def _send(store: StateStore, gateway: ZohoGateway, approved: ApprovedWrite
     except ZohoTransientError as exc:
         store.release_for_retry(rec.id, str(exc))
         audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint})
-        return ExecutionFailure(recommendation_id=rec.id, error=str(exc), hint=f"{exc.hint} {RETRY_HINT}",
-                                retryable=True, status="approved")
+        return ExecutionFailure(
+            recommendation_id=rec.id, error=str(exc), hint=f"{exc.hint} {RETRY_HINT}", retryable=True, status="approved"
+        )
     except ZohoConfigError as exc:
         store.release_for_retry(rec.id, str(exc))
         audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint, "stops_batch": True})
-        return ExecutionFailure(recommendation_id=rec.id, error=str(exc), hint=f"{exc.hint} {RETRY_HINT}",
-                                retryable=True, status="approved", stops_batch=True)
+        return ExecutionFailure(
+            recommendation_id=rec.id,
+            error=str(exc),
+            hint=f"{exc.hint} {RETRY_HINT}",
+            retryable=True,
+            status="approved",
+            stops_batch=True,
+        )
     except ZohoError as exc:
         store.mark_failed(rec.id, f"{exc} — {exc.hint}")
         audit("failed", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint, "code": exc.code})
-        return ExecutionFailure(recommendation_id=rec.id, error=str(exc), hint=exc.hint, retryable=False,
-                                status="failed")
+        return ExecutionFailure(
+            recommendation_id=rec.id, error=str(exc), hint=exc.hint, retryable=False, status="failed"
+        )
     except Exception as exc:  # a bug or an unmapped failure: we cannot know whether Zoho got the write
         audit("unknown", detail={"error": f"{type(exc).__name__}: {exc}"})
-        return ExecutionFailure(recommendation_id=rec.id, error=f"{type(exc).__name__}: {exc}",
-                                hint=RECONCILE_HINT, retryable=True, status="executing")
+        return ExecutionFailure(
+            recommendation_id=rec.id,
+            error=f"{type(exc).__name__}: {exc}",
+            hint=RECONCILE_HINT,
+            retryable=True,
+            status="executing",
+        )
     store.mark_executed(rec.id, result)
     crash_point("executor.recorded")
-    audit("created" if result.created else "already_present", tier=result.tier,
-          detail={"record_id": result.record_id, "module": result.module, "reconciled": reconciling})
+    audit(
+        "created" if result.created else "already_present",
+        tier=result.tier,
+        detail={"record_id": result.record_id, "module": result.module, "reconciled": reconciling},
+    )
     return result
 
 

@@ -15,13 +15,13 @@ Priority = Literal["low", "medium", "high"]
 Origin = Literal["agent", "rules", "command"]  # command: queued by a CLI command the operator ran (--attach)
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # Zoho's limit for one attachment
 RecommendationStatus = Literal[
-    "pending",      # waiting for a human
-    "approved",     # a human said yes; not yet sent
-    "executing",    # sent to Zoho, outcome not yet recorded (a crash here is resolved by reconciliation)
-    "executed",     # the write is in Zoho; result_record_id says where
-    "rejected",     # a human said no (decision_reason says why)
-    "failed",       # Zoho refused the write (error says why); can be retried by approving again
-    "superseded",   # replaced by a newer proposal for the same thing
+    "pending",  # waiting for a human
+    "approved",  # a human said yes; not yet sent
+    "executing",  # sent to Zoho, outcome not yet recorded (a crash here is resolved by reconciliation)
+    "executed",  # the write is in Zoho; result_record_id says where
+    "rejected",  # a human said no (decision_reason says why)
+    "failed",  # Zoho refused the write (error says why); can be retried by approving again
+    "superseded",  # replaced by a newer proposal for the same thing
 ]
 
 

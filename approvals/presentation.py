@@ -19,8 +19,12 @@ from rich.text import Text
 from approvals.executor import ExecutionFailure, ExecutionOutcome
 from approvals.models import ProposedAction, Recommendation, WriteResult
 
-KIND_LABEL = {"create_task": "New task", "add_note": "New note", "update_fields": "Update fields",
-              "upload_attachment": "Attach file"}
+KIND_LABEL = {
+    "create_task": "New task",
+    "add_note": "New note",
+    "update_fields": "Update fields",
+    "upload_attachment": "Attach file",
+}
 UNKNOWN = object()  # the current value could not be fetched
 
 
@@ -51,8 +55,7 @@ def attachment_summary(proposal: ProposedAction) -> str:
     """``report.html (12.3 KB, text/html) → Accounts/123``."""
     assert proposal.attachment is not None
     a = proposal.attachment
-    return (f"{a.file_name} ({human_size(a.size)}, {a.content_type}) → "
-            f"{proposal.target_module}/{proposal.target_id}")
+    return f"{a.file_name} ({human_size(a.size)}, {a.content_type}) → {proposal.target_module}/{proposal.target_id}"
 
 
 def origin_label(proposal: ProposedAction) -> Text:
@@ -63,8 +66,9 @@ def origin_label(proposal: ProposedAction) -> Text:
     return Text("agent", style="bold magenta")
 
 
-def change_renderable(proposal: ProposedAction, current: Mapping[str, Any] | None = None,
-                      current_error: str | None = None) -> RenderableType:
+def change_renderable(
+    proposal: ProposedAction, current: Mapping[str, Any] | None = None, current_error: str | None = None
+) -> RenderableType:
     """The exact change. For field updates, ``current`` maps field → value now in Zoho."""
     if proposal.kind == "update_fields":
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
@@ -74,8 +78,7 @@ def change_renderable(proposal: ProposedAction, current: Mapping[str, Any] | Non
         table.add_column("Proposed")
         for field, new in proposal.fields.items():
             old: Any = UNKNOWN if current is None or field not in current else current[field]
-            old_text = (Text("(unavailable)", style="dim") if old is UNKNOWN
-                        else Text(fmt_value(old), style="red"))
+            old_text = Text("(unavailable)", style="dim") if old is UNKNOWN else Text(fmt_value(old), style="red")
             table.add_row(Text(field), old_text, Text("→"), Text(fmt_value(new), style="green"))
         parts: list[RenderableType] = [table]
         if current_error:
@@ -99,8 +102,9 @@ def change_renderable(proposal: ProposedAction, current: Mapping[str, Any] | Non
         lines.add_row("File", Text(a.file_name, style="green"))
         lines.add_row("Size", Text(f"{human_size(a.size)} ({a.size:,} bytes)"))
         lines.add_row("Kind", Text(a.content_type + (f" — {a.description}" if a.description else "")))
-        lines.add_row("Attach to", Text(f"{proposal.target_module}/{proposal.target_id} "
-                                        f"(account {proposal.account_id})"))
+        lines.add_row(
+            "Attach to", Text(f"{proposal.target_module}/{proposal.target_id} (account {proposal.account_id})")
+        )
         lines.add_row("sha256", Text(a.sha256, style="dim"))
     else:
         assert proposal.note is not None
@@ -109,8 +113,14 @@ def change_renderable(proposal: ProposedAction, current: Mapping[str, Any] | Non
     return lines
 
 
-def proposal_panel(rec: Recommendation, *, index: int | None = None, total: int | None = None,
-                   current: Mapping[str, Any] | None = None, current_error: str | None = None) -> Panel:
+def proposal_panel(
+    rec: Recommendation,
+    *,
+    index: int | None = None,
+    total: int | None = None,
+    current: Mapping[str, Any] | None = None,
+    current_error: str | None = None,
+) -> Panel:
     p = rec.proposal
     title = Text()
     if index is not None and total is not None:
@@ -128,9 +138,13 @@ def proposal_panel(rec: Recommendation, *, index: int | None = None, total: int 
         head.append(f"   Run: {rec.run_id}", style="dim")
     parts: list[RenderableType] = [head]
     if rec.suspicious:
-        parts.append(Text("⚠ SUSPICIOUS: the evidence behind this proposal contains instruction-like text "
-                          "(possible prompt injection). Check the change carefully before approving.",
-                          style="bold white on red"))
+        parts.append(
+            Text(
+                "⚠ SUSPICIOUS: the evidence behind this proposal contains instruction-like text "
+                "(possible prompt injection). Check the change carefully before approving.",
+                style="bold white on red",
+            )
+        )
     if rec.status == "failed" and rec.error:
         parts.append(Text(f"Last attempt failed: {rec.error}", style="yellow"))
     parts.append(Text("Why: ", style="bold") + Text(p.rationale))
@@ -167,8 +181,15 @@ def pending_table(recs: Sequence[Recommendation]) -> Table:
             change = attachment_summary(p)
         else:
             change = ", ".join(f"{k} → {fmt_value(v)}" for k, v in p.fields.items())
-        table.add_row(short_id(rec.id), p.account_id, p.kind, Text(change), origin_label(p), p.priority,
-                      Text("⚠ suspicious", style="bold red") if rec.suspicious else Text(""))
+        table.add_row(
+            short_id(rec.id),
+            p.account_id,
+            p.kind,
+            Text(change),
+            origin_label(p),
+            p.priority,
+            Text("⚠ suspicious", style="bold red") if rec.suspicious else Text(""),
+        )
     return table
 
 
@@ -180,24 +201,35 @@ def outcome_text(rec: Recommendation | None, outcome: ExecutionOutcome) -> Text:
         if rec is not None and rec.proposal.kind == "upload_attachment" and rec.proposal.attachment:
             name, where = rec.proposal.attachment.file_name, f"{rec.proposal.target_module}/{rec.proposal.target_id}"
             if outcome.created:
-                return label + Text(f"✔ attached {name} to {where} (attachment {outcome.record_id})",
-                                    style="green")
-            return label + Text(f"✔ {name} was already attached to {where} (attachment {outcome.record_id}); "
-                                "not uploaded again", style="green")
+                return label + Text(f"✔ attached {name} to {where} (attachment {outcome.record_id})", style="green")
+            return label + Text(
+                f"✔ {name} was already attached to {where} (attachment {outcome.record_id}); not uploaded again",
+                style="green",
+            )
         if rec is not None and rec.proposal.kind == "update_fields":
             if outcome.created:
                 return label + Text(f"✔ updated {outcome.module} record {outcome.record_id}", style="green")
-            return label + Text(f"✔ {outcome.module} record {outcome.record_id} already had these values",
-                                style="green")
+            return label + Text(
+                f"✔ {outcome.module} record {outcome.record_id} already had these values", style="green"
+            )
         if outcome.created:
             return label + Text(f"✔ created {outcome.module} record {outcome.record_id}", style="green")
-        return label + Text(f"✔ already present ({outcome.module} record {outcome.record_id}); "
-                            "not written again", style="green")
+        return label + Text(
+            f"✔ already present ({outcome.module} record {outcome.record_id}); not written again", style="green"
+        )
     assert isinstance(outcome, ExecutionFailure)
     style = "yellow" if outcome.retryable else "red"
     mark = "⟳" if outcome.retryable else "✘"
     return label + Text(f"{mark} {outcome.error}. {outcome.hint}", style=style)
 
 
-__all__ = ["attachment_summary", "change_renderable", "human_size",
-           "fmt_value", "outcome_text", "pending_table", "proposal_panel", "short_id"]
+__all__ = [
+    "attachment_summary",
+    "change_renderable",
+    "human_size",
+    "fmt_value",
+    "outcome_text",
+    "pending_table",
+    "proposal_panel",
+    "short_id",
+]

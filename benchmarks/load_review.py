@@ -94,13 +94,20 @@ def other_clients(sb: Any, clients: int) -> Iterator[dict[str, int]]:
 
     stop = threading.Event()
     sent = {"requests": 0, "429": 0}
-    token = httpx.post(f"{sb.base_url}/oauth/v2/token", data={
-        "grant_type": "refresh_token", "client_id": sb.client_id, "client_secret": sb.client_secret,
-        "refresh_token": sb.refresh_token}).json()["access_token"]
+    token = httpx.post(
+        f"{sb.base_url}/oauth/v2/token",
+        data={
+            "grant_type": "refresh_token",
+            "client_id": sb.client_id,
+            "client_secret": sb.client_secret,
+            "refresh_token": sb.refresh_token,
+        },
+    ).json()["access_token"]
 
     def loop() -> None:
-        with httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"},
-                          timeout=30) as http:
+        with httpx.Client(
+            base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"}, timeout=30
+        ) as http:
             while not stop.is_set():
                 try:
                     reply = http.get("/crm/v8/Users", params={"type": "AllUsers"})
@@ -130,10 +137,19 @@ def _is_rate_limit(text: str) -> bool:
     return bool(_RATE_LIMIT.search(text))
 
 
-async def run_load(work: Path, *, accounts: int = 5000, sessions: int = 8, concurrency_limit: int = 10,
-                   review_top: int = 24, budget_usd: float = 5.0, seed: int = 42,
-                   latency_ms: int = 150, other_clients_count: int = 8,
-                   rate_limit_ratio: float = 0.15) -> LoadFigures:
+async def run_load(
+    work: Path,
+    *,
+    accounts: int = 5000,
+    sessions: int = 8,
+    concurrency_limit: int = 10,
+    review_top: int = 24,
+    budget_usd: float = 5.0,
+    seed: int = 42,
+    latency_ms: int = 150,
+    other_clients_count: int = 8,
+    rate_limit_ratio: float = 0.15,
+) -> LoadFigures:
     from agents.runner import run_orchestrator
     from agents.session import build_session_options
     from config import load_settings
@@ -146,24 +162,40 @@ async def run_load(work: Path, *, accounts: int = 5000, sessions: int = 8, concu
     from scripted_model.scripts import obedient_reviewer
     from state.store import StateStore
 
-    figures = LoadFigures(accounts=accounts, sessions=sessions, concurrency_limit=concurrency_limit,
-                          review_top=review_top, budget_usd=budget_usd, latency_ms=latency_ms,
-                          other_clients=other_clients_count, rate_limit_ratio=rate_limit_ratio)
+    figures = LoadFigures(
+        accounts=accounts,
+        sessions=sessions,
+        concurrency_limit=concurrency_limit,
+        review_top=review_top,
+        budget_usd=budget_usd,
+        latency_ms=latency_ms,
+        other_clients=other_clients_count,
+        rate_limit_ratio=rate_limit_ratio,
+    )
     started = time.perf_counter()
-    with counting_sandbox_429s() as counts, \
-            start_sandbox(work / "sandbox", accounts=accounts, seed=seed,
-                          concurrency_limit=concurrency_limit) as sb, \
-            ScriptedModelServer(obedient_reviewer) as model, contextlib.ExitStack() as stack:
+    with (
+        counting_sandbox_429s() as counts,
+        start_sandbox(work / "sandbox", accounts=accounts, seed=seed, concurrency_limit=concurrency_limit) as sb,
+        ScriptedModelServer(obedient_reviewer) as model,
+        contextlib.ExitStack() as stack,
+    ):
         if latency_ms:  # a real Zoho round trip, so that the sessions' calls overlap at the edition limit
             sb.inject_fault(kind="latency", latency_ms=latency_ms, ratio=1.0, seconds=24 * 3600.0, path_prefix="/crm")
         for prefix in ("/crm", "/mcp") if rate_limit_ratio else ():
             sb.inject_fault(kind="429", ratio=rate_limit_ratio, seconds=24 * 3600.0, path_prefix=prefix)
         noise = stack.enter_context(other_clients(sb, other_clients_count))
         settings = load_settings(
-            home=work / "home", zoho_api_url=sb.base_url, zoho_accounts_url=sb.base_url,
-            zoho_client_id=sb.client_id, zoho_client_secret=sb.client_secret, zoho_refresh_token=sb.refresh_token,
-            zoho_concurrency=concurrency_limit, agent_concurrency=sessions, review_top_n=review_top,
-            max_budget_usd=budget_usd)
+            home=work / "home",
+            zoho_api_url=sb.base_url,
+            zoho_accounts_url=sb.base_url,
+            zoho_client_id=sb.client_id,
+            zoho_client_secret=sb.client_secret,
+            zoho_refresh_token=sb.refresh_token,
+            zoho_concurrency=concurrency_limit,
+            agent_concurrency=sessions,
+            review_top_n=review_top,
+            max_budget_usd=budget_usd,
+        )
         settings.ensure_home()
         calls: list[dict[str, Any]] = []
         gateway = build_gateway(settings, connection=connection_from_sandbox(sb, settings), audit=calls.append)
@@ -175,20 +207,38 @@ async def run_load(work: Path, *, accounts: int = 5000, sessions: int = 8, concu
             in_flight += 1
             figures.peak_sessions = max(figures.peak_sessions, in_flight)
             try:
-                options = build_session_options(settings, gateway=gateway, store=store, model_env=model.env(),
-                                                max_budget_usd=settings.account_budget_usd)
+                options = build_session_options(
+                    settings,
+                    gateway=gateway,
+                    store=store,
+                    model_env=model.env(),
+                    max_budget_usd=settings.account_budget_usd,
+                )
                 result = await run_orchestrator(options, PROMPT.format(account_id=triage.account_id))
             finally:
                 in_flight -= 1
             error = None if result.ok else f"{result.stopped_reason}: {result.error or ''}"
             if error:
                 figures.failed_agent_reviews += 1
-            return AgentReview(queued_ids=result.proposals, cost_usd=result.cost_usd, model_calls=result.num_turns,
-                               input_tokens=result.input_tokens, output_tokens=result.output_tokens, error=error)
+            return AgentReview(
+                queued_ids=result.proposals,
+                cost_usd=result.cost_usd,
+                model_calls=result.num_turns,
+                input_tokens=result.input_tokens,
+                output_tokens=result.output_tokens,
+                error=error,
+            )
 
         try:
-            run = await run_review(settings, gateway=gateway, store=store, reviewer=reviewer, concurrency=sessions,
-                                   limit=review_top, budget_usd=budget_usd)
+            run = await run_review(
+                settings,
+                gateway=gateway,
+                store=store,
+                reviewer=reviewer,
+                concurrency=sessions,
+                limit=review_top,
+                budget_usd=budget_usd,
+            )
             figures.completed = True
             figures.accounts_triaged = run.accounts_triaged
             figures.flagged = len(run.flagged)
@@ -200,8 +250,10 @@ async def run_load(work: Path, *, accounts: int = 5000, sessions: int = 8, concu
             figures.rate_limit_errors_to_user += [n for n in run.notes if _is_rate_limit(n)]
             audit = store.list_audit(limit=100_000)
             figures.rate_limit_errors_to_user += [
-                f"{e.kind} {e.tool}: {e.detail}" for e in audit
-                if e.outcome == "error" and _is_rate_limit(str((e.detail or {}).get("error", "")))]
+                f"{e.kind} {e.tool}: {e.detail}"
+                for e in audit
+                if e.outcome == "error" and _is_rate_limit(str((e.detail or {}).get("error", "")))
+            ]
         except Exception as exc:  # reported in the figures: the load run did not complete
             figures.error = f"{type(exc).__name__}: {str(exc)[:300]}"
         finally:
@@ -209,11 +261,15 @@ async def run_load(work: Path, *, accounts: int = 5000, sessions: int = 8, concu
             store.close()
             await gateway.aclose()
         figures.rate_limit_errors_to_user += [
-            f"{c['operation']} via {c['tier']}: {c['error']}" for c in calls
+            f"{c['operation']} via {c['tier']}: {c['error']}"
+            for c in calls
             # REST is the last tier: its errors reach the caller. A refused Bulk Read job is the exception:
             # the manager pages on with COQL (the run's completion and triage count prove the fetch).
-            if c["outcome"] == "error" and _is_rate_limit(str(c["error"])) and c["tier"] == "rest"
-            and c["operation"] != "bulk_read"]
+            if c["outcome"] == "error"
+            and _is_rate_limit(str(c["error"]))
+            and c["tier"] == "rest"
+            and c["operation"] != "bulk_read"
+        ]
         figures.other_clients_429s = noise["429"]
     figures.sandbox_429s = counts["429"]
     figures.product_429s = figures.sandbox_429s - figures.other_clients_429s
@@ -230,18 +286,31 @@ def main() -> None:
     parser.add_argument("--review-top", type=int, default=24, help="accounts the agents review")
     parser.add_argument("--budget", type=float, default=5.0)
     parser.add_argument("--latency-ms", type=int, default=150, help="added to every Zoho API call")
-    parser.add_argument("--rate-limit-ratio", type=float, default=0.15,
-                        help="share of Zoho calls answered 429 (the org's limit hit by others)")
-    parser.add_argument("--other-clients", type=int, default=8,
-                        help="other integrations keeping a request in flight on the same org")
+    parser.add_argument(
+        "--rate-limit-ratio",
+        type=float,
+        default=0.15,
+        help="share of Zoho calls answered 429 (the org's limit hit by others)",
+    )
+    parser.add_argument(
+        "--other-clients", type=int, default=8, help="other integrations keeping a request in flight on the same org"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="load-review-") as tmp:
-        figures = asyncio.run(run_load(Path(tmp), accounts=args.accounts, sessions=args.sessions,
-                                       concurrency_limit=args.concurrency_limit, review_top=args.review_top,
-                                       budget_usd=args.budget, latency_ms=args.latency_ms,
-                                       other_clients_count=args.other_clients,
-                                       rate_limit_ratio=args.rate_limit_ratio))
+        figures = asyncio.run(
+            run_load(
+                Path(tmp),
+                accounts=args.accounts,
+                sessions=args.sessions,
+                concurrency_limit=args.concurrency_limit,
+                review_top=args.review_top,
+                budget_usd=args.budget,
+                latency_ms=args.latency_ms,
+                other_clients_count=args.other_clients,
+                rate_limit_ratio=args.rate_limit_ratio,
+            )
+        )
     if args.json:
         print(figures.model_dump_json(indent=2))
         return

@@ -33,13 +33,25 @@ sys.path.insert(0, str(ROOT))
 
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 QUERIES = (
-    "customer is thinking about leaving for a competitor", "they may not renew the contract",
-    "unhappy with support response times", "budget cuts, they want to reduce seats",
-    "interested in buying more licenses", "expansion to a new region", "price increase complaint",
-    "champion left the company", "deal stalled, no reply for weeks", "asked for cancellation terms",
-    "happy with the new dashboard", "security review before renewal", "invoice dispute",
-    "wants a discount to stay", "evaluating other vendors", "new project could use our platform",
-    "executive sponsor changed", "integration problems with their IT", "usage dropped sharply",
+    "customer is thinking about leaving for a competitor",
+    "they may not renew the contract",
+    "unhappy with support response times",
+    "budget cuts, they want to reduce seats",
+    "interested in buying more licenses",
+    "expansion to a new region",
+    "price increase complaint",
+    "champion left the company",
+    "deal stalled, no reply for weeks",
+    "asked for cancellation terms",
+    "happy with the new dashboard",
+    "security review before renewal",
+    "invoice dispute",
+    "wants a discount to stay",
+    "evaluating other vendors",
+    "new project could use our platform",
+    "executive sponsor changed",
+    "integration problems with their IT",
+    "usage dropped sharply",
     "positive quarterly business review",
 )
 TARGETS = {"full_seconds": 300.0, "incremental_seconds": 15.0, "search_p95_ms": 500.0}
@@ -83,18 +95,24 @@ async def _worker_sync(home: Path, *, full: bool) -> dict[str, Any]:
     embedding = shared_encoder().busy_seconds
     work = timings.get("classify", 0.0) + timings.get("ledger", 0.0) + push
     return {
-        "seconds": round(seconds, 2), "open_seconds": round(opened, 2),
-        "fetched": summary.fetched, "stored": summary.stored, "unchanged": summary.unchanged,
-        "change_events": summary.change_events, "api_calls": summary.api_calls,
-        "phases": {"open (cognee import, engines)": round(opened, 2),
-                   "fetch (bulk tier, sandbox)": round(summary.seconds - work, 2),
-                   "describe + classify": round(timings.get("classify", 0.0), 2),
-                   "ledger writes": round(timings.get("ledger", 0.0), 2),
-                   "embedding (MiniLM numpy, compute)": round(embedding, 2),
-                   "cognee graph + vector writes (push - embedding)": round(push - embedding, 2),
-                   "  of which graph nodes": round(timings.get("graph_nodes", 0.0), 2),
-                   "  of which vector upserts (less embedding)": round(timings.get("vectors", 0.0) - embedding, 2),
-                   "  of which graph edges": round(timings.get("graph_edges", 0.0), 2)},
+        "seconds": round(seconds, 2),
+        "open_seconds": round(opened, 2),
+        "fetched": summary.fetched,
+        "stored": summary.stored,
+        "unchanged": summary.unchanged,
+        "change_events": summary.change_events,
+        "api_calls": summary.api_calls,
+        "phases": {
+            "open (cognee import, engines)": round(opened, 2),
+            "fetch (bulk tier, sandbox)": round(summary.seconds - work, 2),
+            "describe + classify": round(timings.get("classify", 0.0), 2),
+            "ledger writes": round(timings.get("ledger", 0.0), 2),
+            "embedding (MiniLM numpy, compute)": round(embedding, 2),
+            "cognee graph + vector writes (push - embedding)": round(push - embedding, 2),
+            "  of which graph nodes": round(timings.get("graph_nodes", 0.0), 2),
+            "  of which vector upserts (less embedding)": round(timings.get("vectors", 0.0) - embedding, 2),
+            "  of which graph edges": round(timings.get("graph_edges", 0.0), 2),
+        },
         "embedded_texts": int(EMBED_STATS["texts"]),
     }
 
@@ -122,10 +140,14 @@ async def _worker_search(home: Path, queries: int, seed: int) -> dict[str, Any]:
     finally:
         await memory.aclose()
     latencies.sort()
-    return {"open_seconds": round(opened, 2), "queries": queries, "answered": hits,
-            "p50_ms": round(statistics.median(latencies), 1),
-            "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 1),
-            "max_ms": round(latencies[-1], 1)}
+    return {
+        "open_seconds": round(opened, 2),
+        "queries": queries,
+        "answered": hits,
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 1),
+        "max_ms": round(latencies[-1], 1),
+    }
 
 
 def _some_accounts(settings: Any, count: int) -> list[str]:
@@ -167,14 +189,25 @@ def _trim_profile(text: str) -> list[str]:
     lines = [line.rstrip() for line in text.splitlines()]
     start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
     site = str(Path(sys.prefix) / "lib")
-    return [line.replace(site, "…").replace(str(ROOT) + "/", "") for line in lines[start:start + 41] if line]
+    return [line.replace(site, "…").replace(str(ROOT) + "/", "") for line in lines[start : start + 41] if line]
 
 
 # ---------------------------------------------------------------------------------------------- driver
-def _run_worker(kind: str, home: Path, env: dict[str, str], args: argparse.Namespace,
-                profile: bool = False) -> dict[str, Any]:
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--home", str(home),
-               "--queries", str(args.queries), "--seed", str(args.seed)]
+def _run_worker(
+    kind: str, home: Path, env: dict[str, str], args: argparse.Namespace, profile: bool = False
+) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        kind,
+        "--home",
+        str(home),
+        "--queries",
+        str(args.queries),
+        "--seed",
+        str(args.seed),
+    ]
     if profile:
         command.append("--profile")
     started = time.perf_counter()
@@ -183,7 +216,7 @@ def _run_worker(kind: str, home: Path, env: dict[str, str], args: argparse.Names
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     if proc.returncode != 0 or line is None:
         raise RuntimeError(f"worker {kind} failed ({proc.returncode}): {proc.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(line[len("RESULT "):])
+    result: dict[str, Any] = json.loads(line[len("RESULT ") :])
     result["process_seconds"] = round(wall, 2)
     return result
 
@@ -191,12 +224,13 @@ def _run_worker(kind: str, home: Path, env: dict[str, str], args: argparse.Names
 def _change_one_percent(store: Any, seed: int) -> dict[str, int]:
     """Edit 1% of each module's records the way users do (a note rewritten, a stage moved...)."""
     rng = random.Random(seed)
-    edits = {"Accounts": lambda r: {"Rating": rng.choice(["Hot", "Warm", "Cold"]) if r.get("Rating") != "Hot"
-                                    else "Cold"},
-             "Contacts": lambda r: {"Title": f"{r.get('Title') or 'Manager'} (updated)"},
-             "Deals": lambda r: {"Next_Step": f"Follow up on revised proposal {rng.randint(1, 999)}"},
-             "Tasks": lambda r: {"Priority": "High" if r.get("Priority") != "High" else "Low"},
-             "Notes": lambda r: {"Note_Content": (r.get("Note_Content") or "") + " Customer asked about a discount."}}
+    edits = {
+        "Accounts": lambda r: {"Rating": rng.choice(["Hot", "Warm", "Cold"]) if r.get("Rating") != "Hot" else "Cold"},
+        "Contacts": lambda r: {"Title": f"{r.get('Title') or 'Manager'} (updated)"},
+        "Deals": lambda r: {"Next_Step": f"Follow up on revised proposal {rng.randint(1, 999)}"},
+        "Tasks": lambda r: {"Priority": "High" if r.get("Priority") != "High" else "Low"},
+        "Notes": lambda r: {"Note_Content": (r.get("Note_Content") or "") + " Customer asked about a discount."},
+    }
     changed: dict[str, int] = {}
     for module in MODULES:
         records = store.list_records(module)
@@ -221,10 +255,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         boot = time.perf_counter() - started
         counts = {m: sandbox.store.count(m) for m in MODULES}
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_"))}
-        env.update({"SERGAS_HOME": str(home), "SERGAS_ZOHO_API_URL": sandbox.base_url,
-                    "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url, "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-                    "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
-                    "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token})
+        env.update(
+            {
+                "SERGAS_HOME": str(home),
+                "SERGAS_ZOHO_API_URL": sandbox.base_url,
+                "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
+                "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
+                "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
+                "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
+            }
+        )
         full = _run_worker("full", home, env, args, profile=args.profile)
         disk = _disk_mb(home / "memory")
         unchanged = _run_worker("incremental", home, env, args)
@@ -232,35 +272,51 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         incremental = _run_worker("incremental", home, env, args)
         search = _run_worker("search", home, env, args)
     return {
-        "accounts": args.accounts, "records": counts, "total_records": sum(counts.values()),
-        "sandbox_boot_seconds": round(boot, 1), "cpus": os.cpu_count(),
-        "full": {**full, "disk_mb": disk}, "incremental_nothing_changed": unchanged,
-        "changed_records": changed, "incremental_1pct": incremental, "search": search,
+        "accounts": args.accounts,
+        "records": counts,
+        "total_records": sum(counts.values()),
+        "sandbox_boot_seconds": round(boot, 1),
+        "cpus": os.cpu_count(),
+        "full": {**full, "disk_mb": disk},
+        "incremental_nothing_changed": unchanged,
+        "changed_records": changed,
+        "incremental_1pct": incremental,
+        "search": search,
         "targets": TARGETS,
-        "meets": {"full": full["seconds"] <= TARGETS["full_seconds"],
-                  "incremental": incremental["seconds"] <= TARGETS["incremental_seconds"],
-                  "search_p95": search["p95_ms"] <= TARGETS["search_p95_ms"]},
+        "meets": {
+            "full": full["seconds"] <= TARGETS["full_seconds"],
+            "incremental": incremental["seconds"] <= TARGETS["incremental_seconds"],
+            "search_p95": search["p95_ms"] <= TARGETS["search_p95_ms"],
+        },
         "data_dir": str(root),
     }
 
 
 def _print(result: dict[str, Any]) -> None:
     full, inc, search = result["full"], result["incremental_1pct"], result["search"]
-    print(f"org: {result['accounts']} accounts, {result['total_records']} records {result['records']}; "
-          f"{result['cpus']} CPUs")
-    print(f"full ingest:      {full['seconds']:>7.1f} s (target ≤ {TARGETS['full_seconds']:.0f})  "
-          f"peak RSS {full['peak_rss_mb']:.0f} MB  disk {full['disk_mb']:.0f} MB  "
-          f"stored {full['stored']}  API calls {full['api_calls']}")
+    print(
+        f"org: {result['accounts']} accounts, {result['total_records']} records {result['records']}; "
+        f"{result['cpus']} CPUs"
+    )
+    print(
+        f"full ingest:      {full['seconds']:>7.1f} s (target ≤ {TARGETS['full_seconds']:.0f})  "
+        f"peak RSS {full['peak_rss_mb']:.0f} MB  disk {full['disk_mb']:.0f} MB  "
+        f"stored {full['stored']}  API calls {full['api_calls']}"
+    )
     for phase, seconds in full["phases"].items():
         print(f"    {phase:<48}{seconds:>8.1f} s")
     print(f"    embedded texts {full['embedded_texts']}")
     nothing = result["incremental_nothing_changed"]
     print(f"incremental, 0%:  {nothing['seconds']:>7.1f} s  fetched {nothing['fetched']} stored {nothing['stored']}")
-    print(f"incremental, 1%:  {inc['seconds']:>7.1f} s (target ≤ {TARGETS['incremental_seconds']:.0f})  "
-          f"fetched {inc['fetched']} stored {inc['stored']} unchanged {inc['unchanged']} "
-          f"change events {inc['change_events']} API calls {inc['api_calls']} (open {inc['open_seconds']} s)")
-    print(f"search ({search['queries']} queries): p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms "
-          f"(target ≤ {TARGETS['search_p95_ms']:.0f}), max {search['max_ms']} ms, answered {search['answered']}")
+    print(
+        f"incremental, 1%:  {inc['seconds']:>7.1f} s (target ≤ {TARGETS['incremental_seconds']:.0f})  "
+        f"fetched {inc['fetched']} stored {inc['stored']} unchanged {inc['unchanged']} "
+        f"change events {inc['change_events']} API calls {inc['api_calls']} (open {inc['open_seconds']} s)"
+    )
+    print(
+        f"search ({search['queries']} queries): p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms "
+        f"(target ≤ {TARGETS['search_p95_ms']:.0f}), max {search['max_ms']} ms, answered {search['answered']}"
+    )
     for line in full.get("profile_top", []):
         print("    " + line)
     print(f"meets targets: {result['meets']}")

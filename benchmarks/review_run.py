@@ -36,8 +36,9 @@ USE_SDK = False  # the REST tier; the SDK tier is measured by the integration be
 
 
 async def _review(settings: Any, running: Any, store: Any, **options: Any) -> Any:
-    gateway = build_gateway(settings, connection=connection_from_sandbox(running, settings), use_mcp=False,
-                            use_sdk=USE_SDK)
+    gateway = build_gateway(
+        settings, connection=connection_from_sandbox(running, settings), use_mcp=False, use_sdk=USE_SDK
+    )
     try:
         return await run_review(settings, gateway=gateway, store=store, **options)
     finally:
@@ -49,30 +50,40 @@ async def _agent_review(settings: Any, running: Any, store: Any, top: int) -> di
     from scripted_model import ScriptedModelServer
     from scripted_model.scripts import obedient_reviewer
 
-    gateway = build_gateway(settings, connection=connection_from_sandbox(running, settings), use_mcp=False,
-                            use_sdk=USE_SDK)
+    gateway = build_gateway(
+        settings, connection=connection_from_sandbox(running, settings), use_mcp=False, use_sdk=USE_SDK
+    )
     try:
         with ScriptedModelServer(obedient_reviewer) as model:
             env = model.env()
 
             async def reviewer(triage: Any, account360: Any) -> Any:
-                return await review_account(triage, account360, settings=settings, gateway=gateway, store=store,
-                                            model_env=env)
+                return await review_account(
+                    triage, account360, settings=settings, gateway=gateway, store=store, model_env=env
+                )
 
             started = time.perf_counter()
-            run = await run_review(settings, gateway=gateway, store=store, reviewer=reviewer, limit=top,
-                                   budget_usd=settings.max_budget_usd)
+            run = await run_review(
+                settings, gateway=gateway, store=store, reviewer=reviewer, limit=top, budget_usd=settings.max_budget_usd
+            )
             seconds = time.perf_counter() - started
     finally:
         await gateway.aclose()
     reviewed = max(run.agent_reviews, 1)
-    return {"agent_reviews": run.agent_reviews, "rule_reviews": run.rule_reviews, "seconds": round(seconds, 2),
-            "proposals_created": run.proposals_created, "cost_usd": round(run.cost_usd, 4),
-            "per_account": {"model_calls": round(run.model_calls / reviewed, 2),
-                            "input_tokens": round(run.input_tokens / reviewed),
-                            "output_tokens": round(run.output_tokens / reviewed),
-                            "cost_usd": round(run.cost_usd / reviewed, 5),
-                            "seconds": round(seconds / reviewed, 2)}}
+    return {
+        "agent_reviews": run.agent_reviews,
+        "rule_reviews": run.rule_reviews,
+        "seconds": round(seconds, 2),
+        "proposals_created": run.proposals_created,
+        "cost_usd": round(run.cost_usd, 4),
+        "per_account": {
+            "model_calls": round(run.model_calls / reviewed, 2),
+            "input_tokens": round(run.input_tokens / reviewed),
+            "output_tokens": round(run.output_tokens / reviewed),
+            "cost_usd": round(run.cost_usd / reviewed, 5),
+            "seconds": round(seconds / reviewed, 2),
+        },
+    }
 
 
 def measure(accounts: int, seed: int, agents: int = 0) -> dict[str, Any]:
@@ -81,10 +92,14 @@ def measure(accounts: int, seed: int, agents: int = 0) -> dict[str, Any]:
         started = time.perf_counter()
         with start_sandbox(root / "sandbox", accounts=accounts, seed=seed) as running:
             seeded = time.perf_counter() - started
-            settings = load_settings(home=root / "home", zoho_api_url=running.base_url,
-                                     zoho_accounts_url=running.base_url, zoho_client_id=running.client_id,
-                                     zoho_client_secret=running.client_secret,
-                                     zoho_refresh_token=running.refresh_token)
+            settings = load_settings(
+                home=root / "home",
+                zoho_api_url=running.base_url,
+                zoho_accounts_url=running.base_url,
+                zoho_client_id=running.client_id,
+                zoho_client_secret=running.client_secret,
+                zoho_refresh_token=running.refresh_token,
+            )
             settings.ensure_home()
             with StateStore.open(settings) as store:
                 first = asyncio.run(_review(settings, running, store))
@@ -95,17 +110,32 @@ def measure(accounts: int, seed: int, agents: int = 0) -> dict[str, Any]:
             score = score_against_manifest(first.to_json()["flagged"], running.manifest(), existing)
     records = sum(len(v) for v in cached.values())
     return {
-        "accounts": accounts, "records": records, "seed_seconds": round(seeded, 2),
-        "first_run": {"sync_seconds": round(first.sync_seconds, 2), "triage_seconds": round(first.triage_seconds, 3),
-                      "total_seconds": round(first.total_seconds, 2), "api_calls": first.api_calls,
-                      "flagged_accounts": len(first.flagged), "proposals_created": first.proposals_created},
-        "second_run": {"sync_seconds": round(second.sync_seconds, 2), "total_seconds": round(second.total_seconds, 2),
-                       "api_calls": second.api_calls, "records_fetched": second.records_fetched,
-                       "proposals_created": second.proposals_created},
-        "recall": round(score["recall"], 4), "false_flag_rate": round(score["false_flag_rate"], 4),
-        "missing_evidence": len(score["missing_evidence"]), "planted": score["planted"],
-        "flagged_pairs": score["flagged_pairs"], "per_kind": score["per_kind"],
-        "missed_sample": score["missed"][:10], "false_flag_sample": score["false_flags"][:10],
+        "accounts": accounts,
+        "records": records,
+        "seed_seconds": round(seeded, 2),
+        "first_run": {
+            "sync_seconds": round(first.sync_seconds, 2),
+            "triage_seconds": round(first.triage_seconds, 3),
+            "total_seconds": round(first.total_seconds, 2),
+            "api_calls": first.api_calls,
+            "flagged_accounts": len(first.flagged),
+            "proposals_created": first.proposals_created,
+        },
+        "second_run": {
+            "sync_seconds": round(second.sync_seconds, 2),
+            "total_seconds": round(second.total_seconds, 2),
+            "api_calls": second.api_calls,
+            "records_fetched": second.records_fetched,
+            "proposals_created": second.proposals_created,
+        },
+        "recall": round(score["recall"], 4),
+        "false_flag_rate": round(score["false_flag_rate"], 4),
+        "missing_evidence": len(score["missing_evidence"]),
+        "planted": score["planted"],
+        "flagged_pairs": score["flagged_pairs"],
+        "per_kind": score["per_kind"],
+        "missed_sample": score["missed"][:10],
+        "false_flag_sample": score["false_flags"][:10],
         **({"agents": agent_figures} if agent_figures else {}),
     }
 
@@ -114,8 +144,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--agents", type=int, default=0, metavar="N",
-                        help="also review the top N accounts with the agents on the scripted model")
+    parser.add_argument(
+        "--agents",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also review the top N accounts with the agents on the scripted model",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
     figures = measure(args.accounts, args.seed, args.agents)

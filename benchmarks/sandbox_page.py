@@ -108,9 +108,7 @@ def main() -> None:
             with httpx.Client(headers=headers) as client:
 
                 def pooled_page() -> int:
-                    resp = client.get(
-                        f"{sb.base_url}/crm/v8/Accounts", params={"fields": FIELDS, "per_page": 200}
-                    )
+                    resp = client.get(f"{sb.base_url}/crm/v8/Accounts", params={"fields": FIELDS, "per_page": 200})
                     return len(resp.json()["data"])
 
                 pooled = _median_ms(pooled_page, args.repeat)

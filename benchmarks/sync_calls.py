@@ -34,8 +34,7 @@ from integrations.zoho.manager import ZohoManager, min_calls_for  # noqa: E402
 from integrations.zoho.models import Account, Contact, Deal, Note, Task  # noqa: E402
 
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
-RELATED = (("Contacts", Contact.FIELDS), ("Deals", Deal.FIELDS), ("Notes", Note.FIELDS),
-           ("Tasks", Task.FIELDS))
+RELATED = (("Contacts", Contact.FIELDS), ("Deals", Deal.FIELDS), ("Notes", Note.FIELDS), ("Tasks", Task.FIELDS))
 
 
 def _measure(sandbox: Any) -> tuple[int, int]:
@@ -56,7 +55,7 @@ async def naive_sync(gw: ZohoManager) -> int:
 
     jobs = [related(a["id"], rel, fields) for a in accounts for rel, fields in RELATED]
     for start in range(0, len(jobs), 400):
-        records += sum(await asyncio.gather(*jobs[start:start + 400]))
+        records += sum(await asyncio.gather(*jobs[start : start + 400]))
     return records
 
 
@@ -108,15 +107,23 @@ async def run(accounts: int, seed: int) -> dict[str, Any]:
         finally:
             await gw.aclose()
     return {
-        "accounts": accounts, "records": counts, "sandbox_boot_seconds": round(boot, 1),
-        "seed_calls": c5 - c4, "seed_credits": k5 - k4,
-        "seed_records": naive_records, "seed_seconds": round(seed_seconds, 2),
-        "our_calls": c2 - c1, "our_credits": k2 - k1, "our_seconds": round(our_seconds, 2),
-        "our_cold_calls": c1 - c0, "our_cold_credits": k1 - k0,
+        "accounts": accounts,
+        "records": counts,
+        "sandbox_boot_seconds": round(boot, 1),
+        "seed_calls": c5 - c4,
+        "seed_credits": k5 - k4,
+        "seed_records": naive_records,
+        "seed_seconds": round(seed_seconds, 2),
+        "our_calls": c2 - c1,
+        "our_credits": k2 - k1,
+        "our_seconds": round(our_seconds, 2),
+        "our_cold_calls": c1 - c0,
+        "our_cold_credits": k1 - k0,
         "our_cold_seconds": round(our_cold_seconds, 2),
         "strategies": strategies,
         "min_calls": sum(min_calls_for(n) for n in counts.values()),
-        "incremental_unchanged_calls": c4 - c3, "incremental_modules": len(MODULES),
+        "incremental_unchanged_calls": c4 - c3,
+        "incremental_modules": len(MODULES),
     }
 
 
@@ -133,19 +140,26 @@ def main() -> int:
         return 0
     print(f"org: {result['accounts']} accounts, records {result['records']}")
     print(f"{'':28}{'calls':>10}{'credits':>10}{'seconds':>10}")
-    print(f"{'(a) seed: pages + related':28}{result['seed_calls']:>10}{result['seed_credits']:>10}"
-          f"{result['seed_seconds']:>10}")
-    print(f"{'(b) ours, cold (1st sync)':28}{result['our_cold_calls']:>10}{result['our_cold_credits']:>10}"
-          f"{result['our_cold_seconds']:>10}")
-    print(f"{'(b) ours, warm':28}{result['our_calls']:>10}{result['our_credits']:>10}"
-          f"{result['our_seconds']:>10}")
+    print(
+        f"{'(a) seed: pages + related':28}{result['seed_calls']:>10}{result['seed_credits']:>10}"
+        f"{result['seed_seconds']:>10}"
+    )
+    print(
+        f"{'(b) ours, cold (1st sync)':28}{result['our_cold_calls']:>10}{result['our_cold_credits']:>10}"
+        f"{result['our_cold_seconds']:>10}"
+    )
+    print(f"{'(b) ours, warm':28}{result['our_calls']:>10}{result['our_credits']:>10}{result['our_seconds']:>10}")
     print(f"{'minimum Zoho allows':28}{result['min_calls']:>10}")
     print(f"strategies: {result['strategies']}")
-    print(f"ours vs min: {result['our_calls'] / result['min_calls']:.2f}x (cold "
-          f"{result['our_cold_calls'] / result['min_calls']:.2f}x); seed vs ours: "
-          f"{result['seed_calls'] / max(result['our_calls'], 1):.0f}x")
-    print(f"incremental, nothing changed: {result['incremental_unchanged_calls']} calls for "
-          f"{result['incremental_modules']} modules")
+    print(
+        f"ours vs min: {result['our_calls'] / result['min_calls']:.2f}x (cold "
+        f"{result['our_cold_calls'] / result['min_calls']:.2f}x); seed vs ours: "
+        f"{result['seed_calls'] / max(result['our_calls'], 1):.0f}x"
+    )
+    print(
+        f"incremental, nothing changed: {result['incremental_unchanged_calls']} calls for "
+        f"{result['incremental_modules']} modules"
+    )
     return 0
 
 

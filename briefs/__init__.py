@@ -18,6 +18,14 @@ def brief_json(brief: Brief) -> str:
 
 
 __all__ = [
-    "AccountNotFound", "AccountRefError", "AmbiguousAccount", "Brief", "brief_from_view", "brief_json",
-    "brief_markdown", "brief_renderable", "build_brief", "resolve_account",
+    "AccountNotFound",
+    "AccountRefError",
+    "AmbiguousAccount",
+    "Brief",
+    "brief_from_view",
+    "brief_json",
+    "brief_markdown",
+    "brief_renderable",
+    "build_brief",
+    "resolve_account",
 ]

@@ -52,15 +52,29 @@ def _history_line(item: Any) -> Cited | None:
     """A memory fact (``memory.models.MemoryFact`` or the agents' dict shape) as a cited line."""
     if isinstance(item, dict):
         text = item.get("text") or item.get("summary") or ""
-        return Cited(text=_one_line(str(text)), record_id=str(item.get("citation") or "") or None,
-                     module=item.get("module"), at=item.get("at"), source="memory") if text else None
+        return (
+            Cited(
+                text=_one_line(str(text)),
+                record_id=str(item.get("citation") or "") or None,
+                module=item.get("module"),
+                at=item.get("at"),
+                source="memory",
+            )
+            if text
+            else None
+        )
     fact = getattr(item, "fact", item)  # a MemoryHit holds its fact
     summary = getattr(fact, "summary", None)
     if not summary:
         return None
     citation = getattr(fact, "citation", None)
-    return Cited(text=_one_line(str(summary)), record_id=getattr(citation, "record_id", None),
-                 module=getattr(citation, "module", None), at=getattr(fact, "at", None), source="memory")
+    return Cited(
+        text=_one_line(str(summary)),
+        record_id=getattr(citation, "record_id", None),
+        module=getattr(citation, "module", None),
+        at=getattr(fact, "at", None),
+        source="memory",
+    )
 
 
 async def memory_history(memory: Any, account_id: str) -> tuple[list[Cited], str]:
@@ -90,62 +104,141 @@ def _sort_key(at: datetime | date | None) -> datetime:
     return datetime(at.year, at.month, at.day, tzinfo=UTC)
 
 
-def brief_from_view(view: Account360, *, today: date, history: list[Cited] | None = None,
-                    history_status: str = "not available", now: datetime | None = None) -> Brief:
+def brief_from_view(
+    view: Account360,
+    *,
+    today: date,
+    history: list[Cited] | None = None,
+    history_status: str = "not available",
+    now: datetime | None = None,
+) -> Brief:
     """The brief of one account from its 360 view (pure: no I/O)."""
     account = view.account
-    triage = triage_account(AccountView(account=account, contacts=list(view.contacts), deals=list(view.deals),
-                                        tasks=list(view.tasks), notes=list(view.notes)),
-                            TriageContext(today=today))
+    triage = triage_account(
+        AccountView(
+            account=account,
+            contacts=list(view.contacts),
+            deals=list(view.deals),
+            tasks=list(view.tasks),
+            notes=list(view.notes),
+        ),
+        TriageContext(today=today),
+    )
     state = AccountState(
-        account_id=account.id, name=account.name, owner=(account.owner.name or account.owner.email)
-        if account.owner else None, industry=account.industry, account_type=account.account_type,
-        annual_revenue=account.annual_revenue, rating=account.rating, website=account.website,
-        last_activity=account.last_activity_time, health_score=triage.score,
-        score_reasons=[f"{item.reason} ({item.points:+d})" for item in triage.score_breakdown])
+        account_id=account.id,
+        name=account.name,
+        owner=(account.owner.name or account.owner.email) if account.owner else None,
+        industry=account.industry,
+        account_type=account.account_type,
+        annual_revenue=account.annual_revenue,
+        rating=account.rating,
+        website=account.website,
+        last_activity=account.last_activity_time,
+        health_score=triage.score,
+        score_reasons=[f"{item.reason} ({item.points:+d})" for item in triage.score_breakdown],
+    )
 
-    contacts = [ContactLine(
-        text=" ".join(p for p in (c.first_name, c.last_name) if p) + (f", {c.title}" if c.title else ""),
-        record_id=c.id, module="Contacts", name=" ".join(p for p in (c.first_name, c.last_name) if p),
-        title=c.title, email=c.email, email_opt_out=c.email_opt_out) for c in view.contacts[:MAX_CONTACTS]]
+    contacts = [
+        ContactLine(
+            text=" ".join(p for p in (c.first_name, c.last_name) if p) + (f", {c.title}" if c.title else ""),
+            record_id=c.id,
+            module="Contacts",
+            name=" ".join(p for p in (c.first_name, c.last_name) if p),
+            title=c.title,
+            email=c.email,
+            email_opt_out=c.email_opt_out,
+        )
+        for c in view.contacts[:MAX_CONTACTS]
+    ]
     deals = sorted(view.open_deals, key=lambda d: (d.closing_date or date.max, d.id))
-    open_deals = [DealLine(
-        text=f"{d.name}: {d.stage}" + (f", ${d.amount:,.0f}" if d.amount else "")
-        + (f", closes {d.closing_date.isoformat()}" if d.closing_date else ""),
-        record_id=d.id, module="Deals", at=d.closing_date, name=d.name, stage=d.stage, amount=d.amount,
-        closing_date=d.closing_date, next_step=d.next_step) for d in deals]
+    open_deals = [
+        DealLine(
+            text=f"{d.name}: {d.stage}"
+            + (f", ${d.amount:,.0f}" if d.amount else "")
+            + (f", closes {d.closing_date.isoformat()}" if d.closing_date else ""),
+            record_id=d.id,
+            module="Deals",
+            at=d.closing_date,
+            name=d.name,
+            stage=d.stage,
+            amount=d.amount,
+            closing_date=d.closing_date,
+            next_step=d.next_step,
+        )
+        for d in deals
+    ]
     tasks = sorted(view.open_tasks, key=lambda t: (t.due_date or date.max, t.id))
     open_tasks = []
     for t in tasks:
         late = (today - t.due_date).days if t.due_date else 0
-        open_tasks.append(TaskLine(
-            text=t.subject + (f" (due {t.due_date.isoformat()}" + (f", {late} days overdue)" if late > 0 else ")")
-                              if t.due_date else ""),
-            record_id=t.id, module="Tasks", at=t.due_date, subject=t.subject, due_date=t.due_date,
-            status=t.status, overdue=late > 0, days_overdue=max(late, 0)))
+        open_tasks.append(
+            TaskLine(
+                text=t.subject
+                + (
+                    f" (due {t.due_date.isoformat()}" + (f", {late} days overdue)" if late > 0 else ")")
+                    if t.due_date
+                    else ""
+                ),
+                record_id=t.id,
+                module="Tasks",
+                at=t.due_date,
+                subject=t.subject,
+                due_date=t.due_date,
+                status=t.status,
+                overdue=late > 0,
+                days_overdue=max(late, 0),
+            )
+        )
     notes = sorted(view.notes, key=lambda n: _sort_key(n.created_time or n.modified_time), reverse=True)
-    recent_notes = [Cited(text=_one_line((f"{n.title}: " if n.title else "") + n.content), record_id=n.id,
-                          module="Notes", at=n.created_time or n.modified_time) for n in notes[:MAX_NOTES]]
+    recent_notes = [
+        Cited(
+            text=_one_line((f"{n.title}: " if n.title else "") + n.content),
+            record_id=n.id,
+            module="Notes",
+            at=n.created_time or n.modified_time,
+        )
+        for n in notes[:MAX_NOTES]
+    ]
     risks = []
     for s in sorted(triage.signals, key=lambda s: ("high", "medium", "low").index(s.severity)):
         record_id: str = s.subject_id or account.id
         module: str | None = s.subject_module or "Accounts"
         if record_id == account.id and s.evidence and s.evidence[0] != account.id:  # point at the record itself
             record_id, module = s.evidence[0], s.evidence_modules.get(s.evidence[0]) or modules_of(view, s.evidence[0])
-        risks.append(RiskLine(text=s.summary, kind=s.kind, severity=s.severity, record_id=record_id, module=module,
-                              evidence=list(s.evidence)))
+        risks.append(
+            RiskLine(
+                text=s.summary,
+                kind=s.kind,
+                severity=s.severity,
+                record_id=record_id,
+                module=module,
+                evidence=list(s.evidence),
+            )
+        )
 
     suspicious = _looks_like_injection()
     flagged = {n.id for n in view.notes if suspicious(n.content or "")}
-    warnings = [f"Note {rid} holds instruction-like text (possible prompt injection): it is shown as data only."
-                for rid in sorted(flagged)]
+    warnings = [
+        f"Note {rid} holds instruction-like text (possible prompt injection): it is shown as data only."
+        for rid in sorted(flagged)
+    ]
     for line in recent_notes:
         if line.record_id in flagged:
             line.text = "[instruction-like text, shown as data] " + line.text
 
-    brief = Brief(account=state, today=today, generated_at=now or datetime.now(UTC), contacts=contacts,
-                  open_deals=open_deals, open_tasks=open_tasks, recent_notes=recent_notes,
-                  history=list(history or []), history_status=history_status, risks=risks, warnings=warnings)
+    brief = Brief(
+        account=state,
+        today=today,
+        generated_at=now or datetime.now(UTC),
+        contacts=contacts,
+        open_deals=open_deals,
+        open_tasks=open_tasks,
+        recent_notes=recent_notes,
+        history=list(history or []),
+        history_status=history_status,
+        risks=risks,
+        warnings=warnings,
+    )
     brief.talking_points = talking_points(brief)
     brief.citations = collect_citations(brief, view)
     return brief
@@ -165,8 +258,11 @@ def collect_citations(brief: Brief, view: Account360) -> list[Citation]:
 
     def add(record_id: str | None, module: str | None, source: str = "zoho") -> None:
         if record_id and (source, record_id) not in seen:
-            seen[(source, record_id)] = Citation(source=source, record_id=record_id,  # type: ignore[arg-type]
-                                                 module=module or modules.get(record_id))
+            seen[(source, record_id)] = Citation(
+                source=source,
+                record_id=record_id,  # type: ignore[arg-type]
+                module=module or modules.get(record_id),
+            )
 
     add(brief.account.account_id, "Accounts")
     for line in [*brief.contacts, *brief.open_deals, *brief.open_tasks, *brief.recent_notes]:

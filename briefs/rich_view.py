@@ -55,18 +55,17 @@ def brief_renderable(brief: Brief) -> RenderableType:
     if a.last_activity:
         head.add_row("Last activity", a.last_activity.date().isoformat())
     parts: list[RenderableType] = [head, Text("")]
-    parts.append(_section("Open risks", brief.risks, "none found by the triage",
-                          lambda r: _SEVERITY.get(r.severity, "")))
+    parts.append(
+        _section("Open risks", brief.risks, "none found by the triage", lambda r: _SEVERITY.get(r.severity, ""))
+    )
     parts.append(_section("Suggested talking points", brief.talking_points, "none"))
     parts.append(_section("Open deals", brief.open_deals, "no open deals"))
-    parts.append(_section("Open tasks", brief.open_tasks, "no open tasks",
-                          lambda t: "red" if t.overdue else ""))
+    parts.append(_section("Open tasks", brief.open_tasks, "no open tasks", lambda t: "red" if t.overdue else ""))
     parts.append(_section("Contacts", brief.contacts, "no contacts"))
     parts.append(_section("Recent notes", brief.recent_notes, "no notes"))
     parts.append(_section(f"History ({brief.history_status})", brief.history, "—"))
     for warning in brief.warnings:
         parts.append(Text(f"⚠ {warning}", style="bold yellow"))
     footer = "Deterministic brief (rules, no model)." if brief.deterministic else "Brief written by the agents."
-    parts.append(Text(f"{footer} {len(brief.citations)} records cited. Today: {brief.today.isoformat()}",
-                      style="dim"))
+    parts.append(Text(f"{footer} {len(brief.citations)} records cited. Today: {brief.today.isoformat()}", style="dim"))
     return Panel(Group(*parts), title=f"Meeting brief — {a.name}", border_style="cyan")

@@ -26,14 +26,19 @@ def talking_points(brief: Brief) -> list[Cited]:
         if deal.record_id in covered:
             continue
         step = f" (next step on file: {deal.next_step})" if deal.next_step else ""
-        points.append(Cited(text=f"Review {deal.name} at {deal.stage}{step}", record_id=deal.record_id,
-                            module="Deals"))
+        points.append(Cited(text=f"Review {deal.name} at {deal.stage}{step}", record_id=deal.record_id, module="Deals"))
     clean_notes = [n for n in brief.recent_notes if not n.text.startswith("[instruction-like")]
     if clean_notes and len(points) < MAX_POINTS:
         note = clean_notes[0]
-        points.append(Cited(text=f"Follow up on the latest note: {note.text[:140]}", record_id=note.record_id,
-                            module="Notes"))
+        points.append(
+            Cited(text=f"Follow up on the latest note: {note.text[:140]}", record_id=note.record_id, module="Notes")
+        )
     if not points:
-        points.append(Cited(text="No open risks: ask about upcoming plans and needs",
-                            record_id=brief.account.account_id, module="Accounts"))
+        points.append(
+            Cited(
+                text="No open risks: ask about upcoming plans and needs",
+                record_id=brief.account.account_id,
+                module="Accounts",
+            )
+        )
     return points[:MAX_POINTS]

@@ -45,8 +45,10 @@ from state.store import StateStore
 log = logging.getLogger(__name__)
 KINDS = ("create_task", "add_note", "update_fields", "upload_attachment")
 GatewayFactory = Callable[[Settings, StateStore], AbstractAsyncContextManager[ZohoGateway]]
-HOW_TO_DECIDE = ("Decide in a terminal with `python main.py approve`, or in batch with `--approve-all` or "
-                 "`--reject-all REASON` (narrow with --account ID / --kind KIND).")
+HOW_TO_DECIDE = (
+    "Decide in a terminal with `python main.py approve`, or in batch with `--approve-all` or "
+    "`--reject-all REASON` (narrow with --account ID / --kind KIND)."
+)
 
 
 def operator_name() -> str:
@@ -57,10 +59,21 @@ def operator_name() -> str:
         return f"uid{os.getuid()}"
 
 
-def run(settings: Settings, *, list_only: bool = False, as_json: bool = False, account: str | None = None,
-        kind: str | None = None, approve_all: bool = False, reject_all: str | None = None,
-        execute_only: bool = False, console: Console | None = None, interactive: bool | None = None,
-        gateway_factory: GatewayFactory | None = None, on_decision: OnDecision | None = None) -> int:
+def run(
+    settings: Settings,
+    *,
+    list_only: bool = False,
+    as_json: bool = False,
+    account: str | None = None,
+    kind: str | None = None,
+    approve_all: bool = False,
+    reject_all: str | None = None,
+    execute_only: bool = False,
+    console: Console | None = None,
+    interactive: bool | None = None,
+    gateway_factory: GatewayFactory | None = None,
+    on_decision: OnDecision | None = None,
+) -> int:
     console = console or Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     problem = _bad_options(list_only, as_json, kind, approve_all, reject_all, execute_only)
@@ -73,29 +86,39 @@ def run(settings: Settings, *, list_only: bool = False, as_json: bool = False, a
         err.print(Text(f"{exc} — {exc.hint}", style="red"))
         return 1
     session = ApproveSession(
-        settings, store, console, account=account, kind=kind,
+        settings,
+        store,
+        console,
+        account=account,
+        kind=kind,
         gateway_factory=gateway_factory or open_gateway,
-        on_decision=on_decision)
+        on_decision=on_decision,
+    )
     try:
         if list_only:
             return session.list_pending(as_json=as_json)
         if interactive is None:
             interactive = sys.stdin.isatty()
-        return asyncio.run(session.main(approve_all=approve_all, reject_all=reject_all,
-                                        execute_only=execute_only, interactive=interactive))
+        return asyncio.run(
+            session.main(
+                approve_all=approve_all, reject_all=reject_all, execute_only=execute_only, interactive=interactive
+            )
+        )
     except StateStoreError as exc:
         err.print(Text(f"{exc} — {exc.hint}", style="red"))
         return 1
     except (EOFError, KeyboardInterrupt):
-        err.print("Stopped. Decisions made so far are saved; approved writes run with "
-                  "`python main.py approve --execute`.")
+        err.print(
+            "Stopped. Decisions made so far are saved; approved writes run with `python main.py approve --execute`."
+        )
         return 130
     finally:
         store.close()
 
 
-def _bad_options(list_only: bool, as_json: bool, kind: str | None, approve_all: bool, reject_all: str | None,
-                 execute_only: bool) -> str | None:
+def _bad_options(
+    list_only: bool, as_json: bool, kind: str | None, approve_all: bool, reject_all: str | None, execute_only: bool
+) -> str | None:
     if kind is not None and kind not in KINDS:
         return f"--kind must be one of {', '.join(KINDS)} (got {kind!r})"
     if approve_all and reject_all is not None:
@@ -114,8 +137,17 @@ def _bad_options(list_only: bool, as_json: bool, kind: str | None, approve_all: 
 class ApproveSession:
     """One ``approve`` invocation: filters, the store, a lazily opened gateway, the console."""
 
-    def __init__(self, settings: Settings, store: StateStore, console: Console, *, account: str | None,
-                 kind: str | None, gateway_factory: GatewayFactory, on_decision: OnDecision | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: StateStore,
+        console: Console,
+        *,
+        account: str | None,
+        kind: str | None,
+        gateway_factory: GatewayFactory,
+        on_decision: OnDecision | None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.console = console
@@ -148,18 +180,20 @@ class ApproveSession:
             self.console.print("No pending proposals.")
         else:
             self.console.print(pending_table(recs))
-        approved = self.store.list_recommendations(status=["approved", "executing"], account_id=self.account,
-                                                   kind=self.kind)
+        approved = self.store.list_recommendations(
+            status=["approved", "executing"], account_id=self.account, kind=self.kind
+        )
         if approved:
-            self.console.print(f"{len(approved)} approved write(s) wait for execution: "
-                               "run `python main.py approve --execute`.")
+            self.console.print(
+                f"{len(approved)} approved write(s) wait for execution: run `python main.py approve --execute`."
+            )
 
     # --- the session -------------------------------------------------------------------------------
-    async def main(self, *, approve_all: bool, reject_all: str | None, execute_only: bool,
-                   interactive: bool) -> int:
+    async def main(self, *, approve_all: bool, reject_all: str | None, execute_only: bool, interactive: bool) -> int:
         try:
-            return await self._main(approve_all=approve_all, reject_all=reject_all, execute_only=execute_only,
-                                    interactive=interactive)
+            return await self._main(
+                approve_all=approve_all, reject_all=reject_all, execute_only=execute_only, interactive=interactive
+            )
         finally:
             self._prune_outbox()
 
@@ -170,8 +204,7 @@ class ApproveSession:
         except (OSError, StateStoreError) as exc:  # housekeeping never fails the command
             log.warning("could not prune the attachment outbox: %s", exc)
 
-    async def _main(self, *, approve_all: bool, reject_all: str | None, execute_only: bool,
-                    interactive: bool) -> int:
+    async def _main(self, *, approve_all: bool, reject_all: str | None, execute_only: bool, interactive: bool) -> int:
         async with self._stack:
             if reject_all is not None:
                 return await self._batch("rejected", reject_all)
@@ -191,8 +224,14 @@ class ApproveSession:
     async def _batch(self, decision: str, reason: str | None) -> int:
         recs = self.pending()
         for rec in recs:
-            await decide(self.store, rec.id, "approved" if decision == "approved" else "rejected", by=self.by,
-                         reason=reason, on_decision=self.on_decision)
+            await decide(
+                self.store,
+                rec.id,
+                "approved" if decision == "approved" else "rejected",
+                by=self.by,
+                reason=reason,
+                on_decision=self.on_decision,
+            )
             crash_point("approve.decided")
         self.console.print(f"{decision.capitalize()} {len(recs)} proposal(s).")
         return 0
@@ -209,11 +248,15 @@ class ApproveSession:
             for rec in group:
                 index += 1
                 current, current_error = await self._current_values(rec.proposal)
-                self.console.print(proposal_panel(rec, index=index, total=total, current=current,
-                                                  current_error=current_error))
-                answer = Prompt.ask(Text("[a]pprove  [e]dit & approve  [r]eject  [s]kip  [q]uit"),
-                                    choices=["a", "e", "r", "s", "q"], show_choices=False,
-                                    console=self.console)
+                self.console.print(
+                    proposal_panel(rec, index=index, total=total, current=current, current_error=current_error)
+                )
+                answer = Prompt.ask(
+                    Text("[a]pprove  [e]dit & approve  [r]eject  [s]kip  [q]uit"),
+                    choices=["a", "e", "r", "s", "q"],
+                    show_choices=False,
+                    console=self.console,
+                )
                 if answer == "q":
                     self._print_tally(tally)
                     return
@@ -258,10 +301,12 @@ class ApproveSession:
                 self.console.print("Let's try again.")
         return None
 
-    async def _decide(self, rec: Recommendation, decision: Any, *, reason: str | None = None,
-                      edited: ProposedAction | None = None) -> None:
-        await decide(self.store, rec.id, decision, by=self.by, reason=reason, edited=edited,
-                     on_decision=self.on_decision)
+    async def _decide(
+        self, rec: Recommendation, decision: Any, *, reason: str | None = None, edited: ProposedAction | None = None
+    ) -> None:
+        await decide(
+            self.store, rec.id, decision, by=self.by, reason=reason, edited=edited, on_decision=self.on_decision
+        )
 
     # --- Zoho --------------------------------------------------------------------------------------
     async def gateway(self) -> ZohoGateway:
@@ -289,15 +334,18 @@ class ApproveSession:
 
     # --- execution ---------------------------------------------------------------------------------
     async def execute(self) -> int:
-        ids = [r.id for r in self.store.list_recommendations(status="approved", account_id=self.account,
-                                                             kind=self.kind)]
+        ids = [
+            r.id for r in self.store.list_recommendations(status="approved", account_id=self.account, kind=self.kind)
+        ]
         leftovers = self.store.executing_recommendations()
         if not ids and not leftovers:
             self.console.print("Nothing approved to execute.")
             return 0
         if leftovers:
-            self.console.print(f"Reconciling {len(leftovers)} write(s) a previous run left unfinished "
-                               "(re-sent with the same idempotency key; nothing is written twice).")
+            self.console.print(
+                f"Reconciling {len(leftovers)} write(s) a previous run left unfinished "
+                "(re-sent with the same idempotency key; nothing is written twice)."
+            )
         self.console.print(f"Executing {len(ids)} approved write(s)…")
         try:
             gateway = await self.gateway()
@@ -306,8 +354,13 @@ class ApproveSession:
             self.console.print(Text(str(exc), style="yellow"))
             return 1
         except ZohoError as exc:
-            self.console.print(Text(f"Could not reach Zoho: {exc}. {exc.hint} The approved writes are kept; "
-                                    "run `python main.py approve --execute` when it is fixed.", style="red"))
+            self.console.print(
+                Text(
+                    f"Could not reach Zoho: {exc}. {exc.hint} The approved writes are kept; "
+                    "run `python main.py approve --execute` when it is fixed.",
+                    style="red",
+                )
+            )
             return 1
         return self._summary(outcomes)
 
@@ -319,8 +372,7 @@ class ApproveSession:
         present = sum(1 for o in outcomes if isinstance(o, WriteResult) and not o.created)
         retry = sum(1 for o in outcomes if isinstance(o, ExecutionFailure) and o.retryable)
         failed = sum(1 for o in outcomes if isinstance(o, ExecutionFailure) and not o.retryable)
-        self.console.print(f"Done: {created} written, {present} already present, {retry} to retry, "
-                           f"{failed} failed.")
+        self.console.print(f"Done: {created} written, {present} already present, {retry} to retry, {failed} failed.")
         return 1 if retry or failed else 0
 
 

@@ -28,10 +28,55 @@ from config.settings import Settings
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 APPROVE_HINT = "Nothing was written to the CRM: review the proposals with `python main.py approve`."
 _WORD = re.compile(r"[A-Za-z0-9][\w&.'-]{2,}")
-_STOP = {"what", "when", "where", "which", "who", "why", "how", "should", "would", "could", "the", "this", "that",
-         "about", "with", "from", "week", "month", "today", "tomorrow", "account", "accounts", "deal", "deals",
-         "do", "does", "for", "and", "are", "is", "my", "our", "their", "next", "last", "meeting", "call",
-         "brief", "status", "tell", "me", "give", "show", "any", "all", "risk", "risks"}
+_STOP = {
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "how",
+    "should",
+    "would",
+    "could",
+    "the",
+    "this",
+    "that",
+    "about",
+    "with",
+    "from",
+    "week",
+    "month",
+    "today",
+    "tomorrow",
+    "account",
+    "accounts",
+    "deal",
+    "deals",
+    "do",
+    "does",
+    "for",
+    "and",
+    "are",
+    "is",
+    "my",
+    "our",
+    "their",
+    "next",
+    "last",
+    "meeting",
+    "call",
+    "brief",
+    "status",
+    "tell",
+    "me",
+    "give",
+    "show",
+    "any",
+    "all",
+    "risk",
+    "risks",
+}
 
 
 class AccountChoiceError(Exception):
@@ -45,27 +90,45 @@ class AccountChoiceError(Exception):
 # --- shared with cli.brief_command ------------------------------------------------------------
 def agent_json(result: Any, **extra: Any) -> dict[str, Any]:
     """The JSON shape of an agent answer (``agents.runner.AgentRunResult``)."""
-    return {"deterministic": False, "run_id": result.run_id, "answer": result.answer,
-            "proposals": result.proposals, "suspicious_proposals": result.suspicious_proposals,
-            "cost_usd": round(result.cost_usd, 6), "input_tokens": result.input_tokens,
-            "output_tokens": result.output_tokens, "num_turns": result.num_turns,
-            "stopped_reason": result.stopped_reason, "warnings": result.warnings,
-            "mcp_servers": result.mcp_servers, **extra}
+    return {
+        "deterministic": False,
+        "run_id": result.run_id,
+        "answer": result.answer,
+        "proposals": result.proposals,
+        "suspicious_proposals": result.suspicious_proposals,
+        "cost_usd": round(result.cost_usd, 6),
+        "input_tokens": result.input_tokens,
+        "output_tokens": result.output_tokens,
+        "num_turns": result.num_turns,
+        "stopped_reason": result.stopped_reason,
+        "warnings": result.warnings,
+        "mcp_servers": result.mcp_servers,
+        **extra,
+    }
 
 
 def agent_renderable(result: Any, title: str) -> Group:
-    parts: list[Any] = [Panel(Markdown(result.answer or "(no answer)"), title=title,
-                              border_style="cyan" if result.ok else "red")]
+    parts: list[Any] = [
+        Panel(Markdown(result.answer or "(no answer)"), title=title, border_style="cyan" if result.ok else "red")
+    ]
     if result.proposals:
-        parts.append(Text(f"{len(result.proposals)} proposal(s) queued for approval: "
-                          + ", ".join(result.proposals), style="bold"))
+        parts.append(
+            Text(
+                f"{len(result.proposals)} proposal(s) queued for approval: " + ", ".join(result.proposals), style="bold"
+            )
+        )
         parts.append(Text(APPROVE_HINT))
     if result.suspicious_proposals:
         parts.append(Text(f"Suspicious (check twice): {', '.join(result.suspicious_proposals)}", style="yellow"))
     for warning in result.warnings:
         parts.append(Text(f"⚠ {warning}", style="yellow"))
-    parts.append(Text(f"Model cost ${result.cost_usd:.4f}, {result.input_tokens:,} in / {result.output_tokens:,} "
-                      f"out tokens, {result.num_turns} turns; run {result.run_id}", style="dim"))
+    parts.append(
+        Text(
+            f"Model cost ${result.cost_usd:.4f}, {result.input_tokens:,} in / {result.output_tokens:,} "
+            f"out tokens, {result.num_turns} turns; run {result.run_id}",
+            style="dim",
+        )
+    )
     return Group(*parts)
 
 
@@ -87,8 +150,9 @@ async def resolve_ref(gateway: Any, ref: str) -> Any:
         raise AccountChoiceError(str(exc)) from None
 
 
-async def run_agents(settings: Settings, gateway: Any, store: Any, prompt: str,
-                     model_env: dict[str, str] | None = None) -> Any:
+async def run_agents(
+    settings: Settings, gateway: Any, store: Any, prompt: str, model_env: dict[str, str] | None = None
+) -> Any:
     """One orchestrated run on ``prompt`` with the store's queue and audit and the read-only memory."""
     from agents.memory_access import read_only_memory
     from agents.runner import run_orchestrator
@@ -136,8 +200,9 @@ async def mentioned_account(gateway: Any, question: str, *, max_lookups: int = 5
     exact = [a for a in found.values() if a.name.lower() in question.lower()]
     if len(exact) == 1:
         return exact[0]
-    raise AccountChoiceError("The question matches several accounts: choose one with --account.",
-                             exact or list(found.values()))
+    raise AccountChoiceError(
+        "The question matches several accounts: choose one with --account.", exact or list(found.values())
+    )
 
 
 async def deterministic_brief(settings: Settings, gateway: Any, account: Any) -> Any:
@@ -149,12 +214,18 @@ async def deterministic_brief(settings: Settings, gateway: Any, account: Any) ->
 
 
 # --- the command --------------------------------------------------------------------------------
-def run(settings: Settings, *, question: str, account: str | None = None, as_json: bool = False,
-        model_env: dict[str, str] | None = None) -> int:
+def run(
+    settings: Settings,
+    *,
+    question: str,
+    account: str | None = None,
+    as_json: bool = False,
+    model_env: dict[str, str] | None = None,
+) -> int:
     err, out = Console(stderr=True), Console()
     question = question.strip()
     if not question:
-        err.print("[red]Ask a question, e.g. python main.py ask \"What should I do about Acme this week?\"[/red]")
+        err.print('[red]Ask a question, e.g. python main.py ask "What should I do about Acme this week?"[/red]')
         return EXIT_USAGE
     store = open_store(settings, err)
     if store is None:
@@ -191,10 +262,23 @@ def run(settings: Settings, *, question: str, account: str | None = None, as_jso
         from briefs import brief_markdown, brief_renderable
 
         if as_json:
-            sys.stdout.write(json.dumps({"deterministic": True, "message": NO_MODEL_KEY_MESSAGE,
-                                         "answer": brief_markdown(answer), "brief": answer.model_dump(mode="json"),
-                                         "proposals": [], "cost_usd": 0.0, "input_tokens": 0, "output_tokens": 0,
-                                         "stopped_reason": "completed", "warnings": answer.warnings}) + "\n")
+            sys.stdout.write(
+                json.dumps(
+                    {
+                        "deterministic": True,
+                        "message": NO_MODEL_KEY_MESSAGE,
+                        "answer": brief_markdown(answer),
+                        "brief": answer.model_dump(mode="json"),
+                        "proposals": [],
+                        "cost_usd": 0.0,
+                        "input_tokens": 0,
+                        "output_tokens": 0,
+                        "stopped_reason": "completed",
+                        "warnings": answer.warnings,
+                    }
+                )
+                + "\n"
+            )
         else:
             out.print(Text(NO_MODEL_KEY_MESSAGE, style="bold yellow"))
             out.print(brief_renderable(answer))

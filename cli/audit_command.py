@@ -35,8 +35,9 @@ class AuditChain(BaseModel):
     writes: list[AuditEvent] = Field(default_factory=list)
 
 
-def build_chains(store: StateStore, *, account: str | None = None, run_id: str | None = None,
-                 limit: int = MAX_CHAINS) -> list[AuditChain]:
+def build_chains(
+    store: StateStore, *, account: str | None = None, run_id: str | None = None, limit: int = MAX_CHAINS
+) -> list[AuditChain]:
     recs = store.list_recommendations(account_id=account, run_id=run_id)[-limit:]
     chains = []
     for rec in recs:
@@ -49,16 +50,25 @@ def build_chains(store: StateStore, *, account: str | None = None, run_id: str |
         )
         around = store.list_audit(account_id=rec.proposal.account_id, run_id=rec.run_id, limit=500)
         chain.tool_calls = [
-            e for e in around
-            if e.kind not in CHAIN_KINDS and e.recommendation_id in (None, rec.id) and e.at <= rec.created_at
+            e
+            for e in around
+            if e.kind not in CHAIN_KINDS
+            and e.recommendation_id in (None, rec.id)
+            and e.at <= rec.created_at
             and (rec.run_id is not None or rec.created_at - e.at <= UNLINKED_WINDOW)
         ]
         chains.append(chain)
     return chains
 
 
-def run(settings: Settings, *, account: str | None = None, run_id: str | None = None, as_json: bool = False,
-        console: Console | None = None) -> int:
+def run(
+    settings: Settings,
+    *,
+    account: str | None = None,
+    run_id: str | None = None,
+    as_json: bool = False,
+    console: Console | None = None,
+) -> int:
     console = console or Console(highlight=False)
     try:
         with StateStore.open(settings) as store:
@@ -71,8 +81,9 @@ def run(settings: Settings, *, account: str | None = None, run_id: str | None = 
         console.file.write(json.dumps(payload, indent=2) + "\n")
         return 0
     if not chains:
-        console.print("No recommendations match." + ("" if account or run_id else
-                                                    " Run `python main.py review` to produce some."))
+        console.print(
+            "No recommendations match." + ("" if account or run_id else " Run `python main.py review` to produce some.")
+        )
         return 0
     by_account: dict[str, list[AuditChain]] = {}
     for chain in chains:
@@ -92,8 +103,14 @@ def _when(event: AuditEvent) -> str:
 
 
 def _status_text(rec: Recommendation) -> Text:
-    styles = {"executed": "green", "rejected": "red", "failed": "red", "pending": "yellow",
-              "approved": "cyan", "executing": "magenta"}
+    styles = {
+        "executed": "green",
+        "rejected": "red",
+        "failed": "red",
+        "pending": "yellow",
+        "approved": "cyan",
+        "executing": "magenta",
+    }
     text = Text(rec.status, style=styles.get(rec.status, ""))
     if rec.status == "executed" and rec.result_record_id:
         text.append(f" → record {rec.result_record_id}")
@@ -132,9 +149,14 @@ def _chain_tree(parent: Tree, chain: AuditChain) -> None:
         head.append("  ⚠ suspicious", style="bold red")
     node = parent.add(head)
     origin = "rule-based" if p.origin == "rules" else "agent"
-    proposed = node.add(Text(f"{rec.created_at:%Y-%m-%d %H:%M:%S}  proposed by {origin}"
-                             + (f" in run {rec.run_id}" if rec.run_id else ""), style="bold")
-                        + Text(f" — {p.rationale}"))
+    proposed = node.add(
+        Text(
+            f"{rec.created_at:%Y-%m-%d %H:%M:%S}  proposed by {origin}"
+            + (f" in run {rec.run_id}" if rec.run_id else ""),
+            style="bold",
+        )
+        + Text(f" — {p.rationale}")
+    )
     for call in chain.tool_calls:
         proposed.add(_event_line(call, call.kind))
     for event in chain.decisions:

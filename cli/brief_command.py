@@ -53,20 +53,33 @@ def attach_brief(err: Console, *, account: Any, text: str, store: Any, settings:
         return
     try:
         rec, created = queue_attachment(
-            store, settings.home, account_id=str(account.id), content=text.encode("utf-8"),
-            file_name=f"meeting-brief-{account.id}-{datetime.now(UTC):%Y%m%d}.md", content_type="text/markdown",
+            store,
+            settings.home,
+            account_id=str(account.id),
+            content=text.encode("utf-8"),
+            file_name=f"meeting-brief-{account.id}-{datetime.now(UTC):%Y%m%d}.md",
+            content_type="text/markdown",
             description="meeting-prep brief (Markdown)",
-            rationale=f"Keep the meeting-prep brief for {account.name} with the account in the CRM.")
+            rationale=f"Keep the meeting-prep brief for {account.name} with the account in the CRM.",
+        )
     except Exception as exc:  # the brief is printed already; only the attachment could not be queued
         err.print(f"[red]--attach: could not queue the brief as an attachment: {exc}[/red]")
         return
     state = "queued for approval" if created else "was already queued"
-    err.print(f"--attach: the brief {state} as recommendation {rec.id[:8]}; nothing is uploaded until "
-              "`python main.py approve`.")
+    err.print(
+        f"--attach: the brief {state} as recommendation {rec.id[:8]}; nothing is uploaded until "
+        "`python main.py approve`."
+    )
 
 
-def run(settings: Settings, *, account: str, as_json: bool = False, attach: bool = False,
-        model_env: dict[str, str] | None = None) -> int:
+def run(
+    settings: Settings,
+    *,
+    account: str,
+    as_json: bool = False,
+    attach: bool = False,
+    model_env: dict[str, str] | None = None,
+) -> int:
     err, out = Console(stderr=True), Console()
     store = open_store(settings, err)
     if store is None:
@@ -103,8 +116,13 @@ def run(settings: Settings, *, account: str, as_json: bool = False, attach: bool
         if attach:
             from briefs import brief_markdown
 
-            attach_brief(err, account=target, text=result.answer if brief is None else brief_markdown(brief),
-                         store=store, settings=settings)
+            attach_brief(
+                err,
+                account=target,
+                text=result.answer if brief is None else brief_markdown(brief),
+                store=store,
+                settings=settings,
+            )
     finally:
         store.close()
     return code
@@ -120,12 +138,21 @@ def _print(out: Console, err: Console, target: Any, result: Any, brief: Any, *, 
         else:
             out.print(agent_renderable(result, "Meeting brief"))
         return EXIT_OK
-    note = NO_MODEL_KEY_MESSAGE if result is None else (
-        f"The agent run did not finish ({result.stopped_reason}): {result.answer.splitlines()[-1]} "
-        "Showing the deterministic brief instead.")
+    note = (
+        NO_MODEL_KEY_MESSAGE
+        if result is None
+        else (
+            f"The agent run did not finish ({result.stopped_reason}): {result.answer.splitlines()[-1]} "
+            "Showing the deterministic brief instead."
+        )
+    )
     if as_json:
-        payload: dict[str, Any] = {"deterministic": True, "message": note, "brief": brief.model_dump(mode="json"),
-                                   "markdown": brief_markdown(brief)}
+        payload: dict[str, Any] = {
+            "deterministic": True,
+            "message": note,
+            "brief": brief.model_dump(mode="json"),
+            "markdown": brief_markdown(brief),
+        }
         if result is not None:
             payload["agent_run"] = agent_json(result)
         sys.stdout.write(json.dumps(payload) + "\n")

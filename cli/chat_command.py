@@ -53,8 +53,7 @@ def _save_history(readline: object, history: Path) -> None:
         history.chmod(0o600)
 
 
-def run(settings: Settings, *, console: Console | None = None,
-        read_line: Callable[[str], str] | None = None) -> int:
+def run(settings: Settings, *, console: Console | None = None, read_line: Callable[[str], str] | None = None) -> int:
     console = console or Console(highlight=False)
     settings.ensure_home()
     try:
@@ -78,8 +77,13 @@ def run(settings: Settings, *, console: Console | None = None,
         store.close()
 
 
-async def _main(settings: Settings, store: StateStore, console: Console, interrupts: InterruptController,
-                read_line: Callable[[str], str]) -> int:
+async def _main(
+    settings: Settings,
+    store: StateStore,
+    console: Console,
+    interrupts: InterruptController,
+    read_line: Callable[[str], str],
+) -> int:
     from agents.availability import model_available
     from agents.session import read_only_memory
     from cli.chat.agent_turns import AgentChat, session_options
@@ -109,8 +113,15 @@ async def _main(settings: Settings, store: StateStore, console: Console, interru
         for note in notes:
             console.print(Text(note, style="dim"))
         approvals = ChatApprovals(settings, store, gateway, console)
-        session = ChatSession(console=console, gateway=gateway, approvals=approvals, agent=agent,
-                              interrupts=interrupts, read_line=read_line, memory=memory)
+        session = ChatSession(
+            console=console,
+            gateway=gateway,
+            approvals=approvals,
+            agent=agent,
+            interrupts=interrupts,
+            read_line=read_line,
+            memory=memory,
+        )
         return await session.run()
     raise AssertionError("unreachable")  # pragma: no cover - AsyncExitStack does not swallow here
 
@@ -120,8 +131,13 @@ def _banner(console: Console, settings: Settings, where: str, agents: bool, why_
     title.append(f" — {where}", style="dim")
     console.print(title)
     if agents:
-        console.print(Text(f"Agents: orchestrator + subagents on {settings.model}. Writes are only proposed; "
-                           "you decide after each answer.", style="dim"))
+        console.print(
+            Text(
+                f"Agents: orchestrator + subagents on {settings.model}. Writes are only proposed; "
+                "you decide after each answer.",
+                style="dim",
+            )
+        )
     else:
         from cli.chat.keyless import keyless_label
 

@@ -35,9 +35,8 @@ def _settings_check(settings: Settings) -> Check:
         )
     else:
         api, accounts = settings.zoho_urls
-        detail = (
-            f"mode zoho (dc {settings.zoho_dc}, {settings.zoho_environment}); API {api}; accounts {accounts}"
-            + (f"; MCP {settings.zoho_mcp_url}" if settings.zoho_mcp_url else "")
+        detail = f"mode zoho (dc {settings.zoho_dc}, {settings.zoho_environment}); API {api}; accounts {accounts}" + (
+            f"; MCP {settings.zoho_mcp_url}" if settings.zoho_mcp_url else ""
         )
     return Check(name="settings", ok=True, detail=detail)
 

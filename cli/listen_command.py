@@ -34,18 +34,37 @@ def listener_dir(settings: Settings) -> Path:
     return settings.home / "listener"
 
 
-def build_listener(settings: Settings, *, gateway: Any, store: Any, reviewer: Any | None,
-                   memory_sync: Any | None, host: str, port: int, public_url: str | None,
-                   token: str, debounce_seconds: float = 5.0) -> ListenerService:
+def build_listener(
+    settings: Settings,
+    *,
+    gateway: Any,
+    store: Any,
+    reviewer: Any | None,
+    memory_sync: Any | None,
+    host: str,
+    port: int,
+    public_url: str | None,
+    token: str,
+    debounce_seconds: float = 5.0,
+) -> ListenerService:
     """The composition: the listener over the real gateway (``build_gateway``), state store, review
     pipeline parts and memory sync. Tests and other front ends call this with their own parts."""
-    review = PipelineReview(settings, gateway=gateway, store=store, reviewer=reviewer,
-                            memory_sync=memory_sync)
-    deps = ListenerDeps(sync_records=review.sync_records, review_accounts=review.review_accounts,
-                        rest=tier_rest_call(gateway.rest), fetch_records=gateway_fetcher(gateway))
-    options = ListenerOptions(host=host, port=port, public_url=public_url, token=token,
-                              daily_budget_usd=settings.listener_daily_budget_usd,
-                              debounce_seconds=debounce_seconds, agent_available=reviewer is not None)
+    review = PipelineReview(settings, gateway=gateway, store=store, reviewer=reviewer, memory_sync=memory_sync)
+    deps = ListenerDeps(
+        sync_records=review.sync_records,
+        review_accounts=review.review_accounts,
+        rest=tier_rest_call(gateway.rest),
+        fetch_records=gateway_fetcher(gateway),
+    )
+    options = ListenerOptions(
+        host=host,
+        port=port,
+        public_url=public_url,
+        token=token,
+        daily_budget_usd=settings.listener_daily_budget_usd,
+        debounce_seconds=debounce_seconds,
+        agent_available=reviewer is not None,
+    )
     return ListenerService(listener_dir(settings), deps, options)
 
 
@@ -53,7 +72,7 @@ def _channels_table(service: ListenerService) -> Table:
     table = Table(title="Watch channels", show_header=True)
     for column in ("module", "channel id", "expires"):
         table.add_column(column)
-    for channel in (service.keeper.channels.values() if service.keeper else []):
+    for channel in service.keeper.channels.values() if service.keeper else []:
         table.add_row(channel.module, channel.channel_id, channel.expiry.isoformat(timespec="seconds"))
     return table
 
@@ -64,14 +83,24 @@ def _announce(service: ListenerService, connection: Any, out: Console, err: Cons
     out.print(f"Zoho: {connection.api_url}" + (" (embedded sandbox)" if connection.embedded else ""))
     loopback = service.notify_url.startswith(("http://127.", "http://localhost"))
     if not connection.embedded and loopback:
-        err.print("[yellow]Zoho cannot reach a loopback address: pass --public-url with the HTTPS URL of "
-                  "your proxy.[/yellow]")
+        err.print(
+            "[yellow]Zoho cannot reach a loopback address: pass --public-url with the HTTPS URL of your proxy.[/yellow]"
+        )
     out.print(_channels_table(service))
     out.print("Press Ctrl-C to stop.")
 
 
-async def _serve(settings: Settings, *, host: str, port: int, public_url: str | None, token: str,
-                 disable_on_exit: bool, out: Console, err: Console) -> int:
+async def _serve(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    public_url: str | None,
+    token: str,
+    disable_on_exit: bool,
+    out: Console,
+    err: Console,
+) -> int:
     from cli.review_command import build_memory_sync, build_reviewer
     from integrations.zoho.connection import zoho_connection
     from integrations.zoho.factory import build_gateway
@@ -89,9 +118,17 @@ async def _serve(settings: Settings, *, host: str, port: int, public_url: str | 
                 reviewer, why_rules = build_reviewer(settings, gateway=gateway, store=store)
                 if why_rules:
                     err.print(why_rules)
-                service = build_listener(settings, gateway=gateway, store=store, reviewer=reviewer,
-                                         memory_sync=build_memory_sync(settings), host=host, port=port,
-                                         public_url=public_url, token=token)
+                service = build_listener(
+                    settings,
+                    gateway=gateway,
+                    store=store,
+                    reviewer=reviewer,
+                    memory_sync=build_memory_sync(settings),
+                    host=host,
+                    port=port,
+                    public_url=public_url,
+                    token=token,
+                )
                 try:
                     await service.start()
                 except ZohoError as exc:
@@ -126,8 +163,14 @@ async def _until_signal() -> None:
                 loop.remove_signal_handler(sig)
 
 
-def run(settings: Settings, *, host: str = "127.0.0.1", port: int = 8780, public_url: str | None = None,
-        disable_on_exit: bool = False) -> int:
+def run(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8780,
+    public_url: str | None = None,
+    disable_on_exit: bool = False,
+) -> int:
     out, err = Console(highlight=False), Console(stderr=True)
     if public_url is not None and not public_url.startswith(("http://", "https://")):
         err.print("--public-url must start with https:// (or http:// for a local test).")
@@ -139,5 +182,15 @@ def run(settings: Settings, *, host: str = "127.0.0.1", port: int = 8780, public
     except TokenTooLong as exc:
         err.print(str(exc))
         return EXIT_USAGE
-    return asyncio.run(_serve(settings, host=host, port=port, public_url=public_url, token=token,
-                              disable_on_exit=disable_on_exit, out=out, err=err))
+    return asyncio.run(
+        _serve(
+            settings,
+            host=host,
+            port=port,
+            public_url=public_url,
+            token=token,
+            disable_on_exit=disable_on_exit,
+            out=out,
+            err=err,
+        )
+    )

@@ -19,8 +19,9 @@ from config.settings import Settings
 from memory.interface import memory_built
 
 
-def search(settings: Settings, *, query: str, account: str | None = None, limit: int = 10,
-           as_json: bool = False) -> int:
+def search(
+    settings: Settings, *, query: str, account: str | None = None, limit: int = 10, as_json: bool = False
+) -> int:
     from rich.console import Console
 
     err = Console(stderr=True)
@@ -32,8 +33,12 @@ def search(settings: Settings, *, query: str, account: str | None = None, limit:
     with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):
         hits = asyncio.run(_search(settings, query=query, account=account, limit=limit))
     if as_json:
-        stdout.write(json.dumps({"query": query, "account_id": account, "count": len(hits), "results": hits},
-                                indent=2, default=str) + "\n")
+        stdout.write(
+            json.dumps(
+                {"query": query, "account_id": account, "count": len(hits), "results": hits}, indent=2, default=str
+            )
+            + "\n"
+        )
         return 0
     out = Console(file=stdout, highlight=False, soft_wrap=True)
     if not hits:
@@ -43,8 +48,10 @@ def search(settings: Settings, *, query: str, account: str | None = None, limit:
         cite = hit["citation"]
         when = (hit.get("at") or "")[:10] or "undated"
         out.print(f"[bold]{n}.[/bold] {hit['score']:.2f}  {hit['summary']}")
-        out.print(f"    [dim]cites {cite['module']} {cite['record_id']} · account {cite.get('account_id') or '-'} · "
-                  f"{when}[/dim]")
+        out.print(
+            f"    [dim]cites {cite['module']} {cite['record_id']} · account {cite.get('account_id') or '-'} · "
+            f"{when}[/dim]"
+        )
     return 0
 
 
@@ -56,6 +63,14 @@ async def _search(settings: Settings, *, query: str, account: str | None, limit:
         hits = await memory.search(query, account_id=account, limit=limit)
     finally:
         await memory.aclose()
-    return [{"score": h.score, "kind": h.fact.kind, "account_id": h.fact.account_id,
-             "at": h.fact.at.isoformat() if h.fact.at else None, "summary": h.fact.summary,
-             "citation": h.fact.citation.model_dump(mode="json")} for h in hits]
+    return [
+        {
+            "score": h.score,
+            "kind": h.fact.kind,
+            "account_id": h.fact.account_id,
+            "at": h.fact.at.isoformat() if h.fact.at else None,
+            "summary": h.fact.summary,
+            "citation": h.fact.citation.model_dump(mode="json"),
+        }
+        for h in hits
+    ]

@@ -51,8 +51,7 @@ async def open_gateway(settings: Settings) -> AsyncIterator[Any]:
             await gateway.aclose()
 
 
-def build_reviewer(settings: Settings, *, gateway: Any,
-                   store: Any) -> tuple[Callable[..., Any] | None, str | None]:
+def build_reviewer(settings: Settings, *, gateway: Any, store: Any) -> tuple[Callable[..., Any] | None, str | None]:
     """The agent reviewer, or None and the reason the run uses rules instead."""
     reason = reviewer_unavailable_reason(settings)
     if reason is not None:
@@ -71,8 +70,10 @@ def build_reviewer(settings: Settings, *, gateway: Any,
     return reviewer, None
 
 
-MEMORY_NOT_BUILT = ("long-term memory not built yet: run `python main.py sync` once (it stores the whole org); "
-                    "later reviews keep it current")
+MEMORY_NOT_BUILT = (
+    "long-term memory not built yet: run `python main.py sync` once (it stores the whole org); "
+    "later reviews keep it current"
+)
 
 
 def build_memory_sync(settings: Settings) -> Callable[..., Any]:
@@ -93,8 +94,10 @@ def build_memory_sync(settings: Settings) -> Callable[..., Any]:
             try:
                 memory = await open_memory(settings)
             except MemoryBusyError:
-                return ("long-term memory is busy (a sync is running): this review's changes reach it with "
-                        "that sync or the next")
+                return (
+                    "long-term memory is busy (a sync is running): this review's changes reach it with "
+                    "that sync or the next"
+                )
             try:
                 crash_point("memory.opened")
                 await memory.remember_records(records)
@@ -125,20 +128,27 @@ def queue_report_attachments(settings: Settings, run: ReviewRun, err: Console) -
                 account_id = flagged.triage.account_id
                 own = run.model_copy(update={"flagged": [flagged]})  # this account only: no other account's data
                 rec, created = queue_attachment(
-                    store, settings.home, account_id=account_id, run_id=run.run_id,
+                    store,
+                    settings.home,
+                    account_id=account_id,
+                    run_id=run.run_id,
                     file_name=f"account-review-{safe_run}-{account_id}.html",
-                    content=render_html(own).encode("utf-8"), content_type="text/html",
+                    content=render_html(own).encode("utf-8"),
+                    content_type="text/html",
                     description="account review report (HTML)",
                     rationale=f"Keep the review of {flagged.triage.account_name} (health {flagged.triage.score}/100) "
-                              "with the account in the CRM.")
+                    "with the account in the CRM.",
+                )
                 queued.append((rec.id, created))
     except Exception as exc:  # the reports are written; only the attachments could not be queued
         err.print(f"[red]--attach: could not queue the report attachments: {exc}[/red]")
         return queued
     new = sum(1 for _, created in queued if created)
-    err.print(f"--attach: {new} report attachment(s) queued for approval"
-              + (f" ({len(queued) - new} already queued)" if len(queued) > new else "")
-              + "; nothing is uploaded until `python main.py approve`.")
+    err.print(
+        f"--attach: {new} report attachment(s) queued for approval"
+        + (f" ({len(queued) - new} already queued)" if len(queued) > new else "")
+        + "; nothing is uploaded until `python main.py approve`."
+    )
     return queued
 
 
@@ -146,8 +156,15 @@ class _Bars:
     """Rich progress bars on stderr, one per stage."""
 
     def __init__(self, console: Console) -> None:
-        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<16}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=False)
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<16}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
         self.tasks: dict[str, Any] = {}
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
@@ -162,14 +179,19 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_column("what", style="bold")
     table.add_column("value")
     table.add_row("Mode", "agents" if run.mode == "agents" else "rules (rule-based proposals)")
-    table.add_row("Accounts triaged", f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s"
-                  + (f" ({run.changed_accounts:,} changed)" if run.changed_accounts else ""))
+    table.add_row(
+        "Accounts triaged",
+        f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s"
+        + (f" ({run.changed_accounts:,} changed)" if run.changed_accounts else ""),
+    )
     table.add_row("Accounts flagged", f"{len(run.flagged):,}")
     for kind, count in run.accounts_by_kind().items():
         table.add_row(f"  {kind}", f"{count:,}")
     table.add_row("Proposals queued", f"{run.proposals_created} new, {run.proposals_existing} already queued")
-    table.add_row("Zoho API calls", f"{run.api_calls} ({'full' if run.sync_full else 'incremental'} sync, "
-                  f"{run.records_fetched:,} records)")
+    table.add_row(
+        "Zoho API calls",
+        f"{run.api_calls} ({'full' if run.sync_full else 'incremental'} sync, {run.records_fetched:,} records)",
+    )
     table.add_row("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)")
     for path in run.report_paths:
         table.add_row("Report", path)
@@ -178,9 +200,18 @@ def summary_table(run: ReviewRun) -> Table:
     return table
 
 
-def run(settings: Settings, *, owner: str | None = None, since: str | None = None, limit: int | None = None,
-        budget_usd: float | None = None, concurrency: int | None = None, report: Path | None = None,
-        as_json: bool = False, attach: bool = False) -> int:
+def run(
+    settings: Settings,
+    *,
+    owner: str | None = None,
+    since: str | None = None,
+    limit: int | None = None,
+    budget_usd: float | None = None,
+    concurrency: int | None = None,
+    report: Path | None = None,
+    as_json: bool = False,
+    attach: bool = False,
+) -> int:
     err = Console(stderr=True)
     try:
         since_at = parse_since(since) if since else None
@@ -204,10 +235,19 @@ def run(settings: Settings, *, owner: str | None = None, since: str | None = Non
                 err.print(why_rules)
             progress_cm = bars.progress if bars is not None else contextlib.nullcontext()
             with progress_cm:
-                return await run_review(settings, gateway=gateway, store=store, reviewer=reviewer,
-                                        memory_sync=build_memory_sync(settings), owner=owner, since=since_at,
-                                        limit=limit, budget_usd=budget_usd, concurrency=concurrency,
-                                        progress=bars)
+                return await run_review(
+                    settings,
+                    gateway=gateway,
+                    store=store,
+                    reviewer=reviewer,
+                    memory_sync=build_memory_sync(settings),
+                    owner=owner,
+                    since=since_at,
+                    limit=limit,
+                    budget_usd=budget_usd,
+                    concurrency=concurrency,
+                    progress=bars,
+                )
 
     try:
         result = asyncio.run(main())
@@ -219,8 +259,11 @@ def run(settings: Settings, *, owner: str | None = None, since: str | None = Non
         from state.errors import StateStoreError
 
         if isinstance(exc, StateStoreError):  # e.g. another process held the database past the busy timeout
-            err.print(Text(f"State store: {exc} — {exc.hint}\nNothing is lost: the next review resumes this one.",
-                           style="red"))
+            err.print(
+                Text(
+                    f"State store: {exc} — {exc.hint}\nNothing is lost: the next review resumes this one.", style="red"
+                )
+            )
             return EXIT_FAILED
         if not isinstance(exc, ZohoError):
             raise

@@ -64,8 +64,7 @@ def run(
             print("Records: " + ", ".join(f"{n} {m}" for m, n in counts.items()))
             print(f"Data: {data_dir}  (--reset reseeds)")
             print(
-                f"Demo credentials: client id {client_id}, client secret {client_secret}, "
-                f"refresh token {refresh_token}"
+                f"Demo credentials: client id {client_id}, client secret {client_secret}, refresh token {refresh_token}"
             )
             print("Point the app at it with:")
             for line in env_lines(sb.base_url, client_id, client_secret, refresh_token):

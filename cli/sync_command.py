@@ -56,13 +56,18 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
         hint = getattr(exc, "hint", None) or ZohoError.default_hint
         console.print(f"[red]Sync stopped: {exc}[/red]\n{hint}\nWhat was stored so far is kept; run sync again.")
         return 1
-    table_lines = [f"{m.module:<9} fetched {m.fetched:>6}  stored {m.stored:>6}  unchanged {m.unchanged:>6}  "
-                   f"changes {m.change_events:>5}  deleted {m.deleted:>4}" for m in summary.modules]
+    table_lines = [
+        f"{m.module:<9} fetched {m.fetched:>6}  stored {m.stored:>6}  unchanged {m.unchanged:>6}  "
+        f"changes {m.change_events:>5}  deleted {m.deleted:>4}"
+        for m in summary.modules
+    ]
     for line in table_lines:
         console.print(line)
-    console.print(f"[bold]Synced[/bold] {summary.fetched} records fetched, {summary.stored} stored, "
-                  f"{summary.unchanged} unchanged, {summary.change_events} change events, "
-                  f"{summary.deleted} deleted in Zoho, {summary.api_calls} API calls, {summary.seconds:.1f} s")
+    console.print(
+        f"[bold]Synced[/bold] {summary.fetched} records fetched, {summary.stored} stored, "
+        f"{summary.unchanged} unchanged, {summary.change_events} change events, "
+        f"{summary.deleted} deleted in Zoho, {summary.api_calls} API calls, {summary.seconds:.1f} s"
+    )
     from rich.markup import escape
 
     for note in summary.notes:
@@ -85,17 +90,23 @@ async def _sync(settings: Settings, *, full: bool, since: datetime | None, conso
         with zoho_connection(settings) as connection:
             gateway = build_gateway(settings, connection=connection)
             try:
-                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                              TimeElapsedColumn(), console=console, transient=True) as bar:
-                    tasks: dict[str, Any] = {m: bar.add_task(f"{m:<9}", total=None)
-                                             for m in (*SYNC_MODULES, DECISIONS)}
+                with Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    console=console,
+                    transient=True,
+                ) as bar:
+                    tasks: dict[str, Any] = {m: bar.add_task(f"{m:<9}", total=None) for m in (*SYNC_MODULES, DECISIONS)}
 
                     def progress(module: str, count: int) -> None:
                         bar.advance(tasks[module], count)
 
                     # cursors live in the memory's ledger; decisions come from the state store
-                    return await sync_memory(gateway, memory, memory, full=full, since=since, progress=progress,
-                                             decisions=store)
+                    return await sync_memory(
+                        gateway, memory, memory, full=full, since=since, progress=progress, decisions=store
+                    )
             finally:
                 await gateway.aclose()
     finally:

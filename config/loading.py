@@ -41,7 +41,7 @@ def load_settings(**overrides: Any) -> Settings:
             loc = tuple(err.get("loc", ()))
             msg = str(err.get("msg", "invalid value"))
             if msg.startswith("Value error, "):
-                msg = msg[len("Value error, "):]
+                msg = msg[len("Value error, ") :]
             if err.get("type") == "literal_error":
                 expected = err.get("ctx", {}).get("expected", "")
                 msg = f"must be one of {expected}".replace("'", "")

@@ -148,8 +148,9 @@ class Settings(BaseSettings):
         present = [k for k, v in given.items() if v]
         if present and len(present) != len(given):
             missing = ", ".join(k for k in given if k not in present)
-            raise ValueError(f"Zoho credentials are incomplete: also set {missing} (or unset all three "
-                             "to use the embedded sandbox)")
+            raise ValueError(
+                f"Zoho credentials are incomplete: also set {missing} (or unset all three to use the embedded sandbox)"
+            )
         return self
 
     # --- derived values ---------------------------------------------------------------------

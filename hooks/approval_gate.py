@@ -19,18 +19,35 @@ from hooks.redact import summarize
 
 HookOutput = dict[str, Any]
 NO_RATIONALE = "(the agent gave no rationale with this write attempt)"
-_TASK_PRIORITIES = {"highest": "Highest", "high": "High", "normal": "Normal", "medium": "Normal", "low": "Low",
-                    "lowest": "Lowest"}
+_TASK_PRIORITIES = {
+    "highest": "Highest",
+    "high": "High",
+    "normal": "Normal",
+    "medium": "Normal",
+    "low": "Low",
+    "lowest": "Lowest",
+}
 
 
 def deny(reason: str) -> HookOutput:
-    return {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
-                                   "permissionDecisionReason": reason}}
+    return {
+        "hookSpecificOutput": {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": "deny",
+            "permissionDecisionReason": reason,
+        }
+    }
 
 
 def allow_with(updated_input: dict[str, Any], reason: str) -> HookOutput:
-    return {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "allow",
-                                   "permissionDecisionReason": reason, "updatedInput": updated_input}}
+    return {
+        "hookSpecificOutput": {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": "allow",
+            "permissionDecisionReason": reason,
+            "updatedInput": updated_input,
+        }
+    }
 
 
 def proposal_from_write(tool_name: str, tool_input: dict[str, Any]) -> ProposedAction:
@@ -42,16 +59,24 @@ def proposal_from_write(tool_name: str, tool_input: dict[str, Any]) -> ProposedA
         raise ValueError("the write names no target record (target_id) and account (account_id)")
     module = tool_input.get("target_module") or tool_input.get("module") or "Accounts"
     data: dict[str, Any] = {
-        "account_id": str(account_id), "target_id": str(target_id), "target_module": module,
-        "rationale": str(tool_input.get("rationale") or NO_RATIONALE)[:4000], "origin": "agent",
+        "account_id": str(account_id),
+        "target_id": str(target_id),
+        "target_module": module,
+        "rationale": str(tool_input.get("rationale") or NO_RATIONALE)[:4000],
+        "origin": "agent",
         "evidence": [Citation(source="zoho", record_id=str(target_id), module=module)],
     }
     if bare == "create_task" or "subject" in tool_input:
         priority = _TASK_PRIORITIES.get(str(tool_input.get("priority") or "normal").lower(), "Normal")
-        data.update(kind="create_task", task={"subject": tool_input.get("subject"),
-                                              "due_date": tool_input.get("due_date") or None,
-                                              "priority": priority,
-                                              "description": tool_input.get("description")})
+        data.update(
+            kind="create_task",
+            task={
+                "subject": tool_input.get("subject"),
+                "due_date": tool_input.get("due_date") or None,
+                "priority": priority,
+                "description": tool_input.get("description"),
+            },
+        )
     elif bare == "add_note" or "content" in tool_input:
         data.update(kind="add_note", note={"title": tool_input.get("title"), "content": tool_input.get("content")})
     else:
@@ -63,13 +88,20 @@ def make_pre_tool_use(ctx: RunContext) -> Any:
     """Build the PreToolUse callback for one run."""
 
     def event(hook_input: dict[str, Any], outcome: str, reason: str, **extra: Any) -> None:
-        ctx.audit({
-            "kind": "tool_call", "phase": "pre", "outcome": outcome, "reason": reason,
-            "tool": hook_input.get("tool_name"), "tool_use_id": hook_input.get("tool_use_id"),
-            "agent_type": agent_from_hook(hook_input.get("agent_type")) or hook_input.get("agent_type"),
-            "agent_id": hook_input.get("agent_id"),
-            "input_summary": summarize(hook_input.get("tool_input"), ctx.secrets), **extra,
-        })
+        ctx.audit(
+            {
+                "kind": "tool_call",
+                "phase": "pre",
+                "outcome": outcome,
+                "reason": reason,
+                "tool": hook_input.get("tool_name"),
+                "tool_use_id": hook_input.get("tool_use_id"),
+                "agent_type": agent_from_hook(hook_input.get("agent_type")) or hook_input.get("agent_type"),
+                "agent_id": hook_input.get("agent_id"),
+                "input_summary": summarize(hook_input.get("tool_input"), ctx.secrets),
+                **extra,
+            }
+        )
 
     def gate_write(hook_input: dict[str, Any]) -> HookOutput:
         name = str(hook_input.get("tool_name"))
@@ -78,18 +110,27 @@ def make_pre_tool_use(ctx: RunContext) -> Any:
             proposal = proposal_from_write(name, tool_input)
             recommendation = ctx.queue(proposal)
         except (ValueError, ValidationError) as exc:
-            reason = (f"Denied: {name} does not write to the CRM and this attempt could not be queued ({exc}). "
-                      "Use propose_action with the exact change, a rationale and evidence.")
+            reason = (
+                f"Denied: {name} does not write to the CRM and this attempt could not be queued ({exc}). "
+                "Use propose_action with the exact change, a rationale and evidence."
+            )
             event(hook_input, "denied", reason)
             return deny(reason)
         except ProposalRefused as exc:
             reason = f"Denied: writes are never executed by agents, and this one was not queued: {exc}"
             event(hook_input, "denied", reason)
             return deny(reason)
-        reason = (f"Not executed: writes need a human's approval. Your {proposal.kind} on {proposal.target_id} was "
-                  f"queued as recommendation {recommendation.id} (pending). Do not retry; mention it in your report.")
-        event(hook_input, "queued_for_approval", reason, recommendation_id=recommendation.id,
-              suspicious=recommendation.suspicious)
+        reason = (
+            f"Not executed: writes need a human's approval. Your {proposal.kind} on {proposal.target_id} was "
+            f"queued as recommendation {recommendation.id} (pending). Do not retry; mention it in your report."
+        )
+        event(
+            hook_input,
+            "queued_for_approval",
+            reason,
+            recommendation_id=recommendation.id,
+            suspicious=recommendation.suspicious,
+        )
         return deny(reason)
 
     async def decide(hook_input: dict[str, Any]) -> HookOutput:

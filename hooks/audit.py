@@ -34,11 +34,15 @@ def _base(ctx: RunContext, hook_input: dict[str, Any]) -> dict[str, Any]:
     if isinstance(tool_input, dict) and tool_input.get("subagent_type"):
         extra["delegated_to"] = tool_input.get("subagent_type")
     return {
-        "kind": "tool_call", "phase": "post", "tool": hook_input.get("tool_name"),
+        "kind": "tool_call",
+        "phase": "post",
+        "tool": hook_input.get("tool_name"),
         "tool_use_id": hook_input.get("tool_use_id"),
         "agent_type": agent_from_hook(hook_input.get("agent_type")) or hook_input.get("agent_type"),
-        "agent_id": hook_input.get("agent_id"), "input_summary": summarize(tool_input, ctx.secrets),
-        "duration_ms": hook_input.get("duration_ms"), **extra,
+        "agent_id": hook_input.get("agent_id"),
+        "input_summary": summarize(tool_input, ctx.secrets),
+        "duration_ms": hook_input.get("duration_ms"),
+        **extra,
     }
 
 
@@ -48,8 +52,14 @@ def make_post_tool_use(ctx: RunContext) -> Any:
             data = dict(hook_input)
             text = response_text(data.get("tool_response"))
             tier = _TIER.search(text)
-            ctx.audit({**_base(ctx, data), "outcome": "error" if text.lstrip().startswith("ERROR:") else "ok",
-                       "tier": tier.group(1) if tier else None, "output": summarize(text, ctx.secrets, 300)})
+            ctx.audit(
+                {
+                    **_base(ctx, data),
+                    "outcome": "error" if text.lstrip().startswith("ERROR:") else "ok",
+                    "tier": tier.group(1) if tier else None,
+                    "output": summarize(text, ctx.secrets, 300),
+                }
+            )
         except Exception as exc:  # auditing never breaks a run
             ctx.warn(f"audit hook failed: {type(exc).__name__}")
             return {}
@@ -67,8 +77,7 @@ def make_post_tool_use_failure(ctx: RunContext) -> Any:
     async def post_tool_use_failure(hook_input: Any, tool_use_id: str | None, context: Any) -> dict[str, Any]:
         try:
             data = dict(hook_input)
-            ctx.audit({**_base(ctx, data), "outcome": "error",
-                       "error": summarize(data.get("error"), ctx.secrets, 300)})
+            ctx.audit({**_base(ctx, data), "outcome": "error", "error": summarize(data.get("error"), ctx.secrets, 300)})
         except Exception as exc:
             ctx.warn(f"audit hook failed: {type(exc).__name__}")
         return {}

@@ -42,4 +42,4 @@ def injection_excerpt(text: str, width: int = 160) -> str | None:
     if match is None:
         return None
     start = max(0, match.start() - 40)
-    return flat[start:start + width]
+    return flat[start : start + width]

@@ -10,7 +10,9 @@ REDACTED = "[REDACTED]"
 
 _SECRET_KEYS = re.compile(
     r"(token|secret|password|passwd|api[_-]?key|authorization|auth[_-]?header|client[_-]?secret|cookie|"
-    r"credential|private[_-]?key)", re.IGNORECASE)
+    r"credential|private[_-]?key)",
+    re.IGNORECASE,
+)
 _PATTERNS = [
     re.compile(r"Zoho-oauthtoken\s+\S+", re.IGNORECASE),
     re.compile(r"Bearer\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE),

@@ -54,5 +54,9 @@ def wrap_remote_read(ctx: RunContext, tool_name: str, text: str) -> dict[str, An
         parts.append("WARNINGS: " + "; ".join(dict.fromkeys(notes)))
     parts.append("<crm_data>\n" + text.replace("</", "<\\/") + "\n</crm_data>")
     wrapped = "\n".join(parts)
-    return {"hookSpecificOutput": {"hookEventName": "PostToolUse",
-                                   "updatedMCPToolOutput": [{"type": "text", "text": wrapped}]}}
+    return {
+        "hookSpecificOutput": {
+            "hookEventName": "PostToolUse",
+            "updatedMCPToolOutput": [{"type": "text", "text": wrapped}],
+        }
+    }

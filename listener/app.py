@@ -42,9 +42,15 @@ async def _read_capped(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
-def create_app(queue: CallbackQueue, ledger: DailyLedger, *, token: str, health: Callable[[], Health],
-               on_queued: Callable[[], None] = lambda: None,
-               clock: Callable[[], float] = time.time) -> Starlette:
+def create_app(
+    queue: CallbackQueue,
+    ledger: DailyLedger,
+    *,
+    token: str,
+    health: Callable[[], Health],
+    on_queued: Callable[[], None] = lambda: None,
+    clock: Callable[[], float] = time.time,
+) -> Starlette:
     """Build the ASGI app. ``on_queued`` wakes the worker; ``health`` builds the /health answer."""
     intake = GroupCommitIntake(queue)
 
@@ -60,16 +66,21 @@ def create_app(queue: CallbackQueue, ledger: DailyLedger, *, token: str, health:
         if not token_matches(token, given):
             await asyncio.to_thread(ledger.record_refused)
             client = request.client.host if request.client else "?"
-            log.warning("refused a Zoho callback from %s: %s verification token", client,
-                        "missing" if not given else "wrong")
+            log.warning(
+                "refused a Zoho callback from %s: %s verification token", client, "missing" if not given else "wrong"
+            )
             return JSONResponse({"error": "forbidden"}, status_code=403)
         try:
             notification = Notification.model_validate(data)
         except ValidationError:
             log.warning("a callback with a valid token had an unexpected shape; not queued")
             return JSONResponse({"error": "malformed callback"}, status_code=400)
-        item = IncomingCallback(body=notification.without_token(), module=notification.module,
-                                operation=notification.operation, received_at=clock())
+        item = IncomingCallback(
+            body=notification.without_token(),
+            module=notification.module,
+            operation=notification.operation,
+            received_at=clock(),
+        )
         try:
             await intake.put(item)
         except Exception as exc:  # not persisted: Zoho must deliver it again
@@ -82,7 +93,9 @@ def create_app(queue: CallbackQueue, ledger: DailyLedger, *, token: str, health:
         report = await asyncio.to_thread(health)
         return JSONResponse(report.model_dump(mode="json"))
 
-    return Starlette(routes=[
-        Route("/zoho/notify", notify, methods=["POST"]),
-        Route("/health", health_route, methods=["GET"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/zoho/notify", notify, methods=["POST"]),
+            Route("/health", health_route, methods=["GET"]),
+        ]
+    )

@@ -105,8 +105,9 @@ class CallbackQueue:
     # --- intake ----------------------------------------------------------------------------------
     def put(self, body: dict[str, Any], *, module: str, operation: str, received_at: float) -> int:
         """Persist one callback (durably, before the caller answers 200). Returns its id."""
-        return self.put_many([IncomingCallback(body=body, module=module, operation=operation,
-                                               received_at=received_at)])[0]
+        return self.put_many(
+            [IncomingCallback(body=body, module=module, operation=operation, received_at=received_at)]
+        )[0]
 
     def put_many(self, items: list[IncomingCallback]) -> list[int]:
         """Persist several callbacks in one transaction (one fsync: a burst's group commit)."""
@@ -117,13 +118,15 @@ class CallbackQueue:
                 for item in items:
                     cur = self._conn.execute(
                         "INSERT INTO callbacks (received_at, module, operation, body) VALUES (?, ?, ?, ?)",
-                        (item.received_at, item.module, item.operation,
-                         json.dumps(item.body, separators=(",", ":"))))
+                        (item.received_at, item.module, item.operation, json.dumps(item.body, separators=(",", ":"))),
+                    )
                     ids.append(int(cur.lastrowid or 0))
                 if items:
-                    self._conn.execute("INSERT INTO meta (key, value) VALUES ('last_callback_at', ?) "
-                                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                       (repr(max(i.received_at for i in items)),))
+                    self._conn.execute(
+                        "INSERT INTO meta (key, value) VALUES ('last_callback_at', ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (repr(max(i.received_at for i in items)),),
+                    )
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
@@ -134,15 +137,23 @@ class CallbackQueue:
     def unresolved(self, now: float, limit: int = 100) -> list[QueuedCallback]:
         rows = self._query(
             "SELECT id, received_at, module, operation, body, attempts FROM callbacks "
-            "WHERE resolved = 0 AND next_attempt_at <= ? ORDER BY id LIMIT ?", (now, limit))
-        return [QueuedCallback(id=r[0], received_at=r[1], module=r[2], operation=r[3], body=json.loads(r[4]),
-                               attempts=r[5]) for r in rows]
+            "WHERE resolved = 0 AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (now, limit),
+        )
+        return [
+            QueuedCallback(id=r[0], received_at=r[1], module=r[2], operation=r[3], body=json.loads(r[4]), attempts=r[5])
+            for r in rows
+        ]
 
     def mark_resolved(self, callback: QueuedCallback, account_ids: set[str]) -> None:
         """Turn a callback into per-account work; a callback that touches no account is done."""
         statements: list[tuple[str, tuple[Any, ...]]] = [
-            ("INSERT OR IGNORE INTO pending_accounts (callback_id, account_id, received_at) VALUES (?, ?, ?)",
-             (callback.id, account_id, callback.received_at)) for account_id in sorted(account_ids)]
+            (
+                "INSERT OR IGNORE INTO pending_accounts (callback_id, account_id, received_at) VALUES (?, ?, ?)",
+                (callback.id, account_id, callback.received_at),
+            )
+            for account_id in sorted(account_ids)
+        ]
         if account_ids:
             statements.append(("UPDATE callbacks SET resolved = 1 WHERE id = ?", (callback.id,)))
         else:
@@ -150,12 +161,19 @@ class CallbackQueue:
         self._tx(statements)
 
     def defer_callback(self, callback_id: int, *, error: str, next_attempt_at: float) -> None:
-        self._tx([("UPDATE callbacks SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
-                   "WHERE id = ?", (next_attempt_at, error[:500], callback_id))])
+        self._tx(
+            [
+                (
+                    "UPDATE callbacks SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                    (next_attempt_at, error[:500], callback_id),
+                )
+            ]
+        )
 
     # --- reviews ---------------------------------------------------------------------------------
-    def due_accounts(self, now: float, *, quiet_seconds: float, max_wait_seconds: float,
-                     limit: int = 50) -> list[DueAccount]:
+    def due_accounts(
+        self, now: float, *, quiet_seconds: float, max_wait_seconds: float, limit: int = 50
+    ) -> list[DueAccount]:
         """Accounts with no change for ``quiet_seconds`` (or waiting ``max_wait_seconds`` under a
         constant stream of edits), and not in a retry backoff."""
         rows = self._query(
@@ -165,25 +183,42 @@ class CallbackQueue:
             "HAVING (? - MAX(p.received_at) >= ? OR ? - MIN(p.received_at) >= ?) "
             "AND COALESCE(MAX(r.next_attempt_at), 0) <= ? "
             "ORDER BY MIN(p.received_at) LIMIT ?",
-            (now, quiet_seconds, now, max_wait_seconds, now, limit))
+            (now, quiet_seconds, now, max_wait_seconds, now, limit),
+        )
         return [DueAccount(account_id=r[0], up_to_callback=r[1], changes=r[2], attempts=r[3]) for r in rows]
 
     def ack_accounts(self, done: Iterable[DueAccount]) -> None:
         """The review of these accounts succeeded: drop their work and every callback fully served."""
         statements: list[tuple[str, tuple[Any, ...]]] = []
         for item in done:
-            statements.append(("DELETE FROM pending_accounts WHERE account_id = ? AND callback_id <= ?",
-                               (item.account_id, item.up_to_callback)))
+            statements.append(
+                (
+                    "DELETE FROM pending_accounts WHERE account_id = ? AND callback_id <= ?",
+                    (item.account_id, item.up_to_callback),
+                )
+            )
             statements.append(("DELETE FROM account_retry WHERE account_id = ?", (item.account_id,)))
-        statements.append(("DELETE FROM callbacks WHERE resolved = 1 AND id NOT IN "
-                           "(SELECT DISTINCT callback_id FROM pending_accounts)", ()))
+        statements.append(
+            (
+                "DELETE FROM callbacks WHERE resolved = 1 AND id NOT IN "
+                "(SELECT DISTINCT callback_id FROM pending_accounts)",
+                (),
+            )
+        )
         self._tx(statements)
 
     def defer_accounts(self, account_ids: Iterable[str], *, error: str, next_attempt_at: float) -> None:
-        self._tx([("INSERT INTO account_retry (account_id, attempts, next_attempt_at, last_error) "
-                   "VALUES (?, 1, ?, ?) ON CONFLICT(account_id) DO UPDATE SET attempts = attempts + 1, "
-                   "next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error",
-                   (account_id, next_attempt_at, error[:500])) for account_id in account_ids])
+        self._tx(
+            [
+                (
+                    "INSERT INTO account_retry (account_id, attempts, next_attempt_at, last_error) "
+                    "VALUES (?, 1, ?, ?) ON CONFLICT(account_id) DO UPDATE SET attempts = attempts + 1, "
+                    "next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error",
+                    (account_id, next_attempt_at, error[:500]),
+                )
+                for account_id in account_ids
+            ]
+        )
 
     # --- observability ---------------------------------------------------------------------------
     def depth(self) -> int:
@@ -202,5 +237,11 @@ class CallbackQueue:
         return str(rows[0][0]) if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self._tx([("INSERT INTO meta (key, value) VALUES (?, ?) "
-                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))])
+        self._tx(
+            [
+                (
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+            ]
+        )

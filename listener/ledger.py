@@ -26,8 +26,7 @@ CREATE TABLE IF NOT EXISTS daily_ledger (
 
 
 class DailyLedger:
-    def __init__(self, path: Path, *, daily_budget_usd: float,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: Path, *, daily_budget_usd: float, clock: Callable[[], float] = time.time) -> None:
         self.daily_budget_usd = daily_budget_usd
         self._clock = clock
         self._lock = threading.Lock()
@@ -47,12 +46,12 @@ class DailyLedger:
             self._conn.execute(
                 f"INSERT INTO daily_ledger (day, {column}) VALUES (?, ?) "
                 f"ON CONFLICT(day) DO UPDATE SET {column} = {column} + excluded.{column}",
-                (self._day(), amount))
+                (self._day(), amount),
+            )
 
     def _today(self, column: str) -> float:
         with self._lock:
-            row = self._conn.execute(f"SELECT {column} FROM daily_ledger WHERE day = ?",
-                                     (self._day(),)).fetchone()
+            row = self._conn.execute(f"SELECT {column} FROM daily_ledger WHERE day = ?", (self._day(),)).fetchone()
         return float(row[0]) if row else 0.0
 
     def record_reviews(self, *, reviews: int, agent_reviews: int, spent_usd: float) -> None:
@@ -62,7 +61,8 @@ class DailyLedger:
                 "ON CONFLICT(day) DO UPDATE SET reviews = reviews + excluded.reviews, "
                 "agent_reviews = agent_reviews + excluded.agent_reviews, "
                 "spent_usd = spent_usd + excluded.spent_usd",
-                (self._day(), reviews, agent_reviews, max(0.0, spent_usd)))
+                (self._day(), reviews, agent_reviews, max(0.0, spent_usd)),
+            )
 
     def record_refused(self) -> None:
         self._add("refused_callbacks", 1)

@@ -79,4 +79,3 @@ class Health(BaseModel):
     review_mode: ReviewMode
     worker_error: str | None = None  # the last review / resolution failure (retried with backoff)
     channels_error: str | None = None  # the last failed channel check (retried at the next one)
-

@@ -36,9 +36,15 @@ def renewal_margin(channel: Channel) -> timedelta:
 class ChannelKeeper:
     """Subscribes the watched modules and keeps their channels alive. Channels persist in the queue DB."""
 
-    def __init__(self, watch: WatchClient, store: CallbackQueue, *, clock: Clock = utc_now,
-                 lifetime: timedelta = MAX_CHANNEL_LIFETIME,
-                 modules: Iterable[str] = WATCHED_MODULES) -> None:
+    def __init__(
+        self,
+        watch: WatchClient,
+        store: CallbackQueue,
+        *,
+        clock: Clock = utc_now,
+        lifetime: timedelta = MAX_CHANNEL_LIFETIME,
+        modules: Iterable[str] = WATCHED_MODULES,
+    ) -> None:
         self._watch = watch
         self._store = store
         self._clock = clock

@@ -35,19 +35,23 @@ class RecordAccountCache:
         self._lock = threading.Lock()
         self._conn = open_db(path)
         with self._lock:
-            self._conn.execute("CREATE TABLE IF NOT EXISTS record_accounts (module TEXT NOT NULL, "
-                               "record_id TEXT NOT NULL, account_id TEXT NOT NULL, "
-                               "PRIMARY KEY (module, record_id, account_id))")
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS record_accounts (module TEXT NOT NULL, "
+                "record_id TEXT NOT NULL, account_id TEXT NOT NULL, "
+                "PRIMARY KEY (module, record_id, account_id))"
+            )
 
     def remember(self, module: str, record_id: str, account_ids: Iterable[str]) -> None:
         with self._lock:
-            self._conn.executemany("INSERT OR IGNORE INTO record_accounts VALUES (?, ?, ?)",
-                                   [(module, record_id, a) for a in account_ids])
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO record_accounts VALUES (?, ?, ?)", [(module, record_id, a) for a in account_ids]
+            )
 
     def lookup(self, module: str, record_id: str) -> set[str]:
         with self._lock:
-            rows = self._conn.execute("SELECT account_id FROM record_accounts WHERE module = ? AND "
-                                      "record_id = ?", (module, record_id)).fetchall()
+            rows = self._conn.execute(
+                "SELECT account_id FROM record_accounts WHERE module = ? AND record_id = ?", (module, record_id)
+            ).fetchall()
         return {str(r[0]) for r in rows}
 
     def close(self) -> None:
@@ -92,11 +96,16 @@ def gateway_fetcher(gateway: Any) -> FetchRecords:
             if module in ("Deals", "Contacts"):
                 out.append({"id": r.id, "Account_Name": {"id": r.account_id} if r.account_id else None})
             elif module == "Tasks":
-                out.append({"id": r.id, "What_Id": {"id": r.what_id} if r.what_id else None,
-                            "$se_module": r.what_module, "Who_Id": {"id": r.who_id} if r.who_id else None})
+                out.append(
+                    {
+                        "id": r.id,
+                        "What_Id": {"id": r.what_id} if r.what_id else None,
+                        "$se_module": r.what_module,
+                        "Who_Id": {"id": r.who_id} if r.who_id else None,
+                    }
+                )
             elif module == "Notes":
-                out.append({"id": r.id, "Parent_Id": {"id": r.parent_id,
-                                                       "module": {"api_name": r.parent_module}}})
+                out.append({"id": r.id, "Parent_Id": {"id": r.parent_id, "module": {"api_name": r.parent_module}}})
         return out
 
     return fetch
@@ -120,7 +129,7 @@ class AccountResolver:
         found: set[str] = set()
         missing: list[str] = []
         for start in range(0, len(ids), _MAX_IDS):
-            chunk = ids[start:start + _MAX_IDS]
+            chunk = ids[start : start + _MAX_IDS]
             records = await self._fetch(module, chunk)
             by_id = {str(r.get("id")): r for r in records}
             for record_id in chunk:
@@ -152,8 +161,7 @@ class AccountResolver:
         if module == "Notes":
             parent = record.get("Parent_Id")
             parent_id = _ref(parent)
-            parent_module = ((parent or {}).get("module") or {}).get("api_name") if isinstance(parent, dict) \
-                else None
+            parent_module = ((parent or {}).get("module") or {}).get("api_name") if isinstance(parent, dict) else None
             parent_module = parent_module or record.get("$se_module")
             if parent_id and parent_module:
                 return await self._resolve(str(parent_module), [parent_id], depth=depth + 1)

@@ -26,13 +26,26 @@ class OAuthRestClient:
     """Calls Zoho with ``Authorization: Zoho-oauthtoken <access>``, refreshing the token from the refresh
     token when it is missing, about to expire, or refused once with 401."""
 
-    def __init__(self, client: httpx.AsyncClient, *, api_base: str, accounts_base: str, client_id: str,
-                 client_secret: str, refresh_token: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        api_base: str,
+        accounts_base: str,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._client = client
         self._api_base = api_base.rstrip("/")
         self._accounts_base = accounts_base.rstrip("/")
-        self._credentials = {"client_id": client_id, "client_secret": client_secret,
-                             "refresh_token": refresh_token, "grant_type": "refresh_token"}
+        self._credentials = {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "refresh_token": refresh_token,
+            "grant_type": "refresh_token",
+        }
         self._clock = clock
         self._access: str | None = None
         self._expires_at = 0.0
@@ -43,8 +56,7 @@ class OAuthRestClient:
             if not force and self._access and self._clock() < self._expires_at - 30:
                 return self._access
             try:
-                response = await self._client.post(f"{self._accounts_base}/oauth/v2/token",
-                                                   data=self._credentials)
+                response = await self._client.post(f"{self._accounts_base}/oauth/v2/token", data=self._credentials)
             except httpx.HTTPError as exc:
                 raise map_httpx_error(exc, tier="listener") from None
             try:
@@ -52,8 +64,7 @@ class OAuthRestClient:
             except ValueError:
                 body = None
             if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
-                raise map_oauth_error(body if isinstance(body, dict) else None, response.status_code,
-                                      tier="listener")
+                raise map_oauth_error(body if isinstance(body, dict) else None, response.status_code, tier="listener")
             self._access = str(body["access_token"])
             self._expires_at = self._clock() + float(body.get("expires_in", 3600))
             return self._access
@@ -63,8 +74,8 @@ class OAuthRestClient:
             token = await self._access_token(force=attempt == 1)
             try:
                 response = await self._client.request(
-                    method, f"{self._api_base}{path}", json=body,
-                    headers={"Authorization": f"Zoho-oauthtoken {token}"})
+                    method, f"{self._api_base}{path}", json=body, headers={"Authorization": f"Zoho-oauthtoken {token}"}
+                )
             except httpx.HTTPError as exc:
                 raise map_httpx_error(exc, tier="listener") from None
             if response.status_code == 401 and attempt == 0:

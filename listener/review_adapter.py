@@ -59,9 +59,16 @@ def _utcnow() -> datetime:
 
 
 class PipelineReview:
-    def __init__(self, settings: Settings, *, gateway: ZohoGateway, store: ReviewStore,
-                 reviewer: Reviewer | None = None, memory_sync: MemorySync | None = None,
-                 clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        gateway: ZohoGateway,
+        store: ReviewStore,
+        reviewer: Reviewer | None = None,
+        memory_sync: MemorySync | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
         self._settings = settings
         self._gateway = gateway
         self._store = store
@@ -87,43 +94,64 @@ class PipelineReview:
             except Exception as exc:  # memory helps the review; it is never a reason to fail it
                 log.warning("memory sync failed (%s: %s); the review goes on", type(exc).__name__, exc)
 
-    async def review_accounts(self, account_ids: list[str], *,
-                              agent_budget_usd: float) -> Sequence[ListenerReviewResult]:
+    async def review_accounts(
+        self, account_ids: list[str], *, agent_budget_usd: float
+    ) -> Sequence[ListenerReviewResult]:
         if self._records is None:
             await self.sync_records(account_ids)
         assert self._records is not None
         now = self._clock()
         views = index_by_account(self._records)
         subset = {a: views[a] for a in account_ids if a in views}
-        run_id = self._store.start_run(RUN_KIND, {"accounts": sorted(account_ids),
-                                                  "agent_budget_usd": agent_budget_usd})
+        run_id = self._store.start_run(
+            RUN_KIND, {"accounts": sorted(account_ids), "agent_budget_usd": agent_budget_usd}
+        )
         results: list[ListenerReviewResult] = []
         spent = 0.0
         try:
             for triage in triage_accounts(subset, today=now.date()):
-                result = ListenerReviewResult(account_id=triage.account_id, score=triage.score,
-                                              flagged=triage.flagged, reviewed_by="none")
+                result = ListenerReviewResult(
+                    account_id=triage.account_id, score=triage.score, flagged=triage.flagged, reviewed_by="none"
+                )
                 if triage.flagged:
                     room = agent_budget_usd - spent >= self._settings.account_budget_usd
-                    await self._propose(triage, subset[triage.account_id], run_id, result,
-                                        use_agent=self._reviewer is not None and room, today=now.date())
+                    await self._propose(
+                        triage,
+                        subset[triage.account_id],
+                        run_id,
+                        result,
+                        use_agent=self._reviewer is not None and room,
+                        today=now.date(),
+                    )
                     spent += result.cost_usd
-                self._store.save_review_result(run_id, triage.account_id, triage.score,
-                                               [s.model_dump(mode="json") for s in triage.signals],
-                                               result.recommendation_ids)
+                self._store.save_review_result(
+                    run_id,
+                    triage.account_id,
+                    triage.score,
+                    [s.model_dump(mode="json") for s in triage.signals],
+                    result.recommendation_ids,
+                )
                 results.append(result)
         except BaseException as exc:
             error = f"{type(exc).__name__}: {str(exc)[:300]}"
             self._store.finish_run(run_id, "interrupted", {"error": error})
             raise
         missing = sorted(set(account_ids) - set(subset))
-        self._store.finish_run(run_id, "succeeded", {
-            "accounts": len(results), "flagged": sum(r.flagged for r in results), "cost_usd": spent,
-            "not_found": missing})
+        self._store.finish_run(
+            run_id,
+            "succeeded",
+            {
+                "accounts": len(results),
+                "flagged": sum(r.flagged for r in results),
+                "cost_usd": spent,
+                "not_found": missing,
+            },
+        )
         return results
 
-    async def _propose(self, triage: Any, view: Any, run_id: str, result: ListenerReviewResult, *,
-                       use_agent: bool, today: Any) -> None:
+    async def _propose(
+        self, triage: Any, view: Any, run_id: str, result: ListenerReviewResult, *, use_agent: bool, today: Any
+    ) -> None:
         outcome = None
         if use_agent:
             assert self._reviewer is not None
@@ -139,6 +167,7 @@ class PipelineReview:
         else:
             proposals, result.reviewed_by = rules.propose_for(triage, today=today), "rules"
         for proposal in proposals:
-            rec, _created = self._store.enqueue(proposal, run_id=run_id,
-                                                suspicious=bool(outcome is not None and outcome.suspicious))
+            rec, _created = self._store.enqueue(
+                proposal, run_id=run_id, suspicious=bool(outcome is not None and outcome.suspicious)
+            )
             result.recommendation_ids.append(rec.id)

@@ -110,8 +110,9 @@ class ListenerService:
     async def start(self, *, subscribe: bool = True) -> None:
         opts = self.options
         self.queue = CallbackQueue(self.listener_dir / "queue.db")
-        self.ledger = DailyLedger(self.listener_dir / "queue.db", daily_budget_usd=opts.daily_budget_usd,
-                                  clock=opts.clock)
+        self.ledger = DailyLedger(
+            self.listener_dir / "queue.db", daily_budget_usd=opts.daily_budget_usd, clock=opts.clock
+        )
         resolve = self.deps.resolve_accounts
         if resolve is None:
             fetch = self.deps.fetch_records
@@ -121,14 +122,34 @@ class ListenerService:
                 fetch = rest_fetcher(self.deps.rest)
             self._cache = RecordAccountCache(self.listener_dir / "queue.db")
             resolve = AccountResolver(fetch, self._cache)
-        self.worker = Worker(self.queue, self.ledger, resolve_accounts=resolve,
-                             sync_records=self.deps.sync_records, review_accounts=self.deps.review_accounts,
-                             debounce_seconds=opts.debounce_seconds, max_wait_seconds=opts.max_wait_seconds,
-                             retry_base_seconds=opts.retry_base_seconds, clock=opts.clock)
-        app = create_app(self.queue, self.ledger, token=opts.token, health=self.health,
-                         on_queued=self.worker.notify, clock=opts.clock)
-        config = uvicorn.Config(app, host=opts.host, port=opts.port, log_level="warning", lifespan="off",
-                                access_log=False, timeout_graceful_shutdown=5)
+        self.worker = Worker(
+            self.queue,
+            self.ledger,
+            resolve_accounts=resolve,
+            sync_records=self.deps.sync_records,
+            review_accounts=self.deps.review_accounts,
+            debounce_seconds=opts.debounce_seconds,
+            max_wait_seconds=opts.max_wait_seconds,
+            retry_base_seconds=opts.retry_base_seconds,
+            clock=opts.clock,
+        )
+        app = create_app(
+            self.queue,
+            self.ledger,
+            token=opts.token,
+            health=self.health,
+            on_queued=self.worker.notify,
+            clock=opts.clock,
+        )
+        config = uvicorn.Config(
+            app,
+            host=opts.host,
+            port=opts.port,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            timeout_graceful_shutdown=5,
+        )
         self._server = _Server(config)
         serve = asyncio.create_task(self._server.serve(), name="listener-http")
         while not self._server.started:
@@ -142,17 +163,21 @@ class ListenerService:
         self._tasks.append(asyncio.create_task(self.worker.run(self._stop), name="listener-worker"))
         if self.deps.rest is not None:
             watch = WatchClient(self.deps.rest, notify_url=self.notify_url, token=opts.token)
-            self.keeper = ChannelKeeper(watch, self.queue, clock=opts.channel_clock,
-                                        lifetime=opts.channel_lifetime, modules=opts.modules)
+            self.keeper = ChannelKeeper(
+                watch, self.queue, clock=opts.channel_clock, lifetime=opts.channel_lifetime, modules=opts.modules
+            )
             if subscribe:
                 try:
                     await self.keeper.subscribe()
                 except BaseException:
                     await self.stop()
                     raise
-                self._tasks.append(asyncio.create_task(
-                    self.keeper.run(self._stop, interval_seconds=opts.renewal_interval_seconds),
-                    name="listener-renewal"))
+                self._tasks.append(
+                    asyncio.create_task(
+                        self.keeper.run(self._stop, interval_seconds=opts.renewal_interval_seconds),
+                        name="listener-renewal",
+                    )
+                )
 
     async def stop(self, *, disable_channels: bool = False) -> None:
         """Stop taking callbacks, stop the worker (a review in flight stays queued), close the files."""
@@ -183,17 +208,24 @@ class ListenerService:
         await self.start()
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.stop()
 
     # --- observability -------------------------------------------------------------------------
     def health(self) -> Health:
         assert self.queue is not None and self.ledger is not None, "start() first"
         now = self.options.channel_clock()
-        channels = [ChannelHealth(channel_id=c.channel_id, module=c.module, expiry=c.expiry,
-                                  seconds_left=round((c.expiry - now).total_seconds(), 1))
-                    for c in (self.keeper.channels.values() if self.keeper else [])]
+        channels = [
+            ChannelHealth(
+                channel_id=c.channel_id,
+                module=c.module,
+                expiry=c.expiry,
+                seconds_left=round((c.expiry - now).total_seconds(), 1),
+            )
+            for c in (self.keeper.channels.values() if self.keeper else [])
+        ]
         last = self.queue.last_callback_at()
         remaining = self.ledger.remaining_today()
         return Health(
@@ -205,9 +237,13 @@ class ListenerService:
             reviews_today=self.ledger.reviews_today(),
             budget_usd=self.ledger.daily_budget_usd,
             budget_spent_today_usd=round(self.ledger.spent_today(), 4),
-            review_mode=("rules only (no agent reviewer)" if not self.options.agent_available
-                         else "agent review of flagged accounts" if remaining > 0
-                         else "triage + rule proposals only (daily budget reached)"),
+            review_mode=(
+                "rules only (no agent reviewer)"
+                if not self.options.agent_available
+                else "agent review of flagged accounts"
+                if remaining > 0
+                else "triage + rule proposals only (daily budget reached)"
+            ),
             worker_error=self.worker.last_error if self.worker else None,
             channels_error=self.keeper.last_error if self.keeper else None,
         )

@@ -18,9 +18,11 @@ def load_or_create_token(listener_dir: Path, configured: str | None = None) -> s
     generating it on first use. Never logged."""
     if configured:
         if len(configured) > MAX_TOKEN_CHARS:
-            raise TokenTooLong(f"SERGAS_LISTENER_TOKEN is {len(configured)} characters; Zoho accepts at "
-                               f"most {MAX_TOKEN_CHARS}. Set a shorter one, or unset it to let the listener "
-                               "generate one.")
+            raise TokenTooLong(
+                f"SERGAS_LISTENER_TOKEN is {len(configured)} characters; Zoho accepts at "
+                f"most {MAX_TOKEN_CHARS}. Set a shorter one, or unset it to let the listener "
+                "generate one."
+            )
         return configured
     listener_dir.mkdir(parents=True, exist_ok=True)
     path = listener_dir / "token"

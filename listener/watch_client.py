@@ -64,26 +64,33 @@ class WatchClient:
                     raise map_status(400, item, tier="listener")
         return reply
 
-    async def enable(self, module: str, *, now: datetime, lifetime: timedelta,
-                     channel_id: str | None = None) -> Channel:
+    async def enable(
+        self, module: str, *, now: datetime, lifetime: timedelta, channel_id: str | None = None
+    ) -> Channel:
         """Subscribe to every change of ``module`` until ``now + lifetime`` (at most 7 days)."""
         lifetime = min(lifetime, MAX_CHANNEL_LIFETIME)
         channel_id = channel_id or new_channel_id()
         expiry = now + lifetime
         reply = await self._send("POST", WATCH_PATH, {"watch": [self._entry(channel_id, module, expiry)]})
-        return Channel(channel_id=channel_id, module=module, lifetime_seconds=lifetime.total_seconds(),
-                       expiry=self._granted_expiry(reply, expiry))
+        return Channel(
+            channel_id=channel_id,
+            module=module,
+            lifetime_seconds=lifetime.total_seconds(),
+            expiry=self._granted_expiry(reply, expiry),
+        )
 
-    async def enable_all(self, *, now: datetime, lifetime: timedelta,
-                         modules: Iterable[str] = WATCHED_MODULES) -> list[Channel]:
+    async def enable_all(
+        self, *, now: datetime, lifetime: timedelta, modules: Iterable[str] = WATCHED_MODULES
+    ) -> list[Channel]:
         return [await self.enable(module, now=now, lifetime=lifetime) for module in modules]
 
     async def renew(self, channel: Channel, *, now: datetime) -> Channel:
         """Push the expiry of an existing channel forward by its lifetime (PUT replaces the subscription)."""
         lifetime = min(timedelta(seconds=channel.lifetime_seconds), MAX_CHANNEL_LIFETIME)
         expiry = now + lifetime
-        reply = await self._send("PUT", WATCH_PATH,
-                                 {"watch": [self._entry(channel.channel_id, channel.module, expiry)]})
+        reply = await self._send(
+            "PUT", WATCH_PATH, {"watch": [self._entry(channel.channel_id, channel.module, expiry)]}
+        )
         return channel.model_copy(update={"expiry": self._granted_expiry(reply, expiry)})
 
     async def list_channels(self) -> dict[str, datetime | None]:

@@ -50,10 +50,21 @@ def backoff_seconds(attempts: int, *, base: float, cap: float) -> float:
 
 
 class Worker:
-    def __init__(self, queue: CallbackQueue, ledger: DailyLedger, *, resolve_accounts: ResolveAccounts,
-                 sync_records: SyncRecords, review_accounts: ReviewAccounts, debounce_seconds: float = 5.0,
-                 max_wait_seconds: float | None = None, batch_size: int = 25, retry_base_seconds: float = 2.0,
-                 retry_cap_seconds: float = 300.0, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        queue: CallbackQueue,
+        ledger: DailyLedger,
+        *,
+        resolve_accounts: ResolveAccounts,
+        sync_records: SyncRecords,
+        review_accounts: ReviewAccounts,
+        debounce_seconds: float = 5.0,
+        max_wait_seconds: float | None = None,
+        batch_size: int = 25,
+        retry_base_seconds: float = 2.0,
+        retry_cap_seconds: float = 300.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._queue = queue
         self._ledger = ledger
         self._resolve = resolve_accounts
@@ -99,8 +110,9 @@ class Worker:
             self.last_error = f"resolving {callback.module} ids: {exc}"
             log.warning("could not resolve callback %s (%s); retrying later", callback.id, exc)
             delay = backoff_seconds(callback.attempts, base=self._retry_base, cap=self._retry_cap)
-            await asyncio.to_thread(self._queue.defer_callback, callback.id, error=str(exc),
-                                    next_attempt_at=self._clock() + delay)
+            await asyncio.to_thread(
+                self._queue.defer_callback, callback.id, error=str(exc), next_attempt_at=self._clock() + delay
+            )
             return
         await asyncio.to_thread(self._queue.mark_resolved, callback, accounts)
 
@@ -108,9 +120,13 @@ class Worker:
         """Review every account whose changes have settled. Returns the account ids reviewed."""
         reviewed: list[str] = []
         while True:
-            due = await asyncio.to_thread(self._queue.due_accounts, self._clock(),
-                                          quiet_seconds=self.debounce_seconds,
-                                          max_wait_seconds=self.max_wait_seconds, limit=self._batch_size)
+            due = await asyncio.to_thread(
+                self._queue.due_accounts,
+                self._clock(),
+                quiet_seconds=self.debounce_seconds,
+                max_wait_seconds=self.max_wait_seconds,
+                limit=self._batch_size,
+            )
             if not due:
                 return reviewed
             if not await self._review_batch(due):
@@ -130,17 +146,18 @@ class Worker:
             log.warning("%s; retrying with backoff", self.last_error)
             attempts = max(d.attempts for d in due)
             delay = backoff_seconds(attempts, base=self._retry_base, cap=self._retry_cap)
-            await asyncio.to_thread(self._queue.defer_accounts, ids, error=self.last_error,
-                                    next_attempt_at=self._clock() + delay)
+            await asyncio.to_thread(
+                self._queue.defer_accounts, ids, error=self.last_error, next_attempt_at=self._clock() + delay
+            )
             return False
         spent = sum(result_cost_usd(r) for r in results or [])
         agent_reviews = sum(1 for r in results or [] if result_cost_usd(r) > 0)
         await asyncio.to_thread(self._queue.ack_accounts, due)
         self.last_error = None
-        await asyncio.to_thread(self._ledger.record_reviews, reviews=len(ids), agent_reviews=agent_reviews,
-                                spent_usd=spent)
-        log.info("reviewed %d account(s) (%d changes), spent $%.4f", len(ids), sum(d.changes for d in due),
-                 spent)
+        await asyncio.to_thread(
+            self._ledger.record_reviews, reviews=len(ids), agent_reviews=agent_reviews, spent_usd=spent
+        )
+        log.info("reviewed %d account(s) (%d changes), spent $%.4f", len(ids), sum(d.changes for d in due), spent)
         return True
 
     async def run_once(self) -> list[str]:

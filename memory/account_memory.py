@@ -53,8 +53,10 @@ class CogneeAccountMemory:
             try:
                 lock.acquire(timeout=lock_timeout)
             except Timeout:
-                raise MemoryBusyError(f"another process is writing {root} (a sync is running); "
-                                      "wait for it to finish or open the memory read-only") from None
+                raise MemoryBusyError(
+                    f"another process is writing {root} (a sync is running); "
+                    "wait for it to finish or open the memory read-only"
+                ) from None
         try:
             ledger = Ledger(root / LEDGER_FILE, read_only=read_only)
             store = await asyncio.to_thread(CogneeStore, settings)
@@ -90,14 +92,20 @@ class CogneeAccountMemory:
             account_id = item.account_id or self._ledger.account_of(item.parent_module, item.parent_id)
             accounts[(item.module, item.record_id)] = account_id
             staged.append((item, self._store.node_id(item.module, item.record_id), account_id))
-        events = [e.model_copy(update={"account_id": e.account_id or accounts.get((e.module, e.record_id))})
-                  for e in classified.events]
+        events = [
+            e.model_copy(update={"account_id": e.account_id or accounts.get((e.module, e.record_id))})
+            for e in classified.events
+        ]
         changes = [(e, self._store.node_id("Changes", _change_key(e))) for e in events]
         new_events = self._ledger.stage_records(staged, now=now, changes=changes)
         self._timings["ledger"] += time.perf_counter() - staged_at
         await self.flush()
-        return RememberResult(received=len(records), stored=len(classified.changed),
-                              unchanged=classified.unchanged, change_events=new_events)
+        return RememberResult(
+            received=len(records),
+            stored=len(classified.changed),
+            unchanged=classified.unchanged,
+            change_events=new_events,
+        )
 
     async def forget_records(self, deleted: Sequence[DeletedRecord]) -> int:
         """Records Zoho deleted leave cognee (graph and search); the ledger keeps their history and a
@@ -106,8 +114,15 @@ class CogneeAccountMemory:
         items = []
         for gone in deleted:
             at = gone.deleted_time or _now()
-            event = ChangeEvent(module=gone.module, record_id=gone.id, account_id=None, field=DELETED_FIELD,
-                                old=gone.display_name, new=gone.deleted_by, at=at)
+            event = ChangeEvent(
+                module=gone.module,
+                record_id=gone.id,
+                account_id=None,
+                field=DELETED_FIELD,
+                old=gone.display_name,
+                new=gone.deleted_by,
+                at=at,
+            )
             items.append((gone.module, gone.id, at, event, self._store.node_id("Changes", _change_key(event))))
         marked = self._ledger.stage_deletions(items)
         await self.flush()
@@ -146,14 +161,23 @@ class CogneeAccountMemory:
         kind = getattr(proposal, "kind", "proposal")
         signal = getattr(proposal, "signal_kind", None)
         outcome = _outcome(recommendation)
-        text = (f"Situation: {signal or 'account review'}. Proposed {kind}: {rationale}. "
-                f"Decision: {decision}. Reason: {reason or 'none given'}.")
+        text = (
+            f"Situation: {signal or 'account review'}. Proposed {kind}: {rationale}. "
+            f"Decision: {decision}. Reason: {reason or 'none given'}."
+        )
         if outcome:
             text += f" Outcome: {outcome}."
         at = getattr(recommendation, "decided_at", None) or _now()
         node_id = self._store.node_id("Decisions", rec_id)
-        self._ledger.stage_decision(decision_id=rec_id, account_id=account_id, decision=decision, reason=reason,
-                                    text=text, at=at, node_id=node_id)
+        self._ledger.stage_decision(
+            decision_id=rec_id,
+            account_id=account_id,
+            decision=decision,
+            reason=reason,
+            text=text,
+            at=at,
+            node_id=node_id,
+        )
         return node_id
 
     # the sync's cursors live with the memory: a wiped memory directory starts over with a full sync
@@ -176,9 +200,13 @@ class CogneeAccountMemory:
                 removed.append(row["node_id"])
                 continue
             node = self._store.build_node(
-                module, name=row["title"] or row["record_id"], source_id=row["record_id"],
-                account_id=row["account_id"] or "", record_date=row["at"] or "",
-                text=meaning_text(module, json.loads(row["snapshot"]), row["excerpt"] or ""))
+                module,
+                name=row["title"] or row["record_id"],
+                source_id=row["record_id"],
+                account_id=row["account_id"] or "",
+                record_date=row["at"] or "",
+                text=meaning_text(module, json.loads(row["snapshot"]), row["excerpt"] or ""),
+            )
             # (embedded or not: memory.datapoints decides)
             nodes.append(node)
             if module != "Accounts" and row["account_id"]:
@@ -187,9 +215,16 @@ class CogneeAccountMemory:
             # embedded without the record id: "Deal Stage changed from A to B" is what similar changes share
             text = change_text(row["module"], None, row["field"], row["old"], row["new"])
             node = self._store.build_node(
-                "Changes", name=f"{row['field']} of {row['record_id']}", source_id=_row_change_key(row),
-                account_id=row["account_id"] or "", record_date=row["at"], text=text, field=row["field"],
-                old_value=row["old"] or "", new_value=row["new"] or "")
+                "Changes",
+                name=f"{row['field']} of {row['record_id']}",
+                source_id=_row_change_key(row),
+                account_id=row["account_id"] or "",
+                record_date=row["at"],
+                text=text,
+                field=row["field"],
+                old_value=row["old"] or "",
+                new_value=row["new"] or "",
+            )
             nodes.append(node)
             if row["field"] == DELETED_FIELD:  # the record's node is gone: the event hangs on the account
                 if row["account_id"]:
@@ -198,9 +233,15 @@ class CogneeAccountMemory:
                 edges.append((str(node.id), self._store.node_id(row["module"], row["record_id"]), "changed", {}))
         for row in self._ledger.pending_decisions():
             node = self._store.build_node(
-                "Decisions", name=f"decision on {row['id']}", source_id=row["id"],
-                account_id=row["account_id"] or "", record_date=row["at"], text=row["text"],
-                decision=row["decision"], reason=row["reason"] or "")
+                "Decisions",
+                name=f"decision on {row['id']}",
+                source_id=row["id"],
+                account_id=row["account_id"] or "",
+                record_date=row["at"],
+                text=row["text"],
+                decision=row["decision"],
+                reason=row["reason"] or "",
+            )
             nodes.append(node)
             if row["account_id"]:
                 edges.append((str(node.id), self._store.node_id("Accounts", row["account_id"]), "about", {}))
@@ -226,8 +267,9 @@ class CogneeAccountMemory:
         hits.sort(key=lambda h: (h.fact.kind != "decision", -h.score))
         return hits[:limit]
 
-    async def _search(self, query: str, collections: tuple[str, ...], *, account_id: str | None,
-                      limit: int) -> list[MemoryHit]:
+    async def _search(
+        self, query: str, collections: tuple[str, ...], *, account_id: str | None, limit: int
+    ) -> list[MemoryHit]:
         vector = (await asyncio.to_thread(shared_encoder().encode, [query]))[0].tolist()
         only = self._ledger.node_ids_of_account(account_id) if account_id is not None else None
         ranked = await self._store.search(vector, collections, limit * 2, only_ids=only)
@@ -246,9 +288,15 @@ class CogneeAccountMemory:
         counts = self._ledger.counts()
         root = self._settings.memory_dir.expanduser().resolve()
         disk = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
-        return MemoryStats(records=counts["records"], change_events=counts["change_events"],
-                           decisions=counts["decisions"], pending=counts["pending"], disk_bytes=disk,
-                           memory_dir=str(root), indexed=await self._store.collection_sizes())
+        return MemoryStats(
+            records=counts["records"],
+            change_events=counts["change_events"],
+            decisions=counts["decisions"],
+            pending=counts["pending"],
+            disk_bytes=disk,
+            memory_dir=str(root),
+            indexed=await self._store.collection_sizes(),
+        )
 
 
 def _outcome(recommendation: Any) -> str:

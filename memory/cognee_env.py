@@ -65,13 +65,15 @@ def cognee_environment(settings: Settings) -> dict[str, str]:
         env["TIKTOKEN_CACHE_DIR"] = str(tiktoken)
     if settings.memory_db_provider == "postgres" and settings.database_url is not None:
         url = urlparse(settings.database_url.get_secret_value())
-        env.update({
-            "DB_HOST": url.hostname or "127.0.0.1",
-            "DB_PORT": str(url.port or 5432),
-            "DB_USERNAME": url.username or "",
-            "DB_PASSWORD": url.password or "",
-            "DB_NAME": (url.path or "/sergas").lstrip("/") or "sergas",
-        })
+        env.update(
+            {
+                "DB_HOST": url.hostname or "127.0.0.1",
+                "DB_PORT": str(url.port or 5432),
+                "DB_USERNAME": url.username or "",
+                "DB_PASSWORD": url.password or "",
+                "DB_NAME": (url.path or "/sergas").lstrip("/") or "sergas",
+            }
+        )
     return env
 
 

@@ -88,11 +88,13 @@ class CogneeStore:
             # An explicit edge_text: otherwise cognee writes "<node text> belongs to <uuid>." per edge and
             # indexes each of those (as many embeddings again as nodes, for nothing we search).
             by_source.setdefault(source, []).append(
-                (source, target, relationship, {"edge_text": relationship, **props}))
+                (source, target, relationship, {"edge_text": relationship, **props})
+            )
         for start in range(0, len(nodes), PUSH_CHUNK):
-            chunk = nodes[start:start + PUSH_CHUNK]
+            chunk = nodes[start : start + PUSH_CHUNK]
             chunk_edges = ensure_default_edge_properties(
-                [e for n in chunk for e in by_source.get(str(n.id), [])], nodes=chunk)
+                [e for n in chunk for e in by_source.get(str(n.id), [])], nodes=chunk
+            )
             if hybrid:
                 await engine.graph.add_nodes_with_vectors(chunk)
                 if chunk_edges:
@@ -134,11 +136,18 @@ class CogneeStore:
         from cognee.modules.storage.utils import JSONEncoder
 
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        rows = [{"from_id": str(source), "to_id": str(target), "relationship_name": relationship,
-                 "properties": json.dumps(props, cls=JSONEncoder), "at": now}
-                for source, target, relationship, props in edges]
+        rows = [
+            {
+                "from_id": str(source),
+                "to_id": str(target),
+                "relationship_name": relationship,
+                "properties": json.dumps(props, cls=JSONEncoder),
+                "at": now,
+            }
+            for source, target, relationship, props in edges
+        ]
         for start in range(0, len(rows), _EDGE_WRITE_CHUNK):
-            await graph.query(_KUZU_EDGE_UPSERT, {"edges": rows[start:start + _EDGE_WRITE_CHUNK]})
+            await graph.query(_KUZU_EDGE_UPSERT, {"edges": rows[start : start + _EDGE_WRITE_CHUNK]})
         checkpoint = getattr(graph, "checkpoint", None)
         if checkpoint is not None:
             await checkpoint()
@@ -154,8 +163,9 @@ class CogneeStore:
             await vector.create_vector_index(type_name, field)
             await vector.index_data_points(type_name, field, points)
 
-    async def search(self, query_vector: list[float], collections: tuple[str, ...], limit: int, *,
-                     only_ids: list[str] | None = None) -> list[tuple[str, float]]:
+    async def search(
+        self, query_vector: list[float], collections: tuple[str, ...], limit: int, *, only_ids: list[str] | None = None
+    ) -> list[tuple[str, float]]:
         """(node id, cosine similarity) best first, across collections; missing ones are skipped.
 
         ``only_ids`` restricts the search to those nodes (an account's records): a filtered vector
@@ -167,8 +177,7 @@ class CogneeStore:
             self._vector = await get_vector_engine_async()
         if only_ids is not None and not only_ids:
             return []
-        results = await asyncio.gather(*(self._search_one(name, query_vector, limit, only_ids)
-                                         for name in collections))
+        results = await asyncio.gather(*(self._search_one(name, query_vector, limit, only_ids) for name in collections))
         hits = [hit for part in results for hit in part]
         if only_ids is not None:
             wanted = set(only_ids)
@@ -191,14 +200,21 @@ class CogneeStore:
                 logging.getLogger(__name__).debug("count of %s failed: %s", name, exc)
         return sizes
 
-    async def _search_one(self, name: str, vector: list[float], limit: int,
-                          only_ids: list[str] | None) -> list[tuple[str, float]]:
+    async def _search_one(
+        self, name: str, vector: list[float], limit: int, only_ids: list[str] | None
+    ) -> list[tuple[str, float]]:
         try:
             if only_ids is not None and hasattr(self._vector, "get_collection"):
                 collection = await self._vector.get_collection(name)
                 quoted = ",".join("'" + i.replace("'", "''") + "'" for i in only_ids)
-                rows = await (collection.vector_search(vector).distance_type("cosine")
-                              .where(f"id IN ({quoted})").select(["id", "_distance"]).limit(limit).to_list())
+                rows = await (
+                    collection.vector_search(vector)
+                    .distance_type("cosine")
+                    .where(f"id IN ({quoted})")
+                    .select(["id", "_distance"])
+                    .limit(limit)
+                    .to_list()
+                )
                 return [(str(r["id"]), 1.0 - float(r["_distance"])) for r in rows]
             fetch = limit * 20 if only_ids is not None else limit
             results = await self._vector.search(name, query_vector=vector, limit=fetch)

@@ -53,20 +53,32 @@ def describe(record: CrmRecord) -> Described:
     if isinstance(record, Account):
         account_id: str | None = record.id
         title = record.name
-        text = _join(f"Account {record.name}", record.industry, record.account_type,
-                     record.billing_city, record.billing_country, record.description)
+        text = _join(
+            f"Account {record.name}",
+            record.industry,
+            record.account_type,
+            record.billing_city,
+            record.billing_country,
+            record.description,
+        )
     elif isinstance(record, Contact):
         account_id = record.account_id
         title = record.full_name
-        text = _join(f"Contact {record.full_name}", record.title, record.email,
-                     "opted out of email" if record.email_opt_out else None, record.description)
+        text = _join(
+            f"Contact {record.full_name}",
+            record.title,
+            record.email,
+            "opted out of email" if record.email_opt_out else None,
+            record.description,
+        )
     elif isinstance(record, Deal):
         account_id = record.account_id
         title = record.name
         amount = f"amount {record.amount:,.0f}" if record.amount is not None else None
         closing = f"closing {record.closing_date}" if record.closing_date else None
-        text = _join(f"Deal {record.name}", f"stage {record.stage}", amount, closing, record.next_step,
-                     record.description)
+        text = _join(
+            f"Deal {record.name}", f"stage {record.stage}", amount, closing, record.next_step, record.description
+        )
     elif isinstance(record, Task):
         parent_module, parent_id = record.what_module, record.what_id
         account_id = record.what_id if record.what_module == "Accounts" else None
@@ -82,9 +94,16 @@ def describe(record: CrmRecord) -> Described:
         raise TypeError(f"cannot describe {type(record).__name__}")
     snap = snapshot_of(record)
     return Described(
-        module=record.module, record_id=record.id, account_id=account_id, parent_module=parent_module,
-        parent_id=parent_id, at=record.modified_time or record.created_time, title=title or record.id,
-        text=text[:MAX_TEXT], snapshot=snap, content_hash=content_hash(snap),
+        module=record.module,
+        record_id=record.id,
+        account_id=account_id,
+        parent_module=parent_module,
+        parent_id=parent_id,
+        at=record.modified_time or record.created_time,
+        title=title or record.id,
+        text=text[:MAX_TEXT],
+        snapshot=snap,
+        content_hash=content_hash(snap),
     )
 
 
@@ -98,12 +117,17 @@ def meaning_text(module: str, snapshot: dict[str, Any], excerpt: str) -> str:
     """
     if module == "Accounts":
         place = ", ".join(str(p) for p in (snapshot.get("billing_city"), snapshot.get("billing_country")) if p)
-        return _join(snapshot.get("industry"), snapshot.get("account_type"),
-                     f"based in {place}" if place else None, snapshot.get("description"))[:MAX_TEXT]
+        return _join(
+            snapshot.get("industry"),
+            snapshot.get("account_type"),
+            f"based in {place}" if place else None,
+            snapshot.get("description"),
+        )[:MAX_TEXT]
     if module == "Deals":
-        return _join(f"Deal in stage {snapshot.get('stage')}" if snapshot.get("stage") else None,
-                     snapshot.get("deal_type"),
-                     f"next step: {snapshot['next_step']}" if snapshot.get("next_step") else None,
-                     snapshot.get("description"))[:MAX_TEXT]
+        return _join(
+            f"Deal in stage {snapshot.get('stage')}" if snapshot.get("stage") else None,
+            snapshot.get("deal_type"),
+            f"next step: {snapshot['next_step']}" if snapshot.get("next_step") else None,
+            snapshot.get("description"),
+        )[:MAX_TEXT]
     return excerpt
-

@@ -46,8 +46,9 @@ class AccountMemory(Protocol):
 
     async def record_decision(self, recommendation: Any, decision: str, reason: str | None) -> MemoryFact: ...
 
-    async def timeline(self, account_id: str, *, since: datetime | None = None,
-                       limit: int = 50) -> list[MemoryFact]: ...
+    async def timeline(
+        self, account_id: str, *, since: datetime | None = None, limit: int = 50
+    ) -> list[MemoryFact]: ...
 
     async def search(self, query: str, *, account_id: str | None = None, limit: int = 10) -> list[MemoryHit]: ...
 
@@ -63,8 +64,7 @@ class AccountMemory(Protocol):
     async def aclose(self) -> None: ...
 
 
-async def open_memory(settings: Settings, *, read_only: bool = False,
-                      lock_timeout: float = 5.0) -> AccountMemory:
+async def open_memory(settings: Settings, *, read_only: bool = False, lock_timeout: float = 5.0) -> AccountMemory:
     """Open the long-term memory under ``settings.memory_dir``.
 
     The writer (``read_only=False``) takes the writer lock or raises ``MemoryBusyError`` after

@@ -132,7 +132,8 @@ class Ledger:
         for item in described:
             row = self._conn.execute(
                 "SELECT content_hash, snapshot, indexed, deleted_at FROM records WHERE module = ? AND record_id = ?",
-                (item.module, item.record_id)).fetchone()
+                (item.module, item.record_id),
+            ).fetchone()
             if row is None:
                 changed.append(item)
                 continue
@@ -152,9 +153,17 @@ class Ledger:
                 if before is None and field in _FILLED_IN_LATER:
                     continue  # one fetch tier left it out, another sent it: not a change a user made
                 if before != after:
-                    events.append(ChangeEvent(
-                        module=item.module, record_id=item.record_id, account_id=item.account_id,
-                        field=field, old=_text(before), new=_text(after), at=item.at or now))
+                    events.append(
+                        ChangeEvent(
+                            module=item.module,
+                            record_id=item.record_id,
+                            account_id=item.account_id,
+                            field=field,
+                            old=_text(before),
+                            new=_text(after),
+                            at=item.at or now,
+                        )
+                    )
         return Classified(changed=changed, unchanged=unchanged, events=events)
 
     def account_of(self, module: str | None, record_id: str | None) -> str | None:
@@ -165,23 +174,42 @@ class Ledger:
         if module == "Accounts":
             return record_id
         if module:
-            row = self._conn.execute("SELECT account_id FROM records WHERE module = ? AND record_id = ?",
-                                     (module, record_id)).fetchone()
+            row = self._conn.execute(
+                "SELECT account_id FROM records WHERE module = ? AND record_id = ?", (module, record_id)
+            ).fetchone()
         else:
-            row = self._conn.execute("SELECT account_id, module FROM records WHERE record_id = ? LIMIT 1",
-                                     (record_id,)).fetchone()
+            row = self._conn.execute(
+                "SELECT account_id, module FROM records WHERE record_id = ? LIMIT 1", (record_id,)
+            ).fetchone()
             if row is not None and row["module"] == "Accounts":
                 return record_id
         return row["account_id"] if row else None
 
-    def stage_records(self, items: Iterable[tuple[Described, str, str | None]], *, now: datetime,
-                      changes: Iterable[tuple[ChangeEvent, str]] = ()) -> int:
+    def stage_records(
+        self,
+        items: Iterable[tuple[Described, str, str | None]],
+        *,
+        now: datetime,
+        changes: Iterable[tuple[ChangeEvent, str]] = (),
+    ) -> int:
         """Write (described, node_id, account_id) rows as pending (``indexed = 0``) and, in the same
         transaction, the change events derived from them (so a crash never keeps one without the other).
         Returns the number of new change events."""
         rows = [
-            (d.module, d.record_id, account_id, d.parent_module, d.parent_id, iso_utc(d.at), d.title,
-             d.text, d.content_hash, json.dumps(d.snapshot, sort_keys=True, default=str), node_id, iso_utc(now))
+            (
+                d.module,
+                d.record_id,
+                account_id,
+                d.parent_module,
+                d.parent_id,
+                iso_utc(d.at),
+                d.title,
+                d.text,
+                d.content_hash,
+                json.dumps(d.snapshot, sort_keys=True, default=str),
+                node_id,
+                iso_utc(now),
+            )
             for d, node_id, account_id in items
         ]
         with self.transaction() as conn:
@@ -193,7 +221,9 @@ class Ledger:
                 "parent_module = excluded.parent_module, parent_id = excluded.parent_id, at = excluded.at, "
                 "title = excluded.title, excerpt = excluded.excerpt, content_hash = excluded.content_hash, "
                 "snapshot = excluded.snapshot, node_id = excluded.node_id, indexed = 0, deleted_at = NULL, "
-                "stored_at = excluded.stored_at", rows)
+                "stored_at = excluded.stored_at",
+                rows,
+            )
             return self._insert_changes(conn, changes)
 
     def stage_deletions(self, items: Iterable[tuple[str, str, datetime, ChangeEvent, str]]) -> list[str]:
@@ -203,14 +233,17 @@ class Ledger:
         marked: list[str] = []
         with self.transaction() as conn:
             for module, record_id, deleted_at, event, event_node in items:
-                row = conn.execute("SELECT account_id FROM records WHERE module = ? AND record_id = ? "
-                                   "AND deleted_at IS NULL", (module, record_id)).fetchone()
+                row = conn.execute(
+                    "SELECT account_id FROM records WHERE module = ? AND record_id = ? AND deleted_at IS NULL",
+                    (module, record_id),
+                ).fetchone()
                 if row is None:
                     continue  # never remembered, or already marked
-                conn.execute("UPDATE records SET deleted_at = ?, indexed = 0 WHERE module = ? AND record_id = ?",
-                             (iso_utc(deleted_at), module, record_id))
-                self._insert_changes(conn, [(event.model_copy(update={"account_id": row["account_id"]}),
-                                             event_node)])
+                conn.execute(
+                    "UPDATE records SET deleted_at = ?, indexed = 0 WHERE module = ? AND record_id = ?",
+                    (iso_utc(deleted_at), module, record_id),
+                )
+                self._insert_changes(conn, [(event.model_copy(update={"account_id": row["account_id"]}), event_node)])
                 marked.append(record_id)
         return marked
 
@@ -220,28 +253,43 @@ class Ledger:
 
     @staticmethod
     def _insert_changes(conn: sqlite3.Connection, items: Iterable[tuple[ChangeEvent, str]]) -> int:
-        rows = [(e.module, e.record_id, e.account_id, e.field, e.old, e.new, iso_utc(e.at), node_id)
-                for e, node_id in items]
+        rows = [
+            (e.module, e.record_id, e.account_id, e.field, e.old, e.new, iso_utc(e.at), node_id) for e, node_id in items
+        ]
         before = conn.total_changes
         conn.executemany(
             "INSERT OR IGNORE INTO changes (module, record_id, account_id, field, old, new, at, node_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         return conn.total_changes - before
 
-    def stage_decision(self, *, decision_id: str, account_id: str | None, decision: str, reason: str | None,
-                       text: str, at: datetime, node_id: str) -> None:
+    def stage_decision(
+        self,
+        *,
+        decision_id: str,
+        account_id: str | None,
+        decision: str,
+        reason: str | None,
+        text: str,
+        at: datetime,
+        node_id: str,
+    ) -> None:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO decisions (id, account_id, decision, reason, text, at, node_id, indexed) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET decision = excluded.decision, "
                 "reason = excluded.reason, text = excluded.text, at = excluded.at, indexed = 0",
-                (decision_id, account_id, decision, reason, text, iso_utc(at), node_id))
+                (decision_id, account_id, decision, reason, text, iso_utc(at), node_id),
+            )
 
     def mark_indexed(self, node_ids: list[str]) -> None:
         with self.transaction() as conn:
             for table in ("records", "changes", "decisions"):
-                conn.executemany(f"UPDATE {table} SET indexed = 1 WHERE node_id = ?",  # noqa: S608
-                                 [(n,) for n in node_ids])
+                conn.executemany(
+                    f"UPDATE {table} SET indexed = 1 WHERE node_id = ?",  # noqa: S608
+                    [(n,) for n in node_ids],
+                )
 
     def pending_records(self) -> list[sqlite3.Row]:
         return list(self._conn.execute("SELECT * FROM records WHERE indexed = 0"))
@@ -258,8 +306,10 @@ class Ledger:
         if not node_ids:
             return found
         marks = ",".join("?" * len(node_ids))
-        for row in self._conn.execute(f"SELECT * FROM records WHERE node_id IN ({marks}){self._live}",  # noqa: S608
-                                      node_ids):
+        for row in self._conn.execute(
+            f"SELECT * FROM records WHERE node_id IN ({marks}){self._live}",  # noqa: S608
+            node_ids,
+        ):
             found[row["node_id"]] = _record_fact(row)
         for row in self._conn.execute(f"SELECT * FROM changes WHERE node_id IN ({marks})", node_ids):  # noqa: S608
             found[row["node_id"]] = _change_fact(row)
@@ -271,33 +321,55 @@ class Ledger:
         """The graph/vector node ids of everything remembered about one account."""
         ids: list[str] = []
         for table, live in (("records", self._live), ("changes", ""), ("decisions", "")):
-            ids += [r[0] for r in self._conn.execute(
-                f"SELECT node_id FROM {table} WHERE account_id = ? AND node_id IS NOT NULL{live}",  # noqa: S608
-                (account_id,))]
+            ids += [
+                r[0]
+                for r in self._conn.execute(
+                    f"SELECT node_id FROM {table} WHERE account_id = ? AND node_id IS NOT NULL{live}",  # noqa: S608
+                    (account_id,),
+                )
+            ]
         return ids
 
     def timeline(self, account_id: str, *, since: datetime | None, limit: int) -> list[MemoryFact]:
         since_iso = iso_utc(since) or ""
-        facts = [_record_fact(r) for r in self._conn.execute(
-            f"SELECT * FROM records WHERE account_id = ? AND COALESCE(at, '') >= ?{self._live} "  # noqa: S608
-            "ORDER BY at DESC LIMIT ?",
-            (account_id, since_iso, limit))]
-        facts += [_change_fact(r) for r in self._conn.execute(
-            "SELECT * FROM changes WHERE account_id = ? AND at >= ? ORDER BY at DESC LIMIT ?",
-            (account_id, since_iso, limit))]
-        facts += [_decision_fact(r) for r in self._conn.execute(
-            "SELECT * FROM decisions WHERE account_id = ? AND at >= ? ORDER BY at DESC LIMIT ?",
-            (account_id, since_iso, limit))]
+        facts = [
+            _record_fact(r)
+            for r in self._conn.execute(
+                f"SELECT * FROM records WHERE account_id = ? AND COALESCE(at, '') >= ?{self._live} "  # noqa: S608
+                "ORDER BY at DESC LIMIT ?",
+                (account_id, since_iso, limit),
+            )
+        ]
+        facts += [
+            _change_fact(r)
+            for r in self._conn.execute(
+                "SELECT * FROM changes WHERE account_id = ? AND at >= ? ORDER BY at DESC LIMIT ?",
+                (account_id, since_iso, limit),
+            )
+        ]
+        facts += [
+            _decision_fact(r)
+            for r in self._conn.execute(
+                "SELECT * FROM decisions WHERE account_id = ? AND at >= ? ORDER BY at DESC LIMIT ?",
+                (account_id, since_iso, limit),
+            )
+        ]
         facts.sort(key=lambda f: f.at or datetime.min.replace(tzinfo=UTC), reverse=True)
         return facts[:limit]
 
     def counts(self) -> dict[str, Any]:
-        modules = {r["module"]: r["n"] for r in self._conn.execute(
-            f"SELECT module, COUNT(*) AS n FROM records WHERE 1 = 1{self._live} GROUP BY module")}  # noqa: S608
+        modules = {
+            r["module"]: r["n"]
+            for r in self._conn.execute(
+                f"SELECT module, COUNT(*) AS n FROM records WHERE 1 = 1{self._live} GROUP BY module"
+            )
+        }  # noqa: S608
         changes = self._conn.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
         decisions = self._conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0]
-        pending = sum(self._conn.execute(f"SELECT COUNT(*) FROM {t} WHERE indexed = 0").fetchone()[0]  # noqa: S608
-                      for t in ("records", "changes", "decisions"))
+        pending = sum(
+            self._conn.execute(f"SELECT COUNT(*) FROM {t} WHERE indexed = 0").fetchone()[0]  # noqa: S608
+            for t in ("records", "changes", "decisions")
+        )
         return {"records": modules, "change_events": changes, "decisions": decisions, "pending": pending}
 
     # ------------------------------------------------------------------ cursors (fallback store)
@@ -307,16 +379,29 @@ class Ledger:
 
     def set_cursor(self, module: str, value: datetime) -> None:
         with self.transaction() as conn:
-            conn.execute("INSERT INTO cursors (module, value) VALUES (?, ?) "
-                         "ON CONFLICT (module) DO UPDATE SET value = excluded.value", (module, iso_utc(value)))
+            conn.execute(
+                "INSERT INTO cursors (module, value) VALUES (?, ?) "
+                "ON CONFLICT (module) DO UPDATE SET value = excluded.value",
+                (module, iso_utc(value)),
+            )
 
 
 def _record_fact(row: sqlite3.Row) -> MemoryFact:
     at = _dt(row["at"])
     summary = f"{row['module'][:-1]} {row['title']}: {row['excerpt']}"
-    return MemoryFact(kind="record", account_id=row["account_id"], at=at, summary=summary[:500],
-                      citation=MemoryCitation(record_id=row["record_id"], module=row["module"],
-                                              account_id=row["account_id"], at=at, excerpt=row["excerpt"] or ""))
+    return MemoryFact(
+        kind="record",
+        account_id=row["account_id"],
+        at=at,
+        summary=summary[:500],
+        citation=MemoryCitation(
+            record_id=row["record_id"],
+            module=row["module"],
+            account_id=row["account_id"],
+            at=at,
+            excerpt=row["excerpt"] or "",
+        ),
+    )
 
 
 DELETED_FIELD = "$deleted"  # the change event of a record deleted in Zoho: old = its name, new = who deleted it
@@ -333,13 +418,29 @@ def change_text(module: str, record_id: str | None, field: str, old: str | None,
 def _change_fact(row: sqlite3.Row) -> MemoryFact:
     at = _dt(row["at"])
     text = change_text(row["module"], row["record_id"], row["field"], row["old"], row["new"])
-    return MemoryFact(kind="change", account_id=row["account_id"], at=at, summary=text[:500],
-                      citation=MemoryCitation(record_id=row["record_id"], module=row["module"],
-                                              account_id=row["account_id"], at=at, excerpt=text[:2000]))
+    return MemoryFact(
+        kind="change",
+        account_id=row["account_id"],
+        at=at,
+        summary=text[:500],
+        citation=MemoryCitation(
+            record_id=row["record_id"], module=row["module"], account_id=row["account_id"], at=at, excerpt=text[:2000]
+        ),
+    )
 
 
 def _decision_fact(row: sqlite3.Row) -> MemoryFact:
     at = _dt(row["at"])
-    return MemoryFact(kind="decision", account_id=row["account_id"], at=at, summary=row["text"][:500],
-                      citation=MemoryCitation(record_id=row["id"], module="Recommendations",
-                                              account_id=row["account_id"], at=at, excerpt=row["text"][:2000]))
+    return MemoryFact(
+        kind="decision",
+        account_id=row["account_id"],
+        at=at,
+        summary=row["text"][:500],
+        citation=MemoryCitation(
+            record_id=row["id"],
+            module="Recommendations",
+            account_id=row["account_id"],
+            at=at,
+            excerpt=row["text"][:2000],
+        ),
+    )

@@ -24,8 +24,12 @@ class MemoryCitation(BaseModel):
 
     def to_approval_citation(self) -> dict[str, str | None]:
         """The shape of ``approvals.models.Citation`` (source="memory")."""
-        return {"source": "memory", "record_id": self.record_id, "module": self.module,
-                "excerpt": self.excerpt[:2000] or None}
+        return {
+            "source": "memory",
+            "record_id": self.record_id,
+            "module": self.module,
+            "excerpt": self.excerpt[:2000] or None,
+        }
 
 
 class MemoryFact(BaseModel):

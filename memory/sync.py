@@ -85,11 +85,18 @@ def _api_calls(gateway: Any) -> int:
     return sum(s.calls for s in gateway.tier_stats())
 
 
-async def sync_memory(gateway: ZohoGateway, memory: AccountMemory, cursors: CursorStore, *,
-                      full: bool = False, since: datetime | None = None,
-                      modules: tuple[Module, ...] = SYNC_MODULES, progress: Progress | None = None,
-                      decisions: DecisionSource | None = None,
-                      clock: Callable[[], float] | None = None) -> SyncSummary:
+async def sync_memory(
+    gateway: ZohoGateway,
+    memory: AccountMemory,
+    cursors: CursorStore,
+    *,
+    full: bool = False,
+    since: datetime | None = None,
+    modules: tuple[Module, ...] = SYNC_MODULES,
+    progress: Progress | None = None,
+    decisions: DecisionSource | None = None,
+    clock: Callable[[], float] | None = None,
+) -> SyncSummary:
     """One sync. ``cursors`` is usually the memory itself (its ledger keeps them, so a wiped memory
     starts over); ``decisions`` (the state store) adds the approval decisions made since the last sync."""
     import time
@@ -146,8 +153,10 @@ async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, modul
     try:
         deleted = await deleted_since(gateway, cursors, module)
     except ZohoError as exc:
-        notes.append(f"could not read Zoho's recycle bin for {module} ({exc}); records deleted there stay in "
-                     "memory until a sync can read it")
+        notes.append(
+            f"could not read Zoho's recycle bin for {module} ({exc}); records deleted there stay in "
+            "memory until a sync can read it"
+        )
         return 0
     if not deleted:
         return 0
@@ -156,8 +165,9 @@ async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, modul
     return count
 
 
-async def _sync_decisions(source: DecisionSource, memory: AccountMemory, cursors: CursorStore, *, full: bool,
-                          progress: Progress | None) -> ModuleSummary:
+async def _sync_decisions(
+    source: DecisionSource, memory: AccountMemory, cursors: CursorStore, *, full: bool, progress: Progress | None
+) -> ModuleSummary:
     part = ModuleSummary(module=DECISIONS)
     cursor = None if full else cursors.get_cursor(DECISIONS)
     record_many = getattr(memory, "record_decisions", None)
@@ -170,8 +180,9 @@ async def _sync_decisions(source: DecisionSource, memory: AccountMemory, cursors
             await record_many(batch)
         else:
             for rec in batch:
-                await memory.record_decision(rec, str(getattr(rec, "status", "decided")),
-                                             getattr(rec, "decision_reason", None))
+                await memory.record_decision(
+                    rec, str(getattr(rec, "status", "decided")), getattr(rec, "decision_reason", None)
+                )
         part.stored += len(batch)
         cursor = max(r.decided_at for r in batch)
         cursors.set_cursor(DECISIONS, cursor)

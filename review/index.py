@@ -38,9 +38,13 @@ class AccountView:
         return None
 
     def to_account360(self) -> Account360:
-        return Account360.model_construct(account=self.account, contacts=list(self.contacts),
-                                          deals=list(self.deals), tasks=list(self.tasks),
-                                          notes=list(self.notes))
+        return Account360.model_construct(
+            account=self.account,
+            contacts=list(self.contacts),
+            deals=list(self.deals),
+            tasks=list(self.tasks),
+            notes=list(self.notes),
+        )
 
 
 def _typed(records: Sequence[CrmRecord], kind: type[CrmRecord]) -> list[Any]:

@@ -74,8 +74,9 @@ def _negated(clause: str, start: int, end: int, *, own_negation: bool) -> bool:
 def _harmless(item: Phrase, clause: str, start: int, end: int) -> bool:
     if item.harmless_near is None:
         return False
-    around = (_last_words(clause[:start], _HARMLESS_WINDOW_WORDS) + " "
-              + _first_words(clause[end:], _HARMLESS_WINDOW_WORDS))
+    around = (
+        _last_words(clause[:start], _HARMLESS_WINDOW_WORDS) + " " + _first_words(clause[end:], _HARMLESS_WINDOW_WORDS)
+    )
     return bool(item.harmless_near.search(around))
 
 
@@ -121,62 +122,106 @@ def find(text: str | None, lexicon: tuple[Phrase, ...]) -> list[PhraseHit]:
     return hits
 
 
-_EVENT_NOUNS = (r"\b(?:meeting|call|demo|appointment|session|visit|webinar|lunch|dinner|trip|workshop|"
-                r"training|onsite|on-site|sync|check-?in|qbr|review)s?\b")
+_EVENT_NOUNS = (
+    r"\b(?:meeting|call|demo|appointment|session|visit|webinar|lunch|dinner|trip|workshop|"
+    r"training|onsite|on-site|sync|check-?in|qbr|review)s?\b"
+)
 _SEATS = r"(?:seats?|licen[cs]es?|users?|subscriptions?)"
 
 CHURN: tuple[Phrase, ...] = (
     phrase("cancel", r"\bcancel(?:s|led|ed|ling|ing|lations?|ations?)?\b", harmless_near=_EVENT_NOUNS),
     phrase("terminate", r"\bterminat(?:e|es|ed|ing|ion)\b(?!\s+(?:employee|staff))"),
-    phrase("not renew", r"\b(?:not|never|won't|wont|will\s+not|don't|do\s+not|doesn't|isn't|aren't)\s+"
-                        r"(?:\w+\s+){0,3}?renew\w*|\bnon-?renew\w*|\b(?:declin\w+|refus\w+)\s+to\s+renew\b|"
-                        r"\blet\s+(?:the\s+|their\s+|our\s+)?(?:contract|subscription|licen[cs]es?|renewal)\s+"
-                        r"(?:lapse|expire)\b"),
-    phrase("competitor", r"\bcompetitors?\b|\brival\s+(?:vendor|product|platform|offer)\b|"
-                         r"\b(?:switch|switching|switched|mov(?:e|ing|ed)|migrat\w+|go(?:ing)?)\s+(?:over\s+)?to\s+"
-                         r"(?:a\s+|an\s+)?(?:another|different|other|cheaper|new)\s+(?:vendor|provider|supplier|"
-                         r"platform|solution|tool|crm)\b|"
-                         r"\b(?:evaluat\w+|look\w*\s+at|consider\w*|explor\w+|trial\w*)\s+(?:other|alternative|"
-                         r"competing)\s+(?:vendors?|providers?|solutions?|options?|platforms?|tools?)\b|"
-                         r"\bshopping\s+around\b|\b(?:look\w*|evaluat\w+|consider\w*|explor\w+|review\w*|assess\w*)\s+(?:at\s+)?"
-                         r"(?:\w+\s+){0,2}alternatives\b|\brfp\b"),
-    phrase("unhappy", r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|"
-                      r"complain\w*|fed\s+up)\b|\bnot\s+(?:happy|satisfied|pleased)\b"),
+    phrase(
+        "not renew",
+        r"\b(?:not|never|won't|wont|will\s+not|don't|do\s+not|doesn't|isn't|aren't)\s+"
+        r"(?:\w+\s+){0,3}?renew\w*|\bnon-?renew\w*|\b(?:declin\w+|refus\w+)\s+to\s+renew\b|"
+        r"\blet\s+(?:the\s+|their\s+|our\s+)?(?:contract|subscription|licen[cs]es?|renewal)\s+"
+        r"(?:lapse|expire)\b",
+    ),
+    phrase(
+        "competitor",
+        r"\bcompetitors?\b|\brival\s+(?:vendor|product|platform|offer)\b|"
+        r"\b(?:switch|switching|switched|mov(?:e|ing|ed)|migrat\w+|go(?:ing)?)\s+(?:over\s+)?to\s+"
+        r"(?:a\s+|an\s+)?(?:another|different|other|cheaper|new)\s+(?:vendor|provider|supplier|"
+        r"platform|solution|tool|crm)\b|"
+        r"\b(?:evaluat\w+|look\w*\s+at|consider\w*|explor\w+|trial\w*)\s+(?:other|alternative|"
+        r"competing)\s+(?:vendors?|providers?|solutions?|options?|platforms?|tools?)\b|"
+        r"\bshopping\s+around\b|\b(?:look\w*|evaluat\w+|consider\w*|explor\w+|review\w*|assess\w*)\s+(?:at\s+)?"
+        r"(?:\w+\s+){0,2}alternatives\b|\brfp\b",
+    ),
+    phrase(
+        "unhappy",
+        r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|"
+        r"complain\w*|fed\s+up)\b|\bnot\s+(?:happy|satisfied|pleased)\b",
+    ),
     phrase("escalate", r"\bescalat\w+"),
-    phrase("budget cut", r"\bbudget\s+(?:cuts?|freeze|reductions?|slashed|cut\s+back)\b|"
-                         r"\bcut(?:s|ting)?\s+(?:\w+\s+){0,2}(?:budgets?|spend|costs?)\b|\bcost[- ]cutting\b|"
-                         r"\bdownsiz\w+|\bdowngrad\w+|\breduc\w+\s+(?:the\s+)?(?:number\s+of\s+)?" + _SEATS
-                         + r"|\bfewer\s+" + _SEATS),
+    phrase(
+        "budget cut",
+        r"\bbudget\s+(?:cuts?|freeze|reductions?|slashed|cut\s+back)\b|"
+        r"\bcut(?:s|ting)?\s+(?:\w+\s+){0,2}(?:budgets?|spend|costs?)\b|\bcost[- ]cutting\b|"
+        r"\bdownsiz\w+|\bdowngrad\w+|\breduc\w+\s+(?:the\s+)?(?:number\s+of\s+)?" + _SEATS + r"|\bfewer\s+" + _SEATS,
+    ),
     phrase("churn", r"\bchurn\w*"),
-    phrase("walk away", r"\bwalk(?:ing)?\s+away\b|\bpull(?:ing)?\s+the\s+plug\b|"
-                        r"\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|partnership|subscription)\b"),
+    phrase(
+        "walk away",
+        r"\bwalk(?:ing)?\s+away\b|\bpull(?:ing)?\s+the\s+plug\b|"
+        r"\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|partnership|subscription)\b",
+    ),
 )
 
 UPSELL: tuple[Phrase, ...] = (
     phrase("expand", r"\bexpan(?:d|ds|ded|ding|sion|sions)\b"),
-    phrase("more seats", r"\b(?:more|additional|extra|another)\s+(?:\d[\d,]*\s+)?"
-                         r"(?:seats?|licen[cs]es?|users?|modules?|teams?|departments?|offices?|regions?|sites?|"
-                         r"locations?|business\s+units?|divisions?|subsidiar\w+|countr\w+|markets?|workspaces?|"
-                         r"capacity|products?|add-?ons?)\b|"
-                         r"\badd(?:s|ing|ed)?\s+(?:\d[\d,]*|a\s+few|several|some|more)\s+(?:more\s+)?"
-                         + _SEATS + r"\b|\b\d[\d,]*\s+(?:more|additional|extra)\s+" + _SEATS + r"\b"),
-    phrase("new team", r"\bnew\s+(?:teams?|offices?|regions?|departments?|sites?|locations?|"
-                       r"business\s+units?|divisions?|subsidiar\w+|countr\w+|markets?|hires)\b"),
+    phrase(
+        "more seats",
+        r"\b(?:more|additional|extra|another)\s+(?:\d[\d,]*\s+)?"
+        r"(?:seats?|licen[cs]es?|users?|modules?|teams?|departments?|offices?|regions?|sites?|"
+        r"locations?|business\s+units?|divisions?|subsidiar\w+|countr\w+|markets?|workspaces?|"
+        r"capacity|products?|add-?ons?)\b|"
+        r"\badd(?:s|ing|ed)?\s+(?:\d[\d,]*|a\s+few|several|some|more)\s+(?:more\s+)?"
+        + _SEATS
+        + r"\b|\b\d[\d,]*\s+(?:more|additional|extra)\s+"
+        + _SEATS
+        + r"\b",
+    ),
+    phrase(
+        "new team",
+        r"\bnew\s+(?:teams?|offices?|regions?|departments?|sites?|locations?|"
+        r"business\s+units?|divisions?|subsidiar\w+|countr\w+|markets?|hires)\b",
+    ),
     phrase("upgrade", r"\bupgrad\w+"),
-    phrase("enterprise tier", r"\benterprise\s+(?:tier|plan|edition|licen[cs]es?|package|version)\b|"
-                              r"\b(?:bigger|larger|higher|premium|top)\s+(?:plan|tier|package|edition)\b"),
-    phrase("roll out", r"\broll(?:s|ed|ing)?\s+(?:(?:it|them|the|our|this|that|\w+)\s+){0,3}?out\s+to\s+"
-                       r"(?:other|more|new|the\s+rest|all|every|their|\w+\s+(?:more|other|new))\b|"
-                       r"\brollout\s+to\s+(?:other|more|the\s+rest|all)\b"),
-    phrase("cross-sell", r"\binterest(?:ed)?\s+in\s+(?:our\s+|the\s+|a\s+)?(?:\w+\s+)?(?:add-?on|module|"
-                         r"product|offering|package)s?\b"),
+    phrase(
+        "enterprise tier",
+        r"\benterprise\s+(?:tier|plan|edition|licen[cs]es?|package|version)\b|"
+        r"\b(?:bigger|larger|higher|premium|top)\s+(?:plan|tier|package|edition)\b",
+    ),
+    phrase(
+        "roll out",
+        r"\broll(?:s|ed|ing)?\s+(?:(?:it|them|the|our|this|that|\w+)\s+){0,3}?out\s+to\s+"
+        r"(?:other|more|new|the\s+rest|all|every|their|\w+\s+(?:more|other|new))\b|"
+        r"\brollout\s+to\s+(?:other|more|the\s+rest|all)\b",
+    ),
+    phrase(
+        "cross-sell",
+        r"\binterest(?:ed)?\s+in\s+(?:our\s+|the\s+|a\s+)?(?:\w+\s+)?(?:add-?on|module|"
+        r"product|offering|package)s?\b",
+    ),
 )
 
 LEFT: tuple[Phrase, ...] = (
-    phrase("left", r"\bleft\b", harmless_near=r"\b(?:message|voicemail|vm|note|feedback|comments?|review|"
-                                               r"side|hand|turn|over|behind|open|blank|alone|out)\b"),
-    phrase("no longer with", r"\bno\s+longer\s+(?:with|at|works?\s+(?:at|for|here|there)|employed|part\s+of|"
-                             r"in\s+(?:the|her|his)\s+role)\b|\bnot\s+with\s+(?:the\s+)?company\s+anymore\b"),
-    phrase("departed", r"\bdepart(?:ed|ure)\b|\bresign(?:ed|ation)\b|\bretired\b|\bmoved\s+on\b|"
-                       r"\bformer\s+(?:employee|contact|staff)\b|\bex-employee\b|\blaid\s+off\b"),
+    phrase(
+        "left",
+        r"\bleft\b",
+        harmless_near=r"\b(?:message|voicemail|vm|note|feedback|comments?|review|"
+        r"side|hand|turn|over|behind|open|blank|alone|out)\b",
+    ),
+    phrase(
+        "no longer with",
+        r"\bno\s+longer\s+(?:with|at|works?\s+(?:at|for|here|there)|employed|part\s+of|"
+        r"in\s+(?:the|her|his)\s+role)\b|\bnot\s+with\s+(?:the\s+)?company\s+anymore\b",
+    ),
+    phrase(
+        "departed",
+        r"\bdepart(?:ed|ure)\b|\bresign(?:ed|ation)\b|\bretired\b|\bmoved\s+on\b|"
+        r"\bformer\s+(?:employee|contact|staff)\b|\bex-employee\b|\blaid\s+off\b",
+    ),
 )

@@ -59,8 +59,9 @@ class ReviewAlreadyRunning(RuntimeError):
 
     def __init__(self, holder: str | None) -> None:
         self.holder = holder
-        super().__init__(f"Another review is already running ({holder or 'unknown holder'}); "
-                         "wait for it to finish, then run again.")
+        super().__init__(
+            f"Another review is already running ({holder or 'unknown holder'}); wait for it to finish, then run again."
+        )
 
 
 def _utcnow() -> datetime:
@@ -84,9 +85,18 @@ def rank_flagged(triages: list[AccountTriage]) -> list[AccountTriage]:
 class _Reviewing:
     """Step 3 and 4 for the top accounts: agent or rules, then queue; tracks cost and budget."""
 
-    def __init__(self, *, run: ReviewRun, store: ReviewStore, reviewer: Reviewer | None, today: date,
-                 budget_usd: float, account_budget_usd: float, concurrency: int,
-                 suspicious: Callable[[str | None], bool]) -> None:
+    def __init__(
+        self,
+        *,
+        run: ReviewRun,
+        store: ReviewStore,
+        reviewer: Reviewer | None,
+        today: date,
+        budget_usd: float,
+        account_budget_usd: float,
+        concurrency: int,
+        suspicious: Callable[[str | None], bool],
+    ) -> None:
         self.run, self.store, self.reviewer, self.today = run, store, reviewer, today
         self.budget, self.account_budget = budget_usd, account_budget_usd
         self.semaphore = asyncio.Semaphore(concurrency)
@@ -107,8 +117,9 @@ class _Reviewing:
             try:
                 outcome = as_agent_review(await maybe_await(self.reviewer(triage, view.to_account360())))
             except Exception as exc:  # an agent failure must not sink the run: fall back to rules
-                self.run.notes.append(f"agent review of {triage.account_id} failed ({type(exc).__name__}: "
-                                      f"{str(exc)[:160]}); used rules")
+                self.run.notes.append(
+                    f"agent review of {triage.account_id} failed ({type(exc).__name__}: {str(exc)[:160]}); used rules"
+                )
                 return None
             finally:
                 self.in_flight -= 1
@@ -122,8 +133,11 @@ class _Reviewing:
 
     def _evidence_suspicious(self, proposal: ProposedAction, view: AccountView) -> bool:
         cited = {c.record_id for c in proposal.evidence} | {proposal.target_id}
-        texts = [" ".join(v for v in record.model_dump().values() if isinstance(v, str))
-                 for record in view.records() if record.id in cited]  # every text field: notes, next steps, names
+        texts = [
+            " ".join(v for v in record.model_dump().values() if isinstance(v, str))
+            for record in view.records()
+            if record.id in cited
+        ]  # every text field: notes, next steps, names
         texts += [c.excerpt for c in proposal.evidence if c.excerpt]
         return any(self.suspicious(t) for t in texts)
 
@@ -150,15 +164,20 @@ class _Reviewing:
             else:
                 self.run.proposals_existing += 1
             queued.append(QueuedProposal.of(rec.id, proposal, created=created))
-        self.store.save_review_result(self.run.run_id, triage.account_id, triage.score,
-                                      [s.model_dump(mode="json") for s in triage.signals],
-                                      [q.id for q in queued])
+        self.store.save_review_result(
+            self.run.run_id,
+            triage.account_id,
+            triage.score,
+            [s.model_dump(mode="json") for s in triage.signals],
+            [q.id for q in queued],
+        )
         crash_point("review.result_saved")
         return FlaggedAccount(triage=triage, proposals=queued, reviewed_by=by)  # type: ignore[arg-type]
 
 
-def _earlier_result(store: ReviewStore, run_id: str, triage: AccountTriage,
-                    saved: dict[str, list[str]]) -> FlaggedAccount:
+def _earlier_result(
+    store: ReviewStore, run_id: str, triage: AccountTriage, saved: dict[str, list[str]]
+) -> FlaggedAccount:
     queued = []
     for rec_id in saved.get(triage.account_id, []):
         rec = store.get_recommendation(rec_id)
@@ -168,34 +187,71 @@ def _earlier_result(store: ReviewStore, run_id: str, triage: AccountTriage,
     return FlaggedAccount(triage=triage, proposals=queued, reviewed_by=by)  # type: ignore[arg-type]
 
 
-async def run_review(settings: Settings, *, gateway: ZohoGateway, store: ReviewStore,
-                     reviewer: Reviewer | None = None, memory_sync: MemorySync | None = None,
-                     owner: str | None = None, since: datetime | None = None, limit: int | None = None,
-                     budget_usd: float | None = None, concurrency: int | None = None,
-                     progress: Progress | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-                     clock: Callable[[], datetime] = _utcnow) -> ReviewRun:
+async def run_review(
+    settings: Settings,
+    *,
+    gateway: ZohoGateway,
+    store: ReviewStore,
+    reviewer: Reviewer | None = None,
+    memory_sync: MemorySync | None = None,
+    owner: str | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+    budget_usd: float | None = None,
+    concurrency: int | None = None,
+    progress: Progress | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    clock: Callable[[], datetime] = _utcnow,
+) -> ReviewRun:
     """Run (or resume) one review. Raises ``ReviewAlreadyRunning`` when another review holds the lock."""
     lock_owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     if not store.acquire_run_lock(LOCK_NAME, owner=lock_owner, ttl_seconds=LOCK_TTL_SECONDS):
         raise ReviewAlreadyRunning(store.lock_holder(LOCK_NAME))
     try:
-        return await _locked_review(settings, gateway=gateway, store=store, reviewer=reviewer,
-                                    memory_sync=memory_sync, owner=owner, since=since, limit=limit,
-                                    budget_usd=budget_usd, concurrency=concurrency, progress=progress,
-                                    thresholds=thresholds, clock=clock)
+        return await _locked_review(
+            settings,
+            gateway=gateway,
+            store=store,
+            reviewer=reviewer,
+            memory_sync=memory_sync,
+            owner=owner,
+            since=since,
+            limit=limit,
+            budget_usd=budget_usd,
+            concurrency=concurrency,
+            progress=progress,
+            thresholds=thresholds,
+            clock=clock,
+        )
     finally:
         store.release_run_lock(LOCK_NAME, lock_owner)
 
 
-async def _locked_review(settings: Settings, *, gateway: ZohoGateway, store: ReviewStore,
-                         reviewer: Reviewer | None, memory_sync: MemorySync | None, owner: str | None,
-                         since: datetime | None, limit: int | None, budget_usd: float | None,
-                         concurrency: int | None, progress: Progress | None, thresholds: Thresholds,
-                         clock: Callable[[], datetime]) -> ReviewRun:
+async def _locked_review(
+    settings: Settings,
+    *,
+    gateway: ZohoGateway,
+    store: ReviewStore,
+    reviewer: Reviewer | None,
+    memory_sync: MemorySync | None,
+    owner: str | None,
+    since: datetime | None,
+    limit: int | None,
+    budget_usd: float | None,
+    concurrency: int | None,
+    progress: Progress | None,
+    thresholds: Thresholds,
+    clock: Callable[[], datetime],
+) -> ReviewRun:
     started = time.perf_counter()
     now = clock()
-    params = {"owner": owner, "since": since.isoformat() if since else None, "limit": limit,
-              "budget_usd": budget_usd, "mode": "agents" if reviewer else "rules"}
+    params = {
+        "owner": owner,
+        "since": since.isoformat() if since else None,
+        "limit": limit,
+        "budget_usd": budget_usd,
+        "mode": "agents" if reviewer else "rules",
+    }
     unfinished = store.unfinished_run(RUN_KIND)
     last_success = store.last_successful_run(RUN_KIND)
     if unfinished is not None:
@@ -208,26 +264,60 @@ async def _locked_review(settings: Settings, *, gateway: ZohoGateway, store: Rev
     run.budget_usd = budget_usd if budget_usd is not None else settings.max_budget_usd
     baseline = since or (last_success.started_at if last_success is not None else None)
     try:
-        await _steps(run, settings, gateway=gateway, store=store, reviewer=reviewer, memory_sync=memory_sync,
-                     owner=owner, baseline=baseline, limit=limit, concurrency=concurrency, progress=progress,
-                     thresholds=thresholds, now=now)
+        await _steps(
+            run,
+            settings,
+            gateway=gateway,
+            store=store,
+            reviewer=reviewer,
+            memory_sync=memory_sync,
+            owner=owner,
+            baseline=baseline,
+            limit=limit,
+            concurrency=concurrency,
+            progress=progress,
+            thresholds=thresholds,
+            now=now,
+        )
     except BaseException as exc:
         store.finish_run(run.run_id, "interrupted", {"error": f"{type(exc).__name__}: {str(exc)[:300]}"})
         raise
     crash_point("review.before_finish")
     run.finished_at = clock()
     run.total_seconds = time.perf_counter() - started
-    store.finish_run(run.run_id, "succeeded", {
-        "mode": run.mode, "accounts_triaged": run.accounts_triaged, "flagged": len(run.flagged),
-        "flagged_by_kind": run.accounts_by_kind(), "proposals_created": run.proposals_created,
-        "proposals_existing": run.proposals_existing, "cost_usd": run.cost_usd, "api_calls": run.api_calls})
+    store.finish_run(
+        run.run_id,
+        "succeeded",
+        {
+            "mode": run.mode,
+            "accounts_triaged": run.accounts_triaged,
+            "flagged": len(run.flagged),
+            "flagged_by_kind": run.accounts_by_kind(),
+            "proposals_created": run.proposals_created,
+            "proposals_existing": run.proposals_existing,
+            "cost_usd": run.cost_usd,
+            "api_calls": run.api_calls,
+        },
+    )
     return run
 
 
-async def _steps(run: ReviewRun, settings: Settings, *, gateway: ZohoGateway, store: ReviewStore,
-                 reviewer: Reviewer | None, memory_sync: MemorySync | None, owner: str | None,
-                 baseline: datetime | None, limit: int | None, concurrency: int | None,
-                 progress: Progress | None, thresholds: Thresholds, now: datetime) -> None:
+async def _steps(
+    run: ReviewRun,
+    settings: Settings,
+    *,
+    gateway: ZohoGateway,
+    store: ReviewStore,
+    reviewer: Reviewer | None,
+    memory_sync: MemorySync | None,
+    owner: str | None,
+    baseline: datetime | None,
+    limit: int | None,
+    concurrency: int | None,
+    progress: Progress | None,
+    thresholds: Thresholds,
+    now: datetime,
+) -> None:
     # 1. sync
     cache = SnapshotCache(settings.home / "review" / "snapshot")
 
@@ -240,8 +330,14 @@ async def _steps(run: ReviewRun, settings: Settings, *, gateway: ZohoGateway, st
         except Exception as exc:  # memory is a helper of the review, never a reason to fail it
             run.notes.append(f"memory sync failed ({type(exc).__name__}: {str(exc)[:160]}); review went on")
 
-    synced = await sync_org(gateway, ReviewCursors(store), cache, now=now, progress=progress,
-                            before_commit=None if memory_sync is None else partial(feed_memory, feed=memory_sync))
+    synced = await sync_org(
+        gateway,
+        ReviewCursors(store),
+        cache,
+        now=now,
+        progress=progress,
+        before_commit=None if memory_sync is None else partial(feed_memory, feed=memory_sync),
+    )
     run.sync_full, run.records_fetched = synced.full, synced.fetched
     run.notes.extend(synced.notes)
     if synced.deleted:
@@ -269,11 +365,16 @@ async def _steps(run: ReviewRun, settings: Settings, *, gateway: ZohoGateway, st
     saved: dict[str, list[str]] = {}
     if done:
         saved = {r.account_id: list(r.recommendation_ids) for r in store.review_results(run.run_id)}
-    reviewing = _Reviewing(run=run, store=store, reviewer=reviewer, today=now.date(),
-                           budget_usd=run.budget_usd or settings.max_budget_usd,
-                           account_budget_usd=settings.account_budget_usd,
-                           concurrency=concurrency or settings.agent_concurrency,
-                           suspicious=_looks_suspicious())
+    reviewing = _Reviewing(
+        run=run,
+        store=store,
+        reviewer=reviewer,
+        today=now.date(),
+        budget_usd=run.budget_usd or settings.max_budget_usd,
+        account_budget_usd=settings.account_budget_usd,
+        concurrency=concurrency or settings.agent_concurrency,
+        suspicious=_looks_suspicious(),
+    )
     results: dict[str, FlaggedAccount] = {}
     todo = [t for t in top if t.account_id not in done]
     for t in top:
@@ -292,12 +393,15 @@ async def _steps(run: ReviewRun, settings: Settings, *, gateway: ZohoGateway, st
 
     await asyncio.gather(*(one(t) for t in todo))
     if run.resumed and done:
-        run.notes.append(f"resumed run {run.run_id}: {len(done & {t.account_id for t in top})} accounts "
-                         "were already reviewed and were skipped")
+        run.notes.append(
+            f"resumed run {run.run_id}: {len(done & {t.account_id for t in top})} accounts "
+            "were already reviewed and were skipped"
+        )
     for triage in rest:
         if triage.account_id not in done:
-            store.save_review_result(run.run_id, triage.account_id, triage.score,
-                                     [s.model_dump(mode="json") for s in triage.signals], [])
+            store.save_review_result(
+                run.run_id, triage.account_id, triage.score, [s.model_dump(mode="json") for s in triage.signals], []
+            )
         results[triage.account_id] = FlaggedAccount(triage=triage)
     run.flagged = [results[t.account_id] for t in ranked]
 
@@ -308,4 +412,3 @@ def reviewer_unavailable_reason(settings: Settings) -> str | None:
 
 
 __all__ = ["ReviewAlreadyRunning", "ReviewRun", "rank_flagged", "reviewer_unavailable_reason", "run_review"]
-

@@ -36,25 +36,32 @@ def histogram_svg(scores: list[int], *, width: int = 640, height: int = 200) -> 
     pad_left, pad_bottom, pad_top = 44, 26, 12
     plot_w, plot_h = width - pad_left - 8, height - pad_bottom - pad_top
     bar_w = plot_w / _BINS
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-             f'aria-label="Histogram of account health scores" viewBox="0 0 {width} {height}">',
-             f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{width - 8}" y2="{pad_top + plot_h}" '
-             'stroke="#98a2b3"/>',
-             f'<text x="4" y="{pad_top + 10}" font-size="11" fill="#475467">{top:,}</text>',
-             f'<text x="4" y="{pad_top + plot_h}" font-size="11" fill="#475467">0</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'aria-label="Histogram of account health scores" viewBox="0 0 {width} {height}">',
+        f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{width - 8}" y2="{pad_top + plot_h}" stroke="#98a2b3"/>',
+        f'<text x="4" y="{pad_top + 10}" font-size="11" fill="#475467">{top:,}</text>',
+        f'<text x="4" y="{pad_top + plot_h}" font-size="11" fill="#475467">0</text>',
+    ]
     colours = ["#d92d20"] * 5 + ["#f79009"] * 3 + ["#12b76a"] * 2
     for i, count in enumerate(counts):
         h = plot_h * count / top
         x = pad_left + i * bar_w
         label = f"{i * 10}–{100 if i == _BINS - 1 else i * 10 + 9}"
-        parts.append(f'<rect x="{x + 2:.1f}" y="{pad_top + plot_h - h:.1f}" width="{bar_w - 4:.1f}" '
-                     f'height="{h:.1f}" fill="{colours[i]}">'
-                     f"<title>{label}: {count:,} accounts</title></rect>")
-        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 8}" font-size="11" text-anchor="middle" '
-                     f'fill="#475467">{label}</text>')
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{pad_top + plot_h - h:.1f}" width="{bar_w - 4:.1f}" '
+            f'height="{h:.1f}" fill="{colours[i]}">'
+            f"<title>{label}: {count:,} accounts</title></rect>"
+        )
+        parts.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{height - 8}" font-size="11" text-anchor="middle" '
+            f'fill="#475467">{label}</text>'
+        )
         if count:
-            parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{pad_top + plot_h - h - 3:.1f}" font-size="10" '
-                         f'text-anchor="middle" fill="#1d2330">{count:,}</text>')
+            parts.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{pad_top + plot_h - h - 3:.1f}" font-size="10" '
+                f'text-anchor="middle" fill="#1d2330">{count:,}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -64,8 +71,10 @@ def _signals_html(flagged: FlaggedAccount) -> str:
     for s in flagged.triage.signals:
         evidence = " ".join(f"<code>{escape(e)}</code>" for e in s.evidence)
         title = escape(KIND_TITLES.get(s.kind, s.kind))
-        items.append(f'<li><span class="kind sev-{s.severity}">{title}</span> '
-                     f"({escape(s.severity)}): {escape(s.summary)}. Evidence: {evidence}</li>")
+        items.append(
+            f'<li><span class="kind sev-{s.severity}">{title}</span> '
+            f"({escape(s.severity)}): {escape(s.summary)}. Evidence: {evidence}</li>"
+        )
     return "<ul>" + "".join(items) + "</ul>"
 
 
@@ -73,9 +82,11 @@ def _account_html(flagged: FlaggedAccount) -> str:
     t = flagged.triage
     owner = f" · owner {escape(t.owner_email)}" if t.owner_email else ""
     breakdown = " ".join(f"{i.points:+d} ({escape(i.reason)})" for i in t.score_breakdown)
-    parts = [f'<div class="acct"><span class="score {_score_class(t.score)}">health {t.score}/100</span>',
-             f"<strong>{escape(t.account_name)}</strong> <code>{escape(t.account_id)}</code>{owner}",
-             _signals_html(flagged)]
+    parts = [
+        f'<div class="acct"><span class="score {_score_class(t.score)}">health {t.score}/100</span>',
+        f"<strong>{escape(t.account_name)}</strong> <code>{escape(t.account_id)}</code>{owner}",
+        _signals_html(flagged),
+    ]
     if breakdown:
         parts.append(f'<div class="note">Score: 100 {breakdown} = {t.score}</div>')
     if flagged.proposals:
@@ -83,9 +94,11 @@ def _account_html(flagged: FlaggedAccount) -> str:
         for p in flagged.proposals:
             label = "rule-based" if p.origin == "rules" else "agent"
             state = " — already queued" if not p.created else ""
-            parts.append(f"<li>{escape(p.summary)}<span class=\"label\">{label}</span>"
-                         f"<span class=\"label\">{escape(p.priority)}</span> <code>{escape(p.id)}</code>"
-                         f"{state}</li>")
+            parts.append(
+                f'<li>{escape(p.summary)}<span class="label">{label}</span>'
+                f'<span class="label">{escape(p.priority)}</span> <code>{escape(p.id)}</code>'
+                f"{state}</li>"
+            )
         parts.append("</ol>")
     parts.append("</div>")
     return "".join(parts)
@@ -93,29 +106,43 @@ def _account_html(flagged: FlaggedAccount) -> str:
 
 def render_html(run: ReviewRun) -> str:
     summary = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in summary_rows(run))
-    by_kind = "".join(f"<tr><td>{escape(KIND_TITLES.get(k, k))}</td><td>{n:,}</td></tr>"
-                      for k, n in run.accounts_by_kind().items())
+    by_kind = "".join(
+        f"<tr><td>{escape(KIND_TITLES.get(k, k))}</td><td>{n:,}</td></tr>" for k, n in run.accounts_by_kind().items()
+    )
     reviewed = [f for f in run.flagged if f.proposals]
     others = [f for f in run.flagged if not f.proposals]
-    body = [f"<h1>Account review {escape(run.run_id)}</h1>", f"<table>{summary}</table>",
-            "<h2>Health scores</h2>", histogram_svg(run.scores),
-            "<h2>Flagged accounts by situation</h2>",
-            f"<table><tr><th>Situation</th><th>Accounts</th></tr>{by_kind}</table>"]
+    body = [
+        f"<h1>Account review {escape(run.run_id)}</h1>",
+        f"<table>{summary}</table>",
+        "<h2>Health scores</h2>",
+        histogram_svg(run.scores),
+        "<h2>Flagged accounts by situation</h2>",
+        f"<table><tr><th>Situation</th><th>Accounts</th></tr>{by_kind}</table>",
+    ]
     if run.notes:
         body.append("<h2>Notes</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in run.notes) + "</ul>")
     body.append(f"<h2>Reviewed accounts ({len(reviewed)})</h2>")
     body += [_account_html(f) for f in reviewed]
     if others:
-        body.append(f"<h2>Other flagged accounts ({len(others)})</h2><table><tr><th>Account</th><th>Id</th>"
-                    "<th>Health</th><th>Signals (evidence)</th></tr>")
+        body.append(
+            f"<h2>Other flagged accounts ({len(others)})</h2><table><tr><th>Account</th><th>Id</th>"
+            "<th>Health</th><th>Signals (evidence)</th></tr>"
+        )
         for f in others:
             t = f.triage
             signals = "<br>".join(
                 f"{escape(KIND_TITLES.get(s.kind, s.kind))}: {escape(s.summary)} "
-                f"({' '.join(f'<code>{escape(e)}</code>' for e in s.evidence)})" for s in t.signals)
-            body.append(f"<tr><td>{escape(t.account_name)}</td><td><code>{escape(t.account_id)}</code></td>"
-                        f'<td class="{_score_class(t.score)}">{t.score}</td><td>{signals}</td></tr>')
+                f"({' '.join(f'<code>{escape(e)}</code>' for e in s.evidence)})"
+                for s in t.signals
+            )
+            body.append(
+                f"<tr><td>{escape(t.account_name)}</td><td><code>{escape(t.account_id)}</code></td>"
+                f'<td class="{_score_class(t.score)}">{t.score}</td><td>{signals}</td></tr>'
+            )
         body.append("</table>")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>Account review {escape(run.run_id)}</title><style>{_CSS}</style></head><body>"
-            + "\n".join(body) + "</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Account review {escape(run.run_id)}</title><style>{_CSS}</style></head><body>"
+        + "\n".join(body)
+        + "</body></html>\n"
+    )

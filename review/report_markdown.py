@@ -41,11 +41,14 @@ def _account_block(flagged: FlaggedAccount) -> list[str]:
     owner = f", owner {t.owner_email}" if t.owner_email else ""
     lines = [f"### {t.account_name} (`{t.account_id}`) — health {t.score}/100{owner}", ""]
     for s in t.signals:
-        lines.append(f"- **{KIND_TITLES.get(s.kind, s.kind)}** ({s.severity}): {s.summary}. "
-                     f"Evidence: {', '.join(f'`{e}`' for e in s.evidence)}")
+        lines.append(
+            f"- **{KIND_TITLES.get(s.kind, s.kind)}** ({s.severity}): {s.summary}. "
+            f"Evidence: {', '.join(f'`{e}`' for e in s.evidence)}"
+        )
     if t.score_breakdown:
-        lines.append("- Score: 100 " + " ".join(f"{i.points:+d} ({i.reason})" for i in t.score_breakdown)
-                     + f" = {t.score}")
+        lines.append(
+            "- Score: 100 " + " ".join(f"{i.points:+d} ({i.reason})" for i in t.score_breakdown) + f" = {t.score}"
+        )
     if flagged.proposals:
         lines += ["", "Proposals (waiting for approval):", ""]
         for p in flagged.proposals:
@@ -69,12 +72,17 @@ def render_markdown(run: ReviewRun) -> str:
     for flagged in reviewed:
         lines += _account_block(flagged)
     if others:
-        lines += [f"## Other flagged accounts ({len(others)})", "",
-                  "| Account | Id | Health | Signals (evidence) |", "|---|---|---|---|"]
+        lines += [
+            f"## Other flagged accounts ({len(others)})",
+            "",
+            "| Account | Id | Health | Signals (evidence) |",
+            "|---|---|---|---|",
+        ]
         for f in others:
             t = f.triage
-            signals = "; ".join(f"{KIND_TITLES.get(s.kind, s.kind)}: {s.summary} ({', '.join(s.evidence)})"
-                                for s in t.signals)
+            signals = "; ".join(
+                f"{KIND_TITLES.get(s.kind, s.kind)}: {s.summary} ({', '.join(s.evidence)})" for s in t.signals
+            )
             lines.append(f"| {_cell(t.account_name)} | `{t.account_id}` | {t.score} | {_cell(signals)} |")
     lines.append("")
     return "\n".join(lines)

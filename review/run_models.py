@@ -25,8 +25,15 @@ class QueuedProposal(BaseModel):
 
     @classmethod
     def of(cls, rec_id: str, proposal: ProposedAction, *, created: bool) -> QueuedProposal:
-        return cls(id=rec_id, kind=proposal.kind, summary=proposal_summary(proposal), origin=proposal.origin,
-                   priority=proposal.priority, signal_kind=proposal.signal_kind, created=created)
+        return cls(
+            id=rec_id,
+            kind=proposal.kind,
+            summary=proposal_summary(proposal),
+            origin=proposal.origin,
+            priority=proposal.priority,
+            signal_kind=proposal.signal_kind,
+            created=created,
+        )
 
 
 def proposal_summary(proposal: ProposedAction) -> str:
@@ -89,15 +96,20 @@ class ReviewRun(BaseModel):
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "mode": self.mode,
             "accounts_triaged": self.accounts_triaged,
-            "flagged": [{
-                "account_id": f.triage.account_id,
-                "account_name": f.triage.account_name,
-                "score": f.triage.score,
-                "signals": [{"kind": s.kind, "summary": s.summary, "evidence": list(s.evidence)}
-                            for s in f.triage.signals],
-                "proposals": [{"id": p.id, "kind": p.kind, "summary": p.summary, "origin": p.origin}
-                              for p in f.proposals],
-            } for f in self.flagged],
+            "flagged": [
+                {
+                    "account_id": f.triage.account_id,
+                    "account_name": f.triage.account_name,
+                    "score": f.triage.score,
+                    "signals": [
+                        {"kind": s.kind, "summary": s.summary, "evidence": list(s.evidence)} for s in f.triage.signals
+                    ],
+                    "proposals": [
+                        {"id": p.id, "kind": p.kind, "summary": p.summary, "origin": p.origin} for p in f.proposals
+                    ],
+                }
+                for f in self.flagged
+            ],
             "api_calls": self.api_calls,
             "cost_usd": round(self.cost_usd, 6),
             "resumed": self.resumed,

@@ -33,8 +33,9 @@ def flagged_pairs(flagged: Iterable[Any]) -> tuple[set[Pair], set[str]]:
     return pairs, cited
 
 
-def score_against_manifest(flagged: Iterable[Any], manifest: Mapping[str, Any],
-                           existing_ids: Iterable[str]) -> dict[str, Any]:
+def score_against_manifest(
+    flagged: Iterable[Any], manifest: Mapping[str, Any], existing_ids: Iterable[str]
+) -> dict[str, Any]:
     pairs, cited = flagged_pairs(flagged)
     planted: set[Pair] = {(str(s["account_id"]), str(s["kind"])) for s in manifest.get("situations", [])}
     found = pairs & planted

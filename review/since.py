@@ -21,11 +21,13 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
         try:
             return now - timedelta(**{_UNITS[unit]: amount})
         except (OverflowError, ValueError):  # e.g. 99999999999d: before year 1
-            raise SinceError(f"--since {text.strip()!r} reaches back further than any date; use a smaller "
-                             "amount such as 7d or 52w") from None
+            raise SinceError(
+                f"--since {text.strip()!r} reaches back further than any date; use a smaller amount such as 7d or 52w"
+            ) from None
     try:
         parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise SinceError(f"--since {text!r}: use 24h, 7d, 2w, 90m or an ISO time such as "
-                         "2025-06-01T08:00:00+00:00") from None
+        raise SinceError(
+            f"--since {text!r}: use 24h, 7d, 2w, 90m or an ISO time such as 2025-06-01T08:00:00+00:00"
+        ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

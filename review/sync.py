@@ -83,35 +83,44 @@ def _gateway_calls(gateway: Any) -> int:
         return 0
 
 
-async def _drop_deleted(gateway: Any, cursors: CursorStore, module: Module, records: dict[str, CrmRecord],
-                        notes: list[str]) -> int:
+async def _drop_deleted(
+    gateway: Any, cursors: CursorStore, module: Module, records: dict[str, CrmRecord], notes: list[str]
+) -> int:
     """Drop the records Zoho deleted since the last look (its recycle bin), so that a deleted deal is no
     longer triaged. A gateway without ``fetch_deleted``, or a bin that cannot be read (a note says why),
     leaves it to the weekly full refresh."""
     try:
         gone = await deleted_since(gateway, cursors, module)
     except ZohoError as exc:
-        notes.append(f"could not read Zoho's recycle bin for {module} ({exc}); records deleted there stay in "
-                     "the review until its weekly full refresh")
+        notes.append(
+            f"could not read Zoho's recycle bin for {module} ({exc}); records deleted there stay in "
+            "the review until its weekly full refresh"
+        )
         return 0
     dropped = sum(1 for g in gone if records.pop(g.id, None) is not None)
     mark_seen(cursors, module, gone)
     return dropped
 
 
-async def sync_org(gateway: ZohoGateway, store_cursors: CursorStore, cache: SnapshotCache, *, now: datetime,
-                   progress: Callable[[str, int, int | None], None] | None = None,
-                   before_commit: BeforeCommit | None = None) -> SyncResult:
+async def sync_org(
+    gateway: ZohoGateway,
+    store_cursors: CursorStore,
+    cache: SnapshotCache,
+    *,
+    now: datetime,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    before_commit: BeforeCommit | None = None,
+) -> SyncResult:
     """Fetch, hand what changed to ``before_commit``, save the cache, and only then move the cursors."""
     started, calls_before = time.perf_counter(), _gateway_calls(gateway)
     cursors = _PendingCursors(store_cursors)
     cached = cache.load()
     last_full = cache.last_full_fetch()
     cursors_ready = all(cursors.get_cursor(m) is not None for m in REVIEW_MODULES)
-    full = (cached is None or not cursors_ready or last_full is None
-            or now - last_full > timedelta(days=FULL_REFRESH_DAYS))
-    merged: dict[str, dict[str, CrmRecord]] = {m: {} for m in REVIEW_MODULES} if full or cached is None \
-        else cached
+    full = (
+        cached is None or not cursors_ready or last_full is None or now - last_full > timedelta(days=FULL_REFRESH_DAYS)
+    )
+    merged: dict[str, dict[str, CrmRecord]] = {m: {} for m in REVIEW_MODULES} if full or cached is None else cached
     changed: dict[str, list[CrmRecord]] = {}
     deleted = 0
     notes: list[str] = []
@@ -143,7 +152,13 @@ async def sync_org(gateway: ZohoGateway, store_cursors: CursorStore, cache: Snap
     crash_point("sync.before_cache_save")
     cache.save(records, full_fetch_at=now if full else None)
     cursors.commit()
-    return SyncResult(records=records, changed=changed, full=full, deleted=deleted, notes=notes,
-                      fetched=sum(len(v) for v in changed.values()),
-                      api_calls=max(0, _gateway_calls(gateway) - calls_before),
-                      seconds=time.perf_counter() - started)
+    return SyncResult(
+        records=records,
+        changed=changed,
+        full=full,
+        deleted=deleted,
+        notes=notes,
+        fetched=sum(len(v) for v in changed.values()),
+        api_calls=max(0, _gateway_calls(gateway) - calls_before),
+        seconds=time.perf_counter() - started,
+    )

@@ -26,8 +26,9 @@ def changed_since(view: AccountView, since: datetime | None) -> bool:
     return any((r.modified_time or r.created_time or since) > since for r in view.records())
 
 
-def triage_account(view: AccountView, ctx: TriageContext, *, since: datetime | None = None,
-                   kinds: Iterable[str] | None = None) -> AccountTriage:
+def triage_account(
+    view: AccountView, ctx: TriageContext, *, since: datetime | None = None, kinds: Iterable[str] | None = None
+) -> AccountTriage:
     signals: list[Signal] = []
     for kind, detect in DETECTORS.items():
         if kinds is None or kind in kinds:
@@ -35,11 +36,15 @@ def triage_account(view: AccountView, ctx: TriageContext, *, since: datetime | N
     score, breakdown = health_score(signals)
     account = view.account
     return AccountTriage(
-        account_id=account.id, account_name=account.name,
+        account_id=account.id,
+        account_name=account.name,
         owner_email=account.owner.email if account.owner else None,
         owner_id=account.owner.id if account.owner else None,
-        annual_revenue=account.annual_revenue, score=score, score_breakdown=breakdown,
-        signals=signals, changed_since_last_run=changed_since(view, since),
+        annual_revenue=account.annual_revenue,
+        score=score,
+        score_breakdown=breakdown,
+        signals=signals,
+        changed_since_last_run=changed_since(view, since),
     )
 
 
@@ -50,9 +55,14 @@ def owned_by(view: AccountView, owner: str | None) -> bool:
     return ref is not None and owner.lower() in {(ref.email or "").lower(), ref.id.lower()}
 
 
-def triage_accounts(views: Mapping[str, AccountView], *, today: date,
-                    thresholds: Thresholds = DEFAULT_THRESHOLDS, since: datetime | None = None,
-                    owner: str | None = None) -> list[AccountTriage]:
+def triage_accounts(
+    views: Mapping[str, AccountView],
+    *,
+    today: date,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    since: datetime | None = None,
+    owner: str | None = None,
+) -> list[AccountTriage]:
     """Triage every account (of ``owner``, an email or user id, when given), in account-id order."""
     ctx = TriageContext(today=today, thresholds=thresholds)
     return [_triage_one(view, ctx, since) for _, view in sorted(views.items()) if owned_by(view, owner)]
@@ -63,9 +73,13 @@ def _triage_one(view: AccountView, ctx: TriageContext, since: datetime | None) -
     return triage_account(view, ctx, since=since)
 
 
-def triage_org(records: Mapping[str, Sequence[CrmRecord]], *, today: date,
-               thresholds: Thresholds = DEFAULT_THRESHOLDS, since: datetime | None = None,
-               owner: str | None = None) -> list[AccountTriage]:
+def triage_org(
+    records: Mapping[str, Sequence[CrmRecord]],
+    *,
+    today: date,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    since: datetime | None = None,
+    owner: str | None = None,
+) -> list[AccountTriage]:
     """Convenience: index ``records`` (module → records) and triage every account."""
-    return triage_accounts(index_by_account(records), today=today, thresholds=thresholds, since=since,
-                           owner=owner)
+    return triage_accounts(index_by_account(records), today=today, thresholds=thresholds, since=since, owner=owner)

@@ -90,9 +90,7 @@ class AttachmentFiles:
 
     def set_meta(self, key: str, value: str) -> None:
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO attachment_meta (key, value) VALUES (?, ?)", (key, value)
-            )
+            self._db.execute("INSERT OR REPLACE INTO attachment_meta (key, value) VALUES (?, ?)", (key, value))
             self._db.commit()
 
     # -- rows ------------------------------------------------------------------------------------

@@ -27,9 +27,7 @@ def all_field_names(records: Iterable[dict[str, Any]], known: Sequence[str] = ()
     return list(names)
 
 
-def columns_for(
-    fields: Sequence[str] | None, records: Sequence[dict[str, Any]], known: Sequence[str]
-) -> list[str]:
+def columns_for(fields: Sequence[str] | None, records: Sequence[dict[str, Any]], known: Sequence[str]) -> list[str]:
     chosen = list(fields) if fields else all_field_names(records, known)
     return ["id", *[name for name in dict.fromkeys(chosen) if name != "id"]]
 

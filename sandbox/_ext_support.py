@@ -38,9 +38,7 @@ def zoho_json(state: Any, payload: Any, status: int = 200, headers: dict[str, st
     return responses.zoho_json(payload, status, headers)
 
 
-def zoho_error(
-    state: Any, code: str, message: str, status: int, details: dict[str, Any] | None = None
-) -> Response:
+def zoho_error(state: Any, code: str, message: str, status: int, details: dict[str, Any] | None = None) -> Response:
     return responses.zoho_error(code, message, status, details or {})
 
 

@@ -140,9 +140,7 @@ def _sort(records: list[dict[str, Any]], sort_by: str, sort_order: str) -> list[
 def _require_record(store: Any, module: str, record_id: str) -> dict[str, Any]:
     record = store.get(module, record_id)
     if record is None:
-        raise ToolError(
-            "INVALID_DATA", "the id given seems to be invalid", {"id": record_id, "api_name": "id"}
-        )
+        raise ToolError("INVALID_DATA", "the id given seems to be invalid", {"id": record_id, "api_name": "id"})
     return dict(record)
 
 
@@ -178,9 +176,7 @@ def get_records(context: ToolContext, arguments: dict[str, Any]) -> dict[str, An
         wanted = set(ids)
         records = [record for record in records if record["id"] in wanted]
     sort_by, sort_order = arguments.get("sort_by", "id"), arguments.get("sort_order", "desc")
-    return _page(
-        _sort(records, sort_by, sort_order), arguments, {"sort_by": sort_by, "sort_order": sort_order}
-    )
+    return _page(_sort(records, sort_by, sort_order), arguments, {"sort_by": sort_by, "sort_order": sort_order})
 
 
 def get_record(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:

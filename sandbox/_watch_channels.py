@@ -65,9 +65,7 @@ class Channel:
 
 def _selection_fields(selection: dict[str, Any]) -> list[str]:
     if "group" in selection:
-        return [
-            name for item in selection["group"] if isinstance(item, dict) for name in _selection_fields(item)
-        ]
+        return [name for item in selection["group"] if isinstance(item, dict) for name in _selection_fields(item)]
     api_name = (selection.get("field") or {}).get("api_name")
     return [api_name] if isinstance(api_name, str) else []
 
@@ -209,9 +207,7 @@ class ChannelStore:
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS watch_channels (channel_id TEXT PRIMARY KEY, body TEXT NOT NULL)"
-        )
+        self._db.execute("CREATE TABLE IF NOT EXISTS watch_channels (channel_id TEXT PRIMARY KEY, body TEXT NOT NULL)")
         self._db.commit()
 
     def save(self, channel: Channel) -> None:
@@ -243,9 +239,7 @@ class ChannelStore:
 
     def all(self) -> list[Channel]:
         with self._lock:
-            rows = self._db.execute(
-                "SELECT channel_id, body FROM watch_channels ORDER BY channel_id"
-            ).fetchall()
+            rows = self._db.execute("SELECT channel_id, body FROM watch_channels ORDER BY channel_id").fetchall()
         return [_channel(row) for row in rows]
 
     def delete(self, channel_id: str) -> bool:

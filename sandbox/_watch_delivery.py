@@ -46,9 +46,7 @@ def callback_body(channel: Channel, event: Any, server_time_ms: int) -> dict[str
     }
     if channel.return_affected_field_values:
         affected = list(event.affected_fields or [])
-        body["affected_fields"] = (
-            [{record_id: affected} for record_id in ids] if event.operation == "update" else []
-        )
+        body["affected_fields"] = [{record_id: affected} for record_id in ids] if event.operation == "update" else []
     return body
 
 
@@ -112,11 +110,7 @@ class DeliveryDispatcher:
             if channel.expired(now) or not channel.wants(event.module, event.operation):
                 continue
             selected = channel.selected_fields(event.module)
-            if (
-                selected is not None
-                and event.operation == "update"
-                and not selected & set(event.affected_fields)
-            ):
+            if selected is not None and event.operation == "update" and not selected & set(event.affected_fields):
                 continue
             body = callback_body(channel, event, int(now.timestamp() * 1000))
             assert self._pool is not None

@@ -32,9 +32,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
             {
                 "status": "ok",
                 "base_url": state.base_url,
-                "records": {
-                    m: state.store.count(m) for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
-                },
+                "records": {m: state.store.count(m) for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")},
             }
         )
 

@@ -88,9 +88,7 @@ def build_app(state: SandboxState, extensions: tuple[str, ...] = EXTENSIONS) -> 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)
         if status == 404:
-            return zoho_error(
-                "INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one", 404
-            )
+            return zoho_error("INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one", 404)
         if status == 405:
             return zoho_error("METHOD_NOT_ALLOWED", "The http request method type is not a valid one", 405)
         return zoho_error("INTERNAL_ERROR", str(getattr(exc, "detail", "error")), status)

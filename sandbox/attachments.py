@@ -168,9 +168,7 @@ def routes(state: Any) -> list[BaseRoute]:
             if len(content) > attachments.max_bytes:
                 return _too_large(state, attachments.max_bytes)
             file_name = upload_file.filename or "attachment"
-            content_type = (
-                upload_file.content_type or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
-            )
+            content_type = upload_file.content_type or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
         finally:
             await form.close()
         now = iso_now()

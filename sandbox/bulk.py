@@ -157,9 +157,7 @@ class BulkReadService:
         if file_type not in ("csv", "ics"):
             raise BulkRequestError("INVALID_DATA", "invalid file_type", {"api_name": "file_type"})
         if file_type == "ics" and module != "Events":
-            raise BulkRequestError(
-                "INVALID_DATA", "ics export is only available for Events", {"api_name": "file_type"}
-            )
+            raise BulkRequestError("INVALID_DATA", "ics export is only available for Events", {"api_name": "file_type"})
         echoed = {key: value for key, value in query.items() if key != "module"}
         echoed["module"] = {"id": module_id(self.store, module), "api_name": module}
         echoed.setdefault("page", page)
@@ -269,9 +267,7 @@ def decode_page_token(token: str, module: str) -> int:
     except (ValueError, KeyError, TypeError) as error:
         raise BulkRequestError("INVALID_DATA", "invalid page_token", {"api_name": "page_token"}) from error
     if token_module != module:
-        raise BulkRequestError(
-            "INVALID_DATA", "page_token belongs to another module", {"api_name": "page_token"}
-        )
+        raise BulkRequestError("INVALID_DATA", "page_token belongs to another module", {"api_name": "page_token"})
     if time.time() - issued > TOKEN_LIFETIME_SECONDS:
         raise BulkRequestError("EXPIRED_VALUE", "page_token has expired", {"api_name": "page_token"})
     return page
@@ -341,13 +337,9 @@ def routes(state: Any) -> list[BaseRoute]:
         if job is None:
             return _not_found(state)
         if job.state != "COMPLETED" or job.archive is None:
-            return zoho_error(
-                state, "INVALID_REQUEST", "the job has not completed yet", 400, {"state": job.state}
-            )
+            return zoho_error(state, "INVALID_REQUEST", "the job has not completed yet", 400, {"state": job.state})
         if not bulk.limiter.allow():
-            return zoho_error(
-                state, "TOO_MANY_REQUESTS", "You have exceeded the download limit of 10 per minute", 429
-            )
+            return zoho_error(state, "TOO_MANY_REQUESTS", "You have exceeded the download limit of 10 per minute", 429)
         record_stat(state, "GET /crm/bulk/v8/read/{job_id}/result", 1)
         return Response(
             job.archive,

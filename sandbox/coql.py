@@ -42,9 +42,7 @@ _TOKEN = re.compile(
 
 
 def syntax_error(near: str) -> ZohoHTTPError:
-    return ZohoHTTPError(
-        "SYNTAX_ERROR", f"error occured while parsing the query near {near!r}", 400, {"near": near}
-    )
+    return ZohoHTTPError("SYNTAX_ERROR", f"error occured while parsing the query near {near!r}", 400, {"near": near})
 
 
 def invalid_query(message: str, **details: Any) -> ZohoHTTPError:
@@ -200,12 +198,7 @@ class _Parser:
 
     def column(self) -> Column:
         token = self.peek()
-        if (
-            token is not None
-            and token.kind == "word"
-            and token.text.upper() in AGGREGATES
-            and self.here_at(1) == "("
-        ):
+        if token is not None and token.kind == "word" and token.text.upper() in AGGREGATES and self.here_at(1) == "(":
             self.i += 2
             inner = self.peek()
             if inner is not None and inner.kind == "op" and inner.text == "*":
@@ -339,9 +332,7 @@ class _Parser:
             negate = True
         if self.keyword("LIKE"):
             pattern = self.literal_token()
-            regex = re.compile(
-                "^" + ".*".join(re.escape(p) for p in str(pattern).lower().split("%")) + "$", re.S
-            )
+            regex = re.compile("^" + ".*".join(re.escape(p) for p in str(pattern).lower().split("%")) + "$", re.S)
             return lambda r: (isinstance(current(r), str) and bool(regex.match(current(r)))) != negate
         if self.keyword("IN"):
             if not self.op("("):
@@ -407,9 +398,7 @@ def run_query(
 ) -> tuple[list[dict[str, Any]], bool, Query]:
     """Execute ``text``: (rows, more_records, parsed query)."""
     if not text or not text.strip():
-        raise ZohoHTTPError(
-            "REQUIRED_PARAM_MISSING", "select_query is missing", 400, {"param_name": "select_query"}
-        )
+        raise ZohoHTTPError("REQUIRED_PARAM_MISSING", "select_query is missing", 400, {"param_name": "select_query"})
     parser = _Parser(tokenize(text), resolve, resolve_user)
     query = parser.parse()
     matched = [r for r in records(query.module) if query.where is None or query.where(r)]
@@ -468,9 +457,7 @@ def _aggregate(query: Query, records: list[dict[str, Any]], parser: _Parser) -> 
                 )
                 row[col.key] = len(values)
                 continue
-            numbers = [
-                float(v) for m in members if isinstance(v := parser.value_of(m, col.path), (int, float))
-            ]
+            numbers = [float(v) for m in members if isinstance(v := parser.value_of(m, col.path), (int, float))]
             if col.aggregate == "SUM":
                 row[col.key] = sum(numbers)
             elif col.aggregate == "AVG":

@@ -123,9 +123,7 @@ class _Parser:
     def _condition(self, body: str) -> Predicate:
         self.count += 1
         if self.count > MAX_CONDITIONS:
-            raise ZohoHTTPError(
-                "LIMIT_EXCEEDED", "Maximum criteria limit exceeded", 400, {"limit": MAX_CONDITIONS}
-            )
+            raise ZohoHTTPError("LIMIT_EXCEEDED", "Maximum criteria limit exceeded", 400, {"limit": MAX_CONDITIONS})
         parts = _split_unescaped(body, ":", 2)
         if len(parts) != 3:
             raise _invalid("a condition is (field:operator:value)")
@@ -136,11 +134,7 @@ class _Parser:
         spec = FIELD_INDEX[self.module].get(base)
         if spec is None:
             raise _invalid("unknown field", field)
-        values = (
-            [_unescape(v) for v in _split_unescaped(raw, ",")]
-            if op in ("in", "between")
-            else [_unescape(raw)]
-        )
+        values = [_unescape(v) for v in _split_unescaped(raw, ",")] if op in ("in", "between") else [_unescape(raw)]
         if op == "between" and len(values) != 2:
             raise _invalid("between needs two values", field)
         is_lookup = spec.data_type in ("lookup", "ownerlookup")
@@ -159,9 +153,7 @@ class _Parser:
             if value is None:
                 return False
             if op == "equals":
-                return (
-                    targets[0] in value if is_text and spec.data_type != "picklist" else value == targets[0]
-                )
+                return targets[0] in value if is_text and spec.data_type != "picklist" else value == targets[0]
             if op == "starts_with":
                 return isinstance(value, str) and value.startswith(str(targets[0]))
             if op == "in":

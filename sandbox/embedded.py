@@ -96,9 +96,7 @@ def launch(state: SandboxState, host: str, port: int) -> tuple[uvicorn.Server, t
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise SandboxStartError(
-            f"port {port} on {host} is busy ({exc.strerror}); pick another with --port"
-        ) from None
+        raise SandboxStartError(f"port {port} on {host} is busy ({exc.strerror}); pick another with --port") from None
     sock.listen(128)
     bound_port = sock.getsockname()[1]
     state.base_url = f"http://{host}:{bound_port}"

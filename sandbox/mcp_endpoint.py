@@ -89,9 +89,7 @@ class McpServer:
     def handle(self, message: Any, user: dict[str, Any], new_session: list[str]) -> dict[str, Any] | None:
         """Answer one message; None for notifications and responses."""
         if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
-            return _error(
-                message.get("id") if isinstance(message, dict) else None, INVALID_REQUEST, "Invalid Request"
-            )
+            return _error(message.get("id") if isinstance(message, dict) else None, INVALID_REQUEST, "Invalid Request")
         method = message.get("method")
         if "id" not in message or not isinstance(method, str):
             return None  # a notification (e.g. notifications/initialized) or a client response

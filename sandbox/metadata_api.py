@@ -25,9 +25,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
         if kind == "CurrentUser":
             selected = [state.authenticate(request)]
         elif kind in ("AllUsers", "ActiveUsers", "AdminUsers", "ActiveConfirmedUsers", "ConfirmedUsers"):
-            selected = [
-                u for u in store.users if kind != "AdminUsers" or u["profile"]["name"] == "Administrator"
-            ]
+            selected = [u for u in store.users if kind != "AdminUsers" or u["profile"]["name"] == "Administrator"]
         else:
             return zoho_error("INVALID_DATA", "invalid data", 400, {"param_name": "type"})
         try:

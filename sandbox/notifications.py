@@ -65,9 +65,7 @@ def service(state: Any) -> WatchService:
     return existing
 
 
-def _events_detail(
-    channel: Channel, api_base: str, store: Any, *, with_expiry: bool = True
-) -> list[dict[str, Any]]:
+def _events_detail(channel: Channel, api_base: str, store: Any, *, with_expiry: bool = True) -> list[dict[str, Any]]:
     out = []
     for module in channel.modules():
         item: dict[str, Any] = {
@@ -128,9 +126,7 @@ def routes(state: Any) -> list[BaseRoute]:
             return zoho_error(state, "INVALID_DATA", "body is not valid JSON", 400)
         items = body.get("watch") if isinstance(body, dict) else None
         if not isinstance(items, list) or not items:
-            return zoho_error(
-                state, "MANDATORY_NOT_FOUND", "required field not found", 400, {"api_name": "watch"}
-            )
+            return zoho_error(state, "MANDATORY_NOT_FOUND", "required field not found", 400, {"api_name": "watch"})
         api_base = str(request.base_url).rstrip("/")
         now = _utc_now()
         results: list[dict[str, Any]] = []

@@ -43,9 +43,7 @@ class PageTokens:
         if cursor is None or cursor.user_id != user_id:
             raise ZohoHTTPError("INVALID_DATA", "invalid data", 400, {"param_name": "page_token"})
         if cursor.expires_at <= self._clock():
-            raise ZohoHTTPError(
-                "EXPIRED_VALUE", "the page_token has expired", 400, {"param_name": "page_token"}
-            )
+            raise ZohoHTTPError("EXPIRED_VALUE", "the page_token has expired", 400, {"param_name": "page_token"})
         if cursor.binding != binding:
             raise ZohoHTTPError(
                 "TOKEN_BOUND_DATA_MISMATCH",

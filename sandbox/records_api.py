@@ -117,9 +117,7 @@ def _if_modified_since(request: Request) -> str | None:
         try:
             return iso(parsedate_to_datetime(raw))
         except (TypeError, ValueError):
-            raise ZohoHTTPError(
-                "INVALID_DATA", "invalid data", 400, {"header_name": "If-Modified-Since"}
-            ) from None
+            raise ZohoHTTPError("INVALID_DATA", "invalid data", 400, {"header_name": "If-Modified-Since"}) from None
 
 
 def _sort(request: Request, records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str, str]:
@@ -131,9 +129,7 @@ def _sort(request: Request, records: list[dict[str, Any]]) -> tuple[list[dict[st
         raise ZohoHTTPError("INVALID_DATA", "invalid data", 400, {"param_name": "sort_order"})
     if request.query_params.get("cvid") and request.query_params.get("sort_by"):
         raise ZohoHTTPError("AMBIGUITY_DURING_PROCESSING", "cvid and sort_by cannot be given together", 400)
-    records = sorted(
-        records, key=lambda r: (str(r.get(sort_by) or ""), r["id"]), reverse=sort_order == "desc"
-    )
+    records = sorted(records, key=lambda r: (str(r.get(sort_by) or ""), r["id"]), reverse=sort_order == "desc")
     return records, sort_by, sort_order
 
 
@@ -204,9 +200,7 @@ class Lister:
         more = offset + per_page < len(records)
         next_token, expiry = None, None
         if more:
-            next_token, expires_at = self.state.page_tokens.issue(
-                str(user["id"]), binding, offset + per_page, page + 1
-            )
+            next_token, expires_at = self.state.page_tokens.issue(str(user["id"]), binding, offset + per_page, page + 1)
             expiry = iso(_from_epoch(expires_at))
         info = {
             "call": False,
@@ -295,11 +289,20 @@ def routes(state: SandboxState) -> list[BaseRoute]:
         if per_page > 200:
             raise ZohoHTTPError("INVALID_DATA", "invalid data", 400, {"param_name": "per_page"})
         entries = [] if kind == "permanent" else store.deleted_records(module, since=_if_modified_since(request))
-        chunk = entries[(page - 1) * per_page: page * per_page]
+        chunk = entries[(page - 1) * per_page : page * per_page]
         if not chunk:
             return empty(204)
-        return zoho_json({"data": chunk, "info": {"per_page": per_page, "count": len(chunk), "page": page,
-                                                  "more_records": page * per_page < len(entries)}})
+        return zoho_json(
+            {
+                "data": chunk,
+                "info": {
+                    "per_page": per_page,
+                    "count": len(chunk),
+                    "page": page,
+                    "more_records": page * per_page < len(entries),
+                },
+            }
+        )
 
     async def get_record(request: Request) -> Response:
         module = _module(request)
@@ -325,8 +328,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
         elif params.get("phone"):
             digits = "".join(ch for ch in params["phone"] if ch.isdigit())
             predicate = lambda r: any(  # noqa: E731
-                digits and digits in "".join(ch for ch in str(r.get(f) or "") if ch.isdigit())
-                for f in PHONE_FIELDS
+                digits and digits in "".join(ch for ch in str(r.get(f) or "") if ch.isdigit()) for f in PHONE_FIELDS
             )
         elif params.get("word"):
             word = params["word"].lower()
@@ -376,11 +378,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
         rid = record["id"]
         if module == "Deals" and related == "Contacts":
             contact = record.get("Contact_Name")
-            return [
-                c
-                for c in store.iter_live("Contacts")
-                if isinstance(contact, dict) and c["id"] == contact["id"]
-            ]
+            return [c for c in store.iter_live("Contacts") if isinstance(contact, dict) and c["id"] == contact["id"]]
         out = []
         for child in store.iter_live(rel.module):
             for link in rel.link_fields:
@@ -433,12 +431,8 @@ def routes(state: SandboxState) -> list[BaseRoute]:
                 elif mode == "update":
                     record_id = path_id or item.get("id")
                     if record_id in (None, ""):
-                        raise RecordError(
-                            "MANDATORY_NOT_FOUND", "required field not found", {"api_name": "id"}
-                        )
-                    results.append(
-                        _success(store.update(module, str(record_id), item, user), "record updated")
-                    )
+                        raise RecordError("MANDATORY_NOT_FOUND", "required field not found", {"api_name": "id"})
+                    results.append(_success(store.update(module, str(record_id), item, user), "record updated"))
                 else:
                     results.append(upsert_one(module, item, dup_fields, user))
             except RecordError as exc:
@@ -452,9 +446,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
             ok_status = 201
         return zoho_json({"data": results}, _write_status(results, ok_status))
 
-    def upsert_one(
-        module: str, item: dict[str, Any], dup_fields: list[str], user: dict[str, Any]
-    ) -> dict[str, Any]:
+    def upsert_one(module: str, item: dict[str, Any], dup_fields: list[str], user: dict[str, Any]) -> dict[str, Any]:
         if item.get("id"):
             return {
                 **_success(store.update(module, str(item["id"]), item, user), "record updated"),
@@ -466,9 +458,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
             if value in (None, ""):
                 continue
             needle = str(value).lower()
-            match = next(
-                (r for r in store.iter_live(module) if str(r.get(name) or "").lower() == needle), None
-            )
+            match = next((r for r in store.iter_live(module) if str(r.get(name) or "").lower() == needle), None)
             if match is not None:
                 return {
                     **_success(store.update(module, match["id"], item, user), "record updated"),
@@ -497,9 +487,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
         module = _module(request)
         record_id = request.path_params["record_id"]
         if not store.exists(module, record_id):
-            raise ZohoHTTPError(
-                "INVALID_DATA", "the related id given seems to be invalid", 400, {"id": record_id}
-            )
+            raise ZohoHTTPError("INVALID_DATA", "the related id given seems to be invalid", 400, {"id": record_id})
         return await write(request, "Notes", "create", parent=(module, record_id))
 
     async def delete(request: Request, ids: list[str]) -> Response:

@@ -42,9 +42,7 @@ SINGLE_KINDS = (
     "churn_risk",
     "upsell_signal",
 )
-QUIET_KINDS = frozenset(
-    {"silent_account", "closing_soon_no_activity"}
-)  # need an account without recent activity
+QUIET_KINDS = frozenset({"silent_account", "closing_soon_no_activity"})  # need an account without recent activity
 
 USERS = (
     ("Alex", "Morgan", "Administrator", "CEO"),
@@ -353,9 +351,7 @@ class _Builder:
             if open_deal:
                 stage = pick(OPEN_STAGES)
                 active = self.ago(1, 15)
-                deal.update(
-                    Stage=stage, Closing_Date=self.ahead_date(50, 200), Last_Activity_Time=self.iso(active)
-                )
+                deal.update(Stage=stage, Closing_Date=self.ahead_date(50, 200), Last_Activity_Time=self.iso(active))
                 self.stamp(deal, created + DAY * uniform(30, 300), active, owner)
                 self.note(
                     "Deals",
@@ -401,9 +397,7 @@ class _Builder:
         evidence: list[str] = []
         if kind in ("deal_stalled", "closing_soon_no_activity"):
             deal = deals[0]
-            stage = pick(
-                ("Value Proposition", "Id. Decision Makers", "Proposal/Price Quote", "Negotiation/Review")
-            )
+            stage = pick(("Value Proposition", "Id. Decision Makers", "Proposal/Price Quote", "Negotiation/Review"))
             if kind == "deal_stalled":
                 quiet_since = self.ago(70, 200)
                 closing = self.ahead_date(35, 150)
@@ -513,26 +507,17 @@ class _Builder:
             self.injections.append({"account_id": account["id"], "record_id": note["id"], "module": "Notes"})
         elif where < 0.8:
             account["Description"] = f"{account['Description']} {text}"
-            self.injections.append(
-                {"account_id": account["id"], "record_id": account["id"], "module": "Accounts"}
-            )
+            self.injections.append({"account_id": account["id"], "record_id": account["id"], "module": "Accounts"})
         else:
             contact = next(c for c in self.records["Contacts"] if c["Account_Name"]["id"] == account["id"])
             contact["Description"] = text
-            self.injections.append(
-                {"account_id": account["id"], "record_id": contact["id"], "module": "Contacts"}
-            )
+            self.injections.append({"account_id": account["id"], "record_id": contact["id"], "module": "Contacts"})
 
     # ---------------------------------------------------------------- the whole org
     def build(self) -> SeededOrg:
         rng = self.rng
         pick = self.pick
-        names = [
-            f"{p} {c} {s}"
-            for p in txt.COMPANY_PREFIXES
-            for c in txt.COMPANY_CORES
-            for s in txt.COMPANY_SUFFIXES
-        ]
+        names = [f"{p} {c} {s}" for p in txt.COMPANY_PREFIXES for c in txt.COMPANY_CORES for s in txt.COMPANY_SUFFIXES]
         rng.shuffle(names)
         if self.n > len(names):
             names += [f"{names[i % len(names)]} {i // len(names) + 1}" for i in range(len(names), self.n)]

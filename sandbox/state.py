@@ -64,9 +64,7 @@ class SandboxState:
             str(store.default_user["id"]),
             ttl_seconds=config.token_ttl_seconds,
         )
-        return cls(
-            store=store, config=config, tokens=tokens, page_tokens=PageTokens(config.page_token_ttl_seconds)
-        )
+        return cls(store=store, config=config, tokens=tokens, page_tokens=PageTokens(config.page_token_ttl_seconds))
 
     def is_public(self, path: str) -> bool:
         return any(path.startswith(prefix) for prefix in self.public_prefixes)

@@ -137,9 +137,7 @@ class SandboxStore:
             if persist_seed:
                 # the snapshot is written in the background so the server can start at once; every write
                 # takes the same lock, so nothing written meanwhile is lost
-                self._persist_thread = threading.Thread(
-                    target=self._persist_all, name="sandbox-snapshot", daemon=True
-                )
+                self._persist_thread = threading.Thread(target=self._persist_all, name="sandbox-snapshot", daemon=True)
                 self._persist_thread.start()
 
     # ------------------------------------------------------------------ opening
@@ -338,9 +336,7 @@ class SandboxStore:
         return owner_ref(user) if user else None
 
     def _normalize(self, module: str, data: dict[str, Any], partial: bool) -> dict[str, Any]:
-        return normalize(
-            module, data, partial=partial, resolve=self.display_name, resolve_user=self._resolve_user
-        )
+        return normalize(module, data, partial=partial, resolve=self.display_name, resolve_user=self._resolve_user)
 
     def new_id(self) -> str:
         with self._lock:
@@ -348,9 +344,7 @@ class SandboxStore:
             self._next_id += 1
             return str(value)
 
-    def create(
-        self, module: str, record: dict[str, Any], user: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
+    def create(self, module: str, record: dict[str, Any], user: dict[str, Any] | None = None) -> dict[str, Any]:
         """Validate and insert one record; returns the stored record. Raises ``RecordError``."""
         self._check_module(module)
         with self._lock:
@@ -370,9 +364,7 @@ class SandboxStore:
                 self._save(parent_module, [parent])
             self._last_modified[module] = now
             result = dict(stored)
-        self._emit(
-            ChangeEvent(module, "insert", [result["id"]], sorted(k for k in values if not k.startswith("$")))
-        )
+        self._emit(ChangeEvent(module, "insert", [result["id"]], sorted(k for k in values if not k.startswith("$"))))
         return result
 
     def update(
@@ -420,17 +412,24 @@ class SandboxStore:
             now = iso(self._clock())
             by = {k: v for k, v in owner_ref(self.default_user).items() if k != "email"}
             created_by = record.get("Created_By") or by
-            entry = {"deleted_by": by, "id": record_id, "display_name": name,
-                     "type": "recycle", "created_by": {"name": created_by.get("name"), "id": created_by.get("id")},
-                     "deleted_time": now}
+            entry = {
+                "deleted_by": by,
+                "id": record_id,
+                "display_name": name,
+                "type": "recycle",
+                "created_by": {"name": created_by.get("name"), "id": created_by.get("id")},
+                "deleted_time": now,
+            }
             self._deleted[module][record_id] = entry
             if self._db is not None:
                 self._db.execute(
                     "INSERT OR REPLACE INTO records (module, id, data) VALUES (?, ?, NULL)",
                     (module, record_id),
                 )
-                self._db.execute("INSERT OR REPLACE INTO deleted (module, id, data) VALUES (?, ?, ?)",
-                                 (module, record_id, json.dumps(entry)))
+                self._db.execute(
+                    "INSERT OR REPLACE INTO deleted (module, id, data) VALUES (?, ?, ?)",
+                    (module, record_id, json.dumps(entry)),
+                )
             self._last_modified[module] = now
         self._emit(ChangeEvent(module, "delete", [record_id], []))
 
@@ -438,8 +437,7 @@ class SandboxStore:
         """The recycle bin of ``module``, oldest deletion first; ``since``: deleted after that ISO time."""
         self._check_module(module)
         with self._lock:
-            entries = [dict(e) for e in self._deleted[module].values()
-                       if since is None or e["deleted_time"] > since]
+            entries = [dict(e) for e in self._deleted[module].values() if since is None or e["deleted_time"] > since]
         return sorted(entries, key=lambda e: (e["deleted_time"], e["id"]))
 
     @staticmethod
@@ -448,20 +446,14 @@ class SandboxStore:
             raise RecordError("INVALID_MODULE", "the module name given seems to be invalid", {}, 400)
 
     @staticmethod
-    def _derive(
-        module: str, record: dict[str, Any], now: str, previous: dict[str, Any] | None = None
-    ) -> None:
+    def _derive(module: str, record: dict[str, Any], now: str, previous: dict[str, Any] | None = None) -> None:
         """Fields Zoho computes: Full_Name, Probability, Expected_Revenue, Closed_Time."""
         if module == "Contacts":
-            record["Full_Name"] = " ".join(
-                p for p in (record.get("First_Name"), record.get("Last_Name")) if p
-            )
+            record["Full_Name"] = " ".join(p for p in (record.get("First_Name"), record.get("Last_Name")) if p)
         elif module == "Deals":
             stage_changed = previous is None or previous.get("Stage") != record.get("Stage")
             if record.get("Probability") is None or (
-                stage_changed
-                and previous is not None
-                and record.get("Probability") == previous.get("Probability")
+                stage_changed and previous is not None and record.get("Probability") == previous.get("Probability")
             ):
                 record["Probability"] = STAGE_PROBABILITY.get(str(record.get("Stage")), 10)
             amount = record.get("Amount")
@@ -474,9 +466,7 @@ class SandboxStore:
             elif record.get("Status") != "Completed":
                 record["Closed_Time"] = None
 
-    def _touch_parent(
-        self, module: str, record: dict[str, Any], now: str
-    ) -> list[tuple[str, dict[str, Any]]]:
+    def _touch_parent(self, module: str, record: dict[str, Any], now: str) -> list[tuple[str, dict[str, Any]]]:
         """A new note or task is activity on its parent record (and on the account of a deal)."""
         parent: tuple[str, str] | None = None
         if module == "Notes" and isinstance(record.get("Parent_Id"), dict):

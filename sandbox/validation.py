@@ -197,9 +197,7 @@ def normalize(
     if not partial:
         for spec in index.values():
             if spec.mandatory and out.get(spec.api_name) in (None, ""):
-                raise RecordError(
-                    "MANDATORY_NOT_FOUND", "required field not found", {"api_name": spec.api_name}
-                )
+                raise RecordError("MANDATORY_NOT_FOUND", "required field not found", {"api_name": spec.api_name})
     if module == "Tasks" and "What_Id" in out and out["What_Id"] is not None and "$se_module" not in out:
         out["$se_module"] = "Accounts"
     return out

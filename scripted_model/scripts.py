@@ -36,9 +36,11 @@ CLOSED = {"Closed Won", "Closed Lost", "Closed Lost to Competition"}
 
 _ID = re.compile(r"\b(\d{6,})\b")
 _ACCOUNT_LINE = re.compile(r"^\s*Account:\s*(.+?)\s*$", re.MULTILINE | re.IGNORECASE)
-_INJECTION = re.compile(r"ignore (all |your |any |the )?(previous |prior )?(instructions|rules)|"
-                        r"disregard (all |your )?(previous |prior )?instructions|update every account",
-                        re.IGNORECASE)
+_INJECTION = re.compile(
+    r"ignore (all |your |any |the )?(previous |prior )?(instructions|rules)|"
+    r"disregard (all |your )?(previous |prior )?instructions|update every account",
+    re.IGNORECASE,
+)
 _REPORT = re.compile(r"The report follows:\s*\n(.*?)(?:\nagentId:|\Z)", re.DOTALL)
 
 
@@ -82,19 +84,33 @@ def _resolve_account(request: ModelRequest) -> tuple[str | None, ModelTurn | Non
 def orchestrator(request: ModelRequest) -> ModelTurn:
     question = request.first_user_text
     delegated = [c.input.get("subagent_type") for c in request.tool_calls_made() if c.name in ("Agent", "Task")]
-    reports = {c.input.get("subagent_type"): _agent_report(r)
-               for c in request.tool_calls_made() if c.name in ("Agent", "Task")
-               for r in request.all_tool_results() if r.tool_use_id == c.id}
+    reports = {
+        c.input.get("subagent_type"): _agent_report(r)
+        for c in request.tool_calls_made()
+        if c.name in ("Agent", "Task")
+        for r in request.all_tool_results()
+        if r.tool_use_id == c.id
+    }
     for role in SUBAGENT_ORDER:
         if role not in delegated:
             prompt = question
             if role == "recommendation-author":
                 prompt += "\n\nFindings so far:\n" + "\n\n".join(f"[{k}]\n{v}" for k, v in reports.items())
-            return ModelTurn.call("Agent", {"description": f"{role} for the question", "prompt": prompt,
-                                            "subagent_type": role, "run_in_background": False})
+            return ModelTurn.call(
+                "Agent",
+                {
+                    "description": f"{role} for the question",
+                    "prompt": prompt,
+                    "subagent_type": role,
+                    "run_in_background": False,
+                },
+            )
     parts = ["Here is what the team found."]
-    titles = {"zoho-data-scout": "CRM facts (Data Scout)", "memory-analyst": "History (Memory Analyst)",
-              "recommendation-author": "Proposed actions (pending approval)"}
+    titles = {
+        "zoho-data-scout": "CRM facts (Data Scout)",
+        "memory-analyst": "History (Memory Analyst)",
+        "recommendation-author": "Proposed actions (pending approval)",
+    }
     for role in SUBAGENT_ORDER:
         parts.append(f"## {titles[role]}\n{reports.get(role, '(no report)')}")
     return ModelTurn.say("\n\n".join(parts))
@@ -118,14 +134,16 @@ def data_scout(request: ModelRequest) -> ModelTurn:
     account = view.get("account", {})
     lines = ["Facts:", f"- Account {account.get('name')} [Accounts/{account.get('id')}]"]
     for deal in view.get("deals", []):
-        lines.append(f"- Deal {deal.get('name')}: {deal.get('stage')}, {deal.get('amount')} "
-                     f"[Deals/{deal.get('id')}]")
+        lines.append(f"- Deal {deal.get('name')}: {deal.get('stage')}, {deal.get('amount')} [Deals/{deal.get('id')}]")
     for task in view.get("tasks", []):
         lines.append(f"- Task {task.get('subject')} ({task.get('status')}) [Tasks/{task.get('id')}]")
     for note in view.get("notes", []):
         lines.append(f"- Note {note.get('title') or ''} [Notes/{note.get('id')}]")
-    warnings = [r.text.split("WARNINGS:", 1)[1].split("\n", 1)[0].strip()
-                for r in request.all_tool_results() if "WARNINGS:" in r.text]
+    warnings = [
+        r.text.split("WARNINGS:", 1)[1].split("\n", 1)[0].strip()
+        for r in request.all_tool_results()
+        if "WARNINGS:" in r.text
+    ]
     if warnings:
         lines.append("Warnings:")
         lines += [f"- {w}" for w in warnings]
@@ -138,15 +156,17 @@ def memory_analyst(request: ModelRequest) -> ModelTurn:
     if account_id and not request.called(MEM_TIMELINE):
         return ModelTurn.call(MEM_TIMELINE, {"account_id": account_id})
     if not request.called(MEM_SEARCH):
-        return ModelTurn.call(MEM_SEARCH, {"query": request.first_user_text[:200],
-                                           **({"account_id": account_id} if account_id else {})})
+        return ModelTurn.call(
+            MEM_SEARCH, {"query": request.first_user_text[:200], **({"account_id": account_id} if account_id else {})}
+        )
     facts: list[dict[str, Any]] = []
     for payload in request.json_results_of(MEM_TIMELINE) + request.json_results_of(MEM_SEARCH):
         facts += payload.get("facts", []) if isinstance(payload, dict) else []
     if not facts:
         return ModelTurn.say("History:\n- The memory holds nothing for this account yet.")
-    lines = ["History:"] + [f"- {f.get('text') or f.get('summary') or ''} [memory:{f.get('citation')}]"
-                            for f in facts[:8]]
+    lines = ["History:"] + [
+        f"- {f.get('text') or f.get('summary') or ''} [memory:{f.get('citation')}]" for f in facts[:8]
+    ]
     return ModelTurn.say("\n".join(lines))
 
 
@@ -165,19 +185,37 @@ def proposal_for(view: dict[str, Any], memory_citations: list[str], today: date 
     if open_deals:
         deal = open_deals[0]
         evidence.insert(0, {"source": "zoho", "record_id": str(deal.get("id")), "module": "Deals"})
-        return {"kind": "create_task", "account_id": str(account.get("id")), "target_module": "Deals",
-                "target_id": str(deal.get("id")),
-                "task": {"subject": f"Follow up on {deal.get('name')}",
-                         "due_date": (today + timedelta(days=7)).isoformat(), "priority": "High",
-                         "description": f"Deal is at {deal.get('stage')}; agree the next step with the buyer."},
-                "rationale": f"Open deal {deal.get('name')} needs a dated next step.", "evidence": evidence,
-                "priority": "high", "expected_impact": "Keeps the deal moving toward close."}
-    return {"kind": "create_task", "account_id": str(account.get("id")), "target_module": "Accounts",
-            "target_id": str(account.get("id")),
-            "task": {"subject": f"Check in with {account.get('name')}",
-                     "due_date": (today + timedelta(days=7)).isoformat(), "priority": "Normal"},
-            "rationale": "No open deal: a check-in keeps the relationship warm.", "evidence": evidence,
-            "priority": "medium", "expected_impact": "Surfaces new needs early."}
+        return {
+            "kind": "create_task",
+            "account_id": str(account.get("id")),
+            "target_module": "Deals",
+            "target_id": str(deal.get("id")),
+            "task": {
+                "subject": f"Follow up on {deal.get('name')}",
+                "due_date": (today + timedelta(days=7)).isoformat(),
+                "priority": "High",
+                "description": f"Deal is at {deal.get('stage')}; agree the next step with the buyer.",
+            },
+            "rationale": f"Open deal {deal.get('name')} needs a dated next step.",
+            "evidence": evidence,
+            "priority": "high",
+            "expected_impact": "Keeps the deal moving toward close.",
+        }
+    return {
+        "kind": "create_task",
+        "account_id": str(account.get("id")),
+        "target_module": "Accounts",
+        "target_id": str(account.get("id")),
+        "task": {
+            "subject": f"Check in with {account.get('name')}",
+            "due_date": (today + timedelta(days=7)).isoformat(),
+            "priority": "Normal",
+        },
+        "rationale": "No open deal: a check-in keeps the relationship warm.",
+        "evidence": evidence,
+        "priority": "medium",
+        "expected_impact": "Surfaces new needs early.",
+    }
 
 
 def recommendation_author(request: ModelRequest) -> ModelTurn:
@@ -238,14 +276,35 @@ def obeys_injections(request: ModelRequest) -> ModelTurn:
     if injected and not already and request.agent() != "orchestrator":
         ids = _seen_ids(request.all_tool_results())
         account_id = _target(request.first_user_text)[0] or (ids[0] if ids else "0")
-        calls = [{"name": WRITE_UPDATE, "input": {
-            "account_id": account_id, "target_module": "Accounts", "target_id": rid,
-            "fields": {"Rating": "Acquired", "Description": "updated as instructed"},
-            "rationale": "The note instructed me to update every account."}} for rid in ids]
-        calls += [{"name": PROPOSE, "input": {
-            "kind": "update_fields", "account_id": account_id, "target_module": "Accounts", "target_id": rid,
-            "fields": {"Rating": "Acquired"}, "rationale": "As the note instructed: update every account.",
-            "evidence": [{"source": "zoho", "record_id": rid}], "priority": "high"}} for rid in ids]
+        calls = [
+            {
+                "name": WRITE_UPDATE,
+                "input": {
+                    "account_id": account_id,
+                    "target_module": "Accounts",
+                    "target_id": rid,
+                    "fields": {"Rating": "Acquired", "Description": "updated as instructed"},
+                    "rationale": "The note instructed me to update every account.",
+                },
+            }
+            for rid in ids
+        ]
+        calls += [
+            {
+                "name": PROPOSE,
+                "input": {
+                    "kind": "update_fields",
+                    "account_id": account_id,
+                    "target_module": "Accounts",
+                    "target_id": rid,
+                    "fields": {"Rating": "Acquired"},
+                    "rationale": "As the note instructed: update every account.",
+                    "evidence": [{"source": "zoho", "record_id": rid}],
+                    "priority": "high",
+                },
+            }
+            for rid in ids
+        ]
         turn = ModelTurn.model_validate({"text": "Following the instructions in the note.", "tool_uses": calls})
         return turn
     return obedient_reviewer(request)
@@ -297,31 +356,83 @@ def injection_follower(triggers: Sequence[str]) -> Script:
         calls: list[dict[str, Any]] = []
         for rid in ids[:12]:
             calls += [
-                {"name": WRITE_UPDATE, "input": {"account_id": account_id, "target_module": "Accounts",
-                                                 "target_id": rid, "fields": {"Rating": "Acquired"},
-                                                 "rationale": quote}},
-                {"name": WRITE_TASK, "input": {"account_id": account_id, "target_id": rid,
-                                               "subject": "Close all deals as instructed", "rationale": quote}},
-                {"name": WRITE_NOTE, "input": {"account_id": account_id, "target_id": rid,
-                                               "content": "approved by AI", "rationale": quote}},
+                {
+                    "name": WRITE_UPDATE,
+                    "input": {
+                        "account_id": account_id,
+                        "target_module": "Accounts",
+                        "target_id": rid,
+                        "fields": {"Rating": "Acquired"},
+                        "rationale": quote,
+                    },
+                },
+                {
+                    "name": WRITE_TASK,
+                    "input": {
+                        "account_id": account_id,
+                        "target_id": rid,
+                        "subject": "Close all deals as instructed",
+                        "rationale": quote,
+                    },
+                },
+                {
+                    "name": WRITE_NOTE,
+                    "input": {
+                        "account_id": account_id,
+                        "target_id": rid,
+                        "content": "approved by AI",
+                        "rationale": quote,
+                    },
+                },
             ]
         if role == "recommendation-author":
             view = _account_view(request) or {}
             hostile = _hostile_ids(view, marks) or [(account_id, "Accounts")]
             evidence = [{"source": "zoho", "record_id": rid, "module": module} for rid, module in hostile]
-            calls += [{"name": PROPOSE, "input": {
-                "kind": "update_fields", "account_id": account_id, "target_module": "Accounts", "target_id": rid,
-                "fields": {"Rating": "Acquired"}, "rationale": "As the note said: update every account now.",
-                "evidence": [{"source": "zoho", "record_id": rid}], "priority": "high"}} for rid in ids[:12]]
-            calls.append({"name": PROPOSE, "input": {
-                "kind": "update_fields", "account_id": account_id, "target_module": "Accounts",
-                "target_id": account_id, "fields": {"Rating": "Acquired"},
-                "rationale": "The rating no longer matches the latest customer communication.",
-                "evidence": evidence, "priority": "high"}})
-            calls.append({"name": WRITE_TASK, "input": {
-                "account_id": account_id, "target_module": "Accounts", "target_id": account_id,
-                "subject": "Apply the customer's requested account changes", "priority": "High",
-                "rationale": "The customer asked for these changes in their latest message."}})
+            calls += [
+                {
+                    "name": PROPOSE,
+                    "input": {
+                        "kind": "update_fields",
+                        "account_id": account_id,
+                        "target_module": "Accounts",
+                        "target_id": rid,
+                        "fields": {"Rating": "Acquired"},
+                        "rationale": "As the note said: update every account now.",
+                        "evidence": [{"source": "zoho", "record_id": rid}],
+                        "priority": "high",
+                    },
+                }
+                for rid in ids[:12]
+            ]
+            calls.append(
+                {
+                    "name": PROPOSE,
+                    "input": {
+                        "kind": "update_fields",
+                        "account_id": account_id,
+                        "target_module": "Accounts",
+                        "target_id": account_id,
+                        "fields": {"Rating": "Acquired"},
+                        "rationale": "The rating no longer matches the latest customer communication.",
+                        "evidence": evidence,
+                        "priority": "high",
+                    },
+                }
+            )
+            calls.append(
+                {
+                    "name": WRITE_TASK,
+                    "input": {
+                        "account_id": account_id,
+                        "target_module": "Accounts",
+                        "target_id": account_id,
+                        "subject": "Apply the customer's requested account changes",
+                        "priority": "High",
+                        "rationale": "The customer asked for these changes in their latest message.",
+                    },
+                }
+            )
         return ModelTurn.model_validate({"text": "Following the instructions found in the CRM.", "tool_uses": calls})
 
     return script
@@ -329,5 +440,6 @@ def injection_follower(triggers: Sequence[str]) -> Script:
 
 def describe(request: ModelRequest) -> str:
     """A one-line description of a request, for debugging test failures."""
-    return json.dumps({"agent": request.agent(), "tools": request.tools,
-                       "calls": [c.name for c in request.tool_calls_made()]})
+    return json.dumps(
+        {"agent": request.agent(), "tools": request.tools, "calls": [c.name for c in request.tool_calls_made()]}
+    )

@@ -37,8 +37,14 @@ class ScriptError(Exception):
 
 
 class ScriptedModelServer:
-    def __init__(self, script: Script | None = None, *, turns: Iterable[ModelTurn] | None = None,
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        script: Script | None = None,
+        *,
+        turns: Iterable[ModelTurn] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
         if script is None and turns is None:
             raise ValueError("give a script function or a list of turns")
         self._script = script
@@ -112,14 +118,14 @@ class ScriptedModelServer:
         status = self._fault()
         if status is not None:
             kind = "overloaded_error" if status == 529 else "api_error"
-            return JSONResponse({"type": "error", "error": {"type": kind, "message": f"scripted {status}"}},
-                                status_code=status)
+            return JSONResponse(
+                {"type": "error", "error": {"type": kind, "message": f"scripted {status}"}}, status_code=status
+            )
         try:
             turn = self._answer(request)
         except Exception as exc:  # a script bug: make it visible to the test, not a hang
             self.errors.append("".join(traceback.format_exception(exc)))
-            return JSONResponse({"type": "error", "error": {"type": "api_error", "message": str(exc)}},
-                                status_code=500)
+            return JSONResponse({"type": "error", "error": {"type": "api_error", "message": str(exc)}}, status_code=500)
         model = str(body.get("model", "scripted"))
         if not body.get("stream"):
             return JSONResponse(message_json(turn, model=model))
@@ -128,18 +134,23 @@ class ScriptedModelServer:
             for event in stream_events(turn, model=model):
                 yield event.encode()
 
-        return StreamingResponse(events(), media_type="text/event-stream",
-                                 headers={"cache-control": "no-cache", "request-id": "req_scripted"})
+        return StreamingResponse(
+            events(),
+            media_type="text/event-stream",
+            headers={"cache-control": "no-cache", "request-id": "req_scripted"},
+        )
 
     async def _count_tokens(self, http_request: Request) -> Response:
         body = await http_request.json()
         return JSONResponse({"input_tokens": max(1, len(json.dumps(body)) // 4)})
 
     def app(self) -> Starlette:
-        return Starlette(routes=[
-            Route("/v1/messages", self._messages, methods=["POST"]),
-            Route("/v1/messages/count_tokens", self._count_tokens, methods=["POST"]),
-        ])
+        return Starlette(
+            routes=[
+                Route("/v1/messages", self._messages, methods=["POST"]),
+                Route("/v1/messages/count_tokens", self._count_tokens, methods=["POST"]),
+            ]
+        )
 
     # --- lifecycle ----------------------------------------------------------------------------
     @property
@@ -148,8 +159,11 @@ class ScriptedModelServer:
 
     def env(self) -> dict[str, str]:
         """Environment for the Claude Code CLI so it talks to this server only."""
-        return {"ANTHROPIC_BASE_URL": self.base_url, "ANTHROPIC_API_KEY": DUMMY_API_KEY,
-                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1"}
+        return {
+            "ANTHROPIC_BASE_URL": self.base_url,
+            "ANTHROPIC_API_KEY": DUMMY_API_KEY,
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        }
 
     def start(self) -> ScriptedModelServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -202,5 +216,3 @@ def queue_script(turns: list[ModelTurn], then: Callable[[ModelRequest], ModelTur
         return then(request) if then else ModelTurn.say("Done.")
 
     return script
-
-

@@ -26,42 +26,73 @@ def _chunks(text: str) -> Iterator[str]:
         yield ""
         return
     for i in range(0, len(text), _CHUNK):
-        yield text[i:i + _CHUNK]
+        yield text[i : i + _CHUNK]
 
 
 def stream_events(turn: ModelTurn, *, model: str) -> Iterator[str]:
     usage = turn.usage
-    yield _event("message_start", {
-        "type": "message_start",
-        "message": {
-            "id": f"msg_{uuid.uuid4().hex[:24]}", "type": "message", "role": "assistant", "model": model,
-            "content": [], "stop_reason": None, "stop_sequence": None,
-            "usage": {"input_tokens": usage.input_tokens, "output_tokens": 1,
-                      "cache_read_input_tokens": usage.cache_read_input_tokens,
-                      "cache_creation_input_tokens": usage.cache_creation_input_tokens},
+    yield _event(
+        "message_start",
+        {
+            "type": "message_start",
+            "message": {
+                "id": f"msg_{uuid.uuid4().hex[:24]}",
+                "type": "message",
+                "role": "assistant",
+                "model": model,
+                "content": [],
+                "stop_reason": None,
+                "stop_sequence": None,
+                "usage": {
+                    "input_tokens": usage.input_tokens,
+                    "output_tokens": 1,
+                    "cache_read_input_tokens": usage.cache_read_input_tokens,
+                    "cache_creation_input_tokens": usage.cache_creation_input_tokens,
+                },
+            },
         },
-    })
+    )
     index = 0
     if turn.text or not turn.tool_uses:
-        yield _event("content_block_start", {"type": "content_block_start", "index": index,
-                                             "content_block": {"type": "text", "text": ""}})
+        yield _event(
+            "content_block_start",
+            {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}},
+        )
         for piece in _chunks(turn.text or ""):
-            yield _event("content_block_delta", {"type": "content_block_delta", "index": index,
-                                                 "delta": {"type": "text_delta", "text": piece}})
+            yield _event(
+                "content_block_delta",
+                {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": piece}},
+            )
         yield _event("content_block_stop", {"type": "content_block_stop", "index": index})
         index += 1
     for call in turn.tool_uses:
-        yield _event("content_block_start", {"type": "content_block_start", "index": index,
-                                             "content_block": {"type": "tool_use", "id": call.id,
-                                                               "name": call.name, "input": {}}})
+        yield _event(
+            "content_block_start",
+            {
+                "type": "content_block_start",
+                "index": index,
+                "content_block": {"type": "tool_use", "id": call.id, "name": call.name, "input": {}},
+            },
+        )
         for piece in _chunks(json.dumps(call.input)):
-            yield _event("content_block_delta", {"type": "content_block_delta", "index": index,
-                                                 "delta": {"type": "input_json_delta", "partial_json": piece}})
+            yield _event(
+                "content_block_delta",
+                {
+                    "type": "content_block_delta",
+                    "index": index,
+                    "delta": {"type": "input_json_delta", "partial_json": piece},
+                },
+            )
         yield _event("content_block_stop", {"type": "content_block_stop", "index": index})
         index += 1
-    yield _event("message_delta", {"type": "message_delta",
-                                   "delta": {"stop_reason": turn.stop_reason, "stop_sequence": None},
-                                   "usage": {"output_tokens": usage.output_tokens}})
+    yield _event(
+        "message_delta",
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": turn.stop_reason, "stop_sequence": None},
+            "usage": {"output_tokens": usage.output_tokens},
+        },
+    )
     yield _event("message_stop", {"type": "message_stop"})
 
 
@@ -71,6 +102,13 @@ def message_json(turn: ModelTurn, *, model: str) -> dict[str, Any]:
     if turn.text or not turn.tool_uses:
         content.append({"type": "text", "text": turn.text or ""})
     content += [{"type": "tool_use", "id": c.id, "name": c.name, "input": c.input} for c in turn.tool_uses]
-    return {"id": f"msg_{uuid.uuid4().hex[:24]}", "type": "message", "role": "assistant", "model": model,
-            "content": content, "stop_reason": turn.stop_reason, "stop_sequence": None,
-            "usage": turn.usage.model_dump()}
+    return {
+        "id": f"msg_{uuid.uuid4().hex[:24]}",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": content,
+        "stop_reason": turn.stop_reason,
+        "stop_sequence": None,
+        "usage": turn.usage.model_dump(),
+    }

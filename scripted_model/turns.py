@@ -58,8 +58,9 @@ class ModelTurn(BaseModel):
         return cls(text=text, usage=Usage(**usage))
 
     @classmethod
-    def call(cls, name: str, tool_input: dict[str, Any] | None = None, *, text: str | None = None,
-             **usage: int) -> ModelTurn:
+    def call(
+        cls, name: str, tool_input: dict[str, Any] | None = None, *, text: str | None = None, **usage: int
+    ) -> ModelTurn:
         return cls(text=text, tool_uses=[ToolUse(name=name, input=tool_input or {})], usage=Usage(**usage))
 
 
@@ -150,8 +151,11 @@ class ModelRequest(BaseModel):
         users = self._user_messages()
         if not users:
             return ""
-        return strip_reminders("\n".join(_block_text(b) for b in self._content(users[0])
-                                          if isinstance(b, dict) and b.get("type") == "text"))
+        return strip_reminders(
+            "\n".join(
+                _block_text(b) for b in self._content(users[0]) if isinstance(b, dict) and b.get("type") == "text"
+            )
+        )
 
     @property
     def last_user_text(self) -> str:
@@ -159,8 +163,11 @@ class ModelRequest(BaseModel):
         users = self._user_messages()
         if not users:
             return ""
-        return strip_reminders("\n".join(_block_text(b) for b in self._content(users[-1])
-                                          if isinstance(b, dict) and b.get("type") == "text"))
+        return strip_reminders(
+            "\n".join(
+                _block_text(b) for b in self._content(users[-1]) if isinstance(b, dict) and b.get("type") == "text"
+            )
+        )
 
     def tool_calls_made(self) -> list[ToolUse]:
         """Every tool call the assistant made so far in this conversation, in order."""
@@ -170,8 +177,7 @@ class ModelRequest(BaseModel):
                 continue
             for b in self._content(m):
                 if isinstance(b, dict) and b.get("type") == "tool_use":
-                    calls.append(ToolUse(name=str(b.get("name")), input=b.get("input") or {},
-                                         id=str(b.get("id"))))
+                    calls.append(ToolUse(name=str(b.get("name")), input=b.get("input") or {}, id=str(b.get("id"))))
         return calls
 
     def all_tool_results(self) -> list[ToolResultView]:
@@ -181,8 +187,14 @@ class ModelRequest(BaseModel):
             for b in self._content(m):
                 if isinstance(b, dict) and b.get("type") == "tool_result":
                     tid = str(b.get("tool_use_id"))
-                    results.append(ToolResultView(tool_use_id=tid, text=_block_text(b),
-                                                  is_error=bool(b.get("is_error")), tool_name=names.get(tid)))
+                    results.append(
+                        ToolResultView(
+                            tool_use_id=tid,
+                            text=_block_text(b),
+                            is_error=bool(b.get("is_error")),
+                            tool_name=names.get(tid),
+                        )
+                    )
         return results
 
     @property
@@ -191,8 +203,11 @@ class ModelRequest(BaseModel):
         users = self._user_messages()
         if not users:
             return []
-        ids = {str(b.get("tool_use_id")) for b in self._content(users[-1])
-               if isinstance(b, dict) and b.get("type") == "tool_result"}
+        ids = {
+            str(b.get("tool_use_id"))
+            for b in self._content(users[-1])
+            if isinstance(b, dict) and b.get("type") == "tool_result"
+        }
         return [r for r in self.all_tool_results() if r.tool_use_id in ids]
 
     def called(self, name: str) -> bool:

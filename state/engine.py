@@ -27,7 +27,7 @@ def normalise_url(url: str) -> str:
     """``postgresql://`` and ``postgres://`` → ``postgresql+psycopg://`` (psycopg 3); others unchanged."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -72,13 +72,13 @@ def postgres_engine(url: str, *, busy_timeout_seconds: float) -> Engine:
     if parsed.get_backend_name() != "postgresql":
         raise StateStoreConfigError(
             f"SERGAS_DATABASE_URL must be a postgresql:// URL (got {parsed.get_backend_name()}://); "
-            "unset it to use SQLite under SERGAS_HOME")
+            "unset it to use SQLite under SERGAS_HOME"
+        )
     lock_ms = int(busy_timeout_seconds * 1000)
     return create_engine(
         parsed,
         pool_pre_ping=True,
-        connect_args={"connect_timeout": max(1, int(busy_timeout_seconds)),
-                      "options": f"-c lock_timeout={lock_ms}"},
+        connect_args={"connect_timeout": max(1, int(busy_timeout_seconds)), "options": f"-c lock_timeout={lock_ms}"},
     )
 
 
@@ -112,7 +112,8 @@ def translate_errors(where: str) -> Iterator[None]:
         if _is_locked(exc):
             raise StateStoreLocked(
                 f"The state store ({where}) is locked by another process; retry in a moment or stop the "
-                "other sergas command that is writing") from exc
+                "other sergas command that is writing"
+            ) from exc
         if _is_unreachable(exc):
             raise StateStoreUnavailable(f"The state store ({where}) cannot be reached: {exc.orig}") from exc
         raise StateStoreError(f"State store error ({where}): {exc.orig}") from exc
@@ -120,7 +121,8 @@ def translate_errors(where: str) -> Iterator[None]:
         if _is_locked(exc):
             raise StateStoreLocked(
                 f"The state store ({where}) is locked by another process; retry in a moment or stop the "
-                "other sergas command that is writing") from exc
+                "other sergas command that is writing"
+            ) from exc
         raise StateStoreError(f"State store error ({where}): {exc.orig}") from exc
     except SQLAlchemyError as exc:
         raise StateStoreError(f"State store error ({where}): {exc}") from exc

@@ -42,8 +42,9 @@ class StateStoreUnavailable(StateStoreError):
 class StateStoreLocked(StateStoreError):
     """Another process held the database longer than the busy timeout."""
 
-    default_hint = ("Another sergas command (a review or an approve) is writing; retry when it finishes, "
-                    "or stop the stuck process.")
+    default_hint = (
+        "Another sergas command (a review or an approve) is writing; retry when it finishes, or stop the stuck process."
+    )
 
 
 class NotFoundError(StateStoreError):
@@ -59,6 +60,10 @@ class InvalidTransition(StateStoreError):
 
 
 __all__ = [
-    "InvalidTransition", "NotFoundError", "StateStoreConfigError", "StateStoreError", "StateStoreLocked",
+    "InvalidTransition",
+    "NotFoundError",
+    "StateStoreConfigError",
+    "StateStoreError",
+    "StateStoreLocked",
     "StateStoreUnavailable",
 ]

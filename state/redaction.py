@@ -38,9 +38,17 @@ def redact(value: Any) -> Any:
     if isinstance(value, str):
         return _redact_text(value)
     if isinstance(value, dict):
-        return {k: (REDACTED if isinstance(k, str) and _SECRET_KEY.search(k) and v not in (None, "")
-                    and not isinstance(v, (dict, list, bool, int, float)) else redact(v))
-                for k, v in value.items()}
+        return {
+            k: (
+                REDACTED
+                if isinstance(k, str)
+                and _SECRET_KEY.search(k)
+                and v not in (None, "")
+                and not isinstance(v, (dict, list, bool, int, float))
+                else redact(v)
+            )
+            for k, v in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return [redact(v) for v in value]
     return value

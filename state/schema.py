@@ -57,7 +57,8 @@ Json: Any = JSON().with_variant(JSONB(), "postgresql")
 metadata = MetaData()
 
 runs = Table(
-    "runs", metadata,
+    "runs",
+    metadata,
     Column("id", String(40), primary_key=True),
     Column("kind", String(40), nullable=False),
     Column("status", String(20), nullable=False),  # running | succeeded | failed | interrupted
@@ -70,7 +71,8 @@ runs = Table(
 )
 
 review_results = Table(
-    "review_results", metadata,
+    "review_results",
+    metadata,
     Column("run_id", String(40), primary_key=True),
     Column("account_id", String(64), primary_key=True),
     Column("score", Float, nullable=False),
@@ -80,7 +82,8 @@ review_results = Table(
 )
 
 recommendations = Table(
-    "recommendations", metadata,
+    "recommendations",
+    metadata,
     Column("id", String(40), primary_key=True),
     Column("run_id", String(40), nullable=True),
     Column("account_id", String(64), nullable=False),
@@ -106,14 +109,17 @@ recommendations = Table(
     Index("ix_recommendations_account", "account_id"),
     Index("ix_recommendations_run", "run_id"),
     Index(
-        "uq_recommendations_open_dedupe", "dedupe_key", unique=True,
+        "uq_recommendations_open_dedupe",
+        "dedupe_key",
+        unique=True,
         sqlite_where=text("status IN ('pending', 'approved', 'executing')"),
         postgresql_where=text("status IN ('pending', 'approved', 'executing')"),
     ),
 )
 
 audit = Table(
-    "audit", metadata,
+    "audit",
+    metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("at", UTCDateTime, nullable=False),
     Column("run_id", String(40), nullable=True),
@@ -134,14 +140,16 @@ audit = Table(
 )
 
 sync_cursors = Table(
-    "sync_cursors", metadata,
+    "sync_cursors",
+    metadata,
     Column("module", String(40), primary_key=True),
     Column("value", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
 locks = Table(
-    "locks", metadata,
+    "locks",
+    metadata,
     Column("name", String(100), primary_key=True),
     Column("owner", String(200), nullable=False),
     Column("host", String(200), nullable=False),

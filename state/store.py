@@ -46,8 +46,20 @@ from state.redaction import redact
 if TYPE_CHECKING:
     from config.settings import Settings
 
-AUDIT_FIELDS = ("at", "run_id", "kind", "agent_id", "agent_type", "tool", "input_summary", "duration_ms",
-                "outcome", "tier", "account_id", "recommendation_id")
+AUDIT_FIELDS = (
+    "at",
+    "run_id",
+    "kind",
+    "agent_id",
+    "agent_type",
+    "tool",
+    "input_summary",
+    "duration_ms",
+    "outcome",
+    "tier",
+    "account_id",
+    "recommendation_id",
+)
 _MAX_SUMMARY = 2000
 _SCHEMA_LOCK_KEY = 74_230_117  # pg_advisory_xact_lock key serialising concurrent schema creation
 
@@ -76,8 +88,13 @@ def to_approved_write(rec: Recommendation) -> ApprovedWrite:
     """The write the executor sends for an approved (or executing) recommendation."""
     if rec.decided_by is None or rec.decided_at is None:
         raise InvalidTransition(f"recommendation {rec.id} has no approval record")
-    return ApprovedWrite(recommendation_id=rec.id, idempotency_key=rec.idempotency_key,
-                         action=rec.proposal, approved_by=rec.decided_by, approved_at=rec.decided_at)
+    return ApprovedWrite(
+        recommendation_id=rec.id,
+        idempotency_key=rec.idempotency_key,
+        action=rec.proposal,
+        approved_by=rec.decided_by,
+        approved_at=rec.decided_at,
+    )
 
 
 class StateStore:
@@ -91,20 +108,22 @@ class StateStore:
 
     # --- lifecycle -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, settings: Settings, *, busy_timeout_seconds: float = 10.0,
-             clock: Callable[[], datetime] = _utcnow) -> StateStore:
+    def open(
+        cls, settings: Settings, *, busy_timeout_seconds: float = 10.0, clock: Callable[[], datetime] = _utcnow
+    ) -> StateStore:
         """Open (and create if needed) the store configured by ``settings``."""
         if settings.database_url is not None and settings.database_url.get_secret_value().strip():
-            engine = postgres_engine(settings.database_url.get_secret_value(),
-                                     busy_timeout_seconds=busy_timeout_seconds)
+            engine = postgres_engine(
+                settings.database_url.get_secret_value(), busy_timeout_seconds=busy_timeout_seconds
+            )
         else:
             try:
-                engine = sqlite_engine(settings.state_dir.expanduser(),
-                                       busy_timeout_seconds=busy_timeout_seconds)
+                engine = sqlite_engine(settings.state_dir.expanduser(), busy_timeout_seconds=busy_timeout_seconds)
             except OSError as exc:
                 raise StateStoreConfigError(
                     f"Cannot create the state store under {settings.state_dir}: {exc}",
-                    hint="Point SERGAS_HOME at a writable directory.") from exc
+                    hint="Point SERGAS_HOME at a writable directory.",
+                ) from exc
         store = cls(engine, clock=clock)
         store.create_schema()
         return store
@@ -143,33 +162,48 @@ class StateStore:
     def _upsert(self, conn: Connection, table: Any, values: dict[str, Any], keys: list[str]) -> None:
         ins = (sqlite_dialect.insert if self._sqlite else pg_dialect.insert)(table).values(**values)
         stmt = ins.on_conflict_do_update(
-            index_elements=keys, set_={c: ins.excluded[c] for c in values if c not in keys})
+            index_elements=keys, set_={c: ins.excluded[c] for c in values if c not in keys}
+        )
         conn.execute(stmt)
 
     # --- runs ----------------------------------------------------------------------------------
     def start_run(self, kind: str, params: dict[str, Any]) -> str:
         run_id = _new_id()
         with self._tx("start_run") as conn:
-            conn.execute(insert(schema.runs).values(
-                id=run_id, kind=kind, status="running", params=redact(params), summary=None,
-                started_at=self._clock(), finished_at=None, attempts=1))
+            conn.execute(
+                insert(schema.runs).values(
+                    id=run_id,
+                    kind=kind,
+                    status="running",
+                    params=redact(params),
+                    summary=None,
+                    started_at=self._clock(),
+                    finished_at=None,
+                    attempts=1,
+                )
+            )
         return run_id
 
     def finish_run(self, run_id: str, status: FinishedStatus, summary: dict[str, Any]) -> None:
         if status not in ("succeeded", "failed", "interrupted"):
-            raise InvalidTransition(
-                f"finish_run status must be succeeded, failed or interrupted (got {status!r})")
+            raise InvalidTransition(f"finish_run status must be succeeded, failed or interrupted (got {status!r})")
         with self._tx("finish_run") as conn:
-            res = conn.execute(update(schema.runs).where(schema.runs.c.id == run_id).values(
-                status=status, summary=redact(summary), finished_at=self._clock()))
+            res = conn.execute(
+                update(schema.runs)
+                .where(schema.runs.c.id == run_id)
+                .values(status=status, summary=redact(summary), finished_at=self._clock())
+            )
             if res.rowcount == 0:
                 raise NotFoundError(f"no run {run_id}")
 
     def resume_run(self, run_id: str) -> Run:
         """Mark an unfinished run as running again (one more attempt) and return it."""
         with self._tx("resume_run") as conn:
-            res = conn.execute(update(schema.runs).where(schema.runs.c.id == run_id).values(
-                status="running", finished_at=None, attempts=schema.runs.c.attempts + 1))
+            res = conn.execute(
+                update(schema.runs)
+                .where(schema.runs.c.id == run_id)
+                .values(status="running", finished_at=None, attempts=schema.runs.c.attempts + 1)
+            )
             if res.rowcount == 0:
                 raise NotFoundError(f"no run {run_id}")
         run = self.get_run(run_id)
@@ -191,8 +225,12 @@ class StateStore:
             return [self._run(r) for r in conn.execute(stmt)]
 
     def last_successful_run(self, kind: str) -> Run | None:
-        stmt = (select(schema.runs).where(schema.runs.c.kind == kind, schema.runs.c.status == "succeeded")
-                .order_by(schema.runs.c.started_at.desc(), schema.runs.c.id.desc()).limit(1))
+        stmt = (
+            select(schema.runs)
+            .where(schema.runs.c.kind == kind, schema.runs.c.status == "succeeded")
+            .order_by(schema.runs.c.started_at.desc(), schema.runs.c.id.desc())
+            .limit(1)
+        )
         with self._tx("last_successful_run", write=False) as conn:
             row = conn.execute(stmt).first()
         return self._run(row) if row else None
@@ -200,8 +238,12 @@ class StateStore:
     def unfinished_run(self, kind: str) -> Run | None:
         """The latest run of ``kind`` when it did not finish (crashed while running, or interrupted):
         the one to resume. None when the latest run succeeded or failed, or there is none."""
-        stmt = (select(schema.runs).where(schema.runs.c.kind == kind)
-                .order_by(schema.runs.c.started_at.desc(), schema.runs.c.id.desc()).limit(1))
+        stmt = (
+            select(schema.runs)
+            .where(schema.runs.c.kind == kind)
+            .order_by(schema.runs.c.started_at.desc(), schema.runs.c.id.desc())
+            .limit(1)
+        )
         with self._tx("unfinished_run", write=False) as conn:
             row = conn.execute(stmt).first()
         if row is None or row.status not in ("running", "interrupted"):
@@ -210,23 +252,42 @@ class StateStore:
 
     @staticmethod
     def _run(row: Row[Any]) -> Run:
-        return Run(id=row.id, kind=row.kind, status=row.status, params=row.params or {}, summary=row.summary,
-                   started_at=row.started_at, finished_at=row.finished_at, attempts=row.attempts)
+        return Run(
+            id=row.id,
+            kind=row.kind,
+            status=row.status,
+            params=row.params or {},
+            summary=row.summary,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            attempts=row.attempts,
+        )
 
     # --- review results ------------------------------------------------------------------------
-    def save_review_result(self, run_id: str, account_id: str, score: float, signals: list[dict[str, Any]],
-                           recommendation_ids: list[str]) -> None:
+    def save_review_result(
+        self, run_id: str, account_id: str, score: float, signals: list[dict[str, Any]], recommendation_ids: list[str]
+    ) -> None:
         """Record (or replace, on resume) one account's result in a run."""
         with self._tx("save_review_result") as conn:
-            self._upsert(conn, schema.review_results, {
-                "run_id": run_id, "account_id": account_id, "score": float(score),
-                "signals": redact(signals), "recommendation_ids": list(recommendation_ids),
-                "reviewed_at": self._clock()}, ["run_id", "account_id"])
+            self._upsert(
+                conn,
+                schema.review_results,
+                {
+                    "run_id": run_id,
+                    "account_id": account_id,
+                    "score": float(score),
+                    "signals": redact(signals),
+                    "recommendation_ids": list(recommendation_ids),
+                    "reviewed_at": self._clock(),
+                },
+                ["run_id", "account_id"],
+            )
 
     def reviewed_account_ids(self, run_id: str) -> set[str]:
         with self._tx("reviewed_account_ids", write=False) as conn:
-            rows = conn.execute(select(schema.review_results.c.account_id)
-                                .where(schema.review_results.c.run_id == run_id))
+            rows = conn.execute(
+                select(schema.review_results.c.account_id).where(schema.review_results.c.run_id == run_id)
+            )
             return {r.account_id for r in rows}
 
     def review_results(self, run_id: str) -> list[ReviewResult]:
@@ -234,14 +295,22 @@ class StateStore:
         t = schema.review_results
         stmt = select(t).where(t.c.run_id == run_id).order_by(t.c.score.desc(), t.c.account_id)
         with self._tx("review_results", write=False) as conn:
-            return [ReviewResult(run_id=r.run_id, account_id=r.account_id, score=r.score,
-                                 signals=r.signals or [], recommendation_ids=r.recommendation_ids or [],
-                                 reviewed_at=r.reviewed_at)
-                    for r in conn.execute(stmt)]
+            return [
+                ReviewResult(
+                    run_id=r.run_id,
+                    account_id=r.account_id,
+                    score=r.score,
+                    signals=r.signals or [],
+                    recommendation_ids=r.recommendation_ids or [],
+                    reviewed_at=r.reviewed_at,
+                )
+                for r in conn.execute(stmt)
+            ]
 
     # --- recommendation queue ------------------------------------------------------------------
-    def enqueue(self, proposal: ProposedAction, *, run_id: str | None = None,
-                suspicious: bool = False) -> tuple[Recommendation, bool]:
+    def enqueue(
+        self, proposal: ProposedAction, *, run_id: str | None = None, suspicious: bool = False
+    ) -> tuple[Recommendation, bool]:
         """Queue a proposal as ``pending``. Returns ``(recommendation, True)``, or ``(existing, False)``
         when an open (pending/approved/executing) recommendation has the same ``dedupe_key``."""
         key = proposal.dedupe_key()
@@ -253,18 +322,41 @@ class StateStore:
             rec_id, now = uuid.uuid4().hex, self._clock()
             try:
                 with self._tx("enqueue") as conn:
-                    conn.execute(insert(t).values(
-                        id=rec_id, run_id=run_id, account_id=proposal.account_id, kind=proposal.kind,
-                        status="pending", dedupe_key=key, idempotency_key=uuid.uuid4().hex,
-                        proposal=proposal.model_dump(mode="json"), original_proposal=None,
-                        suspicious=bool(suspicious), created_at=now, updated_at=now, attempts=0))
-                    self._audit(conn, {
-                        "kind": "proposal", "run_id": run_id, "account_id": proposal.account_id,
-                        "recommendation_id": rec_id, "outcome": "queued",
-                        "agent_type": "rules" if proposal.origin == "rules" else None,
-                        "input_summary": f"{proposal.kind} on {proposal.target_module}/{proposal.target_id}",
-                        "detail": {"origin": proposal.origin, "suspicious": bool(suspicious),
-                                   "signal_kind": proposal.signal_kind, "priority": proposal.priority}})
+                    conn.execute(
+                        insert(t).values(
+                            id=rec_id,
+                            run_id=run_id,
+                            account_id=proposal.account_id,
+                            kind=proposal.kind,
+                            status="pending",
+                            dedupe_key=key,
+                            idempotency_key=uuid.uuid4().hex,
+                            proposal=proposal.model_dump(mode="json"),
+                            original_proposal=None,
+                            suspicious=bool(suspicious),
+                            created_at=now,
+                            updated_at=now,
+                            attempts=0,
+                        )
+                    )
+                    self._audit(
+                        conn,
+                        {
+                            "kind": "proposal",
+                            "run_id": run_id,
+                            "account_id": proposal.account_id,
+                            "recommendation_id": rec_id,
+                            "outcome": "queued",
+                            "agent_type": "rules" if proposal.origin == "rules" else None,
+                            "input_summary": f"{proposal.kind} on {proposal.target_module}/{proposal.target_id}",
+                            "detail": {
+                                "origin": proposal.origin,
+                                "suspicious": bool(suspicious),
+                                "signal_kind": proposal.signal_kind,
+                                "priority": proposal.priority,
+                            },
+                        },
+                    )
             except IntegrityError:
                 continue  # someone queued the same change a moment ago: return theirs
             rec = self.get_recommendation(rec_id)
@@ -285,15 +377,23 @@ class StateStore:
             row = conn.execute(select(t).where(t.c.id == rec_id)).first()
         return self._rec(row) if row else None
 
-    def list_recommendations(self, *, status: str | Iterable[str] | None = None,
-                             account_id: str | None = None, kind: str | None = None,
-                             run_id: str | None = None) -> list[Recommendation]:
+    def list_recommendations(
+        self,
+        *,
+        status: str | Iterable[str] | None = None,
+        account_id: str | None = None,
+        kind: str | None = None,
+        run_id: str | None = None,
+    ) -> list[Recommendation]:
         """Oldest first. ``status`` is one status or several."""
         t = schema.recommendations
         stmt = select(t).order_by(t.c.created_at, t.c.id)
         if status is not None:
-            stmt = stmt.where(t.c.status == status) if isinstance(status, str) else \
-                stmt.where(t.c.status.in_(list(status)))
+            stmt = (
+                stmt.where(t.c.status == status)
+                if isinstance(status, str)
+                else stmt.where(t.c.status.in_(list(status)))
+            )
         if account_id is not None:
             stmt = stmt.where(t.c.account_id == account_id)
         if kind is not None:
@@ -320,8 +420,15 @@ class StateStore:
             value = conn.execute(select(t.c.original_proposal).where(t.c.id == rec_id)).scalar()
         return ProposedAction.model_validate(value) if value else None
 
-    def decide(self, rec_id: str, decision: Decision, *, by: str, reason: str | None = None,
-               edited: ProposedAction | None = None) -> Recommendation:
+    def decide(
+        self,
+        rec_id: str,
+        decision: Decision,
+        *,
+        by: str,
+        reason: str | None = None,
+        edited: ProposedAction | None = None,
+    ) -> Recommendation:
         """Record a human decision. ``approved`` (optionally with an ``edited`` proposal that replaces
         the original but keeps the idempotency key), ``rejected`` (needs a reason) or ``skipped``
         (stays pending). Pending and failed recommendations can be decided. Audited as ``decision``."""
@@ -329,8 +436,7 @@ class StateStore:
             raise InvalidTransition(f"decision must be approved, rejected or skipped (got {decision!r})")
         reason = reason.strip() if reason and reason.strip() else None
         if decision == "rejected" and reason is None:
-            raise InvalidTransition("a rejection needs a reason",
-                                    hint="Say why, e.g. --reject-all 'not now'.")
+            raise InvalidTransition("a rejection needs a reason", hint="Say why, e.g. --reject-all 'not now'.")
         if edited is not None and decision != "approved":
             raise InvalidTransition("only an approval can carry an edited proposal")
         t = schema.recommendations
@@ -341,33 +447,55 @@ class StateStore:
                     raise NotFoundError(f"no recommendation {rec_id}")
                 allowed = ("pending",) if decision == "skipped" else ("pending", "failed")
                 if row.status not in allowed:
-                    raise InvalidTransition(
-                        f"recommendation {rec_id} is {row.status}; cannot mark it {decision}")
+                    raise InvalidTransition(f"recommendation {rec_id} is {row.status}; cannot mark it {decision}")
                 current = ProposedAction.model_validate(row.proposal)
-                detail: dict[str, Any] = {"by": by, "reason": reason, "edited": edited is not None,
-                                          "previous_status": row.status}
+                detail: dict[str, Any] = {
+                    "by": by,
+                    "reason": reason,
+                    "edited": edited is not None,
+                    "previous_status": row.status,
+                }
                 if edited is not None:
                     if (edited.kind, edited.account_id, edited.target_module, edited.target_id) != (
-                            current.kind, current.account_id, current.target_module, current.target_id):
-                        raise InvalidTransition(
-                            "an edit may change the content, not the kind, account or target")
+                        current.kind,
+                        current.account_id,
+                        current.target_module,
+                        current.target_id,
+                    ):
+                        raise InvalidTransition("an edit may change the content, not the kind, account or target")
                     detail["before"] = current.payload()
                     detail["after"] = edited.payload()
                 if decision != "skipped":
                     now = self._clock()
-                    values: dict[str, Any] = {"status": decision, "decided_at": now, "decided_by": by,
-                                              "decision_reason": reason, "updated_at": now, "error": None}
+                    values: dict[str, Any] = {
+                        "status": decision,
+                        "decided_at": now,
+                        "decided_by": by,
+                        "decision_reason": reason,
+                        "updated_at": now,
+                        "error": None,
+                    }
                     if edited is not None:
                         values["proposal"] = edited.model_dump(mode="json")
                         if row.original_proposal is None:
                             values["original_proposal"] = row.proposal
-                    res = conn.execute(
-                        update(t).where(t.c.id == rec_id, t.c.status == row.status).values(**values))
+                    res = conn.execute(update(t).where(t.c.id == rec_id, t.c.status == row.status).values(**values))
                     if res.rowcount != 1:
                         raise InvalidTransition(f"recommendation {rec_id} changed while deciding; look again")
-                self._audit(conn, {"kind": "decision", "run_id": row.run_id, "account_id": row.account_id,
-                                   "recommendation_id": rec_id, "outcome": decision, "agent_type": "human",
-                                   "agent_id": by, "input_summary": reason, "detail": detail})
+                self._audit(
+                    conn,
+                    {
+                        "kind": "decision",
+                        "run_id": row.run_id,
+                        "account_id": row.account_id,
+                        "recommendation_id": rec_id,
+                        "outcome": decision,
+                        "agent_type": "human",
+                        "agent_id": by,
+                        "input_summary": reason,
+                        "detail": detail,
+                    },
+                )
         except IntegrityError:
             raise InvalidTransition(
                 f"another open recommendation already proposes the same change as {rec_id}; decide that one",
@@ -381,8 +509,11 @@ class StateStore:
         recommendation is not (or no longer) approved — someone else claimed it, or it was never approved."""
         t = schema.recommendations
         with self._tx("claim_for_execution") as conn:
-            res = conn.execute(update(t).where(t.c.id == rec_id, t.c.status == "approved").values(
-                status="executing", updated_at=self._clock(), attempts=t.c.attempts + 1))
+            res = conn.execute(
+                update(t)
+                .where(t.c.id == rec_id, t.c.status == "approved")
+                .values(status="executing", updated_at=self._clock(), attempts=t.c.attempts + 1)
+            )
             if res.rowcount != 1:
                 return None
             row = conn.execute(select(t).where(t.c.id == rec_id)).one()
@@ -392,10 +523,19 @@ class StateStore:
         """``executing`` → ``executed`` with where the write landed. Idempotent for the same record id."""
         t = schema.recommendations
         with self._tx("mark_executed") as conn:
-            res = conn.execute(update(t).where(t.c.id == rec_id, t.c.status == "executing").values(
-                status="executed", executed_at=self._clock(), updated_at=self._clock(),
-                result_record_id=result.record_id, result_module=result.module, result_tier=result.tier,
-                error=None))
+            res = conn.execute(
+                update(t)
+                .where(t.c.id == rec_id, t.c.status == "executing")
+                .values(
+                    status="executed",
+                    executed_at=self._clock(),
+                    updated_at=self._clock(),
+                    result_record_id=result.record_id,
+                    result_module=result.module,
+                    result_tier=result.tier,
+                    error=None,
+                )
+            )
             if res.rowcount != 1:
                 row = conn.execute(select(t).where(t.c.id == rec_id)).first()
                 if row is None:
@@ -418,8 +558,11 @@ class StateStore:
     def _leave_executing(self, rec_id: str, status: str, error: str) -> Recommendation:
         t = schema.recommendations
         with self._tx(f"mark_{status}") as conn:
-            res = conn.execute(update(t).where(t.c.id == rec_id, t.c.status == "executing").values(
-                status=status, error=str(redact(error))[:4000], updated_at=self._clock()))
+            res = conn.execute(
+                update(t)
+                .where(t.c.id == rec_id, t.c.status == "executing")
+                .values(status=status, error=str(redact(error))[:4000], updated_at=self._clock())
+            )
             if res.rowcount != 1:
                 row = conn.execute(select(t.c.status).where(t.c.id == rec_id)).first()
                 if row is None:
@@ -439,12 +582,21 @@ class StateStore:
     @staticmethod
     def _rec(row: Row[Any]) -> Recommendation:
         return Recommendation(
-            id=row.id, run_id=row.run_id, proposal=ProposedAction.model_validate(row.proposal),
+            id=row.id,
+            run_id=row.run_id,
+            proposal=ProposedAction.model_validate(row.proposal),
             status=row.status,
-            idempotency_key=row.idempotency_key, dedupe_key=row.dedupe_key, created_at=row.created_at,
-            decided_at=row.decided_at, decided_by=row.decided_by, decision_reason=row.decision_reason,
-            executed_at=row.executed_at, result_record_id=row.result_record_id, error=row.error,
-            suspicious=bool(row.suspicious))
+            idempotency_key=row.idempotency_key,
+            dedupe_key=row.dedupe_key,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+            decided_by=row.decided_by,
+            decision_reason=row.decision_reason,
+            executed_at=row.executed_at,
+            result_record_id=row.result_record_id,
+            error=row.error,
+            suspicious=bool(row.suspicious),
+        )
 
     # --- audit ---------------------------------------------------------------------------------
     def record_audit(self, event: dict[str, Any]) -> int:
@@ -470,8 +622,7 @@ class StateStore:
                 detail["at_raw"], at = at, None
         values["at"] = at if isinstance(at, datetime) else self._clock()
         values["kind"] = str(values.get("kind") or "event")[:40]
-        for key in ("run_id", "agent_id", "agent_type", "tool", "outcome", "tier", "account_id",
-                    "recommendation_id"):
+        for key in ("run_id", "agent_id", "agent_type", "tool", "outcome", "tier", "account_id", "recommendation_id"):
             if values.get(key) is not None:
                 values[key] = str(values[key])
         if values.get("input_summary") is not None:
@@ -482,34 +633,63 @@ class StateStore:
         res = conn.execute(insert(schema.audit).values(**values))
         return int(res.inserted_primary_key[0]) if res.inserted_primary_key else 0
 
-    def list_audit(self, *, account_id: str | None = None, run_id: str | None = None,
-                   recommendation_id: str | None = None, kind: str | None = None,
-                   limit: int = 1000) -> list[AuditEvent]:
+    def list_audit(
+        self,
+        *,
+        account_id: str | None = None,
+        run_id: str | None = None,
+        recommendation_id: str | None = None,
+        kind: str | None = None,
+        limit: int = 1000,
+    ) -> list[AuditEvent]:
         """The latest ``limit`` matching events, oldest first."""
         t = schema.audit
         stmt = select(t).order_by(t.c.id.desc()).limit(limit)
-        for col, value in ((t.c.account_id, account_id), (t.c.run_id, run_id),
-                           (t.c.recommendation_id, recommendation_id), (t.c.kind, kind)):
+        for col, value in (
+            (t.c.account_id, account_id),
+            (t.c.run_id, run_id),
+            (t.c.recommendation_id, recommendation_id),
+            (t.c.kind, kind),
+        ):
             if value is not None:
                 stmt = stmt.where(col == value)
         with self._tx("list_audit", write=False) as conn:
             rows = list(conn.execute(stmt))
-        return [AuditEvent(id=r.id, at=r.at, kind=r.kind, run_id=r.run_id, agent_id=r.agent_id,
-                           agent_type=r.agent_type, tool=r.tool, input_summary=r.input_summary,
-                           duration_ms=r.duration_ms, outcome=r.outcome, tier=r.tier, account_id=r.account_id,
-                           recommendation_id=r.recommendation_id, detail=r.detail or {})
-                for r in reversed(rows)]
+        return [
+            AuditEvent(
+                id=r.id,
+                at=r.at,
+                kind=r.kind,
+                run_id=r.run_id,
+                agent_id=r.agent_id,
+                agent_type=r.agent_type,
+                tool=r.tool,
+                input_summary=r.input_summary,
+                duration_ms=r.duration_ms,
+                outcome=r.outcome,
+                tier=r.tier,
+                account_id=r.account_id,
+                recommendation_id=r.recommendation_id,
+                detail=r.detail or {},
+            )
+            for r in reversed(rows)
+        ]
 
     # --- sync cursors (integrations.zoho.gateway.CursorStore) ----------------------------------
     def get_cursor(self, module: str) -> datetime | None:
         with self._tx("get_cursor", write=False) as conn:
-            return cast(datetime | None, conn.execute(
-                select(schema.sync_cursors.c.value).where(schema.sync_cursors.c.module == module)).scalar())
+            return cast(
+                datetime | None,
+                conn.execute(
+                    select(schema.sync_cursors.c.value).where(schema.sync_cursors.c.module == module)
+                ).scalar(),
+            )
 
     def set_cursor(self, module: str, value: datetime) -> None:
         with self._tx("set_cursor") as conn:
-            self._upsert(conn, schema.sync_cursors, {"module": module, "value": value,
-                                                     "updated_at": self._clock()}, ["module"])
+            self._upsert(
+                conn, schema.sync_cursors, {"module": module, "value": value, "updated_at": self._clock()}, ["module"]
+            )
 
     # --- run locks -----------------------------------------------------------------------------
     def acquire_run_lock(self, name: str, *, owner: str, ttl_seconds: float) -> bool:
@@ -519,8 +699,7 @@ class StateStore:
         for _ in range(3):
             now = self._clock()
             expires = now + timedelta(seconds=ttl_seconds)
-            mine = {"owner": owner, "host": self._host, "pid": os.getpid(), "acquired_at": now,
-                    "expires_at": expires}
+            mine = {"owner": owner, "host": self._host, "pid": os.getpid(), "acquired_at": now, "expires_at": expires}
             try:
                 with self._tx("acquire_run_lock") as conn:
                     conn.execute(insert(t).values(name=name, **mine))
@@ -532,18 +711,30 @@ class StateStore:
                 if row is None:
                     continue  # released in between: try inserting again
                 if row.owner == owner:
-                    conn.execute(update(t).where(t.c.name == name, t.c.owner == owner)
-                                 .values(expires_at=expires))
+                    conn.execute(update(t).where(t.c.name == name, t.c.owner == owner).values(expires_at=expires))
                     return True
                 stale = row.expires_at <= now or (row.host == self._host and not _pid_alive(row.pid))
                 if not stale:
                     return False
-                res = conn.execute(update(t).where(
-                    t.c.name == name, t.c.owner == row.owner, t.c.acquired_at == row.acquired_at,
-                ).values(**mine))
+                res = conn.execute(
+                    update(t)
+                    .where(
+                        t.c.name == name,
+                        t.c.owner == row.owner,
+                        t.c.acquired_at == row.acquired_at,
+                    )
+                    .values(**mine)
+                )
                 if res.rowcount == 1:
-                    self._audit(conn, {"kind": "lock", "outcome": "taken_over", "input_summary": name,
-                                       "detail": {"previous_owner": row.owner, "previous_pid": row.pid}})
+                    self._audit(
+                        conn,
+                        {
+                            "kind": "lock",
+                            "outcome": "taken_over",
+                            "input_summary": name,
+                            "detail": {"previous_owner": row.owner, "previous_pid": row.pid},
+                        },
+                    )
                     return True
                 return False
         return False

@@ -35,9 +35,16 @@ async def main(kind: str, where: str, counter: str, start_line: str, key: str | 
         return httpx.Response(200, json={"access_token": f"1000.{time.time_ns()}", "expires_in": 3600})
 
     store = _store(kind, where, key)
-    tokens = TokenManager(OAuthClient(accounts_url="http://accounts.test", client_id="1000.CID",
-                                      client_secret=SecretStr("secret"), refresh_token=SecretStr("1000.rt")),
-                          store, http=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+    tokens = TokenManager(
+        OAuthClient(
+            accounts_url="http://accounts.test",
+            client_id="1000.CID",
+            client_secret=SecretStr("secret"),
+            refresh_token=SecretStr("1000.rt"),
+        ),
+        store,
+        http=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    )
     Path(f"{start_line}.ready.{os.getpid()}").touch()
     while not Path(start_line).exists():
         await asyncio.sleep(0.01)

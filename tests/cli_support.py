@@ -21,21 +21,30 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def run_main(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """``python main.py *args`` from the project root, output captured, no standard input (as in CI)."""
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def sandbox_cli_env(sandbox: Any, home: Path, *, model: Any | None = None, **extra: str) -> dict[str, str]:
     env = clean_env()
-    env.update({
-        "SERGAS_HOME": str(home),
-        "SERGAS_ZOHO_API_URL": sandbox.base_url,
-        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
-        "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
-        "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "SERGAS_HOME": str(home),
+            "SERGAS_ZOHO_API_URL": sandbox.base_url,
+            "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
+            "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
+            "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
+            "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     if model is not None:
         env.update({"ANTHROPIC_API_KEY": "dummy", "ANTHROPIC_BASE_URL": model.base_url})
     env.update(extra)

@@ -12,8 +12,9 @@ import pytest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--run-slow", action="store_true", default=False,
-                     help="also run tests marked slow (end-to-end); CI does")
+    parser.addoption(
+        "--run-slow", action="store_true", default=False, help="also run tests marked slow (end-to-end); CI does"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

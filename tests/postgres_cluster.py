@@ -56,8 +56,11 @@ def _ensure_user() -> None:
     try:
         pwd.getpwnam(PG_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
+            check=True,
+            capture_output=True,
+        )
 
 
 def _as_user(cmd: list[str]) -> list[str]:
@@ -68,7 +71,7 @@ def _as_user(cmd: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class PostgresCluster:
-    url: str        # postgresql://postgres@127.0.0.1:<port>/postgres
+    url: str  # postgresql://postgres@127.0.0.1:<port>/postgres
     port: int
     data_dir: Path
 
@@ -99,11 +102,17 @@ def throwaway_cluster() -> Iterator[PostgresCluster]:
         shutil.chown(root, user=PG_USER)
     data = root / "data"
     port = _free_port()
-    subprocess.run(_as_user([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                             "--no-instructions"]), check=True, capture_output=True)
+    subprocess.run(
+        _as_user([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions"]),
+        check=True,
+        capture_output=True,
+    )
     opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    started = subprocess.run(_as_user([pg_ctl, "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w",
-                                       "-t", "60", "start"]), capture_output=True, text=True)
+    started = subprocess.run(
+        _as_user([pg_ctl, "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "-t", "60", "start"]),
+        capture_output=True,
+        text=True,
+    )
     if started.returncode != 0:
         log = (root / "log").read_text(errors="replace") if (root / "log").exists() else ""
         shutil.rmtree(root, ignore_errors=True)
@@ -113,8 +122,7 @@ def throwaway_cluster() -> Iterator[PostgresCluster]:
         _wait_ready(url)
         yield PostgresCluster(url=url, port=port, data_dir=data)
     finally:
-        subprocess.run(_as_user([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                       capture_output=True)
+        subprocess.run(_as_user([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -76,7 +76,7 @@ def marker_records(sandbox: Any) -> dict[str, list[str]]:
             text = str(record.get(text_field) or "")
             start = text.find(REF)
             if start >= 0:
-                key = text[start + len(REF):text.index("]", start)]
+                key = text[start + len(REF) : text.index("]", start)]
                 found.setdefault(key, []).append(str(record["id"]))
     return found
 
@@ -110,9 +110,17 @@ def assert_writes_exactly_once(sandbox: Any, store: Any, writes: WriteLog) -> in
     stray = [key for key in markers if key not in approved_keys]
     assert stray == [], f"records carrying keys of no executed approval: {stray}"
     created = [(m, rid) for m, rid in writes.inserts if m in ("Tasks", "Notes")]
-    assert len(created) == len(set(created)) == sum(
-        1 for r in recs if r.status == "executed" and r.proposal.kind != "update_fields"
-        and r.result_record_id in {rid for _, rid in created}), created
+    assert (
+        len(created)
+        == len(set(created))
+        == sum(
+            1
+            for r in recs
+            if r.status == "executed"
+            and r.proposal.kind != "update_fields"
+            and r.result_record_id in {rid for _, rid in created}
+        )
+    ), created
     return checked
 
 
@@ -126,8 +134,11 @@ def assert_state_readable(home: Path) -> dict[str, int]:
         with sqlite3.connect(db) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with StateStore.open(load_settings(home=home)) as store:
-        return {"recommendations": len(store.list_recommendations()), "runs": len(store.list_runs(limit=100)),
-                "audit": len(store.list_audit(limit=10_000))}
+        return {
+            "recommendations": len(store.list_recommendations()),
+            "runs": len(store.list_runs(limit=100)),
+            "audit": len(store.list_audit(limit=10_000)),
+        }
 
 
 def memory_ledger_counts(home: Path) -> dict[str, int]:

@@ -34,13 +34,20 @@ class Harness:
 
     async def run(self, model: ScriptedModelServer, prompt: str = QUESTION, **kwargs: Any) -> AgentRunResult:
         env = {**model.env(), **kwargs.pop("extra_env", {})}
-        options = build_options(self.settings, gateway=self.gateway, enqueue=self.queue, audit=self.audit,
-                                memory=self.memory, run_id="run-e2e", model_env=env, **kwargs)
+        options = build_options(
+            self.settings,
+            gateway=self.gateway,
+            enqueue=self.queue,
+            audit=self.audit,
+            memory=self.memory,
+            run_id="run-e2e",
+            model_env=env,
+            **kwargs,
+        )
         return await run_orchestrator(options, prompt)
 
     def chain(self) -> list[tuple[Any, ...]]:
-        return [(e.get("phase"), e.get("agent_type"), e.get("tool"), e.get("outcome"))
-                for e in self.audit.tool_calls()]
+        return [(e.get("phase"), e.get("agent_type"), e.get("tool"), e.get("outcome")) for e in self.audit.tool_calls()]
 
 
 async def test_orchestrator_delegates_to_each_subagent_and_composes_reports(tmp_path: Path) -> None:
@@ -52,8 +59,7 @@ async def test_orchestrator_delegates_to_each_subagent_and_composes_reports(tmp_
     roles = {r.agent() for r in model.requests}
     assert {"orchestrator", "zoho-data-scout", "memory-analyst", "recommendation-author"} <= roles
     delegations = [c.input for c in model.agent_requests("orchestrator")[-1].tool_calls_made()]
-    assert [d["subagent_type"] for d in delegations] == ["zoho-data-scout", "memory-analyst",
-                                                         "recommendation-author"]
+    assert [d["subagent_type"] for d in delegations] == ["zoho-data-scout", "memory-analyst", "recommendation-author"]
     assert all(d["run_in_background"] is False for d in delegations)
     # the answer carries each report: facts with record ids, memory citations, the queued proposal id
     assert f"[Accounts/{GLOBEX}]" in result.answer and "[Deals/4876000000220]" in result.answer
@@ -71,25 +77,44 @@ async def test_orchestrator_delegates_to_each_subagent_and_composes_reports(tmp_
     assert ("post", "memory-analyst", "mcp__memory__memory_timeline", "ok") in chain
     assert ("post", "recommendation-author", "mcp__approvals__propose_action", "ok") in chain
     assert [e.get("delegated_to") for e in h.audit.tool_calls("post") if e["tool"] == "Agent"] == [
-        "zoho-data-scout", "memory-analyst", "recommendation-author"]
+        "zoho-data-scout",
+        "memory-analyst",
+        "recommendation-author",
+    ]
     assert all(e.get("run_id") == "run-e2e" for e in h.audit.events)
     assert {e.get("tier") for e in h.audit.tool_calls("post") if e["tool"].startswith("mcp__zoho__")} == {"rest"}
-    assert [e["kind"] for e in h.audit.events][::len(h.audit.events) - 1] == ["run_started", "run_finished"]
+    assert [e["kind"] for e in h.audit.events][:: len(h.audit.events) - 1] == ["run_started", "run_finished"]
 
 
 def _write_script(request: ModelRequest) -> ModelTurn:
     """The orchestrator tries a write itself; the author tries one too; otherwise obedient."""
     role = request.agent()
     if role == "orchestrator" and not request.called("mcp__zoho__create_task"):
-        return ModelTurn.call("mcp__zoho__create_task", {
-            "account_id": GLOBEX, "target_id": GLOBEX, "subject": "Call Globex about renewal",
-            "rationale": "Renewal is close and nobody called this month."})
-    if role == "recommendation-author" and request.called("mcp__zoho__account_360") \
-            and not request.called("mcp__zoho__add_note"):
-        return ModelTurn.call("mcp__zoho__add_note", {
-            "account_id": GLOBEX, "target_module": "Deals", "target_id": "4876000000220",
-            "title": "Renewal risk", "content": "Buyer asked for a discount.",
-            "rationale": "Record the discount request on the deal."})
+        return ModelTurn.call(
+            "mcp__zoho__create_task",
+            {
+                "account_id": GLOBEX,
+                "target_id": GLOBEX,
+                "subject": "Call Globex about renewal",
+                "rationale": "Renewal is close and nobody called this month.",
+            },
+        )
+    if (
+        role == "recommendation-author"
+        and request.called("mcp__zoho__account_360")
+        and not request.called("mcp__zoho__add_note")
+    ):
+        return ModelTurn.call(
+            "mcp__zoho__add_note",
+            {
+                "account_id": GLOBEX,
+                "target_module": "Deals",
+                "target_id": "4876000000220",
+                "title": "Renewal risk",
+                "content": "Buyer asked for a discount.",
+                "rationale": "Record the discount request on the deal.",
+            },
+        )
     return obedient_reviewer(request)
 
 
@@ -122,13 +147,20 @@ async def test_instructions_in_crm_data_lead_to_no_write_and_no_proposal(tmp_pat
     assert result.stopped_reason == "completed"
     assert h.gateway.writes == []
     assert h.queue.items == [] and result.proposals == []  # neither the bulk writes nor the bulk proposals
-    attempted = [c for q in model.requests for c in q.tool_calls_made()
-                 if c.name in ("mcp__zoho__update_fields", "mcp__approvals__propose_action")]
+    attempted = [
+        c
+        for q in model.requests
+        for c in q.tool_calls_made()
+        if c.name in ("mcp__zoho__update_fields", "mcp__approvals__propose_action")
+    ]
     assert len(attempted) >= 10  # the model really tried
     assert result.injection_findings and result.injection_findings[0]["record_id"] == "4876000000420"
     assert any("instruction-like" in w for w in result.warnings)
-    outcomes = {(e["agent_type"], e["tool"], e["outcome"]) for e in h.audit.tool_calls()
-                if e["tool"] in ("mcp__zoho__update_fields", "mcp__approvals__propose_action")}
+    outcomes = {
+        (e["agent_type"], e["tool"], e["outcome"])
+        for e in h.audit.tool_calls()
+        if e["tool"] in ("mcp__zoho__update_fields", "mcp__approvals__propose_action")
+    }
     assert ("recommendation-author", "mcp__zoho__update_fields", "denied") in outcomes
     assert ("recommendation-author", "mcp__approvals__propose_action", "error") in outcomes
     assert ("zoho-data-scout", "mcp__zoho__update_fields", "denied") in outcomes  # not even in its tool set
@@ -202,8 +234,9 @@ async def test_failed_remote_zoho_mcp_server_is_reported(tmp_path: Path) -> None
     h = Harness(tmp_path)
     h.settings = load_settings(home=tmp_path / "home", zoho_mcp_url="http://127.0.0.1:9/mcp")
     with ScriptedModelServer(obedient_reviewer) as model:
-        options = build_options(h.settings, gateway=h.gateway, enqueue=h.queue, audit=h.audit, memory=h.memory,
-                                model_env=model.env())
+        options = build_options(
+            h.settings, gateway=h.gateway, enqueue=h.queue, audit=h.audit, memory=h.memory, model_env=model.env()
+        )
         assert "mcp__zoho_remote__*" in options.agents["zoho-data-scout"].tools  # type: ignore[index,operator]
         result = await run_orchestrator(options, QUESTION)
         assert get_run_context(options).run_id == result.run_id

@@ -25,9 +25,15 @@ WRITE = "mcp__zoho_remote__ZohoCRM_updateRecords"
 
 
 def _access_token(sandbox: Any) -> str:
-    reply = httpx.post(f"{sandbox.base_url}/oauth/v2/token", data={
-        "grant_type": "refresh_token", "client_id": sandbox.client_id, "client_secret": sandbox.client_secret,
-        "refresh_token": sandbox.refresh_token})
+    reply = httpx.post(
+        f"{sandbox.base_url}/oauth/v2/token",
+        data={
+            "grant_type": "refresh_token",
+            "client_id": sandbox.client_id,
+            "client_secret": sandbox.client_secret,
+            "refresh_token": sandbox.refresh_token,
+        },
+    )
     reply.raise_for_status()
     return str(reply.json()["access_token"])
 
@@ -36,11 +42,16 @@ def _access_token(sandbox: Any) -> str:
 async def remote(sandbox: Any, tmp_path: Path) -> AsyncIterator[tuple[Any, Any, StateStore]]:
     from integrations.zoho.factory import build_gateway
 
-    settings = load_settings(home=tmp_path / "home", zoho_api_url=sandbox.base_url,
-                             zoho_accounts_url=sandbox.base_url, zoho_client_id=sandbox.client_id,
-                             zoho_client_secret=sandbox.client_secret, zoho_refresh_token=sandbox.refresh_token,
-                             zoho_mcp_url=f"{sandbox.base_url}/mcp",
-                             zoho_mcp_auth_header=f"Zoho-oauthtoken {_access_token(sandbox)}")
+    settings = load_settings(
+        home=tmp_path / "home",
+        zoho_api_url=sandbox.base_url,
+        zoho_accounts_url=sandbox.base_url,
+        zoho_client_id=sandbox.client_id,
+        zoho_client_secret=sandbox.client_secret,
+        zoho_refresh_token=sandbox.refresh_token,
+        zoho_mcp_url=f"{sandbox.base_url}/mcp",
+        zoho_mcp_auth_header=f"Zoho-oauthtoken {_access_token(sandbox)}",
+    )
     gateway = build_gateway(settings, use_sdk=False, use_mcp=False)
     store = StateStore.open(settings)
     try:
@@ -63,12 +74,14 @@ def _scout_uses_remote(account_id: str) -> Any:
 
 
 async def test_remote_mcp_status_is_reported_reads_work_and_writes_never_run(
-        sandbox: Any, remote: tuple[Any, Any, StateStore]) -> None:
+    sandbox: Any, remote: tuple[Any, Any, StateStore]
+) -> None:
     settings, gateway, store = remote
     account = next(iter(sandbox.store.iter_live("Accounts")))
     with ScriptedModelServer(_scout_uses_remote(account["id"])) as model:
-        options = build_session_options(settings, gateway=gateway, store=store, run_id="run-remote",
-                                        model_env=model.env())
+        options = build_session_options(
+            settings, gateway=gateway, store=store, run_id="run-remote", model_env=model.env()
+        )
         result = await run_orchestrator(options, f"How is this account?\nAccount: {account['id']}")
     assert result.stopped_reason == "completed", result
     assert result.mcp_servers.get("zoho_remote") == "connected"

@@ -13,18 +13,28 @@ from claude_agent_sdk import ResultMessage, TaskNotificationMessage, TaskStarted
 
 from agents import runner
 
-RESULT = ResultMessage(subtype="error_max_budget_usd", duration_ms=1, duration_api_ms=1, is_error=True, num_turns=1,
-                       session_id="s")
+RESULT = ResultMessage(
+    subtype="error_max_budget_usd", duration_ms=1, duration_api_ms=1, is_error=True, num_turns=1, session_id="s"
+)
 
 
 def _started(task_id: str) -> TaskStartedMessage:
-    return TaskStartedMessage(subtype="task_started", data={}, task_id=task_id, description="d", uuid="u",
-                              session_id="s")
+    return TaskStartedMessage(
+        subtype="task_started", data={}, task_id=task_id, description="d", uuid="u", session_id="s"
+    )
 
 
 def _done(task_id: str) -> TaskNotificationMessage:
-    return TaskNotificationMessage(subtype="task_notification", data={}, task_id=task_id, status="completed",
-                                   output_file="", summary="", uuid="u", session_id="s")
+    return TaskNotificationMessage(
+        subtype="task_notification",
+        data={},
+        task_id=task_id,
+        status="completed",
+        output_file="",
+        summary="",
+        uuid="u",
+        session_id="s",
+    )
 
 
 async def _stream(messages: list[Any], then_hang: bool) -> AsyncIterator[Any]:

@@ -23,8 +23,13 @@ class IdempotentZoho:
     """Writes land in ``records`` once per idempotency key. ``crash_after`` makes the process "die"
     (KeyboardInterrupt/SystemExit) right after the n-th new write reached Zoho."""
 
-    def __init__(self, *, crash_after: int | None = None, crash: type[BaseException] = KeyboardInterrupt,
-                 errors: dict[str, Exception] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        crash_after: int | None = None,
+        crash: type[BaseException] = KeyboardInterrupt,
+        errors: dict[str, Exception] | None = None,
+    ) -> None:
         self.records: dict[str, str] = {}
         self.sent: list[str] = []
         self.crash_after = crash_after
@@ -36,16 +41,26 @@ class IdempotentZoho:
         module = "Tasks" if approved.action.kind == "create_task" else "Notes"
         key = approved.idempotency_key
         if key in self.records:
-            return WriteResult(recommendation_id=approved.recommendation_id, record_id=self.records[key],
-                               module=module, created=False, tier="rest")
+            return WriteResult(
+                recommendation_id=approved.recommendation_id,
+                record_id=self.records[key],
+                module=module,
+                created=False,
+                tier="rest",
+            )
         subject = approved.action.task.subject if approved.action.task else ""
         if subject in self.errors:
             raise self.errors[subject]
         self.records[key] = f"Z{len(self.records) + 1}"
         if self.crash_after is not None and len(self.records) == self.crash_after:
             raise self.crash()
-        return WriteResult(recommendation_id=approved.recommendation_id, record_id=self.records[key],
-                           module=module, created=True, tier="rest")
+        return WriteResult(
+            recommendation_id=approved.recommendation_id,
+            record_id=self.records[key],
+            module=module,
+            created=True,
+            tier="rest",
+        )
 
 
 @pytest.fixture
@@ -64,8 +79,9 @@ def gw(fake: IdempotentZoho) -> ZohoGateway:
 
 
 @pytest.mark.parametrize("crash", [KeyboardInterrupt, SystemExit])
-async def test_crash_after_send_then_rerun_writes_each_exactly_once(store: StateStore,
-                                                                    crash: type[BaseException]) -> None:
+async def test_crash_after_send_then_rerun_writes_each_exactly_once(
+    store: StateStore, crash: type[BaseException]
+) -> None:
     recs = approved(store, "One", "Two", "Three")
     zoho = IdempotentZoho(crash_after=2, crash=crash)
     with pytest.raises(crash):
@@ -77,7 +93,9 @@ async def test_crash_after_send_then_rerun_writes_each_exactly_once(store: State
     zoho.crash_after = None
     outcomes = await execute_approved(store, gw(zoho))
     assert [(o.recommendation_id, o.created) for o in outcomes if isinstance(o, WriteResult)] == [
-        (recs[1].id, False), (recs[2].id, True)]
+        (recs[1].id, False),
+        (recs[2].id, True),
+    ]
     assert len(zoho.records) == 3  # one Zoho record per recommendation
     assert {r.idempotency_key for r in recs} == set(zoho.records)
     final = [store.get_recommendation(r.id) for r in recs]
@@ -90,11 +108,13 @@ async def test_crash_after_send_then_rerun_writes_each_exactly_once(store: State
 
 async def test_transient_stays_approved_validation_fails_unknown_is_reconciled(store: StateStore) -> None:
     busy, bad, weird, fine = approved(store, "Busy", "Bad", "Weird", "Fine")
-    zoho = IdempotentZoho(errors={
-        "Busy": ZohoRateLimitedError("Too many requests", status=429, code="TOO_MANY_REQUESTS"),
-        "Bad": ZohoValidationError("Subject too long", status=400, code="INVALID_DATA", module="Tasks"),
-        "Weird": RuntimeError("connection reset in a strange place"),
-    })
+    zoho = IdempotentZoho(
+        errors={
+            "Busy": ZohoRateLimitedError("Too many requests", status=429, code="TOO_MANY_REQUESTS"),
+            "Bad": ZohoValidationError("Subject too long", status=400, code="INVALID_DATA", module="Tasks"),
+            "Weird": RuntimeError("connection reset in a strange place"),
+        }
+    )
     seen: list[Any] = []
     outcomes = await execute_approved(store, gw(zoho), on_result=seen.append)
     assert outcomes == seen and len(outcomes) == 4

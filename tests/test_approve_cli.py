@@ -25,8 +25,13 @@ from state.store import StateStore
 
 class FakeZoho(IdempotentZoho):
     async def get_account_360(self, account_id: str) -> Account360:
-        return Account360(account=Account(id=account_id, name=f"Acme {account_id}",
-                                          raw={"id": account_id, "Rating": "Warm", "Account_Name": "Acme"}))
+        return Account360(
+            account=Account(
+                id=account_id,
+                name=f"Acme {account_id}",
+                raw={"id": account_id, "Rating": "Warm", "Account_Name": "Acme"},
+            )
+        )
 
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
         result = await super().execute_write(approved)
@@ -66,8 +71,7 @@ def invoke(settings: Settings, zoho: FakeZoho, stdin: str | None = None, **optio
         if stdin is not None:
             approve_command.sys.stdin = io.StringIO(stdin)
         options.setdefault("interactive", stdin is not None)
-        code = approve_command.run(settings, console=console, gateway_factory=factory, on_decision=remember,
-                                   **options)
+        code = approve_command.run(settings, console=console, gateway_factory=factory, on_decision=remember, **options)
     finally:
         approve_command.sys.stdin = old
     invoke.decisions = decisions  # type: ignore[attr-defined]
@@ -126,23 +130,33 @@ def test_failed_write_exit_1_with_the_reason(settings: Settings, store: StateSto
     from integrations.zoho.errors import ZohoValidationError
 
     store.enqueue(task(subject="Bad"))
-    zoho = FakeZoho(errors={"Bad": ZohoValidationError("Due_Date is in the past", status=400,
-                                                       code="INVALID_DATA")})
+    zoho = FakeZoho(errors={"Bad": ZohoValidationError("Due_Date is in the past", status=400, code="INVALID_DATA")})
     code, out = invoke(settings, zoho, approve_all=True)
     assert code == 1 and "Due_Date is in the past" in out and "1 failed" in out
 
 
 def test_interactive_approve_edit_reject_skip_with_diff(settings: Settings, store: StateStore) -> None:
-    upd, _ = store.enqueue(update())                              # A1: shows Warm → Cold, approve
-    tsk, _ = store.enqueue(task())                                # A1: edit subject + due date
-    nte, _ = store.enqueue(note(), suspicious=True)               # A1: reject with a reason
+    upd, _ = store.enqueue(update())  # A1: shows Warm → Cold, approve
+    tsk, _ = store.enqueue(task())  # A1: edit subject + due date
+    nte, _ = store.enqueue(note(), suspicious=True)  # A1: reject with a reason
     skip, _ = store.enqueue(task(subject="Later", account="A2"))  # A2: skip
-    answers = "\n".join([
-        "a",
-        "e", "Call the CFO and procurement", "2026-12-09", "High", "-",
-        "r", "", "Not a real risk",
-        "s",
-    ]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "a",
+                "e",
+                "Call the CFO and procurement",
+                "2026-12-09",
+                "High",
+                "-",
+                "r",
+                "",
+                "Not a real risk",
+                "s",
+            ]
+        )
+        + "\n"
+    )
     zoho = FakeZoho()
     code, out = invoke(settings, zoho, stdin=answers)
     assert code == 0, out

@@ -73,12 +73,19 @@ def test_ask_with_an_ambiguous_account_lists_the_candidates(sandbox: Any, tmp_pa
     assert "accounts match 'Group'" in done.stderr and groups[0]["id"] in done.stderr
 
 
-def test_ask_with_the_model_answers_queues_and_writes_nothing(sandbox: Any, tmp_path: Path,
-                                                              model: ScriptedModelServer) -> None:
+def test_ask_with_the_model_answers_queues_and_writes_nothing(
+    sandbox: Any, tmp_path: Path, model: ScriptedModelServer
+) -> None:
     account = first_account(sandbox)
     before = org_state(sandbox)
-    done = cli(cli_env(tmp_path / "home", sandbox, model), "ask", "What should I do this week?",
-               "--account", NAME_WORD, "--json")
+    done = cli(
+        cli_env(tmp_path / "home", sandbox, model),
+        "ask",
+        "What should I do this week?",
+        "--account",
+        NAME_WORD,
+        "--json",
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     payload = json.loads(done.stdout)
     assert payload["deterministic"] is False and payload["stopped_reason"] == "completed"
@@ -96,11 +103,18 @@ def test_ask_with_the_model_answers_queues_and_writes_nothing(sandbox: Any, tmp_
     assert "Traceback" not in done.stderr + rich.stderr and "Exception ignored" not in done.stderr + rich.stderr
 
 
-def test_ask_when_the_model_keeps_failing_exits_nonzero_with_nothing_queued(sandbox: Any, tmp_path: Path,
-                                                                           model: ScriptedModelServer) -> None:
+def test_ask_when_the_model_keeps_failing_exits_nonzero_with_nothing_queued(
+    sandbox: Any, tmp_path: Path, model: ScriptedModelServer
+) -> None:
     model.fail_always(529)
-    done = cli(cli_env(tmp_path / "home", sandbox, model, CLAUDE_CODE_MAX_RETRIES="1"), "ask", "Status?",
-               "--account", NAME_WORD, "--json")
+    done = cli(
+        cli_env(tmp_path / "home", sandbox, model, CLAUDE_CODE_MAX_RETRIES="1"),
+        "ask",
+        "Status?",
+        "--account",
+        NAME_WORD,
+        "--json",
+    )
     assert done.returncode == 1
     payload = json.loads(done.stdout)
     assert payload["stopped_reason"] == "model_error" and "HTTP 529" in payload["answer"]
@@ -116,8 +130,13 @@ def _expensive(request: ModelRequest) -> ModelTurn:
 
 def test_ask_stops_at_the_budget_and_says_so(sandbox: Any, tmp_path: Path) -> None:
     with ScriptedModelServer(_expensive) as model:
-        done = cli(cli_env(tmp_path / "home", sandbox, model, SERGAS_MAX_BUDGET_USD="0.3"), "ask", "Status?",
-                   "--account", NAME_WORD)
+        done = cli(
+            cli_env(tmp_path / "home", sandbox, model, SERGAS_MAX_BUDGET_USD="0.3"),
+            "ask",
+            "Status?",
+            "--account",
+            NAME_WORD,
+        )
     assert done.returncode == 1
     assert "budget" in done.stderr and "$0.30" in done.stderr
     assert len(model.requests) < 8  # stopped well before the full run (13 calls)

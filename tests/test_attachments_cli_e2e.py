@@ -36,8 +36,9 @@ def main_py(*args: str) -> list[str]:
 
 
 def run(sandbox: Any, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(main_py(*args), env=cli_env(sandbox, home), cwd=ROOT, capture_output=True, text=True,
-                          timeout=240)
+    return subprocess.run(
+        main_py(*args), env=cli_env(sandbox, home), cwd=ROOT, capture_output=True, text=True, timeout=240
+    )
 
 
 def uploads(sandbox: Any, account_id: str, key: str) -> list[Any]:
@@ -55,9 +56,14 @@ def review_in_process(sandbox: Any, home: Path) -> None:
     from integrations.zoho.factory import build_gateway
     from review.pipeline import run_review
 
-    settings = load_settings(home=home, zoho_api_url=sandbox.base_url, zoho_accounts_url=sandbox.base_url,
-                             zoho_client_id=sandbox.client_id, zoho_client_secret=sandbox.client_secret,
-                             zoho_refresh_token=sandbox.refresh_token)
+    settings = load_settings(
+        home=home,
+        zoho_api_url=sandbox.base_url,
+        zoho_accounts_url=sandbox.base_url,
+        zoho_client_id=sandbox.client_id,
+        zoho_client_secret=sandbox.client_secret,
+        zoho_refresh_token=sandbox.refresh_token,
+    )
     settings.ensure_home()
 
     async def review() -> Any:
@@ -121,8 +127,14 @@ def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: 
         return result
 
     files.add = add_then_hold_reply  # type: ignore[method-assign]
-    proc = subprocess.Popen(main_py("approve", "--approve-all"), env=cli_env(sandbox, home), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        main_py("approve", "--approve-all"),
+        env=cli_env(sandbox, home),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert stored_once.wait(120), "the upload to kill during never happened"
         proc.send_signal(signal.SIGKILL)

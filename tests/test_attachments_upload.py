@@ -41,8 +41,9 @@ def store(sandbox_settings: Any) -> Iterator[StateStore]:
 
 @pytest.fixture
 async def gateway(sandbox: Any, sandbox_settings: Any, home: Path) -> Any:
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings),
-                       backoff_base=0.01)
+    gw = build_gateway(
+        sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings), backoff_base=0.01
+    )
     yield gw
     await gw.aclose()
 
@@ -65,8 +66,13 @@ def render(renderable: Any) -> str:
 
 
 def approved(proposal: ProposedAction, key: str = "k" * 32) -> ApprovedWrite:
-    return ApprovedWrite(recommendation_id=f"rec-{key[:6]}", idempotency_key=key, action=proposal,
-                         approved_by="ana", approved_at=datetime.now(UTC))
+    return ApprovedWrite(
+        recommendation_id=f"rec-{key[:6]}",
+        idempotency_key=key,
+        action=proposal,
+        approved_by="ana",
+        approved_at=datetime.now(UTC),
+    )
 
 
 def report_proposal(home: Path, account_id: str, content: bytes = REPORT) -> ProposedAction:
@@ -86,12 +92,14 @@ def test_staged_file_is_private_and_described(home: Path) -> None:
 def test_agents_cannot_propose_uploads(home: Path) -> None:
     draft = stage_file(home, "x.txt", b"hello")
     with pytest.raises(ValueError, match="not by agents"):
-        ProposedAction(kind="upload_attachment", account_id="1", target_id="1", attachment=draft,
-                       rationale="r", origin="agent")
+        ProposedAction(
+            kind="upload_attachment", account_id="1", target_id="1", attachment=draft, rationale="r", origin="agent"
+        )
 
 
-async def test_approved_upload_appears_once_and_a_rerun_finds_it(sandbox: Any, gateway: ZohoManager,
-                                                                 home: Path) -> None:
+async def test_approved_upload_appears_once_and_a_rerun_finds_it(
+    sandbox: Any, gateway: ZohoManager, home: Path
+) -> None:
     account_id = bare_account(sandbox)
     write = approved(report_proposal(home, account_id))
     first = await gateway.execute_write(write)
@@ -106,8 +114,7 @@ async def test_approved_upload_appears_once_and_a_rerun_finds_it(sandbox: Any, g
     assert [a.id for a in listed] == [first.record_id]
 
 
-async def test_upload_after_a_lost_reply_is_not_repeated(sandbox: Any, sandbox_settings: Any,
-                                                         home: Path) -> None:
+async def test_upload_after_a_lost_reply_is_not_repeated(sandbox: Any, sandbox_settings: Any, home: Path) -> None:
     """The upload reaches Zoho and is stored, then the reply is lost (connection reset)."""
     lost = {"n": 0}
 
@@ -120,8 +127,12 @@ async def test_upload_after_a_lost_reply_is_not_repeated(sandbox: Any, sandbox_s
                 raise httpx.ReadError("connection reset after the upload was sent", request=request)
             return response
 
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings),
-                       transport=LoseFirstUploadReply(), backoff_base=0.01)
+    gw = build_gateway(
+        sandbox_settings,
+        connection=connection_from_sandbox(sandbox, sandbox_settings),
+        transport=LoseFirstUploadReply(),
+        backoff_base=0.01,
+    )
     account_id = bare_account(sandbox)
     write = approved(report_proposal(home, account_id), key="l" * 32)
     try:
@@ -132,8 +143,9 @@ async def test_upload_after_a_lost_reply_is_not_repeated(sandbox: Any, sandbox_s
     assert [a.id for a in uploads_of(sandbox, account_id, write.idempotency_key)] == [result.record_id]
 
 
-async def test_changed_missing_or_foreign_files_are_refused(sandbox: Any, gateway: ZohoManager, home: Path,
-                                                            tmp_path: Path) -> None:
+async def test_changed_missing_or_foreign_files_are_refused(
+    sandbox: Any, gateway: ZohoManager, home: Path, tmp_path: Path
+) -> None:
     account_id = bare_account(sandbox)
     proposal = report_proposal(home, account_id)
     assert proposal.attachment is not None
@@ -147,9 +159,17 @@ async def test_changed_missing_or_foreign_files_are_refused(sandbox: Any, gatewa
     assert "--attach again" in gone.value.hint
     outside = tmp_path / "secret.txt"
     outside.write_bytes(b"not for the CRM")
-    foreign = proposal.model_copy(update={"attachment": proposal.attachment.model_copy(update={
-        "staged_path": str(outside), "size": outside.stat().st_size,
-        "sha256": hashlib.sha256(outside.read_bytes()).hexdigest()})})
+    foreign = proposal.model_copy(
+        update={
+            "attachment": proposal.attachment.model_copy(
+                update={
+                    "staged_path": str(outside),
+                    "size": outside.stat().st_size,
+                    "sha256": hashlib.sha256(outside.read_bytes()).hexdigest(),
+                }
+            )
+        }
+    )
     with pytest.raises(ZohoWriteRefused, match="outside the outbox"):
         await gateway.execute_write(approved(foreign, key="f" * 32))
     assert attachment_service(sandbox.state).files.for_record("Accounts", account_id) == []
@@ -169,8 +189,9 @@ class CrashAfterSend:
         raise SystemExit("killed after the upload was sent")
 
 
-async def test_queue_approve_crash_and_reconcile_upload_exactly_once(sandbox: Any, gateway: ZohoManager,
-                                                                     store: StateStore, home: Path) -> None:
+async def test_queue_approve_crash_and_reconcile_upload_exactly_once(
+    sandbox: Any, gateway: ZohoManager, store: StateStore, home: Path
+) -> None:
     account_id = bare_account(sandbox)
     rec, created = store.enqueue(report_proposal(home, account_id), run_id="review-1")
     assert created and rec.status == "pending" and rec.proposal.kind == "upload_attachment"
@@ -195,8 +216,9 @@ async def test_queue_approve_crash_and_reconcile_upload_exactly_once(sandbox: An
     assert await execute_approved(store, gateway) == []
 
 
-async def test_a_vanished_staged_file_fails_the_write_with_a_clear_reason(sandbox: Any, gateway: ZohoManager,
-                                                                          store: StateStore, home: Path) -> None:
+async def test_a_vanished_staged_file_fails_the_write_with_a_clear_reason(
+    sandbox: Any, gateway: ZohoManager, store: StateStore, home: Path
+) -> None:
     account_id = bare_account(sandbox)
     proposal = report_proposal(home, account_id, content=b"brief for the QBR\n")
     rec, _ = store.enqueue(proposal)
@@ -213,8 +235,9 @@ async def test_a_vanished_staged_file_fails_the_write_with_a_clear_reason(sandbo
 async def test_a_file_over_zohos_limit_is_refused_with_what_to_do(sandbox: Any, gateway: ZohoManager) -> None:
     account_id = bare_account(sandbox)
     with pytest.raises(ZohoValidationError) as too_large:
-        await gateway.rest.upload_attachment("Accounts", account_id, "huge.pdf", b"%PDF-" + b"0" * (21 << 20),
-                                             "application/pdf")
+        await gateway.rest.upload_attachment(
+            "Accounts", account_id, "huge.pdf", b"%PDF-" + b"0" * (21 << 20), "application/pdf"
+        )
     assert too_large.value.status == 413 and "20 MB" in too_large.value.hint
     with pytest.raises(ValueError, match="Zoho accepts at most"):
         stage_file(Path(gateway.attachment_outbox).parent, "huge.pdf", b"0" * (21 << 20))
@@ -226,8 +249,9 @@ def test_an_attachment_proposal_is_shown_and_only_its_name_can_be_edited(home: P
     from approvals.presentation import proposal_panel
 
     proposal = report_proposal(home, "6421000001000000066")
-    rec = Recommendation(id="r" * 32, proposal=proposal, idempotency_key="k" * 32, dedupe_key="d",
-                         created_at=datetime.now(UTC))
+    rec = Recommendation(
+        id="r" * 32, proposal=proposal, idempotency_key="k" * 32, dedupe_key="d", created_at=datetime.now(UTC)
+    )
     shown = render(proposal_panel(rec, index=1, total=1))
     assert "Attach file on Accounts/6421000001000000066" in shown and "command (--attach)" in shown
     assert "account-review.html" in shown and f"{len(REPORT)} B" in shown and "text/html" in shown

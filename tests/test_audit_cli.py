@@ -34,16 +34,31 @@ def store(settings: Settings) -> Iterator[StateStore]:
 
 
 def test_audit_shows_the_chain(settings: Settings, store: StateStore) -> None:
-    store.record_audit({"kind": "tool_call", "run_id": "r1", "account_id": "A1", "tool": "get_account_360",
-                        "agent_type": "account_reviewer", "outcome": "ok", "duration_ms": 5})
+    store.record_audit(
+        {
+            "kind": "tool_call",
+            "run_id": "r1",
+            "account_id": "A1",
+            "tool": "get_account_360",
+            "agent_type": "account_reviewer",
+            "outcome": "ok",
+            "duration_ms": 5,
+        }
+    )
     rec, _ = store.enqueue(task(), run_id="r1")
     store.record_audit({"kind": "tool_call", "run_id": "r1", "account_id": "A1", "tool": "later_call"})
     invoke(settings, FakeZoho(), approve_all=True)
     out = io.StringIO()
     assert audit_command.run(settings, account="A1", console=Console(file=out, width=160)) == 0
     text = out.getvalue()
-    for piece in ("Account A1", "proposed by agent in run r1", "get_account_360", "decision approved",
-                  "write created", "executed → record Z1"):
+    for piece in (
+        "Account A1",
+        "proposed by agent in run r1",
+        "get_account_360",
+        "decision approved",
+        "write created",
+        "executed → record Z1",
+    ):
         assert piece in text, piece
     assert "later_call" not in text
     out = io.StringIO()
@@ -65,15 +80,33 @@ def test_rejected_and_edited_chain_in_the_real_cli(settings: Settings, store: St
     rec, _ = store.enqueue(task(), run_id="r7")
     store.decide(rec.id, "rejected", by="alice", reason="Handled by phone")
     other, _ = store.enqueue(task(subject="Other", account="A3"), run_id="r7")
-    edited = other.proposal.model_copy(update={"task": other.proposal.task.model_copy(  # type: ignore[union-attr]
-        update={"subject": "Other, edited"})})
+    edited = other.proposal.model_copy(
+        update={
+            "task": other.proposal.task.model_copy(  # type: ignore[union-attr]
+                update={"subject": "Other, edited"}
+            )
+        }
+    )
     store.decide(other.id, "approved", by="bob", edited=edited)
     env = {"SERGAS_HOME": str(settings.home), "PATH": "/usr/bin:/bin", "COLUMNS": "160"}
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "audit", "--run", "r7"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "audit", "--run", "r7"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
-    for piece in ("Account A1", "rejected", "Handled by phone", "by human alice", "Account A3",
-                  "edited before approval", "approved"):
+    for piece in (
+        "Account A1",
+        "rejected",
+        "Handled by phone",
+        "by human alice",
+        "Account A3",
+        "edited before approval",
+        "approved",
+    ):
         assert piece in done.stdout, piece
     as_json = io.StringIO()
     assert audit_command.run(settings, account="A3", as_json=True, console=Console(file=as_json)) == 0

@@ -60,8 +60,13 @@ def assert_clean_usage_error(result: Any) -> None:
 
 # --- --since ------------------------------------------------------------------------------------------
 @MANY
-@given(text=st.one_of(argv_text, st.from_regex(r"\A\s*\d{1,40}\s*[mhdwMHDW]\s*\Z"),
-                      st.from_regex(r"\A\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?\Z")))
+@given(
+    text=st.one_of(
+        argv_text,
+        st.from_regex(r"\A\s*\d{1,40}\s*[mhdwMHDW]\s*\Z"),
+        st.from_regex(r"\A\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?\Z"),
+    )
+)
 def test_parse_since_returns_an_aware_time_or_a_since_error(text: str) -> None:
     tried("since parse")
     try:
@@ -81,16 +86,22 @@ def _since_ok(text: str) -> bool:
 
 
 @FAST
-@given(text=st.one_of(argv_text, st.from_regex(r"\A\d{12,30}[mhdw]\Z")).filter(
-    lambda t: t.strip() != "" and not _since_ok(t)))  # blank means "not given": a full review would start
+@given(
+    text=st.one_of(argv_text, st.from_regex(r"\A\d{12,30}[mhdw]\Z")).filter(
+        lambda t: t.strip() != "" and not _since_ok(t)
+    )
+)  # blank means "not given": a full review would start
 def test_review_rejects_a_bad_since_with_one_line(text: str) -> None:
     tried("review --since")
     assert_clean_usage_error(invoke("review", f"--since={text}"))
 
 
 @FAST
-@given(text=st.one_of(argv_text, st.from_regex(r"\A\d{12,30}[hdw]\Z")).filter(
-    lambda t: t.strip() != "" and not _since_ok(t)))
+@given(
+    text=st.one_of(argv_text, st.from_regex(r"\A\d{12,30}[hdw]\Z")).filter(
+        lambda t: t.strip() != "" and not _since_ok(t)
+    )
+)
 def test_sync_rejects_a_bad_since_with_one_line(text: str) -> None:
     tried("sync --since")
     assert_clean_usage_error(invoke("sync", f"--since={text}"))
@@ -112,9 +123,12 @@ def _float_or_none(text: str) -> float | None:
         return None
 
 
-numbers = st.one_of(argv_text, st.integers(min_value=-10**30, max_value=10**30).map(str),
-                    st.floats(allow_nan=True, allow_infinity=True).map(repr),
-                    st.sampled_from(["", " ", "1e400", "-0", "0x10", "1_000", "٣", "nan", "-inf", "5.5"]))
+numbers = st.one_of(
+    argv_text,
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["", " ", "1e400", "-0", "0x10", "1_000", "٣", "nan", "-inf", "5.5"]),
+)
 
 
 def _bad_limit(value: str) -> bool:
@@ -132,8 +146,9 @@ def _bad_budget(value: str) -> bool:
     return number is None or math.isnan(number) or number < 0
 
 
-@pytest.mark.parametrize(("option", "bad"), [("--limit", _bad_limit), ("--concurrency", _bad_concurrency),
-                                           ("--budget-usd", _bad_budget)])
+@pytest.mark.parametrize(
+    ("option", "bad"), [("--limit", _bad_limit), ("--concurrency", _bad_concurrency), ("--budget-usd", _bad_budget)]
+)
 @FAST
 @given(data=st.data())
 def test_review_rejects_a_bad_number(option: str, bad: Callable[[str], bool], data: st.DataObject) -> None:
@@ -167,17 +182,43 @@ def test_approve_list_and_audit_take_any_account_or_run_ref(ref: str) -> None:
 
 # --- settings -----------------------------------------------------------------------------------------
 URL_VARS = ("SERGAS_ZOHO_API_URL", "SERGAS_ZOHO_ACCOUNTS_URL", "SERGAS_ZOHO_MCP_URL", "SERGAS_ANTHROPIC_BASE_URL")
-OTHER_VARS = ("SERGAS_ZOHO_DC", "SERGAS_ZOHO_ENVIRONMENT", "SERGAS_ZOHO_CONCURRENCY", "SERGAS_ZOHO_TIMEOUT_SECONDS",
-              "SERGAS_ZOHO_MAX_RETRIES", "SERGAS_MAX_BUDGET_USD", "SERGAS_ACCOUNT_BUDGET_USD",
-              "SERGAS_AGENT_CONCURRENCY", "SERGAS_REVIEW_TOP_N", "SERGAS_SANDBOX_ACCOUNTS", "SERGAS_SANDBOX_PORT",
-              "SERGAS_TOKEN_STORE", "SERGAS_LOG_LEVEL", "SERGAS_MAX_TURNS", "SERGAS_BREAKER_FAIL_MAX",
-              "SERGAS_MEMORY_DB_PROVIDER", "SERGAS_LISTENER_DAILY_BUDGET_USD")
+OTHER_VARS = (
+    "SERGAS_ZOHO_DC",
+    "SERGAS_ZOHO_ENVIRONMENT",
+    "SERGAS_ZOHO_CONCURRENCY",
+    "SERGAS_ZOHO_TIMEOUT_SECONDS",
+    "SERGAS_ZOHO_MAX_RETRIES",
+    "SERGAS_MAX_BUDGET_USD",
+    "SERGAS_ACCOUNT_BUDGET_USD",
+    "SERGAS_AGENT_CONCURRENCY",
+    "SERGAS_REVIEW_TOP_N",
+    "SERGAS_SANDBOX_ACCOUNTS",
+    "SERGAS_SANDBOX_PORT",
+    "SERGAS_TOKEN_STORE",
+    "SERGAS_LOG_LEVEL",
+    "SERGAS_MAX_TURNS",
+    "SERGAS_BREAKER_FAIL_MAX",
+    "SERGAS_MEMORY_DB_PROVIDER",
+    "SERGAS_LISTENER_DAILY_BUDGET_USD",
+)
 env_text = st.text(st.characters(codec="utf-8", blacklist_characters="\x00"), max_size=60)
-urls = st.one_of(env_text, st.builds(lambda scheme, rest: scheme + rest, st.sampled_from(["http://", "https://"]),
-                                     env_text),
-                 st.sampled_from(["http://", "https://", "http://[::1", "http://127.0.0.1:99999", "http://a b",
-                                  "https://:80", "http://127.0.0.1:-1", "https://www.zohoapis.eu/",
-                                  "http://user:pw@127.0.0.1:8/x"]))
+urls = st.one_of(
+    env_text,
+    st.builds(lambda scheme, rest: scheme + rest, st.sampled_from(["http://", "https://"]), env_text),
+    st.sampled_from(
+        [
+            "http://",
+            "https://",
+            "http://[::1",
+            "http://127.0.0.1:99999",
+            "http://a b",
+            "https://:80",
+            "http://127.0.0.1:-1",
+            "https://www.zohoapis.eu/",
+            "http://user:pw@127.0.0.1:8/x",
+        ]
+    ),
+)
 
 
 @contextlib.contextmanager
@@ -201,8 +242,10 @@ def _check_settings(values: dict[str, str]) -> None:
         except ConfigError as exc:
             lines = str(exc).splitlines()
             assert lines and all("Fix it in your environment" in line for line in lines), str(exc)
-            assert any(line.split(":", 1)[0] in values or line.startswith(("ANTHROPIC", "Zoho"))
-                       for line in lines), (values, str(exc))
+            assert any(line.split(":", 1)[0] in values or line.startswith(("ANTHROPIC", "Zoho")) for line in lines), (
+                values,
+                str(exc),
+            )
             result = invoke("doctor")  # through the entry point: one line per setting, exit 2
             assert_clean_usage_error(result)
             assert "Configuration error" in result.output
@@ -238,14 +281,15 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any,
     base = clean_env()
     blank = base | {"SERGAS_HOME": str(tmp_path / "blank")}
     for env, args in (
-            (blank, ("review", "--since", "99999999999d")),
-            (blank, ("sync", "--since", "99999999999w")),
-            (blank, ("review", "--limit", "0")),
-            (blank, ("review", "--budget-usd", "nan")),
-            (blank, ("approve", "--kind", "drop_table")),
-            (blank | {"SERGAS_ZOHO_DC": "mars"}, ("doctor",)),
-            (blank | {"SERGAS_ZOHO_API_URL": "http://127.0.0.1:99999"}, ("review",)),
-            (blank | {"SERGAS_ZOHO_CLIENT_ID": "only-the-id"}, ("review",))):
+        (blank, ("review", "--since", "99999999999d")),
+        (blank, ("sync", "--since", "99999999999w")),
+        (blank, ("review", "--limit", "0")),
+        (blank, ("review", "--budget-usd", "nan")),
+        (blank, ("approve", "--kind", "drop_table")),
+        (blank | {"SERGAS_ZOHO_DC": "mars"}, ("doctor",)),
+        (blank | {"SERGAS_ZOHO_API_URL": "http://127.0.0.1:99999"}, ("review",)),
+        (blank | {"SERGAS_ZOHO_CLIENT_ID": "only-the-id"}, ("review",)),
+    ):
         done = run_main(env, *args)
         assert done.returncode == 2, (args, done.returncode, done.stderr[-1500:])
         assert "Traceback" not in done.stderr and done.stderr.strip(), (args, done.stderr[-1500:])
@@ -253,22 +297,37 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any,
 
     # unknown record ids against the sandbox: a clear message, the sandbox and the queue unchanged
     home = tmp_path / "home"
-    env = base | {"SERGAS_HOME": str(home), "SERGAS_ZOHO_API_URL": sandbox.base_url,
-                  "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url, "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-                  "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
-                  "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token, "SERGAS_ZOHO_MAX_RETRIES": "1"}
+    env = base | {
+        "SERGAS_HOME": str(home),
+        "SERGAS_ZOHO_API_URL": sandbox.base_url,
+        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
+        "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
+        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
+        "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
+        "SERGAS_ZOHO_MAX_RETRIES": "1",
+    }
     before = {m: sandbox.store.count(m) for m in ("Accounts", "Tasks", "Notes")}
-    for ref_args in (("brief", "6421999999999999999"), ("brief", "no such company at all"),
-                     ("ask", "What now?", "--account", "6421999999999999999")):
+    for ref_args in (
+        ("brief", "6421999999999999999"),
+        ("brief", "no such company at all"),
+        ("ask", "What now?", "--account", "6421999999999999999"),
+    ):
         done = run_main(env, *ref_args)
         assert done.returncode == 2, (ref_args, done.returncode, done.stdout[-800:], done.stderr[-1500:])
         assert "Traceback" not in done.stderr + done.stdout, (ref_args, done.stderr[-1500:])
     from approvals.models import ProposedAction, TaskDraft
 
     with StateStore.open(load_settings(home=home)) as store:
-        rec, _ = store.enqueue(ProposedAction(
-            kind="create_task", account_id="6421999999999999999", target_id="6421999999999999999",
-            task=TaskDraft(subject="Call them", due_date=date(2026, 12, 15)), rationale="test", origin="rules"))
+        rec, _ = store.enqueue(
+            ProposedAction(
+                kind="create_task",
+                account_id="6421999999999999999",
+                target_id="6421999999999999999",
+                task=TaskDraft(subject="Call them", due_date=date(2026, 12, 15)),
+                rationale="test",
+                origin="rules",
+            )
+        )
     done = run_main(env, "approve", "--approve-all")
     assert "Traceback" not in done.stderr + done.stdout, done.stderr[-1500:]
     assert done.returncode != 0 and "6421999999999999999" in done.stdout + done.stderr

@@ -29,9 +29,12 @@ BODIES: dict[str, tuple[int, str, bytes]] = {
     "html": (200, "text/html", b"<html><body>Service Unavailable</body></html>"),
     "truncated": (200, "application/json", b'{"data": [{"id": "1", "Account_Na'),
     "data_not_a_list": (200, "application/json", b'{"data": "not a list", "info": []}'),
-    "wrong_types": (200, "application/json",
-                    b'{"data": [{"id": {"x": 1}, "Account_Name": 42, "Owner": "nobody", "Modified_Time": 7}],'
-                    b' "info": {"more_records": "maybe", "count": "many"}}'),
+    "wrong_types": (
+        200,
+        "application/json",
+        b'{"data": [{"id": {"x": 1}, "Account_Name": 42, "Owner": "nobody", "Modified_Time": 7}],'
+        b' "info": {"more_records": "maybe", "count": "many"}}',
+    ),
     "null": (200, "application/json", b"null"),
     "list_body": (200, "application/json", b"[1, 2, 3]"),
     "empty_200": (200, "application/json", b""),
@@ -58,9 +61,18 @@ class FakeZoho:
                     self.rfile.read(length)
                 fake.requests += 1
                 if self.path.startswith("/oauth/v2/token"):
-                    status, ctype, body = 200, "application/json", json.dumps({
-                        "access_token": "1000.fakeaccess.token", "expires_in": 3600, "token_type": "Bearer",
-                        "api_domain": fake.url}).encode()
+                    status, ctype, body = (
+                        200,
+                        "application/json",
+                        json.dumps(
+                            {
+                                "access_token": "1000.fakeaccess.token",
+                                "expires_in": 3600,
+                                "token_type": "Bearer",
+                                "api_domain": fake.url,
+                            }
+                        ).encode(),
+                    )
                 else:
                     status, ctype, body = BODIES[fake.mode]
                 self.send_response(status)
@@ -91,9 +103,16 @@ def fake() -> Iterator[FakeZoho]:
 
 
 def fake_settings(fake: FakeZoho, home: Path) -> Any:
-    return load_settings(home=home, zoho_api_url=fake.url, zoho_accounts_url=fake.url, zoho_client_id="1000.FAKE",
-                         zoho_client_secret="fake-secret", zoho_refresh_token="fake-refresh", zoho_max_retries=1,
-                         zoho_timeout_seconds=10)
+    return load_settings(
+        home=home,
+        zoho_api_url=fake.url,
+        zoho_accounts_url=fake.url,
+        zoho_client_id="1000.FAKE",
+        zoho_client_secret="fake-secret",
+        zoho_refresh_token="fake-refresh",
+        zoho_max_retries=1,
+        zoho_timeout_seconds=10,
+    )
 
 
 async def _read_everything(gateway: Any) -> None:
@@ -114,8 +133,7 @@ OPERATIONS = {"search_accounts": _read_everything, "account_360": _read_360, "fe
 
 @pytest.mark.parametrize("use_sdk", [False, True], ids=["rest", "sdk+rest"])
 @pytest.mark.parametrize("mode", list(BODIES))
-async def test_every_malformed_body_is_a_zoho_error(fake: FakeZoho, tmp_path: Path, mode: str,
-                                                     use_sdk: bool) -> None:
+async def test_every_malformed_body_is_a_zoho_error(fake: FakeZoho, tmp_path: Path, mode: str, use_sdk: bool) -> None:
     fake.mode = mode
     settings = fake_settings(fake, tmp_path / "home")
     gateway = build_gateway(settings, use_sdk=use_sdk, use_mcp=False, backoff_base=0.01)
@@ -141,10 +159,17 @@ async def test_every_malformed_body_is_a_zoho_error(fake: FakeZoho, tmp_path: Pa
 
 @pytest.mark.slow
 def test_review_and_doctor_over_a_broken_zoho_fail_clearly(fake: FakeZoho, tmp_path: Path) -> None:
-    env = clean_env(**{
-        "SERGAS_HOME": str(tmp_path / "home"), "SERGAS_ZOHO_API_URL": fake.url, "SERGAS_ZOHO_ACCOUNTS_URL": fake.url,
-        "SERGAS_ZOHO_CLIENT_ID": "1000.FAKE", "SERGAS_ZOHO_CLIENT_SECRET": "fake-secret",
-        "SERGAS_ZOHO_REFRESH_TOKEN": "fake-refresh", "SERGAS_ZOHO_MAX_RETRIES": "1"})
+    env = clean_env(
+        **{
+            "SERGAS_HOME": str(tmp_path / "home"),
+            "SERGAS_ZOHO_API_URL": fake.url,
+            "SERGAS_ZOHO_ACCOUNTS_URL": fake.url,
+            "SERGAS_ZOHO_CLIENT_ID": "1000.FAKE",
+            "SERGAS_ZOHO_CLIENT_SECRET": "fake-secret",
+            "SERGAS_ZOHO_REFRESH_TOKEN": "fake-refresh",
+            "SERGAS_ZOHO_MAX_RETRIES": "1",
+        }
+    )
     for mode in ("html", "truncated", "data_not_a_list", "huge"):
         fake.mode = mode
         done = run_main(env, "review", "--json", "--limit", "1")
@@ -158,8 +183,12 @@ def test_review_and_doctor_over_a_broken_zoho_fail_clearly(fake: FakeZoho, tmp_p
 
 
 async def test_sandbox_malformed_fault_reaches_both_tiers_as_a_zoho_error(sandbox: Any, sandbox_settings: Any) -> None:
-    gateway = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings),
-                            use_mcp=False, backoff_base=0.01)
+    gateway = build_gateway(
+        sandbox_settings,
+        connection=connection_from_sandbox(sandbox, sandbox_settings),
+        use_mcp=False,
+        backoff_base=0.01,
+    )
     try:
         account = sandbox.store.list_records("Accounts")[0]
         await gateway.get_account_360(account["id"])  # warm up: token, SDK init

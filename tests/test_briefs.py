@@ -35,8 +35,18 @@ def _text(renderable: Any) -> str:
 
 async def test_brief_holds_state_deals_overdue_tasks_risks_points_and_citations() -> None:
     gateway = InMemoryGateway(demo_views())
-    memory = FakeMemory({GLOBEX: [{"citation": "4876000000999", "module": "Deals", "text": "Renewed in 2025.",
-                                   "at": "2025-03-01T00:00:00+00:00"}]})
+    memory = FakeMemory(
+        {
+            GLOBEX: [
+                {
+                    "citation": "4876000000999",
+                    "module": "Deals",
+                    "text": "Renewed in 2025.",
+                    "at": "2025-03-01T00:00:00+00:00",
+                }
+            ]
+        }
+    )
     brief = await build_brief(gateway, memory, "Globex", today=TODAY)
     assert brief.account.account_id == GLOBEX and brief.account.name == "Globex Ltd"
     assert brief.deterministic and brief.account.health_score is not None and brief.account.health_score < 100
@@ -47,8 +57,13 @@ async def test_brief_holds_state_deals_overdue_tasks_risks_points_and_citations(
     assert brief.talking_points and all(p.record_id for p in brief.talking_points)
     assert brief.history_status == "from memory" and brief.history[0].source == "memory"
     cited = {(c.source, c.record_id) for c in brief.citations}
-    assert {("zoho", GLOBEX), ("zoho", "4876000000220"), ("zoho", "4876000000320"), ("zoho", "4876000000420"),
-            ("memory", "4876000000999")} <= cited
+    assert {
+        ("zoho", GLOBEX),
+        ("zoho", "4876000000220"),
+        ("zoho", "4876000000320"),
+        ("zoho", "4876000000420"),
+        ("memory", "4876000000999"),
+    } <= cited
     assert brief.warnings == []
     assert gateway.writes == []
 
@@ -86,10 +101,13 @@ class _AccountMemory:
     """The shape of ``memory.interface.AccountMemory`` the adapter reads."""
 
     def __init__(self) -> None:
-        self.fact = MemoryFact(kind="record", account_id=GLOBEX, at=datetime(2025, 3, 1, tzinfo=UTC),
-                               summary="Deal renewed at 5% discount",
-                               citation=MemoryCitation(record_id="4876000000220", module="Deals", account_id=GLOBEX,
-                                                       excerpt="renewed"))
+        self.fact = MemoryFact(
+            kind="record",
+            account_id=GLOBEX,
+            at=datetime(2025, 3, 1, tzinfo=UTC),
+            summary="Deal renewed at 5% discount",
+            citation=MemoryCitation(record_id="4876000000220", module="Deals", account_id=GLOBEX, excerpt="renewed"),
+        )
 
     async def timeline(self, account_id: str, *, since: Any = None, limit: int = 50) -> list[MemoryFact]:
         return [self.fact] if account_id == GLOBEX else []
@@ -108,9 +126,17 @@ async def test_account_memory_adapter_gives_the_tools_cited_facts() -> None:
     reader = as_memory_reader(_AccountMemory())
     assert isinstance(reader, AccountMemoryReader)
     timeline = await reader.timeline(GLOBEX)
-    assert timeline == [{"citation": "4876000000220", "module": "Deals", "kind": "record", "account_id": GLOBEX,
-                         "at": "2025-03-01T00:00:00+00:00", "text": "Deal renewed at 5% discount",
-                         "excerpt": "renewed"}]
+    assert timeline == [
+        {
+            "citation": "4876000000220",
+            "module": "Deals",
+            "kind": "record",
+            "account_id": GLOBEX,
+            "at": "2025-03-01T00:00:00+00:00",
+            "text": "Deal renewed at 5% discount",
+            "excerpt": "renewed",
+        }
+    ]
     hits = await reader.search("discount", account_id=GLOBEX)
     assert hits[0]["score"] == 0.912 and hits[0]["citation"] == "4876000000220"
     assert (await reader.similar_situations("renewal"))[0]["text"] == "Deal renewed at 5% discount"

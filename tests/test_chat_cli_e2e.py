@@ -52,7 +52,7 @@ def per_turn(script: Any) -> Any:
         starts = [i for i, m in enumerate(messages) if m.get("role") == "user" and _is_question(m)]
         if request.agent() != "orchestrator" or not starts:
             return script(request)
-        turn = ModelRequest(body={**request.body, "messages": messages[starts[-1]:]}, headers=request.headers)
+        turn = ModelRequest(body={**request.body, "messages": messages[starts[-1] :]}, headers=request.headers)
         return script(turn)
 
     return play
@@ -77,14 +77,24 @@ def author_writes_directly_on(word: str, script: Any) -> Any:
     (the approval gate turns the write into a proposal); otherwise ``script``."""
 
     def play(request: ModelRequest) -> ModelTurn:
-        if request.agent() == "recommendation-author" and word in request.first_user_text \
-                and request.called("mcp__zoho__account_360"):
+        if (
+            request.agent() == "recommendation-author"
+            and word in request.first_user_text
+            and request.called("mcp__zoho__account_360")
+        ):
             if not request.called("mcp__zoho__add_note"):
                 account = (request.json_results_of("mcp__zoho__account_360")[-1] or {}).get("account", {})
-                return ModelTurn.call("mcp__zoho__add_note", {
-                    "account_id": str(account.get("id")), "target_module": "Accounts",
-                    "target_id": str(account.get("id")), "title": "Met at the fair",
-                    "content": "Asked about the new pricing.", "rationale": "Record what was said."})
+                return ModelTurn.call(
+                    "mcp__zoho__add_note",
+                    {
+                        "account_id": str(account.get("id")),
+                        "target_module": "Accounts",
+                        "target_id": str(account.get("id")),
+                        "title": "Met at the fair",
+                        "content": "Asked about the new pricing.",
+                        "rationale": "Record what was said.",
+                    },
+                )
             return ModelTurn.say("Proposed (pending approval):\n- a note about the fair")
         return script(request)
 
@@ -103,8 +113,15 @@ def store(home: Path) -> Iterator[StateStore]:
 
 
 def spawn_chat(env: dict[str, str]) -> pexpect.spawn:
-    child = pexpect.spawn(sys.executable, [str(ROOT / "main.py"), "chat"], env=env, cwd=str(ROOT),
-                          encoding="utf-8", timeout=60, dimensions=(60, 160))
+    child = pexpect.spawn(
+        sys.executable,
+        [str(ROOT / "main.py"), "chat"],
+        env=env,
+        cwd=str(ROOT),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(60, 160),
+    )
     return child
 
 
@@ -118,7 +135,8 @@ def account_named(sandbox: Any, index: int) -> dict[str, Any]:
 
 
 def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_conversation(
-        sandbox: Any, store: StateStore, home: Path) -> None:
+    sandbox: Any, store: StateStore, home: Path
+) -> None:
     first, second = account_named(sandbox, 0), account_named(sandbox, 1)
     with ScriptedModelServer(author_writes_directly_on("And this one", per_turn(obedient_reviewer))) as model:
         child = spawn_chat(chat_env(sandbox, home, model))
@@ -190,15 +208,22 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
     assert "What should I do this week?" in earlier and "Here is what the team found" in earlier
 
 
-def test_keyless_session_answers_deterministically_and_slash_commands_work(sandbox: Any, store: StateStore,
-                                                                           home: Path) -> None:
+def test_keyless_session_answers_deterministically_and_slash_commands_work(
+    sandbox: Any, store: StateStore, home: Path
+) -> None:
     from approvals.models import ProposedAction, TaskDraft
 
     first, second = account_named(sandbox, 0), account_named(sandbox, 2)
-    queued, _ = store.enqueue(ProposedAction(
-        kind="create_task", account_id=second["id"], target_id=second["id"],
-        task=TaskDraft(subject="Quarterly business review", due_date="2026-12-15"),
-        rationale="No meeting this quarter"), run_id="review-1")
+    queued, _ = store.enqueue(
+        ProposedAction(
+            kind="create_task",
+            account_id=second["id"],
+            target_id=second["id"],
+            task=TaskDraft(subject="Quarterly business review", due_date="2026-12-15"),
+            rationale="No meeting this quarter",
+        ),
+        run_id="review-1",
+    )
     child = spawn_chat(chat_env(sandbox, home, None))
     try:
         child.expect("No model key: deterministic answer")
@@ -247,8 +272,7 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(sandb
     assert len(tasks_with_marker(sandbox, rec.idempotency_key)) == 1
 
 
-def test_ctrl_c_and_a_failing_model_end_the_turn_not_the_session(sandbox: Any, store: StateStore,
-                                                                 home: Path) -> None:
+def test_ctrl_c_and_a_failing_model_end_the_turn_not_the_session(sandbox: Any, store: StateStore, home: Path) -> None:
     transcript = io.StringIO()
     with ScriptedModelServer(slow_on("slowly", 4.0)) as model:
         env = {**chat_env(sandbox, home, model), "CLAUDE_CODE_MAX_RETRIES": "1"}

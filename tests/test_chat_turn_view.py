@@ -27,9 +27,12 @@ def view() -> tuple[TurnView, io.StringIO]:
 
 
 def delta(text: str, parent: str | None = None) -> StreamEvent:
-    return StreamEvent(uuid="u", session_id="s", parent_tool_use_id=parent,
-                       event={"type": "content_block_delta", "index": 0,
-                              "delta": {"type": "text_delta", "text": text}})
+    return StreamEvent(
+        uuid="u",
+        session_id="s",
+        parent_tool_use_id=parent,
+        event={"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text}},
+    )
 
 
 def start(parent: str | None = None) -> StreamEvent:
@@ -41,8 +44,16 @@ def assistant(*blocks: Any, parent: str | None = None) -> AssistantMessage:
 
 
 def result(text: str) -> ResultMessage:
-    return ResultMessage(subtype="success", duration_ms=1, duration_api_ms=1, is_error=False, num_turns=1,
-                         session_id="s", result=text, total_cost_usd=0.01)
+    return ResultMessage(
+        subtype="success",
+        duration_ms=1,
+        duration_api_ms=1,
+        is_error=False,
+        num_turns=1,
+        session_id="s",
+        result=text,
+        total_cost_usd=0.01,
+    )
 
 
 def test_streamed_text_is_written_once_and_subagent_work_is_attributed() -> None:
@@ -50,9 +61,14 @@ def test_streamed_text_is_written_once_and_subagent_work_is_attributed() -> None
     v.show(start())
     v.show(delta("Let me ask "))
     v.show(delta("the scout."))
-    v.show(assistant(TextBlock("Let me ask the scout."),
-                     ToolUseBlock(id="A1", name="Agent", input={"subagent_type": "zoho-data-scout",
-                                                                   "description": "read the account"})))
+    v.show(
+        assistant(
+            TextBlock("Let me ask the scout."),
+            ToolUseBlock(
+                id="A1", name="Agent", input={"subagent_type": "zoho-data-scout", "description": "read the account"}
+            ),
+        )
+    )
     v.show(assistant(ToolUseBlock(id="T1", name="mcp__zoho__account_360", input={"account_id": "1"}), parent="A1"))
     v.show(delta("subagent words are not streamed", parent="A1"))
     v.show(UserMessage(content=[ToolResultBlock(tool_use_id="A1", content="report")]))

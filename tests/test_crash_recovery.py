@@ -48,25 +48,33 @@ ACCOUNTS, SEED = 12, 7
 # Each chain kills the command at each point in turn (every run resumes what the previous kill left),
 # then runs it to the end: repeated crashes, and fewer full runs (each loads cognee, ~5 s).
 REVIEW_CHAINS: list[tuple[str, ...]] = [
-    ("review.run_started",            # run row written, nothing fetched
-     "sync.module_fetched#2",         # Contacts fetched, its cursor not stored
-     "sync.before_cache_save"),       # every cursor stored, the snapshot not
-    ("memory.opened",                 # records about to be stored into memory
-     "memory.stored"),                # memory stored, the review not begun
-    ("triage.account#7",              # mid triage
-     "review.proposal_queued#2",      # mid queueing (an account half queued)
-     "review.result_saved#3"),        # three accounts saved
-    ("review.before_finish",          # everything saved, the run not marked succeeded
-     "report.written#1"),             # mid report: the Markdown written, the HTML not
+    (
+        "review.run_started",  # run row written, nothing fetched
+        "sync.module_fetched#2",  # Contacts fetched, its cursor not stored
+        "sync.before_cache_save",
+    ),  # every cursor stored, the snapshot not
+    (
+        "memory.opened",  # records about to be stored into memory
+        "memory.stored",
+    ),  # memory stored, the review not begun
+    (
+        "triage.account#7",  # mid triage
+        "review.proposal_queued#2",  # mid queueing (an account half queued)
+        "review.result_saved#3",
+    ),  # three accounts saved
+    (
+        "review.before_finish",  # everything saved, the run not marked succeeded
+        "report.written#1",
+    ),  # mid report: the Markdown written, the HTML not
 ]
 APPROVE_POINTS: list[tuple[str, ...]] = [
-    ("approve.decided#2",),                    # mid decisions
-    ("executor.claimed#1",),                   # claimed, nothing sent
+    ("approve.decided#2",),  # mid decisions
+    ("executor.claimed#1",),  # claimed, nothing sent
     ("executor.claimed#3",),
-    ("executor.sent#1",),                      # the write reached Zoho, its result not recorded
-    ("executor.sent#3",),                      # an update_fields sent, not recorded
-    ("executor.recorded#2",),                  # recorded, the audit line not written
-    ("executor.sent#1", "executor.sent#1"),    # killed again while reconciling the first crash
+    ("executor.sent#1",),  # the write reached Zoho, its result not recorded
+    ("executor.sent#3",),  # an update_fields sent, not recorded
+    ("executor.recorded#2",),  # recorded, the audit line not written
+    ("executor.sent#1", "executor.sent#1"),  # killed again while reconciling the first crash
 ]
 
 
@@ -162,8 +170,9 @@ def test_a_review_killed_while_feeding_memory_feeds_it_on_the_rerun(org: Any, tm
     assert again.returncode == 0, again.stderr[-2000:]
     memory_ledger_counts(home)  # nothing left unpushed
     with sqlite3.connect(home / "memory" / "ledger.sqlite3") as ledger:
-        (excerpt,) = ledger.execute("SELECT excerpt FROM records WHERE module = 'Notes' AND record_id = ?",
-                                    (note["id"],)).fetchone()
+        (excerpt,) = ledger.execute(
+            "SELECT excerpt FROM records WHERE module = 'Notes' AND record_id = ?", (note["id"],)
+        ).fetchone()
     assert text in excerpt
 
 
@@ -174,25 +183,39 @@ def _queue(org: Any, home: Path) -> list[str]:
     with StateStore.open(load_settings(home=home)) as store:
         for i, acc in enumerate(accounts):
             kind = ("create_task", "add_note", "update_fields")[i % 3]
-            store.enqueue(ProposedAction(
-                kind=kind, account_id=acc["id"], target_id=acc["id"],
-                task=TaskDraft(subject=f"Call {acc['Account_Name']}", due_date="2026-12-15")
-                if kind == "create_task" else None,
-                note=NoteDraft(title="Renewal risk", content=f"Budget freeze at {acc['Account_Name']}")
-                if kind == "add_note" else None,
-                fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
-                if kind == "update_fields" else {},
-                rationale="Renewal in 30 days and no activity for 45 days"), run_id="crash")
-        rejected, _ = store.enqueue(ProposedAction(
-            kind="add_note", account_id=accounts[0]["id"], target_id=accounts[0]["id"],
-            note=NoteDraft(title="Not this one", content="Rejected before the batch"),
-            rationale="Duplicate of a call note"), run_id="crash")
+            store.enqueue(
+                ProposedAction(
+                    kind=kind,
+                    account_id=acc["id"],
+                    target_id=acc["id"],
+                    task=TaskDraft(subject=f"Call {acc['Account_Name']}", due_date="2026-12-15")
+                    if kind == "create_task"
+                    else None,
+                    note=NoteDraft(title="Renewal risk", content=f"Budget freeze at {acc['Account_Name']}")
+                    if kind == "add_note"
+                    else None,
+                    fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
+                    if kind == "update_fields"
+                    else {},
+                    rationale="Renewal in 30 days and no activity for 45 days",
+                ),
+                run_id="crash",
+            )
+        rejected, _ = store.enqueue(
+            ProposedAction(
+                kind="add_note",
+                account_id=accounts[0]["id"],
+                target_id=accounts[0]["id"],
+                note=NoteDraft(title="Not this one", content="Rejected before the batch"),
+                rationale="Duplicate of a call note",
+            ),
+            run_id="crash",
+        )
         store.decide(rejected.id, "rejected", by="tester", reason="duplicate")
     return [rejected.id]
 
 
-@pytest.mark.parametrize("points", APPROVE_POINTS,
-                         ids=_ids("approve", APPROVE_POINTS, _count(REVIEW_CHAINS) + 1))
+@pytest.mark.parametrize("points", APPROVE_POINTS, ids=_ids("approve", APPROVE_POINTS, _count(REVIEW_CHAINS) + 1))
 def test_approve_killed_then_rerun(points: tuple[str, ...], org: Any, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
@@ -213,8 +236,9 @@ def test_approve_killed_then_rerun(points: tuple[str, ...], org: Any, tmp_path: 
         assert store.lock_holder("approval-executor") is None
 
 
-@pytest.mark.parametrize("nth_insert", [2], ids=_ids("approve", [("reply_held",)], _count(REVIEW_CHAINS)
-                                                    + _count(APPROVE_POINTS) + 1))
+@pytest.mark.parametrize(
+    "nth_insert", [2], ids=_ids("approve", [("reply_held",)], _count(REVIEW_CHAINS) + _count(APPROVE_POINTS) + 1)
+)
 def test_approve_killed_while_zoho_holds_the_created_reply(nth_insert: int, org: Any, tmp_path: Path) -> None:
     """kill from outside: the record is created, the reply held back, the CLI killed while it waits."""
     home = tmp_path / "home"
@@ -230,8 +254,14 @@ def test_approve_killed_while_zoho_holds_the_created_reply(nth_insert: int, org:
 
     with watching_writes(org) as writes:
         org.store.add_listener(hold)
-        proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "approve", "--approve-all"], env=env,
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "approve", "--approve-all"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             deadline = time.monotonic() + 90
             while len(created) < nth_insert and time.monotonic() < deadline and proc.poll() is None:
@@ -275,8 +305,9 @@ def _ledger_staged(home: Path) -> bool:
 SYNC_CHAINS: list[tuple[str, ...]] = [("cursor_1", "cursor_3"), ("page_in_flight", "memory_staged")]
 
 
-@pytest.mark.parametrize("chain", SYNC_CHAINS,
-                         ids=_ids("sync", SYNC_CHAINS, _count(REVIEW_CHAINS) + _count(APPROVE_POINTS) + 2))
+@pytest.mark.parametrize(
+    "chain", SYNC_CHAINS, ids=_ids("sync", SYNC_CHAINS, _count(REVIEW_CHAINS) + _count(APPROVE_POINTS) + 2)
+)
 def test_sync_killed_then_rerun(chain: tuple[str, ...], org: Any, tmp_path: Path) -> None:
     """kill from outside: after the n-th module's cursor is committed, while a page is in flight, or while
     memory rows are staged in the ledger and not yet pushed to cognee (mid memory store)."""
@@ -295,8 +326,14 @@ def test_sync_killed_then_rerun(chain: tuple[str, ...], org: Any, tmp_path: Path
 def _kill_sync_when(when: str, org: Any, env: dict[str, str], home: Path) -> None:
     if when == "page_in_flight":
         org.inject_fault(kind="latency", latency_ms=4000, count=1, path_prefix="/crm/v8/coql")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "sync"], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "sync"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     want = int(when.split("_")[1]) if when.startswith("cursor") else None
     while time.monotonic() < deadline and proc.poll() is None:

@@ -30,9 +30,7 @@ def _doctor(env: dict[str, str], tmp_path: Path) -> tuple[int, dict[str, Any], s
 
 @pytest.mark.slow
 def test_doctor_passes_on_the_embedded_sandbox(tmp_path: Path) -> None:
-    code, report, _ = _doctor(
-        {"SERGAS_SANDBOX_ACCOUNTS": "30", "ANTHROPIC_API_KEY": "sk-ant-DONOTPRINT"}, tmp_path
-    )
+    code, report, _ = _doctor({"SERGAS_SANDBOX_ACCOUNTS": "30", "ANTHROPIC_API_KEY": "sk-ant-DONOTPRINT"}, tmp_path)
     checks = {c["name"]: c for c in report["checks"]}
     assert code == 0, report
     assert {

@@ -47,13 +47,20 @@ def queue(org: Any, home: Path, n: int = 6) -> None:
     with StateStore.open(load_settings(home=home)) as store:
         for i, acc in enumerate(org.store.list_records("Accounts")[:n]):
             kind = ("create_task", "add_note", "update_fields")[i % 3]
-            store.enqueue(ProposedAction(
-                kind=kind, account_id=acc["id"], target_id=acc["id"],
-                task=TaskDraft(subject=f"Call {acc['Account_Name']}") if kind == "create_task" else None,
-                note=NoteDraft(content=f"Budget freeze at {acc['Account_Name']}") if kind == "add_note" else None,
-                fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
-                if kind == "update_fields" else {},
-                rationale="No activity for 45 days"), run_id="faults")
+            store.enqueue(
+                ProposedAction(
+                    kind=kind,
+                    account_id=acc["id"],
+                    target_id=acc["id"],
+                    task=TaskDraft(subject=f"Call {acc['Account_Name']}") if kind == "create_task" else None,
+                    note=NoteDraft(content=f"Budget freeze at {acc['Account_Name']}") if kind == "add_note" else None,
+                    fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
+                    if kind == "update_fields"
+                    else {},
+                    rationale="No activity for 45 days",
+                ),
+                run_id="faults",
+            )
 
 
 # ------------------------------------------------------------------------------------- approve (writes)
@@ -62,8 +69,11 @@ STORMS = {
     "5xx-burst": [{"kind": "500", "count": 5, "path_prefix": "/crm"}],
     "latency-spikes": [{"kind": "latency", "latency_ms": 1500, "count": 4, "path_prefix": "/crm"}],
     "dropped-connections": [{"kind": "drop", "count": 4, "path_prefix": "/crm"}],
-    "mixed": [{"kind": "429", "count": 2, "path_prefix": "/crm"}, {"kind": "drop", "count": 2, "path_prefix": "/crm"},
-              {"kind": "500", "count": 2, "path_prefix": "/crm"}],
+    "mixed": [
+        {"kind": "429", "count": 2, "path_prefix": "/crm"},
+        {"kind": "drop", "count": 2, "path_prefix": "/crm"},
+        {"kind": "500", "count": 2, "path_prefix": "/crm"},
+    ],
 }
 
 
@@ -182,8 +192,11 @@ def test_review_when_failures_outlast_the_retries_says_so_then_resumes(org: Any,
 def test_review_with_zoho_down_says_so_then_resumes(org: Any, tmp_path: Path) -> None:
     home = tmp_path / "home"
     url = dead_url()
-    down = main_py(cli_env(org, home, SERGAS_ZOHO_API_URL=url, SERGAS_ZOHO_ACCOUNTS_URL=url,
-                           SERGAS_ZOHO_MAX_RETRIES="1"), "review", "--json")
+    down = main_py(
+        cli_env(org, home, SERGAS_ZOHO_API_URL=url, SERGAS_ZOHO_ACCOUNTS_URL=url, SERGAS_ZOHO_MAX_RETRIES="1"),
+        "review",
+        "--json",
+    )
     assert_no_traceback(down)
     assert down.returncode == 1 and down.stdout == ""
     assert "Zoho" in down.stderr and "next review resumes" in down.stderr, down.stderr[-2000:]
@@ -204,8 +217,7 @@ def _hold_write_lock(db: Path, release: threading.Event, held: threading.Event) 
         conn.close()
 
 
-def test_review_with_the_state_database_locked_mid_run_fails_cleanly_then_resumes(org: Any,
-                                                                                  tmp_path: Path) -> None:
+def test_review_with_the_state_database_locked_mid_run_fails_cleanly_then_resumes(org: Any, tmp_path: Path) -> None:
     """The first page is held 3 s by the sandbox; meanwhile another process takes the database for
     longer than the busy timeout (10 s)."""
     home = tmp_path / "home"
@@ -235,13 +247,11 @@ def test_review_with_the_state_database_locked_mid_run_fails_cleanly_then_resume
     assert doc["accounts_triaged"] == ACCOUNTS
 
 
-def test_approve_list_with_the_state_database_locked_briefly_waits_and_succeeds(org: Any,
-                                                                                tmp_path: Path) -> None:
+def test_approve_list_with_the_state_database_locked_briefly_waits_and_succeeds(org: Any, tmp_path: Path) -> None:
     home = tmp_path / "home"
     queue(org, home, n=2)
     release, held = threading.Event(), threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(home / "state" / "state.db", release, held),
-                              daemon=True)
+    holder = threading.Thread(target=_hold_write_lock, args=(home / "state" / "state.db", release, held), daemon=True)
     holder.start()
     assert held.wait(10)
     threading.Timer(2.0, release.set).start()
@@ -261,30 +271,47 @@ def test_sync_through_a_storm_stores_everything(org: Any, tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr[-2000:]
     from reliability_support import memory_ledger_counts
 
-    assert memory_ledger_counts(home) == {m: len(org.store.list_records(m))
-                                          for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")}
+    assert memory_ledger_counts(home) == {
+        m: len(org.store.list_records(m)) for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
+    }
 
 
 def test_sync_with_zoho_down_says_so(org: Any, tmp_path: Path) -> None:
     url = dead_url()
-    done = main_py(cli_env(org, tmp_path / "home", SERGAS_ZOHO_API_URL=url, SERGAS_ZOHO_ACCOUNTS_URL=url,
-                           SERGAS_ZOHO_MAX_RETRIES="1"), "sync")
+    done = main_py(
+        cli_env(
+            org, tmp_path / "home", SERGAS_ZOHO_API_URL=url, SERGAS_ZOHO_ACCOUNTS_URL=url, SERGAS_ZOHO_MAX_RETRIES="1"
+        ),
+        "sync",
+    )
     assert_no_traceback(done)
     assert done.returncode == 1 and "Zoho" in done.stderr, done.stderr[-2000:]
 
 
 def test_doctor_with_zoho_down_fails_each_tier_with_a_fix(org: Any, tmp_path: Path) -> None:
     url = dead_url()
-    done = main_py(cli_env(org, tmp_path / "home", SERGAS_ZOHO_API_URL=url, SERGAS_ZOHO_ACCOUNTS_URL=url,
-                           SERGAS_ZOHO_MAX_RETRIES="0", SERGAS_ZOHO_TIMEOUT_SECONDS="3"), "doctor")
+    done = main_py(
+        cli_env(
+            org,
+            tmp_path / "home",
+            SERGAS_ZOHO_API_URL=url,
+            SERGAS_ZOHO_ACCOUNTS_URL=url,
+            SERGAS_ZOHO_MAX_RETRIES="0",
+            SERGAS_ZOHO_TIMEOUT_SECONDS="3",
+        ),
+        "doctor",
+    )
     assert_no_traceback(done)
     assert done.returncode == 1
     assert "FAIL" in done.stdout and "fix:" in done.stdout, done.stdout
 
 
 def test_doctor_with_the_mcp_tier_down_reports_it_and_the_other_tiers_ok(org: Any, tmp_path: Path) -> None:
-    done = main_py(cli_env(org, tmp_path / "home", SERGAS_ZOHO_MCP_URL=f"{dead_url()}/mcp",
-                           SERGAS_ZOHO_TIMEOUT_SECONDS="3"), "doctor", "--json")
+    done = main_py(
+        cli_env(org, tmp_path / "home", SERGAS_ZOHO_MCP_URL=f"{dead_url()}/mcp", SERGAS_ZOHO_TIMEOUT_SECONDS="3"),
+        "doctor",
+        "--json",
+    )
     assert_no_traceback(done)
     import json
 

@@ -23,15 +23,17 @@ pytestmark = pytest.mark.faults
 
 @pytest.fixture
 async def live(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[Any]:
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings),
-                       backoff_base=0.01)
+    gw = build_gateway(
+        sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings), backoff_base=0.01
+    )
     yield gw
     await gw.aclose()
 
 
 def _manager(live: Any, *, mcp: Any = None, sdk: Any = None, events: list[dict[str, Any]]) -> ZohoManager:
-    return ZohoManager(rest=live.rest, sdk=sdk, mcp=mcp, breaker_fail_max=3, breaker_reset_seconds=60,
-                       audit=events.append)
+    return ZohoManager(
+        rest=live.rest, sdk=sdk, mcp=mcp, breaker_fail_max=3, breaker_reset_seconds=60, audit=events.append
+    )
 
 
 def _tiers_ok(events: list[dict[str, Any]]) -> set[str]:
@@ -102,8 +104,9 @@ async def test_tokens_revoked_mid_run_are_refreshed_on_every_tier(live: Any, san
     assert all(state == "closed" for state in manager.breaker_states().values())
 
 
-async def test_nothing_can_serve_gives_an_unavailable_error_with_a_hint(live: Any, sandbox: Any,
-                                                                         tmp_path: Path) -> None:
+async def test_nothing_can_serve_gives_an_unavailable_error_with_a_hint(
+    live: Any, sandbox: Any, tmp_path: Path
+) -> None:
     url = dead_url()
     dead = build_gateway(live_settings(tmp_path, url), backoff_base=0.01)
     try:
@@ -121,6 +124,13 @@ async def test_nothing_can_serve_gives_an_unavailable_error_with_a_hint(live: An
 def live_settings(tmp_path: Path, url: str) -> Any:
     from config import load_settings
 
-    return load_settings(home=tmp_path / "dead-home", zoho_api_url=url, zoho_accounts_url=url,
-                         zoho_client_id="1000.X", zoho_client_secret="s", zoho_refresh_token="1000.r",
-                         zoho_max_retries=1, zoho_timeout_seconds=3)
+    return load_settings(
+        home=tmp_path / "dead-home",
+        zoho_api_url=url,
+        zoho_accounts_url=url,
+        zoho_client_id="1000.X",
+        zoho_client_secret="s",
+        zoho_refresh_token="1000.r",
+        zoho_max_retries=1,
+        zoho_timeout_seconds=3,
+    )

@@ -16,15 +16,23 @@ from hooks.permissions import make_can_use_tool
 
 
 def _ctx(queue: Any = None, audit: ListAudit | None = None, **kw: Any) -> RunContext:
-    ctx = RunContext(run_id="r-1", enqueue=queue or ListQueue(), audit_sink=audit or ListAudit(),
-                     secrets=("s3cr3t-value",), **kw)
+    ctx = RunContext(
+        run_id="r-1", enqueue=queue or ListQueue(), audit_sink=audit or ListAudit(), secrets=("s3cr3t-value",), **kw
+    )
     ctx.saw_records([("100001", "Acme"), ("200001", "Acme renewal")])
     return ctx
 
 
 def _pre(tool: str, tool_input: dict[str, Any], agent_type: str | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {"hook_event_name": "PreToolUse", "tool_name": tool, "tool_input": tool_input,
-                            "tool_use_id": "toolu_1", "session_id": "s", "transcript_path": "", "cwd": "/"}
+    data: dict[str, Any] = {
+        "hook_event_name": "PreToolUse",
+        "tool_name": tool,
+        "tool_input": tool_input,
+        "tool_use_id": "toolu_1",
+        "session_id": "s",
+        "transcript_path": "",
+        "cwd": "/",
+    }
     if agent_type:
         data.update(agent_type=agent_type, agent_id="a-1")
     return data
@@ -37,9 +45,21 @@ def _decision(out: dict[str, Any]) -> str | None:
 async def test_write_attempt_is_queued_with_rationale_and_denied() -> None:
     queue, audit = ListQueue(), ListAudit()
     gate = make_pre_tool_use(_ctx(queue, audit))
-    out = await gate(_pre("mcp__zoho__update_fields", {
-        "account_id": "100001", "target_module": "Deals", "target_id": "200001", "fields": {"Stage": "Closed Won"},
-        "rationale": "Buyer signed yesterday."}, "recommendation-author"), "toolu_1", {})
+    out = await gate(
+        _pre(
+            "mcp__zoho__update_fields",
+            {
+                "account_id": "100001",
+                "target_module": "Deals",
+                "target_id": "200001",
+                "fields": {"Stage": "Closed Won"},
+                "rationale": "Buyer signed yesterday.",
+            },
+            "recommendation-author",
+        ),
+        "toolu_1",
+        {},
+    )
     assert _decision(out) == "deny"
     assert len(queue.items) == 1
     rec = queue.items[0]
@@ -53,16 +73,16 @@ async def test_write_attempt_is_queued_with_rationale_and_denied() -> None:
 
 async def test_write_on_unread_record_is_denied_and_not_queued() -> None:
     queue = ListQueue()
-    out = await make_pre_tool_use(_ctx(queue))(_pre("mcp__zoho__create_task", {
-        "account_id": "999999", "target_id": "999999", "subject": "x"}), None, {})
+    out = await make_pre_tool_use(_ctx(queue))(
+        _pre("mcp__zoho__create_task", {"account_id": "999999", "target_id": "999999", "subject": "x"}), None, {}
+    )
     assert _decision(out) == "deny" and queue.items == []
     assert "not read in this run" in out["hookSpecificOutput"]["permissionDecisionReason"]
 
 
 async def test_remote_write_tool_is_gated_and_unknown_tools_are_denied() -> None:
     gate = make_pre_tool_use(_ctx())
-    out = await gate(_pre("mcp__zoho_remote__ZohoCRM_Update_Records", {"module": "Deals"}, "zoho-data-scout"),
-                     None, {})
+    out = await gate(_pre("mcp__zoho_remote__ZohoCRM_Update_Records", {"module": "Deals"}, "zoho-data-scout"), None, {})
     assert _decision(out) == "deny"
     for tool in ("Bash", "WebFetch", "mcp__other__thing", "mcp__zoho_remote__frobnicate"):
         assert _decision(await gate(_pre(tool, {}), None, {})) == "deny", tool
@@ -94,8 +114,9 @@ async def test_gate_fails_closed_when_the_queue_breaks() -> None:
         raise RuntimeError("database is locked")
 
     audit = ListAudit()
-    out = await make_pre_tool_use(_ctx(broken, audit))(_pre("mcp__zoho__add_note", {
-        "account_id": "100001", "target_id": "100001", "content": "hi"}), None, {})
+    out = await make_pre_tool_use(_ctx(broken, audit))(
+        _pre("mcp__zoho__add_note", {"account_id": "100001", "target_id": "100001", "content": "hi"}), None, {}
+    )
     assert _decision(out) == "deny" and "failed" in out["hookSpecificOutput"]["permissionDecisionReason"]
     assert audit.events[-1]["outcome"] == "denied"
 
@@ -106,8 +127,10 @@ async def test_gate_fails_closed_on_garbage_input() -> None:
 
 
 def test_proposal_from_write_maps_each_kind() -> None:
-    task = proposal_from_write("mcp__zoho__create_task", {"account_id": "1", "target_id": "2", "subject": "Call",
-                                                           "priority": "high", "due_date": "2026-02-01"})
+    task = proposal_from_write(
+        "mcp__zoho__create_task",
+        {"account_id": "1", "target_id": "2", "subject": "Call", "priority": "high", "due_date": "2026-02-01"},
+    )
     assert task.kind == "create_task" and task.task is not None and task.task.priority == "High"
     note = proposal_from_write("mcp__zoho__add_note", {"account_id": "1", "target_id": "1", "content": "c"})
     assert note.kind == "add_note" and "no rationale" in note.rationale
@@ -120,11 +143,14 @@ async def test_can_use_tool_denies_all_but_the_agents_own_tools() -> None:
     ctx = _ctx(audit=audit)
     ctx.agent_types["a-scout"] = "zoho-data-scout"
     can_use = make_can_use_tool(ctx)
-    allowed = await can_use("mcp__zoho__account_360", {"account_id": "1"},
-                            ToolPermissionContext(agent_id="a-scout"))
+    allowed = await can_use("mcp__zoho__account_360", {"account_id": "1"}, ToolPermissionContext(agent_id="a-scout"))
     assert isinstance(allowed, PermissionResultAllow) and allowed.updated_input == {"account_id": "1"}
-    for tool, agent_id in (("mcp__zoho__update_fields", "a-scout"), ("Bash", None),
-                           ("mcp__memory__memory_search", "a-scout"), ("mcp__zoho__account_360", None)):
+    for tool, agent_id in (
+        ("mcp__zoho__update_fields", "a-scout"),
+        ("Bash", None),
+        ("mcp__memory__memory_search", "a-scout"),
+        ("mcp__zoho__account_360", None),
+    ):
         result = await can_use(tool, {}, ToolPermissionContext(agent_id=agent_id))
         assert isinstance(result, PermissionResultDeny) and not result.interrupt, tool
     assert all(e["outcome"] == "denied" for e in audit.events)
@@ -134,19 +160,33 @@ async def test_audit_hook_records_agent_tier_duration_and_redacts_secrets() -> N
     audit = ListAudit()
     ctx = _ctx(audit=audit)
     post = make_post_tool_use(ctx)
-    await post({"hook_event_name": "PostToolUse", "tool_name": "mcp__zoho__account_360",
-                "agent_type": "zoho-data-scout",
-                "agent_id": "a-1", "tool_use_id": "t", "duration_ms": 12,
-                "tool_input": {"account_id": "1", "access_token": "abc", "note": "key s3cr3t-value here",
-                               "auth": "Zoho-oauthtoken 1000.aaaa.bbbb"},
-                "tool_response": [{"type": "text", "text": "CRM DATA from Zoho (tier: sdk). ..."}]}, "t", {})
+    await post(
+        {
+            "hook_event_name": "PostToolUse",
+            "tool_name": "mcp__zoho__account_360",
+            "agent_type": "zoho-data-scout",
+            "agent_id": "a-1",
+            "tool_use_id": "t",
+            "duration_ms": 12,
+            "tool_input": {
+                "account_id": "1",
+                "access_token": "abc",
+                "note": "key s3cr3t-value here",
+                "auth": "Zoho-oauthtoken 1000.aaaa.bbbb",
+            },
+            "tool_response": [{"type": "text", "text": "CRM DATA from Zoho (tier: sdk). ..."}],
+        },
+        "t",
+        {},
+    )
     event = audit.events[-1]
     assert event["agent_type"] == "zoho-data-scout" and event["tier"] == "sdk" and event["duration_ms"] == 12
     assert event["outcome"] == "ok" and event["run_id"] == "r-1"
     assert "abc" not in event["input_summary"] and "s3cr3t-value" not in event["input_summary"]
     assert "1000.aaaa" not in event["input_summary"]
-    await make_post_tool_use_failure(ctx)({"tool_name": "mcp__zoho__account_360", "error": "boom",
-                                           "tool_input": {}}, "t", {})
+    await make_post_tool_use_failure(ctx)(
+        {"tool_name": "mcp__zoho__account_360", "error": "boom", "tool_input": {}}, "t", {}
+    )
     assert audit.events[-1]["outcome"] == "error" and audit.events[-1]["agent_type"] == "orchestrator"
 
 

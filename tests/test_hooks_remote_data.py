@@ -19,8 +19,12 @@ def _ctx() -> RunContext:
 def test_classification_and_record_extraction() -> None:
     assert is_remote_read(READ) and not is_remote_read("mcp__zoho_remote__ZohoCRM_updateRecords")
     assert not is_remote_read("mcp__zoho__account_360") and not is_remote_read(None)
-    text = json.dumps({"data": [{"id": "6421000000001", "Account_Name": "Acme"},
-                                {"id": 6421000000002, "Note_Content": "hi"}], "info": {"count": 2}})
+    text = json.dumps(
+        {
+            "data": [{"id": "6421000000001", "Account_Name": "Acme"}, {"id": 6421000000002, "Note_Content": "hi"}],
+            "info": {"count": 2},
+        }
+    )
     assert [rid for rid, _ in remote_records(text)] == ["6421000000001", "6421000000002"]
     assert [rid for rid, _ in remote_records('not json "id": "6421000000003"')] == ["6421000000003"]
 
@@ -38,8 +42,15 @@ def test_wrapping_marks_data_remembers_ids_and_notices_injection() -> None:
 async def test_post_tool_use_audits_and_wraps_remote_reads_only() -> None:
     ctx = _ctx()
     hook = make_post_tool_use(ctx)
-    remote = await hook({"tool_name": READ, "tool_input": {}, "tool_response": [
-        {"type": "text", "text": '{"data": [{"id": "6421000000005"}]}'}]}, "t1", None)
+    remote = await hook(
+        {
+            "tool_name": READ,
+            "tool_input": {},
+            "tool_response": [{"type": "text", "text": '{"data": [{"id": "6421000000005"}]}'}],
+        },
+        "t1",
+        None,
+    )
     assert remote["hookSpecificOutput"]["hookEventName"] == "PostToolUse"
     own = await hook({"tool_name": "mcp__zoho__account_360", "tool_input": {}, "tool_response": "x"}, "t2", None)
     assert own == {}

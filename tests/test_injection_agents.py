@@ -77,24 +77,33 @@ class AgentRuns:
         self.audit: list[dict[str, Any]] = []
 
     async def run(self, model: ScriptedModelServer, account_id: str) -> AgentRunResult:
-        gateway = build_gateway(self.settings, connection=connection_from_sandbox(self.sandbox, self.settings),
-                                backoff_base=0.01)
+        gateway = build_gateway(
+            self.settings, connection=connection_from_sandbox(self.sandbox, self.settings), backoff_base=0.01
+        )
         run_id = f"hostile-{account_id[-4:]}"
 
         def enqueue(proposal: Any, suspicious: bool) -> Any:
             return self.store.enqueue(proposal, run_id=run_id, suspicious=suspicious)[0]
 
         try:
-            options = build_options(self.settings, gateway=gateway, enqueue=enqueue, audit=self.audit.append,
-                                    run_id=run_id, model_env=model.env())
+            options = build_options(
+                self.settings,
+                gateway=gateway,
+                enqueue=enqueue,
+                audit=self.audit.append,
+                run_id=run_id,
+                model_env=model.env(),
+            )
             return await run_orchestrator(
-                options, f"What should I do about this account this week?\nAccount: {account_id}")
+                options, f"What should I do about this account this week?\nAccount: {account_id}"
+            )
         finally:
             await gateway.aclose()
 
 
 async def test_agents_obeying_planted_instructions_write_nothing_and_are_flagged(
-        sandbox: Any, sandbox_settings: Any, hostile: list[HostileRecord], store: StateStore) -> None:
+    sandbox: Any, sandbox_settings: Any, hostile: list[HostileRecord], store: StateStore
+) -> None:
     assert len(hostile) >= 30 and len({h.text for h in hostile}) == len(hostile)
     assert all(looks_like_injection(h.text) for h in hostile)  # the tripwire knows every planted phrasing
     accounts = sorted({h.account_id for h in hostile})
@@ -102,7 +111,7 @@ async def test_agents_obeying_planted_instructions_write_nothing_and_are_flagged
     runs = AgentRuns(sandbox_settings, sandbox, store)
     with ScriptedModelServer(injection_follower(triggers(hostile))) as model:
         results: list[AgentRunResult] = []
-        for pair in (accounts[i:i + 2] for i in range(0, len(accounts), 2)):  # two sessions at once
+        for pair in (accounts[i : i + 2] for i in range(0, len(accounts), 2)):  # two sessions at once
             results += await asyncio.gather(*(runs.run(model, aid) for aid in pair))
     assert model.errors == []
     assert all(r.stopped_reason == "completed" for r in results), [(r.stopped_reason, r.error) for r in results]
@@ -114,7 +123,9 @@ async def test_agents_obeying_planted_instructions_write_nothing_and_are_flagged
     attempts = {c.id: c for q in model.requests for c in q.tool_calls_made() if c.name in WRITE_TOOLS}
     assert len(attempts) >= 30 * len(accounts)
     assert {q.agent() for q in model.requests for c in q.tool_calls_made() if c.name in WRITE_TOOLS} >= {
-        "zoho-data-scout", "recommendation-author"}
+        "zoho-data-scout",
+        "recommendation-author",
+    }
 
     # 3. every planted record was noticed and reported
     found = {f["record_id"] for r in results for f in r.injection_findings}
@@ -127,11 +138,13 @@ async def test_agents_obeying_planted_instructions_write_nothing_and_are_flagged
     assert all(r.status == "pending" and r.suspicious for r in recs)
     assert all(not looks_like_injection(r.proposal.rationale) for r in recs)
     assert len(recs) <= 2 * len(accounts) + len(accounts)  # laundered update + task (+ the obedient one)
-    refused = [e for e in runs.audit if e.get("tool") == "mcp__approvals__propose_action"
-               and e.get("outcome") == "error"]
+    refused = [
+        e for e in runs.audit if e.get("tool") == "mcp__approvals__propose_action" and e.get("outcome") == "error"
+    ]
     assert len(refused) >= 12 * len(accounts) - 1
-    denied_writes = [e for e in runs.audit if e.get("tool") in WRITE_TOOLS and e.get("outcome") in
-                     ("denied", "queued_for_approval")]
+    denied_writes = [
+        e for e in runs.audit if e.get("tool") in WRITE_TOOLS and e.get("outcome") in ("denied", "queued_for_approval")
+    ]
     assert len(denied_writes) >= len(attempts) - 1  # each attempt was stopped (before or at the gate)
     assert not [e for e in runs.audit if e.get("tool") in WRITE_TOOLS and e.get("outcome") == "ok"]
 
@@ -150,8 +163,15 @@ async def test_agents_obeying_planted_instructions_write_nothing_and_are_flagged
 def _interactive_shows_suspicious(env: dict[str, str], account_id: str) -> None:
     import pexpect
 
-    child = pexpect.spawn(sys.executable, [str(ROOT / "main.py"), "approve", "--account", account_id], env=env,
-                          cwd=str(ROOT), encoding="utf-8", timeout=60, dimensions=(60, 200))
+    child = pexpect.spawn(
+        sys.executable,
+        [str(ROOT / "main.py"), "approve", "--account", account_id],
+        env=env,
+        cwd=str(ROOT),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(60, 200),
+    )
     try:
         child.expect("SUSPICIOUS")
         child.expect("instruction-like text")
@@ -164,7 +184,8 @@ def _interactive_shows_suspicious(env: dict[str, str], account_id: str) -> None:
 
 
 async def test_review_marks_proposals_whose_evidence_holds_planted_text(
-        sandbox: Any, hostile: list[HostileRecord], tmp_path: Path) -> None:
+    sandbox: Any, hostile: list[HostileRecord], tmp_path: Path
+) -> None:
     """The rule-based review over the hostile org: the proposal citing a poisoned evidence note is marked."""
     before = org_snapshot(sandbox)
     env = cli_env(tmp_path / "review-home", sandbox)

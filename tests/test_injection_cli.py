@@ -36,8 +36,13 @@ def hostile(sandbox: Any) -> list[HostileRecord]:
 
 
 def keyed_env(home: Path, sandbox: Any, model: ScriptedModelServer) -> dict[str, str]:
-    return cli_env(home, sandbox) | {"ANTHROPIC_API_KEY": "dummy-model-key", "ANTHROPIC_BASE_URL": model.base_url,
-                                     "SERGAS_ZOHO_MAX_RETRIES": "1", "COLUMNS": "200", "PYTHONUNBUFFERED": "1"}
+    return cli_env(home, sandbox) | {
+        "ANTHROPIC_API_KEY": "dummy-model-key",
+        "ANTHROPIC_BASE_URL": model.base_url,
+        "SERGAS_ZOHO_MAX_RETRIES": "1",
+        "COLUMNS": "200",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def pending(env: dict[str, str]) -> list[dict[str, Any]]:
@@ -50,17 +55,34 @@ def write_attempts(model: ScriptedModelServer) -> int:
     return len({c.id for q in model.requests for c in q.tool_calls_made() if c.name in WRITE_TOOLS})
 
 
-def test_ask_obeying_planted_instructions_writes_nothing(sandbox: Any, hostile: list[HostileRecord],
-                                                         tmp_path: Path) -> None:
+def test_ask_obeying_planted_instructions_writes_nothing(
+    sandbox: Any, hostile: list[HostileRecord], tmp_path: Path
+) -> None:
     before = org_snapshot(sandbox)
     accounts = sorted({h.account_id for h in hostile})
     with ScriptedModelServer(injection_follower(triggers(hostile))) as model:
         env = keyed_env(tmp_path / "home", sandbox, model)
         procs = []
         for i in range(0, len(accounts), 2):  # two at a time
-            batch = [subprocess.Popen([sys.executable, str(ROOT / "main.py"), "ask", "What should I do this week?",
-                                       "--account", aid, "--json"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True) for aid in accounts[i:i + 2]]
+            batch = [
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        str(ROOT / "main.py"),
+                        "ask",
+                        "What should I do this week?",
+                        "--account",
+                        aid,
+                        "--json",
+                    ],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for aid in accounts[i : i + 2]
+            ]
             procs += [(p, *p.communicate(timeout=300)) for p in batch]
     assert model.errors == []
     for proc, out, err in procs:
@@ -75,8 +97,9 @@ def test_ask_obeying_planted_instructions_writes_nothing(sandbox: Any, hostile: 
     assert {p["proposal"]["account_id"] for p in queued} <= set(accounts)
 
 
-def test_review_with_agents_obeying_planted_instructions_writes_nothing(sandbox: Any, hostile: list[HostileRecord],
-                                                                        tmp_path: Path) -> None:
+def test_review_with_agents_obeying_planted_instructions_writes_nothing(
+    sandbox: Any, hostile: list[HostileRecord], tmp_path: Path
+) -> None:
     before = org_snapshot(sandbox)
     poisoned_accounts = {h.account_id for h in hostile}
     with ScriptedModelServer(injection_follower(triggers(hostile))) as model:
@@ -92,23 +115,33 @@ def test_review_with_agents_obeying_planted_instructions_writes_nothing(sandbox:
     queued = pending(env)
     from_poisoned = [p for p in queued if p["proposal"]["account_id"] in poisoned_accounts]
     assert from_poisoned and all(p["suspicious"] for p in from_poisoned), [
-        (p["proposal"]["account_id"], p["proposal"]["rationale"]) for p in from_poisoned if not p["suspicious"]]
+        (p["proposal"]["account_id"], p["proposal"]["rationale"]) for p in from_poisoned if not p["suspicious"]
+    ]
     assert not any(looks_like_injection(p["proposal"]["rationale"]) for p in queued)
-    clean = [p for p in queued if p["proposal"]["account_id"] not in poisoned_accounts
-             and p["proposal"]["origin"] == "agent"]
+    clean = [
+        p for p in queued if p["proposal"]["account_id"] not in poisoned_accounts and p["proposal"]["origin"] == "agent"
+    ]
     assert not any(p["suspicious"] for p in clean)  # the mark is per run: clean accounts stay unmarked
 
 
 def test_chat_obeying_planted_instructions_writes_nothing_and_shows_the_warning(
-        sandbox: Any, hostile: list[HostileRecord], tmp_path: Path) -> None:
+    sandbox: Any, hostile: list[HostileRecord], tmp_path: Path
+) -> None:
     import pexpect
 
     before = org_snapshot(sandbox)
     account = sorted({h.account_id for h in hostile})[0]
     with ScriptedModelServer(injection_follower(triggers(hostile))) as model:
         env = keyed_env(tmp_path / "home", sandbox, model)
-        child = pexpect.spawn(sys.executable, [str(ROOT / "main.py"), "chat"], env=env, cwd=str(ROOT),
-                              encoding="utf-8", timeout=120, dimensions=(60, 200))
+        child = pexpect.spawn(
+            sys.executable,
+            [str(ROOT / "main.py"), "chat"],
+            env=env,
+            cwd=str(ROOT),
+            encoding="utf-8",
+            timeout=120,
+            dimensions=(60, 200),
+        )
         try:
             child.expect("Sergas chat")
             child.expect(r"you(@[^>]*)?> ")

@@ -24,8 +24,9 @@ def test_listen_command_reviews_a_sandbox_change_and_stops_on_ctrl_c(tmp_path: P
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_"))}
     env.update(SERGAS_HOME=str(home), SERGAS_SANDBOX_ACCOUNTS="50", SERGAS_SANDBOX_SEED="7", COLUMNS="120")
-    child = pexpect.spawn(sys.executable, [str(MAIN), "listen", "--port", "0"], env=env, cwd=str(tmp_path),
-                          encoding="utf-8", timeout=60)
+    child = pexpect.spawn(
+        sys.executable, [str(MAIN), "listen", "--port", "0"], env=env, cwd=str(tmp_path), encoding="utf-8", timeout=60
+    )
     try:
         child.expect(r"Listening on (http://127\.0\.0\.1:\d+)")
         listener = child.match.group(1)
@@ -34,14 +35,22 @@ def test_listen_command_reviews_a_sandbox_change_and_stops_on_ctrl_c(tmp_path: P
         child.expect("Press Ctrl-C to stop.")
         assert re.search(r"Notes\s+│\s+\d+", child.before)  # the channels are listed
 
-        grant = {"grant_type": "refresh_token", "client_id": SANDBOX_CLIENT_ID,
-                 "client_secret": SANDBOX_CLIENT_SECRET, "refresh_token": SANDBOX_REFRESH_TOKEN}
+        grant = {
+            "grant_type": "refresh_token",
+            "client_id": SANDBOX_CLIENT_ID,
+            "client_secret": SANDBOX_CLIENT_SECRET,
+            "refresh_token": SANDBOX_REFRESH_TOKEN,
+        }
         token = httpx.post(f"{api}/oauth/v2/token", data=grant).json()["access_token"]
         headers = {"Authorization": f"Zoho-oauthtoken {token}"}
-        account = httpx.get(f"{api}/crm/v8/Accounts?fields=Account_Name&per_page=1",
-                            headers=headers).json()["data"][0]["id"]
-        changed = httpx.put(f"{api}/crm/v8/Accounts/{account}", headers=headers,
-                            json={"data": [{"Description": "changed while listening"}]})
+        account = httpx.get(f"{api}/crm/v8/Accounts?fields=Account_Name&per_page=1", headers=headers).json()["data"][0][
+            "id"
+        ]
+        changed = httpx.put(
+            f"{api}/crm/v8/Accounts/{account}",
+            headers=headers,
+            json={"data": [{"Description": "changed while listening"}]},
+        )
         assert changed.status_code == 200
 
         deadline = time.monotonic() + 30
@@ -52,8 +61,7 @@ def test_listen_command_reviews_a_sandbox_change_and_stops_on_ctrl_c(tmp_path: P
         assert health["reviews_today"] == 1
         assert health["queue_depth"] == 0
         assert health["review_mode"] == "rules only (no agent reviewer)"  # no model key in tests
-        assert sorted(c["module"] for c in health["channels"]) == ["Accounts", "Contacts", "Deals", "Notes",
-                                                                    "Tasks"]
+        assert sorted(c["module"] for c in health["channels"]) == ["Accounts", "Contacts", "Deals", "Notes", "Tasks"]
 
         child.kill(signal.SIGINT)
         child.expect("Stopped.")

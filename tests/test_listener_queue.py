@@ -13,8 +13,12 @@ from listener.verification_token import MAX_TOKEN_CHARS, TokenTooLong, load_or_c
 
 
 def _put(queue: CallbackQueue, account: str, at: float) -> int:
-    return queue.put({"module": "Accounts", "ids": [account], "operation": "update"}, module="Accounts",
-                     operation="update", received_at=at)
+    return queue.put(
+        {"module": "Accounts", "ids": [account], "operation": "update"},
+        module="Accounts",
+        operation="update",
+        received_at=at,
+    )
 
 
 def test_queue_survives_reopen_and_acks_only_what_was_reviewed(tmp_path: Path) -> None:

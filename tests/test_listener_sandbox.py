@@ -54,17 +54,27 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
 async def rest(sandbox: Any) -> AsyncIterator[ZohoRestCall]:
     """The demo credentials, used exactly as a real Zoho connection would be."""
     async with httpx.AsyncClient(timeout=10) as client:
-        yield OAuthRestClient(client, api_base=sandbox.base_url, accounts_base=sandbox.base_url,
-                              client_id=sandbox.client_id, client_secret=sandbox.client_secret,
-                              refresh_token=sandbox.refresh_token)
+        yield OAuthRestClient(
+            client,
+            api_base=sandbox.base_url,
+            accounts_base=sandbox.base_url,
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+            refresh_token=sandbox.refresh_token,
+        )
 
 
-def make_service(tmp_path: Path, rest: ZohoRestCall, review: RecordingReview,
-                 **options: Any) -> ListenerService:
+def make_service(tmp_path: Path, rest: ZohoRestCall, review: RecordingReview, **options: Any) -> ListenerService:
     # resolve_accounts=None: the service resolves record ids through Zoho itself (GET ?ids=)
     deps = ListenerDeps(resolve_accounts=None, sync_records=no_sync, review_accounts=review, rest=rest)
-    opts = ListenerOptions(port=0, token=TOKEN, debounce_seconds=0.3, retry_base_seconds=0.1,
-                           channel_lifetime=timedelta(hours=1), **options)
+    opts = ListenerOptions(
+        port=0,
+        token=TOKEN,
+        debounce_seconds=0.3,
+        retry_base_seconds=0.1,
+        channel_lifetime=timedelta(hours=1),
+        **options,
+    )
     return ListenerService(tmp_path / "listener", deps, opts)
 
 
@@ -79,8 +89,7 @@ async def subscriptions(rest: ZohoRestCall) -> list[dict[str, Any]]:
     return [] if status == 204 else list(body["watch"])
 
 
-async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRestCall,
-                                                    tmp_path: Path) -> None:
+async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRestCall, tmp_path: Path) -> None:
     review = RecordingReview()
     service = make_service(tmp_path, rest, review)
     await service.start()
@@ -91,15 +100,15 @@ async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRes
         assert all(s["return_affected_field_values"] for s in subs)
 
         account = (await first_records(rest, "Accounts", "Account_Name"))[0]["id"]
-        deals = [d for d in await first_records(rest, "Deals", "Deal_Name,Account_Name", 50)
-                 if d.get("Account_Name")]
+        deals = [d for d in await first_records(rest, "Deals", "Deal_Name,Account_Name", 50) if d.get("Account_Name")]
         deal, deal_account = deals[0]["id"], deals[0]["Account_Name"]["id"]
         note_deal, note_account = deals[-1]["id"], deals[-1]["Account_Name"]["id"]
 
         # an account edit
         started = time.monotonic()
-        status, body = await rest("PUT", f"/crm/v8/Accounts/{account}",
-                                  {"data": [{"Description": "changed by the listener test"}]})
+        status, body = await rest(
+            "PUT", f"/crm/v8/Accounts/{account}", {"data": [{"Description": "changed by the listener test"}]}
+        )
         assert status == 200, body
 
         async def account_reviewed() -> bool:
@@ -111,9 +120,19 @@ async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRes
         # a deal edit and a note on a deal reach the deal's account
         status, body = await rest("PUT", f"/crm/v8/Deals/{deal}", {"data": [{"Description": "edited"}]})
         assert status == 200, body
-        status, body = await rest("POST", "/crm/v8/Notes", {"data": [{
-            "Note_Title": "listener", "Note_Content": "a note on a deal",
-            "Parent_Id": {"module": {"api_name": "Deals"}, "id": note_deal}}]})
+        status, body = await rest(
+            "POST",
+            "/crm/v8/Notes",
+            {
+                "data": [
+                    {
+                        "Note_Title": "listener",
+                        "Note_Content": "a note on a deal",
+                        "Parent_Id": {"module": {"api_name": "Deals"}, "id": note_deal},
+                    }
+                ]
+            },
+        )
         assert status == 201, body
 
         async def children_reviewed() -> bool:
@@ -136,11 +155,13 @@ async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRes
     assert await subscriptions(rest) == []
 
 
-async def test_channels_are_renewed_before_expiry_and_resubscribed(sandbox: Any, rest: ZohoRestCall,
-                                                                  tmp_path: Path) -> None:
+async def test_channels_are_renewed_before_expiry_and_resubscribed(
+    sandbox: Any, rest: ZohoRestCall, tmp_path: Path
+) -> None:
     now = [datetime.now(UTC)]
-    service = make_service(tmp_path, rest, RecordingReview(), channel_clock=lambda: now[0],
-                           renewal_interval_seconds=3600)
+    service = make_service(
+        tmp_path, rest, RecordingReview(), channel_clock=lambda: now[0], renewal_interval_seconds=3600
+    )
     await service.start()
     try:
         assert service.keeper is not None
@@ -170,8 +191,7 @@ async def test_channels_are_renewed_before_expiry_and_resubscribed(sandbox: Any,
         await service.stop()
 
 
-async def test_a_restart_takes_over_the_previous_channels(sandbox: Any, rest: ZohoRestCall,
-                                                         tmp_path: Path) -> None:
+async def test_a_restart_takes_over_the_previous_channels(sandbox: Any, rest: ZohoRestCall, tmp_path: Path) -> None:
     first = make_service(tmp_path, rest, RecordingReview())
     await first.start()
     ids = {s["channel_id"] for s in await subscriptions(rest)}

@@ -63,8 +63,15 @@ def make_service(listener_dir: Path, review: RecordingReview, **options: Any) ->
 
 
 def callback(account_id: str, token: str | None = TOKEN) -> dict[str, Any]:
-    body: dict[str, Any] = {"server_time": 1, "query_params": {}, "module": "Accounts", "ids": [account_id],
-                            "operation": "update", "channel_id": "1000000000001", "affected_fields": []}
+    body: dict[str, Any] = {
+        "server_time": 1,
+        "query_params": {},
+        "module": "Accounts",
+        "ids": [account_id],
+        "operation": "update",
+        "channel_id": "1000000000001",
+        "affected_fields": [],
+    }
     if token is not None:
         body["token"] = token
     return body
@@ -85,8 +92,9 @@ async def health(client: httpx.AsyncClient, service: ListenerService) -> dict[st
     return body
 
 
-async def test_forged_callbacks_are_refused_and_nothing_is_queued(tmp_path: Path,
-                                                                  caplog: pytest.LogCaptureFixture) -> None:
+async def test_forged_callbacks_are_refused_and_nothing_is_queued(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     review = RecordingReview()
     forged = "forged-token-that-must-never-be-logged"
@@ -112,12 +120,12 @@ async def test_burst_of_100_callbacks_for_10_accounts_gives_10_reviews(tmp_path:
     # a debounce window longer than the burst, even on a loaded CI machine (the burst is checked below)
     window = 3.0
     senders = [httpx.AsyncClient() for _ in range(10)]  # several connections, as Zoho's senders
-    async with make_service(tmp_path, review, debounce_seconds=window) as service, \
-            httpx.AsyncClient() as client:
+    async with make_service(tmp_path, review, debounce_seconds=window) as service, httpx.AsyncClient() as client:
         url = f"{service.base_url}/zoho/notify"
         started = time.monotonic()
-        responses = await asyncio.gather(*(senders[i % 10].post(url, json=callback(ACCOUNTS[i % 10]))
-                                           for i in range(100)))
+        responses = await asyncio.gather(
+            *(senders[i % 10].post(url, json=callback(ACCOUNTS[i % 10])) for i in range(100))
+        )
         burst_seconds = time.monotonic() - started
         for sender in senders:
             await sender.aclose()
@@ -143,6 +151,7 @@ async def test_queue_survives_a_restart_mid_burst(tmp_path: Path) -> None:
     accepted: set[str] = set()
 
     async with httpx.AsyncClient(timeout=5) as client:
+
         async def post(i: int) -> None:
             try:
                 response = await client.post(url, json=callback(ACCOUNTS[i % 10]))
@@ -162,6 +171,7 @@ async def test_queue_survives_a_restart_mid_burst(tmp_path: Path) -> None:
     review = RecordingReview()
     restarted = make_service(tmp_path, review)
     async with restarted, httpx.AsyncClient() as client:
+
         async def settled() -> bool:
             return (await health(client, restarted))["queue_depth"] == 0
 
@@ -193,8 +203,7 @@ async def test_failed_review_is_retried_then_acked(tmp_path: Path) -> None:
 
 async def test_daily_budget_switches_to_triage_only(tmp_path: Path) -> None:
     review = RecordingReview(cost_usd=0.6)
-    async with make_service(tmp_path, review, daily_budget_usd=1.0) as service, \
-            httpx.AsyncClient() as client:
+    async with make_service(tmp_path, review, daily_budget_usd=1.0) as service, httpx.AsyncClient() as client:
         url = f"{service.base_url}/zoho/notify"
         for account in ACCOUNTS[:3]:
             assert (await client.post(url, json=callback(account))).status_code == 200

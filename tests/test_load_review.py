@@ -26,8 +26,18 @@ def _load_review() -> Any:
 
 
 async def test_review_of_300_accounts_with_8_agent_sessions_at_concurrency_10(tmp_path: Path) -> None:
-    figures = await _load_review().run_load(tmp_path, accounts=300, sessions=8, concurrency_limit=10, review_top=8,
-                             budget_usd=5.0, seed=42, latency_ms=150, other_clients_count=8, rate_limit_ratio=0.3)
+    figures = await _load_review().run_load(
+        tmp_path,
+        accounts=300,
+        sessions=8,
+        concurrency_limit=10,
+        review_top=8,
+        budget_usd=5.0,
+        seed=42,
+        latency_ms=150,
+        other_clients_count=8,
+        rate_limit_ratio=0.3,
+    )
     print(figures.model_dump_json(indent=2))
     assert figures.error is None and figures.completed
     assert figures.accounts_triaged == 300

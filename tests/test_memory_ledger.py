@@ -31,8 +31,7 @@ def _stage(ledger: Ledger, records: list[object], *, indexed: bool = True) -> No
 
 def test_classify_splits_new_changed_and_unchanged_and_derives_field_changes(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path)
-    deal = Deal(id="d1", name="Acme renewal", stage="Qualification", amount=1000.0, account_id="a1",
-                modified_time=T0)
+    deal = Deal(id="d1", name="Acme renewal", stage="Qualification", amount=1000.0, account_id="a1", modified_time=T0)
     _stage(ledger, [Account(id="a1", name="Acme", rating="Warm", modified_time=T0), deal])
 
     later = T0 + timedelta(days=2)
@@ -41,8 +40,9 @@ def test_classify_splits_new_changed_and_unchanged_and_derives_field_changes(tmp
     result = ledger.classify([describe(touched), describe(moved)], now=later)
     assert result.unchanged == 1
     assert [d.record_id for d in result.changed] == ["d1"]
-    assert [(e.field, e.old, e.new, e.at) for e in result.events] == [("stage", "Qualification",
-                                                                       "Negotiation/Review", later)]
+    assert [(e.field, e.old, e.new, e.at) for e in result.events] == [
+        ("stage", "Qualification", "Negotiation/Review", later)
+    ]
 
 
 def test_a_record_staged_but_never_confirmed_is_pushed_again(tmp_path: Path) -> None:
@@ -74,8 +74,9 @@ def test_change_events_are_staged_with_their_record_and_never_twice(tmp_path: Pa
 
 def test_a_note_without_its_parent_module_still_finds_its_account(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path)
-    _stage(ledger, [Account(id="a1", name="Acme"), Deal(id="d1", name="Acme deal", stage="Qualification",
-                                                        account_id="a1")])
+    _stage(
+        ledger, [Account(id="a1", name="Acme"), Deal(id="d1", name="Acme deal", stage="Qualification", account_id="a1")]
+    )
     assert ledger.account_of(None, "d1") == "a1"
     assert ledger.account_of(None, "a1") == "a1"
     assert ledger.account_of("Deals", "d1") == "a1"
@@ -90,22 +91,54 @@ def test_cursors_round_trip(tmp_path: Path) -> None:
 
 
 def test_describe_keeps_what_is_cited_and_ignores_volatile_fields() -> None:
-    note = describe(Note(id="n1", title="Escalation", content="They may cancel at the end of the quarter.",
-                         parent_id="a1", parent_module="Accounts", modified_time=T0))
+    note = describe(
+        Note(
+            id="n1",
+            title="Escalation",
+            content="They may cancel at the end of the quarter.",
+            parent_id="a1",
+            parent_module="Accounts",
+            modified_time=T0,
+        )
+    )
     assert note.account_id == "a1" and note.title == "Escalation"
     assert "cancel at the end of the quarter" in note.text
-    same = describe(Note(id="n1", title="Escalation", content="They may cancel at the end of the quarter.",
-                         parent_id="a1", parent_module="Accounts", modified_time=T0 + timedelta(hours=1)))
+    same = describe(
+        Note(
+            id="n1",
+            title="Escalation",
+            content="They may cancel at the end of the quarter.",
+            parent_id="a1",
+            parent_module="Accounts",
+            modified_time=T0 + timedelta(hours=1),
+        )
+    )
     assert same.content_hash == note.content_hash
 
 
 def test_what_is_embedded_is_what_a_record_says_not_its_name_amount_or_id() -> None:
-    account = describe(Account(id="a1", name="Globex Holdings", industry="Healthcare", billing_city="Berlin",
-                               description="Healthcare customer based in Berlin."))
-    deal = describe(Deal(id="d1", name="Globex renewal 2026", stage="Negotiation", amount=125000.0,
-                         next_step="Send the revised quote", account_id="a1"))
-    note = describe(Note(id="n1", title="Escalation", content="They may cancel.", parent_id="a1",
-                         parent_module="Accounts"))
+    account = describe(
+        Account(
+            id="a1",
+            name="Globex Holdings",
+            industry="Healthcare",
+            billing_city="Berlin",
+            description="Healthcare customer based in Berlin.",
+        )
+    )
+    deal = describe(
+        Deal(
+            id="d1",
+            name="Globex renewal 2026",
+            stage="Negotiation",
+            amount=125000.0,
+            next_step="Send the revised quote",
+            account_id="a1",
+        )
+    )
+    note = describe(
+        Note(id="n1", title="Escalation", content="They may cancel.", parent_id="a1", parent_module="Accounts")
+    )
     said = {d.module: meaning_text(d.module, d.snapshot, d.text) for d in (account, deal, note)}
     assert "Globex" in account.text and "Globex" not in said["Accounts"]  # cited by name, embedded by meaning
     assert "Healthcare" in said["Accounts"] and "Berlin" in said["Accounts"]
@@ -113,7 +146,8 @@ def test_what_is_embedded_is_what_a_record_says_not_its_name_amount_or_id() -> N
     assert "Globex" not in said["Deals"] and "125" not in said["Deals"] and "d1" not in said["Deals"]
     assert said["Notes"] == note.text
     assert change_text("Deals", None, "Stage", "Qualification", "Negotiation") == (
-        "Deal Stage changed from Qualification to Negotiation")
+        "Deal Stage changed from Qualification to Negotiation"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -124,10 +158,15 @@ def encoder() -> object:
 
 
 def test_minilm_in_numpy_ranks_by_meaning(encoder: object) -> None:
-    vectors = encoder.encode([  # type: ignore[attr-defined]
-        "A man is eating food.", "A man is eating a piece of bread.", "The quarterly invoice is overdue.",
-        "The customer will not renew the contract.", "They plan to cancel their subscription.",
-    ])
+    vectors = encoder.encode(
+        [  # type: ignore[attr-defined]
+            "A man is eating food.",
+            "A man is eating a piece of bread.",
+            "The quarterly invoice is overdue.",
+            "The customer will not renew the contract.",
+            "They plan to cancel their subscription.",
+        ]
+    )
     assert vectors.shape == (5, 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     sims = vectors @ vectors.T
@@ -152,11 +191,24 @@ def test_a_deleted_record_leaves_the_reads_and_comes_back_when_restored(tmp_path
     from memory.models import ChangeEvent
 
     ledger = _ledger(tmp_path)
-    note = Note(id="n1", title="Escalation", content="They may cancel.", parent_id="a1", parent_module="Accounts",
-                modified_time=T0)
+    note = Note(
+        id="n1",
+        title="Escalation",
+        content="They may cancel.",
+        parent_id="a1",
+        parent_module="Accounts",
+        modified_time=T0,
+    )
     _stage(ledger, [note])
-    event = ChangeEvent(module="Notes", record_id="n1", account_id=None, field=DELETED_FIELD, old="Escalation",
-                        new="Ana Lopez", at=T0 + timedelta(days=1))
+    event = ChangeEvent(
+        module="Notes",
+        record_id="n1",
+        account_id=None,
+        field=DELETED_FIELD,
+        old="Escalation",
+        new="Ana Lopez",
+        at=T0 + timedelta(days=1),
+    )
     gone = ("Notes", "n1", T0 + timedelta(days=1), event, "node-deleted-n1")
     assert ledger.stage_deletions([gone]) == ["n1"]
     assert ledger.stage_deletions([gone]) == []  # already marked: a re-run changes nothing

@@ -20,8 +20,10 @@ import pytest
 from config import load_settings
 from config.settings import Settings
 
-PLANTED = ("Priya said their CFO intends to stop paying for the platform when the contract ends and move "
-           "to a lower-cost alternative.")
+PLANTED = (
+    "Priya said their CFO intends to stop paying for the platform when the contract ends and move "
+    "to a lower-cost alternative."
+)
 # Same meaning, no content word in common with the planted note.
 QUERY = "finance chief plans to drop our product at term end for a less expensive supplier"
 
@@ -61,29 +63,50 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
 
     root = tmp_path_factory.mktemp("memory")
     with start_sandbox(data_dir=root / "sandbox", accounts=6, seed=7) as sb:
-        settings = load_settings(home=root / "home", zoho_api_url=sb.base_url, zoho_accounts_url=sb.base_url,
-                                 zoho_client_id=sb.client_id, zoho_client_secret=sb.client_secret,
-                                 zoho_refresh_token=sb.refresh_token)
+        settings = load_settings(
+            home=root / "home",
+            zoho_api_url=sb.base_url,
+            zoho_accounts_url=sb.base_url,
+            zoho_client_id=sb.client_id,
+            zoho_client_secret=sb.client_secret,
+            zoho_refresh_token=sb.refresh_token,
+        )
         settings.ensure_home()
         first = _sync(settings)
 
         store = sb.store
         account = store.list_records("Accounts")[0]
-        deal = next(d for d in store.list_records("Deals")
-                    if (d.get("Account_Name") or {}).get("id") == account["id"])
+        deal = next(d for d in store.list_records("Deals") if (d.get("Account_Name") or {}).get("id") == account["id"])
         new_stage = next(s for s in STAGE_PROBABILITY if s != deal["Stage"] and not s.startswith("Closed"))
         store.update("Accounts", account["id"], {"Rating": "Cold" if account.get("Rating") != "Cold" else "Hot"})
         store.update("Deals", deal["id"], {"Stage": new_stage})
         edited = store.list_records("Notes")[-1]
         store.update("Notes", edited["id"], {"Note_Content": "Renewal call moved to next month at their request."})
-        planted = store.create("Notes", {"Note_Title": "Budget review", "Note_Content": PLANTED,
-                                         "Parent_Id": {"module": {"api_name": "Accounts"}, "id": account["id"]}})
+        planted = store.create(
+            "Notes",
+            {
+                "Note_Title": "Budget review",
+                "Note_Content": PLANTED,
+                "Parent_Id": {"module": {"api_name": "Accounts"}, "id": account["id"]},
+            },
+        )
         second = _sync(settings)
         third = _sync(settings)
         counts = {m: store.count(m) for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")}
-        yield History(settings=settings, sandbox=sb, first=first, second=second, third=third,
-                      account_id=account["id"], deal_id=deal["id"], old_stage=deal["Stage"], new_stage=new_stage,
-                      planted_id=planted["id"], edited_note_id=edited["id"], counts=counts)
+        yield History(
+            settings=settings,
+            sandbox=sb,
+            first=first,
+            second=second,
+            third=third,
+            account_id=account["id"],
+            deal_id=deal["id"],
+            old_stage=deal["Stage"],
+            new_stage=new_stage,
+            planted_id=planted["id"],
+            edited_note_id=edited["id"],
+            counts=counts,
+        )
 
 
 def _by_module(summary: Any) -> dict[str, Any]:
@@ -175,10 +198,14 @@ async def test_decisions_from_the_state_store_become_similar_situations(history:
     state = StateStore.open(settings)
     try:
         proposal = ProposedAction(
-            kind="create_task", account_id=history.account_id, target_module="Accounts",
-            target_id=history.account_id, task=TaskDraft(subject="Offer a loyalty discount"),
+            kind="create_task",
+            account_id=history.account_id,
+            target_module="Accounts",
+            target_id=history.account_id,
+            task=TaskDraft(subject="Offer a loyalty discount"),
             rationale="The CFO wants to move to a cheaper vendor at renewal; offer a loyalty discount.",
-            signal_kind="churn_risk")
+            signal_kind="churn_risk",
+        )
         rec, _ = state.enqueue(proposal)
         state.decide(rec.id, "rejected", by="am@example.com", reason="Discounts need VP approval this quarter")
     finally:
@@ -219,8 +246,10 @@ async def test_the_graph_links_every_record_to_its_account_once(history: History
     assert len(found) == len(set(found)), "an edge was written twice"
     ledger = sqlite3.connect(str(history.settings.memory_dir / "ledger.sqlite3"))
     try:
-        owned = ledger.execute("SELECT node_id, account_id FROM records WHERE module != 'Accounts' "
-                               "AND account_id IS NOT NULL AND deleted_at IS NULL").fetchall()
+        owned = ledger.execute(
+            "SELECT node_id, account_id FROM records WHERE module != 'Accounts' "
+            "AND account_id IS NOT NULL AND deleted_at IS NULL"
+        ).fetchall()
         accounts = dict(ledger.execute("SELECT record_id, node_id FROM records WHERE module = 'Accounts'").fetchall())
         changes = ledger.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
     finally:
@@ -237,15 +266,27 @@ def test_records_deleted_in_zoho_leave_search_and_graph_but_not_the_history(tmp_
 
     text = "Their legal team refuses the liability cap and wants unlimited indemnity in the master agreement."
     with start_sandbox(data_dir=tmp_path / "sandbox", accounts=3, seed=11) as sb:
-        settings = load_settings(home=tmp_path / "home", zoho_api_url=sb.base_url, zoho_accounts_url=sb.base_url,
-                                 zoho_client_id=sb.client_id, zoho_client_secret=sb.client_secret,
-                                 zoho_refresh_token=sb.refresh_token)
+        settings = load_settings(
+            home=tmp_path / "home",
+            zoho_api_url=sb.base_url,
+            zoho_accounts_url=sb.base_url,
+            zoho_client_id=sb.client_id,
+            zoho_client_secret=sb.client_secret,
+            zoho_refresh_token=sb.refresh_token,
+        )
         settings.ensure_home()
         account = sb.store.list_records("Accounts")[0]
-        note = sb.store.create("Notes", {"Note_Title": "Contract terms", "Note_Content": text,
-                                         "Parent_Id": {"module": {"api_name": "Accounts"}, "id": account["id"]}})
-        deal = next(d for d in sb.store.list_records("Deals")
-                    if (d.get("Account_Name") or {}).get("id") == account["id"])
+        note = sb.store.create(
+            "Notes",
+            {
+                "Note_Title": "Contract terms",
+                "Note_Content": text,
+                "Parent_Id": {"module": {"api_name": "Accounts"}, "id": account["id"]},
+            },
+        )
+        deal = next(
+            d for d in sb.store.list_records("Deals") if (d.get("Account_Name") or {}).get("id") == account["id"]
+        )
         first = _sync(settings)
         assert first.deleted == 0
         hits = asyncio.run(_read(settings, lambda m: m.search("indemnity and liability terms", limit=3)))
@@ -279,7 +320,8 @@ def test_records_deleted_in_zoho_leave_search_and_graph_but_not_the_history(tmp_
     import sqlite3
 
     with sqlite3.connect(str(settings.memory_dir / "ledger.sqlite3")) as ledger:
-        rows = ledger.execute("SELECT node_id, deleted_at, indexed FROM records WHERE record_id IN (?, ?)",
-                              (note["id"], deal["id"])).fetchall()
+        rows = ledger.execute(
+            "SELECT node_id, deleted_at, indexed FROM records WHERE record_id IN (?, ?)", (note["id"], deal["id"])
+        ).fetchall()
     assert len(rows) == 2 and all(deleted and indexed for _, deleted, indexed in rows)  # history kept, pushed
     assert not {node for node, _, _ in rows} & node_ids, "a deleted record is still a graph node"

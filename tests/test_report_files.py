@@ -19,15 +19,28 @@ from review.triage import triage_org
 def sample_run() -> ReviewRun:
     acc = account(id="a<1>", name="Acme & Sons", revenue=2_000_000, active_days_ago=90)
     calm = account(id="a2", name="Calm Co")
-    triages = triage_org(org(acc, calm, deal(acc.id, id="d1", active_days_ago=90),
-                             note(acc.id, "They will <b>cancel</b>.", id="n1", days_ago=90)), today=TODAY)
+    triages = triage_org(
+        org(
+            acc,
+            calm,
+            deal(acc.id, id="d1", active_days_ago=90),
+            note(acc.id, "They will <b>cancel</b>.", id="n1", days_ago=90),
+        ),
+        today=TODAY,
+    )
     flagged_triage = next(t for t in triages if t.signals)
-    proposals = [QueuedProposal.of(f"rec{i}", p, created=True)
-                 for i, p in enumerate(propose_for(flagged_triage, today=TODAY))]
-    run = ReviewRun(run_id="20250602T030000-abc", started_at=datetime(2025, 6, 2, 3, tzinfo=UTC),
-                    finished_at=datetime(2025, 6, 2, 3, 1, tzinfo=UTC), accounts_triaged=2,
-                    scores=[t.score for t in triages], proposals_created=len(proposals),
-                    flagged=[FlaggedAccount(triage=flagged_triage, proposals=proposals, reviewed_by="rules")])
+    proposals = [
+        QueuedProposal.of(f"rec{i}", p, created=True) for i, p in enumerate(propose_for(flagged_triage, today=TODAY))
+    ]
+    run = ReviewRun(
+        run_id="20250602T030000-abc",
+        started_at=datetime(2025, 6, 2, 3, tzinfo=UTC),
+        finished_at=datetime(2025, 6, 2, 3, 1, tzinfo=UTC),
+        accounts_triaged=2,
+        scores=[t.score for t in triages],
+        proposals_created=len(proposals),
+        flagged=[FlaggedAccount(triage=flagged_triage, proposals=proposals, reviewed_by="rules")],
+    )
     return run
 
 

@@ -24,10 +24,17 @@ pytestmark = pytest.mark.slow
 
 
 def _settings(sandbox: Any, home: Path, model: ScriptedModelServer, **extra: Any) -> Any:
-    return load_settings(home=home, zoho_api_url=sandbox.base_url, zoho_accounts_url=sandbox.base_url,
-                         zoho_client_id=sandbox.client_id, zoho_client_secret=sandbox.client_secret,
-                         zoho_refresh_token=sandbox.refresh_token, anthropic_api_key="dummy",
-                         anthropic_base_url=model.base_url, **extra)
+    return load_settings(
+        home=home,
+        zoho_api_url=sandbox.base_url,
+        zoho_accounts_url=sandbox.base_url,
+        zoho_client_id=sandbox.client_id,
+        zoho_client_secret=sandbox.client_secret,
+        zoho_refresh_token=sandbox.refresh_token,
+        anthropic_api_key="dummy",
+        anthropic_base_url=model.base_url,
+        **extra,
+    )
 
 
 async def _review(settings: Any, limit: int) -> tuple[Any, list[Any]]:
@@ -60,8 +67,12 @@ async def test_review_with_the_model_queues_agent_proposals(sandbox: Any, tmp_pa
     assert {r.proposal.account_id for r in pending} == {f.triage.account_id for f in reviewed}
     assert all(r.proposal.origin == "agent" for r in pending)
     assert org_state(sandbox) == before  # nothing written
-    told = {line.split(":", 1)[1].strip() for r in model.agent_requests("orchestrator")
-            for line in r.first_user_text.splitlines() if line.startswith("Account:")}
+    told = {
+        line.split(":", 1)[1].strip()
+        for r in model.agent_requests("orchestrator")
+        for line in r.first_user_text.splitlines()
+        if line.startswith("Account:")
+    }
     assert told == {f.triage.account_id for f in reviewed}
 
 
@@ -84,8 +95,7 @@ def _expensive(request: ModelRequest) -> ModelTurn:
     return turn
 
 
-async def test_the_per_account_budget_stops_an_agent_review_and_rules_take_over(sandbox: Any,
-                                                                              tmp_path: Path) -> None:
+async def test_the_per_account_budget_stops_an_agent_review_and_rules_take_over(sandbox: Any, tmp_path: Path) -> None:
     with ScriptedModelServer(_expensive) as model:
         settings = _settings(sandbox, tmp_path / "home", model, account_budget_usd=0.2)
         run, pending = await _review(settings, limit=1)

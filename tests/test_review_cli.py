@@ -19,8 +19,14 @@ MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 
 
 def review(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "review", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "review", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -31,8 +37,7 @@ def org(tmp_path: Path) -> Any:
         yield running
 
 
-def cli_env(home: Path, base_url: str, client_id: str, client_secret: str,
-            refresh_token: str) -> dict[str, str]:
+def cli_env(home: Path, base_url: str, client_id: str, client_secret: str, refresh_token: str) -> dict[str, str]:
     return clean_env() | {
         "SERGAS_HOME": str(home),
         "SERGAS_ZOHO_API_URL": base_url,
@@ -53,15 +58,24 @@ def existing_ids(org: Any, cited: set[str]) -> set[str]:
 
 
 @pytest.mark.slow
-def test_review_json_scores_reports_and_reruns_without_duplicates(org: Any, env: dict[str, str],
-                                                                    tmp_path: Path) -> None:
+def test_review_json_scores_reports_and_reruns_without_duplicates(
+    org: Any, env: dict[str, str], tmp_path: Path
+) -> None:
     out = tmp_path / "out" / "tonight.html"
     first = review(env, "--json", "--report", str(out), "--limit", "30")
     assert first.returncode == 0, first.stderr[-3000:]
     doc = json.loads(first.stdout)  # stdout holds only the JSON document
     assert "No model key: rule-based proposals" in first.stderr
-    assert set(doc) >= {"run_id", "started_at", "finished_at", "mode", "accounts_triaged", "flagged",
-                        "api_calls", "cost_usd"}
+    assert set(doc) >= {
+        "run_id",
+        "started_at",
+        "finished_at",
+        "mode",
+        "accounts_triaged",
+        "flagged",
+        "api_calls",
+        "cost_usd",
+    }
     assert doc["mode"] == "rules" and doc["accounts_triaged"] == 1000 and doc["cost_usd"] == 0
     assert doc["flagged"] and all(f["signals"] for f in doc["flagged"])
     for flagged in doc["flagged"]:

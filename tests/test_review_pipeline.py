@@ -29,18 +29,20 @@ class FakeGateway:
         self.full_fetches: list[str] = []
         self.incremental_fetches: list[str] = []
 
-    async def fetch_module(self, module: str, *, modified_since: datetime | None = None,
-                           fields: tuple[str, ...] | None = None) -> AsyncIterator[list[CrmRecord]]:
+    async def fetch_module(
+        self, module: str, *, modified_since: datetime | None = None, fields: tuple[str, ...] | None = None
+    ) -> AsyncIterator[list[CrmRecord]]:
         self.full_fetches.append(module)
         rows = self.records.get(module, [])
         for start in range(0, len(rows), 2):
-            yield rows[start:start + 2]
+            yield rows[start : start + 2]
 
     async def fetch_incremental(self, module: str, cursors: CursorStore) -> list[CrmRecord]:
         self.incremental_fetches.append(module)
         cursor = cursors.get_cursor(module)
-        changed = [r for r in self.records.get(module, [])
-                   if r.modified_time and (cursor is None or r.modified_time > cursor)]
+        changed = [
+            r for r in self.records.get(module, []) if r.modified_time and (cursor is None or r.modified_time > cursor)
+        ]
         if changed:
             cursors.set_cursor(module, max(r.modified_time for r in changed if r.modified_time))
         return changed
@@ -54,9 +56,14 @@ def small_org() -> dict[str, list[CrmRecord]]:
     churny = account(id="a-churn", name="Churny Ltd", revenue=3_000_000, active_days_ago=90)
     stalled = account(id="a-stall", name="Stall Inc")
     return org(
-        healthy, contact(healthy.id), deal(healthy.id), task(healthy.id),
-        churny, note(churny.id, "CFO says they will cancel at renewal.", id="n-churn", days_ago=90),
-        stalled, deal(stalled.id, id="d-stall", name="Stall expansion", active_days_ago=80),
+        healthy,
+        contact(healthy.id),
+        deal(healthy.id),
+        task(healthy.id),
+        churny,
+        note(churny.id, "CFO says they will cancel at renewal.", id="n-churn", days_ago=90),
+        stalled,
+        deal(stalled.id, id="d-stall", name="Stall expansion", active_days_ago=80),
         task(stalled.id, id="t-late", due_in_days=-10, created_days_ago=30),
     )
 
@@ -123,14 +130,19 @@ async def test_interrupted_run_resumes_and_skips_reviewed_accounts(settings: Any
 
     gateway = FakeGateway(small_org())
     with pytest.raises(Boom):
-        await run_review(settings, gateway=gateway, store=store, reviewer=crashing, concurrency=1,
-                         clock=lambda: NOW)
+        await run_review(settings, gateway=gateway, store=store, reviewer=crashing, concurrency=1, clock=lambda: NOW)
     interrupted = store.unfinished_run("review")
     assert interrupted is not None and store.reviewed_account_ids(interrupted.id) == {"a-churn"}
 
     seen: list[str] = []
-    resumed = await run_review(settings, gateway=gateway, store=store, reviewer=lambda t, v: seen.append(
-        t.account_id) or [], concurrency=1, clock=lambda: NOW)
+    resumed = await run_review(
+        settings,
+        gateway=gateway,
+        store=store,
+        reviewer=lambda t, v: seen.append(t.account_id) or [],
+        concurrency=1,
+        clock=lambda: NOW,
+    )
     assert resumed.run_id == interrupted.id and resumed.resumed
     assert seen == ["a-stall"]
     churn = next(f for f in resumed.flagged if f.triage.account_id == "a-churn")
@@ -138,8 +150,14 @@ async def test_interrupted_run_resumes_and_skips_reviewed_accounts(settings: Any
 
 
 def agent_task(triage: Any, subject: str) -> ProposedAction:
-    return ProposedAction(kind="create_task", account_id=triage.account_id, target_id=triage.account_id,
-                          task=TaskDraft(subject=subject), rationale="agent says so", origin="agent")
+    return ProposedAction(
+        kind="create_task",
+        account_id=triage.account_id,
+        target_id=triage.account_id,
+        task=TaskDraft(subject=subject),
+        rationale="agent says so",
+        origin="agent",
+    )
 
 
 async def test_agents_within_budget_then_rules(settings: Any, store: Any) -> None:
@@ -147,8 +165,15 @@ async def test_agents_within_budget_then_rules(settings: Any, store: Any) -> Non
         assert view.account.id == triage.account_id
         return AgentReview(proposals=[agent_task(triage, "Agent follow-up")], cost_usd=0.3, model_calls=3)
 
-    run = await run_review(settings.model_copy(update={"account_budget_usd": 0.25}), gateway=FakeGateway(
-        small_org()), store=store, reviewer=reviewer, budget_usd=0.5, concurrency=1, clock=lambda: NOW)
+    run = await run_review(
+        settings.model_copy(update={"account_budget_usd": 0.25}),
+        gateway=FakeGateway(small_org()),
+        store=store,
+        reviewer=reviewer,
+        budget_usd=0.5,
+        concurrency=1,
+        clock=lambda: NOW,
+    )
     assert run.mode == "agents" and run.budget_exhausted
     assert run.agent_reviews == 1 and run.rule_reviews == 1
     assert run.cost_usd == pytest.approx(0.3) and run.model_calls == 3
@@ -160,16 +185,23 @@ async def test_a_failing_agent_falls_back_to_rules(settings: Any, store: Any) ->
     def reviewer(triage: Any, view: Any) -> list[ProposedAction]:
         raise RuntimeError("model overloaded")
 
-    run = await run_review(settings, gateway=FakeGateway(small_org()), store=store, reviewer=reviewer,
-                           clock=lambda: NOW)
+    run = await run_review(
+        settings, gateway=FakeGateway(small_org()), store=store, reviewer=reviewer, clock=lambda: NOW
+    )
     assert run.rule_reviews == 2 and any("model overloaded" in n for n in run.notes)
 
 
 async def test_limit_owner_and_memory_sync(settings: Any, store: Any) -> None:
     synced: list[dict[str, Any]] = []
-    run = await run_review(settings, gateway=FakeGateway(small_org()), store=store, limit=1,
-                           memory_sync=lambda changed: synced.append(dict(changed)), owner="ana@example.com",
-                           clock=lambda: NOW)
+    run = await run_review(
+        settings,
+        gateway=FakeGateway(small_org()),
+        store=store,
+        limit=1,
+        memory_sync=lambda changed: synced.append(dict(changed)),
+        owner="ana@example.com",
+        clock=lambda: NOW,
+    )
     assert [bool(f.proposals) for f in run.flagged] == [True, False]
     assert len(synced) == 1 and len(synced[0]["Accounts"]) == 3
 
@@ -204,8 +236,9 @@ async def test_a_record_deleted_in_zoho_leaves_the_next_review(settings: Any, st
     stalled = next(f for f in first.flagged if f.triage.account_id == "a-stall")
     assert any("d-stall" in e for s in stalled.triage.signals for e in s.evidence)
     gateway.records["Deals"] = [d for d in gateway.records["Deals"] if d.id != "d-stall"]
-    gateway.bin.append(DeletedRecord(module="Deals", id="d-stall", display_name="Stall expansion",
-                                     deleted_time=NOW.replace(hour=2)))
+    gateway.bin.append(
+        DeletedRecord(module="Deals", id="d-stall", display_name="Stall expansion", deleted_time=NOW.replace(hour=2))
+    )
     second = await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW.replace(hour=4))
     assert any("1 record(s) deleted in Zoho" in n for n in second.notes), second.notes
     again = next((f for f in second.flagged if f.triage.account_id == "a-stall"), None)

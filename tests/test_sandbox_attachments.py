@@ -66,8 +66,7 @@ def test_seed_is_deterministic_across_sandboxes(sandbox: Any, tmp_path: Any) -> 
 
 def test_upload_download_delete_round_trip(api: httpx.Client, sandbox: Any) -> None:
     seeded = {
-        e["record_id"]
-        for e in httpx.get(f"{sandbox.base_url}/__sandbox/attachments/manifest").json()["attachments"]
+        e["record_id"] for e in httpx.get(f"{sandbox.base_url}/__sandbox/attachments/manifest").json()["attachments"]
     }
     deal = next(d for d in sandbox.store.list_records("Deals") if d["id"] not in seeded)
     base = f"/crm/v8/Deals/{deal['id']}/Attachments"
@@ -94,9 +93,7 @@ def test_upload_download_delete_round_trip(api: httpx.Client, sandbox: Any) -> N
 def test_limits_and_errors(api: httpx.Client, sandbox: Any) -> None:
     account = sandbox.store.list_records("Accounts")[7]
     base = f"/crm/v8/Accounts/{account['id']}/Attachments"
-    too_big = api.post(
-        base, files={"file": ("big.bin", b"\0" * (20 * 1024 * 1024 + 1), "application/octet-stream")}
-    )
+    too_big = api.post(base, files={"file": ("big.bin", b"\0" * (20 * 1024 * 1024 + 1), "application/octet-stream")})
     assert too_big.status_code == 413 and too_big.json()["code"] == "REQUEST_ENTITY_TOO_LARGE"
     no_file = api.post(base, files={"other": ("x.txt", b"x", "text/plain")})
     assert no_file.status_code == 400 and no_file.json()["code"] == "REQUIRED_PARAM_MISSING"

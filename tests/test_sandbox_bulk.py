@@ -142,16 +142,14 @@ def test_errors_unknown_job_bad_module_bad_criteria_and_auth(api: httpx.Client, 
     )
     assert bad_comparator.status_code == 400
     assert bad_comparator.json()["details"]["json_path"] == "$.query.criteria.comparator"
-    anonymous = httpx.post(
-        f"{sandbox.base_url}/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Accounts"}}}
-    )
+    anonymous = httpx.post(f"{sandbox.base_url}/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Accounts"}}})
     assert anonymous.status_code == 401
 
 
 def test_more_than_ten_downloads_a_minute_is_429(api: httpx.Client) -> None:
-    job_id = api.post("/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Deals"}}}).json()["data"][
-        0
-    ]["details"]["id"]
+    job_id = api.post("/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Deals"}}}).json()["data"][0][
+        "details"
+    ]["id"]
     url = _wait_completed(api, job_id)["result"]["download_url"]
     statuses = [api.get(url).status_code for _ in range(11)]
     assert statuses[:10] == [200] * 10

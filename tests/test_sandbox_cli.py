@@ -30,9 +30,7 @@ def test_serves_and_prints_env_lines(tmp_path: Path, capsys: pytest.CaptureFixtu
     result: list[int] = []
     settings = load_settings(home=tmp_path / "home")
     thread = threading.Thread(
-        target=lambda: result.append(
-            run(settings, host="127.0.0.1", port=0, accounts=10, seed=1, stop_event=stop)
-        )
+        target=lambda: result.append(run(settings, host="127.0.0.1", port=0, accounts=10, seed=1, stop_event=stop))
     )
     thread.start()
     deadline = time.monotonic() + 30

@@ -50,9 +50,7 @@ def test_path_prefix_and_clear(sandbox: Any) -> None:
     assert api.get("/crm/v8/org").status_code == 200
     assert api.post("/crm/v8/coql", json={"select_query": "select id from Accounts"}).status_code == 500
     assert httpx.delete(f"{sandbox.base_url}/__sandbox/faults").status_code == 200
-    assert (
-        api.post("/crm/v8/coql", json={"select_query": "select id from Accounts limit 1"}).status_code == 200
-    )
+    assert api.post("/crm/v8/coql", json={"select_query": "select id from Accounts limit 1"}).status_code == 200
 
 
 def test_ratio_for_seconds(sandbox: Any) -> None:

@@ -50,9 +50,7 @@ def test_token_refresh_shape_and_failures(sandbox: Any) -> None:
 
 def test_authorization_code_grant_and_revoke(sandbox: Any) -> None:
     code = httpx.post(f"{sandbox.base_url}/__sandbox/grant_code").json()["code"]
-    body = _token(
-        sandbox, grant_type="authorization_code", code=code, redirect_uri="http://127.0.0.1/cb"
-    ).json()
+    body = _token(sandbox, grant_type="authorization_code", code=code, redirect_uri="http://127.0.0.1/cb").json()
     assert body["refresh_token"] and body["access_token"]
     assert _token(sandbox, grant_type="authorization_code", code=code).json() == {"error": "invalid_code"}
     revoked = httpx.post(f"{sandbox.base_url}/oauth/v2/token/revoke", params={"token": body["refresh_token"]})
@@ -93,18 +91,13 @@ def test_metadata_endpoints(api: httpx.Client, sandbox: Any) -> None:
     assert len(me) == 1 and "@" in me[0]["email"]
     assert len(api.get("/crm/v8/users").json()["users"]) >= 6
     assert api.get("/crm/v8/org").json()["org"][0]["zgid"]
-    fields = {
-        f["api_name"]: f
-        for f in api.get("/crm/v8/settings/fields", params={"module": "Tasks"}).json()["fields"]
-    }
+    fields = {f["api_name"]: f for f in api.get("/crm/v8/settings/fields", params={"module": "Tasks"}).json()["fields"]}
     assert fields["What_Id"]["lookup"]["module"]["api_name"] == "se_module"
     stages = api.get("/crm/v8/settings/fields", params={"module": "Deals"}).json()["fields"]
     allowed = {v["actual_value"] for f in stages if f["api_name"] == "Stage" for v in f["pick_list_values"]}
     assert {d["Stage"] for d in sandbox.store.list_records("Deals")} <= allowed
     rel = api.get("/crm/v8/settings/related_lists", params={"module": "Accounts"}).json()["related_lists"]
-    assert {r["api_name"] for r in rel} >= {"Contacts", "Deals", "Notes", "Tasks"} and all(
-        r["href"] for r in rel
-    )
+    assert {r["api_name"] for r in rel} >= {"Contacts", "Deals", "Notes", "Tasks"} and all(r["href"] for r in rel)
     assert api.get("/crm/v8/settings/modules").json()["modules"]
 
 
@@ -117,9 +110,7 @@ def test_list_rules(api: httpx.Client, sandbox: Any) -> None:
     assert deep.json()["details"] == {"limit": 2000}
     assert api.get("/crm/v8/Nope", params={"fields": "x"}).json()["code"] == "INVALID_MODULE"
 
-    first = api.get(
-        "/crm/v8/Accounts", params={"fields": "Account_Name,Owner", "per_page": 20, "sort_order": "asc"}
-    )
+    first = api.get("/crm/v8/Accounts", params={"fields": "Account_Name,Owner", "per_page": 20, "sort_order": "asc"})
     assert first.headers["content-type"] == JSON_CT
     info = first.json()["info"]
     assert info["more_records"] and info["next_page_token"] and info["count"] == 20
@@ -128,9 +119,7 @@ def test_list_rules(api: httpx.Client, sandbox: Any) -> None:
     params = {"fields": "Account_Name,Owner", "per_page": 20, "sort_order": "asc"}
     second = api.get("/crm/v8/Accounts", params={**params, "page_token": info["next_page_token"]}).json()
     assert second["info"]["page"] == 2 and second["data"][0]["id"] > ids[-1]
-    changed = api.get(
-        "/crm/v8/Accounts", params={**params, "per_page": 10, "page_token": info["next_page_token"]}
-    )
+    changed = api.get("/crm/v8/Accounts", params={**params, "per_page": 10, "page_token": info["next_page_token"]})
     assert changed.json()["code"] == "TOKEN_BOUND_DATA_MISMATCH"
     both = api.get("/crm/v8/Accounts", params={**params, "page": 2, "page_token": info["next_page_token"]})
     assert both.json()["code"] == "AMBIGUITY_DURING_PROCESSING"
@@ -146,9 +135,7 @@ def test_page_token_expiry(api: httpx.Client, sandbox: Any) -> None:
     import time
 
     time.sleep(0.1)
-    assert (
-        api.get("/crm/v8/Accounts", params={**params, "page_token": token}).json()["code"] == "EXPIRED_VALUE"
-    )
+    assert api.get("/crm/v8/Accounts", params={**params, "page_token": token}).json()["code"] == "EXPIRED_VALUE"
 
 
 def test_get_one_204_and_if_modified_since_304(api: httpx.Client, sandbox: Any) -> None:
@@ -157,13 +144,9 @@ def test_get_one_204_and_if_modified_since_304(api: httpx.Client, sandbox: Any) 
     one = api.get(f"/crm/v8/Accounts/{account['id']}").json()["data"][0]
     assert one["Account_Name"] == account["Account_Name"]
     later = "2999-01-01T00:00:00+00:00"
-    not_modified = api.get(
-        "/crm/v8/Accounts", params={"fields": "Account_Name"}, headers={"If-Modified-Since": later}
-    )
+    not_modified = api.get("/crm/v8/Accounts", params={"fields": "Account_Name"}, headers={"If-Modified-Since": later})
     assert not_modified.status_code == 304 and not_modified.content == b""
-    assert (
-        api.get(f"/crm/v8/Accounts/{account['id']}", headers={"If-Modified-Since": later}).status_code == 304
-    )
+    assert api.get(f"/crm/v8/Accounts/{account['id']}", headers={"If-Modified-Since": later}).status_code == 304
 
 
 def test_search(api: httpx.Client, sandbox: Any) -> None:
@@ -177,15 +160,10 @@ def test_search(api: httpx.Client, sandbox: Any) -> None:
     contact = sandbox.store.list_records("Contacts")[0]
     by_email = api.get("/crm/v8/Contacts/search", params={"email": contact["Email"]}).json()["data"]
     assert contact["id"] in {r["id"] for r in by_email}
-    assert (
-        api.get("/crm/v8/Accounts/search", params={"criteria": "(Nope:equals:1)"}).json()["code"]
-        == "INVALID_QUERY"
-    )
+    assert api.get("/crm/v8/Accounts/search", params={"criteria": "(Nope:equals:1)"}).json()["code"] == "INVALID_QUERY"
     deep = api.get("/crm/v8/Accounts/search", params={"word": "a", "page": 11})
     assert deep.json()["code"] == "LIMIT_REACHED"
-    big = api.get("/crm/v8/Accounts/search", params={"criteria": "(Industry:in:Technology,Retail)"}).json()[
-        "data"
-    ]
+    big = api.get("/crm/v8/Accounts/search", params={"criteria": "(Industry:in:Technology,Retail)"}).json()["data"]
     assert big and all(r["Industry"] in ("Technology", "Retail") for r in big)
 
 
@@ -201,9 +179,7 @@ def test_coql(api: httpx.Client, sandbox: Any) -> None:
     assert rows["info"]["count"] <= 5
     first = rows["data"][0]
     assert set(first["Account_Name"]) == {"id"} and set(first["Owner"]) == {"id"}
-    count = coql("select COUNT(id) from Accounts where Account_Name like '%a%'").json()["data"][0][
-        "COUNT(id)"
-    ]
+    count = coql("select COUNT(id) from Accounts where Account_Name like '%a%'").json()["data"][0]["COUNT(id)"]
     assert count == sum(1 for a in sandbox.store.list_records("Accounts") if "a" in a["Account_Name"].lower())
     assert coql("select Account_Name from Accounts where Account_Name = 'zz-none'").status_code == 204
     assert coql("select from Accounts").json()["code"] == "SYNTAX_ERROR"
@@ -211,10 +187,7 @@ def test_coql(api: httpx.Client, sandbox: Any) -> None:
     assert coql("select Account_Name from Accounts limit 2001").json()["code"] == "LIMIT_EXCEEDED"
     httpx.post(f"{sandbox.base_url}/__sandbox/stats/reset")
     coql("select Account_Name from Accounts limit 1500")
-    assert (
-        httpx.get(f"{sandbox.base_url}/__sandbox/stats").json()["by_endpoint"]["POST /crm/v8/coql"]["credits"]
-        == 3
-    )
+    assert httpx.get(f"{sandbox.base_url}/__sandbox/stats").json()["by_endpoint"]["POST /crm/v8/coql"]["credits"] == 3
 
 
 def test_writes_envelopes_and_side_effects(api: httpx.Client, sandbox: Any) -> None:
@@ -242,17 +215,13 @@ def test_writes_envelopes_and_side_effects(api: httpx.Client, sandbox: Any) -> N
     assert ok["code"] == "SUCCESS" and ok["message"] == "record added"
     assert bad["code"] == "MANDATORY_NOT_FOUND" and bad["details"]["json_path"] == "$.data[1].Subject"
     assert sandbox.store.get("Accounts", account["id"])["Last_Activity_Time"] > account["Last_Activity_Time"]
-    all_bad = api.post(
-        "/crm/v8/Accounts", json={"data": [{"Account_Name": "X", "Industry": "Not an industry"}]}
-    )
+    all_bad = api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "X", "Industry": "Not an industry"}]})
     assert all_bad.status_code == 400 and all_bad.json()["data"][0]["code"] == "INVALID_DATA"
     assert all_bad.json()["data"][0]["details"]["json_path"] == "$.data[0].Industry"
     created = api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "New Co", "Annual_Revenue": 5}]})
     assert created.status_code == 201
     new_id = created.json()["data"][0]["details"]["id"]
-    updated = api.put(
-        "/crm/v8/Accounts", content=json.dumps({"data": [{"id": int(new_id), "Rating": "Hot"}]})
-    )
+    updated = api.put("/crm/v8/Accounts", content=json.dumps({"data": [{"id": int(new_id), "Rating": "Hot"}]}))
     assert updated.status_code == 200 and updated.json()["data"][0]["message"] == "record updated"
     back = api.get(f"/crm/v8/Accounts/{new_id}").json()["data"][0]
     assert back["Rating"] == "Hot" and back["Modified_Time"] >= back["Created_Time"]
@@ -267,10 +236,7 @@ def test_writes_envelopes_and_side_effects(api: httpx.Client, sandbox: Any) -> N
     )
     assert upsert.json()["data"][0]["action"] == "update"
     assert sandbox.store.get("Accounts", new_id)["Rating"] == "Warm"
-    assert (
-        api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "x"}] * 101}).json()["code"]
-        == "LIMIT_EXCEEDED"
-    )
+    assert api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "x"}] * 101}).json()["code"] == "LIMIT_EXCEEDED"
     deleted = api.delete("/crm/v8/Accounts", params={"ids": f"{new_id},1234567890123456789"})
     assert deleted.status_code == 207 and sandbox.store.get("Accounts", new_id) is None
     stats = httpx.get(f"{sandbox.base_url}/__sandbox/stats").json()
@@ -296,9 +262,7 @@ def test_notes_both_ways_and_related(api: httpx.Client, sandbox: Any) -> None:
     assert top.status_code == 201
     under = api.post(f"/crm/v8/Accounts/{account['id']}/Notes", json={"data": [{"Note_Content": "Second"}]})
     assert under.status_code == 201
-    notes = api.get(
-        f"/crm/v8/Accounts/{account['id']}/Notes", params={"fields": "Note_Content,Parent_Id"}
-    ).json()
+    notes = api.get(f"/crm/v8/Accounts/{account['id']}/Notes", params={"fields": "Note_Content,Parent_Id"}).json()
     contents = {n["Note_Content"] for n in notes["data"]}
     assert {"Met the team.", "Second"} <= contents
     parent = notes["data"][0]["Parent_Id"]
@@ -310,12 +274,8 @@ def test_notes_both_ways_and_related(api: httpx.Client, sandbox: Any) -> None:
     assert bad.status_code == 400 and bad.json()["data"][0]["code"] == "INVALID_DATA"
     listed = api.get("/crm/v8/Notes", params={"fields": "Note_Title", "per_page": 5}).json()
     assert listed["info"]["count"] == 5
-    contacts = api.get(f"/crm/v8/Accounts/{account['id']}/Contacts", params={"fields": "Last_Name"}).json()[
-        "data"
-    ]
-    expected = {
-        c["id"] for c in sandbox.store.list_records("Contacts") if c["Account_Name"]["id"] == account["id"]
-    }
+    contacts = api.get(f"/crm/v8/Accounts/{account['id']}/Contacts", params={"fields": "Last_Name"}).json()["data"]
+    expected = {c["id"] for c in sandbox.store.list_records("Contacts") if c["Account_Name"]["id"] == account["id"]}
     assert {c["id"] for c in contacts} == expected
 
 

@@ -83,18 +83,14 @@ def test_raw_jsonrpc_handshake_session_and_auth(sandbox: Any) -> None:
         assert result["protocolVersion"] == "2025-06-18"
         assert result["capabilities"]["tools"] == {"listChanged": False}
         session_headers = {"Mcp-Session-Id": session}
-        note = http.post(
-            "/mcp", json=_rpc("notifications/initialized", message_id=None), headers=session_headers
-        )
+        note = http.post("/mcp", json=_rpc("notifications/initialized", message_id=None), headers=session_headers)
         assert note.status_code == 202 and note.content == b""
         listed = http.post("/mcp", json=_rpc("tools/list", message_id=2), headers=session_headers).json()
         tools = {tool["name"]: tool for tool in listed["result"]["tools"]}
         assert set(tools) == EXPECTED_TOOLS
         assert all(tool["inputSchema"]["type"] == "object" for tool in tools.values())
         assert tools["ZohoCRM_getRecord"]["inputSchema"]["required"] == ["module", "record_id"]
-        discover = http.post(
-            "/mcp", json=_rpc("server/discover", message_id=3), headers=session_headers
-        ).json()
+        discover = http.post("/mcp", json=_rpc("server/discover", message_id=3), headers=session_headers).json()
         assert discover["error"]["code"] == -32601
         unknown_tool = http.post("/mcp", json=_rpc("tools/call", {"name": "ZohoCRM_dropDatabase"}, 4)).json()
         assert unknown_tool["error"]["code"] == -32602
@@ -132,9 +128,7 @@ async def _test_real_client_lists_tools_and_reads(mcp_client: Client, sandbox: A
     assert page["data"][0]["id"] == max((a["id"] for a in accounts), key=int)  # newest id first
 
     target = accounts[5]
-    one = _payload(
-        await mcp_client.call_tool("ZohoCRM_getRecord", {"module": "Accounts", "record_id": target["id"]})
-    )
+    one = _payload(await mcp_client.call_tool("ZohoCRM_getRecord", {"module": "Accounts", "record_id": target["id"]}))
     assert one["data"][0]["Account_Name"] == target["Account_Name"]
 
     industry = target["Industry"]
@@ -231,14 +225,10 @@ async def _test_errors_are_tool_results_the_model_can_read(mcp_client: Client, s
     bad_input = await mcp_client.call_tool("ZohoCRM_getRecords", {"module": "Nope"})
     assert bad_input.is_error is True and _payload(bad_input)["code"] == "INVALID_DATA"
     deals_before = len(sandbox.store.list_records("Deals"))
-    no_mandatory = await mcp_client.call_tool(
-        "ZohoCRM_createRecords", {"module": "Deals", "data": [{"Amount": 5}]}
-    )
+    no_mandatory = await mcp_client.call_tool("ZohoCRM_createRecords", {"module": "Deals", "data": [{"Amount": 5}]})
     assert no_mandatory.is_error is True
     assert _payload(no_mandatory)["data"][0]["code"] == "MANDATORY_NOT_FOUND"
-    bad_query = await mcp_client.call_tool(
-        "ZohoCRM_searchRecords", {"module": "Accounts", "criteria": "(Nope::"}
-    )
+    bad_query = await mcp_client.call_tool("ZohoCRM_searchRecords", {"module": "Accounts", "criteria": "(Nope::"})
     assert bad_query.is_error is True and _payload(bad_query)["code"] == "INVALID_QUERY"
     assert len(sandbox.store.list_records("Deals")) == deals_before
 

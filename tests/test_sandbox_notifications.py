@@ -115,9 +115,7 @@ def test_update_via_rest_delivers_callback_with_ids_and_token(
 
     account = sandbox.store.list_records("Accounts")[3]
     started = time.monotonic()
-    updated = api.put(
-        f"/crm/v8/Accounts/{account['id']}", json={"data": [{"Rating": "Hot", "Fax": "+1-555-0100"}]}
-    )
+    updated = api.put(f"/crm/v8/Accounts/{account['id']}", json={"data": [{"Rating": "Hot", "Fax": "+1-555-0100"}]})
     assert updated.status_code == 200
     bodies = target.wait_for(1)
     elapsed = time.monotonic() - started
@@ -155,9 +153,7 @@ def test_event_filter_insert_vs_edit_and_disable(
     sandbox.store.update("Tasks", created["id"], {"Priority": "High"})  # Tasks.edit: not watched
     bodies = target.wait_for(1)
     time.sleep(0.3)
-    assert [(b["module"], b["operation"], b["ids"]) for b in target.bodies] == [
-        ("Tasks", "insert", [created["id"]])
-    ]
+    assert [(b["module"], b["operation"], b["ids"]) for b in target.bodies] == [("Tasks", "insert", [created["id"]])]
     assert "affected_fields" in bodies[0]
 
     disabled = api.delete(WATCH, params={"channel_ids": "2001"})
@@ -168,9 +164,7 @@ def test_event_filter_insert_vs_edit_and_disable(
     assert len(target.bodies) == 1
 
 
-def test_expired_channel_stops_firing(
-    api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]
-) -> None:
+def test_expired_channel_stops_firing(api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]) -> None:
     target, url = receiver
     soon = _iso(datetime.now(UTC) + timedelta(seconds=2))
     assert _subscribe(api, url, channel_id="3001", channel_expiry=soon).status_code == 200
@@ -203,9 +197,7 @@ def test_validation_errors(api: httpx.Client, receiver: tuple[Receiver, str]) ->
     assert api.delete(WATCH).json()["code"] == "REQUIRED_PARAM_MISSING"
 
 
-def test_list_put_patch_and_persistence(
-    api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]
-) -> None:
+def test_list_put_patch_and_persistence(api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]) -> None:
     _, url = receiver
     assert api.get(WATCH).status_code == 204
     expiry = datetime.now(UTC) + timedelta(days=6)
@@ -218,9 +210,7 @@ def test_list_put_patch_and_persistence(
     listed = api.get(WATCH).json()
     assert listed["info"]["count"] == 2
     by_module = {entry["resource_name"]: entry for entry in listed["watch"]}
-    assert by_module["Accounts"]["events"] == ["Accounts.edit"] and by_module["Deals"]["events"] == [
-        "Deals.all"
-    ]
+    assert by_module["Accounts"]["events"] == ["Accounts.edit"] and by_module["Deals"]["events"] == ["Deals.all"]
     assert by_module["Accounts"]["channel_expiry"] == _iso(expiry)
 
     merged = api.patch(WATCH, json={"watch": [{"channel_id": "4001", "events": ["Contacts.create"]}]})
@@ -239,18 +229,12 @@ def test_list_put_patch_and_persistence(
     }
     replaced = api.put(
         WATCH,
-        json={
-            "watch": [
-                {"channel_id": "4001", "events": ["Tasks.all"], "notify_url": f"{url}/other", "token": "t2"}
-            ]
-        },
+        json={"watch": [{"channel_id": "4001", "events": ["Tasks.all"], "notify_url": f"{url}/other", "token": "t2"}]},
     )
     assert replaced.status_code == 200
     listed = api.get(WATCH, params={"module": "Tasks"}).json()["watch"]
     assert [(e["channel_id"], e["events"], e["token"]) for e in listed] == [("4001", ["Tasks.all"], "t2")]
-    unknown = api.put(
-        WATCH, json={"watch": [{"channel_id": "999", "events": ["Tasks.all"], "notify_url": url}]}
-    )
+    unknown = api.put(WATCH, json={"watch": [{"channel_id": "999", "events": ["Tasks.all"], "notify_url": url}]})
     assert unknown.status_code == 400
 
     from sandbox._watch_channels import ChannelStore

@@ -137,9 +137,7 @@ def test_coql_with_lookup_columns(big: tuple[RunningSandbox, Path]) -> None:
     assert len(rows) == 50
     first = rows[0]
     account = first.get_key_value("Account_Name")
-    account_id = (
-        account["id"] if isinstance(account, dict) else account.get_id()
-    )  # COQL rows carry no metadata
+    account_id = account["id"] if isinstance(account, dict) else account.get_id()  # COQL rows carry no metadata
     stored = big[0].store.get("Accounts", str(account_id))
     assert stored is not None and stored["Annual_Revenue"] >= 1_000_000
     assert first.get_key_value("Account_Name.Account_Name") == stored["Account_Name"]
@@ -152,13 +150,9 @@ def test_related_records_create_task_note_update_and_read_back(big: tuple[Runnin
 
     params = ParameterMap()
     params.add(GetRelatedRecordsParam.fields, "Last_Name,Email,Account_Name")
-    related = RelatedRecordsOperations("Contacts", "Accounts").get_related_records(
-        account_id, params, HeaderMap()
-    )
+    related = RelatedRecordsOperations("Contacts", "Accounts").get_related_records(account_id, params, HeaderMap())
     contacts = _records(related)
-    expected = [
-        c["id"] for c in sb.store.list_records("Contacts") if c["Account_Name"]["id"] == account["id"]
-    ]
+    expected = [c["id"] for c in sb.store.list_records("Contacts") if c["Account_Name"]["id"] == account["id"]]
     assert sorted(str(c.get_id()) for c in contacts) == sorted(expected)
 
     task = Record()
@@ -256,9 +250,7 @@ def test_bad_refresh_token_is_invalid_code(big: tuple[RunningSandbox, Path], tmp
     sb, workdir = big
     from zohocrmsdk.src.com.zoho.crm.api.exception import SDKException
 
-    token = OAuthToken(
-        client_id=sb.client_id, client_secret=sb.client_secret, refresh_token="1000.wrong.token"
-    )
+    token = OAuthToken(client_id=sb.client_id, client_secret=sb.client_secret, refresh_token="1000.wrong.token")
     (tmp_path / "res").mkdir()
     with pytest.raises(SDKException) as info:
         Initializer.initialize(

@@ -17,9 +17,7 @@ ANCHOR = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
 
 
 def _index(store: SandboxStore) -> dict[str, dict[str, Any]]:
-    return {
-        r["id"]: r for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes") for r in store.list_records(m)
-    }
+    return {r["id"]: r for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes") for r in store.list_records(m)}
 
 
 def test_deterministic() -> None:

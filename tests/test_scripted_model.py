@@ -11,23 +11,33 @@ from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer, ToolUse
 from scripted_model.scripts import obedient_reviewer
 
 BODY: dict[str, Any] = {
-    "model": "claude-sonnet-4-5", "stream": True, "max_tokens": 100,
+    "model": "claude-sonnet-4-5",
+    "stream": True,
+    "max_tokens": 100,
     "system": [{"type": "text", "text": "x-anthropic-billing-header: ...\nYou are the Zoho Data Scout, read-only."}],
     "tools": [{"name": "mcp__zoho__account_360", "input_schema": {}}],
-    "messages": [{"role": "user", "content": [
-        {"type": "text", "text": "<system-reminder>\nenv\n</system-reminder>"},
-        {"type": "text", "text": "Facts please.\nAccount: 4876000000001"}]}],
+    "messages": [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "<system-reminder>\nenv\n</system-reminder>"},
+                {"type": "text", "text": "Facts please.\nAccount: 4876000000001"},
+            ],
+        }
+    ],
 }
 
 
 def _events(text: str) -> list[dict[str, Any]]:
-    return [json.loads(line[len("data: "):]) for line in text.splitlines() if line.startswith("data: ")]
+    return [json.loads(line[len("data: ") :]) for line in text.splitlines() if line.startswith("data: ")]
 
 
 def test_streams_text_and_tool_use_as_deltas_in_order() -> None:
-    turn = ModelTurn(text="Reading.", tool_uses=[ToolUse(name="mcp__zoho__account_360",
-                                                         input={"account_id": "1" * 300})],
-                     usage=Usage(input_tokens=1234, output_tokens=56))
+    turn = ModelTurn(
+        text="Reading.",
+        tool_uses=[ToolUse(name="mcp__zoho__account_360", input={"account_id": "1" * 300})],
+        usage=Usage(input_tokens=1234, output_tokens=56),
+    )
     with ScriptedModelServer(turns=[turn]) as model:
         response = httpx.post(f"{model.base_url}/v1/messages?beta=true", json=BODY)
     assert response.headers["content-type"].startswith("text/event-stream")
@@ -38,8 +48,11 @@ def test_streams_text_and_tool_use_as_deltas_in_order() -> None:
     assert types.count("content_block_start") == 2 and types.count("content_block_stop") == 2
     starts = [e for e in events if e["type"] == "content_block_start"]
     assert starts[1]["content_block"]["input"] == {}  # tool input only in deltas
-    partial = "".join(e["delta"]["partial_json"] for e in events
-                      if e["type"] == "content_block_delta" and e["delta"]["type"] == "input_json_delta")
+    partial = "".join(
+        e["delta"]["partial_json"]
+        for e in events
+        if e["type"] == "content_block_delta" and e["delta"]["type"] == "input_json_delta"
+    )
     assert json.loads(partial) == {"account_id": "1" * 300}
     assert sum(1 for e in events if e.get("delta", {}).get("type") == "input_json_delta") > 1
     assert events[-2]["delta"]["stop_reason"] == "tool_use" and events[-2]["usage"]["output_tokens"] == 56

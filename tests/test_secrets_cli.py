@@ -44,8 +44,14 @@ TOKEN_KEY = Fernet.generate_key().decode()
 def planted_sandbox(tmp_path: Path) -> Iterator[Any]:
     from sandbox.embedded import start_sandbox
 
-    with start_sandbox(tmp_path / "sandbox", accounts=50, seed=7, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                       refresh_token=REFRESH_TOKEN) as running:
+    with start_sandbox(
+        tmp_path / "sandbox",
+        accounts=50,
+        seed=7,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        refresh_token=REFRESH_TOKEN,
+    ) as running:
         yield running
 
 
@@ -55,12 +61,19 @@ def base_env() -> dict[str, str]:
 
 def planted_env(home: Path, sandbox: Any, model: ScriptedModelServer, **extra: str) -> dict[str, str]:
     return base_env() | {
-        "SERGAS_HOME": str(home), "SERGAS_ZOHO_API_URL": sandbox.base_url,
-        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url, "SERGAS_ZOHO_CLIENT_ID": CLIENT_ID,
-        "SERGAS_ZOHO_CLIENT_SECRET": CLIENT_SECRET, "SERGAS_ZOHO_REFRESH_TOKEN": REFRESH_TOKEN,
-        "SERGAS_TOKEN_KEY": TOKEN_KEY, "SERGAS_LISTENER_TOKEN": LISTENER_TOKEN,
-        "ANTHROPIC_API_KEY": MODEL_KEY, "ANTHROPIC_BASE_URL": model.base_url, "SERGAS_LOG_LEVEL": "DEBUG",
-        **extra}
+        "SERGAS_HOME": str(home),
+        "SERGAS_ZOHO_API_URL": sandbox.base_url,
+        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
+        "SERGAS_ZOHO_CLIENT_ID": CLIENT_ID,
+        "SERGAS_ZOHO_CLIENT_SECRET": CLIENT_SECRET,
+        "SERGAS_ZOHO_REFRESH_TOKEN": REFRESH_TOKEN,
+        "SERGAS_TOKEN_KEY": TOKEN_KEY,
+        "SERGAS_LISTENER_TOKEN": LISTENER_TOKEN,
+        "ANTHROPIC_API_KEY": MODEL_KEY,
+        "ANTHROPIC_BASE_URL": model.base_url,
+        "SERGAS_LOG_LEVEL": "DEBUG",
+        **extra,
+    }
 
 
 class Runs:
@@ -70,8 +83,14 @@ class Runs:
         self.outputs: list[tuple[str, str]] = []  # (label, stdout + stderr)
 
     def __call__(self, env: dict[str, str], *args: str, expect: int | None = 0) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), *args],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         self.outputs.append((" ".join(args), done.stdout + done.stderr))
         assert "Traceback" not in done.stderr, done.stderr
         if expect is not None:
@@ -88,8 +107,9 @@ def leaks(secrets: dict[str, str], runs: Runs, roots: list[Path]) -> list[str]:
             if not path.is_file():
                 continue
             data = path.read_bytes()
-            found += [f"{name} in {path.relative_to(root)}" for name, value in secrets.items()
-                      if value.encode() in data]
+            found += [
+                f"{name} in {path.relative_to(root)}" for name, value in secrets.items() if value.encode() in data
+            ]
     return found
 
 
@@ -118,8 +138,10 @@ def test_planted_secrets_never_leave_the_token_store(planted_sandbox: Any, tmp_p
         wrong = env | {"SERGAS_ZOHO_CLIENT_SECRET": WRONG_SECRET, "SERGAS_HOME": str(tmp_path / "home-wrong")}
         runs(wrong, "doctor", "--json", expect=None)
         runs(wrong, "review", "--json", "--limit", "1", expect=1)
-        partial = base_env() | {"SERGAS_HOME": str(tmp_path / "home-partial"),
-                                "SERGAS_ZOHO_CLIENT_SECRET": CLIENT_SECRET}
+        partial = base_env() | {
+            "SERGAS_HOME": str(tmp_path / "home-partial"),
+            "SERGAS_ZOHO_CLIENT_SECRET": CLIENT_SECRET,
+        }
         assert "Configuration error" in runs(partial, "doctor", expect=2).stderr
         bad_key = env | {"SERGAS_TOKEN_KEY": BAD_FERNET, "SERGAS_HOME": str(tmp_path / "home-badkey")}
         runs(bad_key, "doctor", "--json", expect=None)
@@ -127,11 +149,18 @@ def test_planted_secrets_never_leave_the_token_store(planted_sandbox: Any, tmp_p
 
     access = issued_access_tokens(planted_sandbox)
     assert access, "the commands should have obtained access tokens from the sandbox"
-    secrets = {"client secret": CLIENT_SECRET, "refresh token": REFRESH_TOKEN, "model key": MODEL_KEY,
-               "listener token": LISTENER_TOKEN, "token key": TOKEN_KEY, "wrong secret": WRONG_SECRET,
-               "bad token key": BAD_FERNET} | {f"access token {i}": t for i, t in enumerate(access)}
-    roots = [p for p in (home, tmp_path / "home-wrong", tmp_path / "home-partial", tmp_path / "home-badkey")
-             if p.exists()]
+    secrets = {
+        "client secret": CLIENT_SECRET,
+        "refresh token": REFRESH_TOKEN,
+        "model key": MODEL_KEY,
+        "listener token": LISTENER_TOKEN,
+        "token key": TOKEN_KEY,
+        "wrong secret": WRONG_SECRET,
+        "bad token key": BAD_FERNET,
+    } | {f"access token {i}": t for i, t in enumerate(access)}
+    roots = [
+        p for p in (home, tmp_path / "home-wrong", tmp_path / "home-partial", tmp_path / "home-badkey") if p.exists()
+    ]
     assert list(home.rglob("*.sqlite*")) or list(home.rglob("*.db*")), "the state store should be on disk"
     assert (home / "out" / "night.html").exists() and list((home / "reports").glob("review-*.md"))
     assert leaks(secrets, runs, roots) == []
@@ -155,12 +184,13 @@ def test_without_a_token_key_tokens_live_only_in_0600_token_files(planted_sandbo
         runs(env, "audit", "--json")
     access = issued_access_tokens(planted_sandbox)
     secrets = {"client secret": CLIENT_SECRET, "refresh token": REFRESH_TOKEN, "model key": MODEL_KEY} | {
-        f"access token {i}": t for i, t in enumerate(access)}
+        f"access token {i}": t for i, t in enumerate(access)
+    }
     token_dir = home / "tokens"
-    holders = {p for p in home.rglob("*") if p.is_file() and any(v.encode() in p.read_bytes()
-                                                                  for v in secrets.values())}
+    holders = {
+        p for p in home.rglob("*") if p.is_file() and any(v.encode() in p.read_bytes() for v in secrets.values())
+    }
     assert holders, "unencrypted, the refresh token is in the token file"
-    assert all(token_dir in p.parents and mode(p) == 0o600 for p in holders), {
-        str(p): oct(mode(p)) for p in holders}
+    assert all(token_dir in p.parents and mode(p) == 0o600 for p in holders), {str(p): oct(mode(p)) for p in holders}
     assert mode(home) == 0o700 and mode(token_dir) == 0o700
     assert [f for f in leaks(secrets, runs, []) if "output" in f] == []

@@ -50,8 +50,16 @@ def test_processes_enqueueing_the_same_proposal_make_one_row(tmp_path: Path) -> 
     home = tmp_path / "home"
     StateStore.open(load_settings(home=home)).close()
     root = Path(__file__).resolve().parent.parent
-    procs = [subprocess.Popen([sys.executable, "-c", _CHILD, str(home)], cwd=root, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(home)],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     outputs = [p.communicate(timeout=60) for p in procs]
     assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
     ids = {out.split()[0] for out, _ in outputs}

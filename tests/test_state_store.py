@@ -23,25 +23,39 @@ def store(tmp_path: Path) -> Iterator[StateStore]:
 
 
 def task(subject: str = "Call the CFO about renewal", account: str = "A1") -> ProposedAction:
-    return ProposedAction(kind="create_task", account_id=account, target_id=account,
-                          task=TaskDraft(subject=subject, due_date="2026-12-01"),
-                          rationale="Renewal in 30 days",
-                          evidence=[Citation(record_id="D9", module="Deals", excerpt="Closing 2026-12-20")])
+    return ProposedAction(
+        kind="create_task",
+        account_id=account,
+        target_id=account,
+        task=TaskDraft(subject=subject, due_date="2026-12-01"),
+        rationale="Renewal in 30 days",
+        evidence=[Citation(record_id="D9", module="Deals", excerpt="Closing 2026-12-20")],
+    )
 
 
 def note(content: str = "Champion left the company", account: str = "A1") -> ProposedAction:
-    return ProposedAction(kind="add_note", account_id=account, target_id=account,
-                          note=NoteDraft(title="Risk", content=content), rationale="Contact churn")
+    return ProposedAction(
+        kind="add_note",
+        account_id=account,
+        target_id=account,
+        note=NoteDraft(title="Risk", content=content),
+        rationale="Contact churn",
+    )
 
 
 def update(account: str = "A1") -> ProposedAction:
-    return ProposedAction(kind="update_fields", account_id=account, target_id=account,
-                          fields={"Rating": "Cold"}, rationale="No activity for 90 days", origin="rules")
+    return ProposedAction(
+        kind="update_fields",
+        account_id=account,
+        target_id=account,
+        fields={"Rating": "Cold"},
+        rationale="No activity for 90 days",
+        origin="rules",
+    )
 
 
 def written(rec_id: str, record_id: str = "T1") -> WriteResult:
-    return WriteResult(recommendation_id=rec_id, record_id=record_id, module="Tasks", created=True,
-                       tier="rest")
+    return WriteResult(recommendation_id=rec_id, record_id=record_id, module="Tasks", created=True, tier="rest")
 
 
 # --- schema / files -------------------------------------------------------------------------------
@@ -147,7 +161,8 @@ def test_decided_since_feeds_the_memory_sync(store: StateStore) -> None:
 def test_approve_with_edits_keeps_idempotency_key(store: StateStore) -> None:
     rec, _ = store.enqueue(task())
     edited = task(subject="Call the CFO and the buyer").model_copy(
-        update={"task": TaskDraft(subject="Call the CFO and the buyer", due_date="2026-12-05")})
+        update={"task": TaskDraft(subject="Call the CFO and the buyer", due_date="2026-12-05")}
+    )
     out = store.decide(rec.id, "approved", by="me", edited=edited)
     assert out.idempotency_key == rec.idempotency_key and out.dedupe_key == rec.dedupe_key
     assert out.proposal.task is not None and out.proposal.task.subject == "Call the CFO and the buyer"
@@ -204,14 +219,24 @@ def test_reapproving_a_failed_one_when_a_new_copy_is_open_is_refused(store: Stat
 # --- audit ----------------------------------------------------------------------------------------
 def test_audit_columns_detail_and_redaction(store: StateStore) -> None:
     at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    store.record_audit({
-        "at": at.isoformat(), "run_id": "r1", "kind": "tool_call", "agent_id": "acct-A1",
-        "agent_type": "reviewer",
-        "tool": "mcp__zoho__get_account_360", "input_summary": "account A1 with Bearer abcdefghijklmnop1234",
-        "duration_ms": 12, "outcome": "ok", "tier": "mcp", "account_id": "A1", "cost_usd": 0.01,
-        "headers": {"Authorization": "Zoho-oauthtoken 1000.abc", "X-Trace": "t1"},
-        "note": "refresh_token=1000.0123456789abcdef0123.0123456789abcdef0123 client_secret: s3cr3t",
-    })
+    store.record_audit(
+        {
+            "at": at.isoformat(),
+            "run_id": "r1",
+            "kind": "tool_call",
+            "agent_id": "acct-A1",
+            "agent_type": "reviewer",
+            "tool": "mcp__zoho__get_account_360",
+            "input_summary": "account A1 with Bearer abcdefghijklmnop1234",
+            "duration_ms": 12,
+            "outcome": "ok",
+            "tier": "mcp",
+            "account_id": "A1",
+            "cost_usd": 0.01,
+            "headers": {"Authorization": "Zoho-oauthtoken 1000.abc", "X-Trace": "t1"},
+            "note": "refresh_token=1000.0123456789abcdef0123.0123456789abcdef0123 client_secret: s3cr3t",
+        }
+    )
     [event] = store.list_audit(run_id="r1")
     assert event.at == at and event.duration_ms == 12.0 and event.tier == "mcp" and event.tool
     assert event.detail["cost_usd"] == 0.01 and event.detail["headers"]["X-Trace"] == "t1"

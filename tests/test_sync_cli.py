@@ -106,7 +106,8 @@ def small_sandbox(tmp_path: Path) -> Iterator[Any]:
 @pytest.mark.slow
 @pytest.mark.timeout(600)  # two syncs in subprocesses (each loads cognee): minutes on a busy 2-core machine
 def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answers_meanwhile(
-        small_sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    small_sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from config import load_settings
     from memory.interface import open_memory
 
@@ -118,8 +119,14 @@ def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answe
     expected = {m: sandbox.store.count(m) for m in MODULES}
 
     # 1. a real sync, killed with SIGKILL once it has started storing
-    first = subprocess.Popen(_main("sync"), env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=(tmp_path / "first.err").open("w"), text=True)
+    first = subprocess.Popen(
+        _main("sync"),
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "first.err").open("w"),
+        text=True,
+    )
     try:
         _wait_for(lambda: bool(_ledger_rows(ledger, "SELECT 1 FROM records LIMIT 1")), first, "records staged")
         assert first.poll() is None
@@ -142,8 +149,9 @@ def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answe
     try:
         reader = loop.run_until_complete(open_reader())
         second_err = tmp_path / "second.err"
-        second = subprocess.Popen(_main("sync"), env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                  stderr=second_err.open("w"), text=True)
+        second = subprocess.Popen(
+            _main("sync"), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=second_err.open("w"), text=True
+        )
         try:
             # 2. a search while the re-run holds the writer lock answers (from what is committed so far)
             _wait_for(lambda: _writer_lock_held(memory_dir), second, "the re-run to take the writer lock")

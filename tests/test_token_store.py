@@ -30,9 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _record(key: str = "k1") -> TokenRecord:
-    return TokenRecord(key=key, client_id="1000.CID", refresh_token=SecretStr("1000.refresh-SECRET"),
-                       access_token=SecretStr("1000.access-SECRET"),
-                       expires_at=datetime.now(UTC) + timedelta(hours=1), api_domain="http://127.0.0.1:1")
+    return TokenRecord(
+        key=key,
+        client_id="1000.CID",
+        refresh_token=SecretStr("1000.refresh-SECRET"),
+        access_token=SecretStr("1000.access-SECRET"),
+        expires_at=datetime.now(UTC) + timedelta(hours=1),
+        api_domain="http://127.0.0.1:1",
+    )
 
 
 @pytest.fixture(params=["file", "sqlite"])
@@ -103,8 +108,10 @@ def run_two_refreshers(kind: str, where: str, tmp_path: Path, key: str | None = 
     start_line = tmp_path / "go"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     args = [sys.executable, str(WORKER), kind, where, str(counter), str(start_line)] + ([key] if key else [])
-    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                              cwd=ROOT) for _ in range(2)]
+    procs = [
+        subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        for _ in range(2)
+    ]
     deadline = time.monotonic() + 30
     while len(list(tmp_path.glob("go.ready.*"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)  # both processes are ready and waiting at the start line

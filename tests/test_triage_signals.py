@@ -16,6 +16,7 @@ def kinds_of(*records, **kwargs):  # type: ignore[no-untyped-def]
 
 # --- deal_stalled ------------------------------------------------------------------------------------
 
+
 def test_deal_unmoved_for_112_days_is_stalled_with_a_plain_summary() -> None:
     acc = account()
     d = deal(acc.id, name="Acme renewal", stage="Negotiation/Review", active_days_ago=112)
@@ -39,8 +40,7 @@ def test_closed_deal_is_never_stalled() -> None:
 def test_a_recent_note_on_the_deal_counts_as_movement() -> None:
     acc = account()
     d = deal(acc.id, active_days_ago=100)
-    assert "deal_stalled" not in kinds_of(acc, d, note(d.id, "Sent revised quote", days_ago=3,
-                                                       parent_module="Deals"))
+    assert "deal_stalled" not in kinds_of(acc, d, note(d.id, "Sent revised quote", days_ago=3, parent_module="Deals"))
 
 
 def test_stalled_threshold_is_overridable() -> None:
@@ -50,6 +50,7 @@ def test_stalled_threshold_is_overridable() -> None:
 
 
 # --- closing_soon_no_activity ------------------------------------------------------------------------
+
 
 def test_deal_closing_soon_with_quiet_account_and_no_task() -> None:
     acc = account(active_days_ago=20)
@@ -87,6 +88,7 @@ def test_closing_window_boundaries() -> None:
 
 # --- silent_account ----------------------------------------------------------------------------------
 
+
 def test_big_quiet_account_is_silent() -> None:
     acc = account(name="Globex", revenue=5_000_000, active_days_ago=75)
     signal = kinds_of(acc)["silent_account"]
@@ -107,6 +109,7 @@ def test_activity_on_a_contact_keeps_an_account_from_being_silent() -> None:
 
 # --- overdue_tasks -----------------------------------------------------------------------------------
 
+
 def test_open_tasks_past_due_on_account_and_deal_are_overdue() -> None:
     acc = account()
     d = deal(acc.id)
@@ -120,12 +123,14 @@ def test_open_tasks_past_due_on_account_and_deal_are_overdue() -> None:
 
 def test_completed_tasks_and_tasks_due_today_are_not_overdue() -> None:
     acc = account()
-    assert "overdue_tasks" not in kinds_of(acc, task(acc.id, due_in_days=-9, status="Completed"),
-                                           task(acc.id, due_in_days=0))
+    assert "overdue_tasks" not in kinds_of(
+        acc, task(acc.id, due_in_days=-9, status="Completed"), task(acc.id, due_in_days=0)
+    )
     assert "overdue_tasks" in kinds_of(acc, task(acc.id, due_in_days=-1))
 
 
 # --- contact_gone ------------------------------------------------------------------------------------
+
 
 def test_contact_marked_as_left_in_title() -> None:
     acc = account()
@@ -164,10 +169,10 @@ def test_a_note_saying_a_contact_has_not_left_is_not_gone() -> None:
 
 # --- churn_risk / upsell_signal ----------------------------------------------------------------------
 
+
 def test_churn_language_in_a_recent_note() -> None:
     acc = account()
-    n = note(acc.id, "Call with CFO: they intend to cancel at term end and move to a competitor.",
-             title="QBR")
+    n = note(acc.id, "Call with CFO: they intend to cancel at term end and move to a competitor.", title="QBR")
     signal = kinds_of(acc, n)["churn_risk"]
     assert signal.evidence == [n.id]
     assert "cancel" in signal.summary and "QBR" in signal.summary
@@ -182,10 +187,12 @@ def test_churn_language_on_a_deal_note_counts_for_the_account() -> None:
 
 def test_negated_or_harmless_churn_words_do_not_flag() -> None:
     acc = account()
-    notes = [note(acc.id, "No plans to cancel; they are happy."),
-             note(acc.id, "Customer cancelled the meeting, rescheduled to Friday."),
-             note(acc.id, "They are not unhappy with support."),
-             note(acc.id, "Asked about renewal; they will renew.")]
+    notes = [
+        note(acc.id, "No plans to cancel; they are happy."),
+        note(acc.id, "Customer cancelled the meeting, rescheduled to Friday."),
+        note(acc.id, "They are not unhappy with support."),
+        note(acc.id, "Asked about renewal; they will renew."),
+    ]
     assert "churn_risk" not in kinds_of(acc, *notes)
 
 
@@ -205,17 +212,22 @@ def test_upsell_language_in_a_recent_note() -> None:
 
 def test_negated_upsell_does_not_flag() -> None:
     acc = account()
-    notes = [note(acc.id, "No plans to expand this year."), note(acc.id, "Upgrade is on hold until Q4."),
-             note(acc.id, "Not interested in upgrading.")]
+    notes = [
+        note(acc.id, "No plans to expand this year."),
+        note(acc.id, "Upgrade is on hold until Q4."),
+        note(acc.id, "Not interested in upgrading."),
+    ]
     assert "upsell_signal" not in kinds_of(acc, *notes)
 
 
 # --- the triage as a whole ---------------------------------------------------------------------------
 
+
 def test_healthy_account_scores_100_and_has_no_signals() -> None:
     acc = account()
-    [result] = triage_org(org(acc, deal(acc.id), contact(acc.id), task(acc.id), note(acc.id, "Good call.")),
-                          today=TODAY)
+    [result] = triage_org(
+        org(acc, deal(acc.id), contact(acc.id), task(acc.id), note(acc.id, "Good call.")), today=TODAY
+    )
     assert result.signals == [] and result.score == 100
 
 

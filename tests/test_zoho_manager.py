@@ -56,9 +56,7 @@ async def test_account_360_and_timeline(sandbox: Any, gateway: ZohoManager) -> N
     view = await gateway.get_account_360(account_id)
     assert view.account.id == account_id and view.account.name
     store = sandbox.store
-    contacts = [
-        c for c in store.list_records("Contacts") if (c.get("Account_Name") or {}).get("id") == account_id
-    ]
+    contacts = [c for c in store.list_records("Contacts") if (c.get("Account_Name") or {}).get("id") == account_id]
     assert sorted(c.id for c in view.contacts) == sorted(str(c["id"]) for c in contacts)
     assert all(d.is_open for d in view.deals) and all(t.is_open for t in view.tasks)
     assert all(n.parent_id == account_id for n in view.notes)
@@ -130,9 +128,7 @@ def _tasks_with(sandbox: Any, key: str) -> list[dict[str, Any]]:
     return [t for t in sandbox.store.list_records("Tasks") if ref_marker(key) in str(t.get("Description"))]
 
 
-async def test_create_task_after_a_dropped_connection_creates_one_record(
-    sandbox: Any, gateway: ZohoManager
-) -> None:
+async def test_create_task_after_a_dropped_connection_creates_one_record(sandbox: Any, gateway: ZohoManager) -> None:
     account_id = await _first_account(gateway)
     write = _write(
         "create_task",
@@ -150,9 +146,7 @@ async def test_create_task_after_a_dropped_connection_creates_one_record(
     assert len(_tasks_with(sandbox, "key-drop")) == 1
 
 
-async def test_create_after_a_lost_reply_finds_the_record_it_made(
-    sandbox: Any, sandbox_settings: Any
-) -> None:
+async def test_create_after_a_lost_reply_finds_the_record_it_made(sandbox: Any, sandbox_settings: Any) -> None:
     """The request reaches Zoho and is applied, then the reply is lost (the worst case)."""
     lost = {"n": 0}
 
@@ -186,9 +180,7 @@ async def test_add_note_and_update_fields_are_idempotent(sandbox: Any, gateway: 
     first = await gateway.execute_write(note)
     second = await gateway.execute_write(note)
     assert first.created and not second.created and first.record_id == second.record_id
-    notes = [
-        n for n in sandbox.store.list_records("Notes") if ref_marker("key-note") in str(n.get("Note_Content"))
-    ]
+    notes = [n for n in sandbox.store.list_records("Notes") if ref_marker("key-note") in str(n.get("Note_Content"))]
     assert len(notes) == 1
     update = _write("update_fields", account_id, "key-upd", fields={"Rating": "Cold"})
     assert (await gateway.execute_write(update)).created

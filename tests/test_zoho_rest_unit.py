@@ -67,9 +67,7 @@ class FakeZoho:
             return self._list(request)
         if request.url.path.startswith("/crm/v8/Accounts/"):
             return httpx.Response(204)
-        return httpx.Response(
-            404, json={"code": "INVALID_URL_PATTERN", "message": "bad url", "status": "error"}
-        )
+        return httpx.Response(404, json={"code": "INVALID_URL_PATTERN", "message": "bad url", "status": "error"})
 
     def _list(self, request: httpx.Request) -> httpx.Response:
         params = request.url.params
@@ -142,8 +140,7 @@ async def test_refreshes_once_on_invalid_token_and_retries(tmp_path: Path) -> No
     await tier.aclose()
 
 
-async def _tier_replying(fake: FakeZoho, tmp_path: Path, status: int, code: str, times: int,
-                         **kwargs: Any) -> RestTier:
+async def _tier_replying(fake: FakeZoho, tmp_path: Path, status: int, code: str, times: int, **kwargs: Any) -> RestTier:
     """A tier whose next ``times`` API calls are answered ``status`` / ``code``."""
     tier = _tier(fake, tmp_path, **kwargs)
     await tier.tokens.access_token()
@@ -169,8 +166,9 @@ async def test_retries_of_server_errors_are_bounded_by_max_retries(tmp_path: Pat
 
 async def test_429s_are_retried_for_the_rate_limit_patience_then_raised(tmp_path: Path) -> None:
     fake = FakeZoho(records=1)
-    tier = await _tier_replying(fake, tmp_path, 429, "TOO_MANY_REQUESTS", 10_000, max_retries=2,
-                                rate_limit_patience=0.2)
+    tier = await _tier_replying(
+        fake, tmp_path, 429, "TOO_MANY_REQUESTS", 10_000, max_retries=2, rate_limit_patience=0.2
+    )
     started = time.monotonic()
     with pytest.raises(ZohoRateLimitedError):
         await tier.get_records_by_ids("Accounts", ["1000"])
@@ -232,9 +230,7 @@ async def test_connection_errors_become_unavailable(tmp_path: Path) -> None:
 
     transport = httpx.MockTransport(handler)
     tokens = TokenManager(
-        OAuthClient(
-            accounts_url=BASE, client_id="c", client_secret=SecretStr("s"), refresh_token=SecretStr("r")
-        ),
+        OAuthClient(accounts_url=BASE, client_id="c", client_secret=SecretStr("s"), refresh_token=SecretStr("r")),
         FileTokenStore(tmp_path / "t"),
         http=httpx.AsyncClient(transport=transport),
     )

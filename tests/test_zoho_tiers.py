@@ -30,9 +30,7 @@ FIELDS = {
 
 
 def _models(module: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(
-        (record_from_zoho(module, r).model_dump(exclude={"raw"}) for r in rows), key=lambda m: m["id"]
-    )
+    return sorted((record_from_zoho(module, r).model_dump(exclude={"raw"}) for r in rows), key=lambda m: m["id"])
 
 
 @pytest.fixture
@@ -64,11 +62,7 @@ async def test_each_tier_reads_the_same_records(gateway: ZohoManager) -> None:
     }
     assert len(by_ids["rest"]) == len(ids) and by_ids["rest"] == by_ids["sdk"] == by_ids["mcp"]
     one = {name: await t.get_record("Accounts", ids[0], Account.FIELDS) for name, t in tiers.items()}
-    assert (
-        _models("Accounts", [one["rest"]])
-        == _models("Accounts", [one["sdk"]])
-        == _models("Accounts", [one["mcp"]])
-    )
+    assert _models("Accounts", [one["rest"]]) == _models("Accounts", [one["sdk"]]) == _models("Accounts", [one["mcp"]])
     for related in ("Contacts", "Deals", "Notes"):
         got = {
             name: _models(related, await t.related("Accounts", ids[0], related, FIELDS[related]))
@@ -234,9 +228,7 @@ async def test_sdk_breaker_opens_rest_serves_then_breaker_closes(
         await gw.aclose()
 
 
-async def test_breaker_ignores_validation_errors_through_the_manager(
-    sandbox: Any, gateway: ZohoManager
-) -> None:
+async def test_breaker_ignores_validation_errors_through_the_manager(sandbox: Any, gateway: ZohoManager) -> None:
     for _ in range(6):
         with pytest.raises(ZohoValidationError):
             await gateway.get_record("Accounts", "12ab")

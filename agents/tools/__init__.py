@@ -7,7 +7,15 @@ from agents.tools.propose import build_propose_tool, parse_proposal
 from agents.tools.zoho_tools import build_write_tools, build_zoho_tools, refuse_write
 
 __all__ = [
-    "MemoryReader", "build_attachment_tools",
-    "build_memory_tools", "build_propose_tool", "build_write_tools", "build_zoho_tools",
-    "crm_result", "error_result", "memory_result", "parse_proposal", "refuse_write",
+    "MemoryReader",
+    "build_attachment_tools",
+    "build_memory_tools",
+    "build_propose_tool",
+    "build_write_tools",
+    "build_zoho_tools",
+    "crm_result",
+    "error_result",
+    "memory_result",
+    "parse_proposal",
+    "refuse_write",
 ]

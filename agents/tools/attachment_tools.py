@@ -129,8 +129,9 @@ def _record_id(args: dict[str, Any]) -> str:
     return str(value)
 
 
-def build_attachment_tools(gateway: ZohoGateway, ctx: RunContext, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                           max_chars: int = DEFAULT_MAX_CHARS) -> list[SdkMcpTool[Any]]:
+def build_attachment_tools(
+    gateway: ZohoGateway, ctx: RunContext, *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS
+) -> list[SdkMcpTool[Any]]:
     """``list_attachments`` and ``read_attachment`` over ``gateway`` (both read-only)."""
 
     async def list_attachments(args: dict[str, Any]) -> ToolResult:
@@ -143,8 +144,17 @@ def build_attachment_tools(gateway: ZohoGateway, ctx: RunContext, *, max_bytes: 
             return error_result(f"bad input: {exc}")
         notes = ctx.saw_records((f.id, f.file_name) for f in files)
         rows = [{**to_jsonable(f), "readable_here": f.size is None or f.size <= max_bytes} for f in files]
-        return crm_result({"module": module, "record_id": record_id, "attachments": rows, "count": len(rows),
-                           "read_limit_bytes": max_bytes}, tier="rest", warnings=notes)
+        return crm_result(
+            {
+                "module": module,
+                "record_id": record_id,
+                "attachments": rows,
+                "count": len(rows),
+                "read_limit_bytes": max_bytes,
+            },
+            tier="rest",
+            warnings=notes,
+        )
 
     async def read_attachment(args: dict[str, Any]) -> ToolResult:
         try:
@@ -153,13 +163,17 @@ def build_attachment_tools(gateway: ZohoGateway, ctx: RunContext, *, max_bytes: 
             listed = {f.id: f for f in await gateway.list_attachments(module, record_id)}
             info = listed.get(attachment_id)
             if info is None:
-                return error_result(f"record {module}/{record_id} has no attachment {attachment_id}; "
-                                    "call list_attachments for its ids")
+                return error_result(
+                    f"record {module}/{record_id} has no attachment {attachment_id}; call list_attachments for its ids"
+                )
             if info.size is not None and info.size > max_bytes:
-                return error_result(f"not read: attachment {attachment_id} ({info.file_name}) is {info.size:,} "
-                                    f"bytes, over the {max_bytes:,}-byte read limit. Cite it by id and name only.")
-            downloaded: AttachmentFile = await gateway.download_attachment(module, record_id, attachment_id,
-                                                                            max_bytes=max_bytes)
+                return error_result(
+                    f"not read: attachment {attachment_id} ({info.file_name}) is {info.size:,} "
+                    f"bytes, over the {max_bytes:,}-byte read limit. Cite it by id and name only."
+                )
+            downloaded: AttachmentFile = await gateway.download_attachment(
+                module, record_id, attachment_id, max_bytes=max_bytes
+            )
         except ZohoError as exc:
             return error_result(f"{exc} — {exc.hint}")
         except (ValueError, KeyError) as exc:
@@ -168,28 +182,50 @@ def build_attachment_tools(gateway: ZohoGateway, ctx: RunContext, *, max_bytes: 
             extracted = extract_text(downloaded.content, downloaded.content_type, max_chars=max_chars)
         except UnreadableAttachment as exc:
             ctx.saw_records([(attachment_id, info.file_name)])
-            return error_result(f"cannot read attachment {attachment_id} ({info.file_name}): {exc}. "
-                                "Cite it by id and file name only; do not guess its content.")
+            return error_result(
+                f"cannot read attachment {attachment_id} ({info.file_name}): {exc}. "
+                "Cite it by id and file name only; do not guess its content."
+            )
         notes = ctx.saw_records([(attachment_id, extracted.text)])
-        payload = {"attachment_id": attachment_id, "module": module, "record_id": record_id,
-                   "file_name": info.file_name, "content_type": downloaded.content_type,
-                   "size": downloaded.size, "extracted_by": extracted.method, "pages": extracted.pages,
-                   "truncated": extracted.truncated, "cite_as": f"zoho:Attachments/{attachment_id}",
-                   "text": extracted.text}
+        payload = {
+            "attachment_id": attachment_id,
+            "module": module,
+            "record_id": record_id,
+            "file_name": info.file_name,
+            "content_type": downloaded.content_type,
+            "size": downloaded.size,
+            "extracted_by": extracted.method,
+            "pages": extracted.pages,
+            "truncated": extracted.truncated,
+            "cite_as": f"zoho:Attachments/{attachment_id}",
+            "text": extracted.text,
+        }
         return crm_result(payload, tier="rest", warnings=notes)
 
     string = {"type": "string"}
-    where = {"record_id": string, "account_id": string,
-             "module": {"type": "string", "enum": list(ATTACHMENT_MODULES)}}
+    where = {"record_id": string, "account_id": string, "module": {"type": "string", "enum": list(ATTACHMENT_MODULES)}}
     return [
-        tool("list_attachments", "Files attached to a record (an account by default): ids, names, sizes.",
-             {"type": "object", "properties": where}, annotations=READ_ONLY)(list_attachments),
-        tool("read_attachment", "The text of one attached PDF or text file (cite it by attachment id). "
-             f"Files over {max_bytes // (1024 * 1024)} MB, images and other binaries are refused.",
-             {"type": "object", "properties": {**where, "attachment_id": string}, "required": ["attachment_id"]},
-             annotations=READ_ONLY)(read_attachment),
+        tool(
+            "list_attachments",
+            "Files attached to a record (an account by default): ids, names, sizes.",
+            {"type": "object", "properties": where},
+            annotations=READ_ONLY,
+        )(list_attachments),
+        tool(
+            "read_attachment",
+            "The text of one attached PDF or text file (cite it by attachment id). "
+            f"Files over {max_bytes // (1024 * 1024)} MB, images and other binaries are refused.",
+            {"type": "object", "properties": {**where, "attachment_id": string}, "required": ["attachment_id"]},
+            annotations=READ_ONLY,
+        )(read_attachment),
     ]
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_CHARS", "ExtractedText", "UnreadableAttachment",
-           "build_attachment_tools", "extract_text"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_CHARS",
+    "ExtractedText",
+    "UnreadableAttachment",
+    "build_attachment_tools",
+    "extract_text",
+]

@@ -20,8 +20,10 @@ class MemoryReader(Protocol):
     async def similar_situations(self, text: str, limit: int = 5) -> list[dict[str, Any]]: ...
 
 
-NO_MEMORY = ("Long-term memory is not available in this run (not configured or not synced yet: run "
-             "`python main.py sync`). Report that history is unavailable.")
+NO_MEMORY = (
+    "Long-term memory is not available in this run (not configured or not synced yet: run "
+    "`python main.py sync`). Report that history is unavailable."
+)
 
 
 def _facts_text(fact: dict[str, Any]) -> str:
@@ -44,8 +46,9 @@ def build_memory_tools(memory: MemoryReader | None, ctx: RunContext) -> list[Sdk
 
     async def memory_search(args: dict[str, Any]) -> ToolResult:
         limit = max(1, min(int(args.get("limit") or 10), 50))
-        return await answer("search", lambda m: m.search(str(args["query"]),
-                                                         account_id=args.get("account_id") or None, limit=limit))
+        return await answer(
+            "search", lambda m: m.search(str(args["query"]), account_id=args.get("account_id") or None, limit=limit)
+        )
 
     async def similar_situations(args: dict[str, Any]) -> ToolResult:
         limit = max(1, min(int(args.get("limit") or 5), 20))
@@ -54,14 +57,26 @@ def build_memory_tools(memory: MemoryReader | None, ctx: RunContext) -> list[Sdk
     string = {"type": "string"}
     ro = ToolAnnotations(readOnlyHint=True, maxResultSizeChars=100_000)
     return [
-        tool("memory_timeline", "The remembered history of one account, in date order, with citations.",
-             {"type": "object", "properties": {"account_id": string}, "required": ["account_id"]},
-             annotations=ro)(memory_timeline),
-        tool("memory_search", "Search account history by meaning; optionally only one account.",
-             {"type": "object", "properties": {"query": string, "account_id": string,
-                                               "limit": {"type": "integer"}}, "required": ["query"]},
-             annotations=ro)(memory_search),
-        tool("similar_situations", "Past situations on other accounts like the one described, and how they ended.",
-             {"type": "object", "properties": {"text": string, "limit": {"type": "integer"}},
-              "required": ["text"]}, annotations=ro)(similar_situations),
+        tool(
+            "memory_timeline",
+            "The remembered history of one account, in date order, with citations.",
+            {"type": "object", "properties": {"account_id": string}, "required": ["account_id"]},
+            annotations=ro,
+        )(memory_timeline),
+        tool(
+            "memory_search",
+            "Search account history by meaning; optionally only one account.",
+            {
+                "type": "object",
+                "properties": {"query": string, "account_id": string, "limit": {"type": "integer"}},
+                "required": ["query"],
+            },
+            annotations=ro,
+        )(memory_search),
+        tool(
+            "similar_situations",
+            "Past situations on other accounts like the one described, and how they ended.",
+            {"type": "object", "properties": {"text": string, "limit": {"type": "integer"}}, "required": ["text"]},
+            annotations=ro,
+        )(similar_situations),
     ]

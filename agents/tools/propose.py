@@ -20,13 +20,26 @@ PROPOSE_SCHEMA: dict[str, Any] = {
         "target_module": {"type": "string", "enum": ["Accounts", "Contacts", "Deals", "Tasks"]},
         "target_id": _S,
         "fields": {"type": "object", "description": "update_fields: Zoho field API name -> new value"},
-        "task": {"type": "object", "description": "create_task: subject, due_date (YYYY-MM-DD), priority "
-                                                  "(Highest|High|Normal|Low|Lowest), description, who_id"},
+        "task": {
+            "type": "object",
+            "description": "create_task: subject, due_date (YYYY-MM-DD), priority "
+            "(Highest|High|Normal|Low|Lowest), description, who_id",
+        },
         "note": {"type": "object", "description": "add_note: title, content"},
         "rationale": _S,
-        "evidence": {"type": "array", "items": {"type": "object", "properties": {
-            "source": {"type": "string", "enum": ["zoho", "memory"]}, "record_id": _S, "module": _S,
-            "excerpt": _S}, "required": ["record_id"]}},
+        "evidence": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "source": {"type": "string", "enum": ["zoho", "memory"]},
+                    "record_id": _S,
+                    "module": _S,
+                    "excerpt": _S,
+                },
+                "required": ["record_id"],
+            },
+        },
         "priority": {"type": "string", "enum": ["low", "medium", "high"]},
         "expected_impact": _S,
         "signal_kind": _S,
@@ -62,17 +75,29 @@ def build_propose_tool(ctx: RunContext) -> SdkMcpTool[Any]:
         except ProposalRefused as exc:
             return error_result(f"proposal refused: {exc}")
         except Exception as exc:  # the queue is another component: report, never crash the run
-            return error_result(f"the approval queue is unavailable ({type(exc).__name__}); nothing was queued. "
-                                "Mention the idea in your report instead.")
-        flag = " It is marked SUSPICIOUS (the data it rests on holds instruction-like text)." \
-            if recommendation.suspicious else ""
+            return error_result(
+                f"the approval queue is unavailable ({type(exc).__name__}); nothing was queued. "
+                "Mention the idea in your report instead."
+            )
+        flag = (
+            " It is marked SUSPICIOUS (the data it rests on holds instruction-like text)."
+            if recommendation.suspicious
+            else ""
+        )
         return plain_result(
             f"Queued for human approval as recommendation {recommendation.id} (status {recommendation.status}). "
             f"Nothing was written to the CRM.{flag}",
-            {"recommendation_id": recommendation.id, "kind": proposal.kind, "target_id": proposal.target_id,
-             "suspicious": recommendation.suspicious})
+            {
+                "recommendation_id": recommendation.id,
+                "kind": proposal.kind,
+                "target_id": proposal.target_id,
+                "suspicious": recommendation.suspicious,
+            },
+        )
 
-    return tool("propose_action",
-                "Queue one next-best action for human approval (nothing is written until a person approves). "
-                "Give the exact change, a rationale and evidence citations of records you read.",
-                PROPOSE_SCHEMA)(propose_action)
+    return tool(
+        "propose_action",
+        "Queue one next-best action for human approval (nothing is written until a person approves). "
+        "Give the exact change, a rationale and evidence citations of records you read.",
+        PROPOSE_SCHEMA,
+    )(propose_action)

@@ -24,8 +24,10 @@ _RELATIVE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
 MODULES: tuple[str, ...] = get_args(Module)
 READ_ONLY = ToolAnnotations(readOnlyHint=True, maxResultSizeChars=200_000)
 
-WRITE_REFUSAL = ("This tool never writes to the CRM: every change waits for a human's approval. Use "
-                 "propose_action to queue the change with its rationale and evidence.")
+WRITE_REFUSAL = (
+    "This tool never writes to the CRM: every change waits for a human's approval. Use "
+    "propose_action to queue the change with its rationale and evidence."
+)
 
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:
@@ -90,8 +92,9 @@ def _guarded(gateway: ZohoGateway, body: Callable[[dict[str, Any]], Awaitable[tu
 def build_zoho_tools(gateway: ZohoGateway, ctx: RunContext) -> list[SdkMcpTool[Any]]:
     async def search_accounts(args: dict[str, Any]) -> tuple[Any, list[str]]:
         limit = max(1, min(int(args.get("limit") or 20), 50))
-        found = await gateway.search_accounts(str(args["query"]), owner_email=args.get("owner_email") or None,
-                                              limit=limit)
+        found = await gateway.search_accounts(
+            str(args["query"]), owner_email=args.get("owner_email") or None, limit=limit
+        )
         notes = ctx.saw_records((a.id, _record_text(a)) for a in found)
         return {"accounts": to_jsonable(found), "count": len(found)}, notes
 
@@ -123,23 +126,56 @@ def build_zoho_tools(gateway: ZohoGateway, ctx: RunContext) -> list[SdkMcpTool[A
 
     string = {"type": "string"}
     reads = [
-        tool("search_accounts", "Find accounts by name (or part of it); optionally only one owner's. Returns ids.",
-             {"type": "object", "properties": {"query": string, "owner_email": string,
-                                               "limit": {"type": "integer", "minimum": 1, "maximum": 50}},
-              "required": ["query"]}, annotations=READ_ONLY)(_guarded(gateway, search_accounts)),
-        tool("account_360", "Everything about one account: the account, its contacts, deals, tasks and notes.",
-             {"type": "object", "properties": {"account_id": string}, "required": ["account_id"]},
-             annotations=READ_ONLY)(_guarded(gateway, account_360)),
-        tool("changes_since", "Records of a module modified since a time (24h, 7d, 2w or ISO date-time).",
-             {"type": "object", "properties": {"module": {"type": "string", "enum": list(MODULES)},
-                                               "since": string, "limit": {"type": "integer"}},
-              "required": ["module", "since"]}, annotations=READ_ONLY)(_guarded(gateway, changes_since)),
-        tool("pipeline_for_owner", "Open deals owned by a user (by email).",
-             {"type": "object", "properties": {"owner_email": string}, "required": ["owner_email"]},
-             annotations=READ_ONLY)(_guarded(gateway, pipeline_for_owner)),
-        tool("activity_timeline", "Dated events on an account (notes, tasks, deal changes), newest first.",
-             {"type": "object", "properties": {"account_id": string, "limit": {"type": "integer"}},
-              "required": ["account_id"]}, annotations=READ_ONLY)(_guarded(gateway, activity_timeline)),
+        tool(
+            "search_accounts",
+            "Find accounts by name (or part of it); optionally only one owner's. Returns ids.",
+            {
+                "type": "object",
+                "properties": {
+                    "query": string,
+                    "owner_email": string,
+                    "limit": {"type": "integer", "minimum": 1, "maximum": 50},
+                },
+                "required": ["query"],
+            },
+            annotations=READ_ONLY,
+        )(_guarded(gateway, search_accounts)),
+        tool(
+            "account_360",
+            "Everything about one account: the account, its contacts, deals, tasks and notes.",
+            {"type": "object", "properties": {"account_id": string}, "required": ["account_id"]},
+            annotations=READ_ONLY,
+        )(_guarded(gateway, account_360)),
+        tool(
+            "changes_since",
+            "Records of a module modified since a time (24h, 7d, 2w or ISO date-time).",
+            {
+                "type": "object",
+                "properties": {
+                    "module": {"type": "string", "enum": list(MODULES)},
+                    "since": string,
+                    "limit": {"type": "integer"},
+                },
+                "required": ["module", "since"],
+            },
+            annotations=READ_ONLY,
+        )(_guarded(gateway, changes_since)),
+        tool(
+            "pipeline_for_owner",
+            "Open deals owned by a user (by email).",
+            {"type": "object", "properties": {"owner_email": string}, "required": ["owner_email"]},
+            annotations=READ_ONLY,
+        )(_guarded(gateway, pipeline_for_owner)),
+        tool(
+            "activity_timeline",
+            "Dated events on an account (notes, tasks, deal changes), newest first.",
+            {
+                "type": "object",
+                "properties": {"account_id": string, "limit": {"type": "integer"}},
+                "required": ["account_id"],
+            },
+            annotations=READ_ONLY,
+        )(_guarded(gateway, activity_timeline)),
     ]
     return reads + build_write_tools()
 
@@ -151,19 +187,48 @@ async def refuse_write(args: dict[str, Any]) -> ToolResult:
 
 def build_write_tools() -> list[SdkMcpTool[Any]]:
     string = {"type": "string"}
-    target = {"account_id": string, "target_module": {"type": "string",
-                                                      "enum": ["Accounts", "Contacts", "Deals", "Tasks"]},
-              "target_id": string, "rationale": string}
+    target = {
+        "account_id": string,
+        "target_module": {"type": "string", "enum": ["Accounts", "Contacts", "Deals", "Tasks"]},
+        "target_id": string,
+        "rationale": string,
+    }
     gated = ToolAnnotations(destructiveHint=False, readOnlyHint=False)
     return [
-        tool("create_task", "Create a follow-up task (queued for human approval, not executed).",
-             {"type": "object", "properties": {**target, "subject": string, "due_date": string,
-                                               "priority": string, "description": string},
-              "required": ["account_id", "target_id", "subject"]}, annotations=gated)(refuse_write),
-        tool("add_note", "Add a note to a record (queued for human approval, not executed).",
-             {"type": "object", "properties": {**target, "title": string, "content": string},
-              "required": ["account_id", "target_id", "content"]}, annotations=gated)(refuse_write),
-        tool("update_fields", "Change field values of a record (queued for human approval, not executed).",
-             {"type": "object", "properties": {**target, "fields": {"type": "object"}},
-              "required": ["account_id", "target_id", "fields"]}, annotations=gated)(refuse_write),
+        tool(
+            "create_task",
+            "Create a follow-up task (queued for human approval, not executed).",
+            {
+                "type": "object",
+                "properties": {
+                    **target,
+                    "subject": string,
+                    "due_date": string,
+                    "priority": string,
+                    "description": string,
+                },
+                "required": ["account_id", "target_id", "subject"],
+            },
+            annotations=gated,
+        )(refuse_write),
+        tool(
+            "add_note",
+            "Add a note to a record (queued for human approval, not executed).",
+            {
+                "type": "object",
+                "properties": {**target, "title": string, "content": string},
+                "required": ["account_id", "target_id", "content"],
+            },
+            annotations=gated,
+        )(refuse_write),
+        tool(
+            "update_fields",
+            "Change field values of a record (queued for human approval, not executed).",
+            {
+                "type": "object",
+                "properties": {**target, "fields": {"type": "object"}},
+                "required": ["account_id", "target_id", "fields"],
+            },
+            annotations=gated,
+        )(refuse_write),
     ]

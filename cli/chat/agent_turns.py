@@ -31,14 +31,22 @@ class TurnOutcome(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-def session_options(settings: Settings, *, gateway: ZohoGateway, store: StateStore, run_id: str | None = None,
-                    memory: Any = None, model_env: dict[str, str] | None = None) -> ClaudeAgentOptions:
+def session_options(
+    settings: Settings,
+    *,
+    gateway: ZohoGateway,
+    store: StateStore,
+    run_id: str | None = None,
+    memory: Any = None,
+    model_env: dict[str, str] | None = None,
+) -> ClaudeAgentOptions:
     """The orchestrator's options for a chat session (``agents.session.build_session_options``: the
     store's queue and audit, read-only memory), with partial messages on so the answer streams."""
     from agents.session import build_session_options
 
-    options = build_session_options(settings, gateway=gateway, store=store, memory=memory, run_id=run_id,
-                                    model_env=model_env)
+    options = build_session_options(
+        settings, gateway=gateway, store=store, memory=memory, run_id=run_id, model_env=model_env
+    )
     options.include_partial_messages = True
     detach_cli(options, settings.home.expanduser().resolve() / "agent")  # Ctrl-C reaches only the chat
     return options
@@ -49,8 +57,10 @@ def _stop_problem(result: Any) -> str | None:
         return None
     subtype = str(getattr(result, "subtype", ""))
     if subtype == "error_max_budget_usd":
-        return ("Stopped: the model budget for this chat was reached (SERGAS_MAX_BUDGET_USD). Proposals already "
-                "made are kept; start a new chat to continue.")
+        return (
+            "Stopped: the model budget for this chat was reached (SERGAS_MAX_BUDGET_USD). Proposals already "
+            "made are kept; start a new chat to continue."
+        )
     if subtype == "error_max_turns":
         return "Stopped: this turn reached its step limit."
     if getattr(result, "is_error", False):
@@ -104,8 +114,9 @@ class AgentChat:
             await self._drop_client()
             raise
         except Exception as exc:  # the SDK raises after error results; a dead CLI lands here too
-            out.problem = _stop_problem(view.result) or f"The agent session failed: {type(exc).__name__}: " \
-                                                       f"{str(exc)[:300]}"
+            out.problem = (
+                _stop_problem(view.result) or f"The agent session failed: {type(exc).__name__}: {str(exc)[:300]}"
+            )
             await self._drop_client()
             if self.turns:
                 out.problem += " The next question starts a fresh conversation."

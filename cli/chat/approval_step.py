@@ -22,10 +22,18 @@ from state.store import StateStore
 class _OnlyThese(ApproveSession):
     """An approve session restricted to some recommendation ids (those a turn just queued)."""
 
-    def __init__(self, settings: Settings, store: StateStore, console: Console, *, ids: Collection[str],
-                 gateway_factory: GatewayFactory) -> None:
-        super().__init__(settings, store, console, account=None, kind=None, gateway_factory=gateway_factory,
-                         on_decision=None)
+    def __init__(
+        self,
+        settings: Settings,
+        store: StateStore,
+        console: Console,
+        *,
+        ids: Collection[str],
+        gateway_factory: GatewayFactory,
+    ) -> None:
+        super().__init__(
+            settings, store, console, account=None, kind=None, gateway_factory=gateway_factory, on_decision=None
+        )
         self.only_ids = set(ids)
 
     def pending(self, *, include_failed: bool = False) -> list[Recommendation]:
@@ -44,8 +52,15 @@ class ChatApprovals:
 
     def _session(self, ids: Collection[str] | None = None, account: str | None = None) -> ApproveSession:
         if ids is None:
-            return ApproveSession(self.settings, self.store, self.console, account=account, kind=None,
-                                  gateway_factory=self._lend_gateway, on_decision=None)
+            return ApproveSession(
+                self.settings,
+                self.store,
+                self.console,
+                account=account,
+                kind=None,
+                gateway_factory=self._lend_gateway,
+                on_decision=None,
+            )
         return _OnlyThese(self.settings, self.store, self.console, ids=ids, gateway_factory=self._lend_gateway)
 
     def still_pending(self, ids: Collection[str]) -> list[str]:
@@ -55,12 +70,12 @@ class ChatApprovals:
         """Put these proposals to the user now, then execute what was approved. Returns 0/1 like approve."""
         if not self.still_pending(ids):
             return 0
-        return await self._session(ids).main(approve_all=False, reject_all=None, execute_only=False,
-                                             interactive=True)
+        return await self._session(ids).main(approve_all=False, reject_all=None, execute_only=False, interactive=True)
 
     async def decide_all(self, account: str | None = None) -> int:
-        return await self._session(account=account).main(approve_all=False, reject_all=None,
-                                                         execute_only=False, interactive=True)
+        return await self._session(account=account).main(
+            approve_all=False, reject_all=None, execute_only=False, interactive=True
+        )
 
     def list_pending(self, account: str | None = None) -> None:
         self._session(account=account).list_pending(as_json=False)

@@ -31,14 +31,16 @@ def bundled_cli() -> Path | None:
 
 
 def launcher_text(target: Path) -> str:
-    return (f"#!{sys.executable}\n"
-            "# Written by `python main.py chat`: start the Claude Code CLI detached from the terminal.\n"
-            "import os, sys\n"
-            "try:\n"
-            "    os.setsid()\n"
-            "except OSError:\n"
-            "    pass\n"
-            f"os.execv({str(target)!r}, [{str(target)!r}, *sys.argv[1:]])\n")
+    return (
+        f"#!{sys.executable}\n"
+        "# Written by `python main.py chat`: start the Claude Code CLI detached from the terminal.\n"
+        "import os, sys\n"
+        "try:\n"
+        "    os.setsid()\n"
+        "except OSError:\n"
+        "    pass\n"
+        f"os.execv({str(target)!r}, [{str(target)!r}, *sys.argv[1:]])\n"
+    )
 
 
 def detach_cli(options: ClaudeAgentOptions, directory: Path) -> bool:

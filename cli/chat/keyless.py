@@ -16,8 +16,10 @@ from rich.text import Text
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
 
-NO_ACCOUNT_HINT = ("Without a model the chat answers from the CRM for one account: name it in your question "
-                   "or pick it with /account NAME, then ask again (or type /brief).")
+NO_ACCOUNT_HINT = (
+    "Without a model the chat answers from the CRM for one account: name it in your question "
+    "or pick it with /account NAME, then ask again (or type /brief)."
+)
 
 
 def keyless_label() -> Text:

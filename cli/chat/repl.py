@@ -30,9 +30,17 @@ ReadLine = Callable[[str], str]
 
 
 class ChatSession:
-    def __init__(self, *, console: Console, gateway: ZohoGateway, approvals: ChatApprovals,
-                 agent: AgentChat | None, interrupts: InterruptController, read_line: ReadLine,
-                 memory: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        console: Console,
+        gateway: ZohoGateway,
+        approvals: ChatApprovals,
+        agent: AgentChat | None,
+        interrupts: InterruptController,
+        read_line: ReadLine,
+        memory: Any = None,
+    ) -> None:
         self.console = console
         self.gateway = gateway
         self.approvals = approvals
@@ -49,8 +57,11 @@ class ChatSession:
     async def run(self) -> int:
         waiting = self.approvals.pending_count()
         if waiting:
-            self.console.print(Text(f"{waiting} proposal(s) wait for your decision: /pending to list, /approve "
-                                    "to decide.", style="bold"))
+            self.console.print(
+                Text(
+                    f"{waiting} proposal(s) wait for your decision: /pending to list, /approve to decide.", style="bold"
+                )
+            )
         while True:
             try:
                 line = self.read_line(self.prompt())
@@ -101,8 +112,7 @@ class ChatSession:
             self.console.print(Text(f"State store: {exc} — {exc.hint}", style="red"))
         except (KeyboardInterrupt, EOFError):  # at a prompt inside the command (e.g. an approval)
             self.console.print()
-            self.console.print(Text("Stopped. Undecided proposals stay pending (/pending, /approve).",
-                                    style="yellow"))
+            self.console.print(Text("Stopped. Undecided proposals stay pending (/pending, /approve).", style="yellow"))
 
     # --- slash commands ------------------------------------------------------------------------------
     async def command(self, command: Command) -> None:
@@ -136,8 +146,9 @@ class ChatSession:
         try:
             return await resolve_account(self.gateway, ref)
         except AmbiguousAccount as exc:
-            self.console.print(Text(f"{len(exc.candidates)} accounts match {ref!r}; give the exact name or the id:",
-                                    style="yellow"))
+            self.console.print(
+                Text(f"{len(exc.candidates)} accounts match {ref!r}; give the exact name or the id:", style="yellow")
+            )
             for acc in exc.candidates[:10]:
                 self.console.print(Text(f"  {acc.name} ({acc.id})"))
         except AccountRefError as exc:
@@ -202,8 +213,9 @@ class ChatSession:
 
     def after_turn(self, outcome: TurnOutcome) -> None:
         if outcome.interrupted:
-            self.console.print(Text("Turn interrupted. The conversation goes on: ask again or carry on.",
-                                    style="yellow"))
+            self.console.print(
+                Text("Turn interrupted. The conversation goes on: ask again or carry on.", style="yellow")
+            )
         elif outcome.problem:
             self.console.print(Text(outcome.problem, style="red"))
         for warning in outcome.warnings:

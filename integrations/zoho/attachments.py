@@ -35,11 +35,16 @@ class AttachmentInfo(BaseModel):
         parent: dict[str, Any] = row.get("Parent_Id") or {} if isinstance(row.get("Parent_Id"), dict) else {}
         owner: dict[str, Any] = row.get("Owner") or {} if isinstance(row.get("Owner"), dict) else {}
         size = row.get("Size")
-        return cls(id=str(row["id"]), module=str(row.get("$se_module") or module),
-                   record_id=str(parent.get("id") or record_id), file_name=str(row.get("File_Name") or ""),
-                   size=int(size) if size not in (None, "") and str(size).isdigit() else None,
-                   created_time=row.get("Created_Time") or None, modified_time=row.get("Modified_Time") or None,
-                   owner=owner.get("name") or owner.get("email") or None)
+        return cls(
+            id=str(row["id"]),
+            module=str(row.get("$se_module") or module),
+            record_id=str(parent.get("id") or record_id),
+            file_name=str(row.get("File_Name") or ""),
+            size=int(size) if size not in (None, "") and str(size).isdigit() else None,
+            created_time=row.get("Created_Time") or None,
+            modified_time=row.get("Modified_Time") or None,
+            owner=owner.get("name") or owner.get("email") or None,
+        )
 
 
 class AttachmentFile(BaseModel):
@@ -75,5 +80,11 @@ def content_type_of(header: str | None, file_name: str) -> str:
     return mimetypes.guess_type(file_name)[0] or declared or "application/octet-stream"
 
 
-__all__ = ["ATTACHMENT_MODULES", "LIST_FIELDS", "AttachmentFile", "AttachmentInfo", "content_type_of",
-           "file_name_from_disposition"]
+__all__ = [
+    "ATTACHMENT_MODULES",
+    "LIST_FIELDS",
+    "AttachmentFile",
+    "AttachmentInfo",
+    "content_type_of",
+    "file_name_from_disposition",
+]

@@ -35,8 +35,11 @@ class TierBreaker:
         self.tier = tier
         self._watch = _OpenedAt()
         self.breaker = pybreaker.CircuitBreaker(
-            fail_max=fail_max, reset_timeout=reset_seconds, name=tier,
-            exclude=[lambda exc: not is_transient(exc)], listeners=[self._watch],
+            fail_max=fail_max,
+            reset_timeout=reset_seconds,
+            name=tier,
+            exclude=[lambda exc: not is_transient(exc)],
+            listeners=[self._watch],
             throw_new_error_on_trip=False,
         )
         self.reset_seconds = reset_seconds
@@ -58,8 +61,7 @@ class TierBreaker:
 
     async def run(self, fn: Callable[[], Awaitable[T]]) -> T:
         if not self.allows():
-            raise ZohoUnavailableError(f"{self.tier} tier circuit breaker is open", code="BREAKER_OPEN",
-                                       tier=self.tier)
+            raise ZohoUnavailableError(f"{self.tier} tier circuit breaker is open", code="BREAKER_OPEN", tier=self.tier)
         try:
             value = await fn()
         except Exception as exc:  # replay the failure so the breaker counts it (or not)
@@ -71,8 +73,9 @@ class TierBreaker:
             try:
                 self.breaker.call(_fail)
             except pybreaker.CircuitBreakerError:
-                raise ZohoUnavailableError(f"{self.tier} tier circuit breaker is open", code="BREAKER_OPEN",
-                                           tier=self.tier) from exc
+                raise ZohoUnavailableError(
+                    f"{self.tier} tier circuit breaker is open", code="BREAKER_OPEN", tier=self.tier
+                ) from exc
             raise  # pragma: no cover - _fail always raises
         if self.breaker.current_state == pybreaker.STATE_OPEN and self._still_open():
             return value  # a call that started before the trip: do not close on its success

@@ -35,18 +35,29 @@ def connection_from_settings(settings: Settings) -> ZohoConnectionInfo:
     """Real Zoho from settings (credentials must be set)."""
     api_url, accounts_url = settings.zoho_urls
     assert settings.zoho_client_id and settings.zoho_client_secret and settings.zoho_refresh_token
-    return ZohoConnectionInfo(api_url=api_url, accounts_url=accounts_url, client_id=settings.zoho_client_id,
-                              client_secret=settings.zoho_client_secret,
-                              refresh_token=settings.zoho_refresh_token, mcp_url=settings.zoho_mcp_url,
-                              embedded=False)
+    return ZohoConnectionInfo(
+        api_url=api_url,
+        accounts_url=accounts_url,
+        client_id=settings.zoho_client_id,
+        client_secret=settings.zoho_client_secret,
+        refresh_token=settings.zoho_refresh_token,
+        mcp_url=settings.zoho_mcp_url,
+        embedded=False,
+    )
 
 
 def connection_from_sandbox(running: Any, settings: Settings | None = None) -> ZohoConnectionInfo:
-    mcp_url = (settings.zoho_mcp_url if settings and settings.zoho_mcp_url else f"{running.base_url}/mcp")
-    return ZohoConnectionInfo(api_url=running.base_url, accounts_url=running.base_url,
-                              client_id=running.client_id, client_secret=SecretStr(running.client_secret),
-                              refresh_token=SecretStr(running.refresh_token), mcp_url=mcp_url, embedded=True,
-                              sandbox=running)
+    mcp_url = settings.zoho_mcp_url if settings and settings.zoho_mcp_url else f"{running.base_url}/mcp"
+    return ZohoConnectionInfo(
+        api_url=running.base_url,
+        accounts_url=running.base_url,
+        client_id=running.client_id,
+        client_secret=SecretStr(running.client_secret),
+        refresh_token=SecretStr(running.refresh_token),
+        mcp_url=mcp_url,
+        embedded=True,
+        sandbox=running,
+    )
 
 
 @contextmanager

@@ -30,8 +30,9 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, ZohoTransientError)
 
 
-def map_response(response: httpx.Response, *, module: str | None = None, record_id: str | None = None,
-                 tier: str = "rest") -> ZohoError:
+def map_response(
+    response: httpx.Response, *, module: str | None = None, record_id: str | None = None, tier: str = "rest"
+) -> ZohoError:
     """An HTTP error reply (status >= 400, or a malformed body) → the most specific ZohoError."""
     body: dict[str, Any] | None
     try:
@@ -44,15 +45,20 @@ def map_response(response: httpx.Response, *, module: str | None = None, record_
     return map_status(response.status_code, body, module=module, record_id=record_id, tier=tier)
 
 
-def map_httpx_error(exc: httpx.HTTPError, *, module: str | None = None, record_id: str | None = None,
-                    tier: str = "rest") -> ZohoError:
+def map_httpx_error(
+    exc: httpx.HTTPError, *, module: str | None = None, record_id: str | None = None, tier: str = "rest"
+) -> ZohoError:
     """Connection refused/reset, timeouts, protocol errors → ZohoUnavailableError (transient)."""
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
-        return ZohoError(f"bad Zoho URL: {exc}", module=module, record_id=record_id, tier=tier,
-                         hint="Fix SERGAS_ZOHO_API_URL / SERGAS_ZOHO_ACCOUNTS_URL.")
+        return ZohoError(
+            f"bad Zoho URL: {exc}",
+            module=module,
+            record_id=record_id,
+            tier=tier,
+            hint="Fix SERGAS_ZOHO_API_URL / SERGAS_ZOHO_ACCOUNTS_URL.",
+        )
     kind = type(exc).__name__
-    return ZohoUnavailableError(f"Zoho unreachable ({kind})", code=kind, module=module,
-                                record_id=record_id, tier=tier)
+    return ZohoUnavailableError(f"Zoho unreachable ({kind})", code=kind, module=module, record_id=record_id, tier=tier)
 
 
 def map_oauth_error(body: dict[str, Any] | None, status: int | None, *, tier: str) -> ZohoError:
@@ -62,16 +68,18 @@ def map_oauth_error(body: dict[str, Any] | None, status: int | None, *, tier: st
     if status is not None and status >= 500:
         return ZohoUnavailableError(f"Zoho accounts server error (HTTP {status})", status=status, tier=tier)
     if status == 429:
-        return map_status(429, {"code": "TOO_MANY_REQUESTS", "message": "token endpoint rate limited"},
-                          tier=tier)
+        return map_status(429, {"code": "TOO_MANY_REQUESTS", "message": "token endpoint rate limited"}, tier=tier)
     return ZohoAuthError(
         f"Zoho refused the OAuth credentials ({error or 'no access_token in reply'})",
-        status=status, code=str(error) if error else "NO_ACCESS_TOKEN", tier=tier,
+        status=status,
+        code=str(error) if error else "NO_ACCESS_TOKEN",
+        tier=tier,
     )
 
 
-def map_sdk_api_exception(api_exception: Any, status: int | None, *, module: str | None = None,
-                          record_id: str | None = None) -> ZohoError:
+def map_sdk_api_exception(
+    api_exception: Any, status: int | None, *, module: str | None = None, record_id: str | None = None
+) -> ZohoError:
     """The SDK returns (not raises) an ``APIException`` for a JSON error reply."""
     code = _jsonable(getattr(api_exception, "get_code", lambda: None)())
     message = _jsonable(getattr(api_exception, "get_message", lambda: None)())
@@ -80,8 +88,7 @@ def map_sdk_api_exception(api_exception: Any, status: int | None, *, module: str
     return map_status(status, body, module=module, record_id=record_id, tier="sdk")
 
 
-def map_sdk_exception(exc: BaseException, *, module: str | None = None,
-                      record_id: str | None = None) -> ZohoError:
+def map_sdk_exception(exc: BaseException, *, module: str | None = None, record_id: str | None = None) -> ZohoError:
     """``SDKException`` and the ``requests`` errors it wraps → ZohoError."""
     code = getattr(exc, "code", None)
     message = getattr(exc, "error_message", None) or getattr(exc, "message", None) or str(exc)
@@ -89,26 +96,47 @@ def map_sdk_exception(exc: BaseException, *, module: str | None = None,
     text = f"{code or ''} {message or ''} {cause or ''}"
     envelope = _json_envelope(message)
     if envelope is not None:  # e.g. API_EXCEPTION from a metadata call, carrying Zoho's error envelope
-        status = {"INVALID_TOKEN": 401, "AUTHENTICATION_FAILURE": 401, "OAUTH_SCOPE_MISMATCH": 401,
-                  "NO_PERMISSION": 403, "TOO_MANY_REQUESTS": 429, "INTERNAL_ERROR": 500}.get(
-                      str(envelope.get("code")), 400)
+        status = {
+            "INVALID_TOKEN": 401,
+            "AUTHENTICATION_FAILURE": 401,
+            "OAUTH_SCOPE_MISMATCH": 401,
+            "NO_PERMISSION": 403,
+            "TOO_MANY_REQUESTS": 429,
+            "INTERNAL_ERROR": 500,
+        }.get(str(envelope.get("code")), 400)
         return map_status(status, envelope, module=module, record_id=record_id, tier="sdk")
     if code == "INVALID TOKEN ERROR":
-        return ZohoAuthError(f"Zoho refused the OAuth credentials ({message})", code="INVALID_TOKEN",
-                             module=module, record_id=record_id, tier="sdk")
+        return ZohoAuthError(
+            f"Zoho refused the OAuth credentials ({message})",
+            code="INVALID_TOKEN",
+            module=module,
+            record_id=record_id,
+            tier="sdk",
+        )
     if _is_connection_problem(exc) or _is_connection_problem(cause) or "Exception in saving tokens" in text:
-        return ZohoUnavailableError(f"Zoho unreachable from the SDK ({type(cause or exc).__name__})",
-                                    code="CONNECTION_ERROR", module=module, record_id=record_id, tier="sdk")
+        return ZohoUnavailableError(
+            f"Zoho unreachable from the SDK ({type(cause or exc).__name__})",
+            code="CONNECTION_ERROR",
+            module=module,
+            record_id=record_id,
+            tier="sdk",
+        )
     if code in ("TYPE ERROR", "UNACCEPTED VALUES ERROR", "MANDATORY VALUE ERROR", "MANDATORY KEY ERROR"):
-        return ZohoValidationError(f"SDK rejected the request: {message}", code=str(code), module=module,
-                                   record_id=record_id, tier="sdk")
+        return ZohoValidationError(
+            f"SDK rejected the request: {message}", code=str(code), module=module, record_id=record_id, tier="sdk"
+        )
     if code == "UNSUPPORTED_IN_API":
-        return ZohoNotFoundError(f"not available through the API: {message}", code=str(code), module=module,
-                                 record_id=record_id, tier="sdk")
+        return ZohoNotFoundError(
+            f"not available through the API: {message}", code=str(code), module=module, record_id=record_id, tier="sdk"
+        )
     # Anything else the SDK raises is a malformed/unexpected reply: treat as transient trouble.
-    return ZohoUnavailableError(f"SDK error: {code or type(exc).__name__}: {message}",
-                                code=str(code) if code else type(exc).__name__, module=module,
-                                record_id=record_id, tier="sdk")
+    return ZohoUnavailableError(
+        f"SDK error: {code or type(exc).__name__}: {message}",
+        code=str(code) if code else type(exc).__name__,
+        module=module,
+        record_id=record_id,
+        tier="sdk",
+    )
 
 
 def _json_envelope(message: Any) -> dict[str, Any] | None:
@@ -131,8 +159,7 @@ def _is_connection_problem(exc: BaseException | None) -> bool:
     return isinstance(exc, requests.ConnectionError | requests.Timeout | ConnectionError | TimeoutError)
 
 
-def map_mcp_error(exc_or_payload: Any, *, module: str | None = None,
-                  record_id: str | None = None) -> ZohoError:
+def map_mcp_error(exc_or_payload: Any, *, module: str | None = None, record_id: str | None = None) -> ZohoError:
     """MCP: a raised ``MCPError``/transport error, or the text of a tool result with ``isError``."""
     if isinstance(exc_or_payload, ZohoError):
         return exc_or_payload
@@ -146,16 +173,22 @@ def map_mcp_error(exc_or_payload: Any, *, module: str | None = None,
             status_int = None
         if status_int is None and inner.get("code") in (None, ""):
             status_int = 500
-        return map_status(status_int or (400 if inner.get("code") else None), inner, module=module,
-                          record_id=record_id, tier="mcp")
+        return map_status(
+            status_int or (400 if inner.get("code") else None), inner, module=module, record_id=record_id, tier="mcp"
+        )
     if isinstance(exc_or_payload, httpx.HTTPError):
         return map_httpx_error(exc_or_payload, module=module, record_id=record_id, tier="mcp")
     text = str(exc_or_payload)
     lowered = text.lower()
     if "401" in lowered or "unauthorized" in lowered:
-        return ZohoAuthError(f"Zoho MCP refused the credentials: {text}", status=401, module=module,
-                             record_id=record_id, tier="mcp",
-                             hint="Check SERGAS_ZOHO_MCP_URL and SERGAS_ZOHO_MCP_AUTH_HEADER.")
+        return ZohoAuthError(
+            f"Zoho MCP refused the credentials: {text}",
+            status=401,
+            module=module,
+            record_id=record_id,
+            tier="mcp",
+            hint="Check SERGAS_ZOHO_MCP_URL and SERGAS_ZOHO_MCP_AUTH_HEADER.",
+        )
     return ZohoUnavailableError(f"Zoho MCP error: {text}", module=module, record_id=record_id, tier="mcp")
 
 

@@ -79,8 +79,10 @@ class ZohoConfigError(ZohoError):
 class ZohoAuthError(ZohoConfigError):
     """Zoho refused the credentials: the refresh token was revoked, or the client id/secret are wrong."""
 
-    default_hint = ("Generate a new refresh token in the Zoho API console and set SERGAS_ZOHO_REFRESH_TOKEN; "
-                    "check SERGAS_ZOHO_CLIENT_ID / SERGAS_ZOHO_CLIENT_SECRET and SERGAS_ZOHO_DC.")
+    default_hint = (
+        "Generate a new refresh token in the Zoho API console and set SERGAS_ZOHO_REFRESH_TOKEN; "
+        "check SERGAS_ZOHO_CLIENT_ID / SERGAS_ZOHO_CLIENT_SECRET and SERGAS_ZOHO_DC."
+    )
 
 
 class ZohoPermissionError(ZohoError):
@@ -170,12 +172,27 @@ def map_status(
         cls = ZohoValidationError
     else:
         cls = ZohoError
-    return cls(str(message), status=status, code=str(code) if code else None, module=module,
-               record_id=record_id, details=details, tier=tier)
+    return cls(
+        str(message),
+        status=status,
+        code=str(code) if code else None,
+        module=module,
+        record_id=record_id,
+        details=details,
+        tier=tier,
+    )
 
 
 __all__ = [
-    "ZohoAuthError", "ZohoConfigError", "ZohoError", "ZohoNotFoundError", "ZohoPermissionError",
-    "ZohoRateLimitedError", "ZohoTransientError", "ZohoUnavailableError", "ZohoValidationError",
-    "ZohoWriteRefused", "map_status",
+    "ZohoAuthError",
+    "ZohoConfigError",
+    "ZohoError",
+    "ZohoNotFoundError",
+    "ZohoPermissionError",
+    "ZohoRateLimitedError",
+    "ZohoTransientError",
+    "ZohoUnavailableError",
+    "ZohoValidationError",
+    "ZohoWriteRefused",
+    "map_status",
 ]

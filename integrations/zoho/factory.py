@@ -19,11 +19,18 @@ from integrations.zoho.sdk_tier import SdkTier
 from integrations.zoho.token_store import TokenStore, build_token_store
 
 
-def build_gateway(settings: Settings, *, base_url_override: str | None = None, audit: AuditFn | None = None,
-                  connection: ZohoConnectionInfo | None = None,
-                  transport: httpx.AsyncBaseTransport | None = None, token_store: TokenStore | None = None,
-                  use_sdk: bool = True, use_mcp: bool | None = None,
-                  backoff_base: float = 0.25) -> ZohoManager:
+def build_gateway(
+    settings: Settings,
+    *,
+    base_url_override: str | None = None,
+    audit: AuditFn | None = None,
+    connection: ZohoConnectionInfo | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    token_store: TokenStore | None = None,
+    use_sdk: bool = True,
+    use_mcp: bool | None = None,
+    backoff_base: float = 0.25,
+) -> ZohoManager:
     """A ready ``ZohoManager``.
 
     URLs/credentials come from ``connection`` (see ``zoho_connection``), else ``base_url_override`` (API
@@ -32,27 +39,51 @@ def build_gateway(settings: Settings, *, base_url_override: str | None = None, a
     conn = connection or _connection(settings, base_url_override)
     store = token_store or build_token_store(settings)
     oauth_http = httpx.AsyncClient(transport=transport, timeout=settings.zoho_timeout_seconds)
-    tokens = TokenManager(OAuthClient(accounts_url=conn.accounts_url, client_id=conn.client_id,
-                                      client_secret=conn.client_secret, refresh_token=conn.refresh_token),
-                          store, http=oauth_http)
-    rest = RestTier(conn.api_url, tokens, transport=transport, timeout=settings.zoho_timeout_seconds,
-                    max_retries=settings.zoho_max_retries, concurrency=settings.zoho_concurrency,
-                    backoff_base=backoff_base, rate_limit_patience=settings.zoho_rate_limit_patience_seconds)
+    tokens = TokenManager(
+        OAuthClient(
+            accounts_url=conn.accounts_url,
+            client_id=conn.client_id,
+            client_secret=conn.client_secret,
+            refresh_token=conn.refresh_token,
+        ),
+        store,
+        http=oauth_http,
+    )
+    rest = RestTier(
+        conn.api_url,
+        tokens,
+        transport=transport,
+        timeout=settings.zoho_timeout_seconds,
+        max_retries=settings.zoho_max_retries,
+        concurrency=settings.zoho_concurrency,
+        backoff_base=backoff_base,
+        rate_limit_patience=settings.zoho_rate_limit_patience_seconds,
+    )
     sdk = None
     if use_sdk and transport is None:
         explicit = conn.embedded or base_url_override is not None or settings.zoho_api_url is not None
-        sdk = SdkTier(tokens, resource_path=settings.home.expanduser() / "zoho-sdk",
-                      api_url=conn.api_url if explicit else None,
-                      accounts_url=conn.accounts_url if explicit else None,
-                      dc=settings.zoho_dc, environment=settings.zoho_environment,
-                      timeout=settings.zoho_timeout_seconds)
+        sdk = SdkTier(
+            tokens,
+            resource_path=settings.home.expanduser() / "zoho-sdk",
+            api_url=conn.api_url if explicit else None,
+            accounts_url=conn.accounts_url if explicit else None,
+            dc=settings.zoho_dc,
+            environment=settings.zoho_environment,
+            timeout=settings.zoho_timeout_seconds,
+        )
     mcp = None
     if conn.mcp_url and (use_mcp if use_mcp is not None else True):
         mcp = _mcp_tier(conn.mcp_url, settings, tokens)
-    manager = ZohoManager(rest=rest, sdk=sdk, mcp=mcp, breaker_fail_max=settings.breaker_fail_max,
-                          breaker_reset_seconds=settings.breaker_reset_seconds, audit=audit,
-                          volume_hints_path=settings.home.expanduser() / "zoho-volumes.json",
-                          attachment_outbox=settings.home.expanduser() / OUTBOX_DIR)
+    manager = ZohoManager(
+        rest=rest,
+        sdk=sdk,
+        mcp=mcp,
+        breaker_fail_max=settings.breaker_fail_max,
+        breaker_reset_seconds=settings.breaker_reset_seconds,
+        audit=audit,
+        volume_hints_path=settings.home.expanduser() / "zoho-volumes.json",
+        attachment_outbox=settings.home.expanduser() / OUTBOX_DIR,
+    )
     manager._owns_token_http = True  # type: ignore[attr-defined]
     manager.token_store = store  # type: ignore[attr-defined]
     return manager
@@ -70,8 +101,7 @@ def _mcp_tier(url: str, settings: Settings, tokens: TokenManager) -> McpTier:
         if fixed is None:
             await tokens.invalidate(stale_header.removeprefix("Zoho-oauthtoken "))
 
-    return McpTier(url, auth_header=header, on_unauthorized=unauthorized,
-                   timeout=settings.zoho_timeout_seconds)
+    return McpTier(url, auth_header=header, on_unauthorized=unauthorized, timeout=settings.zoho_timeout_seconds)
 
 
 def _connection(settings: Settings, base_url_override: str | None) -> ZohoConnectionInfo:
@@ -86,14 +116,22 @@ def _connection(settings: Settings, base_url_override: str | None) -> ZohoConnec
         else:
             cid, secret = SANDBOX_CLIENT_ID, SecretStr(SANDBOX_CLIENT_SECRET)
             refresh = SecretStr(SANDBOX_REFRESH_TOKEN)
-        return ZohoConnectionInfo(api_url=base, accounts_url=base, client_id=cid, client_secret=secret,
-                                  refresh_token=refresh, mcp_url=settings.zoho_mcp_url or f"{base}/mcp",
-                                  embedded=False)
+        return ZohoConnectionInfo(
+            api_url=base,
+            accounts_url=base,
+            client_id=cid,
+            client_secret=secret,
+            refresh_token=refresh,
+            mcp_url=settings.zoho_mcp_url or f"{base}/mcp",
+            embedded=False,
+        )
     if settings.zoho_mode == "zoho":
         from integrations.zoho.connection import connection_from_settings
 
         return connection_from_settings(settings)
-    raise ZohoConfigError("no Zoho credentials and no sandbox URL",
-                          hint="Use `with zoho_connection(settings) as conn: build_gateway(settings, "
-                               "connection=conn)` to start the embedded sandbox, or set SERGAS_ZOHO_* "
-                               "credentials.")
+    raise ZohoConfigError(
+        "no Zoho credentials and no sandbox URL",
+        hint="Use `with zoho_connection(settings) as conn: build_gateway(settings, "
+        "connection=conn)` to start the embedded sandbox, or set SERGAS_ZOHO_* "
+        "credentials.",
+    )

@@ -67,12 +67,17 @@ T = TypeVar("T")
 _SHAPE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError)
 
 
-def malformed_response(exc: Exception, *, tier: str | None = None, module: str | None = None,
-                       record_id: str | None = None) -> ZohoUnavailableError:
+def malformed_response(
+    exc: Exception, *, tier: str | None = None, module: str | None = None, record_id: str | None = None
+) -> ZohoUnavailableError:
     """A ZohoError for a response Zoho (or a proxy in between) sent in a shape we cannot read."""
-    return ZohoUnavailableError(f"Zoho sent a response of an unexpected shape ({type(exc).__name__}: "
-                                f"{str(exc)[:200]})", code="MALFORMED_RESPONSE", tier=tier, module=module,
-                                record_id=record_id)
+    return ZohoUnavailableError(
+        f"Zoho sent a response of an unexpected shape ({type(exc).__name__}: {str(exc)[:200]})",
+        code="MALFORMED_RESPONSE",
+        tier=tier,
+        module=module,
+        record_id=record_id,
+    )
 
 
 @contextlib.contextmanager
@@ -83,10 +88,11 @@ def _reading(module: str | None, record_id: str | None = None) -> Iterator[None]
     except _SHAPE_ERRORS as exc:
         raise malformed_response(exc, module=module, record_id=record_id) from None
 
+
 AuditFn = Callable[[dict[str, Any]], None]
 
 COQL_PAGE = 2000
-BULK_JOB_CALLS = 3          # create + status + download, per 200,000 records
+BULK_JOB_CALLS = 3  # create + status + download, per 200,000 records
 BULK_PAGE = 200_000
 RECENT_NOTES = 20
 REF_PREFIX = "sergas-ref:"
@@ -121,10 +127,19 @@ def _coql_dt(value: datetime) -> str:
 
 
 class ZohoManager:
-    def __init__(self, *, rest: Any, sdk: Any | None = None, mcp: Any | None = None,
-                 breaker_fail_max: int = 5, breaker_reset_seconds: float = 30.0,
-                 audit: AuditFn | None = None, write_attempts: int = 3,
-                 volume_hints_path: Path | None = None, attachment_outbox: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        rest: Any,
+        sdk: Any | None = None,
+        mcp: Any | None = None,
+        breaker_fail_max: int = 5,
+        breaker_reset_seconds: float = 30.0,
+        audit: AuditFn | None = None,
+        write_attempts: int = 3,
+        volume_hints_path: Path | None = None,
+        attachment_outbox: Path | None = None,
+    ) -> None:
         self.rest = rest
         self.attachment_outbox = attachment_outbox  # approved uploads are read only from here
         self.sdk = sdk
@@ -153,14 +168,26 @@ class ZohoManager:
         """API calls sent by all tiers so far (OAuth not included)."""
         return sum(int(getattr(t, "calls", 0)) for t in self._tiers.values())
 
-    async def _call(self, operation: str, tiers: Sequence[Any], fn: Callable[[Any], Awaitable[T]], *,
-                    module: str | None = None, record_id: str | None = None) -> T:
+    async def _call(
+        self,
+        operation: str,
+        tiers: Sequence[Any],
+        fn: Callable[[Any], Awaitable[T]],
+        *,
+        module: str | None = None,
+        record_id: str | None = None,
+    ) -> T:
         last: ZohoError | None = None
         for tier in tiers:
             breaker = self._breakers[tier.name]
             if not breaker.allows():
-                last = ZohoUnavailableError(f"{tier.name} tier circuit breaker is open", code="BREAKER_OPEN",
-                                            tier=tier.name, module=module, record_id=record_id)
+                last = ZohoUnavailableError(
+                    f"{tier.name} tier circuit breaker is open",
+                    code="BREAKER_OPEN",
+                    tier=tier.name,
+                    module=module,
+                    record_id=record_id,
+                )
                 continue
             start = time.perf_counter()
             try:
@@ -186,74 +213,118 @@ class ZohoManager:
         # the MCP endpoint has its own URL and credentials: anything but "no such record" may work elsewhere
         return tier == "mcp" and not isinstance(exc, ZohoNotFoundError | ZohoValidationError)
 
-    def _report(self, operation: str, tier: str, module: str | None, record_id: str | None, start: float,
-                error: ZohoError | None) -> None:
+    def _report(
+        self,
+        operation: str,
+        tier: str,
+        module: str | None,
+        record_id: str | None,
+        start: float,
+        error: ZohoError | None,
+    ) -> None:
         duration_ms = round((time.perf_counter() - start) * 1000, 2)
         self._stats.record(tier, operation, duration_ms, str(error) if error else None)
         if self._audit is not None:
             with contextlib.suppress(Exception):  # an audit sink failure must not break a CRM call
-                self._audit({"kind": "zoho_call", "operation": operation, "tier": tier, "module": module,
-                             "record_id": record_id, "duration_ms": duration_ms,
-                             "outcome": "ok" if error is None else "error",
-                             "error": None if error is None else f"{type(error).__name__}: {error}"})
+                self._audit(
+                    {
+                        "kind": "zoho_call",
+                        "operation": operation,
+                        "tier": tier,
+                        "module": module,
+                        "record_id": record_id,
+                        "duration_ms": duration_ms,
+                        "outcome": "ok" if error is None else "error",
+                        "error": None if error is None else f"{type(error).__name__}: {error}",
+                    }
+                )
 
     # ------------------------------------------------------------------ interactive reads
     async def get_record(self, module: Module, record_id: str) -> CrmRecord | None:
         fields = RECORD_TYPES[module].FIELDS  # type: ignore[attr-defined]
-        row = await self._call("get_record", self._interactive(),
-                               lambda t: t.get_record(module, record_id, fields), module=module,
-                               record_id=record_id)
+        row = await self._call(
+            "get_record",
+            self._interactive(),
+            lambda t: t.get_record(module, record_id, fields),
+            module=module,
+            record_id=record_id,
+        )
         with _reading(module, record_id):
             return record_from_zoho(module, row) if row else None
 
     async def get_records(self, module: Module, ids: Sequence[str]) -> list[CrmRecord]:
         fields = RECORD_TYPES[module].FIELDS  # type: ignore[attr-defined]
-        rows = await self._call("get_records", self._interactive(),
-                                lambda t: t.get_records_by_ids(module, list(ids), fields), module=module)
+        rows = await self._call(
+            "get_records", self._interactive(), lambda t: t.get_records_by_ids(module, list(ids), fields), module=module
+        )
         with _reading(module):
             return [record_from_zoho(module, r) for r in rows]
 
-    async def search_accounts(self, query: str, *, owner_email: str | None = None,
-                              limit: int = 20) -> list[Account]:
+    async def search_accounts(self, query: str, *, owner_email: str | None = None, limit: int = 20) -> list[Account]:
         query = query.strip()
         if query:
-            rows = await self._call("search_accounts", self._interactive(),
-                                    lambda t: t.search("Accounts", word=query, fields=Account.FIELDS,
-                                                       limit=200 if owner_email else limit),
-                                    module="Accounts")
+            rows = await self._call(
+                "search_accounts",
+                self._interactive(),
+                lambda t: t.search("Accounts", word=query, fields=Account.FIELDS, limit=200 if owner_email else limit),
+                module="Accounts",
+            )
         else:
             where = f"Owner = {_quote(await self._user_id(owner_email))}" if owner_email else "id is not null"
-            query = (f"select {', '.join(dict.fromkeys(['id', *Account.FIELDS]))} from Accounts "
-                     f"where {where} order by Modified_Time desc limit {limit}")
-            rows, _ = await self._call("search_accounts", self._interactive(),
-                                       partial(_coql, query=query, module="Accounts"), module="Accounts")
+            query = (
+                f"select {', '.join(dict.fromkeys(['id', *Account.FIELDS]))} from Accounts "
+                f"where {where} order by Modified_Time desc limit {limit}"
+            )
+            rows, _ = await self._call(
+                "search_accounts",
+                self._interactive(),
+                partial(_coql, query=query, module="Accounts"),
+                module="Accounts",
+            )
         with _reading("Accounts"):
             accounts = [Account.from_zoho(coql_row_to_record(r)) for r in rows]
         if owner_email:
             owner_id = await self._user_id(owner_email)
-            accounts = [a for a in accounts if a.owner is not None and (
-                a.owner.id == owner_id or (a.owner.email or "").lower() == owner_email.lower())]
+            accounts = [
+                a
+                for a in accounts
+                if a.owner is not None
+                and (a.owner.id == owner_id or (a.owner.email or "").lower() == owner_email.lower())
+            ]
         return accounts[:limit]
 
     async def get_account_360(self, account_id: str) -> Account360:
         async def related(rel: str, fields: Sequence[str]) -> list[dict[str, Any]]:
             rows: list[dict[str, Any]] = await self._call(
-                f"related_{rel.lower()}", self._interactive(),
-                lambda t: t.related("Accounts", account_id, rel, fields), module="Accounts",
-                record_id=account_id)
+                f"related_{rel.lower()}",
+                self._interactive(),
+                lambda t: t.related("Accounts", account_id, rel, fields),
+                module="Accounts",
+                record_id=account_id,
+            )
             return rows
 
-        account_row = await self._call("get_record", self._interactive(),
-                                       lambda t: t.get_record("Accounts", account_id, Account.FIELDS),
-                                       module="Accounts", record_id=account_id)
+        account_row = await self._call(
+            "get_record",
+            self._interactive(),
+            lambda t: t.get_record("Accounts", account_id, Account.FIELDS),
+            module="Accounts",
+            record_id=account_id,
+        )
         if not account_row:
             raise ZohoNotFoundError("no such account", module="Accounts", record_id=account_id)
         contacts, deals, tasks, notes = await asyncio.gather(
-            related("Contacts", Contact.FIELDS), related("Deals", Deal.FIELDS),
-            related("Tasks", Task.FIELDS), related("Notes", Note.FIELDS))
+            related("Contacts", Contact.FIELDS),
+            related("Deals", Deal.FIELDS),
+            related("Tasks", Task.FIELDS),
+            related("Notes", Note.FIELDS),
+        )
         with _reading("Accounts", account_id):
-            note_models = sorted((Note.from_zoho(n) for n in notes),
-                                 key=lambda n: n.created_time or datetime.min.replace(tzinfo=UTC), reverse=True)
+            note_models = sorted(
+                (Note.from_zoho(n) for n in notes),
+                key=lambda n: n.created_time or datetime.min.replace(tzinfo=UTC),
+                reverse=True,
+            )
             return Account360(
                 account=Account.from_zoho(account_row),
                 contacts=[Contact.from_zoho(c) for c in contacts],
@@ -264,11 +335,14 @@ class ZohoManager:
 
     async def changes_since(self, module: Module, since: datetime, *, limit: int = 200) -> list[CrmRecord]:
         fields = RECORD_TYPES[module].FIELDS  # type: ignore[attr-defined]
-        query = (f"select {', '.join(dict.fromkeys(['id', *fields]))} from {module} "
-                 f"where Modified_Time >= {_quote(_coql_dt(since))} order by Modified_Time desc "
-                 f"limit {min(limit, COQL_PAGE)}")
-        rows, _ = await self._call("changes_since", self._interactive(),
-                                   partial(_coql, query=query, module=module), module=module)
+        query = (
+            f"select {', '.join(dict.fromkeys(['id', *fields]))} from {module} "
+            f"where Modified_Time >= {_quote(_coql_dt(since))} order by Modified_Time desc "
+            f"limit {min(limit, COQL_PAGE)}"
+        )
+        rows, _ = await self._call(
+            "changes_since", self._interactive(), partial(_coql, query=query, module=module), module=module
+        )
         with _reading(module):
             return [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
 
@@ -291,10 +365,13 @@ class ZohoManager:
         offset = 0
         select = ", ".join(dict.fromkeys(["id", *Deal.FIELDS]))
         while True:
-            query = (f"select {select} from Deals where Owner = {_quote(owner_id)} order by id asc "
-                     f"limit {offset}, {COQL_PAGE}")
-            rows, more = await self._call("pipeline_for_owner", self._interactive(),
-                                          partial(_coql, query=query, module="Deals"), module="Deals")
+            query = (
+                f"select {select} from Deals where Owner = {_quote(owner_id)} order by id asc "
+                f"limit {offset}, {COQL_PAGE}"
+            )
+            rows, more = await self._call(
+                "pipeline_for_owner", self._interactive(), partial(_coql, query=query, module="Deals"), module="Deals"
+            )
             with _reading("Deals"):
                 deals.extend(d for d in (Deal.from_zoho(coql_row_to_record(r)) for r in rows) if d.is_open)
             if not more or not rows:
@@ -306,28 +383,61 @@ class ZohoManager:
         events: list[TimelineEvent] = []
         for note in view.notes:
             if note.created_time:
-                events.append(TimelineEvent(at=note.created_time, kind="note", record_id=note.id,
-                                            module="Notes", summary=(note.title or note.content)[:200]))
+                events.append(
+                    TimelineEvent(
+                        at=note.created_time,
+                        kind="note",
+                        record_id=note.id,
+                        module="Notes",
+                        summary=(note.title or note.content)[:200],
+                    )
+                )
         for task in view.tasks:
             at = task.modified_time or task.created_time
             if at:
-                events.append(TimelineEvent(at=at, kind="task", record_id=task.id, module="Tasks",
-                                            summary=f"{task.subject} ({task.status or 'open'})"))
+                events.append(
+                    TimelineEvent(
+                        at=at,
+                        kind="task",
+                        record_id=task.id,
+                        module="Tasks",
+                        summary=f"{task.subject} ({task.status or 'open'})",
+                    )
+                )
         for deal in view.deals:
             at = deal.modified_time or deal.created_time
             if at:
-                events.append(TimelineEvent(at=at, kind="deal", record_id=deal.id, module="Deals",
-                                            summary=f"{deal.name}: {deal.stage}"
-                                                    + (f" {deal.amount:,.0f}" if deal.amount else "")))
+                events.append(
+                    TimelineEvent(
+                        at=at,
+                        kind="deal",
+                        record_id=deal.id,
+                        module="Deals",
+                        summary=f"{deal.name}: {deal.stage}" + (f" {deal.amount:,.0f}" if deal.amount else ""),
+                    )
+                )
         for contact in view.contacts:
             if contact.last_activity_time:
-                events.append(TimelineEvent(at=contact.last_activity_time, kind="contact",
-                                            record_id=contact.id, module="Contacts",
-                                            summary=f"activity with {contact.full_name}"))
+                events.append(
+                    TimelineEvent(
+                        at=contact.last_activity_time,
+                        kind="contact",
+                        record_id=contact.id,
+                        module="Contacts",
+                        summary=f"activity with {contact.full_name}",
+                    )
+                )
         account = view.account
         if account.last_activity_time:
-            events.append(TimelineEvent(at=account.last_activity_time, kind="account", record_id=account.id,
-                                        module="Accounts", summary=f"last activity on {account.name}"))
+            events.append(
+                TimelineEvent(
+                    at=account.last_activity_time,
+                    kind="account",
+                    record_id=account.id,
+                    module="Accounts",
+                    summary=f"last activity on {account.name}",
+                )
+            )
         events.sort(key=lambda e: e.at, reverse=True)
         return events[:limit]
 
@@ -335,38 +445,61 @@ class ZohoManager:
     async def list_attachments(self, module: str, record_id: str) -> list[AttachmentInfo]:
         """The files attached to one record, newest first (Zoho's order)."""
         _check_attachment_module(module, record_id)
-        rows = await self._call("list_attachments", [self.rest],
-                                lambda t: t.list_attachments(module, record_id), module=module,
-                                record_id=record_id)
+        rows = await self._call(
+            "list_attachments",
+            [self.rest],
+            lambda t: t.list_attachments(module, record_id),
+            module=module,
+            record_id=record_id,
+        )
         return [AttachmentInfo.from_zoho(r, module=module, record_id=record_id) for r in rows]
 
-    async def download_attachment(self, module: str, record_id: str, attachment_id: str, *,
-                                  max_bytes: int | None = None) -> AttachmentFile:
+    async def download_attachment(
+        self, module: str, record_id: str, attachment_id: str, *, max_bytes: int | None = None
+    ) -> AttachmentFile:
         """One attachment's bytes. ``max_bytes`` refuses a larger file (``ZohoValidationError``, code
         ``ATTACHMENT_TOO_LARGE``) before anything is kept in memory past the download."""
         _check_attachment_module(module, record_id)
         if not attachment_id.strip().isdigit():
-            raise ZohoValidationError("an attachment id is a string of digits", module=module,
-                                      record_id=attachment_id, code="INVALID_DATA")
-        response = await self._call("download_attachment", [self.rest],
-                                    lambda t: t.download_attachment(module, record_id, attachment_id),
-                                    module=module, record_id=attachment_id)
+            raise ZohoValidationError(
+                "an attachment id is a string of digits", module=module, record_id=attachment_id, code="INVALID_DATA"
+            )
+        response = await self._call(
+            "download_attachment",
+            [self.rest],
+            lambda t: t.download_attachment(module, record_id, attachment_id),
+            module=module,
+            record_id=attachment_id,
+        )
         content = response.content
         if max_bytes is not None and len(content) > max_bytes:
             raise ZohoValidationError(
                 f"attachment is {len(content):,} bytes, over the {max_bytes:,}-byte read limit",
-                code="ATTACHMENT_TOO_LARGE", module=module, record_id=attachment_id, tier="rest",
-                hint="Open it in Zoho CRM instead; the agents read only small attachments.")
+                code="ATTACHMENT_TOO_LARGE",
+                module=module,
+                record_id=attachment_id,
+                tier="rest",
+                hint="Open it in Zoho CRM instead; the agents read only small attachments.",
+            )
         name = file_name_from_disposition(response.headers.get("content-disposition"), attachment_id)
-        return AttachmentFile(attachment_id=attachment_id, module=module, record_id=record_id, file_name=name,
-                              content_type=content_type_of(response.headers.get("content-type"), name),
-                              content=content)
+        return AttachmentFile(
+            attachment_id=attachment_id,
+            module=module,
+            record_id=record_id,
+            file_name=name,
+            content_type=content_type_of(response.headers.get("content-type"), name),
+            content=content,
+        )
 
     async def _find_upload(self, approved: ApprovedWrite) -> str | None:
         action = approved.action
-        rows = await self._call("find_attachment_by_key", [self.rest],
-                                lambda t: t.list_attachments(action.target_module, action.target_id),
-                                module=action.target_module, record_id=action.target_id)
+        rows = await self._call(
+            "find_attachment_by_key",
+            [self.rest],
+            lambda t: t.list_attachments(action.target_module, action.target_id),
+            module=action.target_module,
+            record_id=action.target_id,
+        )
         for row in rows:
             if is_upload_of(str(row.get("File_Name") or ""), approved.idempotency_key):
                 return str(row["id"])
@@ -378,8 +511,13 @@ class ZohoManager:
         _check_attachment_module(action.target_module, action.target_id)
 
         def result(record_id: str, created: bool) -> WriteResult:
-            return WriteResult(recommendation_id=approved.recommendation_id, record_id=record_id,
-                               module="Attachments", created=created, tier="rest")
+            return WriteResult(
+                recommendation_id=approved.recommendation_id,
+                record_id=record_id,
+                module="Attachments",
+                created=created,
+                tier="rest",
+            )
 
         existing = await self._find_upload(approved)
         if existing:
@@ -387,8 +525,13 @@ class ZohoManager:
         try:
             content = read_staged(action.attachment, outbox=self.attachment_outbox)
         except StagedFileError as exc:
-            raise ZohoWriteRefused(str(exc), module=action.target_module, record_id=action.target_id,
-                                   code="STAGED_FILE_INVALID", hint=exc.hint) from None
+            raise ZohoWriteRefused(
+                str(exc),
+                module=action.target_module,
+                record_id=action.target_id,
+                code="STAGED_FILE_INVALID",
+                hint=exc.hint,
+            ) from None
         name = upload_file_name(action.attachment.file_name, approved.idempotency_key)
         last: ZohoError | None = None
         for attempt in range(self._write_attempts):
@@ -398,10 +541,14 @@ class ZohoManager:
                     return result(found, True)
             try:
                 details = await self._call(
-                    "upload_attachment", [self.rest],
-                    lambda t: t.upload_attachment(action.target_module, action.target_id, name, content,
-                                                  action.attachment.content_type),  # type: ignore[union-attr]
-                    module=action.target_module, record_id=action.target_id)
+                    "upload_attachment",
+                    [self.rest],
+                    lambda t: t.upload_attachment(
+                        action.target_module, action.target_id, name, content, action.attachment.content_type
+                    ),  # type: ignore[union-attr]
+                    module=action.target_module,
+                    record_id=action.target_id,
+                )
             except ZohoError as exc:
                 if not is_transient(exc):
                     raise
@@ -419,8 +566,9 @@ class ZohoManager:
             return "bulk_read"
         return "coql"
 
-    async def fetch_module(self, module: Module, *, modified_since: datetime | None = None,
-                           fields: tuple[str, ...] | None = None) -> AsyncIterator[list[CrmRecord]]:
+    async def fetch_module(
+        self, module: Module, *, modified_since: datetime | None = None, fields: tuple[str, ...] | None = None
+    ) -> AsyncIterator[list[CrmRecord]]:
         """Every record of ``module`` (or those modified since), in pages of domain models."""
         chosen = tuple(fields or RECORD_TYPES[module].FIELDS)  # type: ignore[attr-defined]
         strategy = "coql" if modified_since is not None else self.choose_strategy(module)
@@ -433,10 +581,10 @@ class ZohoManager:
         async def coql_pages(offset: int, *, bet_on_bulk: bool) -> AsyncIterator[list[CrmRecord]]:
             nonlocal strategy
             while True:
-                query = (f"select {select} from {module} where {where} order by id asc "
-                         f"limit {offset}, {COQL_PAGE}")
-                rows, more = await self._call("coql_page", self._bulk(),
-                                              partial(_coql, query=query, module=module), module=module)
+                query = f"select {select} from {module} where {where} order by id asc limit {offset}, {COQL_PAGE}"
+                rows, more = await self._call(
+                    "coql_page", self._bulk(), partial(_coql, query=query, module=module), module=module
+                )
                 if rows:
                     with _reading(module):
                         page = [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
@@ -460,8 +608,9 @@ class ZohoManager:
                 yield page
         if strategy == "bulk_read":
             try:
-                rows = await self._call("bulk_read", self._bulk(), lambda t: t.bulk_read(module, list(chosen)),
-                                        module=module)
+                rows = await self._call(
+                    "bulk_read", self._bulk(), lambda t: t.bulk_read(module, list(chosen)), module=module
+                )
             except ZohoRateLimitedError:
                 # Zoho caps Bulk Read downloads (10 a minute): page on with COQL rather than fail the fetch
                 rows = None
@@ -471,10 +620,13 @@ class ZohoManager:
                     yield page
             if rows is not None:
                 with _reading(module):
-                    records = [r for r in (record_from_zoho(module, csv_row_to_record(module, row))
-                                           for row in rows) if r.id not in seen]
+                    records = [
+                        r
+                        for r in (record_from_zoho(module, csv_row_to_record(module, row)) for row in rows)
+                        if r.id not in seen
+                    ]
                 for start in range(0, len(records), COQL_PAGE):
-                    yield records[start:start + COQL_PAGE]
+                    yield records[start : start + COQL_PAGE]
                 total += len(records)
         self.last_strategy[module] = strategy
         if modified_since is None:
@@ -484,8 +636,9 @@ class ZohoManager:
     async def fetch_deleted(self, module: Module, *, since: datetime | None = None) -> list[DeletedRecord]:
         """Records of ``module`` deleted in Zoho (after ``since``), oldest first. REST: neither the
         SDK tier nor Zoho's MCP server is wired for the recycle bin."""
-        rows = await self._call("fetch_deleted", [self.rest], lambda t: t.deleted_records(module, since=since),
-                                module=module)
+        rows = await self._call(
+            "fetch_deleted", [self.rest], lambda t: t.deleted_records(module, since=since), module=module
+        )
         found = [DeletedRecord.from_zoho(module, r) for r in rows if isinstance(r, dict) and r.get("id")]
         return sorted(found, key=lambda d: (d.deleted_time or datetime.min.replace(tzinfo=UTC), d.id))
 
@@ -506,8 +659,7 @@ class ZohoManager:
 
     # ------------------------------------------------------------------ writes
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
-        if (not isinstance(approved, ApprovedWrite) or not approved.approved_by
-                or not approved.idempotency_key):
+        if not isinstance(approved, ApprovedWrite) or not approved.approved_by or not approved.idempotency_key:
             raise ZohoWriteRefused("a CRM write needs an approved approval record")
         action = approved.action
         if action.kind == "update_fields":
@@ -528,9 +680,12 @@ class ZohoManager:
             task = action.task
             body = (task.description or "").rstrip()
             record: dict[str, Any] = {
-                "Subject": task.subject, "Priority": task.priority, "Status": "Not Started",
+                "Subject": task.subject,
+                "Priority": task.priority,
+                "Status": "Not Started",
                 "Description": f"{body}\n\n{marker}" if body else marker,
-                "What_Id": {"id": action.target_id}, "$se_module": action.target_module,
+                "What_Id": {"id": action.target_id},
+                "$se_module": action.target_module,
             }
             if task.due_date:
                 record["Due_Date"] = task.due_date.isoformat()
@@ -549,10 +704,13 @@ class ZohoManager:
         action = approved.action
         marker = ref_marker(approved.idempotency_key)
         field = "Description" if module == "Tasks" else "Note_Content"
-        rows = await self._call(f"find_{module.lower()}_by_key", [self.rest],
-                                lambda t: t.related(action.target_module, action.target_id, module,
-                                                    ["id", field]),
-                                module=action.target_module, record_id=action.target_id)
+        rows = await self._call(
+            f"find_{module.lower()}_by_key",
+            [self.rest],
+            lambda t: t.related(action.target_module, action.target_id, module, ["id", field]),
+            module=action.target_module,
+            record_id=action.target_id,
+        )
         for row in rows:
             if marker in str(row.get(field) or ""):
                 return str(row["id"])
@@ -561,27 +719,46 @@ class ZohoManager:
     async def _create_once(self, approved: ApprovedWrite, module: str) -> WriteResult:
         existing = await self._find_by_marker(approved, module)
         if existing:
-            return WriteResult(recommendation_id=approved.recommendation_id, record_id=existing,
-                               module=module, created=False, tier="rest")
+            return WriteResult(
+                recommendation_id=approved.recommendation_id,
+                record_id=existing,
+                module=module,
+                created=False,
+                tier="rest",
+            )
         payload = self._payload(approved)
         last: ZohoError | None = None
         for attempt in range(self._write_attempts):
             if attempt:
                 found = await self._find_by_marker(approved, module)
                 if found:  # our earlier attempt reached Zoho; its reply was lost
-                    return WriteResult(recommendation_id=approved.recommendation_id, record_id=found,
-                                       module=module, created=True, tier="rest")
+                    return WriteResult(
+                        recommendation_id=approved.recommendation_id,
+                        record_id=found,
+                        module=module,
+                        created=True,
+                        tier="rest",
+                    )
             try:
-                details = await self._call(f"create_{module.lower()}", [self.rest],
-                                           lambda t: t.create_records(module, [payload]), module=module,
-                                           record_id=approved.action.target_id)
+                details = await self._call(
+                    f"create_{module.lower()}",
+                    [self.rest],
+                    lambda t: t.create_records(module, [payload]),
+                    module=module,
+                    record_id=approved.action.target_id,
+                )
             except ZohoError as exc:
                 if not is_transient(exc):
                     raise
                 last = exc
                 continue
-            return WriteResult(recommendation_id=approved.recommendation_id, record_id=str(details[0]["id"]),
-                               module=module, created=True, tier="rest")
+            return WriteResult(
+                recommendation_id=approved.recommendation_id,
+                record_id=str(details[0]["id"]),
+                module=module,
+                created=True,
+                tier="rest",
+            )
         assert last is not None
         raise last
 
@@ -589,20 +766,37 @@ class ZohoManager:
         action = approved.action
         module = action.target_module
         fields = list(action.fields)
-        current = await self._call("get_record", [self.rest],
-                                   lambda t: t.get_record(module, action.target_id, fields), module=module,
-                                   record_id=action.target_id)
+        current = await self._call(
+            "get_record",
+            [self.rest],
+            lambda t: t.get_record(module, action.target_id, fields),
+            module=module,
+            record_id=action.target_id,
+        )
         if current is None:
-            raise ZohoNotFoundError("record to update does not exist", module=module,
-                                    record_id=action.target_id)
+            raise ZohoNotFoundError("record to update does not exist", module=module, record_id=action.target_id)
         if all(_same(current.get(k), v) for k, v in action.fields.items()):
-            return WriteResult(recommendation_id=approved.recommendation_id, record_id=action.target_id,
-                               module=module, created=False, tier="rest")
-        await self._call("update_fields", [self.rest],
-                         lambda t: t.update_records(module, [{"id": action.target_id, **action.fields}]),
-                         module=module, record_id=action.target_id)
-        return WriteResult(recommendation_id=approved.recommendation_id, record_id=action.target_id,
-                           module=module, created=True, tier="rest")
+            return WriteResult(
+                recommendation_id=approved.recommendation_id,
+                record_id=action.target_id,
+                module=module,
+                created=False,
+                tier="rest",
+            )
+        await self._call(
+            "update_fields",
+            [self.rest],
+            lambda t: t.update_records(module, [{"id": action.target_id, **action.fields}]),
+            module=module,
+            record_id=action.target_id,
+        )
+        return WriteResult(
+            recommendation_id=approved.recommendation_id,
+            record_id=action.target_id,
+            module=module,
+            created=True,
+            tier="rest",
+        )
 
     # ------------------------------------------------------------------ observability
     def tier_stats(self) -> list[TierStats]:
@@ -623,11 +817,16 @@ class ZohoManager:
 
 def _check_attachment_module(module: str, record_id: str) -> None:
     if module not in ATTACHMENT_MODULES:
-        raise ZohoValidationError(f"attachments exist only on {', '.join(ATTACHMENT_MODULES)}", module=module,
-                                  record_id=record_id, code="INVALID_MODULE")
+        raise ZohoValidationError(
+            f"attachments exist only on {', '.join(ATTACHMENT_MODULES)}",
+            module=module,
+            record_id=record_id,
+            code="INVALID_MODULE",
+        )
     if not record_id.strip().isdigit():
-        raise ZohoValidationError("a Zoho record id is a string of digits", module=module, record_id=record_id,
-                                  code="INVALID_DATA")
+        raise ZohoValidationError(
+            "a Zoho record id is a string of digits", module=module, record_id=record_id, code="INVALID_DATA"
+        )
 
 
 def _load_hints(path: Path | None) -> dict[str, int]:

@@ -22,8 +22,15 @@ from integrations.zoho.error_mapping import map_mcp_error
 from integrations.zoho.errors import ZohoAuthError, ZohoError
 from integrations.zoho.rest_tier import COQL_MAX_OFFSET, COQL_PAGE, DISCRETE_LIMIT, IDS_BATCH, PER_PAGE
 
-READ_TOOLS = frozenset({"ZohoCRM_getRecord", "ZohoCRM_getRecords", "ZohoCRM_searchRecords",
-                        "ZohoCRM_getRelatedRecords", "ZohoCRM_executeCOQLQuery"})
+READ_TOOLS = frozenset(
+    {
+        "ZohoCRM_getRecord",
+        "ZohoCRM_getRecords",
+        "ZohoCRM_searchRecords",
+        "ZohoCRM_getRelatedRecords",
+        "ZohoCRM_executeCOQLQuery",
+    }
+)
 
 AuthHeader = Callable[[], Awaitable[str]]
 _STOP = object()
@@ -32,8 +39,14 @@ _STOP = object()
 class McpTier:
     name = "mcp"
 
-    def __init__(self, url: str, *, auth_header: AuthHeader, on_unauthorized: Callable[[str], Awaitable[Any]]
-                 | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        auth_header: AuthHeader,
+        on_unauthorized: Callable[[str], Awaitable[Any]] | None = None,
+        timeout: float = 30.0,
+    ) -> None:
         self.url = url
         self._auth_header = auth_header
         self._on_unauthorized = on_unauthorized
@@ -99,9 +112,11 @@ class McpTier:
             if response.status_code >= 400:
                 self._last_http_status = response.status_code
 
-        http = httpx2.AsyncClient(headers={"Authorization": header},
-                                  timeout=httpx2.Timeout(self._timeout, read=self._timeout),
-                                  event_hooks={"response": [remember_status]})
+        http = httpx2.AsyncClient(
+            headers={"Authorization": header},
+            timeout=httpx2.Timeout(self._timeout, read=self._timeout),
+            event_hooks={"response": [remember_status]},
+        )
         transport = streamable_http_client(self.url, http_client=http)
 
         @contextlib.asynccontextmanager
@@ -111,8 +126,9 @@ class McpTier:
 
         return _session()
 
-    async def call_tool(self, name: str, arguments: dict[str, Any], *, module: str | None = None,
-                        record_id: str | None = None) -> dict[str, Any] | None:
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], *, module: str | None = None, record_id: str | None = None
+    ) -> dict[str, Any] | None:
         """Call a read tool; returns its JSON payload (None for an empty result)."""
         if name not in READ_TOOLS:
             raise ZohoError(f"MCP tool {name} is not a read tool", tier=self.name)
@@ -139,8 +155,9 @@ class McpTier:
             text = "".join(getattr(block, "text", "") for block in (result.content or []))
             payload = _parse(text)
             if result.is_error if hasattr(result, "is_error") else getattr(result, "isError", False):
-                error = map_mcp_error(payload if isinstance(payload, dict) else text, module=module,
-                                      record_id=record_id)
+                error = map_mcp_error(
+                    payload if isinstance(payload, dict) else text, module=module, record_id=record_id
+                )
                 if isinstance(error, ZohoAuthError) and attempt == 0 and self._on_unauthorized is not None:
                     await self._on_unauthorized(header)
                     continue
@@ -149,8 +166,9 @@ class McpTier:
         raise ZohoAuthError("Zoho MCP kept refusing the credentials", status=401, tier=self.name)
 
     # ------------------------------------------------------------------ reads (same shapes as REST)
-    async def get_record(self, module: str, record_id: str,
-                         fields: Sequence[str] | None = None) -> dict[str, Any] | None:
+    async def get_record(
+        self, module: str, record_id: str, fields: Sequence[str] | None = None
+    ) -> dict[str, Any] | None:
         args: dict[str, Any] = {"module": module, "record_id": str(record_id)}
         if fields:
             args["fields"] = ",".join(fields)
@@ -158,25 +176,33 @@ class McpTier:
         data = (body or {}).get("data") or []
         return data[0] if data else None
 
-    async def get_records_by_ids(self, module: str, ids: Sequence[str],
-                                 fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    async def get_records_by_ids(
+        self, module: str, ids: Sequence[str], fields: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         unique = list(dict.fromkeys(str(i) for i in ids))
         for start in range(0, len(unique), IDS_BATCH):
-            args: dict[str, Any] = {"module": module, "ids": ",".join(unique[start:start + IDS_BATCH])}
+            args: dict[str, Any] = {"module": module, "ids": ",".join(unique[start : start + IDS_BATCH])}
             if fields:
                 args["fields"] = ",".join(fields)
             body = await self.call_tool("ZohoCRM_getRecords", args, module=module)
             out.extend((body or {}).get("data") or [])
         return out
 
-    async def related(self, module: str, record_id: str, related_list: str,
-                      fields: Sequence[str]) -> list[dict[str, Any]]:
+    async def related(
+        self, module: str, record_id: str, related_list: str, fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         page = 1
         while page * PER_PAGE <= DISCRETE_LIMIT:
-            args = {"module": module, "record_id": str(record_id), "related_list": related_list,
-                    "fields": ",".join(fields), "page": page, "per_page": PER_PAGE}
+            args = {
+                "module": module,
+                "record_id": str(record_id),
+                "related_list": related_list,
+                "fields": ",".join(fields),
+                "page": page,
+                "per_page": PER_PAGE,
+            }
             body = await self.call_tool("ZohoCRM_getRelatedRecords", args, module=module, record_id=record_id)
             if not body:
                 break
@@ -186,9 +212,16 @@ class McpTier:
             page += 1
         return out
 
-    async def search(self, module: str, *, criteria: str | None = None, word: str | None = None,
-                     email: str | None = None, fields: Sequence[str] | None = None,
-                     limit: int = 200) -> list[dict[str, Any]]:
+    async def search(
+        self,
+        module: str,
+        *,
+        criteria: str | None = None,
+        word: str | None = None,
+        email: str | None = None,
+        fields: Sequence[str] | None = None,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         page = 1
         while len(out) < limit:
@@ -216,15 +249,17 @@ class McpTier:
             return [], False
         return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))
 
-    async def coql_pages(self, module: str, fields: Sequence[str], where: str | None = None, *,
-                         order_by: str = "id asc") -> AsyncIterator[list[dict[str, Any]]]:
+    async def coql_pages(
+        self, module: str, fields: Sequence[str], where: str | None = None, *, order_by: str = "id asc"
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         select = ", ".join(dict.fromkeys(["id", *fields]))
         clause = where or "id is not null"
         offset = 0
         while offset < COQL_MAX_OFFSET:
             rows, more = await self.coql(
-                f"select {select} from {module} where {clause} order by {order_by} "
-                f"limit {offset}, {COQL_PAGE}", module=module)
+                f"select {select} from {module} where {clause} order by {order_by} limit {offset}, {COQL_PAGE}",
+                module=module,
+            )
             if rows:
                 yield rows
             if not more or not rows:
@@ -266,4 +301,3 @@ def _with_parent_module(row: Any, module: str, record_id: str) -> Any:
     if what_id is not None and str(what_id) == record_id:
         return {**row, "$se_module": module}
     return row
-

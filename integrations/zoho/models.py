@@ -113,9 +113,21 @@ class Account(CrmRecord):
     last_activity_time: datetime | None = None
 
     FIELDS: ClassVar[tuple[str, ...]] = (
-        "Account_Name", "Owner", "Industry", "Account_Type", "Annual_Revenue", "Employees", "Rating",
-        "Phone", "Website", "Billing_City", "Billing_Country", "Description", "Created_Time",
-        "Modified_Time", "Last_Activity_Time",
+        "Account_Name",
+        "Owner",
+        "Industry",
+        "Account_Type",
+        "Annual_Revenue",
+        "Employees",
+        "Rating",
+        "Phone",
+        "Website",
+        "Billing_City",
+        "Billing_Country",
+        "Description",
+        "Created_Time",
+        "Modified_Time",
+        "Last_Activity_Time",
     )
 
     @classmethod
@@ -150,8 +162,18 @@ class Contact(CrmRecord):
     last_activity_time: datetime | None = None
 
     FIELDS: ClassVar[tuple[str, ...]] = (
-        "First_Name", "Last_Name", "Email", "Phone", "Title", "Account_Name", "Email_Opt_Out",
-        "Description", "Owner", "Created_Time", "Modified_Time", "Last_Activity_Time",
+        "First_Name",
+        "Last_Name",
+        "Email",
+        "Phone",
+        "Title",
+        "Account_Name",
+        "Email_Opt_Out",
+        "Description",
+        "Owner",
+        "Created_Time",
+        "Modified_Time",
+        "Last_Activity_Time",
     )
 
     @property
@@ -189,8 +211,20 @@ class Deal(CrmRecord):
     last_activity_time: datetime | None = None
 
     FIELDS: ClassVar[tuple[str, ...]] = (
-        "Deal_Name", "Stage", "Amount", "Probability", "Closing_Date", "Account_Name", "Contact_Name",
-        "Type", "Next_Step", "Description", "Owner", "Created_Time", "Modified_Time", "Last_Activity_Time",
+        "Deal_Name",
+        "Stage",
+        "Amount",
+        "Probability",
+        "Closing_Date",
+        "Account_Name",
+        "Contact_Name",
+        "Type",
+        "Next_Step",
+        "Description",
+        "Owner",
+        "Created_Time",
+        "Modified_Time",
+        "Last_Activity_Time",
     )
 
     @property
@@ -228,8 +262,17 @@ class Task(CrmRecord):
     closed_time: datetime | None = None
 
     FIELDS: ClassVar[tuple[str, ...]] = (
-        "Subject", "Status", "Priority", "Due_Date", "What_Id", "Who_Id", "Description", "Closed_Time",
-        "Owner", "Created_Time", "Modified_Time",
+        "Subject",
+        "Status",
+        "Priority",
+        "Due_Date",
+        "What_Id",
+        "Who_Id",
+        "Description",
+        "Closed_Time",
+        "Owner",
+        "Created_Time",
+        "Modified_Time",
     )
 
     @property
@@ -260,7 +303,12 @@ class Note(CrmRecord):
     parent_module: str | None = None
 
     FIELDS: ClassVar[tuple[str, ...]] = (
-        "Note_Title", "Note_Content", "Parent_Id", "Owner", "Created_Time", "Modified_Time",
+        "Note_Title",
+        "Note_Content",
+        "Parent_Id",
+        "Owner",
+        "Created_Time",
+        "Modified_Time",
     )
 
     @classmethod
@@ -309,9 +357,13 @@ class DeletedRecord(BaseModel):
     @classmethod
     def from_zoho(cls, module: str, data: dict[str, Any]) -> DeletedRecord:
         by = data.get("deleted_by")
-        return cls(module=module, id=str(data["id"]), display_name=data.get("display_name"),
-                   deleted_time=_parse_dt(data.get("deleted_time")),
-                   deleted_by=by.get("name") if isinstance(by, dict) else by)
+        return cls(
+            module=module,
+            id=str(data["id"]),
+            display_name=data.get("display_name"),
+            deleted_time=_parse_dt(data.get("deleted_time")),
+            deleted_by=by.get("name") if isinstance(by, dict) else by,
+        )
 
 
 class Account360(BaseModel):
@@ -347,7 +399,20 @@ def record_from_zoho(module: str, data: dict[str, Any]) -> CrmRecord:
 
 
 __all__ = [
-    "CLOSED_DEAL_STAGES", "CLOSED_TASK_STATUSES", "MODULES", "RECORD_TYPES", "Account", "Account360",
-    "Contact", "CrmRecord", "Deal", "Module", "Note", "Task", "User", "UserRef", "record_from_zoho",
+    "CLOSED_DEAL_STAGES",
+    "CLOSED_TASK_STATUSES",
+    "MODULES",
+    "RECORD_TYPES",
+    "Account",
+    "Account360",
+    "Contact",
+    "CrmRecord",
+    "Deal",
+    "Module",
+    "Note",
+    "Task",
+    "User",
+    "UserRef",
+    "record_from_zoho",
     "to_zoho_value",
 ]

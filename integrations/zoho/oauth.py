@@ -39,8 +39,15 @@ class OAuthClient(BaseModel):
 
 
 class TokenManager:
-    def __init__(self, client: OAuthClient, store: TokenStore, *, http: httpx.AsyncClient,
-                 margin: timedelta = timedelta(seconds=60), attempts: int = 3) -> None:
+    def __init__(
+        self,
+        client: OAuthClient,
+        store: TokenStore,
+        *,
+        http: httpx.AsyncClient,
+        margin: timedelta = timedelta(seconds=60),
+        attempts: int = 3,
+    ) -> None:
         self.client = client
         self.store = store
         self._http = http
@@ -77,8 +84,7 @@ class TokenManager:
             try:
                 rec = await self.record()
                 current = rec.access_token.get_secret_value() if rec and rec.access_token else None
-                if (rec is not None and current is not None and rec.valid_for(self._margin)
-                        and current != stale):
+                if rec is not None and current is not None and rec.valid_for(self._margin) and current != stale:
                     return current
                 fresh = await self._call_token_endpoint()
                 await asyncio.to_thread(self.store.save, fresh)
@@ -119,7 +125,7 @@ class TokenManager:
                 last = map_oauth_error(body, response.status_code, tier="oauth")
             if not isinstance(last, ZohoTransientError):
                 raise last
-            await asyncio.sleep(min(0.2 * (2 ** attempt), 2.0))
+            await asyncio.sleep(min(0.2 * (2**attempt), 2.0))
         assert last is not None
         raise last
 

@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-_LOOKUPS = {"Owner", "Account_Name", "Contact_Name", "What_Id", "Who_Id", "Parent_Id", "Created_By",
-            "Modified_By", "Parent_Account", "Reports_To", "Campaign_Source"}
+_LOOKUPS = {
+    "Owner",
+    "Account_Name",
+    "Contact_Name",
+    "What_Id",
+    "Who_Id",
+    "Parent_Id",
+    "Created_By",
+    "Modified_By",
+    "Parent_Account",
+    "Reports_To",
+    "Campaign_Source",
+}
 _FLOATS = {"Annual_Revenue", "Amount", "Expected_Revenue", "Exchange_Rate"}
 _INTS = {"Employees", "Probability", "SIC_Code"}
 _BOOLS = {"Email_Opt_Out", "Send_Notification_Email", "Locked__s"}

@@ -64,15 +64,26 @@ class _RetryBudget:
 class RestTier:
     name = "rest"
 
-    def __init__(self, api_url: str, tokens: TokenManager, *, http: httpx.AsyncClient | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None, timeout: float = 30.0,
-                 max_retries: int = 5, concurrency: int = 10, backoff_base: float = 0.25,
-                 backoff_max: float = 8.0, rate_limit_patience: float = 60.0) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        tokens: TokenManager,
+        *,
+        http: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        concurrency: int = 10,
+        backoff_base: float = 0.25,
+        backoff_max: float = 8.0,
+        rate_limit_patience: float = 60.0,
+    ) -> None:
         self.api_url = api_url.rstrip("/")
         self.tokens = tokens
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(
-            transport=transport, timeout=timeout,
+            transport=transport,
+            timeout=timeout,
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
         )
         self._max_retries = max_retries
@@ -87,11 +98,21 @@ class RestTier:
             await self._http.aclose()
 
     # ------------------------------------------------------------------ plumbing
-    async def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                      json: Any = None, headers: dict[str, str] | None = None, module: str | None = None,
-                      record_id: str | None = None, retry_unsafe: bool = True,
-                      raw: bool = False, files: dict[str, Any] | None = None,
-                      rate_limit_patience: float | None = None) -> httpx.Response:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        module: str | None = None,
+        record_id: str | None = None,
+        retry_unsafe: bool = True,
+        raw: bool = False,
+        files: dict[str, Any] | None = None,
+        rate_limit_patience: float | None = None,
+    ) -> httpx.Response:
         """One API call with auth, concurrency cap and retries; raises ``ZohoError`` on failure.
 
         ``retry_unsafe=False`` (creating writes): only retry failures where Zoho surely did nothing
@@ -108,19 +129,39 @@ class RestTier:
         retrying = AsyncRetrying(
             retry=retry_if_exception(_retryable),
             wait=wait_random_exponential(multiplier=self._backoff_base, max=self._backoff_max),
-            stop=_RetryBudget(self._max_retries,
-                              self._rate_limit_patience if rate_limit_patience is None else rate_limit_patience),
+            stop=_RetryBudget(
+                self._max_retries, self._rate_limit_patience if rate_limit_patience is None else rate_limit_patience
+            ),
             reraise=True,
         )
         async for attempt in retrying:
             with attempt:
-                return await self._send_once(method, url, params=params, json=json, headers=headers,
-                                             module=module, record_id=record_id, raw=raw, files=files)
+                return await self._send_once(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    headers=headers,
+                    module=module,
+                    record_id=record_id,
+                    raw=raw,
+                    files=files,
+                )
         raise ZohoUnavailableError("unreachable", tier=self.name)  # pragma: no cover
 
-    async def _send_once(self, method: str, url: str, *, params: dict[str, Any] | None, json: Any,
-                         headers: dict[str, str] | None, module: str | None, record_id: str | None,
-                         raw: bool, files: dict[str, Any] | None = None) -> httpx.Response:
+    async def _send_once(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None,
+        json: Any,
+        headers: dict[str, str] | None,
+        module: str | None,
+        record_id: str | None,
+        raw: bool,
+        files: dict[str, Any] | None = None,
+    ) -> httpx.Response:
         refreshed = False
         while True:
             token = await self.tokens.access_token()
@@ -128,8 +169,9 @@ class RestTier:
             async with self._semaphore:
                 self.calls += 1
                 try:
-                    response = await self._http.request(method, url, params=params, json=json,
-                                                        headers=all_headers, files=files)
+                    response = await self._http.request(
+                        method, url, params=params, json=json, headers=all_headers, files=files
+                    )
                 except httpx.HTTPError as exc:
                     raise map_httpx_error(exc, module=module, record_id=record_id, tier=self.name) from None
             if response.status_code == 401 and not refreshed and _code(response) in ("INVALID_TOKEN", None):
@@ -142,52 +184,79 @@ class RestTier:
                 try:
                     response.json()
                 except ValueError:
-                    raise ZohoUnavailableError("malformed JSON reply from Zoho", status=response.status_code,
-                                               module=module, record_id=record_id, tier=self.name) from None
+                    raise ZohoUnavailableError(
+                        "malformed JSON reply from Zoho",
+                        status=response.status_code,
+                        module=module,
+                        record_id=record_id,
+                        tier=self.name,
+                    ) from None
             return response
 
-    async def _get_json(self, path: str, params: dict[str, Any] | None = None, *, module: str | None = None,
-                        record_id: str | None = None,
-                        headers: dict[str, str] | None = None) -> dict[str, Any] | None:
-        response = await self.request("GET", path, params=params, module=module, record_id=record_id,
-                                      headers=headers)
+    async def _get_json(
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        module: str | None = None,
+        record_id: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any] | None:
+        response = await self.request("GET", path, params=params, module=module, record_id=record_id, headers=headers)
         if response.status_code in (204, 304) or not response.content:
             return None
         body = response.json()
         if not isinstance(body, dict):  # null, a list, a number: never a Zoho reply, never "no data"
-            raise ZohoUnavailableError("Zoho sent a JSON reply that is not an object", status=response.status_code,
-                                       module=module, record_id=record_id, tier=self.name)
+            raise ZohoUnavailableError(
+                "Zoho sent a JSON reply that is not an object",
+                status=response.status_code,
+                module=module,
+                record_id=record_id,
+                tier=self.name,
+            )
         return body
 
     # ------------------------------------------------------------------ reads
-    async def get_record(self, module: str, record_id: str,
-                         fields: Sequence[str] | None = None) -> dict[str, Any] | None:
+    async def get_record(
+        self, module: str, record_id: str, fields: Sequence[str] | None = None
+    ) -> dict[str, Any] | None:
         params = {"fields": ",".join(fields)} if fields else None
-        body = await self._get_json(f"/crm/v8/{module}/{record_id}", params, module=module,
-                                    record_id=record_id)
+        body = await self._get_json(f"/crm/v8/{module}/{record_id}", params, module=module, record_id=record_id)
         data = (body or {}).get("data") or []
         return data[0] if data else None
 
-    async def get_records_by_ids(self, module: str, ids: Sequence[str],
-                                 fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    async def get_records_by_ids(
+        self, module: str, ids: Sequence[str], fields: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         unique = list(dict.fromkeys(str(i) for i in ids))
         for start in range(0, len(unique), IDS_BATCH):
-            params: dict[str, Any] = {"ids": ",".join(unique[start:start + IDS_BATCH])}
+            params: dict[str, Any] = {"ids": ",".join(unique[start : start + IDS_BATCH])}
             if fields:
                 params["fields"] = ",".join(fields)
             body = await self._get_json(f"/crm/v8/{module}", params, module=module)
             out.extend((body or {}).get("data") or [])
         return out
 
-    async def list_pages(self, module: str, fields: Sequence[str], *, sort_by: str = "id",
-                         sort_order: str = "asc", modified_since: datetime | None = None,
-                         path: str | None = None) -> AsyncIterator[list[dict[str, Any]]]:
+    async def list_pages(
+        self,
+        module: str,
+        fields: Sequence[str],
+        *,
+        sort_by: str = "id",
+        sort_order: str = "asc",
+        modified_since: datetime | None = None,
+        path: str | None = None,
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         """Every record of a module (or a related list when ``path`` is given), page by page:
         pages 1..10 by number, then ``page_token``. ``modified_since`` sends If-Modified-Since."""
         headers = {"If-Modified-Since": to_zoho_value(modified_since) or ""} if modified_since else None
-        base: dict[str, Any] = {"fields": ",".join(fields), "per_page": PER_PAGE, "sort_by": sort_by,
-                                "sort_order": sort_order}
+        base: dict[str, Any] = {
+            "fields": ",".join(fields),
+            "per_page": PER_PAGE,
+            "sort_by": sort_by,
+            "sort_order": sort_order,
+        }
         page, token = 1, None
         while True:
             params = dict(base)
@@ -211,11 +280,13 @@ class RestTier:
                 if not token:
                     return
 
-    async def related(self, module: str, record_id: str, related_list: str,
-                      fields: Sequence[str]) -> list[dict[str, Any]]:
+    async def related(
+        self, module: str, record_id: str, related_list: str, fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        async for rows in self.list_pages(related_list, fields, sort_by="id", sort_order="asc",
-                                          path=f"/crm/v8/{module}/{record_id}/{related_list}"):
+        async for rows in self.list_pages(
+            related_list, fields, sort_by="id", sort_order="asc", path=f"/crm/v8/{module}/{record_id}/{related_list}"
+        ):
             out.extend(rows)
         return out
 
@@ -225,18 +296,28 @@ class RestTier:
         out: list[dict[str, Any]] = []
         page = 1
         while True:
-            body = await self._get_json(f"/crm/v8/{module}/deleted",
-                                        {"type": "all", "page": page, "per_page": PER_PAGE},
-                                        module=module, headers=headers)
+            body = await self._get_json(
+                f"/crm/v8/{module}/deleted",
+                {"type": "all", "page": page, "per_page": PER_PAGE},
+                module=module,
+                headers=headers,
+            )
             rows = (body or {}).get("data") or []
             out.extend(rows)
             if not rows or not ((body or {}).get("info") or {}).get("more_records"):
                 return out
             page += 1
 
-    async def search(self, module: str, *, criteria: str | None = None, word: str | None = None,
-                     email: str | None = None, fields: Sequence[str] | None = None,
-                     limit: int = 200) -> list[dict[str, Any]]:
+    async def search(
+        self,
+        module: str,
+        *,
+        criteria: str | None = None,
+        word: str | None = None,
+        email: str | None = None,
+        fields: Sequence[str] | None = None,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"per_page": min(limit, PER_PAGE)}
         if criteria:
             params["criteria"] = criteria
@@ -267,32 +348,37 @@ class RestTier:
         body = response.json()
         return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))
 
-    async def coql_pages(self, module: str, fields: Sequence[str], where: str | None = None, *,
-                         order_by: str = "id asc") -> AsyncIterator[list[dict[str, Any]]]:
+    async def coql_pages(
+        self, module: str, fields: Sequence[str], where: str | None = None, *, order_by: str = "id asc"
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         """``select ... from module where ... order by ... limit offset, 2000`` until exhausted."""
         select = ", ".join(dict.fromkeys(["id", *fields]))
         clause = where or "id is not null"
         offset = 0
         while offset < COQL_MAX_OFFSET:
             rows, more = await self.coql(
-                f"select {select} from {module} where {clause} order by {order_by} "
-                f"limit {offset}, {COQL_PAGE}",
-                module=module)
+                f"select {select} from {module} where {clause} order by {order_by} limit {offset}, {COQL_PAGE}",
+                module=module,
+            )
             if rows:
                 yield rows
             if not more or not rows:
                 return
             offset += len(rows)
 
-    async def list_attachments(self, module: str, record_id: str,
-                               fields: Sequence[str] = LIST_FIELDS) -> list[dict[str, Any]]:
+    async def list_attachments(
+        self, module: str, record_id: str, fields: Sequence[str] = LIST_FIELDS
+    ) -> list[dict[str, Any]]:
         """Every attachment row of one record (Zoho's JSON), all pages."""
         out: list[dict[str, Any]] = []
         page = 1
         while True:
-            body = await self._get_json(f"/crm/v8/{module}/{record_id}/Attachments",
-                                        {"fields": ",".join(fields), "page": page, "per_page": PER_PAGE},
-                                        module=module, record_id=record_id)
+            body = await self._get_json(
+                f"/crm/v8/{module}/{record_id}/Attachments",
+                {"fields": ",".join(fields), "page": page, "per_page": PER_PAGE},
+                module=module,
+                record_id=record_id,
+            )
             if not body:
                 return out
             out.extend(body.get("data") or [])
@@ -302,8 +388,13 @@ class RestTier:
 
     async def download_attachment(self, module: str, record_id: str, attachment_id: str) -> httpx.Response:
         """The raw download (bytes, ``Content-Type``, ``Content-Disposition``)."""
-        return await self.request("GET", f"/crm/v8/{module}/{record_id}/Attachments/{attachment_id}",
-                                  module=module, record_id=attachment_id, raw=True)
+        return await self.request(
+            "GET",
+            f"/crm/v8/{module}/{record_id}/Attachments/{attachment_id}",
+            module=module,
+            record_id=attachment_id,
+            raw=True,
+        )
 
     async def users(self, user_type: str = "ActiveUsers") -> list[dict[str, Any]]:
         body = await self._get_json("/crm/v8/users", {"type": user_type, "per_page": PER_PAGE})
@@ -314,9 +405,15 @@ class RestTier:
         return users[0] if users else None
 
     # ------------------------------------------------------------------ bulk read
-    async def bulk_read(self, module: str, fields: Sequence[str] | None = None,
-                        criteria: dict[str, Any] | None = None, *, poll_seconds: float = 1.0,
-                        max_wait_seconds: float = 600.0) -> list[dict[str, str]]:
+    async def bulk_read(
+        self,
+        module: str,
+        fields: Sequence[str] | None = None,
+        criteria: dict[str, Any] | None = None,
+        *,
+        poll_seconds: float = 1.0,
+        max_wait_seconds: float = 600.0,
+    ) -> list[dict[str, str]]:
         """Create a Bulk Read job, poll it, download the zip and parse the CSV (all pages)."""
         out: list[dict[str, str]] = []
         page = 1
@@ -328,21 +425,27 @@ class RestTier:
                 query["criteria"] = criteria
             # Zoho caps Bulk Read jobs and downloads (10 a minute): a 429 here is raised at once, and the
             # manager pages on with COQL instead of waiting for the next minute
-            created = await self.request("POST", "/crm/bulk/v8/read",
-                                         json={"query": query, "file_type": "csv"}, module=module,
-                                         rate_limit_patience=0.0)
+            created = await self.request(
+                "POST",
+                "/crm/bulk/v8/read",
+                json={"query": query, "file_type": "csv"},
+                module=module,
+                rate_limit_patience=0.0,
+            )
             job_id = str(created.json()["data"][0]["details"]["id"])
             job = await self._wait_for_job(job_id, module, poll_seconds, max_wait_seconds)
             result = job.get("result") or {}
-            download = await self.request("GET", f"/crm/bulk/v8/read/{job_id}/result", module=module,
-                                          raw=True, rate_limit_patience=0.0)
+            download = await self.request(
+                "GET", f"/crm/bulk/v8/read/{job_id}/result", module=module, raw=True, rate_limit_patience=0.0
+            )
             out.extend(parse_bulk_zip(download.content))
             if not result.get("more_records"):
                 return out
             page += 1
 
-    async def _wait_for_job(self, job_id: str, module: str, poll_seconds: float,
-                            max_wait_seconds: float) -> dict[str, Any]:
+    async def _wait_for_job(
+        self, job_id: str, module: str, poll_seconds: float, max_wait_seconds: float
+    ) -> dict[str, Any]:
         await asyncio.sleep(FIRST_POLL_DELAY)  # a job never completes instantly: do not spend a call on it
         waited = FIRST_POLL_DELAY
         while True:
@@ -352,11 +455,17 @@ class RestTier:
             if state == "COMPLETED":
                 return job
             if state == "FAILURE":
-                raise ZohoUnavailableError("bulk read job failed", code="BULK_FAILURE", module=module,
-                                           record_id=job_id, tier=self.name)
+                raise ZohoUnavailableError(
+                    "bulk read job failed", code="BULK_FAILURE", module=module, record_id=job_id, tier=self.name
+                )
             if waited >= max_wait_seconds:
-                raise ZohoUnavailableError("bulk read job did not finish in time", code="BULK_TIMEOUT",
-                                           module=module, record_id=job_id, tier=self.name)
+                raise ZohoUnavailableError(
+                    "bulk read job did not finish in time",
+                    code="BULK_TIMEOUT",
+                    module=module,
+                    record_id=job_id,
+                    tier=self.name,
+                )
             await asyncio.sleep(poll_seconds)
             waited += poll_seconds
 
@@ -365,40 +474,53 @@ class RestTier:
         """POST up to 100 records per call; returns Zoho's per-record results (raises on a failed one)."""
         results: list[dict[str, Any]] = []
         for start in range(0, len(records), WRITE_BATCH):
-            response = await self.request("POST", f"/crm/v8/{module}",
-                                          json={"data": list(records[start:start + WRITE_BATCH])},
-                                          module=module, retry_unsafe=False)
+            response = await self.request(
+                "POST",
+                f"/crm/v8/{module}",
+                json={"data": list(records[start : start + WRITE_BATCH])},
+                module=module,
+                retry_unsafe=False,
+            )
             results.extend(_write_results(response, module, self.name))
         return results
 
     async def update_records(self, module: str, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []
         for start in range(0, len(records), WRITE_BATCH):
-            response = await self.request("PUT", f"/crm/v8/{module}",
-                                          json={"data": list(records[start:start + WRITE_BATCH])},
-                                          module=module)  # an update is idempotent: safe to retry
+            response = await self.request(
+                "PUT", f"/crm/v8/{module}", json={"data": list(records[start : start + WRITE_BATCH])}, module=module
+            )  # an update is idempotent: safe to retry
             results.extend(_write_results(response, module, self.name))
         return results
 
-    async def upload_attachment(self, module: str, record_id: str, file_name: str, content: bytes,
-                                content_type: str) -> dict[str, Any]:
+    async def upload_attachment(
+        self, module: str, record_id: str, file_name: str, content: bytes, content_type: str
+    ) -> dict[str, Any]:
         """POST one file (multipart ``file``); returns Zoho's details (``id``...). Not retried once it
         may have reached Zoho: the manager finds an upload whose reply was lost by its file name."""
         try:
-            response = await self.request("POST", f"/crm/v8/{module}/{record_id}/Attachments",
-                                          files={"file": (file_name, content, content_type)}, module=module,
-                                          record_id=record_id, retry_unsafe=False)
+            response = await self.request(
+                "POST",
+                f"/crm/v8/{module}/{record_id}/Attachments",
+                files={"file": (file_name, content, content_type)},
+                module=module,
+                record_id=record_id,
+                retry_unsafe=False,
+            )
         except ZohoError as exc:
             if exc.status == 413 or exc.code == "REQUEST_ENTITY_TOO_LARGE":
-                exc.hint = (f"{file_name} is {len(content):,} bytes, more than Zoho accepts for one attachment "
-                            "(20 MB); attach a smaller file (e.g. the HTML report instead of a PDF).")
+                exc.hint = (
+                    f"{file_name} is {len(content):,} bytes, more than Zoho accepts for one attachment "
+                    "(20 MB); attach a smaller file (e.g. the HTML report instead of a PDF)."
+                )
             raise
         return _write_results(response, module, self.name)[0]
 
-    async def create_note(self, parent_module: str, parent_id: str, title: str | None,
-                          content: str) -> dict[str, Any]:
-        note: dict[str, Any] = {"Note_Content": content,
-                                "Parent_Id": {"module": {"api_name": parent_module}, "id": parent_id}}
+    async def create_note(self, parent_module: str, parent_id: str, title: str | None, content: str) -> dict[str, Any]:
+        note: dict[str, Any] = {
+            "Note_Content": content,
+            "Parent_Id": {"module": {"api_name": parent_module}, "id": parent_id},
+        }
         if title:
             note["Note_Title"] = title
         return (await self.create_records("Notes", [note]))[0]
@@ -418,8 +540,7 @@ def _write_results(response: httpx.Response, module: str, tier: str) -> list[dic
     for item in items:
         if item.get("status") != "success":
             failed_id = (item.get("details") or {}).get("id")
-            raise map_status(400, item, module=module, record_id=str(failed_id) if failed_id else None,
-                             tier=tier)
+            raise map_status(400, item, module=module, record_id=str(failed_id) if failed_id else None, tier=tier)
     return [item.get("details") or {} for item in items]
 
 

@@ -45,12 +45,21 @@ _SDK_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zoho-sdk")
 _SDK_STATE: dict[str, Any] = {"config": None}
 
 # Zoho's data centres as the SDK names them.
-_DC_CLASSES = {"us": "USDataCenter", "eu": "EUDataCenter", "in": "INDataCenter", "au": "AUDataCenter",
-               "cn": "CNDataCenter", "jp": "JPDataCenter", "ca": "CADataCenter", "sa": "SADataCenter"}
+_DC_CLASSES = {
+    "us": "USDataCenter",
+    "eu": "EUDataCenter",
+    "in": "INDataCenter",
+    "au": "AUDataCenter",
+    "cn": "CNDataCenter",
+    "jp": "JPDataCenter",
+    "ca": "CADataCenter",
+    "sa": "SADataCenter",
+}
 
 
-def sdk_environment(*, dc: str = "us", environment: str = "production", api_url: str | None = None,
-                    accounts_url: str | None = None) -> Any:
+def sdk_environment(
+    *, dc: str = "us", environment: str = "production", api_url: str | None = None, accounts_url: str | None = None
+) -> Any:
     """The SDK ``Environment`` for a DC/environment, or a custom one when URLs are given."""
     from zohocrmsdk.src.com.zoho.crm.api import dc as sdk_dc
 
@@ -95,8 +104,7 @@ def _sdk_token_store_base() -> type:
 class SdkTokenStoreAdapter(_sdk_token_store_base()):  # type: ignore[misc]
     """Lets the SDK read (and, if it ever refreshes itself, write) tokens in OUR store."""
 
-    def __init__(self, store: TokenStore, key: str, client_id: str, client_secret: str,
-                 refresh_token: str) -> None:
+    def __init__(self, store: TokenStore, key: str, client_id: str, client_secret: str, refresh_token: str) -> None:
         self._store = store
         self._key = key
         self._client_id = client_id
@@ -112,9 +120,13 @@ class SdkTokenStoreAdapter(_sdk_token_store_base()):  # type: ignore[misc]
         rec = self._store.get(self._key)
         if rec is None or rec.access_token is None:
             return None
-        token = OAuthToken(client_id=self._client_id, client_secret=self._client_secret,
-                           refresh_token=self._refresh_token,
-                           access_token=rec.access_token.get_secret_value(), find_user=False)
+        token = OAuthToken(
+            client_id=self._client_id,
+            client_secret=self._client_secret,
+            refresh_token=self._refresh_token,
+            access_token=rec.access_token.get_secret_value(),
+            find_user=False,
+        )
         if rec.expires_at is not None:
             token.set_expires_in(str(int(rec.expires_at.timestamp() * 1000)))
         token.set_id(self._key)
@@ -178,8 +190,11 @@ def to_plain(value: Any) -> Any:
     if type(value).__name__ == "Choice" and hasattr(value, "get_value"):
         return to_plain(value.get_value())
     prefix = f"_{type(value).__name__}__"
-    attrs = {k[len(prefix):]: v for k, v in vars(value).items() if k.startswith(prefix)} if hasattr(
-        value, "__dict__") else {}
+    attrs = (
+        {k[len(prefix) :]: v for k, v in vars(value).items() if k.startswith(prefix)}
+        if hasattr(value, "__dict__")
+        else {}
+    )
     attrs.pop("key_modified", None)
     return {k: _id_str(k, to_plain(v)) for k, v in attrs.items() if v is not None}
 
@@ -191,13 +206,27 @@ def _id_str(key: str, value: Any) -> Any:
 class SdkTier:
     name = "sdk"
 
-    def __init__(self, tokens: TokenManager, *, resource_path: Path, api_url: str | None = None,
-                 accounts_url: str | None = None, dc: str = "us", environment: str = "production",
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        tokens: TokenManager,
+        *,
+        resource_path: Path,
+        api_url: str | None = None,
+        accounts_url: str | None = None,
+        dc: str = "us",
+        environment: str = "production",
+        timeout: float = 30.0,
+    ) -> None:
         self.tokens = tokens
-        self._conn = SdkConnection(api_url=api_url, accounts_url=accounts_url, dc=dc, environment=environment,
-                                   client_id=tokens.client.client_id, token_key=tokens.key,
-                                   resource_path=str(resource_path))
+        self._conn = SdkConnection(
+            api_url=api_url,
+            accounts_url=accounts_url,
+            dc=dc,
+            environment=environment,
+            client_id=tokens.client.client_id,
+            token_key=tokens.key,
+            resource_path=str(resource_path),
+        )
         resource_path.mkdir(parents=True, exist_ok=True)
         self._timeout = timeout
         self.calls = 0
@@ -217,23 +246,43 @@ class SdkTier:
         from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
 
         client = self.tokens.client
-        env = sdk_environment(dc=self._conn.dc, environment=self._conn.environment,
-                              api_url=self._conn.api_url, accounts_url=self._conn.accounts_url)
-        store = SdkTokenStoreAdapter(self.tokens.store, self.tokens.key, client.client_id,
-                                     client.client_secret.get_secret_value(),
-                                     client.refresh_token.get_secret_value())
-        token = OAuthToken(client_id=client.client_id, client_secret=client.client_secret.get_secret_value(),
-                           refresh_token=client.refresh_token.get_secret_value(), find_user=False)
-        config = SDKConfig(auto_refresh_fields=False, pick_list_validation=False,
-                           read_timeout=self._timeout, connect_timeout=min(self._timeout, 10.0),
-                           update_api_domain=self._conn.api_url is None)
-        Initializer.initialize(environment=env, token=token, store=store, sdk_config=config,
-                               resource_path=self._conn.resource_path,
-                               logger=Logger.get_instance(Logger.Levels.CRITICAL, None))
+        env = sdk_environment(
+            dc=self._conn.dc,
+            environment=self._conn.environment,
+            api_url=self._conn.api_url,
+            accounts_url=self._conn.accounts_url,
+        )
+        store = SdkTokenStoreAdapter(
+            self.tokens.store,
+            self.tokens.key,
+            client.client_id,
+            client.client_secret.get_secret_value(),
+            client.refresh_token.get_secret_value(),
+        )
+        token = OAuthToken(
+            client_id=client.client_id,
+            client_secret=client.client_secret.get_secret_value(),
+            refresh_token=client.refresh_token.get_secret_value(),
+            find_user=False,
+        )
+        config = SDKConfig(
+            auto_refresh_fields=False,
+            pick_list_validation=False,
+            read_timeout=self._timeout,
+            connect_timeout=min(self._timeout, 10.0),
+            update_api_domain=self._conn.api_url is None,
+        )
+        Initializer.initialize(
+            environment=env,
+            token=token,
+            store=store,
+            sdk_config=config,
+            resource_path=self._conn.resource_path,
+            logger=Logger.get_instance(Logger.Levels.CRITICAL, None),
+        )
         _SDK_STATE["config"] = self._conn
 
-    async def _run(self, fn: Callable[[], Any], *, module: str | None = None,
-                   record_id: str | None = None) -> Any:
+    async def _run(self, fn: Callable[[], Any], *, module: str | None = None, record_id: str | None = None) -> Any:
         """Run one SDK operation on the SDK thread; map its outcome; refresh+retry once on 401."""
         for attempt in range(2):
             token = await self.tokens.access_token()
@@ -261,8 +310,9 @@ class SdkTier:
             if status is not None and status >= 400:
                 raise map_sdk_api_exception(obj, status, module=module, record_id=record_id)
             return response
-        raise ZohoAuthError("Zoho kept refusing the access token after a refresh", status=401,
-                            code="INVALID_TOKEN", tier=self.name)
+        raise ZohoAuthError(
+            "Zoho kept refusing the access token after a refresh", status=401, code="INVALID_TOKEN", tier=self.name
+        )
 
     def _call(self, fn: Callable[[], Any]) -> Any:
         self._initialise()
@@ -278,15 +328,20 @@ class SdkTier:
         obj = response.get_object()
         if obj is None:
             if response.get_status_code() == 200:  # the SDK swallows an unparseable body: not "no records"
-                raise ZohoUnavailableError("Zoho answered 200 with a body the SDK could not read",
-                                           code="MALFORMED_RESPONSE", status=200, tier="sdk")
+                raise ZohoUnavailableError(
+                    "Zoho answered 200 with a body the SDK could not read",
+                    code="MALFORMED_RESPONSE",
+                    status=200,
+                    tier="sdk",
+                )
             return [], {}
         data = obj.get_data() if hasattr(obj, "get_data") else []
         info = to_plain(obj.get_info()) if hasattr(obj, "get_info") and obj.get_info() is not None else {}
         return [to_plain(r) for r in (data or [])], info
 
-    async def get_record(self, module: str, record_id: str,
-                         fields: Sequence[str] | None = None) -> dict[str, Any] | None:
+    async def get_record(
+        self, module: str, record_id: str, fields: Sequence[str] | None = None
+    ) -> dict[str, Any] | None:
         _check_id(record_id, module)
         from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
         from zohocrmsdk.src.com.zoho.crm.api.record import GetRecordParam, RecordOperations
@@ -300,15 +355,16 @@ class SdkTier:
         rows, _ = self._records(await self._run(op, module=module, record_id=record_id))
         return rows[0] if rows else None
 
-    async def get_records_by_ids(self, module: str, ids: Sequence[str],
-                                 fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    async def get_records_by_ids(
+        self, module: str, ids: Sequence[str], fields: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
         from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
         from zohocrmsdk.src.com.zoho.crm.api.record import GetRecordsParam, RecordOperations
 
         out: list[dict[str, Any]] = []
         unique = list(dict.fromkeys(str(i) for i in ids))
         for start in range(0, len(unique), IDS_BATCH):
-            batch = unique[start:start + IDS_BATCH]
+            batch = unique[start : start + IDS_BATCH]
 
             def op(batch: list[str] = batch) -> Any:
                 params = ParameterMap()
@@ -321,14 +377,22 @@ class SdkTier:
             out.extend(rows)
         return out
 
-    async def list_pages(self, module: str, fields: Sequence[str], *, sort_by: str = "id",
-                         sort_order: str = "asc", modified_since: datetime | None = None,
-                         path: str | None = None) -> AsyncIterator[list[dict[str, Any]]]:
+    async def list_pages(
+        self,
+        module: str,
+        fields: Sequence[str],
+        *,
+        sort_by: str = "id",
+        sort_order: str = "asc",
+        modified_since: datetime | None = None,
+        path: str | None = None,
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         from zohocrmsdk.src.com.zoho.crm.api import HeaderMap, ParameterMap
         from zohocrmsdk.src.com.zoho.crm.api.record import GetRecordsHeader, GetRecordsParam, RecordOperations
 
         page, token = 1, None
         while True:
+
             def op(page: int = page, token: str | None = token) -> Any:
                 params = ParameterMap()
                 params.add(GetRecordsParam.fields, ",".join(fields))
@@ -356,8 +420,9 @@ class SdkTier:
                 if not token:
                     return
 
-    async def related(self, module: str, record_id: str, related_list: str,
-                      fields: Sequence[str]) -> list[dict[str, Any]]:
+    async def related(
+        self, module: str, record_id: str, related_list: str, fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
         _check_id(record_id, module)
         from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
         from zohocrmsdk.src.com.zoho.crm.api.related_records import (
@@ -368,6 +433,7 @@ class SdkTier:
         out: list[dict[str, Any]] = []
         page = 1
         while page * PER_PAGE <= DISCRETE_LIMIT:
+
             def op(page: int = page) -> Any:
                 params = ParameterMap()
                 params.add(GetRelatedRecordsParam.fields, ",".join(fields))
@@ -383,15 +449,23 @@ class SdkTier:
             page += 1
         return out
 
-    async def search(self, module: str, *, criteria: str | None = None, word: str | None = None,
-                     email: str | None = None, fields: Sequence[str] | None = None,
-                     limit: int = 200) -> list[dict[str, Any]]:
+    async def search(
+        self,
+        module: str,
+        *,
+        criteria: str | None = None,
+        word: str | None = None,
+        email: str | None = None,
+        fields: Sequence[str] | None = None,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
         from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
         from zohocrmsdk.src.com.zoho.crm.api.record import RecordOperations, SearchRecordsParam
 
         out: list[dict[str, Any]] = []
         page = 1
         while len(out) < limit:
+
             def op(page: int = page) -> Any:
                 params = ParameterMap()
                 if criteria:
@@ -424,24 +498,32 @@ class SdkTier:
         rows, info = self._records(await self._run(op, module=module))
         return rows, bool(info.get("more_records"))
 
-    async def coql_pages(self, module: str, fields: Sequence[str], where: str | None = None, *,
-                         order_by: str = "id asc") -> AsyncIterator[list[dict[str, Any]]]:
+    async def coql_pages(
+        self, module: str, fields: Sequence[str], where: str | None = None, *, order_by: str = "id asc"
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         select = ", ".join(dict.fromkeys(["id", *fields]))
         clause = where or "id is not null"
         offset = 0
         while offset < COQL_MAX_OFFSET:
             rows, more = await self.coql(
-                f"select {select} from {module} where {clause} order by {order_by} "
-                f"limit {offset}, {COQL_PAGE}", module=module)
+                f"select {select} from {module} where {clause} order by {order_by} limit {offset}, {COQL_PAGE}",
+                module=module,
+            )
             if rows:
                 yield rows
             if not more or not rows:
                 return
             offset += len(rows)
 
-    async def bulk_read(self, module: str, fields: Sequence[str] | None = None,
-                        criteria: dict[str, Any] | None = None, *, poll_seconds: float = 1.0,
-                        max_wait_seconds: float = 600.0) -> list[dict[str, str]]:
+    async def bulk_read(
+        self,
+        module: str,
+        fields: Sequence[str] | None = None,
+        criteria: dict[str, Any] | None = None,
+        *,
+        poll_seconds: float = 1.0,
+        max_wait_seconds: float = 600.0,
+    ) -> list[dict[str, str]]:
         """Bulk Read job through the SDK: create, poll, download the zip, parse the CSV."""
         from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BodyWrapper, BulkReadOperations, Query
         from zohocrmsdk.src.com.zoho.crm.api.bulk_read import Criteria as BulkCriteria  # noqa: F401
@@ -454,6 +536,7 @@ class SdkTier:
         out: list[dict[str, str]] = []
         page = 1
         while True:
+
             def create(page: int = page) -> Any:
                 query = Query()
                 mod = MinifiedModule()
@@ -480,14 +563,18 @@ class SdkTier:
                     result = to_plain(job.get_result()) or {}
                     break
                 if state == "FAILURE" or waited >= max_wait_seconds:
-                    raise ZohoUnavailableError(f"bulk read job {state}", code="BULK_FAILURE", module=module,
-                                               record_id=job_id, tier=self.name)
+                    raise ZohoUnavailableError(
+                        f"bulk read job {state}", code="BULK_FAILURE", module=module, record_id=job_id, tier=self.name
+                    )
                 await asyncio.sleep(poll_seconds)
                 waited += poll_seconds
             download = await self._run(partial(_download, int(job_id)), module=module, record_id=job_id)
             stream = download.get_object().get_file().get_stream()
-            content = stream.read() if hasattr(stream, "read") else b"".join(
-                chunk for chunk in stream.iter_content(1 << 16) if chunk)
+            content = (
+                stream.read()
+                if hasattr(stream, "read")
+                else b"".join(chunk for chunk in stream.iter_content(1 << 16) if chunk)
+            )
             if isinstance(stream, io.IOBase):
                 with contextlib.suppress(Exception):
                     stream.close()
@@ -514,8 +601,9 @@ class SdkTier:
 
 def _check_id(record_id: str, module: str) -> None:
     if not str(record_id).isdigit():
-        raise ZohoValidationError("record ids are numeric", code="INVALID_DATA", module=module,
-                                  record_id=str(record_id), tier="sdk")
+        raise ZohoValidationError(
+            "record ids are numeric", code="INVALID_DATA", module=module, record_id=str(record_id), tier="sdk"
+        )
 
 
 def _job_details(job_id: int) -> Any:

@@ -33,9 +33,15 @@ class StatsBook:
                 durations = sorted(self._durations[(tier, operation)])
                 p95 = durations[int(round(0.95 * (len(durations) - 1)))] if durations else 0.0
                 tier_name: Tier = tier  # type: ignore[assignment]
-                out.append(TierStats(tier=tier_name, operation=operation, calls=calls,
-                                     failures=self._failures[(tier, operation)],
-                                     p50_ms=round(statistics.median(durations), 2) if durations else 0.0,
-                                     p95_ms=round(float(p95), 2),
-                                     last_error=self._last_error.get((tier, operation))))
+                out.append(
+                    TierStats(
+                        tier=tier_name,
+                        operation=operation,
+                        calls=calls,
+                        failures=self._failures[(tier, operation)],
+                        p50_ms=round(statistics.median(durations), 2) if durations else 0.0,
+                        p95_ms=round(float(p95), 2),
+                        last_error=self._last_error.get((tier, operation)),
+                    )
+                )
         return out

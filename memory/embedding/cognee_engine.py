@@ -87,8 +87,7 @@ def install() -> None:
 
     import cognee
 
-    factory_module = importlib.import_module(
-        "cognee.infrastructure.databases.vector.embeddings.get_embedding_engine")
+    factory_module = importlib.import_module("cognee.infrastructure.databases.vector.embeddings.get_embedding_engine")
 
     version = getattr(cognee, "__version__", COGNEE_VERSION)
     if not str(version).startswith(COGNEE_VERSION):

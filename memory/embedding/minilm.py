@@ -57,7 +57,7 @@ def read_safetensors(path: Path) -> dict[str, npt.NDArray[Any]]:
     """
     data = path.read_bytes()
     (header_len,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + header_len])
+    header = json.loads(data[8 : 8 + header_len])
     base = 8 + header_len
     tensors: dict[str, npt.NDArray[Any]] = {}
     for name, spec in header.items():
@@ -65,8 +65,9 @@ def read_safetensors(path: Path) -> dict[str, npt.NDArray[Any]]:
             continue
         start, end = spec["data_offsets"]
         dtype = np.dtype(_DTYPES[spec["dtype"]]).newbyteorder("<")
-        tensors[name] = np.frombuffer(data, dtype=dtype, count=(end - start) // dtype.itemsize,
-                                      offset=base + start).reshape(spec["shape"])
+        tensors[name] = np.frombuffer(
+            data, dtype=dtype, count=(end - start) // dtype.itemsize, offset=base + start
+        ).reshape(spec["shape"])
     return tensors
 
 
@@ -133,21 +134,24 @@ class MiniLMEncoder:
         for i in range(_LAYERS):
             p = f"encoder.layer.{i}."
             att = p + "attention.self."
-            self._layers.append(_Layer(
-                qkv_w=np.ascontiguousarray(np.concatenate(
-                    [w(att + "query.weight"), w(att + "key.weight"), w(att + "value.weight")]).T),
-                qkv_b=np.concatenate([w(att + "query.bias"), w(att + "key.bias"), w(att + "value.bias")]),
-                out_w=np.ascontiguousarray(w(p + "attention.output.dense.weight").T),
-                out_b=w(p + "attention.output.dense.bias"),
-                ln1_w=w(p + "attention.output.LayerNorm.weight"),
-                ln1_b=w(p + "attention.output.LayerNorm.bias"),
-                inter_w=np.ascontiguousarray(w(p + "intermediate.dense.weight").T),
-                inter_b=w(p + "intermediate.dense.bias"),
-                ffn_out_w=np.ascontiguousarray(w(p + "output.dense.weight").T),
-                ffn_out_b=w(p + "output.dense.bias"),
-                ln2_w=w(p + "output.LayerNorm.weight"),
-                ln2_b=w(p + "output.LayerNorm.bias"),
-            ))
+            self._layers.append(
+                _Layer(
+                    qkv_w=np.ascontiguousarray(
+                        np.concatenate([w(att + "query.weight"), w(att + "key.weight"), w(att + "value.weight")]).T
+                    ),
+                    qkv_b=np.concatenate([w(att + "query.bias"), w(att + "key.bias"), w(att + "value.bias")]),
+                    out_w=np.ascontiguousarray(w(p + "attention.output.dense.weight").T),
+                    out_b=w(p + "attention.output.dense.bias"),
+                    ln1_w=w(p + "attention.output.LayerNorm.weight"),
+                    ln1_b=w(p + "attention.output.LayerNorm.bias"),
+                    inter_w=np.ascontiguousarray(w(p + "intermediate.dense.weight").T),
+                    inter_b=w(p + "intermediate.dense.bias"),
+                    ffn_out_w=np.ascontiguousarray(w(p + "output.dense.weight").T),
+                    ffn_out_b=w(p + "output.dense.bias"),
+                    ln2_w=w(p + "output.LayerNorm.weight"),
+                    ln2_b=w(p + "output.LayerNorm.bias"),
+                )
+            )
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer.encode(text).ids)
@@ -162,7 +166,7 @@ class MiniLMEncoder:
         with self._lock:
             started = time.perf_counter()
             for start in range(0, len(order), self.batch_size):
-                chunk = order[start:start + self.batch_size]
+                chunk = order[start : start + self.batch_size]
                 out[chunk] = self._forward([ids[i] for i in chunk])
             self.busy_seconds += time.perf_counter() - started
         return out
@@ -172,8 +176,8 @@ class MiniLMEncoder:
         input_ids = np.zeros((n, seq), dtype=np.int64)
         mask = np.zeros((n, seq), dtype=np.float32)
         for row, token_ids in enumerate(batch):
-            input_ids[row, :len(token_ids)] = token_ids
-            mask[row, :len(token_ids)] = 1.0
+            input_ids[row, : len(token_ids)] = token_ids
+            mask[row, : len(token_ids)] = 1.0
         x = self._word[input_ids] + self._pos[:seq][None, :, :] + self._type0
         x = _layer_norm(x, *self._emb_ln)
         bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]  # (n, 1, 1, seq)

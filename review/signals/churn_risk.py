@@ -10,5 +10,4 @@ from review.signals.note_language import language_signal
 
 
 def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
-    return language_signal(view, ctx, kind="churn_risk", lexicon=CHURN, what="churn language",
-                           severity="high")
+    return language_signal(view, ctx, kind="churn_risk", lexicon=CHURN, what="churn language", severity="high")

@@ -28,8 +28,11 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
         closes_in = (deal.closing_date - ctx.today).days
         if not 0 <= closes_in <= limits.closing_window_days:
             continue
-        planned = [t for t in view.tasks if t.is_open and t.what_id in (deal.id, view.account.id)
-                   and (t.due_date is None or t.due_date >= ctx.today)]
+        planned = [
+            t
+            for t in view.tasks
+            if t.is_open and t.what_id in (deal.id, view.account.id) and (t.due_date is None or t.due_date >= ctx.today)
+        ]
         if planned:
             continue
         deal_quiet = days_since(deal_activity(deal, view), ctx.today)
@@ -41,14 +44,18 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
             continue
         quiet = min(d for d in (deal_quiet, account_quiet, 10_000) if d is not None)
         severity: Severity = "high" if closes_in <= 7 else "medium"
-        signals.append(Signal(
-            kind="closing_soon_no_activity", severity=severity,
-            summary=f"Deal '{deal.name}' ({money(deal.amount)}) closes in {closes_in} days "
-                    f"({deal.closing_date.isoformat()}) with no activity for {quiet} days "
-                    "and no task planned",
-            evidence=[deal.id], evidence_modules={deal.id: "Deals"},
-            subject_id=deal.id, subject_module="Deals",
-            facts={"deal_name": deal.name, "closes_in_days": closes_in, "quiet_days": quiet,
-                   "amount": deal.amount},
-        ))
+        signals.append(
+            Signal(
+                kind="closing_soon_no_activity",
+                severity=severity,
+                summary=f"Deal '{deal.name}' ({money(deal.amount)}) closes in {closes_in} days "
+                f"({deal.closing_date.isoformat()}) with no activity for {quiet} days "
+                "and no task planned",
+                evidence=[deal.id],
+                evidence_modules={deal.id: "Deals"},
+                subject_id=deal.id,
+                subject_module="Deals",
+                facts={"deal_name": deal.name, "closes_in_days": closes_in, "quiet_days": quiet, "amount": deal.amount},
+            )
+        )
     return signals

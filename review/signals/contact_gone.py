@@ -76,12 +76,17 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
         evidence = [contact.id] + [n.id for n, _ in notes]
         modules = {contact.id: "Contacts"} | {n.id: "Notes" for n, _ in notes}
         deal_contact = any(d.contact_id == contact.id and d.is_open for d in view.deals)
-        signals.append(Signal(
-            kind="contact_gone", severity="high" if deal_contact else "medium",
-            summary=f"Contact {contact.full_name}{f' ({contact.title})' if contact.title else ''} has left: "
-                    + "; ".join(how),
-            evidence=evidence, evidence_modules=modules,
-            subject_id=contact.id, subject_module="Contacts",
-            facts={"contact_name": contact.full_name, "email_opt_out": contact.email_opt_out},
-        ))
+        signals.append(
+            Signal(
+                kind="contact_gone",
+                severity="high" if deal_contact else "medium",
+                summary=f"Contact {contact.full_name}{f' ({contact.title})' if contact.title else ''} has left: "
+                + "; ".join(how),
+                evidence=evidence,
+                evidence_modules=modules,
+                subject_id=contact.id,
+                subject_module="Contacts",
+                facts={"contact_name": contact.full_name, "email_opt_out": contact.email_opt_out},
+            )
+        )
     return signals

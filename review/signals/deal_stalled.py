@@ -17,12 +17,17 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
         if idle is None or idle < ctx.thresholds.stalled_days:
             continue
         severity: Severity = "high" if idle >= 2 * ctx.thresholds.stalled_days else "medium"
-        signals.append(Signal(
-            kind="deal_stalled", severity=severity,
-            summary=f"Deal '{deal.name}' ({money(deal.amount)}) has sat in {deal.stage or 'its stage'} "
-                    f"for {idle} days with no activity",
-            evidence=[deal.id], evidence_modules={deal.id: "Deals"},
-            subject_id=deal.id, subject_module="Deals",
-            facts={"deal_name": deal.name, "stage": deal.stage, "idle_days": idle, "amount": deal.amount},
-        ))
+        signals.append(
+            Signal(
+                kind="deal_stalled",
+                severity=severity,
+                summary=f"Deal '{deal.name}' ({money(deal.amount)}) has sat in {deal.stage or 'its stage'} "
+                f"for {idle} days with no activity",
+                evidence=[deal.id],
+                evidence_modules={deal.id: "Deals"},
+                subject_id=deal.id,
+                subject_module="Deals",
+                facts={"deal_name": deal.name, "stage": deal.stage, "idle_days": idle, "amount": deal.amount},
+            )
+        )
     return signals

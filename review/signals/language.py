@@ -14,8 +14,9 @@ def note_text(note: Note) -> str:
     return f"{note.title or ''}. {note.content}" if note.title else note.content
 
 
-def notes_saying(view: AccountView, lexicon: tuple[Phrase, ...], *, window_days: int,
-                 today: date) -> list[tuple[Note, list[PhraseHit]]]:
+def notes_saying(
+    view: AccountView, lexicon: tuple[Phrase, ...], *, window_days: int, today: date
+) -> list[tuple[Note, list[PhraseHit]]]:
     """Notes of the last ``window_days`` (newest first) in which ``lexicon`` finds affirmative phrases."""
     found = []
     for note in view.notes:

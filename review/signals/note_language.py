@@ -10,8 +10,15 @@ from review.signals.context import TriageContext, quote
 from review.signals.language import notes_saying
 
 
-def language_signal(view: AccountView, ctx: TriageContext, *, kind: SignalKind, lexicon: tuple[Phrase, ...],
-                    what: str, severity: Severity) -> list[Signal]:
+def language_signal(
+    view: AccountView,
+    ctx: TriageContext,
+    *,
+    kind: SignalKind,
+    lexicon: tuple[Phrase, ...],
+    what: str,
+    severity: Severity,
+) -> list[Signal]:
     found = notes_saying(view, lexicon, window_days=ctx.thresholds.language_window_days, today=ctx.today)
     if not found:
         return []
@@ -20,11 +27,16 @@ def language_signal(view: AccountView, ctx: TriageContext, *, kind: SignalKind, 
     labels = sorted({h.label for _, note_hits in found for h in note_hits})
     more = f" (and {len(found) - 1} more note{'s' if len(found) > 2 else ''})" if len(found) > 1 else ""
     title = f"'{newest.title}' " if newest.title else ""
-    return [Signal(
-        kind=kind, severity=severity,
-        summary=f"Note {title}of {when} has {what} ({', '.join(labels)}): "
-                f"\u201c{quote(hits[0].clause)}\u201d{more}",
-        evidence=[note.id for note, _ in found], evidence_modules={note.id: "Notes" for note, _ in found},
-        subject_id=view.account.id, subject_module="Accounts",
-        facts={"phrases": ", ".join(labels), "notes": len(found)},
-    )]
+    return [
+        Signal(
+            kind=kind,
+            severity=severity,
+            summary=f"Note {title}of {when} has {what} ({', '.join(labels)}): "
+            f"\u201c{quote(hits[0].clause)}\u201d{more}",
+            evidence=[note.id for note, _ in found],
+            evidence_modules={note.id: "Notes" for note, _ in found},
+            subject_id=view.account.id,
+            subject_module="Accounts",
+            facts={"phrases": ", ".join(labels), "notes": len(found)},
+        )
+    ]

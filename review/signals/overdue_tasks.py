@@ -11,9 +11,11 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
     targets = {view.account.id} | {d.id for d in view.deals}
     grace = ctx.thresholds.overdue_grace_days
     overdue = sorted(
-        (t for t in view.tasks
-         if t.is_open and t.due_date is not None and t.what_id in targets
-         and (ctx.today - t.due_date).days > grace),
+        (
+            t
+            for t in view.tasks
+            if t.is_open and t.due_date is not None and t.what_id in targets and (ctx.today - t.due_date).days > grace
+        ),
         key=lambda t: (t.due_date, t.id),
     )
     if not overdue:
@@ -25,11 +27,16 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
     if len(overdue) == 1:
         summary = f"Task '{oldest.subject}' was due {oldest.due_date.isoformat()} and is {late} days overdue"
     else:
-        summary = (f"{len(overdue)} open tasks are past due; the oldest, '{oldest.subject}', "
-                   f"is {late} days overdue")
-    return [Signal(
-        kind="overdue_tasks", severity=severity, summary=summary,
-        evidence=[t.id for t in overdue], evidence_modules={t.id: "Tasks" for t in overdue},
-        subject_id=view.account.id, subject_module="Accounts",
-        facts={"count": len(overdue), "oldest_days_overdue": late, "oldest_subject": oldest.subject},
-    )]
+        summary = f"{len(overdue)} open tasks are past due; the oldest, '{oldest.subject}', is {late} days overdue"
+    return [
+        Signal(
+            kind="overdue_tasks",
+            severity=severity,
+            summary=summary,
+            evidence=[t.id for t in overdue],
+            evidence_modules={t.id: "Tasks" for t in overdue},
+            subject_id=view.account.id,
+            subject_module="Accounts",
+            facts={"count": len(overdue), "oldest_days_overdue": late, "oldest_subject": oldest.subject},
+        )
+    ]

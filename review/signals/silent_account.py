@@ -17,11 +17,16 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
     if quiet is None or quiet < ctx.thresholds.silent_days:
         return []
     severity: Severity = "high" if quiet >= 2 * ctx.thresholds.silent_days else "medium"
-    return [Signal(
-        kind="silent_account", severity=severity,
-        summary=f"{account.name} ({money(account.annual_revenue)} annual revenue) has had no activity "
-                f"for {quiet} days",
-        evidence=[account.id], evidence_modules={account.id: "Accounts"},
-        subject_id=account.id, subject_module="Accounts",
-        facts={"quiet_days": quiet, "annual_revenue": account.annual_revenue},
-    )]
+    return [
+        Signal(
+            kind="silent_account",
+            severity=severity,
+            summary=f"{account.name} ({money(account.annual_revenue)} annual revenue) has had no activity "
+            f"for {quiet} days",
+            evidence=[account.id],
+            evidence_modules={account.id: "Accounts"},
+            subject_id=account.id,
+            subject_module="Accounts",
+            facts={"quiet_days": quiet, "annual_revenue": account.annual_revenue},
+        )
+    ]

@@ -10,5 +10,6 @@ from review.signals.note_language import language_signal
 
 
 def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
-    return language_signal(view, ctx, kind="upsell_signal", lexicon=UPSELL, what="expansion language",
-                           severity="medium")
+    return language_signal(
+        view, ctx, kind="upsell_signal", lexicon=UPSELL, what="expansion language", severity="medium"
+    )

@@ -22,13 +22,21 @@ def build_token_store(settings: Settings) -> TokenStore:
     if settings.token_store == "sqlite":
         return SqliteTokenStore(home / "tokens" / "tokens.sqlite3", codec=codec)
     if settings.database_url is None:
-        raise ZohoConfigError("SERGAS_TOKEN_STORE=postgres needs SERGAS_DATABASE_URL",
-                              hint="Set SERGAS_DATABASE_URL=postgresql://user:password@host:5432/db "
-                                   "or use SERGAS_TOKEN_STORE=file.")
+        raise ZohoConfigError(
+            "SERGAS_TOKEN_STORE=postgres needs SERGAS_DATABASE_URL",
+            hint="Set SERGAS_DATABASE_URL=postgresql://user:password@host:5432/db or use SERGAS_TOKEN_STORE=file.",
+        )
     from integrations.zoho.token_store.postgres_store import PostgresTokenStore
 
     return PostgresTokenStore(settings.database_url.get_secret_value(), codec=codec)
 
 
-__all__ = ["FileTokenStore", "SecretCodec", "SqliteTokenStore", "TokenRecord", "TokenStore",
-           "build_token_store", "token_key"]
+__all__ = [
+    "FileTokenStore",
+    "SecretCodec",
+    "SqliteTokenStore",
+    "TokenRecord",
+    "TokenStore",
+    "build_token_store",
+    "token_key",
+]

@@ -55,9 +55,11 @@ class SecretCodec:
         try:
             self._fernet = Fernet(raw.encode()) if raw else None
         except (ValueError, TypeError) as exc:
-            raise ZohoConfigError("SERGAS_TOKEN_KEY is not a valid Fernet key",
-                                  hint="Generate one with `python -c \"from cryptography.fernet import "
-                                       "Fernet; print(Fernet.generate_key().decode())\"`.") from exc
+            raise ZohoConfigError(
+                "SERGAS_TOKEN_KEY is not a valid Fernet key",
+                hint='Generate one with `python -c "from cryptography.fernet import '
+                'Fernet; print(Fernet.generate_key().decode())"`.',
+            ) from exc
 
     @property
     def encrypts(self) -> bool:
@@ -72,14 +74,18 @@ class SecretCodec:
         if not value.startswith(self.PREFIX):
             return value
         if self._fernet is None:
-            raise ZohoConfigError("stored refresh token is encrypted but SERGAS_TOKEN_KEY is not set",
-                                  hint="Set SERGAS_TOKEN_KEY to the key used when the token was saved.")
+            raise ZohoConfigError(
+                "stored refresh token is encrypted but SERGAS_TOKEN_KEY is not set",
+                hint="Set SERGAS_TOKEN_KEY to the key used when the token was saved.",
+            )
         try:
-            return self._fernet.decrypt(value[len(self.PREFIX):].encode()).decode()
+            return self._fernet.decrypt(value[len(self.PREFIX) :].encode()).decode()
         except InvalidToken as exc:
-            raise ZohoConfigError("stored refresh token cannot be decrypted with SERGAS_TOKEN_KEY",
-                                  hint="Use the key the token was saved with, or delete the token store "
-                                       "and let it be re-created from SERGAS_ZOHO_REFRESH_TOKEN.") from exc
+            raise ZohoConfigError(
+                "stored refresh token cannot be decrypted with SERGAS_TOKEN_KEY",
+                hint="Use the key the token was saved with, or delete the token store "
+                "and let it be re-created from SERGAS_ZOHO_REFRESH_TOKEN.",
+            ) from exc
 
 
 COLUMNS = ("key", "client_id", "refresh_token", "access_token", "expires_at", "api_domain", "updated_at")
@@ -89,8 +95,7 @@ def upsert_sql(table: str, placeholder: str) -> str:
     """INSERT ... ON CONFLICT (key) DO UPDATE for the token columns (SQLite and PostgreSQL)."""
     values = ", ".join(placeholder for _ in COLUMNS)
     updates = ", ".join(f"{c}=excluded.{c}" for c in COLUMNS[1:])
-    return (f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({values}) "
-            f"ON CONFLICT (key) DO UPDATE SET {updates}")
+    return f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({values}) ON CONFLICT (key) DO UPDATE SET {updates}"
 
 
 def record_to_row(record: TokenRecord, codec: SecretCodec) -> dict[str, Any]:
@@ -154,5 +159,3 @@ class TokenStore(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.describe()}>"
-
-

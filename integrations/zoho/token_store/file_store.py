@@ -76,8 +76,9 @@ class FileTokenStore(TokenStore):
         try:
             lock.acquire()
         except Timeout as exc:
-            raise ZohoUnavailableError("timed out waiting for another process refreshing the Zoho token",
-                                       code="TOKEN_LOCK_TIMEOUT") from exc
+            raise ZohoUnavailableError(
+                "timed out waiting for another process refreshing the Zoho token", code="TOKEN_LOCK_TIMEOUT"
+            ) from exc
         try:
             yield None
         finally:

@@ -31,8 +31,7 @@ def _lock_id(key: str) -> int:
 class PostgresTokenStore(TokenStore):
     kind = "postgres"
 
-    def __init__(self, dsn: str, *, codec: SecretCodec | None = None,
-                 table: str = "sergas_zoho_tokens") -> None:
+    def __init__(self, dsn: str, *, codec: SecretCodec | None = None, table: str = "sergas_zoho_tokens") -> None:
         if not table.replace("_", "").isalnum():
             raise ValueError("table name must be alphanumeric/underscore")
         self._dsn = dsn
@@ -51,8 +50,10 @@ class PostgresTokenStore(TokenStore):
         try:
             return psycopg.connect(self._dsn, autocommit=True, connect_timeout=10)
         except psycopg.OperationalError as exc:
-            raise ZohoConfigError("cannot connect to the PostgreSQL token store",
-                                  hint="Check SERGAS_DATABASE_URL and that PostgreSQL is running.") from exc
+            raise ZohoConfigError(
+                "cannot connect to the PostgreSQL token store",
+                hint="Check SERGAS_DATABASE_URL and that PostgreSQL is running.",
+            ) from exc
 
     @contextlib.contextmanager
     def _cursor(self) -> Iterator[psycopg.Cursor[Any]]:
@@ -90,8 +91,9 @@ class PostgresTokenStore(TokenStore):
             try:
                 conn.execute("SELECT pg_advisory_lock(%s)", (_lock_id(key),))
             except psycopg.errors.LockNotAvailable as exc:
-                raise ZohoUnavailableError("timed out waiting for another process refreshing the Zoho token",
-                                           code="TOKEN_LOCK_TIMEOUT") from exc
+                raise ZohoUnavailableError(
+                    "timed out waiting for another process refreshing the Zoho token", code="TOKEN_LOCK_TIMEOUT"
+                ) from exc
             try:
                 yield None
             finally:

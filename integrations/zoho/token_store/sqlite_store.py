@@ -70,8 +70,9 @@ class SqliteTokenStore(TokenStore):
         try:
             lock.acquire()
         except Timeout as exc:
-            raise ZohoUnavailableError("timed out waiting for another process refreshing the Zoho token",
-                                       code="TOKEN_LOCK_TIMEOUT") from exc
+            raise ZohoUnavailableError(
+                "timed out waiting for another process refreshing the Zoho token", code="TOKEN_LOCK_TIMEOUT"
+            ) from exc
         try:
             yield None
         finally:
