@@ -60,6 +60,12 @@ def sandbox(
     client_secret: Annotated[str | None, typer.Option(help="OAuth client secret it accepts.")] = None,
     refresh_token: Annotated[str | None, typer.Option(help="Refresh token it accepts.")] = None,
     reset: Annotated[bool, typer.Option(help="Start from a freshly seeded org, dropping saved writes.")] = False,
+    scopes: Annotated[
+        str | None, typer.Option(help="OAuth scopes its tokens carry (comma-separated); default: the README's list.")
+    ] = None,
+    profile: Annotated[
+        str, typer.Option(help="Profile of the user its tokens belong to: administrator or standard.")
+    ] = "standard",
 ) -> None:
     """Run the local Zoho CRM v8 sandbox (OAuth, REST, COQL, bulk, notifications, MCP) with a demo org."""
     from cli.sandbox_command import run
@@ -75,6 +81,8 @@ def sandbox(
         client_secret=client_secret,
         refresh_token=refresh_token,
         reset=reset,
+        scopes=scopes,
+        profile=profile,
     )
 
 

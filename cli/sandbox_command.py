@@ -33,6 +33,8 @@ def run(
     client_secret: str | None = None,
     refresh_token: str | None = None,
     reset: bool = False,
+    scopes: str | None = None,
+    profile: str = "standard",
     stop_event: threading.Event | None = None,
     **_: Any,
 ) -> int:
@@ -57,12 +59,16 @@ def run(
             client_secret=client_secret,
             refresh_token=refresh_token,
             reset=reset,
+            scopes=scopes,
+            profile=profile,
         ) as sb:
             seconds = time.perf_counter() - started
             counts = {m: sb.store.count(m) for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")}
             print(f"Zoho CRM sandbox running at {sb.base_url} (started in {seconds:.2f} s)")
             print("Records: " + ", ".join(f"{n} {m}" for m, n in counts.items()))
             print(f"Data: {data_dir}  (--reset reseeds)")
+            user = sb.state.token_user
+            print(f"Tokens: {profile} profile ({user['email']}), scopes {' '.join(sb.state.config.scopes)}")
             print(
                 f"Demo credentials: client id {client_id}, client secret {client_secret}, refresh token {refresh_token}"
             )

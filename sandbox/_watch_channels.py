@@ -18,6 +18,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from sandbox._ext_support import canonical_module, iso, parse_iso
+from sandbox.module_support import NOT_SUPPORTED, WATCH_MODULES
 
 MAX_TOKEN_LENGTH = 50
 MAX_EXPIRY = timedelta(days=7)
@@ -179,6 +180,12 @@ def _events(item: dict[str, Any], path: str, store: Any, *, required: bool) -> t
                 "INVALID_DATA",
                 "invalid event",
                 {"api_name": "events", "json_path": f"{path}.events[{position}]"},
+            )
+        if module not in WATCH_MODULES:
+            raise WatchItemError(
+                NOT_SUPPORTED,
+                f"the module {module} is not supported for notifications",
+                {"api_name": "events", "json_path": f"{path}.events[{position}]", "module": module},
             )
         events.append(f"{module}.{match.group(2)}")
     return tuple(dict.fromkeys(events))

@@ -2,7 +2,8 @@
 
 Only the configured client id/secret and refresh token (plus refresh tokens issued from grant codes
 made by ``issue_grant_code``) are accepted. Access tokens look like Zoho's (``1000.<hex>.<hex>``),
-live ``token_ttl_seconds`` and can all be expired at once (fault ``expire_tokens``). Failures are
+live ``token_ttl_seconds`` and can all be expired at once (fault ``expire_tokens``). Each token carries
+the scopes it was granted (``scopes``; the middleware checks them per endpoint family). Failures are
 HTTP 200 with ``{"error": "invalid_code"}`` or ``{"error": "invalid_client"}``, as Zoho answers.
 """
 
@@ -15,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox.scopes import DEFAULT_SCOPES
+
 
 def _token() -> str:
     return f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
@@ -24,15 +27,11 @@ def _token() -> str:
 class _Access:
     user_id: str
     expires_at: float
+    scopes: tuple[str, ...] = ()
 
 
 class TokenRegistry:
     """Refresh tokens, grant codes and access tokens of the sandbox's one OAuth client."""
-
-    SCOPE = (
-        "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.coql.READ,"
-        "ZohoCRM.bulk.ALL,ZohoCRM.notifications.ALL"
-    )
 
     def __init__(
         self,
@@ -42,7 +41,9 @@ class TokenRegistry:
         user_id: str,
         ttl_seconds: float = 3600,
         clock: Callable[[], float] = time.time,
+        scopes: tuple[str, ...] = DEFAULT_SCOPES,
     ) -> None:
+        self.scopes = tuple(scopes)
         self.client_id = client_id
         self.client_secret = client_secret
         self.ttl_seconds = ttl_seconds
@@ -67,10 +68,10 @@ class TokenRegistry:
     def _issue(self, user_id: str) -> dict[str, Any]:
         token = _token()
         with self._lock:
-            self._access[token] = _Access(user_id, self._clock() + self.ttl_seconds)
+            self._access[token] = _Access(user_id, self._clock() + self.ttl_seconds, self.scopes)
         return {
             "access_token": token,
-            "scope": self.SCOPE,
+            "scope": " ".join(self.scopes),
             "token_type": "Bearer",
             "expires_in": int(self.ttl_seconds),
         }
@@ -112,6 +113,12 @@ class TokenRegistry:
                 del self._access[access_token]
                 return None
             return entry.user_id
+
+    def scopes_of(self, access_token: str) -> tuple[str, ...]:
+        """The scopes a live access token was granted (() when unknown)."""
+        with self._lock:
+            entry = self._access.get(access_token)
+            return entry.scopes if entry is not None else ()
 
     def expire_all(self) -> int:
         """Invalidate every access token now (refresh tokens stay valid)."""

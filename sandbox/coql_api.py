@@ -20,7 +20,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
     store = state.store
 
     async def coql(request: Request) -> Response:
-        state.authenticate(request)
+        user = state.authenticate(request)
         raw = await request.body()
         try:
             body = json.loads(raw) if raw.strip() else {}
@@ -31,7 +31,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
             raise ZohoHTTPError(
                 "REQUIRED_PARAM_MISSING", "select_query is missing", 400, {"param_name": "select_query"}
             )
-        rows, more, query = run_query(text, store.iter_live, store.get, store.user)
+        rows, more, query = run_query(text, store.iter_live, store.get, store.user, admin=state.is_admin(user))
         state.stats.record(endpoint_label(request), coql_credits(query.limit))
         if not rows:
             return empty(204)

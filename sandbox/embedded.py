@@ -13,7 +13,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ import uvicorn
 from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from sandbox.app import build_app
 from sandbox.faults import FaultSpec
+from sandbox.scopes import DEFAULT_SCOPES, parse_scopes
 from sandbox.state import SandboxConfig, SandboxState
 from sandbox.store import SandboxStore
 
@@ -138,8 +139,13 @@ def start_sandbox(
     reset: bool = False,
     anchor: datetime | None = None,
     concurrency_limit: int = 10,
+    scopes: str | Sequence[str] | None = None,
+    profile: str = "standard",
 ) -> Iterator[RunningSandbox]:
-    """Seed (or load) the org under ``data_dir`` and serve it until the block exits."""
+    """Seed (or load) the org under ``data_dir`` and serve it until the block exits.
+
+    ``scopes`` (default: the README's list) are what every token is granted; ``profile``
+    (``administrator`` or ``standard``) is the profile of the user the tokens belong to."""
     started = time.perf_counter()
     store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset)
     config = SandboxConfig(
@@ -148,8 +154,14 @@ def start_sandbox(
         refresh_token=refresh_token,
         token_ttl_seconds=token_ttl_seconds,
         concurrency_limit=concurrency_limit,
+        scopes=DEFAULT_SCOPES if scopes is None else parse_scopes(scopes),
+        profile=profile,
     )
-    state = SandboxState.create(store, config)
+    try:
+        state = SandboxState.create(store, config)
+    except ValueError as exc:
+        store.close()
+        raise SandboxStartError(str(exc)) from None
     try:
         server, thread, base_url = launch(state, host, port)
     except BaseException:

@@ -8,6 +8,8 @@ state.stats        Stats: ``state.stats.record("GET /crm/v8/{module}", credits)`
 state.page_tokens  PageTokens
 state.base_url     "http://127.0.0.1:PORT" once the server is bound
 state.authenticate(request) -> user dict, or raises ZohoHTTPError (401)
+state.token_user   the user every token belongs to: the org's first user of ``config.profile``
+state.is_admin(user) whether a user has the Administrator profile (COQL on Notes needs it)
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from sandbox.auth import TokenRegistry
 from sandbox.faults import FaultInjector
 from sandbox.page_tokens import PageTokens
 from sandbox.responses import ZohoHTTPError, zoho_error, zoho_json
+from sandbox.scopes import DEFAULT_SCOPES, SCOPE_MISMATCH_MESSAGE, missing
 from sandbox.stats import Stats
 from sandbox.store import SandboxStore
 
 __all__ = ["SandboxConfig", "SandboxState", "zoho_error", "zoho_json", "ZohoHTTPError"]
 
 PUBLIC_PREFIXES = ("/__sandbox", "/oauth")
+PROFILES = {"administrator": "Administrator", "standard": "Standard"}
 
 
 @dataclass
@@ -40,6 +44,8 @@ class SandboxConfig:
     token_ttl_seconds: float = 3600
     concurrency_limit: int = 10
     page_token_ttl_seconds: float = 86_400
+    scopes: tuple[str, ...] = DEFAULT_SCOPES  # what every token is granted (default: the README's list)
+    profile: str = "standard"  # administrator | standard: the profile of the user the tokens belong to
 
 
 @dataclass
@@ -61,10 +67,26 @@ class SandboxState:
             config.client_id,
             config.client_secret,
             config.refresh_token,
-            str(store.default_user["id"]),
+            str(user_of_profile(store, config.profile)["id"]),
             ttl_seconds=config.token_ttl_seconds,
+            scopes=tuple(config.scopes),
         )
         return cls(store=store, config=config, tokens=tokens, page_tokens=PageTokens(config.page_token_ttl_seconds))
+
+    @property
+    def token_user(self) -> dict[str, Any]:
+        return user_of_profile(self.store, self.config.profile)
+
+    @staticmethod
+    def is_admin(user: dict[str, Any]) -> bool:
+        return str((user.get("profile") or {}).get("name", "")).lower() == "administrator"
+
+    def check_scopes(self, authorization: str | None, method: str, path: str) -> None:
+        """401 OAUTH_SCOPE_MISMATCH when the token's scopes do not cover this endpoint family."""
+        token = (authorization or "").strip().partition(" ")[2].strip()
+        lacking = missing(self.tokens.scopes_of(token), method, path)
+        if lacking:
+            raise ZohoHTTPError("OAUTH_SCOPE_MISMATCH", SCOPE_MISMATCH_MESSAGE, 401, {})
 
     def is_public(self, path: str) -> bool:
         return any(path.startswith(prefix) for prefix in self.public_prefixes)
@@ -105,3 +127,14 @@ class SandboxState:
             self.config.page_token_ttl_seconds = page_token_ttl_seconds
             self.page_tokens.ttl_seconds = page_token_ttl_seconds
         return self.config
+
+
+def user_of_profile(store: SandboxStore, profile: str) -> dict[str, Any]:
+    """The org's first user with the profile (``administrator`` or ``standard``)."""
+    name = PROFILES.get(profile.lower())
+    if name is None:
+        raise ValueError(f"unknown profile {profile!r}: use administrator or standard")
+    for user in store.users:
+        if (user.get("profile") or {}).get("name") == name:
+            return dict(user)
+    return dict(store.default_user)
