@@ -7,13 +7,15 @@ the re-run fetches the same records again, the ledger finds the ones already sto
 re-pushes only what was staged but not confirmed. No duplicates either way.
 
 After each module, the records Zoho deleted since the module's ``Deleted:`` cursor leave memory's graph
-and search (``forget_records``); the ledger keeps their history and a deletion event.
+and search (``forget_records``); the ledger keeps their history and a deletion event. Notes are read with
+``GET /Notes`` by modified time (the gateway's ``fetch_module``), and deleted notes are found by a
+reconciliation of note ids each sync (``integrations/zoho/note_reconciliation.py``): the recycle bin refuses Notes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
@@ -21,6 +23,7 @@ from pydantic import BaseModel, Field
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import CursorStore, ZohoGateway
 from integrations.zoho.models import CrmRecord, Module
+from integrations.zoho.note_reconciliation import mark_reconciled, vanished_notes
 from integrations.zoho.recycle_bin import deleted_since, mark_seen
 from memory.interface import AccountMemory
 
@@ -150,6 +153,8 @@ async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, modul
     forget = getattr(memory, "forget_records", None)
     if forget is None:
         return 0
+    if module == "Notes":  # the recycle bin does not serve Notes: reconcile note ids instead
+        return await _reconcile_notes(gateway, memory, cursors, notes, forget)
     try:
         deleted = await deleted_since(gateway, cursors, module)
     except ZohoError as exc:
@@ -162,6 +167,23 @@ async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, modul
         return 0
     count = int(await forget(deleted))
     mark_seen(cursors, module, deleted)
+    return count
+
+
+async def _reconcile_notes(gateway: Any, memory: Any, cursors: CursorStore, notes: list[str], forget: Any) -> int:
+    """Notes memory holds that Zoho no longer lists leave memory (every sync: one call per 200 notes).
+    A list that cannot be read does not stop the sync: a note says so, the next sync looks again."""
+    remembered = getattr(memory, "remembered_ids", None)
+    now = datetime.now(UTC).replace(microsecond=0)
+    if remembered is None:
+        return 0
+    try:
+        gone = await vanished_notes(gateway, remembered("Notes"), now=now)
+    except ZohoError as exc:
+        notes.append(f"could not list Zoho's note ids ({exc}); notes deleted there stay in memory until a sync can")
+        return 0
+    count = int(await forget(gone)) if gone else 0
+    mark_reconciled(cursors, now)
     return count
 
 

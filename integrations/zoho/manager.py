@@ -19,7 +19,7 @@ import json
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,6 +34,8 @@ from integrations.zoho.attachments import (
     file_name_from_disposition,
 )
 from integrations.zoho.breakers import TierBreaker
+from integrations.zoho.coql import MAX_REACH as COQL_MAX_REACH
+from integrations.zoho.coql import quote, quote_datetime, select_query
 from integrations.zoho.error_mapping import is_transient
 from integrations.zoho.errors import (
     ZohoError,
@@ -56,7 +58,6 @@ from integrations.zoho.models import (
     Note,
     Task,
     record_from_zoho,
-    to_zoho_value,
 )
 from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_record
 from integrations.zoho.stats import StatsBook
@@ -116,14 +117,7 @@ def min_calls_for(count: int) -> int:
     return min(coql_calls(count), bulk_calls(count))
 
 
-def _quote(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _coql_dt(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return to_zoho_value(value) or ""
+NOTE_OVERLAP = timedelta(seconds=1)  # If-Modified-Since is "after": re-read the cursor's own second
 
 
 class ZohoManager:
@@ -270,10 +264,9 @@ class ZohoManager:
                 module="Accounts",
             )
         else:
-            where = f"Owner = {_quote(await self._user_id(owner_email))}" if owner_email else "id is not null"
-            query = (
-                f"select {', '.join(dict.fromkeys(['id', *Account.FIELDS]))} from Accounts "
-                f"where {where} order by Modified_Time desc limit {limit}"
+            condition = f"Owner = {quote(await self._user_id(owner_email))}" if owner_email else "id is not null"
+            query = select_query(
+                "Accounts", Account.FIELDS, condition, order_by="Modified_Time desc", limit=min(limit, COQL_PAGE)
             )
             rows, _ = await self._call(
                 "search_accounts",
@@ -316,7 +309,7 @@ class ZohoManager:
         contacts, deals, tasks, notes = await asyncio.gather(
             related("Contacts", Contact.FIELDS),
             related("Deals", Deal.FIELDS),
-            related("Tasks", Task.FIELDS),
+            self._tasks_of("Accounts", account_id, Task.FIELDS, self._interactive()),
             related("Notes", Note.FIELDS),
         )
         with _reading("Accounts", account_id):
@@ -335,16 +328,94 @@ class ZohoManager:
 
     async def changes_since(self, module: Module, since: datetime, *, limit: int = 200) -> list[CrmRecord]:
         fields = RECORD_TYPES[module].FIELDS  # type: ignore[attr-defined]
-        query = (
-            f"select {', '.join(dict.fromkeys(['id', *fields]))} from {module} "
-            f"where Modified_Time >= {_quote(_coql_dt(since))} order by Modified_Time desc "
-            f"limit {min(limit, COQL_PAGE)}"
+        if module == "Notes":  # COQL on Notes is for administrators: the notes list, newest first
+            notes = await self._list_notes(fields, modified_since=since, newest_first=True, limit=limit)
+            with _reading(module):
+                return [record_from_zoho(module, r) for r in notes[:limit]]
+        query = select_query(
+            module,
+            fields,
+            f"Modified_Time >= {quote_datetime(since)}",
+            order_by="Modified_Time desc",
+            limit=min(limit, COQL_PAGE),
         )
         rows, _ = await self._call(
             "changes_since", self._interactive(), partial(_coql, query=query, module=module), module=module
         )
         with _reading(module):
             return [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
+
+    def _note_tiers(self) -> list[Any]:
+        """Tiers that list notes with ``GET /crm/v8/Notes`` (REST first: the SDK's notes params lack
+        ``page_token``; its generic records call still pages)."""
+        return [t for t in (self.rest, self.sdk) if t is not None]
+
+    async def _list_notes(
+        self,
+        fields: Sequence[str],
+        *,
+        modified_since: datetime | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Notes from ``GET /crm/v8/Notes`` by modified time (all of them, or those modified since), the
+        documented list that any profile may read (COQL, Bulk Read and the recycle bin refuse Notes)."""
+        since = modified_since - NOTE_OVERLAP if modified_since is not None else None
+
+        async def collect(tier: Any) -> list[dict[str, Any]]:
+            rows: list[dict[str, Any]] = []
+            pages = tier.list_pages(
+                "Notes",
+                list(fields),
+                sort_by="Modified_Time",
+                sort_order="desc" if newest_first else "asc",
+                modified_since=since,
+            )
+            async for page in pages:
+                rows.extend(page)
+                if limit is not None and len(rows) >= limit:
+                    break
+            return rows
+
+        return await self._call("list_notes", self._note_tiers(), collect, module="Notes")
+
+    async def note_ids(self) -> set[str]:
+        """The id of every note in Zoho (``GET /Notes``, 200 a call): what the reconciliation of deleted
+        notes compares with its local copy, since the recycle bin does not serve Notes."""
+        rows = await self._list_notes(("Modified_Time",))
+        return {str(r["id"]) for r in rows if isinstance(r, dict) and r.get("id")}
+
+    async def account_tasks(self, account_id: str) -> list[Task]:
+        """Every task hanging on the account (``What_Id``), by COQL: Zoho has no ``Tasks`` related list
+        on Accounts (its activity lists are ``Activities`` / ``Activities_History``)."""
+        rows = await self._tasks_of("Accounts", account_id, Task.FIELDS, self._interactive())
+        with _reading("Tasks", account_id):
+            return [Task.from_zoho(r) for r in rows]
+
+    async def _tasks_of(
+        self, parent_module: str, parent_id: str, fields: Sequence[str], tiers: Sequence[Any]
+    ) -> list[dict[str, Any]]:
+        if not parent_id.strip().isdigit():
+            raise ZohoValidationError(
+                "a Zoho record id is a string of digits", module=parent_module, record_id=parent_id, code="INVALID_DATA"
+            )
+        rows: list[dict[str, Any]] = []
+        offset = 0
+        while offset + COQL_PAGE <= COQL_MAX_REACH:
+            query = select_query("Tasks", fields, f"What_Id = {quote(parent_id)}", offset=offset)
+            page, more = await self._call(
+                "tasks_of_record",
+                tiers,
+                partial(_coql, query=query, module="Tasks"),
+                module=parent_module,
+                record_id=parent_id,
+            )
+            # COQL gives lookups as bare ids: the tasks asked for hang on this parent
+            rows.extend({"$se_module": parent_module, **coql_row_to_record(r)} for r in page)
+            if not more or not page:
+                break
+            offset += len(page)
+        return rows
 
     async def _user_id(self, email: str | None) -> str:
         if not email:
@@ -363,20 +434,17 @@ class ZohoManager:
         owner_id = await self._user_id(owner_email)
         deals: list[Deal] = []
         offset = 0
-        select = ", ".join(dict.fromkeys(["id", *Deal.FIELDS]))
-        while True:
-            query = (
-                f"select {select} from Deals where Owner = {_quote(owner_id)} order by id asc "
-                f"limit {offset}, {COQL_PAGE}"
-            )
+        while offset + COQL_PAGE <= COQL_MAX_REACH:
+            query = select_query("Deals", Deal.FIELDS, f"Owner = {quote(owner_id)}", offset=offset)
             rows, more = await self._call(
                 "pipeline_for_owner", self._interactive(), partial(_coql, query=query, module="Deals"), module="Deals"
             )
             with _reading("Deals"):
                 deals.extend(d for d in (Deal.from_zoho(coql_row_to_record(r)) for r in rows) if d.is_open)
             if not more or not rows:
-                return deals
+                break
             offset += len(rows)
+        return deals
 
     async def activity_timeline(self, account_id: str, *, limit: int = 50) -> list[TimelineEvent]:
         view = await self.get_account_360(account_id)
@@ -533,6 +601,7 @@ class ZohoManager:
                 hint=exc.hint,
             ) from None
         name = upload_file_name(action.attachment.file_name, approved.idempotency_key)
+        content_type = action.attachment.content_type
         last: ZohoError | None = None
         for attempt in range(self._write_attempts):
             if attempt:
@@ -543,9 +612,7 @@ class ZohoManager:
                 details = await self._call(
                     "upload_attachment",
                     [self.rest],
-                    lambda t: t.upload_attachment(
-                        action.target_module, action.target_id, name, content, action.attachment.content_type
-                    ),  # type: ignore[union-attr]
+                    lambda t: t.upload_attachment(action.target_module, action.target_id, name, content, content_type),
                     module=action.target_module,
                     record_id=action.target_id,
                 )
@@ -571,17 +638,30 @@ class ZohoManager:
     ) -> AsyncIterator[list[CrmRecord]]:
         """Every record of ``module`` (or those modified since), in pages of domain models."""
         chosen = tuple(fields or RECORD_TYPES[module].FIELDS)  # type: ignore[attr-defined]
+        if module == "Notes":  # COQL (admins only), Bulk Read and the recycle bin refuse Notes: GET /Notes
+            note_rows = await self._list_notes(chosen, modified_since=modified_since)
+            with _reading(module):
+                notes = [record_from_zoho(module, r) for r in note_rows]
+            self.last_strategy[module] = "notes_list"
+            if modified_since is None:
+                self.volume_hints[module] = len(notes)
+                _save_hints(self._hints_path, self.volume_hints)
+            for start in range(0, len(notes), COQL_PAGE):
+                yield notes[start : start + COQL_PAGE]
+            return
         strategy = "coql" if modified_since is not None else self.choose_strategy(module)
         cold = modified_since is None and module not in self.volume_hints
-        where = f"Modified_Time >= {_quote(_coql_dt(modified_since))}" if modified_since else "id is not null"
-        select = ", ".join(dict.fromkeys(["id", *chosen]))
+        condition = f"Modified_Time >= {quote_datetime(modified_since)}" if modified_since else "id is not null"
         total = 0
         seen: set[str] = set()
 
         async def coql_pages(offset: int, *, bet_on_bulk: bool) -> AsyncIterator[list[CrmRecord]]:
             nonlocal strategy
             while True:
-                query = f"select {select} from {module} where {where} order by id asc limit {offset}, {COQL_PAGE}"
+                if offset + COQL_PAGE > COQL_MAX_REACH:  # COQL reaches 100,000 rows: a Bulk Read job the rest
+                    strategy = "bulk_read"
+                    return
+                query = select_query(module, chosen, condition, offset=offset)
                 rows, more = await self._call(
                     "coql_page", self._bulk(), partial(_coql, query=query, module=module), module=module
                 )
@@ -704,13 +784,16 @@ class ZohoManager:
         action = approved.action
         marker = ref_marker(approved.idempotency_key)
         field = "Description" if module == "Tasks" else "Note_Content"
-        rows = await self._call(
-            f"find_{module.lower()}_by_key",
-            [self.rest],
-            lambda t: t.related(action.target_module, action.target_id, module, ["id", field]),
-            module=action.target_module,
-            record_id=action.target_id,
-        )
+        if module == "Tasks":  # no Tasks related list in Zoho: the tasks whose What_Id is the target
+            rows = await self._tasks_of(action.target_module, action.target_id, [field], [self.rest])
+        else:
+            rows = await self._call(
+                f"find_{module.lower()}_by_key",
+                [self.rest],
+                lambda t: t.related(action.target_module, action.target_id, module, ["id", field]),
+                module=action.target_module,
+                record_id=action.target_id,
+            )
         for row in rows:
             if marker in str(row.get(field) or ""):
                 return str(row["id"])
