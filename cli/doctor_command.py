@@ -173,7 +173,8 @@ async def _probe(gateway: Any, tier_name: str) -> str:
 
         async def probe(t: Any) -> Any:
             return await t.call_tool(
-                "ZohoCRM_getRecords", {"module": "Accounts", "fields": "Account_Name", "per_page": 1}
+                "ZohoCRM_getRecords",
+                {"path_variables": {"module": "Accounts"}, "query_params": {"fields": "Account_Name", "per_page": 1}},
             )
     else:
 
