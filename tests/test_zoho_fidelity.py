@@ -3,6 +3,7 @@ related lists, COQL, scopes, MCP"): one test per row of that table, against the 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from integrations.zoho.scope_probe import REQUIRED_SCOPES
 from sandbox.embedded import start_sandbox
 from sandbox.scopes import DEFAULT_SCOPES, grants, required_scopes
 
@@ -49,7 +51,7 @@ def test_readme_scope_list_is_the_sandbox_default() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = re.search(r"scope\s*`([^`]+)`", readme)
     assert listed is not None, "the README names the scopes to grant in one backticked list"
-    assert tuple(listed.group(1).split(",")) == DEFAULT_SCOPES
+    assert tuple(listed.group(1).split(",")) == DEFAULT_SCOPES == REQUIRED_SCOPES  # sandbox, README, doctor
 
 
 def test_scope_hierarchy() -> None:
@@ -194,3 +196,38 @@ def test_coql_limits(api: httpx.Client) -> None:
     assert too_many.status_code == 400 and too_many.json()["code"] == "LIMIT_EXCEEDED"
     too_far = _coql(api, "select id from Accounts where id is not null limit 99000, 2000")
     assert too_far.status_code == 400 and too_far.json()["code"] == "LIMIT_EXCEEDED"
+
+
+# ----------------------------------------------------------------------------------------- the MCP endpoint
+def _tool(client: httpx.Client, name: str, arguments: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+    message = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": name, "arguments": arguments}}
+    result = client.post("/mcp", json=message).json()["result"]
+    return bool(result["isError"]), json.loads(result["content"][0]["text"])
+
+
+def test_mcp_tools_take_wrapped_arguments(api: httpx.Client, sandbox: Any) -> None:
+    account = sandbox.store.list_records("Accounts")[0]
+    ok = _tool(api, "ZohoCRM_getRecord", {"path_variables": {"module": "Accounts", "recordID": account["id"]}})
+    assert ok == (False, {"data": [ok[1]["data"][0]]}) and ok[1]["data"][0]["id"] == account["id"]
+    flat_error, flat = _tool(api, "ZohoCRM_getRecord", {"module": "Accounts", "record_id": account["id"]})
+    assert flat_error and flat["code"] == "INVALID_DATA"
+    related_error, related = _tool(
+        api,
+        "ZohoCRM_getRelatedRecords",
+        {
+            "path_variables": {"parentRecordModule": "Accounts", "parentRecord": account["id"], "relatedList": "Tasks"},
+            "query_params": {"fields": "Subject"},
+        },
+    )
+    assert related_error and related["code"] == "INVALID_DATA"  # no Tasks related list there either
+
+
+def test_mcp_tools_need_the_scope_and_profile_of_their_endpoint(tmp_path: Path) -> None:
+    scopes = [s for s in DEFAULT_SCOPES if not s.startswith("ZohoSearch")]
+    with start_sandbox(tmp_path / "sb", accounts=10, seed=7, scopes=scopes) as sb, _client(sb) as client:
+        search = {"path_variables": {"module": "Accounts"}, "query_params": {"word": "a"}}
+        is_error, body = _tool(client, "ZohoCRM_searchRecords", search)
+        assert is_error and body["code"] == "OAUTH_SCOPE_MISMATCH"
+        notes = {"body": {"select_query": "select Note_Content from Notes where id is not null limit 5"}}
+        is_error, body = _tool(client, "ZohoCRM_executeCOQLQuery", notes)
+        assert is_error and body["code"] == "NO_PERMISSION"
