@@ -89,6 +89,14 @@ def test_each_family_checks_its_scope(tmp_path: Path) -> None:
             assert (answer.status_code, answer.json()["code"]) == (401, "OAUTH_SCOPE_MISMATCH"), path
 
 
+def test_coql_needs_the_base_module_scope(tmp_path: Path) -> None:
+    scopes = ["ZohoCRM.coql.READ", "ZohoCRM.modules.accounts.READ"]
+    with start_sandbox(tmp_path / "sb", accounts=10, seed=7, scopes=scopes) as sb, _client(sb) as api:
+        assert _coql(api, "select id from Accounts where id is not null limit 1").status_code == 200
+        refused = _coql(api, "select id from Deals where id is not null limit 1")
+        assert refused.status_code == 401 and refused.json()["code"] == "OAUTH_SCOPE_MISMATCH"
+
+
 def test_default_token_belongs_to_a_standard_profile_user(api: httpx.Client, admin_api: httpx.Client) -> None:
     me = api.get("/crm/v8/users", params={"type": "CurrentUser"}).json()["users"][0]
     assert me["profile"]["name"] == "Standard"

@@ -112,8 +112,15 @@ def bulk_calls(count: int) -> int:
     return BULK_JOB_CALLS * max(1, math.ceil(count / BULK_PAGE))
 
 
-def min_calls_for(count: int) -> int:
-    """Fewest API calls Zoho's limits allow to read ``count`` records of one module."""
+NOTES_PAGE = 200  # GET /Notes: 200 a call; COQL (administrators only) and Bulk Read refuse Notes
+
+
+def min_calls_for(count: int, module: str = "") -> int:
+    """Fewest API calls Zoho's limits allow a standard-profile user to read ``count`` records of one
+    module: COQL pages of 2,000 or Bulk Read jobs (3 calls per 200,000), except Notes, which only the
+    notes list serves (200 a call)."""
+    if module == "Notes":
+        return max(1, math.ceil(count / NOTES_PAGE))
     return min(coql_calls(count), bulk_calls(count))
 
 
