@@ -141,11 +141,13 @@ def start_sandbox(
     concurrency_limit: int = 10,
     scopes: str | Sequence[str] | None = None,
     profile: str = "standard",
+    notes_list_admin_only: bool = False,
 ) -> Iterator[RunningSandbox]:
     """Seed (or load) the org under ``data_dir`` and serve it until the block exits.
 
     ``scopes`` (default: the README's list) are what every token is granted; ``profile``
-    (``administrator`` or ``standard``) is the profile of the user the tokens belong to."""
+    (``administrator`` or ``standard``) is the profile of the user the tokens belong to;
+    ``notes_list_admin_only`` refuses ``GET /Notes`` to other profiles (a v2-era reading of Zoho's docs)."""
     started = time.perf_counter()
     store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset)
     config = SandboxConfig(
@@ -156,6 +158,7 @@ def start_sandbox(
         concurrency_limit=concurrency_limit,
         scopes=DEFAULT_SCOPES if scopes is None else parse_scopes(scopes),
         profile=profile,
+        notes_list_admin_only=notes_list_admin_only,
     )
     try:
         state = SandboxState.create(store, config)

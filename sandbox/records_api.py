@@ -283,6 +283,8 @@ def routes(state: SandboxState) -> list[BaseRoute]:
     async def list_records(request: Request) -> Response:
         module = _module(request)
         user = state.authenticate(request)
+        if module == "Notes" and state.config.notes_list_admin_only and not state.is_admin(user):
+            raise ZohoHTTPError("NOT_SUPPORTED", "listing all notes is supported for administrators only", 403)
         return lister.respond(request, module, user, store.iter_live(module))
 
     async def deleted(request: Request) -> Response:

@@ -46,6 +46,8 @@ class SandboxConfig:
     page_token_ttl_seconds: float = 86_400
     scopes: tuple[str, ...] = DEFAULT_SCOPES  # what every token is granted (default: the README's list)
     profile: str = "standard"  # administrator | standard: the profile of the user the tokens belong to
+    # the v2-era reading "GET /Notes is for administrators" (403 NOT_SUPPORTED); v3-v8 pages do not say it
+    notes_list_admin_only: bool = False
 
 
 @dataclass

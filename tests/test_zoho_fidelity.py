@@ -135,6 +135,15 @@ def test_get_notes_if_modified_since(api: httpx.Client, sandbox: Any) -> None:
     assert api.get("/crm/v8/Notes", params={"fields": "id"}, headers={"If-Modified-Since": newest}).status_code == 304
 
 
+def test_notes_list_under_the_v2_era_reading(tmp_path: Path) -> None:
+    """Off by default (v3-v8 pages do not restrict it); on request, the stricter reading for robustness."""
+    with start_sandbox(tmp_path / "sb", accounts=5, seed=7, notes_list_admin_only=True) as sb, _client(sb) as api:
+        refused = api.get("/crm/v8/Notes", params={"fields": "Note_Content"})
+        assert refused.status_code == 403 and refused.json()["code"] == "NOT_SUPPORTED"
+        account = sb.store.list_records("Accounts")[0]["id"]
+        assert api.get(f"/crm/v8/Accounts/{account}/Notes", params={"fields": "Note_Content"}).status_code in (200, 204)
+
+
 def test_recycle_bin_refuses_notes(api: httpx.Client) -> None:
     refused = api.get("/crm/v8/Notes/deleted")
     assert refused.status_code == 400 and refused.json()["code"] == "NOT_SUPPORTED"
