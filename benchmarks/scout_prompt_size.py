@@ -25,8 +25,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents import definitions  # noqa: E402
@@ -35,6 +33,7 @@ from agents.runner import run_orchestrator  # noqa: E402
 from agents.session import build_session_options  # noqa: E402
 from agents.tool_names import REMOTE_PREFIX, REMOTE_READ_TOOLS  # noqa: E402
 from config import load_settings  # noqa: E402
+from integrations.zoho.connection import connection_from_sandbox  # noqa: E402
 from integrations.zoho.factory import build_gateway  # noqa: E402
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer  # noqa: E402
 from scripted_model.scripts import obedient_reviewer  # noqa: E402
@@ -45,16 +44,6 @@ ROLE = "zoho-data-scout"
 
 def _tokens(payload: Any) -> int:
     return max(1, len(json.dumps(payload)) // 4)
-
-
-def _access_token(sandbox: Any) -> str:
-    form = {
-        "grant_type": "refresh_token",
-        "client_id": sandbox.client_id,
-        "client_secret": sandbox.client_secret,
-        "refresh_token": sandbox.refresh_token,
-    }
-    return str(httpx.post(f"{sandbox.base_url}/oauth/v2/token", data=form).json()["access_token"])
 
 
 def _script(account_id: str, read: str | None) -> Any:
@@ -68,24 +57,15 @@ def _script(account_id: str, read: str | None) -> Any:
 
 async def _one_run(sandbox: Any, home: Path, mode: str) -> dict[str, Any]:
     remote = mode != "none"
-    settings = load_settings(
-        home=home,
-        zoho_api_url=sandbox.base_url,
-        zoho_accounts_url=sandbox.base_url,
-        zoho_client_id=sandbox.client_id,
-        zoho_client_secret=sandbox.client_secret,
-        zoho_refresh_token=sandbox.refresh_token,
-        **(
-            {
-                "zoho_mcp_url": f"{sandbox.base_url}/mcp",
-                "zoho_mcp_auth_header": f"Zoho-oauthtoken {_access_token(sandbox)}",
-            }
-            if remote
-            else {}
-        ),
-    )
+    mcp = {
+        "zoho_mcp_url": f"{sandbox.base_url}/mcp",
+        "zoho_mcp_auth_header": f"Zoho-oauthtoken {sandbox.access_token()}",
+    }
+    settings = load_settings(home=home, **(mcp if remote else {}))
     account = next(iter(sandbox.store.iter_live("Accounts")))
-    gateway = build_gateway(settings, use_sdk=False, use_mcp=False)
+    gateway = build_gateway(
+        settings, connection=connection_from_sandbox(sandbox, settings), use_sdk=False, use_mcp=False
+    )
     store = StateStore.open(settings)
     wildcard = mode == "wildcard"
     original, hide = definitions.REMOTE_READ_TOOLS, agent_options._hidden_remote_tools

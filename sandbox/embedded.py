@@ -58,6 +58,16 @@ class RunningSandbox:
     def manifest(self) -> dict[str, Any]:
         return dict(self.state.store.manifest)
 
+    def access_token(self) -> str:
+        """A fresh access token for the demo refresh token, as the token endpoint would grant it."""
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "refresh_token": self.refresh_token,
+        }
+        return str(self.state.tokens.grant(form)["access_token"])
+
     def inject_fault(self, **spec: Any) -> None:
         """Same as ``POST /__sandbox/faults``: ``inject_fault(kind="429", count=2, path_prefix="/crm")``."""
         parsed = FaultSpec.model_validate(spec)

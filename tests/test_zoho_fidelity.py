@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from cli_support import sandbox_api
 
 from integrations.zoho.scope_probe import REQUIRED_SCOPES
 from sandbox.embedded import start_sandbox
@@ -20,14 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _client(sb: Any) -> httpx.Client:
-    form = {
-        "grant_type": "refresh_token",
-        "client_id": sb.client_id,
-        "client_secret": sb.client_secret,
-        "refresh_token": sb.refresh_token,
-    }
-    token = httpx.post(f"{sb.base_url}/oauth/v2/token", data=form).json()["access_token"]
-    return httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"})
+    client: httpx.Client = sandbox_api(sb)
+    return client
 
 
 @pytest.fixture
