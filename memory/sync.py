@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import CursorStore, ZohoGateway
 from integrations.zoho.models import CrmRecord, Module
-from integrations.zoho.note_reconciliation import mark_reconciled, vanished_notes
+from integrations.zoho.note_reconciliation import vanished_notes
 from integrations.zoho.recycle_bin import deleted_since, mark_seen
 from memory.interface import AccountMemory
 
@@ -182,9 +182,7 @@ async def _reconcile_notes(gateway: Any, memory: Any, cursors: CursorStore, note
     except ZohoError as exc:
         notes.append(f"could not list Zoho's note ids ({exc}); notes deleted there stay in memory until a sync can")
         return 0
-    count = int(await forget(gone)) if gone else 0
-    mark_reconciled(cursors, now)
-    return count
+    return int(await forget(gone)) if gone else 0
 
 
 async def _sync_decisions(
