@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from approvals import situation
+
 ActionKind = Literal["create_task", "add_note", "update_fields", "upload_attachment"]
 Priority = Literal["low", "medium", "high"]
 Origin = Literal["agent", "rules", "command"]  # command: queued by a CLI command the operator ran (--attach)
@@ -82,6 +84,7 @@ class ProposedAction(BaseModel):
     expected_impact: str | None = Field(default=None, max_length=1000)
     origin: Origin = "agent"
     signal_kind: str | None = None  # the triage signal that led to it, when any
+    subject_id: str | None = None  # the record that finding is about (the contact who left), when not the target
 
     @model_validator(mode="after")
     def _payload_matches_kind(self) -> ProposedAction:
@@ -130,6 +133,34 @@ class ProposedAction(BaseModel):
         raw = json.dumps([self.kind, self.target_module, self.target_id, change], default=str)
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
+    def situation_key(self) -> str:
+        """What the proposal is about, beyond its wording (``approvals.situation``): decisions stick to it."""
+        return situation.situation_key(self)
+
+
+class EvidenceBasis(BaseModel):
+    """The versions of the records a proposal rested on when it was queued (Zoho's own timestamps), so a
+    later proposal for the same situation can tell what is new without comparing two machines' clocks."""
+
+    versions: dict[str, datetime | None] = Field(default_factory=dict)  # record id -> Modified_Time then
+    as_of: datetime | None = None  # the newest Modified_Time among the account's records then
+
+
+class PriorDecision(BaseModel):
+    """The earlier decision on the same situation that a re-proposed recommendation carries: who decided
+    what and why, and what is new since (shown to the approver, the brief and the chat)."""
+
+    recommendation_id: str
+    status: Literal["rejected", "executed"]
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reason: str | None = None
+    executed_at: datetime | None = None
+    result_record_id: str | None = None
+    result_module: str | None = None
+    what_is_new: list[str] = Field(default_factory=list)  # e.g. "note 'Omar has left' of 14 Dec"
+    message: str  # one line for a person: "New since you rejected this on 12 Dec (…): note 'X' of 14 Dec"
+
 
 class Recommendation(BaseModel):
     """A proposal as stored in the approval queue, with its lifecycle."""
@@ -148,6 +179,10 @@ class Recommendation(BaseModel):
     result_record_id: str | None = None
     error: str | None = None
     suspicious: bool = False  # evidence holds instruction-like text (possible prompt injection)
+    situation_key: str = ""  # ProposedAction.situation_key() when it was queued
+    prior_decision: PriorDecision | None = None  # set when the same situation was decided before
+    basis: EvidenceBasis | None = None  # what the evidence looked like when it was queued
+    result_module: str | None = None
 
 
 class ApprovedWrite(BaseModel):

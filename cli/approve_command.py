@@ -349,7 +349,13 @@ class ApproveSession:
         self.console.print(f"Executing {len(ids)} approved write(s)…")
         try:
             gateway = await self.gateway()
-            outcomes = await execute_approved(self.store, gateway, ids=ids, on_result=self._show_outcome)
+            outcomes = await execute_approved(
+                self.store,
+                gateway,
+                ids=ids,
+                on_result=self._show_outcome,
+                duplicate_window=self.settings.duplicate_window,
+            )
         except ExecutorBusy as exc:
             self.console.print(Text(str(exc), style="yellow"))
             return 1

@@ -8,13 +8,13 @@ A reviewer is ``reviewer(account_triage, account360)`` returning (or awaiting to
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from approvals.models import ProposedAction, Recommendation
+from approvals.models import EvidenceBasis, PriorDecision, ProposedAction, Recommendation
 from integrations.zoho.models import Account360, CrmRecord
 from review.models import AccountTriage
 
@@ -37,8 +37,18 @@ class ReviewStore(Protocol):
     def reviewed_account_ids(self, run_id: str) -> set[str]: ...
     def review_results(self, run_id: str) -> list[Any]: ...
     def enqueue(
-        self, proposal: ProposedAction, *, run_id: str | None = None, suspicious: bool = False
+        self,
+        proposal: ProposedAction,
+        *,
+        run_id: str | None = None,
+        suspicious: bool = False,
+        basis: EvidenceBasis | None = None,
+        prior: PriorDecision | None = None,
     ) -> tuple[Recommendation, bool]: ...
+    def situation_history(
+        self, proposal: ProposedAction, *, statuses: Iterable[str] = ("rejected", "executed")
+    ) -> list[Recommendation]: ...
+    def record_audit(self, event: dict[str, Any]) -> int: ...
     def get_recommendation(self, rec_id: str) -> Recommendation | None: ...
     def acquire_run_lock(self, name: str, *, owner: str, ttl_seconds: float) -> bool: ...
     def release_run_lock(self, name: str, owner: str) -> None: ...

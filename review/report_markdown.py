@@ -3,7 +3,7 @@ flagged account in a table. Every signal names its evidence (Zoho record ids).""
 
 from __future__ import annotations
 
-from review.run_models import FlaggedAccount, ReviewRun
+from review.run_models import FlaggedAccount, ReviewRun, queued_line
 
 KIND_TITLES: dict[str, str] = {
     "deal_stalled": "Stalled deal",
@@ -29,7 +29,7 @@ def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
         ("Accounts triaged", f"{run.accounts_triaged:,}"),
         ("Accounts changed since last run", f"{run.changed_accounts:,}"),
         ("Accounts flagged", f"{len(run.flagged):,}"),
-        ("Proposals queued", f"{run.proposals_created} new, {run.proposals_existing} already queued"),
+        ("Proposals queued", queued_line(run)),
         ("Zoho API calls", str(run.api_calls)),
         ("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)"),
     ]

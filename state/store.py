@@ -36,8 +36,16 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 
-from approvals.models import ApprovedWrite, ProposedAction, Recommendation, WriteResult
-from state import schema
+from approvals.models import (
+    ApprovedWrite,
+    EvidenceBasis,
+    PriorDecision,
+    ProposedAction,
+    Recommendation,
+    WriteResult,
+)
+from approvals.situation import same_situation
+from state import migrations, schema
 from state.engine import postgres_engine, sqlite_engine, translate_errors
 from state.errors import InvalidTransition, NotFoundError, StateStoreConfigError, StateStoreError
 from state.models import AuditEvent, Decision, FinishedStatus, ReviewResult, Run
@@ -134,6 +142,7 @@ class StateStore:
             if not self._sqlite:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SCHEMA_LOCK_KEY})
             schema.metadata.create_all(conn, checkfirst=True)
+            migrations.upgrade(conn)
             for ddl in schema.SQLITE_AUDIT_TRIGGERS if self._sqlite else schema.POSTGRES_AUDIT_TRIGGERS:
                 conn.exec_driver_sql(ddl)
 
@@ -309,14 +318,23 @@ class StateStore:
 
     # --- recommendation queue ------------------------------------------------------------------
     def enqueue(
-        self, proposal: ProposedAction, *, run_id: str | None = None, suspicious: bool = False
+        self,
+        proposal: ProposedAction,
+        *,
+        run_id: str | None = None,
+        suspicious: bool = False,
+        basis: EvidenceBasis | None = None,
+        prior: PriorDecision | None = None,
     ) -> tuple[Recommendation, bool]:
         """Queue a proposal as ``pending``. Returns ``(recommendation, True)``, or ``(existing, False)``
-        when an open (pending/approved/executing) recommendation has the same ``dedupe_key``."""
+        when an open (pending/approved/executing) recommendation has the same ``dedupe_key`` or is about
+        the same situation (``approvals.situation.same_situation``). ``basis`` records the evidence's
+        versions; ``prior`` the earlier decision on the same situation this one is proposed again after
+        (``approvals.screening`` decides whether it may be). This method does not judge past decisions."""
         key = proposal.dedupe_key()
         t = schema.recommendations
         for _ in range(5):
-            existing = self._open_by_dedupe(key)
+            existing = self._open_by_dedupe(key) or self._open_same_situation(proposal)
             if existing is not None:
                 return existing, False
             rec_id, now = uuid.uuid4().hex, self._clock()
@@ -337,6 +355,9 @@ class StateStore:
                             created_at=now,
                             updated_at=now,
                             attempts=0,
+                            situation_key=proposal.situation_key(),
+                            prior_decision=prior.model_dump(mode="json") if prior else None,
+                            evidence_basis=basis.model_dump(mode="json") if basis else None,
                         )
                     )
                     self._audit(
@@ -354,6 +375,8 @@ class StateStore:
                                 "suspicious": bool(suspicious),
                                 "signal_kind": proposal.signal_kind,
                                 "priority": proposal.priority,
+                                "situation_key": proposal.situation_key(),
+                                "prior_decision": prior.recommendation_id if prior else None,
                             },
                         },
                     )
@@ -370,6 +393,90 @@ class StateStore:
         with self._tx("enqueue", write=False) as conn:
             row = conn.execute(stmt).first()
         return self._rec(row) if row else None
+
+    def _open_same_situation(self, proposal: ProposedAction) -> Recommendation | None:
+        for rec in self._by_situation(proposal, schema.OPEN_STATUSES, where="enqueue"):
+            return rec
+        return None
+
+    def _by_situation(self, proposal: ProposedAction, statuses: Iterable[str], *, where: str) -> list[Recommendation]:
+        t = schema.recommendations
+        stmt = select(t).where(t.c.situation_key == proposal.situation_key(), t.c.status.in_(list(statuses)))
+        with self._tx(where, write=False) as conn:
+            rows = [self._rec(r) for r in conn.execute(stmt)]
+        return [r for r in rows if same_situation(r.proposal, proposal)]
+
+    def situation_history(
+        self, proposal: ProposedAction, *, statuses: Iterable[str] = ("rejected", "executed")
+    ) -> list[Recommendation]:
+        """Recommendations about the same situation as ``proposal`` (``approvals.situation``) in
+        ``statuses``, the latest decision first: what a person already decided about this action."""
+        found = self._by_situation(proposal, statuses, where="situation_history")
+        return sorted(found, key=_decision_time, reverse=True)
+
+    def recent_decisions(
+        self,
+        *,
+        account_id: str | None = None,
+        since: datetime | None = None,
+        statuses: Iterable[str] = ("rejected", "approved", "executing", "executed", "failed", "superseded"),
+        limit: int = 50,
+    ) -> list[Recommendation]:
+        """Recommendations a person decided (optionally of one account, decided after ``since``), the latest
+        decision first, at most ``limit``: the brief's and the chat's "decided recently", the web inbox's
+        history. Each carries its ``decision_reason`` and, when re-proposed, its ``prior_decision``."""
+        t = schema.recommendations
+        stmt = (
+            select(t)
+            .where(t.c.decided_at.is_not(None), t.c.status.in_(list(statuses)))
+            .order_by(t.c.decided_at.desc(), t.c.id.desc())
+            .limit(limit)
+        )
+        if account_id is not None:
+            stmt = stmt.where(t.c.account_id == account_id)
+        if since is not None:
+            stmt = stmt.where(t.c.decided_at > since)
+        with self._tx("recent_decisions", write=False) as conn:
+            return [self._rec(r) for r in conn.execute(stmt)]
+
+    def executed_duplicate(self, rec: Recommendation, *, within: timedelta) -> Recommendation | None:
+        """An earlier recommendation about the same situation whose write was executed within ``within``
+        and that ``rec`` does not knowingly follow (its ``prior_decision``): sending ``rec`` would create
+        a second identical record. None when there is none (or ``rec`` only updates fields, which the
+        manager never applies twice)."""
+        if rec.proposal.kind == "update_fields":
+            return None
+        since = self._clock() - within
+        acknowledged = rec.prior_decision.executed_at if rec.prior_decision is not None else None
+        for other in self.situation_history(rec.proposal, statuses=("executed",)):
+            if other.id == rec.id or other.executed_at is None or other.executed_at < since:
+                continue
+            if rec.prior_decision is not None and (
+                other.id == rec.prior_decision.recommendation_id
+                or (acknowledged is not None and other.executed_at <= acknowledged)
+            ):
+                continue
+            return other
+        return None
+
+    def mark_superseded(self, rec_id: str, reason: str) -> Recommendation:
+        """``approved``/``executing`` → ``superseded``: not sent because the same action was already done
+        (``reason`` says by which recommendation and where). Audited by the caller."""
+        t = schema.recommendations
+        with self._tx("mark_superseded") as conn:
+            res = conn.execute(
+                update(t)
+                .where(t.c.id == rec_id, t.c.status.in_(("approved", "executing")))
+                .values(status="superseded", error=str(redact(reason))[:4000], updated_at=self._clock())
+            )
+            if res.rowcount != 1:
+                row = conn.execute(select(t.c.status).where(t.c.id == rec_id)).first()
+                if row is None:
+                    raise NotFoundError(f"no recommendation {rec_id}")
+                raise InvalidTransition(f"recommendation {rec_id} is {row.status}; cannot mark it superseded")
+        rec = self.get_recommendation(rec_id)
+        assert rec is not None
+        return rec
 
     def get_recommendation(self, rec_id: str) -> Recommendation | None:
         with self._tx("get_recommendation", write=False) as conn:
@@ -596,6 +703,10 @@ class StateStore:
             result_record_id=row.result_record_id,
             error=row.error,
             suspicious=bool(row.suspicious),
+            situation_key=row.situation_key or "",
+            prior_decision=PriorDecision.model_validate(row.prior_decision) if row.prior_decision else None,
+            basis=EvidenceBasis.model_validate(row.evidence_basis) if row.evidence_basis else None,
+            result_module=row.result_module,
         )
 
     # --- audit ---------------------------------------------------------------------------------
@@ -753,6 +864,10 @@ class StateStore:
         if row is None or row.expires_at <= self._clock():
             return None
         return str(row.owner)
+
+
+def _decision_time(rec: Recommendation) -> datetime:
+    return rec.executed_at or rec.decided_at or rec.created_at
 
 
 def _jsonable(value: Any) -> Any:
