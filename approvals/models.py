@@ -118,7 +118,8 @@ class ProposedAction(BaseModel):
         """Same kind, same target and same change → same key (so a re-run does not double proposals).
 
         Task subjects and note titles are compared case-insensitively without their due dates, so the
-        same follow-up proposed on two nights is one proposal."""
+        same follow-up proposed on two nights is one proposal. (What a decision sticks to is broader:
+        ``situation_key``.)"""
         if self.kind == "create_task":
             assert self.task is not None
             change: Any = self.task.subject.strip().lower()
@@ -130,7 +131,10 @@ class ProposedAction(BaseModel):
             change = self.attachment.sha256  # the same bytes on the same record: one proposal
         else:
             change = sorted(self.fields.items())
-        raw = json.dumps([self.kind, self.target_module, self.target_id, change], default=str)
+        parts = [self.kind, self.target_module, self.target_id, change]
+        if self.subject_id and self.subject_id != self.target_id:  # the same words about another contact
+            parts.append(self.subject_id)
+        raw = json.dumps(parts, default=str)
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     def situation_key(self) -> str:
