@@ -15,7 +15,7 @@ queued, or refused with a message the model can act on. Every audit event goes t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -30,32 +30,17 @@ from agents.memory_access import (
 )
 from agents.options import build_options
 from agents.run_context import AuditSink, Enqueue, ProposalRefused
-from approvals.models import EvidenceBasis, PriorDecision, ProposedAction, Recommendation
-from approvals.queueing import DEFAULT_WINDOW, queue_proposal
+from approvals.models import ProposedAction, Recommendation
+from approvals.queueing import DEFAULT_WINDOW, DecisionQueue, queue_proposal
 from approvals.screening import Screening
 from config.settings import Settings
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 
 
-class SessionStore(Protocol):
-    """What a session needs from ``state.store.StateStore``."""
-
-    def enqueue(
-        self,
-        proposal: ProposedAction,
-        *,
-        run_id: str | None = None,
-        suspicious: bool = False,
-        basis: EvidenceBasis | None = None,
-        prior: PriorDecision | None = None,
-    ) -> tuple[Recommendation, bool]: ...
-
-    def situation_history(
-        self, proposal: ProposedAction, *, statuses: Iterable[str] = ("rejected", "executed")
-    ) -> list[Recommendation]: ...
-
-    def record_audit(self, event: dict[str, Any]) -> int: ...
+class SessionStore(DecisionQueue, Protocol):
+    """What a session needs from ``state.store.StateStore``: the decisions-aware approval queue and the
+    audit log (``approvals.queueing.DecisionQueue``)."""
 
 
 def refusal(screening: Screening) -> str:

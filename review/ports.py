@@ -8,13 +8,14 @@ A reviewer is ``reviewer(account_triage, account360)`` returning (or awaiting to
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from approvals.models import EvidenceBasis, PriorDecision, ProposedAction, Recommendation
+from approvals.models import ProposedAction, Recommendation
+from approvals.queueing import DecisionQueue
 from integrations.zoho.models import Account360, CrmRecord
 from review.models import AccountTriage
 
@@ -25,7 +26,9 @@ class RunRecord(Protocol):
     status: str
 
 
-class ReviewStore(Protocol):
+class ReviewStore(DecisionQueue, Protocol):
+    """The store as the review uses it: the decisions-aware queue (``approvals.queueing``) and the rest."""
+
     def start_run(self, kind: str, params: dict[str, Any]) -> str: ...
     def finish_run(self, run_id: str, status: Any, summary: dict[str, Any]) -> None: ...
     def resume_run(self, run_id: str) -> Any: ...
@@ -36,19 +39,6 @@ class ReviewStore(Protocol):
     ) -> None: ...
     def reviewed_account_ids(self, run_id: str) -> set[str]: ...
     def review_results(self, run_id: str) -> list[Any]: ...
-    def enqueue(
-        self,
-        proposal: ProposedAction,
-        *,
-        run_id: str | None = None,
-        suspicious: bool = False,
-        basis: EvidenceBasis | None = None,
-        prior: PriorDecision | None = None,
-    ) -> tuple[Recommendation, bool]: ...
-    def situation_history(
-        self, proposal: ProposedAction, *, statuses: Iterable[str] = ("rejected", "executed")
-    ) -> list[Recommendation]: ...
-    def record_audit(self, event: dict[str, Any]) -> int: ...
     def get_recommendation(self, rec_id: str) -> Recommendation | None: ...
     def acquire_run_lock(self, name: str, *, owner: str, ttl_seconds: float) -> bool: ...
     def release_run_lock(self, name: str, owner: str) -> None: ...

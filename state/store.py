@@ -462,21 +462,7 @@ class StateStore:
     def mark_superseded(self, rec_id: str, reason: str) -> Recommendation:
         """``approved``/``executing`` → ``superseded``: not sent because the same action was already done
         (``reason`` says by which recommendation and where). Audited by the caller."""
-        t = schema.recommendations
-        with self._tx("mark_superseded") as conn:
-            res = conn.execute(
-                update(t)
-                .where(t.c.id == rec_id, t.c.status.in_(("approved", "executing")))
-                .values(status="superseded", error=str(redact(reason))[:4000], updated_at=self._clock())
-            )
-            if res.rowcount != 1:
-                row = conn.execute(select(t.c.status).where(t.c.id == rec_id)).first()
-                if row is None:
-                    raise NotFoundError(f"no recommendation {rec_id}")
-                raise InvalidTransition(f"recommendation {rec_id} is {row.status}; cannot mark it superseded")
-        rec = self.get_recommendation(rec_id)
-        assert rec is not None
-        return rec
+        return self._move(rec_id, ("approved", "executing"), "superseded", reason)
 
     def get_recommendation(self, rec_id: str) -> Recommendation | None:
         with self._tx("get_recommendation", write=False) as conn:
@@ -663,18 +649,22 @@ class StateStore:
         return self._leave_executing(rec_id, "approved", error)
 
     def _leave_executing(self, rec_id: str, status: str, error: str) -> Recommendation:
+        return self._move(rec_id, ("executing",), status, error)
+
+    def _move(self, rec_id: str, sources: tuple[str, ...], status: str, error: str) -> Recommendation:
+        """Compare-and-set ``sources`` → ``status`` with ``error`` as the reason."""
         t = schema.recommendations
         with self._tx(f"mark_{status}") as conn:
             res = conn.execute(
                 update(t)
-                .where(t.c.id == rec_id, t.c.status == "executing")
+                .where(t.c.id == rec_id, t.c.status.in_(sources))
                 .values(status=status, error=str(redact(error))[:4000], updated_at=self._clock())
             )
             if res.rowcount != 1:
                 row = conn.execute(select(t.c.status).where(t.c.id == rec_id)).first()
                 if row is None:
                     raise NotFoundError(f"no recommendation {rec_id}")
-                raise InvalidTransition(f"recommendation {rec_id} is {row.status}, not executing")
+                raise InvalidTransition(f"recommendation {rec_id} is {row.status}, not {' or '.join(sources)}")
         rec = self.get_recommendation(rec_id)
         assert rec is not None
         return rec
