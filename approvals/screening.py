@@ -95,7 +95,9 @@ def basis_of(proposal: ProposedAction, records: Iterable[CrmRecord]) -> Evidence
 def what_is_new(
     proposal: ProposedAction, before: EvidenceBasis, records: Iterable[CrmRecord], *, today: date | None = None
 ) -> list[str]:
-    """Records the proposal rests on now that were not there, or were modified, since ``before``."""
+    """Records the proposal rests on now that were not there, or were modified, since ``before``. A record
+    cited now but not then counts only when it was written after ``before.as_of`` (an agent citing an old
+    note it had not cited before brings nothing new)."""
     by_id = {r.id: r for r in records}
     now = basis_of(proposal, by_id.values())
     found = []
@@ -103,8 +105,10 @@ def what_is_new(
         record = by_id.get(rid)
         if record is None:
             continue
-        if rid not in before.versions:
-            found.append(describe(record, today=today))
+        if rid not in before.versions:  # newly cited: new if it did not exist (or was older) back then
+            written = record.modified_time or record.created_time
+            if before.as_of is None or written is None or written > before.as_of:
+                found.append(describe(record, today=today))
             continue
         then = before.versions[rid]
         changed = version is not None and then is not None and version > then

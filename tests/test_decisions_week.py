@@ -279,6 +279,9 @@ def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
     assert "Decided recently" in flat and REASONS[CRESCENT] in flat
     assert "Decided, not suggested again: You rejected this on" in flat
     assert "Confirm the decision process" not in flat  # the closing-soon action, as if new
+    asked = json.loads(week.cli("ask", "What should I do this week?", "--account", CRESCENT, "--json").stdout)
+    assert any(REASONS[CRESCENT] in line["text"] for line in asked["brief"]["decided"])
+    assert "Decided, not suggested again" in asked["answer"]
     check_day(week)
 
     # Day 5: Unity writes that they will cancel: new evidence brings the rejected action back.

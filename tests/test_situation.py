@@ -125,6 +125,10 @@ def test_a_rejection_holds_until_a_cited_record_is_new_or_changed() -> None:
     assert again.prior.message.startswith("New since you rejected this on 12 Dec (your reason: Omar is on leave)")
     assert again.prior.reason == "Omar is on leave" and again.prior.recommendation_id == "R1"
 
+    old = Note(id="N1", title="Org chart", content="Omar Navarro, Director", parent_id="A1", modified_time=at(30))
+    also_old = gone("Find the replacement for Omar", evidence=[Citation(record_id="N1", module="Notes")])
+    assert screen(also_old, [rejected], records(old), complete=True, now=NOW, window=WINDOW).verdict == "held"
+
     changed = records()
     changed[1] = changed[1].model_copy(update={"modified_time": at(1)})
     moved = screen(first, [rejected], changed, complete=True, now=NOW, window=WINDOW)
