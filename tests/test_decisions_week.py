@@ -226,6 +226,8 @@ def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
     [lighthouse] = held_of(day1, LIGHTHOUSE)  # its overdue tasks are still open: the finding remains
     assert lighthouse["reason"].endswith("is still open")
     assert day1["proposals_created"] == 0 and day1["proposals_held"] >= 4
+    report = Path(next(p for p in day1["report_paths"] if p.endswith(".md"))).read_text(encoding="utf-8")
+    assert "Not proposed again (decided before):" in report and REASONS[CRESCENT] in report
     check_day(week)
 
     # Day 2: a colleague writes that Liam has really left: the rejected proposal comes back, saying why.
