@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from approvals.models import Recommendation
 from briefs.decisions import DecisionSource, decided_lines, decision_note, screen_signal
@@ -269,12 +269,10 @@ def collect_citations(brief: Brief, view: Account360) -> list[Citation]:
     modules = {r.id: r.module for r in (view.account, *view.contacts, *view.deals, *view.tasks, *view.notes)}
     seen: dict[tuple[str, str], Citation] = {}
 
-    def add(record_id: str | None, module: str | None, source: str = "zoho") -> None:
+    def add(record_id: str | None, module: str | None, source: Literal["zoho", "memory"] = "zoho") -> None:
         if record_id and (source, record_id) not in seen:
             seen[(source, record_id)] = Citation(
-                source=source,
-                record_id=record_id,  # type: ignore[arg-type]
-                module=module or modules.get(record_id),
+                source=source, record_id=record_id, module=module or modules.get(record_id)
             )
 
     add(brief.account.account_id, "Accounts")
