@@ -399,9 +399,11 @@ class StateStore:
             return rec
         return None
 
-    def _by_situation(self, proposal: ProposedAction, statuses: Iterable[str], *, where: str) -> list[Recommendation]:
+    def _by_situation(
+        self, proposal: ProposedAction, statuses: Iterable[str], *, where: str, key: str | None = None
+    ) -> list[Recommendation]:
         t = schema.recommendations
-        stmt = select(t).where(t.c.situation_key == proposal.situation_key(), t.c.status.in_(list(statuses)))
+        stmt = select(t).where(t.c.situation_key == (key or proposal.situation_key()), t.c.status.in_(list(statuses)))
         with self._tx(where, write=False) as conn:
             rows = [self._rec(r) for r in conn.execute(stmt)]
         return [r for r in rows if same_situation(r.proposal, proposal)]
@@ -448,7 +450,8 @@ class StateStore:
             return None
         since = self._clock() - within
         acknowledged = rec.prior_decision.executed_at if rec.prior_decision is not None else None
-        for other in self.situation_history(rec.proposal, statuses=("executed",)):
+        key = rec.situation_key or None  # as queued: an edit of the wording does not move the situation
+        for other in self._by_situation(rec.proposal, ("executed",), where="executed_duplicate", key=key):
             if other.id == rec.id or other.executed_at is None or other.executed_at < since:
                 continue
             if rec.prior_decision is not None and (
