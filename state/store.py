@@ -331,61 +331,81 @@ class StateStore:
         the same situation (``approvals.situation.same_situation``). ``basis`` records the evidence's
         versions; ``prior`` the earlier decision on the same situation this one is proposed again after
         (``approvals.screening`` decides whether it may be). This method does not judge past decisions."""
-        key = proposal.dedupe_key()
-        t = schema.recommendations
+        key, situation = proposal.dedupe_key(), proposal.situation_key()
         for _ in range(5):
-            existing = self._open_by_dedupe(key) or self._open_same_situation(proposal)
+            existing = self._open_by_dedupe(key)
             if existing is not None:
                 return existing, False
-            rec_id, now = uuid.uuid4().hex, self._clock()
+            rec_id = uuid.uuid4().hex
             try:
                 with self._tx("enqueue") as conn:
-                    conn.execute(
-                        insert(t).values(
-                            id=rec_id,
-                            run_id=run_id,
-                            account_id=proposal.account_id,
-                            kind=proposal.kind,
-                            status="pending",
-                            dedupe_key=key,
-                            idempotency_key=uuid.uuid4().hex,
-                            proposal=proposal.model_dump(mode="json"),
-                            original_proposal=None,
-                            suspicious=bool(suspicious),
-                            created_at=now,
-                            updated_at=now,
-                            attempts=0,
-                            situation_key=proposal.situation_key(),
-                            prior_decision=prior.model_dump(mode="json") if prior else None,
-                            evidence_basis=basis.model_dump(mode="json") if basis else None,
-                        )
-                    )
-                    self._audit(
-                        conn,
-                        {
-                            "kind": "proposal",
-                            "run_id": run_id,
-                            "account_id": proposal.account_id,
-                            "recommendation_id": rec_id,
-                            "outcome": "queued",
-                            "agent_type": "rules" if proposal.origin == "rules" else None,
-                            "input_summary": f"{proposal.kind} on {proposal.target_module}/{proposal.target_id}",
-                            "detail": {
-                                "origin": proposal.origin,
-                                "suspicious": bool(suspicious),
-                                "signal_kind": proposal.signal_kind,
-                                "priority": proposal.priority,
-                                "situation_key": proposal.situation_key(),
-                                "prior_decision": prior.recommendation_id if prior else None,
-                            },
-                        },
-                    )
+                    if not self._sqlite:  # SQLite's write transaction is already exclusive
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(situation[:15], 16)})
+                    twins = self._situation_rows(conn, proposal, schema.OPEN_STATUSES)
+                    if twins:  # the same situation, worded otherwise, is already waiting
+                        existing = twins[0]
+                    else:
+                        self._insert_pending(conn, rec_id, proposal, run_id, suspicious, basis, prior)
             except IntegrityError:
                 continue  # someone queued the same change a moment ago: return theirs
+            if existing is not None:
+                return existing, False
             rec = self.get_recommendation(rec_id)
             assert rec is not None
             return rec, True
         raise StateStoreError(f"could not queue proposal {key}: it kept changing state under us; retry")
+
+    def _insert_pending(
+        self,
+        conn: Connection,
+        rec_id: str,
+        proposal: ProposedAction,
+        run_id: str | None,
+        suspicious: bool,
+        basis: EvidenceBasis | None,
+        prior: PriorDecision | None,
+    ) -> None:
+        now, situation = self._clock(), proposal.situation_key()
+        conn.execute(
+            insert(schema.recommendations).values(
+                id=rec_id,
+                run_id=run_id,
+                account_id=proposal.account_id,
+                kind=proposal.kind,
+                status="pending",
+                dedupe_key=proposal.dedupe_key(),
+                idempotency_key=uuid.uuid4().hex,
+                proposal=proposal.model_dump(mode="json"),
+                original_proposal=None,
+                suspicious=bool(suspicious),
+                created_at=now,
+                updated_at=now,
+                attempts=0,
+                situation_key=situation,
+                prior_decision=prior.model_dump(mode="json") if prior else None,
+                evidence_basis=basis.model_dump(mode="json") if basis else None,
+            )
+        )
+        self._audit(
+            conn,
+            {
+                "kind": "proposal",
+                "run_id": run_id,
+                "account_id": proposal.account_id,
+                "recommendation_id": rec_id,
+                "outcome": "queued",
+                "agent_type": "rules" if proposal.origin == "rules" else None,
+                "input_summary": f"{proposal.kind} on {proposal.target_module}/{proposal.target_id}",
+                "detail": {
+                    "origin": proposal.origin,
+                    "suspicious": bool(suspicious),
+                    "signal_kind": proposal.signal_kind,
+                    "priority": proposal.priority,
+                    "situation_key": situation,
+                    "prior_decision": prior.recommendation_id if prior else None,
+                },
+            },
+        )
 
     def _open_by_dedupe(self, key: str) -> Recommendation | None:
         t = schema.recommendations
@@ -394,19 +414,19 @@ class StateStore:
             row = conn.execute(stmt).first()
         return self._rec(row) if row else None
 
-    def _open_same_situation(self, proposal: ProposedAction) -> Recommendation | None:
-        for rec in self._by_situation(proposal, schema.OPEN_STATUSES, where="enqueue"):
-            return rec
-        return None
+    def _situation_rows(
+        self, conn: Connection, proposal: ProposedAction, statuses: Iterable[str], key: str | None = None
+    ) -> list[Recommendation]:
+        t = schema.recommendations
+        stmt = select(t).where(t.c.situation_key == (key or proposal.situation_key()), t.c.status.in_(list(statuses)))
+        rows = [self._rec(r) for r in conn.execute(stmt)]
+        return [r for r in rows if same_situation(r.proposal, proposal)]
 
     def _by_situation(
         self, proposal: ProposedAction, statuses: Iterable[str], *, where: str, key: str | None = None
     ) -> list[Recommendation]:
-        t = schema.recommendations
-        stmt = select(t).where(t.c.situation_key == (key or proposal.situation_key()), t.c.status.in_(list(statuses)))
         with self._tx(where, write=False) as conn:
-            rows = [self._rec(r) for r in conn.execute(stmt)]
-        return [r for r in rows if same_situation(r.proposal, proposal)]
+            return self._situation_rows(conn, proposal, statuses, key)
 
     def situation_history(
         self, proposal: ProposedAction, *, statuses: Iterable[str] = ("rejected", "executed")

@@ -67,6 +67,16 @@ def test_an_open_row_absorbs_a_reworded_proposal_of_the_same_situation(store: St
     assert created_other and other.situation_key != first.situation_key
 
 
+def test_concurrent_rewordings_of_one_situation_make_one_open_row(store: StateStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    wordings = [f"{verb} the replacement for Omar Navarro" for verb in ("Find", "Identify", "Name", "Look for")]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda w: reopen(store).enqueue(gone(w)), wordings * 2))
+    assert sum(created for _, created in results) == 1
+    assert len({rec.id for rec, _ in results}) == 1 and len(store.list_recommendations()) == 1
+
+
 def test_situation_history_and_recent_decisions(store: StateStore) -> None:
     rejected, _ = store.enqueue(gone())
     store.decide(rejected.id, "rejected", by="ana", reason="Omar is on leave, not gone")
