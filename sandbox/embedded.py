@@ -23,6 +23,7 @@ import uvicorn
 
 from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from sandbox.app import build_app
+from sandbox.clock import Clock, utc_now
 from sandbox.faults import FaultSpec
 from sandbox.scopes import DEFAULT_SCOPES, parse_scopes
 from sandbox.state import SandboxConfig, SandboxState
@@ -152,14 +153,16 @@ def start_sandbox(
     scopes: str | Sequence[str] | None = None,
     profile: str = "standard",
     notes_list_admin_only: bool = False,
+    clock: Clock = utc_now,
 ) -> Iterator[RunningSandbox]:
     """Seed (or load) the org under ``data_dir`` and serve it until the block exits.
 
     ``scopes`` (default: the README's list) are what every token is granted; ``profile``
     (``administrator`` or ``standard``) is the profile of the user the tokens belong to;
-    ``notes_list_admin_only`` refuses ``GET /Notes`` to other profiles (a v2-era reading of Zoho's docs)."""
+    ``notes_list_admin_only`` refuses ``GET /Notes`` to other profiles (a v2-era reading of Zoho's docs).
+    ``clock`` is the org's time (Created_Time/Modified_Time of writes): a test moves it to play several days."""
     started = time.perf_counter()
-    store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset)
+    store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset, clock=clock)
     config = SandboxConfig(
         client_id=client_id,
         client_secret=client_secret,
