@@ -243,3 +243,10 @@ def test_mcp_tools_need_the_scope_and_profile_of_their_endpoint(tmp_path: Path) 
         notes = {"body": {"select_query": "select Note_Content from Notes where id is not null limit 5"}}
         is_error, body = _tool(client, "ZohoCRM_executeCOQLQuery", notes)
         assert is_error and body["code"] == "NO_PERMISSION"
+
+
+def test_mcp_tool_schemas_are_large(api: httpx.Client) -> None:
+    listed = api.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}).json()
+    sizes = {t["name"]: len(json.dumps(t["inputSchema"])) for t in listed["result"]["tools"]}
+    for name in ("ZohoCRM_getRecords", "ZohoCRM_getRecord", "ZohoCRM_searchRecords", "ZohoCRM_getRelatedRecords"):
+        assert sizes[name] > 3000, (name, sizes[name])  # about a thousand tokens and more, as Zoho's are
