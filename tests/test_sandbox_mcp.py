@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import httpx2
 import pytest
+from cli_support import sandbox_access_token
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
 
@@ -31,17 +32,7 @@ EXPECTED_TOOLS = {
 
 
 def _access_token(sandbox: Any) -> str:
-    return str(
-        httpx.post(
-            f"{sandbox.base_url}/oauth/v2/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": sandbox.client_id,
-                "client_secret": sandbox.client_secret,
-                "refresh_token": sandbox.refresh_token,
-            },
-        ).json()["access_token"]
-    )
+    return sandbox_access_token(sandbox)
 
 
 def _rpc(method: str, params: dict[str, Any] | None = None, message_id: int | None = 1) -> dict[str, Any]:
