@@ -9,17 +9,20 @@ so no run can propose bulk changes).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from approvals.models import ProposedAction, Recommendation
+from approvals.write_checks import WriteRefused, check_write
 from hooks.injection import injection_excerpt, looks_like_injection
 from hooks.redact import redact
+from integrations.zoho.errors import ZohoError
 
 Enqueue = Callable[[ProposedAction, bool], Recommendation]
 AuditSink = Callable[[dict[str, Any]], None]
+WriteCheck = Callable[[ProposedAction], Awaitable[None]]  # raises ProposalRefused
 
 
 class ProposalRefused(Exception):
@@ -47,6 +50,7 @@ class RunContext:
     warnings: list[str] = field(default_factory=list)
     agent_types: dict[str, str] = field(default_factory=dict)  # agent_id -> agent_type, from hook inputs
     hooked_tool_uses: set[str] = field(default_factory=set)  # tool_use ids the PreToolUse gate saw
+    check: WriteCheck | None = None  # checks a proposal against Zoho before it is queued (``submit``)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # --- audit ----------------------------------------------------------------------------------
@@ -142,3 +146,25 @@ class RunContext:
         with self._lock:
             self.queued.append(recommendation)
         return recommendation
+
+    async def submit(self, proposal: ProposedAction) -> Recommendation:
+        """``queue`` after the proposal passed ``check`` against Zoho (its target is the account's, an
+        update sets only writable fields and existing lookups); ``ProposalRefused`` says why not."""
+        if self.check is not None:
+            await self.check(proposal)
+        return self.queue(proposal)
+
+
+def zoho_write_check(gateway: Any) -> WriteCheck:
+    """The queue-time check of ``approvals.write_checks`` over ``gateway``, refusing with a message meant
+    for the model."""
+
+    async def check(proposal: ProposedAction) -> None:
+        try:
+            await check_write(proposal, gateway)
+        except WriteRefused as exc:
+            raise ProposalRefused(f"{exc}. Propose only changes to this account's own records and fields.") from None
+        except ZohoError as exc:
+            raise ProposalRefused(f"it could not be checked against Zoho ({exc}); nothing was queued") from None
+
+    return check

@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from approvals.write_checks import outside_account
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import CrmRecord
@@ -166,7 +167,10 @@ class PipelineReview:
             proposals, result.reviewed_by = list(outcome.proposals), "agent"
         else:
             proposals, result.reviewed_by = rules.propose_for(triage, today=today), "rules"
+        own = [(r.module, r.id) for r in view.records()]
         for proposal in proposals:
+            if outside_account(proposal, own):  # a change to another account's records is never queued
+                continue
             rec, _created = self._store.enqueue(
                 proposal, run_id=run_id, suspicious=bool(outcome is not None and outcome.suspicious)
             )

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime
 from functools import partial
 
 from approvals.models import ProposedAction
+from approvals.write_checks import outside_account
 from config.crashpoints import crash_point
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
@@ -155,7 +156,11 @@ class _Reviewing:
         else:
             proposals, by, flag_all = rules.propose_for(triage, today=self.today), "rules", False
             self.run.rule_reviews += 1
+        own = [(r.module, r.id) for r in view.records()]
         for proposal in proposals:
+            if problem := outside_account(proposal, own):  # never queued: a change to another account
+                self.run.notes.append(f"a proposal for {triage.account_id} was not queued: {problem}")
+                continue
             suspicious = flag_all or self._evidence_suspicious(proposal, view)
             rec, created = self.store.enqueue(proposal, run_id=self.run.run_id, suspicious=suspicious)
             crash_point("review.proposal_queued")

@@ -71,7 +71,7 @@ def build_propose_tool(ctx: RunContext) -> SdkMcpTool[Any]:
         if not proposal.evidence:
             return error_result("a proposal needs evidence: cite the record ids (and memory facts) it rests on")
         try:
-            recommendation = ctx.queue(proposal)
+            recommendation = await ctx.submit(proposal)
         except ProposalRefused as exc:
             return error_result(f"proposal refused: {exc}")
         except Exception as exc:  # the queue is another component: report, never crash the run

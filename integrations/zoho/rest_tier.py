@@ -400,6 +400,12 @@ class RestTier:
         body = await self._get_json("/crm/v8/users", {"type": user_type, "per_page": PER_PAGE})
         return (body or {}).get("users") or []
 
+    async def field_metadata(self, module: str) -> list[dict[str, Any]]:
+        """The module's fields (``GET /crm/v8/settings/fields?module=``): API names, types, read-only flags."""
+        body = await self._get_json("/crm/v8/settings/fields", {"module": module}, module=module)
+        fields = (body or {}).get("fields") or []
+        return [f for f in fields if isinstance(f, dict)]
+
     async def current_user(self) -> dict[str, Any] | None:
         users = await self.users("CurrentUser")
         return users[0] if users else None
