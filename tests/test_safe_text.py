@@ -7,7 +7,14 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.safe_text import markdown_block, markdown_inline, safe_block, safe_inline
+from domain.safe_text import (
+    markdown_block,
+    markdown_code,
+    markdown_document,
+    markdown_inline,
+    safe_block,
+    safe_inline,
+)
 
 ATTACK = (
     "Indigo Energy Corp.\x1b7\x1b[2A\x1b[2M\x1b8\x1b[2A \x1b]52;c;ZXZpbA==\x07 \x1b]0;title\x1b\\ \x9b2J \u202eevil"
@@ -46,3 +53,15 @@ def test_nothing_active_survives(text: str) -> None:
     for out in (safe_block(text), markdown_block(text)):
         assert not _ACTIVE.search(out) and "\r" not in out
     assert "<" not in markdown_block(text)
+
+
+def test_model_markdown_keeps_its_markup_but_not_html_or_script_links() -> None:
+    out = markdown_document(
+        "# Brief\n- **risk** <img src=x onerror=a()> [x](javascript:alert(1)) [y](https://ok)\x1b[2J"
+    )
+    assert out.startswith("# Brief\n- **risk** &lt;img") and "<" not in out and "\x1b" not in out
+    assert "](blocked-javascript:" in out and "[y](https://ok)" in out
+
+
+def test_code_spans_cannot_be_closed_early() -> None:
+    assert markdown_code("12`<b>") == "`12'<b>`"
