@@ -183,7 +183,7 @@ def _target_line(p: ProposedAction, checked: CheckedWrite | None, unchecked: str
     where = Text("Target: ", style="bold") + line(f"{p.target_module}/{p.target_id}")
     if checked is not None and checked.target_name:
         where.append(" ")
-        where.append(safe_inline(repr(checked.target_name)))
+        where.append(f"“{safe_inline(checked.target_name)}”")
     where.append(f" — account {safe_inline(p.account_id)}")
     if checked is not None:
         where.append("  ✔ checked against Zoho", style="green")

@@ -29,11 +29,17 @@ import re
 _C0_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
 # C1 controls (0x80-0x9F: CSI is 0x9B, OSC 0x9D) and invisible characters that reorder or hide text
 # (bidirectional embeddings, overrides, isolates and marks; the BOM). Shown by their code point.
+# Also invisible: word joiner and invisible operators, deprecated format controls, interlinear
+# annotation marks, and the Tags block (E0000-E007F: "ASCII smuggling", text a person cannot see
+# but a model reads).
 _INVISIBLE = (
     [*range(0x80, 0xA0)]
-    + [0x061C, 0x200B, 0x200E, 0x200F, 0xFEFF]
+    + [0x061C, 0x180E, 0x200B, 0x200E, 0x200F, 0xFEFF]
     + [*range(0x202A, 0x202F)]
-    + [*range(0x2066, 0x206A)]
+    + [*range(0x2060, 0x2065)]
+    + [*range(0x2066, 0x2070)]
+    + [*range(0xFFF9, 0xFFFC)]
+    + [*range(0xE0000, 0xE0080)]
 )
 _INLINE_MAP: dict[int, str] = _C0_PICTURES | {code: f"\u27e6U+{code:04X}\u27e7" for code in _INVISIBLE}
 # Unicode line and paragraph separators end a line on some terminals: in one-line text they are shown.
