@@ -156,7 +156,7 @@ class ZohoManager:
         self._hints_path = volume_hints_path
         self.volume_hints: dict[str, int] = _load_hints(volume_hints_path)
         self._user_ids: dict[str, str] = {}
-        self._users_by_id: dict[str, dict[str, Any]] | None = None
+        self._users_by_id: dict[str, dict[str, Any] | None] = {}
         self._field_meta: dict[str, dict[str, FieldMeta]] = {}  # per module, once per run
         self.last_strategy: dict[str, str] = {}
 
@@ -387,11 +387,17 @@ class ZohoManager:
         return row
 
     async def user_by_id(self, user_id: str) -> dict[str, Any] | None:
-        """A CRM user (``id``, ``full_name``, ``email``, ``status``) by id, from one listing per run."""
-        if self._users_by_id is None:
-            users = await self._call("users", [self.rest], lambda t: t.users("AllUsers"), module="Users")
-            self._users_by_id = {str(u["id"]): u for u in users if isinstance(u, dict) and u.get("id")}
-        return self._users_by_id.get(str(user_id))
+        """A CRM user (``id``, ``full_name``, ``email``, ``status``) by id, or None (cached for the run)."""
+        if not str(user_id).isdigit():
+            return None
+        if user_id not in self._users_by_id:
+            try:
+                self._users_by_id[user_id] = await self._call(
+                    "user", [self.rest], lambda t: t.user(user_id), module="Users", record_id=user_id
+                )
+            except ZohoNotFoundError:
+                self._users_by_id[user_id] = None
+        return self._users_by_id[user_id]
 
     async def pipeline_for_owner(self, owner_email: str) -> list[Deal]:
         owner_id = await self._user_id(owner_email)

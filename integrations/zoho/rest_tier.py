@@ -406,6 +406,12 @@ class RestTier:
         fields = (body or {}).get("fields") or []
         return [f for f in fields if isinstance(f, dict)]
 
+    async def user(self, user_id: str) -> dict[str, Any] | None:
+        """One CRM user by id (``GET /crm/v8/users/{id}``), or None."""
+        body = await self._get_json(f"/crm/v8/users/{user_id}", module="Users", record_id=user_id)
+        users = (body or {}).get("users") or []
+        return users[0] if users and isinstance(users[0], dict) else None
+
     async def current_user(self) -> dict[str, Any] | None:
         users = await self.users("CurrentUser")
         return users[0] if users else None
