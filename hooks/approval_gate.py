@@ -108,7 +108,7 @@ def make_pre_tool_use(ctx: RunContext) -> Any:
         tool_input = dict(hook_input.get("tool_input") or {})
         try:
             proposal = proposal_from_write(name, tool_input)
-            recommendation = await ctx.submit(proposal)
+            recommendation = await ctx.queue(proposal)
         except (ValueError, ValidationError) as exc:
             reason = (
                 f"Denied: {name} does not write to the CRM and this attempt could not be queued ({exc}). "
