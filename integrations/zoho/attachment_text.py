@@ -3,7 +3,7 @@ a memory limit, so that no file can stall the event loop every agent session of 
 
 A 25 KB PDF can hold a content stream that inflates to millions of drawing operators (tens of minutes
 of pypdf's pure-Python parsing) or gigabytes. ``extract_text_bounded`` runs ``extract_text`` in a fresh
-``python`` child (``asyncio`` subprocess: the loop only waits on a pipe), whose address space is capped
+``python`` child (waited on by a thread: the event loop never blocks), whose address space is capped
 with ``RLIMIT_AS`` (and CPU time with ``RLIMIT_CPU`` as a backstop); the child is killed at the time
 limit. PDFs are read page by page and stop once the character cap is reached. A file over a limit is
 refused with the reason (``UnreadableAttachment``), like an image or an encrypted PDF.
@@ -12,9 +12,9 @@ refused with the reason (``UnreadableAttachment``), like an image or an encrypte
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import json
+import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -162,32 +162,26 @@ async def extract_text_bounded(
     """``extract_text`` in a worker process with a time and a memory limit (``UnreadableAttachment``
     when the file exceeds either, saying which)."""
     limits = [content_type, str(max_chars), str(memory_limit_bytes), str(time_limit_seconds)]
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        _CHILD,
-        *limits,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        out, _ = await asyncio.wait_for(proc.communicate(content), timeout=time_limit_seconds)
-    except TimeoutError:
+    try:  # a thread waits on the child (subprocess.run kills it at the timeout); the loop never blocks
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-c", _CHILD, *limits],
+            input=content,
+            capture_output=True,
+            timeout=time_limit_seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
         raise UnreadableAttachment(
             f"reading it takes longer than the {time_limit_seconds:g}-second limit (a very complex or hostile file)"
         ) from None
-    finally:
-        if proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
-            await proc.wait()
+    out = done.stdout
     try:
         answer = json.loads(out)
     except ValueError:  # the child died: killed by a limit (memory, CPU) or crashed in the parser
         raise UnreadableAttachment(
             f"reading it exceeded the worker's limits ({memory_limit_bytes // 2**20} MB, "
-            f"{time_limit_seconds:g} s; exit code {proc.returncode})"
+            f"{time_limit_seconds:g} s; exit code {done.returncode})"
         ) from None
     if "unreadable" in answer:
         raise UnreadableAttachment(str(answer["unreadable"]))
