@@ -293,8 +293,9 @@ class ApproveSession:
         self.console.print(", ".join(f"{n} {what}" for what, n in tally.items()) + ".")
 
     def _edit(self, proposal: ProposedAction) -> ProposedAction | None:
-        def ask(label: str, default: str) -> str:
-            return Prompt.ask(Text(label), default=default, console=self.console)
+        def ask(label: str, default: str) -> str:  # rich would print the default (CRM text) raw: shown safe here
+            shown = Text(safe_inline(label)) + Text(f" ({safe_inline(default, limit=200)})", style="prompt.default")
+            return Prompt.ask(shown, default=default, show_default=False, console=self.console)
 
         for _ in range(3):
             try:

@@ -78,7 +78,12 @@ def test_approve_panel_survives_escape_sequences_in_crm_text(sandbox: Any, tmp_p
     child.logfile_read = raw
     try:
         child.expect(r"\[q\]uit")
-        child.sendline("q")
+        child.sendline("e")  # the edit prompts show the proposal's text as their defaults
+        for label in ("Subject", "Due date", "Priority", "Description"):
+            child.expect(label)
+            child.expect(r"\)\S*: ")  # the prompt, after its (default)
+            child.sendline("")  # keep the default
+        child.expect("Done: ")
         child.expect(pexpect.EOF)
     finally:
         child.close()
@@ -90,6 +95,7 @@ def test_approve_panel_survives_escape_sequences_in_crm_text(sandbox: Any, tmp_p
     assert "[bold red]x[/]" in shown  # rich markup in CRM text is shown as typed
     assert screen.title == "" and screen.icon_name == ""  # OSC 0 did not set the window title
     assert "\x1b]52" not in raw.getvalue() and "\x1b]0;" not in raw.getvalue()  # nor reached the clipboard
+    assert "\x1b7" not in raw.getvalue() and "\x1b[2M" not in raw.getvalue()  # not in the edit prompts either
 
 
 def test_list_and_brief_show_escape_sequences_as_symbols(sandbox: Any, tmp_path: Path) -> None:
