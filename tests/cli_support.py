@@ -53,24 +53,3 @@ def sandbox_cli_env(sandbox: Any, home: Path, *, model: Any | None = None, **ext
         env.update({"ANTHROPIC_API_KEY": "dummy", "ANTHROPIC_BASE_URL": model.base_url})
     env.update(extra)
     return env
-
-
-def sandbox_access_token(sandbox: Any) -> str:
-    """A fresh access token from the sandbox's token endpoint (its demo refresh token)."""
-    import httpx
-
-    form = {
-        "grant_type": "refresh_token",
-        "client_id": sandbox.client_id,
-        "client_secret": sandbox.client_secret,
-        "refresh_token": sandbox.refresh_token,
-    }
-    return str(httpx.post(f"{sandbox.base_url}/oauth/v2/token", data=form).json()["access_token"])
-
-
-def sandbox_api(sandbox: Any) -> Any:
-    """An ``httpx.Client`` on the sandbox's API with a fresh access token, as a plain REST client."""
-    import httpx
-
-    headers = {"Authorization": f"Zoho-oauthtoken {sandbox_access_token(sandbox)}"}
-    return httpx.Client(base_url=sandbox.base_url, headers=headers)

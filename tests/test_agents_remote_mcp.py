@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import sandbox_access_token
+from sandbox_rest import access_token
 
 from agents.runner import run_orchestrator
 from agents.session import build_session_options
@@ -26,7 +26,7 @@ WRITE = "mcp__zoho_remote__ZohoCRM_updateRecords"
 
 
 def _access_token(sandbox: Any) -> str:
-    return sandbox_access_token(sandbox)
+    return access_token(sandbox)
 
 
 @pytest.fixture

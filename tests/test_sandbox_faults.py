@@ -8,14 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
-from cli_support import sandbox_api
+from sandbox_rest import access_token
 
 pytestmark = pytest.mark.faults
 
 
 def _client(sb: Any) -> httpx.Client:
-    client: httpx.Client = sandbox_api(sb)
-    return client
+    return httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sb)}"})
 
 
 def _fault(sb: Any, **spec: Any) -> None:

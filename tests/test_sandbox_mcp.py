@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import httpx2
 import pytest
-from cli_support import sandbox_access_token
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
+from sandbox_rest import access_token
 
 EXPECTED_TOOLS = {
     "ZohoCRM_getRecords",
@@ -32,7 +32,7 @@ EXPECTED_TOOLS = {
 
 
 def _access_token(sandbox: Any) -> str:
-    return sandbox_access_token(sandbox)
+    return access_token(sandbox)
 
 
 def _rpc(method: str, params: dict[str, Any] | None = None, message_id: int | None = 1) -> dict[str, Any]:

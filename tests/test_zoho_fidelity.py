@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cli_support import sandbox_api
+from sandbox_rest import access_token
 
 from integrations.zoho.scope_probe import REQUIRED_SCOPES
 from sandbox.embedded import start_sandbox
@@ -21,8 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _client(sb: Any) -> httpx.Client:
-    client: httpx.Client = sandbox_api(sb)
-    return client
+    return httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sb)}"})
 
 
 @pytest.fixture
