@@ -160,5 +160,12 @@ def test_ask_reads_through_the_mcp_tier_without_falling_back(
     used = {k: n for k, n in used.items() if n}
     mcp = {k for k in used if k.startswith("MCP ZohoCRM_")}
     assert {"MCP ZohoCRM_getRecord", "MCP ZohoCRM_getRelatedRecords", "MCP ZohoCRM_executeCOQLQuery"} <= mcp, used
-    fallbacks = [k for k in used if k.startswith(("GET /crm/v8/{module}", "POST /crm/v8/coql"))]
+    fallbacks = [
+        k
+        for k in used
+        if k in ("GET /crm/v8/{module}", "GET /crm/v8/{module}/search", "POST /crm/v8/coql")
+        or k.startswith("GET /crm/v8/{module}/{record_id}/")
+    ]
     assert fallbacks == [], used  # nothing read again through the SDK or REST tiers
+    # the one REST read by id is the write check's fresh look at each proposal's target (writes go by REST)
+    assert used.get("GET /crm/v8/{module}/{record_id}", 0) <= len(payload["proposals"]), used
