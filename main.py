@@ -60,6 +60,15 @@ def sandbox(
     client_secret: Annotated[str | None, typer.Option(help="OAuth client secret it accepts.")] = None,
     refresh_token: Annotated[str | None, typer.Option(help="Refresh token it accepts.")] = None,
     reset: Annotated[bool, typer.Option(help="Start from a freshly seeded org, dropping saved writes.")] = False,
+    edition: Annotated[
+        str,
+        typer.Option(
+            help="Zoho edition whose API credits (rolling 24 h) and concurrency the org gets: "
+            "free, standard, professional, enterprise or ultimate."
+        ),
+    ] = "enterprise",
+    user_licenses: Annotated[int, typer.Option(help="User licenses (add credits per license).", min=0)] = 10,
+    addon_credits: Annotated[int, typer.Option(help="Purchased add-on API credits.", min=0)] = 0,
 ) -> None:
     """Run the local Zoho CRM v8 sandbox (OAuth, REST, COQL, bulk, notifications, MCP) with a demo org."""
     from cli.sandbox_command import run
@@ -75,6 +84,9 @@ def sandbox(
         client_secret=client_secret,
         refresh_token=refresh_token,
         reset=reset,
+        edition=edition,
+        user_licenses=user_licenses,
+        addon_credits=addon_credits,
     )
 
 

@@ -1,4 +1,13 @@
-"""``/__sandbox/*``: health, manifest (ground truth), stats, faults, config, grant codes. No auth."""
+"""``/__sandbox/*``: health, manifest (ground truth), stats, faults, config, clock, credits, grant codes.
+No auth.
+
+- ``GET /__sandbox/stats``: calls and credits since the last reset, and ``org_credits`` (edition, limit,
+  used, left, next_release_at) of the rolling 24-hour window.
+- ``GET|POST /__sandbox/clock``: the sandbox clock; ``{"advance_seconds": N}`` moves it (credits roll
+  back in, channels expire, Modified_Time stamps follow).
+- ``POST /__sandbox/credits``: ``{"spend": N}`` spends N of the org's credits now, as another
+  integration of the same org would.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from sandbox.clock import iso
 from sandbox.faults import FaultSpec
 from sandbox.responses import zoho_error, zoho_json
 from sandbox.state import SandboxState
@@ -19,6 +29,14 @@ class ConfigUpdate(BaseModel):
     concurrency_limit: int | None = Field(default=None, ge=1, le=1000)
     token_ttl_seconds: float | None = Field(default=None, gt=0)
     page_token_ttl_seconds: float | None = Field(default=None, gt=0)
+
+
+class ClockUpdate(BaseModel):
+    advance_seconds: float = Field(ge=-30 * 86_400, le=366 * 86_400)
+
+
+class CreditSpend(BaseModel):
+    spend: int = Field(ge=1, le=100_000_000)
 
 
 async def _json(request: Request) -> Any:
@@ -78,6 +96,26 @@ def routes(state: SandboxState) -> list[BaseRoute]:
             }
         )
 
+    async def clock(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                update = ClockUpdate.model_validate(await _json(request))
+            except (ValidationError, ValueError) as exc:
+                return zoho_error("INVALID_DATA", f"bad clock update: {exc}", 400)
+            state.clock.advance(update.advance_seconds)
+        return zoho_json({"now": iso(state.clock()), "offset_seconds": state.clock.offset_seconds})
+
+    async def credits(request: Request) -> Response:
+        if state.credits is None:
+            return zoho_error("INVALID_DATA", "this sandbox meters no credits", 400)
+        if request.method == "POST":
+            try:
+                spend = CreditSpend.model_validate(await _json(request))
+            except (ValidationError, ValueError) as exc:
+                return zoho_error("INVALID_DATA", f"bad credit spend: {exc}", 400)
+            state.credits.charge(spend.spend)
+        return zoho_json(state.credits.snapshot())
+
     async def grant_code(request: Request) -> Response:
         return zoho_json({"code": state.tokens.issue_grant_code(str(state.store.default_user["id"]))})
 
@@ -89,4 +127,6 @@ def routes(state: SandboxState) -> list[BaseRoute]:
         Route("/__sandbox/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/__sandbox/config", config, methods=["GET", "POST"]),
         Route("/__sandbox/grant_code", grant_code, methods=["POST"]),
+        Route("/__sandbox/clock", clock, methods=["GET", "POST"]),
+        Route("/__sandbox/credits", credits, methods=["GET", "POST"]),
     ]

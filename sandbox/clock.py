@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 Clock = Callable[[], datetime]
 
@@ -26,3 +26,18 @@ def parse_iso(text: str) -> datetime:
         text = text.replace(" ", "+")
     parsed = datetime.fromisoformat(text)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class SandboxClock:
+    """The sandbox's own "now" (Zoho's clock, as the product sees it): real UTC time plus an offset that
+    tests move with ``POST /__sandbox/clock`` to play a day forward or to stand a client's clock off Zoho's."""
+
+    def __init__(self, offset_seconds: float = 0.0) -> None:
+        self.offset_seconds = offset_seconds
+
+    def __call__(self) -> datetime:
+        return utc_now() + timedelta(seconds=self.offset_seconds)
+
+    def advance(self, seconds: float) -> datetime:
+        self.offset_seconds += seconds
+        return self()
