@@ -106,11 +106,12 @@ def sync(
     ctx: typer.Context,
     full: Annotated[bool, typer.Option("--full", help="Fetch everything, not only what changed.")] = False,
     since: Annotated[str | None, typer.Option(help="Fetch what changed since this (24h, 7d or ISO time).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Fetch from Zoho (bulk) and store into long-term memory, incrementally."""
     from cli.sync_command import run
 
-    _run(run, _settings(ctx), full=full, since=since)
+    _run(run, _settings(ctx), full=full, since=since, as_json=as_json)
 
 
 @memory_app.command("search")

@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     zoho_rate_limit_patience_seconds: float = Field(
         default=60.0, ge=0, le=900, description="How long a call keeps retrying 429 TOO_MANY_REQUESTS with backoff."
     )
+    zoho_credit_budget: int | None = Field(
+        default=None,
+        ge=1,
+        description="Most Zoho API credits one run (sync, review, listen, ask) may spend; unset: no cap. "
+        "The org's own limit is a rolling 24 hours by edition (free: 5,000).",
+    )
     token_store: Literal["file", "sqlite", "postgres"] = "file"
     token_key: SecretStr | None = Field(default=None, description="Fernet key: encrypt refresh tokens at rest.")
 

@@ -34,11 +34,14 @@ from integrations.zoho.attachments import (
     file_name_from_disposition,
 )
 from integrations.zoho.breakers import TierBreaker
+from integrations.zoho.credits import CreditMeter
 from integrations.zoho.error_mapping import is_transient
 from integrations.zoho.errors import (
+    ZohoCreditsExhaustedError,
     ZohoError,
     ZohoNotFoundError,
     ZohoRateLimitedError,
+    ZohoTokenThrottledError,
     ZohoUnavailableError,
     ZohoValidationError,
     ZohoWriteRefused,
@@ -139,8 +142,10 @@ class ZohoManager:
         write_attempts: int = 3,
         volume_hints_path: Path | None = None,
         attachment_outbox: Path | None = None,
+        meter: CreditMeter | None = None,
     ) -> None:
         self.rest = rest
+        self.meter: CreditMeter = meter or getattr(rest, "meter", None) or CreditMeter()
         self.attachment_outbox = attachment_outbox  # approved uploads are read only from here
         self.sdk = sdk
         self.mcp = mcp
@@ -167,6 +172,10 @@ class ZohoManager:
     def api_calls(self) -> int:
         """API calls sent by all tiers so far (OAuth not included)."""
         return sum(int(getattr(t, "calls", 0)) for t in self._tiers.values())
+
+    def api_credits(self) -> int:
+        """Zoho API credits the calls so far cost, by Zoho's credit table (refused calls cost none)."""
+        return self.meter.credits
 
     async def _call(
         self,
@@ -210,8 +219,11 @@ class ZohoManager:
     def _falls_through(tier: str, exc: ZohoError) -> bool:
         if is_transient(exc):
             return True
-        # the MCP endpoint has its own URL and credentials: anything but "no such record" may work elsewhere
-        return tier == "mcp" and not isinstance(exc, ZohoNotFoundError | ZohoValidationError)
+        # the MCP endpoint has its own URL and credentials: anything but "no such record" may work elsewhere;
+        # spent credits are the org's, whichever tier asks
+        return tier == "mcp" and not isinstance(
+            exc, ZohoNotFoundError | ZohoValidationError | ZohoCreditsExhaustedError | ZohoTokenThrottledError
+        )
 
     def _report(
         self,
