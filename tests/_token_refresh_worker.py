@@ -71,4 +71,5 @@ async def main(
 
 if __name__ == "__main__":
     key_arg = sys.argv[5] if len(sys.argv) > 5 and sys.argv[5] != "-" else None
-    asyncio.run(main(*sys.argv[1:5], key_arg, sys.argv[6] if len(sys.argv) > 6 else None))
+    kind, where, counter, start_line = sys.argv[1:5]
+    asyncio.run(main(kind, where, counter, start_line, key_arg, sys.argv[6] if len(sys.argv) > 6 else None))
