@@ -124,6 +124,12 @@ class Settings(BaseSettings):
     # --- listener (notifications) -----------------------------------------------------------
     listener_token: SecretStr | None = Field(default=None, description="Verification token for callbacks.")
     listener_daily_budget_usd: float = Field(default=5.0, gt=0)
+    listener_notes_poll_seconds: float = Field(
+        default=300.0,
+        ge=10,
+        le=86_400,
+        description="How often `listen` polls Zoho for changed notes (Zoho cannot watch Notes); 1 credit a poll.",
+    )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
