@@ -241,6 +241,11 @@ async def test_a_module_zoho_refuses_is_reported_and_the_others_are_watched(
         assert await service.keeper.tick() == []  # the refused module is not asked again every minute
     finally:
         await service.stop(disable_channels=True)
+    from cli.doctor_command import _listener_check
+    from config import load_settings
+
+    check = _listener_check(load_settings(home=tmp_path))  # `doctor` reads what the listener recorded
+    assert not check.ok and "refused by Zoho: Notes" in check.detail and check.fix
 
 
 async def test_a_clock_ahead_of_zohos_still_gets_six_day_channels(
