@@ -22,6 +22,7 @@ from rich.text import Text
 
 from config.settings import Settings
 from domain.safe_text import safe_inline
+from integrations.zoho.credits import gateway_usage
 from integrations.zoho.errors import ZohoError
 from listener.resolver import gateway_fetcher
 from listener.rest import tier_rest_call
@@ -57,6 +58,7 @@ def build_listener(
         review_accounts=review.review_accounts,
         rest=tier_rest_call(gateway.rest),
         fetch_records=gateway_fetcher(gateway),
+        usage=lambda: gateway_usage(gateway),
     )
     options = ListenerOptions(
         host=host,

@@ -35,6 +35,7 @@ from review.run_models import ReviewRun
 from review.since import SinceError, parse_since
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_CREDITS = 4  # stopped cleanly: Zoho's API credits (or SERGAS_ZOHO_CREDIT_BUDGET) ran out
 
 
 @contextlib.asynccontextmanager
@@ -190,7 +191,8 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_row("Proposals queued", f"{run.proposals_created} new, {run.proposals_existing} already queued")
     table.add_row(
         "Zoho API calls",
-        f"{run.api_calls} ({'full' if run.sync_full else 'incremental'} sync, {run.records_fetched:,} records)",
+        f"{run.api_calls} ({'full' if run.sync_full else 'incremental'} sync, {run.records_fetched:,} records); "
+        f"{run.api_credits} credits in all",
     )
     table.add_row("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)")
     for path in run.report_paths:
@@ -255,7 +257,8 @@ def run(
         err.print(f"[yellow]{exc}[/yellow]")
         return EXIT_LOCKED
     except Exception as exc:
-        from integrations.zoho.errors import ZohoError
+        from integrations.zoho.credits import stop_message
+        from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError
         from state.errors import StateStoreError
 
         if isinstance(exc, StateStoreError):  # e.g. another process held the database past the busy timeout
@@ -267,6 +270,10 @@ def run(
             return EXIT_FAILED
         if not isinstance(exc, ZohoError):
             raise
+        if isinstance(exc, ZohoCreditsExhaustedError):
+            err.print(Text(stop_message(exc), style="yellow"))
+            err.print("The run was saved as interrupted; the next review resumes it.")
+            return EXIT_CREDITS
         err.print(f"[red]Zoho: {exc}[/red]\nThe run was saved as interrupted; the next review resumes it.")
         return EXIT_FAILED
     finally:

@@ -94,4 +94,6 @@ class Health(BaseModel):
     worker_error: str | None = None  # the last review / resolution failure (retried with backoff)
     channels_error: str | None = None  # the last failed channel check (retried at the next one)
     modules_refused: dict[str, str] = Field(default_factory=dict)  # module -> why Zoho would not watch it
+    zoho_api_calls: int = 0  # since the listener started (channels, polls, syncs and reviews)
+    zoho_api_credits: int = 0
     modules_polled: list[PolledHealth] = Field(default_factory=list)  # modules read by polling instead

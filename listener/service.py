@@ -54,6 +54,7 @@ class ListenerDeps:
     # ``fetch_records`` (e.g. ``gateway_fetcher(manager)``), else through ``rest``
     resolve_accounts: ResolveAccounts | None = None
     fetch_records: FetchRecords | None = None
+    usage: Callable[[], tuple[int, int]] | None = None  # (API calls, credits) of the gateway, for /health
 
 
 @dataclass
@@ -246,6 +247,7 @@ class ListenerService:
         ]
         last = self.queue.last_callback_at()
         remaining = self.ledger.remaining_today()
+        calls, credits = self.deps.usage() if self.deps.usage is not None else (0, 0)
         return Health(
             queue_depth=self.queue.depth(),
             accounts_waiting=self.queue.accounts_waiting(),
@@ -266,4 +268,6 @@ class ListenerService:
             channels_error=self.keeper.last_error if self.keeper else None,
             modules_refused=dict(self.keeper.refused) if self.keeper else {},
             modules_polled=[self.notes_poller.health()] if self.notes_poller else [],
+            zoho_api_calls=calls,
+            zoho_api_credits=credits,
         )

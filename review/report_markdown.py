@@ -31,6 +31,7 @@ def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
         ("Accounts flagged", f"{len(run.flagged):,}"),
         ("Proposals queued", f"{run.proposals_created} new, {run.proposals_existing} already queued"),
         ("Zoho API calls", str(run.api_calls)),
+        ("Zoho API credits", str(run.api_credits)),
         ("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)"),
     ]
     return rows

@@ -153,3 +153,28 @@ def test_sync_stops_when_zoho_says_credits_are_spent_and_resumes_a_day_later(fre
     assert second.returncode == 0, second.stderr
     stats = _memory_stats(home)
     assert stats.records == {m: free_org.store.count(m) for m in MODULES}
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_review_and_ask_report_credits_and_stop_cleanly_when_they_are_spent(free_org: Any, tmp_path: Path) -> None:
+    import json
+
+    env = sandbox_cli_env(free_org, tmp_path / "home")
+    review = run_main(env, "review", "--json")
+    assert review.returncode == 0, review.stderr
+    document = json.loads(review.stdout)
+    assert document["api_credits"] >= document["api_calls"] > 0
+
+    account = free_org.store.list_records("Accounts")[0]["Account_Name"]
+    ask = run_main(env, "ask", f"What should I do about {account}?", "--account", account, "--json")
+    assert ask.returncode == 0, ask.stderr
+    answered = json.loads(ask.stdout)
+    assert answered["zoho_api_credits"] >= answered["zoho_api_calls"] > 0
+
+    httpx.post(f"{free_org.base_url}/__sandbox/credits", json={"spend": _org_credits(free_org)["left"]})
+    stopped = run_main(env, "review")
+    assert stopped.returncode == 4, stopped.stderr
+    assert "credits for the rolling 24 hours are used up" in stopped.stderr and "next review resumes" in stopped.stderr
+    refused = run_main(env, "ask", f"What should I do about {account}?", "--account", account)
+    assert refused.returncode == 1 and "all of them by" in refused.stderr
