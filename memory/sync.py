@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field
 
 from integrations.zoho.credits import gateway_usage
-from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError
+from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError, ZohoRateLimitedError
 from integrations.zoho.gateway import CursorStore, ZohoGateway
 from integrations.zoho.models import CrmRecord, Module
 from integrations.zoho.recycle_bin import deleted_since, mark_seen
@@ -120,11 +120,11 @@ async def sync_memory(
             await _sync_module(gateway, memory, cursors, module, part, full=full, since=since, progress=progress)
             part.deleted = await _sync_deletions(gateway, memory, cursors, module, summary.notes)
             cursors.set_cursor(DONE + module, datetime.now(UTC))
-        except ZohoCreditsExhaustedError as exc:
+        except (ZohoCreditsExhaustedError, ZohoRateLimitedError) as exc:  # spent credits, or 429s past patience
             from integrations.zoho.credits import stop_message
 
             summary.stopped = stop_message(exc)
-            summary.resume_by = exc.resume_by
+            summary.resume_by = exc.resume_by if isinstance(exc, ZohoCreditsExhaustedError) else None
             break
     if decisions is not None:
         summary.modules.append(await _sync_decisions(decisions, memory, cursors, full=full, progress=progress))
@@ -186,7 +186,7 @@ async def _sync_module(
             if len(batch) >= BATCH_RECORDS:
                 await store(batch)
                 batch = []
-    except ZohoCreditsExhaustedError:
+    except (ZohoCreditsExhaustedError, ZohoRateLimitedError):
         if batch:
             await store(batch)  # keep what the spent credits bought; the cursor does not move
         raise
@@ -206,7 +206,7 @@ async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, modul
         return 0
     try:
         deleted = await deleted_since(gateway, cursors, module)
-    except ZohoCreditsExhaustedError:
+    except (ZohoCreditsExhaustedError, ZohoRateLimitedError):
         raise
     except ZohoError as exc:
         notes.append(

@@ -178,3 +178,20 @@ def test_review_and_ask_report_credits_and_stop_cleanly_when_they_are_spent(free
     assert "credits for the rolling 24 hours are used up" in stopped.stderr and "next review resumes" in stopped.stderr
     refused = run_main(env, "ask", f"What should I do about {account}?", "--account", account)
     assert refused.returncode == 1 and "all of them by" in refused.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_a_429_that_names_no_credits_still_stops_the_sync_after_the_patience(free_org: Any, tmp_path: Path) -> None:
+    """Should Zoho's 429 for spent credits not say so (its docs name one code for both), the run still stops
+    once the patience is spent, cleanly, instead of retrying every call for a minute for hours."""
+    env = sandbox_cli_env(free_org, tmp_path / "home", SERGAS_ZOHO_RATE_LIMIT_PATIENCE_SECONDS="2")
+    free_org.inject_fault(kind="429", ratio=1.0, seconds=120, path_prefix="/crm/v8/coql")
+    started = time.monotonic()
+    stopped = run_main(env, "sync")
+    assert stopped.returncode == 4, stopped.stderr
+    assert "kept answering 429" in stopped.stderr and time.monotonic() - started < 90
+    free_org.clear_faults()
+    finished = run_main(env, "sync")
+    assert finished.returncode == 0, finished.stderr
+    assert _memory_stats(tmp_path / "home").records == {m: free_org.store.count(m) for m in MODULES}

@@ -17,7 +17,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from integrations.zoho.errors import CREDIT_WINDOW, ZohoCreditBudgetError, ZohoCreditsExhaustedError
+from integrations.zoho.errors import CREDIT_WINDOW, ZohoCreditBudgetError, ZohoCreditsExhaustedError, ZohoError
 
 BULK_READ_CREDITS = 50
 _LIMIT = re.compile(r"\blimit\s+(?:\d+\s*,\s*)?(\d+)", re.IGNORECASE)
@@ -122,12 +122,18 @@ def gateway_usage(gateway: Any) -> tuple[int, int]:
     return calls, credits
 
 
-def stop_message(error: ZohoCreditsExhaustedError) -> str:
+def stop_message(error: ZohoError) -> str:
     """One line for a person: why the run stopped and when it can go on."""
     from integrations.zoho.errors import ZohoCreditBudgetError
 
     if isinstance(error, ZohoCreditBudgetError):
         return f"Stopped: {error.message}. Run again to continue where this run stopped."
+    if not isinstance(error, ZohoCreditsExhaustedError):  # a 429 that outlasted the patience budget
+        return (
+            f"Stopped: Zoho kept answering 429 TOO_MANY_REQUESTS ({error.message}): other integrations hold the "
+            "org's concurrency, or its API credits for the rolling 24 hours are spent. Run again later to "
+            "continue where this run stopped."
+        )
     back = error.resume_by
     when = back.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if isinstance(back, datetime) else "within 24 hours"
     return (
