@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -272,6 +273,8 @@ def test_expiry_past_a_week_is_granted_one_hour_by_zohos_clock(api: httpx.Client
     asked = datetime.now(UTC) + timedelta(days=7)  # a week by the client's clock, a day ahead of Zoho's
     reply = _subscribe(api, url, channel_id="5001", channel_expiry=_iso(asked))
     assert reply.status_code == 200
+    dated = parsedate_to_datetime(reply.headers["date"])  # answers are dated by Zoho's clock
+    assert abs(dated - zoho_now) < timedelta(minutes=1)
     granted = datetime.fromisoformat(reply.json()["watch"][0]["details"]["events"][0]["channel_expiry"])
     assert timedelta(minutes=59) <= granted - zoho_now <= timedelta(hours=1, minutes=1)
     within = _subscribe(api, url, channel_id="5002", channel_expiry=_iso(zoho_now + timedelta(days=6)))
