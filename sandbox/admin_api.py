@@ -12,7 +12,7 @@ No auth.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 from starlette.requests import Request
@@ -44,6 +44,17 @@ async def _json(request: Request) -> Any:
     return json.loads(body) if body.strip() else {}
 
 
+Body = TypeVar("Body", bound=BaseModel)
+
+
+async def _parsed(request: Request, model: type[Body], what: str) -> Body | Response:
+    """The request body as ``model``, or Zoho's INVALID_DATA answer naming ``what`` was bad."""
+    try:
+        return model.model_validate(await _json(request))
+    except (ValidationError, ValueError) as exc:
+        return zoho_error("INVALID_DATA", f"bad {what}: {exc}", 400)
+
+
 def routes(state: SandboxState) -> list[BaseRoute]:
     async def health(request: Request) -> Response:
         return zoho_json(
@@ -70,10 +81,9 @@ def routes(state: SandboxState) -> list[BaseRoute]:
             return zoho_json({"faults": []})
         if request.method == "GET":
             return zoho_json({"faults": state.faults.active()})
-        try:
-            spec = FaultSpec.model_validate(await _json(request))
-        except (ValidationError, ValueError) as exc:
-            return zoho_error("INVALID_DATA", f"bad fault: {exc}", 400)
+        spec = await _parsed(request, FaultSpec, "fault")
+        if isinstance(spec, Response):
+            return spec
         if spec.kind == "expire_tokens":
             expired = state.tokens.expire_all()
             return zoho_json({"expired_tokens": expired, "faults": state.faults.active()})
@@ -82,10 +92,9 @@ def routes(state: SandboxState) -> list[BaseRoute]:
 
     async def config(request: Request) -> Response:
         if request.method == "POST":
-            try:
-                update = ConfigUpdate.model_validate(await _json(request))
-            except (ValidationError, ValueError) as exc:
-                return zoho_error("INVALID_DATA", f"bad config: {exc}", 400)
+            update = await _parsed(request, ConfigUpdate, "config")
+            if isinstance(update, Response):
+                return update
             state.configure(**update.model_dump())
         cfg = state.config
         return zoho_json(
@@ -98,21 +107,19 @@ def routes(state: SandboxState) -> list[BaseRoute]:
 
     async def clock(request: Request) -> Response:
         if request.method == "POST":
-            try:
-                update = ClockUpdate.model_validate(await _json(request))
-            except (ValidationError, ValueError) as exc:
-                return zoho_error("INVALID_DATA", f"bad clock update: {exc}", 400)
-            state.clock.advance(update.advance_seconds)
+            move = await _parsed(request, ClockUpdate, "clock update")
+            if isinstance(move, Response):
+                return move
+            state.clock.advance(move.advance_seconds)
         return zoho_json({"now": iso(state.clock()), "offset_seconds": state.clock.offset_seconds})
 
     async def credits(request: Request) -> Response:
         if state.credits is None:
             return zoho_error("INVALID_DATA", "this sandbox meters no credits", 400)
         if request.method == "POST":
-            try:
-                spend = CreditSpend.model_validate(await _json(request))
-            except (ValidationError, ValueError) as exc:
-                return zoho_error("INVALID_DATA", f"bad credit spend: {exc}", 400)
+            spend = await _parsed(request, CreditSpend, "credit spend")
+            if isinstance(spend, Response):
+                return spend
             state.credits.charge(spend.spend)
         return zoho_json(state.credits.snapshot())
 
