@@ -29,14 +29,16 @@ def parse_iso(text: str) -> datetime:
 
 
 class SandboxClock:
-    """The sandbox's own "now" (Zoho's clock, as the product sees it): real UTC time plus an offset that
-    tests move with ``POST /__sandbox/clock`` to play a day forward or to stand a client's clock off Zoho's."""
+    """The sandbox's own "now" (Zoho's clock, as the product sees it): ``base`` (real UTC time, or a test's
+    org clock) plus an offset that ``POST /__sandbox/clock`` moves to play a day forward or to stand a
+    client's clock off Zoho's."""
 
-    def __init__(self, offset_seconds: float = 0.0) -> None:
+    def __init__(self, base: Clock = utc_now, offset_seconds: float = 0.0) -> None:
+        self.base = base
         self.offset_seconds = offset_seconds
 
     def __call__(self) -> datetime:
-        return utc_now() + timedelta(seconds=self.offset_seconds)
+        return self.base() + timedelta(seconds=self.offset_seconds)
 
     def advance(self, seconds: float) -> datetime:
         self.offset_seconds += seconds

@@ -23,7 +23,7 @@ import uvicorn
 
 from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from sandbox.app import build_app
-from sandbox.clock import SandboxClock
+from sandbox.clock import Clock, SandboxClock, utc_now
 from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES
 from sandbox.credits import edition as credit_edition
 from sandbox.faults import FaultSpec
@@ -142,19 +142,22 @@ def start_sandbox(
     reset: bool = False,
     anchor: datetime | None = None,
     concurrency_limit: int | None = None,
+    clock: Clock = utc_now,
     edition: str = DEFAULT_EDITION,
     user_licenses: int = DEFAULT_LICENSES,
     addon_credits: int = 0,
 ) -> Iterator[RunningSandbox]:
-    """Seed (or load) the org under ``data_dir`` and serve it until the block exits.
+    """Seed (or load) the org under ``data_dir`` and serve it until the block exits. ``clock`` is the org's
+    time (Created_Time/Modified_Time of writes, the credit window, channel expiry): a test moves it to play
+    several days (``POST /__sandbox/clock`` moves it too).
 
     ``edition`` (free|standard|professional|enterprise|ultimate), ``user_licenses`` and ``addon_credits``
     size the org's rolling 24-hour API credits by Zoho's figures (``sandbox.credits``); the concurrency
     limit defaults to the edition's."""
     started = time.perf_counter()
     plan = credit_edition(edition)  # ValueError naming the choices, before anything is opened
-    clock = SandboxClock()
-    store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset, clock=clock)
+    org_clock = SandboxClock(clock)
+    store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset, clock=org_clock)
     config = SandboxConfig(
         client_id=client_id,
         client_secret=client_secret,
@@ -165,7 +168,7 @@ def start_sandbox(
         user_licenses=user_licenses,
         addon_credits=addon_credits,
     )
-    state = SandboxState.create(store, config, clock)
+    state = SandboxState.create(store, config, org_clock)
     try:
         server, thread, base_url = launch(state, host, port)
     except BaseException:
