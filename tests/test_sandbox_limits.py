@@ -114,3 +114,11 @@ def test_sixteenth_live_token_invalidates_the_oldest(free_org: Any) -> None:
 
     assert status(first[0]) == 401
     assert status(first[1]) == 200
+
+
+def test_sandbox_command_refuses_an_unknown_edition(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.sandbox_command import run
+    from config import load_settings
+
+    assert run(load_settings(home=tmp_path / "home"), port=0, edition="platinum") == 2
+    assert "choose one of free, standard, professional, enterprise, ultimate" in capsys.readouterr().out
