@@ -17,7 +17,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
+
 from config.settings import Settings
+from domain.safe_text import safe_block, safe_inline
 
 _RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
 EXIT_CREDITS = 4  # stopped cleanly because the API credits (or the run's budget) ran out
@@ -43,7 +46,8 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None, as_
     try:
         since_at = parse_since(since)
     except (ValueError, OverflowError):  # OverflowError: e.g. 1000000d reaches before year 1
-        console.print(f"[red]--since {since!r}: use 24h, 7d, 2w or an ISO time such as 2026-01-31T00:00:00Z[/red]")
+        usage = f"--since {since!r}: use 24h, 7d, 2w or an ISO time such as 2026-01-31T00:00:00Z"
+        console.print(Text(safe_inline(usage), style="red"))
         return 2
     settings.ensure_home()
     from integrations.zoho.errors import ZohoError
@@ -53,22 +57,18 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None, as_
         with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):  # cognee prints its migrations
             summary = asyncio.run(_sync(settings, full=full, since=since_at, console=console))
     except MemoryBusyError as exc:
-        console.print(f"[yellow]{exc}[/yellow]")
+        console.print(Text(safe_inline(exc), style="yellow"))
         return 3
     except ZohoError as exc:  # nothing past the last stored batch is lost: the next sync resumes there
-        from rich.markup import escape
-
         hint = getattr(exc, "hint", None) or ZohoError.default_hint
-        console.print(f"[red]Sync stopped: {escape(str(exc))}[/red]")
-        console.print(f"{escape(hint)}\nWhat was stored so far is kept; run sync again.")
+        console.print(Text(safe_inline(f"Sync stopped: {exc}"), style="red"))
+        console.print(Text(f"{safe_block(hint)}\nWhat was stored so far is kept; run sync again."))
         return 1
     _report(console, summary, as_json=as_json)
     return EXIT_CREDITS if summary.stopped else 0
 
 
 def _report(console: Any, summary: Any, *, as_json: bool) -> None:
-    from rich.markup import escape
-
     if as_json:
         print(summary.model_dump_json(indent=2))
     table_lines = [
@@ -85,9 +85,9 @@ def _report(console: Any, summary: Any, *, as_json: bool) -> None:
         f"{summary.seconds:.1f} s"
     )
     for note in summary.notes:
-        console.print(f"[yellow]{escape(note)}[/yellow]")
+        console.print(Text(safe_inline(note), style="yellow"))
     if summary.stopped:
-        console.print(f"[yellow]{escape(summary.stopped)}[/yellow]")
+        console.print(Text(safe_inline(summary.stopped), style="yellow"))
 
 
 async def _sync(settings: Settings, *, full: bool, since: datetime | None, console: Any) -> Any:
