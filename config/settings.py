@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     sandbox_accounts: int = Field(default=5000, ge=1, le=100_000)
     sandbox_seed: int = 42
     sandbox_port: int = Field(default=0, ge=0, le=65535, description="0 picks a free port.")
+    sandbox_edition: Literal["free", "standard", "professional", "enterprise", "ultimate"] = Field(
+        default="enterprise", description="Zoho edition whose API credits and concurrency the embedded sandbox has."
+    )
 
     # --- the model --------------------------------------------------------------------------
     anthropic_api_key: SecretStr | None = Field(

@@ -195,3 +195,14 @@ def test_a_429_that_names_no_credits_still_stops_the_sync_after_the_patience(fre
     finished = run_main(env, "sync")
     assert finished.returncode == 0, finished.stderr
     assert _memory_stats(tmp_path / "home").records == {m: free_org.store.count(m) for m in MODULES}
+
+
+def test_the_embedded_sandbox_takes_its_edition_from_the_settings(tmp_path: Path) -> None:
+    from config import load_settings
+    from integrations.zoho.connection import zoho_connection
+
+    settings = load_settings(home=tmp_path / "home", sandbox_accounts=5, sandbox_edition="free")
+    with zoho_connection(settings) as connection:
+        assert connection.embedded
+        assert connection.sandbox.state.credits.snapshot()["limit"] == 5_000
+        assert connection.sandbox.state.config.concurrency_limit == 5
