@@ -18,9 +18,11 @@ from rich.text import Text
 from cli.chat.agent_turns import AgentChat, TurnOutcome
 from cli.chat.approval_step import ChatApprovals
 from cli.chat.interrupts import InterruptController
-from cli.chat.keyless import account_in_question, keyless_label, show_brief
+from cli.chat.keyless import account_in_question, account_named_in, keyless_label, show_brief
 from cli.chat.slash import COMMANDS, Blank, Command, Parsed, Question, UnknownCommand, parse_line
 from cli.chat.turn_view import TurnView
+from cli.resolve_view import print_resolve_error
+from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
@@ -52,7 +54,7 @@ class ChatSession:
 
     # --- the loop ----------------------------------------------------------------------------------
     def prompt(self) -> str:
-        return f"you@{self.account.name}> " if self.account else "you> "
+        return f"you@{safe_inline(self.account.name, limit=40)}> " if self.account else "you> "
 
     async def run(self) -> int:
         waiting = self.approvals.pending_count()
@@ -140,19 +142,13 @@ class ChatSession:
             self.console.print(keyless_label())
 
     async def find(self, ref: str) -> Account | None:
-        """The one account ``ref`` names (``briefs.resolve_account``), or None after saying why."""
-        from briefs import AccountRefError, AmbiguousAccount, resolve_account
+        """The one account ``ref`` names (``briefs.resolve.resolve_account``), or None after saying why."""
+        from briefs.resolve import ResolveError, resolve_account
 
         try:
             return await resolve_account(self.gateway, ref)
-        except AmbiguousAccount as exc:
-            self.console.print(
-                Text(f"{len(exc.candidates)} accounts match {ref!r}; give the exact name or the id:", style="yellow")
-            )
-            for acc in exc.candidates[:10]:
-                self.console.print(Text(f"  {acc.name} ({acc.id})"))
-        except AccountRefError as exc:
-            self.console.print(Text(str(exc), style="yellow"))
+        except ResolveError as exc:
+            print_resolve_error(self.console, exc, hint="Pick one with /account and its exact name or Zoho id.")
         return None
 
     async def pick_account(self, ref: str) -> None:
@@ -160,14 +156,14 @@ class ChatSession:
             if self.account is None:
                 self.console.print("No account in focus. Pick one with /account NAME.")
             else:
-                self.console.print(f"In focus: {self.account.name} ({self.account.id}).")
+                self.console.print(Text(f"In focus: {safe_inline(self.account.name)} ({self.account.id})."))
             return
         account = await self.find(ref)
         if account is None:
             return
         self.account = account
         line = Text("Account in focus: ")
-        line.append(account.name, style="bold")
+        line.append(safe_inline(account.name), style="bold")
         line.append(f" ({account.id})", style="dim")
         self.console.print(line)
 
@@ -241,11 +237,12 @@ class ChatSession:
 
     async def deterministic_answer(self, text: str) -> None:
         self.console.print(keyless_label())
-        account = self.account or await account_in_question(self.console, self.gateway, text)
+        named = await account_named_in(self.gateway, text) if self.account is not None else None
+        account = named or self.account or await account_in_question(self.console, self.gateway, text)
         if account is None:
             return
         line = Text("Answering from the CRM for ")
-        line.append(account.name, style="bold")
+        line.append(safe_inline(account.name), style="bold")
         line.append(f" ({account.id}):", style="dim")
         self.console.print(line)
         await show_brief(self.console, self.gateway, self.memory, account)
