@@ -352,6 +352,8 @@ async def _steps(
     triages = triage_accounts(views, today=now.date(), thresholds=thresholds, since=baseline, owner=owner)
     run.triage_seconds = time.perf_counter() - t0
     run.accounts_triaged = len(triages)
+    if owner is not None and not triages:  # never an empty, all-clear book: say why there is nothing
+        run.notes.append(f"no account owned by {owner} in the synced copy of the org: nothing was reviewed")
     run.changed_accounts = sum(1 for t in triages if t.changed_since_last_run)
     run.scores = [t.score for t in triages]
     if progress:

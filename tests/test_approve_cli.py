@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,12 @@ class FakeZoho(IdempotentZoho):
                 raw={"id": account_id, "Rating": "Warm", "Account_Name": "Acme"},
             )
         )
+
+    async def get_records(self, module: str, ids: Sequence[str]) -> list[Any]:
+        return [Account(id=i, name=f"Acme {i}", raw={"id": i}) for i in ids if module == "Accounts"]
+
+    async def search_accounts(self, query: str, *, owner_email: str | None = None, limit: int = 20) -> list[Account]:
+        return [Account(id=i, name=f"Acme {i}") for i in ("A1", "A2") if query.lower() in f"acme {i}".lower()]
 
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
         result = await super().execute_write(approved)
@@ -131,7 +137,7 @@ def test_failed_write_exit_1_with_the_reason(settings: Settings, store: StateSto
 
     store.enqueue(task(subject="Bad"))
     zoho = FakeZoho(errors={"Bad": ZohoValidationError("Due_Date is in the past", status=400, code="INVALID_DATA")})
-    code, out = invoke(settings, zoho, approve_all=True)
+    code, out = invoke(settings, zoho, approve_all=True, yes=True)
     assert code == 1 and "Due_Date is in the past" in out and "1 failed" in out
 
 

@@ -4,6 +4,7 @@ each exactly once, and the interactive review works in a real pseudo-terminal (p
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -85,7 +86,12 @@ def test_approve_all_writes_each_record_exactly_once(sandbox: Any, store: StateS
     recs = queue_tasks(store, sandbox, 4)
     started = time.perf_counter()
     done = subprocess.run(
-        approve_cmd("--approve-all"), env=cli_env(sandbox, home), cwd=ROOT, capture_output=True, text=True, timeout=90
+        approve_cmd("--approve-all", "--yes"),
+        env=cli_env(sandbox, home),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
     )
     elapsed = time.perf_counter() - started
     assert done.returncode == 0, done.stdout + done.stderr
@@ -117,7 +123,7 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
 
     sandbox.store.add_listener(hold_reply)
     proc = subprocess.Popen(
-        approve_cmd("--approve-all"),
+        approve_cmd("--approve-all", "--yes"),
         env=cli_env(sandbox, home),
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -128,11 +134,16 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
         _kill_when(proc, created, 60)
     finally:
         sandbox.store.remove_listener(hold_reply)
-    statuses = sorted(r.status for r in store.list_recommendations())
-    assert statuses == ["approved", "approved", "approved", "executed", "executing"], statuses
+    statuses = sorted(r.status for r in store.list_recommendations())  # each write right after its approval
+    assert statuses == ["executed", "executing", "pending", "pending", "pending"], statuses
 
     done = subprocess.run(
-        approve_cmd("--approve-all"), env=cli_env(sandbox, home), cwd=ROOT, capture_output=True, text=True, timeout=90
+        approve_cmd("--approve-all", "--yes"),
+        env=cli_env(sandbox, home),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Reconciling 1 write(s)" in done.stdout and "already present" in done.stdout, done.stdout
@@ -145,7 +156,7 @@ def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(sandbox: Any, st
     recs = queue_tasks(store, sandbox, 3)
     sandbox.inject_fault(kind="latency", latency_ms=2500, count=1, path_prefix="/crm/v8/Notes")
     proc = subprocess.Popen(
-        approve_cmd("--approve-all"),
+        approve_cmd("--approve-all", "--yes"),
         env=cli_env(sandbox, home),
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -224,7 +235,10 @@ def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore,
         dimensions=(60, 160),
     )
     try:
-        child.expect("Update fields on Accounts/")
+        child.expect("Update fields")
+        child.expect("Account: ")
+        child.expect(re.escape(acc1["Account_Name"]))
+        child.expect(acc1["id"])
         child.expect(str(acc1["Rating"]))  # the current value, fetched from Zoho
         child.expect("Cold")
         child.expect(r"\[q\]uit")

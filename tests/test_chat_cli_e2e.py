@@ -174,7 +174,9 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
             child.expect("recommendation-author.* is working")
             child.expect("zoho.add_note")  # a direct write: the gate queues it instead
             child.expect(r"The team proposes 1 change\(s\)")
-            child.expect("New note on Accounts/")
+            child.expect("New note")
+            child.expect("Account: ")
+            child.expect(re.escape(second["Account_Name"]))
             child.expect("Met at the fair")
             child.expect(r"\[q\]uit")
             child.sendline("r")

@@ -125,7 +125,7 @@ class ChatSession:
         elif command.name == "brief":
             await self.brief(command.argument)
         elif command.name == "pending":
-            self.approvals.list_pending()
+            await self.approvals.list_pending()
         elif command.name == "approve":
             await self.approvals.decide_all()
 
