@@ -199,7 +199,9 @@ class ApproveSession:
 
     async def prepare(self, *, names: bool) -> None:
         """Resolve --account / --owner, and fetch the names (and owners) of the accounts in view.
-        Raises ``ResolveError`` (exit 2) and ``ZohoError`` (exit 1)."""
+        Raises ``ResolveError`` (exit 2) and ``ZohoError`` (exit 1). An empty queue needs no lookup."""
+        if not self.store.list_recommendations(status=list(OPEN_STATUSES)):
+            return
         self.scope = await AccountScope.resolve(
             self.gateway, self.directory, account=self.account_ref, owner=self.owner_ref, known_id=self._queued
         )
@@ -319,7 +321,8 @@ class ApproveSession:
                         f"{flag} without --account, --owner or --kind would decide all {len(recs)} pending "
                         "proposal(s): add --yes to confirm, or narrow it (see `python main.py approve --list`).",
                         style="red",
-                    )
+                    ),
+                    soft_wrap=True,
                 )
                 return 2
             if not self._confirm_batch(recs, approving):

@@ -111,6 +111,8 @@ class _Audit:
 
     async def show(self, *, account: str | None, owner: str | None, run_id: str | None, as_json: bool) -> int:
         async with self._stack:
+            if not self.store.list_recommendations():  # nothing to narrow: no lookup needed
+                return self._print([], narrowed=bool(account or owner or run_id), as_json=as_json)
             try:
                 scope = await AccountScope.resolve(
                     self.gateway,

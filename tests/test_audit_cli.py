@@ -78,6 +78,7 @@ def test_audit_shows_the_chain(settings: Settings, store: StateStore) -> None:
 
 
 def test_audit_without_matches_says_so(settings: Settings, store: StateStore) -> None:
+    store.enqueue(task())  # on A1
     out = io.StringIO()
     assert audit_command.run(settings, account="A2", console=Console(file=out), gateway_factory=fake) == 0
     assert "No recommendations match" in out.getvalue()
