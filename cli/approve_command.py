@@ -44,7 +44,7 @@ from approvals.presentation import account_text, change_renderable, outcome_text
 from briefs.resolve import ResolveError
 from cli.account_scope import AccountDirectory, AccountScope
 from cli.approve_stops import STOP_QUESTION, StopRequests
-from cli.resolve_view import print_resolve_error
+from cli.resolve_view import report_lookup_failure
 from config.crashpoints import crash_point
 from config.settings import Settings
 from integrations.zoho.errors import ZohoError
@@ -242,12 +242,8 @@ class ApproveSession:
         """``prepare``; an exit code when it failed (after saying why), else None."""
         try:
             await self.prepare(names=names)
-        except ResolveError as exc:
-            print_resolve_error(self.console, exc)
-            return 2
-        except ZohoError as exc:
-            self.console.print(Text(f"Zoho: {exc} — {exc.hint}", style="red"))
-            return 1
+        except (ResolveError, ZohoError) as exc:
+            return report_lookup_failure(self.console, exc)
         return None
 
     def _print_pending(self, recs: list[Recommendation]) -> None:

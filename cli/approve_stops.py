@@ -10,34 +10,21 @@ after); ``asyncio.run`` leaves a handler that is not the default one alone.
 from __future__ import annotations
 
 import contextlib
-import signal
 from collections.abc import Iterator
 from types import FrameType
-from typing import Any
 
-from cli.chat.interrupts import in_event_loop
+from cli.chat.interrupts import InterruptController, in_event_loop
 
 STOP_QUESTION = "Stop approving? Approved writes so far are done; nothing half-done."
 
 
-class StopRequests:
+class StopRequests(InterruptController):
+    """The session's SIGINT handler (``install`` / ``restore`` as the chat's): Ctrl-C noted or raised."""
+
     def __init__(self) -> None:
+        super().__init__()
         self.requested = False
         self._holding = 0
-        self._previous: Any = None
-        self.installed = False
-
-    def install(self) -> None:
-        try:
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-            self.installed = True
-        except ValueError:  # not the main thread: Ctrl-C keeps its default
-            self.installed = False
-
-    def restore(self) -> None:
-        if self.installed:
-            signal.signal(signal.SIGINT, self._previous)
-            self.installed = False
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self._holding or in_event_loop(frame):

@@ -27,7 +27,7 @@ from approvals.presentation import KIND_LABEL, account_text, short_id
 from briefs.resolve import ResolveError
 from cli.account_scope import AccountDirectory, AccountScope
 from cli.approve_command import GatewayFactory
-from cli.resolve_view import print_resolve_error
+from cli.resolve_view import report_lookup_failure
 from config.settings import Settings
 from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
@@ -121,12 +121,8 @@ class _Audit:
                     owner=owner,
                     known_id=lambda ref: bool(self.store.list_recommendations(account_id=ref)),
                 )
-            except ResolveError as exc:
-                print_resolve_error(self.console, exc)
-                return 2
-            except ZohoError as exc:
-                self.console.print(Text(f"Zoho: {exc} — {exc.hint}", style="red"))
-                return 1
+            except (ResolveError, ZohoError) as exc:
+                return report_lookup_failure(self.console, exc)
             chains = build_chains(self.store, account=scope.account_id, run_id=run_id)
             if chains and (scope.owner is not None or not as_json):
                 learned = await self.directory.learn(

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from briefs.resolve import ResolveError
 from domain.safe_text import safe_inline
+from integrations.zoho.errors import ZohoError
 
 
 def resolve_error_renderable(exc: ResolveError, *, hint: str | None = None) -> Group:
@@ -23,4 +24,13 @@ def print_resolve_error(console: Console, exc: ResolveError, *, hint: str | None
     console.print(resolve_error_renderable(exc, hint=hint))
 
 
-__all__ = ["print_resolve_error", "resolve_error_renderable"]
+def report_lookup_failure(console: Console, exc: ResolveError | ZohoError) -> int:
+    """Say why a lookup of ``--account`` / ``--owner`` failed; the exit code: 2 names nothing, 1 Zoho failed."""
+    if isinstance(exc, ResolveError):
+        print_resolve_error(console, exc)
+        return 2
+    console.print(Text(f"Zoho: {exc} — {exc.hint}", style="red"))
+    return 1
+
+
+__all__ = ["print_resolve_error", "report_lookup_failure", "resolve_error_renderable"]

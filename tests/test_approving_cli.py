@@ -8,7 +8,6 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,23 +16,11 @@ import pytest
 from cli_support import ROOT, run_main, sandbox_cli_env
 
 from approvals.models import ProposedAction, Recommendation, TaskDraft
-from config import load_settings
 from integrations.zoho.manager import ref_marker
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
 CHOICES = r"\[q\]uit"
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def store(home: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=home)) as opened:
-        yield opened
 
 
 def env_for(sandbox: Any, home: Path, columns: int = 80) -> dict[str, str]:

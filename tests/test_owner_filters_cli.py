@@ -5,7 +5,6 @@ account, is a clear message and exit 2, never an empty all-clear report."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ import pytest
 from cli_support import run_main, sandbox_cli_env
 
 from approvals.models import ProposedAction, Recommendation, TaskDraft
-from config import load_settings
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -21,19 +19,8 @@ OWNER = "james.okafor@sergas-demo.example"
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
 def env(sandbox: Any, home: Path) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, COLUMNS="200", SERGAS_ZOHO_MAX_RETRIES="1")
-
-
-@pytest.fixture
-def store(home: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=home)) as opened:
-        yield opened
 
 
 def owned(sandbox: Any, email: str) -> list[dict[str, Any]]:
