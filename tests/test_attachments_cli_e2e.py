@@ -144,7 +144,7 @@ def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: 
     with StateStore.open(load_settings(home=home)) as store:
         executing = store.executing_recommendations()
         assert [r.proposal.kind for r in executing] == ["upload_attachment"]
-    done = run(sandbox, home, "approve", "--execute")
+    done = run(sandbox, home, "approve", "--approve-all", "--yes")  # the rest were never approved: still pending
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Reconciling 1 write(s)" in done.stdout and "already attached" in done.stdout, done.stdout
     with StateStore.open(load_settings(home=home)) as store:
