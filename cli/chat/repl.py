@@ -180,15 +180,29 @@ class ChatSession:
         if self.agent is None:
             await self.deterministic_answer(text)
             return
-        outcome = await self.agent_turn(self.with_focus(text))
+        outcome = await self.agent_turn(self.with_focus(text, await self.account_for(text)))
         self.after_turn(outcome)
         if outcome.proposals:
             await self.put_proposals(outcome.proposals)
 
-    def with_focus(self, text: str) -> str:
+    async def account_for(self, text: str) -> Account | None:
+        """The account a question is about: one it names in full wins over the one in focus."""
         if self.account is None:
+            return None
+        named = await account_named_in(self.gateway, text)
+        if named is not None and named.id != self.account.id:
+            line = Text("About ")
+            line.append(safe_inline(named.name), style="bold")
+            line.append(f" ({named.id}), named in your question; the focus stays on ", style="dim")
+            line.append(safe_inline(self.account.name), style="dim")
+            self.console.print(line)
+            return named
+        return self.account
+
+    def with_focus(self, text: str, account: Account | None) -> str:
+        if account is None:
             return text
-        return f"{text}\n\nAccount: {self.account.id} ({self.account.name})"
+        return f"{text}\n\nAccount: {account.id} ({account.name})"
 
     async def agent_turn(self, prompt: str) -> TurnOutcome:
         assert self.agent is not None
@@ -237,8 +251,7 @@ class ChatSession:
 
     async def deterministic_answer(self, text: str) -> None:
         self.console.print(keyless_label())
-        named = await account_named_in(self.gateway, text) if self.account is not None else None
-        account = named or self.account or await account_in_question(self.console, self.gateway, text)
+        account = await self.account_for(text) or await account_in_question(self.console, self.gateway, text)
         if account is None:
             return
         line = Text("Answering from the CRM for ")
