@@ -166,6 +166,9 @@ def proposal_panel(
                 style="bold white on red",
             )
         )
+    if rec.prior_decision is not None:  # the same situation was decided before: what is new since
+        parts.append(Text("Proposed again: ", style="bold yellow") + Text(safe_inline(rec.prior_decision.message)))
+        parts += [Text(f"  • new: {safe_inline(item)}") for item in rec.prior_decision.what_is_new]
     if rec.status == "failed" and rec.error:
         parts.append(Text(f"Last attempt failed: {safe_inline(rec.error)}", style="yellow"))
     parts += _reasons(p)
@@ -218,6 +221,8 @@ def pending_table(recs: Sequence[Recommendation], names: Names | None = None, *,
         ident = Text(short_id(rec.id))
         if rec.suspicious:
             ident.append("\n⚠ suspicious", style="bold red")
+        if rec.prior_decision is not None:
+            ident.append("\n↻ again", style="yellow")
         account = account_text(p.account_id, names, with_id=False)
         if with_ids and (names or {}).get(p.account_id) is not None:
             account.append(f"\n{p.account_id}", style="dim")

@@ -20,10 +20,10 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def run_main(
-    env: dict[str, str], *args: str, timeout: float = 300, input: str | None = None
+    env: dict[str, str], *args: str, timeout: float = 300, stdin_text: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``python main.py *args`` from the project root, output captured; standard input is ``input`` piped
-    (not a terminal), or none at all (as in CI)."""
+    """``python main.py *args`` from the project root, output captured, no standard input (as in CI) unless
+    ``stdin_text`` is given (piped, not a terminal: e.g. chat lines)."""
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         env=env,
@@ -31,8 +31,8 @@ def run_main(
         capture_output=True,
         text=True,
         timeout=timeout,
-        input=input,
-        stdin=subprocess.DEVNULL if input is None else None,
+        input=stdin_text,
+        stdin=subprocess.DEVNULL if stdin_text is None else None,
     )
 
 

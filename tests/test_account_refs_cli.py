@@ -91,7 +91,7 @@ def test_chat_focus_and_free_text_find_the_named_account(
             "/quit",
         ]
     )
-    done = run_main(env_for(sandbox, tmp_path), "chat", input=typed + "\n")
+    done = run_main(env_for(sandbox, tmp_path), "chat", stdin_text=typed + "\n")
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     assert f"Account in focus: Riverside Logistics GmbH ({riverside['Riverside Logistics GmbH']})" in out, out

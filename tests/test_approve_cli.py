@@ -213,3 +213,22 @@ def test_approve_prunes_the_staged_copies_no_open_proposal_needs(settings: Setti
     assert code == 0 and "Rejected 1" in out
     assert not rejected.exists() and not stray_old.exists()
     assert kept.exists() and stray_new.exists()
+
+
+def test_a_proposal_made_again_says_what_was_decided_and_what_is_new(settings: Settings, store: StateStore) -> None:
+    from approvals.models import PriorDecision
+
+    prior = PriorDecision(
+        recommendation_id="r0",
+        status="rejected",
+        decided_by="ana",
+        reason="Omar is still there",
+        what_is_new=["note 'Omar has left' of 14 Dec"],
+        message="New since you rejected this on 12 Dec (Omar is still there): note 'Omar has left' of 14 Dec",
+    )
+    store.enqueue(task(), prior=prior)
+    code, out = invoke(settings, FakeZoho(), list_only=True)
+    assert code == 0 and "↻ again" in out and "Acme A1" in out
+    code, out = invoke(settings, FakeZoho(), stdin="s\n")
+    assert code == 0 and "Proposed again: New since you rejected this on 12 Dec" in out
+    assert "• new: note 'Omar has left' of 14 Dec" in out
