@@ -41,12 +41,14 @@ from approvals.editing import edit_proposal
 from approvals.executor import ExecutionFailure, ExecutionOutcome, ExecutorBusy, execute_approved
 from approvals.models import ProposedAction, Recommendation, WriteResult
 from approvals.presentation import account_text, change_renderable, outcome_text, pending_table, proposal_panel
+from approvals.write_checks import CheckedWrite, WriteRefused, check_write
 from briefs.resolve import ResolveError
 from cli.account_scope import AccountDirectory, AccountScope
 from cli.approve_stops import STOP_QUESTION, StopRequests
 from cli.resolve_view import report_lookup_failure
 from config.crashpoints import crash_point
 from config.settings import Settings
+from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 from state.errors import StateStoreError
@@ -181,7 +183,6 @@ class ApproveSession:
         self.outcomes: list[ExecutionOutcome] = []
         self._stack = contextlib.AsyncExitStack()
         self._gateway: ZohoGateway | None = None
-        self._current_cache: dict[str, Any] = {}
 
     # --- scope and listing -------------------------------------------------------------------------
     def _stored(self, statuses: Iterable[str]) -> list[Recommendation]:
@@ -363,14 +364,16 @@ class ApproveSession:
             if rec.proposal.account_id != shown_account:
                 shown_account = rec.proposal.account_id
                 self.console.rule(account_text(shown_account, self.directory.names))
-            current, current_error = await self._current_values(rec.proposal)
+            checked, refused, current_error = await self._check(rec.proposal)
+            current = checked.current if checked is not None else None
             self.console.print(
                 proposal_panel(
                     rec,
                     index=index,
                     total=len(recs),
-                    current=current,
                     current_error=current_error,
+                    checked=checked,
+                    refused=refused,
                     names=self.directory.names,
                 )
             )
@@ -439,8 +442,9 @@ class ApproveSession:
         return decision
 
     def _edit(self, proposal: ProposedAction) -> ProposedAction | None:
-        def ask(label: str, default: str) -> str:
-            return str(Prompt.ask(Text(label), default=default, console=self.console))
+        def ask(label: str, default: str) -> str:  # rich would print the default (CRM text) raw: shown safe here
+            shown = Text(safe_inline(label)) + Text(f" ({safe_inline(default, limit=200)})", style="prompt.default")
+            return str(Prompt.ask(shown, default=default, show_default=False, console=self.console))
 
         for _ in range(3):
             try:
@@ -539,22 +543,14 @@ class ApproveSession:
             self._gateway = await self._stack.enter_async_context(factory)
         return self._gateway
 
-    async def _current_values(self, proposal: ProposedAction) -> tuple[dict[str, Any] | None, str | None]:
-        """What the fields of an update look like in Zoho now (for the old → new diff)."""
-        if proposal.kind != "update_fields":
-            return None, None
+    async def _check(self, proposal: ProposedAction) -> tuple[CheckedWrite | None, str | None, str | None]:
+        """The write checks' answer for the panel: (checked, why refused, why Zoho could not be asked)."""
         try:
-            gateway = await self.gateway()
-            if proposal.account_id not in self._current_cache:
-                self._current_cache[proposal.account_id] = await gateway.get_account_360(proposal.account_id)
+            return await check_write(proposal, await self.gateway()), None, None
+        except WriteRefused as exc:
+            return None, str(exc), None
         except ZohoError as exc:
-            return None, f"{exc} — {exc.hint}"
-        a360 = self._current_cache[proposal.account_id]
-        records = [a360.account, *a360.contacts, *a360.deals, *a360.tasks]
-        record = next((r for r in records if r.id == proposal.target_id), None)
-        if record is None:
-            return None, f"{proposal.target_module}/{proposal.target_id} is not among the account's records"
-        return {f: record.raw[f] for f in proposal.fields if f in record.raw}, None
+            return None, None, f"{exc} — {exc.hint}"
 
 
 @contextlib.asynccontextmanager

@@ -91,7 +91,7 @@ def run(
             audit = _Audit(settings, store, console, gateway_factory or open_gateway)
             return asyncio.run(audit.show(account=account, owner=owner, run_id=run_id, as_json=as_json))
     except StateStoreError as exc:
-        Console(stderr=True).print(Text(f"{exc} — {exc.hint}", style="red"))
+        Console(stderr=True).print(Text(safe_inline(f"{exc} — {exc.hint}"), style="red"))
         return 1
 
 
@@ -174,7 +174,7 @@ def _status_text(rec: Recommendation) -> Text:
     }
     text = Text(rec.status, style=styles.get(rec.status, ""))
     if rec.status == "executed" and rec.result_record_id:
-        text.append(f" → record {rec.result_record_id}")
+        text.append(safe_inline(f" → record {rec.result_record_id}"))
     if rec.error and rec.status in ("failed", "approved"):
         text.append(f" ({safe_inline(rec.error)})", style="dim")
     return text
@@ -183,9 +183,9 @@ def _status_text(rec: Recommendation) -> Text:
 def _event_line(event: AuditEvent, label: str) -> Text:
     line = Text(f"{_when(event)}  {label}", style="bold")
     if event.tool:
-        line.append(f" {event.tool}", style="cyan")
+        line.append(safe_inline(f" {event.tool}"), style="cyan")
     if event.outcome:
-        line.append(f" {event.outcome}")
+        line.append(safe_inline(f" {event.outcome}"))
     duration = f"{event.duration_ms:.0f} ms" if event.duration_ms is not None else None
     extras = [x for x in (event.tier, duration) if x]
     if extras:
@@ -194,7 +194,7 @@ def _event_line(event: AuditEvent, label: str) -> Text:
     if event.agent_id:
         who = f"{who} {event.agent_id}".strip()
     if who:
-        line.append(f" by {who}", style="dim")
+        line.append(safe_inline(f" by {who}"), style="dim")
     if event.input_summary:
         line.append(" — ")
         line.append(safe_inline(event.input_summary))
@@ -213,7 +213,7 @@ def _chain_tree(parent: Tree, chain: AuditChain) -> None:
     proposed = node.add(
         Text(
             f"{rec.created_at:%Y-%m-%d %H:%M:%S}  proposed by {origin}"
-            + (f" in run {rec.run_id}" if rec.run_id else ""),
+            + (safe_inline(f" in run {rec.run_id}") if rec.run_id else ""),
             style="bold",
         )
         + Text(f" — {safe_inline(p.rationale)}")
@@ -229,7 +229,7 @@ def _chain_tree(parent: Tree, chain: AuditChain) -> None:
         line = _event_line(event, "write")
         record = event.detail.get("record_id")
         if record:
-            line.append(f" → {event.detail.get('module', '')}/{record}", style="green")
+            line.append(safe_inline(f" → {event.detail.get('module', '')}/{record}"), style="green")
         if event.detail.get("error"):
             line.append(f" {safe_inline(event.detail['error'])}", style="red")
         node.add(line)

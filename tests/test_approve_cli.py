@@ -19,6 +19,7 @@ from approvals.models import ApprovedWrite, Recommendation, WriteResult
 from cli import approve_command
 from config import load_settings
 from config.settings import Settings
+from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.models import Account, Account360
 from state.store import StateStore
 
@@ -38,6 +39,12 @@ class FakeZoho(IdempotentZoho):
 
     async def search_accounts(self, query: str, *, owner_email: str | None = None, limit: int = 20) -> list[Account]:
         return [Account(id=i, name=f"Acme {i}") for i in ("A1", "A2") if query.lower() in f"acme {i}".lower()]
+
+    async def field_specs(self, module: str) -> dict[str, FieldMeta]:
+        return {"Rating": FieldMeta(api_name="Rating", data_type="picklist")}
+
+    async def record_fields(self, module: str, record_id: str, fields: Sequence[str]) -> dict[str, Any] | None:
+        return {"id": record_id, "Rating": "Warm", "Account_Name": "Acme"} if module == "Accounts" else None
 
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
         result = await super().execute_write(approved)

@@ -109,7 +109,7 @@ class ChatSession:
             elif isinstance(parsed, Question):
                 await self.question(parsed.text)
         except ZohoError as exc:
-            self.console.print(Text(f"Zoho: {exc} — {exc.hint}", style="red"))
+            self.console.print(Text(safe_inline(f"Zoho: {exc} — {exc.hint}"), style="red"))
         except StateStoreError as exc:
             self.console.print(Text(f"State store: {exc} — {exc.hint}", style="red"))
         except (KeyboardInterrupt, EOFError):  # at a prompt inside the command (e.g. an approval)
@@ -227,12 +227,12 @@ class ChatSession:
                 Text("Turn interrupted. The conversation goes on: ask again or carry on.", style="yellow")
             )
         elif outcome.problem:
-            self.console.print(Text(outcome.problem, style="red"))
+            self.console.print(Text(safe_inline(outcome.problem), style="red"))
         for warning in outcome.warnings:
-            self.console.print(Text(f"⚠ {warning}", style="yellow"))
+            self.console.print(Text(f"⚠ {safe_inline(warning)}", style="yellow"))
         footer = Text()
         if outcome.agents:
-            footer.append("agents: " + ", ".join(outcome.agents))
+            footer.append("agents: " + safe_inline(", ".join(outcome.agents)))
         if outcome.cost_usd:
             footer.append(("  ·  " if footer else "") + f"${outcome.cost_usd:.4f} so far")
         if footer:
