@@ -83,7 +83,7 @@ def test_an_update_naming_another_records_id_is_refused(
     for deal in (deal_a, deal_b):
         rest.update("Deals", deal, {"Stage": "Qualification"})
     rec = update(store, a, deal_a, {"Stage": "Negotiation/Review", "id": deal_b})
-    done = approve(sandbox, home, "--approve-all")
+    done = approve(sandbox, home, "--approve-all", "--yes")
     assert rest.get("Deals", deal_b)["Stage"] == "Qualification", "another account's deal was written"
     assert rest.get("Deals", deal_a)["Stage"] == "Qualification"
     assert done.returncode == 1 and "refused" in done.stdout, done.stdout
@@ -99,7 +99,7 @@ def test_unknown_and_read_only_fields_are_refused(
     unknown = update(store, a, deal_a, {"Stage": "Closed Won", "Secret_Field": "x"})
     read_only = update(store, a, deal_a, {"Expected_Revenue": 1})
     system = update(store, a, deal_a, {"$approved": True})
-    done = approve(sandbox, home, "--approve-all")
+    done = approve(sandbox, home, "--approve-all", "--yes")
     assert done.returncode == 1
     assert rest.get("Deals", deal_a)["Stage"] == before["Stage"]
     reasons = {r.id: r.error or "" for r in store.list_recommendations(status="failed")}
