@@ -10,15 +10,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env
 
 from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
-from config import load_settings
 from integrations.zoho.manager import ref_marker
 from state.store import StateStore
 
@@ -34,17 +33,6 @@ def approve_cmd(*args: str) -> list[str]:
     return [sys.executable, str(ROOT / "main.py"), "approve", *args]
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def store(home: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=home)) as opened:
-        yield opened
-
-
 def accounts(sandbox: Any, n: int) -> list[dict[str, Any]]:
     return sandbox.store.list_records("Accounts")[:n]
 
@@ -56,7 +44,7 @@ def queue_tasks(store: StateStore, sandbox: Any, n: int) -> list[Recommendation]
             kind="create_task" if i % 2 == 0 else "add_note",
             account_id=acc["id"],
             target_id=acc["id"],
-            task=TaskDraft(subject=f"Follow up with {acc['Account_Name']}", due_date="2026-12-15")
+            task=TaskDraft(subject=f"Follow up with {acc['Account_Name']}", due_date=date(2026, 12, 15))
             if i % 2 == 0
             else None,
             note=NoteDraft(title="Renewal risk", content=f"Budget freeze at {acc['Account_Name']}") if i % 2 else None,
@@ -85,14 +73,7 @@ def assert_each_written_once(sandbox: Any, store: StateStore, recs: list[Recomme
 def test_approve_all_writes_each_record_exactly_once(sandbox: Any, store: StateStore, home: Path) -> None:
     recs = queue_tasks(store, sandbox, 4)
     started = time.perf_counter()
-    done = subprocess.run(
-        approve_cmd("--approve-all", "--yes"),
-        env=cli_env(sandbox, home),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
+    done = run_main(cli_env(sandbox, home), "approve", "--approve-all", "--yes", timeout=90)
     elapsed = time.perf_counter() - started
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Done: 4 written" in done.stdout, done.stdout
@@ -137,14 +118,7 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
     statuses = sorted(r.status for r in store.list_recommendations())  # each write right after its approval
     assert statuses == ["executed", "executing", "pending", "pending", "pending"], statuses
 
-    done = subprocess.run(
-        approve_cmd("--approve-all", "--yes"),
-        env=cli_env(sandbox, home),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
+    done = run_main(cli_env(sandbox, home), "approve", "--approve-all", "--yes", timeout=90)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Reconciling 1 write(s)" in done.stdout and "already present" in done.stdout, done.stdout
     assert "3 written, 1 already present" in done.stdout
@@ -201,7 +175,7 @@ def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore,
             kind="create_task",
             account_id=acc1["id"],
             target_id=acc1["id"],
-            task=TaskDraft(subject="Call the sponsor", due_date="2026-12-01"),
+            task=TaskDraft(subject="Call the sponsor", due_date=date(2026, 12, 1)),
             rationale="Sponsor went quiet",
         )
     )

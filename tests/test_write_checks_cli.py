@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,24 +24,12 @@ from agents.run_context import RunContext, zoho_write_check
 from agents.testing import ListQueue
 from agents.tools.propose import build_propose_tool
 from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
-from config import load_settings
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.manager import ref_marker
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def store(home: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=home)) as opened:
-        yield opened
 
 
 @pytest.fixture
