@@ -14,6 +14,8 @@ from typing import Annotated, Any
 import typer
 
 from config import ConfigError, Settings, load_settings
+from config.home import check_home
+from config.settings import HOME_FOLDERS
 
 app = typer.Typer(
     name="sergas",
@@ -27,7 +29,15 @@ app.add_typer(memory_app, name="memory")
 
 
 def _settings(ctx: typer.Context) -> Settings:
+    """The settings, once the data directory is known to be usable (checked here, before any command runs:
+    one line and exit code 2 instead of a traceback deep inside; nothing is created before the command
+    has accepted its arguments)."""
     settings: Settings = ctx.obj
+    try:
+        check_home(settings.home, HOME_FOLDERS)
+    except ConfigError as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
     return settings
 
 
@@ -44,8 +54,13 @@ def _load(ctx: typer.Context) -> None:
 
 
 def _run(fn: Any, *args: Any, **kwargs: Any) -> None:
-    """Run a command function and turn its return value into the exit code."""
-    code = fn(*args, **kwargs)
+    """Run a command function and turn its return value into the exit code; a configuration problem found
+    on the way (e.g. an unusable SERGAS_HOME) is one line and exit code 2, never a traceback."""
+    try:
+        code = fn(*args, **kwargs)
+    except ConfigError as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
     raise typer.Exit(int(code or 0))
 
 
