@@ -1,5 +1,6 @@
 """`python main.py doctor`: one line per check — settings, each Zoho tier (reachability and auth),
-breakers, token store, model key (presence only), memory directory — and the fix for each failure.
+breakers, token store, state store (opened, schema checked, read), model key (presence only), memory
+directory — and the fix for each failure.
 
 In sandbox mode (no Zoho credentials) it starts the embedded sandbox and checks against it.
 Exit code 1 when any check failed; ``--json`` prints ``{"checks": [{"name","ok","detail","fix"}]}``.
@@ -58,6 +59,47 @@ def _token_store_check(settings: Settings) -> tuple[Check, Any]:
             fix="Check SERGAS_TOKEN_STORE / SERGAS_DATABASE_URL and that SERGAS_HOME is writable.",
         ), None
     return Check(name="token store", ok=True, detail=store.describe()), store
+
+
+def _state_store_where(settings: Settings) -> str:
+    """Where the state store lives, without the password."""
+    from urllib.parse import urlsplit
+
+    if settings.database_url is None or not settings.database_url.get_secret_value().strip():
+        return f"sqlite {settings.state_dir.expanduser() / 'state.db'}"
+    url = urlsplit(settings.database_url.get_secret_value().strip())
+    try:
+        host = f"{url.hostname or 'localhost'}{f':{url.port}' if url.port else ''}"
+    except ValueError:
+        host = "?"
+    return f"postgresql {host}{url.path}"
+
+
+def _open_state_store(settings: Settings) -> str:
+    from state.store import StateStore
+
+    with StateStore.open(settings, busy_timeout_seconds=5.0) as store:
+        last = store.last_successful_run("review")
+    when = f"last review {last.started_at:%Y-%m-%d %H:%M} UTC" if last else "no review yet"
+    return f"{_state_store_where(settings)} (schema ok, {when})"
+
+
+async def _state_store_check(settings: Settings) -> Check:
+    """Open the store as every command does (creating the schema if needed) and read from it."""
+    from state.errors import StateStoreError
+
+    try:
+        detail = await asyncio.wait_for(asyncio.to_thread(_open_state_store, settings), timeout=CHECK_TIMEOUT)
+    except StateStoreError as exc:
+        return Check(name="state store", ok=False, detail=" ".join(exc.message.split()), fix=exc.hint)
+    except TimeoutError:
+        return Check(
+            name="state store",
+            ok=False,
+            detail=f"{_state_store_where(settings)}: no answer within {CHECK_TIMEOUT:.0f}s",
+            fix="Check that the database server is up and reachable, and SERGAS_DATABASE_URL.",
+        )
+    return Check(name="state store", ok=True, detail=detail)
 
 
 def _model_check(settings: Settings) -> Check:
@@ -193,6 +235,7 @@ async def collect(settings: Settings) -> list[Check]:
     if store is not None:
         checks.extend(await _tier_checks(settings, store))
         store.close()
+    checks.append(await _state_store_check(settings))
     checks.append(_model_check(settings))
     checks.append(_memory_check(settings))
     return checks
