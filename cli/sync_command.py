@@ -1,8 +1,8 @@
 """``python main.py sync [--full] [--since 24h|7d|ISO]``: Zoho (bulk) → long-term memory, incrementally.
 
 Cursors live in the memory's ledger (a wiped memory starts over); approval decisions come from the state
-store (``state.store.StateStore.decided_since``); progress is a rich bar per module; the
-summary says records fetched, stored, unchanged, change events, deletions and API calls spent.
+store (``state.store.StateStore.decided_since``); progress is a rich bar per module on a terminal and
+plain lines elsewhere (``cli.sync_progress``), with a line per finished module; the summary says records fetched, stored, unchanged, change events, deletions and API calls spent.
 """
 
 from __future__ import annotations
@@ -56,13 +56,6 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
         hint = getattr(exc, "hint", None) or ZohoError.default_hint
         console.print(f"[red]Sync stopped: {exc}[/red]\n{hint}\nWhat was stored so far is kept; run sync again.")
         return 1
-    table_lines = [
-        f"{m.module:<9} fetched {m.fetched:>6}  stored {m.stored:>6}  unchanged {m.unchanged:>6}  "
-        f"changes {m.change_events:>5}  deleted {m.deleted:>4}"
-        for m in summary.modules
-    ]
-    for line in table_lines:
-        console.print(line)
     console.print(
         f"[bold]Synced[/bold] {summary.fetched} records fetched, {summary.stored} stored, "
         f"{summary.unchanged} unchanged, {summary.change_events} change events, "
@@ -76,8 +69,7 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
 
 
 async def _sync(settings: Settings, *, full: bool, since: datetime | None, console: Any) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+    from cli.sync_progress import sync_reporter
     from integrations.zoho.connection import zoho_connection
     from integrations.zoho.factory import build_gateway
     from memory.interface import open_memory
@@ -90,22 +82,17 @@ async def _sync(settings: Settings, *, full: bool, since: datetime | None, conso
         with zoho_connection(settings) as connection:
             gateway = build_gateway(settings, connection=connection)
             try:
-                with Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeElapsedColumn(),
-                    console=console,
-                    transient=True,
-                ) as bar:
-                    tasks: dict[str, Any] = {m: bar.add_task(f"{m:<9}", total=None) for m in (*SYNC_MODULES, DECISIONS)}
-
-                    def progress(module: str, count: int) -> None:
-                        bar.advance(tasks[module], count)
-
+                with sync_reporter(console, (*SYNC_MODULES, DECISIONS)) as reporter:
                     # cursors live in the memory's ledger; decisions come from the state store
                     return await sync_memory(
-                        gateway, memory, memory, full=full, since=since, progress=progress, decisions=store
+                        gateway,
+                        memory,
+                        memory,
+                        full=full,
+                        since=since,
+                        progress=reporter.progress,
+                        module_done=reporter.module_done,
+                        decisions=store,
                     )
             finally:
                 await gateway.aclose()

@@ -66,6 +66,7 @@ class SyncSummary(BaseModel):
 
 
 Progress = Callable[[str, int], None]  # (module, records just fetched)
+ModuleDone = Callable[[ModuleSummary], None]  # a module (or the decisions) is stored and its cursor moved
 DECISIONS = "Decisions"  # the cursor name of the approval decisions (state store → memory)
 DECISION_BATCH = 1000
 
@@ -96,9 +97,11 @@ async def sync_memory(
     progress: Progress | None = None,
     decisions: DecisionSource | None = None,
     clock: Callable[[], float] | None = None,
+    module_done: ModuleDone | None = None,
 ) -> SyncSummary:
     """One sync. ``cursors`` is usually the memory itself (its ledger keeps them, so a wiped memory
-    starts over); ``decisions`` (the state store) adds the approval decisions made since the last sync."""
+    starts over); ``decisions`` (the state store) adds the approval decisions made since the last sync.
+    ``progress`` hears of every page fetched, ``module_done`` of every module finished."""
     import time
 
     now = clock or time.monotonic
@@ -136,8 +139,12 @@ async def sync_memory(
         part.cursor = newest
         part.deleted = await _sync_deletions(gateway, memory, cursors, module, summary.notes)
         summary.modules.append(part)
+        if module_done is not None:
+            module_done(part)
     if decisions is not None:
         summary.modules.append(await _sync_decisions(decisions, memory, cursors, full=full, progress=progress))
+        if module_done is not None:
+            module_done(summary.modules[-1])
     summary.api_calls = max(0, _api_calls(gateway) - calls_before)
     summary.seconds = round(now() - started, 2)
     return summary
