@@ -2,7 +2,8 @@
 
 Cursors live in the memory's ledger (a wiped memory starts over); approval decisions come from the state
 store (``state.store.StateStore.decided_since``); progress is a rich bar per module on a terminal and
-plain lines elsewhere (``cli.sync_progress``), with a line per finished module; the summary says records fetched, stored, unchanged, change events, deletions and API calls spent.
+plain lines elsewhere (``cli.sync_progress``), with a line per finished module; the summary says records
+fetched, stored, unchanged, change events, deletions and API calls spent.
 """
 
 from __future__ import annotations
