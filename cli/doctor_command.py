@@ -1,6 +1,6 @@
 """`python main.py doctor`: one line per check — settings, each Zoho tier (reachability and auth),
 breakers, token store, state store (opened, schema checked, read), model key (presence only), memory
-directory — and the fix for each failure.
+directory, local embedding model — and the fix for each failure.
 
 In sandbox mode (no Zoho credentials) it starts the embedded sandbox and checks against it.
 Exit code 1 when any check failed; ``--json`` prints ``{"checks": [{"name","ok","detail","fix"}]}``.
@@ -133,6 +133,18 @@ def _memory_check(settings: Settings) -> Check:
     return Check(name="memory store", ok=True, detail=f"{directory} (writable)")
 
 
+def _embedding_check() -> Check:
+    """The local embedding model every memory command needs (a plain ``pip install .`` leaves it out)."""
+    from memory.embedding.minilm import install_command
+    from memory.interface import MemoryModelMissingError, check_embedding_model
+
+    try:
+        where = check_embedding_model()
+    except MemoryModelMissingError as exc:
+        return Check(name="embedding model", ok=False, detail=str(exc).split(":")[0], fix=f"Run `{install_command()}`.")
+    return Check(name="embedding model", ok=True, detail=f"all-MiniLM-L6-v2 in {where}")
+
+
 async def _tier_checks(settings: Settings, store: Any) -> list[Check]:
     from integrations.zoho.connection import zoho_connection
     from integrations.zoho.errors import ZohoError
@@ -238,6 +250,7 @@ async def collect(settings: Settings) -> list[Check]:
     checks.append(await _state_store_check(settings))
     checks.append(_model_check(settings))
     checks.append(_memory_check(settings))
+    checks.append(_embedding_check())
     return checks
 
 

@@ -28,10 +28,16 @@ def search(
     if not memory_built(settings):
         err.print("[yellow]The long-term memory is empty: run `python main.py sync` first.[/yellow]")
         return 1
+    from memory.interface import MemoryError
+
     stdout = sys.stdout
     # cognee prints its migrations ("... table already exists"): stdout is the result, so keep them out
-    with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):
-        hits = asyncio.run(_search(settings, query=query, account=account, limit=limit))
+    try:
+        with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):
+            hits = asyncio.run(_search(settings, query=query, account=account, limit=limit))
+    except MemoryError as exc:  # e.g. the embedding model is not installed: the message has the command
+        err.print(str(exc), markup=False, highlight=False)
+        return 1
     if as_json:
         stdout.write(
             json.dumps(

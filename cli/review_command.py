@@ -81,7 +81,7 @@ def build_memory_sync(settings: Settings) -> Callable[..., Any]:
 
     Building the memory of a whole org is ``sync``'s job (it is the one long step); a review keeps an existing
     memory current with what changed. The returned callable's string result is a note for the run."""
-    from memory.interface import MemoryBusyError, memory_built, open_memory
+    from memory.interface import MemoryBusyError, MemoryError, memory_built, open_memory
 
     async def sync(changed: Mapping[str, Sequence[Any]]) -> str | None:
         if not memory_built(settings):
@@ -98,6 +98,8 @@ def build_memory_sync(settings: Settings) -> Callable[..., Any]:
                     "long-term memory is busy (a sync is running): this review's changes reach it with "
                     "that sync or the next"
                 )
+            except MemoryError as exc:  # e.g. the embedding model is not installed
+                return f"long-term memory was not updated: {exc}"
             try:
                 crash_point("memory.opened")
                 await memory.remember_records(records)

@@ -45,7 +45,7 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
         return 2
     settings.ensure_home()
     from integrations.zoho.errors import ZohoError
-    from memory.interface import MemoryBusyError
+    from memory.interface import MemoryBusyError, MemoryError
 
     try:
         with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):  # cognee prints its migrations
@@ -53,6 +53,9 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
     except MemoryBusyError as exc:
         console.print(f"[yellow]{exc}[/yellow]")
         return 3
+    except MemoryError as exc:  # e.g. the embedding model is not installed: the message has the command
+        console.print(str(exc), markup=False, highlight=False)
+        return 1
     except ZohoError as exc:  # nothing past the last stored batch is lost: the next sync resumes there
         hint = getattr(exc, "hint", None) or ZohoError.default_hint
         console.print(f"[red]Sync stopped: {exc}[/red]\n{hint}\nWhat was stored so far is kept; run sync again.")
