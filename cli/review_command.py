@@ -181,19 +181,13 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_column("what", style="bold")
     table.add_column("value")
     table.add_row("Mode", "agents" if run.mode == "agents" else "rules (rule-based proposals)")
-    table.add_row(
-        "Accounts triaged",
-        f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s"
-        + (f" ({run.changed_accounts:,} changed)" if run.changed_accounts else ""),
-    )
+    table.add_row("Accounts triaged", f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s")
+    table.add_row("Accounts changed since last run", f"{run.changed_accounts:,}")
     table.add_row("Accounts flagged", f"{len(run.flagged):,}")
     for kind, count in run.accounts_by_kind().items():
         table.add_row(f"  {kind}", f"{count:,}")
     table.add_row("Proposals queued", f"{run.proposals_created} new, {run.proposals_existing} already queued")
-    table.add_row(
-        "Zoho API calls",
-        f"{run.api_calls} ({'full' if run.sync_full else 'incremental'} sync, {run.records_fetched:,} records)",
-    )
+    table.add_row("Zoho API calls", f"{run.api_calls} ({run.sync_detail()})")
     table.add_row("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)")
     for path in run.report_paths:
         table.add_row("Report", path)

@@ -109,8 +109,7 @@ def render_html(run: ReviewRun) -> str:
     by_kind = "".join(
         f"<tr><td>{escape(KIND_TITLES.get(k, k))}</td><td>{n:,}</td></tr>" for k, n in run.accounts_by_kind().items()
     )
-    reviewed = [f for f in run.flagged if f.proposals]
-    others = [f for f in run.flagged if not f.proposals]
+    reviewed, others = run.reviewed_and_others()
     body = [
         f"<h1>Account review {escape(run.run_id)}</h1>",
         f"<table>{summary}</table>",

@@ -30,7 +30,7 @@ def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
         ("Accounts changed since last run", f"{run.changed_accounts:,}"),
         ("Accounts flagged", f"{len(run.flagged):,}"),
         ("Proposals queued", f"{run.proposals_created} new, {run.proposals_existing} already queued"),
-        ("Zoho API calls", str(run.api_calls)),
+        ("Zoho API calls", f"{run.api_calls} ({run.sync_detail()})"),
         ("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)"),
     ]
     return rows
@@ -66,8 +66,7 @@ def render_markdown(run: ReviewRun) -> str:
     lines += [f"| {KIND_TITLES.get(k, k)} | {n} |" for k, n in run.accounts_by_kind().items()]
     if run.notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in run.notes]
-    reviewed = [f for f in run.flagged if f.proposals]
-    others = [f for f in run.flagged if not f.proposals]
+    reviewed, others = run.reviewed_and_others()
     lines += ["", f"## Reviewed accounts ({len(reviewed)})", ""]
     for flagged in reviewed:
         lines += _account_block(flagged)
