@@ -203,8 +203,7 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(
         child.expect(r"1 proposal\(s\) wait for your decision")
         child.expect(PROMPT)
         child.sendline(f"What is going on at {first['Account_Name']}?")
-        child.expect("No model key: deterministic answer")  # every deterministic answer is labelled
-        child.expect("Answering from the CRM for")
+        child.expect(r"Answering from the CRM \(deterministic, no model\) for")  # labelled; the banner said why
         child.expect(f"Meeting brief — {re.escape(first['Account_Name'])}")
         child.expect("Deterministic brief")
         child.expect(PROMPT)
