@@ -46,10 +46,12 @@ class ListenerReviewResult(BaseModel):
     """What the listener's review of one account did."""
 
     account_id: str
+    account_name: str | None = None
     score: float
     flagged: bool
     reviewed_by: str  # "agent", "rules" or "none" (not flagged)
     recommendation_ids: list[str] = Field(default_factory=list)
+    already_queued: int = 0  # of those, identical proposals that were waiting already (not queued twice)
     cost_usd: float = 0.0
     note: str | None = None
 
@@ -111,7 +113,11 @@ class PipelineReview:
         try:
             for triage in triage_accounts(subset, today=now.date()):
                 result = ListenerReviewResult(
-                    account_id=triage.account_id, score=triage.score, flagged=triage.flagged, reviewed_by="none"
+                    account_id=triage.account_id,
+                    account_name=triage.account_name,
+                    score=triage.score,
+                    flagged=triage.flagged,
+                    reviewed_by="none",
                 )
                 if triage.flagged:
                     room = agent_budget_usd - spent >= self._settings.account_budget_usd
@@ -167,7 +173,8 @@ class PipelineReview:
         else:
             proposals, result.reviewed_by = rules.propose_for(triage, today=today), "rules"
         for proposal in proposals:
-            rec, _created = self._store.enqueue(
+            rec, created = self._store.enqueue(
                 proposal, run_id=run_id, suspicious=bool(outcome is not None and outcome.suspicious)
             )
             result.recommendation_ids.append(rec.id)
+            result.already_queued += 0 if created else 1
