@@ -52,7 +52,8 @@ def search(
         return 0
     out = Console(file=stdout, highlight=False, soft_wrap=True)
     if not hits:
-        out.print(Text(f"Nothing in memory matches {query!r}" + (f" for account {account}." if account else ".")))
+        none = f"Nothing in memory matches {query!r}" + (f" for account {account}." if account else ".")
+        out.print(Text(safe_inline(none)))
         return 0
     for n, hit in enumerate(hits, 1):
         for line in hit_lines(n, hit):
@@ -84,7 +85,7 @@ def hit_lines(n: int, hit: dict[str, Any]) -> list[Text]:
     ids = f"    cites {cite['module']} {cite['record_id']}" + (
         f" · account {hit['account_id']}" if hit.get("account_id") else ""
     )
-    return [head, body, Text(ids, style="dim")]
+    return [head, body, Text(safe_inline(ids), style="dim")]
 
 
 async def _search(settings: Settings, *, query: str, account: str | None, limit: int) -> list[dict[str, Any]]:

@@ -25,6 +25,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from approvals.queueing import queue_proposal
+from approvals.write_checks import outside_account
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import CrmRecord
@@ -172,9 +174,21 @@ class PipelineReview:
             proposals, result.reviewed_by = list(outcome.proposals), "agent"
         else:
             proposals, result.reviewed_by = rules.propose_for(triage, today=today), "rules"
-        for proposal in proposals:
-            rec, created = self._store.enqueue(
-                proposal, run_id=run_id, suspicious=bool(outcome is not None and outcome.suspicious)
+        records = list(view.records())
+        own = [(r.module, r.id) for r in records]
+        for proposal in proposals:  # screened against past decisions, like the nightly review
+            if outside_account(proposal, own):  # a change to another account's records is never queued
+                continue
+            queued = queue_proposal(
+                self._store,
+                proposal,
+                records=records,
+                complete=True,
+                now=datetime.now(UTC),
+                window=self._settings.duplicate_window,
+                run_id=run_id,
+                suspicious=bool(outcome is not None and outcome.suspicious),
             )
-            result.recommendation_ids.append(rec.id)
-            result.already_queued += 0 if created else 1
+            if queued.recommendation is not None:
+                result.recommendation_ids.append(queued.recommendation.id)
+                result.already_queued += 0 if queued.created else 1

@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from domain.safe_text import safe_inline
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
 
@@ -28,11 +29,14 @@ def keyless_label() -> Text:
     return Text(NO_MODEL_KEY_MESSAGE, style="bold yellow")
 
 
-async def show_brief(console: Console, gateway: ZohoGateway, memory: Any, account: Account) -> None:
-    """Build and print the deterministic meeting brief for ``account``."""
+async def show_brief(
+    console: Console, gateway: ZohoGateway, memory: Any, account: Account, decisions: Any = None
+) -> None:
+    """Build and print the deterministic meeting brief for ``account`` (with past decisions from the
+    state store ``decisions``: listed, and a rejected or done action never recommended as new)."""
     from briefs import brief_renderable, build_brief
 
-    console.print(brief_renderable(await build_brief(gateway, memory, account.id)))
+    console.print(brief_renderable(await build_brief(gateway, memory, account.id, decisions=decisions)))
 
 
 async def account_in_question(console: Console, gateway: ZohoGateway, question: str) -> Account | None:
@@ -42,9 +46,9 @@ async def account_in_question(console: Console, gateway: ZohoGateway, question: 
     try:
         account: Account = await mentioned_account(gateway, question)
     except AccountChoiceError as exc:
-        console.print(Text(str(exc).replace("--account", "/account"), style="yellow"))
+        console.print(Text(safe_inline(str(exc).replace("--account", "/account")), style="yellow"))
         for candidate in exc.candidates[:10]:
-            console.print(Text(f"  {candidate.name} ({candidate.id})"))
+            console.print(Text(safe_inline(f"  {candidate.name} ({candidate.id})")))
         console.print(NO_ACCOUNT_HINT)
         return None
     return account
