@@ -177,7 +177,7 @@ class ApproveSession:
         self.gateway_factory = gateway_factory
         self.on_decision = on_decision
         self.by = operator_name()
-        self.scope = AccountScope()
+        self.scope = AccountScope(account_id=account.strip() if account else None)  # an id until prepare() resolves
         self.directory = AccountDirectory()
         self.stops = StopRequests()
         self.outcomes: list[ExecutionOutcome] = []

@@ -95,7 +95,8 @@ def test_chat_focus_and_free_text_find_the_named_account(
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     assert f"Account in focus: Riverside Logistics GmbH ({riverside['Riverside Logistics GmbH']})" in out, out
-    assert f"Answering from the CRM for Riverside Logistics S.A. ({riverside['Riverside Logistics S.A.']})" in out
+    named = f"Riverside Logistics S.A. ({riverside['Riverside Logistics S.A.']})"
+    assert f"Answering from the CRM (deterministic, no model) for {named}" in out, out
     assert "named in your question; the focus stays on Riverside Logistics GmbH" in out
     assert "Did you mean:" in out and f"Riverside Logistics LLC  (id {riverside['Riverside Logistics LLC']})" in out
     assert "13 accounts match 'riverside'" in out
