@@ -77,11 +77,11 @@ class ChatApprovals:
             approve_all=False, reject_all=None, execute_only=False, interactive=True
         )
 
-    def list_pending(self, account: str | None = None) -> None:
-        self._session(account=account).list_pending(as_json=False)
+    async def list_pending(self, account: str | None = None) -> None:
+        await self._session(account=account).list_pending(as_json=False)
 
-    def pending_count(self) -> int:
-        return len(self._session().pending())
+    def pending_count(self, account: str | None = None) -> int:
+        return len(self._session(account=account).pending())
 
 
 __all__ = ["ChatApprovals"]
