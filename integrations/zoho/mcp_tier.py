@@ -23,7 +23,7 @@ from typing import Any
 from integrations.zoho.credits import CreditMeter, mcp_credits
 from integrations.zoho.error_mapping import map_mcp_error
 from integrations.zoho.errors import ZohoAuthError, ZohoCreditsExhaustedError, ZohoError, ZohoRateLimitedError
-from integrations.zoho.rest_tier import COQL_MAX_OFFSET, COQL_PAGE, DISCRETE_LIMIT, IDS_BATCH, PER_PAGE
+from integrations.zoho.rest_tier import DISCRETE_LIMIT, IDS_BATCH, PER_PAGE
 
 READ_TOOLS = frozenset(
     {
@@ -264,23 +264,6 @@ class McpTier:
         if not body:
             return [], False
         return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))
-
-    async def coql_pages(
-        self, module: str, fields: Sequence[str], where: str | None = None, *, order_by: str = "id asc"
-    ) -> AsyncIterator[list[dict[str, Any]]]:
-        select = ", ".join(dict.fromkeys(["id", *fields]))
-        clause = where or "id is not null"
-        offset = 0
-        while offset < COQL_MAX_OFFSET:
-            rows, more = await self.coql(
-                f"select {select} from {module} where {clause} order by {order_by} limit {offset}, {COQL_PAGE}",
-                module=module,
-            )
-            if rows:
-                yield rows
-            if not more or not rows:
-                return
-            offset += len(rows)
 
 
 def _parse(text: str) -> Any:

@@ -42,8 +42,6 @@ from integrations.zoho.oauth import TokenManager
 
 PER_PAGE = 200
 DISCRETE_LIMIT = 2000
-COQL_PAGE = 2000
-COQL_MAX_OFFSET = 100_000
 IDS_BATCH = 100
 WRITE_BATCH = 100
 FIRST_POLL_DELAY = 0.6
@@ -385,24 +383,6 @@ class RestTier:
         body = response.json()
         return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))
 
-    async def coql_pages(
-        self, module: str, fields: Sequence[str], where: str | None = None, *, order_by: str = "id asc"
-    ) -> AsyncIterator[list[dict[str, Any]]]:
-        """``select ... from module where ... order by ... limit offset, 2000`` until exhausted."""
-        select = ", ".join(dict.fromkeys(["id", *fields]))
-        clause = where or "id is not null"
-        offset = 0
-        while offset < COQL_MAX_OFFSET:
-            rows, more = await self.coql(
-                f"select {select} from {module} where {clause} order by {order_by} limit {offset}, {COQL_PAGE}",
-                module=module,
-            )
-            if rows:
-                yield rows
-            if not more or not rows:
-                return
-            offset += len(rows)
-
     async def list_attachments(
         self, module: str, record_id: str, fields: Sequence[str] = LIST_FIELDS
     ) -> list[dict[str, Any]]:
@@ -564,15 +544,6 @@ class RestTier:
                 )
             raise
         return _write_results(response, module, self.name)[0]
-
-    async def create_note(self, parent_module: str, parent_id: str, title: str | None, content: str) -> dict[str, Any]:
-        note: dict[str, Any] = {
-            "Note_Content": content,
-            "Parent_Id": {"module": {"api_name": parent_module}, "id": parent_id},
-        }
-        if title:
-            note["Note_Title"] = title
-        return (await self.create_records("Notes", [note]))[0]
 
 
 def _code(response: httpx.Response) -> str | None:

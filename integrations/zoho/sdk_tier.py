@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import io
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,8 +31,6 @@ from integrations.zoho.errors import ZohoAuthError, ZohoError, ZohoUnavailableEr
 from integrations.zoho.models import to_zoho_value
 from integrations.zoho.oauth import TokenManager
 from integrations.zoho.rest_tier import (
-    COQL_MAX_OFFSET,
-    COQL_PAGE,
     DISCRETE_LIMIT,
     FIRST_POLL_DELAY,
     IDS_BATCH,
@@ -507,23 +504,6 @@ class SdkTier:
         rows, info = self._records(await self._run(op, module=module, credits=coql_credits(query)))
         return rows, bool(info.get("more_records"))
 
-    async def coql_pages(
-        self, module: str, fields: Sequence[str], where: str | None = None, *, order_by: str = "id asc"
-    ) -> AsyncIterator[list[dict[str, Any]]]:
-        select = ", ".join(dict.fromkeys(["id", *fields]))
-        clause = where or "id is not null"
-        offset = 0
-        while offset < COQL_MAX_OFFSET:
-            rows, more = await self.coql(
-                f"select {select} from {module} where {clause} order by {order_by} limit {offset}, {COQL_PAGE}",
-                module=module,
-            )
-            if rows:
-                yield rows
-            if not more or not rows:
-                return
-            offset += len(rows)
-
     async def bulk_read(
         self,
         module: str,
@@ -535,7 +515,6 @@ class SdkTier:
     ) -> list[dict[str, str]]:
         """Bulk Read job through the SDK: create, poll, download the zip, parse the CSV."""
         from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BodyWrapper, BulkReadOperations, Query
-        from zohocrmsdk.src.com.zoho.crm.api.bulk_read import Criteria as BulkCriteria  # noqa: F401
         from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
 
         from integrations.zoho.rest_tier import parse_bulk_zip
@@ -625,11 +604,3 @@ def _download(job_id: int) -> Any:
     from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BulkReadOperations
 
     return BulkReadOperations().download_result(job_id)
-
-
-def reset_sdk_state() -> None:
-    """Forget which connection the SDK was initialised for (tests that swap sandboxes call this)."""
-    _SDK_STATE["config"] = None
-
-
-_ = time  # reserved for future timing hooks
