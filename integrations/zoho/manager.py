@@ -67,8 +67,10 @@ from integrations.zoho.models import (
 )
 from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_record
 from integrations.zoho.stats import StatsBook
+from integrations.zoho.tier_contract import BulkTier, ReadTier, WriteTier
 
 T = TypeVar("T")
+TierT = TypeVar("TierT", bound=ReadTier)
 
 # what a body of the wrong shape raises while it is read (a dict where a list was due, a bad date, ...)
 _SHAPE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError)
@@ -168,9 +170,9 @@ class ZohoManager:
     def __init__(
         self,
         *,
-        rest: Any,
-        sdk: Any | None = None,
-        mcp: Any | None = None,
+        rest: WriteTier,
+        sdk: BulkTier | None = None,
+        mcp: ReadTier | None = None,
         breaker_fail_max: int = 5,
         breaker_reset_seconds: float = 30.0,
         audit: AuditFn | None = None,
@@ -180,11 +182,11 @@ class ZohoManager:
         meter: CreditMeter | None = None,
     ) -> None:
         self.rest = rest
-        self.meter: CreditMeter = meter or getattr(rest, "meter", None) or CreditMeter()
+        self.meter: CreditMeter = meter or rest.meter
         self.attachment_outbox = attachment_outbox  # approved uploads are read only from here
         self.sdk = sdk
         self.mcp = mcp
-        self._tiers = {t.name: t for t in (mcp, sdk, rest) if t is not None}
+        self._tiers: dict[str, ReadTier] = {t.name: t for t in (mcp, sdk, rest) if t is not None}
         self._breakers = {
             name: TierBreaker(name, fail_max=breaker_fail_max, reset_seconds=breaker_reset_seconds)
             for name in self._tiers
@@ -200,15 +202,15 @@ class ZohoManager:
         self.last_strategy: dict[str, str] = {}
 
     # ------------------------------------------------------------------ routing
-    def _interactive(self) -> list[Any]:
+    def _interactive(self) -> list[ReadTier]:
         return [t for t in (self.mcp, self.sdk, self.rest) if t is not None]
 
-    def _bulk(self) -> list[Any]:
+    def _bulk(self) -> list[BulkTier]:
         return [t for t in (self.sdk, self.rest) if t is not None]
 
     def api_calls(self) -> int:
         """API calls sent by all tiers so far (OAuth not included)."""
-        return sum(int(getattr(t, "calls", 0)) for t in self._tiers.values())
+        return sum(t.calls for t in self._tiers.values())
 
     def api_credits(self) -> int:
         """Zoho API credits the calls so far cost, by Zoho's credit table (refused calls cost none)."""
@@ -217,8 +219,8 @@ class ZohoManager:
     async def _call(
         self,
         operation: str,
-        tiers: Sequence[Any],
-        fn: Callable[[Any], Awaitable[T]],
+        tiers: Sequence[TierT],
+        fn: Callable[[TierT], Awaitable[T]],
         *,
         module: str | None = None,
         record_id: str | None = None,
@@ -400,7 +402,7 @@ class ZohoManager:
         with _reading(module):
             return [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
 
-    def _note_tiers(self) -> list[Any]:
+    def _note_tiers(self) -> list[BulkTier]:
         """Tiers that list notes with ``GET /crm/v8/Notes`` (REST first: the SDK's notes params lack
         ``page_token``; its generic records call still pages)."""
         return [t for t in (self.rest, self.sdk) if t is not None]
@@ -417,7 +419,7 @@ class ZohoManager:
         documented list that any profile may read (COQL, Bulk Read and the recycle bin refuse Notes)."""
         since = modified_since - NOTE_OVERLAP if modified_since is not None else None
 
-        async def collect(tier: Any) -> list[dict[str, Any]]:
+        async def collect(tier: BulkTier) -> list[dict[str, Any]]:
             rows: list[dict[str, Any]] = []
             pages = tier.list_pages(
                 "Notes",
@@ -471,7 +473,7 @@ class ZohoManager:
             return [Task.from_zoho(r) for r in rows]
 
     async def _tasks_of(
-        self, parent_module: str, parent_id: str, fields: Sequence[str], tiers: Sequence[Any]
+        self, parent_module: str, parent_id: str, fields: Sequence[str], tiers: Sequence[ReadTier]
     ) -> list[dict[str, Any]]:
         if not parent_id.strip().isdigit():
             raise ZohoValidationError(
@@ -1061,7 +1063,7 @@ def _save_hints(path: Path | None, hints: dict[str, int]) -> None:
         tmp.replace(path)
 
 
-async def _coql(tier: Any, *, query: str, module: str) -> tuple[list[dict[str, Any]], bool]:
+async def _coql(tier: ReadTier, *, query: str, module: str) -> tuple[list[dict[str, Any]], bool]:
     rows, more = await tier.coql(query, module=module)
     return rows, more
 

@@ -391,7 +391,6 @@ class SdkTier:
         sort_by: str = "id",
         sort_order: str = "asc",
         modified_since: datetime | None = None,
-        path: str | None = None,
     ) -> AsyncIterator[list[dict[str, Any]]]:
         from zohocrmsdk.src.com.zoho.crm.api import HeaderMap, ParameterMap
         from zohocrmsdk.src.com.zoho.crm.api.record import GetRecordsHeader, GetRecordsParam, RecordOperations
