@@ -18,7 +18,9 @@ import pytest
 
 pytest.importorskip("sandbox.embedded")
 
-from listener.rest import OAuthRestClient, ZohoRestCall  # noqa: E402
+from integrations.zoho.connection import connection_from_sandbox  # noqa: E402
+from integrations.zoho.factory import build_gateway  # noqa: E402
+from listener.rest import ZohoRestCall, tier_rest_call  # noqa: E402
 from listener.service import ListenerDeps, ListenerOptions, ListenerService  # noqa: E402
 from listener.watch_client import WATCH_PATH  # noqa: E402
 
@@ -51,17 +53,11 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
 
 
 @pytest.fixture
-async def rest(sandbox: Any) -> AsyncIterator[ZohoRestCall]:
-    """The demo credentials, used exactly as a real Zoho connection would be."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield OAuthRestClient(
-            client,
-            api_base=sandbox.base_url,
-            accounts_base=sandbox.base_url,
-            client_id=sandbox.client_id,
-            client_secret=sandbox.client_secret,
-            refresh_token=sandbox.refresh_token,
-        )
+async def rest(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[ZohoRestCall]:
+    """The demo credentials, used exactly as a real Zoho connection would be (the gateway's REST tier)."""
+    gateway = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings))
+    yield tier_rest_call(gateway.rest)
+    await gateway.aclose()
 
 
 def make_service(tmp_path: Path, rest: ZohoRestCall, review: RecordingReview, **options: Any) -> ListenerService:

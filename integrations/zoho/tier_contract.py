@@ -5,7 +5,8 @@
 - ``BulkTier`` — a ``ReadTier`` that also pages through a module's list (``GET /{module}``, page tokens
   past 2,000) and runs Bulk Read jobs (SDK, REST). Bulk reads and the notes list go through it.
 - ``WriteTier`` — a ``BulkTier`` that also serves what only REST is wired for: writes, attachments,
-  users, field metadata, the recycle bin and related lists by Zoho's ``href``.
+  users, field metadata, the recycle bin, related lists by Zoho's ``href`` and any other endpoint as JSON
+  (``call_json``: the listener's watch API).
 
 Every method returns Zoho's JSON shapes (dicts), raises only ``ZohoError``s, and is charged to the
 shared ``CreditMeter`` by the tier itself. A test's fake tier implements the contract it stands for.
@@ -99,6 +100,10 @@ class WriteTier(BulkTier, Protocol):
         ...
 
     async def related_list_path(self, module: str, record_id: str, related_list: str) -> str: ...
+
+    async def call_json(self, method: str, path: str, body: dict[str, Any] | None) -> tuple[int, Any]:
+        """One call to an endpoint the gateway does not wrap: ``(status, JSON body or None)``."""
+        ...
 
     async def deleted_records(self, module: str, *, since: datetime | None = None) -> list[Row]: ...
 
