@@ -1,227 +1,804 @@
-"""Phrase lexicons for the language signals (churn, upsell, a contact who left), with negation care.
+"""The words the note reader knows: how account managers say that someone left, that an account may churn,
+or that it wants more. Every pattern is written in lower case over a *masked* sentence (``review.language``):
+``@p3`` is contact 3, ``@acct`` the account, ``@v`` a rival vendor, ``@x`` another proper name.
 
-A lexicon is a list of ``Phrase``s (a label and a regular expression over word stems). ``find`` splits a
-text into clauses (sentences, and parts joined by commas or "but"), matches every phrase, and drops a
-match when its clause negates it: a negator shortly before it ("no plans to expand", "not unhappy",
-"never mentioned cancelling") or a dismissal after it ("expansion is on hold", "cancellation ruled out").
-A phrase may also list nearby words that make it harmless ("cancelled the meeting").
+A ``Trigger`` says what happened (``label``), where its subject is (``who``: ``"before"`` = walk back from
+the match to the clause's subject; ``"group"`` = the named group ``who`` of the match; ``"account"`` = the
+account itself), and which nearby words give the words another sense (``harmless``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-_FLAGS = re.IGNORECASE
+Who = Literal["before", "group", "account"]
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The whitespace-separated words of ``words`` (vocabularies read better as one string)."""
+    return frozenset(words.split())
 
 
 @dataclass(frozen=True)
-class Phrase:
+class Trigger:
     label: str
     pattern: re.Pattern[str]
-    harmless_near: re.Pattern[str] | None = None  # words within a few words that defuse the phrase
+    who: Who = "account"
+    harmless: re.Pattern[str] | None = None  # searched in the words around the match (same clause)
+    strong: bool = True  # a weak departure (replaced, taken over from) is undone by "while on leave" etc.
+    own_negation: bool = False  # the phrase carries its own "not" ("won't renew", "no longer with")
+    requires: re.Pattern[str] | None = None  # the sentence must also say this ("new office" + "licenses")
+    keys: tuple[frozenset[str], ...] = ()  # stems (see KEYS): the pattern runs only if each group has one
 
 
-@dataclass(frozen=True)
-class PhraseHit:
-    label: str
-    matched: str
-    clause: str
-
-
-def phrase(label: str, regex: str, harmless_near: str | None = None) -> Phrase:
-    harmless = re.compile(harmless_near, _FLAGS) if harmless_near else None
-    return Phrase(label, re.compile(regex, _FLAGS), harmless)
-
-
-_CLAUSE_SPLIT = re.compile(r"[.;!?\n]+|,|\s[-–—]\s|\b(?:but|however|although|though|whereas|yet)\b", _FLAGS)
-_PRE_NEGATORS = re.compile(
-    r"\b(?:no|not|never|none|nothing|without|neither|nor|hardly|unlikely|against|instead\s+of|rather\s+than|"
-    r"ruled?\s+out|decided\s+against|no\s+longer|stopped|refused?|doubt)\b|n't\b|\bnot\b",
-    _FLAGS,
-)
-_POST_NEGATORS = re.compile(
-    r"\b(?:on\s+hold|off\s+the\s+table|ruled\s+out|shelved|postponed|paused|frozen|not\s+happening|"
-    r"no\s+longer|dropped|abandoned|unlikely|not\s+(?:a|an)\s+(?:issue|concern|risk|option)|resolved)\b",
-    _FLAGS,
-)
-_WORD = re.compile(r"[\w'’-]+")
-_PRE_WINDOW_WORDS = 6
-_POST_WINDOW_WORDS = 5
-_HARMLESS_WINDOW_WORDS = 4
-
-
-def clauses(text: str) -> list[str]:
-    return [c.strip() for c in _CLAUSE_SPLIT.split(text) if c and c.strip()]
-
-
-def _last_words(text: str, count: int) -> str:
-    return " ".join(_WORD.findall(text)[-count:])
-
-
-def _first_words(text: str, count: int) -> str:
-    return " ".join(_WORD.findall(text)[:count])
-
-
-def _negated(clause: str, start: int, end: int, *, own_negation: bool) -> bool:
-    before = _last_words(clause[:start], _PRE_WINDOW_WORDS).replace("’", "'")
-    after = _first_words(clause[end:], _POST_WINDOW_WORDS)
-    if not own_negation and _PRE_NEGATORS.search(before + " "):
-        return True
-    return bool(_POST_NEGATORS.search(after))
-
-
-def _harmless(item: Phrase, clause: str, start: int, end: int) -> bool:
-    if item.harmless_near is None:
-        return False
-    around = (
-        _last_words(clause[:start], _HARMLESS_WINDOW_WORDS) + " " + _first_words(clause[end:], _HARMLESS_WINDOW_WORDS)
+def trigger(
+    label: str,
+    regex: str,
+    *,
+    who: Who = "account",
+    harmless: str | None = None,
+    strong: bool = True,
+    own_negation: bool = False,
+    requires: str | None = None,
+) -> Trigger:
+    return Trigger(
+        label,
+        re.compile(regex),
+        who,
+        re.compile(harmless) if harmless else None,
+        strong,
+        own_negation,
+        re.compile(requires) if requires else None,
+        tuple(frozenset(group.split()) for group in KEYS[label]),
     )
-    return bool(item.harmless_near.search(around))
 
 
-_OWN_NEGATION = re.compile(r"^(?:not|never|no|won't|wont|will\s+not|n't|non)\b|n't\b", _FLAGS)
+# Necessary words of each trigger, as word stems: every match has a word starting with one stem of each
+# group. A sentence is matched only against the triggers whose stems it has, and a note with none is not
+# read further (most notes: recaps, check-ins). Pseudo-stems: "@v" a rival vendor's name, "@x" a capitalised
+# word inside a sentence, "#" a number. Keep them in step with the patterns (tests check the corpus).
+_RIVALS = "@v vendor provider supplier platform solution tool crm system product offering software app competit rival"
+KEYS: dict[str, tuple[str, ...]] = {
+    "left the company": ("left",),
+    "is leaving the company": ("leav",),
+    "quit": ("quit",),
+    "resigned": ("resign notice",),
+    "retired": ("retir",),
+    "departed": ("depart",),
+    "no longer with the company": ("longer anymore any",),
+    "moved on": ("moved",),
+    "moved to another company": ("moved moving went gone jumped jumping switched defected headed heading",),
+    "joined another company": ("join",),
+    "took a job elsewhere": ("job role position offer gig post now",),
+    "was let go": ("let laid fired redundant terminated sacked dismissed pushed restructured lost",),
+    "stepped down": ("stepped$ stepping$ steps$ step$", "down$"),
+    "parted ways": ("parted exited",),
+    "is gone": ("gone",),
+    "poached by another company": ("poached headhunted recruited hired snapped",),
+    "last day": ("last final",),
+    "departure": ("departure resignation exit retirement leaving farewell send goodbye",),
+    "was replaced": ("replac succe backfill over$ into$",),
+    "mailbox closed": ("mail email e mailbox address inbox",),
+    "cancel": ("cancel",),
+    "not renewing": ("renew lapse expir run extend",),
+    "terminate": ("terminat exit clause",),
+    "moving to a competitor": (
+        "switch move$ moves$ moved$ moving$ migrat go$ going$ gone$ transition port$ porting$ ported$ consolidat "
+        "standardi replat went$ opted$ opting$ chose$ choose$ choosing$ picked$ selected$ signed$ awarded$ bought$ "
+        "purchased$ decided$ prefer lost$ losing$ off$ away$ replac rip$ phas sunset defect",
+        "@v vendor provider supplier competit rival in-house inhouse house$ another$ different$ other$ cheaper$ "
+        "new$ us$ them$ renewal$ account$ business$ competition our$ your$ @x",
+    ),
+    "evaluating competitors": (
+        "@v vendor provider supplier competit rival alternativ option competition crm suite cloud other$ another$ "
+        "different$ cheaper$ new$",
+        "evaluat look consider explor assess review compar trial test pilot demo shortlist talk speak spoke get "
+        "meet talks research scout seek search benchmark courted approached got received have had poc proof bake",
+    ),
+    "rfp": ("rfp rfps request tender",),
+    "shopping around": ("shop competitive market competitor competitors @v",),
+    "leaving us": (
+        "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ done$ "
+        "straw breaker dealbreaker",
+    ),
+    "unhappy": (
+        "unhapp dissatisf frustrat disappoint upset angry furious annoy irritat livid fed unsatisf displeas "
+        "exasperat fuming patience faith confidence trust complain happy satisf pleased thrilled impressed critical "
+        "negative sour grumbl expensive pricey costly justify strained rocky tense",
+    ),
+    "escalation": ("escalat",),
+    "budget cuts": (
+        "budget cut$ cuts$ cutting$ slash downsiz downgrad reduc fewer scaling$ scale$ scaled$ spending purchasing "
+        "tighten",
+    ),
+    "churn": ("churn risk thin red$",),
+    "usage dropping": (
+        "usage stopped nobody adoption login logins",
+        "dropped declin fall fell tank plummet collaps down$ cratered stopped nobody low$ poor stall drop using$ "
+        "logging uses$",
+    ),
+    "expansion": ("expan",),
+    "more seats": (
+        "seat licen user login module team depart office region site locat business division subsid countr market "
+        "workspace capacit storage product add$ agent rep instance entit brand plant store branch count footprint "
+        "usage deployment",
+        "more$ additional extra another add$ adds$ adding$ added$ count increas doubl need want requir ask buy "
+        "purchas order$ get new$ other$ rest$ whole$ entire$",
+    ),
+    "new team or site": (
+        "new$",
+        "need want licen seat onboard access quote pricing roll rollout add users accounts expan buy purchas get set "
+        "bring",
+    ),
+    "upgrade": ("upgrad move",),
+    "bigger plan": (
+        "enterprise premium pro$ professional ultimate platinum gold higher bigger advanced plus$ business$ unlimited",
+        "tier plan$ plans$ package edition bundle level licen agreement deal$ contract wide$ version option",
+    ),
+    "roll out wider": (
+        "roll rollout deploy wide$ wall$ phase global extend expand bring brings$ open$ opens$ opened$ opening$",
+        "other$ more$ new$ rest$ all$ every whole$ entire$ wider company org global team teams office offices region "
+        "site division department countr subsid locat plant store branch staff employees brand entit wide$ "
+        "2 two ii next$",
+    ),
+    "interest in more products": (
+        "interest keen curious excited quote pric proposal estimate costs$ cost$ demo buy add$ adding$ purchas get "
+        "trial sell cross up$",
+        "add$ addon addons module product offering package feature integration api premium analytics sso tier plan$ "
+        "upgrade bundle expansion licen seat user # more$ additional extra another second sell",
+    ),
+    "growing": (
+        "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
+        "company entity budget",
+        "people staff reps agents employees engineers users hires sellers salespeople headcount want need asked "
+        "asking approved signed allocated secured",
+    ),
+}
 
 
-_ANY_CACHE: dict[int, tuple[tuple[Phrase, ...], re.Pattern[str]]] = {}
-
-
-def _any_phrase(lexicon: tuple[Phrase, ...]) -> re.Pattern[str]:
-    """One pattern matching any phrase of ``lexicon`` in lower-cased text (a fast pre-check: Python's
-    regex engine is several times faster without IGNORECASE). Phrase patterns are written in lower case."""
-    cached = _ANY_CACHE.get(id(lexicon))
-    if cached is None or cached[0] is not lexicon:
-        pattern = re.compile("|".join(f"(?:{p.pattern.pattern})" for p in lexicon))
-        cached = _ANY_CACHE[id(lexicon)] = (lexicon, pattern)
-    return cached[1]
-
-
-def mentions(text: str | None, lexicon: tuple[Phrase, ...]) -> bool:
-    """Cheap pre-check: does any phrase occur at all (negated or not)?"""
-    return bool(text) and _any_phrase(lexicon).search((text or "").lower()) is not None
-
-
-def find(text: str | None, lexicon: tuple[Phrase, ...]) -> list[PhraseHit]:
-    """Every phrase of ``lexicon`` that ``text`` says affirmatively (not negated, not defused)."""
-    if not text or not mentions(text, lexicon):
-        return []
-    hits: list[PhraseHit] = []
-    anywhere = _any_phrase(lexicon)
-    for clause in clauses(text):
-        if anywhere.search(clause.lower()) is None:
-            continue
-        for item in lexicon:
-            for match in item.pattern.finditer(clause):
-                own = bool(_OWN_NEGATION.search(match.group(0)))
-                if _negated(clause, match.start(), match.end(), own_negation=own):
-                    continue
-                if _harmless(item, clause, match.start(), match.end()):
-                    continue
-                hits.append(PhraseHit(item.label, match.group(0), clause))
-                break
-    return hits
-
-
-_EVENT_NOUNS = (
-    r"\b(?:meeting|call|demo|appointment|session|visit|webinar|lunch|dinner|trip|workshop|"
-    r"training|onsite|on-site|sync|check-?in|qbr|review)s?\b"
+# --------------------------------------------------------------------------------------------- names
+VENDORS: tuple[str, ...] = (
+    "HubSpot",
+    "Hub Spot",
+    "Salesforce",
+    "SFDC",
+    "Pipedrive",
+    "Microsoft Dynamics",
+    "Dynamics 365",
+    "Freshsales",
+    "Freshworks",
+    "Zendesk Sell",
+    "Zendesk",
+    "SugarCRM",
+    "Insightly",
+    "monday.com",
+    "Copper CRM",
+    "Keap",
+    "Oracle CX",
+    "NetSuite",
+    "ServiceNow",
+    "Creatio",
+    "Nutshell",
+    "Close.com",
+    "Contoso CRM",
+    "Fabrikam Suite",
+    "Globex Cloud",
+    "Initech Sales",
 )
-_SEATS = r"(?:seats?|licen[cs]es?|users?|subscriptions?)"
-
-CHURN: tuple[Phrase, ...] = (
-    phrase("cancel", r"\bcancel(?:s|led|ed|ling|ing|lations?|ations?)?\b", harmless_near=_EVENT_NOUNS),
-    phrase("terminate", r"\bterminat(?:e|es|ed|ing|ion)\b(?!\s+(?:employee|staff))"),
-    phrase(
-        "not renew",
-        r"\b(?:not|never|won't|wont|will\s+not|don't|do\s+not|doesn't|isn't|aren't)\s+"
-        r"(?:\w+\s+){0,3}?renew\w*|\bnon-?renew\w*|\b(?:declin\w+|refus\w+)\s+to\s+renew\b|"
-        r"\blet\s+(?:the\s+|their\s+|our\s+)?(?:contract|subscription|licen[cs]es?|renewal)\s+"
-        r"(?:lapse|expire)\b",
-    ),
-    phrase(
-        "competitor",
-        r"\bcompetitors?\b|\brival\s+(?:vendor|product|platform|offer)\b|"
-        r"\b(?:switch|switching|switched|mov(?:e|ing|ed)|migrat\w+|go(?:ing)?)\s+(?:over\s+)?to\s+"
-        r"(?:a\s+|an\s+)?(?:another|different|other|cheaper|new)\s+(?:vendor|provider|supplier|"
-        r"platform|solution|tool|crm)\b|"
-        r"\b(?:evaluat\w+|look\w*\s+at|consider\w*|explor\w+|trial\w*)\s+(?:other|alternative|"
-        r"competing)\s+(?:vendors?|providers?|solutions?|options?|platforms?|tools?)\b|"
-        r"\bshopping\s+around\b|\b(?:look\w*|evaluat\w+|consider\w*|explor\w+|review\w*|assess\w*)\s+(?:at\s+)?"
-        r"(?:\w+\s+){0,2}alternatives\b|\brfp\b",
-    ),
-    phrase(
-        "unhappy",
-        r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|"
-        r"complain\w*|fed\s+up)\b|\bnot\s+(?:happy|satisfied|pleased)\b",
-    ),
-    phrase("escalate", r"\bescalat\w+"),
-    phrase(
-        "budget cut",
-        r"\bbudget\s+(?:cuts?|freeze|reductions?|slashed|cut\s+back)\b|"
-        r"\bcut(?:s|ting)?\s+(?:\w+\s+){0,2}(?:budgets?|spend|costs?)\b|\bcost[- ]cutting\b|"
-        r"\bdownsiz\w+|\bdowngrad\w+|\breduc\w+\s+(?:the\s+)?(?:number\s+of\s+)?" + _SEATS + r"|\bfewer\s+" + _SEATS,
-    ),
-    phrase("churn", r"\bchurn\w*"),
-    phrase(
-        "walk away",
-        r"\bwalk(?:ing)?\s+away\b|\bpull(?:ing)?\s+the\s+plug\b|"
-        r"\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|partnership|subscription)\b",
-    ),
+# Capitalised words that are not names (months, days, tools, note words).
+COMMON_CAPITALISED: frozenset[str] = (
+    word_set("""i i'm i've i'll i'd ok okay january february march april may june july august september october
+    november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+    friday saturday sunday mon tue tues wed thu thur thurs fri sat sun zoom teams slack webex outlook excel
+    gmail google meet linkedin q1 q2 q3 q4 h1 h2 fy eod eow asap fyi re fwd update notes note call meeting
+    email mail option plan tier phase version release team the a an and but so also then per according
+    heard spoke talked met called emailed quick short good great bad sadly unfortunately apparently just
+    still today yesterday tomorrow next last this that they she he we it his her their our my your
+    christmas easter thanksgiving covid ai api sso crm erp it hr us uk eu emea apac latam na""")
 )
 
-UPSELL: tuple[Phrase, ...] = (
-    phrase("expand", r"\bexpan(?:d|ds|ded|ding|sion|sions)\b"),
-    phrase(
-        "more seats",
-        r"\b(?:more|additional|extra|another)\s+(?:\d[\d,]*\s+)?"
-        r"(?:seats?|licen[cs]es?|users?|modules?|teams?|departments?|offices?|regions?|sites?|"
-        r"locations?|business\s+units?|divisions?|subsidiar\w+|countr\w+|markets?|workspaces?|"
-        r"capacity|products?|add-?ons?)\b|"
-        r"\badd(?:s|ing|ed)?\s+(?:\d[\d,]*|a\s+few|several|some|more)\s+(?:more\s+)?"
-        + _SEATS
-        + r"\b|\b\d[\d,]*\s+(?:more|additional|extra)\s+"
-        + _SEATS
-        + r"\b",
-    ),
-    phrase(
-        "new team",
-        r"\bnew\s+(?:teams?|offices?|regions?|departments?|sites?|locations?|"
-        r"business\s+units?|divisions?|subsidiar\w+|countr\w+|markets?|hires)\b",
-    ),
-    phrase("upgrade", r"\bupgrad\w+"),
-    phrase(
-        "enterprise tier",
-        r"\benterprise\s+(?:tier|plan|edition|licen[cs]es?|package|version)\b|"
-        r"\b(?:bigger|larger|higher|premium|top)\s+(?:plan|tier|package|edition)\b",
-    ),
-    phrase(
-        "roll out",
-        r"\broll(?:s|ed|ing)?\s+(?:(?:it|them|the|our|this|that|\w+)\s+){0,3}?out\s+to\s+"
-        r"(?:other|more|new|the\s+rest|all|every|their|\w+\s+(?:more|other|new))\b|"
-        r"\brollout\s+to\s+(?:other|more|the\s+rest|all)\b",
-    ),
-    phrase(
-        "cross-sell",
-        r"\binterest(?:ed)?\s+in\s+(?:our\s+|the\s+|a\s+)?(?:\w+\s+)?(?:add-?on|module|"
-        r"product|offering|package)s?\b",
-    ),
+# ------------------------------------------------------------------------------------------ scope words
+CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]]|\s[-–—]+\s|\.\.\.|\b(?:but|however|although|though|whereas|yet|while|so|because|since|"
+    r"after|before|when|until|unless|except|otherwise|plus)\b|"
+    r"\band\s+(?=(?:they|we|she|he|i|it|@p\d+|@acct|the|their|our|his|her|there|now|also)\b)|"
+    r"\b(?:if|once)\b|(?<=\w\s)(?=(?:they|we|she|he|@p\d+|@acct)\s+(?:will|'ll|would|are|were|is|was|have|"
+    r"had|might|may|could|can|plan|plans|want|wants|said|say|says)\b)"
+)
+NEGATOR = re.compile(
+    r"\b(?:no|not|never|none|nothing|nobody|neither|nor|without|hardly|barely|zero|nil|ruled\s+out|"
+    r"decided\s+against|advised\s+against|instead\s+of|rather\s+than|refus\w*|unlikely|far\s+from|"
+    r"no\s+longer|den(?:y|ies|ied)|cannot|dismiss\w*|rul\w+\s+out|declin\w+|turn\w*\s+down|pass\w*\s+on|"
+    r"said\s+no\s+to|reject\w*)\b|n't\b|\bnt\b"
+)
+# Said right after a phrase, these dismiss it ("expansion on hold", "upgrade postponed to Q4").
+_DISMISSED = (
+    r"on\s+hold|off\s+the\s+table|ruled\s+out|shelved|postponed|paused|frozen|not\s+happening|dropped|"
+    r"abandoned|resolved|closed(?:\s+out)?|fixed|settled|withdrawn|denied|rejected|declined|killed|scrapped|"
+    r"no\s+longer\s+\w+|not\s+(?:an?\s+)?(?:issue|concern|risk|option|problem|priority|thing|on\s+the\s+table)|"
+    r"behind\s+us|sorted(?:\s+out)?|handled|addressed|cleared\s+up|taken\s+care\s+of|a\s+false\s+alarm|"
+    r"false\s+alarm|never\s+happened|delayed|deferred|pushed\s+(?:back|out)|cancell?ed|put\s+on\s+ice|on\s+ice|"
+    r"parked|deprioriti[sz]ed|unfounded|untrue|not\s+true|a\s+misunderstanding|a\s+mix-?up|a\s+one-?off"
+)
+# These only after "is", "was", "seems"…: "churn risk is low" (but not "cancel over the low adoption").
+_PREDICATES = r"low|minimal|over|dead|wrong|unlikely|a\s+non-?issue|fine|minor|gone"
+POST_NEGATOR = re.compile(
+    r"^[\s\w'@-]{0,40}?\b(?:is|was|are|were|'s|has\s+been|have\s+been|had\s+been|got|been|now|remains?|"
+    r"stays?|seems?|looks?|turned\s+out\s+(?:to\s+be)?)\s+(?:now\s+|still\s+|currently\s+|officially\s+|"
+    r"fully\s+|all\s+|long\s+|since\s+|finally\s+|completely\s+|very\s+|quite\s+)?(?:"
+    + _DISMISSED
+    + "|"
+    + _PREDICATES
+    + r")\b|^\W*(?:\w+\W+){0,3}?(?:"
+    + _DISMISSED
+    + r")\b"
+)
+# Said of an earlier time, and nothing says it is still so.
+PAST = re.compile(
+    r"\b(?:\d+|a|an|one|two|three|four|five|six|several|a\s+few|a\s+couple\s+of|couple\s+of|many)\s+"
+    r"(?:years?|yrs?)\s+(?:ago|back)\b|\blast\s+year\b|\bback\s+in\b|\bin\s+the\s+past\b|\bpreviously\b|"
+    r"\bhistorically\b|\bused\s+to\b|\bat\s+one\s+point\b|\bonce\s+(?:threatened|considered|talked)\b|"
+    r"\boriginally\b|\bin\s+(?:19|20)\d\d\b|\byears\s+ago\b|\blong\s+ago\b|\bthe\s+old\s+days\b"
+)
+STILL_NOW = re.compile(r"\b(?:again|still|now|currently|anew|once\s+more|this\s+(?:week|month|quarter|year))\b")
+# A later sentence that says the trouble is over.
+RESOLVED_ALL = re.compile(
+    r"\bsince\s+then\b|\b(?:withdrew|retracted|renewed|re-?signed|signed\s+the\s+renewal|decided\s+to\s+stay|"
+    r"chose\s+to\s+stay|staying\s+with\s+us|changed\s+(?:their|his|her|the)\s+minds?|back\s+on\s+track|"
+    r"all\s+good\s+now|happy\s+again|happy\s+now|talked\s+them\s+(?:out\s+of\s+it|down)|"
+    r"no\s+longer\s+(?:considering|looking|unhappy|at\s+risk|shopping|evaluating|thinking)|"
+    r"(?:threat|risk|churn\s+risk)\s+(?:is|has)\s+(?:now\s+)?(?:gone|passed|over)|false\s+alarm)\b"
+)
+RESOLVED_SOFT = re.compile(
+    r"\b(?:escalation|complaint|issue|problem|concern|outage|incident|ticket|dispute|bug|it)s?\s+"
+    r"(?:is|was|has\s+been|have\s+been|got|are|were)\s+(?:now\s+|since\s+|all\s+|fully\s+|finally\s+)?"
+    r"(?:resolved|fixed|closed|settled|sorted|addressed|handled|withdrawn|cleared)\b|"
+    r"\b(?:resolved|fixed|closed\s+out|sorted\s+out|settled)\s+(?:the|their|that|it)\b|"
+    r"(?<!\bbe\s)(?<!\bget\s)(?<!\bgets\s)\b(?:resolved|fixed|sorted)\s+(?:on|during|in|at|last|yesterday|today|"
+    r"quickly|same|within)\b|\bnothing\s+since\b|\b(?:fine|happy|ok|okay)\s+now\b"
+)
+STILL_BAD = re.compile(r"\b(?:worse|again|still|more\s+(?:unhappy|upset|frustrated)|escalat\w+\s+further)\b")
+UNCERTAIN = re.compile(
+    r"\b(?:might|may|maybe|perhaps|possibly|could|rumou?r\w*|unconfirmed|not\s+sure|unsure|unclear|whether|"
+    r"if|consider\w*|think\w*\s+(?:about|of)|wonder\w*|interview\w*|look\w*\s+around|open\s+to\s+offers|"
+    r"in\s+case|speculat\w+|hear\w*\s+(?:rumou?rs?|whispers)|can't\s+confirm|to\s+be\s+confirmed|tbc|"
+    r"supposedly|allegedly|could\s+be)\b"
+)
+TEMPORARY = re.compile(
+    r"\bon\s+(?:@?\w+\s+)?leave\b|\b(?:maternity|paternity|parental|sick|medical|annual|extended|family)\s+leave\b|"
+    r"\bleave\s+of\s+absence\b|\bout\s+of\s+(?:the\s+)?office\b|\booo\b|\bon\s+(?:vacation|holiday|holidays|"
+    r"sabbatical|pto|secondment)\b|\bwhile\s+(?:she|he|@p\d+)\s+(?:is|'s)\s+(?:out|away|off)\b|"
+    r"\bcovering\s+for\b|\binterim\b|\btemporar\w+|\buntil\s+(?:she|he|@p\d+)\s+(?:returns|is\s+back|"
+    r"comes\s+back|gets\s+back)|\bback\s+(?:on|in|next|from|after|by)\b|\bfor\s+now\b|\bin\s+the\s+meantime\b"
 )
 
-LEFT: tuple[Phrase, ...] = (
-    phrase(
-        "left",
-        r"\bleft\b",
-        harmless_near=r"\b(?:message|voicemail|vm|note|feedback|comments?|review|"
-        r"side|hand|turn|over|behind|open|blank|alone|out)\b",
+# ---------------------------------------------------------------------------------------- departures
+_ORG_NOUN = (
+    r"(?:company|firm|business|organi[sz]ation|org|team|account|group|bank|agency|consultancy|startup|"
+    r"start-up|scale-?up|competitor|rival|employer|vendor|corporation|@x|@v|fintech|enterprise|"
+    r"\w+\s+(?:company|firm|startup|agency|consultancy|bank|competitor))"
+)
+_WHEN = (
+    r"(?:in|on|at\s+the\s+end\s+of\s+(?!the\s+(?:call|meeting|demo|session))|last|this|recently|yesterday|today|"
+    r"earlier|a\s+(?:few|couple)|\w+\s+(?:weeks?|months?|days?|years?)\s+ago|effective|as\s+of|end\s+of|"
+    r"abruptly|suddenly|without|after|over\s+the|around|back|already|mid-?\w+|early\s+(?:in|this|last)|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)"
+)
+_GONE_TARGET = (
+    r"(?=\s*(?:$|[.,;:!)\-–—]|\s(?:(?:the\s+)?" + _ORG_NOUN + r"|@acct|@x|@v|co\b|"
+    r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago)))|"
+    r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at)\w+\s+(?:in|on|last|"
+    r"this|at\s+the\s+end|recently|yesterday|a\s+few|\w+\s+ago)\b|(?:her|his|their)\s+(?:job|role|post|"
+    r"position|company|employer)|" + _WHEN + r"|to\s+(?:join|work|start|become|take|pursue|go\s+to|head|lead|run)|"
+    r"for\s+(?:a\s+|an\s+)?(?:new|another|other|different|better|competitor|rival|startup|start-up|@x|@v|"
+    r"greener|good|job|role|position)|and\s|so\s|but\s|which|after|because|due)))"
+)
+_EVENTS = (
+    r"(?:meeting|call|demo|appointment|session|visit|webinar|lunch|dinner|trip|flight|workshop|training|onsite|"
+    r"on-site|sync|check-?in|qbr|review|ticket|invoice|interview|booking|reservation|conference|event|travel|"
+    r"kick-?off|workshop|presentation|standup|huddle|zoom|teams|room|office\s+early|early|voicemail)"
+)
+DEPARTURES: tuple[Trigger, ...] = (
+    trigger(
+        "left the company",
+        r"\bleft\b" + _GONE_TARGET,
+        who="before",
+        strong=False,
+        harmless=r"\bleft\s+(?:us\s+|them\s+|me\s+)?(?:a|an|some|great|good|positive|negative|the|his|her)?\s*"
+        r"(?:@?\w+\s+)?(?:message|voicemail|vm|note|feedback|comments?|review|reply|response|laptop|keys|badge|"
+        r"stuff|things|bag|phone|coat)",
     ),
-    phrase(
-        "no longer with",
-        r"\bno\s+longer\s+(?:with|at|works?\s+(?:at|for|here|there)|employed|part\s+of|"
-        r"in\s+(?:the|her|his)\s+role)\b|\bnot\s+with\s+(?:the\s+)?company\s+anymore\b",
+    trigger(
+        "is leaving the company",
+        r"\b(?:leaving|(?:to|will|gonna|'ll)\s+leave)\b" + _GONE_TARGET,
+        who="before",
+        strong=False,
+        harmless=r"\bleav\w*\s+(?:a\s+|the\s+)?(?:message|voicemail|note|comment|feedback|review)|"
+        r"\bleaving\s+(?:for\s+)?(?:lunch|the\s+day|vacation|holiday|early)\b",
     ),
-    phrase(
+    trigger("quit", r"\bquit(?:s|ting)?\b(?!\s+(?:using|the\s+(?:call|meeting|app|session)|early))", who="before"),
+    trigger(
+        "resigned",
+        r"\bresign(?:ed|s|ing)?\b|\b(?:handed|handing|gave|giving|put|putting|turned|turning|tendered|submitted)\s+"
+        r"in\s+(?:her|his|their)?\s*(?:notice|resignation)\b|\b(?:gave|given|giving|handed\s+in)\s+(?:her|his|their)\s+"
+        r"(?:notice|resignation)\b|\bserving\s+(?:her|his|their)?\s*notice\b|\b(?:two|2|four|4)\s+weeks'?\s+notice\b",
+        who="before",
+    ),
+    trigger(
+        "retired",
+        r"\bretir(?:ed|es|ing)\b(?!\s+(?:the|our|their|its|this|that|an?|some|old|legacy)\b)",
+        who="before",
+        harmless=r"\bretir\w+\s+(?:system|tool|product|server|platform|version)",
+    ),
+    trigger(
         "departed",
-        r"\bdepart(?:ed|ure)\b|\bresign(?:ed|ation)\b|\bretired\b|\bmoved\s+on\b|"
-        r"\bformer\s+(?:employee|contact|staff)\b|\bex-employee\b|\blaid\s+off\b",
+        r"\bdepart(?:ed|s|ing)\b(?!\s+(?:from\s+)?(?:the\s+)?(?:call|meeting|script|plan))",
+        who="before",
+        strong=False,
+        harmless=r"\bdepart\w*\s+for\s+(?:the\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:conference|trip|event|meeting|holiday|"
+        r"vacation|airport|office|site|summit|offsite|show|fair|visit|tour)",
     ),
+    trigger(
+        "no longer with the company",
+        r"\bno\s+longer\s+(?:with|at|works?\s+(?:at|for|here|there)|working\s+(?:at|for|there|here)|employed|"
+        r"part\s+of|on\s+the\s+team|in\s+(?:the|her|his)\s+(?:role|position|job)|there|here|around|"
+        r"@acct|@x)\b|\bnot\s+(?:with|at)\s+(?:the\s+company|@acct|them|the\s+firm)\s+any\s*(?:more|longer)\b|"
+        r"\bno\s+longer\s+(?:an?\s+)?employee\b",
+        who="before",
+        own_negation=True,
+    ),
+    trigger(
+        "moved on",
+        r"\bmoved\s+on\b(?=\s*(?:$|[.,;:!)\-–—]|\s(?:from|to\s+(?:a|an)\s+(?:new|different|other)\s+|to\s+@x|to\s+@v|"
+        + _WHEN
+        + r"|and\s)))",
+        who="before",
+        strong=False,
+    ),
+    trigger(
+        "moved to another company",
+        r"\b(?:moved|moving|went|gone|jumped|jumping|switched|defected|headed|heading)\s+(?:over\s+)?to\s+"
+        r"(?:a\s+|an\s+)?(?:new\s+|different\s+|another\s+|rival\s+|competing\s+|other\s+)?(?:company|employer|"
+        r"job|startup|start-up|competitor|rival|firm|agency|consultancy|vendor)\b|"
+        r"\b(?:moved|went|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:@x|@v)\s+(?:as|to\s+(?:lead|run|head))\b|"
+        r"\bwent\s+to\s+work\s+(?:for|at)\b",
+        who="before",
+    ),
+    trigger(
+        "joined another company",
+        r"\b(?:joined|joining|will\s+join|to\s+join|has\s+joined)\s+(?:a|an)\s+(?:@?\w+\s+){0,2}?"
+        r"(?:startup|start-up|scale-?up|competitor|rival|company|firm|agency|consultancy|bank|fintech|vendor|"
+        r"insurer|retailer|manufacturer)\b|\b(?:joined|joining|to\s+join|has\s+joined)\s+(?:@x|@v)\b"
+        r"(?!\s+(?:on|for|in|at|from|to|and)\b)",
+        who="before",
+    ),
+    trigger(
+        "took a job elsewhere",
+        r"\b(?:took|taken|taking|accepted|accepting|started|starting|landed|got|found|has|starts)\s+(?:a|an|the)\s+"
+        r"(?:new\s+)?(?:job|role|position|offer|gig|post)\s+(?:at|with|elsewhere|somewhere|outside|in\s+another)\b|"
+        r"\b(?:took|accepted|found|landed|got)\s+(?:a\s+)?(?:new\s+)?(?:job|role|position|offer)\s*(?:$|[.,;])|"
+        r"\b(?:is|now)\s+(?:now\s+)?(?:at|with|working\s+(?:at|for))\s+(?:@x|@v|a\s+competitor|a\s+rival|"
+        r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another)\b",
+        who="before",
+    ),
+    trigger(
+        "was let go",
+        r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s)\s+(?:let\s+go|laid\s+off|fired|made\s+redundant|"
+        r"terminated|sacked|dismissed|pushed\s+out|restructured\s+out|let\s+go\s+of)\b|\blaid\s+off\b",
+        who="before",
+    ),
+    trigger(
+        "stepped down",
+        r"\b(?:stepped|stepping|steps|step)\s+down\b(?!\s+from\s+the\s+(?:project|committee|board))",
+        who="before",
+    ),
+    trigger("parted ways", r"\bparted\s+ways\b|\bexited\s+(?:the\s+(?:company|business|firm)|@acct)\b", who="before"),
+    trigger(
+        "is gone",
+        r"\b(?:is|'s|has|was)\s+(?:now\s+|already\s+|long\s+)?gone\b(?!\s+(?:quiet|dark|silent|with|ahead|through|"
+        r"over|well|live|up|down|cold|missing|awol|into|for|to|on|off|back|out|smoothly|badly|south))",
+        who="before",
+    ),
+    trigger(
+        "poached by another company",
+        r"\b(?:poached|headhunted|recruited|hired|snapped\s+up)\s+(?:away\s+)?by\s+(?:a\s+|an\s+)?(?:@x|@v|"
+        r"competitor|rival|another|startup|start-up|\w+\s+(?:company|firm|startup))",
+        who="before",
+    ),
+    trigger(
+        "last day",
+        r"\b(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:last|final)\s+(?:day|week)\b(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
+        r"\b(?:last|final)\s+day\s+(?:for|of)\s+(?P<who2>@p\d+)\b",
+        who="group",
+    ),
+    trigger(
+        "departure",
+        r"\b(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|leaving|farewell|send-?off|"
+        r"leaving\s+do|exit\s+interview)\b|\b(?:departure|resignation|exit|retirement|farewell(?:\s+(?:party|lunch|"
+        r"drinks))?|send-?off|leaving\s+do|goodbye\s+(?:party|lunch))\s+(?:of|for|to)\s+(?P<who2>@p\d+)\b|"
+        r"\b(?:said\s+goodbye|bid\s+farewell)\s+to\s+(?P<who3>@p\d+)\b",
+        who="group",
+    ),
+    trigger(
+        "was replaced",
+        r"\b(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:replacement|successor|backfill)\b|"
+        r"\b(?:replacement|successor|backfill)\s+(?:for|to|of)\s+(?P<who2>@p\d+)\b|"
+        r"\b(?:replac(?:es|ed|ing)|succeed(?:s|ed|ing)?|backfill(?:s|ed|ing)?)\s+(?P<who3>@p\d+)\b|"
+        r"\b(?:tak(?:es|ing|en)|took|took|has\s+taken)\s+over\s+from\s+(?P<who4>@p\d+)\b|"
+        r"\b(?:stepp(?:ed|ing)|steps)\s+into\s+(?P<who5>@p\d+)'s\s+(?:role|shoes|job|seat)\b",
+        who="group",
+        strong=False,
+    ),
+    trigger(
+        "was let go",
+        r"\b(?:let|laid\s+off|fired|sacked)\s+(?P<who>@p\d+)(?:\s+go)?\b(?!')|\blost\s+(?P<who2>@p\d+)\s+to\b",
+        who="group",
+    ),
+    trigger(
+        "mailbox closed",
+        r"\b(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:e-?mail|mail|mailbox|address|inbox)\s+(?:now\s+)?"
+        r"(?:bounces|bounced|is\s+(?:closed|deactivated|disabled|dead|gone|bouncing))\b",
+        who="group",
+        strong=False,
+    ),
+)
+# A contact who takes over (a successor): never gone because of that sentence, and named in the finding.
+SUCCESSOR = re.compile(
+    r"(?P<who>@p\d+)\s+(?:is|will\s+be|has\s+become|becomes|'s|is\s+now|will\s+now\s+be)\s+(?:now\s+)?"
+    r"(?:our|the|their)\s+(?:new\s+)(?:main\s+|primary\s+|day-to-day\s+)?\w+|"
+    r"(?P<who2>@p\d+)\s+(?:(?:now\s+)?takes|took|is\s+taking|will\s+take|has\s+taken|to\s+take)\s+over\b|"
+    r"(?P<who3>@p\d+)\s+(?:replaces|replaced|is\s+replacing|will\s+replace|succeeds|succeeded|steps\s+in|"
+    r"stepped\s+in|is\s+stepping\s+in|will\s+step\s+in|has\s+stepped\s+in|backfills)\b|"
+    r"\breplaced\s+by\s+(?P<who4>@p\d+)|\b(?:successor|replacement|backfill)\s+(?:is|will\s+be|:)\s+(?P<who5>@p\d+)|"
+    r"\bhanded\s+(?:@?\w+\s+){0,3}over\s+to\s+(?P<who6>@p\d+)|"
+    r"\bnew\s+(?:main\s+|primary\s+)?(?:point\s+of\s+contact|contact|poc|champion|sponsor|lead|owner)\s+"
+    r"(?:is|will\s+be|:)\s+(?P<who7>@p\d+)|\b(?P<who8>@p\d+)\s+(?:is\s+)?(?:now\s+)?(?:our|the)\s+"
+    r"(?:point\s+of\s+contact|poc|main\s+contact|go-to)\b"
+)
+# A contact right after one of these is a reporter or an object, not the one who left ("according to X").
+REPORTER_WORDS: frozenset[str] = word_set(
+    "per from via cc with by to for about at of on than like re regarding asked informed told thanks"
+)
+REPORTER_PHRASES: frozenset[str] = frozenset(
+    ["according to", "heard from", "told by", "informed by", "confirmed by", "learned from", "learnt from"]
+)
+# Words that may stand between a subject and its verb ("Aisha has apparently just left").
+GAP_WORDS: frozenset[str] = (
+    word_set("""has have had is was were are 's 'd 'll will would shall be been being just recently apparently finally
+    officially already also now actually reportedly unfortunately sadly suddenly quietly abruptly both all
+    then effectively formally definitely indeed too since basically evidently obviously seemingly herself
+    himself yesterday today that unexpectedly eventually ultimately only even luckily gonna to really
+    confirmed announced said says mentioned , : ; - – — plans plan planning decided wants want chose opted
+    going about set due allegedly supposedly not never hasn't hadn't didn't isn't wasn't won't doesn't
+    haven't got get gets getting -> => → > / w/""")
+)
+GAP_PHRASES: frozenset[str] = frozenset(
+    [
+        "last week",
+        "this week",
+        "last month",
+        "this month",
+        "in fact",
+        "told us",
+        "told me",
+        "let us know",
+        "let me know",
+        "has since",
+        "as well",
+        "this morning",
+        "last friday",
+        "on friday",
+        "on monday",
+    ]
+)
+ACCOUNT_WORDS: frozenset[str] = word_set(
+    "they we @acct customer client company account business org organisation organization team firm them"
+)
+PRONOUNS: frozenset[str] = frozenset(["she", "he", "her", "his", "him"])
+TITLE_ABBREVIATIONS: dict[str, str] = {
+    "ceo": "chief executive officer",
+    "cfo": "chief financial officer",
+    "coo": "chief operating officer",
+    "cto": "chief technology officer",
+    "cio": "chief information officer",
+    "cmo": "chief marketing officer",
+    "cro": "chief revenue officer",
+    "cpo": "chief procurement officer",
+    "vp": "vice president",
+    "svp": "senior vice president",
+    "evp": "executive vice president",
+    "ops": "operations",
+    "mgr": "manager",
+    "dir": "director",
+    "eng": "engineering",
+    "hr": "human resources",
+    "proc": "procurement",
+    "fin": "finance",
+}
+ROLE_STOP: frozenset[str] = word_set(
+    "the their our its a an of and new old former previous main primary key this that his her"
+)
+
+# ---------------------------------------------------------------------------------------- churn risk
+_CONTRACT = r"(?:subscription|contract|account|licen[cs]es?|plan|service|renewal|agreement|membership|seats?|deal|us)"
+_RIVAL_THING = (
+    r"(?:@v|(?:a|an|the|their|another)\s+(?:rival|competing|competitor'?s?|competitive|other\s+vendor'?s?)\s*"
+    r"(?:tool|vendor|product|platform|solution|offering|crm|system|app|suite|software)?)"
+)
+_OLD_THING = (
+    r"(?:the|their|its|that)\s+(?:old|previous|former|legacy|other|existing)\s+(?:@?\w+\s+)?(?:erp|crm|system|tool|"
+    r"vendor|provider|supplier|platform|software|solution|contract|licen[cs]es?|app)|\bnewsletter|\bmailing|"
+    r"\bmarketing\s+emails?|\bemail\s+alerts?|\bnotifications?\b|\bdigest\b|\bto\s+us\b"
+)
+# Ending something that is not ours: "cancelled the pilot of a rival tool", "terminated the old ERP contract".
+_NOT_OURS = (
+    r"\b(?:cancel|terminat|end|walk|stop|drop|pull)\w*\s+(?:away\s+)?(?:@?\w+\s+){0,4}?(?:(?:of|with|from|for)\s+"
+    + _RIVAL_THING
+    + "|"
+    + _OLD_THING
+    + ")"
+)
+_COMPETITION = (
+    r"(?:@v|(?:a|an|another|the|other|different|cheaper|rival|competing|new)\s+(?:@?\w+\s+)?(?:vendors?|providers?|"
+    r"suppliers?|platforms?|solutions?|tools?|crms?|systems?|products?|offerings?|competitors?|options?)|"
+    r"(?:vendors|providers|platforms|tools|crms|systems|competitors)|alternatives?|the\s+competition|"
+    r"competitors?|(?:a|an)\s+(?:rival|competitor)|@x\s+(?:crm|suite|cloud))"
+)
+CHURN: tuple[Trigger, ...] = (
+    trigger(
+        "cancel",
+        r"\bcancel(?:s|led|ed|ling|ing|lations?|ations?)?\b|\bcancel+ation\b",
+        harmless=r"\bcancel\w*\s+(?:the\s+|our\s+|their\s+|a\s+|an\s+|this\s+|that\s+|next\s+|tomorrow's\s+|"
+        r"today's\s+|\w+day's\s+|\w+'s\s+)?(?:@?\w+\s+){0,2}?"
+        + _EVENTS
+        + r"|"
+        + _EVENTS
+        + r"\s+(?:was|were|got|is|has\s+been)\s+"
+        r"cancel|\bcancel\w*\s+(?:the\s+|their\s+|our\s+)?(?:@?\w+\s+){0,2}?(?:expansion|upgrade|add-?on|rollout|roll-?out|"
+        r"pilot|trial|poc|evaluation|order\s+for\s+more|purchase\s+order|po)\b|" + _NOT_OURS,
+    ),
+    trigger(
+        "not renewing",
+        r"\b(?:not|never|won't|wont|will\s+not|don't|do\s+not|doesn't|isn't|aren't|no\s+plans?\s+to|no\s+intention\s+"
+        r"(?:of|to)|unlikely\s+to|decided\s+not\s+to|chose\s+not\s+to|not\s+going\s+to)\s+(?:@?\w+\s+){0,3}?"
+        r"(?:renew\w*|extend\w*\s+(?:the|their|our)\s+(?:contract|subscription|agreement))|\bnon-?renew\w*|"
+        r"\bno\s+renewal\b|\b(?:declin\w+|refus\w+)\s+to\s+renew\b|"
+        r"\blet\s+(?:the\s+|their\s+|our\s+|it\s+|them\s+)?(?:@?\w+\s+)?(?:contract|subscription|licen[cs]es?|"
+        r"renewal|agreement|it|them|plan|term)?\s*(?:lapse|expire|run\s+out)\b|\ballow\w*\s+(?:the|their|it)\s+"
+        r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal\s+(?:is\s+|looks\s+)?(?:unlikely|in\s+doubt|"
+        r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky)\b|\bdoubt\w*\s+(?:that\s+)?"
+        r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\bnot\s+(?:sure|certain|convinced)\s+(?:that\s+)?"
+        r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
+        own_negation=True,
+    ),
+    trigger(
+        "terminate",
+        r"\bterminat(?:e|es|ed|ing|ion)\b|\bearly\s+termination\b|\bexit\s+(?:clause|terms|fees?)\b|"
+        r"\bout\s+clause\b|\bbreak\s+clause\b",
+        harmless=r"(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|" + _NOT_OURS,
+    ),
+    trigger(
+        "moving to a competitor",
+        r"\b(?:switch\w*|mov(?:e|es|ed|ing)|migrat\w+|go(?:ing)?|transition\w*|port\w*|consolidat\w+|standardi[sz]\w+|"
+        r"replat\w+)\s+(?:everything\s+|all\s+\w+\s+|it\s+|them\s+|us\s+)?(?:over\s+|away\s+)?(?:to|onto|on\s+to|into|on)\s+"
+        r"(?:@v|(?:a\s+|an\s+)?(?:another|different|other|cheaper|new|rival|competing|competitor'?s?|in-?house)\s+"
+        r"(?:@?\w+\s+)?(?:vendor|provider|supplier|platform|solution|tool|crm|system|product|offering|software|app))\b|"
+        r"\bswitch\w*\s+(?:vendors|providers|suppliers|platforms|tools|crms|systems)\b|"
+        r"\b(?:switch\w*|mov(?:e|es|ed|ing)|migrat\w+|go(?:ing)?|defect\w*)\s+(?:over\s+)?to\s+(?:a|the)\s+"
+        r"(?:competitor|rival|competition)\b|"
+        r"\b(?:went|go|going|gone|opted|opting)\s+(?:with|for)\s+(?:@v|@x(?!\s+(?:to|for|on|at|about))|"
+        r"(?:a|an|another|the\s+other|a\s+different|a\s+cheaper|a\s+rival|a\s+competing)\s+(?:vendor|provider|option|"
+        r"solution|platform|tool|competitor|offer|crm|system|product))|"
+        r"\b(?:chose|choose|choosing|picked|selected|signed\s+with|signed\s+a\s+contract\s+with|awarded\s+(?:@?\w+\s+){0,2}"
+        r"to|bought|purchased|decided\s+on)\s+(?:@v|a\s+(?:competitor|rival))\b|\b(?:chose|picked|selected|prefer\w*)\s+"
+        r"@x\s+over\s+us\b|\blost\s+(?:the\s+)?(?:renewal|deal|account|business|them)\s+to\b|\blosing\s+(?:them|"
+        r"the\s+account|@acct)\s+to\b|\bmov\w+\s+(?:away\s+)?off\s+(?:our|the|your)\s+(?:platform|product|tool|"
+        r"system|software)|\bmigrat\w+\s+(?:away\s+from|off)\s+(?:us|our|the\s+platform)\b|\breplac\w+\s+us\b|"
+        r"\brip\s+(?:and|&|n)\s+replace\b|\bphas\w+\s+(?:us|our\s+\w+)\s+out\b|\bphase\s+out\s+(?:our|the)\s+"
+        r"(?:platform|tool|product)\b|\bsunset\w*\s+(?:our|the|your)\s+(?:platform|product|tool|subscription)\b",
+        harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b",
+    ),
+    trigger(
+        "evaluating competitors",
+        r"\b(?:evaluat\w+|look\w*\s+(?:at|into)|consider\w*|explor\w+|assess\w*|review\w*|compar\w+|trial\w*|"
+        r"test\w*|pilot\w*|demo\w*|shortlist\w*|talk\w*\s+(?:to|with)|speak\w*\s+(?:to|with)|spoke\s+(?:to|with)|"
+        r"get\w*\s+(?:quotes?|pricing|proposals?|demos?)\s+from|meet\w*\s+with|in\s+talks\s+with|"
+        r"research\w*|scout\w*|seek\w*|search\w*\s+for|benchmark\w*|courted\s+by|approached\s+by|"
+        r"(?:got|received|have|had)\s+(?:a\s+|an\s+)?(?:offer|quote|proposal|pitch|demo)s?\s+from|"
+        r"(?:a\s+)?demo\s+(?:of|from|with)|poc\s+with|proof\s+of\s+concept\s+with|bake-?off\s+(?:with|against))\s+"
+        r"(?:us\s+(?:with|to|against)\s+)?(?:@?\w+\s+){0,2}?" + _COMPETITION + r"(?!\s+(?:to\s+us|of\s+ours))",
+        harmless=r"\b(?:end\w*|cancel\w*|stop\w*|drop\w*|kill\w*|scrap\w*|abandon\w*|ditch\w*|wound\s+down|"
+        r"shut\s+down|reject\w*|pass\w*\s+on|turn\w*\s+down|rul\w+\s+out|finish\w*|conclud\w*|wrap\w*\s+up|"
+        r"binned|pulled\s+out\s+of)\s+(?:the\s+|their\s+|its\s+|a\s+|an\s+)?(?:@?\w+\s+)?(?:pilot|trial|evaluation|eval|"
+        r"poc|proof|demo|test|bake-?off|rfp|talks|conversations?)|"
+        r"\b(?:beat|won|win|winning|displac\w+|replac\w+|over|instead\s+of|rather\s+than|than)\s+"
+        r"(?:@?\w+\s+)?(?:@v|competitors?|the\s+competition)|\bcompetitive\s+(?:pricing|edge)|\bour\s+competitors\b|"
+        r"\b(?:we|our\s+\w+|we're|we\s+are)\s+compar\w+",
+    ),
+    trigger("rfp", r"\brfps?\b|\brequest\s+for\s+proposals?\b|\b(?:public\s+)?tender\b", harmless=r"\b(?:won|win)\b"),
+    trigger(
+        "shopping around",
+        r"\bshop(?:ping)?\s+(?:around|for\s+(?:a\s+)?(?:alternatives?|other|new|replacement|cheaper|another))|"
+        r"\bcompetitive\s+(?:eval\w*|bid\w*|process|review)\b|\bmarket\s+(?:scan|review|test)\b|"
+        r"\bcompetitors?\s+(?:offered|quoted|pitched|approached|undercut|is\s+(?:offering|cheaper)|came\s+in)\b|"
+        r"(?<![\w@])(?:@v|(?:a|the)\s+competitor)\s+(?:offered|quoted|pitched|approached|undercut|is\s+(?:offering|courting|"
+        r"pitching|cheaper)|came\s+in\s+(?:cheaper|lower))\b",
+        harmless=r"\bour\s+competitors\b",
+    ),
+    trigger(
+        "leaving us",
+        r"\b(?:threaten\w*|consider\w*|think\w*\s+(?:of|about)|talk\w*\s+about|plan\w*|want\w*|might|may|could|"
+        r"going\s+to|will|would)\s+(?:to\s+)?(?:leav\w+|walk(?:ing)?\s+away|churn\w*|switch\w*(?!\s+(?:the|our|"
+        r"it|them|meeting|call|date|time))|tak\w+\s+their\s+business\s+elsewhere)\b(?!\s+(?:a\s+|the\s+)?(?:message|"
+        r"voicemail|note|comment|review|call|meeting|early))|\bthreaten\w*\s+to\s+\w+|\b(?:leav\w+|left|dump\w*|"
+        r"ditch\w*|drop\w*|abandon\w*)\s+us\b|\btak\w+\s+their\s+business\s+elsewhere\b|\bwalk(?:ing)?\s+away\b|"
+        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
+        r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\blast\s+straw\b|\bdeal[- ]?breaker\b",
+        who="before",
+        harmless=r"\b(?:price|pricing|feature|roadmap)\s+(?:@?\w+\s+)?(?:is\s+)?not\s+a\s+deal[- ]?breaker\b|"
+        + _NOT_OURS,
+    ),
+    trigger(
+        "unhappy",
+        r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|annoyed|irritated|livid|"
+        r"fed\s+up|unsatisfied|displeased|exasperated|fuming|losing\s+(?:patience|faith|confidence|trust)|"
+        r"lost\s+(?:patience|faith|confidence|trust)|complain\w*|not\s+(?:happy|satisfied|pleased|thrilled|impressed)|"
+        r"(?:very|really|quite|pretty|extremely)\s+(?:critical|negative)|sour\w*\s+on\s+us|grumbl\w+|"
+        r"(?:too|so)\s+(?:expensive|pricey|costly)|can't\s+justify\s+the\s+(?:cost|price|spend)|"
+        r"(?:rel\w+|relationship)\s+is\s+(?:strained|rocky|tense|at\s+a\s+low))\b",
+        harmless=r"\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|"
+        r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|their\s+(?:old|previous|current)\s+(?:vendor|tool|system|crm)|the\s+competitor)",
+    ),
+    trigger(
+        "escalation",
+        r"\bescalat\w+\b",
+        harmless=r"\bescalation\s+(?:path|matrix|process|procedure|contact|policy|plan|list|chain|point|route)|"
+        r"\bescalat\w+\s+(?:the\s+)?(?:feature\s+request|to\s+(?:our\s+)?(?:product|engineering)\s+for\s+(?:a|the)\s+"
+        r"feature)|\bde-?escalat",
+    ),
+    trigger(
+        "budget cuts",
+        r"\bbudget\s+(?:cuts?|freeze|reductions?|slashed|cut\s+back|pressure|squeeze)\b|\b(?:cut|cuts|cutting|slash\w*)\s+"
+        r"(?:@?\w+\s+){0,2}(?:budgets?|spend\w*|costs?|seats|licen[cs]es|users)\b|\bcost[- ]cutting\b|\bdownsiz\w+|"
+        r"\bdowngrad\w+|\breduc\w+\s+(?:the\s+|their\s+|our\s+)?(?:number\s+of\s+|seat\s+count|licen[cs]e\s+count|"
+        r"footprint|spend|usage|seats|licen[cs]es|users)|\bfewer\s+(?:seats?|licen[cs]es?|users?)\b|"
+        r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\bcut\s+back\s+on\s+(?:us|seats|"
+        r"licen[cs]es|spend)\b|\btighten\w*\s+(?:the\s+|their\s+)?belts?\b",
+        harmless=r"\bbudget\s+cuts?\s+(?:elsewhere|at\s+@v)|\bcut\w*\s+costs?\s+(?:with|using|thanks\s+to)\s+(?:us|our)",
+    ),
+    trigger(
+        "churn",
+        r"\bchurn(?:ed|ing|s)?\b|\bat\s+risk\b|\bflight\s+risk\b|\bon\s+thin\s+ice\b|\bred\s+flags?\b",
+        harmless=r"\bchurn\s+(?:report|analysis|rate\s+(?:is|was)\s+(?:low|down)|dashboard|model|prediction|"
+        r"feature|module)|(?:their|@acct's|customers')\s+(?:own\s+)?(?:customers'?|clients'?)\s+churn|"
+        r"\breduc\w+\s+(?:their\s+)?churn",
+    ),
+    trigger(
+        "usage dropping",
+        r"\busage\s+(?:has\s+|is\s+)?(?:dropped|declin\w+|fall\w*|fell|tank\w*|plummet\w*|collaps\w+|is\s+down|"
+        r"went\s+down|way\s+down|cratered)|\bstopped\s+(?:using|logging\s+in)|\bnobody\s+(?:uses|is\s+using|logs\s+in)\b|"
+        r"\badoption\s+(?:is\s+|has\s+been\s+)?(?:low|poor|stall\w*|dropp\w*|declin\w*)\b|\blogins?\s+(?:are\s+|have\s+)?"
+        r"(?:down|dropp\w+|declin\w+)",
+    ),
+)
+
+# -------------------------------------------------------------------------------------------- upsell
+_MORE_OF = (
+    r"(?:seats?|licen[cs]es?|users?|logins?|modules?|teams?|departments?|offices?|regions?|sites?|locations?|"
+    r"business\s+units?|divisions?|subsidiar\w+|countr\w+|markets?|workspaces?|capacity|storage|products?|"
+    r"add-?ons?|agents?|reps?|instances?|entities|brands?|plants?|stores?|branches)"
+)
+_NUMBER = (
+    r"(?:\d[\d,.]*k?|a\s+few|a\s+couple(?:\s+of)?|several|some|dozens?(?:\s+of)?|hundreds?(?:\s+of)?|another|"
+    r"ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|fifteen|twelve|five|six|eight|\w+ty(?:-\w+)?)"
+)
+UPSELL: tuple[Trigger, ...] = (
+    trigger(
+        "expansion",
+        r"\bexpan(?:d|ds|ded|ding|sion|sions)\b",
+        harmless=r"\bexpand\w*\s+on\b|\bexpand\w*\s+(?:the\s+|my\s+|our\s+)?(?:notes?|answer|point|discussion|ticket|"
+        r"description|section|comment|scope\s+of\s+the\s+(?:ticket|bug|issue))|\bexpansion\s+(?:joint|slot|card|pack\s+"
+        r"for\s+@v)|(?<![\w@])(?:@v|competitor|rival)\w*\s+expan|\bexpan\w+\s+(?:the|their|its)\s+(?:@?\w+\s+)?"
+        r"(?:warehouse|building|factory|premises|parking|kitchen|facility|facilities|product\s+line|range|menu|"
+        r"fleet|store\s+network|headquarters|hq|office\s+space|footprint\s+in\s+retail)",
+    ),
+    trigger(
+        "more seats",
+        r"\b(?:more|additional|extra|another)\s+(?:\d[\d,]*\s+)?" + _MORE_OF + r"\b|\b" + _NUMBER + r"\s+(?:more|"
+        r"additional|extra|new)\s+"
+        + _MORE_OF
+        + r"\b|\badd(?:s|ing|ed)?\s+(?:on\s+)?(?:@?\w+\s+){0,1}?"
+        + _NUMBER
+        + r"?\s*"
+        r"(?:more\s+|extra\s+|additional\s+|new\s+)?(?:@?\w+\s+)?" + _MORE_OF + r"\b|\b(?:seat|licen[cs]e|user)\s+"
+        r"count\s+(?:to\s+|will\s+|is\s+going\s+to\s+)?(?:increase|grow|go\s+up|double|triple|rise)|\bincreas\w+\s+"
+        r"(?:the\s+|their\s+)?(?:seat|licen[cs]e|user)\s+count\b|\b(?:buy|purchase|order|need|want|get)\w*\s+"
+        r"(?:another\s+)?\d[\d,]*\s+(?:@?\w+\s+)?(?:seats?|licen[cs]es?|users?)\b|\bdoubl\w+\s+(?:the\s+|their\s+)?"
+        r"(?:seats?|licen[cs]es?|users?|footprint|usage|deployment)\b|\b(?:seats?|licen[cs]es?|users?)\s+for\s+"
+        r"(?:the\s+)?(?:new|other|rest|another|whole|entire)\b|\b(?:need|want|require|ask)\w*\b[^.;]{0,40}?\b\d[\d,]*\s+"
+        r"(?:more\s+|new\s+|extra\s+)?(?:seats?|licen[cs]es?|users?)\b",
+        harmless=r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+)?(?:complain\w*|unhappy|"
+        r"frustrated|report\w*|churn\w*|leav\w+|struggl\w+|confus\w+)|\bnew\s+(?:users?|teams?|offices?)\s+(?:onboard\w*\s+)?"
+        r"(?:last|already)\b|\bnew\s+(?:team|office|region|department|site)\s+(?:structure|lead|manager|head|layout|"
+        r"building|address|name)|\b(?:team|department|office)s?\s+(?:was|were|is|are|got)\s+(?:merged|closed|cut)|"
+        r"\bnew\s+(?:team|office)\s+(?:members?|member's)\b|\bnew\s+(?:users?|people)\s+(?:to|on)\s+(?:the\s+)?"
+        r"(?:call|meeting)|\badd\w*\s+(?:@?\w+\s+)?(?:users?|people)\s+to\s+the\s+(?:call|meeting|invite|thread|email)",
+    ),
+    trigger(
+        "new team or site",
+        r"\bnew\s+(?:teams?|offices?|regions?|sites?|locations?|departments?|divisions?|business\s+units?|"
+        r"subsidiar\w+|countr\w+|markets?|plants?|stores?|branch\w*|hires|entit\w+|brands?|use\s+cases?)\b",
+        harmless=r"\bnew\s+(?:team|office|region|department|site)\s+(?:structure|lead|manager|head|layout|building|"
+        r"address|name|members?|member's)",
+        requires=r"\b(?:need|want|licen[cs]|seats?|onboard|access|quote|pricing|roll\w*\s+out|rollout|add|users|"
+        r"accounts|expan|buy|purchase|get\s+(?:them\s+)?(?:on|set\s+up)|set\s+up|bring\w*\s+on)",
+    ),
+    trigger(
+        "upgrade",
+        r"\bupgrad\w+\b|\bmove\s+up\s+to\s+(?:the\s+)?(?:@?\w+\s+)?(?:tier|plan|edition)\b",
+        harmless=r"\bupgrad\w+\s+(?:to\s+)?(?:the\s+)?(?:@?\w+\s+)?(?:version|release|v\d|\d+\.\d|browser|server|os|"
+        r"windows|database|firmware|hardware|laptops?|phones?|java|python|sdk|api\s+version|integration|connector|"
+        r"app\s+version|mobile\s+app)|\b(?:version|release|v\d[\w.]*|patch|firmware)\s+upgrad|\bupgrad\w+\s+"
+        r"(?:broke|caused|failed|issue|bug|problem|went)|\b(?:after|since|during)\s+the\s+upgrade\b|\bthe\s+upgrade\s+"
+        r"(?:broke|caused|failed)|\bupgrad\w+\s+(?:of|to)\s+@v|\bdowngrad",
+    ),
+    trigger(
+        "bigger plan",
+        r"\benterprise\s+(?:tier|plan|edition|licen[cs]es?|package|version|bundle|agreement|deal|contract|"
+        r"wide|-wide)\b|\b(?:premium|pro|professional|ultimate|platinum|gold|higher|bigger|advanced|"
+        r"plus|business\+?|unlimited)\s+(?:tier|plan|package|edition|bundle|level|support\s+(?:tier|plan|package|option))\b",
+        harmless=r"\b(?:already|currently)\s+(?:on|have|has|using)\b",
+    ),
+    trigger(
+        "roll out wider",
+        r"\broll(?:s|ed|ing)?\s+(?:(?:it|them|this|that|us|the\s+\w+|our\s+\w+|\w+)\s+){0,3}?out\s+(?:to|across|"
+        r"through|at|in)\s+(?:the\s+)?(?:other|more|new|rest|all|every|whole|entire|wider|company|org|global|"
+        r"\w+\s+(?:more|other|new)|(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|"
+        r"business\s+units?|countr\w+|subsidiar\w+|locations?|plants?|stores?|branches))\b|\b(?:rollout|roll-out|"
+        r"deploy\w*|deployment)\s+(?:to|across|in|at)\s+(?:the\s+)?(?:whole|entire|other|all|rest|"
+        r"remaining|every|global|wider|more|new)\b|\b(?:company|org|enterprise|group|firm|business)[- ]wide\b|"
+        r"\bwall[- ]to[- ]wall\b|\b(?:extend|expand|bring|open)\w*\s+(?:it|us|them|the\s+(?:platform|tool|product|"
+        r"system|crm|licen[cs]e|contract)|our\s+\w+)\s+(?:up\s+)?to\s+(?:the\s+|their\s+|another\s+|other\s+|more\s+|"
+        r"new\s+|a\s+)?(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|business\s+units?|"
+        r"countr\w+|subsidiar\w+|locations?|plants?|stores?|branches|entit\w+|brands?|staff|employees|"
+        r"(?:the\s+)?rest)\b|\bphase\s+(?:2|two|ii)\b|\bnext\s+phase\b|\bglobal\s+(?:rollout|roll-out|"
+        r"deployment|licen[cs]e)\b",
+        harmless=r"\bphase\s+(?:2|two|ii)\s+of\s+(?:the\s+)?(?:migration|onboarding|fix|bug|project\s+is\s+"
+        r"delayed)|(?<![\w@])(?:@v|competitor|rival)\b",
+    ),
+    trigger(
+        "interest in more products",
+        r"\b(?:interest\w*|keen|curious|excited)\s+(?:in|about|on)\s+(?:adding\s+|buying\s+|getting\s+)?"
+        r"(?:our\s+|the\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:add-?ons?|modules?|products?|offering|package|feature\s+pack|"
+        r"integration|api\s+access|premium\s+support|analytics|sso|tier|plan|upgrade|bundle|expansion|licen[cs]es?|"
+        r"seats?)\b|\b(?:asked|ask\w*|enquir\w+|inquir\w+|request\w*|want\w*|need\w*)\s+(?:about\s+|for\s+)?"
+        r"(?:a\s+|an\s+|the\s+)?(?:quote|pricing|prices?|proposal|price\s+list|costs?|estimate|demo)\s+(?:for|on|of)\s+"
+        r"(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,3}?(?:add-?ons?|modules?|seats?|licen[cs]es?|users?|tier|plan|"
+        r"upgrade|expansion|products?|bundle|package|team|office|region|site)\b|\b(?:quote|pricing|proposal|estimate)\s+"
+        r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
+        r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
+        r"\bcross-?sell\b|\bup-?sell\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "growing",
+        r"\b(?:hiring|onboarding|bringing\s+on|adding)\s+(?:\d[\d,]*|dozens|hundreds|a\s+lot\s+of|lots\s+of|many)\s+"
+        r"(?:new\s+)?(?:@?\w+\s+)?(?:people|staff|reps|agents|employees|engineers|users|hires|sellers|salespeople)\b|"
+        r"\bheadcount\s+(?:is\s+|will\s+be\s+)?(?:growing|doubling|increasing|going\s+up|up)\b|"
+        r"\b(?:another|a\s+second|a\s+third|a\s+sister|their\s+\w+|the\s+\w+)\s+(?:team|division|business\s+unit|"
+        r"department|subsidiary|office|brand|company|entity)\s+(?:also\s+)?(?:wants?|needs?|asked|is\s+asking)\s+"
+        r"(?:in|access|to\s+(?:use|join|get|come)|the\s+(?:platform|tool|product)|licen|seats|onboard)|"
+        r"\bbudget\s+(?:is\s+|was\s+|got\s+|has\s+been\s+)?(?:approved|signed\s+off|allocated|secured)\s+for\s+"
+        r"(?:@?\w+\s+){0,3}?(?:expansion|more|additional|rollout|roll-out|phase|seats|licen[cs]es|users|upgrade)",
+    ),
+)
+
+# ------------------------------------------------------------------------------------------ stems
+STEMS: frozenset[str] = frozenset(stem for groups in KEYS.values() for group in groups for stem in group.split())
+# (A stem ending in "$" is a whole word: "walk$" is "walk", not "walked".)
+VENDOR_STEMS: frozenset[str] = word_set(
+    "hubspot salesforce sfdc pipedrive dynamics freshsales freshworks zendesk sugarcrm insightly copper keap "
+    "oracle netsuite servicenow creatio nutshell contoso fabrikam globex initech"
 )

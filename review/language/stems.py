@@ -1,0 +1,83 @@
+"""Which trigger words a text has, cheaply: the stems of ``review.lexicon.KEYS`` its words start with.
+
+Reading a sentence in full (masking names, matching every trigger with its scope rules) costs far more than
+looking up its words, so the reader first asks ``stems_in`` and matches only the triggers whose every key
+group is present (``candidates``). Most notes have no candidate at all and cost one pass over their words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from review.lexicon import STEMS, VENDOR_STEMS, Trigger, word_set
+
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z]")
+_DIGIT = re.compile(r"\d")
+# Words that say a departure has a successor, or that earlier trouble is over: such sentences are read too.
+SUCCESSION = word_set(
+    "new take takes took taking taken replac succe step steps stepped stepping backfill handed point poc contact go"
+)
+RESOLUTION = word_set(
+    "since resolved fixed settled closed sorted withdrew retracted renewed re signed decided chose staying changed "
+    "back good happy talked longer threat risk false addressed handled cleared nothing fine ok okay"
+)
+_ALL = STEMS | SUCCESSION | RESOLUTION
+_EXACT: frozenset[str] = frozenset(s[:-1] for s in _ALL if s.endswith("$"))
+_SHORT: frozenset[str] = frozenset(s for s in _ALL if len(s) < 3)
+_BY_PREFIX: dict[str, tuple[str, ...]] = {}
+for _stem in sorted(_ALL, key=len):
+    if len(_stem) >= 3 and not _stem.startswith(("@", "#")) and not _stem.endswith("$"):
+        _BY_PREFIX[_stem[:3]] = (*_BY_PREFIX.get(_stem[:3], ()), _stem)
+_SPACES = str.maketrans({c: " " for c in '!"$%&()*+,./:;<=>?[\\]^_`{|}~‘“”…–—-'})
+
+
+# Whole words that stand for a stem or pseudo-stem of their own ("walk$", "@v", "go").
+_SPECIAL: dict[str, tuple[str, ...]] = {}
+for _word in _EXACT:
+    _SPECIAL[_word] = (*_SPECIAL.get(_word, ()), _word + "$")
+for _word in _SHORT:
+    _SPECIAL[_word] = (*_SPECIAL.get(_word, ()), _word)
+for _word in VENDOR_STEMS:
+    _SPECIAL[_word] = (*_SPECIAL.get(_word, ()), "@v")
+
+
+def stems_in(text: str) -> frozenset[str]:
+    """The stems (and pseudo-stems) of ``text``'s words."""
+    hits: set[str] = set()
+    for token in set(text.lower().translate(_SPACES).split()):
+        special = _SPECIAL.get(token)
+        if special is not None:
+            hits.update(special)
+        stems = _BY_PREFIX.get(token[:3])
+        if stems is not None:
+            for stem in stems:
+                if token.startswith(stem):
+                    hits.add(stem)
+    if _DIGIT.search(text):
+        hits.add("#")
+    if _MID_CAPITAL.search(text):
+        hits.add("@x")
+    return frozenset(hits)
+
+
+_FIRST: dict[int, dict[str, tuple[Trigger, ...]]] = {}
+
+
+def _first_index(lexicon: tuple[Trigger, ...]) -> dict[str, tuple[Trigger, ...]]:
+    index = _FIRST.get(id(lexicon))
+    if index is None:
+        built: dict[str, list[Trigger]] = {}
+        for item in lexicon:
+            for stem in item.keys[0]:
+                built.setdefault(stem, []).append(item)
+        index = _FIRST[id(lexicon)] = {k: tuple(v) for k, v in built.items()}
+    return index
+
+
+def candidates(hits: frozenset[str], lexicon: tuple[Trigger, ...]) -> tuple[Trigger, ...]:
+    """The triggers of ``lexicon`` whose every key group has a stem in ``hits`` (in the lexicon's order)."""
+    index = _first_index(lexicon)
+    first = {id(t) for stem in hits for t in index.get(stem, ())}
+    if not first:
+        return ()
+    return tuple(t for t in lexicon if id(t) in first and all(not group.isdisjoint(hits) for group in t.keys[1:]))
