@@ -68,13 +68,14 @@ KEYS: dict[str, tuple[str, ...]] = {
     "retired": ("retir",),
     "departed": ("depart",),
     "no longer with the company": ("longer anymore any",),
-    "moved on": ("moved",),
+    "moved on": ("moved$ moving$ move$ moves$",),
     "moved to another company": ("moved moving went gone jumped jumping switched defected headed heading",),
     "joined another company": ("join",),
     "took a job elsewhere": ("job role position offer gig post now",),
     "was let go": ("let laid fired redundant terminated sacked dismissed pushed restructured lost",),
     "stepped down": ("stepped$ stepping$ steps$ step$", "down$"),
     "parted ways": ("parted exited",),
+    "is off to another company": ("off$",),
     "is gone": ("gone",),
     "poached by another company": ("poached headhunted recruited hired snapped",),
     "last day": ("last final",),
@@ -101,7 +102,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "shopping around": ("shop competitive market competitor competitors @v",),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ done$ "
-        "straw breaker dealbreaker",
+        "straw breaker dealbreaker wind winding$ offboard cut$ cutting$",
     ),
     "unhappy": (
         "unhapp dissatisf frustrat disappoint upset angry furious annoy irritat livid fed unsatisf displeas "
@@ -134,8 +135,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "upgrade": ("upgrad move",),
     "bigger plan": (
-        "enterprise premium pro$ professional ultimate platinum gold higher bigger advanced plus$ business$ unlimited",
-        "tier plan$ plans$ package edition bundle level licen agreement deal$ contract wide$ version option",
+        "enterprise premium pro$ professional ultimate platinum gold higher bigger advanced plus$ business$ unlimited "
+        "bundle group volume",
+        "tier plan$ plans$ package edition bundle level licen agreement deal$ contract wide$ version option price "
+        "pricing quote discount",
     ),
     "roll out wider": (
         "roll rollout deploy wide$ wall$ phase global extend expand bring brings$ open$ opens$ opened$ opening$",
@@ -240,8 +243,10 @@ PAST = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|several|a\s+few|a\s+couple\s+of|couple\s+of|many)\s+"
     r"(?:years?|yrs?)\s+(?:ago|back)\b|\blast\s+year\b|\bback\s+in\b|\bin\s+the\s+past\b|\bpreviously\b|"
     r"\bhistorically\b|\bused\s+to\b|\bat\s+one\s+point\b|\bonce\s+(?:threatened|considered|talked)\b|"
-    r"\boriginally\b|\bin\s+(?:19|20)\d\d\b|\byears\s+ago\b|\blong\s+ago\b|\bthe\s+old\s+days\b"
+    r"\boriginally\b|\byears\s+ago\b|\blong\s+ago\b|\bthe\s+old\s+days\b"
 )
+# A year named in a sentence ("back in 2022"): in the past when it is before the note's own year.
+YEAR = re.compile(r"\b(?:in|back\s+in|during|since|from|early|late|mid|until)\s+((?:19|20)\d\d)\b")
 STILL_NOW = re.compile(r"\b(?:again|still|now|currently|anew|once\s+more|this\s+(?:week|month|quarter|year))\b")
 # A later sentence that says the trouble is over.
 RESOLVED_ALL = re.compile(
@@ -273,6 +278,19 @@ TEMPORARY = re.compile(
     r"\bcovering\s+for\b|\binterim\b|\btemporar\w+|\buntil\s+(?:she|he|@p\d+)\s+(?:returns|is\s+back|"
     r"comes\s+back|gets\s+back)|\bback\s+(?:on|in|next|from|after|by)\b|\bfor\s+now\b|\bin\s+the\s+meantime\b"
 )
+
+# Said in jest, hypothetically, or of someone else's business: no finding from the clause.
+JOKING = re.compile(r"\b(?:jok\w*|kidding|jest\w*|tongue[- ]in[- ]cheek|lol|haha+|banter\w*|teas\w+)\b")
+HYPOTHETICAL = re.compile(
+    r"\b(?:if|unless|should)\s+(?:they|we|@acct|@p\d+|the\s+\w+)\s+(?:ever|were\s+to|ever\s+were)\b|\bhypothetical\w*\b|"
+    r"\bin\s+theory\b|\bwhat\s+if\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
+    r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b"
+)
+NOT_ABOUT_US = re.compile(
+    r"\bnot\s+(?:with|at|about|towards?)\s+(?:us|our)\b|\bnothing\s+to\s+do\s+with\s+(?:us|our)\b|\bnot\s+our\s+"
+    r"(?:fault|problem|doing)\b|\b(?:with|at|about)\s+(?:her|his|their)\s+own\b"
+)
+RIVAL_OWNS = re.compile(r"@v'?s\b|\b(?:competitor|rival)(?:'s|s')\b")
 
 # ---------------------------------------------------------------------------------------- departures
 _ORG_NOUN = (
@@ -351,7 +369,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "moved on",
-        r"\bmoved\s+on\b(?=\s*(?:$|[.,;:!)\-–—]|\s(?:from|to\s+(?:a|an)\s+(?:new|different|other)\s+|to\s+@x|to\s+@v|"
+        r"\b(?:moved|moving|move|moves)\s+on\b(?=\s*(?:$|[.,;:!)\-–—]|\s(?:from|to\s+(?:a|an)\s+(?:new|different|other)\s+|to\s+@x|to\s+@v|"
         + _WHEN
         + r"|and\s)))",
         who="before",
@@ -394,7 +412,17 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:stepped|stepping|steps|step)\s+down\b(?!\s+from\s+the\s+(?:project|committee|board))",
         who="before",
     ),
-    trigger("parted ways", r"\bparted\s+ways\b|\bexited\s+(?:the\s+(?:company|business|firm)|@acct)\b", who="before"),
+    trigger(
+        "parted ways",
+        r"\bparted\s+ways\b|\bexited\s+(?:the\s+(?:company|business|firm)|@acct)\b|\bexited\b" + _GONE_TARGET,
+        who="before",
+    ),
+    trigger(
+        "is off to another company",
+        r"\b(?:is|'s|are|was)\s+off\s+to\s+(?:@x|@v|join|work\s+(?:at|for)|a\s+(?:new|competitor|rival|startup|"
+        r"start-up|bank|consultancy|firm|company|job|role)|another\s+(?:company|firm|job|role|employer))",
+        who="before",
+    ),
     trigger(
         "is gone",
         r"\b(?:is|'s|has|was)\s+(?:now\s+|already\s+|long\s+)?gone\b(?!\s+(?:quiet|dark|silent|with|ahead|through|"
@@ -417,7 +445,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         "departure",
         r"\b(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|leaving|farewell|send-?off|"
         r"leaving\s+do|exit\s+interview)\b|\b(?:departure|resignation|exit|retirement|farewell(?:\s+(?:party|lunch|"
-        r"drinks))?|send-?off|leaving\s+do|goodbye\s+(?:party|lunch))\s+(?:of|for|to)\s+(?P<who2>@p\d+)\b|"
+        r"drinks))?|send-?off|leaving\s+do|(?:goodbye|farewell|leaving)\s+(?:party|lunch|drinks|dinner|do|card|gathering|cake))\s+(?:of|for|to)\s+"
+        r"(?P<who2>@p\d+)\b|"
         r"\b(?:said\s+goodbye|bid\s+farewell)\s+to\s+(?P<who3>@p\d+)\b",
         who="group",
     ),
@@ -433,7 +462,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "was let go",
-        r"\b(?:let|laid\s+off|fired|sacked)\s+(?P<who>@p\d+)(?:\s+go)?\b(?!')|\blost\s+(?P<who2>@p\d+)\s+to\b",
+        r"\b(?:let|laid\s+off|fired|sacked)\s+(?P<who>@p\d+)(?:\s+go)?\b(?!')|\blost\s+(?P<who2>@p\d+)(?=\s+to\b|\s*[,.;:!)-]|"
+        r"\s*$|\s+(?:last|this|in|on|recently|when|after|as))",
         who="group",
     ),
     trigger(
@@ -528,6 +558,7 @@ _RIVAL_THING = (
     r"(?:tool|vendor|product|platform|solution|offering|crm|system|app|suite|software)?)"
 )
 _OLD_THING = (
+    r"\btheir\s+own\b|\b(?:their|other)\s+(?:customers|clients|members|users|subscribers|end-?users)\b|"
     r"(?:the|their|its|that)\s+(?:old|previous|former|legacy|other|existing)\s+(?:@?\w+\s+)?(?:erp|crm|system|tool|"
     r"vendor|provider|supplier|platform|software|solution|contract|licen[cs]es?|app)|\bnewsletter|\bmailing|"
     r"\bmarketing\s+emails?|\bemail\s+alerts?|\bnotifications?\b|\bdigest\b|\bto\s+us\b"
@@ -634,7 +665,9 @@ CHURN: tuple[Trigger, ...] = (
         r"it|them|meeting|call|date|time))|tak\w+\s+their\s+business\s+elsewhere)\b(?!\s+(?:a\s+|the\s+)?(?:message|"
         r"voicemail|note|comment|review|call|meeting|early))|\bthreaten\w*\s+to\s+\w+|\b(?:leav\w+|left|dump\w*|"
         r"ditch\w*|drop\w*|abandon\w*)\s+us\b|\btak\w+\s+their\s+business\s+elsewhere\b|\bwalk(?:ing)?\s+away\b|"
-        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
+        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\bwind(?:ing|s)?\s+down\s+(?:the|their|our)\s+(?:account|contract|subscription|"
+        r"usage|relationship|use)\b|\boffboard\w*\b(?!\s+(?:a|an|the|one|two|some|their|of)?\s*(?:user|employee|staff|"
+        r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
         r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\blast\s+straw\b|\bdeal[- ]?breaker\b",
         who="before",
         harmless=r"\b(?:price|pricing|feature|roadmap)\s+(?:@?\w+\s+)?(?:is\s+)?not\s+a\s+deal[- ]?breaker\b|"
@@ -700,7 +733,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"\bexpan(?:d|ds|ded|ding|sion|sions)\b",
         harmless=r"\bexpand\w*\s+on\b|\bexpand\w*\s+(?:the\s+|my\s+|our\s+)?(?:notes?|answer|point|discussion|ticket|"
         r"description|section|comment|scope\s+of\s+the\s+(?:ticket|bug|issue))|\bexpansion\s+(?:joint|slot|card|pack\s+"
-        r"for\s+@v)|(?<![\w@])(?:@v|competitor|rival)\w*\s+expan|\bexpan\w+\s+(?:the|their|its)\s+(?:@?\w+\s+)?"
+        r"for\s+@v)|(?<![\w@])(?:@v|competitor|rival)\w*\s+(?:@?\w+\s+){0,2}expan|\bexpan\w+\s+(?:the|their|its)\s+(?:@?\w+\s+)?"
         r"(?:warehouse|building|factory|premises|parking|kitchen|facility|facilities|product\s+line|range|menu|"
         r"fleet|store\s+network|headquarters|hq|office\s+space|footprint\s+in\s+retail)",
     ),
@@ -748,7 +781,8 @@ UPSELL: tuple[Trigger, ...] = (
         "bigger plan",
         r"\benterprise\s+(?:tier|plan|edition|licen[cs]es?|package|version|bundle|agreement|deal|contract|"
         r"wide|-wide)\b|\b(?:premium|pro|professional|ultimate|platinum|gold|higher|bigger|advanced|"
-        r"plus|business\+?|unlimited)\s+(?:tier|plan|package|edition|bundle|level|support\s+(?:tier|plan|package|option))\b",
+        r"plus|business\+?|unlimited)\s+(?:tier|plan|package|edition|bundle|level|support\s+(?:tier|plan|package|option))\b|"
+        r"\b(?:bundle|group|volume|group-?wide)\s+(?:price|pricing|deal|quote|discount|licen[cs]e)\b",
         harmless=r"\b(?:already|currently)\s+(?:on|have|has|using)\b",
     ),
     trigger(
@@ -787,7 +821,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"\b(?:hiring|onboarding|bringing\s+on|adding)\s+(?:\d[\d,]*|dozens|hundreds|a\s+lot\s+of|lots\s+of|many)\s+"
         r"(?:new\s+)?(?:@?\w+\s+)?(?:people|staff|reps|agents|employees|engineers|users|hires|sellers|salespeople)\b|"
         r"\bheadcount\s+(?:is\s+|will\s+be\s+)?(?:growing|doubling|increasing|going\s+up|up)\b|"
-        r"\b(?:another|a\s+second|a\s+third|a\s+sister|their\s+\w+|the\s+\w+)\s+(?:team|division|business\s+unit|"
+        r"\b(?:another|a\s+second|a\s+third|a\s+sister|their\s+@?\w+|the\s+@?\w+|our\s+@?\w+)\s+(?:team|division|business\s+unit|"
         r"department|subsidiary|office|brand|company|entity)\s+(?:also\s+)?(?:wants?|needs?|asked|is\s+asking)\s+"
         r"(?:in|access|to\s+(?:use|join|get|come)|the\s+(?:platform|tool|product)|licen|seats|onboard)|"
         r"\bbudget\s+(?:is\s+|was\s+|got\s+|has\s+been\s+)?(?:approved|signed\s+off|allocated|secured)\s+for\s+"
@@ -800,5 +834,5 @@ STEMS: frozenset[str] = frozenset(stem for groups in KEYS.values() for group in 
 # (A stem ending in "$" is a whole word: "walk$" is "walk", not "walked".)
 VENDOR_STEMS: frozenset[str] = word_set(
     "hubspot salesforce sfdc pipedrive dynamics freshsales freshworks zendesk sugarcrm insightly copper keap "
-    "oracle netsuite servicenow creatio nutshell contoso fabrikam globex initech"
+    "oracle netsuite servicenow creatio nutshell contoso fabrikam globex initech monday microsoft"
 )

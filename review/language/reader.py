@@ -26,8 +26,12 @@ from review.language.subjects import ACCOUNT, Context, resolve_group, subjects_b
 from review.lexicon import (
     CHURN,
     DEPARTURES,
+    HYPOTHETICAL,
+    JOKING,
+    NOT_ABOUT_US,
     RESOLVED_ALL,
     RESOLVED_SOFT,
+    RIVAL_OWNS,
     STILL_BAD,
     SUCCESSOR,
     TEMPORARY,
@@ -109,8 +113,27 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start < e or s < end <= e for s, e in spans)
 
 
+_ABOUT_FEELINGS = frozenset({"unhappy", "budget cuts"})
+
+
+def _not_ours(item: Trigger, masked: str, start: int, upsell: bool) -> bool:
+    """Said in jest or as a hypothesis, or about someone else's business ("HubSpot's enterprise tier is
+    too pricey", "frustrated with her own IT team, not with us")."""
+    if JOKING.search(masked) or HYPOTHETICAL.search(masked):
+        return True
+    if (upsell or item.label in _ABOUT_FEELINGS) and RIVAL_OWNS.search(scope.clause_before(masked, start)):
+        return True
+    return item.label in _ABOUT_FEELINGS and bool(NOT_ABOUT_US.search(masked))
+
+
 def _account_language(
-    masked: str, lexicon: tuple[Trigger, ...], ctx: Context, person_spans: list[tuple[int, int]]
+    masked: str,
+    lexicon: tuple[Trigger, ...],
+    ctx: Context,
+    person_spans: list[tuple[int, int]],
+    year: int | None,
+    *,
+    upsell: bool,
 ) -> list[tuple[str, int]]:
     """(what, position) of every affirmative churn or expansion phrase of the sentence."""
     found: list[tuple[str, int]] = []
@@ -124,7 +147,9 @@ def _account_language(
                 continue
             if not item.own_negation and scope.pre_negated(masked, match.start()):
                 continue
-            if scope.post_negated(masked, match.end()) or scope.in_the_past(masked, match.start()):
+            if scope.post_negated(masked, match.end()) or scope.in_the_past(masked, match.start(), year):
+                continue
+            if _not_ours(item, masked, match.start(), upsell):
                 continue
             if item.who == "before" and re.search(r"leav|left|quit", match.group(0)):
                 who = subjects_before(masked, match.start(), ctx)
@@ -181,6 +206,7 @@ class _Note:
     account_name: str | None
     lower_case: bool
     implicit: int | None
+    year: int | None
     _masked: dict[int, str]
 
     def masked(self, number: int) -> str:
@@ -210,10 +236,11 @@ def read_text(
     account_name: str | None = None,
     implicit: int | None = None,
     record_names: tuple[str, ...] = (),
+    year: int | None = None,
 ) -> tuple[Finding, ...]:
     """Everything ``text`` says about departures, churn and expansion (see the module docstring).
     ``record_names`` (the account's deal names) are read as "the deal": a deal called "Analytics Add-on
-    expansion" says nothing about what the customer wants."""
+    expansion" says nothing about what the customer wants. ``year``: the note's year ("in 2023" is past)."""
     if not text:
         return ()
     stems = stems_in(_without(text, record_names))
@@ -221,7 +248,7 @@ def read_text(
         return ()
     sentences = split_sentences(text)
     plain = [_without(s, record_names) for s in sentences]
-    note = _Note(sentences, plain, people, account_name, is_lower_case_note(text), implicit, {})
+    note = _Note(sentences, plain, people, account_name, is_lower_case_note(text), implicit, year, {})
     hits: list[_Hit] = []
     successors: list[int] = []
     single = len(note.sentences) == 1
@@ -252,10 +279,10 @@ def _read_sentence(
     gone, spans = _departures(masked, ctx, gone_triggers)
     named = _successors(masked) if gone else []
     hits = [_Hit("contact_gone", who, what, number, at) for who, what, at in gone if who not in named]
-    churn = _account_language(masked, churn_triggers, ctx, spans)
+    churn = _account_language(masked, churn_triggers, ctx, spans, note.year, upsell=False)
     hits += [_Hit("churn_risk", None, what, number, at) for what, at in churn]
     if upsell_triggers and not _ALREADY.search(masked):
-        upsell = _account_language(masked, upsell_triggers, ctx, spans)
+        upsell = _account_language(masked, upsell_triggers, ctx, spans, note.year, upsell=True)
         hits += [_Hit("upsell_signal", None, what, number, at) for what, at in upsell]
     return hits
 

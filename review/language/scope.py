@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from review.lexicon import CLAUSE_BREAK, NEGATOR, PAST, POST_NEGATOR, STILL_NOW, UNCERTAIN
+from review.lexicon import CLAUSE_BREAK, NEGATOR, PAST, POST_NEGATOR, STILL_NOW, UNCERTAIN, YEAR
 
 _WORD = re.compile(r"@?[\w'-]+")
 PRE_WINDOW_WORDS = 6
@@ -49,11 +49,13 @@ def doubted(masked: str, start: int) -> bool:
     return bool(UNCERTAIN.search(masked[clause_start(masked, start) : start]))
 
 
-def in_the_past(masked: str, start: int) -> bool:
-    """The match at ``start`` is said of an earlier time ("two years ago they…", "back in 2022") and its
-    clause does not say it is still so ("…and they are still unhappy")."""
+def in_the_past(masked: str, start: int, year: int | None = None) -> bool:
+    """The match at ``start`` is said of an earlier time ("two years ago they…", "back in 2022", when the note
+    is of a later year) and its clause does not say it is still so ("…and they are still unhappy")."""
     end = clause_end(masked, start)
-    if not PAST.search(masked[:end]):
+    before_end = masked[:end]
+    earlier = PAST.search(before_end) or (year is not None and any(int(y) < year for y in YEAR.findall(before_end)))
+    if not earlier:
         return False
     return not STILL_NOW.search(masked[clause_start(masked, start) : end])
 
@@ -65,3 +67,8 @@ def around(masked: str, start: int, end: int, words: int = 8) -> str:
     before = _WORD.findall(masked[begin:start])[-words:]
     after = _WORD.findall(masked[end:stop])[:words]
     return " ".join([*before, masked[start:end], *after])
+
+
+def clause_before(masked: str, start: int) -> str:
+    """The clause holding ``start``, up to ``start``."""
+    return masked[clause_start(masked, start) : start]

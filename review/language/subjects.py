@@ -26,7 +26,7 @@ from review.lexicon import (
     TITLE_ABBREVIATIONS,
 )
 
-_TOKEN = re.compile(r"@p\d+|@acct|@v|@x|[\w'-]+|[^\w\s]")
+_TOKEN = re.compile(r"@p\d+|@acct|@v|@x|[\w-]+|'\w+|[^\w\s]")
 ACCOUNT = -1  # subject: the account itself ("they", "the customer")
 
 
@@ -78,6 +78,12 @@ _REPORTS = re.compile(
 )
 
 
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|with|from|for|about|by|per|via|cc|of|at|than|like|thanks\s+to|according\s+to|told|asked|"
+    r"called|emailed|met|pinged)\s+$"
+)
+
+
 def nearest_contact(masked: str, position: int, ctx: Context) -> int | None:
     """The contact a pronoun at ``position`` refers to: the nearest one before it, else the previous one.
     After a reporter ("Julia says she was laid off") the pronoun means someone else already named, if any
@@ -85,6 +91,9 @@ def nearest_contact(masked: str, position: int, ctx: Context) -> int | None:
     found = list(re.finditer(r"@p(\d+)", masked[:position]))
     if not found:
         return ctx.previous if ctx.previous is not None else ctx.implicit
+    subjects = [m for m in found if not _OBJECT_BEFORE.search(masked[: m.start()])]
+    if subjects and subjects[-1] is not found[-1]:  # "Raj handed over to Nora before he left" → Raj
+        found = subjects
     nearest = int(found[-1].group(1))
     if _REPORTS.match(masked[found[-1].end() : position]):
         others = [int(m.group(1)) for m in found[:-1] if int(m.group(1)) != nearest]
@@ -135,9 +144,12 @@ def by_role(words: list[str], people: tuple[Person, ...]) -> int | None:
 
 
 def _role_phrase(tokens: list[str]) -> list[str]:
+    """The role words before a verb ("their cfo"); none for someone else's role ("Grace's manager")."""
     words: list[str] = []
     for token in reversed(tokens[-5:]):
-        if not re.fullmatch(r"[\w'-]+", token) or token in ("and", "that", "who"):
+        if token == "'s":
+            return []
+        if not re.fullmatch(r"[\w-]+", token) or token in ("and", "that", "who"):
             break
         words.insert(0, token)
         if token in ("the", "their", "our", "its"):

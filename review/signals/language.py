@@ -40,7 +40,15 @@ class NoteReader:
 
     def _read(self, text: str, note: Note) -> tuple[Finding, ...]:
         implicit = self.contact_index.get(note.parent_id or "")
-        return read_text(text, self.people, account_name=self.account_name, implicit=implicit, record_names=self.deals)
+        when = note.created_time or note.modified_time
+        return read_text(
+            text,
+            self.people,
+            account_name=self.account_name,
+            implicit=implicit,
+            record_names=self.deals,
+            year=when.year if when else None,
+        )
 
 
 def findings_in_notes(
