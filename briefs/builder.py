@@ -213,6 +213,8 @@ def brief_from_view(
                 record_id=record_id,
                 module=module,
                 evidence=list(s.evidence),
+                subject=s.subject_name,
+                quote=s.quote,
             )
         )
 

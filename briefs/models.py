@@ -61,6 +61,8 @@ class RiskLine(Cited):
     kind: str = ""
     severity: Literal["low", "medium", "high"] = "low"
     evidence: list[str] = Field(default_factory=list)
+    subject: str | None = None  # who or what it is about, by name ("Aisha Murphy")
+    quote: str | None = None  # the sentence it rests on
 
 
 class Citation(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefs.models import Brief, Cited
+from briefs.models import Brief, Cited, RiskLine
 
 _BY_KIND = {
     "deal_stalled": "Ask what is holding the deal back and agree a dated next step",
@@ -16,11 +16,25 @@ _BY_KIND = {
 MAX_POINTS = 6
 
 
+# A finding read from a note names its subject: the point says whom it is about and quotes the note.
+_ABOUT = {
+    "contact_gone": "Ask who replaces {subject} and ask for an introduction",
+    "churn_risk": "Address the concern raised about {subject} before discussing anything new",
+    "upsell_signal": "Explore the expansion interest at {subject}",
+}
+
+
+def _point(risk: RiskLine) -> str:
+    if risk.quote and risk.subject and risk.kind in _ABOUT:
+        lead = _ABOUT[risk.kind].format(subject=risk.subject)
+        return f"{lead}: the note says \u201c{risk.quote}\u201d"
+    return f"{_BY_KIND.get(risk.kind, 'Discuss')}: {risk.text}"
+
+
 def talking_points(brief: Brief) -> list[Cited]:
     points: list[Cited] = []
     for risk in brief.risks:
-        lead = _BY_KIND.get(risk.kind, "Discuss")
-        points.append(Cited(text=f"{lead}: {risk.text}", record_id=risk.record_id, module=risk.module))
+        points.append(Cited(text=_point(risk), record_id=risk.record_id, module=risk.module))
     covered = {p.record_id for p in points}
     for deal in brief.open_deals[:2]:
         if deal.record_id in covered:
