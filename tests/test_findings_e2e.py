@@ -82,7 +82,9 @@ def _findings(flagged: dict[str, Any] | None, planted: dict[str, Any]) -> set[tu
 
 
 def test_issue_examples_are_right_about_what_and_who(sandbox: Any, tmp_path: Path) -> None:
-    with httpx.Client(base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {_token(sandbox)}"}) as api:
+    with httpx.Client(
+        base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {_token(sandbox)}"}
+    ) as api:
         planted = [_plant(api, f"Issue Example {i:02d} Ltd", text) for i, (text, _) in enumerate(EXAMPLES)]
         cut = _plant(api, "Cobalt Aerospace S.A.", ABBREVIATION, title="Escalation")
         resolved = _plant(api, "Resolved Example GmbH", RESOLVED)
@@ -108,3 +110,15 @@ def test_issue_examples_are_right_about_what_and_who(sandbox: Any, tmp_path: Pat
     signals = flagged[resolved["account_id"]]["signals"]
     assert {(s["kind"], s["subject_name"]) for s in signals} == {(GONE, AISHA)}
     assert not any("replacement" in p["summary"] for p in flagged[resolved["account_id"]]["proposals"])
+
+
+def test_the_demo_org_review_names_who_left_never_who_reported_it(sandbox: Any, tmp_path: Path) -> None:
+    from review.scoring import score_findings
+
+    done = run_main(sandbox_cli_env(sandbox, tmp_path / "home"), "review", "--json", "--limit", "500")
+    assert done.returncode == 0, done.stderr
+    score = score_findings(json.loads(done.stdout)["flagged"], sandbox.manifest())
+    gone = score["per_kind"][GONE]
+    assert gone["planted"] and gone["found"] == gone["planted"], score["missed"]
+    assert gone["false_findings"] == 0 and gone["wrong_subject"] == 0, score["false_findings"]
+    assert not [f for f in score["lookalikes_reported"] if f[1] == GONE]
