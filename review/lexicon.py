@@ -81,7 +81,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "last day": ("last final",),
     "departure": ("departure resignation exit retirement leaving farewell send goodbye",),
     "was replaced": ("replac succe backfill over$ into$",),
-    "mailbox closed": ("mail email e mailbox address inbox",),
+    "mailbox closed": ("mail email e mailbox address inbox message messages",),
+    "role eliminated": ("eliminated cut made axed terminated scrapped removed gone departed out replaced",),
     "cancel": ("cancel",),
     "not renewing": ("renew lapse expir run extend",),
     "terminate": ("terminat exit clause",),
@@ -102,7 +103,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "shopping around": ("shop competitive market competitor competitors @v",),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ done$ "
-        "straw breaker dealbreaker wind winding$ offboard cut$ cutting$",
+        "straw breaker dealbreaker wind winding$ offboard cut$ cutting$ clos account",
     ),
     "unhappy": (
         "unhapp dissatisf frustrat disappoint upset angry furious annoy irritat livid fed unsatisf displeas "
@@ -148,7 +149,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "interest in more products": (
         "interest keen curious excited quote pric proposal estimate costs$ cost$ demo buy add$ adding$ purchas get "
-        "trial sell cross up$",
+        "trial sell cross up$ looking planning hoping intend plan aim ready",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier plan$ "
         "upgrade bundle expansion licen seat user # more$ additional extra another second sell",
     ),
@@ -156,7 +157,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
         "company entity budget",
         "people staff reps agents employees engineers users hires sellers salespeople headcount want need asked "
-        "asking approved signed allocated secured",
+        "asking approved signed allocated secured grow growing doubl tripl increas up$",
     ),
 }
 
@@ -220,7 +221,7 @@ NEGATOR = re.compile(
 _DISMISSED = (
     r"on\s+hold|off\s+the\s+table|ruled\s+out|shelved|postponed|paused|frozen|not\s+happening|dropped|"
     r"abandoned|resolved|closed(?:\s+out)?|fixed|settled|withdrawn|denied|rejected|declined|killed|scrapped|"
-    r"no\s+longer\s+\w+|not\s+(?:an?\s+)?(?:issue|concern|risk|option|problem|priority|thing|on\s+the\s+table)|"
+    r"no\s+longer\s+(?!with|at\b|works?|working|employed|part|there|here|on\s+the)\w+|not\s+(?:an?\s+)?(?:issue|concern|risk|option|problem|priority|thing|on\s+the\s+table)|"
     r"behind\s+us|sorted(?:\s+out)?|handled|addressed|cleared\s+up|taken\s+care\s+of|a\s+false\s+alarm|"
     r"false\s+alarm|never\s+happened|delayed|deferred|pushed\s+(?:back|out)|cancell?ed|put\s+on\s+ice|on\s+ice|"
     r"parked|deprioriti[sz]ed|unfounded|untrue|not\s+true|a\s+misunderstanding|a\s+mix-?up|a\s+one-?off"
@@ -290,6 +291,10 @@ NOT_ABOUT_US = re.compile(
     r"\bnot\s+(?:with|at|about|towards?)\s+(?:us|our)\b|\bnothing\s+to\s+do\s+with\s+(?:us|our)\b|\bnot\s+our\s+"
     r"(?:fault|problem|doing)\b|\b(?:with|at|about)\s+(?:her|his|their)\s+own\b"
 )
+OUR_WISH = re.compile(
+    r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?:sell|upsell|pitch|expand|grow)|\bopportunity\s+(?:for\s+us\s+)?"
+    r"to\s+(?:sell|upsell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
+)
 RIVAL_OWNS = re.compile(r"@v'?s\b|\b(?:competitor|rival)(?:'s|s')\b")
 
 # ---------------------------------------------------------------------------------------- departures
@@ -346,7 +351,9 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "retired",
-        r"\bretir(?:ed|es|ing)\b(?!\s+(?:the|our|their|its|this|that|an?|some|old|legacy)\b)",
+        r"\bretir(?:ed|es|ing)\b(?!\s+(?:the|our|their|its|this|that|an?|some|old|legacy)\b)|"
+        r"\b(?:took|taking|takes|take|went\s+into|going\s+into|opted\s+for|accepted)\s+(?:an?\s+)?(?:early\s+)?"
+        r"retirement\b",
         who="before",
         harmless=r"\bretir\w+\s+(?:system|tool|product|server|platform|version)",
     ),
@@ -381,6 +388,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?:a\s+|an\s+)?(?:new\s+|different\s+|another\s+|rival\s+|competing\s+|other\s+)?(?:company|employer|"
         r"job|startup|start-up|competitor|rival|firm|agency|consultancy|vendor)\b|"
         r"\b(?:moved|went|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:@x|@v)\s+(?:as|to\s+(?:lead|run|head))\b|"
+        r"\b(?:'s|is|has)\s+(?:now\s+)?gone\s+(?:over\s+)?to\s+(?:@x|@v)\b(?!\s+(?:for|on|to\s+(?:meet|see|visit)|"
+        r"with))|"
         r"\bwent\s+to\s+work\s+(?:for|at)\b",
         who="before",
     ),
@@ -437,13 +446,13 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "last day",
-        r"\b(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:last|final)\s+(?:day|week)\b(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:last|final)\s+(?:day|week)\b(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
         r"\b(?:last|final)\s+day\s+(?:for|of)\s+(?P<who2>@p\d+)\b",
         who="group",
     ),
     trigger(
         "departure",
-        r"\b(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|leaving|farewell|send-?off|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|leaving|farewell|send-?off|"
         r"leaving\s+do|exit\s+interview)\b|\b(?:departure|resignation|exit|retirement|farewell(?:\s+(?:party|lunch|"
         r"drinks))?|send-?off|leaving\s+do|(?:goodbye|farewell|leaving)\s+(?:party|lunch|drinks|dinner|do|card|gathering|cake))\s+(?:of|for|to)\s+"
         r"(?P<who2>@p\d+)\b|"
@@ -452,7 +461,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "was replaced",
-        r"\b(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:replacement|successor|backfill)\b|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:replacement|successor|backfill)\b|"
         r"\b(?:replacement|successor|backfill)\s+(?:for|to|of)\s+(?P<who2>@p\d+)\b|"
         r"\b(?:replac(?:es|ed|ing)|succeed(?:s|ed|ing)?|backfill(?:s|ed|ing)?)\s+(?P<who3>@p\d+)\b|"
         r"\b(?:tak(?:es|ing|en)|took|took|has\s+taken)\s+over\s+from\s+(?P<who4>@p\d+)\b|"
@@ -467,9 +476,20 @@ DEPARTURES: tuple[Trigger, ...] = (
         who="group",
     ),
     trigger(
+        "role eliminated",
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:position|role|job|post)\s+(?:was|has\s+been|is\s+being|got|is)\s+"
+        r"(?:eliminated|cut|made\s+redundant|axed|terminated|scrapped|removed)\b|"
+        r"\bwith\s+(?P<who2>@p\d+)\s+(?:now\s+)?(?:gone|departed|out\s+of\s+the\s+(?:company|picture))\b|"
+        r"(?<![\w@])(?P<who3>@p\d+)\s+(?:was|has\s+been|is\s+being|got)\s+replaced\b",
+        who="group",
+        strong=False,
+    ),
+    trigger(
         "mailbox closed",
-        r"\b(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:e-?mail|mail|mailbox|address|inbox)\s+(?:now\s+)?"
-        r"(?:bounces|bounced|is\s+(?:closed|deactivated|disabled|dead|gone|bouncing))\b",
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:e-?mail|mail|mailbox|address|inbox)\s+(?:now\s+)?"
+        r"(?:bounces|bounced|is\s+(?:closed|deactivated|disabled|dead|gone|bouncing))\b|"
+        r"\b(?:e-?mails?|mails?|messages?)\s+to\s+(?P<who2>@p\d+)\s+(?:now\s+|just\s+)?(?:bounces|bounced|bouncing|"
+        r"came\s+back|was\s+returned|is\s+returned)\b",
         who="group",
         strong=False,
     ),
@@ -484,8 +504,10 @@ SUCCESSOR = re.compile(
     r"\breplaced\s+by\s+(?P<who4>@p\d+)|\b(?:successor|replacement|backfill)\s+(?:is|will\s+be|:)\s+(?P<who5>@p\d+)|"
     r"\bhanded\s+(?:@?\w+\s+){0,3}over\s+to\s+(?P<who6>@p\d+)|"
     r"\bnew\s+(?:main\s+|primary\s+)?(?:point\s+of\s+contact|contact|poc|champion|sponsor|lead|owner)\s+"
-    r"(?:is|will\s+be|:)\s+(?P<who7>@p\d+)|\b(?P<who8>@p\d+)\s+(?:is\s+)?(?:now\s+)?(?:our|the)\s+"
-    r"(?:point\s+of\s+contact|poc|main\s+contact|go-to)\b"
+    r"(?:is|will\s+be|:)\s+(?P<who7>@p\d+)|(?<![\w@])(?P<who8>@p\d+)\s+(?:is\s+)?(?:now\s+)?(?:our|the)\s+"
+    r"(?:point\s+of\s+contact|poc|main\s+contact|go-to)\b|"
+    r"(?<![\w@])(?P<who9>@p\d+)\s+(?:is|will\s+be|'s|becomes|was\s+named|has\s+been\s+named)\s+(?:as\s+)?(?:her|his|their|the)\s+"
+    r"(?:successor|replacement|backfill)\b"
 )
 # A contact right after one of these is a reporter or an object, not the one who left ("according to X").
 REPORTER_WORDS: frozenset[str] = word_set(
@@ -617,6 +639,8 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:@v|(?:a\s+|an\s+)?(?:another|different|other|cheaper|new|rival|competing|competitor'?s?|in-?house)\s+"
         r"(?:@?\w+\s+)?(?:vendor|provider|supplier|platform|solution|tool|crm|system|product|offering|software|app))\b|"
         r"\bswitch\w*\s+(?:vendors|providers|suppliers|platforms|tools|crms|systems)\b|"
+        r"\bconsolidat\w+\s+(?:(?:their|its|the|all)\s+)?(?:vendors|tools|platforms|systems|crms|providers|suppliers|"
+        r"software|stack)\b|"
         r"\b(?:switch\w*|mov(?:e|es|ed|ing)|migrat\w+|go(?:ing)?|defect\w*)\s+(?:over\s+)?to\s+(?:a|the)\s+"
         r"(?:competitor|rival|competition)\b|"
         r"\b(?:went|go|going|gone|opted|opting)\s+(?:with|for)\s+(?:@v|@x(?!\s+(?:to|for|on|at|about))|"
@@ -665,7 +689,8 @@ CHURN: tuple[Trigger, ...] = (
         r"it|them|meeting|call|date|time))|tak\w+\s+their\s+business\s+elsewhere)\b(?!\s+(?:a\s+|the\s+)?(?:message|"
         r"voicemail|note|comment|review|call|meeting|early))|\bthreaten\w*\s+to\s+\w+|\b(?:leav\w+|left|dump\w*|"
         r"ditch\w*|drop\w*|abandon\w*)\s+us\b|\btak\w+\s+their\s+business\s+elsewhere\b|\bwalk(?:ing)?\s+away\b|"
-        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\bwind(?:ing|s)?\s+down\s+(?:the|their|our)\s+(?:account|contract|subscription|"
+        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\bclos\w+\s+(?:down\s+|out\s+)?(?:the|their|our)\s+account\b|"
+        r"\baccount\s+(?:closure|to\s+be\s+closed)\b|\bwind(?:ing|s)?\s+down\s+(?:the|their|our)\s+(?:account|contract|subscription|"
         r"usage|relationship|use)\b|\boffboard\w*\b(?!\s+(?:a|an|the|one|two|some|their|of)?\s*(?:user|employee|staff|"
         r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
         r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\blast\s+straw\b|\bdeal[- ]?breaker\b",
@@ -712,7 +737,8 @@ CHURN: tuple[Trigger, ...] = (
         "usage dropping",
         r"\busage\s+(?:has\s+|is\s+)?(?:dropped|declin\w+|fall\w*|fell|tank\w*|plummet\w*|collaps\w+|is\s+down|"
         r"went\s+down|way\s+down|cratered)|\bstopped\s+(?:using|logging\s+in)|\bnobody\s+(?:uses|is\s+using|logs\s+in)\b|"
-        r"\badoption\s+(?:is\s+|has\s+been\s+)?(?:low|poor|stall\w*|dropp\w*|declin\w*)\b|\blogins?\s+(?:are\s+|have\s+)?"
+        r"\badoption\s+(?:is\s+|has\s+been\s+|remains\s+)?(?:really\s+|very\s+|still\s+|pretty\s+|quite\s+|"
+        r"extremely\s+)?(?:low|poor|stall\w*|dropp\w*|declin\w*)\b|\blogins?\s+(?:are\s+|have\s+)?"
         r"(?:down|dropp\w+|declin\w+)",
     ),
 )
@@ -813,14 +839,17 @@ UPSELL: tuple[Trigger, ...] = (
         r"upgrade|expansion|products?|bundle|package|team|office|region|site)\b|\b(?:quote|pricing|proposal|estimate)\s+"
         r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
         r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
-        r"\bcross-?sell\b|\bup-?sell\b",
+        r"\bcross-?sell\b|\bup-?sell\b|\b(?:looking|planning|hoping|intend\w*|plans?|aim\w*|keen|ready|want\w*)\s+to\s+"
+        r"(?:buy|add|purchase|get|trial|licen[cs]e|roll\s+out)\s+(?:the\s+|our\s+|a\s+|an\s+|more\s+|another\s+)?"
+        r"(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle|seats?|licen[cs]es?|tier|plan|edition)s?\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
     ),
     trigger(
         "growing",
         r"\b(?:hiring|onboarding|bringing\s+on|adding)\s+(?:\d[\d,]*|dozens|hundreds|a\s+lot\s+of|lots\s+of|many)\s+"
         r"(?:new\s+)?(?:@?\w+\s+)?(?:people|staff|reps|agents|employees|engineers|users|hires|sellers|salespeople)\b|"
-        r"\bheadcount\s+(?:is\s+|will\s+be\s+)?(?:growing|doubling|increasing|going\s+up|up)\b|"
+        r"\bheadcount\s+(?:is\s+|will\s+be\s+|will\s+|to\s+|should\s+)?(?:growing|grow|doubling|double|triple|tripling|"
+        r"increasing|increase|going\s+up|go\s+up|up)\b|"
         r"\b(?:another|a\s+second|a\s+third|a\s+sister|their\s+@?\w+|the\s+@?\w+|our\s+@?\w+)\s+(?:team|division|business\s+unit|"
         r"department|subsidiary|office|brand|company|entity)\s+(?:also\s+)?(?:wants?|needs?|asked|is\s+asking)\s+"
         r"(?:in|access|to\s+(?:use|join|get|come)|the\s+(?:platform|tool|product)|licen|seats|onboard)|"

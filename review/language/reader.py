@@ -29,6 +29,7 @@ from review.lexicon import (
     HYPOTHETICAL,
     JOKING,
     NOT_ABOUT_US,
+    OUR_WISH,
     RESOLVED_ALL,
     RESOLVED_SOFT,
     RIVAL_OWNS,
@@ -119,7 +120,7 @@ _ABOUT_FEELINGS = frozenset({"unhappy", "budget cuts"})
 def _not_ours(item: Trigger, masked: str, start: int, upsell: bool) -> bool:
     """Said in jest or as a hypothesis, or about someone else's business ("HubSpot's enterprise tier is
     too pricey", "frustrated with her own IT team, not with us")."""
-    if JOKING.search(masked) or HYPOTHETICAL.search(masked):
+    if JOKING.search(masked) or HYPOTHETICAL.search(masked) or upsell and OUR_WISH.search(masked):
         return True
     if (upsell or item.label in _ABOUT_FEELINGS) and RIVAL_OWNS.search(scope.clause_before(masked, start)):
         return True
