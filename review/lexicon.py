@@ -108,7 +108,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "unhappy": (
         "unhapp dissatisf frustrat disappoint upset angry furious annoy irritat livid fed unsatisf displeas "
         "exasperat fuming patience faith confidence trust complain happy satisf pleased thrilled impressed critical "
-        "negative sour grumbl expensive pricey costly justify strained rocky tense",
+        "negative sour grumbl expensive pricey costly justify strained rocky tense question value",
     ),
     "escalation": ("escalat",),
     "budget cuts": (
@@ -149,7 +149,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "interest in more products": (
         "interest keen curious excited quote pric proposal estimate costs$ cost$ demo buy add$ adding$ purchas get "
-        "trial sell cross up$ looking planning hoping intend plan aim ready",
+        "trial sell cross up$ looking planning hoping intend plan aim ready licen roll",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier plan$ "
         "upgrade bundle expansion licen seat user # more$ additional extra another second sell",
     ),
@@ -200,7 +200,9 @@ COMMON_CAPITALISED: frozenset[str] = (
     email mail option plan tier phase version release team the a an and but so also then per according
     heard spoke talked met called emailed quick short good great bad sadly unfortunately apparently just
     still today yesterday tomorrow next last this that they she he we it his her their our my your
-    christmas easter thanksgiving covid ai api sso crm erp it hr us uk eu emea apac latam na""")
+    christmas easter thanksgiving covid ai api sso crm erp it hr us uk eu emea apac latam na standard professional
+    enterprise premium pro plus ultimate platinum gold silver bronze basic starter growth business advanced
+    unlimited essentials edition tier suite""")
 )
 
 # ------------------------------------------------------------------------------------------ scope words
@@ -285,7 +287,8 @@ JOKING = re.compile(r"\b(?:jok\w*|kidding|jest\w*|tongue[- ]in[- ]cheek|lol|haha
 HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|should)\s+(?:they|we|@acct|@p\d+|the\s+\w+)\s+(?:ever|were\s+to|ever\s+were)\b|\bhypothetical\w*\b|"
     r"\bin\s+theory\b|\bwhat\s+if\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
-    r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b"
+    r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b|\bjust\s+curious\b|\bout\s+of\s+curiosity\b|"
+    r"\bno\s+plans?\b(?!\s+to\b)"
 )
 NOT_ABOUT_US = re.compile(
     r"\bnot\s+(?:with|at|about|towards?)\s+(?:us|our)\b|\bnothing\s+to\s+do\s+with\s+(?:us|our)\b|\bnot\s+our\s+"
@@ -620,7 +623,7 @@ CHURN: tuple[Trigger, ...] = (
         r"\bno\s+renewal\b|\b(?:declin\w+|refus\w+)\s+to\s+renew\b|"
         r"\blet\s+(?:the\s+|their\s+|our\s+|it\s+|them\s+)?(?:@?\w+\s+)?(?:contract|subscription|licen[cs]es?|"
         r"renewal|agreement|it|them|plan|term)?\s*(?:lapse|expire|run\s+out)\b|\ballow\w*\s+(?:the|their|it)\s+"
-        r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal\s+(?:is\s+|looks\s+)?(?:unlikely|in\s+doubt|"
+        r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal\s+(?:is\s+|looks\s+|is\s+looking\s+|seems\s+)?(?:unlikely|in\s+doubt|"
         r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky)\b|\bdoubt\w*\s+(?:that\s+)?"
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\bnot\s+(?:sure|certain|convinced)\s+(?:that\s+)?"
         r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
@@ -628,7 +631,8 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "terminate",
-        r"\bterminat(?:e|es|ed|ing|ion)\b|\bearly\s+termination\b|\bexit\s+(?:clause|terms|fees?)\b|"
+        r"\bterminat(?:e|es|ed|ing|ion)\b|\bearly\s+termination\b|\bexit\s+(?:clause|terms|fees?|options?|strategy|plan|"
+        r"rights|costs?)\b|"
         r"\bout\s+clause\b|\bbreak\s+clause\b",
         harmless=r"(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|" + _NOT_OURS,
     ),
@@ -689,7 +693,8 @@ CHURN: tuple[Trigger, ...] = (
         r"it|them|meeting|call|date|time))|tak\w+\s+their\s+business\s+elsewhere)\b(?!\s+(?:a\s+|the\s+)?(?:message|"
         r"voicemail|note|comment|review|call|meeting|early))|\bthreaten\w*\s+to\s+\w+|\b(?:leav\w+|left|dump\w*|"
         r"ditch\w*|drop\w*|abandon\w*)\s+us\b|\btak\w+\s+their\s+business\s+elsewhere\b|\bwalk(?:ing)?\s+away\b|"
-        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\bclos\w+\s+(?:down\s+|out\s+)?(?:the|their|our)\s+account\b|"
+        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\bor\s+(?:else\s+)?(?:they|we)(?:'ll|\s+will|\s+would)?\s+(?:walk|leave|cancel|"
+        r"churn|go\s+elsewhere)\b|\bclos\w+\s+(?:down\s+|out\s+)?(?:the|their|our)\s+account\b|"
         r"\baccount\s+(?:closure|to\s+be\s+closed)\b|\bwind(?:ing|s)?\s+down\s+(?:the|their|our)\s+(?:account|contract|subscription|"
         r"usage|relationship|use)\b|\boffboard\w*\b(?!\s+(?:a|an|the|one|two|some|their|of)?\s*(?:user|employee|staff|"
         r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
@@ -705,7 +710,10 @@ CHURN: tuple[Trigger, ...] = (
         r"lost\s+(?:patience|faith|confidence|trust)|complain\w*|not\s+(?:happy|satisfied|pleased|thrilled|impressed)|"
         r"(?:very|really|quite|pretty|extremely)\s+(?:critical|negative)|sour\w*\s+on\s+us|grumbl\w+|"
         r"(?:too|so)\s+(?:expensive|pricey|costly)|can't\s+justify\s+the\s+(?:cost|price|spend)|"
-        r"(?:rel\w+|relationship)\s+is\s+(?:strained|rocky|tense|at\s+a\s+low))\b",
+        r"(?:rel\w+|relationship)\s+is\s+(?:strained|rocky|tense|at\s+a\s+low)|question\w*\s+(?:the\s+|our\s+)?(?:roi|value|"
+        r"renewal|spend|cost|investment|price)|(?:don't|doesn't|do\s+not|does\s+not|isn't\s+sure\s+(?:they|we)|"
+        r"not\s+sure\s+(?:they|we))\s+(?:really\s+)?see\s+(?:the\s+|much\s+|any\s+|enough\s+)?value|not\s+getting\s+"
+        r"(?:enough\s+|much\s+|any\s+)?value)\b",
         harmless=r"\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|"
         r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|their\s+(?:old|previous|current)\s+(?:vendor|tool|system|crm)|the\s+competitor)",
     ),
@@ -839,7 +847,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"upgrade|expansion|products?|bundle|package|team|office|region|site)\b|\b(?:quote|pricing|proposal|estimate)\s+"
         r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
         r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
-        r"\bcross-?sell\b|\bup-?sell\b|\b(?:looking|planning|hoping|intend\w*|plans?|aim\w*|keen|ready|want\w*)\s+to\s+"
+        r"\bcross-?sell\b|\bup-?sell\b|\b(?:buy|purchase|licen[cs]e|roll\s+out)\s+(?:it|them|this|that)\s+for\s+(?:the\s+)?"
+        r"(?:whole|entire|other|rest|more|all|every)\b|\b(?:looking|planning|hoping|intend\w*|plans?|aim\w*|keen|ready|want\w*)\s+to\s+"
         r"(?:buy|add|purchase|get|trial|licen[cs]e|roll\s+out)\s+(?:the\s+|our\s+|a\s+|an\s+|more\s+|another\s+)?"
         r"(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle|seats?|licen[cs]es?|tier|plan|edition)s?\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
