@@ -279,7 +279,9 @@ TEMPORARY = re.compile(
     r"\bleave\s+of\s+absence\b|\bout\s+of\s+(?:the\s+)?office\b|\booo\b|\bon\s+(?:vacation|holiday|holidays|"
     r"sabbatical|pto|secondment)\b|\bwhile\s+(?:she|he|@p\d+)\s+(?:is|'s)\s+(?:out|away|off)\b|"
     r"\bcovering\s+for\b|\binterim\b|\btemporar\w+|\buntil\s+(?:she|he|@p\d+)\s+(?:returns|is\s+back|"
-    r"comes\s+back|gets\s+back)|\bback\s+(?:on|in|next|from|after|by)\b|\bfor\s+now\b|\bin\s+the\s+meantime\b"
+    r"comes\s+back|gets\s+back)|\bback\s+(?:on|in|next|from|after|by)\b|\bfor\s+now\b|\bin\s+the\s+meantime\b|"
+    r"\bfor\s+(?:a|an|the|her|his|their|two|three|\d+)?\s*(?:[\w-]+\s+)?(?:holiday|holidays|vacation|break|trip|"
+    r"conference|offsite|honeymoon|sabbatical|leave|weekend)\b"
 )
 
 # Said in jest, hypothetically, or of someone else's business: no finding from the clause.
@@ -344,7 +346,12 @@ DEPARTURES: tuple[Trigger, ...] = (
         harmless=r"\bleav\w*\s+(?:a\s+|the\s+)?(?:message|voicemail|note|comment|feedback|review)|"
         r"\bleaving\s+(?:for\s+)?(?:lunch|the\s+day|vacation|holiday|early)\b",
     ),
-    trigger("quit", r"\bquit(?:s|ting)?\b(?!\s+(?:using|the\s+(?:call|meeting|app|session)|early))", who="before"),
+    trigger(
+        "quit",
+        r"\bquit(?:s|ting)?\b(?!\s+(?:using|the\s+(?:call|meeting|app|session|spreadsheet)|early|excel|spreadsheets?|"
+        r"smoking|sugar|coffee|email|paper|manual|whatsapp|slack|the\s+old))",
+        who="before",
+    ),
     trigger(
         "resigned",
         r"\bresign(?:ed|s|ing)?\b|\b(?:handed|handing|gave|giving|put|putting|turned|turning|tendered|submitted)\s+"
@@ -415,13 +422,15 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "was let go",
-        r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s)\s+(?:let\s+go|laid\s+off|fired|made\s+redundant|"
+        r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s)\s+(?:let\s+go|laid\s+off|fired(?!\s+up)|made\s+redundant|"
         r"terminated|sacked|dismissed|pushed\s+out|restructured\s+out|let\s+go\s+of)\b|\blaid\s+off\b",
         who="before",
     ),
     trigger(
         "stepped down",
-        r"\b(?:stepped|stepping|steps|step)\s+down\b(?!\s+from\s+the\s+(?:project|committee|board))",
+        r"\b(?:stepped|stepping|steps|step)\s+down\b(?!\s+(?:as\s+\w+\s+)?from\s+(?:the\s+|her\s+|his\s+)?(?:@?\w+\s+){0,2}"
+        r"(?:project|committee|board|panel|council|group|initiative|program|programme|steering|working\s+group|"
+        r"taskforce|task\s+force)\b)",
         who="before",
     ),
     trigger(
@@ -464,7 +473,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "was replaced",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:replacement|successor|backfill)\b|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:replacement|successor|backfill)\b(?!\s+(?:laptop|card|part|"
+        r"device|phone|badge|key|hardware|unit|cable|monitor|keyboard|token|login|password|licen[cs]e|order))|"
         r"\b(?:replacement|successor|backfill)\s+(?:for|to|of)\s+(?P<who2>@p\d+)\b|"
         r"\b(?:replac(?:es|ed|ing)|succeed(?:s|ed|ing)?|backfill(?:s|ed|ing)?)\s+(?P<who3>@p\d+)\b|"
         r"\b(?:tak(?:es|ing|en)|took|took|has\s+taken)\s+over\s+from\s+(?P<who4>@p\d+)\b|"
@@ -634,7 +644,9 @@ CHURN: tuple[Trigger, ...] = (
         r"\bterminat(?:e|es|ed|ing|ion)\b|\bearly\s+termination\b|\bexit\s+(?:clause|terms|fees?|options?|strategy|plan|"
         r"rights|costs?)\b|"
         r"\bout\s+clause\b|\bbreak\s+clause\b",
-        harmless=r"(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|" + _NOT_OURS,
+        harmless=r"(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|\bterminat\w+\s+"
+        r"(?:the\s+|all\s+|any\s+)?(?:@?\w+\s+)?(?:sessions?|connections?|process\w*|jobs?|instances?|ssl|tls|tokens?|"
+        r"threads?|servers?|vms?|containers?|pods?|calls?)\b|\b(?:session|connection|ssl|tls)\s+terminat|" + _NOT_OURS,
     ),
     trigger(
         "moving to a competitor",
@@ -732,7 +744,9 @@ CHURN: tuple[Trigger, ...] = (
         r"footprint|spend|usage|seats|licen[cs]es|users)|\bfewer\s+(?:seats?|licen[cs]es?|users?)\b|"
         r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\bcut\s+back\s+on\s+(?:us|seats|"
         r"licen[cs]es|spend)\b|\btighten\w*\s+(?:the\s+|their\s+)?belts?\b",
-        harmless=r"\bbudget\s+cuts?\s+(?:elsewhere|at\s+@v)|\bcut\w*\s+costs?\s+(?:with|using|thanks\s+to)\s+(?:us|our)",
+        harmless=r"\bbudget\s+cuts?\s+(?:elsewhere|at\s+@v)|\bcut\w*\s+costs?\s+(?:with|using|thanks\s+to)\s+(?:us|our)|"
+        r"\bdowngrad\w+\s+(?:the\s+|its\s+|their\s+)?(?:@?\w+\s+)?(?:severity|priority|ticket|issue|incident|bug|rating|"
+        r"alert|case)",
     ),
     trigger(
         "churn",
@@ -786,8 +800,11 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:seats?|licen[cs]es?|users?|footprint|usage|deployment)\b|\b(?:seats?|licen[cs]es?|users?)\s+for\s+"
         r"(?:the\s+)?(?:new|other|rest|another|whole|entire)\b|\b(?:need|want|require|ask)\w*\b[^.;]{0,40}?\b\d[\d,]*\s+"
         r"(?:more\s+|new\s+|extra\s+)?(?:seats?|licen[cs]es?|users?)\b",
-        harmless=r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+)?(?:complain\w*|unhappy|"
-        r"frustrated|report\w*|churn\w*|leav\w+|struggl\w+|confus\w+)|\bnew\s+(?:users?|teams?|offices?)\s+(?:onboard\w*\s+)?"
+        harmless=r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+|have\s+been\s+)?(?:complain\w*|"
+        r"unhappy|frustrated|report\w*|churn\w*|leav\w+|struggl\w+|confus\w+|ask\w*|request\w*|want\w*\s+(?:training|"
+        r"help|support)|need\w*\s+(?:training|help|support)|log\w*\s+tickets)|\bseats?\s+(?:at|for|on|in)\s+(?:the\s+|a\s+|our\s+)?"
+        r"(?:@?\w+\s+){0,2}(?:dinner|lunch|event|conference|table|webinar|session|training|workshop|summit|flight|bus|"
+        r"car|train|panel|meeting|offsite|kick-?off|party|show|game|match|course|class)|\bnew\s+(?:users?|teams?|offices?)\s+(?:onboard\w*\s+)?"
         r"(?:last|already)\b|\bnew\s+(?:team|office|region|department|site)\s+(?:structure|lead|manager|head|layout|"
         r"building|address|name)|\b(?:team|department|office)s?\s+(?:was|were|is|are|got)\s+(?:merged|closed|cut)|"
         r"\bnew\s+(?:team|office)\s+(?:members?|member's)\b|\bnew\s+(?:users?|people)\s+(?:to|on)\s+(?:the\s+)?"
@@ -798,8 +815,9 @@ UPSELL: tuple[Trigger, ...] = (
         r"\bnew\s+(?:teams?|offices?|regions?|sites?|locations?|departments?|divisions?|business\s+units?|"
         r"subsidiar\w+|countr\w+|markets?|plants?|stores?|branch\w*|hires|entit\w+|brands?|use\s+cases?)\b",
         harmless=r"\bnew\s+(?:team|office|region|department|site)\s+(?:structure|lead|manager|head|layout|building|"
-        r"address|name|members?|member's)",
-        requires=r"\b(?:need|want|licen[cs]|seats?|onboard|access|quote|pricing|roll\w*\s+out|rollout|add|users|"
+        r"address|name|members?|member's)|\b(?:moved|moving|move|relocat\w+)\s+(?:in)?to\s+(?:a|the|their)\s+new\s+"
+        r"(?:office|site|building|location|hq)",
+        requires=r"\b(?:need|want|licen[cs]|seats?|onboard|access|quote|pricing|roll\w*\s+out|rollout|add\b|adding|users|"
         r"accounts|expan|buy|purchase|get\s+(?:them\s+)?(?:on|set\s+up)|set\s+up|bring\w*\s+on)",
     ),
     trigger(
