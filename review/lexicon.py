@@ -82,7 +82,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "departure": ("departure resignation exit retirement leaving farewell send goodbye",),
     "was replaced": ("replac succe backfill over$ into$",),
     "mailbox closed": ("mail email e mailbox address inbox message messages",),
-    "role eliminated": ("eliminated cut made axed terminated scrapped removed gone departed out replaced",),
+    "role eliminated": ("position role job post", "eliminated cut$ made$ axed terminated scrapped removed"),
+    "with the contact gone": ("with$", "gone$ departed$ out$"),
+    "was replaced by a successor": ("replaced$",),
     "cancel": ("cancel",),
     "not renewing": ("renew lapse expir run extend",),
     "terminate": ("terminat exit clause",),
@@ -100,15 +102,20 @@ KEYS: dict[str, tuple[str, ...]] = {
         "meet talks research scout seek search benchmark courted approached got received have had poc proof bake",
     ),
     "rfp": ("rfp rfps request tender",),
-    "shopping around": ("shop competitive market competitor competitors @v",),
+    "shopping around": ("shop competitive market competitor competitors @v vendor",),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ done$ "
         "straw breaker dealbreaker wind winding$ offboard cut$ cutting$ clos account",
     ),
+    "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "unhappy": (
         "unhapp dissatisf frustrat disappoint upset angry furious annoy irritat livid fed unsatisf displeas "
         "exasperat fuming patience faith confidence trust complain happy satisf pleased thrilled impressed critical "
-        "negative sour grumbl expensive pricey costly justify strained rocky tense question value",
+        "negative sour grumbl expensive pricey costly justify strained rocky tense breach",
+    ),
+    "doubts the value": (
+        "question questioning$ questioned$ questions$ see$ getting$",
+        "roi$ value$ renewal$ spend$ cost$ investment$ price$",
     ),
     "escalation": ("escalat",),
     "budget cuts": (
@@ -127,7 +134,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "workspace capacit storage product add$ agent rep instance entit brand plant store branch count footprint "
         "usage deployment",
         "more$ additional extra another add$ adds$ adding$ added$ count increas doubl need want requir ask buy "
-        "purchas order$ get new$ other$ rest$ whole$ entire$",
+        "purchas order$ get new$ other$ rest$ whole$ entire$ over$ true",
     ),
     "new team or site": (
         "new$",
@@ -147,6 +154,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "site division department countr subsid locat plant store branch staff employees brand entit wide$ "
         "2 two ii next$",
     ),
+    "onboarding more units": ("onboard", "subsid division business region countr brand entit site plant store branch"),
     "interest in more products": (
         "interest keen curious excited quote pric proposal estimate costs$ cost$ demo buy add$ adding$ purchas get "
         "trial sell cross up$ looking planning hoping intend plan aim ready licen roll",
@@ -278,8 +286,8 @@ TEMPORARY = re.compile(
     r"\bon\s+(?:@?\w+\s+)?leave\b|\b(?:maternity|paternity|parental|sick|medical|annual|extended|family)\s+leave\b|"
     r"\bleave\s+of\s+absence\b|\bout\s+of\s+(?:the\s+)?office\b|\booo\b|\bon\s+(?:vacation|holiday|holidays|"
     r"sabbatical|pto|secondment)\b|\bwhile\s+(?:she|he|@p\d+)\s+(?:is|'s)\s+(?:out|away|off)\b|"
-    r"\bcovering\s+for\b|\binterim\b|\btemporar\w+|\buntil\s+(?:she|he|@p\d+)\s+(?:returns|is\s+back|"
-    r"comes\s+back|gets\s+back)|\bback\s+(?:on|in|next|from|after|by)\b|\bfor\s+now\b|\bin\s+the\s+meantime\b|"
+    r"\buntil\s+(?:she|he|@p\d+)\s+(?:returns|is\s+back|"
+    r"comes\s+back|gets\s+back)|\bback\s+(?:on|in|next|from|after|by)\b|"
     r"\bfor\s+(?:a|an|the|her|his|their|two|three|\d+)?\s*(?:[\w-]+\s+)?(?:holiday|holidays|vacation|break|trip|"
     r"conference|offsite|honeymoon|sabbatical|leave|weekend)\b"
 )
@@ -294,7 +302,8 @@ HYPOTHETICAL = re.compile(
 )
 NOT_ABOUT_US = re.compile(
     r"\bnot\s+(?:with|at|about|towards?)\s+(?:us|our)\b|\bnothing\s+to\s+do\s+with\s+(?:us|our)\b|\bnot\s+our\s+"
-    r"(?:fault|problem|doing)\b|\b(?:with|at|about)\s+(?:her|his|their)\s+own\b"
+    r"(?:fault|problem|doing)\b|\b(?:with|at|about)\s+(?:her|his|their)\s+own\b|\bunrelated\s+to\s+(?:us|our)\b|"
+    r"\bnot\s+(?:more\s+)?(?:seats|licen[cs]es|business|revenue|money|work)\s+for\s+us\b"
 )
 OUR_WISH = re.compile(
     r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?:sell|upsell|pitch|expand|grow)|\bopportunity\s+(?:for\s+us\s+)?"
@@ -318,7 +327,9 @@ _GONE_TARGET = (
     r"(?=\s*(?:$|[.,;:!)\-–—]|\s(?:(?:the\s+)?" + _ORG_NOUN + r"|@acct|@x|@v|co\b|"
     r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago)))|"
     r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at)\w+\s+(?:in|on|last|"
-    r"this|at\s+the\s+end|recently|yesterday|a\s+few|\w+\s+ago)\b|(?:her|his|their)\s+(?:job|role|post|"
+    r"this|at\s+the\s+end|recently|yesterday|a\s+few|\w+\s+ago)\b|"
+    r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at|and|but|so|or)\w+"
+    r"(?=\s*(?:$|[.,;:!)\-–—]))|(?:her|his|their)\s+(?:job|role|post|"
     r"position|company|employer)|" + _WHEN + r"|to\s+(?:join|work|start|become|take|pursue|go\s+to|head|lead|run)|"
     r"for\s+(?:a\s+|an\s+)?(?:new|another|other|different|better|competitor|rival|startup|start-up|@x|@v|"
     r"greener|good|job|role|position)|and\s|so\s|but\s|which|after|because|due)))"
@@ -491,9 +502,17 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "role eliminated",
         r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:position|role|job|post)\s+(?:was|has\s+been|is\s+being|got|is)\s+"
-        r"(?:eliminated|cut|made\s+redundant|axed|terminated|scrapped|removed)\b|"
-        r"\bwith\s+(?P<who2>@p\d+)\s+(?:now\s+)?(?:gone|departed|out\s+of\s+the\s+(?:company|picture))\b|"
-        r"(?<![\w@])(?P<who3>@p\d+)\s+(?:was|has\s+been|is\s+being|got)\s+replaced\b",
+        r"(?:eliminated|cut|made\s+redundant|axed|terminated|scrapped|removed)\b",
+        who="group",
+    ),
+    trigger(
+        "with the contact gone",
+        r"\bwith\s+(?P<who>@p\d+)\s+(?:now\s+)?(?:gone|departed|out\s+of\s+the\s+(?:company|picture))\b",
+        who="group",
+    ),
+    trigger(
+        "was replaced by a successor",
+        r"(?<![\w@])(?P<who>@p\d+)\s+(?:was|has\s+been|is\s+being|got)\s+replaced\b",
         who="group",
         strong=False,
     ),
@@ -600,7 +619,7 @@ _OLD_THING = (
 )
 # Ending something that is not ours: "cancelled the pilot of a rival tool", "terminated the old ERP contract".
 _NOT_OURS = (
-    r"\b(?:cancel|terminat|end|walk|stop|drop|pull)\w*\s+(?:away\s+)?(?:@?\w+\s+){0,4}?(?:(?:of|with|from|for)\s+"
+    r"\b(?:cancel|terminat|end|walk|stop|drop|pull)\w*\s+(?:away\s+)?(?:@?\w+\s+){0,6}?(?:(?:of|with|from|for)\s+"
     + _RIVAL_THING
     + "|"
     + _OLD_THING
@@ -679,7 +698,7 @@ CHURN: tuple[Trigger, ...] = (
         r"research\w*|scout\w*|seek\w*|search\w*\s+for|benchmark\w*|courted\s+by|approached\s+by|"
         r"(?:got|received|have|had)\s+(?:a\s+|an\s+)?(?:offer|quote|proposal|pitch|demo)s?\s+from|"
         r"(?:a\s+)?demo\s+(?:of|from|with)|poc\s+with|proof\s+of\s+concept\s+with|bake-?off\s+(?:with|against))\s+"
-        r"(?:us\s+(?:with|to|against)\s+)?(?:@?\w+\s+){0,2}?" + _COMPETITION + r"(?!\s+(?:to\s+us|of\s+ours))",
+        r"(?:us\s+(?:with|to|against)\s+)?(?:@?\w+\s+){0,2}?" + _COMPETITION + r"(?!\s+(?:to\s+us|of\s+ours)|['’])",
         harmless=r"\b(?:end\w*|cancel\w*|stop\w*|drop\w*|kill\w*|scrap\w*|abandon\w*|ditch\w*|wound\s+down|"
         r"shut\s+down|reject\w*|pass\w*\s+on|turn\w*\s+down|rul\w+\s+out|finish\w*|conclud\w*|wrap\w*\s+up|"
         r"binned|pulled\s+out\s+of)\s+(?:the\s+|their\s+|its\s+|a\s+|an\s+)?(?:@?\w+\s+)?(?:pilot|trial|evaluation|eval|"
@@ -692,6 +711,7 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "shopping around",
         r"\bshop(?:ping)?\s+(?:around|for\s+(?:a\s+)?(?:alternatives?|other|new|replacement|cheaper|another))|"
+        r"\bvendor\s+(?:review|evaluation|selection|assessment|consolidation|rationali[sz]ation|bake-?off)\b|"
         r"\bcompetitive\s+(?:eval\w*|bid\w*|process|review)\b|\bmarket\s+(?:scan|review|test)\b|"
         r"\bcompetitors?\s+(?:offered|quoted|pitched|approached|undercut|is\s+(?:offering|cheaper)|came\s+in)\b|"
         r"(?<![\w@])(?:@v|(?:a|the)\s+competitor)\s+(?:offered|quoted|pitched|approached|undercut|is\s+(?:offering|courting|"
@@ -703,7 +723,7 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:threaten\w*|consider\w*|think\w*\s+(?:of|about)|talk\w*\s+about|plan\w*|want\w*|might|may|could|"
         r"going\s+to|will|would)\s+(?:to\s+)?(?:leav\w+|walk(?:ing)?\s+away|churn\w*|switch\w*(?!\s+(?:the|our|"
         r"it|them|meeting|call|date|time))|tak\w+\s+their\s+business\s+elsewhere)\b(?!\s+(?:a\s+|the\s+)?(?:message|"
-        r"voicemail|note|comment|review|call|meeting|early))|\bthreaten\w*\s+to\s+\w+|\b(?:leav\w+|left|dump\w*|"
+        r"voicemail|note|comment|review|call|meeting|early))|\bthreaten\w*\s+(?:to\s+\w+|legal|litigation|court|lawyers)|\b(?:leav\w+|left|dump\w*|"
         r"ditch\w*|drop\w*|abandon\w*)\s+us\b|\btak\w+\s+their\s+business\s+elsewhere\b|\bwalk(?:ing)?\s+away\b|"
         r"\bpull(?:ing|ed)?\s+the\s+plug\b|\bor\s+(?:else\s+)?(?:they|we)(?:'ll|\s+will|\s+would)?\s+(?:walk|leave|cancel|"
         r"churn|go\s+elsewhere)\b|\bclos\w+\s+(?:down\s+|out\s+)?(?:the|their|our)\s+account\b|"
@@ -716,18 +736,26 @@ CHURN: tuple[Trigger, ...] = (
         + _NOT_OURS,
     ),
     trigger(
+        "budget leaves us out",
+        r"\b(?:budget|plan)s?\b[^.;]{0,30}?\b(?:doesn't|does\s+not|won't|will\s+not|don't)\s+include\s+us\b",
+        own_negation=True,
+    ),
+    trigger(
         "unhappy",
         r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|annoyed|irritated|livid|"
         r"fed\s+up|unsatisfied|displeased|exasperated|fuming|losing\s+(?:patience|faith|confidence|trust)|"
         r"lost\s+(?:patience|faith|confidence|trust)|complain\w*|not\s+(?:happy|satisfied|pleased|thrilled|impressed)|"
         r"(?:very|really|quite|pretty|extremely)\s+(?:critical|negative)|sour\w*\s+on\s+us|grumbl\w+|"
         r"(?:too|so)\s+(?:expensive|pricey|costly)|can't\s+justify\s+the\s+(?:cost|price|spend)|"
-        r"(?:rel\w+|relationship)\s+is\s+(?:strained|rocky|tense|at\s+a\s+low)|question\w*\s+(?:the\s+|our\s+)?(?:roi|value|"
-        r"renewal|spend|cost|investment|price)|(?:don't|doesn't|do\s+not|does\s+not|isn't\s+sure\s+(?:they|we)|"
-        r"not\s+sure\s+(?:they|we))\s+(?:really\s+)?see\s+(?:the\s+|much\s+|any\s+|enough\s+)?value|not\s+getting\s+"
-        r"(?:enough\s+|much\s+|any\s+)?value)\b",
+        r"(?:rel\w+|relationship)\s+is\s+(?:strained|rocky|tense|at\s+a\s+low)|(?:sla|contract)\s+breach|breach\s+of\s+(?:the\s+)?(?:sla|contract))\b",
         harmless=r"\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|"
         r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|their\s+(?:old|previous|current)\s+(?:vendor|tool|system|crm)|the\s+competitor)",
+    ),
+    trigger(
+        "doubts the value",
+        r"\bquestion(?:s|ed|ing)?\s+(?:the\s+|our\s+)?(?:roi|value|renewal|spend|cost|investment|price)\b|"
+        r"(?:don't|doesn't|do\s+not|does\s+not|isn't\s+sure\s+(?:they|we)|not\s+sure\s+(?:they|we))\s+(?:really\s+)?see\s+"
+        r"(?:the\s+|much\s+|any\s+|enough\s+)?value\b|\bnot\s+getting\s+(?:enough\s+|much\s+|any\s+)?value\b",
     ),
     trigger(
         "escalation",
@@ -799,7 +827,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:another\s+)?\d[\d,]*\s+(?:@?\w+\s+)?(?:seats?|licen[cs]es?|users?)\b|\bdoubl\w+\s+(?:the\s+|their\s+)?"
         r"(?:seats?|licen[cs]es?|users?|footprint|usage|deployment)\b|\b(?:seats?|licen[cs]es?|users?)\s+for\s+"
         r"(?:the\s+)?(?:new|other|rest|another|whole|entire)\b|\b(?:need|want|require|ask)\w*\b[^.;]{0,40}?\b\d[\d,]*\s+"
-        r"(?:more\s+|new\s+|extra\s+)?(?:seats?|licen[cs]es?|users?)\b",
+        r"(?:more\s+|new\s+|extra\s+)?(?:seats?|licen[cs]es?|users?)\b|\bover\s+(?:their|the|our)\s+(?:licen[cs]e|seat|user)\s+"
+        r"(?:count|limit|cap|allowance|entitlement)\b|\btrue-?up\b",
         harmless=r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+|have\s+been\s+)?(?:complain\w*|"
         r"unhappy|frustrated|report\w*|churn\w*|leav\w+|struggl\w+|confus\w+|ask\w*|request\w*|want\w*\s+(?:training|"
         r"help|support)|need\w*\s+(?:training|help|support)|log\w*\s+tickets)|\bseats?\s+(?:at|for|on|in)\s+(?:the\s+|a\s+|our\s+)?"
@@ -853,6 +882,11 @@ UPSELL: tuple[Trigger, ...] = (
         r"deployment|licen[cs]e)\b",
         harmless=r"\bphase\s+(?:2|two|ii)\s+of\s+(?:the\s+)?(?:migration|onboarding|fix|bug|project\s+is\s+"
         r"delayed)|(?<![\w@])(?:@v|competitor|rival)\b",
+    ),
+    trigger(
+        "onboarding more units",
+        r"\bonboard\w*\s+(?:the|their|another|a|more|two|three|four|several|\d+)\s+(?:@?\w+\s+){0,2}(?:subsidiar\w+|"
+        r"divisions?|business\s+units?|regions?|countr\w+|brands?|entit\w+|sites?|plants?|stores?|branches)\b",
     ),
     trigger(
         "interest in more products",

@@ -89,6 +89,7 @@ def _lower_case_note(text: str) -> bool:
 
 
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]")
+_INITIAL = re.compile(r"\s+[A-Z]\.(?=\s|$)")
 
 
 def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple[int, int, int]]:
@@ -120,6 +121,11 @@ def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple
             stop = tokens[end - 1].end()
             if got[-1].endswith(("'s", "’s")):
                 stop -= 2
+            else:
+                initial = _INITIAL.match(sentence, stop)  # "Aisha M." → one name
+                stop = initial.end() if initial and end < len(tokens) else stop
+                while end < len(tokens) and tokens[end].start() < stop:
+                    end += 1
             spans.append((start, stop, who))
             i = end
             matched = True

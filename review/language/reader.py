@@ -124,7 +124,7 @@ def _not_ours(item: Trigger, masked: str, start: int, upsell: bool) -> bool:
         return True
     if (upsell or item.label in _ABOUT_FEELINGS) and RIVAL_OWNS.search(scope.clause_before(masked, start)):
         return True
-    return item.label in _ABOUT_FEELINGS and bool(NOT_ABOUT_US.search(masked))
+    return bool(NOT_ABOUT_US.search(masked))
 
 
 def _account_language(
@@ -190,6 +190,11 @@ def _successors(masked: str) -> list[int]:
     return found
 
 
+def _shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
 def _without(text: str, names: tuple[str, ...]) -> str:
     for name in names:
         if name in text:
@@ -249,7 +254,10 @@ def read_text(
         return ()
     sentences = split_sentences(text)
     plain = [_without(s, record_names) for s in sentences]
-    note = _Note(sentences, plain, people, account_name, is_lower_case_note(text), implicit, year, {})
+    shouting = _shouting(text)
+    if shouting:  # "HANNAH BERG HAS LEFT": read as lower case, quoted as written
+        plain = [s.lower() for s in plain]
+    note = _Note(sentences, plain, people, account_name, shouting or is_lower_case_note(text), implicit, year, {})
     hits: list[_Hit] = []
     successors: list[int] = []
     single = len(note.sentences) == 1

@@ -23,19 +23,36 @@ class NoteReader:
     """Reads the notes of one account (``review.language.read_text``) with what it knows about the account:
     its contacts, its name, its deal names (read as "the deal"), and which contact a note hangs on."""
 
+    _last: tuple[AccountView, NoteReader] | None = None  # the detectors of one account share one reader
+
     def __init__(self, view: AccountView) -> None:
         self.people = people_of(view)
         self.account_name = view.account.name
         self.deals = tuple(d.name for d in view.deals if d.name and len(d.name) >= 4)
         self.contact_index = {c.id: i for i, c in enumerate(view.contacts)}
+        self._read_notes: dict[str, tuple[Finding, ...]] = {}
+
+    @classmethod
+    def of(cls, view: AccountView) -> NoteReader:
+        """The reader of ``view``: the same one for every detector of the account (they run one after
+        another), so each note is read once per triage."""
+        last = cls._last
+        if last is not None and last[0] is view:
+            return last[1]
+        reader = cls(view)
+        cls._last = (view, reader)
+        return reader
 
     def read(self, note: Note) -> tuple[Finding, ...]:
         """What ``note`` says. Its body is read first; its title only when the body says nothing, so a quote
         is a sentence of the note rather than its title. A note on a contact makes that contact the implicit
         subject ("Left in May.")."""
-        found = self._read(note.content or "", note)
-        if not found and note.title:
-            found = self._read(note.title, note)
+        found = self._read_notes.get(note.id)
+        if found is None:
+            found = self._read(note.content or "", note)
+            if not found and note.title:
+                found = self._read(note.title, note)
+            self._read_notes[note.id] = found
         return found
 
     def _read(self, text: str, note: Note) -> tuple[Finding, ...]:
@@ -55,7 +72,7 @@ def findings_in_notes(
     view: AccountView, kind: FindingKind, *, window_days: int, today: date
 ) -> list[tuple[Note, list[Finding]]]:
     """Notes of the last ``window_days`` (newest first) with findings of ``kind``."""
-    reader = NoteReader(view)
+    reader = NoteReader.of(view)
     found = []
     for note in view.notes:
         age = days_since(record_activity(note), today)
