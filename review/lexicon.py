@@ -84,6 +84,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "mailbox closed": ("mail email e mailbox address inbox message messages",),
     "role eliminated": ("position role job post", "eliminated cut$ made$ axed terminated scrapped removed"),
     "with the contact gone": ("with$", "gone$ departed$ out$"),
+    "former": ("former ex$",),
     "was replaced by a successor": ("replaced$",),
     "cancel": ("cancel",),
     "not renewing": ("renew lapse expir run extend",),
@@ -122,7 +123,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "budget cut$ cuts$ cutting$ slash downsiz downgrad reduc fewer scaling$ scale$ scaled$ spending purchasing "
         "tighten",
     ),
-    "churn": ("churn risk thin red$",),
+    "churn": ("churn risk thin red$ amber$",),
     "usage dropping": (
         "usage stopped nobody adoption login logins",
         "dropped declin fall fell tank plummet collaps down$ cratered stopped nobody low$ poor stall drop using$ "
@@ -157,9 +158,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "onboarding more units": ("onboard", "subsid division business region countr brand entit site plant store branch"),
     "interest in more products": (
         "interest keen curious excited quote pric proposal estimate costs$ cost$ demo buy add$ adding$ purchas get "
-        "trial sell cross up$ looking planning hoping intend plan aim ready licen roll",
+        "trial sell cross up$ looking planning hoping intend plan aim ready licen roll contract",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier plan$ "
-        "upgrade bundle expansion licen seat user # more$ additional extra another second sell",
+        "upgrade bundle expansion licen seat user # more$ additional extra another second sell cover covers$ "
+        "includ",
     ),
     "growing": (
         "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
@@ -457,6 +459,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "is gone",
+        r"(?:(?<=[-–—:(]\s)|(?<=[-–—:(]))gone\b(?=\s*(?:$|[.,;:!)]|\s(?:since|as\s+of|in|from|for\s+good)))|"
         r"\b(?:is|'s|has|was)\s+(?:now\s+|already\s+|long\s+)?gone\b(?!\s+(?:quiet|dark|silent|with|ahead|through|"
         r"over|well|live|up|down|cold|missing|awol|into|for|to|on|off|back|out|smoothly|badly|south))",
         who="before",
@@ -504,6 +507,13 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:position|role|job|post)\s+(?:was|has\s+been|is\s+being|got|is)\s+"
         r"(?:eliminated|cut|made\s+redundant|axed|terminated|scrapped|removed)\b",
         who="group",
+    ),
+    trigger(
+        "former",
+        r"\b(?:former|ex-)\s*(?:@?\w+\s+){0,3}?(?P<who>@p\d+)\b",
+        who="group",
+        strong=False,
+        harmless=r"\b(?:former|ex-)\s*(?:@?\w+\s+){0,3}?@p\d+(?:'s|')",
     ),
     trigger(
         "with the contact gone",
@@ -556,7 +566,7 @@ GAP_WORDS: frozenset[str] = (
     himself yesterday today that unexpectedly eventually ultimately only even luckily gonna to really
     confirmed announced said says mentioned , : ; - – — plans plan planning decided wants want chose opted
     going about set due allegedly supposedly not never hasn't hadn't didn't isn't wasn't won't doesn't
-    haven't got get gets getting -> => → > / w/""")
+    haven't got get gets getting -> => → > / w/ (""")
 )
 GAP_PHRASES: frozenset[str] = frozenset(
     [
@@ -778,7 +788,11 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "churn",
-        r"\bchurn(?:ed|ing|s)?\b|\bat\s+risk\b|\bflight\s+risk\b|\bon\s+thin\s+ice\b|\bred\s+flags?\b",
+        r"\bchurn(?:ed|ing|s)?\b(?!\s+risk\s*(?:is\s+|:\s*|=\s*|-\s*)?(?:low|minimal|none|green|small|negligible|zero))|"
+        r"\brenewal\s+risk\b(?!\s*(?:is\s+|:\s*|=\s*|-\s*)?(?:low|minimal|none|green|small|negligible|zero))|"
+        r"\bat\s+risk\b|\bflight\s+risk\b|\bon\s+thin\s+ice\b|\bred\s+flags?\b|\b(?:health|status|rag)\s+"
+        r"(?:score\s+|status\s+)?(?:is\s+|turned\s+|went\s+|dropped\s+to\s+|now\s+|moved\s+to\s+|flipped\s+to\s+)?"
+        r"(?:red|amber)\b",
         harmless=r"\bchurn\s+(?:report|analysis|rate\s+(?:is|was)\s+(?:low|down)|dashboard|model|prediction|"
         r"feature|module)|(?:their|@acct's|customers')\s+(?:own\s+)?(?:customers'?|clients'?)\s+churn|"
         r"\breduc\w+\s+(?:their\s+)?churn",
@@ -899,7 +913,9 @@ UPSELL: tuple[Trigger, ...] = (
         r"upgrade|expansion|products?|bundle|package|team|office|region|site)\b|\b(?:quote|pricing|proposal|estimate)\s+"
         r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
         r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
-        r"\bcross-?sell\b|\bup-?sell\b|\b(?:buy|purchase|licen[cs]e|roll\s+out)\s+(?:it|them|this|that)\s+for\s+(?:the\s+)?"
+        r"\bcross-?sell\b|\bup-?sell\b|\b(?:quote|proposal|pricing|licen[cs]e|contract)\w*\s+(?:that\s+|which\s+|to\s+)?"
+        r"(?:also\s+)?(?:covers?|includes?|extends?\s+to)\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:offices?|teams?|sites?|regions?|"
+        r"subsidiar\w+|divisions?|departments?|plants?|stores?|branch\w*|countr\w+|entit\w+)\b|\b(?:buy|purchase|licen[cs]e|roll\s+out)\s+(?:it|them|this|that)\s+for\s+(?:the\s+)?"
         r"(?:whole|entire|other|rest|more|all|every)\b|\b(?:looking|planning|hoping|intend\w*|plans?|aim\w*|keen|ready|want\w*)\s+to\s+"
         r"(?:buy|add|purchase|get|trial|licen[cs]e|roll\s+out)\s+(?:the\s+|our\s+|a\s+|an\s+|more\s+|another\s+)?"
         r"(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle|seats?|licen[cs]es?|tier|plan|edition)s?\b",

@@ -101,7 +101,7 @@ def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple
         word = tokens[i].group(0)
         key = word.lower()
         possessive = key.endswith(("'s", "’s"))
-        bare = key[:-2] if possessive else key
+        bare = key[:-2] if possessive else key.rstrip("'’")
         matched = False
         for words, who, capital in index.by_first.get(bare, index.by_first.get(key, [])):
             end = i + len(words)

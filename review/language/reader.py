@@ -42,6 +42,7 @@ from review.lexicon import (
 
 FindingKind = Literal["contact_gone", "churn_risk", "upsell_signal"]
 _SOFT = frozenset({"unhappy", "escalation", "usage dropping", "churn"})
+_SUBJECT_AFTER = re.compile(r"[^@:;.]{0,60}?[:\-–—]\s*@p(\d+)\b")
 _ALREADY = re.compile(r"\balready\s+(?:bought|purchased|signed|added|upgraded|expanded|rolled|has|have|on|using|got)\b")
 
 
@@ -101,7 +102,12 @@ def _who(item: Trigger, match: re.Match[str], masked: str, ctx: Context) -> list
             return []
         resolved = resolve_group(group[0], masked, group[1], ctx)
         return [resolved] if resolved is not None else []
-    return subjects_before(masked, match.start(), ctx)
+    found = subjects_before(masked, match.start(), ctx)
+    if not found and not re.search(r"\w", masked[: match.start()]):  # "Left the company in May: Aisha Murphy"
+        after = _SUBJECT_AFTER.match(masked, match.end())
+        if after:
+            return [int(after.group(1))]
+    return found
 
 
 def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:

@@ -147,7 +147,7 @@ def _role_phrase(tokens: list[str]) -> list[str]:
     """The role words before a verb ("their cfo"); none for someone else's role ("Grace's manager")."""
     words: list[str] = []
     for token in reversed(tokens[-5:]):
-        if token == "'s":
+        if token in ("'s", "'", "’"):
             return []
         if not re.fullmatch(r"[\w-]+", token) or token in ("and", "that", "who"):
             break
