@@ -4,6 +4,7 @@ proposal names the right person."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from briefs import brief_from_view, brief_markdown
 from briefs.talking_points import talking_points
@@ -18,7 +19,7 @@ from review.triage import triage_org
 SAID = "Heard from Grace Schmidt that Aisha Murphy left the company in November."
 
 
-def _records() -> dict[str, list]:  # type: ignore[type-arg]
+def _records() -> dict[str, list[Any]]:
     acc = account(id="a-1", name="Helix Labs")
     grace = contact(acc.id, id="c-grace", first="Grace", last="Schmidt", title="Operations Manager")
     aisha = contact(acc.id, id="c-aisha", first="Aisha", last="Murphy", title="VP Finance")
