@@ -103,7 +103,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "meet talks research scout seek search benchmark courted approached got received have had poc proof bake",
     ),
     "rfp": ("rfp rfps request tender",),
-    "shopping around": ("shop competitive market competitor competitors @v vendor",),
+    "shopping around": ("shop competitive market competitor competitors @v vendor rival",),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ done$ "
         "straw breaker dealbreaker wind winding$ offboard cut$ cutting$ clos account",
@@ -273,7 +273,9 @@ RESOLVED_SOFT = re.compile(
     r"\b(?:escalation|complaint|issue|problem|concern|outage|incident|ticket|dispute|bug|it)s?\s+"
     r"(?:is|was|has\s+been|have\s+been|got|are|were)\s+(?:now\s+|since\s+|all\s+|fully\s+|finally\s+)?"
     r"(?:resolved|fixed|closed|settled|sorted|addressed|handled|withdrawn|cleared)\b|"
-    r"\b(?:resolved|fixed|closed\s+out|sorted\s+out|settled)\s+(?:the|their|that|it)\b|"
+    r"\b(?:resolved|fixed|closed\s+out|sorted\s+out|settled)\s+(?:the|their|that|it)\b|^\W*(?:fixed|resolved|sorted|"
+    r"closed|settled)\b|\b(?:was|is|were|are)\s+(?:very\s+|really\s+)?(?:happy|pleased|satisfied)\s+with\s+(?:how|the\s+"
+    r"(?:fix|resolution|response|speed|outcome))|"
     r"(?<!\bbe\s)(?<!\bget\s)(?<!\bgets\s)\b(?:resolved|fixed|sorted)\s+(?:on|during|in|at|last|yesterday|today|"
     r"quickly|same|within)\b|\bnothing\s+since\b|\b(?:fine|happy|ok|okay)\s+now\b"
 )
@@ -467,7 +469,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "poached by another company",
         r"\b(?:poached|headhunted|recruited|hired|snapped\s+up)\s+(?:away\s+)?by\s+(?:a\s+|an\s+)?(?:@x|@v|"
-        r"competitor|rival|another|startup|start-up|\w+\s+(?:company|firm|startup))",
+        r"competitor|rival|another|startup|start-up|bank|consultancy|firm|company|agency|fintech|scale-?up|"
+        r"(?:@?\w+\s+)(?:company|firm|startup|bank|consultancy|agency))",
         who="before",
     ),
     trigger(
@@ -722,6 +725,8 @@ CHURN: tuple[Trigger, ...] = (
         "shopping around",
         r"\bshop(?:ping)?\s+(?:around|for\s+(?:a\s+)?(?:alternatives?|other|new|replacement|cheaper|another))|"
         r"\bvendor\s+(?:review|evaluation|selection|assessment|consolidation|rationali[sz]ation|bake-?off)\b|"
+        r"\b(?:match|beat|meet)\s+(?:a|the|an)\s+(?:competitor|rival|@v)(?:'s|s')?\s+(?:offer|quote|price|pricing|proposal|"
+        r"discount|deal)\b|"
         r"\bcompetitive\s+(?:eval\w*|bid\w*|process|review)\b|\bmarket\s+(?:scan|review|test)\b|"
         r"\bcompetitors?\s+(?:offered|quoted|pitched|approached|undercut|is\s+(?:offering|cheaper)|came\s+in)\b|"
         r"(?<![\w@])(?:@v|(?:a|the)\s+competitor)\s+(?:offered|quoted|pitched|approached|undercut|is\s+(?:offering|courting|"
@@ -776,7 +781,8 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "budget cuts",
-        r"\bbudget\s+(?:cuts?|freeze|reductions?|slashed|cut\s+back|pressure|squeeze)\b|\b(?:cut|cuts|cutting|slash\w*)\s+"
+        r"\bbudget\s+(?:cuts?|freeze|reductions?|slashed|cut\s+back|pressure|squeeze)\b|\bbudgets?\s+(?:is\s+|are\s+|has\s+"
+        r"been\s+|have\s+been\s+|was\s+|got\s+)?(?:frozen|slashed|halved|cut|reduced)\b|\b(?:cut|cuts|cutting|slash\w*)\s+"
         r"(?:@?\w+\s+){0,2}(?:budgets?|spend\w*|costs?|seats|licen[cs]es|users)\b|\bcost[- ]cutting\b|\bdownsiz\w+|"
         r"\bdowngrad\w+|\breduc\w+\s+(?:the\s+|their\s+|our\s+)?(?:number\s+of\s+|seat\s+count|licen[cs]e\s+count|"
         r"footprint|spend|usage|seats|licen[cs]es|users)|\bfewer\s+(?:seats?|licen[cs]es?|users?)\b|"

@@ -43,7 +43,11 @@ from review.lexicon import (
 FindingKind = Literal["contact_gone", "churn_risk", "upsell_signal"]
 _SOFT = frozenset({"unhappy", "escalation", "usage dropping", "churn"})
 _SUBJECT_AFTER = re.compile(r"[^@:;.]{0,60}?[:\-–—]\s*@p(\d+)\b")
-_ALREADY = re.compile(r"\balready\s+(?:bought|purchased|signed|added|upgraded|expanded|rolled|has|have|on|using|got)\b")
+_ALREADY = re.compile(
+    r"\balready\s+(?:bought|purchased|signed|added|upgraded|expanded|rolled|has|have|on|using|got)\b|"
+    r"\b(?:signed|countersigned)\s+(?:the\s+|an?\s+)?(?:@?\w+\s+){0,2}(?:order|contract|po|deal|agreement|quote)\b|"
+    r"\bcountersigned\b|\bclosed[- ]won\b"
+)
 
 
 @dataclass(frozen=True)

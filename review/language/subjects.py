@@ -84,12 +84,14 @@ _OBJECT_BEFORE = re.compile(
 )
 
 
-def nearest_contact(masked: str, position: int, ctx: Context) -> int | None:
+def nearest_contact(masked: str, position: int, ctx: Context, *, own_sentence_only: bool = False) -> int | None:
     """The contact a pronoun at ``position`` refers to: the nearest one before it, else the previous one.
     After a reporter ("Julia says she was laid off") the pronoun means someone else already named, if any
     ("Priya is no longer there - Julia says she was laid off" → Priya)."""
     found = list(re.finditer(r"@p(\d+)", masked[:position]))
     if not found:
+        if own_sentence_only:
+            return None
         return ctx.previous if ctx.previous is not None else ctx.implicit
     subjects = [m for m in found if not _OBJECT_BEFORE.search(masked[: m.start()])]
     if subjects and subjects[-1] is not found[-1]:  # "Raj handed over to Nora before he left" → Raj
@@ -177,6 +179,9 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [found] if found is not None else []
     if last in ACCOUNT_WORDS:
         return [ACCOUNT]
+    if last in ("and", "then", "but"):  # "Marcus was headhunted by a bank and is leaving": the same subject
+        found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
+        return [found] if found is not None else []
     if last in ("@x", "@v", "i", "you"):
         return []
     appositive = _appositive(tokens)
