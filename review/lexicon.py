@@ -215,6 +215,104 @@ COMMON_CAPITALISED: frozenset[str] = (
     unlimited essentials edition tier suite""")
 )
 
+# Misspellings and shorthand seen in notes, read as the word meant (the quote keeps what was written).
+TYPOS: dict[str, str] = {
+    "cancle": "cancel",
+    "cancell": "cancel",
+    "cancl": "cancel",
+    "canceld": "cancelled",
+    "cancelation": "cancellation",
+    "renwal": "renewal",
+    "renewl": "renewal",
+    "reneval": "renewal",
+    "renwe": "renew",
+    "renewel": "renewal",
+    "competiter": "competitor",
+    "competetor": "competitor",
+    "competitior": "competitor",
+    "compeitor": "competitor",
+    "competiters": "competitors",
+    "competetors": "competitors",
+    "leavng": "leaving",
+    "leavign": "leaving",
+    "leving": "leaving",
+    "lefft": "left",
+    "resgined": "resigned",
+    "resigend": "resigned",
+    "resinged": "resigned",
+    "resgin": "resign",
+    "resiged": "resigned",
+    "retird": "retired",
+    "retiering": "retiring",
+    "frustated": "frustrated",
+    "frustarted": "frustrated",
+    "frusterated": "frustrated",
+    "dissapointed": "disappointed",
+    "disapointed": "disappointed",
+    "dissappointed": "disappointed",
+    "unhapy": "unhappy",
+    "unhappey": "unhappy",
+    "threatend": "threatened",
+    "threatned": "threatened",
+    "threatnd": "threatened",
+    "thretened": "threatened",
+    "escalte": "escalate",
+    "escalted": "escalated",
+    "esclated": "escalated",
+    "escallated": "escalated",
+    "addtl": "additional",
+    "addl": "additional",
+    "additonal": "additional",
+    "aditional": "additional",
+    "licenes": "licenses",
+    "lisences": "licenses",
+    "licneses": "licenses",
+    "liscense": "license",
+    "lisence": "license",
+    "upgarde": "upgrade",
+    "upgarding": "upgrading",
+    "upgrde": "upgrade",
+    "upgade": "upgrade",
+    "expnad": "expand",
+    "expnasion": "expansion",
+    "expension": "expansion",
+    "expanion": "expansion",
+    "seates": "seats",
+    "swtich": "switch",
+    "sweitch": "switch",
+    "swithcing": "switching",
+    "swtiching": "switching",
+    "evaluting": "evaluating",
+    "evalutating": "evaluating",
+    "alternitives": "alternatives",
+    "alterntives": "alternatives",
+    "budjet": "budget",
+    "confirmd": "confirmed",
+    "yr": "year",
+    "yrs": "years",
+    "wk": "week",
+    "wks": "weeks",
+    "mgmt": "management",
+    "cust": "customer",
+    "tho": "though",
+    "thru": "through",
+    "pls": "please",
+    "b4": "before",
+    "cancelling": "cancelling",
+    "terminte": "terminate",
+    "termiante": "terminate",
+    "quiting": "quitting",
+}
+_TYPO = re.compile(
+    r"\b(?:" + "|".join(re.escape(t) for t in sorted(TYPOS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+
+
+def as_meant(text: str) -> str:
+    """``text`` with the misspellings of ``TYPOS`` replaced by the words meant."""
+    return _TYPO.sub(lambda m: TYPOS[m.group(0).lower()], text)
+
+
 # ------------------------------------------------------------------------------------------ scope words
 CLAUSE_BREAK = re.compile(
     r"[,;:()\[\]]|\s[-–—]+\s|\.\.\.|\b(?:but|however|although|though|whereas|yet|while|so|because|since|"
@@ -317,7 +415,7 @@ RIVAL_OWNS = re.compile(r"@v'?s\b|\b(?:competitor|rival)(?:'s|s')\b")
 
 # ---------------------------------------------------------------------------------------- departures
 _ORG_NOUN = (
-    r"(?:company|firm|business|organi[sz]ation|org|team|account|group|bank|agency|consultancy|startup|"
+    r"(?:company|co|firm|business|organi[sz]ation|org|team|account|group|bank|agency|consultancy|startup|"
     r"start-up|scale-?up|competitor|rival|employer|vendor|corporation|@x|@v|fintech|enterprise|"
     r"\w+\s+(?:company|firm|startup|agency|consultancy|bank|competitor))"
 )

@@ -36,6 +36,7 @@ from review.lexicon import (
     STILL_BAD,
     SUCCESSOR,
     TEMPORARY,
+    as_meant,
     UPSELL,
     Trigger,
 )
@@ -259,11 +260,11 @@ def read_text(
     expansion" says nothing about what the customer wants. ``year``: the note's year ("in 2023" is past)."""
     if not text:
         return ()
-    stems = stems_in(_without(text, record_names))
+    stems = stems_in(as_meant(_without(text, record_names)))
     if not any(candidates(stems, lexicon) for lexicon in _LEXICONS):
         return ()
     sentences = split_sentences(text)
-    plain = [_without(s, record_names) for s in sentences]
+    plain = [as_meant(_without(s, record_names)) for s in sentences]
     shouting = _shouting(text)
     if shouting:  # "HANNAH BERG HAS LEFT": read as lower case, quoted as written
         plain = [s.lower() for s in plain]
