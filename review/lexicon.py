@@ -298,7 +298,6 @@ TYPOS: dict[str, str] = {
     "thru": "through",
     "pls": "please",
     "b4": "before",
-    "cancelling": "cancelling",
     "terminte": "terminate",
     "termiante": "terminate",
     "quiting": "quitting",

@@ -36,9 +36,9 @@ from review.lexicon import (
     STILL_BAD,
     SUCCESSOR,
     TEMPORARY,
-    as_meant,
     UPSELL,
     Trigger,
+    as_meant,
 )
 
 FindingKind = Literal["contact_gone", "churn_risk", "upsell_signal"]
@@ -260,7 +260,7 @@ def read_text(
     expansion" says nothing about what the customer wants. ``year``: the note's year ("in 2023" is past)."""
     if not text:
         return ()
-    stems = stems_in(as_meant(_without(text, record_names)))
+    stems = stems_in(_without(text, record_names))
     if not any(candidates(stems, lexicon) for lexicon in _LEXICONS):
         return ()
     sentences = split_sentences(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from review.lexicon import STEMS, VENDOR_STEMS, Trigger, word_set
+from review.lexicon import STEMS, TYPOS, VENDOR_STEMS, Trigger, word_set
 
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z]")
 _DIGIT = re.compile(r"\d")
@@ -44,7 +44,8 @@ for _word in VENDOR_STEMS:
 def stems_in(text: str) -> frozenset[str]:
     """The stems (and pseudo-stems) of ``text``'s words."""
     hits: set[str] = set()
-    for token in set(text.lower().translate(_SPACES).split()):
+    for word in set(text.lower().translate(_SPACES).split()):
+        token = TYPOS.get(word, word)  # read as meant ("cancle")
         special = _SPECIAL.get(token)
         if special is not None:
             hits.update(special)
