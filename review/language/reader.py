@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from review.language import scope
@@ -224,7 +224,8 @@ class _Note:
     lower_case: bool
     implicit: int | None
     year: int | None
-    _masked: dict[int, str]
+    _masked: dict[int, str] = field(default_factory=dict)
+    _named: dict[int, int | None] = field(default_factory=dict)  # sentence → the last contact it names
 
     def masked(self, number: int) -> str:
         if number not in self._masked:
@@ -235,9 +236,10 @@ class _Note:
         """The reader's context for sentence ``number``: the last contact named before it."""
         previous = None
         for earlier in range(number - 1, -1, -1):
-            named = last_mention(self.plain[earlier], self.people, lower_case=self.lower_case)
-            if named is not None:
-                previous = named
+            if earlier not in self._named:
+                self._named[earlier] = last_mention(self.plain[earlier], self.people, lower_case=self.lower_case)
+            if self._named[earlier] is not None:
+                previous = self._named[earlier]
                 break
         return Context(people=self.people, previous=previous, implicit=self.implicit)
 
@@ -268,7 +270,7 @@ def read_text(
     shouting = _shouting(text)
     if shouting:  # "HANNAH BERG HAS LEFT": read as lower case, quoted as written
         plain = [s.lower() for s in plain]
-    note = _Note(sentences, plain, people, account_name, shouting or is_lower_case_note(text), implicit, year, {})
+    note = _Note(sentences, plain, people, account_name, shouting or is_lower_case_note(text), implicit, year)
     hits: list[_Hit] = []
     successors: list[int] = []
     single = len(note.sentences) == 1

@@ -24,7 +24,7 @@ _NEXT_WORD = re.compile(r"\s*[\"'(\[]?(\S+)")
 
 
 def _word_before(text: str, end: int) -> str:
-    match = _LAST_TOKEN.search(text[:end].rstrip())
+    match = _LAST_TOKEN.search(text[max(0, end - 80) : end].rstrip())
     return match.group(1).lower().rstrip(".") if match else ""
 
 
