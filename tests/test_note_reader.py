@@ -17,9 +17,11 @@ PEOPLE = (
 GONE, CHURN, UPSELL = "contact_gone", "churn_risk", "upsell_signal"
 
 
-def findings(text: str, **options: object) -> set[tuple[str, str]]:
+def findings(
+    text: str, *, implicit: int | None = None, record_names: tuple[str, ...] = (), year: int | None = None
+) -> set[tuple[str, str]]:
     names = [p.full_name for p in PEOPLE]
-    found = read_text(text, PEOPLE, account_name="Helix Labs", **options)  # type: ignore[arg-type]
+    found = read_text(text, PEOPLE, account_name="Helix Labs", implicit=implicit, record_names=record_names, year=year)
     return {(f.kind, names[f.subject] if f.subject is not None else "account") for f in found}
 
 
