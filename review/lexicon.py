@@ -90,7 +90,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "not renewing": ("renew lapse expir run extend",),
     "terminate": ("terminat exit clause",),
     "moving to a competitor": (
-        "switch move$ moves$ moved$ moving$ migrat go$ going$ gone$ transition port$ porting$ ported$ consolidat "
+        "switch move$ moves$ moved$ moving$ migrat go$ going$ gone$ transition port$ porting$ ported$ consolidat bring "
+        "brought$ build built$ take taking$ took$ "
         "standardi replat went$ opted$ opting$ chose$ choose$ choosing$ picked$ selected$ signed$ awarded$ bought$ "
         "purchased$ decided$ prefer lost$ losing$ off$ away$ replac rip$ phas sunset defect",
         "@v vendor provider supplier competit rival in-house inhouse house$ another$ different$ other$ cheaper$ "
@@ -109,6 +110,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "straw breaker dealbreaker wind winding$ offboard cut$ cutting$ clos account",
     ),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
+    "giving notice": ("notice",),
+    "wants out": ("want", "out$"),
     "unhappy": (
         "unhapp dissatisf frustrat disappoint upset angry furious annoy irritat livid fed unsatisf displeas "
         "exasperat fuming patience faith confidence trust complain happy satisf pleased thrilled impressed critical "
@@ -158,10 +161,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "onboarding more units": ("onboard", "subsid division business region countr brand entit site plant store branch"),
     "interest in more products": (
         "interest keen curious excited quote pric proposal estimate costs$ cost$ demo buy add$ adding$ purchas get "
-        "trial sell cross up$ looking planning hoping intend plan aim ready licen roll contract",
+        "trial sell cross up$ looking planning hoping intend plan aim ready licen roll contract budget want",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier plan$ "
         "upgrade bundle expansion licen seat user # more$ additional extra another second sell cover covers$ "
-        "includ",
+        "includ team department division office unit staff people group reps rollout",
     ),
     "growing": (
         "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
@@ -399,7 +402,8 @@ HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|should)\s+(?:they|we|@acct|@p\d+|the\s+\w+)\s+(?:ever|were\s+to|ever\s+were)\b|\bhypothetical\w*\b|"
     r"\bin\s+theory\b|\bwhat\s+if\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
     r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b|\bjust\s+curious\b|\bout\s+of\s+curiosity\b|"
-    r"\bno\s+plans?\b(?!\s+to\b)"
+    r"\bno\s+plans?\b(?!\s+to\b)|\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bout\s+of\s+interest\b|"
+    r"\bfor\s+(?:reference|benchmarking)\b"
 )
 NOT_ABOUT_US = re.compile(
     r"\bnot\s+(?:with|at|about|towards?)\s+(?:us|our)\b|\bnothing\s+to\s+do\s+with\s+(?:us|our)\b|\bnot\s+our\s+"
@@ -752,7 +756,9 @@ CHURN: tuple[Trigger, ...] = (
         + _EVENTS
         + r"\s+(?:was|were|got|is|has\s+been)\s+"
         r"cancel|\bcancel\w*\s+(?:the\s+|their\s+|our\s+)?(?:@?\w+\s+){0,2}?(?:expansion|upgrade|add-?on|rollout|roll-?out|"
-        r"pilot|trial|poc|evaluation|order\s+for\s+more|purchase\s+order|po)\b|" + _NOT_OURS,
+        r"pilot|trial|poc|evaluation|order\s+for\s+more|purchase\s+order|po)\b|\bcancel\w*\s+(?:a|one|the|that|this|"
+        r"single|individual|each)\s+(?:single\s+|individual\s+)?(?:users?|person|employee|member)(?:'s|s')?\s+"
+        r"(?:licen[cs]e|seat|account|access|login)|" + _NOT_OURS,
     ),
     trigger(
         "not renewing",
@@ -784,6 +790,8 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:@v|(?:a\s+|an\s+)?(?:another|different|other|cheaper|new|rival|competing|competitor'?s?|in-?house)\s+"
         r"(?:@?\w+\s+)?(?:vendor|provider|supplier|platform|solution|tool|crm|system|product|offering|software|app))\b|"
         r"\bswitch\w*\s+(?:vendors|providers|suppliers|platforms|tools|crms|systems)\b|"
+        r"\b(?:mov\w+|bring\w*|brought|build\w*|built|tak\w+|took)\s+(?:(?:their|the|it|this|everything|our)\s+)?"
+        r"(?:@?\w+\s+)?in-?house\b|"
         r"\bconsolidat\w+\s+(?:(?:their|its|the|all)\s+)?(?:vendors|tools|platforms|systems|crms|providers|suppliers|"
         r"software|stack)\b|"
         r"\b(?:switch\w*|mov(?:e|es|ed|ing)|migrat\w+|go(?:ing)?|defect\w*)\s+(?:over\s+)?to\s+(?:a|the)\s+"
@@ -846,6 +854,17 @@ CHURN: tuple[Trigger, ...] = (
         who="before",
         harmless=r"\b(?:price|pricing|feature|roadmap)\s+(?:@?\w+\s+)?(?:is\s+)?not\s+a\s+deal[- ]?breaker\b|"
         + _NOT_OURS,
+    ),
+    trigger(
+        "giving notice",
+        r"\b(?:give|giving|gave|given|serve|serving|served|send|sending|sent|hand|handing|handed)\s+(?:us\s+)?(?:in\s+)?"
+        r"(?:formal\s+|written\s+|their\s+|a\s+|the\s+)?(?:\d+[- ]day\s+)?notice\b(?!\s+(?:of|about|on)\s+(?:the\s+)?"
+        r"(?:price|change|outage|maintenance|meeting|visit))",
+        who="before",
+    ),
+    trigger(
+        "wants out",
+        r"\bwant\w*\s+out\b(?!\s+(?:of\s+)?(?:the\s+)?(?:office|meeting|call|door|building|today|early|by|at))",
     ),
     trigger(
         "budget leaves us out",
@@ -924,7 +943,7 @@ UPSELL: tuple[Trigger, ...] = (
     trigger(
         "expansion",
         r"\bexpan(?:d|ds|ded|ding|sion|sions)\b",
-        harmless=r"\bexpand\w*\s+on\b|\bexpand\w*\s+(?:the\s+|my\s+|our\s+)?(?:notes?|answer|point|discussion|ticket|"
+        harmless=r"\bexpan\w+\s+(?:her|his)\s+(?:own\s+)?team\b|\bexpan\w+\s+(?:their|its)\s+own\b|\bexpand\w*\s+on\b|\bexpand\w*\s+(?:the\s+|my\s+|our\s+)?(?:notes?|answer|point|discussion|ticket|"
         r"description|section|comment|scope\s+of\s+the\s+(?:ticket|bug|issue))|\bexpansion\s+(?:joint|slot|card|pack\s+"
         r"for\s+@v)|(?<![\w@])(?:@v|competitor|rival)\w*\s+(?:@?\w+\s+){0,2}expan|\bexpan\w+\s+(?:the|their|its)\s+(?:@?\w+\s+)?"
         r"(?:warehouse|building|factory|premises|parking|kitchen|facility|facilities|product\s+line|range|menu|"
@@ -1016,7 +1035,10 @@ UPSELL: tuple[Trigger, ...] = (
         r"upgrade|expansion|products?|bundle|package|team|office|region|site)\b|\b(?:quote|pricing|proposal|estimate)\s+"
         r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
         r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
-        r"\bcross-?sell\b|\bup-?sell\b|\b(?:quote|proposal|pricing|licen[cs]e|contract)\w*\s+(?:that\s+|which\s+|to\s+)?"
+        r"\bcross-?sell\b|\bup-?sell\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
+        r"(?:module|add-?on|seats?|licen[cs]es?|upgrade|expansion|tier|users)\b|"
+        r"\bwant\w*\s+(?:the|their|our|its|another)\s+(?:@?\w+\s+){0,2}(?:team|department|division|office|unit|staff|"
+        r"people|group|reps)\s+(?:on|onto|using)\s+(?:the\s+platform|it|board|our\s+\w+|the\s+tool|us|the\s+product)\b|\b(?:quote|proposal|pricing|licen[cs]e|contract)\w*\s+(?:that\s+|which\s+|to\s+)?"
         r"(?:also\s+)?(?:covers?|includes?|extends?\s+to)\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:offices?|teams?|sites?|regions?|"
         r"subsidiar\w+|divisions?|departments?|plants?|stores?|branch\w*|countr\w+|entit\w+)\b|\b(?:buy|purchase|licen[cs]e|roll\s+out)\s+(?:it|them|this|that)\s+for\s+(?:the\s+)?"
         r"(?:whole|entire|other|rest|more|all|every)\b|\b(?:looking|planning|hoping|intend\w*|plans?|aim\w*|keen|ready|want\w*)\s+to\s+"

@@ -161,9 +161,13 @@ def _role_phrase(tokens: list[str]) -> list[str]:
 
 def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     """Who did what the verb at ``start`` says: contact indexes, ``[ACCOUNT]``, or ``[]`` (unknown)."""
-    tokens = _strip_gap(_TOKEN.findall(masked[:start]))
+    raw = _TOKEN.findall(masked[:start])
+    tokens = _strip_gap(list(raw))
     if not tokens:
         return [ctx.implicit] if ctx.implicit is not None else []
+    aside = _aside_contact(raw)
+    if aside is not None and _contact(tokens[-1]) is None and tokens[-1] not in ("she", "he", "who"):
+        return [aside]  # "The person who signed (Sofia) is gone"
     last = tokens[-1]
     contact = _contact(last)
     if contact is not None:
@@ -189,6 +193,15 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [appositive]
     role = by_role(_role_phrase(tokens), ctx.people)
     return [role] if role is not None else []
+
+
+def _aside_contact(tokens: list[str]) -> int | None:
+    """The contact named alone in brackets right before the verb: "(Sofia) is gone"."""
+    while tokens and tokens[-1] in GAP_WORDS and tokens[-1] != ")":
+        tokens = tokens[:-1]
+    if len(tokens) >= 3 and tokens[-1] == ")" and tokens[-3] == "(":
+        return _contact(tokens[-2])
+    return None
 
 
 def _appositive(tokens: list[str]) -> int | None:
