@@ -118,8 +118,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "negative sour grumbl expensive pricey costly justify strained rocky tense breach",
     ),
     "doubts the value": (
-        "question questioning$ questioned$ questions$ see$ getting$",
-        "roi$ value$ renewal$ spend$ cost$ investment$ price$",
+        "question questioning$ questioned$ questions$ see$ getting$ roi$ value$",
+        "roi$ value$ renewal$ spend$ cost$ investment$ price$ there$",
     ),
     "escalation": ("escalat",),
     "budget cuts": (
@@ -181,6 +181,8 @@ VENDORS: tuple[str, ...] = (
     "Hub Spot",
     "Salesforce",
     "SFDC",
+    "SAP CRM",
+    "SAP",
     "Pipedrive",
     "Microsoft Dynamics",
     "Dynamics 365",
@@ -496,7 +498,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\bno\s+longer\s+(?:with|at|works?\s+(?:at|for|here|there)|working\s+(?:at|for|there|here)|employed|"
         r"part\s+of|on\s+the\s+team|in\s+(?:the|her|his)\s+(?:role|position|job)|there|here|around|"
         r"@acct|@x)\b|\bnot\s+(?:with|at)\s+(?:the\s+company|@acct|them|the\s+firm)\s+any\s*(?:more|longer)\b|"
-        r"\bno\s+longer\s+(?:an?\s+)?employee\b",
+        r"\bno\s+longer\s+(?:an?\s+)?employee\b|\b(?:doesn't|does\s+not|don't|do\s+not)\s+work\s+(?:there|here|at\s+(?:@acct|"
+        r"@x)|for\s+(?:them|@acct|@x))\s*(?:any\s*more|any\s+longer)\b",
         who="before",
         own_negation=True,
     ),
@@ -531,7 +534,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         "took a job elsewhere",
         r"\b(?:took|taken|taking|accepted|accepting|started|starting|landed|got|found|has|starts)\s+(?:a|an|the)\s+"
         r"(?:new\s+)?(?:job|role|position|offer|gig|post)\s+(?:at|with|elsewhere|somewhere|outside|in\s+another)\b|"
-        r"\b(?:took|accepted|found|landed|got)\s+(?:a\s+)?(?:new\s+)?(?:job|role|position|offer)\s*(?:$|[.,;])|"
+        r"\b(?:took|accepted|found|landed|got|has|'s\s+got|has\s+got)\s+(?:a\s+)?(?:new\s+)?(?:job|role|position|offer)\s*"
+        r"(?:$|[.,;]|elsewhere)|"
         r"\b(?:is|now)\s+(?:now\s+)?(?:at|with|working\s+(?:at|for))\s+(?:@x|@v|a\s+competitor|a\s+rival|"
         r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another)\b",
         who="before",
@@ -886,7 +890,8 @@ CHURN: tuple[Trigger, ...] = (
         "doubts the value",
         r"\bquestion(?:s|ed|ing)?\s+(?:the\s+|our\s+)?(?:roi|value|renewal|spend|cost|investment|price)\b|"
         r"(?:don't|doesn't|do\s+not|does\s+not|isn't\s+sure\s+(?:they|we)|not\s+sure\s+(?:they|we))\s+(?:really\s+)?see\s+"
-        r"(?:the\s+|much\s+|any\s+|enough\s+)?value\b|\bnot\s+getting\s+(?:enough\s+|much\s+|any\s+)?value\b",
+        r"(?:the\s+|much\s+|any\s+|enough\s+)?value\b|\bnot\s+getting\s+(?:enough\s+|much\s+|any\s+)?value\b|"
+        r"\b(?:roi|value)\s+(?:just\s+|really\s+|simply\s+)?(?:isn't|is\s+not|wasn't|was\s+not)\s+there\b",
     ),
     trigger(
         "escalation",
@@ -999,7 +1004,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"\benterprise\s+(?:tier|plan|edition|licen[cs]es?|package|version|bundle|agreement|deal|contract|"
         r"wide|-wide)\b|\b(?:premium|pro|professional|ultimate|platinum|gold|higher|bigger|advanced|"
         r"plus|business\+?|unlimited)\s+(?:tier|plan|package|edition|bundle|level|support\s+(?:tier|plan|package|option))\b|"
-        r"\b(?:bundle|group|volume|group-?wide)\s+(?:price|pricing|deal|quote|discount|licen[cs]e)\b",
+        r"\b(?:bundle|group|volume|group-?wide)\s+(?:price|pricing|deal|quote|discount|licen[cs]e)s?\b",
         harmless=r"\b(?:already|currently)\s+(?:on|have|has|using)\b",
     ),
     trigger(
@@ -1065,5 +1070,5 @@ STEMS: frozenset[str] = frozenset(stem for groups in KEYS.values() for group in 
 # (A stem ending in "$" is a whole word: "walk$" is "walk", not "walked".)
 VENDOR_STEMS: frozenset[str] = word_set(
     "hubspot salesforce sfdc pipedrive dynamics freshsales freshworks zendesk sugarcrm insightly copper keap "
-    "oracle netsuite servicenow creatio nutshell contoso fabrikam globex initech monday microsoft"
+    "oracle netsuite servicenow creatio nutshell contoso fabrikam globex initech monday microsoft sap"
 )
