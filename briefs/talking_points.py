@@ -24,11 +24,28 @@ _ABOUT = {
 }
 
 
-def _point(risk: RiskLine) -> str:
+def _lead(risk: RiskLine) -> str:
     if risk.quote and risk.subject and risk.kind in _ABOUT:
-        lead = _ABOUT[risk.kind].format(subject=risk.subject)
-        return f"{lead}: the note says \u201c{risk.quote}\u201d"
-    return f"{_BY_KIND.get(risk.kind, 'Discuss')}: {risk.text}"
+        return _ABOUT[risk.kind].format(subject=risk.subject)
+    return _BY_KIND.get(risk.kind, "Discuss")
+
+
+def _said(risk: RiskLine) -> str:
+    """What the risk rests on: the note's sentence when it was read from one, else the triage's summary."""
+    if risk.quote and risk.subject and risk.kind in _ABOUT:
+        return f"the note says \u201c{risk.quote}\u201d"
+    return risk.text
+
+
+def _point(risk: RiskLine) -> str:
+    """The risk's talking point; a past decision on its action is said, never recommended over."""
+    if risk.decided == "rejected":
+        return f"Decided, not suggested again: {risk.decision} (the risk: {risk.text})"
+    if risk.decided == "done":
+        return f"{risk.decision} Not suggested again while it holds (the risk: {risk.text})"
+    if risk.decided == "again":
+        return f"{_lead(risk)}: {_said(risk)}. {risk.decision}"
+    return f"{_lead(risk)}: {_said(risk)}"
 
 
 def talking_points(brief: Brief) -> list[Cited]:
