@@ -30,6 +30,7 @@ class Trigger:
     strong: bool = True  # a weak departure (replaced, taken over from) is undone by "while on leave" etc.
     own_negation: bool = False  # the phrase carries its own "not" ("won't renew", "no longer with")
     requires: re.Pattern[str] | None = None  # the sentence must also say this ("new office" + "licenses")
+    unless: re.Pattern[str] | None = None  # ...and must not say this ("email bounced but it was a domain change")
     keys: tuple[frozenset[str], ...] = ()  # stems (see KEYS): the pattern runs only if each group has one
 
 
@@ -42,6 +43,7 @@ def trigger(
     strong: bool = True,
     own_negation: bool = False,
     requires: str | None = None,
+    unless: str | None = None,
 ) -> Trigger:
     return Trigger(
         label,
@@ -51,6 +53,7 @@ def trigger(
         strong,
         own_negation,
         re.compile(requires) if requires else None,
+        re.compile(unless) if unless else None,
         tuple(frozenset(group.split()) for group in KEYS[label]),
     )
 
@@ -410,7 +413,14 @@ HYPOTHETICAL = re.compile(
 NOT_ABOUT_US = re.compile(
     r"\bnot\s+(?:with|at|about|towards?)\s+(?:us|our)\b|\bnothing\s+to\s+do\s+with\s+(?:us|our)\b|\bnot\s+our\s+"
     r"(?:fault|problem|doing)\b|\b(?:with|at|about)\s+(?:her|his|their)\s+own\b|\bunrelated\s+to\s+(?:us|our)\b|"
-    r"\bnot\s+(?:more\s+)?(?:seats|licen[cs]es|business|revenue|money|work)\s+for\s+us\b"
+    r"\bnot\s+(?:more\s+)?(?:seats|licen[cs]es|business|revenue|money|work)\s+for\s+us\b|\bnot\s+(?:in\s+)?ours\b"
+)
+# Interest that is put off, declined or only a reshuffle: no expansion signal from the sentence.
+DEFERRED = re.compile(
+    r"\bdecided\s+(?:to\s+(?:wait|hold\s+off|pass|stay|hold)|it'?s\s+(?:overkill|too\s+much|not\s+needed)|against)\b|"
+    r"\b(?:holding|hold)\s+off\b|\bwait\s+until\b|\boverkill\b|\b(?:staying|stay|stick\w*)\s+(?:on|with)\s+(?:the\s+)?"
+    r"(?:standard|current|basic|existing|same|starter)\b|\bsame\s+(?:total|number|count|headcount|seat\s+count)\b|"
+    r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b"
 )
 OUR_WISH = re.compile(
     r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?:sell|upsell|pitch|expand|grow)|\bopportunity\s+(?:for\s+us\s+)?"
@@ -642,6 +652,9 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"came\s+back|was\s+returned|is\s+returned)\b",
         who="group",
         strong=False,
+        unless=r"\b(?:domain|typo|wrong\s+address|misspel\w*|mailbox\s+(?:was\s+)?full|full\s+mailbox|temporar\w*|glitch|"
+        r"spam\s+filter|firewall|fixed|resolved|updated\s+(?:the\s+|her\s+|his\s+)?(?:address|email)|new\s+address|"
+        r"just\s+(?:a|their|the))\b",
     ),
 )
 # A contact who takes over (a successor): never gone because of that sentence, and named in the finding.
@@ -1040,7 +1053,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"upgrade|expansion|products?|bundle|package|team|office|region|site)\b|\b(?:quote|pricing|proposal|estimate)\s+"
         r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
         r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
-        r"\bcross-?sell\b|\bup-?sell\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
+        r"\bcross-?sell\b|\bup-?sell\b|\bwant\w*\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:@?[\w-]+\s+){0,4}?(?:add-?ons?|modules?)\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
         r"(?:module|add-?on|seats?|licen[cs]es?|upgrade|expansion|tier|users)\b|"
         r"\bwant\w*\s+(?:the|their|our|its|another)\s+(?:@?\w+\s+){0,2}(?:team|department|division|office|unit|staff|"
         r"people|group|reps)\s+(?:on|onto|using)\s+(?:the\s+platform|it|board|our\s+\w+|the\s+tool|us|the\s+product)\b|\b(?:quote|proposal|pricing|licen[cs]e|contract)\w*\s+(?:that\s+|which\s+|to\s+)?"
@@ -1061,7 +1074,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"department|subsidiary|office|brand|company|entity)\s+(?:also\s+)?(?:wants?|needs?|asked|is\s+asking)\s+"
         r"(?:in|access|to\s+(?:use|join|get|come)|the\s+(?:platform|tool|product)|licen|seats|onboard)|"
         r"\bbudget\s+(?:is\s+|was\s+|got\s+|has\s+been\s+)?(?:approved|signed\s+off|allocated|secured)\s+for\s+"
-        r"(?:@?\w+\s+){0,3}?(?:expansion|more|additional|rollout|roll-out|phase|seats|licen[cs]es|users|upgrade)",
+        r"[^.;]{0,40}?\b(?:expansion|more|additional|rollout|roll-out|phase|seats|licen[cs]es|users|upgrade|team|office|"
+        r"site|region|division|department)\b",
     ),
 )
 

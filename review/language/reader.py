@@ -27,6 +27,7 @@ from review.lexicon import (
     CHURN,
     DEPARTURES,
     HYPOTHETICAL,
+    DEFERRED,
     JOKING,
     NOT_ABOUT_US,
     OUR_WISH,
@@ -86,6 +87,8 @@ def _departures(
     found: list[tuple[int, str, int]] = []
     spans: list[tuple[int, int]] = []
     for item in triggers:
+        if item.unless is not None and item.unless.search(masked):
+            continue
         for match in item.pattern.finditer(masked):
             if item.harmless is not None and item.harmless.search(scope.around(masked, match.start(), match.end())):
                 continue
@@ -131,7 +134,9 @@ _ABOUT_FEELINGS = frozenset({"unhappy", "budget cuts"})
 def _not_ours(item: Trigger, masked: str, start: int, upsell: bool) -> bool:
     """Said in jest or as a hypothesis, or about someone else's business ("HubSpot's enterprise tier is
     too pricey", "frustrated with her own IT team, not with us")."""
-    if JOKING.search(masked) or HYPOTHETICAL.search(masked) or upsell and OUR_WISH.search(masked):
+    if JOKING.search(masked) or HYPOTHETICAL.search(masked):
+        return True
+    if upsell and (OUR_WISH.search(masked) or DEFERRED.search(masked)):
         return True
     if (upsell or item.label in _ABOUT_FEELINGS) and RIVAL_OWNS.search(scope.clause_before(masked, start)):
         return True
@@ -151,6 +156,8 @@ def _account_language(
     found: list[tuple[str, int]] = []
     for item in lexicon:
         if item.requires is not None and not item.requires.search(masked):
+            continue
+        if item.unless is not None and item.unless.search(masked):
             continue
         for match in item.pattern.finditer(masked):
             if _inside(person_spans, match.start(), match.end()):

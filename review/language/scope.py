@@ -61,11 +61,10 @@ def in_the_past(masked: str, start: int, year: int | None = None) -> bool:
 
 
 def around(masked: str, start: int, end: int, words: int = 8) -> str:
-    """The match with a few words either side, within its clause."""
-    begin = clause_start(masked, start)
-    stop = clause_end(masked, end)
-    before = _WORD.findall(masked[begin:start])[-words:]
-    after = _WORD.findall(masked[end:stop])[:words]
+    """The match with a few words either side (within the sentence: a word sense can hang on a word of
+    the next clause, "happy with support since the upgrade")."""
+    before = _WORD.findall(masked[max(0, start - 120) : start])[-words:]
+    after = _WORD.findall(masked[end : end + 120])[:words]
     return " ".join([*before, masked[start:end], *after])
 
 

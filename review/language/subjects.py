@@ -184,6 +184,9 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     if last in ACCOUNT_WORDS:
         return [ACCOUNT]
     if last in ("and", "then", "but"):  # "Marcus was headhunted by a bank and is leaving": the same subject
+        people = [t for t in tokens if t.startswith("@p") or t == "@x"]
+        if not people or people[-1] == "@x":  # "…that Elena (not a contact) handed in notice and is gone"
+            return []
         found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
         return [found] if found is not None else []
     if last in ("@x", "@v", "i", "you"):
