@@ -25,9 +25,9 @@ from review.language.stems import RESOLUTION, SUCCESSION, candidates, stems_in
 from review.language.subjects import ACCOUNT, Context, resolve_group, subjects_before
 from review.lexicon import (
     CHURN,
+    DEFERRED,
     DEPARTURES,
     HYPOTHETICAL,
-    DEFERRED,
     JOKING,
     NOT_ABOUT_US,
     OUR_WISH,
