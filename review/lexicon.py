@@ -70,11 +70,14 @@ KEYS: dict[str, tuple[str, ...]] = {
     "resigned": ("resign notice",),
     "retired": ("retir",),
     "departed": ("depart",),
-    "no longer with the company": ("longer anymore any",),
-    "moved on": ("moved$ moving$ move$ moves$",),
-    "moved to another company": ("moved moving went gone jumped jumping switched defected headed heading",),
+    "no longer with the company": ("longer anymore any_more any_longer",),
+    "moved on": ("moved_on moving_on move_on moves_on",),
+    "moved to another company": (
+        "moved_to moved_over moving_to moving_over went_to went_over gone_to gone_over jumped_to jumping_to "
+        "switched_to switched_over defected_to headed_to heading_to",
+    ),
     "joined another company": ("join",),
-    "took a job elsewhere": ("job role position offer gig post now",),
+    "took a job elsewhere": ("job role position offer gig post now_at now_with now_working is_at is_with is_working",),
     "was let go": ("let laid fired redundant terminated sacked dismissed pushed restructured lost",),
     "stepped down": ("stepped$ stepping$ steps$ step$", "down$"),
     "parted ways": ("parted exited",),
@@ -82,9 +85,12 @@ KEYS: dict[str, tuple[str, ...]] = {
     "is gone": ("gone",),
     "poached by another company": ("poached headhunted recruited hired snapped",),
     "last day": ("last final",),
-    "departure": ("departure resignation exit retirement leaving farewell send goodbye",),
+    "departure": ("departure resignation exit retirement leaving farewell send_off sendoff goodbye",),
     "was replaced": ("replac succe backfill over$ into$",),
-    "mailbox closed": ("mail email e mailbox address inbox message messages",),
+    "mailbox closed": (
+        "mail email e mailbox address inbox message messages",
+        "bounc closed deactivat disabled dead gone returned came",
+    ),
     "role eliminated": ("position role job post", "eliminated cut$ made$ axed terminated scrapped removed"),
     "with the contact gone": ("with$", "gone$ departed$ out$"),
     "former": ("former ex$",),
@@ -93,12 +99,11 @@ KEYS: dict[str, tuple[str, ...]] = {
     "not renewing": ("renew lapse expir run extend",),
     "terminate": ("terminat exit clause",),
     "moving to a competitor": (
-        "switch move$ moves$ moved$ moving$ migrat go$ going$ gone$ transition port$ porting$ ported$ consolidat bring "
-        "brought$ build built$ take taking$ took$ "
-        "standardi replat went$ opted$ opting$ chose$ choose$ choosing$ picked$ selected$ signed$ awarded$ bought$ "
-        "purchased$ decided$ prefer lost$ losing$ off$ away$ replac rip$ phas sunset defect",
-        "@v vendor provider supplier competit rival in-house inhouse house$ another$ different$ other$ cheaper$ "
-        "new$ us$ them$ renewal$ account$ business$ competition our$ your$ @x",
+        "switch move$ moves$ moved$ moving$ migrat go$ going$ transition port$ porting$ ported$ consolidat "
+        "standardi replat defect bring brought$ build built$ take taking$ took$ takes$",
+        "@v vendor provider supplier platform solution tool crm system product offering software app "
+        "competitor competitors rival competition house$ inhouse vendors providers suppliers platforms tools "
+        "crms systems stack",
     ),
     "evaluating competitors": (
         "@v vendor provider supplier competit rival alternativ option competition crm suite cloud other$ another$ "
@@ -107,18 +112,41 @@ KEYS: dict[str, tuple[str, ...]] = {
         "meet talks research scout seek search benchmark courted approached got received have had poc proof bake",
     ),
     "rfp": ("rfp rfps request tender",),
-    "shopping around": ("shop competitive market competitor competitors @v vendor rival",),
-    "leaving us": (
-        "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ done$ "
-        "straw breaker dealbreaker wind winding$ offboard cut$ cutting$ clos account",
+    "shopping around": (
+        "shop competitive market competitor competitors @v vendor rival",
+        "around$ for$ eval evaluation evaluations bid bidding process review scan test offered offering quoted pitched "
+        "pitching approached undercut courting cheaper came selection assessment consolidation rationali bake offer "
+        "quote price pricing proposal discount deal",
     ),
+    "leaving us": (
+        "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ "
+        "done_with straw breaker dealbreaker wind winding$ offboard cut$ cutting$ close_the close_their "
+        "close_our closes_the closing_the closing_their closing_our closed_the closed_their closed_our "
+        "close_down closing_down closed_down close_out closing_out closed_out account_closure account_to",
+    ),
+    "chose a competitor": (
+        "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
+        "signed_a awarded bought purchased decided_on over_us",
+        "@v @x vendor provider option solution platform tool competitor rival offer crm system product",
+    ),
+    "lost to a competitor": ("lost$ losing$", "to$"),
+    "replacing us": (
+        "replac rip$ phas sunset off$ away$",
+        "us$ our$ your$ platform product tool system software subscription replace",
+    ),
+    "wants a team on board": (
+        "want wants$ wanted$",
+        "on_the onto_the using_the on_it onto_it on_board on_our onto_our on_us using_it using_our",
+    ),
+    "wants an add-on": ("want wants$ wanted$", "addon addons module modules add_on add_ons"),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "giving notice": ("notice",),
     "wants out": ("want", "out$"),
     "unhappy": (
         "unhapp dissatisf frustrat disappoint upset angry furious annoy irritat livid fed unsatisf displeas "
-        "exasperat fuming patience faith confidence trust complain happy satisf pleased thrilled impressed critical "
-        "negative sour grumbl expensive pricey costly justify strained rocky tense breach",
+        "exasperat fuming complain critical negative sour grumbl expensive pricey costly justify strained "
+        "rocky tense breach not_happy not_satisfied not_pleased not_thrilled not_impressed losing_patience "
+        "losing_faith losing_confidence losing_trust lost_patience lost_faith lost_confidence lost_trust",
     ),
     "doubts the value": (
         "question questioning$ questioned$ questions$ see$ getting$ roi$ value$",
@@ -137,37 +165,47 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "expansion": ("expan",),
     "more seats": (
-        "seat licen user login module team depart office region site locat business division subsid countr market "
-        "workspace capacit storage product add$ agent rep instance entit brand plant store branch count footprint "
-        "usage deployment",
-        "more$ additional extra another add$ adds$ adding$ added$ count increas doubl need want requir ask buy "
-        "purchas order$ get new$ other$ rest$ whole$ entire$ over$ true",
+        "seat licen user login module team depart office region site locat business division subsid countr "
+        "market workspace capacit storage product add_on add_ons addon addons agent rep instance entit brand plant "
+        "store branch count footprint usage deployment",
+        "more$ additional extra another add$ adds$ adding$ added$ count increas doubl over$ true seats_for "
+        "seat_for licenses_for licences_for license_for licence_for users_for new_seats new_licenses "
+        "new_licences new_users new_logins new_offices new_sites new_teams new_locations #_seats #_seat "
+        "#_licenses #_licences #_license #_licence #_users #_user #_more #_additional #_extra #_new #_logins "
+        "several_more some_more few_more dozens_more hundreds_more a_few",
     ),
     "new team or site": (
         "new$",
         "need want licen seat onboard access quote pricing roll rollout add users accounts expan buy purchas get set "
         "bring",
     ),
-    "upgrade": ("upgrad move",),
+    "upgrade": ("upgrad move_up",),
     "bigger plan": (
         "enterprise premium pro$ professional ultimate platinum gold higher bigger advanced plus$ business$ unlimited "
-        "bundle group volume",
+        "bundle_price bundle_pricing bundle_deal bundle_quote bundle_discount bundle_license bundle_licence "
+        "group_price "
+        "group_pricing group_deal group_quote group_discount group_license group_licence group_wide volume_price "
+        "volume_pricing volume_deal volume_quote volume_discount volume_discounts volume_license volume_licence "
+        "bundle_prices group_prices volume_prices",
         "tier plan$ plans$ package edition bundle level licen agreement deal$ contract wide$ version option price "
         "pricing quote discount",
     ),
     "roll out wider": (
-        "roll rollout deploy wide$ wall$ phase global extend expand bring brings$ open$ opens$ opened$ opening$",
+        "roll rollout deploy wide$ wall$ phase global extend expand bring brings$",
         "other$ more$ new$ rest$ all$ every whole$ entire$ wider company org global team teams office offices region "
         "site division department countr subsid locat plant store branch staff employees brand entit wide$ "
-        "2 two ii next$",
+        "2 two ii phase",
     ),
     "onboarding more units": ("onboard", "subsid division business region countr brand entit site plant store branch"),
     "interest in more products": (
-        "interest keen curious excited quote pric proposal estimate costs$ cost$ demo buy add$ adding$ purchas get "
-        "trial sell cross up$ looking planning hoping intend plan aim ready licen roll contract budget want",
-        "add$ addon addons module product offering package feature integration api premium analytics sso tier plan$ "
-        "upgrade bundle expansion licen seat user # more$ additional extra another second sell cover covers$ "
-        "includ team department division office unit staff people group reps rollout",
+        "interest keen curious excited quote_for quotes_for pricing_for price_for prices_for proposal_for "
+        "proposals_for estimate_for cost_of costs_of cost_for costs_for quote_on pricing_on pricing_of "
+        "price_of quote_of to_buy to_add to_purchase to_get to_trial to_license to_licence to_roll cross_sell "
+        "up_sell upsell crosssell buy_it buy_them buy_this buy_that purchase_it purchase_them license_it "
+        "licence_it cover covers$ covering$ includ extend budget_for budgeting_for budgeted_for",
+        "add$ addon addons module product offering package feature integration api premium analytics sso tier "
+        "plan$ upgrade bundle expansion licen seat user # more$ additional extra another second sell cover "
+        "covers$ includ team department division office unit staff people group reps rollout",
     ),
     "growing": (
         "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
@@ -812,18 +850,29 @@ CHURN: tuple[Trigger, ...] = (
         r"\bconsolidat\w+\s+(?:(?:their|its|the|all)\s+)?(?:vendors|tools|platforms|systems|crms|providers|suppliers|"
         r"software|stack)\b|"
         r"\b(?:switch\w*|mov(?:e|es|ed|ing)|migrat\w+|go(?:ing)?|defect\w*)\s+(?:over\s+)?to\s+(?:a|the)\s+"
-        r"(?:competitor|rival|competition)\b|"
+        r"(?:competitor|rival|competition)\b",
+        harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b",
+    ),
+    trigger(
+        "chose a competitor",
         r"\b(?:went|go|going|gone|opted|opting)\s+(?:with|for)\s+(?:@v|@x(?!\s+(?:to|for|on|at|about))|"
         r"(?:a|an|another|the\s+other|a\s+different|a\s+cheaper|a\s+rival|a\s+competing)\s+(?:vendor|provider|option|"
         r"solution|platform|tool|competitor|offer|crm|system|product))|"
         r"\b(?:chose|choose|choosing|picked|selected|signed\s+with|signed\s+a\s+contract\s+with|awarded\s+(?:@?\w+\s+){0,2}"
         r"to|bought|purchased|decided\s+on)\s+(?:@v|a\s+(?:competitor|rival))\b|\b(?:chose|picked|selected|prefer\w*)\s+"
-        r"@x\s+over\s+us\b|\blost\s+(?:the\s+)?(?:renewal|deal|account|business|them)\s+to\b|\blosing\s+(?:them|"
-        r"the\s+account|@acct)\s+to\b|\bmov\w+\s+(?:away\s+)?off\s+(?:our|the|your)\s+(?:platform|product|tool|"
-        r"system|software)|\bmigrat\w+\s+(?:away\s+from|off)\s+(?:us|our|the\s+platform)\b|\breplac\w+\s+us\b|"
-        r"\brip\s+(?:and|&|n)\s+replace\b|\bphas\w+\s+(?:us|our\s+\w+)\s+out\b|\bphase\s+out\s+(?:our|the)\s+"
-        r"(?:platform|tool|product)\b|\bsunset\w*\s+(?:our|the|your)\s+(?:platform|product|tool|subscription)\b",
+        r"@x\s+over\s+us\b",
         harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b",
+    ),
+    trigger(
+        "lost to a competitor",
+        r"\blost\s+(?:the\s+)?(?:renewal|deal|account|business|them)\s+to\b|\blosing\s+(?:them|the\s+account|@acct)\s+to\b",
+    ),
+    trigger(
+        "replacing us",
+        r"\bmov\w+\s+(?:away\s+)?off\s+(?:our|the|your)\s+(?:platform|product|tool|system|software)|\bmigrat\w+\s+"
+        r"(?:away\s+from|off)\s+(?:us|our|the\s+platform)\b|\breplac\w+\s+us\b|\brip\s+(?:and|&|n)\s+replace\b|"
+        r"\bphas\w+\s+(?:us|our\s+\w+)\s+out\b|\bphase\s+out\s+(?:our|the)\s+(?:platform|tool|product)\b|\bsunset\w*\s+"
+        r"(?:our|the|your)\s+(?:platform|product|tool|subscription)\b",
     ),
     trigger(
         "evaluating competitors",
@@ -1028,7 +1077,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"business\s+units?|countr\w+|subsidiar\w+|locations?|plants?|stores?|branches))\b|\b(?:rollout|roll-out|"
         r"deploy\w*|deployment)\s+(?:to|across|in|at)\s+(?:the\s+)?(?:whole|entire|other|all|rest|"
         r"remaining|every|global|wider|more|new)\b|\b(?:company|org|enterprise|group|firm|business)[- ]wide\b|"
-        r"\bwall[- ]to[- ]wall\b|\b(?:extend|expand|bring|open)\w*\s+(?:it|us|them|the\s+(?:platform|tool|product|"
+        r"\bwall[- ]to[- ]wall\b|\b(?:extend|expand|bring)\w*\s+(?:it|us|them|the\s+(?:platform|tool|product|"
         r"system|crm|licen[cs]e|contract)|our\s+\w+)\s+(?:up\s+)?to\s+(?:the\s+|their\s+|another\s+|other\s+|more\s+|"
         r"new\s+|a\s+)?(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|business\s+units?|"
         r"countr\w+|subsidiar\w+|locations?|plants?|stores?|branches|entit\w+|brands?|staff|employees|"
@@ -1048,20 +1097,29 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:our\s+|the\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:add-?ons?|modules?|products?|offering|package|feature\s+pack|"
         r"integration|api\s+access|premium\s+support|analytics|sso|tier|plan|upgrade|bundle|expansion|licen[cs]es?|"
         r"seats?)\b|\b(?:asked|ask\w*|enquir\w+|inquir\w+|request\w*|want\w*|need\w*)\s+(?:about\s+|for\s+)?"
-        r"(?:a\s+|an\s+|the\s+)?(?:quote|pricing|prices?|proposal|price\s+list|costs?|estimate|demo)\s+(?:for|on|of)\s+"
+        r"(?:a\s+|an\s+|the\s+)?(?:quote|pricing|prices?|proposal|price\s+list|costs?|estimate)\s+(?:for|on|of)\s+"
         r"(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,3}?(?:add-?ons?|modules?|seats?|licen[cs]es?|users?|tier|plan|"
         r"upgrade|expansion|products?|bundle|package|team|office|region|site)\b|\b(?:quote|pricing|proposal|estimate)\s+"
         r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
         r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
-        r"\bcross-?sell\b|\bup-?sell\b|\bwant\w*\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:@?[\w-]+\s+){0,4}?(?:add-?ons?|modules?)\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
+        r"\bcross-?sell\b|\bup-?sell\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
         r"(?:module|add-?on|seats?|licen[cs]es?|upgrade|expansion|tier|users)\b|"
-        r"\bwant\w*\s+(?:the|their|our|its|another)\s+(?:@?\w+\s+){0,2}(?:team|department|division|office|unit|staff|"
-        r"people|group|reps)\s+(?:on|onto|using)\s+(?:the\s+platform|it|board|our\s+\w+|the\s+tool|us|the\s+product)\b|\b(?:quote|proposal|pricing|licen[cs]e|contract)\w*\s+(?:that\s+|which\s+|to\s+)?"
+        r"\b(?:quote|proposal|pricing|licen[cs]e|contract)\w*\s+(?:that\s+|which\s+|to\s+)?"
         r"(?:also\s+)?(?:covers?|includes?|extends?\s+to)\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:offices?|teams?|sites?|regions?|"
         r"subsidiar\w+|divisions?|departments?|plants?|stores?|branch\w*|countr\w+|entit\w+)\b|\b(?:buy|purchase|licen[cs]e|roll\s+out)\s+(?:it|them|this|that)\s+for\s+(?:the\s+)?"
         r"(?:whole|entire|other|rest|more|all|every)\b|\b(?:looking|planning|hoping|intend\w*|plans?|aim\w*|keen|ready|want\w*)\s+to\s+"
         r"(?:buy|add|purchase|get|trial|licen[cs]e|roll\s+out)\s+(?:the\s+|our\s+|a\s+|an\s+|more\s+|another\s+)?"
         r"(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle|seats?|licen[cs]es?|tier|plan|edition)s?\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "wants a team on board",
+        r"\bwant\w*\s+(?:the|their|our|its|another)\s+(?:@?\w+\s+){0,2}(?:team|department|division|office|unit|staff|"
+        r"people|group|reps)\s+(?:on|onto|using)\s+(?:the\s+platform|it|board|our\s+\w+|the\s+tool|us|the\s+product)\b",
+    ),
+    trigger(
+        "wants an add-on",
+        r"\bwant\w*\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:@?[\w-]+\s+){0,4}?(?:add-?ons?|modules?)\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
     ),
     trigger(

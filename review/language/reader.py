@@ -21,7 +21,7 @@ from typing import Literal
 from review.language import scope
 from review.language.people import Person, is_lower_case_note, last_mention, mask
 from review.language.sentences import split_sentences
-from review.language.stems import RESOLUTION, SUCCESSION, candidates, stems_in
+from review.language.stems import RESOLUTION, SUCCESSION, any_candidate, candidates, stems_in
 from review.language.subjects import ACCOUNT, Context, resolve_group, subjects_before
 from review.lexicon import (
     CHURN,
@@ -209,8 +209,7 @@ def _successors(masked: str) -> list[int]:
 
 
 def _shouting(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    return len(text) >= 12 and text.isupper()
 
 
 def _without(text: str, names: tuple[str, ...]) -> str:
@@ -270,7 +269,7 @@ def read_text(
     if not text:
         return ()
     stems = stems_in(_without(text, record_names))
-    if not any(candidates(stems, lexicon) for lexicon in _LEXICONS):
+    if not any_candidate(stems, _LEXICONS):
         return ()
     sentences = split_sentences(text)
     plain = [as_meant(_without(s, record_names)) for s in sentences]

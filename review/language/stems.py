@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from review.lexicon import STEMS, TYPOS, VENDOR_STEMS, Trigger, word_set
+from review.lexicon import KEYS, STEMS, TYPOS, VENDOR_STEMS, Trigger, word_set
 
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z]")
 _DIGIT = re.compile(r"\d")
@@ -22,11 +22,14 @@ RESOLUTION = word_set(
     "back good happy talked longer threat risk false addressed handled cleared nothing fine ok okay"
 )
 _ALL = STEMS | SUCCESSION | RESOLUTION
+_AS_MEANT = TYPOS | {"w": "with"}  # "w/" loses its slash here
+_BIGRAMS: frozenset[str] = frozenset(s for s in _ALL if "_" in s)  # two words in a row: "went_with"
+_BIGRAM_FIRST: frozenset[str] = frozenset(s.split("_")[0] for s in _BIGRAMS)
 _EXACT: frozenset[str] = frozenset(s[:-1] for s in _ALL if s.endswith("$"))
 _SHORT: frozenset[str] = frozenset(s for s in _ALL if len(s) < 3)
 _BY_PREFIX: dict[str, tuple[str, ...]] = {}
 for _stem in sorted(_ALL, key=len):
-    if len(_stem) >= 3 and not _stem.startswith(("@", "#")) and not _stem.endswith("$"):
+    if len(_stem) >= 3 and not _stem.startswith(("@", "#")) and not _stem.endswith("$") and "_" not in _stem:
         _BY_PREFIX[_stem[:3]] = (*_BY_PREFIX.get(_stem[:3], ()), _stem)
 _SPACES = str.maketrans({c: " " for c in '!"$%&()*+,./:;<=>?[\\]^_`{|}~‘“”…–—-'})
 
@@ -44,8 +47,13 @@ for _word in VENDOR_STEMS:
 def stems_in(text: str) -> frozenset[str]:
     """The stems (and pseudo-stems) of ``text``'s words."""
     hits: set[str] = set()
-    for word in set(text.lower().translate(_SPACES).split()):
-        token = TYPOS.get(word, word)  # read as meant ("cancle")
+    words = [_AS_MEANT.get(w, w) for w in text.lower().translate(_SPACES).replace("'", " ").split()]  # "cancle"
+    for first, second in zip(words, words[1:], strict=False):
+        if first in _BIGRAM_FIRST and f"{first}_{second}" in _BIGRAMS:
+            hits.add(f"{first}_{second}")
+        elif first[:1].isdigit() and f"#_{second}" in _BIGRAMS:  # "40 seats", "20 more"
+            hits.add(f"#_{second}")
+    for token in set(words):
         special = _SPECIAL.get(token)
         if special is not None:
             hits.update(special)
@@ -62,6 +70,7 @@ def stems_in(text: str) -> frozenset[str]:
 
 
 _FIRST: dict[int, dict[str, tuple[Trigger, ...]]] = {}
+_FIRST_STEMS: frozenset[str] = frozenset(stem for groups in KEYS.values() for stem in groups[0].split())
 
 
 def _first_index(lexicon: tuple[Trigger, ...]) -> dict[str, tuple[Trigger, ...]]:
@@ -78,7 +87,16 @@ def _first_index(lexicon: tuple[Trigger, ...]) -> dict[str, tuple[Trigger, ...]]
 def candidates(hits: frozenset[str], lexicon: tuple[Trigger, ...]) -> tuple[Trigger, ...]:
     """The triggers of ``lexicon`` whose every key group has a stem in ``hits`` (in the lexicon's order)."""
     index = _first_index(lexicon)
-    first = {id(t) for stem in hits for t in index.get(stem, ())}
+    first: set[int] = set()
+    for stem in hits:
+        found = index.get(stem)
+        if found:
+            first.update(id(t) for t in found)
     if not first:
         return ()
     return tuple(t for t in lexicon if id(t) in first and all(not group.isdisjoint(hits) for group in t.keys[1:]))
+
+
+def any_candidate(hits: frozenset[str], lexicons: tuple[tuple[Trigger, ...], ...]) -> bool:
+    """Whether any trigger of ``lexicons`` could match (the cheap test that rules most notes out)."""
+    return any(candidates(hits, lexicon) for lexicon in lexicons) if not _FIRST_STEMS.isdisjoint(hits) else False

@@ -19,6 +19,9 @@ def people_of(view: AccountView) -> tuple[Person, ...]:
     return tuple(person(c) for c in view.contacts)
 
 
+TITLE_ONLY_BELOW = 20  # characters of body under which the title is read instead
+
+
 class NoteReader:
     """Reads the notes of one account (``review.language.read_text``) with what it knows about the account:
     its contacts, its name, its deal names (read as "the deal"), and which contact a note hangs on."""
@@ -44,13 +47,14 @@ class NoteReader:
         return reader
 
     def read(self, note: Note) -> tuple[Finding, ...]:
-        """What ``note`` says. Its body is read first; its title only when the body says nothing, so a quote
-        is a sentence of the note rather than its title. A note on a contact makes that contact the implicit
-        subject ("Left in May.")."""
+        """What ``note`` says: its body; its title only when the body is (nearly) empty, so a quote is a
+        sentence of the note rather than its title ("Escalation" over a body that says it is resolved). A note
+        on a contact makes that contact the implicit subject ("Left in May.")."""
         found = self._read_notes.get(note.id)
         if found is None:
-            found = self._read(note.content or "", note)
-            if not found and note.title:
+            content = note.content or ""
+            found = self._read(content, note)
+            if not found and note.title and len(content.strip()) < TITLE_ONLY_BELOW:
                 found = self._read(note.title, note)
             self._read_notes[note.id] = found
         return found
