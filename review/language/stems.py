@@ -87,14 +87,18 @@ def _first_index(lexicon: tuple[Trigger, ...]) -> dict[str, tuple[Trigger, ...]]
 def candidates(hits: frozenset[str], lexicon: tuple[Trigger, ...]) -> tuple[Trigger, ...]:
     """The triggers of ``lexicon`` whose every key group has a stem in ``hits`` (in the lexicon's order)."""
     index = _first_index(lexicon)
-    first: set[int] = set()
+    first: dict[int, Trigger] = {}
     for stem in hits:
         found = index.get(stem)
         if found:
-            first.update(id(t) for t in found)
+            for item in found:
+                first[id(item)] = item
     if not first:
         return ()
-    return tuple(t for t in lexicon if id(t) in first and all(not group.isdisjoint(hits) for group in t.keys[1:]))
+    kept = [t for t in first.values() if all(not group.isdisjoint(hits) for group in t.keys[1:])]
+    if len(kept) > 1:
+        kept.sort(key=lexicon.index)
+    return tuple(kept)
 
 
 def any_candidate(hits: frozenset[str], lexicons: tuple[tuple[Trigger, ...], ...]) -> bool:
