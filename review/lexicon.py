@@ -30,6 +30,7 @@ class Trigger:
     strong: bool = True  # a weak departure (replaced, taken over from) is undone by "while on leave" etc.
     own_negation: bool = False  # the phrase carries its own "not" ("won't renew", "no longer with")
     requires: re.Pattern[str] | None = None  # the sentence must also say this ("new office" + "licenses")
+    change: Literal["down", "up"] | None = None  # groups "a" and "b" are numbers that must fall (or rise)
     unless: re.Pattern[str] | None = None  # ...and must not say this ("email bounced but it was a domain change")
     keys: tuple[frozenset[str], ...] = ()  # stems (see KEYS): the pattern runs only if each group has one
 
@@ -44,6 +45,7 @@ def trigger(
     own_negation: bool = False,
     requires: str | None = None,
     unless: str | None = None,
+    change: Literal["down", "up"] | None = None,
 ) -> Trigger:
     return Trigger(
         label,
@@ -53,6 +55,7 @@ def trigger(
         strong,
         own_negation,
         re.compile(requires) if requires else None,
+        change,
         re.compile(unless) if unless else None,
         tuple(frozenset(group.split()) for group in KEYS[label]),
     )
@@ -140,6 +143,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "wants an add-on": ("want wants$ wanted$", "addon addons module modules add_on add_ons"),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
+    "fewer seats": ("seat seats$ licen user users$ logins$", "from$"),
+    "more seats at renewal": ("seat seats$ licen user users$ logins$", "from$"),
     "giving notice": ("notice",),
     "wants out": ("want", "out$"),
     "unhappy": (
@@ -156,6 +161,11 @@ KEYS: dict[str, tuple[str, ...]] = {
     "budget cuts": (
         "budget cut$ cuts$ cutting$ slash downsiz downgrad reduc fewer scaling$ scale$ scaled$ spending purchasing "
         "tighten",
+    ),
+    "moving down a plan": (
+        "drop dropping$ dropped$ move moving$ moved$ go$ going$ switch",
+        "starter basic standard free lite lower cheaper smaller entry",
+        "plan$ tier edition package version level",
     ),
     "churn": ("churn risk thin red$ amber$",),
     "usage dropping": (
@@ -408,7 +418,7 @@ STILL_NOW = re.compile(r"\b(?:again|still|now|currently|anew|once\s+more|this\s+
 RESOLVED_ALL = re.compile(
     r"\bsince\s+then\b|\b(?:withdrew|retracted|renewed|re-?signed|signed\s+the\s+renewal|decided\s+to\s+stay|"
     r"chose\s+to\s+stay|staying\s+with\s+us|changed\s+(?:their|his|her|the)\s+minds?|back\s+on\s+track|"
-    r"all\s+good\s+now|happy\s+again|happy\s+now|talked\s+them\s+(?:out\s+of\s+it|down)|"
+    r"all\s+good\s+now|happy\s+again|happy\s+now|(?:a\s+)?fan\s+again|promoter\s+again|back\s+on\s+(?:side|board)|talked\s+them\s+(?:out\s+of\s+it|down)|"
     r"no\s+longer\s+(?:considering|looking|unhappy|at\s+risk|shopping|evaluating|thinking)|"
     r"(?:threat|risk|churn\s+risk)\s+(?:is|has)\s+(?:now\s+)?(?:gone|passed|over)|false\s+alarm)\b"
 )
@@ -416,13 +426,16 @@ RESOLVED_SOFT = re.compile(
     r"\b(?:escalation|complaint|issue|problem|concern|outage|incident|ticket|dispute|bug|it)s?\s+"
     r"(?:is|was|has\s+been|have\s+been|got|are|were)\s+(?:now\s+|since\s+|all\s+|fully\s+|finally\s+)?"
     r"(?:resolved|fixed|closed|settled|sorted|addressed|handled|withdrawn|cleared)\b|"
-    r"\b(?:resolved|fixed|closed\s+out|sorted\s+out|settled)\s+(?:the|their|that|it)\b|^\W*(?:fixed|resolved|sorted|"
+    r"\b(?:resolved|fixed|closed\s+out|sorted\s+out|settled)\s+(?:the|their|that|it|his|her|our|all|most|every)\b|^\W*(?:fixed|resolved|sorted|"
     r"closed|settled)\b|\b(?:was|is|were|are)\s+(?:very\s+|really\s+)?(?:happy|pleased|satisfied)\s+with\s+(?:how|the\s+"
     r"(?:fix|resolution|response|speed|outcome))|"
     r"(?<!\bbe\s)(?<!\bget\s)(?<!\bgets\s)\b(?:resolved|fixed|sorted)\s+(?:on|during|in|at|last|yesterday|today|"
     r"quickly|same|within)\b|\bnothing\s+since\b|\b(?:fine|happy|ok|okay)\s+now\b"
 )
-STILL_BAD = re.compile(r"\b(?:worse|again|still|more\s+(?:unhappy|upset|frustrated)|escalat\w+\s+further)\b")
+STILL_BAD = re.compile(
+    r"\b(?:worse|still|more\s+(?:unhappy|upset|frustrated)|escalat\w+\s+further|(?:threaten\w*|complain\w*|escalat\w*|"
+    r"unhappy|upset|angry|frustrated)\s+again|again\s+(?:threaten|complain|escalat|unhappy|upset))\b"
+)
 UNCERTAIN = re.compile(
     r"\b(?:might|may|maybe|perhaps|possibly|could|rumou?r\w*|unconfirmed|not\s+sure|unsure|unclear|whether|"
     r"if|consider\w*|think\w*\s+(?:about|of)|wonder\w*|interview\w*|look\w*\s+around|open\s+to\s+offers|"
@@ -938,6 +951,17 @@ CHURN: tuple[Trigger, ...] = (
         own_negation=True,
     ),
     trigger(
+        "moving down a plan",
+        r"\b(?:drop\w*|mov\w+|go\w*|switch\w*)\s+(?:down\s+)?to\s+(?:the\s+|a\s+)?(?:starter|basic|standard|free|lite|"
+        r"lower|cheaper|smaller|entry)\s+(?:plan|tier|edition|package|version|level)\b",
+    ),
+    trigger(
+        "fewer seats",
+        r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:seats?\s+|licen[cs]es?\s+|users?\s+)?(?:down\s+|up\s+)?to\s+(?P<b>\d[\d,]*)\b",
+        requires=r"\b(?:seats?|licen[cs]es?|users?|logins?|seat\s+count)\b",
+        change="down",
+    ),
+    trigger(
         "unhappy",
         r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|annoyed|irritated|livid|"
         r"fed\s+up|unsatisfied|displeased|exasperated|fuming|losing\s+(?:patience|faith|confidence|trust)|"
@@ -966,7 +990,7 @@ CHURN: tuple[Trigger, ...] = (
         "budget cuts",
         r"\bbudget\s+(?:cuts?|freeze|reductions?|slashed|cut\s+back|pressure|squeeze)\b|\bbudgets?\s+(?:is\s+|are\s+|has\s+"
         r"been\s+|have\s+been\s+|was\s+|got\s+)?(?:frozen|slashed|halved|cut|reduced)\b|\b(?:cut|cuts|cutting|slash\w*)\s+"
-        r"(?:@?\w+\s+){0,2}(?:budgets?|spend\w*|costs?|seats|licen[cs]es|users)\b|\bcost[- ]cutting\b|\bdownsiz\w+|"
+        r"(?:@?\w+\s+){0,4}(?:budgets?|spend\w*|costs?|seats|licen[cs]es|users)\b|\bcost[- ]cutting\b|\bdownsiz\w+|"
         r"\bdowngrad\w+|\breduc\w+\s+(?:the\s+|their\s+|our\s+)?(?:number\s+of\s+|seat\s+count|licen[cs]e\s+count|"
         r"footprint|spend|usage|seats|licen[cs]es|users)|\bfewer\s+(?:seats?|licen[cs]es?|users?)\b|"
         r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\bcut\s+back\s+on\s+(?:us|seats|"
@@ -1051,6 +1075,12 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:office|site|building|location|hq)",
         requires=r"\b(?:need|want|licen[cs]|seats?|onboard|access|quote|pricing|roll\w*\s+out|rollout|add\b|adding|users|"
         r"accounts|expan|buy|purchase|get\s+(?:them\s+)?(?:on|set\s+up)|set\s+up|bring\w*\s+on)",
+    ),
+    trigger(
+        "more seats at renewal",
+        r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:seats?\s+|licen[cs]es?\s+|users?\s+)?(?:down\s+|up\s+)?to\s+(?P<b>\d[\d,]*)\b",
+        requires=r"\b(?:seats?|licen[cs]es?|users?|logins?|seat\s+count)\b",
+        change="up",
     ),
     trigger(
         "upgrade",

@@ -124,6 +124,14 @@ def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:
     return scope.post_negated(masked, match.end()) or scope.doubted(masked, match.start())
 
 
+def _changes_as_said(item: Trigger, match: re.Match[str]) -> bool:
+    """For a trigger about a change in numbers ("from 50 to 30 seats"): the numbers move that way."""
+    if item.change is None:
+        return True
+    before, after = (int(match.group(g).replace(",", "")) for g in ("a", "b"))
+    return after < before if item.change == "down" else after > before
+
+
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start < e or s < end <= e for s, e in spans)
 
@@ -160,7 +168,7 @@ def _account_language(
         if item.unless is not None and item.unless.search(masked):
             continue
         for match in item.pattern.finditer(masked):
-            if _inside(person_spans, match.start(), match.end()):
+            if _inside(person_spans, match.start(), match.end()) or not _changes_as_said(item, match):
                 continue
             if item.harmless is not None and item.harmless.search(scope.around(masked, match.start(), match.end())):
                 continue
