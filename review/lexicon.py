@@ -178,7 +178,9 @@ KEYS: dict[str, tuple[str, ...]] = {
         "seat licen user login module team depart office region site locat business division subsid countr "
         "market workspace capacit storage product add_on add_ons addon addons agent rep instance entit brand plant "
         "store branch count footprint usage deployment",
-        "more$ additional extra another add$ adds$ adding$ added$ count increas doubl over$ true seats_for "
+        "more$ additional extra another add_# add_more add_another add_extra add_additional add_a add_the add_some "
+        "add_several add_users add_seats add_licenses add_licences add_user add_them adds$ adding$ added$ count "
+        "increas doubl over$ true seats_for "
         "seat_for licenses_for licences_for license_for licence_for users_for new_seats new_licenses "
         "new_licences new_users new_logins new_offices new_sites new_teams new_locations #_seats #_seat "
         "#_licenses #_licences #_license #_licence #_users #_user #_more #_additional #_extra #_new #_logins "

@@ -23,6 +23,7 @@ RESOLUTION = word_set(
 )
 _ALL = STEMS | SUCCESSION | RESOLUTION
 _AS_MEANT = TYPOS | {"w": "with"}  # "w/" loses its slash here
+_TYPO_WORDS = frozenset(_AS_MEANT)
 _BIGRAMS: frozenset[str] = frozenset(s for s in _ALL if "_" in s)  # two words in a row: "went_with"
 _BIGRAM_FIRST: frozenset[str] = frozenset(s.split("_")[0] for s in _BIGRAMS)
 _EXACT: frozenset[str] = frozenset(s[:-1] for s in _ALL if s.endswith("$"))
@@ -31,7 +32,7 @@ _BY_PREFIX: dict[str, tuple[str, ...]] = {}
 for _stem in sorted(_ALL, key=len):
     if len(_stem) >= 3 and not _stem.startswith(("@", "#")) and not _stem.endswith("$") and "_" not in _stem:
         _BY_PREFIX[_stem[:3]] = (*_BY_PREFIX.get(_stem[:3], ()), _stem)
-_SPACES = str.maketrans({c: " " for c in '!"$%&()*+,./:;<=>?[\\]^_`{|}~‘“”…–—-'})
+_SPACES = str.maketrans({c: " " for c in "!\"$%&()*+,./:;<=>?[\\]^_`{|}~‘“”…–—-'"})
 
 
 # Whole words that stand for a stem or pseudo-stem of their own ("walk$", "@v", "go").
@@ -47,13 +48,15 @@ for _word in VENDOR_STEMS:
 def stems_in(text: str) -> frozenset[str]:
     """The stems (and pseudo-stems) of ``text``'s words."""
     hits: set[str] = set()
-    words = [_AS_MEANT.get(w, w) for w in text.lower().translate(_SPACES).replace("'", " ").split()]  # "cancle"
-    for first, second in zip(words, words[1:], strict=False):
-        if first in _BIGRAM_FIRST and f"{first}_{second}" in _BIGRAMS:
-            hits.add(f"{first}_{second}")
-        elif first[:1].isdigit() and f"#_{second}" in _BIGRAMS:  # "40 seats", "20 more"
-            hits.add(f"#_{second}")
-    for token in set(words):
+    words = text.lower().translate(_SPACES).split()
+    present = set(words)
+    if not _TYPO_WORDS.isdisjoint(present):  # read as meant: "cancle" → "cancel"
+        words = [_AS_MEANT.get(w, w) for w in words]
+        present = set(words)
+    digits = _DIGIT.search(text) is not None
+    if digits or not _BIGRAM_FIRST.isdisjoint(present):
+        _bigrams(words, hits, digits)
+    for token in present:
         special = _SPECIAL.get(token)
         if special is not None:
             hits.update(special)
@@ -62,11 +65,23 @@ def stems_in(text: str) -> frozenset[str]:
             for stem in stems:
                 if token.startswith(stem):
                     hits.add(stem)
-    if _DIGIT.search(text):
+    if digits:
         hits.add("#")
     if _MID_CAPITAL.search(text):
         hits.add("@x")
     return frozenset(hits)
+
+
+def _bigrams(words: list[str], hits: set[str], digits: bool) -> None:
+    """Two-word stems ("went_with"), numbers before or after a word ("#_seats", "add_#")."""
+    for first, second in zip(words, words[1:], strict=False):
+        if first in _BIGRAM_FIRST and f"{first}_{second}" in _BIGRAMS:
+            hits.add(f"{first}_{second}")
+        if digits:
+            if first[:1].isdigit() and f"#_{second}" in _BIGRAMS:  # "40 seats", "20 more"
+                hits.add(f"#_{second}")
+            elif second[:1].isdigit() and f"{first}_#" in _BIGRAMS:  # "add 10"
+                hits.add(f"{first}_#")
 
 
 _FIRST: dict[int, dict[str, tuple[Trigger, ...]]] = {}
