@@ -144,6 +144,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "wants an add-on": ("want wants$ wanted$", "addon addons module modules add_on add_ons"),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "fewer seats": ("seat seats$ licen user users$ logins$", "from$"),
+    "taking things out of the renewal": (
+        "strip remov take taking$ took$ takes$ pull drop cut$ cutting$",
+        "renewal$ contract$ order$ subscription$",
+    ),
     "more seats at renewal": ("seat seats$ licen user users$ logins$", "from$"),
     "giving notice": ("notice",),
     "wants out": ("want", "out$"),
@@ -958,6 +962,11 @@ CHURN: tuple[Trigger, ...] = (
         r"lower|cheaper|smaller|entry)\s+(?:plan|tier|edition|package|version|level)\b",
     ),
     trigger(
+        "taking things out of the renewal",
+        r"\b(?:strip\w*|remov\w+|tak\w+|pull\w*|drop\w*|cut\w*)\s+[^.;]{0,50}?\b(?:out\s+of|from|off)\s+(?:the\s+|their\s+|"
+        r"our\s+)?(?:renewal|contract|order|subscription)\b",
+    ),
+    trigger(
         "fewer seats",
         r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:seats?\s+|licen[cs]es?\s+|users?\s+)?(?:down\s+|up\s+)?to\s+(?P<b>\d[\d,]*)\b",
         requires=r"\b(?:seats?|licen[cs]es?|users?|logins?|seat\s+count)\b",
@@ -1141,13 +1150,17 @@ UPSELL: tuple[Trigger, ...] = (
         r"subsidiar\w+|divisions?|departments?|plants?|stores?|branch\w*|countr\w+|entit\w+)\b|\b(?:buy|purchase|licen[cs]e|roll\s+out)\s+(?:it|them|this|that)\s+for\s+(?:the\s+)?"
         r"(?:whole|entire|other|rest|more|all|every)\b|\b(?:looking|planning|hoping|intend\w*|plans?|aim\w*|keen|ready|want\w*)\s+to\s+"
         r"(?:buy|add|purchase|get|trial|licen[cs]e|roll\s+out)\s+(?:the\s+|our\s+|a\s+|an\s+|more\s+|another\s+)?"
-        r"(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle|seats?|licen[cs]es?|tier|plan|edition)s?\b",
+        r"(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle|seats?|licen[cs]es?|tier|plan|edition|factor(?:y|ies)|"
+        r"plants?|sites?|offices?|teams?|locations?|subsidiar\w+|divisions?|branch\w*|stores?)s?\b|"
+        r"\b(?:price|pricing|quote|proposal|estimate)s?\s+for\s+(?:the|their|a|an|another)\s+(?:@?\w+\s+){0,2}(?:team|"
+        r"office|site|department|division|plant|subsidiary|region|unit|branch|store|group|factory)\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
     ),
     trigger(
         "wants a team on board",
         r"\bwant\w*\s+(?:the|their|our|its|another)\s+(?:@?\w+\s+){0,2}(?:team|department|division|office|unit|staff|"
-        r"people|group|reps)\s+(?:on|onto|using)\s+(?:the\s+platform|it|board|our\s+\w+|the\s+tool|us|the\s+product)\b",
+        r"people|group|reps)\s+(?:\([^)]{0,30}\)\s+)?(?:on|onto|using)\s+(?:the\s+platform|it|board|our\s+\w+|the\s+tool|us|"
+        r"the\s+product)\b",
     ),
     trigger(
         "wants an add-on",
