@@ -95,6 +95,12 @@ def test_quotes_are_whole_sentences_not_cut_at_abbreviations() -> None:
     assert finding.sentence == "Budget cuts at Cobalt Aerospace S.A. mean they will cancel."
 
 
+def test_a_short_form_of_a_first_name_is_the_same_contact() -> None:
+    thomas = (Person("Thomas Becker", "Thomas", "Becker", "IT Director"), Person("Grace Schmidt", "Grace", "Schmidt"))
+    [finding] = read_text("Grace told me Tom quit last week.", thomas)
+    assert (finding.kind, finding.subject) == ("contact_gone", 0)
+
+
 def test_a_named_successor_is_reported_with_the_departure() -> None:
     [finding] = read_text("Aisha Murphy has left. Grace Schmidt is our new point of contact.", PEOPLE)
     assert (finding.subject, finding.successor) == (1, 0)

@@ -15,7 +15,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from review.lexicon import COMMON_CAPITALISED, VENDORS, word_set
+from review.lexicon import COMMON_CAPITALISED, NICKNAMES, VENDORS, word_set
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,20 @@ def _add(index: dict[str, list[tuple[tuple[str, ...], int, bool]]], words: list[
         index.setdefault(words[0], []).append((tuple(words), who, capital))
 
 
+_LONG_FORMS: dict[str, tuple[str, ...]] = {}
+for _long, _shorts in NICKNAMES.items():
+    for _short in _shorts:
+        _LONG_FORMS[_short] = (*_LONG_FORMS.get(_short, ()), _long)
+
+
+def _short_forms(first_name: str | None) -> tuple[str, ...]:
+    """Other forms of a first name a note may use: "tom" for Thomas, "thomas" for Tom."""
+    if not first_name:
+        return ()
+    key = first_name.strip().lower()
+    return (*NICKNAMES.get(key, ()), *_LONG_FORMS.get(key, ()))
+
+
 @functools.lru_cache(maxsize=8192)
 def _index(people: tuple[Person, ...], account_name: str | None) -> _Index:
     index: dict[str, list[tuple[tuple[str, ...], int, bool]]] = {}
@@ -66,7 +80,7 @@ def _index(people: tuple[Person, ...], account_name: str | None) -> _Index:
         _add(index, _words(person.full_name), i, False)
         if person.first_name and person.last_name:
             _add(index, _words(f"{person.last_name} {person.first_name}"), i, False)
-        for name in (person.first_name, person.last_name):
+        for name in (person.first_name, person.last_name, *_short_forms(person.first_name)):
             if name and len(name.strip()) >= 2:
                 single.setdefault(name.strip().lower(), set()).add(i)
     for name, ids in single.items():
