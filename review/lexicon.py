@@ -123,7 +123,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ "
-        "done_with straw breaker dealbreaker wind winding$ offboard cut$ cutting$ close_the close_their "
+        "done_with straw breaker dealbreaker starter nonstarter chopping export wind winding$ offboard cut$ "
+        "cutting$ close_the close_their "
         "close_our closes_the closing_the closing_their closing_our closed_the closed_their closed_our "
         "close_down closing_down closed_down close_out closing_out closed_out account_closure account_to",
     ),
@@ -1013,7 +1014,10 @@ CHURN: tuple[Trigger, ...] = (
         r"\baccount\s+(?:closure|to\s+be\s+closed)\b|\bwind(?:ing|s)?\s+down\s+(?:the|their|our)\s+(?:account|contract|subscription|"
         r"usage|relationship|use)\b|\boffboard\w*\b(?!\s+(?:a|an|the|one|two|some|their|of)?\s*(?:user|employee|staff|"
         r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
-        r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\blast\s+straw\b|\bdeal[- ]?breaker\b",
+        r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\blast\s+straw\b|\bdeal[- ]?breaker\b|"
+        r"\bnon[- ]?starter\b|\bon\s+the\s+chopping\s+block\b|"
+        r"\b(?:look|go|shop|buy|move|tak)\w*\s+(?:their\s+business\s+)?elsewhere\b|\bexport\w*\s+(?:everything|all\s+(?:of\s+)?"
+        r"(?:the|their|our)\s+data|(?:the|their|our)\s+data)\s+and\s+(?:leave|go|move|switch|cancel)\b",
         who="before",
         harmless=r"\b(?:price|pricing|feature|roadmap)\s+(?:@?\w+\s+)?(?:is\s+)?not\s+a\s+deal[- ]?breaker\b|"
         + _NOT_OURS,
@@ -1079,7 +1083,8 @@ CHURN: tuple[Trigger, ...] = (
         "budget cuts",
         r"\bbudget\s+(?:cuts?|freeze|reductions?|slashed|cut\s+back|pressure|squeeze)\b|\bbudgets?\s+(?:is\s+|are\s+|has\s+"
         r"been\s+|have\s+been\s+|was\s+|got\s+)?(?:frozen|slashed|halved|cut|reduced)\b|\b(?:cut|cuts|cutting|slash\w*)\s+"
-        r"(?:@?\w+\s+){0,4}(?:budgets?|spend\w*|costs?|seats|licen[cs]es|users)\b|\bcost[- ]cutting\b|\bdownsiz\w+|"
+        r"(?:@?\w+\s+){0,4}(?:budgets?|spend\w*|costs?|seats|licen[cs]es|users|tools|vendors|software|subscriptions|"
+        r"apps|saas)\b|\bcost[- ]cutting\b|\bdownsiz\w+|"
         r"\bdowngrad\w+|\breduc\w+\s+(?:the\s+|their\s+|our\s+)?(?:number\s+of\s+|seat\s+count|licen[cs]e\s+count|"
         r"footprint|spend|usage|seats|licen[cs]es|users)|\bfewer\s+(?:seats?|licen[cs]es?|users?)\b|"
         r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\bcut\s+back\s+on\s+(?:us|seats|"
@@ -1236,7 +1241,8 @@ UPSELL: tuple[Trigger, ...] = (
     ),
     trigger(
         "wants a team on board",
-        r"\bwant\w*\s+(?:the|their|our|its|another)\s+(?:@?\w+\s+){0,2}(?:team|department|division|office|unit|staff|"
+        r"\bwant\w*\s+(?:the|their|our|its|another|every|each|all|all\s+the|all\s+their)\s+(?:@?\w+\s+){0,2}(?:team|"
+        r"department|division|office|unit|staff|"
         r"people|group|reps)\s+(?:\([^)]{0,30}\)\s+)?(?:on|onto|using)\s+(?:the\s+platform|it|board|our\s+\w+|the\s+tool|us|"
         r"the\s+product)\b",
     ),
@@ -1252,7 +1258,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"\bheadcount\s+(?:is\s+|will\s+be\s+|will\s+|to\s+|should\s+)?(?:growing|grow|doubling|double|triple|tripling|"
         r"increasing|increase|going\s+up|go\s+up|up)\b|"
         r"\b(?:another|a\s+second|a\s+third|a\s+sister|their\s+@?\w+|the\s+@?\w+|our\s+@?\w+)\s+(?:team|division|business\s+unit|"
-        r"department|subsidiary|office|brand|company|entity)\s+(?:also\s+)?(?:wants?|needs?|asked|is\s+asking)\s+"
+        r"department|subsidiary|office|brand|company|entity)\s+(?:also\s+|might\s+|may\s+|will\s+|would\s+|could\s+|"
+        r"probably\s+)*(?:wants?|needs?|asked|is\s+asking)\s+"
         r"(?:in|access|to\s+(?:use|join|get|come)|the\s+(?:platform|tool|product)|licen|seats|onboard)|"
         r"\bbudget\s+(?:is\s+|was\s+|got\s+|has\s+been\s+)?(?:approved|signed\s+off|allocated|secured)\s+for\s+"
         r"[^.;]{0,40}?\b(?:expansion|more|additional|rollout|roll-out|phase|seats|licen[cs]es|users|upgrade|team|office|"
