@@ -99,8 +99,11 @@ KEYS: dict[str, tuple[str, ...]] = {
     "former": ("former ex$",),
     "was replaced by a successor": ("replaced$",),
     "cancel": ("cancel",),
-    "not renewing": ("renew lapse expir run extend",),
-    "terminate": ("terminat exit clause",),
+    "not renewing": (
+        "renew lapse expir run extend continue_with continuing_with continue_the stay_with staying_with keep_us "
+        "keeping_us keep_using keep_the keeping_the",
+    ),
+    "terminate": ("terminat exit clause out_of break_the break_their",),
     "moving to a competitor": (
         "switch move$ moves$ moved$ moving$ migrat go$ going$ transition port$ porting$ ported$ consolidat "
         "standardi replat defect bring brought$ build built$ take taking$ took$ takes$",
@@ -123,7 +126,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ "
-        "done_with straw breaker dealbreaker starter nonstarter chopping export wind winding$ offboard cut$ "
+        "done_with straw breaker dealbreaker non_starter nonstarter chopping export_everything exporting_everything "
+        "export_all export_the export_their export_our wind winding$ offboard cut$ "
         "cutting$ close_the close_their "
         "close_our closes_the closing_the closing_their closing_our closed_the closed_their closed_our "
         "close_down closing_down closed_down close_out closing_out closed_out account_closure account_to",
@@ -144,6 +148,34 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "wants an add-on": ("want wants$ wanted$", "addon addons module modules add_on add_ons"),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
+    "wants more people on it": (
+        "want need asked ask request looking like plan quote pric",
+        "#_users #_user #_seats #_licenses #_licences #_logins #_agents #_reps #_people #_ppl #_employees "
+        "#_staff #_engineers #_techs #_technicians #_analysts #_members #_accounts #_more #_extra "
+        "#_additional #_new",
+    ),
+    "adding a team": (
+        "add_the add_their add_our add_another add_a add_two add_three add_new add_all add_every adding_the "
+        "adding_their adding_our adding_another adding_a adding_two adding_three adding_new adding_all "
+        "adding_every onboard_the onboard_their onboard_our onboard_another onboard_a onboard_two "
+        "onboard_three onboard_new onboard_all onboard_every onboarding_the onboarding_their onboarding_our "
+        "onboarding_another onboarding_a onboarding_two onboarding_three onboarding_new onboarding_all "
+        "onboarding_every include_the include_their include_our include_another include_a include_two "
+        "include_three include_new include_all include_every including_the including_their including_our "
+        "including_another including_a including_two including_three including_new including_all "
+        "including_every bring_on bringing_on extend_to extend_it extend_this extend_us extending_to roll_out "
+        "rolling_out rolled_out expand_to expanding_to expand_it expand_us open_up opening_up access_to "
+        "access_for",
+        "team teams$ department division office site region subsid unit plant factor branch store entit "
+        "countr crew staff people hires starters grads graduates interns contractors agents reps",
+    ),
+    "stopping using us": (
+        "stop_using stopping_using stopped_using stops_using discontinu rid_of away_from drop_us drop_our "
+        "drop_the dropping_us dropping_our dropping_the dropped_us dropped_our dropped_the ditch dump "
+        "replace_us replacing_us replace_our replacing_our replace_the replacing_the retire_the retire_our "
+        "retiring_the retiring_our decommission stop_the stopping_the stopped_the stop_our",
+        "us$ our$ platform tool subscription service licen",
+    ),
     "fewer seats": ("seat seats$ licen user users$ logins$", "from$"),
     "taking things out of the renewal": (
         "strip remov take taking$ took$ takes$ pull drop cut$ cutting$",
@@ -156,7 +188,9 @@ KEYS: dict[str, tuple[str, ...]] = {
         "unhapp dissatisf frustrat disappoint upset angry furious annoy irritat livid fed unsatisf displeas "
         "exasperat fuming complain critical negative sour grumbl expensive pricey costly justify strained "
         "rocky tense breach not_happy not_satisfied not_pleased not_thrilled not_impressed losing_patience "
-        "losing_faith losing_confidence losing_trust lost_patience lost_faith lost_confidence lost_trust",
+        "losing_faith losing_confidence losing_trust lost_patience lost_faith lost_confidence lost_trust afford "
+        "price_increase price_hike price_rise price_uplift price_change pricing_increase pricing_change push_back "
+        "pushing_back pushed_back pushes_back",
     ),
     "doubts the value": (
         "question questioning$ questioned$ questions$ see$ getting$ roi$ value$",
@@ -924,11 +958,17 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal\s+(?:is\s+|looks\s+|is\s+looking\s+|seems\s+)?(?:unlikely|in\s+doubt|"
         r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky)\b|\bdoubt\w*\s+(?:that\s+)?"
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\bnot\s+(?:sure|certain|convinced)\s+(?:that\s+)?"
-        r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
+        r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b|"
+        r"\b(?:won't|wont|will\s+not|not\s+going\s+to|unlikely\s+to|don't\s+plan\s+to|do\s+not\s+plan\s+to|no\s+plans?\s+to|"
+        r"doubt\s+(?:they|we)(?:'ll|\s+will))\s+(?:be\s+)?(?:continu\w+\s+(?:with\s+us|the\s+(?:contract|subscription|"
+        r"service))|stay\w*\s+with\s+us|keep\w*\s+(?:us|using\s+us|the\s+(?:platform|tool|licen\w+|subscription|"
+        r"service)))\b",
         own_negation=True,
     ),
     trigger(
         "terminate",
+        r"\bget\w*\s+out\s+of\s+(?:the|their|our)\s+(?:contract|agreement|deal|subscription)\b|\bbreak\s+(?:the|their)\s+"
+        r"(?:contract|agreement)\b|"
         r"\bterminat(?:e|es|ed|ing|ion)\b|\bearly\s+termination\b|\bexit\s+(?:clause|terms|fees?|options?|strategy|plan|"
         r"rights|costs?)\b|"
         r"\bout\s+clause\b|\bbreak\s+clause\b",
@@ -988,6 +1028,13 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:beat|won|win|winning|displac\w+|replac\w+|over|instead\s+of|rather\s+than|than)\s+"
         r"(?:@?\w+\s+)?(?:@v|competitors?|the\s+competition)|\bcompetitive\s+(?:pricing|edge)|\bour\s+competitors\b|"
         r"\b(?:we|our\s+\w+|we're|we\s+are)\s+compar\w+",
+    ),
+    trigger(
+        "stopping using us",
+        r"\b(?:stop\w*|discontinu\w+|get\w*\s+rid\s+of|mov\w+\s+away\s+from|drop\w*|ditch\w*|dump\w*|replac\w+|retir\w+|"
+        r"decommission\w*)\s+(?:using\s+)?(?:us\b|our\s+(?:platform|tool|product|software|system|app|crm|service|"
+        r"licen[cs]es?|subscription)\b|the\s+(?:platform|tool|subscription|service|licen[cs]es?)\b(?!['’]))",
+        harmless=r"\b(?:drop\w*|stop\w*)\s+(?:us\s+)?(?:a\s+)?(?:line|note|email|message|by|in)\b",
     ),
     trigger("rfp", r"\brfps?\b|\brequest\s+for\s+proposals?\b|\b(?:public\s+)?tender\b", harmless=r"\b(?:won|win)\b"),
     trigger(
@@ -1061,7 +1108,10 @@ CHURN: tuple[Trigger, ...] = (
         r"lost\s+(?:patience|faith|confidence|trust)|complain\w*|not\s+(?:happy|satisfied|pleased|thrilled|impressed)|"
         r"(?:very|really|quite|pretty|extremely)\s+(?:critical|negative)|sour\w*\s+on\s+us|grumbl\w+|"
         r"(?:too|so)\s+(?:expensive|pricey|costly)|can't\s+justify\s+the\s+(?:cost|price|spend)|"
-        r"(?:rel\w+|relationship)\s+is\s+(?:strained|rocky|tense|at\s+a\s+low)|(?:sla|contract)\s+breach|breach\s+of\s+(?:the\s+)?(?:sla|contract))\b",
+        r"(?:rel\w+|relationship)\s+is\s+(?:strained|rocky|tense|at\s+a\s+low)|(?:sla|contract)\s+breach|breach\s+of\s+(?:the\s+)?(?:sla|contract)|can(?:'t|not)\s+afford|"
+        r"(?:price|pricing)\s+(?:increase|hike|rise|uplift|change)\s+(?:is|was|seems)?\s*(?:a\s+problem|too\s+(?:much|high|steep)|"
+        r"unacceptable|hard\s+to\s+(?:swallow|justify)|painful|steep|not\s+acceptable)|push\w*\s+back\s+(?:hard\s+)?on\s+"
+        r"(?:the\s+)?(?:price|pricing|renewal))\b",
         harmless=r"\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|"
         r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|their\s+(?:old|previous|current)\s+(?:vendor|tool|system|crm)|the\s+competitor)",
     ),
@@ -1223,7 +1273,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"seats?)\b|\b(?:asked|ask\w*|enquir\w+|inquir\w+|request\w*|want\w*|need\w*)\s+(?:about\s+|for\s+)?"
         r"(?:a\s+|an\s+|the\s+)?(?:quote|pricing|prices?|proposal|price\s+list|costs?|estimate)\s+(?:for|on|of)\s+"
         r"(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,3}?(?:add-?ons?|modules?|seats?|licen[cs]es?|users?|tier|plan|"
-        r"upgrade|expansion|products?|bundle|package|team|office|region|site)\b|\b(?:quote|pricing|proposal|estimate)\s+"
+        r"upgrade|expansion|products?|bundle|package|team|office|region|site|app|apps|api|integrations?|connectors?|"
+        r"sso|portal|features?|options?|pack|suite|workspaces?|capacity|storage)\b(?!\s+renewal)|\b(?:quote|pricing|proposal|estimate)\s+"
         r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
         r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
         r"\bcross-?sell\b|\bup-?sell\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
@@ -1238,6 +1289,25 @@ UPSELL: tuple[Trigger, ...] = (
         r"\b(?:price|pricing|quote|proposal|estimate)s?\s+for\s+(?:the|their|a|an|another)\s+(?:@?\w+\s+){0,2}(?:team|"
         r"office|site|department|division|plant|subsidiary|region|unit|branch|store|group|factory)\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "wants more people on it",
+        r"\b(?:want\w*|need\w*|asked|ask\w*|request\w*|looking\s+for|would\s+like|plan\w*\s+to\s+(?:get|add|buy)|quote\w*|"
+        r"pric\w+)\b[^.;]{0,60}?(?:\b\d[\d,]*\+?|\ba\s+few|\bseveral|\bdozens\s+of|\bhundreds\s+of|\banother|\b\w+ty)\s+"
+        r"(?:more\s+|extra\s+|additional\s+|new\s+)?(?:users?|seats?|licen[cs]es?|logins?|agents?|reps?|people|ppl|"
+        r"employees|staff|engineers|techs?|technicians|analysts|members|accounts)\b",
+        unless=r"\b(?:remov\w*|deactivat\w*|delet\w*|fewer|reduc\w*|trained|training|reset|locked|unlock\w*|disabl\w*|"
+        r"transfer\w*|offboard\w*)\b",
+    ),
+    trigger(
+        "adding a team",
+        r"\b(?:add|adding|onboard\w*|bring\w*\s+on|includ\w*|extend\w*\s+(?:it\s+|this\s+|us\s+)?to|roll\w*\s+(?:it\s+|us\s+)?"
+        r"out\s+to|expand\w*\s+(?:it\s+|us\s+)?to|open\w*\s+(?:it\s+)?up\s+to|give\s+access\s+to|get\s+access\s+for)\s+"
+        r"(?:the|their|our|another|a|a\s+second|two|three|new|all\s+the|every)\s+(?:@?[\w-]+\s+){0,3}?(?:team|teams|"
+        r"department|division|office|offices|site|sites|region|subsidiary|unit|plant|factory|branch|store|entity|"
+        r"country|crew|staff|people|hires|starters|grads|graduates|interns|contractors|agents|reps)\b",
+        unless=r"\bto\s+the\s+(?:call|meeting|invite|thread|email|chat|channel|distribution|list|loop|cc)\b|"
+        r"\b(?:remov\w*|instead)\b",
     ),
     trigger(
         "wants a team on board",
