@@ -80,10 +80,16 @@ KEYS: dict[str, tuple[str, ...]] = {
         "switched_to switched_over defected_to headed_to heading_to",
     ),
     "joined another company": ("join",),
-    "took a job elsewhere": ("job role position offer gig post now_at now_with now_working is_at is_with is_working",),
-    "was let go": ("let laid fired redundant terminated sacked dismissed pushed restructured lost",),
+    "took a job elsewhere": (
+        "job role position offer gig post now_at now_with now_working is_at is_with is_working starts_at "
+        "starting_at started_at begins_at start_at starts_with starting_with started_with",
+    ),
+    "was let go": (
+        "let laid fired redundant redundancy severance package buyout terminated sacked dismissed pushed restructured "
+        "lost",
+    ),
     "stepped down": ("stepped$ stepping$ steps$ step$", "down$"),
-    "parted ways": ("parted exited",),
+    "parted ways": ("parted exited packed",),
     "is off to another company": ("off$",),
     "is gone": ("gone",),
     "poached by another company": ("poached headhunted recruited hired snapped",),
@@ -100,7 +106,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "was replaced by a successor": ("replaced$",),
     "cancel": ("cancel",),
     "not renewing": (
-        "renew lapse expir run extend continue_with continuing_with continue_the stay_with staying_with keep_us "
+        "renew lapse expir run extend back$ with_us continue_with continuing_with continue_the stay_with staying_with "
+        "keep_us "
         "keeping_us keep_using keep_the keeping_the",
     ),
     "terminate": ("terminat exit clause out_of break_the break_their",),
@@ -126,7 +133,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ "
-        "done_with straw breaker dealbreaker non_starter nonstarter chopping export_everything exporting_everything "
+        "done_with with_us straw breaker dealbreaker non_starter nonstarter chopping export_everything "
+        "exporting_everything "
         "export_all export_the export_their export_our wind winding$ offboard cut$ "
         "cutting$ close_the close_their "
         "close_our closes_the closing_the closing_their closing_our closed_the closed_their closed_our "
@@ -134,13 +142,19 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "chose a competitor": (
         "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
-        "signed_a awarded bought purchased decided_on over_us",
+        "signed_a awarded bought purchased decided_on over_us won$ wins$ winning$ ahead$ frontrunner front favourite "
+        "favorite preferred leading pole",
         "@v @x vendor provider option solution platform tool competitor rival offer crm system product",
     ),
     "lost to a competitor": ("lost$ losing$", "to$"),
     "replacing us": (
         "replac rip$ phas sunset off$ away$",
         "us$ our$ your$ platform product tool system software subscription replace",
+    ),
+    "another department wants in": (
+        "hr$ finance marketing sales legal ops$ operations it$ support procurement engineering accounting service "
+        "product design logistics warehouse field customer",
+        "want wants$ need needs$ asked like",
     ),
     "wants a team on board": (
         "want wants$ wanted$",
@@ -190,7 +204,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "rocky tense breach not_happy not_satisfied not_pleased not_thrilled not_impressed losing_patience "
         "losing_faith losing_confidence losing_trust lost_patience lost_faith lost_confidence lost_trust afford "
         "price_increase price_hike price_rise price_uplift price_change pricing_increase pricing_change push_back "
-        "pushing_back pushed_back pushes_back",
+        "pushing_back pushed_back pushes_back detractor detractors$ nps$ scored_us",
     ),
     "doubts the value": (
         "question questioning$ questioned$ questions$ see$ getting$ roi$ value$",
@@ -208,8 +222,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "churn": ("churn risk thin red$ amber$",),
     "usage dropping": (
-        "usage stopped nobody adoption login logins",
+        "usage stopped nobody adoption login logins shelfware shelf only$ one$",
         "dropped declin fall fell tank plummet collaps down$ cratered stopped nobody low$ poor stall drop using$ "
+        "logged used$ uses$ opened touched ware$ active$ "
         "logging uses$",
     ),
     "expansion": ("expan",),
@@ -219,7 +234,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "store branch count footprint usage deployment",
         "more$ additional extra another add_# add_more add_another add_extra add_additional add_a add_the add_some "
         "add_several add_users add_seats add_licenses add_licences add_user add_them adds$ adding$ added$ count "
-        "increas doubl over$ true seats_for "
+        "increas doubl over$ true bump bumping$ up_the seats_for "
         "seat_for licenses_for licences_for license_for licence_for users_for new_seats new_licenses "
         "new_licences new_users new_logins new_offices new_sites new_teams new_locations #_seats #_seat "
         "#_licenses #_licences #_license #_licence #_users #_user #_more #_additional #_extra #_new #_logins "
@@ -241,6 +256,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "tier plan$ plans$ package edition bundle level licen agreement deal$ contract wide$ version option price "
         "pricing quote discount",
     ),
+    "wants a bigger plan": (
+        "enterprise premium pro$ professional business$ ultimate platinum plus$ advanced growth$ scale$",
+        "want need asked keen interested looking mov",
+    ),
     "roll out wider": (
         "roll rollout deploy wide$ wall$ phase global extend expand bring brings$",
         "other$ more$ new$ rest$ all$ every whole$ entire$ wider company org global team teams office offices region "
@@ -253,8 +272,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "proposals_for estimate_for cost_of costs_of cost_for costs_for quote_on pricing_on pricing_of "
         "price_of quote_of to_buy to_add to_purchase to_get to_trial to_license to_licence to_roll cross_sell "
         "up_sell upsell crosssell buy_it buy_them buy_this buy_that purchase_it purchase_them license_it "
-        "licence_it cover covers$ covering$ includ extend budget_for budgeting_for budgeted_for",
-        "add$ addon addons module product offering package feature integration api premium analytics sso tier "
+        "licence_it cover covers$ covering$ includ extend budget_for budgeting_for budgeted_for asked_about "
+        "enquired_about inquired_about asking_about",
+        "add$ addon addons module product offering package feature integration api premium analytics sso tier app "
+        "apps$ mobile connector portal option workspace capacit storage "
         "plan$ upgrade bundle expansion licen seat user # more$ additional extra another second sell cover "
         "covers$ includ team department division office unit staff people group reps rollout",
     ),
@@ -526,7 +547,7 @@ POST_NEGATOR = re.compile(
 # Said of an earlier time, and nothing says it is still so.
 PAST = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|several|a\s+few|a\s+couple\s+of|couple\s+of|many)\s+"
-    r"(?:years?|yrs?)\s+(?:ago|back)\b|\blast\s+year\b|\bback\s+in\b|\bin\s+the\s+past\b|\bpreviously\b|"
+    r"(?:years?|yrs?)\s+(?:ago|back)\b|\blast\s+year\b(?!\s+with\s+us)|\bback\s+in\b|\bin\s+the\s+past\b|\bpreviously\b|"
     r"\bhistorically\b|\bused\s+to\b|\bat\s+one\s+point\b|\bonce\s+(?:threatened|considered|talked)\b|"
     r"\boriginally\b|\byears\s+ago\b|\blong\s+ago\b|\bthe\s+old\s+days\b"
 )
@@ -612,7 +633,8 @@ _WHEN = (
 )
 _GONE_TARGET = (
     r"(?=\s*(?:$|[.,;:!)\-–—]|\s(?:(?:the\s+)?" + _ORG_NOUN + r"|@acct|@x|@v|co\b|"
-    r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago)))|"
+    r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago|end|at\s+the\s+end|"
+    r"next|soon|by)))|"
     r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at)\w+\s+(?:in|on|last|"
     r"this|at\s+the\s+end|recently|yesterday|a\s+few|\w+\s+ago)\b|"
     r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at|and|but|so|or)\w+"
@@ -716,6 +738,7 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?:new\s+)?(?:job|role|position|offer|gig|post)\s+(?:at|with|elsewhere|somewhere|outside|in\s+another)\b|"
         r"\b(?:took|accepted|found|landed|got|has|'s\s+got|has\s+got)\s+(?:a\s+)?(?:new\s+)?(?:job|role|position|offer)\s*"
         r"(?:$|[.,;]|elsewhere)|"
+        r"\b(?:starts|starting|started|begins|will\s+start)\s+(?:a\s+new\s+(?:job|role)\s+)?(?:at|with)\s+(?:@x|@v)\b|"
         r"\b(?:is|now)\s+(?:now\s+)?(?:at|with|working\s+(?:at|for))\s+(?:@x|@v|a\s+competitor|a\s+rival|"
         r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another)\b",
         who="before",
@@ -723,7 +746,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "was let go",
         r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s)\s+(?:let\s+go|laid\s+off|fired(?!\s+up)|made\s+redundant|"
-        r"terminated|sacked|dismissed|pushed\s+out|restructured\s+out|let\s+go\s+of)\b|\blaid\s+off\b",
+        r"terminated|sacked|dismissed|pushed\s+out|restructured\s+out|let\s+go\s+of)\b|\blaid\s+off\b|\b(?:took|taking|takes|"
+        r"accepted|got|opted\s+for)\s+(?:voluntary\s+|a\s+)?(?:redundancy|severance|a\s+package|the\s+package|buyout)\b",
         who="before",
     ),
     trigger(
@@ -735,7 +759,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "parted ways",
-        r"\bparted\s+ways\b|\bexited\s+(?:the\s+(?:company|business|firm)|@acct)\b|\bexited\b" + _GONE_TARGET,
+        r"\bparted\s+ways\b|\bexited\s+(?:the\s+(?:company|business|firm)|@acct)\b|\b(?:exited|packed\s+up)\b"
+        + _GONE_TARGET,
         who="before",
     ),
     trigger(
@@ -955,10 +980,12 @@ CHURN: tuple[Trigger, ...] = (
         r"\bno\s+renewal\b|\b(?:declin\w+|refus\w+)\s+to\s+renew\b|"
         r"\blet\s+(?:the\s+|their\s+|our\s+|it\s+|them\s+)?(?:@?\w+\s+)?(?:contract|subscription|licen[cs]es?|"
         r"renewal|agreement|it|them|plan|term)?\s*(?:lapse|expire|run\s+out)\b|\ballow\w*\s+(?:the|their|it)\s+"
-        r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal\s+(?:is\s+|looks\s+|is\s+looking\s+|seems\s+)?(?:unlikely|in\s+doubt|"
+        r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal(?:'s\s+|\s+is\s+|\s+looks\s+|\s+is\s+looking\s+|\s+seems\s+|\s+)(?:unlikely|in\s+doubt|dead|lost|"
         r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky)\b|\bdoubt\w*\s+(?:that\s+)?"
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\bnot\s+(?:sure|certain|convinced)\s+(?:that\s+)?"
         r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b|"
+        r"\b(?:won't|will\s+not|not\s+going\s+to)\s+be\s+back\b|\b(?:last|final)\s+(?:year|term|renewal|contract|"
+        r"quarter)\s+with\s+us\b|\brun\s+(?:the\s+|their\s+|our\s+)?(?:contract|term|subscription)\s+out\b|"
         r"\b(?:won't|wont|will\s+not|not\s+going\s+to|unlikely\s+to|don't\s+plan\s+to|do\s+not\s+plan\s+to|no\s+plans?\s+to|"
         r"doubt\s+(?:they|we)(?:'ll|\s+will))\s+(?:be\s+)?(?:continu\w+\s+(?:with\s+us|the\s+(?:contract|subscription|"
         r"service))|stay\w*\s+with\s+us|keep\w*\s+(?:us|using\s+us|the\s+(?:platform|tool|licen\w+|subscription|"
@@ -998,7 +1025,8 @@ CHURN: tuple[Trigger, ...] = (
         r"solution|platform|tool|competitor|offer|crm|system|product))|"
         r"\b(?:chose|choose|choosing|picked|selected|signed\s+with|signed\s+a\s+contract\s+with|awarded\s+(?:@?\w+\s+){0,2}"
         r"to|bought|purchased|decided\s+on)\s+(?:@v|a\s+(?:competitor|rival))\b|\b(?:chose|picked|selected|prefer\w*)\s+"
-        r"@x\s+over\s+us\b",
+        r"@x\s+over\s+us\b|(?<![\w@])@v\s+(?:won|wins|is\s+winning|has\s+won|came\s+out\s+(?:on\s+top|ahead)|is\s+(?:ahead|"
+        r"the\s+front-?runner|the\s+favou?rite|preferred|leading|in\s+pole\s+position))\b",
         harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b",
     ),
     trigger(
@@ -1046,7 +1074,7 @@ CHURN: tuple[Trigger, ...] = (
         r"\bcompetitive\s+(?:eval\w*|bid\w*|process|review)\b|\bmarket\s+(?:scan|review|test)\b|"
         r"\bcompetitors?\s+(?:offered|quoted|pitched|approached|undercut|is\s+(?:offering|cheaper)|came\s+in)\b|"
         r"(?<![\w@])(?:@v|(?:a|the)\s+competitor)\s+(?:offered|quoted|pitched|approached|undercut|is\s+(?:offering|courting|"
-        r"pitching|cheaper)|came\s+in\s+(?:cheaper|lower))\b",
+        r"pitching|cheaper)|came\s+in\s+(?:\d+\s*%?\s*|way\s+|much\s+|a\s+lot\s+)?(?:cheaper|lower|under))\b",
         harmless=r"\bour\s+competitors\b",
     ),
     trigger(
@@ -1061,7 +1089,8 @@ CHURN: tuple[Trigger, ...] = (
         r"\baccount\s+(?:closure|to\s+be\s+closed)\b|\bwind(?:ing|s)?\s+down\s+(?:the|their|our)\s+(?:account|contract|subscription|"
         r"usage|relationship|use)\b|\boffboard\w*\b(?!\s+(?:a|an|the|one|two|some|their|of)?\s*(?:user|employee|staff|"
         r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
-        r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\blast\s+straw\b|\bdeal[- ]?breaker\b|"
+        r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\bpart\w*\s+ways\s+with\s+us\b|\blast\s+straw\b|"
+        r"\bdeal[- ]?breaker\b|"
         r"\bnon[- ]?starter\b|\bon\s+the\s+chopping\s+block\b|"
         r"\b(?:look|go|shop|buy|move|tak)\w*\s+(?:their\s+business\s+)?elsewhere\b|\bexport\w*\s+(?:everything|all\s+(?:of\s+)?"
         r"(?:the|their|our)\s+data|(?:the|their|our)\s+data)\s+and\s+(?:leave|go|move|switch|cancel)\b",
@@ -1108,7 +1137,8 @@ CHURN: tuple[Trigger, ...] = (
         r"lost\s+(?:patience|faith|confidence|trust)|complain\w*|not\s+(?:happy|satisfied|pleased|thrilled|impressed)|"
         r"(?:very|really|quite|pretty|extremely)\s+(?:critical|negative)|sour\w*\s+on\s+us|grumbl\w+|"
         r"(?:too|so)\s+(?:expensive|pricey|costly)|can't\s+justify\s+the\s+(?:cost|price|spend)|"
-        r"(?:rel\w+|relationship)\s+is\s+(?:strained|rocky|tense|at\s+a\s+low)|(?:sla|contract)\s+breach|breach\s+of\s+(?:the\s+)?(?:sla|contract)|can(?:'t|not)\s+afford|"
+        r"(?:rel\w+|relationship)\s+is\s+(?:strained|rocky|tense|at\s+a\s+low)|(?:sla|contract)\s+breach|breach\s+of\s+(?:the\s+)?(?:sla|contract)|can(?:'t|not)\s+afford|detractors?|"
+        r"nps\s+(?:of\s+|score\s+of\s+|dropped\s+to\s+|is\s+|was\s+|went\s+to\s+|at\s+)?[0-6]\b|scored\s+us\s+(?:a\s+)?[0-6]\b|"
         r"(?:price|pricing)\s+(?:increase|hike|rise|uplift|change)\s+(?:is|was|seems)?\s*(?:a\s+problem|too\s+(?:much|high|steep)|"
         r"unacceptable|hard\s+to\s+(?:swallow|justify)|painful|steep|not\s+acceptable)|push\w*\s+back\s+(?:hard\s+)?on\s+"
         r"(?:the\s+)?(?:price|pricing|renewal))\b",
@@ -1157,7 +1187,9 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "usage dropping",
         r"\busage\s+(?:has\s+|is\s+)?(?:dropped|declin\w+|fall\w*|fell|tank\w*|plummet\w*|collaps\w+|is\s+down|"
-        r"went\s+down|way\s+down|cratered)|\bstopped\s+(?:using|logging\s+in)|\bnobody\s+(?:uses|is\s+using|logs\s+in)\b|"
+        r"went\s+down|way\s+down|cratered)|\bstopped\s+(?:using|logging\s+in)|\b(?:nobody|no\s+one|no-one)\s+(?:@?\w+\s+){0,3}?(?:has\s+|have\s+)?(?:logged\s+in|log\s+in|logs\s+in|used|uses|"
+        r"is\s+using|opened|touched)\b|\bshelf-?ware\b|\bonly\s+\d+\s+(?:of|out\s+of)\s+(?:their\s+|the\s+)?\d+\s+"
+        r"(?:licen[cs]es|seats|users|logins)\s+(?:are\s+|is\s+)?(?:used|active|in\s+use|being\s+used)\b|"
         r"\badoption\s+(?:is\s+|has\s+been\s+|remains\s+)?(?:really\s+|very\s+|still\s+|pretty\s+|quite\s+|"
         r"extremely\s+)?(?:low|poor|stall\w*|dropp\w*|declin\w*)\b|\blogins?\s+(?:are\s+|have\s+)?"
         r"(?:down|dropp\w+|declin\w+)",
@@ -1198,7 +1230,9 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:another\s+)?\d[\d,]*\s+(?:@?\w+\s+)?(?:seats?|licen[cs]es?|users?)\b|\bdoubl\w+\s+(?:the\s+|their\s+)?"
         r"(?:seats?|licen[cs]es?|users?|footprint|usage|deployment)\b|\b(?:seats?|licen[cs]es?|users?)\s+for\s+"
         r"(?:the\s+)?(?:new|other|rest|another|whole|entire)\b|\b(?:need|want|require|ask)\w*\b[^.;]{0,40}?\b\d[\d,]*\s+"
-        r"(?:more\s+|new\s+|extra\s+)?(?:seats?|licen[cs]es?|users?)\b|\bover\s+(?:their|the|our)\s+(?:licen[cs]e|seat|user)\s+"
+        r"(?:more\s+|new\s+|extra\s+)?(?:seats?|licen[cs]es?|users?)\b|\bbump\w*\s+(?:up\s+)?(?:their\s+|the\s+|our\s+)?"
+        r"(?:seats?|licen[cs]es?|users?|seat\s+count|licen[cs]e\s+count|user\s+count)\s+(?:up\s+)?(?:to|by)\s+\d|\bup\s+"
+        r"(?:the|their)\s+(?:seat|licen[cs]e|user)\s+count\b|\bover\s+(?:their|the|our)\s+(?:licen[cs]e|seat|user)\s+"
         r"(?:count|limit|cap|allowance|entitlement)\b|\btrue-?up\b",
         harmless=r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+|have\s+been\s+)?(?:complain\w*|"
         r"unhappy|frustrated|report\w*|churn\w*|leav\w+|struggl\w+|confus\w+|ask\w*|request\w*|want\w*\s+(?:training|"
@@ -1209,6 +1243,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"building|address|name)|\b(?:team|department|office)s?\s+(?:was|were|is|are|got)\s+(?:merged|closed|cut)|"
         r"\bnew\s+(?:team|office)\s+(?:members?|member's)\b|\bnew\s+(?:users?|people)\s+(?:to|on)\s+(?:the\s+)?"
         r"(?:call|meeting)|\badd\w*\s+(?:@?\w+\s+)?(?:users?|people)\s+to\s+the\s+(?:call|meeting|invite|thread|email)",
+        unless=r"\b(?:remov\w*|deactivat\w*|delet\w*|reset\w*|unlock\w*|disabl\w*|duplicat\w*|transfer\w*)\b|\bto\s+the\s+"
+        r"(?:call|meeting|invite|thread|email|chat|channel|distribution|list|loop|cc)\b",
     ),
     trigger(
         "new team or site",
@@ -1244,6 +1280,14 @@ UPSELL: tuple[Trigger, ...] = (
         harmless=r"\b(?:already|currently)\s+(?:on|have|has|using)\b",
     ),
     trigger(
+        "wants a bigger plan",
+        r"\b(?:want\w*|need\w*|asked\s+(?:for|about)|keen\s+on|interested\s+in|looking\s+at)\s+(?:the\s+)?(?:enterprise|"
+        r"premium|pro|professional|business|ultimate|platinum|plus|advanced|growth|scale)\b(?!\s+(?:of|from)\s+@v)|"
+        r"\bmov\w+\s+(?:them\s+|us\s+|@acct\s+|everyone\s+)?(?:up\s+)?to\s+(?:the\s+)?(?:pro|professional|enterprise|"
+        r"premium|business|plus|ultimate|platinum|growth|advanced|scale)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
         "roll out wider",
         r"\broll(?:s|ed|ing)?\s+(?:(?:it|them|this|that|us|the\s+\w+|our\s+\w+|\w+)\s+){0,3}?out\s+(?:to|across|"
         r"through|at|in)\s+(?:the\s+)?(?:other|more|new|rest|all|every|whole|entire|wider|company|org|global|"
@@ -1270,7 +1314,9 @@ UPSELL: tuple[Trigger, ...] = (
         r"\b(?:interest\w*|keen|curious|excited)\s+(?:in|about|on)\s+(?:adding\s+|buying\s+|getting\s+)?"
         r"(?:our\s+|the\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:add-?ons?|modules?|products?|offering|package|feature\s+pack|"
         r"integration|api\s+access|premium\s+support|analytics|sso|tier|plan|upgrade|bundle|expansion|licen[cs]es?|"
-        r"seats?)\b|\b(?:asked|ask\w*|enquir\w+|inquir\w+|request\w*|want\w*|need\w*)\s+(?:about\s+|for\s+)?"
+        r"seats?|apps?|mobile|api|connectors?|portal|features?|options?|workspaces?|capacity|storage)\b|"
+        r"\b(?:asked|enquired|inquired|asking)\s+about\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|"
+        r"upgrade|tier|plan|edition)s?\b|\b(?:asked|ask\w*|enquir\w+|inquir\w+|request\w*|want\w*|need\w*)\s+(?:about\s+|for\s+)?"
         r"(?:a\s+|an\s+|the\s+)?(?:quote|pricing|prices?|proposal|price\s+list|costs?|estimate)\s+(?:for|on|of)\s+"
         r"(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,3}?(?:add-?ons?|modules?|seats?|licen[cs]es?|users?|tier|plan|"
         r"upgrade|expansion|products?|bundle|package|team|office|region|site|app|apps|api|integrations?|connectors?|"
@@ -1308,6 +1354,13 @@ UPSELL: tuple[Trigger, ...] = (
         r"country|crew|staff|people|hires|starters|grads|graduates|interns|contractors|agents|reps)\b",
         unless=r"\bto\s+the\s+(?:call|meeting|invite|thread|email|chat|channel|distribution|list|loop|cc)\b|"
         r"\b(?:remov\w*|instead)\b",
+    ),
+    trigger(
+        "another department wants in",
+        r"\b(?:hr|finance|marketing|sales|legal|ops|operations|it|support|procurement|engineering|accounting|service|"
+        r"product|design|logistics|warehouse|field|customer\s+success)\s+(?:team\s+|dept\s+|department\s+|folks\s+|people\s+)?"
+        r"(?:also\s+|now\s+|too\s+)?(?:wants?|needs?|asked\s+for|would\s+like)\s+(?:in\b|their\s+own|its\s+own|a\s+|an\s+|"
+        r"access|licen[cs]es|seats|logins|the\s+(?:platform|tool|product))",
     ),
     trigger(
         "wants a team on board",
