@@ -73,6 +73,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "resigned": ("resign notice",),
     "retired": ("retir",),
     "departed": ("depart",),
+    "on garden leave": ("garden",),
     "no longer with the company": ("longer anymore any_more any_longer",),
     "moved on": ("moved_on moving_on move_on moves_on",),
     "moved to another company": (
@@ -583,7 +584,7 @@ UNCERTAIN = re.compile(
     r"supposedly|allegedly|could\s+be)\b"
 )
 TEMPORARY = re.compile(
-    r"\bon\s+(?:@?\w+\s+)?leave\b|\b(?:maternity|paternity|parental|sick|medical|annual|extended|family)\s+leave\b|"
+    r"\bon\s+(?!garden\s)(?:@?\w+\s+)?leave\b|\b(?:maternity|paternity|parental|sick|medical|annual|extended|family)\s+leave\b|"
     r"\bleave\s+of\s+absence\b|\bout\s+of\s+(?:the\s+)?office\b|\booo\b|\bon\s+(?:vacation|holiday|holidays|"
     r"sabbatical|pto|secondment)\b|\bwhile\s+(?:she|he|@p\d+)\s+(?:is|'s)\s+(?:out|away|off)\b|"
     r"\buntil\s+(?:she|he|@p\d+)\s+(?:returns|is\s+back|"
@@ -660,7 +661,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "is leaving the company",
-        r"\b(?:leaving|(?:to|will|gonna|'ll)\s+leave)\b" + _GONE_TARGET,
+        r"\b(?:leaving|leaves|(?:to|will|gonna|'ll)\s+leave)\b" + _GONE_TARGET,
         who="before",
         strong=False,
         harmless=r"\bleav\w*\s+(?:a\s+|the\s+)?(?:message|voicemail|note|comment|feedback|review)|"
@@ -688,6 +689,11 @@ DEPARTURES: tuple[Trigger, ...] = (
         harmless=r"\bretir\w+\s+(?:system|tool|product|server|platform|version)",
     ),
     trigger(
+        "on garden leave",
+        r"\b(?:is|'s|was|are|on)\s+(?:now\s+|currently\s+)?(?:on\s+)?garden\s+leave\b",
+        who="before",
+    ),
+    trigger(
         "departed",
         r"\bdepart(?:ed|s|ing)\b(?!\s+(?:from\s+)?(?:the\s+)?(?:call|meeting|script|plan))",
         who="before",
@@ -700,7 +706,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\bno\s+longer\s+(?:with|at|works?\s+(?:at|for|here|there)|working\s+(?:at|for|there|here)|employed|"
         r"part\s+of|on\s+the\s+team|in\s+(?:the|her|his)\s+(?:role|position|job)|there|here|around|"
         r"@acct|@x)\b|\bnot\s+(?:with|at)\s+(?:the\s+company|@acct|them|the\s+firm)\s+any\s*(?:more|longer)\b|"
-        r"\bno\s+longer\s+(?:an?\s+)?employee\b|\b(?:doesn't|does\s+not|don't|do\s+not)\s+work\s+(?:there|here|at\s+(?:@acct|"
+        r"\bno\s+longer\s+(?:an?\s+)?employee\b|\b(?:isn't|is\s+not|'s\s+not|aren't|are\s+not)\s+(?:there|here|with\s+"
+        r"(?:them|@acct|the\s+company)|at\s+(?:@acct|@x))\s+(?:any\s*more|any\s+longer)\b|\b(?:doesn't|does\s+not|don't|do\s+not)\s+work\s+(?:there|here|at\s+(?:@acct|"
         r"@x)|for\s+(?:them|@acct|@x))\s*(?:any\s*more|any\s+longer)\b",
         who="before",
         own_negation=True,
