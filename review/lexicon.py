@@ -557,7 +557,8 @@ YEAR = re.compile(r"\b(?:in|back\s+in|during|since|from|early|late|mid|until)\s+
 STILL_NOW = re.compile(r"\b(?:again|still|now|currently|anew|once\s+more|this\s+(?:week|month|quarter|year))\b")
 # A later sentence that says the trouble is over.
 RESOLVED_ALL = re.compile(
-    r"\bsince\s+then\b|\b(?:withdrew|retracted|renewed|re-?signed|signed\s+the\s+renewal|decided\s+to\s+stay|"
+    r"\bsince\s+then\b|\bsigned\s+a\s+new\s+(?:\d+[- ]year\s+)?(?:contract|deal|agreement|one)\b|"
+    r"\b(?:withdrew|retracted|renewed|re-?signed|signed\s+the\s+renewal|decided\s+to\s+stay|"
     r"chose\s+to\s+stay|staying\s+with\s+us|changed\s+(?:their|his|her|the)\s+minds?|back\s+on\s+track|"
     r"all\s+good\s+now|happy\s+again|happy\s+now|(?:a\s+)?fan\s+again|promoter\s+again|back\s+on\s+(?:side|board)|talked\s+them\s+(?:out\s+of\s+it|down)|"
     r"no\s+longer\s+(?:considering|looking|unhappy|at\s+risk|shopping|evaluating|thinking)|"
@@ -612,13 +613,18 @@ DEFERRED = re.compile(
     r"\bdecided\s+(?:to\s+(?:wait|hold\s+off|pass|stay|hold)|it'?s\s+(?:overkill|too\s+much|not\s+needed)|against)\b|"
     r"\b(?:holding|hold)\s+off\b|\bwait\s+until\b|\boverkill\b|\b(?:staying|stay|stick\w*)\s+(?:on|with)\s+(?:the\s+)?"
     r"(?:standard|current|basic|existing|same|starter)\b|\bsame\s+(?:total|number|count|headcount|seat\s+count)\b|"
-    r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b"
+    r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
+    r"seats|accounts)\b|\b(?:free|complimentary|read[- ]only|viewer)\s+(?:@?\w+\s+)?(?:accounts?|seats?|licen[cs]es?|"
+    r"users?|logins?)\b|\bno\s+charge\b|\bat\s+no\s+(?:cost|charge)\b|\bpure\s+speculation\b|\bspeculat\w+\b"
 )
 OUR_WISH = re.compile(
     r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?:sell|upsell|pitch|expand|grow)|\bopportunity\s+(?:for\s+us\s+)?"
     r"to\s+(?:sell|upsell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
 )
-RIVAL_OWNS = re.compile(r"@v'?s\b|\b(?:competitor|rival)(?:'s|s')\b")
+RIVAL_OWNS = re.compile(
+    r"@v'?s\b|\b(?:competitor|rival)(?:'s|s')\b|(?<![\w@])@v\s+(?:just\s+|recently\s+|now\s+)?(?:launched|released|"
+    r"announced|introduced|offers|has|added|rolled\s+out)\b"
+)
 
 # ---------------------------------------------------------------------------------------- departures
 _ORG_NOUN = (
@@ -1150,7 +1156,8 @@ CHURN: tuple[Trigger, ...] = (
         r"unacceptable|hard\s+to\s+(?:swallow|justify)|painful|steep|not\s+acceptable)|push\w*\s+back\s+(?:hard\s+)?on\s+"
         r"(?:the\s+)?(?:price|pricing|renewal))\b",
         harmless=r"\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|"
-        r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|their\s+(?:old|previous|current)\s+(?:vendor|tool|system|crm)|the\s+competitor)",
+        r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|(?:their|the|its)\s+(?:old|previous|current|legacy|former)\s+(?:vendor|tool|"
+        r"system|crm|provider|platform|software|setup)|the\s+competitor)",
     ),
     trigger(
         "doubts the value",
@@ -1184,7 +1191,10 @@ CHURN: tuple[Trigger, ...] = (
         "churn",
         r"\bchurn(?:ed|ing|s)?\b(?!\s+risk\s*(?:is\s+|:\s*|=\s*|-\s*)?(?:low|minimal|none|green|small|negligible|zero))|"
         r"\brenewal\s+risk\b(?!\s*(?:is\s+|:\s*|=\s*|-\s*)?(?:low|minimal|none|green|small|negligible|zero))|"
-        r"\bat\s+risk\b|\bflight\s+risk\b|\bon\s+thin\s+ice\b|\bred\s+flags?\b|\b(?:health|status|rag)\s+"
+        r"\bat\s+risk\b(?!\s+of\s+(?:missing|slipping|delay\w*|being\s+late|not\s+(?:finishing|making|meeting)|running\s+"
+        r"over|overrun\w*|going\s+over|breaking|failing))|\bflight\s+risk\b|\bon\s+thin\s+ice\b|\bred\s+flags?\b(?!\s+"
+        r"(?:in|on|from)\s+(?:the\s+|our\s+)?(?:security|questionnaire|audit|contract\s+review|dpa|pen\s*test))|"
+        r"\b(?:health|status|rag)\s+"
         r"(?:score\s+|status\s+)?(?:is\s+|turned\s+|went\s+|dropped\s+to\s+|now\s+|moved\s+to\s+|flipped\s+to\s+)?"
         r"(?:red|amber)\b",
         harmless=r"\bchurn\s+(?:report|analysis|rate\s+(?:is|was)\s+(?:low|down)|dashboard|model|prediction|"
@@ -1200,6 +1210,8 @@ CHURN: tuple[Trigger, ...] = (
         r"\badoption\s+(?:is\s+|has\s+been\s+|remains\s+)?(?:really\s+|very\s+|still\s+|pretty\s+|quite\s+|"
         r"extremely\s+)?(?:low|poor|stall\w*|dropp\w*|declin\w*)\b|\blogins?\s+(?:are\s+|have\s+)?"
         r"(?:down|dropp\w+|declin\w+)",
+        harmless=r"\b(?:as\s+expected|seasonal\w*|over\s+the\s+(?:holidays|summer|break|christmas)|during\s+the\s+(?:holidays|"
+        r"summer|break|shutdown|migration)|back\s+to\s+normal|recovered)\b",
     ),
 )
 
@@ -1275,7 +1287,8 @@ UPSELL: tuple[Trigger, ...] = (
         harmless=r"\bupgrad\w+\s+(?:to\s+)?(?:the\s+)?(?:@?\w+\s+)?(?:version|release|v\d|\d+\.\d|browser|server|os|"
         r"windows|database|firmware|hardware|laptops?|phones?|java|python|sdk|api\s+version|integration|connector|"
         r"app\s+version|mobile\s+app)|\b(?:version|release|v\d[\w.]*|patch|firmware)\s+upgrad|\bupgrad\w+\s+"
-        r"(?:broke|caused|failed|issue|bug|problem|went)|\b(?:after|since|during)\s+the\s+upgrade\b|\bthe\s+upgrade\s+"
+        r"(?:broke|caused|failed|issue|bug|problem|went)|\b(?:after|since|during)\s+the\s+upgrade\b|\bthe\s+upgrade\s+(?:was|went|is\s+(?:done|"
+        r"finished|complete))|\bthe\s+upgrade\s+"
         r"(?:broke|caused|failed)|\bupgrad\w+\s+(?:of|to)\s+@v|\bdowngrad",
     ),
     trigger(
