@@ -127,14 +127,15 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "rfp": ("rfp rfps request tender",),
     "shopping around": (
-        "shop competitive market competitor competitors @v vendor rival",
+        "shop competitive market competitor competitors @v vendor rival under_review saas software ours$",
         "around$ for$ eval evaluation evaluations bid bidding process review scan test offered offering quoted pitched "
+        "under_review contracts$ "
         "pitching approached undercut courting cheaper came selection assessment consolidation rationali bake offer "
         "quote price pricing proposal discount deal",
     ),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ "
-        "done_with with_us straw breaker dealbreaker non_starter nonstarter chopping export_everything "
+        "done_with with_us why_they why_we straw breaker dealbreaker non_starter nonstarter chopping export_everything "
         "exporting_everything "
         "export_all export_the export_their export_our wind winding$ offboard cut$ "
         "cutting$ close_the close_their "
@@ -161,7 +162,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "want wants$ wanted$",
         "on_the onto_the using_the on_it onto_it on_board on_our onto_our on_us using_it using_our",
     ),
-    "wants an add-on": ("want wants$ wanted$", "addon addons module modules add_on add_ons"),
+    "wants an add-on": (
+        "want wants$ wanted$",
+        "addon addons module modules add_on add_ons api_access connector connectors$ integration integrations$",
+    ),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "wants more people on it": (
         "want need asked ask request looking like plan quote pric",
@@ -184,6 +188,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "team teams$ department division office site region subsid unit plant factor branch store entit "
         "countr crew staff people hires starters grads graduates interns contractors agents reps",
     ),
+    "wants it in more places": (
+        "want_the wants_the wanted_the want_us wants_us want_it wants_it want_our wants_our",
+        "all$ every each other$ more$ another #",
+    ),
     "stopping using us": (
         "stop_using stopping_using stopped_using stops_using discontinu rid_of away_from drop_us drop_our "
         "drop_the dropping_us dropping_our dropping_the dropped_us dropped_our dropped_the ditch dump "
@@ -201,7 +209,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "wants out": ("want", "out$"),
     "unhappy": (
         "unhapp dissatisf frustrat disappoint upset angry furious annoy irritat livid fed unsatisf displeas "
-        "exasperat fuming complain critical negative sour grumbl expensive pricey costly justify strained "
+        "exasperat fuming complain critical negative sour grumbl expensive pricey costly justify strained hate hates$ "
+        "hated$ hating$ loath stand$ "
         "rocky tense breach not_happy not_satisfied not_pleased not_thrilled not_impressed losing_patience "
         "losing_faith losing_confidence losing_trust lost_patience lost_faith lost_confidence lost_trust afford "
         "price_increase price_hike price_rise price_uplift price_change pricing_increase pricing_change push_back "
@@ -225,6 +234,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "usage dropping": (
         "usage stopped nobody adoption login logins shelfware shelf only$ one$",
         "dropped declin fall fell tank plummet collaps down$ cratered stopped nobody low$ poor stall drop using$ "
+        "nosediv "
         "logged used$ uses$ opened touched ware$ active$ "
         "logging uses$",
     ),
@@ -265,7 +275,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "roll rollout deploy wide$ wall$ phase global extend expand bring brings$",
         "other$ more$ new$ rest$ all$ every whole$ entire$ wider company org global team teams office offices region "
         "site division department countr subsid locat plant store branch staff employees brand entit wide$ "
-        "2 two ii phase",
+        "2 two ii phase second another",
     ),
     "onboarding more units": ("onboard", "subsid division business region countr brand entit site plant store branch"),
     "interest in more products": (
@@ -331,7 +341,7 @@ COMMON_CAPITALISED: frozenset[str] = (
     still today yesterday tomorrow next last this that they she he we it his her their our my your
     christmas easter thanksgiving covid ai api sso crm erp it hr us uk eu emea apac latam na standard professional
     enterprise premium pro plus ultimate platinum gold silver bronze basic starter growth business advanced
-    unlimited essentials edition tier suite""")
+    unlimited essentials edition tier suite saas""")
 )
 
 # Misspellings and shorthand seen in notes, read as the word meant (the quote keeps what was written).
@@ -578,11 +588,16 @@ STILL_BAD = re.compile(
     r"\b(?:worse|still|more\s+(?:unhappy|upset|frustrated)|escalat\w+\s+further|(?:threaten\w*|complain\w*|escalat\w*|"
     r"unhappy|upset|angry|frustrated)\s+again|again\s+(?:threaten|complain|escalat|unhappy|upset))\b"
 )
+# Doubt said after the claim: "Lucas has gone to Airbus, Fatima thinks."
+DOUBT_AFTER = re.compile(
+    r"(?<![\w@])(?:@p\d+|@x|she|he|they|i|we)\s+(?:thinks|believes|guesses|assumes|suspects|reckons|think|believe|guess|"
+    r"assume|suspect|reckon)\b|\b(?:not\s+(?:sure|confirmed)|unconfirmed|tbc|to\s+be\s+confirmed|rumou?r\w*)\b"
+)
 UNCERTAIN = re.compile(
     r"\b(?:might|may|maybe|perhaps|possibly|could|rumou?r\w*|unconfirmed|not\s+sure|unsure|unclear|whether|"
     r"if|consider\w*|think\w*\s+(?:about|of)|wonder\w*|interview\w*|look\w*\s+around|open\s+to\s+offers|"
     r"in\s+case|speculat\w+|hear\w*\s+(?:rumou?rs?|whispers)|can't\s+confirm|to\s+be\s+confirmed|tbc|"
-    r"supposedly|allegedly|could\s+be)\b"
+    r"supposedly|allegedly|could\s+be|thinks?|believes?|guess\w*|assum\w+|suspect\w*|reckons?)\b"
 )
 TEMPORARY = re.compile(
     r"\bon\s+(?!garden\s)(?:@?\w+\s+)?leave\b|\b(?:maternity|paternity|parental|sick|medical|annual|extended|family)\s+leave\b|"
@@ -613,7 +628,7 @@ DEFERRED = re.compile(
     r"\bdecided\s+(?:to\s+(?:wait|hold\s+off|pass|stay|hold)|it'?s\s+(?:overkill|too\s+much|not\s+needed)|against)\b|"
     r"\b(?:holding|hold)\s+off\b|\bwait\s+until\b|\boverkill\b|\b(?:staying|stay|stick\w*)\s+(?:on|with)\s+(?:the\s+)?"
     r"(?:standard|current|basic|existing|same|starter)\b|\bsame\s+(?:total|number|count|headcount|seat\s+count)\b|"
-    r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
+    r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b|\bnot\s+(?:now|yet|this\s+year|right\s+now)\b|\bmaybe\s+later\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
     r"seats|accounts)\b|\b(?:free|complimentary|read[- ]only|viewer)\s+(?:@?\w+\s+)?(?:accounts?|seats?|licen[cs]es?|"
     r"users?|logins?)\b|\bno\s+charge\b|\bat\s+no\s+(?:cost|charge)\b|\bpure\s+speculation\b|\bspeculat\w+\b"
 )
@@ -1019,7 +1034,8 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "moving to a competitor",
         r"\b(?:switch\w*|mov(?:e|es|ed|ing)|migrat\w+|go(?:ing)?|transition\w*|port\w*|consolidat\w+|standardi[sz]\w+|"
-        r"replat\w+)\s+(?:everything\s+|all\s+\w+\s+|it\s+|them\s+|us\s+)?(?:over\s+|away\s+)?(?:to|onto|on\s+to|into|on)\s+"
+        r"replat\w+)\s+(?:everything\s+|all\s+\w+\s+|it\s+|them\s+|us\s+|(?:their\s+|the\s+)?@?\w+\s+)?(?:over\s+|away\s+)?"
+        r"(?:to|onto|on\s+to|into|on)\s+"
         r"(?:@v|(?:a\s+|an\s+)?(?:another|different|other|cheaper|new|rival|competing|competitor'?s?|in-?house)\s+"
         r"(?:@?\w+\s+)?(?:vendor|provider|supplier|platform|solution|tool|crm|system|product|offering|software|app))\b|"
         r"\bswitch\w*\s+(?:vendors|providers|suppliers|platforms|tools|crms|systems)\b|"
@@ -1082,6 +1098,8 @@ CHURN: tuple[Trigger, ...] = (
         "shopping around",
         r"\bshop(?:ping)?\s+(?:around|for\s+(?:a\s+)?(?:alternatives?|other|new|replacement|cheaper|another))|"
         r"\bvendor\s+(?:review|evaluation|selection|assessment|consolidation|rationali[sz]ation|bake-?off)\b|"
+        r"\b(?:(?:our|the|their)\s+(?:contract|subscription|licen[cs]e|renewal|spend)|ours)\s+is\s+under\s+review\b|\breview\w*\s+"
+        r"(?:all\s+(?:their\s+|the\s+)?)?(?:saas|software|vendor|tool)\s+(?:contracts|spend|subscriptions)\b|"
         r"\b(?:match|beat|meet)\s+(?:a|the|an)\s+(?:competitor|rival|@v)(?:'s|s')?\s+(?:offer|quote|price|pricing|proposal|"
         r"discount|deal)\b|"
         r"\bcompetitive\s+(?:eval\w*|bid\w*|process|review)\b|\bmarket\s+(?:scan|review|test)\b|"
@@ -1104,7 +1122,8 @@ CHURN: tuple[Trigger, ...] = (
         r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
         r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\bpart\w*\s+ways\s+with\s+us\b|\blast\s+straw\b|"
         r"\bdeal[- ]?breaker\b|"
-        r"\bnon[- ]?starter\b|\bon\s+the\s+chopping\s+block\b|"
+        r"\bnon[- ]?starter\b|\bon\s+the\s+chopping\s+(?:block|list)\b|\bwhy\s+(?:they|we|@acct)\s+(?:pay|are\s+paying|"
+        r"still\s+pay)\s+for\b|"
         r"\b(?:look|go|shop|buy|move|tak)\w*\s+(?:their\s+business\s+)?elsewhere\b|\bexport\w*\s+(?:everything|all\s+(?:of\s+)?"
         r"(?:the|their|our)\s+data|(?:the|their|our)\s+data)\s+and\s+(?:leave|go|move|switch|cancel)\b",
         who="before",
@@ -1146,7 +1165,8 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "unhappy",
         r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|annoyed|irritated|livid|"
-        r"fed\s+up|unsatisfied|displeased|exasperated|fuming|losing\s+(?:patience|faith|confidence|trust)|"
+        r"fed\s+up|unsatisfied|displeased|exasperated|fuming|hat(?:e|es|ed|ing)\s+(?:the|our|it|using)|loath\w+|can't\s+stand|"
+        r"losing\s+(?:patience|faith|confidence|trust)|"
         r"lost\s+(?:patience|faith|confidence|trust)|complain\w*|not\s+(?:happy|satisfied|pleased|thrilled|impressed)|"
         r"(?:very|really|quite|pretty|extremely)\s+(?:critical|negative)|sour\w*\s+on\s+us|grumbl\w+|"
         r"(?:too|so)\s+(?:expensive|pricey|costly)|can't\s+justify\s+the\s+(?:cost|price|spend)|"
@@ -1208,7 +1228,8 @@ CHURN: tuple[Trigger, ...] = (
         r"is\s+using|opened|touched)\b|\bshelf-?ware\b|\bonly\s+\d+\s+(?:of|out\s+of)\s+(?:their\s+|the\s+)?\d+\s+"
         r"(?:licen[cs]es|seats|users|logins)\s+(?:are\s+|is\s+)?(?:used|active|in\s+use|being\s+used)\b|"
         r"\badoption\s+(?:is\s+|has\s+been\s+|remains\s+)?(?:really\s+|very\s+|still\s+|pretty\s+|quite\s+|"
-        r"extremely\s+)?(?:low|poor|stall\w*|dropp\w*|declin\w*)\b|\blogins?\s+(?:are\s+|have\s+)?"
+        r"extremely\s+)?(?:low|poor|stall\w*|dropp\w*|declin\w*|tank\w*|falling|collaps\w*|crater\w*|plummet\w*|"
+        r"nosediv\w*)\b|\blogins?\s+(?:are\s+|have\s+)?"
         r"(?:down|dropp\w+|declin\w+)",
         harmless=r"\b(?:as\s+expected|seasonal\w*|over\s+the\s+(?:holidays|summer|break|christmas)|during\s+the\s+(?:holidays|"
         r"summer|break|shutdown|migration)|back\s+to\s+normal|recovered)\b",
@@ -1238,11 +1259,10 @@ UPSELL: tuple[Trigger, ...] = (
     trigger(
         "more seats",
         r"\b(?:more|additional|extra|another)\s+(?:\d[\d,]*\s+)?" + _MORE_OF + r"\b|\b" + _NUMBER + r"\s+(?:more|"
-        r"additional|extra|new)\s+"
+        r"additional|extra|new)\s+(?:@?\w+\s+)?"
         + _MORE_OF
-        + r"\b|\badd(?:s|ing|ed)?\s+(?:on\s+)?(?:@?\w+\s+){0,1}?"
-        + _NUMBER
-        + r"?\s*"
+        + r"\b|\blicen[cs]es?\s+for\s+(?:everyone|everybody|all\s+of\s+them|the\s+whole)\b|"
+        r"\badd(?:s|ing|ed)?\s+(?:on\s+)?(?:@?\w+\s+){0,1}?" + _NUMBER + r"?\s*"
         r"(?:more\s+|extra\s+|additional\s+|new\s+)?(?:@?\w+\s+)?" + _MORE_OF + r"\b|\b(?:seat|licen[cs]e|user)\s+"
         r"count\s+(?:to\s+|will\s+|is\s+going\s+to\s+)?(?:increase|grow|go\s+up|double|triple|rise)|\bincreas\w+\s+"
         r"(?:the\s+|their\s+)?(?:seat|licen[cs]e|user)\s+count\b|\b(?:buy|purchase|order|need|want|get)\w*\s+"
@@ -1319,7 +1339,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"system|crm|licen[cs]e|contract)|our\s+\w+)\s+(?:up\s+)?to\s+(?:the\s+|their\s+|another\s+|other\s+|more\s+|"
         r"new\s+|a\s+)?(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|business\s+units?|"
         r"countr\w+|subsidiar\w+|locations?|plants?|stores?|branches|entit\w+|brands?|staff|employees|"
-        r"(?:the\s+)?rest)\b|\bphase\s+(?:2|two|ii)\b|\bnext\s+phase\b|\bglobal\s+(?:rollout|roll-out|"
+        r"(?:the\s+)?rest)\b|\bphase\s+(?:2|two|ii)\b|\b(?:next|second|another)\s+phase\b|\bglobal\s+(?:rollout|roll-out|"
         r"deployment|licen[cs]e)\b",
         harmless=r"\bphase\s+(?:2|two|ii)\s+of\s+(?:the\s+)?(?:migration|onboarding|fix|bug|project\s+is\s+"
         r"delayed)|(?<![\w@])(?:@v|competitor|rival)\b",
@@ -1376,6 +1396,13 @@ UPSELL: tuple[Trigger, ...] = (
         r"\b(?:remov\w*|instead)\b",
     ),
     trigger(
+        "wants it in more places",
+        r"\bwant\w*\s+(?:the\s+platform|the\s+tool|us|it|the\s+product|our\s+\w+)\s+(?:in|at|across|for|rolled\s+out\s+to)\s+"
+        r"(?:all|every|each|the\s+other|more|another|\d+|all\s+\d+|all\s+the|all\s+their)\s+(?:@?\w+\s+){0,2}(?:offices|"
+        r"sites|regions|teams|plants|stores|branches|countries|subsidiaries|divisions|departments|locations|office|site|"
+        r"region|team|plant|store|branch|country|subsidiary|division|department|location)\b",
+    ),
+    trigger(
         "another department wants in",
         r"\b(?:hr|finance|marketing|sales|legal|ops|operations|it|support|procurement|engineering|accounting|service|"
         r"product|design|logistics|warehouse|field|customer\s+success)\s+(?:team\s+|dept\s+|department\s+|folks\s+|people\s+)?"
@@ -1391,13 +1418,16 @@ UPSELL: tuple[Trigger, ...] = (
     ),
     trigger(
         "wants an add-on",
-        r"\bwant\w*\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:@?[\w-]+\s+){0,4}?(?:add-?ons?|modules?)\b",
+        r"\bwant\w*\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:@?[\w-]+\s+){0,4}?(?:add-?ons?|modules?|api\s+access|connectors?|"
+        r"integrations?)\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
     ),
     trigger(
         "growing",
         r"\b(?:hiring|onboarding|bringing\s+on|adding)\s+(?:\d[\d,]*|dozens|hundreds|a\s+lot\s+of|lots\s+of|many)\s+"
         r"(?:new\s+)?(?:@?\w+\s+)?(?:people|staff|reps|agents|employees|engineers|users|hires|sellers|salespeople)\b|"
+        r"\b(?:team|headcount|staff|company|business|workforce)\s+(?:is\s+|will\s+be\s+|will\s+|to\s+|should\s+|are\s+)?"
+        r"(?:growing\s+fast|doubling|tripling|doubl\w+\s+in\s+size)\b|"
         r"\bheadcount\s+(?:is\s+|will\s+be\s+|will\s+|to\s+|should\s+)?(?:growing|grow|doubling|double|triple|tripling|"
         r"increasing|increase|going\s+up|go\s+up|up)\b|"
         r"\b(?:another|a\s+second|a\s+third|a\s+sister|their\s+@?\w+|the\s+@?\w+|our\s+@?\w+)\s+(?:team|division|business\s+unit|"

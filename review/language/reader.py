@@ -27,6 +27,7 @@ from review.lexicon import (
     CHURN,
     DEFERRED,
     DEPARTURES,
+    DOUBT_AFTER,
     HYPOTHETICAL,
     JOKING,
     NOT_ABOUT_US,
@@ -121,7 +122,9 @@ def _who(item: Trigger, match: re.Match[str], masked: str, ctx: Context) -> list
 def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:
     if not item.own_negation and scope.pre_negated(masked, match.start()):
         return True
-    return scope.post_negated(masked, match.end()) or scope.doubted(masked, match.start())
+    if scope.post_negated(masked, match.end()) or scope.doubted(masked, match.start()):
+        return True
+    return bool(DOUBT_AFTER.search(masked, match.end()))
 
 
 def _changes_as_said(item: Trigger, match: re.Match[str]) -> bool:
