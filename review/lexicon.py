@@ -135,7 +135,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ "
-        "done_with with_us why_they why_we straw breaker dealbreaker non_starter nonstarter chopping export_everything "
+        "done_with with_us why_they why_we yours$ be_us consolidat "
+        "straw breaker dealbreaker non_starter nonstarter chopping export_everything "
         "exporting_everything "
         "export_all export_the export_their export_our wind winding$ offboard cut$ "
         "cutting$ close_the close_their "
@@ -242,7 +243,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "more seats": (
         "seat licen user login module team depart office region site locat business division subsid countr "
         "market workspace capacit storage product add_on add_ons addon addons agent rep instance entit brand plant "
-        "store branch count footprint usage deployment",
+        "store branch count footprint usage deployment access accounts$ logins$",
         "more$ additional extra another add_# add_more add_another add_extra add_additional add_a add_the add_some "
         "add_several add_users add_seats add_licenses add_licences add_user add_them adds$ adding$ added$ count "
         "increas doubl over$ true bump bumping$ up_the seats_for "
@@ -1015,8 +1016,9 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:won't|will\s+not|not\s+going\s+to)\s+be\s+back\b|\b(?:last|final)\s+(?:year|term|renewal|contract|"
         r"quarter)\s+with\s+us\b|\brun\s+(?:the\s+|their\s+|our\s+)?(?:contract|term|subscription)\s+out\b|"
         r"\b(?:won't|wont|will\s+not|not\s+going\s+to|unlikely\s+to|don't\s+plan\s+to|do\s+not\s+plan\s+to|no\s+plans?\s+to|"
-        r"doubt\s+(?:they|we)(?:'ll|\s+will))\s+(?:be\s+)?(?:continu\w+\s+(?:with\s+us|the\s+(?:contract|subscription|"
-        r"service))|stay\w*\s+with\s+us|keep\w*\s+(?:us|using\s+us|the\s+(?:platform|tool|licen\w+|subscription|"
+        r"doubt\s+(?:they|we)(?:'ll|\s+will)|decided\s+not\s+to|chose\s+not\s+to|won't\s+be)\s+(?:be\s+)?(?:continu\w+\s+"
+        r"(?:with\s+us|with\s+(?:the|our)\s+(?:platform|tool|product|contract|subscription|service)|the\s+(?:contract|"
+        r"subscription|service))|stay\w*\s+with\s+us|keep\w*\s+(?:us|using\s+us|the\s+(?:platform|tool|licen\w+|subscription|"
         r"service)))\b",
         own_negation=True,
     ),
@@ -1115,7 +1117,9 @@ CHURN: tuple[Trigger, ...] = (
         r"it|them|meeting|call|date|time))|tak\w+\s+their\s+business\s+elsewhere)\b(?!\s+(?:a\s+|the\s+)?(?:message|"
         r"voicemail|note|comment|review|call|meeting|early))|\bthreaten\w*\s+(?:to\s+\w+|legal|litigation|court|lawyers)|\b(?:leav\w+|left|dump\w*|"
         r"ditch\w*|drop\w*|abandon\w*)\s+us\b|\btak\w+\s+their\s+business\s+elsewhere\b|\bwalk(?:ing)?\s+away\b|"
-        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\bor\s+(?:else\s+)?(?:they|we)(?:'ll|\s+will|\s+would)?\s+(?:walk|leave|cancel|"
+        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\b(?:it|that|the\s+winner)\s+(?:probably\s+|likely\s+|almost\s+certainly\s+)?(?:won't|"
+        r"will\s+not|isn't\s+going\s+to)\s+be\s+(?:yours|us|you|ours)\b|\bconsolidat\w+\s+(?:onto|on|to|into)\s+(?:one|a\s+single)"
+        r"\s+(?:crm|platform|tool|vendor|system|provider)\b|\bor\s+(?:else\s+)?(?:they|we)(?:'ll|\s+will|\s+would)?\s+(?:walk|leave|cancel|"
         r"churn|go\s+elsewhere)\b|\bclos\w+\s+(?:down\s+|out\s+)?(?:the|their|our)\s+account\b|"
         r"\baccount\s+(?:closure|to\s+be\s+closed)\b|\bwind(?:ing|s)?\s+down\s+(?:the|their|our)\s+(?:account|contract|subscription|"
         r"usage|relationship|use)\b|\boffboard\w*\b(?!\s+(?:a|an|the|one|two|some|their|of)?\s*(?:user|employee|staff|"
@@ -1223,7 +1227,7 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "usage dropping",
-        r"\busage\s+(?:has\s+|is\s+)?(?:dropped|declin\w+|fall\w*|fell|tank\w*|plummet\w*|collaps\w+|is\s+down|"
+        r"\busage\W{0,3}\s*(?:has\s+|is\s+)?(?:dropped|declin\w+|fall\w*|fell|tank\w*|plummet\w*|collaps\w+|is\s+down|down\b|"
         r"went\s+down|way\s+down|cratered)|\bstopped\s+(?:using|logging\s+in)|\b(?:nobody|no\s+one|no-one)\s+(?:@?\w+\s+){0,3}?(?:has\s+|have\s+)?(?:logged\s+in|log\s+in|logs\s+in|used|uses|"
         r"is\s+using|opened|touched)\b|\bshelf-?ware\b|\bonly\s+\d+\s+(?:of|out\s+of)\s+(?:their\s+|the\s+)?\d+\s+"
         r"(?:licen[cs]es|seats|users|logins)\s+(?:are\s+|is\s+)?(?:used|active|in\s+use|being\s+used)\b|"
@@ -1267,7 +1271,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"count\s+(?:to\s+|will\s+|is\s+going\s+to\s+)?(?:increase|grow|go\s+up|double|triple|rise)|\bincreas\w+\s+"
         r"(?:the\s+|their\s+)?(?:seat|licen[cs]e|user)\s+count\b|\b(?:buy|purchase|order|need|want|get)\w*\s+"
         r"(?:another\s+)?\d[\d,]*\s+(?:@?\w+\s+)?(?:seats?|licen[cs]es?|users?)\b|\bdoubl\w+\s+(?:the\s+|their\s+)?"
-        r"(?:seats?|licen[cs]es?|users?|footprint|usage|deployment)\b|\b(?:seats?|licen[cs]es?|users?)\s+for\s+"
+        r"(?:seats?|licen[cs]es?|users?|footprint|usage|deployment)\b|\b(?:access|logins?|accounts)\s+for\s+(?:all\s+of\s+"
+        r"them|everyone|everybody|them\s+all|all\s+(?:the\s+)?new)\b|\b(?:seats?|licen[cs]es?|users?)\s+for\s+"
         r"(?:the\s+)?(?:new|other|rest|another|whole|entire)\b|\b(?:need|want|require|ask)\w*\b[^.;]{0,40}?\b\d[\d,]*\s+"
         r"(?:more\s+|new\s+|extra\s+)?(?:seats?|licen[cs]es?|users?)\b|\bbump\w*\s+(?:up\s+)?(?:their\s+|the\s+|our\s+)?"
         r"(?:seats?|licen[cs]es?|users?|seat\s+count|licen[cs]e\s+count|user\s+count)\s+(?:up\s+)?(?:to|by)\s+\d|\bup\s+"
