@@ -172,7 +172,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "want need asked ask request looking like plan quote pric",
         "#_users #_user #_seats #_licenses #_licences #_logins #_agents #_reps #_people #_ppl #_employees "
         "#_staff #_engineers #_techs #_technicians #_analysts #_members #_accounts #_more #_extra "
-        "#_additional #_new",
+        "#_additional #_new a_few several dozens_of hundreds_of another "
+        "twenty thirty forty fifty sixty seventy eighty ninety",
     ),
     "adding a team": (
         "add_the add_their add_our add_another add_a add_two add_three add_new add_all add_every adding_the "

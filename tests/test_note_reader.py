@@ -104,3 +104,31 @@ def test_a_short_form_of_a_first_name_is_the_same_contact() -> None:
 def test_a_named_successor_is_reported_with_the_departure() -> None:
     [finding] = read_text("Aisha Murphy has left. Grace Schmidt is our new point of contact.", PEOPLE)
     assert (finding.subject, finding.successor) == (1, 0)
+
+
+def test_a_trigger_that_matches_a_sentence_is_always_a_candidate_for_it() -> None:
+    """The stems of ``review.lexicon.KEYS`` must be necessary words of their patterns: checked on every
+    sentence of the development corpus (a stem missing from KEYS would silently hide a trigger)."""
+    import json
+    from pathlib import Path
+
+    from review.language.people import mask
+    from review.language.stems import candidates, stems_in
+    from review.lexicon import CHURN, DEPARTURES, UPSELL, as_meant
+
+    corpus = Path(__file__).resolve().parents[1] / "benchmarks" / "findings_corpus" / "dev.jsonl"
+    hidden = []
+    for line in corpus.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        people = tuple(Person(c["name"], *c["name"].split(" ", 1), c.get("title")) for c in row["contacts"])
+        for sentence in split_sentences(row["text"]):
+            masked = mask(as_meant(sentence), people, "Acme Corp", lower_case=False)
+            stems = stems_in(sentence)
+            for lexicon in (DEPARTURES, CHURN, UPSELL):
+                found = candidates(stems, lexicon)
+                hidden += [
+                    (t.label, sentence)
+                    for t in lexicon
+                    if t.pattern.search(masked) and (t.requires is None or t.requires.search(masked)) and t not in found
+                ]
+    assert not hidden, hidden[:5]
