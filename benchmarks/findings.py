@@ -50,7 +50,7 @@ def detect(row: dict[str, Any]) -> tuple[set[Finding], dict[Finding, str]]:
     acc = account(name="Acme Corp", revenue=100_000)
     people = []
     for i, person in enumerate(row.get("contacts", [])):
-        first, _, last = str(person["name"]).rpartition(" ")
+        first, _, last = str(person["name"]).strip().partition(" ")  # "Mary Ann Lee": Mary, Ann Lee
         people.append(contact(acc.id, id=f"c{i}", first=first, last=last or first, title=person.get("title")))
     records = org(acc, *people, note(acc.id, row["text"], days_ago=5))
     view = index_by_account(records)[acc.id]

@@ -658,7 +658,7 @@ _WHEN = (
 _GONE_TARGET = (
     r"(?=\s*(?:$|[.,;:!)\-–—]|\s(?:(?:the\s+)?" + _ORG_NOUN + r"|@acct|@x|@v|co\b|"
     r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago|end|at\s+the\s+end|"
-    r"next|soon|by)))|"
+    r"next|soon|by)))|(?:too|as\s+well|also)(?=\s*(?:$|[.,;:!)]))|"
     r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at)\w+\s+(?:in|on|last|"
     r"this|at\s+the\s+end|recently|yesterday|a\s+few|\w+\s+ago)\b|"
     r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at|and|but|so|or)\w+"

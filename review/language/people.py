@@ -86,6 +86,8 @@ def _index(people: tuple[Person, ...], account_name: str | None) -> _Index:
     for name, ids in single.items():
         if len(ids) == 1 and len(_words(name)) == 1:
             _add(index, [name], next(iter(ids)), True)
+        elif len(ids) == 1 and len(_words(name)) > 1:  # "Ann Lee", "van der Berg": distinctive as they are
+            _add(index, _words(name), next(iter(ids)), False)
     if account_name:
         words = _words(account_name)
         _add(index, words, ACCOUNT, False)
