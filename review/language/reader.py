@@ -22,7 +22,7 @@ from review.language import scope
 from review.language.people import Person, is_lower_case_note, last_mention, mask
 from review.language.sentences import split_sentences
 from review.language.stems import RESOLUTION, SUCCESSION, any_candidate, candidates, stems_in
-from review.language.subjects import ACCOUNT, Context, resolve_group, subjects_before
+from review.language.subjects import ACCOUNT, Context, nearest_contact, resolve_group, subjects_before
 from review.lexicon import (
     CHURN,
     DEFERRED,
@@ -45,6 +45,8 @@ from review.lexicon import (
 
 FindingKind = Literal["contact_gone", "churn_risk", "upsell_signal"]
 _SOFT = frozenset({"unhappy", "escalation", "usage dropping", "churn"})
+_PERSON_ONLY = frozenset({"resigned", "retired", "quit", "on garden leave", "took a job elsewhere", "was let go"})
+_THEY_BEFORE = re.compile(r"\bthey(?:'ve|'re|\s+have|\s+had|\s+were)?\s+(?:just\s+|recently\s+|already\s+)?\S*\s*$")
 _SUBJECT_AFTER = re.compile(r"[^@:;.]{0,60}?[:\-–—]\s*@p(\d+)\b")
 _ALREADY = re.compile(
     r"\balready\s+(?:bought|purchased|signed|added|upgraded|expanded|rolled|has|have|on|using|got)\b|"
@@ -112,6 +114,9 @@ def _who(item: Trigger, match: re.Match[str], masked: str, ctx: Context) -> list
         resolved = resolve_group(group[0], masked, group[1], ctx)
         return [resolved] if resolved is not None else []
     found = subjects_before(masked, match.start(), ctx)
+    if found == [ACCOUNT] and item.label in _PERSON_ONLY and _THEY_BEFORE.search(masked, 0, match.start()):
+        person = nearest_contact(masked, match.start(), ctx)  # singular "they": "Sam? they resigned"
+        return [person] if person is not None else []
     if not found and not re.search(r"\w", masked[: match.start()]):  # "Left the company in May: Aisha Murphy"
         after = _SUBJECT_AFTER.match(masked, match.end())
         if after:

@@ -141,8 +141,18 @@ def by_role(words: list[str], people: tuple[Person, ...]) -> int | None:
         wanted += TITLE_ABBREVIATIONS.get(word, word).split()
     if not wanted:
         return None
-    hits = [i for i, p in enumerate(people) if p.title and all(w in _title_words(p) for w in wanted)]
+    wanted = [_LEADS.get(w, w) for w in wanted]
+    hits = [i for i, p in enumerate(people) if p.title and all(w in _lead_words(p) for w in wanted)]
     return hits[0] if len(hits) == 1 else None
+
+
+# "head of IT" and "IT director" are the same role: leadership words match one another.
+_LEADS = {w: "@lead" for w in ("head", "director", "lead", "manager", "chief", "boss", "mgr", "dir")}
+
+
+def _lead_words(person: Person) -> set[str]:
+    words = _title_words(person)
+    return words | {"@lead"} if words & set(_LEADS) else words
 
 
 def _role_phrase(tokens: list[str]) -> list[str]:
