@@ -74,7 +74,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "retired": ("retir",),
     "departed": ("depart",),
     "on garden leave": ("garden",),
-    "no longer with the company": ("longer anymore any_more any_longer",),
+    "no longer with the company": (
+        "longer anymore any_more any_longer no_more changed_the changed_company "
+        "changed_companies changed_jobs changed_job changed_employer",
+    ),
     "moved on": ("moved_on moving_on move_on moves_on",),
     "moved to another company": (
         "moved_to moved_over moving_to moving_over went_to went_over gone_to gone_over jumped_to jumping_to "
@@ -135,7 +138,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ "
-        "done_with with_us why_they why_we yours$ be_us consolidat "
+        "done_with with_us why_they why_we yours$ be_us consolidat collaboration cooperation supplier rationali "
         "straw breaker dealbreaker non_starter nonstarter chopping export_everything "
         "exporting_everything "
         "export_all export_the export_their export_our wind winding$ offboard cut$ "
@@ -169,10 +172,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "wants more people on it": (
-        "want need asked ask request looking like plan quote pric",
+        "want need asked ask request looking like plan quote pric offer wish",
         "#_users #_user #_seats #_licenses #_licences #_logins #_agents #_reps #_people #_ppl #_employees "
         "#_staff #_engineers #_techs #_technicians #_analysts #_members #_accounts #_more #_extra "
-        "#_additional #_new a_few several dozens_of hundreds_of another "
+        "#_additional #_new #_further a_few several dozens_of hundreds_of another "
         "twenty thirty forty fifty sixty seventy eighty ninety",
     ),
     "adding a team": (
@@ -247,7 +250,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "store branch count footprint usage deployment access accounts$ logins$",
         "more$ additional extra another add_# add_more add_another add_extra add_additional add_a add_the add_some "
         "add_several add_users add_seats add_licenses add_licences add_user add_them adds$ adding$ added$ count "
-        "increas doubl over$ true bump bumping$ up_the seats_for "
+        "increas doubl over$ true bump bumping$ up_the enlarg extend expand rais seats_for "
         "seat_for licenses_for licences_for license_for licence_for users_for new_seats new_licenses "
         "new_licences new_users new_logins new_offices new_sites new_teams new_locations #_seats #_seat "
         "#_licenses #_licences #_license #_licence #_users #_user #_more #_additional #_extra #_new #_logins "
@@ -424,6 +427,10 @@ TYPOS: dict[str, str] = {
     "wk": "week",
     "wks": "weeks",
     "mgmt": "management",
+    "quitted": "quit",
+    "prolong": "renew",
+    "prolonged": "renewed",
+    "prolongation": "renewal",
     "cust": "customer",
     "tho": "though",
     "thru": "through",
@@ -656,7 +663,7 @@ _WHEN = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)"
 )
 _GONE_TARGET = (
-    r"(?=\s*(?:$|[.,;:!)\-–—]|\s(?:(?:the\s+)?" + _ORG_NOUN + r"|@acct|@x|@v|co\b|"
+    r"(?=\s*(?:$|[^\w\s@'(]|\s(?:(?:the\s+)?" + _ORG_NOUN + r"|@acct|@x|@v|co\b|"
     r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago|end|at\s+the\s+end|"
     r"next|soon|by)))|(?:too|as\s+well|also)(?=\s*(?:$|[.,;:!)]))|"
     r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at)\w+\s+(?:in|on|last|"
@@ -731,7 +738,9 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\bno\s+longer\s+(?:with|at|works?\s+(?:at|for|here|there)|working\s+(?:at|for|there|here)|employed|"
         r"part\s+of|on\s+the\s+team|in\s+(?:the|her|his)\s+(?:role|position|job)|there|here|around|"
         r"@acct|@x)\b|\bnot\s+(?:with|at)\s+(?:the\s+company|@acct|them|the\s+firm)\s+any\s*(?:more|longer)\b|"
-        r"\bno\s+longer\s+(?:an?\s+)?employee\b|\b(?:isn't|is\s+not|'s\s+not|aren't|are\s+not)\s+(?:there|here|with\s+"
+        r"\bno\s+longer\s+(?:an?\s+)?employee\b|\b(?:is|'s|are)\s+not\s+(?:any\s*more|any\s+longer)\s+(?:in|at|with)\s+"
+        r"(?:the\s+company|the\s+firm|@acct|@x|them)\b|\b(?:is|'s)\s+no\s+more\s+(?:working\s+)?(?:there|here|at|with|in)\b|"
+        r"\bchanged\s+(?:the\s+)?(?:company|employer|job|jobs|companies)\b|\b(?:isn't|is\s+not|'s\s+not|aren't|are\s+not)\s+(?:there|here|with\s+"
         r"(?:them|@acct|the\s+company)|at\s+(?:@acct|@x))\s+(?:any\s*more|any\s+longer)\b|\b(?:doesn't|does\s+not|don't|do\s+not)\s+work\s+(?:there|here|at\s+(?:@acct|"
         r"@x)|for\s+(?:them|@acct|@x))\s*(?:any\s*more|any\s+longer)\b",
         who="before",
@@ -1120,7 +1129,11 @@ CHURN: tuple[Trigger, ...] = (
         r"it|them|meeting|call|date|time))|tak\w+\s+their\s+business\s+elsewhere)\b(?!\s+(?:a\s+|the\s+)?(?:message|"
         r"voicemail|note|comment|review|call|meeting|early))|\bthreaten\w*\s+(?:to\s+\w+|legal|litigation|court|lawyers)|\b(?:leav\w+|left|dump\w*|"
         r"ditch\w*|drop\w*|abandon\w*)\s+us\b|\btak\w+\s+their\s+business\s+elsewhere\b|\bwalk(?:ing)?\s+away\b|"
-        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\b(?:it|that|the\s+winner)\s+(?:probably\s+|likely\s+|almost\s+certainly\s+)?(?:won't|"
+        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\b(?:stop|end|terminat\w*|finish|quit)\w*\s+(?:the|our|their)\s+(?:collaboration|"
+        r"cooperation|co-operation|relationship|partnership|business\s+relationship)\b|\b(?:search\w*|look\w*)\s+(?:for\s+)?"
+        r"(?:another|a\s+new|a\s+different|a\s+cheaper|an\s+other)\s+(?:supplier|vendor|provider|partner|solution|tool)\b|"
+        r"\brationali[sz]\w+\s+(?:its|their|the)\s+(?:@?\w+\s+){0,2}(?:tools|vendors|suppliers|software|apps|stack|"
+        r"subscriptions)\b|\b(?:it|that|the\s+winner)\s+(?:probably\s+|likely\s+|almost\s+certainly\s+)?(?:won't|"
         r"will\s+not|isn't\s+going\s+to)\s+be\s+(?:yours|us|you|ours)\b|\bconsolidat\w+\s+(?:onto|on|to|into)\s+(?:one|a\s+single)"
         r"\s+(?:crm|platform|tool|vendor|system|provider)\b|\bor\s+(?:else\s+)?(?:they|we)(?:'ll|\s+will|\s+would)?\s+(?:walk|leave|cancel|"
         r"churn|go\s+elsewhere)\b|\bclos\w+\s+(?:down\s+|out\s+)?(?:the|their|our)\s+account\b|"
@@ -1278,7 +1291,9 @@ UPSELL: tuple[Trigger, ...] = (
         r"them|everyone|everybody|them\s+all|all\s+(?:the\s+)?new)\b|\b(?:seats?|licen[cs]es?|users?)\s+for\s+"
         r"(?:the\s+)?(?:new|other|rest|another|whole|entire)\b|\b(?:need|want|require|ask)\w*\b[^.;]{0,40}?\b\d[\d,]*\s+"
         r"(?:more\s+|new\s+|extra\s+)?(?:seats?|licen[cs]es?|users?)\b|\bbump\w*\s+(?:up\s+)?(?:their\s+|the\s+|our\s+)?"
-        r"(?:seats?|licen[cs]es?|users?|seat\s+count|licen[cs]e\s+count|user\s+count)\s+(?:up\s+)?(?:to|by)\s+\d|\bup\s+"
+        r"(?:seats?|licen[cs]es?|users?|seat\s+count|licen[cs]e\s+count|user\s+count)\s+(?:up\s+)?(?:to|by)\s+\d|"
+        r"\b(?:enlarg|increas|extend|expand|rais)\w*\s+(?:the\s+|their\s+)?(?:number\s+of\s+)?(?:licen[cs]es|seats|users)\s+"
+        r"(?:to|by)\s+\d|\bup\s+"
         r"(?:the|their)\s+(?:seat|licen[cs]e|user)\s+count\b|\bover\s+(?:their|the|our)\s+(?:licen[cs]e|seat|user)\s+"
         r"(?:count|limit|cap|allowance|entitlement)\b|\btrue-?up\b",
         harmless=r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+|have\s+been\s+)?(?:complain\w*|"
@@ -1343,10 +1358,10 @@ UPSELL: tuple[Trigger, ...] = (
         r"business\s+units?|countr\w+|subsidiar\w+|locations?|plants?|stores?|branches))\b|\b(?:rollout|roll-out|"
         r"deploy\w*|deployment)\s+(?:to|across|in|at)\s+(?:the\s+)?(?:whole|entire|other|all|rest|"
         r"remaining|every|global|wider|more|new)\b|\b(?:company|org|enterprise|group|firm|business)[- ]wide\b|"
-        r"\bwall[- ]to[- ]wall\b|\b(?:extend|expand|bring)\w*\s+(?:it|us|them|the\s+(?:platform|tool|product|"
+        r"\bwall[- ]to[- ]wall\b|\b(?:extend|expand|bring)\w*\s+(?:it|us|them|the\s+(?:usage|use|platform|tool|product|"
         r"system|crm|licen[cs]e|contract)|our\s+\w+)\s+(?:up\s+)?to\s+(?:the\s+|their\s+|another\s+|other\s+|more\s+|"
         r"new\s+|a\s+)?(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|business\s+units?|"
-        r"countr\w+|subsidiar\w+|locations?|plants?|stores?|branches|entit\w+|brands?|staff|employees|"
+        r"countr\w+|subsidiar\w+|daughter\s+compan\w+|sister\s+compan\w+|locations?|plants?|stores?|branches|entit\w+|brands?|staff|employees|"
         r"(?:the\s+)?rest)\b|\bphase\s+(?:2|two|ii)\b|\b(?:next|second|another)\s+phase\b|\bglobal\s+(?:rollout|roll-out|"
         r"deployment|licen[cs]e)\b",
         harmless=r"\bphase\s+(?:2|two|ii)\s+of\s+(?:the\s+)?(?:migration|onboarding|fix|bug|project\s+is\s+"
@@ -1387,8 +1402,8 @@ UPSELL: tuple[Trigger, ...] = (
     trigger(
         "wants more people on it",
         r"\b(?:want\w*|need\w*|asked|ask\w*|request\w*|looking\s+for|would\s+like|plan\w*\s+to\s+(?:get|add|buy)|quote\w*|"
-        r"pric\w+)\b[^.;]{0,60}?(?:\b\d[\d,]*\+?|\ba\s+few|\bseveral|\bdozens\s+of|\bhundreds\s+of|\banother|\b\w+ty)\s+"
-        r"(?:more\s+|extra\s+|additional\s+|new\s+)?(?:users?|seats?|licen[cs]es?|logins?|agents?|reps?|people|ppl|"
+        r"pric\w+|offer\w*|wish\w*)\b[^.;]{0,60}?(?:\b\d[\d,]*\+?|\ba\s+few|\bseveral|\bdozens\s+of|\bhundreds\s+of|\banother|\b\w+ty)\s+"
+        r"(?:more\s+|extra\s+|additional\s+|new\s+|further\s+)?(?:users?|seats?|licen[cs]es?|logins?|agents?|reps?|people|ppl|"
         r"employees|staff|engineers|techs?|technicians|analysts|members|accounts)\b",
         unless=r"\b(?:remov\w*|deactivat\w*|delet\w*|fewer|reduc\w*|trained|training|reset|locked|unlock\w*|disabl\w*|"
         r"transfer\w*|offboard\w*)\b",

@@ -135,3 +135,14 @@ def test_a_trigger_that_matches_a_sentence_is_always_a_candidate_for_it() -> Non
                     if t.pattern.search(masked) and (t.requires is None or t.requires.search(masked)) and t not in found
                 ]
     assert not hidden, hidden[:5]
+
+
+@pytest.mark.parametrize("text", ["", "the a and of to", "bump", "left", "we", "@p0", "cancel the", "more"])
+def test_no_trigger_matches_a_bare_word_or_nothing(text: str) -> None:
+    """A broken alternative in a pattern (an empty branch) would match anything: catch it on trivial text."""
+    from review.lexicon import CHURN, DEPARTURES, UPSELL
+
+    loose = [
+        t.label for t in (*DEPARTURES, *CHURN, *UPSELL) if (m := t.pattern.search(text)) and not m.group(0).strip()
+    ]
+    assert not loose, loose
