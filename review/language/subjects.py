@@ -132,8 +132,13 @@ def _title_words(person: Person) -> set[str]:
     return words
 
 
+_NOT_CURRENT = frozenset({"former", "previous", "old", "ex", "prior", "last", "earlier", "predecessor", "outgoing"})
+
+
 def by_role(words: list[str], people: tuple[Person, ...]) -> int | None:
     """The one contact whose title has every word of ``words`` ("cfo", "ops manager"), else None."""
+    if any(w in _NOT_CURRENT for w in words):  # "their previous CFO left": not the CFO we know
+        return None
     wanted: list[str] = []
     for word in words:
         if word in ROLE_STOP:
