@@ -992,6 +992,11 @@ _NOT_OURS = (
     + _OLD_THING
     + ")"
 )
+# The customer's contract with another vendor: cancelling or not renewing it is not churn for us.
+_THEIR_OTHER_VENDOR = (
+    r"(?<![\w@])@v(?:'s)?\s+(?:contract|subscription|licen[cs]es?|renewal|account|seats|plan|tier|pricing)\b|"
+    r"\brenew\w*\s+(?:with\s+)?(?:their\s+|the\s+)?@v\b"
+)
 _COMPETITION = (
     r"(?:@v|(?:a|an|another|the|other|different|cheaper|rival|competing|new)\s+(?:@?\w+\s+)?(?:vendors?|providers?|"
     r"suppliers?|platforms?|solutions?|tools?|crms?|systems?|products?|offerings?|competitors?|options?)|"
@@ -1009,7 +1014,9 @@ CHURN: tuple[Trigger, ...] = (
         + _EVENTS
         + r"\s+(?:was|were|got|is|has\s+been)\s+"
         r"cancel|\bcancel\w*\s+(?:the\s+|their\s+|our\s+)?(?:@?\w+\s+){0,2}?(?:expansion|upgrade|add-?on|rollout|roll-?out|"
-        r"pilot|trial|poc|evaluation|order\s+for\s+more|purchase\s+order|po)\b|\bcancel\w*\s+(?:a|one|the|that|this|"
+        r"pilot|trial|poc|evaluation|order\s+for\s+more|purchase\s+order|po)\b|"
+        + _THEIR_OTHER_VENDOR
+        + r"|\bcancel\w*\s+(?:a|one|the|that|this|"
         r"single|individual|each)\s+(?:single\s+|individual\s+)?(?:users?|person|employee|member)(?:'s|s')?\s+"
         r"(?:licen[cs]e|seat|account|access|login)|" + _NOT_OURS,
     ),
@@ -1033,6 +1040,7 @@ CHURN: tuple[Trigger, ...] = (
         r"subscription|service))|stay\w*\s+with\s+us|keep\w*\s+(?:us|using\s+us|the\s+(?:platform|tool|licen\w+|subscription|"
         r"service)))\b",
         own_negation=True,
+        harmless=_THEIR_OTHER_VENDOR,
     ),
     trigger(
         "terminate",

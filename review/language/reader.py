@@ -129,7 +129,7 @@ def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:
         return True
     if scope.post_negated(masked, match.end()) or scope.doubted(masked, match.start()):
         return True
-    return bool(DOUBT_AFTER.search(masked, match.end()))
+    return bool(DOUBT_AFTER.search(masked, match.end()) or JOKING.search(masked) or HYPOTHETICAL.search(masked))
 
 
 def _changes_as_said(item: Trigger, match: re.Match[str]) -> bool:
