@@ -89,8 +89,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "starting_at started_at begins_at start_at starts_with starting_with started_with",
     ),
     "was let go": (
-        "let laid fired redundant redundancy severance package buyout terminated sacked dismissed pushed restructured "
-        "lost",
+        "let laid fired redundant redundancy severance a_package the_package buyout terminated sacked "
+        "dismissed pushed restructured lost",
     ),
     "stepped down": ("stepped$ stepping$ steps$ step$", "down$"),
     "parted ways": ("parted exited packed",),
@@ -109,10 +109,12 @@ KEYS: dict[str, tuple[str, ...]] = {
     "former": ("former ex$",),
     "was replaced by a successor": ("replaced$",),
     "cancel": ("cancel",),
-    "not renewing": (
-        "renew lapse expir run extend back$ with_us continue_with continuing_with continue_the stay_with staying_with "
-        "keep_us "
-        "keeping_us keep_using keep_the keeping_the",
+    "not renewing": ("renew lapse expir run extend",),
+    "not staying": (
+        "won wont not no unlikely doubt decided chose last final run",
+        "be_back year_with term_with renewal_with contract_with quarter_with run_the run_their run_our "
+        "continue_with continuing_with continue_the stay_with staying_with keep_us keeping_us keep_using keep_the "
+        "keeping_the term_out contract_out",
     ),
     "terminate": ("terminat exit clause out_of break_the break_their",),
     "moving to a competitor": (
@@ -131,20 +133,19 @@ KEYS: dict[str, tuple[str, ...]] = {
     "rfp": ("rfp rfps request tender",),
     "shopping around": (
         "shop competitive market competitor competitors @v vendor rival under_review saas software ours$",
-        "around$ for$ eval evaluation evaluations bid bidding process review scan test offered offering quoted pitched "
+        "around$ shop eval evaluation evaluations bid bidding process review scan test offered offering quoted pitched "
         "under_review contracts$ "
         "pitching approached undercut courting cheaper came selection assessment consolidation rationali bake offer "
         "quote price pricing proposal discount deal",
     ),
     "leaving us": (
         "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ "
-        "done_with with_us why_they why_we yours$ be_us consolidat collaboration cooperation supplier rationali "
-        "straw breaker dealbreaker non_starter nonstarter chopping export_everything "
-        "exporting_everything "
-        "export_all export_the export_their export_our wind winding$ offboard cut$ "
-        "cutting$ close_the close_their "
-        "close_our closes_the closing_the closing_their closing_our closed_the closed_their closed_our "
-        "close_down closing_down closed_down close_out closing_out closed_out account_closure account_to",
+        "done_with ways_with why_they why_we yours$ be_us consolidat collaboration cooperation supplier "
+        "rationali straw breaker dealbreaker non_starter nonstarter chopping export_everything "
+        "exporting_everything export_all export_the export_their export_our wind winding$ offboard cut$ "
+        "cutting$ close_the close_their close_our closes_the closing_the closing_their closing_our closed_the "
+        "closed_their closed_our close_down closing_down closed_down close_out closing_out closed_out "
+        "account_closure account_to",
     ),
     "chose a competitor": (
         "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
@@ -161,6 +162,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "hr$ finance marketing sales legal ops$ operations it$ support procurement engineering accounting service "
         "product design logistics warehouse field customer",
         "want wants$ need needs$ asked like",
+        "in$ own$ access licen seats$ logins$ platform tool product workspace instance account seat$ login$",
     ),
     "wants a team on board": (
         "want wants$ wanted$",
@@ -1031,7 +1033,12 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal(?:'s\s+|\s+is\s+|\s+looks\s+|\s+is\s+looking\s+|\s+seems\s+|\s+)(?:unlikely|in\s+doubt|dead|lost|"
         r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky)\b|\bdoubt\w*\s+(?:that\s+)?"
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\bnot\s+(?:sure|certain|convinced)\s+(?:that\s+)?"
-        r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b|"
+        r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
+        own_negation=True,
+        harmless=_THEIR_OTHER_VENDOR,
+    ),
+    trigger(
+        "not staying",
         r"\b(?:won't|will\s+not|not\s+going\s+to)\s+be\s+back\b|\b(?:last|final)\s+(?:year|term|renewal|contract|"
         r"quarter)\s+with\s+us\b|\brun\s+(?:the\s+|their\s+|our\s+)?(?:contract|term|subscription)\s+out\b|"
         r"\b(?:won't|wont|will\s+not|not\s+going\s+to|unlikely\s+to|don't\s+plan\s+to|do\s+not\s+plan\s+to|no\s+plans?\s+to|"
@@ -1437,8 +1444,8 @@ UPSELL: tuple[Trigger, ...] = (
         "another department wants in",
         r"\b(?:hr|finance|marketing|sales|legal|ops|operations|it|support|procurement|engineering|accounting|service|"
         r"product|design|logistics|warehouse|field|customer\s+success)\s+(?:team\s+|dept\s+|department\s+|folks\s+|people\s+)?"
-        r"(?:also\s+|now\s+|too\s+)?(?:wants?|needs?|asked\s+for|would\s+like)\s+(?:in\b|their\s+own|its\s+own|a\s+|an\s+|"
-        r"access|licen[cs]es|seats|logins|the\s+(?:platform|tool|product))",
+        r"(?:also\s+|now\s+|too\s+)?(?:wants?|needs?|asked\s+for|would\s+like)\s+(?:in\b|their\s+own|its\s+own|access|"
+        r"licen[cs]es|seats|logins|the\s+(?:platform|tool|product)|an?\s+(?:workspace|instance|account|licen[cs]e|seat|login))",
     ),
     trigger(
         "wants a team on board",
