@@ -172,6 +172,18 @@ KEYS: dict[str, tuple[str, ...]] = {
         "want wants$ wanted$",
         "addon addons module modules add_on add_ons api_access connector connectors$ integration integrations$",
     ),
+    "weighing options": ("weigh keep keeping$", "options$"),
+    "lost trust": (
+        "trust faith confidence goodwill patience burned see sees$ consider considers$ view views$ treat treats$",
+        "gone$ lost$ low$ eroded shot$ broken running wearing burned us_as",
+    ),
+    "more budget for us": (
+        "budget",
+        "more$ extra additional new$",
+        "rollout roll expansion platform licen seats upgrade deploy",
+    ),
+    "evaluating another module": ("evaluat trial pilot test demo", "module addon add_on add_ons tier plan$ edition"),
+    "the same setup elsewhere": ("same$", "setup set solution platform config deployment licen"),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "wants more people on it": (
         "want need asked ask request looking like plan quote pric offer wish",
@@ -181,7 +193,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "twenty thirty forty fifty sixty seventy eighty ninety",
     ),
     "adding a team": (
-        "add_the add_their add_our add_another add_a add_two add_three add_new add_all add_every adding_the "
+        "bring_the bringing_the bring_their bringing_their bring_another bring_our add_the add_their add_our "
+        "add_another add_a add_two add_three add_new add_all add_every adding_the"
         "adding_their adding_our adding_another adding_a adding_two adding_three adding_new adding_all "
         "adding_every onboard_the onboard_their onboard_our onboard_another onboard_a onboard_two "
         "onboard_three onboard_new onboard_all onboard_every onboarding_the onboarding_their onboarding_our "
@@ -281,7 +294,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "roll out wider": (
         "roll rollout deploy wide$ wall$ phase global extend expand bring brings$",
         "other$ more$ new$ rest$ all$ every whole$ entire$ wider company org global team teams office offices region "
-        "site division department countr subsid locat plant store branch staff employees brand entit wide$ "
+        "site division department countr subsid locat plant store branch staff employees brand entit wide$ engineers "
+        "reps$ agents$ technicians workers users$ people$ # "
         "2 two ii phase second another",
     ),
     "onboarding more units": ("onboard", "subsid division business region countr brand entit site plant store branch"),
@@ -1032,7 +1046,7 @@ CHURN: tuple[Trigger, ...] = (
         r"renewal|agreement|it|them|plan|term)?\s*(?:lapse|expire|run\s+out)\b|\ballow\w*\s+(?:the|their|it)\s+"
         r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal(?:'s\s+|\s+is\s+|\s+looks\s+|\s+is\s+looking\s+|\s+seems\s+|\s+)(?:unlikely|in\s+doubt|dead|lost|"
         r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky)\b|\bdoubt\w*\s+(?:that\s+)?"
-        r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\bnot\s+(?:sure|certain|convinced)\s+(?:that\s+)?"
+        r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\b(?:not\s+(?:sure|certain|convinced)|unsure|uncertain|doubtful|s[ck]eptical)\s+(?:whether\s+|if\s+|that\s+)?"
         r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
         own_negation=True,
         harmless=_THEIR_OTHER_VENDOR,
@@ -1198,6 +1212,18 @@ CHURN: tuple[Trigger, ...] = (
         change="down",
     ),
     trigger(
+        "weighing options",
+        r"\bweigh\w*\s+(?:up\s+)?(?:their\s+|the\s+|other\s+|all\s+)?options\b|\bkeep\w*\s+(?:their\s+)?options\s+open\b",
+    ),
+    trigger(
+        "lost trust",
+        r"\b(?:trust|faith|confidence|goodwill|patience)\s+(?:is|has|'s)\s+(?:been\s+)?(?:gone|lost|low|eroded|shot|broken|"
+        r"running\s+out|wearing\s+thin)\b|\b(?:been\s+)?burned\s+by\b|\bno\s+longer\s+(?:see|sees|consider|considers|view|"
+        r"views|treat|treats)\s+us\s+as\b|\b(?:see|sees|consider|considers|view|views)\s+us\s+as\s+(?:non-?strategic|"
+        r"non-?essential|a\s+nice[- ]to[- ]have|optional|a\s+commodity)\b",
+        own_negation=True,
+    ),
+    trigger(
         "unhappy",
         r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|annoyed|irritated|livid|"
         r"fed\s+up|unsatisfied|displeased|exasperated|fuming|hat(?:e|es|ed|ing)\s+(?:the|our|it|using)|loath\w+|can't\s+stand|"
@@ -1302,7 +1328,9 @@ UPSELL: tuple[Trigger, ...] = (
         r"count\s+(?:to\s+|will\s+|is\s+going\s+to\s+)?(?:increase|grow|go\s+up|double|triple|rise)|\bincreas\w+\s+"
         r"(?:the\s+|their\s+)?(?:seat|licen[cs]e|user)\s+count\b|\b(?:buy|purchase|order|need|want|get)\w*\s+"
         r"(?:another\s+)?\d[\d,]*\s+(?:@?\w+\s+)?(?:seats?|licen[cs]es?|users?)\b|\bdoubl\w+\s+(?:the\s+|their\s+)?"
-        r"(?:seats?|licen[cs]es?|users?|footprint|usage|deployment)\b|\b(?:access|logins?|accounts)\s+for\s+(?:all\s+of\s+"
+        r"(?:seats?|licen[cs]es?|users?|footprint|usage|deployment)\b|\blicen[cs]es?\s+for\s+(?:the\s+)?(?:\d+|new|all)\s+(?:@?\w+\s+)?"
+        r"(?:contractors|engineers|hires|starters|people|staff|reps|agents|users|employees|analysts|interns|grads|temps|techs)\b"
+        r"|\b(?:access|logins?|accounts)\s+for\s+(?:all\s+of\s+"
         r"them|everyone|everybody|them\s+all|all\s+(?:the\s+)?new)\b|\b(?:seats?|licen[cs]es?|users?)\s+for\s+"
         r"(?:the\s+)?(?:new|other|rest|another|whole|entire)\b|\b(?:need|want|require|ask)\w*\b[^.;]{0,40}?\b\d[\d,]*\s+"
         r"(?:more\s+|new\s+|extra\s+)?(?:seats?|licen[cs]es?|users?)\b|\bbump\w*\s+(?:up\s+)?(?:their\s+|the\s+|our\s+)?"
@@ -1351,7 +1379,8 @@ UPSELL: tuple[Trigger, ...] = (
     ),
     trigger(
         "bigger plan",
-        r"\benterprise\s+(?:tier|plan|edition|licen[cs]es?|package|version|bundle|agreement|deal|contract|"
+        r"\benterprise\s+(?:tier|plan|edition|licen[cs]es?|package|version|bundle|agreement|deal|contract|quote|pricing|"
+        r"proposal|offer|"
         r"wide|-wide)\b|\b(?:premium|pro|professional|ultimate|platinum|gold|higher|bigger|advanced|"
         r"plus|business\+?|unlimited)\s+(?:tier|plan|package|edition|bundle|level|support\s+(?:tier|plan|package|option))\b|"
         r"\b(?:bundle|group|volume|group-?wide)\s+(?:price|pricing|deal|quote|discount|licen[cs]e)s?\b",
@@ -1369,7 +1398,8 @@ UPSELL: tuple[Trigger, ...] = (
         "roll out wider",
         r"\broll(?:s|ed|ing)?\s+(?:(?:it|them|this|that|us|the\s+\w+|our\s+\w+|\w+)\s+){0,3}?out\s+(?:to|across|"
         r"through|at|in)\s+(?:the\s+)?(?:other|more|new|rest|all|every|whole|entire|wider|company|org|global|"
-        r"\w+\s+(?:more|other|new)|(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|"
+        r"\w+\s+(?:more|other|new)|(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|engineers|"
+        r"reps|agents|staff|employees|technicians|workers|users|people|"
         r"business\s+units?|countr\w+|subsidiar\w+|locations?|plants?|stores?|branches))\b|\b(?:rollout|roll-out|"
         r"deploy\w*|deployment)\s+(?:to|across|in|at)\s+(?:the\s+)?(?:whole|entire|other|all|rest|"
         r"remaining|every|global|wider|more|new)\b|\b(?:company|org|enterprise|group|firm|business)[- ]wide\b|"
@@ -1379,7 +1409,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"countr\w+|subsidiar\w+|daughter\s+compan\w+|sister\s+compan\w+|locations?|plants?|stores?|branches|entit\w+|brands?|staff|employees|"
         r"(?:the\s+)?rest)\b|\bphase\s+(?:2|two|ii)\b|\b(?:next|second|another)\s+phase\b|\bglobal\s+(?:rollout|roll-out|"
         r"deployment|licen[cs]e)\b",
-        harmless=r"\bphase\s+(?:2|two|ii)\s+of\s+(?:the\s+)?(?:migration|onboarding|fix|bug|project\s+is\s+"
+        harmless=r"\broll\w*\s+(?:the\s+|a\s+|an\s+)?(?:@?\w+\s+)?(?:update|upgrade|release|patch|fix|version|change|hotfix|bugfix)s?\s+"
+        r"out\b|\bphase\s+(?:2|two|ii)\s+of\s+(?:the\s+)?(?:migration|onboarding|fix|bug|project\s+is\s+"
         r"delayed)|(?<![\w@])(?:@v|competitor|rival)\b",
     ),
     trigger(
@@ -1404,7 +1435,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"\bcross-?sell\b|\bup-?sell\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
         r"(?:module|add-?on|seats?|licen[cs]es?|upgrade|expansion|tier|users)\b|"
         r"\b(?:quote|proposal|pricing|licen[cs]e|contract)\w*\s+(?:that\s+|which\s+|to\s+)?"
-        r"(?:also\s+)?(?:covers?|includes?|extends?\s+to)\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:offices?|teams?|sites?|regions?|"
+        r"(?:also\s+)?(?:cover\w*|includ\w*|extends?\s+to)\s+(?:the\s+|all\s+(?:the\s+)?|both\s+|(?:two|three|four|five|\d+)\s+)?"
+        r"(?:@?\w+\s+){0,2}(?:brands?|offices?|teams?|sites?|regions?|"
         r"subsidiar\w+|divisions?|departments?|plants?|stores?|branch\w*|countr\w+|entit\w+)\b|\b(?:buy|purchase|licen[cs]e|roll\s+out)\s+(?:it|them|this|that)\s+for\s+(?:the\s+)?"
         r"(?:whole|entire|other|rest|more|all|every)\b|\b(?:looking|planning|hoping|intend\w*|plans?|aim\w*|keen|ready|want\w*)\s+to\s+"
         r"(?:buy|add|purchase|get|trial|licen[cs]e|roll\s+out)\s+(?:the\s+|our\s+|a\s+|an\s+|more\s+|another\s+)?"
@@ -1425,6 +1457,8 @@ UPSELL: tuple[Trigger, ...] = (
     ),
     trigger(
         "adding a team",
+        r"\bbring\w*\s+(?:the|their|another|a|our)\s+(?:@?\w+\s+){0,2}(?:team|department|division|office|unit|staff|"
+        r"people|group|reps|crew)\s+on(?:\s*board|to\s+(?:the\s+)?platform)\b|"
         r"\b(?:add|adding|onboard\w*|bring\w*\s+on|includ\w*|extend\w*\s+(?:it\s+|this\s+|us\s+)?to|roll\w*\s+(?:it\s+|us\s+)?"
         r"out\s+to|expand\w*\s+(?:it\s+|us\s+)?to|open\w*\s+(?:it\s+)?up\s+to|give\s+access\s+to|get\s+access\s+for)\s+"
         r"(?:the|their|our|another|a|a\s+second|two|three|new|all\s+the|every)\s+(?:@?[\w-]+\s+){0,3}?(?:team|teams|"
@@ -1446,6 +1480,23 @@ UPSELL: tuple[Trigger, ...] = (
         r"product|design|logistics|warehouse|field|customer\s+success)\s+(?:team\s+|dept\s+|department\s+|folks\s+|people\s+)?"
         r"(?:also\s+|now\s+|too\s+)?(?:wants?|needs?|asked\s+for|would\s+like)\s+(?:in\b|their\s+own|its\s+own|access|"
         r"licen[cs]es|seats|logins|the\s+(?:platform|tool|product)|an?\s+(?:workspace|instance|account|licen[cs]e|seat|login))",
+    ),
+    trigger(
+        "more budget for us",
+        r"\b(?:more|extra|additional|new)\s+budget\s+for\s+(?:our|the)\s+(?:rollout|roll-out|expansion|platform|licen[cs]es|"
+        r"seats|upgrade|deployment)\b",
+    ),
+    trigger(
+        "evaluating another module",
+        r"\b(?:evaluat\w+|trial\w*|pilot\w*|test\w*|demo\w*)\s+(?:our|the)\s+(?:@?\w+\s+){0,2}(?:module|add-?on|tier|plan|"
+        r"edition)s?\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\b(?:current|existing)\s+(?:module|plan|tier)",
+    ),
+    trigger(
+        "the same setup elsewhere",
+        r"\bsame\s+(?:setup|set-up|solution|platform|config\w*|deployment|licen[cs]es?)\s+(?:for|at|in)\s+(?:the|their|our|a|"
+        r"another)\s+(?:@?\w+\s+){0,2}(?:plant|site|office|team|factory|branch|store|subsidiary|region|country|division|"
+        r"location|entity|brand)\b",
     ),
     trigger(
         "wants a team on board",
