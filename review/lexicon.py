@@ -184,6 +184,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "evaluating another module": ("evaluat trial pilot test demo", "module addon add_on add_ons tier plan$ edition"),
     "the same setup elsewhere": ("same$", "setup set solution platform config deployment licen"),
+    "getting a team on us": ("get getting$ got$", "on_us on_it on_board onto_us on_the onto_the on_our onto_our"),
+    "one platform for all": ("platform tool solution system crm vendor consolidat", "all$ our$ us$ ours$"),
+    "adding an add-on": ("add_on add_ons addon addons module modules licen", "added$ for_their for_the"),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "wants more people on it": (
         "want need asked ask request looking like plan quote pric offer wish",
@@ -194,7 +197,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "adding a team": (
         "bring_the bringing_the bring_their bringing_their bring_another bring_our add_the add_their add_our "
-        "add_another add_a add_two add_three add_new add_all add_every adding_the"
+        "add_another add_a add_two add_three add_new add_all add_every adding_the "
         "adding_their adding_our adding_another adding_a adding_two adding_three adding_new adding_all "
         "adding_every onboard_the onboard_their onboard_our onboard_another onboard_a onboard_two "
         "onboard_three onboard_new onboard_all onboard_every onboarding_the onboarding_their onboarding_our "
@@ -309,7 +312,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "add$ addon addons module product offering package feature integration api premium analytics sso tier app "
         "apps$ mobile connector portal option workspace capacit storage "
         "plan$ upgrade bundle expansion licen seat user # more$ additional extra another second sell cover "
-        "covers$ includ team department division office unit staff people group reps rollout",
+        "covers$ includ team department division office unit "
+        "staff people group reps rollout adding$ including onboarding",
     ),
     "growing": (
         "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
@@ -1348,7 +1352,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"building|address|name)|\b(?:team|department|office)s?\s+(?:was|were|is|are|got)\s+(?:merged|closed|cut)|"
         r"\bnew\s+(?:team|office)\s+(?:members?|member's)\b|\bnew\s+(?:users?|people)\s+(?:to|on)\s+(?:the\s+)?"
         r"(?:call|meeting)|\badd\w*\s+(?:@?\w+\s+)?(?:users?|people)\s+to\s+the\s+(?:call|meeting|invite|thread|email)",
-        unless=r"\b(?:remov\w*|deactivat\w*|delet\w*|reset\w*|unlock\w*|disabl\w*|duplicat\w*|transfer\w*)\b|\bto\s+the\s+"
+        unless=r"\b(?:paus\w*|suspend\w*|freez\w*|remov\w*|deactivat\w*|delet\w*|reset\w*|unlock\w*|disabl\w*|duplicat\w*|transfer\w*)\b|\bto\s+the\s+"
         r"(?:call|meeting|invite|thread|email|chat|channel|distribution|list|loop|cc)\b",
     ),
     trigger(
@@ -1430,7 +1434,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,3}?(?:add-?ons?|modules?|seats?|licen[cs]es?|users?|tier|plan|"
         r"upgrade|expansion|products?|bundle|package|team|office|region|site|app|apps|api|integrations?|connectors?|"
         r"sso|portal|features?|options?|pack|suite|workspaces?|capacity|storage)\b(?!\s+renewal)|\b(?:quote|pricing|proposal|estimate)\s+"
-        r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
+        r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new|adding|including|onboarding|extending\s+to)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
         r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
         r"\bcross-?sell\b|\bup-?sell\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
         r"(?:module|add-?on|seats?|licen[cs]es?|upgrade|expansion|tier|users)\b|"
@@ -1452,7 +1456,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"pric\w+|offer\w*|wish\w*)\b[^.;]{0,60}?(?:\b\d[\d,]*\+?|\ba\s+few|\bseveral|\bdozens\s+of|\bhundreds\s+of|\banother|\b\w+ty)\s+"
         r"(?:more\s+|extra\s+|additional\s+|new\s+|further\s+)?(?:users?|seats?|licen[cs]es?|logins?|agents?|reps?|people|ppl|"
         r"employees|staff|engineers|techs?|technicians|analysts|members|accounts)\b",
-        unless=r"\b(?:remov\w*|deactivat\w*|delet\w*|fewer|reduc\w*|trained|training|reset|locked|unlock\w*|disabl\w*|"
+        unless=r"\b(?:paus\w*|suspend\w*|freez\w*|remov\w*|deactivat\w*|delet\w*|fewer|reduc\w*|trained|training|reset|locked|unlock\w*|disabl\w*|"
         r"transfer\w*|offboard\w*)\b",
     ),
     trigger(
@@ -1497,6 +1501,24 @@ UPSELL: tuple[Trigger, ...] = (
         r"\bsame\s+(?:setup|set-up|solution|platform|config\w*|deployment|licen[cs]es?)\s+(?:for|at|in)\s+(?:the|their|our|a|"
         r"another)\s+(?:@?\w+\s+){0,2}(?:plant|site|office|team|factory|branch|store|subsidiary|region|country|division|"
         r"location|entity|brand)\b",
+    ),
+    trigger(
+        "getting a team on us",
+        r"\bget\w*\s+(?:the\s+|their\s+|all\s+(?:the\s+)?)?(?:whole\s+|entire\s+)?(?:@?\w+\s+){0,2}(?:org|organi[sz]ation|"
+        r"team|department|division|company|group|staff|office|crew|people|reps|agents)\s+(?:on|onto)\s+(?:us|it|board|"
+        r"the\s+platform|our\s+\w+)\b",
+    ),
+    trigger(
+        "one platform for all",
+        r"\b(?:platform|tool|solution|system|crm|vendor)\s+for\s+all\s+(?:\d+\s+|the\s+|their\s+|of\s+(?:the|their)\s+)?"
+        r"(?:subsidiaries|entities|brands|offices|sites|regions|divisions|countries|companies|teams|business\s+units)\b|"
+        r"\bconsolidat\w+\s+(?:@?\w+\s+){0,4}(?:onto|on\s+to|into|on|to)\s+(?:our\s+|us\b)",
+        requires=r"\b(?:ours|us|our)\b",
+    ),
+    trigger(
+        "adding an add-on",
+        r"\b(?:add-?ons?|modules?)\s+(?:can|could|may|might)\s+be\s+added\b|\blicen[cs]es?\s+for\s+(?:their|the)\s+"
+        r"(?:@?\w+\s+)?(?:devs|developers|engineers|contractors|staff|agents|reps|analysts|partners)\b",
     ),
     trigger(
         "wants a team on board",

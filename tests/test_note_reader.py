@@ -146,3 +146,11 @@ def test_no_trigger_matches_a_bare_word_or_nothing(text: str) -> None:
         t.label for t in (*DEPARTURES, *CHURN, *UPSELL) if (m := t.pattern.search(text)) and not m.group(0).strip()
     ]
     assert not loose, loose
+
+
+def test_no_stem_is_two_stems_glued_together() -> None:
+    """KEYS strings are split over lines: a fragment without its trailing space glues two stems into one."""
+    from review.lexicon import KEYS
+
+    glued = [s for groups in KEYS.values() for g in groups for s in g.split() if s.count("_") > 1 and s[0] != "#"]
+    assert not glued, glued
