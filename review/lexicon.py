@@ -187,6 +187,19 @@ KEYS: dict[str, tuple[str, ...]] = {
     "getting a team on us": ("get getting$ got$", "on_us on_it on_board onto_us on_the onto_the on_our onto_our"),
     "one platform for all": ("platform tool solution system crm vendor consolidat", "all$ our$ us$ ours$"),
     "adding an add-on": ("add_on add_ons addon addons module modules licen", "added$ for_their for_the"),
+    "churn idiom": (
+        "jump jumping$ pull pulling$ pulled$ scal borrowed worth value overpriced over delivering performing working "
+        "exit bail give cold second buyer remorse writing regret wast fire kick throw rip show cut$ cutting$ last "
+        "final "
+        "ultimatum refund withhold disput losing$",
+    ),
+    "growth idiom": (
+        "scal grow land bigger ramp double go$ going$ standardi replac mov bring increas use add capacity storage api "
+        "bandwidth overage exceed hit hitting$ running",
+    ),
+    "departure idiom": (
+        "pastures flown said sent walked shown got cleared history out_of announced step stepping$ stepped$ won",
+    ),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "wants more people on it": (
         "want need asked ask request looking like plan quote pric offer wish",
@@ -845,6 +858,16 @@ DEPARTURES: tuple[Trigger, ...] = (
         who="before",
     ),
     trigger(
+        "departure idiom",
+        r"\b(?:moved\s+on|off)\s+to\s+pastures\s+new\b|\bpastures\s+new\b|\bflown\s+the\s+nest\b|\bsaid\s+(?:her|his|their)\s+"
+        r"goodbyes\b|\bsent\s+(?:a|her|his|their)\s+(?:goodbye|farewell)\s+(?:email|note|message)\b|\bwalked\s+out\b|"
+        r"\b(?:was|got)\s+shown\s+the\s+door\b|\bgot\s+the\s+(?:sack|boot|axe|chop)\b|\bcleared\s+(?:her|his|their)\s+desk\b|"
+        r"\b(?:is|'s)\s+(?:now\s+)?(?:history|out\s+of\s+the\s+picture)\b|\bannounced\s+(?:her|his|their)\s+(?:departure|"
+        r"retirement|resignation)\b|\bstep\w*\s+away\s+from\s+(?:the\s+)?(?:business|company|role|firm)\b|\bwon't\s+be\s+"
+        r"(?:around|there|with\s+(?:them|@acct))\s+(?:after|from|beyond|past)\b",
+        who="before",
+    ),
+    trigger(
         "last day",
         r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:last|final)\s+(?:day|week)\b(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
         r"\b(?:last|final)\s+day\s+(?:for|of)\s+(?P<who2>@p\d+)\b",
@@ -1228,6 +1251,18 @@ CHURN: tuple[Trigger, ...] = (
         own_negation=True,
     ),
     trigger(
+        "churn idiom",
+        r"\bjump\w*\s+ship\b|\bpull\w*\s+out\b(?!\s+(?:of\s+)?(?:the\s+)?(?:stops|data|report|numbers|a\s+chair))|"
+        r"\bscal\w+\s+(?:it\s+|us\s+|things\s+)?down\b|\bon\s+borrowed\s+time\b|\bnot\s+worth\s+(?:it|the\s+(?:money|price|"
+        r"cost|spend|hassle))\b|\b(?:poor|bad|no)\s+value\s+for\s+money\b|\bover-?priced\b|\bnot\s+(?:delivering|performing|"
+        r"working)\s+for\s+(?:them|us)\b|\bexit\s+(?:plan|strategy|route)\b|\bbail\w*\s+(?:on\s+us|out)\b|\bgive\s+up\s+on\s+us\b|"
+        r"\bcold\s+feet\b|\bsecond\s+thoughts\b|\bbuyer'?s\s+remorse\b|\bwriting\s+(?:is\s+)?on\s+the\s+wall\b|\bregret\w*\s+"
+        r"(?:buying|signing|choosing)\b|\bwast\w+\s+(?:of\s+)?(?:money|spend|budget)\b|\b(?:fire|kick|throw|rip)\w*\s+us\s+"
+        r"out\b|\bshow\w*\s+us\s+the\s+door\b|\bcut\w*\s+(?:ties|the\s+cord)\b|\b(?:last|final)\s+(?:chance|warning)\b|"
+        r"\bultimatum\b|\b(?:asked|asking|want\w*|demand\w*)\s+(?:for\s+)?(?:a\s+)?(?:full\s+)?refund\b|\bwithhold\w*\s+"
+        r"payment\b|\bdisput\w+\s+(?:the|our|their)\s+invoice\b|\blosing\s+(?:them|this\s+(?:one|account|customer))\b",
+    ),
+    trigger(
         "unhappy",
         r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|annoyed|irritated|livid|"
         r"fed\s+up|unsatisfied|displeased|exasperated|fuming|hat(?:e|es|ed|ing)\s+(?:the|our|it|using)|loath\w+|can't\s+stand|"
@@ -1370,6 +1405,22 @@ UPSELL: tuple[Trigger, ...] = (
         r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:seats?\s+|licen[cs]es?\s+|users?\s+)?(?:down\s+|up\s+)?to\s+(?P<b>\d[\d,]*)\b",
         requires=r"\b(?:seats?|licen[cs]es?|users?|logins?|seat\s+count)\b",
         change="up",
+    ),
+    trigger(
+        "growth idiom",
+        r"\bscal\w+\s+up\b|\bgrow\w*\s+(?:the\s+|their\s+|our\s+)?(?:account|footprint|usage|deployment|rollout|spend|"
+        r"contract)\b|\bland\s+and\s+expand\b|\bbigger\s+(?:deal|footprint|rollout|contract|deployment|order)\b|\bramp\w*\s+"
+        r"up\b|\bdouble\w*\s+down\s+on\s+us\b|\b(?:go|going)\s+(?:all|wall)[- ]in\b|"
+        r"\bstandardi[sz]\w+\s+on\s+(?:us|our\s+\w+)\b|"
+        r"\breplac\w+\s+(?:their|the)\s+(?:old|other|legacy|existing)\s+(?:@?\w+\s+)?(?:tool|system|crm|platform)\s+with\s+us\b|"
+        r"\bmov\w+\s+(?:more|everything|the\s+rest)\s+(?:of\s+\w+\s+)?(?:over\s+)?(?:on)?to\s+us\b|\bbring\w*\s+(?:more|the\s+rest\s+"
+        r"of)\s+(?:the\s+|their\s+)?(?:team|business|company|org|group)\s+(?:over|on\s*board|onto\s+us)\b|\bincreas\w+\s+"
+        r"(?:their|the)\s+(?:spend|investment|commitment|contract\s+value)\b|\b(?:new|another|more)\s+use\s+cases?\b|"
+        r"\badd\w*\s+(?:a|another|a\s+second)\s+(?:workspace|instance|environment|sandbox|tenant)\b|\b(?:more|extra)\s+"
+        r"(?:capacity|storage|api\s+calls|bandwidth)\b|\boverages?\b|\bexceed\w*\s+(?:their|the)\s+(?:@?\w+\s+)?(?:limit|"
+        r"quota|allowance|plan)\b|\bhit\w*\s+(?:the|their)\s+(?:@?\w+\s+)?(?:limit|cap|quota|ceiling)\b|\brunning\s+out\s+of\s+(?:seats|"
+        r"licen[cs]es|storage|capacity|users)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\bscal\w+\s+up\s+(?:the\s+)?(?:server|instance|cluster|infra)",
     ),
     trigger(
         "upgrade",
