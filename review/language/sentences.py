@@ -18,7 +18,7 @@ _NEVER_END = word_set(
 )
 _COMPANY_SUFFIXES = word_set("inc corp co ltd llc plc gmbh ag sa s.a nv n.v bv b.v sarl srl spa s.p.a pty pte kk")
 _MONTHS = word_set("jan feb mar apr jun jul aug sep sept oct nov dec")
-_END = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n+|\s(?=[•▪◦]\s)", re.UNICODE)
+_END = re.compile(r"[.!?]+[\"')\]’”»]*(?=\s)|\n+|\s(?=[•▪◦]\s)", re.UNICODE)
 _LAST_TOKEN = re.compile(r"([\w.&'’-]+)[.!?]*[\"')\]]*$")
 _NEXT_WORD = re.compile(r"\s*[\"'(\[]?(\S+)")
 
