@@ -183,7 +183,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "rollout roll expansion platform licen seats upgrade deploy",
     ),
     "evaluating another module": ("evaluat trial pilot test demo", "module addon add_on add_ons tier plan$ edition"),
-    "the same setup elsewhere": ("same$", "setup set solution platform config deployment licen"),
+    "the same setup elsewhere": (
+        "same$",
+        "setup set solution platform config deployment licen same_for same_at same_in same_there same_thing",
+    ),
     "getting a team on us": ("get getting$ got$", "on_us on_it on_board onto_us on_the onto_the on_our onto_our"),
     "one platform for all": ("platform tool solution system crm vendor consolidat", "all$ our$ us$ ours$"),
     "adding an add-on": ("add_on add_ons addon addons module modules licen", "added$ for_their for_the"),
@@ -673,6 +676,12 @@ DEFERRED = re.compile(
     r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b|\bnot\s+(?:now|yet|this\s+year|right\s+now)\b|\bmaybe\s+later\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
     r"seats|accounts)\b|\b(?:free|complimentary|read[- ]only|viewer)\s+(?:@?\w+\s+)?(?:accounts?|seats?|licen[cs]es?|"
     r"users?|logins?)\b|\bno\s+charge\b|\bat\s+no\s+(?:cost|charge)\b|\bpure\s+speculation\b|\bspeculat\w+\b"
+)
+# An expansion already done ("added 20 seats last month", "upgraded in March"): history, not an opportunity.
+COMPLETED = re.compile(
+    r"\b(?:added|bought|purchased|upgraded|expanded|rolled\s+out|onboarded|activated|provisioned|deployed|went\s+live|"
+    r"extended|signed)\b[^.;]{0,60}?\b(?:last\s+(?:week|month|quarter|year)|yesterday|ago|earlier\s+this\s+\w+|in\s+"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|all\s+done|done\s+and\s+dusted|completed?)\b"
 )
 OUR_WISH = re.compile(
     r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?:sell|upsell|pitch|expand|grow)|\bopportunity\s+(?:for\s+us\s+)?"
@@ -1549,6 +1558,7 @@ UPSELL: tuple[Trigger, ...] = (
     ),
     trigger(
         "the same setup elsewhere",
+        r"\bwant\w*\s+(?:the\s+)?same\s+(?:thing\s+|again\s+)?(?:for|at|in|there)\b|"
         r"\bsame\s+(?:setup|set-up|solution|platform|config\w*|deployment|licen[cs]es?)\s+(?:for|at|in)\s+(?:the|their|our|a|"
         r"another)\s+(?:@?\w+\s+){0,2}(?:plant|site|office|team|factory|branch|store|subsidiary|region|country|division|"
         r"location|entity|brand)\b",

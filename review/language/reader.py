@@ -25,6 +25,7 @@ from review.language.stems import RESOLUTION, SUCCESSION, any_candidate, candida
 from review.language.subjects import ACCOUNT, Context, nearest_contact, resolve_group, subjects_before
 from review.lexicon import (
     CHURN,
+    COMPLETED,
     DEFERRED,
     DEPARTURES,
     DOUBT_AFTER,
@@ -153,6 +154,8 @@ def _not_ours(item: Trigger, masked: str, start: int, upsell: bool) -> bool:
     if JOKING.search(masked) or HYPOTHETICAL.search(masked):
         return True
     if upsell and (OUR_WISH.search(masked) or DEFERRED.search(masked)):
+        return True
+    if upsell and COMPLETED.search(masked[scope.clause_start(masked, start) : scope.clause_end(masked, start)]):
         return True
     if (upsell or item.label in _ABOUT_FEELINGS) and RIVAL_OWNS.search(scope.clause_before(masked, start)):
         return True
