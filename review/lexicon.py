@@ -655,10 +655,14 @@ TEMPORARY = re.compile(
 )
 
 # Said in jest, hypothetically, or of someone else's business: no finding from the clause.
-JOKING = re.compile(r"\b(?:jok\w*|kidding|jest\w*|tongue[- ]in[- ]cheek|lol|haha+|banter\w*|teas\w+)\b")
+JOKING = re.compile(
+    r"\b(?:jok\w*|kidding|jest\w*|tongue\s+(?:\w+\s+)?in\s+cheek|tongue-in-cheek|lol|haha+|banter\w*|teas\w+|laughed|"
+    r"scoffed|rolled\s+(?:their|his|her)\s+eyes|not\s+a\s+chance|fat\s+chance)\b"
+)
 HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|should)\s+(?:they|we|@acct|@p\d+|the\s+\w+)\s+(?:ever|were\s+to|ever\s+were)\b|\bhypothetical\w*\b|"
-    r"\bin\s+theory\b|\bwhat\s+if\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
+    r"\bin\s+theory\b|\bwhat\s+if\b|\bwere\s+(?:they|we)\s+(?:ever\s+)?to\b|\bin\s+a\s+perfect\s+world\b|\bdream\w*\b|"
+    r"\bwish\s*list\b|\bone\s+day\b|\bsome\s*day\b|\bpipe\s+dream\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
     r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b|\bjust\s+curious\b|\bout\s+of\s+curiosity\b|"
     r"\bno\s+plans?\b(?!\s+to\b)|\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bout\s+of\s+interest\b|"
     r"\bfor\s+(?:reference|benchmarking)\b"
@@ -673,7 +677,8 @@ DEFERRED = re.compile(
     r"\bdecided\s+(?:to\s+(?:wait|hold\s+off|pass|stay|hold)|it'?s\s+(?:overkill|too\s+much|not\s+needed)|against)\b|"
     r"\b(?:holding|hold)\s+off\b|\bwait\s+until\b|\boverkill\b|\b(?:staying|stay|stick\w*)\s+(?:on|with)\s+(?:the\s+)?"
     r"(?:standard|current|basic|existing|same|starter)\b|\bsame\s+(?:total|number|count|headcount|seat\s+count)\b|"
-    r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b|\bnot\s+(?:now|yet|this\s+year|right\s+now)\b|\bmaybe\s+later\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
+    r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b|\bguest\s+(?:users?|accounts?|logins?)\b|"
+    r"\b(?:don't|do\s+not|doesn't|does\s+not)\s+count\s+(?:towards|against|toward)\b|\b(?:they|we|she|he)\s+said\s+no\b|\bnot\s+(?:now|yet|this\s+year|right\s+now)\b|\bmaybe\s+later\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
     r"seats|accounts)\b|\b(?:free|complimentary|read[- ]only|viewer)\s+(?:@?\w+\s+)?(?:accounts?|seats?|licen[cs]es?|"
     r"users?|logins?)\b|\bno\s+charge\b|\bat\s+no\s+(?:cost|charge)\b|\bpure\s+speculation\b|\bspeculat\w+\b"
 )
@@ -688,7 +693,9 @@ OUR_WISH = re.compile(
     r"to\s+(?:sell|upsell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
 )
 RIVAL_OWNS = re.compile(
-    r"@v'?s\b|\b(?:competitor|rival)(?:'s|s')\b|(?<![\w@])@v\s+(?:just\s+|recently\s+|now\s+)?(?:launched|released|"
+    r"(?<![\w@])@v\s+(?:@?\w+\s+)?(?:quoted|offered|pitched|pushed|proposed|urged|tried\s+to\s+sell|is\s+upselling)\b|"
+    r"\b(?:their|the)\s+(?:@?\w+\s+)?(?:vendor|provider|supplier)\s+(?:is\s+)?(?:upsell\w*|pitch\w*|push\w*|offer\w*|"
+    r"quot\w*)|@v'?s\b|\b(?:competitor|rival)(?:'s|s')\b|(?<![\w@])@v\s+(?:just\s+|recently\s+|now\s+)?(?:launched|released|"
     r"announced|introduced|offers|has|added|rolled\s+out)\b"
 )
 
