@@ -212,7 +212,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "twenty thirty forty fifty sixty seventy eighty ninety",
     ),
     "adding a team": (
-        "roll_us roll_it rolling_us rolling_it rolled_us rolled_it open_it opening_it bring_the bringing_the bring_their bringing_their bring_another bring_our add_the add_their add_our "
+        "roll_us roll_it rolling_us rolling_it rolled_us rolled_it open_it opening_it bring_the bringing_the "
+        "bring_their bringing_their bring_another bring_our add_the add_their add_our "
         "add_another add_a add_two add_three add_new add_all add_every adding_the "
         "adding_their adding_our adding_another adding_a adding_two adding_three adding_new adding_all "
         "adding_every onboard_the onboard_their onboard_our onboard_another onboard_a onboard_two "
