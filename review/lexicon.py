@@ -203,6 +203,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "departure idiom": (
         "pastures flown said sent walked shown got cleared history out_of announced step stepping$ stepped$ won",
     ),
+    "left for good": ("poached headhunted going_to went_back passed_away died",),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "wants more people on it": (
         "want need asked ask request looking like plan quote pric offer wish",
@@ -882,6 +883,12 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:is|'s)\s+(?:now\s+)?(?:history|out\s+of\s+the\s+picture)\b|\bannounced\s+(?:her|his|their)\s+(?:departure|"
         r"retirement|resignation)\b|\bstep\w*\s+away\s+from\s+(?:the\s+)?(?:business|company|role|firm)\b|\bwon't\s+be\s+"
         r"(?:around|there|with\s+(?:them|@acct))\s+(?:after|from|beyond|past)\b",
+        who="before",
+    ),
+    trigger(
+        "left for good",
+        r"\b(?:been|was|got)\s+(?:poached|headhunted)\b|\bgoing\s+to\s+work\s+(?:for|at)\b|\bwent\s+back\s+to\s+"
+        r"(?:university|uni|school|college|study|studying)\b|\bpassed\s+away\b|\bdied\b",
         who="before",
     ),
     trigger(
