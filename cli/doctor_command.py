@@ -1,5 +1,7 @@
 """`python main.py doctor`: one line per check — settings, each Zoho tier (reachability and auth),
-breakers, token store, model key (presence only), memory directory — and the fix for each failure.
+breakers, token store, state store (opened, schema checked, read), API credit budget, the listener's watch
+channels (modules Zoho refused to watch, modules polled instead), model key (presence only), memory directory,
+local embedding model — and the fix for each failure.
 
 In sandbox mode (no Zoho credentials) it starts the embedded sandbox and checks against it.
 Exit code 1 when any check failed; ``--json`` prints ``{"checks": [{"name","ok","detail","fix"}]}``.
@@ -61,6 +63,47 @@ def _token_store_check(settings: Settings) -> tuple[Check, Any]:
     return Check(name="token store", ok=True, detail=store.describe()), store
 
 
+def _state_store_where(settings: Settings) -> str:
+    """Where the state store lives, without the password."""
+    from urllib.parse import urlsplit
+
+    if settings.database_url is None or not settings.database_url.get_secret_value().strip():
+        return f"sqlite {settings.state_dir.expanduser() / 'state.db'}"
+    url = urlsplit(settings.database_url.get_secret_value().strip())
+    try:
+        host = f"{url.hostname or 'localhost'}{f':{url.port}' if url.port else ''}"
+    except ValueError:
+        host = "?"
+    return f"postgresql {host}{url.path}"
+
+
+def _open_state_store(settings: Settings) -> str:
+    from state.store import StateStore
+
+    with StateStore.open(settings, busy_timeout_seconds=5.0) as store:
+        last = store.last_successful_run("review")
+    when = f"last review {last.started_at:%Y-%m-%d %H:%M} UTC" if last else "no review yet"
+    return f"{_state_store_where(settings)} (schema ok, {when})"
+
+
+async def _state_store_check(settings: Settings) -> Check:
+    """Open the store as every command does (creating the schema if needed) and read from it."""
+    from state.errors import StateStoreError
+
+    try:
+        detail = await asyncio.wait_for(asyncio.to_thread(_open_state_store, settings), timeout=CHECK_TIMEOUT)
+    except StateStoreError as exc:
+        return Check(name="state store", ok=False, detail=" ".join(exc.message.split()), fix=exc.hint)
+    except TimeoutError:
+        return Check(
+            name="state store",
+            ok=False,
+            detail=f"{_state_store_where(settings)}: no answer within {CHECK_TIMEOUT:.0f}s",
+            fix="Check that the database server is up and reachable, and SERGAS_DATABASE_URL.",
+        )
+    return Check(name="state store", ok=True, detail=detail)
+
+
 def _model_check(settings: Settings) -> Check:
     if settings.use_bedrock:
         return Check(name="model key", ok=True, detail="Amazon Bedrock (CLAUDE_CODE_USE_BEDROCK)")
@@ -90,6 +133,18 @@ def _memory_check(settings: Settings) -> Check:
             fix="Make SERGAS_HOME writable (or point SERGAS_HOME elsewhere).",
         )
     return Check(name="memory store", ok=True, detail=f"{directory} (writable)")
+
+
+def _embedding_check() -> Check:
+    """The local embedding model every memory command needs (a plain ``pip install .`` leaves it out)."""
+    from memory.embedding.minilm import install_command
+    from memory.interface import MemoryModelMissingError, check_embedding_model
+
+    try:
+        where = check_embedding_model()
+    except MemoryModelMissingError as exc:
+        return Check(name="embedding model", ok=False, detail=str(exc).split(":")[0], fix=f"Run `{install_command()}`.")
+    return Check(name="embedding model", ok=True, detail=f"all-MiniLM-L6-v2 in {where}")
 
 
 async def _tier_checks(settings: Settings, store: Any) -> list[Check]:
@@ -187,15 +242,56 @@ async def _probe(gateway: Any, tier_name: str) -> str:
     return f"reachable, authenticated ({(loop.time() - start) * 1000:.0f} ms)"
 
 
+def _credits_check(settings: Settings) -> Check:
+    budget = settings.zoho_credit_budget
+    detail = (
+        f"each run may spend at most {budget} Zoho API credits (SERGAS_ZOHO_CREDIT_BUDGET)"
+        if budget
+        else "no per-run cap (SERGAS_ZOHO_CREDIT_BUDGET unset); Zoho's own limit is per org and rolling 24 hours"
+    )
+    return Check(name="zoho credits", ok=True, detail=detail)
+
+
+def _listener_check(settings: Settings) -> Check:
+    """What the last `listen` run here subscribed: a module Zoho refused to watch is a failure to fix."""
+    from listener.callback_queue import CallbackQueue
+    from listener.models import POLLED_MODULES
+
+    path = settings.home.expanduser() / "listener" / "queue.db"
+    if not path.exists():
+        return Check(name="listener channels", ok=True, detail="`listen` has not run here")
+    queue = CallbackQueue(path)
+    try:
+        channels = json.loads(queue.get_meta("channels") or "[]")
+        refused: dict[str, str] = json.loads(queue.get_meta("refused_modules") or "{}")
+    finally:
+        queue.close()
+    watched = ", ".join(sorted(c["module"] for c in channels)) or "none"
+    polled = ", ".join(POLLED_MODULES)
+    detail = f"watched: {watched}; polled (Zoho cannot watch them): {polled}"
+    if not refused:
+        return Check(name="listener channels", ok=True, detail=detail)
+    why = "; ".join(f"{module}: {reason}" for module, reason in sorted(refused.items()))
+    return Check(
+        name="listener channels",
+        ok=False,
+        detail=f"{detail}; refused by Zoho: {why}",
+        fix="Zoho would not watch these modules: check the token's ZohoCRM.notifications scope and the user's "
+        "profile permissions for them, then restart `python main.py listen`.",
+    )
+
+
 async def collect(settings: Settings) -> list[Check]:
-    checks = [_settings_check(settings)]
+    checks = [_settings_check(settings), _credits_check(settings), _listener_check(settings)]
     store_check, store = _token_store_check(settings)
     checks.append(store_check)
     if store is not None:
         checks.extend(await _tier_checks(settings, store))
         store.close()
+    checks.append(await _state_store_check(settings))
     checks.append(_model_check(settings))
     checks.append(_memory_check(settings))
+    checks.append(_embedding_check())
     return checks
 
 

@@ -1,8 +1,11 @@
-"""``python main.py sync [--full] [--since 24h|7d|ISO]``: Zoho (bulk) → long-term memory, incrementally.
+"""``python main.py sync [--full] [--since 24h|7d|ISO] [--json]``: Zoho (bulk) → long-term memory, incrementally.
 
 Cursors live in the memory's ledger (a wiped memory starts over); approval decisions come from the state
-store (``state.store.StateStore.decided_since``); progress is a rich bar per module; the
-summary says records fetched, stored, unchanged, change events, deletions and API calls spent.
+store (``state.store.StateStore.decided_since``); progress is a rich bar per module on a terminal and
+plain lines elsewhere (``cli.sync_progress``), with a line per finished module; the summary says records
+fetched, stored, unchanged, change events, deletions, API calls and credits spent.
+When Zoho's credits (or ``SERGAS_ZOHO_CREDIT_BUDGET``) run out the sync stops cleanly, says when to go on,
+and exits with ``EXIT_CREDITS`` (4); the next run resumes there.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from config.settings import Settings
 from domain.safe_text import safe_block, safe_inline
 
 _RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
+EXIT_CREDITS = 4  # stopped cleanly because the API credits (or the run's budget) ran out
 
 
 def parse_since(value: str | None, *, now: datetime | None = None) -> datetime | None:
@@ -36,7 +40,7 @@ def parse_since(value: str | None, *, now: datetime | None = None) -> datetime |
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def run(settings: Settings, *, full: bool = False, since: str | None = None) -> int:
+def run(settings: Settings, *, full: bool = False, since: str | None = None, as_json: bool = False) -> int:
     from rich.console import Console
 
     console = Console(stderr=True, soft_wrap=True)
@@ -48,7 +52,7 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
         return 2
     settings.ensure_home()
     from integrations.zoho.errors import ZohoError
-    from memory.interface import MemoryBusyError
+    from memory.interface import MemoryBusyError, MemoryError
 
     try:
         with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):  # cognee prints its migrations
@@ -56,31 +60,36 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
     except MemoryBusyError as exc:
         console.print(Text(safe_inline(exc), style="yellow"))
         return 3
+    except MemoryError as exc:  # e.g. the embedding model is not installed: the message has the command
+        console.print(str(exc), markup=False, highlight=False)
+        return 1
     except ZohoError as exc:  # nothing past the last stored batch is lost: the next sync resumes there
         hint = getattr(exc, "hint", None) or ZohoError.default_hint
         console.print(Text(safe_inline(f"Sync stopped: {exc}"), style="red"))
         console.print(Text(f"{safe_block(hint)}\nWhat was stored so far is kept; run sync again."))
         return 1
-    table_lines = [
-        f"{m.module:<9} fetched {m.fetched:>6}  stored {m.stored:>6}  unchanged {m.unchanged:>6}  "
-        f"changes {m.change_events:>5}  deleted {m.deleted:>4}"
-        for m in summary.modules
-    ]
-    for line in table_lines:
-        console.print(line)
+    _report(console, summary, as_json=as_json)
+    return EXIT_CREDITS if summary.stopped else 0
+
+
+def _report(console: Any, summary: Any, *, as_json: bool) -> None:
+    """The totals (each module's line was printed as it finished: ``cli.sync_progress``)."""
+    if as_json:
+        print(summary.model_dump_json(indent=2))
     console.print(
-        f"[bold]Synced[/bold] {summary.fetched} records fetched, {summary.stored} stored, "
-        f"{summary.unchanged} unchanged, {summary.change_events} change events, "
-        f"{summary.deleted} deleted in Zoho, {summary.api_calls} API calls, {summary.seconds:.1f} s"
+        f"[bold]{'Stopped early' if summary.stopped else 'Synced'}[/bold] {summary.fetched} records fetched, "
+        f"{summary.stored} stored, {summary.unchanged} unchanged, {summary.change_events} change events, "
+        f"{summary.deleted} deleted in Zoho, {summary.api_calls} API calls, {summary.api_credits} API credits, "
+        f"{summary.seconds:.1f} s"
     )
     for note in summary.notes:
         console.print(Text(safe_inline(note), style="yellow"))
-    return 0
+    if summary.stopped:
+        console.print(Text(safe_inline(summary.stopped), style="yellow"))
 
 
 async def _sync(settings: Settings, *, full: bool, since: datetime | None, console: Any) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+    from cli.sync_progress import sync_reporter
     from integrations.zoho.connection import zoho_connection
     from integrations.zoho.factory import build_gateway
     from memory.interface import open_memory
@@ -93,22 +102,17 @@ async def _sync(settings: Settings, *, full: bool, since: datetime | None, conso
         with zoho_connection(settings) as connection:
             gateway = build_gateway(settings, connection=connection)
             try:
-                with Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeElapsedColumn(),
-                    console=console,
-                    transient=True,
-                ) as bar:
-                    tasks: dict[str, Any] = {m: bar.add_task(f"{m:<9}", total=None) for m in (*SYNC_MODULES, DECISIONS)}
-
-                    def progress(module: str, count: int) -> None:
-                        bar.advance(tasks[module], count)
-
+                with sync_reporter(console, (*SYNC_MODULES, DECISIONS)) as reporter:
                     # cursors live in the memory's ledger; decisions come from the state store
                     return await sync_memory(
-                        gateway, memory, memory, full=full, since=since, progress=progress, decisions=store
+                        gateway,
+                        memory,
+                        memory,
+                        full=full,
+                        since=since,
+                        progress=reporter.progress,
+                        module_done=reporter.module_done,
+                        decisions=store,
                     )
             finally:
                 await gateway.aclose()

@@ -20,6 +20,8 @@ import httpx
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.home import prepare_home
+
 ZohoDC = Literal["us", "eu", "in", "au", "cn", "jp", "ca", "sa"]
 ZohoEnvironment = Literal["production", "sandbox", "developer"]
 
@@ -45,6 +47,9 @@ ENVIRONMENT_API_PREFIX: dict[str, str] = {
 SANDBOX_CLIENT_ID = "1000.SANDBOXDEMOCLIENT"
 SANDBOX_CLIENT_SECRET = "sandbox-demo-secret"
 SANDBOX_REFRESH_TOKEN = "1000.sandbox-demo-refresh.token"
+
+
+HOME_FOLDERS = ("state", "memory", "tokens", "reports", "sandbox")  # what the product keeps under SERGAS_HOME
 
 
 class Settings(BaseSettings):
@@ -82,6 +87,12 @@ class Settings(BaseSettings):
     zoho_rate_limit_patience_seconds: float = Field(
         default=60.0, ge=0, le=900, description="How long a call keeps retrying 429 TOO_MANY_REQUESTS with backoff."
     )
+    zoho_credit_budget: int | None = Field(
+        default=None,
+        ge=1,
+        description="Most Zoho API credits one run (sync, review, listen, ask) may spend; unset: no cap. "
+        "The org's own limit is a rolling 24 hours by edition (free: 5,000).",
+    )
     token_store: Literal["file", "sqlite", "postgres"] = "file"
     token_key: SecretStr | None = Field(default=None, description="Fernet key: encrypt refresh tokens at rest.")
 
@@ -93,6 +104,9 @@ class Settings(BaseSettings):
     sandbox_accounts: int = Field(default=5000, ge=1, le=100_000)
     sandbox_seed: int = 42
     sandbox_port: int = Field(default=0, ge=0, le=65535, description="0 picks a free port.")
+    sandbox_edition: Literal["free", "standard", "professional", "enterprise", "ultimate"] = Field(
+        default="enterprise", description="Zoho edition whose API credits and concurrency the embedded sandbox has."
+    )
 
     # --- the model --------------------------------------------------------------------------
     anthropic_api_key: SecretStr | None = Field(
@@ -126,6 +140,12 @@ class Settings(BaseSettings):
     # --- listener (notifications) -----------------------------------------------------------
     listener_token: SecretStr | None = Field(default=None, description="Verification token for callbacks.")
     listener_daily_budget_usd: float = Field(default=5.0, gt=0)
+    listener_notes_poll_seconds: float = Field(
+        default=300.0,
+        ge=10,
+        le=86_400,
+        description="How often `listen` polls Zoho for changed notes (Zoho cannot watch Notes); 1 credit a poll.",
+    )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
@@ -204,9 +224,9 @@ class Settings(BaseSettings):
         return self.home / "sandbox"
 
     def ensure_home(self) -> Path:
-        """Create the data directory (0700) and return its absolute path."""
-        home = self.home.expanduser().resolve()
-        home.mkdir(parents=True, exist_ok=True)
-        home.chmod(0o700)
+        """Create the data directory (0700) and return its absolute path.
+
+        Raises ``config.errors.HomeNotUsableError`` (one line with the fix) when it cannot hold data."""
+        home = prepare_home(self.home, HOME_FOLDERS)
         self.home = home
         return home

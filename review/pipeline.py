@@ -33,6 +33,7 @@ from approvals.queueing import queue_proposal
 from approvals.write_checks import outside_account
 from config.crashpoints import crash_point
 from config.settings import Settings
+from integrations.zoho.credits import gateway_usage
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import CrmRecord
 from review import rules
@@ -287,6 +288,7 @@ async def _locked_review(
     clock: Callable[[], datetime],
 ) -> ReviewRun:
     started = time.perf_counter()
+    _, credits_before = gateway_usage(gateway)
     now = clock()
     params = {
         "owner": owner,
@@ -316,6 +318,7 @@ async def _locked_review(
             memory_sync=memory_sync,
             owner=owner,
             baseline=baseline,
+            since_given=since is not None,
             limit=limit,
             concurrency=concurrency,
             progress=progress,
@@ -326,6 +329,7 @@ async def _locked_review(
         store.finish_run(run.run_id, "interrupted", {"error": f"{type(exc).__name__}: {str(exc)[:300]}"})
         raise
     crash_point("review.before_finish")
+    run.api_credits = max(0, gateway_usage(gateway)[1] - credits_before)
     run.finished_at = clock()
     run.total_seconds = time.perf_counter() - started
     store.finish_run(
@@ -341,6 +345,7 @@ async def _locked_review(
             "proposals_held": run.proposals_held,
             "cost_usd": run.cost_usd,
             "api_calls": run.api_calls,
+            "api_credits": run.api_credits,
         },
     )
     return run
@@ -356,6 +361,7 @@ async def _steps(
     memory_sync: MemorySync | None,
     owner: str | None,
     baseline: datetime | None,
+    since_given: bool,
     limit: int | None,
     concurrency: int | None,
     progress: Progress | None,
@@ -382,7 +388,7 @@ async def _steps(
         progress=progress,
         before_commit=None if memory_sync is None else partial(feed_memory, feed=memory_sync),
     )
-    run.sync_full, run.records_fetched = synced.full, synced.fetched
+    run.sync_full, run.records_fetched, run.records_changed = synced.full, synced.fetched, len(synced.updated_ids)
     run.notes.extend(synced.notes)
     if synced.deleted:
         run.notes.append(f"{synced.deleted} record(s) deleted in Zoho since the last run left the review")
@@ -396,6 +402,9 @@ async def _steps(
     triages = triage_accounts(views, today=now.date(), thresholds=thresholds, since=baseline, owner=owner)
     run.triage_seconds = time.perf_counter() - t0
     run.accounts_triaged = len(triages)
+    if not synced.full and not since_given:  # changed = touched by what this run's sync brought that is new
+        for t in triages:
+            t.changed_since_last_run = any(r.id in synced.updated_ids for r in views[t.account_id].records())
     run.changed_accounts = sum(1 for t in triages if t.changed_since_last_run)
     run.scores = [t.score for t in triages]
     if progress:

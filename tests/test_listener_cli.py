@@ -1,5 +1,6 @@
 """``python main.py listen`` end to end: the embedded sandbox, the real gateway, review pipeline parts and
-state store; a change made in the sandbox becomes a listener review run; Ctrl-C stops it cleanly."""
+state store; a change made in the sandbox becomes a listener review run, printed as a line; Ctrl-C stops it
+cleanly."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def test_listen_command_reviews_a_sandbox_change_and_stops_on_ctrl_c(tmp_path: P
         child.expect(r"Zoho: (http://127\.0\.0\.1:\d+) \(embedded sandbox\)")
         api = child.match.group(1)
         child.expect("Press Ctrl-C to stop.")
-        assert re.search(r"Notes\s+│\s+\d+", child.before)  # the channels are listed
+        assert re.search(r"Deals\s+│\s+\d+", child.before)  # the channels are listed
+        assert re.search(r"Notes\s+│\s+polled", child.before)  # Zoho cannot watch Notes: they are polled
 
         grant = {
             "grant_type": "refresh_token",
@@ -59,9 +61,12 @@ def test_listen_command_reviews_a_sandbox_change_and_stops_on_ctrl_c(tmp_path: P
             time.sleep(0.25)
             health = httpx.get(f"{listener}/health").json()
         assert health["reviews_today"] == 1
+        # a line for the review it ran (before: nothing but refused callbacks were printed)
+        child.expect(rf"\d\d:\d\d:\d\d reviewed .+ \({account}\): health \d+, ")
         assert health["queue_depth"] == 0
         assert health["review_mode"] == "rules only (no agent reviewer)"  # no model key in tests
-        assert sorted(c["module"] for c in health["channels"]) == ["Accounts", "Contacts", "Deals", "Notes", "Tasks"]
+        assert sorted(c["module"] for c in health["channels"]) == ["Accounts", "Contacts", "Deals", "Tasks"]
+        assert [p["module"] for p in health["modules_polled"]] == ["Notes"] and health["modules_refused"] == {}
 
         child.kill(signal.SIGINT)
         child.expect("Stopped.")
