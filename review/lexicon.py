@@ -316,10 +316,12 @@ KEYS: dict[str, tuple[str, ...]] = {
         "roll rollout deploy wide$ wall$ phase global extend expand bring brings$",
         "other$ more$ new$ rest$ all$ every whole$ entire$ wider company org global team teams office offices region "
         "site division department countr subsid locat plant store branch staff employees brand entit wide$ engineers "
-        "reps$ agents$ technicians workers users$ people$ # "
+        "reps$ agents$ technicians workers users$ people$ # marketing$ sales$ finance$ support$ engineering$ "
+        "operations$ ops$ legal$ procurement$ hr$ customer_service logistics$ warehouse$ field_service "
         "2 two ii phase second another",
     ),
     "onboarding more units": ("onboard", "subsid division business region countr brand entit site plant store branch"),
+    "would pay for more": ("pay$",),
     "interest in more products": (
         "interest keen curious excited quote_for quotes_for pricing_for price_for prices_for proposal_for "
         "proposals_for estimate_for cost_of costs_of cost_for costs_for quote_on pricing_on pricing_of "
@@ -1096,7 +1098,8 @@ CHURN: tuple[Trigger, ...] = (
         r"\blet\s+(?:the\s+|their\s+|our\s+|it\s+|them\s+)?(?:@?\w+\s+)?(?:contract|subscription|licen[cs]es?|"
         r"renewal|agreement|it|them|plan|term)?\s*(?:lapse|expire|run\s+out)\b|\ballow\w*\s+(?:the|their|it)\s+"
         r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal(?:'s\s+|\s+is\s+|\s+looks\s+|\s+is\s+looking\s+|\s+seems\s+|\s+)(?:unlikely|in\s+doubt|dead|lost|"
-        r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky)\b|\bdoubt\w*\s+(?:that\s+)?"
+        r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky|on\s+hold|paused|frozen)\b|"
+        r"\b(?:paus\w*|freez\w*|froze)\s+(?:the\s+|their\s+)?renewal\b|\bdoubt\w*\s+(?:that\s+)?"
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\b(?:not\s+(?:sure|certain|convinced)|unsure|uncertain|doubtful|s[ck]eptical)\s+(?:whether\s+|if\s+|that\s+)?"
         r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
         own_negation=True,
@@ -1134,7 +1137,7 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:@?\w+\s+)?(?:vendor|provider|supplier|platform|solution|tool|crm|system|product|offering|software|app))\b|"
         r"\bswitch\w*\s+(?:vendors|providers|suppliers|platforms|tools|crms|systems)\b|"
         r"\b(?:mov\w+|bring\w*|brought|build\w*|built|tak\w+|took)\s+(?:(?:their|the|it|this|everything|our)\s+)?"
-        r"(?:@?\w+\s+)?in-?house\b|"
+        r"(?:@?\w+\s+)?in[-\s]?house\b|"
         r"\bconsolidat\w+\s+(?:(?:their|its|the|all)\s+)?(?:vendors|tools|platforms|systems|crms|providers|suppliers|"
         r"software|stack)\b|"
         r"\b(?:switch\w*|mov(?:e|es|ed|ing)|migrat\w+|go(?:ing)?|defect\w*)\s+(?:over\s+)?to\s+(?:a|the)\s+"
@@ -1171,7 +1174,10 @@ CHURN: tuple[Trigger, ...] = (
         r"research\w*|scout\w*|seek\w*|search\w*\s+for|benchmark\w*|courted\s+by|approached\s+by|"
         r"(?:got|received|have|had)\s+(?:a\s+|an\s+)?(?:offer|quote|proposal|pitch|demo)s?\s+from|"
         r"(?:a\s+)?demo\s+(?:of|from|with)|poc\s+with|proof\s+of\s+concept\s+with|bake-?off\s+(?:with|against))\s+"
-        r"(?:us\s+(?:with|to|against)\s+)?(?:@?\w+\s+){0,2}?" + _COMPETITION + r"(?!\s+(?:to\s+us|of\s+ours)|['’])",
+        r"(?:us\s+(?:with|to|against)\s+)?(?:@?\w+\s+){0,2}?" + _COMPETITION + r"(?!\s+(?:to\s+us|of\s+ours)|['’])|"
+        r"(?<![\w@])(?:@v|(?:a\s+|the\s+)?(?:competitor|rival))(?:'s|s')?\s+(?:demo|pitch|presentation|poc|trial|"
+        r"pilot|bake-?off)s?\s+(?:is\s+|was\s+|has\s+been\s+)?(?:booked|scheduled|set\s+up|planned|lined\s+up|"
+        r"arranged|next|on|this|tomorrow|in\s+the\s+diary)\b",
         harmless=r"\b(?:end\w*|cancel\w*|stop\w*|drop\w*|kill\w*|scrap\w*|abandon\w*|ditch\w*|wound\s+down|"
         r"shut\s+down|reject\w*|pass\w*\s+on|turn\w*\s+down|rul\w+\s+out|finish\w*|conclud\w*|wrap\w*\s+up|"
         r"binned|pulled\s+out\s+of)\s+(?:the\s+|their\s+|its\s+|a\s+|an\s+)?(?:@?\w+\s+)?(?:pilot|trial|evaluation|eval|"
@@ -1222,6 +1228,8 @@ CHURN: tuple[Trigger, ...] = (
         r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
         r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\bpart\w*\s+ways\s+with\s+us\b|\blast\s+straw\b|"
         r"\bdeal[- ]?breaker\b|"
+        r"(?:\b(?:might|may|could|will|would|ready\s+to|prepared\s+to|threaten\w*\s+to)|'ll)\s+walk\b"
+        r"(?=\s+(?:at|if|unless|come|when|over|before)\b|\s*[.,;!)]|\s*$)|"
         r"\bnon[- ]?starter\b|\bon\s+the\s+chopping\s+(?:block|list)\b|\bwhy\s+(?:they|we|@acct)\s+(?:pay|are\s+paying|"
         r"still\s+pay)\s+for\b|"
         r"\b(?:look|go|shop|buy|move|tak)\w*\s+(?:their\s+business\s+)?elsewhere\b|\bexport\w*\s+(?:everything|all\s+(?:of\s+)?"
@@ -1477,7 +1485,9 @@ UPSELL: tuple[Trigger, ...] = (
         "roll out wider",
         r"\broll(?:s|ed|ing)?\s+(?:(?:it|them|this|that|us|the\s+\w+|our\s+\w+|\w+)\s+){0,3}?out\s+(?:to|across|"
         r"through|at|in)\s+(?:the\s+)?(?:other|more|new|rest|all|every|whole|entire|wider|company|org|global|"
-        r"\w+\s+(?:more|other|new)|(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|engineers|"
+        r"\w+\s+(?:more|other|new)|(?:marketing|sales|finance|support|engineering|operations|ops|legal|procurement|hr|"
+        r"customer\s+service|logistics|the\s+warehouse|field\s+service)\b|"
+        r"(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|engineers|"
         r"reps|agents|staff|employees|technicians|workers|users|people|"
         r"business\s+units?|countr\w+|subsidiar\w+|locations?|plants?|stores?|branches))\b|\b(?:rollout|roll-out|"
         r"deploy\w*|deployment)\s+(?:to|across|in|at)\s+(?:the\s+)?(?:whole|entire|other|all|rest|"
@@ -1496,6 +1506,12 @@ UPSELL: tuple[Trigger, ...] = (
         "onboarding more units",
         r"\bonboard\w*\s+(?:the|their|another|a|more|two|three|four|several|\d+)\s+(?:@?\w+\s+){0,2}(?:subsidiar\w+|"
         r"divisions?|business\s+units?|regions?|countr\w+|brands?|entit\w+|sites?|plants?|stores?|branches)\b",
+    ),
+    trigger(
+        "would pay for more",
+        r"\b(?:they'd|they\s+would|would|happy\s+to|willing\s+to|prepared\s+to|ready\s+to|keen\s+to)\s+"
+        r"(?:happily\s+|gladly\s+|even\s+)?pay\s+(?:extra|more|a\s+premium)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\bpay\s+more\s+than\b",
     ),
     trigger(
         "interest in more products",
