@@ -225,7 +225,9 @@ KEYS: dict[str, tuple[str, ...]] = {
         "including_another including_a including_two including_three including_new including_all "
         "including_every bring_on bringing_on extend_to extend_it extend_this extend_us extending_to roll_out "
         "rolling_out rolled_out expand_to expanding_to expand_it expand_us open_up opening_up access_to "
-        "access_for",
+        "access_for onboard_them bring_them add_them get_them move_them migrate_them onboard_it bring_it add_it "
+        "get_it move_it migrate_it",
+        "platform tool$ system crm$ product "
         "team teams$ department division office site region subsid unit plant factor branch store entit "
         "countr crew staff people hires starters grads graduates interns contractors agents reps",
     ),
@@ -239,6 +241,11 @@ KEYS: dict[str, tuple[str, ...]] = {
         "replace_us replacing_us replace_our replacing_our replace_the replacing_the retire_the retire_our "
         "retiring_the retiring_our decommission stop_the stopping_the stopped_the stop_our",
         "us$ our$ platform tool subscription service licen",
+    ),
+    "asking how to leave": (
+        "notice_period termination_clause termination_terms termination_process termination_date "
+        "exit_clause exit_terms exit_process how_to how_they month_to day_out day_exit out_clause exit_option "
+        "break_clause break_option out_option",
     ),
     "fewer seats": ("seat seats$ licen user users$ logins$", "from$"),
     "taking things out of the renewal": (
@@ -328,9 +335,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "price_of quote_of to_buy to_add to_purchase to_get to_trial to_license to_licence to_roll cross_sell "
         "up_sell upsell crosssell buy_it buy_them buy_this buy_that purchase_it purchase_them license_it "
         "licence_it cover covers$ covering$ includ extend budget_for budgeting_for budgeted_for asked_about "
-        "enquired_about inquired_about asking_about",
+        "enquired_about inquired_about asking_about demo_of demo_for trial_of trial_for walkthrough walk_through "
+        "poc_of poc_for pilot_of pilot_for sandbox_for outgr",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier app "
-        "apps$ mobile connector portal option workspace capacit storage "
+        "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota "
         "plan$ upgrade bundle expansion licen seat user # more$ additional extra another second sell cover "
         "covers$ includ team department division office unit "
         "staff people group reps rollout adding$ including onboarding",
@@ -380,7 +388,8 @@ COMMON_CAPITALISED: frozenset[str] = (
     word_set("""i i'm i've i'll i'd ok okay january february march april may june july august september october
     november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
     friday saturday sunday mon tue tues wed thu thur thurs fri sat sun zoom teams slack webex outlook excel
-    gmail google meet linkedin q1 q2 q3 q4 h1 h2 fy eod eow asap fyi re fwd update notes note call meeting
+    gmail meet docs sheets drive calendar linkedin q1 q2 q3 q4 h1 h2 fy eod eow asap fyi re fwd update notes note
+    call meeting
     email mail option plan tier phase version release team the a an and but so also then per according
     heard spoke talked met called emailed quick short good great bad sadly unfortunately apparently just
     still today yesterday tomorrow next last this that they she he we it his her their our my your
@@ -1271,6 +1280,20 @@ CHURN: tuple[Trigger, ...] = (
         change="down",
     ),
     trigger(
+        "asking how to leave",
+        r"\b(?:ask\w*|want\w*\s+to\s+know|check\w*|quer\w+|enquir\w+|inquir\w+|question\w*|clarif\w+|confirm\w*)\s+"
+        r"(?:about\s+|on\s+)?(?:what\s+)?(?:the\s+|our\s+|their\s+)?(?:notice\s+period|termination\s+(?:clause|terms|"
+        r"process|date)|exit\s+(?:clause|terms|process)|how\s+(?:to|they\s+can|they\s+could)\s+(?:cancel|terminate|exit|"
+        r"get\s+out))\b|\b(?:go\w*|move\w*|switch\w*|drop\w*|want\w*|ask\w*\s+(?:for|about))\s+(?:to\s+|down\s+to\s+)?"
+        r"(?:a\s+)?month[- ]to[- ]month\b|\b\d+[- ]day\s+(?:out|exit)\b[^.;]{0,60}\b"
+        r"(?:might|may|could|will|would|plan\w*\s+"
+        r"to|want\w*\s+to)\s+(?:use|exercise|invoke|trigger)\s+it\b|\b(?:use|exercis\w+|invok\w+|trigger\w*)\s+(?:the\s+|"
+        r"their\s+|its\s+|that\s+)?(?:\d+[- ]day\s+)?(?:out|exit|break)\s+(?:clause|option)\b",
+        harmless=r"\bhow\s+to\s+\w+\s+(?:a\s+|one\s+|an?\s+individual\s+|a\s+single\s+|individual\s+|single\s+|the\s+)?"
+        r"(?:single\s+|individual\s+)?(?:users?|person|employee|member|seat|licen[cs]e|login|account)(?:'s|s')?\b(?!\s+"
+        r"(?:with\s+us|contract|subscription))",
+    ),
+    trigger(
         "weighing options",
         r"\bweigh\w*\s+(?:up\s+)?(?:their\s+|the\s+|other\s+|all\s+)?options\b|\bkeep\w*\s+(?:their\s+)?options\s+open\b",
     ),
@@ -1333,7 +1356,9 @@ CHURN: tuple[Trigger, ...] = (
         r"apps|saas)\b|\bcost[- ]cutting\b|\bdownsiz\w+|"
         r"\bdowngrad\w+|\breduc\w+\s+(?:the\s+|their\s+|our\s+)?(?:number\s+of\s+|seat\s+count|licen[cs]e\s+count|"
         r"footprint|spend|usage|seats|licen[cs]es|users)|\bfewer\s+(?:seats?|licen[cs]es?|users?)\b|"
-        r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\bcut\s+back\s+on\s+(?:us|seats|"
+        r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\bbudgets?\s+for\s+(?:us|our\s+\w+|the\s+(?:platform|tool|"
+        r"subscription|licen[cs]es|crm|software|product))\s+(?:is\s+|has\s+been\s+|was\s+|got\s+|is\s+being\s+)?(?:frozen|"
+        r"slashed|halved|cut|reduced|pulled|removed|gone)\b|\bcut\s+back\s+on\s+(?:us|seats|"
         r"licen[cs]es|spend)\b|\btighten\w*\s+(?:the\s+|their\s+)?belts?\b",
         harmless=r"\bbudget\s+cuts?\s+(?:elsewhere|at\s+@v)|\bcut\w*\s+costs?\s+(?:with|using|thanks\s+to)\s+(?:us|our)|"
         r"\bdowngrad\w+\s+(?:the\s+|its\s+|their\s+)?(?:@?\w+\s+)?(?:severity|priority|ticket|issue|incident|bug|rating|"
@@ -1350,7 +1375,7 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:score\s+|status\s+)?(?:is\s+|turned\s+|went\s+|dropped\s+to\s+|now\s+|moved\s+to\s+|flipped\s+to\s+)?"
         r"(?:red|amber)\b",
         harmless=r"\bchurn\s+(?:report|analysis|rate\s+(?:is|was)\s+(?:low|down)|dashboard|model|prediction|"
-        r"feature|module)|(?:their|@acct's|customers')\s+(?:own\s+)?(?:customers'?|clients'?)\s+churn|"
+        r"feature|module|(?:risk\s+)?(?:review|check|assessment|workshop|metrics|kpis?|scor\w+)s?\s*$)|(?:their|@acct's|customers')\s+(?:own\s+)?(?:customers'?|clients'?)\s+churn|"
         r"\breduc\w+\s+(?:their\s+)?churn",
     ),
     trigger(
@@ -1410,7 +1435,9 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:to|by)\s+\d|\bup\s+"
         r"(?:the|their)\s+(?:seat|licen[cs]e|user)\s+count\b|\bover\s+(?:their|the|our)\s+(?:licen[cs]e|seat|user)\s+"
         r"(?:count|limit|cap|allowance|entitlement)\b|\btrue-?up\b",
-        harmless=r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+|have\s+been\s+)?(?:complain\w*|"
+        harmless=r"\b(?:scal\w+\s+(?:back|down)|cut\w*\s+(?:back|down)|downsiz\w*|reduc\w*|trim\w*|shrink\w*|"
+        r"drop\w*\s+(?:down\s+)?to|go\w*\s+down\s+to)\b[^.;]{0,30}\d|"
+        r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+|have\s+been\s+)?(?:complain\w*|"
         r"unhappy|frustrated|report\w*|churn\w*|leav\w+|struggl\w+|confus\w+|ask\w*|request\w*|want\w*\s+(?:training|"
         r"help|support)|need\w*\s+(?:training|help|support)|log\w*\s+tickets)|\bseats?\s+(?:at|for|on|in)\s+(?:the\s+|a\s+|our\s+)?"
         r"(?:@?\w+\s+){0,2}(?:dinner|lunch|event|conference|table|webinar|session|training|workshop|summit|flight|bus|"
@@ -1520,14 +1547,19 @@ UPSELL: tuple[Trigger, ...] = (
         r"integration|api\s+access|premium\s+support|analytics|sso|tier|plan|upgrade|bundle|expansion|licen[cs]es?|"
         r"seats?|apps?|mobile|api|connectors?|portal|features?|options?|workspaces?|capacity|storage)\b|"
         r"\b(?:asked|enquired|inquired|asking)\s+about\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|"
-        r"upgrade|tier|plan|edition)s?\b|\b(?:asked|ask\w*|enquir\w+|inquir\w+|request\w*|want\w*|need\w*)\s+(?:about\s+|for\s+)?"
+        r"upgrade|tier|plan|edition)s?\b|\b(?:asked|ask\w*|enquir\w+|inquir\w+|request\w*|want\w*|need\w*|send|sent|sending|"
+        r"prepar\w+|draft\w*)\s+(?:about\s+|for\s+|(?:them|us|me|him|her)\s+)?"
         r"(?:a\s+|an\s+|the\s+)?(?:quote|pricing|prices?|proposal|price\s+list|costs?|estimate)\s+(?:for|on|of)\s+"
         r"(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,3}?(?:add-?ons?|modules?|seats?|licen[cs]es?|users?|tier|plan|"
         r"upgrade|expansion|products?|bundle|package|team|office|region|site|app|apps|api|integrations?|connectors?|"
         r"sso|portal|features?|options?|pack|suite|workspaces?|capacity|storage)\b(?!\s+renewal)|\b(?:quote|pricing|proposal|estimate)\s+"
         r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new|adding|including|onboarding|extending\s+to)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
         r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
-        r"\bcross-?sell\b|\bup-?sell\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
+        r"\bcross-?sell\b|\bup-?sell\b|\b(?:ask\w*|request\w*|want\w*|book\w*|schedul\w*|set\s+up|arrang\w+|keen\s+on)\s+"
+        r"(?:for\s+|on\s+)?(?:a\s+|an\s+)?(?:demo|trial|walk-?\s?through|poc|pilot|sandbox)\s+(?:of|for|on)\s+"
+        r"(?:the\s+|our\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|tier|plan|edition|package|bundle|integration|api|"
+        r"product)s?\b|\bout-?grow\w*\s+(?:the\s+|their\s+|our\s+|its\s+)?(?:@?\w+\s+)?(?:plan|tier|edition|package|"
+        r"licen[cs]es?|seats?|limits?|quota|capacity|bundle)\b|\boutgrown\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
         r"(?:module|add-?on|seats?|licen[cs]es?|upgrade|expansion|tier|users)\b|"
         r"\b(?:quote|proposal|pricing|licen[cs]e|contract)\w*\s+(?:that\s+|which\s+|to\s+)?"
         r"(?:also\s+)?(?:cover\w*|includ\w*|extends?\s+to)\s+(?:the\s+|all\s+(?:the\s+)?|both\s+|(?:two|three|four|five|\d+)\s+)?"
@@ -1547,11 +1579,14 @@ UPSELL: tuple[Trigger, ...] = (
         r"pric\w+|offer\w*|wish\w*)\b[^.;]{0,60}?(?:\b\d[\d,]*\+?|\ba\s+few|\bseveral|\bdozens\s+of|\bhundreds\s+of|\banother|\b\w+ty)\s+"
         r"(?:more\s+|extra\s+|additional\s+|new\s+|further\s+)?(?:users?|seats?|licen[cs]es?|logins?|agents?|reps?|people|ppl|"
         r"employees|staff|engineers|techs?|technicians|analysts|members|accounts)\b",
-        unless=r"\b(?:paus\w*|suspend\w*|freez\w*|remov\w*|deactivat\w*|delet\w*|fewer|reduc\w*|trained|training|reset|locked|unlock\w*|disabl\w*|"
+        unless=r"\b(?:paus\w*|suspend\w*|freez\w*|remov\w*|deactivat\w*|delet\w*|fewer|reduc\w*|scal\w+\s+(?:back|down)|"
+        r"cut\w*\s+(?:back|down)|downsiz\w*|trim\w*|shrink\w*|drop\w*\s+(?:down\s+)?to|go\w*\s+down\s+to|trained|training|reset|locked|unlock\w*|disabl\w*|"
         r"transfer\w*|offboard\w*)\b",
     ),
     trigger(
         "adding a team",
+        r"\b(?:need|want|plan|intend|hop)\w*\s+to\s+(?:onboard|bring|add|get|move|migrate)\s+(?:them|it|the\s+\w+)\s+(?:on\s*to|onto|"
+        r"on)\s+(?:the|our)\s+(?:platform|tool|system|crm|product)\b|"
         r"\bbring\w*\s+(?:the|their|another|a|our)\s+(?:@?\w+\s+){0,2}(?:team|department|division|office|unit|staff|"
         r"people|group|reps|crew)\s+on(?:\s*board|to\s+(?:the\s+)?platform)\b|"
         r"\b(?:add|adding|onboard\w*|bring\w*\s+on|includ\w*|extend\w*\s+(?:it\s+|this\s+|us\s+)?to|roll\w*\s+(?:it\s+|us\s+)?"

@@ -168,6 +168,8 @@ def _sub_proper_run(run: str) -> str:
         return run
     if all(w.lower() in COMMON_CAPITALISED or w.isupper() and len(w) <= 5 for w in words):
         return run
+    if len(words) > 1 and words[0].lower() == "google" and all(w.lower() in COMMON_CAPITALISED for w in words[1:]):
+        return run  # "Google Meet" is a tool; "Google" alone is a company someone may join
     return "@v" if _VENDOR_SUFFIX.search(run) else "@x"
 
 
