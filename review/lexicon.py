@@ -109,7 +109,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "former": ("former ex$",),
     "was replaced by a successor": ("replaced$",),
     "cancel": ("cancel",),
-    "not renewing": ("renew lapse expir run extend",),
+    "not renewing": ("renew lapse expir run extend whether",),
     "not staying": (
         "won wont not no unlikely doubt decided chose last final run",
         "be_back year_with term_with renewal_with contract_with quarter_with run_the run_their run_our "
@@ -132,9 +132,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "rfp": ("rfp rfps request tender",),
     "shopping around": (
-        "shop competitive market competitor competitors @v vendor rival under_review saas software ours$",
+        "shop competitive market competitor competitors @v vendor rival under_review saas software ours$ benchmark",
         "around$ shop eval evaluation evaluations bid bidding process review scan test offered offering quoted pitched "
-        "under_review contracts$ "
+        "under_review contracts$ benchmark "
         "pitching approached undercut courting cheaper came selection assessment consolidation rationali bake offer "
         "quote price pricing proposal discount deal",
     ),
@@ -145,7 +145,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "exporting_everything export_all export_the export_their export_our wind winding$ offboard cut$ "
         "cutting$ close_the close_their close_our closes_the closing_the closing_their closing_our closed_the "
         "closed_their closed_our close_down closing_down closed_down close_out closing_out closed_out "
-        "account_closure account_to",
+        "account_closure account_to pull$ replaced$",
     ),
     "chose a competitor": (
         "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
@@ -172,7 +172,9 @@ KEYS: dict[str, tuple[str, ...]] = {
         "want wants$ wanted$",
         "addon addons module modules add_on add_ons api_access connector connectors$ integration integrations$",
     ),
-    "weighing options": ("weigh keep keeping$", "options$"),
+    "gone quiet": ("gone$ went$ going$ radio ghost stopped no_replies no_reply no_response no_responses no_answer",),
+    "withholding payment": ("refus withh withheld disput pay$",),
+    "weighing options": ("weigh keep keeping$ consider explor review look assess evaluat", "options$"),
     "lost trust": (
         "trust faith confidence goodwill patience burned see sees$ consider considers$ view views$ treat treats$",
         "gone$ lost$ low$ eroded shot$ broken running wearing burned us_as",
@@ -265,8 +267,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "pushing_back pushed_back pushes_back detractor detractors$ nps$ scored_us",
     ),
     "doubts the value": (
-        "question questioning$ questioned$ questions$ see$ getting$ roi$ value$",
-        "roi$ value$ renewal$ spend$ cost$ investment$ price$ there$",
+        "question questioning$ questioned$ questions$ see$ getting$ roi$ value$ seeing$ finding$ get$ find$ realis realiz",
+        "roi$ value$ renewal$ spend$ cost$ investment$ price$ there$ benefit",
     ),
     "escalation": ("escalat",),
     "budget cuts": (
@@ -363,6 +365,7 @@ VENDORS: tuple[str, ...] = (
     "Pipedrive",
     "Microsoft Dynamics",
     "Dynamics 365",
+    "Dynamics",
     "Freshsales",
     "Freshworks",
     "Zendesk Sell",
@@ -582,8 +585,8 @@ CLAUSE_BREAK = re.compile(
     r"[,;:()\[\]]|\s[-–—]+\s|\.\.\.|\b(?:but|however|although|though|whereas|yet|while|so|because|since|"
     r"after|before|when|until|unless|except|otherwise|plus)\b|"
     r"\band\s+(?=(?:they|we|she|he|i|it|@p\d+|@acct|the|their|our|his|her|there|now|also)\b)|"
-    r"\b(?:if|once)\b|(?<=\w\s)(?=(?:they|we|she|he|@p\d+|@acct)\s+(?:will|'ll|would|are|were|is|was|have|"
-    r"had|might|may|could|can|plan|plans|want|wants|said|say|says)\b)"
+    r"\b(?:if|once)\b|(?<=\w\s)(?=(?:they|we|she|he|@p\d+|@acct)(?:\s+(?:will|'ll|would|are|were|is|was|have|"
+    r"had|might|may|could|can|plan|plans|want|wants|said|say|says)\b|'ll\b|'d\b))"
 )
 NEGATOR = re.compile(
     r"\b(?:no|not|never|none|nothing|nobody|neither|nor|without|hardly|barely|zero|nil|ruled\s+out|"
@@ -630,7 +633,8 @@ RESOLVED_ALL = re.compile(
     r"chose\s+to\s+stay|staying\s+with\s+us|changed\s+(?:their|his|her|the)\s+minds?|back\s+on\s+track|"
     r"all\s+good\s+now|happy\s+again|happy\s+now|(?:a\s+)?fan\s+again|promoter\s+again|back\s+on\s+(?:side|board)|talked\s+them\s+(?:out\s+of\s+it|down)|"
     r"no\s+longer\s+(?:considering|looking|unhappy|at\s+risk|shopping|evaluating|thinking)|"
-    r"(?:threat|risk|churn\s+risk)\s+(?:is|has)\s+(?:now\s+)?(?:gone|passed|over)|false\s+alarm)\b"
+    r"(?:threat|risk|churn\s+risk)\s+(?:is|has)\s+(?:now\s+)?(?:gone|passed|over)|false\s+alarm|renewal\s+(?:is|was|has\s+been)\s+"
+    r"(?:now\s+|already\s+|officially\s+)?(?:agreed|signed|confirmed|secured|locked\s+in|in\s+the\s+bag))\b"
 )
 RESOLVED_SOFT = re.compile(
     r"\b(?:escalation|complaint|issue|problem|concern|outage|incident|ticket|dispute|bug|it)s?\s+"
@@ -1103,7 +1107,10 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:not|never|won't|wont|will\s+not|don't|do\s+not|doesn't|isn't|aren't|no\s+plans?\s+to|no\s+intention\s+"
         r"(?:of|to)|unlikely\s+to|decided\s+not\s+to|chose\s+not\s+to|not\s+going\s+to)\s+(?:@?\w+\s+){0,3}?"
         r"(?:renew\w*|extend\w*\s+(?:the|their|our)\s+(?:contract|subscription|agreement))|\bnon-?renew\w*|"
-        r"\bno\s+renewal\b|\b(?:declin\w+|refus\w+)\s+to\s+renew\b|"
+        r"\bno\s+renewal\b|\b(?:declin\w+|refus\w+)\s+to\s+renew\b|(?<![\w@])(?:contract|subscription|agreement|licen[cs]es?|"
+        r"term)\s+(?:@?\w+\s+){0,2}?(?:not|won't|never)\s+(?:be\s+)?(?:extended|renewed)\b|\b(?:review\w*|decid\w+|"
+        r"debat\w+|discuss\w*|weigh\w*|assess\w*|evaluat\w+|consider\w*)\s+whether\s+(?:to|they\s+should|we\s+should)\s+"
+        r"(?:keep|renew|continue|stay)\b|"
         r"\blet\s+(?:the\s+|their\s+|our\s+|it\s+|them\s+)?(?:@?\w+\s+)?(?:contract|subscription|licen[cs]es?|"
         r"renewal|agreement|it|them|plan|term)?\s*(?:lapse|expire|run\s+out)\b|\ballow\w*\s+(?:the|their|it)\s+"
         r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal(?:'s\s+|\s+is\s+|\s+looks\s+|\s+is\s+looking\s+|\s+seems\s+|\s+)(?:unlikely|in\s+doubt|dead|lost|"
@@ -1181,13 +1188,17 @@ CHURN: tuple[Trigger, ...] = (
         r"test\w*|pilot\w*|demo\w*|shortlist\w*|talk\w*\s+(?:to|with)|speak\w*\s+(?:to|with)|spoke\s+(?:to|with)|"
         r"get\w*\s+(?:quotes?|pricing|proposals?|demos?)\s+from|meet\w*\s+with|in\s+talks\s+with|"
         r"research\w*|scout\w*|seek\w*|search\w*\s+for|benchmark\w*|courted\s+by|approached\s+by|"
-        r"(?:got|received|have|had)\s+(?:a\s+|an\s+)?(?:offer|quote|proposal|pitch|demo)s?\s+from|"
+        r"(?:got|received|have|had)\s+(?:a\s+|an\s+)?(?:cheaper\s+|better\s+|lower\s+|competing\s+|rival\s+|competitive\s+|"
+        r"good\s+|strong\s+|attractive\s+)?(?:offer|quote|proposal|pitch|demo|bid)s?\s+from|"
         r"(?:a\s+)?demo\s+(?:of|from|with)|poc\s+with|proof\s+of\s+concept\s+with|bake-?off\s+(?:with|against))\s+"
         r"(?:us\s+(?:with|to|against)\s+)?(?:@?\w+\s+){0,2}?" + _COMPETITION + r"(?!\s+(?:to\s+us|of\s+ours)|['’])|"
         r"(?<![\w@])(?:@v|(?:a\s+|the\s+)?(?:competitor|rival))(?:'s|s')?\s+(?:demo|pitch|presentation|poc|trial|"
         r"pilot|bake-?off)s?\s+(?:is\s+|was\s+|has\s+been\s+)?(?:booked|scheduled|set\s+up|planned|lined\s+up|"
         r"arranged|next|on|this|tomorrow|in\s+the\s+diary)\b",
-        harmless=r"\b(?:end\w*|cancel\w*|stop\w*|drop\w*|kill\w*|scrap\w*|abandon\w*|ditch\w*|wound\s+down|"
+        harmless=r"\b(?:printing|print|catering|travel|furniture|cleaning|hardware|laptop|event|events|logistics|shipping|"
+        r"courier|packaging|energy|telecoms?|insurance|recruitment|staffing|coffee|food|hotel|stationery|signage|av)\s+"
+        r"(?:suppliers?|vendors?|providers?|company|firm|agency)\b|"
+        r"\b(?:end\w*|cancel\w*|stop\w*|drop\w*|kill\w*|scrap\w*|abandon\w*|ditch\w*|wound\s+down|"
         r"shut\s+down|reject\w*|pass\w*\s+on|turn\w*\s+down|rul\w+\s+out|finish\w*|conclud\w*|wrap\w*\s+up|"
         r"binned|pulled\s+out\s+of)\s+(?:the\s+|their\s+|its\s+|a\s+|an\s+)?(?:@?\w+\s+)?(?:pilot|trial|evaluation|eval|"
         r"poc|proof|demo|test|bake-?off|rfp|talks|conversations?)|"
@@ -1207,7 +1218,9 @@ CHURN: tuple[Trigger, ...] = (
         "shopping around",
         r"\bshop(?:ping)?\s+(?:around|for\s+(?:a\s+)?(?:alternatives?|other|new|replacement|cheaper|another))|"
         r"\bvendor\s+(?:review|evaluation|selection|assessment|consolidation|rationali[sz]ation|bake-?off)\b|"
-        r"\b(?:(?:our|the|their)\s+(?:contract|subscription|licen[cs]e|renewal|spend)|ours)\s+is\s+under\s+review\b|\breview\w*\s+"
+        r"\b(?:(?:our|the|their)\s+(?:contract|subscription|licen[cs]e|renewal|spend)|ours)\s+is\s+under\s+review\b|"
+        r"(?<![\w@])(?:contract|subscription|renewal)\s+(?:is\s+|now\s+|being\s+)?under\s+review\b|\bbenchmark\w*\s+"
+        r"(?:the\s+|our\s+|their\s+)?(?:prices?|pricing|costs?|rates?|contract)\b|\breview\w*\s+"
         r"(?:all\s+(?:their\s+|the\s+)?)?(?:saas|software|vendor|tool)\s+(?:contracts|spend|subscriptions)\b|"
         r"\b(?:match|beat|meet)\s+(?:a|the|an)\s+(?:competitor|rival|@v)(?:'s|s')?\s+(?:offer|quote|price|pricing|proposal|"
         r"discount|deal)\b|"
@@ -1236,8 +1249,12 @@ CHURN: tuple[Trigger, ...] = (
         r"usage|relationship|use)\b|\boffboard\w*\b(?!\s+(?:a|an|the|one|two|some|their|of)?\s*(?:user|employee|staff|"
         r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
         r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\bpart\w*\s+ways\s+with\s+us\b|\blast\s+straw\b|"
-        r"\bdeal[- ]?breaker\b|"
-        r"(?:\b(?:might|may|could|will|would|ready\s+to|prepared\s+to|threaten\w*\s+to)|'ll)\s+walk\b"
+        r"\bdeal[- ]?breaker\b|\b(?:they're|they\s+are|@acct\s+is|@acct's|they'll\s+be|they\s+will\s+be)\s+"
+        r"(?:definitely\s+|probably\s+|likely\s+)?leaving\s+(?:us\s+)?(?:when|at|once|after|before|by)\s+(?:the\s+)?(?:end\s+of\s+"
+        r"(?:the\s+)?)?(?:contract|term|renewal|subscription|agreement)\b|\b(?:we're|we\s+are|we'll\s+be|we\s+will\s+be|"
+        r"we're\s+getting|we\s+are\s+getting)\s+(?:being\s+)?replaced\b|\b(?:otherwise|or\s+else|or)\s+(?:it's|it\s+is|"
+        r"that's)\s+(?:a\s+)?(?:no|over|game\s+over|the\s+end)\b|"
+        r"(?:\b(?:might|may|could|will|would|ready\s+to|prepared\s+to|threaten\w*\s+to)|'ll)\s+(?:walk|pull\s+out)\b"
         r"(?=\s+(?:at|if|unless|come|when|over|before)\b|\s*[.,;!)]|\s*$)|"
         r"\bnon[- ]?starter\b|\bon\s+the\s+chopping\s+(?:block|list)\b|\bwhy\s+(?:they|we|@acct)\s+(?:pay|are\s+paying|"
         r"still\s+pay)\s+for\b|"
@@ -1294,8 +1311,29 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:with\s+us|contract|subscription))",
     ),
     trigger(
+        "gone quiet",
+        r"\b(?:gone|went|going)\s+(?:completely\s+|totally\s+|very\s+)?(?:quiet|silent|dark|radio\s+silent|awol|mia)\b|"
+        r"\bradio\s+silence\b|\bghost\w*\s+(?:us|me)\b|\bstopped\s+(?:responding|replying|answering|returning\s+"
+        r"(?:calls|emails))\b|\bno\s+(?:replies|reply|response|responses|answer)\s+(?:in|for|since)\s+(?:over\s+)?"
+        r"(?:\d+|two|three|four|five|six|eight|several|a\s+few|many)\s+(?:weeks|months)\b",
+        harmless=r"\b(?:survey|newsletter|marketing|automated|nps|webinar|promo\w*|mailshot|campaign)s?\b|"
+        r"\b(?:office|building|floor|line|phones?|market|forum|channel|slack)\s+(?:has\s+|had\s+)?(?:gone|went)\s+"
+        r"quiet|\bquiet\s+(?:period|time|season|week|month)|\bholiday|\bchristmas|\bsummer\s+(?:break|holidays)",
+    ),
+    trigger(
+        "withholding payment",
+        r"\brefus\w+\s+to\s+pay\b|\bwithh[eo]ld\w*\s+(?:the\s+|their\s+|all\s+)?payments?\b|\bdisput\w+\s+(?:the\s+|our\s+|"
+        r"an?\s+|every\s+|their\s+)?(?:@?\w+\s+)?invoices?\b|\b(?:won't|will\s+not|not\s+going\s+to)\s+pay\s+(?:the\s+|our\s+|"
+        r"this\s+|that\s+)?(?:invoice|bill|renewal)\b",
+        own_negation=True,
+        harmless=r"(?<![\w@])@v\b|\binvoice\s+(?:line|item)s?\b|\bline\s+items?\b|\b(?:fixed|resolved|sorted|settled|"
+        r"corrected|credited)\s+(?:and|&)\s+paid\b|\bnow\s+paid\b|\bpaid\s+(?:in\s+full|since|now)\b",
+    ),
+    trigger(
         "weighing options",
-        r"\bweigh\w*\s+(?:up\s+)?(?:their\s+|the\s+|other\s+|all\s+)?options\b|\bkeep\w*\s+(?:their\s+)?options\s+open\b",
+        r"\bweigh\w*\s+(?:up\s+)?(?:their\s+|the\s+|other\s+|all\s+)?options\b|\bkeep\w*\s+(?:their\s+)?options\s+open\b|"
+        r"\b(?:consider\w*|explor\w+|review\w*|look\w*\s+at|assess\w*|evaluat\w+)\s+(?:their|all\s+(?:their\s+)?|other)\s+"
+        r"options\b(?!\s+(?:for|on|with|around|in)\s+(?:the|an?|our|adding|more|extra|expand\w*)\b)",
     ),
     trigger(
         "lost trust",
@@ -1338,7 +1376,8 @@ CHURN: tuple[Trigger, ...] = (
         "doubts the value",
         r"\bquestion(?:s|ed|ing)?\s+(?:the\s+|our\s+)?(?:roi|value|renewal|spend|cost|investment|price)\b|"
         r"(?:don't|doesn't|do\s+not|does\s+not|isn't\s+sure\s+(?:they|we)|not\s+sure\s+(?:they|we))\s+(?:really\s+)?see\s+"
-        r"(?:the\s+|much\s+|any\s+|enough\s+)?value\b|\bnot\s+getting\s+(?:enough\s+|much\s+|any\s+)?value\b|"
+        r"(?:the\s+|much\s+|any\s+|enough\s+)?value\b|\b(?:not|no\s+longer|n't)\s+(?:really\s+)?(?:getting|seeing|finding|"
+        r"realis\w+|realiz\w+|get|see|find)\s+(?:enough\s+|much\s+|any\s+|the\s+)?(?:value|roi|benefits?)\b|"
         r"\b(?:roi|value)\s+(?:just\s+|really\s+|simply\s+)?(?:isn't|is\s+not|wasn't|was\s+not)\s+there\b",
     ),
     trigger(

@@ -19,7 +19,7 @@ SUCCESSION = word_set(
 )
 RESOLUTION = word_set(
     "since resolved fixed settled closed sorted withdrew retracted renewed re signed decided chose staying changed "
-    "back good happy talked longer threat risk false addressed handled cleared nothing fine ok okay"
+    "back good happy talked longer threat risk false addressed handled cleared nothing fine ok okay renewal"
 )
 _ALL = STEMS | SUCCESSION | RESOLUTION
 _AS_MEANT = TYPOS | {"w": "with"}  # "w/" loses its slash here
