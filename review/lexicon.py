@@ -267,7 +267,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "pushing_back pushed_back pushes_back detractor detractors$ nps$ scored_us",
     ),
     "doubts the value": (
-        "question questioning$ questioned$ questions$ see$ getting$ roi$ value$ seeing$ finding$ get$ find$ realis realiz",
+        "question questioning$ questioned$ questions$ see$ getting$ roi$ value$ seeing$ finding$ get$ find$ "
+        "realis realiz",
         "roi$ value$ renewal$ spend$ cost$ investment$ price$ there$ benefit",
     ),
     "escalation": ("escalat",),
