@@ -184,7 +184,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "more$ extra additional new$",
         "rollout roll expansion platform licen seats upgrade deploy",
     ),
-    "evaluating another module": ("evaluat trial pilot test demo", "module addon add_on add_ons tier plan$ edition"),
+    "evaluating another module": (
+        "evaluat trial pilot test demo consider look",
+        "module addon add_on add_ons tier plan$ edition",
+    ),
     "the same setup elsewhere": (
         "same$",
         "setup set solution platform config deployment licen same_for same_at same_in same_there same_thing",
@@ -205,6 +208,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "departure idiom": (
         "pastures flown said sent walked shown got cleared history out_of announced step stepping$ stepped$ won",
     ),
+    "finished up": ("finished_up finishes_up finished_at finished_with",),
     "left for good": ("poached headhunted going_to went_back passed_away died",),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "wants more people on it": (
@@ -339,12 +343,17 @@ KEYS: dict[str, tuple[str, ...]] = {
         "up_sell upsell crosssell buy_it buy_them buy_this buy_that purchase_it purchase_them license_it "
         "licence_it cover covers$ covering$ includ extend budget_for budgeting_for budgeted_for asked_about "
         "enquired_about inquired_about asking_about demo_of demo_for trial_of trial_for walkthrough walk_through "
-        "poc_of poc_for pilot_of pilot_for sandbox_for outgr",
+        "poc_of poc_for pilot_of pilot_for sandbox_for outgr what_it what_that what_the what_an what_a what_our "
+        "how_much would_cost can_we could_we can_they could_they",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier app "
-        "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota "
+        "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota sandbox environment instance cost "
         "plan$ upgrade bundle expansion licen seat user # more$ additional extra another second sell cover "
         "covers$ includ team department division office unit "
         "staff people group reps rollout adding$ including onboarding",
+    ),
+    "bringing more onto us": (
+        "onto_us onto_our onto_the on_to to_us to_our to_the on_us on_our on_the with_ours with_us with_our are_in "
+        "is_in are_only is_only are_available is_available are_part is_part",
     ),
     "growing": (
         "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
@@ -683,7 +692,8 @@ HYPOTHETICAL = re.compile(
     r"\bwish\s*list\b|\bone\s+day\b|\bsome\s*day\b|\bpipe\s+dream\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
     r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b|\bjust\s+curious\b|\bout\s+of\s+curiosity\b|"
     r"\bno\s+plans?\b(?!\s+to\b)|\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bout\s+of\s+interest\b|"
-    r"\bfor\s+(?:reference|benchmarking)\b"
+    r"\bfor\s+(?:reference|benchmarking)\b|\bif\s+(?:the\s+|their\s+)?budgets?\s+(?:ever\s+)?(?:recovers?|allows?|permits?|frees?\s+up|comes?\s+through|"
+    r"improves?|gets?\s+approved)\b"
 )
 NOT_ABOUT_US = re.compile(
     r"\bnot\s+(?:with|at|about|towards?)\s+(?:us|our)\b|\bnothing\s+to\s+do\s+with\s+(?:us|our)\b|\bnot\s+our\s+"
@@ -899,6 +909,12 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:is|'s)\s+(?:now\s+)?(?:history|out\s+of\s+the\s+picture)\b|\bannounced\s+(?:her|his|their)\s+(?:departure|"
         r"retirement|resignation)\b|\bstep\w*\s+away\s+from\s+(?:the\s+)?(?:business|company|role|firm)\b|\bwon't\s+be\s+"
         r"(?:around|there|with\s+(?:them|@acct))\s+(?:after|from|beyond|past)\b",
+        who="before",
+    ),
+    trigger(
+        "finished up",
+        r"\bfinish(?:ed|es)\s+up\s+(?:last|on|this|yesterday|at\s+the\s+end|end\s+of|for\s+good|there)\b|"
+        r"\bfinished\s+(?:at|with)\s+@acct\b",
         who="before",
     ),
     trigger(
@@ -1603,8 +1619,14 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:module|add-?on|seats?|licen[cs]es?|upgrade|expansion|tier|users)\b|"
         r"\b(?:quote|proposal|pricing|licen[cs]e|contract)\w*\s+(?:that\s+|which\s+|to\s+)?"
         r"(?:also\s+)?(?:cover\w*|includ\w*|extends?\s+to)\s+(?:the\s+|all\s+(?:the\s+)?|both\s+|(?:two|three|four|five|\d+)\s+)?"
-        r"(?:@?\w+\s+){0,2}(?:brands?|offices?|teams?|sites?|regions?|"
-        r"subsidiar\w+|divisions?|departments?|plants?|stores?|branch\w*|countr\w+|entit\w+)\b|\b(?:buy|purchase|licen[cs]e|roll\s+out)\s+(?:it|them|this|that)\s+for\s+(?:the\s+)?"
+        r"(?:@?\w+\s+){0,3}(?:brands?|offices?|teams?|sites?|regions?|"
+        r"subsidiar\w+|divisions?|departments?|plants?|stores?|branch\w*|countr\w+|entit\w+)\b|"
+        r"\b(?:ask\w*|enquir\w+|inquir\w+|want\w*\s+to\s+know|check\w*)\s+(?:what|how\s+much)\s+(?:the\s+|an?\s+|our\s+|"
+        r"(?:it|that|this)\s+would\s+cost|(?:@?\w+\s+){0,3}?(?:integration|module|add-?on|upgrade|tier|plan|licen[cs]es?|"
+        r"seats?|sso|api|connector|package|bundle|app|instance|environment|sandbox)s?\s+(?:would\s+)?(?:costs?|be)\b)|"
+        r"\band\s+(?:what|how\s+much)\s+(?:it|that|this|they)\s+would\s+cost\b|"
+        r"\b(?:can|could)\s+(?:we|they)\s+(?:get|have|add|buy)\s+(?:the\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:app|module|"
+        r"add-?on|tier|plan|seats?|licen[cs]es?|integration|api|sso|access|logins?)\s+for\b|\b(?:buy|purchase|licen[cs]e|roll\s+out)\s+(?:it|them|this|that)\s+for\s+(?:the\s+)?"
         r"(?:whole|entire|other|rest|more|all|every)\b|\b(?:looking|planning|hoping|intend\w*|plans?|aim\w*|keen|ready|want\w*)\s+to\s+"
         r"(?:buy|add|purchase|get|trial|licen[cs]e|roll\s+out)\s+(?:the\s+|our\s+|a\s+|an\s+|more\s+|another\s+)?"
         r"(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle|seats?|licen[cs]es?|tier|plan|edition|factor(?:y|ies)|"
@@ -1658,8 +1680,8 @@ UPSELL: tuple[Trigger, ...] = (
     ),
     trigger(
         "evaluating another module",
-        r"\b(?:evaluat\w+|trial\w*|pilot\w*|test\w*|demo\w*)\s+(?:our|the)\s+(?:@?\w+\s+){0,2}(?:module|add-?on|tier|plan|"
-        r"edition)s?\b",
+        r"\b(?:evaluat\w+|trial\w*|pilot\w*|test\w*|demo\w*|consider\w*|look\w*\s+(?:at|into))\s+(?:adding\s+|buying\s+|"
+        r"getting\s+)?(?:our|the|an?)\s+(?:@?\w+\s+){0,2}(?:module|add-?on|tier|plan|edition)s?\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\b(?:current|existing)\s+(?:module|plan|tier)",
     ),
     trigger(
@@ -1701,11 +1723,24 @@ UPSELL: tuple[Trigger, ...] = (
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
     ),
     trigger(
+        "bringing more onto us",
+        r"\b(?:mov|migrat|bring|brought|put|consolidat|transition|switch)\w*\s+(?:all\s+)?(?:(?:the|their|\d+|two|three|four|"
+        r"five|six|other|remaining)\s+)?(?:@?\w+\s+){0,2}(?:regions?|offices?|teams?|sites?|divisions?|subsidiar\w+|entit\w+|"
+        r"countr\w+|business\s+units?|brands?|departments?|locations?|plants?|stores?)\s+(?:over\s+)?(?:on\s*to|onto|to|on)\s+"
+        r"(?:us|our\s+(?:platform|tool|system|crm|product|solution)|the\s+(?:platform|tool|product))\b|"
+        r"\breplac\w+\s+(?:their|the)\s+(?:old\s+|legacy\s+|current\s+|existing\s+)?(?:@?\w+\s+){0,5}?with\s+(?:ours|us|"
+        r"our\s+(?:platform|tool|product|system|crm|solution))\b|\bwant\w*\b[^.;]{0,60}?\b(?:both\s+|all\s+|which\s+|they\s+|"
+        r"it\s+|that\s+)?(?:are|is|'s)\s+(?:only\s+)?(?:available\s+)?(?:in|on|part\s+of)\s+(?:the\s+|our\s+)?(?:enterprise|"
+        r"premium|pro|professional|business|ultimate|platinum|higher|top)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
         "growing",
         r"\b(?:hiring|onboarding|bringing\s+on|adding)\s+(?:\d[\d,]*|dozens|hundreds|a\s+lot\s+of|lots\s+of|many)\s+"
         r"(?:new\s+)?(?:@?\w+\s+)?(?:people|staff|reps|agents|employees|engineers|users|hires|sellers|salespeople)\b|"
         r"\b(?:team|headcount|staff|company|business|workforce)\s+(?:is\s+|will\s+be\s+|will\s+|to\s+|should\s+|are\s+)?"
-        r"(?:growing\s+fast|doubling|tripling|doubl\w+\s+in\s+size)\b|"
+        r"(?:growing\s+fast|doubling|tripling|doubl\w+\s+in\s+size)\b|\b(?:doubl|tripl)\w*\s+(?:the\s+|their\s+)?(?:size\s+of\s+"
+        r"(?:the\s+|their\s+)?)?(?:@?\w+\s+)?(?:team|headcount|staff|workforce|salesforce)\b|"
         r"\bheadcount\s+(?:is\s+|will\s+be\s+|will\s+|to\s+|should\s+)?(?:growing|grow|doubling|double|triple|tripling|"
         r"increasing|increase|going\s+up|go\s+up|up)\b|"
         r"\b(?:another|a\s+second|a\s+third|a\s+sister|their\s+@?\w+|the\s+@?\w+|our\s+@?\w+)\s+(?:team|division|business\s+unit|"
