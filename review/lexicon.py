@@ -346,7 +346,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "poc_of poc_for pilot_of pilot_for sandbox_for outgr what_it what_that what_the what_an what_a what_our "
         "how_much would_cost can_we could_we can_they could_they",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier app "
-        "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota sandbox environment instance cost "
+        "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota sandbox "
+        "environment instance cost "
         "plan$ upgrade bundle expansion licen seat user # more$ additional extra another second sell cover "
         "covers$ includ team department division office unit "
         "staff people group reps rollout adding$ including onboarding",
