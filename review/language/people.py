@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from review.lexicon import COMMON_CAPITALISED, NICKNAMES, VENDORS, word_set
@@ -42,8 +43,15 @@ _SHORTHAND = re.compile(r"(?<!\w)(?:w/o|w/|b/c)|&", re.IGNORECASE)
 _COMPANY_SUFFIXES = word_set("inc inc. llc ltd ltd. gmbh group corp corp. s.a. sa ag plc partners co co.")
 
 
+def _fold(word: str) -> str:
+    """Lower case without accents: notes often write "Maria Jose" for "María José"."""
+    if word.isascii():
+        return word.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    return [_fold(w) for w in _WORD.findall(text)]
 
 
 @dataclass(frozen=True)
@@ -80,9 +88,18 @@ def _index(people: tuple[Person, ...], account_name: str | None) -> _Index:
         _add(index, _words(person.full_name), i, False)
         if person.first_name and person.last_name:
             _add(index, _words(f"{person.last_name} {person.first_name}"), i, False)
-        for name in (person.first_name, person.last_name, *_short_forms(person.first_name)):
+        whole = _words(person.full_name)
+        given = (" ".join(whole[:2]), " ".join(whole[-2:])) if len(whole) >= 4 else ()  # "María José", "García López"
+        for name in (person.first_name, person.last_name, *given, *_short_forms(person.first_name)):
             if name and len(name.strip()) >= 2:
-                single.setdefault(name.strip().lower(), set()).add(i)
+                single.setdefault(" ".join(_words(name)), set()).add(i)
+    initials: dict[tuple[str, str], set[int]] = {}
+    for i, person in enumerate(people):
+        if person.first_name and person.last_name and _words(person.first_name) and _words(person.last_name):
+            initials.setdefault((_words(person.first_name)[0], _words(person.last_name)[0][0]), set()).add(i)
+    for (first, initial), ids in initials.items():
+        if len(ids) == 1:  # "Tom B." when there are two Toms
+            _add(index, [first, initial], next(iter(ids)), True)
     for name, ids in single.items():
         if len(ids) == 1 and len(_words(name)) == 1:
             _add(index, [name], next(iter(ids)), True)
@@ -115,7 +132,7 @@ def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple
     i = 0
     while i < len(tokens):
         word = tokens[i].group(0)
-        key = word.lower()
+        key = _fold(word)
         possessive = key.endswith(("'s", "’s"))
         bare = key[:-2] if possessive else key.rstrip("'’")
         matched = False
@@ -123,7 +140,16 @@ def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple
             end = i + len(words)
             if end > len(tokens):
                 continue
-            got = [t.group(0).lower() for t in tokens[i:end]]
+            got = [_fold(t.group(0)) for t in tokens[i:end]]
+            if (
+                len(words) == 2
+                and len(words[1]) == 1
+                and not (
+                    tokens[i + 1].group(0).isupper()
+                    and sentence[tokens[i + 1].end() : tokens[i + 1].end() + 1] in ".,;: "
+                )
+            ):
+                continue  # an initial is one capital letter: "Tom B." (not "Tom b" of some word)
             last = got[-1][:-2] if got[-1].endswith(("'s", "’s")) else got[-1]
             if tuple(got[:-1] + [last]) != words and tuple(got) != words:
                 continue
@@ -137,6 +163,8 @@ def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple
             stop = tokens[end - 1].end()
             if got[-1].endswith(("'s", "’s")):
                 stop -= 2
+            elif len(words) == 2 and len(words[1]) == 1 and sentence[stop : stop + 1] == ".":
+                stop += 1  # "Tom B." is one name, full stop included
             else:
                 initial = _INITIAL.match(sentence, stop)  # "Aisha M." → one name
                 stop = initial.end() if initial and end < len(tokens) else stop
