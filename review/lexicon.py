@@ -644,7 +644,7 @@ RESOLVED_ALL = re.compile(
     r"chose\s+to\s+stay|staying\s+with\s+us|changed\s+(?:their|his|her|the)\s+minds?|back\s+on\s+track|"
     r"all\s+good\s+now|happy\s+again|happy\s+now|(?:a\s+)?fan\s+again|promoter\s+again|back\s+on\s+(?:side|board)|talked\s+them\s+(?:out\s+of\s+it|down)|"
     r"no\s+longer\s+(?:considering|looking|unhappy|at\s+risk|shopping|evaluating|thinking)|"
-    r"(?:threat|risk|churn\s+risk)\s+(?:is|has)\s+(?:now\s+)?(?:gone|passed|over)|false\s+alarm|renewal\s+(?:is|was|has\s+been)\s+"
+    r"(?:threat|risk|churn\s+risk)\s+(?:is|has)\s+(?:now\s+)?(?:gone|passed|over)|false\s+alarm|staying\s+put|renewal\s+(?:is|was|has\s+been)\s+"
     r"(?:now\s+|already\s+|officially\s+)?(?:agreed|signed|confirmed|secured|locked\s+in|in\s+the\s+bag))\b"
 )
 RESOLVED_SOFT = re.compile(
@@ -778,7 +778,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "quit",
         r"\bquit(?:s|ting)?\b(?!\s+(?:using|the\s+(?:call|meeting|app|session|spreadsheet)|early|excel|spreadsheets?|"
-        r"smoking|sugar|coffee|email|paper|manual|whatsapp|slack|the\s+old))",
+        r"smoking|sugar|coffee|email|paper|manual|whatsapp|slack|the\s+old|(?:the|a|an|their|his|her|our|that|this)\s+"
+        r"(?!(?:job|company|firm|role|position|business|organi[sz]ation|team|board|account|group|place|same)\b)(?!@)\w+))",
         who="before",
     ),
     trigger(
@@ -1118,7 +1119,10 @@ CHURN: tuple[Trigger, ...] = (
         + _THEIR_OTHER_VENDOR
         + r"|\bcancel\w*\s+(?:a|one|the|that|this|"
         r"single|individual|each)\s+(?:single\s+|individual\s+)?(?:users?|person|employee|member)(?:'s|s')?\s+"
-        r"(?:licen[cs]e|seat|account|access|login)|" + _NOT_OURS,
+        r"(?:licen[cs]e|seat|account|access|login)|\bcancel\w*\s+(?:the\s+|an?\s+|their\s+|our\s+)?(?:@?\w+\s+)?(?:order|"
+        r"booking|reservation|delivery|shipment|print\s+run)\s+(?:for|of)\s+(?:@?\w+\s+){0,2}(?:manuals?|printed|prints?|"
+        r"merch\w*|swag|hardware|laptops?|furniture|coffee|catering|tickets?|banners?|brochures?|t-?shirts?|mugs?|"
+        r"stationery|equipment|devices?|scanners?|printers?)\b|" + _NOT_OURS,
     ),
     trigger(
         "not renewing",
@@ -1231,7 +1235,14 @@ CHURN: tuple[Trigger, ...] = (
         r"licen[cs]es?|subscription)\b|the\s+(?:platform|tool|subscription|service|licen[cs]es?)\b(?!['’]))",
         harmless=r"\b(?:drop\w*|stop\w*)\s+(?:us\s+)?(?:a\s+)?(?:line|note|email|message|by|in)\b",
     ),
-    trigger("rfp", r"\brfps?\b|\brequest\s+for\s+proposals?\b|\b(?:public\s+)?tender\b", harmless=r"\b(?:won|win)\b"),
+    trigger(
+        "rfp",
+        r"\brfps?\b|\brequest\s+for\s+proposals?\b|\b(?:public\s+)?tender\b",
+        harmless=r"\b(?:won|win)\b|\b(?:for|on|about|covers?)\s+(?:the\s+|their\s+|an?\s+|new\s+)?(?:@?\w+\s+){0,2}(?:furniture|"
+        r"catering|cleaning|printing|hardware|laptops?|facilities|construction|building|fleet|vehicles?|insurance|audit|"
+        r"legal\s+services|security\s+guards|energy|telecoms?|recruitment|travel|payroll|office\s+space)\b|\bnot\s+(?:for\s+)?"
+        r"(?:software|us|our\s+(?:area|space|product))\b",
+    ),
     trigger(
         "shopping around",
         r"\bshop(?:ping)?\s+(?:around|for\s+(?:a\s+)?(?:alternatives?|other|new|replacement|cheaper|another))|"
@@ -1433,7 +1444,8 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:red|amber)\b",
         harmless=r"\bchurn\s+(?:report|analysis|rate\s+(?:is|was)\s+(?:low|down)|dashboard|model|prediction|"
         r"feature|module|(?:risk\s+)?(?:review|check|assessment|workshop|metrics|kpis?|scor\w+)s?\s*$)|(?:their|@acct's|customers')\s+(?:own\s+)?(?:customers'?|clients'?)\s+churn|"
-        r"\breduc\w+\s+(?:their\s+)?churn",
+        r"\breduc\w+\s+(?:their\s+)?churn|\bchurn\s+(?:on|at|in)\s+(?:their|@acct's)\s+(?:side|end|business|platform|app|"
+        r"product)|\bchurn\b[^.;]{0,40}\btheir\s+own\s+(?:customers|clients|users|subscribers|members)\b|\breduc\w+\s+it\b",
     ),
     trigger(
         "usage dropping",
@@ -1481,7 +1493,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"count\s+(?:to\s+|will\s+|is\s+going\s+to\s+)?(?:increase|grow|go\s+up|double|triple|rise)|\bincreas\w+\s+"
         r"(?:the\s+|their\s+)?(?:seat|licen[cs]e|user)\s+count\b|\b(?:buy|purchase|order|need|want|get)\w*\s+"
         r"(?:another\s+)?\d[\d,]*\s+(?:@?\w+\s+)?(?:seats?|licen[cs]es?|users?)\b|\bdoubl\w+\s+(?:the\s+|their\s+)?"
-        r"(?:seats?|licen[cs]es?|users?|footprint|usage|deployment)\b|\blicen[cs]es?\s+for\s+(?:the\s+)?(?:\d+|new|all)\s+(?:@?\w+\s+)?"
+        r"(?:seats?|licen[cs]es?|users?|footprint|deployment)\b|\blicen[cs]es?\s+for\s+(?:the\s+)?(?:\d+|new|all)\s+(?:@?\w+\s+)?"
         r"(?:contractors|engineers|hires|starters|people|staff|reps|agents|users|employees|analysts|interns|grads|temps|techs)\b"
         r"|\b(?:access|logins?|accounts)\s+for\s+(?:all\s+of\s+"
         r"them|everyone|everybody|them\s+all|all\s+(?:the\s+)?new)\b|\b(?:seats?|licen[cs]es?|users?)\s+for\s+"

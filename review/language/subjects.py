@@ -194,6 +194,10 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         found = nearest_contact(masked, pronoun[-1] if pronoun else start, ctx)
         return [found] if found is not None else []
     if last == "who":
+        before = tokens[-2] if len(tokens) >= 2 else ","
+        if _contact(before) is None and re.fullmatch(r"[\w-]+", before) and before not in ("she", "he", "they"):
+            role = by_role(_role_phrase(tokens[:-1]), ctx.people)  # "the office manager who retired"
+            return [role] if role is not None else []
         found = nearest_contact(masked, len(" ".join(tokens)), ctx)
         return [found] if found is not None else []
     if last in ACCOUNT_WORDS:
