@@ -100,6 +100,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "last day": ("last final",),
     "departure": ("departure resignation exit retirement leaving farewell send_off sendoff goodbye",),
     "was replaced": ("replac succe backfill over$ into$",),
+    "out, mailbox closed": ("out_since",),
     "mailbox closed": (
         "mail email e mailbox address inbox message messages",
         "bounc closed deactivat disabled dead gone returned came",
@@ -344,7 +345,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "licence_it cover covers$ covering$ includ extend budget_for budgeting_for budgeted_for asked_about "
         "enquired_about inquired_about asking_about demo_of demo_for trial_of trial_for walkthrough walk_through "
         "poc_of poc_for pilot_of pilot_for sandbox_for outgr what_it what_that what_the what_an what_a what_our "
-        "how_much would_cost can_we could_we can_they could_they",
+        "how_much would_cost can_we could_we can_they could_they #_seats #_seat #_licences #_licence #_licenses "
+        "#_license #_users #_user #_logins #_login second_instance 2nd third 3rd",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier app "
         "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota sandbox "
         "environment instance cost "
@@ -414,6 +416,9 @@ COMMON_CAPITALISED: frozenset[str] = (
 
 # Misspellings and shorthand seen in notes, read as the word meant (the quote keeps what was written).
 TYPOS: dict[str, str] = {
+    "lic": "licences",
+    "lics": "licences",
+    "ent": "enterprise",
     "cancle": "cancel",
     "cancell": "cancel",
     "cancl": "cancel",
@@ -982,6 +987,12 @@ DEPARTURES: tuple[Trigger, ...] = (
         strong=False,
     ),
     trigger(
+        "out, mailbox closed",
+        r"\bout\s+since\b[^.;]{0,30}\b(?:mailbox|e-?mail|inbox|address)\s+(?:is\s+|now\s+)?(?:closed|dead|deactivated|"
+        r"disabled|gone|bounc\w+)",
+        who="before",
+    ),
+    trigger(
         "mailbox closed",
         r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:e-?mail|mail|mailbox|address|inbox)\s+(?:now\s+)?"
         r"(?:bounces|bounced|is\s+(?:closed|deactivated|disabled|dead|gone|bouncing))\b|"
@@ -1135,7 +1146,7 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:keep|renew|continue|stay)\b|"
         r"\blet\s+(?:the\s+|their\s+|our\s+|it\s+|them\s+)?(?:@?\w+\s+)?(?:contract|subscription|licen[cs]es?|"
         r"renewal|agreement|it|them|plan|term)?\s*(?:lapse|expire|run\s+out)\b|\ballow\w*\s+(?:the|their|it)\s+"
-        r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal(?:'s\s+|\s+is\s+|\s+looks\s+|\s+is\s+looking\s+|\s+seems\s+|\s+)(?:unlikely|in\s+doubt|dead|lost|"
+        r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal(?:'s\s+|\s*[=:]\s*|\s+is\s+|\s+looks\s+|\s+is\s+looking\s+|\s+seems\s+|\s+)(?:unlikely|in\s+doubt|dead|lost|"
         r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky|on\s+hold|paused|frozen)\b|"
         r"\b(?:paus\w*|freez\w*|froze)\s+(?:the\s+|their\s+)?renewal\b|\bdoubt\w*\s+(?:that\s+)?"
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\b(?:not\s+(?:sure|certain|convinced)|unsure|uncertain|doubtful|s[ck]eptical)\s+(?:whether\s+|if\s+|that\s+)?"
@@ -1622,7 +1633,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,3}?(?:add-?ons?|modules?|seats?|licen[cs]es?|users?|tier|plan|"
         r"upgrade|expansion|products?|bundle|package|team|office|region|site|app|apps|api|integrations?|connectors?|"
         r"sso|portal|features?|options?|pack|suite|workspaces?|capacity|storage)\b(?!\s+renewal)|\b(?:quote|pricing|proposal|estimate)\s+"
-        r"for\s+(?:\d+|more|additional|extra|another|a\s+second|the\s+new|adding|including|onboarding|extending\s+to)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
+        r"for\s+(?:\d+|more|additional|extra|another|(?:a\s+|the\s+)?(?:second|2nd|third|3rd)|the\s+new|adding|including|onboarding|"
+        r"extending\s+to)\b|(?<![\w+])\+\s?\d[\d,]*\s+(?:more\s+|extra\s+|new\s+)?(?:seats?|licen[cs]es?|users?|logins?)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
         r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
         r"\bcross-?sell\b|\bup-?sell\b|\b(?:ask\w*|request\w*|want\w*|book\w*|schedul\w*|set\s+up|arrang\w+|keen\s+on)\s+"
         r"(?:for\s+|on\s+)?(?:a\s+|an\s+)?(?:demo|trial|walk-?\s?through|poc|pilot|sandbox)\s+(?:of|for|on)\s+"
