@@ -207,7 +207,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "bandwidth overage exceed hit hitting$ running",
     ),
     "departure idiom": (
-        "pastures flown said sent walked shown got cleared history out_of announced step stepping$ stepped$ won",
+        "pastures flown said sent walked shown got cleared history out_of announced step stepping$ stepped$ won "
+        "picture pursu explor seek reins wrap",
     ),
     "finished up": ("finished_up finishes_up finished_at finished_with",),
     "left for good": ("poached headhunted going_to went_back passed_away died",),
@@ -799,7 +800,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "retired",
         r"\bretir(?:ed|es|ing)\b(?!\s+(?:the|our|their|its|this|that|an?|some|old|legacy)\b)|"
-        r"\b(?:took|taking|takes|take|went\s+into|going\s+into|opted\s+for|accepted)\s+(?:an?\s+)?(?:early\s+)?"
+        r"\b(?:took|taking|takes|take|taken|went\s+into|going\s+into|opted\s+for|accepted)\s+(?:an?\s+)?(?:early\s+)?"
         r"retirement\b",
         who="before",
         harmless=r"\bretir\w+\s+(?:system|tool|product|server|platform|version)",
@@ -915,7 +916,11 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:was|got)\s+shown\s+the\s+door\b|\bgot\s+the\s+(?:sack|boot|axe|chop)\b|\bcleared\s+(?:her|his|their)\s+desk\b|"
         r"\b(?:is|'s)\s+(?:now\s+)?(?:history|out\s+of\s+the\s+picture)\b|\bannounced\s+(?:her|his|their)\s+(?:departure|"
         r"retirement|resignation)\b|\bstep\w*\s+away\s+from\s+(?:the\s+)?(?:business|company|role|firm)\b|\bwon't\s+be\s+"
-        r"(?:around|there|with\s+(?:them|@acct))\s+(?:after|from|beyond|past)\b",
+        r"(?:around|there|with\s+(?:them|@acct))\s+(?:after|from|beyond|past)\b|\bno\s+longer\s+in\s+the\s+picture\b(?!\s+(?:for|on|re|regarding|about|when\s+it\s+comes))|"
+        r"\b(?:pursu\w+|explor\w+|seek\w*)\s+(?:other|new|different|fresh|outside)\s+(?:opportunit\w+|challenges?|"
+        r"ventures?)\b(?!\s+(?:with|for)\s+(?:us|@acct|the\s+account|our))|\bhand\w*\s+over\s+the\s+reins\b(?!\s+(?:of|on|for)\s+(?:the\s+)?(?:@?\w+\s+)?(?:project|rollout|"
+        r"programme|program|implementation|migration|pilot|initiative|workstream|account))|"
+        r"\bwrap\w*\s+up\s+(?:her|his|their)\s+(?:time|tenure|stint|career)\s+(?:at|with)\b",
         who="before",
     ),
     trigger(
