@@ -751,7 +751,8 @@ DEFERRED = re.compile(
     r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b|\bguest\s+(?:users?|accounts?|logins?)\b|"
     r"\b(?:don't|do\s+not|doesn't|does\s+not)\s+count\s+(?:towards|against|toward)\b|\b(?:they|we|she|he)\s+said\s+no\b|\bnot\s+(?:now|yet|this\s+year|right\s+now)\b|\bmaybe\s+later\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
     r"seats|accounts)\b|\b(?:free|complimentary|read[- ]only|viewer)\s+(?:@?\w+\s+)?(?:accounts?|seats?|licen[cs]es?|"
-    r"users?|logins?)\b|\bno\s+charge\b|\bat\s+no\s+(?:cost|charge)\b|\bpure\s+speculation\b|\bspeculat\w+\b"
+    r"users?|logins?)\b|\bno\s+charge\b|\bat\s+no\s+(?:cost|charge)\b|\bpure\s+speculation\b|\bspeculat\w+\b|\bfor\s+free\b|"
+    r"\bonly\s+if\s+(?:it's|it\s+is|it\s+were|it\s+comes)\s+(?:free|included|bundled)\b|\bwonder\w*\s+aloud\b"
 )
 # An expansion already done ("added 20 seats last month", "upgraded in March"): history, not an opportunity.
 COMPLETED = re.compile(
@@ -1562,7 +1563,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:to|by)\s+\d|\bup\s+"
         r"(?:the|their)\s+(?:seat|licen[cs]e|user)\s+count\b|\bover\s+(?:their|the|our)\s+(?:licen[cs]e|seat|user)\s+"
         r"(?:count|limit|cap|allowance|entitlement)\b|\btrue-?up\b",
-        harmless=r"\b(?:scal\w+\s+(?:back|down)|cut\w*\s+(?:back|down)|downsiz\w*|reduc\w*|trim\w*|shrink\w*|"
+        harmless=r"\b(?:from|with|through)\s+(?:@v|@x)\b|\b(?:scal\w+\s+(?:back|down)|cut\w*\s+(?:back|down)|downsiz\w*|"
+        r"reduc\w*|trim\w*|shrink\w*|"
         r"drop\w*\s+(?:down\s+)?to|go\w*\s+down\s+to)\b[^.;]{0,30}\d|"
         r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+|have\s+been\s+)?(?:complain\w*|"
         r"unhappy|frustrated|report\w*|churn\w*|leav\w+|struggl\w+|confus\w+|ask\w*|request\w*|want\w*\s+(?:training|"
@@ -1616,7 +1618,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"app\s+version|mobile\s+app)|\b(?:version|release|v\d[\w.]*|patch|firmware)\s+upgrad|\bupgrad\w+\s+"
         r"(?:broke|caused|failed|issue|bug|problem|went)|\b(?:after|since|during)\s+the\s+upgrade\b|\bthe\s+upgrade\s+(?:was|went|is\s+(?:done|"
         r"finished|complete))|\bthe\s+upgrade\s+"
-        r"(?:broke|caused|failed)|\bupgrad\w+\s+(?:of|to)\s+@v|\bdowngrad",
+        r"(?:broke|caused|failed)|\bupgrad\w+\s+(?:of|to)\s+@v|\bdowngrad|(?<![\w@])@v(?:'s)?\s+(?:@?\w+\s+){0,2}(?:contract|"
+        r"subscription|licen[cs]es?|plan|account|tier)\b",
     ),
     trigger(
         "bigger plan",
