@@ -382,7 +382,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "how_much would_cost can_we could_we can_they could_they #_seats #_seat #_licences #_licence #_licenses "
         "#_license #_users #_user #_logins #_login second_instance 2nd third 3rd",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier app "
-        "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota sandbox "
+        "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota sandbox upsell up_sell cross_sell crosssell "
         "environment instance cost "
         "plan$ upgrade bundle expansion licen seat user # more$ additional extra another second sell cover "
         "covers$ includ team department division office unit "
