@@ -382,7 +382,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "how_much would_cost can_we could_we can_they could_they #_seats #_seat #_licences #_licence #_licenses "
         "#_license #_users #_user #_logins #_login second_instance 2nd third 3rd",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier app "
-        "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota sandbox upsell up_sell cross_sell crosssell "
+        "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota sandbox "
+        "upsell up_sell cross_sell crosssell "
         "environment instance cost "
         "plan$ upgrade bundle expansion licen seat user # more$ additional extra another second sell cover "
         "covers$ includ team department division office unit "
@@ -1708,7 +1709,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"plants?|sites?|offices?|teams?|locations?|subsidiar\w+|divisions?|branch\w*|stores?)s?\b|"
         r"\b(?:price|pricing|quote|proposal|estimate)s?\s+for\s+(?:the|their|a|an|another)\s+(?:@?\w+\s+){0,2}(?:team|"
         r"office|site|department|division|plant|subsidiary|region|unit|branch|store|group|factory)\b",
-        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\b(?:other|another)\s+(?:vendor|supplier|provider)s?\b",
     ),
     trigger(
         "wants more people on it",
