@@ -138,7 +138,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "won wont not no unlikely doubt decided chose last final run",
         "be_back year_with term_with renewal_with contract_with quarter_with run_the run_their run_our "
         "continue_with continuing_with continue_the stay_with staying_with keep_us keeping_us keep_using keep_the "
-        "keeping_the term_out contract_out",
+        "keeping_the term_out contract_out continue_after continue_beyond continue_past continuing_after "
+        "continuing_beyond continuing_past",
     ),
     "terminate": ("terminat exit clause out_of break_the break_their",),
     "moving to a competitor": (
@@ -196,6 +197,11 @@ KEYS: dict[str, tuple[str, ...]] = {
         "want wants$ wanted$",
         "addon addons module modules add_on add_ons api_access connector connectors$ integration integrations$",
     ),
+    "drifting away": (
+        "savings need$ justify loi letter_of mou sign signed$ signing$ replied responded answered signed returned "
+        "come_back instead_of away_from back_to revert between vs$ versus parent owner acquirer buyer",
+    ),
+    "no longer needs us": ("need$ justify replied responded answered signed returned come_back instead_of",),
     "gone quiet": (
         "gone_quiet gone_silent gone_dark went_quiet went_silent went_dark going_quiet going_silent going_dark "
         "gone_completely went_completely gone_totally went_totally gone_very went_very gone_radio went_radio "
@@ -419,6 +425,7 @@ VENDORS: tuple[str, ...] = (
     "Dynamics",
     "Freshsales",
     "Freshworks",
+    "Freshdesk",
     "Zendesk Sell",
     "Zendesk",
     "SugarCRM",
@@ -1210,7 +1217,8 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:won't|wont|will\s+not|not\s+going\s+to|unlikely\s+to|don't\s+plan\s+to|do\s+not\s+plan\s+to|no\s+plans?\s+to|"
         r"doubt\s+(?:they|we)(?:'ll|\s+will)|decided\s+not\s+to|chose\s+not\s+to|won't\s+be)\s+(?:be\s+)?(?:continu\w+\s+"
         r"(?:with\s+us|with\s+(?:the|our)\s+(?:platform|tool|product|contract|subscription|service)|the\s+(?:contract|"
-        r"subscription|service))|stay\w*\s+with\s+us|keep\w*\s+(?:us|using\s+us|the\s+(?:platform|tool|licen\w+|subscription|"
+        r"subscription|service)|(?:after|beyond|past)\s+(?:the\s+|this\s+)?(?:current\s+)?(?:term|contract|renewal|year|"
+        r"subscription))|stay\w*\s+with\s+us|keep\w*\s+(?:us|using\s+us|the\s+(?:platform|tool|licen\w+|subscription|"
         r"service)))\b",
         own_negation=True,
         harmless=_THEIR_OTHER_VENDOR,
@@ -1229,7 +1237,8 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "moving to a competitor",
         r"\b(?:switch\w*|mov(?:e|es|ed|ing)|migrat\w+|go(?:ing)?|transition\w*|port\w*|consolidat\w+|standardi[sz]\w+|"
-        r"replat\w+)\s+(?:everything\s+|all\s+\w+\s+|it\s+|them\s+|us\s+|(?:their\s+|the\s+)?@?\w+\s+)?(?:over\s+|away\s+)?"
+        r"replat\w+)\s+(?:everything\s+|all\s+\w+\s+|it\s+|them\s+|us\s+|(?:(?:half|some|most|part|all|many)\s+(?:of\s+)?)?"
+        r"(?:their\s+|the\s+)?@?\w+\s+)?(?:over\s+|away\s+)?"
         r"(?:to|onto|on\s+to|into|on)\s+"
         r"(?:@v|(?:a\s+|an\s+)?(?:another|different|other|cheaper|new|rival|competing|competitor'?s?|in-?house)\s+"
         r"(?:@?\w+\s+)?(?:vendor|provider|supplier|platform|solution|tool|crm|system|product|offering|software|app))\b|"
@@ -1398,6 +1407,34 @@ CHURN: tuple[Trigger, ...] = (
         harmless=r"\bhow\s+to\s+\w+\s+(?:a\s+|one\s+|an?\s+individual\s+|a\s+single\s+|individual\s+|single\s+|the\s+)?"
         r"(?:single\s+|individual\s+)?(?:users?|person|employee|member|seat|licen[cs]e|login|account)(?:'s|s')?\b(?!\s+"
         r"(?:with\s+us|contract|subscription))",
+    ),
+    trigger(
+        "drifting away",
+        r"\b(?:find|finding|look\w*\s+for|need\w*\s+to\s+find|identify\w*|make|making)\s+(?:\w+\s+)?savings\b|"
+        r"\bjustify\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:spend|cost|price|investment|subscription|licen[cs]es?)\s+or\s+"
+        r"(?:cut|drop|cancel|lose|kill)\b|"
+        r"\bsign\w*\s+(?:an?\s+)?(?:loi|letter\s+of\s+intent|mou|contract|deal|agreement)\s+with\s+"
+        + _COMPETITION
+        + r"|"
+        r"\b(?:reallocat|divert|redirect|shift|mov)\w*\s+(?:\w+\s+){0,3}?away\s+from\s+(?:us|our)\b|"
+        r"\b(?:go|going|went|goes)\s+back\s+to\s+(?:using\s+)?(?:spreadsheets|excel|pen\s+and\s+paper|email|their\s+old\s+"
+        r"(?:system|tool|process|crm))\b|\brevert\w*\s+to\s+(?:spreadsheets|excel|their\s+old)\b|"
+        r"\b(?:decid\w+|choos\w+|pick\w*)\s+between\s+(?:us|@v)\s+and\s+(?:us|@v)\b|\b(?:us|@v)\s+(?:vs\.?|versus)\s+(?:us|@v)\b|"
+        r"\b(?:acquired|bought|taken\s+over|merg\w+)\b[^.;]{0,60}\b(?:parent|new\s+owner|acquirer|buyer)\s+(?:company\s+)?"
+        r"(?:uses|is\s+on|runs|standardi[sz]ed\s+on|is\s+standardi[sz]ed\s+on)\s+@v\b",
+        harmless=r"\bsavings\s+(?:with|from|thanks\s+to|because\s+of)\s+(?:us|our)\b|\bjustify\w*\s+(?:the\s+)?(?:spend|cost|"
+        r"investment)\s+(?:on|for)\s+(?:more|additional|extra|the\s+expansion|the\s+upgrade)",
+    ),
+    trigger(
+        "no longer needs us",
+        r"\b(?:won't|will\s+not|may\s+not|might\s+not|no\s+longer|don't|do\s+not|doesn't|does\s+not|wouldn't)\s+(?:really\s+|"
+        r"even\s+)?need\s+(?:us|our\s+(?:platform|tool|product|software|system|crm|service|licen[cs]es))\b|"
+        r"\b(?:can't|cannot|can\s+not|couldn't|hard\s+to|struggl\w+\s+to|unable\s+to)\s+justify\s+(?:the\s+|our\s+|this\s+|"
+        r"that\s+)?(?:spend|cost|price|investment|renewal|subscription|licen[cs]es?)\b|"
+        r"\b(?:haven't|have\s+not|hasn't|has\s+not|didn't|did\s+not)\s+(?:yet\s+|even\s+)?(?:replied|responded|answered|"
+        r"signed|returned|come\s+back)\s+(?:to\s+|on\s+)?(?:the\s+|our\s+)?(?:renewal|contract|order\s+form)\b|"
+        r"\binstead\s+of\s+(?:us|our\s+(?:platform|tool|product|system|crm))\b",
+        own_negation=True,
     ),
     trigger(
         "gone quiet",
@@ -1833,6 +1870,6 @@ UPSELL: tuple[Trigger, ...] = (
 STEMS: frozenset[str] = frozenset(stem for groups in KEYS.values() for group in groups for stem in group.split())
 # (A stem ending in "$" is a whole word: "walk$" is "walk", not "walked".)
 VENDOR_STEMS: frozenset[str] = word_set(
-    "hubspot salesforce sfdc pipedrive dynamics freshsales freshworks zendesk sugarcrm insightly copper keap "
+    "hubspot salesforce sfdc pipedrive dynamics freshsales freshworks freshdesk zendesk sugarcrm insightly copper keap "
     "oracle netsuite servicenow creatio nutshell contoso fabrikam globex initech monday microsoft sap"
 )
