@@ -1085,7 +1085,8 @@ REPORTER_PHRASES: frozenset[str] = frozenset(
 )
 # Words that may stand between a subject and its verb ("Aisha has apparently just left").
 GAP_WORDS: frozenset[str] = (
-    word_set("""has have had is was were are 's 'd 'll will would shall be been being just recently apparently finally
+    word_set("""has have had is was were are 's 'd 'll 're 've 'm still probably likely will would shall be been being
+    just recently apparently finally
     officially already also now actually reportedly unfortunately sadly suddenly quietly abruptly both all
     then effectively formally definitely indeed too since basically evidently obviously seemingly herself
     himself yesterday today that unexpectedly eventually ultimately only even luckily gonna to really
@@ -1208,7 +1209,7 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\b(?:not\s+(?:sure|certain|convinced)|unsure|uncertain|doubtful|s[ck]eptical)\s+(?:whether\s+|if\s+|that\s+)?"
         r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
         own_negation=True,
-        harmless=_THEIR_OTHER_VENDOR,
+        harmless=_THEIR_OTHER_VENDOR + r"|\bnot\s+only\b",
     ),
     trigger(
         "not staying",
@@ -1347,7 +1348,10 @@ CHURN: tuple[Trigger, ...] = (
         r"usage|relationship|use)\b|\boffboard\w*\b(?!\s+(?:a|an|the|one|two|some|their|of)?\s*(?:user|employee|staff|"
         r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
         r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\bpart\w*\s+ways\s+with\s+us\b|\blast\s+straw\b|"
-        r"\bdeal[- ]?breaker\b|\b(?:they're|they\s+are|@acct\s+is|@acct's|they'll\s+be|they\s+will\s+be)\s+"
+        r"\bdeal[- ]?breaker\b|\b(?:they're|they\s+are|@acct\s+is|@acct's)\s+"
+        r"(?:still|definitely|probably|really|actually|now)\s+"
+        r"leaving\b(?!\s+(?:early|for|at|the|a|an|it|on|in|after|before|with|tomorrow|today|tonight))|"
+        r"\b(?:they're|they\s+are|@acct\s+is|@acct's|they'll\s+be|they\s+will\s+be)\s+"
         r"(?:definitely\s+|probably\s+|likely\s+)?leaving\s+(?:us\s+)?(?:when|at|once|after|before|by)\s+(?:the\s+)?(?:end\s+of\s+"
         r"(?:the\s+)?)?(?:contract|term|renewal|subscription|agreement)\b|\b(?:we're|we\s+are|we'll\s+be|we\s+will\s+be|"
         r"we're\s+getting|we\s+are\s+getting)\s+(?:being\s+)?replaced\b|\b(?:otherwise|or\s+else|or)\s+(?:it's|it\s+is|"
