@@ -829,7 +829,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "quit",
         r"\bquit(?:s|ting)?\b(?!\s+(?:using|the\s+(?:call|meeting|app|session|spreadsheet)|early|excel|spreadsheets?|"
-        r"smoking|sugar|coffee|email|paper|manual|whatsapp|slack|the\s+old|(?:the|a|an|their|his|her|our|that|this)\s+"
+        r"smoking|sugar|coffee|email|paper|manual|whatsapp|slack|the\s+old|(?!working\b)\w+ing\b|"
+        r"(?:the|a|an|their|his|her|our|that|this)\s+"
         r"(?!(?:job|company|firm|role|position|business|organi[sz]ation|team|board|account|group|place|same)\b)(?!@)\w+))",
         who="before",
     ),
@@ -861,7 +862,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         who="before",
         strong=False,
         harmless=r"\bdepart\w*\s+for\s+(?:the\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:conference|trip|event|meeting|holiday|"
-        r"vacation|airport|office|site|summit|offsite|show|fair|visit|tour)",
+        r"vacation|airport|office|site|summit|offsite|show|fair|visit|tour)|\bdepart\w*\s+(?:flight|train|plane|gate|"
+        r"lounge|time|terminal|bus|ferry)s?\b",
     ),
     trigger(
         "no longer with the company",
@@ -994,7 +996,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "departure",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|leaving|farewell|send-?off|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|"
+        r"leaving(?!\s+(?:the|this|that|it|a|an|us|them|him|her|things|everything|all|early|for|at|on)\b)|farewell|send-?off|"
         r"leaving\s+do|exit\s+interview)\b|\b(?:departure|resignation|exit|retirement|farewell(?:\s+(?:party|lunch|"
         r"drinks))?|send-?off|leaving\s+do|(?:goodbye|farewell|leaving)\s+(?:party|lunch|drinks|dinner|do|card|gathering|cake))\s+(?:of|for|to)\s+"
         r"(?P<who2>@p\d+)\b|"
@@ -1498,7 +1501,8 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:price|pricing)\s+(?:increase|hike|rise|uplift|change)\s+(?:is|was|seems)?\s*(?:a\s+problem|too\s+(?:much|high|steep)|"
         r"unacceptable|hard\s+to\s+(?:swallow|justify)|painful|steep|not\s+acceptable)|push\w*\s+back\s+(?:hard\s+)?on\s+"
         r"(?:the\s+)?(?:price|pricing|renewal))\b",
-        harmless=r"\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|"
+        harmless=r"\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|\b(?:quit|quitting|stopped|stop|"
+        r"no\s+longer|ceased)\s+complain|"
         r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|(?:their|the|its)\s+(?:old|previous|current|legacy|former)\s+(?:vendor|tool|"
         r"system|crm|provider|platform|software|setup)|the\s+competitor)",
     ),
