@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from approvals.models import ApprovedWrite, WriteResult
 from integrations.zoho.attachments import AttachmentFile, AttachmentInfo
 from integrations.zoho.field_meta import FieldMeta
-from integrations.zoho.models import Account, Account360, CrmRecord, Deal, Module
+from integrations.zoho.models import Account, Account360, CrmRecord, Deal, Module, UserRef
 
 Tier = Literal["mcp", "sdk", "rest"]
 
@@ -78,6 +78,10 @@ class ZohoGateway(Protocol):
     ) -> list[Account]: ...
 
     async def get_account_360(self, account_id: str) -> Account360: ...
+
+    async def get_records(self, module: Module, ids: Sequence[str]) -> list[CrmRecord]: ...
+
+    async def list_users(self) -> list[UserRef]: ...
 
     async def changes_since(self, module: Module, since: datetime, *, limit: int = 200) -> list[CrmRecord]: ...
 
