@@ -127,6 +127,9 @@ _INITIAL = re.compile(r"\s+[A-Z]\.(?=\s|$)")
 
 def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple[int, int, int]]:
     """(start, end, who) of every contact or account name in ``sentence``."""
+    folded = _fold(sentence)
+    if not any(first in folded for first in index.by_first):
+        return []  # the cheap test: no name's first word anywhere in the sentence
     tokens = list(_WORD.finditer(sentence))
     spans: list[tuple[int, int, int]] = []
     i = 0
@@ -135,8 +138,12 @@ def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple
         key = _fold(word)
         possessive = key.endswith(("'s", "’s"))
         bare = key[:-2] if possessive else key.rstrip("'’")
+        entries = index.by_first.get(bare) or index.by_first.get(key)
+        if not entries:
+            i += 1
+            continue
         matched = False
-        for words, who, capital in index.by_first.get(bare, index.by_first.get(key, [])):
+        for words, who, capital in entries:
             end = i + len(words)
             if end > len(tokens):
                 continue

@@ -57,19 +57,30 @@ def stems_in(text: str) -> frozenset[str]:
     if digits or not _BIGRAM_FIRST.isdisjoint(present):
         _bigrams(words, hits, digits)
     for token in present:
-        special = _SPECIAL.get(token)
-        if special is not None:
-            hits.update(special)
-        stems = _BY_PREFIX.get(token[:3])
-        if stems is not None:
-            for stem in stems:
-                if token.startswith(stem):
-                    hits.add(stem)
+        found = _TOKEN_STEMS.get(token)
+        if found is None:
+            found = _token_stems(token)
+        if found:
+            hits.update(found)
     if digits:
         hits.add("#")
     if _MID_CAPITAL.search(text):
         hits.add("@x")
     return frozenset(hits)
+
+
+_TOKEN_STEMS: dict[str, tuple[str, ...]] = {}  # a word's stems, worked out once per word
+
+
+def _token_stems(token: str) -> tuple[str, ...]:
+    found = list(_SPECIAL.get(token, ()))
+    for stem in _BY_PREFIX.get(token[:3], ()):
+        if token.startswith(stem):
+            found.append(stem)
+    if len(_TOKEN_STEMS) > 200_000:
+        _TOKEN_STEMS.clear()
+    _TOKEN_STEMS[token] = result = tuple(found)
+    return result
 
 
 def _bigrams(words: list[str], hits: set[str], digits: bool) -> None:
