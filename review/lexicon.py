@@ -153,7 +153,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "@v vendor provider supplier competit rival alternativ option competition crm suite cloud other$ another$ "
         "different$ cheaper$ new$",
         "evaluat look consider explor assess review compar trial test pilot demo shortlist talk speak spoke get "
-        "meet talks research scout seek search benchmark courted approached got received have had poc proof bake",
+        "meet talks research scout seek search benchmark courted approached got received have had poc proof bake "
+        "pitch court call circl sniff knock",
     ),
     "rfp": ("rfp rfps request tender",),
     "shopping around": (
@@ -180,7 +181,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "lost to a competitor": ("lost$ losing$", "to$"),
     "replacing us": (
-        "replac rip$ phas sunset off$ away$",
+        "replac rip$ phas sunset off$ away$ alternative successor substitute",
         "us$ our$ your$ platform product tool system software subscription replace",
     ),
     "another department wants in": (
@@ -199,7 +200,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "drifting away": (
         "savings need$ justify loi letter_of mou sign signed$ signing$ replied responded answered signed returned "
-        "come_back instead_of away_from back_to revert between vs$ versus parent owner acquirer buyer",
+        "come_back instead_of away_from back_to revert between vs$ versus parent owner acquirer buyer for_cuts "
+        "for_savings for_cancellation for_termination for_removal for_the compar",
     ),
     "no longer needs us": ("need$ justify replied responded answered signed returned come_back instead_of",),
     "gone quiet": (
@@ -227,7 +229,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "same$",
         "setup set solution platform config deployment licen same_for same_at same_in same_there same_thing",
     ),
-    "getting a team on us": ("get getting$ got$", "on_us on_it on_board onto_us on_the onto_the on_our onto_our"),
+    "getting a team on us": ("get getting$ got$ gets$", "on_us on_it on_board onto_us on_the onto_the on_our onto_our"),
     "one platform for all": ("platform tool solution system crm vendor consolidat", "all$ our$ us$ ours$"),
     "adding an add-on": ("add_on add_ons addon addons module modules licen", "added$ for_their for_the"),
     "churn idiom": (
@@ -401,6 +403,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "legacy current$ existing$ enterprise premium pro$ professional business$ ultimate platinum higher top$",
         "onto_us onto_our onto_the on_to to_us to_our to_the on_us on_our on_the with_ours with_us with_our are_in "
         "is_in are_only is_only are_available is_available are_part is_part",
+    ),
+    "more of the product": (
+        "explor consider evaluat look need",
+        "whether$ if$ workspace instance environment tenant org$ portal sandbox",
     ),
     "growing": (
         "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
@@ -1208,7 +1214,7 @@ CHURN: tuple[Trigger, ...] = (
         r"renewal|agreement|it|them|plan|term)?\s*(?:lapse|expire|run\s+out)\b|\ballow\w*\s+(?:the|their|it)\s+"
         r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal(?:'s\s+|\s*[=:]\s*|\s+is\s+|\s+looks\s+|\s+is\s+looking\s+|\s+seems\s+|\s+)(?:unlikely|in\s+doubt|dead|lost|"
         r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky|on\s+hold|paused|frozen)\b|"
-        r"\b(?:paus\w*|freez\w*|froze)\s+(?:the\s+|their\s+)?renewal\b|\bdoubt\w*\s+(?:that\s+)?"
+        r"\b(?:paus\w*|freez\w*|froze|hold\w*(?:\s+off\s+on)?)\s+(?:the\s+|their\s+)?renewal\b|\bdoubt\w*\s+(?:that\s+)?"
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\b(?:not\s+(?:sure|certain|convinced)|unsure|uncertain|doubtful|s[ck]eptical)\s+(?:whether\s+|if\s+|that\s+)?"
         r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
         own_negation=True,
@@ -1275,7 +1281,9 @@ CHURN: tuple[Trigger, ...] = (
         r"\bmov\w+\s+(?:away\s+)?off\s+(?:our|the|your)\s+(?:platform|product|tool|system|software)|\bmigrat\w+\s+"
         r"(?:away\s+from|off)\s+(?:us|our|the\s+platform)\b|\breplac\w+\s+us\b|\brip\s+(?:and|&|n)\s+replace\b|"
         r"\bphas\w+\s+(?:us|our\s+\w+)\s+out\b|\bphase\s+out\s+(?:our|the)\s+(?:platform|tool|product)\b|\bsunset\w*\s+"
-        r"(?:our|the|your)\s+(?:platform|product|tool|subscription)\b",
+        r"(?:our|the|your)\s+(?:platform|product|tool|subscription)\b|\b(?:look\w*|search\w*|hunt\w*|shop\w*)\s+(?:around\s+)?"
+        r"for\s+(?:a\s+|an\s+)?(?:replacement|alternative|successor|substitute)\s+(?:for|to)\s+(?:us|our\s+\w+|the\s+"
+        r"(?:platform|tool|product|system|crm|software))\b",
     ),
     trigger(
         "evaluating competitors",
@@ -1287,6 +1295,8 @@ CHURN: tuple[Trigger, ...] = (
         r"good\s+|strong\s+|attractive\s+)?(?:offer|quote|proposal|pitch|demo|bid)s?\s+from|"
         r"(?:a\s+)?demo\s+(?:of|from|with)|poc\s+with|proof\s+of\s+concept\s+with|bake-?off\s+(?:with|against))\s+"
         r"(?:us\s+(?:with|to|against)\s+)?(?:@?\w+\s+){0,2}?" + _COMPETITION + r"(?!\s+(?:to\s+us|of\s+ours)|['’])|"
+        r"(?<![\w@])(?:@v|(?:a\s+|the\s+)?(?:competitor|rival))\s+(?:has\s+been\s+|have\s+been\s+|is\s+|are\s+|was\s+)?"
+        r"(?:in\s+)?(?:talking|speaking|meeting|pitching|courting|calling|circling|sniffing\s+around|knocking)\b|"
         r"(?<![\w@])(?:@v|(?:a\s+|the\s+)?(?:competitor|rival))(?:'s|s')?\s+(?:demo|pitch|presentation|poc|trial|"
         r"pilot|bake-?off)s?\s+(?:is\s+|was\s+|has\s+been\s+)?(?:booked|scheduled|set\s+up|planned|lined\s+up|"
         r"arranged|next|on|this|tomorrow|in\s+the\s+diary)\b",
@@ -1427,6 +1437,9 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:go|going|went|goes)\s+back\s+to\s+(?:using\s+)?(?:spreadsheets|excel|pen\s+and\s+paper|email|their\s+old\s+"
         r"(?:system|tool|process|crm))\b|\brevert\w*\s+to\s+(?:spreadsheets|excel|their\s+old)\b|"
         r"\b(?:decid\w+|choos\w+|pick\w*)\s+between\s+(?:us|@v)\s+and\s+(?:us|@v)\b|\b(?:us|@v)\s+(?:vs\.?|versus)\s+(?:us|@v)\b|"
+        r"\b(?:reviewed|under\s+review|assessed|evaluated|looked\s+at|earmarked|shortlisted)\s+for\s+(?:cuts|savings|"
+        r"cancellation|termination|removal|the\s+chop)\b|\bcompar\w+\s+(?:quotes|offers|proposals|vendors|suppliers|providers|"
+        r"bids)\b|"
         r"\b(?:acquired|bought|taken\s+over|merg\w+)\b[^.;]{0,60}\b(?:parent|new\s+owner|acquirer|buyer)\s+(?:company\s+)?"
         r"(?:uses|is\s+on|runs|standardi[sz]ed\s+on|is\s+standardi[sz]ed\s+on)\s+@v\b",
         harmless=r"\bsavings\s+(?:with|from|thanks\s+to|because\s+of)\s+(?:us|our)\b|\bjustify\w*\s+(?:the\s+)?(?:spend|cost|"
@@ -1816,6 +1829,7 @@ UPSELL: tuple[Trigger, ...] = (
         "getting a team on us",
         r"\bget\w*\s+(?:the\s+|their\s+|all\s+(?:the\s+)?)?(?:whole\s+|entire\s+)?(?:@?\w+\s+){0,2}(?:org|organi[sz]ation|"
         r"team|department|division|company|group|staff|office|crew|people|reps|agents)\s+(?:on|onto)\s+(?:us|it|board|"
+        r"the\s+platform|our\s+\w+)\b|\bget\w*\s+the\s+rest\s+of\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:on|onto)\s+(?:us|it|board|"
         r"the\s+platform|our\s+\w+)\b",
     ),
     trigger(
@@ -1853,6 +1867,13 @@ UPSELL: tuple[Trigger, ...] = (
         r"our\s+(?:platform|tool|product|system|crm|solution))\b|\bwant\w*\b[^.;]{0,60}?\b(?:both\s+|all\s+|which\s+|they\s+|"
         r"it\s+|that\s+)?(?:are|is|'s)\s+(?:only\s+)?(?:available\s+)?(?:in|on|part\s+of)\s+(?:the\s+|our\s+)?(?:enterprise|"
         r"premium|pro|professional|business|ultimate|platinum|higher|top)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "more of the product",
+        r"\b(?:explor\w+|consider\w*|evaluat\w+|look\w*\s+into)\s+(?:whether|if)\s+(?:the\s+|our\s+)?(?:@?\w+\s+){0,2}"
+        r"(?:module|add-?on|tier|plan|edition|product)s?\b|\bneed\w*\s+(?:a\s+|an\s+)?(?:second|2nd|another|third|3rd|new|"
+        r"separate|additional|extra)\s+(?:workspace|instance|environment|tenant|org|portal|sandbox)s?\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
     ),
     trigger(
