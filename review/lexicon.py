@@ -229,7 +229,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "same$",
         "setup set solution platform config deployment licen same_for same_at same_in same_there same_thing",
     ),
-    "getting a team on us": ("get getting$ got$ gets$", "on_us on_it on_board onto_us on_the onto_the on_our onto_our"),
+    "getting a team on us": (
+        "get getting$ got$ gets$ want need put$ putting$ bring",
+        "on_us on_it on_board onto_us on_the onto_the on_our onto_our",
+    ),
     "one platform for all": ("platform tool solution system crm vendor consolidat", "all$ our$ us$ ours$"),
     "adding an add-on": ("add_on add_ons addon addons module modules licen", "added$ for_their for_the"),
     "churn idiom": (
@@ -407,6 +410,16 @@ KEYS: dict[str, tuple[str, ...]] = {
     "more of the product": (
         "explor consider evaluat look need",
         "whether$ if$ workspace instance environment tenant org$ portal sandbox",
+    ),
+    "more places or people": (
+        "from$",
+        "site office location team region countr entit brand store plant branch people staff employees users$ reps$ "
+        "agents$ grow expand increas",
+    ),
+    "more people need it": (
+        "access logins login licen seats seat accounts account contract agreement subscription subsid entit division "
+        "office brand sister",
+        "need asking clamour clamor begging pushing too$ also$ well$",
     ),
     "growing": (
         "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
@@ -1654,6 +1667,14 @@ UPSELL: tuple[Trigger, ...] = (
         change="up",
     ),
     trigger(
+        "more places or people",
+        r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:@?\w+\s+)?to\s+(?P<b>\d[\d,]*)\s+(?:sites?|offices?|locations?|teams?|regions?|"
+        r"countries|entities|brands?|stores?|plants?|branches|people|staff|employees|users|reps|agents)\b|"
+        r"\b(?:team|headcount|staff|department|company|org\w*)\s+(?:is\s+|will\s+be\s+|are\s+)?(?:grow\w*|expand\w*|"
+        r"increas\w*|go\w*\s+up)\s+from\s+(?P<a2>\d[\d,]*)\s+to\s+(?P<b2>\d[\d,]*)\b",
+        change="up",
+    ),
+    trigger(
         "growth idiom",
         r"\bscal\w+\s+up\b|\bgrow\w*\s+(?:the\s+|their\s+|our\s+)?(?:account|footprint|usage|deployment|rollout|spend|"
         r"contract)\b|\bland\s+and\s+expand\b|\bbigger\s+(?:deal|footprint|rollout|contract|deployment|order)\b|\bramp\w*\s+"
@@ -1827,7 +1848,8 @@ UPSELL: tuple[Trigger, ...] = (
     ),
     trigger(
         "getting a team on us",
-        r"\bget\w*\s+(?:the\s+|their\s+|all\s+(?:the\s+)?)?(?:whole\s+|entire\s+)?(?:@?\w+\s+){0,2}(?:org|organi[sz]ation|"
+        r"\b(?:get\w*|want\w*|need\w*|put\w*|bring\w*)\s+(?:the\s+|their\s+|all\s+(?:the\s+)?)?(?:whole\s+|entire\s+)?"
+        r"(?:@?\w+\s+){0,2}(?:org|organi[sz]ation|"
         r"team|department|division|company|group|staff|office|crew|people|reps|agents)\s+(?:on|onto)\s+(?:us|it|board|"
         r"the\s+platform|our\s+\w+)\b|\bget\w*\s+the\s+rest\s+of\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:on|onto)\s+(?:us|it|board|"
         r"the\s+platform|our\s+\w+)\b",
@@ -1864,7 +1886,7 @@ UPSELL: tuple[Trigger, ...] = (
         r"countr\w+|business\s+units?|brands?|departments?|locations?|plants?|stores?)\s+(?:over\s+)?(?:on\s*to|onto|to|on)\s+"
         r"(?:us|our\s+(?:platform|tool|system|crm|product|solution)|the\s+(?:platform|tool|product))\b|"
         r"\breplac\w+\s+(?:their|the)\s+(?:old\s+|legacy\s+|current\s+|existing\s+)?(?:@?\w+\s+){0,5}?with\s+(?:ours|us|"
-        r"our\s+(?:platform|tool|product|system|crm|solution))\b|\bwant\w*\b[^.;]{0,60}?\b(?:both\s+|all\s+|which\s+|they\s+|"
+        r"our\s+(?:@?\w+\s+)?(?:platform|tool|product|system|crm|solution|suite|module|app))\b|\bwant\w*\b[^.;]{0,60}?\b(?:both\s+|all\s+|which\s+|they\s+|"
         r"it\s+|that\s+)?(?:are|is|'s)\s+(?:only\s+)?(?:available\s+)?(?:in|on|part\s+of)\s+(?:the\s+|our\s+)?(?:enterprise|"
         r"premium|pro|professional|business|ultimate|platinum|higher|top)\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
@@ -1874,6 +1896,16 @@ UPSELL: tuple[Trigger, ...] = (
         r"\b(?:explor\w+|consider\w*|evaluat\w+|look\w*\s+into)\s+(?:whether|if)\s+(?:the\s+|our\s+)?(?:@?\w+\s+){0,2}"
         r"(?:module|add-?on|tier|plan|edition|product)s?\b|\bneed\w*\s+(?:a\s+|an\s+)?(?:second|2nd|another|third|3rd|new|"
         r"separate|additional|extra)\s+(?:workspace|instance|environment|tenant|org|portal|sandbox)s?\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "more people need it",
+        r"\b(?:all\s+of\s+them|everyone|each\s+of\s+them|they|"
+        r"them\s+all)\s+(?:will\s+|'ll\s+)?(?:all\s+)?need\s+(?:access|logins?|licen[cs]es?|seats?|accounts?)\b|"
+        r"\b(?:team|department|division|org|office|people|staff|reps|users)\s+(?:has\s+been\s+|have\s+been\s+|is\s+|are\s+|"
+        r"keeps?\s+|kept\s+)?(?:asking|clamou?ring|begging|pushing)\s+for\s+(?:their\s+own\s+)?(?:logins?|access|licen[cs]es?|"
+        r"seats?|accounts)\b|\b(?:can|could)\s+(?:also\s+)?(?:support|cover|include|add)\s+(?:their|the)\s+(?:@?\w+\s+){0,2}"
+        r"(?:subsidiar\w+|entit\w+|division|office|brand|sister\s+company)\s+(?:too|as\s+well|also)\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
     ),
     trigger(

@@ -137,7 +137,8 @@ def _changes_as_said(item: Trigger, match: re.Match[str]) -> bool:
     """For a trigger about a change in numbers ("from 50 to 30 seats"): the numbers move that way."""
     if item.change is None:
         return True
-    before, after = (int(match.group(g).replace(",", "")) for g in ("a", "b"))
+    names = ("a", "b") if match.group("a") is not None else ("a2", "b2")
+    before, after = (int(match.group(g).replace(",", "")) for g in names)
     return after < before if item.change == "down" else after > before
 
 
