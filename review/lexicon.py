@@ -176,8 +176,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "chose a competitor": (
         "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
         "signed_a awarded bought purchased decided_on over_us won$ wins$ winning$ ahead$ frontrunner front favourite "
-        "favorite preferred leading pole",
-        "@v @x vendor provider option solution platform tool competitor rival offer crm system product",
+        "favorite preferred leading pole signed_up signing_up sign_up signs_up about_to going_to ready_to close_to "
+        "nearly_signing lean leaning$ leant$ negotiat shortlist",
+        "@v @x vendor provider option solution platform tool competitor rival offer crm system product us$",
     ),
     "lost to a competitor": ("lost$ losing$", "to$"),
     "replacing us": (
@@ -1282,8 +1283,13 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:chose|choose|choosing|picked|selected|signed\s+with|signed\s+a\s+contract\s+with|awarded\s+(?:@?\w+\s+){0,2}"
         r"to|bought|purchased|decided\s+on)\s+(?:@v|a\s+(?:competitor|rival))\b|\b(?:chose|picked|selected|prefer\w*)\s+"
         r"@x\s+over\s+us\b|(?<![\w@])@v\s+(?:won|wins|is\s+winning|has\s+won|came\s+out\s+(?:on\s+top|ahead)|is\s+(?:ahead|"
-        r"the\s+front-?runner|the\s+favou?rite|preferred|leading|in\s+pole\s+position))\b",
-        harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b",
+        r"the\s+front-?runner|the\s+favou?rite|preferred|leading|in\s+pole\s+position))\b|"
+        r"\b(?:sign\w*\s+up|about\s+to\s+sign|going\s+to\s+sign|ready\s+to\s+sign|(?:close\s+to|near\w*)\s+signing)\s+with\s+"
+        r"(?:@v|a\s+(?:competitor|rival))\b|\blean\w*\s+(?:towards?|to)\s+(?:@v|a\s+(?:competitor|rival)|another\s+(?:vendor|"
+        r"provider|supplier|platform|tool|crm))\b|\bnegotiat\w*\s+with\s+(?:@v|a\s+(?:competitor|rival))\b|"
+        r"\bshortlist\w*\s+us\s+(?:and|alongside|with|against)\b",
+        harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b|\b(?:we|i)\s+(?:have\s+|had\s+|just\s+)?(?:negotiat|sign)\w*|"
+        r"\bon\s+(?:their|its)\s+behalf\b",
     ),
     trigger(
         "lost to a competitor",
