@@ -2,7 +2,8 @@
 
 Only the configured client id/secret and refresh token (plus refresh tokens issued from grant codes
 made by ``issue_grant_code``) are accepted. Access tokens look like Zoho's (``1000.<hex>.<hex>``),
-live ``token_ttl_seconds`` and can all be expired at once (fault ``expire_tokens``). Failures are
+live ``token_ttl_seconds`` and can all be expired at once (fault ``expire_tokens``). Each token carries
+the scopes it was granted (``scopes``; the middleware checks them per endpoint family). Failures are
 HTTP 200 with ``{"error": "invalid_code"}`` or ``{"error": "invalid_client"}``, as Zoho answers.
 
 Zoho's token limits (CRM v8 "Token Validity"; accounts "OAuth token limits"):
@@ -20,6 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from sandbox.scopes import DEFAULT_SCOPES
 
 THROTTLE_TOKENS = 10
 THROTTLE_SECONDS = 600.0
@@ -39,15 +42,11 @@ def _token() -> str:
 class _Access:
     user_id: str
     expires_at: float
+    scopes: tuple[str, ...] = ()
 
 
 class TokenRegistry:
     """Refresh tokens, grant codes and access tokens of the sandbox's one OAuth client."""
-
-    SCOPE = (
-        "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.coql.READ,"
-        "ZohoCRM.bulk.ALL,ZohoCRM.notifications.ALL"
-    )
 
     def __init__(
         self,
@@ -57,7 +56,9 @@ class TokenRegistry:
         user_id: str,
         ttl_seconds: float = 3600,
         clock: Callable[[], float] = time.time,
+        scopes: tuple[str, ...] = DEFAULT_SCOPES,
     ) -> None:
+        self.scopes = tuple(scopes)
         self.client_id = client_id
         self.client_secret = client_secret
         self.ttl_seconds = ttl_seconds
@@ -93,7 +94,7 @@ class TokenRegistry:
         token = _token()
         now = self._clock()
         with self._lock:
-            self._access[token] = _Access(user_id, now + self.ttl_seconds)
+            self._access[token] = _Access(user_id, now + self.ttl_seconds, self.scopes)
             if refresh_token is not None:
                 self._minted.setdefault(refresh_token, []).append(now)
                 live = [t for t in self._live.get(refresh_token, []) if t in self._access] + [token]
@@ -102,7 +103,7 @@ class TokenRegistry:
                 self._live[refresh_token] = live
         return {
             "access_token": token,
-            "scope": self.SCOPE,
+            "scope": " ".join(self.scopes),
             "token_type": "Bearer",
             "expires_in": int(self.ttl_seconds),
         }
@@ -147,6 +148,12 @@ class TokenRegistry:
                 del self._access[access_token]
                 return None
             return entry.user_id
+
+    def scopes_of(self, access_token: str) -> tuple[str, ...]:
+        """The scopes a live access token was granted (() when unknown)."""
+        with self._lock:
+            entry = self._access.get(access_token)
+            return entry.scopes if entry is not None else ()
 
     def expire_all(self) -> int:
         """Invalidate every access token now (refresh tokens stay valid)."""
