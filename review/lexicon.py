@@ -171,7 +171,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "exporting_everything export_all export_the export_their export_our wind winding$ offboard cut$ "
         "cutting$ close_the close_their close_our closes_the closing_the closing_their closing_our closed_the "
         "closed_their closed_our close_down closing_down closed_down close_out closing_out closed_out "
-        "account_closure account_to pull$ replaced$",
+        "account_closure account_to pull$ replaced$ otherwise only_renew only_be",
     ),
     "chose a competitor": (
         "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
@@ -1375,7 +1375,9 @@ CHURN: tuple[Trigger, ...] = (
         r"subscriptions)\b|\b(?:it|that|the\s+winner)\s+(?:probably\s+|likely\s+|almost\s+certainly\s+)?(?:won't|"
         r"will\s+not|isn't\s+going\s+to)\s+be\s+(?:yours|us|you|ours)\b|\bconsolidat\w+\s+(?:onto|on|to|into)\s+(?:one|a\s+single)"
         r"\s+(?:crm|platform|tool|vendor|system|provider)\b|\bor\s+(?:else\s+)?(?:they|we)(?:'ll|\s+will|\s+would)?\s+(?:walk|leave|cancel|"
-        r"churn|go\s+elsewhere)\b|\bclos\w+\s+(?:down\s+|out\s+)?(?:the|their|our)\s+account\b|"
+        r"churn|go\s+elsewhere)\b|\botherwise\s+(?:they|we)(?:'ll|\s+will|\s+would|'d)?\s+(?:switch|walk|leave|cancel|churn|move|"
+        r"go\s+elsewhere)\b|\bonly\s+(?:be\s+)?renew\w*\s+(?:if|when|once)\b|"
+        r"\bclos\w+\s+(?:down\s+|out\s+)?(?:the|their|our)\s+account\b|"
         r"\baccount\s+(?:closure|to\s+be\s+closed)\b|\bwind(?:ing|s)?\s+down\s+(?:the|their|our)\s+(?:account|contract|subscription|"
         r"usage|relationship|use)\b|\boffboard\w*\b(?!\s+(?:a|an|the|one|two|some|their|of)?\s*(?:user|employee|staff|"
         r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
@@ -1641,7 +1643,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:to|by)\s+\d|\bup\s+"
         r"(?:the|their)\s+(?:seat|licen[cs]e|user)\s+count\b|\bover\s+(?:their|the|our)\s+(?:licen[cs]e|seat|user)\s+"
         r"(?:count|limit|cap|allowance|entitlement)\b|\btrue-?up\b",
-        harmless=r"\b(?:from|with|through)\s+(?:@v|@x)\b|\b(?:scal\w+\s+(?:back|down)|cut\w*\s+(?:back|down)|downsiz\w*|"
+        harmless=r"\b(?:from|with|through)\s+(?:@v|@x)\b|\b(?:cut\w*|reduc\w*|trim\w*|shrink\w*|downsiz\w*|drop\w*|"
+        r"scal\w+\s+(?:back|down))\s+(?:\w+\s+){0,2}?from\s+\d|\b(?:scal\w+\s+(?:back|down)|cut\w*\s+(?:back|down)|downsiz\w*|"
         r"reduc\w*|trim\w*|shrink\w*|"
         r"drop\w*\s+(?:down\s+)?to|go\w*\s+down\s+to)\b[^.;]{0,30}\d|"
         r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+|have\s+been\s+)?(?:complain\w*|"
@@ -1802,7 +1805,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"pric\w+|offer\w*|wish\w*)\b[^.;]{0,60}?(?:\b\d[\d,]*\+?|\ba\s+few|\bseveral|\bdozens\s+of|\bhundreds\s+of|\banother|\b\w+ty)\s+"
         r"(?:more\s+|extra\s+|additional\s+|new\s+|further\s+)?(?:users?|seats?|licen[cs]es?|logins?|agents?|reps?|people|ppl|"
         r"employees|staff|engineers|techs?|technicians|analysts|members|accounts)\b",
-        unless=r"\b(?:paus\w*|suspend\w*|freez\w*|remov\w*|deactivat\w*|delet\w*|fewer|reduc\w*|scal\w+\s+(?:back|down)|"
+        unless=r"\b(?:paus\w*|suspend\w*|freez\w*|remov\w*|deactivat\w*|delet\w*|fewer|reduc\w*|cut|cuts|cutting|"
+        r"scal\w+\s+(?:back|down)|"
         r"cut\w*\s+(?:back|down)|downsiz\w*|trim\w*|shrink\w*|drop\w*\s+(?:down\s+)?to|go\w*\s+down\s+to|trained|training|reset|locked|unlock\w*|disabl\w*|"
         r"transfer\w*|offboard\w*)\b",
     ),
@@ -1847,7 +1851,8 @@ UPSELL: tuple[Trigger, ...] = (
     ),
     trigger(
         "the same setup elsewhere",
-        r"\bwant\w*\s+(?:the\s+)?same\s+(?:thing\s+|again\s+)?(?:for|at|in|there)\b|"
+        r"\bwant\w*\s+(?:the\s+)?same\s+(?:thing\s+|again\s+|setup\s+|set-up\s+|solution\s+|platform\s+|deployment\s+|"
+        r"config\w*\s+)?(?:for|at|in|there)\b|"
         r"\bsame\s+(?:setup|set-up|solution|platform|config\w*|deployment|licen[cs]es?)\s+(?:for|at|in)\s+(?:the|their|our|a|"
         r"another)\s+(?:@?\w+\s+){0,2}(?:plant|site|office|team|factory|branch|store|subsidiary|region|country|division|"
         r"location|entity|brand)\b",
