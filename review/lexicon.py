@@ -200,11 +200,16 @@ KEYS: dict[str, tuple[str, ...]] = {
         "addon addons module modules add_on add_ons api_access connector connectors$ integration integrations$",
     ),
     "drifting away": (
-        "savings need$ justify loi letter_of mou sign signed$ signing$ replied responded answered signed returned "
-        "come_back instead_of away_from back_to revert between vs$ versus parent owner acquirer buyer for_cuts "
-        "for_savings for_cancellation for_termination for_removal for_the compar",
+        "savings justify loi letter_of mou contract_with deal_with agreement_with away_from back_to revert between_us "
+        "vs$ versus parent acquirer buyer new_owner for_cuts for_savings for_cancellation for_termination for_removal "
+        "the_chop compare_quotes comparing_quotes compared_quotes compare_offers comparing_offers compare_proposals "
+        "comparing_proposals compare_vendors comparing_vendors compare_suppliers comparing_suppliers "
+        "compare_providers comparing_providers compare_bids comparing_bids",
     ),
-    "no longer needs us": ("need$ justify replied responded answered signed returned come_back instead_of",),
+    "no longer needs us": (
+        "need_us need_our justify replied_to responded_to replied_on responded_on answered_the answered_our "
+        "signed_the signed_our returned_the returned_our come_back instead_of",
+    ),
     "gone quiet": (
         "gone_quiet gone_silent gone_dark went_quiet went_silent went_dark going_quiet going_silent going_dark "
         "gone_completely went_completely gone_totally went_totally gone_very went_very gone_radio went_radio "
@@ -390,7 +395,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "up_sell upsell crosssell buy_it buy_them buy_this buy_that purchase_it purchase_them license_it "
         "licence_it cover covers$ covering$ includ extend budget_for budgeting_for budgeted_for asked_about "
         "enquired_about inquired_about asking_about demo_of demo_for trial_of trial_for walkthrough walk_through "
-        "poc_of poc_for pilot_of pilot_for sandbox_for outgr what_it what_that what_the what_an what_a what_our "
+        "poc_of poc_for pilot_of pilot_for sandbox_for outgr cost$ costs$ "
         "how_much would_cost can_we could_we can_they could_they #_seats #_seat #_licences #_licence #_licenses "
         "#_license #_users #_user #_logins #_login second_instance 2nd third 3rd",
         "add$ addon addons module product offering package feature integration api premium analytics sso tier app "
