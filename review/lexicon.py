@@ -248,8 +248,13 @@ KEYS: dict[str, tuple[str, ...]] = {
         "ultimatum refund withhold disput losing$",
     ),
     "growth idiom": (
-        "scal grow land bigger ramp double go$ going$ standardi replac mov bring increas use add capacity storage api "
-        "bandwidth overage exceed hit hitting$ running",
+        "scal grow land bigger ramp double go_all going_all go_wall going_wall standardi replac bring increas "
+        "use_cases use_case add_a adding_a add_another adding_another mov_more move_more moving_more moved_more "
+        "moves_more move_everything moving_everything moved_everything move_the moving_the moved_the capacity storage "
+        "api bandwidth overage exceed hit hitting$ running",
+        "up$ account footprint usage deployment rollout spend contract expand deal order all$ wall us$ our$ team "
+        "business company org group investment commitment value case workspace instance environment sandbox tenant "
+        "capacity storage api bandwidth overage limit cap$ quota ceiling allowance plan$ seat licen user",
     ),
     "departure idiom": (
         "pastures flown said_her said_his said_their sent_a sent_her sent_his sent_their walked_out shown the_sack "
@@ -418,7 +423,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "whether$ if$ workspace instance environment tenant org$ portal sandbox",
     ),
     "more places or people": (
-        "from$",
+        "from_#",
         "site office location team region countr entit brand store plant branch people staff employees users$ reps$ "
         "agents$ grow expand increas",
     ),
