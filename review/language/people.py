@@ -38,6 +38,7 @@ _PROPER_RUN = re.compile(
 )
 _VENDOR_SUFFIX = re.compile(r"\s(?:crm|suite|cloud|sales|365|one|cx|hub|platform)$", re.IGNORECASE)
 _VENDORS = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in VENDORS) + r")\b", re.IGNORECASE)
+_VENDOR_WORDS = tuple(sorted({v.lower().split()[0] for v in VENDORS}))  # the cheap test before the regex
 _SHORTHANDS = {"w/o": "without ", "w/": "with ", "b/c": "because", "&": "and"}
 _SHORTHAND = re.compile(r"(?<!\w)(?:w/o|w/|b/c)|&", re.IGNORECASE)
 _COMPANY_SUFFIXES = word_set("inc inc. llc ltd ltd. gmbh group corp corp. s.a. sa ag plc partners co co.")
@@ -219,7 +220,9 @@ def mask(sentence: str, people: tuple[Person, ...], account_name: str | None, *,
             parts += [text[at:start], "@acct" if who == ACCOUNT else f"@p{who}"]
             at = stop
         text = "".join(parts) + text[at:]
-    text = _VENDORS.sub("@v", text)
+    lowered = text.lower()
+    if any(word in lowered for word in _VENDOR_WORDS):
+        text = _VENDORS.sub("@v", text)
     if not lower_case:
         text = _sub_proper(text)
     return text.lower()
