@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from review.lexicon import KEYS, STEMS, TYPOS, VENDOR_STEMS, Trigger, word_set
+from review.lexicon import CHURN, DEPARTURES, STEMS, TYPOS, UPSELL, VENDOR_STEMS, Trigger, word_set
 
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z]")
 _DIGIT = re.compile(r"\d")
@@ -96,7 +96,8 @@ def _bigrams(words: list[str], hits: set[str], digits: bool) -> None:
 
 
 _FIRST: dict[int, dict[str, tuple[Trigger, ...]]] = {}
-_FIRST_STEMS: frozenset[str] = frozenset(stem for groups in KEYS.values() for stem in groups[0].split())
+# The stems triggers are looked up by (each trigger's first key group, see INDEX_BY): no note without one is read.
+_FIRST_STEMS: frozenset[str] = frozenset(stem for lex in (DEPARTURES, CHURN, UPSELL) for t in lex for stem in t.keys[0])
 
 
 def _first_index(lexicon: tuple[Trigger, ...]) -> dict[str, tuple[Trigger, ...]]:
@@ -129,4 +130,12 @@ def candidates(hits: frozenset[str], lexicon: tuple[Trigger, ...]) -> tuple[Trig
 
 def any_candidate(hits: frozenset[str], lexicons: tuple[tuple[Trigger, ...], ...]) -> bool:
     """Whether any trigger of ``lexicons`` could match (the cheap test that rules most notes out)."""
-    return any(candidates(hits, lexicon) for lexicon in lexicons) if not _FIRST_STEMS.isdisjoint(hits) else False
+    if _FIRST_STEMS.isdisjoint(hits):
+        return False
+    for lexicon in lexicons:
+        index = _first_index(lexicon)
+        for stem in hits:
+            for item in index.get(stem, ()):
+                if all(not group.isdisjoint(hits) for group in item.keys[1:]):
+                    return True
+    return False
