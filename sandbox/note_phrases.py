@@ -552,3 +552,24 @@ GONE_DESCRIPTIONS = (
 )
 COMPETITORS = ("HubSpot", "Salesforce", "Pipedrive", "Dynamics 365", "Freshsales", "Contoso CRM", "Globex Cloud")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+# Framing around a planted or look-alike note, so the sentence that matters sits inside a longer note.
+# Name-free on purpose: the note's own names decide who it is about.
+OPENERS = (
+    "Notes from today's call:\n",
+    "QBR today. ",
+    "fyi - ",
+    "Catch-up call (30 min). ",
+    "Site visit + lunch. ",
+    "Email thread summary:\n",
+    "Monthly sync. ",
+    "Quick update after the steering mtg: ",
+)
+CLOSERS = (
+    " next step: send recap.",
+    " will follow up next wk.",
+    " cc'd my manager.",
+    " logged in the account plan.",
+    " reminder set for 2 wks.",
+    "\n(also: they asked for the updated W-9, sent)",
+)

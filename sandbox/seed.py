@@ -530,7 +530,7 @@ class _Builder:
         other = self.other_contact(contact, contacts)
         phrase = self.phrase_for(phr.PLANTED[kind], other)
         said = phr.render(phrase, self.phrase_values(account, contact, other, month))
-        note = self.note("Accounts", account, account["Account_Name"], said.title, said.text, when, owner)
+        note = self.note("Accounts", account, account["Account_Name"], said.title, self.framed(said), when, owner)
         about = "contact" if kind == "contact_gone" else "account"
         if phrase.lookalike:
             self.record_lookalike(phrase, said, note, account, contact, other)
@@ -540,6 +540,17 @@ class _Builder:
             "sentence": said.sentence or "",
         }
 
+    def framed(self, said: phr.Rendered) -> str:
+        """The note's text, sometimes inside an opener and a closer (the marked sentences stay as they are).
+        Only a note that starts with its marked sentence gets an opener (no "QBR today. QBR w/ ...")."""
+        rng = self.rng
+        bare = said.text.startswith((said.sentence or "\0", said.lookalike_sentence or "\0"))
+        opener = self.pick(phr.OPENERS) if rng.random() < 0.4 and bare else ""
+        closer = self.pick(phr.CLOSERS) if rng.random() < 0.3 else ""
+        if closer and not said.text.endswith((".", "!", ")", '"')):
+            closer = f".{closer}"
+        return f"{opener}{said.text}{closer}"
+
     def lookalike_note(
         self, account: dict[str, Any], contacts: list[dict[str, Any]], when: float, owner: dict[str, Any]
     ) -> None:
@@ -547,7 +558,7 @@ class _Builder:
         other = self.other_contact(contact, contacts)
         phrase = self.phrase_for(phr.LOOKALIKES, other)
         said = phr.render(phrase, self.phrase_values(account, contact, other, None))
-        note = self.note("Accounts", account, account["Account_Name"], said.title, said.text, when, owner)
+        note = self.note("Accounts", account, account["Account_Name"], said.title, self.framed(said), when, owner)
         self.record_lookalike(phrase, said, note, account, contact, other)
 
     def record_lookalike(
