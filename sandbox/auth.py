@@ -4,10 +4,16 @@ Only the configured client id/secret and refresh token (plus refresh tokens issu
 made by ``issue_grant_code``) are accepted. Access tokens look like Zoho's (``1000.<hex>.<hex>``),
 live ``token_ttl_seconds`` and can all be expired at once (fault ``expire_tokens``). Failures are
 HTTP 200 with ``{"error": "invalid_code"}`` or ``{"error": "invalid_client"}``, as Zoho answers.
+
+A grant code made by the authorization endpoint (``sandbox.authorize_api``) is bound to its redirect URI
+and PKCE challenge: exchanging it needs the same ``redirect_uri`` and the matching ``code_verifier``, within
+two minutes, once. ``access_type=online`` codes get no refresh token.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 import threading
 import time
@@ -24,6 +30,27 @@ def _token() -> str:
 class _Access:
     user_id: str
     expires_at: float
+
+
+@dataclass
+class _Grant:
+    user_id: str
+    expires_at: float
+    redirect_uri: str | None = None  # when set, the token request must name the same one
+    code_challenge: str | None = None  # PKCE: the token request must bring the verifier
+    code_challenge_method: str = "plain"
+    offline: bool = True  # access_type=offline: a refresh token comes with the access token
+
+    def verifier_ok(self, verifier: str) -> bool:
+        if self.code_challenge is None:
+            return True
+        if self.code_challenge_method == "S256":
+            digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+            verifier = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        return bool(verifier) and secrets.compare_digest(verifier, self.code_challenge)
+
+
+GRANT_CODE_TTL_SECONDS = 120.0  # Zoho: "valid for 2 minutes"
 
 
 class TokenRegistry:
@@ -49,14 +76,30 @@ class TokenRegistry:
         self._clock = clock
         self._lock = threading.Lock()
         self._refresh: dict[str, str] = {refresh_token: user_id}
-        self._codes: dict[str, str] = {}
+        self._codes: dict[str, _Grant] = {}
         self._access: dict[str, _Access] = {}
 
-    def issue_grant_code(self, user_id: str) -> str:
+    def issue_grant_code(
+        self,
+        user_id: str,
+        *,
+        redirect_uri: str | None = None,
+        code_challenge: str | None = None,
+        code_challenge_method: str = "plain",
+        offline: bool = True,
+    ) -> str:
         """A one-time authorization code (what Zoho's consent page would hand back)."""
         code = f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
+        grant = _Grant(
+            user_id,
+            self._clock() + GRANT_CODE_TTL_SECONDS,
+            redirect_uri=redirect_uri,
+            code_challenge=code_challenge,
+            code_challenge_method=code_challenge_method,
+            offline=offline,
+        )
         with self._lock:
-            self._codes[code] = user_id
+            self._codes[code] = grant
         return code
 
     def _client_ok(self, client_id: str | None, client_secret: str | None) -> bool:
@@ -89,13 +132,19 @@ class TokenRegistry:
                 return {"error": "invalid_code"}
             return self._issue(user_id)
         with self._lock:
-            user_id = self._codes.pop(form.get("code", ""), None)
-        if user_id is None:
+            grant = self._codes.pop(form.get("code", ""), None)
+        if grant is None or grant.expires_at <= self._clock():
             return {"error": "invalid_code"}
+        if grant.redirect_uri is not None and form.get("redirect_uri") != grant.redirect_uri:
+            return {"error": "invalid_redirect_uri"}
+        if not grant.verifier_ok(form.get("code_verifier", "")):
+            return {"error": "invalid_code"}
+        if not grant.offline:
+            return self._issue(grant.user_id)
         refresh = f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
         with self._lock:
-            self._refresh[refresh] = user_id
-        return {**self._issue(user_id), "refresh_token": refresh}
+            self._refresh[refresh] = grant.user_id
+        return {**self._issue(grant.user_id), "refresh_token": refresh}
 
     def revoke(self, token: str) -> bool:
         with self._lock:

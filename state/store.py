@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Engine, Row, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
@@ -40,7 +40,7 @@ from approvals.models import ApprovedWrite, ProposedAction, Recommendation, Writ
 from state import schema
 from state.engine import postgres_engine, sqlite_engine, translate_errors
 from state.errors import InvalidTransition, NotFoundError, StateStoreConfigError, StateStoreError
-from state.models import AuditEvent, Decision, FinishedStatus, ReviewResult, Run
+from state.models import AuditEvent, Decision, FinishedStatus, ReviewResult, Run, WebSession
 from state.redaction import redact
 
 if TYPE_CHECKING:
@@ -282,6 +282,27 @@ class StateStore:
                 },
                 ["run_id", "account_id"],
             )
+
+    def latest_review_results(self, account_ids: Iterable[str] | None = None) -> dict[str, ReviewResult]:
+        """Each account's most recent review result (any run), for the accounts given or all."""
+        t = schema.review_results
+        newest = select(t.c.account_id, func.max(t.c.reviewed_at).label("at")).group_by(t.c.account_id)
+        if account_ids is not None:
+            newest = newest.where(t.c.account_id.in_(list(account_ids)))
+        sub = newest.subquery()
+        stmt = select(t).join(sub, (t.c.account_id == sub.c.account_id) & (t.c.reviewed_at == sub.c.at))
+        with self._tx("latest_review_results", write=False) as conn:
+            return {
+                r.account_id: ReviewResult(
+                    run_id=r.run_id,
+                    account_id=r.account_id,
+                    score=r.score,
+                    signals=r.signals or [],
+                    recommendation_ids=r.recommendation_ids or [],
+                    reviewed_at=r.reviewed_at,
+                )
+                for r in conn.execute(stmt)
+            }
 
     def reviewed_account_ids(self, run_id: str) -> set[str]:
         with self._tx("reviewed_account_ids", write=False) as conn:
@@ -753,6 +774,53 @@ class StateStore:
         if row is None or row.expires_at <= self._clock():
             return None
         return str(row.owner)
+
+    # --- web inbox sessions --------------------------------------------------------------------
+    def create_web_session(
+        self, key_hash: str, *, kind: str, data: dict[str, Any], csrf_token: str, ttl_seconds: float
+    ) -> WebSession:
+        """Store a sign-in (``session``) or an OAuth round trip under way (``signin``)."""
+        now = self._clock()
+        values = {
+            "key_hash": key_hash,
+            "kind": kind,
+            "data": _jsonable(data),
+            "csrf_token": csrf_token,
+            "created_at": now,
+            "expires_at": now + timedelta(seconds=ttl_seconds),
+        }
+        with self._tx("create_web_session") as conn:
+            conn.execute(schema.web_sessions.delete().where(schema.web_sessions.c.expires_at <= now))
+            conn.execute(insert(schema.web_sessions).values(**values))
+        return WebSession.model_validate(values)
+
+    def web_session(self, key_hash: str) -> WebSession | None:
+        """The live session with this key (None when unknown, signed out or expired)."""
+        t = schema.web_sessions
+        with self._tx("web_session", write=False) as conn:
+            row = conn.execute(select(t).where(t.c.key_hash == key_hash, t.c.expires_at > self._clock())).first()
+        return WebSession.model_validate(row._asdict()) if row else None
+
+    def update_web_session(self, key_hash: str, data: dict[str, Any]) -> None:
+        t = schema.web_sessions
+        with self._tx("update_web_session") as conn:
+            conn.execute(update(t).where(t.c.key_hash == key_hash).values(data=_jsonable(data)))
+
+    def delete_web_session(self, key_hash: str) -> bool:
+        """Sign out (or consume a sign-in round trip). True when there was one."""
+        t = schema.web_sessions
+        with self._tx("delete_web_session") as conn:
+            return bool(conn.execute(t.delete().where(t.c.key_hash == key_hash)).rowcount)
+
+    def delete_web_sessions(self, *, user_id: str) -> int:
+        """Revoke every sign-in of one Zoho user (e.g. after they left the team)."""
+        t = schema.web_sessions
+        with self._tx("delete_web_sessions") as conn:
+            rows = conn.execute(select(t.c.key_hash, t.c.data).where(t.c.kind == "session")).all()
+            doomed = [r.key_hash for r in rows if (r.data or {}).get("user_id") == user_id]
+            if doomed:
+                conn.execute(t.delete().where(t.c.key_hash.in_(doomed)))
+        return len(doomed)
 
 
 def _jsonable(value: Any) -> Any:

@@ -7,7 +7,7 @@ tests may pass any object with the same methods.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from approvals.models import ApprovedWrite, WriteResult
 from integrations.zoho.attachments import AttachmentFile, AttachmentInfo
-from integrations.zoho.models import Account, Account360, CrmRecord, Deal, Module
+from integrations.zoho.models import Account, Account360, CrmRecord, Deal, Module, UserRef
 
 Tier = Literal["mcp", "sdk", "rest"]
 
@@ -77,6 +77,10 @@ class ZohoGateway(Protocol):
     ) -> list[Account]: ...
 
     async def get_account_360(self, account_id: str) -> Account360: ...
+
+    async def get_records(self, module: Module, ids: Sequence[str]) -> list[CrmRecord]: ...
+
+    async def list_users(self) -> list[UserRef]: ...
 
     async def changes_since(self, module: Module, since: datetime, *, limit: int = 200) -> list[CrmRecord]: ...
 

@@ -55,6 +55,7 @@ from integrations.zoho.models import (
     Module,
     Note,
     Task,
+    UserRef,
     record_from_zoho,
     to_zoho_value,
 )
@@ -346,15 +347,25 @@ class ZohoManager:
         with _reading(module):
             return [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
 
+    async def list_users(self) -> list[UserRef]:
+        """Every user of the org (active or not): id, full name and email."""
+        rows = await self._call("users", [self.rest], lambda t: t.users("AllUsers"), module="Users")
+        users = [
+            UserRef(id=str(u["id"]), name=u.get("full_name") or u.get("name"), email=u.get("email"))
+            for u in rows
+            if u.get("id")
+        ]
+        for user in users:
+            if user.email:
+                self._user_ids[user.email.lower()] = user.id
+        return users
+
     async def _user_id(self, email: str | None) -> str:
         if not email:
             return ""
         key = email.lower()
         if key not in self._user_ids:
-            users = await self._call("users", [self.rest], lambda t: t.users("AllUsers"), module="Users")
-            for user in users:
-                if user.get("email"):
-                    self._user_ids[str(user["email"]).lower()] = str(user["id"])
+            await self.list_users()
         if key not in self._user_ids:
             raise ZohoNotFoundError(f"no Zoho user with email {email}", module="Users")
         return self._user_ids[key]
