@@ -98,7 +98,7 @@ def enqueue(store: StateStore, proposal: ProposedAction, *, suspicious: bool = F
     return rec
 
 
-def sign_in(client: TestClient, sandbox: Any, user_id: str, *, next_path: str = "/inbox") -> httpx.Response:
+def sign_in(client: TestClient, sandbox: Any, user_id: str, *, next_path: str = "/inbox") -> Any:
     """Sign in through the sandbox's Zoho sign-in page as ``user_id``; returns the page signed in to."""
     start = client.get(f"/auth/start?next={next_path}", follow_redirects=False)
     assert start.status_code == 303, start.text
@@ -114,7 +114,7 @@ def sign_in(client: TestClient, sandbox: Any, user_id: str, *, next_path: str = 
     return client.get(location.removeprefix(PUBLIC_URL), follow_redirects=True)
 
 
-def csrf_of(page: httpx.Response) -> str:
+def csrf_of(page: Any) -> str:
     found = _CSRF.search(page.text)
     assert found, "no CSRF token on the page"
     return found.group(1)

@@ -205,7 +205,7 @@ async def _get(http: httpx.AsyncClient, url: str, token: str, params: dict[str, 
 async def _revoke(http: httpx.AsyncClient, accounts: str, token: str) -> None:
     """Best effort: the token is not needed after sign-in (it would expire within the hour anyway)."""
     try:
-        await http.post(f"{accounts}/oauth/v2/token/revoke", params={"token": token})
+        await http.post(f"{accounts}/oauth/v2/token/revoke", data={"token": token})  # body: never in a URL
     except httpx.HTTPError:
         return
 
