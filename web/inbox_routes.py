@@ -75,6 +75,7 @@ def cards_for(
         return card(
             rec,
             links=links,
+            account_name=ctx.owners.known_name(rec.proposal.account_id),
             result=results.get(rec.proposal.account_id),
             current=now,
             current_error=error if rec.proposal.kind == "update_fields" and now is None else None,

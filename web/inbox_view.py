@@ -221,8 +221,11 @@ def card(
     current: Mapping[str, Any] | None = None,
     current_error: str | None = None,
     looks_injected: Any = lambda _t: False,
+    account_name: str | None = None,
 ) -> Card:
     p = rec.proposal
+    on_account = p.target_module == "Accounts" and p.target_id == p.account_id and account_name
+    target = f"{account_name} (account)" if on_account else f"{p.target_module}/{p.target_id}"
     outcome, outcome_url = outcome_of(rec, links)
     return Card(
         id=rec.id,
@@ -232,7 +235,7 @@ def card(
         kind=p.kind,
         kind_label=KIND_LABEL[p.kind],
         account_id=p.account_id,
-        target=_i(f"{p.target_module}/{p.target_id}"),
+        target=_i(target),
         target_url=links.record(p.target_module, p.target_id),
         origin=_origin(p),
         priority=p.priority,

@@ -85,6 +85,11 @@ class OwnerDirectory:
         for account_id in ids:
             self._cache[account_id] = (expires, found.get(account_id, AccountOwner(account_id=account_id)))
 
+    def known_name(self, account_id: str) -> str | None:
+        """The account's name when it was read already (no call to Zoho)."""
+        entry = self._cache.get(account_id)
+        return entry[1].name if entry else None
+
     def forget(self) -> None:
         self._cache.clear()
 
