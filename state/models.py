@@ -58,3 +58,13 @@ class WebSession(BaseModel):
     csrf_token: str
     created_at: datetime
     expires_at: datetime
+
+
+class RecommendationRef(BaseModel):
+    """A recommendation without its proposal: enough to filter and sort a long queue."""
+
+    id: str
+    account_id: str
+    kind: str
+    status: str
+    created_at: datetime

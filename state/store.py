@@ -40,7 +40,7 @@ from approvals.models import ApprovedWrite, ProposedAction, Recommendation, Writ
 from state import schema
 from state.engine import postgres_engine, sqlite_engine, translate_errors
 from state.errors import InvalidTransition, NotFoundError, StateStoreConfigError, StateStoreError
-from state.models import AuditEvent, Decision, FinishedStatus, ReviewResult, Run, WebSession
+from state.models import AuditEvent, Decision, FinishedStatus, RecommendationRef, ReviewResult, Run, WebSession
 from state.redaction import redact
 
 if TYPE_CHECKING:
@@ -283,6 +283,21 @@ class StateStore:
                 ["run_id", "account_id"],
             )
 
+    def latest_review_scores(self, account_ids: Iterable[str]) -> dict[str, float]:
+        """Each account's most recent health score (the signals are not read)."""
+        t = schema.review_results
+        newest = (
+            select(t.c.account_id, func.max(t.c.reviewed_at).label("at"))
+            .where(t.c.account_id.in_(list(account_ids)))
+            .group_by(t.c.account_id)
+            .subquery()
+        )
+        stmt = select(t.c.account_id, t.c.score).join(
+            newest, (t.c.account_id == newest.c.account_id) & (t.c.reviewed_at == newest.c.at)
+        )
+        with self._tx("latest_review_scores", write=False) as conn:
+            return {r.account_id: float(r.score) for r in conn.execute(stmt)}
+
     def latest_review_results(self, account_ids: Iterable[str] | None = None) -> dict[str, ReviewResult]:
         """Each account's most recent review result (any run), for the accounts given or all."""
         t = schema.review_results
@@ -423,6 +438,29 @@ class StateStore:
             stmt = stmt.where(t.c.run_id == run_id)
         with self._tx("list_recommendations", write=False) as conn:
             return [self._rec(r) for r in conn.execute(stmt)]
+
+    def recommendation_refs(self, *, status: Iterable[str]) -> list[RecommendationRef]:
+        """Id, account, kind and time of every recommendation in these statuses, oldest first, without
+        reading the proposals (a page of thousands filters and sorts on these, then loads what it shows)."""
+        t = schema.recommendations
+        stmt = (
+            select(t.c.id, t.c.account_id, t.c.kind, t.c.status, t.c.created_at)
+            .where(t.c.status.in_(list(status)))
+            .order_by(t.c.created_at, t.c.id)
+        )
+        with self._tx("recommendation_refs", write=False) as conn:
+            return [RecommendationRef.model_validate(r._asdict()) for r in conn.execute(stmt)]
+
+    def get_recommendations(self, rec_ids: Iterable[str]) -> list[Recommendation]:
+        """These recommendations (unknown ids left out), in the order given."""
+        wanted = list(dict.fromkeys(rec_ids))
+        t = schema.recommendations
+        found: dict[str, Recommendation] = {}
+        with self._tx("get_recommendations", write=False) as conn:
+            for start in range(0, len(wanted), 500):
+                for row in conn.execute(select(t).where(t.c.id.in_(wanted[start : start + 500]))):
+                    found[row.id] = self._rec(row)
+        return [found[i] for i in wanted if i in found]
 
     def decided_since(self, since: datetime | None = None, *, limit: int = 1000) -> list[Recommendation]:
         """Recommendations a human decided after ``since`` (oldest decision first): how the memory sync

@@ -26,6 +26,7 @@ from web.actions import Decisions
 from web.config import WebConfig
 from web.inbox_view import Links
 from web.ownership import AccountOwner, OwnerDirectory, may_see
+from web.record_values import RecordValues
 from web.security import CsrfRefused, check_csrf
 from web.sessions import Sessions, Viewer
 
@@ -62,8 +63,10 @@ class WebContext:
     http: httpx.AsyncClient
     memory: MemoryReader | None = None
     templates: Jinja2Templates = field(init=False)
+    records: RecordValues = field(init=False)
 
     def __post_init__(self) -> None:
+        self.records = RecordValues(self.gateway, ttl_seconds=self.config.owner_cache_seconds)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
         self.templates = Jinja2Templates(env=env)
         env.filters["inline"] = lambda v, limit=None: safe_inline("" if v is None else v, limit=limit)

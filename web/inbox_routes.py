@@ -26,6 +26,7 @@ from starlette.routing import BaseRoute, Route
 from approvals.models import ProposedAction, Recommendation
 from integrations.zoho.errors import ZohoError
 from state.errors import InvalidTransition, NotFoundError
+from state.models import RecommendationRef
 from web.context import PageError, WebContext, safe_next
 from web.editing_form import EditRefused, apply_answers, questions
 from web.inbox_view import Card, card, group_cards, order_for_inbox
@@ -43,9 +44,10 @@ def _looks_injected() -> Any:
 
 
 async def current_values(
-    ctx: WebContext, recs: Sequence[Recommendation]
+    ctx: WebContext, recs: Sequence[Recommendation], *, fresh: bool = False
 ) -> tuple[dict[str, dict[str, Any]], str | None]:
-    """The Zoho records that field updates on this page would change (record id → raw fields)."""
+    """The Zoho records that field updates on this page would change (record id → raw fields); read
+    within the last ``SERGAS_INBOX_OWNER_CACHE_SECONDS`` unless ``fresh``."""
     by_module: dict[str, set[str]] = {}
     for rec in recs:
         if rec.proposal.kind == "update_fields":
@@ -53,8 +55,7 @@ async def current_values(
     found: dict[str, dict[str, Any]] = {}
     try:
         for module, ids in by_module.items():
-            for record in await ctx.gateway.get_records(module, sorted(ids)):  # type: ignore[arg-type]
-                found[record.id] = record.raw
+            found.update(await ctx.records.values(module, sorted(ids), fresh=fresh))
     except ZohoError as exc:
         return found, f"the values now in Zoho could not be read ({exc.message})"
     return found, None
@@ -92,11 +93,12 @@ def _page_number(raw: str | None) -> int:
         raise PageError(400, "Bad page number", "The page number must be a whole number.") from None
 
 
-async def _visible_pending(ctx: WebContext, viewer: Viewer) -> tuple[list[Recommendation], dict[str, AccountOwner]]:
-    pending = ctx.store.list_recommendations(status=DECIDABLE)
-    owners = await ctx.owners.owners(r.proposal.account_id for r in pending)
+async def _visible_pending(ctx: WebContext, viewer: Viewer) -> tuple[list[RecommendationRef], dict[str, AccountOwner]]:
+    """What waits for this viewer (ids, accounts and times only: the page loads the proposals it shows)."""
+    pending = ctx.store.recommendation_refs(status=DECIDABLE)
+    owners = await ctx.owners.owners(r.account_id for r in pending)
     skipped = set(viewer.skipped)
-    visible = [r for r in pending if may_see(viewer, owners[r.proposal.account_id]) and r.id not in skipped]
+    visible = [r for r in pending if may_see(viewer, owners[r.account_id]) and r.id not in skipped]
     return visible, owners
 
 
@@ -115,26 +117,26 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         owner_filter = request.query_params.get("owner") if viewer.is_admin else None
         visible, owners = await _visible_pending(ctx, viewer)
         if owner_filter:
-            visible = [r for r in visible if owners[r.proposal.account_id].owner_id == owner_filter]
-        scores = ctx.store.latest_review_results({r.proposal.account_id for r in visible})
+            visible = [r for r in visible if owners[r.account_id].owner_id == owner_filter]
+        scores = ctx.store.latest_review_scores({r.account_id for r in visible})
         ordered = order_for_inbox(visible, owners, scores)
         size = ctx.config.page_size
         pages = max(1, -(-len(ordered) // size))
         page = min(page, pages)
-        shown = ordered[(page - 1) * size : page * size]
+        shown = ctx.store.get_recommendations(r.id for r in ordered[(page - 1) * size : page * size])
         current, error = await current_values(ctx, shown)
-        make, _ = cards_for(ctx, viewer, shown, current, error)
+        make, results = cards_for(ctx, viewer, shown, current, error)
         done = await _done(ctx, viewer, request.query_params.get("done"))
         return ctx.render(
             request,
             "inbox.html",
             viewer,
-            groups=group_cards(shown, owners, scores, make),
+            groups=group_cards(shown, owners, results, make),
             total=len(ordered),
             page=page,
             pages=pages,
             owner_filter=owner_filter,
-            owner_choices=_owner_choices(owners[r.proposal.account_id] for r in visible) if viewer.is_admin else [],
+            owner_choices=_owner_choices(owners.values()) if viewer.is_admin else [],
             done=done,
             all_owners=bool(viewer.is_admin and not owner_filter),
             back=f"/inbox?{urlencode({'page': page, **({'owner': owner_filter} if owner_filter else {})})}",
@@ -154,7 +156,7 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
     async def proposal(request: Request) -> Response:
         viewer = ctx.require_viewer(request)
         rec, owner = await ctx.visible_recommendation(viewer, request.path_params["rec_id"])
-        current, error = await current_values(ctx, [rec])
+        current, error = await current_values(ctx, [rec], fresh=True)
         make, results = cards_for(ctx, viewer, [rec], current, error)
         records, records_error = await _records_as_read(ctx, rec.proposal)
         original = ctx.store.original_proposal(rec.id)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from approvals.models import ProposedAction, Recommendation
 from approvals.presentation import KIND_LABEL, fmt_value, human_size
 from domain.safe_text import safe_block, safe_inline
-from state.models import ReviewResult
+from state.models import RecommendationRef, ReviewResult
 from web.links import record_url
 from web.ownership import AccountOwner
 
@@ -284,12 +284,13 @@ def group_cards(
 
 
 def order_for_inbox(
-    recs: Iterable[Recommendation], owners: Mapping[str, AccountOwner], results: Mapping[str, ReviewResult]
-) -> list[Recommendation]:
-    def key(rec: Recommendation) -> tuple[float, str, str, datetime]:
-        account_id = rec.proposal.account_id
-        result, owner = results.get(account_id), owners.get(account_id)
-        name = (owner.name if owner and owner.name else "~").lower()
-        return (result.score if result else 1000.0, name, account_id, rec.created_at)
+    refs: Iterable[RecommendationRef], owners: Mapping[str, AccountOwner], scores: Mapping[str, float]
+) -> list[RecommendationRef]:
+    """Least healthy account first (unscored last), then by name; oldest proposal first within one."""
 
-    return sorted(recs, key=key)
+    def key(ref: RecommendationRef) -> tuple[float, str, str, datetime]:
+        owner = owners.get(ref.account_id)
+        name = (owner.name if owner and owner.name else "~").lower()
+        return (scores.get(ref.account_id, 1000.0), name, ref.account_id, ref.created_at)
+
+    return sorted(refs, key=key)
