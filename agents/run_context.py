@@ -8,8 +8,9 @@ so no run can propose bulk changes).
 
 from __future__ import annotations
 
+import inspect
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +19,9 @@ from approvals.models import ProposedAction, Recommendation
 from hooks.injection import injection_excerpt, looks_like_injection
 from hooks.redact import redact
 
-Enqueue = Callable[[ProposedAction, bool], Recommendation]
+# (proposal, suspicious) -> the queued recommendation (or awaitable); raises ProposalRefused to refuse it,
+# e.g. a situation a person rejected with nothing new since (agents.session.store_enqueue).
+Enqueue = Callable[[ProposedAction, bool], Recommendation | Awaitable[Recommendation]]
 AuditSink = Callable[[dict[str, Any]], None]
 
 
@@ -122,7 +125,7 @@ class RunContext:
             return True
         return self.tainted  # the run read instruction-like data: a human should look twice
 
-    def queue(self, proposal: ProposedAction) -> Recommendation:
+    async def queue(self, proposal: ProposedAction) -> Recommendation:
         """Check and enqueue one proposal; raise ProposalRefused with a message meant for the model."""
         with self._lock:
             if len(self.queued) >= self.max_proposals:
@@ -138,7 +141,8 @@ class RunContext:
             )
         self._check_grounding(proposal)
         suspicious = self.is_suspicious(proposal)
-        recommendation = self.enqueue(proposal, suspicious)
+        queued = self.enqueue(proposal, suspicious)
+        recommendation = await queued if inspect.isawaitable(queued) else queued
         with self._lock:
             self.queued.append(recommendation)
         return recommendation

@@ -6,14 +6,17 @@ the Zoho gateway and (read-only) long-term memory.
         options = build_session_options(settings, gateway=gateway, store=store, memory=memory)
         result = await run_orchestrator(options, question)
 
-Every proposal (``propose_action`` or a write caught by the approval gate) lands in ``store.enqueue`` with
-the run id and the suspicious flag; every audit event goes to ``store.record_audit``.
+Every proposal (``propose_action`` or a write caught by the approval gate) goes through
+``approvals.queueing.queue_proposal`` with the run id and the suspicious flag: screened against what a
+person already decided about the same situation (the account read fresh with ``get_account_360``), then
+queued, or refused with a message the model can act on. Every audit event goes to ``store.record_audit``.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from claude_agent_sdk import ClaudeAgentOptions
@@ -26,28 +29,65 @@ from agents.memory_access import (
     read_only_memory,
 )
 from agents.options import build_options
-from agents.run_context import AuditSink, Enqueue
+from agents.run_context import AuditSink, Enqueue, ProposalRefused
 from approvals.models import ProposedAction, Recommendation
+from approvals.queueing import DEFAULT_WINDOW, DecisionQueue, queue_proposal
+from approvals.screening import Screening
 from config.settings import Settings
+from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 
 
-class SessionStore(Protocol):
-    """What a session needs from ``state.store.StateStore``."""
-
-    def enqueue(
-        self, proposal: ProposedAction, *, run_id: str | None = None, suspicious: bool = False
-    ) -> tuple[Recommendation, bool]: ...
-
-    def record_audit(self, event: dict[str, Any]) -> int: ...
+class SessionStore(DecisionQueue, Protocol):
+    """What a session needs from ``state.store.StateStore``: the decisions-aware approval queue and the
+    audit log (``approvals.queueing.DecisionQueue``)."""
 
 
-def store_enqueue(store: SessionStore, run_id: str) -> Enqueue:
-    """``enqueue(proposal, suspicious)`` into the store's approval queue, stamped with the run id."""
+def refusal(screening: Screening) -> str:
+    """Why a held proposal was not queued, said to the model so it can act on it."""
+    prior = screening.prior
+    ref = f" (recommendation {prior.recommendation_id})" if prior else ""
+    if prior is not None and prior.status == "rejected":
+        return (
+            f"a person already rejected this action{ref}: {screening.reason}. Do not propose it again unless a "
+            "record shows something new since that decision; cite that record. Mention the rejection and its "
+            "reason in your report instead."
+        )
+    return (
+        f"this action was already done{ref}: {screening.reason}. Do not propose it again while it holds; "
+        "mention it in your report."
+    )
 
-    def enqueue(proposal: ProposedAction, suspicious: bool) -> Recommendation:
-        recommendation, _created = store.enqueue(proposal, run_id=run_id, suspicious=suspicious)
-        return recommendation
+
+def store_enqueue(
+    store: SessionStore, run_id: str, *, gateway: ZohoGateway | None = None, window: timedelta = DEFAULT_WINDOW
+) -> Enqueue:
+    """``enqueue(proposal, suspicious)``: screened against past decisions on the same situation (the
+    account's records read with ``gateway.get_account_360``), then into the store's approval queue stamped
+    with the run id; raises ``ProposalRefused`` for a situation that was rejected with nothing new since, or
+    done and still holding."""
+
+    async def enqueue(proposal: ProposedAction, suspicious: bool) -> Recommendation:
+        records: list[Any] = []
+        if gateway is not None:
+            try:
+                view = await gateway.get_account_360(proposal.account_id)
+                records = [view.account, *view.contacts, *view.deals, *view.tasks, *view.notes]
+            except ZohoError:  # judged without fresh records: a rejection then holds (nothing new is seen)
+                records = []
+        outcome = queue_proposal(
+            store,
+            proposal,
+            records=records,
+            complete=False,
+            now=datetime.now(UTC),
+            window=window,
+            run_id=run_id,
+            suspicious=suspicious,
+        )
+        if outcome.recommendation is None:
+            raise ProposalRefused(refusal(outcome.screening))
+        return outcome.recommendation
 
     return enqueue
 
@@ -81,7 +121,7 @@ def build_session_options(
     return build_options(
         settings,
         gateway=gateway,
-        enqueue=store_enqueue(store, run_id),
+        enqueue=store_enqueue(store, run_id, gateway=gateway, window=settings.duplicate_window),
         audit=store_audit(store),
         memory=as_memory_reader(memory),
         run_id=run_id,

@@ -14,6 +14,10 @@ Outcomes per recommendation:
                                          ``failed`` with the reason; approve again after fixing it
   * Zoho refused our credentials (``ZohoConfigError``/``ZohoAuthError``): that write stays approved and
     the batch stops there (every other write would fail the same way); fix the settings and re-run.
+  * ``ExecutionFailure(status="superseded")`` not sent: a recommendation about the same situation
+    (``approvals.situation``) already created its record within ``duplicate_window``
+    (SERGAS_DUPLICATE_WINDOW_DAYS), and this one does not knowingly follow it (its ``prior_decision``).
+    Two queued rows for one action never make two records. Audited as ``write``/``duplicate_refused``.
 
 Only one executor runs at a time (a run lock in the state store; a crashed holder is taken over).
 """
@@ -26,11 +30,13 @@ import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
 from approvals.models import ApprovedWrite, Recommendation, RecommendationStatus, WriteResult
+from approvals.queueing import DEFAULT_WINDOW
 from config.crashpoints import crash_point
 from integrations.zoho.errors import ZohoConfigError, ZohoError, ZohoTransientError
 from integrations.zoho.gateway import ZohoGateway
@@ -53,6 +59,7 @@ class ExecutionFailure(BaseModel):
     retryable: bool
     status: RecommendationStatus
     stops_batch: bool = False  # the configuration is wrong: later writes were not attempted
+    duplicate_of: str | None = None  # superseded: the recommendation that already did it
 
 
 ExecutionOutcome = WriteResult | ExecutionFailure
@@ -77,9 +84,11 @@ async def execute_approved(
     ids: Iterable[str] | None = None,
     on_result: OnResult | None = None,
     lock_ttl_seconds: float = 600.0,
+    duplicate_window: timedelta = DEFAULT_WINDOW,
 ) -> list[ExecutionOutcome]:
     """Reconcile writes left ``executing`` by a crash, then execute approved recommendations (all, or
-    only ``ids``). Returns one outcome per recommendation touched, in order."""
+    only ``ids``), refusing any that would repeat a record made for the same situation within
+    ``duplicate_window``. Returns one outcome per recommendation touched, in order."""
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     if not store.acquire_run_lock(EXECUTOR_LOCK, owner=owner, ttl_seconds=lock_ttl_seconds):
         raise ExecutorBusy(store.lock_holder(EXECUTOR_LOCK))
@@ -90,7 +99,11 @@ async def execute_approved(
     async def send(approved: ApprovedWrite, rec: Recommendation, *, reconciling: bool) -> bool:
         store.acquire_run_lock(EXECUTOR_LOCK, owner=owner, ttl_seconds=lock_ttl_seconds)  # extend
         attempted.add(rec.id)
-        outcome = await _send(store, gateway, approved, rec, reconciling=reconciling)
+        duplicate = None if reconciling else store.executed_duplicate(rec, within=duplicate_window)
+        if duplicate is not None:
+            outcome: ExecutionOutcome = _refuse_duplicate(store, rec, duplicate)
+        else:
+            outcome = await _send(store, gateway, approved, rec, reconciling=reconciling)
         outcomes.append(outcome)
         if on_result is not None:
             maybe = on_result(outcome)
@@ -112,6 +125,45 @@ async def execute_approved(
     finally:
         store.release_run_lock(EXECUTOR_LOCK, owner)
     return outcomes
+
+
+def _refuse_duplicate(store: StateStore, rec: Recommendation, done: Recommendation) -> ExecutionFailure:
+    """Do not send ``rec``: ``done`` already made this record for the same situation."""
+    where = f"{done.result_module or done.proposal.target_module} record {done.result_record_id}"
+    when = done.executed_at.date().isoformat() if done.executed_at else "earlier"
+    error = (
+        f"not sent: the same action was already done on {when} by recommendation {done.id[:8]} ({where}); "
+        "a second identical record would be a duplicate"
+    )
+    store.mark_superseded(rec.id, error)
+    store.record_audit(
+        {
+            "kind": "write",
+            "tool": "execute_write",
+            "outcome": "duplicate_refused",
+            "run_id": rec.run_id,
+            "account_id": rec.proposal.account_id,
+            "recommendation_id": rec.id,
+            "agent_type": "executor",
+            "agent_id": rec.decided_by,
+            "input_summary": f"{rec.proposal.kind} on {rec.proposal.target_module}/{rec.proposal.target_id}",
+            "detail": {
+                "duplicate_of": done.id,
+                "record_id": done.result_record_id,
+                "module": done.result_module,
+                "situation_key": rec.situation_key,
+            },
+        }
+    )
+    return ExecutionFailure(
+        recommendation_id=rec.id,
+        error=error,
+        hint=f"Nothing was written twice. If a second one is really needed, complete or delete {where} in Zoho; "
+        "the next review proposes it again.",
+        retryable=False,
+        status="superseded",
+        duplicate_of=done.id,
+    )
 
 
 async def _send(

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from approvals import situation
+
 ActionKind = Literal["create_task", "add_note", "update_fields", "upload_attachment"]
 Priority = Literal["low", "medium", "high"]
 Origin = Literal["agent", "rules", "command"]  # command: queued by a CLI command the operator ran (--attach)
@@ -82,6 +84,7 @@ class ProposedAction(BaseModel):
     expected_impact: str | None = Field(default=None, max_length=1000)
     origin: Origin = "agent"
     signal_kind: str | None = None  # the triage signal that led to it, when any
+    subject_id: str | None = None  # the record that finding is about (the contact who left), when not the target
 
     @model_validator(mode="after")
     def _payload_matches_kind(self) -> ProposedAction:
@@ -115,7 +118,8 @@ class ProposedAction(BaseModel):
         """Same kind, same target and same change → same key (so a re-run does not double proposals).
 
         Task subjects and note titles are compared case-insensitively without their due dates, so the
-        same follow-up proposed on two nights is one proposal."""
+        same follow-up proposed on two nights is one proposal. (What a decision sticks to is broader:
+        ``situation_key``.)"""
         if self.kind == "create_task":
             assert self.task is not None
             change: Any = self.task.subject.strip().lower()
@@ -127,8 +131,39 @@ class ProposedAction(BaseModel):
             change = self.attachment.sha256  # the same bytes on the same record: one proposal
         else:
             change = sorted(self.fields.items())
-        raw = json.dumps([self.kind, self.target_module, self.target_id, change], default=str)
+        parts = [self.kind, self.target_module, self.target_id, change]
+        if self.subject_id and self.subject_id != self.target_id:  # the same words about another contact
+            parts.append(self.subject_id)
+        raw = json.dumps(parts, default=str)
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+    def situation_key(self) -> str:
+        """What the proposal is about, beyond its wording (``approvals.situation``): decisions stick to it."""
+        return situation.situation_key(self)
+
+
+class EvidenceBasis(BaseModel):
+    """The versions of the records a proposal rested on when it was queued (Zoho's own timestamps), so a
+    later proposal for the same situation can tell what is new without comparing two machines' clocks."""
+
+    versions: dict[str, datetime | None] = Field(default_factory=dict)  # record id -> Modified_Time then
+    as_of: datetime | None = None  # the newest Modified_Time among the account's records then
+
+
+class PriorDecision(BaseModel):
+    """The earlier decision on the same situation that a re-proposed recommendation carries: who decided
+    what and why, and what is new since (shown to the approver, the brief and the chat)."""
+
+    recommendation_id: str
+    status: Literal["rejected", "executed"]
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reason: str | None = None
+    executed_at: datetime | None = None
+    result_record_id: str | None = None
+    result_module: str | None = None
+    what_is_new: list[str] = Field(default_factory=list)  # e.g. "note 'Omar has left' of 14 Dec"
+    message: str  # one line for a person: "New since you rejected this on 12 Dec (…): note 'X' of 14 Dec"
 
 
 class Recommendation(BaseModel):
@@ -148,6 +183,10 @@ class Recommendation(BaseModel):
     result_record_id: str | None = None
     error: str | None = None
     suspicious: bool = False  # evidence holds instruction-like text (possible prompt injection)
+    situation_key: str = ""  # ProposedAction.situation_key() when it was queued
+    prior_decision: PriorDecision | None = None  # set when the same situation was decided before
+    basis: EvidenceBasis | None = None  # what the evidence looked like when it was queued
+    result_module: str | None = None
 
 
 class ApprovedWrite(BaseModel):

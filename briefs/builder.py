@@ -7,10 +7,12 @@ review never disagree about an account. Nothing here calls a model.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
+from approvals.models import Recommendation
+from briefs.decisions import DecisionSource, decided_lines, decision_note, screen_signal
 from briefs.models import (
     AccountState,
     Brief,
@@ -111,8 +113,12 @@ def brief_from_view(
     history: list[Cited] | None = None,
     history_status: str = "not available",
     now: datetime | None = None,
+    decisions: Sequence[Recommendation] = (),
 ) -> Brief:
-    """The brief of one account from its 360 view (pure: no I/O)."""
+    """The brief of one account from its 360 view (pure: no I/O). ``decisions``: the account's decided
+    recommendations, latest first (``StateStore.recent_decisions``): listed as "decided recently", and a
+    risk whose action was rejected (nothing new since) or is done is not recommended again."""
+    now = now or datetime.now(UTC)
     account = view.account
     triage = triage_account(
         AccountView(
@@ -205,16 +211,22 @@ def brief_from_view(
         module: str | None = s.subject_module or "Accounts"
         if record_id == account.id and s.evidence and s.evidence[0] != account.id:  # point at the record itself
             record_id, module = s.evidence[0], s.evidence_modules.get(s.evidence[0]) or modules_of(view, s.evidence[0])
-        risks.append(
-            RiskLine(
-                text=s.summary,
-                kind=s.kind,
-                severity=s.severity,
-                record_id=record_id,
-                module=module,
-                evidence=list(s.evidence),
-            )
+        risk = RiskLine(
+            text=s.summary,
+            kind=s.kind,
+            severity=s.severity,
+            record_id=record_id,
+            module=module,
+            evidence=list(s.evidence),
         )
+        screening = screen_signal(triage, s, decisions, view, now=now) if decisions else None
+        if screening is not None and screening.prior is not None:
+            risk.decision = decision_note(screening)
+            if screening.queue:
+                risk.decided = "again"
+            else:
+                risk.decided = "rejected" if screening.prior.status == "rejected" else "done"
+        risks.append(risk)
 
     suspicious = _looks_like_injection()
     flagged = {n.id for n in view.notes if suspicious(n.content or "")}
@@ -229,7 +241,7 @@ def brief_from_view(
     brief = Brief(
         account=state,
         today=today,
-        generated_at=now or datetime.now(UTC),
+        generated_at=now,
         contacts=contacts,
         open_deals=open_deals,
         open_tasks=open_tasks,
@@ -238,6 +250,7 @@ def brief_from_view(
         history_status=history_status,
         risks=risks,
         warnings=warnings,
+        decided=decided_lines(decisions, today=today),
     )
     brief.talking_points = talking_points(brief)
     brief.citations = collect_citations(brief, view)
@@ -256,12 +269,10 @@ def collect_citations(brief: Brief, view: Account360) -> list[Citation]:
     modules = {r.id: r.module for r in (view.account, *view.contacts, *view.deals, *view.tasks, *view.notes)}
     seen: dict[tuple[str, str], Citation] = {}
 
-    def add(record_id: str | None, module: str | None, source: str = "zoho") -> None:
+    def add(record_id: str | None, module: str | None, source: Literal["zoho", "memory"] = "zoho") -> None:
         if record_id and (source, record_id) not in seen:
             seen[(source, record_id)] = Citation(
-                source=source,
-                record_id=record_id,  # type: ignore[arg-type]
-                module=module or modules.get(record_id),
+                source=source, record_id=record_id, module=module or modules.get(record_id)
             )
 
     add(brief.account.account_id, "Accounts")
@@ -276,9 +287,17 @@ def collect_citations(brief: Brief, view: Account360) -> list[Citation]:
     return list(seen.values())
 
 
-async def build_brief(gateway: ZohoGateway, memory: Any, account_ref: str, *, today: date | None = None) -> Brief:
+async def build_brief(
+    gateway: ZohoGateway,
+    memory: Any,
+    account_ref: str,
+    *,
+    today: date | None = None,
+    decisions: DecisionSource | None = None,
+) -> Brief:
     """The meeting brief for ``account_ref`` (a Zoho id or a name). ``memory`` is an ``AccountMemory``
-    (read-only), anything with ``async timeline(account_id)``, or None. Raises ``AccountNotFound`` /
+    (read-only), anything with ``async timeline(account_id)``, or None; ``decisions`` the state store (its
+    past decisions on the account are listed and respected). Raises ``AccountNotFound`` /
     ``AmbiguousAccount`` (briefs.resolve) and the gateway's ``ZohoError``s."""
     view = None
     if looks_like_id(account_ref):  # one call instead of resolve + fetch
@@ -288,4 +307,11 @@ async def build_brief(gateway: ZohoGateway, memory: Any, account_ref: str, *, to
         account = await resolve_account(gateway, account_ref)
         view = await gateway.get_account_360(account.id)
     history, status = await memory_history(memory, view.account.id)
-    return brief_from_view(view, today=today or datetime.now(UTC).date(), history=history, history_status=status)
+    decided = decisions.recent_decisions(account_id=view.account.id) if decisions is not None else []
+    return brief_from_view(
+        view,
+        today=today or datetime.now(UTC).date(),
+        history=history,
+        history_status=status,
+        decisions=decided,
+    )

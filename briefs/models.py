@@ -61,6 +61,18 @@ class RiskLine(Cited):
     kind: str = ""
     severity: Literal["low", "medium", "high"] = "low"
     evidence: list[str] = Field(default_factory=list)
+    # The past decision on this risk's action: "You rejected this on 12 Dec (…); nothing new since." /
+    # "New since you rejected this …: note 'X' of 14 Dec." / "Already done: task … is still open."
+    decision: str | None = None
+    decided: Literal["rejected", "done", "again"] | None = None  # held as rejected, held as done, back
+
+
+class DecisionLine(Cited):
+    """A person's decision on a proposal for this account ("Decided recently"), with the reason kept."""
+
+    recommendation_id: str = ""
+    status: str = ""
+    reason: str | None = None
 
 
 class Citation(BaseModel):
@@ -81,6 +93,7 @@ class Brief(BaseModel):
     history_status: str = "not available"  # "from memory" | why not
     risks: list[RiskLine] = Field(default_factory=list)
     talking_points: list[Cited] = Field(default_factory=list)
+    decided: list[DecisionLine] = Field(default_factory=list)  # decided recently, latest first
     citations: list[Citation] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     deterministic: bool = True  # built from the records by rules, no model

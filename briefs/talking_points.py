@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefs.models import Brief, Cited
+from briefs.models import Brief, Cited, RiskLine
 
 _BY_KIND = {
     "deal_stalled": "Ask what is holding the deal back and agree a dated next step",
@@ -16,11 +16,22 @@ _BY_KIND = {
 MAX_POINTS = 6
 
 
+def _point(risk: RiskLine) -> str:
+    """The risk's talking point; a past decision on its action is said, never recommended over."""
+    lead = _BY_KIND.get(risk.kind, "Discuss")
+    if risk.decided == "rejected":
+        return f"Decided, not suggested again: {risk.decision} (the risk: {risk.text})"
+    if risk.decided == "done":
+        return f"{risk.decision} Not suggested again while it holds (the risk: {risk.text})"
+    if risk.decided == "again":
+        return f"{lead}: {risk.text}. {risk.decision}"
+    return f"{lead}: {risk.text}"
+
+
 def talking_points(brief: Brief) -> list[Cited]:
     points: list[Cited] = []
     for risk in brief.risks:
-        lead = _BY_KIND.get(risk.kind, "Discuss")
-        points.append(Cited(text=f"{lead}: {risk.text}", record_id=risk.record_id, module=risk.module))
+        points.append(Cited(text=_point(risk), record_id=risk.record_id, module=risk.module))
     covered = {p.record_id for p in points}
     for deal in brief.open_deals[:2]:
         if deal.record_id in covered:

@@ -349,7 +349,13 @@ class ApproveSession:
         self.console.print(f"Executing {len(ids)} approved write(s)…")
         try:
             gateway = await self.gateway()
-            outcomes = await execute_approved(self.store, gateway, ids=ids, on_result=self._show_outcome)
+            outcomes = await execute_approved(
+                self.store,
+                gateway,
+                ids=ids,
+                on_result=self._show_outcome,
+                duplicate_window=self.settings.duplicate_window,
+            )
         except ExecutorBusy as exc:
             self.console.print(Text(str(exc), style="yellow"))
             return 1
@@ -371,8 +377,10 @@ class ApproveSession:
         created = sum(1 for o in outcomes if isinstance(o, WriteResult) and o.created)
         present = sum(1 for o in outcomes if isinstance(o, WriteResult) and not o.created)
         retry = sum(1 for o in outcomes if isinstance(o, ExecutionFailure) and o.retryable)
-        failed = sum(1 for o in outcomes if isinstance(o, ExecutionFailure) and not o.retryable)
-        self.console.print(f"Done: {created} written, {present} already present, {retry} to retry, {failed} failed.")
+        done_before = sum(1 for o in outcomes if isinstance(o, ExecutionFailure) and o.duplicate_of)
+        failed = sum(1 for o in outcomes if isinstance(o, ExecutionFailure) and not o.retryable) - done_before
+        line = f"Done: {created} written, {present} already present, {retry} to retry, {failed} failed"
+        self.console.print(line + (f", {done_before} not sent (already done)." if done_before else "."))
         return 1 if retry or failed else 0
 
 

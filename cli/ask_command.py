@@ -205,12 +205,13 @@ async def mentioned_account(gateway: Any, question: str, *, max_lookups: int = 5
     )
 
 
-async def deterministic_brief(settings: Settings, gateway: Any, account: Any) -> Any:
+async def deterministic_brief(settings: Settings, gateway: Any, account: Any, decisions: Any = None) -> Any:
+    """The rule-built brief; ``decisions`` (the state store) makes it list and respect past decisions."""
     from agents.memory_access import read_only_memory
     from briefs import build_brief
 
     async with read_only_memory(settings) as memory:
-        return await build_brief(gateway, memory, account.id)
+        return await build_brief(gateway, memory, account.id, decisions=decisions)
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -241,7 +242,7 @@ def run(
                 prompt = question + (f"\nAccount: {target.id} ({target.name})" if target else "")
                 return "agents", await run_agents(settings, gateway, store, prompt, model_env)
             target = target or await mentioned_account(gateway, question)
-            return "brief", await deterministic_brief(settings, gateway, target)
+            return "brief", await deterministic_brief(settings, gateway, target, store)
 
     try:
         kind, answer = asyncio.run(main())

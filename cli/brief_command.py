@@ -94,7 +94,7 @@ def run(
             result = await run_agents(settings, gateway, store, brief_prompt(target), model_env) if keyed else None
             brief = None
             if result is None or not result.ok:
-                brief = await deterministic_brief(settings, gateway, target)
+                brief = await deterministic_brief(settings, gateway, target, store)
             return target, result, brief
 
     try:

@@ -31,7 +31,7 @@ from config.crashpoints import crash_point
 from config.settings import Settings
 from review.pipeline import ReviewAlreadyRunning, reviewer_unavailable_reason, run_review
 from review.reports import write_reports
-from review.run_models import ReviewRun
+from review.run_models import ReviewRun, queued_line
 from review.since import SinceError, parse_since
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -187,7 +187,7 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_row("Accounts flagged", f"{len(run.flagged):,}")
     for kind, count in run.accounts_by_kind().items():
         table.add_row(f"  {kind}", f"{count:,}")
-    table.add_row("Proposals queued", f"{run.proposals_created} new, {run.proposals_existing} already queued")
+    table.add_row("Proposals queued", queued_line(run))
     table.add_row(
         "Zoho API calls",
         f"{run.api_calls} ({'full' if run.sync_full else 'incremental'} sync, {run.records_fetched:,} records)",

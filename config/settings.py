@@ -11,6 +11,7 @@ When no Zoho credentials are set the product runs against its own embedded Zoho 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -108,6 +109,13 @@ class Settings(BaseSettings):
     account_budget_usd: float = Field(default=0.50, gt=0, description="Budget for one account's review.")
     agent_concurrency: int = Field(default=4, ge=1, le=32)
     review_top_n: int = Field(default=25, ge=0, description="How many flagged accounts the agents review.")
+    duplicate_window_days: int = Field(
+        default=30,
+        ge=0,
+        description="Days during which an executed action counts as done: the executor refuses to create a "
+        "second identical record for the same situation, and the review does not propose it again when its "
+        "result cannot be checked.",
+    )
 
     # --- memory -----------------------------------------------------------------------------
     memory_backend: Literal["cognee"] = "cognee"
@@ -168,6 +176,10 @@ class Settings(BaseSettings):
         return self
 
     # --- derived values ---------------------------------------------------------------------
+    @property
+    def duplicate_window(self) -> timedelta:
+        return timedelta(days=self.duplicate_window_days)
+
     @property
     def zoho_mode(self) -> Literal["sandbox", "zoho"]:
         """``sandbox`` when no credentials are configured: the embedded emulator is used."""

@@ -103,12 +103,12 @@ def make_pre_tool_use(ctx: RunContext) -> Any:
             }
         )
 
-    def gate_write(hook_input: dict[str, Any]) -> HookOutput:
+    async def gate_write(hook_input: dict[str, Any]) -> HookOutput:
         name = str(hook_input.get("tool_name"))
         tool_input = dict(hook_input.get("tool_input") or {})
         try:
             proposal = proposal_from_write(name, tool_input)
-            recommendation = ctx.queue(proposal)
+            recommendation = await ctx.queue(proposal)
         except (ValueError, ValidationError) as exc:
             reason = (
                 f"Denied: {name} does not write to the CRM and this attempt could not be queued ({exc}). "
@@ -141,7 +141,7 @@ def make_pre_tool_use(ctx: RunContext) -> Any:
         if agent_id := hook_input.get("agent_id"):
             ctx.agent_types[str(agent_id)] = str(hook_input.get("agent_type") or "")
         if kind == "write":
-            return gate_write(hook_input)
+            return await gate_write(hook_input)
         agent = agent_from_hook(hook_input.get("agent_type"))
         if agent is None:
             reason = f"Denied: agent type {hook_input.get('agent_type')!r} is not part of this application."

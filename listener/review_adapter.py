@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from approvals.queueing import queue_proposal
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import CrmRecord
@@ -166,8 +167,17 @@ class PipelineReview:
             proposals, result.reviewed_by = list(outcome.proposals), "agent"
         else:
             proposals, result.reviewed_by = rules.propose_for(triage, today=today), "rules"
-        for proposal in proposals:
-            rec, _created = self._store.enqueue(
-                proposal, run_id=run_id, suspicious=bool(outcome is not None and outcome.suspicious)
+        records = list(view.records())
+        for proposal in proposals:  # screened against past decisions, like the nightly review
+            queued = queue_proposal(
+                self._store,
+                proposal,
+                records=records,
+                complete=True,
+                now=datetime.now(UTC),
+                window=self._settings.duplicate_window,
+                run_id=run_id,
+                suspicious=bool(outcome is not None and outcome.suspicious),
             )
-            result.recommendation_ids.append(rec.id)
+            if queued.recommendation is not None:
+                result.recommendation_ids.append(queued.recommendation.id)

@@ -6,7 +6,9 @@
 3. review — the most urgent flagged accounts (``settings.review_top_n`` or ``limit``) get next-best
    actions: from the injected agent ``reviewer`` within the budget and concurrency, else (no model key,
    budget spent, or the agent failed for that account) from the labelled rules (``review.rules``);
-4. queue — every proposal goes to the approval queue (the store dedupes: a re-run adds nothing twice);
+4. queue — every proposal goes through ``approvals.queueing``: a situation a person rejected is held
+   unless its evidence changed (and then says what is new), one already done is held while its result
+   stands, and the store dedupes open ones (a re-run adds nothing twice);
 5. persist — each flagged account's score, signals and recommendation ids are saved with the run.
 
 Runs are resumable: when the last review did not finish, the next one continues it and skips accounts it
@@ -23,10 +25,11 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from approvals.models import ProposedAction
+from approvals.queueing import queue_proposal
 from config.crashpoints import crash_point
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
@@ -43,7 +46,7 @@ from review.ports import (
     as_agent_review,
     maybe_await,
 )
-from review.run_models import FlaggedAccount, QueuedProposal, ReviewRun
+from review.run_models import FlaggedAccount, HeldProposal, QueuedProposal, ReviewRun
 from review.snapshot_cache import SnapshotCache
 from review.sync import ReviewCursors, sync_org
 from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
@@ -91,13 +94,15 @@ class _Reviewing:
         run: ReviewRun,
         store: ReviewStore,
         reviewer: Reviewer | None,
-        today: date,
+        now: datetime,
+        window: timedelta,
         budget_usd: float,
         account_budget_usd: float,
         concurrency: int,
         suspicious: Callable[[str | None], bool],
     ) -> None:
-        self.run, self.store, self.reviewer, self.today = run, store, reviewer, today
+        self.run, self.store, self.reviewer = run, store, reviewer
+        self.now, self.today, self.window = now, now.date(), window
         self.budget, self.account_budget = budget_usd, account_budget_usd
         self.semaphore = asyncio.Semaphore(concurrency)
         self.in_flight = 0
@@ -155,15 +160,7 @@ class _Reviewing:
         else:
             proposals, by, flag_all = rules.propose_for(triage, today=self.today), "rules", False
             self.run.rule_reviews += 1
-        for proposal in proposals:
-            suspicious = flag_all or self._evidence_suspicious(proposal, view)
-            rec, created = self.store.enqueue(proposal, run_id=self.run.run_id, suspicious=suspicious)
-            crash_point("review.proposal_queued")
-            if created:
-                self.run.proposals_created += 1
-            else:
-                self.run.proposals_existing += 1
-            queued.append(QueuedProposal.of(rec.id, proposal, created=created))
+        held = self._queue(proposals, view, flag_all, queued)
         self.store.save_review_result(
             self.run.run_id,
             triage.account_id,
@@ -172,7 +169,38 @@ class _Reviewing:
             [q.id for q in queued],
         )
         crash_point("review.result_saved")
-        return FlaggedAccount(triage=triage, proposals=queued, reviewed_by=by)  # type: ignore[arg-type]
+        return FlaggedAccount(triage=triage, proposals=queued, held=held, reviewed_by=by)  # type: ignore[arg-type]
+
+    def _queue(
+        self, proposals: list[ProposedAction], view: AccountView, flag_all: bool, queued: list[QueuedProposal]
+    ) -> list[HeldProposal]:
+        """Queue each proposal through the decisions' screening; returns the ones held back."""
+        held: list[HeldProposal] = []
+        records = list(view.records())
+        for proposal in proposals:
+            suspicious = flag_all or self._evidence_suspicious(proposal, view)
+            outcome = queue_proposal(
+                self.store,
+                proposal,
+                records=records,
+                complete=True,
+                now=self.now,
+                window=self.window,
+                run_id=self.run.run_id,
+                suspicious=suspicious,
+            )
+            if outcome.recommendation is None:
+                self.run.proposals_held += 1
+                held.append(HeldProposal.of(outcome.screening))
+                continue
+            crash_point("review.proposal_queued")
+            if outcome.created:
+                self.run.proposals_created += 1
+            else:
+                self.run.proposals_existing += 1
+            queued.append(QueuedProposal.of(outcome.recommendation.id, proposal, created=outcome.created))
+            queued[-1].prior_decision = outcome.recommendation.prior_decision
+        return held
 
 
 def _earlier_result(
@@ -295,6 +323,7 @@ async def _locked_review(
             "flagged_by_kind": run.accounts_by_kind(),
             "proposals_created": run.proposals_created,
             "proposals_existing": run.proposals_existing,
+            "proposals_held": run.proposals_held,
             "cost_usd": run.cost_usd,
             "api_calls": run.api_calls,
         },
@@ -369,7 +398,8 @@ async def _steps(
         run=run,
         store=store,
         reviewer=reviewer,
-        today=now.date(),
+        now=now,
+        window=settings.duplicate_window,
         budget_usd=run.budget_usd or settings.max_budget_usd,
         account_budget_usd=settings.account_budget_usd,
         concurrency=concurrency or settings.agent_concurrency,

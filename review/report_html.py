@@ -100,8 +100,22 @@ def _account_html(flagged: FlaggedAccount) -> str:
                 f"{state}</li>"
             )
         parts.append("</ol>")
+    parts += _decided_html(flagged)
     parts.append("</div>")
     return "".join(parts)
+
+
+def _decided_html(flagged: FlaggedAccount) -> list[str]:
+    """What a past decision changed: proposed again (and what is new), or held back (and why)."""
+    parts = [
+        f'<div class="note">Proposed again: {escape(p.prior_decision.message)}</div>'
+        for p in flagged.proposals
+        if p.prior_decision
+    ]
+    if flagged.held:
+        items = "".join(f"<li>{escape(h.summary)}: {escape(h.reason)}</li>" for h in flagged.held)
+        parts.append(f"<p>Not proposed again (decided before):</p><ul>{items}</ul>")
+    return parts
 
 
 def render_html(run: ReviewRun) -> str:
@@ -109,8 +123,8 @@ def render_html(run: ReviewRun) -> str:
     by_kind = "".join(
         f"<tr><td>{escape(KIND_TITLES.get(k, k))}</td><td>{n:,}</td></tr>" for k, n in run.accounts_by_kind().items()
     )
-    reviewed = [f for f in run.flagged if f.proposals]
-    others = [f for f in run.flagged if not f.proposals]
+    reviewed = [f for f in run.flagged if f.proposals or f.held]
+    others = [f for f in run.flagged if not (f.proposals or f.held)]
     body = [
         f"<h1>Account review {escape(run.run_id)}</h1>",
         f"<table>{summary}</table>",

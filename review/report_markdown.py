@@ -3,7 +3,8 @@ flagged account in a table. Every signal names its evidence (Zoho record ids).""
 
 from __future__ import annotations
 
-from review.run_models import FlaggedAccount, ReviewRun
+from domain.safe_text import markdown_inline
+from review.run_models import FlaggedAccount, ReviewRun, queued_line
 
 KIND_TITLES: dict[str, str] = {
     "deal_stalled": "Stalled deal",
@@ -29,7 +30,7 @@ def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
         ("Accounts triaged", f"{run.accounts_triaged:,}"),
         ("Accounts changed since last run", f"{run.changed_accounts:,}"),
         ("Accounts flagged", f"{len(run.flagged):,}"),
-        ("Proposals queued", f"{run.proposals_created} new, {run.proposals_existing} already queued"),
+        ("Proposals queued", queued_line(run)),
         ("Zoho API calls", str(run.api_calls)),
         ("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)"),
     ]
@@ -55,7 +56,19 @@ def _account_block(flagged: FlaggedAccount) -> list[str]:
             label = "rule-based" if p.origin == "rules" else "agent"
             state = "" if p.created else " — already queued"
             lines.append(f"1. {p.summary} [{label}, {p.priority}] `{p.id}`{state}")
+    lines += _decided_lines(flagged)
     lines.append("")
+    return lines
+
+
+def _decided_lines(flagged: FlaggedAccount) -> list[str]:
+    """What a past decision changed: proposed again (and what is new), or held back (and why)."""
+    lines = [
+        f"- Proposed again: {markdown_inline(p.prior_decision.message)}" for p in flagged.proposals if p.prior_decision
+    ]
+    if flagged.held:
+        lines += ["", "Not proposed again (decided before):", ""]
+        lines += [f"- {markdown_inline(h.summary)}: {markdown_inline(h.reason)}" for h in flagged.held]
     return lines
 
 
@@ -66,8 +79,8 @@ def render_markdown(run: ReviewRun) -> str:
     lines += [f"| {KIND_TITLES.get(k, k)} | {n} |" for k, n in run.accounts_by_kind().items()]
     if run.notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in run.notes]
-    reviewed = [f for f in run.flagged if f.proposals]
-    others = [f for f in run.flagged if not f.proposals]
+    reviewed = [f for f in run.flagged if f.proposals or f.held]
+    others = [f for f in run.flagged if not (f.proposals or f.held)]
     lines += ["", f"## Reviewed accounts ({len(reviewed)})", ""]
     for flagged in reviewed:
         lines += _account_block(flagged)

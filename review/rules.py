@@ -73,6 +73,7 @@ def _task(
         expected_impact=impact,
         origin="rules",
         signal_kind=signal.kind,
+        subject_id=signal.subject_id,
     )
 
 

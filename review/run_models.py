@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from approvals.models import ProposedAction
+from approvals.models import PriorDecision, ProposedAction
+from approvals.screening import Screening
 from review.models import AccountTriage
 
 Mode = Literal["rules", "agents"]
@@ -22,6 +23,7 @@ class QueuedProposal(BaseModel):
     priority: str = "medium"
     signal_kind: str | None = None
     created: bool = True  # False: an identical open proposal was already queued
+    prior_decision: PriorDecision | None = None  # proposed again after this decision (what is new)
 
     @classmethod
     def of(cls, rec_id: str, proposal: ProposedAction, *, created: bool) -> QueuedProposal:
@@ -36,6 +38,27 @@ class QueuedProposal(BaseModel):
         )
 
 
+class HeldProposal(BaseModel):
+    """A proposal the review did not queue because of a past decision on the same situation."""
+
+    kind: str
+    summary: str
+    reason: str  # "rejected on 12 Dec (your reason: …); nothing new since" / "already done: …"
+    prior_recommendation_id: str | None = None
+    signal_kind: str | None = None
+
+    @classmethod
+    def of(cls, screening: Screening) -> HeldProposal:
+        proposal = screening.proposal
+        return cls(
+            kind=proposal.kind,
+            summary=proposal_summary(proposal),
+            reason=screening.reason or "decided before",
+            prior_recommendation_id=screening.prior.recommendation_id if screening.prior else None,
+            signal_kind=proposal.signal_kind,
+        )
+
+
 def proposal_summary(proposal: ProposedAction) -> str:
     if proposal.kind == "create_task" and proposal.task is not None:
         due = f" (due {proposal.task.due_date.isoformat()})" if proposal.task.due_date else ""
@@ -45,9 +68,16 @@ def proposal_summary(proposal: ProposedAction) -> str:
     return "Update " + ", ".join(f"{k} → {v}" for k, v in proposal.fields.items())
 
 
+def queued_line(run: ReviewRun) -> str:
+    """ "3 new, 2 already queued, 4 held (decided before)" for the run summaries."""
+    line = f"{run.proposals_created} new, {run.proposals_existing} already queued"
+    return line + (f", {run.proposals_held} held (decided before)" if run.proposals_held else "")
+
+
 class FlaggedAccount(BaseModel):
     triage: AccountTriage
     proposals: list[QueuedProposal] = Field(default_factory=list)
+    held: list[HeldProposal] = Field(default_factory=list)  # not queued: decided before (see reason)
     reviewed_by: Literal["agent", "rules", "none"] = "none"
 
 
@@ -63,6 +93,7 @@ class ReviewRun(BaseModel):
     scores: list[int] = Field(default_factory=list)  # every triaged account's health score
     proposals_created: int = 0
     proposals_existing: int = 0
+    proposals_held: int = 0  # not queued: rejected with nothing new since, or already done and still holding
     agent_reviews: int = 0
     rule_reviews: int = 0
     api_calls: int = 0  # Zoho API calls of the sync
@@ -105,8 +136,17 @@ class ReviewRun(BaseModel):
                         {"kind": s.kind, "summary": s.summary, "evidence": list(s.evidence)} for s in f.triage.signals
                     ],
                     "proposals": [
-                        {"id": p.id, "kind": p.kind, "summary": p.summary, "origin": p.origin} for p in f.proposals
+                        {
+                            "id": p.id,
+                            "kind": p.kind,
+                            "summary": p.summary,
+                            "origin": p.origin,
+                            "created": p.created,
+                            "prior_decision": p.prior_decision.model_dump(mode="json") if p.prior_decision else None,
+                        }
+                        for p in f.proposals
                     ],
+                    "held": [h.model_dump(mode="json") for h in f.held],
                 }
                 for f in self.flagged
             ],
@@ -115,6 +155,7 @@ class ReviewRun(BaseModel):
             "resumed": self.resumed,
             "proposals_created": self.proposals_created,
             "proposals_existing": self.proposals_existing,
+            "proposals_held": self.proposals_held,
             "model_calls": self.model_calls,
             "triage_seconds": round(self.triage_seconds, 3),
             "report_paths": self.report_paths,

@@ -23,6 +23,7 @@ import uvicorn
 
 from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from sandbox.app import build_app
+from sandbox.clock import Clock, utc_now
 from sandbox.faults import FaultSpec
 from sandbox.state import SandboxConfig, SandboxState
 from sandbox.store import SandboxStore
@@ -138,10 +139,12 @@ def start_sandbox(
     reset: bool = False,
     anchor: datetime | None = None,
     concurrency_limit: int = 10,
+    clock: Clock = utc_now,
 ) -> Iterator[RunningSandbox]:
-    """Seed (or load) the org under ``data_dir`` and serve it until the block exits."""
+    """Seed (or load) the org under ``data_dir`` and serve it until the block exits. ``clock`` is the org's
+    time (Created_Time/Modified_Time of writes): a test moves it to play several days."""
     started = time.perf_counter()
-    store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset)
+    store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset, clock=clock)
     config = SandboxConfig(
         client_id=client_id,
         client_secret=client_secret,

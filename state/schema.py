@@ -1,7 +1,10 @@
 """The tables of the state store (SQLAlchemy Core), identical on SQLite and PostgreSQL.
 
 Open recommendations (pending / approved / executing) are unique per ``dedupe_key`` through a partial
-unique index, so two agents proposing the same change at the same moment still make one row.
+unique index, so two agents proposing the same change at the same moment still make one row. Each row
+also keeps its ``situation_key`` (what it is about: ``approvals.situation``), indexed, so decisions stick
+to the situation. Columns added after a database was first created are added in place by
+``state.migrations.upgrade`` (idempotent, both databases).
 The audit table is append-only: triggers refuse UPDATE and DELETE on both databases.
 """
 
@@ -105,7 +108,11 @@ recommendations = Table(
     Column("result_tier", String(10), nullable=True),
     Column("error", Text, nullable=True),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("situation_key", String(64), nullable=True),  # added in place on older databases
+    Column("prior_decision", Json, nullable=True),  # approvals.models.PriorDecision of a re-proposal
+    Column("evidence_basis", Json, nullable=True),  # approvals.models.EvidenceBasis when queued
     Index("ix_recommendations_status", "status"),
+    Index("ix_recommendations_situation", "situation_key"),
     Index("ix_recommendations_account", "account_id"),
     Index("ix_recommendations_run", "run_id"),
     Index(

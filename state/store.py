@@ -36,8 +36,16 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 
-from approvals.models import ApprovedWrite, ProposedAction, Recommendation, WriteResult
-from state import schema
+from approvals.models import (
+    ApprovedWrite,
+    EvidenceBasis,
+    PriorDecision,
+    ProposedAction,
+    Recommendation,
+    WriteResult,
+)
+from approvals.situation import same_situation
+from state import migrations, schema
 from state.engine import postgres_engine, sqlite_engine, translate_errors
 from state.errors import InvalidTransition, NotFoundError, StateStoreConfigError, StateStoreError
 from state.models import AuditEvent, Decision, FinishedStatus, RecommendationRef, ReviewResult, Run, WebSession
@@ -134,6 +142,7 @@ class StateStore:
             if not self._sqlite:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SCHEMA_LOCK_KEY})
             schema.metadata.create_all(conn, checkfirst=True)
+            migrations.upgrade(conn)
             for ddl in schema.SQLITE_AUDIT_TRIGGERS if self._sqlite else schema.POSTGRES_AUDIT_TRIGGERS:
                 conn.exec_driver_sql(ddl)
 
@@ -345,60 +354,94 @@ class StateStore:
 
     # --- recommendation queue ------------------------------------------------------------------
     def enqueue(
-        self, proposal: ProposedAction, *, run_id: str | None = None, suspicious: bool = False
+        self,
+        proposal: ProposedAction,
+        *,
+        run_id: str | None = None,
+        suspicious: bool = False,
+        basis: EvidenceBasis | None = None,
+        prior: PriorDecision | None = None,
     ) -> tuple[Recommendation, bool]:
         """Queue a proposal as ``pending``. Returns ``(recommendation, True)``, or ``(existing, False)``
-        when an open (pending/approved/executing) recommendation has the same ``dedupe_key``."""
-        key = proposal.dedupe_key()
-        t = schema.recommendations
+        when an open (pending/approved/executing) recommendation has the same ``dedupe_key`` or is about
+        the same situation (``approvals.situation.same_situation``). ``basis`` records the evidence's
+        versions; ``prior`` the earlier decision on the same situation this one is proposed again after
+        (``approvals.screening`` decides whether it may be). This method does not judge past decisions."""
+        key, situation = proposal.dedupe_key(), proposal.situation_key()
         for _ in range(5):
             existing = self._open_by_dedupe(key)
             if existing is not None:
                 return existing, False
-            rec_id, now = uuid.uuid4().hex, self._clock()
+            rec_id = uuid.uuid4().hex
             try:
                 with self._tx("enqueue") as conn:
-                    conn.execute(
-                        insert(t).values(
-                            id=rec_id,
-                            run_id=run_id,
-                            account_id=proposal.account_id,
-                            kind=proposal.kind,
-                            status="pending",
-                            dedupe_key=key,
-                            idempotency_key=uuid.uuid4().hex,
-                            proposal=proposal.model_dump(mode="json"),
-                            original_proposal=None,
-                            suspicious=bool(suspicious),
-                            created_at=now,
-                            updated_at=now,
-                            attempts=0,
-                        )
-                    )
-                    self._audit(
-                        conn,
-                        {
-                            "kind": "proposal",
-                            "run_id": run_id,
-                            "account_id": proposal.account_id,
-                            "recommendation_id": rec_id,
-                            "outcome": "queued",
-                            "agent_type": "rules" if proposal.origin == "rules" else None,
-                            "input_summary": f"{proposal.kind} on {proposal.target_module}/{proposal.target_id}",
-                            "detail": {
-                                "origin": proposal.origin,
-                                "suspicious": bool(suspicious),
-                                "signal_kind": proposal.signal_kind,
-                                "priority": proposal.priority,
-                            },
-                        },
-                    )
+                    if not self._sqlite:  # SQLite's write transaction is already exclusive
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(situation[:15], 16)})
+                    twins = self._situation_rows(conn, proposal, schema.OPEN_STATUSES)
+                    if twins:  # the same situation, worded otherwise, is already waiting
+                        existing = twins[0]
+                    else:
+                        self._insert_pending(conn, rec_id, proposal, run_id, suspicious, basis, prior)
             except IntegrityError:
                 continue  # someone queued the same change a moment ago: return theirs
+            if existing is not None:
+                return existing, False
             rec = self.get_recommendation(rec_id)
             assert rec is not None
             return rec, True
         raise StateStoreError(f"could not queue proposal {key}: it kept changing state under us; retry")
+
+    def _insert_pending(
+        self,
+        conn: Connection,
+        rec_id: str,
+        proposal: ProposedAction,
+        run_id: str | None,
+        suspicious: bool,
+        basis: EvidenceBasis | None,
+        prior: PriorDecision | None,
+    ) -> None:
+        now, situation = self._clock(), proposal.situation_key()
+        conn.execute(
+            insert(schema.recommendations).values(
+                id=rec_id,
+                run_id=run_id,
+                account_id=proposal.account_id,
+                kind=proposal.kind,
+                status="pending",
+                dedupe_key=proposal.dedupe_key(),
+                idempotency_key=uuid.uuid4().hex,
+                proposal=proposal.model_dump(mode="json"),
+                original_proposal=None,
+                suspicious=bool(suspicious),
+                created_at=now,
+                updated_at=now,
+                attempts=0,
+                situation_key=situation,
+                prior_decision=prior.model_dump(mode="json") if prior else None,
+                evidence_basis=basis.model_dump(mode="json") if basis else None,
+            )
+        )
+        self._audit(
+            conn,
+            {
+                "kind": "proposal",
+                "run_id": run_id,
+                "account_id": proposal.account_id,
+                "recommendation_id": rec_id,
+                "outcome": "queued",
+                "agent_type": "rules" if proposal.origin == "rules" else None,
+                "input_summary": f"{proposal.kind} on {proposal.target_module}/{proposal.target_id}",
+                "detail": {
+                    "origin": proposal.origin,
+                    "suspicious": bool(suspicious),
+                    "signal_kind": proposal.signal_kind,
+                    "priority": proposal.priority,
+                    "situation_key": situation,
+                    "prior_decision": prior.recommendation_id if prior else None,
+                },
+            },
+        )
 
     def _open_by_dedupe(self, key: str) -> Recommendation | None:
         t = schema.recommendations
@@ -406,6 +449,79 @@ class StateStore:
         with self._tx("enqueue", write=False) as conn:
             row = conn.execute(stmt).first()
         return self._rec(row) if row else None
+
+    def _situation_rows(
+        self, conn: Connection, proposal: ProposedAction, statuses: Iterable[str], key: str | None = None
+    ) -> list[Recommendation]:
+        t = schema.recommendations
+        stmt = select(t).where(t.c.situation_key == (key or proposal.situation_key()), t.c.status.in_(list(statuses)))
+        rows = [self._rec(r) for r in conn.execute(stmt)]
+        return [r for r in rows if same_situation(r.proposal, proposal)]
+
+    def _by_situation(
+        self, proposal: ProposedAction, statuses: Iterable[str], *, where: str, key: str | None = None
+    ) -> list[Recommendation]:
+        with self._tx(where, write=False) as conn:
+            return self._situation_rows(conn, proposal, statuses, key)
+
+    def situation_history(
+        self, proposal: ProposedAction, *, statuses: Iterable[str] = ("rejected", "executed")
+    ) -> list[Recommendation]:
+        """Recommendations about the same situation as ``proposal`` (``approvals.situation``) in
+        ``statuses``, the latest decision first: what a person already decided about this action."""
+        found = self._by_situation(proposal, statuses, where="situation_history")
+        return sorted(found, key=_decision_time, reverse=True)
+
+    def recent_decisions(
+        self,
+        *,
+        account_id: str | None = None,
+        since: datetime | None = None,
+        statuses: Iterable[str] = ("rejected", "approved", "executing", "executed", "failed", "superseded"),
+        limit: int = 50,
+    ) -> list[Recommendation]:
+        """Recommendations a person decided (optionally of one account, decided after ``since``), the latest
+        decision first, at most ``limit``: the brief's and the chat's "decided recently", the web inbox's
+        history. Each carries its ``decision_reason`` and, when re-proposed, its ``prior_decision``."""
+        t = schema.recommendations
+        stmt = (
+            select(t)
+            .where(t.c.decided_at.is_not(None), t.c.status.in_(list(statuses)))
+            .order_by(t.c.decided_at.desc(), t.c.id.desc())
+            .limit(limit)
+        )
+        if account_id is not None:
+            stmt = stmt.where(t.c.account_id == account_id)
+        if since is not None:
+            stmt = stmt.where(t.c.decided_at > since)
+        with self._tx("recent_decisions", write=False) as conn:
+            return [self._rec(r) for r in conn.execute(stmt)]
+
+    def executed_duplicate(self, rec: Recommendation, *, within: timedelta) -> Recommendation | None:
+        """An earlier recommendation about the same situation whose write was executed within ``within``
+        and that ``rec`` does not knowingly follow (its ``prior_decision``): sending ``rec`` would create
+        a second identical record. None when there is none (or ``rec`` only updates fields, which the
+        manager never applies twice)."""
+        if rec.proposal.kind == "update_fields":
+            return None
+        since = self._clock() - within
+        acknowledged = rec.prior_decision.executed_at if rec.prior_decision is not None else None
+        key = rec.situation_key or None  # as queued: an edit of the wording does not move the situation
+        for other in self._by_situation(rec.proposal, ("executed",), where="executed_duplicate", key=key):
+            if other.id == rec.id or other.executed_at is None or other.executed_at < since:
+                continue
+            if rec.prior_decision is not None and (
+                other.id == rec.prior_decision.recommendation_id
+                or (acknowledged is not None and other.executed_at <= acknowledged)
+            ):
+                continue
+            return other
+        return None
+
+    def mark_superseded(self, rec_id: str, reason: str) -> Recommendation:
+        """``approved``/``executing`` → ``superseded``: not sent because the same action was already done
+        (``reason`` says by which recommendation and where). Audited by the caller."""
+        return self._move(rec_id, ("approved", "executing"), "superseded", reason)
 
     def get_recommendation(self, rec_id: str) -> Recommendation | None:
         with self._tx("get_recommendation", write=False) as conn:
@@ -615,18 +731,22 @@ class StateStore:
         return self._leave_executing(rec_id, "approved", error)
 
     def _leave_executing(self, rec_id: str, status: str, error: str) -> Recommendation:
+        return self._move(rec_id, ("executing",), status, error)
+
+    def _move(self, rec_id: str, sources: tuple[str, ...], status: str, error: str) -> Recommendation:
+        """Compare-and-set ``sources`` → ``status`` with ``error`` as the reason."""
         t = schema.recommendations
         with self._tx(f"mark_{status}") as conn:
             res = conn.execute(
                 update(t)
-                .where(t.c.id == rec_id, t.c.status == "executing")
+                .where(t.c.id == rec_id, t.c.status.in_(sources))
                 .values(status=status, error=str(redact(error))[:4000], updated_at=self._clock())
             )
             if res.rowcount != 1:
                 row = conn.execute(select(t.c.status).where(t.c.id == rec_id)).first()
                 if row is None:
                     raise NotFoundError(f"no recommendation {rec_id}")
-                raise InvalidTransition(f"recommendation {rec_id} is {row.status}, not executing")
+                raise InvalidTransition(f"recommendation {rec_id} is {row.status}, not {' or '.join(sources)}")
         rec = self.get_recommendation(rec_id)
         assert rec is not None
         return rec
@@ -655,6 +775,10 @@ class StateStore:
             result_record_id=row.result_record_id,
             error=row.error,
             suspicious=bool(row.suspicious),
+            situation_key=row.situation_key or "",
+            prior_decision=PriorDecision.model_validate(row.prior_decision) if row.prior_decision else None,
+            basis=EvidenceBasis.model_validate(row.evidence_basis) if row.evidence_basis else None,
+            result_module=row.result_module,
         )
 
     # --- audit ---------------------------------------------------------------------------------
@@ -859,6 +983,10 @@ class StateStore:
             if doomed:
                 conn.execute(t.delete().where(t.c.key_hash.in_(doomed)))
         return len(doomed)
+
+
+def _decision_time(rec: Recommendation) -> datetime:
+    return rec.executed_at or rec.decided_at or rec.created_at
 
 
 def _jsonable(value: Any) -> Any:

@@ -19,8 +19,11 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(OURS)} | extra
 
 
-def run_main(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``python main.py *args`` from the project root, output captured, no standard input (as in CI)."""
+def run_main(
+    env: dict[str, str], *args: str, timeout: float = 300, stdin_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python main.py *args`` from the project root, output captured, no standard input (as in CI) unless
+    ``stdin_text`` is given (piped, not a terminal: e.g. chat lines)."""
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         env=env,
@@ -28,7 +31,8 @@ def run_main(env: dict[str, str], *args: str, timeout: float = 300) -> subproces
         capture_output=True,
         text=True,
         timeout=timeout,
-        stdin=subprocess.DEVNULL,
+        input=stdin_text,
+        stdin=subprocess.DEVNULL if stdin_text is None else None,
     )
 
 

@@ -119,8 +119,9 @@ async def test_transient_stays_approved_validation_fails_unknown_is_reconciled(s
     outcomes = await execute_approved(store, gw(zoho), on_result=seen.append)
     assert outcomes == seen and len(outcomes) == 4
     by_id = {o.recommendation_id: o for o in outcomes}
-    assert isinstance(by_id[busy.id], ExecutionFailure) and by_id[busy.id].retryable
-    assert "approve --execute" in by_id[busy.id].hint  # type: ignore[union-attr]
+    busy_outcome = by_id[busy.id]
+    assert isinstance(busy_outcome, ExecutionFailure) and busy_outcome.retryable
+    assert "approve --execute" in busy_outcome.hint
     assert store.get_recommendation(busy.id).status == "approved"  # type: ignore[union-attr]
     assert by_id[bad.id].status == "failed" and not by_id[bad.id].retryable  # type: ignore[union-attr]
     rec_bad = store.get_recommendation(bad.id)

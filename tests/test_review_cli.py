@@ -79,11 +79,12 @@ def test_review_json_scores_reports_and_reruns_without_duplicates(
     assert doc["mode"] == "rules" and doc["accounts_triaged"] == 1000 and doc["cost_usd"] == 0
     assert doc["flagged"] and all(f["signals"] for f in doc["flagged"])
     for flagged in doc["flagged"]:
-        assert set(flagged) == {"account_id", "account_name", "score", "signals", "proposals"}
+        assert set(flagged) == {"account_id", "account_name", "score", "signals", "proposals", "held"}
         for signal in flagged["signals"]:
             assert set(signal) == {"kind", "summary", "evidence"} and signal["evidence"]
         for proposal in flagged["proposals"]:
-            assert set(proposal) == {"id", "kind", "summary", "origin"} and proposal["origin"] == "rules"
+            assert set(proposal) == {"id", "kind", "summary", "origin", "created", "prior_decision"}
+            assert proposal["origin"] == "rules" and proposal["prior_decision"] is None
     with_proposals = [f for f in doc["flagged"] if f["proposals"]]
     assert len(with_proposals) == 30
 

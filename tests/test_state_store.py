@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ def task(subject: str = "Call the CFO about renewal", account: str = "A1") -> Pr
         kind="create_task",
         account_id=account,
         target_id=account,
-        task=TaskDraft(subject=subject, due_date="2026-12-01"),
+        task=TaskDraft(subject=subject, due_date=date(2026, 12, 1)),
         rationale="Renewal in 30 days",
         evidence=[Citation(record_id="D9", module="Deals", excerpt="Closing 2026-12-20")],
     )
@@ -161,7 +161,7 @@ def test_decided_since_feeds_the_memory_sync(store: StateStore) -> None:
 def test_approve_with_edits_keeps_idempotency_key(store: StateStore) -> None:
     rec, _ = store.enqueue(task())
     edited = task(subject="Call the CFO and the buyer").model_copy(
-        update={"task": TaskDraft(subject="Call the CFO and the buyer", due_date="2026-12-05")}
+        update={"task": TaskDraft(subject="Call the CFO and the buyer", due_date=date(2026, 12, 5))}
     )
     out = store.decide(rec.id, "approved", by="me", edited=edited)
     assert out.idempotency_key == rec.idempotency_key and out.dedupe_key == rec.dedupe_key

@@ -42,7 +42,15 @@ PROPOSE_SCHEMA: dict[str, Any] = {
         },
         "priority": {"type": "string", "enum": ["low", "medium", "high"]},
         "expected_impact": _S,
-        "signal_kind": _S,
+        "signal_kind": {
+            "type": "string",
+            "description": "the triage finding this acts on (e.g. contact_gone, deal_stalled), when any",
+        },
+        "subject_id": {
+            "type": "string",
+            "description": "the record that finding is about (the contact who left, the stalled deal) when it "
+            "is not target_id; past decisions are matched on finding + subject, not on wording",
+        },
     },
     "required": ["kind", "account_id", "target_id", "rationale", "evidence"],
 }
@@ -71,7 +79,7 @@ def build_propose_tool(ctx: RunContext) -> SdkMcpTool[Any]:
         if not proposal.evidence:
             return error_result("a proposal needs evidence: cite the record ids (and memory facts) it rests on")
         try:
-            recommendation = ctx.queue(proposal)
+            recommendation = await ctx.queue(proposal)
         except ProposalRefused as exc:
             return error_result(f"proposal refused: {exc}")
         except Exception as exc:  # the queue is another component: report, never crash the run
@@ -98,6 +106,8 @@ def build_propose_tool(ctx: RunContext) -> SdkMcpTool[Any]:
     return tool(
         "propose_action",
         "Queue one next-best action for human approval (nothing is written until a person approves). "
-        "Give the exact change, a rationale and evidence citations of records you read.",
+        "Give the exact change, a rationale and evidence citations of records you read. An action a person "
+        "rejected is refused unless a record shows something new since; one already done is refused while it "
+        "holds.",
         PROPOSE_SCHEMA,
     )(propose_action)

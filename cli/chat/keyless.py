@@ -28,11 +28,14 @@ def keyless_label() -> Text:
     return Text(NO_MODEL_KEY_MESSAGE, style="bold yellow")
 
 
-async def show_brief(console: Console, gateway: ZohoGateway, memory: Any, account: Account) -> None:
-    """Build and print the deterministic meeting brief for ``account``."""
+async def show_brief(
+    console: Console, gateway: ZohoGateway, memory: Any, account: Account, decisions: Any = None
+) -> None:
+    """Build and print the deterministic meeting brief for ``account`` (with past decisions from the
+    state store ``decisions``: listed, and a rejected or done action never recommended as new)."""
     from briefs import brief_renderable, build_brief
 
-    console.print(brief_renderable(await build_brief(gateway, memory, account.id)))
+    console.print(brief_renderable(await build_brief(gateway, memory, account.id, decisions=decisions)))
 
 
 async def account_in_question(console: Console, gateway: ZohoGateway, question: str) -> Account | None:

@@ -177,7 +177,7 @@ class ChatSession:
             if not ref:
                 self.console.print("Which account? Use /brief NAME or pick one with /account NAME.")
             return
-        await show_brief(self.console, self.gateway, self.memory, account)
+        await show_brief(self.console, self.gateway, self.memory, account, self.approvals.store)
 
     # --- questions -----------------------------------------------------------------------------------
     async def question(self, text: str) -> None:
@@ -248,7 +248,7 @@ class ChatSession:
         line.append(account.name, style="bold")
         line.append(f" ({account.id}):", style="dim")
         self.console.print(line)
-        await show_brief(self.console, self.gateway, self.memory, account)
+        await show_brief(self.console, self.gateway, self.memory, account, self.approvals.store)
 
 
 __all__ = ["ChatSession", "ReadLine"]

@@ -544,6 +544,7 @@ class ZohoManager:
                 hint=exc.hint,
             ) from None
         name = upload_file_name(action.attachment.file_name, approved.idempotency_key)
+        content_type = action.attachment.content_type
         last: ZohoError | None = None
         for attempt in range(self._write_attempts):
             if attempt:
@@ -554,9 +555,7 @@ class ZohoManager:
                 details = await self._call(
                     "upload_attachment",
                     [self.rest],
-                    lambda t: t.upload_attachment(
-                        action.target_module, action.target_id, name, content, action.attachment.content_type
-                    ),  # type: ignore[union-attr]
+                    lambda t: t.upload_attachment(action.target_module, action.target_id, name, content, content_type),
                     module=action.target_module,
                     record_id=action.target_id,
                 )
