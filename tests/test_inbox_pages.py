@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from cli_support import clean_env, run_main
 from inbox_support import PUBLIC_URL, accounts_of, csrf_of, enqueue, inbox_context, sign_in, task_for, user
 from starlette.testclient import TestClient
@@ -138,7 +139,10 @@ def test_forged_redirect_targets_and_accounts_servers_are_refused() -> None:
     assert safe_next("//evil.example/inbox") == "/inbox" and safe_next("https://evil.example") == "/inbox"
     assert safe_next("/accounts/1?x=2") == "/accounts/1?x=2"
     zoho = SignInClient(
-        client_id="c", client_secret="s", accounts_url="https://accounts.zoho.eu", api_url="https://www.zohoapis.eu"
+        client_id="c",
+        client_secret=SecretStr("s"),
+        accounts_url="https://accounts.zoho.eu",
+        api_url="https://www.zohoapis.eu",
     )
     assert trusted_accounts_server(zoho, "https://accounts.zoho.com") == "https://accounts.zoho.com"
     with pytest.raises(ZohoAuthError):
