@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 from cli_support import clean_env, run_main
 from inbox_support import PUBLIC_URL, accounts_of, csrf_of, enqueue, inbox_context, sign_in, task_for, user
+from pydantic import SecretStr
 from starlette.testclient import TestClient
 
 from approvals.models import Citation, ProposedAction, TaskDraft
