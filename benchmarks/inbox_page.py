@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 from starlette.testclient import TestClient
 
 from approvals.models import Citation, NoteDraft, ProposedAction, TaskDraft
@@ -30,11 +31,9 @@ from integrations.zoho.factory import build_gateway
 from integrations.zoho.signin import ZohoPerson
 from sandbox.embedded import start_sandbox
 from state.store import StateStore
-from web.actions import Decisions
 from web.app import create_app
 from web.config import build_web_config
 from web.context import WebContext
-from web.ownership import OwnerDirectory
 from web.sessions import Sessions
 
 BUDGET_MS = 300.0
@@ -115,16 +114,9 @@ def main() -> None:
         gateway = build_gateway(settings, connection=connection, use_mcp=False)
         config = build_web_config(settings, connection, public_url="http://testserver")
         config.page_size = args.page_size
-        sessions = Sessions(store, session_seconds=3600)
-        ctx = WebContext(
-            config=config,
-            store=store,
-            gateway=gateway,
-            sessions=sessions,
-            owners=OwnerDirectory(gateway, ttl_seconds=3600),
-            decisions=Decisions(store, gateway),
-            http=None,  # type: ignore[arg-type]  # no sign-in here: sessions are made directly
-        )
+        config.owner_cache_seconds = 3600
+        ctx = WebContext.build(config, store, gateway, http=httpx.AsyncClient())  # sessions are made directly
+        sessions = ctx.sessions
         admin, standard = sb.store.users[0], sb.store.users[1]
         results: dict[str, Any] = {"proposals_pending": args.proposals, "page_size": args.page_size}
         with TestClient(create_app(ctx), base_url="http://testserver") as client:

@@ -56,12 +56,9 @@ def _announce(out: Console, config: WebConfig, sandbox: bool) -> None:
 async def _serve(settings: Settings, sock: socket.socket, public_url: str, out: Console, err: Console) -> int:
     from integrations.zoho.connection import zoho_connection
     from integrations.zoho.factory import build_gateway
-    from web.actions import Decisions
     from web.app import create_app
     from web.context import WebContext
     from web.memory_access import MemoryAccess
-    from web.ownership import OwnerDirectory
-    from web.sessions import Sessions
 
     try:
         store = StateStore.open(settings)
@@ -77,16 +74,7 @@ async def _serve(settings: Settings, sock: socket.socket, public_url: str, out: 
 
             gateway = build_gateway(settings, connection=connection, audit=audit)
             async with httpx.AsyncClient(timeout=settings.zoho_timeout_seconds) as http:
-                ctx = WebContext(
-                    config=config,
-                    store=store,
-                    gateway=gateway,
-                    sessions=Sessions(store, session_seconds=config.session_seconds),
-                    owners=OwnerDirectory(gateway, ttl_seconds=config.owner_cache_seconds),
-                    decisions=Decisions(store, gateway),
-                    http=http,
-                    memory=MemoryAccess(settings),
-                )
+                ctx = WebContext.build(config, store, gateway, http=http, memory=MemoryAccess(settings))
                 server = uvicorn.Server(
                     uvicorn.Config(
                         create_app(ctx),

@@ -292,41 +292,39 @@ class StateStore:
                 ["run_id", "account_id"],
             )
 
-    def latest_review_scores(self, account_ids: Iterable[str]) -> dict[str, float]:
-        """Each account's most recent health score (the signals are not read)."""
-        t = schema.review_results
-        newest = (
-            select(t.c.account_id, func.max(t.c.reviewed_at).label("at"))
-            .where(t.c.account_id.in_(list(account_ids)))
-            .group_by(t.c.account_id)
-            .subquery()
-        )
-        stmt = select(t.c.account_id, t.c.score).join(
-            newest, (t.c.account_id == newest.c.account_id) & (t.c.reviewed_at == newest.c.at)
-        )
-        with self._tx("latest_review_scores", write=False) as conn:
-            return {r.account_id: float(r.score) for r in conn.execute(stmt)}
-
-    def latest_review_results(self, account_ids: Iterable[str] | None = None) -> dict[str, ReviewResult]:
-        """Each account's most recent review result (any run), for the accounts given or all."""
+    @staticmethod
+    def _newest_results(columns: Any, account_ids: Iterable[str] | None) -> Any:
+        """``columns`` of each account's most recent review result (any run)."""
         t = schema.review_results
         newest = select(t.c.account_id, func.max(t.c.reviewed_at).label("at")).group_by(t.c.account_id)
         if account_ids is not None:
             newest = newest.where(t.c.account_id.in_(list(account_ids)))
         sub = newest.subquery()
-        stmt = select(t).join(sub, (t.c.account_id == sub.c.account_id) & (t.c.reviewed_at == sub.c.at))
+        return select(*columns).join(sub, (t.c.account_id == sub.c.account_id) & (t.c.reviewed_at == sub.c.at))
+
+    def latest_review_scores(self, account_ids: Iterable[str]) -> dict[str, float]:
+        """Each account's most recent health score (the signals are not read)."""
+        t = schema.review_results
+        stmt = self._newest_results([t.c.account_id, t.c.score], account_ids)
+        with self._tx("latest_review_scores", write=False) as conn:
+            return {r.account_id: float(r.score) for r in conn.execute(stmt)}
+
+    def latest_review_results(self, account_ids: Iterable[str] | None = None) -> dict[str, ReviewResult]:
+        """Each account's most recent review result (any run), for the accounts given or all."""
+        stmt = self._newest_results([schema.review_results], account_ids)
         with self._tx("latest_review_results", write=False) as conn:
-            return {
-                r.account_id: ReviewResult(
-                    run_id=r.run_id,
-                    account_id=r.account_id,
-                    score=r.score,
-                    signals=r.signals or [],
-                    recommendation_ids=r.recommendation_ids or [],
-                    reviewed_at=r.reviewed_at,
-                )
-                for r in conn.execute(stmt)
-            }
+            return {r.account_id: self._review_result(r) for r in conn.execute(stmt)}
+
+    @staticmethod
+    def _review_result(r: Row[Any]) -> ReviewResult:
+        return ReviewResult(
+            run_id=r.run_id,
+            account_id=r.account_id,
+            score=r.score,
+            signals=r.signals or [],
+            recommendation_ids=r.recommendation_ids or [],
+            reviewed_at=r.reviewed_at,
+        )
 
     def reviewed_account_ids(self, run_id: str) -> set[str]:
         with self._tx("reviewed_account_ids", write=False) as conn:
@@ -340,17 +338,7 @@ class StateStore:
         t = schema.review_results
         stmt = select(t).where(t.c.run_id == run_id).order_by(t.c.score.desc(), t.c.account_id)
         with self._tx("review_results", write=False) as conn:
-            return [
-                ReviewResult(
-                    run_id=r.run_id,
-                    account_id=r.account_id,
-                    score=r.score,
-                    signals=r.signals or [],
-                    recommendation_ids=r.recommendation_ids or [],
-                    reviewed_at=r.reviewed_at,
-                )
-                for r in conn.execute(stmt)
-            ]
+            return [self._review_result(r) for r in conn.execute(stmt)]
 
     # --- recommendation queue ------------------------------------------------------------------
     def enqueue(

@@ -21,11 +21,8 @@ from config.settings import Settings
 from integrations.zoho.connection import connection_from_settings
 from integrations.zoho.factory import build_gateway
 from state.store import StateStore
-from web.actions import Decisions
 from web.config import build_web_config
 from web.context import WebContext
-from web.ownership import OwnerDirectory
-from web.sessions import Sessions
 
 PUBLIC_URL = "http://testserver"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -36,16 +33,7 @@ def inbox_context(settings: Settings, store: StateStore, http: httpx.AsyncClient
     connection = connection_from_settings(settings)
     config = build_web_config(settings, connection, public_url=PUBLIC_URL)
     gateway = build_gateway(settings, connection=connection, use_mcp=False)
-    return WebContext(
-        config=config,
-        store=store,
-        gateway=gateway,
-        sessions=Sessions(store, session_seconds=config.session_seconds),
-        owners=OwnerDirectory(gateway, ttl_seconds=config.owner_cache_seconds),
-        decisions=Decisions(store, gateway),
-        http=http or httpx.AsyncClient(timeout=10),
-        memory=None,
-    )
+    return WebContext.build(config, store, gateway, http=http or httpx.AsyncClient(timeout=10))
 
 
 def user(sandbox: Any, index: int) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from starlette.testclient import TestClient
 
 from approvals.models import Citation, ProposedAction, TaskDraft
-from config import Settings, load_settings
+from config import Settings
 from integrations.zoho.errors import ZohoAuthError
 from integrations.zoho.signin import SignInClient, trusted_accounts_server, trusted_api_domain
 from state.store import StateStore
@@ -63,17 +63,9 @@ def test_crm_and_model_text_is_shown_as_text_with_the_suspicious_mark(
         assert "reads like an instruction" in html
 
 
-def test_a_user_listed_in_sergas_admins_sees_every_account(sandbox: Any, tmp_path: Path) -> None:
+def test_a_user_listed_in_sergas_admins_sees_every_account(sandbox: Any, sandbox_settings: Settings) -> None:
     maria, james = user(sandbox, 1), user(sandbox, 2)
-    settings = load_settings(
-        home=tmp_path / "home",
-        zoho_api_url=sandbox.base_url,
-        zoho_accounts_url=sandbox.base_url,
-        zoho_client_id=sandbox.client_id,
-        zoho_client_secret=sandbox.client_secret,
-        zoho_refresh_token=sandbox.refresh_token,
-        admins=f" {maria['email'].upper()} , 123",
-    )
+    settings = sandbox_settings.model_copy(update={"admins": f" {maria['email'].upper()} , 123"})
     with StateStore.open(settings) as store:
         theirs = enqueue(store, task_for(accounts_of(sandbox, james["id"])[0]["id"], "Send the renewal terms"))
         with _client(settings, store) as client:

@@ -74,6 +74,28 @@ class WebContext:
         env.filters["when"] = lambda v: v.strftime("%Y-%m-%d %H:%M UTC") if v else ""
         env.filters["crm"] = lambda v: safe_inline(fmt_value(v), limit=300)
 
+    @classmethod
+    def build(
+        cls,
+        config: WebConfig,
+        store: StateStore,
+        gateway: ZohoGateway,
+        *,
+        http: httpx.AsyncClient,
+        memory: MemoryReader | None = None,
+    ) -> WebContext:
+        """The app's parts on one store and one gateway (what ``serve`` runs, and the tests and benchmark)."""
+        return cls(
+            config=config,
+            store=store,
+            gateway=gateway,
+            sessions=Sessions(store, session_seconds=config.session_seconds),
+            owners=OwnerDirectory(gateway, ttl_seconds=config.owner_cache_seconds),
+            decisions=Decisions(store, gateway),
+            http=http,
+            memory=memory,
+        )
+
     def links(self, viewer: Viewer) -> Links:
         return Links(base=self.config.web_ui_base, sandbox=self.config.web_ui_is_sandbox, org_id=viewer.org_id)
 

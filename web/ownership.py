@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.models import Account, CrmRecord, Module
+from web.timed_cache import TimedCache
 
 
 class RecordReader(Protocol):
@@ -47,20 +48,17 @@ class OwnerDirectory:
         self, reader: RecordReader, *, ttl_seconds: float, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._reader = reader
-        self._ttl = ttl_seconds
-        self._clock = clock
-        self._cache: dict[str, tuple[float, AccountOwner]] = {}
+        self._cache: TimedCache[str, AccountOwner] = TimedCache(ttl_seconds, clock=clock)
         self._lock = asyncio.Lock()
 
     async def owners(self, account_ids: Iterable[str]) -> dict[str, AccountOwner]:
         """Each account's owner (fresh within the TTL). Raises ``OwnershipUnavailable``."""
         wanted = list(dict.fromkeys(str(a) for a in account_ids))
-        now = self._clock()
-        stale = [a for a in wanted if a not in self._cache or self._cache[a][0] <= now]
+        stale = self._cache.stale(wanted)
         if stale:
             async with self._lock:
                 await self._refresh(stale)
-        return {a: self._cache[a][1] for a in wanted}
+        return {a: self._cache.get(a) or AccountOwner(account_id=a) for a in wanted}
 
     async def owner(self, account_id: str) -> AccountOwner:
         return (await self.owners([account_id]))[account_id]
@@ -81,14 +79,12 @@ class OwnerDirectory:
                     owner_name=owner.name if owner else None,
                     owner_email=owner.email if owner else None,
                 )
-        expires = self._clock() + self._ttl
-        for account_id in ids:
-            self._cache[account_id] = (expires, found.get(account_id, AccountOwner(account_id=account_id)))
+        self._cache.put({a: found.get(a, AccountOwner(account_id=a)) for a in ids})
 
     def known_name(self, account_id: str) -> str | None:
         """The account's name when it was read already (no call to Zoho)."""
-        entry = self._cache.get(account_id)
-        return entry[1].name if entry else None
+        owner = self._cache.get(account_id)
+        return owner.name if owner else None
 
     def forget(self) -> None:
         self._cache.clear()
