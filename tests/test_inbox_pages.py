@@ -122,6 +122,10 @@ def test_the_record_as_read_and_the_diff_are_on_the_proposal_page(
     with _client(sandbox_settings, store) as client:
         sign_in(client, sandbox, maria["id"])
         page = client.get(f"/proposals/{rec.id}")
+        edit = client.get(f"/proposals/{rec.id}/edit")
+        on_account = client.get(f"/accounts/{account['id']}")
+    for html in (edit.text, on_account.text):
+        assert f"<del>{account['Industry']}</del>" in html
     assert f"Accounts/{account['id']}" in page.text and "Account_Name" in page.text
     assert f"<del>{account['Industry']}</del>" in page.text and "<ins>Aerospace</ins>" in page.text
     assert "/__sandbox/web/crm/org" in page.text and f"/tab/Accounts/{account['id']}" in page.text

@@ -19,7 +19,7 @@ from briefs.builder import build_brief
 from briefs.models import Brief
 from integrations.zoho.errors import ZohoError
 from web.context import PageError, WebContext
-from web.inbox_routes import cards_for
+from web.inbox_routes import cards_for, current_values
 
 OPEN = ("pending", "failed", "approved", "executing")
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
@@ -64,7 +64,8 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         if ctx.memory is not None:
             history, history_status = await ctx.memory.timeline(account_id)
         recs = ctx.store.list_recommendations(account_id=account_id)
-        make, results = cards_for(ctx, viewer, recs, {}, None)
+        current, error = await current_values(ctx, [r for r in recs if r.status in OPEN])
+        make, results = cards_for(ctx, viewer, recs, current, error)
         result = results.get(account_id)
         report = ctx.config.reports_dir / f"review-{result.run_id}.html" if result else None
         return ctx.render(

@@ -180,12 +180,13 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
     async def edit_form(request: Request) -> Response:
         viewer = ctx.require_viewer(request)
         rec, owner = await ctx.visible_recommendation(viewer, request.path_params["rec_id"])
-        return _edit_page(request, viewer, rec, owner, None, [])
+        return await _edit_page(request, viewer, rec, owner, None, [])
 
-    def _edit_page(
+    async def _edit_page(
         request: Request, viewer: Viewer, rec: Recommendation, owner: AccountOwner, answers: Any, problems: list[str]
     ) -> Response:
-        make, _ = cards_for(ctx, viewer, [rec], {}, None)
+        current, error = await current_values(ctx, [rec], fresh=True)
+        make, _ = cards_for(ctx, viewer, [rec], current, error)
         if rec.status not in DECIDABLE:
             raise PageError(409, "Already decided", f"This proposal is {rec.status}; there is nothing to edit.")
         return ctx.render(
@@ -205,7 +206,7 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         try:
             edited = apply_answers(rec.proposal, form)
         except EditRefused as exc:
-            return _edit_page(request, viewer, rec, owner, form, exc.problems)
+            return await _edit_page(request, viewer, rec, owner, form, exc.problems)
         rec = await _decided(ctx.decisions.approve(viewer, rec.id, edited=edited))
         return _back(form, [rec.id])
 
