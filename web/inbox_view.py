@@ -127,7 +127,8 @@ def finding_for(p: ProposedAction, result: ReviewResult | None, links: Links) ->
     same = [s for s in result.signals if s.get("kind") == p.signal_kind]
     if not same:
         return None
-    signal = next((s for s in same if s.get("subject_id") == p.target_id), same[0])
+    about = {p.subject_id or p.target_id, p.target_id}
+    signal = next((s for s in same if s.get("subject_id") in about), same[0])
     quote_id = signal.get("quote_record_id")
     return Finding(
         summary=_i(signal.get("summary") or signal.get("what") or p.signal_kind),
