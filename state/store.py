@@ -566,6 +566,13 @@ class StateStore:
                     found[row.id] = self._rec(row)
         return [found[i] for i in wanted if i in found]
 
+    def decided_by(self, who: str, *, limit: int = 10) -> list[Recommendation]:
+        """What ``who`` decided most recently (newest first), with where each now stands."""
+        t = schema.recommendations
+        stmt = select(t).where(t.c.decided_by == who).order_by(t.c.decided_at.desc(), t.c.id).limit(limit)
+        with self._tx("decided_by", write=False) as conn:
+            return [self._rec(r) for r in conn.execute(stmt)]
+
     def decided_since(self, since: datetime | None = None, *, limit: int = 1000) -> list[Recommendation]:
         """Recommendations a human decided after ``since`` (oldest decision first): how the memory sync
         learns approvals and rejections. Use the last one's ``decided_at`` as the next cursor."""

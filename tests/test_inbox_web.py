@@ -187,6 +187,8 @@ def test_approve_edit_and_reject_write_what_was_decided_once(
     assert {store.get_recommendation(r.id).decided_by for r in (world["m_task"], note, fields)} == {who}  # type: ignore[union-attr]
     again = client.post(f"/proposals/{world['m_task'].id}/approve", data={"csrf_token": token})
     assert again.status_code == 409
+    recent = client.get("/inbox").text.split("Decided recently by you")[1]
+    assert recent.count("written to Zoho") == 2 and "Rating is right" in recent
 
 
 def test_pages_carry_security_headers_and_no_secret_reaches_a_page_or_the_log(

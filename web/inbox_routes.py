@@ -127,6 +127,8 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         current, error = await current_values(ctx, shown)
         make, results = cards_for(ctx, viewer, shown, current, error)
         done = await _done(ctx, viewer, request.query_params.get("done"))
+        recent_recs = ctx.store.decided_by(viewer.decided_by, limit=10)
+        recent_make, _ = cards_for(ctx, viewer, recent_recs, {}, None)
         return ctx.render(
             request,
             "inbox.html",
@@ -138,6 +140,7 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
             owner_filter=owner_filter,
             owner_choices=_owner_choices(owners.values()) if viewer.is_admin else [],
             done=done,
+            recent=[recent_make(r) for r in recent_recs],
             all_owners=bool(viewer.is_admin and not owner_filter),
             back=f"/inbox?{urlencode({'page': page, **({'owner': owner_filter} if owner_filter else {})})}",
         )
