@@ -16,7 +16,7 @@ from claude_agent_sdk import ClaudeAgentOptions, HookMatcher, create_sdk_mcp_ser
 
 from agents.availability import model_env as settings_model_env
 from agents.definitions import build_agent_definitions
-from agents.run_context import AuditSink, Enqueue, RunContext
+from agents.run_context import AuditSink, Enqueue, RunContext, zoho_write_check
 from agents.tool_names import (
     APPROVALS_SERVER,
     BUILTIN_TOOLS_OFF,
@@ -69,7 +69,14 @@ def build_options(
     secrets = tuple(settings_secrets(settings)) + tuple(
         v for k, v in env_model.items() if k.endswith(("API_KEY", "TOKEN")) and v
     )
-    ctx = RunContext(run_id=run_id, enqueue=enqueue, audit_sink=audit, secrets=secrets, max_proposals=max_proposals)
+    ctx = RunContext(
+        run_id=run_id,
+        enqueue=enqueue,
+        audit_sink=audit,
+        secrets=secrets,
+        max_proposals=max_proposals,
+        check=zoho_write_check(gateway),
+    )
     workdir, config_dir = agent_dirs(settings)
 
     mcp_servers: dict[str, Any] = {

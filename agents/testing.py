@@ -7,13 +7,14 @@ for unit tests, demos and benchmarks that do not need the Zoho sandbox or the st
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from approvals.models import ApprovedWrite, ProposedAction, Recommendation, WriteResult
 from integrations.zoho.attachments import AttachmentFile, AttachmentInfo
 from integrations.zoho.errors import ZohoNotFoundError
+from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.gateway import CursorStore, TierStats, TimelineEvent
 from integrations.zoho.models import Account, Account360, Contact, CrmRecord, Deal, Module, Note, Task
 
@@ -118,6 +119,33 @@ class InMemoryGateway:
             if f.attachment_id == attachment_id and f.record_id == record_id:
                 return f
         raise ZohoNotFoundError("no such attachment", module=module, record_id=attachment_id)
+
+    async def field_specs(self, module: str) -> dict[str, FieldMeta]:
+        """Every field the in-memory records carry, writable; lookups to Accounts/Contacts/Users; system
+        fields read-only (enough for the write checks of ``approvals.write_checks``)."""
+        self._call("field_specs")
+        names = {k for r in self._records() if r.module == module for k in r.raw} - {"id"}
+        lookups = {"Account_Name": "Accounts", "Contact_Name": "Contacts", "Who_Id": "Contacts"}
+        specs = {n: FieldMeta(api_name=n, lookup_module=lookups.get(n), data_type="lookup" if n in lookups else "text")
+                 for n in names}  # fmt: skip
+        specs["Owner"] = FieldMeta(api_name="Owner", data_type="ownerlookup", lookup_module="Users")
+        for system in ("Created_Time", "Modified_Time", "Created_By", "Modified_By"):
+            specs[system] = FieldMeta(api_name=system, read_only=True)
+        return specs
+
+    async def record_fields(self, module: str, record_id: str, fields: Sequence[str]) -> dict[str, Any] | None:
+        self._call("record_fields")
+        if module == "Users":
+            owners = [r.raw.get("Owner") for r in self._records()]
+            user = next((o for o in owners if isinstance(o, dict) and str(o.get("id")) == record_id), None)
+            return None if user is None else {"id": record_id, "full_name": user.get("name")}
+        found = next((r for r in self._records() if r.module == module and r.id == record_id), None)
+        if found is None:
+            return None
+        row = {"id": found.id, **{f: found.raw.get(f) for f in fields}}
+        if module == "Tasks" and found.raw.get("$se_module"):
+            row["$se_module"] = found.raw["$se_module"]
+        return row
 
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
         self.writes.append(approved)

@@ -37,6 +37,7 @@ from pydantic import BaseModel
 
 from approvals.models import ApprovedWrite, Recommendation, RecommendationStatus, WriteResult
 from approvals.queueing import DEFAULT_WINDOW
+from approvals.write_checks import WriteRefused, check_write
 from config.crashpoints import crash_point
 from integrations.zoho.errors import ZohoConfigError, ZohoError, ZohoTransientError
 from integrations.zoho.gateway import ZohoGateway
@@ -44,6 +45,7 @@ from state.store import StateStore, to_approved_write
 
 EXECUTOR_LOCK = "approval-executor"
 RETRY_HINT = "It stays approved; run `python main.py approve --execute` to retry."
+REFUSED_HINT = "Nothing was written. Reject it, or queue a corrected proposal."
 RECONCILE_HINT = (
     "Its outcome is unknown; it stays 'executing' and the next `python main.py approve` "
     "re-sends it with the same idempotency key (no duplicate)."
@@ -180,13 +182,6 @@ async def _send(
         "agent_id": approved.approved_by,
         "input_summary": f"{action.kind} on {action.target_module}/{action.target_id}",
     }
-    store.record_audit(
-        {
-            **base,
-            "outcome": "reconciling" if reconciling else "sending",
-            "detail": {"idempotency_key": approved.idempotency_key},
-        }
-    )
     started = time.perf_counter()
 
     def audit(outcome: str, **extra: Any) -> None:
@@ -194,9 +189,23 @@ async def _send(
             {**base, "outcome": outcome, "duration_ms": round((time.perf_counter() - started) * 1000, 1), **extra}
         )
 
-    try:
+    try:  # the write is the proposal shown: checked against Zoho again right before it is sent
+        checked = await check_write(action, gateway)
+        store.record_audit(
+            {
+                **base,
+                "outcome": "reconciling" if reconciling else "sending",
+                "detail": {"idempotency_key": approved.idempotency_key, "payload": checked.payload},
+            }
+        )
         result = await gateway.execute_write(approved)
         crash_point("executor.sent")
+    except WriteRefused as exc:
+        store.mark_failed(rec.id, f"refused before sending: {exc}")
+        audit("refused", detail={"error": str(exc)})
+        return ExecutionFailure(
+            recommendation_id=rec.id, error=f"refused: {exc}", hint=REFUSED_HINT, retryable=False, status="failed"
+        )
     except ZohoTransientError as exc:
         store.release_for_retry(rec.id, str(exc))
         audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint})
@@ -234,7 +243,12 @@ async def _send(
     audit(
         "created" if result.created else "already_present",
         tier=result.tier,
-        detail={"record_id": result.record_id, "module": result.module, "reconciled": reconciling},
+        detail={
+            "record_id": result.record_id,
+            "module": result.module,
+            "reconciled": reconciling,
+            "payload": checked.payload,
+        },
     )
     return result
 

@@ -1,8 +1,12 @@
 """How a recommendation looks in the terminal: rationale, evidence, origin, a warning when suspicious,
-and the exact change (field diffs old → new; task and note bodies in full).
+and the exact change (field diffs old → new; task and note bodies in full; a lookup by the record id
+Zoho will act on, with Zoho's name for it; a proposal that fails the write checks, e.g. a change to
+another account's record, under a red banner saying why).
 
-Every piece of text that came from a model or from CRM data is rendered as plain ``Text`` (never as
-rich markup), so a proposal cannot restyle or hide parts of the screen.
+Every piece of text that came from a model or from CRM data passes through ``domain.safe_text`` (its
+control characters shown as visible symbols) and is rendered as plain ``Text`` (never as rich markup),
+so a proposal cannot restyle, move the cursor, erase or hide parts of the screen, set the window title
+or reach the clipboard (tests/test_terminal_safety.py renders ``approve`` in a terminal emulator).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from rich.text import Text
 
 from approvals.executor import ExecutionFailure, ExecutionOutcome
 from approvals.models import ProposedAction, Recommendation, WriteResult
+from approvals.write_checks import CheckedWrite, LookupTarget
+from domain.safe_text import safe_block, safe_inline
 
 KIND_LABEL = {
     "create_task": "New task",
@@ -29,18 +35,40 @@ UNKNOWN = object()  # the current value could not be fetched
 
 
 def short_id(rec_id: str) -> str:
-    return rec_id[:8]
+    return safe_inline(rec_id[:8])
+
+
+def line(text: object, style: str = "") -> Text:
+    """CRM or model text as one safe line of ``Text``."""
+    return Text(safe_inline(text), style=style)
+
+
+def block(text: object, style: str = "") -> Text:
+    """CRM or model text as safe lines of ``Text``."""
+    return Text(safe_block(text), style=style)
 
 
 def fmt_value(value: Any) -> str:
-    """A CRM value as one readable string (lookups show their name, lists are joined)."""
+    """A CRM value as one readable, safe string (a lookup by its name and the id Zoho acts on; lists joined)."""
     if value is None or value == "":
         return "(empty)"
     if isinstance(value, Mapping):
-        return str(value.get("name") or value.get("id") or json.dumps(value, default=str))
+        if value.get("id") not in (None, ""):
+            name = value.get("name")
+            return safe_inline(f"{name} (id {value['id']})" if name else f"id {value['id']}")
+        return safe_inline(json.dumps(value, default=str))
     if isinstance(value, list):
         return ", ".join(fmt_value(v) for v in value)
-    return str(value)
+    return safe_inline(value)
+
+
+def _proposed(value: Any, lookup: LookupTarget | None) -> Text:
+    if lookup is None:
+        return Text(fmt_value(value), style="green")
+    shown = Text(safe_inline(lookup.label()), style="green")
+    if lookup.claimed_name is not None:
+        shown.append(f"  (the proposal calls it {safe_inline(lookup.claimed_name)!r})", style="bold red")
+    return shown
 
 
 def human_size(size: int) -> str:
@@ -55,7 +83,9 @@ def attachment_summary(proposal: ProposedAction) -> str:
     """``report.html (12.3 KB, text/html) → Accounts/123``."""
     assert proposal.attachment is not None
     a = proposal.attachment
-    return f"{a.file_name} ({human_size(a.size)}, {a.content_type}) → {proposal.target_module}/{proposal.target_id}"
+    return safe_inline(
+        f"{a.file_name} ({human_size(a.size)}, {a.content_type}) → {proposal.target_module}/{proposal.target_id}"
+    )
 
 
 def origin_label(proposal: ProposedAction) -> Text:
@@ -66,23 +96,32 @@ def origin_label(proposal: ProposedAction) -> Text:
     return Text("agent", style="bold magenta")
 
 
+def _field_table(proposal: ProposedAction, current: Mapping[str, Any] | None, checked: CheckedWrite | None) -> Table:
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("Field")
+    table.add_column("Now in Zoho")
+    table.add_column("")
+    table.add_column("Proposed")
+    lookups = checked.lookups if checked is not None else {}
+    for field, new in proposal.fields.items():
+        old: Any = UNKNOWN if current is None or field not in current else current[field]
+        old_text = Text("(unavailable)", style="dim") if old is UNKNOWN else Text(fmt_value(old), style="red")
+        table.add_row(line(field), old_text, Text("→"), _proposed(new, lookups.get(field)))
+    return table
+
+
 def change_renderable(
-    proposal: ProposedAction, current: Mapping[str, Any] | None = None, current_error: str | None = None
+    proposal: ProposedAction,
+    current: Mapping[str, Any] | None = None,
+    current_error: str | None = None,
+    checked: CheckedWrite | None = None,
 ) -> RenderableType:
-    """The exact change. For field updates, ``current`` maps field → value now in Zoho."""
+    """The exact change. For field updates, ``current`` maps field → value now in Zoho (``checked``, the
+    write checks' answer, brings both the current values and each lookup as Zoho will act on it)."""
     if proposal.kind == "update_fields":
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        table.add_column("Field")
-        table.add_column("Now in Zoho")
-        table.add_column("")
-        table.add_column("Proposed")
-        for field, new in proposal.fields.items():
-            old: Any = UNKNOWN if current is None or field not in current else current[field]
-            old_text = Text("(unavailable)", style="dim") if old is UNKNOWN else Text(fmt_value(old), style="red")
-            table.add_row(Text(field), old_text, Text("→"), Text(fmt_value(new), style="green"))
-        parts: list[RenderableType] = [table]
+        parts: list[RenderableType] = [_field_table(proposal, checked.current if checked else current, checked)]
         if current_error:
-            parts.append(Text(f"Current values could not be fetched: {current_error}", style="yellow"))
+            parts.append(Text("Current values could not be fetched: ", style="yellow") + line(current_error, "yellow"))
         return Group(*parts)
     lines = Table.grid(padding=(0, 1))
     lines.add_column(style="bold", no_wrap=True)
@@ -90,27 +129,69 @@ def change_renderable(
     if proposal.kind == "create_task":
         assert proposal.task is not None
         t = proposal.task
-        lines.add_row("Subject", Text(t.subject, style="green"))
+        lines.add_row("Subject", line(t.subject, "green"))
         lines.add_row("Due", Text(t.due_date.isoformat() if t.due_date else "(none)"))
         lines.add_row("Priority", Text(t.priority))
         if t.who_id:
-            lines.add_row("Contact", Text(t.who_id))
-        lines.add_row("Description", Text(t.description or "(none)"))
+            lines.add_row("Contact", line(t.who_id))
+        lines.add_row("Description", block(t.description or "(none)"))
     elif proposal.kind == "upload_attachment":
         assert proposal.attachment is not None
         a = proposal.attachment
-        lines.add_row("File", Text(a.file_name, style="green"))
+        lines.add_row("File", line(a.file_name, "green"))
         lines.add_row("Size", Text(f"{human_size(a.size)} ({a.size:,} bytes)"))
-        lines.add_row("Kind", Text(a.content_type + (f" — {a.description}" if a.description else "")))
+        lines.add_row("Kind", line(a.content_type + (f" — {a.description}" if a.description else "")))
         lines.add_row(
-            "Attach to", Text(f"{proposal.target_module}/{proposal.target_id} (account {proposal.account_id})")
+            "Attach to", line(f"{proposal.target_module}/{proposal.target_id} (account {proposal.account_id})")
         )
         lines.add_row("sha256", Text(a.sha256, style="dim"))
     else:
         assert proposal.note is not None
-        lines.add_row("Title", Text(proposal.note.title or "(none)", style="green"))
-        lines.add_row("Content", Text(proposal.note.content))
+        lines.add_row("Title", line(proposal.note.title or "(none)", "green"))
+        lines.add_row("Content", block(proposal.note.content))
     return lines
+
+
+def _evidence(p: ProposedAction) -> list[RenderableType]:
+    if not p.evidence:
+        return [Text("Evidence: none cited", style="yellow")]
+    parts: list[RenderableType] = [Text("Evidence:", style="bold")]
+    for c in p.evidence:
+        row = Text("  • ")
+        row.append(safe_inline(f"{c.source}:{c.module + '/' if c.module else ''}{c.record_id}"), style="cyan")
+        if c.excerpt:
+            row.append(" — ")
+            row.append(safe_inline(c.excerpt))
+        parts.append(row)
+    return parts
+
+
+def _head(rec: Recommendation) -> Text:
+    p = rec.proposal
+    head = Text()
+    head.append("Origin: ")
+    head.append_text(origin_label(p))
+    head.append(f"   Priority: {p.priority}")
+    if p.signal_kind:
+        head.append(f"   Signal: {safe_inline(p.signal_kind)}")
+    if rec.run_id:
+        head.append(f"   Run: {safe_inline(rec.run_id)}", style="dim")
+    return head
+
+
+def _target_line(p: ProposedAction, checked: CheckedWrite | None, unchecked: str | None) -> Text:
+    where = Text("Target: ", style="bold") + line(f"{p.target_module}/{p.target_id}")
+    if checked is not None and checked.target_name:
+        where.append(" ")
+        where.append(f"“{safe_inline(checked.target_name)}”")
+    where.append(f" — account {safe_inline(p.account_id)}")
+    if checked is not None:
+        where.append("  ✔ checked against Zoho", style="green")
+    elif unchecked:
+        where.append(
+            "  (not checked against Zoho now: it could not be reached; checked again before writing)", style="yellow"
+        )
+    return where
 
 
 def proposal_panel(
@@ -120,23 +201,18 @@ def proposal_panel(
     total: int | None = None,
     current: Mapping[str, Any] | None = None,
     current_error: str | None = None,
+    checked: CheckedWrite | None = None,
+    refused: str | None = None,
 ) -> Panel:
+    """One proposal. ``checked`` is its write check's answer; ``refused`` the reason it failed the
+    checks (shown under a red banner: approving it would write nothing)."""
     p = rec.proposal
     title = Text()
     if index is not None and total is not None:
         title.append(f"{index}/{total}  ")
-    title.append(f"{KIND_LABEL[p.kind]} on {p.target_module}/{p.target_id}", style="bold")
+    title.append(safe_inline(f"{KIND_LABEL[p.kind]} on {p.target_module}/{p.target_id}"), style="bold")
     title.append(f"  [{short_id(rec.id)}]", style="dim")
-
-    head = Text()
-    head.append("Origin: ")
-    head.append_text(origin_label(p))
-    head.append(f"   Priority: {p.priority}")
-    if p.signal_kind:
-        head.append(f"   Signal: {p.signal_kind}")
-    if rec.run_id:
-        head.append(f"   Run: {rec.run_id}", style="dim")
-    parts: list[RenderableType] = [head]
+    parts: list[RenderableType] = [_head(rec)]
     if rec.suspicious:
         parts.append(
             Text(
@@ -145,86 +221,84 @@ def proposal_panel(
                 style="bold white on red",
             )
         )
+    if refused:
+        parts.append(
+            Text("✘ REFUSED BY THE WRITE CHECKS — approving it writes nothing: ", style="bold white on red")
+            + line(refused, "bold white on red")
+        )
     if rec.status == "failed" and rec.error:
-        parts.append(Text(f"Last attempt failed: {rec.error}", style="yellow"))
-    parts.append(Text("Why: ", style="bold") + Text(p.rationale))
+        parts.append(Text("Last attempt failed: ", style="yellow") + line(rec.error, "yellow"))
+    parts.append(_target_line(p, checked, current_error))
+    parts.append(Text("Why: ", style="bold") + block(p.rationale))
     if p.expected_impact:
-        parts.append(Text("Expected impact: ", style="bold") + Text(p.expected_impact))
-    if p.evidence:
-        parts.append(Text("Evidence:", style="bold"))
-        for c in p.evidence:
-            line = Text("  • ")
-            line.append(f"{c.source}:{c.module + '/' if c.module else ''}{c.record_id}", style="cyan")
-            if c.excerpt:
-                line.append(" — ")
-                line.append(c.excerpt)
-            parts.append(line)
-    else:
-        parts.append(Text("Evidence: none cited", style="yellow"))
+        parts.append(Text("Expected impact: ", style="bold") + block(p.expected_impact))
+    parts += _evidence(p)
     parts.append(Text("Change:", style="bold"))
-    parts.append(change_renderable(p, current, current_error))
-    border = "red" if rec.suspicious else ("cyan" if p.origin == "rules" else "magenta")
+    parts.append(change_renderable(p, current, current_error, checked))
+    border = "red" if rec.suspicious or refused else ("cyan" if p.origin == "rules" else "magenta")
     return Panel(Group(*parts), title=title, title_align="left", border_style=border)
+
+
+def _change_summary(p: ProposedAction) -> str:
+    if p.kind == "create_task" and p.task:
+        return p.task.subject
+    if p.kind == "add_note" and p.note:
+        return p.note.title or p.note.content[:60]
+    if p.kind == "upload_attachment" and p.attachment:
+        return attachment_summary(p)
+    return ", ".join(f"{k} → {fmt_value(v)}" for k, v in p.fields.items())
 
 
 def pending_table(recs: Sequence[Recommendation]) -> Table:
     table = Table(title=f"{len(recs)} pending proposal(s)", show_lines=False)
-    for col in ("Id", "Account", "Kind", "Change", "Origin", "Priority", ""):
+    for col in ("Id", "Account", "Kind", "Target", "Change", "Origin", "Priority", ""):
         table.add_column(col)
     for rec in recs:
         p = rec.proposal
-        if p.kind == "create_task" and p.task:
-            change = p.task.subject
-        elif p.kind == "add_note" and p.note:
-            change = p.note.title or p.note.content[:60]
-        elif p.kind == "upload_attachment" and p.attachment:
-            change = attachment_summary(p)
-        else:
-            change = ", ".join(f"{k} → {fmt_value(v)}" for k, v in p.fields.items())
         table.add_row(
-            short_id(rec.id),
-            p.account_id,
-            p.kind,
-            Text(change),
+            Text(short_id(rec.id)),
+            line(p.account_id),
+            Text(p.kind),
+            line(f"{p.target_module}/{p.target_id}"),
+            line(_change_summary(p)),
             origin_label(p),
-            p.priority,
+            Text(p.priority),
             Text("⚠ suspicious", style="bold red") if rec.suspicious else Text(""),
         )
     return table
 
 
+def _written(rec: Recommendation | None, outcome: WriteResult) -> str:
+    record = f"{outcome.module} record {outcome.record_id}"
+    if rec is not None and rec.proposal.kind == "upload_attachment" and rec.proposal.attachment:
+        name, where = rec.proposal.attachment.file_name, f"{rec.proposal.target_module}/{rec.proposal.target_id}"
+        if outcome.created:
+            return f"✔ attached {name} to {where} (attachment {outcome.record_id})"
+        return f"✔ {name} was already attached to {where} (attachment {outcome.record_id}); not uploaded again"
+    if rec is not None and rec.proposal.kind == "update_fields":
+        return f"✔ updated {record}" if outcome.created else f"✔ {record} already had these values"
+    if outcome.created:
+        return f"✔ created {record}"
+    return f"✔ already present ({record}); not written again"
+
+
 def outcome_text(rec: Recommendation | None, outcome: ExecutionOutcome) -> Text:
     label = Text(f"[{short_id(outcome.recommendation_id)}] ", style="dim")
     if rec is not None:
-        label.append(f"{KIND_LABEL[rec.proposal.kind]} on {rec.proposal.account_id}: ")
+        where = f"{rec.proposal.target_module}/{rec.proposal.target_id}"
+        label.append(safe_inline(f"{KIND_LABEL[rec.proposal.kind]} on {where} (account {rec.proposal.account_id}): "))
     if isinstance(outcome, WriteResult):
-        if rec is not None and rec.proposal.kind == "upload_attachment" and rec.proposal.attachment:
-            name, where = rec.proposal.attachment.file_name, f"{rec.proposal.target_module}/{rec.proposal.target_id}"
-            if outcome.created:
-                return label + Text(f"✔ attached {name} to {where} (attachment {outcome.record_id})", style="green")
-            return label + Text(
-                f"✔ {name} was already attached to {where} (attachment {outcome.record_id}); not uploaded again",
-                style="green",
-            )
-        if rec is not None and rec.proposal.kind == "update_fields":
-            if outcome.created:
-                return label + Text(f"✔ updated {outcome.module} record {outcome.record_id}", style="green")
-            return label + Text(
-                f"✔ {outcome.module} record {outcome.record_id} already had these values", style="green"
-            )
-        if outcome.created:
-            return label + Text(f"✔ created {outcome.module} record {outcome.record_id}", style="green")
-        return label + Text(
-            f"✔ already present ({outcome.module} record {outcome.record_id}); not written again", style="green"
-        )
+        return label + line(_written(rec, outcome), "green")
     assert isinstance(outcome, ExecutionFailure)
     style = "yellow" if outcome.retryable else "red"
     mark = "⟳" if outcome.retryable else "✘"
-    return label + Text(f"{mark} {outcome.error}. {outcome.hint}", style=style)
+    return label + line(f"{mark} {outcome.error}. {outcome.hint}", style)
 
 
 __all__ = [
     "attachment_summary",
+    "block",
+    "line",
     "change_renderable",
     "human_size",
     "fmt_value",

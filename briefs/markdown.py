@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from briefs.models import Brief, Cited
+from domain.safe_text import markdown_block, markdown_code, markdown_inline
+
+_code = markdown_code
 
 
 def _ref(line: Cited) -> str:
     where = "memory:" if line.source == "memory" else ""
     if line.module and line.record_id:
-        return f" `{where}{line.module}/{line.record_id}`"
-    return f" `{where}{line.record_id}`" if line.record_id else ""
+        return " " + _code(f"{where}{line.module}/{line.record_id}")
+    return " " + _code(f"{where}{line.record_id}") if line.record_id else ""
 
 
 def _section(title: str, lines: list[Any], empty: str) -> list[str]:
@@ -19,20 +22,21 @@ def _section(title: str, lines: list[Any], empty: str) -> list[str]:
     if not lines:
         out.append(f"_{empty}_")
     for line in lines:
-        prefix = f"**{line.severity}** " if getattr(line, "severity", None) else ""
+        prefix = f"**{markdown_inline(line.severity)}** " if getattr(line, "severity", None) else ""
         prefix += "**overdue** " if getattr(line, "overdue", False) else ""
-        out.append(f"- {prefix}{line.text}{_ref(line)}")
+        text = markdown_block(line.text).replace("\n", "  \n  ")  # a line break inside the list item
+        out.append(f"- {prefix}{text}{_ref(line)}")
     return [*out, ""]
 
 
 def brief_markdown(brief: Brief) -> str:
     a = brief.account
-    out = [f"# Meeting brief: {a.name}", "", f"- Account: `Accounts/{a.account_id}`"]
+    out = [f"# Meeting brief: {markdown_inline(a.name)}", "", f"- Account: {_code(f'Accounts/{a.account_id}')}"]
     if a.owner:
-        out.append(f"- Owner: {a.owner}")
+        out.append(f"- Owner: {markdown_inline(a.owner)}")
     details = ", ".join(x for x in (a.industry, a.account_type, a.rating) if x)
     if details:
-        out.append(f"- Profile: {details}")
+        out.append(f"- Profile: {markdown_inline(details)}")
     if a.annual_revenue:
         out.append(f"- Revenue: ${a.annual_revenue:,.0f}")
     if a.health_score is not None:
@@ -45,12 +49,12 @@ def brief_markdown(brief: Brief) -> str:
     out += _section("Open tasks", brief.open_tasks, "no open tasks")
     out += _section("Contacts", brief.contacts, "no contacts")
     out += _section("Recent notes", brief.recent_notes, "no notes")
-    out += _section(f"History ({brief.history_status})", brief.history, "none")
+    out += _section(f"History ({markdown_inline(brief.history_status)})", brief.history, "none")
     if brief.warnings:
-        out += ["## Warnings", "", *[f"- {w}" for w in brief.warnings], ""]
+        out += ["## Warnings", "", *[f"- {markdown_inline(w)}" for w in brief.warnings], ""]
     out.append("## Citations")
     out.append("")
-    out += [f"- {c.source}: `{c.module + '/' if c.module else ''}{c.record_id}`" for c in brief.citations]
+    out += [f"- {c.source}: {_code((c.module + '/' if c.module else '') + c.record_id)}" for c in brief.citations]
     kind = "Deterministic brief (rules, no model)" if brief.deterministic else "Brief written by the agents"
     out += ["", f"_{kind}; {brief.today.isoformat()}._", ""]
     return "\n".join(out)

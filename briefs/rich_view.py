@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from briefs.models import Brief, Cited
+from domain.safe_text import safe_block, safe_inline
 
 _SEVERITY = {"high": "bold red", "medium": "yellow", "low": "dim"}
 
@@ -17,8 +18,8 @@ _SEVERITY = {"high": "bold red", "medium": "yellow", "low": "dim"}
 def _ref(line: Cited) -> str:
     where = "memory:" if line.source == "memory" else ""
     if line.module and line.record_id:
-        return f"[{where}{line.module}/{line.record_id}]"
-    return f"[{where}{line.record_id}]" if line.record_id else ""
+        return safe_inline(f"[{where}{line.module}/{line.record_id}]")
+    return safe_inline(f"[{where}{line.record_id}]") if line.record_id else ""
 
 
 def _section(title: str, lines: list[Any], empty: str, style: Any = None) -> RenderableType:
@@ -29,11 +30,11 @@ def _section(title: str, lines: list[Any], empty: str, style: Any = None) -> Ren
         if i:
             body.append("\n")
         body.append("• ")
-        body.append(line.text, style=style(line) if callable(style) else style)
+        body.append(safe_block(line.text), style=style(line) if callable(style) else style)
         ref = _ref(line)
         if ref:
             body.append(f" {ref}", style="dim cyan")
-    return Group(Text(title, style="bold underline"), body, Text(""))
+    return Group(Text(safe_inline(title), style="bold underline"), body, Text(""))
 
 
 def brief_renderable(brief: Brief) -> RenderableType:
@@ -41,12 +42,12 @@ def brief_renderable(brief: Brief) -> RenderableType:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("Account", f"{a.name} [Accounts/{a.account_id}]")
+    head.add_row("Account", Text(safe_inline(f"{a.name} [Accounts/{a.account_id}]")))
     if a.owner:
-        head.add_row("Owner", a.owner)
+        head.add_row("Owner", Text(safe_inline(a.owner)))
     details = ", ".join(x for x in (a.industry, a.account_type, a.rating) if x)
     if details:
-        head.add_row("Profile", details)
+        head.add_row("Profile", Text(safe_inline(details)))
     if a.annual_revenue:
         head.add_row("Revenue", f"${a.annual_revenue:,.0f}")
     if a.health_score is not None:
@@ -66,7 +67,7 @@ def brief_renderable(brief: Brief) -> RenderableType:
     parts.append(_section("Recent notes", brief.recent_notes, "no notes"))
     parts.append(_section(f"History ({brief.history_status})", brief.history, "—"))
     for warning in brief.warnings:
-        parts.append(Text(f"⚠ {warning}", style="bold yellow"))
+        parts.append(Text(f"⚠ {safe_inline(warning)}", style="bold yellow"))
     footer = "Deterministic brief (rules, no model)." if brief.deterministic else "Brief written by the agents."
     parts.append(Text(f"{footer} {len(brief.citations)} records cited. Today: {brief.today.isoformat()}", style="dim"))
-    return Panel(Group(*parts), title=f"Meeting brief — {a.name}", border_style="cyan")
+    return Panel(Group(*parts), title=Text(f"Meeting brief — {safe_inline(a.name)}"), border_style="cyan")

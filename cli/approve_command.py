@@ -35,8 +35,10 @@ from approvals.editing import edit_proposal
 from approvals.executor import ExecutionFailure, ExecutionOutcome, ExecutorBusy, execute_approved
 from approvals.models import ProposedAction, Recommendation, WriteResult
 from approvals.presentation import change_renderable, outcome_text, pending_table, proposal_panel
+from approvals.write_checks import CheckedWrite, WriteRefused, check_write
 from config.crashpoints import crash_point
 from config.settings import Settings
+from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 from state.errors import StateStoreError
@@ -244,12 +246,15 @@ class ApproveSession:
         total, index = len(recs), 0
         tally = {"approved": 0, "rejected": 0, "skipped": 0}
         for account_id, group in groupby(recs, key=lambda r: r.proposal.account_id):
-            self.console.rule(Text(f"Account {account_id}", style="bold"))
+            self.console.rule(Text(f"Account {safe_inline(account_id)}", style="bold"))
             for rec in group:
                 index += 1
-                current, current_error = await self._current_values(rec.proposal)
+                checked, refused, current_error = await self._check(rec.proposal)
+                current = checked.current if checked is not None else None
                 self.console.print(
-                    proposal_panel(rec, index=index, total=total, current=current, current_error=current_error)
+                    proposal_panel(
+                        rec, index=index, total=total, current_error=current_error, checked=checked, refused=refused
+                    )
                 )
                 answer = Prompt.ask(
                     Text("[a]pprove  [e]dit & approve  [r]eject  [s]kip  [q]uit"),
@@ -288,8 +293,9 @@ class ApproveSession:
         self.console.print(", ".join(f"{n} {what}" for what, n in tally.items()) + ".")
 
     def _edit(self, proposal: ProposedAction) -> ProposedAction | None:
-        def ask(label: str, default: str) -> str:
-            return Prompt.ask(Text(label), default=default, console=self.console)
+        def ask(label: str, default: str) -> str:  # rich would print the default (CRM text) raw: shown safe here
+            shown = Text(safe_inline(label)) + Text(f" ({safe_inline(default, limit=200)})", style="prompt.default")
+            return Prompt.ask(shown, default=default, show_default=False, console=self.console)
 
         for _ in range(3):
             try:
@@ -315,22 +321,14 @@ class ApproveSession:
             self._gateway = await self._stack.enter_async_context(factory)
         return self._gateway
 
-    async def _current_values(self, proposal: ProposedAction) -> tuple[dict[str, Any] | None, str | None]:
-        """What the fields of an update look like in Zoho now (for the old → new diff)."""
-        if proposal.kind != "update_fields":
-            return None, None
+    async def _check(self, proposal: ProposedAction) -> tuple[CheckedWrite | None, str | None, str | None]:
+        """The write checks' answer for the panel: (checked, why refused, why Zoho could not be asked)."""
         try:
-            gateway = await self.gateway()
-            if proposal.account_id not in self._current_cache:
-                self._current_cache[proposal.account_id] = await gateway.get_account_360(proposal.account_id)
+            return await check_write(proposal, await self.gateway()), None, None
+        except WriteRefused as exc:
+            return None, str(exc), None
         except ZohoError as exc:
-            return None, f"{exc} — {exc.hint}"
-        a360 = self._current_cache[proposal.account_id]
-        records = [a360.account, *a360.contacts, *a360.deals, *a360.tasks]
-        record = next((r for r in records if r.id == proposal.target_id), None)
-        if record is None:
-            return None, f"{proposal.target_module}/{proposal.target_id} is not among the account's records"
-        return {f: record.raw[f] for f in proposal.fields if f in record.raw}, None
+            return None, None, f"{exc} — {exc.hint}"
 
     # --- execution ---------------------------------------------------------------------------------
     async def execute(self) -> int:

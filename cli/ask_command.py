@@ -24,6 +24,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from config.settings import Settings
+from domain.safe_text import safe_block, safe_inline
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 APPROVE_HINT = "Nothing was written to the CRM: review the proposals with `python main.py approve`."
@@ -109,7 +110,11 @@ def agent_json(result: Any, **extra: Any) -> dict[str, Any]:
 
 def agent_renderable(result: Any, title: str) -> Group:
     parts: list[Any] = [
-        Panel(Markdown(result.answer or "(no answer)"), title=title, border_style="cyan" if result.ok else "red")
+        Panel(
+            Markdown(safe_block(result.answer or "(no answer)"), hyperlinks=False),
+            title=title,
+            border_style="cyan" if result.ok else "red",
+        )
     ]
     if result.proposals:
         parts.append(
@@ -121,7 +126,7 @@ def agent_renderable(result: Any, title: str) -> Group:
     if result.suspicious_proposals:
         parts.append(Text(f"Suspicious (check twice): {', '.join(result.suspicious_proposals)}", style="yellow"))
     for warning in result.warnings:
-        parts.append(Text(f"⚠ {warning}", style="yellow"))
+        parts.append(Text(f"⚠ {safe_inline(warning)}", style="yellow"))
     parts.append(
         Text(
             f"Model cost ${result.cost_usd:.4f}, {result.input_tokens:,} in / {result.output_tokens:,} "
@@ -132,10 +137,10 @@ def agent_renderable(result: Any, title: str) -> Group:
     return Group(*parts)
 
 
-def candidates_text(exc: AccountChoiceError) -> str:
-    lines = [str(exc)]
-    lines += [f"  {a.name}  (id {a.id})" for a in exc.candidates[:10]]
-    return "\n".join(lines)
+def candidates_text(exc: AccountChoiceError) -> Text:
+    lines = [safe_inline(exc)]
+    lines += [safe_inline(f"  {a.name}  (id {a.id})") for a in exc.candidates[:10]]
+    return Text("\n".join(lines))
 
 
 async def resolve_ref(gateway: Any, ref: str) -> Any:
@@ -171,7 +176,7 @@ def open_store(settings: Settings, err: Console) -> Any:
     try:
         return StateStore.open(settings)
     except Exception as exc:  # the store's own errors say how to fix them
-        err.print(f"[red]State store: {exc}[/red]")
+        err.print(Text(safe_inline(f"State store: {exc}"), style="red"))
         return None
 
 
@@ -253,7 +258,7 @@ def run(
         message = zoho_failure(exc)
         if message is None:
             raise
-        err.print(f"[red]{message}[/red]")
+        err.print(Text(safe_inline(message), style="red"))
         return EXIT_FAILED
     finally:
         store.close()
@@ -290,6 +295,7 @@ def run(
     else:
         out.print(agent_renderable(answer, "Answer"))
     if not answer.ok:
-        err.print(f"[red]{answer.answer.splitlines()[-1] if answer.answer else answer.stopped_reason}[/red]")
+        last = answer.answer.splitlines()[-1] if answer.answer else answer.stopped_reason
+        err.print(Text(safe_inline(last), style="red"))
         return EXIT_FAILED
     return EXIT_OK

@@ -18,6 +18,7 @@ from rich.tree import Tree
 from approvals.models import Recommendation
 from approvals.presentation import KIND_LABEL, short_id
 from config.settings import Settings
+from domain.safe_text import safe_inline
 from state.errors import StateStoreError
 from state.models import AuditEvent
 from state.store import StateStore
@@ -74,7 +75,7 @@ def run(
         with StateStore.open(settings) as store:
             chains = build_chains(store, account=account, run_id=run_id)
     except StateStoreError as exc:
-        Console(stderr=True).print(Text(f"{exc} — {exc.hint}", style="red"))
+        Console(stderr=True).print(Text(safe_inline(f"{exc} — {exc.hint}"), style="red"))
         return 1
     if as_json:
         payload = {"chains": [c.model_dump(mode="json") for c in chains]}
@@ -89,7 +90,7 @@ def run(
     for chain in chains:
         by_account.setdefault(chain.recommendation.proposal.account_id, []).append(chain)
     for account_id, group in by_account.items():
-        tree = Tree(Text(f"Account {account_id}", style="bold"))
+        tree = Tree(Text(f"Account {safe_inline(account_id)}", style="bold"))
         for chain in group:
             _chain_tree(tree, chain)
         console.print(tree)
@@ -113,18 +114,18 @@ def _status_text(rec: Recommendation) -> Text:
     }
     text = Text(rec.status, style=styles.get(rec.status, ""))
     if rec.status == "executed" and rec.result_record_id:
-        text.append(f" → record {rec.result_record_id}")
+        text.append(safe_inline(f" → record {rec.result_record_id}"))
     if rec.error and rec.status in ("failed", "approved"):
-        text.append(f" ({rec.error})", style="dim")
+        text.append(safe_inline(f" ({rec.error})"), style="dim")
     return text
 
 
 def _event_line(event: AuditEvent, label: str) -> Text:
     line = Text(f"{_when(event)}  {label}", style="bold")
     if event.tool:
-        line.append(f" {event.tool}", style="cyan")
+        line.append(safe_inline(f" {event.tool}"), style="cyan")
     if event.outcome:
-        line.append(f" {event.outcome}")
+        line.append(safe_inline(f" {event.outcome}"))
     duration = f"{event.duration_ms:.0f} ms" if event.duration_ms is not None else None
     extras = [x for x in (event.tier, duration) if x]
     if extras:
@@ -133,17 +134,17 @@ def _event_line(event: AuditEvent, label: str) -> Text:
     if event.agent_id:
         who = f"{who} {event.agent_id}".strip()
     if who:
-        line.append(f" by {who}", style="dim")
+        line.append(safe_inline(f" by {who}"), style="dim")
     if event.input_summary:
         line.append(" — ")
-        line.append(event.input_summary)
+        line.append(safe_inline(event.input_summary))
     return line
 
 
 def _chain_tree(parent: Tree, chain: AuditChain) -> None:
     rec = chain.recommendation
     p = rec.proposal
-    head = Text(f"[{short_id(rec.id)}] {KIND_LABEL[p.kind]} on {p.target_module}/{p.target_id} — ")
+    head = Text(safe_inline(f"[{short_id(rec.id)}] {KIND_LABEL[p.kind]} on {p.target_module}/{p.target_id} — "))
     head.append_text(_status_text(rec))
     if rec.suspicious:
         head.append("  ⚠ suspicious", style="bold red")
@@ -152,10 +153,10 @@ def _chain_tree(parent: Tree, chain: AuditChain) -> None:
     proposed = node.add(
         Text(
             f"{rec.created_at:%Y-%m-%d %H:%M:%S}  proposed by {origin}"
-            + (f" in run {rec.run_id}" if rec.run_id else ""),
+            + (safe_inline(f" in run {rec.run_id}") if rec.run_id else ""),
             style="bold",
         )
-        + Text(f" — {p.rationale}")
+        + Text(f" — {safe_inline(p.rationale)}")
     )
     for call in chain.tool_calls:
         proposed.add(_event_line(call, call.kind))
@@ -168,9 +169,9 @@ def _chain_tree(parent: Tree, chain: AuditChain) -> None:
         line = _event_line(event, "write")
         record = event.detail.get("record_id")
         if record:
-            line.append(f" → {event.detail.get('module', '')}/{record}", style="green")
+            line.append(safe_inline(f" → {event.detail.get('module', '')}/{record}"), style="green")
         if event.detail.get("error"):
-            line.append(f" {event.detail['error']}", style="red")
+            line.append(safe_inline(f" {event.detail['error']}"), style="red")
         node.add(line)
 
 

@@ -33,6 +33,7 @@ from cli.ask_command import (
     zoho_failure,
 )
 from config.settings import Settings
+from domain.safe_text import markdown_document, safe_inline
 
 
 def brief_prompt(account: Any) -> str:
@@ -63,7 +64,7 @@ def attach_brief(err: Console, *, account: Any, text: str, store: Any, settings:
             rationale=f"Keep the meeting-prep brief for {account.name} with the account in the CRM.",
         )
     except Exception as exc:  # the brief is printed already; only the attachment could not be queued
-        err.print(f"[red]--attach: could not queue the brief as an attachment: {exc}[/red]")
+        err.print(Text(safe_inline(f"--attach: could not queue the brief as an attachment: {exc}"), style="red"))
         return
     state = "queued for approval" if created else "was already queued"
     err.print(
@@ -108,7 +109,7 @@ def run(
         message = zoho_failure(exc)
         if message is None:
             raise
-        err.print(f"[red]{message}[/red]")
+        err.print(Text(safe_inline(message), style="red"))
         return EXIT_FAILED
 
     try:
@@ -119,7 +120,7 @@ def run(
             attach_brief(
                 err,
                 account=target,
-                text=result.answer if brief is None else brief_markdown(brief),
+                text=markdown_document(result.answer) if brief is None else brief_markdown(brief),
                 store=store,
                 settings=settings,
             )
@@ -157,9 +158,9 @@ def _print(out: Console, err: Console, target: Any, result: Any, brief: Any, *, 
             payload["agent_run"] = agent_json(result)
         sys.stdout.write(json.dumps(payload) + "\n")
     else:
-        out.print(Text(note, style="bold yellow"))
+        out.print(Text(safe_inline(note), style="bold yellow"))
         out.print(brief_renderable(brief))
     if result is not None:
-        err.print(f"[red]{note}[/red]")
+        err.print(Text(safe_inline(note), style="red"))
         return EXIT_FAILED
     return EXIT_OK

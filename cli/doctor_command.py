@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from config.settings import Settings
+from domain.safe_text import safe_block
 
 CHECK_TIMEOUT = 45.0
 
@@ -206,7 +207,7 @@ def run(settings: Settings, *, as_json: bool = False) -> int:
     else:
         for check in checks:
             mark = "ok  " if check.ok else "FAIL"
-            print(f"{mark} {check.name}: {check.detail}")
+            print(f"{mark} {check.name}: {safe_block(check.detail)}")  # details quote Zoho's replies
             if not check.ok and check.fix:
-                print(f"     fix: {check.fix}")
+                print(f"     fix: {safe_block(check.fix)}")
     return 0 if all(c.ok for c in checks) else 1

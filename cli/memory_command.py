@@ -23,6 +23,9 @@ def search(
     settings: Settings, *, query: str, account: str | None = None, limit: int = 10, as_json: bool = False
 ) -> int:
     from rich.console import Console
+    from rich.text import Text
+
+    from domain.safe_text import safe_block, safe_inline
 
     err = Console(stderr=True)
     if not memory_built(settings):
@@ -42,16 +45,15 @@ def search(
         return 0
     out = Console(file=stdout, highlight=False, soft_wrap=True)
     if not hits:
-        out.print(f"Nothing in memory matches {query!r}" + (f" for account {account}." if account else "."))
+        none = f"Nothing in memory matches {query!r}" + (f" for account {account}." if account else ".")
+        out.print(Text(safe_inline(none)))
         return 0
     for n, hit in enumerate(hits, 1):
         cite = hit["citation"]
         when = (hit.get("at") or "")[:10] or "undated"
-        out.print(f"[bold]{n}.[/bold] {hit['score']:.2f}  {hit['summary']}")
-        out.print(
-            f"    [dim]cites {cite['module']} {cite['record_id']} · account {cite.get('account_id') or '-'} · "
-            f"{when}[/dim]"
-        )
+        out.print(Text(f"{n}.", style="bold") + Text(f" {hit['score']:.2f}  {safe_block(hit['summary'])}"))
+        cites = f"    cites {cite['module']} {cite['record_id']} · account {cite.get('account_id') or '-'} · {when}"
+        out.print(Text(safe_inline(cites), style="dim"))
     return 0
 
 

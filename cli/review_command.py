@@ -29,6 +29,7 @@ from rich.text import Text
 
 from config.crashpoints import crash_point
 from config.settings import Settings
+from domain.safe_text import safe_inline
 from review.pipeline import ReviewAlreadyRunning, reviewer_unavailable_reason, run_review
 from review.reports import write_reports
 from review.run_models import ReviewRun, queued_line
@@ -141,7 +142,7 @@ def queue_report_attachments(settings: Settings, run: ReviewRun, err: Console) -
                 )
                 queued.append((rec.id, created))
     except Exception as exc:  # the reports are written; only the attachments could not be queued
-        err.print(f"[red]--attach: could not queue the report attachments: {exc}[/red]")
+        err.print(Text(safe_inline(f"--attach: could not queue the report attachments: {exc}"), style="red"))
         return queued
     new = sum(1 for _, created in queued if created)
     err.print(
@@ -194,9 +195,9 @@ def summary_table(run: ReviewRun) -> Table:
     )
     table.add_row("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)")
     for path in run.report_paths:
-        table.add_row("Report", path)
+        table.add_row("Report", Text(safe_inline(path)))
     for note in run.notes:
-        table.add_row("Note", note)
+        table.add_row("Note", Text(safe_inline(note)))
     return table
 
 
@@ -216,7 +217,7 @@ def run(
     try:
         since_at = parse_since(since) if since else None
     except SinceError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(Text(safe_inline(exc), style="red"))
         return EXIT_USAGE
     settings.ensure_home()
     from state.store import StateStore
@@ -224,7 +225,7 @@ def run(
     try:
         store = StateStore.open(settings)
     except Exception as exc:  # the store's own errors say how to fix them
-        err.print(f"[red]State store: {exc}[/red]")
+        err.print(Text(safe_inline(f"State store: {exc}"), style="red"))
         return EXIT_FAILED
     bars = None if as_json or not err.is_terminal else _Bars(err)
 
@@ -252,7 +253,7 @@ def run(
     try:
         result = asyncio.run(main())
     except ReviewAlreadyRunning as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
+        err.print(Text(safe_inline(exc), style="yellow"))
         return EXIT_LOCKED
     except Exception as exc:
         from integrations.zoho.errors import ZohoError
@@ -267,7 +268,8 @@ def run(
             return EXIT_FAILED
         if not isinstance(exc, ZohoError):
             raise
-        err.print(f"[red]Zoho: {exc}[/red]\nThe run was saved as interrupted; the next review resumes it.")
+        err.print(Text(safe_inline(f"Zoho: {exc}"), style="red"))
+        err.print("The run was saved as interrupted; the next review resumes it.")
         return EXIT_FAILED
     finally:
         store.close()

@@ -15,7 +15,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
+
 from config.settings import Settings
+from domain.safe_text import safe_block, safe_inline
 
 _RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
 
@@ -40,7 +43,8 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
     try:
         since_at = parse_since(since)
     except (ValueError, OverflowError):  # OverflowError: e.g. 1000000d reaches before year 1
-        console.print(f"[red]--since {since!r}: use 24h, 7d, 2w or an ISO time such as 2026-01-31T00:00:00Z[/red]")
+        usage = f"--since {since!r}: use 24h, 7d, 2w or an ISO time such as 2026-01-31T00:00:00Z"
+        console.print(Text(safe_inline(usage), style="red"))
         return 2
     settings.ensure_home()
     from integrations.zoho.errors import ZohoError
@@ -50,11 +54,12 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
         with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):  # cognee prints its migrations
             summary = asyncio.run(_sync(settings, full=full, since=since_at, console=console))
     except MemoryBusyError as exc:
-        console.print(f"[yellow]{exc}[/yellow]")
+        console.print(Text(safe_inline(exc), style="yellow"))
         return 3
     except ZohoError as exc:  # nothing past the last stored batch is lost: the next sync resumes there
         hint = getattr(exc, "hint", None) or ZohoError.default_hint
-        console.print(f"[red]Sync stopped: {exc}[/red]\n{hint}\nWhat was stored so far is kept; run sync again.")
+        console.print(Text(safe_inline(f"Sync stopped: {exc}"), style="red"))
+        console.print(Text(f"{safe_block(hint)}\nWhat was stored so far is kept; run sync again."))
         return 1
     table_lines = [
         f"{m.module:<9} fetched {m.fetched:>6}  stored {m.stored:>6}  unchanged {m.unchanged:>6}  "
@@ -68,10 +73,8 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
         f"{summary.unchanged} unchanged, {summary.change_events} change events, "
         f"{summary.deleted} deleted in Zoho, {summary.api_calls} API calls, {summary.seconds:.1f} s"
     )
-    from rich.markup import escape
-
     for note in summary.notes:
-        console.print(f"[yellow]{escape(note)}[/yellow]")
+        console.print(Text(safe_inline(note), style="yellow"))
     return 0
 
 

@@ -1,18 +1,20 @@
 """The HTTP face of the listener (Starlette). Two routes, nothing else:
 
-- ``POST /zoho/notify``: a Zoho callback. Wrong or missing token → 403 (logged without the token, counted);
-  otherwise it is stored in the persisted queue *before* the 200 goes back.
+- ``POST /zoho/notify``: a Zoho callback. Every refusal is a counted 4xx, logged without the body or the
+  token (``listener.callback_guard``): not JSON or nested too deeply → 400; wrong or missing token → 403;
+  a wrong shape (unwatched module, more than 100 ids, ids that are not Zoho's) → 400; a channel the
+  listener does not hold → 403; over the per-channel rate → 429; over 256 KB → 413. A duplicate within
+  the window is answered 200 and dropped. Otherwise it is stored in the persisted queue *before* the
+  200 goes back.
 - ``GET /health``: queue depth, channels and their expiry, last callback, reviews and budget today.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
 from pydantic import ValidationError
 from starlette.applications import Starlette
@@ -20,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from listener.callback_guard import CallbackGuard, Refused, channels_in, parse_body
 from listener.callback_queue import CallbackQueue, IncomingCallback
 from listener.intake import GroupCommitIntake
 from listener.ledger import DailyLedger
@@ -28,7 +31,8 @@ from listener.verification_token import token_matches
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1_000_000  # a callback names at most a few hundred ids
+MAX_BODY_BYTES = 256_000  # a callback names at most 100 ids (listener.callback_guard), with their fields
+_ERRORS = {400: "malformed callback", 403: "forbidden", 413: "callback too large", 429: "too many callbacks"}
 
 
 async def _read_capped(request: Request) -> bytes | None:
@@ -54,27 +58,35 @@ def create_app(
     """Build the ASGI app. ``on_queued`` wakes the worker; ``health`` builds the /health answer."""
     intake = GroupCommitIntake(queue)
 
+    guard = CallbackGuard(lambda: channels_in(queue.get_meta("channels")))
+
+    async def refuse(request: Request, status: int, reason: str) -> Response:
+        await asyncio.to_thread(ledger.record_refused)
+        client = request.client.host if request.client else "?"
+        log.warning("refused a Zoho callback from %s: %s", client, reason)
+        return JSONResponse({"error": _ERRORS.get(status, "refused")}, status_code=status)
+
     async def notify(request: Request) -> Response:
         raw = await _read_capped(request)
         if raw is None:
-            return JSONResponse({"error": "callback too large"}, status_code=413)
+            return await refuse(request, 413, "callback too large")
         try:
-            data: Any = json.loads(raw) if raw else None
-        except ValueError:
-            data = None
+            data = parse_body(raw) if raw else None
+        except Refused as exc:
+            return await refuse(request, exc.status, exc.reason)
         given = data.get("token") if isinstance(data, dict) else None
         if not token_matches(token, given):
-            await asyncio.to_thread(ledger.record_refused)
-            client = request.client.host if request.client else "?"
-            log.warning(
-                "refused a Zoho callback from %s: %s verification token", client, "missing" if not given else "wrong"
-            )
-            return JSONResponse({"error": "forbidden"}, status_code=403)
+            return await refuse(request, 403, f"{'missing' if not given else 'wrong'} verification token")
         try:
             notification = Notification.model_validate(data)
-        except ValidationError:
-            log.warning("a callback with a valid token had an unexpected shape; not queued")
-            return JSONResponse({"error": "malformed callback"}, status_code=400)
+            fresh = await asyncio.to_thread(guard.admit, notification)
+        except (ValidationError, TypeError, ValueError):  # a validator may raise TypeError on odd input
+            return await refuse(request, 400, "a callback with a valid token had an unexpected shape; not queued")
+        except Refused as exc:
+            return await refuse(request, exc.status, exc.reason)
+        if not fresh:
+            log.info("dropped a duplicate Zoho callback (same channel, time and ids within the window)")
+            return JSONResponse({"status": "duplicate"})
         item = IncomingCallback(
             body=notification.without_token(),
             module=notification.module,

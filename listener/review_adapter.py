@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from approvals.queueing import queue_proposal
+from approvals.write_checks import outside_account
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import CrmRecord
@@ -168,7 +169,10 @@ class PipelineReview:
         else:
             proposals, result.reviewed_by = rules.propose_for(triage, today=today), "rules"
         records = list(view.records())
+        own = [(r.module, r.id) for r in records]
         for proposal in proposals:  # screened against past decisions, like the nightly review
+            if outside_account(proposal, own):  # a change to another account's records is never queued
+                continue
             queued = queue_proposal(
                 self._store,
                 proposal,

@@ -30,6 +30,7 @@ from functools import partial
 
 from approvals.models import ProposedAction
 from approvals.queueing import queue_proposal
+from approvals.write_checks import outside_account
 from config.crashpoints import crash_point
 from config.settings import Settings
 from integrations.zoho.gateway import ZohoGateway
@@ -177,7 +178,11 @@ class _Reviewing:
         """Queue each proposal through the decisions' screening; returns the ones held back."""
         held: list[HeldProposal] = []
         records = list(view.records())
+        own = [(r.module, r.id) for r in records]
         for proposal in proposals:
+            if problem := outside_account(proposal, own):  # never queued: a change to another account
+                self.run.notes.append(f"a proposal for {proposal.account_id} was not queued: {problem}")
+                continue
             suspicious = flag_all or self._evidence_suspicious(proposal, view)
             outcome = queue_proposal(
                 self.store,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from domain.safe_text import safe_inline
 from review.report_markdown import KIND_TITLES, summary_rows
 from review.run_models import FlaggedAccount, ReviewRun
 
@@ -21,6 +22,11 @@ padding:.6rem .9rem;margin:.8rem 0}.score{float:right;font-weight:600}.bad{color
 .note{color:#475467}
 """
 _BINS = 10
+
+
+def _h(text: object) -> str:
+    """CRM text in the page: control characters shown (``domain.safe_text``), then HTML-escaped."""
+    return escape(safe_inline(text))
 
 
 def _score_class(score: int) -> str:
@@ -69,22 +75,22 @@ def histogram_svg(scores: list[int], *, width: int = 640, height: int = 200) -> 
 def _signals_html(flagged: FlaggedAccount) -> str:
     items = []
     for s in flagged.triage.signals:
-        evidence = " ".join(f"<code>{escape(e)}</code>" for e in s.evidence)
-        title = escape(KIND_TITLES.get(s.kind, s.kind))
+        evidence = " ".join(f"<code>{_h(e)}</code>" for e in s.evidence)
+        title = _h(KIND_TITLES.get(s.kind, s.kind))
         items.append(
             f'<li><span class="kind sev-{s.severity}">{title}</span> '
-            f"({escape(s.severity)}): {escape(s.summary)}. Evidence: {evidence}</li>"
+            f"({_h(s.severity)}): {_h(s.summary)}. Evidence: {evidence}</li>"
         )
     return "<ul>" + "".join(items) + "</ul>"
 
 
 def _account_html(flagged: FlaggedAccount) -> str:
     t = flagged.triage
-    owner = f" · owner {escape(t.owner_email)}" if t.owner_email else ""
-    breakdown = " ".join(f"{i.points:+d} ({escape(i.reason)})" for i in t.score_breakdown)
+    owner = f" · owner {_h(t.owner_email)}" if t.owner_email else ""
+    breakdown = " ".join(f"{i.points:+d} ({_h(i.reason)})" for i in t.score_breakdown)
     parts = [
         f'<div class="acct"><span class="score {_score_class(t.score)}">health {t.score}/100</span>',
-        f"<strong>{escape(t.account_name)}</strong> <code>{escape(t.account_id)}</code>{owner}",
+        f"<strong>{_h(t.account_name)}</strong> <code>{_h(t.account_id)}</code>{owner}",
         _signals_html(flagged),
     ]
     if breakdown:
@@ -95,8 +101,8 @@ def _account_html(flagged: FlaggedAccount) -> str:
             label = "rule-based" if p.origin == "rules" else "agent"
             state = " — already queued" if not p.created else ""
             parts.append(
-                f'<li>{escape(p.summary)}<span class="label">{label}</span>'
-                f'<span class="label">{escape(p.priority)}</span> <code>{escape(p.id)}</code>'
+                f'<li>{_h(p.summary)}<span class="label">{label}</span>'
+                f'<span class="label">{_h(p.priority)}</span> <code>{_h(p.id)}</code>'
                 f"{state}</li>"
             )
         parts.append("</ol>")
@@ -108,25 +114,25 @@ def _account_html(flagged: FlaggedAccount) -> str:
 def _decided_html(flagged: FlaggedAccount) -> list[str]:
     """What a past decision changed: proposed again (and what is new), or held back (and why)."""
     parts = [
-        f'<div class="note">Proposed again: {escape(p.prior_decision.message)}</div>'
+        f'<div class="note">Proposed again: {_h(p.prior_decision.message)}</div>'
         for p in flagged.proposals
         if p.prior_decision
     ]
     if flagged.held:
-        items = "".join(f"<li>{escape(h.summary)}: {escape(h.reason)}</li>" for h in flagged.held)
+        items = "".join(f"<li>{_h(h.summary)}: {_h(h.reason)}</li>" for h in flagged.held)
         parts.append(f"<p>Not proposed again (decided before):</p><ul>{items}</ul>")
     return parts
 
 
 def render_html(run: ReviewRun) -> str:
-    summary = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in summary_rows(run))
+    summary = "".join(f"<tr><th>{_h(k)}</th><td>{_h(v)}</td></tr>" for k, v in summary_rows(run))
     by_kind = "".join(
-        f"<tr><td>{escape(KIND_TITLES.get(k, k))}</td><td>{n:,}</td></tr>" for k, n in run.accounts_by_kind().items()
+        f"<tr><td>{_h(KIND_TITLES.get(k, k))}</td><td>{n:,}</td></tr>" for k, n in run.accounts_by_kind().items()
     )
     reviewed = [f for f in run.flagged if f.proposals or f.held]
     others = [f for f in run.flagged if not (f.proposals or f.held)]
     body = [
-        f"<h1>Account review {escape(run.run_id)}</h1>",
+        f"<h1>Account review {_h(run.run_id)}</h1>",
         f"<table>{summary}</table>",
         "<h2>Health scores</h2>",
         histogram_svg(run.scores),
@@ -134,7 +140,7 @@ def render_html(run: ReviewRun) -> str:
         f"<table><tr><th>Situation</th><th>Accounts</th></tr>{by_kind}</table>",
     ]
     if run.notes:
-        body.append("<h2>Notes</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in run.notes) + "</ul>")
+        body.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_h(n)}</li>" for n in run.notes) + "</ul>")
     body.append(f"<h2>Reviewed accounts ({len(reviewed)})</h2>")
     body += [_account_html(f) for f in reviewed]
     if others:
@@ -145,18 +151,18 @@ def render_html(run: ReviewRun) -> str:
         for f in others:
             t = f.triage
             signals = "<br>".join(
-                f"{escape(KIND_TITLES.get(s.kind, s.kind))}: {escape(s.summary)} "
-                f"({' '.join(f'<code>{escape(e)}</code>' for e in s.evidence)})"
+                f"{_h(KIND_TITLES.get(s.kind, s.kind))}: {_h(s.summary)} "
+                f"({' '.join(f'<code>{_h(e)}</code>' for e in s.evidence)})"
                 for s in t.signals
             )
             body.append(
-                f"<tr><td>{escape(t.account_name)}</td><td><code>{escape(t.account_id)}</code></td>"
+                f"<tr><td>{_h(t.account_name)}</td><td><code>{_h(t.account_id)}</code></td>"
                 f'<td class="{_score_class(t.score)}">{t.score}</td><td>{signals}</td></tr>'
             )
         body.append("</table>")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>Account review {escape(run.run_id)}</title><style>{_CSS}</style></head><body>"
+        f"<title>Account review {_h(run.run_id)}</title><style>{_CSS}</style></head><body>"
         + "\n".join(body)
         + "</body></html>\n"
     )

@@ -3,7 +3,7 @@ flagged account in a table. Every signal names its evidence (Zoho record ids).""
 
 from __future__ import annotations
 
-from domain.safe_text import markdown_inline
+from domain.safe_text import markdown_code, markdown_inline
 from review.run_models import FlaggedAccount, ReviewRun, queued_line
 
 KIND_TITLES: dict[str, str] = {
@@ -17,8 +17,13 @@ KIND_TITLES: dict[str, str] = {
 }
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _codes(ids: list[str]) -> str:
+    return ", ".join(markdown_code(i) for i in ids)
+
+
+def _md(text: object) -> str:
+    """CRM text in the report: one line, HTML and Markdown (``|`` too: table cells) escaped."""
+    return markdown_inline(text)
 
 
 def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
@@ -39,23 +44,23 @@ def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
 
 def _account_block(flagged: FlaggedAccount) -> list[str]:
     t = flagged.triage
-    owner = f", owner {t.owner_email}" if t.owner_email else ""
-    lines = [f"### {t.account_name} (`{t.account_id}`) — health {t.score}/100{owner}", ""]
+    owner = f", owner {_md(t.owner_email)}" if t.owner_email else ""
+    lines = [f"### {_md(t.account_name)} ({markdown_code(t.account_id)}) — health {t.score}/100{owner}", ""]
     for s in t.signals:
         lines.append(
-            f"- **{KIND_TITLES.get(s.kind, s.kind)}** ({s.severity}): {s.summary}. "
-            f"Evidence: {', '.join(f'`{e}`' for e in s.evidence)}"
+            f"- **{_md(KIND_TITLES.get(s.kind, s.kind))}** ({_md(s.severity)}): {_md(s.summary)}. "
+            f"Evidence: {_codes(s.evidence)}"
         )
     if t.score_breakdown:
         lines.append(
-            "- Score: 100 " + " ".join(f"{i.points:+d} ({i.reason})" for i in t.score_breakdown) + f" = {t.score}"
+            "- Score: 100 " + " ".join(f"{i.points:+d} ({_md(i.reason)})" for i in t.score_breakdown) + f" = {t.score}"
         )
     if flagged.proposals:
         lines += ["", "Proposals (waiting for approval):", ""]
         for p in flagged.proposals:
             label = "rule-based" if p.origin == "rules" else "agent"
             state = "" if p.created else " — already queued"
-            lines.append(f"1. {p.summary} [{label}, {p.priority}] `{p.id}`{state}")
+            lines.append(f"1. {_md(p.summary)} \\[{label}, {_md(p.priority)}\\] {markdown_code(p.id)}{state}")
     lines += _decided_lines(flagged)
     lines.append("")
     return lines
@@ -73,12 +78,12 @@ def _decided_lines(flagged: FlaggedAccount) -> list[str]:
 
 
 def render_markdown(run: ReviewRun) -> str:
-    lines = [f"# Account review {run.run_id}", "", "| | |", "|---|---|"]
-    lines += [f"| {k} | {_cell(v)} |" for k, v in summary_rows(run)]
+    lines = [f"# Account review {_md(run.run_id)}", "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {_md(v)} |" for k, v in summary_rows(run)]
     lines += ["", "## Flagged accounts by situation", "", "| Situation | Accounts |", "|---|---|"]
-    lines += [f"| {KIND_TITLES.get(k, k)} | {n} |" for k, n in run.accounts_by_kind().items()]
+    lines += [f"| {_md(KIND_TITLES.get(k, k))} | {n} |" for k, n in run.accounts_by_kind().items()]
     if run.notes:
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in run.notes]
+        lines += ["", "## Notes", ""] + [f"- {_md(n)}" for n in run.notes]
     reviewed = [f for f in run.flagged if f.proposals or f.held]
     others = [f for f in run.flagged if not (f.proposals or f.held)]
     lines += ["", f"## Reviewed accounts ({len(reviewed)})", ""]
@@ -94,8 +99,8 @@ def render_markdown(run: ReviewRun) -> str:
         for f in others:
             t = f.triage
             signals = "; ".join(
-                f"{KIND_TITLES.get(s.kind, s.kind)}: {s.summary} ({', '.join(s.evidence)})" for s in t.signals
+                f"{_md(KIND_TITLES.get(s.kind, s.kind))}: {_md(s.summary)} ({_codes(s.evidence)})" for s in t.signals
             )
-            lines.append(f"| {_cell(t.account_name)} | `{t.account_id}` | {t.score} | {_cell(signals)} |")
+            lines.append(f"| {_md(t.account_name)} | {markdown_code(t.account_id)} | {t.score} | {signals} |")
     lines.append("")
     return "\n".join(lines)

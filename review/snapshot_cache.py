@@ -8,11 +8,13 @@ Deleted records are not seen by incremental fetches: a full fetch every ``FULL_R
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
+from domain.private_files import private_writer, write_private
 from integrations.zoho.models import RECORD_TYPES, CrmRecord
 
 REVIEW_MODULES: tuple[str, ...] = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
@@ -55,10 +57,12 @@ class SnapshotCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         for module in REVIEW_MODULES:
             target = self._file(module)
-            partial = target.with_suffix(".tmp")
-            with gzip.open(partial, "wt", encoding="utf-8", compresslevel=3) as handle:
+            with (
+                private_writer(target) as raw,  # 0600: a copy of the org's CRM records
+                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3) as zipped,
+                io.TextIOWrapper(zipped, encoding="utf-8") as handle,
+            ):
                 for record in records.get(module, ()):
                     handle.write(record.model_dump_json(exclude={"raw"}) + "\n")
-            partial.replace(target)
         if full_fetch_at is not None:
-            self._meta.write_text(json.dumps({"last_full_fetch": full_fetch_at.isoformat()}))
+            write_private(self._meta, json.dumps({"last_full_fetch": full_fetch_at.isoformat()}))

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from sandbox_rest import access_token
 
 from agents.runner import run_orchestrator
 from agents.session import build_session_options
@@ -25,17 +25,7 @@ WRITE = "mcp__zoho_remote__ZohoCRM_updateRecords"
 
 
 def _access_token(sandbox: Any) -> str:
-    reply = httpx.post(
-        f"{sandbox.base_url}/oauth/v2/token",
-        data={
-            "grant_type": "refresh_token",
-            "client_id": sandbox.client_id,
-            "client_secret": sandbox.client_secret,
-            "refresh_token": sandbox.refresh_token,
-        },
-    )
-    reply.raise_for_status()
-    return str(reply.json()["access_token"])
+    return access_token(sandbox)
 
 
 @pytest.fixture

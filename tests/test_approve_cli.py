@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from approvals.models import ApprovedWrite, Recommendation, WriteResult
 from cli import approve_command
 from config import load_settings
 from config.settings import Settings
+from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.models import Account, Account360
 from state.store import StateStore
 
@@ -32,6 +33,12 @@ class FakeZoho(IdempotentZoho):
                 raw={"id": account_id, "Rating": "Warm", "Account_Name": "Acme"},
             )
         )
+
+    async def field_specs(self, module: str) -> dict[str, FieldMeta]:
+        return {"Rating": FieldMeta(api_name="Rating", data_type="picklist")}
+
+    async def record_fields(self, module: str, record_id: str, fields: Sequence[str]) -> dict[str, Any] | None:
+        return {"id": record_id, "Rating": "Warm", "Account_Name": "Acme"} if module == "Accounts" else None
 
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
         result = await super().execute_write(approved)

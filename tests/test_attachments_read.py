@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from pypdf import PdfWriter
+from sandbox_rest import SandboxRest
 
 from agents.definitions import data_scout_tools
 from agents.run_context import RunContext
@@ -53,21 +54,7 @@ def text_of(result: dict[str, Any]) -> str:
 
 
 def upload(sandbox: Any, account_id: str, name: str, content: bytes, content_type: str) -> str:
-    token = httpx.post(
-        f"{sandbox.base_url}/oauth/v2/token",
-        data={
-            "grant_type": "refresh_token",
-            "client_id": sandbox.client_id,
-            "client_secret": sandbox.client_secret,
-            "refresh_token": sandbox.refresh_token,
-        },
-    ).json()["access_token"]
-    reply = httpx.post(
-        f"{sandbox.base_url}/crm/v8/Accounts/{account_id}/Attachments",
-        headers={"Authorization": f"Zoho-oauthtoken {token}"},
-        files={"file": (name, content, content_type)},
-    )
-    return str(reply.json()["data"][0]["details"]["id"])
+    return SandboxRest(sandbox).upload("Accounts", account_id, name, content, content_type)
 
 
 def test_the_data_scout_has_the_attachment_reads() -> None:

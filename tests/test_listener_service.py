@@ -7,6 +7,7 @@ fake (the listener is what is under test). Record ids here are account ids, so n
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from collections import Counter
@@ -62,9 +63,12 @@ def make_service(listener_dir: Path, review: RecordingReview, **options: Any) ->
     return ListenerService(listener_dir, deps, opts)
 
 
+_SERVER_TIME = itertools.count(1_760_000_000_000)
+
+
 def callback(account_id: str, token: str | None = TOKEN) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "server_time": 1,
+        "server_time": next(_SERVER_TIME),  # each a distinct change (the same body again is a replay)
         "query_params": {},
         "module": "Accounts",
         "ids": [account_id],
@@ -103,7 +107,7 @@ async def test_forged_callbacks_are_refused_and_nothing_is_queued(
         wrong = await client.post(url, json=callback(ACCOUNTS[0], token=forged))
         missing = await client.post(url, json=callback(ACCOUNTS[0], token=None))
         garbage = await client.post(url, content=b"not json")
-        assert (wrong.status_code, missing.status_code, garbage.status_code) == (403, 403, 403)
+        assert (wrong.status_code, missing.status_code, garbage.status_code) == (403, 403, 400)
         other = await client.get(f"{service.base_url}/")
         assert other.status_code == 404  # nothing else is exposed
         state = await health(client, service)

@@ -47,7 +47,7 @@ def sample_run() -> ReviewRun:
 def test_markdown_lists_signals_evidence_and_proposals() -> None:
     text = render_markdown(sample_run())
     assert "# Account review 20250602T030000-abc" in text
-    assert "Acme & Sons" in text and "`d1`" in text and "`n1`" in text
+    assert "Acme &amp; Sons" in text and "`d1`" in text and "`n1`" in text  # & escaped: a viewer shows "&"
     assert "Churn risk" in text and "Silent big account" in text and "Stalled deal" in text
     assert "rule-based" in text and "`rec0`" in text
     assert "Calm Co" not in text
@@ -75,3 +75,13 @@ def test_reports_are_written_by_run_id_and_to_the_requested_path(tmp_path: Path)
     assert all(p.exists() for p in paths)
     assert paths[2].read_text().startswith("<!DOCTYPE html>")
     assert run.report_paths == [str(p) for p in paths]
+
+
+def test_reports_are_private_even_over_a_world_readable_file(tmp_path: Path) -> None:
+    target = tmp_path / "shared" / "tonight.md"
+    target.parent.mkdir()
+    target.write_text("old")
+    target.chmod(0o644)
+    paths = write_reports(sample_run(), tmp_path / "reports", target)
+    assert [p.stat().st_mode & 0o777 for p in paths] == [0o600, 0o600, 0o600]
+    assert target.read_text().startswith("# Account review") and list(target.parent.iterdir()) == [target]

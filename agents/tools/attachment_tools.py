@@ -2,117 +2,36 @@
 
 ``read_attachment`` downloads at most ``max_bytes`` (checked against the listed size before the
 download, and again after it), extracts text from PDFs (pypdf) and text files (UTF-8; HTML without its
-tags), and refuses clearly what it cannot read (images, other binaries, encrypted or image-only PDFs).
+tags) in a worker process with a time and a memory limit (``integrations.zoho.attachment_text``: the
+event loop every agent session shares never parses a file), and refuses clearly what it cannot read
+(images, other binaries, encrypted or image-only PDFs, files over the limits).
 Extracted text is CRM data like any other read: wrapped as data, cited by the attachment id, and passed
 through ``ctx.saw_records`` so instruction-like text marks the run's proposals as suspicious.
 """
 
 from __future__ import annotations
 
-import io
-from html.parser import HTMLParser
 from typing import Any
 
 from claude_agent_sdk import SdkMcpTool, ToolAnnotations, tool
-from pydantic import BaseModel
 
 from agents.run_context import RunContext
 from agents.tools.formatting import ToolResult, crm_result, error_result, to_jsonable
+from integrations.zoho.attachment_text import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MEMORY_LIMIT_BYTES,
+    DEFAULT_TIME_LIMIT_SECONDS,
+    ExtractedText,
+    UnreadableAttachment,
+    extract_text,
+    extract_text_bounded,
+)
 from integrations.zoho.attachments import ATTACHMENT_MODULES, AttachmentFile
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_MAX_CHARS = 20_000
-MAX_PDF_PAGES = 100
-TEXT_TYPES = ("application/json", "application/xml", "application/csv", "application/x-yaml")
 READ_ONLY = ToolAnnotations(readOnlyHint=True, maxResultSizeChars=200_000)
-
-
-class UnreadableAttachment(Exception):
-    """Why a file's text cannot be read; the message is meant for the model."""
-
-
-class ExtractedText(BaseModel):
-    text: str
-    method: str  # "pdf", "text", "html"
-    pages: int | None = None
-    truncated: bool = False
-
-
-class _HtmlText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in ("p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "table"):
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def _decode_text(content: bytes) -> str:
-    if b"\x00" in content[:8192]:
-        raise UnreadableAttachment("it holds binary data although it is labelled as text")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableAttachment("it is not valid UTF-8 text") from None
-
-
-def _pdf_text(content: bytes) -> tuple[str, int]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(content))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableAttachment("it is an encrypted (password-protected) PDF")
-        pages = reader.pages
-        texts = [(page.extract_text() or "") for page in list(pages)[:MAX_PDF_PAGES]]
-    except UnreadableAttachment:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableAttachment(f"the PDF could not be parsed ({type(exc).__name__})") from None
-    except Exception as exc:  # pypdf raises assorted errors on broken or encrypted files
-        raise UnreadableAttachment(f"the PDF could not be read ({type(exc).__name__})") from None
-    text = "\n\n".join(t.strip() for t in texts if t.strip())
-    if not text:
-        raise UnreadableAttachment("the PDF has no text layer (scanned pages or images only)")
-    return text, len(pages)
-
-
-def extract_text(content: bytes, content_type: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> ExtractedText:
-    """Text of a PDF, a text file or an HTML page; ``UnreadableAttachment`` says why not otherwise."""
-    kind = content_type.split(";", 1)[0].strip().lower()
-    pages: int | None = None
-    if kind == "application/pdf" or content[:5] == b"%PDF-":
-        text, pages = _pdf_text(content)
-        method = "pdf"
-    elif kind in ("text/html", "application/xhtml+xml"):
-        parser = _HtmlText()
-        parser.feed(_decode_text(content))
-        text, method = "".join(parser.parts), "html"
-    elif kind.startswith("text/") or kind in TEXT_TYPES:
-        text, method = _decode_text(content), "text"
-    elif kind.startswith("image/"):
-        raise UnreadableAttachment(f"it is an image ({kind}); images are not read")
-    else:
-        raise UnreadableAttachment(f"its type {kind} is not readable (only PDF and text files are)")
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    flat = "\n".join(line for line in lines if line).strip()
-    truncated = len(flat) > max_chars
-    return ExtractedText(text=flat[:max_chars], method=method, pages=pages, truncated=truncated)
 
 
 def _module(args: dict[str, Any]) -> str:
@@ -130,9 +49,16 @@ def _record_id(args: dict[str, Any]) -> str:
 
 
 def build_attachment_tools(
-    gateway: ZohoGateway, ctx: RunContext, *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS
+    gateway: ZohoGateway,
+    ctx: RunContext,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS,
+    memory_limit_bytes: int = DEFAULT_MEMORY_LIMIT_BYTES,
 ) -> list[SdkMcpTool[Any]]:
-    """``list_attachments`` and ``read_attachment`` over ``gateway`` (both read-only)."""
+    """``list_attachments`` and ``read_attachment`` over ``gateway`` (both read-only). Text is extracted
+    in a worker process within ``time_limit_seconds`` and ``memory_limit_bytes``."""
 
     async def list_attachments(args: dict[str, Any]) -> ToolResult:
         try:
@@ -179,7 +105,13 @@ def build_attachment_tools(
         except (ValueError, KeyError) as exc:
             return error_result(f"bad input: {exc}")
         try:
-            extracted = extract_text(downloaded.content, downloaded.content_type, max_chars=max_chars)
+            extracted = await extract_text_bounded(
+                downloaded.content,
+                downloaded.content_type,
+                max_chars=max_chars,
+                time_limit_seconds=time_limit_seconds,
+                memory_limit_bytes=memory_limit_bytes,
+            )
         except UnreadableAttachment as exc:
             ctx.saw_records([(attachment_id, info.file_name)])
             return error_result(

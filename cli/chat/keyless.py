@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from domain.safe_text import safe_inline
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
 
@@ -45,9 +46,9 @@ async def account_in_question(console: Console, gateway: ZohoGateway, question: 
     try:
         account: Account = await mentioned_account(gateway, question)
     except AccountChoiceError as exc:
-        console.print(Text(str(exc).replace("--account", "/account"), style="yellow"))
+        console.print(Text(safe_inline(str(exc).replace("--account", "/account")), style="yellow"))
         for candidate in exc.candidates[:10]:
-            console.print(Text(f"  {candidate.name} ({candidate.id})"))
+            console.print(Text(safe_inline(f"  {candidate.name} ({candidate.id})")))
         console.print(NO_ACCOUNT_HINT)
         return None
     return account

@@ -21,6 +21,7 @@ from cli.chat.interrupts import InterruptController
 from cli.chat.keyless import account_in_question, keyless_label, show_brief
 from cli.chat.slash import COMMANDS, Blank, Command, Parsed, Question, UnknownCommand, parse_line
 from cli.chat.turn_view import TurnView
+from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
@@ -107,7 +108,7 @@ class ChatSession:
             elif isinstance(parsed, Question):
                 await self.question(parsed.text)
         except ZohoError as exc:
-            self.console.print(Text(f"Zoho: {exc} — {exc.hint}", style="red"))
+            self.console.print(Text(safe_inline(f"Zoho: {exc} — {exc.hint}"), style="red"))
         except StateStoreError as exc:
             self.console.print(Text(f"State store: {exc} — {exc.hint}", style="red"))
         except (KeyboardInterrupt, EOFError):  # at a prompt inside the command (e.g. an approval)
@@ -147,12 +148,15 @@ class ChatSession:
             return await resolve_account(self.gateway, ref)
         except AmbiguousAccount as exc:
             self.console.print(
-                Text(f"{len(exc.candidates)} accounts match {ref!r}; give the exact name or the id:", style="yellow")
+                Text(
+                    safe_inline(f"{len(exc.candidates)} accounts match {ref!r}; give the exact name or the id:"),
+                    style="yellow",
+                )
             )
             for acc in exc.candidates[:10]:
-                self.console.print(Text(f"  {acc.name} ({acc.id})"))
+                self.console.print(Text(safe_inline(f"  {acc.name} ({acc.id})")))
         except AccountRefError as exc:
-            self.console.print(Text(str(exc), style="yellow"))
+            self.console.print(Text(safe_inline(exc), style="yellow"))
         return None
 
     async def pick_account(self, ref: str) -> None:
@@ -160,15 +164,15 @@ class ChatSession:
             if self.account is None:
                 self.console.print("No account in focus. Pick one with /account NAME.")
             else:
-                self.console.print(f"In focus: {self.account.name} ({self.account.id}).")
+                self.console.print(Text(safe_inline(f"In focus: {self.account.name} ({self.account.id}).")))
             return
         account = await self.find(ref)
         if account is None:
             return
         self.account = account
         line = Text("Account in focus: ")
-        line.append(account.name, style="bold")
-        line.append(f" ({account.id})", style="dim")
+        line.append(safe_inline(account.name), style="bold")
+        line.append(safe_inline(f" ({account.id})"), style="dim")
         self.console.print(line)
 
     async def brief(self, ref: str) -> None:
@@ -217,12 +221,12 @@ class ChatSession:
                 Text("Turn interrupted. The conversation goes on: ask again or carry on.", style="yellow")
             )
         elif outcome.problem:
-            self.console.print(Text(outcome.problem, style="red"))
+            self.console.print(Text(safe_inline(outcome.problem), style="red"))
         for warning in outcome.warnings:
-            self.console.print(Text(f"⚠ {warning}", style="yellow"))
+            self.console.print(Text(f"⚠ {safe_inline(warning)}", style="yellow"))
         footer = Text()
         if outcome.agents:
-            footer.append("agents: " + ", ".join(outcome.agents))
+            footer.append("agents: " + safe_inline(", ".join(outcome.agents)))
         if outcome.cost_usd:
             footer.append(("  ·  " if footer else "") + f"${outcome.cost_usd:.4f} so far")
         if footer:
@@ -245,8 +249,8 @@ class ChatSession:
         if account is None:
             return
         line = Text("Answering from the CRM for ")
-        line.append(account.name, style="bold")
-        line.append(f" ({account.id}):", style="dim")
+        line.append(safe_inline(account.name), style="bold")
+        line.append(safe_inline(f" ({account.id}):"), style="dim")
         self.console.print(line)
         await show_brief(self.console, self.gateway, self.memory, account, self.approvals.store)
 

@@ -5,7 +5,8 @@ the team is shown on its own line: which subagent the orchestrator delegates to,
 calls, and when a subagent reports back. A subagent's own messages carry ``parent_tool_use_id`` = the
 id of the ``Agent`` call that started it, which is how a tool call is attributed to its subagent.
 
-Text from the model is printed as plain ``Text`` (never rich markup), so it cannot restyle the screen.
+Text from the model passes through ``domain.safe_text`` and is printed as plain ``Text`` (never rich
+markup), so it cannot restyle the screen, move the cursor, set the title or reach the clipboard.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from claude_agent_sdk import (
 )
 from rich.console import Console
 from rich.text import Text
+
+from domain.safe_text import safe_block, safe_inline
 
 AGENT_TOOLS = ("Agent", "Task")
 ORCHESTRATOR = "orchestrator"
@@ -54,7 +57,7 @@ class TurnView:
     def _write(self, text: str) -> None:
         if not text:
             return
-        self.console.print(Text(text), end="", soft_wrap=True)
+        self.console.print(Text(safe_block(text)), end="", soft_wrap=True)
         self._line_open = not text.endswith("\n")
 
     def _line(self, text: Text) -> None:
@@ -118,21 +121,21 @@ class TurnView:
 
     def _tool_use(self, who: str, block: ToolUseBlock) -> None:
         if block.name in AGENT_TOOLS:
-            subagent = str(block.input.get("subagent_type") or "subagent")
+            subagent = safe_inline(block.input.get("subagent_type") or "subagent", limit=60)
             self.subagent_of[block.id] = subagent
             if subagent not in self.agents_seen:
                 self.agents_seen.append(subagent)
             line = Text("▸ ", style="bold cyan")
             line.append(subagent, style="bold cyan")
             line.append(" is working", style="cyan")
-            description = str(block.input.get("description") or "").strip()
+            description = safe_inline(str(block.input.get("description") or "").strip(), limit=200)
             if description:
                 line.append(f": {description}", style="dim")
             self._line(line)
             return
         line = Text("   · ", style="dim")
         line.append(who, style="cyan")
-        line.append(f" → {short_tool(block.name)}", style="dim")
+        line.append(f" → {safe_inline(short_tool(block.name), limit=80)}", style="dim")
         self._line(line)
 
     def _user(self, message: UserMessage) -> None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from approvals.models import ApprovedWrite, WriteResult
 from integrations.zoho.attachments import AttachmentFile, AttachmentInfo
+from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.models import Account, Account360, CrmRecord, Deal, Module, UserRef
 
 Tier = Literal["mcp", "sdk", "rest"]
@@ -101,6 +102,11 @@ class ZohoGateway(Protocol):
     ) -> AsyncIterator[list[CrmRecord]]: ...
 
     async def fetch_incremental(self, module: Module, cursors: CursorStore) -> list[CrmRecord]: ...
+
+    # --- what the write checks read (approvals.write_checks): REST, the tier writes go to ---------
+    async def field_specs(self, module: str) -> dict[str, FieldMeta]: ...
+
+    async def record_fields(self, module: str, record_id: str, fields: Sequence[str]) -> dict[str, Any] | None: ...
 
     # --- writes: only with an approval record; idempotent ---------------------------------------
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult: ...

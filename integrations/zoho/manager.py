@@ -43,6 +43,7 @@ from integrations.zoho.errors import (
     ZohoValidationError,
     ZohoWriteRefused,
 )
+from integrations.zoho.field_meta import SYSTEM_FIELDS, FieldMeta, fields_from_zoho
 from integrations.zoho.gateway import CursorStore, TierStats, TimelineEvent
 from integrations.zoho.models import (
     RECORD_TYPES,
@@ -156,6 +157,8 @@ class ZohoManager:
         self._hints_path = volume_hints_path
         self.volume_hints: dict[str, int] = _load_hints(volume_hints_path)
         self._user_ids: dict[str, str] = {}
+        self._users_by_id: dict[str, dict[str, Any] | None] = {}
+        self._field_meta: dict[str, dict[str, FieldMeta]] = {}  # per module, once per run
         self.last_strategy: dict[str, str] = {}
 
     # ------------------------------------------------------------------ routing
@@ -369,6 +372,43 @@ class ZohoManager:
         if key not in self._user_ids:
             raise ZohoNotFoundError(f"no Zoho user with email {email}", module="Users")
         return self._user_ids[key]
+
+    # ------------------------------------------------------------------ what a write check reads
+    async def field_specs(self, module: str) -> dict[str, FieldMeta]:
+        """The module's fields from Zoho's metadata, fetched once per manager (one command run)."""
+        if module not in self._field_meta:
+            rows = await self._call("field_metadata", [self.rest], lambda t: t.field_metadata(module), module=module)
+            with _reading(module):
+                self._field_meta[module] = fields_from_zoho(rows)
+        return self._field_meta[module]
+
+    async def record_fields(self, module: str, record_id: str, fields: Sequence[str]) -> dict[str, Any] | None:
+        """One record's ``fields`` as Zoho has them now (REST: the tier writes go to), or None."""
+        if module == "Users":
+            return await self.user_by_id(record_id)
+        if not str(record_id).isdigit():
+            return None  # not a Zoho id: no such record (and nothing odd goes into the URL)
+        row: dict[str, Any] | None = await self._call(
+            "get_record",
+            [self.rest],
+            lambda t: t.get_record(module, record_id, list(fields)),
+            module=module,
+            record_id=record_id,
+        )
+        return row
+
+    async def user_by_id(self, user_id: str) -> dict[str, Any] | None:
+        """A CRM user (``id``, ``full_name``, ``email``, ``status``) by id, or None (cached for the run)."""
+        if not str(user_id).isdigit():
+            return None
+        if user_id not in self._users_by_id:
+            try:
+                self._users_by_id[user_id] = await self._call(
+                    "user", [self.rest], lambda t: t.user(user_id), module="Users", record_id=user_id
+                )
+            except ZohoNotFoundError:
+                self._users_by_id[user_id] = None
+        return self._users_by_id[user_id]
 
     async def pipeline_for_owner(self, owner_email: str) -> list[Deal]:
         owner_id = await self._user_id(owner_email)
@@ -796,7 +836,7 @@ class ZohoManager:
         await self._call(
             "update_fields",
             [self.rest],
-            lambda t: t.update_records(module, [{"id": action.target_id, **action.fields}]),
+            lambda t: t.update_records(module, [update_payload(action.target_id, action.fields)]),
             module=module,
             record_id=action.target_id,
         )
@@ -863,6 +903,18 @@ def _save_hints(path: Path | None, hints: dict[str, int]) -> None:
 async def _coql(tier: Any, *, query: str, module: str) -> tuple[list[dict[str, Any]], bool]:
     rows, more = await tier.coql(query, module=module)
     return rows, more
+
+
+def update_payload(target_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The record sent to Zoho for a field update: ``{"id": target_id, **fields}``, where ``id``, ``$``-keys
+    and system fields of ``fields`` are dropped (the checks before execution refuse them outright), so
+    the record written is always the one shown, and a lookup is sent as its id alone (what Zoho acts on)."""
+    clean = {
+        k: ({"id": str(v["id"])} if isinstance(v, dict) and "id" in v else v)
+        for k, v in fields.items()
+        if k not in SYSTEM_FIELDS and not k.startswith("$")
+    }
+    return {"id": target_id, **clean}
 
 
 def _same(current: Any, wanted: Any) -> bool:

@@ -400,6 +400,18 @@ class RestTier:
         body = await self._get_json("/crm/v8/users", {"type": user_type, "per_page": PER_PAGE})
         return (body or {}).get("users") or []
 
+    async def field_metadata(self, module: str) -> list[dict[str, Any]]:
+        """The module's fields (``GET /crm/v8/settings/fields?module=``): API names, types, read-only flags."""
+        body = await self._get_json("/crm/v8/settings/fields", {"module": module}, module=module)
+        fields = (body or {}).get("fields") or []
+        return [f for f in fields if isinstance(f, dict)]
+
+    async def user(self, user_id: str) -> dict[str, Any] | None:
+        """One CRM user by id (``GET /crm/v8/users/{id}``), or None."""
+        body = await self._get_json(f"/crm/v8/users/{user_id}", module="Users", record_id=user_id)
+        users = (body or {}).get("users") or []
+        return users[0] if users and isinstance(users[0], dict) else None
+
     async def current_user(self) -> dict[str, Any] | None:
         users = await self.users("CurrentUser")
         return users[0] if users else None
