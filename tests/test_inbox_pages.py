@@ -156,3 +156,25 @@ def test_serve_refuses_a_bad_public_url_and_a_busy_port(tmp_path: Path) -> None:
         taken.listen(1)
         busy = run_main(env, "serve", "--port", str(taken.getsockname()[1]), timeout=60)
     assert busy.returncode == 2 and "pick another --port" in busy.stderr
+
+
+def test_zoho_down_gives_a_clear_page_and_decides_nothing(
+    sandbox_settings: Settings, store: StateStore, sandbox: Any
+) -> None:
+    maria = user(sandbox, 1)
+    rec = enqueue(store, task_for(accounts_of(sandbox, maria["id"])[0]["id"], "Confirm the delivery address"))
+    settings = sandbox_settings.model_copy(update={"zoho_max_retries": 0, "inbox_owner_cache_seconds": 0})
+    with _client(settings, store) as client:
+        page = sign_in(client, sandbox, maria["id"])
+        sandbox.inject_fault(kind="500", ratio=1.0, path_prefix="/crm/v8/Accounts")
+        down = client.get("/inbox")
+        refused = client.post(f"/proposals/{rec.id}/approve", data={"csrf_token": csrf_of(page)})
+        sandbox.clear_faults()
+        sandbox.inject_fault(kind="500", ratio=1.0, path_prefix="/oauth/v2/token")
+        client.post("/auth/signout", data={"csrf_token": csrf_of(page)})
+        signin = sign_in(client, sandbox, maria["id"])
+        sandbox.clear_faults()
+    for answer in (down, refused):
+        assert answer.status_code == 503 and "Zoho could not be asked who owns these accounts" in answer.text
+    assert signin.status_code == 503 and "Zoho is not answering" in signin.text
+    assert store.get_recommendation(rec.id).status == "pending"  # type: ignore[union-attr]
