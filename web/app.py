@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -20,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from state.errors import StateStoreError
-from web import account_routes, auth_routes, inbox_routes
+from web import account_routes, auth_routes, decision_routes, inbox_routes
 from web.context import STATIC_DIR, PageError, SignInRequired, WebContext, sign_in_redirect
 from web.ownership import OwnershipUnavailable
 from web.security import SecurityHeaders
@@ -30,6 +31,30 @@ HTTP_TITLES = {400: "Bad request", 403: "Refused", 404: "Not found", 405: "Not a
 
 
 def create_app(ctx: WebContext) -> ASGIApp:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await ctx.decisions.aclose()
+            closer = getattr(ctx.memory, "aclose", None)
+            if closer is not None:
+                await closer()
+
+    routes = [
+        *auth_routes.routes(ctx),
+        *inbox_routes.routes(ctx),
+        *decision_routes.routes(ctx),
+        *account_routes.routes(ctx),
+        Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers=_error_pages(ctx), lifespan=lifespan)
+    return SecurityHeaders(app, hsts=ctx.config.secure)
+
+
+def _error_pages(ctx: WebContext) -> dict[Any, Any]:
+    """Every refusal as a page with its status; an unexpected error as a plain 500 page (logged)."""
+
     def page(request: Request, status: int, title: str, message: str) -> Response:
         return ctx.render(request, "error.html", ctx.viewer(request), status=status, title=title, message=message)
 
@@ -59,29 +84,13 @@ def create_app(ctx: WebContext) -> ASGIApp:
         log.error("inbox page %s %s failed: %s", request.method, request.url.path, type(exc).__name__, exc_info=exc)
         return Response(
             "<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1>"
-            "<p>The inbox hit an unexpected error; nothing was decided. Try again, and tell your admin if it "
-            "happens again.</p>",
+            '<p>The inbox hit an unexpected error. <a href="/inbox">Reload the inbox</a> to see where your '
+            "proposals stand, and tell your admin if it happens again.</p>",
             status_code=500,
             media_type="text/html",
         )
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            await ctx.decisions.aclose()
-            closer = getattr(ctx.memory, "aclose", None)
-            if closer is not None:
-                await closer()
-
-    routes = [
-        *auth_routes.routes(ctx),
-        *inbox_routes.routes(ctx),
-        *account_routes.routes(ctx),
-        Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
-    ]
-    handlers = {
+    return {
         PageError: page_error,
         SignInRequired: sign_in_required,
         OwnershipUnavailable: ownership_unavailable,
@@ -89,5 +98,3 @@ def create_app(ctx: WebContext) -> ASGIApp:
         HTTPException: http_error,
         500: server_error,
     }
-    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
-    return SecurityHeaders(app, hsts=ctx.config.secure)

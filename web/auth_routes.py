@@ -33,11 +33,24 @@ async def _member(ctx: WebContext, person: ZohoPerson) -> bool:
     return any(u.id == person.user_id for u in users)
 
 
-def routes(ctx: WebContext) -> list[BaseRoute]:
-    async def signin_page(request: Request) -> Response:
-        if ctx.viewer(request) is not None:
+class AuthRoutes:
+    """Sign-in with Zoho and sign-out."""
+
+    def __init__(self, ctx: WebContext) -> None:
+        self.ctx = ctx
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/signin", self.signin_page, methods=["GET"]),
+            Route("/auth/start", self.start, methods=["GET"]),
+            Route("/auth/callback", self.callback, methods=["GET"]),
+            Route("/auth/signout", self.signout, methods=["POST"]),
+        ]
+
+    async def signin_page(self, request: Request) -> Response:
+        if self.ctx.viewer(request) is not None:
             return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
-        return ctx.render(
+        return self.ctx.render(
             request,
             "signin.html",
             None,
@@ -45,21 +58,23 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
             signed_out="signed_out" in request.query_params,
         )
 
-    async def start(request: Request) -> Response:
-        begun = ctx.sessions.begin_signin(safe_next(request.query_params.get("next")))
+    async def start(self, request: Request) -> Response:
+        begun = self.ctx.sessions.begin_signin(safe_next(request.query_params.get("next")))
         url = authorize_url(
-            ctx.config.signin,
-            redirect_uri=ctx.config.redirect_uri,
+            self.ctx.config.signin,
+            redirect_uri=self.ctx.config.redirect_uri,
             state=begun.state,
             code_challenge=begun.code_challenge,
         )
         response = RedirectResponse(url, status_code=303)
-        _cookie(ctx, response, ctx.config.signin_cookie, begun.cookie, int(SIGNIN_SECONDS))
+        _cookie(self.ctx, response, self.ctx.config.signin_cookie, begun.cookie, int(SIGNIN_SECONDS))
         return response
 
-    async def callback(request: Request) -> Response:
+    async def callback(self, request: Request) -> Response:
         query = request.query_params
-        pending = ctx.sessions.finish_signin(request.cookies.get(ctx.config.signin_cookie), query.get("state"))
+        pending = self.ctx.sessions.finish_signin(
+            request.cookies.get(self.ctx.config.signin_cookie), query.get("state")
+        )
         if query.get("error"):
             reason = "You chose not to sign in." if query.get("error") == "access_denied" else "Zoho refused it."
             raise PageError(400, "Sign-in cancelled", f"{reason} Sign in again when you are ready.")
@@ -69,16 +84,34 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
                 "Sign-in expired",
                 "This sign-in link is stale or was not started here (it lasts ten minutes). Sign in again.",
             )
+        person = await self._identify(str(query["code"]), str(pending["verifier"]), query.get("accounts-server"))
+        cookie = self.ctx.sessions.create(person, admin=is_admin(person, self.ctx.config.admins))
+        self.ctx.store.record_audit(
+            {
+                "kind": "web_signin",
+                "outcome": "signed_in",
+                "agent_type": "human",
+                "agent_id": person.email,
+                "detail": {"zoho_user_id": person.user_id, "profile": person.profile},
+            }
+        )
+        response = RedirectResponse(safe_next(str(pending.get("next"))), status_code=303)
+        response.delete_cookie(self.ctx.config.signin_cookie, path="/", secure=self.ctx.config.secure, httponly=True)
+        _cookie(self.ctx, response, self.ctx.config.session_cookie, cookie, int(self.ctx.config.session_seconds))
+        return response
+
+    async def _identify(self, code: str, verifier: str, accounts_server: str | None) -> ZohoPerson:
+        """Who signed in (their own token, then revoked), when they are an active user of this org."""
         try:
             person = await sign_in(
-                ctx.config.signin,
-                ctx.http,
-                code=str(query["code"]),
-                code_verifier=str(pending["verifier"]),
-                redirect_uri=ctx.config.redirect_uri,
-                accounts_server=query.get("accounts-server"),
+                self.ctx.config.signin,
+                self.ctx.http,
+                code=code,
+                code_verifier=verifier,
+                redirect_uri=self.ctx.config.redirect_uri,
+                accounts_server=accounts_server,
             )
-            member = await _member(ctx, person)
+            member = await _member(self.ctx, person)
         except ZohoAuthError as exc:
             log.warning("sign-in refused by Zoho: %s", exc.code)
             raise PageError(400, "Sign-in refused", f"Zoho refused the sign-in ({exc.code}). Sign in again.") from None
@@ -91,33 +124,17 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
                 "Not a user of this CRM",
                 f"{person.email or person.user_id} is not an active user of the Zoho CRM org this inbox works on.",
             )
-        cookie = ctx.sessions.create(person, admin=is_admin(person, ctx.config.admins))
-        ctx.store.record_audit(
-            {
-                "kind": "web_signin",
-                "outcome": "signed_in",
-                "agent_type": "human",
-                "agent_id": person.email,
-                "detail": {"zoho_user_id": person.user_id, "profile": person.profile},
-            }
-        )
-        response = RedirectResponse(safe_next(str(pending.get("next"))), status_code=303)
-        response.delete_cookie(ctx.config.signin_cookie, path="/", secure=ctx.config.secure, httponly=True)
-        _cookie(ctx, response, ctx.config.session_cookie, cookie, int(ctx.config.session_seconds))
-        return response
+        return person
 
-    async def signout(request: Request) -> Response:
-        viewer = ctx.viewer(request)
+    async def signout(self, request: Request) -> Response:
+        viewer = self.ctx.viewer(request)
         if viewer is not None:
-            await ctx.form_with_csrf(request, viewer)
-            ctx.sessions.end(viewer)
+            await self.ctx.form_with_csrf(request, viewer)
+            self.ctx.sessions.end(viewer)
         response = RedirectResponse("/signin?signed_out=1", status_code=303)
-        response.delete_cookie(ctx.config.session_cookie, path="/", secure=ctx.config.secure, httponly=True)
+        response.delete_cookie(self.ctx.config.session_cookie, path="/", secure=self.ctx.config.secure, httponly=True)
         return response
 
-    return [
-        Route("/signin", signin_page, methods=["GET"]),
-        Route("/auth/start", start, methods=["GET"]),
-        Route("/auth/callback", callback, methods=["GET"]),
-        Route("/auth/signout", signout, methods=["POST"]),
-    ]
+
+def routes(ctx: WebContext) -> list[BaseRoute]:
+    return AuthRoutes(ctx).routes()
