@@ -37,6 +37,7 @@ def create_app(ctx: WebContext) -> ASGIApp:
             yield
         finally:
             await ctx.decisions.aclose()
+            await ctx.owners.aclose()
             closer = getattr(ctx.memory, "aclose", None)
             if closer is not None:
                 await closer()

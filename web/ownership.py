@@ -8,6 +8,7 @@ A failed read from Zoho fails closed: ``OwnershipUnavailable`` (the page says Zo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
@@ -17,6 +18,9 @@ from pydantic import BaseModel
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.models import Account, CrmRecord, Module
 from web.timed_cache import TimedCache
+
+BATCH = 100  # ids per GET /Accounts?ids=... (Zoho's limit)
+REFRESH_AHEAD = 0.25  # of the TTL: owners this close to expiry are read again in the background
 
 
 class RecordReader(Protocol):
@@ -48,26 +52,48 @@ class OwnerDirectory:
         self, reader: RecordReader, *, ttl_seconds: float, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._reader = reader
+        self._ttl = ttl_seconds
         self._cache: TimedCache[str, AccountOwner] = TimedCache(ttl_seconds, clock=clock)
         self._lock = asyncio.Lock()
+        self._ahead: asyncio.Task[None] | None = None
 
     async def owners(self, account_ids: Iterable[str]) -> dict[str, AccountOwner]:
-        """Each account's owner (fresh within the TTL). Raises ``OwnershipUnavailable``."""
+        """Each account's owner, never older than the TTL. Raises ``OwnershipUnavailable``.
+
+        Owners close to expiry are read again in the background, so a person who keeps working does not
+        wait for the re-read; nothing past the TTL is ever used."""
         wanted = list(dict.fromkeys(str(a) for a in account_ids))
-        stale = self._cache.stale(wanted)
-        if stale:
+        if self._cache.stale(wanted):
             async with self._lock:
-                await self._refresh(stale)
+                await self._refresh(self._cache.stale(wanted))  # again: another request may have just read them
+        aging = self._cache.stale(wanted, margin=self._ttl * REFRESH_AHEAD)
+        if aging and (self._ahead is None or self._ahead.done()):
+            self._ahead = asyncio.get_running_loop().create_task(self._refresh_quietly(aging))
         return {a: self._cache.get(a) or AccountOwner(account_id=a) for a in wanted}
+
+    async def _refresh_quietly(self, ids: list[str]) -> None:
+        async with self._lock:
+            with contextlib.suppress(OwnershipUnavailable):  # the next request reads them, or says Zoho is down
+                await self._refresh(self._cache.stale(ids, margin=self._ttl * REFRESH_AHEAD))
+
+    async def aclose(self) -> None:
+        if self._ahead is not None and not self._ahead.done():
+            self._ahead.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ahead
 
     async def owner(self, account_id: str) -> AccountOwner:
         return (await self.owners([account_id]))[account_id]
 
     async def _refresh(self, ids: list[str]) -> None:
-        try:
-            records = await self._reader.get_records("Accounts", ids)
+        if not ids:
+            return
+        chunks = [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+        try:  # Zoho reads 100 ids a call: the calls go out together (within the edition's concurrency)
+            pages = await asyncio.gather(*(self._reader.get_records("Accounts", chunk) for chunk in chunks))
         except ZohoError as exc:
             raise OwnershipUnavailable(exc) from None
+        records = [record for page in pages for record in page]
         found: dict[str, AccountOwner] = {}
         for record in records:
             if isinstance(record, Account):

@@ -17,9 +17,10 @@ class TimedCache(Generic[K, V]):
         self._clock = clock
         self._entries: dict[K, tuple[float, V]] = {}
 
-    def stale(self, keys: Iterable[K], *, fresh: bool = False) -> list[K]:
-        """The keys to read again: unknown, expired, or all of them when ``fresh``."""
-        now = self._clock()
+    def stale(self, keys: Iterable[K], *, fresh: bool = False, margin: float = 0.0) -> list[K]:
+        """The keys to read again: unknown, expired (or expiring within ``margin`` seconds), or all of them
+        when ``fresh``."""
+        now = self._clock() + margin
         return [k for k in keys if fresh or k not in self._entries or self._entries[k][0] <= now]
 
     def put(self, values: Mapping[K, V]) -> None:
