@@ -178,3 +178,29 @@ def test_zoho_down_gives_a_clear_page_and_decides_nothing(
         assert answer.status_code == 503 and "Zoho could not be asked who owns these accounts" in answer.text
     assert signin.status_code == 503 and "Zoho is not answering" in signin.text
     assert store.get_recommendation(rec.id).status == "pending"  # type: ignore[union-attr]
+
+
+def test_the_whole_review_report_is_for_admins_and_served_without_script(
+    sandbox_settings: Settings, store: StateStore, sandbox: Any
+) -> None:
+    maria, alex = user(sandbox, 1), user(sandbox, 0)
+    account = accounts_of(sandbox, maria["id"])[0]["id"]
+    run_id = store.start_run("review", {})
+    store.save_review_result(
+        run_id, account, 35.0, [{"kind": "silent_account", "severity": "high", "summary": "Quiet"}], []
+    )
+    sandbox_settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    (sandbox_settings.reports_dir / f"review-{run_id}.html").write_text("<h1>Report</h1><script>alert(1)</script>")
+    with _client(sandbox_settings, store) as client:
+        sign_in(client, sandbox, maria["id"])
+        own = client.get(f"/accounts/{account}")
+        assert "Health 35/100" in own.text and "Quiet" in own.text and f"/reports/{run_id}" not in own.text
+        assert client.get(f"/reports/{run_id}").status_code == 403
+    with _client(sandbox_settings, store) as client:
+        sign_in(client, sandbox, alex["id"])
+        assert f"/reports/{run_id}" in client.get(f"/accounts/{account}").text
+        report = client.get(f"/reports/{run_id}")
+        assert report.status_code == 200 and "<h1>Report</h1>" in report.text
+        csp = report.headers["content-security-policy"]
+        assert "sandbox" in csp and "script-src" not in csp and "default-src 'none'" in csp
+        assert client.get("/reports/..%2F..%2Fstate").status_code == 404

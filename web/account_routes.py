@@ -65,8 +65,8 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
             history, history_status = await ctx.memory.timeline(account_id)
         recs = ctx.store.list_recommendations(account_id=account_id)
         current, error = await current_values(ctx, [r for r in recs if r.status in OPEN])
-        make, results = cards_for(ctx, viewer, recs, current, error)
-        result = results.get(account_id)
+        make, _ = cards_for(ctx, viewer, recs, current, error)
+        result = ctx.store.latest_review_results([account_id]).get(account_id)
         report = ctx.config.reports_dir / f"review-{result.run_id}.html" if result else None
         return ctx.render(
             request,
