@@ -79,3 +79,17 @@ def test_an_executed_write_shows_where_it_landed() -> None:
     done = card(_rec(status="executed", result_record_id="555", decided_by="m@x (Zoho user 1)"), links=links)
     assert done.outcome == "Written to Zoho: task created (record 555)."
     assert done.outcome_url == "https://crm.zoho.com/crm/org5/tab/Tasks/555" and not done.decidable
+
+
+def test_record_links_go_to_the_data_centres_web_ui_or_the_sandbox() -> None:
+    from config import load_settings
+    from integrations.zoho.connection import connection_from_settings
+    from web.config import web_ui_base
+
+    creds = {"zoho_client_id": "1000.X", "zoho_client_secret": "s", "zoho_refresh_token": "r"}
+    eu = load_settings(zoho_dc="eu", **creds)
+    assert web_ui_base(eu, connection_from_settings(eu)) == ("https://crm.zoho.eu", False)
+    au_sandbox = load_settings(zoho_dc="au", zoho_environment="sandbox", **creds)
+    assert web_ui_base(au_sandbox, connection_from_settings(au_sandbox)) == ("https://crmsandbox.zoho.com.au", False)
+    local = load_settings(zoho_api_url="http://127.0.0.1:9", zoho_accounts_url="http://127.0.0.1:9", **creds)
+    assert web_ui_base(local, connection_from_settings(local)) == ("http://127.0.0.1:9/__sandbox/web", True)

@@ -78,10 +78,8 @@ def normalize_public_url(value: str) -> str:
 
 def web_ui_base(settings: Settings, connection: ZohoConnectionInfo) -> tuple[str, bool]:
     """Zoho's CRM web UI for real Zoho; the sandbox's record JSON when Zoho is the sandbox."""
-    api_hosts = {urlsplit(api).hostname for api, _ in DC_DOMAINS.values()}
-    host = urlsplit(connection.api_url).hostname or ""
-    is_zoho = host in api_hosts or host.endswith((".zohoapis.com", ".zohoapis.eu", ".zohoapis.in"))
-    if connection.embedded or not is_zoho:
+    zoho_accounts = {urlsplit(accounts).hostname for _, accounts in DC_DOMAINS.values()}
+    if connection.embedded or urlsplit(connection.accounts_url).hostname not in zoho_accounts:
         return connection.api_url.rstrip("/") + SANDBOX_WEB_UI, True
     web = CRM_WEB[settings.zoho_dc]
     if settings.zoho_environment == "sandbox":
