@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -204,3 +205,31 @@ def test_the_whole_review_report_is_for_admins_and_served_without_script(
         csp = report.headers["content-security-policy"]
         assert "sandbox" in csp and "script-src" not in csp and "default-src 'none'" in csp
         assert client.get("/reports/..%2F..%2Fstate").status_code == 404
+
+
+class StubMemory:
+    """What ``web.memory_access.MemoryAccess`` answers once the memory is open (cognee itself is tested elsewhere)."""
+
+    memory = None
+
+    def status(self) -> str:
+        return "ready"
+
+    async def timeline(self, account_id: str) -> tuple[list[Any], str]:
+        from briefs.models import Cited
+
+        line = Cited(text="Renewal discussed <b>in person</b>", at=datetime(2030, 5, 1, tzinfo=UTC), source="memory")
+        return [line], "from memory"
+
+
+def test_the_account_page_shows_the_memory_timeline_when_there_is_one(
+    sandbox_settings: Settings, store: StateStore, sandbox: Any
+) -> None:
+    maria = user(sandbox, 1)
+    account = accounts_of(sandbox, maria["id"])[0]["id"]
+    ctx = inbox_context(sandbox_settings, store)
+    ctx.memory = StubMemory()
+    with TestClient(create_app(ctx), base_url=PUBLIC_URL) as client:
+        sign_in(client, sandbox, maria["id"])
+        page = client.get(f"/accounts/{account}")
+    assert "Renewal discussed &lt;b&gt;in person&lt;/b&gt;" in page.text and "2030-05-01" in page.text

@@ -53,7 +53,7 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         account_id = request.path_params["account_id"]
         owner = await ctx.visible_account(viewer, account_id)
         links = ctx.links(viewer)
-        memory = ctx.memory.memory if ctx.memory is not None else None  # type: ignore[attr-defined]
+        memory = ctx.memory.memory if ctx.memory is not None else None
         brief, brief_error = None, None
         try:
             brief = await build_brief(ctx.gateway, memory, account_id)

@@ -131,6 +131,9 @@ class AuthRoutes:
         if viewer is not None:
             await self.ctx.form_with_csrf(request, viewer)
             self.ctx.sessions.end(viewer)
+            self.ctx.store.record_audit(
+                {"kind": "web_signout", "outcome": "signed_out", "agent_type": "human", "agent_id": viewer.email}
+            )
         response = RedirectResponse("/signin?signed_out=1", status_code=303)
         response.delete_cookie(self.ctx.config.session_cookie, path="/", secure=self.ctx.config.secure, httponly=True)
         return response

@@ -47,6 +47,9 @@ class PageError(Exception):
 class MemoryReader(Protocol):
     """The read-only memory the account page shows (``web.memory_access.MemoryAccess``)."""
 
+    @property
+    def memory(self) -> Any: ...  # the open AccountMemory (for the brief's history), or None
+
     def status(self) -> str: ...
 
     async def timeline(self, account_id: str) -> tuple[list[Any], str]: ...
