@@ -7,7 +7,9 @@ listing the demo org's users; choosing one (``POST /oauth/v2/auth``) redirects t
 Parameters (Zoho's names): ``client_id``, ``response_type=code``, ``redirect_uri``, ``scope``, ``state``,
 ``access_type`` (online|offline), ``prompt`` (consent), ``code_challenge`` and ``code_challenge_method``
 (S256|plain, default plain). An unknown client or a bad redirect URI gets an error page, never a redirect
-(as Zoho: the redirect URI is not trusted until the client is known).
+(as Zoho: the redirect URI is not trusted until the client is known). Unlike Zoho, which only accepts the
+redirect URIs registered for the client, the sandbox accepts any http(s) one (it has no client registry); the
+token endpoint still insists on the same one.
 """
 
 from __future__ import annotations
