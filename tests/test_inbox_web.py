@@ -30,6 +30,7 @@ from starlette.testclient import TestClient
 from config import Settings
 from state.store import StateStore
 from web.app import create_app
+from web.sessions import Viewer
 
 
 class Clock:
@@ -270,3 +271,24 @@ def test_a_proposal_approved_in_the_browser_while_approve_runs_in_a_terminal_is_
         assert len(tasks_named(sandbox, subject)) == 1, subject
     writes = [e for r in recs for e in store.list_audit(recommendation_id=r.id) if e.outcome == "created"]
     assert len(writes) == len(recs)
+
+
+async def test_a_batch_leaves_a_proposal_decided_elsewhere_meanwhile_as_it_is(
+    sandbox_settings: Settings, store: StateStore, sandbox: Any, world: dict[str, Any]
+) -> None:
+    ctx = inbox_context(sandbox_settings, store)
+    maria = world["maria"]
+    viewer = Viewer(
+        user_id=maria["id"],
+        email=maria["email"],
+        name="Maria",
+        profile="Standard",
+        is_admin=False,
+        csrf_token="t",
+        key_hash="k",
+    )
+    store.decide(world["m_note"].id, "rejected", by="operator", reason="done by phone")  # a terminal, a moment ago
+    after = await ctx.decisions.approve_many(viewer, [world["m_task"].id, world["m_note"].id])
+    assert [r.status for r in after] == ["executed", "rejected"]
+    assert len(tasks_named(sandbox, "Call the CFO about the renewal")) == 1
+    await ctx.decisions.aclose()

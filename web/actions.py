@@ -20,6 +20,7 @@ from approvals.executor import ExecutionOutcome, ExecutorBusy, execute_approved
 from approvals.models import ProposedAction, Recommendation
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
+from state.errors import InvalidTransition
 from state.store import StateStore
 from web.sessions import Viewer
 
@@ -47,13 +48,18 @@ class Decisions:
         return self._current(rec_id)
 
     async def approve_many(self, viewer: Viewer, rec_ids: Iterable[str]) -> list[Recommendation]:
+        """Approve each (one decided meanwhile elsewhere is left as it is), then write the approved ones.
+        Returns every recommendation asked for, as it now stands."""
         ids = list(dict.fromkeys(rec_ids))
         decided = []
         for rec_id in ids:
-            await decide(self._store, rec_id, "approved", by=viewer.decided_by, on_decision=self._on_decision)
+            try:
+                await decide(self._store, rec_id, "approved", by=viewer.decided_by, on_decision=self._on_decision)
+            except InvalidTransition:  # decided in a terminal (or another tab) a moment ago: theirs stands
+                continue
             decided.append(rec_id)
         await self.execute(decided)
-        return [self._current(rec_id) for rec_id in decided]
+        return [self._current(rec_id) for rec_id in ids]
 
     async def reject(self, viewer: Viewer, rec_id: str, reason: str) -> Recommendation:
         return await decide(
