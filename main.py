@@ -60,6 +60,15 @@ def sandbox(
     client_secret: Annotated[str | None, typer.Option(help="OAuth client secret it accepts.")] = None,
     refresh_token: Annotated[str | None, typer.Option(help="Refresh token it accepts.")] = None,
     reset: Annotated[bool, typer.Option(help="Start from a freshly seeded org, dropping saved writes.")] = False,
+    edition: Annotated[
+        str,
+        typer.Option(
+            help="Zoho edition whose API credits (rolling 24 h) and concurrency the org gets: "
+            "free, standard, professional, enterprise or ultimate."
+        ),
+    ] = "enterprise",
+    user_licenses: Annotated[int, typer.Option(help="User licenses (add credits per license).", min=0)] = 10,
+    addon_credits: Annotated[int, typer.Option(help="Purchased add-on API credits.", min=0)] = 0,
 ) -> None:
     """Run the local Zoho CRM v8 sandbox (OAuth, REST, COQL, bulk, notifications, MCP) with a demo org."""
     from cli.sandbox_command import run
@@ -75,6 +84,9 @@ def sandbox(
         client_secret=client_secret,
         refresh_token=refresh_token,
         reset=reset,
+        edition=edition,
+        user_licenses=user_licenses,
+        addon_credits=addon_credits,
     )
 
 
@@ -94,11 +106,12 @@ def sync(
     ctx: typer.Context,
     full: Annotated[bool, typer.Option("--full", help="Fetch everything, not only what changed.")] = False,
     since: Annotated[str | None, typer.Option(help="Fetch what changed since this (24h, 7d or ISO time).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Fetch from Zoho (bulk) and store into long-term memory, incrementally."""
     from cli.sync_command import run
 
-    _run(run, _settings(ctx), full=full, since=since)
+    _run(run, _settings(ctx), full=full, since=since, as_json=as_json)
 
 
 @memory_app.command("search")

@@ -1,16 +1,19 @@
-"""How many Zoho API calls a full sync costs: the seed's naive way vs ours, on one sandbox org.
+"""How many Zoho API calls and credits a full sync costs: the seed's naive way vs ours, on one sandbox org.
 
     .venv/bin/python benchmarks/sync_calls.py [--accounts 5000] [--seed 42] [--json]
 
 (a) naive: list Accounts page by page (200 per call), then each account's related Contacts, Deals,
     Notes and Tasks (one call each).
-(b) ours: ``ZohoManager.fetch_module`` for the five modules — COQL pages of 2,000 or a Bulk Read job,
-    whichever costs fewer calls for the volume. Measured cold (first sync ever: volumes unknown) and
-    warm (volumes remembered from the last full sync, the steady state).
-min: the fewest calls Zoho's limits allow, per module min(ceil(n / 2000) COQL calls,
-     3 Bulk Read calls (create, status, download) per 200,000 records), summed.
-Also: an incremental fetch with nothing changed (target: at most 1 call per module).
-API calls and credits are counted by the sandbox (OAuth calls are not API calls).
+(b) ours: ``ZohoManager.fetch_module`` for the five modules — COQL pages of 2,000 (the last one at the
+    cheapest LIMIT the remembered volume allows) or a Bulk Read job, whichever costs fewer *credits* for the
+    volume. Measured cold (first sync ever: volumes unknown) and warm (volumes remembered, the steady state).
+min calls: per module min(ceil(n / 2000) COQL calls, 3 Bulk Read calls per 200,000 records), summed.
+min credits: per module min(COQL: 3 per full 2,000-page + the cheapest LIMIT tier for the rest (1 up to
+     200, 2 up to 1,000, 3 up to 2,000); Bulk Read: 50 + 1 status + 1 download per 200,000), summed. Reading
+     records pages (200 a call, 1 credit) costs 5 per 1,000 records against COQL's 1.5, so it never wins.
+Also: an incremental fetch with nothing changed (target: at most 1 call and 1 credit per module).
+API calls and credits are counted by the sandbox (OAuth calls are not API calls; the SDK's own metadata
+reads are, as Zoho charges them); ``credits (ours)`` is what the product's own meter counted.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from config import load_settings  # noqa: E402
 from integrations.zoho.connection import connection_from_sandbox  # noqa: E402
 from integrations.zoho.factory import build_gateway  # noqa: E402
 from integrations.zoho.gateway import InMemoryCursors  # noqa: E402
-from integrations.zoho.manager import ZohoManager, min_calls_for  # noqa: E402
+from integrations.zoho.manager import ZohoManager, min_calls_for, min_credits_for  # noqa: E402
 from integrations.zoho.models import Account, Contact, Deal, Note, Task  # noqa: E402
 
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
@@ -81,10 +84,12 @@ async def run(accounts: int, seed: int) -> dict[str, Any]:
             await gw.sdk.get_records_by_ids("Accounts", [])  # type: ignore[union-attr]  (import the SDK)
 
             c0, k0 = _measure(sandbox)
+            m0 = gw.api_credits()
             t0 = time.perf_counter()
             cold = await our_sync(gw)
             our_cold_seconds = time.perf_counter() - t0
             c1, k1 = _measure(sandbox)
+            m1 = gw.api_credits()
             t1 = time.perf_counter()
             warm = await our_sync(gw)
             our_seconds = time.perf_counter() - t1
@@ -95,7 +100,7 @@ async def run(accounts: int, seed: int) -> dict[str, Any]:
             cursors = InMemoryCursors()
             for module in MODULES:
                 await gw.fetch_incremental(module, cursors)  # type: ignore[arg-type]
-            c3, _ = _measure(sandbox)
+            c3, k3 = _measure(sandbox)
             for module in MODULES:
                 await gw.fetch_incremental(module, cursors)  # type: ignore[arg-type]
             c4, k4 = _measure(sandbox)
@@ -119,10 +124,13 @@ async def run(accounts: int, seed: int) -> dict[str, Any]:
         "our_seconds": round(our_seconds, 2),
         "our_cold_calls": c1 - c0,
         "our_cold_credits": k1 - k0,
+        "our_cold_credits_metered": m1 - m0,
         "our_cold_seconds": round(our_cold_seconds, 2),
         "strategies": strategies,
         "min_calls": sum(min_calls_for(n) for n in counts.values()),
+        "min_credits": sum(min_credits_for(n) for n in counts.values()),
         "incremental_unchanged_calls": c4 - c3,
+        "incremental_unchanged_credits": k4 - k3,
         "incremental_modules": len(MODULES),
     }
 
@@ -135,7 +143,7 @@ def main() -> int:
     args = parser.parse_args()
     result = asyncio.run(run(args.accounts, args.seed))
     if args.json:
-        keys = ("seed_calls", "our_calls", "min_calls", "seed_seconds", "our_seconds")
+        keys = ("seed_calls", "our_calls", "min_calls", "our_credits", "min_credits", "seed_seconds", "our_seconds")
         print(json.dumps({**{k: result[k] for k in keys}, "details": result}, indent=2))
         return 0
     print(f"org: {result['accounts']} accounts, records {result['records']}")
@@ -149,7 +157,7 @@ def main() -> int:
         f"{result['our_cold_seconds']:>10}"
     )
     print(f"{'(b) ours, warm':28}{result['our_calls']:>10}{result['our_credits']:>10}{result['our_seconds']:>10}")
-    print(f"{'minimum Zoho allows':28}{result['min_calls']:>10}")
+    print(f"{'minimum Zoho allows':28}{result['min_calls']:>10}{result['min_credits']:>10}")
     print(f"strategies: {result['strategies']}")
     print(
         f"ours vs min: {result['our_calls'] / result['min_calls']:.2f}x (cold "
@@ -157,8 +165,13 @@ def main() -> int:
         f"{result['seed_calls'] / max(result['our_calls'], 1):.0f}x"
     )
     print(
-        f"incremental, nothing changed: {result['incremental_unchanged_calls']} calls for "
-        f"{result['incremental_modules']} modules"
+        f"credits: ours vs min {result['our_credits'] / result['min_credits']:.2f}x (cold "
+        f"{result['our_cold_credits'] / result['min_credits']:.2f}x; the product's meter counted "
+        f"{result['our_cold_credits_metered']} of the cold {result['our_cold_credits']})"
+    )
+    print(
+        f"incremental, nothing changed: {result['incremental_unchanged_calls']} calls, "
+        f"{result['incremental_unchanged_credits']} credits for {result['incremental_modules']} modules"
     )
     return 0
 

@@ -181,8 +181,11 @@ def open_store(settings: Settings, err: Console) -> Any:
 
 
 def zoho_failure(exc: BaseException) -> str | None:
-    from integrations.zoho.errors import ZohoError
+    from integrations.zoho.credits import stop_message
+    from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError
 
+    if isinstance(exc, ZohoCreditsExhaustedError):
+        return stop_message(exc)
     if isinstance(exc, ZohoError):
         return f"Zoho: {exc} — {exc.hint}" if getattr(exc, "hint", None) else f"Zoho: {exc}"
     return None
@@ -238,16 +241,22 @@ def run(
         return EXIT_FAILED
     keyed = settings.has_model_key
 
+    usage: dict[str, int] = {}
+
     async def main() -> tuple[str, Any]:
         from approvals.composition import open_gateway
+        from integrations.zoho.credits import gateway_usage
 
         async with open_gateway(settings, store) as gateway:
-            target = await resolve_ref(gateway, account) if account else None
-            if keyed:
-                prompt = question + (f"\nAccount: {target.id} ({target.name})" if target else "")
-                return "agents", await run_agents(settings, gateway, store, prompt, model_env)
-            target = target or await mentioned_account(gateway, question)
-            return "brief", await deterministic_brief(settings, gateway, target, store)
+            try:
+                target = await resolve_ref(gateway, account) if account else None
+                if keyed:
+                    prompt = question + (f"\nAccount: {target.id} ({target.name})" if target else "")
+                    return "agents", await run_agents(settings, gateway, store, prompt, model_env)
+                target = target or await mentioned_account(gateway, question)
+                return "brief", await deterministic_brief(settings, gateway, target, store)
+            finally:
+                usage["zoho_api_calls"], usage["zoho_api_credits"] = gateway_usage(gateway)
 
     try:
         kind, answer = asyncio.run(main())
@@ -281,6 +290,7 @@ def run(
                         "output_tokens": 0,
                         "stopped_reason": "completed",
                         "warnings": answer.warnings,
+                        **usage,
                     }
                 )
                 + "\n"
@@ -288,12 +298,16 @@ def run(
         else:
             out.print(Text(NO_MODEL_KEY_MESSAGE, style="bold yellow"))
             out.print(brief_renderable(answer))
+            if usage:
+                err.print(f"Zoho: {usage['zoho_api_calls']} API calls, {usage['zoho_api_credits']} credits")
         return EXIT_OK
 
     if as_json:
-        sys.stdout.write(json.dumps(agent_json(answer)) + "\n")
+        sys.stdout.write(json.dumps(agent_json(answer, **usage)) + "\n")
     else:
         out.print(agent_renderable(answer, "Answer"))
+        if usage:
+            err.print(f"Zoho: {usage['zoho_api_calls']} API calls, {usage['zoho_api_credits']} credits")
     if not answer.ok:
         last = answer.answer.splitlines()[-1] if answer.answer else answer.stopped_reason
         err.print(Text(safe_inline(last), style="red"))

@@ -1,5 +1,6 @@
 """`python main.py doctor`: one line per check — settings, each Zoho tier (reachability and auth),
-breakers, token store, model key (presence only), memory directory — and the fix for each failure.
+breakers, token store, API credit budget, the listener's watch channels (modules Zoho refused to watch,
+modules polled instead), model key (presence only), memory directory — and the fix for each failure.
 
 In sandbox mode (no Zoho credentials) it starts the embedded sandbox and checks against it.
 Exit code 1 when any check failed; ``--json`` prints ``{"checks": [{"name","ok","detail","fix"}]}``.
@@ -187,8 +188,47 @@ async def _probe(gateway: Any, tier_name: str) -> str:
     return f"reachable, authenticated ({(loop.time() - start) * 1000:.0f} ms)"
 
 
+def _credits_check(settings: Settings) -> Check:
+    budget = settings.zoho_credit_budget
+    detail = (
+        f"each run may spend at most {budget} Zoho API credits (SERGAS_ZOHO_CREDIT_BUDGET)"
+        if budget
+        else "no per-run cap (SERGAS_ZOHO_CREDIT_BUDGET unset); Zoho's own limit is per org and rolling 24 hours"
+    )
+    return Check(name="zoho credits", ok=True, detail=detail)
+
+
+def _listener_check(settings: Settings) -> Check:
+    """What the last `listen` run here subscribed: a module Zoho refused to watch is a failure to fix."""
+    from listener.callback_queue import CallbackQueue
+    from listener.models import POLLED_MODULES
+
+    path = settings.home.expanduser() / "listener" / "queue.db"
+    if not path.exists():
+        return Check(name="listener channels", ok=True, detail="`listen` has not run here")
+    queue = CallbackQueue(path)
+    try:
+        channels = json.loads(queue.get_meta("channels") or "[]")
+        refused: dict[str, str] = json.loads(queue.get_meta("refused_modules") or "{}")
+    finally:
+        queue.close()
+    watched = ", ".join(sorted(c["module"] for c in channels)) or "none"
+    polled = ", ".join(POLLED_MODULES)
+    detail = f"watched: {watched}; polled (Zoho cannot watch them): {polled}"
+    if not refused:
+        return Check(name="listener channels", ok=True, detail=detail)
+    why = "; ".join(f"{module}: {reason}" for module, reason in sorted(refused.items()))
+    return Check(
+        name="listener channels",
+        ok=False,
+        detail=f"{detail}; refused by Zoho: {why}",
+        fix="Zoho would not watch these modules: check the token's ZohoCRM.notifications scope and the user's "
+        "profile permissions for them, then restart `python main.py listen`.",
+    )
+
+
 async def collect(settings: Settings) -> list[Check]:
-    checks = [_settings_check(settings)]
+    checks = [_settings_check(settings), _credits_check(settings), _listener_check(settings)]
     store_check, store = _token_store_check(settings)
     checks.append(store_check)
     if store is not None:

@@ -18,8 +18,11 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from config.settings import Settings
+from domain.safe_text import safe_inline
+from integrations.zoho.credits import gateway_usage
 from integrations.zoho.errors import ZohoError
 from listener.resolver import gateway_fetcher
 from listener.rest import tier_rest_call
@@ -55,6 +58,7 @@ def build_listener(
         review_accounts=review.review_accounts,
         rest=tier_rest_call(gateway.rest),
         fetch_records=gateway_fetcher(gateway),
+        usage=lambda: gateway_usage(gateway),
     )
     options = ListenerOptions(
         host=host,
@@ -62,6 +66,7 @@ def build_listener(
         public_url=public_url,
         token=token,
         daily_budget_usd=settings.listener_daily_budget_usd,
+        notes_poll_seconds=settings.listener_notes_poll_seconds,
         debounce_seconds=debounce_seconds,
         agent_available=reviewer is not None,
     )
@@ -69,11 +74,17 @@ def build_listener(
 
 
 def _channels_table(service: ListenerService) -> Table:
+    """One row per module: its watch channel, or why there is none (polled; refused by Zoho)."""
     table = Table(title="Watch channels", show_header=True)
     for column in ("module", "channel id", "expires"):
         table.add_column(column)
     for channel in service.keeper.channels.values() if service.keeper else []:
         table.add_row(channel.module, channel.channel_id, channel.expiry.isoformat(timespec="seconds"))
+    if service.notes_poller is not None:
+        every = service.notes_poller.every_seconds
+        table.add_row("Notes", f"polled every {every:.0f} s", "(Zoho cannot watch Notes)")
+    for module, why in service.keeper.refused.items() if service.keeper else []:
+        table.add_row(module, Text("refused by Zoho"), Text(safe_inline(why)))
     return table
 
 

@@ -36,6 +36,7 @@ from review.run_models import ReviewRun, queued_line
 from review.since import SinceError, parse_since
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_CREDITS = 4  # stopped cleanly: Zoho's API credits (or SERGAS_ZOHO_CREDIT_BUDGET) ran out
 
 
 @contextlib.asynccontextmanager
@@ -191,7 +192,8 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_row("Proposals queued", queued_line(run))
     table.add_row(
         "Zoho API calls",
-        f"{run.api_calls} ({'full' if run.sync_full else 'incremental'} sync, {run.records_fetched:,} records)",
+        f"{run.api_calls} ({'full' if run.sync_full else 'incremental'} sync, {run.records_fetched:,} records); "
+        f"{run.api_credits} credits in all",
     )
     table.add_row("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)")
     for path in run.report_paths:
@@ -256,7 +258,8 @@ def run(
         err.print(Text(safe_inline(exc), style="yellow"))
         return EXIT_LOCKED
     except Exception as exc:
-        from integrations.zoho.errors import ZohoError
+        from integrations.zoho.credits import stop_message
+        from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError
         from state.errors import StateStoreError
 
         if isinstance(exc, StateStoreError):  # e.g. another process held the database past the busy timeout
@@ -268,6 +271,10 @@ def run(
             return EXIT_FAILED
         if not isinstance(exc, ZohoError):
             raise
+        if isinstance(exc, ZohoCreditsExhaustedError):
+            err.print(Text(stop_message(exc), style="yellow"))
+            err.print("The run was saved as interrupted; the next review resumes it.")
+            return EXIT_CREDITS
         err.print(Text(safe_inline(f"Zoho: {exc}"), style="red"))
         err.print("The run was saved as interrupted; the next review resumes it.")
         return EXIT_FAILED

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, Settings
+from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES, EDITIONS
 from sandbox.embedded import SandboxStartError, port_is_free, start_sandbox
 
 
@@ -33,10 +34,17 @@ def run(
     client_secret: str | None = None,
     refresh_token: str | None = None,
     reset: bool = False,
+    edition: str = DEFAULT_EDITION,
+    user_licenses: int = DEFAULT_LICENSES,
+    addon_credits: int = 0,
     stop_event: threading.Event | None = None,
     **_: Any,
 ) -> int:
-    """Start the sandbox and block until Ctrl-C (or ``stop_event``). Exit code 2 when the port is busy."""
+    """Start the sandbox and block until Ctrl-C (or ``stop_event``). Exit code 2 when the port is busy
+    or the edition is unknown."""
+    if edition.strip().lower() not in EDITIONS:
+        print(f"--edition {edition!r} is not a Zoho CRM edition; choose one of {', '.join(EDITIONS)}.")
+        return 2
     if port and not port_is_free(host, port):
         print(f"Port {port} on {host} is already in use; choose another with --port (0 picks a free one).")
         return 2
@@ -57,12 +65,20 @@ def run(
             client_secret=client_secret,
             refresh_token=refresh_token,
             reset=reset,
+            edition=edition,
+            user_licenses=user_licenses,
+            addon_credits=addon_credits,
         ) as sb:
             seconds = time.perf_counter() - started
             counts = {m: sb.store.count(m) for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")}
             print(f"Zoho CRM sandbox running at {sb.base_url} (started in {seconds:.2f} s)")
             print("Records: " + ", ".join(f"{n} {m}" for m, n in counts.items()))
             print(f"Data: {data_dir}  (--reset reseeds)")
+            credits = sb.state.credits.snapshot() if sb.state.credits else {}
+            print(
+                f"Edition: {sb.state.config.edition}, {credits.get('limit')} API credits per rolling 24 hours, "
+                f"concurrency {sb.state.config.concurrency_limit}"
+            )
             print(
                 f"Demo credentials: client id {client_id}, client secret {client_secret}, refresh token {refresh_token}"
             )

@@ -1,8 +1,10 @@
-"""``python main.py sync [--full] [--since 24h|7d|ISO]``: Zoho (bulk) → long-term memory, incrementally.
+"""``python main.py sync [--full] [--since 24h|7d|ISO] [--json]``: Zoho (bulk) → long-term memory, incrementally.
 
 Cursors live in the memory's ledger (a wiped memory starts over); approval decisions come from the state
 store (``state.store.StateStore.decided_since``); progress is a rich bar per module; the
-summary says records fetched, stored, unchanged, change events, deletions and API calls spent.
+summary says records fetched, stored, unchanged, change events, deletions, API calls and credits spent.
+When Zoho's credits (or ``SERGAS_ZOHO_CREDIT_BUDGET``) run out the sync stops cleanly, says when to go on,
+and exits with ``EXIT_CREDITS`` (4); the next run resumes there.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from config.settings import Settings
 from domain.safe_text import safe_block, safe_inline
 
 _RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
+EXIT_CREDITS = 4  # stopped cleanly because the API credits (or the run's budget) ran out
 
 
 def parse_since(value: str | None, *, now: datetime | None = None) -> datetime | None:
@@ -36,7 +39,7 @@ def parse_since(value: str | None, *, now: datetime | None = None) -> datetime |
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def run(settings: Settings, *, full: bool = False, since: str | None = None) -> int:
+def run(settings: Settings, *, full: bool = False, since: str | None = None, as_json: bool = False) -> int:
     from rich.console import Console
 
     console = Console(stderr=True, soft_wrap=True)
@@ -61,6 +64,13 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
         console.print(Text(safe_inline(f"Sync stopped: {exc}"), style="red"))
         console.print(Text(f"{safe_block(hint)}\nWhat was stored so far is kept; run sync again."))
         return 1
+    _report(console, summary, as_json=as_json)
+    return EXIT_CREDITS if summary.stopped else 0
+
+
+def _report(console: Any, summary: Any, *, as_json: bool) -> None:
+    if as_json:
+        print(summary.model_dump_json(indent=2))
     table_lines = [
         f"{m.module:<9} fetched {m.fetched:>6}  stored {m.stored:>6}  unchanged {m.unchanged:>6}  "
         f"changes {m.change_events:>5}  deleted {m.deleted:>4}"
@@ -69,13 +79,15 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None) -> 
     for line in table_lines:
         console.print(line)
     console.print(
-        f"[bold]Synced[/bold] {summary.fetched} records fetched, {summary.stored} stored, "
-        f"{summary.unchanged} unchanged, {summary.change_events} change events, "
-        f"{summary.deleted} deleted in Zoho, {summary.api_calls} API calls, {summary.seconds:.1f} s"
+        f"[bold]{'Stopped early' if summary.stopped else 'Synced'}[/bold] {summary.fetched} records fetched, "
+        f"{summary.stored} stored, {summary.unchanged} unchanged, {summary.change_events} change events, "
+        f"{summary.deleted} deleted in Zoho, {summary.api_calls} API calls, {summary.api_credits} API credits, "
+        f"{summary.seconds:.1f} s"
     )
     for note in summary.notes:
         console.print(Text(safe_inline(note), style="yellow"))
-    return 0
+    if summary.stopped:
+        console.print(Text(safe_inline(summary.stopped), style="yellow"))
 
 
 async def _sync(settings: Settings, *, full: bool, since: datetime | None, console: Any) -> Any:

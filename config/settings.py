@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     zoho_rate_limit_patience_seconds: float = Field(
         default=60.0, ge=0, le=900, description="How long a call keeps retrying 429 TOO_MANY_REQUESTS with backoff."
     )
+    zoho_credit_budget: int | None = Field(
+        default=None,
+        ge=1,
+        description="Most Zoho API credits one run (sync, review, listen, ask) may spend; unset: no cap. "
+        "The org's own limit is a rolling 24 hours by edition (free: 5,000).",
+    )
     token_store: Literal["file", "sqlite", "postgres"] = "file"
     token_key: SecretStr | None = Field(default=None, description="Fernet key: encrypt refresh tokens at rest.")
 
@@ -93,6 +99,9 @@ class Settings(BaseSettings):
     sandbox_accounts: int = Field(default=5000, ge=1, le=100_000)
     sandbox_seed: int = 42
     sandbox_port: int = Field(default=0, ge=0, le=65535, description="0 picks a free port.")
+    sandbox_edition: Literal["free", "standard", "professional", "enterprise", "ultimate"] = Field(
+        default="enterprise", description="Zoho edition whose API credits and concurrency the embedded sandbox has."
+    )
 
     # --- the model --------------------------------------------------------------------------
     anthropic_api_key: SecretStr | None = Field(
@@ -126,6 +135,12 @@ class Settings(BaseSettings):
     # --- listener (notifications) -----------------------------------------------------------
     listener_token: SecretStr | None = Field(default=None, description="Verification token for callbacks.")
     listener_daily_budget_usd: float = Field(default=5.0, gt=0)
+    listener_notes_poll_seconds: float = Field(
+        default=300.0,
+        ge=10,
+        le=86_400,
+        description="How often `listen` polls Zoho for changed notes (Zoho cannot watch Notes); 1 credit a poll.",
+    )
 
     # --- the web inbox (python main.py serve) ------------------------------------------------
     admins: str = Field(

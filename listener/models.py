@@ -8,7 +8,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 WatchedModule = Literal["Accounts", "Deals", "Contacts", "Tasks", "Notes"]
-WATCHED_MODULES: tuple[WatchedModule, ...] = ("Accounts", "Deals", "Contacts", "Tasks", "Notes")
+# Zoho's watch API supports these (v8 "Supported modules"); Notes is not among them, so note changes are
+# found by a light poll of ``GET /crm/v8/Notes`` by modified time instead (``listener.notes_poll``)
+WATCHED_MODULES: tuple[WatchedModule, ...] = ("Accounts", "Deals", "Contacts", "Tasks")
+POLLED_MODULES: tuple[WatchedModule, ...] = ("Notes",)
 
 
 class Notification(BaseModel):
@@ -55,6 +58,17 @@ class ChannelHealth(BaseModel):
     module: str
     expiry: datetime
     seconds_left: float
+    shortened: str | None = None  # Zoho granted a shorter expiry than asked: what was asked and granted
+
+
+class PolledHealth(BaseModel):
+    """A module Zoho cannot watch, read instead by a periodic poll."""
+
+    module: str
+    every_seconds: float
+    last_poll_at: datetime | None = None
+    changes_found: int = 0  # records found changed since the listener started
+    error: str | None = None  # the last failed poll (tried again at the next one)
 
 
 ReviewMode = Literal[
@@ -79,3 +93,7 @@ class Health(BaseModel):
     review_mode: ReviewMode
     worker_error: str | None = None  # the last review / resolution failure (retried with backoff)
     channels_error: str | None = None  # the last failed channel check (retried at the next one)
+    modules_refused: dict[str, str] = Field(default_factory=dict)  # module -> why Zoho would not watch it
+    zoho_api_calls: int = 0  # since the listener started (channels, polls, syncs and reviews)
+    zoho_api_credits: int = 0
+    modules_polled: list[PolledHealth] = Field(default_factory=list)  # modules read by polling instead

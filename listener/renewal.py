@@ -1,8 +1,13 @@
 """Keeps one watch channel per module alive: renews before expiry, re-subscribes when one vanished.
 
 A channel is renewed once less than ``max(20 % of its lifetime, min(1 hour, half its lifetime))``
-remains, so a 7-day channel is renewed with ~34 hours to spare and a 1-hour one with 30 minutes.
+remains, so a 6-day channel is renewed with ~29 hours to spare and a 1-hour one with 30 minutes. The
+lifetime is the one Zoho *granted* and expiries are compared on Zoho's clock (``WatchClient.zoho_now``),
+so a grant shorter than asked is renewed by its real expiry, never every minute.
 Time comes from an injected clock; the check runs every ``interval_seconds`` of real time.
+
+Each module is subscribed on its own: Zoho refusing one (a module it does not support, a permission the
+user lacks) is recorded in ``refused`` (shown by ``/health`` and ``doctor``) and never stops the others.
 """
 
 from __future__ import annotations
@@ -11,13 +16,13 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from integrations.zoho.errors import ZohoError, ZohoNotFoundError, ZohoValidationError
+from integrations.zoho.errors import ZohoError, ZohoNotFoundError, ZohoPermissionError, ZohoValidationError
 from listener.callback_queue import CallbackQueue
 from listener.models import WATCHED_MODULES, Channel
-from listener.watch_client import MAX_CHANNEL_LIFETIME, WatchClient
+from listener.watch_client import MAX_CHANNEL_LIFETIME, SAFE_CHANNEL_LIFETIME, WatchClient
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +47,7 @@ class ChannelKeeper:
         store: CallbackQueue,
         *,
         clock: Clock = utc_now,
-        lifetime: timedelta = MAX_CHANNEL_LIFETIME,
+        lifetime: timedelta = SAFE_CHANNEL_LIFETIME,
         modules: Iterable[str] = WATCHED_MODULES,
     ) -> None:
         self._watch = watch
@@ -51,7 +56,16 @@ class ChannelKeeper:
         self.lifetime = min(lifetime, MAX_CHANNEL_LIFETIME)
         self.modules = tuple(modules)
         self.channels: dict[str, Channel] = self._load()
+        self.refused: dict[str, str] = {}  # module -> why Zoho refused to watch it
         self.last_error: str | None = None
+
+    def zoho_now(self, now: datetime) -> datetime:
+        return self._watch.zoho_now(now)
+
+    @property
+    def shortened(self) -> dict[str, str]:
+        """Modules whose last expiry Zoho granted shorter than asked, and how."""
+        return dict(self._watch.shortened)
 
     def _load(self) -> dict[str, Channel]:
         raw = self._store.get_meta("channels")
@@ -62,34 +76,56 @@ class ChannelKeeper:
     def _save(self) -> None:
         channels = [c.model_dump(mode="json") for c in self.channels.values()]
         self._store.set_meta("channels", json.dumps(channels))
+        self._store.set_meta("refused_modules", json.dumps(self.refused))
 
     async def subscribe(self) -> list[Channel]:
         """On start: take over the channels of a previous run (renewing them points them at the current
-        notify_url and token), enable the missing ones."""
+        notify_url and token), enable the missing ones. A module Zoho refuses is recorded, not fatal."""
         known = await self._watch.list_channels()
         now = self._clock()
+        self.refused.clear()
+        self.channels = {m: c for m, c in self.channels.items() if m in self.modules}
         for module in self.modules:
             channel = self.channels.get(module)
-            if channel is not None and channel.channel_id in known:
-                await self._renew(channel, now)
-            else:
-                await self._enable(module, now, None)
+            await self._refusable(
+                module,
+                self._renew(channel, now)
+                if channel and channel.channel_id in known
+                else self._enable(module, now, None),
+            )
         await asyncio.to_thread(self._save)
         return list(self.channels.values())
 
+    async def _refusable(self, module: str, step: Awaitable[None]) -> bool:
+        """Run one module's subscription step; a refusal (not a passing failure) is recorded, not raised."""
+        try:
+            await step
+        except (ZohoPermissionError, ZohoValidationError, ZohoNotFoundError) as exc:
+            self.refused[module] = str(exc)
+            self.channels.pop(module, None)
+            log.warning("Zoho refused to watch %s: %s; the other modules are watched", module, exc)
+            return False
+        self.refused.pop(module, None)
+        return True
+
     async def tick(self) -> list[str]:
-        """One check. Returns what was done, e.g. ``["renewed Deals", "re-subscribed Notes"]``."""
+        """One check. Returns what was done, e.g. ``["renewed Deals", "re-subscribed Tasks"]``. Refused
+        modules are not asked again until the next start."""
         now = self._clock()
+        zoho_now = self._watch.zoho_now(now)
         known = await self._watch.list_channels()
         actions: list[str] = []
         for module in self.modules:
+            if module in self.refused:
+                continue
             channel = self.channels.get(module)
-            if channel is None or channel.channel_id not in known or channel.expiry <= now:
+            if channel is None or channel.channel_id not in known or channel.expiry <= zoho_now:
                 stale = channel if channel is not None and channel.channel_id in known else None
-                await self._enable(module, now, stale)
-                actions.append(f"re-subscribed {module}")
-            elif channel.expiry - now <= renewal_margin(channel):
-                await self._renew(channel, now)
+                if await self._refusable(module, self._enable(module, now, stale)):
+                    actions.append(f"re-subscribed {module}")
+            elif channel.expiry - zoho_now <= renewal_margin(channel) and await self._refusable(
+                module, self._renew(channel, now)
+            ):
                 actions.append(f"renewed {module}")
         if actions:
             await asyncio.to_thread(self._save)
@@ -105,7 +141,7 @@ class ChannelKeeper:
 
     async def _renew(self, channel: Channel, now: datetime) -> None:
         try:
-            self.channels[channel.module] = await self._watch.renew(channel, now=now)
+            self.channels[channel.module] = await self._watch.renew(channel, now=now, lifetime=self.lifetime)
         except (ZohoNotFoundError, ZohoValidationError) as exc:  # it vanished between list and renew
             log.info("renewing %s failed (%s); subscribing again", channel.module, exc)
             await self._enable(channel.module, now, None)

@@ -1,4 +1,6 @@
-"""The listener as one running thing: HTTP app on uvicorn + worker + channel keeper, over one data dir.
+"""The listener as one running thing: HTTP app on uvicorn + worker + channel keeper + notes poller, over
+one data dir. Zoho watches Accounts, Deals, Contacts and Tasks (each module subscribed on its own; one Zoho
+refuses is reported in ``/health``); Notes, which Zoho cannot watch, are polled (``listener.notes_poll``).
 
     async with ListenerService(paths, deps, options) as service:   # serves, subscribes, works
         print(service.notify_url)
@@ -24,7 +26,8 @@ import uvicorn
 from listener.app import create_app
 from listener.callback_queue import CallbackQueue
 from listener.ledger import DailyLedger
-from listener.models import WATCHED_MODULES, ChannelHealth, Health
+from listener.models import POLLED_MODULES, WATCHED_MODULES, ChannelHealth, Health
+from listener.notes_poll import NotesPoller
 from listener.renewal import ChannelKeeper, Clock, utc_now
 from listener.resolver import (
     AccountResolver,
@@ -34,7 +37,7 @@ from listener.resolver import (
     rest_fetcher,
 )
 from listener.rest import ZohoRestCall
-from listener.watch_client import MAX_CHANNEL_LIFETIME, WatchClient
+from listener.watch_client import SAFE_CHANNEL_LIFETIME, WatchClient
 from listener.worker import ReviewAccounts, SyncRecords, Worker
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,7 @@ class ListenerDeps:
     # ``fetch_records`` (e.g. ``gateway_fetcher(manager)``), else through ``rest``
     resolve_accounts: ResolveAccounts | None = None
     fetch_records: FetchRecords | None = None
+    usage: Callable[[], tuple[int, int]] | None = None  # (API calls, credits) of the gateway, for /health
 
 
 @dataclass
@@ -63,9 +67,11 @@ class ListenerOptions:
     debounce_seconds: float = 5.0
     max_wait_seconds: float | None = None
     retry_base_seconds: float = 2.0
-    channel_lifetime: timedelta = MAX_CHANNEL_LIFETIME
+    channel_lifetime: timedelta = SAFE_CHANNEL_LIFETIME
     renewal_interval_seconds: float = 60.0
     modules: tuple[str, ...] = field(default=WATCHED_MODULES)
+    polled_modules: tuple[str, ...] = field(default=POLLED_MODULES)
+    notes_poll_seconds: float = 300.0
     agent_available: bool = True  # False: no model key, the review proposes from rules only
     clock: Callable[[], float] = time.time
     channel_clock: Clock = utc_now
@@ -90,6 +96,7 @@ class ListenerService:
         self._cache: RecordAccountCache | None = None
         self.ledger: DailyLedger | None = None
         self.keeper: ChannelKeeper | None = None
+        self.notes_poller: NotesPoller | None = None
         self.worker: Worker | None = None
         self._server: _Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -178,6 +185,15 @@ class ListenerService:
                         name="listener-renewal",
                     )
                 )
+            if "Notes" in opts.polled_modules:
+                self.notes_poller = NotesPoller(
+                    self.deps.rest,
+                    self.queue,
+                    every_seconds=opts.notes_poll_seconds,
+                    on_queued=self.worker.notify,
+                    clock=opts.clock,
+                )
+                self._tasks.append(asyncio.create_task(self.notes_poller.run(self._stop), name="listener-notes-poll"))
 
     async def stop(self, *, disable_channels: bool = False) -> None:
         """Stop taking callbacks, stop the worker (a review in flight stays queued), close the files."""
@@ -217,17 +233,21 @@ class ListenerService:
     def health(self) -> Health:
         assert self.queue is not None and self.ledger is not None, "start() first"
         now = self.options.channel_clock()
+        zoho_now = self.keeper.zoho_now(now) if self.keeper else now
+        shortened = self.keeper.shortened if self.keeper else {}
         channels = [
             ChannelHealth(
                 channel_id=c.channel_id,
                 module=c.module,
                 expiry=c.expiry,
-                seconds_left=round((c.expiry - now).total_seconds(), 1),
+                seconds_left=round((c.expiry - zoho_now).total_seconds(), 1),
+                shortened=shortened.get(c.module),
             )
             for c in (self.keeper.channels.values() if self.keeper else [])
         ]
         last = self.queue.last_callback_at()
         remaining = self.ledger.remaining_today()
+        calls, credits = self.deps.usage() if self.deps.usage is not None else (0, 0)
         return Health(
             queue_depth=self.queue.depth(),
             accounts_waiting=self.queue.accounts_waiting(),
@@ -246,4 +266,8 @@ class ListenerService:
             ),
             worker_error=self.worker.last_error if self.worker else None,
             channels_error=self.keeper.last_error if self.keeper else None,
+            modules_refused=dict(self.keeper.refused) if self.keeper else {},
+            modules_polled=[self.notes_poller.health()] if self.notes_poller else [],
+            zoho_api_calls=calls,
+            zoho_api_credits=credits,
         )

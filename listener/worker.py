@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
-from integrations.zoho.errors import ZohoError
+from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError
 from listener.callback_queue import CallbackQueue, DueAccount, QueuedCallback
 from listener.ledger import DailyLedger
 from listener.resolver import ResolveAccounts
@@ -47,6 +47,17 @@ def result_cost_usd(result: Any) -> float:
 
 def backoff_seconds(attempts: int, *, base: float, cap: float) -> float:
     return float(min(cap, base * (2 ** max(0, attempts))))
+
+
+CREDITS_PAUSE_SECONDS = 3600.0  # spent API credits: wait for them, not for a backoff of seconds
+
+
+def retry_delay(exc: BaseException, attempts: int, *, base: float, cap: float) -> float:
+    """How long queued work waits after ``exc``: an hour when the API credits are spent (Zoho's come back as
+    day-old calls leave the window; a spent SERGAS_ZOHO_CREDIT_BUDGET needs a restart), else a backoff."""
+    if isinstance(exc, ZohoCreditsExhaustedError):
+        return CREDITS_PAUSE_SECONDS
+    return backoff_seconds(attempts, base=base, cap=cap)
 
 
 class Worker:
@@ -109,7 +120,7 @@ class Worker:
         except ZohoError as exc:
             self.last_error = f"resolving {callback.module} ids: {exc}"
             log.warning("could not resolve callback %s (%s); retrying later", callback.id, exc)
-            delay = backoff_seconds(callback.attempts, base=self._retry_base, cap=self._retry_cap)
+            delay = retry_delay(exc, callback.attempts, base=self._retry_base, cap=self._retry_cap)
             await asyncio.to_thread(
                 self._queue.defer_callback, callback.id, error=str(exc), next_attempt_at=self._clock() + delay
             )
@@ -145,7 +156,7 @@ class Worker:
             self.last_error = f"review of {len(ids)} account(s) failed: {type(exc).__name__}: {exc}"
             log.warning("%s; retrying with backoff", self.last_error)
             attempts = max(d.attempts for d in due)
-            delay = backoff_seconds(attempts, base=self._retry_base, cap=self._retry_cap)
+            delay = retry_delay(exc, attempts, base=self._retry_base, cap=self._retry_cap)
             await asyncio.to_thread(
                 self._queue.defer_accounts, ids, error=self.last_error, next_attempt_at=self._clock() + delay
             )

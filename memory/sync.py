@@ -8,23 +8,33 @@ re-pushes only what was staged but not confirmed. No duplicates either way.
 
 After each module, the records Zoho deleted since the module's ``Deleted:`` cursor leave memory's graph
 and search (``forget_records``); the ledger keeps their history and a deletion event.
+
+When Zoho's API credits (or the run's ``SERGAS_ZOHO_CREDIT_BUDGET``) run out, the sync stops cleanly:
+what was fetched is stored, the interrupted module's cursor stays where it was (the next run fetches it
+again and the ledger finds the stored part unchanged), and the summary says why and when to go on.
+A sync is a *round* over the modules (``SyncRound`` / ``SyncDone:<Module>`` cursors): a run after one that
+stopped early syncs only the modules that round has not done yet, so that a budget smaller than one whole
+pass still finishes the job over a few runs instead of re-reading the first modules every time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from integrations.zoho.errors import ZohoError
+from integrations.zoho.credits import gateway_usage
+from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError, ZohoRateLimitedError
 from integrations.zoho.gateway import CursorStore, ZohoGateway
 from integrations.zoho.models import CrmRecord, Module
 from integrations.zoho.recycle_bin import deleted_since, mark_seen
 from memory.interface import AccountMemory
 
 SYNC_MODULES: tuple[Module, ...] = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
+ROUND = "SyncRound"  # cursor: when the current round over the modules began
+DONE = "SyncDone:"  # cursor per module: when the module last completed
 BATCH_RECORDS = 5000  # records remembered per push: cognee's per-run overhead amortised, memory bounded
 
 
@@ -41,8 +51,11 @@ class ModuleSummary(BaseModel):
 class SyncSummary(BaseModel):
     modules: list[ModuleSummary] = Field(default_factory=list)
     api_calls: int = 0
+    api_credits: int = 0  # what the calls cost by Zoho's credit table
     seconds: float = 0.0
     notes: list[str] = Field(default_factory=list)  # what the sync could not do, and what follows
+    stopped: str | None = None  # why the sync stopped before the end (credits), and when to go on
+    resume_by: datetime | None = None  # when Zoho's credits are surely back (None: the next run may go on)
 
     @property
     def fetched(self) -> int:
@@ -76,15 +89,6 @@ class DecisionSource(Protocol):
     def decided_since(self, since: datetime | None = None, *, limit: int = 1000) -> Sequence[Any]: ...
 
 
-def _api_calls(gateway: Any) -> int:
-    calls = getattr(gateway, "api_calls", None)
-    if callable(calls):
-        calls = calls()
-    if isinstance(calls, int):
-        return calls
-    return sum(s.calls for s in gateway.tier_stats())
-
-
 async def sync_memory(
     gateway: ZohoGateway,
     memory: AccountMemory,
@@ -103,20 +107,73 @@ async def sync_memory(
 
     now = clock or time.monotonic
     started = now()
-    calls_before = _api_calls(gateway)
+    calls_before, credits_before = gateway_usage(gateway)
     summary = SyncSummary()
-    for module in modules:
-        cursor = None if full else (since or cursors.get_cursor(module))
+    todo = _round_modules(cursors, modules, restart=full or since is not None)
+    if len(todo) < len(modules):
+        done = [m for m in modules if m not in todo]
+        summary.notes.append(f"resumed the sync the last run stopped: {', '.join(todo)} (done then: {', '.join(done)})")
+    for module in todo:
         part = ModuleSummary(module=module)
-        newest = cursor
-        batch: list[CrmRecord] = []
+        summary.modules.append(part)
+        try:
+            await _sync_module(gateway, memory, cursors, module, part, full=full, since=since, progress=progress)
+            part.deleted = await _sync_deletions(gateway, memory, cursors, module, summary.notes)
+            cursors.set_cursor(DONE + module, datetime.now(UTC))
+        except (ZohoCreditsExhaustedError, ZohoRateLimitedError) as exc:  # spent credits, or 429s past patience
+            from integrations.zoho.credits import stop_message
 
-        async def store(records: list[CrmRecord], part: ModuleSummary = part) -> None:
-            result = await memory.remember_records(records)
-            part.stored += result.stored
-            part.unchanged += result.unchanged
-            part.change_events += result.change_events
+            summary.stopped = stop_message(exc)
+            summary.resume_by = exc.resume_by if isinstance(exc, ZohoCreditsExhaustedError) else None
+            break
+    if decisions is not None:
+        summary.modules.append(await _sync_decisions(decisions, memory, cursors, full=full, progress=progress))
+    calls_after, credits_after = gateway_usage(gateway)
+    summary.api_calls = max(0, calls_after - calls_before)
+    summary.api_credits = max(0, credits_after - credits_before)
+    summary.seconds = round(now() - started, 2)
+    return summary
 
+
+def _round_modules(cursors: CursorStore, modules: tuple[Module, ...], *, restart: bool) -> list[Module]:
+    """The modules this run syncs: those the current round has not completed (the last run stopped early),
+    or, when it has completed them all (or ``restart``), every module in a new round."""
+    started = cursors.get_cursor(ROUND)
+    if not restart and started is not None:
+        pending = [m for m in modules if (cursors.get_cursor(DONE + m) or _NEVER) < started]
+        if pending:
+            return pending
+    cursors.set_cursor(ROUND, datetime.now(UTC))
+    return list(modules)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+async def _sync_module(
+    gateway: ZohoGateway,
+    memory: AccountMemory,
+    cursors: CursorStore,
+    module: Module,
+    part: ModuleSummary,
+    *,
+    full: bool,
+    since: datetime | None,
+    progress: Progress | None,
+) -> None:
+    """Fetch one module into memory and move its cursor. Should the fetch stop half way (spent credits), what
+    was fetched is stored first and the cursor stays: the next run fetches the module again."""
+    cursor = None if full else (since or cursors.get_cursor(module))
+    newest = cursor
+    batch: list[CrmRecord] = []
+
+    async def store(records: list[CrmRecord]) -> None:
+        result = await memory.remember_records(records)
+        part.stored += result.stored
+        part.unchanged += result.unchanged
+        part.change_events += result.change_events
+
+    try:
         async for page in gateway.fetch_module(module, modified_since=cursor):
             part.fetched += len(page)
             for record in page:
@@ -129,18 +186,15 @@ async def sync_memory(
             if len(batch) >= BATCH_RECORDS:
                 await store(batch)
                 batch = []
+    except (ZohoCreditsExhaustedError, ZohoRateLimitedError):
         if batch:
-            await store(batch)
-        if newest is not None:
-            cursors.set_cursor(module, newest)  # only once everything up to it is stored
-        part.cursor = newest
-        part.deleted = await _sync_deletions(gateway, memory, cursors, module, summary.notes)
-        summary.modules.append(part)
-    if decisions is not None:
-        summary.modules.append(await _sync_decisions(decisions, memory, cursors, full=full, progress=progress))
-    summary.api_calls = max(0, _api_calls(gateway) - calls_before)
-    summary.seconds = round(now() - started, 2)
-    return summary
+            await store(batch)  # keep what the spent credits bought; the cursor does not move
+        raise
+    if batch:
+        await store(batch)
+    if newest is not None:
+        cursors.set_cursor(module, newest)  # only once everything up to it is stored
+    part.cursor = newest
 
 
 async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, module: Module, notes: list[str]) -> int:
@@ -152,6 +206,8 @@ async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, modul
         return 0
     try:
         deleted = await deleted_since(gateway, cursors, module)
+    except (ZohoCreditsExhaustedError, ZohoRateLimitedError):
+        raise
     except ZohoError as exc:
         notes.append(
             f"could not read Zoho's recycle bin for {module} ({exc}); records deleted there stay in "

@@ -33,6 +33,7 @@ from approvals.queueing import queue_proposal
 from approvals.write_checks import outside_account
 from config.crashpoints import crash_point
 from config.settings import Settings
+from integrations.zoho.credits import gateway_usage
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import CrmRecord
 from review import rules
@@ -277,6 +278,7 @@ async def _locked_review(
     clock: Callable[[], datetime],
 ) -> ReviewRun:
     started = time.perf_counter()
+    _, credits_before = gateway_usage(gateway)
     now = clock()
     params = {
         "owner": owner,
@@ -316,6 +318,7 @@ async def _locked_review(
         store.finish_run(run.run_id, "interrupted", {"error": f"{type(exc).__name__}: {str(exc)[:300]}"})
         raise
     crash_point("review.before_finish")
+    run.api_credits = max(0, gateway_usage(gateway)[1] - credits_before)
     run.finished_at = clock()
     run.total_seconds = time.perf_counter() - started
     store.finish_run(
@@ -331,6 +334,7 @@ async def _locked_review(
             "proposals_held": run.proposals_held,
             "cost_usd": run.cost_usd,
             "api_calls": run.api_calls,
+            "api_credits": run.api_credits,
         },
     )
     return run

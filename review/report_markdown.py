@@ -37,6 +37,7 @@ def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
         ("Accounts flagged", f"{len(run.flagged):,}"),
         ("Proposals queued", queued_line(run)),
         ("Zoho API calls", str(run.api_calls)),
+        ("Zoho API credits", str(run.api_credits)),
         ("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)"),
     ]
     return rows

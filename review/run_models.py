@@ -97,6 +97,7 @@ class ReviewRun(BaseModel):
     agent_reviews: int = 0
     rule_reviews: int = 0
     api_calls: int = 0  # Zoho API calls of the sync
+    api_credits: int = 0  # Zoho API credits the whole run spent (sync and the agents' reads)
     model_calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
@@ -151,6 +152,7 @@ class ReviewRun(BaseModel):
                 for f in self.flagged
             ],
             "api_calls": self.api_calls,
+            "api_credits": self.api_credits,
             "cost_usd": round(self.cost_usd, 6),
             "resumed": self.resumed,
             "proposals_created": self.proposals_created,

@@ -1,8 +1,15 @@
 """Watch channels: the subscription model, its validation rules, and its SQLite persistence.
 
 A channel is what `POST /crm/v8/actions/watch` registers: events (`<Module>.<create|edit|delete|all>`),
-a notify_url, an optional token (at most 50 characters), and an expiry at most 7 days ahead
-(default 1 hour).
+a notify_url, an optional token (at most 50 characters), and an expiry.
+
+Zoho's v8 notification docs (Enable Notifications):
+- `channel_expiry` "If it is not specified or set for more than a week, the default expiry time is for
+  one hour": an expiry past a week is *not* refused, the channel silently gets one hour (by Zoho's clock);
+- "Supported modules": Leads, Accounts, Contacts, Deals, Campaigns, Tasks, Cases, Meetings, Calls,
+  Solutions, Products, Vendors, Price Books, Quotes, Sales Orders, Purchase Orders, Invoices,
+  Appointments, Services and custom modules. Notes is not among them: an event on Notes is refused
+  (`UNSUPPORTED_MODULES`; Zoho documents no error code for it, so the item fails with NOT_SUPPORTED).
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from sandbox._ext_support import canonical_module, iso, parse_iso
 MAX_TOKEN_LENGTH = 50
 MAX_EXPIRY = timedelta(days=7)
 DEFAULT_EXPIRY = timedelta(hours=1)
-EXPIRY_SLACK = timedelta(minutes=1)
+UNSUPPORTED_MODULES = frozenset({"Notes"})  # modules of the sandbox that Zoho's watch does not support
 _EVENT = re.compile(r"^([A-Za-z0-9_]+)\.(create|edit|delete|all)$")
 OPERATION_ACTIONS = {"insert": "create", "update": "edit", "delete": "delete"}
 
@@ -180,6 +187,12 @@ def _events(item: dict[str, Any], path: str, store: Any, *, required: bool) -> t
                 "invalid event",
                 {"api_name": "events", "json_path": f"{path}.events[{position}]"},
             )
+        if module in UNSUPPORTED_MODULES:
+            raise WatchItemError(
+                "NOT_SUPPORTED",
+                f"notifications are not supported for the module {module}",
+                {"api_name": "events", "json_path": f"{path}.events[{position}]", "module": module},
+            )
         events.append(f"{module}.{match.group(2)}")
     return tuple(dict.fromkeys(events))
 
@@ -195,8 +208,8 @@ def _expiry(item: dict[str, Any], path: str, now: datetime, base: Channel | None
         raise WatchItemError("INVALID_DATA", "invalid channel_expiry", details) from error
     if expiry <= now:
         raise WatchItemError("INVALID_DATA", "channel_expiry must be in the future", details)
-    if expiry > now + MAX_EXPIRY + EXPIRY_SLACK:
-        raise WatchItemError("INVALID_DATA", "channel_expiry can be at most 7 days ahead", details)
+    if expiry > now + MAX_EXPIRY:  # not refused: Zoho quietly falls back to its one-hour default
+        return now + DEFAULT_EXPIRY
     return expiry
 
 

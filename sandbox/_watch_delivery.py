@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
@@ -31,12 +32,16 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def callback_body(channel: Channel, event: Any, server_time_ms: int) -> dict[str, Any]:
-    """The JSON Zoho POSTs to notify_url for one change event."""
+def callback_body(channel: Channel, event: Any, server_time_ms: int, store: Any = None) -> dict[str, Any]:
+    """The JSON Zoho POSTs to notify_url for one change event.
+
+    ``query_params`` echoes the notify URL's query string; with ``return_affected_field_values`` an update
+    also carries ``affected_fields`` (per record, the field names) and ``affected_values`` (per record, the
+    new values of those fields), read from ``store`` when one is given."""
     ids = [str(record_id) for record_id in event.ids]
     body: dict[str, Any] = {
         "server_time": server_time_ms,
-        "query_params": {},
+        "query_params": dict(parse_qsl(urlsplit(channel.notify_url).query, keep_blank_values=True)),
         "module": event.module,
         "resource_uri": f"{channel.api_base}/crm/v8/{event.module}",
         "ids": ids,
@@ -46,8 +51,19 @@ def callback_body(channel: Channel, event: Any, server_time_ms: int) -> dict[str
     }
     if channel.return_affected_field_values:
         affected = list(event.affected_fields or [])
-        body["affected_fields"] = [{record_id: affected} for record_id in ids] if event.operation == "update" else []
+        updated = event.operation == "update"
+        body["affected_fields"] = [{record_id: affected} for record_id in ids] if updated else []
+        body["affected_values"] = _affected_values(store, event.module, ids, affected) if updated else []
     return body
+
+
+def _affected_values(store: Any, module: str, ids: list[str], fields: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for record_id in ids:
+        record = store.get(module, record_id) if store is not None else None
+        if record is not None:
+            out.append({"record_id": record_id, "values": {name: record.get(name) for name in fields}})
+    return out
 
 
 class DeliveryDispatcher:
@@ -63,8 +79,10 @@ class DeliveryDispatcher:
         now: Now = _utc_now,
         log_size: int = 500,
         transport: httpx.BaseTransport | None = None,
+        store: Any = None,
     ) -> None:
         self.channels = channels
+        self.store = store
         self.timeout = timeout
         self.attempts = attempts
         self.retry_delay = retry_delay
@@ -112,7 +130,7 @@ class DeliveryDispatcher:
             selected = channel.selected_fields(event.module)
             if selected is not None and event.operation == "update" and not selected & set(event.affected_fields):
                 continue
-            body = callback_body(channel, event, int(now.timestamp() * 1000))
+            body = callback_body(channel, event, int(now.timestamp() * 1000), self.store)
             assert self._pool is not None
             self._pool.submit(self._deliver, channel, body)
 

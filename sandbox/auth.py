@@ -8,6 +8,12 @@ HTTP 200 with ``{"error": "invalid_code"}`` or ``{"error": "invalid_client"}``, 
 A grant code made by the authorization endpoint (``sandbox.authorize_api``) is bound to its redirect URI
 and PKCE challenge: exchanging it needs the same ``redirect_uri`` and the matching ``code_verifier``, within
 two minutes, once. ``access_type=online`` codes get no refresh token.
+
+Zoho's token limits (CRM v8 "Token Validity"; accounts "OAuth token limits"):
+- at most ``THROTTLE_TOKENS`` (10) access tokens from one refresh token in ``THROTTLE_SECONDS`` (10
+  minutes); beyond that, HTTP 200 with ``THROTTLED`` ("Access Denied") until the oldest of those ten
+  is ten minutes old (refused requests do not count);
+- at most ``LIVE_TOKENS`` (15) live access tokens per refresh token: the 16th invalidates the oldest.
 """
 
 from __future__ import annotations
@@ -20,6 +26,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+THROTTLE_TOKENS = 10
+THROTTLE_SECONDS = 600.0
+LIVE_TOKENS = 15
+THROTTLED = {
+    "error_description": "You have made too many requests continuously. Please try again after some time.",
+    "error": "Access Denied",
+    "status": "failure",
+}
 
 
 def _token() -> str:
@@ -78,6 +93,8 @@ class TokenRegistry:
         self._refresh: dict[str, str] = {refresh_token: user_id}
         self._codes: dict[str, _Grant] = {}
         self._access: dict[str, _Access] = {}
+        self._minted: dict[str, list[float]] = {}  # refresh token -> when its recent access tokens were made
+        self._live: dict[str, list[str]] = {}  # refresh token -> its access tokens, oldest first
 
     def issue_grant_code(
         self,
@@ -107,10 +124,25 @@ class TokenRegistry:
             client_secret or "", self.client_secret
         )
 
-    def _issue(self, user_id: str) -> dict[str, Any]:
-        token = _token()
+    def _throttled(self, refresh_token: str) -> bool:
+        """True when this refresh token made its ten access tokens in the last ten minutes."""
+        now = self._clock()
         with self._lock:
-            self._access[token] = _Access(user_id, self._clock() + self.ttl_seconds)
+            recent = [t for t in self._minted.get(refresh_token, []) if now - t < THROTTLE_SECONDS]
+            self._minted[refresh_token] = recent
+            return len(recent) >= THROTTLE_TOKENS
+
+    def _issue(self, user_id: str, refresh_token: str | None = None) -> dict[str, Any]:
+        token = _token()
+        now = self._clock()
+        with self._lock:
+            self._access[token] = _Access(user_id, now + self.ttl_seconds)
+            if refresh_token is not None:
+                self._minted.setdefault(refresh_token, []).append(now)
+                live = [t for t in self._live.get(refresh_token, []) if t in self._access] + [token]
+                while len(live) > LIVE_TOKENS:  # the 16th live token invalidates the oldest
+                    self._access.pop(live.pop(0), None)
+                self._live[refresh_token] = live
         return {
             "access_token": token,
             "scope": self.SCOPE,
@@ -126,11 +158,14 @@ class TokenRegistry:
         if not self._client_ok(form.get("client_id"), form.get("client_secret")):
             return {"error": "invalid_client"}
         if grant_type == "refresh_token":
+            refresh_token = form.get("refresh_token", "")
             with self._lock:
-                user_id = self._refresh.get(form.get("refresh_token", ""))
+                user_id = self._refresh.get(refresh_token)
             if user_id is None:
                 return {"error": "invalid_code"}
-            return self._issue(user_id)
+            if self._throttled(refresh_token):
+                return dict(THROTTLED)
+            return self._issue(user_id, refresh_token)
         with self._lock:
             grant = self._codes.pop(form.get("code", ""), None)
         if grant is None or grant.expires_at <= self._clock():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 Clock = Callable[[], datetime]
 
@@ -26,3 +26,20 @@ def parse_iso(text: str) -> datetime:
         text = text.replace(" ", "+")
     parsed = datetime.fromisoformat(text)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class SandboxClock:
+    """The sandbox's own "now" (Zoho's clock, as the product sees it): ``base`` (real UTC time, or a test's
+    org clock) plus an offset that ``POST /__sandbox/clock`` moves to play a day forward or to stand a
+    client's clock off Zoho's."""
+
+    def __init__(self, base: Clock = utc_now, offset_seconds: float = 0.0) -> None:
+        self.base = base
+        self.offset_seconds = offset_seconds
+
+    def __call__(self) -> datetime:
+        return self.base() + timedelta(seconds=self.offset_seconds)
+
+    def advance(self, seconds: float) -> datetime:
+        self.offset_seconds += seconds
+        return self()

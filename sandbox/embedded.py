@@ -23,7 +23,9 @@ import uvicorn
 
 from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from sandbox.app import build_app
-from sandbox.clock import Clock, utc_now
+from sandbox.clock import Clock, SandboxClock, utc_now
+from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES
+from sandbox.credits import edition as credit_edition
 from sandbox.faults import FaultSpec
 from sandbox.state import SandboxConfig, SandboxState
 from sandbox.store import SandboxStore
@@ -108,6 +110,7 @@ def launch(state: SandboxState, host: str, port: int) -> tuple[uvicorn.Server, t
         lifespan="on",
         ws="none",
         timeout_graceful_shutdown=2,
+        date_header=False,  # the middleware dates every answer by the sandbox clock
     )
     server = uvicorn.Server(config)
 
@@ -138,21 +141,34 @@ def start_sandbox(
     token_ttl_seconds: float = 3600,
     reset: bool = False,
     anchor: datetime | None = None,
-    concurrency_limit: int = 10,
+    concurrency_limit: int | None = None,
     clock: Clock = utc_now,
+    edition: str = DEFAULT_EDITION,
+    user_licenses: int = DEFAULT_LICENSES,
+    addon_credits: int = 0,
 ) -> Iterator[RunningSandbox]:
     """Seed (or load) the org under ``data_dir`` and serve it until the block exits. ``clock`` is the org's
-    time (Created_Time/Modified_Time of writes): a test moves it to play several days."""
+    time (Created_Time/Modified_Time of writes, the credit window, channel expiry): a test moves it to play
+    several days (``POST /__sandbox/clock`` moves it too).
+
+    ``edition`` (free|standard|professional|enterprise|ultimate), ``user_licenses`` and ``addon_credits``
+    size the org's rolling 24-hour API credits by Zoho's figures (``sandbox.credits``); the concurrency
+    limit defaults to the edition's."""
     started = time.perf_counter()
-    store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset, clock=clock)
+    plan = credit_edition(edition)  # ValueError naming the choices, before anything is opened
+    org_clock = SandboxClock(clock)
+    store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset, clock=org_clock)
     config = SandboxConfig(
         client_id=client_id,
         client_secret=client_secret,
         refresh_token=refresh_token,
         token_ttl_seconds=token_ttl_seconds,
-        concurrency_limit=concurrency_limit,
+        concurrency_limit=concurrency_limit or plan.concurrency,
+        edition=plan.name,
+        user_licenses=user_licenses,
+        addon_credits=addon_credits,
     )
-    state = SandboxState.create(store, config)
+    state = SandboxState.create(store, config, org_clock)
     try:
         server, thread, base_url = launch(state, host, port)
     except BaseException:

@@ -1,4 +1,4 @@
-"""The outermost ASGI layer: faults, concurrency limit, authentication and call accounting.
+"""The outermost ASGI layer: faults, concurrency limit, authentication, API credits and call accounting.
 
 It wraps the whole Starlette app (core and extension routes alike). ``/__sandbox/*`` passes straight
 through; ``/oauth/*`` gets faults but no auth, limit or accounting; every other path is an API call.
@@ -10,15 +10,18 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Sequence
+from email.utils import format_datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sandbox.credits import exhausted_body
 from sandbox.faults import FaultSpec
 from sandbox.responses import JSON_TYPE, ZohoHTTPError, error_body
 from sandbox.state import SandboxState
-from sandbox.stats import begin_request
+from sandbox.stats import begin_request, default_credits
 
 
 async def send_json(send: Send, status: int, payload: Any) -> None:
@@ -68,6 +71,8 @@ class SandboxMiddleware:
         return f"{scope['method']} {scope['path']}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            send = self._dated(send)
         if scope["type"] != "http" or scope["path"].startswith("/__sandbox"):
             await self.app(scope, receive, send)
             return
@@ -84,12 +89,13 @@ class SandboxMiddleware:
         mark = begin_request()
         label = self.endpoint_label(scope)
         status_box = [0]
+        cost = default_credits(label, _query(scope))
 
         async def tracking_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_box[0] = int(message["status"])
                 if not mark.recorded:  # counted before the client can see the reply (tests read stats right after)
-                    state.stats.record(label, 1 if 0 < status_box[0] < 400 else 0)
+                    state.stats.record(label, cost if 0 < status_box[0] < 400 else 0)
                     mark.recorded = True
             await send(message)
 
@@ -112,11 +118,28 @@ class SandboxMiddleware:
                 await send_json(tracking_send, exc.status, error_body(exc.code, exc.message, exc.details))
                 return
             scope.setdefault("state", {})["sandbox_user"] = user
+            if state.credits is not None and state.credits.exhausted():
+                await send_json(tracking_send, 429, exhausted_body(state.credits.limit))
+                return
             await self.app(scope, receive, tracking_send)
         finally:
             self.in_flight -= 1
             if not mark.recorded:
-                state.stats.record(label, 1 if 0 < status_box[0] < 400 else 0)
+                state.stats.record(label, cost if 0 < status_box[0] < 400 else 0)
+
+    def _dated(self, send: Send) -> Send:
+        """Every answer carries ``Date`` by the sandbox clock (Zoho's clock, which clients may compare)."""
+        clock = self.state.clock
+
+        async def dated_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                headers.append((b"date", format_datetime(clock(), usegmt=True).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        dated_send.__self__ = getattr(send, "__self__", None)  # type: ignore[attr-defined]
+        return dated_send
 
     async def _apply_faults(self, faults: list[FaultSpec], send: Send) -> bool:
         """Sleep for latency faults; answer a failure fault. True when the request was answered."""
@@ -148,6 +171,10 @@ class SandboxMiddleware:
         elif failure.kind == "drop":
             await drop_connection(send)
         return True
+
+
+def _query(scope: Scope) -> dict[str, str]:
+    return dict(parse_qsl(bytes(scope.get("query_string", b"")).decode("latin-1")))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

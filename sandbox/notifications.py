@@ -13,6 +13,8 @@ unexpired channels and POSTed to their notify_url in the background (see `_watch
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -59,10 +61,15 @@ def service(state: Any) -> WatchService:
     existing: WatchService | None = extension(state, "notifications")
     if existing is None:
         channels = ChannelStore(data_dir(state) / "notifications.sqlite3")
-        existing = register_extension(
-            state, "notifications", WatchService(state.store, channels, DeliveryDispatcher(channels))
-        )
+        dispatcher = DeliveryDispatcher(channels, now=_clock(state), store=state.store)
+        existing = register_extension(state, "notifications", WatchService(state.store, channels, dispatcher))
     return existing
+
+
+def _clock(state: Any) -> Callable[[], datetime]:
+    """The sandbox clock (Zoho's "now" for channel expiry), or real UTC time for a bare state."""
+    clock = getattr(state, "clock", None)
+    return clock if callable(clock) else _utc_now
 
 
 def _events_detail(channel: Channel, api_base: str, store: Any, *, with_expiry: bool = True) -> list[dict[str, Any]]:
@@ -128,7 +135,7 @@ def routes(state: Any) -> list[BaseRoute]:
         if not isinstance(items, list) or not items:
             return zoho_error(state, "MANDATORY_NOT_FOUND", "required field not found", 400, {"api_name": "watch"})
         api_base = str(request.base_url).rstrip("/")
-        now = _utc_now()
+        now = _clock(state)()
         results: list[dict[str, Any]] = []
         for index, item in enumerate(items):
             existing = watch.channels.get(str(item.get("channel_id"))) if isinstance(item, dict) else None
@@ -188,7 +195,7 @@ def routes(state: Any) -> list[BaseRoute]:
                 {"param_name": "module"},
             )
         record_stat(state, f"GET {WATCH_PATH}", 1)
-        now = _utc_now()
+        now = _clock(state)()
         entries = [
             entry
             for channel in watch.channels.all()

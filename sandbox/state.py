@@ -6,12 +6,15 @@ state.tokens       TokenRegistry: OAuth tokens
 state.faults       FaultInjector
 state.stats        Stats: ``state.stats.record("GET /crm/v8/{module}", credits)``
 state.page_tokens  PageTokens
+state.clock        SandboxClock: the sandbox's "now" (credit window, channel expiry, Date header)
+state.credits      CreditWindow: the org's rolling 24-hour API credits (``--edition``)
 state.base_url     "http://127.0.0.1:PORT" once the server is bound
 state.authenticate(request) -> user dict, or raises ZohoHTTPError (401)
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +22,8 @@ from starlette.requests import Request
 
 from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from sandbox.auth import TokenRegistry
+from sandbox.clock import SandboxClock
+from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES, CreditWindow, edition
 from sandbox.faults import FaultInjector
 from sandbox.page_tokens import PageTokens
 from sandbox.responses import ZohoHTTPError, zoho_error, zoho_json
@@ -40,6 +45,14 @@ class SandboxConfig:
     token_ttl_seconds: float = 3600
     concurrency_limit: int = 10
     page_token_ttl_seconds: float = 86_400
+    edition: str = DEFAULT_EDITION
+    user_licenses: int = DEFAULT_LICENSES
+    addon_credits: int = 0
+
+    @property
+    def credit_limit(self) -> int:
+        """The org's credits per rolling 24 hours, by Zoho's published figures for the edition."""
+        return edition(self.edition).limit(self.user_licenses, self.addon_credits)
 
 
 @dataclass
@@ -53,18 +66,33 @@ class SandboxState:
     base_url: str = ""
     public_prefixes: list[str] = field(default_factory=lambda: list(PUBLIC_PREFIXES))
     extensions: dict[str, Any] = field(default_factory=dict)
+    clock: SandboxClock = field(default_factory=SandboxClock)
+    credits: CreditWindow | None = None
 
     @classmethod
-    def create(cls, store: SandboxStore, config: SandboxConfig | None = None) -> SandboxState:
+    def create(
+        cls, store: SandboxStore, config: SandboxConfig | None = None, clock: SandboxClock | None = None
+    ) -> SandboxState:
         config = config or SandboxConfig()
+        now = clock or SandboxClock()
+        credits = CreditWindow(config.credit_limit, now, edition_name=edition(config.edition).name)
         tokens = TokenRegistry(
             config.client_id,
             config.client_secret,
             config.refresh_token,
             str(store.default_user["id"]),
             ttl_seconds=config.token_ttl_seconds,
+            clock=lambda: time.time() + now.offset_seconds,
         )
-        return cls(store=store, config=config, tokens=tokens, page_tokens=PageTokens(config.page_token_ttl_seconds))
+        return cls(
+            store=store,
+            config=config,
+            tokens=tokens,
+            stats=Stats(window=credits),
+            page_tokens=PageTokens(config.page_token_ttl_seconds),
+            clock=now,
+            credits=credits,
+        )
 
     def is_public(self, path: str) -> bool:
         return any(path.startswith(prefix) for prefix in self.public_prefixes)

@@ -28,12 +28,24 @@ def coql_credits(limit: int) -> int:
     return 2 if limit <= 1000 else 3
 
 
+def default_credits(label: str, query: dict[str, str] | None = None) -> int:
+    """What a call costs when its handler does not say: 1, except the documented heavier reads
+    (records by custom view ``cvid``: 3; the recycle bin's deleted-record ids: 2)."""
+    if label.endswith("/deleted"):
+        return 2
+    if query and query.get("cvid") and label == "GET /crm/v8/{module}":
+        return 3
+    return 1
+
+
 class Stats:
     """Thread-safe counters. ``record(label, credits)`` is called once per API request: by the handler
-    when it knows the credits (writes, COQL, bulk), otherwise by the middleware with 1 credit."""
+    when it knows the credits (writes, COQL, bulk), otherwise by the middleware (``default_credits``).
+    Every credit recorded is also charged to the org's rolling window (``window``), when there is one."""
 
-    def __init__(self) -> None:
+    def __init__(self, window: Any = None) -> None:
         self._lock = threading.Lock()
+        self.window = window
         self.reset()
 
     def reset(self) -> None:
@@ -53,14 +65,19 @@ class Stats:
             entry = self._by_endpoint.setdefault(endpoint_label, {"calls": 0, "credits": 0})
             entry["calls"] += 1
             entry["credits"] += credits
+        if self.window is not None:
+            self.window.charge(credits)
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
-            return {
+            out: dict[str, Any] = {
                 "calls": self._calls,
                 "credits": self._credits,
                 "by_endpoint": {k: dict(v) for k, v in sorted(self._by_endpoint.items())},
             }
+        if self.window is not None:
+            out["org_credits"] = self.window.snapshot()
+        return out
 
     @property
     def credits(self) -> int:

@@ -33,7 +33,8 @@ def test_listen_command_reviews_a_sandbox_change_and_stops_on_ctrl_c(tmp_path: P
         child.expect(r"Zoho: (http://127\.0\.0\.1:\d+) \(embedded sandbox\)")
         api = child.match.group(1)
         child.expect("Press Ctrl-C to stop.")
-        assert re.search(r"Notes\s+│\s+\d+", child.before)  # the channels are listed
+        assert re.search(r"Deals\s+│\s+\d+", child.before)  # the channels are listed
+        assert re.search(r"Notes\s+│\s+polled", child.before)  # Zoho cannot watch Notes: they are polled
 
         grant = {
             "grant_type": "refresh_token",
@@ -61,7 +62,8 @@ def test_listen_command_reviews_a_sandbox_change_and_stops_on_ctrl_c(tmp_path: P
         assert health["reviews_today"] == 1
         assert health["queue_depth"] == 0
         assert health["review_mode"] == "rules only (no agent reviewer)"  # no model key in tests
-        assert sorted(c["module"] for c in health["channels"]) == ["Accounts", "Contacts", "Deals", "Notes", "Tasks"]
+        assert sorted(c["module"] for c in health["channels"]) == ["Accounts", "Contacts", "Deals", "Tasks"]
+        assert [p["module"] for p in health["modules_polled"]] == ["Notes"] and health["modules_refused"] == {}
 
         child.kill(signal.SIGINT)
         child.expect("Stopped.")

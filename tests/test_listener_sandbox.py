@@ -68,12 +68,14 @@ def make_service(tmp_path: Path, rest: ZohoRestCall, review: RecordingReview, **
     # resolve_accounts=None: the service resolves record ids through Zoho itself (GET ?ids=)
     deps = ListenerDeps(resolve_accounts=None, sync_records=no_sync, review_accounts=review, rest=rest)
     opts = ListenerOptions(
-        port=0,
-        token=TOKEN,
-        debounce_seconds=0.3,
-        retry_base_seconds=0.1,
-        channel_lifetime=timedelta(hours=1),
-        **options,
+        **{
+            "port": 0,
+            "token": TOKEN,
+            "debounce_seconds": 0.3,
+            "retry_base_seconds": 0.1,
+            "channel_lifetime": timedelta(hours=1),
+            **options,
+        }
     )
     return ListenerService(tmp_path / "listener", deps, opts)
 
@@ -91,11 +93,14 @@ async def subscriptions(rest: ZohoRestCall) -> list[dict[str, Any]]:
 
 async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRestCall, tmp_path: Path) -> None:
     review = RecordingReview()
-    service = make_service(tmp_path, rest, review)
+    service = make_service(tmp_path, rest, review, notes_poll_seconds=0.3)
     await service.start()
     try:
         subs = await subscriptions(rest)
-        assert sorted(s["resource_name"] for s in subs) == ["Accounts", "Contacts", "Deals", "Notes", "Tasks"]
+        # Zoho's watch does not support Notes: they are polled instead, and that is reported
+        assert sorted(s["resource_name"] for s in subs) == ["Accounts", "Contacts", "Deals", "Tasks"]
+        health = service.health()
+        assert [p.module for p in health.modules_polled] == ["Notes"] and health.modules_refused == {}
         assert {s["notify_url"] for s in subs} == {service.notify_url}
         assert all(s["return_affected_field_values"] for s in subs)
 
@@ -117,7 +122,7 @@ async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRes
         await eventually(account_reviewed, timeout=5)
         latency = review.at[account] - started
 
-        # a deal edit and a note on a deal reach the deal's account
+        # a deal edit (a callback) and a note on a deal (found by the notes poll) reach the deal's account
         status, body = await rest("PUT", f"/crm/v8/Deals/{deal}", {"data": [{"Description": "edited"}]})
         assert status == 200, body
         status, body = await rest(
@@ -139,6 +144,11 @@ async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRes
             return {deal_account, note_account} <= set(review.reviewed)
 
         await eventually(children_reviewed, timeout=5)
+
+        async def note_polled() -> bool:
+            return service.health().modules_polled[0].changes_found >= 1
+
+        await eventually(note_polled, timeout=5)
 
         deliveries = httpx.get(f"{sandbox.base_url}/__sandbox/notifications/deliveries").json()["deliveries"]
         ours = [d for d in deliveries if d["url"] == service.notify_url]
@@ -166,7 +176,7 @@ async def test_channels_are_renewed_before_expiry_and_resubscribed(
     try:
         assert service.keeper is not None
         first = {s["resource_name"]: s["channel_expiry"] for s in await subscriptions(rest)}
-        assert len(first) == 5
+        assert len(first) == 4
 
         now[0] += timedelta(minutes=20)  # 40 minutes left of 60: nothing to do
         assert await service.keeper.tick() == []
@@ -181,12 +191,12 @@ async def test_channels_are_renewed_before_expiry_and_resubscribed(
         assert all(c.seconds_left > 3500 for c in service.health().channels)
 
         # a channel vanished (deleted on the Zoho side): the next check subscribes again
-        notes = service.keeper.channels["Notes"].channel_id
-        status, _ = await rest("DELETE", f"{WATCH_PATH}?channel_ids={notes}", None)
+        tasks = service.keeper.channels["Tasks"].channel_id
+        status, _ = await rest("DELETE", f"{WATCH_PATH}?channel_ids={tasks}", None)
         assert status == 200
-        assert await service.keeper.tick() == ["re-subscribed Notes"]
-        assert "Notes" in {s["resource_name"] for s in await subscriptions(rest)}
-        assert service.keeper.channels["Notes"].channel_id != notes
+        assert await service.keeper.tick() == ["re-subscribed Tasks"]
+        assert "Tasks" in {s["resource_name"] for s in await subscriptions(rest)}
+        assert service.keeper.channels["Tasks"].channel_id != tasks
     finally:
         await service.stop()
 
@@ -215,3 +225,46 @@ async def test_a_restart_takes_over_the_previous_channels(sandbox: Any, rest: Zo
         await eventually(reviewed, timeout=5)
     finally:
         await second.stop(disable_channels=True)
+
+
+async def test_a_module_zoho_refuses_is_reported_and_the_others_are_watched(
+    sandbox: Any, rest: ZohoRestCall, tmp_path: Path
+) -> None:
+    service = make_service(tmp_path, rest, RecordingReview(), modules=("Accounts", "Notes", "Deals"))
+    await service.start()
+    try:
+        assert sorted(s["resource_name"] for s in await subscriptions(rest)) == ["Accounts", "Deals"]
+        refused = service.health().modules_refused
+        assert list(refused) == ["Notes"] and "not supported" in refused["Notes"]
+        assert service.keeper is not None
+        assert sorted(service.keeper.channels) == ["Accounts", "Deals"]
+        assert await service.keeper.tick() == []  # the refused module is not asked again every minute
+    finally:
+        await service.stop(disable_channels=True)
+    from cli.doctor_command import _listener_check
+    from config import load_settings
+
+    check = _listener_check(load_settings(home=tmp_path))  # `doctor` reads what the listener recorded
+    assert not check.ok and "refused by Zoho: Notes" in check.detail and check.fix
+
+
+async def test_a_clock_ahead_of_zohos_still_gets_six_day_channels(
+    sandbox: Any, rest: ZohoRestCall, tmp_path: Path
+) -> None:
+    """Our clock two days ahead of Zoho's: six days by ours is eight by Zoho's, which Zoho turns into one
+    hour. The listener notices, asks again by Zoho's clock, and renews by the real expiry."""
+    httpx.post(f"{sandbox.base_url}/__sandbox/clock", json={"advance_seconds": -2 * 86400})
+    service = make_service(tmp_path, rest, RecordingReview(), channel_lifetime=timedelta(days=6))
+    await service.start()
+    try:
+        zoho_now = datetime.fromisoformat(httpx.get(f"{sandbox.base_url}/__sandbox/clock").json()["now"])
+        for sub in await subscriptions(rest):
+            granted = datetime.fromisoformat(sub["channel_expiry"]) - zoho_now
+            assert timedelta(days=5, hours=23) < granted <= timedelta(days=6, minutes=1), sub
+        for channel in service.health().channels:
+            assert channel.shortened is None
+            assert 5.9 * 86400 < channel.seconds_left <= 6 * 86400 + 60  # on Zoho's clock, not ours
+        assert service.keeper is not None
+        assert await service.keeper.tick() == []  # no renewal storm
+    finally:
+        await service.stop(disable_channels=True)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -180,10 +181,9 @@ def test_expired_channel_stops_firing(api: httpx.Client, sandbox: Any, receiver:
 
 def test_validation_errors(api: httpx.Client, receiver: tuple[Receiver, str]) -> None:
     _, url = receiver
-    cases = {
+    cases: dict[str, dict[str, Any]] = {
         "token": {"token": "x" * 51},
         "events": {"events": ["Accounts.explode"]},
-        "channel_expiry": {"channel_expiry": _iso(datetime.now(UTC) + timedelta(days=8))},
         "notify_url": {"notify_url": None},
     }
     for field, override in cases.items():
@@ -260,3 +260,57 @@ def test_failed_receiver_is_retried_and_logged(api: httpx.Client, sandbox: Any) 
             time.sleep(0.05)
         assert len(failing.bodies) == 3
         assert log[0]["status"] == 503 and log[0]["attempts"] == 3 and log[0]["ok"] is False
+
+
+def test_expiry_past_a_week_is_granted_one_hour_by_zohos_clock(api: httpx.Client, sandbox: Any) -> None:
+    """Zoho v8: "If it is not specified or set for more than a week, the default expiry time is for one
+    hour" - not refused. Zoho's clock decides: a client clock one day ahead of Zoho's asks 7 days by its
+    clock, which is 8 days by Zoho's."""
+    url = "http://127.0.0.1:9/cb"
+    zoho_now = datetime.fromisoformat(
+        httpx.post(f"{sandbox.base_url}/__sandbox/clock", json={"advance_seconds": -86400}).json()["now"]
+    )
+    asked = datetime.now(UTC) + timedelta(days=7)  # a week by the client's clock, a day ahead of Zoho's
+    reply = _subscribe(api, url, channel_id="5001", channel_expiry=_iso(asked))
+    assert reply.status_code == 200
+    dated = parsedate_to_datetime(reply.headers["date"])  # answers are dated by Zoho's clock
+    assert abs(dated - zoho_now) < timedelta(minutes=1)
+    granted = datetime.fromisoformat(reply.json()["watch"][0]["details"]["events"][0]["channel_expiry"])
+    assert timedelta(minutes=59) <= granted - zoho_now <= timedelta(hours=1, minutes=1)
+    within = _subscribe(api, url, channel_id="5002", channel_expiry=_iso(zoho_now + timedelta(days=6)))
+    granted_within = within.json()["watch"][0]["details"]["events"][0]["channel_expiry"]
+    assert granted_within == _iso(zoho_now + timedelta(days=6))
+
+
+def test_notes_is_not_a_supported_watch_module(api: httpx.Client) -> None:
+    reply = _subscribe(api, "http://127.0.0.1:9/cb", channel_id="6001", events=["Notes.all"])
+    assert reply.status_code == 400
+    error = reply.json()["watch"][0]
+    assert error["status"] == "error" and error["code"] == "NOT_SUPPORTED"
+    assert error["details"]["module"] == "Notes" and error["details"]["api_name"] == "events"
+    assert api.get(WATCH).status_code == 204  # nothing was subscribed
+    mixed = api.post(
+        WATCH,
+        json={
+            "watch": [
+                {"channel_id": "6002", "events": ["Accounts.all"], "notify_url": "http://127.0.0.1:9/a"},
+                {"channel_id": "6003", "events": ["Notes.edit"], "notify_url": "http://127.0.0.1:9/n"},
+            ]
+        },
+    )
+    assert mixed.status_code == 207
+    assert [item["status"] for item in mixed.json()["watch"]] == ["success", "error"]
+
+
+def test_callback_carries_affected_values_and_echoes_the_query_string(
+    api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]
+) -> None:
+    target, url = receiver
+    notify = f"{url}/zoho/callback?tenant=acme&key2=val%202"
+    assert _subscribe(api, url, channel_id="7001", notify_url=notify).status_code == 200
+    account = sandbox.store.list_records("Accounts")[2]
+    api.put(f"/crm/v8/Accounts/{account['id']}", json={"data": [{"Rating": "Hot"}]})
+    body = target.wait_for(1)[0]
+    assert body["query_params"] == {"tenant": "acme", "key2": "val 2"}
+    assert body["affected_fields"] == [{account["id"]: ["Rating"]}]
+    assert body["affected_values"] == [{"record_id": account["id"], "values": {"Rating": "Hot"}}]

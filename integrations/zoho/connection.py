@@ -68,7 +68,11 @@ def zoho_connection(settings: Settings) -> Iterator[ZohoConnectionInfo]:
         return
     from sandbox.embedded import start_sandbox
 
-    kwargs: dict[str, Any] = {"accounts": settings.sandbox_accounts, "seed": settings.sandbox_seed}
+    kwargs: dict[str, Any] = {
+        "accounts": settings.sandbox_accounts,
+        "seed": settings.sandbox_seed,
+        "edition": settings.sandbox_edition,
+    }
     if settings.sandbox_port and "port" in inspect.signature(start_sandbox).parameters:
         kwargs["port"] = settings.sandbox_port
     data_dir = settings.sandbox_dir.expanduser()

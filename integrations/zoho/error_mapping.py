@@ -18,11 +18,14 @@ from integrations.zoho.errors import (
     ZohoAuthError,
     ZohoError,
     ZohoNotFoundError,
+    ZohoTokenThrottledError,
     ZohoTransientError,
     ZohoUnavailableError,
     ZohoValidationError,
     map_status,
 )
+
+TOKEN_THROTTLE_SECONDS = 600  # Zoho: at most 10 access tokens per refresh token in 10 minutes
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -62,9 +65,19 @@ def map_httpx_error(
 
 
 def map_oauth_error(body: dict[str, Any] | None, status: int | None, *, tier: str) -> ZohoError:
-    """The accounts server says no: HTTP 200 with {"error": "invalid_code" | "invalid_client"}, or 5xx."""
+    """The accounts server says no: HTTP 200 with {"error": "invalid_code" | "invalid_client"}, or with
+    {"error": "Access Denied", "error_description": ...} when the token throttle is reached, or 5xx."""
     body = body or {}
     error = body.get("error")
+    if str(error or "").strip().lower().replace("_", " ") == "access denied":
+        return ZohoTokenThrottledError(
+            "Zoho's accounts server refused a new access token: this refresh token already made its 10 "
+            f"access tokens in the last 10 minutes ({body.get('error_description') or error})",
+            status=status,
+            code="ACCESS_DENIED",
+            tier=tier,
+            details={"retry_after_seconds": TOKEN_THROTTLE_SECONDS},
+        )
     if status is not None and status >= 500:
         return ZohoUnavailableError(f"Zoho accounts server error (HTTP {status})", status=status, tier=tier)
     if status == 429:

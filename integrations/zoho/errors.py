@@ -8,8 +8,13 @@
     ├── ZohoNotFoundError          unknown record id, unknown module, bulk job gone
     ├── ZohoValidationError        400-level request or data errors (INVALID_DATA, MANDATORY_NOT_FOUND, ...)
     ├── ZohoTransientError         worth retrying later
-    │   ├── ZohoRateLimitedError   429 TOO_MANY_REQUESTS (credits or concurrency)
+    │   ├── ZohoRateLimitedError   429 TOO_MANY_REQUESTS from the concurrency cap (or one that outlasted
+    │   │                          the patience budget)
     │   └── ZohoUnavailableError   5xx, dropped connection, timeout, malformed reply, breaker open
+    ├── ZohoTokenThrottledError    the accounts server's "Access Denied": 10 access tokens per refresh token
+    │                              in 10 minutes were made; no new one (and no retry) until that window passes
+    ├── ZohoCreditsExhaustedError  the org's API credits for the rolling 24 hours are spent: stop the run
+    │   └── ZohoCreditBudgetError  this run's SERGAS_ZOHO_CREDIT_BUDGET is spent (nothing was sent)
     └── ZohoWriteRefused           a write was asked for without a valid approval record
 
 Only ``integrations/zoho/`` raises or translates these; SDK exceptions, ``APIException`` objects,
@@ -19,7 +24,10 @@ httpx errors, HTTP statuses and MCP errors are mapped in ``map_status`` / the ti
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+CREDIT_WINDOW = timedelta(hours=24)  # Zoho's API credits: a rolling 24-hour window
 
 
 class ZohoError(Exception):
@@ -110,9 +118,49 @@ class ZohoTransientError(ZohoError):
 
 
 class ZohoRateLimitedError(ZohoTransientError):
-    """429 TOO_MANY_REQUESTS: API credits for the day or the edition's concurrency limit are exhausted."""
+    """429 TOO_MANY_REQUESTS from the edition's concurrency cap: slots free within seconds, so it is retried
+    for SERGAS_ZOHO_RATE_LIMIT_PATIENCE_SECONDS. One that outlasts that patience stops the run (it may be
+    exhausted credits that Zoho did not name as such)."""
 
-    default_hint = "Lower SERGAS_ZOHO_CONCURRENCY or wait for credits to refill."
+    default_hint = (
+        "Other integrations may hold the org's concurrency slots, or its API credits may be spent; lower "
+        "SERGAS_ZOHO_CONCURRENCY, or check the org's API usage (Setup > Developer Hub > APIs) and run again later."
+    )
+
+
+class ZohoTokenThrottledError(ZohoError):
+    """Zoho's accounts server answered "Access Denied": this refresh token made its 10 access tokens in the
+    last 10 minutes (or its client too many refreshes). The credentials are fine; no new access token can
+    be had until the 10 minutes pass. Usually many processes refresh instead of sharing the cached token."""
+
+    default_hint = (
+        "Wait 10 minutes and run again. Let every process share one token store (SERGAS_TOKEN_STORE, "
+        "SERGAS_HOME) so that they reuse one access token instead of each making its own."
+    )
+
+
+class ZohoCreditsExhaustedError(ZohoError):
+    """The org's Zoho API credits for the rolling 24 hours are spent (Zoho's 429 TOO_MANY_REQUESTS saying
+    so). Not retried and not worked around on another tier: every tier draws on the same credits. A run
+    stops cleanly, keeps its cursors, and says when the credits come back (``resume_by``: at the latest 24
+    hours after the refusal, as calls older than a day leave the window)."""
+
+    default_hint = (
+        "Run again once credits are back; the run resumes where it stopped. To spend less, lower "
+        "SERGAS_ZOHO_CREDIT_BUDGET per run, or buy add-on credits in Zoho (Setup > Developer Hub > APIs)."
+    )
+
+    @property
+    def resume_by(self) -> Any:
+        """When the credits are surely back (an aware datetime), if known."""
+        return self.details.get("resume_by")
+
+
+class ZohoCreditBudgetError(ZohoCreditsExhaustedError):
+    """This run's credit budget (SERGAS_ZOHO_CREDIT_BUDGET) is spent; the call that would pass it was not
+    sent. The next run has a fresh budget and resumes where this one stopped."""
+
+    default_hint = "Run again to continue, or raise SERGAS_ZOHO_CREDIT_BUDGET (unset: no budget)."
 
 
 class ZohoUnavailableError(ZohoTransientError):
@@ -154,7 +202,7 @@ def map_status(
     body = body or {}
     code = body.get("code") or body.get("error")
     message = body.get("message") or (str(code) if code else f"HTTP {status}")
-    details = body.get("details") if isinstance(body.get("details"), dict) else {}
+    details: dict[str, Any] = body["details"] if isinstance(body.get("details"), dict) else {}
     cls: type[ZohoError]
     if code in _CODE_MAP:
         cls = _CODE_MAP[str(code)]
@@ -172,6 +220,10 @@ def map_status(
         cls = ZohoValidationError
     else:
         cls = ZohoError
+    if cls is ZohoRateLimitedError and "credit" in str(message).lower():
+        # Zoho answers spent credits with the concurrency cap's 429 TOO_MANY_REQUESTS: only the message differs
+        cls = ZohoCreditsExhaustedError
+        details = {**details, "resume_by": datetime.now(UTC).replace(microsecond=0) + CREDIT_WINDOW}
     return cls(
         str(message),
         status=status,
@@ -186,10 +238,13 @@ def map_status(
 __all__ = [
     "ZohoAuthError",
     "ZohoConfigError",
+    "ZohoCreditBudgetError",
+    "ZohoCreditsExhaustedError",
     "ZohoError",
     "ZohoNotFoundError",
     "ZohoPermissionError",
     "ZohoRateLimitedError",
+    "ZohoTokenThrottledError",
     "ZohoTransientError",
     "ZohoUnavailableError",
     "ZohoValidationError",

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from approvals.attachments import OUTBOX_DIR
 from config.settings import Settings
 from integrations.zoho.connection import ZohoConnectionInfo
+from integrations.zoho.credits import CreditMeter
 from integrations.zoho.errors import ZohoConfigError
 from integrations.zoho.manager import AuditFn, ZohoManager
 from integrations.zoho.mcp_tier import McpTier
@@ -38,6 +39,7 @@ def build_gateway(
     ``transport`` replaces the network for the REST/OAuth HTTP clients (tests)."""
     conn = connection or _connection(settings, base_url_override)
     store = token_store or build_token_store(settings)
+    meter = CreditMeter(settings.zoho_credit_budget)  # one per gateway: every tier draws on it
     oauth_http = httpx.AsyncClient(transport=transport, timeout=settings.zoho_timeout_seconds)
     tokens = TokenManager(
         OAuthClient(
@@ -58,6 +60,7 @@ def build_gateway(
         concurrency=settings.zoho_concurrency,
         backoff_base=backoff_base,
         rate_limit_patience=settings.zoho_rate_limit_patience_seconds,
+        meter=meter,
     )
     sdk = None
     if use_sdk and transport is None:
@@ -70,11 +73,13 @@ def build_gateway(
             dc=settings.zoho_dc,
             environment=settings.zoho_environment,
             timeout=settings.zoho_timeout_seconds,
+            meter=meter,
         )
     mcp = None
     if conn.mcp_url and (use_mcp if use_mcp is not None else True):
-        mcp = _mcp_tier(conn.mcp_url, settings, tokens)
+        mcp = _mcp_tier(conn.mcp_url, settings, tokens, meter)
     manager = ZohoManager(
+        meter=meter,
         rest=rest,
         sdk=sdk,
         mcp=mcp,
@@ -89,7 +94,7 @@ def build_gateway(
     return manager
 
 
-def _mcp_tier(url: str, settings: Settings, tokens: TokenManager) -> McpTier:
+def _mcp_tier(url: str, settings: Settings, tokens: TokenManager, meter: CreditMeter) -> McpTier:
     fixed = settings.zoho_mcp_auth_header
 
     async def header() -> str:
@@ -101,7 +106,9 @@ def _mcp_tier(url: str, settings: Settings, tokens: TokenManager) -> McpTier:
         if fixed is None:
             await tokens.invalidate(stale_header.removeprefix("Zoho-oauthtoken "))
 
-    return McpTier(url, auth_header=header, on_unauthorized=unauthorized, timeout=settings.zoho_timeout_seconds)
+    return McpTier(
+        url, auth_header=header, on_unauthorized=unauthorized, timeout=settings.zoho_timeout_seconds, meter=meter
+    )
 
 
 def _connection(settings: Settings, base_url_override: str | None) -> ZohoConnectionInfo:

@@ -34,11 +34,14 @@ from integrations.zoho.attachments import (
     file_name_from_disposition,
 )
 from integrations.zoho.breakers import TierBreaker
+from integrations.zoho.credits import BULK_READ_CREDITS, CreditMeter
 from integrations.zoho.error_mapping import is_transient
 from integrations.zoho.errors import (
+    ZohoCreditsExhaustedError,
     ZohoError,
     ZohoNotFoundError,
     ZohoRateLimitedError,
+    ZohoTokenThrottledError,
     ZohoUnavailableError,
     ZohoValidationError,
     ZohoWriteRefused,
@@ -113,6 +116,33 @@ def bulk_calls(count: int) -> int:
     return BULK_JOB_CALLS * max(1, math.ceil(count / BULK_PAGE))
 
 
+BULK_JOB_CREDITS = BULK_READ_CREDITS + 2  # create 50, one status poll and the download at 1 each
+COQL_LIMIT_TIERS = (200, 1000, COQL_PAGE)  # Zoho charges a COQL query 1, 2 or 3 credits by its LIMIT
+
+
+def coql_page_limit(remaining: int | None) -> int:
+    """The cheapest LIMIT that still reads ``remaining`` records in one query (2,000 when unknown)."""
+    if remaining is None:
+        return COQL_PAGE
+    return next(tier for tier in COQL_LIMIT_TIERS if remaining <= tier or tier == COQL_PAGE)
+
+
+def coql_credits_for(count: int) -> int:
+    """Fewest credits COQL can read ``count`` records with: full 2,000-pages, the rest at the cheapest LIMIT."""
+    full, rest = divmod(count, COQL_PAGE)
+    tail = 0 if rest == 0 and full else COQL_LIMIT_TIERS.index(coql_page_limit(rest)) + 1
+    return 3 * full + tail
+
+
+def bulk_credits(count: int) -> int:
+    return BULK_JOB_CREDITS * max(1, math.ceil(count / BULK_PAGE))
+
+
+def min_credits_for(count: int) -> int:
+    """Fewest API credits Zoho's limits allow to read ``count`` records of one module."""
+    return min(coql_credits_for(count), bulk_credits(count))
+
+
 def min_calls_for(count: int) -> int:
     """Fewest API calls Zoho's limits allow to read ``count`` records of one module."""
     return min(coql_calls(count), bulk_calls(count))
@@ -141,8 +171,10 @@ class ZohoManager:
         write_attempts: int = 3,
         volume_hints_path: Path | None = None,
         attachment_outbox: Path | None = None,
+        meter: CreditMeter | None = None,
     ) -> None:
         self.rest = rest
+        self.meter: CreditMeter = meter or getattr(rest, "meter", None) or CreditMeter()
         self.attachment_outbox = attachment_outbox  # approved uploads are read only from here
         self.sdk = sdk
         self.mcp = mcp
@@ -171,6 +203,10 @@ class ZohoManager:
     def api_calls(self) -> int:
         """API calls sent by all tiers so far (OAuth not included)."""
         return sum(int(getattr(t, "calls", 0)) for t in self._tiers.values())
+
+    def api_credits(self) -> int:
+        """Zoho API credits the calls so far cost, by Zoho's credit table (refused calls cost none)."""
+        return self.meter.credits
 
     async def _call(
         self,
@@ -214,8 +250,11 @@ class ZohoManager:
     def _falls_through(tier: str, exc: ZohoError) -> bool:
         if is_transient(exc):
             return True
-        # the MCP endpoint has its own URL and credentials: anything but "no such record" may work elsewhere
-        return tier == "mcp" and not isinstance(exc, ZohoNotFoundError | ZohoValidationError)
+        # the MCP endpoint has its own URL and credentials: anything but "no such record" may work elsewhere;
+        # spent credits are the org's, whichever tier asks
+        return tier == "mcp" and not isinstance(
+            exc, ZohoNotFoundError | ZohoValidationError | ZohoCreditsExhaustedError | ZohoTokenThrottledError
+        )
 
     def _report(
         self,
@@ -610,9 +649,10 @@ class ZohoManager:
 
     # ------------------------------------------------------------------ bulk reads
     def choose_strategy(self, module: str) -> str:
-        """``bulk_read`` when the known volume makes a Bulk Read job cheaper in calls than COQL pages."""
+        """``bulk_read`` when the known volume makes a Bulk Read job cheaper in *credits* than COQL pages (Zoho
+        meters credits per day; calls only per moment): above about 34,000 records of a module."""
         hint = self.volume_hints.get(module)
-        if hint is not None and bulk_calls(hint) < coql_calls(hint):
+        if hint is not None and bulk_credits(hint) < coql_credits_for(hint):
             return "bulk_read"
         return "coql"
 
@@ -622,16 +662,23 @@ class ZohoManager:
         """Every record of ``module`` (or those modified since), in pages of domain models."""
         chosen = tuple(fields or RECORD_TYPES[module].FIELDS)  # type: ignore[attr-defined]
         strategy = "coql" if modified_since is not None else self.choose_strategy(module)
-        cold = modified_since is None and module not in self.volume_hints
+        hint = None if modified_since is not None else self.volume_hints.get(module)
         where = f"Modified_Time >= {_quote(_coql_dt(modified_since))}" if modified_since else "id is not null"
         select = ", ".join(dict.fromkeys(["id", *chosen]))
         total = 0
         seen: set[str] = set()
 
-        async def coql_pages(offset: int, *, bet_on_bulk: bool) -> AsyncIterator[list[CrmRecord]]:
-            nonlocal strategy
+        async def coql_pages(offset: int) -> AsyncIterator[list[CrmRecord]]:
+            first = True
             while True:
-                query = f"select {select} from {module} where {where} order by id asc limit {offset}, {COQL_PAGE}"
+                # the cheapest LIMIT for what is left by the known volume; a first look for changes reads 200
+                # (1 credit): a quiet module costs one credit, not three
+                left = hint - offset if hint is not None and hint > offset else None
+                if first and modified_since is not None:
+                    left = 200
+                limit = coql_page_limit(left)
+                first = False
+                query = f"select {select} from {module} where {where} order by id asc limit {offset}, {limit}"
                 rows, more = await self._call(
                     "coql_page", self._bulk(), partial(_coql, query=query, module=module), module=module
                 )
@@ -644,16 +691,10 @@ class ZohoManager:
                         yield page
                 if not more or not rows:
                     return
-                if bet_on_bulk:
-                    # volume unknown and more than one page: a Bulk Read job costs 3 more calls whatever
-                    # the size, COQL one per 2,000; bet on volume, keep what we have (the next full
-                    # fetch knows the volume and picks the cheaper way outright)
-                    strategy = "bulk_read"
-                    return
                 offset += len(rows)
 
         if strategy == "coql":
-            async for page in coql_pages(0, bet_on_bulk=cold):
+            async for page in coql_pages(0):
                 total += len(page)
                 yield page
         if strategy == "bulk_read":
@@ -665,7 +706,7 @@ class ZohoManager:
                 # Zoho caps Bulk Read downloads (10 a minute): page on with COQL rather than fail the fetch
                 rows = None
                 strategy = "coql"
-                async for page in coql_pages(len(seen), bet_on_bulk=False):
+                async for page in coql_pages(len(seen)):
                     total += len(page)
                     yield page
             if rows is not None:

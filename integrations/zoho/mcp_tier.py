@@ -18,8 +18,9 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
+from integrations.zoho.credits import CreditMeter, mcp_credits
 from integrations.zoho.error_mapping import map_mcp_error
-from integrations.zoho.errors import ZohoAuthError, ZohoError
+from integrations.zoho.errors import ZohoAuthError, ZohoCreditsExhaustedError, ZohoError, ZohoRateLimitedError
 from integrations.zoho.rest_tier import COQL_MAX_OFFSET, COQL_PAGE, DISCRETE_LIMIT, IDS_BATCH, PER_PAGE
 
 READ_TOOLS = frozenset(
@@ -46,8 +47,10 @@ class McpTier:
         auth_header: AuthHeader,
         on_unauthorized: Callable[[str], Awaitable[Any]] | None = None,
         timeout: float = 30.0,
+        meter: CreditMeter | None = None,
     ) -> None:
         self.url = url
+        self.meter = meter or CreditMeter()
         self._auth_header = auth_header
         self._on_unauthorized = on_unauthorized
         self._timeout = timeout
@@ -138,6 +141,8 @@ class McpTier:
                 self._queue = asyncio.Queue()
                 self._worker = asyncio.create_task(self._run_worker(self._queue))
             future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            cost = mcp_credits(name, arguments)
+            self.meter.charge(cost, operation=f"MCP {name}")
             await self._queue.put((name, arguments, future, header))
             self.calls += 1
             self._last_http_status = None
@@ -148,6 +153,7 @@ class McpTier:
                 if self._last_http_status is not None and not isinstance(cause, dict):
                     cause = {"status_code": self._last_http_status, "message": str(cause)}
                 error = map_mcp_error(cause, module=module, record_id=record_id)
+                self._refund_refused(error, cost)
                 if isinstance(error, ZohoAuthError) and attempt == 0 and self._on_unauthorized is not None:
                     await self._on_unauthorized(header)
                     continue
@@ -158,12 +164,18 @@ class McpTier:
                 error = map_mcp_error(
                     payload if isinstance(payload, dict) else text, module=module, record_id=record_id
                 )
+                self._refund_refused(error, cost)
                 if isinstance(error, ZohoAuthError) and attempt == 0 and self._on_unauthorized is not None:
                     await self._on_unauthorized(header)
                     continue
                 raise error
             return payload if isinstance(payload, dict) else None
         raise ZohoAuthError("Zoho MCP kept refusing the credentials", status=401, tier=self.name)
+
+    def _refund_refused(self, error: ZohoError, cost: int) -> None:
+        """A call Zoho refused (401, 429) cost the org no credits."""
+        if error.status in (401, 429) or isinstance(error, ZohoRateLimitedError | ZohoCreditsExhaustedError):
+            self.meter.refund(cost)
 
     # ------------------------------------------------------------------ reads (same shapes as REST)
     async def get_record(

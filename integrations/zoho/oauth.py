@@ -4,6 +4,11 @@
 expiry, at most one refresh at a time per identity: an ``asyncio.Lock`` inside the process and the
 token store's ``refresh_lock`` across processes (double-checked after taking the lock, so a waiter
 uses the token the winner just saved). ``invalidate(stale)`` is called after a 401 INVALID_TOKEN.
+
+Zoho lets one refresh token make 10 access tokens in 10 minutes; past that its accounts server answers
+"Access Denied" (``ZohoTokenThrottledError``). The manager then backs off: no further token request until
+the 10 minutes have passed (``throttled_until``), while a token another process saves in the shared store
+meanwhile is still used.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, SecretStr
 
-from integrations.zoho.error_mapping import map_httpx_error, map_oauth_error
-from integrations.zoho.errors import ZohoError, ZohoTransientError
+from integrations.zoho.error_mapping import TOKEN_THROTTLE_SECONDS, map_httpx_error, map_oauth_error
+from integrations.zoho.errors import ZohoError, ZohoTokenThrottledError, ZohoTransientError
 from integrations.zoho.token_store import TokenRecord, TokenStore, token_key
 
 
@@ -55,6 +60,7 @@ class TokenManager:
         self._attempts = attempts
         self._lock = asyncio.Lock()
         self.refreshes = 0
+        self.throttled_until: datetime | None = None  # the accounts server refuses new tokens until then
 
     @property
     def key(self) -> str:
@@ -86,13 +92,36 @@ class TokenManager:
                 current = rec.access_token.get_secret_value() if rec and rec.access_token else None
                 if rec is not None and current is not None and rec.valid_for(self._margin) and current != stale:
                     return current
-                fresh = await self._call_token_endpoint()
+                self._check_throttle()
+                try:
+                    fresh = await self._call_token_endpoint()
+                except ZohoTokenThrottledError as exc:
+                    self.throttled_until = datetime.now(UTC) + timedelta(seconds=TOKEN_THROTTLE_SECONDS)
+                    raise self._throttled(exc) from None
                 await asyncio.to_thread(self.store.save, fresh)
                 self.refreshes += 1
                 assert fresh.access_token is not None
                 return fresh.access_token.get_secret_value()
             finally:
                 await asyncio.to_thread(lock.__exit__, None, None, None)
+
+    def _check_throttle(self) -> None:
+        """Back off: while Zoho refuses new tokens, do not ask again (each refusal may extend the block)."""
+        if self.throttled_until is not None and datetime.now(UTC) < self.throttled_until:
+            raise self._throttled(None)
+        self.throttled_until = None
+
+    def _throttled(self, cause: ZohoTokenThrottledError | None) -> ZohoTokenThrottledError:
+        until = self.throttled_until or datetime.now(UTC) + timedelta(seconds=TOKEN_THROTTLE_SECONDS)
+        when = until.astimezone(UTC).strftime("%H:%M UTC")
+        return ZohoTokenThrottledError(
+            f"Zoho is not issuing new access tokens for this refresh token until about {when} (10 tokens in "
+            "10 minutes were made); the credentials themselves are fine",
+            status=cause.status if cause else None,
+            code="ACCESS_DENIED",
+            tier="oauth",
+            details={"retry_at": until.isoformat()},
+        )
 
     async def _call_token_endpoint(self) -> TokenRecord:
         data = {

@@ -6,7 +6,9 @@
 - 429 (concurrency or credit limit) has its own budget: retried with backoff for up to
   ``rate_limit_patience`` seconds, because a busy org frees its slots within seconds and five quick
   retries are not enough when other integrations of the same org hold most of them;
-- at most ``concurrency`` requests in flight (the edition's concurrency limit).
+- at most ``concurrency`` requests in flight (the edition's concurrency limit);
+- every call is charged to the shared ``CreditMeter`` before it is sent (Zoho's credit costs; the run's
+  budget); a 429 that says the org's credits are spent is not retried (``ZohoCreditsExhaustedError``).
 
 Reads return Zoho's JSON records (dicts); the manager turns them into domain models.
 Writes are *not* retried after the request may have reached Zoho (the manager owns idempotency).
@@ -26,6 +28,7 @@ import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_random_exponential
 
 from integrations.zoho.attachments import LIST_FIELDS
+from integrations.zoho.credits import CreditMeter, rest_credits
 from integrations.zoho.error_mapping import is_transient, map_httpx_error, map_response
 from integrations.zoho.errors import ZohoError, ZohoRateLimitedError, ZohoUnavailableError, map_status
 from integrations.zoho.models import to_zoho_value
@@ -77,8 +80,10 @@ class RestTier:
         backoff_base: float = 0.25,
         backoff_max: float = 8.0,
         rate_limit_patience: float = 60.0,
+        meter: CreditMeter | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
+        self.meter = meter or CreditMeter()
         self.tokens = tokens
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(
@@ -163,10 +168,12 @@ class RestTier:
         files: dict[str, Any] | None = None,
     ) -> httpx.Response:
         refreshed = False
+        cost = rest_credits(method, httpx.URL(url).path, params, json)
         while True:
             token = await self.tokens.access_token()
             all_headers = {"Authorization": f"Zoho-oauthtoken {token}", **(headers or {})}
             async with self._semaphore:
+                self.meter.charge(cost, operation=f"{method} {httpx.URL(url).path}")
                 self.calls += 1
                 try:
                     response = await self._http.request(
@@ -174,6 +181,8 @@ class RestTier:
                     )
                 except httpx.HTTPError as exc:
                     raise map_httpx_error(exc, module=module, record_id=record_id, tier=self.name) from None
+            if response.status_code in (401, 429):
+                self.meter.refund(cost)  # Zoho charges no credits for a call it refused
             if response.status_code == 401 and not refreshed and _code(response) in ("INVALID_TOKEN", None):
                 await self.tokens.invalidate(token)
                 refreshed = True

@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from integrations.zoho.credits import BULK_READ_CREDITS, CreditMeter, coql_credits
 from integrations.zoho.error_mapping import map_sdk_api_exception, map_sdk_exception
 from integrations.zoho.errors import ZohoAuthError, ZohoError, ZohoUnavailableError, ZohoValidationError
 from integrations.zoho.models import to_zoho_value
@@ -216,8 +217,10 @@ class SdkTier:
         dc: str = "us",
         environment: str = "production",
         timeout: float = 30.0,
+        meter: CreditMeter | None = None,
     ) -> None:
         self.tokens = tokens
+        self.meter = meter or CreditMeter()
         self._conn = SdkConnection(
             api_url=api_url,
             accounts_url=accounts_url,
@@ -282,13 +285,16 @@ class SdkTier:
         )
         _SDK_STATE["config"] = self._conn
 
-    async def _run(self, fn: Callable[[], Any], *, module: str | None = None, record_id: str | None = None) -> Any:
-        """Run one SDK operation on the SDK thread; map its outcome; refresh+retry once on 401."""
+    async def _run(
+        self, fn: Callable[[], Any], *, module: str | None = None, record_id: str | None = None, credits: int = 1
+    ) -> Any:
+        """Run one SDK operation on the SDK thread; map its outcome; refresh+retry once on 401. ``credits``
+        is what Zoho charges for it (the shared meter counts it, and refunds it when Zoho refuses)."""
         for attempt in range(2):
             token = await self.tokens.access_token()
             loop = asyncio.get_running_loop()
             try:
-                response = await loop.run_in_executor(_SDK_EXECUTOR, self._call, fn)
+                response = await loop.run_in_executor(_SDK_EXECUTOR, self._call, fn, credits)
             except ZohoError:
                 raise
             except Exception as exc:  # the SDK's edge: SDKException, requests errors, parse errors
@@ -301,6 +307,8 @@ class SdkTier:
                 return None
             status = response.get_status_code()
             obj = response.get_object()
+            if status in (401, 429):
+                self.meter.refund(credits)  # Zoho charges no credits for a call it refused
             if obj is not None and type(obj).__name__ == "APIException":
                 error = map_sdk_api_exception(obj, status, module=module, record_id=record_id)
                 if status == 401 and error.code == "INVALID_TOKEN" and attempt == 0:
@@ -314,8 +322,9 @@ class SdkTier:
             "Zoho kept refusing the access token after a refresh", status=401, code="INVALID_TOKEN", tier=self.name
         )
 
-    def _call(self, fn: Callable[[], Any]) -> Any:
+    def _call(self, fn: Callable[[], Any], credits: int = 1) -> Any:
         self._initialise()
+        self.meter.charge(credits, operation="an SDK call")
         with self._calls_lock:
             self.calls += 1
         return fn()
@@ -495,7 +504,7 @@ class SdkTier:
             body.set_select_query(query)
             return CoqlOperations().get_records(body)
 
-        rows, info = self._records(await self._run(op, module=module))
+        rows, info = self._records(await self._run(op, module=module, credits=coql_credits(query)))
         return rows, bool(info.get("more_records"))
 
     async def coql_pages(
@@ -550,7 +559,7 @@ class SdkTier:
                 body.set_file_type("csv")
                 return BulkReadOperations().create_bulk_read_job(body)
 
-            created = await self._run(create, module=module)
+            created = await self._run(create, module=module, credits=BULK_READ_CREDITS)
             action = created.get_object().get_data()[0]
             job_id = str(to_plain(action.get_details()).get("id"))
             await asyncio.sleep(FIRST_POLL_DELAY)
