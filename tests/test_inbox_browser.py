@@ -23,7 +23,9 @@ import httpx
 import pytest
 from cli_support import ROOT, run_main, sandbox_cli_env
 from inbox_support import enqueue, fields_for, note_for
+from playwright.sync_api import expect
 
+from approvals.executor import EXECUTOR_LOCK
 from config import load_settings
 from state.store import StateStore
 
@@ -212,8 +214,14 @@ def test_two_account_managers_decide_their_own_proposals_in_a_real_browser(
     other.get_by_role("button", name="Approve selected…").focus()
     other.keyboard.press("Enter")
     other.wait_for_url(f"{base}/proposals/batch")
-    other.get_by_role("button", name="Approve and write 2").click()
-    other.wait_for_selector("section.done")
+    with StateStore.open(settings) as store:  # a terminal `approve` is executing: the writes must wait for it
+        assert store.acquire_run_lock(EXECUTOR_LOCK, owner="a terminal approve", ttl_seconds=600)
+        other.get_by_role("button", name="Approve and write 2").click()
+        waiting = other.locator("section.done li")
+        expect(waiting.first).to_contain_text("approved, being sent to Zoho")
+        store.release_run_lock(EXECUTOR_LOCK, "a terminal approve")
+    for line in range(2):  # the page's script watches them land (the server retried once the lock was free)
+        expect(waiting.nth(line)).to_contain_text("written to Zoho", timeout=60_000)
 
     _check_writes(org, settings, task, note, update, chosen)
     _check_audit(served["env"], first, second, [task.id, note.id, update.id], chosen)

@@ -108,6 +108,7 @@ def test_changing_the_id_in_the_url_or_the_form_shows_and_decides_nothing_of_ano
     token, theirs = csrf_of(page), world["j_task"]
     assert client.get(f"/proposals/{theirs.id}").status_code == 404
     assert client.get(f"/proposals/{theirs.id}/edit").status_code == 404
+    assert client.get(f"/proposals/{theirs.id}/status").status_code == 404
     assert client.get(f"/accounts/{world['j_account']['id']}").status_code == 404
     for action, extra in (("approve", {}), ("reject", {"reason": "not mine"}), ("skip", {}), ("edit", {"q0": "x"})):
         answer = client.post(f"/proposals/{theirs.id}/{action}", data={"csrf_token": token, **extra})
@@ -166,6 +167,8 @@ def test_approve_edit_and_reject_write_what_was_decided_once(
     done = client.post(f"/proposals/{world['m_task'].id}/approve", data={"csrf_token": token, "back": "/inbox"})
     assert "Written to Zoho" in done.text
     assert len(tasks_named(sandbox, "Call the CFO about the renewal")) == 1
+    state = client.get(f"/proposals/{world['m_task'].id}/status").json()
+    assert state["status"] == "executed" and state["outcome"].startswith("Written to Zoho: task created")
 
     note = world["m_note"]
     form = client.get(f"/proposals/{note.id}/edit")

@@ -15,5 +15,6 @@ their own accounts, on the same state store and through the same executor as ``a
     memory_access.py    the memory timeline, read-only and optional
     links.py            links to a record in Zoho's web UI (or the sandbox's record JSON)
     *_routes.py         the pages: sign-in, inbox, decisions, accounts
-    templates/, static/ Jinja2 templates (autoescaped) and one stylesheet; no script, no build step
+    templates/, static/ Jinja2 templates (autoescaped), one stylesheet and a few lines of script (a write still
+                        on its way is watched until it lands); no build step
 """

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from approvals.models import ProposedAction, Recommendation
@@ -110,6 +110,7 @@ class InboxPages:
             Route("/", self.home, methods=["GET"]),
             Route("/inbox", self.inbox, methods=["GET"]),
             Route("/proposals/{rec_id}", self.proposal, methods=["GET"]),
+            Route("/proposals/{rec_id}/status", self.status, methods=["GET"]),
         ]
 
     async def home(self, request: Request) -> Response:
@@ -177,6 +178,20 @@ class InboxPages:
             records=records,
             records_error=records_error,
             edited=original is not None,
+        )
+
+    async def status(self, request: Request) -> Response:
+        """Where a proposal stands (JSON), for the page that waits for a write to land."""
+        viewer = self.ctx.require_viewer(request)
+        rec, _ = await self.ctx.visible_recommendation(viewer, request.path_params["rec_id"])
+        shown = card(rec, links=self.ctx.links(viewer))
+        return JSONResponse(
+            {
+                "status": shown.status,
+                "status_label": shown.status_label,
+                "outcome": shown.outcome,
+                "outcome_url": shown.outcome_url,
+            }
         )
 
 
