@@ -14,6 +14,8 @@ from typing import Annotated, Any
 import typer
 
 from config import ConfigError, Settings, load_settings
+from config.home import check_home
+from config.settings import HOME_FOLDERS
 
 app = typer.Typer(
     name="sergas",
@@ -26,8 +28,34 @@ memory_app = typer.Typer(help="Ask the long-term memory of account history.", no
 app.add_typer(memory_app, name="memory")
 
 
+def _flags_show_no_value_type() -> None:
+    """typer's rich help prints ``<bool>`` in the type column of every flag (``--json``, ``--help``), as if the
+    flag took a value; its plain help shows nothing there. Show nothing in the rich help too."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        if self.is_flag and not self.count and self.metavar is None:
+            return None
+        return shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_show_no_value_type()
+
+
 def _settings(ctx: typer.Context) -> Settings:
+    """The settings, once the data directory is known to be usable (checked here, before any command runs:
+    one line and exit code 2 instead of a traceback deep inside; nothing is created before the command
+    has accepted its arguments)."""
     settings: Settings = ctx.obj
+    try:
+        check_home(settings.home, HOME_FOLDERS)
+    except ConfigError as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
     return settings
 
 
@@ -44,8 +72,13 @@ def _load(ctx: typer.Context) -> None:
 
 
 def _run(fn: Any, *args: Any, **kwargs: Any) -> None:
-    """Run a command function and turn its return value into the exit code."""
-    code = fn(*args, **kwargs)
+    """Run a command function and turn its return value into the exit code; a configuration problem found
+    on the way (e.g. an unusable SERGAS_HOME) is one line and exit code 2, never a traceback."""
+    try:
+        code = fn(*args, **kwargs)
+    except ConfigError as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
     raise typer.Exit(int(code or 0))
 
 
@@ -105,7 +138,10 @@ def doctor(
 def sync(
     ctx: typer.Context,
     full: Annotated[bool, typer.Option("--full", help="Fetch everything, not only what changed.")] = False,
-    since: Annotated[str | None, typer.Option(help="Fetch what changed since this (24h, 7d or ISO time).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Fetch what changed since this (24h, 7d or ISO time).", show_default="since the last sync"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Fetch from Zoho (bulk) and store into long-term memory, incrementally."""
@@ -119,7 +155,7 @@ def memory_search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="What to look for, in plain words.")],
     account: Annotated[str | None, typer.Option(help="Only this account (Zoho id).")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Show at most this many results.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:
     """Search account history by meaning; every result cites its record."""
@@ -145,8 +181,18 @@ def ask(
 def review(
     ctx: typer.Context,
     owner: Annotated[str | None, typer.Option(help="Only accounts owned by this email.")] = None,
-    since: Annotated[str | None, typer.Option(help="Changes since (24h, 7d or ISO time).")] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="Review at most this many accounts.")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Changes since (24h, 7d or ISO time).", show_default="since the last successful review"),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Agent-review at most this many of the flagged accounts (all are triaged).",
+            show_default=f"SERGAS_REVIEW_TOP_N, {Settings.model_fields['review_top_n'].default} unless set",
+        ),
+    ] = None,
     budget_usd: Annotated[float | None, typer.Option(min=0.0, help="Model budget for the run.")] = None,
     concurrency: Annotated[int | None, typer.Option(min=1, max=32, help="Agent sessions at once.")] = None,
     report: Annotated[Path | None, typer.Option(help="Write the report here (.md or .html).")] = None,
@@ -243,7 +289,7 @@ def audit(
 def listen(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535)] = 8780,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port the listener takes Zoho's callbacks on.")] = 8780,
     public_url: Annotated[str | None, typer.Option(help="URL Zoho calls (behind your HTTPS proxy).")] = None,
 ) -> None:
     """Near-real-time reviews: subscribe to Zoho notifications and review changed accounts."""

@@ -1,8 +1,9 @@
 """``python main.py audit``: for each recommendation, the chain tool calls → proposal → decision →
 write, as a tree (or JSON with ``--json``). Narrow with ``--account`` and ``--run``.
 
-The tool calls shown under a proposal are the audited calls of the same run on the same account made
-before the proposal was queued (what the agent looked at).
+The tool calls shown under a proposal are the audited calls of the same run made before the proposal was
+queued that concern its account or no account in particular (delegations, memory searches: what the agents
+looked at), and the ``propose_action`` call that queued it (``hooks.audit`` links it by recommendation id).
 """
 
 from __future__ import annotations
@@ -49,17 +50,32 @@ def build_chains(
             decisions=[e for e in own if e.kind in ("decision", "decision_hook")],
             writes=[e for e in own if e.kind == "write"],
         )
-        around = store.list_audit(account_id=rec.proposal.account_id, run_id=rec.run_id, limit=500)
-        chain.tool_calls = [
-            e
-            for e in around
-            if e.kind not in CHAIN_KINDS
-            and e.recommendation_id in (None, rec.id)
-            and e.at <= rec.created_at
-            and (rec.run_id is not None or rec.created_at - e.at <= UNLINKED_WINDOW)
-        ]
+        chain.tool_calls = _calls_behind(store, rec)
         chains.append(chain)
     return chains
+
+
+def _calls_behind(store: StateStore, rec: Recommendation) -> list[AuditEvent]:
+    """The audited tool calls behind one proposal (see the module doc)."""
+    account = rec.proposal.account_id
+    if rec.run_id is None:  # made outside any run: this account's calls shortly before
+        around = store.list_audit(account_id=account, run_id=None, limit=500)
+    else:
+        around = store.list_audit(run_id=rec.run_id, limit=500)
+    return [
+        e
+        for e in around
+        if e.kind not in CHAIN_KINDS
+        and e.account_id in (None, account)
+        and (
+            e.recommendation_id == rec.id
+            or (
+                e.recommendation_id is None
+                and e.at <= rec.created_at
+                and (rec.run_id is not None or rec.created_at - e.at <= UNLINKED_WINDOW)
+            )
+        )
+    ]
 
 
 def run(

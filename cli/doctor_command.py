@@ -1,6 +1,7 @@
 """`python main.py doctor`: one line per check — settings, each Zoho tier (reachability and auth),
-breakers, token store, API credit budget, the listener's watch channels (modules Zoho refused to watch,
-modules polled instead), model key (presence only), memory directory — and the fix for each failure.
+breakers, token store, state store (opened, schema checked, read), API credit budget, the listener's watch
+channels (modules Zoho refused to watch, modules polled instead), model key (presence only), memory directory,
+local embedding model — and the fix for each failure.
 
 In sandbox mode (no Zoho credentials) it starts the embedded sandbox and checks against it.
 Exit code 1 when any check failed; ``--json`` prints ``{"checks": [{"name","ok","detail","fix"}]}``.
@@ -62,6 +63,47 @@ def _token_store_check(settings: Settings) -> tuple[Check, Any]:
     return Check(name="token store", ok=True, detail=store.describe()), store
 
 
+def _state_store_where(settings: Settings) -> str:
+    """Where the state store lives, without the password."""
+    from urllib.parse import urlsplit
+
+    if settings.database_url is None or not settings.database_url.get_secret_value().strip():
+        return f"sqlite {settings.state_dir.expanduser() / 'state.db'}"
+    url = urlsplit(settings.database_url.get_secret_value().strip())
+    try:
+        host = f"{url.hostname or 'localhost'}{f':{url.port}' if url.port else ''}"
+    except ValueError:
+        host = "?"
+    return f"postgresql {host}{url.path}"
+
+
+def _open_state_store(settings: Settings) -> str:
+    from state.store import StateStore
+
+    with StateStore.open(settings, busy_timeout_seconds=5.0) as store:
+        last = store.last_successful_run("review")
+    when = f"last review {last.started_at:%Y-%m-%d %H:%M} UTC" if last else "no review yet"
+    return f"{_state_store_where(settings)} (schema ok, {when})"
+
+
+async def _state_store_check(settings: Settings) -> Check:
+    """Open the store as every command does (creating the schema if needed) and read from it."""
+    from state.errors import StateStoreError
+
+    try:
+        detail = await asyncio.wait_for(asyncio.to_thread(_open_state_store, settings), timeout=CHECK_TIMEOUT)
+    except StateStoreError as exc:
+        return Check(name="state store", ok=False, detail=" ".join(exc.message.split()), fix=exc.hint)
+    except TimeoutError:
+        return Check(
+            name="state store",
+            ok=False,
+            detail=f"{_state_store_where(settings)}: no answer within {CHECK_TIMEOUT:.0f}s",
+            fix="Check that the database server is up and reachable, and SERGAS_DATABASE_URL.",
+        )
+    return Check(name="state store", ok=True, detail=detail)
+
+
 def _model_check(settings: Settings) -> Check:
     if settings.use_bedrock:
         return Check(name="model key", ok=True, detail="Amazon Bedrock (CLAUDE_CODE_USE_BEDROCK)")
@@ -91,6 +133,18 @@ def _memory_check(settings: Settings) -> Check:
             fix="Make SERGAS_HOME writable (or point SERGAS_HOME elsewhere).",
         )
     return Check(name="memory store", ok=True, detail=f"{directory} (writable)")
+
+
+def _embedding_check() -> Check:
+    """The local embedding model every memory command needs (a plain ``pip install .`` leaves it out)."""
+    from memory.embedding.minilm import install_command
+    from memory.interface import MemoryModelMissingError, check_embedding_model
+
+    try:
+        where = check_embedding_model()
+    except MemoryModelMissingError as exc:
+        return Check(name="embedding model", ok=False, detail=str(exc).split(":")[0], fix=f"Run `{install_command()}`.")
+    return Check(name="embedding model", ok=True, detail=f"all-MiniLM-L6-v2 in {where}")
 
 
 async def _tier_checks(settings: Settings, store: Any) -> list[Check]:
@@ -234,8 +288,10 @@ async def collect(settings: Settings) -> list[Check]:
     if store is not None:
         checks.extend(await _tier_checks(settings, store))
         store.close()
+    checks.append(await _state_store_check(settings))
     checks.append(_model_check(settings))
     checks.append(_memory_check(settings))
+    checks.append(_embedding_check())
     return checks
 
 

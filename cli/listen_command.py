@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ from integrations.zoho.credits import gateway_usage
 from integrations.zoho.errors import ZohoError
 from listener.resolver import gateway_fetcher
 from listener.rest import tier_rest_call
-from listener.review_adapter import PipelineReview
+from listener.review_adapter import ListenerReviewResult, PipelineReview
 from listener.service import ListenerDeps, ListenerOptions, ListenerService
 from listener.verification_token import TokenTooLong, load_or_create_token
 
@@ -49,13 +51,23 @@ def build_listener(
     public_url: str | None,
     token: str,
     debounce_seconds: float = 5.0,
+    on_review: Callable[[ListenerReviewResult], None] | None = None,
 ) -> ListenerService:
     """The composition: the listener over the real gateway (``build_gateway``), state store, review
-    pipeline parts and memory sync. Tests and other front ends call this with their own parts."""
+    pipeline parts and memory sync. Tests and other front ends call this with their own parts.
+    ``on_review`` hears of each account reviewed (``listen`` prints a line for it)."""
     review = PipelineReview(settings, gateway=gateway, store=store, reviewer=reviewer, memory_sync=memory_sync)
+
+    async def review_accounts(account_ids: list[str], *, agent_budget_usd: float) -> list[ListenerReviewResult]:
+        results = list(await review.review_accounts(account_ids, agent_budget_usd=agent_budget_usd))
+        if on_review is not None:
+            for result in results:
+                on_review(result)
+        return results
+
     deps = ListenerDeps(
         sync_records=review.sync_records,
-        review_accounts=review.review_accounts,
+        review_accounts=review_accounts,
         rest=tier_rest_call(gateway.rest),
         fetch_records=gateway_fetcher(gateway),
         usage=lambda: gateway_usage(gateway),
@@ -71,6 +83,28 @@ def build_listener(
         agent_available=reviewer is not None,
     )
     return ListenerService(listener_dir(settings), deps, options)
+
+
+def review_line(result: ListenerReviewResult, *, at: datetime | None = None) -> Text:
+    """One line per account the listener reviewed: when, which account, the outcome, what was queued."""
+    when = (at or datetime.now().astimezone()).strftime("%H:%M:%S")
+    line = Text(f"{when} reviewed ")
+    line.append(safe_inline(result.account_name or result.account_id, limit=60), style="bold")
+    line.append(f" ({result.account_id}): health {result.score:.0f}")
+    if not result.flagged:
+        line.append(", nothing flagged")
+    else:
+        queued = len(result.recommendation_ids)
+        new = queued - result.already_queued
+        line.append(f", {'agent' if result.reviewed_by == 'agent' else 'rule-based'} review: ")
+        line.append(f"{new} proposal(s) queued" if queued else "no proposal")
+        if result.already_queued:
+            line.append(f", {result.already_queued} already waiting")
+        if result.cost_usd:
+            line.append(f", ${result.cost_usd:.4f}")
+    if result.note:
+        line.append(f" ({safe_inline(result.note, limit=200)})", style="yellow")
+    return line
 
 
 def _channels_table(service: ListenerService) -> Table:
@@ -139,6 +173,7 @@ async def _serve(
                     port=port,
                     public_url=public_url,
                     token=token,
+                    on_review=lambda result: out.print(review_line(result)),
                 )
                 try:
                     await service.start()

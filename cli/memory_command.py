@@ -1,7 +1,8 @@
 """``python main.py memory search QUERY [--account ID] [--limit N] [--json]``: account history by meaning.
 
 Opens the memory read-only (never blocked by a running sync), so it answers while ``sync`` writes.
-Every result cites its record: module, Zoho record id, account and date. Exit codes: 0 results
+Every result names what it is (a note's title, a deal's name), its account and date, says what the record
+says, and cites it: module, Zoho record id, account id. Exit codes: 0 results
 (or none found), 1 the memory was never synced (run ``python main.py sync``).
 """
 
@@ -15,7 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
+
 from config.settings import Settings
+from domain.safe_text import safe_inline
 from memory.interface import memory_built
 
 
@@ -23,18 +27,21 @@ def search(
     settings: Settings, *, query: str, account: str | None = None, limit: int = 10, as_json: bool = False
 ) -> int:
     from rich.console import Console
-    from rich.text import Text
-
-    from domain.safe_text import safe_block, safe_inline
 
     err = Console(stderr=True)
     if not memory_built(settings):
         err.print("[yellow]The long-term memory is empty: run `python main.py sync` first.[/yellow]")
         return 1
+    from memory.interface import MemoryError
+
     stdout = sys.stdout
     # cognee prints its migrations ("... table already exists"): stdout is the result, so keep them out
-    with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):
-        hits = asyncio.run(_search(settings, query=query, account=account, limit=limit))
+    try:
+        with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):
+            hits = asyncio.run(_search(settings, query=query, account=account, limit=limit))
+    except MemoryError as exc:  # e.g. the embedding model is not installed: the message has the command
+        err.print(str(exc), markup=False, highlight=False)
+        return 1
     if as_json:
         stdout.write(
             json.dumps(
@@ -49,12 +56,36 @@ def search(
         out.print(Text(safe_inline(none)))
         return 0
     for n, hit in enumerate(hits, 1):
-        cite = hit["citation"]
-        when = (hit.get("at") or "")[:10] or "undated"
-        out.print(Text(f"{n}.", style="bold") + Text(f" {hit['score']:.2f}  {safe_block(hit['summary'])}"))
-        cites = f"    cites {cite['module']} {cite['record_id']} · account {cite.get('account_id') or '-'} · {when}"
-        out.print(Text(safe_inline(cites), style="dim"))
+        for line in hit_lines(n, hit):
+            out.print(line)
     return 0
+
+
+_KIND_LABEL = {"Accounts": "Account", "Contacts": "Contact", "Deals": "Deal", "Tasks": "Task", "Notes": "Note"}
+
+
+def hit_lines(n: int, hit: dict[str, Any]) -> list[Text]:
+    """A hit for people: what it is and its name, the account's name, the date; what it says; the ids it cites."""
+    cite = hit["citation"]
+    when = (hit.get("at") or "")[:10] or "undated"
+    head = Text(f"{n:>2}. ", style="bold")
+    head.append(f"{hit['score']:.2f}  ", style="dim")
+    if hit["kind"] == "record":
+        head.append(f"{_KIND_LABEL.get(cite['module'], cite['module'])} ")
+        head.append(safe_inline(hit.get("title") or cite["record_id"], limit=80), style="bold")
+    else:
+        head.append("Change" if hit["kind"] == "change" else "Decision", style="bold")
+    account_name = hit.get("account_name")
+    if account_name and not (hit["kind"] == "record" and cite["module"] == "Accounts"):
+        head.append(" · ")
+        head.append(safe_inline(account_name, limit=60))
+    head.append(f" · {when}", style="dim")
+    said = cite.get("excerpt") if hit["kind"] == "record" else hit["summary"]
+    body = Text("    " + safe_inline(said or hit["summary"], limit=220))
+    ids = f"    cites {cite['module']} {cite['record_id']}" + (
+        f" · account {hit['account_id']}" if hit.get("account_id") else ""
+    )
+    return [head, body, Text(safe_inline(ids), style="dim")]
 
 
 async def _search(settings: Settings, *, query: str, account: str | None, limit: int) -> list[dict[str, Any]]:
@@ -72,6 +103,8 @@ async def _search(settings: Settings, *, query: str, account: str | None, limit:
             "account_id": h.fact.account_id,
             "at": h.fact.at.isoformat() if h.fact.at else None,
             "summary": h.fact.summary,
+            "title": h.fact.title,
+            "account_name": h.fact.account_name,
             "citation": h.fact.citation.model_dump(mode="json"),
         }
         for h in hits

@@ -83,7 +83,7 @@ def build_memory_sync(settings: Settings) -> Callable[..., Any]:
 
     Building the memory of a whole org is ``sync``'s job (it is the one long step); a review keeps an existing
     memory current with what changed. The returned callable's string result is a note for the run."""
-    from memory.interface import MemoryBusyError, memory_built, open_memory
+    from memory.interface import MemoryBusyError, MemoryError, memory_built, open_memory
 
     async def sync(changed: Mapping[str, Sequence[Any]]) -> str | None:
         if not memory_built(settings):
@@ -100,6 +100,8 @@ def build_memory_sync(settings: Settings) -> Callable[..., Any]:
                     "long-term memory is busy (a sync is running): this review's changes reach it with "
                     "that sync or the next"
                 )
+            except MemoryError as exc:  # e.g. the embedding model is not installed
+                return f"long-term memory was not updated: {exc}"
             try:
                 crash_point("memory.opened")
                 await memory.remember_records(records)
@@ -181,20 +183,13 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_column("what", style="bold")
     table.add_column("value")
     table.add_row("Mode", "agents" if run.mode == "agents" else "rules (rule-based proposals)")
-    table.add_row(
-        "Accounts triaged",
-        f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s"
-        + (f" ({run.changed_accounts:,} changed)" if run.changed_accounts else ""),
-    )
+    table.add_row("Accounts triaged", f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s")
+    table.add_row("Accounts changed since last run", f"{run.changed_accounts:,}")
     table.add_row("Accounts flagged", f"{len(run.flagged):,}")
     for kind, count in run.accounts_by_kind().items():
         table.add_row(f"  {kind}", f"{count:,}")
     table.add_row("Proposals queued", queued_line(run))
-    table.add_row(
-        "Zoho API calls",
-        f"{run.api_calls} ({'full' if run.sync_full else 'incremental'} sync, {run.records_fetched:,} records); "
-        f"{run.api_credits} credits in all",
-    )
+    table.add_row("Zoho API calls", f"{run.api_calls} ({run.sync_detail()}); {run.api_credits} credits in all")
     table.add_row("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)")
     for path in run.report_paths:
         table.add_row("Report", Text(safe_inline(path)))

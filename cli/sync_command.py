@@ -1,8 +1,9 @@
 """``python main.py sync [--full] [--since 24h|7d|ISO] [--json]``: Zoho (bulk) → long-term memory, incrementally.
 
 Cursors live in the memory's ledger (a wiped memory starts over); approval decisions come from the state
-store (``state.store.StateStore.decided_since``); progress is a rich bar per module; the
-summary says records fetched, stored, unchanged, change events, deletions, API calls and credits spent.
+store (``state.store.StateStore.decided_since``); progress is a rich bar per module on a terminal and
+plain lines elsewhere (``cli.sync_progress``), with a line per finished module; the summary says records
+fetched, stored, unchanged, change events, deletions, API calls and credits spent.
 When Zoho's credits (or ``SERGAS_ZOHO_CREDIT_BUDGET``) run out the sync stops cleanly, says when to go on,
 and exits with ``EXIT_CREDITS`` (4); the next run resumes there.
 """
@@ -51,7 +52,7 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None, as_
         return 2
     settings.ensure_home()
     from integrations.zoho.errors import ZohoError
-    from memory.interface import MemoryBusyError
+    from memory.interface import MemoryBusyError, MemoryError
 
     try:
         with Path(os.devnull).open("w") as devnull, contextlib.redirect_stdout(devnull):  # cognee prints its migrations
@@ -59,6 +60,9 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None, as_
     except MemoryBusyError as exc:
         console.print(Text(safe_inline(exc), style="yellow"))
         return 3
+    except MemoryError as exc:  # e.g. the embedding model is not installed: the message has the command
+        console.print(str(exc), markup=False, highlight=False)
+        return 1
     except ZohoError as exc:  # nothing past the last stored batch is lost: the next sync resumes there
         hint = getattr(exc, "hint", None) or ZohoError.default_hint
         console.print(Text(safe_inline(f"Sync stopped: {exc}"), style="red"))
@@ -69,15 +73,9 @@ def run(settings: Settings, *, full: bool = False, since: str | None = None, as_
 
 
 def _report(console: Any, summary: Any, *, as_json: bool) -> None:
+    """The totals (each module's line was printed as it finished: ``cli.sync_progress``)."""
     if as_json:
         print(summary.model_dump_json(indent=2))
-    table_lines = [
-        f"{m.module:<9} fetched {m.fetched:>6}  stored {m.stored:>6}  unchanged {m.unchanged:>6}  "
-        f"changes {m.change_events:>5}  deleted {m.deleted:>4}"
-        for m in summary.modules
-    ]
-    for line in table_lines:
-        console.print(line)
     console.print(
         f"[bold]{'Stopped early' if summary.stopped else 'Synced'}[/bold] {summary.fetched} records fetched, "
         f"{summary.stored} stored, {summary.unchanged} unchanged, {summary.change_events} change events, "
@@ -91,8 +89,7 @@ def _report(console: Any, summary: Any, *, as_json: bool) -> None:
 
 
 async def _sync(settings: Settings, *, full: bool, since: datetime | None, console: Any) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+    from cli.sync_progress import sync_reporter
     from integrations.zoho.connection import zoho_connection
     from integrations.zoho.factory import build_gateway
     from memory.interface import open_memory
@@ -105,22 +102,17 @@ async def _sync(settings: Settings, *, full: bool, since: datetime | None, conso
         with zoho_connection(settings) as connection:
             gateway = build_gateway(settings, connection=connection)
             try:
-                with Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeElapsedColumn(),
-                    console=console,
-                    transient=True,
-                ) as bar:
-                    tasks: dict[str, Any] = {m: bar.add_task(f"{m:<9}", total=None) for m in (*SYNC_MODULES, DECISIONS)}
-
-                    def progress(module: str, count: int) -> None:
-                        bar.advance(tasks[module], count)
-
+                with sync_reporter(console, (*SYNC_MODULES, DECISIONS)) as reporter:
                     # cursors live in the memory's ledger; decisions come from the state store
                     return await sync_memory(
-                        gateway, memory, memory, full=full, since=since, progress=progress, decisions=store
+                        gateway,
+                        memory,
+                        memory,
+                        full=full,
+                        since=since,
+                        progress=reporter.progress,
+                        module_done=reporter.module_done,
+                        decisions=store,
                     )
             finally:
                 await gateway.aclose()

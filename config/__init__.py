@@ -1,6 +1,7 @@
 """Configuration: the ``Settings`` class and the one place it is built."""
 
-from config.loading import ConfigError, load_settings
+from config.errors import ConfigError, HomeNotUsableError
+from config.loading import load_settings
 from config.settings import Settings
 
-__all__ = ["ConfigError", "Settings", "load_settings"]
+__all__ = ["ConfigError", "HomeNotUsableError", "Settings", "load_settings"]

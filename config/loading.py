@@ -6,11 +6,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from config.errors import ConfigError
 from config.settings import Settings
 
-
-class ConfigError(Exception):
-    """The operator's mistake in configuration. The message says which setting and how to fix it."""
+__all__ = ["ConfigError", "load_settings"]
 
 
 def _env_name(loc: tuple[Any, ...]) -> str:

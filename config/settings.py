@@ -20,6 +20,8 @@ import httpx
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.home import prepare_home
+
 ZohoDC = Literal["us", "eu", "in", "au", "cn", "jp", "ca", "sa"]
 ZohoEnvironment = Literal["production", "sandbox", "developer"]
 
@@ -45,6 +47,9 @@ ENVIRONMENT_API_PREFIX: dict[str, str] = {
 SANDBOX_CLIENT_ID = "1000.SANDBOXDEMOCLIENT"
 SANDBOX_CLIENT_SECRET = "sandbox-demo-secret"
 SANDBOX_REFRESH_TOKEN = "1000.sandbox-demo-refresh.token"
+
+
+HOME_FOLDERS = ("state", "memory", "tokens", "reports", "sandbox")  # what the product keeps under SERGAS_HOME
 
 
 class Settings(BaseSettings):
@@ -238,9 +243,9 @@ class Settings(BaseSettings):
         return self.home / "sandbox"
 
     def ensure_home(self) -> Path:
-        """Create the data directory (0700) and return its absolute path."""
-        home = self.home.expanduser().resolve()
-        home.mkdir(parents=True, exist_ok=True)
-        home.chmod(0o700)
+        """Create the data directory (0700) and return its absolute path.
+
+        Raises ``config.errors.HomeNotUsableError`` (one line with the fix) when it cannot hold data."""
+        home = prepare_home(self.home, HOME_FOLDERS)
         self.home = home
         return home

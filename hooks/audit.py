@@ -1,4 +1,10 @@
-"""PostToolUse / PostToolUseFailure audit hooks: one redacted event per executed tool call."""
+"""PostToolUse / PostToolUseFailure audit hooks: one redacted event per executed tool call.
+
+Each event carries what ``audit`` needs to show "the tool calls behind" a proposal: the run id (stamped by
+``RunContext.audit``), the calling agent (``agent_id``/``agent_type``), the account the call was about when its
+input names one (``account_id``), and, for ``propose_action``, the recommendation it queued
+(``recommendation_id``, read from the tool's answer), which ties the proposing agent to the proposal.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,12 @@ import re
 from typing import Any
 
 from agents.run_context import RunContext
-from agents.tool_names import agent_from_hook
+from agents.tool_names import PROPOSE_TOOL, agent_from_hook
 from hooks.redact import summarize
 from hooks.remote_data import is_remote_read, wrap_remote_read
 
 _TIER = re.compile(r"\(tier: (mcp|sdk|rest)\)")
+_QUEUED = re.compile(r"\bQueued for human approval as recommendation ([0-9a-f]{32})\b")
 
 
 def response_text(response: Any) -> str:
@@ -33,6 +40,9 @@ def _base(ctx: RunContext, hook_input: dict[str, Any]) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if isinstance(tool_input, dict) and tool_input.get("subagent_type"):
         extra["delegated_to"] = tool_input.get("subagent_type")
+    account = tool_input.get("account_id") if isinstance(tool_input, dict) else None
+    if isinstance(account, str) and account.strip():
+        extra["account_id"] = account.strip()
     return {
         "kind": "tool_call",
         "phase": "post",
@@ -52,12 +62,14 @@ def make_post_tool_use(ctx: RunContext) -> Any:
             data = dict(hook_input)
             text = response_text(data.get("tool_response"))
             tier = _TIER.search(text)
+            queued = _QUEUED.search(text) if data.get("tool_name") == PROPOSE_TOOL else None
             ctx.audit(
                 {
                     **_base(ctx, data),
                     "outcome": "error" if text.lstrip().startswith("ERROR:") else "ok",
                     "tier": tier.group(1) if tier else None,
                     "output": summarize(text, ctx.secrets, 300),
+                    **({"recommendation_id": queued.group(1)} if queued else {}),
                 }
             )
         except Exception as exc:  # auditing never breaks a run

@@ -48,10 +48,12 @@ class ListenerReviewResult(BaseModel):
     """What the listener's review of one account did."""
 
     account_id: str
+    account_name: str | None = None
     score: float
     flagged: bool
     reviewed_by: str  # "agent", "rules" or "none" (not flagged)
     recommendation_ids: list[str] = Field(default_factory=list)
+    already_queued: int = 0  # of those, identical proposals that were waiting already (not queued twice)
     cost_usd: float = 0.0
     note: str | None = None
 
@@ -113,7 +115,11 @@ class PipelineReview:
         try:
             for triage in triage_accounts(subset, today=now.date()):
                 result = ListenerReviewResult(
-                    account_id=triage.account_id, score=triage.score, flagged=triage.flagged, reviewed_by="none"
+                    account_id=triage.account_id,
+                    account_name=triage.account_name,
+                    score=triage.score,
+                    flagged=triage.flagged,
+                    reviewed_by="none",
                 )
                 if triage.flagged:
                     room = agent_budget_usd - spent >= self._settings.account_budget_usd
@@ -185,3 +191,4 @@ class PipelineReview:
             )
             if queued.recommendation is not None:
                 result.recommendation_ids.append(queued.recommendation.id)
+                result.already_queued += 0 if queued.created else 1

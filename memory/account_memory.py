@@ -20,6 +20,7 @@ from memory.embedding.minilm import shared_encoder
 from memory.interface import LEDGER_FILE, MemoryBusyError, MemoryError
 from memory.ledger import DELETED_FIELD, Ledger, change_text, iso_utc
 from memory.models import ChangeEvent, MemoryFact, MemoryHit, MemoryStats, RememberResult
+from memory.ranking import diversify, pool_size, template_of
 
 LOCK_FILE = "writer.lock"
 
@@ -270,19 +271,26 @@ class CogneeAccountMemory:
     async def _search(
         self, query: str, collections: tuple[str, ...], *, account_id: str | None, limit: int
     ) -> list[MemoryHit]:
+        """Nearest by meaning from a wider pool, near-duplicate templates spread out (``memory.ranking``), each
+        hit named (record title, account name)."""
         vector = (await asyncio.to_thread(shared_encoder().encode, [query]))[0].tolist()
         only = self._ledger.node_ids_of_account(account_id) if account_id is not None else None
-        ranked = await self._store.search(vector, collections, limit * 2, only_ids=only)
-        facts = self._ledger.facts_by_node([node_id for node_id, _ in ranked])
-        hits: list[MemoryHit] = []
-        for node_id, score in ranked:
-            fact = facts.get(node_id)
-            if fact is None or (account_id is not None and fact.account_id != account_id):
-                continue  # not in the ledger: pushed by a sync that has not confirmed it yet
-            hits.append(MemoryHit(score=round(score, 4), fact=fact))
-            if len(hits) >= limit:
-                break
-        return hits
+        ranked = await self._store.search(vector, collections, pool_size(limit), only_ids=only)
+        facts = self._ledger.facts_by_node([c[0] for c in ranked])
+        known = [  # not in the ledger: pushed by a sync that has not confirmed it yet
+            c for c in ranked if c[0] in facts and (account_id is None or facts[c[0]].account_id == account_id)
+        ]
+        scores = {c[0]: c[1] for c in reversed(known)}  # a node's best score
+        texts = self._ledger.texts_by_node(list(scores))
+        order = diversify(known, limit, lambda n: template_of(*texts.get(n, ("", n))))
+        names = self._ledger.account_names(facts[n].account_id or "" for n in order)
+        return [
+            MemoryHit(
+                score=round(scores[n], 4),
+                fact=facts[n].model_copy(update={"account_name": names.get(facts[n].account_id or "")}),
+            )
+            for n in order
+        ]
 
     async def stats(self) -> MemoryStats:
         counts = self._ledger.counts()

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from config.settings import Settings
 from memory.cognee_env import apply_cognee_environment
+from memory.ranking import Candidate
 
 DATASET = "crm_memory"
 # The vector collections memory searches: one per node type (cognee names them <Type>_<field>).
@@ -165,8 +166,9 @@ class CogneeStore:
 
     async def search(
         self, query_vector: list[float], collections: tuple[str, ...], limit: int, *, only_ids: list[str] | None = None
-    ) -> list[tuple[str, float]]:
-        """(node id, cosine similarity) best first, across collections; missing ones are skipped.
+    ) -> list[Candidate]:
+        """(node id, cosine similarity, its vector or None) best first, across collections; missing ones are
+        skipped. The vector comes with LanceDB (search spreads near-duplicates by it); other engines give None.
 
         ``only_ids`` restricts the search to those nodes (an account's records): a filtered vector
         search on LanceDB, over-fetch and filter on other engines.
@@ -202,23 +204,19 @@ class CogneeStore:
 
     async def _search_one(
         self, name: str, vector: list[float], limit: int, only_ids: list[str] | None
-    ) -> list[tuple[str, float]]:
+    ) -> list[Candidate]:
         try:
-            if only_ids is not None and hasattr(self._vector, "get_collection"):
+            if hasattr(self._vector, "get_collection"):  # LanceDB: the vectors too, and a filtered search
                 collection = await self._vector.get_collection(name)
-                quoted = ",".join("'" + i.replace("'", "''") + "'" for i in only_ids)
-                rows = await (
-                    collection.vector_search(vector)
-                    .distance_type("cosine")
-                    .where(f"id IN ({quoted})")
-                    .select(["id", "_distance"])
-                    .limit(limit)
-                    .to_list()
-                )
-                return [(str(r["id"]), 1.0 - float(r["_distance"])) for r in rows]
+                query = collection.vector_search(vector).distance_type("cosine")
+                if only_ids is not None:
+                    quoted = ",".join("'" + i.replace("'", "''") + "'" for i in only_ids)
+                    query = query.where(f"id IN ({quoted})")
+                rows = await query.select(["id", "_distance", "vector"]).limit(limit).to_list()
+                return [(str(r["id"]), 1.0 - float(r["_distance"]), r.get("vector")) for r in rows]
             fetch = limit * 20 if only_ids is not None else limit
             results = await self._vector.search(name, query_vector=vector, limit=fetch)
         except Exception as exc:  # missing (nothing of that type yet) or being created by the writer: skip
             logging.getLogger(__name__).debug("search of %s failed: %s", name, exc)
             return []
-        return [(str(r.id) if isinstance(r.id, UUID) else str(r.id), 1.0 - float(r.score)) for r in results]
+        return [(str(r.id) if isinstance(r.id, UUID) else str(r.id), 1.0 - float(r.score), None) for r in results]

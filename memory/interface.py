@@ -39,6 +39,22 @@ class MemoryNotReadyError(MemoryError):
     """The memory has never been synced. Run ``python main.py sync`` first."""
 
 
+class MemoryModelMissingError(MemoryError):
+    """The local embedding model is not installed (e.g. after a plain ``pip install .``). The message is one
+    line with the exact install command."""
+
+
+def check_embedding_model() -> str:
+    """Where the local embedding model's files are; raises ``MemoryModelMissingError`` (one line: the install
+    command) when they are not there. Cheap: imports neither cognee nor the weights."""
+    from memory.embedding.minilm import ModelNotInstalledError, model_dir
+
+    try:
+        return str(model_dir())
+    except ModelNotInstalledError as exc:
+        raise MemoryModelMissingError(str(exc)) from None
+
+
 class AccountMemory(Protocol):
     async def remember_records(self, records: Sequence[CrmRecord]) -> RememberResult: ...
 
@@ -69,8 +85,10 @@ async def open_memory(settings: Settings, *, read_only: bool = False, lock_timeo
 
     The writer (``read_only=False``) takes the writer lock or raises ``MemoryBusyError`` after
     ``lock_timeout`` seconds. Readers take no lock: they read the ledger (SQLite, WAL) and the last
-    committed version of the vector index, so a running sync never makes them fail.
+    committed version of the vector index, so a running sync never makes them fail. Raises
+    ``MemoryModelMissingError`` when the local embedding model is not installed.
     """
     from memory.account_memory import CogneeAccountMemory
 
+    check_embedding_model()  # before cognee: one clear line instead of a traceback from deep inside a write
     return await CogneeAccountMemory.open(settings, read_only=read_only, lock_timeout=lock_timeout)

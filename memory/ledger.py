@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from memory.describe import Described
+from memory.describe import Described, meaning_text
 from memory.models import ChangeEvent, MemoryCitation, MemoryFact
 
 SCHEMA = """
@@ -317,6 +317,38 @@ class Ledger:
             found[row["node_id"]] = _decision_fact(row)
         return found
 
+    def texts_by_node(self, node_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """node id → (module, the text that was embedded for it): what search groups near-duplicates by."""
+        found: dict[str, tuple[str, str]] = {}
+        if not node_ids:
+            return found
+        marks = ",".join("?" * len(node_ids))
+        for row in self._conn.execute(
+            f"SELECT node_id, module, snapshot, excerpt FROM records WHERE node_id IN ({marks})",  # noqa: S608
+            node_ids,
+        ):
+            text = meaning_text(row["module"], json.loads(row["snapshot"]), row["excerpt"] or "")
+            found[row["node_id"]] = (row["module"], text)
+        for row in self._conn.execute(f"SELECT * FROM changes WHERE node_id IN ({marks})", node_ids):  # noqa: S608
+            found[row["node_id"]] = ("Changes", change_text(row["module"], None, row["field"], row["old"], row["new"]))
+        for row in self._conn.execute(f"SELECT node_id, text FROM decisions WHERE node_id IN ({marks})", node_ids):  # noqa: S608
+            found[row["node_id"]] = ("Decisions", row["text"])
+        return found
+
+    def account_names(self, account_ids: Iterable[str]) -> dict[str, str]:
+        """Account id → name, for the accounts memory holds."""
+        ids = sorted({a for a in account_ids if a})
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {
+            row["record_id"]: row["title"]
+            for row in self._conn.execute(
+                f"SELECT record_id, title FROM records WHERE module = 'Accounts' AND record_id IN ({marks})",  # noqa: S608
+                ids,
+            )
+        }
+
     def node_ids_of_account(self, account_id: str) -> list[str]:
         """The graph/vector node ids of everything remembered about one account."""
         ids: list[str] = []
@@ -394,6 +426,7 @@ def _record_fact(row: sqlite3.Row) -> MemoryFact:
         account_id=row["account_id"],
         at=at,
         summary=summary[:500],
+        title=row["title"],
         citation=MemoryCitation(
             record_id=row["record_id"],
             module=row["module"],

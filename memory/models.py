@@ -40,6 +40,8 @@ class MemoryFact(BaseModel):
     at: datetime | None
     summary: str
     citation: MemoryCitation
+    title: str | None = None  # the record's name or title (a deal's name, a note's title), for people
+    account_name: str | None = None  # filled in by search, for people
 
 
 class MemoryHit(BaseModel):

@@ -79,6 +79,7 @@ class SyncSummary(BaseModel):
 
 
 Progress = Callable[[str, int], None]  # (module, records just fetched)
+ModuleDone = Callable[[ModuleSummary], None]  # a module (or the decisions) is stored and its cursor moved
 DECISIONS = "Decisions"  # the cursor name of the approval decisions (state store → memory)
 DECISION_BATCH = 1000
 
@@ -100,9 +101,11 @@ async def sync_memory(
     progress: Progress | None = None,
     decisions: DecisionSource | None = None,
     clock: Callable[[], float] | None = None,
+    module_done: ModuleDone | None = None,
 ) -> SyncSummary:
     """One sync. ``cursors`` is usually the memory itself (its ledger keeps them, so a wiped memory
-    starts over); ``decisions`` (the state store) adds the approval decisions made since the last sync."""
+    starts over); ``decisions`` (the state store) adds the approval decisions made since the last sync.
+    ``progress`` hears of every page fetched, ``module_done`` of every module finished."""
     import time
 
     now = clock or time.monotonic
@@ -120,6 +123,8 @@ async def sync_memory(
             await _sync_module(gateway, memory, cursors, module, part, full=full, since=since, progress=progress)
             part.deleted = await _sync_deletions(gateway, memory, cursors, module, summary.notes)
             cursors.set_cursor(DONE + module, datetime.now(UTC))
+            if module_done is not None:
+                module_done(part)
         except (ZohoCreditsExhaustedError, ZohoRateLimitedError) as exc:  # spent credits, or 429s past patience
             from integrations.zoho.credits import stop_message
 
@@ -128,6 +133,8 @@ async def sync_memory(
             break
     if decisions is not None:
         summary.modules.append(await _sync_decisions(decisions, memory, cursors, full=full, progress=progress))
+        if module_done is not None:
+            module_done(summary.modules[-1])
     calls_after, credits_after = gateway_usage(gateway)
     summary.api_calls = max(0, calls_after - calls_before)
     summary.api_credits = max(0, credits_after - credits_before)

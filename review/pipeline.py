@@ -308,6 +308,7 @@ async def _locked_review(
             memory_sync=memory_sync,
             owner=owner,
             baseline=baseline,
+            since_given=since is not None,
             limit=limit,
             concurrency=concurrency,
             progress=progress,
@@ -350,6 +351,7 @@ async def _steps(
     memory_sync: MemorySync | None,
     owner: str | None,
     baseline: datetime | None,
+    since_given: bool,
     limit: int | None,
     concurrency: int | None,
     progress: Progress | None,
@@ -376,7 +378,7 @@ async def _steps(
         progress=progress,
         before_commit=None if memory_sync is None else partial(feed_memory, feed=memory_sync),
     )
-    run.sync_full, run.records_fetched = synced.full, synced.fetched
+    run.sync_full, run.records_fetched, run.records_changed = synced.full, synced.fetched, len(synced.updated_ids)
     run.notes.extend(synced.notes)
     if synced.deleted:
         run.notes.append(f"{synced.deleted} record(s) deleted in Zoho since the last run left the review")
@@ -390,6 +392,9 @@ async def _steps(
     triages = triage_accounts(views, today=now.date(), thresholds=thresholds, since=baseline, owner=owner)
     run.triage_seconds = time.perf_counter() - t0
     run.accounts_triaged = len(triages)
+    if not synced.full and not since_given:  # changed = touched by what this run's sync brought that is new
+        for t in triages:
+            t.changed_since_last_run = any(r.id in synced.updated_ids for r in views[t.account_id].records())
     run.changed_accounts = sum(1 for t in triages if t.changed_since_last_run)
     run.scores = [t.score for t in triages]
     if progress:

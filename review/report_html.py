@@ -129,8 +129,7 @@ def render_html(run: ReviewRun) -> str:
     by_kind = "".join(
         f"<tr><td>{_h(KIND_TITLES.get(k, k))}</td><td>{n:,}</td></tr>" for k, n in run.accounts_by_kind().items()
     )
-    reviewed = [f for f in run.flagged if f.proposals or f.held]
-    others = [f for f in run.flagged if not (f.proposals or f.held)]
+    reviewed, others = run.reviewed_and_others()
     body = [
         f"<h1>Account review {_h(run.run_id)}</h1>",
         f"<table>{summary}</table>",

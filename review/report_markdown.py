@@ -36,7 +36,7 @@ def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
         ("Accounts changed since last run", f"{run.changed_accounts:,}"),
         ("Accounts flagged", f"{len(run.flagged):,}"),
         ("Proposals queued", queued_line(run)),
-        ("Zoho API calls", str(run.api_calls)),
+        ("Zoho API calls", f"{run.api_calls} ({run.sync_detail()})"),
         ("Zoho API credits", str(run.api_credits)),
         ("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)"),
     ]
@@ -85,8 +85,7 @@ def render_markdown(run: ReviewRun) -> str:
     lines += [f"| {_md(KIND_TITLES.get(k, k))} | {n} |" for k, n in run.accounts_by_kind().items()]
     if run.notes:
         lines += ["", "## Notes", ""] + [f"- {_md(n)}" for n in run.notes]
-    reviewed = [f for f in run.flagged if f.proposals or f.held]
-    others = [f for f in run.flagged if not (f.proposals or f.held)]
+    reviewed, others = run.reviewed_and_others()
     lines += ["", f"## Reviewed accounts ({len(reviewed)})", ""]
     for flagged in reviewed:
         lines += _account_block(flagged)

@@ -106,11 +106,25 @@ class ReviewRun(BaseModel):
     budget_exhausted: bool = False
     sync_full: bool = False
     records_fetched: int = 0
+    records_changed: int = 0  # of those, new or different from the local copy (the rest: the cursor's boundary)
     sync_seconds: float = 0.0
     triage_seconds: float = 0.0
     total_seconds: float = 0.0
     report_paths: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+
+    def reviewed_and_others(self) -> tuple[list[FlaggedAccount], list[FlaggedAccount]]:
+        """The accounts reviewed (with proposals, or proposals held back by past decisions) and the other flagged
+        ones, each worst health first (then the most urgent). ``flagged`` keeps the urgency order the review picked
+        its top accounts by."""
+        order = sorted(self.flagged, key=lambda f: (f.triage.score, -f.triage.urgency()[0], f.triage.account_name))
+        return [f for f in order if f.proposals or f.held], [f for f in order if not (f.proposals or f.held)]
+
+    def sync_detail(self) -> str:
+        """What the run's sync brought, e.g. ``incremental sync: 5 records fetched, 2 new or changed``."""
+        if self.sync_full:
+            return f"full sync: {self.records_fetched:,} records"
+        return f"incremental sync: {self.records_fetched:,} records fetched, {self.records_changed:,} new or changed"
 
     def flagged_by_kind(self) -> dict[str, int]:
         counts = Counter(s.kind for f in self.flagged for s in f.triage.signals)
@@ -128,6 +142,12 @@ class ReviewRun(BaseModel):
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "mode": self.mode,
             "accounts_triaged": self.accounts_triaged,
+            "changed_accounts": self.changed_accounts,
+            "sync": {
+                "full": self.sync_full,
+                "records_fetched": self.records_fetched,
+                "records_changed": self.records_changed,
+            },
             "flagged": [
                 {
                     "account_id": f.triage.account_id,

@@ -67,6 +67,9 @@ class SyncResult:
     records: dict[str, list[CrmRecord]]
     changed: dict[str, list[CrmRecord]]
     full: bool
+    # ids of the records that are new or differ from the local copy (every record after a full fetch): an
+    # incremental fetch also returns the newest record(s) it had already seen (the cursor's boundary)
+    updated_ids: set[str] = field(default_factory=set)
     deleted: int = 0  # records Zoho deleted since the last run, dropped from the local copy
     fetched: int = 0
     api_calls: int = 0
@@ -102,6 +105,13 @@ async def _drop_deleted(
     return dropped
 
 
+def _same(known: CrmRecord | None, fetched: CrmRecord) -> bool:
+    """Whether a fetched record is the one already in the local copy (which keeps no ``raw``)."""
+    if known is None or known.modified_time != fetched.modified_time:
+        return False
+    return known.model_dump(exclude={"raw"}) == fetched.model_dump(exclude={"raw"})
+
+
 async def sync_org(
     gateway: ZohoGateway,
     store_cursors: CursorStore,
@@ -122,6 +132,7 @@ async def sync_org(
     )
     merged: dict[str, dict[str, CrmRecord]] = {m: {} for m in REVIEW_MODULES} if full or cached is None else cached
     changed: dict[str, list[CrmRecord]] = {}
+    updated_ids: set[str] = set()
     deleted = 0
     notes: list[str] = []
     for step, module in enumerate(REVIEW_MODULES):
@@ -140,6 +151,8 @@ async def sync_org(
             fetched = list(await gateway.fetch_incremental(mod, cursors))
             crash_point("sync.module_fetched")
         for record in fetched:
+            if not _same(merged[module].get(record.id), record):
+                updated_ids.add(record.id)
             merged[module][record.id] = record
         changed[module] = fetched
         if not full:
@@ -156,6 +169,7 @@ async def sync_org(
         records=records,
         changed=changed,
         full=full,
+        updated_ids=updated_ids,
         deleted=deleted,
         notes=notes,
         fetched=sum(len(v) for v in changed.values()),

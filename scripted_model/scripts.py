@@ -52,15 +52,37 @@ def _agent_report(result: ToolResultView) -> str:
     return "\n".join(lines).strip()
 
 
+_ACCOUNT_REF = re.compile(r"\bAccounts/(\d{6,})\b")
+_NAME = re.compile(r"\b[A-Z][\w&.'-]*(?:\s+(?:&\s+)?[A-Z][\w&.'-]*)*")
+_NOT_NAMES = {"What", "How", "Who", "Why", "When", "Where", "Which", "Should", "Can", "Could", "Is", "Are", "Do", "I"}
+
+
+def _name_in(text: str) -> str | None:
+    """The longest run of capitalised words that is not a question word: 'What should I do about Delta
+    Capital LLC this week?' → 'Delta Capital LLC'."""
+    names = []
+    for match in _NAME.finditer(text):
+        words = match.group(0).split()
+        while words and words[0] in _NOT_NAMES:
+            words.pop(0)
+        if words:
+            names.append(" ".join(words).rstrip(".?!,"))
+    return max(names, key=len) if names else None
+
+
 def _target(text: str) -> tuple[str | None, str | None]:
-    """(account id, account name) named in a task text: ``Account: <id or name>`` or a bare id."""
+    """(account id, account name) named in a task text: ``Account: <id or name>``, an ``Accounts/<id>``
+    citation, a bare id, or else the name the question mentions."""
     line = _ACCOUNT_LINE.search(text)
     if line:
         value = line.group(1)
         found = _ID.search(value)
         return (found.group(1), None) if found else (None, value)
-    found = _ID.search(text)
-    return (found.group(1), None) if found else (None, None)
+    for pattern in (_ACCOUNT_REF, _ID):
+        found = pattern.search(text)
+        if found:
+            return found.group(1), None
+    return None, _name_in(text)
 
 
 def _account_view(request: ModelRequest) -> dict[str, Any] | None:
@@ -82,6 +104,7 @@ def _resolve_account(request: ModelRequest) -> tuple[str | None, ModelTurn | Non
 
 # --- orchestrator -------------------------------------------------------------------------------
 def orchestrator(request: ModelRequest) -> ModelTurn:
+    request = request.current_turn()  # a chat's earlier turns were answered already
     question = request.first_user_text
     delegated = [c.input.get("subagent_type") for c in request.tool_calls_made() if c.name in ("Agent", "Task")]
     reports = {

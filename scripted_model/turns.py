@@ -169,6 +169,18 @@ class ModelRequest(BaseModel):
             )
         )
 
+    def current_turn(self) -> ModelRequest:
+        """This request from the person's latest message on (the last user message with text and no tool
+        results): in a multi-turn chat a script then answers the question of this turn."""
+        start = 0
+        for i, message in enumerate(self.messages):
+            blocks = [b for b in self._content(message) if isinstance(b, dict)]
+            if message.get("role") != "user" or any(b.get("type") == "tool_result" for b in blocks):
+                continue
+            if any(b.get("type") == "text" and strip_reminders(_block_text(b)) for b in blocks):
+                start = i
+        return ModelRequest(body={**self.body, "messages": self.messages[start:]}, headers=self.headers)
+
     def tool_calls_made(self) -> list[ToolUse]:
         """Every tool call the assistant made so far in this conversation, in order."""
         calls = []

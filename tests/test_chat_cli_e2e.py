@@ -20,7 +20,6 @@ from config import load_settings
 from integrations.zoho.manager import ref_marker
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
-from scripted_model.turns import strip_reminders
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -30,32 +29,6 @@ PROMPT = r"you(@[^>]*)?> "
 
 def chat_env(sandbox: Any, home: Path, model: ScriptedModelServer | None) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, model=model, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="160")
-
-
-def _is_question(message: dict[str, Any]) -> bool:
-    """A user message that carries typed text (not only tool results and CLI reminders)."""
-    content = message.get("content")
-    if isinstance(content, str):
-        return bool(strip_reminders(content))
-    blocks = [b for b in content or [] if isinstance(b, dict)]
-    if any(b.get("type") == "tool_result" for b in blocks):
-        return False
-    return any(b.get("type") == "text" and strip_reminders(str(b.get("text", ""))) for b in blocks)
-
-
-def per_turn(script: Any) -> Any:
-    """Play ``script`` on each chat turn as if it were a fresh conversation (the orchestrator
-    delegates again on every question), while the real request still holds the whole conversation."""
-
-    def play(request: ModelRequest) -> ModelTurn:
-        messages = request.messages
-        starts = [i for i, m in enumerate(messages) if m.get("role") == "user" and _is_question(m)]
-        if request.agent() != "orchestrator" or not starts:
-            return script(request)
-        turn = ModelRequest(body={**request.body, "messages": messages[starts[-1] :]}, headers=request.headers)
-        return script(turn)
-
-    return play
 
 
 def slow_on(word: str, seconds: float) -> Any:
@@ -138,7 +111,7 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
     sandbox: Any, store: StateStore, home: Path
 ) -> None:
     first, second = account_named(sandbox, 0), account_named(sandbox, 1)
-    with ScriptedModelServer(author_writes_directly_on("And this one", per_turn(obedient_reviewer))) as model:
+    with ScriptedModelServer(author_writes_directly_on("And this one", obedient_reviewer)) as model:
         child = spawn_chat(chat_env(sandbox, home, model))
         try:
             child.expect("Sergas chat")
@@ -230,8 +203,7 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(
         child.expect(r"1 proposal\(s\) wait for your decision")
         child.expect(PROMPT)
         child.sendline(f"What is going on at {first['Account_Name']}?")
-        child.expect("No model key: deterministic answer")  # every deterministic answer is labelled
-        child.expect("Answering from the CRM for")
+        child.expect(r"Answering from the CRM \(deterministic, no model\) for")  # labelled; the banner said why
         child.expect(f"Meeting brief — {re.escape(first['Account_Name'])}")
         child.expect("Deterministic brief")
         child.expect(PROMPT)

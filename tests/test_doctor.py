@@ -41,11 +41,13 @@ def test_doctor_passes_on_the_embedded_sandbox(tmp_path: Path) -> None:
         "tier sdk",
         "tier mcp",
         "breakers",
+        "state store",
         "model key",
         "memory store",
     } <= set(checks)
     assert all(c["ok"] for c in checks.values())
     assert "mode sandbox" in checks["settings"]["detail"]
+    assert checks["state store"]["detail"].startswith(f"sqlite {tmp_path / 'home' / 'state' / 'state.db'}")
     assert "DONOTPRINT" not in json.dumps(report)
     assert (tmp_path / "home" / "tokens").is_dir()
 
@@ -68,3 +70,23 @@ def test_doctor_fails_with_a_fix_on_bad_credentials(sandbox: Any, tmp_path: Path
     assert not checks["zoho auth"]["ok"] and "ZohoAuthError" in checks["zoho auth"]["detail"]
     assert "SERGAS_ZOHO_REFRESH_TOKEN" in checks["zoho auth"]["fix"]
     assert "s3cr3t" not in output and "r3fr3sh" not in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("garbage", "not a database URL"),
+        ("postgresql://sergas:pw-DONOTPRINT@127.0.0.1:1/sergas", "cannot be reached"),
+    ],
+    ids=["not a URL", "nothing listening"],
+)
+def test_doctor_fails_on_a_state_store_it_cannot_open(tmp_path: Path, url: str, expected: str) -> None:
+    """Before: doctor said all ok with SERGAS_DATABASE_URL=garbage, and the next `review` failed."""
+    code, report, output = _doctor({"SERGAS_SANDBOX_ACCOUNTS": "10", "SERGAS_DATABASE_URL": url}, tmp_path)
+    checks = {c["name"]: c for c in report["checks"]}
+    assert code == 1
+    state = checks["state store"]
+    assert not state["ok"] and expected in state["detail"], state
+    assert "SERGAS_DATABASE_URL" in state["fix"]
+    assert "\n" not in state["detail"] and "DONOTPRINT" not in output

@@ -1,5 +1,6 @@
 """``python main.py listen`` end to end: the embedded sandbox, the real gateway, review pipeline parts and
-state store; a change made in the sandbox becomes a listener review run; Ctrl-C stops it cleanly."""
+state store; a change made in the sandbox becomes a listener review run, printed as a line; Ctrl-C stops it
+cleanly."""
 
 from __future__ import annotations
 
@@ -60,6 +61,8 @@ def test_listen_command_reviews_a_sandbox_change_and_stops_on_ctrl_c(tmp_path: P
             time.sleep(0.25)
             health = httpx.get(f"{listener}/health").json()
         assert health["reviews_today"] == 1
+        # a line for the review it ran (before: nothing but refused callbacks were printed)
+        child.expect(rf"\d\d:\d\d:\d\d reviewed .+ \({account}\): health \d+, ")
         assert health["queue_depth"] == 0
         assert health["review_mode"] == "rules only (no agent reviewer)"  # no model key in tests
         assert sorted(c["module"] for c in health["channels"]) == ["Accounts", "Contacts", "Deals", "Tasks"]

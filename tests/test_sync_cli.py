@@ -192,3 +192,34 @@ def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answe
         cite = hit["citation"]
         assert sandbox.store.get(cite["module"], cite["record_id"]) is not None
     assert any(h["citation"]["module"] == "Notes" for h in document["results"])
+
+
+@pytest.mark.slow
+def test_sync_into_a_log_prints_each_module_as_it_finishes(small_sandbox: Any, tmp_path: Path) -> None:
+    """Output to a pipe (cron, a log file): one flushed line per finished module with its counts, while the sync
+    still runs. Every Zoho call waits 300 ms here, so the four modules after Accounts take seconds more: a sync
+    that printed only at the end (before: a transient rich bar, invisible off a terminal) shows no gap."""
+    small_sandbox.inject_fault(kind="latency", ratio=1.0, seconds=600, latency_ms=300, path_prefix="/crm")
+    proc = subprocess.Popen(
+        _main("sync"),
+        env=_env(small_sandbox, tmp_path / "home"),
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    arrivals: list[tuple[float, str, bool]] = []  # (when, line, sync still running)
+    for line in proc.stderr:
+        arrivals.append((time.monotonic(), line.rstrip(), proc.poll() is None))
+    assert proc.wait(timeout=300) == 0, arrivals
+    done = {line.split()[0]: (at, running) for at, line, running in arrivals if " stored " in line}
+    assert set(done) == {*MODULES, "Decisions"}, arrivals
+    accounts_at, accounts_running = done["Accounts"]
+    line = next(line for _, line, _ in arrivals if line.startswith("Accounts ") and " stored " in line)
+    assert "fetched     15" in line and "stored     15" in line, line
+    assert any(line.startswith("Accounts ") and "fetched so far" in line for _, line, _ in arrivals)
+    assert accounts_running, "the Accounts line came only once the sync had ended"
+    assert arrivals[-1][1].startswith("Synced ")
+    assert arrivals[-1][0] - accounts_at >= 1.0, "every line arrived at once: printed only at the end"

