@@ -120,7 +120,9 @@ def _origin(p: ProposedAction) -> str:
     return {"rules": "rule-based", "command": "command (--attach)"}.get(p.origin, "agent")
 
 
-def finding_for(p: ProposedAction, result: ReviewResult | None, links: Links) -> Finding | None:
+def finding_for(
+    p: ProposedAction, result: ReviewResult | None, links: Links, account_name: str | None = None
+) -> Finding | None:
     """The review's finding this proposal answers (same signal kind; the same subject when several)."""
     if result is None or not p.signal_kind:
         return None
@@ -133,7 +135,7 @@ def finding_for(p: ProposedAction, result: ReviewResult | None, links: Links) ->
     return Finding(
         summary=_i(signal.get("summary") or signal.get("what") or p.signal_kind),
         kind=_i(p.signal_kind),
-        subject=_i(signal["subject_name"]) if signal.get("subject_name") else None,
+        subject=_i(signal["subject_name"]) if signal.get("subject_name") not in (None, "", account_name) else None,
         quote=_b(signal["quote"]) if signal.get("quote") else None,
         quote_url=links.record(_module_of(signal, str(quote_id)), str(quote_id)) if quote_id else None,
     )
@@ -242,7 +244,7 @@ def card(
         priority=p.priority,
         rationale=_b(p.rationale),
         expected_impact=_b(p.expected_impact) if p.expected_impact else None,
-        finding=finding_for(p, result, links),
+        finding=finding_for(p, result, links, account_name),
         evidence=evidence_rows(p, links, looks_injected),
         change=change_rows(p, current),
         current_error=_i(current_error) if current_error else None,
