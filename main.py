@@ -180,7 +180,7 @@ def ask(
 @app.command()
 def review(
     ctx: typer.Context,
-    owner: Annotated[str | None, typer.Option(help="Only accounts owned by this email.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only accounts owned by this user (email or Zoho user id).")] = None,
     since: Annotated[
         str | None,
         typer.Option(help="Changes since (24h, 7d or ISO time).", show_default="since the last successful review"),
@@ -223,7 +223,10 @@ def approve(
     ctx: typer.Context,
     list_only: Annotated[bool, typer.Option("--list", help="List pending proposals and exit.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
-    account: Annotated[str | None, typer.Option(help="Only proposals for this account id.")] = None,
+    account: Annotated[str | None, typer.Option(help="Only proposals for this account (name or Zoho id).")] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Only proposals for accounts owned by this user (email or Zoho user id).")
+    ] = None,
     kind: Annotated[
         str | None, typer.Option(help="Only this kind: create_task, add_note, update_fields, upload_attachment.")
     ] = None,
@@ -234,8 +237,11 @@ def approve(
     execute_only: Annotated[
         bool, typer.Option("--execute", help="Only (re)execute already approved proposals.")
     ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="With --approve-all / --reject-all and no filter: do not ask first.")
+    ] = False,
 ) -> None:
-    """Review pending proposals: approve, edit, reject or skip. Approved writes run exactly once."""
+    """Review pending proposals: approve, edit, reject or skip. Each approved write runs at once, exactly once."""
     from cli.approve_command import run
 
     _run(
@@ -244,10 +250,12 @@ def approve(
         list_only=list_only,
         as_json=as_json,
         account=account,
+        owner=owner,
         kind=kind,
         approve_all=approve_all,
         reject_all=reject_all,
         execute_only=execute_only,
+        yes=yes,
     )
 
 
@@ -275,14 +283,15 @@ def brief(
 @app.command()
 def audit(
     ctx: typer.Context,
-    account: Annotated[str | None, typer.Option(help="Only this account id.")] = None,
+    account: Annotated[str | None, typer.Option(help="Only this account (name or Zoho id).")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only accounts owned by this user (email or Zoho user id).")] = None,
     run_id: Annotated[str | None, typer.Option("--run", help="Only this run id.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show the chain proposal → approval → write, and the tool calls behind it."""
     from cli.audit_command import run
 
-    _run(run, _settings(ctx), account=account, run_id=run_id, as_json=as_json)
+    _run(run, _settings(ctx), account=account, owner=owner, run_id=run_id, as_json=as_json)
 
 
 @app.command()

@@ -7,6 +7,8 @@ Every piece of text that came from a model or from CRM data passes through ``dom
 control characters shown as visible symbols) and is rendered as plain ``Text`` (never as rich markup),
 so a proposal cannot restyle, move the cursor, erase or hide parts of the screen, set the window title
 or reach the clipboard (tests/test_terminal_safety.py renders ``approve`` in a terminal emulator).
+Accounts are shown by name (``names``: account id → name, when Zoho told us), with the id where space allows;
+a 19-digit id is never cut (every id starts the same way, so a cut one says nothing).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ KIND_LABEL = {
     "upload_attachment": "Attach file",
 }
 UNKNOWN = object()  # the current value could not be fetched
+WIDE = 110  # from this console width on, lists show each account's id beside its name
+Names = Mapping[str, str]
 
 
 def short_id(rec_id: str) -> str:
@@ -46,6 +50,17 @@ def line(text: object, style: str = "") -> Text:
 def block(text: object, style: str = "") -> Text:
     """CRM or model text as safe lines of ``Text``."""
     return Text(safe_block(text), style=style)
+
+
+def account_text(account_id: str, names: Names | None = None, *, with_id: bool = True) -> Text:
+    """The account's name in bold, then its id (dim) when wanted; the id alone when the name is unknown."""
+    name = (names or {}).get(account_id)
+    if name is None:
+        return line(account_id)
+    text = Text(safe_inline(name), style="bold")
+    if with_id:
+        text.append(f" ({safe_inline(account_id)})", style="dim")
+    return text
 
 
 def fmt_value(value: Any) -> str:
@@ -184,7 +199,6 @@ def _target_line(p: ProposedAction, checked: CheckedWrite | None, unchecked: str
     if checked is not None and checked.target_name:
         where.append(" ")
         where.append(f"“{safe_inline(checked.target_name)}”")
-    where.append(f" — account {safe_inline(p.account_id)}")
     if checked is not None:
         where.append("  ✔ checked against Zoho", style="green")
     elif unchecked:
@@ -203,16 +217,17 @@ def proposal_panel(
     current_error: str | None = None,
     checked: CheckedWrite | None = None,
     refused: str | None = None,
+    names: Names | None = None,
 ) -> Panel:
     """One proposal. ``checked`` is its write check's answer; ``refused`` the reason it failed the
-    checks (shown under a red banner: approving it would write nothing)."""
+    checks (shown under a red banner: approving it would write nothing); ``names`` the accounts' names."""
     p = rec.proposal
     title = Text()
     if index is not None and total is not None:
         title.append(f"{index}/{total}  ")
-    title.append(safe_inline(f"{KIND_LABEL[p.kind]} on {p.target_module}/{p.target_id}"), style="bold")
+    title.append(KIND_LABEL[p.kind], style="bold")  # the title line is cut at the panel's width: no ids in it
     title.append(f"  [{short_id(rec.id)}]", style="dim")
-    parts: list[RenderableType] = [_head(rec)]
+    parts: list[RenderableType] = [Text("Account: ", style="bold") + account_text(p.account_id, names), _head(rec)]
     if rec.suspicious:
         parts.append(
             Text(
@@ -226,6 +241,9 @@ def proposal_panel(
             Text("✘ REFUSED BY THE WRITE CHECKS — approving it writes nothing: ", style="bold white on red")
             + line(refused, "bold white on red")
         )
+    if rec.prior_decision is not None:  # the same situation was decided before: what is new since
+        parts.append(Text("Proposed again: ", style="bold yellow") + line(rec.prior_decision.message))
+        parts += [line(f"  • new: {item}") for item in rec.prior_decision.what_is_new]
     if rec.status == "failed" and rec.error:
         parts.append(Text("Last attempt failed: ", style="yellow") + line(rec.error, "yellow"))
     parts.append(_target_line(p, checked, current_error))
@@ -239,32 +257,40 @@ def proposal_panel(
     return Panel(Group(*parts), title=title, title_align="left", border_style=border)
 
 
-def _change_summary(p: ProposedAction) -> str:
+def change_summary(p: ProposedAction) -> str:
+    """The change in one safe line (a task's subject, a note's title, a file, the fields)."""
     if p.kind == "create_task" and p.task:
-        return p.task.subject
+        return safe_inline(p.task.subject)
     if p.kind == "add_note" and p.note:
-        return p.note.title or p.note.content[:60]
+        return safe_inline(p.note.title or p.note.content, limit=80)
     if p.kind == "upload_attachment" and p.attachment:
         return attachment_summary(p)
-    return ", ".join(f"{k} → {fmt_value(v)}" for k, v in p.fields.items())
+    return ", ".join(f"{safe_inline(k)} → {fmt_value(v)}" for k, v in p.fields.items())
 
 
-def pending_table(recs: Sequence[Recommendation]) -> Table:
-    table = Table(title=f"{len(recs)} pending proposal(s)", show_lines=False)
-    for col in ("Id", "Account", "Kind", "Target", "Change", "Origin", "Priority", ""):
-        table.add_column(col)
+def pending_table(recs: Sequence[Recommendation], names: Names | None = None, *, width: int = WIDE) -> Table:
+    """One row per proposal: its short id, the account's name (and id when ``width`` allows), the change,
+    the kind with its origin and priority. Nothing is cut: cells wrap."""
+    with_ids = width >= WIDE
+    table = Table(title=f"{len(recs)} pending proposal(s)", show_lines=False, expand=False)
+    table.add_column("Id", no_wrap=True)
+    table.add_column("Account", overflow="fold")
+    table.add_column("Change", overflow="fold", ratio=2)
+    table.add_column("Kind", overflow="fold")
     for rec in recs:
         p = rec.proposal
-        table.add_row(
-            Text(short_id(rec.id)),
-            line(p.account_id),
-            Text(p.kind),
-            line(f"{p.target_module}/{p.target_id}"),
-            line(_change_summary(p)),
-            origin_label(p),
-            Text(p.priority),
-            Text("⚠ suspicious", style="bold red") if rec.suspicious else Text(""),
-        )
+        ident = Text(short_id(rec.id))
+        if rec.suspicious:
+            ident.append("\n⚠ suspicious", style="bold red")
+        if rec.prior_decision is not None:
+            ident.append("\n↻ again", style="yellow")
+        account = account_text(p.account_id, names, with_id=False)
+        if with_ids and (names or {}).get(p.account_id) is not None:
+            account.append(f"\n{safe_inline(p.account_id)}", style="dim")
+        kind = Text(KIND_LABEL[p.kind] + "\n")
+        kind.append_text(origin_label(p))
+        kind.append(f" · {p.priority}")
+        table.add_row(ident, account, Text(change_summary(p)), kind)
     return table
 
 
@@ -282,11 +308,12 @@ def _written(rec: Recommendation | None, outcome: WriteResult) -> str:
     return f"✔ already present ({record}); not written again"
 
 
-def outcome_text(rec: Recommendation | None, outcome: ExecutionOutcome) -> Text:
+def outcome_text(rec: Recommendation | None, outcome: ExecutionOutcome, names: Names | None = None) -> Text:
     label = Text(f"[{short_id(outcome.recommendation_id)}] ", style="dim")
     if rec is not None:
-        where = f"{rec.proposal.target_module}/{rec.proposal.target_id}"
-        label.append(safe_inline(f"{KIND_LABEL[rec.proposal.kind]} on {where} (account {rec.proposal.account_id}): "))
+        label.append(f"{KIND_LABEL[rec.proposal.kind]} for ")
+        label.append_text(account_text(rec.proposal.account_id, names, with_id=False))
+        label.append(": ")
     if isinstance(outcome, WriteResult):
         return label + line(_written(rec, outcome), "green")
     assert isinstance(outcome, ExecutionFailure)
@@ -296,7 +323,10 @@ def outcome_text(rec: Recommendation | None, outcome: ExecutionOutcome) -> Text:
 
 
 __all__ = [
+    "WIDE",
+    "account_text",
     "attachment_summary",
+    "change_summary",
     "block",
     "line",
     "change_renderable",

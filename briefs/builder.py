@@ -25,7 +25,7 @@ from briefs.models import (
 )
 from briefs.resolve import looks_like_id, resolve_account
 from briefs.talking_points import talking_points
-from integrations.zoho.errors import ZohoNotFoundError
+from integrations.zoho.errors import ZohoNotFoundError, ZohoValidationError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account360
 from review.index import AccountView
@@ -301,7 +301,7 @@ async def build_brief(
     ``AmbiguousAccount`` (briefs.resolve) and the gateway's ``ZohoError``s."""
     view = None
     if looks_like_id(account_ref):  # one call instead of resolve + fetch
-        with contextlib.suppress(ZohoNotFoundError):
+        with contextlib.suppress(ZohoNotFoundError, ZohoValidationError):  # 400 INVALID_DATA: an id never issued
             view = await gateway.get_account_360(account_ref.strip())
     if view is None:
         account = await resolve_account(gateway, account_ref)

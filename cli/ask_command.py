@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import sys
 from typing import Any
 
@@ -23,69 +22,14 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 
+from briefs.resolve import ResolveError
+from cli.resolve_view import print_resolve_error
 from config.settings import Settings
 from domain.safe_text import safe_block, safe_inline
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+CHOOSE_HINT = "Name the account with --account NAME (or its Zoho id)."
 APPROVE_HINT = "Nothing was written to the CRM: review the proposals with `python main.py approve`."
-_WORD = re.compile(r"[A-Za-z0-9][\w&.'-]{2,}")
-_STOP = {
-    "what",
-    "when",
-    "where",
-    "which",
-    "who",
-    "why",
-    "how",
-    "should",
-    "would",
-    "could",
-    "the",
-    "this",
-    "that",
-    "about",
-    "with",
-    "from",
-    "week",
-    "month",
-    "today",
-    "tomorrow",
-    "account",
-    "accounts",
-    "deal",
-    "deals",
-    "do",
-    "does",
-    "for",
-    "and",
-    "are",
-    "is",
-    "my",
-    "our",
-    "their",
-    "next",
-    "last",
-    "meeting",
-    "call",
-    "brief",
-    "status",
-    "tell",
-    "me",
-    "give",
-    "show",
-    "any",
-    "all",
-    "risk",
-    "risks",
-}
-
-
-class AccountChoiceError(Exception):
-    """The question or --account names no single account (exit 2); ``candidates`` lists the choices."""
-
-    def __init__(self, message: str, candidates: list[Any] | None = None) -> None:
-        super().__init__(message)
-        self.candidates = candidates or []
 
 
 # --- shared with cli.brief_command ------------------------------------------------------------
@@ -137,22 +81,11 @@ def agent_renderable(result: Any, title: str) -> Group:
     return Group(*parts)
 
 
-def candidates_text(exc: AccountChoiceError) -> Text:
-    lines = [safe_inline(exc)]
-    lines += [safe_inline(f"  {a.name}  (id {a.id})") for a in exc.candidates[:10]]
-    return Text("\n".join(lines))
-
-
 async def resolve_ref(gateway: Any, ref: str) -> Any:
-    """``briefs.resolve_account`` with its errors as ``AccountChoiceError``."""
-    from briefs import AccountNotFound, AmbiguousAccount, resolve_account
+    """``briefs.resolve.resolve_account``; its ``ResolveError`` is shown by ``cli.resolve_view`` (exit 2)."""
+    from briefs.resolve import resolve_account
 
-    try:
-        return await resolve_account(gateway, ref)
-    except AmbiguousAccount as exc:
-        raise AccountChoiceError(str(exc), exc.candidates) from None
-    except AccountNotFound as exc:
-        raise AccountChoiceError(str(exc)) from None
+    return await resolve_account(gateway, ref)
 
 
 async def run_agents(
@@ -192,27 +125,6 @@ def zoho_failure(exc: BaseException) -> str | None:
 
 
 # --- the deterministic answer -----------------------------------------------------------------
-async def mentioned_account(gateway: Any, question: str, *, max_lookups: int = 5) -> Any:
-    """The one account the question names, found by searching its likely name words."""
-    words = [w.strip(".'-") for w in _WORD.findall(question)]
-    words = [w for w in words if w.lower() not in _STOP and len(w) >= 3]
-    words.sort(key=lambda w: (not w[:1].isupper(), -len(w)))  # capitalised, longer words first
-    found: dict[str, Any] = {}
-    for word in words[:max_lookups]:
-        for account in await gateway.search_accounts(word, limit=10):
-            found.setdefault(account.id, account)
-        if len(found) == 1:
-            return next(iter(found.values()))
-    if not found:
-        raise AccountChoiceError("The question names no account I can find: give it with --account NAME (or id).")
-    exact = [a for a in found.values() if a.name.lower() in question.lower()]
-    if len(exact) == 1:
-        return exact[0]
-    raise AccountChoiceError(
-        "The question matches several accounts: choose one with --account.", exact or list(found.values())
-    )
-
-
 async def deterministic_brief(settings: Settings, gateway: Any, account: Any, decisions: Any = None) -> Any:
     """The rule-built brief; ``decisions`` (the state store) makes it list and respect past decisions."""
     from agents.memory_access import read_only_memory
@@ -245,6 +157,7 @@ def run(
 
     async def main() -> tuple[str, Any]:
         from approvals.composition import open_gateway
+        from briefs.resolve import account_in_text
         from integrations.zoho.credits import gateway_usage
 
         async with open_gateway(settings, store) as gateway:
@@ -253,15 +166,15 @@ def run(
                 if keyed:
                     prompt = question + (f"\nAccount: {target.id} ({target.name})" if target else "")
                     return "agents", await run_agents(settings, gateway, store, prompt, model_env)
-                target = target or await mentioned_account(gateway, question)
+                target = target or await account_in_text(gateway, question)
                 return "brief", await deterministic_brief(settings, gateway, target, store)
             finally:
                 usage["zoho_api_calls"], usage["zoho_api_credits"] = gateway_usage(gateway)
 
     try:
         kind, answer = asyncio.run(main())
-    except AccountChoiceError as exc:
-        err.print(candidates_text(exc))
+    except ResolveError as exc:
+        print_resolve_error(err, exc, hint=CHOOSE_HINT)
         return EXIT_USAGE
     except Exception as exc:
         message = zoho_failure(exc)

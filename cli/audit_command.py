@@ -1,5 +1,9 @@
 """``python main.py audit``: for each recommendation, the chain tool calls → proposal → decision →
-write, as a tree (or JSON with ``--json``). Narrow with ``--account`` and ``--run``.
+write, as a tree (or JSON with ``--json``). Narrow with ``--account`` (name or Zoho id), ``--owner`` (email or
+Zoho user id) and ``--run``; accounts are shown by name when Zoho can say (else by id).
+
+Exit codes: 0 shown (or nothing matches); 1 the state store, or Zoho for an owner filter, failed; 2 an account
+or owner that names nothing.
 
 The tool calls shown under a proposal are the audited calls of the same run made before the proposal was
 queued that concern its account or no account in particular (delegations, memory searches: what the agents
@@ -8,6 +12,8 @@ looked at), and the ``propose_action`` call that queued it (``hooks.audit`` link
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from datetime import timedelta
 
@@ -16,10 +22,17 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
+from approvals.composition import open_gateway
 from approvals.models import Recommendation
-from approvals.presentation import KIND_LABEL, short_id
+from approvals.presentation import KIND_LABEL, account_text, short_id
+from briefs.resolve import ResolveError
+from cli.account_scope import AccountDirectory, AccountScope
+from cli.approve_command import GatewayFactory
+from cli.resolve_view import report_lookup_failure
 from config.settings import Settings
 from domain.safe_text import safe_inline
+from integrations.zoho.errors import ZohoError
+from integrations.zoho.gateway import ZohoGateway
 from state.errors import StateStoreError
 from state.models import AuditEvent
 from state.store import StateStore
@@ -82,37 +95,84 @@ def run(
     settings: Settings,
     *,
     account: str | None = None,
+    owner: str | None = None,
     run_id: str | None = None,
     as_json: bool = False,
     console: Console | None = None,
+    gateway_factory: GatewayFactory | None = None,
 ) -> int:
     console = console or Console(highlight=False)
     try:
         with StateStore.open(settings) as store:
-            chains = build_chains(store, account=account, run_id=run_id)
+            audit = _Audit(settings, store, console, gateway_factory or open_gateway)
+            return asyncio.run(audit.show(account=account, owner=owner, run_id=run_id, as_json=as_json))
     except StateStoreError as exc:
         Console(stderr=True).print(Text(safe_inline(f"{exc} — {exc.hint}"), style="red"))
         return 1
-    if as_json:
-        payload = {"chains": [c.model_dump(mode="json") for c in chains]}
-        console.file.write(json.dumps(payload, indent=2) + "\n")
+
+
+class _Audit:
+    """One ``audit``: the filters resolved (names and owners through Zoho), the chains, their view."""
+
+    def __init__(self, settings: Settings, store: StateStore, console: Console, factory: GatewayFactory) -> None:
+        self.settings, self.store, self.console, self.factory = settings, store, console, factory
+        self.directory = AccountDirectory()
+        self._stack = contextlib.AsyncExitStack()
+        self._gateway: ZohoGateway | None = None
+
+    async def gateway(self) -> ZohoGateway:
+        if self._gateway is None:
+            self._gateway = await self._stack.enter_async_context(self.factory(self.settings, self.store))
+        return self._gateway
+
+    async def show(self, *, account: str | None, owner: str | None, run_id: str | None, as_json: bool) -> int:
+        async with self._stack:
+            if not self.store.list_recommendations():  # nothing to narrow: no lookup needed
+                return self._print([], narrowed=bool(account or owner or run_id), as_json=as_json)
+            try:
+                scope = await AccountScope.resolve(
+                    self.gateway,
+                    self.directory,
+                    account=account,
+                    owner=owner,
+                    known_id=lambda ref: bool(self.store.list_recommendations(account_id=ref)),
+                )
+            except (ResolveError, ZohoError) as exc:
+                return report_lookup_failure(self.console, exc)
+            chains = build_chains(self.store, account=scope.account_id, run_id=run_id)
+            if chains and (scope.owner is not None or not as_json):
+                learned = await self.directory.learn(
+                    self.gateway, (c.recommendation.proposal.account_id for c in chains)
+                )
+                if not learned and scope.owner is not None:
+                    self.console.print(
+                        Text(f"Cannot tell which accounts the owner has: Zoho: {self.directory.problem}", style="red")
+                    )
+                    return 1
+            chains = [c for c in chains if scope.keeps(c.recommendation.proposal.account_id, self.directory)]
+            return self._print(chains, narrowed=scope.narrowed or run_id is not None, as_json=as_json)
+
+    def _print(self, chains: list[AuditChain], *, narrowed: bool, as_json: bool) -> int:
+        if as_json:
+            payload = {"chains": [c.model_dump(mode="json") for c in chains]}
+            self.console.file.write(json.dumps(payload, indent=2) + "\n")
+            return 0
+        if not chains:
+            self.console.print(
+                "No recommendations match." + ("" if narrowed else " Run `python main.py review` to produce some.")
+            )
+            return 0
+        by_account: dict[str, list[AuditChain]] = {}
+        for chain in chains:
+            by_account.setdefault(chain.recommendation.proposal.account_id, []).append(chain)
+        for account_id, group in by_account.items():
+            tree = Tree(Text("Account ", style="bold") + account_text(account_id, self.directory.names))
+            for chain in group:
+                _chain_tree(tree, chain)
+            self.console.print(tree)
+        if len(chains) == MAX_CHAINS:
+            self.console.print(f"(showing the latest {MAX_CHAINS}; narrow with --account, --owner or --run)")
         return 0
-    if not chains:
-        console.print(
-            "No recommendations match." + ("" if account or run_id else " Run `python main.py review` to produce some.")
-        )
-        return 0
-    by_account: dict[str, list[AuditChain]] = {}
-    for chain in chains:
-        by_account.setdefault(chain.recommendation.proposal.account_id, []).append(chain)
-    for account_id, group in by_account.items():
-        tree = Tree(Text(f"Account {safe_inline(account_id)}", style="bold"))
-        for chain in group:
-            _chain_tree(tree, chain)
-        console.print(tree)
-    if len(chains) == MAX_CHAINS:
-        console.print(f"(showing the latest {MAX_CHAINS}; narrow with --account or --run)")
-    return 0
 
 
 def _when(event: AuditEvent) -> str:
@@ -132,7 +192,7 @@ def _status_text(rec: Recommendation) -> Text:
     if rec.status == "executed" and rec.result_record_id:
         text.append(safe_inline(f" → record {rec.result_record_id}"))
     if rec.error and rec.status in ("failed", "approved"):
-        text.append(safe_inline(f" ({rec.error})"), style="dim")
+        text.append(f" ({safe_inline(rec.error)})", style="dim")
     return text
 
 
@@ -160,7 +220,7 @@ def _event_line(event: AuditEvent, label: str) -> Text:
 def _chain_tree(parent: Tree, chain: AuditChain) -> None:
     rec = chain.recommendation
     p = rec.proposal
-    head = Text(safe_inline(f"[{short_id(rec.id)}] {KIND_LABEL[p.kind]} on {p.target_module}/{p.target_id} — "))
+    head = Text(f"[{short_id(rec.id)}] {KIND_LABEL[p.kind]} on {p.target_module}/{safe_inline(p.target_id)} — ")
     head.append_text(_status_text(rec))
     if rec.suspicious:
         head.append("  ⚠ suspicious", style="bold red")
@@ -187,7 +247,7 @@ def _chain_tree(parent: Tree, chain: AuditChain) -> None:
         if record:
             line.append(safe_inline(f" → {event.detail.get('module', '')}/{record}"), style="green")
         if event.detail.get("error"):
-            line.append(safe_inline(f" {event.detail['error']}"), style="red")
+            line.append(f" {safe_inline(event.detail['error'])}", style="red")
         node.add(line)
 
 

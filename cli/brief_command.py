@@ -18,20 +18,20 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from briefs.resolve import ResolveError
 from cli.ask_command import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
-    AccountChoiceError,
     agent_json,
     agent_renderable,
-    candidates_text,
     deterministic_brief,
     open_store,
     resolve_ref,
     run_agents,
     zoho_failure,
 )
+from cli.resolve_view import print_resolve_error
 from config.settings import Settings
 from domain.safe_text import markdown_document, safe_inline
 
@@ -100,8 +100,8 @@ def run(
 
     try:
         target, result, brief = asyncio.run(main())
-    except AccountChoiceError as exc:
-        err.print(candidates_text(exc))
+    except ResolveError as exc:
+        print_resolve_error(err, exc)
         store.close()
         return EXIT_USAGE
     except Exception as exc:

@@ -1,7 +1,8 @@
 """``sergas review``: sync, triage every account, review the most urgent ones, queue proposals, report.
 
-Exit codes: 0 done; 1 Zoho or the state store failed (message says what to do); 2 a bad option;
-3 another review is already running.
+Exit codes: 0 done; 1 Zoho or the state store failed (message says what to do); 2 a bad option, or an
+``--owner`` (email, Zoho user id or full name) that is no Zoho user or owns no account; 3 another review is
+already running.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from briefs.resolve import ResolveError, resolve_owner
+from cli.resolve_view import print_resolve_error
 from config.crashpoints import crash_point
 from config.settings import Settings
 from domain.safe_text import safe_inline
@@ -228,30 +231,40 @@ def run(
 
     async def main() -> ReviewRun:
         async with open_gateway(settings) as gateway:
+            owner_ref = await resolve_owner(gateway, owner) if owner else None
             reviewer, why_rules = build_reviewer(settings, gateway=gateway, store=store)
             if why_rules:
                 err.print(why_rules)
             progress_cm = bars.progress if bars is not None else contextlib.nullcontext()
             with progress_cm:
-                return await run_review(
+                result = await run_review(
                     settings,
                     gateway=gateway,
                     store=store,
                     reviewer=reviewer,
                     memory_sync=build_memory_sync(settings),
-                    owner=owner,
+                    owner=owner_ref.id if owner_ref else None,
                     since=since_at,
                     limit=limit,
                     budget_usd=budget_usd,
                     concurrency=concurrency,
                     progress=bars,
                 )
+                if owner_ref is not None:
+                    who = " ".join(
+                        p for p in (owner_ref.name, f"<{owner_ref.email}>" if owner_ref.email else None) if p
+                    )
+                    result.notes.insert(0, f"owner {who} (Zoho user {owner_ref.id}): only their accounts")
+                return result
 
     try:
         result = asyncio.run(main())
     except ReviewAlreadyRunning as exc:
         err.print(Text(safe_inline(exc), style="yellow"))
         return EXIT_LOCKED
+    except ResolveError as exc:  # --owner names no user, or one who owns no account
+        print_resolve_error(err, exc)
+        return EXIT_USAGE
     except Exception as exc:
         from integrations.zoho.credits import stop_message
         from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError

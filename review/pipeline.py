@@ -392,6 +392,8 @@ async def _steps(
     triages = triage_accounts(views, today=now.date(), thresholds=thresholds, since=baseline, owner=owner)
     run.triage_seconds = time.perf_counter() - t0
     run.accounts_triaged = len(triages)
+    if owner is not None and not triages:  # never an empty, all-clear book: say why there is nothing
+        run.notes.append(f"no account owned by {owner} in the synced copy of the org: nothing was reviewed")
     if not synced.full and not since_given:  # changed = touched by what this run's sync brought that is new
         for t in triages:
             t.changed_since_last_run = any(r.id in synced.updated_ids for r in views[t.account_id].records())

@@ -87,3 +87,19 @@ def sandbox_settings(sandbox: Any, tmp_path: Path) -> Any:
         zoho_client_secret=sandbox.client_secret,
         zoho_refresh_token=sandbox.refresh_token,
     )
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A ``SERGAS_HOME`` for a CLI subprocess (``cli_support.sandbox_cli_env``) and the test's own store."""
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def store(home: Path) -> Iterator[Any]:
+    """The state store under ``home`` (SQLite), as the CLI subprocess sees it."""
+    from config import load_settings
+    from state.store import StateStore
+
+    with StateStore.open(load_settings(home=home)) as opened:
+        yield opened

@@ -34,6 +34,12 @@ class FakeZoho(IdempotentZoho):
             )
         )
 
+    async def get_records(self, module: str, ids: Sequence[str]) -> list[Any]:
+        return [Account(id=i, name=f"Acme {i}", raw={"id": i}) for i in ids if module == "Accounts"]
+
+    async def search_accounts(self, query: str, *, owner_email: str | None = None, limit: int = 20) -> list[Account]:
+        return [Account(id=i, name=f"Acme {i}") for i in ("A1", "A2") if query.lower() in f"acme {i}".lower()]
+
     async def field_specs(self, module: str) -> dict[str, FieldMeta]:
         return {"Rating": FieldMeta(api_name="Rating", data_type="picklist")}
 
@@ -138,7 +144,7 @@ def test_failed_write_exit_1_with_the_reason(settings: Settings, store: StateSto
 
     store.enqueue(task(subject="Bad"))
     zoho = FakeZoho(errors={"Bad": ZohoValidationError("Due_Date is in the past", status=400, code="INVALID_DATA")})
-    code, out = invoke(settings, zoho, approve_all=True)
+    code, out = invoke(settings, zoho, approve_all=True, yes=True)
     assert code == 1 and "Due_Date is in the past" in out and "1 failed" in out
 
 
@@ -214,3 +220,22 @@ def test_approve_prunes_the_staged_copies_no_open_proposal_needs(settings: Setti
     assert code == 0 and "Rejected 1" in out
     assert not rejected.exists() and not stray_old.exists()
     assert kept.exists() and stray_new.exists()
+
+
+def test_a_proposal_made_again_says_what_was_decided_and_what_is_new(settings: Settings, store: StateStore) -> None:
+    from approvals.models import PriorDecision
+
+    prior = PriorDecision(
+        recommendation_id="r0",
+        status="rejected",
+        decided_by="ana",
+        reason="Omar is still there",
+        what_is_new=["note 'Omar has left' of 14 Dec"],
+        message="New since you rejected this on 12 Dec (Omar is still there): note 'Omar has left' of 14 Dec",
+    )
+    store.enqueue(task(), prior=prior)
+    code, out = invoke(settings, FakeZoho(), list_only=True)
+    assert code == 0 and "↻ again" in out and "Acme A1" in out
+    code, out = invoke(settings, FakeZoho(), stdin="s\n")
+    assert code == 0 and "Proposed again: New since you rejected this on 12 Dec" in out
+    assert "• new: note 'Omar has left' of 14 Dec" in out

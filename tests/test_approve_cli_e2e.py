@@ -4,20 +4,20 @@ each exactly once, and the interactive review works in a real pseudo-terminal (p
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env
 
 from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
-from config import load_settings
 from integrations.zoho.manager import ref_marker
 from state.store import StateStore
 
@@ -33,17 +33,6 @@ def approve_cmd(*args: str) -> list[str]:
     return [sys.executable, str(ROOT / "main.py"), "approve", *args]
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def store(home: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=home)) as opened:
-        yield opened
-
-
 def accounts(sandbox: Any, n: int) -> list[dict[str, Any]]:
     return sandbox.store.list_records("Accounts")[:n]
 
@@ -55,7 +44,7 @@ def queue_tasks(store: StateStore, sandbox: Any, n: int) -> list[Recommendation]
             kind="create_task" if i % 2 == 0 else "add_note",
             account_id=acc["id"],
             target_id=acc["id"],
-            task=TaskDraft(subject=f"Follow up with {acc['Account_Name']}", due_date="2026-12-15")
+            task=TaskDraft(subject=f"Follow up with {acc['Account_Name']}", due_date=date(2026, 12, 15))
             if i % 2 == 0
             else None,
             note=NoteDraft(title="Renewal risk", content=f"Budget freeze at {acc['Account_Name']}") if i % 2 else None,
@@ -84,9 +73,7 @@ def assert_each_written_once(sandbox: Any, store: StateStore, recs: list[Recomme
 def test_approve_all_writes_each_record_exactly_once(sandbox: Any, store: StateStore, home: Path) -> None:
     recs = queue_tasks(store, sandbox, 4)
     started = time.perf_counter()
-    done = subprocess.run(
-        approve_cmd("--approve-all"), env=cli_env(sandbox, home), cwd=ROOT, capture_output=True, text=True, timeout=90
-    )
+    done = run_main(cli_env(sandbox, home), "approve", "--approve-all", "--yes", timeout=90)
     elapsed = time.perf_counter() - started
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Done: 4 written" in done.stdout, done.stdout
@@ -117,7 +104,7 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
 
     sandbox.store.add_listener(hold_reply)
     proc = subprocess.Popen(
-        approve_cmd("--approve-all"),
+        approve_cmd("--approve-all", "--yes"),
         env=cli_env(sandbox, home),
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -128,12 +115,10 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
         _kill_when(proc, created, 60)
     finally:
         sandbox.store.remove_listener(hold_reply)
-    statuses = sorted(r.status for r in store.list_recommendations())
-    assert statuses == ["approved", "approved", "approved", "executed", "executing"], statuses
+    statuses = sorted(r.status for r in store.list_recommendations())  # each write right after its approval
+    assert statuses == ["executed", "executing", "pending", "pending", "pending"], statuses
 
-    done = subprocess.run(
-        approve_cmd("--approve-all"), env=cli_env(sandbox, home), cwd=ROOT, capture_output=True, text=True, timeout=90
-    )
+    done = run_main(cli_env(sandbox, home), "approve", "--approve-all", "--yes", timeout=90)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Reconciling 1 write(s)" in done.stdout and "already present" in done.stdout, done.stdout
     assert "3 written, 1 already present" in done.stdout
@@ -145,7 +130,7 @@ def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(sandbox: Any, st
     recs = queue_tasks(store, sandbox, 3)
     sandbox.inject_fault(kind="latency", latency_ms=2500, count=1, path_prefix="/crm/v8/Notes")
     proc = subprocess.Popen(
-        approve_cmd("--approve-all"),
+        approve_cmd("--approve-all", "--yes"),
         env=cli_env(sandbox, home),
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -190,7 +175,7 @@ def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore,
             kind="create_task",
             account_id=acc1["id"],
             target_id=acc1["id"],
-            task=TaskDraft(subject="Call the sponsor", due_date="2026-12-01"),
+            task=TaskDraft(subject="Call the sponsor", due_date=date(2026, 12, 1)),
             rationale="Sponsor went quiet",
         )
     )
@@ -224,7 +209,10 @@ def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore,
         dimensions=(60, 160),
     )
     try:
-        child.expect("Update fields on Accounts/")
+        child.expect("Update fields")
+        child.expect("Account: ")
+        child.expect(re.escape(acc1["Account_Name"]))
+        child.expect(acc1["id"])
         child.expect(str(acc1["Rating"]))  # the current value, fetched from Zoho
         child.expect("Cold")
         child.expect(r"\[q\]uit")

@@ -95,7 +95,7 @@ def test_review_attach_then_approve_uploads_each_report_once(sandbox: Any, tmp_p
     home = tmp_path / "home"
     review_in_process(sandbox, home)
     recs = check_queued(sandbox, home)
-    done = run(sandbox, home, "approve", "--approve-all")
+    done = run(sandbox, home, "approve", "--approve-all", "--yes")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "attached account-review-" in done.stdout, done.stdout
     with StateStore.open(load_settings(home=home)) as store:
@@ -105,8 +105,8 @@ def test_review_attach_then_approve_uploads_each_report_once(sandbox: Any, tmp_p
             assert after is not None and after.status == "executed" and after.result_record_id == stored.id
             content = attachment_service(sandbox.state).files.content(stored.id)
             assert rec.proposal.account_id.encode() in content and b"<!DOCTYPE html>" in content
-    again = run(sandbox, home, "approve", "--approve-all")
-    assert again.returncode == 0 and "Nothing approved to execute" in again.stdout, again.stdout
+    again = run(sandbox, home, "approve", "--approve-all", "--yes")
+    assert again.returncode == 0 and "No pending proposals; nothing to decide." in again.stdout, again.stdout
     for rec in recs:
         assert len(uploads(sandbox, rec.proposal.account_id, rec.idempotency_key)) == 1
 
@@ -128,7 +128,7 @@ def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: 
 
     files.add = add_then_hold_reply  # type: ignore[method-assign]
     proc = subprocess.Popen(
-        main_py("approve", "--approve-all"),
+        main_py("approve", "--approve-all", "--yes"),
         env=cli_env(sandbox, home),
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -144,7 +144,7 @@ def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: 
     with StateStore.open(load_settings(home=home)) as store:
         executing = store.executing_recommendations()
         assert [r.proposal.kind for r in executing] == ["upload_attachment"]
-    done = run(sandbox, home, "approve", "--execute")
+    done = run(sandbox, home, "approve", "--approve-all", "--yes")  # the rest were never approved: still pending
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Reconciling 1 write(s)" in done.stdout and "already attached" in done.stdout, done.stdout
     with StateStore.open(load_settings(home=home)) as store:
@@ -165,7 +165,7 @@ def test_brief_attach_queues_the_brief_and_approve_uploads_it_once(sandbox: Any,
     assert rec.status == "pending" and rec.proposal.attachment is not None
     assert rec.proposal.attachment.content_type == "text/markdown" and rec.proposal.target_id == account_id
     assert run(sandbox, home, "brief", account_id, "--attach").stderr.count("was already queued") == 1
-    done = run(sandbox, home, "approve", "--approve-all")
+    done = run(sandbox, home, "approve", "--approve-all", "--yes")
     assert done.returncode == 0 and "attached meeting-brief-" in done.stdout, done.stdout + done.stderr
     [stored] = uploads(sandbox, account_id, rec.idempotency_key)
     content = attachment_service(sandbox.state).files.content(stored.id).decode("utf-8")

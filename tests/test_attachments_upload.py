@@ -253,7 +253,7 @@ def test_an_attachment_proposal_is_shown_and_only_its_name_can_be_edited(home: P
         id="r" * 32, proposal=proposal, idempotency_key="k" * 32, dedupe_key="d", created_at=datetime.now(UTC)
     )
     shown = render(proposal_panel(rec, index=1, total=1))
-    assert "Attach file on Accounts/6421000001000000066" in shown and "command (--attach)" in shown
+    assert "Attach file" in shown and "Account: 6421000001000000066" in shown and "command (--attach)" in shown
     assert "account-review.html" in shown and f"{len(REPORT)} B" in shown and "text/html" in shown
     answers = iter(["renamed.html"])
     edited = edit_proposal(proposal, lambda label, default: next(answers))

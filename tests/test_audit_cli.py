@@ -6,8 +6,10 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -20,6 +22,11 @@ from config.settings import Settings
 from state.store import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@asynccontextmanager
+async def fake(_settings: Settings, _store: StateStore) -> AsyncIterator[Any]:
+    yield FakeZoho()
 
 
 @pytest.fixture
@@ -47,12 +54,12 @@ def test_audit_shows_the_chain(settings: Settings, store: StateStore) -> None:
     )
     rec, _ = store.enqueue(task(), run_id="r1")
     store.record_audit({"kind": "tool_call", "run_id": "r1", "account_id": "A1", "tool": "later_call"})
-    invoke(settings, FakeZoho(), approve_all=True)
+    invoke(settings, FakeZoho(), approve_all=True, yes=True)
     out = io.StringIO()
-    assert audit_command.run(settings, account="A1", console=Console(file=out, width=160)) == 0
+    assert audit_command.run(settings, account="A1", console=Console(file=out, width=160), gateway_factory=fake) == 0
     text = out.getvalue()
     for piece in (
-        "Account A1",
+        "Account Acme A1 (A1)",
         "proposed by agent in run r1",
         "get_account_360",
         "decision approved",
@@ -62,7 +69,7 @@ def test_audit_shows_the_chain(settings: Settings, store: StateStore) -> None:
         assert piece in text, piece
     assert "later_call" not in text
     out = io.StringIO()
-    assert audit_command.run(settings, run_id="r1", as_json=True, console=Console(file=out)) == 0
+    assert audit_command.run(settings, run_id="r1", as_json=True, console=Console(file=out), gateway_factory=fake) == 0
     [chain] = json.loads(out.getvalue())["chains"]
     assert chain["recommendation"]["id"] == rec.id
     assert [e["tool"] for e in chain["tool_calls"]] == ["get_account_360"]
@@ -71,9 +78,13 @@ def test_audit_shows_the_chain(settings: Settings, store: StateStore) -> None:
 
 
 def test_audit_without_matches_says_so(settings: Settings, store: StateStore) -> None:
+    store.enqueue(task())  # on A1
     out = io.StringIO()
-    assert audit_command.run(settings, account="nobody", console=Console(file=out)) == 0
+    assert audit_command.run(settings, account="A2", console=Console(file=out), gateway_factory=fake) == 0
     assert "No recommendations match" in out.getvalue()
+    out = io.StringIO()
+    assert audit_command.run(settings, account="nobody", console=Console(file=out), gateway_factory=fake) == 2
+    assert "No account matches 'nobody'" in out.getvalue()
 
 
 def test_rejected_and_edited_chain_in_the_real_cli(settings: Settings, store: StateStore) -> None:
@@ -98,18 +109,21 @@ def test_rejected_and_edited_chain_in_the_real_cli(settings: Settings, store: St
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    for piece in (
-        "Account A1",
+    for piece in (  # A1 and A3 are no accounts of the embedded sandbox org: the view says so
+        "Account (not in Zoho any more) (A1)",
         "rejected",
         "Handled by phone",
         "by human alice",
-        "Account A3",
+        "Account (not in Zoho any more) (A3)",
         "edited before approval",
         "approved",
     ):
         assert piece in done.stdout, piece
     as_json = io.StringIO()
-    assert audit_command.run(settings, account="A3", as_json=True, console=Console(file=as_json)) == 0
+    assert (
+        audit_command.run(settings, account="A3", as_json=True, console=Console(file=as_json), gateway_factory=fake)
+        == 0
+    )
     [chain] = json.loads(as_json.getvalue())["chains"]
     assert chain["decisions"][0]["detail"]["after"]["subject"] == "Other, edited"
     assert chain["decisions"][0]["detail"]["before"]["subject"] == "Other"

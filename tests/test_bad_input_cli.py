@@ -328,7 +328,7 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any,
                 origin="rules",
             )
         )
-    done = run_main(env, "approve", "--approve-all")
+    done = run_main(env, "approve", "--approve-all", "--yes")
     assert "Traceback" not in done.stderr + done.stdout, done.stderr[-1500:]
     assert done.returncode != 0 and "6421999999999999999" in done.stdout + done.stderr
     with StateStore.open(load_settings(home=home)) as store:

@@ -8,7 +8,7 @@ import io
 import re
 import sys
 import time
-from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,6 @@ import pexpect
 import pytest
 from cli_support import sandbox_cli_env
 
-from config import load_settings
 from integrations.zoho.manager import ref_marker
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
@@ -72,17 +71,6 @@ def author_writes_directly_on(word: str, script: Any) -> Any:
         return script(request)
 
     return play
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def store(home: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=home)) as opened:
-        yield opened
 
 
 def spawn_chat(env: dict[str, str]) -> pexpect.spawn:
@@ -147,7 +135,9 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
             child.expect("recommendation-author.* is working")
             child.expect("zoho.add_note")  # a direct write: the gate queues it instead
             child.expect(r"The team proposes 1 change\(s\)")
-            child.expect("New note on Accounts/")
+            child.expect("New note")
+            child.expect("Account: ")
+            child.expect(re.escape(second["Account_Name"]))
             child.expect("Met at the fair")
             child.expect(r"\[q\]uit")
             child.sendline("r")
@@ -192,7 +182,7 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(
             kind="create_task",
             account_id=second["id"],
             target_id=second["id"],
-            task=TaskDraft(subject="Quarterly business review", due_date="2026-12-15"),
+            task=TaskDraft(subject="Quarterly business review", due_date=date(2026, 12, 15)),
             rationale="No meeting this quarter",
         ),
         run_id="review-1",

@@ -222,9 +222,9 @@ def test_approve_killed_then_rerun(points: tuple[str, ...], org: Any, tmp_path: 
     rejected = _queue(org, home)
     with watching_writes(org) as writes:
         for point in points:
-            killed_at(env, point, tmp_path / "kills.log", "approve", "--approve-all")
+            killed_at(env, point, tmp_path / "kills.log", "approve", "--approve-all", "--yes")
             assert_state_readable(home)
-        again = main_py(env, "approve", "--approve-all")
+        again = main_py(env, "approve", "--approve-all", "--yes")
         assert_no_traceback(again)
         assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
         if any(p.startswith("executor.sent") for p in points):
@@ -255,7 +255,7 @@ def test_approve_killed_while_zoho_holds_the_created_reply(nth_insert: int, org:
     with watching_writes(org) as writes:
         org.store.add_listener(hold)
         proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), "approve", "--approve-all"],
+            [sys.executable, str(ROOT / "main.py"), "approve", "--approve-all", "--yes"],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,
@@ -271,7 +271,7 @@ def test_approve_killed_while_zoho_holds_the_created_reply(nth_insert: int, org:
             assert proc.wait(timeout=10) == -9
         finally:
             org.store.remove_listener(hold)
-        again = main_py(env, "approve", "--approve-all")
+        again = main_py(env, "approve", "--approve-all", "--yes")
     assert again.returncode == 0 and "already present" in again.stdout, again.stdout + again.stderr
     with StateStore.open(load_settings(home=home)) as store:
         assert assert_writes_exactly_once(org, store, writes) == 6

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,24 +24,12 @@ from agents.run_context import RunContext, zoho_write_check
 from agents.testing import ListQueue
 from agents.tools.propose import build_propose_tool
 from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
-from config import load_settings
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.manager import ref_marker
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def store(home: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=home)) as opened:
-        yield opened
 
 
 @pytest.fixture
@@ -83,7 +71,7 @@ def test_an_update_naming_another_records_id_is_refused(
     for deal in (deal_a, deal_b):
         rest.update("Deals", deal, {"Stage": "Qualification"})
     rec = update(store, a, deal_a, {"Stage": "Negotiation/Review", "id": deal_b})
-    done = approve(sandbox, home, "--approve-all")
+    done = approve(sandbox, home, "--approve-all", "--yes")
     assert rest.get("Deals", deal_b)["Stage"] == "Qualification", "another account's deal was written"
     assert rest.get("Deals", deal_a)["Stage"] == "Qualification"
     assert done.returncode == 1 and "refused" in done.stdout, done.stdout
@@ -99,7 +87,7 @@ def test_unknown_and_read_only_fields_are_refused(
     unknown = update(store, a, deal_a, {"Stage": "Closed Won", "Secret_Field": "x"})
     read_only = update(store, a, deal_a, {"Expected_Revenue": 1})
     system = update(store, a, deal_a, {"$approved": True})
-    done = approve(sandbox, home, "--approve-all")
+    done = approve(sandbox, home, "--approve-all", "--yes")
     assert done.returncode == 1
     assert rest.get("Deals", deal_a)["Stage"] == before["Stage"]
     reasons = {r.id: r.error or "" for r in store.list_recommendations(status="failed")}

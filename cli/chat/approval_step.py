@@ -77,8 +77,8 @@ class ChatApprovals:
             approve_all=False, reject_all=None, execute_only=False, interactive=True
         )
 
-    def list_pending(self, account: str | None = None) -> None:
-        self._session(account=account).list_pending(as_json=False)
+    async def list_pending(self, account: str | None = None) -> None:
+        await self._session(account=account).list_pending(as_json=False)
 
     def pending_count(self, account: str | None = None) -> int:
         return len(self._session(account=account).pending())

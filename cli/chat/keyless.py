@@ -2,7 +2,7 @@
 
 A free-text question is answered with the account's meeting brief (``briefs.build_brief``: state,
 history, risks, talking points, citations) for the account in focus (``/account``), else the one the
-question names (``cli.ask_command.mentioned_account``, as ``ask`` does). The label says plainly that no
+question names (``briefs.resolve.account_in_text``, as ``ask`` does). The label says plainly that no
 model answered and how to get agent answers.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from domain.safe_text import safe_inline
+from cli.resolve_view import print_resolve_error
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
 
@@ -40,18 +40,25 @@ async def show_brief(
 
 
 async def account_in_question(console: Console, gateway: ZohoGateway, question: str) -> Account | None:
-    """The one account the question names, or None after saying why (none, or several: listed)."""
-    from cli.ask_command import AccountChoiceError, mentioned_account
+    """The one account the question names (``briefs.resolve.account_in_text``, as ``ask`` does), or None
+    after saying why (none: the closest names; several: how many, and the first ones)."""
+    from briefs.resolve import ResolveError, account_in_text
 
     try:
-        account: Account = await mentioned_account(gateway, question)
-    except AccountChoiceError as exc:
-        console.print(Text(safe_inline(str(exc).replace("--account", "/account")), style="yellow"))
-        for candidate in exc.candidates[:10]:
-            console.print(Text(safe_inline(f"  {candidate.name} ({candidate.id})")))
-        console.print(NO_ACCOUNT_HINT)
+        return await account_in_text(gateway, question)
+    except ResolveError as exc:
+        print_resolve_error(console, exc, hint=NO_ACCOUNT_HINT)
         return None
-    return account
 
 
-__all__ = ["NO_ACCOUNT_HINT", "account_in_question", "keyless_label", "show_brief"]
+async def account_named_in(gateway: ZohoGateway, question: str) -> Account | None:
+    """The account whose whole name the question spells out, if any (it wins over the one in focus)."""
+    from briefs.resolve import ResolveError, account_in_text
+
+    try:
+        return await account_in_text(gateway, question, named_only=True)
+    except ResolveError:
+        return None
+
+
+__all__ = ["NO_ACCOUNT_HINT", "account_in_question", "account_named_in", "keyless_label", "show_brief"]

@@ -18,9 +18,10 @@ from rich.text import Text
 from cli.chat.agent_turns import AgentChat, TurnOutcome
 from cli.chat.approval_step import ChatApprovals
 from cli.chat.interrupts import InterruptController
-from cli.chat.keyless import account_in_question, keyless_label, show_brief
+from cli.chat.keyless import account_in_question, account_named_in, keyless_label, show_brief
 from cli.chat.slash import COMMANDS, Blank, Command, Parsed, Question, UnknownCommand, parse_line
 from cli.chat.turn_view import TurnView
+from cli.resolve_view import print_resolve_error
 from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
@@ -53,7 +54,7 @@ class ChatSession:
 
     # --- the loop ----------------------------------------------------------------------------------
     def prompt(self) -> str:
-        return f"you@{self.account.name}> " if self.account else "you> "
+        return f"you@{safe_inline(self.account.name, limit=40)}> " if self.account else "you> "
 
     async def run(self) -> int:
         waiting = self.approvals.pending_count()
@@ -124,20 +125,20 @@ class ChatSession:
         elif command.name == "brief":
             await self.brief(command.argument)
         elif command.name == "pending":
-            self.list_pending()
+            await self.list_pending()
         elif command.name == "approve":
             await self.approvals.decide_all()
 
-    def list_pending(self) -> None:
+    async def list_pending(self) -> None:
         """The pending proposals, of the account in focus when there is one (and how many others wait)."""
         if self.account is None:
-            self.approvals.list_pending()
+            await self.approvals.list_pending()
             return
         line = Text("Pending for ")
         line.append(safe_inline(self.account.name), style="bold")
         line.append(safe_inline(f" ({self.account.id}):"), style="dim")
         self.console.print(line)
-        self.approvals.list_pending(self.account.id)
+        await self.approvals.list_pending(self.account.id)
         others = self.approvals.pending_count() - self.approvals.pending_count(self.account.id)
         if others:
             self.console.print(Text(f"{others} more on other accounts (/approve walks them all).", style="dim"))
@@ -155,22 +156,13 @@ class ChatSession:
             self.console.print(keyless_label())
 
     async def find(self, ref: str) -> Account | None:
-        """The one account ``ref`` names (``briefs.resolve_account``), or None after saying why."""
-        from briefs import AccountRefError, AmbiguousAccount, resolve_account
+        """The one account ``ref`` names (``briefs.resolve.resolve_account``), or None after saying why."""
+        from briefs.resolve import ResolveError, resolve_account
 
         try:
             return await resolve_account(self.gateway, ref)
-        except AmbiguousAccount as exc:
-            self.console.print(
-                Text(
-                    safe_inline(f"{len(exc.candidates)} accounts match {ref!r}; give the exact name or the id:"),
-                    style="yellow",
-                )
-            )
-            for acc in exc.candidates[:10]:
-                self.console.print(Text(safe_inline(f"  {acc.name} ({acc.id})")))
-        except AccountRefError as exc:
-            self.console.print(Text(safe_inline(exc), style="yellow"))
+        except ResolveError as exc:
+            print_resolve_error(self.console, exc, hint="Pick one with /account and its exact name or Zoho id.")
         return None
 
     async def pick_account(self, ref: str) -> None:
@@ -178,7 +170,7 @@ class ChatSession:
             if self.account is None:
                 self.console.print("No account in focus. Pick one with /account NAME.")
             else:
-                self.console.print(Text(safe_inline(f"In focus: {self.account.name} ({self.account.id}).")))
+                self.console.print(Text(f"In focus: {safe_inline(self.account.name)} ({self.account.id})."))
             return
         account = await self.find(ref)
         if account is None:
@@ -186,7 +178,7 @@ class ChatSession:
         self.account = account
         line = Text("Account in focus: ")
         line.append(safe_inline(account.name), style="bold")
-        line.append(safe_inline(f" ({account.id})"), style="dim")
+        line.append(f" ({account.id})", style="dim")
         self.console.print(line)
 
     async def brief(self, ref: str) -> None:
@@ -202,15 +194,29 @@ class ChatSession:
         if self.agent is None:
             await self.deterministic_answer(text)
             return
-        outcome = await self.agent_turn(self.with_focus(text))
+        outcome = await self.agent_turn(self.with_focus(text, await self.account_for(text)))
         self.after_turn(outcome)
         if outcome.proposals:
             await self.put_proposals(outcome.proposals)
 
-    def with_focus(self, text: str) -> str:
+    async def account_for(self, text: str) -> Account | None:
+        """The account a question is about: one it names in full wins over the one in focus."""
         if self.account is None:
+            return None
+        named = await account_named_in(self.gateway, text)
+        if named is not None and named.id != self.account.id:
+            line = Text("About ")
+            line.append(safe_inline(named.name), style="bold")
+            line.append(f" ({named.id}), named in your question; the focus stays on ", style="dim")
+            line.append(safe_inline(self.account.name), style="dim")
+            self.console.print(line)
+            return named
+        return self.account
+
+    def with_focus(self, text: str, account: Account | None) -> str:
+        if account is None:
             return text
-        return f"{text}\n\nAccount: {self.account.id} ({self.account.name})"
+        return f"{text}\n\nAccount: {account.id} ({account.name})"
 
     async def agent_turn(self, prompt: str) -> TurnOutcome:
         assert self.agent is not None
@@ -258,13 +264,13 @@ class ChatSession:
             self.console.print(Text("Left pending: decide later with /approve.", style="yellow"))
 
     async def deterministic_answer(self, text: str) -> None:
-        """The brief of the account in focus or named (the banner said once why: no model key)."""
-        account = self.account or await account_in_question(self.console, self.gateway, text)
+        """The brief of the account named in full or in focus (the banner said once why: no model key)."""
+        account = await self.account_for(text) or await account_in_question(self.console, self.gateway, text)
         if account is None:
             return
         line = Text("Answering from the CRM (deterministic, no model) for ")
         line.append(safe_inline(account.name), style="bold")
-        line.append(safe_inline(f" ({account.id}):"), style="dim")
+        line.append(f" ({account.id}):", style="dim")
         self.console.print(line)
         await show_brief(self.console, self.gateway, self.memory, account, self.approvals.store)
 
