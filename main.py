@@ -93,6 +93,12 @@ def sandbox(
     client_secret: Annotated[str | None, typer.Option(help="OAuth client secret it accepts.")] = None,
     refresh_token: Annotated[str | None, typer.Option(help="Refresh token it accepts.")] = None,
     reset: Annotated[bool, typer.Option(help="Start from a freshly seeded org, dropping saved writes.")] = False,
+    scopes: Annotated[
+        str | None, typer.Option(help="OAuth scopes its tokens carry (comma-separated); default: the README's list.")
+    ] = None,
+    profile: Annotated[
+        str, typer.Option(help="Profile of the user its tokens belong to: administrator or standard.")
+    ] = "standard",
     edition: Annotated[
         str,
         typer.Option(
@@ -117,6 +123,8 @@ def sandbox(
         client_secret=client_secret,
         refresh_token=refresh_token,
         reset=reset,
+        scopes=scopes,
+        profile=profile,
         edition=edition,
         user_licenses=user_licenses,
         addon_credits=addon_credits,

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from claude_agent_sdk import AgentDefinition
 
-from agents.tool_names import ATTACHMENT_TOOLS, MEMORY_TOOLS, PROPOSE_TOOL, READ_TOOLS, REMOTE_PREFIX, WRITE_TOOLS
+from agents.tool_names import (
+    ATTACHMENT_TOOLS,
+    MEMORY_TOOLS,
+    PROPOSE_TOOL,
+    READ_TOOLS,
+    REMOTE_READ_TOOLS,
+    WRITE_TOOLS,
+)
 from prompts import load_prompt
 
 SUBAGENT_MAX_TURNS = 12
 
 
 def data_scout_tools(*, remote_mcp: bool) -> list[str]:
-    return [*READ_TOOLS, *ATTACHMENT_TOOLS, *([f"{REMOTE_PREFIX}*"] if remote_mcp else [])]
+    """The Data Scout's tools: ours, plus a short named list of the hosted Zoho MCP server's read tools
+    when one is configured (a wildcard would put every one of its large schemas in each request)."""
+    return [*READ_TOOLS, *ATTACHMENT_TOOLS, *(REMOTE_READ_TOOLS if remote_mcp else ())]
 
 
 def memory_analyst_tools() -> list[str]:

@@ -21,8 +21,10 @@ from agents.tool_names import (
     APPROVALS_SERVER,
     BUILTIN_TOOLS_OFF,
     MEMORY_SERVER,
+    REMOTE_READ_TOOL_NAMES,
     REMOTE_ZOHO_SERVER,
     ZOHO_SERVER,
+    full_name,
 )
 from agents.tools import build_attachment_tools, build_memory_tools, build_propose_tool, build_zoho_tools
 from agents.tools.memory_tools import MemoryReader
@@ -31,7 +33,9 @@ from hooks.approval_gate import make_pre_tool_use
 from hooks.audit import make_post_tool_use, make_post_tool_use_failure
 from hooks.permissions import make_can_use_tool
 from hooks.redact import settings_secrets
+from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
+from integrations.zoho.mcp_catalog import list_remote_tools
 from prompts import load_prompt
 
 _CONTEXT_ATTR = "_sergas_run_context"
@@ -87,11 +91,13 @@ def build_options(
         APPROVALS_SERVER: create_sdk_mcp_server(APPROVALS_SERVER, tools=[build_propose_tool(ctx)]),
     }
     remote = bool(settings.zoho_mcp_url)
+    hidden_remote: list[str] = []
     if remote:
         remote_cfg: dict[str, Any] = {"type": "http", "url": settings.zoho_mcp_url}
         if settings.zoho_mcp_auth_header is not None:
             remote_cfg["headers"] = {"Authorization": settings.zoho_mcp_auth_header.get_secret_value()}
         mcp_servers[REMOTE_ZOHO_SERVER] = remote_cfg
+        hidden_remote = _hidden_remote_tools(settings, ctx)
 
     env = {
         **env_model,
@@ -105,7 +111,7 @@ def build_options(
         model=settings.model,
         tools=["Agent"],
         allowed_tools=[],  # nothing is pre-approved: every call passes the gate, then can_use_tool
-        disallowed_tools=[*BUILTIN_TOOLS_OFF, *remote_write_tools],
+        disallowed_tools=[*BUILTIN_TOOLS_OFF, *remote_write_tools, *hidden_remote],
         mcp_servers=mcp_servers,
         strict_mcp_config=True,
         agents=build_agent_definitions(remote_mcp=remote),
@@ -124,6 +130,19 @@ def build_options(
     )
     setattr(options, _CONTEXT_ATTR, ctx)
     return options
+
+
+def _hidden_remote_tools(settings: Settings, ctx: RunContext) -> list[str]:
+    """Every tool of the remote Zoho MCP server except the Data Scout's named read tools, switched off so
+    that no agent's request carries their schemas (the CLI otherwise offers all of a server's tools to the
+    orchestrator). A server that cannot be listed is reported; its tools then stay visible."""
+    header = settings.zoho_mcp_auth_header.get_secret_value() if settings.zoho_mcp_auth_header else None
+    try:
+        names = list_remote_tools(str(settings.zoho_mcp_url), header)
+    except ZohoError as exc:
+        ctx.warn(f"could not list the remote Zoho MCP server's tools ({exc}); all of them stay in every request")
+        return []
+    return [full_name(REMOTE_ZOHO_SERVER, n) for n in names if n not in REMOTE_READ_TOOL_NAMES]
 
 
 def get_run_context(options: ClaudeAgentOptions) -> RunContext:

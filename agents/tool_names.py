@@ -25,6 +25,13 @@ def full_name(server: str, tool: str) -> str:
     return f"mcp__{server}__{tool}"
 
 
+# The hosted Zoho MCP server's read tools the Data Scout is given, by name (never the whole server: its
+# ~200 tool schemas run to thousands of tokens each and would ride along in every request): one record,
+# a search, and COQL for everything else. Not ZohoCRM_getRelatedRecords (one of its largest schemas;
+# account_360 reads related records), ZohoCRM_getRecords (COQL lists) nor the metadata tools.
+# Measured in benchmarks/scout_prompt_size.py.
+REMOTE_READ_TOOL_NAMES = ("ZohoCRM_getRecord", "ZohoCRM_searchRecords", "ZohoCRM_executeCOQLQuery")
+
 READ_TOOLS = tuple(full_name(ZOHO_SERVER, n) for n in READ_TOOL_NAMES)
 WRITE_TOOLS = tuple(full_name(ZOHO_SERVER, n) for n in WRITE_TOOL_NAMES)
 ATTACHMENT_TOOLS = tuple(full_name(ZOHO_SERVER, n) for n in ATTACHMENT_TOOL_NAMES)
@@ -32,6 +39,7 @@ MEMORY_TOOLS = tuple(full_name(MEMORY_SERVER, n) for n in MEMORY_TOOL_NAMES)
 PROPOSE_TOOL = full_name(APPROVALS_SERVER, PROPOSE_TOOL_NAME)
 AGENT_TOOLS = ("Agent", "Task")  # the CLI lists the Agent tool as "Task" in its init message
 REMOTE_PREFIX = f"mcp__{REMOTE_ZOHO_SERVER}__"
+REMOTE_READ_TOOLS = tuple(full_name(REMOTE_ZOHO_SERVER, n) for n in REMOTE_READ_TOOL_NAMES)
 
 # Built-in Claude Code tools none of our agents may have (also passed as disallowed_tools).
 BUILTIN_TOOLS_OFF = (

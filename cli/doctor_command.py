@@ -173,6 +173,7 @@ async def _tier_checks(settings: Settings, store: Any) -> list[Check]:
                             )
                             continue
                         checks.append(await _guard(f"tier {tier}", _probe(gateway, tier)))
+                    checks.append(await _guard("zoho scopes", _scopes(gateway)))
                 states = gateway.breaker_states()
                 opened = [t for t, s in states.items() if s != "closed"]
                 checks.append(
@@ -222,6 +223,23 @@ async def _auth(gateway: Any) -> str:
     return f"OAuth refresh works (client {gateway.rest.tokens.client.client_id[:12]}…)"
 
 
+async def _scopes(gateway: Any) -> str:
+    """One call per scope the README lists; a missing one fails the check, naming what it breaks."""
+    from integrations.zoho.errors import ZohoPermissionError
+    from integrations.zoho.scope_probe import REQUIRED_SCOPES, missing_scopes
+
+    lacking = await missing_scopes(gateway.rest)
+    if lacking:
+        detail = "; ".join(f"missing {need.scope} (breaks {need.breaks})" for need in lacking)
+        raise ZohoPermissionError(
+            detail,
+            code="OAUTH_SCOPE_MISMATCH",
+            hint="Generate a new grant token with the README's scope list "
+            f"({','.join(REQUIRED_SCOPES)}) and exchange it for a refresh token.",
+        )
+    return f"all {len(REQUIRED_SCOPES)} scopes the README lists are granted"
+
+
 async def _probe(gateway: Any, tier_name: str) -> str:
     tier = gateway._tiers[tier_name]
     probe: Callable[[Any], Awaitable[Any]]
@@ -229,7 +247,8 @@ async def _probe(gateway: Any, tier_name: str) -> str:
 
         async def probe(t: Any) -> Any:
             return await t.call_tool(
-                "ZohoCRM_getRecords", {"module": "Accounts", "fields": "Account_Name", "per_page": 1}
+                "ZohoCRM_getRecords",
+                {"path_variables": {"module": "Accounts"}, "query_params": {"fields": "Account_Name", "per_page": 1}},
             )
     else:
 

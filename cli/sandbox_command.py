@@ -34,6 +34,8 @@ def run(
     client_secret: str | None = None,
     refresh_token: str | None = None,
     reset: bool = False,
+    scopes: str | None = None,
+    profile: str = "standard",
     edition: str = DEFAULT_EDITION,
     user_licenses: int = DEFAULT_LICENSES,
     addon_credits: int = 0,
@@ -65,6 +67,8 @@ def run(
             client_secret=client_secret,
             refresh_token=refresh_token,
             reset=reset,
+            scopes=scopes,
+            profile=profile,
             edition=edition,
             user_licenses=user_licenses,
             addon_credits=addon_credits,
@@ -74,6 +78,8 @@ def run(
             print(f"Zoho CRM sandbox running at {sb.base_url} (started in {seconds:.2f} s)")
             print("Records: " + ", ".join(f"{n} {m}" for m, n in counts.items()))
             print(f"Data: {data_dir}  (--reset reseeds)")
+            user = sb.state.token_user
+            print(f"Tokens: {profile} profile ({user['email']}), scopes {' '.join(sb.state.config.scopes)}")
             credits = sb.state.credits.snapshot() if sb.state.credits else {}
             print(
                 f"Edition: {sb.state.config.edition}, {credits.get('limit')} API credits per rolling 24 hours, "

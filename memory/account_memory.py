@@ -120,7 +120,7 @@ class CogneeAccountMemory:
                 record_id=gone.id,
                 account_id=None,
                 field=DELETED_FIELD,
-                old=gone.display_name,
+                old=gone.display_name or self._ledger.title_of(gone.module, gone.id),
                 new=gone.deleted_by,
                 at=at,
             )
@@ -128,6 +128,10 @@ class CogneeAccountMemory:
         marked = self._ledger.stage_deletions(items)
         await self.flush()
         return len(marked)
+
+    def remembered_ids(self, module: str) -> set[str]:
+        """Ids of the module's records memory holds (not deleted): what a reconciliation compares."""
+        return self._ledger.live_ids(module)
 
     async def remember_changes(self, events: Sequence[ChangeEvent]) -> int:
         self._require_writer()

@@ -247,6 +247,18 @@ class Ledger:
                 marked.append(record_id)
         return marked
 
+    def title_of(self, module: str, record_id: str) -> str | None:
+        """The remembered title of a record (a deletion found without Zoho's display name uses it)."""
+        row = self._conn.execute(
+            "SELECT title FROM records WHERE module = ? AND record_id = ?", (module, record_id)
+        ).fetchone()
+        return str(row["title"]) if row and row["title"] else None
+
+    def live_ids(self, module: str) -> set[str]:
+        """Ids of the module's remembered records not marked deleted."""
+        rows = self._conn.execute("SELECT record_id FROM records WHERE module = ?" + self._live, (module,)).fetchall()
+        return {str(r["record_id"]) for r in rows}
+
     def stage_changes(self, items: Iterable[tuple[ChangeEvent, str]]) -> int:
         with self.transaction() as conn:
             return self._insert_changes(conn, items)

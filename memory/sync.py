@@ -7,7 +7,9 @@ the re-run fetches the same records again, the ledger finds the ones already sto
 re-pushes only what was staged but not confirmed. No duplicates either way.
 
 After each module, the records Zoho deleted since the module's ``Deleted:`` cursor leave memory's graph
-and search (``forget_records``); the ledger keeps their history and a deletion event.
+and search (``forget_records``); the ledger keeps their history and a deletion event. Notes are read with
+``GET /Notes`` by modified time (the gateway's ``fetch_module``), and deleted notes are found by a
+reconciliation of note ids each sync (``integrations/zoho/note_reconciliation.py``): the recycle bin refuses Notes.
 
 When Zoho's API credits (or the run's ``SERGAS_ZOHO_CREDIT_BUDGET``) run out, the sync stops cleanly:
 what was fetched is stored, the interrupted module's cursor stays where it was (the next run fetches it
@@ -29,6 +31,7 @@ from integrations.zoho.credits import gateway_usage
 from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError, ZohoRateLimitedError
 from integrations.zoho.gateway import CursorStore, ZohoGateway
 from integrations.zoho.models import CrmRecord, Module
+from integrations.zoho.note_reconciliation import vanished_notes
 from integrations.zoho.recycle_bin import deleted_since, mark_seen
 from memory.interface import AccountMemory
 
@@ -211,6 +214,8 @@ async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, modul
     forget = getattr(memory, "forget_records", None)
     if forget is None:
         return 0
+    if module == "Notes":  # the recycle bin does not serve Notes: reconcile note ids instead
+        return await _reconcile_notes(gateway, memory, cursors, notes, forget)
     try:
         deleted = await deleted_since(gateway, cursors, module)
     except (ZohoCreditsExhaustedError, ZohoRateLimitedError):
@@ -226,6 +231,23 @@ async def _sync_deletions(gateway: Any, memory: Any, cursors: CursorStore, modul
     count = int(await forget(deleted))
     mark_seen(cursors, module, deleted)
     return count
+
+
+async def _reconcile_notes(gateway: Any, memory: Any, cursors: CursorStore, notes: list[str], forget: Any) -> int:
+    """Notes memory holds that Zoho no longer lists leave memory (every sync: one call per 200 notes).
+    A list that cannot be read does not stop the sync: a note says so, the next sync looks again."""
+    remembered = getattr(memory, "remembered_ids", None)
+    now = datetime.now(UTC).replace(microsecond=0)
+    if remembered is None:
+        return 0
+    try:
+        gone = await vanished_notes(gateway, remembered("Notes"), now=now)
+    except (ZohoCreditsExhaustedError, ZohoRateLimitedError):
+        raise
+    except ZohoError as exc:
+        notes.append(f"could not list Zoho's note ids ({exc}); notes deleted there stay in memory until a sync can")
+        return 0
+    return int(await forget(gone)) if gone else 0
 
 
 async def _sync_decisions(

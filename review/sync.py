@@ -4,7 +4,8 @@ The first run (or one whose cache is missing or older than ``FULL_REFRESH_DAYS``
 full with ``fetch_module``; later runs ask ``fetch_incremental`` for what changed since the review's own
 cursors (kept in the state store under ``review:<Module>``, apart from other consumers' cursors).
 
-Each incremental run also drops the records Zoho deleted since the last run (its recycle bin, by cursor).
+Each incremental run also drops the records Zoho deleted since the last run (its recycle bin, by cursor;
+for Notes, which the bin does not serve, a reconciliation of note ids at most once per 20 hours).
 The cursors move last: after ``before_commit`` (the memory feed) and the cache have taken the fetched
 records. A run killed before that fetches the same records again; nothing it fetched is lost to memory.
 """
@@ -14,13 +15,14 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from config.crashpoints import crash_point
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import CursorStore, ZohoGateway
 from integrations.zoho.models import CrmRecord, Module
+from integrations.zoho.note_reconciliation import mark_reconciled, reconciliation_due, vanished_notes
 from integrations.zoho.recycle_bin import deleted_since, mark_seen
 from review.snapshot_cache import FULL_REFRESH_DAYS, REVIEW_MODULES, SnapshotCache
 
@@ -92,6 +94,8 @@ async def _drop_deleted(
     """Drop the records Zoho deleted since the last look (its recycle bin), so that a deleted deal is no
     longer triaged. A gateway without ``fetch_deleted``, or a bin that cannot be read (a note says why),
     leaves it to the weekly full refresh."""
+    if module == "Notes":  # the recycle bin does not serve Notes: reconcile note ids instead
+        return await _reconcile_notes(gateway, cursors, records, notes)
     try:
         gone = await deleted_since(gateway, cursors, module)
     except ZohoError as exc:
@@ -103,6 +107,23 @@ async def _drop_deleted(
     dropped = sum(1 for g in gone if records.pop(g.id, None) is not None)
     mark_seen(cursors, module, gone)
     return dropped
+
+
+async def _reconcile_notes(gateway: Any, cursors: CursorStore, records: dict[str, CrmRecord], notes: list[str]) -> int:
+    """Drop the notes Zoho no longer lists (at most once per ``RECONCILE_EVERY``: one call per 200 notes)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    if not reconciliation_due(cursors, now):
+        return 0
+    try:
+        gone = await vanished_notes(gateway, records.keys(), now=now)
+    except ZohoError as exc:
+        notes.append(
+            f"could not list Zoho's note ids ({exc}); notes deleted there stay in the review until its "
+            "weekly full refresh"
+        )
+        return 0
+    mark_reconciled(cursors, now)
+    return sum(1 for g in gone if records.pop(g.id, None) is not None)
 
 
 def _same(known: CrmRecord | None, fetched: CrmRecord) -> bool:

@@ -53,7 +53,8 @@ def coql_runner(state: Any, user: dict[str, Any]) -> Callable[[str], dict[str, A
 
     def execute(query: str) -> dict[str, Any]:
         try:
-            rows, more, _ = run_query(query, store.iter_live, store.get, store.user)
+            admin = str((user.get("profile") or {}).get("name", "")).lower() == "administrator"
+            rows, more, _ = run_query(query, store.iter_live, store.get, store.user, admin=admin)
         except ZohoHTTPError as error:
             raise ToolError(error.code, error.message, error.details) from error
         return {"data": rows, "info": {"count": len(rows), "more_records": more}}

@@ -1,8 +1,11 @@
-"""The tools of the Zoho-MCP-like endpoint: names like Zoho's hosted MCP, Zoho-shaped JSON results.
+"""The tools of the Zoho-MCP-like endpoint: the hosted Zoho MCP server's names and wrapped argument
+shapes (``path_variables``, ``query_params``, ``body``; schemas in ``_mcp_schemas``), Zoho-shaped JSON
+results.
 
 Each tool is a plain function `(ToolContext, arguments) -> payload`. A `ToolError` becomes an
 `isError: true` tool result holding Zoho's error envelope, so a model can read and act on it.
-Reads and writes go through the same `SandboxStore` as the REST API.
+Reads and writes go through the same `SandboxStore` as the REST API, and each tool needs the OAuth
+scope of the REST endpoint it wraps (``OAUTH_SCOPE_MISMATCH`` otherwise).
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from typing import Any
 
 import jsonschema
 
+from sandbox import _mcp_schemas as shapes
 from sandbox import schema
+from sandbox.scopes import SCOPE_MISMATCH_MESSAGE, missing
 from sandbox.stats import write_credits
 from sandbox.validation import RecordError
 
@@ -41,6 +46,10 @@ class ToolContext:
     user: dict[str, Any]
     coql: Callable[[str], dict[str, Any]] | None = None
     search: Callable[[str, dict[str, Any]], list[dict[str, Any]]] | None = None
+    scopes: tuple[str, ...] | None = None  # the token's scopes; None: not checked
+
+
+Endpoint = Callable[[dict[str, Any]], tuple[str, str]]  # arguments -> the REST (method, path) it wraps
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,10 @@ class Tool:
     input_schema: dict[str, Any]
     handler: Callable[[ToolContext, dict[str, Any]], dict[str, Any]]
     read_only: bool
+    endpoint: Endpoint
 
     def credits(self, arguments: dict[str, Any]) -> int:
-        data = arguments.get("data") or arguments.get("notes")
+        data = (arguments.get("body") or {}).get("data")
         return write_credits(len(data)) if not self.read_only and isinstance(data, list) else 1
 
     def describe(self) -> dict[str, Any]:
@@ -69,26 +79,9 @@ class Tool:
         except jsonschema.ValidationError as error:
             where = ".".join(str(part) for part in error.absolute_path) or "arguments"
             raise ToolError("INVALID_DATA", f"invalid tool input at {where}: {error.message}") from error
+        if context.scopes is not None and missing(context.scopes, *self.endpoint(arguments)):
+            raise ToolError("OAUTH_SCOPE_MISMATCH", SCOPE_MISMATCH_MESSAGE)
         return self.handler(context, arguments)
-
-
-# ---------------------------------------------------------------------------- schema pieces
-_MODULE = {
-    "type": "string",
-    "enum": list(schema.RECORD_MODULES),
-    "description": "Module API name, e.g. Accounts",
-}
-_RECORD_ID = {"type": "string", "pattern": "^[0-9]{1,19}$", "description": "Record id (numeric string)"}
-_FIELDS = {
-    "description": "Field API names to return (comma-separated string or list); default: all fields",
-    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "maxItems": 50}],
-}
-_PAGE = {"type": "integer", "minimum": 1, "default": 1}
-_PER_PAGE = {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": MAX_PER_PAGE}
-
-
-def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -108,7 +101,22 @@ def _project(record: dict[str, Any], fields: list[str] | None) -> dict[str, Any]
     return out
 
 
+def _path(arguments: dict[str, Any]) -> dict[str, Any]:
+    return dict(arguments.get("path_variables") or {})
+
+
+def _query(arguments: dict[str, Any]) -> dict[str, Any]:
+    return dict(arguments.get("query_params") or {})
+
+
+def _module(name: Any) -> str:
+    if name not in schema.RECORD_MODULES:
+        raise ToolError("INVALID_MODULE", "the module name given seems to be invalid", {"module": name})
+    return str(name)
+
+
 def _page(records: list[dict[str, Any]], arguments: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``arguments``: the call's query parameters (page, per_page, fields)."""
     page = int(arguments.get("page", 1))
     per_page = int(arguments.get("per_page", MAX_PER_PAGE))
     if page * per_page > MAX_DISCRETE_RECORDS:
@@ -167,25 +175,31 @@ class _AllFailed(ToolError):
 
 # ---------------------------------------------------------------------------- read tools
 def get_records(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
-    module = arguments["module"]
+    module, query = _module(_path(arguments).get("module")), _query(arguments)
     records = context.store.list_records(module)
-    ids = _field_list(arguments.get("ids"))
+    ids = _field_list(query.get("ids"))
     if ids is not None:
         if len(ids) > 100:
             raise ToolError("LIMIT_EXCEEDED", "at most 100 ids", {"limit": 100})
         wanted = set(ids)
         records = [record for record in records if record["id"] in wanted]
-    sort_by, sort_order = arguments.get("sort_by", "id"), arguments.get("sort_order", "desc")
-    return _page(_sort(records, sort_by, sort_order), arguments, {"sort_by": sort_by, "sort_order": sort_order})
+    elif not query.get("fields"):
+        raise ToolError("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", {"param_name": "fields"})
+    sort_by, sort_order = query.get("sort_by", "id"), query.get("sort_order", "desc")
+    if sort_by not in ("id", "Created_Time", "Modified_Time"):
+        raise ToolError("INVALID_DATA", "invalid data", {"param_name": "sort_by"})
+    return _page(_sort(records, sort_by, sort_order), query, {"sort_by": sort_by, "sort_order": sort_order})
 
 
 def get_record(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
-    record = _require_record(context.store, arguments["module"], arguments["record_id"])
-    return {"data": [_project(record, _field_list(arguments.get("fields")))]}
+    path = _path(arguments)
+    record = _require_record(context.store, _module(path.get("module")), str(path.get("recordID")))
+    return {"data": [_project(record, _field_list(_query(arguments).get("fields")))]}
 
 
 def search_records(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
-    keys = [key for key in ("criteria", "email", "phone", "word") if arguments.get(key)]
+    module, query = _module(_path(arguments).get("module")), _query(arguments)
+    keys = [key for key in ("criteria", "email", "phone", "word") if query.get(key)]
     if not keys:
         raise ToolError(
             "REQUIRED_PARAM_MISSING",
@@ -194,21 +208,25 @@ def search_records(context: ToolContext, arguments: dict[str, Any]) -> dict[str,
         )
     if context.search is None:
         raise ToolError("INTERNAL_ERROR", "search is not available in this sandbox")
-    records = context.search(arguments["module"], {key: arguments[key] for key in keys})
-    return _page(records, arguments, {"sort_by": "id", "sort_order": "desc"})
+    records = context.search(module, {key: query[key] for key in keys})
+    return _page(records, query, {"sort_by": "id", "sort_order": "desc"})
 
 
 def get_related_records(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
-    module, record_id, related = arguments["module"], arguments["record_id"], arguments["related_list"]
+    path = _path(arguments)
+    module, record_id = _module(path.get("parentRecordModule")), str(path.get("parentRecord"))
+    related = path.get("relatedList")
     parent = _require_record(context.store, module, record_id)
     relation = next((rel for rel in schema.RELATED_LISTS.get(module, ()) if rel.api_name == related), None)
     if relation is None:
         raise ToolError(
             "INVALID_DATA",
             "the related list given seems to be invalid",
-            {"api_name": "related_list", "related_list": related},
+            {"api_name": "relatedList", "related_list": related},
         )
     children = context.store.list_records(relation.module)
+    if relation.closed is not None:
+        children = [c for c in children if (c.get("Status") in schema.CLOSED_TASK_STATUSES) == relation.closed]
     if relation.link_fields:
         matched = [
             child
@@ -218,13 +236,40 @@ def get_related_records(context: ToolContext, arguments: dict[str, Any]) -> dict
     else:  # e.g. Deals → Contacts: the parent points at the child
         pointed = {str((value or {}).get("id")) for value in parent.values() if isinstance(value, dict)}
         matched = [child for child in children if child["id"] in pointed]
-    return _page(_sort(matched, "id", "desc"), arguments, {})
+    return _page(_sort(matched, "id", "desc"), _query(arguments), {})
 
 
 def execute_coql(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
     if context.coql is None:
         raise ToolError("INTERNAL_ERROR", "COQL is not available in this sandbox")
-    return context.coql(arguments["select_query"])
+    return context.coql(str(arguments["body"]["select_query"]))
+
+
+def get_record_count(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
+    module, query = _module(_path(arguments).get("module")), _query(arguments)
+    keys = [key for key in ("criteria", "email", "phone", "word") if query.get(key)]
+    if keys and context.search is not None:
+        return {"count": len(context.search(module, {key: query[key] for key in keys}))}
+    return {"count": len(context.store.list_records(module))}
+
+
+def get_fields(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
+    module = _module(_query(arguments).get("module"))
+    return {"fields": schema.fields_payload(module)}
+
+
+def get_modules(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
+    return {"modules": schema.modules_payload()}
+
+
+def get_users(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
+    kind = _query(arguments).get("type", "AllUsers")
+    users = [context.user] if kind == "CurrentUser" else list(context.store.users)
+    return {"users": users, "info": {"count": len(users), "page": 1, "per_page": 200, "more_records": False}}
+
+
+def get_organization(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
+    return {"org": [{k: v for k, v in context.store.org.items() if not k.startswith("$")}]}
 
 
 # ---------------------------------------------------------------------------- write tools
@@ -233,10 +278,11 @@ def _record_error(error: RecordError, index: int, prefix: str = "$.data") -> dic
 
 
 def create_records(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
+    module = _module(_path(arguments).get("module"))
     results = []
-    for index, data in enumerate(arguments["data"]):
+    for index, data in enumerate(arguments["body"]["data"]):
         try:
-            stored = context.store.create(arguments["module"], data, context.user)
+            stored = context.store.create(module, data, context.user)
             results.append(_success(stored, "record added"))
         except RecordError as error:
             results.append(_record_error(error, index))
@@ -244,8 +290,9 @@ def create_records(context: ToolContext, arguments: dict[str, Any]) -> dict[str,
 
 
 def update_records(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
+    module = _module(_path(arguments).get("module"))
     results = []
-    for index, data in enumerate(arguments["data"]):
+    for index, data in enumerate(arguments["body"]["data"]):
         record_id = str(data.get("id", "")).strip()
         if not record_id:
             results.append(
@@ -258,165 +305,175 @@ def update_records(context: ToolContext, arguments: dict[str, Any]) -> dict[str,
             )
             continue
         try:
-            stored = context.store.update(arguments["module"], record_id, data, context.user)
+            stored = context.store.update(module, record_id, data, context.user)
             results.append(_success(stored, "record updated"))
         except RecordError as error:
             results.append(_record_error(error, index))
     return _write_result(results)
 
 
-def add_notes(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
-    module, record_id = arguments["module"], arguments["record_id"]
-    _require_record(context.store, module, record_id)
+def create_notes(context: ToolContext, arguments: dict[str, Any]) -> dict[str, Any]:
     results = []
-    for index, note in enumerate(arguments["notes"]):
-        data = {**note, "Parent_Id": {"module": {"api_name": module}, "id": record_id}}
+    for index, note in enumerate(arguments["body"]["data"]):
+        parent = note.get("Parent_Id") if isinstance(note, dict) else None
+        module = ((parent or {}).get("module") or {}).get("api_name") if isinstance(parent, dict) else None
         try:
-            results.append(_success(context.store.create("Notes", data, context.user), "record added"))
+            if module not in ("Accounts", "Contacts", "Deals", "Tasks") or not context.store.exists(
+                module,
+                str(parent.get("id")),  # type: ignore[union-attr]
+            ):
+                raise RecordError("INVALID_DATA", "the related id given seems to be invalid", {"api_name": "Parent_Id"})
+            results.append(_success(context.store.create("Notes", note, context.user), "record added"))
         except RecordError as error:
-            results.append(_record_error(error, index, "$.notes"))
+            results.append(_record_error(error, index))
     return _write_result(results)
 
 
 # ---------------------------------------------------------------------------- the catalogue
-_WRITE_RECORD = {"type": "object", "description": 'Field API name → value; lookups as {"id": "..."}'}
+def _at(method: str, template: str) -> Endpoint:
+    """The REST endpoint a tool wraps, for its scope check."""
 
+    def endpoint(arguments: dict[str, Any]) -> tuple[str, str]:
+        values = _Missing({k: str(v) for k, v in {**_path(arguments), **_query(arguments)}.items()})
+        return method, template.format_map(values)
+
+    return endpoint
+
+
+class _Missing(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "x"
+
+
+def _read(name: str, text: str, schema_: dict[str, Any], handler: Any, endpoint: Endpoint) -> Tool:
+    return Tool(name, text, schema_, handler, True, endpoint)
+
+
+_RECORDS = "/crm/v8/{module}"
 TOOLS: tuple[Tool, ...] = (
-    Tool(
+    _read(
         "ZohoCRM_getRecords",
-        "List records of a module, newest id first, 200 per page (first 2000 only).",
-        _object(
-            {
-                "module": _MODULE,
-                "fields": _FIELDS,
-                "page": _PAGE,
-                "per_page": _PER_PAGE,
-                "sort_by": {"type": "string", "enum": ["id", "Created_Time", "Modified_Time"]},
-                "sort_order": {"type": "string", "enum": ["asc", "desc"]},
-                "ids": {"type": "string", "description": "Comma-separated record ids (at most 100)"},
-            },
-            ["module"],
+        "Get Records: list the records of a module (Get Records API, GET /crm/v8/{module}).",
+        shapes.wrapped(
+            required=["path_variables"],
+            path_variables=shapes.module_path(),
+            query_params=shapes.list_query_params(),
+            headers=shapes.HEADERS,
         ),
         get_records,
-        True,
+        _at("GET", _RECORDS),
     ),
-    Tool(
+    _read(
         "ZohoCRM_getRecord",
-        "Fetch one record by id.",
-        _object({"module": _MODULE, "record_id": _RECORD_ID, "fields": _FIELDS}, ["module", "record_id"]),
+        "Get Record: one record of a module by its id (GET /crm/v8/{module}/{recordID}).",
+        shapes.wrapped(
+            required=["path_variables"],
+            path_variables=shapes.module_path(with_record=True),
+            query_params=shapes.list_query_params(),
+            headers=shapes.HEADERS,
+        ),
         get_record,
-        True,
+        _at("GET", _RECORDS + "/1"),
     ),
-    Tool(
+    _read(
         "ZohoCRM_searchRecords",
-        "Search a module by criteria '(Field:operator:value)' joined with and/or, or by email/phone/word.",
-        _object(
-            {
-                "module": _MODULE,
-                "criteria": {
-                    "type": "string",
-                    "description": "e.g. ((Industry:equals:Retail)and(Rating:equals:Hot))",
-                },
-                "email": {"type": "string"},
-                "phone": {"type": "string"},
-                "word": {"type": "string"},
-                "fields": _FIELDS,
-                "page": _PAGE,
-                "per_page": _PER_PAGE,
-            },
-            ["module"],
+        "Search Records: records of a module by criteria, email, phone or word (GET /crm/v8/{module}/search).",
+        shapes.wrapped(
+            required=["path_variables", "query_params"],
+            path_variables=shapes.module_path(),
+            query_params=shapes.search_query_params(),
         ),
         search_records,
-        True,
+        _at("GET", _RECORDS + "/search"),
     ),
-    Tool(
+    _read(
         "ZohoCRM_getRelatedRecords",
-        "List the records of a related list (Contacts, Deals, Notes, Tasks) of a record.",
-        _object(
-            {
-                "module": _MODULE,
-                "record_id": _RECORD_ID,
-                "related_list": {"type": "string", "enum": ["Contacts", "Deals", "Notes", "Tasks"]},
-                "fields": _FIELDS,
-                "page": _PAGE,
-                "per_page": _PER_PAGE,
-            },
-            ["module", "record_id", "related_list"],
+        "Get Related Records: the records of a related list of a record "
+        "(GET /crm/v8/{parentRecordModule}/{parentRecord}/{relatedList}).",
+        shapes.wrapped(
+            required=["path_variables", "query_params"],
+            path_variables=shapes.related_path_variables(),
+            query_params=shapes.related_query_params(),
+            headers=shapes.HEADERS,
         ),
         get_related_records,
-        True,
+        _at("GET", "/crm/v8/{parentRecordModule}/1/{relatedList}"),
     ),
-    Tool(
+    _read(
         "ZohoCRM_executeCOQLQuery",
-        "Run a COQL SELECT query (e.g. select Account_Name from Accounts where id is not null limit 10).",
-        _object({"select_query": {"type": "string", "minLength": 1}}, ["select_query"]),
+        "Execute COQL Query: run a COQL SELECT statement (POST /crm/v8/coql).",
+        shapes.wrapped(required=["body"], body=shapes.COQL_BODY),
         execute_coql,
-        True,
+        _at("POST", "/crm/v8/coql"),
+    ),
+    _read(
+        "ZohoCRM_getRecordCount",
+        "Get Record Count: how many records of a module match (GET /crm/v8/{module}/actions/count).",
+        shapes.wrapped(
+            required=["path_variables"], path_variables=shapes.module_path(), query_params=shapes.search_query_params()
+        ),
+        get_record_count,
+        _at("GET", _RECORDS),
+    ),
+    _read(
+        "ZohoCRM_getFields",
+        "Get Fields: the fields metadata of a module (GET /crm/v8/settings/fields).",
+        shapes.wrapped(required=["query_params"], query_params=shapes.module_path()),
+        get_fields,
+        _at("GET", "/crm/v8/settings/fields"),
+    ),
+    _read(
+        "ZohoCRM_getModules",
+        "Get Modules: the modules of the org (GET /crm/v8/settings/modules).",
+        shapes.wrapped(required=[]),
+        get_modules,
+        _at("GET", "/crm/v8/settings/modules"),
+    ),
+    _read(
+        "ZohoCRM_getUsers",
+        "Get Users: the users of the org (GET /crm/v8/users).",
+        shapes.wrapped(required=[], query_params=shapes.list_query_params()),
+        get_users,
+        _at("GET", "/crm/v8/users"),
+    ),
+    _read(
+        "ZohoCRM_getOrganization",
+        "Get Organization: the org's details (GET /crm/v8/org).",
+        shapes.wrapped(required=[]),
+        get_organization,
+        _at("GET", "/crm/v8/org"),
     ),
     Tool(
         "ZohoCRM_createRecords",
-        "Create up to 100 records in a module.",
-        _object(
-            {
-                "module": _MODULE,
-                "data": {
-                    "type": "array",
-                    "items": _WRITE_RECORD,
-                    "minItems": 1,
-                    "maxItems": MAX_WRITE_RECORDS,
-                },
-            },
-            ["module", "data"],
+        "Create Records: add up to 100 records to a module (POST /crm/v8/{module}).",
+        shapes.wrapped(
+            required=["path_variables", "body"],
+            path_variables=shapes.module_path(),
+            body=shapes.write_body(text="The records to create."),
         ),
         create_records,
         False,
+        _at("POST", _RECORDS),
     ),
     Tool(
         "ZohoCRM_updateRecords",
-        "Update up to 100 records of a module; each item needs its id.",
-        _object(
-            {
-                "module": _MODULE,
-                "data": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": MAX_WRITE_RECORDS,
-                    "items": {
-                        **_WRITE_RECORD,
-                        "required": ["id"],
-                        "properties": {"id": {"type": ["string", "integer"]}},
-                    },
-                },
-            },
-            ["module", "data"],
+        "Update Records: change up to 100 records of a module; each needs its id (PUT /crm/v8/{module}).",
+        shapes.wrapped(
+            required=["path_variables", "body"],
+            path_variables=shapes.module_path(),
+            body=shapes.write_body(text="The records to update, each with its id."),
         ),
         update_records,
         False,
+        _at("PUT", _RECORDS),
     ),
     Tool(
-        "ZohoCRM_addNotes",
-        "Add notes to a record (Accounts, Contacts, Deals or Tasks).",
-        _object(
-            {
-                "module": {"type": "string", "enum": ["Accounts", "Contacts", "Deals", "Tasks"]},
-                "record_id": _RECORD_ID,
-                "notes": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": MAX_WRITE_RECORDS,
-                    "items": _object(
-                        {
-                            "Note_Title": {"type": "string"},
-                            "Note_Content": {"type": "string", "minLength": 1},
-                        },
-                        ["Note_Content"],
-                    ),
-                },
-            },
-            ["module", "record_id", "notes"],
-        ),
-        add_notes,
+        "ZohoCRM_createNotes",
+        "Create Notes: add notes to records (POST /crm/v8/Notes); each names its parent in Parent_Id.",
+        shapes.wrapped(required=["body"], body=shapes.write_body(text="The notes to create.")),
+        create_notes,
         False,
+        _at("POST", "/crm/v8/Notes"),
     ),
 )
 TOOLS_BY_NAME: dict[str, Tool] = {tool.name: tool for tool in TOOLS}

@@ -124,7 +124,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
         return zoho_json(state.credits.snapshot())
 
     async def grant_code(request: Request) -> Response:
-        return zoho_json({"code": state.tokens.issue_grant_code(str(state.store.default_user["id"]))})
+        return zoho_json({"code": state.tokens.issue_grant_code(str(state.token_user["id"]))})
 
     return [
         Route("/__sandbox/health", health, methods=["GET"]),

@@ -2,7 +2,8 @@
 
 Only the configured client id/secret and refresh token (plus refresh tokens issued from grant codes
 made by ``issue_grant_code``) are accepted. Access tokens look like Zoho's (``1000.<hex>.<hex>``),
-live ``token_ttl_seconds`` and can all be expired at once (fault ``expire_tokens``). Failures are
+live ``token_ttl_seconds`` and can all be expired at once (fault ``expire_tokens``). Each token carries
+the scopes it was granted (``scopes``; the middleware checks them per endpoint family). Failures are
 HTTP 200 with ``{"error": "invalid_code"}`` or ``{"error": "invalid_client"}``, as Zoho answers.
 
 A grant code made by the authorization endpoint (``sandbox.authorize_api``) is bound to its redirect URI
@@ -27,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox.scopes import DEFAULT_SCOPES
+
 THROTTLE_TOKENS = 10
 THROTTLE_SECONDS = 600.0
 LIVE_TOKENS = 15
@@ -45,6 +48,7 @@ def _token() -> str:
 class _Access:
     user_id: str
     expires_at: float
+    scopes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -71,11 +75,6 @@ GRANT_CODE_TTL_SECONDS = 120.0  # Zoho: "valid for 2 minutes"
 class TokenRegistry:
     """Refresh tokens, grant codes and access tokens of the sandbox's one OAuth client."""
 
-    SCOPE = (
-        "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.coql.READ,"
-        "ZohoCRM.bulk.ALL,ZohoCRM.notifications.ALL"
-    )
-
     def __init__(
         self,
         client_id: str,
@@ -84,7 +83,9 @@ class TokenRegistry:
         user_id: str,
         ttl_seconds: float = 3600,
         clock: Callable[[], float] = time.time,
+        scopes: tuple[str, ...] = DEFAULT_SCOPES,
     ) -> None:
+        self.scopes = tuple(scopes)
         self.client_id = client_id
         self.client_secret = client_secret
         self.ttl_seconds = ttl_seconds
@@ -136,7 +137,7 @@ class TokenRegistry:
         token = _token()
         now = self._clock()
         with self._lock:
-            self._access[token] = _Access(user_id, now + self.ttl_seconds)
+            self._access[token] = _Access(user_id, now + self.ttl_seconds, self.scopes)
             if refresh_token is not None:
                 self._minted.setdefault(refresh_token, []).append(now)
                 live = [t for t in self._live.get(refresh_token, []) if t in self._access] + [token]
@@ -145,7 +146,7 @@ class TokenRegistry:
                 self._live[refresh_token] = live
         return {
             "access_token": token,
-            "scope": self.SCOPE,
+            "scope": " ".join(self.scopes),
             "token_type": "Bearer",
             "expires_in": int(self.ttl_seconds),
         }
@@ -196,6 +197,12 @@ class TokenRegistry:
                 del self._access[access_token]
                 return None
             return entry.user_id
+
+    def scopes_of(self, access_token: str) -> tuple[str, ...]:
+        """The scopes a live access token was granted (() when unknown)."""
+        with self._lock:
+            entry = self._access.get(access_token)
+            return entry.scopes if entry is not None else ()
 
     def expire_all(self) -> int:
         """Invalidate every access token now (refresh tokens stay valid)."""

@@ -39,6 +39,7 @@ from sandbox._ext_support import (
     zoho_error,
     zoho_json,
 )
+from sandbox.module_support import BULK_READ_MODULES, NOT_SUPPORTED
 
 PER_PAGE = 200_000
 CREATE_CREDITS = 50
@@ -143,6 +144,12 @@ class BulkReadService:
             raise BulkRequestError(
                 "INVALID_DATA",
                 "the given module is not supported",
+                {"api_name": "module", "json_path": "$.query.module.api_name"},
+            )
+        if module not in BULK_READ_MODULES:
+            raise BulkRequestError(
+                NOT_SUPPORTED,
+                f"the module {module} is not supported for the bulk read API",
                 {"api_name": "module", "json_path": "$.query.module.api_name"},
             )
         fields = self._fields(query.get("fields"), module)

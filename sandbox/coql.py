@@ -1,5 +1,7 @@
 """COQL: ``SELECT f, Lookup.f FROM Module WHERE ... ORDER BY ... LIMIT offset, n``.
 
+Strings are quoted '...' with a quote inside doubled (''); a bracket level joins at most two conditions;
+lookups come back as ``{"id"}`` only; LIMIT is at most 2,000 and OFFSET + LIMIT at most 100,000.
 Supports comparisons (= != <> > >= < <=), [not] like, [not] in, [not] between, is [not] null, AND/OR
 with brackets, ORDER BY, ``LIMIT n``, ``LIMIT offset, n``, ``LIMIT n OFFSET m``, and the aggregates
 COUNT/SUM/MIN/MAX/AVG with GROUP BY. Errors raise ``ZohoHTTPError`` (SYNTAX_ERROR, INVALID_QUERY,
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.module_support import ADMIN_ONLY_COQL_MODULES
 from sandbox.responses import ZohoHTTPError
 from sandbox.schema import FIELD_INDEX, RECORD_MODULES, FieldSpec
 from sandbox.values import BadValue, comparable, literal
@@ -32,7 +35,7 @@ USER_FIELDS = {
 
 _TOKEN = re.compile(
     r"""\s*(?:
-    (?P<string>'(?:[^'\\]|\\.|'')*')
+    (?P<string>'(?:[^']|'')*')
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<op>!=|<>|>=|<=|=|>|<|\(|\)|,|\*)
   | (?P<word>[A-Za-z_$][A-Za-z0-9_$.]*)
@@ -67,7 +70,7 @@ def tokenize(query: str) -> list[Token]:
         kind = match.lastgroup or "word"
         text = match.group(kind)
         if kind == "string":
-            text = text[1:-1].replace("''", "'").replace("\\'", "'")
+            text = text[1:-1].replace("''", "'")  # Zoho escapes a quote by doubling it; a backslash is a backslash
         tokens.append(Token(kind, text))
         pos = match.end()
     return tokens
@@ -268,16 +271,28 @@ class _Parser:
         return target.get(sub) if target else None
 
     def expression(self) -> Callable[[dict[str, Any]], bool]:
+        """One bracket level. Zoho: "If there are more than two conditions, use brackets"; a level
+        joining three or more conditions with AND/OR is a syntax error."""
         terms = [self.conjunction()]
         while self.keyword("OR"):
             terms.append(self.conjunction())
-        return terms[0] if len(terms) == 1 else (lambda r: any(t(r) for t in terms))
+        if sum(count for _, count in terms) > 2:
+            raise ZohoHTTPError(
+                "SYNTAX_ERROR",
+                "more than two conditions must be grouped with brackets",
+                400,
+                {"clause": "where", "near": self.here("end of query")},
+            )
+        parts = [term for term, _ in terms]
+        return parts[0] if len(parts) == 1 else (lambda r: any(t(r) for t in parts))
 
-    def conjunction(self) -> Callable[[dict[str, Any]], bool]:
+    def conjunction(self) -> tuple[Callable[[dict[str, Any]], bool], int]:
         factors = [self.factor()]
         while self.keyword("AND"):
             factors.append(self.factor())
-        return factors[0] if len(factors) == 1 else (lambda r: all(f(r) for f in factors))
+        if len(factors) == 1:
+            return factors[0], 1
+        return (lambda r: all(f(r) for f in factors)), len(factors)
 
     def factor(self) -> Callable[[dict[str, Any]], bool]:
         if self.op("("):
@@ -394,13 +409,26 @@ def _out_value(value: Any) -> Any:
 
 
 def run_query(
-    text: str, records: Callable[[str], list[dict[str, Any]]], resolve: Resolver, resolve_user: UserResolver
+    text: str,
+    records: Callable[[str], list[dict[str, Any]]],
+    resolve: Resolver,
+    resolve_user: UserResolver,
+    *,
+    admin: bool = True,
 ) -> tuple[list[dict[str, Any]], bool, Query]:
-    """Execute ``text``: (rows, more_records, parsed query)."""
+    """Execute ``text``: (rows, more_records, parsed query). ``admin``: whether the caller has the
+    Administrator profile (COQL on Notes is refused to other profiles)."""
     if not text or not text.strip():
         raise ZohoHTTPError("REQUIRED_PARAM_MISSING", "select_query is missing", 400, {"param_name": "select_query"})
     parser = _Parser(tokenize(text), resolve, resolve_user)
     query = parser.parse()
+    if query.module in ADMIN_ONLY_COQL_MODULES and not admin:
+        raise ZohoHTTPError(
+            "NO_PERMISSION",
+            f"COQL on {query.module} is available to administrators only",
+            403,
+            {"module": query.module, "permissions": ["Administrator profile"]},
+        )
     matched = [r for r in records(query.module) if query.where is None or query.where(r)]
     if any(c.aggregate for c in query.columns):
         rows = _aggregate(query, matched, parser)
@@ -410,8 +438,6 @@ def run_query(
             row: dict[str, Any] = {}
             for col in query.columns:
                 row[col.path] = _out_value(parser.value_of(record, col.path))
-                if col.path == "What_Id":
-                    row["$se_module"] = record.get("$se_module")
             row["id"] = record["id"]
             rows.append((record, row))  # type: ignore[arg-type]
         keyed: list[Any] = rows

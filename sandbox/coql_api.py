@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,12 +16,14 @@ from sandbox.responses import ZohoHTTPError, empty, zoho_json
 from sandbox.state import SandboxState
 from sandbox.stats import coql_credits
 
+_FROM = re.compile(r"\bfrom\s+([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+
 
 def routes(state: SandboxState) -> list[BaseRoute]:
     store = state.store
 
     async def coql(request: Request) -> Response:
-        state.authenticate(request)
+        user = state.authenticate(request)
         raw = await request.body()
         try:
             body = json.loads(raw) if raw.strip() else {}
@@ -31,7 +34,10 @@ def routes(state: SandboxState) -> list[BaseRoute]:
             raise ZohoHTTPError(
                 "REQUIRED_PARAM_MISSING", "select_query is missing", 400, {"param_name": "select_query"}
             )
-        rows, more, query = run_query(text, store.iter_live, store.get, store.user)
+        module = _FROM.search(text)
+        if module is not None:  # "User must have the scopes required to access the base module"
+            state.check_scopes(request.headers.get("authorization"), "GET", f"/crm/v8/{module.group(1)}")
+        rows, more, query = run_query(text, store.iter_live, store.get, store.user, admin=state.is_admin(user))
         state.stats.record(endpoint_label(request), coql_credits(query.limit))
         if not rows:
             return empty(204)

@@ -13,7 +13,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from sandbox.clock import Clock, SandboxClock, utc_now
 from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES
 from sandbox.credits import edition as credit_edition
 from sandbox.faults import FaultSpec
+from sandbox.scopes import DEFAULT_SCOPES, parse_scopes
 from sandbox.state import SandboxConfig, SandboxState
 from sandbox.store import SandboxStore
 
@@ -59,6 +60,16 @@ class RunningSandbox:
 
     def manifest(self) -> dict[str, Any]:
         return dict(self.state.store.manifest)
+
+    def access_token(self) -> str:
+        """A fresh access token for the demo refresh token, as the token endpoint would grant it."""
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "refresh_token": self.refresh_token,
+        }
+        return str(self.state.tokens.grant(form)["access_token"])
 
     def inject_fault(self, **spec: Any) -> None:
         """Same as ``POST /__sandbox/faults``: ``inject_fault(kind="429", count=2, path_prefix="/crm")``."""
@@ -142,6 +153,9 @@ def start_sandbox(
     reset: bool = False,
     anchor: datetime | None = None,
     concurrency_limit: int | None = None,
+    scopes: str | Sequence[str] | None = None,
+    profile: str = "standard",
+    notes_list_admin_only: bool = False,
     clock: Clock = utc_now,
     edition: str = DEFAULT_EDITION,
     user_licenses: int = DEFAULT_LICENSES,
@@ -153,7 +167,9 @@ def start_sandbox(
 
     ``edition`` (free|standard|professional|enterprise|ultimate), ``user_licenses`` and ``addon_credits``
     size the org's rolling 24-hour API credits by Zoho's figures (``sandbox.credits``); the concurrency
-    limit defaults to the edition's."""
+    limit defaults to the edition's. ``scopes`` (default: the README's list) are what every token is
+    granted; ``profile`` (``administrator`` or ``standard``) is the profile of the user the tokens belong
+    to; ``notes_list_admin_only`` refuses ``GET /Notes`` to other profiles (a v2-era reading of Zoho's docs)."""
     started = time.perf_counter()
     plan = credit_edition(edition)  # ValueError naming the choices, before anything is opened
     org_clock = SandboxClock(clock)
@@ -167,8 +183,15 @@ def start_sandbox(
         edition=plan.name,
         user_licenses=user_licenses,
         addon_credits=addon_credits,
+        scopes=DEFAULT_SCOPES if scopes is None else parse_scopes(scopes),
+        profile=profile,
+        notes_list_admin_only=notes_list_admin_only,
     )
-    state = SandboxState.create(store, config, org_clock)
+    try:
+        state = SandboxState.create(store, config, org_clock)
+    except ValueError as exc:
+        store.close()
+        raise SandboxStartError(str(exc)) from None
     try:
         server, thread, base_url = launch(state, host, port)
     except BaseException:

@@ -12,7 +12,8 @@ HTTP spec allows a server to answer a POST with `application/json` instead of an
 
 Methods: `initialize`, `notifications/initialized`, `ping`, `tools/list`, `tools/call`. Anything
 else (including the 2026 `server/discover` probe) is -32601, so clients fall back to `initialize`.
-Tool calls are counted in the sandbox stats as `MCP <tool>`.
+Tool calls are counted in the sandbox stats as `MCP <tool>`. Tools take the hosted server's wrapped
+arguments (`path_variables`, `query_params`, `body`) and need the scope of the REST endpoint they wrap.
 """
 
 from __future__ import annotations
@@ -78,15 +79,18 @@ class McpServer:
         self.state = state
         self.sessions = SessionRegistry()
 
-    def tool_context(self, user: dict[str, Any]) -> ToolContext:
+    def tool_context(self, user: dict[str, Any], scopes: tuple[str, ...] | None = None) -> ToolContext:
         return ToolContext(
             store=self.state.store,
             user=user,
             coql=coql_runner(self.state, user),
             search=search_runner(self.state, user),
+            scopes=scopes,
         )
 
-    def handle(self, message: Any, user: dict[str, Any], new_session: list[str]) -> dict[str, Any] | None:
+    def handle(
+        self, message: Any, user: dict[str, Any], new_session: list[str], scopes: tuple[str, ...] | None = None
+    ) -> dict[str, Any] | None:
         """Answer one message; None for notifications and responses."""
         if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
             return _error(message.get("id") if isinstance(message, dict) else None, INVALID_REQUEST, "Invalid Request")
@@ -115,10 +119,12 @@ class McpServer:
             record_stat(self.state, "MCP tools/list", 0)
             return _result(message_id, {"tools": [tool.describe() for tool in TOOLS]})
         if method == "tools/call":
-            return self._call_tool(message_id, params, user)
+            return self._call_tool(message_id, params, user, scopes)
         return _error(message_id, METHOD_NOT_FOUND, f"Method not found: {method}")
 
-    def _call_tool(self, message_id: Any, params: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    def _call_tool(
+        self, message_id: Any, params: dict[str, Any], user: dict[str, Any], scopes: tuple[str, ...] | None
+    ) -> dict[str, Any]:
         name = params.get("name")
         tool = TOOLS_BY_NAME.get(name) if isinstance(name, str) else None
         if tool is None:
@@ -127,7 +133,7 @@ class McpServer:
         if not isinstance(arguments, dict):
             return _error(message_id, INVALID_PARAMS, "arguments must be an object")
         try:
-            payload, is_error = tool.run(self.tool_context(user), arguments), False
+            payload, is_error = tool.run(self.tool_context(user, scopes), arguments), False
         except ToolError as error:
             payload, is_error = error.envelope(), True
         record_stat(self.state, f"MCP {tool.name}", tool.credits(arguments) if not is_error else 0)
@@ -158,13 +164,15 @@ def routes(state: Any) -> list[BaseRoute]:
         except ValueError:
             return JSONResponse(_error(None, PARSE_ERROR, "Parse error"), status_code=400)
         new_session: list[str] = []
+        token = (request.headers.get("authorization") or "").strip().partition(" ")[2].strip()
+        scopes = state.tokens.scopes_of(token)
         if isinstance(body, list):
             if not body:
                 return JSONResponse(_error(None, INVALID_REQUEST, "Invalid Request"), status_code=400)
-            answers = [answer for item in body if (answer := mcp.handle(item, user, new_session)) is not None]
+            answers = [answer for item in body if (answer := mcp.handle(item, user, new_session, scopes)) is not None]
             payload: Any = answers or None
         else:
-            payload = mcp.handle(body, user, new_session)
+            payload = mcp.handle(body, user, new_session, scopes)
         headers = {SESSION_HEADER: new_session[0]} if new_session else {}
         if payload is None:
             return Response(status_code=202, headers=headers)

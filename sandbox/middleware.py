@@ -113,7 +113,9 @@ class SandboxMiddleware:
             if await self._apply_faults(faults, tracking_send):
                 return
             try:
-                user = state.user_for_header(_header(scope, b"authorization"))
+                authorization = _header(scope, b"authorization")
+                user = state.user_for_header(authorization)
+                state.check_scopes(authorization, scope["method"], path)
             except ZohoHTTPError as exc:
                 await send_json(tracking_send, exc.status, error_body(exc.code, exc.message, exc.details))
                 return

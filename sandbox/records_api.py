@@ -14,8 +14,16 @@ from starlette.routing import BaseRoute, Route
 
 from sandbox.clock import iso, parse_iso
 from sandbox.criteria import parse_criteria
+from sandbox.module_support import RECYCLE_BIN_MODULES, not_supported
 from sandbox.responses import ZohoHTTPError, empty, zoho_json
-from sandbox.schema import DUPLICATE_CHECK_FIELDS, FIELD_INDEX, MODULE_IDS, RECORD_MODULES, RELATED_LISTS
+from sandbox.schema import (
+    CLOSED_TASK_STATUSES,
+    DUPLICATE_CHECK_FIELDS,
+    FIELD_INDEX,
+    MODULE_IDS,
+    RECORD_MODULES,
+    RELATED_LISTS,
+)
 from sandbox.state import SandboxState
 from sandbox.stats import write_credits
 from sandbox.validation import RecordError
@@ -275,6 +283,8 @@ def routes(state: SandboxState) -> list[BaseRoute]:
     async def list_records(request: Request) -> Response:
         module = _module(request)
         user = state.authenticate(request)
+        if module == "Notes" and state.config.notes_list_admin_only and not state.is_admin(user):
+            raise ZohoHTTPError("NOT_SUPPORTED", "listing all notes is supported for administrators only", 403)
         return lister.respond(request, module, user, store.iter_live(module))
 
     async def deleted(request: Request) -> Response:
@@ -282,6 +292,8 @@ def routes(state: SandboxState) -> list[BaseRoute]:
         ``per_page`` up to 200, ``If-Modified-Since``: deleted after). 204 when there is nothing."""
         module = _module(request)
         state.authenticate(request)
+        if module not in RECYCLE_BIN_MODULES:
+            raise not_supported(module, "recycle bin", resource_path_index=0)
         kind = request.query_params.get("type") or "all"
         if kind not in ("all", "recycle", "permanent"):
             raise ZohoHTTPError("INVALID_DATA", "invalid data", 400, {"param_name": "type"})
@@ -381,6 +393,8 @@ def routes(state: SandboxState) -> list[BaseRoute]:
             return [c for c in store.iter_live("Contacts") if isinstance(contact, dict) and c["id"] == contact["id"]]
         out = []
         for child in store.iter_live(rel.module):
+            if rel.closed is not None and (str(child.get("Status") or "") in CLOSED_TASK_STATUSES) != rel.closed:
+                continue
             for link in rel.link_fields:
                 ref = child.get(link)
                 if isinstance(ref, dict) and ref.get("id") == rid:

@@ -285,29 +285,53 @@ DUPLICATE_CHECK_FIELDS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class RelatedList:
-    """A related list of a parent module: which child module and which child field points back."""
+    """A related list of a parent module as Zoho's related-list metadata names it: ``api_name`` (the
+    last part of its ``href``), the store module its rows come from, the child fields that point back,
+    the module Zoho's metadata shows (``Activities`` for the activity lists) and, for the activity
+    lists, whether it holds the open or the closed ones."""
 
     api_name: str
     module: str
     link_fields: tuple[str, ...] = field(default_factory=tuple)
+    display_label: str = ""
+    meta_module: str = ""
+    closed: bool | None = None  # None: every row; False: open activities; True: closed activities
 
+    @property
+    def label(self) -> str:
+        return self.display_label or self.api_name
+
+    @property
+    def shown_module(self) -> str:
+        return self.meta_module or self.module
+
+
+def _activities(*links: str) -> tuple[RelatedList, RelatedList]:
+    """Zoho's two activity lists (Open Activities, Closed Activities): there is no ``Tasks`` list."""
+    return (
+        RelatedList("Activities", "Tasks", links, "Open Activities", "Activities", closed=False),
+        RelatedList("Activities_History", "Tasks", links, "Closed Activities", "Activities", closed=True),
+    )
+
+
+CLOSED_TASK_STATUSES = frozenset({"Completed"})
 
 RELATED_LISTS: dict[str, tuple[RelatedList, ...]] = {
     "Accounts": (
         RelatedList("Contacts", "Contacts", ("Account_Name",)),
         RelatedList("Deals", "Deals", ("Account_Name",)),
         RelatedList("Notes", "Notes", ("Parent_Id",)),
-        RelatedList("Tasks", "Tasks", ("What_Id",)),
+        *_activities("What_Id"),
     ),
     "Contacts": (
         RelatedList("Deals", "Deals", ("Contact_Name",)),
         RelatedList("Notes", "Notes", ("Parent_Id",)),
-        RelatedList("Tasks", "Tasks", ("Who_Id", "What_Id")),
+        *_activities("Who_Id", "What_Id"),
     ),
     "Deals": (
         RelatedList("Contacts", "Contacts", ()),
         RelatedList("Notes", "Notes", ("Parent_Id",)),
-        RelatedList("Tasks", "Tasks", ("What_Id",)),
+        *_activities("What_Id"),
     ),
     "Tasks": (RelatedList("Notes", "Notes", ("Parent_Id",)),),
 }
@@ -367,9 +391,12 @@ def related_lists_payload(module: str) -> list[dict[str, object]]:
             {
                 "id": field_id(module, 900 + index),
                 "api_name": rel.api_name,
-                "name": rel.api_name,
-                "display_label": rel.api_name,
-                "module": {"api_name": rel.module, "id": MODULE_IDS[rel.module]},
+                "name": rel.label,
+                "display_label": rel.label,
+                "module": {
+                    "api_name": rel.shown_module,
+                    "id": MODULE_IDS.get(rel.shown_module, MODULE_IDS[rel.module]),
+                },
                 "href": f"{module}/{{ENTITYID}}/{rel.api_name}",
                 "type": "default",
                 "sequence_number": str(index + 1),

@@ -10,6 +10,8 @@ state.clock        SandboxClock: the sandbox's "now" (credit window, channel exp
 state.credits      CreditWindow: the org's rolling 24-hour API credits (``--edition``)
 state.base_url     "http://127.0.0.1:PORT" once the server is bound
 state.authenticate(request) -> user dict, or raises ZohoHTTPError (401)
+state.token_user   the user every token belongs to: the org's first user of ``config.profile``
+state.is_admin(user) whether a user has the Administrator profile (COQL on Notes needs it)
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES, CreditWindow, edi
 from sandbox.faults import FaultInjector
 from sandbox.page_tokens import PageTokens
 from sandbox.responses import ZohoHTTPError, zoho_error, zoho_json
+from sandbox.scopes import DEFAULT_SCOPES, SCOPE_MISMATCH_MESSAGE, missing
 from sandbox.stats import Stats
 from sandbox.store import SandboxStore
 
 __all__ = ["SandboxConfig", "SandboxState", "zoho_error", "zoho_json", "ZohoHTTPError"]
 
 PUBLIC_PREFIXES = ("/__sandbox", "/oauth")
+PROFILES = {"administrator": "Administrator", "standard": "Standard"}
 
 
 @dataclass
@@ -45,6 +49,10 @@ class SandboxConfig:
     token_ttl_seconds: float = 3600
     concurrency_limit: int = 10
     page_token_ttl_seconds: float = 86_400
+    scopes: tuple[str, ...] = DEFAULT_SCOPES  # what every token is granted (default: the README's list)
+    profile: str = "standard"  # administrator | standard: the profile of the user the tokens belong to
+    # the v2-era reading "GET /Notes is for administrators" (403 NOT_SUPPORTED); v3-v8 pages do not say it
+    notes_list_admin_only: bool = False
     edition: str = DEFAULT_EDITION
     user_licenses: int = DEFAULT_LICENSES
     addon_credits: int = 0
@@ -80,8 +88,9 @@ class SandboxState:
             config.client_id,
             config.client_secret,
             config.refresh_token,
-            str(store.default_user["id"]),
+            str(user_of_profile(store, config.profile)["id"]),
             ttl_seconds=config.token_ttl_seconds,
+            scopes=tuple(config.scopes),
             clock=lambda: time.time() + now.offset_seconds,
         )
         return cls(
@@ -93,6 +102,21 @@ class SandboxState:
             clock=now,
             credits=credits,
         )
+
+    @property
+    def token_user(self) -> dict[str, Any]:
+        return user_of_profile(self.store, self.config.profile)
+
+    @staticmethod
+    def is_admin(user: dict[str, Any]) -> bool:
+        return str((user.get("profile") or {}).get("name", "")).lower() == "administrator"
+
+    def check_scopes(self, authorization: str | None, method: str, path: str) -> None:
+        """401 OAUTH_SCOPE_MISMATCH when the token's scopes do not cover this endpoint family."""
+        token = (authorization or "").strip().partition(" ")[2].strip()
+        lacking = missing(self.tokens.scopes_of(token), method, path)
+        if lacking:
+            raise ZohoHTTPError("OAUTH_SCOPE_MISMATCH", SCOPE_MISMATCH_MESSAGE, 401, {})
 
     def is_public(self, path: str) -> bool:
         return any(path.startswith(prefix) for prefix in self.public_prefixes)
@@ -133,3 +157,14 @@ class SandboxState:
             self.config.page_token_ttl_seconds = page_token_ttl_seconds
             self.page_tokens.ttl_seconds = page_token_ttl_seconds
         return self.config
+
+
+def user_of_profile(store: SandboxStore, profile: str) -> dict[str, Any]:
+    """The org's first user with the profile (``administrator`` or ``standard``)."""
+    name = PROFILES.get(profile.lower())
+    if name is None:
+        raise ValueError(f"unknown profile {profile!r}: use administrator or standard")
+    for user in store.users:
+        if (user.get("profile") or {}).get("name") == name:
+            return dict(user)
+    return dict(store.default_user)

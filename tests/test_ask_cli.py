@@ -140,3 +140,32 @@ def test_ask_stops_at_the_budget_and_says_so(sandbox: Any, tmp_path: Path) -> No
     assert done.returncode == 1
     assert "budget" in done.stderr and "$0.30" in done.stderr
     assert len(model.requests) < 8  # stopped well before the full run (13 calls)
+
+
+def test_ask_reads_through_the_mcp_tier_without_falling_back(
+    sandbox: Any, tmp_path: Path, model: ScriptedModelServer
+) -> None:
+    """A standard user's token with the README's scopes (the sandbox's default), Zoho's MCP server
+    configured: the agents' CRM reads go through it in its wrapped shapes, and no read falls back."""
+    account = first_account(sandbox)
+    before = sandbox.stats()["by_endpoint"]
+    env = cli_env(tmp_path / "home", sandbox, model, SERGAS_ZOHO_MCP_URL=f"{sandbox.base_url}/mcp")
+    done = cli(env, "ask", "What should I do this week?", "--account", account["id"], "--json")
+    assert done.returncode == 0, done.stderr + done.stdout
+    payload = json.loads(done.stdout)
+    assert payload["deterministic"] is False and payload["stopped_reason"] == "completed"
+    assert f"[Accounts/{account['id']}]" in payload["answer"]
+    after = sandbox.stats()["by_endpoint"]
+    used = {k: after[k]["calls"] - before.get(k, {}).get("calls", 0) for k in after}
+    used = {k: n for k, n in used.items() if n}
+    mcp = {k for k in used if k.startswith("MCP ZohoCRM_")}
+    assert {"MCP ZohoCRM_getRecord", "MCP ZohoCRM_getRelatedRecords", "MCP ZohoCRM_executeCOQLQuery"} <= mcp, used
+    fallbacks = [
+        k
+        for k in used
+        if k in ("GET /crm/v8/{module}", "GET /crm/v8/{module}/search", "POST /crm/v8/coql")
+        or k.startswith("GET /crm/v8/{module}/{record_id}/")
+    ]
+    assert fallbacks == [], used  # nothing read again through the SDK or REST tiers
+    # the one REST read by id is the write check's fresh look at each proposal's target (writes go by REST)
+    assert used.get("GET /crm/v8/{module}/{record_id}", 0) <= len(payload["proposals"]), used

@@ -279,13 +279,15 @@ def test_approve_killed_while_zoho_holds_the_created_reply(nth_insert: int, org:
 
 # ------------------------------------------------------------------------------------------------ sync
 def _ledger_cursors(home: Path) -> dict[str, str]:
-    """The sync's cursors (kept in the memory ledger, moved only once a module is stored)."""
+    """The sync's module cursors (kept in the memory ledger, moved only once a module is stored); its
+    bookkeeping cursors (``SyncRound``, ``SyncDone:<Module>``, ``Deleted:<Module>``) are left out."""
     ledger = home / "memory" / "ledger.sqlite3"
     if not ledger.exists():
         return {}
     try:
         with sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=0.2) as conn:
-            return {str(m): str(v) for m, v in conn.execute("select module, value from cursors")}
+            rows = conn.execute("select module, value from cursors")
+            return {str(m): str(v) for m, v in rows if str(m) in REVIEW_MODULES}
     except sqlite3.OperationalError:
         return {}
 

@@ -40,6 +40,7 @@ def test_doctor_passes_on_the_embedded_sandbox(tmp_path: Path) -> None:
         "tier rest",
         "tier sdk",
         "tier mcp",
+        "zoho scopes",
         "breakers",
         "state store",
         "model key",
@@ -70,6 +71,31 @@ def test_doctor_fails_with_a_fix_on_bad_credentials(sandbox: Any, tmp_path: Path
     assert not checks["zoho auth"]["ok"] and "ZohoAuthError" in checks["zoho auth"]["detail"]
     assert "SERGAS_ZOHO_REFRESH_TOKEN" in checks["zoho auth"]["fix"]
     assert "s3cr3t" not in output and "r3fr3sh" not in output
+
+
+@pytest.mark.slow
+def test_doctor_names_each_missing_scope_and_what_it_breaks(tmp_path: Path) -> None:
+    from integrations.zoho.scope_probe import REQUIRED_SCOPES
+    from sandbox.embedded import start_sandbox
+
+    granted = [s for s in REQUIRED_SCOPES if s not in ("ZohoSearch.securesearch.READ", "ZohoCRM.coql.READ")]
+    with start_sandbox(tmp_path / "sandbox", accounts=10, seed=7, scopes=granted) as sb:
+        code, report, _ = _doctor(
+            {
+                "SERGAS_ZOHO_API_URL": sb.base_url,
+                "SERGAS_ZOHO_ACCOUNTS_URL": sb.base_url,
+                "SERGAS_ZOHO_CLIENT_ID": sb.client_id,
+                "SERGAS_ZOHO_CLIENT_SECRET": sb.client_secret,
+                "SERGAS_ZOHO_REFRESH_TOKEN": sb.refresh_token,
+            },
+            tmp_path,
+        )
+    scopes = {c["name"]: c for c in report["checks"]}["zoho scopes"]
+    assert code == 1 and not scopes["ok"]
+    assert "missing ZohoSearch.securesearch.READ (breaks searching accounts" in scopes["detail"]
+    assert "missing ZohoCRM.coql.READ (breaks sync and review" in scopes["detail"]
+    assert "ZohoCRM.modules.ALL" not in scopes["detail"].split("missing", 1)[0]
+    assert ",".join(REQUIRED_SCOPES) in scopes["fix"]
 
 
 @pytest.mark.slow

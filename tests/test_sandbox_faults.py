@@ -8,19 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sandbox_rest import access_token
 
 pytestmark = pytest.mark.faults
 
 
 def _client(sb: Any) -> httpx.Client:
-    form = {
-        "grant_type": "refresh_token",
-        "client_id": sb.client_id,
-        "client_secret": sb.client_secret,
-        "refresh_token": sb.refresh_token,
-    }
-    token = httpx.post(f"{sb.base_url}/oauth/v2/token", data=form).json()["access_token"]
-    return httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"})
+    return httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sb)}"})
 
 
 def _fault(sb: Any, **spec: Any) -> None:

@@ -12,6 +12,7 @@ import httpx2
 import pytest
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
+from sandbox_rest import access_token
 
 EXPECTED_TOOLS = {
     "ZohoCRM_getRecords",
@@ -19,24 +20,19 @@ EXPECTED_TOOLS = {
     "ZohoCRM_searchRecords",
     "ZohoCRM_getRelatedRecords",
     "ZohoCRM_executeCOQLQuery",
+    "ZohoCRM_getRecordCount",
+    "ZohoCRM_getFields",
+    "ZohoCRM_getModules",
+    "ZohoCRM_getUsers",
+    "ZohoCRM_getOrganization",
     "ZohoCRM_createRecords",
     "ZohoCRM_updateRecords",
-    "ZohoCRM_addNotes",
+    "ZohoCRM_createNotes",
 }
 
 
 def _access_token(sandbox: Any) -> str:
-    return str(
-        httpx.post(
-            f"{sandbox.base_url}/oauth/v2/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": sandbox.client_id,
-                "client_secret": sandbox.client_secret,
-                "refresh_token": sandbox.refresh_token,
-            },
-        ).json()["access_token"]
-    )
+    return access_token(sandbox)
 
 
 def _rpc(method: str, params: dict[str, Any] | None = None, message_id: int | None = 1) -> dict[str, Any]:
@@ -89,7 +85,9 @@ def test_raw_jsonrpc_handshake_session_and_auth(sandbox: Any) -> None:
         tools = {tool["name"]: tool for tool in listed["result"]["tools"]}
         assert set(tools) == EXPECTED_TOOLS
         assert all(tool["inputSchema"]["type"] == "object" for tool in tools.values())
-        assert tools["ZohoCRM_getRecord"]["inputSchema"]["required"] == ["module", "record_id"]
+        get_record = tools["ZohoCRM_getRecord"]["inputSchema"]
+        assert get_record["required"] == ["path_variables"] and get_record["additionalProperties"] is False
+        assert get_record["properties"]["path_variables"]["required"] == ["module", "recordID"]
         discover = http.post("/mcp", json=_rpc("server/discover", message_id=3), headers=session_headers).json()
         assert discover["error"]["code"] == -32601
         unknown_tool = http.post("/mcp", json=_rpc("tools/call", {"name": "ZohoCRM_dropDatabase"}, 4)).json()
@@ -120,7 +118,11 @@ async def _test_real_client_lists_tools_and_reads(mcp_client: Client, sandbox: A
     accounts = sandbox.store.list_records("Accounts")
     page = _payload(
         await mcp_client.call_tool(
-            "ZohoCRM_getRecords", {"module": "Accounts", "fields": "Account_Name,Industry", "per_page": 10}
+            "ZohoCRM_getRecords",
+            {
+                "path_variables": {"module": "Accounts"},
+                "query_params": {"fields": "Account_Name,Industry", "per_page": 10},
+            },
         )
     )
     assert page["info"]["count"] == 10 and page["info"]["more_records"] is True
@@ -128,13 +130,18 @@ async def _test_real_client_lists_tools_and_reads(mcp_client: Client, sandbox: A
     assert page["data"][0]["id"] == max((a["id"] for a in accounts), key=int)  # newest id first
 
     target = accounts[5]
-    one = _payload(await mcp_client.call_tool("ZohoCRM_getRecord", {"module": "Accounts", "record_id": target["id"]}))
+    one = _payload(
+        await mcp_client.call_tool(
+            "ZohoCRM_getRecord", {"path_variables": {"module": "Accounts", "recordID": target["id"]}}
+        )
+    )
     assert one["data"][0]["Account_Name"] == target["Account_Name"]
 
     industry = target["Industry"]
     found = _payload(
         await mcp_client.call_tool(
-            "ZohoCRM_searchRecords", {"module": "Accounts", "criteria": f"(Industry:equals:{industry})"}
+            "ZohoCRM_searchRecords",
+            {"path_variables": {"module": "Accounts"}, "query_params": {"criteria": f"(Industry:equals:{industry})"}},
         )
     )
     assert {r["id"] for r in found["data"]} == {a["id"] for a in accounts if a["Industry"] == industry}
@@ -144,10 +151,12 @@ async def _test_real_client_lists_tools_and_reads(mcp_client: Client, sandbox: A
         await mcp_client.call_tool(
             "ZohoCRM_getRelatedRecords",
             {
-                "module": "Accounts",
-                "record_id": target["id"],
-                "related_list": "Contacts",
-                "fields": "Full_Name",
+                "path_variables": {
+                    "parentRecordModule": "Accounts",
+                    "parentRecord": target["id"],
+                    "relatedList": "Contacts",
+                },
+                "query_params": {"fields": "Full_Name", "page": 1, "per_page": 200},
             },
         )
     )
@@ -164,16 +173,18 @@ async def _test_writes_through_mcp_change_the_store_and_are_counted(mcp_client: 
     created = await mcp_client.call_tool(
         "ZohoCRM_createRecords",
         {
-            "module": "Tasks",
-            "data": [
-                {
-                    "Subject": "Follow up on renewal",
-                    "What_Id": {"id": account["id"]},
-                    "$se_module": "Accounts",
-                    "Due_Date": "2030-01-15",
-                    "Priority": "High",
-                }
-            ],
+            "path_variables": {"module": "Tasks"},
+            "body": {
+                "data": [
+                    {
+                        "Subject": "Follow up on renewal",
+                        "What_Id": {"id": account["id"]},
+                        "$se_module": "Accounts",
+                        "Due_Date": "2030-01-15",
+                        "Priority": "High",
+                    }
+                ]
+            },
         },
     )
     assert not created.is_error
@@ -190,7 +201,8 @@ async def _test_writes_through_mcp_change_the_store_and_are_counted(mcp_client: 
 
     updated = _payload(
         await mcp_client.call_tool(
-            "ZohoCRM_updateRecords", {"module": "Accounts", "data": [{"id": account["id"], "Rating": "Hot"}]}
+            "ZohoCRM_updateRecords",
+            {"path_variables": {"module": "Accounts"}, "body": {"data": [{"id": account["id"], "Rating": "Hot"}]}},
         )
     )
     assert updated["data"][0]["message"] == "record updated"
@@ -198,11 +210,17 @@ async def _test_writes_through_mcp_change_the_store_and_are_counted(mcp_client: 
 
     noted = _payload(
         await mcp_client.call_tool(
-            "ZohoCRM_addNotes",
+            "ZohoCRM_createNotes",
             {
-                "module": "Accounts",
-                "record_id": account["id"],
-                "notes": [{"Note_Title": "MCP", "Note_Content": "hello"}],
+                "body": {
+                    "data": [
+                        {
+                            "Note_Title": "MCP",
+                            "Note_Content": "hello",
+                            "Parent_Id": {"module": {"api_name": "Accounts"}, "id": account["id"]},
+                        }
+                    ]
+                }
             },
         )
     )
@@ -210,7 +228,7 @@ async def _test_writes_through_mcp_change_the_store_and_are_counted(mcp_client: 
     assert note["Parent_Id"]["id"] == account["id"] and note["Note_Content"] == "hello"
 
     by_endpoint = sandbox.state.stats.snapshot()["by_endpoint"]
-    for name in ("ZohoCRM_createRecords", "ZohoCRM_updateRecords", "ZohoCRM_addNotes"):
+    for name in ("ZohoCRM_createRecords", "ZohoCRM_updateRecords", "ZohoCRM_createNotes"):
         assert by_endpoint[f"MCP {name}"]["calls"] == 1
 
 
@@ -220,15 +238,25 @@ async def test_errors_are_tool_results_the_model_can_read(sandbox: Any) -> None:
 
 
 async def _test_errors_are_tool_results_the_model_can_read(mcp_client: Client, sandbox: Any) -> None:
-    missing = await mcp_client.call_tool("ZohoCRM_getRecord", {"module": "Accounts", "record_id": "1"})
+    missing = await mcp_client.call_tool(
+        "ZohoCRM_getRecord", {"path_variables": {"module": "Accounts", "recordID": "1"}}
+    )
     assert missing.is_error is True and _payload(missing)["code"] == "INVALID_DATA"
-    bad_input = await mcp_client.call_tool("ZohoCRM_getRecords", {"module": "Nope"})
-    assert bad_input.is_error is True and _payload(bad_input)["code"] == "INVALID_DATA"
+    bad_module = await mcp_client.call_tool(
+        "ZohoCRM_getRecords", {"path_variables": {"module": "Nope"}, "query_params": {"fields": "id"}}
+    )
+    assert bad_module.is_error is True and _payload(bad_module)["code"] == "INVALID_MODULE"
+    flat = await mcp_client.call_tool("ZohoCRM_getRecords", {"module": "Accounts", "fields": "Account_Name"})
+    assert flat.is_error is True and _payload(flat)["code"] == "INVALID_DATA"  # flat arguments: refused
     deals_before = len(sandbox.store.list_records("Deals"))
-    no_mandatory = await mcp_client.call_tool("ZohoCRM_createRecords", {"module": "Deals", "data": [{"Amount": 5}]})
+    no_mandatory = await mcp_client.call_tool(
+        "ZohoCRM_createRecords", {"path_variables": {"module": "Deals"}, "body": {"data": [{"Amount": 5}]}}
+    )
     assert no_mandatory.is_error is True
     assert _payload(no_mandatory)["data"][0]["code"] == "MANDATORY_NOT_FOUND"
-    bad_query = await mcp_client.call_tool("ZohoCRM_searchRecords", {"module": "Accounts", "criteria": "(Nope::"})
+    bad_query = await mcp_client.call_tool(
+        "ZohoCRM_searchRecords", {"path_variables": {"module": "Accounts"}, "query_params": {"criteria": "(Nope::"}}
+    )
     assert bad_query.is_error is True and _payload(bad_query)["code"] == "INVALID_QUERY"
     assert len(sandbox.store.list_records("Deals")) == deals_before
 
@@ -241,7 +269,7 @@ async def test_coql_tool(sandbox: Any) -> None:
 async def _test_coql_tool(mcp_client: Client, sandbox: Any) -> None:
     result = await mcp_client.call_tool(
         "ZohoCRM_executeCOQLQuery",
-        {"select_query": "select Account_Name, Industry from Accounts where id is not null limit 5"},
+        {"body": {"select_query": "select Account_Name, Industry from Accounts where id is not null limit 5"}},
     )
     if result.is_error and _payload(result)["message"] == "COQL is not available in this sandbox":
         pytest.fail("the core COQL engine is not wired into the MCP endpoint")

@@ -167,7 +167,12 @@ def test_a_target_of_another_account_is_refused_and_the_account_batch_stays_in_i
     assert done.returncode == 1, done.stdout
     on_b = rest.related("Accounts", b, "Notes", "Note_Content")
     assert not any(ref_marker(note.idempotency_key) in str(n.get("Note_Content")) for n in on_b)
-    tasks = rest.related("Deals", deal_b, "Tasks", "Description") + rest.related("Accounts", b, "Tasks", "Description")
+    tasks = [  # Zoho's activity lists (open and closed): there is no Tasks related list
+        t
+        for module, record in (("Deals", deal_b), ("Accounts", b))
+        for related in ("Activities", "Activities_History")
+        for t in rest.related(module, record, related, "Description")
+    ]
     assert not any(ref_marker(task.idempotency_key) in str(t.get("Description")) for t in tasks)
     for rec, reason in ((note, "another account"), (task, f"belongs to account {b}")):
         stored = store.get_recommendation(rec.id)

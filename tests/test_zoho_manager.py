@@ -209,3 +209,23 @@ async def test_a_refused_bulk_read_pages_on_with_coql(sandbox: Any, gateway: Zoh
     assert sorted(r.id for r in records) == sorted(d["id"] for d in sandbox.store.list_records("Deals"))
     assert len({r.id for r in records}) == len(records)
     assert gateway.last_strategy["Deals"] == "coql"
+
+
+async def test_notes_when_the_all_notes_list_is_refused(tmp_path: Any) -> None:
+    """Under the v2-era reading (``GET /Notes`` is for administrators), a standard user's fetch of notes
+    still gets every note, through each parent's Notes related list; and only what changed since."""
+    from config import load_settings
+    from sandbox.embedded import start_sandbox
+
+    with start_sandbox(tmp_path / "sb", accounts=8, seed=7, notes_list_admin_only=True) as sb:
+        settings = load_settings(home=tmp_path / "home")
+        gw = build_gateway(settings, connection=connection_from_sandbox(sb, settings), backoff_base=0.01)
+        try:
+            notes = [n async for page in gw.fetch_module("Notes") for n in page]
+            assert sorted(n.id for n in notes) == sorted(r["id"] for r in sb.store.list_records("Notes"))
+            newest = max(n.modified_time for n in notes if n.modified_time)
+            changed = await gw.changes_since("Notes", newest)
+            assert {n.id for n in changed} <= {n.id for n in notes if n.modified_time and n.modified_time >= newest}
+            assert await gw.note_ids() == {n.id for n in notes}
+        finally:
+            await gw.aclose()

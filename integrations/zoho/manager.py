@@ -19,7 +19,7 @@ import json
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,12 +34,15 @@ from integrations.zoho.attachments import (
     file_name_from_disposition,
 )
 from integrations.zoho.breakers import TierBreaker
+from integrations.zoho.coql import MAX_REACH as COQL_MAX_REACH
+from integrations.zoho.coql import quote, quote_datetime, select_query
 from integrations.zoho.credits import BULK_READ_CREDITS, CreditMeter
 from integrations.zoho.error_mapping import is_transient
 from integrations.zoho.errors import (
     ZohoCreditsExhaustedError,
     ZohoError,
     ZohoNotFoundError,
+    ZohoPermissionError,
     ZohoRateLimitedError,
     ZohoTokenThrottledError,
     ZohoUnavailableError,
@@ -61,7 +64,6 @@ from integrations.zoho.models import (
     Task,
     UserRef,
     record_from_zoho,
-    to_zoho_value,
 )
 from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_record
 from integrations.zoho.stats import StatsBook
@@ -138,24 +140,28 @@ def bulk_credits(count: int) -> int:
     return BULK_JOB_CREDITS * max(1, math.ceil(count / BULK_PAGE))
 
 
-def min_credits_for(count: int) -> int:
-    """Fewest API credits Zoho's limits allow to read ``count`` records of one module."""
+NOTES_PAGE = 200  # GET /Notes: 200 a call (1 credit); COQL (administrators only) and Bulk Read refuse Notes
+
+
+def min_credits_for(count: int, module: str = "") -> int:
+    """Fewest API credits Zoho's limits allow a standard-profile user to read ``count`` records of one
+    module (Notes: the notes list only, 1 credit a call)."""
+    if module == "Notes":
+        return max(1, math.ceil(count / NOTES_PAGE))
     return min(coql_credits_for(count), bulk_credits(count))
 
 
-def min_calls_for(count: int) -> int:
-    """Fewest API calls Zoho's limits allow to read ``count`` records of one module."""
+def min_calls_for(count: int, module: str = "") -> int:
+    """Fewest API calls Zoho's limits allow a standard-profile user to read ``count`` records of one
+    module: COQL pages of 2,000 or Bulk Read jobs (3 calls per 200,000), except Notes, which only the
+    notes list serves (200 a call)."""
+    if module == "Notes":
+        return max(1, math.ceil(count / NOTES_PAGE))
     return min(coql_calls(count), bulk_calls(count))
 
 
-def _quote(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _coql_dt(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return to_zoho_value(value) or ""
+NOTE_PARENTS: tuple[Module, ...] = ("Accounts", "Contacts", "Deals")  # where notes hang, for the fallback
+NOTE_OVERLAP = timedelta(seconds=1)  # If-Modified-Since is "after": re-read the cursor's own second
 
 
 class ZohoManager:
@@ -313,10 +319,9 @@ class ZohoManager:
                 module="Accounts",
             )
         else:
-            where = f"Owner = {_quote(await self._user_id(owner_email))}" if owner_email else "id is not null"
-            query = (
-                f"select {', '.join(dict.fromkeys(['id', *Account.FIELDS]))} from Accounts "
-                f"where {where} order by Modified_Time desc limit {limit}"
+            condition = f"Owner = {quote(await self._user_id(owner_email))}" if owner_email else "id is not null"
+            query = select_query(
+                "Accounts", Account.FIELDS, condition, order_by="Modified_Time desc", limit=min(limit, COQL_PAGE)
             )
             rows, _ = await self._call(
                 "search_accounts",
@@ -359,7 +364,7 @@ class ZohoManager:
         contacts, deals, tasks, notes = await asyncio.gather(
             related("Contacts", Contact.FIELDS),
             related("Deals", Deal.FIELDS),
-            related("Tasks", Task.FIELDS),
+            self._tasks_of("Accounts", account_id, Task.FIELDS, self._interactive()),
             related("Notes", Note.FIELDS),
         )
         with _reading("Accounts", account_id):
@@ -378,16 +383,117 @@ class ZohoManager:
 
     async def changes_since(self, module: Module, since: datetime, *, limit: int = 200) -> list[CrmRecord]:
         fields = RECORD_TYPES[module].FIELDS  # type: ignore[attr-defined]
-        query = (
-            f"select {', '.join(dict.fromkeys(['id', *fields]))} from {module} "
-            f"where Modified_Time >= {_quote(_coql_dt(since))} order by Modified_Time desc "
-            f"limit {min(limit, COQL_PAGE)}"
+        if module == "Notes":  # COQL on Notes is for administrators: the notes list, newest first
+            notes = await self._list_notes(fields, modified_since=since, newest_first=True, limit=limit)
+            with _reading(module):
+                return [record_from_zoho(module, r) for r in notes[:limit]]
+        query = select_query(
+            module,
+            fields,
+            f"Modified_Time >= {quote_datetime(since)}",
+            order_by="Modified_Time desc",
+            limit=min(limit, COQL_PAGE),
         )
         rows, _ = await self._call(
             "changes_since", self._interactive(), partial(_coql, query=query, module=module), module=module
         )
         with _reading(module):
             return [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
+
+    def _note_tiers(self) -> list[Any]:
+        """Tiers that list notes with ``GET /crm/v8/Notes`` (REST first: the SDK's notes params lack
+        ``page_token``; its generic records call still pages)."""
+        return [t for t in (self.rest, self.sdk) if t is not None]
+
+    async def _list_notes(
+        self,
+        fields: Sequence[str],
+        *,
+        modified_since: datetime | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Notes from ``GET /crm/v8/Notes`` by modified time (all of them, or those modified since), the
+        documented list that any profile may read (COQL, Bulk Read and the recycle bin refuse Notes)."""
+        since = modified_since - NOTE_OVERLAP if modified_since is not None else None
+
+        async def collect(tier: Any) -> list[dict[str, Any]]:
+            rows: list[dict[str, Any]] = []
+            pages = tier.list_pages(
+                "Notes",
+                list(fields),
+                sort_by="Modified_Time",
+                sort_order="desc" if newest_first else "asc",
+                modified_since=since,
+            )
+            async for page in pages:
+                rows.extend(page)
+                if limit is not None and len(rows) >= limit:
+                    break
+            return rows
+
+        try:
+            return await self._call("list_notes", self._note_tiers(), collect, module="Notes")
+        except ZohoPermissionError:
+            # Zoho's v2-era docs made the all-notes list admin-only (403): read each parent's notes instead
+            rows = await self._notes_by_parent(fields, since)
+            rows.sort(key=lambda r: str(r.get("Modified_Time") or ""), reverse=newest_first)
+            return rows if limit is None else rows[:limit]
+
+    async def _notes_by_parent(self, fields: Sequence[str], since: datetime | None) -> list[dict[str, Any]]:
+        """Every note through its parent's ``Notes`` related list (If-Modified-Since on each): one call per
+        account, contact and deal, the documented read left when the all-notes list is refused."""
+        semaphore = asyncio.Semaphore(8)
+        found: dict[str, dict[str, Any]] = {}
+
+        async def notes_of(module: str, record_id: str) -> None:
+            async with semaphore:
+                path = await self.rest.related_list_path(module, record_id, "Notes")
+                async for page in self.rest.list_pages("Notes", list(fields), path=path, modified_since=since):
+                    found.update((str(r["id"]), r) for r in page if isinstance(r, dict) and r.get("id"))
+
+        for module in NOTE_PARENTS:
+            ids = [r.id async for page in self.fetch_module(module, fields=("Modified_Time",)) for r in page]
+            await asyncio.gather(*(notes_of(module, record_id) for record_id in ids))
+        return list(found.values())
+
+    async def note_ids(self) -> set[str]:
+        """The id of every note in Zoho (``GET /Notes``, 200 a call): what the reconciliation of deleted
+        notes compares with its local copy, since the recycle bin does not serve Notes."""
+        rows = await self._list_notes(("Modified_Time",))
+        return {str(r["id"]) for r in rows if isinstance(r, dict) and r.get("id")}
+
+    async def account_tasks(self, account_id: str) -> list[Task]:
+        """Every task hanging on the account (``What_Id``), by COQL: Zoho has no ``Tasks`` related list
+        on Accounts (its activity lists are ``Activities`` / ``Activities_History``)."""
+        rows = await self._tasks_of("Accounts", account_id, Task.FIELDS, self._interactive())
+        with _reading("Tasks", account_id):
+            return [Task.from_zoho(r) for r in rows]
+
+    async def _tasks_of(
+        self, parent_module: str, parent_id: str, fields: Sequence[str], tiers: Sequence[Any]
+    ) -> list[dict[str, Any]]:
+        if not parent_id.strip().isdigit():
+            raise ZohoValidationError(
+                "a Zoho record id is a string of digits", module=parent_module, record_id=parent_id, code="INVALID_DATA"
+            )
+        rows: list[dict[str, Any]] = []
+        offset = 0
+        while offset + COQL_PAGE <= COQL_MAX_REACH:
+            query = select_query("Tasks", fields, f"What_Id = {quote(parent_id)}", offset=offset)
+            page, more = await self._call(
+                "tasks_of_record",
+                tiers,
+                partial(_coql, query=query, module="Tasks"),
+                module=parent_module,
+                record_id=parent_id,
+            )
+            # COQL gives lookups as bare ids: the tasks asked for hang on this parent
+            rows.extend({"$se_module": parent_module, **coql_row_to_record(r)} for r in page)
+            if not more or not page:
+                break
+            offset += len(page)
+        return rows
 
     async def list_users(self) -> list[UserRef]:
         """Every user of the org (active or not): id, full name and email."""
@@ -453,20 +559,17 @@ class ZohoManager:
         owner_id = await self._user_id(owner_email)
         deals: list[Deal] = []
         offset = 0
-        select = ", ".join(dict.fromkeys(["id", *Deal.FIELDS]))
-        while True:
-            query = (
-                f"select {select} from Deals where Owner = {_quote(owner_id)} order by id asc "
-                f"limit {offset}, {COQL_PAGE}"
-            )
+        while offset + COQL_PAGE <= COQL_MAX_REACH:
+            query = select_query("Deals", Deal.FIELDS, f"Owner = {quote(owner_id)}", offset=offset)
             rows, more = await self._call(
                 "pipeline_for_owner", self._interactive(), partial(_coql, query=query, module="Deals"), module="Deals"
             )
             with _reading("Deals"):
                 deals.extend(d for d in (Deal.from_zoho(coql_row_to_record(r)) for r in rows) if d.is_open)
             if not more or not rows:
-                return deals
+                break
             offset += len(rows)
+        return deals
 
     async def activity_timeline(self, account_id: str, *, limit: int = 50) -> list[TimelineEvent]:
         view = await self.get_account_360(account_id)
@@ -661,14 +764,25 @@ class ZohoManager:
     ) -> AsyncIterator[list[CrmRecord]]:
         """Every record of ``module`` (or those modified since), in pages of domain models."""
         chosen = tuple(fields or RECORD_TYPES[module].FIELDS)  # type: ignore[attr-defined]
+        if module == "Notes":  # COQL (admins only), Bulk Read and the recycle bin refuse Notes: GET /Notes
+            note_rows = await self._list_notes(chosen, modified_since=modified_since)
+            with _reading(module):
+                notes = [record_from_zoho(module, r) for r in note_rows]
+            self.last_strategy[module] = "notes_list"
+            if modified_since is None:
+                self.volume_hints[module] = len(notes)
+                _save_hints(self._hints_path, self.volume_hints)
+            for start in range(0, len(notes), COQL_PAGE):
+                yield notes[start : start + COQL_PAGE]
+            return
         strategy = "coql" if modified_since is not None else self.choose_strategy(module)
         hint = None if modified_since is not None else self.volume_hints.get(module)
-        where = f"Modified_Time >= {_quote(_coql_dt(modified_since))}" if modified_since else "id is not null"
-        select = ", ".join(dict.fromkeys(["id", *chosen]))
+        condition = f"Modified_Time >= {quote_datetime(modified_since)}" if modified_since else "id is not null"
         total = 0
         seen: set[str] = set()
 
         async def coql_pages(offset: int) -> AsyncIterator[list[CrmRecord]]:
+            nonlocal strategy
             first = True
             while True:
                 # the cheapest LIMIT for what is left by the known volume; a first look for changes reads 200
@@ -678,7 +792,10 @@ class ZohoManager:
                     left = 200
                 limit = coql_page_limit(left)
                 first = False
-                query = f"select {select} from {module} where {where} order by id asc limit {offset}, {limit}"
+                if offset + limit > COQL_MAX_REACH:  # COQL reaches 100,000 rows: a Bulk Read job reads the rest
+                    strategy = "bulk_read"
+                    return
+                query = select_query(module, chosen, condition, offset=offset, limit=limit)
                 rows, more = await self._call(
                     "coql_page", self._bulk(), partial(_coql, query=query, module=module), module=module
                 )
@@ -795,13 +912,16 @@ class ZohoManager:
         action = approved.action
         marker = ref_marker(approved.idempotency_key)
         field = "Description" if module == "Tasks" else "Note_Content"
-        rows = await self._call(
-            f"find_{module.lower()}_by_key",
-            [self.rest],
-            lambda t: t.related(action.target_module, action.target_id, module, ["id", field]),
-            module=action.target_module,
-            record_id=action.target_id,
-        )
+        if module == "Tasks":  # no Tasks related list in Zoho: the tasks whose What_Id is the target
+            rows = await self._tasks_of(action.target_module, action.target_id, [field], [self.rest])
+        else:
+            rows = await self._call(
+                f"find_{module.lower()}_by_key",
+                [self.rest],
+                lambda t: t.related(action.target_module, action.target_id, module, ["id", field]),
+                module=action.target_module,
+                record_id=action.target_id,
+            )
         for row in rows:
             if marker in str(row.get(field) or ""):
                 return str(row["id"])

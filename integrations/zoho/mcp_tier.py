@@ -1,8 +1,10 @@
 """MCP tier: reads through a remote Zoho MCP endpoint (streamable HTTP) with the ``mcp`` 2.x client.
 
 Tools used (Zoho's hosted MCP names): ``ZohoCRM_getRecord``, ``ZohoCRM_getRecords``,
-``ZohoCRM_searchRecords``, ``ZohoCRM_getRelatedRecords``, ``ZohoCRM_executeCOQLQuery``. Tool
-results are Zoho REST JSON in a text block; ``isError`` results carry Zoho's error envelope.
+``ZohoCRM_searchRecords``, ``ZohoCRM_getRelatedRecords``, ``ZohoCRM_executeCOQLQuery``, called with the
+hosted server's wrapped arguments: ``path_variables`` (the REST path's parts), ``query_params`` and
+``body`` (e.g. ``ZohoCRM_getRecord {"path_variables": {"module", "recordID"}}``). Tool results are Zoho
+REST JSON in a text block; ``isError`` results carry Zoho's error envelope.
 
 One long-lived MCP session is owned by a worker task (the client's task groups must be entered and
 left in one task); calls are queued to it. The session is re-opened after a transport failure or a
@@ -181,9 +183,9 @@ class McpTier:
     async def get_record(
         self, module: str, record_id: str, fields: Sequence[str] | None = None
     ) -> dict[str, Any] | None:
-        args: dict[str, Any] = {"module": module, "record_id": str(record_id)}
+        args: dict[str, Any] = {"path_variables": {"module": module, "recordID": str(record_id)}}
         if fields:
-            args["fields"] = ",".join(fields)
+            args["query_params"] = {"fields": ",".join(fields)}
         body = await self.call_tool("ZohoCRM_getRecord", args, module=module, record_id=record_id)
         data = (body or {}).get("data") or []
         return data[0] if data else None
@@ -194,9 +196,10 @@ class McpTier:
         out: list[dict[str, Any]] = []
         unique = list(dict.fromkeys(str(i) for i in ids))
         for start in range(0, len(unique), IDS_BATCH):
-            args: dict[str, Any] = {"module": module, "ids": ",".join(unique[start : start + IDS_BATCH])}
+            query: dict[str, Any] = {"ids": ",".join(unique[start : start + IDS_BATCH])}
             if fields:
-                args["fields"] = ",".join(fields)
+                query["fields"] = ",".join(fields)
+            args = {"path_variables": {"module": module}, "query_params": query}
             body = await self.call_tool("ZohoCRM_getRecords", args, module=module)
             out.extend((body or {}).get("data") or [])
         return out
@@ -208,12 +211,12 @@ class McpTier:
         page = 1
         while page * PER_PAGE <= DISCRETE_LIMIT:
             args = {
-                "module": module,
-                "record_id": str(record_id),
-                "related_list": related_list,
-                "fields": ",".join(fields),
-                "page": page,
-                "per_page": PER_PAGE,
+                "path_variables": {
+                    "parentRecordModule": module,
+                    "parentRecord": str(record_id),
+                    "relatedList": related_list,
+                },
+                "query_params": {"fields": ",".join(fields), "page": page, "per_page": PER_PAGE},
             }
             body = await self.call_tool("ZohoCRM_getRelatedRecords", args, module=module, record_id=record_id)
             if not body:
@@ -237,15 +240,16 @@ class McpTier:
         out: list[dict[str, Any]] = []
         page = 1
         while len(out) < limit:
-            args: dict[str, Any] = {"module": module, "page": page, "per_page": min(limit, PER_PAGE)}
+            query: dict[str, Any] = {"page": page, "per_page": min(limit, PER_PAGE)}
             if criteria:
-                args["criteria"] = criteria
+                query["criteria"] = criteria
             elif email:
-                args["email"] = email
+                query["email"] = email
             elif word:
-                args["word"] = word
+                query["word"] = word
             if fields:
-                args["fields"] = ",".join(fields)
+                query["fields"] = ",".join(fields)
+            args = {"path_variables": {"module": module}, "query_params": query}
             body = await self.call_tool("ZohoCRM_searchRecords", args, module=module)
             if not body:
                 break
@@ -256,7 +260,7 @@ class McpTier:
         return out[:limit]
 
     async def coql(self, query: str, *, module: str | None = None) -> tuple[list[dict[str, Any]], bool]:
-        body = await self.call_tool("ZohoCRM_executeCOQLQuery", {"select_query": query}, module=module)
+        body = await self.call_tool("ZohoCRM_executeCOQLQuery", {"body": {"select_query": query}}, module=module)
         if not body:
             return [], False
         return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))

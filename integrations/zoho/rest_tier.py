@@ -30,7 +30,13 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_ran
 from integrations.zoho.attachments import LIST_FIELDS
 from integrations.zoho.credits import CreditMeter, rest_credits
 from integrations.zoho.error_mapping import is_transient, map_httpx_error, map_response
-from integrations.zoho.errors import ZohoError, ZohoRateLimitedError, ZohoUnavailableError, map_status
+from integrations.zoho.errors import (
+    ZohoError,
+    ZohoRateLimitedError,
+    ZohoUnavailableError,
+    ZohoValidationError,
+    map_status,
+)
 from integrations.zoho.models import to_zoho_value
 from integrations.zoho.oauth import TokenManager
 
@@ -97,6 +103,7 @@ class RestTier:
         self._backoff_max = backoff_max
         self._rate_limit_patience = rate_limit_patience
         self.calls = 0
+        self._related_lists: dict[str, dict[str, dict[str, Any]]] = {}
 
     async def aclose(self) -> None:
         if self._own_http:
@@ -289,13 +296,34 @@ class RestTier:
                 if not token:
                     return
 
+    async def related_list_path(self, module: str, record_id: str, related_list: str) -> str:
+        """The URL path of a related list, from the ``href`` of Zoho's related-list metadata
+        (``GET /settings/related_lists?module=``, read once per module): Zoho's own names, never guessed."""
+        lists = self._related_lists.get(module)
+        if lists is None:
+            body = await self._get_json("/crm/v8/settings/related_lists", {"module": module}, module=module)
+            entries = (body or {}).get("related_lists") or []
+            lists = {str(e["api_name"]): e for e in entries if isinstance(e, dict) and e.get("api_name")}
+            self._related_lists[module] = lists
+        entry = lists.get(related_list)
+        href = entry.get("href") if entry else None
+        if not href:
+            raise ZohoValidationError(
+                f"{module} has no related list {related_list} that the API serves "
+                f"(its lists: {', '.join(sorted(lists)) or 'none'})",
+                code="INVALID_DATA",
+                module=module,
+                record_id=record_id,
+                tier=self.name,
+            )
+        return "/crm/v8/" + str(href).lstrip("/").replace("{ENTITYID}", str(record_id))
+
     async def related(
         self, module: str, record_id: str, related_list: str, fields: Sequence[str]
     ) -> list[dict[str, Any]]:
+        path = await self.related_list_path(module, record_id, related_list)
         out: list[dict[str, Any]] = []
-        async for rows in self.list_pages(
-            related_list, fields, sort_by="id", sort_order="asc", path=f"/crm/v8/{module}/{record_id}/{related_list}"
-        ):
+        async for rows in self.list_pages(related_list, fields, sort_by="id", sort_order="asc", path=path):
             out.extend(rows)
         return out
 
