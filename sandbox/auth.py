@@ -8,7 +8,8 @@ HTTP 200 with ``{"error": "invalid_code"}`` or ``{"error": "invalid_client"}``, 
 
 A grant code made by the authorization endpoint (``sandbox.authorize_api``) is bound to its redirect URI
 and PKCE challenge: exchanging it needs the same ``redirect_uri`` and the matching ``code_verifier``, within
-two minutes, once. ``access_type=online`` codes get no refresh token.
+two minutes, once. ``access_type=online`` codes get no refresh token. Its access token carries the scopes
+the person consented to (those asked for, within what the sandbox grants at all).
 
 Zoho's token limits (CRM v8 "Token Validity"; accounts "OAuth token limits"):
 - at most ``THROTTLE_TOKENS`` (10) access tokens from one refresh token in ``THROTTLE_SECONDS`` (10
@@ -59,6 +60,7 @@ class _Grant:
     code_challenge: str | None = None  # PKCE: the token request must bring the verifier
     code_challenge_method: str = "plain"
     offline: bool = True  # access_type=offline: a refresh token comes with the access token
+    scopes: tuple[str, ...] | None = None  # what the person consented to (None: the registry's scopes)
 
     def verifier_ok(self, verifier: str) -> bool:
         if self.code_challenge is None:
@@ -105,6 +107,7 @@ class TokenRegistry:
         code_challenge: str | None = None,
         code_challenge_method: str = "plain",
         offline: bool = True,
+        scopes: tuple[str, ...] | None = None,
     ) -> str:
         """A one-time authorization code (what Zoho's consent page would hand back)."""
         code = f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
@@ -115,6 +118,7 @@ class TokenRegistry:
             code_challenge=code_challenge,
             code_challenge_method=code_challenge_method,
             offline=offline,
+            scopes=scopes,
         )
         with self._lock:
             self._codes[code] = grant
@@ -133,11 +137,14 @@ class TokenRegistry:
             self._minted[refresh_token] = recent
             return len(recent) >= THROTTLE_TOKENS
 
-    def _issue(self, user_id: str, refresh_token: str | None = None) -> dict[str, Any]:
+    def _issue(
+        self, user_id: str, refresh_token: str | None = None, scopes: tuple[str, ...] | None = None
+    ) -> dict[str, Any]:
         token = _token()
         now = self._clock()
+        granted = self.scopes if scopes is None else scopes
         with self._lock:
-            self._access[token] = _Access(user_id, now + self.ttl_seconds, self.scopes)
+            self._access[token] = _Access(user_id, now + self.ttl_seconds, granted)
             if refresh_token is not None:
                 self._minted.setdefault(refresh_token, []).append(now)
                 live = [t for t in self._live.get(refresh_token, []) if t in self._access] + [token]
@@ -146,7 +153,7 @@ class TokenRegistry:
                 self._live[refresh_token] = live
         return {
             "access_token": token,
-            "scope": " ".join(self.scopes),
+            "scope": " ".join(granted),
             "token_type": "Bearer",
             "expires_in": int(self.ttl_seconds),
         }
@@ -176,11 +183,11 @@ class TokenRegistry:
         if not grant.verifier_ok(form.get("code_verifier", "")):
             return {"error": "invalid_code"}
         if not grant.offline:
-            return self._issue(grant.user_id)
+            return self._issue(grant.user_id, scopes=grant.scopes)
         refresh = f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
         with self._lock:
             self._refresh[refresh] = grant.user_id
-        return {**self._issue(grant.user_id), "refresh_token": refresh}
+        return {**self._issue(grant.user_id, scopes=grant.scopes), "refresh_token": refresh}
 
     def revoke(self, token: str) -> bool:
         with self._lock:

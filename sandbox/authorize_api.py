@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from sandbox.scopes import parse_scopes
 from sandbox.state import SandboxState
 
 LOCATION = "us"
@@ -124,6 +125,7 @@ def routes(state: SandboxState) -> list[BaseRoute]:
             code_challenge=params.get("code_challenge") or None,
             code_challenge_method=params.get("code_challenge_method", "plain"),
             offline=params.get("access_type", "online") == "offline",
+            scopes=tuple(s for s in parse_scopes(params["scope"]) if s in state.tokens.scopes),
         )
         return _redirect(
             params["redirect_uri"],

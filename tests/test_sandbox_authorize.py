@@ -107,6 +107,13 @@ def test_a_code_is_bound_to_its_verifier_and_redirect_uri_and_used_once(sandbox:
         headers={"Authorization": f"Zoho-oauthtoken {token['access_token']}"},
     ).json()
     assert me["users"][0]["id"] == user["id"] and me["users"][0]["profile"]["name"] == "Standard"
+    assert set(token["scope"].split()) == {"ZohoCRM.users.READ", "ZohoCRM.org.READ"}  # what was consented to
+    records = httpx.get(
+        f"{sandbox.base_url}/crm/v8/Accounts", headers={"Authorization": f"Zoho-oauthtoken {token['access_token']}"}
+    )
+    assert (
+        records.status_code == 401 and records.json()["code"] == "OAUTH_SCOPE_MISMATCH"
+    )  # the inbox cannot read CRM data with it
 
 
 def test_a_code_expires_after_two_minutes() -> None:
