@@ -88,7 +88,7 @@ def test_each_person_sees_only_the_proposals_of_their_own_accounts(
     for rec in ("m_task", "m_note", "m_fields"):
         assert world[rec].id in page.text
     assert world["j_task"].id not in page.text and "price list" not in page.text
-    assert world["m_account"]["Account_Name"] in page.text
+    assert world["m_account"]["Account_Name"] in page.text and "<title>Inbox (3) · Sergas inbox</title>" in page.text
     assert "<del>" in page.text and "Cold" in page.text  # the field update as a diff: now in Zoho → proposed
 
 
@@ -191,7 +191,9 @@ def test_approve_edit_and_reject_write_what_was_decided_once(
     assert {store.get_recommendation(r.id).decided_by for r in (world["m_task"], note, fields)} == {who}  # type: ignore[union-attr]
     again = client.post(f"/proposals/{world['m_task'].id}/approve", data={"csrf_token": token})
     assert again.status_code == 409
-    recent = client.get("/inbox").text.split("Decided recently by you")[1]
+    after = client.get("/inbox").text
+    assert "<title>Inbox (0) · Sergas inbox</title>" in after and after.count("Decided recently by you") == 1
+    recent = after.split("Decided recently by you")[1]
     assert recent.count("written to Zoho") == 2 and "Rating is right" in recent
 
 
