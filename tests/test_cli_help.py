@@ -55,7 +55,8 @@ def test_every_option_has_a_description_and_flags_no_value_type(path: tuple[str,
         row = _row(text, param.opts[0])
         assert param.help.split()[0] in row, (param.opts[0], row)
         if getattr(param, "is_flag", False) and not param.secondary_opts:
-            assert row.split()[1] == param.help.split()[0], f"a flag shows a value type: {row}"
+            # the flag's names (``--yes -y``), then straight away its description: no value type between
+            assert row.split()[len(param.opts)] == param.help.split()[0], f"a flag shows a value type: {row}"
     assert _row(text, "--help").split()[1] == "Show", "--help shows a value type"
 
 
