@@ -61,6 +61,8 @@ class RiskLine(Cited):
     kind: str = ""
     severity: Literal["low", "medium", "high"] = "low"
     evidence: list[str] = Field(default_factory=list)
+    subject: str | None = None  # who or what it is about, by name ("Aisha Murphy")
+    quote: str | None = None  # the sentence it rests on
     # The past decision on this risk's action: "You rejected this on 12 Dec (…); nothing new since." /
     # "New since you rejected this …: note 'X' of 14 Dec." / "Already done: task … is still open."
     decision: str | None = None

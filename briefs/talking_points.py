@@ -16,16 +16,36 @@ _BY_KIND = {
 MAX_POINTS = 6
 
 
+# A finding read from a note names its subject: the point says whom it is about and quotes the note.
+_ABOUT = {
+    "contact_gone": "Ask who replaces {subject} and ask for an introduction",
+    "churn_risk": "Address the concern raised about {subject} before discussing anything new",
+    "upsell_signal": "Explore the expansion interest at {subject}",
+}
+
+
+def _lead(risk: RiskLine) -> str:
+    if risk.quote and risk.subject and risk.kind in _ABOUT:
+        return _ABOUT[risk.kind].format(subject=risk.subject)
+    return _BY_KIND.get(risk.kind, "Discuss")
+
+
+def _said(risk: RiskLine) -> str:
+    """What the risk rests on: the note's sentence when it was read from one, else the triage's summary."""
+    if risk.quote and risk.subject and risk.kind in _ABOUT:
+        return f"the note says \u201c{risk.quote}\u201d"
+    return risk.text
+
+
 def _point(risk: RiskLine) -> str:
     """The risk's talking point; a past decision on its action is said, never recommended over."""
-    lead = _BY_KIND.get(risk.kind, "Discuss")
     if risk.decided == "rejected":
         return f"Decided, not suggested again: {risk.decision} (the risk: {risk.text})"
     if risk.decided == "done":
         return f"{risk.decision} Not suggested again while it holds (the risk: {risk.text})"
     if risk.decided == "again":
-        return f"{lead}: {risk.text}. {risk.decision}"
-    return f"{lead}: {risk.text}"
+        return f"{_lead(risk)}: {_said(risk)}. {risk.decision}"
+    return f"{_lead(risk)}: {_said(risk)}"
 
 
 def talking_points(brief: Brief) -> list[Cited]:

@@ -3,6 +3,8 @@ key is configured or an agent review fails. Each is a task on the record the sig
 business days, citing the signal's evidence; the rationale says plainly that a rule, not a model, wrote it.
 
 Task subjects carry no counts or dates, so the same situation on two nights dedupes to one proposal.
+A finding read from a note names its subject and quotes its sentence in the task; a departure whose notes
+already name who takes over gets no proposal (the records resolve it).
 """
 
 from __future__ import annotations
@@ -30,10 +32,23 @@ def add_business_days(start: date, days: int) -> date:
 
 
 def _citations(signal: Signal) -> list[Citation]:
+    def excerpt(rid: str) -> str:
+        if signal.quote and rid == signal.quote_record_id:
+            return signal.quote[:2000]
+        return signal.summary[:2000]
+
     return [
-        Citation(source="zoho", record_id=rid, module=signal.evidence_modules.get(rid), excerpt=signal.summary[:2000])
+        Citation(source="zoho", record_id=rid, module=signal.evidence_modules.get(rid), excerpt=excerpt(rid))
         for rid in signal.evidence
     ]
+
+
+def _evidence_line(signal: Signal) -> str:
+    """ "Aisha Murphy — “Heard from Grace that Aisha left…” (note 123)", or "" when nothing was read."""
+    if not signal.quote:
+        return ""
+    where = f" (record {signal.quote_record_id})" if signal.quote_record_id else ""
+    return f"\nAbout: {signal.subject_name or 'the account'}. Said: \u201c{signal.quote}\u201d{where}"
 
 
 def _task(
@@ -54,7 +69,10 @@ def _task(
         target_module = "Deals" if signal.subject_module == "Deals" else "Contacts"
         target_id = signal.subject_id
     owner = f" (owner: {triage.owner_email})" if triage.owner_email else ""
-    description = f"{RULES_LABEL}. {signal.summary}.\nSuggested: {why}{owner}.\nEvidence: {', '.join(signal.evidence)}"
+    description = (
+        f"{RULES_LABEL}. {signal.summary}.{_evidence_line(signal)}\nSuggested: {why}{owner}.\n"
+        f"Evidence: {', '.join(signal.evidence)}"
+    )
     task_priority: TaskPriority = "Highest" if signal.kind == "churn_risk" else _TASK_PRIORITY[priority]
     return ProposedAction(
         kind="create_task",
@@ -82,7 +100,7 @@ def _name(signal: Signal, key: str, fallback: str) -> str:
     return str(value) if value else fallback
 
 
-Rule = Callable[[AccountTriage, Signal, date], ProposedAction]
+Rule = Callable[[AccountTriage, Signal, date], ProposedAction | None]
 
 
 def _stalled(t: AccountTriage, s: Signal, today: date) -> ProposedAction:
@@ -141,8 +159,10 @@ def _overdue(t: AccountTriage, s: Signal, today: date) -> ProposedAction:
     )
 
 
-def _gone(t: AccountTriage, s: Signal, today: date) -> ProposedAction:
-    who = _name(s, "contact_name", "a contact")
+def _gone(t: AccountTriage, s: Signal, today: date) -> ProposedAction | None:
+    if s.facts.get("successor_name"):  # the note already names who takes over: nothing to find
+        return None
+    who = s.subject_name or _name(s, "contact_name", "a contact")
     return _task(
         t,
         s,
@@ -195,12 +215,13 @@ RULES: dict[str, Rule] = {
 }
 
 
-def propose_for_signal(triage: AccountTriage, signal: Signal, *, today: date) -> ProposedAction:
+def propose_for_signal(triage: AccountTriage, signal: Signal, *, today: date) -> ProposedAction | None:
+    """The rule's proposal for ``signal``, or None when the records already resolve it."""
     return RULES[signal.kind](triage, signal, today)
 
 
 def propose_for(triage: AccountTriage, *, today: date) -> list[ProposedAction]:
-    """One rule-based proposal per signal of the account, most urgent first."""
+    """One rule-based proposal per signal of the account (none for a resolved one), most urgent first."""
     order = {"high": 0, "medium": 1, "low": 2}
-    proposals = [propose_for_signal(triage, s, today=today) for s in triage.signals]
+    proposals = [p for s in triage.signals if (p := propose_for_signal(triage, s, today=today)) is not None]
     return sorted(proposals, key=lambda p: order[p.priority])

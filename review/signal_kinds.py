@@ -10,12 +10,13 @@ Definitions (``today`` is the day of the run; thresholds live in ``review.triage
 - ``silent_account``: a big account (annual revenue >= 1,000,000) with no activity for 60+ days.
   Evidence: the account.
 - ``overdue_tasks``: open tasks on the account or its deals past their due date. Evidence: the tasks.
-- ``contact_gone``: a contact of the account has left (marked as left, opted out with a note saying so).
-  Evidence: the contact (and the note saying so, when there is one).
-- ``churn_risk``: a recent note with churn language (cancel, not renewing, moving to a competitor...).
-  Evidence: the note.
-- ``upsell_signal``: a recent note with expansion language (more seats, new team, bigger plan...).
-  Evidence: the note.
+- ``contact_gone``: a contact of the account has left (marked so on the record, or a note says that *this*
+  contact left: never the colleague who reported it). Subject: the contact. Evidence: the contact and the
+  notes saying so; the signal quotes the sentence.
+- ``churn_risk``: a recent note says the account may leave (cancel, not renewing, moving to a competitor...),
+  not negated, resolved or in the past. Subject: the account. Evidence: the notes; quotes the sentence.
+- ``upsell_signal``: a recent note says the account wants more (more seats, new team, bigger plan...).
+  Subject: the account. Evidence: the notes; quotes the sentence.
 """
 
 from typing import Literal

@@ -56,6 +56,8 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
                 subject_id=deal.id,
                 subject_module="Deals",
                 facts={"deal_name": deal.name, "closes_in_days": closes_in, "quiet_days": quiet, "amount": deal.amount},
+                subject_name=deal.name,
+                what=f"closes in {closes_in} days with nobody working it",
             )
         )
     return signals

@@ -28,6 +28,8 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
                 subject_id=deal.id,
                 subject_module="Deals",
                 facts={"deal_name": deal.name, "stage": deal.stage, "idle_days": idle, "amount": deal.amount},
+                subject_name=deal.name,
+                what=f"no movement for {idle} days",
             )
         )
     return signals

@@ -28,5 +28,7 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
             subject_id=account.id,
             subject_module="Accounts",
             facts={"quiet_days": quiet, "annual_revenue": account.annual_revenue},
+            subject_name=account.name,
+            what=f"no activity for {quiet} days",
         )
     ]
