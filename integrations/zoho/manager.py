@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from approvals.attachments import StagedFileError, is_upload_of, read_staged, upload_file_name
-from approvals.models import ApprovedWrite, WriteResult
+from approvals.models import ApprovedWrite, AttachmentDraft, WriteResult
 from integrations.zoho.attachments import (
     ATTACHMENT_MODULES,
     AttachmentFile,
@@ -68,6 +68,7 @@ from integrations.zoho.models import (
 from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_record
 from integrations.zoho.stats import StatsBook
 from integrations.zoho.tier_contract import BulkTier, ReadTier, WriteTier
+from integrations.zoho.write_once import Send, write_once
 
 T = TypeVar("T")
 TierT = TypeVar("TierT", bound=ReadTier)
@@ -704,21 +705,18 @@ class ZohoManager:
         action = approved.action
         assert action.attachment is not None
         _check_attachment_module(action.target_module, action.target_id)
+        record_id, created = await write_once(
+            partial(self._find_upload, approved),
+            partial(self._prepare_upload, approved, action.attachment),
+            attempts=self._write_attempts,
+        )
+        return _write_result(approved, record_id, "Attachments", created)
 
-        def result(record_id: str, created: bool) -> WriteResult:
-            return WriteResult(
-                recommendation_id=approved.recommendation_id,
-                record_id=record_id,
-                module="Attachments",
-                created=created,
-                tier="rest",
-            )
-
-        existing = await self._find_upload(approved)
-        if existing:
-            return result(existing, False)
+    def _prepare_upload(self, approved: ApprovedWrite, attachment: AttachmentDraft) -> Send:
+        """The staged file, read and checked once nothing of this approval is attached yet, as one upload."""
+        action = approved.action
         try:
-            content = read_staged(action.attachment, outbox=self.attachment_outbox)
+            content = read_staged(attachment, outbox=self.attachment_outbox)
         except StagedFileError as exc:
             raise ZohoWriteRefused(
                 str(exc),
@@ -727,30 +725,20 @@ class ZohoManager:
                 code="STAGED_FILE_INVALID",
                 hint=exc.hint,
             ) from None
-        name = upload_file_name(action.attachment.file_name, approved.idempotency_key)
-        content_type = action.attachment.content_type
-        last: ZohoError | None = None
-        for attempt in range(self._write_attempts):
-            if attempt:
-                found = await self._find_upload(approved)
-                if found:  # our earlier attempt reached Zoho; its reply was lost
-                    return result(found, True)
-            try:
-                details = await self._call(
-                    "upload_attachment",
-                    [self.rest],
-                    lambda t: t.upload_attachment(action.target_module, action.target_id, name, content, content_type),
-                    module=action.target_module,
-                    record_id=action.target_id,
-                )
-            except ZohoError as exc:
-                if not is_transient(exc):
-                    raise
-                last = exc
-                continue
-            return result(str(details["id"]), True)
-        assert last is not None
-        raise last
+        name = upload_file_name(attachment.file_name, approved.idempotency_key)
+        content_type = attachment.content_type
+
+        async def upload() -> str:
+            details = await self._call(
+                "upload_attachment",
+                [self.rest],
+                lambda t: t.upload_attachment(action.target_module, action.target_id, name, content, content_type),
+                module=action.target_module,
+                record_id=action.target_id,
+            )
+            return str(details["id"])
+
+        return upload
 
     # ------------------------------------------------------------------ bulk reads
     def choose_strategy(self, module: str) -> str:
@@ -930,50 +918,27 @@ class ZohoManager:
         return None
 
     async def _create_once(self, approved: ApprovedWrite, module: str) -> WriteResult:
-        existing = await self._find_by_marker(approved, module)
-        if existing:
-            return WriteResult(
-                recommendation_id=approved.recommendation_id,
-                record_id=existing,
-                module=module,
-                created=False,
-                tier="rest",
-            )
+        record_id, created = await write_once(
+            partial(self._find_by_marker, approved, module),
+            partial(self._prepare_create, approved, module),
+            attempts=self._write_attempts,
+        )
+        return _write_result(approved, record_id, module, created)
+
+    def _prepare_create(self, approved: ApprovedWrite, module: str) -> Send:
         payload = self._payload(approved)
-        last: ZohoError | None = None
-        for attempt in range(self._write_attempts):
-            if attempt:
-                found = await self._find_by_marker(approved, module)
-                if found:  # our earlier attempt reached Zoho; its reply was lost
-                    return WriteResult(
-                        recommendation_id=approved.recommendation_id,
-                        record_id=found,
-                        module=module,
-                        created=True,
-                        tier="rest",
-                    )
-            try:
-                details = await self._call(
-                    f"create_{module.lower()}",
-                    [self.rest],
-                    lambda t: t.create_records(module, [payload]),
-                    module=module,
-                    record_id=approved.action.target_id,
-                )
-            except ZohoError as exc:
-                if not is_transient(exc):
-                    raise
-                last = exc
-                continue
-            return WriteResult(
-                recommendation_id=approved.recommendation_id,
-                record_id=str(details[0]["id"]),
+
+        async def create() -> str:
+            details = await self._call(
+                f"create_{module.lower()}",
+                [self.rest],
+                lambda t: t.create_records(module, [payload]),
                 module=module,
-                created=True,
-                tier="rest",
+                record_id=approved.action.target_id,
             )
-        assert last is not None
-        raise last
+            return str(details[0]["id"])
+
+        return create
 
     async def _update_fields(self, approved: ApprovedWrite) -> WriteResult:
         action = approved.action
@@ -1026,6 +991,12 @@ class ZohoManager:
         http = getattr(tokens, "_http", None)
         if http is not None and getattr(self, "_owns_token_http", False):
             await http.aclose()
+
+
+def _write_result(approved: ApprovedWrite, record_id: str, module: str, created: bool) -> WriteResult:
+    return WriteResult(
+        recommendation_id=approved.recommendation_id, record_id=record_id, module=module, created=created, tier="rest"
+    )
 
 
 def _check_attachment_module(module: str, record_id: str) -> None:
