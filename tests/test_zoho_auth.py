@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from pydantic import SecretStr
 
 from integrations.zoho.auth import ZohoAuth, with_token_retry
 from integrations.zoho.errors import ZohoAuthError, ZohoPermissionError
+from integrations.zoho.mcp_tier import McpTier
 from integrations.zoho.oauth import OAuthClient, TokenManager
 from integrations.zoho.rest_tier import RestTier
 from integrations.zoho.token_store import FileTokenStore
@@ -156,3 +160,38 @@ async def test_calls_outside_httpx_follow_the_same_rule(zoho: RevokingZoho, toke
     with pytest.raises(ZohoPermissionError):
         await with_token_retry(tokens, forbidden)
     assert zoho.minted == 3
+
+
+class _RefusingMcp(BaseHTTPRequestHandler):
+    """A Zoho MCP endpoint that refuses every access token at the HTTP level."""
+
+    def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        self.server.authorizations.append(self.headers.get("authorization", ""))  # type: ignore[attr-defined]
+        body = json.dumps({"code": "INVALID_TOKEN", "message": "invalid oauth token", "status": "error"}).encode()
+        self.send_response(401)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+async def test_an_mcp_refusal_at_the_http_level_is_refreshed_once_not_twice(
+    zoho: RevokingZoho, tokens: TokenManager
+) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RefusingMcp)
+    server.authorizations = []  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    tier = McpTier(f"http://127.0.0.1:{server.server_port}/mcp", auth=ZohoAuth(tokens), timeout=10)
+    try:
+        with pytest.raises(ZohoAuthError):
+            await tier.get_record("Accounts", "1")
+    finally:
+        await tier.aclose()
+        server.shutdown()
+        server.server_close()
+    assert zoho.minted == 2  # the first token and one refresh
+    assert server.authorizations == ["Zoho-oauthtoken tok1", "Zoho-oauthtoken tok2"]  # type: ignore[attr-defined]

@@ -42,6 +42,15 @@ READ_TOOLS = frozenset(
 _STOP = object()
 
 
+class _TransportFailure(Exception):
+    """A call that failed below the tool result (HTTP, the session): its ``ZohoError`` passes ``with_token_retry``
+    untouched, since ``ZohoAuth`` already refreshed a refused token once for that request."""
+
+    def __init__(self, error: ZohoError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class McpTier:
     name = "mcp"
 
@@ -135,13 +144,17 @@ class McpTier:
         self, name: str, arguments: dict[str, Any], *, module: str | None = None, record_id: str | None = None
     ) -> dict[str, Any] | None:
         """Call a read tool; returns its JSON payload (None for an empty result). A tool result that says
-        Zoho refused our token is answered like a 401 (``with_token_retry``: one refresh, one retry)."""
+        Zoho refused our token is answered like a 401 (``with_token_retry``: one refresh, one retry); a refusal
+        at the HTTP level was already answered by ``ZohoAuth`` and is not retried again."""
         if name not in READ_TOOLS:
             raise ZohoError(f"MCP tool {name} is not a read tool", tier=self.name)
         tokens = self._auth.tokens if self._auth is not None else None
-        return await with_token_retry(
-            tokens, partial(self._call_once, name, arguments, module=module, record_id=record_id)
-        )
+        try:
+            return await with_token_retry(
+                tokens, partial(self._call_once, name, arguments, module=module, record_id=record_id)
+            )
+        except _TransportFailure as failure:
+            raise failure.error from None
 
     async def _call_once(
         self, name: str, arguments: dict[str, Any], *, module: str | None, record_id: str | None
@@ -161,7 +174,8 @@ class McpTier:
             cause = _unwrap(exc)
             if self._last_http_status is not None and not isinstance(cause, dict):
                 cause = {"status_code": self._last_http_status, "message": str(cause)}
-            raise self._refund_refused(map_mcp_error(cause, module=module, record_id=record_id), cost) from None
+            error = self._refund_refused(map_mcp_error(cause, module=module, record_id=record_id), cost)
+            raise _TransportFailure(error) from None
         text = "".join(getattr(block, "text", "") for block in (result.content or []))
         payload = _parse(text)
         if result.is_error if hasattr(result, "is_error") else getattr(result, "isError", False):
