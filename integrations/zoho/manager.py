@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from approvals.attachments import StagedFileError, is_upload_of, read_staged, upload_file_name
 from approvals.models import ApprovedWrite, AttachmentDraft, WriteResult
@@ -71,6 +71,12 @@ from integrations.zoho.tier_contract import BulkTier, ReadTier, WriteTier
 from integrations.zoho.write_once import Send, write_once
 
 T = TypeVar("T")
+
+
+class Closable(Protocol):
+    async def aclose(self) -> None: ...
+
+
 TierT = TypeVar("TierT", bound=ReadTier)
 
 # what a body of the wrong shape raises while it is read (a dict where a list was due, a bad date, ...)
@@ -181,7 +187,9 @@ class ZohoManager:
         volume_hints_path: Path | None = None,
         attachment_outbox: Path | None = None,
         meter: CreditMeter | None = None,
+        owned_http: Sequence[Closable] = (),
     ) -> None:
+        """``owned_http``: clients the tiers use but do not own (the token manager's), closed by ``aclose``."""
         self.rest = rest
         self.meter: CreditMeter = meter or rest.meter
         self.attachment_outbox = attachment_outbox  # approved uploads are read only from here
@@ -201,6 +209,7 @@ class ZohoManager:
         self._users_by_id: dict[str, dict[str, Any] | None] = {}
         self._field_meta: dict[str, dict[str, FieldMeta]] = {}  # per module, once per run
         self.last_strategy: dict[str, str] = {}
+        self._owned_http = tuple(owned_http)
 
     # ------------------------------------------------------------------ routing
     def _interactive(self) -> list[ReadTier]:
@@ -987,9 +996,7 @@ class ZohoManager:
         for tier in self._tiers.values():
             with contextlib.suppress(Exception):  # closing is best effort
                 await tier.aclose()
-        tokens = getattr(self.rest, "tokens", None)
-        http = getattr(tokens, "_http", None)
-        if http is not None and getattr(self, "_owns_token_http", False):
+        for http in self._owned_http:
             await http.aclose()
 
 
