@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from approvals.models import ProposedAction
+from domain.proposals import ProposedAction
 
 Ask = Callable[[str, str], str]
 CLEAR = "-"  # answer that empties an optional text

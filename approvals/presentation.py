@@ -23,8 +23,9 @@ from rich.table import Table
 from rich.text import Text
 
 from approvals.executor import ExecutionFailure, ExecutionOutcome
-from approvals.models import ProposedAction, Recommendation, WriteResult
 from approvals.write_checks import CheckedWrite, LookupTarget
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation, WriteResult
 from domain.safe_text import safe_block, safe_inline
 
 KIND_LABEL = {

@@ -25,8 +25,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from approvals.models import EvidenceBasis, PriorDecision, ProposedAction, Recommendation
-from approvals.situation import subject_of
+from domain.proposals import ProposedAction
+from domain.recommendations import EvidenceBasis, PriorDecision, Recommendation
+from domain.situation import subject_of
 from integrations.zoho.models import Account, Contact, CrmRecord, Deal, Note, Task
 
 Verdict = Literal["new", "again", "held"]

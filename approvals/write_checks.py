@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from approvals.models import ProposedAction
+from domain.proposals import ProposedAction
 from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.manager import update_payload
 

@@ -23,13 +23,13 @@ from rich.text import Text
 from rich.tree import Tree
 
 from approvals.composition import open_gateway
-from approvals.models import Recommendation
 from approvals.presentation import KIND_LABEL, account_text, short_id
 from briefs.resolve import ResolveError
 from cli.account_scope import AccountDirectory, AccountScope
 from cli.approve_command import GatewayFactory
 from cli.resolve_view import report_lookup_failure
 from config.settings import Settings
+from domain.recommendations import Recommendation
 from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway

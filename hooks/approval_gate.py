@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from agents.run_context import ProposalRefused, RunContext
 from agents.tool_names import SUBAGENTS, agent_from_hook, allowed_classes, classify
-from approvals.models import Citation, ProposedAction
+from domain.proposals import Citation, ProposedAction
 from hooks.redact import summarize
 
 HookOutput = dict[str, Any]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Literal
 
-from approvals.models import Citation, Priority, ProposedAction, TaskDraft
+from domain.proposals import Citation, Priority, ProposedAction, TaskDraft
 from review.models import AccountTriage, Signal
 
 RULES_LABEL = "Rule-based proposal (no model)"

@@ -8,8 +8,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from approvals.models import PriorDecision, ProposedAction
 from approvals.screening import Screening
+from domain.proposals import ProposedAction
+from domain.recommendations import PriorDecision
 from review.models import AccountTriage
 
 Mode = Literal["rules", "agents"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, inspect, select, text, update
 
-from approvals.models import ProposedAction
+from domain.proposals import ProposedAction
 from state import schema
 
 ADDED_RECOMMENDATION_COLUMNS = ("situation_key", "prior_decision", "evidence_basis")

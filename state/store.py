@@ -14,7 +14,7 @@ Errors (drawn in full in ``state.errors``):
     ├── NotFoundError            unknown recommendation / run id
     └── InvalidTransition        e.g. approving an executed recommendation, rejecting without a reason
 
-Recommendation lifecycle (``approvals.models.RecommendationStatus``)::
+Recommendation lifecycle (``domain.recommendations.RecommendationStatus``)::
 
     pending ──approve──▶ approved ──claim──▶ executing ──▶ executed
        │                    ▲                   │  └─────▶ failed ──approve again──▶ approved
@@ -36,15 +36,9 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 
-from approvals.models import (
-    ApprovedWrite,
-    EvidenceBasis,
-    PriorDecision,
-    ProposedAction,
-    Recommendation,
-    WriteResult,
-)
-from approvals.situation import same_situation
+from domain.proposals import ProposedAction
+from domain.recommendations import ApprovedWrite, EvidenceBasis, PriorDecision, Recommendation, WriteResult
+from domain.situation import same_situation
 from state import migrations, schema
 from state.engine import postgres_engine, sqlite_engine, translate_errors
 from state.errors import InvalidTransition, NotFoundError, StateStoreConfigError, StateStoreError
@@ -328,7 +322,7 @@ class StateStore:
     ) -> tuple[Recommendation, bool]:
         """Queue a proposal as ``pending``. Returns ``(recommendation, True)``, or ``(existing, False)``
         when an open (pending/approved/executing) recommendation has the same ``dedupe_key`` or is about
-        the same situation (``approvals.situation.same_situation``). ``basis`` records the evidence's
+        the same situation (``domain.situation.same_situation``). ``basis`` records the evidence's
         versions; ``prior`` the earlier decision on the same situation this one is proposed again after
         (``approvals.screening`` decides whether it may be). This method does not judge past decisions."""
         key, situation = proposal.dedupe_key(), proposal.situation_key()
@@ -431,7 +425,7 @@ class StateStore:
     def situation_history(
         self, proposal: ProposedAction, *, statuses: Iterable[str] = ("rejected", "executed")
     ) -> list[Recommendation]:
-        """Recommendations about the same situation as ``proposal`` (``approvals.situation``) in
+        """Recommendations about the same situation as ``proposal`` (``domain.situation``) in
         ``statuses``, the latest decision first: what a person already decided about this action."""
         found = self._by_situation(proposal, statuses, where="situation_history")
         return sorted(found, key=_decision_time, reverse=True)

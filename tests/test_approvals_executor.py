@@ -12,8 +12,8 @@ from test_state_store import note, task
 
 from approvals.decisions import decide
 from approvals.executor import EXECUTOR_LOCK, ExecutionFailure, ExecutorBusy, execute_approved
-from approvals.models import ApprovedWrite, Recommendation, WriteResult
 from config import load_settings
+from domain.recommendations import ApprovedWrite, Recommendation, WriteResult
 from integrations.zoho.errors import ZohoRateLimitedError, ZohoValidationError
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore

@@ -15,10 +15,10 @@ from rich.console import Console
 from test_approvals_executor import IdempotentZoho
 from test_state_store import note, task, update
 
-from approvals.models import ApprovedWrite, Recommendation, WriteResult
 from cli import approve_command
 from config import load_settings
 from config.settings import Settings
+from domain.recommendations import ApprovedWrite, Recommendation, WriteResult
 from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.models import Account, Account360
 from state.store import StateStore
@@ -223,7 +223,7 @@ def test_approve_prunes_the_staged_copies_no_open_proposal_needs(settings: Setti
 
 
 def test_a_proposal_made_again_says_what_was_decided_and_what_is_new(settings: Settings, store: StateStore) -> None:
-    from approvals.models import PriorDecision
+    from domain.recommendations import PriorDecision
 
     prior = PriorDecision(
         recommendation_id="r0",

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from cli_support import run_main, sandbox_cli_env
 
-from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
+from domain.proposals import NoteDraft, ProposedAction, TaskDraft
+from domain.recommendations import Recommendation
 from integrations.zoho.manager import ref_marker
 from state.store import StateStore
 

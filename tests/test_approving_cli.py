@@ -15,7 +15,8 @@ import pexpect
 import pytest
 from cli_support import ROOT, run_main, sandbox_cli_env
 
-from approvals.models import ProposedAction, Recommendation, TaskDraft
+from domain.proposals import ProposedAction, TaskDraft
+from domain.recommendations import Recommendation
 from integrations.zoho.manager import ref_marker
 from state.store import StateStore
 

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from cli_support import sandbox_cli_env
 
-from approvals.attachments import is_upload_of
 from config import load_settings
+from domain.staged_files import is_upload_of
 from sandbox.attachments import service as attachment_service
 from state.store import StateStore
 

@@ -14,10 +14,12 @@ import httpx
 import pytest
 from rich.console import Console
 
-from approvals.attachments import attachment_proposal, is_upload_of, stage_file, upload_file_name
+from approvals.attachments import attachment_proposal, stage_file
 from approvals.executor import ExecutionFailure, execute_approved
-from approvals.models import ApprovedWrite, ProposedAction, WriteResult
 from approvals.presentation import change_renderable, outcome_text, pending_table
+from domain.proposals import ProposedAction
+from domain.recommendations import ApprovedWrite, WriteResult
+from domain.staged_files import is_upload_of, upload_file_name
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoValidationError, ZohoWriteRefused
 from integrations.zoho.factory import build_gateway
@@ -245,8 +247,8 @@ async def test_a_file_over_zohos_limit_is_refused_with_what_to_do(sandbox: Any, 
 
 def test_an_attachment_proposal_is_shown_and_only_its_name_can_be_edited(home: Path) -> None:
     from approvals.editing import edit_proposal
-    from approvals.models import Recommendation
     from approvals.presentation import proposal_panel
+    from domain.recommendations import Recommendation
 
     proposal = report_proposal(home, "6421000001000000066")
     rec = Recommendation(

@@ -174,7 +174,7 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
 def test_keyless_session_answers_deterministically_and_slash_commands_work(
     sandbox: Any, store: StateStore, home: Path
 ) -> None:
-    from approvals.models import ProposedAction, TaskDraft
+    from domain.proposals import ProposedAction, TaskDraft
 
     first, second = account_named(sandbox, 0), account_named(sandbox, 2)
     queued, _ = store.enqueue(

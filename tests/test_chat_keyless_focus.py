@@ -13,7 +13,7 @@ import pytest
 from test_chat_cli_e2e import PROMPT, account_named, chat_env, spawn_chat
 
 from agents.availability import NO_MODEL_KEY_MESSAGE
-from approvals.models import ProposedAction, TaskDraft
+from domain.proposals import ProposedAction, TaskDraft
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow

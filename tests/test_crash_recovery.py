@@ -37,8 +37,8 @@ from reliability_support import (
     watching_writes,
 )
 
-from approvals.models import NoteDraft, ProposedAction, TaskDraft
 from config import load_settings
+from domain.proposals import NoteDraft, ProposedAction, TaskDraft
 from state.store import StateStore
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]

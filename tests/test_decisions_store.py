@@ -15,9 +15,10 @@ from sqlalchemy import text
 from test_approvals_executor import IdempotentZoho
 
 from approvals.executor import ExecutionFailure, execute_approved
-from approvals.models import Citation, EvidenceBasis, PriorDecision, ProposedAction, TaskDraft, WriteResult
 from approvals.queueing import queue_proposal
 from config import load_settings
+from domain.proposals import Citation, ProposedAction, TaskDraft
+from domain.recommendations import EvidenceBasis, PriorDecision, WriteResult
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account, Contact
 from state import migrations

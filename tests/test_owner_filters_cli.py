@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from cli_support import run_main, sandbox_cli_env
 
-from approvals.models import ProposedAction, Recommendation, TaskDraft
+from domain.proposals import ProposedAction, TaskDraft
+from domain.recommendations import Recommendation
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from approvals.models import ProposedAction, TaskDraft
 from config import load_settings
+from domain.proposals import ProposedAction, TaskDraft
 from integrations.zoho.gateway import CursorStore
 from integrations.zoho.models import CrmRecord
 from review.pipeline import ReviewAlreadyRunning, run_review

@@ -1,4 +1,4 @@
-"""The situation identity of a proposal (``approvals.situation``) and the screening against past decisions
+"""The situation identity of a proposal (``domain.situation``) and the screening against past decisions
 (``approvals.screening``): pure functions, crafted inputs."""
 
 from __future__ import annotations
@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from approvals.models import Citation, EvidenceBasis, NoteDraft, ProposedAction, Recommendation, TaskDraft
 from approvals.screening import basis_of, result_check, screen
-from approvals.situation import same_situation, situation_key, words
+from domain.proposals import Citation, NoteDraft, ProposedAction, TaskDraft
+from domain.recommendations import EvidenceBasis, Recommendation
+from domain.situation import same_situation, situation_key, words
 from integrations.zoho.models import Account, Contact, CrmRecord, Deal, Note, Task
 
 NOW = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)

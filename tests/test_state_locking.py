@@ -35,7 +35,7 @@ def test_busy_database_raises_state_store_locked(tmp_path: Path) -> None:
 
 _CHILD = """
 import sys
-from approvals.models import ProposedAction, TaskDraft
+from domain.proposals import ProposedAction, TaskDraft
 from config import load_settings
 from state.store import StateStore
 store = StateStore.open(load_settings(home=sys.argv[1]))

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from approvals.models import Citation, NoteDraft, ProposedAction, TaskDraft, WriteResult
 from config import load_settings
+from domain.proposals import Citation, NoteDraft, ProposedAction, TaskDraft
+from domain.recommendations import WriteResult
 from state.errors import InvalidTransition, NotFoundError
 from state.store import StateStore
 

@@ -17,8 +17,8 @@ import pytest
 from cli_support import ROOT, run_main, sandbox_cli_env
 from sandbox_rest import SandboxRest
 
-from approvals.models import Citation, ProposedAction, TaskDraft
 from config import load_settings
+from domain.proposals import Citation, ProposedAction, TaskDraft
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from approvals.models import NoteDraft, ProposedAction, TaskDraft
 from approvals.write_checks import WriteRefused, check_write, outside_account
+from domain.proposals import NoteDraft, ProposedAction, TaskDraft
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.field_meta import FieldMeta

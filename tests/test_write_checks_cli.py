@@ -23,7 +23,8 @@ from sandbox_rest import SandboxRest
 from agents.run_context import RunContext, zoho_write_check
 from agents.testing import ListQueue
 from agents.tools.propose import build_propose_tool
-from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
+from domain.proposals import NoteDraft, ProposedAction, TaskDraft
+from domain.recommendations import Recommendation
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.manager import ref_marker

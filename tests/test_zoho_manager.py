@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from approvals.models import ApprovedWrite, NoteDraft, ProposedAction, TaskDraft
+from domain.proposals import NoteDraft, ProposedAction, TaskDraft
+from domain.recommendations import ApprovedWrite
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoWriteRefused
 from integrations.zoho.factory import build_gateway

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from agents.run_context import ProposalRefused, RunContext
 from agents.tools.formatting import ToolResult, error_result, plain_result
-from approvals.models import ProposedAction
+from domain.proposals import ProposedAction
 
 _S = {"type": "string"}
 PROPOSE_SCHEMA: dict[str, Any] = {

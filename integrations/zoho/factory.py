@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from approvals.attachments import OUTBOX_DIR
 from config.settings import Settings
+from domain.staged_files import OUTBOX_DIR
 from integrations.zoho.connection import ZohoConnectionInfo
 from integrations.zoho.credits import CreditMeter
 from integrations.zoho.errors import ZohoConfigError

@@ -24,8 +24,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from approvals.attachments import StagedFileError, is_upload_of, read_staged, upload_file_name
-from approvals.models import ApprovedWrite, WriteResult
+from domain.recommendations import ApprovedWrite, WriteResult
+from domain.staged_files import StagedFileError, is_upload_of, read_staged, upload_file_name
 from integrations.zoho.attachments import (
     ATTACHMENT_MODULES,
     AttachmentFile,

@@ -25,7 +25,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from approvals.models import ProposedAction
+    from domain.proposals import ProposedAction
 
 SIMILAR_WORDS = 0.7  # share of the shorter text's words found in the other one
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)

@@ -1,30 +1,22 @@
-"""What an agent or a rule proposes, and what a human approved: the shapes shared by the agents'
-``propose_*`` tools, the review pipeline, the approval queue and the write executor."""
+"""What an agent, a rule or a command proposes: the change a person approves before anything is written.
+Shared by the agents' ``propose_*`` tools, the review pipeline, the approval queue, the state store and
+the write executor of the integration layer."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from approvals import situation
+from domain import situation
 
 ActionKind = Literal["create_task", "add_note", "update_fields", "upload_attachment"]
 Priority = Literal["low", "medium", "high"]
 Origin = Literal["agent", "rules", "command"]  # command: queued by a CLI command the operator ran (--attach)
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # Zoho's limit for one attachment
-RecommendationStatus = Literal[
-    "pending",  # waiting for a human
-    "approved",  # a human said yes; not yet sent
-    "executing",  # sent to Zoho, outcome not yet recorded (a crash here is resolved by reconciliation)
-    "executed",  # the write is in Zoho; result_record_id says where
-    "rejected",  # a human said no (decision_reason says why)
-    "failed",  # Zoho refused the write (error says why); can be retried by approving again
-    "superseded",  # replaced by a newer proposal for the same thing
-]
 
 
 class Citation(BaseModel):
@@ -138,70 +130,5 @@ class ProposedAction(BaseModel):
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     def situation_key(self) -> str:
-        """What the proposal is about, beyond its wording (``approvals.situation``): decisions stick to it."""
+        """What the proposal is about, beyond its wording (``domain.situation``): decisions stick to it."""
         return situation.situation_key(self)
-
-
-class EvidenceBasis(BaseModel):
-    """The versions of the records a proposal rested on when it was queued (Zoho's own timestamps), so a
-    later proposal for the same situation can tell what is new without comparing two machines' clocks."""
-
-    versions: dict[str, datetime | None] = Field(default_factory=dict)  # record id -> Modified_Time then
-    as_of: datetime | None = None  # the newest Modified_Time among the account's records then
-
-
-class PriorDecision(BaseModel):
-    """The earlier decision on the same situation that a re-proposed recommendation carries: who decided
-    what and why, and what is new since (shown to the approver, the brief and the chat)."""
-
-    recommendation_id: str
-    status: Literal["rejected", "executed"]
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    reason: str | None = None
-    executed_at: datetime | None = None
-    result_record_id: str | None = None
-    result_module: str | None = None
-    what_is_new: list[str] = Field(default_factory=list)  # e.g. "note 'Omar has left' of 14 Dec"
-    message: str  # one line for a person: "New since you rejected this on 12 Dec (…): note 'X' of 14 Dec"
-
-
-class Recommendation(BaseModel):
-    """A proposal as stored in the approval queue, with its lifecycle."""
-
-    id: str
-    run_id: str | None = None
-    proposal: ProposedAction
-    status: RecommendationStatus = "pending"
-    idempotency_key: str
-    dedupe_key: str
-    created_at: datetime
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    decision_reason: str | None = None
-    executed_at: datetime | None = None
-    result_record_id: str | None = None
-    error: str | None = None
-    suspicious: bool = False  # evidence holds instruction-like text (possible prompt injection)
-    situation_key: str = ""  # ProposedAction.situation_key() when it was queued
-    prior_decision: PriorDecision | None = None  # set when the same situation was decided before
-    basis: EvidenceBasis | None = None  # what the evidence looked like when it was queued
-    result_module: str | None = None
-
-
-class ApprovedWrite(BaseModel):
-    """What the integration manager needs to execute a write: only built from an approved recommendation."""
-
-    recommendation_id: str
-    idempotency_key: str
-    action: ProposedAction
-    approved_by: str
-    approved_at: datetime
-
-
-class WriteResult(BaseModel):
-    recommendation_id: str
-    record_id: str
-    module: str
-    created: bool  # False when an earlier attempt had already made the change (found by idempotency key)
-    tier: str
