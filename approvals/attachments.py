@@ -28,6 +28,7 @@ from domain.proposals import (
     Citation,
     Priority,
     ProposedAction,
+    UploadAttachmentProposal,
 )
 from domain.recommendations import Recommendation
 from domain.staged_files import OUTBOX_DIR
@@ -90,11 +91,10 @@ def attachment_proposal(
     target_id: str | None = None,
     evidence: list[Citation] | None = None,
     priority: Priority = "low",
-) -> ProposedAction:
+) -> UploadAttachmentProposal:
     """An ``upload_attachment`` proposal queued by a command the operator ran."""
     cited = evidence or [Citation(source="zoho", record_id=account_id, module="Accounts")]
-    return ProposedAction(
-        kind="upload_attachment",
+    return UploadAttachmentProposal(
         account_id=account_id,
         target_module=target_module,
         target_id=target_id or account_id,
@@ -134,8 +134,8 @@ def prune_outbox(
         return 0
     keep = {
         Path(rec.proposal.attachment.staged_path).expanduser().resolve()
-        for rec in store.list_recommendations(status=OPEN_STATUSES, kind="upload_attachment")
-        if rec.proposal.attachment is not None
+        for rec in store.list_recommendations(status=OPEN_STATUSES, kind=UploadAttachmentProposal.kind_name())
+        if isinstance(rec.proposal, UploadAttachmentProposal)
     }
     cutoff = (time.time() if now is None else now) - grace_seconds
     removed = 0

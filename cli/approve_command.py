@@ -47,7 +47,7 @@ from cli.approve_stops import STOP_QUESTION, StopRequests
 from cli.resolve_view import report_lookup_failure
 from config.crashpoints import crash_point
 from config.settings import Settings
-from domain.proposals import ProposedAction
+from domain.proposals import PROPOSAL_KINDS, ProposedAction
 from domain.recommendations import Recommendation, WriteResult
 from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
@@ -56,7 +56,7 @@ from state.errors import StateStoreError
 from state.store import StateStore
 
 log = logging.getLogger(__name__)
-KINDS = ("create_task", "add_note", "update_fields", "upload_attachment")
+KINDS = PROPOSAL_KINDS
 CHOICES = "[a]pprove  [e]dit & approve  [r]eject  [s]kip  [q]uit"
 GatewayFactory = Callable[[Settings, StateStore], AbstractAsyncContextManager[ZohoGateway]]
 HOW_TO_DECIDE = (

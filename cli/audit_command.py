@@ -23,7 +23,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from approvals.composition import open_gateway
-from approvals.presentation import KIND_LABEL, account_text, short_id
+from approvals.presentation import account_text, kind_label, short_id
 from briefs.resolve import ResolveError
 from cli.account_scope import AccountDirectory, AccountScope
 from cli.approve_command import GatewayFactory
@@ -220,7 +220,7 @@ def _event_line(event: AuditEvent, label: str) -> Text:
 def _chain_tree(parent: Tree, chain: AuditChain) -> None:
     rec = chain.recommendation
     p = rec.proposal
-    head = Text(f"[{short_id(rec.id)}] {KIND_LABEL[p.kind]} on {p.target_module}/{safe_inline(p.target_id)} — ")
+    head = Text(f"[{short_id(rec.id)}] {kind_label(p)} on {p.target_module}/{safe_inline(p.target_id)} — ")
     head.append_text(_status_text(rec))
     if rec.suspicious:
         head.append("  ⚠ suspicious", style="bold red")

@@ -1,37 +1,53 @@
 """What an agent, a rule or a command proposes: the change a person approves before anything is written.
 Shared by the agents' ``propose_*`` tools, the review pipeline, the approval queue, the state store and
-the write executor of the integration layer."""
+the write executor of the integration layer.
+
+``ProposedAction`` is a discriminated union on ``kind``: one model per kind, each holding only its own
+payload and its own rules (``domain.proposal_base``). ``parse_proposal`` reads any of them, including the
+rows stored before the union (one flat shape with ``task``/``note``/``fields``/``attachment`` all present,
+most of them null or empty: the keys of the other kinds are ignored), and they are written back in the
+new shape. ``PROPOSAL_KINDS`` / ``AGENT_KINDS`` are the kinds as every list of them is derived.
+
+Adding a kind: its model here (and in ``ProposedAction``), how it looks (``approvals.proposal_view``),
+how it is written (``integrations.zoho.write_kinds``), its test; ``tests/test_proposal_kinds.py`` fails
+until each piece is there.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Self, get_args
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, TypeAdapter, model_validator
 
-from domain import situation
+from domain.proposal_base import (
+    CLEAR,
+    Ask,
+    Citation,
+    Origin,
+    Priority,
+    ProposalBase,
+    TargetModule,
+    coerce_answer,
+    optional_answer,
+)
 
-ActionKind = Literal["create_task", "add_note", "update_fields", "upload_attachment"]
-Priority = Literal["low", "medium", "high"]
-Origin = Literal["agent", "rules", "command"]  # command: queued by a CLI command the operator ran (--attach)
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # Zoho's limit for one attachment
-
-
-class Citation(BaseModel):
-    """A piece of evidence: a CRM record or a memory fact."""
-
-    source: Literal["zoho", "memory"] = "zoho"
-    record_id: str
-    module: str | None = None
-    excerpt: str | None = Field(default=None, max_length=2000)
+TaskPriority = Literal["Highest", "High", "Normal", "Low", "Lowest"]
+_TASK_PRIORITIES: dict[str, TaskPriority] = {
+    "highest": "Highest",
+    "high": "High",
+    "normal": "Normal",
+    "medium": "Normal",
+    "low": "Low",
+    "lowest": "Lowest",
+}
 
 
 class TaskDraft(BaseModel):
     subject: str = Field(min_length=1, max_length=255)
     due_date: date | None = None
-    priority: Literal["Highest", "High", "Normal", "Low", "Lowest"] = "Normal"
+    priority: TaskPriority = "Normal"
     description: str | None = Field(default=None, max_length=32000)
     who_id: str | None = None  # a contact id
 
@@ -59,76 +75,218 @@ class AttachmentDraft(BaseModel):
         return self
 
 
-class ProposedAction(BaseModel):
-    """One next-best action, with exactly the change it would make and why."""
+class CreateTaskProposal(ProposalBase):
+    """A follow-up task on the target record (optionally with one of the account's contacts)."""
 
-    kind: ActionKind
-    account_id: str
-    target_module: Literal["Accounts", "Contacts", "Deals", "Tasks"] = "Accounts"
-    target_id: str  # the record the task/note hangs on, or the record to update
-    fields: dict[str, Any] = Field(default_factory=dict)  # update_fields: field API name -> new value
-    task: TaskDraft | None = None
-    note: NoteDraft | None = None
-    attachment: AttachmentDraft | None = None
-    rationale: str = Field(min_length=1, max_length=4000)
-    evidence: list[Citation] = Field(default_factory=list)
-    priority: Priority = "medium"
-    expected_impact: str | None = Field(default=None, max_length=1000)
-    origin: Origin = "agent"
-    signal_kind: str | None = None  # the triage signal that led to it, when any
-    subject_id: str | None = None  # the record that finding is about (the contact who left), when not the target
+    payload_key = "task"
+    missing_payload = "create_task needs a task (subject, due_date, priority, description)"
+    payload_hint = (
+        "create_task: subject, due_date (YYYY-MM-DD), priority (Highest|High|Normal|Low|Lowest), description, who_id"
+    )
+    prompt_hint = "`task` with subject, due_date, priority, description"
+    creates_record = "task"
+
+    kind: Literal["create_task"] = "create_task"
+    task: TaskDraft
+
+    def payload(self) -> dict[str, Any]:
+        return self.task.model_dump(mode="json", exclude_none=True)
+
+    def dedupe_change(self) -> Any:
+        return self.task.subject.strip().lower()
+
+    def situation_anchor(self) -> list[Any]:
+        return ["task", self.target_module, self.target_id, self.task.who_id or ""]
+
+    def substance_text(self) -> str | None:
+        return self.task.subject
+
+    def contact_id(self) -> str | None:
+        return self.task.who_id
+
+    def edited(self, ask: Ask) -> Self:
+        t = self.task
+        task = t.model_dump(mode="json")
+        task["subject"] = ask("Subject", t.subject).strip()
+        due = ask(f"Due date (YYYY-MM-DD, '{CLEAR}' for none)", t.due_date.isoformat() if t.due_date else "")
+        task["due_date"] = optional_answer(due.strip())
+        task["priority"] = ask("Priority (Highest, High, Normal, Low, Lowest)", t.priority).strip().title()
+        task["description"] = optional_answer(ask(f"Description ('{CLEAR}' for none)", t.description or ""))
+        return self.with_payload(task)
+
+    @classmethod
+    def claims_write(cls, tool_name: str, tool_input: dict[str, Any]) -> bool:
+        return tool_name == "create_task" or "subject" in tool_input
+
+    @classmethod
+    def write_payload(cls, tool_input: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "subject": tool_input.get("subject"),
+            "due_date": tool_input.get("due_date") or None,
+            "priority": _TASK_PRIORITIES.get(str(tool_input.get("priority") or "normal").lower(), "Normal"),
+            "description": tool_input.get("description"),
+        }
+
+
+class AddNoteProposal(ProposalBase):
+    """A note on the target record."""
+
+    payload_key = "note"
+    missing_payload = "add_note needs a note (title, content)"
+    payload_hint = "add_note: title, content"
+    prompt_hint = "`note` with title and content"
+    creates_record = "note"
+
+    kind: Literal["add_note"] = "add_note"
+    note: NoteDraft
+
+    def payload(self) -> dict[str, Any]:
+        return self.note.model_dump(mode="json", exclude_none=True)
+
+    def dedupe_change(self) -> Any:
+        return (self.note.title or self.note.content[:80]).strip().lower()
+
+    def situation_anchor(self) -> list[Any]:
+        return ["note", self.target_module, self.target_id]
+
+    def substance_text(self) -> str | None:
+        return self.note.title or self.note.content[:200]
+
+    def edited(self, ask: Ask) -> Self:
+        note = self.note.model_dump(mode="json")
+        note["title"] = optional_answer(ask(f"Title ('{CLEAR}' for none)", self.note.title or ""))
+        note["content"] = ask("Content", self.note.content)
+        return self.with_payload(note)
+
+    @classmethod
+    def claims_write(cls, tool_name: str, tool_input: dict[str, Any]) -> bool:
+        return tool_name == "add_note" or "content" in tool_input
+
+    @classmethod
+    def write_payload(cls, tool_input: dict[str, Any]) -> dict[str, Any]:
+        return {"title": tool_input.get("title"), "content": tool_input.get("content")}
+
+
+def _casefolded(value: Any) -> Any:
+    return value.strip().casefold() if isinstance(value, str) else value
+
+
+class UpdateFieldsProposal(ProposalBase):
+    """New values for fields of the target record (field API name → value)."""
+
+    payload_key = "fields"
+    missing_payload = "update_fields needs fields: {field API name: new value}"
+    payload_hint = "update_fields: Zoho field API name -> new value"
+    prompt_hint = "`fields` with Zoho field API names and new values"
+    repeats_harmlessly = True  # the manager compares the values first: a second send changes nothing
+
+    kind: Literal["update_fields"] = "update_fields"
+    fields: dict[str, Any]
+
+    def payload(self) -> dict[str, Any]:
+        return dict(self.fields)
+
+    def dedupe_change(self) -> Any:
+        return sorted(self.fields.items())
+
+    def _values(self) -> list[Any]:
+        return sorted((name, _casefolded(v)) for name, v in self.fields.items())
+
+    def situation_anchor(self) -> list[Any]:
+        return ["fields", self.target_module, self.target_id, self._values()]
+
+    def finding_detail(self) -> list[Any]:
+        return [self._values()]
+
+    def edited(self, ask: Ask) -> Self:
+        fields: dict[str, Any] = {}
+        for name, value in self.fields.items():
+            answer = ask(f"New value for {name}", "" if value is None else str(value))
+            fields[name] = coerce_answer(answer, value)
+        return self.with_payload(fields)
+
+    @classmethod
+    def claims_write(cls, tool_name: str, tool_input: dict[str, Any]) -> bool:
+        return True  # the last agent kind: any other write is an attempt to change fields
+
+    @classmethod
+    def write_payload(cls, tool_input: dict[str, Any]) -> dict[str, Any]:
+        return dict(tool_input.get("fields") or tool_input.get("data") or {})
+
+
+class UploadAttachmentProposal(ProposalBase):
+    """A file staged by ``review --attach`` / ``brief --attach``, attached to the target record."""
+
+    payload_key = "attachment"
+    missing_payload = "upload_attachment needs an attachment (a file staged by the CLI)"
+    agent_may_propose = False
+
+    kind: Literal["upload_attachment"] = "upload_attachment"
+    attachment: AttachmentDraft
 
     @model_validator(mode="after")
-    def _payload_matches_kind(self) -> ProposedAction:
-        if self.kind == "create_task" and self.task is None:
-            raise ValueError("create_task needs a task (subject, due_date, priority, description)")
-        if self.kind == "add_note" and self.note is None:
-            raise ValueError("add_note needs a note (title, content)")
-        if self.kind == "update_fields" and not self.fields:
-            raise ValueError("update_fields needs fields: {field API name: new value}")
-        if self.kind == "upload_attachment":
-            if self.attachment is None:
-                raise ValueError("upload_attachment needs an attachment (a file staged by the CLI)")
-            if self.origin == "agent":
-                raise ValueError("attachments are queued by `review --attach` / `brief --attach`, not by agents")
+    def _not_from_agents(self) -> UploadAttachmentProposal:
+        if self.origin == "agent":
+            raise ValueError("attachments are queued by `review --attach` / `brief --attach`, not by agents")
         return self
 
     def payload(self) -> dict[str, Any]:
-        """The exact change, as plain JSON."""
-        if self.kind == "create_task":
-            assert self.task is not None
-            return self.task.model_dump(mode="json", exclude_none=True)
-        if self.kind == "add_note":
-            assert self.note is not None
-            return self.note.model_dump(mode="json", exclude_none=True)
-        if self.kind == "upload_attachment":
-            assert self.attachment is not None
-            return self.attachment.model_dump(mode="json", exclude_none=True, exclude={"staged_path"})
-        return dict(self.fields)
+        return self.attachment.model_dump(mode="json", exclude_none=True, exclude={"staged_path"})
 
-    def dedupe_key(self) -> str:
-        """Same kind, same target and same change → same key (so a re-run does not double proposals).
+    def dedupe_change(self) -> Any:
+        return self.attachment.sha256  # the same bytes on the same record: one proposal
 
-        Task subjects and note titles are compared case-insensitively without their due dates, so the
-        same follow-up proposed on two nights is one proposal. (What a decision sticks to is broader:
-        ``situation_key``.)"""
-        if self.kind == "create_task":
-            assert self.task is not None
-            change: Any = self.task.subject.strip().lower()
-        elif self.kind == "add_note":
-            assert self.note is not None
-            change = (self.note.title or self.note.content[:80]).strip().lower()
-        elif self.kind == "upload_attachment":
-            assert self.attachment is not None
-            change = self.attachment.sha256  # the same bytes on the same record: one proposal
-        else:
-            change = sorted(self.fields.items())
-        parts = [self.kind, self.target_module, self.target_id, change]
-        if self.subject_id and self.subject_id != self.target_id:  # the same words about another contact
-            parts.append(self.subject_id)
-        raw = json.dumps(parts, default=str)
-        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    def situation_anchor(self) -> list[Any]:
+        return ["file", self.target_module, self.target_id, self.attachment.sha256]
 
-    def situation_key(self) -> str:
-        """What the proposal is about, beyond its wording (``domain.situation``): decisions stick to it."""
-        return situation.situation_key(self)
+    def edited(self, ask: Ask) -> Self:
+        attachment = self.attachment.model_dump(mode="json")  # the bytes were approved as shown: only the name
+        attachment["file_name"] = ask("File name", self.attachment.file_name).strip()
+        return self.with_payload(attachment)
+
+
+ProposedAction = Annotated[
+    CreateTaskProposal | AddNoteProposal | UpdateFieldsProposal | UploadAttachmentProposal,
+    Field(discriminator="kind"),
+]
+PROPOSAL_ADAPTER: TypeAdapter[ProposedAction] = TypeAdapter(ProposedAction)
+PROPOSAL_TYPES: tuple[type[ProposalBase], ...] = get_args(get_args(ProposedAction)[0])  # in the union's order
+PROPOSAL_KINDS: tuple[str, ...] = tuple(t.kind_name() for t in PROPOSAL_TYPES)
+AGENT_TYPES: tuple[type[ProposalBase], ...] = tuple(t for t in PROPOSAL_TYPES if t.agent_may_propose)
+AGENT_KINDS: tuple[str, ...] = tuple(t.kind_name() for t in AGENT_TYPES)
+
+
+def parse_proposal(data: Any) -> ProposedAction:
+    """Any proposal from JSON-like data (raises pydantic ``ValidationError``), old flat rows included."""
+    return PROPOSAL_ADAPTER.validate_python(data)
+
+
+def proposal_type(kind: str) -> type[ProposalBase]:
+    """The model of ``kind`` (``KeyError`` for a kind that does not exist)."""
+    return dict(zip(PROPOSAL_KINDS, PROPOSAL_TYPES, strict=True))[kind]
+
+
+__all__ = [
+    "AGENT_KINDS",
+    "AGENT_TYPES",
+    "MAX_ATTACHMENT_BYTES",
+    "PROPOSAL_ADAPTER",
+    "PROPOSAL_KINDS",
+    "PROPOSAL_TYPES",
+    "AddNoteProposal",
+    "AttachmentDraft",
+    "Citation",
+    "CreateTaskProposal",
+    "NoteDraft",
+    "Origin",
+    "Priority",
+    "ProposalBase",
+    "ProposedAction",
+    "TargetModule",
+    "TaskDraft",
+    "TaskPriority",
+    "UpdateFieldsProposal",
+    "UploadAttachmentProposal",
+    "parse_proposal",
+    "proposal_type",
+]

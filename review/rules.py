@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Literal
 
-from domain.proposals import Citation, Priority, ProposedAction, TaskDraft
+from domain.proposals import Citation, CreateTaskProposal, Priority, ProposedAction, TaskDraft
 from review.models import AccountTriage, Signal
 
 RULES_LABEL = "Rule-based proposal (no model)"
@@ -56,8 +56,7 @@ def _task(
     owner = f" (owner: {triage.owner_email})" if triage.owner_email else ""
     description = f"{RULES_LABEL}. {signal.summary}.\nSuggested: {why}{owner}.\nEvidence: {', '.join(signal.evidence)}"
     task_priority: TaskPriority = "Highest" if signal.kind == "churn_risk" else _TASK_PRIORITY[priority]
-    return ProposedAction(
-        kind="create_task",
+    return CreateTaskProposal(
         account_id=triage.account_id,
         target_module=target_module,
         target_id=target_id,

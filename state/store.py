@@ -36,7 +36,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 
-from domain.proposals import ProposedAction
+from domain.proposals import ProposedAction, parse_proposal
 from domain.recommendations import ApprovedWrite, EvidenceBasis, PriorDecision, Recommendation, WriteResult
 from domain.situation import same_situation
 from state import migrations, schema
@@ -458,9 +458,9 @@ class StateStore:
     def executed_duplicate(self, rec: Recommendation, *, within: timedelta) -> Recommendation | None:
         """An earlier recommendation about the same situation whose write was executed within ``within``
         and that ``rec`` does not knowingly follow (its ``prior_decision``): sending ``rec`` would create
-        a second identical record. None when there is none (or ``rec`` only updates fields, which the
-        manager never applies twice)."""
-        if rec.proposal.kind == "update_fields":
+        a second identical record. None when there is none (or ``rec`` is a kind that sending twice
+        does not double, ``repeats_harmlessly``: a field update)."""
+        if rec.proposal.repeats_harmlessly:
             return None
         since = self._clock() - within
         acknowledged = rec.prior_decision.executed_at if rec.prior_decision is not None else None
@@ -528,7 +528,7 @@ class StateStore:
         t = schema.recommendations
         with self._tx("original_proposal", write=False) as conn:
             value = conn.execute(select(t.c.original_proposal).where(t.c.id == rec_id)).scalar()
-        return ProposedAction.model_validate(value) if value else None
+        return parse_proposal(value) if value else None
 
     def decide(
         self,
@@ -558,7 +558,7 @@ class StateStore:
                 allowed = ("pending",) if decision == "skipped" else ("pending", "failed")
                 if row.status not in allowed:
                     raise InvalidTransition(f"recommendation {rec_id} is {row.status}; cannot mark it {decision}")
-                current = ProposedAction.model_validate(row.proposal)
+                current = parse_proposal(row.proposal)
                 detail: dict[str, Any] = {
                     "by": by,
                     "reason": reason,
@@ -698,7 +698,7 @@ class StateStore:
         return Recommendation(
             id=row.id,
             run_id=row.run_id,
-            proposal=ProposedAction.model_validate(row.proposal),
+            proposal=parse_proposal(row.proposal),
             status=row.status,
             idempotency_key=row.idempotency_key,
             dedupe_key=row.dedupe_key,

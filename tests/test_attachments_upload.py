@@ -17,7 +17,7 @@ from rich.console import Console
 from approvals.attachments import attachment_proposal, stage_file
 from approvals.executor import ExecutionFailure, execute_approved
 from approvals.presentation import change_renderable, outcome_text, pending_table
-from domain.proposals import ProposedAction
+from domain.proposals import ProposedAction, UploadAttachmentProposal
 from domain.recommendations import ApprovedWrite, WriteResult
 from domain.staged_files import is_upload_of, upload_file_name
 from integrations.zoho.connection import connection_from_sandbox
@@ -94,8 +94,8 @@ def test_staged_file_is_private_and_described(home: Path) -> None:
 def test_agents_cannot_propose_uploads(home: Path) -> None:
     draft = stage_file(home, "x.txt", b"hello")
     with pytest.raises(ValueError, match="not by agents"):
-        ProposedAction(
-            kind="upload_attachment", account_id="1", target_id="1", attachment=draft, rationale="r", origin="agent"
+        UploadAttachmentProposal(
+            account_id="1", target_id="1", attachment=draft, rationale="r", origin="agent"
         )
 
 

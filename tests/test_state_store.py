@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from config import load_settings
-from domain.proposals import Citation, NoteDraft, ProposedAction, TaskDraft
+from domain.proposals import (
+    AddNoteProposal,
+    Citation,
+    CreateTaskProposal,
+    NoteDraft,
+    ProposedAction,
+    TaskDraft,
+    UpdateFieldsProposal,
+)
 from domain.recommendations import WriteResult
 from state.errors import InvalidTransition, NotFoundError
 from state.store import StateStore
@@ -24,8 +32,7 @@ def store(tmp_path: Path) -> Iterator[StateStore]:
 
 
 def task(subject: str = "Call the CFO about renewal", account: str = "A1") -> ProposedAction:
-    return ProposedAction(
-        kind="create_task",
+    return CreateTaskProposal(
         account_id=account,
         target_id=account,
         task=TaskDraft(subject=subject, due_date=date(2026, 12, 1)),
@@ -35,8 +42,7 @@ def task(subject: str = "Call the CFO about renewal", account: str = "A1") -> Pr
 
 
 def note(content: str = "Champion left the company", account: str = "A1") -> ProposedAction:
-    return ProposedAction(
-        kind="add_note",
+    return AddNoteProposal(
         account_id=account,
         target_id=account,
         note=NoteDraft(title="Risk", content=content),
@@ -45,8 +51,7 @@ def note(content: str = "Champion left the company", account: str = "A1") -> Pro
 
 
 def update(account: str = "A1") -> ProposedAction:
-    return ProposedAction(
-        kind="update_fields",
+    return UpdateFieldsProposal(
         account_id=account,
         target_id=account,
         fields={"Rating": "Cold"},

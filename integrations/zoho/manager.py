@@ -22,8 +22,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, assert_never
 
+from domain.proposals import AddNoteProposal, CreateTaskProposal, UpdateFieldsProposal, UploadAttachmentProposal
 from domain.recommendations import ApprovedWrite, WriteResult
 from domain.staged_files import StagedFileError, is_upload_of, read_staged, upload_file_name
 from integrations.zoho.attachments import (
@@ -698,9 +699,7 @@ class ZohoManager:
                 return str(row["id"])
         return None
 
-    async def _upload_once(self, approved: ApprovedWrite) -> WriteResult:
-        action = approved.action
-        assert action.attachment is not None
+    async def _upload_once(self, approved: ApprovedWrite, action: UploadAttachmentProposal) -> WriteResult:
         _check_attachment_module(action.target_module, action.target_id)
 
         def result(record_id: str, created: bool) -> WriteResult:
@@ -869,44 +868,32 @@ class ZohoManager:
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
         if not isinstance(approved, ApprovedWrite) or not approved.approved_by or not approved.idempotency_key:
             raise ZohoWriteRefused("a CRM write needs an approved approval record")
-        action = approved.action
-        if action.kind == "update_fields":
-            return await self._update_fields(approved)
-        if action.kind == "create_task":
-            return await self._create_once(approved, "Tasks")
-        if action.kind == "add_note":
-            return await self._create_once(approved, "Notes")
-        if action.kind == "upload_attachment":
-            return await self._upload_once(approved)
-        raise ZohoWriteRefused(f"unknown write kind {action.kind}")  # pragma: no cover
+        action = approved.action  # each kind of proposal is written here, and only here
+        match action:
+            case UpdateFieldsProposal():
+                return await self._update_fields(approved, action)
+            case CreateTaskProposal():
+                return await self._create_once(approved, "Tasks")
+            case AddNoteProposal():
+                return await self._create_once(approved, "Notes")
+            case UploadAttachmentProposal():
+                return await self._upload_once(approved, action)
+            case _:
+                assert_never(action)
 
     def _payload(self, approved: ApprovedWrite) -> dict[str, Any]:
+        """The record a proposal that creates one sends, its idempotency key's marker included."""
         action = approved.action
         marker = ref_marker(approved.idempotency_key)
-        if action.kind == "create_task":
-            assert action.task is not None
-            task = action.task
-            body = (task.description or "").rstrip()
-            record: dict[str, Any] = {
-                "Subject": task.subject,
-                "Priority": task.priority,
-                "Status": "Not Started",
-                "Description": f"{body}\n\n{marker}" if body else marker,
-                "What_Id": {"id": action.target_id},
-                "$se_module": action.target_module,
-            }
-            if task.due_date:
-                record["Due_Date"] = task.due_date.isoformat()
-            if task.who_id:
-                record["Who_Id"] = {"id": task.who_id}
-            return record
-        assert action.note is not None
-        content = action.note.content.rstrip()
-        parent = {"module": {"api_name": action.target_module}, "id": action.target_id}
-        note: dict[str, Any] = {"Note_Content": f"{content}\n\n{marker}", "Parent_Id": parent}
-        if action.note.title:
-            note["Note_Title"] = action.note.title
-        return note
+        match action:
+            case CreateTaskProposal():
+                return _task_record(action, marker)
+            case AddNoteProposal():
+                return _note_record(action, marker)
+            case UpdateFieldsProposal() | UploadAttachmentProposal():
+                raise ZohoWriteRefused(f"a {action.kind} proposal creates no record")
+            case _:
+                assert_never(action)
 
     async def _find_by_marker(self, approved: ApprovedWrite, module: str) -> str | None:
         action = approved.action
@@ -973,8 +960,7 @@ class ZohoManager:
         assert last is not None
         raise last
 
-    async def _update_fields(self, approved: ApprovedWrite) -> WriteResult:
-        action = approved.action
+    async def _update_fields(self, approved: ApprovedWrite, action: UpdateFieldsProposal) -> WriteResult:
         module = action.target_module
         fields = list(action.fields)
         current = await self._call(
@@ -1024,6 +1010,33 @@ class ZohoManager:
         http = getattr(tokens, "_http", None)
         if http is not None and getattr(self, "_owns_token_http", False):
             await http.aclose()
+
+
+def _task_record(action: CreateTaskProposal, marker: str) -> dict[str, Any]:
+    task = action.task
+    body = (task.description or "").rstrip()
+    record: dict[str, Any] = {
+        "Subject": task.subject,
+        "Priority": task.priority,
+        "Status": "Not Started",
+        "Description": f"{body}\n\n{marker}" if body else marker,
+        "What_Id": {"id": action.target_id},
+        "$se_module": action.target_module,
+    }
+    if task.due_date:
+        record["Due_Date"] = task.due_date.isoformat()
+    if task.who_id:
+        record["Who_Id"] = {"id": task.who_id}
+    return record
+
+
+def _note_record(action: AddNoteProposal, marker: str) -> dict[str, Any]:
+    content = action.note.content.rstrip()
+    parent = {"module": {"api_name": action.target_module}, "id": action.target_id}
+    note: dict[str, Any] = {"Note_Content": f"{content}\n\n{marker}", "Parent_Id": parent}
+    if action.note.title:
+        note["Note_Title"] = action.note.title
+    return note
 
 
 def _check_attachment_module(module: str, record_id: str) -> None:
