@@ -174,6 +174,17 @@ def view_of(proposal: ProposedAction, current: Mapping[str, Any] | None = None) 
             assert_never(proposal)
 
 
+def compares_current(proposal: ProposedAction) -> bool:
+    """Whether its view compares with the target's values in Zoho now (the caller reads them first)."""
+    match proposal:
+        case UpdateFieldsProposal():
+            return True
+        case CreateTaskProposal() | AddNoteProposal() | UploadAttachmentProposal():
+            return False
+        case _:
+            assert_never(proposal)
+
+
 def written_line(proposal: ProposedAction, outcome: WriteResult) -> str:
     """What executing ``proposal`` did, in one line (``outcome.created`` False: it was already done)."""
     record = f"{outcome.module} record {outcome.record_id}"
@@ -191,4 +202,4 @@ def written_line(proposal: ProposedAction, outcome: WriteResult) -> str:
             assert_never(proposal)
 
 
-__all__ = ["ChangeRow", "ProposalView", "fmt_value", "human_size", "view_of", "written_line"]
+__all__ = ["ChangeRow", "ProposalView", "compares_current", "fmt_value", "human_size", "view_of", "written_line"]

@@ -261,11 +261,6 @@ def parse_proposal(data: Any) -> ProposedAction:
     return PROPOSAL_ADAPTER.validate_python(data)
 
 
-def proposal_type(kind: str) -> type[ProposalBase]:
-    """The model of ``kind`` (``KeyError`` for a kind that does not exist)."""
-    return dict(zip(PROPOSAL_KINDS, PROPOSAL_TYPES, strict=True))[kind]
-
-
 __all__ = [
     "AGENT_KINDS",
     "AGENT_TYPES",
@@ -288,5 +283,4 @@ __all__ = [
     "UpdateFieldsProposal",
     "UploadAttachmentProposal",
     "parse_proposal",
-    "proposal_type",
 ]

@@ -254,7 +254,7 @@ def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore,
     assert sandbox.store.get("Accounts", acc1["id"])["Rating"] == "Cold"
     assert store.get_recommendation(update.id).status == "executed"  # type: ignore[union-attr]
     edited = store.get_recommendation(task.id)
-    assert edited is not None and edited.status == "executed" and edited.proposal.task is not None
+    assert edited is not None and edited.status == "executed" and isinstance(edited.proposal, CreateTaskProposal)
     [made] = records_with_marker(sandbox, edited)
     assert made["Subject"] == "Call the sponsor and the CFO" and made["Due_Date"] == "2026-12-08"
     assert "Ask about the budget freeze" in made["Description"]

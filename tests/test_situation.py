@@ -43,9 +43,7 @@ def gone(subject: str, contact: str = "C1", **kw: Any) -> ProposedAction:
 
 
 def update(**fields: Any) -> ProposedAction:
-    return UpdateFieldsProposal(
-        account_id="A1", target_module="Deals", target_id="D1", fields=fields, rationale="r"
-    )
+    return UpdateFieldsProposal(account_id="A1", target_module="Deals", target_id="D1", fields=fields, rationale="r")
 
 
 # --- identity -------------------------------------------------------------------------------------

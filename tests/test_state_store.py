@@ -171,10 +171,10 @@ def test_approve_with_edits_keeps_idempotency_key(store: StateStore) -> None:
     )
     out = store.decide(rec.id, "approved", by="me", edited=edited)
     assert out.idempotency_key == rec.idempotency_key and out.dedupe_key == rec.dedupe_key
-    assert out.proposal.task is not None and out.proposal.task.subject == "Call the CFO and the buyer"
+    assert isinstance(out.proposal, CreateTaskProposal) and out.proposal.task.subject == "Call the CFO and the buyer"
     assert str(out.proposal.task.due_date) == "2026-12-05"
     original = store.original_proposal(rec.id)
-    assert original is not None and original.task is not None
+    assert isinstance(original, CreateTaskProposal)
     assert original.task.subject == "Call the CFO about renewal"
     detail = store.list_audit(recommendation_id=rec.id, kind="decision")[0].detail
     assert detail["edited"] and detail["before"]["subject"] != detail["after"]["subject"]

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.proposals import NoteDraft, TaskDraft, proposal_type
+from domain.proposals import NoteDraft, TaskDraft, parse_proposal
 from domain.recommendations import ApprovedWrite
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoWriteRefused
@@ -38,7 +38,9 @@ async def _first_account(gw: ZohoManager) -> str:
 
 
 def _write(kind: str, account_id: str, key: str, **kw: Any) -> ApprovedWrite:
-    action = proposal_type(kind)(account_id=account_id, target_id=account_id, rationale="test", **kw)
+    action = parse_proposal(
+        {"kind": kind, "account_id": account_id, "target_id": account_id, "rationale": "test", **kw}
+    )
     return ApprovedWrite(
         recommendation_id=f"rec-{key}",
         idempotency_key=key,
