@@ -78,7 +78,7 @@ def build_gateway(
     mcp = None
     if conn.mcp_url and (use_mcp if use_mcp is not None else True):
         mcp = _mcp_tier(conn.mcp_url, settings, tokens, meter)
-    manager = ZohoManager(
+    return ZohoManager(
         meter=meter,
         rest=rest,
         sdk=sdk,
@@ -88,10 +88,8 @@ def build_gateway(
         audit=audit,
         volume_hints_path=settings.home.expanduser() / "zoho-volumes.json",
         attachment_outbox=settings.home.expanduser() / OUTBOX_DIR,
+        owned_clients=(oauth_http,),
     )
-    manager._owns_token_http = True  # type: ignore[attr-defined]
-    manager.token_store = store  # type: ignore[attr-defined]
-    return manager
 
 
 def _mcp_tier(url: str, settings: Settings, tokens: TokenManager, meter: CreditMeter) -> McpTier:

@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar, assert_never
+from typing import Any, Protocol, TypeVar, assert_never
 
 from domain.proposals import AddNoteProposal, CreateTaskProposal, UpdateFieldsProposal, UploadAttachmentProposal
 from domain.recommendations import ApprovedWrite, WriteResult
@@ -70,6 +70,13 @@ from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_recor
 from integrations.zoho.stats import StatsBook
 
 T = TypeVar("T")
+
+
+class Closable(Protocol):
+    """A client the manager closes with its tiers (an ``httpx.AsyncClient``)."""
+
+    async def aclose(self) -> None: ...
+
 
 # what a body of the wrong shape raises while it is read (a dict where a list was due, a bad date, ...)
 _SHAPE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError)
@@ -179,8 +186,11 @@ class ZohoManager:
         volume_hints_path: Path | None = None,
         attachment_outbox: Path | None = None,
         meter: CreditMeter | None = None,
+        owned_clients: Sequence[Closable] = (),
     ) -> None:
+        """``owned_clients``: clients built for this manager alone (the OAuth token client), closed with it."""
         self.rest = rest
+        self._owned_clients = tuple(owned_clients)
         self.meter: CreditMeter = meter or getattr(rest, "meter", None) or CreditMeter()
         self.attachment_outbox = attachment_outbox  # approved uploads are read only from here
         self.sdk = sdk
@@ -1006,10 +1016,8 @@ class ZohoManager:
         for tier in self._tiers.values():
             with contextlib.suppress(Exception):  # closing is best effort
                 await tier.aclose()
-        tokens = getattr(self.rest, "tokens", None)
-        http = getattr(tokens, "_http", None)
-        if http is not None and getattr(self, "_owns_token_http", False):
-            await http.aclose()
+        for client in self._owned_clients:
+            await client.aclose()
 
 
 def _task_record(action: CreateTaskProposal, marker: str) -> dict[str, Any]:
