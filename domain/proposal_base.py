@@ -13,7 +13,7 @@ the rules that would otherwise be ``if kind == ...`` chains elsewhere:
 
 The abstract methods make a kind that forgets one unusable (``TypeError`` when it is built; mypy says so
 too). How a kind looks is ``approvals.proposal_view``; how it is written to Zoho,
-``integrations.zoho.write_kinds``.
+``ZohoManager.execute_write`` (``integrations.zoho.manager``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ most of them null or empty: the keys of the other kinds are ignored), and they a
 new shape. ``PROPOSAL_KINDS`` / ``AGENT_KINDS`` are the kinds as every list of them is derived.
 
 Adding a kind: its model here (and in ``ProposedAction``), how it looks (``approvals.proposal_view``),
-how it is written (``integrations.zoho.write_kinds``), its test; ``tests/test_proposal_kinds.py`` fails
+how it is written (``ZohoManager.execute_write``), its test; ``tests/test_proposal_kinds.py`` fails
 until each piece is there.
 """
 
