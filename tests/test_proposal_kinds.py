@@ -35,6 +35,9 @@ from domain.recommendations import ApprovedWrite, Recommendation, WriteResult
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.factory import build_gateway
 from prompts import load_prompt
+from review.run_models import proposal_summary
+from web.inbox_view import Links
+from web.inbox_view import card as inbox_card
 
 Sample = Callable[[dict[str, Any], Path], ProposedAction]
 
@@ -103,9 +106,18 @@ def test_every_kind_is_shown_in_the_terminal_and_as_a_neutral_view(kind: str, tm
     shown = _render(proposal_panel(_rec(proposal))) + _render(pending_table([_rec(proposal)]))
     assert view.label in shown and all(row.label in shown for row in view.rows)
     assert _render(change_renderable(proposal))
+    card = inbox_card(_rec(proposal), links=Links(base="http://127.0.0.1:1", sandbox=True))  # the web inbox
+    assert (card.kind_label, card.layout, card.change) == (view.label, view.layout, view.rows)
+    assert proposal_summary(proposal) == view.summary  # the review's run report and --json
     for created in (True, False):
         done = WriteResult(recommendation_id="rec-1", record_id="9", module="M", created=created, tier="rest")
         assert written_line(proposal, done).startswith("✔")
+
+
+def test_the_run_report_names_an_upload_as_the_file_not_as_an_update(tmp_path: Path) -> None:
+    upload = SAMPLES["upload_attachment"](ACCOUNT, tmp_path)
+    line = proposal_summary(upload)
+    assert line.startswith("File: review") and ".html" in line and f"Accounts/{ACCOUNT['id']}" in line
 
 
 @pytest.mark.parametrize("kind", PROPOSAL_KINDS)
