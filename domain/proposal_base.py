@@ -6,7 +6,8 @@ the rules that would otherwise be ``if kind == ...`` chains elsewhere:
 
 - ``payload()`` (the exact change as JSON), ``dedupe_change()`` (what makes two proposals the same
   wording), ``situation_anchor()`` / ``substance_text()`` (what a decision sticks to: ``domain.situation``);
-- ``edited(ask)``: the questions an approver is asked to edit it (the terminal and the web inbox ask them);
+- ``edited(ask)``: the questions an approver is asked to edit it (the terminal and the web inbox ask them;
+  ``long_questions`` says which take several lines);
 - for the kinds an agent may propose (``agent_may_propose``): ``payload_hint`` / ``prompt_hint`` (the
   propose tool's schema and the Recommendation Author's prompt are built from them) and
   ``claims_write`` / ``write_payload`` (how the approval gate turns a caught write tool call into it).
@@ -50,6 +51,7 @@ class ProposalBase(BaseModel):
     payload_key: ClassVar[str]  # the one field that holds this kind's change ("task", "note", ...)
     missing_payload: ClassVar[str]  # the error when it is missing, saying what to give
     agent_may_propose: ClassVar[bool] = True  # False: only a command the operator ran queues it
+    long_questions: ClassVar[tuple[str, ...]] = ()  # how the edit questions whose answer has several lines begin
     payload_hint: ClassVar[str] = ""  # the propose tool's schema: what the payload holds
     prompt_hint: ClassVar[str] = ""  # the Recommendation Author's prompt: "`task` with subject, ..."
     repeats_harmlessly: ClassVar[bool] = False  # True: sending it twice changes nothing the second time

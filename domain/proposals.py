@@ -84,6 +84,7 @@ class CreateTaskProposal(ProposalBase):
         "create_task: subject, due_date (YYYY-MM-DD), priority (Highest|High|Normal|Low|Lowest), description, who_id"
     )
     prompt_hint = "`task` with subject, due_date, priority, description"
+    long_questions = ("Description",)
     creates_record = "task"
 
     kind: Literal["create_task"] = "create_task"
@@ -135,6 +136,7 @@ class AddNoteProposal(ProposalBase):
     missing_payload = "add_note needs a note (title, content)"
     payload_hint = "add_note: title, content"
     prompt_hint = "`note` with title and content"
+    long_questions = ("Content",)
     creates_record = "note"
 
     kind: Literal["add_note"] = "add_note"

@@ -36,6 +36,7 @@ from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.factory import build_gateway
 from prompts import load_prompt
 from review.run_models import proposal_summary
+from web.editing_form import questions
 from web.inbox_view import Links
 from web.inbox_view import card as inbox_card
 
@@ -130,6 +131,8 @@ def test_every_kind_has_edit_rules(kind: str, tmp_path: Path) -> None:
         return default
 
     assert proposal.edited(keep) == proposal and asked  # Enter on every question: nothing changes
+    long = [q.label for q in questions(proposal) if q.long]  # the web form's text areas
+    assert all(any(label.startswith(p) for label in long) for p in type(proposal).long_questions)
     renamed = proposal.edited(lambda label, default: f"{default} 2" if label == asked[0] else default)
     assert renamed.payload() != proposal.payload()  # the first question edits a part of it
     assert (renamed.kind, renamed.account_id, renamed.target_id) == (kind, proposal.account_id, proposal.target_id)
