@@ -12,12 +12,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from cli_support import run_main, sandbox_cli_env
 
+from approvals.models import NoteDraft, ProposedAction, TaskDraft
+from config import load_settings
 from config.crashpoints import KILL_AT_VAR, KILL_LOG_VAR
+from state.store import StateStore
 
 REF = "[sergas-ref:"
 REVIEW_MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
@@ -26,6 +30,33 @@ TIMEOUT = 180
 
 def cli_env(sandbox: Any, home: Path, **extra: str) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, **{"SERGAS_ZOHO_MAX_RETRIES": "2", "COLUMNS": "200", **extra})
+
+
+def mixed_proposal(i: int, account: dict[str, Any]) -> ProposedAction:
+    """The ``i``-th of a repeating task / note / field-update (a flipped rating) proposal on ``account``."""
+    account_id, name = str(account["id"]), account["Account_Name"]
+    rationale = "Renewal in 30 days and no activity for 45 days"
+    if i % 3 == 0:
+        task = TaskDraft(subject=f"Call {name}", due_date=date(2026, 12, 15))
+        return ProposedAction(
+            kind="create_task", account_id=account_id, target_id=account_id, task=task, rationale=rationale
+        )
+    if i % 3 == 1:
+        note = NoteDraft(title="Renewal risk", content=f"Budget freeze at {name}")
+        return ProposedAction(
+            kind="add_note", account_id=account_id, target_id=account_id, note=note, rationale=rationale
+        )
+    fields = {"Rating": "Cold" if account.get("Rating") != "Cold" else "Warm"}
+    return ProposedAction(
+        kind="update_fields", account_id=account_id, target_id=account_id, fields=fields, rationale=rationale
+    )
+
+
+def queue_mixed(sandbox: Any, home: Path, *, run_id: str, n: int = 6) -> list[str]:
+    """``n`` pending proposals (``mixed_proposal``) on the sandbox's first ``n`` accounts; their ids."""
+    with StateStore.open(load_settings(home=home)) as store:
+        accounts = sandbox.store.list_records("Accounts")[:n]
+        return [store.enqueue(mixed_proposal(i, acc), run_id=run_id)[0].id for i, acc in enumerate(accounts)]
 
 
 def main_py(env: dict[str, str], *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:

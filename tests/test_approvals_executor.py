@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -13,7 +11,6 @@ from test_state_store import note, task
 from approvals.decisions import decide
 from approvals.executor import EXECUTOR_LOCK, ExecutionFailure, ExecutorBusy, execute_approved
 from approvals.models import ApprovedWrite, Recommendation, WriteResult
-from config import load_settings
 from integrations.zoho.errors import ZohoRateLimitedError, ZohoValidationError
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore
@@ -61,12 +58,6 @@ class IdempotentZoho:
             created=True,
             tier="rest",
         )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=tmp_path / "home")) as opened:
-        yield opened
 
 
 def approved(store: StateStore, *subjects: str) -> list[Recommendation]:

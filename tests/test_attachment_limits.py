@@ -9,10 +9,8 @@ import asyncio
 import io
 import time
 import zlib
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
 from sandbox_rest import SandboxRest
@@ -20,8 +18,6 @@ from sandbox_rest import SandboxRest
 from agents.run_context import RunContext
 from agents.testing import ListAudit, ListQueue
 from agents.tools import build_attachment_tools, build_zoho_tools
-from integrations.zoho.connection import connection_from_sandbox
-from integrations.zoho.factory import build_gateway
 from sandbox._attachment_seed import build_pdf
 
 TIME_LIMIT = 2.0
@@ -48,13 +44,6 @@ def slow_pdf(operators: int = 300_000) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[Any]:
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings))
-    yield gw
-    await gw.aclose()
 
 
 def handlers(gateway: Any, **limits: Any) -> dict[str, Any]:

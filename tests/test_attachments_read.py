@@ -18,19 +18,8 @@ from agents.testing import ListAudit, ListQueue
 from agents.tool_names import classify
 from agents.tools import build_attachment_tools
 from agents.tools.attachment_tools import UnreadableAttachment, extract_text
-from integrations.zoho.connection import connection_from_sandbox
-from integrations.zoho.factory import build_gateway
 from sandbox._attachment_seed import build_pdf
 from scripted_model.turns import extract_json_payload
-
-
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any) -> Any:
-    gw = build_gateway(
-        sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings), backoff_base=0.01
-    )
-    yield gw
-    await gw.aclose()
 
 
 @pytest.fixture

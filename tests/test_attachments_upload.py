@@ -5,7 +5,6 @@ re-run; refused when the staged file changed, vanished or lies outside the outbo
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,21 +30,6 @@ REPORT = b"<!DOCTYPE html><html><body><h1>Account review</h1><p>Renewal at risk.
 @pytest.fixture
 def home(sandbox_settings: Any) -> Path:
     return Path(sandbox_settings.ensure_home())
-
-
-@pytest.fixture
-def store(sandbox_settings: Any) -> Iterator[StateStore]:
-    with StateStore.open(sandbox_settings) as opened:
-        yield opened
-
-
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any, home: Path) -> Any:
-    gw = build_gateway(
-        sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings), backoff_base=0.01
-    )
-    yield gw
-    await gw.aclose()
 
 
 def bare_account(sandbox: Any) -> str:
@@ -201,7 +185,7 @@ async def test_queue_approve_crash_and_reconcile_upload_exactly_once(
     assert "account-review.html" in shown and f"Accounts/{account_id}" in shown and "text/html" in shown
     store.decide(rec.id, "approved", by="ana")
     with pytest.raises(SystemExit):
-        await execute_approved(store, CrashAfterSend(gateway))  # type: ignore[arg-type]
+        await execute_approved(store, CrashAfterSend(gateway))
     executing = store.get_recommendation(rec.id)
     assert executing is not None and executing.status == "executing"
     assert len(uploads_of(sandbox, account_id, rec.idempotency_key)) == 1
@@ -239,8 +223,9 @@ async def test_a_file_over_zohos_limit_is_refused_with_what_to_do(sandbox: Any, 
             "Accounts", account_id, "huge.pdf", b"%PDF-" + b"0" * (21 << 20), "application/pdf"
         )
     assert too_large.value.status == 413 and "20 MB" in too_large.value.hint
+    assert gateway.attachment_outbox is not None
     with pytest.raises(ValueError, match="Zoho accepts at most"):
-        stage_file(Path(gateway.attachment_outbox).parent, "huge.pdf", b"0" * (21 << 20))
+        stage_file(gateway.attachment_outbox.parent, "huge.pdf", b"0" * (21 << 20))
 
 
 def test_an_attachment_proposal_is_shown_and_only_its_name_can_be_edited(home: Path) -> None:

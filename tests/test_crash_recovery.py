@@ -33,11 +33,12 @@ from reliability_support import (
     killed_at,
     main_py,
     memory_ledger_counts,
+    queue_mixed,
     review_json,
     watching_writes,
 )
 
-from approvals.models import NoteDraft, ProposedAction, TaskDraft
+from approvals.models import NoteDraft, ProposedAction
 from config import load_settings
 from state.store import StateStore
 
@@ -179,28 +180,9 @@ def test_a_review_killed_while_feeding_memory_feeds_it_on_the_rerun(org: Any, tm
 # --------------------------------------------------------------------------------------------- approve
 def _queue(org: Any, home: Path) -> list[str]:
     """Six proposals (2 tasks, 2 notes, 2 field updates) and one rejected note; returns the rejected id."""
+    queue_mixed(org, home, run_id="crash")
     accounts = org.store.list_records("Accounts")[:6]
     with StateStore.open(load_settings(home=home)) as store:
-        for i, acc in enumerate(accounts):
-            kind = ("create_task", "add_note", "update_fields")[i % 3]
-            store.enqueue(
-                ProposedAction(
-                    kind=kind,
-                    account_id=acc["id"],
-                    target_id=acc["id"],
-                    task=TaskDraft(subject=f"Call {acc['Account_Name']}", due_date="2026-12-15")
-                    if kind == "create_task"
-                    else None,
-                    note=NoteDraft(title="Renewal risk", content=f"Budget freeze at {acc['Account_Name']}")
-                    if kind == "add_note"
-                    else None,
-                    fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
-                    if kind == "update_fields"
-                    else {},
-                    rationale="Renewal in 30 days and no activity for 45 days",
-                ),
-                run_id="crash",
-            )
         rejected, _ = store.enqueue(
             ProposedAction(
                 kind="add_note",

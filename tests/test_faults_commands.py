@@ -22,11 +22,11 @@ from reliability_support import (
     cli_env,
     dead_url,
     main_py,
+    queue_mixed,
     review_json,
     watching_writes,
 )
 
-from approvals.models import NoteDraft, ProposedAction, TaskDraft
 from config import load_settings
 from state.store import StateStore
 
@@ -41,26 +41,6 @@ def org(tmp_path: Path) -> Iterator[Any]:
 
     with start_sandbox(tmp_path / "sandbox", accounts=ACCOUNTS, seed=7) as running:
         yield running
-
-
-def queue(org: Any, home: Path, n: int = 6) -> None:
-    with StateStore.open(load_settings(home=home)) as store:
-        for i, acc in enumerate(org.store.list_records("Accounts")[:n]):
-            kind = ("create_task", "add_note", "update_fields")[i % 3]
-            store.enqueue(
-                ProposedAction(
-                    kind=kind,
-                    account_id=acc["id"],
-                    target_id=acc["id"],
-                    task=TaskDraft(subject=f"Call {acc['Account_Name']}") if kind == "create_task" else None,
-                    note=NoteDraft(content=f"Budget freeze at {acc['Account_Name']}") if kind == "add_note" else None,
-                    fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
-                    if kind == "update_fields"
-                    else {},
-                    rationale="No activity for 45 days",
-                ),
-                run_id="faults",
-            )
 
 
 # ------------------------------------------------------------------------------------- approve (writes)
@@ -81,7 +61,7 @@ STORMS = {
 def test_approve_under_faults_writes_each_exactly_once(storm: str, org: Any, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
-    queue(org, home)
+    queue_mixed(org, home, run_id="faults")
     with watching_writes(org) as writes:
         for spec in STORMS[storm]:
             org.inject_fault(**spec)
@@ -100,7 +80,7 @@ def test_approve_under_faults_writes_each_exactly_once(storm: str, org: Any, tmp
 def test_approve_with_tokens_revoked_mid_batch(org: Any, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
-    queue(org, home)
+    queue_mixed(org, home, run_id="faults")
     revoked: list[int] = []
 
     def revoke(event: Any) -> None:  # in the sandbox thread, right after each insert
@@ -123,7 +103,7 @@ def test_approve_with_tokens_revoked_mid_batch(org: Any, tmp_path: Path) -> None
 def test_approve_with_the_refresh_token_revoked_keeps_writes_and_says_why(org: Any, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home, SERGAS_ZOHO_REFRESH_TOKEN="1000.revoked.refresh-token")
-    queue(org, home)
+    queue_mixed(org, home, run_id="faults")
     with watching_writes(org) as writes:
         done = main_py(env, "approve", "--approve-all", "--yes")
     assert_no_traceback(done)
@@ -136,7 +116,7 @@ def test_approve_with_the_refresh_token_revoked_keeps_writes_and_says_why(org: A
 
 def test_approve_with_zoho_down_keeps_writes_approved(org: Any, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    queue(org, home)
+    queue_mixed(org, home, run_id="faults")
     url = dead_url()
     env = cli_env(org, home, SERGAS_ZOHO_API_URL=url, SERGAS_ZOHO_ACCOUNTS_URL=url)
     done = main_py(env, "approve", "--approve-all", "--yes")
@@ -249,7 +229,7 @@ def test_review_with_the_state_database_locked_mid_run_fails_cleanly_then_resume
 
 def test_approve_list_with_the_state_database_locked_briefly_waits_and_succeeds(org: Any, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    queue(org, home, n=2)
+    queue_mixed(org, home, run_id="faults", n=2)
     release, held = threading.Event(), threading.Event()
     holder = threading.Thread(target=_hold_write_lock, args=(home / "state" / "state.db", release, held), daemon=True)
     holder.start()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +59,6 @@ def cli_env(home: Path, sandbox: Any) -> dict[str, str]:
 @pytest.fixture
 def hostile(sandbox: Any) -> list[HostileRecord]:
     return plant_hostile_records(sandbox.store)
-
-
-@pytest.fixture
-def store(sandbox_settings: Any) -> Iterator[StateStore]:
-    sandbox_settings.ensure_home()
-    with StateStore.open(sandbox_settings) as opened:
-        yield opened
 
 
 class AgentRuns:

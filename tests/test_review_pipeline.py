@@ -16,7 +16,6 @@ from integrations.zoho.models import CrmRecord
 from review.pipeline import ReviewAlreadyRunning, run_review
 from review.ports import AgentReview
 from review.record_builders import TODAY, account, contact, deal, note, org, task
-from state.store import StateStore
 
 NOW = datetime.combine(TODAY, time(3, 0), tzinfo=UTC)
 
@@ -75,12 +74,6 @@ def settings(tmp_path: Path) -> Any:
     return s
 
 
-@pytest.fixture
-def store(settings: Any) -> Any:
-    with StateStore.open(settings) as opened:
-        yield opened
-
-
 async def test_rules_run_flags_queues_and_persists(settings: Any, store: Any) -> None:
     gateway = FakeGateway(small_org())
     run = await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW)
@@ -135,11 +128,16 @@ async def test_interrupted_run_resumes_and_skips_reviewed_accounts(settings: Any
     assert interrupted is not None and store.reviewed_account_ids(interrupted.id) == {"a-churn"}
 
     seen: list[str] = []
+
+    def recording(triage: Any, view: Any) -> list[ProposedAction]:
+        seen.append(triage.account_id)
+        return []
+
     resumed = await run_review(
         settings,
         gateway=gateway,
         store=store,
-        reviewer=lambda t, v: seen.append(t.account_id) or [],
+        reviewer=recording,
         concurrency=1,
         clock=lambda: NOW,
     )
@@ -229,7 +227,11 @@ async def test_a_record_deleted_in_zoho_leaves_the_next_review(settings: Any, st
 
         async def fetch_deleted(self, module: str, *, since: datetime | None = None) -> list[DeletedRecord]:
             self.asked.append((module, since))
-            return [d for d in self.bin if d.module == module and (since is None or d.deleted_time > since)]
+            return [
+                d
+                for d in self.bin
+                if d.module == module and (since is None or (d.deleted_time is not None and d.deleted_time > since))
+            ]
 
     gateway = WithRecycleBin(small_org())
     first = await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from approvals.models import ProposedAction, TaskDraft
+from review.models import AccountTriage
 from review.record_builders import TODAY, account, contact, deal, note, org, task
 from review.rules import RULES, add_business_days, propose_for
 from review.signal_kinds import SIGNAL_KINDS
@@ -11,7 +13,7 @@ from review.since import SinceError, parse_since
 from review.triage import triage_org
 
 
-def everything_wrong() -> object:
+def everything_wrong() -> AccountTriage:
     acc = account(name="Acme", revenue=4_000_000, active_days_ago=80)
     d = deal(acc.id, name="Acme renewal", active_days_ago=80, closes_in_days=None)
     soon = deal(acc.id, name="Acme add-on", active_days_ago=80, closes_in_days=5)
@@ -23,15 +25,20 @@ def everything_wrong() -> object:
     return triage
 
 
+def task_of(proposal: ProposedAction) -> TaskDraft:
+    assert proposal.task is not None, proposal
+    return proposal.task
+
+
 def test_every_kind_has_a_rule() -> None:
     assert set(RULES) == set(SIGNAL_KINDS)
 
 
 def test_one_labelled_cited_task_per_signal() -> None:
     triage = everything_wrong()
-    assert {s.kind for s in triage.signals} == set(SIGNAL_KINDS)  # type: ignore[attr-defined]
-    proposals = propose_for(triage, today=TODAY)  # type: ignore[arg-type]
-    assert len(proposals) == len(triage.signals)  # type: ignore[attr-defined]
+    assert {s.kind for s in triage.signals} == set(SIGNAL_KINDS)
+    proposals = propose_for(triage, today=TODAY)
+    assert len(proposals) == len(triage.signals)
     for p in proposals:
         assert p.origin == "rules" and p.kind == "create_task" and p.task is not None
         assert p.rationale.startswith("Rule-based proposal (no model)")
@@ -39,19 +46,19 @@ def test_one_labelled_cited_task_per_signal() -> None:
         assert p.task.due_date is not None and p.task.due_date > TODAY
     by_kind = {p.signal_kind: p for p in proposals}
     stalled = [p for p in proposals if p.signal_kind == "deal_stalled"]
-    by_kind["deal_stalled"] = next(p for p in stalled if "Acme renewal" in p.task.subject)
-    assert by_kind["churn_risk"].priority == "high" and by_kind["churn_risk"].task.priority == "Highest"
+    by_kind["deal_stalled"] = next(p for p in stalled if "Acme renewal" in task_of(p).subject)
+    assert by_kind["churn_risk"].priority == "high" and task_of(by_kind["churn_risk"]).priority == "Highest"
     assert by_kind["deal_stalled"].target_module == "Deals"
-    assert by_kind["deal_stalled"].task.subject == "Follow up on stalled deal 'Acme renewal'"
-    assert by_kind["deal_stalled"].task.due_date == add_business_days(TODAY, 2)
-    assert by_kind["contact_gone"].task.subject == "Find the replacement for Li Wei at Acme"
+    assert task_of(by_kind["deal_stalled"]).subject == "Follow up on stalled deal 'Acme renewal'"
+    assert task_of(by_kind["deal_stalled"]).due_date == add_business_days(TODAY, 2)
+    assert task_of(by_kind["contact_gone"]).subject == "Find the replacement for Li Wei at Acme"
     assert proposals[0].priority == "high"  # most urgent first
 
 
 def test_the_same_situation_next_night_has_the_same_dedupe_key() -> None:
     triage = everything_wrong()
-    tonight = propose_for(triage, today=TODAY)  # type: ignore[arg-type]
-    tomorrow = propose_for(triage, today=TODAY + timedelta(days=1))  # type: ignore[arg-type]
+    tonight = propose_for(triage, today=TODAY)
+    tomorrow = propose_for(triage, today=TODAY + timedelta(days=1))
     assert [p.dedupe_key() for p in tonight] == [p.dedupe_key() for p in tomorrow]
 
 

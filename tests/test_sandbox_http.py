@@ -118,7 +118,7 @@ def test_list_rules(api: httpx.Client, sandbox: Any) -> None:
     assert info["more_records"] and info["next_page_token"] and info["count"] == 20
     ids = [r["id"] for r in first.json()["data"]]
     assert ids == sorted(ids) and all(len(i) == 19 and i.isdigit() for i in ids)
-    params = {"fields": "Account_Name,Owner", "per_page": 20, "sort_order": "asc"}
+    params: dict[str, str | int] = {"fields": "Account_Name,Owner", "per_page": 20, "sort_order": "asc"}
     second = api.get("/crm/v8/Accounts", params={**params, "page_token": info["next_page_token"]}).json()
     assert second["info"]["page"] == 2 and second["data"][0]["id"] > ids[-1]
     changed = api.get("/crm/v8/Accounts", params={**params, "per_page": 10, "page_token": info["next_page_token"]})
@@ -132,7 +132,7 @@ def test_list_rules(api: httpx.Client, sandbox: Any) -> None:
 
 def test_page_token_expiry(api: httpx.Client, sandbox: Any) -> None:
     sandbox.state.configure(page_token_ttl_seconds=0.05)
-    params = {"fields": "Account_Name", "per_page": 5}
+    params: dict[str, str | int] = {"fields": "Account_Name", "per_page": 5}
     token = api.get("/crm/v8/Accounts", params=params).json()["info"]["next_page_token"]
     import time
 

@@ -100,7 +100,8 @@ def test_restart_keeps_writes_and_reset_reseeds(tmp_path: Path) -> None:
     assert events[0].affected_fields == ["Rating"]
     store.close()
     again = SandboxStore.open(tmp_path / "sb", accounts=30, seed=5)
-    assert again.get("Accounts", account["id"])["Rating"] == "Hot"
+    kept = again.get("Accounts", account["id"])
+    assert kept is not None and kept["Rating"] == "Hot"
     assert again.get("Notes", note["id"]) is not None and again.get("Contacts", victim) is None
     assert again.new_id() > note["id"]
     again.close()

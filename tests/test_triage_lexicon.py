@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from review.lexicon import CHURN, LEFT, UPSELL, find
+from review.lexicon import CHURN, LEFT, UPSELL, Phrase, find
 
 
-def labels(text: str, lexicon=CHURN) -> set[str]:  # type: ignore[no-untyped-def]
+def labels(text: str, lexicon: tuple[Phrase, ...] = CHURN) -> set[str]:
     return {h.label for h in find(text, lexicon)}
 
 

@@ -4,24 +4,14 @@ lookup must name an existing record (shown by Zoho's name and id)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from approvals.models import NoteDraft, ProposedAction, TaskDraft
 from approvals.write_checks import WriteRefused, check_write, outside_account
-from integrations.zoho.connection import connection_from_sandbox
-from integrations.zoho.factory import build_gateway
 from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.manager import update_payload
-
-
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[Any]:
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings))
-    yield gw
-    await gw.aclose()
 
 
 def linked(sandbox: Any, module: str) -> list[tuple[str, str]]:

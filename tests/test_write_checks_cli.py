@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,6 @@ from agents.run_context import RunContext, zoho_write_check
 from agents.testing import ListQueue
 from agents.tools.propose import build_propose_tool
 from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
-from integrations.zoho.connection import connection_from_sandbox
-from integrations.zoho.factory import build_gateway
 from integrations.zoho.manager import ref_marker
 from state.store import StateStore
 
@@ -178,13 +175,6 @@ def test_a_target_of_another_account_is_refused_and_the_account_batch_stays_in_i
         stored = store.get_recommendation(rec.id)
         assert stored is not None and stored.status == "failed" and reason in (stored.error or ""), stored
     assert "✔" not in done.stdout
-
-
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[Any]:
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings))
-    yield gw
-    await gw.aclose()
 
 
 async def test_propose_action_checks_against_zoho_before_queuing(sandbox: Any, gateway: Any) -> None:

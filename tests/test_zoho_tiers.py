@@ -34,20 +34,6 @@ def _models(module: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted((record_from_zoho(module, r).model_dump(exclude={"raw"}) for r in rows), key=lambda m: m["id"])
 
 
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any) -> Any:
-    events: list[dict[str, Any]] = []
-    gw = build_gateway(
-        sandbox_settings,
-        connection=connection_from_sandbox(sandbox, sandbox_settings),
-        audit=events.append,
-        backoff_base=0.01,
-    )
-    gw.events = events
-    yield gw
-    await gw.aclose()
-
-
 async def _account_ids(gw: ZohoManager, n: int = 5) -> list[str]:
     rows, _ = await gw.rest.coql(f"select id from Accounts where id is not null order by id asc limit {n}")
     return [str(r["id"]) for r in rows]
@@ -106,18 +92,21 @@ async def test_429_storm_is_absorbed_by_backoff(sandbox: Any, gateway: ZohoManag
     assert sandbox.stats()["calls"] - before == 5  # four 429s, then the answer
 
 
-async def test_expiring_tokens_mid_run_cost_no_failed_call(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_expiring_tokens_mid_run_cost_no_failed_call(
+    sandbox: Any, gateway: ZohoManager, audit_events: list[dict[str, Any]]
+) -> None:
     ids = await _account_ids(gateway)
     await gateway.get_records("Accounts", ids)
     refreshes = gateway.rest.tokens.refreshes
     sandbox.inject_fault(kind="expire_tokens")
     assert len(await gateway.get_records("Accounts", ids)) == len(ids)  # MCP (first tier) sees the 401
     sandbox.inject_fault(kind="expire_tokens")
+    assert gateway.sdk is not None
     assert len(await gateway.sdk.get_records_by_ids("Accounts", ids, Account.FIELDS)) == len(ids)
     sandbox.inject_fault(kind="expire_tokens")
     assert len(await gateway.rest.get_records_by_ids("Accounts", ids, Account.FIELDS)) == len(ids)
     assert gateway.rest.tokens.refreshes == refreshes + 3
-    assert [e["error"] for e in gateway.events if e["outcome"] != "ok"] == []
+    assert [e["error"] for e in audit_events if e["outcome"] != "ok"] == []
 
 
 async def test_bad_credentials_raise_one_clear_auth_error(sandbox: Any, sandbox_settings: Any) -> None:
