@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sandbox.embedded import RunningSandbox
+
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
 
@@ -36,7 +38,7 @@ def run_main(
     )
 
 
-def sandbox_cli_env(sandbox: Any, home: Path, *, model: Any | None = None, **extra: str) -> dict[str, str]:
+def sandbox_cli_env(sandbox: RunningSandbox, home: Path, *, model: Any | None = None, **extra: str) -> dict[str, str]:
     env = clean_env()
     env.update(
         {

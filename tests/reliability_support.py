@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from cli_support import run_main, sandbox_cli_env
+from sandbox_rest import stored
 
 from approvals.models import NoteDraft, ProposedAction, TaskDraft
 from config import load_settings
 from config.crashpoints import KILL_AT_VAR, KILL_LOG_VAR
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 REF = "[sergas-ref:"
@@ -28,7 +30,7 @@ REVIEW_MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 TIMEOUT = 180
 
 
-def cli_env(sandbox: Any, home: Path, **extra: str) -> dict[str, str]:
+def cli_env(sandbox: RunningSandbox, home: Path, **extra: str) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, **{"SERGAS_ZOHO_MAX_RETRIES": "2", "COLUMNS": "200", **extra})
 
 
@@ -52,7 +54,7 @@ def mixed_proposal(i: int, account: dict[str, Any]) -> ProposedAction:
     )
 
 
-def queue_mixed(sandbox: Any, home: Path, *, run_id: str, n: int = 6) -> list[str]:
+def queue_mixed(sandbox: RunningSandbox, home: Path, *, run_id: str, n: int = 6) -> list[str]:
     """``n`` pending proposals (``mixed_proposal``) on the sandbox's first ``n`` accounts; their ids."""
     with StateStore.open(load_settings(home=home)) as store:
         accounts = sandbox.store.list_records("Accounts")[:n]
@@ -90,7 +92,7 @@ class WriteLog:
 
 
 @contextmanager
-def watching_writes(sandbox: Any) -> Iterator[WriteLog]:
+def watching_writes(sandbox: RunningSandbox) -> Iterator[WriteLog]:
     log = WriteLog()
     sandbox.store.add_listener(log)
     try:
@@ -99,7 +101,7 @@ def watching_writes(sandbox: Any) -> Iterator[WriteLog]:
         sandbox.store.remove_listener(log)
 
 
-def marker_records(sandbox: Any) -> dict[str, list[str]]:
+def marker_records(sandbox: RunningSandbox) -> dict[str, list[str]]:
     """idempotency key → ids of Tasks/Notes carrying its ``[sergas-ref:<key>]`` footer."""
     found: dict[str, list[str]] = {}
     for module, text_field in (("Tasks", "Description"), ("Notes", "Note_Content")):
@@ -112,7 +114,7 @@ def marker_records(sandbox: Any) -> dict[str, list[str]]:
     return found
 
 
-def assert_writes_exactly_once(sandbox: Any, store: Any, writes: WriteLog) -> int:
+def assert_writes_exactly_once(sandbox: RunningSandbox, store: Any, writes: WriteLog) -> int:
     """Every approved (now executed) write is in the sandbox once; nothing unapproved was written.
     Returns the number of writes checked."""
     recs = store.list_recommendations()
@@ -131,7 +133,7 @@ def assert_writes_exactly_once(sandbox: Any, store: Any, writes: WriteLog) -> in
         checked += 1
         approved_keys.add(rec.idempotency_key)
         if kind == "update_fields":
-            record = sandbox.store.get(rec.proposal.target_module, rec.proposal.target_id)
+            record = stored(sandbox, rec.proposal.target_module, rec.proposal.target_id)
             for name, value in rec.proposal.fields.items():
                 assert str(record.get(name)) == str(value), (rec.id, name, record.get(name), value)
             continue

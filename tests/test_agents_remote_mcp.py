@@ -15,6 +15,7 @@ from agents.runner import run_orchestrator
 from agents.session import build_session_options
 from agents.tool_names import REMOTE_READ_TOOLS
 from config import load_settings
+from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
 from state.store import StateStore
@@ -25,12 +26,12 @@ READ = "mcp__zoho_remote__ZohoCRM_getRecord"
 WRITE = "mcp__zoho_remote__ZohoCRM_updateRecords"
 
 
-def _access_token(sandbox: Any) -> str:
+def _access_token(sandbox: RunningSandbox) -> str:
     return access_token(sandbox)
 
 
 @pytest.fixture
-async def remote(sandbox: Any, tmp_path: Path) -> AsyncIterator[tuple[Any, Any, StateStore]]:
+async def remote(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[tuple[Any, Any, StateStore]]:
     from integrations.zoho.factory import build_gateway
 
     settings = load_settings(
@@ -71,7 +72,7 @@ def _scout_uses_remote(account_id: str) -> Any:
 
 
 async def test_remote_mcp_status_is_reported_reads_work_and_writes_never_run(
-    sandbox: Any, remote: tuple[Any, Any, StateStore]
+    sandbox: RunningSandbox, remote: tuple[Any, Any, StateStore]
 ) -> None:
     settings, gateway, store = remote
     account = next(iter(sandbox.store.iter_live("Accounts")))

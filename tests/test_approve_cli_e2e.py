@@ -16,16 +16,18 @@ from typing import Any
 
 import pytest
 from cli_support import run_main, sandbox_cli_env
+from sandbox_rest import stored
 
 from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
 from integrations.zoho.manager import ref_marker
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cli_env(sandbox: Any, home: Path) -> dict[str, str]:
+def cli_env(sandbox: RunningSandbox, home: Path) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="160")
 
 
@@ -33,11 +35,11 @@ def approve_cmd(*args: str) -> list[str]:
     return [sys.executable, str(ROOT / "main.py"), "approve", *args]
 
 
-def accounts(sandbox: Any, n: int) -> list[dict[str, Any]]:
+def accounts(sandbox: RunningSandbox, n: int) -> list[dict[str, Any]]:
     return sandbox.store.list_records("Accounts")[:n]
 
 
-def queue_tasks(store: StateStore, sandbox: Any, n: int) -> list[Recommendation]:
+def queue_tasks(store: StateStore, sandbox: RunningSandbox, n: int) -> list[Recommendation]:
     recs = []
     for i, acc in enumerate(accounts(sandbox, n)):
         proposal = ProposedAction(
@@ -54,14 +56,14 @@ def queue_tasks(store: StateStore, sandbox: Any, n: int) -> list[Recommendation]
     return recs
 
 
-def records_with_marker(sandbox: Any, rec: Recommendation) -> list[dict[str, Any]]:
+def records_with_marker(sandbox: RunningSandbox, rec: Recommendation) -> list[dict[str, Any]]:
     marker = ref_marker(rec.idempotency_key)
     is_task = rec.proposal.kind == "create_task"
     module, field = ("Tasks", "Description") if is_task else ("Notes", "Note_Content")
     return [r for r in sandbox.store.list_records(module) if marker in str(r.get(field) or "")]
 
 
-def assert_each_written_once(sandbox: Any, store: StateStore, recs: list[Recommendation]) -> None:
+def assert_each_written_once(sandbox: RunningSandbox, store: StateStore, recs: list[Recommendation]) -> None:
     for rec in recs:
         found = records_with_marker(sandbox, rec)
         assert len(found) == 1, (rec.id, rec.proposal.kind, len(found))
@@ -70,7 +72,7 @@ def assert_each_written_once(sandbox: Any, store: StateStore, recs: list[Recomme
         assert stored.result_record_id == found[0]["id"]
 
 
-def test_approve_all_writes_each_record_exactly_once(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_approve_all_writes_each_record_exactly_once(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
     recs = queue_tasks(store, sandbox, 4)
     started = time.perf_counter()
     done = run_main(cli_env(sandbox, home), "approve", "--approve-all", "--yes", timeout=90)
@@ -88,7 +90,7 @@ def _kill_when(proc: subprocess.Popen[str], event: threading.Event, timeout: flo
 
 
 def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
-    sandbox: Any, store: StateStore, home: Path
+    sandbox: RunningSandbox, store: StateStore, home: Path
 ) -> None:
     """The record is created in Zoho but the reply never reaches the CLI: killed while the reply waits."""
     recs = queue_tasks(store, sandbox, 5)
@@ -125,7 +127,9 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
     assert_each_written_once(sandbox, store, recs)
 
 
-def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(
+    sandbox: RunningSandbox, store: StateStore, home: Path
+) -> None:
     """A latency fault holds the create request; the CLI is killed while it waits."""
     recs = queue_tasks(store, sandbox, 3)
     sandbox.inject_fault(kind="latency", latency_ms=2500, count=1, path_prefix="/crm/v8/Notes")
@@ -156,7 +160,7 @@ def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(sandbox: Any, st
     assert_each_written_once(sandbox, store, recs)
 
 
-def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_interactive_approve_in_a_real_terminal(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
     import pexpect
 
     acc1, acc2 = accounts(sandbox, 2)
@@ -242,7 +246,7 @@ def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore,
     finally:
         child.close()
     assert child.exitstatus == 0
-    assert sandbox.store.get("Accounts", acc1["id"])["Rating"] == "Cold"
+    assert stored(sandbox, "Accounts", acc1["id"])["Rating"] == "Cold"
     assert store.get_recommendation(update.id).status == "executed"  # type: ignore[union-attr]
     edited = store.get_recommendation(task.id)
     assert edited is not None and edited.status == "executed" and edited.proposal.task is not None
@@ -255,7 +259,7 @@ def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore,
     assert store.get_recommendation(later.id).status == "pending"  # type: ignore[union-attr]
 
 
-def test_non_interactive_without_flags_does_not_hang(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_non_interactive_without_flags_does_not_hang(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
     queue_tasks(store, sandbox, 1)
     done = subprocess.run(
         approve_cmd(),

@@ -17,28 +17,30 @@ from approvals.attachments import attachment_proposal, is_upload_of, stage_file,
 from approvals.executor import ExecutionFailure, execute_approved
 from approvals.models import ApprovedWrite, ProposedAction, WriteResult
 from approvals.presentation import change_renderable, outcome_text, pending_table
+from config import Settings
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoValidationError, ZohoWriteRefused
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.manager import ZohoManager
 from sandbox.attachments import service as attachment_service
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 REPORT = b"<!DOCTYPE html><html><body><h1>Account review</h1><p>Renewal at risk.</p></body></html>\n"
 
 
 @pytest.fixture
-def home(sandbox_settings: Any) -> Path:
+def home(sandbox_settings: Settings) -> Path:
     return Path(sandbox_settings.ensure_home())
 
 
-def bare_account(sandbox: Any) -> str:
+def bare_account(sandbox: RunningSandbox) -> str:
     """An account without seeded attachments."""
     seeded = {a.record_id for a in attachment_service(sandbox.state).files.all()}
     return next(str(a["id"]) for a in sandbox.store.list_records("Accounts") if str(a["id"]) not in seeded)
 
 
-def uploads_of(sandbox: Any, account_id: str, key: str) -> list[Any]:
+def uploads_of(sandbox: RunningSandbox, account_id: str, key: str) -> list[Any]:
     files = attachment_service(sandbox.state).files
     return [a for a in files.for_record("Accounts", account_id) if is_upload_of(a.file_name, key)]
 
@@ -82,7 +84,7 @@ def test_agents_cannot_propose_uploads(home: Path) -> None:
 
 
 async def test_approved_upload_appears_once_and_a_rerun_finds_it(
-    sandbox: Any, gateway: ZohoManager, home: Path
+    sandbox: RunningSandbox, gateway: ZohoManager, home: Path
 ) -> None:
     account_id = bare_account(sandbox)
     write = approved(report_proposal(home, account_id))
@@ -98,7 +100,9 @@ async def test_approved_upload_appears_once_and_a_rerun_finds_it(
     assert [a.id for a in listed] == [first.record_id]
 
 
-async def test_upload_after_a_lost_reply_is_not_repeated(sandbox: Any, sandbox_settings: Any, home: Path) -> None:
+async def test_upload_after_a_lost_reply_is_not_repeated(
+    sandbox: RunningSandbox, sandbox_settings: Settings, home: Path
+) -> None:
     """The upload reaches Zoho and is stored, then the reply is lost (connection reset)."""
     lost = {"n": 0}
 
@@ -128,7 +132,7 @@ async def test_upload_after_a_lost_reply_is_not_repeated(sandbox: Any, sandbox_s
 
 
 async def test_changed_missing_or_foreign_files_are_refused(
-    sandbox: Any, gateway: ZohoManager, home: Path, tmp_path: Path
+    sandbox: RunningSandbox, gateway: ZohoManager, home: Path, tmp_path: Path
 ) -> None:
     account_id = bare_account(sandbox)
     proposal = report_proposal(home, account_id)
@@ -174,7 +178,7 @@ class CrashAfterSend:
 
 
 async def test_queue_approve_crash_and_reconcile_upload_exactly_once(
-    sandbox: Any, gateway: ZohoManager, store: StateStore, home: Path
+    sandbox: RunningSandbox, gateway: ZohoManager, store: StateStore, home: Path
 ) -> None:
     account_id = bare_account(sandbox)
     rec, created = store.enqueue(report_proposal(home, account_id), run_id="review-1")
@@ -201,7 +205,7 @@ async def test_queue_approve_crash_and_reconcile_upload_exactly_once(
 
 
 async def test_a_vanished_staged_file_fails_the_write_with_a_clear_reason(
-    sandbox: Any, gateway: ZohoManager, store: StateStore, home: Path
+    sandbox: RunningSandbox, gateway: ZohoManager, store: StateStore, home: Path
 ) -> None:
     account_id = bare_account(sandbox)
     proposal = report_proposal(home, account_id, content=b"brief for the QBR\n")
@@ -216,7 +220,9 @@ async def test_a_vanished_staged_file_fails_the_write_with_a_clear_reason(
     assert attachment_service(sandbox.state).files.for_record("Accounts", account_id) == []
 
 
-async def test_a_file_over_zohos_limit_is_refused_with_what_to_do(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_a_file_over_zohos_limit_is_refused_with_what_to_do(
+    sandbox: RunningSandbox, gateway: ZohoManager
+) -> None:
     account_id = bare_account(sandbox)
     with pytest.raises(ZohoValidationError) as too_large:
         await gateway.rest.upload_attachment(

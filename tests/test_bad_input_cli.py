@@ -29,6 +29,7 @@ from typer.testing import CliRunner
 import main
 from config import ConfigError, load_settings
 from review.since import SinceError, parse_since
+from sandbox.embedded import RunningSandbox
 
 pytestmark = pytest.mark.faults
 
@@ -275,7 +276,7 @@ def test_any_other_setting_loads_or_fails_in_one_line(var: str, value: str) -> N
 
 # --- real subprocesses: the entry point, unknown ids against the sandbox -------------------------------
 @pytest.mark.slow
-def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any, tmp_path: Path) -> None:
+def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: RunningSandbox, tmp_path: Path) -> None:
     from state.store import StateStore
 
     base = clean_env()

@@ -17,6 +17,7 @@ import pytest
 from cli_support import sandbox_cli_env
 
 from integrations.zoho.manager import ref_marker
+from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
 from state.store import StateStore
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROMPT = r"you(@[^>]*)?> "
 
 
-def chat_env(sandbox: Any, home: Path, model: ScriptedModelServer | None) -> dict[str, str]:
+def chat_env(sandbox: RunningSandbox, home: Path, model: ScriptedModelServer | None) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, model=model, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="160")
 
 
@@ -86,17 +87,17 @@ def spawn_chat(env: dict[str, str]) -> pexpect.spawn:
     return child
 
 
-def tasks_with_marker(sandbox: Any, idempotency_key: str) -> list[dict[str, Any]]:
+def tasks_with_marker(sandbox: RunningSandbox, idempotency_key: str) -> list[dict[str, Any]]:
     marker = ref_marker(idempotency_key)
     return [r for r in sandbox.store.list_records("Tasks") if marker in str(r.get("Description") or "")]
 
 
-def account_named(sandbox: Any, index: int) -> dict[str, Any]:
+def account_named(sandbox: RunningSandbox, index: int) -> dict[str, Any]:
     return sandbox.store.list_records("Accounts")[index]
 
 
 def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_conversation(
-    sandbox: Any, store: StateStore, home: Path
+    sandbox: RunningSandbox, store: StateStore, home: Path
 ) -> None:
     first, second = account_named(sandbox, 0), account_named(sandbox, 1)
     with ScriptedModelServer(author_writes_directly_on("And this one", obedient_reviewer)) as model:
@@ -172,7 +173,7 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
 
 
 def test_keyless_session_answers_deterministically_and_slash_commands_work(
-    sandbox: Any, store: StateStore, home: Path
+    sandbox: RunningSandbox, store: StateStore, home: Path
 ) -> None:
     from approvals.models import ProposedAction, TaskDraft
 
@@ -234,7 +235,9 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(
     assert len(tasks_with_marker(sandbox, rec.idempotency_key)) == 1
 
 
-def test_ctrl_c_and_a_failing_model_end_the_turn_not_the_session(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_ctrl_c_and_a_failing_model_end_the_turn_not_the_session(
+    sandbox: RunningSandbox, store: StateStore, home: Path
+) -> None:
     transcript = io.StringIO()
     with ScriptedModelServer(slow_on("slowly", 4.0)) as model:
         env = {**chat_env(sandbox, home, model), "CLAUDE_CODE_MAX_RETRIES": "1"}

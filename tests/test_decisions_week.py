@@ -30,7 +30,7 @@ from cli_support import run_main, sandbox_cli_env
 from approvals.models import Recommendation
 from config import load_settings
 from integrations.zoho.manager import REF_PREFIX, ref_marker
-from sandbox.embedded import start_sandbox
+from sandbox.embedded import RunningSandbox, start_sandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -64,7 +64,7 @@ class OrgClock:
 
 @dataclass
 class Week:
-    sandbox: Any
+    sandbox: RunningSandbox
     home: Path
     clock: OrgClock
     env: dict[str, str] = field(default_factory=dict)

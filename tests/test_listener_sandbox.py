@@ -21,6 +21,7 @@ pytest.importorskip("sandbox.embedded")
 from listener.rest import OAuthRestClient, ZohoRestCall  # noqa: E402
 from listener.service import ListenerDeps, ListenerOptions, ListenerService  # noqa: E402
 from listener.watch_client import WATCH_PATH  # noqa: E402
+from sandbox.embedded import RunningSandbox
 
 pytestmark = pytest.mark.slow
 TOKEN = "sandbox-test-token"
@@ -51,7 +52,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
 
 
 @pytest.fixture
-async def rest(sandbox: Any) -> AsyncIterator[ZohoRestCall]:
+async def rest(sandbox: RunningSandbox) -> AsyncIterator[ZohoRestCall]:
     """The demo credentials, used exactly as a real Zoho connection would be."""
     async with httpx.AsyncClient(timeout=10) as client:
         yield OAuthRestClient(
@@ -91,7 +92,9 @@ async def subscriptions(rest: ZohoRestCall) -> list[dict[str, Any]]:
     return [] if status == 204 else list(body["watch"])
 
 
-async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRestCall, tmp_path: Path) -> None:
+async def test_changes_in_the_sandbox_reach_a_review(
+    sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
+) -> None:
     review = RecordingReview()
     service = make_service(tmp_path, rest, review, notes_poll_seconds=0.3)
     await service.start()
@@ -166,7 +169,7 @@ async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRes
 
 
 async def test_channels_are_renewed_before_expiry_and_resubscribed(
-    sandbox: Any, rest: ZohoRestCall, tmp_path: Path
+    sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
 ) -> None:
     now = [datetime.now(UTC)]
     service = make_service(
@@ -201,7 +204,9 @@ async def test_channels_are_renewed_before_expiry_and_resubscribed(
         await service.stop()
 
 
-async def test_a_restart_takes_over_the_previous_channels(sandbox: Any, rest: ZohoRestCall, tmp_path: Path) -> None:
+async def test_a_restart_takes_over_the_previous_channels(
+    sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
+) -> None:
     first = make_service(tmp_path, rest, RecordingReview())
     await first.start()
     ids = {s["channel_id"] for s in await subscriptions(rest)}
@@ -228,7 +233,7 @@ async def test_a_restart_takes_over_the_previous_channels(sandbox: Any, rest: Zo
 
 
 async def test_a_module_zoho_refuses_is_reported_and_the_others_are_watched(
-    sandbox: Any, rest: ZohoRestCall, tmp_path: Path
+    sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
 ) -> None:
     service = make_service(tmp_path, rest, RecordingReview(), modules=("Accounts", "Notes", "Deals"))
     await service.start()
@@ -249,7 +254,7 @@ async def test_a_module_zoho_refuses_is_reported_and_the_others_are_watched(
 
 
 async def test_a_clock_ahead_of_zohos_still_gets_six_day_channels(
-    sandbox: Any, rest: ZohoRestCall, tmp_path: Path
+    sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
 ) -> None:
     """Our clock two days ahead of Zoho's: six days by ours is eight by Zoho's, which Zoho turns into one
     hour. The listener notices, asks again by Zoho's clock, and renews by the real expiry."""

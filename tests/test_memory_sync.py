@@ -19,6 +19,7 @@ import pytest
 
 from config import load_settings
 from config.settings import Settings
+from sandbox.embedded import RunningSandbox
 
 PLANTED = (
     "Priya said their CFO intends to stop paying for the platform when the contract ends and move "
@@ -31,7 +32,7 @@ QUERY = "finance chief plans to drop our product at term end for a less expensiv
 @dataclass
 class History:
     settings: Settings
-    sandbox: Any
+    sandbox: RunningSandbox
     first: Any
     second: Any
     third: Any

@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from sandbox import _bulk_criteria as criteria_rules
+from sandbox.embedded import RunningSandbox
 
 
-def _token(sandbox: Any) -> dict[str, str]:
+def _token(sandbox: RunningSandbox) -> dict[str, str]:
     reply = httpx.post(
         f"{sandbox.base_url}/oauth/v2/token",
         data={
@@ -49,12 +50,12 @@ def _rows(archive: bytes, job_id: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def api(sandbox: Any) -> Any:
+def api(sandbox: RunningSandbox) -> Any:
     with httpx.Client(base_url=sandbox.base_url, headers=_token(sandbox), timeout=10) as client:
         yield client
 
 
-def test_job_lifecycle_and_zip_rows_match_the_store(api: httpx.Client, sandbox: Any) -> None:
+def test_job_lifecycle_and_zip_rows_match_the_store(api: httpx.Client, sandbox: RunningSandbox) -> None:
     created = api.post(
         "/crm/bulk/v8/read",
         json={
@@ -100,7 +101,7 @@ def test_job_lifecycle_and_zip_rows_match_the_store(api: httpx.Client, sandbox: 
         assert "T" in row["Modified_Time"] and row["Modified_Time"][-6] in "+-"
 
 
-def test_all_fields_when_fields_absent_and_criteria_between(api: httpx.Client, sandbox: Any) -> None:
+def test_all_fields_when_fields_absent_and_criteria_between(api: httpx.Client, sandbox: RunningSandbox) -> None:
     records = sorted(sandbox.store.list_records("Accounts"), key=lambda r: r["Modified_Time"])
     low, high = records[10]["Modified_Time"], records[30]["Modified_Time"]
     criteria = {
@@ -125,7 +126,7 @@ def test_all_fields_when_fields_absent_and_criteria_between(api: httpx.Client, s
     assert header[0] == "id" and {"Account_Name", "Industry", "Owner", "Created_Time"} <= set(header)
 
 
-def test_errors_unknown_job_bad_module_bad_criteria_and_auth(api: httpx.Client, sandbox: Any) -> None:
+def test_errors_unknown_job_bad_module_bad_criteria_and_auth(api: httpx.Client, sandbox: RunningSandbox) -> None:
     for path in ("/crm/bulk/v8/read/123456789", "/crm/bulk/v8/read/123456789/result"):
         missing = api.get(path)
         assert missing.status_code == 404 and missing.json()["code"] == "RESOURCE_NOT_FOUND"
@@ -156,7 +157,7 @@ def test_more_than_ten_downloads_a_minute_is_429(api: httpx.Client) -> None:
     assert statuses[10] == 429
 
 
-def test_create_job_costs_fifty_credits(api: httpx.Client, sandbox: Any) -> None:
+def test_create_job_costs_fifty_credits(api: httpx.Client, sandbox: RunningSandbox) -> None:
     api.post("/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Contacts"}}})
     entry = sandbox.state.stats.snapshot()["by_endpoint"]["POST /crm/bulk/v8/read"]
     assert entry == {"calls": 1, "credits": 50}
@@ -177,7 +178,7 @@ def test_criteria_rules_directly() -> None:
 
 
 # ---------------------------------------------------------------------------- the official SDK
-def _init_sdk(sandbox: Any, tmp_path: Path) -> None:
+def _init_sdk(sandbox: RunningSandbox, tmp_path: Path) -> None:
     from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
     from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
     from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
@@ -212,7 +213,7 @@ def _init_sdk(sandbox: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_official_sdk_create_status_download(sandbox: Any, tmp_path: Path) -> None:
+def test_official_sdk_create_status_download(sandbox: RunningSandbox, tmp_path: Path) -> None:
     from zohocrmsdk.src.com.zoho.crm.api.bulk_read import (
         ActionWrapper,
         BodyWrapper,

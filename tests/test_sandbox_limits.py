@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from sandbox.credits import EDITIONS, edition
-from sandbox.embedded import start_sandbox
+from sandbox.embedded import RunningSandbox, start_sandbox
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def free_org(tmp_path: Path) -> Iterator[Any]:
         yield running
 
 
-def _token(sandbox: Any) -> dict[str, Any]:
+def _token(sandbox: RunningSandbox) -> dict[str, Any]:
     form = {
         "grant_type": "refresh_token",
         "client_id": sandbox.client_id,
@@ -31,12 +31,12 @@ def _token(sandbox: Any) -> dict[str, Any]:
     return dict(reply.json())
 
 
-def _api(sandbox: Any) -> httpx.Client:
+def _api(sandbox: RunningSandbox) -> httpx.Client:
     token = _token(sandbox)["access_token"]
     return httpx.Client(base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"})
 
 
-def _org_credits(sandbox: Any) -> dict[str, Any]:
+def _org_credits(sandbox: RunningSandbox) -> dict[str, Any]:
     return dict(httpx.get(f"{sandbox.base_url}/__sandbox/stats").json()["org_credits"])
 
 

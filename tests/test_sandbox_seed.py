@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from review.signal_kinds import SIGNAL_KINDS
+from sandbox.embedded import RunningSandbox
 from sandbox.schema import CLOSED_STAGES
 from sandbox.seed import build_org
 from sandbox.store import ChangeEvent, SandboxStore
@@ -27,7 +28,7 @@ def test_deterministic() -> None:
     assert build_org(accounts=60, seed=4, anchor=ANCHOR).records != one.records
 
 
-def test_manifest_is_coherent(sandbox: Any) -> None:
+def test_manifest_is_coherent(sandbox: RunningSandbox) -> None:
     manifest = httpx.get(f"{sandbox.base_url}/__sandbox/manifest").json()
     records = _index(sandbox.store)
     assert manifest["anchor"]

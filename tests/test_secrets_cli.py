@@ -24,6 +24,7 @@ import pytest
 from cli_support import clean_env
 from cryptography.fernet import Fernet
 
+from sandbox.embedded import RunningSandbox
 from scripted_model import ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
 
@@ -59,7 +60,7 @@ def base_env() -> dict[str, str]:
     return clean_env()
 
 
-def planted_env(home: Path, sandbox: Any, model: ScriptedModelServer, **extra: str) -> dict[str, str]:
+def planted_env(home: Path, sandbox: RunningSandbox, model: ScriptedModelServer, **extra: str) -> dict[str, str]:
     return base_env() | {
         "SERGAS_HOME": str(home),
         "SERGAS_ZOHO_API_URL": sandbox.base_url,
@@ -113,7 +114,7 @@ def leaks(secrets: dict[str, str], runs: Runs, roots: list[Path]) -> list[str]:
     return found
 
 
-def issued_access_tokens(sandbox: Any) -> list[str]:
+def issued_access_tokens(sandbox: RunningSandbox) -> list[str]:
     return list(sandbox.state.tokens._access)  # every access token the sandbox handed out and still honours
 
 

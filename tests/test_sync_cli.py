@@ -22,6 +22,7 @@ import pytest
 from cli_support import sandbox_cli_env
 
 from cli.sync_command import parse_since
+from sandbox.embedded import RunningSandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
@@ -51,7 +52,7 @@ def test_memory_search_before_any_sync_says_to_sync(tmp_path: Path, capsys: pyte
     assert captured.out == ""
 
 
-def _env(sandbox: Any, home: Path) -> dict[str, str]:
+def _env(sandbox: RunningSandbox, home: Path) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home)
 
 

@@ -19,6 +19,7 @@ from sandbox_rest import SandboxRest
 
 from approvals.models import Citation, ProposedAction, TaskDraft
 from config import load_settings
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -30,7 +31,7 @@ NAME = f"Indigo Energy Corp.{ERASER}{OSC_CLIPBOARD}{OSC_TITLE}[bold red]x[/]"
 ROWS, COLS = 80, 160
 
 
-def plant(sandbox: Any) -> dict[str, Any]:
+def plant(sandbox: RunningSandbox) -> dict[str, Any]:
     """The first account renamed, through the REST API, to the hostile name; returns it as Zoho has it."""
     account = sandbox.store.list_records("Accounts")[0]
     rest = SandboxRest(sandbox)
@@ -61,7 +62,7 @@ def screen_of(raw: str) -> pyte.Screen:
     return screen
 
 
-def test_approve_panel_survives_escape_sequences_in_crm_text(sandbox: Any, tmp_path: Path) -> None:
+def test_approve_panel_survives_escape_sequences_in_crm_text(sandbox: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     account = plant(sandbox)
     queue_quoting_the_name(home, account)
@@ -98,7 +99,7 @@ def test_approve_panel_survives_escape_sequences_in_crm_text(sandbox: Any, tmp_p
     assert "\x1b7" not in raw.getvalue() and "\x1b[2M" not in raw.getvalue()  # not in the edit prompts either
 
 
-def test_list_and_brief_show_escape_sequences_as_symbols(sandbox: Any, tmp_path: Path) -> None:
+def test_list_and_brief_show_escape_sequences_as_symbols(sandbox: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     account = plant(sandbox)
     queue_quoting_the_name(home, account)

@@ -24,17 +24,18 @@ from agents.testing import ListQueue
 from agents.tools.propose import build_propose_tool
 from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
 from integrations.zoho.manager import ref_marker
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def rest(sandbox: Any) -> SandboxRest:
+def rest(sandbox: RunningSandbox) -> SandboxRest:
     return SandboxRest(sandbox)
 
 
-def two_accounts_with_deals(sandbox: Any) -> tuple[str, str, str, str]:
+def two_accounts_with_deals(sandbox: RunningSandbox) -> tuple[str, str, str, str]:
     """(account A, a deal of A, account B, a deal of B)."""
     by_account: dict[str, str] = {}
     for deal in sandbox.store.list_records("Deals"):
@@ -45,7 +46,7 @@ def two_accounts_with_deals(sandbox: Any) -> tuple[str, str, str, str]:
     return a, deal_a, b, deal_b
 
 
-def approve(sandbox: Any, home: Path, *args: str) -> Any:
+def approve(sandbox: RunningSandbox, home: Path, *args: str) -> Any:
     return run_main(sandbox_cli_env(sandbox, home, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="200"), "approve", *args)
 
 
@@ -62,7 +63,7 @@ def update(store: StateStore, account: str, deal: str, fields: dict[str, Any]) -
 
 
 def test_an_update_naming_another_records_id_is_refused(
-    sandbox: Any, store: StateStore, home: Path, rest: SandboxRest
+    sandbox: RunningSandbox, store: StateStore, home: Path, rest: SandboxRest
 ) -> None:
     a, deal_a, _b, deal_b = two_accounts_with_deals(sandbox)
     for deal in (deal_a, deal_b):
@@ -77,7 +78,7 @@ def test_an_update_naming_another_records_id_is_refused(
 
 
 def test_unknown_and_read_only_fields_are_refused(
-    sandbox: Any, store: StateStore, home: Path, rest: SandboxRest
+    sandbox: RunningSandbox, store: StateStore, home: Path, rest: SandboxRest
 ) -> None:
     a, deal_a, _b, _deal_b = two_accounts_with_deals(sandbox)
     before = rest.get("Deals", deal_a)
@@ -101,7 +102,7 @@ def users(rest: SandboxRest) -> list[dict[str, Any]]:
 
 
 def test_a_lookup_change_is_shown_by_the_ids_it_writes(
-    sandbox: Any, store: StateStore, home: Path, rest: SandboxRest
+    sandbox: RunningSandbox, store: StateStore, home: Path, rest: SandboxRest
 ) -> None:
     a, deal_a, _b, _deal_b = two_accounts_with_deals(sandbox)
     owner = rest.get("Deals", deal_a)["Owner"]
@@ -138,7 +139,7 @@ def test_a_lookup_change_is_shown_by_the_ids_it_writes(
 
 
 def test_a_target_of_another_account_is_refused_and_the_account_batch_stays_in_it(
-    sandbox: Any, store: StateStore, home: Path, rest: SandboxRest
+    sandbox: RunningSandbox, store: StateStore, home: Path, rest: SandboxRest
 ) -> None:
     a, _deal_a, b, deal_b = two_accounts_with_deals(sandbox)
     note, _ = store.enqueue(
@@ -177,7 +178,7 @@ def test_a_target_of_another_account_is_refused_and_the_account_batch_stays_in_i
     assert "✔" not in done.stdout
 
 
-async def test_propose_action_checks_against_zoho_before_queuing(sandbox: Any, gateway: Any) -> None:
+async def test_propose_action_checks_against_zoho_before_queuing(sandbox: RunningSandbox, gateway: Any) -> None:
     a, deal_a, b, deal_b = two_accounts_with_deals(sandbox)
     queue = ListQueue()
     ctx = RunContext(run_id="r", enqueue=queue, audit_sink=lambda e: None, require_grounding=False)

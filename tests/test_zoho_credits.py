@@ -20,7 +20,7 @@ from integrations.zoho.errors import (
     ZohoRateLimitedError,
     map_status,
 )
-from sandbox.embedded import start_sandbox
+from sandbox.embedded import RunningSandbox, start_sandbox
 
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 
@@ -31,7 +31,7 @@ def free_org(tmp_path: Path) -> Iterator[Any]:
         yield running
 
 
-def _org_credits(sandbox: Any) -> dict[str, Any]:
+def _org_credits(sandbox: RunningSandbox) -> dict[str, Any]:
     return dict(httpx.get(f"{sandbox.base_url}/__sandbox/stats").json()["org_credits"])
 
 
@@ -90,7 +90,7 @@ async def test_spent_org_credits_stop_a_call_at_once_and_match_zohos_count(free_
         await gateway.aclose()
 
 
-def _sdk_metadata_credits(sandbox: Any) -> int:
+def _sdk_metadata_credits(sandbox: RunningSandbox) -> int:
     """Calls the official SDK makes on its own (fields, users, org metadata): Zoho charges them too."""
     by_endpoint = httpx.get(f"{sandbox.base_url}/__sandbox/stats").json()["by_endpoint"]
     own = ("GET /crm/v8/settings/fields", "GET /crm/v8/users", "GET /crm/v8/org", "GET /crm/v8/settings/modules")

@@ -8,13 +8,16 @@ from typing import Any
 
 import httpx
 import pytest
+from sandbox_rest import stored
 
 from approvals.models import ActionKind, ApprovedWrite, NoteDraft, ProposedAction, TaskDraft
+from config import Settings
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoWriteRefused
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.gateway import InMemoryCursors, ZohoGateway
 from integrations.zoho.manager import ZohoManager, ref_marker
+from sandbox.embedded import RunningSandbox
 
 
 async def _first_account(gw: ZohoManager) -> str:
@@ -37,7 +40,9 @@ async def test_manager_implements_the_gateway_protocol(gateway: ZohoManager) -> 
     assert isinstance(gateway, ZohoGateway)
 
 
-async def test_account_360_and_timeline(sandbox: Any, gateway: ZohoManager, audit_events: list[dict[str, Any]]) -> None:
+async def test_account_360_and_timeline(
+    sandbox: RunningSandbox, gateway: ZohoManager, audit_events: list[dict[str, Any]]
+) -> None:
     account_id = await _first_account(gateway)
     view = await gateway.get_account_360(account_id)
     assert view.account.id == account_id and view.account.name
@@ -69,7 +74,7 @@ async def test_search_pipeline_and_changes(gateway: ZohoManager) -> None:
     assert times == sorted(times, reverse=True)  # type: ignore[type-var]
 
 
-async def test_fetch_module_reads_every_record(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_fetch_module_reads_every_record(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     for module in ("Accounts", "Contacts", "Deals", "Tasks", "Notes"):
         records = [r async for page in gateway.fetch_module(module) for r in page]
         assert len(records) == sandbox.store.count(module) == len({r.id for r in records}), module
@@ -77,7 +82,7 @@ async def test_fetch_module_reads_every_record(sandbox: Any, gateway: ZohoManage
 
 
 async def test_incremental_fetch_costs_at_most_one_call_when_nothing_changed(
-    sandbox: Any, gateway: ZohoManager
+    sandbox: RunningSandbox, gateway: ZohoManager
 ) -> None:
     cursors = InMemoryCursors()
     modules = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
@@ -95,7 +100,7 @@ async def test_incremental_fetch_costs_at_most_one_call_when_nothing_changed(
     assert len(times) == len(changed) and cursors.values["Accounts"] >= max(times)
 
 
-async def test_cursor_does_not_move_when_the_fetch_fails(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_cursor_does_not_move_when_the_fetch_fails(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     cursors = InMemoryCursors()
     await gateway.fetch_incremental("Deals", cursors)
     cursor = cursors.values["Deals"]
@@ -111,12 +116,12 @@ async def test_write_needs_an_approval(gateway: ZohoManager) -> None:
         await gateway.execute_write({"kind": "create_task"})  # type: ignore[arg-type]
 
 
-def _tasks_with(sandbox: Any, key: str) -> list[dict[str, Any]]:
+def _tasks_with(sandbox: RunningSandbox, key: str) -> list[dict[str, Any]]:
     return [t for t in sandbox.store.list_records("Tasks") if ref_marker(key) in str(t.get("Description"))]
 
 
 async def test_create_task_after_a_dropped_connection_creates_one_record(
-    sandbox: Any, gateway: ZohoManager, audit_events: list[dict[str, Any]]
+    sandbox: RunningSandbox, gateway: ZohoManager, audit_events: list[dict[str, Any]]
 ) -> None:
     account_id = await _first_account(gateway)
     write = _write(
@@ -135,7 +140,9 @@ async def test_create_task_after_a_dropped_connection_creates_one_record(
     assert len(_tasks_with(sandbox, "key-drop")) == 1
 
 
-async def test_create_after_a_lost_reply_finds_the_record_it_made(sandbox: Any, sandbox_settings: Any) -> None:
+async def test_create_after_a_lost_reply_finds_the_record_it_made(
+    sandbox: RunningSandbox, sandbox_settings: Settings
+) -> None:
     """The request reaches Zoho and is applied, then the reply is lost (the worst case)."""
     lost = {"n": 0}
 
@@ -163,7 +170,7 @@ async def test_create_after_a_lost_reply_finds_the_record_it_made(sandbox: Any, 
     assert [t["id"] for t in _tasks_with(sandbox, "key-lost")] == [result.record_id]
 
 
-async def test_add_note_and_update_fields_are_idempotent(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_add_note_and_update_fields_are_idempotent(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     account_id = await _first_account(gateway)
     note = _write("add_note", account_id, "key-note", note=NoteDraft(title="QBR", content="Went well"))
     first = await gateway.execute_write(note)
@@ -174,10 +181,10 @@ async def test_add_note_and_update_fields_are_idempotent(sandbox: Any, gateway: 
     update = _write("update_fields", account_id, "key-upd", fields={"Rating": "Cold"})
     assert (await gateway.execute_write(update)).created
     assert not (await gateway.execute_write(update)).created
-    assert sandbox.store.get("Accounts", account_id)["Rating"] == "Cold"
+    assert stored(sandbox, "Accounts", account_id)["Rating"] == "Cold"
 
 
-async def test_bulk_read_strategy_for_large_volumes(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_bulk_read_strategy_for_large_volumes(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     gateway.volume_hints["Deals"] = 50_000  # 25 COQL pages vs one Bulk Read job (3 calls)
     assert gateway.choose_strategy("Deals") == "bulk_read"
     before = sandbox.stats()["calls"]
@@ -190,7 +197,7 @@ async def test_bulk_read_strategy_for_large_volumes(sandbox: Any, gateway: ZohoM
     assert dump == sorted((r.model_dump(exclude={"raw"}) for r in via_coql), key=lambda d: d["id"])
 
 
-async def test_a_refused_bulk_read_pages_on_with_coql(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_a_refused_bulk_read_pages_on_with_coql(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     """Zoho caps Bulk Read downloads (10 a minute): a fetch that meets the cap completes through COQL."""
     gateway.volume_hints["Deals"] = 50_000
     sandbox.inject_fault(kind="429", ratio=1.0, seconds=60.0, path_prefix="/crm/bulk")
