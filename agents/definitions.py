@@ -6,6 +6,7 @@ from claude_agent_sdk import AgentDefinition
 
 from agents.tool_names import (
     ATTACHMENT_TOOLS,
+    DISMISS_TOOL,
     MEMORY_TOOLS,
     PROPOSE_TOOL,
     READ_TOOLS,
@@ -30,7 +31,7 @@ def memory_analyst_tools() -> list[str]:
 def recommendation_author_tools() -> list[str]:
     # The write-shaped tools are listed so that an attempted write reaches the approval gate and becomes a
     # pending recommendation; their handlers never write.
-    return [*READ_TOOLS, PROPOSE_TOOL, *WRITE_TOOLS]
+    return [*READ_TOOLS, PROPOSE_TOOL, DISMISS_TOOL, *WRITE_TOOLS]
 
 
 def build_agent_definitions(*, remote_mcp: bool = False) -> dict[str, AgentDefinition]:

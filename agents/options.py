@@ -26,7 +26,13 @@ from agents.tool_names import (
     ZOHO_SERVER,
     full_name,
 )
-from agents.tools import build_attachment_tools, build_memory_tools, build_propose_tool, build_zoho_tools
+from agents.tools import (
+    build_attachment_tools,
+    build_dismiss_tool,
+    build_memory_tools,
+    build_propose_tool,
+    build_zoho_tools,
+)
 from agents.tools.memory_tools import MemoryReader
 from config.settings import Settings
 from hooks.approval_gate import make_pre_tool_use
@@ -132,7 +138,9 @@ def _mcp_servers(
             ZOHO_SERVER, tools=[*build_zoho_tools(gateway, ctx), *build_attachment_tools(gateway, ctx)]
         ),
         MEMORY_SERVER: create_sdk_mcp_server(MEMORY_SERVER, tools=build_memory_tools(memory, ctx)),
-        APPROVALS_SERVER: create_sdk_mcp_server(APPROVALS_SERVER, tools=[build_propose_tool(ctx)]),
+        APPROVALS_SERVER: create_sdk_mcp_server(
+            APPROVALS_SERVER, tools=[build_propose_tool(ctx), build_dismiss_tool(ctx)]
+        ),
     }
     if settings.zoho_mcp_url:
         remote_cfg: dict[str, Any] = {"type": "http", "url": settings.zoho_mcp_url}

@@ -37,7 +37,18 @@ def review_prompt(triage: AccountTriage) -> str:
     for s in triage.signals:
         evidence = ", ".join(s.evidence[:5])
         lines.append(f"- [{s.severity}] {s.kind}: {s.summary} (records: {evidence or s.subject_id})")
+        if s.quote:
+            lines.append(
+                f"  Finding to confirm or dismiss: {s.kind} about {s.subject_name or s.subject_id} "
+                f"({s.subject_module} {s.subject_id}), resting on this sentence of record {s.quote_record_id}: "
+                f"\u201c{s.quote}\u201d"
+            )
     lines.append("Check the facts in the CRM and the account's history before proposing; cite record ids.")
+    if any(s.quote for s in triage.signals):
+        lines.append(
+            "For each finding read from a note, first decide whether its sentence really says that, about that "
+            "subject; dismiss_finding the ones it does not support, and propose only on confirmed findings."
+        )
     return "\n".join(lines)
 
 
@@ -88,5 +99,6 @@ async def review_account(
         input_tokens=result.input_tokens,
         output_tokens=result.output_tokens,
         suspicious=bool(result.suspicious_proposals) or bool(result.injection_findings),
+        dismissed=[(d["kind"], d["subject_id"]) for d in result.dismissed_findings],
         error="; ".join(problems)[:400] or None,
     )

@@ -50,6 +50,7 @@ class RunContext:
     seen_memory: set[str] = field(default_factory=set)
     findings: list[InjectionFinding] = field(default_factory=list)
     queued: list[Recommendation] = field(default_factory=list)
+    dismissed: list[dict[str, str]] = field(default_factory=list)  # findings the author dismissed
     warnings: list[str] = field(default_factory=list)
     agent_types: dict[str, str] = field(default_factory=dict)  # agent_id -> agent_type, from hook inputs
     hooked_tool_uses: set[str] = field(default_factory=set)  # tool_use ids the PreToolUse gate saw
@@ -128,6 +129,12 @@ class RunContext:
         if any(c.record_id in flagged or f"memory:{c.record_id}" in flagged for c in proposal.evidence):
             return True
         return self.tainted  # the run read instruction-like data: a human should look twice
+
+    def dismiss(self, dismissal: dict[str, str]) -> None:
+        """Record that the author dismissed a triage finding (audited with its reason)."""
+        with self._lock:
+            self.dismissed.append(dismissal)
+        self.audit({"event": "finding_dismissed", **dismissal})
 
     async def queue(self, proposal: ProposedAction) -> Recommendation:
         """Check and enqueue one proposal; raise ProposalRefused with a message meant for the model."""

@@ -61,6 +61,7 @@ class AgentRunResult(BaseModel):
     api_error_status: int | None = None
     warnings: list[str] = Field(default_factory=list)
     injection_findings: list[dict[str, str]] = Field(default_factory=list)
+    dismissed_findings: list[dict[str, str]] = Field(default_factory=list)  # (account_id, kind, subject_id, reason)
     mcp_servers: dict[str, str] = Field(default_factory=dict)
     error: str | None = None
 
@@ -251,6 +252,7 @@ async def run_orchestrator(options: ClaudeAgentOptions, prompt: str) -> AgentRun
     out.proposals = list(dict.fromkeys(r.id for r in ctx.queued))
     out.suspicious_proposals = list(dict.fromkeys(r.id for r in ctx.queued if r.suspicious))
     out.injection_findings = [{"record_id": f.record_id, "excerpt": f.excerpt} for f in ctx.findings]
+    out.dismissed_findings = list(ctx.dismissed)
 
     if out.stopped_reason == "completed":
         out.answer = (last_result.result if last_result and last_result.result else "\n\n".join(main_text)).strip()

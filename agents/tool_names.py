@@ -19,6 +19,7 @@ WRITE_TOOL_NAMES = ("create_task", "add_note", "update_fields")
 ATTACHMENT_TOOL_NAMES = ("list_attachments", "read_attachment")  # Zoho reads, for the Data Scout
 MEMORY_TOOL_NAMES = ("memory_timeline", "memory_search", "similar_situations")
 PROPOSE_TOOL_NAME = "propose_action"
+DISMISS_TOOL_NAME = "dismiss_finding"
 
 
 def full_name(server: str, tool: str) -> str:
@@ -37,6 +38,7 @@ WRITE_TOOLS = tuple(full_name(ZOHO_SERVER, n) for n in WRITE_TOOL_NAMES)
 ATTACHMENT_TOOLS = tuple(full_name(ZOHO_SERVER, n) for n in ATTACHMENT_TOOL_NAMES)
 MEMORY_TOOLS = tuple(full_name(MEMORY_SERVER, n) for n in MEMORY_TOOL_NAMES)
 PROPOSE_TOOL = full_name(APPROVALS_SERVER, PROPOSE_TOOL_NAME)
+DISMISS_TOOL = full_name(APPROVALS_SERVER, DISMISS_TOOL_NAME)
 AGENT_TOOLS = ("Agent", "Task")  # the CLI lists the Agent tool as "Task" in its init message
 REMOTE_PREFIX = f"mcp__{REMOTE_ZOHO_SERVER}__"
 REMOTE_READ_TOOLS = tuple(full_name(REMOTE_ZOHO_SERVER, n) for n in REMOTE_READ_TOOL_NAMES)
@@ -101,7 +103,7 @@ def classify(tool_name: str) -> ToolClass:
         return "write"
     if tool_name in MEMORY_TOOLS:
         return "memory"
-    if tool_name == PROPOSE_TOOL:
+    if tool_name in (PROPOSE_TOOL, DISMISS_TOOL):
         return "propose"
     if tool_name in AGENT_TOOLS:
         return "agent"

@@ -4,7 +4,8 @@
 
 Starts the embedded sandbox with ``--accounts`` accounts, runs ``run_review`` through the real gateway in
 rules mode (no model key), and prints: sync and triage seconds, recall and false-flag rate against the
-sandbox manifest (same account and kind), cited records that do not exist, and a second run's duplicate
+sandbox manifest (same account and kind), the language findings scored per finding (right kind AND right
+subject: ``review.scoring.score_findings``), cited records that do not exist, and a second run's duplicate
 proposals. With ``--agents N`` a third run reviews the top N flagged accounts with the product's agents
 (``agents.review_account``: the real claude-agent-sdk and its CLI) on the scripted model, and prints model
 calls, tokens and cost per reviewed account.
@@ -27,7 +28,7 @@ from config import load_settings  # noqa: E402
 from integrations.zoho.connection import connection_from_sandbox  # noqa: E402
 from integrations.zoho.factory import build_gateway  # noqa: E402
 from review.pipeline import run_review  # noqa: E402
-from review.scoring import score_against_manifest  # noqa: E402
+from review.scoring import score_against_manifest, score_findings  # noqa: E402
 from review.snapshot_cache import SnapshotCache  # noqa: E402
 from sandbox.embedded import start_sandbox  # noqa: E402
 from state.store import StateStore  # noqa: E402
@@ -108,6 +109,7 @@ def measure(accounts: int, seed: int, agents: int = 0) -> dict[str, Any]:
             cached = SnapshotCache(settings.home / "review" / "snapshot").load() or {}
             existing = {rid for by_id in cached.values() for rid in by_id}
             score = score_against_manifest(first.to_json()["flagged"], running.manifest(), existing)
+            findings = score_findings(first.to_json()["flagged"], running.manifest())
     records = sum(len(v) for v in cached.values())
     return {
         "accounts": accounts,
@@ -134,6 +136,13 @@ def measure(accounts: int, seed: int, agents: int = 0) -> dict[str, Any]:
         "planted": score["planted"],
         "flagged_pairs": score["flagged_pairs"],
         "per_kind": score["per_kind"],
+        "findings": {
+            "precision": round(findings["precision"], 4),
+            "recall": round(findings["recall"], 4),
+            "per_kind": findings["per_kind"],
+            "missed_sample": findings["missed"][:10],
+            "false_sample": findings["false_findings"][:10],
+        },
         "missed_sample": score["missed"][:10],
         "false_flag_sample": score["false_flags"][:10],
         **({"agents": agent_figures} if agent_figures else {}),

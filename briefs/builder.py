@@ -263,6 +263,8 @@ def _risk_line(
         record_id=record_id,
         module=module,
         evidence=list(s.evidence),
+        subject=s.subject_name,
+        quote=s.quote,
     )
     screening = screen_signal(triage, s, decisions, view, now=now) if decisions else None
     if screening is not None and screening.prior is not None:

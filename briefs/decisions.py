@@ -84,6 +84,8 @@ def screen_signal(
 ) -> Screening | None:
     """How the rules' action for ``signal`` stands against past decisions; None when nothing was decided."""
     proposal = propose_for_signal(triage, signal, today=now.date())
+    if proposal is None:  # the records already resolve it: nothing was or will be proposed
+        return None
     history = [r for r in decisions if r.status in ("rejected", "executed") and same_situation(r.proposal, proposal)]
     if not history:
         return None

@@ -1,31 +1,40 @@
-"""Suggested talking points for a meeting, by rules, from what the brief found (each cites its record)."""
+"""Suggested talking points for a meeting, by rules, from what the brief found (each cites its record); a risk's
+point is its signal spec's (``review.signal_kinds``)."""
 
 from __future__ import annotations
 
 from briefs.models import Brief, Cited, RiskLine
+from review.signal_kinds import spec_of
 
-_BY_KIND = {
-    "deal_stalled": "Ask what is holding the deal back and agree a dated next step",
-    "closing_soon_no_activity": "Confirm the decision process and date before the deal's close",
-    "silent_account": "Reconnect: ask how things are going and what changed since you last spoke",
-    "overdue_tasks": "Close the loop on what you promised (overdue follow-ups)",
-    "contact_gone": "Find out who replaces the departed contact and ask for an introduction",
-    "churn_risk": "Address the concerns raised in recent notes before discussing anything new",
-    "upsell_signal": "Explore the expansion interest mentioned in recent notes",
-}
 MAX_POINTS = 6
+
+
+def _about(risk: RiskLine) -> str | None:
+    """The point naming the finding's subject, for a finding read from a note (it names whom and quotes it)."""
+    about = spec_of(risk.kind).talking_point_about
+    return about.format(subject=risk.subject) if about and risk.quote and risk.subject else None
+
+
+def _lead(risk: RiskLine) -> str:
+    return _about(risk) or spec_of(risk.kind).talking_point
+
+
+def _said(risk: RiskLine) -> str:
+    """What the risk rests on: the note's sentence when it was read from one, else the triage's summary."""
+    if _about(risk) is not None:
+        return f"the note says \u201c{risk.quote}\u201d"
+    return risk.text
 
 
 def _point(risk: RiskLine) -> str:
     """The risk's talking point; a past decision on its action is said, never recommended over."""
-    lead = _BY_KIND.get(risk.kind, "Discuss")
     if risk.decided == "rejected":
         return f"Decided, not suggested again: {risk.decision} (the risk: {risk.text})"
     if risk.decided == "done":
         return f"{risk.decision} Not suggested again while it holds (the risk: {risk.text})"
     if risk.decided == "again":
-        return f"{lead}: {risk.text}. {risk.decision}"
-    return f"{lead}: {risk.text}"
+        return f"{_lead(risk)}: {_said(risk)}. {risk.decision}"
+    return f"{_lead(risk)}: {_said(risk)}"
 
 
 def talking_points(brief: Brief) -> list[Cited]:

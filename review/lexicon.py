@@ -1,227 +1,1957 @@
-"""Phrase lexicons for the language signals (churn, upsell, a contact who left), with negation care.
+"""The words the note reader knows: how account managers say that someone left, that an account may churn,
+or that it wants more. Every pattern is written in lower case over a *masked* sentence (``review.language``):
+``@p3`` is contact 3, ``@acct`` the account, ``@v`` a rival vendor, ``@x`` another proper name.
 
-A lexicon is a list of ``Phrase``s (a label and a regular expression over word stems). ``find`` splits a
-text into clauses (sentences, and parts joined by commas or "but"), matches every phrase, and drops a
-match when its clause negates it: a negator shortly before it ("no plans to expand", "not unhappy",
-"never mentioned cancelling") or a dismissal after it ("expansion is on hold", "cancellation ruled out").
-A phrase may also list nearby words that make it harmless ("cancelled the meeting").
+A ``Trigger`` says what happened (``label``), where its subject is (``who``: ``"before"`` = walk back from
+the match to the clause's subject; ``"group"`` = the named group ``who`` of the match; ``"account"`` = the
+account itself), and which nearby words give the words another sense (``harmless``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-_FLAGS = re.IGNORECASE
+Who = Literal["before", "group", "account"]
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The whitespace-separated words of ``words`` (vocabularies read better as one string)."""
+    return frozenset(words.split())
 
 
 @dataclass(frozen=True)
-class Phrase:
+class Trigger:
     label: str
     pattern: re.Pattern[str]
-    harmless_near: re.Pattern[str] | None = None  # words within a few words that defuse the phrase
+    who: Who = "account"
+    harmless: re.Pattern[str] | None = None  # searched in the words around the match (same clause)
+    strong: bool = True  # a weak departure (replaced, taken over from) is undone by "while on leave" etc.
+    own_negation: bool = False  # the phrase carries its own "not" ("won't renew", "no longer with")
+    requires: re.Pattern[str] | None = None  # the sentence must also say this ("new office" + "licenses")
+    change: Literal["down", "up"] | None = None  # groups "a" and "b" are numbers that must fall (or rise)
+    unless: re.Pattern[str] | None = None  # ...and must not say this ("email bounced but it was a domain change")
+    keys: tuple[frozenset[str], ...] = ()  # stems (see KEYS): the pattern runs only if each group has one
 
 
-@dataclass(frozen=True)
-class PhraseHit:
-    label: str
-    matched: str
-    clause: str
-
-
-def phrase(label: str, regex: str, harmless_near: str | None = None) -> Phrase:
-    harmless = re.compile(harmless_near, _FLAGS) if harmless_near else None
-    return Phrase(label, re.compile(regex, _FLAGS), harmless)
-
-
-_CLAUSE_SPLIT = re.compile(r"[.;!?\n]+|,|\s[-–—]\s|\b(?:but|however|although|though|whereas|yet)\b", _FLAGS)
-_PRE_NEGATORS = re.compile(
-    r"\b(?:no|not|never|none|nothing|without|neither|nor|hardly|unlikely|against|instead\s+of|rather\s+than|"
-    r"ruled?\s+out|decided\s+against|no\s+longer|stopped|refused?|doubt)\b|n't\b|\bnot\b",
-    _FLAGS,
-)
-_POST_NEGATORS = re.compile(
-    r"\b(?:on\s+hold|off\s+the\s+table|ruled\s+out|shelved|postponed|paused|frozen|not\s+happening|"
-    r"no\s+longer|dropped|abandoned|unlikely|not\s+(?:a|an)\s+(?:issue|concern|risk|option)|resolved)\b",
-    _FLAGS,
-)
-_WORD = re.compile(r"[\w'’-]+")
-_PRE_WINDOW_WORDS = 6
-_POST_WINDOW_WORDS = 5
-_HARMLESS_WINDOW_WORDS = 4
-
-
-def clauses(text: str) -> list[str]:
-    return [c.strip() for c in _CLAUSE_SPLIT.split(text) if c and c.strip()]
-
-
-def _last_words(text: str, count: int) -> str:
-    return " ".join(_WORD.findall(text)[-count:])
-
-
-def _first_words(text: str, count: int) -> str:
-    return " ".join(_WORD.findall(text)[:count])
-
-
-def _negated(clause: str, start: int, end: int, *, own_negation: bool) -> bool:
-    before = _last_words(clause[:start], _PRE_WINDOW_WORDS).replace("’", "'")
-    after = _first_words(clause[end:], _POST_WINDOW_WORDS)
-    if not own_negation and _PRE_NEGATORS.search(before + " "):
-        return True
-    return bool(_POST_NEGATORS.search(after))
-
-
-def _harmless(item: Phrase, clause: str, start: int, end: int) -> bool:
-    if item.harmless_near is None:
-        return False
-    around = (
-        _last_words(clause[:start], _HARMLESS_WINDOW_WORDS) + " " + _first_words(clause[end:], _HARMLESS_WINDOW_WORDS)
+def trigger(
+    label: str,
+    regex: str,
+    *,
+    who: Who = "account",
+    harmless: str | None = None,
+    strong: bool = True,
+    own_negation: bool = False,
+    requires: str | None = None,
+    unless: str | None = None,
+    change: Literal["down", "up"] | None = None,
+) -> Trigger:
+    return Trigger(
+        label,
+        re.compile(regex),
+        who,
+        re.compile(harmless) if harmless else None,
+        strong,
+        own_negation,
+        re.compile(requires) if requires else None,
+        change,
+        re.compile(unless) if unless else None,
+        _key_groups(label),
     )
-    return bool(item.harmless_near.search(around))
 
 
-_OWN_NEGATION = re.compile(r"^(?:not|never|no|won't|wont|will\s+not|n't|non)\b|n't\b", _FLAGS)
+def _key_groups(label: str) -> tuple[frozenset[str], ...]:
+    """KEYS[label] as sets, the group to index the trigger by first (see INDEX_BY)."""
+    groups = tuple(frozenset(group.split()) for group in KEYS[label])
+    first = INDEX_BY.get(label, 0)
+    return (groups[first], *groups[:first], *groups[first + 1 :]) if first else groups
 
 
-_ANY_CACHE: dict[int, tuple[tuple[Phrase, ...], re.Pattern[str]]] = {}
+# Necessary words of each trigger, as word stems: every match has a word starting with one stem of each
+# group. A sentence is matched only against the triggers whose stems it has, and a note with none is not
+# read further (most notes: recaps, check-ins). Pseudo-stems: "@v" a rival vendor's name, "@x" a capitalised
+# word inside a sentence, "#" a number. Keep them in step with the patterns (tests check the corpus).
+_RIVALS = "@v vendor provider supplier platform solution tool crm system product offering software app competit rival"
+# Speed only: the key group a trigger is looked up by (its rarest in notes); the others are checked after.
+INDEX_BY: dict[str, int] = {
+    "stepped down": 1,
+    "with the contact gone": 1,
+    "not staying": 1,
+    "wants out": 1,
+    "budget leaves us out": 1,
+    "moving down a plan": 1,
+    "weighing options": 1,
+    "lost trust": 1,
+    "more seats": 1,
+    "wants more people on it": 1,
+    "wants a team on board": 1,
+    "bringing more onto us": 2,
+    "another department wants in": 2,
+}
+KEYS: dict[str, tuple[str, ...]] = {
+    "left the company": ("left",),
+    "is leaving the company": ("leav",),
+    "quit": ("quit",),
+    "resigned": ("resign notice",),
+    "retired": ("retir",),
+    "departed": ("depart",),
+    "on garden leave": ("garden",),
+    "no longer with the company": (
+        "longer anymore any_more any_longer no_more changed_the changed_company "
+        "changed_companies changed_jobs changed_job changed_employer",
+    ),
+    "moved on": ("moved_on moving_on move_on moves_on",),
+    "moved to another company": (
+        "moved_to moved_over moving_to moving_over went_to went_over gone_to gone_over jumped_to jumping_to "
+        "switched_to switched_over defected_to headed_to heading_to",
+    ),
+    "joined another company": ("join",),
+    "took a job elsewhere": (
+        "job role position offer gig post now_at now_with now_working is_at is_with is_working starts_at "
+        "starting_at started_at begins_at start_at starts_with starting_with started_with",
+    ),
+    "was let go": (
+        "let laid fired redundant redundancy severance a_package the_package buyout terminated sacked "
+        "dismissed pushed restructured lost",
+    ),
+    "stepped down": ("stepped$ stepping$ steps$ step$", "down$"),
+    "parted ways": ("parted exited packed",),
+    "is off to another company": ("off$",),
+    "is gone": ("gone",),
+    "poached by another company": ("poached headhunted recruited hired snapped",),
+    "last day": ("last final",),
+    "departure": ("departure resignation exit retirement leaving farewell send_off sendoff goodbye",),
+    "was replaced": ("replac succe backfill over$ into$",),
+    "out, mailbox closed": ("out_since",),
+    "mailbox closed": (
+        "mail email e mailbox address inbox message messages",
+        "bounc closed deactivat disabled dead gone returned came",
+    ),
+    "role eliminated": ("position role job post", "eliminated cut$ made$ axed terminated scrapped removed"),
+    "with the contact gone": ("with$", "gone$ departed$ out$"),
+    "former": ("former ex$",),
+    "was replaced by a successor": ("replaced$",),
+    "cancel": ("cancel",),
+    "not renewing": ("renew lapse expir run extend whether",),
+    "not staying": (
+        "won wont not no unlikely doubt decided chose last final run",
+        "be_back year_with term_with renewal_with contract_with quarter_with run_the run_their run_our "
+        "continue_with continuing_with continue_the stay_with staying_with keep_us keeping_us keep_using keep_the "
+        "keeping_the term_out contract_out continue_after continue_beyond continue_past continuing_after "
+        "continuing_beyond continuing_past",
+    ),
+    "terminate": ("terminat exit clause out_of break_the break_their",),
+    "moving to a competitor": (
+        "switch move$ moves$ moved$ moving$ migrat go$ going$ transition port$ porting$ ported$ consolidat "
+        "standardi replat defect bring brought$ build built$ take taking$ took$ takes$",
+        "@v vendor provider supplier platform solution tool crm system product offering software app "
+        "competitor competitors rival competition house$ inhouse vendors providers suppliers platforms tools "
+        "crms systems stack",
+    ),
+    "evaluating competitors": (
+        "@v vendor provider supplier competit rival alternativ option competition crm suite cloud other$ another$ "
+        "different$ cheaper$ new$",
+        "evaluat look consider explor assess review compar trial test pilot demo shortlist talk speak spoke get "
+        "meet talks research scout seek search benchmark courted approached got received have had poc proof bake "
+        "pitch court call circl sniff knock",
+    ),
+    "rfp": ("rfp rfps request tender",),
+    "shopping around": (
+        "shop competitive market competitor competitors @v vendor rival under_review saas software ours$ benchmark",
+        "around$ shop eval evaluation evaluations bid bidding process review scan test offered offering quoted pitched "
+        "under_review contracts$ benchmark "
+        "pitching approached undercut courting cheaper came selection assessment consolidation rationali bake offer "
+        "quote price pricing proposal discount deal",
+    ),
+    "leaving us": (
+        "leav left walk$ walking$ churn switch elsewhere threaten dump ditch drop abandon plug end$ ending$ "
+        "done_with ways_with why_they why_we yours$ be_us consolidat collaboration cooperation supplier "
+        "rationali straw breaker dealbreaker non_starter nonstarter chopping export_everything "
+        "exporting_everything export_all export_the export_their export_our wind winding$ offboard cut$ "
+        "cutting$ close_the close_their close_our closes_the closing_the closing_their closing_our closed_the "
+        "closed_their closed_our close_down closing_down closed_down close_out closing_out closed_out "
+        "account_closure account_to pull$ replaced$ otherwise only_renew only_be",
+    ),
+    "chose a competitor": (
+        "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
+        "signed_a awarded bought purchased decided_on over_us won$ wins$ winning$ ahead$ frontrunner front favourite "
+        "favorite preferred leading pole signed_up signing_up sign_up signs_up about_to going_to ready_to close_to "
+        "nearly_signing lean leaning$ leant$ negotiat shortlist",
+        "@v @x vendor provider option solution platform tool competitor rival offer crm system product us$",
+    ),
+    "lost to a competitor": ("lost$ losing$", "to$"),
+    "replacing us": (
+        "replac rip$ phas sunset off$ away$ alternative successor substitute",
+        "us$ our$ your$ platform product tool system software subscription replace",
+    ),
+    "another department wants in": (
+        "hr$ finance marketing sales legal ops$ operations it$ support procurement engineering accounting service "
+        "product design logistics warehouse field customer",
+        "want wants$ need needs$ asked like",
+        "in$ own$ access licen seats$ logins$ platform tool product workspace instance account seat$ login$",
+    ),
+    "wants a team on board": (
+        "want wants$ wanted$",
+        "on_the onto_the using_the on_it onto_it on_board on_our onto_our on_us using_it using_our",
+    ),
+    "wants an add-on": (
+        "want wants$ wanted$",
+        "addon addons module modules add_on add_ons api_access connector connectors$ integration integrations$",
+    ),
+    "drifting away": (
+        "savings justify loi letter_of mou contract_with deal_with agreement_with away_from back_to revert between_us "
+        "vs$ versus parent acquirer buyer new_owner for_cuts for_savings for_cancellation for_termination for_removal "
+        "the_chop compare_quotes comparing_quotes compared_quotes compare_offers comparing_offers compare_proposals "
+        "comparing_proposals compare_vendors comparing_vendors compare_suppliers comparing_suppliers "
+        "compare_providers comparing_providers compare_bids comparing_bids",
+    ),
+    "no longer needs us": (
+        "need_us need_our justify replied_to responded_to replied_on responded_on answered_the answered_our "
+        "signed_the signed_our returned_the returned_our come_back instead_of",
+    ),
+    "gone quiet": (
+        "gone_quiet gone_silent gone_dark went_quiet went_silent went_dark going_quiet going_silent going_dark "
+        "gone_completely went_completely gone_totally went_totally gone_very went_very gone_radio went_radio "
+        "gone_awol went_awol gone_mia went_mia radio_silence ghost stopped_responding stopped_replying "
+        "stopped_answering stopped_returning no_replies no_reply no_response no_responses no_answer",
+    ),
+    "withholding payment": ("refus withh withheld disput pay$",),
+    "weighing options": ("weigh keep keeping$ consider explor review look assess evaluat", "options$"),
+    "lost trust": (
+        "trust faith confidence goodwill patience burned see sees$ consider considers$ view views$ treat treats$",
+        "gone$ lost$ low$ eroded shot$ broken running wearing burned us_as",
+    ),
+    "more budget for us": (
+        "budget",
+        "more$ extra additional new$",
+        "rollout roll expansion platform licen seats upgrade deploy",
+    ),
+    "evaluating another module": (
+        "evaluat trial pilot test demo consider look",
+        "module addon add_on add_ons tier plan$ edition",
+    ),
+    "the same setup elsewhere": (
+        "same$",
+        "setup set solution platform config deployment licen same_for same_at same_in same_there same_thing",
+    ),
+    "getting a team on us": (
+        "get getting$ got$ gets$ want need put$ putting$ bring",
+        "on_us on_it on_board onto_us on_the onto_the on_our onto_our",
+    ),
+    "one platform for all": ("platform tool solution system crm vendor consolidat", "all$ our$ us$ ours$"),
+    "adding an add-on": ("add_on add_ons addon addons module modules licen", "added$ for_their for_the"),
+    "churn idiom": (
+        "jump jumping$ pull pulling$ pulled$ scal borrowed worth value overpriced over delivering performing working "
+        "exit bail give cold second buyer remorse writing regret wast fire kick throw rip show cut$ cutting$ last "
+        "final "
+        "ultimatum refund withhold disput losing$",
+    ),
+    "growth idiom": (
+        "scal grow land bigger ramp double go_all going_all go_wall going_wall standardi replac bring increas "
+        "use_cases use_case add_a adding_a add_another adding_another mov_more move_more moving_more moved_more "
+        "moves_more move_everything moving_everything moved_everything move_the moving_the moved_the capacity storage "
+        "api bandwidth overage exceed hit hitting$ running",
+        "up$ account footprint usage deployment rollout spend contract expand deal order all$ wall us$ our$ team "
+        "business company org group investment commitment value case workspace instance environment sandbox tenant "
+        "capacity storage api bandwidth overage limit cap$ quota ceiling allowance plan$ seat licen user",
+    ),
+    "departure idiom": (
+        "pastures flown said_her said_his said_their sent_a sent_her sent_his sent_their walked_out shown the_sack "
+        "the_boot the_axe the_chop cleared_her cleared_his cleared_their history the_picture announced_her "
+        "announced_his announced_their step_away stepping_away stepped_away steps_away won_t picture reins",
+    ),
+    "moving on": (
+        "pursu explor seek wrap wrapped$ wrapping$",
+        "opportunit challenge venture time$ tenure stint career",
+    ),
+    "finished up": ("finished_up finishes_up finished_at finished_with",),
+    "left for good": ("poached headhunted going_to went_back passed_away died",),
+    "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
+    "wants more people on it": (
+        "want need asked ask request looking like plan quote pric offer wish",
+        "#_users #_user #_seats #_licenses #_licences #_logins #_agents #_reps #_people #_ppl #_employees "
+        "#_staff #_engineers #_techs #_technicians #_analysts #_members #_accounts #_more #_extra "
+        "#_additional #_new #_further a_few several dozens_of hundreds_of another "
+        "twenty thirty forty fifty sixty seventy eighty ninety",
+    ),
+    "adding a team": (
+        "roll_us roll_it rolling_us rolling_it rolled_us rolled_it open_it opening_it bring_the bringing_the "
+        "bring_their bringing_their bring_another bring_our add_the add_their add_our "
+        "add_another add_a add_two add_three add_new add_all add_every adding_the "
+        "adding_their adding_our adding_another adding_a adding_two adding_three adding_new adding_all "
+        "adding_every onboard_the onboard_their onboard_our onboard_another onboard_a onboard_two "
+        "onboard_three onboard_new onboard_all onboard_every onboarding_the onboarding_their onboarding_our "
+        "onboarding_another onboarding_a onboarding_two onboarding_three onboarding_new onboarding_all "
+        "onboarding_every include_the include_their include_our include_another include_a include_two "
+        "include_three include_new include_all include_every including_the including_their including_our "
+        "including_another including_a including_two including_three including_new including_all "
+        "including_every bring_on bringing_on extend_to extend_it extend_this extend_us extending_to roll_out "
+        "rolling_out rolled_out expand_to expanding_to expand_it expand_us open_up opening_up access_to "
+        "access_for onboard_them bring_them add_them get_them move_them migrate_them onboard_it bring_it add_it "
+        "get_it move_it migrate_it",
+        "platform tool$ system crm$ product "
+        "team teams$ department division office site region subsid unit plant factor branch store entit "
+        "countr crew staff people hires starters grads graduates interns contractors agents reps",
+    ),
+    "wants it in more places": (
+        "want_the wants_the wanted_the want_us wants_us want_it wants_it want_our wants_our",
+        "all$ every each other$ more$ another #",
+    ),
+    "stopping using us": (
+        "stop_using stopping_using stopped_using stops_using discontinu rid_of away_from drop_us drop_our "
+        "drop_the dropping_us dropping_our dropping_the dropped_us dropped_our dropped_the ditch dump "
+        "replace_us replacing_us replace_our replacing_our replace_the replacing_the retire_the retire_our "
+        "retiring_the retiring_our decommission stop_the stopping_the stopped_the stop_our",
+        "us$ our$ platform tool subscription service licen",
+    ),
+    "asking how to leave": (
+        "notice_period termination_clause termination_terms termination_process termination_date "
+        "exit_clause exit_terms exit_process how_to how_they month_to day_out day_exit out_clause exit_option "
+        "break_clause break_option out_option",
+    ),
+    "fewer seats": ("seat seats$ licen user users$ logins$", "from$"),
+    "taking things out of the renewal": (
+        "strip remov take taking$ took$ takes$ pull drop cut$ cutting$",
+        "renewal$ contract$ order$ subscription$",
+    ),
+    "more seats at renewal": ("seat seats$ licen user users$ logins$", "from$"),
+    "giving notice": ("notice",),
+    "wants out": ("want", "out$"),
+    "unhappy": (
+        "unhapp dissatisf frustrat disappoint upset angry furious annoy irritat livid fed unsatisf displeas "
+        "exasperat fuming complain critical negative sour grumbl expensive pricey costly justify strained hate hates$ "
+        "hated$ hating$ loath stand$ "
+        "rocky tense breach not_happy not_satisfied not_pleased not_thrilled not_impressed losing_patience "
+        "losing_faith losing_confidence losing_trust lost_patience lost_faith lost_confidence lost_trust afford "
+        "price_increase price_hike price_rise price_uplift price_change pricing_increase pricing_change push_back "
+        "pushing_back pushed_back pushes_back detractor detractors$ nps$ scored_us",
+    ),
+    "doubts the value": (
+        "question questioning$ questioned$ questions$ see$ getting$ roi$ value$ seeing$ finding$ get$ find$ "
+        "realis realiz",
+        "roi$ value$ renewal$ spend$ cost$ investment$ price$ there$ benefit",
+    ),
+    "escalation": ("escalat",),
+    "budget cuts": (
+        "budget cut$ cuts$ cutting$ slash downsiz downgrad reduc fewer scaling$ scale$ scaled$ spending purchasing "
+        "tighten",
+    ),
+    "moving down a plan": (
+        "drop dropping$ dropped$ move moving$ moved$ go$ going$ switch",
+        "starter basic standard free lite lower cheaper smaller entry",
+        "plan$ tier edition package version level",
+    ),
+    "churn": ("churn risk thin red$ amber$",),
+    "usage dropping": (
+        "usage stopped nobody adoption login logins shelfware shelf only$ one$",
+        "dropped declin fall fell tank plummet collaps down$ cratered stopped nobody low$ poor stall drop using$ "
+        "nosediv "
+        "logged used$ uses$ opened touched ware$ active$ "
+        "logging uses$",
+    ),
+    "expansion": ("expan",),
+    "more seats": (
+        "seat licen user login module team depart office region site locat business division subsid countr "
+        "market workspace capacit storage product add_on add_ons addon addons agent rep instance entit brand plant "
+        "store branch count footprint usage deployment access accounts$ logins$",
+        "more$ additional extra another add_# add_more add_another add_extra add_additional add_a add_the add_some "
+        "add_several add_users add_seats add_licenses add_licences add_user add_them adds$ adding$ added$ count "
+        "increas doubl over$ true bump bumping$ up_the enlarg extend expand rais seats_for "
+        "seat_for licenses_for licences_for license_for licence_for users_for new_seats new_licenses "
+        "new_licences new_users new_logins new_offices new_sites new_teams new_locations #_seats #_seat "
+        "#_licenses #_licences #_license #_licence #_users #_user #_more #_additional #_extra #_new #_logins "
+        "several_more some_more few_more dozens_more hundreds_more a_few",
+    ),
+    "new team or site": (
+        "new$",
+        "need want licen seat onboard access quote pricing roll rollout add users accounts expan buy purchas get set "
+        "bring",
+    ),
+    "upgrade": ("upgrad move_up",),
+    "bigger plan": (
+        "enterprise premium pro$ professional ultimate platinum gold higher bigger advanced plus$ business$ unlimited "
+        "bundle_price bundle_pricing bundle_deal bundle_quote bundle_discount bundle_license bundle_licence "
+        "group_price "
+        "group_pricing group_deal group_quote group_discount group_license group_licence group_wide volume_price "
+        "volume_pricing volume_deal volume_quote volume_discount volume_discounts volume_license volume_licence "
+        "bundle_prices group_prices volume_prices",
+        "tier plan$ plans$ package edition bundle level licen agreement deal$ contract wide$ version option price "
+        "pricing quote discount",
+    ),
+    "wants a bigger plan": (
+        "enterprise premium pro$ professional business$ ultimate platinum plus$ advanced growth$ scale$",
+        "want need asked keen interested looking mov",
+    ),
+    "roll out wider": (
+        "roll rollout deploy wide$ wall$ phase global extend expand bring brings$",
+        "other$ more$ new$ rest$ all$ every whole$ entire$ wider company org global team teams office offices region "
+        "site division department countr subsid locat plant store branch staff employees brand entit wide$ engineers "
+        "reps$ agents$ technicians workers users$ people$ # marketing$ sales$ finance$ support$ engineering$ "
+        "operations$ ops$ legal$ procurement$ hr$ customer_service logistics$ warehouse$ field_service "
+        "2 two ii phase second another",
+    ),
+    "onboarding more units": ("onboard", "subsid division business region countr brand entit site plant store branch"),
+    "would pay for more": ("pay$",),
+    "interest in more products": (
+        "interest keen curious excited quote_for quotes_for pricing_for price_for prices_for proposal_for "
+        "proposals_for estimate_for cost_of costs_of cost_for costs_for quote_on pricing_on pricing_of "
+        "price_of quote_of to_buy to_add to_purchase to_get to_trial to_license to_licence to_roll cross_sell "
+        "up_sell upsell crosssell buy_it buy_them buy_this buy_that purchase_it purchase_them license_it "
+        "licence_it cover covers$ covering$ includ extend budget_for budgeting_for budgeted_for asked_about "
+        "enquired_about inquired_about asking_about demo_of demo_for trial_of trial_for walkthrough walk_through "
+        "poc_of poc_for pilot_of pilot_for sandbox_for outgr cost$ costs$ "
+        "how_much would_cost can_we could_we can_they could_they #_seats #_seat #_licences #_licence #_licenses "
+        "#_license #_users #_user #_logins #_login second_instance 2nd third 3rd",
+        "add$ addon addons module product offering package feature integration api premium analytics sso tier app "
+        "apps$ mobile connector portal option workspace capacit storage plans$ edition limit quota sandbox "
+        "upsell up_sell cross_sell crosssell "
+        "environment instance cost "
+        "plan$ upgrade bundle expansion licen seat user # more$ additional extra another second sell cover "
+        "covers$ includ team department division office unit "
+        "staff people group reps rollout adding$ including onboarding",
+    ),
+    "bringing more onto us": (
+        "mov migrat bring brought put consolidat transition switch replac want",
+        "region office team site division subsid entit countr unit brand department location plant store old$ "
+        "legacy current$ existing$ enterprise premium pro$ professional business$ ultimate platinum higher top$",
+        "onto_us onto_our onto_the on_to to_us to_our to_the on_us on_our on_the with_ours with_us with_our are_in "
+        "is_in are_only is_only are_available is_available are_part is_part",
+    ),
+    "more of the product": (
+        "explor consider evaluat look need",
+        "whether$ if$ workspace instance environment tenant org$ portal sandbox",
+    ),
+    "more places or people": (
+        "from_#",
+        "site office location team region countr entit brand store plant branch people staff employees users$ reps$ "
+        "agents$ grow expand increas",
+    ),
+    "more people need it": (
+        "access logins login licen seats seat accounts account contract agreement subscription subsid entit division "
+        "office brand sister",
+        "need asking clamour clamor begging pushing too$ also$ well$",
+    ),
+    "growing": (
+        "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
+        "company entity budget",
+        "people staff reps agents employees engineers users hires sellers salespeople headcount want need asked "
+        "asking approved signed allocated secured grow growing doubl tripl increas up$",
+    ),
+}
 
 
-def _any_phrase(lexicon: tuple[Phrase, ...]) -> re.Pattern[str]:
-    """One pattern matching any phrase of ``lexicon`` in lower-cased text (a fast pre-check: Python's
-    regex engine is several times faster without IGNORECASE). Phrase patterns are written in lower case."""
-    cached = _ANY_CACHE.get(id(lexicon))
-    if cached is None or cached[0] is not lexicon:
-        pattern = re.compile("|".join(f"(?:{p.pattern.pattern})" for p in lexicon))
-        cached = _ANY_CACHE[id(lexicon)] = (lexicon, pattern)
-    return cached[1]
-
-
-def mentions(text: str | None, lexicon: tuple[Phrase, ...]) -> bool:
-    """Cheap pre-check: does any phrase occur at all (negated or not)?"""
-    return bool(text) and _any_phrase(lexicon).search((text or "").lower()) is not None
-
-
-def find(text: str | None, lexicon: tuple[Phrase, ...]) -> list[PhraseHit]:
-    """Every phrase of ``lexicon`` that ``text`` says affirmatively (not negated, not defused)."""
-    if not text or not mentions(text, lexicon):
-        return []
-    hits: list[PhraseHit] = []
-    anywhere = _any_phrase(lexicon)
-    for clause in clauses(text):
-        if anywhere.search(clause.lower()) is None:
-            continue
-        for item in lexicon:
-            for match in item.pattern.finditer(clause):
-                own = bool(_OWN_NEGATION.search(match.group(0)))
-                if _negated(clause, match.start(), match.end(), own_negation=own):
-                    continue
-                if _harmless(item, clause, match.start(), match.end()):
-                    continue
-                hits.append(PhraseHit(item.label, match.group(0), clause))
-                break
-    return hits
-
-
-_EVENT_NOUNS = (
-    r"\b(?:meeting|call|demo|appointment|session|visit|webinar|lunch|dinner|trip|workshop|"
-    r"training|onsite|on-site|sync|check-?in|qbr|review)s?\b"
+# --------------------------------------------------------------------------------------------- names
+VENDORS: tuple[str, ...] = (
+    "HubSpot",
+    "Hub Spot",
+    "Salesforce",
+    "SFDC",
+    "SAP CRM",
+    "SAP",
+    "Pipedrive",
+    "Microsoft Dynamics",
+    "Dynamics 365",
+    "Dynamics",
+    "Freshsales",
+    "Freshworks",
+    "Freshdesk",
+    "Zendesk Sell",
+    "Zendesk",
+    "SugarCRM",
+    "Insightly",
+    "monday.com",
+    "Copper CRM",
+    "Keap",
+    "Oracle CX",
+    "NetSuite",
+    "ServiceNow",
+    "Creatio",
+    "Nutshell",
+    "Close.com",
+    "Contoso CRM",
+    "Fabrikam Suite",
+    "Globex Cloud",
+    "Initech Sales",
 )
-_SEATS = r"(?:seats?|licen[cs]es?|users?|subscriptions?)"
-
-CHURN: tuple[Phrase, ...] = (
-    phrase("cancel", r"\bcancel(?:s|led|ed|ling|ing|lations?|ations?)?\b", harmless_near=_EVENT_NOUNS),
-    phrase("terminate", r"\bterminat(?:e|es|ed|ing|ion)\b(?!\s+(?:employee|staff))"),
-    phrase(
-        "not renew",
-        r"\b(?:not|never|won't|wont|will\s+not|don't|do\s+not|doesn't|isn't|aren't)\s+"
-        r"(?:\w+\s+){0,3}?renew\w*|\bnon-?renew\w*|\b(?:declin\w+|refus\w+)\s+to\s+renew\b|"
-        r"\blet\s+(?:the\s+|their\s+|our\s+)?(?:contract|subscription|licen[cs]es?|renewal)\s+"
-        r"(?:lapse|expire)\b",
-    ),
-    phrase(
-        "competitor",
-        r"\bcompetitors?\b|\brival\s+(?:vendor|product|platform|offer)\b|"
-        r"\b(?:switch|switching|switched|mov(?:e|ing|ed)|migrat\w+|go(?:ing)?)\s+(?:over\s+)?to\s+"
-        r"(?:a\s+|an\s+)?(?:another|different|other|cheaper|new)\s+(?:vendor|provider|supplier|"
-        r"platform|solution|tool|crm)\b|"
-        r"\b(?:evaluat\w+|look\w*\s+at|consider\w*|explor\w+|trial\w*)\s+(?:other|alternative|"
-        r"competing)\s+(?:vendors?|providers?|solutions?|options?|platforms?|tools?)\b|"
-        r"\bshopping\s+around\b|\b(?:look\w*|evaluat\w+|consider\w*|explor\w+|review\w*|assess\w*)\s+(?:at\s+)?"
-        r"(?:\w+\s+){0,2}alternatives\b|\brfp\b",
-    ),
-    phrase(
-        "unhappy",
-        r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|"
-        r"complain\w*|fed\s+up)\b|\bnot\s+(?:happy|satisfied|pleased)\b",
-    ),
-    phrase("escalate", r"\bescalat\w+"),
-    phrase(
-        "budget cut",
-        r"\bbudget\s+(?:cuts?|freeze|reductions?|slashed|cut\s+back)\b|"
-        r"\bcut(?:s|ting)?\s+(?:\w+\s+){0,2}(?:budgets?|spend|costs?)\b|\bcost[- ]cutting\b|"
-        r"\bdownsiz\w+|\bdowngrad\w+|\breduc\w+\s+(?:the\s+)?(?:number\s+of\s+)?" + _SEATS + r"|\bfewer\s+" + _SEATS,
-    ),
-    phrase("churn", r"\bchurn\w*"),
-    phrase(
-        "walk away",
-        r"\bwalk(?:ing)?\s+away\b|\bpull(?:ing)?\s+the\s+plug\b|"
-        r"\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|partnership|subscription)\b",
-    ),
+# Capitalised words that are not names (months, days, tools, note words).
+COMMON_CAPITALISED: frozenset[str] = (
+    word_set("""i i'm i've i'll i'd ok okay january february march april may june july august september october
+    november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+    friday saturday sunday mon tue tues wed thu thur thurs fri sat sun zoom teams slack webex outlook excel
+    gmail meet docs sheets drive calendar linkedin q1 q2 q3 q4 h1 h2 fy eod eow asap fyi re fwd update notes note
+    call meeting
+    email mail option plan tier phase version release team the a an and but so also then per according
+    heard spoke talked met called emailed quick short good great bad sadly unfortunately apparently just
+    still today yesterday tomorrow next last this that they she he we it his her their our my your
+    christmas easter thanksgiving covid ai api sso crm erp it hr us uk eu emea apac latam na standard professional
+    enterprise premium pro plus ultimate platinum gold silver bronze basic starter growth business advanced
+    unlimited essentials edition tier suite saas""")
 )
 
-UPSELL: tuple[Phrase, ...] = (
-    phrase("expand", r"\bexpan(?:d|ds|ded|ding|sion|sions)\b"),
-    phrase(
-        "more seats",
-        r"\b(?:more|additional|extra|another)\s+(?:\d[\d,]*\s+)?"
-        r"(?:seats?|licen[cs]es?|users?|modules?|teams?|departments?|offices?|regions?|sites?|"
-        r"locations?|business\s+units?|divisions?|subsidiar\w+|countr\w+|markets?|workspaces?|"
-        r"capacity|products?|add-?ons?)\b|"
-        r"\badd(?:s|ing|ed)?\s+(?:\d[\d,]*|a\s+few|several|some|more)\s+(?:more\s+)?"
-        + _SEATS
-        + r"\b|\b\d[\d,]*\s+(?:more|additional|extra)\s+"
-        + _SEATS
-        + r"\b",
-    ),
-    phrase(
-        "new team",
-        r"\bnew\s+(?:teams?|offices?|regions?|departments?|sites?|locations?|"
-        r"business\s+units?|divisions?|subsidiar\w+|countr\w+|markets?|hires)\b",
-    ),
-    phrase("upgrade", r"\bupgrad\w+"),
-    phrase(
-        "enterprise tier",
-        r"\benterprise\s+(?:tier|plan|edition|licen[cs]es?|package|version)\b|"
-        r"\b(?:bigger|larger|higher|premium|top)\s+(?:plan|tier|package|edition)\b",
-    ),
-    phrase(
-        "roll out",
-        r"\broll(?:s|ed|ing)?\s+(?:(?:it|them|the|our|this|that|\w+)\s+){0,3}?out\s+to\s+"
-        r"(?:other|more|new|the\s+rest|all|every|their|\w+\s+(?:more|other|new))\b|"
-        r"\brollout\s+to\s+(?:other|more|the\s+rest|all)\b",
-    ),
-    phrase(
-        "cross-sell",
-        r"\binterest(?:ed)?\s+in\s+(?:our\s+|the\s+|a\s+)?(?:\w+\s+)?(?:add-?on|module|"
-        r"product|offering|package)s?\b",
-    ),
+# Misspellings and shorthand seen in notes, read as the word meant (the quote keeps what was written).
+TYPOS: dict[str, str] = {
+    "lic": "licences",
+    "lics": "licences",
+    "ent": "enterprise",
+    "cancle": "cancel",
+    "cancell": "cancel",
+    "cancl": "cancel",
+    "canceld": "cancelled",
+    "cancelation": "cancellation",
+    "renwal": "renewal",
+    "renewl": "renewal",
+    "reneval": "renewal",
+    "renwe": "renew",
+    "renewel": "renewal",
+    "competiter": "competitor",
+    "competetor": "competitor",
+    "competitior": "competitor",
+    "compeitor": "competitor",
+    "competiters": "competitors",
+    "competetors": "competitors",
+    "leavng": "leaving",
+    "leavign": "leaving",
+    "leving": "leaving",
+    "lefft": "left",
+    "resgined": "resigned",
+    "resigend": "resigned",
+    "resinged": "resigned",
+    "resgin": "resign",
+    "resiged": "resigned",
+    "retird": "retired",
+    "retiering": "retiring",
+    "frustated": "frustrated",
+    "frustarted": "frustrated",
+    "frusterated": "frustrated",
+    "dissapointed": "disappointed",
+    "disapointed": "disappointed",
+    "dissappointed": "disappointed",
+    "unhapy": "unhappy",
+    "unhappey": "unhappy",
+    "threatend": "threatened",
+    "threatned": "threatened",
+    "threatnd": "threatened",
+    "thretened": "threatened",
+    "escalte": "escalate",
+    "escalted": "escalated",
+    "esclated": "escalated",
+    "escallated": "escalated",
+    "addtl": "additional",
+    "addl": "additional",
+    "additonal": "additional",
+    "aditional": "additional",
+    "licenes": "licenses",
+    "lisences": "licenses",
+    "licneses": "licenses",
+    "liscense": "license",
+    "lisence": "license",
+    "upgarde": "upgrade",
+    "upgarding": "upgrading",
+    "upgrde": "upgrade",
+    "upgade": "upgrade",
+    "expnad": "expand",
+    "expnasion": "expansion",
+    "expension": "expansion",
+    "expanion": "expansion",
+    "seates": "seats",
+    "swtich": "switch",
+    "sweitch": "switch",
+    "swithcing": "switching",
+    "swtiching": "switching",
+    "evaluting": "evaluating",
+    "evalutating": "evaluating",
+    "alternitives": "alternatives",
+    "alterntives": "alternatives",
+    "budjet": "budget",
+    "confirmd": "confirmed",
+    "yr": "year",
+    "yrs": "years",
+    "wk": "week",
+    "wks": "weeks",
+    "mgmt": "management",
+    "quitted": "quit",
+    "prolong": "renew",
+    "prolonged": "renewed",
+    "prolongation": "renewal",
+    "cust": "customer",
+    "tho": "though",
+    "thru": "through",
+    "pls": "please",
+    "b4": "before",
+    "terminte": "terminate",
+    "termiante": "terminate",
+    "quiting": "quitting",
+}
+_TYPO = re.compile(
+    r"\b(?:" + "|".join(re.escape(t) for t in sorted(TYPOS, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
 
-LEFT: tuple[Phrase, ...] = (
-    phrase(
-        "left",
-        r"\bleft\b",
-        harmless_near=r"\b(?:message|voicemail|vm|note|feedback|comments?|review|"
-        r"side|hand|turn|over|behind|open|blank|alone|out)\b",
+
+def as_meant(text: str) -> str:
+    """``text`` with the misspellings of ``TYPOS`` replaced by the words meant."""
+    return _TYPO.sub(lambda m: TYPOS[m.group(0).lower()], text)
+
+
+# Short forms of first names: a note may say "Tom" of Thomas Becker, or "Thomas" of Tom Becker.
+NICKNAMES: dict[str, tuple[str, ...]] = {
+    "thomas": ("tom", "tommy"),
+    "robert": ("rob", "bob", "bobby", "robbie"),
+    "william": ("bill", "billy", "liam"),
+    "elizabeth": ("liz", "beth", "lizzie", "eliza"),
+    "katherine": ("kate", "kathy", "katie"),
+    "catherine": ("cathy", "cat", "kate"),
+    "michael": ("mike", "mick", "mikey"),
+    "david": ("dave", "davy"),
+    "james": ("jim", "jimmy", "jamie"),
+    "christopher": ("chris",),
+    "christine": ("chris", "chrissy"),
+    "alexander": ("alex", "sasha"),
+    "alexandra": ("alex", "sasha", "sandra"),
+    "samuel": ("sam", "sammy"),
+    "samantha": ("sam", "sammy"),
+    "daniel": ("dan", "danny"),
+    "benjamin": ("ben", "benji"),
+    "nicholas": ("nick",),
+    "matthew": ("matt",),
+    "anthony": ("tony",),
+    "stephen": ("steve",),
+    "steven": ("steve",),
+    "andrew": ("andy", "drew"),
+    "jennifer": ("jen", "jenny"),
+    "jessica": ("jess",),
+    "patrick": ("pat", "paddy"),
+    "patricia": ("pat", "patty"),
+    "natalie": ("nat",),
+    "frederick": ("fred", "freddie"),
+    "joseph": ("joe", "joey"),
+    "edward": ("ed", "eddie", "ted"),
+    "margaret": ("maggie", "meg", "peggy"),
+    "victoria": ("vicky", "tori"),
+    "rebecca": ("becky", "becca"),
+    "jonathan": ("jon", "jonny"),
+    "timothy": ("tim", "timmy"),
+    "richard": ("rick", "rich", "dick"),
+    "charles": ("charlie", "chuck"),
+    "gregory": ("greg",),
+    "jacob": ("jake",),
+    "joshua": ("josh",),
+    "nathaniel": ("nate", "nat"),
+    "nathan": ("nate",),
+    "zachary": ("zach", "zack"),
+    "kenneth": ("ken", "kenny"),
+    "ronald": ("ron",),
+    "donald": ("don",),
+    "raymond": ("ray",),
+    "lawrence": ("larry",),
+    "gabriel": ("gabe",),
+    "isabella": ("bella", "izzy"),
+    "isabel": ("izzy",),
+    "abigail": ("abby",),
+    "deborah": ("deb", "debbie"),
+    "susan": ("sue", "susie"),
+    "suzanne": ("sue", "suzy"),
+    "pamela": ("pam",),
+    "cynthia": ("cindy",),
+    "francesca": ("fran", "frankie"),
+    "francis": ("frank", "fran"),
+    "francisco": ("paco", "fran"),
+    "giuseppe": ("beppe",),
+    "johannes": ("hannes",),
+    "katharina": ("kathi", "katja"),
+    "aleksandr": ("sasha",),
+    "olivia": ("liv",),
+    "oliver": ("ollie",),
+    "harold": ("harry",),
+    "henry": ("harry", "hank"),
+    "priyanka": ("priya",),
+    "mohammed": ("mo",),
+    "muhammad": ("mo",),
+    "mohammad": ("mo",),
+}
+
+
+# ------------------------------------------------------------------------------------------ scope words
+CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]]|\s[-–—]+\s|\.\.\.|\b(?:but|however|although|though|whereas|yet|while|so|because|since|"
+    r"after|before|when|until|unless|except|otherwise|plus)\b|"
+    r"\band\s+(?=(?:they|we|she|he|i|it|@p\d+|@acct|the|their|our|his|her|there|now|also)\b)|"
+    r"\b(?:if|once)\b|(?<=\w\s)(?=(?:they|we|she|he|@p\d+|@acct)(?:\s+(?:will|'ll|would|are|were|is|was|have|"
+    r"had|might|may|could|can|plan|plans|want|wants|said|say|says)\b|'ll\b|'d\b))"
+)
+NEGATOR = re.compile(
+    r"\b(?:no|not|never|none|nothing|nobody|neither|nor|without|hardly|barely|zero|nil|ruled\s+out|"
+    r"decided\s+against|advised\s+against|instead\s+of|rather\s+than|refus\w*|unlikely|far\s+from|"
+    r"no\s+longer|den(?:y|ies|ied)|cannot|dismiss\w*|rul\w+\s+out|declin\w+|turn\w*\s+down|pass\w*\s+on|"
+    r"said\s+no\s+to|reject\w*)\b|n't\b|\bnt\b"
+)
+# Said right after a phrase, these dismiss it ("expansion on hold", "upgrade postponed to Q4").
+_DISMISSED = (
+    r"on\s+hold|off\s+the\s+table|ruled\s+out|shelved|postponed|paused|frozen|not\s+happening|dropped|"
+    r"abandoned|resolved|closed(?:\s+out)?|fixed|settled|withdrawn|denied|rejected|declined|killed|scrapped|"
+    r"no\s+longer\s+(?!with|at\b|works?|working|employed|part|there|here|on\s+the)\w+|not\s+(?:an?\s+)?(?:issue|concern|risk|option|problem|priority|thing|on\s+the\s+table)|"
+    r"behind\s+us|sorted(?:\s+out)?|handled|addressed|cleared\s+up|taken\s+care\s+of|a\s+false\s+alarm|"
+    r"false\s+alarm|never\s+happened|delayed|deferred|pushed\s+(?:back|out)|cancell?ed|put\s+on\s+ice|on\s+ice|"
+    r"parked|deprioriti[sz]ed|unfounded|untrue|not\s+true|a\s+misunderstanding|a\s+mix-?up|a\s+one-?off"
+)
+# These only after "is", "was", "seems"…: "churn risk is low" (but not "cancel over the low adoption").
+_PREDICATES = r"low|minimal|over|dead|wrong|unlikely|a\s+non-?issue|fine|minor|gone"
+POST_NEGATOR = re.compile(
+    r"^[\s\w'@-]{0,40}?\b(?:is|was|are|were|'s|has\s+been|have\s+been|had\s+been|got|been|now|remains?|"
+    r"stays?|seems?|looks?|turned\s+out\s+(?:to\s+be)?)\s+(?:now\s+|still\s+|currently\s+|officially\s+|"
+    r"fully\s+|all\s+|long\s+|since\s+|finally\s+|completely\s+|very\s+|quite\s+)?(?:"
+    + _DISMISSED
+    + "|"
+    + _PREDICATES
+    + r")\b|^\W*(?:\w+\W+){0,3}?(?:"
+    + _DISMISSED
+    + r")\b"
+)
+# Said of an earlier time, and nothing says it is still so.
+PAST = re.compile(
+    r"\b(?:\d+|a|an|one|two|three|four|five|six|several|a\s+few|a\s+couple\s+of|couple\s+of|many)\s+"
+    r"(?:years?|yrs?)\s+(?:ago|back)\b|\blast\s+year\b(?!\s+with\s+us)|\bback\s+in\b|\bin\s+the\s+past\b|\bpreviously\b|"
+    r"\bhistorically\b|\bused\s+to\b|\bat\s+one\s+point\b|\bonce\s+(?:threatened|considered|talked)\b|"
+    r"\boriginally\b|\byears\s+ago\b|\blong\s+ago\b|\bthe\s+old\s+days\b"
+)
+# A year named in a sentence ("back in 2022"): in the past when it is before the note's own year.
+YEAR = re.compile(r"\b(?:in|back\s+in|during|since|from|early|late|mid|until)\s+((?:19|20)\d\d)\b")
+STILL_NOW = re.compile(r"\b(?:again|still|now|currently|anew|once\s+more|this\s+(?:week|month|quarter|year))\b")
+# A later sentence that says the trouble is over.
+RESOLVED_ALL = re.compile(
+    r"\bsince\s+then\b|\bsigned\s+a\s+new\s+(?:\d+[- ]year\s+)?(?:contract|deal|agreement|one)\b|"
+    r"\b(?:withdrew|retracted|renewed|re-?signed|signed\s+the\s+renewal|decided\s+to\s+stay|"
+    r"chose\s+to\s+stay|staying\s+with\s+us|changed\s+(?:their|his|her|the)\s+minds?|back\s+on\s+track|"
+    r"all\s+good\s+now|happy\s+again|happy\s+now|(?:a\s+)?fan\s+again|promoter\s+again|back\s+on\s+(?:side|board)|talked\s+them\s+(?:out\s+of\s+it|down)|"
+    r"no\s+longer\s+(?:considering|looking|unhappy|at\s+risk|shopping|evaluating|thinking)|"
+    r"(?:threat|risk|churn\s+risk)\s+(?:is|has)\s+(?:now\s+)?(?:gone|passed|over)|false\s+alarm|staying\s+put|renewal\s+(?:is|was|has\s+been)\s+"
+    r"(?:now\s+|already\s+|officially\s+)?(?:agreed|signed|confirmed|secured|locked\s+in|in\s+the\s+bag))\b"
+)
+RESOLVED_SOFT = re.compile(
+    r"\b(?:escalation|complaint|issue|problem|concern|outage|incident|ticket|dispute|bug|it)s?\s+"
+    r"(?:is|was|has\s+been|have\s+been|got|are|were)\s+(?:now\s+|since\s+|all\s+|fully\s+|finally\s+)?"
+    r"(?:resolved|fixed|closed|settled|sorted|addressed|handled|withdrawn|cleared)\b|"
+    r"\b(?:resolved|fixed|closed\s+out|sorted\s+out|settled)\s+(?:the|their|that|it|his|her|our|all|most|every)\b|^\W*(?:fixed|resolved|sorted|"
+    r"closed|settled)\b|\b(?:was|is|were|are)\s+(?:very\s+|really\s+)?(?:happy|pleased|satisfied)\s+with\s+(?:how|the\s+"
+    r"(?:fix|resolution|response|speed|outcome))|"
+    r"(?<!\bbe\s)(?<!\bget\s)(?<!\bgets\s)\b(?:resolved|fixed|sorted)\s+(?:on|during|in|at|last|yesterday|today|"
+    r"quickly|same|within)\b|\bnothing\s+since\b|\b(?:fine|happy|ok|okay)\s+now\b"
+)
+STILL_BAD = re.compile(
+    r"\b(?:worse|still|more\s+(?:unhappy|upset|frustrated)|escalat\w+\s+further|(?:threaten\w*|complain\w*|escalat\w*|"
+    r"unhappy|upset|angry|frustrated)\s+again|again\s+(?:threaten|complain|escalat|unhappy|upset))\b"
+)
+# Doubt said after the claim: "Lucas has gone to Airbus, Fatima thinks."
+DOUBT_AFTER = re.compile(
+    r"(?<![\w@])(?:@p\d+|@x|she|he|they|i|we)\s+(?:thinks|believes|guesses|assumes|suspects|reckons|think|believe|guess|"
+    r"assume|suspect|reckon)\b|\b(?:not\s+(?:sure|confirmed)|unconfirmed|tbc|to\s+be\s+confirmed|rumou?r\w*)\b"
+)
+UNCERTAIN = re.compile(
+    r"\b(?:might|may|maybe|perhaps|possibly|could|rumou?r\w*|unconfirmed|not\s+sure|unsure|unclear|whether|"
+    r"if|consider\w*|think\w*\s+(?:about|of)|wonder\w*|interview\w*|look\w*\s+around|open\s+to\s+offers|"
+    r"in\s+case|speculat\w+|hear\w*\s+(?:rumou?rs?|whispers)|can't\s+confirm|to\s+be\s+confirmed|tbc|"
+    r"supposedly|allegedly|could\s+be|thinks?|believes?|guess\w*|assum\w+|suspect\w*|reckons?)\b"
+)
+TEMPORARY = re.compile(
+    r"\bon\s+(?!garden\s)(?:@?\w+\s+)?leave\b|\b(?:maternity|paternity|parental|sick|medical|annual|extended|family)\s+leave\b|"
+    r"\bleave\s+of\s+absence\b|\bout\s+of\s+(?:the\s+)?office\b|\booo\b|\bon\s+(?:vacation|holiday|holidays|"
+    r"sabbatical|pto|secondment)\b|\bwhile\s+(?:she|he|@p\d+)\s+(?:is|'s)\s+(?:out|away|off)\b|"
+    r"\buntil\s+(?:she|he|@p\d+)\s+(?:returns|is\s+back|"
+    r"comes\s+back|gets\s+back)|\bback\s+(?:on|in|next|from|after|by)\b|"
+    r"\bfor\s+(?:a|an|the|her|his|their|two|three|\d+)?\s*(?:[\w-]+\s+)?(?:holiday|holidays|vacation|break|trip|"
+    r"conference|offsite|honeymoon|sabbatical|leave|weekend)\b"
+)
+
+# Said in jest, hypothetically, or of someone else's business: no finding from the clause.
+JOKING = re.compile(
+    r"\b(?:jok\w*|kidding|jest\w*|tongue\s+(?:\w+\s+)?in\s+cheek|tongue-in-cheek|lol|haha+|banter\w*|teas\w+|laughed|"
+    r"scoffed|rolled\s+(?:their|his|her)\s+eyes|not\s+a\s+chance|fat\s+chance)\b"
+)
+HYPOTHETICAL = re.compile(
+    r"\b(?:if|unless|should)\s+(?:they|we|@acct|@p\d+|the\s+\w+)\s+(?:ever|were\s+to|ever\s+were)\b|\bhypothetical\w*\b|"
+    r"\bin\s+theory\b|\bwhat\s+if\b|\bwere\s+(?:they|we)\s+(?:ever\s+)?to\b|\bin\s+a\s+perfect\s+world\b|\bdream\w*\b|"
+    r"\bwish\s*list\b|\bone\s+day\b|\bsome\s*day\b|\bpipe\s+dream\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
+    r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b|\bjust\s+curious\b|\bout\s+of\s+curiosity\b|"
+    r"\bno\s+plans?\b(?!\s+to\b)|\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bout\s+of\s+interest\b|"
+    r"\bfor\s+(?:reference|benchmarking)\b|\bif\s+(?:the\s+|their\s+)?budgets?\s+(?:ever\s+)?(?:recovers?|allows?|permits?|frees?\s+up|comes?\s+through|"
+    r"improves?|gets?\s+approved)\b"
+)
+NOT_ABOUT_US = re.compile(
+    r"\bnot\s+(?:with|at|about|towards?)\s+(?:us|our)\b|\bnothing\s+to\s+do\s+with\s+(?:us|our)\b|\bnot\s+our\s+"
+    r"(?:fault|problem|doing)\b|\b(?:with|at|about)\s+(?:her|his|their)\s+own\b|\bunrelated\s+to\s+(?:us|our)\b|"
+    r"\bnot\s+(?:more\s+)?(?:seats|licen[cs]es|business|revenue|money|work)\s+for\s+us\b|\bnot\s+(?:in\s+)?ours\b"
+)
+# Interest that is put off, declined or only a reshuffle: no expansion signal from the sentence.
+DEFERRED = re.compile(
+    r"\bdecided\s+(?:to\s+(?:wait|hold\s+off|pass|stay|hold)|it'?s\s+(?:overkill|too\s+much|not\s+needed)|against)\b|"
+    r"\b(?:holding|hold)\s+off\b|\bwait\s+until\b|\boverkill\b|\b(?:staying|stay|stick\w*)\s+(?:on|with)\s+(?:the\s+)?"
+    r"(?:standard|current|basic|existing|same|starter)\b|\bsame\s+(?:total|number|count|headcount|seat\s+count)\b|"
+    r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b|\bguest\s+(?:users?|accounts?|logins?)\b|"
+    r"\b(?:don't|do\s+not|doesn't|does\s+not)\s+count\s+(?:towards|against|toward)\b|\b(?:they|we|she|he)\s+said\s+no\b|\bnot\s+(?:now|yet|this\s+year|right\s+now)\b|\bmaybe\s+later\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
+    r"seats|accounts)\b|\b(?:free|complimentary|read[- ]only|viewer)\s+(?:@?\w+\s+)?(?:accounts?|seats?|licen[cs]es?|"
+    r"users?|logins?)\b|\bno\s+charge\b|\bat\s+no\s+(?:cost|charge)\b|\bpure\s+speculation\b|\bspeculat\w+\b|\bfor\s+free\b|"
+    r"\bonly\s+if\s+(?:it's|it\s+is|it\s+were|it\s+comes)\s+(?:free|included|bundled)\b|\bwonder\w*\s+aloud\b"
+)
+# An expansion already done ("added 20 seats last month", "upgraded in March"): history, not an opportunity.
+COMPLETED = re.compile(
+    r"\b(?:added|bought|purchased|upgraded|expanded|rolled\s+out|onboarded|activated|provisioned|deployed|went\s+live|"
+    r"extended|signed)\b[^.;]{0,60}?\b(?:last\s+(?:week|month|quarter|year)|yesterday|ago|earlier\s+this\s+\w+|in\s+"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|all\s+done|done\s+and\s+dusted|completed?)\b"
+)
+OUR_WISH = re.compile(
+    r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?:sell|upsell|pitch|expand|grow)|\bopportunity\s+(?:for\s+us\s+)?"
+    r"to\s+(?:sell|upsell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
+)
+RIVAL_OWNS = re.compile(
+    r"(?<![\w@])@v\s+(?:@?\w+\s+)?(?:quoted|offered|pitched|pushed|proposed|urged|tried\s+to\s+sell|is\s+upselling)\b|"
+    r"\b(?:their|the)\s+(?:@?\w+\s+)?(?:vendor|provider|supplier)\s+(?:is\s+)?(?:upsell\w*|pitch\w*|push\w*|offer\w*|"
+    r"quot\w*)|@v'?s\b|\b(?:competitor|rival)(?:'s|s')\b|(?<![\w@])@v\s+(?:just\s+|recently\s+|now\s+)?(?:launched|released|"
+    r"announced|introduced|offers|has|added|rolled\s+out)\b"
+)
+
+# ---------------------------------------------------------------------------------------- departures
+_ORG_NOUN = (
+    r"(?:company|co|firm|business|organi[sz]ation|org|team|account|group|bank|agency|consultancy|startup|"
+    r"start-up|scale-?up|competitor|rival|employer|vendor|corporation|@x|@v|fintech|enterprise|"
+    r"\w+\s+(?:company|firm|startup|agency|consultancy|bank|competitor))"
+)
+_WHEN = (
+    r"(?:in|on|at\s+the\s+end\s+of\s+(?!the\s+(?:call|meeting|demo|session))|last|this|recently|yesterday|today|"
+    r"earlier|a\s+(?:few|couple)|\w+\s+(?:weeks?|months?|days?|years?)\s+ago|effective|as\s+of|end\s+of|"
+    r"abruptly|suddenly|without|after|over\s+the|around|back|already|mid-?\w+|early\s+(?:in|this|last)|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)"
+)
+_GONE_TARGET = (
+    r"(?=\s*(?:$|[^\w\s@'(]|\s(?:(?:the\s+)?" + _ORG_NOUN + r"|@acct|@x|@v|co\b|"
+    r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago|end|at\s+the\s+end|"
+    r"next|soon|by)))|(?:too|as\s+well|also)(?=\s*(?:$|[.,;:!)]))|"
+    r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at)\w+\s+(?:in|on|last|"
+    r"this|at\s+the\s+end|recently|yesterday|a\s+few|\w+\s+ago)\b|"
+    r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at|and|but|so|or)\w+"
+    r"(?=\s*(?:$|[.,;:!)\-–—]))|(?:her|his|their)\s+(?:job|role|post|"
+    r"position|company|employer)|" + _WHEN + r"|to\s+(?:join|work|start|become|take|pursue|go\s+to|head|lead|run)|"
+    r"for\s+(?:a\s+|an\s+)?(?:new|another|other|different|better|competitor|rival|startup|start-up|@x|@v|"
+    r"greener|good|job|role|position)|and\s|so\s|but\s|which|after|because|due)))"
+)
+_EVENTS = (
+    r"(?:meeting|call|demo|appointment|session|visit|webinar|lunch|dinner|trip|flight|workshop|training|onsite|"
+    r"on-site|sync|check-?in|qbr|review|ticket|invoice|interview|booking|reservation|conference|event|travel|"
+    r"kick-?off|workshop|presentation|standup|huddle|zoom|teams|room|office\s+early|early|voicemail)"
+)
+DEPARTURES: tuple[Trigger, ...] = (
+    trigger(
+        "left the company",
+        r"\bleft\b" + _GONE_TARGET,
+        who="before",
+        strong=False,
+        harmless=r"\bleft\s+(?:us\s+|them\s+|me\s+)?(?:a|an|some|great|good|positive|negative|the|his|her)?\s*"
+        r"(?:@?\w+\s+)?(?:message|voicemail|vm|note|feedback|comments?|review|reply|response|laptop|keys|badge|"
+        r"stuff|things|bag|phone|coat)",
     ),
-    phrase(
-        "no longer with",
-        r"\bno\s+longer\s+(?:with|at|works?\s+(?:at|for|here|there)|employed|part\s+of|"
-        r"in\s+(?:the|her|his)\s+role)\b|\bnot\s+with\s+(?:the\s+)?company\s+anymore\b",
+    trigger(
+        "is leaving the company",
+        r"\b(?:leaving|leaves|(?:to|will|gonna|'ll)\s+leave)\b" + _GONE_TARGET,
+        who="before",
+        strong=False,
+        harmless=r"\bleav\w*\s+(?:a\s+|the\s+)?(?:message|voicemail|note|comment|feedback|review)|"
+        r"\bleaving\s+(?:for\s+)?(?:lunch|the\s+day|vacation|holiday|early)\b",
     ),
-    phrase(
+    trigger(
+        "quit",
+        r"\bquit(?:s|ting)?\b(?!\s+(?:using|the\s+(?:call|meeting|app|session|spreadsheet)|early|excel|spreadsheets?|"
+        r"smoking|sugar|coffee|email|paper|manual|whatsapp|slack|the\s+old|(?!working\b)\w+ing\b|"
+        r"(?:the|a|an|their|his|her|our|that|this)\s+"
+        r"(?!(?:job|company|firm|role|position|business|organi[sz]ation|team|board|account|group|place|same)\b)(?!@)\w+))",
+        who="before",
+    ),
+    trigger(
+        "resigned",
+        r"\bresign(?:ed|s|ing)?\b|\b(?:handed|handing|gave|giving|put|putting|turned|turning|tendered|submitted)\s+"
+        r"in\s+(?:her|his|their)?\s*(?:notice|resignation)\b|\b(?:gave|given|giving|handed\s+in)\s+(?:her|his|their)\s+"
+        r"(?:notice|resignation)\b|\bserving\s+(?:her|his|their)?\s*notice\b|\b(?:two|2|four|4)\s+weeks'?\s+notice\b",
+        who="before",
+        harmless=r"\bresign\w*\s+(?:as\s+(?:@?\w+\s+){1,3})?from\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:board|committee|group|panel|"
+        r"council|project|chair|steering|working\s+group|taskforce)",
+    ),
+    trigger(
+        "retired",
+        r"\bretir(?:ed|es|ing)\b(?!\s+(?:the|our|their|its|this|that|an?|some|old|legacy)\b)|"
+        r"\b(?:took|taking|takes|take|taken|went\s+into|going\s+into|opted\s+for|accepted)\s+(?:an?\s+)?(?:early\s+)?"
+        r"retirement\b",
+        who="before",
+        harmless=r"\bretir\w+\s+(?:system|tool|product|server|platform|version)",
+    ),
+    trigger(
+        "on garden leave",
+        r"\b(?:is|'s|was|are|on)\s+(?:now\s+|currently\s+)?(?:on\s+)?garden\s+leave\b",
+        who="before",
+    ),
+    trigger(
         "departed",
-        r"\bdepart(?:ed|ure)\b|\bresign(?:ed|ation)\b|\bretired\b|\bmoved\s+on\b|"
-        r"\bformer\s+(?:employee|contact|staff)\b|\bex-employee\b|\blaid\s+off\b",
+        r"\bdepart(?:ed|s|ing)\b(?!\s+(?:from\s+)?(?:the\s+)?(?:call|meeting|script|plan))",
+        who="before",
+        strong=False,
+        harmless=r"\bdepart\w*\s+for\s+(?:the\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:conference|trip|event|meeting|holiday|"
+        r"vacation|airport|office|site|summit|offsite|show|fair|visit|tour)|\bdepart\w*\s+(?:flight|train|plane|gate|"
+        r"lounge|time|terminal|bus|ferry)s?\b",
     ),
+    trigger(
+        "no longer with the company",
+        r"\bno\s+longer\s+(?:with|at|works?\s+(?:at|for|here|there)|working\s+(?:at|for|there|here)|employed|"
+        r"part\s+of|on\s+the\s+team|in\s+(?:the|her|his)\s+(?:role|position|job)|there|here|around|"
+        r"@acct|@x)\b|\bnot\s+(?:with|at)\s+(?:the\s+company|@acct|them|the\s+firm)\s+any\s*(?:more|longer)\b|"
+        r"\bno\s+longer\s+(?:an?\s+)?employee\b|\b(?:is|'s|are)\s+not\s+(?:any\s*more|any\s+longer)\s+(?:in|at|with)\s+"
+        r"(?:the\s+company|the\s+firm|@acct|@x|them)\b|\b(?:is|'s)\s+no\s+more\s+(?:working\s+)?(?:there|here|at|with|in)\b|"
+        r"\bchanged\s+(?:the\s+)?(?:company|employer|job|jobs|companies)\b|\b(?:isn't|is\s+not|'s\s+not|aren't|are\s+not)\s+(?:there|here|with\s+"
+        r"(?:them|@acct|the\s+company)|at\s+(?:@acct|@x))\s+(?:any\s*more|any\s+longer)\b|\b(?:doesn't|does\s+not|don't|do\s+not)\s+work\s+(?:there|here|at\s+(?:@acct|"
+        r"@x)|for\s+(?:them|@acct|@x))\s*(?:any\s*more|any\s+longer)\b",
+        who="before",
+        own_negation=True,
+    ),
+    trigger(
+        "moved on",
+        r"\b(?:moved|moving|move|moves)\s+on\b(?=\s*(?:$|[.,;:!)\-–—]|\s(?:from|to\s+(?:a|an)\s+(?:new|different|other)\s+|to\s+@x|to\s+@v|"
+        + _WHEN
+        + r"|and\s)))",
+        who="before",
+        strong=False,
+    ),
+    trigger(
+        "moved to another company",
+        r"\b(?:moved|moving|went|gone|jumped|jumping|switched|defected|headed|heading)\s+(?:over\s+)?to\s+"
+        r"(?:a\s+|an\s+)?(?:new\s+|different\s+|another\s+|rival\s+|competing\s+|other\s+)?(?:company|employer|"
+        r"job|startup|start-up|competitor|rival|firm|agency|consultancy|vendor)\b|"
+        r"\b(?:moved|went|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:@x|@v)\s+(?:as|to\s+(?:lead|run|head))\b|"
+        r"\b(?:'s|is|has)\s+(?:now\s+)?gone\s+(?:over\s+)?to\s+(?:@x|@v)\b(?!\s+(?:for|on|to\s+(?:meet|see|visit)|"
+        r"with))|"
+        r"\bwent\s+to\s+work\s+(?:for|at)\b",
+        who="before",
+    ),
+    trigger(
+        "joined another company",
+        r"\b(?:joined|joining|will\s+join|to\s+join|has\s+joined)\s+(?:a|an)\s+(?:@?\w+\s+){0,2}?"
+        r"(?:startup|start-up|scale-?up|competitor|rival|company|firm|agency|consultancy|bank|fintech|vendor|"
+        r"insurer|retailer|manufacturer)\b|\b(?:joined|joining|to\s+join|has\s+joined)\s+(?:@x|@v)\b"
+        r"(?!\s+(?:on|for|in|at|from|to|and)\b)",
+        who="before",
+    ),
+    trigger(
+        "took a job elsewhere",
+        r"\b(?:took|taken|taking|accepted|accepting|started|starting|landed|got|found|has|starts)\s+(?:a|an|the)\s+"
+        r"(?:new\s+)?(?:job|role|position|offer|gig|post)\s+(?:at|with|elsewhere|somewhere|outside|in\s+another)\b|"
+        r"\b(?:took|accepted|found|landed|got|has|'s\s+got|has\s+got)\s+(?:a\s+)?(?:new\s+)?(?:job|role|position|offer)\s*"
+        r"(?:$|[.,;]|elsewhere)|"
+        r"\b(?:starts|starting|started|begins|will\s+start)\s+(?:a\s+new\s+(?:job|role)\s+)?(?:at|with)\s+(?:@x|@v)\b|"
+        r"\b(?:is|now)\s+(?:now\s+)?(?:at|with|working\s+(?:at|for))\s+(?:@x|@v|a\s+competitor|a\s+rival|"
+        r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another)\b",
+        who="before",
+    ),
+    trigger(
+        "was let go",
+        r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s)\s+(?:let\s+go|laid\s+off|fired(?!\s+up)|made\s+redundant|"
+        r"terminated|sacked|dismissed|pushed\s+out|restructured\s+out|let\s+go\s+of)\b|\blaid\s+off\b|\b(?:took|taking|takes|"
+        r"accepted|got|opted\s+for)\s+(?:voluntary\s+|a\s+)?(?:redundancy|severance|a\s+package|the\s+package|buyout)\b",
+        who="before",
+    ),
+    trigger(
+        "stepped down",
+        r"\b(?:stepped|stepping|steps|step)\s+down\b(?!\s+(?:as\s+\w+\s+)?from\s+(?:the\s+|her\s+|his\s+)?(?:@?\w+\s+){0,2}"
+        r"(?:project|committee|board|panel|council|group|initiative|program|programme|steering|working\s+group|"
+        r"taskforce|task\s+force)\b)",
+        who="before",
+    ),
+    trigger(
+        "parted ways",
+        r"\bparted\s+ways\b|\bexited\s+(?:the\s+(?:company|business|firm)|@acct)\b|\b(?:exited|packed\s+up)\b"
+        + _GONE_TARGET,
+        who="before",
+    ),
+    trigger(
+        "is off to another company",
+        r"\b(?:is|'s|are|was)\s+off\s+to\s+(?:@x|@v|join|work\s+(?:at|for)|a\s+(?:new|competitor|rival|startup|"
+        r"start-up|bank|consultancy|firm|company|job|role)|another\s+(?:company|firm|job|role|employer))",
+        who="before",
+    ),
+    trigger(
+        "is gone",
+        r"(?:(?<=[-–—:(]\s)|(?<=[-–—:(]))gone\b(?=\s*(?:$|[.,;:!)]|\s(?:since|as\s+of|in|from|for\s+good)))|"
+        r"\b(?:is|'s|has|was)\s+(?:now\s+|already\s+|long\s+)?gone\b(?!\s+(?:quiet|dark|silent|with|ahead|through|"
+        r"over|well|live|up|down|cold|missing|awol|into|for|to|on|off|back|out|smoothly|badly|south))",
+        who="before",
+    ),
+    trigger(
+        "poached by another company",
+        r"\b(?:poached|headhunted|recruited|hired|snapped\s+up)\s+(?:away\s+)?by\s+(?:a\s+|an\s+)?(?:@x|@v|"
+        r"competitor|rival|another|startup|start-up|bank|consultancy|firm|company|agency|fintech|scale-?up|"
+        r"(?:@?\w+\s+)(?:company|firm|startup|bank|consultancy|agency))",
+        who="before",
+    ),
+    trigger(
+        "departure idiom",
+        r"\b(?:moved\s+on|off)\s+to\s+pastures\s+new\b|\bpastures\s+new\b|\bflown\s+the\s+nest\b|\bsaid\s+(?:her|his|their)\s+"
+        r"goodbyes\b|\bsent\s+(?:a|her|his|their)\s+(?:goodbye|farewell)\s+(?:email|note|message)\b|\bwalked\s+out\b|"
+        r"\b(?:was|got)\s+shown\s+the\s+door\b|\bgot\s+the\s+(?:sack|boot|axe|chop)\b|\bcleared\s+(?:her|his|their)\s+desk\b|"
+        r"\b(?:is|'s)\s+(?:now\s+)?(?:history|out\s+of\s+the\s+picture)\b|\bannounced\s+(?:her|his|their)\s+(?:departure|"
+        r"retirement|resignation)\b|\bstep\w*\s+away\s+from\s+(?:the\s+)?(?:business|company|role|firm)\b|\bwon't\s+be\s+"
+        r"(?:around|there|with\s+(?:them|@acct))\s+(?:after|from|beyond|past)\b|\bno\s+longer\s+in\s+the\s+picture\b"
+        r"(?!\s+(?:for|on|re|regarding|about|when\s+it\s+comes))|\bhand\w*\s+over\s+the\s+reins\b(?!\s+(?:of|on|for)\s+"
+        r"(?:the\s+)?(?:@?\w+\s+)?(?:project|rollout|programme|program|implementation|migration|pilot|initiative|"
+        r"workstream|account))",
+        who="before",
+    ),
+    trigger(
+        "moving on",
+        r"\b(?:pursu\w+|explor\w+|seek\w*)\s+(?:other|new|different|fresh|outside)\s+(?:opportunit\w+|challenges?|"
+        r"ventures?)\b(?!\s+(?:with|for)\s+(?:us|@acct|the\s+account|our))|"
+        r"\bwrap\w*\s+up\s+(?:her|his|their)\s+(?:time|tenure|stint|career)\s+(?:at|with)\b",
+        who="before",
+    ),
+    trigger(
+        "finished up",
+        r"\bfinish(?:ed|es)\s+up\s+(?:last|on|this|yesterday|at\s+the\s+end|end\s+of|for\s+good|there)\b|"
+        r"\bfinished\s+(?:at|with)\s+@acct\b",
+        who="before",
+    ),
+    trigger(
+        "left for good",
+        r"\b(?:been|was|got)\s+(?:poached|headhunted)\b|\bgoing\s+to\s+work\s+(?:for|at)\b|\bwent\s+back\s+to\s+"
+        r"(?:university|uni|school|college|study|studying)\b|\bpassed\s+away\b|\bdied\b",
+        who="before",
+    ),
+    trigger(
+        "last day",
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:last|final)\s+(?:day|week)\b(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
+        r"\b(?:last|final)\s+day\s+(?:for|of)\s+(?P<who2>@p\d+)\b",
+        who="group",
+    ),
+    trigger(
+        "departure",
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|"
+        r"leaving(?!\s+(?:the|this|that|it|a|an|us|them|him|her|things|everything|all|early|for|at|on)\b)|farewell|send-?off|"
+        r"leaving\s+do|exit\s+interview)\b|\b(?:departure|resignation|exit|retirement|farewell(?:\s+(?:party|lunch|"
+        r"drinks))?|send-?off|leaving\s+do|(?:goodbye|farewell|leaving)\s+(?:party|lunch|drinks|dinner|do|card|gathering|cake))\s+(?:of|for|to)\s+"
+        r"(?P<who2>@p\d+)\b|"
+        r"\b(?:said\s+goodbye|bid\s+farewell)\s+to\s+(?P<who3>@p\d+)\b",
+        who="group",
+    ),
+    trigger(
+        "was replaced",
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:replacement|successor|backfill)\b(?!\s+(?:laptop|card|part|"
+        r"device|phone|badge|key|hardware|unit|cable|monitor|keyboard|token|login|password|licen[cs]e|order))|"
+        r"\b(?:replacement|successor|backfill)\s+(?:for|to|of)\s+(?P<who2>@p\d+)\b|"
+        r"\b(?:replac(?:es|ed|ing)|succeed(?:s|ed|ing)?|backfill(?:s|ed|ing)?)\s+(?P<who3>@p\d+)\b|"
+        r"\b(?:tak(?:es|ing|en)|took|took|has\s+taken)\s+over\s+from\s+(?P<who4>@p\d+)\b|"
+        r"\b(?:stepp(?:ed|ing)|steps)\s+into\s+(?P<who5>@p\d+)'s\s+(?:role|shoes|job|seat)\b",
+        who="group",
+        strong=False,
+    ),
+    trigger(
+        "was let go",
+        r"\b(?:let|laid\s+off|fired|sacked)\s+(?P<who>@p\d+)(?:\s+go)?\b(?!')|\blost\s+(?P<who2>@p\d+)(?=\s+to\b|\s*[,.;:!)-]|"
+        r"\s*$|\s+(?:last|this|in|on|recently|when|after|as))",
+        who="group",
+    ),
+    trigger(
+        "role eliminated",
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:position|role|job|post)\s+(?:was|has\s+been|is\s+being|got|is)\s+"
+        r"(?:eliminated|cut|made\s+redundant|axed|terminated|scrapped|removed)\b",
+        who="group",
+    ),
+    trigger(
+        "former",
+        r"\b(?:former|ex-)\s*(?:@?\w+\s+){0,3}?(?P<who>@p\d+)\b",
+        who="group",
+        strong=False,
+        harmless=r"\b(?:former|ex-)\s*(?:@?\w+\s+){0,3}?@p\d+(?:'s|')",
+    ),
+    trigger(
+        "with the contact gone",
+        r"\bwith\s+(?P<who>@p\d+)\s+(?:now\s+)?(?:gone|departed|out\s+of\s+the\s+(?:company|picture))\b",
+        who="group",
+    ),
+    trigger(
+        "was replaced by a successor",
+        r"(?<![\w@])(?P<who>@p\d+)\s+(?:was|has\s+been|is\s+being|got)\s+replaced\b",
+        who="group",
+        strong=False,
+    ),
+    trigger(
+        "out, mailbox closed",
+        r"\bout\s+since\b[^.;]{0,30}\b(?:mailbox|e-?mail|inbox|address)\s+(?:is\s+|now\s+)?(?:closed|dead|deactivated|"
+        r"disabled|gone|bounc\w+)",
+        who="before",
+    ),
+    trigger(
+        "mailbox closed",
+        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:e-?mail|mail|mailbox|address|inbox)\s+(?:now\s+)?"
+        r"(?:bounces|bounced|is\s+(?:closed|deactivated|disabled|dead|gone|bouncing))\b|"
+        r"\b(?:e-?mails?|mails?|messages?)\s+to\s+(?P<who2>@p\d+)\s+(?:now\s+|just\s+)?(?:bounces|bounced|bouncing|"
+        r"came\s+back|was\s+returned|is\s+returned)\b",
+        who="group",
+        strong=False,
+        unless=r"\b(?:domain|typo|wrong\s+address|misspel\w*|mailbox\s+(?:was\s+)?full|full\s+mailbox|temporar\w*|glitch|"
+        r"spam\s+filter|firewall|fixed|resolved|updated\s+(?:the\s+|her\s+|his\s+)?(?:address|email)|new\s+address|"
+        r"just\s+(?:a|their|the))\b",
+    ),
+)
+# A contact who takes over (a successor): never gone because of that sentence, and named in the finding.
+SUCCESSOR = re.compile(
+    r"(?P<who>@p\d+)\s+(?:is|will\s+be|has\s+become|becomes|'s|is\s+now|will\s+now\s+be)\s+(?:now\s+)?"
+    r"(?:our|the|their)\s+(?:new\s+)(?:main\s+|primary\s+|day-to-day\s+)?\w+|"
+    r"(?P<who2>@p\d+)\s+(?:(?:now\s+)?takes|took|is\s+taking|will\s+take|has\s+taken|to\s+take)\s+over\b|"
+    r"(?P<who3>@p\d+)\s+(?:replaces|replaced|is\s+replacing|will\s+replace|succeeds|succeeded|steps\s+in|"
+    r"stepped\s+in|is\s+stepping\s+in|will\s+step\s+in|has\s+stepped\s+in|backfills)\b|"
+    r"\breplaced\s+by\s+(?P<who4>@p\d+)|\b(?:successor|replacement|backfill)\s+(?:is|will\s+be|:)\s+(?P<who5>@p\d+)|"
+    r"\bhanded\s+(?:@?\w+\s+){0,3}over\s+to\s+(?P<who6>@p\d+)|"
+    r"\bnew\s+(?:main\s+|primary\s+)?(?:point\s+of\s+contact|contact|poc|champion|sponsor|lead|owner)\s+"
+    r"(?:is|will\s+be|:)\s+(?P<who7>@p\d+)|(?<![\w@])(?P<who8>@p\d+)\s+(?:is\s+)?(?:now\s+)?(?:our|the)\s+"
+    r"(?:point\s+of\s+contact|poc|main\s+contact|go-to)\b|"
+    r"(?<![\w@])(?P<who9>@p\d+)\s+(?:is|will\s+be|'s|becomes|was\s+named|has\s+been\s+named)\s+(?:as\s+)?(?:her|his|their|the)\s+"
+    r"(?:successor|replacement|backfill)\b"
+)
+# A contact right after one of these is a reporter or an object, not the one who left ("according to X").
+REPORTER_WORDS: frozenset[str] = word_set(
+    "per from via cc with by to for about at of on than like re regarding asked informed told thanks"
+)
+REPORTER_PHRASES: frozenset[str] = frozenset(
+    ["according to", "heard from", "told by", "informed by", "confirmed by", "learned from", "learnt from"]
+)
+# Words that may stand between a subject and its verb ("Aisha has apparently just left").
+GAP_WORDS: frozenset[str] = (
+    word_set("""has have had is was were are 's 'd 'll 're 've 'm still probably likely will would shall be been being
+    just recently apparently finally
+    officially already also now actually reportedly unfortunately sadly suddenly quietly abruptly both all
+    then effectively formally definitely indeed too since basically evidently obviously seemingly herself
+    himself yesterday today that unexpectedly eventually ultimately only even luckily gonna to really
+    confirmed announced said says mentioned , : ; - – — plans plan planning decided wants want chose opted
+    going about set due allegedly supposedly not never hasn't hadn't didn't isn't wasn't won't doesn't
+    haven't got get gets getting -> => → > / w/ (""")
+)
+GAP_PHRASES: frozenset[str] = frozenset(
+    [
+        "last week",
+        "this week",
+        "last month",
+        "this month",
+        "in fact",
+        "told us",
+        "told me",
+        "let us know",
+        "let me know",
+        "has since",
+        "as well",
+        "this morning",
+        "last friday",
+        "on friday",
+        "on monday",
+    ]
+)
+ACCOUNT_WORDS: frozenset[str] = word_set(
+    "they we @acct customer client company account business org organisation organization team firm them"
+)
+PRONOUNS: frozenset[str] = frozenset(["she", "he", "her", "his", "him"])
+TITLE_ABBREVIATIONS: dict[str, str] = {
+    "ceo": "chief executive officer",
+    "cfo": "chief financial officer",
+    "coo": "chief operating officer",
+    "cto": "chief technology officer",
+    "cio": "chief information officer",
+    "cmo": "chief marketing officer",
+    "cro": "chief revenue officer",
+    "cpo": "chief procurement officer",
+    "vp": "vice president",
+    "svp": "senior vice president",
+    "evp": "executive vice president",
+    "ops": "operations",
+    "mgr": "manager",
+    "dir": "director",
+    "eng": "engineering",
+    "hr": "human resources",
+    "proc": "procurement",
+    "fin": "finance",
+}
+ROLE_STOP: frozenset[str] = word_set(
+    "the their our its a an of and new old former previous main primary key this that his her"
+)
+
+# ---------------------------------------------------------------------------------------- churn risk
+_CONTRACT = r"(?:subscription|contract|account|licen[cs]es?|plan|service|renewal|agreement|membership|seats?|deal|us)"
+_RIVAL_THING = (
+    r"(?:@v|(?:a|an|the|their|another)\s+(?:rival|competing|competitor'?s?|competitive|other\s+vendor'?s?)\s*"
+    r"(?:tool|vendor|product|platform|solution|offering|crm|system|app|suite|software)?)"
+)
+_OLD_THING = (
+    r"\btheir\s+own\b|\b(?:their|other)\s+(?:customers|clients|members|users|subscribers|end-?users)\b|"
+    r"(?:the|their|its|that)\s+(?:old|previous|former|legacy|other|existing)\s+(?:@?\w+\s+)?(?:erp|crm|system|tool|"
+    r"vendor|provider|supplier|platform|software|solution|contract|licen[cs]es?|app)|\bnewsletter|\bmailing|"
+    r"\bmarketing\s+emails?|\bemail\s+alerts?|\bnotifications?\b|\bdigest\b|\bto\s+us\b"
+)
+# Ending something that is not ours: "cancelled the pilot of a rival tool", "terminated the old ERP contract".
+_NOT_OURS = (
+    r"\b(?:cancel|terminat|end|walk|stop|drop|pull)\w*\s+(?:away\s+)?(?:@?\w+\s+){0,6}?(?:(?:of|with|from|for)\s+"
+    + _RIVAL_THING
+    + "|"
+    + _OLD_THING
+    + ")"
+)
+# The customer's contract with another vendor: cancelling or not renewing it is not churn for us.
+_THEIR_OTHER_VENDOR = (
+    r"(?<![\w@])@v(?:'s)?\s+(?:contract|subscription|licen[cs]es?|renewal|account|seats|plan|tier|pricing)\b|"
+    r"\brenew\w*\s+(?:with\s+)?(?:their\s+|the\s+)?@v\b"
+)
+_COMPETITION = (
+    r"(?:@v|(?:a|an|another|the|other|different|cheaper|rival|competing|new)\s+(?:@?\w+\s+)?(?:vendors?|providers?|"
+    r"suppliers?|platforms?|solutions?|tools?|crms?|systems?|products?|offerings?|competitors?|options?)|"
+    r"(?:vendors|providers|platforms|tools|crms|systems|competitors)|alternatives?|the\s+competition|"
+    r"competitors?|(?:a|an)\s+(?:rival|competitor)|@x\s+(?:crm|suite|cloud))"
+)
+CHURN: tuple[Trigger, ...] = (
+    trigger(
+        "cancel",
+        r"\bcancel(?:s|led|ed|ling|ing|lations?|ations?)?\b|\bcancel+ation\b",
+        harmless=r"\bcancel\w*\s+(?:the\s+|our\s+|their\s+|a\s+|an\s+|this\s+|that\s+|next\s+|tomorrow's\s+|"
+        r"today's\s+|\w+day's\s+|\w+'s\s+)?(?:@?\w+\s+){0,2}?"
+        + _EVENTS
+        + r"|"
+        + _EVENTS
+        + r"\s+(?:was|were|got|is|has\s+been)\s+"
+        r"cancel|\bcancel\w*\s+(?:the\s+|their\s+|our\s+)?(?:@?\w+\s+){0,2}?(?:expansion|upgrade|add-?on|rollout|roll-?out|"
+        r"pilot|trial|poc|evaluation|order\s+for\s+more|purchase\s+order|po)\b|"
+        + _THEIR_OTHER_VENDOR
+        + r"|\bcancel\w*\s+(?:a|one|the|that|this|"
+        r"single|individual|each)\s+(?:single\s+|individual\s+)?(?:users?|person|employee|member)(?:'s|s')?\s+"
+        r"(?:licen[cs]e|seat|account|access|login)|\bcancel\w*\s+(?:the\s+|an?\s+|their\s+|our\s+)?(?:@?\w+\s+)?(?:order|"
+        r"booking|reservation|delivery|shipment|print\s+run)\s+(?:for|of)\s+(?:@?\w+\s+){0,2}(?:manuals?|printed|prints?|"
+        r"merch\w*|swag|hardware|laptops?|furniture|coffee|catering|tickets?|banners?|brochures?|t-?shirts?|mugs?|"
+        r"stationery|equipment|devices?|scanners?|printers?)\b|" + _NOT_OURS,
+    ),
+    trigger(
+        "not renewing",
+        r"\b(?:not|never|won't|wont|will\s+not|don't|do\s+not|doesn't|isn't|aren't|no\s+plans?\s+to|no\s+intention\s+"
+        r"(?:of|to)|unlikely\s+to|decided\s+not\s+to|chose\s+not\s+to|not\s+going\s+to)\s+(?:@?\w+\s+){0,3}?"
+        r"(?:renew\w*|extend\w*\s+(?:the|their|our)\s+(?:contract|subscription|agreement))|\bnon-?renew\w*|"
+        r"\bno\s+renewal\b|\b(?:declin\w+|refus\w+)\s+to\s+renew\b|(?<![\w@])(?:contract|subscription|agreement|licen[cs]es?|"
+        r"term)\s+(?:@?\w+\s+){0,2}?(?:not|won't|never)\s+(?:be\s+)?(?:extended|renewed)\b|\b(?:review\w*|decid\w+|"
+        r"debat\w+|discuss\w*|weigh\w*|assess\w*|evaluat\w+|consider\w*)\s+whether\s+(?:to|they\s+should|we\s+should)\s+"
+        r"(?:keep|renew|continue|stay)\b|"
+        r"\blet\s+(?:the\s+|their\s+|our\s+|it\s+|them\s+)?(?:@?\w+\s+)?(?:contract|subscription|licen[cs]es?|"
+        r"renewal|agreement|it|them|plan|term)?\s*(?:lapse|expire|run\s+out)\b|\ballow\w*\s+(?:the|their|it)\s+"
+        r"(?:@?\w+\s+)?(?:to\s+)?(?:lapse|expire)\b|\brenewal(?:'s\s+|\s*[=:]\s*|\s+is\s+|\s+looks\s+|\s+is\s+looking\s+|\s+seems\s+|\s+)(?:unlikely|in\s+doubt|dead|lost|"
+        r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky|on\s+hold|paused|frozen)\b|"
+        r"\b(?:paus\w*|freez\w*|froze|hold\w*(?:\s+off\s+on)?)\s+(?:the\s+|their\s+)?renewal\b|\bdoubt\w*\s+(?:that\s+)?"
+        r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\b(?:not\s+(?:sure|certain|convinced)|unsure|uncertain|doubtful|s[ck]eptical)\s+(?:whether\s+|if\s+|that\s+)?"
+        r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
+        own_negation=True,
+        harmless=_THEIR_OTHER_VENDOR + r"|\bnot\s+only\b",
+    ),
+    trigger(
+        "not staying",
+        r"\b(?:won't|will\s+not|not\s+going\s+to)\s+be\s+back\b|\b(?:last|final)\s+(?:year|term|renewal|contract|"
+        r"quarter)\s+with\s+us\b|\brun\s+(?:the\s+|their\s+|our\s+)?(?:contract|term|subscription)\s+out\b|"
+        r"\b(?:won't|wont|will\s+not|not\s+going\s+to|unlikely\s+to|don't\s+plan\s+to|do\s+not\s+plan\s+to|no\s+plans?\s+to|"
+        r"doubt\s+(?:they|we)(?:'ll|\s+will)|decided\s+not\s+to|chose\s+not\s+to|won't\s+be)\s+(?:be\s+)?(?:continu\w+\s+"
+        r"(?:with\s+us|with\s+(?:the|our)\s+(?:platform|tool|product|contract|subscription|service)|the\s+(?:contract|"
+        r"subscription|service)|(?:after|beyond|past)\s+(?:the\s+|this\s+)?(?:current\s+)?(?:term|contract|renewal|year|"
+        r"subscription))|stay\w*\s+with\s+us|keep\w*\s+(?:us|using\s+us|the\s+(?:platform|tool|licen\w+|subscription|"
+        r"service)))\b",
+        own_negation=True,
+        harmless=_THEIR_OTHER_VENDOR,
+    ),
+    trigger(
+        "terminate",
+        r"\bget\w*\s+out\s+of\s+(?:the|their|our)\s+(?:contract|agreement|deal|subscription)\b|\bbreak\s+(?:the|their)\s+"
+        r"(?:contract|agreement)\b|"
+        r"\bterminat(?:e|es|ed|ing|ion)\b|\bearly\s+termination\b|\bexit\s+(?:clause|terms|fees?|options?|strategy|plan|"
+        r"rights|costs?)\b|"
+        r"\bout\s+clause\b|\bbreak\s+clause\b",
+        harmless=r"(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|\bterminat\w+\s+"
+        r"(?:the\s+|all\s+|any\s+)?(?:@?\w+\s+)?(?:sessions?|connections?|process\w*|jobs?|instances?|ssl|tls|tokens?|"
+        r"threads?|servers?|vms?|containers?|pods?|calls?)\b|\b(?:session|connection|ssl|tls)\s+terminat|" + _NOT_OURS,
+    ),
+    trigger(
+        "moving to a competitor",
+        r"\b(?:switch\w*|mov(?:e|es|ed|ing)|migrat\w+|go(?:ing)?|transition\w*|port\w*|consolidat\w+|standardi[sz]\w+|"
+        r"replat\w+)\s+(?:everything\s+|all\s+\w+\s+|it\s+|them\s+|us\s+|(?:(?:half|some|most|part|all|many)\s+(?:of\s+)?)?"
+        r"(?:their\s+|the\s+)?@?\w+\s+)?(?:over\s+|away\s+)?"
+        r"(?:to|onto|on\s+to|into|on)\s+"
+        r"(?:@v|(?:a\s+|an\s+)?(?:another|different|other|cheaper|new|rival|competing|competitor'?s?|in-?house)\s+"
+        r"(?:@?\w+\s+)?(?:vendor|provider|supplier|platform|solution|tool|crm|system|product|offering|software|app))\b|"
+        r"\bswitch\w*\s+(?:vendors|providers|suppliers|platforms|tools|crms|systems)\b|"
+        r"\b(?:mov\w+|bring\w*|brought|build\w*|built|tak\w+|took)\s+(?:(?:their|the|it|this|everything|our)\s+)?"
+        r"(?:@?\w+\s+)?in[-\s]?house\b|"
+        r"\bconsolidat\w+\s+(?:(?:their|its|the|all)\s+)?(?:vendors|tools|platforms|systems|crms|providers|suppliers|"
+        r"software|stack)\b|"
+        r"\b(?:switch\w*|mov(?:e|es|ed|ing)|migrat\w+|go(?:ing)?|defect\w*)\s+(?:over\s+)?to\s+(?:a|the)\s+"
+        r"(?:competitor|rival|competition)\b",
+        harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b",
+    ),
+    trigger(
+        "chose a competitor",
+        r"\b(?:went|go|going|gone|opted|opting)\s+(?:with|for)\s+(?:@v|@x(?!\s+(?:to|for|on|at|about))|"
+        r"(?:a|an|another|the\s+other|a\s+different|a\s+cheaper|a\s+rival|a\s+competing)\s+(?:vendor|provider|option|"
+        r"solution|platform|tool|competitor|offer|crm|system|product))|"
+        r"\b(?:chose|choose|choosing|picked|selected|signed\s+with|signed\s+a\s+contract\s+with|awarded\s+(?:@?\w+\s+){0,2}"
+        r"to|bought|purchased|decided\s+on)\s+(?:@v|a\s+(?:competitor|rival))\b|\b(?:chose|picked|selected|prefer\w*)\s+"
+        r"@x\s+over\s+us\b|(?<![\w@])@v\s+(?:won|wins|is\s+winning|has\s+won|came\s+out\s+(?:on\s+top|ahead)|is\s+(?:ahead|"
+        r"the\s+front-?runner|the\s+favou?rite|preferred|leading|in\s+pole\s+position))\b|"
+        r"\b(?:sign\w*\s+up|about\s+to\s+sign|going\s+to\s+sign|ready\s+to\s+sign|(?:close\s+to|near\w*)\s+signing)\s+with\s+"
+        r"(?:@v|a\s+(?:competitor|rival))\b|\blean\w*\s+(?:towards?|to)\s+(?:@v|a\s+(?:competitor|rival)|another\s+(?:vendor|"
+        r"provider|supplier|platform|tool|crm))\b|\bnegotiat\w*\s+with\s+(?:@v|a\s+(?:competitor|rival))\b|"
+        r"\bshortlist\w*\s+us\s+(?:and|alongside|with|against)\b",
+        harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b|\b(?:we|i)\s+(?:have\s+|had\s+|just\s+)?(?:negotiat|sign)\w*|"
+        r"\bon\s+(?:their|its)\s+behalf\b",
+    ),
+    trigger(
+        "lost to a competitor",
+        r"\blost\s+(?:the\s+)?(?:renewal|deal|account|business|them)\s+to\b|\blosing\s+(?:them|the\s+account|@acct)\s+to\b",
+    ),
+    trigger(
+        "replacing us",
+        r"\bmov\w+\s+(?:away\s+)?off\s+(?:our|the|your)\s+(?:platform|product|tool|system|software)|\bmigrat\w+\s+"
+        r"(?:away\s+from|off)\s+(?:us|our|the\s+platform)\b|\breplac\w+\s+us\b|\brip\s+(?:and|&|n)\s+replace\b|"
+        r"\bphas\w+\s+(?:us|our\s+\w+)\s+out\b|\bphase\s+out\s+(?:our|the)\s+(?:platform|tool|product)\b|\bsunset\w*\s+"
+        r"(?:our|the|your)\s+(?:platform|product|tool|subscription)\b|\b(?:look\w*|search\w*|hunt\w*|shop\w*)\s+(?:around\s+)?"
+        r"for\s+(?:a\s+|an\s+)?(?:replacement|alternative|successor|substitute)\s+(?:for|to)\s+(?:us|our\s+\w+|the\s+"
+        r"(?:platform|tool|product|system|crm|software))\b",
+    ),
+    trigger(
+        "evaluating competitors",
+        r"\b(?:evaluat\w+|look\w*\s+(?:at|into)|consider\w*|explor\w+|assess\w*|review\w*|compar\w+|trial\w*|"
+        r"test\w*|pilot\w*|demo\w*|shortlist\w*|talk\w*\s+(?:to|with)|speak\w*\s+(?:to|with)|spoke\s+(?:to|with)|"
+        r"get\w*\s+(?:quotes?|pricing|proposals?|demos?)\s+from|meet\w*\s+with|in\s+talks\s+with|"
+        r"research\w*|scout\w*|seek\w*|search\w*\s+for|benchmark\w*|courted\s+by|approached\s+by|"
+        r"(?:got|received|have|had)\s+(?:a\s+|an\s+)?(?:cheaper\s+|better\s+|lower\s+|competing\s+|rival\s+|competitive\s+|"
+        r"good\s+|strong\s+|attractive\s+)?(?:offer|quote|proposal|pitch|demo|bid)s?\s+from|"
+        r"(?:a\s+)?demo\s+(?:of|from|with)|poc\s+with|proof\s+of\s+concept\s+with|bake-?off\s+(?:with|against))\s+"
+        r"(?:us\s+(?:with|to|against)\s+)?(?:@?\w+\s+){0,2}?" + _COMPETITION + r"(?!\s+(?:to\s+us|of\s+ours)|['’])|"
+        r"(?<![\w@])(?:@v|(?:a\s+|the\s+)?(?:competitor|rival))\s+(?:has\s+been\s+|have\s+been\s+|is\s+|are\s+|was\s+)?"
+        r"(?:in\s+)?(?:talking|speaking|meeting|pitching|courting|calling|circling|sniffing\s+around|knocking)\b|"
+        r"(?<![\w@])(?:@v|(?:a\s+|the\s+)?(?:competitor|rival))(?:'s|s')?\s+(?:demo|pitch|presentation|poc|trial|"
+        r"pilot|bake-?off)s?\s+(?:is\s+|was\s+|has\s+been\s+)?(?:booked|scheduled|set\s+up|planned|lined\s+up|"
+        r"arranged|next|on|this|tomorrow|in\s+the\s+diary)\b",
+        harmless=r"\b(?:printing|print|catering|travel|furniture|cleaning|hardware|laptop|event|events|logistics|shipping|"
+        r"courier|packaging|energy|telecoms?|insurance|recruitment|staffing|coffee|food|hotel|stationery|signage|av)\s+"
+        r"(?:suppliers?|vendors?|providers?|company|firm|agency)\b|"
+        r"\b(?:end\w*|cancel\w*|stop\w*|drop\w*|kill\w*|scrap\w*|abandon\w*|ditch\w*|wound\s+down|"
+        r"shut\s+down|reject\w*|pass\w*\s+on|turn\w*\s+down|rul\w+\s+out|finish\w*|conclud\w*|wrap\w*\s+up|"
+        r"binned|pulled\s+out\s+of)\s+(?:the\s+|their\s+|its\s+|a\s+|an\s+)?(?:@?\w+\s+)?(?:pilot|trial|evaluation|eval|"
+        r"poc|proof|demo|test|bake-?off|rfp|talks|conversations?)|"
+        r"\b(?:beat|won|win|winning|displac\w+|replac\w+|over|instead\s+of|rather\s+than|than)\s+"
+        r"(?:@?\w+\s+)?(?:@v|competitors?|the\s+competition)|\bcompetitive\s+(?:pricing|edge)|\bour\s+competitors\b|"
+        r"\b(?:we|our\s+\w+|we're|we\s+are)\s+compar\w+",
+    ),
+    trigger(
+        "stopping using us",
+        r"\b(?:stop\w*|discontinu\w+|get\w*\s+rid\s+of|mov\w+\s+away\s+from|drop\w*|ditch\w*|dump\w*|replac\w+|retir\w+|"
+        r"decommission\w*)\s+(?:using\s+)?(?:us\b|our\s+(?:platform|tool|product|software|system|app|crm|service|"
+        r"licen[cs]es?|subscription)\b|the\s+(?:platform|tool|subscription|service|licen[cs]es?)\b(?!['’]))",
+        harmless=r"\b(?:drop\w*|stop\w*)\s+(?:us\s+)?(?:a\s+)?(?:line|note|email|message|by|in)\b",
+    ),
+    trigger(
+        "rfp",
+        r"\brfps?\b|\brequest\s+for\s+proposals?\b|\b(?:public\s+)?tender\b",
+        harmless=r"\b(?:won|win)\b|\b(?:for|on|about|covers?)\s+(?:the\s+|their\s+|an?\s+|new\s+)?(?:@?\w+\s+){0,2}(?:furniture|"
+        r"catering|cleaning|printing|hardware|laptops?|facilities|construction|building|fleet|vehicles?|insurance|audit|"
+        r"legal\s+services|security\s+guards|energy|telecoms?|recruitment|travel|payroll|office\s+space)\b|\bnot\s+(?:for\s+)?"
+        r"(?:software|us|our\s+(?:area|space|product))\b",
+    ),
+    trigger(
+        "shopping around",
+        r"\bshop(?:ping)?\s+(?:around|for\s+(?:a\s+)?(?:alternatives?|other|new|replacement|cheaper|another))|"
+        r"\bvendor\s+(?:review|evaluation|selection|assessment|consolidation|rationali[sz]ation|bake-?off)\b|"
+        r"\b(?:(?:our|the|their)\s+(?:contract|subscription|licen[cs]e|renewal|spend)|ours)\s+is\s+under\s+review\b|"
+        r"(?<![\w@])(?:contract|subscription|renewal)\s+(?:is\s+|now\s+|being\s+)?under\s+review\b|\bbenchmark\w*\s+"
+        r"(?:the\s+|our\s+|their\s+)?(?:prices?|pricing|costs?|rates?|contract)\b|\breview\w*\s+"
+        r"(?:all\s+(?:their\s+|the\s+)?)?(?:saas|software|vendor|tool)\s+(?:contracts|spend|subscriptions)\b|"
+        r"\b(?:match|beat|meet)\s+(?:a|the|an)\s+(?:competitor|rival|@v)(?:'s|s')?\s+(?:offer|quote|price|pricing|proposal|"
+        r"discount|deal)\b|"
+        r"\bcompetitive\s+(?:eval\w*|bid\w*|process|review)\b|\bmarket\s+(?:scan|review|test)\b|"
+        r"\bcompetitors?\s+(?:offered|quoted|pitched|approached|undercut|is\s+(?:offering|cheaper)|came\s+in)\b|"
+        r"(?<![\w@])(?:@v|(?:a|the)\s+competitor)\s+(?:offered|quoted|pitched|approached|undercut|is\s+(?:offering|courting|"
+        r"pitching|cheaper)|came\s+in\s+(?:\d+\s*%?\s*|way\s+|much\s+|a\s+lot\s+)?(?:cheaper|lower|under))\b",
+        harmless=r"\bour\s+competitors\b",
+    ),
+    trigger(
+        "leaving us",
+        r"\b(?:threaten\w*|consider\w*|think\w*\s+(?:of|about)|talk\w*\s+about|plan\w*|want\w*|might|may|could|"
+        r"going\s+to|will|would)\s+(?:to\s+)?(?:leav\w+|walk(?:ing)?\s+away|churn\w*|switch\w*(?!\s+(?:the|our|"
+        r"it|them|meeting|call|date|time))|tak\w+\s+their\s+business\s+elsewhere)\b(?!\s+(?:a\s+|the\s+)?(?:message|"
+        r"voicemail|note|comment|review|call|meeting|early))|\bthreaten\w*\s+(?:to\s+\w+|legal|litigation|court|lawyers)|\b(?:leav\w+|left|dump\w*|"
+        r"ditch\w*|drop\w*|abandon\w*)\s+us\b|\btak\w+\s+their\s+business\s+elsewhere\b|\bwalk(?:ing)?\s+away\b|"
+        r"\bpull(?:ing|ed)?\s+the\s+plug\b|\b(?:stop|end|terminat\w*|finish|quit)\w*\s+(?:the|our|their)\s+(?:collaboration|"
+        r"cooperation|co-operation|relationship|partnership|business\s+relationship)\b|\b(?:search\w*|look\w*)\s+(?:for\s+)?"
+        r"(?:another|a\s+new|a\s+different|a\s+cheaper|an\s+other)\s+(?:supplier|vendor|provider|partner|solution|tool)\b|"
+        r"\brationali[sz]\w+\s+(?:its|their|the)\s+(?:@?\w+\s+){0,2}(?:tools|vendors|suppliers|software|apps|stack|"
+        r"subscriptions)\b|\b(?:it|that|the\s+winner)\s+(?:probably\s+|likely\s+|almost\s+certainly\s+)?(?:won't|"
+        r"will\s+not|isn't\s+going\s+to)\s+be\s+(?:yours|us|you|ours)\b|\bconsolidat\w+\s+(?:onto|on|to|into)\s+(?:one|a\s+single)"
+        r"\s+(?:crm|platform|tool|vendor|system|provider)\b|\bor\s+(?:else\s+)?(?:they|we)(?:'ll|\s+will|\s+would)?\s+(?:walk|leave|cancel|"
+        r"churn|go\s+elsewhere)\b|\botherwise\s+(?:they|we)(?:'ll|\s+will|\s+would|'d)?\s+(?:switch|walk|leave|cancel|churn|move|"
+        r"go\s+elsewhere)\b|\bonly\s+(?:be\s+)?renew\w*\s+(?:if|when|once)\b|"
+        r"\bclos\w+\s+(?:down\s+|out\s+)?(?:the|their|our)\s+account\b|"
+        r"\baccount\s+(?:closure|to\s+be\s+closed)\b|\bwind(?:ing|s)?\s+down\s+(?:the|their|our)\s+(?:account|contract|subscription|"
+        r"usage|relationship|use)\b|\boffboard\w*\b(?!\s+(?:a|an|the|one|two|some|their|of)?\s*(?:user|employee|staff|"
+        r"person|people|member|contractor|intern|@p))|\b(?:cut|cutting)\s+us\b(?!\s+(?:a|an|some|in)\b)|\bend(?:ing)?\s+(?:the|our|their)\s+(?:contract|relationship|"
+        r"partnership|subscription|agreement)\b|\bdone\s+with\s+us\b|\bpart\w*\s+ways\s+with\s+us\b|\blast\s+straw\b|"
+        r"\bdeal[- ]?breaker\b|\b(?:they're|they\s+are|@acct\s+is|@acct's)\s+"
+        r"(?:still|definitely|probably|really|actually|now)\s+"
+        r"leaving\b(?!\s+(?:early|for|at|the|a|an|it|on|in|after|before|with|tomorrow|today|tonight))|"
+        r"\b(?:they're|they\s+are|@acct\s+is|@acct's|they'll\s+be|they\s+will\s+be)\s+"
+        r"(?:definitely\s+|probably\s+|likely\s+)?leaving\s+(?:us\s+)?(?:when|at|once|after|before|by)\s+(?:the\s+)?(?:end\s+of\s+"
+        r"(?:the\s+)?)?(?:contract|term|renewal|subscription|agreement)\b|\b(?:we're|we\s+are|we'll\s+be|we\s+will\s+be|"
+        r"we're\s+getting|we\s+are\s+getting)\s+(?:being\s+)?replaced\b|\b(?:otherwise|or\s+else|or)\s+(?:it's|it\s+is|"
+        r"that's)\s+(?:a\s+)?(?:no|over|game\s+over|the\s+end)\b|"
+        r"(?:\b(?:might|may|could|will|would|ready\s+to|prepared\s+to|threaten\w*\s+to)|'ll)\s+(?:walk|pull\s+out)\b"
+        r"(?=\s+(?:at|if|unless|come|when|over|before)\b|\s*[.,;!)]|\s*$)|"
+        r"\bnon[- ]?starter\b|\bon\s+the\s+chopping\s+(?:block|list)\b|\bwhy\s+(?:they|we|@acct)\s+(?:pay|are\s+paying|"
+        r"still\s+pay)\s+for\b|"
+        r"\b(?:look|go|shop|buy|move|tak)\w*\s+(?:their\s+business\s+)?elsewhere\b|\bexport\w*\s+(?:everything|all\s+(?:of\s+)?"
+        r"(?:the|their|our)\s+data|(?:the|their|our)\s+data)\s+and\s+(?:leave|go|move|switch|cancel)\b",
+        who="before",
+        harmless=r"\b(?:price|pricing|feature|roadmap)\s+(?:@?\w+\s+)?(?:is\s+)?not\s+a\s+deal[- ]?breaker\b|"
+        + _NOT_OURS,
+    ),
+    trigger(
+        "giving notice",
+        r"\b(?:give|giving|gave|given|serve|serving|served|send|sending|sent|hand|handing|handed)\s+(?:us\s+)?(?:in\s+)?"
+        r"(?:formal\s+|written\s+|their\s+|a\s+|the\s+)?(?:\d+[- ]day\s+)?notice\b(?!\s+(?:of|about|on)\s+(?:the\s+)?"
+        r"(?:price|change|outage|maintenance|meeting|visit))",
+        who="before",
+    ),
+    trigger(
+        "wants out",
+        r"\bwant\w*\s+out\b(?!\s+(?:of\s+)?(?:the\s+)?(?:office|meeting|call|door|building|today|early|by|at))",
+    ),
+    trigger(
+        "budget leaves us out",
+        r"\b(?:budget|plan)s?\b[^.;]{0,30}?\b(?:doesn't|does\s+not|won't|will\s+not|don't)\s+include\s+us\b",
+        own_negation=True,
+    ),
+    trigger(
+        "moving down a plan",
+        r"\b(?:drop\w*|mov\w+|go\w*|switch\w*)\s+(?:down\s+)?to\s+(?:the\s+|a\s+)?(?:starter|basic|standard|free|lite|"
+        r"lower|cheaper|smaller|entry)\s+(?:plan|tier|edition|package|version|level)\b",
+    ),
+    trigger(
+        "taking things out of the renewal",
+        r"\b(?:strip\w*|remov\w+|tak\w+|pull\w*|drop\w*|cut\w*)\s+[^.;]{0,50}?\b(?:out\s+of|from|off)\s+(?:the\s+|their\s+|"
+        r"our\s+)?(?:renewal|contract|order|subscription)\b",
+    ),
+    trigger(
+        "fewer seats",
+        r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:seats?\s+|licen[cs]es?\s+|users?\s+)?(?:down\s+|up\s+)?to\s+(?P<b>\d[\d,]*)\b",
+        requires=r"\b(?:seats?|licen[cs]es?|users?|logins?|seat\s+count)\b",
+        change="down",
+    ),
+    trigger(
+        "asking how to leave",
+        r"\b(?:ask\w*|want\w*\s+to\s+know|check\w*|quer\w+|enquir\w+|inquir\w+|question\w*|clarif\w+|confirm\w*)\s+"
+        r"(?:about\s+|on\s+)?(?:what\s+)?(?:the\s+|our\s+|their\s+)?(?:notice\s+period|termination\s+(?:clause|terms|"
+        r"process|date)|exit\s+(?:clause|terms|process)|how\s+(?:to|they\s+can|they\s+could)\s+(?:cancel|terminate|exit|"
+        r"get\s+out))\b|\b(?:go\w*|move\w*|switch\w*|drop\w*|want\w*|ask\w*\s+(?:for|about))\s+(?:to\s+|down\s+to\s+)?"
+        r"(?:a\s+)?month[- ]to[- ]month\b|\b\d+[- ]day\s+(?:out|exit)\b[^.;]{0,60}\b"
+        r"(?:might|may|could|will|would|plan\w*\s+"
+        r"to|want\w*\s+to)\s+(?:use|exercise|invoke|trigger)\s+it\b|\b(?:use|exercis\w+|invok\w+|trigger\w*)\s+(?:the\s+|"
+        r"their\s+|its\s+|that\s+)?(?:\d+[- ]day\s+)?(?:out|exit|break)\s+(?:clause|option)\b",
+        harmless=r"\bhow\s+to\s+\w+\s+(?:a\s+|one\s+|an?\s+individual\s+|a\s+single\s+|individual\s+|single\s+|the\s+)?"
+        r"(?:single\s+|individual\s+)?(?:users?|person|employee|member|seat|licen[cs]e|login|account)(?:'s|s')?\b(?!\s+"
+        r"(?:with\s+us|contract|subscription))",
+    ),
+    trigger(
+        "drifting away",
+        r"\b(?:find|finding|look\w*\s+for|need\w*\s+to\s+find|identify\w*|make|making)\s+(?:\w+\s+)?savings\b|"
+        r"\bjustify\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:spend|cost|price|investment|subscription|licen[cs]es?)\s+or\s+"
+        r"(?:cut|drop|cancel|lose|kill)\b|"
+        r"\bsign\w*\s+(?:an?\s+)?(?:loi|letter\s+of\s+intent|mou|contract|deal|agreement)\s+with\s+"
+        + _COMPETITION
+        + r"|"
+        r"\b(?:reallocat|divert|redirect|shift|mov)\w*\s+(?:\w+\s+){0,3}?away\s+from\s+(?:us|our)\b|"
+        r"\b(?:go|going|went|goes)\s+back\s+to\s+(?:using\s+)?(?:spreadsheets|excel|pen\s+and\s+paper|email|their\s+old\s+"
+        r"(?:system|tool|process|crm))\b|\brevert\w*\s+to\s+(?:spreadsheets|excel|their\s+old)\b|"
+        r"\b(?:decid\w+|choos\w+|pick\w*)\s+between\s+(?:us|@v)\s+and\s+(?:us|@v)\b|\b(?:us|@v)\s+(?:vs\.?|versus)\s+(?:us|@v)\b|"
+        r"\b(?:reviewed|under\s+review|assessed|evaluated|looked\s+at|earmarked|shortlisted)\s+for\s+(?:cuts|savings|"
+        r"cancellation|termination|removal|the\s+chop)\b|\bcompar\w+\s+(?:quotes|offers|proposals|vendors|suppliers|providers|"
+        r"bids)\b|"
+        r"\b(?:acquired|bought|taken\s+over|merg\w+)\b[^.;]{0,60}\b(?:parent|new\s+owner|acquirer|buyer)\s+(?:company\s+)?"
+        r"(?:uses|is\s+on|runs|standardi[sz]ed\s+on|is\s+standardi[sz]ed\s+on)\s+@v\b",
+        harmless=r"\bsavings\s+(?:with|from|thanks\s+to|because\s+of)\s+(?:us|our)\b|\bjustify\w*\s+(?:the\s+)?(?:spend|cost|"
+        r"investment)\s+(?:on|for)\s+(?:more|additional|extra|the\s+expansion|the\s+upgrade)",
+    ),
+    trigger(
+        "no longer needs us",
+        r"\b(?:won't|will\s+not|may\s+not|might\s+not|no\s+longer|don't|do\s+not|doesn't|does\s+not|wouldn't)\s+(?:really\s+|"
+        r"even\s+)?need\s+(?:us|our\s+(?:platform|tool|product|software|system|crm|service|licen[cs]es))\b|"
+        r"\b(?:can't|cannot|can\s+not|couldn't|hard\s+to|struggl\w+\s+to|unable\s+to)\s+justify\s+(?:the\s+|our\s+|this\s+|"
+        r"that\s+)?(?:spend|cost|price|investment|renewal|subscription|licen[cs]es?)\b|"
+        r"\b(?:haven't|have\s+not|hasn't|has\s+not|didn't|did\s+not)\s+(?:yet\s+|even\s+)?(?:replied|responded|answered|"
+        r"signed|returned|come\s+back)\s+(?:to\s+|on\s+)?(?:the\s+|our\s+)?(?:renewal|contract|order\s+form)\b|"
+        r"\binstead\s+of\s+(?:us|our\s+(?:platform|tool|product|system|crm))\b",
+        own_negation=True,
+    ),
+    trigger(
+        "gone quiet",
+        r"\b(?:gone|went|going)\s+(?:completely\s+|totally\s+|very\s+)?(?:quiet|silent|dark|radio\s+silent|awol|mia)\b|"
+        r"\bradio\s+silence\b|\bghost\w*\s+(?:us|me)\b|\bstopped\s+(?:responding|replying|answering|returning\s+"
+        r"(?:calls|emails))\b|\bno\s+(?:replies|reply|response|responses|answer)\s+(?:in|for|since)\s+(?:over\s+)?"
+        r"(?:\d+|two|three|four|five|six|eight|several|a\s+few|many)\s+(?:weeks|months)\b",
+        harmless=r"\b(?:survey|newsletter|marketing|automated|nps|webinar|promo\w*|mailshot|campaign)s?\b|"
+        r"\b(?:office|building|floor|line|phones?|market|forum|channel|slack)\s+(?:has\s+|had\s+)?(?:gone|went)\s+"
+        r"quiet|\bquiet\s+(?:period|time|season|week|month)|\bholiday|\bchristmas|\bsummer\s+(?:break|holidays)",
+    ),
+    trigger(
+        "withholding payment",
+        r"\brefus\w+\s+to\s+pay\b|\bwithh[eo]ld\w*\s+(?:the\s+|their\s+|all\s+)?payments?\b|\bdisput\w+\s+(?:the\s+|our\s+|"
+        r"an?\s+|every\s+|their\s+)?(?:@?\w+\s+)?invoices?\b|\b(?:won't|will\s+not|not\s+going\s+to)\s+pay\s+(?:the\s+|our\s+|"
+        r"this\s+|that\s+)?(?:invoice|bill|renewal)\b",
+        own_negation=True,
+        harmless=r"(?<![\w@])@v\b|\binvoice\s+(?:line|item)s?\b|\bline\s+items?\b|\b(?:fixed|resolved|sorted|settled|"
+        r"corrected|credited)\s+(?:and|&)\s+paid\b|\bnow\s+paid\b|\bpaid\s+(?:in\s+full|since|now)\b",
+    ),
+    trigger(
+        "weighing options",
+        r"\bweigh\w*\s+(?:up\s+)?(?:their\s+|the\s+|other\s+|all\s+)?options\b|\bkeep\w*\s+(?:their\s+)?options\s+open\b|"
+        r"\b(?:consider\w*|explor\w+|review\w*|look\w*\s+at|assess\w*|evaluat\w+)\s+(?:their|all\s+(?:their\s+)?|other)\s+"
+        r"options\b(?!\s+(?:for|on|with|around|in)\s+(?:the|an?|our|adding|more|extra|expand\w*)\b)",
+    ),
+    trigger(
+        "lost trust",
+        r"\b(?:trust|faith|confidence|goodwill|patience)\s+(?:is|has|'s)\s+(?:been\s+)?(?:gone|lost|low|eroded|shot|broken|"
+        r"running\s+out|wearing\s+thin)\b|\b(?:been\s+)?burned\s+by\b|\bno\s+longer\s+(?:see|sees|consider|considers|view|"
+        r"views|treat|treats)\s+us\s+as\b|\b(?:see|sees|consider|considers|view|views)\s+us\s+as\s+(?:non-?strategic|"
+        r"non-?essential|a\s+nice[- ]to[- ]have|optional|a\s+commodity)\b",
+        own_negation=True,
+    ),
+    trigger(
+        "churn idiom",
+        r"\bjump\w*\s+ship\b|\bpull\w*\s+out\b(?!\s+(?:of\s+)?(?:the\s+)?(?:stops|data|report|numbers|a\s+chair))|"
+        r"\bscal\w+\s+(?:it\s+|us\s+|things\s+)?down\b|\bon\s+borrowed\s+time\b|\bnot\s+worth\s+(?:it|the\s+(?:money|price|"
+        r"cost|spend|hassle))\b|\b(?:poor|bad|no)\s+value\s+for\s+money\b|\bover-?priced\b|\bnot\s+(?:delivering|performing|"
+        r"working)\s+for\s+(?:them|us)\b|\bexit\s+(?:plan|strategy|route)\b|\bbail\w*\s+(?:on\s+us|out)\b|\bgive\s+up\s+on\s+us\b|"
+        r"\bcold\s+feet\b|\bsecond\s+thoughts\b|\bbuyer'?s\s+remorse\b|\bwriting\s+(?:is\s+)?on\s+the\s+wall\b|\bregret\w*\s+"
+        r"(?:buying|signing|choosing)\b|\bwast\w+\s+(?:of\s+)?(?:money|spend|budget)\b|\b(?:fire|kick|throw|rip)\w*\s+us\s+"
+        r"out\b|\bshow\w*\s+us\s+the\s+door\b|\bcut\w*\s+(?:ties|the\s+cord)\b|\b(?:last|final)\s+(?:chance|warning)\b|"
+        r"\bultimatum\b|\b(?:asked|asking|want\w*|demand\w*)\s+(?:for\s+)?(?:a\s+)?(?:full\s+)?refund\b|\bwithhold\w*\s+"
+        r"payment\b|\bdisput\w+\s+(?:the|our|their)\s+invoice\b|\blosing\s+(?:them|this\s+(?:one|account|customer))\b",
+    ),
+    trigger(
+        "unhappy",
+        r"\b(?:unhappy|dissatisf\w+|frustrat\w+|disappoint\w+|upset|angry|furious|annoyed|irritated|livid|"
+        r"fed\s+up|unsatisfied|displeased|exasperated|fuming|hat(?:e|es|ed|ing)\s+(?:the|our|it|using)|loath\w+|can't\s+stand|"
+        r"losing\s+(?:patience|faith|confidence|trust)|"
+        r"lost\s+(?:patience|faith|confidence|trust)|complain\w*|not\s+(?:happy|satisfied|pleased|thrilled|impressed)|"
+        r"(?:very|really|quite|pretty|extremely)\s+(?:critical|negative)|sour\w*\s+on\s+us|grumbl\w+|"
+        r"(?:too|so)\s+(?:expensive|pricey|costly)|can't\s+justify\s+the\s+(?:cost|price|spend)|"
+        r"(?:rel\w+|relationship)\s+is\s+(?:strained|rocky|tense|at\s+a\s+low)|(?:sla|contract)\s+breach|breach\s+of\s+(?:the\s+)?(?:sla|contract)|can(?:'t|not)\s+afford|detractors?|"
+        r"nps\s+(?:of\s+|score\s+of\s+|dropped\s+to\s+|is\s+|was\s+|went\s+to\s+|at\s+)?[0-6]\b|scored\s+us\s+(?:a\s+)?[0-6]\b|"
+        r"(?:price|pricing)\s+(?:increase|hike|rise|uplift|change)\s+(?:is|was|seems)?\s*(?:a\s+problem|too\s+(?:much|high|steep)|"
+        r"unacceptable|hard\s+to\s+(?:swallow|justify)|painful|steep|not\s+acceptable)|push\w*\s+back\s+(?:hard\s+)?on\s+"
+        r"(?:the\s+)?(?:price|pricing|renewal))\b",
+        harmless=r"\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|\b(?:quit|quitting|stopped|stop|"
+        r"no\s+longer|ceased)\s+complain|"
+        r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|(?:their|the|its)\s+(?:old|previous|current|legacy|former)\s+(?:vendor|tool|"
+        r"system|crm|provider|platform|software|setup)|the\s+competitor)",
+    ),
+    trigger(
+        "doubts the value",
+        r"\bquestion(?:s|ed|ing)?\s+(?:the\s+|our\s+)?(?:roi|value|renewal|spend|cost|investment|price)\b|"
+        r"(?:don't|doesn't|do\s+not|does\s+not|isn't\s+sure\s+(?:they|we)|not\s+sure\s+(?:they|we))\s+(?:really\s+)?see\s+"
+        r"(?:the\s+|much\s+|any\s+|enough\s+)?value\b|\b(?:not|no\s+longer|n't)\s+(?:really\s+)?(?:getting|seeing|finding|"
+        r"realis\w+|realiz\w+|get|see|find)\s+(?:enough\s+|much\s+|any\s+|the\s+)?(?:value|roi|benefits?)\b|"
+        r"\b(?:roi|value)\s+(?:just\s+|really\s+|simply\s+)?(?:isn't|is\s+not|wasn't|was\s+not)\s+there\b",
+    ),
+    trigger(
+        "escalation",
+        r"\bescalat\w+\b",
+        harmless=r"\bescalation\s+(?:path|matrix|process|procedure|contact|policy|plan|list|chain|point|route)|"
+        r"\bescalat\w+\s+(?:the\s+)?(?:feature\s+request|to\s+(?:our\s+)?(?:product|engineering)\s+for\s+(?:a|the)\s+"
+        r"feature)|\bde-?escalat",
+    ),
+    trigger(
+        "budget cuts",
+        r"\bbudget\s+(?:cuts?|freeze|reductions?|slashed|cut\s+back|pressure|squeeze)\b|\bbudgets?\s+(?:is\s+|are\s+|has\s+"
+        r"been\s+|have\s+been\s+|was\s+|got\s+)?(?:frozen|slashed|halved|cut|reduced)\b|\b(?:cut|cuts|cutting|slash\w*)\s+"
+        r"(?:@?\w+\s+){0,4}(?:budgets?|spend\w*|costs?|seats|licen[cs]es|users|tools|vendors|software|subscriptions|"
+        r"apps|saas)\b|\bcost[- ]cutting\b|\bdownsiz\w+|"
+        r"\bdowngrad\w+|\breduc\w+\s+(?:the\s+|their\s+|our\s+)?(?:number\s+of\s+|seat\s+count|licen[cs]e\s+count|"
+        r"footprint|spend|usage|seats|licen[cs]es|users)|\bfewer\s+(?:seats?|licen[cs]es?|users?)\b|"
+        r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\bbudgets?\s+for\s+(?:us|our\s+\w+|the\s+(?:platform|tool|"
+        r"subscription|licen[cs]es|crm|software|product))\s+(?:is\s+|has\s+been\s+|was\s+|got\s+|is\s+being\s+)?(?:frozen|"
+        r"slashed|halved|cut|reduced|pulled|removed|gone)\b|\bcut\s+back\s+on\s+(?:us|seats|"
+        r"licen[cs]es|spend)\b|\btighten\w*\s+(?:the\s+|their\s+)?belts?\b",
+        harmless=r"\bbudget\s+cuts?\s+(?:elsewhere|at\s+@v)|\bcut\w*\s+costs?\s+(?:with|using|thanks\s+to)\s+(?:us|our)|"
+        r"\bdowngrad\w+\s+(?:the\s+|its\s+|their\s+)?(?:@?\w+\s+)?(?:severity|priority|ticket|issue|incident|bug|rating|"
+        r"alert|case)",
+    ),
+    trigger(
+        "churn",
+        r"\bchurn(?:ed|ing|s)?\b(?!\s+risk\s*(?:is\s+|:\s*|=\s*|-\s*)?(?:low|minimal|none|green|small|negligible|zero))|"
+        r"\brenewal\s+risk\b(?!\s*(?:is\s+|:\s*|=\s*|-\s*)?(?:low|minimal|none|green|small|negligible|zero))|"
+        r"\bat\s+risk\b(?!\s+of\s+(?:missing|slipping|delay\w*|being\s+late|not\s+(?:finishing|making|meeting)|running\s+"
+        r"over|overrun\w*|going\s+over|breaking|failing))|\bflight\s+risk\b|\bon\s+thin\s+ice\b|\bred\s+flags?\b(?!\s+"
+        r"(?:in|on|from)\s+(?:the\s+|our\s+)?(?:security|questionnaire|audit|contract\s+review|dpa|pen\s*test))|"
+        r"\b(?:health|status|rag)\s+"
+        r"(?:score\s+|status\s+)?(?:is\s+|turned\s+|went\s+|dropped\s+to\s+|now\s+|moved\s+to\s+|flipped\s+to\s+)?"
+        r"(?:red|amber)\b",
+        harmless=r"\bchurn\s+(?:report|analysis|rate\s+(?:is|was)\s+(?:low|down)|dashboard|model|prediction|"
+        r"feature|module|(?:risk\s+)?(?:review|check|assessment|workshop|metrics|kpis?|scor\w+)s?\s*$)|(?:their|@acct's|customers')\s+(?:own\s+)?(?:customers'?|clients'?)\s+churn|"
+        r"\breduc\w+\s+(?:their\s+)?churn|\bchurn\s+(?:on|at|in)\s+(?:their|@acct's)\s+(?:side|end|business|platform|app|"
+        r"product)|\bchurn\b[^.;]{0,40}\btheir\s+own\s+(?:customers|clients|users|subscribers|members)\b|\breduc\w+\s+it\b",
+    ),
+    trigger(
+        "usage dropping",
+        r"\busage\W{0,3}\s*(?:has\s+|is\s+)?(?:dropped|declin\w+|fall\w*|fell|tank\w*|plummet\w*|collaps\w+|is\s+down|down\b|"
+        r"went\s+down|way\s+down|cratered)|\bstopped\s+(?:using|logging\s+in)|\b(?:nobody|no\s+one|no-one)\s+(?:@?\w+\s+){0,3}?(?:has\s+|have\s+)?(?:logged\s+in|log\s+in|logs\s+in|used|uses|"
+        r"is\s+using|opened|touched)\b|\bshelf-?ware\b|\bonly\s+\d+\s+(?:of|out\s+of)\s+(?:their\s+|the\s+)?\d+\s+"
+        r"(?:licen[cs]es|seats|users|logins)\s+(?:are\s+|is\s+)?(?:used|active|in\s+use|being\s+used)\b|"
+        r"\badoption\s+(?:is\s+|has\s+been\s+|remains\s+)?(?:really\s+|very\s+|still\s+|pretty\s+|quite\s+|"
+        r"extremely\s+)?(?:low|poor|stall\w*|dropp\w*|declin\w*|tank\w*|falling|collaps\w*|crater\w*|plummet\w*|"
+        r"nosediv\w*)\b|\blogins?\s+(?:are\s+|have\s+)?"
+        r"(?:down|dropp\w+|declin\w+)",
+        harmless=r"\b(?:as\s+expected|seasonal\w*|over\s+the\s+(?:holidays|summer|break|christmas)|during\s+the\s+(?:holidays|"
+        r"summer|break|shutdown|migration)|back\s+to\s+normal|recovered)\b",
+    ),
+)
+
+# -------------------------------------------------------------------------------------------- upsell
+_MORE_OF = (
+    r"(?:seats?|licen[cs]es?|users?|logins?|modules?|teams?|departments?|offices?|regions?|sites?|locations?|"
+    r"business\s+units?|divisions?|subsidiar\w+|countr\w+|markets?|workspaces?|capacity|storage|products?|"
+    r"add-?ons?|agents?|reps?|instances?|entities|brands?|plants?|stores?|branches)"
+)
+_NUMBER = (
+    r"(?:\d[\d,.]*k?|a\s+few|a\s+couple(?:\s+of)?|several|some|dozens?(?:\s+of)?|hundreds?(?:\s+of)?|another|"
+    r"ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|fifteen|twelve|five|six|eight|\w+ty(?:-\w+)?)"
+)
+UPSELL: tuple[Trigger, ...] = (
+    trigger(
+        "expansion",
+        r"\bexpan(?:d|ds|ded|ding|sion|sions)\b",
+        harmless=r"\bexpan\w+\s+(?:her|his)\s+(?:own\s+)?team\b|\bexpan\w+\s+(?:their|its)\s+own\b|\bexpand\w*\s+on\b|\bexpand\w*\s+(?:the\s+|my\s+|our\s+)?(?:notes?|answer|point|discussion|ticket|"
+        r"description|section|comment|scope\s+of\s+the\s+(?:ticket|bug|issue))|\bexpansion\s+(?:joint|slot|card|pack\s+"
+        r"for\s+@v)|(?<![\w@])(?:@v|competitor|rival)\w*\s+(?:@?\w+\s+){0,2}expan|\bexpan\w+\s+(?:the|their|its)\s+(?:@?\w+\s+)?"
+        r"(?:warehouse|building|factory|premises|parking|kitchen|facility|facilities|product\s+line|range|menu|"
+        r"fleet|store\s+network|headquarters|hq|office\s+space|footprint\s+in\s+retail)",
+    ),
+    trigger(
+        "more seats",
+        r"\b(?:more|additional|extra|another)\s+(?:\d[\d,]*\s+)?" + _MORE_OF + r"\b|\b" + _NUMBER + r"\s+(?:more|"
+        r"additional|extra|new)\s+(?:@?\w+\s+)?"
+        + _MORE_OF
+        + r"\b|\blicen[cs]es?\s+for\s+(?:everyone|everybody|all\s+of\s+them|the\s+whole)\b|"
+        r"\badd(?:s|ing|ed)?\s+(?:on\s+)?(?:@?\w+\s+){0,1}?" + _NUMBER + r"?\s*"
+        r"(?:more\s+|extra\s+|additional\s+|new\s+)?(?:@?\w+\s+)?" + _MORE_OF + r"\b|\b(?:seat|licen[cs]e|user)\s+"
+        r"count\s+(?:to\s+|will\s+|is\s+going\s+to\s+)?(?:increase|grow|go\s+up|double|triple|rise)|\bincreas\w+\s+"
+        r"(?:the\s+|their\s+)?(?:seat|licen[cs]e|user)\s+count\b|\b(?:buy|purchase|order|need|want|get)\w*\s+"
+        r"(?:another\s+)?\d[\d,]*\s+(?:@?\w+\s+)?(?:seats?|licen[cs]es?|users?)\b|\bdoubl\w+\s+(?:the\s+|their\s+)?"
+        r"(?:seats?|licen[cs]es?|users?|footprint|deployment)\b|\blicen[cs]es?\s+for\s+(?:the\s+)?(?:\d+|new|all)\s+(?:@?\w+\s+)?"
+        r"(?:contractors|engineers|hires|starters|people|staff|reps|agents|users|employees|analysts|interns|grads|temps|techs)\b"
+        r"|\b(?:access|logins?|accounts)\s+for\s+(?:all\s+of\s+"
+        r"them|everyone|everybody|them\s+all|all\s+(?:the\s+)?new)\b|\b(?:seats?|licen[cs]es?|users?)\s+for\s+"
+        r"(?:the\s+)?(?:new|other|rest|another|whole|entire)\b|\b(?:need|want|require|ask)\w*\b[^.;]{0,40}?\b\d[\d,]*\s+"
+        r"(?:more\s+|new\s+|extra\s+)?(?:seats?|licen[cs]es?|users?)\b|\bbump\w*\s+(?:up\s+)?(?:their\s+|the\s+|our\s+)?"
+        r"(?:seats?|licen[cs]es?|users?|seat\s+count|licen[cs]e\s+count|user\s+count)\s+(?:up\s+)?(?:to|by)\s+\d|"
+        r"\b(?:enlarg|increas|extend|expand|rais)\w*\s+(?:the\s+|their\s+)?(?:number\s+of\s+)?(?:licen[cs]es|seats|users)\s+"
+        r"(?:to|by)\s+\d|\bup\s+"
+        r"(?:the|their)\s+(?:seat|licen[cs]e|user)\s+count\b|\bover\s+(?:their|the|our)\s+(?:licen[cs]e|seat|user)\s+"
+        r"(?:count|limit|cap|allowance|entitlement)\b|\btrue-?up\b",
+        harmless=r"\b(?:from|with|through)\s+(?:@v|@x)\b|\b(?:cut\w*|reduc\w*|trim\w*|shrink\w*|downsiz\w*|drop\w*|"
+        r"scal\w+\s+(?:back|down))\s+(?:\w+\s+){0,2}?from\s+\d|\b(?:scal\w+\s+(?:back|down)|cut\w*\s+(?:back|down)|downsiz\w*|"
+        r"reduc\w*|trim\w*|shrink\w*|"
+        r"drop\w*\s+(?:down\s+)?to|go\w*\s+down\s+to)\b[^.;]{0,30}\d|"
+        r"\b(?:more|additional|extra|new)\s+users?\s+(?:are\s+|have\s+|keep\s+|have\s+been\s+)?(?:complain\w*|"
+        r"unhappy|frustrated|report\w*|churn\w*|leav\w+|struggl\w+|confus\w+|ask\w*|request\w*|want\w*\s+(?:training|"
+        r"help|support)|need\w*\s+(?:training|help|support)|log\w*\s+tickets)|\bseats?\s+(?:at|for|on|in)\s+(?:the\s+|a\s+|our\s+)?"
+        r"(?:@?\w+\s+){0,2}(?:dinner|lunch|event|conference|table|webinar|session|training|workshop|summit|flight|bus|"
+        r"car|train|panel|meeting|offsite|kick-?off|party|show|game|match|course|class)|\bnew\s+(?:users?|teams?|offices?)\s+(?:onboard\w*\s+)?"
+        r"(?:last|already)\b|\bnew\s+(?:team|office|region|department|site)\s+(?:structure|lead|manager|head|layout|"
+        r"building|address|name)|\b(?:team|department|office)s?\s+(?:was|were|is|are|got)\s+(?:merged|closed|cut)|"
+        r"\bnew\s+(?:team|office)\s+(?:members?|member's)\b|\bnew\s+(?:users?|people)\s+(?:to|on)\s+(?:the\s+)?"
+        r"(?:call|meeting)|\badd\w*\s+(?:@?\w+\s+)?(?:users?|people)\s+to\s+the\s+(?:call|meeting|invite|thread|email)",
+        unless=r"\b(?:paus\w*|suspend\w*|freez\w*|remov\w*|deactivat\w*|delet\w*|reset\w*|unlock\w*|disabl\w*|duplicat\w*|transfer\w*)\b|\bto\s+the\s+"
+        r"(?:call|meeting|invite|thread|email|chat|channel|distribution|list|loop|cc)\b",
+    ),
+    trigger(
+        "new team or site",
+        r"\bnew\s+(?:teams?|offices?|regions?|sites?|locations?|departments?|divisions?|business\s+units?|"
+        r"subsidiar\w+|countr\w+|markets?|plants?|stores?|branch\w*|hires|entit\w+|brands?|use\s+cases?)\b",
+        harmless=r"\bnew\s+(?:team|office|region|department|site)\s+(?:structure|lead|manager|head|layout|building|"
+        r"address|name|members?|member's)|\b(?:moved|moving|move|relocat\w+)\s+(?:in)?to\s+(?:a|the|their)\s+new\s+"
+        r"(?:office|site|building|location|hq)",
+        requires=r"\b(?:need|want|licen[cs]|seats?|onboard|access|quote|pricing|roll\w*\s+out|rollout|add\b|adding|users|"
+        r"accounts|expan|buy|purchase|get\s+(?:them\s+)?(?:on|set\s+up)|set\s+up|bring\w*\s+on)",
+    ),
+    trigger(
+        "more seats at renewal",
+        r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:seats?\s+|licen[cs]es?\s+|users?\s+)?(?:down\s+|up\s+)?to\s+(?P<b>\d[\d,]*)\b",
+        requires=r"\b(?:seats?|licen[cs]es?|users?|logins?|seat\s+count)\b",
+        change="up",
+    ),
+    trigger(
+        "more places or people",
+        r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:@?\w+\s+)?to\s+(?P<b>\d[\d,]*)\s+(?:sites?|offices?|locations?|teams?|regions?|"
+        r"countries|entities|brands?|stores?|plants?|branches|people|staff|employees|users|reps|agents)\b|"
+        r"\b(?:team|headcount|staff|department|company|org\w*)\s+(?:is\s+|will\s+be\s+|are\s+)?(?:grow\w*|expand\w*|"
+        r"increas\w*|go\w*\s+up)\s+from\s+(?P<a2>\d[\d,]*)\s+to\s+(?P<b2>\d[\d,]*)\b",
+        change="up",
+    ),
+    trigger(
+        "growth idiom",
+        r"\bscal\w+\s+up\b|\bgrow\w*\s+(?:the\s+|their\s+|our\s+)?(?:account|footprint|usage|deployment|rollout|spend|"
+        r"contract)\b|\bland\s+and\s+expand\b|\bbigger\s+(?:deal|footprint|rollout|contract|deployment|order)\b|\bramp\w*\s+"
+        r"up\b|\bdouble\w*\s+down\s+on\s+us\b|\b(?:go|going)\s+(?:all|wall)[- ]in\b|"
+        r"\bstandardi[sz]\w+\s+on\s+(?:us|our\s+\w+)\b|"
+        r"\breplac\w+\s+(?:their|the)\s+(?:old|other|legacy|existing)\s+(?:@?\w+\s+)?(?:tool|system|crm|platform)\s+with\s+us\b|"
+        r"\bmov\w+\s+(?:more|everything|the\s+rest)\s+(?:of\s+\w+\s+)?(?:over\s+)?(?:on)?to\s+us\b|\bbring\w*\s+(?:more|the\s+rest\s+"
+        r"of)\s+(?:the\s+|their\s+)?(?:team|business|company|org|group)\s+(?:over|on\s*board|onto\s+us)\b|\bincreas\w+\s+"
+        r"(?:their|the)\s+(?:spend|investment|commitment|contract\s+value)\b|\b(?:new|another|more)\s+use\s+cases?\b|"
+        r"\badd\w*\s+(?:a|another|a\s+second)\s+(?:workspace|instance|environment|sandbox|tenant)\b|\b(?:more|extra)\s+"
+        r"(?:capacity|storage|api\s+calls|bandwidth)\b|\boverages?\b|\bexceed\w*\s+(?:their|the)\s+(?:@?\w+\s+)?(?:limit|"
+        r"quota|allowance|plan)\b|\bhit\w*\s+(?:the|their)\s+(?:@?\w+\s+)?(?:limit|cap|quota|ceiling)\b|\brunning\s+out\s+of\s+(?:seats|"
+        r"licen[cs]es|storage|capacity|users)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\bscal\w+\s+up\s+(?:the\s+)?(?:server|instance|cluster|infra)",
+    ),
+    trigger(
+        "upgrade",
+        r"\bupgrad\w+\b|\bmove\s+up\s+to\s+(?:the\s+)?(?:@?\w+\s+)?(?:tier|plan|edition)\b",
+        harmless=r"\bupgrad\w+\s+(?:to\s+)?(?:the\s+)?(?:@?\w+\s+)?(?:version|release|v\d|\d+\.\d|browser|server|os|"
+        r"windows|database|firmware|hardware|laptops?|phones?|java|python|sdk|api\s+version|integration|connector|"
+        r"app\s+version|mobile\s+app)|\b(?:version|release|v\d[\w.]*|patch|firmware)\s+upgrad|\bupgrad\w+\s+"
+        r"(?:broke|caused|failed|issue|bug|problem|went)|\b(?:after|since|during)\s+the\s+upgrade\b|\bthe\s+upgrade\s+(?:was|went|is\s+(?:done|"
+        r"finished|complete))|\bthe\s+upgrade\s+"
+        r"(?:broke|caused|failed)|\bupgrad\w+\s+(?:of|to)\s+@v|\bdowngrad|(?<![\w@])@v(?:'s)?\s+(?:@?\w+\s+){0,2}(?:contract|"
+        r"subscription|licen[cs]es?|plan|account|tier)\b",
+    ),
+    trigger(
+        "bigger plan",
+        r"\benterprise\s+(?:tier|plan|edition|licen[cs]es?|package|version|bundle|agreement|deal|contract|quote|pricing|"
+        r"proposal|offer|"
+        r"wide|-wide)\b|\b(?:premium|pro|professional|ultimate|platinum|gold|higher|bigger|advanced|"
+        r"plus|business\+?|unlimited)\s+(?:tier|plan|package|edition|bundle|level|support\s+(?:tier|plan|package|option))\b|"
+        r"\b(?:bundle|group|volume|group-?wide)\s+(?:price|pricing|deal|quote|discount|licen[cs]e)s?\b",
+        harmless=r"\b(?:already|currently)\s+(?:on|have|has|using)\b",
+    ),
+    trigger(
+        "wants a bigger plan",
+        r"\b(?:want\w*|need\w*|asked\s+(?:for|about)|keen\s+on|interested\s+in|looking\s+at)\s+(?:the\s+)?(?:enterprise|"
+        r"premium|pro|professional|business|ultimate|platinum|plus|advanced|growth|scale)\b(?!\s+(?:of|from)\s+@v)|"
+        r"\bmov\w+\s+(?:them\s+|us\s+|@acct\s+|everyone\s+)?(?:up\s+)?to\s+(?:the\s+)?(?:pro|professional|enterprise|"
+        r"premium|business|plus|ultimate|platinum|growth|advanced|scale)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "roll out wider",
+        r"\broll(?:s|ed|ing)?\s+(?:(?:it|them|this|that|us|the\s+\w+|our\s+\w+|\w+)\s+){0,3}?out\s+(?:to|across|"
+        r"through|at|in)\s+(?:the\s+)?(?:other|more|new|rest|all|every|whole|entire|wider|company|org|global|"
+        r"\w+\s+(?:more|other|new)|(?:marketing|sales|finance|support|engineering|operations|ops|legal|procurement|hr|"
+        r"customer\s+service|logistics|the\s+warehouse|field\s+service)\b|"
+        r"(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|engineers|"
+        r"reps|agents|staff|employees|technicians|workers|users|people|"
+        r"business\s+units?|countr\w+|subsidiar\w+|locations?|plants?|stores?|branches))\b|\b(?:rollout|roll-out|"
+        r"deploy\w*|deployment)\s+(?:to|across|in|at)\s+(?:the\s+)?(?:whole|entire|other|all|rest|"
+        r"remaining|every|global|wider|more|new)\b|\b(?:company|org|enterprise|group|firm|business)[- ]wide\b|"
+        r"\bwall[- ]to[- ]wall\b|\b(?:extend|expand|bring)\w*\s+(?:it|us|them|the\s+(?:usage|use|platform|tool|product|"
+        r"system|crm|licen[cs]e|contract)|our\s+\w+)\s+(?:up\s+)?to\s+(?:the\s+|their\s+|another\s+|other\s+|more\s+|"
+        r"new\s+|a\s+)?(?:@?\w+\s+){0,2}(?:teams?|offices?|regions?|sites?|divisions?|departments?|business\s+units?|"
+        r"countr\w+|subsidiar\w+|daughter\s+compan\w+|sister\s+compan\w+|locations?|plants?|stores?|branches|entit\w+|brands?|staff|employees|"
+        r"(?:the\s+)?rest)\b|\bphase\s+(?:2|two|ii)\b|\b(?:next|second|another)\s+phase\b|\bglobal\s+(?:rollout|roll-out|"
+        r"deployment|licen[cs]e)\b",
+        harmless=r"\broll\w*\s+(?:the\s+|a\s+|an\s+)?(?:@?\w+\s+)?(?:update|upgrade|release|patch|fix|version|change|hotfix|bugfix)s?\s+"
+        r"out\b|\bphase\s+(?:2|two|ii)\s+of\s+(?:the\s+)?(?:migration|onboarding|fix|bug|project\s+is\s+"
+        r"delayed)|(?<![\w@])(?:@v|competitor|rival)\b",
+    ),
+    trigger(
+        "onboarding more units",
+        r"\bonboard\w*\s+(?:the|their|another|a|more|two|three|four|several|\d+)\s+(?:@?\w+\s+){0,2}(?:subsidiar\w+|"
+        r"divisions?|business\s+units?|regions?|countr\w+|brands?|entit\w+|sites?|plants?|stores?|branches)\b",
+    ),
+    trigger(
+        "would pay for more",
+        r"\b(?:they'd|they\s+would|would|happy\s+to|willing\s+to|prepared\s+to|ready\s+to|keen\s+to)\s+"
+        r"(?:happily\s+|gladly\s+|even\s+)?pay\s+(?:extra|more|a\s+premium)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\bpay\s+more\s+than\b",
+    ),
+    trigger(
+        "interest in more products",
+        r"\b(?:interest\w*|keen|curious|excited)\s+(?:in|about|on)\s+(?:adding\s+|buying\s+|getting\s+)?"
+        r"(?:our\s+|the\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:add-?ons?|modules?|products?|offering|package|feature\s+pack|"
+        r"integration|api\s+access|premium\s+support|analytics|sso|tier|plan|upgrade|bundle|expansion|licen[cs]es?|"
+        r"seats?|apps?|mobile|api|connectors?|portal|features?|options?|workspaces?|capacity|storage)\b|"
+        r"\b(?:asked|enquired|inquired|asking)\s+about\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|"
+        r"upgrade|tier|plan|edition)s?\b|\b(?:asked|ask\w*|enquir\w+|inquir\w+|request\w*|want\w*|need\w*|send|sent|sending|"
+        r"prepar\w+|draft\w*)\s+(?:about\s+|for\s+|(?:them|us|me|him|her)\s+)?"
+        r"(?:a\s+|an\s+|the\s+)?(?:quote|pricing|prices?|proposal|price\s+list|costs?|estimate)\s+(?:for|on|of)\s+"
+        r"(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,3}?(?:add-?ons?|modules?|seats?|licen[cs]es?|users?|tier|plan|"
+        r"upgrade|expansion|products?|bundle|package|team|office|region|site|app|apps|api|integrations?|connectors?|"
+        r"sso|portal|features?|options?|pack|suite|workspaces?|capacity|storage)\b(?!\s+renewal)|\b(?:quote|pricing|proposal|estimate)\s+"
+        r"for\s+(?:\d+|more|additional|extra|another|(?:a\s+|the\s+)?(?:second|2nd|third|3rd)|the\s+new|adding|including|onboarding|"
+        r"extending\s+to)\b|(?<![\w+])\+\s?\d[\d,]*\s+(?:more\s+|extra\s+|new\s+)?(?:seats?|licen[cs]es?|users?|logins?)\b|\bwant\w*\s+(?:to\s+)?(?:buy|add|"
+        r"purchase|get|trial)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle)s?\b|"
+        r"\bcross-?sell\b|\bup-?sell\b|\b(?:ask\w*|request\w*|want\w*|book\w*|schedul\w*|set\s+up|arrang\w+|keen\s+on)\s+"
+        r"(?:for\s+|on\s+)?(?:a\s+|an\s+)?(?:demo|trial|walk-?\s?through|poc|pilot|sandbox)\s+(?:of|for|on)\s+"
+        r"(?:the\s+|our\s+)?(?:@?\w+\s+){0,2}(?:module|add-?on|tier|plan|edition|package|bundle|integration|api|"
+        r"product)s?\b|\bout-?grow\w*\s+(?:the\s+|their\s+|our\s+|its\s+)?(?:@?\w+\s+)?(?:plan|tier|edition|package|"
+        r"licen[cs]es?|seats?|limits?|quota|capacity|bundle)\b|\boutgrown\b|\bbudget\w*\s+for\s+(?:the\s+|a\s+|an\s+|more\s+|additional\s+)?(?:@?\w+\s+){0,2}"
+        r"(?:module|add-?on|seats?|licen[cs]es?|upgrade|expansion|tier|users)\b|"
+        r"\b(?:quote|proposal|pricing|licen[cs]e|contract)\w*\s+(?:that\s+|which\s+|to\s+)?"
+        r"(?:also\s+)?(?:cover\w*|includ\w*|extends?\s+to)\s+(?:the\s+|all\s+(?:the\s+)?|both\s+|(?:two|three|four|five|\d+)\s+)?"
+        r"(?:@?\w+\s+){0,3}(?:brands?|offices?|teams?|sites?|regions?|"
+        r"subsidiar\w+|divisions?|departments?|plants?|stores?|branch\w*|countr\w+|entit\w+)\b|"
+        r"\b(?:ask\w*|enquir\w+|inquir\w+|want\w*\s+to\s+know|check\w*)\s+(?:what|how\s+much)\s+(?:the\s+|an?\s+|our\s+|"
+        r"(?:it|that|this)\s+would\s+cost|(?:@?\w+\s+){0,3}?(?:integration|module|add-?on|upgrade|tier|plan|licen[cs]es?|"
+        r"seats?|sso|api|connector|package|bundle|app|instance|environment|sandbox)s?\s+(?:would\s+)?(?:costs?|be)\b)|"
+        r"\band\s+(?:what|how\s+much)\s+(?:it|that|this|they)\s+would\s+cost\b|"
+        r"\b(?:can|could)\s+(?:we|they)\s+(?:get|have|add|buy)\s+(?:the\s+|a\s+|an\s+)?(?:@?\w+\s+){0,2}(?:app|module|"
+        r"add-?on|tier|plan|seats?|licen[cs]es?|integration|api|sso|access|logins?)\s+for\b|\b(?:buy|purchase|licen[cs]e|roll\s+out)\s+(?:it|them|this|that)\s+for\s+(?:the\s+)?"
+        r"(?:whole|entire|other|rest|more|all|every)\b|\b(?:looking|planning|hoping|intend\w*|plans?|aim\w*|keen|ready|want\w*)\s+to\s+"
+        r"(?:buy|add|purchase|get|trial|licen[cs]e|roll\s+out)\s+(?:the\s+|our\s+|a\s+|an\s+|more\s+|another\s+)?"
+        r"(?:@?\w+\s+){0,2}(?:module|add-?on|product|package|bundle|seats?|licen[cs]es?|tier|plan|edition|factor(?:y|ies)|"
+        r"plants?|sites?|offices?|teams?|locations?|subsidiar\w+|divisions?|branch\w*|stores?)s?\b|"
+        r"\b(?:price|pricing|quote|proposal|estimate)s?\s+for\s+(?:the|their|a|an|another)\s+(?:@?\w+\s+){0,2}(?:team|"
+        r"office|site|department|division|plant|subsidiary|region|unit|branch|store|group|factory)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\b(?:other|another)\s+(?:vendor|supplier|provider)s?\b",
+    ),
+    trigger(
+        "wants more people on it",
+        r"\b(?:want\w*|need\w*|asked|ask\w*|request\w*|looking\s+for|would\s+like|plan\w*\s+to\s+(?:get|add|buy)|quote\w*|"
+        r"pric\w+|offer\w*|wish\w*)\b[^.;]{0,60}?(?:\b\d[\d,]*\+?|\ba\s+few|\bseveral|\bdozens\s+of|\bhundreds\s+of|\banother|\b\w+ty)\s+"
+        r"(?:more\s+|extra\s+|additional\s+|new\s+|further\s+)?(?:users?|seats?|licen[cs]es?|logins?|agents?|reps?|people|ppl|"
+        r"employees|staff|engineers|techs?|technicians|analysts|members|accounts)\b",
+        unless=r"\b(?:paus\w*|suspend\w*|freez\w*|remov\w*|deactivat\w*|delet\w*|fewer|reduc\w*|cut|cuts|cutting|"
+        r"scal\w+\s+(?:back|down)|"
+        r"cut\w*\s+(?:back|down)|downsiz\w*|trim\w*|shrink\w*|drop\w*\s+(?:down\s+)?to|go\w*\s+down\s+to|trained|training|reset|locked|unlock\w*|disabl\w*|"
+        r"transfer\w*|offboard\w*)\b",
+    ),
+    trigger(
+        "adding a team",
+        r"\b(?:need|want|plan|intend|hop)\w*\s+to\s+(?:onboard|bring|add|get|move|migrate)\s+(?:them|it|the\s+\w+)\s+(?:on\s*to|onto|"
+        r"on)\s+(?:the|our)\s+(?:platform|tool|system|crm|product)\b|"
+        r"\bbring\w*\s+(?:the|their|another|a|our)\s+(?:@?\w+\s+){0,2}(?:team|department|division|office|unit|staff|"
+        r"people|group|reps|crew)\s+on(?:\s*board|to\s+(?:the\s+)?platform)\b|"
+        r"\b(?:add|adding|onboard\w*|bring\w*\s+on|includ\w*|extend\w*\s+(?:it\s+|this\s+|us\s+)?to|roll\w*\s+(?:it\s+|us\s+)?"
+        r"out\s+to|expand\w*\s+(?:it\s+|us\s+)?to|open\w*\s+(?:it\s+)?up\s+to|give\s+access\s+to|get\s+access\s+for)\s+"
+        r"(?:the|their|our|another|a|a\s+second|two|three|new|all\s+the|every)\s+(?:@?[\w-]+\s+){0,3}?(?:team|teams|"
+        r"department|division|office|offices|site|sites|region|subsidiary|unit|plant|factory|branch|store|entity|"
+        r"country|crew|staff|people|hires|starters|grads|graduates|interns|contractors|agents|reps)\b",
+        unless=r"\bto\s+the\s+(?:call|meeting|invite|thread|email|chat|channel|distribution|list|loop|cc)\b|"
+        r"\b(?:remov\w*|instead)\b",
+    ),
+    trigger(
+        "wants it in more places",
+        r"\bwant\w*\s+(?:the\s+platform|the\s+tool|us|it|the\s+product|our\s+\w+)\s+(?:in|at|across|for|rolled\s+out\s+to)\s+"
+        r"(?:all|every|each|the\s+other|more|another|\d+|all\s+\d+|all\s+the|all\s+their)\s+(?:@?\w+\s+){0,2}(?:offices|"
+        r"sites|regions|teams|plants|stores|branches|countries|subsidiaries|divisions|departments|locations|office|site|"
+        r"region|team|plant|store|branch|country|subsidiary|division|department|location)\b",
+    ),
+    trigger(
+        "another department wants in",
+        r"\b(?:hr|finance|marketing|sales|legal|ops|operations|it|support|procurement|engineering|accounting|service|"
+        r"product|design|logistics|warehouse|field|customer\s+success)\s+(?:team\s+|dept\s+|department\s+|folks\s+|people\s+)?"
+        r"(?:also\s+|now\s+|too\s+)?(?:wants?|needs?|asked\s+for|would\s+like)\s+(?:in\b|their\s+own|its\s+own|access|"
+        r"licen[cs]es|seats|logins|the\s+(?:platform|tool|product)|an?\s+(?:workspace|instance|account|licen[cs]e|seat|login))",
+    ),
+    trigger(
+        "more budget for us",
+        r"\b(?:more|extra|additional|new)\s+budget\s+for\s+(?:our|the)\s+(?:rollout|roll-out|expansion|platform|licen[cs]es|"
+        r"seats|upgrade|deployment)\b",
+    ),
+    trigger(
+        "evaluating another module",
+        r"\b(?:evaluat\w+|trial\w*|pilot\w*|test\w*|demo\w*|consider\w*|look\w*\s+(?:at|into))\s+(?:adding\s+|buying\s+|"
+        r"getting\s+)?(?:our|the|an?)\s+(?:@?\w+\s+){0,2}(?:module|add-?on|tier|plan|edition)s?\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\b(?:current|existing)\s+(?:module|plan|tier)",
+    ),
+    trigger(
+        "the same setup elsewhere",
+        r"\bwant\w*\s+(?:the\s+)?same\s+(?:thing\s+|again\s+|setup\s+|set-up\s+|solution\s+|platform\s+|deployment\s+|"
+        r"config\w*\s+)?(?:for|at|in|there)\b|"
+        r"\bsame\s+(?:setup|set-up|solution|platform|config\w*|deployment|licen[cs]es?)\s+(?:for|at|in)\s+(?:the|their|our|a|"
+        r"another)\s+(?:@?\w+\s+){0,2}(?:plant|site|office|team|factory|branch|store|subsidiary|region|country|division|"
+        r"location|entity|brand)\b",
+    ),
+    trigger(
+        "getting a team on us",
+        r"\b(?:get\w*|want\w*|need\w*|put\w*|bring\w*)\s+(?:the\s+|their\s+|all\s+(?:the\s+)?)?(?:whole\s+|entire\s+)?"
+        r"(?:@?\w+\s+){0,2}(?:org|organi[sz]ation|"
+        r"team|department|division|company|group|staff|office|crew|people|reps|agents)\s+(?:on|onto)\s+(?:us|it|board|"
+        r"the\s+platform|our\s+\w+)\b|\bget\w*\s+the\s+rest\s+of\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:on|onto)\s+(?:us|it|board|"
+        r"the\s+platform|our\s+\w+)\b",
+    ),
+    trigger(
+        "one platform for all",
+        r"\b(?:platform|tool|solution|system|crm|vendor)\s+for\s+all\s+(?:\d+\s+|the\s+|their\s+|of\s+(?:the|their)\s+)?"
+        r"(?:subsidiaries|entities|brands|offices|sites|regions|divisions|countries|companies|teams|business\s+units)\b|"
+        r"\bconsolidat\w+\s+(?:@?\w+\s+){0,4}(?:onto|on\s+to|into|on|to)\s+(?:our\s+|us\b)",
+        requires=r"\b(?:ours|us|our)\b",
+    ),
+    trigger(
+        "adding an add-on",
+        r"\b(?:add-?ons?|modules?)\s+(?:can|could|may|might)\s+be\s+added\b|\blicen[cs]es?\s+for\s+(?:their|the)\s+"
+        r"(?:@?\w+\s+)?(?:devs|developers|engineers|contractors|staff|agents|reps|analysts|partners)\b",
+    ),
+    trigger(
+        "wants a team on board",
+        r"\bwant\w*\s+(?:the|their|our|its|another|every|each|all|all\s+the|all\s+their)\s+(?:@?\w+\s+){0,2}(?:team|"
+        r"department|division|office|unit|staff|"
+        r"people|group|reps)\s+(?:\([^)]{0,30}\)\s+)?(?:on|onto|using)\s+(?:the\s+platform|it|board|our\s+\w+|the\s+tool|us|"
+        r"the\s+product)\b",
+    ),
+    trigger(
+        "wants an add-on",
+        r"\bwant\w*\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:@?[\w-]+\s+){0,4}?(?:add-?ons?|modules?|api\s+access|connectors?|"
+        r"integrations?)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "bringing more onto us",
+        r"\b(?:mov|migrat|bring|brought|put|consolidat|transition|switch)\w*\s+(?:all\s+)?(?:(?:the|their|\d+|two|three|four|"
+        r"five|six|other|remaining)\s+)?(?:@?\w+\s+){0,2}(?:regions?|offices?|teams?|sites?|divisions?|subsidiar\w+|entit\w+|"
+        r"countr\w+|business\s+units?|brands?|departments?|locations?|plants?|stores?)\s+(?:over\s+)?(?:on\s*to|onto|to|on)\s+"
+        r"(?:us|our\s+(?:platform|tool|system|crm|product|solution)|the\s+(?:platform|tool|product))\b|"
+        r"\breplac\w+\s+(?:their|the)\s+(?:old\s+|legacy\s+|current\s+|existing\s+)?(?:@?\w+\s+){0,5}?with\s+(?:ours|us|"
+        r"our\s+(?:@?\w+\s+)?(?:platform|tool|product|system|crm|solution|suite|module|app))\b|\bwant\w*\b[^.;]{0,60}?\b(?:both\s+|all\s+|which\s+|they\s+|"
+        r"it\s+|that\s+)?(?:are|is|'s)\s+(?:only\s+)?(?:available\s+)?(?:in|on|part\s+of)\s+(?:the\s+|our\s+)?(?:enterprise|"
+        r"premium|pro|professional|business|ultimate|platinum|higher|top)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "more of the product",
+        r"\b(?:explor\w+|consider\w*|evaluat\w+|look\w*\s+into)\s+(?:whether|if)\s+(?:the\s+|our\s+)?(?:@?\w+\s+){0,2}"
+        r"(?:module|add-?on|tier|plan|edition|product)s?\b|\bneed\w*\s+(?:a\s+|an\s+)?(?:second|2nd|another|third|3rd|new|"
+        r"separate|additional|extra)\s+(?:workspace|instance|environment|tenant|org|portal|sandbox)s?\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "more people need it",
+        r"\b(?:all\s+of\s+them|everyone|each\s+of\s+them|they|"
+        r"them\s+all)\s+(?:will\s+|'ll\s+)?(?:all\s+)?need\s+(?:access|logins?|licen[cs]es?|seats?|accounts?)\b|"
+        r"\b(?:team|department|division|org|office|people|staff|reps|users)\s+(?:has\s+been\s+|have\s+been\s+|is\s+|are\s+|"
+        r"keeps?\s+|kept\s+)?(?:asking|clamou?ring|begging|pushing)\s+for\s+(?:their\s+own\s+)?(?:logins?|access|licen[cs]es?|"
+        r"seats?|accounts)\b|\b(?:can|could)\s+(?:also\s+)?(?:support|cover|include|add)\s+(?:their|the)\s+(?:@?\w+\s+){0,2}"
+        r"(?:subsidiar\w+|entit\w+|division|office|brand|sister\s+company)\s+(?:too|as\s+well|also)\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "growing",
+        r"\b(?:hiring|onboarding|bringing\s+on|adding)\s+(?:\d[\d,]*|dozens|hundreds|a\s+lot\s+of|lots\s+of|many)\s+"
+        r"(?:new\s+)?(?:@?\w+\s+)?(?:people|staff|reps|agents|employees|engineers|users|hires|sellers|salespeople)\b|"
+        r"\b(?:team|headcount|staff|company|business|workforce)\s+(?:is\s+|will\s+be\s+|will\s+|to\s+|should\s+|are\s+)?"
+        r"(?:growing\s+fast|doubling|tripling|doubl\w+\s+in\s+size)\b|\b(?:doubl|tripl)\w*\s+(?:the\s+|their\s+)?(?:size\s+of\s+"
+        r"(?:the\s+|their\s+)?)?(?:@?\w+\s+)?(?:team|headcount|staff|workforce|salesforce)\b|"
+        r"\bheadcount\s+(?:is\s+|will\s+be\s+|will\s+|to\s+|should\s+)?(?:growing|grow|doubling|double|triple|tripling|"
+        r"increasing|increase|going\s+up|go\s+up|up)\b|"
+        r"\b(?:another|a\s+second|a\s+third|a\s+sister|their\s+@?\w+|the\s+@?\w+|our\s+@?\w+)\s+(?:team|division|business\s+unit|"
+        r"department|subsidiary|office|brand|company|entity)\s+(?:also\s+|might\s+|may\s+|will\s+|would\s+|could\s+|"
+        r"probably\s+)*(?:wants?|needs?|asked|is\s+asking)\s+"
+        r"(?:in|access|to\s+(?:use|join|get|come)|the\s+(?:platform|tool|product)|licen|seats|onboard)|"
+        r"\bbudget\s+(?:is\s+|was\s+|got\s+|has\s+been\s+)?(?:approved|signed\s+off|allocated|secured)\s+for\s+"
+        r"[^.;]{0,40}?\b(?:expansion|more|additional|rollout|roll-out|phase|seats|licen[cs]es|users|upgrade|team|office|"
+        r"site|region|division|department)\b",
+    ),
+)
+
+# ------------------------------------------------------------------------------------------ stems
+STEMS: frozenset[str] = frozenset(stem for groups in KEYS.values() for group in groups for stem in group.split())
+# (A stem ending in "$" is a whole word: "walk$" is "walk", not "walked".)
+VENDOR_STEMS: frozenset[str] = word_set(
+    "hubspot salesforce sfdc pipedrive dynamics freshsales freshworks freshdesk zendesk sugarcrm insightly copper keap "
+    "oracle netsuite servicenow creatio nutshell contoso fabrikam globex initech monday microsoft sap"
 )

@@ -23,6 +23,11 @@ class Signal(BaseModel):
     subject_id: str | None = None  # the record an action should hang on (deal, contact, account)
     subject_module: str | None = None
     facts: dict[str, str | int | float | None] = Field(default_factory=dict)  # days, amounts, names
+    # What the finding is about and what it rests on (set by every signal that reads text):
+    subject_name: str | None = None  # the contact, deal or account, by name ("Aisha Murphy")
+    what: str | None = None  # what happened, in a few words ("left the company", "moving to a competitor")
+    quote: str | None = None  # the sentence the finding rests on, verbatim
+    quote_record_id: str | None = None  # the record that holds the sentence (a note, or the contact itself)
 
 
 class ScoreItem(BaseModel):

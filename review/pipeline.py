@@ -159,7 +159,8 @@ class _Reviewing:
                     self.run.proposals_created += 1
                     queued.append(QueuedProposal.of(rec.id, rec.proposal, created=True))
         else:
-            proposals, by, flag_all = rules.propose_for(triage, today=self.today), "rules", False
+            kept = _without_dismissed(triage, outcome.dismissed if outcome is not None else [])
+            proposals, by, flag_all = rules.propose_for(kept, today=self.today), "rules", False
             self.run.rule_reviews += 1
         held = self._queue(proposals, view, flag_all, queued)
         self.store.save_review_result(
@@ -218,6 +219,15 @@ def _earlier_result(
             queued.append(QueuedProposal.of(rec.id, rec.proposal, created=False))
     by = "rules" if queued and all(q.origin == "rules" for q in queued) else ("agent" if queued else "none")
     return FlaggedAccount(triage=triage, proposals=queued, reviewed_by=by)  # type: ignore[arg-type]
+
+
+def _without_dismissed(triage: AccountTriage, dismissed: list[tuple[str, str]]) -> AccountTriage:
+    """The triage less the findings the agent dismissed: no rule-based proposal is made for them."""
+    if not dismissed:
+        return triage
+    gone = set(dismissed)
+    kept = [s for s in triage.signals if (s.kind, s.subject_id or "") not in gone]
+    return triage.model_copy(update={"signals": kept})
 
 
 async def run_review(

@@ -58,6 +58,7 @@ class AgentReview(BaseModel):
     output_tokens: int = 0
     suspicious: bool = False  # the evidence held instruction-like text
     error: str | None = None
+    dismissed: list[tuple[str, str]] = Field(default_factory=list)  # (kind, subject_id) the author dismissed
 
 
 Reviewer = Callable[[AccountTriage, Account360], Any]

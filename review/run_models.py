@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from approvals.models import PriorDecision, ProposedAction
 from approvals.screening import Screening
-from review.models import AccountTriage
+from review.models import AccountTriage, Signal
 
 Mode = Literal["rules", "agents"]
 
@@ -79,6 +79,22 @@ class FlaggedAccount(BaseModel):
     proposals: list[QueuedProposal] = Field(default_factory=list)
     held: list[HeldProposal] = Field(default_factory=list)  # not queued: decided before (see reason)
     reviewed_by: Literal["agent", "rules", "none"] = "none"
+
+
+def signal_json(signal: Signal) -> dict[str, Any]:
+    """One finding in ``review --json``: what, about whom (by id and name), and the sentence it rests on."""
+    return {
+        "kind": signal.kind,
+        "severity": signal.severity,
+        "summary": signal.summary,
+        "evidence": list(signal.evidence),
+        "subject_module": signal.subject_module,
+        "subject_id": signal.subject_id,
+        "subject_name": signal.subject_name,
+        "what": signal.what,
+        "quote": signal.quote,
+        "quote_record_id": signal.quote_record_id,
+    }
 
 
 class ReviewRun(BaseModel):
@@ -153,9 +169,7 @@ class ReviewRun(BaseModel):
                     "account_id": f.triage.account_id,
                     "account_name": f.triage.account_name,
                     "score": f.triage.score,
-                    "signals": [
-                        {"kind": s.kind, "summary": s.summary, "evidence": list(s.evidence)} for s in f.triage.signals
-                    ],
+                    "signals": [signal_json(s) for s in f.triage.signals],
                     "proposals": [
                         {
                             "id": p.id,

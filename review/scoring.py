@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from review.signal_kinds import NOTE_KINDS
+
 Pair = tuple[str, str]
 
 
@@ -59,4 +61,60 @@ def score_against_manifest(
         "missed": sorted(planted - pairs),
         "false_flags": sorted(false),
         "per_kind": dict(sorted(per_kind.items())),
+    }
+
+
+Finding = tuple[str, str, str]  # (account id, kind, subject id)
+
+
+def _planted_subject(situation: Mapping[str, Any]) -> str:
+    if situation.get("subject_id"):
+        return str(situation["subject_id"])
+    evidence = situation.get("evidence") or []
+    if situation["kind"] == "contact_gone" and evidence:
+        return str(evidence[0])
+    return str(situation["account_id"])
+
+
+def reported_findings(flagged: Iterable[Any]) -> set[Finding]:
+    """(account, kind, subject) of every language signal in ``flagged``."""
+    found: set[Finding] = set()
+    for account in _flag_dicts(flagged):
+        for signal in account.get("signals", []):
+            if signal["kind"] in NOTE_KINDS:
+                subject = signal.get("subject_id") or account["account_id"]
+                found.add((str(account["account_id"]), str(signal["kind"]), str(subject)))
+    return found
+
+
+def score_findings(flagged: Iterable[Any], manifest: Mapping[str, Any]) -> dict[str, Any]:
+    planted: set[Finding] = {
+        (str(s["account_id"]), str(s["kind"]), _planted_subject(s))
+        for s in manifest.get("situations", [])
+        if s["kind"] in NOTE_KINDS
+    }
+    lookalikes: set[Finding] = {
+        (str(s["account_id"]), str(s["kind"]), _planted_subject(s)) for s in manifest.get("lookalikes", [])
+    }
+    reported = reported_findings(flagged)
+    right = reported & planted
+    false = reported - planted
+    planted_pairs = {(a, k) for a, k, _ in planted}
+    per_kind = {
+        kind: {
+            "planted": sum(1 for f in planted if f[1] == kind),
+            "found": sum(1 for f in right if f[1] == kind),
+            "wrong_subject": sum(1 for f in false if f[1] == kind and (f[0], kind) in planted_pairs),
+            "false_findings": sum(1 for f in false if f[1] == kind),
+            "lookalikes_reported": sum(1 for f in false & lookalikes if f[1] == kind),
+        }
+        for kind in NOTE_KINDS
+    }
+    return {
+        "per_kind": per_kind,
+        "precision": len(right) / len(reported) if reported else 1.0,
+        "recall": len(right) / len(planted) if planted else 1.0,
+        "missed": sorted(planted - reported),
+        "false_findings": sorted(false),
+        "lookalikes_reported": sorted(false & lookalikes),
     }

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
@@ -65,7 +66,11 @@ def triage_accounts(
 ) -> list[AccountTriage]:
     """Triage every account (of ``owner``, an email or user id, when given), in account-id order."""
     ctx = TriageContext(today=today, thresholds=thresholds)
-    return [_triage_one(view, ctx, since) for _, view in sorted(views.items()) if owned_by(view, owner)]
+    gc.freeze()  # the synced org stays alive throughout: the collector need not rescan it while triage allocates
+    try:
+        return [_triage_one(view, ctx, since) for _, view in sorted(views.items()) if owned_by(view, owner)]
+    finally:
+        gc.unfreeze()
 
 
 def _triage_one(view: AccountView, ctx: TriageContext, since: datetime | None) -> AccountTriage:

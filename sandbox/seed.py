@@ -1,9 +1,27 @@
 """The demo org: deterministic from ``seed`` and ``anchor``, with planted situations and their ground truth.
 
 Every account is either *healthy* (recent activity, open deals far from closing, no overdue task, no
-departed contact, neutral notes) or carries one or two planted situations from
-``review.signal_kinds`` with margins well past the triage thresholds. The manifest lists each
-situation with its evidence ids, plus prompt-injection texts hidden in otherwise healthy records.
+departed contact, everyday notes) or carries one or two planted situations from
+``review.signal_kinds`` with margins well past the triage thresholds. Notes come from the phrase bank in
+``sandbox.note_phrases``; about a fifth of the healthy accounts also get a *look-alike* note (someone "on
+leave until May", "they're not shopping around", "more seats... in their HR system") that must not be
+reported.
+
+The manifest::
+
+    {"anchor": iso,
+     "situations": [{"account_id", "kind", "evidence": [record ids],
+                     # and for the kinds read from a note (contact_gone, churn_risk, upsell_signal):
+                     "subject_module": "Contacts" | "Accounts", "subject_id", "subject_name",
+                     "note_id", "sentence"}],
+     "lookalikes": [{"account_id", "kind", "subject_module", "subject_id", "subject_name",
+                     "note_id", "sentence"}],
+     "injections": [{"account_id", "record_id", "module"}]}
+
+A situation's subject is the departed contact for ``contact_gone`` and the account for the other two;
+``sentence`` is the sentence of the note that says so, exactly as it reads in ``Note_Content``. A look-alike
+is a (kind, subject, note) that a review must NOT report: the colleague who reported a departure, a
+contact on leave, a negated or resolved churn, another sense of "cancel" or "left", a shrinking seat count.
 """
 
 from __future__ import annotations
@@ -12,6 +30,7 @@ import random
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox import note_phrases as phr
 from sandbox import seed_text as txt
 from sandbox.clock import iso
 from sandbox.schema import (
@@ -33,6 +52,9 @@ PAIRS = (
     ("contact_gone", "deal_stalled"),
     ("upsell_signal", "deal_stalled"),
 )
+LANGUAGE_KINDS = frozenset({"contact_gone", "churn_risk", "upsell_signal"})  # planted as a note that says so
+LOOKALIKE_SHARE = 0.2  # of the healthy accounts, how many also carry a look-alike note
+SEATS = (5, 8, 12, 15, 20, 25, 30, 40, 60, 120)
 SINGLE_KINDS = (
     "deal_stalled",
     "closing_soon_no_activity",
@@ -69,6 +91,7 @@ class _Builder:
             m: [] for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
         }
         self.situations: list[dict[str, Any]] = []
+        self.lookalikes: list[dict[str, Any]] = []
         self.injections: list[dict[str, Any]] = []
         self.users = [self._user(i, *u) for i, u in enumerate(USERS)]
         self.refs = {u["id"]: owner_ref(u) for u in self.users}
@@ -278,16 +301,7 @@ class _Builder:
         # history: completed tasks and neutral notes spread over the account's life, all before last_activity
         span_days = max(1.0, (last_activity - created) / DAY - 1)
         for _ in range(rng.randint(1, 3)):
-            when = last_activity - DAY * uniform(5, span_days)
-            self.note(
-                "Accounts",
-                account,
-                aname,
-                pick(txt.NEUTRAL_NOTE_TITLES),
-                pick(txt.NEUTRAL_NOTES).format(contact=who()["Full_Name"]),
-                when,
-                owner,
-            )
+            self.everyday_note(account, who(), last_activity - DAY * uniform(5, span_days), owner)
         for _ in range(rng.randint(1, 2)):
             due_dt = last_activity - DAY * uniform(3, span_days)
             self.task(
@@ -302,16 +316,8 @@ class _Builder:
                 who(),
                 closed=due_dt,
             )
-        # the latest activity itself: a neutral note at last_activity
-        self.note(
-            "Accounts",
-            account,
-            aname,
-            pick(txt.NEUTRAL_NOTE_TITLES),
-            pick(txt.NEUTRAL_NOTES).format(contact=who()["Full_Name"]),
-            last_activity,
-            owner,
-        )
+        # the latest activity itself: an everyday note at last_activity
+        self.everyday_note(account, who(), last_activity, owner)
         if not quiet and rng.random() < 0.5:
             self.task(
                 "Accounts",
@@ -353,19 +359,7 @@ class _Builder:
                 active = self.ago(1, 15)
                 deal.update(Stage=stage, Closing_Date=self.ahead_date(50, 200), Last_Activity_Time=self.iso(active))
                 self.stamp(deal, created + DAY * uniform(30, 300), active, owner)
-                self.note(
-                    "Deals",
-                    deal,
-                    deal["Deal_Name"],
-                    "Call notes",
-                    pick(txt.DEAL_NOTES).format(
-                        contact=contact["Full_Name"],
-                        deal=deal["Deal_Name"],
-                        next_step=deal["Next_Step"].lower(),
-                    ),
-                    active,
-                    owner,
-                )
+                self.deal_note(deal, contact, pick(phr.DEAL), deal["Next_Step"].lower(), active, owner)
             else:
                 stage = pick(CLOSED_STAGES + ("Closed Won", "Closed Won"))
                 closed = last_activity - DAY * uniform(20, max(21.0, span_days))
@@ -380,6 +374,8 @@ class _Builder:
 
         for kind in planted:
             self.plant(kind, account, contacts, deals, owner)
+        if not planted and rng.random() < LOOKALIKE_SHARE:
+            self.lookalike_note(account, contacts, last_activity - DAY * uniform(0, 25), owner)
 
     # ---------------------------------------------------------------- planted situations
     def plant(
@@ -417,17 +413,7 @@ class _Builder:
             notes = self.records["Notes"]
             cut = max(0, len(notes) - 60)
             notes[cut:] = [n for n in notes[cut:] if n["Parent_Id"]["id"] != deal["id"]]
-            self.note(
-                "Deals",
-                deal,
-                deal["Deal_Name"],
-                "Call notes",
-                txt.DEAL_NOTES[0].format(
-                    contact=contact["Full_Name"], deal=deal["Deal_Name"], next_step="pricing call"
-                ),
-                quiet_since,
-                owner,
-            )
+            self.deal_note(deal, contact, phr.DEAL[0], "pricing call", quiet_since, owner)
             evidence = [deal["id"]]
         elif kind == "silent_account":
             evidence = [aid]
@@ -455,38 +441,144 @@ class _Builder:
         elif kind == "contact_gone":
             month = txt.MONTHS[int(self.day(self.ago(20, 60))[5:7]) - 1]
             contact["Email_Opt_Out"] = True
-            contact["Description"] = pick(txt.GONE_DESCRIPTIONS).format(month=month, account=aname)
+            contact["Description"] = pick(phr.GONE_DESCRIPTIONS).format(month=month, account=aname)
             if rng.random() < 0.5:
                 contact["Title"] = f"Former {contact['Title']}"
             left_at = self.ago(3, 20)
             contact["Modified_Time"] = self.iso(left_at)
-            successor = next((c for c in contacts if c is not contact), None)
-            successor_name = successor["Full_Name"] if successor else "their CFO"
-            note = self.note(
-                "Accounts",
-                account,
-                aname,
-                "Contact update",
-                pick(txt.GONE_NOTES).format(
-                    contact=contact["Full_Name"], account=aname, successor=successor_name, month=month
-                ),
-                left_at,
-                owner,
-            )
+            note, said = self.language_note(kind, account, contact, contacts, left_at, owner, month)
             evidence = [contact["id"], note["id"]]
+            self.situations.append({"account_id": aid, "kind": kind, "evidence": evidence, **said})
+            return
         elif kind in ("churn_risk", "upsell_signal"):
-            templates = txt.CHURN_NOTES if kind == "churn_risk" else txt.UPSELL_NOTES
-            title, body = pick(templates)
-            content = body.format(
-                contact=contact["Full_Name"],
-                account=aname,
-                competitor=pick(txt.COMPETITORS),
-                seats=pick((15, 25, 40, 60, 120)),
-                city=pick(txt.CITIES)[0],
-            )
-            note = self.note("Accounts", account, aname, title, content, self.ago(3, 60), owner)
-            evidence = [note["id"]]
+            note, said = self.language_note(kind, account, contact, contacts, self.ago(3, 60), owner)
+            self.situations.append({"account_id": aid, "kind": kind, "evidence": [note["id"]], **said})
+            return
         self.situations.append({"account_id": aid, "kind": kind, "evidence": evidence})
+
+    # ---------------------------------------------------------------- notes from the phrase bank
+    def everyday_note(
+        self, account: dict[str, Any], contact: dict[str, Any], when: float, owner: dict[str, Any]
+    ) -> None:
+        phrase: phr.Phrase = self.pick(phr.NEUTRAL)  # no markup: filled in directly, as this runs ~3 times an account
+        text = phrase.text.format_map({"contact": contact["Full_Name"], "first": contact["First_Name"]})
+        self.note("Accounts", account, account["Account_Name"], phrase.title, text, when, owner)
+
+    def deal_note(
+        self,
+        deal: dict[str, Any],
+        contact: dict[str, Any],
+        phrase: phr.Phrase,
+        next_step: str,
+        when: float,
+        owner: dict[str, Any],
+    ) -> None:
+        values = {
+            "contact": contact["Full_Name"],
+            "first": contact["First_Name"],
+            "deal": deal["Deal_Name"],
+            "next_step": next_step,
+        }
+        self.note("Deals", deal, deal["Deal_Name"], phrase.title, phrase.text.format_map(values), when, owner)
+
+    def phrase_values(
+        self, account: dict[str, Any], contact: dict[str, Any], other: dict[str, Any] | None, month: str | None
+    ) -> dict[str, object]:
+        pick = self.pick
+        return {
+            "contact": contact["Full_Name"],
+            "first": contact["First_Name"],
+            "other": other["Full_Name"] if other else "",
+            "other_first": other["First_Name"] if other else "",
+            "account": account["Account_Name"],
+            "competitor": pick(phr.COMPETITORS),
+            "seats": pick(SEATS),
+            "city": pick(txt.CITIES)[0],
+            "month": month or pick(txt.MONTHS),
+            "weekday": pick(phr.WEEKDAYS),
+            "quarter": 1 + int(self.rng.random() * 4),
+        }
+
+    def other_contact(self, contact: dict[str, Any], contacts: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """A second contact to quote or mention, never one who shares ``contact``'s first name."""
+        others = [c for c in contacts if c["First_Name"] != contact["First_Name"]]
+        return self.pick(others) if others else None
+
+    def phrase_for(self, pool: tuple[phr.Phrase, ...], other: dict[str, Any] | None) -> phr.Phrase:
+        phrase: phr.Phrase = self.pick(pool)
+        while other is None and phr.needs_other(phrase):
+            phrase = self.pick(pool)
+        return phrase
+
+    def subject(self, about: str, account: dict[str, Any], contact: dict[str, Any], other: Any) -> dict[str, str]:
+        if about == "account":
+            return {"subject_module": "Accounts", "subject_id": account["id"], "subject_name": account["Account_Name"]}
+        person = contact if about == "contact" else other
+        return {"subject_module": "Contacts", "subject_id": person["id"], "subject_name": person["Full_Name"]}
+
+    def language_note(
+        self,
+        kind: str,
+        account: dict[str, Any],
+        contact: dict[str, Any],
+        contacts: list[dict[str, Any]],
+        when: float,
+        owner: dict[str, Any],
+        month: str | None = None,
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """Plant ``kind`` as a note from the phrase bank; return the note and its subject, note id and sentence."""
+        other = self.other_contact(contact, contacts)
+        phrase = self.phrase_for(phr.PLANTED[kind], other)
+        said = phr.render(phrase, self.phrase_values(account, contact, other, month))
+        note = self.note("Accounts", account, account["Account_Name"], said.title, self.framed(said), when, owner)
+        about = "contact" if kind == "contact_gone" else "account"
+        if phrase.lookalike:
+            self.record_lookalike(phrase, said, note, account, contact, other)
+        return note, {
+            **self.subject(about, account, contact, other),
+            "note_id": note["id"],
+            "sentence": said.sentence or "",
+        }
+
+    def framed(self, said: phr.Rendered) -> str:
+        """The note's text, sometimes inside an opener and a closer (the marked sentences stay as they are).
+        Only a note that starts with its marked sentence gets an opener (no "QBR today. QBR w/ ...")."""
+        rng = self.rng
+        bare = said.text.startswith((said.sentence or "\0", said.lookalike_sentence or "\0"))
+        opener = self.pick(phr.OPENERS) if rng.random() < 0.4 and bare else ""
+        closer = self.pick(phr.CLOSERS) if rng.random() < 0.3 else ""
+        if closer and not said.text.endswith((".", "!", ")", '"')):
+            closer = f".{closer}"
+        return f"{opener}{said.text}{closer}"
+
+    def lookalike_note(
+        self, account: dict[str, Any], contacts: list[dict[str, Any]], when: float, owner: dict[str, Any]
+    ) -> None:
+        contact = self.pick(contacts)
+        other = self.other_contact(contact, contacts)
+        phrase = self.phrase_for(phr.LOOKALIKES, other)
+        said = phr.render(phrase, self.phrase_values(account, contact, other, None))
+        note = self.note("Accounts", account, account["Account_Name"], said.title, self.framed(said), when, owner)
+        self.record_lookalike(phrase, said, note, account, contact, other)
+
+    def record_lookalike(
+        self,
+        phrase: phr.Phrase,
+        said: phr.Rendered,
+        note: dict[str, Any],
+        account: dict[str, Any],
+        contact: dict[str, Any],
+        other: dict[str, Any] | None,
+    ) -> None:
+        self.lookalikes.append(
+            {
+                "account_id": account["id"],
+                "kind": phrase.lookalike,
+                **self.subject(phrase.about, account, contact, other),
+                "note_id": note["id"],
+                "sentence": said.lookalike_sentence,
+            }
+        )
 
     def inject(self, account: dict[str, Any]) -> None:
         rng = self.rng
@@ -558,7 +650,12 @@ class _Builder:
             "primary_zuid": self.users[0]["zuid"],
             "license_details": {"paid": True, "paid_type": "enterprise", "users_license_purchased": 10},
         }
-        manifest = {"anchor": iso(self.anchor), "situations": self.situations, "injections": self.injections}
+        manifest = {
+            "anchor": iso(self.anchor),
+            "situations": self.situations,
+            "lookalikes": self.lookalikes,
+            "injections": self.injections,
+        }
         return SeededOrg(users=self.users, org=org, records=self.records, manifest=manifest)
 
 

@@ -51,6 +51,7 @@ LONG_FUNCTIONS_ALLOWED: dict[str, str] = {
     "tests/test_chat_cli_e2e.py::test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_conversation": "tooling",  # noqa: E501
     "tests/test_chat_cli_e2e.py::test_keyless_session_answers_deterministically_and_slash_commands_work": "tooling",
     "tests/test_decisions_week.py::test_a_week_of_reviews_keeps_every_decision": "tooling",
+    "tests/test_inbox_browser.py::test_two_account_managers_decide_their_own_proposals_in_a_real_browser": "tooling",
     "tests/test_listener_sandbox.py::test_changes_in_the_sandbox_reach_a_review": "tooling",
     "tests/test_memory_sync.py::test_records_deleted_in_zoho_leave_search_and_graph_but_not_the_history": "tooling",
     "tests/test_sandbox_bulk.py::test_official_sdk_create_status_download": "tooling",

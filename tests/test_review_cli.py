@@ -81,7 +81,23 @@ def test_review_json_scores_reports_and_reruns_without_duplicates(
     for flagged in doc["flagged"]:
         assert set(flagged) == {"account_id", "account_name", "score", "signals", "proposals", "held"}
         for signal in flagged["signals"]:
-            assert set(signal) == {"kind", "summary", "evidence"} and signal["evidence"]
+            assert (
+                set(signal)
+                == {
+                    "kind",
+                    "severity",
+                    "summary",
+                    "evidence",
+                    "subject_module",
+                    "subject_id",
+                    "subject_name",
+                    "what",
+                    "quote",
+                    "quote_record_id",
+                }
+                and signal["evidence"]
+            )
+            assert signal["subject_id"] and signal["subject_name"]
         for proposal in flagged["proposals"]:
             assert set(proposal) == {"id", "kind", "summary", "origin", "created", "prior_decision"}
             assert proposal["origin"] == "rules" and proposal["prior_decision"] is None

@@ -1,5 +1,6 @@
 """closing_soon_no_activity: an open deal closing within ``closing_window_days`` with no activity on it
-or its account for ``closing_quiet_days`` and no open task planned (an open task not yet overdue)."""
+or its account for ``closing_quiet_days`` and no open task planned (an open task not yet overdue).
+Evidence: the deal."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
                 subject_id=deal.id,
                 subject_module="Deals",
                 facts={"deal_name": deal.name, "closes_in_days": closes_in, "quiet_days": quiet, "amount": deal.amount},
+                subject_name=deal.name,
+                what=f"closes in {closes_in} days with nobody working it",
             )
         )
     return signals

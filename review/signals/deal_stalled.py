@@ -1,4 +1,5 @@
-"""deal_stalled: an open deal whose stage and activity have not moved for ``stalled_days`` or more."""
+"""deal_stalled: an open deal whose stage and activity have not moved for ``stalled_days`` or more.
+Evidence: the deal."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
                 subject_id=deal.id,
                 subject_module="Deals",
                 facts={"deal_name": deal.name, "stage": deal.stage, "idle_days": idle, "amount": deal.amount},
+                subject_name=deal.name,
+                what=f"no movement for {idle} days",
             )
         )
     return signals

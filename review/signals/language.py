@@ -1,29 +1,88 @@
-"""Shared by the language signals: which notes are recent, and what they say in a lexicon's terms."""
+"""Shared by the language signals: the account's contacts as the reader sees them, and what the recent
+notes say (``review.language.read_text``), note by note."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from integrations.zoho.models import Note
+from integrations.zoho.models import Contact, Note
 from review.activity import days_since, record_activity
 from review.index import AccountView
-from review.lexicon import Phrase, PhraseHit, find
+from review.language import Finding, FindingKind, Person, read_text
 
 
-def note_text(note: Note) -> str:
-    return f"{note.title or ''}. {note.content}" if note.title else note.content
+def person(contact: Contact) -> Person:
+    return Person(contact.full_name, contact.first_name, contact.last_name, contact.title)
 
 
-def notes_saying(
-    view: AccountView, lexicon: tuple[Phrase, ...], *, window_days: int, today: date
-) -> list[tuple[Note, list[PhraseHit]]]:
-    """Notes of the last ``window_days`` (newest first) in which ``lexicon`` finds affirmative phrases."""
+def people_of(view: AccountView) -> tuple[Person, ...]:
+    return tuple(person(c) for c in view.contacts)
+
+
+TITLE_ONLY_BELOW = 20  # characters of body under which the title is read instead
+
+
+class NoteReader:
+    """Reads the notes of one account (``review.language.read_text``) with what it knows about the account:
+    its contacts, its name, its deal names (read as "the deal"), and which contact a note hangs on."""
+
+    _last: tuple[AccountView, NoteReader] | None = None  # the detectors of one account share one reader
+
+    def __init__(self, view: AccountView) -> None:
+        self.people = people_of(view)
+        self.account_name = view.account.name
+        self.deals = tuple(d.name for d in view.deals if d.name and len(d.name) >= 4)
+        self.contact_index = {c.id: i for i, c in enumerate(view.contacts)}
+        self._read_notes: dict[str, tuple[Finding, ...]] = {}
+
+    @classmethod
+    def of(cls, view: AccountView) -> NoteReader:
+        """The reader of ``view``: the same one for every detector of the account (they run one after
+        another), so each note is read once per triage."""
+        last = cls._last
+        if last is not None and last[0] is view:
+            return last[1]
+        reader = cls(view)
+        cls._last = (view, reader)
+        return reader
+
+    def read(self, note: Note) -> tuple[Finding, ...]:
+        """What ``note`` says: its body; its title only when the body is (nearly) empty, so a quote is a
+        sentence of the note rather than its title ("Escalation" over a body that says it is resolved). A note
+        on a contact makes that contact the implicit subject ("Left in May.")."""
+        found = self._read_notes.get(note.id)
+        if found is None:
+            content = note.content or ""
+            found = self._read(content, note)
+            if not found and note.title and len(content.strip()) < TITLE_ONLY_BELOW:
+                found = self._read(note.title, note)
+            self._read_notes[note.id] = found
+        return found
+
+    def _read(self, text: str, note: Note) -> tuple[Finding, ...]:
+        implicit = self.contact_index.get(note.parent_id or "")
+        when = note.created_time or note.modified_time
+        return read_text(
+            text,
+            self.people,
+            account_name=self.account_name,
+            implicit=implicit,
+            record_names=self.deals,
+            year=when.year if when else None,
+        )
+
+
+def findings_in_notes(
+    view: AccountView, kind: FindingKind, *, window_days: int, today: date
+) -> list[tuple[Note, list[Finding]]]:
+    """Notes of the last ``window_days`` (newest first) with findings of ``kind``."""
+    reader = NoteReader.of(view)
     found = []
     for note in view.notes:
         age = days_since(record_activity(note), today)
         if age is None or age > window_days or age < -1:
             continue
-        hits = find(note_text(note), lexicon)
+        hits = [f for f in reader.read(note) if f.kind == kind]
         if hits:
             found.append((note, hits))
     found.sort(key=lambda pair: (pair[0].created_time is not None, pair[0].created_time), reverse=True)

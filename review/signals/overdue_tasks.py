@@ -1,4 +1,5 @@
-"""overdue_tasks: open tasks on the account or its deals past their due date."""
+"""overdue_tasks: open tasks on the account or its deals past their due date (and ``overdue_grace_days``).
+Evidence: the tasks."""
 
 from __future__ import annotations
 
@@ -38,5 +39,7 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
             subject_id=view.account.id,
             subject_module="Accounts",
             facts={"count": len(overdue), "oldest_days_overdue": late, "oldest_subject": oldest.subject},
+            subject_name=view.account.name,
+            what=f"{len(overdue)} open task{'s' if len(overdue) > 1 else ''} past due",
         )
     ]

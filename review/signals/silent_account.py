@@ -1,5 +1,5 @@
 """silent_account: a big account (annual revenue >= ``big_account_revenue``) with no activity on it or any
-of its records for ``silent_days`` or more."""
+of its records for ``silent_days`` or more. Evidence: the account."""
 
 from __future__ import annotations
 
@@ -28,5 +28,7 @@ def detect(view: AccountView, ctx: TriageContext) -> list[Signal]:
             subject_id=account.id,
             subject_module="Accounts",
             facts={"quiet_days": quiet, "annual_revenue": account.annual_revenue},
+            subject_name=account.name,
+            what=f"no activity for {quiet} days",
         )
     ]

@@ -1,0 +1,139 @@
+"""Finding-level precision and recall of the language signals on a labelled corpus of notes.
+
+    .venv/bin/python benchmarks/findings.py [--part dev|test] [--json]
+
+Each row of ``benchmarks/findings_corpus/<part>.jsonl`` is one note with the account's contacts and its
+labels (format: ``benchmarks/findings_corpus/README.md``). The row becomes an account ("Acme Corp") with
+those contacts and the note on the account, dated five days before the run; the real detectors
+(``review.triage.triage_account``, kinds contact_gone, churn_risk, upsell_signal) read it. A finding is
+its kind and subject: the contact's full name, or ``account``. Expected findings: the positive labels.
+Per kind: precision = right findings / findings, recall = found expected findings / expected findings.
+``--part dev`` also lists every miss and every wrong finding, with the sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from review.index import index_by_account  # noqa: E402
+from review.record_builders import TODAY, account, contact, note, org  # noqa: E402
+from review.signals import TriageContext  # noqa: E402
+from review.triage import triage_account  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parent / "findings_corpus"
+KINDS = ("contact_gone", "churn_risk", "upsell_signal")
+Finding = tuple[str, str]  # (kind, subject)
+
+
+def load(part: str) -> list[dict[str, Any]]:
+    path = CORPUS / f"{part}.jsonl"
+    if not path.is_file():
+        raise SystemExit(f"No corpus at {path}: write it first (one JSON object per line).")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"{path.name} line {number} is not JSON: {exc.msg}") from exc
+    return rows
+
+
+def detect(row: dict[str, Any]) -> tuple[set[Finding], dict[Finding, str]]:
+    """Run the detectors on one row: the findings (kind, subject) and, for each, what the signal says."""
+    acc = account(name="Acme Corp", revenue=100_000)
+    people = []
+    for i, person in enumerate(row.get("contacts", [])):
+        first, _, last = str(person["name"]).strip().partition(" ")  # "Mary Ann Lee": Mary, Ann Lee
+        people.append(contact(acc.id, id=f"c{i}", first=first, last=last or first, title=person.get("title")))
+    records = org(acc, *people, note(acc.id, row["text"], days_ago=5))
+    view = index_by_account(records)[acc.id]
+    triage = triage_account(view, TriageContext(today=TODAY), kinds=KINDS)
+    names = {p.id: p.full_name for p in people}
+    found: set[Finding] = set()
+    said: dict[Finding, str] = {}
+    for signal in triage.signals:
+        if signal.subject_module == "Contacts" and signal.subject_id in names:
+            subject = names[signal.subject_id]
+        elif signal.subject_id == acc.id:
+            subject = "account"
+        else:
+            subject = f"{signal.subject_module}:{signal.subject_id}"
+        key = (signal.kind, subject)
+        found.add(key)
+        said[key] = signal.summary
+    return found, said
+
+
+def expected(row: dict[str, Any]) -> set[Finding]:
+    return {(lab["kind"], lab["subject"]) for lab in row.get("labels", []) if lab.get("polarity") == "positive"}
+
+
+def _sentence(row: dict[str, Any], finding: Finding) -> str:
+    for lab in row.get("labels", []):
+        if (lab["kind"], lab["subject"]) == finding:
+            return str(lab.get("sentence", ""))
+    return ""
+
+
+def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    counts = {k: {"expected": 0, "found": 0, "right": 0} for k in KINDS}
+    misses: list[dict[str, str]] = []
+    wrong: list[dict[str, str]] = []
+    for row in rows:
+        found, said = detect(row)
+        want = expected(row)
+        for kind, _ in want:
+            counts[kind]["expected"] += 1
+        for kind, _ in found:
+            if kind in counts:
+                counts[kind]["found"] += 1
+        for finding in found & want:
+            counts[finding[0]]["right"] += 1
+        for kind, subject in sorted(want - found):
+            misses.append(
+                {"id": row["id"], "kind": kind, "subject": subject, "sentence": _sentence(row, (kind, subject))}
+            )
+        for kind, subject in sorted(found - want):
+            wrong.append({"id": row["id"], "kind": kind, "subject": subject, "said": said[(kind, subject)]})
+    per_kind = {}
+    for kind, c in counts.items():
+        per_kind[kind] = {
+            **c,
+            "precision": round(c["right"] / c["found"], 4) if c["found"] else 1.0,
+            "recall": round(c["right"] / c["expected"], 4) if c["expected"] else 1.0,
+        }
+    return {"rows": len(rows), "per_kind": per_kind, "misses": misses, "wrong": wrong}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("dev", "test"), default="dev")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
+    args = parser.parse_args()
+    result = score(load(args.part))
+    if args.part != "dev":  # the test part is for measuring only: no sentences to tune on
+        result.pop("misses")
+        result.pop("wrong")
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(f"{args.part}: {result['rows']} rows")
+    print(f"{'kind':<16}{'expected':>9}{'found':>7}{'right':>7}{'precision':>11}{'recall':>8}")
+    for kind, c in result["per_kind"].items():
+        print(f"{kind:<16}{c['expected']:>9}{c['found']:>7}{c['right']:>7}{c['precision']:>11.1%}{c['recall']:>8.1%}")
+    for miss in result.get("misses", []):
+        print(f"MISSED {miss['id']} {miss['kind']} {miss['subject']}: {miss['sentence']}")
+    for bad in result.get("wrong", []):
+        print(f"WRONG  {bad['id']} {bad['kind']} {bad['subject']}: {bad['said']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

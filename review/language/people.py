@@ -1,0 +1,240 @@
+"""Who a note can be about: the account's contacts (by full, first or last name, or by title) and the account.
+
+``mask`` rewrites a sentence so the reading rules can refer to people and organisations by placeholder:
+``@p3`` is contact 3 of the account, ``@acct`` the account itself, ``@v`` a rival vendor (a known CRM
+vendor, or a capitalised name ending in CRM, Suite, Cloud…), ``@x`` any other proper name (a person who
+is not a contact, another company, a city). The result is lower case, so every rule is written in lower case.
+
+Names are matched word by word against a per-account index (no regular expression is compiled per
+account: the triage reads thousands of accounts).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from review.lexicon import COMMON_CAPITALISED, NICKNAMES, VENDORS, word_set
+
+
+@dataclass(frozen=True)
+class Person:
+    """A contact of the account, as the reader needs it."""
+
+    full_name: str
+    first_name: str | None = None
+    last_name: str | None = None
+    title: str | None = None
+
+
+ACCOUNT = -1  # the placeholder index of the account itself in a name index
+_WORD = re.compile(r"[\w][\w'’-]*")
+_HONORIFICS = word_set("mr mrs ms miss dr prof mr. mrs. ms. dr. prof.")
+_NAME_WORD = r"[A-Z][\w'’-]*"
+_PROPER_RUN = re.compile(
+    rf"(?<![\w@])(?:{_NAME_WORD})(?:\s+(?:(?:de|van|von|der|da|di|le|la|del|du)\s+)?{_NAME_WORD})*"
+)
+_VENDOR_SUFFIX = re.compile(r"\s(?:crm|suite|cloud|sales|365|one|cx|hub|platform)$", re.IGNORECASE)
+_VENDORS = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in VENDORS) + r")\b", re.IGNORECASE)
+_VENDOR_WORDS = tuple(sorted({v.lower().split()[0] for v in VENDORS}))  # the cheap test before the regex
+_SHORTHANDS = {"w/o": "without ", "w/": "with ", "b/c": "because", "&": "and"}
+_SHORTHAND = re.compile(r"(?<!\w)(?:w/o|w/|b/c)|&", re.IGNORECASE)
+_COMPANY_SUFFIXES = word_set("inc inc. llc ltd ltd. gmbh group corp corp. s.a. sa ag plc partners co co.")
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents: notes often write "Maria Jose" for "María José"."""
+    if word.isascii():
+        return word.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+def _words(text: str) -> list[str]:
+    return [_fold(w) for w in _WORD.findall(text)]
+
+
+@dataclass(frozen=True)
+class _Index:
+    """First word (lower case) → [(all words, contact index or ACCOUNT, needs a capital)], longest first."""
+
+    by_first: dict[str, list[tuple[tuple[str, ...], int, bool]]]
+
+
+def _add(index: dict[str, list[tuple[tuple[str, ...], int, bool]]], words: list[str], who: int, capital: bool) -> None:
+    if words:
+        index.setdefault(words[0], []).append((tuple(words), who, capital))
+
+
+_LONG_FORMS: dict[str, tuple[str, ...]] = {}
+for _long, _shorts in NICKNAMES.items():
+    for _short in _shorts:
+        _LONG_FORMS[_short] = (*_LONG_FORMS.get(_short, ()), _long)
+
+
+def _short_forms(first_name: str | None) -> tuple[str, ...]:
+    """Other forms of a first name a note may use: "tom" for Thomas, "thomas" for Tom."""
+    if not first_name:
+        return ()
+    key = first_name.strip().lower()
+    return (*NICKNAMES.get(key, ()), *_LONG_FORMS.get(key, ()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _index(people: tuple[Person, ...], account_name: str | None) -> _Index:
+    index: dict[str, list[tuple[tuple[str, ...], int, bool]]] = {}
+    single: dict[str, set[int]] = {}
+    for i, person in enumerate(people):
+        _add(index, _words(person.full_name), i, False)
+        if person.first_name and person.last_name:
+            _add(index, _words(f"{person.last_name} {person.first_name}"), i, False)
+        whole = _words(person.full_name)
+        given = (" ".join(whole[:2]), " ".join(whole[-2:])) if len(whole) >= 4 else ()  # "María José", "García López"
+        for name in (person.first_name, person.last_name, *given, *_short_forms(person.first_name)):
+            if name and len(name.strip()) >= 2:
+                single.setdefault(" ".join(_words(name)), set()).add(i)
+    initials: dict[tuple[str, str], set[int]] = {}
+    for i, person in enumerate(people):
+        if person.first_name and person.last_name and _words(person.first_name) and _words(person.last_name):
+            initials.setdefault((_words(person.first_name)[0], _words(person.last_name)[0][0]), set()).add(i)
+    for (first, initial), ids in initials.items():
+        if len(ids) == 1:  # "Tom B." when there are two Toms
+            _add(index, [first, initial], next(iter(ids)), True)
+    for name, ids in single.items():
+        if len(ids) == 1 and len(_words(name)) == 1:
+            _add(index, [name], next(iter(ids)), True)
+        elif len(ids) == 1 and len(_words(name)) > 1:  # "Ann Lee", "van der Berg": distinctive as they are
+            _add(index, _words(name), next(iter(ids)), False)
+    if account_name:
+        words = _words(account_name)
+        _add(index, words, ACCOUNT, False)
+        while len(words) > 1 and words[-1].rstrip(".") in {s.rstrip(".") for s in _COMPANY_SUFFIXES}:
+            words = words[:-1]
+            _add(index, words, ACCOUNT, False)
+    for entries in index.values():
+        entries.sort(key=lambda e: len(e[0]), reverse=True)
+    return _Index(index)
+
+
+def _lower_case_note(text: str) -> bool:
+    """Written without capitals for names ("fyi lucas left"): no capitalised word inside a sentence."""
+    return _MID_CAPITAL.search(text) is None
+
+
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]")
+_INITIAL = re.compile(r"\s+[A-Z]\.(?=\s|$)")
+
+
+def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple[int, int, int]]:
+    """(start, end, who) of every contact or account name in ``sentence``."""
+    folded = _fold(sentence)
+    if not any(first in folded for first in index.by_first):
+        return []  # the cheap test: no name's first word anywhere in the sentence
+    tokens = list(_WORD.finditer(sentence))
+    spans: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].group(0)
+        key = _fold(word)
+        possessive = key.endswith(("'s", "’s"))
+        bare = key[:-2] if possessive else key.rstrip("'’")
+        entries = index.by_first.get(bare) or index.by_first.get(key)
+        if not entries:
+            i += 1
+            continue
+        matched = False
+        for words, who, capital in entries:
+            end = i + len(words)
+            if end > len(tokens):
+                continue
+            got = [_fold(t.group(0)) for t in tokens[i:end]]
+            if (
+                len(words) == 2
+                and len(words[1]) == 1
+                and not (
+                    tokens[i + 1].group(0).isupper()
+                    and sentence[tokens[i + 1].end() : tokens[i + 1].end() + 1] in ".,;: "
+                )
+            ):
+                continue  # an initial is one capital letter: "Tom B." (not "Tom b" of some word)
+            last = got[-1][:-2] if got[-1].endswith(("'s", "’s")) else got[-1]
+            if tuple(got[:-1] + [last]) != words and tuple(got) != words:
+                continue
+            if capital and not lower_case and (not word[:1].isupper() or key in COMMON_CAPITALISED):
+                continue
+            if capital and lower_case and key in COMMON_CAPITALISED:
+                continue
+            start = tokens[i].start()
+            if i > 0 and tokens[i - 1].group(0).lower().rstrip(".") in _HONORIFICS:
+                start = tokens[i - 1].start()
+            stop = tokens[end - 1].end()
+            if got[-1].endswith(("'s", "’s")):
+                stop -= 2
+            elif len(words) == 2 and len(words[1]) == 1 and sentence[stop : stop + 1] == ".":
+                stop += 1  # "Tom B." is one name, full stop included
+            else:
+                initial = _INITIAL.match(sentence, stop)  # "Aisha M." → one name
+                stop = initial.end() if initial and end < len(tokens) else stop
+                while end < len(tokens) and tokens[end].start() < stop:
+                    end += 1
+            spans.append((start, stop, who))
+            i = end
+            matched = True
+            break
+        if not matched:
+            i += 1
+    return spans
+
+
+def _sub_proper(sentence: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if match.start() == 0 or sentence[: match.start()].rstrip().endswith((":", "-", "(", '"', ";")):
+            first, _, rest = run.partition(" ")  # a capital that starts a sentence says nothing
+            return first + (" " + _sub_proper_run(rest) if rest else "")
+        return _sub_proper_run(run)
+
+    return _PROPER_RUN.sub(replace, sentence)
+
+
+def _sub_proper_run(run: str) -> str:
+    words = run.split()
+    if not words:
+        return run
+    if all(w.lower() in COMMON_CAPITALISED or w.isupper() and len(w) <= 5 for w in words):
+        return run
+    if len(words) > 1 and words[0].lower() == "google" and all(w.lower() in COMMON_CAPITALISED for w in words[1:]):
+        return run  # "Google Meet" is a tool; "Google" alone is a company someone may join
+    return "@v" if _VENDOR_SUFFIX.search(run) else "@x"
+
+
+def mask(sentence: str, people: tuple[Person, ...], account_name: str | None, *, lower_case: bool) -> str:
+    """``sentence`` in lower case, with contacts, the account, vendors and other proper names replaced."""
+    text = _SHORTHAND.sub(lambda m: _SHORTHANDS[m.group(0).lower()], sentence.replace("’", "'").replace("‘", "'"))
+    spans = _name_spans(text, _index(people, account_name), lower_case=lower_case) if people or account_name else []
+    if spans:
+        parts = []
+        at = 0
+        for start, stop, who in spans:
+            parts += [text[at:start], "@acct" if who == ACCOUNT else f"@p{who}"]
+            at = stop
+        text = "".join(parts) + text[at:]
+    lowered = text.lower()
+    if any(word in lowered for word in _VENDOR_WORDS):
+        text = _VENDORS.sub("@v", text)
+    if not lower_case:
+        text = _sub_proper(text)
+    return text.lower()
+
+
+def is_lower_case_note(text: str) -> bool:
+    return _lower_case_note(text)
+
+
+def last_mention(sentence: str, people: tuple[Person, ...], *, lower_case: bool) -> int | None:
+    """The last contact ``sentence`` names (without masking the rest of it), or None."""
+    if not people:
+        return None
+    found = [who for _, _, who in _name_spans(sentence, _index(people, None), lower_case=lower_case) if who >= 0]
+    return found[-1] if found else None

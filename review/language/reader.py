@@ -1,0 +1,348 @@
+"""Read a note: which contacts it says have left, and whether it carries churn risk or expansion interest.
+
+    read_text("Heard from Grace Schmidt that Aisha Murphy left the company in November.",
+              (Person("Grace Schmidt"), Person("Aisha Murphy")))
+    → (Finding(kind="contact_gone", subject=1, what="left the company", sentence="Heard from …"),)
+
+Steps, per sentence (``sentences.split_sentences``): mask names (``people.mask``), match the triggers of
+``review.lexicon``, then keep a match only if its clause does not negate it, dismiss it, or (for a
+departure) doubt it; if it is not said of an earlier time (churn and expansion); and, for a departure,
+if its subject is a contact (``subjects``). A later sentence that says the trouble is over ("since then…",
+"the escalation is closed") undoes the churn language before it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from review.language import scope
+from review.language.people import Person, is_lower_case_note, last_mention, mask
+from review.language.sentences import split_sentences
+from review.language.stems import RESOLUTION, SUCCESSION, any_candidate, candidates, stems_in
+from review.language.subjects import ACCOUNT, Context, nearest_contact, resolve_group, subjects_before
+from review.lexicon import (
+    CHURN,
+    COMPLETED,
+    DEFERRED,
+    DEPARTURES,
+    DOUBT_AFTER,
+    HYPOTHETICAL,
+    JOKING,
+    NOT_ABOUT_US,
+    OUR_WISH,
+    RESOLVED_ALL,
+    RESOLVED_SOFT,
+    RIVAL_OWNS,
+    STILL_BAD,
+    SUCCESSOR,
+    TEMPORARY,
+    UPSELL,
+    Trigger,
+    as_meant,
+)
+
+FindingKind = Literal["contact_gone", "churn_risk", "upsell_signal"]
+_SOFT = frozenset({"unhappy", "escalation", "usage dropping", "churn"})
+_PERSON_ONLY = frozenset({"resigned", "retired", "quit", "on garden leave", "took a job elsewhere", "was let go"})
+_THEY_BEFORE = re.compile(r"\bthey(?:'ve|'re|\s+have|\s+had|\s+were)?\s+(?:just\s+|recently\s+|already\s+)?\S*\s*$")
+_SUBJECT_AFTER = re.compile(r"[^@:;.]{0,60}?[:\-–—]\s*@p(\d+)\b")
+_ALREADY = re.compile(
+    r"\balready\s+(?:bought|purchased|signed|added|upgraded|expanded|rolled|has|have|on|using|got)\b|"
+    r"\b(?:signed|countersigned)\s+(?:the\s+|an?\s+)?(?:@?\w+\s+){0,2}(?:order|contract|po|deal|agreement|quote)\b|"
+    r"\bcountersigned\b|\bclosed[- ]won\b"
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a note says: ``kind``, about whom (``subject``: a contact index, or None for the account),
+    ``what`` happened in a few words, and the ``sentence`` that says so."""
+
+    kind: FindingKind
+    subject: int | None
+    what: str
+    sentence: str
+    successor: int | None = None
+
+
+@dataclass
+class _Hit:
+    kind: FindingKind
+    subject: int | None
+    what: str
+    sentence_no: int
+    position: int
+
+
+def _groups(match: re.Match[str]) -> tuple[str, int] | None:
+    for name, value in match.groupdict().items():
+        if name.startswith("who") and value:
+            return value, match.start(name)
+    return None
+
+
+def _departures(
+    masked: str, ctx: Context, triggers: tuple[Trigger, ...]
+) -> tuple[list[tuple[int, str, int]], list[tuple[int, int]]]:
+    """Contacts this sentence says have left: (contact, what, position); and the spans of all departure words."""
+    found: list[tuple[int, str, int]] = []
+    spans: list[tuple[int, int]] = []
+    for item in triggers:
+        if item.unless is not None and item.unless.search(masked):
+            continue
+        for match in item.pattern.finditer(masked):
+            if item.harmless is not None and item.harmless.search(scope.around(masked, match.start(), match.end())):
+                continue
+            who = _who(item, match, masked, ctx)
+            if who != [ACCOUNT]:
+                spans.append((match.start(), match.end()))
+            if not who or who == [ACCOUNT] or _defused(item, masked, match):
+                continue
+            if not item.strong and TEMPORARY.search(masked):
+                continue
+            found += [(w, item.label, match.start()) for w in who if w != ACCOUNT]
+    return found, spans
+
+
+def _who(item: Trigger, match: re.Match[str], masked: str, ctx: Context) -> list[int]:
+    if item.who == "group":
+        group = _groups(match)
+        if group is None:
+            return []
+        resolved = resolve_group(group[0], masked, group[1], ctx)
+        return [resolved] if resolved is not None else []
+    found = subjects_before(masked, match.start(), ctx)
+    if found == [ACCOUNT] and item.label in _PERSON_ONLY and _THEY_BEFORE.search(masked, 0, match.start()):
+        person = nearest_contact(masked, match.start(), ctx)  # singular "they": "Sam? they resigned"
+        return [person] if person is not None else []
+    if not found and not re.search(r"\w", masked[: match.start()]):  # "Left the company in May: Aisha Murphy"
+        after = _SUBJECT_AFTER.match(masked, match.end())
+        if after:
+            return [int(after.group(1))]
+    return found
+
+
+def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:
+    if not item.own_negation and scope.pre_negated(masked, match.start()):
+        return True
+    if scope.post_negated(masked, match.end()) or scope.doubted(masked, match.start()):
+        return True
+    return bool(DOUBT_AFTER.search(masked, match.end()) or JOKING.search(masked) or HYPOTHETICAL.search(masked))
+
+
+def _changes_as_said(item: Trigger, match: re.Match[str]) -> bool:
+    """For a trigger about a change in numbers ("from 50 to 30 seats"): the numbers move that way."""
+    if item.change is None:
+        return True
+    names = ("a", "b") if match.group("a") is not None else ("a2", "b2")
+    before, after = (int(match.group(g).replace(",", "")) for g in names)
+    return after < before if item.change == "down" else after > before
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start < e or s < end <= e for s, e in spans)
+
+
+_ABOUT_FEELINGS = frozenset({"unhappy", "budget cuts"})
+
+
+def _not_ours(item: Trigger, masked: str, start: int, upsell: bool) -> bool:
+    """Said in jest or as a hypothesis, or about someone else's business ("HubSpot's enterprise tier is
+    too pricey", "frustrated with her own IT team, not with us")."""
+    if JOKING.search(masked) or HYPOTHETICAL.search(masked):
+        return True
+    if upsell and (OUR_WISH.search(masked) or DEFERRED.search(masked)):
+        return True
+    if upsell and COMPLETED.search(masked[scope.clause_start(masked, start) : scope.clause_end(masked, start)]):
+        return True
+    if (upsell or item.label in _ABOUT_FEELINGS) and RIVAL_OWNS.search(scope.clause_before(masked, start)):
+        return True
+    return bool(NOT_ABOUT_US.search(masked))
+
+
+def _account_language(
+    masked: str,
+    lexicon: tuple[Trigger, ...],
+    ctx: Context,
+    person_spans: list[tuple[int, int]],
+    year: int | None,
+    *,
+    upsell: bool,
+) -> list[tuple[str, int]]:
+    """(what, position) of every affirmative churn or expansion phrase of the sentence."""
+    found: list[tuple[str, int]] = []
+    for item in lexicon:
+        if item.requires is not None and not item.requires.search(masked):
+            continue
+        if item.unless is not None and item.unless.search(masked):
+            continue
+        for match in item.pattern.finditer(masked):
+            if _inside(person_spans, match.start(), match.end()) or not _changes_as_said(item, match):
+                continue
+            if item.harmless is not None and item.harmless.search(scope.around(masked, match.start(), match.end())):
+                continue
+            if not item.own_negation and scope.pre_negated(masked, match.start()):
+                continue
+            if scope.post_negated(masked, match.end()) or scope.in_the_past(masked, match.start(), year):
+                continue
+            if _not_ours(item, masked, match.start(), upsell):
+                continue
+            if item.who == "before" and (item.label == "giving notice" or re.search(r"leav|left|quit", match.group(0))):
+                who = subjects_before(masked, match.start(), ctx)
+                if who and who != [ACCOUNT]:  # a person giving notice or leaving: a departure, not churn
+                    continue
+            found.append((item.label, match.start()))
+            break
+    return found
+
+
+def _resolutions(masked: str) -> tuple[int | None, int | None]:
+    """Positions where the sentence says all trouble, or the soft trouble, is over (None: it does not)."""
+    if STILL_BAD.search(masked):
+        return None, None
+    every = RESOLVED_ALL.search(masked)
+    soft = RESOLVED_SOFT.search(masked)
+    every_at = every.start() if every and not scope.pre_negated(masked, every.start()) else None
+    soft_at = soft.start() if soft and not scope.pre_negated(masked, soft.start()) else None
+    return every_at, soft_at
+
+
+def _drop_resolved(hits: list[_Hit], sentence_no: int, every: int | None, soft: int | None) -> list[_Hit]:
+    def before(hit: _Hit, at: int | None) -> bool:
+        return at is not None and (hit.sentence_no, hit.position) < (sentence_no, at)
+
+    return [
+        h for h in hits if h.kind != "churn_risk" or not (before(h, every) or (h.what in _SOFT and before(h, soft)))
+    ]
+
+
+def _successors(masked: str) -> list[int]:
+    found = []
+    for match in SUCCESSOR.finditer(masked):
+        group = _groups(match)
+        if group is not None and group[0].startswith("@p"):
+            found.append(int(group[0][2:]))
+    return found
+
+
+def _shouting(text: str) -> bool:
+    return len(text) >= 12 and text.isupper()
+
+
+def _without(text: str, names: tuple[str, ...]) -> str:
+    for name in names:
+        if name in text:
+            text = text.replace(name, "the deal")
+    return text
+
+
+@dataclass
+class _Note:
+    """One note being read: its sentences, masked on demand (most are never masked)."""
+
+    sentences: list[str]  # as written (quoted in findings)
+    plain: list[str]  # the same without record names (what is read)
+    people: tuple[Person, ...]
+    account_name: str | None
+    lower_case: bool
+    implicit: int | None
+    year: int | None
+    _masked: dict[int, str] = field(default_factory=dict)
+    _named: dict[int, int | None] = field(default_factory=dict)  # sentence → the last contact it names
+
+    def masked(self, number: int) -> str:
+        if number not in self._masked:
+            self._masked[number] = mask(self.plain[number], self.people, self.account_name, lower_case=self.lower_case)
+        return self._masked[number]
+
+    def context(self, number: int) -> Context:
+        """The reader's context for sentence ``number``: the last contact named before it."""
+        previous = None
+        for earlier in range(number - 1, -1, -1):
+            if earlier not in self._named:
+                self._named[earlier] = last_mention(self.plain[earlier], self.people, lower_case=self.lower_case)
+            if self._named[earlier] is not None:
+                previous = self._named[earlier]
+                break
+        return Context(people=self.people, previous=previous, implicit=self.implicit)
+
+
+_LEXICONS = (DEPARTURES, CHURN, UPSELL)
+
+
+@functools.lru_cache(maxsize=16384)
+def read_text(
+    text: str,
+    people: tuple[Person, ...] = (),
+    *,
+    account_name: str | None = None,
+    implicit: int | None = None,
+    record_names: tuple[str, ...] = (),
+    year: int | None = None,
+) -> tuple[Finding, ...]:
+    """Everything ``text`` says about departures, churn and expansion (see the module docstring).
+    ``record_names`` (the account's deal names) are read as "the deal": a deal called "Analytics Add-on
+    expansion" says nothing about what the customer wants. ``year``: the note's year ("in 2023" is past)."""
+    if not text:
+        return ()
+    stems = stems_in(_without(text, record_names))
+    if not any_candidate(stems, _LEXICONS):
+        return ()
+    sentences = split_sentences(text)
+    plain = [as_meant(_without(s, record_names)) for s in sentences]
+    shouting = _shouting(text)
+    if shouting:  # "HANNAH BERG HAS LEFT": read as lower case, quoted as written
+        plain = [s.lower() for s in plain]
+    note = _Note(sentences, plain, people, account_name, shouting or is_lower_case_note(text), implicit, year)
+    hits: list[_Hit] = []
+    successors: list[int] = []
+    single = len(note.sentences) == 1
+    for number in range(len(note.sentences)):
+        if not single:
+            stems = stems_in(note.plain[number])
+        gone_triggers, churn_triggers, upsell_triggers = (candidates(stems, lexicon) for lexicon in _LEXICONS)
+        if gone_triggers or churn_triggers or upsell_triggers:
+            hits += _read_sentence(note, number, gone_triggers, churn_triggers, upsell_triggers)
+        if not SUCCESSION.isdisjoint(stems):
+            successors += _successors(note.masked(number))
+        if hits and not RESOLUTION.isdisjoint(stems):
+            every, soft = _resolutions(note.masked(number))
+            if every is not None or soft is not None:
+                hits = _drop_resolved(hits, number, every, soft)
+    return _findings(hits, note.sentences, successors)
+
+
+def _read_sentence(
+    note: _Note,
+    number: int,
+    gone_triggers: tuple[Trigger, ...],
+    churn_triggers: tuple[Trigger, ...],
+    upsell_triggers: tuple[Trigger, ...],
+) -> list[_Hit]:
+    masked = note.masked(number)
+    ctx = note.context(number)
+    gone, spans = _departures(masked, ctx, gone_triggers)
+    named = _successors(masked) if gone else []
+    hits = [_Hit("contact_gone", who, what, number, at) for who, what, at in gone if who not in named]
+    churn = _account_language(masked, churn_triggers, ctx, spans, note.year, upsell=False)
+    hits += [_Hit("churn_risk", None, what, number, at) for what, at in churn]
+    if upsell_triggers and not _ALREADY.search(masked):
+        upsell = _account_language(masked, upsell_triggers, ctx, spans, note.year, upsell=True)
+        hits += [_Hit("upsell_signal", None, what, number, at) for what, at in upsell]
+    return hits
+
+
+def _findings(hits: list[_Hit], sentences: list[str], successors: list[int]) -> tuple[Finding, ...]:
+    seen: set[tuple[str, int | None]] = set()
+    findings = []
+    for hit in hits:
+        key = (hit.kind, hit.subject)
+        if key in seen:
+            continue
+        seen.add(key)
+        successor = next((s for s in successors if s != hit.subject), None) if hit.kind == "contact_gone" else None
+        findings.append(Finding(hit.kind, hit.subject, hit.what, sentences[hit.sentence_no], successor))
+    return tuple(findings)

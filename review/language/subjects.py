@@ -1,0 +1,248 @@
+"""Who a departure is about: walk back from the verb to its subject, past auxiliaries, adverbs, asides and
+reporting frames, and resolve what is found there (a contact, a pronoun, the account, a role, or someone
+the account does not know).
+
+    "Heard from @p0 that @p1 left"      → contact 1 (the reporter @p0 is not the subject)
+    "@p1, according to @p0, has left"   → contact 1
+    "Per @p0, left last week"           → nobody known (a reporter is never the subject)
+    "@p0 said she is leaving"           → contact 0 (she → the nearest contact before)
+    "their cfo resigned"                → the contact whose title is CFO, if exactly one
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from review.language.people import Person
+from review.lexicon import (
+    ACCOUNT_WORDS,
+    GAP_PHRASES,
+    GAP_WORDS,
+    PRONOUNS,
+    REPORTER_PHRASES,
+    REPORTER_WORDS,
+    ROLE_STOP,
+    TITLE_ABBREVIATIONS,
+)
+
+_TOKEN = re.compile(r"@p\d+|@acct|@v|@x|[\w-]+|'\w+|[^\w\s]")
+ACCOUNT = -1  # subject: the account itself ("they", "the customer")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the reader knows beyond the sentence: the contacts, the last contact mentioned before this
+    sentence, and the contact the note hangs on (the implicit subject of "Left in May.")."""
+
+    people: tuple[Person, ...]
+    previous: int | None = None
+    implicit: int | None = None
+
+
+def _contact(token: str) -> int | None:
+    return int(token[2:]) if token.startswith("@p") and token[2:].isdigit() else None
+
+
+def _gap_pair(first: str, second: str) -> bool:
+    """Two words that may stand between a subject and its verb ("last week", "in May")."""
+    if f"{first} {second}" in GAP_PHRASES:
+        return True
+    return first in ("in", "on") and second.isalpha() and second not in PRONOUNS
+
+
+def _strip_gap(tokens: list[str]) -> list[str]:
+    while tokens:
+        if len(tokens) >= 2 and _gap_pair(tokens[-2], tokens[-1]):
+            del tokens[-2:]
+        elif tokens[-1] == ")" and "(" in tokens:
+            del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
+        elif tokens[-1] in GAP_WORDS:
+            tokens.pop()
+        else:
+            break
+    return tokens
+
+
+def _is_reported(tokens: list[str], at: int) -> bool:
+    """The contact at ``tokens[at]`` follows a preposition or reporting frame ("according to X", "from X")."""
+    if at >= 2 and f"{tokens[at - 2]} {tokens[at - 1]}" in REPORTER_PHRASES:
+        return True
+    return at >= 1 and tokens[at - 1] in REPORTER_WORDS
+
+
+_REPORTS = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:said|says|told\s+(?:us|me)|tells\s+(?:us|me)|confirmed|confirms|mentioned|explained|"
+    r"wrote|writes|reported|reports|thinks|believes|added|noted|informed\s+(?:us|me)|let\s+(?:us|me)\s+know)\s+"
+    r"(?:that\s+)?$"
+)
+
+
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|with|from|for|about|by|per|via|cc|of|at|than|like|thanks\s+to|according\s+to|told|asked|"
+    r"called|emailed|met|pinged)\s+$"
+)
+
+
+def nearest_contact(masked: str, position: int, ctx: Context, *, own_sentence_only: bool = False) -> int | None:
+    """The contact a pronoun at ``position`` refers to: the nearest one before it, else the previous one.
+    After a reporter ("Julia says she was laid off") the pronoun means someone else already named, if any
+    ("Priya is no longer there - Julia says she was laid off" → Priya)."""
+    found = list(re.finditer(r"@p(\d+)", masked[:position]))
+    if not found:
+        if own_sentence_only:
+            return None
+        return ctx.previous if ctx.previous is not None else ctx.implicit
+    subjects = [m for m in found if not _OBJECT_BEFORE.search(masked[: m.start()])]
+    if subjects and subjects[-1] is not found[-1]:  # "Raj handed over to Nora before he left" → Raj
+        found = subjects
+    nearest = int(found[-1].group(1))
+    if _REPORTS.match(masked[found[-1].end() : position]):
+        others = [int(m.group(1)) for m in found[:-1] if int(m.group(1)) != nearest]
+        if others:
+            return others[-1]
+        if ctx.previous is not None and ctx.previous != nearest:
+            return ctx.previous
+    return nearest
+
+
+def _coordinated(tokens: list[str], at: int) -> list[int]:
+    """Contacts joined to ``tokens[at]`` by "and" or commas ("@p0 and @p1 both left")."""
+    extra: list[int] = []
+    i = at - 1
+    joined = False
+    while i >= 1 and (tokens[i] in ("and", "&") or tokens[i] == "," and joined):
+        contact = _contact(tokens[i - 1])
+        if contact is None or _is_reported(tokens, i - 1):
+            break
+        joined = True
+        extra.append(contact)
+        i -= 2
+    return extra
+
+
+def _title_words(person: Person) -> set[str]:
+    words: set[str] = set()
+    for word in re.findall(r"[\w&]+", (person.title or "").lower()):
+        words.add(word)
+        words.update(TITLE_ABBREVIATIONS.get(word, "").split())
+    initials = "".join(w[0] for w in re.findall(r"[a-z]+", (person.title or "").lower()) if w not in ("of", "and"))
+    if len(initials) >= 2:
+        words.add(initials)
+    return words
+
+
+_NOT_CURRENT = frozenset({"former", "previous", "old", "ex", "prior", "last", "earlier", "predecessor", "outgoing"})
+
+
+def by_role(words: list[str], people: tuple[Person, ...]) -> int | None:
+    """The one contact whose title has every word of ``words`` ("cfo", "ops manager"), else None."""
+    if any(w in _NOT_CURRENT for w in words):  # "their previous CFO left": not the CFO we know
+        return None
+    wanted: list[str] = []
+    for word in words:
+        if word in ROLE_STOP:
+            continue
+        wanted += TITLE_ABBREVIATIONS.get(word, word).split()
+    if not wanted:
+        return None
+    wanted = [_LEADS.get(w, w) for w in wanted]
+    hits = [i for i, p in enumerate(people) if p.title and all(w in _lead_words(p) for w in wanted)]
+    return hits[0] if len(hits) == 1 else None
+
+
+# "head of IT" and "IT director" are the same role: leadership words match one another.
+_LEADS = {w: "@lead" for w in ("head", "director", "lead", "manager", "chief", "boss", "mgr", "dir")}
+
+
+def _lead_words(person: Person) -> set[str]:
+    words = _title_words(person)
+    return words | {"@lead"} if words & set(_LEADS) else words
+
+
+def _role_phrase(tokens: list[str]) -> list[str]:
+    """The role words before a verb ("their cfo"); none for someone else's role ("Grace's manager")."""
+    words: list[str] = []
+    for token in reversed(tokens[-5:]):
+        if token in ("'s", "'", "’"):
+            return []
+        if not re.fullmatch(r"[\w-]+", token) or token in ("and", "that", "who"):
+            break
+        words.insert(0, token)
+        if token in ("the", "their", "our", "its"):
+            break
+    return words
+
+
+def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
+    """Who did what the verb at ``start`` says: contact indexes, ``[ACCOUNT]``, or ``[]`` (unknown)."""
+    raw = _TOKEN.findall(masked[:start])
+    tokens = _strip_gap(list(raw))
+    if not tokens:
+        return [ctx.implicit] if ctx.implicit is not None else []
+    aside = _aside_contact(raw)
+    if aside is not None and _contact(tokens[-1]) is None and tokens[-1] not in ("she", "he", "who"):
+        return [aside]  # "The person who signed (Sofia) is gone"
+    last = tokens[-1]
+    contact = _contact(last)
+    if contact is not None:
+        if _is_reported(tokens, len(tokens) - 1):
+            return []
+        return [contact, *_coordinated(tokens, len(tokens) - 1)]
+    if last in ("she", "he"):
+        pronoun = [m.start() for m in re.finditer(r"\b(?:she|he)\b", masked[:start])]
+        found = nearest_contact(masked, pronoun[-1] if pronoun else start, ctx)
+        return [found] if found is not None else []
+    if last == "who":
+        before = tokens[-2] if len(tokens) >= 2 else ","
+        if _contact(before) is None and re.fullmatch(r"[\w-]+", before) and before not in ("she", "he", "they"):
+            role = by_role(_role_phrase(tokens[:-1]), ctx.people)  # "the office manager who retired"
+            return [role] if role is not None else []
+        found = nearest_contact(masked, len(" ".join(tokens)), ctx)
+        return [found] if found is not None else []
+    if last in ACCOUNT_WORDS:
+        return [ACCOUNT]
+    if last in ("and", "then", "but"):  # "Marcus was headhunted by a bank and is leaving": the same subject
+        people = [t for t in tokens if t.startswith("@p") or t == "@x"]
+        if not people or people[-1] == "@x":  # "…that Elena (not a contact) handed in notice and is gone"
+            return []
+        found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
+        return [found] if found is not None else []
+    if last in ("@x", "@v", "i", "you"):
+        return []
+    appositive = _appositive(tokens)
+    if appositive is not None:
+        return [appositive]
+    role = by_role(_role_phrase(tokens), ctx.people)
+    return [role] if role is not None else []
+
+
+def _aside_contact(tokens: list[str]) -> int | None:
+    """The contact named alone in brackets right before the verb: "(Sofia) is gone"."""
+    while tokens and tokens[-1] in GAP_WORDS and tokens[-1] != ")":
+        tokens = tokens[:-1]
+    if len(tokens) >= 3 and tokens[-1] == ")" and tokens[-3] == "(":
+        return _contact(tokens[-2])
+    return None
+
+
+def _appositive(tokens: list[str]) -> int | None:
+    """ "@p0, our ops manager," → contact 0."""
+    for back in range(2, min(9, len(tokens) + 1)):
+        i = len(tokens) - back
+        if tokens[i] in (",", "-", "–", "—", "(") and i >= 1:
+            contact = _contact(tokens[i - 1])
+            if contact is not None and not _is_reported(tokens, i - 1):
+                return contact
+            return None
+    return None
+
+
+def resolve_group(value: str, masked: str, position: int, ctx: Context) -> int | None:
+    """A named group's text ("@p2", "her") as a contact index."""
+    contact = _contact(value)
+    if contact is not None:
+        return contact
+    if value in PRONOUNS:
+        return nearest_contact(masked, position, ctx)
+    return None

@@ -1,0 +1,124 @@
+"""End to end: every example sentence of issue 13 planted as a note on an account of its own (with its own
+contacts) through the sandbox's REST API, as a user would, then the real ``python main.py review --json``:
+each finding must be right about what happened and to whom, and quote its sentence whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cli_support import run_main, sandbox_cli_env
+
+pytestmark = pytest.mark.slow
+
+CONTACTS = (("Grace", "Schmidt", "Operations Manager"), ("Aisha", "Murphy", "VP Finance"))
+GRACE, AISHA = "Grace Schmidt", "Aisha Murphy"
+GONE, CHURN = "contact_gone", "churn_risk"
+
+# (the note, the language findings the review must report as (kind, subject name)); nothing else may be
+# reported from these notes (``subject`` "account" = the account itself).
+EXAMPLES: tuple[tuple[str, set[tuple[str, str]]], ...] = (
+    ("Heard from Grace Schmidt that Aisha Murphy left the company in November.", {(GONE, AISHA)}),
+    ("According to Grace Schmidt, Aisha Murphy quit.", {(GONE, AISHA)}),
+    ("Aisha Murphy left in March; Grace Schmidt takes over.", {(GONE, AISHA)}),
+    ("Asked Grace directly: they're not shopping around.", set()),
+    ("Grace says there is zero appetite to switch.", set()),
+    ("Two years ago they threatened to leave; since then they have renewed twice.", set()),
+    ("The escalation is closed.", set()),
+    ("They cancelled the demo, rebooked for next week.", set()),
+    ("Aisha Murphy left the call early.", set()),
+    ("Aisha Murphy is on leave until May.", set()),
+    ("They ended the pilot of a rival tool.", set()),
+    ("Aisha Murphy joined a startup.", {(GONE, AISHA)}),
+    ("Aisha Murphy handed over her accounts to Grace; her last day was Friday.", {(GONE, AISHA)}),
+    ("Renewal call: they went with HubSpot.", {(CHURN, "account")}),
+    ("Procurement has an RFP out to three vendors.", {(CHURN, "account")}),
+    ("Grace says they will let the contract lapse.", {(CHURN, "account")}),
+)
+ABBREVIATION = "Budget cuts at Cobalt Aerospace S.A. mean they will cancel at renewal."
+RESOLVED = "Aisha Murphy has left the company. Grace Schmidt is our new point of contact."
+
+
+def _token(sandbox: Any) -> str:
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": sandbox.client_id,
+        "client_secret": sandbox.client_secret,
+        "refresh_token": sandbox.refresh_token,
+    }
+    return str(httpx.post(f"{sandbox.base_url}/oauth/v2/token", data=form).json()["access_token"])
+
+
+def _create(api: httpx.Client, module: str, record: dict[str, Any]) -> str:
+    response = api.post(f"/crm/v8/{module}", json={"data": [record]})
+    assert response.status_code == 201, response.text
+    return str(response.json()["data"][0]["details"]["id"])
+
+
+def _plant(api: httpx.Client, name: str, content: str, title: str = "Call notes") -> dict[str, Any]:
+    """An account of its own, its two contacts, and the note on the account."""
+    account_id = _create(api, "Accounts", {"Account_Name": name})
+    contacts = {}
+    for first, last, role in CONTACTS:
+        record = {"First_Name": first, "Last_Name": last, "Title": role, "Account_Name": {"id": account_id}}
+        contacts[_create(api, "Contacts", record)] = f"{first} {last}"
+    parent = {"module": {"api_name": "Accounts"}, "id": account_id}
+    note_id = _create(api, "Notes", {"Note_Title": title, "Note_Content": content, "Parent_Id": parent})
+    return {"account_id": account_id, "contacts": contacts, "note_id": note_id}
+
+
+def _findings(flagged: dict[str, Any] | None, planted: dict[str, Any]) -> set[tuple[str, str]]:
+    found = set()
+    for signal in (flagged or {}).get("signals", []):
+        if signal["kind"] == GONE:
+            found.add((GONE, planted["contacts"].get(signal["subject_id"], signal["subject_id"])))
+        elif signal["kind"] in (CHURN, "upsell_signal"):
+            assert signal["subject_id"] == planted["account_id"]
+            found.add((signal["kind"], "account"))
+    return found
+
+
+def test_issue_examples_are_right_about_what_and_who(sandbox: Any, tmp_path: Path) -> None:
+    with httpx.Client(
+        base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {_token(sandbox)}"}
+    ) as api:
+        planted = [_plant(api, f"Issue Example {i:02d} Ltd", text) for i, (text, _) in enumerate(EXAMPLES)]
+        cut = _plant(api, "Cobalt Aerospace S.A.", ABBREVIATION, title="Escalation")
+        resolved = _plant(api, "Resolved Example GmbH", RESOLVED)
+
+    done = run_main(sandbox_cli_env(sandbox, tmp_path / "home"), "review", "--json", "--limit", "500")
+    assert done.returncode == 0, done.stderr
+    flagged = {f["account_id"]: f for f in json.loads(done.stdout)["flagged"]}
+
+    wrong = []
+    for (text, expected), where in zip(EXAMPLES, planted, strict=True):
+        got = _findings(flagged.get(where["account_id"]), where)
+        if got != expected:
+            wrong.append(f"{text!r}: expected {sorted(expected)}, got {sorted(got)}")
+        for signal in (flagged.get(where["account_id"]) or {}).get("signals", []):
+            if signal["kind"] in (GONE, CHURN):
+                assert signal["quote"] == text and signal["quote_record_id"] == where["note_id"]
+    assert not wrong, "\n".join(wrong)
+
+    [churn] = [s for s in flagged[cut["account_id"]]["signals"] if s["kind"] == CHURN]
+    assert churn["quote"] == ABBREVIATION  # whole: not cut at "S.A.", and not the note's title "Escalation"
+    assert churn["subject_name"] == "Cobalt Aerospace S.A."
+
+    signals = flagged[resolved["account_id"]]["signals"]
+    assert {(s["kind"], s["subject_name"]) for s in signals} == {(GONE, AISHA)}
+    assert not any("replacement" in p["summary"] for p in flagged[resolved["account_id"]]["proposals"])
+
+
+def test_the_demo_org_review_names_who_left_never_who_reported_it(sandbox: Any, tmp_path: Path) -> None:
+    from review.scoring import score_findings
+
+    done = run_main(sandbox_cli_env(sandbox, tmp_path / "home"), "review", "--json", "--limit", "500")
+    assert done.returncode == 0, done.stderr
+    score = score_findings(json.loads(done.stdout)["flagged"], sandbox.manifest())
+    gone = score["per_kind"][GONE]
+    assert gone["planted"] and gone["found"] == gone["planted"], score["missed"]
+    assert gone["false_findings"] == 0 and gone["wrong_subject"] == 0, score["false_findings"]
+    assert not [f for f in score["lookalikes_reported"] if f[1] == GONE]
