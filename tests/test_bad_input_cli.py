@@ -43,6 +43,14 @@ def tried(name: str) -> None:
     TRIED[name] = TRIED.get(name, 0) + 1
 
 
+@pytest.fixture(scope="module", autouse=True)
+def report_tried(pytestconfig: pytest.Config) -> Iterator[None]:
+    """After this module's tests, whichever ran: how many bad inputs the properties tried (shown with -s)."""
+    yield
+    if TRIED and pytestconfig.getoption("capture") == "no":
+        print(f"\nbad inputs tried: {sum(TRIED.values())} {TRIED}")
+
+
 def home() -> Path:
     return Path(os.environ["SERGAS_HOME"])
 
@@ -336,9 +344,3 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Runn
         after = store.get_recommendation(rec.id)
     assert after is not None and after.status in ("failed", "approved") and after.error  # kept, with the reason
     assert {m: sandbox.store.count(m) for m in before} == before
-
-
-def test_zz_report_counts(capsys: pytest.CaptureFixture[str]) -> None:
-    """Not a check: prints how many bad inputs the properties above tried (run with -s)."""
-    with capsys.disabled():
-        print(f"\nbad inputs tried: {sum(TRIED.values())} {TRIED}")

@@ -119,6 +119,29 @@ def test_nothing_imports_main() -> None:
     assert importers == []
 
 
+def product_packages() -> set[str]:
+    return {p.parent.name for p in ROOT.glob("*/__init__.py")} | {"main"}
+
+
+def test_no_test_skips_over_a_broken_import_of_the_product() -> None:
+    """``pytest.importorskip`` is for optional third-party packages: on one of ours it turns a broken
+    import into a skip instead of a failure."""
+    ours = product_packages()
+    skips = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "importorskip"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and str(node.args[0].value).split(".")[0] in ours
+            ):
+                skips.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.args[0].value!s}")
+    assert skips == []
+
+
 @dataclass(frozen=True)
 class FunctionSize:
     key: str  # "path::Class.function"

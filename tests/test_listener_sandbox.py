@@ -16,11 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-pytest.importorskip("sandbox.embedded")
-
-from listener.rest import OAuthRestClient, ZohoRestCall  # noqa: E402
-from listener.service import ListenerDeps, ListenerOptions, ListenerService  # noqa: E402
-from listener.watch_client import WATCH_PATH  # noqa: E402
+from listener.rest import OAuthRestClient, ZohoRestCall
+from listener.service import ListenerDeps, ListenerOptions, ListenerService
+from listener.watch_client import WATCH_PATH
 from sandbox.embedded import RunningSandbox
 
 pytestmark = pytest.mark.slow
