@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 import pytest
 from cli_support import run_main, sandbox_cli_env
+from sandbox_rest import access_token
 
 from approvals.models import Recommendation
 from config import load_settings
@@ -108,14 +109,7 @@ class Week:
     # --- a person changing the org, through Zoho's REST API ----------------------------------------
     def client(self) -> httpx.Client:
         if self.api is None:
-            form = {
-                "grant_type": "refresh_token",
-                "client_id": self.sandbox.client_id,
-                "client_secret": self.sandbox.client_secret,
-                "refresh_token": self.sandbox.refresh_token,
-            }
-            token = httpx.post(f"{self.sandbox.base_url}/oauth/v2/token", data=form).json()["access_token"]
-            headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+            headers = {"Authorization": f"Zoho-oauthtoken {access_token(self.sandbox)}"}
             self.api = httpx.Client(base_url=self.sandbox.base_url, headers=headers)
         return self.api
 

@@ -10,21 +10,14 @@ from typing import Any
 import httpx
 import pytest
 from pypdf import PdfReader
+from sandbox_rest import access_token
 
 from sandbox.embedded import RunningSandbox
 
 
 @pytest.fixture
 def api(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
-    token = httpx.post(
-        f"{sandbox.base_url}/oauth/v2/token",
-        data={
-            "grant_type": "refresh_token",
-            "client_id": sandbox.client_id,
-            "client_secret": sandbox.client_secret,
-            "refresh_token": sandbox.refresh_token,
-        },
-    ).json()["access_token"]
+    token = access_token(sandbox)
     with httpx.Client(
         base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"}, timeout=30
     ) as client:

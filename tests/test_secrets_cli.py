@@ -122,7 +122,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_planted_secrets_never_leave_the_token_store(planted_sandbox: Any, tmp_path: Path) -> None:
+def test_planted_secrets_never_leave_the_token_store(planted_sandbox: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     runs = Runs()
     with ScriptedModelServer(obedient_reviewer) as model:
@@ -174,7 +174,9 @@ def test_planted_secrets_never_leave_the_token_store(planted_sandbox: Any, tmp_p
     assert all(mode(p) == 0o600 for p in token_files), {p.name: oct(mode(p)) for p in token_files}
 
 
-def test_without_a_token_key_tokens_live_only_in_0600_token_files(planted_sandbox: Any, tmp_path: Path) -> None:
+def test_without_a_token_key_tokens_live_only_in_0600_token_files(
+    planted_sandbox: RunningSandbox, tmp_path: Path
+) -> None:
     home = tmp_path / "home"
     runs = Runs()
     with ScriptedModelServer(obedient_reviewer) as model:

@@ -107,7 +107,7 @@ def small_sandbox(tmp_path: Path) -> Iterator[Any]:
 @pytest.mark.slow
 @pytest.mark.timeout(600)  # two syncs in subprocesses (each loads cognee): minutes on a busy 2-core machine
 def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answers_meanwhile(
-    small_sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small_sandbox: RunningSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from config import load_settings
     from memory.interface import open_memory
@@ -196,7 +196,7 @@ def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answe
 
 
 @pytest.mark.slow
-def test_sync_into_a_log_prints_each_module_as_it_finishes(small_sandbox: Any, tmp_path: Path) -> None:
+def test_sync_into_a_log_prints_each_module_as_it_finishes(small_sandbox: RunningSandbox, tmp_path: Path) -> None:
     """Output to a pipe (cron, a log file): one flushed line per finished module with its counts, while the sync
     still runs. Every Zoho call waits 300 ms here, so the four modules after Accounts take seconds more: a sync
     that printed only at the end (before: a transient rich bar, invisible off a terminal) shows no gap."""
