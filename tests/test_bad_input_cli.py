@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cli_support import clean_env, run_main
+from cli_support import clean_env, run_main, sandbox_cli_env
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
@@ -306,15 +306,7 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Runn
 
     # unknown record ids against the sandbox: a clear message, the sandbox and the queue unchanged
     home = tmp_path / "home"
-    env = base | {
-        "SERGAS_HOME": str(home),
-        "SERGAS_ZOHO_API_URL": sandbox.base_url,
-        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
-        "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
-        "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
-        "SERGAS_ZOHO_MAX_RETRIES": "1",
-    }
+    env = sandbox_cli_env(sandbox, home, SERGAS_ZOHO_MAX_RETRIES="1")
     before = {m: sandbox.store.count(m) for m in ("Accounts", "Tasks", "Notes")}
     for ref_args in (
         ("brief", "6421999999999999999"),
