@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from config import Settings, load_settings
 from sandbox.embedded import RunningSandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +36,19 @@ def run_main(
         timeout=timeout,
         input=stdin_text,
         stdin=subprocess.DEVNULL if stdin_text is None else None,
+    )
+
+
+def sandbox_settings_for(sandbox: RunningSandbox, home: Path, **overrides: Any) -> Settings:
+    """Settings pointing at ``sandbox`` as if it were real Zoho (its demo credentials), with ``home``."""
+    return load_settings(
+        home=home,
+        zoho_api_url=sandbox.base_url,
+        zoho_accounts_url=sandbox.base_url,
+        zoho_client_id=sandbox.client_id,
+        zoho_client_secret=sandbox.client_secret,
+        zoho_refresh_token=sandbox.refresh_token,
+        **overrides,
     )
 
 

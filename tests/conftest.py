@@ -83,16 +83,9 @@ def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
 @pytest.fixture
 def sandbox_settings(sandbox: RunningSandbox, tmp_path: Path) -> Settings:
     """Settings pointing at the running sandbox as if it were real Zoho (credentials set)."""
-    from config import load_settings
+    from cli_support import sandbox_settings_for
 
-    return load_settings(
-        home=tmp_path / "home",
-        zoho_api_url=sandbox.base_url,
-        zoho_accounts_url=sandbox.base_url,
-        zoho_client_id=sandbox.client_id,
-        zoho_client_secret=sandbox.client_secret,
-        zoho_refresh_token=sandbox.refresh_token,
-    )
+    return sandbox_settings_for(sandbox, tmp_path / "home")
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import sandbox_settings_for
 from sandbox_rest import access_token
 
 from agents.runner import run_orchestrator
 from agents.session import build_session_options
 from agents.tool_names import REMOTE_READ_TOOLS
-from config import load_settings
 from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
@@ -34,13 +34,9 @@ def _access_token(sandbox: RunningSandbox) -> str:
 async def remote(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[tuple[Any, Any, StateStore]]:
     from integrations.zoho.factory import build_gateway
 
-    settings = load_settings(
-        home=tmp_path / "home",
-        zoho_api_url=sandbox.base_url,
-        zoho_accounts_url=sandbox.base_url,
-        zoho_client_id=sandbox.client_id,
-        zoho_client_secret=sandbox.client_secret,
-        zoho_refresh_token=sandbox.refresh_token,
+    settings = sandbox_settings_for(
+        sandbox,
+        tmp_path / "home",
         zoho_mcp_url=f"{sandbox.base_url}/mcp",
         zoho_mcp_auth_header=f"Zoho-oauthtoken {_access_token(sandbox)}",
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import sandbox_cli_env
+from cli_support import sandbox_cli_env, sandbox_settings_for
 
 from approvals.attachments import is_upload_of
 from config import load_settings
@@ -57,14 +57,7 @@ def review_in_process(sandbox: RunningSandbox, home: Path) -> None:
     from integrations.zoho.factory import build_gateway
     from review.pipeline import run_review
 
-    settings = load_settings(
-        home=home,
-        zoho_api_url=sandbox.base_url,
-        zoho_accounts_url=sandbox.base_url,
-        zoho_client_id=sandbox.client_id,
-        zoho_client_secret=sandbox.client_secret,
-        zoho_refresh_token=sandbox.refresh_token,
-    )
+    settings = sandbox_settings_for(sandbox, home)
     settings.ensure_home()
 
     async def review() -> Any:

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import sandbox_settings_for
 from test_ask_cli import org_state
 
-from config import load_settings
 from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer, Usage
 from scripted_model.scripts import obedient_reviewer
@@ -25,17 +25,7 @@ pytestmark = pytest.mark.slow
 
 
 def _settings(sandbox: RunningSandbox, home: Path, model: ScriptedModelServer, **extra: Any) -> Any:
-    return load_settings(
-        home=home,
-        zoho_api_url=sandbox.base_url,
-        zoho_accounts_url=sandbox.base_url,
-        zoho_client_id=sandbox.client_id,
-        zoho_client_secret=sandbox.client_secret,
-        zoho_refresh_token=sandbox.refresh_token,
-        anthropic_api_key="dummy",
-        anthropic_base_url=model.base_url,
-        **extra,
-    )
+    return sandbox_settings_for(sandbox, home, anthropic_api_key="dummy", anthropic_base_url=model.base_url, **extra)
 
 
 async def _review(settings: Any, limit: int) -> tuple[Any, list[Any]]:
