@@ -160,10 +160,10 @@ def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(
     assert_each_written_once(sandbox, store, recs)
 
 
-def test_interactive_approve_in_a_real_terminal(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
-    import pexpect
-
-    acc1, acc2 = accounts(sandbox, 2)
+def queue_one_of_each(
+    store: StateStore, acc1: dict[str, Any], acc2: dict[str, Any]
+) -> tuple[Recommendation, Recommendation, Recommendation, Recommendation]:
+    """A field update and a task on ``acc1``; a suspicious note and a later task on ``acc2``."""
     update, _ = store.enqueue(
         ProposedAction(
             kind="update_fields",
@@ -202,7 +202,50 @@ def test_interactive_approve_in_a_real_terminal(sandbox: RunningSandbox, store: 
             rationale="QBR due",
         )
     )
+    return update, task, note, later
 
+
+def approve_one_edit_one_reject_one_skip_one(child: Any, acc1: dict[str, Any]) -> None:
+    """Walk the four proposals of ``queue_one_of_each`` in the interactive approve session."""
+    import pexpect
+
+    child.expect("Update fields")
+    child.expect("Account: ")
+    child.expect(re.escape(acc1["Account_Name"]))
+    child.expect(acc1["id"])
+    child.expect(str(acc1["Rating"]))  # the current value, fetched from Zoho
+    child.expect("Cold")
+    child.expect(r"\[q\]uit")
+    child.sendline("a")
+    child.expect("Call the sponsor")
+    child.expect(r"\[q\]uit")
+    child.sendline("e")
+    child.expect("Subject")
+    child.sendline("Call the sponsor and the CFO")
+    child.expect("Due date")
+    child.sendline("2026-12-08")
+    child.expect("Priority")
+    child.sendline("")
+    child.expect("Description")
+    child.sendline("Ask about the budget freeze")
+    child.expect("SUSPICIOUS")
+    child.expect(r"\[q\]uit")
+    child.sendline("r")
+    child.expect("Why reject")
+    child.sendline("Instruction-like text, not a real note")
+    child.expect("Quarterly review")
+    child.expect(r"\[q\]uit")
+    child.sendline("s")
+    child.expect("2 approved, 1 rejected, 1 skipped")
+    child.expect("Done: 2 written")
+    child.expect(pexpect.EOF)
+
+
+def test_interactive_approve_in_a_real_terminal(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
+    import pexpect
+
+    acc1, acc2 = accounts(sandbox, 2)
+    update, task, note, later = queue_one_of_each(store, acc1, acc2)
     child = pexpect.spawn(
         sys.executable,
         [str(ROOT / "main.py"), "approve"],
@@ -213,36 +256,7 @@ def test_interactive_approve_in_a_real_terminal(sandbox: RunningSandbox, store: 
         dimensions=(60, 160),
     )
     try:
-        child.expect("Update fields")
-        child.expect("Account: ")
-        child.expect(re.escape(acc1["Account_Name"]))
-        child.expect(acc1["id"])
-        child.expect(str(acc1["Rating"]))  # the current value, fetched from Zoho
-        child.expect("Cold")
-        child.expect(r"\[q\]uit")
-        child.sendline("a")
-        child.expect("Call the sponsor")
-        child.expect(r"\[q\]uit")
-        child.sendline("e")
-        child.expect("Subject")
-        child.sendline("Call the sponsor and the CFO")
-        child.expect("Due date")
-        child.sendline("2026-12-08")
-        child.expect("Priority")
-        child.sendline("")
-        child.expect("Description")
-        child.sendline("Ask about the budget freeze")
-        child.expect("SUSPICIOUS")
-        child.expect(r"\[q\]uit")
-        child.sendline("r")
-        child.expect("Why reject")
-        child.sendline("Instruction-like text, not a real note")
-        child.expect("Quarterly review")
-        child.expect(r"\[q\]uit")
-        child.sendline("s")
-        child.expect("2 approved, 1 rejected, 1 skipped")
-        child.expect("Done: 2 written")
-        child.expect(pexpect.EOF)
+        approve_one_edit_one_reject_one_skip_one(child, acc1)
     finally:
         child.close()
     assert child.exitstatus == 0

@@ -96,6 +96,75 @@ def account_named(sandbox: RunningSandbox, index: int) -> dict[str, Any]:
     return sandbox.store.list_records("Accounts")[index]
 
 
+def focus(child: pexpect.spawn, account: dict[str, Any], *, by: str) -> None:
+    """``/account`` by name or id: the account in focus is shown with its name and id."""
+    child.sendline(f"/account {by}")
+    child.expect("Account in focus: ")
+    child.expect(re.escape(account["Account_Name"]))
+    child.expect(account["id"])
+    child.expect(PROMPT)
+
+
+def ask_then_approve_the_proposed_task(child: pexpect.spawn, account: dict[str, Any]) -> None:
+    """A question streams the subagents' work and the answer; the proposed task is approved and written."""
+    child.sendline("What should I do this week?")
+    child.expect("zoho-data-scout.* is working")
+    child.expect("zoho-data-scout.*zoho.account_360")
+    child.expect("memory-analyst.* is working")
+    child.expect("recommendation-author.* is working")
+    child.expect("approvals.propose_action")
+    child.expect("Here is what the team found")  # the orchestrator's answer, streamed
+    child.expect(r"The team proposes 1 change\(s\)")
+    child.expect(f"Check in with {re.escape(account['Account_Name'])}|Follow up on")
+    child.expect(r"\[q\]uit")
+    child.sendline("a")
+    child.expect("Done: 1 written")
+    child.expect(PROMPT)
+
+
+def ask_then_reject_the_direct_write(child: pexpect.spawn, account: dict[str, Any]) -> None:
+    """The author writes a note directly: the gate queues it as a proposal, which is rejected with a reason."""
+    child.sendline("And this one, anything to do?")
+    child.expect("recommendation-author.* is working")
+    child.expect("zoho.add_note")  # a direct write: the gate queues it instead
+    child.expect(r"The team proposes 1 change\(s\)")
+    child.expect("New note")
+    child.expect("Account: ")
+    child.expect(re.escape(account["Account_Name"]))
+    child.expect("Met at the fair")
+    child.expect(r"\[q\]uit")
+    child.sendline("r")
+    child.expect("Why reject")
+    child.sendline("We met them yesterday")
+    child.expect("1 rejected")
+    child.expect(PROMPT)
+
+
+def brief_twice_then_interrupt_a_hung_brief(
+    child: pexpect.spawn, sandbox: RunningSandbox, first: dict[str, Any], second: dict[str, Any]
+) -> None:
+    """A free question about ``first`` and ``/brief`` on ``second`` answer without a model; a third brief
+    that hangs on Zoho is stopped by Ctrl-C, the chat stays."""
+    child.sendline(f"What is going on at {first['Account_Name']}?")
+    child.expect(r"Answering from the CRM \(deterministic, no model\) for")  # labelled; the banner said why
+    child.expect(f"Meeting brief — {re.escape(first['Account_Name'])}")
+    child.expect("Deterministic brief")
+    child.expect(PROMPT)
+    child.sendline(f"/account {second['Account_Name']}")
+    child.expect("Account in focus: ")
+    child.expect(PROMPT)
+    child.sendline("/brief")
+    child.expect(f"Meeting brief — {re.escape(second['Account_Name'])}")
+    child.expect(PROMPT)
+    sandbox.inject_fault(kind="latency", latency_ms=4000, count=1, path_prefix="/crm")
+    child.sendline("/brief")  # Zoho hangs: Ctrl-C stops the command, not the chat
+    time.sleep(1.0)
+    child.sendintr()
+    child.expect("Stopped")
+    child.expect(PROMPT)
+    sandbox.clear_faults()
+
+
 def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_conversation(
     sandbox: RunningSandbox, store: StateStore, home: Path
 ) -> None:
@@ -109,43 +178,10 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
             child.expect("/account NAME")
             child.expect("/quit")
             child.expect(PROMPT)
-            child.sendline(f"/account {first['Account_Name']}")
-            child.expect("Account in focus: ")
-            child.expect(re.escape(first["Account_Name"]))
-            child.expect(first["id"])
-            child.expect(PROMPT)
-            child.sendline("What should I do this week?")
-            child.expect("zoho-data-scout.* is working")
-            child.expect("zoho-data-scout.*zoho.account_360")
-            child.expect("memory-analyst.* is working")
-            child.expect("recommendation-author.* is working")
-            child.expect("approvals.propose_action")
-            child.expect("Here is what the team found")  # the orchestrator's answer, streamed
-            child.expect(r"The team proposes 1 change\(s\)")
-            child.expect(f"Check in with {re.escape(first['Account_Name'])}|Follow up on")
-            child.expect(r"\[q\]uit")
-            child.sendline("a")
-            child.expect("Done: 1 written")
-            child.expect(PROMPT)
-            child.sendline(f"/account {second['id']}")
-            child.expect("Account in focus: ")
-            child.expect(re.escape(second["Account_Name"]))
-            child.expect(second["id"])
-            child.expect(PROMPT)
-            child.sendline("And this one, anything to do?")
-            child.expect("recommendation-author.* is working")
-            child.expect("zoho.add_note")  # a direct write: the gate queues it instead
-            child.expect(r"The team proposes 1 change\(s\)")
-            child.expect("New note")
-            child.expect("Account: ")
-            child.expect(re.escape(second["Account_Name"]))
-            child.expect("Met at the fair")
-            child.expect(r"\[q\]uit")
-            child.sendline("r")
-            child.expect("Why reject")
-            child.sendline("We met them yesterday")
-            child.expect("1 rejected")
-            child.expect(PROMPT)
+            focus(child, first, by=first["Account_Name"])
+            ask_then_approve_the_proposed_task(child, first)
+            focus(child, second, by=second["id"])
+            ask_then_reject_the_direct_write(child, second)
             child.sendline("/pending")
             child.expect("No pending proposals")
             child.expect(PROMPT)
@@ -193,24 +229,7 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(
         child.expect("No model key: deterministic answer")
         child.expect(r"1 proposal\(s\) wait for your decision")
         child.expect(PROMPT)
-        child.sendline(f"What is going on at {first['Account_Name']}?")
-        child.expect(r"Answering from the CRM \(deterministic, no model\) for")  # labelled; the banner said why
-        child.expect(f"Meeting brief — {re.escape(first['Account_Name'])}")
-        child.expect("Deterministic brief")
-        child.expect(PROMPT)
-        child.sendline(f"/account {second['Account_Name']}")
-        child.expect("Account in focus: ")
-        child.expect(PROMPT)
-        child.sendline("/brief")
-        child.expect(f"Meeting brief — {re.escape(second['Account_Name'])}")
-        child.expect(PROMPT)
-        sandbox.inject_fault(kind="latency", latency_ms=4000, count=1, path_prefix="/crm")
-        child.sendline("/brief")  # Zoho hangs: Ctrl-C stops the command, not the chat
-        time.sleep(1.0)
-        child.sendintr()
-        child.expect("Stopped")
-        child.expect(PROMPT)
-        sandbox.clear_faults()
+        brief_twice_then_interrupt_a_hung_brief(child, sandbox, first, second)
         child.sendline("/frobnicate")
         child.expect("Unknown command /frobnicate")
         child.expect(PROMPT)

@@ -161,6 +161,24 @@ def _save_screenshots(page: Any, tmp_path: Path) -> list[Path]:
     return shots
 
 
+def approve_edit_and_reject(page: Any, task_id: str, note_id: str, update_id: str) -> None:
+    """With the mouse: approve the task, edit the note's content and approve it, reject the update with a reason."""
+    page.locator(f"#p-{task_id}").get_by_role("button", name="Approve").click()
+    page.wait_for_selector("section.done")
+    assert "Written to Zoho" in page.locator("section.done").inner_text()
+
+    page.locator(f"#p-{note_id}").get_by_role("link", name="Edit").click()
+    page.get_by_label("Content").fill("Spoke with the buyer; the renewal quote goes out Thursday.")
+    page.get_by_role("button", name="Approve as edited").click()
+    page.wait_for_selector("section.done")
+
+    card = page.locator(f"#p-{update_id}")
+    card.locator("summary", has_text="Reject").click()
+    card.get_by_label("Why reject it?").fill("The account is active; the rating stays.")
+    card.get_by_role("button", name="Reject", exact=True).click()
+    page.wait_for_selector("section.done")
+
+
 def test_two_account_managers_decide_their_own_proposals_in_a_real_browser(
     org: Any, served: dict[str, Any], browser: Any, tmp_path: Path
 ) -> None:
@@ -183,20 +201,7 @@ def test_two_account_managers_decide_their_own_proposals_in_a_real_browser(
     task = next(r for r in mine if r.proposal.kind == "create_task")
     note = next(r for r in mine if r.proposal.kind == "add_note")
     update = next(r for r in mine if r.proposal.kind == "update_fields")
-    page.locator(f"#p-{task.id}").get_by_role("button", name="Approve").click()
-    page.wait_for_selector("section.done")
-    assert "Written to Zoho" in page.locator("section.done").inner_text()
-
-    page.locator(f"#p-{note.id}").get_by_role("link", name="Edit").click()
-    page.get_by_label("Content").fill("Spoke with the buyer; the renewal quote goes out Thursday.")
-    page.get_by_role("button", name="Approve as edited").click()
-    page.wait_for_selector("section.done")
-
-    card = page.locator(f"#p-{update.id}")
-    card.locator("summary", has_text="Reject").click()
-    card.get_by_label("Why reject it?").fill("The account is active; the rating stays.")
-    card.get_by_role("button", name="Reject", exact=True).click()
-    page.wait_for_selector("section.done")
+    approve_edit_and_reject(page, task.id, note.id, update.id)
 
     other = _sign_in(browser, base, second, width=390, height=844)  # the phone, with the keyboard only
     other_html = other.content()

@@ -90,6 +90,27 @@ async def subscriptions(rest: ZohoRestCall) -> list[dict[str, Any]]:
     return [] if status == 204 else list(body["watch"])
 
 
+async def assert_subscribed_with_notes_polled(service: ListenerService, rest: ZohoRestCall) -> None:
+    """Every watched module subscribed to our notify URL with field values; Notes polled (Zoho's watch does
+    not support Notes), and that is reported."""
+    subs = await subscriptions(rest)
+    assert sorted(s["resource_name"] for s in subs) == ["Accounts", "Contacts", "Deals", "Tasks"]
+    health = service.health()
+    assert [p.module for p in health.modules_polled] == ["Notes"] and health.modules_refused == {}
+    assert {s["notify_url"] for s in subs} == {service.notify_url}
+    assert all(s["return_affected_field_values"] for s in subs)
+
+
+async def add_note_on_deal(rest: ZohoRestCall, deal_id: str) -> None:
+    note = {
+        "Note_Title": "listener",
+        "Note_Content": "a note on a deal",
+        "Parent_Id": {"module": {"api_name": "Deals"}, "id": deal_id},
+    }
+    status, body = await rest("POST", "/crm/v8/Notes", {"data": [note]})
+    assert status == 201, body
+
+
 async def test_changes_in_the_sandbox_reach_a_review(
     sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
 ) -> None:
@@ -97,13 +118,7 @@ async def test_changes_in_the_sandbox_reach_a_review(
     service = make_service(tmp_path, rest, review, notes_poll_seconds=0.3)
     await service.start()
     try:
-        subs = await subscriptions(rest)
-        # Zoho's watch does not support Notes: they are polled instead, and that is reported
-        assert sorted(s["resource_name"] for s in subs) == ["Accounts", "Contacts", "Deals", "Tasks"]
-        health = service.health()
-        assert [p.module for p in health.modules_polled] == ["Notes"] and health.modules_refused == {}
-        assert {s["notify_url"] for s in subs} == {service.notify_url}
-        assert all(s["return_affected_field_values"] for s in subs)
+        await assert_subscribed_with_notes_polled(service, rest)
 
         account = (await first_records(rest, "Accounts", "Account_Name"))[0]["id"]
         deals = [d for d in await first_records(rest, "Deals", "Deal_Name,Account_Name", 50) if d.get("Account_Name")]
@@ -126,20 +141,7 @@ async def test_changes_in_the_sandbox_reach_a_review(
         # a deal edit (a callback) and a note on a deal (found by the notes poll) reach the deal's account
         status, body = await rest("PUT", f"/crm/v8/Deals/{deal}", {"data": [{"Description": "edited"}]})
         assert status == 200, body
-        status, body = await rest(
-            "POST",
-            "/crm/v8/Notes",
-            {
-                "data": [
-                    {
-                        "Note_Title": "listener",
-                        "Note_Content": "a note on a deal",
-                        "Parent_Id": {"module": {"api_name": "Deals"}, "id": note_deal},
-                    }
-                ]
-            },
-        )
-        assert status == 201, body
+        await add_note_on_deal(rest, note_deal)
 
         async def children_reviewed() -> bool:
             return {deal_account, note_account} <= set(review.reviewed)

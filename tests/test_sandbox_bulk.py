@@ -212,24 +212,13 @@ def _init_sdk(sandbox: RunningSandbox, tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.slow
-def test_official_sdk_create_status_download(sandbox: RunningSandbox, tmp_path: Path) -> None:
-    from zohocrmsdk.src.com.zoho.crm.api.bulk_read import (
-        ActionWrapper,
-        BodyWrapper,
-        BulkReadOperations,
-        Criteria,
-        FileBodyWrapper,
-        Query,
-        ResponseWrapper,
-        SuccessResponse,
-    )
+def closed_won_deals_csv() -> Any:
+    """The SDK's request body for a bulk read of the Closed Won deals' name, stage, amount and account, as CSV."""
+    from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BodyWrapper, Criteria, Query
     from zohocrmsdk.src.com.zoho.crm.api.fields import MinifiedField
     from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
     from zohocrmsdk.src.com.zoho.crm.api.util import Choice
 
-    _init_sdk(sandbox, tmp_path)
-    operations = BulkReadOperations()
     query = Query()
     module = MinifiedModule()
     module.set_api_name("Deals")
@@ -246,8 +235,22 @@ def test_official_sdk_create_status_download(sandbox: RunningSandbox, tmp_path: 
     body = BodyWrapper()
     body.set_query(query)
     body.set_file_type("csv")
+    return body
 
-    created = operations.create_bulk_read_job(body)
+
+@pytest.mark.slow
+def test_official_sdk_create_status_download(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    from zohocrmsdk.src.com.zoho.crm.api.bulk_read import (
+        ActionWrapper,
+        BulkReadOperations,
+        FileBodyWrapper,
+        ResponseWrapper,
+        SuccessResponse,
+    )
+
+    _init_sdk(sandbox, tmp_path)
+    operations = BulkReadOperations()
+    created = operations.create_bulk_read_job(closed_won_deals_csv())
     assert created.get_status_code() == 201
     wrapper = created.get_object()
     assert isinstance(wrapper, ActionWrapper)

@@ -170,26 +170,23 @@ async def test_writes_through_mcp_change_the_store_and_are_counted(sandbox: Runn
         await _test_writes_through_mcp_change_the_store_and_are_counted(mcp_client, sandbox)
 
 
+def account_parent(account_id: str) -> dict[str, Any]:
+    return {"module": {"api_name": "Accounts"}, "id": account_id}
+
+
 async def _test_writes_through_mcp_change_the_store_and_are_counted(
     mcp_client: Client, sandbox: RunningSandbox
 ) -> None:
     account = sandbox.store.list_records("Accounts")[0]
+    task_fields = {
+        "Subject": "Follow up on renewal",
+        "What_Id": {"id": account["id"]},
+        "$se_module": "Accounts",
+        "Due_Date": "2030-01-15",
+        "Priority": "High",
+    }
     created = await mcp_client.call_tool(
-        "ZohoCRM_createRecords",
-        {
-            "path_variables": {"module": "Tasks"},
-            "body": {
-                "data": [
-                    {
-                        "Subject": "Follow up on renewal",
-                        "What_Id": {"id": account["id"]},
-                        "$se_module": "Accounts",
-                        "Due_Date": "2030-01-15",
-                        "Priority": "High",
-                    }
-                ]
-            },
-        },
+        "ZohoCRM_createRecords", {"path_variables": {"module": "Tasks"}, "body": {"data": [task_fields]}}
     )
     assert not created.is_error
     result = _payload(created)["data"][0]
@@ -212,22 +209,8 @@ async def _test_writes_through_mcp_change_the_store_and_are_counted(
     assert updated["data"][0]["message"] == "record updated"
     assert stored(sandbox, "Accounts", account["id"])["Rating"] == "Hot"
 
-    noted = _payload(
-        await mcp_client.call_tool(
-            "ZohoCRM_createNotes",
-            {
-                "body": {
-                    "data": [
-                        {
-                            "Note_Title": "MCP",
-                            "Note_Content": "hello",
-                            "Parent_Id": {"module": {"api_name": "Accounts"}, "id": account["id"]},
-                        }
-                    ]
-                }
-            },
-        )
-    )
+    note_hello = {"Note_Title": "MCP", "Note_Content": "hello", "Parent_Id": account_parent(account["id"])}
+    noted = _payload(await mcp_client.call_tool("ZohoCRM_createNotes", {"body": {"data": [note_hello]}}))
     note = stored(sandbox, "Notes", noted["data"][0]["details"]["id"])
     assert note["Parent_Id"]["id"] == account["id"] and note["Note_Content"] == "hello"
 
