@@ -11,22 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
+from sandbox_rest import access_token
 
 from sandbox import _bulk_criteria as criteria_rules
 from sandbox.embedded import RunningSandbox
 
 
 def _token(sandbox: RunningSandbox) -> dict[str, str]:
-    reply = httpx.post(
-        f"{sandbox.base_url}/oauth/v2/token",
-        data={
-            "grant_type": "refresh_token",
-            "client_id": sandbox.client_id,
-            "client_secret": sandbox.client_secret,
-            "refresh_token": sandbox.refresh_token,
-        },
-    )
-    return {"Authorization": f"Zoho-oauthtoken {reply.json()['access_token']}"}
+    return {"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}
 
 
 def _wait_completed(client: httpx.Client, job_id: str, timeout: float = 5.0) -> dict[str, Any]:

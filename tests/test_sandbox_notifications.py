@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from sandbox_rest import access_token
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -73,15 +74,7 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
 
 @pytest.fixture
 def api(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
-    token = httpx.post(
-        f"{sandbox.base_url}/oauth/v2/token",
-        data={
-            "grant_type": "refresh_token",
-            "client_id": sandbox.client_id,
-            "client_secret": sandbox.client_secret,
-            "refresh_token": sandbox.refresh_token,
-        },
-    ).json()["access_token"]
+    token = access_token(sandbox)
     with httpx.Client(
         base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"}, timeout=10
     ) as client:
