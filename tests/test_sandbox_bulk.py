@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from sandbox_rest import access_token
+from sandbox_sdk_support import init_sdk
 
 from sandbox import _bulk_criteria as criteria_rules
 from sandbox.embedded import RunningSandbox
@@ -170,40 +171,6 @@ def test_criteria_rules_directly() -> None:
 
 
 # ---------------------------------------------------------------------------- the official SDK
-def _init_sdk(sandbox: RunningSandbox, tmp_path: Path) -> None:
-    from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
-    from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
-    from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
-    from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
-    from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
-
-    class SandboxDataCenter(DataCenter):
-        """A custom data centre whose three URLs all point at the local sandbox."""
-
-        def get_iam_url(self) -> str:
-            return f"{sandbox.base_url}/oauth/v2/token"
-
-        def get_file_upload_url(self) -> str:
-            return sandbox.base_url
-
-    center = SandboxDataCenter()
-    environment = DataCenter.Environment(sandbox.base_url, center.get_iam_url(), center.get_file_upload_url())
-    token = OAuthToken(
-        client_id=sandbox.client_id,
-        client_secret=sandbox.client_secret,
-        refresh_token=sandbox.refresh_token,
-        find_user=False,
-    )
-    (tmp_path / "sdk").mkdir(exist_ok=True)
-    Initializer.initialize(
-        environment=environment,
-        token=token,
-        store=FileStore(file_path=str(tmp_path / "sdk" / "tokens.txt")),
-        sdk_config=SDKConfig(update_api_domain=False),
-        resource_path=str(tmp_path / "sdk"),
-    )
-
-
 def closed_won_deals_csv() -> Any:
     """The SDK's request body for a bulk read of the Closed Won deals' name, stage, amount and account, as CSV."""
     from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BodyWrapper, Criteria, Query
@@ -240,7 +207,7 @@ def test_official_sdk_create_status_download(sandbox: RunningSandbox, tmp_path: 
         SuccessResponse,
     )
 
-    _init_sdk(sandbox, tmp_path)
+    init_sdk(sandbox, tmp_path, find_user=False)
     operations = BulkReadOperations()
     created = operations.create_bulk_read_job(closed_won_deals_csv())
     assert created.get_status_code() == 201

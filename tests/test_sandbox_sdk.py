@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sandbox_sdk_support import SandboxDataCenter, init_sdk
 from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
 from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
 from zohocrmsdk.src.com.zoho.crm.api import HeaderMap, ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.coql import BodyWrapper as CoqlBody
 from zohocrmsdk.src.com.zoho.crm.api.coql import CoqlOperations
-from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
 from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
 from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
 from zohocrmsdk.src.com.zoho.crm.api.notes import BodyWrapper as NotesBody
@@ -35,36 +35,6 @@ from sandbox.embedded import RunningSandbox, start_sandbox
 
 pytestmark = pytest.mark.slow
 ANCHOR = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
-
-
-class SandboxDataCenter(DataCenter):
-    """A custom data centre whose one environment is the sandbox (API, accounts server, uploads)."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-
-    def get_iam_url(self) -> str:
-        return f"{self.base_url}/oauth/v2/token"
-
-    def get_file_upload_url(self) -> str:
-        return self.base_url
-
-    def environment(self) -> DataCenter.Environment:
-        return DataCenter.Environment(self.base_url, self.get_iam_url(), self.get_file_upload_url())
-
-
-def init_sdk(sb: RunningSandbox, workdir: Path) -> OAuthToken:
-    resources = workdir / "sdk-resources"
-    resources.mkdir(parents=True, exist_ok=True)
-    token = OAuthToken(client_id=sb.client_id, client_secret=sb.client_secret, refresh_token=sb.refresh_token)
-    Initializer.initialize(
-        environment=SandboxDataCenter(sb.base_url).environment(),
-        token=token,
-        store=FileStore(str(workdir / "sdk-tokens.csv")),
-        sdk_config=SDKConfig(update_api_domain=False),
-        resource_path=str(resources),
-    )
-    return token
 
 
 @pytest.fixture(scope="module")
