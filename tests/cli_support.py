@@ -8,10 +8,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config import Settings, load_settings
 from sandbox.embedded import RunningSandbox
+
+if TYPE_CHECKING:
+    import pexpect
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
@@ -36,6 +39,23 @@ def run_main(
         timeout=timeout,
         input=stdin_text,
         stdin=subprocess.DEVNULL if stdin_text is None else None,
+    )
+
+
+def spawn_main(
+    env: dict[str, str], *args: str, rows: int = 60, columns: int = 160, timeout: float = 60
+) -> pexpect.spawn:
+    """``main.py ARGS`` in a pseudo-terminal of ``rows`` x ``columns`` (an interactive session to drive)."""
+    import pexpect
+
+    return pexpect.spawn(
+        sys.executable,
+        [str(ROOT / "main.py"), *args],
+        env=env,
+        cwd=str(ROOT),
+        encoding="utf-8",
+        timeout=timeout,
+        dimensions=(rows, columns),
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import run_main, sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env, spawn_main
 from sandbox_rest import stored
 
 from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
@@ -242,19 +242,10 @@ def approve_one_edit_one_reject_one_skip_one(child: Any, acc1: dict[str, Any]) -
 
 
 def test_interactive_approve_in_a_real_terminal(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
-    import pexpect
 
     acc1, acc2 = accounts(sandbox, 2)
     update, task, note, later = queue_one_of_each(store, acc1, acc2)
-    child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "approve"],
-        env=cli_env(sandbox, home),
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(60, 160),
-    )
+    child = spawn_main(cli_env(sandbox, home), "approve")
     try:
         approve_one_edit_one_reject_one_skip_one(child, acc1)
     finally:

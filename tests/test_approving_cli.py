@@ -5,7 +5,6 @@ once with what to do), Ctrl-C asks once and leaves nothing half-done, and a batc
 from __future__ import annotations
 
 import re
-import sys
 import threading
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 import pexpect
 import pytest
-from cli_support import ROOT, run_main, sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env, spawn_main
 from sandbox_rest import stored
 
 from approvals.models import ProposedAction, Recommendation, TaskDraft
@@ -30,15 +29,7 @@ def env_for(sandbox: RunningSandbox, home: Path, columns: int = 80) -> dict[str,
 
 
 def spawn(sandbox: RunningSandbox, home: Path, *args: str, columns: int = 80) -> pexpect.spawn:
-    return pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "approve", *args],
-        env=env_for(sandbox, home, columns),
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(50, columns),
-    )
+    return spawn_main(env_for(sandbox, home, columns), "approve", *args, rows=50, columns=columns)
 
 
 def queue_tasks(store: StateStore, sandbox: RunningSandbox, n: int, *, bad_first: bool = False) -> list[Recommendation]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 import pexpect
 import pytest
-from cli_support import sandbox_cli_env
+from cli_support import sandbox_cli_env, spawn_main
 
 from integrations.zoho.manager import ref_marker
 from sandbox.embedded import RunningSandbox
@@ -75,16 +74,7 @@ def author_writes_directly_on(word: str, script: Any) -> Any:
 
 
 def spawn_chat(env: dict[str, str]) -> pexpect.spawn:
-    child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "chat"],
-        env=env,
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(60, 160),
-    )
-    return child
+    return spawn_main(env, "chat")
 
 
 def tasks_with_marker(sandbox: RunningSandbox, idempotency_key: str) -> list[dict[str, Any]]:

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import ROOT, run_main, sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env, spawn_main
 
 from agents.options import build_options
 from agents.runner import AgentRunResult, run_orchestrator
@@ -157,15 +156,7 @@ async def test_agents_obeying_planted_instructions_write_nothing_and_are_flagged
 def _interactive_shows_suspicious(env: dict[str, str], account_id: str) -> None:
     import pexpect
 
-    child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "approve", "--account", account_id],
-        env=env,
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(60, 200),
-    )
+    child = spawn_main(env, "approve", "--account", account_id, columns=200)
     try:
         child.expect("SUSPICIOUS")
         child.expect("instruction-like text")

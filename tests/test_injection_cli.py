@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import ROOT, run_main
+from cli_support import ROOT, run_main, spawn_main
 from test_injection_agents import WRITE_TOOLS, cli_env, org_snapshot, triggers
 
 from hooks.injection import looks_like_injection
@@ -134,15 +134,7 @@ def test_chat_obeying_planted_instructions_writes_nothing_and_shows_the_warning(
     account = sorted({h.account_id for h in hostile})[0]
     with ScriptedModelServer(injection_follower(triggers(hostile))) as model:
         env = keyed_env(tmp_path / "home", sandbox, model)
-        child = pexpect.spawn(
-            sys.executable,
-            [str(ROOT / "main.py"), "chat"],
-            env=env,
-            cwd=str(ROOT),
-            encoding="utf-8",
-            timeout=120,
-            dimensions=(60, 200),
-        )
+        child = spawn_main(env, "chat", columns=200, timeout=120)
         try:
             child.expect("Sergas chat")
             child.expect(r"you(@[^>]*)?> ")

@@ -6,7 +6,6 @@ the SUSPICIOUS banner and the whole change stay on the screen."""
 from __future__ import annotations
 
 import io
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pexpect
 import pyte
 import pytest
-from cli_support import ROOT, run_main, sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env, spawn_main
 from sandbox_rest import SandboxRest
 
 from approvals.models import Citation, ProposedAction, TaskDraft
@@ -67,14 +66,11 @@ def test_approve_panel_survives_escape_sequences_in_crm_text(sandbox: RunningSan
     account = plant(sandbox)
     queue_quoting_the_name(home, account)
     raw = io.StringIO()
-    child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "approve"],
-        env=sandbox_cli_env(sandbox, home, COLUMNS=str(COLS), LINES=str(ROWS), TERM="xterm-256color"),
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(ROWS, COLS),
+    child = spawn_main(
+        sandbox_cli_env(sandbox, home, COLUMNS=str(COLS), LINES=str(ROWS), TERM="xterm-256color"),
+        "approve",
+        rows=ROWS,
+        columns=COLS,
     )
     child.logfile_read = raw
     try:

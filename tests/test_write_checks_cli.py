@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pexpect
 import pyte
 import pytest
-from cli_support import ROOT, run_main, sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env, spawn_main
 from sandbox_rest import SandboxRest
 
 from agents.run_context import RunContext, zoho_write_check
@@ -110,15 +109,7 @@ def test_a_lookup_change_is_shown_by_the_ids_it_writes(
     # the proposal calls the new owner by the current owner's name: the old display showed "no change"
     rec = update(store, a, deal_a, {"Owner": {"id": other["id"], "name": owner["name"]}})
     raw = io.StringIO()
-    child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "approve"],
-        env=sandbox_cli_env(sandbox, home, COLUMNS="200", LINES="60"),
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(60, 200),
-    )
+    child = spawn_main(sandbox_cli_env(sandbox, home, COLUMNS="200", LINES="60"), "approve", columns=200)
     child.logfile_read = raw
     try:
         child.expect(r"\[q\]uit")
