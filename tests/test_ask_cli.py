@@ -27,16 +27,16 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return run_main(env, *args, timeout=240)
 
 
-def cli_env(home: Path, org: Any, model: ScriptedModelServer | None = None, **extra: str) -> dict[str, str]:
+def cli_env(home: Path, org: RunningSandbox, model: ScriptedModelServer | None = None, **extra: str) -> dict[str, str]:
     return sandbox_cli_env(org, home, model=model, **{"COLUMNS": "200", **extra})
 
 
-def org_state(org: Any) -> dict[str, Any]:
+def org_state(org: RunningSandbox) -> dict[str, Any]:
     """What would move if anything were written: record counts and last modification per module."""
     return {m: (org.store.count(m), org.store.last_modified(m)) for m in MODULES}
 
 
-def first_account(org: Any) -> dict[str, Any]:
+def first_account(org: RunningSandbox) -> dict[str, Any]:
     return next(r for r in org.store.iter_live("Accounts") if NAME_WORD in str(r.get("Account_Name")))
 
 

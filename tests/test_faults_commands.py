@@ -28,6 +28,7 @@ from reliability_support import (
 )
 
 from config import load_settings
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
@@ -36,7 +37,7 @@ ACCOUNTS = 12
 
 
 @pytest.fixture
-def org(tmp_path: Path) -> Iterator[Any]:
+def org(tmp_path: Path) -> Iterator[RunningSandbox]:
     from sandbox.embedded import start_sandbox
 
     with start_sandbox(tmp_path / "sandbox", accounts=ACCOUNTS, seed=7) as running:
@@ -58,7 +59,7 @@ STORMS = {
 
 
 @pytest.mark.parametrize("storm", list(STORMS))
-def test_approve_under_faults_writes_each_exactly_once(storm: str, org: Any, tmp_path: Path) -> None:
+def test_approve_under_faults_writes_each_exactly_once(storm: str, org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
     queue_mixed(org, home, run_id="faults")
@@ -77,7 +78,7 @@ def test_approve_under_faults_writes_each_exactly_once(storm: str, org: Any, tmp
         assert assert_writes_exactly_once(org, store, writes) == 6
 
 
-def test_approve_with_tokens_revoked_mid_batch(org: Any, tmp_path: Path) -> None:
+def test_approve_with_tokens_revoked_mid_batch(org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
     queue_mixed(org, home, run_id="faults")
@@ -100,7 +101,7 @@ def test_approve_with_tokens_revoked_mid_batch(org: Any, tmp_path: Path) -> None
         assert assert_writes_exactly_once(org, store, writes) == 6
 
 
-def test_approve_with_the_refresh_token_revoked_keeps_writes_and_says_why(org: Any, tmp_path: Path) -> None:
+def test_approve_with_the_refresh_token_revoked_keeps_writes_and_says_why(org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home, SERGAS_ZOHO_REFRESH_TOKEN="1000.revoked.refresh-token")
     queue_mixed(org, home, run_id="faults")
@@ -114,7 +115,7 @@ def test_approve_with_the_refresh_token_revoked_keeps_writes_and_says_why(org: A
         assert sorted(r.status for r in store.list_recommendations()) == ["approved"] + ["pending"] * 5
 
 
-def test_approve_with_zoho_down_keeps_writes_approved(org: Any, tmp_path: Path) -> None:
+def test_approve_with_zoho_down_keeps_writes_approved(org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     queue_mixed(org, home, run_id="faults")
     url = dead_url()
@@ -132,7 +133,7 @@ def test_approve_with_zoho_down_keeps_writes_approved(org: Any, tmp_path: Path) 
 
 
 # ------------------------------------------------------------------------------------------ review
-def test_review_through_a_storm_completes_with_every_account(org: Any, tmp_path: Path) -> None:
+def test_review_through_a_storm_completes_with_every_account(org: RunningSandbox, tmp_path: Path) -> None:
     """Every kind at once: 4 consecutive failures (5xx, drop, malformed, 429), 20% random 429s for 6 s, slow
     pages. The SDK tier's one attempt plus the REST tier's retries (6 here) absorb them."""
     home = tmp_path / "home"
@@ -154,7 +155,7 @@ def test_review_through_a_storm_completes_with_every_account(org: Any, tmp_path:
         assert all(store.get_cursor(f"review:{m}") for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes"))
 
 
-def test_review_when_failures_outlast_the_retries_says_so_then_resumes(org: Any, tmp_path: Path) -> None:
+def test_review_when_failures_outlast_the_retries_says_so_then_resumes(org: RunningSandbox, tmp_path: Path) -> None:
     """10 consecutive failures on every path: more than every tier's attempts. One clear line, exit 1, the
     run saved as interrupted; the next review resumes it and completes."""
     home = tmp_path / "home"
@@ -169,7 +170,7 @@ def test_review_when_failures_outlast_the_retries_says_so_then_resumes(org: Any,
     assert doc["resumed"] is True and doc["accounts_triaged"] == ACCOUNTS
 
 
-def test_review_with_zoho_down_says_so_then_resumes(org: Any, tmp_path: Path) -> None:
+def test_review_with_zoho_down_says_so_then_resumes(org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     url = dead_url()
     down = main_py(
@@ -197,7 +198,9 @@ def _hold_write_lock(db: Path, release: threading.Event, held: threading.Event) 
         conn.close()
 
 
-def test_review_with_the_state_database_locked_mid_run_fails_cleanly_then_resumes(org: Any, tmp_path: Path) -> None:
+def test_review_with_the_state_database_locked_mid_run_fails_cleanly_then_resumes(
+    org: RunningSandbox, tmp_path: Path
+) -> None:
     """The first page is held 3 s by the sandbox; meanwhile another process takes the database for
     longer than the busy timeout (10 s)."""
     home = tmp_path / "home"
@@ -227,7 +230,9 @@ def test_review_with_the_state_database_locked_mid_run_fails_cleanly_then_resume
     assert doc["accounts_triaged"] == ACCOUNTS
 
 
-def test_approve_list_with_the_state_database_locked_briefly_waits_and_succeeds(org: Any, tmp_path: Path) -> None:
+def test_approve_list_with_the_state_database_locked_briefly_waits_and_succeeds(
+    org: RunningSandbox, tmp_path: Path
+) -> None:
     home = tmp_path / "home"
     queue_mixed(org, home, run_id="faults", n=2)
     release, held = threading.Event(), threading.Event()
@@ -241,7 +246,7 @@ def test_approve_list_with_the_state_database_locked_briefly_waits_and_succeeds(
 
 
 # -------------------------------------------------------------------------------------- sync, doctor
-def test_sync_through_a_storm_stores_everything(org: Any, tmp_path: Path) -> None:
+def test_sync_through_a_storm_stores_everything(org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     org.inject_fault(kind="429", ratio=0.3, seconds=5.0, path_prefix="/crm")
     org.inject_fault(kind="drop", count=2, path_prefix="/crm")
@@ -256,7 +261,7 @@ def test_sync_through_a_storm_stores_everything(org: Any, tmp_path: Path) -> Non
     }
 
 
-def test_sync_with_zoho_down_says_so(org: Any, tmp_path: Path) -> None:
+def test_sync_with_zoho_down_says_so(org: RunningSandbox, tmp_path: Path) -> None:
     url = dead_url()
     done = main_py(
         cli_env(
@@ -268,7 +273,7 @@ def test_sync_with_zoho_down_says_so(org: Any, tmp_path: Path) -> None:
     assert done.returncode == 1 and "Zoho" in done.stderr, done.stderr[-2000:]
 
 
-def test_doctor_with_zoho_down_fails_each_tier_with_a_fix(org: Any, tmp_path: Path) -> None:
+def test_doctor_with_zoho_down_fails_each_tier_with_a_fix(org: RunningSandbox, tmp_path: Path) -> None:
     url = dead_url()
     done = main_py(
         cli_env(
@@ -286,7 +291,7 @@ def test_doctor_with_zoho_down_fails_each_tier_with_a_fix(org: Any, tmp_path: Pa
     assert "FAIL" in done.stdout and "fix:" in done.stdout, done.stdout
 
 
-def test_doctor_with_the_mcp_tier_down_reports_it_and_the_other_tiers_ok(org: Any, tmp_path: Path) -> None:
+def test_doctor_with_the_mcp_tier_down_reports_it_and_the_other_tiers_ok(org: RunningSandbox, tmp_path: Path) -> None:
     done = main_py(
         cli_env(org, tmp_path / "home", SERGAS_ZOHO_MCP_URL=f"{dead_url()}/mcp", SERGAS_ZOHO_TIMEOUT_SECONDS="3"),
         "doctor",

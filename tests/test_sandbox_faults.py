@@ -15,11 +15,11 @@ from sandbox.embedded import RunningSandbox
 pytestmark = pytest.mark.faults
 
 
-def _client(sb: Any) -> httpx.Client:
+def _client(sb: RunningSandbox) -> httpx.Client:
     return httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sb)}"})
 
 
-def _fault(sb: Any, **spec: Any) -> None:
+def _fault(sb: RunningSandbox, **spec: Any) -> None:
     assert httpx.post(f"{sb.base_url}/__sandbox/faults", json=spec).status_code == 200
 
 

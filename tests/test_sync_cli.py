@@ -97,7 +97,7 @@ def _writer_lock_held(memory_dir: Path) -> bool:
 
 
 @pytest.fixture
-def small_sandbox(tmp_path: Path) -> Iterator[Any]:
+def small_sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
     """A smaller org than the shared ``sandbox`` fixture: three syncs and a search run against it."""
     from sandbox.embedded import start_sandbox
 

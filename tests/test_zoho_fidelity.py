@@ -20,7 +20,7 @@ from sandbox.scopes import DEFAULT_SCOPES, grants, required_scopes
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _client(sb: Any) -> httpx.Client:
+def _client(sb: RunningSandbox) -> httpx.Client:
     return httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sb)}"})
 
 
