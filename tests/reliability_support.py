@@ -19,9 +19,9 @@ from typing import Any
 from cli_support import run_main, sandbox_cli_env
 from sandbox_rest import stored
 
-from approvals.models import NoteDraft, ProposedAction, TaskDraft
 from config import load_settings
 from config.crashpoints import KILL_AT_VAR, KILL_LOG_VAR
+from domain.proposals import NoteDraft, ProposedAction, TaskDraft, parse_proposal
 from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
@@ -35,22 +35,20 @@ def cli_env(sandbox: RunningSandbox, home: Path, **extra: str) -> dict[str, str]
 
 
 def mixed_proposal(i: int, account: dict[str, Any]) -> ProposedAction:
-    """The ``i``-th of a repeating task / note / field-update (a flipped rating) proposal on ``account``."""
-    account_id, name = str(account["id"]), account["Account_Name"]
-    rationale = "Renewal in 30 days and no activity for 45 days"
-    if i % 3 == 0:
-        task = TaskDraft(subject=f"Call {name}", due_date=date(2026, 12, 15))
-        return ProposedAction(
-            kind="create_task", account_id=account_id, target_id=account_id, task=task, rationale=rationale
+    """The ``i``-th of a repeating task / note / field-update (a flipped rating) proposal on ``account``, in
+    the flat shape stored before the union (every key, most empty), as an old row would load."""
+    kind = ("create_task", "add_note", "update_fields")[i % 3]
+    name = account["Account_Name"]
+    return parse_proposal(
+        dict(
+            kind=kind,
+            account_id=account["id"],
+            target_id=account["id"],
+            task=TaskDraft(subject=f"Call {name}", due_date=date(2026, 12, 15)) if kind == "create_task" else None,
+            note=NoteDraft(title="Renewal risk", content=f"Budget freeze at {name}") if kind == "add_note" else None,
+            fields={"Rating": "Cold" if account.get("Rating") != "Cold" else "Warm"} if kind == "update_fields" else {},
+            rationale="Renewal in 30 days and no activity for 45 days",
         )
-    if i % 3 == 1:
-        note = NoteDraft(title="Renewal risk", content=f"Budget freeze at {name}")
-        return ProposedAction(
-            kind="add_note", account_id=account_id, target_id=account_id, note=note, rationale=rationale
-        )
-    fields = {"Rating": "Cold" if account.get("Rating") != "Cold" else "Warm"}
-    return ProposedAction(
-        kind="update_fields", account_id=account_id, target_id=account_id, fields=fields, rationale=rationale
     )
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from agents.testing import InMemoryGateway, demo_views
-from approvals.models import ProposedAction, WriteResult
 from briefs import brief_markdown, build_brief
+from domain.proposals import ProposedAction
+from domain.recommendations import WriteResult
 from integrations.zoho.models import Account360
 from review.index import AccountView
 from review.rules import propose_for

@@ -38,8 +38,8 @@ from reliability_support import (
     watching_writes,
 )
 
-from approvals.models import NoteDraft, ProposedAction
 from config import load_settings
+from domain.proposals import AddNoteProposal, NoteDraft
 from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
@@ -187,8 +187,7 @@ def _queue(org: RunningSandbox, home: Path) -> list[str]:
     accounts = org.store.list_records("Accounts")[:6]
     with StateStore.open(load_settings(home=home)) as store:
         rejected, _ = store.enqueue(
-            ProposedAction(
-                kind="add_note",
+            AddNoteProposal(
                 account_id=accounts[0]["id"],
                 target_id=accounts[0]["id"],
                 note=NoteDraft(title="Not this one", content="Rejected before the batch"),

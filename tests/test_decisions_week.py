@@ -28,8 +28,8 @@ import pytest
 from cli_support import run_main, sandbox_cli_env
 from sandbox_rest import access_token
 
-from approvals.models import Recommendation
 from config import load_settings
+from domain.recommendations import Recommendation
 from integrations.zoho.manager import REF_PREFIX, ref_marker
 from sandbox.embedded import RunningSandbox, start_sandbox
 from state.store import StateStore

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from approvals.models import ProposedAction, TaskDraft
+from domain.proposals import CreateTaskProposal
 from review.models import AccountTriage
 from review.record_builders import TODAY, account, contact, deal, note, org, task
 from review.rules import add_business_days, propose_for
@@ -36,29 +36,25 @@ def everything_wrong() -> AccountTriage:
     return triage
 
 
-def task_of(proposal: ProposedAction) -> TaskDraft:
-    assert proposal.task is not None, proposal
-    return proposal.task
-
-
 def test_one_labelled_cited_task_per_signal() -> None:
     triage = everything_wrong()
     assert {s.kind for s in triage.signals} == PLANTED
     proposals = propose_for(triage, today=TODAY)
     assert len(proposals) == len(triage.signals)
     for p in proposals:
-        assert p.origin == "rules" and p.kind == "create_task" and p.task is not None
+        assert p.origin == "rules" and isinstance(p, CreateTaskProposal)
         assert p.rationale.startswith("Rule-based proposal (no model)")
         assert p.evidence and all(c.source == "zoho" for c in p.evidence)
         assert p.task.due_date is not None and p.task.due_date > TODAY
-    by_kind = {p.signal_kind: p for p in proposals}
-    stalled = [p for p in proposals if p.signal_kind == "deal_stalled"]
-    by_kind["deal_stalled"] = next(p for p in stalled if "Acme renewal" in task_of(p).subject)
-    assert by_kind["churn_risk"].priority == "high" and task_of(by_kind["churn_risk"]).priority == "Highest"
+    tasks = [p for p in proposals if isinstance(p, CreateTaskProposal)]
+    by_kind = {p.signal_kind: p for p in tasks}
+    stalled = [p for p in tasks if p.signal_kind == "deal_stalled"]
+    by_kind["deal_stalled"] = next(p for p in stalled if "Acme renewal" in p.task.subject)
+    assert by_kind["churn_risk"].priority == "high" and by_kind["churn_risk"].task.priority == "Highest"
     assert by_kind["deal_stalled"].target_module == "Deals"
-    assert task_of(by_kind["deal_stalled"]).subject == "Follow up on stalled deal 'Acme renewal'"
-    assert task_of(by_kind["deal_stalled"]).due_date == add_business_days(TODAY, 2)
-    assert task_of(by_kind["contact_gone"]).subject == "Find the replacement for Li Wei at Acme"
+    assert by_kind["deal_stalled"].task.subject == "Follow up on stalled deal 'Acme renewal'"
+    assert by_kind["deal_stalled"].task.due_date == add_business_days(TODAY, 2)
+    assert by_kind["contact_gone"].task.subject == "Find the replacement for Li Wei at Acme"
     assert proposals[0].priority == "high"  # most urgent first
 
 
