@@ -151,7 +151,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "evaluating competitors": (
         "@v vendor provider supplier competit rival alternativ option competition crm suite cloud other$ another$ "
-        "different$ cheaper$ new$",
+        "different$ cheaper$ new$ tool",
         "evaluat look consider explor assess review compar trial test pilot demo shortlist talk speak spoke get "
         "meet talks research scout seek search benchmark courted approached got received have had poc proof bake "
         "pitch court call circl sniff knock",
@@ -267,6 +267,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "finished up": ("finished_up finishes_up finished_at finished_with",),
     "left for good": ("poached headhunted going_to went_back passed_away died",),
+    "jumped ship": ("jump",),
+    "passed on": ("passed_on",),
+    "no longer our contact": ("longer anymore any_more",),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "wants more people on it": (
         "want need asked ask request looking like plan quote pric offer wish",
@@ -361,7 +364,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "seat_for licenses_for licences_for license_for licence_for users_for new_seats new_licenses "
         "new_licences new_users new_logins new_offices new_sites new_teams new_locations #_seats #_seat "
         "#_licenses #_licences #_license #_licence #_users #_user #_more #_additional #_extra #_new #_logins "
-        "several_more some_more few_more dozens_more hundreds_more a_few",
+        "several_more some_more few_more dozens_more hundreds_more a_few buy purchas order need want get",
     ),
     "new team or site": (
         "new$",
@@ -416,7 +419,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "region office team site division subsid entit countr unit brand department location plant store old$ "
         "legacy current$ existing$ enterprise premium pro$ professional business$ ultimate platinum higher top$",
         "onto_us onto_our onto_the on_to to_us to_our to_the on_us on_our on_the with_ours with_us with_our are_in "
-        "is_in are_only is_only are_available is_available are_part is_part",
+        "is_in are_only is_only are_available is_available are_part is_part s_in s_only s_available s_part",
     ),
     "more of the product": (
         "explor consider evaluat look need",
@@ -821,6 +824,18 @@ _WHEN = (
     r"abruptly|suddenly|without|after|over\s+the|around|back|already|mid-?\w+|early\s+(?:in|this|last)|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)"
 )
+_EVENTS = (
+    r"(?:meeting|call|demo|appointment|session|visit|webinar|lunch|dinner|trip|flight|workshop|training|onsite|"
+    r"on-site|sync|check-?in|qbr|review|ticket|invoice|interview|booking|reservation|conference|event|travel|"
+    r"kick-?off|workshop|presentation|standup|huddle|zoom|teams|room|office\s+early|early|voicemail)"
+)
+# "left the university for a post in Vienna", "left the practice to start their own clinic": an organisation
+# left for other work (not "left the call to join another meeting").
+_LEFT_FOR_WORK = (
+    r"(?:the\s+|their\s+|her\s+|his\s+)?(?!(?:the\s+)?" + _EVENTS + r"\b)[@\w-]+\s+(?:for\s+(?:a\s+|an\s+)?(?:new\s+|"
+    r"better\s+|senior\s+|bigger\s+|similar\s+)?(?:post|position|job|role|gig|career|opportunity|startup|start-up|"
+    r"competitor|rival|@x|@v)\b|to\s+(?:start|join|found|launch|set\s+up|work|become|take|pursue|lead|head|run|open)\b)"
+)
 _GONE_TARGET = (
     r"(?=\s*(?:$|[^\w\s@'(]|\s(?:(?:the\s+)?" + _ORG_NOUN + r"|@acct|@x|@v|co\b|"
     r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago|end|at\s+the\s+end|"
@@ -831,12 +846,7 @@ _GONE_TARGET = (
     r"(?=\s*(?:$|[.,;:!)\-–—]))|(?:her|his|their)\s+(?:job|role|post|"
     r"position|company|employer)|" + _WHEN + r"|to\s+(?:join|work|start|become|take|pursue|go\s+to|head|lead|run)|"
     r"for\s+(?:a\s+|an\s+)?(?:new|another|other|different|better|competitor|rival|startup|start-up|@x|@v|"
-    r"greener|good|job|role|position)|and\s|so\s|but\s|which|after|because|due)))"
-)
-_EVENTS = (
-    r"(?:meeting|call|demo|appointment|session|visit|webinar|lunch|dinner|trip|flight|workshop|training|onsite|"
-    r"on-site|sync|check-?in|qbr|review|ticket|invoice|interview|booking|reservation|conference|event|travel|"
-    r"kick-?off|workshop|presentation|standup|huddle|zoom|teams|room|office\s+early|early|voicemail)"
+    r"greener|good|job|role|position)|and\s|so\s|but\s|which|after|because|due|" + _LEFT_FOR_WORK + ")))"
 )
 DEPARTURES: tuple[Trigger, ...] = (
     trigger(
@@ -1017,6 +1027,25 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:been|was|got)\s+(?:poached|headhunted)\b|\bgoing\s+to\s+work\s+(?:for|at)\b|\bwent\s+back\s+to\s+"
         r"(?:university|uni|school|college|study|studying)\b|\bpassed\s+away\b|\bdied\b",
         who="before",
+    ),
+    trigger(
+        "jumped ship",
+        r"\bjump(?:ed|s|ing)?\s+ship\b",
+        who="before",
+        harmless=r"\b(?:they|we|@acct|customer|client|company)\s+(?:\w+\s+){0,3}jump",  # the account leaving: churn
+    ),
+    trigger("passed on", r"\bpassed\s+on\b(?=\s*(?:$|[.,;:!)]))", who="before"),
+    trigger(
+        "no longer our contact",
+        r"\bno\s+longer\s+(?:(?:the|our|their)\s+(?:main\s+|primary\s+|day-to-day\s+|key\s+|billing\s+)?(?:contact|poc|"
+        r"point\s+of\s+contact|champion|sponsor|admin|owner)\b|(?:handl|manag|responsible|look\w*\s+after|cover|deal\w*\s+"
+        r"with|in\s+charge)\w*)|\b(?:won't|will\s+not|doesn't|does\s+not|isn't|is\s+not|not)\s+(?:be\s+)?(?:handl|"
+        r"manag|responsible|look\w*\s+after|cover|deal\w*\s+with|in\s+charge)\w*\s+(?:for\s+|of\s+)?(?:our|the|this)\s+"
+        r"(?:@?\w+\s+)?(?:account|invoices|billing|relationship|contract|renewal|subscription)\w*\s+(?:any\s?more|any\s+"
+        r"longer)\b",
+        who="before",
+        strong=False,
+        own_negation=True,
     ),
     trigger(
         "last day",

@@ -190,7 +190,9 @@ def _account_language(
                 continue
             if _not_ours(item, masked, match.start(), upsell):
                 continue
-            if item.who == "before" and (item.label == "giving notice" or re.search(r"leav|left|quit", match.group(0))):
+            if item.who == "before" and (
+                item.label == "giving notice" or re.search(r"leav|left|quit|jump", match.group(0))
+            ):
                 who = subjects_before(masked, match.start(), ctx)
                 if who and who != [ACCOUNT]:  # a person giving notice or leaving: a departure, not churn
                     continue

@@ -177,6 +177,8 @@ def _role_phrase(tokens: list[str]) -> list[str]:
 def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     """Who did what the verb at ``start`` says: contact indexes, ``[ACCOUNT]``, or ``[]`` (unknown)."""
     raw = _TOKEN.findall(masked[:start])
+    if raw and raw[-1] == "then":  # "stays until then for handover, then leaves": the same subject
+        raw = [*raw[:-1], "and"]
     tokens = _strip_gap(list(raw))
     if not tokens:
         return [ctx.implicit] if ctx.implicit is not None else []
@@ -200,6 +202,9 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
             return [role] if role is not None else []
         found = nearest_contact(masked, len(" ".join(tokens)), ctx)
         return [found] if found is not None else []
+    modified = _post_modified(tokens)
+    if modified is not None:
+        return [modified]
     if last in ACCOUNT_WORDS:
         return [ACCOUNT]
     if last in ("and", "then", "but"):  # "Marcus was headhunted by a bank and is leaving": the same subject
@@ -208,6 +213,9 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
             return []
         found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
         return [found] if found is not None else []
+    if last == "i" and '"' in tokens:  # "an auto-reply from @p0: "I have left …"": the quoted speaker
+        speaker = nearest_contact(masked, masked.rfind('"', 0, start), ctx, own_sentence_only=True)
+        return [speaker] if speaker is not None else []
     if last in ("@x", "@v", "i", "you"):
         return []
     appositive = _appositive(tokens)
@@ -215,6 +223,26 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [appositive]
     role = by_role(_role_phrase(tokens), ctx.people)
     return [role] if role is not None else []
+
+
+_POST_MODIFIER = frozenset({"from", "in", "at", "of", "on"})
+_CLAUSE_WORDS = frozenset({"that", "who", "which", "said", "says", "told", "and", "but", "or", "so", "because"})
+
+
+def _post_modified(tokens: list[str]) -> int | None:
+    """ "@p0 from the warehouse team quit", "@p2 from IT left": the contact a short place phrase describes."""
+    for back in range(2, min(6, len(tokens))):
+        i = len(tokens) - back
+        if tokens[i] not in _POST_MODIFIER:
+            continue
+        contact = _contact(tokens[i - 1])
+        rest = tokens[i + 1 :]
+        if contact is None or _is_reported(tokens, i - 1) or any(t.startswith("@") for t in rest):
+            return None
+        if all(re.fullmatch(r"[\w-]+", t) and t not in _CLAUSE_WORDS for t in rest):
+            return contact
+        return None
+    return None
 
 
 def _aside_contact(tokens: list[str]) -> int | None:
