@@ -749,11 +749,19 @@ DOUBT_AFTER = re.compile(
     r"(?<![\w@])(?:@p\d+|@x|she|he|they|i|we)\s+(?:thinks|believes|guesses|assumes|suspects|reckons|think|believe|guess|"
     r"assume|suspect|reckon)\b|\b(?:not\s+(?:sure|confirmed)|unconfirmed|tbc|to\s+be\s+confirmed|rumou?r\w*)\b"
 )
+# Said after a departure: the person is still there in the role that matters to us ("retired from the board but
+# is still consulting for them", "left Tel Aviv for the NY office but stays our main contact").
+STILL_THERE = re.compile(
+    r"\bstill\s+(?:our|their|the|with|at|runs?|running|signs?|signing|consult\w*|works?|working|there|employed|handl\w*|"
+    r"leads?|leading|manag\w*|in\s+charge)\b|\bstays?\s+(?:on\s+as\s+)?(?:our|their)\s+(?:main\s+|primary\s+)?(?:contact|"
+    r"poc|champion|sponsor)\b|\bnot\s+(?:from\s+)?the\s+(?:company|firm)\b|\bstaying\s+(?:at|with)\s+the\s+(?:company|firm)\b|"
+    r"\b(?:is|remains)\s+(?:still\s+)?our\s+(?:main\s+)?(?:contact|champion|sponsor)\b"
+)
 UNCERTAIN = re.compile(
     r"\b(?:might|may|maybe|perhaps|possibly|could|rumou?r\w*|unconfirmed|not\s+sure|unsure|unclear|whether|"
     r"if|consider\w*|think\w*\s+(?:about|of)|wonder\w*|interview\w*|look\w*\s+around|open\s+to\s+offers|"
     r"in\s+case|speculat\w+|hear\w*\s+(?:rumou?rs?|whispers)|can't\s+confirm|to\s+be\s+confirmed|tbc|"
-    r"supposedly|allegedly|could\s+be|thinks?|believes?|guess\w*|assum\w+|suspect\w*|reckons?)\b"
+    r"supposedly|allegedly|could\s+be|thinks?|believes?|guess\w*|assum\w+|suspect\w*|reckons?|grapevine|gossip)\b"
 )
 TEMPORARY = re.compile(
     r"\bon\s+(?!garden\s)(?:@?\w+\s+)?leave\b|\b(?:maternity|paternity|parental|sick|medical|annual|extended|family)\s+leave\b|"
@@ -1039,7 +1047,7 @@ DEPARTURES: tuple[Trigger, ...] = (
         "no longer our contact",
         r"\bno\s+longer\s+(?:(?:the|our|their)\s+(?:main\s+|primary\s+|day-to-day\s+|key\s+|billing\s+)?(?:contact|poc|"
         r"point\s+of\s+contact|champion|sponsor|admin|owner)\b|(?:handl|manag|responsible|look\w*\s+after|cover|deal\w*\s+"
-        r"with|in\s+charge)\w*)|\b(?:won't|will\s+not|doesn't|does\s+not|isn't|is\s+not|not)\s+(?:be\s+)?(?:handl|"
+        r"with|in\s+charge|involv)\w*)|\b(?:won't|will\s+not|doesn't|does\s+not|isn't|is\s+not|not)\s+(?:be\s+)?(?:handl|"
         r"manag|responsible|look\w*\s+after|cover|deal\w*\s+with|in\s+charge)\w*\s+(?:for\s+|of\s+)?(?:our|the|this)\s+"
         r"(?:@?\w+\s+)?(?:account|invoices|billing|relationship|contract|renewal|subscription)\w*\s+(?:any\s?more|any\s+"
         r"longer)\b",
@@ -1147,8 +1155,8 @@ REPORTER_PHRASES: frozenset[str] = frozenset(
 )
 # Words that may stand between a subject and its verb ("Aisha has apparently just left").
 GAP_WORDS: frozenset[str] = (
-    word_set("""has have had is was were are 's 'd 'll 're 've 'm still probably likely will would shall be been being
-    just recently apparently finally
+    word_set("""has have had is was were are am 's 'd 'll 're 've 'm still probably likely will would shall be been
+    being just recently apparently finally
     officially already also now actually reportedly unfortunately sadly suddenly quietly abruptly both all
     then effectively formally definitely indeed too since basically evidently obviously seemingly herself
     himself yesterday today that unexpectedly eventually ultimately only even luckily gonna to really

@@ -37,6 +37,7 @@ from review.lexicon import (
     RESOLVED_SOFT,
     RIVAL_OWNS,
     STILL_BAD,
+    STILL_THERE,
     SUCCESSOR,
     TEMPORARY,
     UPSELL,
@@ -85,7 +86,7 @@ def _groups(match: re.Match[str]) -> tuple[str, int] | None:
 
 
 def _departures(
-    masked: str, ctx: Context, triggers: tuple[Trigger, ...]
+    masked: str, ctx: Context, triggers: tuple[Trigger, ...], year: int | None = None
 ) -> tuple[list[tuple[int, str, int]], list[tuple[int, int]]]:
     """Contacts this sentence says have left: (contact, what, position); and the spans of all departure words."""
     found: list[tuple[int, str, int]] = []
@@ -99,12 +100,21 @@ def _departures(
             who = _who(item, match, masked, ctx)
             if who != [ACCOUNT]:
                 spans.append((match.start(), match.end()))
-            if not who or who == [ACCOUNT] or _defused(item, masked, match):
+            if not who or who == [ACCOUNT] or _defused(item, masked, match) or _years_away(masked, match.end(), year):
                 continue
             if not item.strong and TEMPORARY.search(masked):
                 continue
             found += [(w, item.label, match.start()) for w in who if w != ACCOUNT]
     return found, spans
+
+
+_LATER_YEAR = re.compile(r"^[^.;]{0,30}?\b(?:in|by|until|end\s+of)\s+((?:19|20)\d\d)\b")
+
+
+def _years_away(masked: str, end: int, year: int | None) -> bool:
+    """ "is retiring in 2029" (in a note of 2025): not gone yet, nothing to act on now."""
+    later = _LATER_YEAR.match(masked[end:])
+    return year is not None and later is not None and int(later.group(1)) > year
 
 
 def _who(item: Trigger, match: re.Match[str], masked: str, ctx: Context) -> list[int]:
@@ -130,7 +140,17 @@ def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:
         return True
     if scope.post_negated(masked, match.end()) or scope.doubted(masked, match.start()):
         return True
+    if _still_there(masked, match.end()) or masked[match.start() - 1 : match.start()] == '"' == masked[match.end()]:
+        return True  # still there; or a word in scare quotes: So she "left" — as in, stepped out of the QBR
     return bool(DOUBT_AFTER.search(masked, match.end()) or JOKING.search(masked) or HYPOTHETICAL.search(masked))
+
+
+def _still_there(masked: str, end: int) -> bool:
+    """Later in the sentence, with no other contact named in between: the person is still there."""
+    still = STILL_THERE.search(masked, end)
+    if still is None or "@p" in masked[end : still.start()]:
+        return False
+    return re.search(r"\bno\s+longer\b", masked[still.end() :]) is None  # "still there, but no longer involved"
 
 
 def _changes_as_said(item: Trigger, match: re.Match[str]) -> bool:
@@ -326,7 +346,7 @@ def _read_sentence(
 ) -> list[_Hit]:
     masked = note.masked(number)
     ctx = note.context(number)
-    gone, spans = _departures(masked, ctx, gone_triggers)
+    gone, spans = _departures(masked, ctx, gone_triggers, note.year)
     named = _successors(masked) if gone else []
     hits = [_Hit("contact_gone", who, what, number, at) for who, what, at in gone if who not in named]
     churn = _account_language(masked, churn_triggers, ctx, spans, note.year, upsell=False)

@@ -57,7 +57,7 @@ def _strip_gap(tokens: list[str]) -> list[str]:
             del tokens[-2:]
         elif tokens[-1] == ")" and "(" in tokens:
             del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
-        elif tokens[-1] in GAP_WORDS:
+        elif tokens[-1] in GAP_WORDS or tokens[-1] == '"':  # she's "no longer handling…"
             tokens.pop()
         else:
             break
@@ -208,7 +208,7 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     if last in ACCOUNT_WORDS:
         return [ACCOUNT]
     if last in ("and", "then", "but"):  # "Marcus was headhunted by a bank and is leaving": the same subject
-        people = [t for t in tokens if t.startswith("@p") or t == "@x"]
+        people = [t for i, t in enumerate(tokens) if t.startswith("@p") or t == "@x" and not _in_phrase(tokens, i)]
         if not people or people[-1] == "@x":  # "…that Elena (not a contact) handed in notice and is gone"
             return []
         found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
@@ -227,6 +227,11 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
 
 _POST_MODIFIER = frozenset({"from", "in", "at", "of", "on"})
 _CLAUSE_WORDS = frozenset({"that", "who", "which", "said", "says", "told", "and", "but", "or", "so", "because"})
+
+
+def _in_phrase(tokens: list[str], at: int) -> bool:
+    """ "the @x project", "in @x": a name inside a noun or place phrase, not someone who acts."""
+    return at >= 1 and tokens[at - 1] in ("the", "a", "an", "in", "to", "at", "for", "from", "of", "with", "on")
 
 
 def _post_modified(tokens: list[str]) -> int | None:
