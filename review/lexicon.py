@@ -271,6 +271,14 @@ KEYS: dict[str, tuple[str, ...]] = {
     "passed on": ("passed_on",),
     "no longer our contact": ("longer anymore any_more",),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
+    "shrinking the contract": ("seat licen user right",),
+    "everything under review": (
+        "everything review reconsider evaluat assess tender rationali audit consolidat out_to",
+    ),
+    "won't commit": ("commit",),
+    "renewing smaller": ("at$", "seats$ users$ licen"),
+    "lost business to a rival": ("lost$ losing$", "competit rival @v"),
+    "rivals pitching": ("vendor competit provider supplier @v", "in$ presented pitched demoed"),
     "wants more people on it": (
         "want need asked ask request looking like plan quote pric offer wish",
         "#_users #_user #_seats #_licenses #_licences #_logins #_agents #_reps #_people #_ppl #_employees "
@@ -749,6 +757,14 @@ DOUBT_AFTER = re.compile(
     r"(?<![\w@])(?:@p\d+|@x|she|he|they|i|we)\s+(?:thinks|believes|guesses|assumes|suspects|reckons|think|believe|guess|"
     r"assume|suspect|reckon)\b|\b(?:not\s+(?:sure|confirmed)|unconfirmed|tbc|to\s+be\s+confirmed|rumou?r\w*)\b"
 )
+# Said after churn language: our product is spared ("cut costs wherever possible, but our tool is not on the
+# chopping block", "tighten the belt but the CRM is mission critical", "frustrated but no threats").
+SAFE_AFTER = re.compile(
+    r"\bnot\s+on\s+the\s+chopping\s+block\b|\b(?:won't|will\s+not|wouldn't|not)\s+(?:be\s+)?(?:touched|affected|impacted|"
+    r"cut)\b|\bmission[- ]critical\b|\b(?:is|are|stays?|remains?)\s+(?:safe|unaffected|exempt\w*|protected|"
+    r"ring-?fenced)\b|"
+    r"\bbut\s+no\s+(?:threats?|risk|talk\s+of\s+(?:leaving|switching|cancell\w+))\b"
+)
 # Said after a departure: the person is still there in the role that matters to us ("retired from the board but
 # is still consulting for them", "left Tel Aviv for the NY office but stays our main contact").
 STILL_THERE = re.compile(
@@ -790,7 +806,8 @@ HYPOTHETICAL = re.compile(
 NOT_ABOUT_US = re.compile(
     r"\bnot\s+(?:with|at|about|towards?)\s+(?:us|our)\b|\bnothing\s+to\s+do\s+with\s+(?:us|our)\b|\bnot\s+our\s+"
     r"(?:fault|problem|doing)\b|\b(?:with|at|about)\s+(?:her|his|their)\s+own\b|\bunrelated\s+to\s+(?:us|our)\b|"
-    r"\bnot\s+(?:more\s+)?(?:seats|licen[cs]es|business|revenue|money|work)\s+for\s+us\b|\bnot\s+(?:in\s+)?ours\b"
+    r"\bnot\s+(?:more\s+)?(?:seats|licen[cs]es|business|revenue|money|work)\s+for\s+us\b|\bnot\s+(?:in\s+)?ours\b|"
+    r"\bno\s+(?:impact|effect)\s+on\s+(?:us|our)\b|\b(?:doesn't|does\s+not|won't|will\s+not)\s+(?:affect|impact|touch)\s+(?:us|our)\b"
 )
 # Interest that is put off, declined or only a reshuffle: no expansion signal from the sentence.
 DEFERRED = re.compile(
@@ -1251,8 +1268,9 @@ CHURN: tuple[Trigger, ...] = (
         + _EVENTS
         + r"|"
         + _EVENTS
-        + r"\s+(?:was|were|got|is|has\s+been)\s+"
-        r"cancel|\bcancel\w*\s+(?:the\s+|their\s+|our\s+)?(?:@?\w+\s+){0,2}?(?:expansion|upgrade|add-?on|rollout|roll-?out|"
+        + r"\s+(?:(?:was|were|got|is|has\s+been)\s+)?"
+        r"cancel|\bcancel\w*\s+(?:their\s+|the\s+)?(?:[@\w-]+\s+){0,2}?(?:to|with|from|of|for)\s+(?:(?:our|a|the)\s+)?(?:@v|"
+        r"competitor|rival|other\s+(?:vendor|provider|tool))|\bcancel\w*\s+(?:the\s+|their\s+|our\s+)?(?:@?\w+\s+){0,2}?(?:expansion|upgrade|add-?on|rollout|roll-?out|"
         r"pilot|trial|poc|evaluation|order\s+for\s+more|purchase\s+order|po)\b|"
         + _THEIR_OTHER_VENDOR
         + r"|\bcancel\w*\s+(?:a|one|the|that|this|"
@@ -1279,7 +1297,12 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\b(?:not\s+(?:sure|certain|convinced)|unsure|uncertain|doubtful|s[ck]eptical)\s+(?:whether\s+|if\s+|that\s+)?"
         r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
         own_negation=True,
-        harmless=_THEIR_OTHER_VENDOR + r"|\bnot\s+only\b",
+        harmless=_THEIR_OTHER_VENDOR
+        + r"|\bnot\s+only\b|\bno\s+renewal\s+(?:concerns?|issues?|risks?|worries|problems?|red\s+"
+        r"flags?)|\b(?:trial|pilot|poc|demo|evaluation|sandbox)\s+(?:@?\w+\s+)?(?:lapse|expire|run\s+out)|"
+        r"\b(?:don't|do\s+not)\s+(?:chase|push|send|contact|call|email|raise|mention|bring\s+up|remind)\b",
+        unless=r"\b(?:sign\w*|mov\w*\s+to|switch\w*\s+to|replac\w*\s+(?:it\s+)?with)\s+(?:a\s+|an\s+|the\s+)?(?:new|bigger|"
+        r"larger|longer|multi-?year|\d+-year|two-year|three-year)\b",
     ),
     trigger(
         "not staying",
@@ -1325,7 +1348,7 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "chose a competitor",
         r"\b(?:went|go|going|gone|opted|opting)\s+(?:with|for)\s+(?:@v|@x(?!\s+(?:to|for|on|at|about))|"
-        r"(?:a|an|another|the\s+other|a\s+different|a\s+cheaper|a\s+rival|a\s+competing)\s+(?:vendor|provider|option|"
+        r"(?:a|an|another|the\s+other|a\s+different|(?:a|the)\s+cheap(?:er|est)|a\s+rival|a\s+competing)\s+(?:vendor|provider|option|"
         r"solution|platform|tool|competitor|offer|crm|system|product))|"
         r"\b(?:chose|choose|choosing|picked|selected|signed\s+with|signed\s+a\s+contract\s+with|awarded\s+(?:@?\w+\s+){0,2}"
         r"to|bought|purchased|decided\s+on)\s+(?:@v|a\s+(?:competitor|rival))\b|\b(?:chose|picked|selected|prefer\w*)\s+"
@@ -1391,6 +1414,9 @@ CHURN: tuple[Trigger, ...] = (
         r"catering|cleaning|printing|hardware|laptops?|facilities|construction|building|fleet|vehicles?|insurance|audit|"
         r"legal\s+services|security\s+guards|energy|telecoms?|recruitment|travel|payroll|office\s+space)\b|\bnot\s+(?:for\s+)?"
         r"(?:software|us|our\s+(?:area|space|product))\b",
+        # a tender to buy more from us: "RFP received, but it's to expand", "tender needed above threshold"
+        unless=r"\bto\s+(?:expand|add|extend|grow)\b|\bfor\s+(?:the\s+)?(?:expansion|rollout|upgrade|add-?on|extra|"
+        r"additional)\b|\babove\s+(?:the\s+)?(?:\w+\s+)?threshold\b",
     ),
     trigger(
         "shopping around",
@@ -1645,6 +1671,47 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:down|dropp\w+|declin\w+)",
         harmless=r"\b(?:as\s+expected|seasonal\w*|over\s+the\s+(?:holidays|summer|break|christmas)|during\s+the\s+(?:holidays|"
         r"summer|break|shutdown|migration)|back\s+to\s+normal|recovered)\b",
+    ),
+    trigger(
+        "shrinking the contract",
+        r"\b(?:drop\w*|shed\w*|lose|losing)\s+(?:the\s+|their\s+)?(?:\d[\d,]*\s+)?(?:[\w-]+\s+)?(?:seats?|licen[cs]es?|users?)\b|"
+        r"\b(?:reduc\w*|cut\w*|go\w*|drop\w*)\s+(?:down\s+)?to\s+(?:just\s+|only\s+)?\d[\d,]*\s+(?:seats?|licen[cs]es?|users?)\b|"
+        r"\b(?:seat|licen[cs]e|user)\s+(?:count\s+)?(?:drop|reduction|cut|decrease|shrink\w*)\b|\bright-?siz\w*|"
+        r"\b(?:switch|mov|downgrad|convert)\w*\s+(?:\d[\d,]*\s+)?(?:[\w-]+\s+)?(?:licen[cs]es|seats|users)\s+(?:down\s+)?to\s+"
+        r"(?:read-?only|view-?only|viewer|basic|lite|free|cheaper)",
+        harmless=r"\b(?:left|leavers?|departed|inactive|unused|duplicates?|test)\b",
+    ),
+    trigger(
+        "renewing smaller",
+        r"\bat\s+(?P<b>\d[\d,]*)\s+(?:seats|users|licen[cs]es)\s*,?\s*(?:not|instead\s+of|rather\s+than|down\s+from)\s+"
+        r"(?P<a>\d[\d,]*)\b",
+        change="down",
+    ),
+    trigger(
+        "everything under review",
+        r"\beverything\s*(?:is|'s)\s+on\s+the\s+table\b|\b(?:review|reconsider|re-?evaluat|re-?assess|re-?tender|"
+        r"rationali[sz]|audit)\w*\s+(?:of\s+)?(?:all|every)\s+(?:(?:the|their|local|existing|current)\s+)?(?:[\w-]+\s+)?(?:tools|"
+        r"vendors|contracts|suppliers|software|systems|subscriptions|licen[cs]es|apps|saas|platforms)\b|\ball\s+(?:(?:the|their|"
+        r"local|existing|current)\s+)?(?:[\w-]+\s+)?(?:tools|vendors|contracts|suppliers|software|systems|subscriptions|apps|"
+        r"platforms)\s+\"?(?:will\s+be|are\s+being|are\s+to\s+be|to\s+be)\s+(?:reviewed|reconsidered|re-?evaluated|re-?assessed|"
+        r"re-?tendered|rationali[sz]ed|audited|consolidated)\b|\bout\s+to\s+(?:bid|tender|rfp|market)\b",
+        unless=r"\bno\s+(?:plans?|intention)\s+to\s+change\b|\bnothing\s+(?:will|is\s+going\s+to)\s+change\b",
+    ),
+    trigger(
+        "won't commit",
+        r"\b(?:won't|wouldn't|will\s+not|would\s+not|not\s+(?:willing|ready|prepared)\s+to)\s+commit\s+(?:to\s+(?:anything\s+)?)?"
+        r"(?:past|beyond|after|longer|to\s+(?:a\s+)?renew\w*)",
+        own_negation=True,
+    ),
+    trigger(
+        "lost business to a rival",
+        r"\b(?:lost|losing)\s+(?:[@\w-]+\s+){1,6}?to\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+)?(?:competitor|rival|@v)\b",
+    ),
+    trigger(
+        "rivals pitching",
+        r"(?:vendors?|competitors?|providers?|suppliers?|@v)\s+(?:have\s+been\s+in|came\s+in|were\s+in|(?:have\s+)?"
+        r"(?:presented|pitched|demoed))\b",
+        harmless=r"\b(?:we|i|our)\s+(?:\w+\s+)?(?:vendors?|competitors?)",
     ),
 )
 

@@ -36,6 +36,7 @@ from review.lexicon import (
     RESOLVED_ALL,
     RESOLVED_SOFT,
     RIVAL_OWNS,
+    SAFE_AFTER,
     STILL_BAD,
     STILL_THERE,
     SUCCESSOR,
@@ -208,7 +209,9 @@ def _account_language(
                 continue
             if scope.post_negated(masked, match.end()) or scope.in_the_past(masked, match.start(), year):
                 continue
-            if _not_ours(item, masked, match.start(), upsell):
+            if _not_ours(item, masked, match.start(), upsell) or (
+                not upsell and SAFE_AFTER.search(masked, match.end())
+            ):
                 continue
             if item.who == "before" and (
                 item.label == "giving notice" or re.search(r"leav|left|quit|jump", match.group(0))
@@ -350,6 +353,8 @@ def _read_sentence(
     named = _successors(masked) if gone else []
     hits = [_Hit("contact_gone", who, what, number, at) for who, what, at in gone if who not in named]
     churn = _account_language(masked, churn_triggers, ctx, spans, note.year, upsell=False)
+    if gone:  # "Shauna's position was eliminated in the cost cutting": the cuts explain a departure
+        churn = [(what, at) for what, at in churn if what != "budget cuts"]
     hits += [_Hit("churn_risk", None, what, number, at) for what, at in churn]
     if upsell_triggers and not _ALREADY.search(masked):
         upsell = _account_language(masked, upsell_triggers, ctx, spans, note.year, upsell=True)
