@@ -276,6 +276,23 @@ KEYS: dict[str, tuple[str, ...]] = {
         "everything review reconsider evaluat assess tender rationali audit consolidat out_to",
     ),
     "won't commit": ("commit",),
+    "new people need seats": ("need", "licen seat account login access package subscription"),
+    "wants a module": (
+        "want need asked asking quote pric buy purchas order add",
+        "addon add_on add_ons module package pack support sla storage tier edition block bundle licen seats$",
+    ),
+    "adding to our platform": (
+        "add mov migrat bring brought put consolidat transition switch onboard",
+        "to$ onto on_to",
+        "platform system contract subscription plan$ licen agreement order tool instance us$ ours$ our$ the$",
+    ),
+    "others want ours": ("want asking asked request", "ours our$ it in$"),
+    "buying the rollout": (
+        "po$ purchase order contract pric quote proposal sign demo",
+        "rollout roll_out outlets sites offices stores branches locations plants entities brands teams users seats "
+        "licen subsidiaries divisions regions countries",
+    ),
+    "budget approved for us": ("budget",),
     "renewing smaller": ("at$", "seats$ users$ licen"),
     "lost business to a rival": ("lost$ losing$", "competit rival @v"),
     "rivals pitching": ("vendor competit provider supplier @v", "in$ presented pitched demoed"),
@@ -765,6 +782,13 @@ SAFE_AFTER = re.compile(
     r"ring-?fenced)\b|"
     r"\bbut\s+no\s+(?:threats?|risk|talk\s+of\s+(?:leaving|switching|cancell\w+))\b"
 )
+# A later sentence that takes back the expansion before it: "Not interested.", "Added under existing seats, they had
+# spare.", "Temporary, will remove in Feb."
+UPSELL_UNDONE = re.compile(
+    r"\bnot\s+interested\b|\bno\s+budget\b|\b(?:under|within|from|out\s+of)\s+(?:the\s+|their\s+)?(?:existing|current|spare)\s+"
+    r"(?:seats|licen[cs]es|contract|allocation|pool)\b|\bhad\s+(?:some\s+)?spare\b|\btemporary\b|\bwill\s+remove\b|"
+    r"\b(?:they|she|he)\s+declined\b|\bsaid\s+no\b"
+)
 # Said after a departure: the person is still there in the role that matters to us ("retired from the board but
 # is still consulting for them", "left Tel Aviv for the NY office but stays our main contact").
 STILL_THERE = re.compile(
@@ -797,7 +821,7 @@ JOKING = re.compile(
 HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|should)\s+(?:they|we|@acct|@p\d+|the\s+\w+)\s+(?:ever|were\s+to|ever\s+were)\b|\bhypothetical\w*\b|"
     r"\bin\s+theory\b|\bwhat\s+if\b|\bwere\s+(?:they|we)\s+(?:ever\s+)?to\b|\bin\s+a\s+perfect\s+world\b|\bdream\w*\b|"
-    r"\bwish\s*list\b|\bone\s+day\b|\bsome\s*day\b|\bpipe\s+dream\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
+    r"\b(?:could|might|may)\s+mean\b|\bwish\s*list\b|\bone\s+day\b|\bsome\s*day\b|\bpipe\s+dream\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
     r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b|\bjust\s+curious\b|\bout\s+of\s+curiosity\b|"
     r"\bno\s+plans?\b(?!\s+to\b)|\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bout\s+of\s+interest\b|"
     r"\bfor\s+(?:reference|benchmarking)\b|\bif\s+(?:the\s+|their\s+)?budgets?\s+(?:ever\s+)?(?:recovers?|allows?|permits?|frees?\s+up|comes?\s+through|"
@@ -812,7 +836,10 @@ NOT_ABOUT_US = re.compile(
 # Interest that is put off, declined or only a reshuffle: no expansion signal from the sentence.
 DEFERRED = re.compile(
     r"\bdecided\s+(?:to\s+(?:wait|hold\s+off|pass|stay|hold)|it'?s\s+(?:overkill|too\s+much|not\s+needed)|against)\b|"
-    r"\b(?:holding|hold)\s+off\b|\bwait\s+until\b|\boverkill\b|\b(?:staying|stay|stick\w*)\s+(?:on|with)\s+(?:the\s+)?"
+    r"\b(?:holding|hold)\s+off\b|\bhad\s+(?:planned|intended|wanted|hoped|meant|been\s+planning)\b[^.;]*\bbut\b|"
+    r"\bonly\s+(?:happen|go\s+ahead|proceed|buy|sign|do\s+it)\w*\s+if\b|\b(?:depends|depending)\s+on\s+whether\b|"
+    r"\b(?:contingent|conditional)\s+on\b|\bmight\s+want\s+to\b|\bturned\s+out\s+(?:to\s+be\s+)?(?:their|a|just|only|"
+    r"nothing)\b|\bwait\s+until\b|\boverkill\b|\b(?:staying|stay|stick\w*)\s+(?:on|with)\s+(?:the\s+)?"
     r"(?:standard|current|basic|existing|same|starter)\b|\bsame\s+(?:total|number|count|headcount|seat\s+count)\b|"
     r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b|\bguest\s+(?:users?|accounts?|logins?)\b|"
     r"\b(?:don't|do\s+not|doesn't|does\s+not)\s+count\s+(?:towards|against|toward)\b|\b(?:they|we|she|he)\s+said\s+no\b|\bnot\s+(?:now|yet|this\s+year|right\s+now)\b|\bmaybe\s+later\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
@@ -828,7 +855,8 @@ COMPLETED = re.compile(
 )
 OUR_WISH = re.compile(
     r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?:sell|upsell|pitch|expand|grow)|\bopportunity\s+(?:for\s+us\s+)?"
-    r"to\s+(?:sell|upsell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
+    r"to\s+(?:sell|upsell)|\b(?:tried|trying|try|attempted|talked|discussed|pitched|floated|raised)\s+(?:to\s+)?(?:an?\s+)?"
+    r"(?:upsell|up-sell|cross-sell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
 )
 RIVAL_OWNS = re.compile(
     r"(?<![\w@])@v\s+(?:@?\w+\s+)?(?:quoted|offered|pitched|pushed|proposed|urged|tried\s+to\s+sell|is\s+upselling)\b|"
@@ -2049,6 +2077,55 @@ UPSELL: tuple[Trigger, ...] = (
         r"\bbudget\s+(?:is\s+|was\s+|got\s+|has\s+been\s+)?(?:approved|signed\s+off|allocated|secured)\s+for\s+"
         r"[^.;]{0,40}?\b(?:expansion|more|additional|rollout|roll-out|phase|seats|licen[cs]es|users|upgrade|team|office|"
         r"site|region|division|department)\b",
+    ),
+    trigger(
+        "new people need seats",
+        r"\b(?:all|each|every\s*one|everyone|both|they|all\s+of\s+them|each\s+of\s+them)\s+(?:will\s+|would\s+|'ll\s+)?"
+        r"need\w*\s+(?:a\s+|an\s+|the\s+|their\s+own\s+)?(?:[\w-]+\s+)?(?:licen[cs]es?|seats?|accounts?|logins?|access|"
+        r"package|subscriptions?)\b",
+        harmless=r"\b(?:free|no\s+charge|complimentary|existing|spare)\b",
+    ),
+    trigger(
+        "wants a module",
+        r"\b(?:wants?|wanted|needs?|asked\s+for|asking\s+for|(?:a\s+)?quote\s+for|pricing\s+for|price\s+for)\s+(?:a\s+|an\s+|"
+        r"the\s+)?(?:quote\s+for\s+)?(?:[@\w+/&-]+\s+){0,4}?(?:add-?ons?|addons?|modules?|package|pack|premium\s+support|"
+        r"support\s+(?:plan|tier|package)|sla|storage|tier|edition)\b|\b(?:buy|purchase|order|add)\w*\s+(?:another|more|an\s+"
+        r"extra|an\s+additional|extra|additional)\s+(?:\d[\d,.]*\s*(?:gb|tb)\s+)?(?:block|pack|bundle|tier)\b|"
+        r"\bordered\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:add-?on|module|package|licen[cs]es|seats)\b|"
+        r"\badd\w*\s+(?:the|our|an?|their)\s+(?:[\w-]+\s+){0,2}(?:add-?on|module|package|pack)\b",
+        harmless=r"\b(?:free|trial|demo|sandbox|test)\s+(?:\w+\s+)?(?:add-?on|module|package|tier|edition)\b|"
+        r"\b(?:training|help|support|docs|documentation|fix|bug|issue|question)s?\s+(?:on|with|for|about)\b",
+    ),
+    trigger(
+        "adding to our platform",
+        r"\badd\w*\s+(?:[@\w'-]+\s+){1,6}?to\s+(?:our|the|their)\s+(?:platform|system|contract|subscription|plan|licen[cs]e|"
+        r"agreement|order|tool|instance)\b|\b(?:mov|migrat|bring|brought|put|consolidat|transition|switch|onboard)\w*\s+"
+        r"(?:[@\w'-]+\s+){1,6}?(?:onto|on\s+to)\s+(?:us|ours|(?:our|the)\s+(?:[@\w-]+\s+)?(?:platform|system|tool|product|crm|solution|suite|"
+        r"app|add-?on|module))\b",
+        harmless=r"\b(?:notes?|comments?|tasks?|contacts?|ticket|email|documents?|files?|data)\s+to\s+(?:the|our)\b",
+    ),
+    trigger(
+        "others want ours",
+        r"\b(?:wants?|wanted|asking\s+for|asked\s+for|request\w*)\s+(?:access\s+to\s+)?(?:ours|our\s+(?:platform|tool|system|"
+        r"product|solution|app|crm))\b|\bwants?\s+it\s+for\s+(?:the\s+)?(?:[@\w-]+\s+){0,2}(?:entity|team|office|site|division|"
+        r"subsidiary|region|branch|plant|store|unit|department|country)\b|\b(?:region|division|office|site|branch|subsidiary|"
+        r"entity|team|unit|country|plant|store)\s+(?:also\s+|now\s+|too\s+)?wants?\s+in\b",
+    ),
+    trigger(
+        "buying the rollout",
+        r"\b(?:po|purchase\s+order|order|contract|price|pricing|quote|proposal|sign\w*)\s+(?:for\s+|the\s+|on\s+)*(?:[@\w-]+\s+){1,2}"
+        r"roll-?out\b|\bsign\w*\s+(?:up\s+)?"
+        r"for\s+(?:the\s+)?(?:\d+|two|three|four|five)\s+(?:new\s+|more\s+|extra\s+|additional\s+)?(?:outlets|sites|offices|"
+        r"stores|branches|locations|plants|entities|brands|teams|users|seats|licen[cs]es)\b|\b(?:demo|quote|pricing|proposal)\s+"
+        r"for\s+(?:the\s+)?(?:[@\w'-]+\s+){0,2}(?:other|remaining|\d+|two|three|four|five)\s+(?:\d+\s+)?(?:brands|sites|"
+        r"offices|entities|subsidiaries|divisions|regions|countries|stores|plants|branches)\b",
+    ),
+    trigger(
+        "budget approved for us",
+        r"\bbudget\s+for\s+(?:the\s+)?(?:[@\w-]+\s+){0,3}(?:module|add-?on|rollout|expansion|licen[cs]es|seats|upgrade|package)\s+"
+        r"(?:got|was|has\s+been|is|were)\s+approved\b|\bapproved\s+the\s+budget\s+(?:to|for)\s+(?:bring|add|roll|expand|"
+        r"extend|move|onboard|buy|purchase|the\s+(?:rollout|expansion|upgrade))|\b(?:put\w*|includ\w*|add\w*)\s+(?:it|us|this|"
+        r"them)\s+in(?:to)?\s+(?:next\s+year's|the\s+next|their|next)\s+(?:\w+\s+)?budget",
     ),
 )
 

@@ -42,6 +42,7 @@ from review.lexicon import (
     SUCCESSOR,
     TEMPORARY,
     UPSELL,
+    UPSELL_UNDONE,
     Trigger,
     as_meant,
 )
@@ -54,8 +55,11 @@ _SUBJECT_AFTER = re.compile(r"[^@:;.]{0,60}?[:\-–—]\s*@p(\d+)\b")
 _ALREADY = re.compile(
     r"\balready\s+(?:bought|purchased|signed|added|upgraded|expanded|rolled|has|have|on|using|got)\b|"
     r"\b(?:signed|countersigned)\s+(?:the\s+|an?\s+)?(?:@?\w+\s+){0,2}(?:order|contract|po|deal|agreement|quote)\b|"
-    r"\bcountersigned\b|\bclosed[- ]won\b"
+    r"\bcountersigned\b|\bclosed[- ]won\b|\bthe\s+(?:recently\s+)?added\s+(?:users|seats|licen[cs]es)\b"
 )
+
+
+_ABOUT_A_RIVAL = re.compile(r"\b(?:rival|competitor|competing|vendor|another\s+provider)s?\b")
 
 
 @dataclass(frozen=True)
@@ -333,6 +337,12 @@ def read_text(
             hits += _read_sentence(note, number, gone_triggers, churn_triggers, upsell_triggers)
         if not SUCCESSION.isdisjoint(stems):
             successors += _successors(note.masked(number))
+        if any(hit.kind == "upsell_signal" and hit.sentence_no < number for hit in hits):
+            later = note.plain[number].lower()
+            if UPSELL_UNDONE.search(later) and not _ABOUT_A_RIVAL.search(
+                later
+            ):  # "not interested" in the rival's offer
+                hits = [hit for hit in hits if hit.kind != "upsell_signal"]
         if hits and not RESOLUTION.isdisjoint(stems):
             every, soft = _resolutions(note.masked(number))
             if every is not None or soft is not None:
