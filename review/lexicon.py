@@ -1740,6 +1740,7 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:vendors?|competitors?|providers?|suppliers?|@v)\s+(?:have\s+been\s+in|came\s+in|were\s+in|(?:have\s+)?"
         r"(?:presented|pitched|demoed))\b",
         harmless=r"\b(?:we|i|our)\s+(?:\w+\s+)?(?:vendors?|competitors?)",
+        unless=r"\bnot\s+interested\b|\bturned\s+(?:it|them)\s+down\b|\bdeclined\b|\bsaid\s+no\b",
     ),
 )
 

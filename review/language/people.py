@@ -121,6 +121,14 @@ def _index(people: tuple[Person, ...], account_name: str | None) -> _Index:
     return _Index(index, initials)
 
 
+# Capitalised short words that are not someone's initials: "AM", "IT", "HR", "CFO", "EOM".
+_NOT_INITIALS = word_set(
+    "am pm it hr us uk eu an as at be by do go he if in is me my no of on or so to up we ok qa ui ux ai ar ap ps cs "
+    "ms mr dr tv pr bi ml id pa ea ad re vs ny la sf dc crm erp ceo cfo coo cto cio cmo cro vp svp evp hq fyi asap eta "
+    "eod eom eoq eoy tbd tbc qbr poc rfp rfq sla api sso mrr arr kpi roi sms pdf usa ooo wfh pto nda sow msa po"
+)
+
+
 def _initials_of(person: Person) -> set[str]:
     """ "JM" and "JML" for Jean-Marc Lefebvre, "AK" for Anne Kessler."""
     first = [w[0] for w in re.split(r"[\s-]+", _fold(person.first_name or "")) if w]
@@ -138,7 +146,11 @@ def _add_initials(
     for i, person in enumerate(people):
         for initials in _initials_of(person):
             owners.setdefault(initials, set()).add(i)
-    unique = {initials: next(iter(ids)) for initials, ids in owners.items() if len(ids) == 1 and initials not in index}
+    unique = {
+        initials: next(iter(ids))
+        for initials, ids in owners.items()
+        if len(ids) == 1 and initials not in index and initials not in _NOT_INITIALS
+    }
     for initials, who in unique.items():
         _add(index, [initials], who, True)
     return frozenset(unique)
