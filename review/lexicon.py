@@ -109,7 +109,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "joined another company": ("join",),
     "took a job elsewhere": (
         "job role position offer gig post now_at now_with now_working is_at is_with is_working starts_at "
-        "starting_at started_at begins_at start_at starts_with starting_with started_with",
+        "starting_at started_at begins_at start_at starts_with starting_with started_with now$",
     ),
     "was let go": (
         "let laid fired redundant redundancy severance a_package the_package buyout terminated sacked "
@@ -273,7 +273,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "shrinking the contract": ("seat licen user right",),
     "everything under review": (
-        "everything review reconsider evaluat assess tender rationali audit consolidat out_to",
+        "everything review reconsider evaluat assess tender retender reevaluat reassess rationali audit "
+        "consolidat out_to",
     ),
     "won't commit": ("commit",),
     "new people need seats": ("need", "licen seat account login access package subscription"),
@@ -890,7 +891,9 @@ _LEFT_FOR_WORK = (
     r"competitor|rival|@x|@v)\b|to\s+(?:start|join|found|launch|set\s+up|work|become|take|pursue|lead|head|run|open)\b)"
 )
 _GONE_TARGET = (
-    r"(?=\s*(?:$|[^\w\s@'(]|\s(?:(?:the\s+)?" + _ORG_NOUN + r"|@acct|@x|@v|co\b|"
+    r"(?=\s*(?:$|[^\w\s@'(]|\((?=(?:@p\d+|per|according|via|confirmed|source|heard)\b)|\s(?:(?:the\s+)?"
+    + _ORG_NOUN
+    + r"|@acct|@x|@v|co\b|"
     r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago|end|at\s+the\s+end|"
     r"next|soon|by)))|(?:too|as\s+well|also)(?=\s*(?:$|[.,;:!)]))|"
     r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at)\w+\s+(?:in|on|last|"
@@ -1006,7 +1009,9 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?:$|[.,;]|elsewhere)|"
         r"\b(?:starts|starting|started|begins|will\s+start)\s+(?:a\s+new\s+(?:job|role)\s+)?(?:at|with)\s+(?:@x|@v)\b|"
         r"\b(?:is|now)\s+(?:now\s+)?(?:at|with|working\s+(?:at|for))\s+(?:@x|@v|a\s+competitor|a\s+rival|"
-        r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another)\b",
+        r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another)\b|"
+        r"\b(?:is\s+)?now\s+\"?(?:an?\s+|the\s+)?(?:[@\w&-]+\s+){0,2}(?:head|director|manager|vp|lead|chief|c[efiot]o|"
+        r"engineer|consultant|partner|analyst|officer|president|@x|@v)(?:\s+[@\w&-]+){0,2}\s+at\s+(?:@x|@v)\b",
         who="before",
     ),
     trigger(
