@@ -277,6 +277,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "consolidat out_to",
     ),
     "won't commit": ("commit",),
+    "their own or old tool": ("build built bring", "own$ house inhouse old$ previous preferred favo usual"),
     "new people need seats": ("need", "licen seat account login access package subscription"),
     "wants a module": (
         "want need asked asking quote pric buy purchas order add",
@@ -860,6 +861,7 @@ OUR_WISH = re.compile(
     r"(?:upsell|up-sell|cross-sell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
 )
 RIVAL_OWNS = re.compile(
+    r"\b(?:their|the)\s+(?:old|previous|former|last|prior|legacy)\s+(?:vendor|provider|supplier|tool|system|crm|platform)\b|"
     r"(?<![\w@])@v\s+(?:@?\w+\s+)?(?:quoted|offered|pitched|pushed|proposed|urged|tried\s+to\s+sell|is\s+upselling)\b|"
     r"\b(?:their|the)\s+(?:@?\w+\s+)?(?:vendor|provider|supplier)\s+(?:is\s+)?(?:upsell\w*|pitch\w*|push\w*|offer\w*|"
     r"quot\w*)|@v'?s\b|\b(?:competitor|rival)(?:'s|s')\b|(?<![\w@])@v\s+(?:just\s+|recently\s+|now\s+)?(?:launched|released|"
@@ -1710,6 +1712,8 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:drop\w*|shed\w*|lose|losing)\s+(?:the\s+|their\s+)?(?:\d[\d,]*\s+)?(?:[\w-]+\s+)?(?:seats?|licen[cs]es?|users?)\b|"
         r"\b(?:reduc\w*|cut\w*|go\w*|drop\w*)\s+(?:down\s+)?to\s+(?:just\s+|only\s+)?\d[\d,]*\s+(?:seats?|licen[cs]es?|users?)\b|"
         r"\b(?:seat|licen[cs]e|user)\s+(?:count\s+)?(?:drop|reduction|cut|decrease|shrink\w*)\b|\bright-?siz\w*|"
+        r"\b(?:halv\w+|cut\w*|reduc\w*|shrink\w*|trim\w*)\s+(?:the\s+|their\s+)?(?:seat|licen[cs]e|user)\s+count\b|"
+        r"\bhalv\w+\s+(?:the\s+|their\s+)?(?:seats|licen[cs]es|users|footprint|spend|contract)\b|"
         r"\b(?:switch|mov|downgrad|convert)\w*\s+(?:\d[\d,]*\s+)?(?:[\w-]+\s+)?(?:licen[cs]es|seats|users)\s+(?:down\s+)?to\s+"
         r"(?:read-?only|view-?only|viewer|basic|lite|free|cheaper)",
         harmless=r"\b(?:left|leavers?|departed|inactive|unused|duplicates?|test)\b",
@@ -1729,6 +1733,13 @@ CHURN: tuple[Trigger, ...] = (
         r"platforms)\s+\"?(?:will\s+be|are\s+being|are\s+to\s+be|to\s+be)\s+(?:reviewed|reconsidered|re-?evaluated|re-?assessed|"
         r"re-?tendered|rationali[sz]ed|audited|consolidated)\b|\bout\s+to\s+(?:bid|tender|rfp|market)\b",
         unless=r"\bno\s+(?:plans?|intention)\s+to\s+change\b|\bnothing\s+(?:will|is\s+going\s+to)\s+change\b",
+    ),
+    trigger(
+        "their own or old tool",
+        r"\bbuild\w*\s+(?:their\s+|its\s+|an?\s+)?own\s+(?:[\w-]+\s+){0,2}(?:tool|system|platform|crm|solution|app|software)\b|"
+        r"\bbuil[dt]\w*\s+(?:[\w-]+\s+){0,4}in-?house\b|\bin-?house\s+(?:build|tool|solution|system|platform|crm)\b|"
+        r"\bbring\w*\s+in\s+(?:his|her|their)\s+(?:old|own|previous|preferred|favou?rite|usual)\s+(?:vendor|provider|supplier|"
+        r"tool|system|crm|platform|software)\b",
     ),
     trigger(
         "won't commit",
