@@ -277,7 +277,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "consolidat out_to",
     ),
     "won't commit": ("commit",),
-    "their own or old tool": ("build built bring", "own$ house inhouse old$ previous preferred favo usual"),
+    "their own or old tool": (
+        "build built bring house inhouse",
+        "own$ house inhouse old$ previous preferred favo usual",
+    ),
     "new people need seats": ("need", "licen seat account login access package subscription"),
     "wants a module": (
         "want need asked asking quote pric buy purchas order add",
