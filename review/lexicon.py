@@ -806,7 +806,8 @@ UNCERTAIN = re.compile(
     r"\b(?:might|may|maybe|perhaps|possibly|could|rumou?r\w*|unconfirmed|not\s+sure|unsure|unclear|whether|"
     r"if|consider\w*|think\w*\s+(?:about|of)|wonder\w*|interview\w*|look\w*\s+around|open\s+to\s+offers|"
     r"in\s+case|speculat\w+|hear\w*\s+(?:rumou?rs?|whispers)|can't\s+confirm|to\s+be\s+confirmed|tbc|"
-    r"supposedly|allegedly|could\s+be|thinks?|believes?|guess\w*|assum\w+|suspect\w*|reckons?|grapevine|gossip)\b"
+    r"supposedly|allegedly|could\s+be|thinks?|believes?|guess\w*|assum\w+|suspect\w*|reckons?|grapevine|gossip|"
+    r"den(?:y|ied|ies|ying))\b"
 )
 TEMPORARY = re.compile(
     r"\bon\s+(?!garden\s)(?:@?\w+\s+)?leave\b|\b(?:maternity|paternity|parental|sick|medical|annual|extended|family)\s+leave\b|"
@@ -981,9 +982,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "moved on",
-        r"\b(?:moved|moving|move|moves)\s+on\b(?=\s*(?:$|[.,;:!)\-–—]|\s(?:from|to\s+(?:a|an)\s+(?:new|different|other)\s+|to\s+@x|to\s+@v|"
-        + _WHEN
-        + r"|and\s)))",
+        r"\b(?:moved|moving|move|moves)\s+on\b(?=\s*(?:$|[.,;:!)\-–—]|\s(?:from|to\s+(?:a|an|another)\s+(?:new|different|other|"
+        r"competitor|rival|startup|start-up)\b|to\s+@x|to\s+@v|" + _WHEN + r"|and\s)))",
         who="before",
         strong=False,
     ),

@@ -94,7 +94,10 @@ def _index(people: tuple[Person, ...], account_name: str | None) -> _Index:
         given = (" ".join(whole[:2]), " ".join(whole[-2:])) if len(whole) >= 4 else ()  # "María José", "García López"
         surname = _words(person.last_name or "")
         final = (surname[-1],) if len(surname) >= 2 else ()  # "Vu" of Nguyen Van Vu
-        for name in (person.first_name, person.last_name, *given, *final, *_short_forms(person.first_name)):
+        spaced = tuple(
+            n.replace("-", " ") for n in (person.first_name, person.last_name) if n and "-" in n
+        )  # Mary Jane
+        for name in (person.first_name, person.last_name, *given, *final, *spaced, *_short_forms(person.first_name)):
             if name and len(name.strip()) >= 2:
                 single.setdefault(" ".join(_words(name)), set()).add(i)
     initials: dict[tuple[str, str], set[int]] = {}

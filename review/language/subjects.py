@@ -78,6 +78,10 @@ _REPORTS = re.compile(
 )
 
 
+_MESSAGE_FROM = re.compile(
+    r"\b(?:auto-?reply|autoreply|auto-?response|out[- ]of[- ]office|ooo|bounce\w*|e-?mail|message|reply|response)\s+"
+    r"from\s+@p(\d+)\s*[:\-–—]\s*\"?\s*(?:(?:she|he|is|has|was|'s)\s+){0,2}$"
+)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|with|from|for|about|by|per|via|cc|of|at|than|like|thanks\s+to|according\s+to|told|asked|"
     r"called|emailed|met|pinged)\s+$"
@@ -176,6 +180,9 @@ def _role_phrase(tokens: list[str]) -> list[str]:
 
 def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     """Who did what the verb at ``start`` says: contact indexes, ``[ACCOUNT]``, or ``[]`` (unknown)."""
+    speaker = _MESSAGE_FROM.search(masked, 0, start)
+    if speaker is not None:  # "Out-of-office from @p1: no longer with the company"
+        return [int(speaker.group(1))]
     raw = _TOKEN.findall(masked[:start])
     if raw and raw[-1] == "then":  # "stays until then for handover, then leaves": the same subject
         raw = [*raw[:-1], "and"]
@@ -197,6 +204,9 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [found] if found is not None else []
     if last == "who":
         before = tokens[-2] if len(tokens) >= 2 else ","
+        named = _contact(tokens[-3]) if before == "," and len(tokens) >= 3 else _contact(before)
+        if named is not None:  # "take over from @p1, who is retiring": the relative pronoun's own noun
+            return [named]
         if _contact(before) is None and re.fullmatch(r"[\w-]+", before) and before not in ("she", "he", "they"):
             role = by_role(_role_phrase(tokens[:-1]), ctx.people)  # "the office manager who retired"
             return [role] if role is not None else []
