@@ -785,7 +785,9 @@ SAFE_AFTER = re.compile(
     r"\bnot\s+on\s+the\s+chopping\s+block\b|\b(?:won't|will\s+not|wouldn't|not)\s+(?:be\s+)?(?:touched|affected|impacted|"
     r"cut)\b|\bmission[- ]critical\b|\b(?:is|are|stays?|remains?)\s+(?:safe|unaffected|exempt\w*|protected|"
     r"ring-?fenced)\b|"
-    r"\bbut\s+no\s+(?:threats?|risk|talk\s+of\s+(?:leaving|switching|cancell\w+))\b"
+    r"\bbut\s+no\s+(?:threats?|risk|talk\s+of\s+(?:leaving|switching|cancell\w+))\b|"
+    r"\b(?:that's|that\s+is|it's|it\s+is|all\s+(?:that\s+)?(?:is|'s))\s+(?:now\s+|all\s+)?(?:behind\s+us|in\s+the\s+past|"
+    r"water\s+under\s+the\s+bridge)\b"
 )
 # A later sentence that takes back the expansion before it: "Not interested.", "Added under existing seats, they had
 # spare.", "Temporary, will remove in Feb."
