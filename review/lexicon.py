@@ -277,6 +277,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "consolidat out_to",
     ),
     "won't commit": ("commit",),
+    "quotes from rivals": ("quote proposal bid offer pric", "competit vendors$ rival providers$ suppliers$ @v"),
     "their own or old tool": (
         "build built bring house inhouse",
         "own$ house inhouse old$ previous preferred favo usual",
@@ -787,7 +788,8 @@ SAFE_AFTER = re.compile(
     r"ring-?fenced)\b|"
     r"\bbut\s+no\s+(?:threats?|risk|talk\s+of\s+(?:leaving|switching|cancell\w+))\b|"
     r"\b(?:that's|that\s+is|it's|it\s+is|all\s+(?:that\s+)?(?:is|'s))\s+(?:now\s+|all\s+)?(?:behind\s+us|in\s+the\s+past|"
-    r"water\s+under\s+the\s+bridge)\b"
+    r"water\s+under\s+the\s+bridge)\b|\bbut\s+(?:they|@acct)\s+(?:are|is|'re|'s|remains?|stays?)\s+(?:\w+\s+)?(?:happy|"
+    r"satisfied|committed|loyal)\s+(?:with\s+us|with\s+@acct)\b"
 )
 # A later sentence that takes back the expansion before it: "Not interested.", "Added under existing seats, they had
 # spare.", "Temporary, will remove in Feb."
@@ -831,8 +833,7 @@ HYPOTHETICAL = re.compile(
     r"\bin\s+theory\b|\bwhat\s+if\b|\bwere\s+(?:they|we)\s+(?:ever\s+)?to\b|\bin\s+a\s+perfect\s+world\b|\bdream\w*\b|"
     r"\b(?:could|might|may)\s+mean\b|\bwish\s*list\b|\bone\s+day\b|\bsome\s*day\b|\bpipe\s+dream\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
     r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b|\bjust\s+curious\b|\bout\s+of\s+curiosity\b|"
-    r"\bno\s+plans?\b(?!\s+to\b)|\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bout\s+of\s+interest\b|"
-    r"\bfor\s+(?:reference|benchmarking)\b|\bif\s+(?:the\s+|their\s+)?budgets?\s+(?:ever\s+)?(?:recovers?|allows?|permits?|frees?\s+up|comes?\s+through|"
+    r"\bno\s+plans?\b(?!\s+to\b)|\bout\s+of\s+interest\b|\bif\s+(?:the\s+|their\s+)?budgets?\s+(?:ever\s+)?(?:recovers?|allows?|permits?|frees?\s+up|comes?\s+through|"
     r"improves?|gets?\s+approved)\b"
 )
 NOT_ABOUT_US = re.compile(
@@ -841,8 +842,10 @@ NOT_ABOUT_US = re.compile(
     r"\bnot\s+(?:more\s+)?(?:seats|licen[cs]es|business|revenue|money|work)\s+for\s+us\b|\bnot\s+(?:in\s+)?ours\b|"
     r"\bno\s+(?:impact|effect)\s+on\s+(?:us|our)\b|\b(?:doesn't|does\s+not|won't|will\s+not)\s+(?:affect|impact|touch)\s+(?:us|our)\b"
 )
-# Interest that is put off, declined or only a reshuffle: no expansion signal from the sentence.
+# Interest that is put off, declined or only a reshuffle: no expansion signal from the sentence. (Asking a rival for
+# prices "just to compare" is still a churn risk; asking us, "just to compare", is no expansion.)
 DEFERRED = re.compile(
+    r"\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bfor\s+(?:reference|benchmarking)\b|"
     r"\bdecided\s+(?:to\s+(?:wait|hold\s+off|pass|stay|hold)|it'?s\s+(?:overkill|too\s+much|not\s+needed)|against)\b|"
     r"\b(?:holding|hold)\s+off\b|\bhad\s+(?:planned|intended|wanted|hoped|meant|been\s+planning)\b[^.;]*\bbut\b|"
     r"\bonly\s+(?:happen|go\s+ahead|proceed|buy|sign|do\s+it)\w*\s+if\b|\b(?:depends|depending)\s+on\s+whether\b|"
@@ -1745,6 +1748,11 @@ CHURN: tuple[Trigger, ...] = (
         r"\bbuil[dt]\w*\s+(?:[\w-]+\s+){0,4}in-?house\b|\bin-?house\s+(?:build|tool|solution|system|platform|crm)\b|"
         r"\bbring\w*\s+in\s+(?:his|her|their)\s+(?:old|own|previous|preferred|favou?rite|usual)\s+(?:vendor|provider|supplier|"
         r"tool|system|crm|platform|software)\b",
+    ),
+    trigger(
+        "quotes from rivals",
+        r"\b(?:quotes?|proposals?|bids?|offers?|pricing|prices)\s+from\s+(?:\d+\s+|two\s+|three\s+|several\s+|a\s+few\s+|some\s+|"
+        r"multiple\s+)?(?:other\s+)?(?:competitors?|vendors|rivals?|providers|suppliers|@v)\b",
     ),
     trigger(
         "won't commit",
