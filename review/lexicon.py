@@ -269,6 +269,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "left for good": ("poached headhunted going_to went_back passed_away died",),
     "jumped ship": ("jump",),
     "passed on": ("passed_on",),
+    "is out, replaced": ("out$", "new$ replac successor pushed fired let good"),
     "no longer our contact": ("longer anymore any_more",),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "shrinking the contract": ("seat licen user right",),
@@ -1101,6 +1102,14 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\bjump(?:ed|s|ing)?\s+ship\b",
         who="before",
         harmless=r"\b(?:they|we|@acct|customer|client|company)\s+(?:\w+\s+){0,3}jump",  # the account leaving: churn
+    ),
+    trigger(
+        "is out, replaced",
+        r"(?<![\w@])(?P<who>@p\d+)(?:'s|\s+is)\s+(?:now\s+)?out\b(?=\s*(?:[-–—,;:.]|$))",
+        who="group",
+        strong=False,
+        requires=r"\bnew\s+(?:\w+\s+)?(?:cfo|ceo|cto|cio|coo|head|director|manager|contact|lead|vp|person|poc|champion|boss)\b|"
+        r"\breplac\w+|\bsuccessor\b|\bpushed\b|\bfired\b|\blet\s+go\b|\bfor\s+good\b",
     ),
     trigger("passed on", r"\bpassed\s+on\b(?=\s*(?:$|[.,;:!)]))", who="before"),
     trigger(

@@ -204,8 +204,11 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [found] if found is not None else []
     if last == "who":
         before = tokens[-2] if len(tokens) >= 2 else ","
-        named = _contact(tokens[-3]) if before == "," and len(tokens) >= 3 else _contact(before)
-        if named is not None:  # "take over from @p1, who is retiring": the relative pronoun's own noun
+        at = len(tokens) - (3 if before == "," else 2)
+        named = _contact(tokens[at]) if at >= 0 else None
+        if named is not None and not (
+            at >= 1 and tokens[at - 1] == "not"
+        ):  # "it was @p1, not @p0, who left"  # "take over from @p1, who is retiring": the relative pronoun's own noun
             return [named]
         if _contact(before) is None and re.fullmatch(r"[\w-]+", before) and before not in ("she", "he", "they"):
             role = by_role(_role_phrase(tokens[:-1]), ctx.people)  # "the office manager who retired"
