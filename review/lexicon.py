@@ -2127,7 +2127,7 @@ UPSELL: tuple[Trigger, ...] = (
     trigger(
         "wants a module",
         r"\b(?:wants?|wanted|needs?|asked\s+for|asking\s+for|(?:a\s+)?quote\s+for|pricing\s+for|price\s+for)\s+(?:a\s+|an\s+|"
-        r"the\s+)?(?:quote\s+for\s+)?(?:[@\w+/&-]+\s+){0,4}?(?:add-?ons?|addons?|modules?|package|pack|premium\s+support|"
+        r"the\s+)?(?:quote\s+for\s+)?(?:[@\w+/&-]+\s+){0,5}?(?:add-?ons?|addons?|modules?|package|pack|premium\s+support|"
         r"support\s+(?:plan|tier|package)|sla|storage|tier|edition)\b|\b(?:buy|purchase|order|add)\w*\s+(?:another|more|an\s+"
         r"extra|an\s+additional|extra|additional)\s+(?:\d[\d,.]*\s*(?:gb|tb)\s+)?(?:block|pack|bundle|tier)\b|"
         r"\bordered\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:add-?on|module|package|licen[cs]es|seats)\b|"

@@ -118,10 +118,10 @@ def _index(people: tuple[Person, ...], account_name: str | None) -> _Index:
         while len(words) > 1 and words[-1].rstrip(".") in {s.rstrip(".") for s in _COMPANY_SUFFIXES}:
             words = words[:-1]
             _add(index, words, ACCOUNT, False)
-    initials = _add_initials(index, people)
+    initials_found = _add_initials(index, people)
     for entries in index.values():
         entries.sort(key=lambda e: len(e[0]), reverse=True)
-    return _Index(index, initials)
+    return _Index(index, initials_found)
 
 
 # Capitalised short words that are not someone's initials: "AM", "IT", "HR", "CFO", "EOM".

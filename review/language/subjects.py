@@ -227,8 +227,8 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
         return [found] if found is not None else []
     if last == "i" and '"' in tokens:  # "an auto-reply from @p0: "I have left …"": the quoted speaker
-        speaker = nearest_contact(masked, masked.rfind('"', 0, start), ctx, own_sentence_only=True)
-        return [speaker] if speaker is not None else []
+        quoted = nearest_contact(masked, masked.rfind('"', 0, start), ctx, own_sentence_only=True)
+        return [quoted] if quoted is not None else []
     if last in ("@x", "@v", "i", "you"):
         return []
     appositive = _appositive(tokens)
