@@ -286,12 +286,14 @@ KEYS: dict[str, tuple[str, ...]] = {
     "new people need seats": ("need", "licen seat account login access package subscription"),
     "wants a module": (
         "want need asked asking quote pric buy purchas order add",
-        "addon add_on add_ons module package pack support sla storage tier edition block bundle licen seats$",
+        "addon add_on add_ons module package pack support sla storage tier edition block bundle licen seats$ instance "
+        "workspace environment tenant org$",
     ),
     "adding to our platform": (
-        "add mov migrat bring brought put consolidat transition switch onboard",
+        "add mov migrat bring brought put consolidat transition switch onboard extend",
         "to$ onto on_to",
-        "platform system contract subscription plan$ licen agreement order tool instance us$ ours$ our$ the$",
+        "platform system contract subscription plan$ licen agreement order tool instance us$ ours$ our$ the$ "
+        "access seat",
     ),
     "others want ours": ("want asking asked request", "ours our$ it in$"),
     "buying the rollout": (
@@ -370,7 +372,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "escalation": ("escalat",),
     "budget cuts": (
         "budget cut$ cuts$ cutting$ slash downsiz downgrad reduc fewer scaling$ scale$ scaled$ spending purchasing "
-        "tighten",
+        "tighten trim froze frozen freez",
     ),
     "moving down a plan": (
         "drop dropping$ dropped$ move moving$ moved$ go$ going$ switch",
@@ -846,6 +848,7 @@ NOT_ABOUT_US = re.compile(
 # Interest that is put off, declined or only a reshuffle: no expansion signal from the sentence. (Asking a rival for
 # prices "just to compare" is still a churn risk; asking us, "just to compare", is no expansion.)
 DEFERRED = re.compile(
+    r"\btoo\s+(?:expensive|pricey|costly)\b|\bnot\s+in\s+(?:the\s+|their\s+)?budget\b|\bout\s+of\s+(?:their\s+)?budget\b|"
     r"\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bfor\s+(?:reference|benchmarking)\b|"
     r"\bdecided\s+(?:to\s+(?:wait|hold\s+off|pass|stay|hold)|it'?s\s+(?:overkill|too\s+much|not\s+needed)|against)\b|"
     r"\b(?:holding|hold)\s+off\b|\bhad\s+(?:planned|intended|wanted|hoped|meant|been\s+planning)\b[^.;]*\bbut\b|"
@@ -1457,7 +1460,8 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:stop\w*|discontinu\w+|get\w*\s+rid\s+of|mov\w+\s+away\s+from|drop\w*|ditch\w*|dump\w*|replac\w+|retir\w+|"
         r"decommission\w*)\s+(?:using\s+)?(?:us\b|our\s+(?:platform|tool|product|software|system|app|crm|service|"
         r"licen[cs]es?|subscription)\b|the\s+(?:platform|tool|subscription|service|licen[cs]es?)\b(?!['’]))",
-        harmless=r"\b(?:drop\w*|stop\w*)\s+(?:us\s+)?(?:a\s+)?(?:line|note|email|message|by|in)\b",
+        harmless=r"\b(?:drop\w*|stop\w*)\s+(?:us\s+)?(?:a\s+)?(?:line|note|email|message|by|in)\b|\b(?:old|legacy|previous|former)\s+"
+        r"(?:[\w-]+\s+)?(?:tool|system|process|spreadsheets?|app|platform|crm)\b",
     ),
     trigger(
         "rfp",
@@ -1543,7 +1547,8 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "moving down a plan",
-        r"\b(?:drop\w*|mov\w+|go\w*|switch\w*)\s+(?:down\s+)?to\s+(?:the\s+|a\s+)?(?:starter|basic|standard|free|lite|"
+        r"\b(?:drop\w*|mov\w+|go\w*|switch\w*)\s+(?:(?:\d[\d,]*|all|some|the)\s+(?:\w+\s+)?(?:users|seats|licen[cs]es)\s+)?"
+        r"(?:down\s+)?to\s+(?:the\s+|a\s+)?(?:starter|basic|standard|free|lite|"
         r"lower|cheaper|smaller|entry)\s+(?:plan|tier|edition|package|version|level)\b",
     ),
     trigger(
@@ -1624,7 +1629,7 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "weighing options",
         r"\bweigh\w*\s+(?:up\s+)?(?:their\s+|the\s+|other\s+|all\s+)?options\b|\bkeep\w*\s+(?:their\s+)?options\s+open\b|"
-        r"\b(?:consider\w*|explor\w+|review\w*|look\w*\s+at|assess\w*|evaluat\w+)\s+(?:their|all\s+(?:their\s+)?|other)\s+"
+        r"\b(?:consider\w*|explor\w+|review\w*|look\w*\s+at|assess\w*|evaluat\w+)\s+(?:their\s+|all\s+(?:their\s+)?|other\s+)?"
         r"options\b(?!\s+(?:for|on|with|around|in)\s+(?:the|an?|our|adding|more|extra|expand\w*)\b)",
     ),
     trigger(
@@ -1660,7 +1665,8 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:price|pricing)\s+(?:increase|hike|rise|uplift|change)\s+(?:is|was|seems)?\s*(?:a\s+problem|too\s+(?:much|high|steep)|"
         r"unacceptable|hard\s+to\s+(?:swallow|justify)|painful|steep|not\s+acceptable)|push\w*\s+back\s+(?:hard\s+)?on\s+"
         r"(?:the\s+)?(?:price|pricing|renewal))\b",
-        harmless=r"\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|\b(?:quit|quitting|stopped|stop|"
+        harmless=r"\b(?:premium|enterprise|pro|higher|upgrade|add-?on|module|tier)\b[^.;]{0,30}\btoo\s+(?:expensive|pricey|"
+        r"costly)|\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|\b(?:quit|quitting|stopped|stop|"
         r"no\s+longer|ceased)\s+complain|"
         r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|(?:their|the|its)\s+(?:old|previous|current|legacy|former)\s+(?:vendor|tool|"
         r"system|crm|provider|platform|software|setup)|the\s+competitor)",
@@ -1688,7 +1694,9 @@ CHURN: tuple[Trigger, ...] = (
         r"apps|saas)\b|\bcost[- ]cutting\b|\bdownsiz\w+|"
         r"\bdowngrad\w+|\breduc\w+\s+(?:the\s+|their\s+|our\s+)?(?:number\s+of\s+|seat\s+count|licen[cs]e\s+count|"
         r"footprint|spend|usage|seats|licen[cs]es|users)|\bfewer\s+(?:seats?|licen[cs]es?|users?)\b|"
-        r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\bbudgets?\s+for\s+(?:us|our\s+\w+|the\s+(?:platform|tool|"
+        r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\btrim\w*\s+(?:the\s+|their\s+)?(?:\w+\s+)?(?:tools|vendors|"
+        r"software|subscriptions|apps|saas|spend)\b|\b(?:froze|frozen|freez\w*)\s+(?:all\s+)?(?:new\s+)?(?:software\s+|saas\s+|it\s+|"
+        r"tool\s+)?(?:purchases|purchasing|spend\w*|buying|budgets?)\b|\bbudgets?\s+for\s+(?:us|our\s+\w+|the\s+(?:platform|tool|"
         r"subscription|licen[cs]es|crm|software|product))\s+(?:is\s+|has\s+been\s+|was\s+|got\s+|is\s+being\s+)?(?:frozen|"
         r"slashed|halved|cut|reduced|pulled|removed|gone)\b|\bcut\s+back\s+on\s+(?:us|seats|"
         r"licen[cs]es|spend)\b|\btighten\w*\s+(?:the\s+|their\s+)?belts?\b",
@@ -1721,7 +1729,8 @@ CHURN: tuple[Trigger, ...] = (
         r"extremely\s+)?(?:low|poor|stall\w*|dropp\w*|declin\w*|tank\w*|falling|collaps\w*|crater\w*|plummet\w*|"
         r"nosediv\w*)\b|\blogins?\s+(?:are\s+|have\s+)?"
         r"(?:down|dropp\w+|declin\w+)",
-        harmless=r"\b(?:as\s+expected|seasonal\w*|over\s+the\s+(?:holidays|summer|break|christmas)|during\s+the\s+(?:holidays|"
+        harmless=r"\b(?:old|legacy|previous|former)\s+(?:[\w-]+\s+)?(?:tool|system|process|spreadsheets?|app|platform|crm)\b|"
+        r"\b(?:as\s+expected|seasonal\w*|over\s+the\s+(?:holidays|summer|break|christmas)|during\s+the\s+(?:holidays|"
         r"summer|break|shutdown|migration)|back\s+to\s+normal|recovered)\b",
     ),
     trigger(
@@ -2121,7 +2130,8 @@ UPSELL: tuple[Trigger, ...] = (
         "new people need seats",
         r"\b(?:all|each|every\s*one|everyone|both|they|all\s+of\s+them|each\s+of\s+them)\s+(?:will\s+|would\s+|'ll\s+)?"
         r"need\w*\s+(?:a\s+|an\s+|the\s+|their\s+own\s+)?(?:[\w-]+\s+)?(?:licen[cs]es?|seats?|accounts?|logins?|access|"
-        r"package|subscriptions?)\b",
+        r"package|subscriptions?)\b|\b(?:joining|starting|coming\s+on(?:board)?)\b[^.;]{0,40}?\bneed\w*\s+(?:\w+\s+)?(?:seats|"
+        r"licen[cs]es|accounts|logins|access)\b",
         harmless=r"\b(?:free|no\s+charge|complimentary|existing|spare)\b",
     ),
     trigger(
@@ -2131,12 +2141,17 @@ UPSELL: tuple[Trigger, ...] = (
         r"support\s+(?:plan|tier|package)|sla|storage|tier|edition)\b|\b(?:buy|purchase|order|add)\w*\s+(?:another|more|an\s+"
         r"extra|an\s+additional|extra|additional)\s+(?:\d[\d,.]*\s*(?:gb|tb)\s+)?(?:block|pack|bundle|tier)\b|"
         r"\bordered\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:add-?on|module|package|licen[cs]es|seats)\b|"
-        r"\badd\w*\s+(?:the|our|an?|their)\s+(?:[\w-]+\s+){0,2}(?:add-?on|module|package|pack)\b",
+        r"\badd\w*\s+(?:the|our|an?|their)\s+(?:[\w-]+\s+){0,2}(?:add-?on|module|package|pack)\b|"
+        r"\b(?:asked\s+for|asking\s+for|wants?|wanted|needs?)\s+(?:a\s+|an\s+)?(?:second|another|additional|extra|separate)\s+"
+        r"(?:instance|workspace|environment|tenant|org)\b",
         harmless=r"\b(?:free|trial|demo|sandbox|test)\s+(?:\w+\s+)?(?:add-?on|module|package|tier|edition)\b|"
         r"\b(?:training|help|support|docs|documentation|fix|bug|issue|question)s?\s+(?:on|with|for|about)\b",
     ),
     trigger(
         "adding to our platform",
+        r"\bextend\w*\s+(?:the\s+|their\s+|our\s+)?(?:licen[cs]es?|subscription|contract|access|seats?)\s+to\s+(?:the\s+|their\s+|all\s+)?"
+        r"(?:[\w-]+\s+)?(?:contractors|teams?|offices?|sites?|staff|department|division|subsidiar\w+|entit\w+|region|interns|"
+        r"partners|agents|branch\w*|plants?|stores?)\b|"
         r"\badd\w*\s+(?:[@\w'-]+\s+){1,6}?to\s+(?:our|the|their)\s+(?:platform|system|contract|subscription|plan|licen[cs]e|"
         r"agreement|order|tool|instance)\b|\b(?:mov|migrat|bring|brought|put|consolidat|transition|switch|onboard)\w*\s+"
         r"(?:[@\w'-]+\s+){1,6}?(?:onto|on\s+to)\s+(?:us|ours|(?:our|the)\s+(?:[@\w-]+\s+)?(?:platform|system|tool|product|crm|solution|suite|"
