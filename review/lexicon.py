@@ -791,7 +791,8 @@ SAFE_AFTER = re.compile(
     r"ring-?fenced)\b|"
     r"\bbut\s+no\s+(?:threats?|risk|talk\s+of\s+(?:leaving|switching|cancell\w+))\b|"
     r"\b(?:that's|that\s+is|it's|it\s+is|all\s+(?:that\s+)?(?:is|'s))\s+(?:now\s+|all\s+)?(?:behind\s+us|in\s+the\s+past|"
-    r"water\s+under\s+the\s+bridge)\b|\bbut\s+(?:they|@acct)\s+(?:are|is|'re|'s|remains?|stays?)\s+(?:\w+\s+)?(?:happy|"
+    r"water\s+under\s+the\s+bridge)\b|\b(?:turned\s+out\s+(?:to\s+be\s+)?|(?:is|was|proved|proven)\s+)(?:false|untrue|wrong|"
+    r"unfounded|baseless)\b|\bunfounded\b|\b(?:now|since)\s+(?:fully\s+|all\s+)?(?:resolved|fixed|sorted|settled)\b|\bbut\s+(?:they|@acct)\s+(?:are|is|'re|'s|remains?|stays?)\s+(?:\w+\s+)?(?:happy|"
     r"satisfied|committed|loyal)\s+(?:with\s+us|with\s+@acct)\b"
 )
 # A later sentence that takes back the expansion before it: "Not interested.", "Added under existing seats, they had
@@ -1350,7 +1351,9 @@ CHURN: tuple[Trigger, ...] = (
         r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky|on\s+hold|paused|frozen)\b|"
         r"\b(?:paus\w*|freez\w*|froze|hold\w*(?:\s+off\s+on)?)\s+(?:the\s+|their\s+)?renewal\b|\bdoubt\w*\s+(?:that\s+)?"
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\b(?:not\s+(?:sure|certain|convinced)|unsure|uncertain|doubtful|s[ck]eptical)\s+(?:whether\s+|if\s+|that\s+)?"
-        r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
+        r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b|"
+        r"\b(?:doesn't|does\s+not|don't|do\s+not)\s+(?:think|believe|expect)\s+(?:that\s+)?(?:they|@acct)(?:'ll|\s+will|\s+would|'d)\s+"
+        r"renew\b",
         own_negation=True,
         harmless=_THEIR_OTHER_VENDOR
         + r"|\bnot\s+only\b|\bno\s+renewal\s+(?:concerns?|issues?|risks?|worries|problems?|red\s+"
