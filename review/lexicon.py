@@ -791,7 +791,8 @@ SAFE_AFTER = re.compile(
     r"ring-?fenced)\b|"
     r"\bbut\s+no\s+(?:threats?|risk|talk\s+of\s+(?:leaving|switching|cancell\w+))\b|"
     r"\b(?:that's|that\s+is|it's|it\s+is|all\s+(?:that\s+)?(?:is|'s))\s+(?:now\s+|all\s+)?(?:behind\s+us|in\s+the\s+past|"
-    r"water\s+under\s+the\s+bridge)\b|\b(?:turned\s+out\s+(?:to\s+be\s+)?|(?:is|was|proved|proven)\s+)(?:false|untrue|wrong|"
+    r"water\s+under\s+the\s+bridge)\b|\bbut\s+(?:\w+\s+){0,3}?(?:they're|they\s+are|they'll|they\s+will)\s+(?:staying|renewing|"
+    r"not\s+going\s+anywhere|not\s+leaving)\b|\b(?:turned\s+out\s+(?:to\s+be\s+)?|(?:is|was|proved|proven)\s+)(?:false|untrue|wrong|"
     r"unfounded|baseless)\b|\bunfounded\b|\b(?:now|since)\s+(?:fully\s+|all\s+)?(?:resolved|fixed|sorted|settled)\b|\bbut\s+(?:they|@acct)\s+(?:are|is|'re|'s|remains?|stays?)\s+(?:\w+\s+)?(?:happy|"
     r"satisfied|committed|loyal)\s+(?:with\s+us|with\s+@acct)\b"
 )

@@ -82,6 +82,9 @@ _MESSAGE_FROM = re.compile(
     r"\b(?:auto-?reply|autoreply|auto-?response|out[- ]of[- ]office|ooo|bounce\w*|e-?mail|message|reply|response)\s+"
     r"from\s+@p(\d+)\s*[:\-–—]\s*\"?\s*(?:(?:she|he|is|has|was|'s)\s+){0,2}$"
 )
+_SENDER_SAYING = re.compile(
+    r"\b(?:from|by)\s+@p(\d+)\s+(?:saying|to\s+say|that\s+says|who\s+says|which\s+says)\s+(?:that\s+)?$"
+)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|with|from|for|about|by|per|via|cc|of|at|than|like|thanks\s+to|according\s+to|told|asked|"
     r"called|emailed|met|pinged)\s+$"
@@ -92,6 +95,9 @@ def nearest_contact(masked: str, position: int, ctx: Context, *, own_sentence_on
     """The contact a pronoun at ``position`` refers to: the nearest one before it, else the previous one.
     After a reporter ("Julia says she was laid off") the pronoun means someone else already named, if any
     ("Priya is no longer there - Julia says she was laid off" → Priya)."""
+    sender = _SENDER_SAYING.search(masked, 0, position)
+    if sender is not None:  # "an email from @p3 saying she's resigned": the sender
+        return int(sender.group(1))
     found = list(re.finditer(r"@p(\d+)", masked[:position]))
     if not found:
         if own_sentence_only:
