@@ -850,6 +850,10 @@ NOT_ABOUT_US = re.compile(
 # Interest that is put off, declined or only a reshuffle: no expansion signal from the sentence. (Asking a rival for
 # prices "just to compare" is still a churn risk; asking us, "just to compare", is no expansion.)
 DEFERRED = re.compile(
+    r"\b(?:use|using|cover\w*\s+(?:by|with)|within|from|under)\s+(?:the\s+|their\s+)?existing\s+(?:seats|licen[cs]es|contract|"
+    r"plan|allocation)\b|\bhow\s+to\s+(?:add|remove|invite|create|set\s+up|assign)\b|\b(?:separate|different)\s+(?:system|"
+    r"platform|tool|vendor|provider|stack)\b|\bmore\s+time\s+to\s+(?:decide|think|consider)\b|\bno\s+decision\b|\bundecided\b|"
+    r"\bwhether\s+(?:or\s+not\s+)?to\s+(?:add|buy|upgrade|expand|extend)\b|"
     r"\btoo\s+(?:expensive|pricey|costly)\b|\bnot\s+in\s+(?:the\s+|their\s+)?budget\b|\bout\s+of\s+(?:their\s+)?budget\b|"
     r"\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bfor\s+(?:reference|benchmarking)\b|"
     r"\bdecided\s+(?:to\s+(?:wait|hold\s+off|pass|stay|hold)|it'?s\s+(?:overkill|too\s+much|not\s+needed)|against)\b|"
