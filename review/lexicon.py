@@ -1310,6 +1310,11 @@ _NOT_OURS = (
     + ")"
 )
 # The customer's contract with another vendor: cancelling or not renewing it is not churn for us.
+# A contract of theirs with someone else: "terminated the contract with their cleaning company".
+_OTHER_CONTRACT = (
+    r"\b(?:contract|agreement|deal|subscription)\s+with\s+(?:their|a|an|the|its)\s+(?:[\w-]+\s+){0,2}(?:company|firm|supplier|"
+    r"provider|agency|landlord|contractor|partner|carrier|bank|insurer)\b"
+)
 _THEIR_OTHER_VENDOR = (
     r"(?<![\w@])@v(?:'s)?\s+(?:contract|subscription|licen[cs]es?|renewal|account|seats|plan|tier|pricing)\b|"
     r"\brenew\w*\s+(?:with\s+)?(?:their\s+|the\s+)?@v\b"
@@ -1387,7 +1392,8 @@ CHURN: tuple[Trigger, ...] = (
         r"\bterminat(?:e|es|ed|ing|ion)\b|\bearly\s+termination\b|\bexit\s+(?:clause|terms|fees?|options?|strategy|plan|"
         r"rights|costs?)\b|"
         r"\bout\s+clause\b|\bbreak\s+clause\b",
-        harmless=r"(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|\bterminat\w+\s+"
+        harmless=_OTHER_CONTRACT
+        + r"|(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|\bterminat\w+\s+"
         r"(?:the\s+|all\s+|any\s+)?(?:@?\w+\s+)?(?:sessions?|connections?|process\w*|jobs?|instances?|ssl|tls|tokens?|"
         r"threads?|servers?|vms?|containers?|pods?|calls?)\b|\b(?:session|connection|ssl|tls)\s+terminat|" + _NOT_OURS,
     ),
@@ -1708,7 +1714,8 @@ CHURN: tuple[Trigger, ...] = (
         r"subscription|licen[cs]es|crm|software|product))\s+(?:is\s+|has\s+been\s+|was\s+|got\s+|is\s+being\s+)?(?:frozen|"
         r"slashed|halved|cut|reduced|pulled|removed|gone)\b|\bcut\s+back\s+on\s+(?:us|seats|"
         r"licen[cs]es|spend)\b|\btighten\w*\s+(?:the\s+|their\s+)?belts?\b",
-        harmless=r"\bbudget\s+cuts?\s+(?:elsewhere|at\s+@v)|\bcut\w*\s+costs?\s+(?:with|using|thanks\s+to)\s+(?:us|our)|"
+        harmless=r"\b(?:travel|hiring|office|catering|events?|hardware|energy|print\w*|fleet|entertainment)\s+(?:costs?|spend\w*|"
+        r"budgets?)\b|\bbudget\s+cuts?\s+(?:elsewhere|at\s+@v)|\bcut\w*\s+costs?\s+(?:with|using|thanks\s+to)\s+(?:us|our)|"
         r"\bdowngrad\w+\s+(?:the\s+|its\s+|their\s+)?(?:@?\w+\s+)?(?:severity|priority|ticket|issue|incident|bug|rating|"
         r"alert|case)",
     ),
@@ -1723,7 +1730,7 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:score\s+|status\s+)?(?:is\s+|turned\s+|went\s+|dropped\s+to\s+|now\s+|moved\s+to\s+|flipped\s+to\s+)?"
         r"(?:red|amber)\b",
         harmless=r"\bchurn\s+(?:report|analysis|rate\s+(?:is|was)\s+(?:low|down)|dashboard|model|prediction|"
-        r"feature|module|(?:risk\s+)?(?:review|check|assessment|workshop|metrics|kpis?|scor\w+)s?\s*$)|(?:their|@acct's|customers')\s+(?:own\s+)?(?:customers'?|clients'?)\s+churn|"
+        r"feature|module|(?:risk\s+)?(?:review|check|assessment|workshop|metrics|kpis?|scor\w+)s?\s*$)|(?:their|@acct's|customers')\s+(?:own\s+)?(?:customers?'?|clients?'?|subscribers?'?|members?'?)\s+churn|"
         r"\breduc\w+\s+(?:their\s+)?churn|\bchurn\s+(?:on|at|in)\s+(?:their|@acct's)\s+(?:side|end|business|platform|app|"
         r"product)|\bchurn\b[^.;]{0,40}\btheir\s+own\s+(?:customers|clients|users|subscribers|members)\b|\breduc\w+\s+it\b",
     ),
