@@ -957,7 +957,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"in\s+(?:her|his|their)?\s*(?:notice|resignation)\b|\b(?:gave|given|giving|handed\s+in)\s+(?:her|his|their)\s+"
         r"(?:notice|resignation)\b|\bserving\s+(?:her|his|their)?\s*notice\b|\b(?:two|2|four|4)\s+weeks'?\s+notice\b",
         who="before",
-        harmless=r"\bresign\w*\s+(?:as\s+(?:@?\w+\s+){1,3})?from\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:board|committee|group|panel|"
+        harmless=r"\bresign\w*\s+(?:herself|himself|themselves|myself|ourselves)\s+to\b|"
+        r"\bresign\w*\s+(?:as\s+(?:@?\w+\s+){1,3})?from\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:board|committee|group|panel|"
         r"council|project|chair|steering|working\s+group|taskforce)",
     ),
     trigger(
