@@ -551,6 +551,8 @@ TYPOS: dict[str, str] = {
     "leavign": "leaving",
     "leving": "leaving",
     "lefft": "left",
+    "lft": "left",
+    "lfet": "left",
     "resgined": "resigned",
     "resigend": "resigned",
     "resinged": "resigned",
@@ -941,6 +943,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         who="before",
         strong=False,
         harmless=r"\bleav\w*\s+(?:a\s+|the\s+)?(?:message|voicemail|note|comment|feedback|review)|"
+        r"\bleav\w*\s+(?:her|his|their)\s+(?:\w+\s+)?(?:role|position|job|post)\s+(?:as\s+(?:[\w-]+\s+){1,3})?to\s+become\b"
+        r"(?![^.;]*\bat\s+@[xv])|"
         r"\bleaving\s+(?:for\s+)?(?:lunch|the\s+day|vacation|holiday|early)\b",
     ),
     trigger(
