@@ -295,7 +295,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "platform system contract subscription plan$ licen agreement order tool instance us$ ours$ our$ the$ "
         "access seat",
     ),
-    "others want ours": ("want asking asked request", "ours our$ it in$"),
+    "others want ours": ("want asking asked request need", "ours our$ it in$ same$"),
     "buying the rollout": (
         "po$ purchase order contract pric quote proposal sign demo",
         "rollout roll_out outlets sites offices stores branches locations plants entities brands teams users seats "
@@ -2183,7 +2183,9 @@ UPSELL: tuple[Trigger, ...] = (
         r"\b(?:wants?|wanted|asking\s+for|asked\s+for|request\w*)\s+(?:access\s+to\s+)?(?:ours|our\s+(?:platform|tool|system|"
         r"product|solution|app|crm))\b|\bwants?\s+it\s+for\s+(?:the\s+)?(?:[@\w-]+\s+){0,2}(?:entity|team|office|site|division|"
         r"subsidiary|region|branch|plant|store|unit|department|country)\b|\b(?:region|division|office|site|branch|subsidiary|"
-        r"entity|team|unit|country|plant|store)\s+(?:also\s+|now\s+|too\s+)?wants?\s+in\b",
+        r"entity|team|unit|country|plant|store)\s+(?:also\s+|now\s+|too\s+)?wants?\s+in\b|\bwants?\s+(?:everyone|everybody|all\s+"
+        r"(?:of\s+)?(?:the\s+)?[\w-]+)\s+(?:in\s+[\w-]+\s+)?on\s+(?:it|us|the\s+(?:platform|tool|system))\b|\b(?:need|want)\w*\s+the\s+"
+        r"same\s+(?:licen[cs]es|seats|setup|package|plan|subscription)\s+(?:there|for|at|in)\b",
     ),
     trigger(
         "buying the rollout",
