@@ -899,6 +899,7 @@ _WHEN = (
     r"(?:in|on|at\s+the\s+end\s+of\s+(?!the\s+(?:call|meeting|demo|session))|last|this|recently|yesterday|today|"
     r"earlier|a\s+(?:few|couple)|\w+\s+(?:weeks?|months?|days?|years?)\s+ago|effective|as\s+of|end\s+of|"
     r"abruptly|suddenly|without|after|over\s+the|around|back|already|mid-?\w+|early\s+(?:in|this|last)|"
+    r"(?:at\s+)?(?:the\s+)?(?:month|year|quarter|week)[- ]?end\b|eo[mqy]\b|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)"
 )
 _EVENTS = (
