@@ -214,7 +214,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "gone_quiet gone_silent gone_dark went_quiet went_silent went_dark going_quiet going_silent going_dark "
         "gone_completely went_completely gone_totally went_totally gone_very went_very gone_radio went_radio "
         "gone_awol went_awol gone_mia went_mia radio_silence ghost stopped_responding stopped_replying "
-        "stopped_answering stopped_returning no_replies no_reply no_response no_responses no_answer",
+        "stopped_answering stopped_returning no_replies no_reply no_response no_responses no_answer ignor",
     ),
     "withholding payment": ("refus withh withheld disput pay$",),
     "weighing options": ("weigh keep keeping$ consider explor review look assess evaluat", "options$"),
@@ -1630,7 +1630,8 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "gone quiet",
         r"\b(?:gone|went|going)\s+(?:completely\s+|totally\s+|very\s+)?(?:quiet|silent|dark|radio\s+silent|awol|mia)\b|"
-        r"\bradio\s+silence\b|\bghost\w*\s+(?:us|me)\b|\bstopped\s+(?:responding|replying|answering|returning\s+"
+        r"\bradio\s+silence\b|\bghost\w*\s+(?:us|me)\b|\bignor\w*\s+(?:all\s+)?(?:our|my)\s+(?:emails|calls|messages|"
+        r"reminders|invoices)\b|\bstopped\s+(?:responding|replying|answering|returning\s+"
         r"(?:calls|emails))\b|\bno\s+(?:replies|reply|response|responses|answer)\s+(?:in|for|since)\s+(?:over\s+)?"
         r"(?:\d+|two|three|four|five|six|eight|several|a\s+few|many)\s+(?:weeks|months)\b",
         harmless=r"\b(?:survey|newsletter|marketing|automated|nps|webinar|promo\w*|mailshot|campaign)s?\b|"
@@ -1694,6 +1695,8 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "doubts the value",
         r"\bquestion(?:s|ed|ing)?\s+(?:the\s+|our\s+)?(?:roi|value|renewal|spend|cost|investment|price)\b|"
+        r"\b(?:want|need)\w*\s+to\s+see\s+(?:the\s+|some\s+|more\s+|real\s+)?(?:roi|value|results)\s+before\s+(?:renew|sign|"
+        r"extend)\w*|"
         r"(?:don't|doesn't|do\s+not|does\s+not|isn't\s+sure\s+(?:they|we)|not\s+sure\s+(?:they|we))\s+(?:really\s+)?see\s+"
         r"(?:the\s+|much\s+|any\s+|enough\s+)?value\b|\b(?:not|no\s+longer|n't)\s+(?:really\s+)?(?:getting|seeing|finding|"
         r"realis\w+|realiz\w+|get|see|find)\s+(?:enough\s+|much\s+|any\s+|the\s+)?(?:value|roi|benefits?)\b|"
