@@ -109,7 +109,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "joined another company": ("join",),
     "took a job elsewhere": (
         "job role position offer gig post now_at now_with now_working is_at is_with is_working starts_at "
-        "starting_at started_at begins_at start_at starts_with starting_with started_with now$",
+        "starting_at started_at begins_at start_at starts_with starting_with started_with",
     ),
     "was let go": (
         "let laid fired redundant redundancy severance a_package the_package buyout terminated sacked "
@@ -268,14 +268,20 @@ KEYS: dict[str, tuple[str, ...]] = {
     "finished up": ("finished_up finishes_up finished_at finished_with",),
     "left for good": ("poached headhunted going_to went_back passed_away died",),
     "jumped ship": ("jump",),
+    "now works elsewhere": ("now$", "at$", "@x @v"),
     "passed on": ("passed_on",),
     "is out, replaced": ("out$", "new$ replac successor pushed fired let good"),
     "no longer our contact": ("longer anymore any_more",),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
-    "shrinking the contract": ("seat licen user right",),
+    "shrinking the contract": (
+        "seat licen user right",
+        "drop shed lose losing reduc cut go$ going$ goes$ went$ decreas shrink siz halv trim switch mov downgrad "
+        "convert",
+    ),
     "everything under review": (
         "everything review reconsider evaluat assess tender retender reevaluat reassess rationali audit "
         "consolidat out_to",
+        "table all$ every bid$ tender rfp market",
     ),
     "won't commit": ("commit",),
     "quotes from rivals": ("quote proposal bid offer pric", "competit vendors$ rival providers$ suppliers$ @v"),
@@ -286,16 +292,20 @@ KEYS: dict[str, tuple[str, ...]] = {
     "new people need seats": ("need", "licen seat account login access package subscription"),
     "wants a module": (
         "want need asked asking quote pric buy purchas order add",
-        "addon add_on add_ons module package pack support sla storage tier edition block bundle licen seats$ instance "
-        "workspace environment tenant org$",
+        "addon add_on add_ons module package pack premium support_plan support_tier support_package sla storage tier "
+        "edition block bundle ordered$ instance workspace environment tenant org$",
     ),
     "adding to our platform": (
         "add mov migrat bring brought put consolidat transition switch onboard extend",
         "to$ onto on_to",
-        "platform system contract subscription plan$ licen agreement order tool instance us$ ours$ our$ the$ "
-        "access seat",
+        "platform system contract subscription plan$ licen agreement order tool instance us$ ours$ access seat product "
+        "crm solution suite app addon add_on module",
     ),
-    "others want ours": ("want asking asked request need", "ours our$ it in$ same$"),
+    "others want ours": (
+        "want asking asked request need",
+        "ours our_platform our_tool our_system our_product our_solution our_app our_crm it_for on_it on_us on_the "
+        "same$ region division office site branch subsid entit team unit countr plant store",
+    ),
     "buying the rollout": (
         "po$ purchase order contract pric quote proposal sign demo",
         "rollout roll_out outlets sites offices stores branches locations plants entities brands teams users seats "
@@ -1035,7 +1045,11 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?:$|[.,;]|elsewhere)|"
         r"\b(?:starts|starting|started|begins|will\s+start)\s+(?:a\s+new\s+(?:job|role)\s+)?(?:at|with)\s+(?:@x|@v)\b|"
         r"\b(?:is|now)\s+(?:now\s+)?(?:at|with|working\s+(?:at|for))\s+(?:@x|@v|a\s+competitor|a\s+rival|"
-        r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another)\b|"
+        r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another)\b",
+        who="before",
+    ),
+    trigger(
+        "now works elsewhere",
         r"\b(?:is\s+)?now\s+\"?(?:an?\s+|the\s+)?(?:[@\w&-]+\s+){0,2}(?:head|director|manager|vp|lead|chief|c[efiot]o|"
         r"engineer|consultant|partner|analyst|officer|president|@x|@v)(?:\s+[@\w&-]+){0,2}\s+at\s+(?:@x|@v)\b",
         who="before",
