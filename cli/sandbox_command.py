@@ -6,7 +6,7 @@ import threading
 import time
 from typing import Any
 
-from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, Settings
+from config.settings import Settings
 from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES, EDITIONS
 from sandbox.embedded import SandboxStartError, port_is_free, start_sandbox
 
@@ -50,9 +50,6 @@ def run(
     if port and not port_is_free(host, port):
         print(f"Port {port} on {host} is already in use; choose another with --port (0 picks a free one).")
         return 2
-    client_id = client_id or SANDBOX_CLIENT_ID
-    client_secret = client_secret or SANDBOX_CLIENT_SECRET
-    refresh_token = refresh_token or SANDBOX_REFRESH_TOKEN
     data_dir = settings.sandbox_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -63,9 +60,9 @@ def run(
             seed=seed,
             host=host,
             port=port,
-            client_id=client_id,
-            client_secret=client_secret,
-            refresh_token=refresh_token,
+            client_id=client_id or None,  # None: the sandbox's own demo credentials
+            client_secret=client_secret or None,
+            refresh_token=refresh_token or None,
             reset=reset,
             scopes=scopes,
             profile=profile,
@@ -86,10 +83,11 @@ def run(
                 f"concurrency {sb.state.config.concurrency_limit}"
             )
             print(
-                f"Demo credentials: client id {client_id}, client secret {client_secret}, refresh token {refresh_token}"
+                f"Demo credentials: client id {sb.client_id}, client secret {sb.client_secret}, "
+                f"refresh token {sb.refresh_token}"
             )
             print("Point the app at it with:")
-            for line in env_lines(sb.base_url, client_id, client_secret, refresh_token):
+            for line in env_lines(sb.base_url, sb.client_id, sb.client_secret, sb.refresh_token):
                 print(f"  {line}")
             print(f"Ground truth: {sb.base_url}/__sandbox/manifest   Stats: {sb.base_url}/__sandbox/stats")
             print("Press Ctrl-C to stop.", flush=True)

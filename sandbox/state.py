@@ -22,9 +22,9 @@ from typing import Any
 
 from starlette.requests import Request
 
-from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from sandbox.auth import TokenRegistry
 from sandbox.clock import SandboxClock
+from sandbox.credentials import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN
 from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES, CreditWindow, edition
 from sandbox.faults import FaultInjector
 from sandbox.page_tokens import PageTokens
@@ -43,9 +43,9 @@ PROFILES = {"administrator": "Administrator", "standard": "Standard"}
 class SandboxConfig:
     """What the sandbox accepts and how strict it is."""
 
-    client_id: str = SANDBOX_CLIENT_ID
-    client_secret: str = SANDBOX_CLIENT_SECRET
-    refresh_token: str = SANDBOX_REFRESH_TOKEN
+    client_id: str = DEMO_CLIENT_ID
+    client_secret: str = DEMO_CLIENT_SECRET
+    refresh_token: str = DEMO_REFRESH_TOKEN
     token_ttl_seconds: float = 3600
     concurrency_limit: int = 10
     page_token_ttl_seconds: float = 86_400
