@@ -315,6 +315,21 @@ def listen(
     _run(run, _settings(ctx), host=host, port=port, public_url=public_url)
 
 
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0 picks a free one).")] = 8080,
+    public_url: Annotated[
+        str | None, typer.Option(help="The URL people open (your HTTPS proxy); Zoho redirects to it.")
+    ] = None,
+) -> None:
+    """The web inbox: account managers sign in with Zoho and decide the proposals for their own accounts."""
+    from cli.serve_command import run
+
+    _run(run, _settings(ctx), host=host, port=port, public_url=public_url)
+
+
 def main() -> None:
     try:
         app()

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from review.signal_kinds import SignalKind
+
 
 class Cited(BaseModel):
     """One line of the brief and the CRM record (or memory fact) it comes from."""
@@ -58,7 +60,7 @@ class TaskLine(Cited):
 class RiskLine(Cited):
     """An open risk or opportunity from the review triage's signals (``review.signals``)."""
 
-    kind: str = ""
+    kind: SignalKind  # its spec (review.signal_kinds) gives the talking point
     severity: Literal["low", "medium", "high"] = "low"
     evidence: list[str] = Field(default_factory=list)
     subject: str | None = None  # who or what it is about, by name ("Aisha Murphy")

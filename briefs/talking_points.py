@@ -1,38 +1,27 @@
-"""Suggested talking points for a meeting, by rules, from what the brief found (each cites its record)."""
+"""Suggested talking points for a meeting, by rules, from what the brief found (each cites its record); a risk's
+point is its signal spec's (``review.signal_kinds``)."""
 
 from __future__ import annotations
 
 from briefs.models import Brief, Cited, RiskLine
+from review.signal_kinds import spec_of
 
-_BY_KIND = {
-    "deal_stalled": "Ask what is holding the deal back and agree a dated next step",
-    "closing_soon_no_activity": "Confirm the decision process and date before the deal's close",
-    "silent_account": "Reconnect: ask how things are going and what changed since you last spoke",
-    "overdue_tasks": "Close the loop on what you promised (overdue follow-ups)",
-    "contact_gone": "Find out who replaces the departed contact and ask for an introduction",
-    "churn_risk": "Address the concerns raised in recent notes before discussing anything new",
-    "upsell_signal": "Explore the expansion interest mentioned in recent notes",
-}
 MAX_POINTS = 6
 
 
-# A finding read from a note names its subject: the point says whom it is about and quotes the note.
-_ABOUT = {
-    "contact_gone": "Ask who replaces {subject} and ask for an introduction",
-    "churn_risk": "Address the concern raised about {subject} before discussing anything new",
-    "upsell_signal": "Explore the expansion interest at {subject}",
-}
+def _about(risk: RiskLine) -> str | None:
+    """The point naming the finding's subject, for a finding read from a note (it names whom and quotes it)."""
+    about = spec_of(risk.kind).talking_point_about
+    return about.format(subject=risk.subject) if about and risk.quote and risk.subject else None
 
 
 def _lead(risk: RiskLine) -> str:
-    if risk.quote and risk.subject and risk.kind in _ABOUT:
-        return _ABOUT[risk.kind].format(subject=risk.subject)
-    return _BY_KIND.get(risk.kind, "Discuss")
+    return _about(risk) or spec_of(risk.kind).talking_point
 
 
 def _said(risk: RiskLine) -> str:
     """What the risk rests on: the note's sentence when it was read from one, else the triage's summary."""
-    if risk.quote and risk.subject and risk.kind in _ABOUT:
+    if _about(risk) is not None:
         return f"the note says \u201c{risk.quote}\u201d"
     return risk.text
 

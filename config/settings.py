@@ -149,6 +149,20 @@ class Settings(BaseSettings):
         description="How often `listen` polls Zoho for changed notes (Zoho cannot watch Notes); 1 credit a poll.",
     )
 
+    # --- the web inbox (python main.py serve) ------------------------------------------------
+    admins: str = Field(
+        default="",
+        description="Comma-separated emails or Zoho user ids who see and decide every account's proposals.",
+    )
+    inbox_client_id: str | None = Field(
+        default=None, description="Zoho OAuth client (server-based) for signing in; default SERGAS_ZOHO_CLIENT_ID."
+    )
+    inbox_client_secret: SecretStr | None = None
+    inbox_session_hours: float = Field(default=8.0, gt=0, le=24 * 30, description="A sign-in lasts this long.")
+    inbox_owner_cache_seconds: float = Field(
+        default=60.0, ge=0, le=3600, description="How long an account's owner read from Zoho is trusted."
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     @field_validator("zoho_api_url", "zoho_accounts_url", "zoho_mcp_url", "anthropic_base_url")
@@ -200,6 +214,11 @@ class Settings(BaseSettings):
         if self.zoho_environment != "production":
             api_domain = api_domain.replace("https://www.", ENVIRONMENT_API_PREFIX[self.zoho_environment])
         return (self.zoho_api_url or api_domain, self.zoho_accounts_url or accounts)
+
+    @property
+    def admin_refs(self) -> frozenset[str]:
+        """``SERGAS_ADMINS`` as a set of lower-case emails and user ids."""
+        return frozenset(part.strip().lower() for part in self.admins.split(",") if part.strip())
 
     @property
     def has_model_key(self) -> bool:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from html import escape
 
 from domain.safe_text import safe_inline
-from review.report_markdown import KIND_TITLES, summary_rows
+from review.report_markdown import summary_rows
 from review.run_models import FlaggedAccount, ReviewRun
+from review.signal_kinds import signal_title
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
@@ -76,7 +77,7 @@ def _signals_html(flagged: FlaggedAccount) -> str:
     items = []
     for s in flagged.triage.signals:
         evidence = " ".join(f"<code>{_h(e)}</code>" for e in s.evidence)
-        title = _h(KIND_TITLES.get(s.kind, s.kind))
+        title = _h(signal_title(s.kind))
         items.append(
             f'<li><span class="kind sev-{s.severity}">{title}</span> '
             f"({_h(s.severity)}): {_h(s.summary)}. Evidence: {evidence}</li>"
@@ -127,7 +128,7 @@ def _decided_html(flagged: FlaggedAccount) -> list[str]:
 def render_html(run: ReviewRun) -> str:
     summary = "".join(f"<tr><th>{_h(k)}</th><td>{_h(v)}</td></tr>" for k, v in summary_rows(run))
     by_kind = "".join(
-        f"<tr><td>{_h(KIND_TITLES.get(k, k))}</td><td>{n:,}</td></tr>" for k, n in run.accounts_by_kind().items()
+        f"<tr><td>{_h(signal_title(k))}</td><td>{n:,}</td></tr>" for k, n in run.accounts_by_kind().items()
     )
     reviewed, others = run.reviewed_and_others()
     body = [
@@ -150,8 +151,7 @@ def render_html(run: ReviewRun) -> str:
         for f in others:
             t = f.triage
             signals = "<br>".join(
-                f"{_h(KIND_TITLES.get(s.kind, s.kind))}: {_h(s.summary)} "
-                f"({' '.join(f'<code>{_h(e)}</code>' for e in s.evidence)})"
+                f"{_h(signal_title(s.kind))}: {_h(s.summary)} ({' '.join(f'<code>{_h(e)}</code>' for e in s.evidence)})"
                 for s in t.signals
             )
             body.append(

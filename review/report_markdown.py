@@ -5,16 +5,7 @@ from __future__ import annotations
 
 from domain.safe_text import markdown_code, markdown_inline
 from review.run_models import FlaggedAccount, ReviewRun, queued_line
-
-KIND_TITLES: dict[str, str] = {
-    "deal_stalled": "Stalled deal",
-    "closing_soon_no_activity": "Closing soon, no activity",
-    "silent_account": "Silent big account",
-    "overdue_tasks": "Overdue tasks",
-    "contact_gone": "Contact gone",
-    "churn_risk": "Churn risk",
-    "upsell_signal": "Upsell signal",
-}
+from review.signal_kinds import signal_title
 
 
 def _codes(ids: list[str]) -> str:
@@ -49,8 +40,7 @@ def _account_block(flagged: FlaggedAccount) -> list[str]:
     lines = [f"### {_md(t.account_name)} ({markdown_code(t.account_id)}) — health {t.score}/100{owner}", ""]
     for s in t.signals:
         lines.append(
-            f"- **{_md(KIND_TITLES.get(s.kind, s.kind))}** ({_md(s.severity)}): {_md(s.summary)}. "
-            f"Evidence: {_codes(s.evidence)}"
+            f"- **{_md(signal_title(s.kind))}** ({_md(s.severity)}): {_md(s.summary)}. Evidence: {_codes(s.evidence)}"
         )
     if t.score_breakdown:
         lines.append(
@@ -82,7 +72,7 @@ def render_markdown(run: ReviewRun) -> str:
     lines = [f"# Account review {_md(run.run_id)}", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {_md(v)} |" for k, v in summary_rows(run)]
     lines += ["", "## Flagged accounts by situation", "", "| Situation | Accounts |", "|---|---|"]
-    lines += [f"| {_md(KIND_TITLES.get(k, k))} | {n} |" for k, n in run.accounts_by_kind().items()]
+    lines += [f"| {_md(signal_title(k))} | {n} |" for k, n in run.accounts_by_kind().items()]
     if run.notes:
         lines += ["", "## Notes", ""] + [f"- {_md(n)}" for n in run.notes]
     reviewed, others = run.reviewed_and_others()
@@ -99,7 +89,7 @@ def render_markdown(run: ReviewRun) -> str:
         for f in others:
             t = f.triage
             signals = "; ".join(
-                f"{_md(KIND_TITLES.get(s.kind, s.kind))}: {_md(s.summary)} ({_codes(s.evidence)})" for s in t.signals
+                f"{_md(signal_title(s.kind))}: {_md(s.summary)} ({_codes(s.evidence)})" for s in t.signals
             )
             lines.append(f"| {_md(t.account_name)} | {markdown_code(t.account_id)} | {t.score} | {signals} |")
     lines.append("")

@@ -1,6 +1,8 @@
 """Rule-based next-best actions: one ``ProposedAction`` (origin ``"rules"``) per signal, used when no model
 key is configured or an agent review fails. Each is a task on the record the signal is about, due in a few
 business days, citing the signal's evidence; the rationale says plainly that a rule, not a model, wrote it.
+What each kind's task says, when it is due and how urgent it is: the kind's ``RuleTask``
+(``review.signal_kinds``).
 
 Task subjects carry no counts or dates, so the same situation on two nights dedupes to one proposal.
 A finding read from a note names its subject and quotes its sentence in the task; a departure whose notes
@@ -9,16 +11,16 @@ already name who takes over gets no proposal (the records resolve it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Literal
 
 from approvals.models import Citation, Priority, ProposedAction, TaskDraft
 from review.models import AccountTriage, Signal
+from review.signal_kinds import spec_of
+from review.signal_spec import RuleTask, TaskPriority
 
 RULES_LABEL = "Rule-based proposal (no model)"
 TargetModule = Literal["Accounts", "Contacts", "Deals", "Tasks"]
-TaskPriority = Literal["Highest", "High", "Normal", "Low", "Lowest"]
 _TASK_PRIORITY: dict[str, TaskPriority] = {"low": "Low", "medium": "Normal", "high": "High"}
 
 
@@ -51,29 +53,41 @@ def _evidence_line(signal: Signal) -> str:
     return f"\nAbout: {signal.subject_name or 'the account'}. Said: \u201c{signal.quote}\u201d{where}"
 
 
-def _task(
-    triage: AccountTriage,
-    signal: Signal,
-    *,
-    today: date,
-    subject: str,
-    due_in: int,
-    priority: Priority,
-    why: str,
-    impact: str,
-    on_account: bool = False,
-) -> ProposedAction:
-    target_module: TargetModule = "Accounts"
-    target_id = triage.account_id
-    if not on_account and signal.subject_id and signal.subject_module in ("Deals", "Contacts"):
-        target_module = "Deals" if signal.subject_module == "Deals" else "Contacts"
-        target_id = signal.subject_id
+def _target(triage: AccountTriage, signal: Signal, rule: RuleTask) -> tuple[TargetModule, str]:
+    """The record the task hangs on: the signal's deal or contact, else (or when the rule says so) the account."""
+    if not rule.on_account and signal.subject_id and signal.subject_module in ("Deals", "Contacts"):
+        return ("Deals" if signal.subject_module == "Deals" else "Contacts"), signal.subject_id
+    return "Accounts", triage.account_id
+
+
+def _names(triage: AccountTriage, signal: Signal) -> dict[str, str]:
+    """What a rule's text may name (``review.signal_spec.TEMPLATE_FIELDS``)."""
+    deal = signal.facts.get("deal_name")
+    contact = signal.facts.get("contact_name")
+    return {
+        "account": triage.account_name,
+        "deal": str(deal) if deal else "the deal",
+        "who": signal.subject_name or (str(contact) if contact else "a contact"),
+    }
+
+
+def _priority(rule: RuleTask, signal: Signal) -> Priority:
+    if rule.priority == "as_severity":
+        return "high" if signal.severity == "high" else "medium"
+    return rule.priority
+
+
+def _task(triage: AccountTriage, signal: Signal, rule: RuleTask, *, today: date) -> ProposedAction:
+    names = _names(triage, signal)
+    subject, why = rule.subject.format(**names), rule.why.format(**names)
+    impact = rule.impact.format(**names)
+    priority = _priority(rule, signal)
+    target_module, target_id = _target(triage, signal, rule)
     owner = f" (owner: {triage.owner_email})" if triage.owner_email else ""
     description = (
         f"{RULES_LABEL}. {signal.summary}.{_evidence_line(signal)}\nSuggested: {why}{owner}.\n"
         f"Evidence: {', '.join(signal.evidence)}"
     )
-    task_priority: TaskPriority = "Highest" if signal.kind == "churn_risk" else _TASK_PRIORITY[priority]
     return ProposedAction(
         kind="create_task",
         account_id=triage.account_id,
@@ -81,8 +95,8 @@ def _task(
         target_id=target_id,
         task=TaskDraft(
             subject=subject[:255],
-            due_date=add_business_days(today, due_in),
-            priority=task_priority,
+            due_date=add_business_days(today, rule.due_in),
+            priority=rule.task_priority or _TASK_PRIORITY[priority],
             description=description,
         ),
         rationale=f"{RULES_LABEL}: {signal.summary}. {why}.",
@@ -95,129 +109,12 @@ def _task(
     )
 
 
-def _name(signal: Signal, key: str, fallback: str) -> str:
-    value = signal.facts.get(key)
-    return str(value) if value else fallback
-
-
-Rule = Callable[[AccountTriage, Signal, date], ProposedAction | None]
-
-
-def _stalled(t: AccountTriage, s: Signal, today: date) -> ProposedAction:
-    deal = _name(s, "deal_name", "the deal")
-    return _task(
-        t,
-        s,
-        today=today,
-        subject=f"Follow up on stalled deal '{deal}'",
-        due_in=2,
-        priority="high" if s.severity == "high" else "medium",
-        why="Contact the buyer, confirm the next step and update the stage or close the deal",
-        impact="Moves a stuck deal forward or clears it from the pipeline",
-    )
-
-
-def _closing(t: AccountTriage, s: Signal, today: date) -> ProposedAction:
-    deal = _name(s, "deal_name", "the deal")
-    return _task(
-        t,
-        s,
-        today=today,
-        subject=f"Plan the close of '{deal}'",
-        due_in=1,
-        priority="high",
-        why="Book a call with the decision maker before the closing date and agree what remains",
-        impact="Protects a deal about to close with nobody working it",
-    )
-
-
-def _silent(t: AccountTriage, s: Signal, today: date) -> ProposedAction:
-    return _task(
-        t,
-        s,
-        today=today,
-        subject=f"Check in with {t.account_name}",
-        due_in=3,
-        priority="high" if s.severity == "high" else "medium",
-        why="Reach out to the main contact for a check-in call; nobody has been in touch for months",
-        impact="Re-engages a big account before it drifts away",
-        on_account=True,
-    )
-
-
-def _overdue(t: AccountTriage, s: Signal, today: date) -> ProposedAction:
-    return _task(
-        t,
-        s,
-        today=today,
-        subject=f"Reschedule overdue tasks on {t.account_name}",
-        due_in=1,
-        priority="medium",
-        why="Complete, reschedule or close each overdue task listed in the evidence",
-        impact="Keeps commitments to the customer visible and current",
-        on_account=True,
-    )
-
-
-def _gone(t: AccountTriage, s: Signal, today: date) -> ProposedAction | None:
-    if s.facts.get("successor_name"):  # the note already names who takes over: nothing to find
-        return None
-    who = s.subject_name or _name(s, "contact_name", "a contact")
-    return _task(
-        t,
-        s,
-        today=today,
-        subject=f"Find the replacement for {who} at {t.account_name}",
-        due_in=3,
-        priority="high" if s.severity == "high" else "medium",
-        why=f"Identify who took over from {who} and add them as a contact",
-        impact="Restores a working relationship at the account",
-        on_account=True,
-    )
-
-
-def _churn(t: AccountTriage, s: Signal, today: date) -> ProposedAction:
-    return _task(
-        t,
-        s,
-        today=today,
-        subject=f"Escalate churn risk at {t.account_name}",
-        due_in=1,
-        priority="high",
-        why="Escalate to the account team lead and set up a retention call with the customer",
-        impact="Gives the account a chance to be saved before renewal",
-        on_account=True,
-    )
-
-
-def _upsell(t: AccountTriage, s: Signal, today: date) -> ProposedAction:
-    return _task(
-        t,
-        s,
-        today=today,
-        subject=f"Prepare an expansion offer for {t.account_name}",
-        due_in=5,
-        priority="medium",
-        why="Prepare an offer for the expansion the customer mentioned and schedule a call",
-        impact="Turns stated interest into pipeline",
-        on_account=True,
-    )
-
-
-RULES: dict[str, Rule] = {
-    "deal_stalled": _stalled,
-    "closing_soon_no_activity": _closing,
-    "silent_account": _silent,
-    "overdue_tasks": _overdue,
-    "contact_gone": _gone,
-    "churn_risk": _churn,
-    "upsell_signal": _upsell,
-}
-
-
 def propose_for_signal(triage: AccountTriage, signal: Signal, *, today: date) -> ProposedAction | None:
-    """The rule's proposal for ``signal``, or None when the records already resolve it."""
-    return RULES[signal.kind](triage, signal, today)
+    """The rule's proposal for ``signal`` (its spec's ``RuleTask``), or None when the records already resolve it."""
+    rule = spec_of(signal.kind).proposal
+    if rule.unless_fact and signal.facts.get(rule.unless_fact):
+        return None
+    return _task(triage, signal, rule, today=today)
 
 
 def propose_for(triage: AccountTriage, *, today: date) -> list[ProposedAction]:

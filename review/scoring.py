@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from review.signal_kinds import NOTE_KINDS
+
 Pair = tuple[str, str]
 
 
@@ -62,7 +64,6 @@ def score_against_manifest(
     }
 
 
-LANGUAGE_KINDS = ("contact_gone", "churn_risk", "upsell_signal")
 Finding = tuple[str, str, str]  # (account id, kind, subject id)
 
 
@@ -80,7 +81,7 @@ def reported_findings(flagged: Iterable[Any]) -> set[Finding]:
     found: set[Finding] = set()
     for account in _flag_dicts(flagged):
         for signal in account.get("signals", []):
-            if signal["kind"] in LANGUAGE_KINDS:
+            if signal["kind"] in NOTE_KINDS:
                 subject = signal.get("subject_id") or account["account_id"]
                 found.add((str(account["account_id"]), str(signal["kind"]), str(subject)))
     return found
@@ -90,7 +91,7 @@ def score_findings(flagged: Iterable[Any], manifest: Mapping[str, Any]) -> dict[
     planted: set[Finding] = {
         (str(s["account_id"]), str(s["kind"]), _planted_subject(s))
         for s in manifest.get("situations", [])
-        if s["kind"] in LANGUAGE_KINDS
+        if s["kind"] in NOTE_KINDS
     }
     lookalikes: set[Finding] = {
         (str(s["account_id"]), str(s["kind"]), _planted_subject(s)) for s in manifest.get("lookalikes", [])
@@ -107,7 +108,7 @@ def score_findings(flagged: Iterable[Any], manifest: Mapping[str, Any]) -> dict[
             "false_findings": sum(1 for f in false if f[1] == kind),
             "lookalikes_reported": sum(1 for f in false & lookalikes if f[1] == kind),
         }
-        for kind in LANGUAGE_KINDS
+        for kind in NOTE_KINDS
     }
     return {
         "per_kind": per_kind,

@@ -1,7 +1,7 @@
 """Assemble the sandbox's ASGI app: core routes, optional extension modules, Zoho-style errors.
 
-Extensions (``sandbox.bulk``, ``sandbox.notifications``, ``sandbox.mcp_endpoint``,
-``sandbox.attachments``) each expose ``routes(state) -> list[BaseRoute]`` and optionally
+Extensions (``sandbox.bulk``, ``sandbox.notifications``, ``sandbox.mcp_endpoint``, ``sandbox.attachments``,
+``sandbox.authorize_api``, ``sandbox.web_ui_api``) each expose ``routes(state) -> list[BaseRoute]`` and optionally
 ``startup(state)`` / ``shutdown(state)`` (sync or async). A module that is not importable is skipped.
 Extension routes are matched before the generic ``/crm/v8/{module}/...`` routes, and the outer
 ``SandboxMiddleware`` (faults, auth, limits, accounting) applies to them too.
@@ -31,7 +31,14 @@ from sandbox.state import SandboxState
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("sandbox.bulk", "sandbox.notifications", "sandbox.mcp_endpoint", "sandbox.attachments")
+EXTENSIONS = (
+    "sandbox.bulk",
+    "sandbox.notifications",
+    "sandbox.mcp_endpoint",
+    "sandbox.attachments",
+    "sandbox.authorize_api",  # Zoho Accounts' sign-in page (GET/POST /oauth/v2/auth)
+    "sandbox.web_ui_api",  # record links of Zoho's web UI (/__sandbox/web/crm/...)
+)
 
 
 def load_extensions(names: tuple[str, ...] = EXTENSIONS) -> dict[str, ModuleType]:

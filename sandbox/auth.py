@@ -6,6 +6,11 @@ live ``token_ttl_seconds`` and can all be expired at once (fault ``expire_tokens
 the scopes it was granted (``scopes``; the middleware checks them per endpoint family). Failures are
 HTTP 200 with ``{"error": "invalid_code"}`` or ``{"error": "invalid_client"}``, as Zoho answers.
 
+A grant code made by the authorization endpoint (``sandbox.authorize_api``) is bound to its redirect URI
+and PKCE challenge: exchanging it needs the same ``redirect_uri`` and the matching ``code_verifier``, within
+two minutes, once. ``access_type=online`` codes get no refresh token. Its access token carries the scopes
+the person consented to (those asked for, within what the sandbox grants at all).
+
 Zoho's token limits (CRM v8 "Token Validity"; accounts "OAuth token limits"):
 - at most ``THROTTLE_TOKENS`` (10) access tokens from one refresh token in ``THROTTLE_SECONDS`` (10
   minutes); beyond that, HTTP 200 with ``THROTTLED`` ("Access Denied") until the oldest of those ten
@@ -15,6 +20,8 @@ Zoho's token limits (CRM v8 "Token Validity"; accounts "OAuth token limits"):
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 import threading
 import time
@@ -45,6 +52,28 @@ class _Access:
     scopes: tuple[str, ...] = ()
 
 
+@dataclass
+class _Grant:
+    user_id: str
+    expires_at: float
+    redirect_uri: str | None = None  # when set, the token request must name the same one
+    code_challenge: str | None = None  # PKCE: the token request must bring the verifier
+    code_challenge_method: str = "plain"
+    offline: bool = True  # access_type=offline: a refresh token comes with the access token
+    scopes: tuple[str, ...] | None = None  # what the person consented to (None: the registry's scopes)
+
+    def verifier_ok(self, verifier: str) -> bool:
+        if self.code_challenge is None:
+            return True
+        if self.code_challenge_method == "S256":
+            digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+            verifier = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        return bool(verifier) and secrets.compare_digest(verifier, self.code_challenge)
+
+
+GRANT_CODE_TTL_SECONDS = 120.0  # Zoho: "valid for 2 minutes"
+
+
 class TokenRegistry:
     """Refresh tokens, grant codes and access tokens of the sandbox's one OAuth client."""
 
@@ -65,16 +94,34 @@ class TokenRegistry:
         self._clock = clock
         self._lock = threading.Lock()
         self._refresh: dict[str, str] = {refresh_token: user_id}
-        self._codes: dict[str, str] = {}
+        self._codes: dict[str, _Grant] = {}
         self._access: dict[str, _Access] = {}
         self._minted: dict[str, list[float]] = {}  # refresh token -> when its recent access tokens were made
         self._live: dict[str, list[str]] = {}  # refresh token -> its access tokens, oldest first
 
-    def issue_grant_code(self, user_id: str) -> str:
+    def issue_grant_code(
+        self,
+        user_id: str,
+        *,
+        redirect_uri: str | None = None,
+        code_challenge: str | None = None,
+        code_challenge_method: str = "plain",
+        offline: bool = True,
+        scopes: tuple[str, ...] | None = None,
+    ) -> str:
         """A one-time authorization code (what Zoho's consent page would hand back)."""
         code = f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
+        grant = _Grant(
+            user_id,
+            self._clock() + GRANT_CODE_TTL_SECONDS,
+            redirect_uri=redirect_uri,
+            code_challenge=code_challenge,
+            code_challenge_method=code_challenge_method,
+            offline=offline,
+            scopes=scopes,
+        )
         with self._lock:
-            self._codes[code] = user_id
+            self._codes[code] = grant
         return code
 
     def _client_ok(self, client_id: str | None, client_secret: str | None) -> bool:
@@ -90,11 +137,14 @@ class TokenRegistry:
             self._minted[refresh_token] = recent
             return len(recent) >= THROTTLE_TOKENS
 
-    def _issue(self, user_id: str, refresh_token: str | None = None) -> dict[str, Any]:
+    def _issue(
+        self, user_id: str, refresh_token: str | None = None, scopes: tuple[str, ...] | None = None
+    ) -> dict[str, Any]:
         token = _token()
         now = self._clock()
+        granted = self.scopes if scopes is None else scopes
         with self._lock:
-            self._access[token] = _Access(user_id, now + self.ttl_seconds, self.scopes)
+            self._access[token] = _Access(user_id, now + self.ttl_seconds, granted)
             if refresh_token is not None:
                 self._minted.setdefault(refresh_token, []).append(now)
                 live = [t for t in self._live.get(refresh_token, []) if t in self._access] + [token]
@@ -103,7 +153,7 @@ class TokenRegistry:
                 self._live[refresh_token] = live
         return {
             "access_token": token,
-            "scope": " ".join(self.scopes),
+            "scope": " ".join(granted),
             "token_type": "Bearer",
             "expires_in": int(self.ttl_seconds),
         }
@@ -125,13 +175,19 @@ class TokenRegistry:
                 return dict(THROTTLED)
             return self._issue(user_id, refresh_token)
         with self._lock:
-            user_id = self._codes.pop(form.get("code", ""), None)
-        if user_id is None:
+            grant = self._codes.pop(form.get("code", ""), None)
+        if grant is None or grant.expires_at <= self._clock():
             return {"error": "invalid_code"}
+        if grant.redirect_uri is not None and form.get("redirect_uri") != grant.redirect_uri:
+            return {"error": "invalid_redirect_uri"}
+        if not grant.verifier_ok(form.get("code_verifier", "")):
+            return {"error": "invalid_code"}
+        if not grant.offline:
+            return self._issue(grant.user_id, scopes=grant.scopes)
         refresh = f"1000.{secrets.token_hex(16)}.{secrets.token_hex(16)}"
         with self._lock:
-            self._refresh[refresh] = user_id
-        return {**self._issue(user_id), "refresh_token": refresh}
+            self._refresh[refresh] = grant.user_id
+        return {**self._issue(grant.user_id, scopes=grant.scopes), "refresh_token": refresh}
 
     def revoke(self, token: str) -> bool:
         with self._lock:

@@ -47,3 +47,24 @@ class AuditEvent(BaseModel):
     account_id: str | None = None
     recommendation_id: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class WebSession(BaseModel):
+    """A web inbox sign-in (or a sign-in under way), as stored: no Zoho token, only who and until when."""
+
+    key_hash: str
+    kind: Literal["signin", "session"]
+    data: dict[str, Any] = Field(default_factory=dict)
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class RecommendationRef(BaseModel):
+    """A recommendation without its proposal: enough to filter and sort a long queue."""
+
+    id: str
+    account_id: str
+    kind: str
+    status: str
+    created_at: datetime

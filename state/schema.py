@@ -165,6 +165,20 @@ locks = Table(
     Column("expires_at", UTCDateTime, nullable=False),
 )
 
+# Sign-ins of the web inbox (server-side, so a sign-out or an admin revokes them at once). The key is the
+# SHA-256 of the cookie's value: reading the table does not give anyone a live session.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),  # signin (an OAuth round trip under way) | session
+    Column("data", Json, nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_web_sessions_expires", "expires_at"),
+)
+
 # Append-only audit: refuse UPDATE and DELETE at the database itself.
 SQLITE_AUDIT_TRIGGERS = (
     """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit

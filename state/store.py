@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Engine, Row, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
@@ -48,7 +48,7 @@ from approvals.situation import same_situation
 from state import migrations, schema
 from state.engine import postgres_engine, sqlite_engine, translate_errors
 from state.errors import InvalidTransition, NotFoundError, StateStoreConfigError, StateStoreError
-from state.models import AuditEvent, Decision, FinishedStatus, ReviewResult, Run
+from state.models import AuditEvent, Decision, FinishedStatus, RecommendationRef, ReviewResult, Run, WebSession
 from state.redaction import redact
 
 if TYPE_CHECKING:
@@ -292,6 +292,40 @@ class StateStore:
                 ["run_id", "account_id"],
             )
 
+    @staticmethod
+    def _newest_results(columns: Any, account_ids: Iterable[str] | None) -> Any:
+        """``columns`` of each account's most recent review result (any run)."""
+        t = schema.review_results
+        newest = select(t.c.account_id, func.max(t.c.reviewed_at).label("at")).group_by(t.c.account_id)
+        if account_ids is not None:
+            newest = newest.where(t.c.account_id.in_(list(account_ids)))
+        sub = newest.subquery()
+        return select(*columns).join(sub, (t.c.account_id == sub.c.account_id) & (t.c.reviewed_at == sub.c.at))
+
+    def latest_review_scores(self, account_ids: Iterable[str]) -> dict[str, float]:
+        """Each account's most recent health score (the signals are not read)."""
+        t = schema.review_results
+        stmt = self._newest_results([t.c.account_id, t.c.score], account_ids)
+        with self._tx("latest_review_scores", write=False) as conn:
+            return {r.account_id: float(r.score) for r in conn.execute(stmt)}
+
+    def latest_review_results(self, account_ids: Iterable[str] | None = None) -> dict[str, ReviewResult]:
+        """Each account's most recent review result (any run), for the accounts given or all."""
+        stmt = self._newest_results([schema.review_results], account_ids)
+        with self._tx("latest_review_results", write=False) as conn:
+            return {r.account_id: self._review_result(r) for r in conn.execute(stmt)}
+
+    @staticmethod
+    def _review_result(r: Row[Any]) -> ReviewResult:
+        return ReviewResult(
+            run_id=r.run_id,
+            account_id=r.account_id,
+            score=r.score,
+            signals=r.signals or [],
+            recommendation_ids=r.recommendation_ids or [],
+            reviewed_at=r.reviewed_at,
+        )
+
     def reviewed_account_ids(self, run_id: str) -> set[str]:
         with self._tx("reviewed_account_ids", write=False) as conn:
             rows = conn.execute(
@@ -304,17 +338,7 @@ class StateStore:
         t = schema.review_results
         stmt = select(t).where(t.c.run_id == run_id).order_by(t.c.score.desc(), t.c.account_id)
         with self._tx("review_results", write=False) as conn:
-            return [
-                ReviewResult(
-                    run_id=r.run_id,
-                    account_id=r.account_id,
-                    score=r.score,
-                    signals=r.signals or [],
-                    recommendation_ids=r.recommendation_ids or [],
-                    reviewed_at=r.reviewed_at,
-                )
-                for r in conn.execute(stmt)
-            ]
+            return [self._review_result(r) for r in conn.execute(stmt)]
 
     # --- recommendation queue ------------------------------------------------------------------
     def enqueue(
@@ -517,6 +541,36 @@ class StateStore:
         if run_id is not None:
             stmt = stmt.where(t.c.run_id == run_id)
         with self._tx("list_recommendations", write=False) as conn:
+            return [self._rec(r) for r in conn.execute(stmt)]
+
+    def recommendation_refs(self, *, status: Iterable[str]) -> list[RecommendationRef]:
+        """Id, account, kind and time of every recommendation in these statuses, oldest first, without
+        reading the proposals (a page of thousands filters and sorts on these, then loads what it shows)."""
+        t = schema.recommendations
+        stmt = (
+            select(t.c.id, t.c.account_id, t.c.kind, t.c.status, t.c.created_at)
+            .where(t.c.status.in_(list(status)))
+            .order_by(t.c.created_at, t.c.id)
+        )
+        with self._tx("recommendation_refs", write=False) as conn:
+            return [RecommendationRef.model_validate(r._asdict()) for r in conn.execute(stmt)]
+
+    def get_recommendations(self, rec_ids: Iterable[str]) -> list[Recommendation]:
+        """These recommendations (unknown ids left out), in the order given."""
+        wanted = list(dict.fromkeys(rec_ids))
+        t = schema.recommendations
+        found: dict[str, Recommendation] = {}
+        with self._tx("get_recommendations", write=False) as conn:
+            for start in range(0, len(wanted), 500):
+                for row in conn.execute(select(t).where(t.c.id.in_(wanted[start : start + 500]))):
+                    found[row.id] = self._rec(row)
+        return [found[i] for i in wanted if i in found]
+
+    def decided_by(self, who: str, *, limit: int = 10) -> list[Recommendation]:
+        """What ``who`` decided most recently (newest first), with where each now stands."""
+        t = schema.recommendations
+        stmt = select(t).where(t.c.decided_by == who).order_by(t.c.decided_at.desc(), t.c.id).limit(limit)
+        with self._tx("decided_by", write=False) as conn:
             return [self._rec(r) for r in conn.execute(stmt)]
 
     def decided_since(self, since: datetime | None = None, *, limit: int = 1000) -> list[Recommendation]:
@@ -877,6 +931,53 @@ class StateStore:
         if row is None or row.expires_at <= self._clock():
             return None
         return str(row.owner)
+
+    # --- web inbox sessions --------------------------------------------------------------------
+    def create_web_session(
+        self, key_hash: str, *, kind: str, data: dict[str, Any], csrf_token: str, ttl_seconds: float
+    ) -> WebSession:
+        """Store a sign-in (``session``) or an OAuth round trip under way (``signin``)."""
+        now = self._clock()
+        values = {
+            "key_hash": key_hash,
+            "kind": kind,
+            "data": _jsonable(data),
+            "csrf_token": csrf_token,
+            "created_at": now,
+            "expires_at": now + timedelta(seconds=ttl_seconds),
+        }
+        with self._tx("create_web_session") as conn:
+            conn.execute(schema.web_sessions.delete().where(schema.web_sessions.c.expires_at <= now))
+            conn.execute(insert(schema.web_sessions).values(**values))
+        return WebSession.model_validate(values)
+
+    def web_session(self, key_hash: str) -> WebSession | None:
+        """The live session with this key (None when unknown, signed out or expired)."""
+        t = schema.web_sessions
+        with self._tx("web_session", write=False) as conn:
+            row = conn.execute(select(t).where(t.c.key_hash == key_hash, t.c.expires_at > self._clock())).first()
+        return WebSession.model_validate(row._asdict()) if row else None
+
+    def update_web_session(self, key_hash: str, data: dict[str, Any]) -> None:
+        t = schema.web_sessions
+        with self._tx("update_web_session") as conn:
+            conn.execute(update(t).where(t.c.key_hash == key_hash).values(data=_jsonable(data)))
+
+    def delete_web_session(self, key_hash: str) -> bool:
+        """Sign out (or consume a sign-in round trip). True when there was one."""
+        t = schema.web_sessions
+        with self._tx("delete_web_session") as conn:
+            return bool(conn.execute(t.delete().where(t.c.key_hash == key_hash)).rowcount)
+
+    def delete_web_sessions(self, *, user_id: str) -> int:
+        """Revoke every sign-in of one Zoho user (e.g. after they left the team)."""
+        t = schema.web_sessions
+        with self._tx("delete_web_sessions") as conn:
+            rows = conn.execute(select(t.c.key_hash, t.c.data).where(t.c.kind == "session")).all()
+            doomed = [r.key_hash for r in rows if (r.data or {}).get("user_id") == user_id]
+            if doomed:
+                conn.execute(t.delete().where(t.c.key_hash.in_(doomed)))
+        return len(doomed)
 
 
 def _decision_time(rec: Recommendation) -> datetime:

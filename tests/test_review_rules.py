@@ -5,10 +5,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from review.record_builders import TODAY, account, contact, deal, note, org, task
-from review.rules import RULES, add_business_days, propose_for
-from review.signal_kinds import SIGNAL_KINDS
+from review.rules import add_business_days, propose_for
 from review.since import SinceError, parse_since
 from review.triage import triage_org
+
+# The kinds everything_wrong() plants, one situation of each (every kind's rule, one added later included, is
+# checked on its own in tests/test_signal_specs.py).
+PLANTED = {
+    "deal_stalled",
+    "closing_soon_no_activity",
+    "silent_account",
+    "overdue_tasks",
+    "contact_gone",
+    "churn_risk",
+    "upsell_signal",
+}
 
 
 def everything_wrong() -> object:
@@ -23,13 +34,9 @@ def everything_wrong() -> object:
     return triage
 
 
-def test_every_kind_has_a_rule() -> None:
-    assert set(RULES) == set(SIGNAL_KINDS)
-
-
 def test_one_labelled_cited_task_per_signal() -> None:
     triage = everything_wrong()
-    assert {s.kind for s in triage.signals} == set(SIGNAL_KINDS)  # type: ignore[attr-defined]
+    assert {s.kind for s in triage.signals} == PLANTED  # type: ignore[attr-defined]
     proposals = propose_for(triage, today=TODAY)  # type: ignore[arg-type]
     assert len(proposals) == len(triage.signals)  # type: ignore[attr-defined]
     for p in proposals:

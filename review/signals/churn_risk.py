@@ -1,4 +1,6 @@
-"""churn_risk: a recent note with churn language (cancel, not renewing, moving to a competitor…)."""
+"""churn_risk: a recent note (``language_window_days``) says the account may leave (cancel, not renewing, moving
+to a competitor…), not negated, resolved or in the past. Subject: the account. Evidence: the notes; the signal
+quotes the sentence of the newest."""
 
 from __future__ import annotations
 

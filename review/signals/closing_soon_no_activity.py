@@ -1,5 +1,6 @@
 """closing_soon_no_activity: an open deal closing within ``closing_window_days`` with no activity on it
-or its account for ``closing_quiet_days`` and no open task planned (an open task not yet overdue)."""
+or its account for ``closing_quiet_days`` and no open task planned (an open task not yet overdue).
+Evidence: the deal."""
 
 from __future__ import annotations
 

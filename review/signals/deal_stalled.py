@@ -1,4 +1,5 @@
-"""deal_stalled: an open deal whose stage and activity have not moved for ``stalled_days`` or more."""
+"""deal_stalled: an open deal whose stage and activity have not moved for ``stalled_days`` or more.
+Evidence: the deal."""
 
 from __future__ import annotations
 

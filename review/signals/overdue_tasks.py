@@ -1,4 +1,5 @@
-"""overdue_tasks: open tasks on the account or its deals past their due date."""
+"""overdue_tasks: open tasks on the account or its deals past their due date (and ``overdue_grace_days``).
+Evidence: the tasks."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """silent_account: a big account (annual revenue >= ``big_account_revenue``) with no activity on it or any
-of its records for ``silent_days`` or more."""
+of its records for ``silent_days`` or more. Evidence: the account."""
 
 from __future__ import annotations
 

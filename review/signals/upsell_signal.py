@@ -1,4 +1,5 @@
-"""upsell_signal: a recent note with expansion language (more seats, new team, bigger plan…)."""
+"""upsell_signal: a recent note (``language_window_days``) says the account wants more (more seats, new team,
+bigger plan…). Subject: the account. Evidence: the notes; the signal quotes the sentence of the newest."""
 
 from __future__ import annotations
 
