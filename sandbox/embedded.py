@@ -190,7 +190,7 @@ def start_sandbox(
         notes_list_admin_only=notes_list_admin_only,
     )
     try:
-        state = SandboxState.create(store, config, org_clock)
+        state = SandboxState.create(store, config, org_clock, data_dir=Path(data_dir))
     except ValueError as exc:
         store.close()
         raise SandboxStartError(str(exc)) from None
