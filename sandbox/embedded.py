@@ -138,6 +138,38 @@ def launch(state: SandboxState, host: str, port: int) -> tuple[uvicorn.Server, t
     return server, thread, state.base_url
 
 
+def serve(
+    store: SandboxStore,
+    config: SandboxConfig,
+    clock: SandboxClock,
+    data_dir: Path,
+    address: tuple[str, int],
+    started: float,
+) -> RunningSandbox:
+    """The org of ``store`` served by ``config`` at ``address`` (host, port); the store is closed when that fails.
+    ``started``: when starting began (``time.perf_counter``), for ``startup_seconds``."""
+    try:
+        state = SandboxState.create(store, config, clock, data_dir=data_dir)
+    except ValueError as exc:
+        store.close()
+        raise SandboxStartError(str(exc)) from None
+    try:
+        server, thread, base_url = launch(state, *address)
+    except BaseException:
+        store.close()
+        raise
+    return RunningSandbox(
+        base_url=base_url,
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        refresh_token=config.refresh_token,
+        state=state,
+        startup_seconds=time.perf_counter() - started,
+        _server=server,
+        _thread=thread,
+    )
+
+
 @contextlib.contextmanager
 def start_sandbox(
     data_dir: Path,
@@ -189,26 +221,7 @@ def start_sandbox(
         profile=profile,
         notes_list_admin_only=notes_list_admin_only,
     )
-    try:
-        state = SandboxState.create(store, config, org_clock, data_dir=Path(data_dir))
-    except ValueError as exc:
-        store.close()
-        raise SandboxStartError(str(exc)) from None
-    try:
-        server, thread, base_url = launch(state, host, port)
-    except BaseException:
-        store.close()
-        raise
-    running = RunningSandbox(
-        base_url=base_url,
-        client_id=config.client_id,
-        client_secret=config.client_secret,
-        refresh_token=config.refresh_token,
-        state=state,
-        startup_seconds=time.perf_counter() - started,
-        _server=server,
-        _thread=thread,
-    )
+    running = serve(store, config, org_clock, Path(data_dir), (host, port), started)
     try:
         yield running
     finally:
