@@ -16,6 +16,7 @@ import typer
 from config import ConfigError, Settings, load_settings
 from config.home import check_home
 from config.settings import HOME_FOLDERS
+from domain.proposals import PROPOSAL_KINDS
 
 app = typer.Typer(
     name="sergas",
@@ -235,9 +236,7 @@ def approve(
     owner: Annotated[
         str | None, typer.Option(help="Only proposals for accounts owned by this user (email or Zoho user id).")
     ] = None,
-    kind: Annotated[
-        str | None, typer.Option(help="Only this kind: create_task, add_note, update_fields, upload_attachment.")
-    ] = None,
+    kind: Annotated[str | None, typer.Option(help=f"Only this kind: {', '.join(PROPOSAL_KINDS)}.")] = None,
     approve_all: Annotated[
         bool, typer.Option("--approve-all", help="Approve every proposal matching the filters.")
     ] = False,

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from approvals.models import ProposedAction, Recommendation
 from approvals.write_checks import WriteRefused, check_write
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation
 from hooks.injection import injection_excerpt, looks_like_injection
 from hooks.redact import redact
 from integrations.zoho.errors import ZohoError

@@ -30,10 +30,11 @@ from agents.memory_access import (
 )
 from agents.options import build_options
 from agents.run_context import AuditSink, Enqueue, ProposalRefused
-from approvals.models import ProposedAction, Recommendation
 from approvals.queueing import DEFAULT_WINDOW, DecisionQueue, queue_proposal
 from approvals.screening import Screening
 from config.settings import Settings
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 

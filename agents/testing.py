@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from approvals.models import ApprovedWrite, ProposedAction, Recommendation, WriteResult
+from domain.proposals import ProposedAction
+from domain.recommendations import ApprovedWrite, Recommendation, WriteResult
 from integrations.zoho.attachments import AttachmentFile, AttachmentInfo
 from integrations.zoho.errors import ZohoNotFoundError
 from integrations.zoho.field_meta import FieldMeta

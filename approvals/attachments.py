@@ -5,10 +5,8 @@ queue an ``upload_attachment`` proposal; ``python main.py approve`` sends it exa
 
 - The bytes never go into the queue row: ``stage_file`` copies them to ``<SERGAS_HOME>/outbox/`` (dir
   0700, file 0600) and the proposal carries the copy's path, size and sha256.
-- ``read_staged`` refuses (``StagedFileError``, with what to do) when the copy is gone, changed since it
-  was proposed, or lies outside the outbox.
-- ``upload_file_name`` puts the idempotency key in the name Zoho stores, so a re-run after a crash or a
-  lost reply finds the upload that already happened instead of uploading twice.
+- Reading the copy back before sending it (``read_staged``) and the name the upload carries in Zoho
+  (``upload_file_name``) are ``domain.staged_files``: the write executor of the integration layer uses them.
 - ``prune_outbox`` removes the copies no open proposal needs any more (uploaded, rejected, superseded);
   ``python main.py approve`` runs it after each session.
 """
@@ -24,27 +22,19 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
-from approvals.models import (
+from domain.proposals import (
     MAX_ATTACHMENT_BYTES,
     AttachmentDraft,
     Citation,
     Priority,
     ProposedAction,
-    Recommendation,
+    UploadAttachmentProposal,
 )
+from domain.recommendations import Recommendation
+from domain.staged_files import OUTBOX_DIR
 
-OUTBOX_DIR = "outbox"
-UPLOAD_MARKER = "sergas-ref-"
 TargetModule = Literal["Accounts", "Contacts", "Deals", "Tasks"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
-
-
-class StagedFileError(Exception):
-    """The staged copy of an approved attachment cannot be sent as approved."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 def outbox_dir(home: Path) -> Path:
@@ -101,11 +91,10 @@ def attachment_proposal(
     target_id: str | None = None,
     evidence: list[Citation] | None = None,
     priority: Priority = "low",
-) -> ProposedAction:
+) -> UploadAttachmentProposal:
     """An ``upload_attachment`` proposal queued by a command the operator ran."""
     cited = evidence or [Citation(source="zoho", record_id=account_id, module="Accounts")]
-    return ProposedAction(
-        kind="upload_attachment",
+    return UploadAttachmentProposal(
         account_id=account_id,
         target_module=target_module,
         target_id=target_id or account_id,
@@ -145,8 +134,8 @@ def prune_outbox(
         return 0
     keep = {
         Path(rec.proposal.attachment.staged_path).expanduser().resolve()
-        for rec in store.list_recommendations(status=OPEN_STATUSES, kind="upload_attachment")
-        if rec.proposal.attachment is not None
+        for rec in store.list_recommendations(status=OPEN_STATUSES, kind=UploadAttachmentProposal.kind_name())
+        if isinstance(rec.proposal, UploadAttachmentProposal)
     }
     cutoff = (time.time() if now is None else now) - grace_seconds
     removed = 0
@@ -184,59 +173,12 @@ def queue_attachment(
     return queue.enqueue(attachment_proposal(draft, account_id=account_id, rationale=rationale), run_id=run_id)
 
 
-def read_staged(draft: AttachmentDraft, *, outbox: Path | None) -> bytes:
-    """The approved bytes, or ``StagedFileError`` when they are gone, changed, or outside ``outbox``."""
-    path = Path(draft.staged_path)
-    if outbox is not None:
-        try:
-            path.resolve().relative_to(outbox.expanduser().resolve())
-        except ValueError:
-            raise StagedFileError(
-                f"the staged file {path} is outside the outbox {outbox}; it was not sent",
-                "Only files staged by `review --attach` / `brief --attach` can be attached; queue it again.",
-            ) from None
-    try:
-        content = path.read_bytes()
-    except FileNotFoundError:
-        raise StagedFileError(
-            f"the staged file {draft.file_name} is gone ({path}); nothing was sent",
-            "Run the command with --attach again to stage and queue a fresh copy.",
-        ) from None
-    except OSError as exc:
-        raise StagedFileError(
-            f"cannot read the staged file {path}: {exc}", "Check the permissions of SERGAS_HOME/outbox."
-        ) from None
-    if len(content) != draft.size or hashlib.sha256(content).hexdigest() != draft.sha256:
-        raise StagedFileError(
-            f"the staged file {draft.file_name} changed after it was proposed (sha256 differs); nothing was sent",
-            "The approval covers the exact bytes that were shown; run the command with --attach again.",
-        )
-    return content
-
-
-def upload_file_name(file_name: str, idempotency_key: str) -> str:
-    """The name stored in Zoho: ``report.sergas-ref-<key>.html`` (found again by the key)."""
-    stem, dot, suffix = file_name.rpartition(".")
-    if not dot or not stem:
-        return f"{file_name}.{UPLOAD_MARKER}{idempotency_key}"
-    return f"{stem}.{UPLOAD_MARKER}{idempotency_key}.{suffix}"
-
-
-def is_upload_of(stored_name: str, idempotency_key: str) -> bool:
-    return f"{UPLOAD_MARKER}{idempotency_key}" in stored_name
-
-
 __all__ = [
-    "OUTBOX_DIR",
     "Queue",
-    "StagedFileError",
     "attachment_proposal",
-    "is_upload_of",
     "outbox_dir",
     "prune_outbox",
     "queue_attachment",
-    "read_staged",
     "safe_file_name",
     "stage_file",
-    "upload_file_name",
 ]

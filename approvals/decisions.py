@@ -9,7 +9,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 
-from approvals.models import ProposedAction, Recommendation
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation
 from state.models import Decision
 from state.store import StateStore
 

@@ -15,7 +15,7 @@ Outcomes per recommendation:
   * Zoho refused our credentials (``ZohoConfigError``/``ZohoAuthError``): that write stays approved and
     the batch stops there (every other write would fail the same way); fix the settings and re-run.
   * ``ExecutionFailure(status="superseded")`` not sent: a recommendation about the same situation
-    (``approvals.situation``) already created its record within ``duplicate_window``
+    (``domain.situation``) already created its record within ``duplicate_window``
     (SERGAS_DUPLICATE_WINDOW_DAYS), and this one does not knowingly follow it (its ``prior_decision``).
     Two queued rows for one action never make two records. Audited as ``write``/``duplicate_refused``.
 
@@ -35,10 +35,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from approvals.models import ApprovedWrite, Recommendation, RecommendationStatus, WriteResult
 from approvals.queueing import DEFAULT_WINDOW
 from approvals.write_checks import WriteRefused, check_write
 from config.crashpoints import crash_point
+from domain.recommendations import ApprovedWrite, Recommendation, RecommendationStatus, WriteResult
 from integrations.zoho.errors import ZohoConfigError, ZohoError, ZohoTransientError
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore, to_approved_write

@@ -13,7 +13,6 @@ a 19-digit id is never cut (every id starts the same way, so a cut one says noth
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,17 +22,12 @@ from rich.table import Table
 from rich.text import Text
 
 from approvals.executor import ExecutionFailure, ExecutionOutcome
-from approvals.models import ProposedAction, Recommendation, WriteResult
+from approvals.proposal_view import ChangeRow, ProposalView, fmt_value, human_size, view_of, written_line
 from approvals.write_checks import CheckedWrite, LookupTarget
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation, WriteResult
 from domain.safe_text import safe_block, safe_inline
 
-KIND_LABEL = {
-    "create_task": "New task",
-    "add_note": "New note",
-    "update_fields": "Update fields",
-    "upload_attachment": "Attach file",
-}
-UNKNOWN = object()  # the current value could not be fetched
 WIDE = 110  # from this console width on, lists show each account's id beside its name
 Names = Mapping[str, str]
 
@@ -63,44 +57,13 @@ def account_text(account_id: str, names: Names | None = None, *, with_id: bool =
     return text
 
 
-def fmt_value(value: Any) -> str:
-    """A CRM value as one readable, safe string (a lookup by its name and the id Zoho acts on; lists joined)."""
-    if value is None or value == "":
-        return "(empty)"
-    if isinstance(value, Mapping):
-        if value.get("id") not in (None, ""):
-            name = value.get("name")
-            return safe_inline(f"{name} (id {value['id']})" if name else f"id {value['id']}")
-        return safe_inline(json.dumps(value, default=str))
-    if isinstance(value, list):
-        return ", ".join(fmt_value(v) for v in value)
-    return safe_inline(value)
-
-
-def _proposed(value: Any, lookup: LookupTarget | None) -> Text:
+def _proposed(value: str, lookup: LookupTarget | None) -> Text:
     if lookup is None:
-        return Text(fmt_value(value), style="green")
+        return Text(value, style="green")
     shown = Text(safe_inline(lookup.label()), style="green")
     if lookup.claimed_name is not None:
         shown.append(f"  (the proposal calls it {safe_inline(lookup.claimed_name)!r})", style="bold red")
     return shown
-
-
-def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def attachment_summary(proposal: ProposedAction) -> str:
-    """``report.html (12.3 KB, text/html) → Accounts/123``."""
-    assert proposal.attachment is not None
-    a = proposal.attachment
-    return safe_inline(
-        f"{a.file_name} ({human_size(a.size)}, {a.content_type}) → {proposal.target_module}/{proposal.target_id}"
-    )
 
 
 def origin_label(proposal: ProposedAction) -> Text:
@@ -111,18 +74,23 @@ def origin_label(proposal: ProposedAction) -> Text:
     return Text("agent", style="bold magenta")
 
 
-def _field_table(proposal: ProposedAction, current: Mapping[str, Any] | None, checked: CheckedWrite | None) -> Table:
+def _field_table(view: ProposalView, checked: CheckedWrite | None) -> Table:
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("Field")
     table.add_column("Now in Zoho")
     table.add_column("")
     table.add_column("Proposed")
     lookups = checked.lookups if checked is not None else {}
-    for field, new in proposal.fields.items():
-        old: Any = UNKNOWN if current is None or field not in current else current[field]
-        old_text = Text("(unavailable)", style="dim") if old is UNKNOWN else Text(fmt_value(old), style="red")
-        table.add_row(line(field), old_text, Text("→"), _proposed(new, lookups.get(field)))
+    for row in view.rows:
+        old_text = Text("(unavailable)", style="dim") if row.old is None else Text(row.old, style="red")
+        lookup = lookups.get(row.field) if row.field is not None else None
+        table.add_row(Text(row.label), old_text, Text("→"), _proposed(row.new, lookup))
     return table
+
+
+def _record_value(row: ChangeRow) -> Text:
+    style = "green" if row.main else ("dim" if row.quiet else "")
+    return block(row.new, style) if row.long else line(row.new, style)
 
 
 def change_renderable(
@@ -131,39 +99,20 @@ def change_renderable(
     current_error: str | None = None,
     checked: CheckedWrite | None = None,
 ) -> RenderableType:
-    """The exact change. For field updates, ``current`` maps field → value now in Zoho (``checked``, the
-    write checks' answer, brings both the current values and each lookup as Zoho will act on it)."""
-    if proposal.kind == "update_fields":
-        parts: list[RenderableType] = [_field_table(proposal, checked.current if checked else current, checked)]
+    """The exact change (``approvals.proposal_view``). For field updates, ``current`` maps field → value
+    now in Zoho (``checked``, the write checks' answer, brings both the current values and each lookup as
+    Zoho will act on it)."""
+    view = view_of(proposal, checked.current if checked else current)
+    if view.layout == "diff":
+        parts: list[RenderableType] = [_field_table(view, checked)]
         if current_error:
             parts.append(Text("Current values could not be fetched: ", style="yellow") + line(current_error, "yellow"))
         return Group(*parts)
     lines = Table.grid(padding=(0, 1))
     lines.add_column(style="bold", no_wrap=True)
     lines.add_column()
-    if proposal.kind == "create_task":
-        assert proposal.task is not None
-        t = proposal.task
-        lines.add_row("Subject", line(t.subject, "green"))
-        lines.add_row("Due", Text(t.due_date.isoformat() if t.due_date else "(none)"))
-        lines.add_row("Priority", Text(t.priority))
-        if t.who_id:
-            lines.add_row("Contact", line(t.who_id))
-        lines.add_row("Description", block(t.description or "(none)"))
-    elif proposal.kind == "upload_attachment":
-        assert proposal.attachment is not None
-        a = proposal.attachment
-        lines.add_row("File", line(a.file_name, "green"))
-        lines.add_row("Size", Text(f"{human_size(a.size)} ({a.size:,} bytes)"))
-        lines.add_row("Kind", line(a.content_type + (f" — {a.description}" if a.description else "")))
-        lines.add_row(
-            "Attach to", line(f"{proposal.target_module}/{proposal.target_id} (account {proposal.account_id})")
-        )
-        lines.add_row("sha256", Text(a.sha256, style="dim"))
-    else:
-        assert proposal.note is not None
-        lines.add_row("Title", line(proposal.note.title or "(none)", "green"))
-        lines.add_row("Content", block(proposal.note.content))
+    for row in view.rows:
+        lines.add_row(row.label, _record_value(row))
     return lines
 
 
@@ -225,7 +174,7 @@ def proposal_panel(
     title = Text()
     if index is not None and total is not None:
         title.append(f"{index}/{total}  ")
-    title.append(KIND_LABEL[p.kind], style="bold")  # the title line is cut at the panel's width: no ids in it
+    title.append(kind_label(p), style="bold")  # the title line is cut at the panel's width: no ids in it
     title.append(f"  [{short_id(rec.id)}]", style="dim")
     parts: list[RenderableType] = [Text("Account: ", style="bold") + account_text(p.account_id, names), _head(rec)]
     if rec.suspicious:
@@ -257,15 +206,13 @@ def proposal_panel(
     return Panel(Group(*parts), title=title, title_align="left", border_style=border)
 
 
+def kind_label(p: ProposedAction) -> str:
+    return view_of(p).label
+
+
 def change_summary(p: ProposedAction) -> str:
     """The change in one safe line (a task's subject, a note's title, a file, the fields)."""
-    if p.kind == "create_task" and p.task:
-        return safe_inline(p.task.subject)
-    if p.kind == "add_note" and p.note:
-        return safe_inline(p.note.title or p.note.content, limit=80)
-    if p.kind == "upload_attachment" and p.attachment:
-        return attachment_summary(p)
-    return ", ".join(f"{safe_inline(k)} → {fmt_value(v)}" for k, v in p.fields.items())
+    return view_of(p).headline
 
 
 def pending_table(recs: Sequence[Recommendation], names: Names | None = None, *, width: int = WIDE) -> Table:
@@ -287,7 +234,7 @@ def pending_table(recs: Sequence[Recommendation], names: Names | None = None, *,
         account = account_text(p.account_id, names, with_id=False)
         if with_ids and (names or {}).get(p.account_id) is not None:
             account.append(f"\n{safe_inline(p.account_id)}", style="dim")
-        kind = Text(KIND_LABEL[p.kind] + "\n")
+        kind = Text(kind_label(p) + "\n")
         kind.append_text(origin_label(p))
         kind.append(f" · {p.priority}")
         table.add_row(ident, account, Text(change_summary(p)), kind)
@@ -295,23 +242,16 @@ def pending_table(recs: Sequence[Recommendation], names: Names | None = None, *,
 
 
 def _written(rec: Recommendation | None, outcome: WriteResult) -> str:
+    if rec is not None:
+        return written_line(rec.proposal, outcome)
     record = f"{outcome.module} record {outcome.record_id}"
-    if rec is not None and rec.proposal.kind == "upload_attachment" and rec.proposal.attachment:
-        name, where = rec.proposal.attachment.file_name, f"{rec.proposal.target_module}/{rec.proposal.target_id}"
-        if outcome.created:
-            return f"✔ attached {name} to {where} (attachment {outcome.record_id})"
-        return f"✔ {name} was already attached to {where} (attachment {outcome.record_id}); not uploaded again"
-    if rec is not None and rec.proposal.kind == "update_fields":
-        return f"✔ updated {record}" if outcome.created else f"✔ {record} already had these values"
-    if outcome.created:
-        return f"✔ created {record}"
-    return f"✔ already present ({record}); not written again"
+    return f"✔ created {record}" if outcome.created else f"✔ already present ({record}); not written again"
 
 
 def outcome_text(rec: Recommendation | None, outcome: ExecutionOutcome, names: Names | None = None) -> Text:
     label = Text(f"[{short_id(outcome.recommendation_id)}] ", style="dim")
     if rec is not None:
-        label.append(f"{KIND_LABEL[rec.proposal.kind]} for ")
+        label.append(f"{kind_label(rec.proposal)} for ")
         label.append_text(account_text(rec.proposal.account_id, names, with_id=False))
         label.append(": ")
     if isinstance(outcome, WriteResult):
@@ -325,12 +265,12 @@ def outcome_text(rec: Recommendation | None, outcome: ExecutionOutcome, names: N
 __all__ = [
     "WIDE",
     "account_text",
-    "attachment_summary",
     "change_summary",
     "block",
     "line",
     "change_renderable",
     "human_size",
+    "kind_label",
     "fmt_value",
     "outcome_text",
     "pending_table",

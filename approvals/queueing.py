@@ -13,8 +13,9 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from approvals.models import EvidenceBasis, PriorDecision, ProposedAction, Recommendation
 from approvals.screening import Screening, screen
+from domain.proposals import ProposedAction
+from domain.recommendations import EvidenceBasis, PriorDecision, Recommendation
 from integrations.zoho.models import CrmRecord
 
 DEFAULT_WINDOW = timedelta(days=30)

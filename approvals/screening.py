@@ -25,8 +25,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from approvals.models import EvidenceBasis, PriorDecision, ProposedAction, Recommendation
-from approvals.situation import subject_of
+from domain.proposals import ProposedAction, UpdateFieldsProposal
+from domain.recommendations import EvidenceBasis, PriorDecision, Recommendation
+from domain.situation import subject_of
 from integrations.zoho.models import Account, Contact, CrmRecord, Deal, Note, Task
 
 Verdict = Literal["new", "again", "held"]
@@ -142,16 +143,16 @@ def result_check(
     so a missing one is gone; else only some of them, so a missing one is unknown)."""
     by_id = {r.id: r for r in records}
     proposal, done = rec.proposal, day(rec.executed_at, today=now.date())
-    if proposal.kind == "update_fields":
+    if isinstance(proposal, UpdateFieldsProposal):
         target = by_id.get(proposal.target_id)
         if target is not None:
             changed = [k for k, v in proposal.fields.items() if not _same_value(target.raw.get(k), v)]
             if not changed:
                 return ResultCheck(stands=True, detail=f"set on {done} and still holds the value")
             return ResultCheck(stands=False, detail=f"set on {done}, but {', '.join(changed)} changed since")
-    elif proposal.kind in ("create_task", "add_note") and rec.result_record_id:
+    elif proposal.creates_record and rec.result_record_id:  # a record the account's records show
         record = by_id.get(rec.result_record_id)
-        what = f"{'task' if proposal.kind == 'create_task' else 'note'} {rec.result_record_id} created on {done}"
+        what = f"{proposal.creates_record} {rec.result_record_id} created on {done}"
         if isinstance(record, Task):
             if record.is_open:
                 return ResultCheck(stands=True, detail=f"{what} is still open")

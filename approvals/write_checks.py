@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from approvals.models import ProposedAction
+from domain.proposals import ProposedAction, UpdateFieldsProposal
 from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.manager import update_payload
 
@@ -128,7 +128,7 @@ async def _target(reader: WriteReader, proposal: ProposedAction, fields: Sequenc
 
 
 async def _check_contact(reader: WriteReader, proposal: ProposedAction) -> None:
-    who = proposal.task.who_id if proposal.task else None
+    who = proposal.contact_id()
     if not who:
         return
     row = await _read(reader, "Contacts", who, ["Account_Name"])
@@ -170,7 +170,7 @@ async def _lookup(reader: WriteReader, field: str, meta: FieldMeta, value: Any) 
     )
 
 
-async def _check_update(reader: WriteReader, proposal: ProposedAction) -> CheckedWrite:
+async def _check_update(reader: WriteReader, proposal: UpdateFieldsProposal) -> CheckedWrite:
     module = proposal.target_module
     if not callable(getattr(reader, "field_specs", None)):
         raise WriteRefused("it cannot be checked against Zoho (this gateway cannot read field metadata)")
@@ -209,7 +209,7 @@ def outside_account(proposal: ProposedAction, records: Iterable[tuple[str, str]]
         return (
             f"its target {proposal.target_module}/{proposal.target_id} is not a record of account {proposal.account_id}"
         )
-    who = proposal.task.who_id if proposal.task else None
+    who = proposal.contact_id()
     if who and ("Contacts", who) not in own:
         return f"its contact Contacts/{who} is not a contact of account {proposal.account_id}"
     return None
@@ -217,11 +217,10 @@ def outside_account(proposal: ProposedAction, records: Iterable[tuple[str, str]]
 
 async def check_write(proposal: ProposedAction, reader: WriteReader | Any) -> CheckedWrite:
     """Check ``proposal`` against Zoho now; raise ``WriteRefused`` (the reason) if it must not be written."""
-    if proposal.kind == "update_fields":
+    if isinstance(proposal, UpdateFieldsProposal):  # sets fields of the target: each one is checked
         return await _check_update(reader, proposal)
-    row = await _target(reader, proposal, [])
-    if proposal.kind == "create_task":
-        await _check_contact(reader, proposal)
+    row = await _target(reader, proposal, [])  # every other kind makes a record on the target
+    await _check_contact(reader, proposal)
     return CheckedWrite(
         proposal=proposal,
         payload=proposal.payload(),

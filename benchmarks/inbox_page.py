@@ -26,8 +26,16 @@ from typing import Any
 import httpx
 from starlette.testclient import TestClient
 
-from approvals.models import Citation, NoteDraft, ProposedAction, TaskDraft
 from config import load_settings
+from domain.proposals import (
+    AddNoteProposal,
+    Citation,
+    CreateTaskProposal,
+    NoteDraft,
+    ProposedAction,
+    TaskDraft,
+    UpdateFieldsProposal,
+)
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.signin import ZohoPerson
@@ -51,13 +59,11 @@ def _proposal(n: int, account_id: str) -> ProposedAction:
     }
     if n % 3 == 0:
         task = TaskDraft(subject=f"Follow-up call #{n}", due_date=date(2031, 1, 1 + n % 28), priority="High")
-        return ProposedAction(kind="create_task", task=task, rationale=f"Quiet account ({n}).", **common)
+        return CreateTaskProposal(task=task, rationale=f"Quiet account ({n}).", **common)
     if n % 3 == 1:
         note = NoteDraft(title=f"Renewal context #{n}", content="The customer asked for the renewal quote.\n" * 3)
-        return ProposedAction(kind="add_note", note=note, rationale=f"Keep the context ({n}).", **common)
-    return ProposedAction(
-        kind="update_fields", fields={"Rating": f"R{n}"}, rationale=f"Rating is stale ({n}).", **common
-    )
+        return AddNoteProposal(note=note, rationale=f"Keep the context ({n}).", **common)
+    return UpdateFieldsProposal(fields={"Rating": f"R{n}"}, rationale=f"Rating is stale ({n}).", **common)
 
 
 def _fill(store: StateStore, accounts: list[dict[str, Any]], proposals: int) -> None:

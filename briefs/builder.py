@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from approvals.models import Recommendation
 from briefs.decisions import DecisionSource, decided_lines, decision_note, screen_signal
 from briefs.models import (
     AccountState,
@@ -25,6 +24,7 @@ from briefs.models import (
 )
 from briefs.resolve import looks_like_id, resolve_account
 from briefs.talking_points import talking_points
+from domain.recommendations import Recommendation
 from integrations.zoho.errors import ZohoNotFoundError, ZohoValidationError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account360

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from approvals.models import Recommendation
 from approvals.queueing import DEFAULT_WINDOW
 from approvals.screening import Screening, day, screen
-from approvals.situation import same_situation
 from briefs.models import DecisionLine
+from domain.recommendations import Recommendation
 from domain.safe_text import safe_inline
+from domain.situation import same_situation
 from integrations.zoho.models import Account360, CrmRecord
 from review.models import AccountTriage, Signal
 from review.rules import propose_for_signal

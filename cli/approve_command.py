@@ -39,7 +39,6 @@ from approvals.composition import open_gateway
 from approvals.decisions import OnDecision, decide
 from approvals.editing import edit_proposal
 from approvals.executor import ExecutionFailure, ExecutionOutcome, ExecutorBusy, execute_approved
-from approvals.models import ProposedAction, Recommendation, WriteResult
 from approvals.presentation import account_text, change_renderable, outcome_text, pending_table, proposal_panel
 from approvals.write_checks import CheckedWrite, WriteRefused, check_write
 from briefs.resolve import ResolveError
@@ -48,6 +47,8 @@ from cli.approve_stops import STOP_QUESTION, StopRequests
 from cli.resolve_view import report_lookup_failure
 from config.crashpoints import crash_point
 from config.settings import Settings
+from domain.proposals import PROPOSAL_KINDS, ProposedAction
+from domain.recommendations import Recommendation, WriteResult
 from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
@@ -55,7 +56,7 @@ from state.errors import StateStoreError
 from state.store import StateStore
 
 log = logging.getLogger(__name__)
-KINDS = ("create_task", "add_note", "update_fields", "upload_attachment")
+KINDS = PROPOSAL_KINDS
 CHOICES = "[a]pprove  [e]dit & approve  [r]eject  [s]kip  [q]uit"
 GatewayFactory = Callable[[Settings, StateStore], AbstractAsyncContextManager[ZohoGateway]]
 HOW_TO_DECIDE = (

@@ -23,13 +23,13 @@ from rich.text import Text
 from rich.tree import Tree
 
 from approvals.composition import open_gateway
-from approvals.models import Recommendation
-from approvals.presentation import KIND_LABEL, account_text, short_id
+from approvals.presentation import account_text, kind_label, short_id
 from briefs.resolve import ResolveError
 from cli.account_scope import AccountDirectory, AccountScope
 from cli.approve_command import GatewayFactory
 from cli.resolve_view import report_lookup_failure
 from config.settings import Settings
+from domain.recommendations import Recommendation
 from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
@@ -220,7 +220,7 @@ def _event_line(event: AuditEvent, label: str) -> Text:
 def _chain_tree(parent: Tree, chain: AuditChain) -> None:
     rec = chain.recommendation
     p = rec.proposal
-    head = Text(f"[{short_id(rec.id)}] {KIND_LABEL[p.kind]} on {p.target_module}/{safe_inline(p.target_id)} — ")
+    head = Text(f"[{short_id(rec.id)}] {kind_label(p)} on {p.target_module}/{safe_inline(p.target_id)} — ")
     head.append_text(_status_text(rec))
     if rec.suspicious:
         head.append("  ⚠ suspicious", style="bold red")

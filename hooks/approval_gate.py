@@ -14,19 +14,11 @@ from pydantic import ValidationError
 
 from agents.run_context import ProposalRefused, RunContext
 from agents.tool_names import SUBAGENTS, agent_from_hook, allowed_classes, classify
-from approvals.models import Citation, ProposedAction
+from domain.proposals import AGENT_TYPES, Citation, ProposedAction, parse_proposal
 from hooks.redact import summarize
 
 HookOutput = dict[str, Any]
 NO_RATIONALE = "(the agent gave no rationale with this write attempt)"
-_TASK_PRIORITIES = {
-    "highest": "Highest",
-    "high": "High",
-    "normal": "Normal",
-    "medium": "Normal",
-    "low": "Low",
-    "lowest": "Lowest",
-}
 
 
 def deny(reason: str) -> HookOutput:
@@ -66,22 +58,12 @@ def proposal_from_write(tool_name: str, tool_input: dict[str, Any]) -> ProposedA
         "origin": "agent",
         "evidence": [Citation(source="zoho", record_id=str(target_id), module=module)],
     }
-    if bare == "create_task" or "subject" in tool_input:
-        priority = _TASK_PRIORITIES.get(str(tool_input.get("priority") or "normal").lower(), "Normal")
-        data.update(
-            kind="create_task",
-            task={
-                "subject": tool_input.get("subject"),
-                "due_date": tool_input.get("due_date") or None,
-                "priority": priority,
-                "description": tool_input.get("description"),
-            },
-        )
-    elif bare == "add_note" or "content" in tool_input:
-        data.update(kind="add_note", note={"title": tool_input.get("title"), "content": tool_input.get("content")})
-    else:
-        data.update(kind="update_fields", fields=dict(tool_input.get("fields") or tool_input.get("data") or {}))
-    return ProposedAction.model_validate(data)
+    # the first agent kind that claims the call, in the union's order (the last one, a field update, claims any)
+    kind = next((k for k in AGENT_TYPES if k.claims_write(bare, tool_input)), None)
+    if kind is None:
+        raise ValueError(f"{bare} is no kind of proposal an agent may make")
+    data.update(kind=kind.kind_name(), **{kind.payload_key: kind.write_payload(tool_input)})
+    return parse_proposal(data)
 
 
 def make_pre_tool_use(ctx: RunContext) -> Any:

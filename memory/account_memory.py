@@ -144,7 +144,7 @@ class CogneeAccountMemory:
         return self._ledger.stage_changes(items)
 
     async def record_decision(self, recommendation: Any, decision: str, reason: str | None) -> MemoryFact:
-        """Remember what a human decided on a recommendation (``approvals.models.Recommendation``) and why."""
+        """Remember what a human decided on a recommendation (``domain.recommendations.Recommendation``) and why."""
         self._require_writer()
         node_id = self._stage_decision(recommendation, decision, reason)
         await self.flush()

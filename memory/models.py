@@ -23,7 +23,7 @@ class MemoryCitation(BaseModel):
     excerpt: str = Field(default="", max_length=2000)
 
     def to_approval_citation(self) -> dict[str, str | None]:
-        """The shape of ``approvals.models.Citation`` (source="memory")."""
+        """The shape of ``domain.proposals.Citation`` (source="memory")."""
         return {
             "source": "memory",
             "record_id": self.record_id,

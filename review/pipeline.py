@@ -28,11 +28,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from approvals.models import ProposedAction
 from approvals.queueing import queue_proposal
 from approvals.write_checks import outside_account
 from config.crashpoints import crash_point
 from config.settings import Settings
+from domain.proposals import ProposedAction
 from integrations.zoho.credits import gateway_usage
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import CrmRecord

@@ -14,8 +14,9 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from approvals.models import ProposedAction, Recommendation
 from approvals.queueing import DecisionQueue
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation
 from integrations.zoho.models import Account360, CrmRecord
 from review.models import AccountTriage
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Literal
 
-from approvals.models import Citation, Priority, ProposedAction, TaskDraft
+from domain.proposals import Citation, CreateTaskProposal, Priority, ProposedAction, TaskDraft
 from review.models import AccountTriage, Signal
 from review.signal_kinds import spec_of
 from review.signal_spec import RuleTask, TaskPriority
@@ -88,8 +88,7 @@ def _task(triage: AccountTriage, signal: Signal, rule: RuleTask, *, today: date)
         f"{RULES_LABEL}. {signal.summary}.{_evidence_line(signal)}\nSuggested: {why}{owner}.\n"
         f"Evidence: {', '.join(signal.evidence)}"
     )
-    return ProposedAction(
-        kind="create_task",
+    return CreateTaskProposal(
         account_id=triage.account_id,
         target_module=target_module,
         target_id=target_id,

@@ -8,8 +8,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from approvals.models import PriorDecision, ProposedAction
+from approvals.proposal_view import view_of
 from approvals.screening import Screening
+from domain.proposals import ProposedAction
+from domain.recommendations import PriorDecision
 from review.models import AccountTriage, Signal
 
 Mode = Literal["rules", "agents"]
@@ -60,12 +62,8 @@ class HeldProposal(BaseModel):
 
 
 def proposal_summary(proposal: ProposedAction) -> str:
-    if proposal.kind == "create_task" and proposal.task is not None:
-        due = f" (due {proposal.task.due_date.isoformat()})" if proposal.task.due_date else ""
-        return f"Task: {proposal.task.subject}{due}"
-    if proposal.kind == "add_note" and proposal.note is not None:
-        return f"Note: {proposal.note.title or proposal.note.content[:80]}"
-    return "Update " + ", ".join(f"{k} → {v}" for k, v in proposal.fields.items())
+    """The change in one plain line ("Task: … (due …)"): ``approvals.proposal_view``."""
+    return view_of(proposal).summary
 
 
 def queued_line(run: ReviewRun) -> str:

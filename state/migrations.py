@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, inspect, select, text, update
 
-from approvals.models import ProposedAction
+from domain.proposals import parse_proposal
 from state import schema
 
 ADDED_RECOMMENDATION_COLUMNS = ("situation_key", "prior_decision", "evidence_basis")
@@ -49,7 +49,7 @@ def _backfill_situation_keys(conn: Connection) -> int:
             return done
         for row in rows:
             try:
-                key = ProposedAction.model_validate(row.proposal).situation_key()
+                key = parse_proposal(row.proposal).situation_key()
             except ValueError:  # a row no longer valid as a proposal: it can match nothing
                 key = f"unreadable:{row.id}"[:64]
             conn.execute(update(t).where(t.c.id == row.id).values(situation_key=key))

@@ -2,7 +2,7 @@
 
 Open recommendations (pending / approved / executing) are unique per ``dedupe_key`` through a partial
 unique index, so two agents proposing the same change at the same moment still make one row. Each row
-also keeps its ``situation_key`` (what it is about: ``approvals.situation``), indexed, so decisions stick
+also keeps its ``situation_key`` (what it is about: ``domain.situation``), indexed, so decisions stick
 to the situation. Columns added after a database was first created are added in place by
 ``state.migrations.upgrade`` (idempotent, both databases).
 The audit table is append-only: triggers refuse UPDATE and DELETE on both databases.
@@ -109,8 +109,8 @@ recommendations = Table(
     Column("error", Text, nullable=True),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
     Column("situation_key", String(64), nullable=True),  # added in place on older databases
-    Column("prior_decision", Json, nullable=True),  # approvals.models.PriorDecision of a re-proposal
-    Column("evidence_basis", Json, nullable=True),  # approvals.models.EvidenceBasis when queued
+    Column("prior_decision", Json, nullable=True),  # domain.recommendations.PriorDecision of a re-proposal
+    Column("evidence_basis", Json, nullable=True),  # domain.recommendations.EvidenceBasis when queued
     Index("ix_recommendations_status", "status"),
     Index("ix_recommendations_situation", "situation_key"),
     Index("ix_recommendations_account", "account_id"),

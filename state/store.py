@@ -14,7 +14,7 @@ Errors (drawn in full in ``state.errors``):
     ├── NotFoundError            unknown recommendation / run id
     └── InvalidTransition        e.g. approving an executed recommendation, rejecting without a reason
 
-Recommendation lifecycle (``approvals.models.RecommendationStatus``)::
+Recommendation lifecycle (``domain.recommendations.RecommendationStatus``)::
 
     pending ──approve──▶ approved ──claim──▶ executing ──▶ executed
        │                    ▲                   │  └─────▶ failed ──approve again──▶ approved
@@ -36,15 +36,9 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 
-from approvals.models import (
-    ApprovedWrite,
-    EvidenceBasis,
-    PriorDecision,
-    ProposedAction,
-    Recommendation,
-    WriteResult,
-)
-from approvals.situation import same_situation
+from domain.proposals import ProposedAction, parse_proposal
+from domain.recommendations import ApprovedWrite, EvidenceBasis, PriorDecision, Recommendation, WriteResult
+from domain.situation import same_situation
 from state import migrations, schema
 from state.engine import postgres_engine, sqlite_engine, translate_errors
 from state.errors import InvalidTransition, NotFoundError, StateStoreConfigError, StateStoreError
@@ -352,7 +346,7 @@ class StateStore:
     ) -> tuple[Recommendation, bool]:
         """Queue a proposal as ``pending``. Returns ``(recommendation, True)``, or ``(existing, False)``
         when an open (pending/approved/executing) recommendation has the same ``dedupe_key`` or is about
-        the same situation (``approvals.situation.same_situation``). ``basis`` records the evidence's
+        the same situation (``domain.situation.same_situation``). ``basis`` records the evidence's
         versions; ``prior`` the earlier decision on the same situation this one is proposed again after
         (``approvals.screening`` decides whether it may be). This method does not judge past decisions."""
         key, situation = proposal.dedupe_key(), proposal.situation_key()
@@ -455,7 +449,7 @@ class StateStore:
     def situation_history(
         self, proposal: ProposedAction, *, statuses: Iterable[str] = ("rejected", "executed")
     ) -> list[Recommendation]:
-        """Recommendations about the same situation as ``proposal`` (``approvals.situation``) in
+        """Recommendations about the same situation as ``proposal`` (``domain.situation``) in
         ``statuses``, the latest decision first: what a person already decided about this action."""
         found = self._by_situation(proposal, statuses, where="situation_history")
         return sorted(found, key=_decision_time, reverse=True)
@@ -488,9 +482,9 @@ class StateStore:
     def executed_duplicate(self, rec: Recommendation, *, within: timedelta) -> Recommendation | None:
         """An earlier recommendation about the same situation whose write was executed within ``within``
         and that ``rec`` does not knowingly follow (its ``prior_decision``): sending ``rec`` would create
-        a second identical record. None when there is none (or ``rec`` only updates fields, which the
-        manager never applies twice)."""
-        if rec.proposal.kind == "update_fields":
+        a second identical record. None when there is none (or ``rec`` is a kind that sending twice
+        does not double, ``repeats_harmlessly``: a field update)."""
+        if rec.proposal.repeats_harmlessly:
             return None
         since = self._clock() - within
         acknowledged = rec.prior_decision.executed_at if rec.prior_decision is not None else None
@@ -588,7 +582,7 @@ class StateStore:
         t = schema.recommendations
         with self._tx("original_proposal", write=False) as conn:
             value = conn.execute(select(t.c.original_proposal).where(t.c.id == rec_id)).scalar()
-        return ProposedAction.model_validate(value) if value else None
+        return parse_proposal(value) if value else None
 
     def decide(
         self,
@@ -618,7 +612,7 @@ class StateStore:
                 allowed = ("pending",) if decision == "skipped" else ("pending", "failed")
                 if row.status not in allowed:
                     raise InvalidTransition(f"recommendation {rec_id} is {row.status}; cannot mark it {decision}")
-                current = ProposedAction.model_validate(row.proposal)
+                current = parse_proposal(row.proposal)
                 detail: dict[str, Any] = {
                     "by": by,
                     "reason": reason,
@@ -758,7 +752,7 @@ class StateStore:
         return Recommendation(
             id=row.id,
             run_id=row.run_id,
-            proposal=ProposedAction.model_validate(row.proposal),
+            proposal=parse_proposal(row.proposal),
             status=row.status,
             idempotency_key=row.idempotency_key,
             dedupe_key=row.dedupe_key,

@@ -16,8 +16,17 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from starlette.testclient import TestClient
 
-from approvals.models import Citation, NoteDraft, ProposedAction, Recommendation, TaskDraft
 from config.settings import Settings
+from domain.proposals import (
+    AddNoteProposal,
+    Citation,
+    CreateTaskProposal,
+    NoteDraft,
+    ProposedAction,
+    TaskDraft,
+    UpdateFieldsProposal,
+)
+from domain.recommendations import Recommendation
 from integrations.zoho.connection import connection_from_settings
 from integrations.zoho.factory import build_gateway
 from state.store import StateStore
@@ -46,8 +55,7 @@ def accounts_of(sandbox: Any, user_id: str) -> list[dict[str, Any]]:
 
 
 def task_for(account_id: str, subject: str, **extra: Any) -> ProposedAction:
-    return ProposedAction(
-        kind="create_task",
+    return CreateTaskProposal(
         account_id=account_id,
         target_id=account_id,
         task=TaskDraft(subject=subject, due_date=date(2031, 1, 15), priority="High"),
@@ -59,8 +67,7 @@ def task_for(account_id: str, subject: str, **extra: Any) -> ProposedAction:
 
 
 def note_for(account_id: str, content: str) -> ProposedAction:
-    return ProposedAction(
-        kind="add_note",
+    return AddNoteProposal(
         account_id=account_id,
         target_id=account_id,
         note=NoteDraft(title="Call summary", content=content),
@@ -70,8 +77,7 @@ def note_for(account_id: str, content: str) -> ProposedAction:
 
 
 def fields_for(account_id: str, fields: dict[str, Any]) -> ProposedAction:
-    return ProposedAction(
-        kind="update_fields",
+    return UpdateFieldsProposal(
         account_id=account_id,
         target_id=account_id,
         fields=fields,

@@ -15,6 +15,7 @@ from agents.options import build_options, get_run_context
 from agents.runner import AgentRunResult, run_orchestrator
 from agents.testing import FakeMemory, InMemoryGateway, ListAudit, ListQueue, demo_views
 from config import load_settings
+from domain.proposals import AddNoteProposal
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer, Usage
 from scripted_model.scripts import obedient_reviewer, obeys_injections
 
@@ -131,7 +132,7 @@ async def test_attempted_writes_are_not_executed_but_queued_with_rationale(tmp_p
     # the author's write: queued with the model's own rationale, and the model was told the id
     note = by_kind["add_note"]
     assert note.status == "pending" and note.proposal.rationale == "Record the discount request on the deal."
-    assert note.proposal.note is not None and note.proposal.note.content == "Buyer asked for a discount."
+    assert isinstance(note.proposal, AddNoteProposal) and note.proposal.note.content == "Buyer asked for a discount."
     queued = [e for e in h.audit.tool_calls("pre") if e["outcome"] == "queued_for_approval"]
     assert queued[0]["agent_type"] == "recommendation-author" and queued[0]["recommendation_id"] == note.id
     author_reqs = model.agent_requests("recommendation-author")

@@ -11,6 +11,7 @@ import pytest
 
 from agents.runner import AgentRunResult, run_orchestrator
 from agents.session import build_session_options
+from domain.proposals import UpdateFieldsProposal
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer, obeys_injections
 from state.store import StateStore
@@ -125,7 +126,8 @@ async def test_a_write_is_not_executed_and_waits_as_a_pending_recommendation(org
     assert org.state() == before
     assert (org.sandbox.store.get("Accounts", org.account["id"]) or {}).get("Rating") == rating
     updates = [r for r in org.store.list_recommendations(status="pending") if r.proposal.kind == "update_fields"]
-    assert len(updates) == 1 and updates[0].proposal.fields == {"Rating": "Active"}
+    assert len(updates) == 1 and isinstance(updates[0].proposal, UpdateFieldsProposal)
+    assert updates[0].proposal.fields == {"Rating": "Active"}
     assert updates[0].proposal.rationale == "Two renewals this year: the rating is stale."
     assert ("pre", "recommendation-author", "mcp__zoho__update_fields", "queued_for_approval") in org.chain("run-sbx-2")
 

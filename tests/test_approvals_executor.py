@@ -12,8 +12,9 @@ from test_state_store import note, task
 
 from approvals.decisions import decide
 from approvals.executor import EXECUTOR_LOCK, ExecutionFailure, ExecutorBusy, execute_approved
-from approvals.models import ApprovedWrite, Recommendation, WriteResult
 from config import load_settings
+from domain.proposals import CreateTaskProposal
+from domain.recommendations import ApprovedWrite, Recommendation, WriteResult
 from integrations.zoho.errors import ZohoRateLimitedError, ZohoValidationError
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore
@@ -38,7 +39,7 @@ class IdempotentZoho:
 
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
         self.sent.append(approved.recommendation_id)
-        module = "Tasks" if approved.action.kind == "create_task" else "Notes"
+        module = "Tasks" if isinstance(approved.action, CreateTaskProposal) else "Notes"
         key = approved.idempotency_key
         if key in self.records:
             return WriteResult(
@@ -48,7 +49,7 @@ class IdempotentZoho:
                 created=False,
                 tier="rest",
             )
-        subject = approved.action.task.subject if approved.action.task else ""
+        subject = approved.action.task.subject if isinstance(approved.action, CreateTaskProposal) else ""
         if subject in self.errors:
             raise self.errors[subject]
         self.records[key] = f"Z{len(self.records) + 1}"

@@ -15,10 +15,11 @@ from rich.console import Console
 from test_approvals_executor import IdempotentZoho
 from test_state_store import note, task, update
 
-from approvals.models import ApprovedWrite, Recommendation, WriteResult
 from cli import approve_command
 from config import load_settings
 from config.settings import Settings
+from domain.proposals import CreateTaskProposal, UpdateFieldsProposal
+from domain.recommendations import ApprovedWrite, Recommendation, WriteResult
 from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.models import Account, Account360
 from state.store import StateStore
@@ -48,7 +49,7 @@ class FakeZoho(IdempotentZoho):
 
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
         result = await super().execute_write(approved)
-        if approved.action.kind == "update_fields":
+        if isinstance(approved.action, UpdateFieldsProposal):
             return result.model_copy(update={"module": "Accounts", "record_id": approved.action.target_id})
         return result
 
@@ -177,8 +178,10 @@ def test_interactive_approve_edit_reject_skip_with_diff(settings: Settings, stor
     assert "SUSPICIOUS" in out and "Champion left the company" in out
     recs = {r.id: r for r in store.list_recommendations()}
     assert recs[upd.id].status == "executed" and recs[tsk.id].status == "executed"
-    edited = recs[tsk.id].proposal.task
-    assert edited is not None and edited.subject == "Call the CFO and procurement"
+    edited_proposal = recs[tsk.id].proposal
+    assert isinstance(edited_proposal, CreateTaskProposal)
+    edited = edited_proposal.task
+    assert edited.subject == "Call the CFO and procurement"
     assert str(edited.due_date) == "2026-12-09" and edited.priority == "High" and edited.description is None
     assert recs[tsk.id].idempotency_key == tsk.idempotency_key
     assert recs[nte.id].status == "rejected" and recs[nte.id].decision_reason == "Not a real risk"
@@ -223,7 +226,7 @@ def test_approve_prunes_the_staged_copies_no_open_proposal_needs(settings: Setti
 
 
 def test_a_proposal_made_again_says_what_was_decided_and_what_is_new(settings: Settings, store: StateStore) -> None:
-    from approvals.models import PriorDecision
+    from domain.recommendations import PriorDecision
 
     prior = PriorDecision(
         recommendation_id="r0",

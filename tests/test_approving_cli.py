@@ -15,7 +15,8 @@ import pexpect
 import pytest
 from cli_support import ROOT, run_main, sandbox_cli_env
 
-from approvals.models import ProposedAction, Recommendation, TaskDraft
+from domain.proposals import CreateTaskProposal, ProposedAction, TaskDraft, UpdateFieldsProposal
+from domain.recommendations import Recommendation
 from integrations.zoho.manager import ref_marker
 from state.store import StateStore
 
@@ -45,13 +46,11 @@ def queue_tasks(store: StateStore, sandbox: Any, n: int, *, bad_first: bool = Fa
     accounts = sorted(sandbox.store.list_records("Accounts")[:n], key=lambda a: str(a["Account_Name"]).lower())
     for i, acc in enumerate(accounts):
         bad = bad_first and i == 0
-        proposal = ProposedAction(
-            kind="update_fields" if bad else "create_task",
-            account_id=acc["id"],
-            target_id=acc["id"],
-            fields={"Rating": "Scorching"} if bad else {},  # not one of the picklist values
-            task=None if bad else TaskDraft(subject=f"Call {acc['Account_Name']}"),
-            rationale="Quiet for 45 days",
+        common: dict[str, Any] = {"account_id": acc["id"], "target_id": acc["id"], "rationale": "Quiet for 45 days"}
+        proposal: ProposedAction = (
+            UpdateFieldsProposal(**common, fields={"Rating": "Scorching"})  # not one of the picklist values
+            if bad
+            else CreateTaskProposal(**common, task=TaskDraft(subject=f"Call {acc['Account_Name']}"))
         )
         recs.append(store.enqueue(proposal)[0])
     return recs

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 from cli_support import sandbox_cli_env
 
-from approvals.attachments import is_upload_of
 from config import load_settings
+from domain.proposals import UploadAttachmentProposal
+from domain.staged_files import is_upload_of
 from sandbox.attachments import service as attachment_service
 from state.store import StateStore
 
@@ -83,7 +84,7 @@ def check_queued(sandbox: Any, home: Path) -> list[Any]:
         recs = store.list_recommendations(kind="upload_attachment")
     assert recs and all(r.status == "pending" for r in recs)
     for rec in recs:
-        assert rec.proposal.attachment is not None and rec.proposal.target_id == rec.proposal.account_id
+        assert isinstance(rec.proposal, UploadAttachmentProposal) and rec.proposal.target_id == rec.proposal.account_id
         assert rec.proposal.attachment.file_name.endswith(f"-{rec.proposal.account_id}.html")
         assert Path(rec.proposal.attachment.staged_path).stat().st_mode & 0o777 == 0o600
     listed = run(sandbox, home, "approve", "--list")
@@ -162,7 +163,7 @@ def test_brief_attach_queues_the_brief_and_approve_uploads_it_once(sandbox: Any,
     assert "the brief queued for approval" in briefed.stderr, briefed.stderr
     with StateStore.open(load_settings(home=home)) as store:
         [rec] = store.list_recommendations(kind="upload_attachment")
-    assert rec.status == "pending" and rec.proposal.attachment is not None
+    assert rec.status == "pending" and isinstance(rec.proposal, UploadAttachmentProposal)
     assert rec.proposal.attachment.content_type == "text/markdown" and rec.proposal.target_id == account_id
     assert run(sandbox, home, "brief", account_id, "--attach").stderr.count("was already queued") == 1
     done = run(sandbox, home, "approve", "--approve-all", "--yes")

@@ -14,10 +14,12 @@ import httpx
 import pytest
 from rich.console import Console
 
-from approvals.attachments import attachment_proposal, is_upload_of, stage_file, upload_file_name
+from approvals.attachments import attachment_proposal, stage_file
 from approvals.executor import ExecutionFailure, execute_approved
-from approvals.models import ApprovedWrite, ProposedAction, WriteResult
 from approvals.presentation import change_renderable, outcome_text, pending_table
+from domain.proposals import ProposedAction, UploadAttachmentProposal
+from domain.recommendations import ApprovedWrite, WriteResult
+from domain.staged_files import is_upload_of, upload_file_name
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoValidationError, ZohoWriteRefused
 from integrations.zoho.factory import build_gateway
@@ -92,9 +94,7 @@ def test_staged_file_is_private_and_described(home: Path) -> None:
 def test_agents_cannot_propose_uploads(home: Path) -> None:
     draft = stage_file(home, "x.txt", b"hello")
     with pytest.raises(ValueError, match="not by agents"):
-        ProposedAction(
-            kind="upload_attachment", account_id="1", target_id="1", attachment=draft, rationale="r", origin="agent"
-        )
+        UploadAttachmentProposal(account_id="1", target_id="1", attachment=draft, rationale="r", origin="agent")
 
 
 async def test_approved_upload_appears_once_and_a_rerun_finds_it(
@@ -148,7 +148,7 @@ async def test_changed_missing_or_foreign_files_are_refused(
 ) -> None:
     account_id = bare_account(sandbox)
     proposal = report_proposal(home, account_id)
-    assert proposal.attachment is not None
+    assert isinstance(proposal, UploadAttachmentProposal)
     staged = Path(proposal.attachment.staged_path)
     staged.write_bytes(REPORT.replace(b"at risk", b"is fine"))
     with pytest.raises(ZohoWriteRefused, match="changed after it was proposed"):
@@ -223,7 +223,7 @@ async def test_a_vanished_staged_file_fails_the_write_with_a_clear_reason(
     proposal = report_proposal(home, account_id, content=b"brief for the QBR\n")
     rec, _ = store.enqueue(proposal)
     store.decide(rec.id, "approved", by="ana")
-    assert proposal.attachment is not None
+    assert isinstance(proposal, UploadAttachmentProposal)
     Path(proposal.attachment.staged_path).unlink()
     [outcome] = await execute_approved(store, gateway)
     assert isinstance(outcome, ExecutionFailure) and not outcome.retryable and outcome.status == "failed"
@@ -245,8 +245,8 @@ async def test_a_file_over_zohos_limit_is_refused_with_what_to_do(sandbox: Any, 
 
 def test_an_attachment_proposal_is_shown_and_only_its_name_can_be_edited(home: Path) -> None:
     from approvals.editing import edit_proposal
-    from approvals.models import Recommendation
     from approvals.presentation import proposal_panel
+    from domain.recommendations import Recommendation
 
     proposal = report_proposal(home, "6421000001000000066")
     rec = Recommendation(
@@ -257,7 +257,7 @@ def test_an_attachment_proposal_is_shown_and_only_its_name_can_be_edited(home: P
     assert "account-review.html" in shown and f"{len(REPORT)} B" in shown and "text/html" in shown
     answers = iter(["renamed.html"])
     edited = edit_proposal(proposal, lambda label, default: next(answers))
-    assert edited.attachment is not None and proposal.attachment is not None
+    assert isinstance(edited, UploadAttachmentProposal) and isinstance(proposal, UploadAttachmentProposal)
     assert edited.attachment.file_name == "renamed.html"
     assert edited.attachment.sha256 == proposal.attachment.sha256 and edited.dedupe_key() == proposal.dedupe_key()
     with pytest.raises(ValueError, match="plain file name"):

@@ -315,12 +315,11 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any,
         done = run_main(env, *ref_args)
         assert done.returncode == 2, (ref_args, done.returncode, done.stdout[-800:], done.stderr[-1500:])
         assert "Traceback" not in done.stderr + done.stdout, (ref_args, done.stderr[-1500:])
-    from approvals.models import ProposedAction, TaskDraft
+    from domain.proposals import CreateTaskProposal, TaskDraft
 
     with StateStore.open(load_settings(home=home)) as store:
         rec, _ = store.enqueue(
-            ProposedAction(
-                kind="create_task",
+            CreateTaskProposal(
                 account_id="6421999999999999999",
                 target_id="6421999999999999999",
                 task=TaskDraft(subject="Call them", due_date=date(2026, 12, 15)),

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from agents.testing import InMemoryGateway, demo_views
-from approvals.models import ProposedAction, WriteResult
 from briefs import brief_markdown, build_brief
 from config import load_settings
+from domain.proposals import ProposedAction
+from domain.recommendations import WriteResult
 from integrations.zoho.models import Account360
 from review.index import AccountView
 from review.rules import propose_for

@@ -174,12 +174,11 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
 def test_keyless_session_answers_deterministically_and_slash_commands_work(
     sandbox: Any, store: StateStore, home: Path
 ) -> None:
-    from approvals.models import ProposedAction, TaskDraft
+    from domain.proposals import CreateTaskProposal, TaskDraft
 
     first, second = account_named(sandbox, 0), account_named(sandbox, 2)
     queued, _ = store.enqueue(
-        ProposedAction(
-            kind="create_task",
+        CreateTaskProposal(
             account_id=second["id"],
             target_id=second["id"],
             task=TaskDraft(subject="Quarterly business review", due_date=date(2026, 12, 15)),

@@ -13,7 +13,7 @@ import pytest
 from test_chat_cli_e2e import PROMPT, account_named, chat_env, spawn_chat
 
 from agents.availability import NO_MODEL_KEY_MESSAGE
-from approvals.models import ProposedAction, TaskDraft
+from domain.proposals import CreateTaskProposal, TaskDraft
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -21,8 +21,7 @@ pytestmark = pytest.mark.slow
 
 def _queue(queue: StateStore, account: dict[str, Any], subject: str) -> None:
     queue.enqueue(
-        ProposedAction(
-            kind="create_task",
+        CreateTaskProposal(
             account_id=account["id"],
             target_id=account["id"],
             task=TaskDraft(subject=subject),

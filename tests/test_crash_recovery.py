@@ -37,8 +37,8 @@ from reliability_support import (
     watching_writes,
 )
 
-from approvals.models import NoteDraft, ProposedAction, TaskDraft
 from config import load_settings
+from domain.proposals import AddNoteProposal, NoteDraft, TaskDraft, parse_proposal
 from state.store import StateStore
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
@@ -184,26 +184,27 @@ def _queue(org: Any, home: Path) -> list[str]:
         for i, acc in enumerate(accounts):
             kind = ("create_task", "add_note", "update_fields")[i % 3]
             store.enqueue(
-                ProposedAction(
-                    kind=kind,
-                    account_id=acc["id"],
-                    target_id=acc["id"],
-                    task=TaskDraft(subject=f"Call {acc['Account_Name']}", due_date="2026-12-15")
-                    if kind == "create_task"
-                    else None,
-                    note=NoteDraft(title="Renewal risk", content=f"Budget freeze at {acc['Account_Name']}")
-                    if kind == "add_note"
-                    else None,
-                    fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
-                    if kind == "update_fields"
-                    else {},
-                    rationale="Renewal in 30 days and no activity for 45 days",
+                parse_proposal(  # the flat shape stored before the union: every key, most empty
+                    dict(
+                        kind=kind,
+                        account_id=acc["id"],
+                        target_id=acc["id"],
+                        task=TaskDraft(subject=f"Call {acc['Account_Name']}", due_date="2026-12-15")
+                        if kind == "create_task"
+                        else None,
+                        note=NoteDraft(title="Renewal risk", content=f"Budget freeze at {acc['Account_Name']}")
+                        if kind == "add_note"
+                        else None,
+                        fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
+                        if kind == "update_fields"
+                        else {},
+                        rationale="Renewal in 30 days and no activity for 45 days",
+                    )
                 ),
                 run_id="crash",
             )
         rejected, _ = store.enqueue(
-            ProposedAction(
-                kind="add_note",
+            AddNoteProposal(
                 account_id=accounts[0]["id"],
                 target_id=accounts[0]["id"],
                 note=NoteDraft(title="Not this one", content="Rejected before the batch"),

@@ -15,9 +15,10 @@ from sqlalchemy import text
 from test_approvals_executor import IdempotentZoho
 
 from approvals.executor import ExecutionFailure, execute_approved
-from approvals.models import Citation, EvidenceBasis, PriorDecision, ProposedAction, TaskDraft, WriteResult
 from approvals.queueing import queue_proposal
 from config import load_settings
+from domain.proposals import Citation, CreateTaskProposal, ProposedAction, TaskDraft
+from domain.recommendations import EvidenceBasis, PriorDecision, WriteResult
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account, Contact
 from state import migrations
@@ -36,8 +37,7 @@ def reopen(store: StateStore) -> StateStore:
 
 
 def gone(subject: str = "Find the replacement for Omar Navarro", contact: str = "C1") -> ProposedAction:
-    return ProposedAction(
-        kind="create_task",
+    return CreateTaskProposal(
         account_id="A1",
         target_id="A1",
         task=TaskDraft(subject=subject),

@@ -27,8 +27,8 @@ import httpx
 import pytest
 from cli_support import run_main, sandbox_cli_env
 
-from approvals.models import Recommendation
 from config import load_settings
+from domain.recommendations import Recommendation
 from integrations.zoho.manager import REF_PREFIX, ref_marker
 from sandbox.embedded import start_sandbox
 from state.store import StateStore

@@ -26,8 +26,8 @@ from reliability_support import (
     watching_writes,
 )
 
-from approvals.models import NoteDraft, ProposedAction, TaskDraft
 from config import load_settings
+from domain.proposals import NoteDraft, TaskDraft, parse_proposal
 from state.store import StateStore
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
@@ -48,16 +48,20 @@ def queue(org: Any, home: Path, n: int = 6) -> None:
         for i, acc in enumerate(org.store.list_records("Accounts")[:n]):
             kind = ("create_task", "add_note", "update_fields")[i % 3]
             store.enqueue(
-                ProposedAction(
-                    kind=kind,
-                    account_id=acc["id"],
-                    target_id=acc["id"],
-                    task=TaskDraft(subject=f"Call {acc['Account_Name']}") if kind == "create_task" else None,
-                    note=NoteDraft(content=f"Budget freeze at {acc['Account_Name']}") if kind == "add_note" else None,
-                    fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
-                    if kind == "update_fields"
-                    else {},
-                    rationale="No activity for 45 days",
+                parse_proposal(  # the flat shape stored before the union: every key, most empty
+                    dict(
+                        kind=kind,
+                        account_id=acc["id"],
+                        target_id=acc["id"],
+                        task=TaskDraft(subject=f"Call {acc['Account_Name']}") if kind == "create_task" else None,
+                        note=NoteDraft(content=f"Budget freeze at {acc['Account_Name']}")
+                        if kind == "add_note"
+                        else None,
+                        fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
+                        if kind == "update_fields"
+                        else {},
+                        rationale="No activity for 45 days",
+                    )
                 ),
                 run_id="faults",
             )

@@ -8,6 +8,7 @@ from typing import Any
 
 from briefs import brief_from_view, brief_markdown
 from briefs.talking_points import talking_points
+from domain.proposals import CreateTaskProposal
 from integrations.zoho.models import Account360
 from review.record_builders import TODAY, account, contact, note, org
 from review.report_html import render_html
@@ -40,7 +41,7 @@ def test_the_report_names_the_subject_and_quotes_the_sentence() -> None:
 def test_the_rule_proposal_names_who_left_and_quotes_why() -> None:
     [triage] = triage_org(_records(), today=TODAY)
     [proposal] = propose_for(triage, today=TODAY)
-    assert proposal.task is not None
+    assert isinstance(proposal, CreateTaskProposal)
     assert proposal.task.subject == "Find the replacement for Aisha Murphy at Helix Labs"
     assert SAID in (proposal.task.description or "")
     assert [c.excerpt for c in proposal.evidence if c.record_id == "n-1"] == [SAID]

@@ -9,7 +9,8 @@ from claude_agent_sdk import PermissionResultAllow, PermissionResultDeny, ToolPe
 
 from agents.run_context import RunContext
 from agents.testing import ListAudit, ListQueue
-from approvals.models import ProposedAction, Recommendation
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation
 from hooks.approval_gate import make_pre_tool_use, proposal_from_write
 from hooks.audit import make_post_tool_use, make_post_tool_use_failure
 from hooks.permissions import make_can_use_tool

@@ -16,8 +16,8 @@ from inbox_support import PUBLIC_URL, accounts_of, csrf_of, enqueue, inbox_conte
 from pydantic import SecretStr
 from starlette.testclient import TestClient
 
-from approvals.models import Citation, ProposedAction, TaskDraft
 from config import Settings
+from domain.proposals import Citation, CreateTaskProposal, TaskDraft, UpdateFieldsProposal
 from integrations.zoho.errors import ZohoAuthError
 from integrations.zoho.signin import SignInClient, trusted_accounts_server, trusted_api_domain
 from state.store import StateStore
@@ -42,8 +42,7 @@ def test_crm_and_model_text_is_shown_as_text_with_the_suspicious_mark(
 ) -> None:
     maria = user(sandbox, 1)
     account = accounts_of(sandbox, maria["id"])[0]["id"]
-    hostile = ProposedAction(
-        kind="create_task",
+    hostile = CreateTaskProposal(
         account_id=account,
         target_id=account,
         task=TaskDraft(subject="Call <b>now</b>", description=HOSTILE),
@@ -110,8 +109,7 @@ def test_the_record_as_read_and_the_diff_are_on_the_proposal_page(
 ) -> None:
     maria = user(sandbox, 1)
     account = accounts_of(sandbox, maria["id"])[0]
-    update = ProposedAction(
-        kind="update_fields",
+    update = UpdateFieldsProposal(
         account_id=account["id"],
         target_id=account["id"],
         fields={"Industry": "Aerospace"},

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from approvals.models import Citation, ProposedAction, Recommendation, TaskDraft
+from domain.proposals import Citation, CreateTaskProposal, TaskDraft
+from domain.recommendations import Recommendation
 from state.models import ReviewResult
 from web.inbox_view import Links, card
 from web.links import record_url
@@ -15,8 +16,7 @@ NOW = datetime(2031, 1, 1, tzinfo=UTC)
 
 
 def _rec(**extra: object) -> Recommendation:
-    proposal = ProposedAction(
-        kind="create_task",
+    proposal = CreateTaskProposal(
         account_id="100",
         target_module="Contacts",
         target_id="200",

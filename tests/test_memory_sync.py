@@ -190,15 +190,14 @@ async def test_search_within_one_account_only_returns_that_account(history: Hist
 
 async def test_decisions_from_the_state_store_become_similar_situations(history: History) -> None:
     """A rejected recommendation, decided in the state store, is synced and found as a similar situation."""
-    from approvals.models import ProposedAction, TaskDraft
+    from domain.proposals import CreateTaskProposal, TaskDraft
     from memory.interface import open_memory
     from state.store import StateStore
 
     settings = history.settings
     state = StateStore.open(settings)
     try:
-        proposal = ProposedAction(
-            kind="create_task",
+        proposal = CreateTaskProposal(
             account_id=history.account_id,
             target_module="Accounts",
             target_id=history.account_id,

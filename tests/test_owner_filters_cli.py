@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from cli_support import run_main, sandbox_cli_env
 
-from approvals.models import ProposedAction, Recommendation, TaskDraft
+from domain.proposals import CreateTaskProposal, TaskDraft
+from domain.recommendations import Recommendation
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -34,8 +35,7 @@ def user_id(sandbox: Any, email: str) -> str:
 def queue_one_per_account(store: StateStore, accounts: list[dict[str, Any]]) -> list[Recommendation]:
     return [
         store.enqueue(
-            ProposedAction(
-                kind="create_task",
+            CreateTaskProposal(
                 account_id=a["id"],
                 target_id=a["id"],
                 task=TaskDraft(subject=f"Call {a['Account_Name']}"),

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from approvals.models import ProposedAction, TaskDraft
 from config import load_settings
+from domain.proposals import CreateTaskProposal, ProposedAction, TaskDraft
 from integrations.zoho.gateway import CursorStore
 from integrations.zoho.models import CrmRecord
 from review.pipeline import ReviewAlreadyRunning, run_review
@@ -150,8 +150,7 @@ async def test_interrupted_run_resumes_and_skips_reviewed_accounts(settings: Any
 
 
 def agent_task(triage: Any, subject: str) -> ProposedAction:
-    return ProposedAction(
-        kind="create_task",
+    return CreateTaskProposal(
         account_id=triage.account_id,
         target_id=triage.account_id,
         task=TaskDraft(subject=subject),

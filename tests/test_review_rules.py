@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from domain.proposals import CreateTaskProposal
 from review.record_builders import TODAY, account, contact, deal, note, org, task
 from review.rules import add_business_days, propose_for
 from review.since import SinceError, parse_since
@@ -40,12 +41,13 @@ def test_one_labelled_cited_task_per_signal() -> None:
     proposals = propose_for(triage, today=TODAY)  # type: ignore[arg-type]
     assert len(proposals) == len(triage.signals)  # type: ignore[attr-defined]
     for p in proposals:
-        assert p.origin == "rules" and p.kind == "create_task" and p.task is not None
+        assert p.origin == "rules" and isinstance(p, CreateTaskProposal)
         assert p.rationale.startswith("Rule-based proposal (no model)")
         assert p.evidence and all(c.source == "zoho" for c in p.evidence)
         assert p.task.due_date is not None and p.task.due_date > TODAY
-    by_kind = {p.signal_kind: p for p in proposals}
-    stalled = [p for p in proposals if p.signal_kind == "deal_stalled"]
+    tasks = [p for p in proposals if isinstance(p, CreateTaskProposal)]
+    by_kind = {p.signal_kind: p for p in tasks}
+    stalled = [p for p in tasks if p.signal_kind == "deal_stalled"]
     by_kind["deal_stalled"] = next(p for p in stalled if "Acme renewal" in p.task.subject)
     assert by_kind["churn_risk"].priority == "high" and by_kind["churn_risk"].task.priority == "Highest"
     assert by_kind["deal_stalled"].target_module == "Deals"

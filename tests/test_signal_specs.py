@@ -14,6 +14,7 @@ import pytest
 from agents.tools.dismiss import DISMISS_SCHEMA
 from briefs.models import AccountState, Brief, RiskLine
 from briefs.talking_points import talking_points
+from domain.proposals import CreateTaskProposal
 from review.health import health_score
 from review.models import AccountTriage, Signal
 from review.record_builders import TODAY
@@ -79,7 +80,7 @@ def test_every_kind_is_scored_titled_proposed_and_talked_about(kind: str) -> Non
         assert item.points == spec.health.points and item.reason == spec.health.reason
     triage = _triage(signal)
     proposal = propose_for_signal(triage, signal, today=TODAY)
-    assert proposal is not None and proposal.task is not None and proposal.signal_kind == kind
+    assert isinstance(proposal, CreateTaskProposal) and proposal.signal_kind == kind
     assert proposal.rationale.startswith(RULES_LABEL) and "{" not in proposal.task.subject
     assert proposal.task.due_date is not None and proposal.task.due_date > TODAY
     risk = RiskLine(text=signal.summary, kind=kind, severity="high", subject="Acme Corp", quote=signal.quote)

@@ -1,4 +1,4 @@
-"""The situation identity of a proposal (``approvals.situation``) and the screening against past decisions
+"""The situation identity of a proposal (``domain.situation``) and the screening against past decisions
 (``approvals.screening``): pure functions, crafted inputs."""
 
 from __future__ import annotations
@@ -6,9 +6,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from approvals.models import Citation, EvidenceBasis, NoteDraft, ProposedAction, Recommendation, TaskDraft
 from approvals.screening import basis_of, result_check, screen
-from approvals.situation import same_situation, situation_key, words
+from domain.proposals import (
+    AddNoteProposal,
+    Citation,
+    NoteDraft,
+    ProposedAction,
+    TaskDraft,
+    UpdateFieldsProposal,
+    parse_proposal,
+)
+from domain.recommendations import EvidenceBasis, Recommendation
+from domain.situation import same_situation, situation_key, words
 from integrations.zoho.models import Account, Contact, CrmRecord, Deal, Note, Task
 
 NOW = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)
@@ -23,7 +32,7 @@ def task(subject: str, **kw: Any) -> ProposedAction:
         "task": TaskDraft(subject=subject, due_date=kw.pop("due", None), who_id=kw.pop("who_id", None)),
         "rationale": "because",
     }
-    return ProposedAction.model_validate(data | kw)
+    return parse_proposal(data | kw)
 
 
 def gone(subject: str, contact: str = "C1", **kw: Any) -> ProposedAction:
@@ -34,9 +43,7 @@ def gone(subject: str, contact: str = "C1", **kw: Any) -> ProposedAction:
 
 
 def update(**fields: Any) -> ProposedAction:
-    return ProposedAction(
-        kind="update_fields", account_id="A1", target_module="Deals", target_id="D1", fields=fields, rationale="r"
-    )
+    return UpdateFieldsProposal(account_id="A1", target_module="Deals", target_id="D1", fields=fields, rationale="r")
 
 
 # --- identity -------------------------------------------------------------------------------------
@@ -72,8 +79,7 @@ def test_field_updates_differ_by_value_not_by_case() -> None:
 
 
 def test_notes_and_kinds() -> None:
-    note = ProposedAction(
-        kind="add_note",
+    note = AddNoteProposal(
         account_id="A1",
         target_id="A1",
         note=NoteDraft(title="Renewal risk", content="x"),

@@ -35,11 +35,11 @@ def test_busy_database_raises_state_store_locked(tmp_path: Path) -> None:
 
 _CHILD = """
 import sys
-from approvals.models import ProposedAction, TaskDraft
+from domain.proposals import CreateTaskProposal, ProposedAction, TaskDraft
 from config import load_settings
 from state.store import StateStore
 store = StateStore.open(load_settings(home=sys.argv[1]))
-proposal = ProposedAction(kind="create_task", account_id="A1", target_id="A1", rationale="r",
+proposal = CreateTaskProposal(account_id="A1", target_id="A1", rationale="r",
                           task=TaskDraft(subject="Call the CFO about renewal"))
 rec, created = store.enqueue(proposal)
 print(rec.id, created)

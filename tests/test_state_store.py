@@ -10,8 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from approvals.models import Citation, NoteDraft, ProposedAction, TaskDraft, WriteResult
 from config import load_settings
+from domain.proposals import (
+    AddNoteProposal,
+    Citation,
+    CreateTaskProposal,
+    NoteDraft,
+    ProposedAction,
+    TaskDraft,
+    UpdateFieldsProposal,
+)
+from domain.recommendations import WriteResult
 from state.errors import InvalidTransition, NotFoundError
 from state.store import StateStore
 
@@ -23,8 +32,7 @@ def store(tmp_path: Path) -> Iterator[StateStore]:
 
 
 def task(subject: str = "Call the CFO about renewal", account: str = "A1") -> ProposedAction:
-    return ProposedAction(
-        kind="create_task",
+    return CreateTaskProposal(
         account_id=account,
         target_id=account,
         task=TaskDraft(subject=subject, due_date=date(2026, 12, 1)),
@@ -34,8 +42,7 @@ def task(subject: str = "Call the CFO about renewal", account: str = "A1") -> Pr
 
 
 def note(content: str = "Champion left the company", account: str = "A1") -> ProposedAction:
-    return ProposedAction(
-        kind="add_note",
+    return AddNoteProposal(
         account_id=account,
         target_id=account,
         note=NoteDraft(title="Risk", content=content),
@@ -44,8 +51,7 @@ def note(content: str = "Champion left the company", account: str = "A1") -> Pro
 
 
 def update(account: str = "A1") -> ProposedAction:
-    return ProposedAction(
-        kind="update_fields",
+    return UpdateFieldsProposal(
         account_id=account,
         target_id=account,
         fields={"Rating": "Cold"},
@@ -165,10 +171,10 @@ def test_approve_with_edits_keeps_idempotency_key(store: StateStore) -> None:
     )
     out = store.decide(rec.id, "approved", by="me", edited=edited)
     assert out.idempotency_key == rec.idempotency_key and out.dedupe_key == rec.dedupe_key
-    assert out.proposal.task is not None and out.proposal.task.subject == "Call the CFO and the buyer"
+    assert isinstance(out.proposal, CreateTaskProposal) and out.proposal.task.subject == "Call the CFO and the buyer"
     assert str(out.proposal.task.due_date) == "2026-12-05"
     original = store.original_proposal(rec.id)
-    assert original is not None and original.task is not None
+    assert isinstance(original, CreateTaskProposal)
     assert original.task.subject == "Call the CFO about renewal"
     detail = store.list_audit(recommendation_id=rec.id, kind="decision")[0].detail
     assert detail["edited"] and detail["before"]["subject"] != detail["after"]["subject"]

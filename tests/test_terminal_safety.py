@@ -17,8 +17,8 @@ import pytest
 from cli_support import ROOT, run_main, sandbox_cli_env
 from sandbox_rest import SandboxRest
 
-from approvals.models import Citation, ProposedAction, TaskDraft
 from config import load_settings
+from domain.proposals import Citation, CreateTaskProposal, TaskDraft
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -43,8 +43,7 @@ def plant(sandbox: Any) -> dict[str, Any]:
 def queue_quoting_the_name(home: Path, account: dict[str, Any]) -> None:
     """A proposal an agent made after reading the account: it quotes the name in every text field."""
     name = account["Account_Name"]
-    proposal = ProposedAction(
-        kind="create_task",
+    proposal = CreateTaskProposal(
         account_id=account["id"],
         target_id=account["id"],
         task=TaskDraft(subject=f"Renewal call with {name}", due_date=date(2026, 12, 15), priority="High"),

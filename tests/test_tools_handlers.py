@@ -7,7 +7,8 @@ from typing import Any
 from agents.run_context import RunContext
 from agents.testing import HOSTILE_NOTE, FakeMemory, InMemoryGateway, ListAudit, ListQueue, demo_views
 from agents.tools import build_memory_tools, build_propose_tool, build_zoho_tools
-from approvals.models import ProposedAction, Recommendation
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation
 from integrations.zoho.errors import ZohoUnavailableError
 from scripted_model.turns import extract_json_payload
 

@@ -9,8 +9,15 @@ from typing import Any
 
 import pytest
 
-from approvals.models import NoteDraft, ProposedAction, TaskDraft
 from approvals.write_checks import WriteRefused, check_write, outside_account
+from domain.proposals import (
+    AddNoteProposal,
+    CreateTaskProposal,
+    NoteDraft,
+    ProposedAction,
+    TaskDraft,
+    UpdateFieldsProposal,
+)
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.field_meta import FieldMeta
@@ -36,8 +43,7 @@ def linked(sandbox: Any, module: str) -> list[tuple[str, str]]:
 
 
 def note_on(account: str, module: str, target: str) -> ProposedAction:
-    return ProposedAction(
-        kind="add_note",
+    return AddNoteProposal(
         account_id=account,
         target_module=module,  # type: ignore[arg-type]
         target_id=target,
@@ -47,8 +53,7 @@ def note_on(account: str, module: str, target: str) -> ProposedAction:
 
 
 def update_on(account: str, module: str, target: str, fields: dict[str, Any]) -> ProposedAction:
-    return ProposedAction(
-        kind="update_fields",
+    return UpdateFieldsProposal(
         account_id=account,
         target_module=module,  # type: ignore[arg-type]
         target_id=target,
@@ -78,8 +83,7 @@ async def test_targets_must_belong_to_the_account(sandbox: Any, gateway: Any) ->
     for reason, proposal in refused.items():
         with pytest.raises(WriteRefused, match=reason):
             await check_write(proposal, gateway)
-    task_for_other = ProposedAction(
-        kind="create_task",
+    task_for_other = CreateTaskProposal(
         account_id=acc,
         target_id=acc,
         task=TaskDraft(subject="Call", who_id=other_contact),

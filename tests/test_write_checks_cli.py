@@ -23,7 +23,14 @@ from sandbox_rest import SandboxRest
 from agents.run_context import RunContext, zoho_write_check
 from agents.testing import ListQueue
 from agents.tools.propose import build_propose_tool
-from approvals.models import NoteDraft, ProposedAction, Recommendation, TaskDraft
+from domain.proposals import (
+    AddNoteProposal,
+    CreateTaskProposal,
+    NoteDraft,
+    TaskDraft,
+    UpdateFieldsProposal,
+)
+from domain.recommendations import Recommendation
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.manager import ref_marker
@@ -53,8 +60,7 @@ def approve(sandbox: Any, home: Path, *args: str) -> Any:
 
 
 def update(store: StateStore, account: str, deal: str, fields: dict[str, Any]) -> Recommendation:
-    proposal = ProposedAction(
-        kind="update_fields",
+    proposal = UpdateFieldsProposal(
         account_id=account,
         target_module="Deals",
         target_id=deal,
@@ -145,8 +151,7 @@ def test_a_target_of_another_account_is_refused_and_the_account_batch_stays_in_i
 ) -> None:
     a, _deal_a, b, deal_b = two_accounts_with_deals(sandbox)
     note, _ = store.enqueue(
-        ProposedAction(
-            kind="add_note",
+        AddNoteProposal(
             account_id=a,
             target_id=b,
             note=NoteDraft(title="Renewal", content="Budget approved"),
@@ -154,8 +159,7 @@ def test_a_target_of_another_account_is_refused_and_the_account_batch_stays_in_i
         )
     )
     task, _ = store.enqueue(
-        ProposedAction(
-            kind="create_task",
+        CreateTaskProposal(
             account_id=a,
             target_module="Deals",
             target_id=deal_b,

@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from approvals.models import ApprovedWrite, NoteDraft, ProposedAction, TaskDraft
+from domain.proposals import NoteDraft, TaskDraft, parse_proposal
+from domain.recommendations import ApprovedWrite
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoWriteRefused
 from integrations.zoho.factory import build_gateway
@@ -37,7 +38,9 @@ async def _first_account(gw: ZohoManager) -> str:
 
 
 def _write(kind: str, account_id: str, key: str, **kw: Any) -> ApprovedWrite:
-    action = ProposedAction(kind=kind, account_id=account_id, target_id=account_id, rationale="test", **kw)
+    action = parse_proposal(
+        {"kind": kind, "account_id": account_id, "target_id": account_id, "rationale": "test", **kw}
+    )
     return ApprovedWrite(
         recommendation_id=f"rec-{key}",
         idempotency_key=key,
@@ -229,3 +232,13 @@ async def test_notes_when_the_all_notes_list_is_refused(tmp_path: Any) -> None:
             assert await gw.note_ids() == {n.id for n in notes}
         finally:
             await gw.aclose()
+
+
+async def test_the_manager_is_built_complete_and_closes_the_oauth_client_made_for_it(
+    sandbox: Any, sandbox_settings: Any
+) -> None:
+    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings))
+    owned = [c for c in gw._owned_clients if isinstance(c, httpx.AsyncClient)]
+    assert owned and owned[0] is gw.rest.tokens._http  # the token client, handed over at construction
+    await gw.aclose()
+    assert all(c.is_closed for c in owned)

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 
 from approvals.decisions import OnDecision, decide
 from approvals.executor import ExecutionOutcome, ExecutorBusy, execute_approved
-from approvals.models import ProposedAction, Recommendation
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 from state.errors import InvalidTransition

@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from approvals.models import Recommendation
 from approvals.presentation import fmt_value
+from domain.recommendations import Recommendation
 from domain.safe_text import safe_block, safe_inline
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore

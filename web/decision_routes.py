@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from approvals.models import Recommendation
+from domain.recommendations import Recommendation
 from state.errors import InvalidTransition, NotFoundError
 from web.context import PageError, WebContext, safe_next
 from web.editing_form import EditRefused, apply_answers, questions

@@ -13,10 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from approvals.editing import edit_proposal
-from approvals.models import ProposedAction
+from domain.proposals import ProposedAction
 from domain.safe_text import safe_block, safe_inline
-
-LONG_LABELS = ("Content", "Description")
 
 
 class Question(BaseModel):
@@ -27,7 +25,8 @@ class Question(BaseModel):
 
 
 def questions(proposal: ProposedAction, answers: Mapping[str, Any] | None = None) -> list[Question]:
-    """The prompts of ``edit_proposal`` for this proposal, with the defaults (or the answers given)."""
+    """The prompts of ``edit_proposal`` for this proposal, with the defaults (or the answers given); a text
+    area for the ones its kind says take several lines (``long_questions``)."""
     asked: list[tuple[str, str]] = []
 
     def record(label: str, default: str) -> str:
@@ -39,7 +38,7 @@ def questions(proposal: ProposedAction, answers: Mapping[str, Any] | None = None
     for index, (label, default) in enumerate(asked):
         name = f"q{index}"
         value = str(answers[name]) if answers is not None and name in answers else default
-        long = label.startswith(LONG_LABELS)
+        long = label.startswith(type(proposal).long_questions)
         out.append(
             Question(
                 name=name, label=safe_inline(label), value=safe_block(value) if long else safe_inline(value), long=long

@@ -17,7 +17,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from approvals.models import ProposedAction, Recommendation
+from approvals.proposal_view import compares_current
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation
 from integrations.zoho.errors import ZohoError
 from state.models import RecommendationRef
 from web.context import PageError, WebContext
@@ -42,7 +44,7 @@ async def current_values(
     within the last ``SERGAS_INBOX_OWNER_CACHE_SECONDS`` unless ``fresh``."""
     by_module: dict[str, set[str]] = {}
     for rec in recs:
-        if rec.proposal.kind == "update_fields":
+        if compares_current(rec.proposal):
             by_module.setdefault(rec.proposal.target_module, set()).add(rec.proposal.target_id)
     found: dict[str, dict[str, Any]] = {}
     try:
@@ -64,14 +66,15 @@ def cards_for(
     links, injected = ctx.links(viewer), _looks_injected()
 
     def make(rec: Recommendation) -> Card:
-        now = current.get(rec.proposal.target_id) if rec.proposal.kind == "update_fields" else None
+        compares = compares_current(rec.proposal)
+        now = current.get(rec.proposal.target_id) if compares else None
         return card(
             rec,
             links=links,
             account_name=ctx.owners.known_name(rec.proposal.account_id),
             result=results.get(rec.proposal.account_id),
             current=now,
-            current_error=error if rec.proposal.kind == "update_fields" and now is None else None,
+            current_error=error if compares and now is None else None,
             looks_injected=injected,
         )
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from approvals.models import ProposedAction, Recommendation
-from approvals.presentation import KIND_LABEL, fmt_value, human_size
+from approvals.proposal_view import ChangeRow, view_of
+from domain.proposals import ProposedAction
+from domain.recommendations import Recommendation
 from domain.safe_text import safe_block, safe_inline
 from state.models import RecommendationRef, ReviewResult
 from web.links import record_url
@@ -70,13 +71,6 @@ class Finding(BaseModel):
     quote_url: str | None = None
 
 
-class ChangeRow(BaseModel):
-    label: str
-    old: str | None = None  # field updates: the value in Zoho now (None: could not be read)
-    new: str
-    long: bool = False
-
-
 class Card(BaseModel):
     id: str
     short_id: str
@@ -84,6 +78,7 @@ class Card(BaseModel):
     status_label: str
     kind: str
     kind_label: str
+    layout: str  # "diff": old → new per field; "record": what will be created
     account_id: str
     target: str
     target_url: str | None = None
@@ -146,42 +141,6 @@ def _module_of(signal: Mapping[str, Any], record_id: str) -> str | None:
     return str(modules.get(record_id)) if modules.get(record_id) else "Notes"
 
 
-def change_rows(p: ProposedAction, current: Mapping[str, Any] | None) -> list[ChangeRow]:
-    """The exact change, row by row (``current``: the field values in Zoho now, for updates)."""
-    if p.kind == "update_fields":
-        return [
-            ChangeRow(
-                label=_i(name),
-                old=None if current is None or name not in current else _i(fmt_value(current[name])),
-                new=_i(fmt_value(value)),
-            )
-            for name, value in p.fields.items()
-        ]
-    if p.kind == "create_task" and p.task is not None:
-        t = p.task
-        rows = [
-            ChangeRow(label="Subject", new=_i(t.subject)),
-            ChangeRow(label="Due", new=t.due_date.isoformat() if t.due_date else "(none)"),
-            ChangeRow(label="Priority", new=t.priority),
-        ]
-        if t.who_id:
-            rows.append(ChangeRow(label="Contact", new=_i(t.who_id)))
-        return [*rows, ChangeRow(label="Description", new=_b(t.description or "(none)"), long=True)]
-    if p.kind == "add_note" and p.note is not None:
-        return [
-            ChangeRow(label="Title", new=_i(p.note.title or "(none)")),
-            ChangeRow(label="Content", new=_b(p.note.content), long=True),
-        ]
-    assert p.attachment is not None
-    a = p.attachment
-    return [
-        ChangeRow(label="File", new=_i(a.file_name)),
-        ChangeRow(label="Size", new=f"{human_size(a.size)} ({a.size:,} bytes)"),
-        ChangeRow(label="Kind", new=_i(a.content_type + (f" — {a.description}" if a.description else ""))),
-        ChangeRow(label="sha256", new=a.sha256),
-    ]
-
-
 def evidence_rows(p: ProposedAction, links: Links, looks_injected: Any) -> list[Evidence]:
     rows = []
     for c in p.evidence:
@@ -199,18 +158,9 @@ def evidence_rows(p: ProposedAction, links: Links, looks_injected: Any) -> list[
 
 def outcome_of(rec: Recommendation, links: Links) -> tuple[str | None, str | None]:
     if rec.status == "executed" and rec.result_record_id:
-        module = "Notes" if rec.proposal.kind == "add_note" else None
-        if rec.proposal.kind == "create_task":
-            module = "Tasks"
-        elif rec.proposal.kind == "update_fields":
-            module = rec.proposal.target_module
-        what = {
-            "create_task": "task created",
-            "add_note": "note added",
-            "update_fields": "record updated",
-            "upload_attachment": "file attached",
-        }[rec.proposal.kind]
-        return f"Written to Zoho: {what} (record {rec.result_record_id}).", links.record(module, rec.result_record_id)
+        view = view_of(rec.proposal)
+        where = links.record(view.result_module, rec.result_record_id)
+        return f"Written to Zoho: {view.result_noun} (record {rec.result_record_id}).", where
     if rec.status in ("failed", "approved") and rec.error:
         return _i(rec.error, limit=600), None
     return None, None
@@ -230,13 +180,15 @@ def card(
     on_account = p.target_module == "Accounts" and p.target_id == p.account_id and account_name
     target = f"{account_name} (account)" if on_account else f"{p.target_module}/{p.target_id}"
     outcome, outcome_url = outcome_of(rec, links)
+    view = view_of(p, current)
     return Card(
         id=rec.id,
         short_id=rec.id[:8],
         status=rec.status,
         status_label=STATUS_LABEL.get(rec.status, rec.status),
         kind=p.kind,
-        kind_label=KIND_LABEL[p.kind],
+        kind_label=view.label,
+        layout=view.layout,
         account_id=p.account_id,
         target=_i(target),
         target_url=links.record(p.target_module, p.target_id),
@@ -246,7 +198,7 @@ def card(
         expected_impact=_b(p.expected_impact) if p.expected_impact else None,
         finding=finding_for(p, result, links, account_name),
         evidence=evidence_rows(p, links, looks_injected),
-        change=change_rows(p, current),
+        change=view.rows,
         current_error=_i(current_error) if current_error else None,
         suspicious=rec.suspicious,
         suspicious_why=SUSPICIOUS_WHY if rec.suspicious else None,

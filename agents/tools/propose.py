@@ -9,23 +9,18 @@ from pydantic import ValidationError
 
 from agents.run_context import ProposalRefused, RunContext
 from agents.tools.formatting import ToolResult, error_result, plain_result
-from approvals.models import ProposedAction
+from domain.proposals import AGENT_KINDS, AGENT_TYPES, ProposedAction
+from domain.proposals import parse_proposal as parse_any_proposal
 
 _S = {"type": "string"}
 PROPOSE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "kind": {"type": "string", "enum": ["create_task", "add_note", "update_fields"]},
+        "kind": {"type": "string", "enum": list(AGENT_KINDS)},
         "account_id": _S,
         "target_module": {"type": "string", "enum": ["Accounts", "Contacts", "Deals", "Tasks"]},
         "target_id": _S,
-        "fields": {"type": "object", "description": "update_fields: Zoho field API name -> new value"},
-        "task": {
-            "type": "object",
-            "description": "create_task: subject, due_date (YYYY-MM-DD), priority "
-            "(Highest|High|Normal|Low|Lowest), description, who_id",
-        },
-        "note": {"type": "object", "description": "add_note: title, content"},
+        **{kind.payload_key: {"type": "object", "description": kind.payload_hint} for kind in AGENT_TYPES},
         "rationale": _S,
         "evidence": {
             "type": "array",
@@ -67,7 +62,7 @@ def validation_message(exc: ValidationError) -> str:
 def parse_proposal(args: dict[str, Any]) -> ProposedAction:
     data = {k: v for k, v in args.items() if v is not None}
     data["origin"] = "agent"
-    return ProposedAction.model_validate(data)
+    return parse_any_proposal(data)
 
 
 def build_propose_tool(ctx: RunContext) -> SdkMcpTool[Any]:

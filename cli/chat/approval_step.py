@@ -12,9 +12,9 @@ from contextlib import AbstractAsyncContextManager
 
 from rich.console import Console
 
-from approvals.models import Recommendation
 from cli.approve_command import ApproveSession, GatewayFactory, fixed_gateway
 from config.settings import Settings
+from domain.recommendations import Recommendation
 from integrations.zoho.gateway import ZohoGateway
 from state.store import StateStore
 

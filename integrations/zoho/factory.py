@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from approvals.attachments import OUTBOX_DIR
 from config.settings import Settings
+from domain.staged_files import OUTBOX_DIR
 from integrations.zoho.connection import ZohoConnectionInfo
 from integrations.zoho.credits import CreditMeter
 from integrations.zoho.errors import ZohoConfigError
@@ -62,23 +62,11 @@ def build_gateway(
         rate_limit_patience=settings.zoho_rate_limit_patience_seconds,
         meter=meter,
     )
-    sdk = None
-    if use_sdk and transport is None:
-        explicit = conn.embedded or base_url_override is not None or settings.zoho_api_url is not None
-        sdk = SdkTier(
-            tokens,
-            resource_path=settings.home.expanduser() / "zoho-sdk",
-            api_url=conn.api_url if explicit else None,
-            accounts_url=conn.accounts_url if explicit else None,
-            dc=settings.zoho_dc,
-            environment=settings.zoho_environment,
-            timeout=settings.zoho_timeout_seconds,
-            meter=meter,
-        )
-    mcp = None
-    if conn.mcp_url and (use_mcp if use_mcp is not None else True):
-        mcp = _mcp_tier(conn.mcp_url, settings, tokens, meter)
-    manager = ZohoManager(
+    explicit = conn.embedded or base_url_override is not None or settings.zoho_api_url is not None
+    sdk = _sdk_tier(conn, settings, tokens, meter, explicit=explicit) if use_sdk and transport is None else None
+    with_mcp = use_mcp if use_mcp is not None else True
+    mcp = _mcp_tier(conn.mcp_url, settings, tokens, meter) if conn.mcp_url and with_mcp else None
+    return ZohoManager(
         meter=meter,
         rest=rest,
         sdk=sdk,
@@ -88,10 +76,24 @@ def build_gateway(
         audit=audit,
         volume_hints_path=settings.home.expanduser() / "zoho-volumes.json",
         attachment_outbox=settings.home.expanduser() / OUTBOX_DIR,
+        owned_clients=(oauth_http,),
     )
-    manager._owns_token_http = True  # type: ignore[attr-defined]
-    manager.token_store = store  # type: ignore[attr-defined]
-    return manager
+
+
+def _sdk_tier(
+    conn: ZohoConnectionInfo, settings: Settings, tokens: TokenManager, meter: CreditMeter, *, explicit: bool
+) -> SdkTier:
+    """The SDK tier; ``explicit``: the URLs were given (sandbox, override), else the SDK derives them from the DC."""
+    return SdkTier(
+        tokens,
+        resource_path=settings.home.expanduser() / "zoho-sdk",
+        api_url=conn.api_url if explicit else None,
+        accounts_url=conn.accounts_url if explicit else None,
+        dc=settings.zoho_dc,
+        environment=settings.zoho_environment,
+        timeout=settings.zoho_timeout_seconds,
+        meter=meter,
+    )
 
 
 def _mcp_tier(url: str, settings: Settings, tokens: TokenManager, meter: CreditMeter) -> McpTier:

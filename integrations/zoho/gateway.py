@@ -13,7 +13,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from approvals.models import ApprovedWrite, WriteResult
+from domain.recommendations import ApprovedWrite, WriteResult
 from integrations.zoho.attachments import AttachmentFile, AttachmentInfo
 from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.models import Account, Account360, CrmRecord, Deal, Module, UserRef

@@ -22,10 +22,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, assert_never
 
-from approvals.attachments import StagedFileError, is_upload_of, read_staged, upload_file_name
-from approvals.models import ApprovedWrite, WriteResult
+from domain.proposals import AddNoteProposal, CreateTaskProposal, UpdateFieldsProposal, UploadAttachmentProposal
+from domain.recommendations import ApprovedWrite, WriteResult
+from domain.staged_files import StagedFileError, is_upload_of, read_staged, upload_file_name
 from integrations.zoho.attachments import (
     ATTACHMENT_MODULES,
     AttachmentFile,
@@ -69,6 +70,13 @@ from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_recor
 from integrations.zoho.stats import StatsBook
 
 T = TypeVar("T")
+
+
+class Closable(Protocol):
+    """A client the manager closes with its tiers (an ``httpx.AsyncClient``)."""
+
+    async def aclose(self) -> None: ...
+
 
 # what a body of the wrong shape raises while it is read (a dict where a list was due, a bad date, ...)
 _SHAPE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError)
@@ -178,8 +186,11 @@ class ZohoManager:
         volume_hints_path: Path | None = None,
         attachment_outbox: Path | None = None,
         meter: CreditMeter | None = None,
+        owned_clients: Sequence[Closable] = (),
     ) -> None:
+        """``owned_clients``: clients built for this manager alone (the OAuth token client), closed with it."""
         self.rest = rest
+        self._owned_clients = tuple(owned_clients)
         self.meter: CreditMeter = meter or getattr(rest, "meter", None) or CreditMeter()
         self.attachment_outbox = attachment_outbox  # approved uploads are read only from here
         self.sdk = sdk
@@ -698,9 +709,7 @@ class ZohoManager:
                 return str(row["id"])
         return None
 
-    async def _upload_once(self, approved: ApprovedWrite) -> WriteResult:
-        action = approved.action
-        assert action.attachment is not None
+    async def _upload_once(self, approved: ApprovedWrite, action: UploadAttachmentProposal) -> WriteResult:
         _check_attachment_module(action.target_module, action.target_id)
 
         def result(record_id: str, created: bool) -> WriteResult:
@@ -869,44 +878,32 @@ class ZohoManager:
     async def execute_write(self, approved: ApprovedWrite) -> WriteResult:
         if not isinstance(approved, ApprovedWrite) or not approved.approved_by or not approved.idempotency_key:
             raise ZohoWriteRefused("a CRM write needs an approved approval record")
-        action = approved.action
-        if action.kind == "update_fields":
-            return await self._update_fields(approved)
-        if action.kind == "create_task":
-            return await self._create_once(approved, "Tasks")
-        if action.kind == "add_note":
-            return await self._create_once(approved, "Notes")
-        if action.kind == "upload_attachment":
-            return await self._upload_once(approved)
-        raise ZohoWriteRefused(f"unknown write kind {action.kind}")  # pragma: no cover
+        action = approved.action  # each kind of proposal is written here, and only here
+        match action:
+            case UpdateFieldsProposal():
+                return await self._update_fields(approved, action)
+            case CreateTaskProposal():
+                return await self._create_once(approved, "Tasks")
+            case AddNoteProposal():
+                return await self._create_once(approved, "Notes")
+            case UploadAttachmentProposal():
+                return await self._upload_once(approved, action)
+            case _:
+                assert_never(action)
 
     def _payload(self, approved: ApprovedWrite) -> dict[str, Any]:
+        """The record a proposal that creates one sends, its idempotency key's marker included."""
         action = approved.action
         marker = ref_marker(approved.idempotency_key)
-        if action.kind == "create_task":
-            assert action.task is not None
-            task = action.task
-            body = (task.description or "").rstrip()
-            record: dict[str, Any] = {
-                "Subject": task.subject,
-                "Priority": task.priority,
-                "Status": "Not Started",
-                "Description": f"{body}\n\n{marker}" if body else marker,
-                "What_Id": {"id": action.target_id},
-                "$se_module": action.target_module,
-            }
-            if task.due_date:
-                record["Due_Date"] = task.due_date.isoformat()
-            if task.who_id:
-                record["Who_Id"] = {"id": task.who_id}
-            return record
-        assert action.note is not None
-        content = action.note.content.rstrip()
-        parent = {"module": {"api_name": action.target_module}, "id": action.target_id}
-        note: dict[str, Any] = {"Note_Content": f"{content}\n\n{marker}", "Parent_Id": parent}
-        if action.note.title:
-            note["Note_Title"] = action.note.title
-        return note
+        match action:
+            case CreateTaskProposal():
+                return _task_record(action, marker)
+            case AddNoteProposal():
+                return _note_record(action, marker)
+            case UpdateFieldsProposal() | UploadAttachmentProposal():
+                raise ZohoWriteRefused(f"a {action.kind} proposal creates no record")
+            case _:
+                assert_never(action)
 
     async def _find_by_marker(self, approved: ApprovedWrite, module: str) -> str | None:
         action = approved.action
@@ -973,8 +970,7 @@ class ZohoManager:
         assert last is not None
         raise last
 
-    async def _update_fields(self, approved: ApprovedWrite) -> WriteResult:
-        action = approved.action
+    async def _update_fields(self, approved: ApprovedWrite, action: UpdateFieldsProposal) -> WriteResult:
         module = action.target_module
         fields = list(action.fields)
         current = await self._call(
@@ -1020,10 +1016,35 @@ class ZohoManager:
         for tier in self._tiers.values():
             with contextlib.suppress(Exception):  # closing is best effort
                 await tier.aclose()
-        tokens = getattr(self.rest, "tokens", None)
-        http = getattr(tokens, "_http", None)
-        if http is not None and getattr(self, "_owns_token_http", False):
-            await http.aclose()
+        for client in self._owned_clients:
+            await client.aclose()
+
+
+def _task_record(action: CreateTaskProposal, marker: str) -> dict[str, Any]:
+    task = action.task
+    body = (task.description or "").rstrip()
+    record: dict[str, Any] = {
+        "Subject": task.subject,
+        "Priority": task.priority,
+        "Status": "Not Started",
+        "Description": f"{body}\n\n{marker}" if body else marker,
+        "What_Id": {"id": action.target_id},
+        "$se_module": action.target_module,
+    }
+    if task.due_date:
+        record["Due_Date"] = task.due_date.isoformat()
+    if task.who_id:
+        record["Who_Id"] = {"id": task.who_id}
+    return record
+
+
+def _note_record(action: AddNoteProposal, marker: str) -> dict[str, Any]:
+    content = action.note.content.rstrip()
+    parent = {"module": {"api_name": action.target_module}, "id": action.target_id}
+    note: dict[str, Any] = {"Note_Content": f"{content}\n\n{marker}", "Parent_Id": parent}
+    if action.note.title:
+        note["Note_Title"] = action.note.title
+    return note
 
 
 def _check_attachment_module(module: str, record_id: str) -> None:

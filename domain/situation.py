@@ -25,7 +25,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from approvals.models import ProposedAction
+    from domain.proposal_base import ProposalBase
 
 SIMILAR_WORDS = 0.7  # share of the shorter text's words found in the other one
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -44,7 +44,7 @@ _STOP = frozenset(_STOP_WORDS.split())
 _LINKED_MODULES = ("Contacts", "Deals")
 
 
-def subject_of(proposal: ProposedAction) -> str:
+def subject_of(proposal: ProposalBase) -> str:
     """The record a finding-based proposal is about: ``subject_id``; for proposals queued before it existed,
     the first cited contact or deal when the action hangs on the account itself; else the target."""
     if proposal.subject_id:
@@ -56,33 +56,20 @@ def subject_of(proposal: ProposedAction) -> str:
     return proposal.target_id
 
 
-def anchored(proposal: ProposedAction) -> bool:
+def anchored(proposal: ProposalBase) -> bool:
     """True when the key alone decides (a finding, a field update or a file); False for free tasks/notes."""
-    return bool(proposal.signal_kind) or proposal.kind in ("update_fields", "upload_attachment")
+    return bool(proposal.signal_kind) or proposal.substance_text() is None
 
 
-def _value(value: Any) -> Any:
-    return value.strip().casefold() if isinstance(value, str) else value
-
-
-def _anchor(proposal: ProposedAction) -> list[Any]:
-    fields = sorted((name, _value(v)) for name, v in proposal.fields.items())
+def _anchor(proposal: ProposalBase) -> list[Any]:
     if proposal.signal_kind:
-        anchor: list[Any] = ["finding", proposal.signal_kind, subject_of(proposal)]
-        return anchor + [fields] if proposal.kind == "update_fields" else anchor
-    where = [proposal.target_module, proposal.target_id]
-    if proposal.kind == "update_fields":
-        return ["fields", *where, fields]
-    if proposal.kind == "upload_attachment":
-        return ["file", *where, proposal.attachment.sha256 if proposal.attachment else ""]
-    if proposal.kind == "create_task":
-        return ["task", *where, (proposal.task.who_id if proposal.task else None) or ""]
-    return ["note", *where]
+        return ["finding", proposal.signal_kind, subject_of(proposal), *proposal.finding_detail()]
+    return proposal.situation_anchor()
 
 
-def situation_key(proposal: ProposedAction) -> str:
+def situation_key(proposal: ProposalBase) -> str:
     """The exact part of a proposal's situation (see the module doc), as a 32-character hash."""
-    raw = json.dumps([proposal.account_id, proposal.kind, *_anchor(proposal)], default=str)
+    raw = json.dumps([proposal.account_id, proposal.kind_name(), *_anchor(proposal)], default=str)
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -96,12 +83,9 @@ def words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def substance(proposal: ProposedAction) -> frozenset[str]:
-    if proposal.kind == "create_task" and proposal.task is not None:
-        return words(proposal.task.subject)
-    if proposal.kind == "add_note" and proposal.note is not None:
-        return words(proposal.note.title or proposal.note.content[:200])
-    return frozenset()
+def substance(proposal: ProposalBase) -> frozenset[str]:
+    text = proposal.substance_text()
+    return words(text) if text else frozenset()
 
 
 def similar_words(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -112,7 +96,7 @@ def similar_words(a: frozenset[str], b: frozenset[str]) -> bool:
     return shared >= 2 and shared / min(len(a), len(b)) >= SIMILAR_WORDS
 
 
-def same_situation(a: ProposedAction, b: ProposedAction) -> bool:
+def same_situation(a: ProposalBase, b: ProposalBase) -> bool:
     """Whether two proposals are about the same situation (the key, and for free tasks/notes the words)."""
     if situation_key(a) != situation_key(b):
         return False
