@@ -74,13 +74,12 @@ def build_options(
 ) -> ClaudeAgentOptions:
     """Options for one orchestrated run. ``model_env`` replaces the settings' model env (tests pass the
     scripted model's ``env()``); ``get_run_context(options)`` gives the run's shared state."""
-    run_id = run_id or f"run-{uuid.uuid4().hex[:12]}"
     env_model = dict(model_env) if model_env is not None else settings_model_env(settings)
     secrets = tuple(settings_secrets(settings)) + tuple(
         v for k, v in env_model.items() if k.endswith(("API_KEY", "TOKEN")) and v
     )
     ctx = RunContext(
-        run_id=run_id,
+        run_id=run_id or f"run-{uuid.uuid4().hex[:12]}",
         enqueue=enqueue,
         audit_sink=audit,
         secrets=secrets,
@@ -88,32 +87,15 @@ def build_options(
         check=zoho_write_check(gateway),
     )
     workdir, config_dir = agent_dirs(settings)
-
-    mcp_servers: dict[str, Any] = {
-        ZOHO_SERVER: create_sdk_mcp_server(
-            ZOHO_SERVER, tools=[*build_zoho_tools(gateway, ctx), *build_attachment_tools(gateway, ctx)]
-        ),
-        MEMORY_SERVER: create_sdk_mcp_server(MEMORY_SERVER, tools=build_memory_tools(memory, ctx)),
-        APPROVALS_SERVER: create_sdk_mcp_server(
-            APPROVALS_SERVER, tools=[build_propose_tool(ctx), build_dismiss_tool(ctx)]
-        ),
-    }
-    remote = bool(settings.zoho_mcp_url)
-    hidden_remote: list[str] = []
-    if remote:
-        remote_cfg: dict[str, Any] = {"type": "http", "url": settings.zoho_mcp_url}
-        if settings.zoho_mcp_auth_header is not None:
-            remote_cfg["headers"] = {"Authorization": settings.zoho_mcp_auth_header.get_secret_value()}
-        mcp_servers[REMOTE_ZOHO_SERVER] = remote_cfg
-        hidden_remote = _hidden_remote_tools(settings, ctx)
-
+    mcp_servers = _mcp_servers(settings, gateway, memory, ctx)
+    remote = REMOTE_ZOHO_SERVER in mcp_servers
+    hidden_remote = _hidden_remote_tools(settings, ctx) if remote else []
     env = {
         **env_model,
         "CLAUDE_CONFIG_DIR": str(config_dir),
         "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
         "ENABLE_TOOL_SEARCH": "false",
     }
-    gate = HookMatcher(matcher=None, hooks=[make_pre_tool_use(ctx)], timeout=HOOK_TIMEOUT_SECONDS, on_failure="block")
     options = ClaudeAgentOptions(
         system_prompt=load_prompt("orchestrator"),
         model=settings.model,
@@ -130,14 +112,42 @@ def build_options(
         max_budget_usd=max_budget_usd or settings.max_budget_usd,
         permission_mode="default",
         can_use_tool=make_can_use_tool(ctx),
-        hooks={
-            "PreToolUse": [gate],
-            "PostToolUse": [HookMatcher(matcher=None, hooks=[make_post_tool_use(ctx)])],
-            "PostToolUseFailure": [HookMatcher(matcher=None, hooks=[make_post_tool_use_failure(ctx)])],
-        },
+        hooks=_hooks(ctx),
     )
     setattr(options, _CONTEXT_ATTR, ctx)
     return options
+
+
+def _hooks(ctx: RunContext) -> dict[Any, list[HookMatcher]]:
+    """The approval gate before every tool call (a failing gate blocks the call), the audit after it."""
+    gate = HookMatcher(matcher=None, hooks=[make_pre_tool_use(ctx)], timeout=HOOK_TIMEOUT_SECONDS, on_failure="block")
+    return {
+        "PreToolUse": [gate],
+        "PostToolUse": [HookMatcher(matcher=None, hooks=[make_post_tool_use(ctx)])],
+        "PostToolUseFailure": [HookMatcher(matcher=None, hooks=[make_post_tool_use_failure(ctx)])],
+    }
+
+
+def _mcp_servers(
+    settings: Settings, gateway: ZohoGateway, memory: MemoryReader | None, ctx: RunContext
+) -> dict[str, Any]:
+    """The run's in-process tool servers (Zoho reads, memory, propose_action), and Zoho's hosted MCP
+    server when one is configured."""
+    mcp_servers: dict[str, Any] = {
+        ZOHO_SERVER: create_sdk_mcp_server(
+            ZOHO_SERVER, tools=[*build_zoho_tools(gateway, ctx), *build_attachment_tools(gateway, ctx)]
+        ),
+        MEMORY_SERVER: create_sdk_mcp_server(MEMORY_SERVER, tools=build_memory_tools(memory, ctx)),
+        APPROVALS_SERVER: create_sdk_mcp_server(
+            APPROVALS_SERVER, tools=[build_propose_tool(ctx), build_dismiss_tool(ctx)]
+        ),
+    }
+    if settings.zoho_mcp_url:
+        remote_cfg: dict[str, Any] = {"type": "http", "url": settings.zoho_mcp_url}
+        if settings.zoho_mcp_auth_header is not None:
+            remote_cfg["headers"] = {"Authorization": settings.zoho_mcp_auth_header.get_secret_value()}
+        mcp_servers[REMOTE_ZOHO_SERVER] = remote_cfg
+    return mcp_servers
 
 
 def _hidden_remote_tools(settings: Settings, ctx: RunContext) -> list[str]:

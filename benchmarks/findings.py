@@ -1,6 +1,6 @@
 """Finding-level precision and recall of the language signals on a labelled corpus of notes.
 
-    .venv/bin/python benchmarks/findings.py [--part dev|test] [--json]
+    .venv/bin/python benchmarks/findings.py [--part dev|dev_blind|test] [--json]
 
 Each row of ``benchmarks/findings_corpus/<part>.jsonl`` is one note with the account's contacts and its
 labels (format: ``benchmarks/findings_corpus/README.md``). The row becomes an account ("Acme Corp") with
@@ -8,7 +8,8 @@ those contacts and the note on the account, dated five days before the run; the 
 (``review.triage.triage_account``, kinds contact_gone, churn_risk, upsell_signal) read it. A finding is
 its kind and subject: the contact's full name, or ``account``. Expected findings: the positive labels.
 Per kind: precision = right findings / findings, recall = found expected findings / expected findings.
-``--part dev`` also lists every miss and every wrong finding, with the sentence.
+``--part dev`` and ``--part dev_blind`` (the tuning parts) also list every miss and every wrong finding, with
+the sentence; ``--part test`` is for measuring only and prints the figures alone.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from review.triage import triage_account  # noqa: E402
 CORPUS = Path(__file__).resolve().parent / "findings_corpus"
 KINDS = ("contact_gone", "churn_risk", "upsell_signal")
 Finding = tuple[str, str]  # (kind, subject)
+TUNING_PARTS = ("dev", "dev_blind")  # the rules may be tuned on these; never on "test"
+PARTS = (*TUNING_PARTS, "test")
 
 
 def load(part: str) -> list[dict[str, Any]]:
@@ -114,11 +117,11 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("dev", "test"), default="dev")
+    parser.add_argument("--part", choices=PARTS, default="dev")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
     result = score(load(args.part))
-    if args.part != "dev":  # the test part is for measuring only: no sentences to tune on
+    if args.part not in TUNING_PARTS:  # the test part is for measuring only: no sentences to tune on
         result.pop("misses")
         result.pop("wrong")
     if args.json:

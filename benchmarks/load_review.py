@@ -150,17 +150,9 @@ async def run_load(
     other_clients_count: int = 8,
     rate_limit_ratio: float = 0.15,
 ) -> LoadFigures:
-    from agents.runner import run_orchestrator
-    from agents.session import build_session_options
-    from config import load_settings
-    from integrations.zoho.connection import connection_from_sandbox
-    from integrations.zoho.factory import build_gateway
-    from review.pipeline import run_review
-    from review.ports import AgentReview
     from sandbox.embedded import start_sandbox
     from scripted_model import ScriptedModelServer
     from scripted_model.scripts import obedient_reviewer
-    from state.store import StateStore
 
     figures = LoadFigures(
         accounts=accounts,
@@ -184,98 +176,125 @@ async def run_load(
         for prefix in ("/crm", "/mcp") if rate_limit_ratio else ():
             sb.inject_fault(kind="429", ratio=rate_limit_ratio, seconds=24 * 3600.0, path_prefix=prefix)
         noise = stack.enter_context(other_clients(sb, other_clients_count))
-        settings = load_settings(
-            home=work / "home",
-            zoho_api_url=sb.base_url,
-            zoho_accounts_url=sb.base_url,
-            zoho_client_id=sb.client_id,
-            zoho_client_secret=sb.client_secret,
-            zoho_refresh_token=sb.refresh_token,
-            zoho_concurrency=concurrency_limit,
-            agent_concurrency=sessions,
-            review_top_n=review_top,
-            max_budget_usd=budget_usd,
-        )
-        settings.ensure_home()
-        calls: list[dict[str, Any]] = []
-        gateway = build_gateway(settings, connection=connection_from_sandbox(sb, settings), audit=calls.append)
-        store = StateStore.open(settings)
-        in_flight = 0
-
-        async def reviewer(triage: Any, _view: Any) -> AgentReview:
-            nonlocal in_flight
-            in_flight += 1
-            figures.peak_sessions = max(figures.peak_sessions, in_flight)
-            try:
-                options = build_session_options(
-                    settings,
-                    gateway=gateway,
-                    store=store,
-                    model_env=model.env(),
-                    max_budget_usd=settings.account_budget_usd,
-                )
-                result = await run_orchestrator(options, PROMPT.format(account_id=triage.account_id))
-            finally:
-                in_flight -= 1
-            error = None if result.ok else f"{result.stopped_reason}: {result.error or ''}"
-            if error:
-                figures.failed_agent_reviews += 1
-            return AgentReview(
-                queued_ids=result.proposals,
-                cost_usd=result.cost_usd,
-                model_calls=result.num_turns,
-                input_tokens=result.input_tokens,
-                output_tokens=result.output_tokens,
-                error=error,
-            )
-
-        try:
-            run = await run_review(
-                settings,
-                gateway=gateway,
-                store=store,
-                reviewer=reviewer,
-                concurrency=sessions,
-                limit=review_top,
-                budget_usd=budget_usd,
-            )
-            figures.completed = True
-            figures.accounts_triaged = run.accounts_triaged
-            figures.flagged = len(run.flagged)
-            figures.agent_reviews, figures.rule_reviews = run.agent_reviews, run.rule_reviews
-            figures.proposals_queued = run.proposals_created
-            figures.cost_usd = round(run.cost_usd, 4)
-            figures.budget_held = run.cost_usd <= budget_usd + 1e-9
-            figures.sync_seconds = round(run.sync_seconds, 2)
-            figures.rate_limit_errors_to_user += [n for n in run.notes if _is_rate_limit(n)]
-            audit = store.list_audit(limit=100_000)
-            figures.rate_limit_errors_to_user += [
-                f"{e.kind} {e.tool}: {e.detail}"
-                for e in audit
-                if e.outcome == "error" and _is_rate_limit(str((e.detail or {}).get("error", "")))
-            ]
-        except Exception as exc:  # reported in the figures: the load run did not complete
-            figures.error = f"{type(exc).__name__}: {str(exc)[:300]}"
-        finally:
-            figures.api_calls = gateway.api_calls()
-            store.close()
-            await gateway.aclose()
-        figures.rate_limit_errors_to_user += [
-            f"{c['operation']} via {c['tier']}: {c['error']}"
-            for c in calls
-            # REST is the last tier: its errors reach the caller. A refused Bulk Read job is the exception:
-            # the manager pages on with COQL (the run's completion and triage count prove the fetch).
-            if c["outcome"] == "error"
-            and _is_rate_limit(str(c["error"]))
-            and c["tier"] == "rest"
-            and c["operation"] != "bulk_read"
-        ]
+        await _review_under_load(figures, work, sb, model.env())
         figures.other_clients_429s = noise["429"]
     figures.sandbox_429s = counts["429"]
     figures.product_429s = figures.sandbox_429s - figures.other_clients_429s
     figures.peak_requests_in_flight = counts["peak"]
     figures.wall_seconds = round(time.perf_counter() - started, 1)
     return figures
+
+
+def _load_settings(figures: LoadFigures, work: Path, sb: Any) -> Any:
+    from config import load_settings
+
+    settings = load_settings(
+        home=work / "home",
+        zoho_api_url=sb.base_url,
+        zoho_accounts_url=sb.base_url,
+        zoho_client_id=sb.client_id,
+        zoho_client_secret=sb.client_secret,
+        zoho_refresh_token=sb.refresh_token,
+        zoho_concurrency=figures.concurrency_limit,
+        agent_concurrency=figures.sessions,
+        review_top_n=figures.review_top,
+        max_budget_usd=figures.budget_usd,
+    )
+    settings.ensure_home()
+    return settings
+
+
+async def _review_under_load(figures: LoadFigures, work: Path, sb: Any, model_env: dict[str, str]) -> None:
+    """One review of the sandbox's org with agent sessions on the scripted model; its figures recorded."""
+    from integrations.zoho.connection import connection_from_sandbox
+    from integrations.zoho.factory import build_gateway
+    from review.pipeline import run_review
+    from state.store import StateStore
+
+    settings = _load_settings(figures, work, sb)
+    calls: list[dict[str, Any]] = []
+    gateway = build_gateway(settings, connection=connection_from_sandbox(sb, settings), audit=calls.append)
+    store = StateStore.open(settings)
+    reviewer = _agent_reviewer(figures, settings, gateway, store, model_env)
+    try:
+        run = await run_review(
+            settings,
+            gateway=gateway,
+            store=store,
+            reviewer=reviewer,
+            concurrency=figures.sessions,
+            limit=figures.review_top,
+            budget_usd=figures.budget_usd,
+        )
+        _record_run(figures, run, store)
+    except Exception as exc:  # reported in the figures: the load run did not complete
+        figures.error = f"{type(exc).__name__}: {str(exc)[:300]}"
+    finally:
+        figures.api_calls = gateway.api_calls()
+        store.close()
+        await gateway.aclose()
+    figures.rate_limit_errors_to_user += [
+        f"{c['operation']} via {c['tier']}: {c['error']}"
+        for c in calls
+        # REST is the last tier: its errors reach the caller. A refused Bulk Read job is the exception:
+        # the manager pages on with COQL (the run's completion and triage count prove the fetch).
+        if c["outcome"] == "error"
+        and _is_rate_limit(str(c["error"]))
+        and c["tier"] == "rest"
+        and c["operation"] != "bulk_read"
+    ]
+
+
+def _agent_reviewer(figures: LoadFigures, settings: Any, gateway: Any, store: Any, model_env: dict[str, str]) -> Any:
+    """A reviewer running one agent session per account, counting the sessions in flight."""
+    from agents.runner import run_orchestrator
+    from agents.session import build_session_options
+    from review.ports import AgentReview
+
+    in_flight = 0
+
+    async def reviewer(triage: Any, _view: Any) -> AgentReview:
+        nonlocal in_flight
+        in_flight += 1
+        figures.peak_sessions = max(figures.peak_sessions, in_flight)
+        try:
+            options = build_session_options(
+                settings, gateway=gateway, store=store, model_env=model_env, max_budget_usd=settings.account_budget_usd
+            )
+            result = await run_orchestrator(options, PROMPT.format(account_id=triage.account_id))
+        finally:
+            in_flight -= 1
+        error = None if result.ok else f"{result.stopped_reason}: {result.error or ''}"
+        if error:
+            figures.failed_agent_reviews += 1
+        return AgentReview(
+            queued_ids=result.proposals,
+            cost_usd=result.cost_usd,
+            model_calls=result.num_turns,
+            input_tokens=result.input_tokens,
+            output_tokens=result.output_tokens,
+            error=error,
+        )
+
+    return reviewer
+
+
+def _record_run(figures: LoadFigures, run: Any, store: Any) -> None:
+    figures.completed = True
+    figures.accounts_triaged = run.accounts_triaged
+    figures.flagged = len(run.flagged)
+    figures.agent_reviews, figures.rule_reviews = run.agent_reviews, run.rule_reviews
+    figures.proposals_queued = run.proposals_created
+    figures.cost_usd = round(run.cost_usd, 4)
+    figures.budget_held = run.cost_usd <= figures.budget_usd + 1e-9
+    figures.sync_seconds = round(run.sync_seconds, 2)
+    figures.rate_limit_errors_to_user += [n for n in run.notes if _is_rate_limit(n)]
+    audit = store.list_audit(limit=100_000)
+    figures.rate_limit_errors_to_user += [
+        f"{e.kind} {e.tool}: {e.detail}"
+        for e in audit
+        if e.outcome == "error" and _is_rate_limit(str((e.detail or {}).get("error", "")))
+    ]
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from integrations.zoho.errors import ZohoNotFoundError, ZohoValidationError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account360
 from review.index import AccountView
+from review.models import AccountTriage, Signal
 from review.signals import TriageContext
 from review.triage import triage_account
 
@@ -130,7 +131,30 @@ def brief_from_view(
         ),
         TriageContext(today=today),
     )
-    state = AccountState(
+    recent_notes = _note_lines(view)
+    warnings = _flag_injection(view, recent_notes)
+    brief = Brief(
+        account=_account_state(view, triage),
+        today=today,
+        generated_at=now,
+        contacts=_contact_lines(view),
+        open_deals=_deal_lines(view),
+        open_tasks=_task_lines(view, today),
+        recent_notes=recent_notes,
+        history=list(history or []),
+        history_status=history_status,
+        risks=[_risk_line(view, triage, s, decisions, now) for s in _by_severity(triage.signals)],
+        warnings=warnings,
+        decided=decided_lines(decisions, today=today),
+    )
+    brief.talking_points = talking_points(brief)
+    brief.citations = collect_citations(brief, view)
+    return brief
+
+
+def _account_state(view: Account360, triage: AccountTriage) -> AccountState:
+    account = view.account
+    return AccountState(
         account_id=account.id,
         name=account.name,
         owner=(account.owner.name or account.owner.email) if account.owner else None,
@@ -144,7 +168,9 @@ def brief_from_view(
         score_reasons=[f"{item.reason} ({item.points:+d})" for item in triage.score_breakdown],
     )
 
-    contacts = [
+
+def _contact_lines(view: Account360) -> list[ContactLine]:
+    return [
         ContactLine(
             text=" ".join(p for p in (c.first_name, c.last_name) if p) + (f", {c.title}" if c.title else ""),
             record_id=c.id,
@@ -156,8 +182,11 @@ def brief_from_view(
         )
         for c in view.contacts[:MAX_CONTACTS]
     ]
+
+
+def _deal_lines(view: Account360) -> list[DealLine]:
     deals = sorted(view.open_deals, key=lambda d: (d.closing_date or date.max, d.id))
-    open_deals = [
+    return [
         DealLine(
             text=f"{d.name}: {d.stage}"
             + (f", ${d.amount:,.0f}" if d.amount else "")
@@ -173,6 +202,9 @@ def brief_from_view(
         )
         for d in deals
     ]
+
+
+def _task_lines(view: Account360, today: date) -> list[TaskLine]:
     tasks = sorted(view.open_tasks, key=lambda t: (t.due_date or date.max, t.id))
     open_tasks = []
     for t in tasks:
@@ -195,8 +227,12 @@ def brief_from_view(
                 days_overdue=max(late, 0),
             )
         )
+    return open_tasks
+
+
+def _note_lines(view: Account360) -> list[Cited]:
     notes = sorted(view.notes, key=lambda n: _sort_key(n.created_time or n.modified_time), reverse=True)
-    recent_notes = [
+    return [
         Cited(
             text=_one_line((f"{n.title}: " if n.title else "") + n.content),
             record_id=n.id,
@@ -205,58 +241,52 @@ def brief_from_view(
         )
         for n in notes[:MAX_NOTES]
     ]
-    risks = []
-    for s in sorted(triage.signals, key=lambda s: ("high", "medium", "low").index(s.severity)):
-        record_id: str = s.subject_id or account.id
-        module: str | None = s.subject_module or "Accounts"
-        if record_id == account.id and s.evidence and s.evidence[0] != account.id:  # point at the record itself
-            record_id, module = s.evidence[0], s.evidence_modules.get(s.evidence[0]) or modules_of(view, s.evidence[0])
-        risk = RiskLine(
-            text=s.summary,
-            kind=s.kind,
-            severity=s.severity,
-            record_id=record_id,
-            module=module,
-            evidence=list(s.evidence),
-            subject=s.subject_name,
-            quote=s.quote,
-        )
-        screening = screen_signal(triage, s, decisions, view, now=now) if decisions else None
-        if screening is not None and screening.prior is not None:
-            risk.decision = decision_note(screening)
-            if screening.queue:
-                risk.decided = "again"
-            else:
-                risk.decided = "rejected" if screening.prior.status == "rejected" else "done"
-        risks.append(risk)
 
+
+def _by_severity(signals: Sequence[Signal]) -> list[Signal]:
+    return sorted(signals, key=lambda s: ("high", "medium", "low").index(s.severity))
+
+
+def _risk_line(
+    view: Account360, triage: AccountTriage, s: Signal, decisions: Sequence[Recommendation], now: datetime
+) -> RiskLine:
+    """One open risk, pointing at its record, with what was decided about it before."""
+    account = view.account
+    record_id: str = s.subject_id or account.id
+    module: str | None = s.subject_module or "Accounts"
+    if record_id == account.id and s.evidence and s.evidence[0] != account.id:  # point at the record itself
+        record_id, module = s.evidence[0], s.evidence_modules.get(s.evidence[0]) or modules_of(view, s.evidence[0])
+    risk = RiskLine(
+        text=s.summary,
+        kind=s.kind,
+        severity=s.severity,
+        record_id=record_id,
+        module=module,
+        evidence=list(s.evidence),
+        subject=s.subject_name,
+        quote=s.quote,
+    )
+    screening = screen_signal(triage, s, decisions, view, now=now) if decisions else None
+    if screening is not None and screening.prior is not None:
+        risk.decision = decision_note(screening)
+        if screening.queue:
+            risk.decided = "again"
+        else:
+            risk.decided = "rejected" if screening.prior.status == "rejected" else "done"
+    return risk
+
+
+def _flag_injection(view: Account360, recent_notes: list[Cited]) -> list[str]:
+    """Warnings for the notes holding instruction-like text; their lines in ``recent_notes`` say so."""
     suspicious = _looks_like_injection()
     flagged = {n.id for n in view.notes if suspicious(n.content or "")}
-    warnings = [
-        f"Note {rid} holds instruction-like text (possible prompt injection): it is shown as data only."
-        for rid in sorted(flagged)
-    ]
     for line in recent_notes:
         if line.record_id in flagged:
             line.text = "[instruction-like text, shown as data] " + line.text
-
-    brief = Brief(
-        account=state,
-        today=today,
-        generated_at=now,
-        contacts=contacts,
-        open_deals=open_deals,
-        open_tasks=open_tasks,
-        recent_notes=recent_notes,
-        history=list(history or []),
-        history_status=history_status,
-        risks=risks,
-        warnings=warnings,
-        decided=decided_lines(decisions, today=today),
-    )
-    brief.talking_points = talking_points(brief)
-    brief.citations = collect_citations(brief, view)
-    return brief
+    return [
+        f"Note {rid} holds instruction-like text (possible prompt injection): it is shown as data only."
+        for rid in sorted(flagged)
+    ]
 
 
 def modules_of(view: Account360, record_id: str) -> str | None:

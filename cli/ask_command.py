@@ -135,6 +135,63 @@ async def deterministic_brief(settings: Settings, gateway: Any, account: Any, de
 
 
 # --- the command --------------------------------------------------------------------------------
+async def _answer(
+    settings: Settings,
+    store: Any,
+    question: str,
+    account: str | None,
+    model_env: dict[str, str] | None,
+    usage: dict[str, int],
+) -> tuple[str, Any]:
+    """("agents", their result) with a model key, else ("brief", the account's deterministic brief);
+    ``usage`` gets the Zoho calls and credits spent either way."""
+    from approvals.composition import open_gateway
+    from briefs.resolve import account_in_text
+    from integrations.zoho.credits import gateway_usage
+
+    async with open_gateway(settings, store) as gateway:
+        try:
+            target = await resolve_ref(gateway, account) if account else None
+            if settings.has_model_key:
+                prompt = question + (f"\nAccount: {target.id} ({target.name})" if target else "")
+                return "agents", await run_agents(settings, gateway, store, prompt, model_env)
+            target = target or await account_in_text(gateway, question)
+            return "brief", await deterministic_brief(settings, gateway, target, store)
+        finally:
+            usage["zoho_api_calls"], usage["zoho_api_credits"] = gateway_usage(gateway)
+
+
+def _print_usage(usage: dict[str, int], err: Console) -> None:
+    if usage:
+        err.print(f"Zoho: {usage['zoho_api_calls']} API calls, {usage['zoho_api_credits']} credits")
+
+
+def _print_brief(brief: Any, usage: dict[str, int], as_json: bool, out: Console, err: Console) -> None:
+    """The keyless answer: the account's brief, said to be deterministic."""
+    from agents.availability import NO_MODEL_KEY_MESSAGE
+    from briefs import brief_markdown, brief_renderable
+
+    if not as_json:
+        out.print(Text(NO_MODEL_KEY_MESSAGE, style="bold yellow"))
+        out.print(brief_renderable(brief))
+        _print_usage(usage, err)
+        return
+    document = {
+        "deterministic": True,
+        "message": NO_MODEL_KEY_MESSAGE,
+        "answer": brief_markdown(brief),
+        "brief": brief.model_dump(mode="json"),
+        "proposals": [],
+        "cost_usd": 0.0,
+        "input_tokens": 0,
+        "output_tokens": 0,
+        "stopped_reason": "completed",
+        "warnings": brief.warnings,
+        **usage,
+    }
+    sys.stdout.write(json.dumps(document) + "\n")
+
+
 def run(
     settings: Settings,
     *,
@@ -151,28 +208,9 @@ def run(
     store = open_store(settings, err)
     if store is None:
         return EXIT_FAILED
-    keyed = settings.has_model_key
-
     usage: dict[str, int] = {}
-
-    async def main() -> tuple[str, Any]:
-        from approvals.composition import open_gateway
-        from briefs.resolve import account_in_text
-        from integrations.zoho.credits import gateway_usage
-
-        async with open_gateway(settings, store) as gateway:
-            try:
-                target = await resolve_ref(gateway, account) if account else None
-                if keyed:
-                    prompt = question + (f"\nAccount: {target.id} ({target.name})" if target else "")
-                    return "agents", await run_agents(settings, gateway, store, prompt, model_env)
-                target = target or await account_in_text(gateway, question)
-                return "brief", await deterministic_brief(settings, gateway, target, store)
-            finally:
-                usage["zoho_api_calls"], usage["zoho_api_credits"] = gateway_usage(gateway)
-
     try:
-        kind, answer = asyncio.run(main())
+        kind, answer = asyncio.run(_answer(settings, store, question, account, model_env, usage))
     except ResolveError as exc:
         print_resolve_error(err, exc, hint=CHOOSE_HINT)
         return EXIT_USAGE
@@ -184,43 +222,14 @@ def run(
         return EXIT_FAILED
     finally:
         store.close()
-
     if kind == "brief":
-        from agents.availability import NO_MODEL_KEY_MESSAGE
-        from briefs import brief_markdown, brief_renderable
-
-        if as_json:
-            sys.stdout.write(
-                json.dumps(
-                    {
-                        "deterministic": True,
-                        "message": NO_MODEL_KEY_MESSAGE,
-                        "answer": brief_markdown(answer),
-                        "brief": answer.model_dump(mode="json"),
-                        "proposals": [],
-                        "cost_usd": 0.0,
-                        "input_tokens": 0,
-                        "output_tokens": 0,
-                        "stopped_reason": "completed",
-                        "warnings": answer.warnings,
-                        **usage,
-                    }
-                )
-                + "\n"
-            )
-        else:
-            out.print(Text(NO_MODEL_KEY_MESSAGE, style="bold yellow"))
-            out.print(brief_renderable(answer))
-            if usage:
-                err.print(f"Zoho: {usage['zoho_api_calls']} API calls, {usage['zoho_api_credits']} credits")
+        _print_brief(answer, usage, as_json, out, err)
         return EXIT_OK
-
     if as_json:
         sys.stdout.write(json.dumps(agent_json(answer, **usage)) + "\n")
     else:
         out.print(agent_renderable(answer, "Answer"))
-        if usage:
-            err.print(f"Zoho: {usage['zoho_api_calls']} API calls, {usage['zoho_api_credits']} credits")
+        _print_usage(usage, err)
     if not answer.ok:
         last = answer.answer.splitlines()[-1] if answer.answer else answer.stopped_reason
         err.print(Text(safe_inline(last), style="red"))

@@ -201,6 +201,54 @@ def summary_table(run: ReviewRun) -> Table:
     return table
 
 
+async def _review(
+    settings: Settings, store: Any, err: Console, bars: _Bars | None, *, owner: str | None, **options: Any
+) -> ReviewRun:
+    """The run itself: the gateway opened, ``--owner`` resolved, the reviewer chosen, the pipeline run."""
+    async with open_gateway(settings) as gateway:
+        owner_ref = await resolve_owner(gateway, owner) if owner else None
+        reviewer, why_rules = build_reviewer(settings, gateway=gateway, store=store)
+        if why_rules:
+            err.print(why_rules)
+        with bars.progress if bars is not None else contextlib.nullcontext():
+            result = await run_review(
+                settings,
+                gateway=gateway,
+                store=store,
+                reviewer=reviewer,
+                memory_sync=build_memory_sync(settings),
+                owner=owner_ref.id if owner_ref else None,
+                progress=bars,
+                **options,
+            )
+        if owner_ref is not None:
+            who = " ".join(p for p in (owner_ref.name, f"<{owner_ref.email}>" if owner_ref.email else None) if p)
+            result.notes.insert(0, f"owner {who} (Zoho user {owner_ref.id}): only their accounts")
+        return result
+
+
+def _stopped(exc: Exception, err: Console) -> int:
+    """The exit code (and the message) of a run stopped by the state store or Zoho; anything else raises."""
+    from integrations.zoho.credits import stop_message
+    from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError
+    from state.errors import StateStoreError
+
+    if isinstance(exc, StateStoreError):  # e.g. another process held the database past the busy timeout
+        err.print(
+            Text(f"State store: {exc} — {exc.hint}\nNothing is lost: the next review resumes this one.", style="red")
+        )
+        return EXIT_FAILED
+    if not isinstance(exc, ZohoError):
+        raise exc
+    if isinstance(exc, ZohoCreditsExhaustedError):
+        err.print(Text(stop_message(exc), style="yellow"))
+        err.print("The run was saved as interrupted; the next review resumes it.")
+        return EXIT_CREDITS
+    err.print(Text(safe_inline(f"Zoho: {exc}"), style="red"))
+    err.print("The run was saved as interrupted; the next review resumes it.")
+    return EXIT_FAILED
+
+
 def run(
     settings: Settings,
     *,
@@ -228,37 +276,9 @@ def run(
         err.print(Text(safe_inline(f"State store: {exc}"), style="red"))
         return EXIT_FAILED
     bars = None if as_json or not err.is_terminal else _Bars(err)
-
-    async def main() -> ReviewRun:
-        async with open_gateway(settings) as gateway:
-            owner_ref = await resolve_owner(gateway, owner) if owner else None
-            reviewer, why_rules = build_reviewer(settings, gateway=gateway, store=store)
-            if why_rules:
-                err.print(why_rules)
-            progress_cm = bars.progress if bars is not None else contextlib.nullcontext()
-            with progress_cm:
-                result = await run_review(
-                    settings,
-                    gateway=gateway,
-                    store=store,
-                    reviewer=reviewer,
-                    memory_sync=build_memory_sync(settings),
-                    owner=owner_ref.id if owner_ref else None,
-                    since=since_at,
-                    limit=limit,
-                    budget_usd=budget_usd,
-                    concurrency=concurrency,
-                    progress=bars,
-                )
-                if owner_ref is not None:
-                    who = " ".join(
-                        p for p in (owner_ref.name, f"<{owner_ref.email}>" if owner_ref.email else None) if p
-                    )
-                    result.notes.insert(0, f"owner {who} (Zoho user {owner_ref.id}): only their accounts")
-                return result
-
+    options = {"since": since_at, "limit": limit, "budget_usd": budget_usd, "concurrency": concurrency}
     try:
-        result = asyncio.run(main())
+        result = asyncio.run(_review(settings, store, err, bars, owner=owner, **options))
     except ReviewAlreadyRunning as exc:
         err.print(Text(safe_inline(exc), style="yellow"))
         return EXIT_LOCKED
@@ -266,26 +286,7 @@ def run(
         print_resolve_error(err, exc)
         return EXIT_USAGE
     except Exception as exc:
-        from integrations.zoho.credits import stop_message
-        from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError
-        from state.errors import StateStoreError
-
-        if isinstance(exc, StateStoreError):  # e.g. another process held the database past the busy timeout
-            err.print(
-                Text(
-                    f"State store: {exc} — {exc.hint}\nNothing is lost: the next review resumes this one.", style="red"
-                )
-            )
-            return EXIT_FAILED
-        if not isinstance(exc, ZohoError):
-            raise
-        if isinstance(exc, ZohoCreditsExhaustedError):
-            err.print(Text(stop_message(exc), style="yellow"))
-            err.print("The run was saved as interrupted; the next review resumes it.")
-            return EXIT_CREDITS
-        err.print(Text(safe_inline(f"Zoho: {exc}"), style="red"))
-        err.print("The run was saved as interrupted; the next review resumes it.")
-        return EXIT_FAILED
+        return _stopped(exc, err)
     finally:
         store.close()
     crash_point("report.before_write")

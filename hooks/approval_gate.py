@@ -68,9 +68,17 @@ def proposal_from_write(tool_name: str, tool_input: dict[str, Any]) -> ProposedA
 
 def make_pre_tool_use(ctx: RunContext) -> Any:
     """Build the PreToolUse callback for one run."""
+    return _Gate(ctx).pre_tool_use
 
-    def event(hook_input: dict[str, Any], outcome: str, reason: str, **extra: Any) -> None:
-        ctx.audit(
+
+class _Gate:
+    """The PreToolUse decisions of one run: queue writes, keep each agent to its tools, audit each denial."""
+
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+
+    def event(self, hook_input: dict[str, Any], outcome: str, reason: str, **extra: Any) -> None:
+        self.ctx.audit(
             {
                 "kind": "tool_call",
                 "phase": "pre",
@@ -80,33 +88,33 @@ def make_pre_tool_use(ctx: RunContext) -> Any:
                 "tool_use_id": hook_input.get("tool_use_id"),
                 "agent_type": agent_from_hook(hook_input.get("agent_type")) or hook_input.get("agent_type"),
                 "agent_id": hook_input.get("agent_id"),
-                "input_summary": summarize(hook_input.get("tool_input"), ctx.secrets),
+                "input_summary": summarize(hook_input.get("tool_input"), self.ctx.secrets),
                 **extra,
             }
         )
 
-    async def gate_write(hook_input: dict[str, Any]) -> HookOutput:
+    async def gate_write(self, hook_input: dict[str, Any]) -> HookOutput:
         name = str(hook_input.get("tool_name"))
         tool_input = dict(hook_input.get("tool_input") or {})
         try:
             proposal = proposal_from_write(name, tool_input)
-            recommendation = await ctx.queue(proposal)
+            recommendation = await self.ctx.queue(proposal)
         except (ValueError, ValidationError) as exc:
             reason = (
                 f"Denied: {name} does not write to the CRM and this attempt could not be queued ({exc}). "
                 "Use propose_action with the exact change, a rationale and evidence."
             )
-            event(hook_input, "denied", reason)
+            self.event(hook_input, "denied", reason)
             return deny(reason)
         except ProposalRefused as exc:
             reason = f"Denied: writes are never executed by agents, and this one was not queued: {exc}"
-            event(hook_input, "denied", reason)
+            self.event(hook_input, "denied", reason)
             return deny(reason)
         reason = (
             f"Not executed: writes need a human's approval. Your {proposal.kind} on {proposal.target_id} was "
             f"queued as recommendation {recommendation.id} (pending). Do not retry; mention it in your report."
         )
-        event(
+        self.event(
             hook_input,
             "queued_for_approval",
             reason,
@@ -115,44 +123,42 @@ def make_pre_tool_use(ctx: RunContext) -> Any:
         )
         return deny(reason)
 
-    async def decide(hook_input: dict[str, Any]) -> HookOutput:
+    async def decide(self, hook_input: dict[str, Any]) -> HookOutput:
         name = str(hook_input.get("tool_name") or "")
         kind = classify(name)
         if tool_use_id := hook_input.get("tool_use_id"):
-            ctx.hooked_tool_uses.add(str(tool_use_id))
+            self.ctx.hooked_tool_uses.add(str(tool_use_id))
         if agent_id := hook_input.get("agent_id"):
-            ctx.agent_types[str(agent_id)] = str(hook_input.get("agent_type") or "")
+            self.ctx.agent_types[str(agent_id)] = str(hook_input.get("agent_type") or "")
         if kind == "write":
-            return await gate_write(hook_input)
+            return await self.gate_write(hook_input)
         agent = agent_from_hook(hook_input.get("agent_type"))
         if agent is None:
             reason = f"Denied: agent type {hook_input.get('agent_type')!r} is not part of this application."
-            event(hook_input, "denied", reason)
+            self.event(hook_input, "denied", reason)
             return deny(reason)
         if kind == "unknown" or kind not in allowed_classes(agent):
             reason = f"Denied: {name} is not one of the {agent}'s tools."
-            event(hook_input, "denied", reason)
+            self.event(hook_input, "denied", reason)
             return deny(reason)
         if kind == "agent":
             tool_input = dict(hook_input.get("tool_input") or {})
             if tool_input.get("subagent_type") not in SUBAGENTS:
                 reason = f"Denied: delegate only to {', '.join(SUBAGENTS)}."
-                event(hook_input, "denied", reason)
+                self.event(hook_input, "denied", reason)
                 return deny(reason)
             if tool_input.get("run_in_background") is not False:
                 tool_input["run_in_background"] = False  # reports are needed inline
                 return allow_with(tool_input, "delegation runs in the foreground")
         return {}
 
-    async def pre_tool_use(hook_input: Any, tool_use_id: str | None, context: Any) -> HookOutput:
+    async def pre_tool_use(self, hook_input: Any, tool_use_id: str | None, context: Any) -> HookOutput:
         try:
-            return await decide(dict(hook_input))
+            return await self.decide(dict(hook_input))
         except Exception as exc:  # fail closed
             reason = f"Denied: the approval gate failed ({type(exc).__name__}); nothing was executed."
             try:
-                event(dict(hook_input), "denied", reason, error=str(exc)[:300])
+                self.event(dict(hook_input), "denied", reason, error=str(exc)[:300])
             except Exception:
-                ctx.warn("the approval gate failed and could not audit it")
+                self.ctx.warn("the approval gate failed and could not audit it")
             return deny(reason)
-
-    return pre_tool_use

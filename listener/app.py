@@ -56,50 +56,7 @@ def create_app(
     clock: Callable[[], float] = time.time,
 ) -> Starlette:
     """Build the ASGI app. ``on_queued`` wakes the worker; ``health`` builds the /health answer."""
-    intake = GroupCommitIntake(queue)
-
-    guard = CallbackGuard(lambda: channels_in(queue.get_meta("channels")))
-
-    async def refuse(request: Request, status: int, reason: str) -> Response:
-        await asyncio.to_thread(ledger.record_refused)
-        client = request.client.host if request.client else "?"
-        log.warning("refused a Zoho callback from %s: %s", client, reason)
-        return JSONResponse({"error": _ERRORS.get(status, "refused")}, status_code=status)
-
-    async def notify(request: Request) -> Response:
-        raw = await _read_capped(request)
-        if raw is None:
-            return await refuse(request, 413, "callback too large")
-        try:
-            data = parse_body(raw) if raw else None
-        except Refused as exc:
-            return await refuse(request, exc.status, exc.reason)
-        given = data.get("token") if isinstance(data, dict) else None
-        if not token_matches(token, given):
-            return await refuse(request, 403, f"{'missing' if not given else 'wrong'} verification token")
-        try:
-            notification = Notification.model_validate(data)
-            fresh = await asyncio.to_thread(guard.admit, notification)
-        except (ValidationError, TypeError, ValueError):  # a validator may raise TypeError on odd input
-            return await refuse(request, 400, "a callback with a valid token had an unexpected shape; not queued")
-        except Refused as exc:
-            return await refuse(request, exc.status, exc.reason)
-        if not fresh:
-            log.info("dropped a duplicate Zoho callback (same channel, time and ids within the window)")
-            return JSONResponse({"status": "duplicate"})
-        item = IncomingCallback(
-            body=notification.without_token(),
-            module=notification.module,
-            operation=notification.operation,
-            received_at=clock(),
-        )
-        try:
-            await intake.put(item)
-        except Exception as exc:  # not persisted: Zoho must deliver it again
-            log.error("could not queue a callback: %s: %s", type(exc).__name__, exc)
-            return JSONResponse({"error": "could not queue the callback"}, status_code=503)
-        on_queued()
-        return JSONResponse({"status": "queued"})
+    notify = _NotifyRoute(queue, ledger, token=token, on_queued=on_queued, clock=clock)
 
     async def health_route(request: Request) -> Response:
         report = await asyncio.to_thread(health)
@@ -107,7 +64,72 @@ def create_app(
 
     return Starlette(
         routes=[
-            Route("/zoho/notify", notify, methods=["POST"]),
+            Route("/zoho/notify", notify.notify, methods=["POST"]),
             Route("/health", health_route, methods=["GET"]),
         ]
     )
+
+
+class _NotifyRoute:
+    """POST /zoho/notify: check a callback (size, shape, token, channel, duplicate), then queue it durably."""
+
+    def __init__(
+        self,
+        queue: CallbackQueue,
+        ledger: DailyLedger,
+        *,
+        token: str,
+        on_queued: Callable[[], None],
+        clock: Callable[[], float],
+    ) -> None:
+        self.ledger, self.token, self.on_queued, self.clock = ledger, token, on_queued, clock
+        self.intake = GroupCommitIntake(queue)
+        self.guard = CallbackGuard(lambda: channels_in(queue.get_meta("channels")))
+
+    async def refuse(self, request: Request, status: int, reason: str) -> Response:
+        await asyncio.to_thread(self.ledger.record_refused)
+        client = request.client.host if request.client else "?"
+        log.warning("refused a Zoho callback from %s: %s", client, reason)
+        return JSONResponse({"error": _ERRORS.get(status, "refused")}, status_code=status)
+
+    async def admitted(self, request: Request) -> Notification | Response:
+        """The callback as a fresh notification, or the answer that refuses it (or drops a duplicate)."""
+        raw = await _read_capped(request)
+        if raw is None:
+            return await self.refuse(request, 413, "callback too large")
+        try:
+            data = parse_body(raw) if raw else None
+        except Refused as exc:
+            return await self.refuse(request, exc.status, exc.reason)
+        given = data.get("token") if isinstance(data, dict) else None
+        if not token_matches(self.token, given):
+            return await self.refuse(request, 403, f"{'missing' if not given else 'wrong'} verification token")
+        try:
+            notification = Notification.model_validate(data)
+            fresh = await asyncio.to_thread(self.guard.admit, notification)
+        except (ValidationError, TypeError, ValueError):  # a validator may raise TypeError on odd input
+            return await self.refuse(request, 400, "a callback with a valid token had an unexpected shape; not queued")
+        except Refused as exc:
+            return await self.refuse(request, exc.status, exc.reason)
+        if not fresh:
+            log.info("dropped a duplicate Zoho callback (same channel, time and ids within the window)")
+            return JSONResponse({"status": "duplicate"})
+        return notification
+
+    async def notify(self, request: Request) -> Response:
+        notification = await self.admitted(request)
+        if isinstance(notification, Response):
+            return notification
+        item = IncomingCallback(
+            body=notification.without_token(),
+            module=notification.module,
+            operation=notification.operation,
+            received_at=self.clock(),
+        )
+        try:
+            await self.intake.put(item)
+        except Exception as exc:  # not persisted: Zoho must deliver it again
+            log.error("could not queue a callback: %s: %s", type(exc).__name__, exc)
+            return JSONResponse({"error": "could not queue the callback"}, status_code=503)
+        self.on_queued()
+        return JSONResponse({"status": "queued"})

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from listener.sqlite_file import open_db
+from listener.sqlite_file import SqliteFile
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS callbacks (
@@ -73,19 +72,12 @@ class DueAccount(BaseModel):
     attempts: int
 
 
-class CallbackQueue:
+class CallbackQueue(SqliteFile):
     """Thread-safe; every method is one short transaction."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        self._conn = open_db(path)
-        with self._lock:
-            self._conn.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        super().__init__(path, _SCHEMA)
 
     def _tx(self, statements: Iterable[tuple[str, tuple[Any, ...]]]) -> None:
         with self._lock:

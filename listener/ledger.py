@@ -6,13 +6,12 @@ spent, the day's remaining reviews are triage + rule proposals only. Days are UT
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from listener.sqlite_file import open_db
+from listener.sqlite_file import SqliteFile
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS daily_ledger (
@@ -25,18 +24,11 @@ CREATE TABLE IF NOT EXISTS daily_ledger (
 """
 
 
-class DailyLedger:
+class DailyLedger(SqliteFile):
     def __init__(self, path: Path, *, daily_budget_usd: float, clock: Callable[[], float] = time.time) -> None:
         self.daily_budget_usd = daily_budget_usd
         self._clock = clock
-        self._lock = threading.Lock()
-        self._conn = open_db(path)
-        with self._lock:
-            self._conn.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        super().__init__(path, _SCHEMA)
 
     def _day(self) -> str:
         return datetime.fromtimestamp(self._clock(), UTC).date().isoformat()

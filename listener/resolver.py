@@ -8,14 +8,13 @@ Each answer is remembered, so a later *delete* (whose record can no longer be re
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from integrations.zoho.errors import map_status
 from listener.rest import ZohoRestCall
-from listener.sqlite_file import open_db
+from listener.sqlite_file import SqliteFile
 
 ResolveAccounts = Callable[[str, list[str]], Awaitable[set[str]]]
 
@@ -28,18 +27,16 @@ _FIELDS = {
 _MAX_IDS = 100
 
 
-class RecordAccountCache:
+class RecordAccountCache(SqliteFile):
     """(module, record id) → account ids, persisted next to the queue."""
 
     def __init__(self, path: Path) -> None:
-        self._lock = threading.Lock()
-        self._conn = open_db(path)
-        with self._lock:
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS record_accounts (module TEXT NOT NULL, "
-                "record_id TEXT NOT NULL, account_id TEXT NOT NULL, "
-                "PRIMARY KEY (module, record_id, account_id))"
-            )
+        super().__init__(
+            path,
+            "CREATE TABLE IF NOT EXISTS record_accounts (module TEXT NOT NULL, "
+            "record_id TEXT NOT NULL, account_id TEXT NOT NULL, "
+            "PRIMARY KEY (module, record_id, account_id));",
+        )
 
     def remember(self, module: str, record_id: str, account_ids: Iterable[str]) -> None:
         with self._lock:
@@ -53,10 +50,6 @@ class RecordAccountCache:
                 "SELECT account_id FROM record_accounts WHERE module = ? AND record_id = ?", (module, record_id)
             ).fetchall()
         return {str(r[0]) for r in rows}
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
 
 
 def _ref(value: Any) -> str | None:

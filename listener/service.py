@@ -120,19 +120,10 @@ class ListenerService:
         self.ledger = DailyLedger(
             self.listener_dir / "queue.db", daily_budget_usd=opts.daily_budget_usd, clock=opts.clock
         )
-        resolve = self.deps.resolve_accounts
-        if resolve is None:
-            fetch = self.deps.fetch_records
-            if fetch is None:
-                if self.deps.rest is None:
-                    raise ValueError("ListenerDeps needs resolve_accounts, fetch_records or rest")
-                fetch = rest_fetcher(self.deps.rest)
-            self._cache = RecordAccountCache(self.listener_dir / "queue.db")
-            resolve = AccountResolver(fetch, self._cache)
         self.worker = Worker(
             self.queue,
             self.ledger,
-            resolve_accounts=resolve,
+            resolve_accounts=self._account_resolver(),
             sync_records=self.deps.sync_records,
             review_accounts=self.deps.review_accounts,
             debounce_seconds=opts.debounce_seconds,
@@ -140,14 +131,29 @@ class ListenerService:
             retry_base_seconds=opts.retry_base_seconds,
             clock=opts.clock,
         )
-        app = create_app(
-            self.queue,
-            self.ledger,
-            token=opts.token,
-            health=self.health,
-            on_queued=self.worker.notify,
-            clock=opts.clock,
-        )
+        await self._serve_http(self.queue, self.ledger, self.worker)
+        self._stop.clear()
+        self._tasks.append(asyncio.create_task(self.worker.run(self._stop), name="listener-worker"))
+        if self.deps.rest is not None:
+            await self._watch_zoho(self.deps.rest, self.queue, self.worker, subscribe=subscribe)
+
+    def _account_resolver(self) -> ResolveAccounts:
+        """``deps.resolve_accounts``, or one that looks records up (``fetch_records`` or the REST client)
+        through a cache beside the queue."""
+        if self.deps.resolve_accounts is not None:
+            return self.deps.resolve_accounts
+        fetch = self.deps.fetch_records
+        if fetch is None:
+            if self.deps.rest is None:
+                raise ValueError("ListenerDeps needs resolve_accounts, fetch_records or rest")
+            fetch = rest_fetcher(self.deps.rest)
+        self._cache = RecordAccountCache(self.listener_dir / "queue.db")
+        return AccountResolver(fetch, self._cache)
+
+    async def _serve_http(self, queue: CallbackQueue, ledger: DailyLedger, worker: Worker) -> None:
+        """Start the callback endpoint and wait until it listens (a bind error is raised); sets ``port``."""
+        opts = self.options
+        app = create_app(queue, ledger, token=opts.token, health=self.health, on_queued=worker.notify, clock=opts.clock)
         config = uvicorn.Config(
             app,
             host=opts.host,
@@ -166,34 +172,31 @@ class ListenerService:
             await asyncio.sleep(0.01)
         self._tasks.append(serve)
         self.port = self._server.servers[0].sockets[0].getsockname()[1]
-        self._stop.clear()
-        self._tasks.append(asyncio.create_task(self.worker.run(self._stop), name="listener-worker"))
-        if self.deps.rest is not None:
-            watch = WatchClient(self.deps.rest, notify_url=self.notify_url, token=opts.token)
-            self.keeper = ChannelKeeper(
-                watch, self.queue, clock=opts.channel_clock, lifetime=opts.channel_lifetime, modules=opts.modules
+
+    async def _watch_zoho(self, rest: ZohoRestCall, queue: CallbackQueue, worker: Worker, *, subscribe: bool) -> None:
+        """Subscribe the watch channels (renewed in the background) and poll Notes, which Zoho does not notify."""
+        opts = self.options
+        watch = WatchClient(rest, notify_url=self.notify_url, token=opts.token)
+        self.keeper = ChannelKeeper(
+            watch, queue, clock=opts.channel_clock, lifetime=opts.channel_lifetime, modules=opts.modules
+        )
+        if subscribe:
+            try:
+                await self.keeper.subscribe()
+            except BaseException:
+                await self.stop()
+                raise
+            self._tasks.append(
+                asyncio.create_task(
+                    self.keeper.run(self._stop, interval_seconds=opts.renewal_interval_seconds),
+                    name="listener-renewal",
+                )
             )
-            if subscribe:
-                try:
-                    await self.keeper.subscribe()
-                except BaseException:
-                    await self.stop()
-                    raise
-                self._tasks.append(
-                    asyncio.create_task(
-                        self.keeper.run(self._stop, interval_seconds=opts.renewal_interval_seconds),
-                        name="listener-renewal",
-                    )
-                )
-            if "Notes" in opts.polled_modules:
-                self.notes_poller = NotesPoller(
-                    self.deps.rest,
-                    self.queue,
-                    every_seconds=opts.notes_poll_seconds,
-                    on_queued=self.worker.notify,
-                    clock=opts.clock,
-                )
-                self._tasks.append(asyncio.create_task(self.notes_poller.run(self._stop), name="listener-notes-poll"))
+        if "Notes" in opts.polled_modules:
+            self.notes_poller = NotesPoller(
+                rest, queue, every_seconds=opts.notes_poll_seconds, on_queued=worker.notify, clock=opts.clock
+            )
+            self._tasks.append(asyncio.create_task(self.notes_poller.run(self._stop), name="listener-notes-poll"))
 
     async def stop(self, *, disable_channels: bool = False) -> None:
         """Stop taking callbacks, stop the worker (a review in flight stays queued), close the files."""

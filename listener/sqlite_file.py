@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 
@@ -13,3 +14,17 @@ def open_db(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA busy_timeout=30000")
     return conn
+
+
+class SqliteFile:
+    """One connection to a listener SQLite file, its ``schema`` created; every use holds ``_lock``."""
+
+    def __init__(self, path: Path, schema: str) -> None:
+        self._lock = threading.Lock()
+        self._conn = open_db(path)
+        with self._lock:
+            self._conn.executescript(schema)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -22,6 +22,7 @@ from memory.ledger import DELETED_FIELD, Ledger, change_text, iso_utc
 from memory.models import ChangeEvent, MemoryFact, MemoryHit, MemoryStats, RememberResult
 from memory.ranking import diversify, pool_size, template_of
 
+Edge = tuple[str, str, str, dict[str, Any]]  # (from node id, to node id, relation, properties)
 LOCK_FILE = "writer.lock"
 
 
@@ -197,7 +198,24 @@ class CogneeAccountMemory:
         """Push every pending ledger row to cognee, then mark it stored. Returns the nodes pushed."""
         self._require_writer()
         nodes: list[Any] = []
-        edges: list[tuple[str, str, str, dict[str, Any]]] = []
+        edges: list[Edge] = []
+        removed = self._record_nodes(nodes, edges)
+        self._change_nodes(nodes, edges)
+        self._decision_nodes(nodes, edges)
+        if not nodes and not removed:
+            return 0
+        started = time.perf_counter()
+        await self._store.push(nodes, edges)
+        await self._store.remove(removed)
+        self._timings["push"] += time.perf_counter() - started
+        self._ledger.mark_indexed([str(n.id) for n in nodes] + removed)
+        return len(nodes) + len(removed)
+
+    def _about_account(self, node: Any, account_id: str | None, relation: str) -> list[Edge]:
+        return [(str(node.id), self._store.node_id("Accounts", account_id), relation, {})] if account_id else []
+
+    def _record_nodes(self, nodes: list[Any], edges: list[Edge]) -> list[str]:
+        """The pending records' nodes (each tied to its account) into ``nodes``; the deleted ones' node ids."""
         removed: list[str] = []
         for row in self._ledger.pending_records():
             module = row["module"]
@@ -214,8 +232,11 @@ class CogneeAccountMemory:
             )
             # (embedded or not: memory.datapoints decides)
             nodes.append(node)
-            if module != "Accounts" and row["account_id"]:
-                edges.append((str(node.id), self._store.node_id("Accounts", row["account_id"]), "belongs_to", {}))
+            if module != "Accounts":
+                edges += self._about_account(node, row["account_id"], "belongs_to")
+        return removed
+
+    def _change_nodes(self, nodes: list[Any], edges: list[Edge]) -> None:
         for row in self._ledger.pending_changes():
             # embedded without the record id: "Deal Stage changed from A to B" is what similar changes share
             text = change_text(row["module"], None, row["field"], row["old"], row["new"])
@@ -232,10 +253,11 @@ class CogneeAccountMemory:
             )
             nodes.append(node)
             if row["field"] == DELETED_FIELD:  # the record's node is gone: the event hangs on the account
-                if row["account_id"]:
-                    edges.append((str(node.id), self._store.node_id("Accounts", row["account_id"]), "about", {}))
+                edges += self._about_account(node, row["account_id"], "about")
             else:
                 edges.append((str(node.id), self._store.node_id(row["module"], row["record_id"]), "changed", {}))
+
+    def _decision_nodes(self, nodes: list[Any], edges: list[Edge]) -> None:
         for row in self._ledger.pending_decisions():
             node = self._store.build_node(
                 "Decisions",
@@ -248,16 +270,7 @@ class CogneeAccountMemory:
                 reason=row["reason"] or "",
             )
             nodes.append(node)
-            if row["account_id"]:
-                edges.append((str(node.id), self._store.node_id("Accounts", row["account_id"]), "about", {}))
-        if not nodes and not removed:
-            return 0
-        started = time.perf_counter()
-        await self._store.push(nodes, edges)
-        await self._store.remove(removed)
-        self._timings["push"] += time.perf_counter() - started
-        self._ledger.mark_indexed([str(n.id) for n in nodes] + removed)
-        return len(nodes) + len(removed)
+            edges += self._about_account(node, row["account_id"], "about")
 
     # ------------------------------------------------------------------ reads
     async def timeline(self, account_id: str, *, since: datetime | None = None, limit: int = 50) -> list[MemoryFact]:

@@ -151,7 +151,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "evaluating competitors": (
         "@v vendor provider supplier competit rival alternativ option competition crm suite cloud other$ another$ "
-        "different$ cheaper$ new$",
+        "different$ cheaper$ new$ tool",
         "evaluat look consider explor assess review compar trial test pilot demo shortlist talk speak spoke get "
         "meet talks research scout seek search benchmark courted approached got received have had poc proof bake "
         "pitch court call circl sniff knock",
@@ -214,7 +214,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "gone_quiet gone_silent gone_dark went_quiet went_silent went_dark going_quiet going_silent going_dark "
         "gone_completely went_completely gone_totally went_totally gone_very went_very gone_radio went_radio "
         "gone_awol went_awol gone_mia went_mia radio_silence ghost stopped_responding stopped_replying "
-        "stopped_answering stopped_returning no_replies no_reply no_response no_responses no_answer",
+        "stopped_answering stopped_returning no_replies no_reply no_response no_responses no_answer ignor",
     ),
     "withholding payment": ("refus withh withheld disput pay$",),
     "weighing options": ("weigh keep keeping$ consider explor review look assess evaluat", "options$"),
@@ -267,7 +267,54 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "finished up": ("finished_up finishes_up finished_at finished_with",),
     "left for good": ("poached headhunted going_to went_back passed_away died",),
+    "jumped ship": ("jump",),
+    "now works elsewhere": ("now$", "at$", "@x @v"),
+    "passed on": ("passed_on",),
+    "is out, replaced": ("out$", "new$ replac successor pushed fired let good"),
+    "no longer our contact": ("longer anymore any_more",),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
+    "shrinking the contract": (
+        "seat licen user right",
+        "drop shed lose losing reduc cut go$ going$ goes$ went$ decreas shrink siz halv trim switch mov downgrad "
+        "convert",
+    ),
+    "everything under review": (
+        "everything review reconsider evaluat assess tender retender reevaluat reassess rationali audit "
+        "consolidat out_to",
+        "table all$ every bid$ tender rfp market",
+    ),
+    "won't commit": ("commit",),
+    "quotes from rivals": ("quote proposal bid offer pric", "competit vendors$ rival providers$ suppliers$ @v"),
+    "their own or old tool": (
+        "build built bring house inhouse",
+        "own$ house inhouse old$ previous preferred favo usual",
+    ),
+    "new people need seats": ("need", "licen seat account login access package subscription"),
+    "wants a module": (
+        "want need asked asking quote pric buy purchas order add",
+        "addon add_on add_ons module package pack premium support_plan support_tier support_package sla storage tier "
+        "edition block bundle ordered$ instance workspace environment tenant org$",
+    ),
+    "adding to our platform": (
+        "add mov migrat bring brought put consolidat transition switch onboard extend",
+        "to$ onto on_to",
+        "platform system contract subscription plan$ licen agreement order tool instance us$ ours$ access seat product "
+        "crm solution suite app addon add_on module",
+    ),
+    "others want ours": (
+        "want asking asked request need",
+        "ours our_platform our_tool our_system our_product our_solution our_app our_crm it_for on_it on_us on_the "
+        "same$ region division office site branch subsid entit team unit countr plant store",
+    ),
+    "buying the rollout": (
+        "po$ purchase order contract pric quote proposal sign demo",
+        "rollout roll_out outlets sites offices stores branches locations plants entities brands teams users seats "
+        "licen subsidiaries divisions regions countries",
+    ),
+    "budget approved for us": ("budget",),
+    "renewing smaller": ("at$", "seats$ users$ licen"),
+    "lost business to a rival": ("lost$ losing$", "competit rival @v"),
+    "rivals pitching": ("vendor competit provider supplier @v", "in$ presented pitched demoed"),
     "wants more people on it": (
         "want need asked ask request looking like plan quote pric offer wish",
         "#_users #_user #_seats #_licenses #_licences #_logins #_agents #_reps #_people #_ppl #_employees "
@@ -335,7 +382,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "escalation": ("escalat",),
     "budget cuts": (
         "budget cut$ cuts$ cutting$ slash downsiz downgrad reduc fewer scaling$ scale$ scaled$ spending purchasing "
-        "tighten",
+        "tighten trim froze frozen freez",
     ),
     "moving down a plan": (
         "drop dropping$ dropped$ move moving$ moved$ go$ going$ switch",
@@ -361,7 +408,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "seat_for licenses_for licences_for license_for licence_for users_for new_seats new_licenses "
         "new_licences new_users new_logins new_offices new_sites new_teams new_locations #_seats #_seat "
         "#_licenses #_licences #_license #_licence #_users #_user #_more #_additional #_extra #_new #_logins "
-        "several_more some_more few_more dozens_more hundreds_more a_few",
+        "several_more some_more few_more dozens_more hundreds_more a_few buy purchas order need want get",
     ),
     "new team or site": (
         "new$",
@@ -416,7 +463,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "region office team site division subsid entit countr unit brand department location plant store old$ "
         "legacy current$ existing$ enterprise premium pro$ professional business$ ultimate platinum higher top$",
         "onto_us onto_our onto_the on_to to_us to_our to_the on_us on_our on_the with_ours with_us with_our are_in "
-        "is_in are_only is_only are_available is_available are_part is_part",
+        "is_in are_only is_only are_available is_available are_part is_part s_in s_only s_available s_part",
     ),
     "more of the product": (
         "explor consider evaluat look need",
@@ -514,6 +561,8 @@ TYPOS: dict[str, str] = {
     "leavign": "leaving",
     "leving": "leaving",
     "lefft": "left",
+    "lft": "left",
+    "lfet": "left",
     "resgined": "resigned",
     "resigend": "resigned",
     "resinged": "resigned",
@@ -746,11 +795,40 @@ DOUBT_AFTER = re.compile(
     r"(?<![\w@])(?:@p\d+|@x|she|he|they|i|we)\s+(?:thinks|believes|guesses|assumes|suspects|reckons|think|believe|guess|"
     r"assume|suspect|reckon)\b|\b(?:not\s+(?:sure|confirmed)|unconfirmed|tbc|to\s+be\s+confirmed|rumou?r\w*)\b"
 )
+# Said after churn language: our product is spared ("cut costs wherever possible, but our tool is not on the
+# chopping block", "tighten the belt but the CRM is mission critical", "frustrated but no threats").
+SAFE_AFTER = re.compile(
+    r"\bnot\s+on\s+the\s+chopping\s+block\b|\b(?:won't|will\s+not|wouldn't|not)\s+(?:be\s+)?(?:touched|affected|impacted|"
+    r"cut)\b|\bmission[- ]critical\b|\b(?:is|are|stays?|remains?)\s+(?:safe|unaffected|exempt\w*|protected|"
+    r"ring-?fenced)\b|"
+    r"\bbut\s+no\s+(?:threats?|risk|talk\s+of\s+(?:leaving|switching|cancell\w+))\b|"
+    r"\b(?:that's|that\s+is|it's|it\s+is|all\s+(?:that\s+)?(?:is|'s))\s+(?:now\s+|all\s+)?(?:behind\s+us|in\s+the\s+past|"
+    r"water\s+under\s+the\s+bridge)\b|\bbut\s+(?:\w+\s+){0,3}?(?:they're|they\s+are|they'll|they\s+will)\s+(?:staying|renewing|"
+    r"not\s+going\s+anywhere|not\s+leaving)\b|\b(?:turned\s+out\s+(?:to\s+be\s+)?|(?:is|was|proved|proven)\s+)(?:false|untrue|wrong|"
+    r"unfounded|baseless)\b|\bunfounded\b|\b(?:now|since)\s+(?:fully\s+|all\s+)?(?:resolved|fixed|sorted|settled)\b|\bbut\s+(?:they|@acct)\s+(?:are|is|'re|'s|remains?|stays?)\s+(?:\w+\s+)?(?:happy|"
+    r"satisfied|committed|loyal)\s+(?:with\s+us|with\s+@acct)\b"
+)
+# A later sentence that takes back the expansion before it: "Not interested.", "Added under existing seats, they had
+# spare.", "Temporary, will remove in Feb."
+UPSELL_UNDONE = re.compile(
+    r"\bnot\s+interested\b|\bno\s+budget\b|\b(?:under|within|from|out\s+of)\s+(?:the\s+|their\s+)?(?:existing|current|spare)\s+"
+    r"(?:seats|licen[cs]es|contract|allocation|pool)\b|\bhad\s+(?:some\s+)?spare\b|\btemporary\b|\bwill\s+remove\b|"
+    r"\b(?:they|she|he)\s+declined\b|\bsaid\s+no\b"
+)
+# Said after a departure: the person is still there in the role that matters to us ("retired from the board but
+# is still consulting for them", "left Tel Aviv for the NY office but stays our main contact").
+STILL_THERE = re.compile(
+    r"\bstill\s+(?:our|their|the|with|at|runs?|running|signs?|signing|consult\w*|works?|working|there|employed|handl\w*|"
+    r"leads?|leading|manag\w*|in\s+charge)\b|\bstays?\s+(?:on\s+as\s+)?(?:our|their)\s+(?:main\s+|primary\s+)?(?:contact|"
+    r"poc|champion|sponsor)\b|\bnot\s+(?:from\s+)?the\s+(?:company|firm)\b|\bstaying\s+(?:at|with)\s+the\s+(?:company|firm)\b|"
+    r"\b(?:is|remains)\s+(?:still\s+)?our\s+(?:main\s+)?(?:contact|champion|sponsor)\b"
+)
 UNCERTAIN = re.compile(
     r"\b(?:might|may|maybe|perhaps|possibly|could|rumou?r\w*|unconfirmed|not\s+sure|unsure|unclear|whether|"
     r"if|consider\w*|think\w*\s+(?:about|of)|wonder\w*|interview\w*|look\w*\s+around|open\s+to\s+offers|"
     r"in\s+case|speculat\w+|hear\w*\s+(?:rumou?rs?|whispers)|can't\s+confirm|to\s+be\s+confirmed|tbc|"
-    r"supposedly|allegedly|could\s+be|thinks?|believes?|guess\w*|assum\w+|suspect\w*|reckons?)\b"
+    r"supposedly|allegedly|could\s+be|thinks?|believes?|guess\w*|assum\w+|suspect\w*|reckons?|grapevine|gossip|"
+    r"den(?:y|ied|ies|ying))\b"
 )
 TEMPORARY = re.compile(
     r"\bon\s+(?!garden\s)(?:@?\w+\s+)?leave\b|\b(?:maternity|paternity|parental|sick|medical|annual|extended|family)\s+leave\b|"
@@ -770,21 +848,31 @@ JOKING = re.compile(
 HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|should)\s+(?:they|we|@acct|@p\d+|the\s+\w+)\s+(?:ever|were\s+to|ever\s+were)\b|\bhypothetical\w*\b|"
     r"\bin\s+theory\b|\bwhat\s+if\b|\bwere\s+(?:they|we)\s+(?:ever\s+)?to\b|\bin\s+a\s+perfect\s+world\b|\bdream\w*\b|"
-    r"\bwish\s*list\b|\bone\s+day\b|\bsome\s*day\b|\bpipe\s+dream\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
+    r"\b(?:could|might|may)\s+mean\b|\bwish\s*list\b|\bone\s+day\b|\bsome\s*day\b|\bpipe\s+dream\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
     r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b|\bjust\s+curious\b|\bout\s+of\s+curiosity\b|"
-    r"\bno\s+plans?\b(?!\s+to\b)|\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bout\s+of\s+interest\b|"
-    r"\bfor\s+(?:reference|benchmarking)\b|\bif\s+(?:the\s+|their\s+)?budgets?\s+(?:ever\s+)?(?:recovers?|allows?|permits?|frees?\s+up|comes?\s+through|"
+    r"\bno\s+plans?\b(?!\s+to\b)|\bout\s+of\s+interest\b|\bif\s+(?:the\s+|their\s+)?budgets?\s+(?:ever\s+)?(?:recovers?|allows?|permits?|frees?\s+up|comes?\s+through|"
     r"improves?|gets?\s+approved)\b"
 )
 NOT_ABOUT_US = re.compile(
     r"\bnot\s+(?:with|at|about|towards?)\s+(?:us|our)\b|\bnothing\s+to\s+do\s+with\s+(?:us|our)\b|\bnot\s+our\s+"
     r"(?:fault|problem|doing)\b|\b(?:with|at|about)\s+(?:her|his|their)\s+own\b|\bunrelated\s+to\s+(?:us|our)\b|"
-    r"\bnot\s+(?:more\s+)?(?:seats|licen[cs]es|business|revenue|money|work)\s+for\s+us\b|\bnot\s+(?:in\s+)?ours\b"
+    r"\bnot\s+(?:more\s+)?(?:seats|licen[cs]es|business|revenue|money|work)\s+for\s+us\b|\bnot\s+(?:in\s+)?ours\b|"
+    r"\bno\s+(?:impact|effect)\s+on\s+(?:us|our)\b|\b(?:doesn't|does\s+not|won't|will\s+not)\s+(?:affect|impact|touch)\s+(?:us|our)\b"
 )
-# Interest that is put off, declined or only a reshuffle: no expansion signal from the sentence.
+# Interest that is put off, declined or only a reshuffle: no expansion signal from the sentence. (Asking a rival for
+# prices "just to compare" is still a churn risk; asking us, "just to compare", is no expansion.)
 DEFERRED = re.compile(
+    r"\b(?:use|using|cover\w*\s+(?:by|with)|within|from|under)\s+(?:the\s+|their\s+)?existing\s+(?:seats|licen[cs]es|contract|"
+    r"plan|allocation)\b|\bhow\s+to\s+(?:add|remove|invite|create|set\s+up|assign)\b|\b(?:separate|different)\s+(?:system|"
+    r"platform|tool|vendor|provider|stack)\b|\bmore\s+time\s+to\s+(?:decide|think|consider)\b|\bno\s+decision\b|\bundecided\b|"
+    r"\bwhether\s+(?:or\s+not\s+)?to\s+(?:add|buy|upgrade|expand|extend)\b|"
+    r"\btoo\s+(?:expensive|pricey|costly)\b|\bnot\s+in\s+(?:the\s+|their\s+)?budget\b|\bout\s+of\s+(?:their\s+)?budget\b|"
+    r"\bjust\s+to\s+compare\b|\bfor\s+comparison\b|\bfor\s+(?:reference|benchmarking)\b|"
     r"\bdecided\s+(?:to\s+(?:wait|hold\s+off|pass|stay|hold)|it'?s\s+(?:overkill|too\s+much|not\s+needed)|against)\b|"
-    r"\b(?:holding|hold)\s+off\b|\bwait\s+until\b|\boverkill\b|\b(?:staying|stay|stick\w*)\s+(?:on|with)\s+(?:the\s+)?"
+    r"\b(?:holding|hold)\s+off\b|\bhad\s+(?:planned|intended|wanted|hoped|meant|been\s+planning)\b[^.;]*\bbut\b|"
+    r"\bonly\s+(?:happen|go\s+ahead|proceed|buy|sign|do\s+it)\w*\s+if\b|\b(?:depends|depending)\s+on\s+whether\b|"
+    r"\b(?:contingent|conditional)\s+on\b|\bmight\s+want\s+to\b|\bturned\s+out\s+(?:to\s+be\s+)?(?:their|a|just|only|"
+    r"nothing)\b|\bwait\s+until\b|\boverkill\b|\b(?:staying|stay|stick\w*)\s+(?:on|with)\s+(?:the\s+)?"
     r"(?:standard|current|basic|existing|same|starter)\b|\bsame\s+(?:total|number|count|headcount|seat\s+count)\b|"
     r"\bswap\w*\b|\breassign\w*\b|\bnet\s+(?:zero|neutral)\b|\bguest\s+(?:users?|accounts?|logins?)\b|"
     r"\b(?:don't|do\s+not|doesn't|does\s+not)\s+count\s+(?:towards|against|toward)\b|\b(?:they|we|she|he)\s+said\s+no\b|\bnot\s+(?:now|yet|this\s+year|right\s+now)\b|\bmaybe\s+later\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
@@ -800,9 +888,11 @@ COMPLETED = re.compile(
 )
 OUR_WISH = re.compile(
     r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?:sell|upsell|pitch|expand|grow)|\bopportunity\s+(?:for\s+us\s+)?"
-    r"to\s+(?:sell|upsell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
+    r"to\s+(?:sell|upsell)|\b(?:tried|trying|try|attempted|talked|discussed|pitched|floated|raised)\s+(?:to\s+)?(?:an?\s+)?"
+    r"(?:upsell|up-sell|cross-sell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
 )
 RIVAL_OWNS = re.compile(
+    r"\b(?:their|the)\s+(?:old|previous|former|last|prior|legacy)\s+(?:vendor|provider|supplier|tool|system|crm|platform)\b|"
     r"(?<![\w@])@v\s+(?:@?\w+\s+)?(?:quoted|offered|pitched|pushed|proposed|urged|tried\s+to\s+sell|is\s+upselling)\b|"
     r"\b(?:their|the)\s+(?:@?\w+\s+)?(?:vendor|provider|supplier)\s+(?:is\s+)?(?:upsell\w*|pitch\w*|push\w*|offer\w*|"
     r"quot\w*)|@v'?s\b|\b(?:competitor|rival)(?:'s|s')\b|(?<![\w@])@v\s+(?:just\s+|recently\s+|now\s+)?(?:launched|released|"
@@ -819,10 +909,25 @@ _WHEN = (
     r"(?:in|on|at\s+the\s+end\s+of\s+(?!the\s+(?:call|meeting|demo|session))|last|this|recently|yesterday|today|"
     r"earlier|a\s+(?:few|couple)|\w+\s+(?:weeks?|months?|days?|years?)\s+ago|effective|as\s+of|end\s+of|"
     r"abruptly|suddenly|without|after|over\s+the|around|back|already|mid-?\w+|early\s+(?:in|this|last)|"
+    r"(?:at\s+)?(?:the\s+)?(?:month|year|quarter|week)[- ]?end\b|eo[mqy]\b|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)"
 )
+_EVENTS = (
+    r"(?:meeting|call|demo|appointment|session|visit|webinar|lunch|dinner|trip|flight|workshop|training|onsite|"
+    r"on-site|sync|check-?in|qbr|review|ticket|invoice|interview|booking|reservation|conference|event|travel|"
+    r"kick-?off|workshop|presentation|standup|huddle|zoom|teams|room|office\s+early|early|voicemail)"
+)
+# "left the university for a post in Vienna", "left the practice to start their own clinic": an organisation
+# left for other work (not "left the call to join another meeting").
+_LEFT_FOR_WORK = (
+    r"(?:the\s+|their\s+|her\s+|his\s+)?(?!(?:the\s+)?" + _EVENTS + r"\b)[@\w-]+\s+(?:for\s+(?:a\s+|an\s+)?(?:new\s+|"
+    r"better\s+|senior\s+|bigger\s+|similar\s+)?(?:post|position|job|role|gig|career|opportunity|startup|start-up|"
+    r"competitor|rival|@x|@v)\b|to\s+(?:start|join|found|launch|set\s+up|work|become|take|pursue|lead|head|run|open)\b)"
+)
 _GONE_TARGET = (
-    r"(?=\s*(?:$|[^\w\s@'(]|\s(?:(?:the\s+)?" + _ORG_NOUN + r"|@acct|@x|@v|co\b|"
+    r"(?=\s*(?:$|[^\w\s@'(]|\((?=(?:@p\d+|per|according|via|confirmed|source|heard)\b)|\s(?:(?:the\s+)?"
+    + _ORG_NOUN
+    + r"|@acct|@x|@v|co\b|"
     r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago|end|at\s+the\s+end|"
     r"next|soon|by)))|(?:too|as\s+well|also)(?=\s*(?:$|[.,;:!)]))|"
     r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at)\w+\s+(?:in|on|last|"
@@ -831,12 +936,7 @@ _GONE_TARGET = (
     r"(?=\s*(?:$|[.,;:!)\-–—]))|(?:her|his|their)\s+(?:job|role|post|"
     r"position|company|employer)|" + _WHEN + r"|to\s+(?:join|work|start|become|take|pursue|go\s+to|head|lead|run)|"
     r"for\s+(?:a\s+|an\s+)?(?:new|another|other|different|better|competitor|rival|startup|start-up|@x|@v|"
-    r"greener|good|job|role|position)|and\s|so\s|but\s|which|after|because|due)))"
-)
-_EVENTS = (
-    r"(?:meeting|call|demo|appointment|session|visit|webinar|lunch|dinner|trip|flight|workshop|training|onsite|"
-    r"on-site|sync|check-?in|qbr|review|ticket|invoice|interview|booking|reservation|conference|event|travel|"
-    r"kick-?off|workshop|presentation|standup|huddle|zoom|teams|room|office\s+early|early|voicemail)"
+    r"greener|good|job|role|position)|and\s|so\s|but\s|which|after|because|due|" + _LEFT_FOR_WORK + ")))"
 )
 DEPARTURES: tuple[Trigger, ...] = (
     trigger(
@@ -854,6 +954,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         who="before",
         strong=False,
         harmless=r"\bleav\w*\s+(?:a\s+|the\s+)?(?:message|voicemail|note|comment|feedback|review)|"
+        r"\bleav\w*\s+(?:her|his|their)\s+(?:\w+\s+)?(?:role|position|job|post)\s+(?:as\s+(?:[\w-]+\s+){1,3})?to\s+become\b"
+        r"(?![^.;]*\bat\s+@[xv])|"
         r"\bleaving\s+(?:for\s+)?(?:lunch|the\s+day|vacation|holiday|early)\b",
     ),
     trigger(
@@ -870,7 +972,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"in\s+(?:her|his|their)?\s*(?:notice|resignation)\b|\b(?:gave|given|giving|handed\s+in)\s+(?:her|his|their)\s+"
         r"(?:notice|resignation)\b|\bserving\s+(?:her|his|their)?\s*notice\b|\b(?:two|2|four|4)\s+weeks'?\s+notice\b",
         who="before",
-        harmless=r"\bresign\w*\s+(?:as\s+(?:@?\w+\s+){1,3})?from\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:board|committee|group|panel|"
+        harmless=r"\bresign\w*\s+(?:herself|himself|themselves|myself|ourselves)\s+to\b|"
+        r"\bresign\w*\s+(?:as\s+(?:@?\w+\s+){1,3})?from\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:board|committee|group|panel|"
         r"council|project|chair|steering|working\s+group|taskforce)",
     ),
     trigger(
@@ -910,9 +1013,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "moved on",
-        r"\b(?:moved|moving|move|moves)\s+on\b(?=\s*(?:$|[.,;:!)\-–—]|\s(?:from|to\s+(?:a|an)\s+(?:new|different|other)\s+|to\s+@x|to\s+@v|"
-        + _WHEN
-        + r"|and\s)))",
+        r"\b(?:moved|moving|move|moves)\s+on\b(?=\s*(?:$|[.,;:!)\-–—]|\s(?:from|to\s+(?:a|an|another)\s+(?:new|different|other|"
+        r"competitor|rival|startup|start-up)\b|to\s+@x|to\s+@v|" + _WHEN + r"|and\s)))",
         who="before",
         strong=False,
     ),
@@ -944,6 +1046,12 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:starts|starting|started|begins|will\s+start)\s+(?:a\s+new\s+(?:job|role)\s+)?(?:at|with)\s+(?:@x|@v)\b|"
         r"\b(?:is|now)\s+(?:now\s+)?(?:at|with|working\s+(?:at|for))\s+(?:@x|@v|a\s+competitor|a\s+rival|"
         r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another)\b",
+        who="before",
+    ),
+    trigger(
+        "now works elsewhere",
+        r"\b(?:is\s+)?now\s+\"?(?:an?\s+|the\s+)?(?:[@\w&-]+\s+){0,2}(?:head|director|manager|vp|lead|chief|c[efiot]o|"
+        r"engineer|consultant|partner|analyst|officer|president|@x|@v)(?:\s+[@\w&-]+){0,2}\s+at\s+(?:@x|@v)\b",
         who="before",
     ),
     trigger(
@@ -1017,6 +1125,33 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:been|was|got)\s+(?:poached|headhunted)\b|\bgoing\s+to\s+work\s+(?:for|at)\b|\bwent\s+back\s+to\s+"
         r"(?:university|uni|school|college|study|studying)\b|\bpassed\s+away\b|\bdied\b",
         who="before",
+    ),
+    trigger(
+        "jumped ship",
+        r"\bjump(?:ed|s|ing)?\s+ship\b",
+        who="before",
+        harmless=r"\b(?:they|we|@acct|customer|client|company)\s+(?:\w+\s+){0,3}jump",  # the account leaving: churn
+    ),
+    trigger(
+        "is out, replaced",
+        r"(?<![\w@])(?P<who>@p\d+)(?:'s|\s+is)\s+(?:now\s+)?out\b(?=\s*(?:[-–—,;:.]|$))",
+        who="group",
+        strong=False,
+        requires=r"\bnew\s+(?:\w+\s+)?(?:cfo|ceo|cto|cio|coo|head|director|manager|contact|lead|vp|person|poc|champion|boss)\b|"
+        r"\breplac\w+|\bsuccessor\b|\bpushed\b|\bfired\b|\blet\s+go\b|\bfor\s+good\b",
+    ),
+    trigger("passed on", r"\bpassed\s+on\b(?=\s*(?:$|[.,;:!)]))", who="before"),
+    trigger(
+        "no longer our contact",
+        r"\bno\s+longer\s+(?:(?:the|our|their)\s+(?:main\s+|primary\s+|day-to-day\s+|key\s+|billing\s+)?(?:contact|poc|"
+        r"point\s+of\s+contact|champion|sponsor|admin|owner)\b|(?:handl|manag|responsible|look\w*\s+after|cover|deal\w*\s+"
+        r"with|in\s+charge|involv)\w*)|\b(?:won't|will\s+not|doesn't|does\s+not|isn't|is\s+not|not)\s+(?:be\s+)?(?:handl|"
+        r"manag|responsible|look\w*\s+after|cover|deal\w*\s+with|in\s+charge)\w*\s+(?:for\s+|of\s+)?(?:our|the|this)\s+"
+        r"(?:@?\w+\s+)?(?:account|invoices|billing|relationship|contract|renewal|subscription)\w*\s+(?:any\s?more|any\s+"
+        r"longer)\b",
+        who="before",
+        strong=False,
+        own_negation=True,
     ),
     trigger(
         "last day",
@@ -1118,8 +1253,8 @@ REPORTER_PHRASES: frozenset[str] = frozenset(
 )
 # Words that may stand between a subject and its verb ("Aisha has apparently just left").
 GAP_WORDS: frozenset[str] = (
-    word_set("""has have had is was were are 's 'd 'll 're 've 'm still probably likely will would shall be been being
-    just recently apparently finally
+    word_set("""has have had is was were are am 's 'd 'll 're 've 'm still probably likely will would shall be been
+    being just recently apparently finally
     officially already also now actually reportedly unfortunately sadly suddenly quietly abruptly both all
     then effectively formally definitely indeed too since basically evidently obviously seemingly herself
     himself yesterday today that unexpectedly eventually ultimately only even luckily gonna to really
@@ -1195,6 +1330,11 @@ _NOT_OURS = (
     + ")"
 )
 # The customer's contract with another vendor: cancelling or not renewing it is not churn for us.
+# A contract of theirs with someone else: "terminated the contract with their cleaning company".
+_OTHER_CONTRACT = (
+    r"\b(?:contract|agreement|deal|subscription)\s+with\s+(?:their|a|an|the|its)\s+(?:[\w-]+\s+){0,2}(?:company|firm|supplier|"
+    r"provider|agency|landlord|contractor|partner|carrier|bank|insurer)\b"
+)
 _THEIR_OTHER_VENDOR = (
     r"(?<![\w@])@v(?:'s)?\s+(?:contract|subscription|licen[cs]es?|renewal|account|seats|plan|tier|pricing)\b|"
     r"\brenew\w*\s+(?:with\s+)?(?:their\s+|the\s+)?@v\b"
@@ -1214,8 +1354,9 @@ CHURN: tuple[Trigger, ...] = (
         + _EVENTS
         + r"|"
         + _EVENTS
-        + r"\s+(?:was|were|got|is|has\s+been)\s+"
-        r"cancel|\bcancel\w*\s+(?:the\s+|their\s+|our\s+)?(?:@?\w+\s+){0,2}?(?:expansion|upgrade|add-?on|rollout|roll-?out|"
+        + r"\s+(?:(?:was|were|got|is|has\s+been)\s+)?"
+        r"cancel|\bcancel\w*\s+(?:their\s+|the\s+)?(?:[@\w-]+\s+){0,2}?(?:to|with|from|of|for)\s+(?:(?:our|a|the)\s+)?(?:@v|"
+        r"competitor|rival|other\s+(?:vendor|provider|tool))|\bcancel\w*\s+(?:the\s+|their\s+|our\s+)?(?:@?\w+\s+){0,2}?(?:expansion|upgrade|add-?on|rollout|roll-?out|"
         r"pilot|trial|poc|evaluation|order\s+for\s+more|purchase\s+order|po)\b|"
         + _THEIR_OTHER_VENDOR
         + r"|\bcancel\w*\s+(?:a|one|the|that|this|"
@@ -1240,9 +1381,16 @@ CHURN: tuple[Trigger, ...] = (
         r"at\s+risk|in\s+jeopardy|not\s+happening|off|doubtful|uncertain|shaky|on\s+hold|paused|frozen)\b|"
         r"\b(?:paus\w*|freez\w*|froze|hold\w*(?:\s+off\s+on)?)\s+(?:the\s+|their\s+)?renewal\b|\bdoubt\w*\s+(?:that\s+)?"
         r"(?:they|we|@acct)(?:'ll|\s+will|\s+would)\s+renew|\b(?:not\s+(?:sure|certain|convinced)|unsure|uncertain|doubtful|s[ck]eptical)\s+(?:whether\s+|if\s+|that\s+)?"
-        r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b",
+        r"(?:they|@acct)(?:'ll|\s+will|\s+would|\s+are\s+going\s+to)\s+renew|\bwon't\s+be\s+(?:renewing|extending)\b|"
+        r"\b(?:doesn't|does\s+not|don't|do\s+not)\s+(?:think|believe|expect)\s+(?:that\s+)?(?:they|@acct)(?:'ll|\s+will|\s+would|'d)\s+"
+        r"renew\b",
         own_negation=True,
-        harmless=_THEIR_OTHER_VENDOR + r"|\bnot\s+only\b",
+        harmless=_THEIR_OTHER_VENDOR
+        + r"|\bnot\s+only\b|\bno\s+renewal\s+(?:concerns?|issues?|risks?|worries|problems?|red\s+"
+        r"flags?)|\b(?:trial|pilot|poc|demo|evaluation|sandbox)\s+(?:@?\w+\s+)?(?:lapse|expire|run\s+out)|"
+        r"\b(?:don't|do\s+not)\s+(?:chase|push|send|contact|call|email|raise|mention|bring\s+up|remind)\b",
+        unless=r"\b(?:sign\w*|mov\w*\s+to|switch\w*\s+to|replac\w*\s+(?:it\s+)?with)\s+(?:a\s+|an\s+|the\s+)?(?:new|bigger|"
+        r"larger|longer|multi-?year|\d+-year|two-year|three-year)\b",
     ),
     trigger(
         "not staying",
@@ -1264,7 +1412,8 @@ CHURN: tuple[Trigger, ...] = (
         r"\bterminat(?:e|es|ed|ing|ion)\b|\bearly\s+termination\b|\bexit\s+(?:clause|terms|fees?|options?|strategy|plan|"
         r"rights|costs?)\b|"
         r"\bout\s+clause\b|\bbreak\s+clause\b",
-        harmless=r"(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|\bterminat\w+\s+"
+        harmless=_OTHER_CONTRACT
+        + r"|(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|\bterminat\w+\s+"
         r"(?:the\s+|all\s+|any\s+)?(?:@?\w+\s+)?(?:sessions?|connections?|process\w*|jobs?|instances?|ssl|tls|tokens?|"
         r"threads?|servers?|vms?|containers?|pods?|calls?)\b|\b(?:session|connection|ssl|tls)\s+terminat|" + _NOT_OURS,
     ),
@@ -1288,7 +1437,7 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "chose a competitor",
         r"\b(?:went|go|going|gone|opted|opting)\s+(?:with|for)\s+(?:@v|@x(?!\s+(?:to|for|on|at|about))|"
-        r"(?:a|an|another|the\s+other|a\s+different|a\s+cheaper|a\s+rival|a\s+competing)\s+(?:vendor|provider|option|"
+        r"(?:a|an|another|the\s+other|a\s+different|(?:a|the)\s+cheap(?:er|est)|a\s+rival|a\s+competing)\s+(?:vendor|provider|option|"
         r"solution|platform|tool|competitor|offer|crm|system|product))|"
         r"\b(?:chose|choose|choosing|picked|selected|signed\s+with|signed\s+a\s+contract\s+with|awarded\s+(?:@?\w+\s+){0,2}"
         r"to|bought|purchased|decided\s+on)\s+(?:@v|a\s+(?:competitor|rival))\b|\b(?:chose|picked|selected|prefer\w*)\s+"
@@ -1345,7 +1494,8 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:stop\w*|discontinu\w+|get\w*\s+rid\s+of|mov\w+\s+away\s+from|drop\w*|ditch\w*|dump\w*|replac\w+|retir\w+|"
         r"decommission\w*)\s+(?:using\s+)?(?:us\b|our\s+(?:platform|tool|product|software|system|app|crm|service|"
         r"licen[cs]es?|subscription)\b|the\s+(?:platform|tool|subscription|service|licen[cs]es?)\b(?!['’]))",
-        harmless=r"\b(?:drop\w*|stop\w*)\s+(?:us\s+)?(?:a\s+)?(?:line|note|email|message|by|in)\b",
+        harmless=r"\b(?:drop\w*|stop\w*)\s+(?:us\s+)?(?:a\s+)?(?:line|note|email|message|by|in)\b|\b(?:old|legacy|previous|former)\s+"
+        r"(?:[\w-]+\s+)?(?:tool|system|process|spreadsheets?|app|platform|crm)\b",
     ),
     trigger(
         "rfp",
@@ -1354,6 +1504,9 @@ CHURN: tuple[Trigger, ...] = (
         r"catering|cleaning|printing|hardware|laptops?|facilities|construction|building|fleet|vehicles?|insurance|audit|"
         r"legal\s+services|security\s+guards|energy|telecoms?|recruitment|travel|payroll|office\s+space)\b|\bnot\s+(?:for\s+)?"
         r"(?:software|us|our\s+(?:area|space|product))\b",
+        # a tender to buy more from us: "RFP received, but it's to expand", "tender needed above threshold"
+        unless=r"\bto\s+(?:expand|add|extend|grow)\b|\bfor\s+(?:the\s+)?(?:expansion|rollout|upgrade|add-?on|extra|"
+        r"additional)\b|\babove\s+(?:the\s+)?(?:\w+\s+)?threshold\b",
     ),
     trigger(
         "shopping around",
@@ -1428,7 +1581,8 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "moving down a plan",
-        r"\b(?:drop\w*|mov\w+|go\w*|switch\w*)\s+(?:down\s+)?to\s+(?:the\s+|a\s+)?(?:starter|basic|standard|free|lite|"
+        r"\b(?:drop\w*|mov\w+|go\w*|switch\w*)\s+(?:(?:\d[\d,]*|all|some|the)\s+(?:\w+\s+)?(?:users|seats|licen[cs]es)\s+)?"
+        r"(?:down\s+)?to\s+(?:the\s+|a\s+)?(?:starter|basic|standard|free|lite|"
         r"lower|cheaper|smaller|entry)\s+(?:plan|tier|edition|package|version|level)\b",
     ),
     trigger(
@@ -1490,7 +1644,8 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "gone quiet",
         r"\b(?:gone|went|going)\s+(?:completely\s+|totally\s+|very\s+)?(?:quiet|silent|dark|radio\s+silent|awol|mia)\b|"
-        r"\bradio\s+silence\b|\bghost\w*\s+(?:us|me)\b|\bstopped\s+(?:responding|replying|answering|returning\s+"
+        r"\bradio\s+silence\b|\bghost\w*\s+(?:us|me)\b|\bignor\w*\s+(?:all\s+)?(?:our|my)\s+(?:emails|calls|messages|"
+        r"reminders|invoices)\b|\bstopped\s+(?:responding|replying|answering|returning\s+"
         r"(?:calls|emails))\b|\bno\s+(?:replies|reply|response|responses|answer)\s+(?:in|for|since)\s+(?:over\s+)?"
         r"(?:\d+|two|three|four|five|six|eight|several|a\s+few|many)\s+(?:weeks|months)\b",
         harmless=r"\b(?:survey|newsletter|marketing|automated|nps|webinar|promo\w*|mailshot|campaign)s?\b|"
@@ -1509,7 +1664,7 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "weighing options",
         r"\bweigh\w*\s+(?:up\s+)?(?:their\s+|the\s+|other\s+|all\s+)?options\b|\bkeep\w*\s+(?:their\s+)?options\s+open\b|"
-        r"\b(?:consider\w*|explor\w+|review\w*|look\w*\s+at|assess\w*|evaluat\w+)\s+(?:their|all\s+(?:their\s+)?|other)\s+"
+        r"\b(?:consider\w*|explor\w+|review\w*|look\w*\s+at|assess\w*|evaluat\w+)\s+(?:their\s+|all\s+(?:their\s+)?|other\s+)?"
         r"options\b(?!\s+(?:for|on|with|around|in)\s+(?:the|an?|our|adding|more|extra|expand\w*)\b)",
     ),
     trigger(
@@ -1545,7 +1700,8 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:price|pricing)\s+(?:increase|hike|rise|uplift|change)\s+(?:is|was|seems)?\s*(?:a\s+problem|too\s+(?:much|high|steep)|"
         r"unacceptable|hard\s+to\s+(?:swallow|justify)|painful|steep|not\s+acceptable)|push\w*\s+back\s+(?:hard\s+)?on\s+"
         r"(?:the\s+)?(?:price|pricing|renewal))\b",
-        harmless=r"\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|\b(?:quit|quitting|stopped|stop|"
+        harmless=r"\b(?:premium|enterprise|pro|higher|upgrade|add-?on|module|tier)\b[^.;]{0,30}\btoo\s+(?:expensive|pricey|"
+        r"costly)|\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|\b(?:quit|quitting|stopped|stop|"
         r"no\s+longer|ceased)\s+complain|"
         r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|(?:their|the|its)\s+(?:old|previous|current|legacy|former)\s+(?:vendor|tool|"
         r"system|crm|provider|platform|software|setup)|the\s+competitor)",
@@ -1553,6 +1709,8 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "doubts the value",
         r"\bquestion(?:s|ed|ing)?\s+(?:the\s+|our\s+)?(?:roi|value|renewal|spend|cost|investment|price)\b|"
+        r"\b(?:want|need)\w*\s+to\s+see\s+(?:the\s+|some\s+|more\s+|real\s+)?(?:roi|value|results)\s+before\s+(?:renew|sign|"
+        r"extend)\w*|"
         r"(?:don't|doesn't|do\s+not|does\s+not|isn't\s+sure\s+(?:they|we)|not\s+sure\s+(?:they|we))\s+(?:really\s+)?see\s+"
         r"(?:the\s+|much\s+|any\s+|enough\s+)?value\b|\b(?:not|no\s+longer|n't)\s+(?:really\s+)?(?:getting|seeing|finding|"
         r"realis\w+|realiz\w+|get|see|find)\s+(?:enough\s+|much\s+|any\s+|the\s+)?(?:value|roi|benefits?)\b|"
@@ -1573,11 +1731,14 @@ CHURN: tuple[Trigger, ...] = (
         r"apps|saas)\b|\bcost[- ]cutting\b|\bdownsiz\w+|"
         r"\bdowngrad\w+|\breduc\w+\s+(?:the\s+|their\s+|our\s+)?(?:number\s+of\s+|seat\s+count|licen[cs]e\s+count|"
         r"footprint|spend|usage|seats|licen[cs]es|users)|\bfewer\s+(?:seats?|licen[cs]es?|users?)\b|"
-        r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\bbudgets?\s+for\s+(?:us|our\s+\w+|the\s+(?:platform|tool|"
+        r"\bscal\w+\s+back\b|\b(?:spending|purchasing)\s+freeze\b|\btrim\w*\s+(?:the\s+|their\s+)?(?:\w+\s+)?(?:tools|vendors|"
+        r"software|subscriptions|apps|saas|spend)\b|\b(?:froze|frozen|freez\w*)\s+(?:all\s+)?(?:new\s+)?(?:software\s+|saas\s+|it\s+|"
+        r"tool\s+)?(?:purchases|purchasing|spend\w*|buying|budgets?)\b|\bbudgets?\s+for\s+(?:us|our\s+\w+|the\s+(?:platform|tool|"
         r"subscription|licen[cs]es|crm|software|product))\s+(?:is\s+|has\s+been\s+|was\s+|got\s+|is\s+being\s+)?(?:frozen|"
         r"slashed|halved|cut|reduced|pulled|removed|gone)\b|\bcut\s+back\s+on\s+(?:us|seats|"
         r"licen[cs]es|spend)\b|\btighten\w*\s+(?:the\s+|their\s+)?belts?\b",
-        harmless=r"\bbudget\s+cuts?\s+(?:elsewhere|at\s+@v)|\bcut\w*\s+costs?\s+(?:with|using|thanks\s+to)\s+(?:us|our)|"
+        harmless=r"\b(?:travel|hiring|office|catering|events?|hardware|energy|print\w*|fleet|entertainment)\s+(?:costs?|spend\w*|"
+        r"budgets?)\b|\bbudget\s+cuts?\s+(?:elsewhere|at\s+@v)|\bcut\w*\s+costs?\s+(?:with|using|thanks\s+to)\s+(?:us|our)|"
         r"\bdowngrad\w+\s+(?:the\s+|its\s+|their\s+)?(?:@?\w+\s+)?(?:severity|priority|ticket|issue|incident|bug|rating|"
         r"alert|case)",
     ),
@@ -1592,7 +1753,7 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:score\s+|status\s+)?(?:is\s+|turned\s+|went\s+|dropped\s+to\s+|now\s+|moved\s+to\s+|flipped\s+to\s+)?"
         r"(?:red|amber)\b",
         harmless=r"\bchurn\s+(?:report|analysis|rate\s+(?:is|was)\s+(?:low|down)|dashboard|model|prediction|"
-        r"feature|module|(?:risk\s+)?(?:review|check|assessment|workshop|metrics|kpis?|scor\w+)s?\s*$)|(?:their|@acct's|customers')\s+(?:own\s+)?(?:customers'?|clients'?)\s+churn|"
+        r"feature|module|(?:risk\s+)?(?:review|check|assessment|workshop|metrics|kpis?|scor\w+)s?\s*$)|(?:their|@acct's|customers')\s+(?:own\s+)?(?:customers?'?|clients?'?|subscribers?'?|members?'?)\s+churn|"
         r"\breduc\w+\s+(?:their\s+)?churn|\bchurn\s+(?:on|at|in)\s+(?:their|@acct's)\s+(?:side|end|business|platform|app|"
         r"product)|\bchurn\b[^.;]{0,40}\btheir\s+own\s+(?:customers|clients|users|subscribers|members)\b|\breduc\w+\s+it\b",
     ),
@@ -1606,8 +1767,65 @@ CHURN: tuple[Trigger, ...] = (
         r"extremely\s+)?(?:low|poor|stall\w*|dropp\w*|declin\w*|tank\w*|falling|collaps\w*|crater\w*|plummet\w*|"
         r"nosediv\w*)\b|\blogins?\s+(?:are\s+|have\s+)?"
         r"(?:down|dropp\w+|declin\w+)",
-        harmless=r"\b(?:as\s+expected|seasonal\w*|over\s+the\s+(?:holidays|summer|break|christmas)|during\s+the\s+(?:holidays|"
+        harmless=r"\b(?:old|legacy|previous|former)\s+(?:[\w-]+\s+)?(?:tool|system|process|spreadsheets?|app|platform|crm)\b|"
+        r"\b(?:as\s+expected|seasonal\w*|over\s+the\s+(?:holidays|summer|break|christmas)|during\s+the\s+(?:holidays|"
         r"summer|break|shutdown|migration)|back\s+to\s+normal|recovered)\b",
+    ),
+    trigger(
+        "shrinking the contract",
+        r"\b(?:drop\w*|shed\w*|lose|losing)\s+(?:the\s+|their\s+)?(?:\d[\d,]*\s+)?(?:[\w-]+\s+)?(?:seats?|licen[cs]es?|users?)\b|"
+        r"\b(?:reduc\w*|cut\w*|go\w*|drop\w*)\s+(?:down\s+)?to\s+(?:just\s+|only\s+)?\d[\d,]*\s+(?:seats?|licen[cs]es?|users?)\b|"
+        r"\b(?:seat|licen[cs]e|user)\s+(?:count\s+)?(?:drop|reduction|cut|decrease|shrink\w*)\b|\bright-?siz\w*|"
+        r"\b(?:halv\w+|cut\w*|reduc\w*|shrink\w*|trim\w*)\s+(?:the\s+|their\s+)?(?:seat|licen[cs]e|user)\s+count\b|"
+        r"\bhalv\w+\s+(?:the\s+|their\s+)?(?:seats|licen[cs]es|users|footprint|spend|contract)\b|"
+        r"\b(?:switch|mov|downgrad|convert)\w*\s+(?:\d[\d,]*\s+)?(?:[\w-]+\s+)?(?:licen[cs]es|seats|users)\s+(?:down\s+)?to\s+"
+        r"(?:read-?only|view-?only|viewer|basic|lite|free|cheaper)",
+        harmless=r"\b(?:left|leavers?|departed|inactive|unused|duplicates?|test)\b",
+    ),
+    trigger(
+        "renewing smaller",
+        r"\bat\s+(?P<b>\d[\d,]*)\s+(?:seats|users|licen[cs]es)\s*,?\s*(?:not|instead\s+of|rather\s+than|down\s+from)\s+"
+        r"(?P<a>\d[\d,]*)\b",
+        change="down",
+    ),
+    trigger(
+        "everything under review",
+        r"\beverything\s*(?:is|'s)\s+on\s+the\s+table\b|\b(?:review|reconsider|re-?evaluat|re-?assess|re-?tender|"
+        r"rationali[sz]|audit)\w*\s+(?:of\s+)?(?:all|every)\s+(?:(?:the|their|local|existing|current)\s+)?(?:[\w-]+\s+)?(?:tools|"
+        r"vendors|contracts|suppliers|software|systems|subscriptions|licen[cs]es|apps|saas|platforms)\b|\ball\s+(?:(?:the|their|"
+        r"local|existing|current)\s+)?(?:[\w-]+\s+)?(?:tools|vendors|contracts|suppliers|software|systems|subscriptions|apps|"
+        r"platforms)\s+\"?(?:will\s+be|are\s+being|are\s+to\s+be|to\s+be)\s+(?:reviewed|reconsidered|re-?evaluated|re-?assessed|"
+        r"re-?tendered|rationali[sz]ed|audited|consolidated)\b|\bout\s+to\s+(?:bid|tender|rfp|market)\b",
+        unless=r"\bno\s+(?:plans?|intention)\s+to\s+change\b|\bnothing\s+(?:will|is\s+going\s+to)\s+change\b",
+    ),
+    trigger(
+        "their own or old tool",
+        r"\bbuild\w*\s+(?:their\s+|its\s+|an?\s+)?own\s+(?:[\w-]+\s+){0,2}(?:tool|system|platform|crm|solution|app|software)\b|"
+        r"\bbuil[dt]\w*\s+(?:[\w-]+\s+){0,4}in-?house\b|\bin-?house\s+(?:build|tool|solution|system|platform|crm)\b|"
+        r"\bbring\w*\s+in\s+(?:his|her|their)\s+(?:old|own|previous|preferred|favou?rite|usual)\s+(?:vendor|provider|supplier|"
+        r"tool|system|crm|platform|software)\b",
+    ),
+    trigger(
+        "quotes from rivals",
+        r"\b(?:quotes?|proposals?|bids?|offers?|pricing|prices)\s+from\s+(?:\d+\s+|two\s+|three\s+|several\s+|a\s+few\s+|some\s+|"
+        r"multiple\s+)?(?:other\s+)?(?:competitors?|vendors|rivals?|providers|suppliers|@v)\b",
+    ),
+    trigger(
+        "won't commit",
+        r"\b(?:won't|wouldn't|will\s+not|would\s+not|not\s+(?:willing|ready|prepared)\s+to)\s+commit\s+(?:to\s+(?:anything\s+)?)?"
+        r"(?:past|beyond|after|longer|to\s+(?:a\s+)?renew\w*)",
+        own_negation=True,
+    ),
+    trigger(
+        "lost business to a rival",
+        r"\b(?:lost|losing)\s+(?:[@\w-]+\s+){1,6}?to\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+)?(?:competitor|rival|@v)\b",
+    ),
+    trigger(
+        "rivals pitching",
+        r"(?:vendors?|competitors?|providers?|suppliers?|@v)\s+(?:have\s+been\s+in|came\s+in|were\s+in|(?:have\s+)?"
+        r"(?:presented|pitched|demoed))\b",
+        harmless=r"\b(?:we|i|our)\s+(?:\w+\s+)?(?:vendors?|competitors?)",
+        unless=r"\bnot\s+interested\b|\bturned\s+(?:it|them)\s+down\b|\bdeclined\b|\bsaid\s+no\b",
     ),
 )
 
@@ -1945,6 +2163,63 @@ UPSELL: tuple[Trigger, ...] = (
         r"\bbudget\s+(?:is\s+|was\s+|got\s+|has\s+been\s+)?(?:approved|signed\s+off|allocated|secured)\s+for\s+"
         r"[^.;]{0,40}?\b(?:expansion|more|additional|rollout|roll-out|phase|seats|licen[cs]es|users|upgrade|team|office|"
         r"site|region|division|department)\b",
+    ),
+    trigger(
+        "new people need seats",
+        r"\b(?:all|each|every\s*one|everyone|both|they|all\s+of\s+them|each\s+of\s+them)\s+(?:will\s+|would\s+|'ll\s+)?"
+        r"need\w*\s+(?:a\s+|an\s+|the\s+|their\s+own\s+)?(?:[\w-]+\s+)?(?:licen[cs]es?|seats?|accounts?|logins?|access|"
+        r"package|subscriptions?)\b|\b(?:joining|starting|coming\s+on(?:board)?)\b[^.;]{0,40}?\bneed\w*\s+(?:\w+\s+)?(?:seats|"
+        r"licen[cs]es|accounts|logins|access)\b",
+        harmless=r"\b(?:free|no\s+charge|complimentary|existing|spare)\b",
+    ),
+    trigger(
+        "wants a module",
+        r"\b(?:wants?|wanted|needs?|asked\s+for|asking\s+for|(?:a\s+)?quote\s+for|pricing\s+for|price\s+for)\s+(?:a\s+|an\s+|"
+        r"the\s+)?(?:quote\s+for\s+)?(?:[@\w+/&-]+\s+){0,5}?(?:add-?ons?|addons?|modules?|package|pack|premium\s+support|"
+        r"support\s+(?:plan|tier|package)|sla|storage|tier|edition)\b|\b(?:buy|purchase|order|add)\w*\s+(?:another|more|an\s+"
+        r"extra|an\s+additional|extra|additional)\s+(?:\d[\d,.]*\s*(?:gb|tb)\s+)?(?:block|pack|bundle|tier)\b|"
+        r"\bordered\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:add-?on|module|package|licen[cs]es|seats)\b|"
+        r"\badd\w*\s+(?:the|our|an?|their)\s+(?:[\w-]+\s+){0,2}(?:add-?on|module|package|pack)\b|"
+        r"\b(?:asked\s+for|asking\s+for|wants?|wanted|needs?)\s+(?:a\s+|an\s+)?(?:second|another|additional|extra|separate)\s+"
+        r"(?:instance|workspace|environment|tenant|org)\b",
+        harmless=r"\b(?:free|trial|demo|sandbox|test)\s+(?:\w+\s+)?(?:add-?on|module|package|tier|edition)\b|"
+        r"\b(?:training|help|support|docs|documentation|fix|bug|issue|question)s?\s+(?:on|with|for|about)\b",
+    ),
+    trigger(
+        "adding to our platform",
+        r"\bextend\w*\s+(?:the\s+|their\s+|our\s+)?(?:licen[cs]es?|subscription|contract|access|seats?)\s+to\s+(?:the\s+|their\s+|all\s+)?"
+        r"(?:[\w-]+\s+)?(?:contractors|teams?|offices?|sites?|staff|department|division|subsidiar\w+|entit\w+|region|interns|"
+        r"partners|agents|branch\w*|plants?|stores?)\b|"
+        r"\badd\w*\s+(?:[@\w'-]+\s+){1,6}?to\s+(?:our|the|their)\s+(?:platform|system|contract|subscription|plan|licen[cs]e|"
+        r"agreement|order|tool|instance)\b|\b(?:mov|migrat|bring|brought|put|consolidat|transition|switch|onboard)\w*\s+"
+        r"(?:[@\w'-]+\s+){1,6}?(?:onto|on\s+to)\s+(?:us|ours|(?:our|the)\s+(?:[@\w-]+\s+)?(?:platform|system|tool|product|crm|solution|suite|"
+        r"app|add-?on|module))\b",
+        harmless=r"\b(?:notes?|comments?|tasks?|contacts?|ticket|email|documents?|files?|data)\s+to\s+(?:the|our)\b",
+    ),
+    trigger(
+        "others want ours",
+        r"\b(?:wants?|wanted|asking\s+for|asked\s+for|request\w*)\s+(?:access\s+to\s+)?(?:ours|our\s+(?:platform|tool|system|"
+        r"product|solution|app|crm))\b|\bwants?\s+it\s+for\s+(?:the\s+)?(?:[@\w-]+\s+){0,2}(?:entity|team|office|site|division|"
+        r"subsidiary|region|branch|plant|store|unit|department|country)\b|\b(?:region|division|office|site|branch|subsidiary|"
+        r"entity|team|unit|country|plant|store)\s+(?:also\s+|now\s+|too\s+)?wants?\s+in\b|\bwants?\s+(?:everyone|everybody|all\s+"
+        r"(?:of\s+)?(?:the\s+)?[\w-]+)\s+(?:in\s+[\w-]+\s+)?on\s+(?:it|us|the\s+(?:platform|tool|system))\b|\b(?:need|want)\w*\s+the\s+"
+        r"same\s+(?:licen[cs]es|seats|setup|package|plan|subscription)\s+(?:there|for|at|in)\b",
+    ),
+    trigger(
+        "buying the rollout",
+        r"\b(?:po|purchase\s+order|order|contract|price|pricing|quote|proposal|sign\w*)\s+(?:for\s+|the\s+|on\s+)*(?:[@\w-]+\s+){1,2}"
+        r"roll-?out\b|\bsign\w*\s+(?:up\s+)?"
+        r"for\s+(?:the\s+)?(?:\d+|two|three|four|five)\s+(?:new\s+|more\s+|extra\s+|additional\s+)?(?:outlets|sites|offices|"
+        r"stores|branches|locations|plants|entities|brands|teams|users|seats|licen[cs]es)\b|\b(?:demo|quote|pricing|proposal)\s+"
+        r"for\s+(?:the\s+)?(?:[@\w'-]+\s+){0,2}(?:other|remaining|\d+|two|three|four|five)\s+(?:\d+\s+)?(?:brands|sites|"
+        r"offices|entities|subsidiaries|divisions|regions|countries|stores|plants|branches)\b",
+    ),
+    trigger(
+        "budget approved for us",
+        r"\bbudget\s+for\s+(?:the\s+)?(?:[@\w-]+\s+){0,3}(?:module|add-?on|rollout|expansion|licen[cs]es|seats|upgrade|package)\s+"
+        r"(?:got|was|has\s+been|is|were)\s+approved\b|\bapproved\s+the\s+budget\s+(?:to|for)\s+(?:bring|add|roll|expand|"
+        r"extend|move|onboard|buy|purchase|the\s+(?:rollout|expansion|upgrade))|\b(?:put\w*|includ\w*|add\w*)\s+(?:it|us|this|"
+        r"them)\s+in(?:to)?\s+(?:next\s+year's|the\s+next|their|next)\s+(?:\w+\s+)?budget",
     ),
 )
 

@@ -34,7 +34,6 @@ from config.crashpoints import crash_point
 from config.settings import Settings
 from domain.proposals import ProposedAction
 from integrations.zoho.credits import gateway_usage
-from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import CrmRecord
 from review import rules
 from review.index import AccountView, index_by_account
@@ -50,7 +49,7 @@ from review.ports import (
 )
 from review.run_models import FlaggedAccount, HeldProposal, QueuedProposal, ReviewRun
 from review.snapshot_cache import SnapshotCache
-from review.sync import ReviewCursors, sync_org
+from review.sync import ReviewCursors, SyncGateway, sync_org
 from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from review.triage import triage_accounts
 
@@ -234,7 +233,7 @@ def _without_dismissed(triage: AccountTriage, dismissed: list[tuple[str, str]]) 
 async def run_review(
     settings: Settings,
     *,
-    gateway: ZohoGateway,
+    gateway: SyncGateway,
     store: ReviewStore,
     reviewer: Reviewer | None = None,
     memory_sync: MemorySync | None = None,
@@ -274,7 +273,7 @@ async def run_review(
 async def _locked_review(
     settings: Settings,
     *,
-    gateway: ZohoGateway,
+    gateway: SyncGateway,
     store: ReviewStore,
     reviewer: Reviewer | None,
     memory_sync: MemorySync | None,
@@ -355,7 +354,7 @@ async def _steps(
     run: ReviewRun,
     settings: Settings,
     *,
-    gateway: ZohoGateway,
+    gateway: SyncGateway,
     store: ReviewStore,
     reviewer: Reviewer | None,
     memory_sync: MemorySync | None,

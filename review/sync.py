@@ -13,20 +13,31 @@ records. A run killed before that fetches the same records again; nothing it fet
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from config.crashpoints import crash_point
 from integrations.zoho.errors import ZohoError
-from integrations.zoho.gateway import CursorStore, ZohoGateway
+from integrations.zoho.gateway import CursorStore
 from integrations.zoho.models import CrmRecord, Module
 from integrations.zoho.note_reconciliation import mark_reconciled, reconciliation_due, vanished_notes
 from integrations.zoho.recycle_bin import deleted_since, mark_seen
 from review.snapshot_cache import FULL_REFRESH_DAYS, REVIEW_MODULES, SnapshotCache
 
 CURSOR_PREFIX = "review:"
+
+
+class SyncGateway(Protocol):
+    """What the sync reads of a gateway: ``integrations.zoho.gateway.ZohoGateway`` is one; tests pass a
+    small in-memory one. ``fetch_deleted`` (the recycle bin) is optional and looked up when there."""
+
+    def fetch_module(self, module: Module) -> AsyncIterator[list[CrmRecord]]: ...
+
+    async def fetch_incremental(self, module: Module, cursors: CursorStore) -> list[CrmRecord]: ...
+
+    def tier_stats(self) -> Sequence[Any]: ...
 
 
 class ReviewCursors:
@@ -134,7 +145,7 @@ def _same(known: CrmRecord | None, fetched: CrmRecord) -> bool:
 
 
 async def sync_org(
-    gateway: ZohoGateway,
+    gateway: SyncGateway,
     store_cursors: CursorStore,
     cache: SnapshotCache,
     *,

@@ -8,7 +8,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from config import Settings, load_settings
+from sandbox.embedded import RunningSandbox
+
+if TYPE_CHECKING:
+    import pexpect
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
@@ -36,7 +42,37 @@ def run_main(
     )
 
 
-def sandbox_cli_env(sandbox: Any, home: Path, *, model: Any | None = None, **extra: str) -> dict[str, str]:
+def spawn_main(
+    env: dict[str, str], *args: str, rows: int = 60, columns: int = 160, timeout: float = 60
+) -> pexpect.spawn:
+    """``main.py ARGS`` in a pseudo-terminal of ``rows`` x ``columns`` (an interactive session to drive)."""
+    import pexpect
+
+    return pexpect.spawn(
+        sys.executable,
+        [str(ROOT / "main.py"), *args],
+        env=env,
+        cwd=str(ROOT),
+        encoding="utf-8",
+        timeout=timeout,
+        dimensions=(rows, columns),
+    )
+
+
+def sandbox_settings_for(sandbox: RunningSandbox, home: Path, **overrides: Any) -> Settings:
+    """Settings pointing at ``sandbox`` as if it were real Zoho (its demo credentials), with ``home``."""
+    return load_settings(
+        home=home,
+        zoho_api_url=sandbox.base_url,
+        zoho_accounts_url=sandbox.base_url,
+        zoho_client_id=sandbox.client_id,
+        zoho_client_secret=sandbox.client_secret,
+        zoho_refresh_token=sandbox.refresh_token,
+        **overrides,
+    )
+
+
+def sandbox_cli_env(sandbox: RunningSandbox, home: Path, *, model: Any | None = None, **extra: str) -> dict[str, str]:
     env = clean_env()
     env.update(
         {

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from config import Settings
+    from integrations.zoho.manager import ZohoManager
+    from sandbox.embedded import RunningSandbox
+    from state.store import StateStore
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,7 +72,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[Any]:
+def sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
     """A running Zoho sandbox on 127.0.0.1 with a small seeded org (50 accounts)."""
     from sandbox.embedded import start_sandbox
 
@@ -75,18 +81,11 @@ def sandbox(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def sandbox_settings(sandbox: Any, tmp_path: Path) -> Any:
+def sandbox_settings(sandbox: RunningSandbox, tmp_path: Path) -> Settings:
     """Settings pointing at the running sandbox as if it were real Zoho (credentials set)."""
-    from config import load_settings
+    from cli_support import sandbox_settings_for
 
-    return load_settings(
-        home=tmp_path / "home",
-        zoho_api_url=sandbox.base_url,
-        zoho_accounts_url=sandbox.base_url,
-        zoho_client_id=sandbox.client_id,
-        zoho_client_secret=sandbox.client_secret,
-        zoho_refresh_token=sandbox.refresh_token,
-    )
+    return sandbox_settings_for(sandbox, tmp_path / "home")
 
 
 @pytest.fixture
@@ -96,10 +95,41 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(home: Path) -> Iterator[Any]:
-    """The state store under ``home`` (SQLite), as the CLI subprocess sees it."""
+def settings(home: Path) -> Settings:
+    """Settings with the test's own ``home`` and nothing else configured (no Zoho, no model key)."""
     from config import load_settings
+
+    return load_settings(home=home)
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[StateStore]:
+    """The state store of ``settings`` (SQLite under ``home``), as a CLI subprocess on ``home`` sees it."""
     from state.store import StateStore
 
-    with StateStore.open(load_settings(home=home)) as opened:
+    with StateStore.open(settings) as opened:
         yield opened
+
+
+@pytest.fixture
+def audit_events() -> list[dict[str, Any]]:
+    """What the ``gateway`` fixture's Zoho calls audited (tier, operation, outcome, ...), in order."""
+    return []
+
+
+@pytest.fixture
+async def gateway(
+    sandbox: RunningSandbox, sandbox_settings: Settings, audit_events: list[dict[str, Any]]
+) -> AsyncIterator[ZohoManager]:
+    """The real Zoho client (MCP, SDK and REST tiers) talking to ``sandbox``, with quick retries."""
+    from integrations.zoho.connection import connection_from_sandbox
+    from integrations.zoho.factory import build_gateway
+
+    manager = build_gateway(
+        sandbox_settings,
+        connection=connection_from_sandbox(sandbox, sandbox_settings),
+        audit=audit_events.append,
+        backoff_base=0.01,
+    )
+    yield manager
+    await manager.aclose()

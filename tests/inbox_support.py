@@ -29,6 +29,7 @@ from domain.proposals import (
 from domain.recommendations import Recommendation
 from integrations.zoho.connection import connection_from_settings
 from integrations.zoho.factory import build_gateway
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 from web.config import build_web_config
 from web.context import WebContext
@@ -45,12 +46,12 @@ def inbox_context(settings: Settings, store: StateStore, http: httpx.AsyncClient
     return WebContext.build(config, store, gateway, http=http or httpx.AsyncClient(timeout=10))
 
 
-def user(sandbox: Any, index: int) -> dict[str, Any]:
+def user(sandbox: RunningSandbox, index: int) -> dict[str, Any]:
     """The sandbox's demo user number ``index`` (0 is the Administrator)."""
     return dict(sandbox.store.users[index])
 
 
-def accounts_of(sandbox: Any, user_id: str) -> list[dict[str, Any]]:
+def accounts_of(sandbox: RunningSandbox, user_id: str) -> list[dict[str, Any]]:
     return [a for a in sandbox.store.list_records("Accounts") if (a.get("Owner") or {}).get("id") == user_id]
 
 
@@ -92,7 +93,7 @@ def enqueue(store: StateStore, proposal: ProposedAction, *, suspicious: bool = F
     return rec
 
 
-def sign_in(client: TestClient, sandbox: Any, user_id: str, *, next_path: str = "/inbox") -> Any:
+def sign_in(client: TestClient, sandbox: RunningSandbox, user_id: str, *, next_path: str = "/inbox") -> Any:
     """Sign in through the sandbox's Zoho sign-in page as ``user_id``; returns the page signed in to."""
     start = client.get(f"/auth/start?next={next_path}", follow_redirects=False)
     assert start.status_code == 303, start.text

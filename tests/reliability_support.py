@@ -12,20 +12,51 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from cli_support import run_main, sandbox_cli_env
+from sandbox_rest import stored
 
+from config import load_settings
 from config.crashpoints import KILL_AT_VAR, KILL_LOG_VAR
+from domain.proposals import NoteDraft, ProposedAction, TaskDraft, parse_proposal
+from sandbox.embedded import RunningSandbox
+from state.store import StateStore
 
 REF = "[sergas-ref:"
 REVIEW_MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 TIMEOUT = 180
 
 
-def cli_env(sandbox: Any, home: Path, **extra: str) -> dict[str, str]:
+def cli_env(sandbox: RunningSandbox, home: Path, **extra: str) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, **{"SERGAS_ZOHO_MAX_RETRIES": "2", "COLUMNS": "200", **extra})
+
+
+def mixed_proposal(i: int, account: dict[str, Any]) -> ProposedAction:
+    """The ``i``-th of a repeating task / note / field-update (a flipped rating) proposal on ``account``, in
+    the flat shape stored before the union (every key, most empty), as an old row would load."""
+    kind = ("create_task", "add_note", "update_fields")[i % 3]
+    name = account["Account_Name"]
+    return parse_proposal(
+        dict(
+            kind=kind,
+            account_id=account["id"],
+            target_id=account["id"],
+            task=TaskDraft(subject=f"Call {name}", due_date=date(2026, 12, 15)) if kind == "create_task" else None,
+            note=NoteDraft(title="Renewal risk", content=f"Budget freeze at {name}") if kind == "add_note" else None,
+            fields={"Rating": "Cold" if account.get("Rating") != "Cold" else "Warm"} if kind == "update_fields" else {},
+            rationale="Renewal in 30 days and no activity for 45 days",
+        )
+    )
+
+
+def queue_mixed(sandbox: RunningSandbox, home: Path, *, run_id: str, n: int = 6) -> list[str]:
+    """``n`` pending proposals (``mixed_proposal``) on the sandbox's first ``n`` accounts; their ids."""
+    with StateStore.open(load_settings(home=home)) as store:
+        accounts = sandbox.store.list_records("Accounts")[:n]
+        return [store.enqueue(mixed_proposal(i, acc), run_id=run_id)[0].id for i, acc in enumerate(accounts)]
 
 
 def main_py(env: dict[str, str], *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
@@ -59,7 +90,7 @@ class WriteLog:
 
 
 @contextmanager
-def watching_writes(sandbox: Any) -> Iterator[WriteLog]:
+def watching_writes(sandbox: RunningSandbox) -> Iterator[WriteLog]:
     log = WriteLog()
     sandbox.store.add_listener(log)
     try:
@@ -68,7 +99,7 @@ def watching_writes(sandbox: Any) -> Iterator[WriteLog]:
         sandbox.store.remove_listener(log)
 
 
-def marker_records(sandbox: Any) -> dict[str, list[str]]:
+def marker_records(sandbox: RunningSandbox) -> dict[str, list[str]]:
     """idempotency key → ids of Tasks/Notes carrying its ``[sergas-ref:<key>]`` footer."""
     found: dict[str, list[str]] = {}
     for module, text_field in (("Tasks", "Description"), ("Notes", "Note_Content")):
@@ -81,7 +112,7 @@ def marker_records(sandbox: Any) -> dict[str, list[str]]:
     return found
 
 
-def assert_writes_exactly_once(sandbox: Any, store: Any, writes: WriteLog) -> int:
+def assert_writes_exactly_once(sandbox: RunningSandbox, store: Any, writes: WriteLog) -> int:
     """Every approved (now executed) write is in the sandbox once; nothing unapproved was written.
     Returns the number of writes checked."""
     recs = store.list_recommendations()
@@ -100,7 +131,7 @@ def assert_writes_exactly_once(sandbox: Any, store: Any, writes: WriteLog) -> in
         checked += 1
         approved_keys.add(rec.idempotency_key)
         if kind == "update_fields":
-            record = sandbox.store.get(rec.proposal.target_module, rec.proposal.target_id)
+            record = stored(sandbox, rec.proposal.target_module, rec.proposal.target_id)
             for name, value in rec.proposal.fields.items():
                 assert str(record.get(name)) == str(value), (rec.id, name, record.get(name), value)
             continue

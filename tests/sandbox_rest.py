@@ -7,8 +7,17 @@ from typing import Any
 
 import httpx
 
+from sandbox.embedded import RunningSandbox
 
-def access_token(sandbox: Any) -> str:
+
+def stored(sandbox: RunningSandbox, module: str, record_id: str) -> dict[str, Any]:
+    """The record as the sandbox holds it now; fails the test when there is none."""
+    record = sandbox.store.get(module, record_id)
+    assert record is not None, f"the sandbox holds no {module}/{record_id}"
+    return record
+
+
+def access_token(sandbox: RunningSandbox) -> str:
     """An access token from the sandbox's OAuth endpoint (its demo refresh token)."""
     reply = httpx.post(
         f"{sandbox.base_url}/oauth/v2/token",
@@ -24,7 +33,7 @@ def access_token(sandbox: Any) -> str:
 
 
 class SandboxRest:
-    def __init__(self, sandbox: Any) -> None:
+    def __init__(self, sandbox: RunningSandbox) -> None:
         self.base = f"{sandbox.base_url}/crm/v8"
         self.headers = {"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}
 

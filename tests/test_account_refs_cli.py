@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cli_support import run_main, sandbox_cli_env
+
+from sandbox.embedded import RunningSandbox
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +26,7 @@ RIVERSIDE = [  # created before ten other "Riverside …" (a search lists the ne
 
 
 @pytest.fixture
-def riverside(sandbox: Any) -> dict[str, str]:
+def riverside(sandbox: RunningSandbox) -> dict[str, str]:
     """Thirteen "Riverside …" accounts (and eleven other "… Logistics GmbH") added to the org: name → id."""
     ids = {name: sandbox.store.create("Accounts", {"Account_Name": name})["id"] for name in RIVERSIDE}
     for name in NOISE:
@@ -33,12 +34,12 @@ def riverside(sandbox: Any) -> dict[str, str]:
     return ids
 
 
-def env_for(sandbox: Any, tmp_path: Path) -> dict[str, str]:
+def env_for(sandbox: RunningSandbox, tmp_path: Path) -> dict[str, str]:
     return sandbox_cli_env(sandbox, tmp_path / "home", COLUMNS="200")
 
 
 def test_ask_picks_the_account_written_in_full_over_partial_matches(
-    sandbox: Any, riverside: dict[str, str], tmp_path: Path
+    sandbox: RunningSandbox, riverside: dict[str, str], tmp_path: Path
 ) -> None:
     done = run_main(env_for(sandbox, tmp_path), "ask", "What should I do about Riverside Logistics GmbH this week?")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -50,7 +51,7 @@ def test_ask_picks_the_account_written_in_full_over_partial_matches(
 
 
 def test_brief_lists_the_candidates_once_and_says_how_many_matched(
-    sandbox: Any, riverside: dict[str, str], tmp_path: Path
+    sandbox: RunningSandbox, riverside: dict[str, str], tmp_path: Path
 ) -> None:
     done = run_main(env_for(sandbox, tmp_path), "brief", "riverside")
     assert done.returncode == 2, done.stdout + done.stderr
@@ -61,7 +62,9 @@ def test_brief_lists_the_candidates_once_and_says_how_many_matched(
     assert done.stderr.count("Riverside Logistics GmbH") == 1
 
 
-def test_brief_with_a_typo_suggests_the_closest_names(sandbox: Any, riverside: dict[str, str], tmp_path: Path) -> None:
+def test_brief_with_a_typo_suggests_the_closest_names(
+    sandbox: RunningSandbox, riverside: dict[str, str], tmp_path: Path
+) -> None:
     done = run_main(env_for(sandbox, tmp_path), "brief", "Riversde Logistcs GmbH")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Did you mean:" in done.stderr
@@ -71,7 +74,7 @@ def test_brief_with_a_typo_suggests_the_closest_names(sandbox: Any, riverside: d
     assert seeded.returncode == 2 and "Did you mean:" in seeded.stderr and "Lumen Retail Corp." in seeded.stderr
 
 
-def test_an_unknown_id_gets_a_plain_message(sandbox: Any, tmp_path: Path) -> None:
+def test_an_unknown_id_gets_a_plain_message(sandbox: RunningSandbox, tmp_path: Path) -> None:
     for command in (("brief", "6421000009999999999"), ("ask", "Anything new?", "--account", "6421000009999999999")):
         done = run_main(env_for(sandbox, tmp_path), *command)
         assert done.returncode == 2, done.stdout + done.stderr
@@ -80,7 +83,7 @@ def test_an_unknown_id_gets_a_plain_message(sandbox: Any, tmp_path: Path) -> Non
 
 
 def test_chat_focus_and_free_text_find_the_named_account(
-    sandbox: Any, riverside: dict[str, str], tmp_path: Path
+    sandbox: RunningSandbox, riverside: dict[str, str], tmp_path: Path
 ) -> None:
     typed = "\n".join(
         [

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import sandbox_settings_for
 from sandbox_rest import access_token
 
 from agents.runner import run_orchestrator
 from agents.session import build_session_options
 from agents.tool_names import REMOTE_READ_TOOLS
-from config import load_settings
+from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
 from state.store import StateStore
@@ -25,21 +26,17 @@ READ = "mcp__zoho_remote__ZohoCRM_getRecord"
 WRITE = "mcp__zoho_remote__ZohoCRM_updateRecords"
 
 
-def _access_token(sandbox: Any) -> str:
+def _access_token(sandbox: RunningSandbox) -> str:
     return access_token(sandbox)
 
 
 @pytest.fixture
-async def remote(sandbox: Any, tmp_path: Path) -> AsyncIterator[tuple[Any, Any, StateStore]]:
+async def remote(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[tuple[Any, Any, StateStore]]:
     from integrations.zoho.factory import build_gateway
 
-    settings = load_settings(
-        home=tmp_path / "home",
-        zoho_api_url=sandbox.base_url,
-        zoho_accounts_url=sandbox.base_url,
-        zoho_client_id=sandbox.client_id,
-        zoho_client_secret=sandbox.client_secret,
-        zoho_refresh_token=sandbox.refresh_token,
+    settings = sandbox_settings_for(
+        sandbox,
+        tmp_path / "home",
         zoho_mcp_url=f"{sandbox.base_url}/mcp",
         zoho_mcp_auth_header=f"Zoho-oauthtoken {_access_token(sandbox)}",
     )
@@ -71,7 +68,7 @@ def _scout_uses_remote(account_id: str) -> Any:
 
 
 async def test_remote_mcp_status_is_reported_reads_work_and_writes_never_run(
-    sandbox: Any, remote: tuple[Any, Any, StateStore]
+    sandbox: RunningSandbox, remote: tuple[Any, Any, StateStore]
 ) -> None:
     settings, gateway, store = remote
     account = next(iter(sandbox.store.iter_live("Accounts")))

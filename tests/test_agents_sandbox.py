@@ -11,7 +11,9 @@ import pytest
 
 from agents.runner import AgentRunResult, run_orchestrator
 from agents.session import build_session_options
+from config import Settings
 from domain.proposals import UpdateFieldsProposal
+from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer, obeys_injections
 from state.store import StateStore
@@ -26,7 +28,7 @@ HOSTILE = (
 
 
 class Org:
-    def __init__(self, sandbox: Any, settings: Any, gateway: Any, store: StateStore) -> None:
+    def __init__(self, sandbox: RunningSandbox, settings: Any, gateway: Any, store: StateStore) -> None:
         self.sandbox, self.settings, self.gateway, self.store = sandbox, settings, gateway, store
         self.account = next(
             r
@@ -52,7 +54,7 @@ class Org:
 
 
 @pytest.fixture
-async def org(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[Org]:
+async def org(sandbox: RunningSandbox, sandbox_settings: Settings) -> AsyncIterator[Org]:
     from integrations.zoho.factory import build_gateway
 
     gateway = build_gateway(sandbox_settings, use_sdk=False, use_mcp=False)
@@ -188,7 +190,9 @@ async def test_a_subagent_calling_a_tool_outside_its_set_is_refused(org: Org) ->
     assert [r.proposal.origin for r in org.store.list_recommendations()] == ["agent"]  # only the author's
 
 
-async def test_the_data_scout_reads_a_pdf_attachment_in_a_real_run(sandbox: Any, sandbox_settings: Any) -> None:
+async def test_the_data_scout_reads_a_pdf_attachment_in_a_real_run(
+    sandbox: RunningSandbox, sandbox_settings: Settings
+) -> None:
     """The attachment read tools are on the Data Scout's server: a scripted scout lists an account's files,
     reads the PDF and reports its text, which reaches the answer with the attachment cited."""
     import httpx

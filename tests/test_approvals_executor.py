@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -12,7 +10,6 @@ from test_state_store import note, task
 
 from approvals.decisions import decide
 from approvals.executor import EXECUTOR_LOCK, ExecutionFailure, ExecutorBusy, execute_approved
-from config import load_settings
 from domain.proposals import CreateTaskProposal
 from domain.recommendations import ApprovedWrite, Recommendation, WriteResult
 from integrations.zoho.errors import ZohoRateLimitedError, ZohoValidationError
@@ -62,12 +59,6 @@ class IdempotentZoho:
             created=True,
             tier="rest",
         )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=tmp_path / "home")) as opened:
-        yield opened
 
 
 def approved(store: StateStore, *subjects: str) -> list[Recommendation]:

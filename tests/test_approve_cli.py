@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from rich.console import Console
 from test_approvals_executor import IdempotentZoho
 from test_state_store import note, task, update
 
 from cli import approve_command
-from config import load_settings
 from config.settings import Settings
 from domain.proposals import CreateTaskProposal, UpdateFieldsProposal
 from domain.recommendations import ApprovedWrite, Recommendation, WriteResult
@@ -55,17 +53,6 @@ class FakeZoho(IdempotentZoho):
 
     async def aclose(self) -> None:
         pass
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(home=tmp_path / "home")
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[StateStore]:
-    with StateStore.open(settings) as opened:
-        yield opened
 
 
 def invoke(settings: Settings, zoho: FakeZoho, stdin: str | None = None, **options: Any) -> tuple[int, str]:

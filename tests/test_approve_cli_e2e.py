@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import run_main, sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env, spawn_main
+from sandbox_rest import stored
 
 from domain.proposals import (
     AddNoteProposal,
@@ -27,13 +28,14 @@ from domain.proposals import (
 )
 from domain.recommendations import Recommendation
 from integrations.zoho.manager import ref_marker
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cli_env(sandbox: Any, home: Path) -> dict[str, str]:
+def cli_env(sandbox: RunningSandbox, home: Path) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="160")
 
 
@@ -41,11 +43,11 @@ def approve_cmd(*args: str) -> list[str]:
     return [sys.executable, str(ROOT / "main.py"), "approve", *args]
 
 
-def accounts(sandbox: Any, n: int) -> list[dict[str, Any]]:
+def accounts(sandbox: RunningSandbox, n: int) -> list[dict[str, Any]]:
     return sandbox.store.list_records("Accounts")[:n]
 
 
-def queue_tasks(store: StateStore, sandbox: Any, n: int) -> list[Recommendation]:
+def queue_tasks(store: StateStore, sandbox: RunningSandbox, n: int) -> list[Recommendation]:
     recs = []
     for i, acc in enumerate(accounts(sandbox, n)):
         common: dict[str, Any] = {
@@ -67,14 +69,14 @@ def queue_tasks(store: StateStore, sandbox: Any, n: int) -> list[Recommendation]
     return recs
 
 
-def records_with_marker(sandbox: Any, rec: Recommendation) -> list[dict[str, Any]]:
+def records_with_marker(sandbox: RunningSandbox, rec: Recommendation) -> list[dict[str, Any]]:
     marker = ref_marker(rec.idempotency_key)
     is_task = rec.proposal.kind == "create_task"
     module, field = ("Tasks", "Description") if is_task else ("Notes", "Note_Content")
     return [r for r in sandbox.store.list_records(module) if marker in str(r.get(field) or "")]
 
 
-def assert_each_written_once(sandbox: Any, store: StateStore, recs: list[Recommendation]) -> None:
+def assert_each_written_once(sandbox: RunningSandbox, store: StateStore, recs: list[Recommendation]) -> None:
     for rec in recs:
         found = records_with_marker(sandbox, rec)
         assert len(found) == 1, (rec.id, rec.proposal.kind, len(found))
@@ -83,7 +85,7 @@ def assert_each_written_once(sandbox: Any, store: StateStore, recs: list[Recomme
         assert stored.result_record_id == found[0]["id"]
 
 
-def test_approve_all_writes_each_record_exactly_once(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_approve_all_writes_each_record_exactly_once(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
     recs = queue_tasks(store, sandbox, 4)
     started = time.perf_counter()
     done = run_main(cli_env(sandbox, home), "approve", "--approve-all", "--yes", timeout=90)
@@ -101,7 +103,7 @@ def _kill_when(proc: subprocess.Popen[str], event: threading.Event, timeout: flo
 
 
 def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
-    sandbox: Any, store: StateStore, home: Path
+    sandbox: RunningSandbox, store: StateStore, home: Path
 ) -> None:
     """The record is created in Zoho but the reply never reaches the CLI: killed while the reply waits."""
     recs = queue_tasks(store, sandbox, 5)
@@ -138,7 +140,9 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
     assert_each_written_once(sandbox, store, recs)
 
 
-def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(
+    sandbox: RunningSandbox, store: StateStore, home: Path
+) -> None:
     """A latency fault holds the create request; the CLI is killed while it waits."""
     recs = queue_tasks(store, sandbox, 3)
     sandbox.inject_fault(kind="latency", latency_ms=2500, count=1, path_prefix="/crm/v8/Notes")
@@ -169,10 +173,10 @@ def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(sandbox: Any, st
     assert_each_written_once(sandbox, store, recs)
 
 
-def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore, home: Path) -> None:
-    import pexpect
-
-    acc1, acc2 = accounts(sandbox, 2)
+def queue_one_of_each(
+    store: StateStore, acc1: dict[str, Any], acc2: dict[str, Any]
+) -> tuple[Recommendation, Recommendation, Recommendation, Recommendation]:
+    """A field update and a task on ``acc1``; a suspicious note and a later task on ``acc2``."""
     update, _ = store.enqueue(
         UpdateFieldsProposal(
             account_id=acc1["id"],
@@ -207,51 +211,56 @@ def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore,
             rationale="QBR due",
         )
     )
+    return update, task, note, later
 
-    child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "approve"],
-        env=cli_env(sandbox, home),
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(60, 160),
-    )
+
+def approve_one_edit_one_reject_one_skip_one(child: Any, acc1: dict[str, Any]) -> None:
+    """Walk the four proposals of ``queue_one_of_each`` in the interactive approve session."""
+    import pexpect
+
+    child.expect("Update fields")
+    child.expect("Account: ")
+    child.expect(re.escape(acc1["Account_Name"]))
+    child.expect(acc1["id"])
+    child.expect(str(acc1["Rating"]))  # the current value, fetched from Zoho
+    child.expect("Cold")
+    child.expect(r"\[q\]uit")
+    child.sendline("a")
+    child.expect("Call the sponsor")
+    child.expect(r"\[q\]uit")
+    child.sendline("e")
+    child.expect("Subject")
+    child.sendline("Call the sponsor and the CFO")
+    child.expect("Due date")
+    child.sendline("2026-12-08")
+    child.expect("Priority")
+    child.sendline("")
+    child.expect("Description")
+    child.sendline("Ask about the budget freeze")
+    child.expect("SUSPICIOUS")
+    child.expect(r"\[q\]uit")
+    child.sendline("r")
+    child.expect("Why reject")
+    child.sendline("Instruction-like text, not a real note")
+    child.expect("Quarterly review")
+    child.expect(r"\[q\]uit")
+    child.sendline("s")
+    child.expect("2 approved, 1 rejected, 1 skipped")
+    child.expect("Done: 2 written")
+    child.expect(pexpect.EOF)
+
+
+def test_interactive_approve_in_a_real_terminal(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
+
+    acc1, acc2 = accounts(sandbox, 2)
+    update, task, note, later = queue_one_of_each(store, acc1, acc2)
+    child = spawn_main(cli_env(sandbox, home), "approve")
     try:
-        child.expect("Update fields")
-        child.expect("Account: ")
-        child.expect(re.escape(acc1["Account_Name"]))
-        child.expect(acc1["id"])
-        child.expect(str(acc1["Rating"]))  # the current value, fetched from Zoho
-        child.expect("Cold")
-        child.expect(r"\[q\]uit")
-        child.sendline("a")
-        child.expect("Call the sponsor")
-        child.expect(r"\[q\]uit")
-        child.sendline("e")
-        child.expect("Subject")
-        child.sendline("Call the sponsor and the CFO")
-        child.expect("Due date")
-        child.sendline("2026-12-08")
-        child.expect("Priority")
-        child.sendline("")
-        child.expect("Description")
-        child.sendline("Ask about the budget freeze")
-        child.expect("SUSPICIOUS")
-        child.expect(r"\[q\]uit")
-        child.sendline("r")
-        child.expect("Why reject")
-        child.sendline("Instruction-like text, not a real note")
-        child.expect("Quarterly review")
-        child.expect(r"\[q\]uit")
-        child.sendline("s")
-        child.expect("2 approved, 1 rejected, 1 skipped")
-        child.expect("Done: 2 written")
-        child.expect(pexpect.EOF)
+        approve_one_edit_one_reject_one_skip_one(child, acc1)
     finally:
         child.close()
     assert child.exitstatus == 0
-    assert sandbox.store.get("Accounts", acc1["id"])["Rating"] == "Cold"
+    assert stored(sandbox, "Accounts", acc1["id"])["Rating"] == "Cold"
     assert store.get_recommendation(update.id).status == "executed"  # type: ignore[union-attr]
     edited = store.get_recommendation(task.id)
     assert edited is not None and edited.status == "executed" and isinstance(edited.proposal, CreateTaskProposal)
@@ -264,7 +273,7 @@ def test_interactive_approve_in_a_real_terminal(sandbox: Any, store: StateStore,
     assert store.get_recommendation(later.id).status == "pending"  # type: ignore[union-attr]
 
 
-def test_non_interactive_without_flags_does_not_hang(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_non_interactive_without_flags_does_not_hang(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
     queue_tasks(store, sandbox, 1)
     done = subprocess.run(
         approve_cmd(),

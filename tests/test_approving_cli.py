@@ -5,7 +5,6 @@ once with what to do), Ctrl-C asks once and leaves nothing half-done, and a batc
 from __future__ import annotations
 
 import re
-import sys
 import threading
 import time
 from pathlib import Path
@@ -13,34 +12,28 @@ from typing import Any
 
 import pexpect
 import pytest
-from cli_support import ROOT, run_main, sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env, spawn_main
+from sandbox_rest import stored
 
 from domain.proposals import CreateTaskProposal, ProposedAction, TaskDraft, UpdateFieldsProposal
 from domain.recommendations import Recommendation
 from integrations.zoho.manager import ref_marker
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
 CHOICES = r"\[q\]uit"
 
 
-def env_for(sandbox: Any, home: Path, columns: int = 80) -> dict[str, str]:
+def env_for(sandbox: RunningSandbox, home: Path, columns: int = 80) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, COLUMNS=str(columns), SERGAS_ZOHO_MAX_RETRIES="1")
 
 
-def spawn(sandbox: Any, home: Path, *args: str, columns: int = 80) -> pexpect.spawn:
-    return pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "approve", *args],
-        env=env_for(sandbox, home, columns),
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(50, columns),
-    )
+def spawn(sandbox: RunningSandbox, home: Path, *args: str, columns: int = 80) -> pexpect.spawn:
+    return spawn_main(env_for(sandbox, home, columns), "approve", *args, rows=50, columns=columns)
 
 
-def queue_tasks(store: StateStore, sandbox: Any, n: int, *, bad_first: bool = False) -> list[Recommendation]:
+def queue_tasks(store: StateStore, sandbox: RunningSandbox, n: int, *, bad_first: bool = False) -> list[Recommendation]:
     """One proposal on each of the first ``n`` accounts, in the order approve shows them (by account name)."""
     recs = []
     accounts = sorted(sandbox.store.list_records("Accounts")[:n], key=lambda a: str(a["Account_Name"]).lower())
@@ -56,7 +49,7 @@ def queue_tasks(store: StateStore, sandbox: Any, n: int, *, bad_first: bool = Fa
     return recs
 
 
-def written(sandbox: Any, rec: Recommendation) -> list[dict[str, Any]]:
+def written(sandbox: RunningSandbox, rec: Recommendation) -> list[dict[str, Any]]:
     marker = ref_marker(rec.idempotency_key)
     return [t for t in sandbox.store.list_records("Tasks") if marker in str(t.get("Description") or "")]
 
@@ -67,9 +60,11 @@ def status(store: StateStore, rec: Recommendation) -> str:
     return got.status
 
 
-def test_lists_and_panels_show_names_and_whole_ids_at_80_columns(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_lists_and_panels_show_names_and_whole_ids_at_80_columns(
+    sandbox: RunningSandbox, store: StateStore, home: Path
+) -> None:
     recs = queue_tasks(store, sandbox, 3)
-    names = [str(sandbox.store.get("Accounts", r.proposal.account_id)["Account_Name"]) for r in recs]
+    names = [str(stored(sandbox, "Accounts", r.proposal.account_id)["Account_Name"]) for r in recs]
     listed = run_main(env_for(sandbox, home), "approve", "--list")
     assert listed.returncode == 0, listed.stderr
     assert all(word in listed.stdout for name in names for word in name.split()), listed.stdout  # may wrap
@@ -88,7 +83,7 @@ def test_lists_and_panels_show_names_and_whole_ids_at_80_columns(sandbox: Any, s
 
 
 def test_each_write_is_done_and_confirmed_as_soon_as_it_is_approved(
-    sandbox: Any, store: StateStore, home: Path
+    sandbox: RunningSandbox, store: StateStore, home: Path
 ) -> None:
     bad, good, later = queue_tasks(store, sandbox, 3, bad_first=True)
     child = spawn(sandbox, home, columns=120)
@@ -112,7 +107,7 @@ def test_each_write_is_done_and_confirmed_as_soon_as_it_is_approved(
     assert child.exitstatus == 1
 
 
-def test_ctrl_c_asks_once_and_leaves_nothing_half_done(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_ctrl_c_asks_once_and_leaves_nothing_half_done(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
     first, second, third = queue_tasks(store, sandbox, 3)
     inserted = threading.Event()
 
@@ -146,7 +141,9 @@ def test_ctrl_c_asks_once_and_leaves_nothing_half_done(sandbox: Any, store: Stat
     assert len(written(sandbox, first)) == 1 and store.executing_recommendations() == []
 
 
-def test_approve_all_without_a_filter_asks_first_or_needs_yes(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_approve_all_without_a_filter_asks_first_or_needs_yes(
+    sandbox: RunningSandbox, store: StateStore, home: Path
+) -> None:
     recs = queue_tasks(store, sandbox, 3)
     refused = run_main(env_for(sandbox, home), "approve", "--approve-all")
     assert refused.returncode == 2

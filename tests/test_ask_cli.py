@@ -13,6 +13,7 @@ import pytest
 from cli_support import run_main, sandbox_cli_env
 
 from config import load_settings
+from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer, Usage
 from scripted_model.scripts import obedient_reviewer
 
@@ -26,16 +27,16 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return run_main(env, *args, timeout=240)
 
 
-def cli_env(home: Path, org: Any, model: ScriptedModelServer | None = None, **extra: str) -> dict[str, str]:
+def cli_env(home: Path, org: RunningSandbox, model: ScriptedModelServer | None = None, **extra: str) -> dict[str, str]:
     return sandbox_cli_env(org, home, model=model, **{"COLUMNS": "200", **extra})
 
 
-def org_state(org: Any) -> dict[str, Any]:
+def org_state(org: RunningSandbox) -> dict[str, Any]:
     """What would move if anything were written: record counts and last modification per module."""
     return {m: (org.store.count(m), org.store.last_modified(m)) for m in MODULES}
 
 
-def first_account(org: Any) -> dict[str, Any]:
+def first_account(org: RunningSandbox) -> dict[str, Any]:
     return next(r for r in org.store.iter_live("Accounts") if NAME_WORD in str(r.get("Account_Name")))
 
 
@@ -52,7 +53,9 @@ def model() -> Iterator[ScriptedModelServer]:
         yield server
 
 
-def test_ask_without_a_key_answers_deterministically_for_the_named_account(sandbox: Any, tmp_path: Path) -> None:
+def test_ask_without_a_key_answers_deterministically_for_the_named_account(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
     account = first_account(sandbox)
     done = cli(cli_env(tmp_path / "home", sandbox), "ask", f"What should I do about {NAME_WORD} this week?")
     assert done.returncode == 0, done.stderr
@@ -65,7 +68,7 @@ def test_ask_without_a_key_answers_deterministically_for_the_named_account(sandb
     assert {"source": "zoho", "record_id": account["id"], "module": "Accounts"} in payload["brief"]["citations"]
 
 
-def test_ask_with_an_ambiguous_account_lists_the_candidates(sandbox: Any, tmp_path: Path) -> None:
+def test_ask_with_an_ambiguous_account_lists_the_candidates(sandbox: RunningSandbox, tmp_path: Path) -> None:
     groups = [r for r in sandbox.store.iter_live("Accounts") if "Group" in str(r.get("Account_Name"))]
     assert len(groups) >= 2
     done = cli(cli_env(tmp_path / "home", sandbox), "ask", "How are they doing?", "--account", "Group")
@@ -74,7 +77,7 @@ def test_ask_with_an_ambiguous_account_lists_the_candidates(sandbox: Any, tmp_pa
 
 
 def test_ask_with_the_model_answers_queues_and_writes_nothing(
-    sandbox: Any, tmp_path: Path, model: ScriptedModelServer
+    sandbox: RunningSandbox, tmp_path: Path, model: ScriptedModelServer
 ) -> None:
     account = first_account(sandbox)
     before = org_state(sandbox)
@@ -104,7 +107,7 @@ def test_ask_with_the_model_answers_queues_and_writes_nothing(
 
 
 def test_ask_when_the_model_keeps_failing_exits_nonzero_with_nothing_queued(
-    sandbox: Any, tmp_path: Path, model: ScriptedModelServer
+    sandbox: RunningSandbox, tmp_path: Path, model: ScriptedModelServer
 ) -> None:
     model.fail_always(529)
     done = cli(
@@ -128,7 +131,7 @@ def _expensive(request: ModelRequest) -> ModelTurn:
     return turn
 
 
-def test_ask_stops_at_the_budget_and_says_so(sandbox: Any, tmp_path: Path) -> None:
+def test_ask_stops_at_the_budget_and_says_so(sandbox: RunningSandbox, tmp_path: Path) -> None:
     with ScriptedModelServer(_expensive) as model:
         done = cli(
             cli_env(tmp_path / "home", sandbox, model, SERGAS_MAX_BUDGET_USD="0.3"),
@@ -143,7 +146,7 @@ def test_ask_stops_at_the_budget_and_says_so(sandbox: Any, tmp_path: Path) -> No
 
 
 def test_ask_reads_through_the_mcp_tier_without_falling_back(
-    sandbox: Any, tmp_path: Path, model: ScriptedModelServer
+    sandbox: RunningSandbox, tmp_path: Path, model: ScriptedModelServer
 ) -> None:
     """A standard user's token with the README's scopes (the sandbox's default), Zoho's MCP server
     configured: the agents' CRM reads go through it in its wrapped shapes, and no read falls back."""

@@ -9,10 +9,8 @@ import asyncio
 import io
 import time
 import zlib
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
 from sandbox_rest import SandboxRest
@@ -20,9 +18,8 @@ from sandbox_rest import SandboxRest
 from agents.run_context import RunContext
 from agents.testing import ListAudit, ListQueue
 from agents.tools import build_attachment_tools, build_zoho_tools
-from integrations.zoho.connection import connection_from_sandbox
-from integrations.zoho.factory import build_gateway
 from sandbox._attachment_seed import build_pdf
+from sandbox.embedded import RunningSandbox
 
 TIME_LIMIT = 2.0
 
@@ -50,20 +47,15 @@ def slow_pdf(operators: int = 300_000) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[Any]:
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings))
-    yield gw
-    await gw.aclose()
-
-
 def handlers(gateway: Any, **limits: Any) -> dict[str, Any]:
     ctx = RunContext(run_id="r", enqueue=ListQueue(), audit_sink=ListAudit())
     tools = [*build_zoho_tools(gateway, ctx), *build_attachment_tools(gateway, ctx, **limits)]
     return {t.name: t.handler for t in tools}
 
 
-async def test_a_slow_pdf_is_refused_at_the_time_limit_while_other_calls_go_on(sandbox: Any, gateway: Any) -> None:
+async def test_a_slow_pdf_is_refused_at_the_time_limit_while_other_calls_go_on(
+    sandbox: RunningSandbox, gateway: Any
+) -> None:
     content = slow_pdf()
     assert len(content) < 25_000
     account = str(sandbox.store.list_records("Accounts")[5]["id"])
@@ -93,7 +85,7 @@ async def test_a_slow_pdf_is_refused_at_the_time_limit_while_other_calls_go_on(s
     assert len(during) >= 3 and max(gaps) < 1.5, gaps  # the loop never stalled on the parse
 
 
-async def test_a_file_over_the_memory_limit_is_refused_with_the_reason(sandbox: Any, gateway: Any) -> None:
+async def test_a_file_over_the_memory_limit_is_refused_with_the_reason(sandbox: RunningSandbox, gateway: Any) -> None:
     account = str(sandbox.store.list_records("Accounts")[5]["id"])
     pdf = build_pdf("Renewal terms: 12 months, 5% uplift.")
     attachment = SandboxRest(sandbox).upload("Accounts", account, "terms.pdf", pdf, "application/pdf")

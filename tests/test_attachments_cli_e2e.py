@@ -16,19 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import sandbox_cli_env
+from cli_support import sandbox_cli_env, sandbox_settings_for
 
 from config import load_settings
 from domain.proposals import UploadAttachmentProposal
 from domain.staged_files import is_upload_of
 from sandbox.attachments import service as attachment_service
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cli_env(sandbox: Any, home: Path) -> dict[str, str]:
+def cli_env(sandbox: RunningSandbox, home: Path) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="200")
 
 
@@ -36,18 +37,18 @@ def main_py(*args: str) -> list[str]:
     return [sys.executable, str(ROOT / "main.py"), *args]
 
 
-def run(sandbox: Any, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(sandbox: RunningSandbox, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         main_py(*args), env=cli_env(sandbox, home), cwd=ROOT, capture_output=True, text=True, timeout=240
     )
 
 
-def uploads(sandbox: Any, account_id: str, key: str) -> list[Any]:
+def uploads(sandbox: RunningSandbox, account_id: str, key: str) -> list[Any]:
     files = attachment_service(sandbox.state).files
     return [a for a in files.for_record("Accounts", account_id) if is_upload_of(a.file_name, key)]
 
 
-def review_in_process(sandbox: Any, home: Path) -> None:
+def review_in_process(sandbox: RunningSandbox, home: Path) -> None:
     """The review pipeline without the subprocess and memory feed (the slow part), then the CLI's
     ``--attach`` step: the same proposals ``review --attach`` queues."""
     from rich.console import Console
@@ -57,14 +58,7 @@ def review_in_process(sandbox: Any, home: Path) -> None:
     from integrations.zoho.factory import build_gateway
     from review.pipeline import run_review
 
-    settings = load_settings(
-        home=home,
-        zoho_api_url=sandbox.base_url,
-        zoho_accounts_url=sandbox.base_url,
-        zoho_client_id=sandbox.client_id,
-        zoho_client_secret=sandbox.client_secret,
-        zoho_refresh_token=sandbox.refresh_token,
-    )
+    settings = sandbox_settings_for(sandbox, home)
     settings.ensure_home()
 
     async def review() -> Any:
@@ -79,7 +73,7 @@ def review_in_process(sandbox: Any, home: Path) -> None:
     assert queued and all(created for _, created in queued)
 
 
-def check_queued(sandbox: Any, home: Path) -> list[Any]:
+def check_queued(sandbox: RunningSandbox, home: Path) -> list[Any]:
     with StateStore.open(load_settings(home=home)) as store:
         recs = store.list_recommendations(kind="upload_attachment")
     assert recs and all(r.status == "pending" for r in recs)
@@ -92,7 +86,7 @@ def check_queued(sandbox: Any, home: Path) -> list[Any]:
     return recs
 
 
-def test_review_attach_then_approve_uploads_each_report_once(sandbox: Any, tmp_path: Path) -> None:
+def test_review_attach_then_approve_uploads_each_report_once(sandbox: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     review_in_process(sandbox, home)
     recs = check_queued(sandbox, home)
@@ -112,7 +106,7 @@ def test_review_attach_then_approve_uploads_each_report_once(sandbox: Any, tmp_p
         assert len(uploads(sandbox, rec.proposal.account_id, rec.idempotency_key)) == 1
 
 
-def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: Any, tmp_path: Path) -> None:
+def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     review_in_process(sandbox, home)
     recs = check_queued(sandbox, home)
@@ -155,7 +149,7 @@ def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: 
             assert after is not None and after.status == "executed" and after.result_record_id == stored.id
 
 
-def test_brief_attach_queues_the_brief_and_approve_uploads_it_once(sandbox: Any, tmp_path: Path) -> None:
+def test_brief_attach_queues_the_brief_and_approve_uploads_it_once(sandbox: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     account_id = str(sandbox.store.list_records("Accounts")[5]["id"])
     briefed = run(sandbox, home, "brief", account_id, "--attach")

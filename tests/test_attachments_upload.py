@@ -5,7 +5,6 @@ re-run; refused when the staged file changed, vanished or lies outside the outbo
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from rich.console import Console
 from approvals.attachments import attachment_proposal, stage_file
 from approvals.executor import ExecutionFailure, execute_approved
 from approvals.presentation import change_renderable, outcome_text, pending_table
+from config import Settings
 from domain.proposals import ProposedAction, UploadAttachmentProposal
 from domain.recommendations import ApprovedWrite, WriteResult
 from domain.staged_files import is_upload_of, upload_file_name
@@ -25,38 +25,24 @@ from integrations.zoho.errors import ZohoValidationError, ZohoWriteRefused
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.manager import ZohoManager
 from sandbox.attachments import service as attachment_service
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 REPORT = b"<!DOCTYPE html><html><body><h1>Account review</h1><p>Renewal at risk.</p></body></html>\n"
 
 
 @pytest.fixture
-def home(sandbox_settings: Any) -> Path:
+def home(sandbox_settings: Settings) -> Path:
     return Path(sandbox_settings.ensure_home())
 
 
-@pytest.fixture
-def store(sandbox_settings: Any) -> Iterator[StateStore]:
-    with StateStore.open(sandbox_settings) as opened:
-        yield opened
-
-
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any, home: Path) -> Any:
-    gw = build_gateway(
-        sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings), backoff_base=0.01
-    )
-    yield gw
-    await gw.aclose()
-
-
-def bare_account(sandbox: Any) -> str:
+def bare_account(sandbox: RunningSandbox) -> str:
     """An account without seeded attachments."""
     seeded = {a.record_id for a in attachment_service(sandbox.state).files.all()}
     return next(str(a["id"]) for a in sandbox.store.list_records("Accounts") if str(a["id"]) not in seeded)
 
 
-def uploads_of(sandbox: Any, account_id: str, key: str) -> list[Any]:
+def uploads_of(sandbox: RunningSandbox, account_id: str, key: str) -> list[Any]:
     files = attachment_service(sandbox.state).files
     return [a for a in files.for_record("Accounts", account_id) if is_upload_of(a.file_name, key)]
 
@@ -98,7 +84,7 @@ def test_agents_cannot_propose_uploads(home: Path) -> None:
 
 
 async def test_approved_upload_appears_once_and_a_rerun_finds_it(
-    sandbox: Any, gateway: ZohoManager, home: Path
+    sandbox: RunningSandbox, gateway: ZohoManager, home: Path
 ) -> None:
     account_id = bare_account(sandbox)
     write = approved(report_proposal(home, account_id))
@@ -114,7 +100,9 @@ async def test_approved_upload_appears_once_and_a_rerun_finds_it(
     assert [a.id for a in listed] == [first.record_id]
 
 
-async def test_upload_after_a_lost_reply_is_not_repeated(sandbox: Any, sandbox_settings: Any, home: Path) -> None:
+async def test_upload_after_a_lost_reply_is_not_repeated(
+    sandbox: RunningSandbox, sandbox_settings: Settings, home: Path
+) -> None:
     """The upload reaches Zoho and is stored, then the reply is lost (connection reset)."""
     lost = {"n": 0}
 
@@ -144,7 +132,7 @@ async def test_upload_after_a_lost_reply_is_not_repeated(sandbox: Any, sandbox_s
 
 
 async def test_changed_missing_or_foreign_files_are_refused(
-    sandbox: Any, gateway: ZohoManager, home: Path, tmp_path: Path
+    sandbox: RunningSandbox, gateway: ZohoManager, home: Path, tmp_path: Path
 ) -> None:
     account_id = bare_account(sandbox)
     proposal = report_proposal(home, account_id)
@@ -190,7 +178,7 @@ class CrashAfterSend:
 
 
 async def test_queue_approve_crash_and_reconcile_upload_exactly_once(
-    sandbox: Any, gateway: ZohoManager, store: StateStore, home: Path
+    sandbox: RunningSandbox, gateway: ZohoManager, store: StateStore, home: Path
 ) -> None:
     account_id = bare_account(sandbox)
     rec, created = store.enqueue(report_proposal(home, account_id), run_id="review-1")
@@ -201,7 +189,7 @@ async def test_queue_approve_crash_and_reconcile_upload_exactly_once(
     assert "account-review.html" in shown and f"Accounts/{account_id}" in shown and "text/html" in shown
     store.decide(rec.id, "approved", by="ana")
     with pytest.raises(SystemExit):
-        await execute_approved(store, CrashAfterSend(gateway))  # type: ignore[arg-type]
+        await execute_approved(store, CrashAfterSend(gateway))
     executing = store.get_recommendation(rec.id)
     assert executing is not None and executing.status == "executing"
     assert len(uploads_of(sandbox, account_id, rec.idempotency_key)) == 1
@@ -217,7 +205,7 @@ async def test_queue_approve_crash_and_reconcile_upload_exactly_once(
 
 
 async def test_a_vanished_staged_file_fails_the_write_with_a_clear_reason(
-    sandbox: Any, gateway: ZohoManager, store: StateStore, home: Path
+    sandbox: RunningSandbox, gateway: ZohoManager, store: StateStore, home: Path
 ) -> None:
     account_id = bare_account(sandbox)
     proposal = report_proposal(home, account_id, content=b"brief for the QBR\n")
@@ -232,15 +220,18 @@ async def test_a_vanished_staged_file_fails_the_write_with_a_clear_reason(
     assert attachment_service(sandbox.state).files.for_record("Accounts", account_id) == []
 
 
-async def test_a_file_over_zohos_limit_is_refused_with_what_to_do(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_a_file_over_zohos_limit_is_refused_with_what_to_do(
+    sandbox: RunningSandbox, gateway: ZohoManager
+) -> None:
     account_id = bare_account(sandbox)
     with pytest.raises(ZohoValidationError) as too_large:
         await gateway.rest.upload_attachment(
             "Accounts", account_id, "huge.pdf", b"%PDF-" + b"0" * (21 << 20), "application/pdf"
         )
     assert too_large.value.status == 413 and "20 MB" in too_large.value.hint
+    assert gateway.attachment_outbox is not None
     with pytest.raises(ValueError, match="Zoho accepts at most"):
-        stage_file(Path(gateway.attachment_outbox).parent, "huge.pdf", b"0" * (21 << 20))
+        stage_file(gateway.attachment_outbox.parent, "huge.pdf", b"0" * (21 << 20))
 
 
 def test_an_attachment_proposal_is_shown_and_only_its_name_can_be_edited(home: Path) -> None:

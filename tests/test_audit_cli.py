@@ -6,18 +6,16 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from rich.console import Console
 from test_approve_cli import FakeZoho, invoke
 from test_state_store import task
 
 from cli import audit_command
-from config import load_settings
 from config.settings import Settings
 from state.store import StateStore
 
@@ -27,17 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 @asynccontextmanager
 async def fake(_settings: Settings, _store: StateStore) -> AsyncIterator[Any]:
     yield FakeZoho()
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(home=tmp_path / "home")
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[StateStore]:
-    with StateStore.open(settings) as opened:
-        yield opened
 
 
 def test_audit_shows_the_chain(settings: Settings, store: StateStore) -> None:

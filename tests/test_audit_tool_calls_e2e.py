@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cli_support import run_main, sandbox_cli_env
 
+from sandbox.embedded import RunningSandbox
 from scripted_model import ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
 
@@ -24,7 +24,9 @@ def model() -> Iterator[ScriptedModelServer]:
 
 
 @pytest.mark.slow
-def test_an_agent_proposal_shows_the_calls_behind_it(sandbox: Any, tmp_path: Path, model: ScriptedModelServer) -> None:
+def test_an_agent_proposal_shows_the_calls_behind_it(
+    sandbox: RunningSandbox, tmp_path: Path, model: ScriptedModelServer
+) -> None:
     env = sandbox_cli_env(sandbox, tmp_path / "home", model=model, COLUMNS="200")
     reviewed = run_main(env, "review", "--limit", "1", "--json", timeout=400)
     assert reviewed.returncode == 0, reviewed.stderr[-2000:]

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cli_support import clean_env, run_main
+from cli_support import clean_env, run_main, sandbox_cli_env
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
@@ -29,6 +29,7 @@ from typer.testing import CliRunner
 import main
 from config import ConfigError, load_settings
 from review.since import SinceError, parse_since
+from sandbox.embedded import RunningSandbox
 
 pytestmark = pytest.mark.faults
 
@@ -40,6 +41,14 @@ TRIED: dict[str, int] = {}  # bad inputs tried per property (printed for RELIABI
 
 def tried(name: str) -> None:
     TRIED[name] = TRIED.get(name, 0) + 1
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_tried(pytestconfig: pytest.Config) -> Iterator[None]:
+    """After this module's tests, whichever ran: how many bad inputs the properties tried (shown with -s)."""
+    yield
+    if TRIED and pytestconfig.getoption("capture") == "no":
+        print(f"\nbad inputs tried: {sum(TRIED.values())} {TRIED}")
 
 
 def home() -> Path:
@@ -275,7 +284,7 @@ def test_any_other_setting_loads_or_fails_in_one_line(var: str, value: str) -> N
 
 # --- real subprocesses: the entry point, unknown ids against the sandbox -------------------------------
 @pytest.mark.slow
-def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any, tmp_path: Path) -> None:
+def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: RunningSandbox, tmp_path: Path) -> None:
     from state.store import StateStore
 
     base = clean_env()
@@ -297,15 +306,7 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any,
 
     # unknown record ids against the sandbox: a clear message, the sandbox and the queue unchanged
     home = tmp_path / "home"
-    env = base | {
-        "SERGAS_HOME": str(home),
-        "SERGAS_ZOHO_API_URL": sandbox.base_url,
-        "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
-        "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-        "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
-        "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
-        "SERGAS_ZOHO_MAX_RETRIES": "1",
-    }
+    env = sandbox_cli_env(sandbox, home, SERGAS_ZOHO_MAX_RETRIES="1")
     before = {m: sandbox.store.count(m) for m in ("Accounts", "Tasks", "Notes")}
     for ref_args in (
         ("brief", "6421999999999999999"),
@@ -334,9 +335,3 @@ def test_bad_input_on_the_real_entry_point_never_shows_a_traceback(sandbox: Any,
         after = store.get_recommendation(rec.id)
     assert after is not None and after.status in ("failed", "approved") and after.error  # kept, with the reason
     assert {m: sandbox.store.count(m) for m in before} == before
-
-
-def test_zz_report_counts(capsys: pytest.CaptureFixture[str]) -> None:
-    """Not a check: prints how many bad inputs the properties above tried (run with -s)."""
-    with capsys.disabled():
-        print(f"\nbad inputs tried: {sum(TRIED.values())} {TRIED}")

@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from cli_support import clean_env, run_main
 
-from config import load_settings
+from config import Settings, load_settings
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.factory import build_gateway
+from sandbox.embedded import RunningSandbox
 
 pytestmark = pytest.mark.faults
 
@@ -182,7 +183,9 @@ def test_review_and_doctor_over_a_broken_zoho_fail_clearly(fake: FakeZoho, tmp_p
         assert report and checked.returncode == 1
 
 
-async def test_sandbox_malformed_fault_reaches_both_tiers_as_a_zoho_error(sandbox: Any, sandbox_settings: Any) -> None:
+async def test_sandbox_malformed_fault_reaches_both_tiers_as_a_zoho_error(
+    sandbox: RunningSandbox, sandbox_settings: Settings
+) -> None:
     gateway = build_gateway(
         sandbox_settings,
         connection=connection_from_sandbox(sandbox, sandbox_settings),

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_ask_cli import NAME_WORD, cli, cli_env, first_account, org_state, pending
 
+from sandbox.embedded import RunningSandbox
 from scripted_model import ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
 
 pytestmark = pytest.mark.slow
 
 
-def test_brief_without_a_key_is_deterministic(sandbox: Any, tmp_path: Path) -> None:
+def test_brief_without_a_key_is_deterministic(sandbox: RunningSandbox, tmp_path: Path) -> None:
     account = first_account(sandbox)
     env = cli_env(tmp_path / "home", sandbox)
     done = cli(env, "brief", NAME_WORD)
@@ -31,7 +31,7 @@ def test_brief_without_a_key_is_deterministic(sandbox: Any, tmp_path: Path) -> N
     assert ambiguous.returncode == 2 and "accounts match 'Group'" in ambiguous.stderr
 
 
-def test_brief_with_the_model_is_written_by_the_agents(sandbox: Any, tmp_path: Path) -> None:
+def test_brief_with_the_model_is_written_by_the_agents(sandbox: RunningSandbox, tmp_path: Path) -> None:
     account = first_account(sandbox)
     before = org_state(sandbox)
     with ScriptedModelServer(obedient_reviewer) as model:
@@ -45,7 +45,7 @@ def test_brief_with_the_model_is_written_by_the_agents(sandbox: Any, tmp_path: P
     assert org_state(sandbox) == before
 
 
-def test_brief_falls_back_to_deterministic_when_the_model_fails(sandbox: Any, tmp_path: Path) -> None:
+def test_brief_falls_back_to_deterministic_when_the_model_fails(sandbox: RunningSandbox, tmp_path: Path) -> None:
     with ScriptedModelServer(obedient_reviewer) as model:
         model.fail_always(500)
         done = cli(cli_env(tmp_path / "home", sandbox, model, CLAUDE_CODE_MAX_RETRIES="0"), "brief", NAME_WORD)

@@ -3,15 +3,10 @@ account's recent decisions with their reasons, and never recommends a rejected o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from agents.testing import InMemoryGateway, demo_views
 from briefs import brief_markdown, build_brief
-from config import load_settings
 from domain.proposals import ProposedAction
 from domain.recommendations import WriteResult
 from integrations.zoho.models import Account360
@@ -23,12 +18,6 @@ from state.store import StateStore
 
 GLOBEX = "4876000000002"
 TODAY = date(2026, 2, 20)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=tmp_path / "home")) as opened:
-        yield opened
 
 
 def globex() -> Account360:

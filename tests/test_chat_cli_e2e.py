@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -14,9 +13,10 @@ from typing import Any
 
 import pexpect
 import pytest
-from cli_support import sandbox_cli_env
+from cli_support import sandbox_cli_env, spawn_main
 
 from integrations.zoho.manager import ref_marker
+from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
 from state.store import StateStore
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROMPT = r"you(@[^>]*)?> "
 
 
-def chat_env(sandbox: Any, home: Path, model: ScriptedModelServer | None) -> dict[str, str]:
+def chat_env(sandbox: RunningSandbox, home: Path, model: ScriptedModelServer | None) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, model=model, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="160")
 
 
@@ -74,29 +74,89 @@ def author_writes_directly_on(word: str, script: Any) -> Any:
 
 
 def spawn_chat(env: dict[str, str]) -> pexpect.spawn:
-    child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "chat"],
-        env=env,
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(60, 160),
-    )
-    return child
+    return spawn_main(env, "chat")
 
 
-def tasks_with_marker(sandbox: Any, idempotency_key: str) -> list[dict[str, Any]]:
+def tasks_with_marker(sandbox: RunningSandbox, idempotency_key: str) -> list[dict[str, Any]]:
     marker = ref_marker(idempotency_key)
     return [r for r in sandbox.store.list_records("Tasks") if marker in str(r.get("Description") or "")]
 
 
-def account_named(sandbox: Any, index: int) -> dict[str, Any]:
+def account_named(sandbox: RunningSandbox, index: int) -> dict[str, Any]:
     return sandbox.store.list_records("Accounts")[index]
 
 
+def focus(child: pexpect.spawn, account: dict[str, Any], *, by: str) -> None:
+    """``/account`` by name or id: the account in focus is shown with its name and id."""
+    child.sendline(f"/account {by}")
+    child.expect("Account in focus: ")
+    child.expect(re.escape(account["Account_Name"]))
+    child.expect(account["id"])
+    child.expect(PROMPT)
+
+
+def ask_then_approve_the_proposed_task(child: pexpect.spawn, account: dict[str, Any]) -> None:
+    """A question streams the subagents' work and the answer; the proposed task is approved and written."""
+    child.sendline("What should I do this week?")
+    child.expect("zoho-data-scout.* is working")
+    child.expect("zoho-data-scout.*zoho.account_360")
+    child.expect("memory-analyst.* is working")
+    child.expect("recommendation-author.* is working")
+    child.expect("approvals.propose_action")
+    child.expect("Here is what the team found")  # the orchestrator's answer, streamed
+    child.expect(r"The team proposes 1 change\(s\)")
+    child.expect(f"Check in with {re.escape(account['Account_Name'])}|Follow up on")
+    child.expect(r"\[q\]uit")
+    child.sendline("a")
+    child.expect("Done: 1 written")
+    child.expect(PROMPT)
+
+
+def ask_then_reject_the_direct_write(child: pexpect.spawn, account: dict[str, Any]) -> None:
+    """The author writes a note directly: the gate queues it as a proposal, which is rejected with a reason."""
+    child.sendline("And this one, anything to do?")
+    child.expect("recommendation-author.* is working")
+    child.expect("zoho.add_note")  # a direct write: the gate queues it instead
+    child.expect(r"The team proposes 1 change\(s\)")
+    child.expect("New note")
+    child.expect("Account: ")
+    child.expect(re.escape(account["Account_Name"]))
+    child.expect("Met at the fair")
+    child.expect(r"\[q\]uit")
+    child.sendline("r")
+    child.expect("Why reject")
+    child.sendline("We met them yesterday")
+    child.expect("1 rejected")
+    child.expect(PROMPT)
+
+
+def brief_twice_then_interrupt_a_hung_brief(
+    child: pexpect.spawn, sandbox: RunningSandbox, first: dict[str, Any], second: dict[str, Any]
+) -> None:
+    """A free question about ``first`` and ``/brief`` on ``second`` answer without a model; a third brief
+    that hangs on Zoho is stopped by Ctrl-C, the chat stays."""
+    child.sendline(f"What is going on at {first['Account_Name']}?")
+    child.expect(r"Answering from the CRM \(deterministic, no model\) for")  # labelled; the banner said why
+    child.expect(f"Meeting brief — {re.escape(first['Account_Name'])}")
+    child.expect("Deterministic brief")
+    child.expect(PROMPT)
+    child.sendline(f"/account {second['Account_Name']}")
+    child.expect("Account in focus: ")
+    child.expect(PROMPT)
+    child.sendline("/brief")
+    child.expect(f"Meeting brief — {re.escape(second['Account_Name'])}")
+    child.expect(PROMPT)
+    sandbox.inject_fault(kind="latency", latency_ms=4000, count=1, path_prefix="/crm")
+    child.sendline("/brief")  # Zoho hangs: Ctrl-C stops the command, not the chat
+    time.sleep(1.0)
+    child.sendintr()
+    child.expect("Stopped")
+    child.expect(PROMPT)
+    sandbox.clear_faults()
+
+
 def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_conversation(
-    sandbox: Any, store: StateStore, home: Path
+    sandbox: RunningSandbox, store: StateStore, home: Path
 ) -> None:
     first, second = account_named(sandbox, 0), account_named(sandbox, 1)
     with ScriptedModelServer(author_writes_directly_on("And this one", obedient_reviewer)) as model:
@@ -108,43 +168,10 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
             child.expect("/account NAME")
             child.expect("/quit")
             child.expect(PROMPT)
-            child.sendline(f"/account {first['Account_Name']}")
-            child.expect("Account in focus: ")
-            child.expect(re.escape(first["Account_Name"]))
-            child.expect(first["id"])
-            child.expect(PROMPT)
-            child.sendline("What should I do this week?")
-            child.expect("zoho-data-scout.* is working")
-            child.expect("zoho-data-scout.*zoho.account_360")
-            child.expect("memory-analyst.* is working")
-            child.expect("recommendation-author.* is working")
-            child.expect("approvals.propose_action")
-            child.expect("Here is what the team found")  # the orchestrator's answer, streamed
-            child.expect(r"The team proposes 1 change\(s\)")
-            child.expect(f"Check in with {re.escape(first['Account_Name'])}|Follow up on")
-            child.expect(r"\[q\]uit")
-            child.sendline("a")
-            child.expect("Done: 1 written")
-            child.expect(PROMPT)
-            child.sendline(f"/account {second['id']}")
-            child.expect("Account in focus: ")
-            child.expect(re.escape(second["Account_Name"]))
-            child.expect(second["id"])
-            child.expect(PROMPT)
-            child.sendline("And this one, anything to do?")
-            child.expect("recommendation-author.* is working")
-            child.expect("zoho.add_note")  # a direct write: the gate queues it instead
-            child.expect(r"The team proposes 1 change\(s\)")
-            child.expect("New note")
-            child.expect("Account: ")
-            child.expect(re.escape(second["Account_Name"]))
-            child.expect("Met at the fair")
-            child.expect(r"\[q\]uit")
-            child.sendline("r")
-            child.expect("Why reject")
-            child.sendline("We met them yesterday")
-            child.expect("1 rejected")
-            child.expect(PROMPT)
+            focus(child, first, by=first["Account_Name"])
+            ask_then_approve_the_proposed_task(child, first)
+            focus(child, second, by=second["id"])
+            ask_then_reject_the_direct_write(child, second)
             child.sendline("/pending")
             child.expect("No pending proposals")
             child.expect(PROMPT)
@@ -172,7 +199,7 @@ def test_agent_session_streams_shows_subagents_approves_rejects_and_keeps_the_co
 
 
 def test_keyless_session_answers_deterministically_and_slash_commands_work(
-    sandbox: Any, store: StateStore, home: Path
+    sandbox: RunningSandbox, store: StateStore, home: Path
 ) -> None:
     from domain.proposals import CreateTaskProposal, TaskDraft
 
@@ -191,24 +218,7 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(
         child.expect("No model key: deterministic answer")
         child.expect(r"1 proposal\(s\) wait for your decision")
         child.expect(PROMPT)
-        child.sendline(f"What is going on at {first['Account_Name']}?")
-        child.expect(r"Answering from the CRM \(deterministic, no model\) for")  # labelled; the banner said why
-        child.expect(f"Meeting brief — {re.escape(first['Account_Name'])}")
-        child.expect("Deterministic brief")
-        child.expect(PROMPT)
-        child.sendline(f"/account {second['Account_Name']}")
-        child.expect("Account in focus: ")
-        child.expect(PROMPT)
-        child.sendline("/brief")
-        child.expect(f"Meeting brief — {re.escape(second['Account_Name'])}")
-        child.expect(PROMPT)
-        sandbox.inject_fault(kind="latency", latency_ms=4000, count=1, path_prefix="/crm")
-        child.sendline("/brief")  # Zoho hangs: Ctrl-C stops the command, not the chat
-        time.sleep(1.0)
-        child.sendintr()
-        child.expect("Stopped")
-        child.expect(PROMPT)
-        sandbox.clear_faults()
+        brief_twice_then_interrupt_a_hung_brief(child, sandbox, first, second)
         child.sendline("/frobnicate")
         child.expect("Unknown command /frobnicate")
         child.expect(PROMPT)
@@ -233,7 +243,9 @@ def test_keyless_session_answers_deterministically_and_slash_commands_work(
     assert len(tasks_with_marker(sandbox, rec.idempotency_key)) == 1
 
 
-def test_ctrl_c_and_a_failing_model_end_the_turn_not_the_session(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_ctrl_c_and_a_failing_model_end_the_turn_not_the_session(
+    sandbox: RunningSandbox, store: StateStore, home: Path
+) -> None:
     transcript = io.StringIO()
     with ScriptedModelServer(slow_on("slowly", 4.0)) as model:
         env = {**chat_env(sandbox, home, model), "CLAUDE_CODE_MAX_RETRIES": "1"}

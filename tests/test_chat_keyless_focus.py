@@ -14,6 +14,7 @@ from test_chat_cli_e2e import PROMPT, account_named, chat_env, spawn_chat
 
 from agents.availability import NO_MODEL_KEY_MESSAGE
 from domain.proposals import CreateTaskProposal, TaskDraft
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -31,7 +32,7 @@ def _queue(queue: StateStore, account: dict[str, Any], subject: str) -> None:
     )
 
 
-def test_banner_once_and_pending_of_the_focused_account(sandbox: Any, store: StateStore, home: Path) -> None:
+def test_banner_once_and_pending_of_the_focused_account(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
     first, second = account_named(sandbox, 0), account_named(sandbox, 2)
     _queue(store, first, "Call the CFO of the first account")
     _queue(store, second, "Book the QBR with the second account")

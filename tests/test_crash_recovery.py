@@ -33,12 +33,14 @@ from reliability_support import (
     killed_at,
     main_py,
     memory_ledger_counts,
+    queue_mixed,
     review_json,
     watching_writes,
 )
 
 from config import load_settings
-from domain.proposals import AddNoteProposal, NoteDraft, TaskDraft, parse_proposal
+from domain.proposals import AddNoteProposal, NoteDraft
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
@@ -79,7 +81,7 @@ APPROVE_POINTS: list[tuple[str, ...]] = [
 
 
 @pytest.fixture
-def org(tmp_path: Path) -> Iterator[Any]:
+def org(tmp_path: Path) -> Iterator[RunningSandbox]:
     from sandbox.embedded import start_sandbox
 
     with start_sandbox(tmp_path / "sandbox", accounts=ACCOUNTS, seed=SEED) as running:
@@ -116,7 +118,9 @@ def _count(chains: list[Any]) -> int:
 
 
 @pytest.mark.parametrize("chain", REVIEW_CHAINS, ids=_ids("review", REVIEW_CHAINS, 1))
-def test_review_killed_then_rerun(chain: tuple[str, ...], org: Any, tmp_path: Path, baseline_keys: set[str]) -> None:
+def test_review_killed_then_rerun(
+    chain: tuple[str, ...], org: RunningSandbox, tmp_path: Path, baseline_keys: set[str]
+) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
     if any(point.startswith("memory.") for point in chain):  # a review feeds memory once sync has built it
@@ -151,7 +155,7 @@ def test_review_killed_then_rerun(chain: tuple[str, ...], org: Any, tmp_path: Pa
     assert_state_readable(home)
 
 
-def test_a_review_killed_while_feeding_memory_feeds_it_on_the_rerun(org: Any, tmp_path: Path) -> None:
+def test_a_review_killed_while_feeding_memory_feeds_it_on_the_rerun(org: RunningSandbox, tmp_path: Path) -> None:
     """The review moves its cursors only after memory took what it fetched: killed in between, the rerun
     fetches the change again and memory gets it (before, it waited for the next ``sync``)."""
     home = tmp_path / "home"
@@ -177,32 +181,11 @@ def test_a_review_killed_while_feeding_memory_feeds_it_on_the_rerun(org: Any, tm
 
 
 # --------------------------------------------------------------------------------------------- approve
-def _queue(org: Any, home: Path) -> list[str]:
+def _queue(org: RunningSandbox, home: Path) -> list[str]:
     """Six proposals (2 tasks, 2 notes, 2 field updates) and one rejected note; returns the rejected id."""
+    queue_mixed(org, home, run_id="crash")
     accounts = org.store.list_records("Accounts")[:6]
     with StateStore.open(load_settings(home=home)) as store:
-        for i, acc in enumerate(accounts):
-            kind = ("create_task", "add_note", "update_fields")[i % 3]
-            store.enqueue(
-                parse_proposal(  # the flat shape stored before the union: every key, most empty
-                    dict(
-                        kind=kind,
-                        account_id=acc["id"],
-                        target_id=acc["id"],
-                        task=TaskDraft(subject=f"Call {acc['Account_Name']}", due_date="2026-12-15")
-                        if kind == "create_task"
-                        else None,
-                        note=NoteDraft(title="Renewal risk", content=f"Budget freeze at {acc['Account_Name']}")
-                        if kind == "add_note"
-                        else None,
-                        fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
-                        if kind == "update_fields"
-                        else {},
-                        rationale="Renewal in 30 days and no activity for 45 days",
-                    )
-                ),
-                run_id="crash",
-            )
         rejected, _ = store.enqueue(
             AddNoteProposal(
                 account_id=accounts[0]["id"],
@@ -217,7 +200,7 @@ def _queue(org: Any, home: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("points", APPROVE_POINTS, ids=_ids("approve", APPROVE_POINTS, _count(REVIEW_CHAINS) + 1))
-def test_approve_killed_then_rerun(points: tuple[str, ...], org: Any, tmp_path: Path) -> None:
+def test_approve_killed_then_rerun(points: tuple[str, ...], org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
     rejected = _queue(org, home)
@@ -240,7 +223,9 @@ def test_approve_killed_then_rerun(points: tuple[str, ...], org: Any, tmp_path: 
 @pytest.mark.parametrize(
     "nth_insert", [2], ids=_ids("approve", [("reply_held",)], _count(REVIEW_CHAINS) + _count(APPROVE_POINTS) + 1)
 )
-def test_approve_killed_while_zoho_holds_the_created_reply(nth_insert: int, org: Any, tmp_path: Path) -> None:
+def test_approve_killed_while_zoho_holds_the_created_reply(
+    nth_insert: int, org: RunningSandbox, tmp_path: Path
+) -> None:
     """kill from outside: the record is created, the reply held back, the CLI killed while it waits."""
     home = tmp_path / "home"
     env = cli_env(org, home)
@@ -311,7 +296,7 @@ SYNC_CHAINS: list[tuple[str, ...]] = [("cursor_1", "cursor_3"), ("page_in_flight
 @pytest.mark.parametrize(
     "chain", SYNC_CHAINS, ids=_ids("sync", SYNC_CHAINS, _count(REVIEW_CHAINS) + _count(APPROVE_POINTS) + 2)
 )
-def test_sync_killed_then_rerun(chain: tuple[str, ...], org: Any, tmp_path: Path) -> None:
+def test_sync_killed_then_rerun(chain: tuple[str, ...], org: RunningSandbox, tmp_path: Path) -> None:
     """kill from outside: after the n-th module's cursor is committed, while a page is in flight, or while
     memory rows are staged in the ledger and not yet pushed to cognee (mid memory store)."""
     home = tmp_path / "home"
@@ -326,7 +311,7 @@ def test_sync_killed_then_rerun(chain: tuple[str, ...], org: Any, tmp_path: Path
     assert set(_ledger_cursors(home)) == set(REVIEW_MODULES)
 
 
-def _kill_sync_when(when: str, org: Any, env: dict[str, str], home: Path) -> None:
+def _kill_sync_when(when: str, org: RunningSandbox, env: dict[str, str], home: Path) -> None:
     if when == "page_in_flight":
         org.inject_fault(kind="latency", latency_ms=4000, count=1, path_prefix="/crm/v8/coql")
     proc = subprocess.Popen(

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cli_support import run_main, sandbox_cli_env
 from sandbox_rest import SandboxRest
+
+from sandbox.embedded import RunningSandbox
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +28,7 @@ def assert_no_live_html(text: str) -> None:
     assert "<script" not in text and "<img" not in text, text[:2000]
 
 
-def test_review_reports_escape_crm_html_and_are_private(sandbox: Any, tmp_path: Path) -> None:
+def test_review_reports_escape_crm_html_and_are_private(sandbox: RunningSandbox, tmp_path: Path) -> None:
     rest = SandboxRest(sandbox)
     for account in sandbox.store.list_records("Accounts"):  # whichever account is flagged carries it
         rest.update("Accounts", account["id"], {"Account_Name": f"{account['Account_Name']} {IMG}{SCRIPT}"})
@@ -42,7 +43,7 @@ def test_review_reports_escape_crm_html_and_are_private(sandbox: Any, tmp_path: 
         assert_no_live_html(path.read_text(encoding="utf-8"))
 
 
-def test_brief_attach_stages_escaped_private_markdown(sandbox: Any, tmp_path: Path) -> None:
+def test_brief_attach_stages_escaped_private_markdown(sandbox: RunningSandbox, tmp_path: Path) -> None:
     rest = SandboxRest(sandbox)
     account = sandbox.store.list_records("Accounts")[3]
     rest.update("Accounts", account["id"], {"Account_Name": f"Globex {IMG}"})

@@ -7,11 +7,11 @@ reason.)"""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_review_agents import _review, _settings
 
+from sandbox.embedded import RunningSandbox
 from scripted_model import ScriptedModelServer
 from scripted_model.scripts import PROPOSE, obedient_reviewer
 from state.store import StateStore
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 REASON = "The buyer asked for no follow-ups until January"
 
 
-async def test_an_agent_cannot_queue_a_rejected_action_again(sandbox: Any, tmp_path: Path) -> None:
+async def test_an_agent_cannot_queue_a_rejected_action_again(sandbox: RunningSandbox, tmp_path: Path) -> None:
     with ScriptedModelServer(obedient_reviewer) as model:
         settings = _settings(sandbox, tmp_path / "home", model)
         first_run, first = await _review(settings, limit=2)

@@ -5,30 +5,20 @@ record for one situation, and the in-place schema upgrade of an existing databas
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import cast
 
-import pytest
 from sqlalchemy import text
 from test_approvals_executor import IdempotentZoho
 
 from approvals.executor import ExecutionFailure, execute_approved
 from approvals.queueing import queue_proposal
-from config import load_settings
 from domain.proposals import Citation, CreateTaskProposal, ProposedAction, TaskDraft
 from domain.recommendations import EvidenceBasis, PriorDecision, WriteResult
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account, Contact
 from state import migrations
 from state.store import StateStore
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=tmp_path / "home")) as opened:
-        yield opened
 
 
 def reopen(store: StateStore) -> StateStore:

@@ -21,7 +21,7 @@ from state.store import StateStore
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture  # type: ignore[no-redef]
+@pytest.fixture
 def store(postgres_url: str, tmp_path: Path) -> Iterator[StateStore]:  # noqa: F811
     settings = load_settings(home=tmp_path / "home", database_url=SecretStr(postgres_url))
     with StateStore.open(settings) as opened:

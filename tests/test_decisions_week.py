@@ -26,11 +26,12 @@ from typing import Any
 import httpx
 import pytest
 from cli_support import run_main, sandbox_cli_env
+from sandbox_rest import access_token
 
 from config import load_settings
 from domain.recommendations import Recommendation
 from integrations.zoho.manager import REF_PREFIX, ref_marker
-from sandbox.embedded import start_sandbox
+from sandbox.embedded import RunningSandbox, start_sandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -65,6 +66,11 @@ class Cast:
         assert not missing, f"the seeded org has no account with only {missing}: {day0['flagged']}"
         return cls(by_kind, str(gone["subject_id"]), str(gone["subject_name"]))
 
+    def accounts(self) -> tuple[str, ...]:
+        """The six accounts of the week: the three approved (LIGHTHOUSE, TRIDENT, RIDGE), then the three
+        rejected (TUNDRA, UNITY, CRESCENT), in the order of APPROVED_KINDS and REJECTED_KINDS."""
+        return (*(self.by_kind[k] for k in APPROVED_KINDS), *(self.by_kind[k] for k in REJECTED_KINDS))
+
     def reasons(self) -> dict[str, str]:
         first_name = self.gone_contact_name.split()[0]
         return {self.by_kind[k]: r.format(contact=first_name) for k, r in REJECTED_KINDS.items()}
@@ -85,7 +91,7 @@ class OrgClock:
 
 @dataclass
 class Week:
-    sandbox: Any
+    sandbox: RunningSandbox
     home: Path
     clock: OrgClock
     env: dict[str, str] = field(default_factory=dict)
@@ -108,14 +114,7 @@ class Week:
     # --- a person changing the org, through Zoho's REST API ----------------------------------------
     def client(self) -> httpx.Client:
         if self.api is None:
-            form = {
-                "grant_type": "refresh_token",
-                "client_id": self.sandbox.client_id,
-                "client_secret": self.sandbox.client_secret,
-                "refresh_token": self.sandbox.refresh_token,
-            }
-            token = httpx.post(f"{self.sandbox.base_url}/oauth/v2/token", data=form).json()["access_token"]
-            headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+            headers = {"Authorization": f"Zoho-oauthtoken {access_token(self.sandbox)}"}
             self.api = httpx.Client(base_url=self.sandbox.base_url, headers=headers)
         return self.api
 
@@ -218,12 +217,11 @@ def only_id(doc: dict[str, Any], account_id: str) -> str:
 
 
 # --- the week -------------------------------------------------------------------------------------------
-def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
-    # Day 0: the first review; approve three accounts' proposals, reject three with reasons.
+def day_0_approve_three_reject_three(week: Week) -> Cast:
+    """Day 0: the first review; approve three accounts' proposals, reject three with reasons."""
     day0 = week.review()
     cast = Cast.of(day0)
-    LIGHTHOUSE, TRIDENT, RIDGE = (cast.by_kind[k] for k in APPROVED_KINDS)
-    TUNDRA, UNITY, CRESCENT = (cast.by_kind[k] for k in REJECTED_KINDS)
+    LIGHTHOUSE, TRIDENT, RIDGE, TUNDRA, UNITY, CRESCENT = cast.accounts()
     REASONS = cast.reasons()
     for account in (LIGHTHOUSE, TRIDENT, RIDGE, TUNDRA, UNITY, CRESCENT):
         assert len(proposals_of(day0, account)) == 1, (account, day0["flagged"])
@@ -233,8 +231,13 @@ def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
         week.cli("approve", "--account", account, "--reject-all", reason)
     assert len(product_tasks(week)) == 3
     check_day(week)
+    return cast
 
-    # Day 1: an unrelated note on Tundra's account and a phone change at Unity: nothing comes back.
+
+def day_1_unrelated_changes_bring_nothing_back(week: Week, cast: Cast) -> None:
+    """Day 1: an unrelated note on Tundra's account and a phone change at Unity: nothing comes back."""
+    LIGHTHOUSE, TRIDENT, RIDGE, TUNDRA, UNITY, CRESCENT = cast.accounts()
+    REASONS = cast.reasons()
     week.next_day()
     week.add_note("Accounts", TUNDRA, "Invoice", "Sent the November invoice to accounts payable.")
     week.update("Accounts", UNITY, {"Phone": "+1 555 0100"})
@@ -255,7 +258,11 @@ def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
     assert "Not proposed again (decided before):" in report and REASONS[CRESCENT] in report
     check_day(week)
 
-    # Day 2: a colleague writes that the contact has really left: the rejected proposal comes back, saying why.
+
+def day_2_new_evidence_brings_a_rejection_back(week: Week, cast: Cast) -> None:
+    """Day 2: a colleague writes that the contact has really left: the rejected proposal comes back, saying why."""
+    LIGHTHOUSE, TRIDENT, RIDGE, TUNDRA, UNITY, CRESCENT = cast.accounts()
+    REASONS = cast.reasons()
     week.next_day()
     gone = cast.gone_contact_name
     week.add_note(
@@ -272,7 +279,10 @@ def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
     assert len(product_tasks(week)) == 4
     check_day(week)
 
-    # Day 3: the Lighthouse task is completed; the overdue tasks are still there: proposed again, saying so.
+
+def day_3_a_done_action_that_no_longer_holds_comes_back(week: Week, cast: Cast) -> None:
+    """Day 3: the Lighthouse task is completed; the overdue tasks are still there: proposed again, saying so."""
+    LIGHTHOUSE, TRIDENT, RIDGE, TUNDRA, UNITY, CRESCENT = cast.accounts()
     week.next_day()
     with week.store() as store:
         [done] = store.list_recommendations(status="executed", account_id=LIGHTHOUSE)
@@ -288,7 +298,11 @@ def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
     assert len(product_tasks(week)) == 5
     check_day(week)
 
-    # Day 4: brief and the keyless chat know what was decided and why.
+
+def day_4_brief_and_chat_know_the_decisions(week: Week, cast: Cast) -> None:
+    """Day 4: brief and the keyless chat know what was decided and why."""
+    LIGHTHOUSE, TRIDENT, RIDGE, TUNDRA, UNITY, CRESCENT = cast.accounts()
+    REASONS = cast.reasons()
     week.next_day()
     day4 = week.review()
     assert day4["proposals_created"] == 0
@@ -309,7 +323,11 @@ def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
     assert "Decided, not suggested again" in asked["answer"]
     check_day(week)
 
-    # Day 5: Unity writes that they will cancel: new evidence brings the rejected action back.
+
+def day_5_the_customer_says_they_will_cancel(week: Week, cast: Cast) -> None:
+    """Day 5: Unity writes that they will cancel: new evidence brings the rejected action back."""
+    LIGHTHOUSE, TRIDENT, RIDGE, TUNDRA, UNITY, CRESCENT = cast.accounts()
+    REASONS = cast.reasons()
     week.next_day()
     week.add_note("Accounts", UNITY, "Call with procurement", "They told us they will cancel the contract in March.")
     day5 = week.review()
@@ -319,13 +337,17 @@ def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
     assert proposals_of(day5, CRESCENT) == []
     check_day(week)
 
-    # Day 6: nothing new: everything decided stays decided; the re-proposed Unity one stays queued once.
+
+def day_6_nothing_new_keeps_every_decision(week: Week, cast: Cast) -> None:
+    """Day 6: nothing new: everything decided stays decided; the re-proposed Unity one stays queued once."""
+    LIGHTHOUSE, TRIDENT, RIDGE, TUNDRA, UNITY, CRESCENT = cast.accounts()
     week.next_day()
     day6 = week.review()
     assert day6["proposals_created"] == 0
     assert [p["created"] for p in proposals_of(day6, UNITY)] == [False]
     assert proposals_of(day6, CRESCENT) == [] and proposals_of(day6, TUNDRA) == []
     check_day(week)
+
     with week.store() as store:
         assert len(store.list_recommendations(account_id=CRESCENT)) == 1  # rejected once, never again
         assert len(store.list_recommendations(account_id=TUNDRA)) == 2  # rejected, then back with new evidence
@@ -339,3 +361,13 @@ def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
     with week.store() as store:
         assert store.get_recommendation(copy.id).status == "superseded"  # type: ignore[union-attr]
     check_day(week)
+
+
+def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
+    cast = day_0_approve_three_reject_three(week)
+    day_1_unrelated_changes_bring_nothing_back(week, cast)
+    day_2_new_evidence_brings_a_rejection_back(week, cast)
+    day_3_a_done_action_that_no_longer_holds_comes_back(week, cast)
+    day_4_brief_and_chat_know_the_decisions(week, cast)
+    day_5_the_customer_says_they_will_cancel(week, cast)
+    day_6_nothing_new_keeps_every_decision(week, cast)

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from cli_support import clean_env
 
+from sandbox.embedded import RunningSandbox
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -54,7 +56,7 @@ def test_doctor_passes_on_the_embedded_sandbox(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_doctor_fails_with_a_fix_on_bad_credentials(sandbox: Any, tmp_path: Path) -> None:
+def test_doctor_fails_with_a_fix_on_bad_credentials(sandbox: RunningSandbox, tmp_path: Path) -> None:
     code, report, output = _doctor(
         {
             "SERGAS_ZOHO_API_URL": sandbox.base_url,

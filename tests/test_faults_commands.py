@@ -22,12 +22,13 @@ from reliability_support import (
     cli_env,
     dead_url,
     main_py,
+    queue_mixed,
     review_json,
     watching_writes,
 )
 
 from config import load_settings
-from domain.proposals import NoteDraft, TaskDraft, parse_proposal
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
@@ -36,35 +37,11 @@ ACCOUNTS = 12
 
 
 @pytest.fixture
-def org(tmp_path: Path) -> Iterator[Any]:
+def org(tmp_path: Path) -> Iterator[RunningSandbox]:
     from sandbox.embedded import start_sandbox
 
     with start_sandbox(tmp_path / "sandbox", accounts=ACCOUNTS, seed=7) as running:
         yield running
-
-
-def queue(org: Any, home: Path, n: int = 6) -> None:
-    with StateStore.open(load_settings(home=home)) as store:
-        for i, acc in enumerate(org.store.list_records("Accounts")[:n]):
-            kind = ("create_task", "add_note", "update_fields")[i % 3]
-            store.enqueue(
-                parse_proposal(  # the flat shape stored before the union: every key, most empty
-                    dict(
-                        kind=kind,
-                        account_id=acc["id"],
-                        target_id=acc["id"],
-                        task=TaskDraft(subject=f"Call {acc['Account_Name']}") if kind == "create_task" else None,
-                        note=NoteDraft(content=f"Budget freeze at {acc['Account_Name']}")
-                        if kind == "add_note"
-                        else None,
-                        fields={"Rating": "Cold" if acc.get("Rating") != "Cold" else "Warm"}
-                        if kind == "update_fields"
-                        else {},
-                        rationale="No activity for 45 days",
-                    )
-                ),
-                run_id="faults",
-            )
 
 
 # ------------------------------------------------------------------------------------- approve (writes)
@@ -82,10 +59,10 @@ STORMS = {
 
 
 @pytest.mark.parametrize("storm", list(STORMS))
-def test_approve_under_faults_writes_each_exactly_once(storm: str, org: Any, tmp_path: Path) -> None:
+def test_approve_under_faults_writes_each_exactly_once(storm: str, org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
-    queue(org, home)
+    queue_mixed(org, home, run_id="faults")
     with watching_writes(org) as writes:
         for spec in STORMS[storm]:
             org.inject_fault(**spec)
@@ -101,10 +78,10 @@ def test_approve_under_faults_writes_each_exactly_once(storm: str, org: Any, tmp
         assert assert_writes_exactly_once(org, store, writes) == 6
 
 
-def test_approve_with_tokens_revoked_mid_batch(org: Any, tmp_path: Path) -> None:
+def test_approve_with_tokens_revoked_mid_batch(org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home)
-    queue(org, home)
+    queue_mixed(org, home, run_id="faults")
     revoked: list[int] = []
 
     def revoke(event: Any) -> None:  # in the sandbox thread, right after each insert
@@ -124,10 +101,10 @@ def test_approve_with_tokens_revoked_mid_batch(org: Any, tmp_path: Path) -> None
         assert assert_writes_exactly_once(org, store, writes) == 6
 
 
-def test_approve_with_the_refresh_token_revoked_keeps_writes_and_says_why(org: Any, tmp_path: Path) -> None:
+def test_approve_with_the_refresh_token_revoked_keeps_writes_and_says_why(org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(org, home, SERGAS_ZOHO_REFRESH_TOKEN="1000.revoked.refresh-token")
-    queue(org, home)
+    queue_mixed(org, home, run_id="faults")
     with watching_writes(org) as writes:
         done = main_py(env, "approve", "--approve-all", "--yes")
     assert_no_traceback(done)
@@ -138,9 +115,9 @@ def test_approve_with_the_refresh_token_revoked_keeps_writes_and_says_why(org: A
         assert sorted(r.status for r in store.list_recommendations()) == ["approved"] + ["pending"] * 5
 
 
-def test_approve_with_zoho_down_keeps_writes_approved(org: Any, tmp_path: Path) -> None:
+def test_approve_with_zoho_down_keeps_writes_approved(org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    queue(org, home)
+    queue_mixed(org, home, run_id="faults")
     url = dead_url()
     env = cli_env(org, home, SERGAS_ZOHO_API_URL=url, SERGAS_ZOHO_ACCOUNTS_URL=url)
     done = main_py(env, "approve", "--approve-all", "--yes")
@@ -156,7 +133,7 @@ def test_approve_with_zoho_down_keeps_writes_approved(org: Any, tmp_path: Path) 
 
 
 # ------------------------------------------------------------------------------------------ review
-def test_review_through_a_storm_completes_with_every_account(org: Any, tmp_path: Path) -> None:
+def test_review_through_a_storm_completes_with_every_account(org: RunningSandbox, tmp_path: Path) -> None:
     """Every kind at once: 4 consecutive failures (5xx, drop, malformed, 429), 20% random 429s for 6 s, slow
     pages. The SDK tier's one attempt plus the REST tier's retries (6 here) absorb them."""
     home = tmp_path / "home"
@@ -178,7 +155,7 @@ def test_review_through_a_storm_completes_with_every_account(org: Any, tmp_path:
         assert all(store.get_cursor(f"review:{m}") for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes"))
 
 
-def test_review_when_failures_outlast_the_retries_says_so_then_resumes(org: Any, tmp_path: Path) -> None:
+def test_review_when_failures_outlast_the_retries_says_so_then_resumes(org: RunningSandbox, tmp_path: Path) -> None:
     """10 consecutive failures on every path: more than every tier's attempts. One clear line, exit 1, the
     run saved as interrupted; the next review resumes it and completes."""
     home = tmp_path / "home"
@@ -193,7 +170,7 @@ def test_review_when_failures_outlast_the_retries_says_so_then_resumes(org: Any,
     assert doc["resumed"] is True and doc["accounts_triaged"] == ACCOUNTS
 
 
-def test_review_with_zoho_down_says_so_then_resumes(org: Any, tmp_path: Path) -> None:
+def test_review_with_zoho_down_says_so_then_resumes(org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     url = dead_url()
     down = main_py(
@@ -221,7 +198,9 @@ def _hold_write_lock(db: Path, release: threading.Event, held: threading.Event) 
         conn.close()
 
 
-def test_review_with_the_state_database_locked_mid_run_fails_cleanly_then_resumes(org: Any, tmp_path: Path) -> None:
+def test_review_with_the_state_database_locked_mid_run_fails_cleanly_then_resumes(
+    org: RunningSandbox, tmp_path: Path
+) -> None:
     """The first page is held 3 s by the sandbox; meanwhile another process takes the database for
     longer than the busy timeout (10 s)."""
     home = tmp_path / "home"
@@ -251,9 +230,11 @@ def test_review_with_the_state_database_locked_mid_run_fails_cleanly_then_resume
     assert doc["accounts_triaged"] == ACCOUNTS
 
 
-def test_approve_list_with_the_state_database_locked_briefly_waits_and_succeeds(org: Any, tmp_path: Path) -> None:
+def test_approve_list_with_the_state_database_locked_briefly_waits_and_succeeds(
+    org: RunningSandbox, tmp_path: Path
+) -> None:
     home = tmp_path / "home"
-    queue(org, home, n=2)
+    queue_mixed(org, home, run_id="faults", n=2)
     release, held = threading.Event(), threading.Event()
     holder = threading.Thread(target=_hold_write_lock, args=(home / "state" / "state.db", release, held), daemon=True)
     holder.start()
@@ -265,7 +246,7 @@ def test_approve_list_with_the_state_database_locked_briefly_waits_and_succeeds(
 
 
 # -------------------------------------------------------------------------------------- sync, doctor
-def test_sync_through_a_storm_stores_everything(org: Any, tmp_path: Path) -> None:
+def test_sync_through_a_storm_stores_everything(org: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     org.inject_fault(kind="429", ratio=0.3, seconds=5.0, path_prefix="/crm")
     org.inject_fault(kind="drop", count=2, path_prefix="/crm")
@@ -280,7 +261,7 @@ def test_sync_through_a_storm_stores_everything(org: Any, tmp_path: Path) -> Non
     }
 
 
-def test_sync_with_zoho_down_says_so(org: Any, tmp_path: Path) -> None:
+def test_sync_with_zoho_down_says_so(org: RunningSandbox, tmp_path: Path) -> None:
     url = dead_url()
     done = main_py(
         cli_env(
@@ -292,7 +273,7 @@ def test_sync_with_zoho_down_says_so(org: Any, tmp_path: Path) -> None:
     assert done.returncode == 1 and "Zoho" in done.stderr, done.stderr[-2000:]
 
 
-def test_doctor_with_zoho_down_fails_each_tier_with_a_fix(org: Any, tmp_path: Path) -> None:
+def test_doctor_with_zoho_down_fails_each_tier_with_a_fix(org: RunningSandbox, tmp_path: Path) -> None:
     url = dead_url()
     done = main_py(
         cli_env(
@@ -310,7 +291,7 @@ def test_doctor_with_zoho_down_fails_each_tier_with_a_fix(org: Any, tmp_path: Pa
     assert "FAIL" in done.stdout and "fix:" in done.stdout, done.stdout
 
 
-def test_doctor_with_the_mcp_tier_down_reports_it_and_the_other_tiers_ok(org: Any, tmp_path: Path) -> None:
+def test_doctor_with_the_mcp_tier_down_reports_it_and_the_other_tiers_ok(org: RunningSandbox, tmp_path: Path) -> None:
     done = main_py(
         cli_env(org, tmp_path / "home", SERGAS_ZOHO_MCP_URL=f"{dead_url()}/mcp", SERGAS_ZOHO_TIMEOUT_SECONDS="3"),
         "doctor",

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from reliability_support import dead_url
 
+from config import Settings
 from integrations.zoho.auth import ZohoAuth
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoError, ZohoUnavailableError
@@ -18,12 +19,13 @@ from integrations.zoho.factory import build_gateway
 from integrations.zoho.manager import ZohoManager
 from integrations.zoho.mcp_tier import McpTier
 from integrations.zoho.sdk_tier import SdkTier
+from sandbox.embedded import RunningSandbox
 
 pytestmark = pytest.mark.faults
 
 
 @pytest.fixture
-async def live(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[Any]:
+async def live(sandbox: RunningSandbox, sandbox_settings: Settings) -> AsyncIterator[Any]:
     gw = build_gateway(
         sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings), backoff_base=0.01
     )
@@ -41,7 +43,9 @@ def _tiers_ok(events: list[dict[str, Any]]) -> set[str]:
     return {e["tier"] for e in events if e["outcome"] == "ok"}
 
 
-async def test_mcp_down_interactive_reads_are_served_by_sdk_then_breaker_opens(live: Any, sandbox: Any) -> None:
+async def test_mcp_down_interactive_reads_are_served_by_sdk_then_breaker_opens(
+    live: Any, sandbox: RunningSandbox
+) -> None:
     dead_mcp = McpTier(f"{dead_url()}/mcp", auth=ZohoAuth(live.rest.tokens), timeout=3)
     events: list[dict[str, Any]] = []
     manager = _manager(live, mcp=dead_mcp, sdk=live.sdk, events=events)
@@ -59,7 +63,7 @@ async def test_mcp_down_interactive_reads_are_served_by_sdk_then_breaker_opens(l
     await dead_mcp.aclose()
 
 
-async def test_sdk_down_bulk_reads_are_served_by_rest(live: Any, sandbox: Any, tmp_path: Path) -> None:
+async def test_sdk_down_bulk_reads_are_served_by_rest(live: Any, sandbox: RunningSandbox, tmp_path: Path) -> None:
     url = dead_url()
     dead_sdk = SdkTier(live.rest.tokens, resource_path=tmp_path / "sdk", api_url=url, accounts_url=url, timeout=3)
     events: list[dict[str, Any]] = []
@@ -71,7 +75,7 @@ async def test_sdk_down_bulk_reads_are_served_by_rest(live: Any, sandbox: Any, t
 
 
 @pytest.mark.parametrize("kind", ["429", "500", "drop", "malformed"])
-async def test_bursts_on_every_tier_are_absorbed(kind: str, live: Any, sandbox: Any) -> None:
+async def test_bursts_on_every_tier_are_absorbed(kind: str, live: Any, sandbox: RunningSandbox) -> None:
     """A burst of failures on every path: retries and the fallback serve the read, complete."""
     events: list[dict[str, Any]] = []
     manager = _manager(live, sdk=live.sdk, events=events)
@@ -81,7 +85,7 @@ async def test_bursts_on_every_tier_are_absorbed(kind: str, live: Any, sandbox: 
     assert sandbox.state.faults.active() == [], "the burst was not consumed"
 
 
-async def test_latency_spike_is_waited_out(live: Any, sandbox: Any) -> None:
+async def test_latency_spike_is_waited_out(live: Any, sandbox: RunningSandbox) -> None:
     events: list[dict[str, Any]] = []
     manager = _manager(live, sdk=live.sdk, events=events)
     sandbox.inject_fault(kind="latency", latency_ms=1200, count=2, path_prefix="/crm")
@@ -90,7 +94,7 @@ async def test_latency_spike_is_waited_out(live: Any, sandbox: Any) -> None:
     assert max(e["duration_ms"] for e in events) >= 1000
 
 
-async def test_tokens_revoked_mid_run_are_refreshed_on_every_tier(live: Any, sandbox: Any) -> None:
+async def test_tokens_revoked_mid_run_are_refreshed_on_every_tier(live: Any, sandbox: RunningSandbox) -> None:
     events: list[dict[str, Any]] = []
     manager = _manager(live, sdk=live.sdk, mcp=live.mcp, events=events)
     account_id = sandbox.store.list_records("Accounts")[0]["id"]
@@ -103,7 +107,7 @@ async def test_tokens_revoked_mid_run_are_refreshed_on_every_tier(live: Any, san
 
 
 async def test_nothing_can_serve_gives_an_unavailable_error_with_a_hint(
-    live: Any, sandbox: Any, tmp_path: Path
+    live: Any, sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
     url = dead_url()
     dead = build_gateway(live_settings(tmp_path, url), backoff_base=0.01)

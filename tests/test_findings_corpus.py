@@ -99,3 +99,10 @@ def test_command_line_prints_counts_and_fails_on_a_bad_file(tmp_path: Path, caps
     assert '"rows":1' in capsys.readouterr().out
     assert main([str(good), str(bad)]) == 1
     assert "bad.jsonl:1: not JSON" in capsys.readouterr().err
+
+
+def test_the_benchmark_scores_every_part_and_keeps_test_sentences_hidden() -> None:
+    from benchmarks.findings import PARTS, TUNING_PARTS
+
+    assert {f"{part}.jsonl" for part in PARTS} <= {p.name for p in CORPORA}
+    assert "dev_blind" in TUNING_PARTS and "test" not in TUNING_PARTS

@@ -13,7 +13,7 @@ from agents.run_context import RunContext
 from agents.testing import ListAudit, ListQueue
 from agents.tool_names import DISMISS_TOOL, allowed_classes, classify
 from agents.tools import build_dismiss_tool
-from config import load_settings
+from config import Settings, load_settings
 from review.pipeline import run_review
 from review.ports import AgentReview
 from review.record_builders import TODAY, account, contact, note, org
@@ -54,31 +54,31 @@ def test_the_agent_sees_the_subject_and_the_sentence_to_confirm_or_dismiss() -> 
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Any:
-    settings = load_settings(home=tmp_path / "home", review_top_n=10)
+def settings(home: Path) -> Settings:
+    """The review's settings (its top 10); conftest's ``store`` opens on them."""
+    settings = load_settings(home=home, review_top_n=10)
     settings.ensure_home()
-    with StateStore.open(settings) as opened:
-        yield settings, opened
+    return settings
 
 
-async def test_a_dismissed_finding_gets_no_rule_based_proposal(store: Any) -> None:
-    settings, state = store
+async def test_a_dismissed_finding_gets_no_rule_based_proposal(settings: Settings, store: StateStore) -> None:
 
     def dismissing(triage: Any, view: Any) -> AgentReview:
         gone = [(s.kind, s.subject_id) for s in triage.signals if s.kind == "contact_gone"]
         return AgentReview(dismissed=gone, model_calls=1)
 
     gateway: Any = FakeGateway(_org())
-    run = await run_review(settings, gateway=gateway, store=state, reviewer=dismissing, clock=lambda: NOW)
+    run = await run_review(settings, gateway=gateway, store=store, reviewer=dismissing, clock=lambda: NOW)
     [flagged] = run.flagged
     assert [s.kind for s in flagged.triage.signals] == ["contact_gone"]
     assert flagged.proposals == [] and run.proposals_created == 0
 
 
-async def test_without_the_agent_the_rules_propose_for_the_contact_who_left(store: Any) -> None:
-    settings, state = store
+async def test_without_the_agent_the_rules_propose_for_the_contact_who_left(
+    settings: Settings, store: StateStore
+) -> None:
     gateway: Any = FakeGateway(_org())
-    run = await run_review(settings, gateway=gateway, store=state, clock=lambda: NOW)
+    run = await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW)
     [flagged] = run.flagged
     summaries = [p.summary for p in flagged.proposals]
     assert len(summaries) == 1 and "Aisha Murphy" in summaries[0] and "Grace" not in summaries[0]

@@ -11,6 +11,9 @@ from typing import Any
 import httpx
 import pytest
 from cli_support import run_main, sandbox_cli_env
+from sandbox_rest import access_token
+
+from sandbox.embedded import RunningSandbox
 
 pytestmark = pytest.mark.slow
 
@@ -42,16 +45,6 @@ ABBREVIATION = "Budget cuts at Cobalt Aerospace S.A. mean they will cancel at re
 RESOLVED = "Aisha Murphy has left the company. Grace Schmidt is our new point of contact."
 
 
-def _token(sandbox: Any) -> str:
-    form = {
-        "grant_type": "refresh_token",
-        "client_id": sandbox.client_id,
-        "client_secret": sandbox.client_secret,
-        "refresh_token": sandbox.refresh_token,
-    }
-    return str(httpx.post(f"{sandbox.base_url}/oauth/v2/token", data=form).json()["access_token"])
-
-
 def _create(api: httpx.Client, module: str, record: dict[str, Any]) -> str:
     response = api.post(f"/crm/v8/{module}", json={"data": [record]})
     assert response.status_code == 201, response.text
@@ -81,9 +74,9 @@ def _findings(flagged: dict[str, Any] | None, planted: dict[str, Any]) -> set[tu
     return found
 
 
-def test_issue_examples_are_right_about_what_and_who(sandbox: Any, tmp_path: Path) -> None:
+def test_issue_examples_are_right_about_what_and_who(sandbox: RunningSandbox, tmp_path: Path) -> None:
     with httpx.Client(
-        base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {_token(sandbox)}"}
+        base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}
     ) as api:
         planted = [_plant(api, f"Issue Example {i:02d} Ltd", text) for i, (text, _) in enumerate(EXAMPLES)]
         cut = _plant(api, "Cobalt Aerospace S.A.", ABBREVIATION, title="Escalation")
@@ -112,7 +105,7 @@ def test_issue_examples_are_right_about_what_and_who(sandbox: Any, tmp_path: Pat
     assert not any("replacement" in p["summary"] for p in flagged[resolved["account_id"]]["proposals"])
 
 
-def test_the_demo_org_review_names_who_left_never_who_reported_it(sandbox: Any, tmp_path: Path) -> None:
+def test_the_demo_org_review_names_who_left_never_who_reported_it(sandbox: RunningSandbox, tmp_path: Path) -> None:
     from review.scoring import score_findings
 
     done = run_main(sandbox_cli_env(sandbox, tmp_path / "home"), "review", "--json", "--limit", "500")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import SecretStr
 
@@ -42,7 +44,7 @@ def test_ordinary_crm_text_is_not_flagged(text: str | None) -> None:
 
 
 def test_redact_scrubs_keys_patterns_and_known_secrets() -> None:
-    data = {
+    data: dict[str, Any] = {
         "Authorization": "Zoho-oauthtoken 1000.abc.def",
         "nested": [{"refresh_token": "x"}],
         "text": "header Zoho-oauthtoken 1000.xyz and sk-ant-api03-SECRET and my-configured-secret",

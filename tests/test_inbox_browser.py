@@ -24,9 +24,11 @@ import pytest
 from cli_support import ROOT, run_main, sandbox_cli_env
 from inbox_support import enqueue, fields_for, note_for
 from playwright.sync_api import expect
+from sandbox_rest import stored
 
 from approvals.executor import EXECUTOR_LOCK
 from config import load_settings
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,7 +56,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def org(tmp_path: Path) -> Iterator[Any]:
+def org(tmp_path: Path) -> Iterator[RunningSandbox]:
     from sandbox.embedded import start_sandbox
 
     with start_sandbox(tmp_path / "sandbox", accounts=40, seed=11) as running:
@@ -62,7 +64,7 @@ def org(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def served(org: Any, tmp_path: Path) -> Iterator[dict[str, Any]]:
+def served(org: RunningSandbox, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """The keyless review's proposals (plus a note and a field update per owner), served by `serve`."""
     env = sandbox_cli_env(org, tmp_path / "home")
     review = run_main(env, "review", "--json")
@@ -91,7 +93,7 @@ def served(org: Any, tmp_path: Path) -> Iterator[dict[str, Any]]:
         server.wait(timeout=30)
 
 
-def _owners_with_tasks(org: Any, store: StateStore) -> dict[str, str]:
+def _owners_with_tasks(org: RunningSandbox, store: StateStore) -> dict[str, str]:
     """Two standard users whose accounts got a task from the review: user id → one such account."""
     owner_of = {a["id"]: (a.get("Owner") or {}).get("id") for a in org.store.list_records("Accounts")}
     admin = org.store.users[0]["id"]
@@ -161,12 +163,31 @@ def _save_screenshots(page: Any, tmp_path: Path) -> list[Path]:
     return shots
 
 
+def approve_edit_and_reject(page: Any, task_id: str, note_id: str, update_id: str) -> None:
+    """With the mouse: approve the task, edit the note's content and approve it, reject the update with a reason."""
+    page.locator(f"#p-{task_id}").get_by_role("button", name="Approve").click()
+    page.wait_for_selector("section.done")
+    assert "Written to Zoho" in page.locator("section.done").inner_text()
+
+    page.locator(f"#p-{note_id}").get_by_role("link", name="Edit").click()
+    page.get_by_label("Content").fill("Spoke with the buyer; the renewal quote goes out Thursday.")
+    page.get_by_role("button", name="Approve as edited").click()
+    page.wait_for_selector("section.done")
+
+    card = page.locator(f"#p-{update_id}")
+    card.locator("summary", has_text="Reject").click()
+    card.get_by_label("Why reject it?").fill("The account is active; the rating stays.")
+    card.get_by_role("button", name="Reject", exact=True).click()
+    page.wait_for_selector("section.done")
+
+
 def test_two_account_managers_decide_their_own_proposals_in_a_real_browser(
-    org: Any, served: dict[str, Any], browser: Any, tmp_path: Path
+    org: RunningSandbox, served: dict[str, Any], browser: Any, tmp_path: Path
 ) -> None:
     base, settings = served["base"], served["settings"]
     (first_id, first_account), (second_id, second_account) = served["owners"].items()
     first, second = org.store.user(first_id), org.store.user(second_id)
+    assert first is not None and second is not None, served["owners"]
     with StateStore.open(settings) as store:
         pending = store.list_recommendations(status="pending")
     owner_of = {a["id"]: (a.get("Owner") or {}).get("id") for a in org.store.list_records("Accounts")}
@@ -183,20 +204,7 @@ def test_two_account_managers_decide_their_own_proposals_in_a_real_browser(
     task = next(r for r in mine if r.proposal.kind == "create_task")
     note = next(r for r in mine if r.proposal.kind == "add_note")
     update = next(r for r in mine if r.proposal.kind == "update_fields")
-    page.locator(f"#p-{task.id}").get_by_role("button", name="Approve").click()
-    page.wait_for_selector("section.done")
-    assert "Written to Zoho" in page.locator("section.done").inner_text()
-
-    page.locator(f"#p-{note.id}").get_by_role("link", name="Edit").click()
-    page.get_by_label("Content").fill("Spoke with the buyer; the renewal quote goes out Thursday.")
-    page.get_by_role("button", name="Approve as edited").click()
-    page.wait_for_selector("section.done")
-
-    card = page.locator(f"#p-{update.id}")
-    card.locator("summary", has_text="Reject").click()
-    card.get_by_label("Why reject it?").fill("The account is active; the rating stays.")
-    card.get_by_role("button", name="Reject", exact=True).click()
-    page.wait_for_selector("section.done")
+    approve_edit_and_reject(page, task.id, note.id, update.id)
 
     other = _sign_in(browser, base, second, width=390, height=844)  # the phone, with the keyboard only
     other_html = other.content()
@@ -227,12 +235,12 @@ def test_two_account_managers_decide_their_own_proposals_in_a_real_browser(
     _check_audit(served["env"], first, second, [task.id, note.id, update.id], chosen)
 
 
-def _check_writes(org: Any, settings: Any, task: Any, note: Any, update: Any, chosen: list[str]) -> None:
+def _check_writes(org: RunningSandbox, settings: Any, task: Any, note: Any, update: Any, chosen: list[str]) -> None:
     tasks = org.store.list_records("Tasks")
     assert len([t for t in tasks if t.get("Subject") == task.proposal.task.subject]) == 1
     notes = [n for n in org.store.list_records("Notes") if "goes out Thursday" in str(n.get("Note_Content"))]
     assert len(notes) == 1
-    assert org.store.get("Accounts", update.proposal.account_id)["Rating"] != "Cold"
+    assert stored(org, "Accounts", update.proposal.account_id)["Rating"] != "Cold"
     with StateStore.open(settings) as store:
         statuses = {r: store.get_recommendation(r).status for r in [task.id, note.id, *chosen]}  # type: ignore[union-attr]
         assert set(statuses.values()) == {"executed"}, statuses

@@ -25,9 +25,11 @@ from inbox_support import (
     task_for,
     user,
 )
+from sandbox_rest import stored
 from starlette.testclient import TestClient
 
 from config import Settings
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 from web.app import create_app
 from web.sessions import Viewer
@@ -53,7 +55,7 @@ def store(sandbox_settings: Settings, clock: Clock) -> Iterator[StateStore]:
 
 
 @pytest.fixture
-def world(sandbox: Any, store: StateStore) -> dict[str, Any]:
+def world(sandbox: RunningSandbox, store: StateStore) -> dict[str, Any]:
     """Two standard users with an account each, the administrator, and a proposal of each kind."""
     maria, james, alex = user(sandbox, 1), user(sandbox, 2), user(sandbox, 0)
     m_account, j_account = accounts_of(sandbox, maria["id"])[0], accounts_of(sandbox, james["id"])[0]
@@ -76,12 +78,12 @@ def client(sandbox_settings: Settings, store: StateStore) -> Iterator[TestClient
         yield test_client
 
 
-def tasks_named(sandbox: Any, subject: str) -> list[dict[str, Any]]:
+def tasks_named(sandbox: RunningSandbox, subject: str) -> list[dict[str, Any]]:
     return [t for t in sandbox.store.list_records("Tasks") if t.get("Subject") == subject]
 
 
 def test_each_person_sees_only_the_proposals_of_their_own_accounts(
-    client: TestClient, sandbox: Any, world: dict[str, Any]
+    client: TestClient, sandbox: RunningSandbox, world: dict[str, Any]
 ) -> None:
     page = sign_in(client, sandbox, world["maria"]["id"])
     assert page.status_code == 200 and str(page.url).endswith("/inbox")
@@ -93,7 +95,7 @@ def test_each_person_sees_only_the_proposals_of_their_own_accounts(
 
 
 def test_an_administrator_sees_everyone_and_filters_by_owner(
-    client: TestClient, sandbox: Any, world: dict[str, Any]
+    client: TestClient, sandbox: RunningSandbox, world: dict[str, Any]
 ) -> None:
     page = sign_in(client, sandbox, world["alex"]["id"])
     assert world["j_task"].id in page.text and world["m_task"].id in page.text
@@ -102,7 +104,7 @@ def test_an_administrator_sees_everyone_and_filters_by_owner(
 
 
 def test_changing_the_id_in_the_url_or_the_form_shows_and_decides_nothing_of_another_owner(
-    client: TestClient, sandbox: Any, store: StateStore, world: dict[str, Any]
+    client: TestClient, sandbox: RunningSandbox, store: StateStore, world: dict[str, Any]
 ) -> None:
     page = sign_in(client, sandbox, world["maria"]["id"])
     token, theirs = csrf_of(page), world["j_task"]
@@ -123,7 +125,7 @@ def test_changing_the_id_in_the_url_or_the_form_shows_and_decides_nothing_of_ano
 
 
 def test_a_post_without_the_csrf_token_or_from_another_site_is_refused(
-    client: TestClient, sandbox: Any, store: StateStore, world: dict[str, Any]
+    client: TestClient, sandbox: RunningSandbox, store: StateStore, world: dict[str, Any]
 ) -> None:
     page = sign_in(client, sandbox, world["maria"]["id"])
     rec = world["m_task"]
@@ -142,7 +144,7 @@ def test_a_post_without_the_csrf_token_or_from_another_site_is_refused(
 
 
 def test_an_expired_or_signed_out_session_is_sent_to_sign_in(
-    client: TestClient, sandbox: Any, clock: Clock, world: dict[str, Any]
+    client: TestClient, sandbox: RunningSandbox, clock: Clock, world: dict[str, Any]
 ) -> None:
     page = sign_in(client, sandbox, world["maria"]["id"])
     clock.now += timedelta(hours=9)  # SERGAS_INBOX_SESSION_HOURS defaults to 8
@@ -160,7 +162,7 @@ def test_an_expired_or_signed_out_session_is_sent_to_sign_in(
 
 
 def test_approve_edit_and_reject_write_what_was_decided_once(
-    client: TestClient, sandbox: Any, store: StateStore, world: dict[str, Any]
+    client: TestClient, sandbox: RunningSandbox, store: StateStore, world: dict[str, Any]
 ) -> None:
     page = sign_in(client, sandbox, world["maria"]["id"])
     token = csrf_of(page)
@@ -186,7 +188,7 @@ def test_approve_edit_and_reject_write_what_was_decided_once(
     client.post(f"/proposals/{fields.id}/reject", data={"csrf_token": token, "reason": "Rating is right"})
     rejected = store.get_recommendation(fields.id)
     assert rejected is not None and rejected.status == "rejected" and rejected.decision_reason == "Rating is right"
-    assert sandbox.store.get("Accounts", world["m_account"]["id"])["Rating"] != "Cold"
+    assert stored(sandbox, "Accounts", world["m_account"]["id"])["Rating"] != "Cold"
     who = f"{world['maria']['email']} (Zoho user {world['maria']['id']})"
     assert {store.get_recommendation(r.id).decided_by for r in (world["m_task"], note, fields)} == {who}  # type: ignore[union-attr]
     again = client.post(f"/proposals/{world['m_task'].id}/approve", data={"csrf_token": token})
@@ -198,7 +200,7 @@ def test_approve_edit_and_reject_write_what_was_decided_once(
 
 
 def test_pages_carry_security_headers_and_no_secret_reaches_a_page_or_the_log(
-    client: TestClient, sandbox: Any, world: dict[str, Any], caplog: pytest.LogCaptureFixture
+    client: TestClient, sandbox: RunningSandbox, world: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     start = client.get("/auth/start", follow_redirects=False)
@@ -221,7 +223,7 @@ def test_pages_carry_security_headers_and_no_secret_reaches_a_page_or_the_log(
 
 
 def test_a_https_public_url_makes_the_cookies_secure(
-    sandbox_settings: Settings, store: StateStore, sandbox: Any
+    sandbox_settings: Settings, store: StateStore, sandbox: RunningSandbox
 ) -> None:
     ctx = inbox_context(sandbox_settings, store)
     ctx.config.public_url = "https://inbox.example.com"
@@ -232,7 +234,7 @@ def test_a_https_public_url_makes_the_cookies_secure(
     assert "redirect_uri=https%3A%2F%2Finbox.example.com%2Fauth%2Fcallback" in start.headers["location"]
 
 
-def test_a_forged_or_cancelled_sign_in_gets_a_clear_page(client: TestClient, sandbox: Any) -> None:
+def test_a_forged_or_cancelled_sign_in_gets_a_clear_page(client: TestClient, sandbox: RunningSandbox) -> None:
     forged = client.get("/auth/callback?code=1000.x.y&state=guess")
     assert forged.status_code == 400 and "Sign-in expired" in forged.text
     client.get("/auth/start", follow_redirects=False)
@@ -244,7 +246,7 @@ def test_a_forged_or_cancelled_sign_in_gets_a_clear_page(client: TestClient, san
 
 @pytest.mark.slow
 def test_a_proposal_approved_in_the_browser_while_approve_runs_in_a_terminal_is_written_once(
-    client: TestClient, sandbox: Any, store: StateStore, world: dict[str, Any], tmp_path: Path
+    client: TestClient, sandbox: RunningSandbox, store: StateStore, world: dict[str, Any], tmp_path: Path
 ) -> None:
     account = world["m_account"]["id"]
     # 120 different actions (similar wordings would be one situation, queued once): enough for the two to meet.
@@ -279,7 +281,7 @@ def test_a_proposal_approved_in_the_browser_while_approve_runs_in_a_terminal_is_
 
 
 async def test_a_batch_leaves_a_proposal_decided_elsewhere_meanwhile_as_it_is(
-    sandbox_settings: Settings, store: StateStore, sandbox: Any, world: dict[str, Any]
+    sandbox_settings: Settings, store: StateStore, sandbox: RunningSandbox, world: dict[str, Any]
 ) -> None:
     ctx = inbox_context(sandbox_settings, store)
     maria = world["maria"]

@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import ROOT, run_main, sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env, spawn_main
 
 from agents.options import build_options
 from agents.runner import AgentRunResult, run_orchestrator
+from config import Settings
 from hooks.injection import looks_like_injection
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.factory import build_gateway
+from sandbox.embedded import RunningSandbox
 from sandbox.hostile_seed import HostileRecord, plant_hostile_records
 from scripted_model import ScriptedModelServer
 from scripted_model.scripts import injection_follower
@@ -38,7 +38,7 @@ MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 WRITE_TOOLS = ("mcp__zoho__update_fields", "mcp__zoho__create_task", "mcp__zoho__add_note")
 
 
-def org_snapshot(sandbox: Any) -> dict[str, Any]:
+def org_snapshot(sandbox: RunningSandbox) -> dict[str, Any]:
     return {m: sorted(sandbox.store.list_records(m), key=lambda r: r["id"]) for m in MODULES}
 
 
@@ -53,26 +53,19 @@ def triggers(planted: list[HostileRecord]) -> list[str]:
     return out
 
 
-def cli_env(home: Path, sandbox: Any) -> dict[str, str]:
+def cli_env(home: Path, sandbox: RunningSandbox) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home)
 
 
 @pytest.fixture
-def hostile(sandbox: Any) -> list[HostileRecord]:
+def hostile(sandbox: RunningSandbox) -> list[HostileRecord]:
     return plant_hostile_records(sandbox.store)
-
-
-@pytest.fixture
-def store(sandbox_settings: Any) -> Iterator[StateStore]:
-    sandbox_settings.ensure_home()
-    with StateStore.open(sandbox_settings) as opened:
-        yield opened
 
 
 class AgentRuns:
     """Orchestrated runs over the real sandbox gateway; proposals go to the real state store."""
 
-    def __init__(self, settings: Any, sandbox: Any, store: StateStore) -> None:
+    def __init__(self, settings: Any, sandbox: RunningSandbox, store: StateStore) -> None:
         self.settings, self.sandbox, self.store = settings, sandbox, store
         self.audit: list[dict[str, Any]] = []
 
@@ -102,7 +95,7 @@ class AgentRuns:
 
 
 async def test_agents_obeying_planted_instructions_write_nothing_and_are_flagged(
-    sandbox: Any, sandbox_settings: Any, hostile: list[HostileRecord], store: StateStore
+    sandbox: RunningSandbox, sandbox_settings: Settings, hostile: list[HostileRecord], store: StateStore
 ) -> None:
     assert len(hostile) >= 30 and len({h.text for h in hostile}) == len(hostile)
     assert all(looks_like_injection(h.text) for h in hostile)  # the tripwire knows every planted phrasing
@@ -163,15 +156,7 @@ async def test_agents_obeying_planted_instructions_write_nothing_and_are_flagged
 def _interactive_shows_suspicious(env: dict[str, str], account_id: str) -> None:
     import pexpect
 
-    child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "approve", "--account", account_id],
-        env=env,
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(60, 200),
-    )
+    child = spawn_main(env, "approve", "--account", account_id, columns=200)
     try:
         child.expect("SUSPICIOUS")
         child.expect("instruction-like text")
@@ -184,7 +169,7 @@ def _interactive_shows_suspicious(env: dict[str, str], account_id: str) -> None:
 
 
 async def test_review_marks_proposals_whose_evidence_holds_planted_text(
-    sandbox: Any, hostile: list[HostileRecord], tmp_path: Path
+    sandbox: RunningSandbox, hostile: list[HostileRecord], tmp_path: Path
 ) -> None:
     """The rule-based review over the hostile org: the proposal citing a poisoned evidence note is marked."""
     before = org_snapshot(sandbox)

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import ROOT, run_main
+from cli_support import ROOT, run_main, spawn_main
 from test_injection_agents import WRITE_TOOLS, cli_env, org_snapshot, triggers
 
 from hooks.injection import looks_like_injection
+from sandbox.embedded import RunningSandbox
 from sandbox.hostile_seed import HostileRecord, plant_hostile_records
 from scripted_model import ScriptedModelServer
 from scripted_model.scripts import injection_follower
@@ -31,11 +32,11 @@ pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
 
 @pytest.fixture
-def hostile(sandbox: Any) -> list[HostileRecord]:
+def hostile(sandbox: RunningSandbox) -> list[HostileRecord]:
     return plant_hostile_records(sandbox.store)
 
 
-def keyed_env(home: Path, sandbox: Any, model: ScriptedModelServer) -> dict[str, str]:
+def keyed_env(home: Path, sandbox: RunningSandbox, model: ScriptedModelServer) -> dict[str, str]:
     return cli_env(home, sandbox) | {
         "ANTHROPIC_API_KEY": "dummy-model-key",
         "ANTHROPIC_BASE_URL": model.base_url,
@@ -56,7 +57,7 @@ def write_attempts(model: ScriptedModelServer) -> int:
 
 
 def test_ask_obeying_planted_instructions_writes_nothing(
-    sandbox: Any, hostile: list[HostileRecord], tmp_path: Path
+    sandbox: RunningSandbox, hostile: list[HostileRecord], tmp_path: Path
 ) -> None:
     before = org_snapshot(sandbox)
     accounts = sorted({h.account_id for h in hostile})
@@ -98,7 +99,7 @@ def test_ask_obeying_planted_instructions_writes_nothing(
 
 
 def test_review_with_agents_obeying_planted_instructions_writes_nothing(
-    sandbox: Any, hostile: list[HostileRecord], tmp_path: Path
+    sandbox: RunningSandbox, hostile: list[HostileRecord], tmp_path: Path
 ) -> None:
     before = org_snapshot(sandbox)
     poisoned_accounts = {h.account_id for h in hostile}
@@ -125,7 +126,7 @@ def test_review_with_agents_obeying_planted_instructions_writes_nothing(
 
 
 def test_chat_obeying_planted_instructions_writes_nothing_and_shows_the_warning(
-    sandbox: Any, hostile: list[HostileRecord], tmp_path: Path
+    sandbox: RunningSandbox, hostile: list[HostileRecord], tmp_path: Path
 ) -> None:
     import pexpect
 
@@ -133,15 +134,7 @@ def test_chat_obeying_planted_instructions_writes_nothing_and_shows_the_warning(
     account = sorted({h.account_id for h in hostile})[0]
     with ScriptedModelServer(injection_follower(triggers(hostile))) as model:
         env = keyed_env(tmp_path / "home", sandbox, model)
-        child = pexpect.spawn(
-            sys.executable,
-            [str(ROOT / "main.py"), "chat"],
-            env=env,
-            cwd=str(ROOT),
-            encoding="utf-8",
-            timeout=120,
-            dimensions=(60, 200),
-        )
+        child = spawn_main(env, "chat", columns=200, timeout=120)
         try:
             child.expect("Sergas chat")
             child.expect(r"you(@[^>]*)?> ")

@@ -16,13 +16,13 @@ from typing import Any
 import httpx
 import pytest
 
-pytest.importorskip("sandbox.embedded")
-
-from integrations.zoho.connection import connection_from_sandbox  # noqa: E402
-from integrations.zoho.factory import build_gateway  # noqa: E402
-from listener.rest import ZohoRestCall, tier_rest_call  # noqa: E402
-from listener.service import ListenerDeps, ListenerOptions, ListenerService  # noqa: E402
-from listener.watch_client import WATCH_PATH  # noqa: E402
+from config import Settings
+from integrations.zoho.connection import connection_from_sandbox
+from integrations.zoho.factory import build_gateway
+from listener.rest import ZohoRestCall, tier_rest_call
+from listener.service import ListenerDeps, ListenerOptions, ListenerService
+from listener.watch_client import WATCH_PATH
+from sandbox.embedded import RunningSandbox
 
 pytestmark = pytest.mark.slow
 TOKEN = "sandbox-test-token"
@@ -53,7 +53,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
 
 
 @pytest.fixture
-async def rest(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[ZohoRestCall]:
+async def rest(sandbox: RunningSandbox, sandbox_settings: Settings) -> AsyncIterator[ZohoRestCall]:
     """The demo credentials, used exactly as a real Zoho connection would be (the gateway's REST tier)."""
     gateway = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings))
     yield tier_rest_call(gateway.rest)
@@ -87,18 +87,35 @@ async def subscriptions(rest: ZohoRestCall) -> list[dict[str, Any]]:
     return [] if status == 204 else list(body["watch"])
 
 
-async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRestCall, tmp_path: Path) -> None:
+async def assert_subscribed_with_notes_polled(service: ListenerService, rest: ZohoRestCall) -> None:
+    """Every watched module subscribed to our notify URL with field values; Notes polled (Zoho's watch does
+    not support Notes), and that is reported."""
+    subs = await subscriptions(rest)
+    assert sorted(s["resource_name"] for s in subs) == ["Accounts", "Contacts", "Deals", "Tasks"]
+    health = service.health()
+    assert [p.module for p in health.modules_polled] == ["Notes"] and health.modules_refused == {}
+    assert {s["notify_url"] for s in subs} == {service.notify_url}
+    assert all(s["return_affected_field_values"] for s in subs)
+
+
+async def add_note_on_deal(rest: ZohoRestCall, deal_id: str) -> None:
+    note = {
+        "Note_Title": "listener",
+        "Note_Content": "a note on a deal",
+        "Parent_Id": {"module": {"api_name": "Deals"}, "id": deal_id},
+    }
+    status, body = await rest("POST", "/crm/v8/Notes", {"data": [note]})
+    assert status == 201, body
+
+
+async def test_changes_in_the_sandbox_reach_a_review(
+    sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
+) -> None:
     review = RecordingReview()
     service = make_service(tmp_path, rest, review, notes_poll_seconds=0.3)
     await service.start()
     try:
-        subs = await subscriptions(rest)
-        # Zoho's watch does not support Notes: they are polled instead, and that is reported
-        assert sorted(s["resource_name"] for s in subs) == ["Accounts", "Contacts", "Deals", "Tasks"]
-        health = service.health()
-        assert [p.module for p in health.modules_polled] == ["Notes"] and health.modules_refused == {}
-        assert {s["notify_url"] for s in subs} == {service.notify_url}
-        assert all(s["return_affected_field_values"] for s in subs)
+        await assert_subscribed_with_notes_polled(service, rest)
 
         account = (await first_records(rest, "Accounts", "Account_Name"))[0]["id"]
         deals = [d for d in await first_records(rest, "Deals", "Deal_Name,Account_Name", 50) if d.get("Account_Name")]
@@ -121,20 +138,7 @@ async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRes
         # a deal edit (a callback) and a note on a deal (found by the notes poll) reach the deal's account
         status, body = await rest("PUT", f"/crm/v8/Deals/{deal}", {"data": [{"Description": "edited"}]})
         assert status == 200, body
-        status, body = await rest(
-            "POST",
-            "/crm/v8/Notes",
-            {
-                "data": [
-                    {
-                        "Note_Title": "listener",
-                        "Note_Content": "a note on a deal",
-                        "Parent_Id": {"module": {"api_name": "Deals"}, "id": note_deal},
-                    }
-                ]
-            },
-        )
-        assert status == 201, body
+        await add_note_on_deal(rest, note_deal)
 
         async def children_reviewed() -> bool:
             return {deal_account, note_account} <= set(review.reviewed)
@@ -162,7 +166,7 @@ async def test_changes_in_the_sandbox_reach_a_review(sandbox: Any, rest: ZohoRes
 
 
 async def test_channels_are_renewed_before_expiry_and_resubscribed(
-    sandbox: Any, rest: ZohoRestCall, tmp_path: Path
+    sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
 ) -> None:
     now = [datetime.now(UTC)]
     service = make_service(
@@ -197,7 +201,9 @@ async def test_channels_are_renewed_before_expiry_and_resubscribed(
         await service.stop()
 
 
-async def test_a_restart_takes_over_the_previous_channels(sandbox: Any, rest: ZohoRestCall, tmp_path: Path) -> None:
+async def test_a_restart_takes_over_the_previous_channels(
+    sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
+) -> None:
     first = make_service(tmp_path, rest, RecordingReview())
     await first.start()
     ids = {s["channel_id"] for s in await subscriptions(rest)}
@@ -224,7 +230,7 @@ async def test_a_restart_takes_over_the_previous_channels(sandbox: Any, rest: Zo
 
 
 async def test_a_module_zoho_refuses_is_reported_and_the_others_are_watched(
-    sandbox: Any, rest: ZohoRestCall, tmp_path: Path
+    sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
 ) -> None:
     service = make_service(tmp_path, rest, RecordingReview(), modules=("Accounts", "Notes", "Deals"))
     await service.start()
@@ -245,7 +251,7 @@ async def test_a_module_zoho_refuses_is_reported_and_the_others_are_watched(
 
 
 async def test_a_clock_ahead_of_zohos_still_gets_six_day_channels(
-    sandbox: Any, rest: ZohoRestCall, tmp_path: Path
+    sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
 ) -> None:
     """Our clock two days ahead of Zoho's: six days by ours is eight by Zoho's, which Zoho turns into one
     hour. The listener notices, asks again by Zoho's clock, and renews by the real expiry."""

@@ -12,6 +12,7 @@ import pytest
 from config import load_settings
 from integrations.zoho.models import Account, Deal, Note
 from memory.describe import describe, meaning_text
+from memory.embedding.minilm import MiniLMEncoder
 from memory.ledger import Ledger, change_text
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -151,15 +152,15 @@ def test_what_is_embedded_is_what_a_record_says_not_its_name_amount_or_id() -> N
 
 
 @pytest.fixture(scope="module")
-def encoder() -> object:
+def encoder() -> MiniLMEncoder:
     from memory.embedding.minilm import shared_encoder
 
     return shared_encoder()
 
 
-def test_minilm_in_numpy_ranks_by_meaning(encoder: object) -> None:
+def test_minilm_in_numpy_ranks_by_meaning(encoder: MiniLMEncoder) -> None:
     vectors = encoder.encode(
-        [  # type: ignore[attr-defined]
+        [
             "A man is eating food.",
             "A man is eating a piece of bread.",
             "The quarterly invoice is overdue.",

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cli_support import run_main, sandbox_cli_env
 
+from sandbox.embedded import RunningSandbox
+
 
 @pytest.mark.slow
-def test_hits_show_names(sandbox: Any, tmp_path: Path) -> None:
+def test_hits_show_names(sandbox: RunningSandbox, tmp_path: Path) -> None:
     env = sandbox_cli_env(sandbox, tmp_path / "home", COLUMNS="200")
     assert run_main(env, "sync").returncode == 0
     accounts = {a["id"]: a["Account_Name"] for a in sandbox.store.list_records("Accounts")}

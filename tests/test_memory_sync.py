@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import sandbox_settings_for
 
-from config import load_settings
 from config.settings import Settings
+from sandbox.embedded import RunningSandbox
 
 PLANTED = (
     "Priya said their CFO intends to stop paying for the platform when the contract ends and move "
@@ -31,7 +32,7 @@ QUERY = "finance chief plans to drop our product at term end for a less expensiv
 @dataclass
 class History:
     settings: Settings
-    sandbox: Any
+    sandbox: RunningSandbox
     first: Any
     second: Any
     third: Any
@@ -63,14 +64,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
 
     root = tmp_path_factory.mktemp("memory")
     with start_sandbox(data_dir=root / "sandbox", accounts=6, seed=7) as sb:
-        settings = load_settings(
-            home=root / "home",
-            zoho_api_url=sb.base_url,
-            zoho_accounts_url=sb.base_url,
-            zoho_client_id=sb.client_id,
-            zoho_client_secret=sb.client_secret,
-            zoho_refresh_token=sb.refresh_token,
-        )
+        settings = sandbox_settings_for(sb, root / "home")
         settings.ensure_home()
         first = _sync(settings)
 
@@ -265,14 +259,7 @@ def test_records_deleted_in_zoho_leave_search_and_graph_but_not_the_history(tmp_
 
     text = "Their legal team refuses the liability cap and wants unlimited indemnity in the master agreement."
     with start_sandbox(data_dir=tmp_path / "sandbox", accounts=3, seed=11) as sb:
-        settings = load_settings(
-            home=tmp_path / "home",
-            zoho_api_url=sb.base_url,
-            zoho_accounts_url=sb.base_url,
-            zoho_client_id=sb.client_id,
-            zoho_client_secret=sb.client_secret,
-            zoho_refresh_token=sb.refresh_token,
-        )
+        settings = sandbox_settings_for(sb, tmp_path / "home")
         settings.ensure_home()
         account = sb.store.list_records("Accounts")[0]
         note = sb.store.create(

@@ -13,6 +13,7 @@ from cli_support import run_main, sandbox_cli_env
 
 from domain.proposals import CreateTaskProposal, TaskDraft
 from domain.recommendations import Recommendation
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -20,15 +21,15 @@ OWNER = "james.okafor@sergas-demo.example"
 
 
 @pytest.fixture
-def env(sandbox: Any, home: Path) -> dict[str, str]:
+def env(sandbox: RunningSandbox, home: Path) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home, COLUMNS="200", SERGAS_ZOHO_MAX_RETRIES="1")
 
 
-def owned(sandbox: Any, email: str) -> list[dict[str, Any]]:
+def owned(sandbox: RunningSandbox, email: str) -> list[dict[str, Any]]:
     return [a for a in sandbox.store.list_records("Accounts") if (a.get("Owner") or {}).get("email") == email]
 
 
-def user_id(sandbox: Any, email: str) -> str:
+def user_id(sandbox: RunningSandbox, email: str) -> str:
     return str(next(u["id"] for u in sandbox.store.users if u["email"] == email))
 
 
@@ -46,7 +47,9 @@ def queue_one_per_account(store: StateStore, accounts: list[dict[str, Any]]) -> 
     ]
 
 
-def test_review_owner_by_email_or_id_reviews_exactly_their_accounts(sandbox: Any, env: dict[str, str]) -> None:
+def test_review_owner_by_email_or_id_reviews_exactly_their_accounts(
+    sandbox: RunningSandbox, env: dict[str, str]
+) -> None:
     theirs = owned(sandbox, OWNER)
     assert 0 < len(theirs) < len(sandbox.store.list_records("Accounts"))
     for ref in (OWNER, OWNER.upper(), user_id(sandbox, OWNER)):
@@ -57,7 +60,7 @@ def test_review_owner_by_email_or_id_reviews_exactly_their_accounts(sandbox: Any
         assert {f["account_id"] for f in run["flagged"]} <= {a["id"] for a in theirs}
 
 
-def test_review_owner_who_is_no_user_or_owns_nothing_is_an_error(sandbox: Any, env: dict[str, str]) -> None:
+def test_review_owner_who_is_no_user_or_owns_nothing_is_an_error(sandbox: RunningSandbox, env: dict[str, str]) -> None:
     done = run_main(env, "review", "--owner", "james.okafr@sergas-demo.example")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "No Zoho user has the email, id or name 'james.okafr@sergas-demo.example'" in done.stderr
@@ -72,7 +75,7 @@ def test_review_owner_who_is_no_user_or_owns_nothing_is_an_error(sandbox: Any, e
 
 
 def test_approve_and_audit_narrow_by_owner_and_by_account_name(
-    sandbox: Any, env: dict[str, str], store: StateStore
+    sandbox: RunningSandbox, env: dict[str, str], store: StateStore
 ) -> None:
     theirs = owned(sandbox, OWNER)[:2]
     others = [a for a in sandbox.store.list_records("Accounts") if a not in owned(sandbox, OWNER)][:2]

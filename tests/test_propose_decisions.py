@@ -4,25 +4,15 @@ as a new queued row; another action is still queued."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from test_tools_handlers import ACME, _proposal, _read_acme, _text
 
 from agents.run_context import RunContext
 from agents.session import store_enqueue
 from agents.testing import InMemoryGateway, ListAudit, demo_views
 from agents.tools import build_propose_tool
-from config import load_settings
 from state.store import StateStore
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=tmp_path / "home")) as opened:
-        yield opened
 
 
 async def propose(store: StateStore, **over: Any) -> dict[str, Any]:

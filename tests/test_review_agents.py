@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import sandbox_settings_for
 from test_ask_cli import org_state
 
-from config import load_settings
+from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer, Usage
 from scripted_model.scripts import obedient_reviewer
 from state.store import StateStore
@@ -23,18 +24,8 @@ from state.store import StateStore
 pytestmark = pytest.mark.slow
 
 
-def _settings(sandbox: Any, home: Path, model: ScriptedModelServer, **extra: Any) -> Any:
-    return load_settings(
-        home=home,
-        zoho_api_url=sandbox.base_url,
-        zoho_accounts_url=sandbox.base_url,
-        zoho_client_id=sandbox.client_id,
-        zoho_client_secret=sandbox.client_secret,
-        zoho_refresh_token=sandbox.refresh_token,
-        anthropic_api_key="dummy",
-        anthropic_base_url=model.base_url,
-        **extra,
-    )
+def _settings(sandbox: RunningSandbox, home: Path, model: ScriptedModelServer, **extra: Any) -> Any:
+    return sandbox_settings_for(sandbox, home, anthropic_api_key="dummy", anthropic_base_url=model.base_url, **extra)
 
 
 async def _review(settings: Any, limit: int) -> tuple[Any, list[Any]]:
@@ -55,7 +46,7 @@ async def _review(settings: Any, limit: int) -> tuple[Any, list[Any]]:
         await gateway.aclose()
 
 
-async def test_review_with_the_model_queues_agent_proposals(sandbox: Any, tmp_path: Path) -> None:
+async def test_review_with_the_model_queues_agent_proposals(sandbox: RunningSandbox, tmp_path: Path) -> None:
     before = org_state(sandbox)
     with ScriptedModelServer(obedient_reviewer) as model:
         run, pending = await _review(_settings(sandbox, tmp_path / "home", model), limit=2)
@@ -82,7 +73,7 @@ def _silent(request: ModelRequest) -> ModelTurn:
     return obedient_reviewer(request)
 
 
-async def test_an_agent_review_without_proposals_falls_back_to_rules(sandbox: Any, tmp_path: Path) -> None:
+async def test_an_agent_review_without_proposals_falls_back_to_rules(sandbox: RunningSandbox, tmp_path: Path) -> None:
     with ScriptedModelServer(_silent) as model:
         run, pending = await _review(_settings(sandbox, tmp_path / "home", model), limit=1)
     assert run.rule_reviews == 1 and run.cost_usd > 0
@@ -95,7 +86,9 @@ def _expensive(request: ModelRequest) -> ModelTurn:
     return turn
 
 
-async def test_the_per_account_budget_stops_an_agent_review_and_rules_take_over(sandbox: Any, tmp_path: Path) -> None:
+async def test_the_per_account_budget_stops_an_agent_review_and_rules_take_over(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
     with ScriptedModelServer(_expensive) as model:
         settings = _settings(sandbox, tmp_path / "home", model, account_budget_usd=0.2)
         run, pending = await _review(settings, limit=1)

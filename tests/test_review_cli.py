@@ -6,13 +6,14 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cli_support import clean_env
 
 from review.scoring import score_against_manifest
+from sandbox.embedded import RunningSandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
@@ -30,7 +31,7 @@ def review(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def org(tmp_path: Path) -> Any:
+def org(tmp_path: Path) -> Iterator[RunningSandbox]:
     from sandbox.embedded import start_sandbox
 
     with start_sandbox(tmp_path / "sandbox", accounts=1000, seed=11) as running:
@@ -49,17 +50,17 @@ def cli_env(home: Path, base_url: str, client_id: str, client_secret: str, refre
 
 
 @pytest.fixture
-def env(org: Any, tmp_path: Path) -> dict[str, str]:
+def env(org: RunningSandbox, tmp_path: Path) -> dict[str, str]:
     return cli_env(tmp_path / "home", org.base_url, org.client_id, org.client_secret, org.refresh_token)
 
 
-def existing_ids(org: Any, cited: set[str]) -> set[str]:
+def existing_ids(org: RunningSandbox, cited: set[str]) -> set[str]:
     return {rid for rid in cited if any(org.store.exists(m, rid) for m in MODULES)}
 
 
 @pytest.mark.slow
 def test_review_json_scores_reports_and_reruns_without_duplicates(
-    org: Any, env: dict[str, str], tmp_path: Path
+    org: RunningSandbox, env: dict[str, str], tmp_path: Path
 ) -> None:
     out = tmp_path / "out" / "tonight.html"
     first = review(env, "--json", "--report", str(out), "--limit", "30")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.proposals import CreateTaskProposal
+from review.models import AccountTriage
 from review.record_builders import TODAY, account, contact, deal, note, org, task
 from review.rules import add_business_days, propose_for
 from review.since import SinceError, parse_since
@@ -23,7 +24,7 @@ PLANTED = {
 }
 
 
-def everything_wrong() -> object:
+def everything_wrong() -> AccountTriage:
     acc = account(name="Acme", revenue=4_000_000, active_days_ago=80)
     d = deal(acc.id, name="Acme renewal", active_days_ago=80, closes_in_days=None)
     soon = deal(acc.id, name="Acme add-on", active_days_ago=80, closes_in_days=5)
@@ -37,9 +38,9 @@ def everything_wrong() -> object:
 
 def test_one_labelled_cited_task_per_signal() -> None:
     triage = everything_wrong()
-    assert {s.kind for s in triage.signals} == PLANTED  # type: ignore[attr-defined]
-    proposals = propose_for(triage, today=TODAY)  # type: ignore[arg-type]
-    assert len(proposals) == len(triage.signals)  # type: ignore[attr-defined]
+    assert {s.kind for s in triage.signals} == PLANTED
+    proposals = propose_for(triage, today=TODAY)
+    assert len(proposals) == len(triage.signals)
     for p in proposals:
         assert p.origin == "rules" and isinstance(p, CreateTaskProposal)
         assert p.rationale.startswith("Rule-based proposal (no model)")
@@ -59,8 +60,8 @@ def test_one_labelled_cited_task_per_signal() -> None:
 
 def test_the_same_situation_next_night_has_the_same_dedupe_key() -> None:
     triage = everything_wrong()
-    tonight = propose_for(triage, today=TODAY)  # type: ignore[arg-type]
-    tomorrow = propose_for(triage, today=TODAY + timedelta(days=1))  # type: ignore[arg-type]
+    tonight = propose_for(triage, today=TODAY)
+    tomorrow = propose_for(triage, today=TODAY + timedelta(days=1))
     assert [p.dedupe_key() for p in tonight] == [p.dedupe_key() for p in tomorrow]
 
 

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from cli_support import run_main, sandbox_cli_env
 
+from sandbox.embedded import RunningSandbox
+
 
 def _review(env: dict[str, str]) -> dict[str, Any]:
     result = run_main(env, "review", "--json")
@@ -21,7 +23,7 @@ def _review(env: dict[str, str]) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-def test_changed_accounts_agree_with_the_incremental_sync(sandbox: Any, tmp_path: Path) -> None:
+def test_changed_accounts_agree_with_the_incremental_sync(sandbox: RunningSandbox, tmp_path: Path) -> None:
     env = sandbox_cli_env(sandbox, tmp_path / "home")
     first = _review(env)
     assert first["sync"]["full"] and first["changed_accounts"] == first["accounts_triaged"]
@@ -54,7 +56,7 @@ def test_changed_accounts_agree_with_the_incremental_sync(sandbox: Any, tmp_path
 
 
 @pytest.mark.slow
-def test_reports_list_reviewed_accounts_worst_health_first(sandbox: Any, tmp_path: Path) -> None:
+def test_reports_list_reviewed_accounts_worst_health_first(sandbox: RunningSandbox, tmp_path: Path) -> None:
     doc = _review(sandbox_cli_env(sandbox, tmp_path / "home"))
     markdown = next(Path(p) for p in doc["report_paths"] if p.endswith(".md")).read_text()
     reviewed = markdown.split("## Reviewed accounts", 1)[1].split("## Other flagged accounts", 1)[0]

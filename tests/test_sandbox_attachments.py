@@ -10,26 +10,23 @@ from typing import Any
 import httpx
 import pytest
 from pypdf import PdfReader
+from sandbox_rest import access_token
+
+from sandbox.embedded import RunningSandbox
 
 
 @pytest.fixture
-def api(sandbox: Any) -> Iterator[httpx.Client]:
-    token = httpx.post(
-        f"{sandbox.base_url}/oauth/v2/token",
-        data={
-            "grant_type": "refresh_token",
-            "client_id": sandbox.client_id,
-            "client_secret": sandbox.client_secret,
-            "refresh_token": sandbox.refresh_token,
-        },
-    ).json()["access_token"]
+def api(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
+    token = access_token(sandbox)
     with httpx.Client(
         base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"}, timeout=30
     ) as client:
         yield client
 
 
-def test_seeded_files_are_listed_downloadable_and_match_the_manifest(api: httpx.Client, sandbox: Any) -> None:
+def test_seeded_files_are_listed_downloadable_and_match_the_manifest(
+    api: httpx.Client, sandbox: RunningSandbox
+) -> None:
     manifest = httpx.get(f"{sandbox.base_url}/__sandbox/attachments/manifest").json()["attachments"]
     kinds = {entry["content_type"] for entry in manifest}
     assert kinds == {"text/plain", "application/pdf"} and len(manifest) >= 3
@@ -53,7 +50,7 @@ def test_seeded_files_are_listed_downloadable_and_match_the_manifest(api: httpx.
             assert download.content.decode("utf-8").strip() == entry["known_text"]
 
 
-def test_seed_is_deterministic_across_sandboxes(sandbox: Any, tmp_path: Any) -> None:
+def test_seed_is_deterministic_across_sandboxes(sandbox: RunningSandbox, tmp_path: Any) -> None:
     from sandbox.embedded import start_sandbox
 
     first = httpx.get(f"{sandbox.base_url}/__sandbox/attachments/manifest").json()["attachments"]
@@ -64,7 +61,7 @@ def test_seed_is_deterministic_across_sandboxes(sandbox: Any, tmp_path: Any) -> 
     ]
 
 
-def test_upload_download_delete_round_trip(api: httpx.Client, sandbox: Any) -> None:
+def test_upload_download_delete_round_trip(api: httpx.Client, sandbox: RunningSandbox) -> None:
     seeded = {
         e["record_id"] for e in httpx.get(f"{sandbox.base_url}/__sandbox/attachments/manifest").json()["attachments"]
     }
@@ -90,7 +87,7 @@ def test_upload_download_delete_round_trip(api: httpx.Client, sandbox: Any) -> N
     assert gone.status_code == 400 and gone.json()["code"] == "INVALID_DATA"
 
 
-def test_limits_and_errors(api: httpx.Client, sandbox: Any) -> None:
+def test_limits_and_errors(api: httpx.Client, sandbox: RunningSandbox) -> None:
     account = sandbox.store.list_records("Accounts")[7]
     base = f"/crm/v8/Accounts/{account['id']}/Attachments"
     too_big = api.post(base, files={"file": ("big.bin", b"\0" * (20 * 1024 * 1024 + 1), "application/octet-stream")})

@@ -12,11 +12,12 @@ import pytest
 
 from integrations.zoho.signin import new_pkce
 from sandbox.auth import TokenRegistry
+from sandbox.embedded import RunningSandbox
 
 REDIRECT = "http://127.0.0.1:9/auth/callback"
 
 
-def _params(sandbox: Any, **extra: str) -> dict[str, str]:
+def _params(sandbox: RunningSandbox, **extra: str) -> dict[str, str]:
     pkce = new_pkce()
     return {
         "client_id": sandbox.client_id,
@@ -33,7 +34,7 @@ def _params(sandbox: Any, **extra: str) -> dict[str, str]:
     }
 
 
-def _authorize(sandbox: Any, params: dict[str, str], **form: str) -> dict[str, str]:
+def _authorize(sandbox: RunningSandbox, params: dict[str, str], **form: str) -> dict[str, str]:
     sent = {k: v for k, v in params.items() if not k.startswith("_")}
     answer = httpx.post(f"{sandbox.base_url}/oauth/v2/auth", data={**sent, **form})
     assert answer.status_code == 302, answer.text
@@ -42,7 +43,7 @@ def _authorize(sandbox: Any, params: dict[str, str], **form: str) -> dict[str, s
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
 
 
-def _exchange(sandbox: Any, code: str, verifier: str, redirect: str = REDIRECT) -> dict[str, Any]:
+def _exchange(sandbox: RunningSandbox, code: str, verifier: str, redirect: str = REDIRECT) -> dict[str, Any]:
     form = {
         "grant_type": "authorization_code",
         "client_id": sandbox.client_id,
@@ -55,7 +56,7 @@ def _exchange(sandbox: Any, code: str, verifier: str, redirect: str = REDIRECT) 
     return body
 
 
-def test_the_sign_in_page_lists_the_demo_users_with_their_profiles(sandbox: Any) -> None:
+def test_the_sign_in_page_lists_the_demo_users_with_their_profiles(sandbox: RunningSandbox) -> None:
     params = {k: v for k, v in _params(sandbox).items() if not k.startswith("_")}
     page = httpx.get(f"{sandbox.base_url}/oauth/v2/auth", params=params)
     assert page.status_code == 200
@@ -74,18 +75,20 @@ def test_the_sign_in_page_lists_the_demo_users_with_their_profiles(sandbox: Any)
         ({"code_challenge_method": "MD5"}, "code_challenge_method"),
     ],
 )
-def test_a_bad_request_gets_an_error_page_not_a_redirect(sandbox: Any, change: dict[str, str], message: str) -> None:
+def test_a_bad_request_gets_an_error_page_not_a_redirect(
+    sandbox: RunningSandbox, change: dict[str, str], message: str
+) -> None:
     params = {k: v for k, v in _params(sandbox, **change).items() if not k.startswith("_")}
     page = httpx.get(f"{sandbox.base_url}/oauth/v2/auth", params=params)
     assert page.status_code == 400 and message in page.text
 
 
-def test_deny_sends_access_denied_with_the_state(sandbox: Any) -> None:
+def test_deny_sends_access_denied_with_the_state(sandbox: RunningSandbox) -> None:
     back = _authorize(sandbox, _params(sandbox), decision="deny")
     assert back == {"error": "access_denied", "state": "st-123"}
 
 
-def test_a_code_is_bound_to_its_verifier_and_redirect_uri_and_used_once(sandbox: Any) -> None:
+def test_a_code_is_bound_to_its_verifier_and_redirect_uri_and_used_once(sandbox: RunningSandbox) -> None:
     user = sandbox.store.users[2]
     params = _params(sandbox)
     back = _authorize(sandbox, params, user_id=str(user["id"]))
@@ -130,7 +133,7 @@ def test_a_code_expires_after_two_minutes() -> None:
     }
 
 
-def test_a_record_link_of_the_web_ui_answers_with_the_record(sandbox: Any) -> None:
+def test_a_record_link_of_the_web_ui_answers_with_the_record(sandbox: RunningSandbox) -> None:
     account = sandbox.store.list_records("Accounts")[0]
     found = httpx.get(f"{sandbox.base_url}/__sandbox/web/crm/org1/tab/Accounts/{account['id']}")
     assert found.status_code == 200 and found.json()["record"]["Account_Name"] == account["Account_Name"]

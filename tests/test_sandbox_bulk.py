@@ -11,21 +11,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sandbox_rest import access_token
+from sandbox_sdk_support import init_sdk
 
 from sandbox import _bulk_criteria as criteria_rules
+from sandbox.embedded import RunningSandbox
 
 
-def _token(sandbox: Any) -> dict[str, str]:
-    reply = httpx.post(
-        f"{sandbox.base_url}/oauth/v2/token",
-        data={
-            "grant_type": "refresh_token",
-            "client_id": sandbox.client_id,
-            "client_secret": sandbox.client_secret,
-            "refresh_token": sandbox.refresh_token,
-        },
-    )
-    return {"Authorization": f"Zoho-oauthtoken {reply.json()['access_token']}"}
+def _token(sandbox: RunningSandbox) -> dict[str, str]:
+    return {"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}
 
 
 def _wait_completed(client: httpx.Client, job_id: str, timeout: float = 5.0) -> dict[str, Any]:
@@ -49,12 +43,12 @@ def _rows(archive: bytes, job_id: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def api(sandbox: Any) -> Any:
+def api(sandbox: RunningSandbox) -> Any:
     with httpx.Client(base_url=sandbox.base_url, headers=_token(sandbox), timeout=10) as client:
         yield client
 
 
-def test_job_lifecycle_and_zip_rows_match_the_store(api: httpx.Client, sandbox: Any) -> None:
+def test_job_lifecycle_and_zip_rows_match_the_store(api: httpx.Client, sandbox: RunningSandbox) -> None:
     created = api.post(
         "/crm/bulk/v8/read",
         json={
@@ -100,7 +94,7 @@ def test_job_lifecycle_and_zip_rows_match_the_store(api: httpx.Client, sandbox: 
         assert "T" in row["Modified_Time"] and row["Modified_Time"][-6] in "+-"
 
 
-def test_all_fields_when_fields_absent_and_criteria_between(api: httpx.Client, sandbox: Any) -> None:
+def test_all_fields_when_fields_absent_and_criteria_between(api: httpx.Client, sandbox: RunningSandbox) -> None:
     records = sorted(sandbox.store.list_records("Accounts"), key=lambda r: r["Modified_Time"])
     low, high = records[10]["Modified_Time"], records[30]["Modified_Time"]
     criteria = {
@@ -125,7 +119,7 @@ def test_all_fields_when_fields_absent_and_criteria_between(api: httpx.Client, s
     assert header[0] == "id" and {"Account_Name", "Industry", "Owner", "Created_Time"} <= set(header)
 
 
-def test_errors_unknown_job_bad_module_bad_criteria_and_auth(api: httpx.Client, sandbox: Any) -> None:
+def test_errors_unknown_job_bad_module_bad_criteria_and_auth(api: httpx.Client, sandbox: RunningSandbox) -> None:
     for path in ("/crm/bulk/v8/read/123456789", "/crm/bulk/v8/read/123456789/result"):
         missing = api.get(path)
         assert missing.status_code == 404 and missing.json()["code"] == "RESOURCE_NOT_FOUND"
@@ -156,7 +150,7 @@ def test_more_than_ten_downloads_a_minute_is_429(api: httpx.Client) -> None:
     assert statuses[10] == 429
 
 
-def test_create_job_costs_fifty_credits(api: httpx.Client, sandbox: Any) -> None:
+def test_create_job_costs_fifty_credits(api: httpx.Client, sandbox: RunningSandbox) -> None:
     api.post("/crm/bulk/v8/read", json={"query": {"module": {"api_name": "Contacts"}}})
     entry = sandbox.state.stats.snapshot()["by_endpoint"]["POST /crm/bulk/v8/read"]
     assert entry == {"calls": 1, "credits": 50}
@@ -177,58 +171,13 @@ def test_criteria_rules_directly() -> None:
 
 
 # ---------------------------------------------------------------------------- the official SDK
-def _init_sdk(sandbox: Any, tmp_path: Path) -> None:
-    from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
-    from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
-    from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
-    from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
-    from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
-
-    class SandboxDataCenter(DataCenter):
-        """A custom data centre whose three URLs all point at the local sandbox."""
-
-        def get_iam_url(self) -> str:
-            return f"{sandbox.base_url}/oauth/v2/token"
-
-        def get_file_upload_url(self) -> str:
-            return sandbox.base_url
-
-    center = SandboxDataCenter()
-    environment = DataCenter.Environment(sandbox.base_url, center.get_iam_url(), center.get_file_upload_url())
-    token = OAuthToken(
-        client_id=sandbox.client_id,
-        client_secret=sandbox.client_secret,
-        refresh_token=sandbox.refresh_token,
-        find_user=False,
-    )
-    (tmp_path / "sdk").mkdir(exist_ok=True)
-    Initializer.initialize(
-        environment=environment,
-        token=token,
-        store=FileStore(file_path=str(tmp_path / "sdk" / "tokens.txt")),
-        sdk_config=SDKConfig(update_api_domain=False),
-        resource_path=str(tmp_path / "sdk"),
-    )
-
-
-@pytest.mark.slow
-def test_official_sdk_create_status_download(sandbox: Any, tmp_path: Path) -> None:
-    from zohocrmsdk.src.com.zoho.crm.api.bulk_read import (
-        ActionWrapper,
-        BodyWrapper,
-        BulkReadOperations,
-        Criteria,
-        FileBodyWrapper,
-        Query,
-        ResponseWrapper,
-        SuccessResponse,
-    )
+def closed_won_deals_csv() -> Any:
+    """The SDK's request body for a bulk read of the Closed Won deals' name, stage, amount and account, as CSV."""
+    from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BodyWrapper, Criteria, Query
     from zohocrmsdk.src.com.zoho.crm.api.fields import MinifiedField
     from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
     from zohocrmsdk.src.com.zoho.crm.api.util import Choice
 
-    _init_sdk(sandbox, tmp_path)
-    operations = BulkReadOperations()
     query = Query()
     module = MinifiedModule()
     module.set_api_name("Deals")
@@ -245,8 +194,22 @@ def test_official_sdk_create_status_download(sandbox: Any, tmp_path: Path) -> No
     body = BodyWrapper()
     body.set_query(query)
     body.set_file_type("csv")
+    return body
 
-    created = operations.create_bulk_read_job(body)
+
+@pytest.mark.slow
+def test_official_sdk_create_status_download(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    from zohocrmsdk.src.com.zoho.crm.api.bulk_read import (
+        ActionWrapper,
+        BulkReadOperations,
+        FileBodyWrapper,
+        ResponseWrapper,
+        SuccessResponse,
+    )
+
+    init_sdk(sandbox, tmp_path, find_user=False)
+    operations = BulkReadOperations()
+    created = operations.create_bulk_read_job(closed_won_deals_csv())
     assert created.get_status_code() == 201
     wrapper = created.get_object()
     assert isinstance(wrapper, ActionWrapper)

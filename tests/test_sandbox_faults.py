@@ -10,18 +10,20 @@ import httpx
 import pytest
 from sandbox_rest import access_token
 
+from sandbox.embedded import RunningSandbox
+
 pytestmark = pytest.mark.faults
 
 
-def _client(sb: Any) -> httpx.Client:
+def _client(sb: RunningSandbox) -> httpx.Client:
     return httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sb)}"})
 
 
-def _fault(sb: Any, **spec: Any) -> None:
+def _fault(sb: RunningSandbox, **spec: Any) -> None:
     assert httpx.post(f"{sb.base_url}/__sandbox/faults", json=spec).status_code == 200
 
 
-def test_429_500_malformed_then_normal(sandbox: Any) -> None:
+def test_429_500_malformed_then_normal(sandbox: RunningSandbox) -> None:
     api = _client(sandbox)
     _fault(sandbox, kind="429", count=1)
     limited = api.get("/crm/v8/org")
@@ -38,7 +40,7 @@ def test_429_500_malformed_then_normal(sandbox: Any) -> None:
     assert api.get("/crm/v8/org").status_code == 200
 
 
-def test_path_prefix_and_clear(sandbox: Any) -> None:
+def test_path_prefix_and_clear(sandbox: RunningSandbox) -> None:
     api = _client(sandbox)
     _fault(sandbox, kind="500", count=5, path_prefix="/crm/v8/coql")
     assert api.get("/crm/v8/org").status_code == 200
@@ -47,7 +49,7 @@ def test_path_prefix_and_clear(sandbox: Any) -> None:
     assert api.post("/crm/v8/coql", json={"select_query": "select id from Accounts limit 1"}).status_code == 200
 
 
-def test_ratio_for_seconds(sandbox: Any) -> None:
+def test_ratio_for_seconds(sandbox: RunningSandbox) -> None:
     api = _client(sandbox)
     _fault(sandbox, kind="429", ratio=1.0, seconds=0.3)
     assert api.get("/crm/v8/org").status_code == 429
@@ -55,7 +57,7 @@ def test_ratio_for_seconds(sandbox: Any) -> None:
     assert api.get("/crm/v8/org").status_code == 200
 
 
-def test_latency(sandbox: Any) -> None:
+def test_latency(sandbox: RunningSandbox) -> None:
     api = _client(sandbox)
     _fault(sandbox, kind="latency", count=1, latency_ms=400)
     started = time.perf_counter()
@@ -66,7 +68,7 @@ def test_latency(sandbox: Any) -> None:
         api.get("/crm/v8/org", timeout=0.3)
 
 
-def test_drop_is_a_transport_error(sandbox: Any) -> None:
+def test_drop_is_a_transport_error(sandbox: RunningSandbox) -> None:
     api = _client(sandbox)
     _fault(sandbox, kind="drop", count=1)
     with pytest.raises(httpx.TransportError):
@@ -74,7 +76,7 @@ def test_drop_is_a_transport_error(sandbox: Any) -> None:
     assert api.get("/crm/v8/org").status_code == 200
 
 
-def test_expire_tokens(sandbox: Any) -> None:
+def test_expire_tokens(sandbox: RunningSandbox) -> None:
     api = _client(sandbox)
     assert api.get("/crm/v8/org").status_code == 200
     _fault(sandbox, kind="expire_tokens")
@@ -83,7 +85,7 @@ def test_expire_tokens(sandbox: Any) -> None:
     assert _client(sandbox).get("/crm/v8/org").status_code == 200
 
 
-async def test_concurrency_limit_answers_429(sandbox: Any) -> None:
+async def test_concurrency_limit_answers_429(sandbox: RunningSandbox) -> None:
     httpx.post(f"{sandbox.base_url}/__sandbox/config", json={"concurrency_limit": 2})
     _fault(sandbox, kind="latency", ratio=1.0, seconds=5, latency_ms=300)
     sync = _client(sandbox)
@@ -94,7 +96,7 @@ async def test_concurrency_limit_answers_429(sandbox: Any) -> None:
     assert all(r.json()["code"] == "TOO_MANY_REQUESTS" for r in results if r.status_code == 429)
 
 
-def test_stats_count_calls_and_credits(sandbox: Any) -> None:
+def test_stats_count_calls_and_credits(sandbox: RunningSandbox) -> None:
     api = _client(sandbox)
     httpx.post(f"{sandbox.base_url}/__sandbox/stats/reset")
     api.get("/crm/v8/Accounts", params={"fields": "Account_Name"})

@@ -7,6 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sandbox_rest import stored
+
+from sandbox.embedded import RunningSandbox
 
 JSON_CT = "application/json;charset=UTF-8"
 
@@ -23,12 +26,12 @@ def _token(sb: Any, **overrides: str) -> httpx.Response:
 
 
 @pytest.fixture
-def api(sandbox: Any) -> httpx.Client:
+def api(sandbox: RunningSandbox) -> httpx.Client:
     token = _token(sandbox).json()["access_token"]
     return httpx.Client(base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"})
 
 
-def test_token_refresh_shape_and_failures(sandbox: Any) -> None:
+def test_token_refresh_shape_and_failures(sandbox: RunningSandbox) -> None:
     body = _token(sandbox).json()
     assert body["access_token"].startswith("1000.") and body["expires_in"] == 3600
     assert "expires_in_sec" not in body and body["api_domain"] == sandbox.base_url
@@ -48,7 +51,7 @@ def test_token_refresh_shape_and_failures(sandbox: Any) -> None:
     assert "access_token" in query.json()
 
 
-def test_authorization_code_grant_and_revoke(sandbox: Any) -> None:
+def test_authorization_code_grant_and_revoke(sandbox: RunningSandbox) -> None:
     code = httpx.post(f"{sandbox.base_url}/__sandbox/grant_code").json()["code"]
     body = _token(sandbox, grant_type="authorization_code", code=code, redirect_uri="http://127.0.0.1/cb").json()
     assert body["refresh_token"] and body["access_token"]
@@ -58,7 +61,7 @@ def test_authorization_code_grant_and_revoke(sandbox: Any) -> None:
     assert _token(sandbox, refresh_token=body["refresh_token"]).json() == {"error": "invalid_code"}
 
 
-def test_auth_errors(sandbox: Any) -> None:
+def test_auth_errors(sandbox: RunningSandbox) -> None:
     missing = httpx.get(f"{sandbox.base_url}/crm/v8/org")
     assert missing.status_code == 401 and missing.json()["code"] == "AUTHENTICATION_FAILURE"
     bad = httpx.get(f"{sandbox.base_url}/crm/v8/org", headers={"Authorization": "Zoho-oauthtoken 1000.x.y"})
@@ -72,7 +75,7 @@ def test_auth_errors(sandbox: Any) -> None:
     assert bad.headers["content-type"] == JSON_CT
 
 
-def test_short_token_ttl_expires(sandbox: Any) -> None:
+def test_short_token_ttl_expires(sandbox: RunningSandbox) -> None:
     httpx.post(f"{sandbox.base_url}/__sandbox/config", json={"token_ttl_seconds": 0.2})
     token = _token(sandbox).json()
     assert token["expires_in"] == 0
@@ -86,7 +89,7 @@ def test_short_token_ttl_expires(sandbox: Any) -> None:
     assert resp.json()["code"] == "INVALID_TOKEN"
 
 
-def test_metadata_endpoints(api: httpx.Client, sandbox: Any) -> None:
+def test_metadata_endpoints(api: httpx.Client, sandbox: RunningSandbox) -> None:
     me = api.get("/crm/v8/users", params={"type": "CurrentUser"}).json()["users"]
     assert len(me) == 1 and "@" in me[0]["email"]
     assert len(api.get("/crm/v8/users").json()["users"]) >= 6
@@ -103,7 +106,7 @@ def test_metadata_endpoints(api: httpx.Client, sandbox: Any) -> None:
     assert api.get("/crm/v8/settings/modules").json()["modules"]
 
 
-def test_list_rules(api: httpx.Client, sandbox: Any) -> None:
+def test_list_rules(api: httpx.Client, sandbox: RunningSandbox) -> None:
     assert api.get("/crm/v8/Accounts").json()["code"] == "REQUIRED_PARAM_MISSING"
     too_many = ",".join(f"F{i}" for i in range(51))
     assert api.get("/crm/v8/Accounts", params={"fields": too_many}).json()["code"] == "LIMIT_EXCEEDED"
@@ -118,7 +121,7 @@ def test_list_rules(api: httpx.Client, sandbox: Any) -> None:
     assert info["more_records"] and info["next_page_token"] and info["count"] == 20
     ids = [r["id"] for r in first.json()["data"]]
     assert ids == sorted(ids) and all(len(i) == 19 and i.isdigit() for i in ids)
-    params = {"fields": "Account_Name,Owner", "per_page": 20, "sort_order": "asc"}
+    params: dict[str, str | int] = {"fields": "Account_Name,Owner", "per_page": 20, "sort_order": "asc"}
     second = api.get("/crm/v8/Accounts", params={**params, "page_token": info["next_page_token"]}).json()
     assert second["info"]["page"] == 2 and second["data"][0]["id"] > ids[-1]
     changed = api.get("/crm/v8/Accounts", params={**params, "per_page": 10, "page_token": info["next_page_token"]})
@@ -130,9 +133,9 @@ def test_list_rules(api: httpx.Client, sandbox: Any) -> None:
     assert sorted(r["id"] for r in by_ids) == sorted(ids[:3])
 
 
-def test_page_token_expiry(api: httpx.Client, sandbox: Any) -> None:
+def test_page_token_expiry(api: httpx.Client, sandbox: RunningSandbox) -> None:
     sandbox.state.configure(page_token_ttl_seconds=0.05)
-    params = {"fields": "Account_Name", "per_page": 5}
+    params: dict[str, str | int] = {"fields": "Account_Name", "per_page": 5}
     token = api.get("/crm/v8/Accounts", params=params).json()["info"]["next_page_token"]
     import time
 
@@ -140,7 +143,7 @@ def test_page_token_expiry(api: httpx.Client, sandbox: Any) -> None:
     assert api.get("/crm/v8/Accounts", params={**params, "page_token": token}).json()["code"] == "EXPIRED_VALUE"
 
 
-def test_get_one_204_and_if_modified_since_304(api: httpx.Client, sandbox: Any) -> None:
+def test_get_one_204_and_if_modified_since_304(api: httpx.Client, sandbox: RunningSandbox) -> None:
     assert api.get("/crm/v8/Accounts/1234567890123456789").status_code == 204
     account = sandbox.store.list_records("Accounts")[0]
     one = api.get(f"/crm/v8/Accounts/{account['id']}").json()["data"][0]
@@ -151,7 +154,7 @@ def test_get_one_204_and_if_modified_since_304(api: httpx.Client, sandbox: Any) 
     assert api.get(f"/crm/v8/Accounts/{account['id']}", headers={"If-Modified-Since": later}).status_code == 304
 
 
-def test_search(api: httpx.Client, sandbox: Any) -> None:
+def test_search(api: httpx.Client, sandbox: RunningSandbox) -> None:
     accounts = sandbox.store.list_records("Accounts")
     target = accounts[3]
     crit = f"((Account_Name:equals:{target['Account_Name']})and(Annual_Revenue:greater_equal:0))"
@@ -169,7 +172,7 @@ def test_search(api: httpx.Client, sandbox: Any) -> None:
     assert big and all(r["Industry"] in ("Technology", "Retail") for r in big)
 
 
-def test_coql(api: httpx.Client, sandbox: Any) -> None:
+def test_coql(api: httpx.Client, sandbox: RunningSandbox) -> None:
     def coql(query: str) -> httpx.Response:
         return api.post("/crm/v8/coql", content=json.dumps({"select_query": query}))
 
@@ -192,7 +195,7 @@ def test_coql(api: httpx.Client, sandbox: Any) -> None:
     assert httpx.get(f"{sandbox.base_url}/__sandbox/stats").json()["by_endpoint"]["POST /crm/v8/coql"]["credits"] == 3
 
 
-def test_writes_envelopes_and_side_effects(api: httpx.Client, sandbox: Any) -> None:
+def test_writes_envelopes_and_side_effects(api: httpx.Client, sandbox: RunningSandbox) -> None:
     account = sandbox.store.list_records("Accounts")[0]
     httpx.post(f"{sandbox.base_url}/__sandbox/stats/reset")
     mixed = api.post(
@@ -216,7 +219,7 @@ def test_writes_envelopes_and_side_effects(api: httpx.Client, sandbox: Any) -> N
     ok, bad = mixed.json()["data"]
     assert ok["code"] == "SUCCESS" and ok["message"] == "record added"
     assert bad["code"] == "MANDATORY_NOT_FOUND" and bad["details"]["json_path"] == "$.data[1].Subject"
-    assert sandbox.store.get("Accounts", account["id"])["Last_Activity_Time"] > account["Last_Activity_Time"]
+    assert stored(sandbox, "Accounts", account["id"])["Last_Activity_Time"] > account["Last_Activity_Time"]
     all_bad = api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "X", "Industry": "Not an industry"}]})
     assert all_bad.status_code == 400 and all_bad.json()["data"][0]["code"] == "INVALID_DATA"
     assert all_bad.json()["data"][0]["details"]["json_path"] == "$.data[0].Industry"
@@ -237,7 +240,7 @@ def test_writes_envelopes_and_side_effects(api: httpx.Client, sandbox: Any) -> N
         },
     )
     assert upsert.json()["data"][0]["action"] == "update"
-    assert sandbox.store.get("Accounts", new_id)["Rating"] == "Warm"
+    assert stored(sandbox, "Accounts", new_id)["Rating"] == "Warm"
     assert api.post("/crm/v8/Accounts", json={"data": [{"Account_Name": "x"}] * 101}).json()["code"] == "LIMIT_EXCEEDED"
     deleted = api.delete("/crm/v8/Accounts", params={"ids": f"{new_id},1234567890123456789"})
     assert deleted.status_code == 207 and sandbox.store.get("Accounts", new_id) is None
@@ -245,7 +248,7 @@ def test_writes_envelopes_and_side_effects(api: httpx.Client, sandbox: Any) -> N
     assert stats["by_endpoint"]["POST /crm/v8/{module}"]["calls"] == 4
 
 
-def test_notes_both_ways_and_related(api: httpx.Client, sandbox: Any) -> None:
+def test_notes_both_ways_and_related(api: httpx.Client, sandbox: RunningSandbox) -> None:
     account = sandbox.store.list_records("Accounts")[1]
     top = api.post(
         "/crm/v8/Notes",
@@ -281,7 +284,7 @@ def test_notes_both_ways_and_related(api: httpx.Client, sandbox: Any) -> None:
     assert {c["id"] for c in contacts} == expected
 
 
-def test_deleted_records_are_listed_from_the_recycle_bin(api: httpx.Client, sandbox: Any) -> None:
+def test_deleted_records_are_listed_from_the_recycle_bin(api: httpx.Client, sandbox: RunningSandbox) -> None:
     import time
 
     assert api.get("/crm/v8/Deals/deleted").status_code == 204

@@ -10,16 +10,16 @@ import httpx
 import pytest
 
 from sandbox.credits import EDITIONS, edition
-from sandbox.embedded import start_sandbox
+from sandbox.embedded import RunningSandbox, start_sandbox
 
 
 @pytest.fixture
-def free_org(tmp_path: Path) -> Iterator[Any]:
+def free_org(tmp_path: Path) -> Iterator[RunningSandbox]:
     with start_sandbox(tmp_path / "sandbox", accounts=20, seed=7, edition="free") as running:
         yield running
 
 
-def _token(sandbox: Any) -> dict[str, Any]:
+def _token(sandbox: RunningSandbox) -> dict[str, Any]:
     form = {
         "grant_type": "refresh_token",
         "client_id": sandbox.client_id,
@@ -31,12 +31,12 @@ def _token(sandbox: Any) -> dict[str, Any]:
     return dict(reply.json())
 
 
-def _api(sandbox: Any) -> httpx.Client:
+def _api(sandbox: RunningSandbox) -> httpx.Client:
     token = _token(sandbox)["access_token"]
     return httpx.Client(base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"})
 
 
-def _org_credits(sandbox: Any) -> dict[str, Any]:
+def _org_credits(sandbox: RunningSandbox) -> dict[str, Any]:
     return dict(httpx.get(f"{sandbox.base_url}/__sandbox/stats").json()["org_credits"])
 
 
@@ -53,7 +53,7 @@ def test_edition_limits_follow_zohos_published_figures() -> None:
         edition("platinum")
 
 
-def test_calls_cost_what_zoho_charges(free_org: Any) -> None:
+def test_calls_cost_what_zoho_charges(free_org: RunningSandbox) -> None:
     api = _api(free_org)
     before = _org_credits(free_org)["used"]
     api.get("/crm/v8/Accounts", params={"fields": "Account_Name"})  # 1
@@ -65,7 +65,7 @@ def test_calls_cost_what_zoho_charges(free_org: Any) -> None:
     assert _org_credits(free_org)["used"] - before == 1 + 3 + 2 + 3 + 2 + 50
 
 
-def test_exhausted_credits_answer_429_until_they_roll_out_of_the_window(free_org: Any) -> None:
+def test_exhausted_credits_answer_429_until_they_roll_out_of_the_window(free_org: RunningSandbox) -> None:
     api = _api(free_org)
     assert _org_credits(free_org) | {"next_release_at": None} == {
         "edition": "free",
@@ -89,7 +89,7 @@ def test_exhausted_credits_answer_429_until_they_roll_out_of_the_window(free_org
     assert _api(free_org).get("/crm/v8/org").status_code == 200
 
 
-def test_token_endpoint_throttles_ten_tokens_per_ten_minutes(free_org: Any) -> None:
+def test_token_endpoint_throttles_ten_tokens_per_ten_minutes(free_org: RunningSandbox) -> None:
     tokens = [_token(free_org)["access_token"] for _ in range(10)]
     denied = _token(free_org)
     assert denied == {
@@ -103,7 +103,7 @@ def test_token_endpoint_throttles_ten_tokens_per_ten_minutes(free_org: Any) -> N
     assert "access_token" in _token(free_org)
 
 
-def test_sixteenth_live_token_invalidates_the_oldest(free_org: Any) -> None:
+def test_sixteenth_live_token_invalidates_the_oldest(free_org: RunningSandbox) -> None:
     first = [_token(free_org)["access_token"] for _ in range(10)]
     httpx.post(f"{free_org.base_url}/__sandbox/clock", json={"advance_seconds": 601})
     [_token(free_org)["access_token"] for _ in range(6)]

@@ -12,7 +12,9 @@ import httpx2
 import pytest
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
-from sandbox_rest import access_token
+from sandbox_rest import access_token, stored
+
+from sandbox.embedded import RunningSandbox
 
 EXPECTED_TOOLS = {
     "ZohoCRM_getRecords",
@@ -31,7 +33,7 @@ EXPECTED_TOOLS = {
 }
 
 
-def _access_token(sandbox: Any) -> str:
+def _access_token(sandbox: RunningSandbox) -> str:
     return access_token(sandbox)
 
 
@@ -47,7 +49,7 @@ def _payload(result: Any) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def connect(sandbox: Any) -> AsyncIterator[Client]:
+async def connect(sandbox: RunningSandbox) -> AsyncIterator[Client]:
     """The real mcp client (default `auto` mode: probes server/discover, falls back to initialize).
     Entered and left inside the test's own task, as the client's task groups require."""
     http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {_access_token(sandbox)}"})
@@ -56,7 +58,7 @@ async def connect(sandbox: Any) -> AsyncIterator[Client]:
         yield client
 
 
-def test_raw_jsonrpc_handshake_session_and_auth(sandbox: Any) -> None:
+def test_raw_jsonrpc_handshake_session_and_auth(sandbox: RunningSandbox) -> None:
     headers = {
         "Authorization": f"Zoho-oauthtoken {_access_token(sandbox)}",
         "Accept": "application/json, text/event-stream",
@@ -106,12 +108,12 @@ def test_raw_jsonrpc_handshake_session_and_auth(sandbox: Any) -> None:
     assert forged.status_code == 401 and forged.json()["code"] == "INVALID_TOKEN"
 
 
-async def test_real_client_lists_tools_and_reads(sandbox: Any) -> None:
+async def test_real_client_lists_tools_and_reads(sandbox: RunningSandbox) -> None:
     async with connect(sandbox) as mcp_client:
         await _test_real_client_lists_tools_and_reads(mcp_client, sandbox)
 
 
-async def _test_real_client_lists_tools_and_reads(mcp_client: Client, sandbox: Any) -> None:
+async def _test_real_client_lists_tools_and_reads(mcp_client: Client, sandbox: RunningSandbox) -> None:
     listed = await mcp_client.list_tools()
     assert {tool.name for tool in listed.tools} == EXPECTED_TOOLS
 
@@ -163,29 +165,28 @@ async def _test_real_client_lists_tools_and_reads(mcp_client: Client, sandbox: A
     assert {r["id"] for r in related["data"]} == {c["id"] for c in contacts}
 
 
-async def test_writes_through_mcp_change_the_store_and_are_counted(sandbox: Any) -> None:
+async def test_writes_through_mcp_change_the_store_and_are_counted(sandbox: RunningSandbox) -> None:
     async with connect(sandbox) as mcp_client:
         await _test_writes_through_mcp_change_the_store_and_are_counted(mcp_client, sandbox)
 
 
-async def _test_writes_through_mcp_change_the_store_and_are_counted(mcp_client: Client, sandbox: Any) -> None:
+def account_parent(account_id: str) -> dict[str, Any]:
+    return {"module": {"api_name": "Accounts"}, "id": account_id}
+
+
+async def _test_writes_through_mcp_change_the_store_and_are_counted(
+    mcp_client: Client, sandbox: RunningSandbox
+) -> None:
     account = sandbox.store.list_records("Accounts")[0]
+    task_fields = {
+        "Subject": "Follow up on renewal",
+        "What_Id": {"id": account["id"]},
+        "$se_module": "Accounts",
+        "Due_Date": "2030-01-15",
+        "Priority": "High",
+    }
     created = await mcp_client.call_tool(
-        "ZohoCRM_createRecords",
-        {
-            "path_variables": {"module": "Tasks"},
-            "body": {
-                "data": [
-                    {
-                        "Subject": "Follow up on renewal",
-                        "What_Id": {"id": account["id"]},
-                        "$se_module": "Accounts",
-                        "Due_Date": "2030-01-15",
-                        "Priority": "High",
-                    }
-                ]
-            },
-        },
+        "ZohoCRM_createRecords", {"path_variables": {"module": "Tasks"}, "body": {"data": [task_fields]}}
     )
     assert not created.is_error
     result = _payload(created)["data"][0]
@@ -206,25 +207,11 @@ async def _test_writes_through_mcp_change_the_store_and_are_counted(mcp_client: 
         )
     )
     assert updated["data"][0]["message"] == "record updated"
-    assert sandbox.store.get("Accounts", account["id"])["Rating"] == "Hot"
+    assert stored(sandbox, "Accounts", account["id"])["Rating"] == "Hot"
 
-    noted = _payload(
-        await mcp_client.call_tool(
-            "ZohoCRM_createNotes",
-            {
-                "body": {
-                    "data": [
-                        {
-                            "Note_Title": "MCP",
-                            "Note_Content": "hello",
-                            "Parent_Id": {"module": {"api_name": "Accounts"}, "id": account["id"]},
-                        }
-                    ]
-                }
-            },
-        )
-    )
-    note = sandbox.store.get("Notes", noted["data"][0]["details"]["id"])
+    note_hello = {"Note_Title": "MCP", "Note_Content": "hello", "Parent_Id": account_parent(account["id"])}
+    noted = _payload(await mcp_client.call_tool("ZohoCRM_createNotes", {"body": {"data": [note_hello]}}))
+    note = stored(sandbox, "Notes", noted["data"][0]["details"]["id"])
     assert note["Parent_Id"]["id"] == account["id"] and note["Note_Content"] == "hello"
 
     by_endpoint = sandbox.state.stats.snapshot()["by_endpoint"]
@@ -232,12 +219,12 @@ async def _test_writes_through_mcp_change_the_store_and_are_counted(mcp_client: 
         assert by_endpoint[f"MCP {name}"]["calls"] == 1
 
 
-async def test_errors_are_tool_results_the_model_can_read(sandbox: Any) -> None:
+async def test_errors_are_tool_results_the_model_can_read(sandbox: RunningSandbox) -> None:
     async with connect(sandbox) as mcp_client:
         await _test_errors_are_tool_results_the_model_can_read(mcp_client, sandbox)
 
 
-async def _test_errors_are_tool_results_the_model_can_read(mcp_client: Client, sandbox: Any) -> None:
+async def _test_errors_are_tool_results_the_model_can_read(mcp_client: Client, sandbox: RunningSandbox) -> None:
     missing = await mcp_client.call_tool(
         "ZohoCRM_getRecord", {"path_variables": {"module": "Accounts", "recordID": "1"}}
     )
@@ -261,12 +248,12 @@ async def _test_errors_are_tool_results_the_model_can_read(mcp_client: Client, s
     assert len(sandbox.store.list_records("Deals")) == deals_before
 
 
-async def test_coql_tool(sandbox: Any) -> None:
+async def test_coql_tool(sandbox: RunningSandbox) -> None:
     async with connect(sandbox) as mcp_client:
         await _test_coql_tool(mcp_client, sandbox)
 
 
-async def _test_coql_tool(mcp_client: Client, sandbox: Any) -> None:
+async def _test_coql_tool(mcp_client: Client, sandbox: RunningSandbox) -> None:
     result = await mcp_client.call_tool(
         "ZohoCRM_executeCOQLQuery",
         {"body": {"select_query": "select Account_Name, Industry from Accounts where id is not null limit 5"}},

@@ -13,10 +13,13 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from sandbox_rest import access_token
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from sandbox.embedded import RunningSandbox
 
 WATCH = "/crm/v8/actions/watch"
 
@@ -70,16 +73,8 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
 
 
 @pytest.fixture
-def api(sandbox: Any) -> Iterator[httpx.Client]:
-    token = httpx.post(
-        f"{sandbox.base_url}/oauth/v2/token",
-        data={
-            "grant_type": "refresh_token",
-            "client_id": sandbox.client_id,
-            "client_secret": sandbox.client_secret,
-            "refresh_token": sandbox.refresh_token,
-        },
-    ).json()["access_token"]
+def api(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
+    token = access_token(sandbox)
     with httpx.Client(
         base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {token}"}, timeout=10
     ) as client:
@@ -103,7 +98,7 @@ def _subscribe(api: httpx.Client, url: str, **overrides: Any) -> httpx.Response:
 
 
 def test_update_via_rest_delivers_callback_with_ids_and_token(
-    api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]
+    api: httpx.Client, sandbox: RunningSandbox, receiver: tuple[Receiver, str]
 ) -> None:
     target, url = receiver
     enabled = _subscribe(api, url)
@@ -142,7 +137,7 @@ def test_update_via_rest_delivers_callback_with_ids_and_token(
 
 
 def test_event_filter_insert_vs_edit_and_disable(
-    api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]
+    api: httpx.Client, sandbox: RunningSandbox, receiver: tuple[Receiver, str]
 ) -> None:
     target, url = receiver
     assert _subscribe(api, url, channel_id="2001", events=["Tasks.create"]).status_code == 200
@@ -165,7 +160,9 @@ def test_event_filter_insert_vs_edit_and_disable(
     assert len(target.bodies) == 1
 
 
-def test_expired_channel_stops_firing(api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]) -> None:
+def test_expired_channel_stops_firing(
+    api: httpx.Client, sandbox: RunningSandbox, receiver: tuple[Receiver, str]
+) -> None:
     target, url = receiver
     soon = _iso(datetime.now(UTC) + timedelta(seconds=2))
     assert _subscribe(api, url, channel_id="3001", channel_expiry=soon).status_code == 200
@@ -197,7 +194,9 @@ def test_validation_errors(api: httpx.Client, receiver: tuple[Receiver, str]) ->
     assert api.delete(WATCH).json()["code"] == "REQUIRED_PARAM_MISSING"
 
 
-def test_list_put_patch_and_persistence(api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]) -> None:
+def test_list_put_patch_and_persistence(
+    api: httpx.Client, sandbox: RunningSandbox, receiver: tuple[Receiver, str]
+) -> None:
     _, url = receiver
     assert api.get(WATCH).status_code == 204
     expiry = datetime.now(UTC) + timedelta(days=6)
@@ -239,14 +238,14 @@ def test_list_put_patch_and_persistence(api: httpx.Client, sandbox: Any, receive
 
     from sandbox._watch_channels import ChannelStore
 
-    persisted = ChannelStore(sandbox.state.extensions["notifications"].channels.path)
+    persisted = ChannelStore(sandbox.state.services["notifications"].channels.path)
     try:
         assert [channel.channel_id for channel in persisted.all()] == ["4001"]
     finally:
         persisted.close()
 
 
-def test_failed_receiver_is_retried_and_logged(api: httpx.Client, sandbox: Any) -> None:
+def test_failed_receiver_is_retried_and_logged(api: httpx.Client, sandbox: RunningSandbox) -> None:
     failing = Receiver(status=503)
     for url in failing.serve():
         assert _subscribe(api, url, channel_id="5001").status_code == 200
@@ -262,7 +261,7 @@ def test_failed_receiver_is_retried_and_logged(api: httpx.Client, sandbox: Any) 
         assert log[0]["status"] == 503 and log[0]["attempts"] == 3 and log[0]["ok"] is False
 
 
-def test_expiry_past_a_week_is_granted_one_hour_by_zohos_clock(api: httpx.Client, sandbox: Any) -> None:
+def test_expiry_past_a_week_is_granted_one_hour_by_zohos_clock(api: httpx.Client, sandbox: RunningSandbox) -> None:
     """Zoho v8: "If it is not specified or set for more than a week, the default expiry time is for one
     hour" - not refused. Zoho's clock decides: a client clock one day ahead of Zoho's asks 7 days by its
     clock, which is 8 days by Zoho's."""
@@ -303,7 +302,7 @@ def test_notes_is_not_a_supported_watch_module(api: httpx.Client) -> None:
 
 
 def test_callback_carries_affected_values_and_echoes_the_query_string(
-    api: httpx.Client, sandbox: Any, receiver: tuple[Receiver, str]
+    api: httpx.Client, sandbox: RunningSandbox, receiver: tuple[Receiver, str]
 ) -> None:
     target, url = receiver
     notify = f"{url}/zoho/callback?tenant=acme&key2=val%202"

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sandbox_sdk_support import SandboxDataCenter, init_sdk
 from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
 from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
 from zohocrmsdk.src.com.zoho.crm.api import HeaderMap, ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.coql import BodyWrapper as CoqlBody
 from zohocrmsdk.src.com.zoho.crm.api.coql import CoqlOperations
-from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
 from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
 from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
 from zohocrmsdk.src.com.zoho.crm.api.notes import BodyWrapper as NotesBody
@@ -35,36 +35,6 @@ from sandbox.embedded import RunningSandbox, start_sandbox
 
 pytestmark = pytest.mark.slow
 ANCHOR = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
-
-
-class SandboxDataCenter(DataCenter):
-    """A custom data centre whose one environment is the sandbox (API, accounts server, uploads)."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-
-    def get_iam_url(self) -> str:
-        return f"{self.base_url}/oauth/v2/token"
-
-    def get_file_upload_url(self) -> str:
-        return self.base_url
-
-    def environment(self) -> DataCenter.Environment:
-        return DataCenter.Environment(self.base_url, self.get_iam_url(), self.get_file_upload_url())
-
-
-def init_sdk(sb: RunningSandbox, workdir: Path) -> OAuthToken:
-    resources = workdir / "sdk-resources"
-    resources.mkdir(parents=True, exist_ok=True)
-    token = OAuthToken(client_id=sb.client_id, client_secret=sb.client_secret, refresh_token=sb.refresh_token)
-    Initializer.initialize(
-        environment=SandboxDataCenter(sb.base_url).environment(),
-        token=token,
-        store=FileStore(str(workdir / "sdk-tokens.csv")),
-        sdk_config=SDKConfig(update_api_domain=False),
-        resource_path=str(resources),
-    )
-    return token
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +113,38 @@ def test_coql_with_lookup_columns(big: tuple[RunningSandbox, Path]) -> None:
     assert first.get_key_value("Account_Name.Account_Name") == stored["Account_Name"]
 
 
+def renewal_task_on(account_id: int) -> BodyWrapper:
+    """The SDK's body creating one high-priority task on the account (What_Id and $se_module)."""
+    task = Record()
+    task.add_key_value("Subject", "Send the renewal proposal")
+    task.add_key_value("Due_Date", datetime(2025, 7, 1).date())
+    task.add_key_value("Status", Choice("Not Started"))
+    task.add_key_value("Priority", Choice("High"))
+    what = Record()
+    what.set_id(account_id)
+    task.add_key_value("What_Id", what)
+    task.add_key_value("$se_module", "Accounts")
+    body = BodyWrapper()
+    body.set_data([task])
+    return body
+
+
+def call_recap_on(account_id: int) -> NotesBody:
+    """The SDK's body creating one note under the account."""
+    note = Note()
+    note.set_note_title("Call recap")
+    note.set_note_content("Walked through the proposal.")
+    parent = ParentId()
+    parent.set_id(account_id)
+    module = MinifiedModule()
+    module.set_api_name("Accounts")
+    parent.set_module(module)
+    note.set_parent_id(parent)
+    notes_body = NotesBody()
+    notes_body.set_data([note])
+    return notes_body
+
+
 def test_related_records_create_task_note_update_and_read_back(big: tuple[RunningSandbox, Path]) -> None:
     sb, _ = big
     account = next(a for a in sb.store.list_records("Accounts") if sb.store.count("Contacts"))
@@ -155,18 +157,7 @@ def test_related_records_create_task_note_update_and_read_back(big: tuple[Runnin
     expected = [c["id"] for c in sb.store.list_records("Contacts") if c["Account_Name"]["id"] == account["id"]]
     assert sorted(str(c.get_id()) for c in contacts) == sorted(expected)
 
-    task = Record()
-    task.add_key_value("Subject", "Send the renewal proposal")
-    task.add_key_value("Due_Date", datetime(2025, 7, 1).date())
-    task.add_key_value("Status", Choice("Not Started"))
-    task.add_key_value("Priority", Choice("High"))
-    what = Record()
-    what.set_id(account_id)
-    task.add_key_value("What_Id", what)
-    task.add_key_value("$se_module", "Accounts")
-    body = BodyWrapper()
-    body.set_data([task])
-    created = RecordOperations("Tasks").create_records(body, HeaderMap())
+    created = RecordOperations("Tasks").create_records(renewal_task_on(account_id), HeaderMap())
     assert created.get_status_code() == 201
     result = created.get_object().get_data()[0]
     assert isinstance(result, SuccessResponse), result
@@ -175,18 +166,7 @@ def test_related_records_create_task_note_update_and_read_back(big: tuple[Runnin
     assert stored_task is not None and stored_task["What_Id"]["id"] == account["id"]
     assert stored_task["$se_module"] == "Accounts"
 
-    note = Note()
-    note.set_note_title("Call recap")
-    note.set_note_content("Walked through the proposal.")
-    parent = ParentId()
-    parent.set_id(account_id)
-    module = MinifiedModule()
-    module.set_api_name("Accounts")
-    parent.set_module(module)
-    note.set_parent_id(parent)
-    notes_body = NotesBody()
-    notes_body.set_data([note])
-    note_resp = NotesOperations().create_notes(notes_body)
+    note_resp = NotesOperations().create_notes(call_recap_on(account_id))
     assert note_resp.get_status_code() == 201
     note_result = note_resp.get_object().get_data()[0]
     assert type(note_result).__name__ == "SuccessResponse", note_result

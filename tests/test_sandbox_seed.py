@@ -13,6 +13,7 @@ import httpx
 
 from review.signal_kinds import SPECS
 from sandbox import note_phrases as phr
+from sandbox.embedded import RunningSandbox
 from sandbox.schema import CLOSED_STAGES
 from sandbox.seed import LANGUAGE_KINDS, build_org
 from sandbox.store import ChangeEvent, SandboxStore
@@ -46,7 +47,7 @@ def test_deterministic() -> None:
     assert build_org(accounts=60, seed=4, anchor=ANCHOR).records != one.records
 
 
-def test_manifest_is_coherent(sandbox: Any) -> None:
+def test_manifest_is_coherent(sandbox: RunningSandbox) -> None:
     manifest = httpx.get(f"{sandbox.base_url}/__sandbox/manifest").json()
     records = _index(sandbox.store)
     assert manifest["anchor"]

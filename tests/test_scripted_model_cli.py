@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from cli_support import ROOT, run_main, sandbox_cli_env
 
+from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest
 from scripted_model.scripts import SEARCH, obedient_reviewer
 
@@ -74,7 +75,7 @@ def scripted_model() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
 
 @pytest.mark.slow
 def test_python_m_scripted_model_runs_the_agent_path(
-    scripted_model: tuple[subprocess.Popen[str], dict[str, str]], sandbox: Any, tmp_path: Path
+    scripted_model: tuple[subprocess.Popen[str], dict[str, str]], sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
     proc, exports = scripted_model
     assert set(exports) == {"ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY"}, exports

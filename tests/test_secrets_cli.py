@@ -24,6 +24,7 @@ import pytest
 from cli_support import clean_env
 from cryptography.fernet import Fernet
 
+from sandbox.embedded import RunningSandbox
 from scripted_model import ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
 
@@ -59,7 +60,7 @@ def base_env() -> dict[str, str]:
     return clean_env()
 
 
-def planted_env(home: Path, sandbox: Any, model: ScriptedModelServer, **extra: str) -> dict[str, str]:
+def planted_env(home: Path, sandbox: RunningSandbox, model: ScriptedModelServer, **extra: str) -> dict[str, str]:
     return base_env() | {
         "SERGAS_HOME": str(home),
         "SERGAS_ZOHO_API_URL": sandbox.base_url,
@@ -113,7 +114,7 @@ def leaks(secrets: dict[str, str], runs: Runs, roots: list[Path]) -> list[str]:
     return found
 
 
-def issued_access_tokens(sandbox: Any) -> list[str]:
+def issued_access_tokens(sandbox: RunningSandbox) -> list[str]:
     return list(sandbox.state.tokens._access)  # every access token the sandbox handed out and still honours
 
 
@@ -121,7 +122,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_planted_secrets_never_leave_the_token_store(planted_sandbox: Any, tmp_path: Path) -> None:
+def test_planted_secrets_never_leave_the_token_store(planted_sandbox: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     runs = Runs()
     with ScriptedModelServer(obedient_reviewer) as model:
@@ -173,7 +174,9 @@ def test_planted_secrets_never_leave_the_token_store(planted_sandbox: Any, tmp_p
     assert all(mode(p) == 0o600 for p in token_files), {p.name: oct(mode(p)) for p in token_files}
 
 
-def test_without_a_token_key_tokens_live_only_in_0600_token_files(planted_sandbox: Any, tmp_path: Path) -> None:
+def test_without_a_token_key_tokens_live_only_in_0600_token_files(
+    planted_sandbox: RunningSandbox, tmp_path: Path
+) -> None:
     home = tmp_path / "home"
     runs = Runs()
     with ScriptedModelServer(obedient_reviewer) as model:

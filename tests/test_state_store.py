@@ -4,7 +4,6 @@ by overriding the ``store`` fixture."""
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,12 +22,6 @@ from domain.proposals import (
 from domain.recommendations import WriteResult
 from state.errors import InvalidTransition, NotFoundError
 from state.store import StateStore
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    with StateStore.open(load_settings(home=tmp_path / "home")) as opened:
-        yield opened
 
 
 def task(subject: str = "Call the CFO about renewal", account: str = "A1") -> ProposedAction:

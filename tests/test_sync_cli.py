@@ -22,6 +22,8 @@ import pytest
 from cli_support import sandbox_cli_env
 
 from cli.sync_command import parse_since
+from config import Settings
+from sandbox.embedded import RunningSandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
@@ -51,7 +53,7 @@ def test_memory_search_before_any_sync_says_to_sync(tmp_path: Path, capsys: pyte
     assert captured.out == ""
 
 
-def _env(sandbox: Any, home: Path) -> dict[str, str]:
+def _env(sandbox: RunningSandbox, home: Path) -> dict[str, str]:
     return sandbox_cli_env(sandbox, home)
 
 
@@ -95,7 +97,7 @@ def _writer_lock_held(memory_dir: Path) -> bool:
 
 
 @pytest.fixture
-def small_sandbox(tmp_path: Path) -> Iterator[Any]:
+def small_sandbox(tmp_path: Path) -> Iterator[RunningSandbox]:
     """A smaller org than the shared ``sandbox`` fixture: three syncs and a search run against it."""
     from sandbox.embedded import start_sandbox
 
@@ -103,10 +105,57 @@ def small_sandbox(tmp_path: Path) -> Iterator[Any]:
         yield running
 
 
+def kill_a_sync_once_it_stores(env: dict[str, str], ledger: Path, stderr_path: Path) -> None:
+    """Start ``main.py sync`` and SIGKILL it as soon as the ledger holds a record."""
+    first = subprocess.Popen(
+        _main("sync"),
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr_path.open("w"),
+        text=True,
+    )
+    try:
+        _wait_for(lambda: bool(_ledger_rows(ledger, "SELECT 1 FROM records LIMIT 1")), first, "records staged")
+        assert first.poll() is None
+        first.send_signal(signal.SIGKILL)
+        assert first.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+
+
+def assert_every_record_once(stats: Any, expected: dict[str, int], ledger: Path) -> None:
+    """Every record of the org in the ledger and in its vector collection, none pending, none twice."""
+    assert stats.records == expected
+    assert stats.pending == 0
+    for module, collection in COLLECTION_OF.items():
+        assert stats.indexed.get(collection) == expected[module], (collection, stats.indexed)
+    twice = "SELECT module, record_id, COUNT(*) FROM records GROUP BY 1, 2 HAVING COUNT(*) > 1"
+    assert _ledger_rows(ledger, twice) == []
+
+
+def assert_search_cites_records_of(
+    sandbox: RunningSandbox, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``memory search --json`` finds the cancellation note and cites only records the sandbox holds."""
+    from cli.memory_command import search
+
+    capsys.readouterr()
+    assert search(settings, query="customer may cancel the subscription", limit=5, as_json=True) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["count"] == len(document["results"]) > 0
+    for hit in document["results"]:
+        cite = hit["citation"]
+        assert sandbox.store.get(cite["module"], cite["record_id"]) is not None
+    assert any(h["citation"]["module"] == "Notes" for h in document["results"])
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(600)  # two syncs in subprocesses (each loads cognee): minutes on a busy 2-core machine
 def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answers_meanwhile(
-    small_sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small_sandbox: RunningSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from config import load_settings
     from memory.interface import open_memory
@@ -119,23 +168,7 @@ def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answe
     expected = {m: sandbox.store.count(m) for m in MODULES}
 
     # 1. a real sync, killed with SIGKILL once it has started storing
-    first = subprocess.Popen(
-        _main("sync"),
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "first.err").open("w"),
-        text=True,
-    )
-    try:
-        _wait_for(lambda: bool(_ledger_rows(ledger, "SELECT 1 FROM records LIMIT 1")), first, "records staged")
-        assert first.poll() is None
-        first.send_signal(signal.SIGKILL)
-        assert first.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait()
+    kill_a_sync_once_it_stores(env, ledger, tmp_path / "first.err")
     stored = dict(_ledger_rows(ledger, "SELECT module, COUNT(*) FROM records WHERE indexed = 1 GROUP BY module"))
     assert stored != expected  # it really was cut short
 
@@ -174,28 +207,14 @@ def test_sync_killed_midway_resumes_complete_without_duplicates_and_search_answe
         loop.run_until_complete(reader.aclose())
     finally:
         loop.close()
-    assert stats.records == expected
-    assert stats.pending == 0
-    for module, collection in COLLECTION_OF.items():
-        assert stats.indexed.get(collection) == expected[module], (collection, stats.indexed)
-    twice = "SELECT module, record_id, COUNT(*) FROM records GROUP BY 1, 2 HAVING COUNT(*) > 1"
-    assert _ledger_rows(ledger, twice) == []
+    assert_every_record_once(stats, expected, ledger)
 
     # 4. the search command (what `main.py memory search --json` calls) cites records that exist in the sandbox
-    from cli.memory_command import search
-
-    capsys.readouterr()
-    assert search(settings, query="customer may cancel the subscription", limit=5, as_json=True) == 0
-    document = json.loads(capsys.readouterr().out)
-    assert document["count"] == len(document["results"]) > 0
-    for hit in document["results"]:
-        cite = hit["citation"]
-        assert sandbox.store.get(cite["module"], cite["record_id"]) is not None
-    assert any(h["citation"]["module"] == "Notes" for h in document["results"])
+    assert_search_cites_records_of(sandbox, settings, capsys)
 
 
 @pytest.mark.slow
-def test_sync_into_a_log_prints_each_module_as_it_finishes(small_sandbox: Any, tmp_path: Path) -> None:
+def test_sync_into_a_log_prints_each_module_as_it_finishes(small_sandbox: RunningSandbox, tmp_path: Path) -> None:
     """Output to a pipe (cron, a log file): one flushed line per finished module with its counts, while the sync
     still runs. Every Zoho call waits 300 ms here, so the four modules after Accounts take seconds more: a sync
     that printed only at the end (before: a transient rich bar, invisible off a terminal) shows no gap."""

@@ -6,7 +6,6 @@ the SUSPICIOUS banner and the whole change stay on the screen."""
 from __future__ import annotations
 
 import io
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,12 @@ from typing import Any
 import pexpect
 import pyte
 import pytest
-from cli_support import ROOT, run_main, sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env, spawn_main
 from sandbox_rest import SandboxRest
 
 from config import load_settings
 from domain.proposals import Citation, CreateTaskProposal, TaskDraft
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
@@ -30,7 +30,7 @@ NAME = f"Indigo Energy Corp.{ERASER}{OSC_CLIPBOARD}{OSC_TITLE}[bold red]x[/]"
 ROWS, COLS = 80, 160
 
 
-def plant(sandbox: Any) -> dict[str, Any]:
+def plant(sandbox: RunningSandbox) -> dict[str, Any]:
     """The first account renamed, through the REST API, to the hostile name; returns it as Zoho has it."""
     account = sandbox.store.list_records("Accounts")[0]
     rest = SandboxRest(sandbox)
@@ -60,19 +60,16 @@ def screen_of(raw: str) -> pyte.Screen:
     return screen
 
 
-def test_approve_panel_survives_escape_sequences_in_crm_text(sandbox: Any, tmp_path: Path) -> None:
+def test_approve_panel_survives_escape_sequences_in_crm_text(sandbox: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     account = plant(sandbox)
     queue_quoting_the_name(home, account)
     raw = io.StringIO()
-    child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "approve"],
-        env=sandbox_cli_env(sandbox, home, COLUMNS=str(COLS), LINES=str(ROWS), TERM="xterm-256color"),
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(ROWS, COLS),
+    child = spawn_main(
+        sandbox_cli_env(sandbox, home, COLUMNS=str(COLS), LINES=str(ROWS), TERM="xterm-256color"),
+        "approve",
+        rows=ROWS,
+        columns=COLS,
     )
     child.logfile_read = raw
     try:
@@ -97,7 +94,7 @@ def test_approve_panel_survives_escape_sequences_in_crm_text(sandbox: Any, tmp_p
     assert "\x1b7" not in raw.getvalue() and "\x1b[2M" not in raw.getvalue()  # not in the edit prompts either
 
 
-def test_list_and_brief_show_escape_sequences_as_symbols(sandbox: Any, tmp_path: Path) -> None:
+def test_list_and_brief_show_escape_sequences_as_symbols(sandbox: RunningSandbox, tmp_path: Path) -> None:
     home = tmp_path / "home"
     account = plant(sandbox)
     queue_quoting_the_name(home, account)

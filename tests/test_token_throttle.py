@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -19,7 +18,7 @@ from pydantic import SecretStr
 from integrations.zoho.errors import ZohoAuthError, ZohoTokenThrottledError
 from integrations.zoho.oauth import OAuthClient, TokenManager
 from integrations.zoho.token_store import FileTokenStore, SecretCodec
-from sandbox.embedded import start_sandbox
+from sandbox.embedded import RunningSandbox, start_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKER = Path(__file__).with_name("_token_refresh_worker.py")
@@ -27,12 +26,12 @@ PROCESSES = 12
 
 
 @pytest.fixture
-def org(tmp_path: Path) -> Iterator[Any]:
+def org(tmp_path: Path) -> Iterator[RunningSandbox]:
     with start_sandbox(tmp_path / "sandbox", accounts=10, seed=7) as running:
         yield running
 
 
-def _refresh_in_processes(org: Any, tmp_path: Path, stores: list[Path]) -> list[str]:
+def _refresh_in_processes(org: RunningSandbox, tmp_path: Path, stores: list[Path]) -> list[str]:
     """One process per store path (paths may repeat: shared store), all refreshing at the same moment."""
     start_line = tmp_path / "go"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -60,7 +59,7 @@ def _refresh_in_processes(org: Any, tmp_path: Path, stores: list[Path]) -> list[
 
 
 @pytest.mark.slow
-def test_processes_sharing_a_token_store_use_one_access_token(org: Any, tmp_path: Path) -> None:
+def test_processes_sharing_a_token_store_use_one_access_token(org: RunningSandbox, tmp_path: Path) -> None:
     outs = _refresh_in_processes(org, tmp_path, [tmp_path / "shared"] * PROCESSES)
     assert len(set(outs)) == 1 and outs[0].startswith("1000."), outs
     form = {
@@ -74,7 +73,7 @@ def test_processes_sharing_a_token_store_use_one_access_token(org: Any, tmp_path
 
 
 @pytest.mark.slow
-def test_processes_each_with_its_own_store_hit_the_throttle_and_say_so(org: Any, tmp_path: Path) -> None:
+def test_processes_each_with_its_own_store_hit_the_throttle_and_say_so(org: RunningSandbox, tmp_path: Path) -> None:
     outs = _refresh_in_processes(org, tmp_path, [tmp_path / f"own-{i}" for i in range(PROCESSES)])
     refused = [o for o in outs if o.startswith("REFUSED")]
     assert len(refused) == PROCESSES - 10, outs

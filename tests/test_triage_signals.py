@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from integrations.zoho.models import CrmRecord
+from review.models import Signal
 from review.record_builders import TODAY, account, contact, deal, note, org, task
 from review.thresholds import Thresholds
 from review.triage import triage_org
@@ -9,7 +13,7 @@ from review.triage import triage_org
 CLOSING = "closing_soon_no_activity"
 
 
-def kinds_of(*records, **kwargs):  # type: ignore[no-untyped-def]
+def kinds_of(*records: CrmRecord, **kwargs: Any) -> dict[str, Signal]:
     [result] = triage_org(org(*records), today=TODAY, **kwargs)
     return {s.kind: s for s in result.signals}
 

@@ -4,7 +4,6 @@ lookup must name an existing record (shown by Zoho's name and id)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -18,20 +17,12 @@ from domain.proposals import (
     TaskDraft,
     UpdateFieldsProposal,
 )
-from integrations.zoho.connection import connection_from_sandbox
-from integrations.zoho.factory import build_gateway
 from integrations.zoho.field_meta import FieldMeta
 from integrations.zoho.manager import update_payload
+from sandbox.embedded import RunningSandbox
 
 
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[Any]:
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings))
-    yield gw
-    await gw.aclose()
-
-
-def linked(sandbox: Any, module: str) -> list[tuple[str, str]]:
+def linked(sandbox: RunningSandbox, module: str) -> list[tuple[str, str]]:
     """(account id, record id) of ``module`` records linked to an account."""
     field = "What_Id" if module == "Tasks" else "Account_Name"
     out = []
@@ -62,7 +53,7 @@ def update_on(account: str, module: str, target: str, fields: dict[str, Any]) ->
     )
 
 
-async def test_targets_must_belong_to_the_account(sandbox: Any, gateway: Any) -> None:
+async def test_targets_must_belong_to_the_account(sandbox: RunningSandbox, gateway: Any) -> None:
     (acc, contact), *_ = linked(sandbox, "Contacts")
     other_contact = next(c for a, c in linked(sandbox, "Contacts") if a != acc)
     task_acc, task = linked(sandbox, "Tasks")[0]
@@ -93,7 +84,7 @@ async def test_targets_must_belong_to_the_account(sandbox: Any, gateway: Any) ->
         await check_write(task_for_other, gateway)
 
 
-async def test_updates_set_only_writable_fields_and_existing_lookups(sandbox: Any, gateway: Any) -> None:
+async def test_updates_set_only_writable_fields_and_existing_lookups(sandbox: RunningSandbox, gateway: Any) -> None:
     acc, deal = linked(sandbox, "Deals")[0]
     _other_acc, contact = next((a, c) for a, c in linked(sandbox, "Contacts") if a != acc)
     user = sandbox.store.users[1]
@@ -129,7 +120,7 @@ async def test_updates_set_only_writable_fields_and_existing_lookups(sandbox: An
         await check_write(update_on(tasks_acc, "Tasks", task, {"What_Id": {"id": tasks_acc}}), gateway)
 
 
-async def test_field_metadata_is_read_once_per_run(sandbox: Any, gateway: Any) -> None:
+async def test_field_metadata_is_read_once_per_run(sandbox: RunningSandbox, gateway: Any) -> None:
     acc, deal = linked(sandbox, "Deals")[0]
     before = gateway.api_calls()
     for stage in ("Qualification", "Needs Analysis", "Value Proposition"):

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pexpect
 import pyte
 import pytest
-from cli_support import ROOT, run_main, sandbox_cli_env
+from cli_support import run_main, sandbox_cli_env, spawn_main
 from sandbox_rest import SandboxRest
 
 from agents.run_context import RunContext, zoho_write_check
@@ -31,20 +29,19 @@ from domain.proposals import (
     UpdateFieldsProposal,
 )
 from domain.recommendations import Recommendation
-from integrations.zoho.connection import connection_from_sandbox
-from integrations.zoho.factory import build_gateway
 from integrations.zoho.manager import ref_marker
+from sandbox.embedded import RunningSandbox
 from state.store import StateStore
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def rest(sandbox: Any) -> SandboxRest:
+def rest(sandbox: RunningSandbox) -> SandboxRest:
     return SandboxRest(sandbox)
 
 
-def two_accounts_with_deals(sandbox: Any) -> tuple[str, str, str, str]:
+def two_accounts_with_deals(sandbox: RunningSandbox) -> tuple[str, str, str, str]:
     """(account A, a deal of A, account B, a deal of B)."""
     by_account: dict[str, str] = {}
     for deal in sandbox.store.list_records("Deals"):
@@ -55,7 +52,7 @@ def two_accounts_with_deals(sandbox: Any) -> tuple[str, str, str, str]:
     return a, deal_a, b, deal_b
 
 
-def approve(sandbox: Any, home: Path, *args: str) -> Any:
+def approve(sandbox: RunningSandbox, home: Path, *args: str) -> Any:
     return run_main(sandbox_cli_env(sandbox, home, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="200"), "approve", *args)
 
 
@@ -71,7 +68,7 @@ def update(store: StateStore, account: str, deal: str, fields: dict[str, Any]) -
 
 
 def test_an_update_naming_another_records_id_is_refused(
-    sandbox: Any, store: StateStore, home: Path, rest: SandboxRest
+    sandbox: RunningSandbox, store: StateStore, home: Path, rest: SandboxRest
 ) -> None:
     a, deal_a, _b, deal_b = two_accounts_with_deals(sandbox)
     for deal in (deal_a, deal_b):
@@ -86,7 +83,7 @@ def test_an_update_naming_another_records_id_is_refused(
 
 
 def test_unknown_and_read_only_fields_are_refused(
-    sandbox: Any, store: StateStore, home: Path, rest: SandboxRest
+    sandbox: RunningSandbox, store: StateStore, home: Path, rest: SandboxRest
 ) -> None:
     a, deal_a, _b, _deal_b = two_accounts_with_deals(sandbox)
     before = rest.get("Deals", deal_a)
@@ -110,7 +107,7 @@ def users(rest: SandboxRest) -> list[dict[str, Any]]:
 
 
 def test_a_lookup_change_is_shown_by_the_ids_it_writes(
-    sandbox: Any, store: StateStore, home: Path, rest: SandboxRest
+    sandbox: RunningSandbox, store: StateStore, home: Path, rest: SandboxRest
 ) -> None:
     a, deal_a, _b, _deal_b = two_accounts_with_deals(sandbox)
     owner = rest.get("Deals", deal_a)["Owner"]
@@ -118,15 +115,7 @@ def test_a_lookup_change_is_shown_by_the_ids_it_writes(
     # the proposal calls the new owner by the current owner's name: the old display showed "no change"
     rec = update(store, a, deal_a, {"Owner": {"id": other["id"], "name": owner["name"]}})
     raw = io.StringIO()
-    child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "main.py"), "approve"],
-        env=sandbox_cli_env(sandbox, home, COLUMNS="200", LINES="60"),
-        cwd=str(ROOT),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(60, 200),
-    )
+    child = spawn_main(sandbox_cli_env(sandbox, home, COLUMNS="200", LINES="60"), "approve", columns=200)
     child.logfile_read = raw
     try:
         child.expect(r"\[q\]uit")
@@ -147,7 +136,7 @@ def test_a_lookup_change_is_shown_by_the_ids_it_writes(
 
 
 def test_a_target_of_another_account_is_refused_and_the_account_batch_stays_in_it(
-    sandbox: Any, store: StateStore, home: Path, rest: SandboxRest
+    sandbox: RunningSandbox, store: StateStore, home: Path, rest: SandboxRest
 ) -> None:
     a, _deal_a, b, deal_b = two_accounts_with_deals(sandbox)
     note, _ = store.enqueue(
@@ -184,14 +173,7 @@ def test_a_target_of_another_account_is_refused_and_the_account_batch_stays_in_i
     assert "✔" not in done.stdout
 
 
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any) -> AsyncIterator[Any]:
-    gw = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings))
-    yield gw
-    await gw.aclose()
-
-
-async def test_propose_action_checks_against_zoho_before_queuing(sandbox: Any, gateway: Any) -> None:
+async def test_propose_action_checks_against_zoho_before_queuing(sandbox: RunningSandbox, gateway: Any) -> None:
     a, deal_a, b, deal_b = two_accounts_with_deals(sandbox)
     queue = ListQueue()
     ctx = RunContext(run_id="r", enqueue=queue, audit_sink=lambda e: None, require_grounding=False)

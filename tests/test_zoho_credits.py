@@ -20,18 +20,18 @@ from integrations.zoho.errors import (
     ZohoRateLimitedError,
     map_status,
 )
-from sandbox.embedded import start_sandbox
+from sandbox.embedded import RunningSandbox, start_sandbox
 
 MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
 
 
 @pytest.fixture
-def free_org(tmp_path: Path) -> Iterator[Any]:
+def free_org(tmp_path: Path) -> Iterator[RunningSandbox]:
     with start_sandbox(tmp_path / "sandbox", accounts=15, seed=7, edition="free") as running:
         yield running
 
 
-def _org_credits(sandbox: Any) -> dict[str, Any]:
+def _org_credits(sandbox: RunningSandbox) -> dict[str, Any]:
     return dict(httpx.get(f"{sandbox.base_url}/__sandbox/stats").json()["org_credits"])
 
 
@@ -68,7 +68,9 @@ def test_meter_refuses_a_call_past_the_budget_before_it_is_sent() -> None:
     assert "3 of 5" in str(caught.value) and "Run again" in stop_message(caught.value)
 
 
-async def test_spent_org_credits_stop_a_call_at_once_and_match_zohos_count(free_org: Any, tmp_path: Path) -> None:
+async def test_spent_org_credits_stop_a_call_at_once_and_match_zohos_count(
+    free_org: RunningSandbox, tmp_path: Path
+) -> None:
     from config import load_settings
     from integrations.zoho.connection import connection_from_sandbox
     from integrations.zoho.factory import build_gateway
@@ -90,7 +92,7 @@ async def test_spent_org_credits_stop_a_call_at_once_and_match_zohos_count(free_
         await gateway.aclose()
 
 
-def _sdk_metadata_credits(sandbox: Any) -> int:
+def _sdk_metadata_credits(sandbox: RunningSandbox) -> int:
     """Calls the official SDK makes on its own (fields, users, org metadata): Zoho charges them too."""
     by_endpoint = httpx.get(f"{sandbox.base_url}/__sandbox/stats").json()["by_endpoint"]
     own = ("GET /crm/v8/settings/fields", "GET /crm/v8/users", "GET /crm/v8/org", "GET /crm/v8/settings/modules")
@@ -116,7 +118,7 @@ def _memory_stats(home: Path) -> Any:
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_sync_stops_at_the_run_budget_and_the_next_run_finishes_without_duplicates(
-    free_org: Any, tmp_path: Path
+    free_org: RunningSandbox, tmp_path: Path
 ) -> None:
     home = tmp_path / "home"
     env = sandbox_cli_env(free_org, home, SERGAS_ZOHO_CREDIT_BUDGET="15")
@@ -136,7 +138,9 @@ def test_sync_stops_at_the_run_budget_and_the_next_run_finishes_without_duplicat
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_sync_stops_when_zoho_says_credits_are_spent_and_resumes_a_day_later(free_org: Any, tmp_path: Path) -> None:
+def test_sync_stops_when_zoho_says_credits_are_spent_and_resumes_a_day_later(
+    free_org: RunningSandbox, tmp_path: Path
+) -> None:
     home = tmp_path / "home"
     env = sandbox_cli_env(free_org, home)
     httpx.post(f"{free_org.base_url}/__sandbox/credits", json={"spend": 5000 - 12})  # other integrations' day
@@ -157,7 +161,9 @@ def test_sync_stops_when_zoho_says_credits_are_spent_and_resumes_a_day_later(fre
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_review_and_ask_report_credits_and_stop_cleanly_when_they_are_spent(free_org: Any, tmp_path: Path) -> None:
+def test_review_and_ask_report_credits_and_stop_cleanly_when_they_are_spent(
+    free_org: RunningSandbox, tmp_path: Path
+) -> None:
     import json
 
     env = sandbox_cli_env(free_org, tmp_path / "home")
@@ -182,7 +188,9 @@ def test_review_and_ask_report_credits_and_stop_cleanly_when_they_are_spent(free
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_a_429_that_names_no_credits_still_stops_the_sync_after_the_patience(free_org: Any, tmp_path: Path) -> None:
+def test_a_429_that_names_no_credits_still_stops_the_sync_after_the_patience(
+    free_org: RunningSandbox, tmp_path: Path
+) -> None:
     """Should Zoho's 429 for spent credits not say so (its docs name one code for both), the run still stops
     once the patience is spent, cleanly, instead of retrying every call for a minute for hours."""
     env = sandbox_cli_env(free_org, tmp_path / "home", SERGAS_ZOHO_RATE_LIMIT_PATIENCE_SECONDS="2")

@@ -14,18 +14,18 @@ import pytest
 from sandbox_rest import access_token
 
 from integrations.zoho.scope_probe import REQUIRED_SCOPES
-from sandbox.embedded import start_sandbox
+from sandbox.embedded import RunningSandbox, start_sandbox
 from sandbox.scopes import DEFAULT_SCOPES, grants, required_scopes
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _client(sb: Any) -> httpx.Client:
+def _client(sb: RunningSandbox) -> httpx.Client:
     return httpx.Client(base_url=sb.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sb)}"})
 
 
 @pytest.fixture
-def api(sandbox: Any) -> Iterator[httpx.Client]:
+def api(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
     with _client(sandbox) as client:
         yield client
 
@@ -99,7 +99,7 @@ def test_default_token_belongs_to_a_standard_profile_user(api: httpx.Client, adm
 
 
 # ----------------------------------------------------------------------------------------- notes
-def test_get_notes_lists_all_notes_for_a_standard_user(api: httpx.Client, sandbox: Any) -> None:
+def test_get_notes_lists_all_notes_for_a_standard_user(api: httpx.Client, sandbox: RunningSandbox) -> None:
     missing = api.get("/crm/v8/Notes")
     assert missing.status_code == 400 and missing.json()["code"] == "REQUIRED_PARAM_MISSING"
     seen: list[str] = []
@@ -120,7 +120,7 @@ def test_get_notes_lists_all_notes_for_a_standard_user(api: httpx.Client, sandbo
     assert sorted(seen) == sorted(n["id"] for n in sandbox.store.list_records("Notes"))
 
 
-def test_get_notes_if_modified_since(api: httpx.Client, sandbox: Any) -> None:
+def test_get_notes_if_modified_since(api: httpx.Client, sandbox: RunningSandbox) -> None:
     notes = sorted(sandbox.store.list_records("Notes"), key=lambda n: n["Modified_Time"])
     since = notes[-3]["Modified_Time"]
     body = api.get("/crm/v8/Notes", params={"fields": "id"}, headers={"If-Modified-Since": since}).json()
@@ -165,7 +165,7 @@ def test_coql_on_notes_needs_the_administrator_profile(api: httpx.Client, admin_
 
 
 # ----------------------------------------------------------------------------------------- related lists
-def test_related_lists_have_real_names_and_hrefs(api: httpx.Client, sandbox: Any) -> None:
+def test_related_lists_have_real_names_and_hrefs(api: httpx.Client, sandbox: RunningSandbox) -> None:
     lists = api.get("/crm/v8/settings/related_lists", params={"module": "Accounts"}).json()["related_lists"]
     by_name = {r["api_name"]: r for r in lists}
     assert "Tasks" not in by_name
@@ -216,7 +216,7 @@ def _tool(client: httpx.Client, name: str, arguments: dict[str, Any]) -> tuple[b
     return bool(result["isError"]), json.loads(result["content"][0]["text"])
 
 
-def test_mcp_tools_take_wrapped_arguments(api: httpx.Client, sandbox: Any) -> None:
+def test_mcp_tools_take_wrapped_arguments(api: httpx.Client, sandbox: RunningSandbox) -> None:
     account = sandbox.store.list_records("Accounts")[0]
     ok = _tool(api, "ZohoCRM_getRecord", {"path_variables": {"module": "Accounts", "recordID": account["id"]}})
     assert ok == (False, {"data": [ok[1]["data"][0]]}) and ok[1]["data"][0]["id"] == account["id"]

@@ -8,7 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sandbox_rest import stored
 
+from config import Settings
 from domain.proposals import NoteDraft, TaskDraft, parse_proposal
 from domain.recommendations import ApprovedWrite
 from integrations.zoho.connection import connection_from_sandbox
@@ -16,20 +18,7 @@ from integrations.zoho.errors import ZohoWriteRefused
 from integrations.zoho.factory import build_gateway
 from integrations.zoho.gateway import InMemoryCursors, ZohoGateway
 from integrations.zoho.manager import ZohoManager, ref_marker
-
-
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any) -> Any:
-    events: list[dict[str, Any]] = []
-    gw = build_gateway(
-        sandbox_settings,
-        connection=connection_from_sandbox(sandbox, sandbox_settings),
-        audit=events.append,
-        backoff_base=0.01,
-    )
-    gw.events = events
-    yield gw
-    await gw.aclose()
+from sandbox.embedded import RunningSandbox
 
 
 async def _first_account(gw: ZohoManager) -> str:
@@ -54,7 +43,9 @@ async def test_manager_implements_the_gateway_protocol(gateway: ZohoManager) -> 
     assert isinstance(gateway, ZohoGateway)
 
 
-async def test_account_360_and_timeline(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_account_360_and_timeline(
+    sandbox: RunningSandbox, gateway: ZohoManager, audit_events: list[dict[str, Any]]
+) -> None:
     account_id = await _first_account(gateway)
     view = await gateway.get_account_360(account_id)
     assert view.account.id == account_id and view.account.name
@@ -65,7 +56,7 @@ async def test_account_360_and_timeline(sandbox: Any, gateway: ZohoManager) -> N
     assert all(n.parent_id == account_id for n in view.notes)
     timeline = await gateway.activity_timeline(account_id, limit=10)
     assert timeline == sorted(timeline, key=lambda e: e.at, reverse=True) and len(timeline) <= 10
-    ops = {(e["tier"], e["operation"]) for e in gateway.events}
+    ops = {(e["tier"], e["operation"]) for e in audit_events}
     assert ("mcp", "related_contacts") in ops  # interactive reads go to MCP first
 
 
@@ -86,15 +77,15 @@ async def test_search_pipeline_and_changes(gateway: ZohoManager) -> None:
     assert times == sorted(times, reverse=True)  # type: ignore[type-var]
 
 
-async def test_fetch_module_reads_every_record(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_fetch_module_reads_every_record(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     for module in ("Accounts", "Contacts", "Deals", "Tasks", "Notes"):
-        records = [r async for page in gateway.fetch_module(module) for r in page]  # type: ignore[arg-type]
+        records = [r async for page in gateway.fetch_module(module) for r in page]
         assert len(records) == sandbox.store.count(module) == len({r.id for r in records}), module
         assert gateway.volume_hints[module] == len(records)
 
 
 async def test_incremental_fetch_costs_at_most_one_call_when_nothing_changed(
-    sandbox: Any, gateway: ZohoManager
+    sandbox: RunningSandbox, gateway: ZohoManager
 ) -> None:
     cursors = InMemoryCursors()
     modules = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
@@ -108,10 +99,11 @@ async def test_incremental_fetch_costs_at_most_one_call_when_nothing_changed(
     await gateway.rest.update_records("Accounts", [{"id": account_id, "Rating": "Hot"}])
     changed = await gateway.fetch_incremental("Accounts", cursors)
     assert account_id in [r.id for r in changed]
-    assert cursors.values["Accounts"] >= max(r.modified_time for r in changed)  # type: ignore[type-var]
+    times = [r.modified_time for r in changed if r.modified_time is not None]
+    assert len(times) == len(changed) and cursors.values["Accounts"] >= max(times)
 
 
-async def test_cursor_does_not_move_when_the_fetch_fails(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_cursor_does_not_move_when_the_fetch_fails(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     cursors = InMemoryCursors()
     await gateway.fetch_incremental("Deals", cursors)
     cursor = cursors.values["Deals"]
@@ -127,11 +119,13 @@ async def test_write_needs_an_approval(gateway: ZohoManager) -> None:
         await gateway.execute_write({"kind": "create_task"})  # type: ignore[arg-type]
 
 
-def _tasks_with(sandbox: Any, key: str) -> list[dict[str, Any]]:
+def _tasks_with(sandbox: RunningSandbox, key: str) -> list[dict[str, Any]]:
     return [t for t in sandbox.store.list_records("Tasks") if ref_marker(key) in str(t.get("Description"))]
 
 
-async def test_create_task_after_a_dropped_connection_creates_one_record(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_create_task_after_a_dropped_connection_creates_one_record(
+    sandbox: RunningSandbox, gateway: ZohoManager, audit_events: list[dict[str, Any]]
+) -> None:
     account_id = await _first_account(gateway)
     write = _write(
         "create_task",
@@ -142,14 +136,16 @@ async def test_create_task_after_a_dropped_connection_creates_one_record(sandbox
     sandbox.inject_fault(kind="drop", count=1, path_prefix="/crm/v8/Tasks")
     result = await gateway.execute_write(write)
     assert result.created and result.module == "Tasks"
-    assert [e["outcome"] for e in gateway.events if e["operation"] == "create_tasks"] == ["error", "ok"]
+    assert [e["outcome"] for e in audit_events if e["operation"] == "create_tasks"] == ["error", "ok"]
     assert [t["id"] for t in _tasks_with(sandbox, "key-drop")] == [result.record_id]
     again = await gateway.execute_write(write)  # a re-run after a crash: found, not re-created
     assert again.record_id == result.record_id and not again.created
     assert len(_tasks_with(sandbox, "key-drop")) == 1
 
 
-async def test_create_after_a_lost_reply_finds_the_record_it_made(sandbox: Any, sandbox_settings: Any) -> None:
+async def test_create_after_a_lost_reply_finds_the_record_it_made(
+    sandbox: RunningSandbox, sandbox_settings: Settings
+) -> None:
     """The request reaches Zoho and is applied, then the reply is lost (the worst case)."""
     lost = {"n": 0}
 
@@ -177,7 +173,7 @@ async def test_create_after_a_lost_reply_finds_the_record_it_made(sandbox: Any, 
     assert [t["id"] for t in _tasks_with(sandbox, "key-lost")] == [result.record_id]
 
 
-async def test_add_note_and_update_fields_are_idempotent(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_add_note_and_update_fields_are_idempotent(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     account_id = await _first_account(gateway)
     note = _write("add_note", account_id, "key-note", note=NoteDraft(title="QBR", content="Went well"))
     first = await gateway.execute_write(note)
@@ -188,10 +184,10 @@ async def test_add_note_and_update_fields_are_idempotent(sandbox: Any, gateway: 
     update = _write("update_fields", account_id, "key-upd", fields={"Rating": "Cold"})
     assert (await gateway.execute_write(update)).created
     assert not (await gateway.execute_write(update)).created
-    assert sandbox.store.get("Accounts", account_id)["Rating"] == "Cold"
+    assert stored(sandbox, "Accounts", account_id)["Rating"] == "Cold"
 
 
-async def test_bulk_read_strategy_for_large_volumes(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_bulk_read_strategy_for_large_volumes(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     gateway.volume_hints["Deals"] = 50_000  # 25 COQL pages vs one Bulk Read job (3 calls)
     assert gateway.choose_strategy("Deals") == "bulk_read"
     before = sandbox.stats()["calls"]
@@ -204,7 +200,7 @@ async def test_bulk_read_strategy_for_large_volumes(sandbox: Any, gateway: ZohoM
     assert dump == sorted((r.model_dump(exclude={"raw"}) for r in via_coql), key=lambda d: d["id"])
 
 
-async def test_a_refused_bulk_read_pages_on_with_coql(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_a_refused_bulk_read_pages_on_with_coql(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     """Zoho caps Bulk Read downloads (10 a minute): a fetch that meets the cap completes through COQL."""
     gateway.volume_hints["Deals"] = 50_000
     sandbox.inject_fault(kind="429", ratio=1.0, seconds=60.0, path_prefix="/crm/bulk")

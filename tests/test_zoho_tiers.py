@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from config import Settings
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoAuthError, ZohoValidationError
 from integrations.zoho.factory import build_gateway
@@ -20,6 +21,8 @@ from integrations.zoho.manager import ZohoManager
 from integrations.zoho.models import Account, Contact, Deal, Note, Task, record_from_zoho
 from integrations.zoho.record_shapes import coql_row_to_record
 from integrations.zoho.sdk_tier import SdkTier
+from integrations.zoho.tier_contract import ReadTier
+from sandbox.embedded import RunningSandbox
 
 FIELDS = {
     "Accounts": Account.FIELDS,
@@ -34,20 +37,6 @@ def _models(module: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted((record_from_zoho(module, r).model_dump(exclude={"raw"}) for r in rows), key=lambda m: m["id"])
 
 
-@pytest.fixture
-async def gateway(sandbox: Any, sandbox_settings: Any) -> Any:
-    events: list[dict[str, Any]] = []
-    gw = build_gateway(
-        sandbox_settings,
-        connection=connection_from_sandbox(sandbox, sandbox_settings),
-        audit=events.append,
-        backoff_base=0.01,
-    )
-    gw.events = events
-    yield gw
-    await gw.aclose()
-
-
 async def _account_ids(gw: ZohoManager, n: int = 5) -> list[str]:
     rows, _ = await gw.rest.coql(f"select id from Accounts where id is not null order by id asc limit {n}")
     return [str(r["id"]) for r in rows]
@@ -56,13 +45,18 @@ async def _account_ids(gw: ZohoManager, n: int = 5) -> list[str]:
 @pytest.mark.slow
 async def test_each_tier_reads_the_same_records(gateway: ZohoManager) -> None:
     ids = await _account_ids(gateway)
-    tiers = {"rest": gateway.rest, "sdk": gateway.sdk, "mcp": gateway.mcp}
+    assert gateway.sdk is not None and gateway.mcp is not None
+    tiers: dict[str, ReadTier] = {"rest": gateway.rest, "sdk": gateway.sdk, "mcp": gateway.mcp}
     by_ids = {
         name: _models("Accounts", await t.get_records_by_ids("Accounts", ids, Account.FIELDS))
         for name, t in tiers.items()
     }
     assert len(by_ids["rest"]) == len(ids) and by_ids["rest"] == by_ids["sdk"] == by_ids["mcp"]
-    one = {name: await t.get_record("Accounts", ids[0], Account.FIELDS) for name, t in tiers.items()}
+    one: dict[str, dict[str, Any]] = {}
+    for name, t in tiers.items():
+        row = await t.get_record("Accounts", ids[0], Account.FIELDS)
+        assert row is not None, name
+        one[name] = row
     assert _models("Accounts", [one["rest"]]) == _models("Accounts", [one["sdk"]]) == _models("Accounts", [one["mcp"]])
     for related in ("Contacts", "Deals", "Notes"):
         got = {
@@ -85,7 +79,7 @@ async def test_each_tier_reads_the_same_records(gateway: ZohoManager) -> None:
 
 
 @pytest.mark.slow
-async def test_account_tasks_hang_on_the_account(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_account_tasks_hang_on_the_account(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     """COQL gives What_Id as a bare id; the gateway's account tasks still say they hang on the account."""
     ids = await _account_ids(gateway, 5)
     account = next(
@@ -97,7 +91,7 @@ async def test_account_tasks_hang_on_the_account(sandbox: Any, gateway: ZohoMana
     assert all(t.what_id == account and t.what_module == "Accounts" for t in tasks)
 
 
-async def test_429_storm_is_absorbed_by_backoff(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_429_storm_is_absorbed_by_backoff(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
     ids = await _account_ids(gateway)
     before = sandbox.stats()["calls"]
     sandbox.inject_fault(kind="429", count=4, path_prefix="/crm/v8/Accounts")
@@ -106,21 +100,24 @@ async def test_429_storm_is_absorbed_by_backoff(sandbox: Any, gateway: ZohoManag
     assert sandbox.stats()["calls"] - before == 5  # four 429s, then the answer
 
 
-async def test_expiring_tokens_mid_run_cost_no_failed_call(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_expiring_tokens_mid_run_cost_no_failed_call(
+    sandbox: RunningSandbox, gateway: ZohoManager, audit_events: list[dict[str, Any]]
+) -> None:
     ids = await _account_ids(gateway)
     await gateway.get_records("Accounts", ids)
     refreshes = gateway.rest.tokens.refreshes
     sandbox.inject_fault(kind="expire_tokens")
     assert len(await gateway.get_records("Accounts", ids)) == len(ids)  # MCP (first tier) sees the 401
     sandbox.inject_fault(kind="expire_tokens")
+    assert gateway.sdk is not None
     assert len(await gateway.sdk.get_records_by_ids("Accounts", ids, Account.FIELDS)) == len(ids)
     sandbox.inject_fault(kind="expire_tokens")
     assert len(await gateway.rest.get_records_by_ids("Accounts", ids, Account.FIELDS)) == len(ids)
     assert gateway.rest.tokens.refreshes == refreshes + 3
-    assert [e["error"] for e in gateway.events if e["outcome"] != "ok"] == []
+    assert [e["error"] for e in audit_events if e["outcome"] != "ok"] == []
 
 
-async def test_bad_credentials_raise_one_clear_auth_error(sandbox: Any, sandbox_settings: Any) -> None:
+async def test_bad_credentials_raise_one_clear_auth_error(sandbox: RunningSandbox, sandbox_settings: Settings) -> None:
     conn = connection_from_sandbox(sandbox, sandbox_settings).model_copy(
         update={"refresh_token": SecretStr("1000.wrong.token")}
     )
@@ -183,7 +180,7 @@ class FlakyProxy:
 
 
 @pytest.fixture
-def proxy(sandbox: Any) -> Iterator[FlakyProxy]:
+def proxy(sandbox: RunningSandbox) -> Iterator[FlakyProxy]:
     port = int(sandbox.base_url.rsplit(":", 1)[1])
     p = FlakyProxy(port)
     yield p
@@ -191,7 +188,7 @@ def proxy(sandbox: Any) -> Iterator[FlakyProxy]:
 
 
 async def test_sdk_breaker_opens_rest_serves_then_breaker_closes(
-    sandbox: Any, sandbox_settings: Any, proxy: FlakyProxy
+    sandbox: RunningSandbox, sandbox_settings: Settings, proxy: FlakyProxy
 ) -> None:
     settings = sandbox_settings.model_copy(update={"breaker_fail_max": 3, "breaker_reset_seconds": 1.0})
     gw = build_gateway(settings, connection=connection_from_sandbox(sandbox, settings), use_mcp=False)
@@ -234,7 +231,9 @@ async def test_sdk_breaker_opens_rest_serves_then_breaker_closes(
         await gw.aclose()
 
 
-async def test_breaker_ignores_validation_errors_through_the_manager(sandbox: Any, gateway: ZohoManager) -> None:
+async def test_breaker_ignores_validation_errors_through_the_manager(
+    sandbox: RunningSandbox, gateway: ZohoManager
+) -> None:
     for _ in range(6):
         with pytest.raises(ZohoValidationError):
             await gateway.get_record("Accounts", "12ab")

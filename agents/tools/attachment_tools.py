@@ -26,7 +26,7 @@ from integrations.zoho.attachment_text import (
     extract_text,
     extract_text_bounded,
 )
-from integrations.zoho.attachments import ATTACHMENT_MODULES, AttachmentFile
+from integrations.zoho.attachments import ATTACHMENT_MODULES, AttachmentFile, AttachmentInfo
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 
@@ -59,66 +59,109 @@ def build_attachment_tools(
 ) -> list[SdkMcpTool[Any]]:
     """``list_attachments`` and ``read_attachment`` over ``gateway`` (both read-only). Text is extracted
     in a worker process within ``time_limit_seconds`` and ``memory_limit_bytes``."""
+    reads = _AttachmentReads(gateway, ctx, max_bytes, max_chars, time_limit_seconds, memory_limit_bytes)
+    string = {"type": "string"}
+    where = {"record_id": string, "account_id": string, "module": {"type": "string", "enum": list(ATTACHMENT_MODULES)}}
+    return [
+        tool(
+            "list_attachments",
+            "Files attached to a record (an account by default): ids, names, sizes.",
+            {"type": "object", "properties": where},
+            annotations=READ_ONLY,
+        )(reads.list_attachments),
+        tool(
+            "read_attachment",
+            "The text of one attached PDF or text file (cite it by attachment id). "
+            f"Files over {max_bytes // (1024 * 1024)} MB, images and other binaries are refused.",
+            {"type": "object", "properties": {**where, "attachment_id": string}, "required": ["attachment_id"]},
+            annotations=READ_ONLY,
+        )(reads.read_attachment),
+    ]
 
-    async def list_attachments(args: dict[str, Any]) -> ToolResult:
+
+class _AttachmentReads:
+    """The two tools' handlers, with the run's gateway, context and limits."""
+
+    def __init__(
+        self,
+        gateway: ZohoGateway,
+        ctx: RunContext,
+        max_bytes: int,
+        max_chars: int,
+        time_limit_seconds: float,
+        memory_limit_bytes: int,
+    ) -> None:
+        self.gateway, self.ctx = gateway, ctx
+        self.max_bytes, self.max_chars = max_bytes, max_chars
+        self.time_limit_seconds, self.memory_limit_bytes = time_limit_seconds, memory_limit_bytes
+
+    async def list_attachments(self, args: dict[str, Any]) -> ToolResult:
         try:
             module, record_id = _module(args), _record_id(args)
-            files = await gateway.list_attachments(module, record_id)
+            files = await self.gateway.list_attachments(module, record_id)
         except ZohoError as exc:
             return error_result(f"{exc} — {exc.hint}")
         except ValueError as exc:
             return error_result(f"bad input: {exc}")
-        notes = ctx.saw_records((f.id, f.file_name) for f in files)
-        rows = [{**to_jsonable(f), "readable_here": f.size is None or f.size <= max_bytes} for f in files]
+        notes = self.ctx.saw_records((f.id, f.file_name) for f in files)
+        rows = [{**to_jsonable(f), "readable_here": f.size is None or f.size <= self.max_bytes} for f in files]
         return crm_result(
             {
                 "module": module,
                 "record_id": record_id,
                 "attachments": rows,
                 "count": len(rows),
-                "read_limit_bytes": max_bytes,
+                "read_limit_bytes": self.max_bytes,
             },
             tier="rest",
             warnings=notes,
         )
 
-    async def read_attachment(args: dict[str, Any]) -> ToolResult:
+    async def _download(
+        self, module: str, record_id: str, attachment_id: str
+    ) -> tuple[AttachmentInfo, AttachmentFile] | str:
+        """The listed file and its bytes, or why it is not read (no such attachment, over the limit)."""
+        listed = {f.id: f for f in await self.gateway.list_attachments(module, record_id)}
+        info = listed.get(attachment_id)
+        if info is None:
+            return f"record {module}/{record_id} has no attachment {attachment_id}; call list_attachments for its ids"
+        if info.size is not None and info.size > self.max_bytes:
+            return (
+                f"not read: attachment {attachment_id} ({info.file_name}) is {info.size:,} "
+                f"bytes, over the {self.max_bytes:,}-byte read limit. Cite it by id and name only."
+            )
+        downloaded: AttachmentFile = await self.gateway.download_attachment(
+            module, record_id, attachment_id, max_bytes=self.max_bytes
+        )
+        return info, downloaded
+
+    async def read_attachment(self, args: dict[str, Any]) -> ToolResult:
         try:
             module, record_id = _module(args), _record_id(args)
             attachment_id = str(args["attachment_id"])
-            listed = {f.id: f for f in await gateway.list_attachments(module, record_id)}
-            info = listed.get(attachment_id)
-            if info is None:
-                return error_result(
-                    f"record {module}/{record_id} has no attachment {attachment_id}; call list_attachments for its ids"
-                )
-            if info.size is not None and info.size > max_bytes:
-                return error_result(
-                    f"not read: attachment {attachment_id} ({info.file_name}) is {info.size:,} "
-                    f"bytes, over the {max_bytes:,}-byte read limit. Cite it by id and name only."
-                )
-            downloaded: AttachmentFile = await gateway.download_attachment(
-                module, record_id, attachment_id, max_bytes=max_bytes
-            )
+            found = await self._download(module, record_id, attachment_id)
         except ZohoError as exc:
             return error_result(f"{exc} — {exc.hint}")
         except (ValueError, KeyError) as exc:
             return error_result(f"bad input: {exc}")
+        if isinstance(found, str):
+            return error_result(found)
+        info, downloaded = found
         try:
             extracted = await extract_text_bounded(
                 downloaded.content,
                 downloaded.content_type,
-                max_chars=max_chars,
-                time_limit_seconds=time_limit_seconds,
-                memory_limit_bytes=memory_limit_bytes,
+                max_chars=self.max_chars,
+                time_limit_seconds=self.time_limit_seconds,
+                memory_limit_bytes=self.memory_limit_bytes,
             )
         except UnreadableAttachment as exc:
-            ctx.saw_records([(attachment_id, info.file_name)])
+            self.ctx.saw_records([(attachment_id, info.file_name)])
             return error_result(
                 f"cannot read attachment {attachment_id} ({info.file_name}): {exc}. "
                 "Cite it by id and file name only; do not guess its content."
             )
-        notes = ctx.saw_records([(attachment_id, extracted.text)])
+        notes = self.ctx.saw_records([(attachment_id, extracted.text)])
         payload = {
             "attachment_id": attachment_id,
             "module": module,
@@ -133,24 +176,6 @@ def build_attachment_tools(
             "text": extracted.text,
         }
         return crm_result(payload, tier="rest", warnings=notes)
-
-    string = {"type": "string"}
-    where = {"record_id": string, "account_id": string, "module": {"type": "string", "enum": list(ATTACHMENT_MODULES)}}
-    return [
-        tool(
-            "list_attachments",
-            "Files attached to a record (an account by default): ids, names, sizes.",
-            {"type": "object", "properties": where},
-            annotations=READ_ONLY,
-        )(list_attachments),
-        tool(
-            "read_attachment",
-            "The text of one attached PDF or text file (cite it by attachment id). "
-            f"Files over {max_bytes // (1024 * 1024)} MB, images and other binaries are refused.",
-            {"type": "object", "properties": {**where, "attachment_id": string}, "required": ["attachment_id"]},
-            annotations=READ_ONLY,
-        )(read_attachment),
-    ]
 
 
 __all__ = [

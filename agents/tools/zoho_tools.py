@@ -70,7 +70,7 @@ def _tier_calls(gateway: ZohoGateway) -> dict[str, int]:
 Handler = Callable[[dict[str, Any]], Awaitable[ToolResult]]
 
 
-def _guarded(gateway: ZohoGateway, body: Callable[[dict[str, Any]], Awaitable[tuple[Any, list[str]]]]) -> Handler:
+def _guarded(gateway: ZohoGateway, body: Body) -> Handler:
     """Run a read; map ZohoError and bad input to an actionable tool error; wrap the data."""
 
     async def handler(args: dict[str, Any]) -> ToolResult:
@@ -89,7 +89,65 @@ def _guarded(gateway: ZohoGateway, body: Callable[[dict[str, Any]], Awaitable[tu
     return handler
 
 
+_STRING = {"type": "string"}
+# name -> (description, input schema), in the order the tools are offered
+READ_TOOLS: dict[str, tuple[str, dict[str, Any]]] = {
+    "search_accounts": (
+        "Find accounts by name (or part of it); optionally only one owner's. Returns ids.",
+        {
+            "type": "object",
+            "properties": {
+                "query": _STRING,
+                "owner_email": _STRING,
+                "limit": {"type": "integer", "minimum": 1, "maximum": 50},
+            },
+            "required": ["query"],
+        },
+    ),
+    "account_360": (
+        "Everything about one account: the account, its contacts, deals, tasks and notes.",
+        {"type": "object", "properties": {"account_id": _STRING}, "required": ["account_id"]},
+    ),
+    "changes_since": (
+        "Records of a module modified since a time (24h, 7d, 2w or ISO date-time).",
+        {
+            "type": "object",
+            "properties": {
+                "module": {"type": "string", "enum": list(MODULES)},
+                "since": _STRING,
+                "limit": {"type": "integer"},
+            },
+            "required": ["module", "since"],
+        },
+    ),
+    "pipeline_for_owner": (
+        "Open deals owned by a user (by email).",
+        {"type": "object", "properties": {"owner_email": _STRING}, "required": ["owner_email"]},
+    ),
+    "activity_timeline": (
+        "Dated events on an account (notes, tasks, deal changes), newest first.",
+        {
+            "type": "object",
+            "properties": {"account_id": _STRING, "limit": {"type": "integer"}},
+            "required": ["account_id"],
+        },
+    ),
+}
+Body = Callable[[dict[str, Any]], Awaitable[tuple[Any, list[str]]]]
+
+
 def build_zoho_tools(gateway: ZohoGateway, ctx: RunContext) -> list[SdkMcpTool[Any]]:
+    bodies = _read_bodies(gateway, ctx)
+    reads = [
+        tool(name, description, schema, annotations=READ_ONLY)(_guarded(gateway, bodies[name]))
+        for name, (description, schema) in READ_TOOLS.items()
+    ]
+    return reads + build_write_tools()
+
+
+def _read_bodies(gateway: ZohoGateway, ctx: RunContext) -> dict[str, Body]:
+    """What each read tool does: the call, and the records it saw (for the injection screen)."""
+
     async def search_accounts(args: dict[str, Any]) -> tuple[Any, list[str]]:
         limit = max(1, min(int(args.get("limit") or 20), 50))
         found = await gateway.search_accounts(
@@ -124,60 +182,13 @@ def build_zoho_tools(gateway: ZohoGateway, ctx: RunContext) -> list[SdkMcpTool[A
         notes = ctx.saw_records((e.record_id, e.summary) for e in events)
         return {"account_id": args["account_id"], "events": to_jsonable(events)}, notes
 
-    string = {"type": "string"}
-    reads = [
-        tool(
-            "search_accounts",
-            "Find accounts by name (or part of it); optionally only one owner's. Returns ids.",
-            {
-                "type": "object",
-                "properties": {
-                    "query": string,
-                    "owner_email": string,
-                    "limit": {"type": "integer", "minimum": 1, "maximum": 50},
-                },
-                "required": ["query"],
-            },
-            annotations=READ_ONLY,
-        )(_guarded(gateway, search_accounts)),
-        tool(
-            "account_360",
-            "Everything about one account: the account, its contacts, deals, tasks and notes.",
-            {"type": "object", "properties": {"account_id": string}, "required": ["account_id"]},
-            annotations=READ_ONLY,
-        )(_guarded(gateway, account_360)),
-        tool(
-            "changes_since",
-            "Records of a module modified since a time (24h, 7d, 2w or ISO date-time).",
-            {
-                "type": "object",
-                "properties": {
-                    "module": {"type": "string", "enum": list(MODULES)},
-                    "since": string,
-                    "limit": {"type": "integer"},
-                },
-                "required": ["module", "since"],
-            },
-            annotations=READ_ONLY,
-        )(_guarded(gateway, changes_since)),
-        tool(
-            "pipeline_for_owner",
-            "Open deals owned by a user (by email).",
-            {"type": "object", "properties": {"owner_email": string}, "required": ["owner_email"]},
-            annotations=READ_ONLY,
-        )(_guarded(gateway, pipeline_for_owner)),
-        tool(
-            "activity_timeline",
-            "Dated events on an account (notes, tasks, deal changes), newest first.",
-            {
-                "type": "object",
-                "properties": {"account_id": string, "limit": {"type": "integer"}},
-                "required": ["account_id"],
-            },
-            annotations=READ_ONLY,
-        )(_guarded(gateway, activity_timeline)),
-    ]
-    return reads + build_write_tools()
+    return {
+        "search_accounts": search_accounts,
+        "account_360": account_360,
+        "changes_since": changes_since,
+        "pipeline_for_owner": pipeline_for_owner,
+        "activity_timeline": activity_timeline,
+    }
 
 
 async def refuse_write(args: dict[str, Any]) -> ToolResult:

@@ -33,8 +33,8 @@ def in_event_loop(frame: FrameType | None) -> bool:
 
 class InterruptController:
     def __init__(self) -> None:
-        self._on_interrupt: Callable[[], None] | None = None
-        self._cancel: Callable[[], None] | None = None
+        self._on_interrupt: Callable[[], object] | None = None
+        self._cancel: Callable[[], object] | None = None
         self._previous: Any = None
         self.installed = False
 
@@ -60,7 +60,7 @@ class InterruptController:
         raise KeyboardInterrupt
 
     @contextlib.contextmanager
-    def during_turn(self, on_interrupt: Callable[[], None]) -> Iterator[None]:
+    def during_turn(self, on_interrupt: Callable[[], object]) -> Iterator[None]:
         """While inside, Ctrl-C calls ``on_interrupt`` (it must only schedule work, e.g. with
         ``loop.call_soon_threadsafe``) instead of raising."""
         previous, self._on_interrupt = self._on_interrupt, on_interrupt
@@ -70,7 +70,7 @@ class InterruptController:
             self._on_interrupt = previous
 
     @contextlib.contextmanager
-    def during_command(self, cancel: Callable[[], None]) -> Iterator[None]:
+    def during_command(self, cancel: Callable[[], object]) -> Iterator[None]:
         """While inside, Ctrl-C while the loop waits calls ``cancel`` (schedule-only, like above)."""
         previous, self._cancel = self._cancel, cancel
         try:

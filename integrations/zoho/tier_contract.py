@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import httpx
 
 from integrations.zoho.credits import CreditMeter
+from integrations.zoho.oauth import TokenManager
 
 Row = dict[str, Any]
 
@@ -85,6 +86,7 @@ class BulkTier(ReadTier, Protocol):
 
 class WriteTier(BulkTier, Protocol):
     meter: CreditMeter  # the gateway's one meter (every tier draws on it)
+    tokens: TokenManager  # the connection's OAuth tokens (the other tiers are built on the same manager)
 
     def list_pages(
         self,

@@ -60,6 +60,7 @@ class _Index:
     """First word (lower case) → [(all words, contact index or ACCOUNT, needs a capital)], longest first."""
 
     by_first: dict[str, list[tuple[tuple[str, ...], int, bool]]]
+    initials: frozenset[str] = frozenset()  # "jm" for Jean-Marc Lefebvre: matched only as written in capitals
 
 
 def _add(index: dict[str, list[tuple[tuple[str, ...], int, bool]]], words: list[str], who: int, capital: bool) -> None:
@@ -91,7 +92,12 @@ def _index(people: tuple[Person, ...], account_name: str | None) -> _Index:
             _add(index, _words(f"{person.last_name} {person.first_name}"), i, False)
         whole = _words(person.full_name)
         given = (" ".join(whole[:2]), " ".join(whole[-2:])) if len(whole) >= 4 else ()  # "María José", "García López"
-        for name in (person.first_name, person.last_name, *given, *_short_forms(person.first_name)):
+        surname = _words(person.last_name or "")
+        final = (surname[-1],) if len(surname) >= 2 else ()  # "Vu" of Nguyen Van Vu
+        spaced = tuple(
+            n.replace("-", " ") for n in (person.first_name, person.last_name) if n and "-" in n
+        )  # Mary Jane
+        for name in (person.first_name, person.last_name, *given, *final, *spaced, *_short_forms(person.first_name)):
             if name and len(name.strip()) >= 2:
                 single.setdefault(" ".join(_words(name)), set()).add(i)
     initials: dict[tuple[str, str], set[int]] = {}
@@ -112,9 +118,45 @@ def _index(people: tuple[Person, ...], account_name: str | None) -> _Index:
         while len(words) > 1 and words[-1].rstrip(".") in {s.rstrip(".") for s in _COMPANY_SUFFIXES}:
             words = words[:-1]
             _add(index, words, ACCOUNT, False)
+    initials_found = _add_initials(index, people)
     for entries in index.values():
         entries.sort(key=lambda e: len(e[0]), reverse=True)
-    return _Index(index)
+    return _Index(index, initials_found)
+
+
+# Capitalised short words that are not someone's initials: "AM", "IT", "HR", "CFO", "EOM".
+_NOT_INITIALS = word_set(
+    "am pm it hr us uk eu an as at be by do go he if in is me my no of on or so to up we ok qa ui ux ai ar ap ps cs "
+    "ms mr dr tv pr bi ml id pa ea ad re vs ny la sf dc crm erp ceo cfo coo cto cio cmo cro vp svp evp hq fyi asap eta "
+    "eod eom eoq eoy tbd tbc qbr poc rfp rfq sla api sso mrr arr kpi roi sms pdf usa ooo wfh pto nda sow msa po"
+)
+
+
+def _initials_of(person: Person) -> set[str]:
+    """ "JM" and "JML" for Jean-Marc Lefebvre, "AK" for Anne Kessler."""
+    first = [w[0] for w in re.split(r"[\s-]+", _fold(person.first_name or "")) if w]
+    last = [w[0] for w in re.split(r"[\s-]+", _fold(person.last_name or "")) if w]
+    found = {"".join(first + last)} if first and last else set()
+    if len(first) >= 2:
+        found.add("".join(first))
+    return {i for i in found if 2 <= len(i) <= 3}
+
+
+def _add_initials(
+    index: dict[str, list[tuple[tuple[str, ...], int, bool]]], people: tuple[Person, ...]
+) -> frozenset[str]:
+    owners: dict[str, set[int]] = {}
+    for i, person in enumerate(people):
+        for initials in _initials_of(person):
+            owners.setdefault(initials, set()).add(i)
+    unique = {
+        initials: next(iter(ids))
+        for initials, ids in owners.items()
+        if len(ids) == 1 and initials not in index and initials not in _NOT_INITIALS
+    }
+    for initials, who in unique.items():
+        _add(index, [initials], who, True)
+    return frozenset(unique)
 
 
 def _lower_case_note(text: str) -> bool:
@@ -160,6 +202,8 @@ def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple
                 continue  # an initial is one capital letter: "Tom B." (not "Tom b" of some word)
             last = got[-1][:-2] if got[-1].endswith(("'s", "’s")) else got[-1]
             if tuple(got[:-1] + [last]) != words and tuple(got) != words:
+                continue
+            if key in index.initials and not word.isupper():
                 continue
             if capital and not lower_case and (not word[:1].isupper() or key in COMMON_CAPITALISED):
                 continue

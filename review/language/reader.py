@@ -36,10 +36,13 @@ from review.lexicon import (
     RESOLVED_ALL,
     RESOLVED_SOFT,
     RIVAL_OWNS,
+    SAFE_AFTER,
     STILL_BAD,
+    STILL_THERE,
     SUCCESSOR,
     TEMPORARY,
     UPSELL,
+    UPSELL_UNDONE,
     Trigger,
     as_meant,
 )
@@ -52,8 +55,11 @@ _SUBJECT_AFTER = re.compile(r"[^@:;.]{0,60}?[:\-–—]\s*@p(\d+)\b")
 _ALREADY = re.compile(
     r"\balready\s+(?:bought|purchased|signed|added|upgraded|expanded|rolled|has|have|on|using|got)\b|"
     r"\b(?:signed|countersigned)\s+(?:the\s+|an?\s+)?(?:@?\w+\s+){0,2}(?:order|contract|po|deal|agreement|quote)\b|"
-    r"\bcountersigned\b|\bclosed[- ]won\b"
+    r"\bcountersigned\b|\bclosed[- ]won\b|\bthe\s+(?:recently\s+)?added\s+(?:users|seats|licen[cs]es)\b"
 )
+
+
+_ABOUT_A_RIVAL = re.compile(r"\b(?:rival|competitor|competing|vendor|another\s+provider)s?\b")
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ def _groups(match: re.Match[str]) -> tuple[str, int] | None:
 
 
 def _departures(
-    masked: str, ctx: Context, triggers: tuple[Trigger, ...]
+    masked: str, ctx: Context, triggers: tuple[Trigger, ...], year: int | None = None
 ) -> tuple[list[tuple[int, str, int]], list[tuple[int, int]]]:
     """Contacts this sentence says have left: (contact, what, position); and the spans of all departure words."""
     found: list[tuple[int, str, int]] = []
@@ -99,12 +105,21 @@ def _departures(
             who = _who(item, match, masked, ctx)
             if who != [ACCOUNT]:
                 spans.append((match.start(), match.end()))
-            if not who or who == [ACCOUNT] or _defused(item, masked, match):
+            if not who or who == [ACCOUNT] or _defused(item, masked, match) or _years_away(masked, match.end(), year):
                 continue
             if not item.strong and TEMPORARY.search(masked):
                 continue
             found += [(w, item.label, match.start()) for w in who if w != ACCOUNT]
     return found, spans
+
+
+_LATER_YEAR = re.compile(r"^[^.;]{0,30}?\b(?:in|by|until|end\s+of)\s+((?:19|20)\d\d)\b")
+
+
+def _years_away(masked: str, end: int, year: int | None) -> bool:
+    """ "is retiring in 2029" (in a note of 2025): not gone yet, nothing to act on now."""
+    later = _LATER_YEAR.match(masked[end:])
+    return year is not None and later is not None and int(later.group(1)) > year
 
 
 def _who(item: Trigger, match: re.Match[str], masked: str, ctx: Context) -> list[int]:
@@ -130,7 +145,17 @@ def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:
         return True
     if scope.post_negated(masked, match.end()) or scope.doubted(masked, match.start()):
         return True
+    if _still_there(masked, match.end()) or masked[match.start() - 1 : match.start()] == '"' == masked[match.end()]:
+        return True  # still there; or a word in scare quotes: So she "left" — as in, stepped out of the QBR
     return bool(DOUBT_AFTER.search(masked, match.end()) or JOKING.search(masked) or HYPOTHETICAL.search(masked))
+
+
+def _still_there(masked: str, end: int) -> bool:
+    """Later in the sentence, with no other contact named in between: the person is still there."""
+    still = STILL_THERE.search(masked, end)
+    if still is None or "@p" in masked[end : still.start()]:
+        return False
+    return re.search(r"\bno\s+longer\b", masked[still.end() :]) is None  # "still there, but no longer involved"
 
 
 def _changes_as_said(item: Trigger, match: re.Match[str]) -> bool:
@@ -188,9 +213,13 @@ def _account_language(
                 continue
             if scope.post_negated(masked, match.end()) or scope.in_the_past(masked, match.start(), year):
                 continue
-            if _not_ours(item, masked, match.start(), upsell):
+            if _not_ours(item, masked, match.start(), upsell) or (
+                not upsell and SAFE_AFTER.search(masked, match.end())
+            ):
                 continue
-            if item.who == "before" and (item.label == "giving notice" or re.search(r"leav|left|quit", match.group(0))):
+            if item.who == "before" and (
+                item.label == "giving notice" or re.search(r"leav|left|quit|jump", match.group(0))
+            ):
                 who = subjects_before(masked, match.start(), ctx)
                 if who and who != [ACCOUNT]:  # a person giving notice or leaving: a departure, not churn
                     continue
@@ -308,6 +337,12 @@ def read_text(
             hits += _read_sentence(note, number, gone_triggers, churn_triggers, upsell_triggers)
         if not SUCCESSION.isdisjoint(stems):
             successors += _successors(note.masked(number))
+        if any(hit.kind == "upsell_signal" and hit.sentence_no < number for hit in hits):
+            later = note.plain[number].lower()
+            if UPSELL_UNDONE.search(later) and not _ABOUT_A_RIVAL.search(
+                later
+            ):  # "not interested" in the rival's offer
+                hits = [hit for hit in hits if hit.kind != "upsell_signal"]
         if hits and not RESOLUTION.isdisjoint(stems):
             every, soft = _resolutions(note.masked(number))
             if every is not None or soft is not None:
@@ -324,10 +359,12 @@ def _read_sentence(
 ) -> list[_Hit]:
     masked = note.masked(number)
     ctx = note.context(number)
-    gone, spans = _departures(masked, ctx, gone_triggers)
+    gone, spans = _departures(masked, ctx, gone_triggers, note.year)
     named = _successors(masked) if gone else []
     hits = [_Hit("contact_gone", who, what, number, at) for who, what, at in gone if who not in named]
     churn = _account_language(masked, churn_triggers, ctx, spans, note.year, upsell=False)
+    if gone:  # "Shauna's position was eliminated in the cost cutting": the cuts explain a departure
+        churn = [(what, at) for what, at in churn if what != "budget cuts"]
     hits += [_Hit("churn_risk", None, what, number, at) for what, at in churn]
     if upsell_triggers and not _ALREADY.search(masked):
         upsell = _account_language(masked, upsell_triggers, ctx, spans, note.year, upsell=True)

@@ -10,6 +10,11 @@ import re
 from review.lexicon import CLAUSE_BREAK, NEGATOR, PAST, POST_NEGATOR, STILL_NOW, UNCERTAIN, YEAR
 
 _WORD = re.compile(r"@?[\w'-]+")
+# Anywhere before the claim: "Rumour is that she is leaving", "Aisha denied she was leaving".
+_RUMOUR = re.compile(
+    r"\b(?:rumou?rs?|rumou?red|grapevine|gossip|hearsay|unconfirmed)\b|"
+    r"\bden(?:y|ies|ied|ying)\s+(?:that\s+|the\s+rumou?rs?\s+that\s+)?(?:@p\d+|she|he|they)\b"
+)
 PRE_WINDOW_WORDS = 6
 
 
@@ -44,7 +49,7 @@ def post_negated(masked: str, end: int) -> bool:
 
 def doubted(masked: str, start: int) -> bool:
     """Said as a rumour, a question or a possibility ("might be leaving", "not sure whether she left")."""
-    if masked.rstrip().endswith("?"):
+    if masked.rstrip().endswith("?") or _RUMOUR.search(masked, 0, start):
         return True
     return bool(UNCERTAIN.search(masked[clause_start(masked, start) : start]))
 

@@ -17,6 +17,7 @@ _NEVER_END = word_set(
     "min max avg incl excl re attn cc bcc"
 )
 _COMPANY_SUFFIXES = word_set("inc corp co ltd llc plc gmbh ag sa s.a nv n.v bv b.v sarl srl spa s.p.a pty pte kk")
+_GOES_ON = word_set("but though although not as which")  # lower-case words that carry on an exclamation
 _MONTHS = word_set("jan feb mar apr jun jul aug sep sept oct nov dec")
 _END = re.compile(r"[.!?]+[\"')\]’”»]*(?=\s)|\n+|\s(?=[•▪◦]\s)", re.UNICODE)
 _LAST_TOKEN = re.compile(r"([\w.&'’-]+)[.!?]*[\"')\]]*$")
@@ -30,7 +31,12 @@ def _word_before(text: str, end: int) -> str:
 
 def _ends_here(text: str, start: int, end: int) -> bool:
     mark = text[start:end]
-    if "\n" in mark or not mark.startswith("."):
+    if "\n" in mark:
+        return True
+    if mark.startswith("!"):  # "Cancelled!! (the check-in, not the contract)", "RFP received!! but it's to expand"
+        following = _NEXT_WORD.match(text, end)
+        return not (following and (text[following.start() :].lstrip()[:1] == "(" or following.group(1) in _GOES_ON))
+    if not mark.startswith("."):
         return True
     if mark.startswith(".."):
         return True

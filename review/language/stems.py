@@ -32,7 +32,7 @@ _BY_PREFIX: dict[str, tuple[str, ...]] = {}
 for _stem in sorted(_ALL, key=len):
     if len(_stem) >= 3 and not _stem.startswith(("@", "#")) and not _stem.endswith("$") and "_" not in _stem:
         _BY_PREFIX[_stem[:3]] = (*_BY_PREFIX.get(_stem[:3], ()), _stem)
-_SPACES = str.maketrans({c: " " for c in "!\"$%&()*+,./:;<=>?[\\]^_`{|}~‘’“”…–—-'"})
+_SPACES = str.maketrans({c: " " for c in "!\"$%&()*+,./:;<=>?[\\]^_`{|}~‘’“”…–—-'≈"})
 
 
 # Whole words that stand for a stem or pseudo-stem of their own ("walk$", "@v", "go").

@@ -57,7 +57,7 @@ def _strip_gap(tokens: list[str]) -> list[str]:
             del tokens[-2:]
         elif tokens[-1] == ")" and "(" in tokens:
             del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
-        elif tokens[-1] in GAP_WORDS:
+        elif tokens[-1] in GAP_WORDS or tokens[-1] == '"':  # she's "no longer handling…"
             tokens.pop()
         else:
             break
@@ -78,6 +78,13 @@ _REPORTS = re.compile(
 )
 
 
+_MESSAGE_FROM = re.compile(
+    r"\b(?:auto-?reply|autoreply|auto-?response|out[- ]of[- ]office|ooo|bounce\w*|e-?mail|message|reply|response)\s+"
+    r"from\s+@p(\d+)\s*[:\-–—]\s*\"?\s*(?:(?:she|he|is|has|was|'s)\s+){0,2}$"
+)
+_SENDER_SAYING = re.compile(
+    r"\b(?:from|by)\s+@p(\d+)\s+(?:saying|to\s+say|that\s+says|who\s+says|which\s+says)\s+(?:that\s+)?$"
+)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|with|from|for|about|by|per|via|cc|of|at|than|like|thanks\s+to|according\s+to|told|asked|"
     r"called|emailed|met|pinged)\s+$"
@@ -88,6 +95,9 @@ def nearest_contact(masked: str, position: int, ctx: Context, *, own_sentence_on
     """The contact a pronoun at ``position`` refers to: the nearest one before it, else the previous one.
     After a reporter ("Julia says she was laid off") the pronoun means someone else already named, if any
     ("Priya is no longer there - Julia says she was laid off" → Priya)."""
+    sender = _SENDER_SAYING.search(masked, 0, position)
+    if sender is not None:  # "an email from @p3 saying she's resigned": the sender
+        return int(sender.group(1))
     found = list(re.finditer(r"@p(\d+)", masked[:position]))
     if not found:
         if own_sentence_only:
@@ -176,7 +186,12 @@ def _role_phrase(tokens: list[str]) -> list[str]:
 
 def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     """Who did what the verb at ``start`` says: contact indexes, ``[ACCOUNT]``, or ``[]`` (unknown)."""
+    speaker = _MESSAGE_FROM.search(masked, 0, start)
+    if speaker is not None:  # "Out-of-office from @p1: no longer with the company"
+        return [int(speaker.group(1))]
     raw = _TOKEN.findall(masked[:start])
+    if raw and raw[-1] == "then":  # "stays until then for handover, then leaves": the same subject
+        raw = [*raw[:-1], "and"]
     tokens = _strip_gap(list(raw))
     if not tokens:
         return [ctx.implicit] if ctx.implicit is not None else []
@@ -195,19 +210,31 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [found] if found is not None else []
     if last == "who":
         before = tokens[-2] if len(tokens) >= 2 else ","
+        at = len(tokens) - (3 if before == "," else 2)
+        named = _contact(tokens[at]) if at >= 0 else None
+        if named is not None and not (
+            at >= 1 and tokens[at - 1] == "not"
+        ):  # "it was @p1, not @p0, who left"  # "take over from @p1, who is retiring": the relative pronoun's own noun
+            return [named]
         if _contact(before) is None and re.fullmatch(r"[\w-]+", before) and before not in ("she", "he", "they"):
             role = by_role(_role_phrase(tokens[:-1]), ctx.people)  # "the office manager who retired"
             return [role] if role is not None else []
         found = nearest_contact(masked, len(" ".join(tokens)), ctx)
         return [found] if found is not None else []
+    modified = _post_modified(tokens)
+    if modified is not None:
+        return [modified]
     if last in ACCOUNT_WORDS:
         return [ACCOUNT]
     if last in ("and", "then", "but"):  # "Marcus was headhunted by a bank and is leaving": the same subject
-        people = [t for t in tokens if t.startswith("@p") or t == "@x"]
+        people = [t for i, t in enumerate(tokens) if t.startswith("@p") or t == "@x" and not _in_phrase(tokens, i)]
         if not people or people[-1] == "@x":  # "…that Elena (not a contact) handed in notice and is gone"
             return []
         found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
         return [found] if found is not None else []
+    if last == "i" and '"' in tokens:  # "an auto-reply from @p0: "I have left …"": the quoted speaker
+        quoted = nearest_contact(masked, masked.rfind('"', 0, start), ctx, own_sentence_only=True)
+        return [quoted] if quoted is not None else []
     if last in ("@x", "@v", "i", "you"):
         return []
     appositive = _appositive(tokens)
@@ -215,6 +242,31 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [appositive]
     role = by_role(_role_phrase(tokens), ctx.people)
     return [role] if role is not None else []
+
+
+_POST_MODIFIER = frozenset({"from", "in", "at", "of", "on"})
+_CLAUSE_WORDS = frozenset({"that", "who", "which", "said", "says", "told", "and", "but", "or", "so", "because"})
+
+
+def _in_phrase(tokens: list[str], at: int) -> bool:
+    """ "the @x project", "in @x": a name inside a noun or place phrase, not someone who acts."""
+    return at >= 1 and tokens[at - 1] in ("the", "a", "an", "in", "to", "at", "for", "from", "of", "with", "on")
+
+
+def _post_modified(tokens: list[str]) -> int | None:
+    """ "@p0 from the warehouse team quit", "@p2 from IT left": the contact a short place phrase describes."""
+    for back in range(2, min(6, len(tokens))):
+        i = len(tokens) - back
+        if tokens[i] not in _POST_MODIFIER:
+            continue
+        contact = _contact(tokens[i - 1])
+        rest = tokens[i + 1 :]
+        if contact is None or _is_reported(tokens, i - 1) or any(t.startswith("@") for t in rest):
+            return None
+        if all(re.fullmatch(r"[\w-]+", t) and t not in _CLAUSE_WORDS for t in rest):
+            return contact
+        return None
+    return None
 
 
 def _aside_contact(tokens: list[str]) -> int | None:
