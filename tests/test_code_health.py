@@ -25,14 +25,9 @@ MAX_FUNCTION_LINES = 60
 # An entry whose function is gone or short enough fails ``test_the_allowlist_names_only_long_functions``: the
 # lead deletes it when that branch merges, and this dict with the last one.
 LONG_FUNCTIONS_ALLOWED: dict[str, str] = {
-    "approvals/executor.py::_send": "proposals",
     "integrations/zoho/manager.py::ZohoManager.activity_timeline": "tiers",
     "integrations/zoho/manager.py::ZohoManager.fetch_module": "tiers",
     "integrations/zoho/sdk_tier.py::SdkTier.bulk_read": "tiers",
-    "review/language/people.py::_name_spans": "signals",  # arrived with the tune13 merge (61 lines)
-    "review/pipeline.py::_locked_review": "signals",
-    "review/pipeline.py::_steps": "signals",
-    "review/sync.py::sync_org": "signals",
     "sandbox/_watch_channels.py::build_channel": "sandboxes",
     "sandbox/admin_api.py::routes": "sandboxes",
     "sandbox/attachments.py::routes": "sandboxes",
