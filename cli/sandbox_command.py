@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, Settings
+from config.settings import Settings
 from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES, EDITIONS
 from sandbox.embedded import RunningSandbox, SandboxStartError, port_is_free, start_sandbox
 
@@ -24,9 +24,9 @@ def env_lines(base_url: str, client_id: str, client_secret: str, refresh_token: 
     ]
 
 
-def _print_banner(sb: RunningSandbox, seconds: float, data_dir: Path, profile: str, demo: tuple[str, str, str]) -> None:
+def _print_banner(sb: RunningSandbox, seconds: float, data_dir: Path, profile: str) -> None:
     """What is running, where, with which tokens and limits, and how to point the app at it."""
-    client_id, client_secret, refresh_token = demo
+    client_id, client_secret, refresh_token = sb.client_id, sb.client_secret, sb.refresh_token
     counts = {m: sb.store.count(m) for m in ("Accounts", "Contacts", "Deals", "Tasks", "Notes")}
     print(f"Zoho CRM sandbox running at {sb.base_url} (started in {seconds:.2f} s)")
     print("Records: " + ", ".join(f"{n} {m}" for m, n in counts.items()))
@@ -89,9 +89,6 @@ def run(
     if refusal is not None:
         print(refusal)
         return 2
-    client_id = client_id or SANDBOX_CLIENT_ID
-    client_secret = client_secret or SANDBOX_CLIENT_SECRET
-    refresh_token = refresh_token or SANDBOX_REFRESH_TOKEN
     data_dir = settings.sandbox_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -102,9 +99,9 @@ def run(
             seed=seed,
             host=host,
             port=port,
-            client_id=client_id,
-            client_secret=client_secret,
-            refresh_token=refresh_token,
+            client_id=client_id or None,  # None: the sandbox's own demo credentials
+            client_secret=client_secret or None,
+            refresh_token=refresh_token or None,
             reset=reset,
             scopes=scopes,
             profile=profile,
@@ -112,9 +109,7 @@ def run(
             user_licenses=user_licenses,
             addon_credits=addon_credits,
         ) as sb:
-            _print_banner(
-                sb, time.perf_counter() - started, data_dir, profile, (client_id, client_secret, refresh_token)
-            )
+            _print_banner(sb, time.perf_counter() - started, data_dir, profile)
             _serve_until_stopped(stop_event)
     except SandboxStartError as exc:
         print(str(exc))

@@ -43,7 +43,9 @@ ENVIRONMENT_API_PREFIX: dict[str, str] = {
     "developer": "https://developer.",
 }
 
-# Documented demo credentials of the embedded sandbox (not secrets: they only open the local emulator).
+# The sandbox's documented demo credentials (not secrets: they only open the local emulator). The sandbox owns
+# them (sandbox/credentials.py); this is the product's copy, for a sandbox served by another process (no
+# RunningSandbox to ask), kept equal by tests/test_sandbox_credentials.py.
 SANDBOX_CLIENT_ID = "1000.SANDBOXDEMOCLIENT"
 SANDBOX_CLIENT_SECRET = "sandbox-demo-secret"
 SANDBOX_REFRESH_TOKEN = "1000.sandbox-demo-refresh.token"

@@ -1,72 +1,18 @@
-"""Glue shared by the extension endpoints (bulk, notifications, MCP, attachments).
-
-Everything here adapts to the core `SandboxState`: authentication, Zoho-shaped JSON responses,
-error envelopes, stats, and the sandbox data directory. Keeping that glue in one place means the
-extension modules never guess at the core's internals twice.
-"""
+"""Small helpers shared by the bulk, notifications, MCP and attachment code: Zoho's datetimes, numeric ids,
+user references, and module names and ids as the metadata family reports them."""
 
 from __future__ import annotations
 
 import itertools
-import sqlite3
-import tempfile
 import threading
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
-
-from sandbox import responses, schema
-from sandbox.responses import ZohoHTTPError
+from sandbox import schema
 
 _ID_LOCK = threading.Lock()
 _ID_COUNTER = itertools.count(1)
-
-
-async def authenticate(state: Any, request: Request) -> tuple[dict[str, Any] | None, Response | None]:
-    """Return `(user, None)` when the request carries a valid token, else `(None, error_response)`."""
-    try:
-        return state.authenticate(request), None
-    except ZohoHTTPError as error:
-        return None, error.response()
-
-
-def zoho_json(state: Any, payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return responses.zoho_json(payload, status, headers)
-
-
-def zoho_error(state: Any, code: str, message: str, status: int, details: dict[str, Any] | None = None) -> Response:
-    return responses.zoho_error(code, message, status, details or {})
-
-
-def record_stat(state: Any, label: str, credits: int = 1) -> None:
-    state.stats.record(label, credits)
-
-
-def data_dir(state: Any) -> Path:
-    """The sandbox's data directory: an explicit `data_dir` if the state/config/store has one, else the
-    folder of the store's SQLite file, else a private temporary folder (an in-memory store)."""
-    for owner in (state, getattr(state, "config", None), getattr(state, "store", None)):
-        value = getattr(owner, "data_dir", None) if owner is not None else None
-        if value:
-            return _ensure(Path(value))
-    connection = getattr(getattr(state, "store", None), "_db", None)
-    if isinstance(connection, sqlite3.Connection):
-        for _, name, filename in connection.execute("PRAGMA database_list").fetchall():
-            if name == "main" and filename:
-                return _ensure(Path(filename).parent)
-    fallback = state.extensions.get("_data_dir")
-    if fallback is None:
-        fallback = state.extensions["_data_dir"] = Path(tempfile.mkdtemp(prefix="sandbox-ext-"))
-    return Path(fallback)
-
-
-def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def iso_now() -> str:
@@ -108,16 +54,6 @@ def user_ref(user: Any) -> dict[str, Any]:
     if email:
         ref["email"] = email
     return ref
-
-
-def extension(state: Any, name: str) -> Any:
-    """The per-sandbox object an extension module registered under `name` (None if absent)."""
-    return state.extensions.get(name)
-
-
-def register_extension(state: Any, name: str, value: Any) -> Any:
-    state.extensions[name] = value
-    return value
 
 
 def module_names(store: Any) -> list[str]:

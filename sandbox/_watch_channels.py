@@ -93,6 +93,38 @@ def build_channel(
     path = f"$.watch[{index}]"
     if not isinstance(item, dict):
         raise WatchItemError("INVALID_DATA", "invalid data", {"json_path": path})
+    channel_id = _channel_id(item, path, mode, existing)
+    base = existing if mode == "merge" and existing is not None else None
+    events = _merged_events(item, path, store, base)
+    notify_url = _notify_url(item, path, base)
+    token = _token(item, path, base)
+    expiry = _expiry(item, path, now, base)
+    condition = item.get("notification_condition", base.notification_condition if base else None)
+    if condition is not None and not isinstance(condition, list):
+        raise WatchItemError(
+            "INVALID_DATA",
+            "notification_condition must be a list",
+            {"api_name": "notification_condition", "json_path": f"{path}.notification_condition"},
+        )
+    return Channel(
+        channel_id=channel_id,
+        events=events,
+        notify_url=notify_url,
+        channel_expiry=expiry,
+        token=token,
+        return_affected_field_values=bool(
+            item.get("return_affected_field_values", base.return_affected_field_values if base else False)
+        ),
+        notify_on_related_action=bool(
+            item.get("notify_on_related_action", base.notify_on_related_action if base else False)
+        ),
+        notification_condition=condition,
+        api_base=api_base or (existing.api_base if existing else ""),
+    )
+
+
+def _channel_id(item: dict[str, Any], path: str, mode: Mode, existing: Channel | None) -> str:
+    """The item's ``channel_id``: required, and already subscribed unless enabling."""
     channel_id = item.get("channel_id")
     if channel_id is None or str(channel_id).strip() == "":
         raise WatchItemError(
@@ -100,15 +132,17 @@ def build_channel(
             "required field not found",
             {"api_name": "channel_id", "json_path": f"{path}.channel_id"},
         )
-    channel_id = str(channel_id).strip()
     if mode != "enable" and existing is None:
         raise WatchItemError(
             "INVALID_DATA",
             "the given channel_id is not subscribed",
             {"api_name": "channel_id", "json_path": f"{path}.channel_id"},
         )
-    base = existing if mode == "merge" and existing is not None else None
+    return str(channel_id).strip()
 
+
+def _merged_events(item: dict[str, Any], path: str, store: Any, base: Channel | None) -> tuple[str, ...]:
+    """The item's events; merged into ``base``'s for PATCH (or removed from them with ``_delete_events``)."""
     events = _events(item, path, store, required=base is None)
     if base is not None:
         if events is None:
@@ -118,7 +152,11 @@ def build_channel(
         else:
             events = tuple(dict.fromkeys((*base.events, *events)))
     assert events is not None
+    return events
 
+
+def _notify_url(item: dict[str, Any], path: str, base: Channel | None) -> str:
+    """The item's ``notify_url`` (``base``'s when a PATCH leaves it out): required, http(s) with a host."""
     notify_url = item.get("notify_url", base.notify_url if base else None)
     if not notify_url:
         raise WatchItemError(
@@ -133,7 +171,11 @@ def build_channel(
             "invalid notify_url",
             {"api_name": "notify_url", "json_path": f"{path}.notify_url"},
         )
+    return str(notify_url)
 
+
+def _token(item: dict[str, Any], path: str, base: Channel | None) -> str | None:
+    """The item's ``token`` (``base``'s when a PATCH leaves it out): a string of at most 50 characters."""
     token = item.get("token", base.token if base else None)
     if token is not None and (not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH):
         raise WatchItemError(
@@ -141,30 +183,7 @@ def build_channel(
             f"token must be a string of at most {MAX_TOKEN_LENGTH} characters",
             {"api_name": "token", "json_path": f"{path}.token", "maximum_length": MAX_TOKEN_LENGTH},
         )
-
-    expiry = _expiry(item, path, now, base)
-    condition = item.get("notification_condition", base.notification_condition if base else None)
-    if condition is not None and not isinstance(condition, list):
-        raise WatchItemError(
-            "INVALID_DATA",
-            "notification_condition must be a list",
-            {"api_name": "notification_condition", "json_path": f"{path}.notification_condition"},
-        )
-    return Channel(
-        channel_id=channel_id,
-        events=events,
-        notify_url=str(notify_url),
-        channel_expiry=expiry,
-        token=token,
-        return_affected_field_values=bool(
-            item.get("return_affected_field_values", base.return_affected_field_values if base else False)
-        ),
-        notify_on_related_action=bool(
-            item.get("notify_on_related_action", base.notify_on_related_action if base else False)
-        ),
-        notification_condition=condition,
-        api_base=api_base or (existing.api_base if existing else ""),
-    )
+    return token
 
 
 def _events(item: dict[str, Any], path: str, store: Any, *, required: bool) -> tuple[str, ...] | None:

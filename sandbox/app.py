@@ -1,20 +1,17 @@
-"""Assemble the sandbox's ASGI app: core routes, optional extension modules, Zoho-style errors.
+"""Assemble the sandbox's ASGI app from its API families (``sandbox.api``), with Zoho-style errors.
 
-Extensions (``sandbox.bulk``, ``sandbox.notifications``, ``sandbox.mcp_endpoint``, ``sandbox.attachments``,
-``sandbox.authorize_api``, ``sandbox.web_ui_api``) each expose ``routes(state) -> list[BaseRoute]`` and optionally
-``startup(state)`` / ``shutdown(state)`` (sync or async). A module that is not importable is skipped.
-Extension routes are matched before the generic ``/crm/v8/{module}/...`` routes, and the outer
-``SandboxMiddleware`` (faults, auth, limits, accounting) applies to them too.
+Each family is a ``Family`` (``sandbox.api.family``): named handlers over the shared ``SandboxState``, its
+routes, and ``startup`` / ``shutdown`` run with the server's lifespan. ``FAMILIES`` is the order their routes
+are matched in: the fixed paths (``/crm/v8/settings/...``, ``/users``, ``/coql``, ``/actions/watch``,
+``.../Attachments``, ``search``, ``deleted``) before the generic ``/crm/v8/{module}/{record_id}[/{related}]``.
+The outer ``SandboxMiddleware`` (faults, the authentication gate, limits, accounting) wraps them all.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-import inspect
 import logging
 from collections.abc import AsyncIterator
-from types import ModuleType
 from typing import Any
 
 from starlette.applications import Starlette
@@ -24,86 +21,92 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
-from sandbox import admin_api, coql_api, metadata_api, oauth_api, records_api
+from sandbox.api.admin import AdminApi
+from sandbox.api.attachments import AttachmentsApi
+from sandbox.api.authorize import AuthorizeApi
+from sandbox.api.bulk import BulkApi
+from sandbox.api.coql import CoqlApi
+from sandbox.api.family import Family
+from sandbox.api.mcp import McpApi
+from sandbox.api.metadata import MetadataApi
+from sandbox.api.notes import NotesApi
+from sandbox.api.oauth import OAuthApi
+from sandbox.api.records import RecordsApi
+from sandbox.api.recycle_bin import RecycleBinApi
+from sandbox.api.related import RelatedApi
+from sandbox.api.search import SearchApi
+from sandbox.api.users_org import UsersOrgApi
+from sandbox.api.watch import WatchApi
+from sandbox.api.web_ui import WebUiApi
 from sandbox.middleware import SandboxMiddleware
 from sandbox.responses import ZohoHTTPError, zoho_error
 from sandbox.state import SandboxState
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = (
-    "sandbox.bulk",
-    "sandbox.notifications",
-    "sandbox.mcp_endpoint",
-    "sandbox.attachments",
-    "sandbox.authorize_api",  # Zoho Accounts' sign-in page (GET/POST /oauth/v2/auth)
-    "sandbox.web_ui_api",  # record links of Zoho's web UI (/__sandbox/web/crm/...)
-)
+
+def families(state: SandboxState) -> tuple[list[Family], list[BaseRoute]]:
+    """Every API family of the sandbox, and their routes in matching order."""
+    records = RecordsApi(state)
+    fixed: list[Family] = [
+        AdminApi(state),  # /__sandbox/*
+        OAuthApi(state),  # /oauth/v2/token
+        AuthorizeApi(state),  # /oauth/v2/auth: Zoho Accounts' sign-in page
+        WebUiApi(state),  # /__sandbox/web/crm/...: record links of Zoho's web UI
+        BulkApi(state),
+        WatchApi(state),
+        McpApi(state),
+        AttachmentsApi(state),
+        UsersOrgApi(state),
+        MetadataApi(state),
+        CoqlApi(state),
+        records,  # /crm/v8/{module}, /upsert
+        SearchApi(state),
+        RecycleBinApi(state),
+    ]
+    related: list[Family] = [NotesApi(state), RelatedApi(state)]
+    routes = [route for family in fixed for route in family.routes()]
+    routes += records.record_routes()  # /crm/v8/{module}/{record_id}, after search and deleted
+    routes += [route for family in related for route in family.routes()]
+    return fixed + related, routes
 
 
-def load_extensions(names: tuple[str, ...] = EXTENSIONS) -> dict[str, ModuleType]:
-    """Import each extension module that exists and exposes ``routes``; skip the others."""
-    loaded: dict[str, ModuleType] = {}
-    for name in names:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as exc:
-            if exc.name == name:
-                continue
-            log.warning("sandbox extension %s failed to import: %s", name, exc)
-            continue
-        if callable(getattr(module, "routes", None)):
-            loaded[name] = module
-    return loaded
-
-
-async def _call_hook(module: ModuleType, hook: str, state: SandboxState) -> None:
-    fn = getattr(module, hook, None)
-    if fn is None:
-        return
-    result = fn(state)
-    if inspect.isawaitable(result):
-        await result
-
-
-def build_app(state: SandboxState, extensions: tuple[str, ...] = EXTENSIONS) -> ASGIApp:
+def build_app(state: SandboxState) -> ASGIApp:
     """The full sandbox as one ASGI app (wrap it in uvicorn, or in ``httpx.ASGITransport``)."""
-    modules = load_extensions(extensions)
-    state.extensions = dict(modules)
-    route_list: list[BaseRoute] = [*admin_api.routes(state), *oauth_api.routes(state)]
-    for module in modules.values():
-        route_list.extend(module.routes(state))
-    route_list += [*metadata_api.routes(state), *coql_api.routes(state), *records_api.routes(state)]
+    members, routes = families(state)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        for module in modules.values():
-            await _call_hook(module, "startup", state)
+        for family in members:
+            await family.startup()
         try:
             yield
         finally:
-            for module in reversed(list(modules.values())):
+            for family in reversed(members):
                 try:
-                    await _call_hook(module, "shutdown", state)
+                    await family.shutdown()
                 except Exception:
-                    log.exception("sandbox extension shutdown failed")
-
-    async def zoho_http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ZohoHTTPError)
-        return exc.response()
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        status = getattr(exc, "status_code", 500)
-        if status == 404:
-            return zoho_error("INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one", 404)
-        if status == 405:
-            return zoho_error("METHOD_NOT_ALLOWED", "The http request method type is not a valid one", 405)
-        return zoho_error("INTERNAL_ERROR", str(getattr(exc, "detail", "error")), status)
-
-    async def server_error(request: Request, exc: Exception) -> Response:
-        log.exception("sandbox handler failed", exc_info=exc)
-        return zoho_error("INTERNAL_ERROR", "Internal Server Error", 500)
+                    log.exception("sandbox family %s failed to shut down", type(family).__name__)
 
     handlers: dict[Any, Any] = {ZohoHTTPError: zoho_http_error, HTTPException: http_error, 500: server_error}
-    starlette_app = Starlette(routes=route_list, exception_handlers=handlers, lifespan=lifespan)
+    starlette_app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
     return SandboxMiddleware(starlette_app, state, lambda: starlette_app.router.routes)
+
+
+async def zoho_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ZohoHTTPError)
+    return exc.response()
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 500)
+    if status == 404:
+        return zoho_error("INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one", 404)
+    if status == 405:
+        return zoho_error("METHOD_NOT_ALLOWED", "The http request method type is not a valid one", 405)
+    return zoho_error("INTERNAL_ERROR", str(getattr(exc, "detail", "error")), status)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("sandbox handler failed", exc_info=exc)
+    return zoho_error("INTERNAL_ERROR", "Internal Server Error", 500)

@@ -6,7 +6,7 @@ live ``token_ttl_seconds`` and can all be expired at once (fault ``expire_tokens
 the scopes it was granted (``scopes``; the middleware checks them per endpoint family). Failures are
 HTTP 200 with ``{"error": "invalid_code"}`` or ``{"error": "invalid_client"}``, as Zoho answers.
 
-A grant code made by the authorization endpoint (``sandbox.authorize_api``) is bound to its redirect URI
+A grant code made by the authorization endpoint (``sandbox.api.authorize``) is bound to its redirect URI
 and PKCE challenge: exchanging it needs the same ``redirect_uri`` and the matching ``code_verifier``, within
 two minutes, once. ``access_type=online`` codes get no refresh token. Its access token carries the scopes
 the person consented to (those asked for, within what the sandbox grants at all).

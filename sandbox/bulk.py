@@ -1,4 +1,4 @@
-"""Bulk Read (export) endpoints: `/crm/bulk/v8/read`.
+"""Bulk Read (export) jobs, served by the bulk family (``sandbox.api.bulk``) at `/crm/bulk/v8/read`.
 
 - `POST /crm/bulk/v8/read` creates a job (201, 50 credits). A background task moves it
   ADDED → IN PROGRESS → COMPLETED within about half a second, snapshotting the matching records.
@@ -19,25 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
-
 from sandbox import _bulk_criteria as criteria_rules
 from sandbox._bulk_export import build_csv, build_zip, columns_for
 from sandbox._ext_support import (
-    authenticate,
     canonical_module,
-    extension,
     iso_now,
     module_field_names,
     module_id,
     new_numeric_id,
-    record_stat,
-    register_extension,
     user_ref,
-    zoho_error,
-    zoho_json,
 )
 from sandbox.module_support import BULK_READ_MODULES, NOT_SUPPORTED
 
@@ -278,95 +268,3 @@ def decode_page_token(token: str, module: str) -> int:
     if time.time() - issued > TOKEN_LIFETIME_SECONDS:
         raise BulkRequestError("EXPIRED_VALUE", "page_token has expired", {"api_name": "page_token"})
     return page
-
-
-def service(state: Any) -> BulkReadService:
-    existing: BulkReadService | None = extension(state, "bulk")
-    if existing is None:
-        existing = register_extension(state, "bulk", BulkReadService(state.store))
-    return existing
-
-
-def routes(state: Any) -> list[BaseRoute]:
-    bulk = service(state)
-
-    async def create(request: Request) -> Response:
-        user, denied = await authenticate(state, request)
-        if denied is not None:
-            return denied
-        try:
-            body = json.loads(await request.body() or b"null")
-        except ValueError:
-            return zoho_error(state, "INVALID_DATA", "body is not valid JSON", 400)
-        try:
-            job = bulk.create_job(body, user)
-        except BulkRequestError as error:
-            return zoho_error(state, error.code, str(error), 400, error.details)
-        record_stat(state, "POST /crm/bulk/v8/read", CREATE_CREDITS)
-        bulk.start(job)
-        return zoho_json(
-            state,
-            {
-                "data": [
-                    {
-                        "status": "success",
-                        "code": "ADDED_SUCCESSFULLY",
-                        "message": "Added successfully.",
-                        "details": {
-                            "id": job.id,
-                            "operation": "read",
-                            "state": job.state,
-                            "created_by": job.created_by,
-                            "created_time": job.created_time,
-                        },
-                    }
-                ],
-                "info": {},
-            },
-            201,
-        )
-
-    async def status(request: Request) -> Response:
-        _, denied = await authenticate(state, request)
-        if denied is not None:
-            return denied
-        job = bulk.jobs.get(request.path_params["job_id"])
-        if job is None:
-            return _not_found(state)
-        record_stat(state, "GET /crm/bulk/v8/read/{job_id}", 1)
-        return zoho_json(state, {"data": [job.describe()]}, 200)
-
-    async def download(request: Request) -> Response:
-        _, denied = await authenticate(state, request)
-        if denied is not None:
-            return denied
-        job = bulk.jobs.get(request.path_params["job_id"])
-        if job is None:
-            return _not_found(state)
-        if job.state != "COMPLETED" or job.archive is None:
-            return zoho_error(state, "INVALID_REQUEST", "the job has not completed yet", 400, {"state": job.state})
-        if not bulk.limiter.allow():
-            return zoho_error(state, "TOO_MANY_REQUESTS", "You have exceeded the download limit of 10 per minute", 429)
-        record_stat(state, "GET /crm/bulk/v8/read/{job_id}/result", 1)
-        return Response(
-            job.archive,
-            status_code=200,
-            media_type="application/zip",
-            headers={"Content-Disposition": f'attachment; filename="{job.id}.zip"'},
-        )
-
-    return [
-        Route("/crm/bulk/v8/read", create, methods=["POST"]),
-        Route("/crm/bulk/v8/read/{job_id}", status, methods=["GET"]),
-        Route("/crm/bulk/v8/read/{job_id}/result", download, methods=["GET"]),
-    ]
-
-
-def _not_found(state: Any) -> Response:
-    return zoho_error(state, "RESOURCE_NOT_FOUND", "The requested resource does not exist", 404)
-
-
-async def shutdown(state: Any) -> None:
-    existing = extension(state, "bulk")
-    if existing is not None:
-        await existing.close()

@@ -20,6 +20,8 @@ from sandbox.responses import ZohoHTTPError
 from sandbox.schema import FIELD_INDEX, RECORD_MODULES, FieldSpec
 from sandbox.values import BadValue, comparable, literal
 
+Predicate = Callable[[dict[str, Any]], bool]
+
 MAX_LIMIT = 2000
 MAX_OFFSET_REACH = 100_000
 DEFAULT_LIMIT = 200
@@ -315,70 +317,60 @@ class _Parser:
             return None
         raise syntax_error(token.text)
 
-    def condition(self) -> Callable[[dict[str, Any]], bool]:
+    def condition(self) -> Predicate:
+        """One comparison of a column: IS [NOT] NULL, [NOT] LIKE / IN / BETWEEN, or =, !=, <>, >, >=, <, <=."""
         path = self.take("word")
-        spec = self.spec(path)
-        is_lookup_id = spec.data_type in ("lookup", "ownerlookup") and "." not in path
-
-        def conv(raw: Any) -> Any:
-            if raw is None:
-                return None
-            if is_lookup_id:
-                return str(raw).lower()
-            try:
-                return literal(spec, raw)
-            except BadValue:
-                raise invalid_query("value does not match the column's type", column_name=path) from None
-
-        def current(record: dict[str, Any]) -> Any:
-            value = self.value_of(record, path)
-            if is_lookup_id:
-                return str(value.get("id")).lower() if isinstance(value, dict) else None
-            if "." in path and spec.api_name == "id":
-                return str(value).lower() if value is not None else None
-            return comparable(spec, value)
-
-        negate = False
+        column = _Operand(self, path, self.spec(path))
         if self.keyword("IS"):
             negate = self.keyword("NOT")
             self.expect_keyword("NULL")
-            return lambda r: (current(r) in (None, "")) != negate
-        if self.keyword("NOT"):
-            negate = True
+            return lambda r: (column.current(r) in (None, "")) != negate
+        negate = self.keyword("NOT")
         if self.keyword("LIKE"):
             pattern = self.literal_token()
             regex = re.compile("^" + ".*".join(re.escape(p) for p in str(pattern).lower().split("%")) + "$", re.S)
-            return lambda r: (isinstance(current(r), str) and bool(regex.match(current(r)))) != negate
+            return lambda r: (isinstance(column.current(r), str) and bool(regex.match(column.current(r)))) != negate
         if self.keyword("IN"):
-            if not self.op("("):
-                raise syntax_error("(")
-            options = [conv(self.literal_token())]
-            while self.op(","):
-                options.append(conv(self.literal_token()))
-            if not self.op(")"):
-                raise syntax_error(")")
-            return lambda r: (current(r) in options) != negate
+            options = self.in_list(column)
+            return lambda r: (column.current(r) in options) != negate
         if self.keyword("BETWEEN"):
-            low = conv(self.literal_token())
-            self.expect_keyword("AND")
-            high = conv(self.literal_token())
-
-            def between(record: dict[str, Any]) -> bool:
-                value = current(record)
-                return value is not None and (low <= value <= high) != negate
-
-            return between
+            return self.between(column, negate)
         if negate:
             raise syntax_error("not")
+        return self.comparison(column)
+
+    def in_list(self, column: _Operand) -> list[Any]:
+        """``(value, value, ...)`` after IN, each converted to the column's type."""
+        if not self.op("("):
+            raise syntax_error("(")
+        options = [column.convert(self.literal_token())]
+        while self.op(","):
+            options.append(column.convert(self.literal_token()))
+        if not self.op(")"):
+            raise syntax_error(")")
+        return options
+
+    def between(self, column: _Operand, negate: bool) -> Predicate:
+        low = column.convert(self.literal_token())
+        self.expect_keyword("AND")
+        high = column.convert(self.literal_token())
+
+        def between(record: dict[str, Any]) -> bool:
+            value = column.current(record)
+            return value is not None and (low <= value <= high) != negate
+
+        return between
+
+    def comparison(self, column: _Operand) -> Predicate:
         token = self.peek()
         if token is None or token.kind != "op" or token.text not in ("=", "!=", "<>", ">", ">=", "<", "<="):
             raise syntax_error(token.text if token else "end of query")
         self.i += 1
         operator = token.text
-        target = conv(self.literal_token())
+        target = column.convert(self.literal_token())
 
         def compare(record: dict[str, Any]) -> bool:
-            value = current(record)
+            value = column.current(record)
             if operator == "=":
                 return bool(value == target)
             if operator in ("!=", "<>"):
@@ -391,6 +383,34 @@ class _Parser:
                 return False
 
         return compare
+
+
+class _Operand:
+    """A column in a condition: a literal converted to its type, and a record's value of it, comparably."""
+
+    def __init__(self, parser: _Parser, path: str, spec: FieldSpec) -> None:
+        self.parser = parser
+        self.path = path
+        self.spec = spec
+        self.is_lookup_id = spec.data_type in ("lookup", "ownerlookup") and "." not in path
+
+    def convert(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if self.is_lookup_id:
+            return str(raw).lower()
+        try:
+            return literal(self.spec, raw)
+        except BadValue:
+            raise invalid_query("value does not match the column's type", column_name=self.path) from None
+
+    def current(self, record: dict[str, Any]) -> Any:
+        value = self.parser.value_of(record, self.path)
+        if self.is_lookup_id:
+            return str(value.get("id")).lower() if isinstance(value, dict) else None
+        if "." in self.path and self.spec.api_name == "id":
+            return str(value).lower() if value is not None else None
+        return comparable(self.spec, value)
 
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {

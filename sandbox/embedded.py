@@ -21,9 +21,9 @@ from typing import Any
 
 import uvicorn
 
-from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from sandbox.app import build_app
 from sandbox.clock import Clock, SandboxClock, utc_now
+from sandbox.credentials import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN
 from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES
 from sandbox.credits import edition as credit_edition
 from sandbox.faults import FaultSpec
@@ -138,6 +138,38 @@ def launch(state: SandboxState, host: str, port: int) -> tuple[uvicorn.Server, t
     return server, thread, state.base_url
 
 
+def serve(
+    store: SandboxStore,
+    config: SandboxConfig,
+    clock: SandboxClock,
+    data_dir: Path,
+    address: tuple[str, int],
+    started: float,
+) -> RunningSandbox:
+    """The org of ``store`` served by ``config`` at ``address`` (host, port); the store is closed when that fails.
+    ``started``: when starting began (``time.perf_counter``), for ``startup_seconds``."""
+    try:
+        state = SandboxState.create(store, config, clock, data_dir=data_dir)
+    except ValueError as exc:
+        store.close()
+        raise SandboxStartError(str(exc)) from None
+    try:
+        server, thread, base_url = launch(state, *address)
+    except BaseException:
+        store.close()
+        raise
+    return RunningSandbox(
+        base_url=base_url,
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        refresh_token=config.refresh_token,
+        state=state,
+        startup_seconds=time.perf_counter() - started,
+        _server=server,
+        _thread=thread,
+    )
+
+
 @contextlib.contextmanager
 def start_sandbox(
     data_dir: Path,
@@ -146,9 +178,9 @@ def start_sandbox(
     *,
     host: str = "127.0.0.1",
     port: int = 0,
-    client_id: str = SANDBOX_CLIENT_ID,
-    client_secret: str = SANDBOX_CLIENT_SECRET,
-    refresh_token: str = SANDBOX_REFRESH_TOKEN,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    refresh_token: str | None = None,
     token_ttl_seconds: float = 3600,
     reset: bool = False,
     anchor: datetime | None = None,
@@ -168,16 +200,18 @@ def start_sandbox(
     ``edition`` (free|standard|professional|enterprise|ultimate), ``user_licenses`` and ``addon_credits``
     size the org's rolling 24-hour API credits by Zoho's figures (``sandbox.credits``); the concurrency
     limit defaults to the edition's. ``scopes`` (default: the README's list) are what every token is
-    granted; ``profile`` (``administrator`` or ``standard``) is the profile of the user the tokens belong
-    to; ``notes_list_admin_only`` refuses ``GET /Notes`` to other profiles (a v2-era reading of Zoho's docs)."""
+    granted; ``client_id``, ``client_secret`` and ``refresh_token`` default to the sandbox's demo ones
+    (``sandbox.credentials``); ``profile`` (``administrator`` or ``standard``) is the profile of the user the
+    tokens belong to; ``notes_list_admin_only`` refuses ``GET /Notes`` to other profiles (a v2-era reading of
+    Zoho's docs)."""
     started = time.perf_counter()
     plan = credit_edition(edition)  # ValueError naming the choices, before anything is opened
     org_clock = SandboxClock(clock)
     store = SandboxStore.open(Path(data_dir), accounts=accounts, seed=seed, anchor=anchor, reset=reset, clock=org_clock)
     config = SandboxConfig(
-        client_id=client_id,
-        client_secret=client_secret,
-        refresh_token=refresh_token,
+        client_id=client_id or DEMO_CLIENT_ID,
+        client_secret=client_secret or DEMO_CLIENT_SECRET,
+        refresh_token=refresh_token or DEMO_REFRESH_TOKEN,
         token_ttl_seconds=token_ttl_seconds,
         concurrency_limit=concurrency_limit or plan.concurrency,
         edition=plan.name,
@@ -187,26 +221,7 @@ def start_sandbox(
         profile=profile,
         notes_list_admin_only=notes_list_admin_only,
     )
-    try:
-        state = SandboxState.create(store, config, org_clock)
-    except ValueError as exc:
-        store.close()
-        raise SandboxStartError(str(exc)) from None
-    try:
-        server, thread, base_url = launch(state, host, port)
-    except BaseException:
-        store.close()
-        raise
-    running = RunningSandbox(
-        base_url=base_url,
-        client_id=client_id,
-        client_secret=client_secret,
-        refresh_token=refresh_token,
-        state=state,
-        startup_seconds=time.perf_counter() - started,
-        _server=server,
-        _thread=thread,
-    )
+    running = serve(store, config, org_clock, Path(data_dir), (host, port), started)
     try:
         yield running
     finally:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sandbox.store import SandboxStore
 
@@ -93,17 +93,7 @@ Slot = Literal[
     "task_description",
     "evidence_note",
 ]
-SLOTS: tuple[Slot, ...] = (
-    "note",
-    "email_note",
-    "account_description",
-    "account_name",
-    "deal_next_step",
-    "deal_description",
-    "contact_description",
-    "task_description",
-    "evidence_note",
-)
+SLOTS: tuple[Slot, ...] = get_args(Slot)
 
 
 _ONCE_PER_ACCOUNT: tuple[Slot, ...] = ("account_name", "evidence_note", "deal_next_step")

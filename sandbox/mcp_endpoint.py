@@ -1,4 +1,5 @@
-"""A Zoho-MCP-like server at `/mcp`: streamable-HTTP MCP with JSON responses, written by hand.
+"""A Zoho-MCP-like server: the JSON-RPC side of streamable-HTTP MCP, written by hand, served by the MCP
+family (``sandbox.api.mcp``) at `/mcp` with JSON responses.
 
 Why by hand: the subset a client needs is four JSON-RPC methods, and answering them directly keeps
 the endpoint inside the sandbox's own middleware (same `Authorization: Zoho-oauthtoken|Bearer`
@@ -23,15 +24,9 @@ import threading
 import uuid
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
-
-from sandbox._ext_support import authenticate, extension, record_stat, register_extension
 from sandbox._mcp_core_bridge import coql_runner, search_runner
 from sandbox._mcp_tools import TOOLS, TOOLS_BY_NAME, ToolContext, ToolError
 
-MCP_PATH = "/mcp"
 SESSION_HEADER = "Mcp-Session-Id"
 SUPPORTED_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
 DEFAULT_VERSION = "2025-06-18"
@@ -64,7 +59,7 @@ class SessionRegistry:
             return self._sessions.pop(session_id, None) is not None
 
 
-def _error(message_id: Any, code: int, message: str) -> dict[str, Any]:
+def rpc_error(message_id: Any, code: int, message: str) -> dict[str, Any]:
     return {"jsonrpc": "2.0", "id": message_id, "error": {"code": code, "message": message}}
 
 
@@ -93,7 +88,9 @@ class McpServer:
     ) -> dict[str, Any] | None:
         """Answer one message; None for notifications and responses."""
         if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
-            return _error(message.get("id") if isinstance(message, dict) else None, INVALID_REQUEST, "Invalid Request")
+            return rpc_error(
+                message.get("id") if isinstance(message, dict) else None, INVALID_REQUEST, "Invalid Request"
+            )
         method = message.get("method")
         if "id" not in message or not isinstance(method, str):
             return None  # a notification (e.g. notifications/initialized) or a client response
@@ -103,7 +100,7 @@ class McpServer:
             requested = str(params.get("protocolVersion", ""))
             version = requested if requested in SUPPORTED_VERSIONS else DEFAULT_VERSION
             new_session.append(self.sessions.open(version))
-            record_stat(self.state, "MCP initialize", 0)
+            self.state.stats.record("MCP initialize", 0)
             return _result(
                 message_id,
                 {
@@ -116,11 +113,11 @@ class McpServer:
         if method == "ping":
             return _result(message_id, {})
         if method == "tools/list":
-            record_stat(self.state, "MCP tools/list", 0)
+            self.state.stats.record("MCP tools/list", 0)
             return _result(message_id, {"tools": [tool.describe() for tool in TOOLS]})
         if method == "tools/call":
             return self._call_tool(message_id, params, user, scopes)
-        return _error(message_id, METHOD_NOT_FOUND, f"Method not found: {method}")
+        return rpc_error(message_id, METHOD_NOT_FOUND, f"Method not found: {method}")
 
     def _call_tool(
         self, message_id: Any, params: dict[str, Any], user: dict[str, Any], scopes: tuple[str, ...] | None
@@ -128,65 +125,14 @@ class McpServer:
         name = params.get("name")
         tool = TOOLS_BY_NAME.get(name) if isinstance(name, str) else None
         if tool is None:
-            return _error(message_id, INVALID_PARAMS, f"Unknown tool: {name}")
+            return rpc_error(message_id, INVALID_PARAMS, f"Unknown tool: {name}")
         arguments = params.get("arguments") or {}
         if not isinstance(arguments, dict):
-            return _error(message_id, INVALID_PARAMS, "arguments must be an object")
+            return rpc_error(message_id, INVALID_PARAMS, "arguments must be an object")
         try:
             payload, is_error = tool.run(self.tool_context(user, scopes), arguments), False
         except ToolError as error:
             payload, is_error = error.envelope(), True
-        record_stat(self.state, f"MCP {tool.name}", tool.credits(arguments) if not is_error else 0)
+        self.state.stats.record(f"MCP {tool.name}", tool.credits(arguments) if not is_error else 0)
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return _result(message_id, {"content": [{"type": "text", "text": text}], "isError": is_error})
-
-
-def server(state: Any) -> McpServer:
-    existing: McpServer | None = extension(state, "mcp")
-    if existing is None:
-        existing = register_extension(state, "mcp", McpServer(state))
-    return existing
-
-
-def routes(state: Any) -> list[BaseRoute]:
-    mcp = server(state)
-
-    async def post(request: Request) -> Response:
-        user, denied = await authenticate(state, request)
-        if denied is not None:
-            return denied
-        assert user is not None
-        session_id = request.headers.get(SESSION_HEADER)
-        if session_id and not mcp.sessions.known(session_id):
-            return JSONResponse(_error(None, INVALID_REQUEST, "Session not found"), status_code=404)
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            return JSONResponse(_error(None, PARSE_ERROR, "Parse error"), status_code=400)
-        new_session: list[str] = []
-        token = (request.headers.get("authorization") or "").strip().partition(" ")[2].strip()
-        scopes = state.tokens.scopes_of(token)
-        if isinstance(body, list):
-            if not body:
-                return JSONResponse(_error(None, INVALID_REQUEST, "Invalid Request"), status_code=400)
-            answers = [answer for item in body if (answer := mcp.handle(item, user, new_session, scopes)) is not None]
-            payload: Any = answers or None
-        else:
-            payload = mcp.handle(body, user, new_session, scopes)
-        headers = {SESSION_HEADER: new_session[0]} if new_session else {}
-        if payload is None:
-            return Response(status_code=202, headers=headers)
-        return JSONResponse(payload, headers=headers)
-
-    async def get(request: Request) -> Response:
-        return Response(status_code=405, headers={"Allow": "POST, DELETE"})
-
-    async def delete(request: Request) -> Response:
-        session_id = request.headers.get(SESSION_HEADER, "")
-        return Response(status_code=200 if mcp.sessions.close(session_id) else 404)
-
-    return [
-        Route(MCP_PATH, post, methods=["POST"]),
-        Route(MCP_PATH, get, methods=["GET"]),
-        Route(MCP_PATH, delete, methods=["DELETE"]),
-    ]

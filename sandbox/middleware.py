@@ -1,7 +1,11 @@
-"""The outermost ASGI layer: faults, concurrency limit, authentication, API credits and call accounting.
+"""The outermost ASGI layer: faults, concurrency limit, the authentication gate, API credits and accounting.
 
-It wraps the whole Starlette app (core and extension routes alike). ``/__sandbox/*`` passes straight
-through; ``/oauth/*`` gets faults but no auth, limit or accounting; every other path is an API call.
+It wraps the whole Starlette app (every API family). ``/__sandbox/*`` passes straight through; ``/oauth/*``
+gets faults but no auth, limit or accounting; every other path is an API call, in this order: the edition's
+concurrency limit (429), faults, the gate (``SandboxState.admit``: token and scopes, 401; the admitted
+``Caller`` rides on the request for the handlers, ``sandbox.access``), the org's exhausted credits (429,
+``sandbox.credits``), then the handler. A call is charged when it is answered: by its handler when it knows
+the cost (``Stats.record``), else here (``default_credits``; nothing for an error status).
 Being outermost, it receives the server's own ``send`` and can really drop a connection.
 """
 
@@ -17,11 +21,14 @@ from urllib.parse import parse_qsl
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sandbox.access import CALLER_KEY
 from sandbox.credits import exhausted_body
 from sandbox.faults import FaultSpec
 from sandbox.responses import JSON_TYPE, ZohoHTTPError, error_body
 from sandbox.state import SandboxState
-from sandbox.stats import begin_request, default_credits
+from sandbox.stats import Stats, begin_request, default_credits
+
+PAYLOAD_TOO_SHORT = b'{"data":[{"id":"64210000'  # the "malformed" fault: a JSON body cut short
 
 
 async def send_json(send: Send, status: int, payload: Any) -> None:
@@ -75,59 +82,42 @@ class SandboxMiddleware:
             send = self._dated(send)
         if scope["type"] != "http" or scope["path"].startswith("/__sandbox"):
             await self.app(scope, receive, send)
-            return
-        path = scope["path"]
-        state = self.state
-        is_api = not state.is_public(path)
-        if not is_api:
-            faults = state.faults.pick(path)
-            if await self._apply_faults(faults, send):
-                return
-            await self.app(scope, receive, send)
-            return
+        elif self.state.is_public(scope["path"]):
+            if not await self._apply_faults(self.state.faults.pick(scope["path"]), send):
+                await self.app(scope, receive, send)
+        else:
+            await self._api_call(scope, receive, send)
 
-        mark = begin_request()
+    async def _api_call(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """One API call: concurrency limit, faults, the gate, credits, the handler; charged once."""
         label = self.endpoint_label(scope)
-        status_box = [0]
-        cost = default_credits(label, _query(scope))
-
-        async def tracking_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status_box[0] = int(message["status"])
-                if not mark.recorded:  # counted before the client can see the reply (tests read stats right after)
-                    state.stats.record(label, cost if 0 < status_box[0] < 400 else 0)
-                    mark.recorded = True
-            await send(message)
-
-        if self.in_flight >= state.config.concurrency_limit:
-            await send_json(
-                send,
-                429,
-                error_body("TOO_MANY_REQUESTS", "You have exceeded the concurrency limit of your edition"),
-            )
-            state.stats.record(label, 0)
+        meter = _CallMeter(self.state.stats, label, default_credits(label, _query(scope)), send)
+        if self.in_flight >= self.state.config.concurrency_limit:
+            message = "You have exceeded the concurrency limit of your edition"
+            await send_json(send, 429, error_body("TOO_MANY_REQUESTS", message))
+            self.state.stats.record(label, 0)
             return
         self.in_flight += 1
         try:
-            faults = state.faults.pick(path)
-            if await self._apply_faults(faults, tracking_send):
-                return
-            try:
-                authorization = _header(scope, b"authorization")
-                user = state.user_for_header(authorization)
-                state.check_scopes(authorization, scope["method"], path)
-            except ZohoHTTPError as exc:
-                await send_json(tracking_send, exc.status, error_body(exc.code, exc.message, exc.details))
-                return
-            scope.setdefault("state", {})["sandbox_user"] = user
-            if state.credits is not None and state.credits.exhausted():
-                await send_json(tracking_send, 429, exhausted_body(state.credits.limit))
-                return
-            await self.app(scope, receive, tracking_send)
+            if not await self._apply_faults(self.state.faults.pick(scope["path"]), meter.send):
+                await self._admitted(scope, receive, meter.send)
         finally:
             self.in_flight -= 1
-            if not mark.recorded:
-                state.stats.record(label, cost if 0 < status_box[0] < 400 else 0)
+            meter.settle()
+
+    async def _admitted(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The gate (token and scopes) and the org's credits, then the handler with the caller on the request."""
+        state = self.state
+        try:
+            caller = state.admit(_header(scope, b"authorization"), scope["method"], scope["path"])
+        except ZohoHTTPError as exc:
+            await send_json(send, exc.status, error_body(exc.code, exc.message, exc.details))
+            return
+        scope.setdefault("state", {})[CALLER_KEY] = caller
+        if state.credits is not None and state.credits.exhausted():
+            await send_json(send, 429, exhausted_body(state.credits.limit))
+            return
+        await self.app(scope, receive, send)
 
     def _dated(self, send: Send) -> Send:
         """Every answer carries ``Date`` by the sandbox clock (Zoho's clock, which clients may compare)."""
@@ -158,7 +148,7 @@ class SandboxMiddleware:
         elif failure.kind == "500":
             await send_json(send, 500, error_body("INTERNAL_ERROR", "Internal Server Error"))
         elif failure.kind == "malformed":
-            body = b'{"data":[{"id":"64210000'
+            body = PAYLOAD_TOO_SHORT
             await send(
                 {
                     "type": "http.response.start",
@@ -173,6 +163,30 @@ class SandboxMiddleware:
         elif failure.kind == "drop":
             await drop_connection(send)
         return True
+
+
+class _CallMeter:
+    """Charges one API call once: when its answer starts (tests read the stats right after), or when it ends
+    unanswered; the handler's own charge (``Stats.record`` during the call) takes the place of this one."""
+
+    def __init__(self, stats: Stats, label: str, cost: int, send: Send) -> None:
+        self.stats = stats
+        self.label = label
+        self.cost = cost
+        self.status = 0
+        self._send = send
+        self._mark = begin_request()
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+            self.settle()
+        await self._send(message)
+
+    def settle(self) -> None:
+        if not self._mark.recorded:
+            self.stats.record(self.label, self.cost if 0 < self.status < 400 else 0)
+            self._mark.recorded = True
 
 
 def _query(scope: Scope) -> dict[str, str]:

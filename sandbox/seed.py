@@ -79,6 +79,11 @@ EMAIL_DOMAIN = "sergas-demo.example"
 DAY = 86_400.0
 
 
+def _slug(name: str, index: int) -> str:
+    """The account's web and mail domain label: its name's first word, alphanumerics only, and its index."""
+    return "".join(ch for ch in name.lower().split(" ")[0] if ch.isalnum()) + str(index)
+
+
 class _Builder:
     def __init__(self, accounts: int, seed: int, anchor: datetime) -> None:
         self.n = accounts
@@ -215,15 +220,36 @@ class _Builder:
         return record
 
     def account(self, index: int, name: str, planted: tuple[str, ...]) -> None:
+        """One account with its contacts, history, deals and planted situations (or a look-alike note)."""
+        owner = self.users[1 + index % (len(self.users) - 1)] if index % 9 else self.users[0]
+        quiet = bool(QUIET_KINDS & set(planted))
+        account, created, last_activity = self.account_record(index, name, planted, owner)
+        contacts = [
+            self.contact(account, _slug(name, index), created, last_activity, quiet, owner)
+            for _ in range(self.rng.randint(1, 5))
+        ]
+        span_days = max(1.0, (last_activity - created) / DAY - 1)
+        self.history(account, contacts, span_days, last_activity, quiet, owner)
+        deal_count = self.pick((0, 1, 1, 2, 2, 2, 3, 4))
+        if planted and {"deal_stalled", "closing_soon_no_activity"} & set(planted):
+            deal_count = max(deal_count, 1)
+        span = (created, last_activity, span_days)
+        deals = [self.deal(account, contacts, quiet, span, owner) for _ in range(deal_count)]
+        for kind in planted:
+            self.plant(kind, account, contacts, deals, owner)
+        if not planted and self.rng.random() < LOOKALIKE_SHARE:
+            self.lookalike_note(account, contacts, last_activity - DAY * self.uniform(0, 25), owner)
+
+    def account_record(
+        self, index: int, name: str, planted: tuple[str, ...], owner: dict[str, Any]
+    ) -> tuple[dict[str, Any], float, float]:
+        """The account itself, with when it was created and its last activity (quiet when a situation says so)."""
         rng = self.rng
         pick, uniform = self.pick, self.uniform
-        owner = self.users[1 + index % (len(self.users) - 1)] if index % 9 else self.users[0]
         city, region, country = pick(txt.CITIES)
-        slug = "".join(ch for ch in name.lower().split(" ")[0] if ch.isalnum()) + str(index)
         big = "silent_account" in planted or rng.random() < 0.45
         revenue = round(uniform(1_500_000, 40_000_000) if big else uniform(150_000, 950_000), -3)
         created = self.ago(400, 730)
-        quiet = bool(QUIET_KINDS & set(planted))
         if "silent_account" in planted:
             last_activity = self.ago(80, 400)
         elif "closing_soon_no_activity" in planted:
@@ -244,7 +270,7 @@ class _Builder:
             "Rating": pick(("Active", "Active", "Warm", "Acquired")),
             "Phone": f"+1-555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
             "Fax": None,
-            "Website": f"https://www.{slug}.example",
+            "Website": f"https://www.{_slug(name, index)}.example",
             "Ticker_Symbol": None,
             "SIC_Code": rng.randint(1000, 9999),
             "Parent_Account": None,
@@ -260,122 +286,125 @@ class _Builder:
             account[f"Shipping_{part}"] = account[f"Billing_{part}"]
         self.stamp(account, created, last_activity - 3600 * uniform(1, 200), owner)
         self.records["Accounts"].append(account)
-        aid, aname = account["id"], name
+        return account, created, last_activity
 
-        # contacts
-        contacts = []
-        for _ in range(rng.randint(1, 5)):
-            first, last = pick(txt.FIRST_NAMES), pick(txt.LAST_NAMES)
-            contact: dict[str, Any] = {
-                "id": self.new_id(),
-                "Salutation": pick(("Mr.", "Ms.", "Dr.", "-None-")),
-                "First_Name": first,
-                "Last_Name": last,
-                "Full_Name": f"{first} {last}",
-                "Email": f"{first.lower()}.{last.lower()}@{slug}.example",
-                "Secondary_Email": None,
-                "Phone": f"+1-555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
-                "Mobile": f"+1-555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
-                "Title": pick(txt.TITLES),
-                "Department": pick(txt.DEPARTMENTS),
-                "Account_Name": {"name": aname, "id": aid},
-                "Reporting_To": None,
-                "Lead_Source": pick(LEAD_SOURCES[1:]),
-                "Email_Opt_Out": False,
-                "Mailing_City": city,
-                "Mailing_State": region,
-                "Mailing_Country": country,
-                "Description": None,
-                "Last_Activity_Time": self.iso(last_activity - DAY * uniform(0, 30)),
-            }
-            c_created = created + DAY * uniform(0, 30)
-            self.stamp(contact, c_created, c_created + DAY * uniform(0, 40), owner)
-            if contact["Modified_Time"] > account["Last_Activity_Time"] and quiet:
-                contact["Modified_Time"] = contact["Created_Time"]
-            contacts.append(contact)
-            self.records["Contacts"].append(contact)
+    def contact(
+        self,
+        account: dict[str, Any],
+        slug: str,
+        created: float,
+        last_activity: float,
+        quiet: bool,
+        owner: dict[str, Any],
+    ) -> dict[str, Any]:
+        """A contact of the account, living where it does; a quiet account's contacts change no later than it."""
+        rng, pick, uniform = self.rng, self.pick, self.uniform
+        first, last = pick(txt.FIRST_NAMES), pick(txt.LAST_NAMES)
+        contact: dict[str, Any] = {
+            "id": self.new_id(),
+            "Salutation": pick(("Mr.", "Ms.", "Dr.", "-None-")),
+            "First_Name": first,
+            "Last_Name": last,
+            "Full_Name": f"{first} {last}",
+            "Email": f"{first.lower()}.{last.lower()}@{slug}.example",
+            "Secondary_Email": None,
+            "Phone": f"+1-555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+            "Mobile": f"+1-555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+            "Title": pick(txt.TITLES),
+            "Department": pick(txt.DEPARTMENTS),
+            "Account_Name": {"name": account["Account_Name"], "id": account["id"]},
+            "Reporting_To": None,
+            "Lead_Source": pick(LEAD_SOURCES[1:]),
+            "Email_Opt_Out": False,
+            "Mailing_City": account["Billing_City"],
+            "Mailing_State": account["Billing_State"],
+            "Mailing_Country": account["Billing_Country"],
+            "Description": None,
+            "Last_Activity_Time": self.iso(last_activity - DAY * uniform(0, 30)),
+        }
+        c_created = created + DAY * uniform(0, 30)
+        self.stamp(contact, c_created, c_created + DAY * uniform(0, 40), owner)
+        if contact["Modified_Time"] > account["Last_Activity_Time"] and quiet:
+            contact["Modified_Time"] = contact["Created_Time"]
+        self.records["Contacts"].append(contact)
+        return contact
 
-        def who() -> dict[str, Any]:
-            return pick(contacts)
-
-        # history: completed tasks and neutral notes spread over the account's life, all before last_activity
-        span_days = max(1.0, (last_activity - created) / DAY - 1)
+    def history(
+        self,
+        account: dict[str, Any],
+        contacts: list[dict[str, Any]],
+        span_days: float,
+        last_activity: float,
+        quiet: bool,
+        owner: dict[str, Any],
+    ) -> None:
+        """Completed tasks and neutral notes spread over the account's life, all before ``last_activity``; the
+        latest activity itself (an everyday note); and, for an active account, maybe an open task ahead."""
+        rng, pick, uniform = self.rng, self.pick, self.uniform
+        aname = account["Account_Name"]
         for _ in range(rng.randint(1, 3)):
-            self.everyday_note(account, who(), last_activity - DAY * uniform(5, span_days), owner)
+            self.everyday_note(account, pick(contacts), last_activity - DAY * uniform(5, span_days), owner)
         for _ in range(rng.randint(1, 2)):
             due_dt = last_activity - DAY * uniform(3, span_days)
+            subject = pick(txt.TASK_SUBJECTS)
+            created = due_dt - DAY * uniform(2, 10)
+            due = self.day(due_dt)
             self.task(
-                "Accounts",
-                account,
-                aname,
-                pick(txt.TASK_SUBJECTS),
-                self.day(due_dt),
-                "Completed",
-                due_dt - DAY * uniform(2, 10),
-                owner,
-                who(),
-                closed=due_dt,
+                "Accounts", account, aname, subject, due, "Completed", created, owner, pick(contacts), closed=due_dt
             )
-        # the latest activity itself: an everyday note at last_activity
-        self.everyday_note(account, who(), last_activity, owner)
+        self.everyday_note(account, pick(contacts), last_activity, owner)
         if not quiet and rng.random() < 0.5:
-            self.task(
-                "Accounts",
-                account,
-                aname,
-                pick(txt.TASK_SUBJECTS),
-                self.ahead_date(3, 45),
-                pick(("Not Started", "In Progress")),
-                last_activity,
-                owner,
-                who(),
-            )
+            subject, due = pick(txt.TASK_SUBJECTS), self.ahead_date(3, 45)
+            status = pick(("Not Started", "In Progress"))
+            self.task("Accounts", account, aname, subject, due, status, last_activity, owner, pick(contacts))
 
-        # deals: healthy open ones are active and close far ahead; closed ones are history
-        deal_count = pick((0, 1, 1, 2, 2, 2, 3, 4))
-        if planted and {"deal_stalled", "closing_soon_no_activity"} & set(planted):
-            deal_count = max(deal_count, 1)
-        deals = []
-        for _ in range(deal_count):
-            product = pick(txt.PRODUCTS)
-            open_deal = not quiet and rng.random() < 0.55
-            contact = who()
-            amount = round(uniform(5_000, 250_000), -2)
-            deal: dict[str, Any] = {
-                "id": self.new_id(),
-                "Deal_Name": f"{aname} - {product}",
-                "Pipeline": "Standard (Standard)",
-                "Amount": amount,
-                "Account_Name": {"name": aname, "id": aid},
-                "Contact_Name": {"name": contact["Full_Name"], "id": contact["id"]},
-                "Type": pick(("New Business", "Existing Business")),
-                "Lead_Source": pick(LEAD_SOURCES[1:]),
-                "Next_Step": pick(txt.NEXT_STEPS),
-                "Reason_For_Loss__s": None,
-                "Description": None,
-            }
-            if open_deal:
-                stage = pick(OPEN_STAGES)
-                active = self.ago(1, 15)
-                deal.update(Stage=stage, Closing_Date=self.ahead_date(50, 200), Last_Activity_Time=self.iso(active))
-                self.stamp(deal, created + DAY * uniform(30, 300), active, owner)
-                self.deal_note(deal, contact, pick(phr.DEAL), deal["Next_Step"].lower(), active, owner)
-            else:
-                stage = pick(CLOSED_STAGES + ("Closed Won", "Closed Won"))
-                closed = last_activity - DAY * uniform(20, max(21.0, span_days))
-                deal.update(Stage=stage, Closing_Date=self.day(closed), Last_Activity_Time=self.iso(closed))
-                if stage != "Closed Won":
-                    deal["Reason_For_Loss__s"] = pick(("Price", "Timing", "No Budget"))
-                self.stamp(deal, closed - DAY * uniform(20, 120), closed, owner)
-            deal["Probability"] = STAGE_PROBABILITY[stage]
-            deal["Expected_Revenue"] = round(amount * deal["Probability"] / 100, 2)
-            deals.append(deal)
-            self.records["Deals"].append(deal)
-
-        for kind in planted:
-            self.plant(kind, account, contacts, deals, owner)
-        if not planted and rng.random() < LOOKALIKE_SHARE:
-            self.lookalike_note(account, contacts, last_activity - DAY * uniform(0, 25), owner)
+    def deal(
+        self,
+        account: dict[str, Any],
+        contacts: list[dict[str, Any]],
+        quiet: bool,
+        span: tuple[float, float, float],
+        owner: dict[str, Any],
+    ) -> dict[str, Any]:
+        """A deal of the account: an open one is active and closes far ahead; a closed one is history.
+        ``span``: the account's creation, its last activity, and the days between (less one)."""
+        created, last_activity, span_days = span
+        pick, uniform = self.pick, self.uniform
+        aname = account["Account_Name"]
+        product = pick(txt.PRODUCTS)
+        open_deal = not quiet and self.rng.random() < 0.55
+        contact = pick(contacts)
+        amount = round(uniform(5_000, 250_000), -2)
+        deal: dict[str, Any] = {
+            "id": self.new_id(),
+            "Deal_Name": f"{aname} - {product}",
+            "Pipeline": "Standard (Standard)",
+            "Amount": amount,
+            "Account_Name": {"name": aname, "id": account["id"]},
+            "Contact_Name": {"name": contact["Full_Name"], "id": contact["id"]},
+            "Type": pick(("New Business", "Existing Business")),
+            "Lead_Source": pick(LEAD_SOURCES[1:]),
+            "Next_Step": pick(txt.NEXT_STEPS),
+            "Reason_For_Loss__s": None,
+            "Description": None,
+        }
+        if open_deal:
+            stage = pick(OPEN_STAGES)
+            active = self.ago(1, 15)
+            deal.update(Stage=stage, Closing_Date=self.ahead_date(50, 200), Last_Activity_Time=self.iso(active))
+            self.stamp(deal, created + DAY * uniform(30, 300), active, owner)
+            self.deal_note(deal, contact, pick(phr.DEAL), deal["Next_Step"].lower(), active, owner)
+        else:
+            stage = pick(CLOSED_STAGES + ("Closed Won", "Closed Won"))
+            closed = last_activity - DAY * uniform(20, max(21.0, span_days))
+            deal.update(Stage=stage, Closing_Date=self.day(closed), Last_Activity_Time=self.iso(closed))
+            if stage != "Closed Won":
+                deal["Reason_For_Loss__s"] = pick(("Price", "Timing", "No Budget"))
+            self.stamp(deal, closed - DAY * uniform(20, 120), closed, owner)
+        deal["Probability"] = STAGE_PROBABILITY[stage]
+        deal["Expected_Revenue"] = round(amount * deal["Probability"] / 100, 2)
+        self.records["Deals"].append(deal)
+        return deal
 
     # ---------------------------------------------------------------- planted situations
     def plant(
@@ -386,75 +415,83 @@ class _Builder:
         deals: list[dict[str, Any]],
         owner: dict[str, Any],
     ) -> None:
-        rng = self.rng
-        pick, uniform = self.pick, self.uniform
-        aid, aname = account["id"], account["Account_Name"]
-        contact = pick(contacts)
+        """Plant one situation of ``kind`` on the account and record it, with its evidence, as ground truth."""
+        aid = account["id"]
+        contact = self.pick(contacts)
         evidence: list[str] = []
+        said: dict[str, Any] = {}
         if kind in ("deal_stalled", "closing_soon_no_activity"):
-            deal = deals[0]
-            stage = pick(("Value Proposition", "Id. Decision Makers", "Proposal/Price Quote", "Negotiation/Review"))
-            if kind == "deal_stalled":
-                quiet_since = self.ago(70, 200)
-                closing = self.ahead_date(35, 150)
-            else:
-                quiet_since = self.ago(22, 35)
-                closing = self.ahead_date(4, 21)
-            deal.update(
-                Stage=stage,
-                Closing_Date=closing,
-                Last_Activity_Time=self.iso(quiet_since),
-                Probability=STAGE_PROBABILITY[stage],
-            )
-            deal["Expected_Revenue"] = round(deal["Amount"] * deal["Probability"] / 100, 2)
-            deal["Modified_Time"] = self.iso(quiet_since)
-            deal["Created_Time"] = self.iso(quiet_since - DAY * uniform(20, 90))
-            # any note on this deal is as old as its last activity
-            notes = self.records["Notes"]
-            cut = max(0, len(notes) - 60)
-            notes[cut:] = [n for n in notes[cut:] if n["Parent_Id"]["id"] != deal["id"]]
-            self.deal_note(deal, contact, phr.DEAL[0], "pricing call", quiet_since, owner)
-            evidence = [deal["id"]]
+            evidence = [self.plant_quiet_deal(kind, deals[0], contact, owner)]
         elif kind == "silent_account":
             evidence = [aid]
         elif kind == "overdue_tasks":
-            for _ in range(rng.randint(1, 3)):
-                target_module, target, name = "Accounts", account, aname
-                recent = self.iso(self.anchor_ts - 30 * DAY)
-                open_deals = [d for d in deals if d["Stage"] in OPEN_STAGES and d["Modified_Time"] > recent]
-                if open_deals and rng.random() < 0.4:
-                    target = pick(open_deals)
-                    target_module, name = "Deals", target["Deal_Name"]
-                due = self.anchor_ts - DAY * uniform(10, 60)
-                task = self.task(
-                    target_module,
-                    target,
-                    name,
-                    pick(txt.TASK_SUBJECTS),
-                    self.day(due),
-                    pick(("Not Started", "In Progress", "Deferred")),
-                    due - DAY * uniform(5, 20),
-                    owner,
-                    contact,
-                )
-                evidence.append(task["id"])
+            evidence = self.plant_overdue_tasks(account, contact, deals, owner)
         elif kind == "contact_gone":
-            month = txt.MONTHS[int(self.day(self.ago(20, 60))[5:7]) - 1]
-            contact["Email_Opt_Out"] = True
-            contact["Description"] = pick(phr.GONE_DESCRIPTIONS).format(month=month, account=aname)
-            if rng.random() < 0.5:
-                contact["Title"] = f"Former {contact['Title']}"
-            left_at = self.ago(3, 20)
-            contact["Modified_Time"] = self.iso(left_at)
-            note, said = self.language_note(kind, account, contact, contacts, left_at, owner, month)
-            evidence = [contact["id"], note["id"]]
-            self.situations.append({"account_id": aid, "kind": kind, "evidence": evidence, **said})
-            return
+            evidence, said = self.plant_contact_gone(account, contact, contacts, owner)
         elif kind in ("churn_risk", "upsell_signal"):
             note, said = self.language_note(kind, account, contact, contacts, self.ago(3, 60), owner)
-            self.situations.append({"account_id": aid, "kind": kind, "evidence": [note["id"]], **said})
-            return
-        self.situations.append({"account_id": aid, "kind": kind, "evidence": evidence})
+            evidence = [note["id"]]
+        self.situations.append({"account_id": aid, "kind": kind, "evidence": evidence, **said})
+
+    def plant_quiet_deal(self, kind: str, deal: dict[str, Any], contact: dict[str, Any], owner: dict[str, Any]) -> str:
+        """A deal gone quiet: stalled for months, or closing within three weeks without activity. Its id."""
+        stage = self.pick(("Value Proposition", "Id. Decision Makers", "Proposal/Price Quote", "Negotiation/Review"))
+        if kind == "deal_stalled":
+            quiet_since = self.ago(70, 200)
+            closing = self.ahead_date(35, 150)
+        else:
+            quiet_since = self.ago(22, 35)
+            closing = self.ahead_date(4, 21)
+        deal.update(
+            Stage=stage,
+            Closing_Date=closing,
+            Last_Activity_Time=self.iso(quiet_since),
+            Probability=STAGE_PROBABILITY[stage],
+        )
+        deal["Expected_Revenue"] = round(deal["Amount"] * deal["Probability"] / 100, 2)
+        deal["Modified_Time"] = self.iso(quiet_since)
+        deal["Created_Time"] = self.iso(quiet_since - DAY * self.uniform(20, 90))
+        # any note on this deal is as old as its last activity
+        notes = self.records["Notes"]
+        cut = max(0, len(notes) - 60)
+        notes[cut:] = [n for n in notes[cut:] if n["Parent_Id"]["id"] != deal["id"]]
+        self.deal_note(deal, contact, phr.DEAL[0], "pricing call", quiet_since, owner)
+        return str(deal["id"])
+
+    def plant_overdue_tasks(
+        self, account: dict[str, Any], contact: dict[str, Any], deals: list[dict[str, Any]], owner: dict[str, Any]
+    ) -> list[str]:
+        """One to three open tasks past due, on the account or one of its recently active open deals. Their ids."""
+        rng, pick, uniform = self.rng, self.pick, self.uniform
+        evidence: list[str] = []
+        for _ in range(rng.randint(1, 3)):
+            target_module, target, name = "Accounts", account, account["Account_Name"]
+            recent = self.iso(self.anchor_ts - 30 * DAY)
+            open_deals = [d for d in deals if d["Stage"] in OPEN_STAGES and d["Modified_Time"] > recent]
+            if open_deals and rng.random() < 0.4:
+                target = pick(open_deals)
+                target_module, name = "Deals", target["Deal_Name"]
+            due = self.anchor_ts - DAY * uniform(10, 60)
+            subject, due_date = pick(txt.TASK_SUBJECTS), self.day(due)
+            status = pick(("Not Started", "In Progress", "Deferred"))
+            created = due - DAY * uniform(5, 20)
+            task = self.task(target_module, target, name, subject, due_date, status, created, owner, contact)
+            evidence.append(task["id"])
+        return evidence
+
+    def plant_contact_gone(
+        self, account: dict[str, Any], contact: dict[str, Any], contacts: list[dict[str, Any]], owner: dict[str, Any]
+    ) -> tuple[list[str], dict[str, Any]]:
+        """A contact who left: opted out, described as gone (maybe a "Former" title), and a note saying so."""
+        month = txt.MONTHS[int(self.day(self.ago(20, 60))[5:7]) - 1]
+        contact["Email_Opt_Out"] = True
+        contact["Description"] = self.pick(phr.GONE_DESCRIPTIONS).format(month=month, account=account["Account_Name"])
+        if self.rng.random() < 0.5:
+            contact["Title"] = f"Former {contact['Title']}"
+        left_at = self.ago(3, 20)
+        contact["Modified_Time"] = self.iso(left_at)
+        note, said = self.language_note("contact_gone", account, contact, contacts, left_at, owner, month)
+        return [contact["id"], note["id"]], said
 
     # ---------------------------------------------------------------- notes from the phrase bank
     def everyday_note(

@@ -1,4 +1,4 @@
-"""The running sandbox's state, handed to every route builder (core and extensions).
+"""The running sandbox's state: the one object every API family shares (``sandbox.api``).
 
 state.store        SandboxStore: records, users, org, manifest
 state.config       SandboxConfig: credentials it accepts, token TTL, concurrency limit
@@ -9,27 +9,32 @@ state.page_tokens  PageTokens
 state.clock        SandboxClock: the sandbox's "now" (credit window, channel expiry, Date header)
 state.credits      CreditWindow: the org's rolling 24-hour API credits (``--edition``)
 state.base_url     "http://127.0.0.1:PORT" once the server is bound
-state.authenticate(request) -> user dict, or raises ZohoHTTPError (401)
+state.data_dir     where the families keep their files (attachments, channels); a temporary one when unset
+state.services     per-family services by name ("attachments", "notifications", "bulk", "mcp")
+state.admit(authorization, method, path) -> Caller, or raises ZohoHTTPError (401): the middleware's gate
+state.caller(request) -> the Caller the gate admitted (``sandbox.access``)
 state.token_user   the user every token belongs to: the org's first user of ``config.profile``
-state.is_admin(user) whether a user has the Administrator profile (COQL on Notes needs it)
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
 
-from config.settings import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
+from sandbox.access import Caller, admit, admitted
 from sandbox.auth import TokenRegistry
 from sandbox.clock import SandboxClock
+from sandbox.credentials import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN
 from sandbox.credits import DEFAULT_EDITION, DEFAULT_LICENSES, CreditWindow, edition
 from sandbox.faults import FaultInjector
 from sandbox.page_tokens import PageTokens
 from sandbox.responses import ZohoHTTPError, zoho_error, zoho_json
-from sandbox.scopes import DEFAULT_SCOPES, SCOPE_MISMATCH_MESSAGE, missing
+from sandbox.scopes import DEFAULT_SCOPES
 from sandbox.stats import Stats
 from sandbox.store import SandboxStore
 
@@ -43,9 +48,9 @@ PROFILES = {"administrator": "Administrator", "standard": "Standard"}
 class SandboxConfig:
     """What the sandbox accepts and how strict it is."""
 
-    client_id: str = SANDBOX_CLIENT_ID
-    client_secret: str = SANDBOX_CLIENT_SECRET
-    refresh_token: str = SANDBOX_REFRESH_TOKEN
+    client_id: str = DEMO_CLIENT_ID
+    client_secret: str = DEMO_CLIENT_SECRET
+    refresh_token: str = DEMO_REFRESH_TOKEN
     token_ttl_seconds: float = 3600
     concurrency_limit: int = 10
     page_token_ttl_seconds: float = 86_400
@@ -73,13 +78,18 @@ class SandboxState:
     page_tokens: PageTokens = field(default_factory=PageTokens)
     base_url: str = ""
     public_prefixes: list[str] = field(default_factory=lambda: list(PUBLIC_PREFIXES))
-    extensions: dict[str, Any] = field(default_factory=dict)
+    services: dict[str, Any] = field(default_factory=dict)
     clock: SandboxClock = field(default_factory=SandboxClock)
     credits: CreditWindow | None = None
+    data_dir: Path | None = None
 
     @classmethod
     def create(
-        cls, store: SandboxStore, config: SandboxConfig | None = None, clock: SandboxClock | None = None
+        cls,
+        store: SandboxStore,
+        config: SandboxConfig | None = None,
+        clock: SandboxClock | None = None,
+        data_dir: Path | None = None,
     ) -> SandboxState:
         config = config or SandboxConfig()
         now = clock or SandboxClock()
@@ -101,45 +111,33 @@ class SandboxState:
             page_tokens=PageTokens(config.page_token_ttl_seconds),
             clock=now,
             credits=credits,
+            data_dir=data_dir,
         )
 
     @property
     def token_user(self) -> dict[str, Any]:
         return user_of_profile(self.store, self.config.profile)
 
-    @staticmethod
-    def is_admin(user: dict[str, Any]) -> bool:
-        return str((user.get("profile") or {}).get("name", "")).lower() == "administrator"
-
-    def check_scopes(self, authorization: str | None, method: str, path: str) -> None:
-        """401 OAUTH_SCOPE_MISMATCH when the token's scopes do not cover this endpoint family."""
-        token = (authorization or "").strip().partition(" ")[2].strip()
-        lacking = missing(self.tokens.scopes_of(token), method, path)
-        if lacking:
-            raise ZohoHTTPError("OAUTH_SCOPE_MISMATCH", SCOPE_MISMATCH_MESSAGE, 401, {})
-
     def is_public(self, path: str) -> bool:
         return any(path.startswith(prefix) for prefix in self.public_prefixes)
 
-    def user_for_header(self, authorization: str | None) -> dict[str, Any]:
-        """The user behind an ``Authorization: Zoho-oauthtoken <token>`` header; raises ZohoHTTPError 401."""
-        if not authorization or not authorization.strip():
-            raise ZohoHTTPError("AUTHENTICATION_FAILURE", "Authentication failed", 401)
-        scheme, _, token = authorization.strip().partition(" ")
-        if scheme.lower() not in ("zoho-oauthtoken", "bearer") or not token.strip():
-            raise ZohoHTTPError("AUTHENTICATION_FAILURE", "Authentication failed", 401)
-        user_id = self.tokens.user_for(token.strip())
-        user = self.store.user(user_id) if user_id else None
-        if user is None:
-            raise ZohoHTTPError("INVALID_TOKEN", "invalid oauth token", 401)
-        return user
+    def admit(self, authorization: str | None, method: str, path: str) -> Caller:
+        """The caller of an API call, authenticated and scope-checked; raises ZohoHTTPError (401)."""
+        return admit(self.tokens, self.store, authorization, method, path)
 
-    def authenticate(self, request: Request) -> dict[str, Any]:
-        """The calling user (already checked by the middleware for API paths); raises ZohoHTTPError 401."""
-        user = request.scope.get("state", {}).get("sandbox_user")
-        if user is not None:
-            return dict(user)
-        return self.user_for_header(request.headers.get("authorization"))
+    def caller(self, request: Request) -> Caller:
+        """Who calls: the caller the middleware's gate admitted (admitted here when no gate ran)."""
+        found = admitted(request)
+        if found is not None:
+            return found
+        return self.admit(request.headers.get("authorization"), request.method, request.url.path)
+
+    def files_dir(self) -> Path:
+        """``data_dir`` (created), or a private temporary folder for a sandbox without one."""
+        if self.data_dir is None:
+            self.data_dir = Path(tempfile.mkdtemp(prefix="sandbox-"))
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
 
     def configure(
         self,

@@ -159,17 +159,9 @@ class SandboxStore:
 
     @classmethod
     def _open(
-        cls,
-        data_dir: Path,
-        *,
-        accounts: int = 50,
-        seed: int = 7,
-        anchor: datetime | None = None,
-        reset: bool = False,
-        clock: Clock = utc_now,
+        cls, data_dir: Path, *, accounts: int, seed: int, anchor: datetime | None, reset: bool, clock: Clock
     ) -> SandboxStore:
-        """Load the org saved under ``data_dir``, or seed a new one (also when ``reset`` or when the
-        saved org was seeded with other ``accounts``/``seed``/``anchor``)."""
+        """``open``'s work (``open`` pauses the garbage collector around it)."""
         db_path = Path(data_dir) / "sandbox.sqlite3"
         if not reset and db_path.exists():
             loaded = cls._load(db_path)

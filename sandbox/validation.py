@@ -69,48 +69,9 @@ def _convert(
 ) -> Any:
     kind = spec.data_type
     if kind in _TEXT_TYPES:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise _invalid(spec, "text")
-        text = str(value)
-        if len(text) > spec.length:
-            raise _invalid(spec, message=f"{spec.api_name} is longer than {spec.length} characters")
-        if kind == "email" and text and ("@" not in text or " " in text):
-            raise _invalid(spec, "email")
-        return text
-    if kind == "integer":
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-                return int(value)
-            raise _invalid(spec, "integer")
-        return value
-    if kind in ("currency", "double", "percent"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            try:
-                return float(str(value))
-            except ValueError:
-                raise _invalid(spec, "double") from None
-        return float(value)
-    if kind == "boolean":
-        if not isinstance(value, bool):
-            raise _invalid(spec, "boolean")
-        return value
-    if kind == "date":
-        text = str(value)
-        try:
-            parsed_date = date.fromisoformat(text)
-        except ValueError:
-            raise _invalid(spec, "date") from None
-        if len(text) != 10:
-            raise _invalid(spec, "date")
-        return parsed_date.isoformat()
-    if kind == "datetime":
-        try:
-            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            raise _invalid(spec, "datetime") from None
-        if parsed.tzinfo is None:
-            raise _invalid(spec, "datetime")
-        return iso(parsed)
+        return _text(spec, value)
+    if kind in _SCALARS:
+        return _SCALARS[kind](spec, value)
     if kind == "picklist":
         if not isinstance(value, str) or value not in spec.picklist:
             raise _invalid(spec, "picklist", f"invalid value for {spec.api_name}: {value!r}")
@@ -124,6 +85,72 @@ def _convert(
     if kind == "lookup":
         return _lookup(spec, value, record, module, resolve)
     return value
+
+
+def _text(spec: FieldSpec, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _invalid(spec, "text")
+    text = str(value)
+    if len(text) > spec.length:
+        raise _invalid(spec, message=f"{spec.api_name} is longer than {spec.length} characters")
+    if spec.data_type == "email" and text and ("@" not in text or " " in text):
+        raise _invalid(spec, "email")
+    return text
+
+
+def _integer(spec: FieldSpec, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+        raise _invalid(spec, "integer")
+    return value
+
+
+def _double(spec: FieldSpec, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            return float(str(value))
+        except ValueError:
+            raise _invalid(spec, "double") from None
+    return float(value)
+
+
+def _boolean(spec: FieldSpec, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _invalid(spec, "boolean")
+    return value
+
+
+def _date(spec: FieldSpec, value: Any) -> str:
+    text = str(value)
+    try:
+        parsed_date = date.fromisoformat(text)
+    except ValueError:
+        raise _invalid(spec, "date") from None
+    if len(text) != 10:
+        raise _invalid(spec, "date")
+    return parsed_date.isoformat()
+
+
+def _datetime(spec: FieldSpec, value: Any) -> str:
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise _invalid(spec, "datetime") from None
+    if parsed.tzinfo is None:
+        raise _invalid(spec, "datetime")
+    return iso(parsed)
+
+
+_SCALARS: dict[str, Callable[[FieldSpec, Any], Any]] = {
+    "integer": _integer,
+    "currency": _double,
+    "double": _double,
+    "percent": _double,
+    "boolean": _boolean,
+    "date": _date,
+    "datetime": _datetime,
+}
 
 
 def _lookup(spec: FieldSpec, value: Any, record: dict[str, Any], module: str, resolve: Resolver) -> Any:

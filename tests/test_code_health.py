@@ -28,18 +28,6 @@ LONG_FUNCTIONS_ALLOWED: dict[str, str] = {
     "integrations/zoho/manager.py::ZohoManager.activity_timeline": "tiers",
     "integrations/zoho/manager.py::ZohoManager.fetch_module": "tiers",
     "integrations/zoho/sdk_tier.py::SdkTier.bulk_read": "tiers",
-    "sandbox/_watch_channels.py::build_channel": "sandboxes",
-    "sandbox/admin_api.py::routes": "sandboxes",
-    "sandbox/attachments.py::routes": "sandboxes",
-    "sandbox/coql.py::_Parser.condition": "sandboxes",
-    "sandbox/embedded.py::start_sandbox": "sandboxes",
-    "sandbox/metadata_api.py::routes": "sandboxes",
-    "sandbox/notifications.py::routes": "sandboxes",
-    "sandbox/records_api.py::Lister.respond": "sandboxes",
-    "sandbox/records_api.py::routes": "sandboxes",
-    "sandbox/seed.py::_Builder.account": "sandboxes",
-    "sandbox/seed.py::_Builder.plant": "sandboxes",
-    "sandbox/validation.py::_convert": "sandboxes",
 }
 
 

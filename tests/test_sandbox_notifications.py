@@ -238,7 +238,7 @@ def test_list_put_patch_and_persistence(
 
     from sandbox._watch_channels import ChannelStore
 
-    persisted = ChannelStore(sandbox.state.extensions["notifications"].channels.path)
+    persisted = ChannelStore(sandbox.state.services["notifications"].channels.path)
     try:
         assert [channel.channel_id for channel in persisted.all()] == ["4001"]
     finally:

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from sandbox.api.family import Family
 from sandbox.scopes import parse_scopes
 from sandbox.state import SandboxState
 
@@ -103,33 +104,39 @@ def _redirect(redirect_uri: str, params: dict[str, Any]) -> Response:
     return RedirectResponse(redirect_uri + separator + urlencode(params), status_code=302)
 
 
-def routes(state: SandboxState) -> list[BaseRoute]:
-    async def authorize(request: Request) -> Response:
+class AuthorizeApi(Family):
+    def routes(self) -> list[BaseRoute]:
+        return [Route("/oauth/v2/auth", self.authorize, methods=["GET", "POST"])]
+
+    async def authorize(self, request: Request) -> Response:
         params = dict(request.query_params)
         if request.method == "POST":
             form = await request.form()
             params = {k: str(v) for k, v in form.items()}
         try:
-            _check(state, params)
+            _check(self.state, params)
         except AuthorizeError as exc:
             return _error_page(str(exc))
         if request.method == "GET":
-            return HTMLResponse(_sign_in_page(state, params))
+            return HTMLResponse(_sign_in_page(self.state, params))
+        return self.decide(params)
+
+    def decide(self, params: dict[str, str]) -> Response:
+        """Back to the client: a grant code for the user chosen, or ``access_denied``."""
         back: dict[str, Any] = {"state": params["state"]} if "state" in params else {}
-        user = state.store.user(params.get("user_id", ""))
+        user = self.store.user(params.get("user_id", ""))
         if params.get("decision") == "deny" or user is None:
             return _redirect(params["redirect_uri"], {"error": "access_denied", **back})
-        code = state.tokens.issue_grant_code(
+        tokens = self.state.tokens
+        code = tokens.issue_grant_code(
             str(user["id"]),
             redirect_uri=params["redirect_uri"],
             code_challenge=params.get("code_challenge") or None,
             code_challenge_method=params.get("code_challenge_method", "plain"),
             offline=params.get("access_type", "online") == "offline",
-            scopes=tuple(s for s in parse_scopes(params["scope"]) if s in state.tokens.scopes),
+            scopes=tuple(s for s in parse_scopes(params["scope"]) if s in tokens.scopes),
         )
         return _redirect(
             params["redirect_uri"],
-            {**back, "code": code, "location": LOCATION, "accounts-server": state.base_url},
+            {**back, "code": code, "location": LOCATION, "accounts-server": self.state.base_url},
         )
-
-    return [Route("/oauth/v2/auth", authorize, methods=["GET", "POST"])]

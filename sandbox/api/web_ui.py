@@ -11,18 +11,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from sandbox.responses import zoho_error, zoho_json
-from sandbox.state import SandboxState
+from sandbox.api.family import Family
+from sandbox.responses import ZohoHTTPError, zoho_json
 
 WEB_UI_PREFIX = "/__sandbox/web"
 
 
-def routes(state: SandboxState) -> list[BaseRoute]:
-    async def record(request: Request) -> Response:
-        module, record_id = request.path_params["module"], request.path_params["record_id"]
-        found = state.store.get(module, record_id)
-        if found is None:
-            return zoho_error("INVALID_DATA", "the record does not exist", 404, {"id": record_id})
-        return zoho_json({"module": module, "record": found})
+class WebUiApi(Family):
+    def routes(self) -> list[BaseRoute]:
+        return [Route(WEB_UI_PREFIX + "/crm/{org}/tab/{module}/{record_id}", self.record, methods=["GET"])]
 
-    return [Route(WEB_UI_PREFIX + "/crm/{org}/tab/{module}/{record_id}", record, methods=["GET"])]
+    async def record(self, request: Request) -> Response:
+        module, record_id = request.path_params["module"], request.path_params["record_id"]
+        found = self.store.get(module, record_id)
+        if found is None:
+            raise ZohoHTTPError("INVALID_DATA", "the record does not exist", 404, {"id": record_id})
+        return zoho_json({"module": module, "record": found})
