@@ -16,7 +16,7 @@ from claude_agent_sdk import ClaudeAgentOptions, HookMatcher, create_sdk_mcp_ser
 
 from agents.availability import model_env as settings_model_env
 from agents.definitions import build_agent_definitions
-from agents.run_context import AuditSink, Enqueue, RunContext, zoho_write_check
+from agents.run_context import AuditSink, Enqueue, RunContext, WriteCheck
 from agents.tool_names import (
     APPROVALS_SERVER,
     BUILTIN_TOOLS_OFF,
@@ -64,6 +64,7 @@ def build_options(
     gateway: ZohoGateway,
     enqueue: Enqueue,
     audit: AuditSink,
+    check: WriteCheck | None,
     memory: MemoryReader | None = None,
     run_id: str | None = None,
     model_env: dict[str, str] | None = None,
@@ -73,7 +74,7 @@ def build_options(
     remote_write_tools: Sequence[str] = (),
 ) -> ClaudeAgentOptions:
     """Options for one orchestrated run. ``model_env`` replaces the settings' model env (tests pass the
-    scripted model's ``env()``); ``get_run_context(options)`` gives the run's shared state."""
+    scripted model's ``env()``); ``check`` vets each proposal before it is queued (``approvals.agent_door``)."""
     env_model = dict(model_env) if model_env is not None else settings_model_env(settings)
     secrets = tuple(settings_secrets(settings)) + tuple(
         v for k, v in env_model.items() if k.endswith(("API_KEY", "TOKEN")) and v
@@ -84,7 +85,7 @@ def build_options(
         audit_sink=audit,
         secrets=secrets,
         max_proposals=max_proposals,
-        check=zoho_write_check(gateway),
+        check=check,
     )
     workdir, config_dir = agent_dirs(settings)
     mcp_servers = _mcp_servers(settings, gateway, memory, ctx)

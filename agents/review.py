@@ -10,15 +10,15 @@ from __future__ import annotations
 import asyncio
 import uuid
 import weakref
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from agents.runner import run_orchestrator
-from agents.session import SessionStore, build_session_options, open_read_only_memory
+from agents.session import ApprovalDoor, build_session_options, open_read_only_memory
 from config.settings import Settings
+from domain.agent_review import AgentReview
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account360
-from review.models import AccountTriage
-from review.ports import AgentReview
 
 # Per event loop (one review run): memory dir -> the read-only memory (or None), and the lock that opens it.
 _MEMORY: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[asyncio.Lock, dict[str, Any]]] = (
@@ -26,7 +26,43 @@ _MEMORY: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[asyncio.Lock
 )
 
 
-def review_prompt(triage: AccountTriage) -> str:
+class FlaggedSignal(Protocol):
+    """One signal of the triage as the review prompt reads it (``review.models.Signal`` has these)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def evidence(self) -> Sequence[str]: ...
+    @property
+    def subject_id(self) -> str | None: ...
+    @property
+    def subject_module(self) -> str | None: ...
+    @property
+    def subject_name(self) -> str | None: ...
+    @property
+    def quote(self) -> str | None: ...
+    @property
+    def quote_record_id(self) -> str | None: ...
+
+
+class FlaggedAccount(Protocol):
+    """The triage of one flagged account as the agents read it (``review.models.AccountTriage`` has these)."""
+
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def account_name(self) -> str: ...
+    @property
+    def score(self) -> int: ...
+    @property
+    def signals(self) -> Sequence[FlaggedSignal]: ...
+
+
+def review_prompt(triage: FlaggedAccount) -> str:
     """The orchestrator's task for one flagged account (the signals are the triage's, with record ids)."""
     lines = [
         f"Review this account for the nightly account review and queue at most three next-best actions "
@@ -66,16 +102,17 @@ async def _shared_memory(settings: Settings) -> Any:
 
 
 async def review_account(
-    triage: AccountTriage,
+    triage: FlaggedAccount,
     account360: Account360,
     *,
     settings: Settings,
     gateway: ZohoGateway,
-    store: SessionStore,
+    approvals: ApprovalDoor,
     memory: Any = None,
     model_env: dict[str, str] | None = None,
 ) -> AgentReview:
-    """Run the orchestrator on one flagged account. Never raises for model trouble: a stop or failure
+    """Run the orchestrator on one flagged account, its proposals through ``approvals`` (the review's
+    ``approvals.agent_door.store_approvals``). Never raises for model trouble: a stop or failure
     is reported in ``error`` with whatever was queued before it."""
     if memory is None:
         memory = await _shared_memory(settings)
@@ -83,7 +120,7 @@ async def review_account(
     options = build_session_options(
         settings,
         gateway=gateway,
-        store=store,
+        approvals=approvals,
         memory=memory,
         run_id=run_id,
         model_env=model_env,

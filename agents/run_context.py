@@ -15,15 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from approvals.write_checks import WriteRefused, check_write
 from domain.proposals import ProposedAction
 from domain.recommendations import Recommendation
 from hooks.injection import injection_excerpt, looks_like_injection
 from hooks.redact import redact
-from integrations.zoho.errors import ZohoError
 
 # (proposal, suspicious) -> the queued recommendation (or awaitable); raises ProposalRefused to refuse it,
-# e.g. a situation a person rejected with nothing new since (agents.session.store_enqueue).
+# e.g. a situation a person rejected with nothing new since (approvals.agent_door.store_enqueue).
 Enqueue = Callable[[ProposedAction, bool], Recommendation | Awaitable[Recommendation]]
 AuditSink = Callable[[dict[str, Any]], None]
 WriteCheck = Callable[[ProposedAction], Awaitable[None]]  # raises ProposalRefused
@@ -160,18 +158,3 @@ class RunContext:
         with self._lock:
             self.queued.append(recommendation)
         return recommendation
-
-
-def zoho_write_check(gateway: Any) -> WriteCheck:
-    """The queue-time check of ``approvals.write_checks`` over ``gateway``, refusing with a message meant
-    for the model."""
-
-    async def check(proposal: ProposedAction) -> None:
-        try:
-            await check_write(proposal, gateway)
-        except WriteRefused as exc:
-            raise ProposalRefused(f"{exc}. Propose only changes to this account's own records and fields.") from None
-        except ZohoError as exc:
-            raise ProposalRefused(f"it could not be checked against Zoho ({exc}); nothing was queued") from None
-
-    return check

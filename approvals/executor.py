@@ -168,76 +168,50 @@ def _refuse_duplicate(store: StateStore, rec: Recommendation, done: Recommendati
     )
 
 
+class _WriteAudit:
+    """The ``write`` audit events of one send, stamped with the recommendation and the time since it began."""
+
+    def __init__(self, store: StateStore, approved: ApprovedWrite, rec: Recommendation) -> None:
+        action = approved.action
+        self.store = store
+        self.base: dict[str, Any] = {
+            "kind": "write",
+            "tool": "execute_write",
+            "run_id": rec.run_id,
+            "account_id": action.account_id,
+            "recommendation_id": rec.id,
+            "agent_type": "executor",
+            "agent_id": approved.approved_by,
+            "input_summary": f"{action.kind} on {action.target_module}/{action.target_id}",
+        }
+        self.started = time.perf_counter()
+
+    def sending(self, approved: ApprovedWrite, payload: Any, *, reconciling: bool) -> None:
+        """Recorded before the write leaves (no duration): what is about to be sent, under which key."""
+        self.store.record_audit(
+            {
+                **self.base,
+                "outcome": "reconciling" if reconciling else "sending",
+                "detail": {"idempotency_key": approved.idempotency_key, "payload": payload},
+            }
+        )
+
+    def __call__(self, outcome: str, **extra: Any) -> None:
+        duration_ms = round((time.perf_counter() - self.started) * 1000, 1)
+        self.store.record_audit({**self.base, "outcome": outcome, "duration_ms": duration_ms, **extra})
+
+
 async def _send(
     store: StateStore, gateway: ZohoGateway, approved: ApprovedWrite, rec: Recommendation, *, reconciling: bool
 ) -> ExecutionOutcome:
-    action = approved.action
-    base: dict[str, Any] = {
-        "kind": "write",
-        "tool": "execute_write",
-        "run_id": rec.run_id,
-        "account_id": action.account_id,
-        "recommendation_id": rec.id,
-        "agent_type": "executor",
-        "agent_id": approved.approved_by,
-        "input_summary": f"{action.kind} on {action.target_module}/{action.target_id}",
-    }
-    started = time.perf_counter()
-
-    def audit(outcome: str, **extra: Any) -> None:
-        store.record_audit(
-            {**base, "outcome": outcome, "duration_ms": round((time.perf_counter() - started) * 1000, 1), **extra}
-        )
-
+    audit = _WriteAudit(store, approved, rec)
     try:  # the write is the proposal shown: checked against Zoho again right before it is sent
-        checked = await check_write(action, gateway)
-        store.record_audit(
-            {
-                **base,
-                "outcome": "reconciling" if reconciling else "sending",
-                "detail": {"idempotency_key": approved.idempotency_key, "payload": checked.payload},
-            }
-        )
+        checked = await check_write(approved.action, gateway)
+        audit.sending(approved, checked.payload, reconciling=reconciling)
         result = await gateway.execute_write(approved)
         crash_point("executor.sent")
-    except WriteRefused as exc:
-        store.mark_failed(rec.id, f"refused before sending: {exc}")
-        audit("refused", detail={"error": str(exc)})
-        return ExecutionFailure(
-            recommendation_id=rec.id, error=f"refused: {exc}", hint=REFUSED_HINT, retryable=False, status="failed"
-        )
-    except ZohoTransientError as exc:
-        store.release_for_retry(rec.id, str(exc))
-        audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint})
-        return ExecutionFailure(
-            recommendation_id=rec.id, error=str(exc), hint=f"{exc.hint} {RETRY_HINT}", retryable=True, status="approved"
-        )
-    except ZohoConfigError as exc:
-        store.release_for_retry(rec.id, str(exc))
-        audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint, "stops_batch": True})
-        return ExecutionFailure(
-            recommendation_id=rec.id,
-            error=str(exc),
-            hint=f"{exc.hint} {RETRY_HINT}",
-            retryable=True,
-            status="approved",
-            stops_batch=True,
-        )
-    except ZohoError as exc:
-        store.mark_failed(rec.id, f"{exc} — {exc.hint}")
-        audit("failed", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint, "code": exc.code})
-        return ExecutionFailure(
-            recommendation_id=rec.id, error=str(exc), hint=exc.hint, retryable=False, status="failed"
-        )
-    except Exception as exc:  # a bug or an unmapped failure: we cannot know whether Zoho got the write
-        audit("unknown", detail={"error": f"{type(exc).__name__}: {exc}"})
-        return ExecutionFailure(
-            recommendation_id=rec.id,
-            error=f"{type(exc).__name__}: {exc}",
-            hint=RECONCILE_HINT,
-            retryable=True,
-            status="executing",
-        )
+    except Exception as exc:  # every failure before the outcome is recorded (cancellation passes through)
+        return _not_written(store, rec, audit, exc)
     store.mark_executed(rec.id, result)
     crash_point("executor.recorded")
     audit(
@@ -251,6 +225,50 @@ async def _send(
         },
     )
     return result
+
+
+def _not_written(store: StateStore, rec: Recommendation, audit: _WriteAudit, exc: Exception) -> ExecutionFailure:
+    """Where a send that raised ``exc`` leaves the recommendation: ``failed`` when Zoho (or the check) refused
+    it, ``approved`` to retry when Zoho was busy or refused our credentials (the batch stops), ``executing``
+    to be reconciled when we cannot know whether Zoho got the write."""
+    if isinstance(exc, WriteRefused):
+        store.mark_failed(rec.id, f"refused before sending: {exc}")
+        audit("refused", detail={"error": str(exc)})
+        return ExecutionFailure(
+            recommendation_id=rec.id, error=f"refused: {exc}", hint=REFUSED_HINT, retryable=False, status="failed"
+        )
+    if isinstance(exc, ZohoTransientError):
+        store.release_for_retry(rec.id, str(exc))
+        audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint})
+        return ExecutionFailure(
+            recommendation_id=rec.id, error=str(exc), hint=f"{exc.hint} {RETRY_HINT}", retryable=True, status="approved"
+        )
+    if isinstance(exc, ZohoConfigError):
+        store.release_for_retry(rec.id, str(exc))
+        audit("retry_later", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint, "stops_batch": True})
+        return ExecutionFailure(
+            recommendation_id=rec.id,
+            error=str(exc),
+            hint=f"{exc.hint} {RETRY_HINT}",
+            retryable=True,
+            status="approved",
+            stops_batch=True,
+        )
+    if isinstance(exc, ZohoError):
+        store.mark_failed(rec.id, f"{exc} — {exc.hint}")
+        audit("failed", tier=exc.tier, detail={"error": str(exc), "hint": exc.hint, "code": exc.code})
+        return ExecutionFailure(
+            recommendation_id=rec.id, error=str(exc), hint=exc.hint, retryable=False, status="failed"
+        )
+    # a bug or an unmapped failure: we cannot know whether Zoho got the write
+    audit("unknown", detail={"error": f"{type(exc).__name__}: {exc}"})
+    return ExecutionFailure(
+        recommendation_id=rec.id,
+        error=f"{type(exc).__name__}: {exc}",
+        hint=RECONCILE_HINT,
+        retryable=True,
+        status="executing",
+    )
 
 
 __all__ = ["EXECUTOR_LOCK", "ExecutionFailure", "ExecutionOutcome", "ExecutorBusy", "execute_approved"]

@@ -249,6 +249,7 @@ def _agent_reviewer(figures: LoadFigures, settings: Any, gateway: Any, store: An
     """A reviewer running one agent session per account, counting the sessions in flight."""
     from agents.runner import run_orchestrator
     from agents.session import build_session_options
+    from approvals.agent_door import store_approvals
     from review.ports import AgentReview
 
     in_flight = 0
@@ -259,7 +260,11 @@ def _agent_reviewer(figures: LoadFigures, settings: Any, gateway: Any, store: An
         figures.peak_sessions = max(figures.peak_sessions, in_flight)
         try:
             options = build_session_options(
-                settings, gateway=gateway, store=store, model_env=model_env, max_budget_usd=settings.account_budget_usd
+                settings,
+                gateway=gateway,
+                approvals=store_approvals(settings, store, gateway),
+                model_env=model_env,
+                max_budget_usd=settings.account_budget_usd,
             )
             result = await run_orchestrator(options, PROMPT.format(account_id=triage.account_id))
         finally:

@@ -48,6 +48,7 @@ async def _review(settings: Any, running: Any, store: Any, **options: Any) -> An
 
 async def _agent_review(settings: Any, running: Any, store: Any, top: int) -> dict[str, Any]:
     from agents import review_account
+    from approvals.agent_door import store_approvals
     from scripted_model import ScriptedModelServer
     from scripted_model.scripts import obedient_reviewer
 
@@ -60,7 +61,12 @@ async def _agent_review(settings: Any, running: Any, store: Any, top: int) -> di
 
             async def reviewer(triage: Any, account360: Any) -> Any:
                 return await review_account(
-                    triage, account360, settings=settings, gateway=gateway, store=store, model_env=env
+                    triage,
+                    account360,
+                    settings=settings,
+                    gateway=gateway,
+                    approvals=store_approvals(settings, store, gateway),
+                    model_env=env,
                 )
 
             started = time.perf_counter()

@@ -32,6 +32,7 @@ from agents import options as agent_options  # noqa: E402
 from agents.runner import run_orchestrator  # noqa: E402
 from agents.session import build_session_options  # noqa: E402
 from agents.tool_names import REMOTE_PREFIX, REMOTE_READ_TOOLS  # noqa: E402
+from approvals.agent_door import store_approvals  # noqa: E402
 from config import load_settings  # noqa: E402
 from integrations.zoho.connection import connection_from_sandbox  # noqa: E402
 from integrations.zoho.factory import build_gateway  # noqa: E402
@@ -74,7 +75,9 @@ async def _one_run(sandbox: Any, home: Path, mode: str) -> dict[str, Any]:
             definitions.REMOTE_READ_TOOLS = (f"{REMOTE_PREFIX}*",)
             agent_options._hidden_remote_tools = lambda settings, ctx: []
         with ScriptedModelServer(_script(account["id"], REMOTE_READ_TOOLS[0] if remote else None)) as model:
-            options = build_session_options(settings, gateway=gateway, store=store, model_env=model.env())
+            options = build_session_options(
+                settings, gateway=gateway, approvals=store_approvals(settings, store, gateway), model_env=model.env()
+            )
             result = await run_orchestrator(options, f"How is this account?\nAccount: {account['id']}")
     finally:
         definitions.REMOTE_READ_TOOLS = original

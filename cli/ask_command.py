@@ -95,10 +95,17 @@ async def run_agents(
     from agents.memory_access import read_only_memory
     from agents.runner import run_orchestrator
     from agents.session import build_session_options
+    from approvals.agent_door import store_approvals
 
     notes: list[str] = []
     async with read_only_memory(settings, notes=notes) as memory:
-        options = build_session_options(settings, gateway=gateway, store=store, memory=memory, model_env=model_env)
+        options = build_session_options(
+            settings,
+            gateway=gateway,
+            approvals=store_approvals(settings, store, gateway),
+            memory=memory,
+            model_env=model_env,
+        )
         return await run_orchestrator(options, prompt)
 
 

@@ -66,7 +66,9 @@ def build_reviewer(settings: Settings, *, gateway: Any, store: Any) -> tuple[Cal
     except ImportError:
         return None, "Agent review is not available in this build: rule-based proposals"
     accepted = inspect.signature(review_account).parameters
-    offered = {"settings": settings, "gateway": gateway, "store": store}
+    from approvals.agent_door import store_approvals
+
+    offered = {"settings": settings, "gateway": gateway, "approvals": store_approvals(settings, store, gateway)}
     extra = {k: v for k, v in offered.items() if k in accepted}
 
     def reviewer(triage: Any, account360: Any) -> Any:

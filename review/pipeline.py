@@ -25,8 +25,10 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Any
 
 from approvals.queueing import queue_proposal
 from approvals.write_checks import outside_account
@@ -49,7 +51,7 @@ from review.ports import (
 )
 from review.run_models import FlaggedAccount, HeldProposal, QueuedProposal, ReviewRun
 from review.snapshot_cache import SnapshotCache
-from review.sync import ReviewCursors, SyncGateway, sync_org
+from review.sync import ReviewCursors, SyncGateway, SyncResult, sync_org
 from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from review.triage import triage_accounts
 
@@ -230,6 +232,25 @@ def _without_dismissed(triage: AccountTriage, dismissed: list[tuple[str, str]]) 
     return triage.model_copy(update={"signals": kept})
 
 
+@dataclass(frozen=True)
+class _ReviewRequest:
+    """What ``run_review`` was asked for, handed down its steps."""
+
+    settings: Settings
+    gateway: SyncGateway
+    store: ReviewStore
+    reviewer: Reviewer | None
+    memory_sync: MemorySync | None
+    owner: str | None
+    since: datetime | None
+    limit: int | None
+    budget_usd: float | None
+    concurrency: int | None
+    progress: Progress | None
+    thresholds: Thresholds
+    clock: Callable[[], datetime]
+
+
 async def run_review(
     settings: Settings,
     *,
@@ -252,123 +273,90 @@ async def run_review(
         raise ReviewAlreadyRunning(store.lock_holder(LOCK_NAME))
     try:
         return await _locked_review(
-            settings,
-            gateway=gateway,
-            store=store,
-            reviewer=reviewer,
-            memory_sync=memory_sync,
-            owner=owner,
-            since=since,
-            limit=limit,
-            budget_usd=budget_usd,
-            concurrency=concurrency,
-            progress=progress,
-            thresholds=thresholds,
-            clock=clock,
+            _ReviewRequest(
+                settings=settings,
+                gateway=gateway,
+                store=store,
+                reviewer=reviewer,
+                memory_sync=memory_sync,
+                owner=owner,
+                since=since,
+                limit=limit,
+                budget_usd=budget_usd,
+                concurrency=concurrency,
+                progress=progress,
+                thresholds=thresholds,
+                clock=clock,
+            )
         )
     finally:
         store.release_run_lock(LOCK_NAME, lock_owner)
 
 
-async def _locked_review(
-    settings: Settings,
-    *,
-    gateway: SyncGateway,
-    store: ReviewStore,
-    reviewer: Reviewer | None,
-    memory_sync: MemorySync | None,
-    owner: str | None,
-    since: datetime | None,
-    limit: int | None,
-    budget_usd: float | None,
-    concurrency: int | None,
-    progress: Progress | None,
-    thresholds: Thresholds,
-    clock: Callable[[], datetime],
-) -> ReviewRun:
+async def _locked_review(req: _ReviewRequest) -> ReviewRun:
     started = time.perf_counter()
-    _, credits_before = gateway_usage(gateway)
-    now = clock()
-    params = {
-        "owner": owner,
-        "since": since.isoformat() if since else None,
-        "limit": limit,
-        "budget_usd": budget_usd,
-        "mode": "agents" if reviewer else "rules",
-    }
-    unfinished = store.unfinished_run(RUN_KIND)
-    last_success = store.last_successful_run(RUN_KIND)
-    if unfinished is not None:
-        store.resume_run(unfinished.id)
-        run = ReviewRun(run_id=unfinished.id, started_at=unfinished.started_at, resumed=True)
-    else:
-        run = ReviewRun(run_id=store.start_run(RUN_KIND, params), started_at=now)
+    _, credits_before = gateway_usage(req.gateway)
+    now = req.clock()
+    run, last_success = _start_or_resume(req, now)
     crash_point("review.run_started")
-    run.mode = "agents" if reviewer is not None else "rules"
-    run.budget_usd = budget_usd if budget_usd is not None else settings.max_budget_usd
-    baseline = since or (last_success.started_at if last_success is not None else None)
+    run.mode = "agents" if req.reviewer is not None else "rules"
+    run.budget_usd = req.budget_usd if req.budget_usd is not None else req.settings.max_budget_usd
+    baseline = req.since or (last_success.started_at if last_success is not None else None)
     try:
-        await _steps(
-            run,
-            settings,
-            gateway=gateway,
-            store=store,
-            reviewer=reviewer,
-            memory_sync=memory_sync,
-            owner=owner,
-            baseline=baseline,
-            since_given=since is not None,
-            limit=limit,
-            concurrency=concurrency,
-            progress=progress,
-            thresholds=thresholds,
-            now=now,
-        )
+        await _steps(run, req, baseline=baseline, now=now)
     except BaseException as exc:
-        store.finish_run(run.run_id, "interrupted", {"error": f"{type(exc).__name__}: {str(exc)[:300]}"})
+        req.store.finish_run(run.run_id, "interrupted", {"error": f"{type(exc).__name__}: {str(exc)[:300]}"})
         raise
     crash_point("review.before_finish")
-    run.api_credits = max(0, gateway_usage(gateway)[1] - credits_before)
-    run.finished_at = clock()
+    run.api_credits = max(0, gateway_usage(req.gateway)[1] - credits_before)
+    run.finished_at = req.clock()
     run.total_seconds = time.perf_counter() - started
-    store.finish_run(
-        run.run_id,
-        "succeeded",
-        {
-            "mode": run.mode,
-            "accounts_triaged": run.accounts_triaged,
-            "flagged": len(run.flagged),
-            "flagged_by_kind": run.accounts_by_kind(),
-            "proposals_created": run.proposals_created,
-            "proposals_existing": run.proposals_existing,
-            "proposals_held": run.proposals_held,
-            "cost_usd": run.cost_usd,
-            "api_calls": run.api_calls,
-            "api_credits": run.api_credits,
-        },
-    )
+    req.store.finish_run(run.run_id, "succeeded", _run_summary(run))
     return run
 
 
-async def _steps(
-    run: ReviewRun,
-    settings: Settings,
-    *,
-    gateway: SyncGateway,
-    store: ReviewStore,
-    reviewer: Reviewer | None,
-    memory_sync: MemorySync | None,
-    owner: str | None,
-    baseline: datetime | None,
-    since_given: bool,
-    limit: int | None,
-    concurrency: int | None,
-    progress: Progress | None,
-    thresholds: Thresholds,
-    now: datetime,
-) -> None:
-    # 1. sync
-    cache = SnapshotCache(settings.home / "review" / "snapshot")
+def _start_or_resume(req: _ReviewRequest, now: datetime) -> tuple[ReviewRun, Any]:
+    """The run to carry on (the last unfinished one, resumed) or a new one; with the last successful run
+    (read before this one starts)."""
+    params = {
+        "owner": req.owner,
+        "since": req.since.isoformat() if req.since else None,
+        "limit": req.limit,
+        "budget_usd": req.budget_usd,
+        "mode": "agents" if req.reviewer else "rules",
+    }
+    unfinished = req.store.unfinished_run(RUN_KIND)
+    last_success = req.store.last_successful_run(RUN_KIND)
+    if unfinished is not None:
+        req.store.resume_run(unfinished.id)
+        return ReviewRun(run_id=unfinished.id, started_at=unfinished.started_at, resumed=True), last_success
+    return ReviewRun(run_id=req.store.start_run(RUN_KIND, params), started_at=now), last_success
+
+
+def _run_summary(run: ReviewRun) -> dict[str, Any]:
+    return {
+        "mode": run.mode,
+        "accounts_triaged": run.accounts_triaged,
+        "flagged": len(run.flagged),
+        "flagged_by_kind": run.accounts_by_kind(),
+        "proposals_created": run.proposals_created,
+        "proposals_existing": run.proposals_existing,
+        "proposals_held": run.proposals_held,
+        "cost_usd": run.cost_usd,
+        "api_calls": run.api_calls,
+        "api_credits": run.api_credits,
+    }
+
+
+async def _steps(run: ReviewRun, req: _ReviewRequest, *, baseline: datetime | None, now: datetime) -> None:
+    synced = await _sync(run, req, now)
+    views, triages = _triage(run, req, synced, baseline=baseline, now=now)
+    await _review_flagged(run, req, views, triages, now=now)
+
+
+async def _sync(run: ReviewRun, req: _ReviewRequest, now: datetime) -> SyncResult:
+    """Step 1: bring the local copy of the org up to date; memory is fed before the cursors move."""
+    cache = SnapshotCache(req.settings.home / "review" / "snapshot")
 
     async def feed_memory(changed: dict[str, list[CrmRecord]], feed: MemorySync) -> None:
         """Before the review's cursors move: a run killed while feeding memory fetches the same records again."""
@@ -380,56 +368,79 @@ async def _steps(
             run.notes.append(f"memory sync failed ({type(exc).__name__}: {str(exc)[:160]}); review went on")
 
     synced = await sync_org(
-        gateway,
-        ReviewCursors(store),
+        req.gateway,
+        ReviewCursors(req.store),
         cache,
         now=now,
-        progress=progress,
-        before_commit=None if memory_sync is None else partial(feed_memory, feed=memory_sync),
+        progress=req.progress,
+        before_commit=None if req.memory_sync is None else partial(feed_memory, feed=req.memory_sync),
     )
     run.sync_full, run.records_fetched, run.records_changed = synced.full, synced.fetched, len(synced.updated_ids)
     run.notes.extend(synced.notes)
     if synced.deleted:
         run.notes.append(f"{synced.deleted} record(s) deleted in Zoho since the last run left the review")
     run.api_calls, run.sync_seconds = synced.api_calls, synced.seconds
+    return synced
 
-    # 2. triage
+
+def _triage(
+    run: ReviewRun, req: _ReviewRequest, synced: SyncResult, *, baseline: datetime | None, now: datetime
+) -> tuple[dict[str, AccountView], list[AccountTriage]]:
+    """Step 2: every account (of ``owner``) scored, with its signals and whether it changed."""
+    progress, owner = req.progress, req.owner
     if progress:
         progress("triage", 0, None)
     t0 = time.perf_counter()
     views = index_by_account(synced.records)
-    triages = triage_accounts(views, today=now.date(), thresholds=thresholds, since=baseline, owner=owner)
+    triages = triage_accounts(views, today=now.date(), thresholds=req.thresholds, since=baseline, owner=owner)
     run.triage_seconds = time.perf_counter() - t0
     run.accounts_triaged = len(triages)
     if owner is not None and not triages:  # never an empty, all-clear book: say why there is nothing
         run.notes.append(f"no account owned by {owner} in the synced copy of the org: nothing was reviewed")
-    if not synced.full and not since_given:  # changed = touched by what this run's sync brought that is new
+    if not synced.full and req.since is None:  # changed = touched by what this run's sync brought that is new
         for t in triages:
             t.changed_since_last_run = any(r.id in synced.updated_ids for r in views[t.account_id].records())
     run.changed_accounts = sum(1 for t in triages if t.changed_since_last_run)
     run.scores = [t.score for t in triages]
     if progress:
         progress("triage", len(triages), len(triages))
+    return views, triages
 
-    # 3–5. review the top flagged accounts, queue, persist
+
+def _reviewing(run: ReviewRun, req: _ReviewRequest, now: datetime) -> _Reviewing:
+    settings = req.settings
+    return _Reviewing(
+        run=run,
+        store=req.store,
+        reviewer=req.reviewer,
+        now=now,
+        window=settings.duplicate_window,
+        budget_usd=run.budget_usd or settings.max_budget_usd,
+        account_budget_usd=settings.account_budget_usd,
+        concurrency=req.concurrency or settings.agent_concurrency,
+        suspicious=_looks_suspicious(),
+    )
+
+
+async def _review_flagged(
+    run: ReviewRun,
+    req: _ReviewRequest,
+    views: dict[str, AccountView],
+    triages: list[AccountTriage],
+    *,
+    now: datetime,
+) -> None:
+    """Steps 3–5: review the top flagged accounts (skipping those a resumed run already did), queue, persist;
+    the rest of the flagged accounts are saved with their triage only."""
+    store, progress = req.store, req.progress
     ranked = rank_flagged(triages)
-    top_n = limit if limit is not None else settings.review_top_n
+    top_n = req.limit if req.limit is not None else req.settings.review_top_n
     top, rest = ranked[:top_n], ranked[top_n:]
     done = store.reviewed_account_ids(run.run_id) if run.resumed else set()
     saved: dict[str, list[str]] = {}
     if done:
         saved = {r.account_id: list(r.recommendation_ids) for r in store.review_results(run.run_id)}
-    reviewing = _Reviewing(
-        run=run,
-        store=store,
-        reviewer=reviewer,
-        now=now,
-        window=settings.duplicate_window,
-        budget_usd=run.budget_usd or settings.max_budget_usd,
-        account_budget_usd=settings.account_budget_usd,
-        concurrency=concurrency or settings.agent_concurrency,
-        suspicious=_looks_suspicious(),
-    )
+    reviewing = _reviewing(run, req, now)
     results: dict[str, FlaggedAccount] = {}
     todo = [t for t in top if t.account_id not in done]
     for t in top:

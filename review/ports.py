@@ -12,10 +12,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field
-
 from approvals.queueing import DecisionQueue
-from domain.proposals import ProposedAction
+from domain.agent_review import AgentReview as AgentReview  # re-exported: the reviewers return it
 from domain.recommendations import Recommendation
 from integrations.zoho.models import Account360, CrmRecord
 from review.models import AccountTriage
@@ -46,20 +44,6 @@ class ReviewStore(DecisionQueue, Protocol):
     def lock_holder(self, name: str) -> str | None: ...
     def get_cursor(self, module: str) -> datetime | None: ...
     def set_cursor(self, module: str, value: datetime) -> None: ...
-
-
-class AgentReview(BaseModel):
-    """What one agent review of one account produced and cost."""
-
-    proposals: list[ProposedAction] = Field(default_factory=list)  # for the pipeline to queue
-    queued_ids: list[str] = Field(default_factory=list)  # recommendation ids the agent queued itself
-    cost_usd: float = 0.0
-    model_calls: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    suspicious: bool = False  # the evidence held instruction-like text
-    error: str | None = None
-    dismissed: list[tuple[str, str]] = Field(default_factory=list)  # (kind, subject_id) the author dismissed
 
 
 Reviewer = Callable[[AccountTriage, Account360], Any]

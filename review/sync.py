@@ -144,6 +144,37 @@ def _same(known: CrmRecord | None, fetched: CrmRecord) -> bool:
     return known.model_dump(exclude={"raw"}) == fetched.model_dump(exclude={"raw"})
 
 
+def _needs_full_fetch(
+    cached: dict[str, dict[str, CrmRecord]] | None, cache: SnapshotCache, cursors: CursorStore, now: datetime
+) -> bool:
+    """A full fetch: no cache, a module without its cursor, or the last full fetch older than
+    ``FULL_REFRESH_DAYS``."""
+    last_full = cache.last_full_fetch()
+    cursors_ready = all(cursors.get_cursor(m) is not None for m in REVIEW_MODULES)
+    return (
+        cached is None or not cursors_ready or last_full is None or now - last_full > timedelta(days=FULL_REFRESH_DAYS)
+    )
+
+
+async def _fetch_module(
+    gateway: SyncGateway, cursors: _PendingCursors, module: Module, *, full: bool
+) -> list[CrmRecord]:
+    """One module's records: all of them (its cursor then set to the newest modified time), or what changed
+    since its cursor."""
+    if not full:
+        fetched = list(await gateway.fetch_incremental(module, cursors))
+        crash_point("sync.module_fetched")
+        return fetched
+    fetched = []
+    async for page in gateway.fetch_module(module):
+        fetched.extend(page)
+    crash_point("sync.module_fetched")
+    newest = max((r.modified_time for r in fetched if r.modified_time), default=None)
+    if newest is not None:
+        cursors.set_cursor(module, newest)
+    return fetched
+
+
 async def sync_org(
     gateway: SyncGateway,
     store_cursors: CursorStore,
@@ -157,11 +188,7 @@ async def sync_org(
     started, calls_before = time.perf_counter(), _gateway_calls(gateway)
     cursors = _PendingCursors(store_cursors)
     cached = cache.load()
-    last_full = cache.last_full_fetch()
-    cursors_ready = all(cursors.get_cursor(m) is not None for m in REVIEW_MODULES)
-    full = (
-        cached is None or not cursors_ready or last_full is None or now - last_full > timedelta(days=FULL_REFRESH_DAYS)
-    )
+    full = _needs_full_fetch(cached, cache, cursors, now)
     merged: dict[str, dict[str, CrmRecord]] = {m: {} for m in REVIEW_MODULES} if full or cached is None else cached
     changed: dict[str, list[CrmRecord]] = {}
     updated_ids: set[str] = set()
@@ -171,17 +198,7 @@ async def sync_org(
         if progress:
             progress(f"sync {module}", step, len(REVIEW_MODULES))
         mod: Module = module  # type: ignore[assignment]
-        if full:
-            fetched: list[CrmRecord] = []
-            async for page in gateway.fetch_module(mod):
-                fetched.extend(page)
-            crash_point("sync.module_fetched")
-            newest = max((r.modified_time for r in fetched if r.modified_time), default=None)
-            if newest is not None:
-                cursors.set_cursor(module, newest)
-        else:
-            fetched = list(await gateway.fetch_incremental(mod, cursors))
-            crash_point("sync.module_fetched")
+        fetched = await _fetch_module(gateway, cursors, mod, full=full)
         for record in fetched:
             if not _same(merged[module].get(record.id), record):
                 updated_ids.add(record.id)

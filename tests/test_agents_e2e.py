@@ -14,6 +14,7 @@ import pytest
 from agents.options import build_options, get_run_context
 from agents.runner import AgentRunResult, run_orchestrator
 from agents.testing import FakeMemory, InMemoryGateway, ListAudit, ListQueue, demo_views
+from approvals.agent_door import zoho_write_check
 from config import load_settings
 from domain.proposals import AddNoteProposal
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer, Usage
@@ -40,6 +41,7 @@ class Harness:
             gateway=self.gateway,
             enqueue=self.queue,
             audit=self.audit,
+            check=zoho_write_check(self.gateway),
             memory=self.memory,
             run_id="run-e2e",
             model_env=env,
@@ -236,7 +238,13 @@ async def test_failed_remote_zoho_mcp_server_is_reported(tmp_path: Path) -> None
     h.settings = load_settings(home=tmp_path / "home", zoho_mcp_url="http://127.0.0.1:9/mcp")
     with ScriptedModelServer(obedient_reviewer) as model:
         options = build_options(
-            h.settings, gateway=h.gateway, enqueue=h.queue, audit=h.audit, memory=h.memory, model_env=model.env()
+            h.settings,
+            gateway=h.gateway,
+            enqueue=h.queue,
+            audit=h.audit,
+            check=zoho_write_check(h.gateway),
+            memory=h.memory,
+            model_env=model.env(),
         )
         scout_tools = options.agents["zoho-data-scout"].tools  # type: ignore[index]
         assert "mcp__zoho_remote__ZohoCRM_getRecord" in scout_tools  # type: ignore[operator]

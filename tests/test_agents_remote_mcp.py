@@ -15,6 +15,7 @@ from sandbox_rest import access_token
 from agents.runner import run_orchestrator
 from agents.session import build_session_options
 from agents.tool_names import REMOTE_READ_TOOLS
+from approvals.agent_door import store_approvals
 from sandbox.embedded import RunningSandbox
 from scripted_model import ModelRequest, ModelTurn, ScriptedModelServer
 from scripted_model.scripts import obedient_reviewer
@@ -74,7 +75,11 @@ async def test_remote_mcp_status_is_reported_reads_work_and_writes_never_run(
     account = next(iter(sandbox.store.iter_live("Accounts")))
     with ScriptedModelServer(_scout_uses_remote(account["id"])) as model:
         options = build_session_options(
-            settings, gateway=gateway, store=store, run_id="run-remote", model_env=model.env()
+            settings,
+            gateway=gateway,
+            approvals=store_approvals(settings, store, gateway),
+            run_id="run-remote",
+            model_env=model.env(),
         )
         result = await run_orchestrator(options, f"How is this account?\nAccount: {account['id']}")
     assert result.stopped_reason == "completed", result

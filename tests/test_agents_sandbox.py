@@ -11,6 +11,7 @@ import pytest
 
 from agents.runner import AgentRunResult, run_orchestrator
 from agents.session import build_session_options
+from approvals.agent_door import store_approvals
 from config import Settings
 from domain.proposals import UpdateFieldsProposal
 from sandbox.embedded import RunningSandbox
@@ -41,7 +42,11 @@ class Org:
 
     async def run(self, model: ScriptedModelServer, run_id: str) -> AgentRunResult:
         options = build_session_options(
-            self.settings, gateway=self.gateway, store=self.store, run_id=run_id, model_env=model.env()
+            self.settings,
+            gateway=self.gateway,
+            approvals=store_approvals(self.settings, self.store, self.gateway),
+            run_id=run_id,
+            model_env=model.env(),
         )
         return await run_orchestrator(options, f"What should I do about this account?\nAccount: {self.account['id']}")
 
@@ -222,7 +227,11 @@ async def test_the_data_scout_reads_a_pdf_attachment_in_a_real_run(
     try:
         with ScriptedModelServer(script) as model:
             options = build_session_options(
-                sandbox_settings, gateway=gateway, store=store, run_id="run-pdf", model_env=model.env()
+                sandbox_settings,
+                gateway=gateway,
+                approvals=store_approvals(sandbox_settings, store, gateway),
+                run_id="run-pdf",
+                model_env=model.env(),
             )
             result = await run_orchestrator(options, f"What is in the contract?\nAccount: {pdf['record_id']}")
         assert result.stopped_reason == "completed", result

@@ -25,14 +25,9 @@ MAX_FUNCTION_LINES = 60
 # An entry whose function is gone or short enough fails ``test_the_allowlist_names_only_long_functions``: the
 # lead deletes it when that branch merges, and this dict with the last one.
 LONG_FUNCTIONS_ALLOWED: dict[str, str] = {
-    "approvals/executor.py::_send": "layers",
     "integrations/zoho/manager.py::ZohoManager.activity_timeline": "tiers",
     "integrations/zoho/manager.py::ZohoManager.fetch_module": "tiers",
     "integrations/zoho/sdk_tier.py::SdkTier.bulk_read": "tiers",
-    "review/language/people.py::_name_spans": "layers",  # arrived with the tune13 merge (61 lines)
-    "review/pipeline.py::_locked_review": "layers",
-    "review/pipeline.py::_steps": "layers",
-    "review/sync.py::sync_org": "layers",
 }
 
 

@@ -22,6 +22,7 @@ from cli_support import run_main, sandbox_cli_env, spawn_main
 
 from agents.options import build_options
 from agents.runner import AgentRunResult, run_orchestrator
+from approvals.agent_door import zoho_write_check
 from config import Settings
 from hooks.injection import looks_like_injection
 from integrations.zoho.connection import connection_from_sandbox
@@ -84,6 +85,7 @@ class AgentRuns:
                 gateway=gateway,
                 enqueue=enqueue,
                 audit=self.audit.append,
+                check=zoho_write_check(gateway),
                 run_id=run_id,
                 model_env=model.env(),
             )

@@ -1,4 +1,4 @@
-"""The agents' ``propose_action`` tool over the real state store (``agents.session.store_enqueue``): an
+"""The agents' ``propose_action`` tool over the real state store (``approvals.agent_door.store_enqueue``): an
 action a person rejected comes back to the model as a tool error it can act on (which decision, why), not
 as a new queued row; another action is still queued."""
 
@@ -9,9 +9,9 @@ from typing import Any
 from test_tools_handlers import ACME, _proposal, _read_acme, _text
 
 from agents.run_context import RunContext
-from agents.session import store_enqueue
 from agents.testing import InMemoryGateway, ListAudit, demo_views
 from agents.tools import build_propose_tool
+from approvals.agent_door import store_enqueue
 from state.store import StateStore
 
 

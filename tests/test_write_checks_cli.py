@@ -18,9 +18,10 @@ import pytest
 from cli_support import run_main, sandbox_cli_env, spawn_main
 from sandbox_rest import SandboxRest
 
-from agents.run_context import RunContext, zoho_write_check
+from agents.run_context import RunContext
 from agents.testing import ListQueue
 from agents.tools.propose import build_propose_tool
+from approvals.agent_door import zoho_write_check
 from domain.proposals import (
     AddNoteProposal,
     CreateTaskProposal,

@@ -43,9 +43,15 @@ def session_options(
     """The orchestrator's options for a chat session (``agents.session.build_session_options``: the
     store's queue and audit, read-only memory), with partial messages on so the answer streams."""
     from agents.session import build_session_options
+    from approvals.agent_door import store_approvals
 
     options = build_session_options(
-        settings, gateway=gateway, store=store, memory=memory, run_id=run_id, model_env=model_env
+        settings,
+        gateway=gateway,
+        approvals=store_approvals(settings, store, gateway),
+        memory=memory,
+        run_id=run_id,
+        model_env=model_env,
     )
     options.include_partial_messages = True
     detach_cli(options, settings.home.expanduser().resolve() / "agent")  # Ctrl-C reaches only the chat

@@ -177,58 +177,87 @@ def _name_spans(sentence: str, index: _Index, *, lower_case: bool) -> list[tuple
     spans: list[tuple[int, int, int]] = []
     i = 0
     while i < len(tokens):
-        word = tokens[i].group(0)
-        key = _fold(word)
-        possessive = key.endswith(("'s", "’s"))
-        bare = key[:-2] if possessive else key.rstrip("'’")
-        entries = index.by_first.get(bare) or index.by_first.get(key)
-        if not entries:
+        found = _name_at(sentence, tokens, i, index, lower_case=lower_case)
+        if found is None:
             i += 1
             continue
-        matched = False
-        for words, who, capital in entries:
-            end = i + len(words)
-            if end > len(tokens):
-                continue
-            got = [_fold(t.group(0)) for t in tokens[i:end]]
-            if (
-                len(words) == 2
-                and len(words[1]) == 1
-                and not (
-                    tokens[i + 1].group(0).isupper()
-                    and sentence[tokens[i + 1].end() : tokens[i + 1].end() + 1] in ".,;: "
-                )
-            ):
-                continue  # an initial is one capital letter: "Tom B." (not "Tom b" of some word)
-            last = got[-1][:-2] if got[-1].endswith(("'s", "’s")) else got[-1]
-            if tuple(got[:-1] + [last]) != words and tuple(got) != words:
-                continue
-            if key in index.initials and not word.isupper():
-                continue
-            if capital and not lower_case and (not word[:1].isupper() or key in COMMON_CAPITALISED):
-                continue
-            if capital and lower_case and key in COMMON_CAPITALISED:
-                continue
-            start = tokens[i].start()
-            if i > 0 and tokens[i - 1].group(0).lower().rstrip(".") in _HONORIFICS:
-                start = tokens[i - 1].start()
-            stop = tokens[end - 1].end()
-            if got[-1].endswith(("'s", "’s")):
-                stop -= 2
-            elif len(words) == 2 and len(words[1]) == 1 and sentence[stop : stop + 1] == ".":
-                stop += 1  # "Tom B." is one name, full stop included
-            else:
-                initial = _INITIAL.match(sentence, stop)  # "Aisha M." → one name
-                stop = initial.end() if initial and end < len(tokens) else stop
-                while end < len(tokens) and tokens[end].start() < stop:
-                    end += 1
-            spans.append((start, stop, who))
-            i = end
-            matched = True
-            break
-        if not matched:
-            i += 1
+        start, stop, who, i = found
+        spans.append((start, stop, who))
     return spans
+
+
+def _name_at(
+    sentence: str, tokens: list[re.Match[str]], i: int, index: _Index, *, lower_case: bool
+) -> tuple[int, int, int, int] | None:
+    """The first name of the index (longest first) that starts at token ``i``: (start, stop, who, the index
+    of the token after it), or None."""
+    word = tokens[i].group(0)
+    key = _fold(word)
+    possessive = key.endswith(("'s", "’s"))
+    bare = key[:-2] if possessive else key.rstrip("'’")
+    for words, who, capital in index.by_first.get(bare) or index.by_first.get(key) or []:
+        end = i + len(words)
+        if end > len(tokens):
+            continue
+        got = [_fold(t.group(0)) for t in tokens[i:end]]
+        if not _name_fits(sentence, tokens, i, words, got, index, capital=capital, lower_case=lower_case):
+            continue
+        start = tokens[i].start()
+        if i > 0 and tokens[i - 1].group(0).lower().rstrip(".") in _HONORIFICS:
+            start = tokens[i - 1].start()
+        stop, end = _name_stop(sentence, tokens, words, got, end)
+        return start, stop, who, end
+    return None
+
+
+def _name_fits(
+    sentence: str,
+    tokens: list[re.Match[str]],
+    i: int,
+    words: tuple[str, ...],
+    got: list[str],
+    index: _Index,
+    *,
+    capital: bool,
+    lower_case: bool,
+) -> bool:
+    """Whether the tokens from ``i`` (folded: ``got``) are the name ``words``, written as a name is."""
+    word = tokens[i].group(0)
+    key = _fold(word)
+    if (
+        len(words) == 2
+        and len(words[1]) == 1
+        and not (
+            tokens[i + 1].group(0).isupper() and sentence[tokens[i + 1].end() : tokens[i + 1].end() + 1] in ".,;: "
+        )
+    ):
+        return False  # an initial is one capital letter: "Tom B." (not "Tom b" of some word)
+    last = got[-1][:-2] if got[-1].endswith(("'s", "’s")) else got[-1]
+    if tuple(got[:-1] + [last]) != words and tuple(got) != words:
+        return False
+    if key in index.initials and not word.isupper():
+        return False
+    if capital and not lower_case and (not word[:1].isupper() or key in COMMON_CAPITALISED):
+        return False
+    return not (capital and lower_case and key in COMMON_CAPITALISED)
+
+
+def _name_stop(
+    sentence: str, tokens: list[re.Match[str]], words: tuple[str, ...], got: list[str], end: int
+) -> tuple[int, int]:
+    """Where the name ending at token ``end - 1`` stops in ``sentence`` (a possessive's "'s" left out, an
+    initial's full stop taken in), and the index of the first token after it."""
+    stop = tokens[end - 1].end()
+    if got[-1].endswith(("'s", "’s")):
+        stop -= 2
+    elif len(words) == 2 and len(words[1]) == 1 and sentence[stop : stop + 1] == ".":
+        stop += 1  # "Tom B." is one name, full stop included
+    else:
+        initial = _INITIAL.match(sentence, stop)  # "Aisha M." → one name
+        stop = initial.end() if initial and end < len(tokens) else stop
+        while end < len(tokens) and tokens[end].start() < stop:
+            end += 1
+    return stop, end
 
 
 def _sub_proper(sentence: str) -> str:
