@@ -12,6 +12,7 @@ import pytest
 from reliability_support import dead_url
 
 from config import Settings
+from integrations.zoho.auth import ZohoAuth
 from integrations.zoho.connection import connection_from_sandbox
 from integrations.zoho.errors import ZohoError, ZohoUnavailableError
 from integrations.zoho.factory import build_gateway
@@ -45,10 +46,7 @@ def _tiers_ok(events: list[dict[str, Any]]) -> set[str]:
 async def test_mcp_down_interactive_reads_are_served_by_sdk_then_breaker_opens(
     live: Any, sandbox: RunningSandbox
 ) -> None:
-    async def header() -> str:
-        return f"Zoho-oauthtoken {await live.rest.tokens.access_token()}"
-
-    dead_mcp = McpTier(f"{dead_url()}/mcp", auth_header=header, timeout=3)
+    dead_mcp = McpTier(f"{dead_url()}/mcp", auth=ZohoAuth(live.rest.tokens), timeout=3)
     events: list[dict[str, Any]] = []
     manager = _manager(live, mcp=dead_mcp, sdk=live.sdk, events=events)
     account_id = sandbox.store.list_records("Accounts")[0]["id"]

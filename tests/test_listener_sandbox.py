@@ -16,7 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
-from listener.rest import OAuthRestClient, ZohoRestCall
+from config import Settings
+from integrations.zoho.connection import connection_from_sandbox
+from integrations.zoho.factory import build_gateway
+from listener.rest import ZohoRestCall, tier_rest_call
 from listener.service import ListenerDeps, ListenerOptions, ListenerService
 from listener.watch_client import WATCH_PATH
 from sandbox.embedded import RunningSandbox
@@ -50,17 +53,11 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
 
 
 @pytest.fixture
-async def rest(sandbox: RunningSandbox) -> AsyncIterator[ZohoRestCall]:
-    """The demo credentials, used exactly as a real Zoho connection would be."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield OAuthRestClient(
-            client,
-            api_base=sandbox.base_url,
-            accounts_base=sandbox.base_url,
-            client_id=sandbox.client_id,
-            client_secret=sandbox.client_secret,
-            refresh_token=sandbox.refresh_token,
-        )
+async def rest(sandbox: RunningSandbox, sandbox_settings: Settings) -> AsyncIterator[ZohoRestCall]:
+    """The demo credentials, used exactly as a real Zoho connection would be (the gateway's REST tier)."""
+    gateway = build_gateway(sandbox_settings, connection=connection_from_sandbox(sandbox, sandbox_settings))
+    yield tier_rest_call(gateway.rest)
+    await gateway.aclose()
 
 
 def make_service(tmp_path: Path, rest: ZohoRestCall, review: RecordingReview, **options: Any) -> ListenerService:

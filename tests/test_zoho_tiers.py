@@ -21,6 +21,7 @@ from integrations.zoho.manager import ZohoManager
 from integrations.zoho.models import Account, Contact, Deal, Note, Task, record_from_zoho
 from integrations.zoho.record_shapes import coql_row_to_record
 from integrations.zoho.sdk_tier import SdkTier
+from integrations.zoho.tier_contract import ReadTier
 from sandbox.embedded import RunningSandbox
 
 FIELDS = {
@@ -44,13 +45,18 @@ async def _account_ids(gw: ZohoManager, n: int = 5) -> list[str]:
 @pytest.mark.slow
 async def test_each_tier_reads_the_same_records(gateway: ZohoManager) -> None:
     ids = await _account_ids(gateway)
-    tiers = {"rest": gateway.rest, "sdk": gateway.sdk, "mcp": gateway.mcp}
+    assert gateway.sdk is not None and gateway.mcp is not None
+    tiers: dict[str, ReadTier] = {"rest": gateway.rest, "sdk": gateway.sdk, "mcp": gateway.mcp}
     by_ids = {
         name: _models("Accounts", await t.get_records_by_ids("Accounts", ids, Account.FIELDS))
         for name, t in tiers.items()
     }
     assert len(by_ids["rest"]) == len(ids) and by_ids["rest"] == by_ids["sdk"] == by_ids["mcp"]
-    one = {name: await t.get_record("Accounts", ids[0], Account.FIELDS) for name, t in tiers.items()}
+    one: dict[str, dict[str, Any]] = {}
+    for name, t in tiers.items():
+        row = await t.get_record("Accounts", ids[0], Account.FIELDS)
+        assert row is not None, name
+        one[name] = row
     assert _models("Accounts", [one["rest"]]) == _models("Accounts", [one["sdk"]]) == _models("Accounts", [one["mcp"]])
     for related in ("Contacts", "Deals", "Notes"):
         got = {

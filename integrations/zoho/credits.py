@@ -17,7 +17,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from integrations.zoho.errors import CREDIT_WINDOW, ZohoCreditBudgetError, ZohoCreditsExhaustedError, ZohoError
+from integrations.zoho.errors import ZohoCreditBudgetError, ZohoCreditsExhaustedError, ZohoError
 
 BULK_READ_CREDITS = 50
 _LIMIT = re.compile(r"\blimit\s+(?:\d+\s*,\s*)?(\d+)", re.IGNORECASE)
@@ -63,11 +63,6 @@ def mcp_credits(tool: str, arguments: dict[str, Any]) -> int:
     return 1
 
 
-def credits_back_by(now: datetime | None = None) -> datetime:
-    """The latest moment every credit spent until ``now`` is back: the window is a rolling 24 hours."""
-    return (now or datetime.now(UTC)).replace(microsecond=0) + CREDIT_WINDOW
-
-
 class CreditMeter:
     """Calls and credits one run sent to Zoho, and its budget. Thread-safe (the SDK tier runs in threads)."""
 
@@ -76,7 +71,6 @@ class CreditMeter:
         self._lock = threading.Lock()
         self.calls = 0
         self.credits = 0
-        self.exhausted: ZohoCreditsExhaustedError | None = None  # Zoho said the org's credits are spent
 
     def charge(self, credits: int, *, operation: str = "call") -> None:
         """Count one call costing ``credits``; raise ``ZohoCreditBudgetError`` (nothing counted) when it
@@ -96,10 +90,6 @@ class CreditMeter:
         """Take back a charge for a call Zoho refused (429, 401): it cost the org nothing."""
         with self._lock:
             self.credits = max(0, self.credits - credits)
-
-    def note_exhausted(self, error: ZohoCreditsExhaustedError) -> None:
-        with self._lock:
-            self.exhausted = error
 
     @property
     def left(self) -> int | None:

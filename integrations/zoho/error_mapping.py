@@ -40,12 +40,23 @@ def map_response(
     body: dict[str, Any] | None
     try:
         parsed = response.json()
-        body = parsed if isinstance(parsed, dict) else None
-        if body and isinstance(body.get("data"), list) and body["data"] and isinstance(body["data"][0], dict):
-            body = body["data"][0] if body["data"][0].get("status") == "error" else body
+        body = _failed_item(parsed) if isinstance(parsed, dict) else None
     except (ValueError, json.JSONDecodeError):
         body = None
     return map_status(response.status_code, body, module=module, record_id=record_id, tier=tier)
+
+
+def _failed_item(body: dict[str, Any]) -> dict[str, Any]:
+    """Zoho answers a batch (records in ``data``, channels in ``watch``, ...) with one result per item: with no
+    error code of its own, the reply's first failed item says why."""
+    if body.get("code"):
+        return body
+    for items in body.values():
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, dict) and item.get("status") == "error":
+                    return item
+    return body
 
 
 def map_httpx_error(

@@ -66,17 +66,6 @@ class ZohoError(Exception):
             parts.append(f"({where})")
         return " ".join(parts)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "error": type(self).__name__,
-            "message": self.message,
-            "status": self.status,
-            "code": self.code,
-            "module": self.module,
-            "record_id": self.record_id,
-            "hint": self.hint,
-        }
-
 
 class ZohoConfigError(ZohoError):
     """The configuration cannot work: e.g. a malformed URL or an unknown data centre."""

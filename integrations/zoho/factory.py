@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 from pydantic import SecretStr
 
 from config.settings import Settings
 from domain.staged_files import OUTBOX_DIR
+from integrations.zoho.auth import ZohoAuth
 from integrations.zoho.connection import ZohoConnectionInfo
 from integrations.zoho.credits import CreditMeter
 from integrations.zoho.errors import ZohoConfigError
@@ -97,20 +96,11 @@ def _sdk_tier(
 
 
 def _mcp_tier(url: str, settings: Settings, tokens: TokenManager, meter: CreditMeter) -> McpTier:
+    timeout = settings.zoho_timeout_seconds
     fixed = settings.zoho_mcp_auth_header
-
-    async def header() -> str:
-        if fixed is not None:
-            return fixed.get_secret_value()
-        return f"Zoho-oauthtoken {await tokens.access_token()}"
-
-    async def unauthorized(stale_header: str) -> Any:
-        if fixed is None:
-            await tokens.invalidate(stale_header.removeprefix("Zoho-oauthtoken "))
-
-    return McpTier(
-        url, auth_header=header, on_unauthorized=unauthorized, timeout=settings.zoho_timeout_seconds, meter=meter
-    )
+    if fixed is not None:
+        return McpTier(url, headers={"Authorization": fixed.get_secret_value()}, timeout=timeout, meter=meter)
+    return McpTier(url, auth=ZohoAuth(tokens), timeout=timeout, meter=meter)
 
 
 def _connection(settings: Settings, base_url_override: str | None) -> ZohoConnectionInfo:

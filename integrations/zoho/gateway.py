@@ -117,6 +117,3 @@ class ZohoGateway(Protocol):
     def breaker_states(self) -> dict[str, str]: ...
 
     async def aclose(self) -> None: ...
-
-
-AuditSink = Any  # callable(event: dict) -> None; see state.audit

@@ -68,6 +68,8 @@ from integrations.zoho.models import (
 )
 from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_record
 from integrations.zoho.stats import StatsBook
+from integrations.zoho.tier_contract import BulkTier, ReadTier, WriteTier
+from integrations.zoho.write_once import Send, write_once
 
 T = TypeVar("T")
 
@@ -77,6 +79,8 @@ class Closable(Protocol):
 
     async def aclose(self) -> None: ...
 
+
+TierT = TypeVar("TierT", bound=ReadTier)
 
 # what a body of the wrong shape raises while it is read (a dict where a list was due, a bad date, ...)
 _SHAPE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError)
@@ -176,9 +180,9 @@ class ZohoManager:
     def __init__(
         self,
         *,
-        rest: Any,
-        sdk: Any | None = None,
-        mcp: Any | None = None,
+        rest: WriteTier,
+        sdk: BulkTier | None = None,
+        mcp: ReadTier | None = None,
         breaker_fail_max: int = 5,
         breaker_reset_seconds: float = 30.0,
         audit: AuditFn | None = None,
@@ -195,7 +199,7 @@ class ZohoManager:
         self.attachment_outbox = attachment_outbox  # approved uploads are read only from here
         self.sdk = sdk
         self.mcp = mcp
-        self._tiers = {t.name: t for t in (mcp, sdk, rest) if t is not None}
+        self._tiers: dict[str, ReadTier] = {t.name: t for t in (mcp, sdk, rest) if t is not None}
         self._breakers = {
             name: TierBreaker(name, fail_max=breaker_fail_max, reset_seconds=breaker_reset_seconds)
             for name in self._tiers
@@ -211,15 +215,15 @@ class ZohoManager:
         self.last_strategy: dict[str, str] = {}
 
     # ------------------------------------------------------------------ routing
-    def _interactive(self) -> list[Any]:
+    def _interactive(self) -> list[ReadTier]:
         return [t for t in (self.mcp, self.sdk, self.rest) if t is not None]
 
-    def _bulk(self) -> list[Any]:
+    def _bulk(self) -> list[BulkTier]:
         return [t for t in (self.sdk, self.rest) if t is not None]
 
     def api_calls(self) -> int:
         """API calls sent by all tiers so far (OAuth not included)."""
-        return sum(int(getattr(t, "calls", 0)) for t in self._tiers.values())
+        return sum(t.calls for t in self._tiers.values())
 
     def api_credits(self) -> int:
         """Zoho API credits the calls so far cost, by Zoho's credit table (refused calls cost none)."""
@@ -228,8 +232,8 @@ class ZohoManager:
     async def _call(
         self,
         operation: str,
-        tiers: Sequence[Any],
-        fn: Callable[[Any], Awaitable[T]],
+        tiers: Sequence[TierT],
+        fn: Callable[[TierT], Awaitable[T]],
         *,
         module: str | None = None,
         record_id: str | None = None,
@@ -411,7 +415,7 @@ class ZohoManager:
         with _reading(module):
             return [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
 
-    def _note_tiers(self) -> list[Any]:
+    def _note_tiers(self) -> list[BulkTier]:
         """Tiers that list notes with ``GET /crm/v8/Notes`` (REST first: the SDK's notes params lack
         ``page_token``; its generic records call still pages)."""
         return [t for t in (self.rest, self.sdk) if t is not None]
@@ -428,7 +432,7 @@ class ZohoManager:
         documented list that any profile may read (COQL, Bulk Read and the recycle bin refuse Notes)."""
         since = modified_since - NOTE_OVERLAP if modified_since is not None else None
 
-        async def collect(tier: Any) -> list[dict[str, Any]]:
+        async def collect(tier: BulkTier) -> list[dict[str, Any]]:
             rows: list[dict[str, Any]] = []
             pages = tier.list_pages(
                 "Notes",
@@ -482,7 +486,7 @@ class ZohoManager:
             return [Task.from_zoho(r) for r in rows]
 
     async def _tasks_of(
-        self, parent_module: str, parent_id: str, fields: Sequence[str], tiers: Sequence[Any]
+        self, parent_module: str, parent_id: str, fields: Sequence[str], tiers: Sequence[ReadTier]
     ) -> list[dict[str, Any]]:
         if not parent_id.strip().isdigit():
             raise ZohoValidationError(
@@ -711,21 +715,18 @@ class ZohoManager:
 
     async def _upload_once(self, approved: ApprovedWrite, action: UploadAttachmentProposal) -> WriteResult:
         _check_attachment_module(action.target_module, action.target_id)
+        record_id, created = await write_once(
+            partial(self._find_upload, approved),
+            partial(self._prepare_upload, approved, action),
+            attempts=self._write_attempts,
+        )
+        return _write_result(approved, record_id, "Attachments", created)
 
-        def result(record_id: str, created: bool) -> WriteResult:
-            return WriteResult(
-                recommendation_id=approved.recommendation_id,
-                record_id=record_id,
-                module="Attachments",
-                created=created,
-                tier="rest",
-            )
-
-        existing = await self._find_upload(approved)
-        if existing:
-            return result(existing, False)
+    def _prepare_upload(self, approved: ApprovedWrite, action: UploadAttachmentProposal) -> Send:
+        """The staged file, read and checked once nothing of this approval is attached yet, as one upload."""
+        attachment = action.attachment
         try:
-            content = read_staged(action.attachment, outbox=self.attachment_outbox)
+            content = read_staged(attachment, outbox=self.attachment_outbox)
         except StagedFileError as exc:
             raise ZohoWriteRefused(
                 str(exc),
@@ -734,30 +735,20 @@ class ZohoManager:
                 code="STAGED_FILE_INVALID",
                 hint=exc.hint,
             ) from None
-        name = upload_file_name(action.attachment.file_name, approved.idempotency_key)
-        content_type = action.attachment.content_type
-        last: ZohoError | None = None
-        for attempt in range(self._write_attempts):
-            if attempt:
-                found = await self._find_upload(approved)
-                if found:  # our earlier attempt reached Zoho; its reply was lost
-                    return result(found, True)
-            try:
-                details = await self._call(
-                    "upload_attachment",
-                    [self.rest],
-                    lambda t: t.upload_attachment(action.target_module, action.target_id, name, content, content_type),
-                    module=action.target_module,
-                    record_id=action.target_id,
-                )
-            except ZohoError as exc:
-                if not is_transient(exc):
-                    raise
-                last = exc
-                continue
-            return result(str(details["id"]), True)
-        assert last is not None
-        raise last
+        name = upload_file_name(attachment.file_name, approved.idempotency_key)
+        content_type = attachment.content_type
+
+        async def upload() -> str:
+            details = await self._call(
+                "upload_attachment",
+                [self.rest],
+                lambda t: t.upload_attachment(action.target_module, action.target_id, name, content, content_type),
+                module=action.target_module,
+                record_id=action.target_id,
+            )
+            return str(details["id"])
+
+        return upload
 
     # ------------------------------------------------------------------ bulk reads
     def choose_strategy(self, module: str) -> str:
@@ -925,50 +916,27 @@ class ZohoManager:
         return None
 
     async def _create_once(self, approved: ApprovedWrite, module: str) -> WriteResult:
-        existing = await self._find_by_marker(approved, module)
-        if existing:
-            return WriteResult(
-                recommendation_id=approved.recommendation_id,
-                record_id=existing,
-                module=module,
-                created=False,
-                tier="rest",
-            )
+        record_id, created = await write_once(
+            partial(self._find_by_marker, approved, module),
+            partial(self._prepare_create, approved, module),
+            attempts=self._write_attempts,
+        )
+        return _write_result(approved, record_id, module, created)
+
+    def _prepare_create(self, approved: ApprovedWrite, module: str) -> Send:
         payload = self._payload(approved)
-        last: ZohoError | None = None
-        for attempt in range(self._write_attempts):
-            if attempt:
-                found = await self._find_by_marker(approved, module)
-                if found:  # our earlier attempt reached Zoho; its reply was lost
-                    return WriteResult(
-                        recommendation_id=approved.recommendation_id,
-                        record_id=found,
-                        module=module,
-                        created=True,
-                        tier="rest",
-                    )
-            try:
-                details = await self._call(
-                    f"create_{module.lower()}",
-                    [self.rest],
-                    lambda t: t.create_records(module, [payload]),
-                    module=module,
-                    record_id=approved.action.target_id,
-                )
-            except ZohoError as exc:
-                if not is_transient(exc):
-                    raise
-                last = exc
-                continue
-            return WriteResult(
-                recommendation_id=approved.recommendation_id,
-                record_id=str(details[0]["id"]),
+
+        async def create() -> str:
+            details = await self._call(
+                f"create_{module.lower()}",
+                [self.rest],
+                lambda t: t.create_records(module, [payload]),
                 module=module,
-                created=True,
-                tier="rest",
+                record_id=approved.action.target_id,
             )
-        assert last is not None
-        raise last
+            return str(details[0]["id"])
+
+        return create
 
     async def _update_fields(self, approved: ApprovedWrite, action: UpdateFieldsProposal) -> WriteResult:
         module = action.target_module
@@ -1047,6 +1015,12 @@ def _note_record(action: AddNoteProposal, marker: str) -> dict[str, Any]:
     return note
 
 
+def _write_result(approved: ApprovedWrite, record_id: str, module: str, created: bool) -> WriteResult:
+    return WriteResult(
+        recommendation_id=approved.recommendation_id, record_id=record_id, module=module, created=created, tier="rest"
+    )
+
+
 def _check_attachment_module(module: str, record_id: str) -> None:
     if module not in ATTACHMENT_MODULES:
         raise ZohoValidationError(
@@ -1082,7 +1056,7 @@ def _save_hints(path: Path | None, hints: dict[str, int]) -> None:
         tmp.replace(path)
 
 
-async def _coql(tier: Any, *, query: str, module: str) -> tuple[list[dict[str, Any]], bool]:
+async def _coql(tier: ReadTier, *, query: str, module: str) -> tuple[list[dict[str, Any]], bool]:
     rows, more = await tier.coql(query, module=module)
     return rows, more
 

@@ -7,9 +7,9 @@ hosted server's wrapped arguments: ``path_variables`` (the REST path's parts), `
 REST JSON in a text block; ``isError`` results carry Zoho's error envelope.
 
 One long-lived MCP session is owned by a worker task (the client's task groups must be entered and
-left in one task); calls are queued to it. The session is re-opened after a transport failure or a
-401 (with a fresh access token when no fixed ``Authorization`` header is configured). Only read tools
-are ever called from here.
+left in one task); calls are queued to it. The session is re-opened after a transport failure. Its
+HTTP client is signed by ``ZohoAuth`` (our OAuth token, refreshed once when Zoho refuses it), or carries
+a fixed ``Authorization`` header when one is configured. Only read tools are ever called from here.
 """
 
 from __future__ import annotations
@@ -17,13 +17,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from functools import partial
 from typing import Any
 
+import httpx2
+
+from integrations.zoho.auth import ZohoAuth, with_token_retry
 from integrations.zoho.credits import CreditMeter, mcp_credits
 from integrations.zoho.error_mapping import map_mcp_error
-from integrations.zoho.errors import ZohoAuthError, ZohoCreditsExhaustedError, ZohoError, ZohoRateLimitedError
-from integrations.zoho.rest_tier import COQL_MAX_OFFSET, COQL_PAGE, DISCRETE_LIMIT, IDS_BATCH, PER_PAGE
+from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError, ZohoRateLimitedError
+from integrations.zoho.rest_tier import DISCRETE_LIMIT, IDS_BATCH, PER_PAGE
 
 READ_TOOLS = frozenset(
     {
@@ -35,8 +39,16 @@ READ_TOOLS = frozenset(
     }
 )
 
-AuthHeader = Callable[[], Awaitable[str]]
 _STOP = object()
+
+
+class _TransportFailure(Exception):
+    """A call that failed below the tool result (HTTP, the session): its ``ZohoError`` passes ``with_token_retry``
+    untouched, since ``ZohoAuth`` already refreshed a refused token once for that request."""
+
+    def __init__(self, error: ZohoError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class McpTier:
@@ -46,15 +58,17 @@ class McpTier:
         self,
         url: str,
         *,
-        auth_header: AuthHeader,
-        on_unauthorized: Callable[[str], Awaitable[Any]] | None = None,
+        auth: ZohoAuth | None = None,
+        headers: Mapping[str, str] | None = None,
         timeout: float = 30.0,
         meter: CreditMeter | None = None,
     ) -> None:
+        """``auth`` signs every request with our OAuth token; ``headers`` carry fixed credentials instead
+        (``SERGAS_ZOHO_MCP_AUTH_HEADER``: nothing to refresh then)."""
         self.url = url
         self.meter = meter or CreditMeter()
-        self._auth_header = auth_header
-        self._on_unauthorized = on_unauthorized
+        self._auth = auth
+        self._headers = dict(headers or {})
         self._timeout = timeout
         self._queue: asyncio.Queue[Any] | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -78,18 +92,13 @@ class McpTier:
                 item = await queue.get()
                 if item is _STOP:
                     return
-                name, arguments, future, header = item
+                name, arguments, future = item
                 if future.cancelled():
                     continue
                 try:
-                    if client is None or header != getattr(client, "_sergas_header", None):
-                        if stack is not None:
-                            with contextlib.suppress(Exception):
-                                await stack.aclose()
-                        stack, client = None, None
+                    if client is None:
                         stack = contextlib.AsyncExitStack()
-                        client = await stack.enter_async_context(self._client(header))
-                        client._sergas_header = header
+                        client = await stack.enter_async_context(self._client())
                     result = await client.call_tool(name, arguments, read_timeout_seconds=self._timeout)
                     if not future.cancelled():
                         future.set_result(result)
@@ -107,8 +116,7 @@ class McpTier:
                 with contextlib.suppress(BaseException):
                     await stack.aclose()
 
-    def _client(self, header: str) -> Any:
-        import httpx2
+    def _client(self) -> Any:
         from mcp.client import Client
         from mcp.client.streamable_http import streamable_http_client
 
@@ -118,7 +126,8 @@ class McpTier:
                 self._last_http_status = response.status_code
 
         http = httpx2.AsyncClient(
-            headers={"Authorization": header},
+            auth=self._auth,
+            headers=self._headers,
             timeout=httpx2.Timeout(self._timeout, read=self._timeout),
             event_hooks={"response": [remember_status]},
         )
@@ -134,50 +143,51 @@ class McpTier:
     async def call_tool(
         self, name: str, arguments: dict[str, Any], *, module: str | None = None, record_id: str | None = None
     ) -> dict[str, Any] | None:
-        """Call a read tool; returns its JSON payload (None for an empty result)."""
+        """Call a read tool; returns its JSON payload (None for an empty result). A tool result that says
+        Zoho refused our token is answered like a 401 (``with_token_retry``: one refresh, one retry); a refusal
+        at the HTTP level was already answered by ``ZohoAuth`` and is not retried again."""
         if name not in READ_TOOLS:
             raise ZohoError(f"MCP tool {name} is not a read tool", tier=self.name)
-        for attempt in range(2):
-            header = await self._auth_header()
-            if self._worker is None or self._worker.done() or self._queue is None:
-                self._queue = asyncio.Queue()
-                self._worker = asyncio.create_task(self._run_worker(self._queue))
-            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            cost = mcp_credits(name, arguments)
-            self.meter.charge(cost, operation=f"MCP {name}")
-            await self._queue.put((name, arguments, future, header))
-            self.calls += 1
-            self._last_http_status = None
-            try:
-                result = await future
-            except Exception as exc:
-                cause = _unwrap(exc)
-                if self._last_http_status is not None and not isinstance(cause, dict):
-                    cause = {"status_code": self._last_http_status, "message": str(cause)}
-                error = map_mcp_error(cause, module=module, record_id=record_id)
-                self._refund_refused(error, cost)
-                if isinstance(error, ZohoAuthError) and attempt == 0 and self._on_unauthorized is not None:
-                    await self._on_unauthorized(header)
-                    continue
-                raise error from None
-            text = "".join(getattr(block, "text", "") for block in (result.content or []))
-            payload = _parse(text)
-            if result.is_error if hasattr(result, "is_error") else getattr(result, "isError", False):
-                error = map_mcp_error(
-                    payload if isinstance(payload, dict) else text, module=module, record_id=record_id
-                )
-                self._refund_refused(error, cost)
-                if isinstance(error, ZohoAuthError) and attempt == 0 and self._on_unauthorized is not None:
-                    await self._on_unauthorized(header)
-                    continue
-                raise error
-            return payload if isinstance(payload, dict) else None
-        raise ZohoAuthError("Zoho MCP kept refusing the credentials", status=401, tier=self.name)
+        tokens = self._auth.tokens if self._auth is not None else None
+        try:
+            return await with_token_retry(
+                tokens, partial(self._call_once, name, arguments, module=module, record_id=record_id)
+            )
+        except _TransportFailure as failure:
+            raise failure.error from None
 
-    def _refund_refused(self, error: ZohoError, cost: int) -> None:
-        """A call Zoho refused (401, 429) cost the org no credits."""
+    async def _call_once(
+        self, name: str, arguments: dict[str, Any], *, module: str | None, record_id: str | None
+    ) -> dict[str, Any] | None:
+        if self._worker is None or self._worker.done() or self._queue is None:
+            self._queue = asyncio.Queue()
+            self._worker = asyncio.create_task(self._run_worker(self._queue))
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        cost = mcp_credits(name, arguments)
+        self.meter.charge(cost, operation=f"MCP {name}")
+        await self._queue.put((name, arguments, future))
+        self.calls += 1
+        self._last_http_status = None
+        try:
+            result = await future
+        except Exception as exc:
+            cause = _unwrap(exc)
+            if self._last_http_status is not None and not isinstance(cause, dict):
+                cause = {"status_code": self._last_http_status, "message": str(cause)}
+            error = self._refund_refused(map_mcp_error(cause, module=module, record_id=record_id), cost)
+            raise _TransportFailure(error) from None
+        text = "".join(getattr(block, "text", "") for block in (result.content or []))
+        payload = _parse(text)
+        if result.is_error if hasattr(result, "is_error") else getattr(result, "isError", False):
+            error = map_mcp_error(payload if isinstance(payload, dict) else text, module=module, record_id=record_id)
+            raise self._refund_refused(error, cost)
+        return payload if isinstance(payload, dict) else None
+
+    def _refund_refused(self, error: ZohoError, cost: int) -> ZohoError:
+        """A call Zoho refused (401, 429) cost the org no credits. Returns ``error``, to raise."""
         if error.status in (401, 429) or isinstance(error, ZohoRateLimitedError | ZohoCreditsExhaustedError):
             self.meter.refund(cost)
+        return error
 
     # ------------------------------------------------------------------ reads (same shapes as REST)
     async def get_record(
@@ -264,23 +274,6 @@ class McpTier:
         if not body:
             return [], False
         return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))
-
-    async def coql_pages(
-        self, module: str, fields: Sequence[str], where: str | None = None, *, order_by: str = "id asc"
-    ) -> AsyncIterator[list[dict[str, Any]]]:
-        select = ", ".join(dict.fromkeys(["id", *fields]))
-        clause = where or "id is not null"
-        offset = 0
-        while offset < COQL_MAX_OFFSET:
-            rows, more = await self.coql(
-                f"select {select} from {module} where {clause} order by {order_by} limit {offset}, {COQL_PAGE}",
-                module=module,
-            )
-            if rows:
-                yield rows
-            if not more or not rows:
-                return
-            offset += len(rows)
 
 
 def _parse(text: str) -> Any:

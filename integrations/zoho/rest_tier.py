@@ -1,14 +1,16 @@
 """REST tier: Zoho CRM v8 over a pooled ``httpx.AsyncClient``.
 
 - base URL and transport are injected (tests pass ``httpx.MockTransport`` or the sandbox URL);
-- OAuth via ``TokenManager`` (refresh ahead of expiry, and once on 401 INVALID_TOKEN);
+- OAuth via ``ZohoAuth`` on the client (``TokenManager``: refresh ahead of expiry, and once on 401 INVALID_TOKEN);
 - backoff with full jitter on 5xx / connection errors, at most ``max_retries`` retries;
 - 429 (concurrency or credit limit) has its own budget: retried with backoff for up to
   ``rate_limit_patience`` seconds, because a busy org frees its slots within seconds and five quick
   retries are not enough when other integrations of the same org hold most of them;
 - at most ``concurrency`` requests in flight (the edition's concurrency limit);
-- every call is charged to the shared ``CreditMeter`` before it is sent (Zoho's credit costs; the run's
-  budget); a 429 that says the org's credits are spent is not retried (``ZohoCreditsExhaustedError``).
+- every request is charged to the shared ``CreditMeter`` before it is sent (Zoho's credit costs; the run's
+  budget; the client's request hook, so a resend after a refused token is charged too) and refunded when Zoho
+  refuses it (401, 429); a 429 that says the org's credits are spent is not retried
+  (``ZohoCreditsExhaustedError``).
 
 Reads return Zoho's JSON records (dicts); the manager turns them into domain models.
 Writes are *not* retried after the request may have reached Zoho (the manager owns idempotency).
@@ -28,6 +30,7 @@ import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_random_exponential
 
 from integrations.zoho.attachments import LIST_FIELDS
+from integrations.zoho.auth import ZohoAuth
 from integrations.zoho.credits import CreditMeter, rest_credits
 from integrations.zoho.error_mapping import is_transient, map_httpx_error, map_response
 from integrations.zoho.errors import (
@@ -42,11 +45,10 @@ from integrations.zoho.oauth import TokenManager
 
 PER_PAGE = 200
 DISCRETE_LIMIT = 2000
-COQL_PAGE = 2000
-COQL_MAX_OFFSET = 100_000
 IDS_BATCH = 100
 WRITE_BATCH = 100
 FIRST_POLL_DELAY = 0.6
+_COST = "sergas_zoho_credits"  # request extension: what Zoho charges for the call
 
 
 class _RetryBudget:
@@ -78,7 +80,6 @@ class RestTier:
         api_url: str,
         tokens: TokenManager,
         *,
-        http: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 30.0,
         max_retries: int = 5,
@@ -91,11 +92,12 @@ class RestTier:
         self.api_url = api_url.rstrip("/")
         self.meter = meter or CreditMeter()
         self.tokens = tokens
-        self._own_http = http is None
-        self._http = http or httpx.AsyncClient(
+        self._http = httpx.AsyncClient(
             transport=transport,
             timeout=timeout,
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            auth=ZohoAuth(tokens),
+            event_hooks={"request": [self._charge], "response": [self._refund_refused]},
         )
         self._max_retries = max_retries
         self._semaphore = asyncio.Semaphore(concurrency)
@@ -106,8 +108,7 @@ class RestTier:
         self._related_lists: dict[str, dict[str, dict[str, Any]]] = {}
 
     async def aclose(self) -> None:
-        if self._own_http:
-            await self._http.aclose()
+        await self._http.aclose()
 
     # ------------------------------------------------------------------ plumbing
     async def request(
@@ -174,40 +175,46 @@ class RestTier:
         raw: bool,
         files: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        refreshed = False
         cost = rest_credits(method, httpx.URL(url).path, params, json)
-        while True:
-            token = await self.tokens.access_token()
-            all_headers = {"Authorization": f"Zoho-oauthtoken {token}", **(headers or {})}
-            async with self._semaphore:
-                self.meter.charge(cost, operation=f"{method} {httpx.URL(url).path}")
-                self.calls += 1
-                try:
-                    response = await self._http.request(
-                        method, url, params=params, json=json, headers=all_headers, files=files
-                    )
-                except httpx.HTTPError as exc:
-                    raise map_httpx_error(exc, module=module, record_id=record_id, tier=self.name) from None
-            if response.status_code in (401, 429):
-                self.meter.refund(cost)  # Zoho charges no credits for a call it refused
-            if response.status_code == 401 and not refreshed and _code(response) in ("INVALID_TOKEN", None):
-                await self.tokens.invalidate(token)
-                refreshed = True
-                continue
-            if response.status_code >= 400:
-                raise map_response(response, module=module, record_id=record_id, tier=self.name)
-            if not raw and response.status_code not in (204, 304) and response.content:
-                try:
-                    response.json()
-                except ValueError:
-                    raise ZohoUnavailableError(
-                        "malformed JSON reply from Zoho",
-                        status=response.status_code,
-                        module=module,
-                        record_id=record_id,
-                        tier=self.name,
-                    ) from None
-            return response
+        async with self._semaphore:
+            try:
+                response = await self._http.request(
+                    method, url, params=params, json=json, headers=headers, files=files, extensions={_COST: cost}
+                )
+            except httpx.HTTPError as exc:
+                raise map_httpx_error(exc, module=module, record_id=record_id, tier=self.name) from None
+        if response.status_code >= 400:
+            raise map_response(response, module=module, record_id=record_id, tier=self.name)
+        if not raw and response.status_code not in (204, 304) and response.content:
+            try:
+                response.json()
+            except ValueError:
+                raise ZohoUnavailableError(
+                    "malformed JSON reply from Zoho",
+                    status=response.status_code,
+                    module=module,
+                    record_id=record_id,
+                    tier=self.name,
+                ) from None
+        return response
+
+    async def _charge(self, request: httpx.Request) -> None:
+        """Request hook: every request sent (a resend after a refused token too) is counted and charged."""
+        self.meter.charge(int(request.extensions.get(_COST, 1)), operation=f"{request.method} {request.url.path}")
+        self.calls += 1
+
+    async def _refund_refused(self, response: httpx.Response) -> None:
+        """Response hook: Zoho charges no credits for a call it refused (401, 429)."""
+        if response.status_code in (401, 429):
+            self.meter.refund(int(response.request.extensions.get(_COST, 1)))
+
+    async def call_json(self, method: str, path: str, body: dict[str, Any] | None) -> tuple[int, Any]:
+        """One call to an endpoint the gateway does not wrap (the listener's ``actions/watch``, records by
+        id): ``(status, JSON body)``, the body None for an empty reply. Failures are ``ZohoError``s."""
+        response = await self.request(method, path, json=body)
+        if response.status_code in (204, 304) or not response.content:
+            return response.status_code, None
+        return response.status_code, response.json()
 
     async def _get_json(
         self,
@@ -385,24 +392,6 @@ class RestTier:
         body = response.json()
         return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))
 
-    async def coql_pages(
-        self, module: str, fields: Sequence[str], where: str | None = None, *, order_by: str = "id asc"
-    ) -> AsyncIterator[list[dict[str, Any]]]:
-        """``select ... from module where ... order by ... limit offset, 2000`` until exhausted."""
-        select = ", ".join(dict.fromkeys(["id", *fields]))
-        clause = where or "id is not null"
-        offset = 0
-        while offset < COQL_MAX_OFFSET:
-            rows, more = await self.coql(
-                f"select {select} from {module} where {clause} order by {order_by} limit {offset}, {COQL_PAGE}",
-                module=module,
-            )
-            if rows:
-                yield rows
-            if not more or not rows:
-                return
-            offset += len(rows)
-
     async def list_attachments(
         self, module: str, record_id: str, fields: Sequence[str] = LIST_FIELDS
     ) -> list[dict[str, Any]]:
@@ -564,23 +553,6 @@ class RestTier:
                 )
             raise
         return _write_results(response, module, self.name)[0]
-
-    async def create_note(self, parent_module: str, parent_id: str, title: str | None, content: str) -> dict[str, Any]:
-        note: dict[str, Any] = {
-            "Note_Content": content,
-            "Parent_Id": {"module": {"api_name": parent_module}, "id": parent_id},
-        }
-        if title:
-            note["Note_Title"] = title
-        return (await self.create_records("Notes", [note]))[0]
-
-
-def _code(response: httpx.Response) -> str | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body.get("code") if isinstance(body, dict) else None
 
 
 def _write_results(response: httpx.Response, module: str, tier: str) -> list[dict[str, Any]]:

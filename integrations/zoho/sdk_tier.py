@@ -4,7 +4,8 @@ The SDK's ``Initializer`` is process-global and thread-bound, so every SDK call 
 thread (``_SDK_EXECUTOR``); the SDK is (re)initialised there only when the connection it must serve
 changes. It authenticates through ``SdkTokenStoreAdapter``, i.e. OUR token store: before each call the
 tier makes sure the store holds a fresh access token (``TokenManager``), so the SDK never refreshes on
-its own, and a 401 INVALID_TOKEN leads to one refresh and one retry (the SDK itself never retries).
+its own, and a 401 INVALID_TOKEN leads to one refresh and one retry (``with_token_retry``, the rule the
+httpx clients follow through ``ZohoAuth``; the SDK itself never retries).
 
 Environments: a custom ``DataCenter`` for any explicit URL (the sandbox, a proxy) and the SDK's own
 classes for the 8 data centres × production/sandbox/developer. Field metadata is cached under
@@ -17,7 +18,6 @@ import asyncio
 import contextlib
 import io
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,14 +26,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from integrations.zoho.auth import with_token_retry
 from integrations.zoho.credits import BULK_READ_CREDITS, CreditMeter, coql_credits
 from integrations.zoho.error_mapping import map_sdk_api_exception, map_sdk_exception
-from integrations.zoho.errors import ZohoAuthError, ZohoError, ZohoUnavailableError, ZohoValidationError
+from integrations.zoho.errors import ZohoError, ZohoUnavailableError, ZohoValidationError
 from integrations.zoho.models import to_zoho_value
 from integrations.zoho.oauth import TokenManager
 from integrations.zoho.rest_tier import (
-    COQL_MAX_OFFSET,
-    COQL_PAGE,
     DISCRETE_LIMIT,
     FIRST_POLL_DELAY,
     IDS_BATCH,
@@ -288,39 +287,31 @@ class SdkTier:
     async def _run(
         self, fn: Callable[[], Any], *, module: str | None = None, record_id: str | None = None, credits: int = 1
     ) -> Any:
-        """Run one SDK operation on the SDK thread; map its outcome; refresh+retry once on 401. ``credits``
-        is what Zoho charges for it (the shared meter counts it, and refunds it when Zoho refuses)."""
-        for attempt in range(2):
-            token = await self.tokens.access_token()
-            loop = asyncio.get_running_loop()
-            try:
-                response = await loop.run_in_executor(_SDK_EXECUTOR, self._call, fn, credits)
-            except ZohoError:
-                raise
-            except Exception as exc:  # the SDK's edge: SDKException, requests errors, parse errors
-                error = map_sdk_exception(exc, module=module, record_id=record_id)
-                if error.code == "INVALID_TOKEN" and error.status == 401 and attempt == 0:
-                    await self.tokens.invalidate(token)
-                    continue
-                raise error from None
-            if response is None:
-                return None
-            status = response.get_status_code()
-            obj = response.get_object()
-            if status in (401, 429):
-                self.meter.refund(credits)  # Zoho charges no credits for a call it refused
-            if obj is not None and type(obj).__name__ == "APIException":
-                error = map_sdk_api_exception(obj, status, module=module, record_id=record_id)
-                if status == 401 and error.code == "INVALID_TOKEN" and attempt == 0:
-                    await self.tokens.invalidate(token)
-                    continue
-                raise error
-            if status is not None and status >= 400:
-                raise map_sdk_api_exception(obj, status, module=module, record_id=record_id)
-            return response
-        raise ZohoAuthError(
-            "Zoho kept refusing the access token after a refresh", status=401, code="INVALID_TOKEN", tier=self.name
+        """Run one SDK operation on the SDK thread and map its outcome; a refused token is refreshed once and
+        the operation run again (``with_token_retry``: the SDK reads the token from our store). ``credits`` is
+        what Zoho charges for it (the shared meter counts it, and refunds it when Zoho refuses)."""
+        return await with_token_retry(
+            self.tokens, partial(self._run_once, fn, module=module, record_id=record_id, credits=credits)
         )
+
+    async def _run_once(self, fn: Callable[[], Any], *, module: str | None, record_id: str | None, credits: int) -> Any:
+        loop = asyncio.get_running_loop()
+        try:
+            response = await loop.run_in_executor(_SDK_EXECUTOR, self._call, fn, credits)
+        except ZohoError:
+            raise
+        except Exception as exc:  # the SDK's edge: SDKException, requests errors, parse errors
+            raise map_sdk_exception(exc, module=module, record_id=record_id) from None
+        if response is None:
+            return None
+        status = response.get_status_code()
+        obj = response.get_object()
+        if status in (401, 429):
+            self.meter.refund(credits)  # Zoho charges no credits for a call it refused
+        refused = obj is not None and type(obj).__name__ == "APIException"
+        if refused or (status is not None and status >= 400):
+            raise map_sdk_api_exception(obj, status, module=module, record_id=record_id)
+        return response
 
     def _call(self, fn: Callable[[], Any], credits: int = 1) -> Any:
         self._initialise()
@@ -394,7 +385,6 @@ class SdkTier:
         sort_by: str = "id",
         sort_order: str = "asc",
         modified_since: datetime | None = None,
-        path: str | None = None,
     ) -> AsyncIterator[list[dict[str, Any]]]:
         from zohocrmsdk.src.com.zoho.crm.api import HeaderMap, ParameterMap
         from zohocrmsdk.src.com.zoho.crm.api.record import GetRecordsHeader, GetRecordsParam, RecordOperations
@@ -507,23 +497,6 @@ class SdkTier:
         rows, info = self._records(await self._run(op, module=module, credits=coql_credits(query)))
         return rows, bool(info.get("more_records"))
 
-    async def coql_pages(
-        self, module: str, fields: Sequence[str], where: str | None = None, *, order_by: str = "id asc"
-    ) -> AsyncIterator[list[dict[str, Any]]]:
-        select = ", ".join(dict.fromkeys(["id", *fields]))
-        clause = where or "id is not null"
-        offset = 0
-        while offset < COQL_MAX_OFFSET:
-            rows, more = await self.coql(
-                f"select {select} from {module} where {clause} order by {order_by} limit {offset}, {COQL_PAGE}",
-                module=module,
-            )
-            if rows:
-                yield rows
-            if not more or not rows:
-                return
-            offset += len(rows)
-
     async def bulk_read(
         self,
         module: str,
@@ -535,7 +508,6 @@ class SdkTier:
     ) -> list[dict[str, str]]:
         """Bulk Read job through the SDK: create, poll, download the zip, parse the CSV."""
         from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BodyWrapper, BulkReadOperations, Query
-        from zohocrmsdk.src.com.zoho.crm.api.bulk_read import Criteria as BulkCriteria  # noqa: F401
         from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
 
         from integrations.zoho.rest_tier import parse_bulk_zip
@@ -625,11 +597,3 @@ def _download(job_id: int) -> Any:
     from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BulkReadOperations
 
     return BulkReadOperations().download_result(job_id)
-
-
-def reset_sdk_state() -> None:
-    """Forget which connection the SDK was initialised for (tests that swap sandboxes call this)."""
-    _SDK_STATE["config"] = None
-
-
-_ = time  # reserved for future timing hooks
