@@ -69,6 +69,7 @@ from integrations.zoho.models import (
 from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_record
 from integrations.zoho.stats import StatsBook
 from integrations.zoho.tier_contract import BulkTier, ReadTier, WriteTier
+from integrations.zoho.timeline import timeline_events
 from integrations.zoho.write_once import Send, write_once
 
 T = TypeVar("T")
@@ -587,67 +588,8 @@ class ZohoManager:
         return deals
 
     async def activity_timeline(self, account_id: str, *, limit: int = 50) -> list[TimelineEvent]:
-        view = await self.get_account_360(account_id)
-        events: list[TimelineEvent] = []
-        for note in view.notes:
-            if note.created_time:
-                events.append(
-                    TimelineEvent(
-                        at=note.created_time,
-                        kind="note",
-                        record_id=note.id,
-                        module="Notes",
-                        summary=(note.title or note.content)[:200],
-                    )
-                )
-        for task in view.tasks:
-            at = task.modified_time or task.created_time
-            if at:
-                events.append(
-                    TimelineEvent(
-                        at=at,
-                        kind="task",
-                        record_id=task.id,
-                        module="Tasks",
-                        summary=f"{task.subject} ({task.status or 'open'})",
-                    )
-                )
-        for deal in view.deals:
-            at = deal.modified_time or deal.created_time
-            if at:
-                events.append(
-                    TimelineEvent(
-                        at=at,
-                        kind="deal",
-                        record_id=deal.id,
-                        module="Deals",
-                        summary=f"{deal.name}: {deal.stage}" + (f" {deal.amount:,.0f}" if deal.amount else ""),
-                    )
-                )
-        for contact in view.contacts:
-            if contact.last_activity_time:
-                events.append(
-                    TimelineEvent(
-                        at=contact.last_activity_time,
-                        kind="contact",
-                        record_id=contact.id,
-                        module="Contacts",
-                        summary=f"activity with {contact.full_name}",
-                    )
-                )
-        account = view.account
-        if account.last_activity_time:
-            events.append(
-                TimelineEvent(
-                    at=account.last_activity_time,
-                    kind="account",
-                    record_id=account.id,
-                    module="Accounts",
-                    summary=f"last activity on {account.name}",
-                )
-            )
-        events.sort(key=lambda e: e.at, reverse=True)
-        return events[:limit]
+        """The account's ``limit`` newest dated events (notes, tasks, deals, contacts, the account itself)."""
+        return timeline_events(await self.get_account_360(account_id), limit=limit)
 
     # ------------------------------------------------------------------ attachments
     async def list_attachments(self, module: str, record_id: str) -> list[AttachmentInfo]:
