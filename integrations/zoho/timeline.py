@@ -43,23 +43,14 @@ def _deal_events(view: Account360) -> Iterator[TimelineEvent]:
 
 def _contact_events(view: Account360) -> Iterator[TimelineEvent]:
     for contact in view.contacts:
-        if contact.last_activity_time:
-            yield TimelineEvent(
-                at=contact.last_activity_time,
-                kind="contact",
-                record_id=contact.id,
-                module="Contacts",
-                summary=f"activity with {contact.full_name}",
-            )
+        if at := contact.last_activity_time:
+            summary = f"activity with {contact.full_name}"
+            yield TimelineEvent(at=at, kind="contact", record_id=contact.id, module="Contacts", summary=summary)
 
 
 def _account_events(view: Account360) -> Iterator[TimelineEvent]:
     account = view.account
-    if account.last_activity_time:
+    if at := account.last_activity_time:
         yield TimelineEvent(
-            at=account.last_activity_time,
-            kind="account",
-            record_id=account.id,
-            module="Accounts",
-            summary=f"last activity on {account.name}",
+            at=at, kind="account", record_id=account.id, module="Accounts", summary=f"last activity on {account.name}"
         )
