@@ -20,16 +20,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MAX_FUNCTION_LINES = 60
 
-# Functions still over the limit, each owned by the branch of issue 14 that is splitting it ("path::qualified
-# name" -> branch). Data tables need no entry: the scan does not count the lines of multi-line literal tables.
-# An entry whose function is gone or short enough fails ``test_the_allowlist_names_only_long_functions``: the
-# lead deletes it when that branch merges, and this dict with the last one.
-LONG_FUNCTIONS_ALLOWED: dict[str, str] = {
-    "integrations/zoho/manager.py::ZohoManager.activity_timeline": "tiers",
-    "integrations/zoho/manager.py::ZohoManager.fetch_module": "tiers",
-    "integrations/zoho/sdk_tier.py::SdkTier.bulk_read": "tiers",
-}
-
 
 def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
     """``args`` from the project root with this interpreter's environment, its packages from this tree."""
@@ -172,18 +162,8 @@ def all_function_sizes() -> dict[str, int]:
 def test_no_function_is_over_60_lines() -> None:
     """Split long functions into named steps; a literal table (a dict or list of constants) does not
     count, the code around it does. Nested functions count in their enclosing function too."""
-    too_long = {
-        key: lines
-        for key, lines in all_function_sizes().items()
-        if lines > MAX_FUNCTION_LINES and key not in LONG_FUNCTIONS_ALLOWED
-    }
+    too_long = {key: lines for key, lines in all_function_sizes().items() if lines > MAX_FUNCTION_LINES}
     assert too_long == {}
-
-
-def test_the_allowlist_names_only_long_functions() -> None:
-    sizes = all_function_sizes()
-    stale = [key for key in LONG_FUNCTIONS_ALLOWED if sizes.get(key, 0) <= MAX_FUNCTION_LINES]
-    assert stale == [], "split (or gone): delete these from LONG_FUNCTIONS_ALLOWED"
 
 
 SAMPLE = """

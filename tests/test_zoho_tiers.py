@@ -238,3 +238,13 @@ async def test_breaker_ignores_validation_errors_through_the_manager(
         with pytest.raises(ZohoValidationError):
             await gateway.get_record("Accounts", "12ab")
     assert gateway.breaker_states() == {"mcp": "closed", "sdk": "closed", "rest": "closed"}
+
+
+@pytest.mark.slow
+async def test_sdk_and_rest_bulk_reads_give_every_record_alike(sandbox: RunningSandbox, gateway: ZohoManager) -> None:
+    assert gateway.sdk is not None
+    fields = list(Deal.FIELDS)
+    sdk_rows = await gateway.sdk.bulk_read("Deals", fields, poll_seconds=0.05)
+    rest_rows = await gateway.rest.bulk_read("Deals", fields, poll_seconds=0.05)
+    assert sorted(r["id"] for r in sdk_rows) == sorted(r["id"] for r in sandbox.store.list_records("Deals"))
+    assert sorted(sdk_rows, key=lambda r: r["id"]) == sorted(rest_rows, key=lambda r: r["id"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import math
 import time
@@ -69,6 +70,7 @@ from integrations.zoho.models import (
 from integrations.zoho.record_shapes import coql_row_to_record, csv_row_to_record
 from integrations.zoho.stats import StatsBook
 from integrations.zoho.tier_contract import BulkTier, ReadTier, WriteTier
+from integrations.zoho.timeline import timeline_events
 from integrations.zoho.write_once import Send, write_once
 
 T = TypeVar("T")
@@ -587,67 +589,8 @@ class ZohoManager:
         return deals
 
     async def activity_timeline(self, account_id: str, *, limit: int = 50) -> list[TimelineEvent]:
-        view = await self.get_account_360(account_id)
-        events: list[TimelineEvent] = []
-        for note in view.notes:
-            if note.created_time:
-                events.append(
-                    TimelineEvent(
-                        at=note.created_time,
-                        kind="note",
-                        record_id=note.id,
-                        module="Notes",
-                        summary=(note.title or note.content)[:200],
-                    )
-                )
-        for task in view.tasks:
-            at = task.modified_time or task.created_time
-            if at:
-                events.append(
-                    TimelineEvent(
-                        at=at,
-                        kind="task",
-                        record_id=task.id,
-                        module="Tasks",
-                        summary=f"{task.subject} ({task.status or 'open'})",
-                    )
-                )
-        for deal in view.deals:
-            at = deal.modified_time or deal.created_time
-            if at:
-                events.append(
-                    TimelineEvent(
-                        at=at,
-                        kind="deal",
-                        record_id=deal.id,
-                        module="Deals",
-                        summary=f"{deal.name}: {deal.stage}" + (f" {deal.amount:,.0f}" if deal.amount else ""),
-                    )
-                )
-        for contact in view.contacts:
-            if contact.last_activity_time:
-                events.append(
-                    TimelineEvent(
-                        at=contact.last_activity_time,
-                        kind="contact",
-                        record_id=contact.id,
-                        module="Contacts",
-                        summary=f"activity with {contact.full_name}",
-                    )
-                )
-        account = view.account
-        if account.last_activity_time:
-            events.append(
-                TimelineEvent(
-                    at=account.last_activity_time,
-                    kind="account",
-                    record_id=account.id,
-                    module="Accounts",
-                    summary=f"last activity on {account.name}",
-                )
-            )
-        events.sort(key=lambda e: e.at, reverse=True)
-        return events[:limit]
+        """The account's ``limit`` newest dated events (notes, tasks, deals, contacts, the account itself)."""
+        return timeline_events(await self.get_account_360(account_id), limit=limit)
 
     # ------------------------------------------------------------------ attachments
     async def list_attachments(self, module: str, record_id: str) -> list[AttachmentInfo]:
@@ -765,81 +708,94 @@ class ZohoManager:
         """Every record of ``module`` (or those modified since), in pages of domain models."""
         chosen = tuple(fields or RECORD_TYPES[module].FIELDS)  # type: ignore[attr-defined]
         if module == "Notes":  # COQL (admins only), Bulk Read and the recycle bin refuse Notes: GET /Notes
-            note_rows = await self._list_notes(chosen, modified_since=modified_since)
-            with _reading(module):
-                notes = [record_from_zoho(module, r) for r in note_rows]
-            self.last_strategy[module] = "notes_list"
-            if modified_since is None:
-                self.volume_hints[module] = len(notes)
-                _save_hints(self._hints_path, self.volume_hints)
-            for start in range(0, len(notes), COQL_PAGE):
-                yield notes[start : start + COQL_PAGE]
-            return
-        strategy = "coql" if modified_since is not None else self.choose_strategy(module)
-        hint = None if modified_since is not None else self.volume_hints.get(module)
-        condition = f"Modified_Time >= {quote_datetime(modified_since)}" if modified_since else "id is not null"
-        total = 0
-        seen: set[str] = set()
-
-        async def coql_pages(offset: int) -> AsyncIterator[list[CrmRecord]]:
-            nonlocal strategy
-            first = True
-            while True:
-                # the cheapest LIMIT for what is left by the known volume; a first look for changes reads 200
-                # (1 credit): a quiet module costs one credit, not three
-                left = hint - offset if hint is not None and hint > offset else None
-                if first and modified_since is not None:
-                    left = 200
-                limit = coql_page_limit(left)
-                first = False
-                if offset + limit > COQL_MAX_REACH:  # COQL reaches 100,000 rows: a Bulk Read job reads the rest
-                    strategy = "bulk_read"
-                    return
-                query = select_query(module, chosen, condition, offset=offset, limit=limit)
-                rows, more = await self._call(
-                    "coql_page", self._bulk(), partial(_coql, query=query, module=module), module=module
-                )
-                if rows:
-                    with _reading(module):
-                        page = [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
-                    page = [r for r in page if r.id not in seen]
-                    seen.update(r.id for r in page)
-                    if page:
-                        yield page
-                if not more or not rows:
-                    return
-                offset += len(rows)
-
-        if strategy == "coql":
-            async for page in coql_pages(0):
-                total += len(page)
+            async for page in self._fetch_notes(module, chosen, modified_since):
                 yield page
-        if strategy == "bulk_read":
-            try:
-                rows = await self._call(
-                    "bulk_read", self._bulk(), lambda t: t.bulk_read(module, list(chosen)), module=module
-                )
-            except ZohoRateLimitedError:
-                # Zoho caps Bulk Read downloads (10 a minute): page on with COQL rather than fail the fetch
-                rows = None
-                strategy = "coql"
-                async for page in coql_pages(len(seen)):
-                    total += len(page)
-                    yield page
-            if rows is not None:
-                with _reading(module):
-                    records = [
-                        r
-                        for r in (record_from_zoho(module, csv_row_to_record(module, row)) for row in rows)
-                        if r.id not in seen
-                    ]
-                for start in range(0, len(records), COQL_PAGE):
-                    yield records[start : start + COQL_PAGE]
-                total += len(records)
-        self.last_strategy[module] = strategy
+            return
+        run = _ModuleRead(
+            module,
+            chosen,
+            modified_since,
+            strategy="coql" if modified_since is not None else self.choose_strategy(module),
+            hint=None if modified_since is not None else self.volume_hints.get(module),
+        )
+        if run.strategy == "coql":
+            async for page in self._coql_pages(run, 0):
+                yield page
+        if run.strategy == "bulk_read":
+            async for page in self._bulk_read_pages(run):
+                yield page
+        self.last_strategy[module] = run.strategy
         if modified_since is None:
-            self.volume_hints[module] = total
+            self.volume_hints[module] = run.total
             _save_hints(self._hints_path, self.volume_hints)
+
+    async def _fetch_notes(
+        self, module: Module, fields: tuple[str, ...], modified_since: datetime | None
+    ) -> AsyncIterator[list[CrmRecord]]:
+        """Notes (or those modified since) through ``GET /Notes``, in pages."""
+        note_rows = await self._list_notes(fields, modified_since=modified_since)
+        with _reading(module):
+            notes = [record_from_zoho(module, r) for r in note_rows]
+        self.last_strategy[module] = "notes_list"
+        if modified_since is None:
+            self.volume_hints[module] = len(notes)
+            _save_hints(self._hints_path, self.volume_hints)
+        for page in _in_pages(notes):
+            yield page
+
+    async def _coql_pages(self, run: _ModuleRead, offset: int) -> AsyncIterator[list[CrmRecord]]:
+        """COQL pages of ``run``'s records from ``offset``, each record once; past COQL's reach (100,000 rows)
+        it stops and sets ``run.strategy`` to ``bulk_read`` for a Bulk Read job to read the rest."""
+        module = run.module
+        first = True
+        while True:
+            # the cheapest LIMIT for what is left by the known volume; a first look for changes reads 200
+            # (1 credit): a quiet module costs one credit, not three
+            left = run.hint - offset if run.hint is not None and run.hint > offset else None
+            if first and run.modified_since is not None:
+                left = 200
+            limit = coql_page_limit(left)
+            first = False
+            if offset + limit > COQL_MAX_REACH:
+                run.strategy = "bulk_read"
+                return
+            query = select_query(module, run.fields, run.condition, offset=offset, limit=limit)
+            rows, more = await self._call(
+                "coql_page", self._bulk(), partial(_coql, query=query, module=module), module=module
+            )
+            if rows:
+                with _reading(module):
+                    page = [record_from_zoho(module, coql_row_to_record(r)) for r in rows]
+                page = run.unseen(page)
+                if page:
+                    run.total += len(page)
+                    yield page
+            if not more or not rows:
+                return
+            offset += len(rows)
+
+    async def _bulk_read_pages(self, run: _ModuleRead) -> AsyncIterator[list[CrmRecord]]:
+        """The records of a Bulk Read job that COQL has not read yet, in pages; when Zoho caps Bulk Read
+        downloads (10 a minute), COQL pages on rather than fail the fetch."""
+        module = run.module
+        try:
+            rows = await self._call(
+                "bulk_read", self._bulk(), lambda t: t.bulk_read(module, list(run.fields)), module=module
+            )
+        except ZohoRateLimitedError:
+            run.strategy = "coql"
+            async for page in self._coql_pages(run, len(run.seen)):
+                yield page
+            return
+        with _reading(module):
+            records = [
+                r
+                for r in (record_from_zoho(module, csv_row_to_record(module, row)) for row in rows)
+                if r.id not in run.seen
+            ]
+        for page in _in_pages(records):
+            yield page
+        run.total += len(records)
 
     async def fetch_deleted(self, module: Module, *, since: datetime | None = None) -> list[DeletedRecord]:
         """Records of ``module`` deleted in Zoho (after ``since``), oldest first. REST: neither the
@@ -1081,3 +1037,33 @@ def _same(current: Any, wanted: Any) -> bool:
     if isinstance(current, int | float) and isinstance(wanted, int | float):
         return float(current) == float(wanted)
     return str(current) == str(wanted) if current is not None and wanted is not None else current == wanted
+
+
+@dataclasses.dataclass
+class _ModuleRead:
+    """One ``fetch_module`` run of COQL pages and Bulk Read jobs: what it reads and what it has read."""
+
+    module: Module
+    fields: tuple[str, ...]
+    modified_since: datetime | None
+    strategy: str
+    hint: int | None
+    seen: set[str] = dataclasses.field(default_factory=set)
+    total: int = 0
+
+    @property
+    def condition(self) -> str:
+        if self.modified_since:
+            return f"Modified_Time >= {quote_datetime(self.modified_since)}"
+        return "id is not null"
+
+    def unseen(self, page: list[CrmRecord]) -> list[CrmRecord]:
+        """The records of ``page`` not read before, now marked as read."""
+        fresh = [r for r in page if r.id not in self.seen]
+        self.seen.update(r.id for r in fresh)
+        return fresh
+
+
+def _in_pages(records: list[CrmRecord]) -> Iterator[list[CrmRecord]]:
+    for start in range(0, len(records), COQL_PAGE):
+        yield records[start : start + COQL_PAGE]

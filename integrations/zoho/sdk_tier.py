@@ -506,10 +506,7 @@ class SdkTier:
         poll_seconds: float = 1.0,
         max_wait_seconds: float = 600.0,
     ) -> list[dict[str, str]]:
-        """Bulk Read job through the SDK: create, poll, download the zip, parse the CSV."""
-        from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BodyWrapper, BulkReadOperations, Query
-        from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
-
+        """Bulk Read job through the SDK: create, poll, download the zip, parse the CSV; one job per page."""
         from integrations.zoho.rest_tier import parse_bulk_zip
 
         if criteria:
@@ -517,52 +514,38 @@ class SdkTier:
         out: list[dict[str, str]] = []
         page = 1
         while True:
-
-            def create(page: int = page) -> Any:
-                query = Query()
-                mod = MinifiedModule()
-                mod.set_api_name(module)
-                query.set_module(mod)
-                if fields:
-                    query.set_fields(list(fields))
-                query.set_page(page)
-                body = BodyWrapper()
-                body.set_query(query)
-                body.set_file_type("csv")
-                return BulkReadOperations().create_bulk_read_job(body)
-
-            created = await self._run(create, module=module, credits=BULK_READ_CREDITS)
+            created = await self._run(
+                partial(_create_job, module, fields, page), module=module, credits=BULK_READ_CREDITS
+            )
             action = created.get_object().get_data()[0]
             job_id = str(to_plain(action.get_details()).get("id"))
-            await asyncio.sleep(FIRST_POLL_DELAY)
-            waited = FIRST_POLL_DELAY
-            while True:
-                resp = await self._run(partial(_job_details, int(job_id)), module=module, record_id=job_id)
-                job = resp.get_object().get_data()[0]
-                state = to_plain(job.get_state())
-                if state == "COMPLETED":
-                    result = to_plain(job.get_result()) or {}
-                    break
-                if state == "FAILURE" or waited >= max_wait_seconds:
-                    raise ZohoUnavailableError(
-                        f"bulk read job {state}", code="BULK_FAILURE", module=module, record_id=job_id, tier=self.name
-                    )
-                await asyncio.sleep(poll_seconds)
-                waited += poll_seconds
-            download = await self._run(partial(_download, int(job_id)), module=module, record_id=job_id)
-            stream = download.get_object().get_file().get_stream()
-            content = (
-                stream.read()
-                if hasattr(stream, "read")
-                else b"".join(chunk for chunk in stream.iter_content(1 << 16) if chunk)
+            result = await self._wait_for_job(
+                module, job_id, poll_seconds=poll_seconds, max_wait_seconds=max_wait_seconds
             )
-            if isinstance(stream, io.IOBase):
-                with contextlib.suppress(Exception):
-                    stream.close()
-            out.extend(parse_bulk_zip(content))
+            download = await self._run(partial(_download, int(job_id)), module=module, record_id=job_id)
+            out.extend(parse_bulk_zip(_stream_bytes(download.get_object().get_file().get_stream())))
             if not result.get("more_records"):
                 return out
             page += 1
+
+    async def _wait_for_job(
+        self, module: str, job_id: str, *, poll_seconds: float, max_wait_seconds: float
+    ) -> dict[str, Any]:
+        """The result of Bulk Read job ``job_id`` once it completed; a failed or overdue job raises."""
+        await asyncio.sleep(FIRST_POLL_DELAY)
+        waited = FIRST_POLL_DELAY
+        while True:
+            resp = await self._run(partial(_job_details, int(job_id)), module=module, record_id=job_id)
+            job = resp.get_object().get_data()[0]
+            state = to_plain(job.get_state())
+            if state == "COMPLETED":
+                return to_plain(job.get_result()) or {}
+            if state == "FAILURE" or waited >= max_wait_seconds:
+                raise ZohoUnavailableError(
+                    f"bulk read job {state}", code="BULK_FAILURE", module=module, record_id=job_id, tier=self.name
+                )
+            await asyncio.sleep(poll_seconds)
+            waited += poll_seconds
 
     async def current_user(self) -> dict[str, Any] | None:
         from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
@@ -587,6 +570,24 @@ def _check_id(record_id: str, module: str) -> None:
         )
 
 
+def _create_job(module: str, fields: Sequence[str] | None, page: int) -> Any:
+    """Creates a Bulk Read job for page ``page`` (from 1) of ``module`` as CSV."""
+    from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BodyWrapper, BulkReadOperations, Query
+    from zohocrmsdk.src.com.zoho.crm.api.modules import MinifiedModule
+
+    query = Query()
+    mod = MinifiedModule()
+    mod.set_api_name(module)
+    query.set_module(mod)
+    if fields:
+        query.set_fields(list(fields))
+    query.set_page(page)
+    body = BodyWrapper()
+    body.set_query(query)
+    body.set_file_type("csv")
+    return BulkReadOperations().create_bulk_read_job(body)
+
+
 def _job_details(job_id: int) -> Any:
     from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BulkReadOperations
 
@@ -597,3 +598,14 @@ def _download(job_id: int) -> Any:
     from zohocrmsdk.src.com.zoho.crm.api.bulk_read import BulkReadOperations
 
     return BulkReadOperations().download_result(job_id)
+
+
+def _stream_bytes(stream: Any) -> bytes:
+    """All bytes of a downloaded file's stream (a file object or a streamed response), the file then closed."""
+    content: bytes = (
+        stream.read() if hasattr(stream, "read") else b"".join(chunk for chunk in stream.iter_content(1 << 16) if chunk)
+    )
+    if isinstance(stream, io.IOBase):
+        with contextlib.suppress(Exception):
+            stream.close()
+    return content
