@@ -5,6 +5,7 @@ scripted model, with the sandbox's demo credentials set as if it were a real Zoh
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ("SERGAS_", "ANTHROPIC_", "CLAUDE_CODE_")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def clean_env(**extra: str) -> dict[str, str]:

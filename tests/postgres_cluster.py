@@ -19,7 +19,6 @@ import contextlib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_support import free_port
 
 PG_USER = "sergas-pg"
 
@@ -44,12 +44,6 @@ def find_pg_bin() -> Path | None:
         if (directory / "initdb").exists() and (directory / "pg_ctl").exists():
             return directory
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _ensure_user() -> None:
@@ -101,7 +95,7 @@ def throwaway_cluster() -> Iterator[PostgresCluster]:
         _ensure_user()
         shutil.chown(root, user=PG_USER)
     data = root / "data"
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         _as_user([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions"]),
         check=True,

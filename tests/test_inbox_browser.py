@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cli_support import ROOT, run_main, sandbox_cli_env
+from cli_support import ROOT, free_port, run_main, sandbox_cli_env
 from inbox_support import enqueue, fields_for, note_for
 from playwright.sync_api import expect
 from sandbox_rest import stored
@@ -49,12 +48,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def org(tmp_path: Path) -> Iterator[RunningSandbox]:
     from sandbox.embedded import start_sandbox
@@ -75,7 +68,7 @@ def served(org: RunningSandbox, tmp_path: Path) -> Iterator[dict[str, Any]]:
         for account_id in owners.values():
             enqueue(store, note_for(account_id, "Spoke with the buyer; they want the renewal quote by Friday."))
             enqueue(store, fields_for(account_id, {"Rating": "Cold"}))
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), "serve", "--port", str(port)],
         env=env,
