@@ -129,7 +129,16 @@ async def _read_module(gateway: Any) -> None:
         break
 
 
-OPERATIONS = {"search_accounts": _read_everything, "account_360": _read_360, "fetch_module": _read_module}
+async def _read_tasks(gateway: Any) -> None:  # COQL alone, apart from the 360 read's concurrent gather
+    await gateway.account_tasks("4876000000001")
+
+
+OPERATIONS = {
+    "search_accounts": _read_everything,
+    "account_360": _read_360,
+    "account_tasks": _read_tasks,
+    "fetch_module": _read_module,
+}
 
 
 @pytest.mark.parametrize("use_sdk", [False, True], ids=["rest", "sdk+rest"])
@@ -155,6 +164,7 @@ async def test_every_malformed_body_is_a_zoho_error(fake: FakeZoho, tmp_path: Pa
     if mode not in ("empty_200",):
         assert outcomes["search_accounts"] != "ok" or mode == "wrong_types", outcomes
         assert outcomes["account_360"] != "ok", outcomes
+        assert outcomes["account_tasks"] != "ok" or mode == "wrong_types", outcomes
     assert fake.requests > 0
 
 

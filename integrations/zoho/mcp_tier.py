@@ -27,6 +27,7 @@ from integrations.zoho.auth import ZohoAuth, with_token_retry
 from integrations.zoho.credits import CreditMeter, mcp_credits
 from integrations.zoho.error_mapping import map_mcp_error
 from integrations.zoho.errors import ZohoCreditsExhaustedError, ZohoError, ZohoRateLimitedError
+from integrations.zoho.reply_shape import data_rows, more_records
 from integrations.zoho.rest_tier import DISCRETE_LIMIT, IDS_BATCH, PER_PAGE
 
 READ_TOOLS = frozenset(
@@ -197,7 +198,7 @@ class McpTier:
         if fields:
             args["query_params"] = {"fields": ",".join(fields)}
         body = await self.call_tool("ZohoCRM_getRecord", args, module=module, record_id=record_id)
-        data = (body or {}).get("data") or []
+        data = data_rows(body, tier=self.name, module=module, record_id=record_id)
         return data[0] if data else None
 
     async def get_records_by_ids(
@@ -211,7 +212,7 @@ class McpTier:
                 query["fields"] = ",".join(fields)
             args = {"path_variables": {"module": module}, "query_params": query}
             body = await self.call_tool("ZohoCRM_getRecords", args, module=module)
-            out.extend((body or {}).get("data") or [])
+            out.extend(data_rows(body, tier=self.name, module=module))
         return out
 
     async def related(
@@ -231,8 +232,9 @@ class McpTier:
             body = await self.call_tool("ZohoCRM_getRelatedRecords", args, module=module, record_id=record_id)
             if not body:
                 break
-            out.extend(_with_parent_module(row, module, str(record_id)) for row in body.get("data") or [])
-            if not (body.get("info") or {}).get("more_records"):
+            rows = data_rows(body, tier=self.name, module=module, record_id=record_id)
+            out.extend(_with_parent_module(row, module, str(record_id)) for row in rows)
+            if not more_records(body, tier=self.name, module=module, record_id=record_id):
                 break
             page += 1
         return out
@@ -263,8 +265,8 @@ class McpTier:
             body = await self.call_tool("ZohoCRM_searchRecords", args, module=module)
             if not body:
                 break
-            out.extend(body.get("data") or [])
-            if not (body.get("info") or {}).get("more_records") or page * PER_PAGE >= DISCRETE_LIMIT:
+            out.extend(data_rows(body, tier=self.name, module=module))
+            if not more_records(body, tier=self.name, module=module) or page * PER_PAGE >= DISCRETE_LIMIT:
                 break
             page += 1
         return out[:limit]
@@ -273,7 +275,7 @@ class McpTier:
         body = await self.call_tool("ZohoCRM_executeCOQLQuery", {"body": {"select_query": query}}, module=module)
         if not body:
             return [], False
-        return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))
+        return data_rows(body, tier=self.name, module=module), more_records(body, tier=self.name, module=module)
 
 
 def _parse(text: str) -> Any:

@@ -42,6 +42,7 @@ from integrations.zoho.errors import (
 )
 from integrations.zoho.models import to_zoho_value
 from integrations.zoho.oauth import TokenManager
+from integrations.zoho.reply_shape import data_rows, more_records
 
 PER_PAGE = 200
 DISCRETE_LIMIT = 2000
@@ -245,7 +246,7 @@ class RestTier:
     ) -> dict[str, Any] | None:
         params = {"fields": ",".join(fields)} if fields else None
         body = await self._get_json(f"/crm/v8/{module}/{record_id}", params, module=module, record_id=record_id)
-        data = (body or {}).get("data") or []
+        data = data_rows(body, tier=self.name, module=module, record_id=record_id)
         return data[0] if data else None
 
     async def get_records_by_ids(
@@ -258,7 +259,7 @@ class RestTier:
             if fields:
                 params["fields"] = ",".join(fields)
             body = await self._get_json(f"/crm/v8/{module}", params, module=module)
-            out.extend((body or {}).get("data") or [])
+            out.extend(data_rows(body, tier=self.name, module=module))
         return out
 
     async def list_pages(
@@ -290,16 +291,15 @@ class RestTier:
             body = await self._get_json(path or f"/crm/v8/{module}", params, module=module, headers=headers)
             if not body:
                 return
-            rows = body.get("data") or []
+            rows = data_rows(body, tier=self.name, module=module)
             if rows:
                 yield rows
-            info = body.get("info") or {}
-            if not info.get("more_records"):
+            if not more_records(body, tier=self.name, module=module):
                 return
             if page * PER_PAGE < DISCRETE_LIMIT and not token:
                 page += 1
             else:
-                token = info.get("next_page_token")
+                token = (body.get("info") or {}).get("next_page_token")
                 if not token:
                     return
 
@@ -346,9 +346,9 @@ class RestTier:
                 module=module,
                 headers=headers,
             )
-            rows = (body or {}).get("data") or []
+            rows = data_rows(body, tier=self.name, module=module)
             out.extend(rows)
-            if not rows or not ((body or {}).get("info") or {}).get("more_records"):
+            if not rows or not more_records(body, tier=self.name, module=module):
                 return out
             page += 1
 
@@ -378,8 +378,8 @@ class RestTier:
             body = await self._get_json(f"/crm/v8/{module}/search", params, module=module)
             if not body:
                 break
-            out.extend(body.get("data") or [])
-            if not (body.get("info") or {}).get("more_records") or page * PER_PAGE >= DISCRETE_LIMIT:
+            out.extend(data_rows(body, tier=self.name, module=module))
+            if not more_records(body, tier=self.name, module=module) or page * PER_PAGE >= DISCRETE_LIMIT:
                 break
             page += 1
         return out[:limit]
@@ -390,7 +390,9 @@ class RestTier:
         if response.status_code == 204 or not response.content:
             return [], False
         body = response.json()
-        return body.get("data") or [], bool((body.get("info") or {}).get("more_records"))
+        if not isinstance(body, dict):
+            raise ZohoUnavailableError("Zoho sent a COQL reply that is not an object", module=module, tier=self.name)
+        return data_rows(body, tier=self.name, module=module), more_records(body, tier=self.name, module=module)
 
     async def list_attachments(
         self, module: str, record_id: str, fields: Sequence[str] = LIST_FIELDS
@@ -407,8 +409,8 @@ class RestTier:
             )
             if not body:
                 return out
-            out.extend(body.get("data") or [])
-            if not (body.get("info") or {}).get("more_records"):
+            out.extend(data_rows(body, tier=self.name, module=module, record_id=record_id))
+            if not more_records(body, tier=self.name, module=module, record_id=record_id):
                 return out
             page += 1
 
