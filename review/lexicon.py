@@ -536,6 +536,23 @@ COMMON_CAPITALISED: frozenset[str] = (
     unlimited essentials edition tier suite saas""")
 )
 
+# Words a trigger needs, which people misspell: a lower-case word one slip away from one of these (a letter
+# missing, doubled, wrong or two swapped: "resgined", "cancelation", "competiter") is read as that word, unless it
+# is a real word itself (``review.language.real_words``). A class of errors, not a list of the ones seen (TYPOS).
+SPELLED = word_set(
+    """resign resigned resigning resignation retire retired retiring retirement leaving departed departing departure
+    replaced replacement successor quitting terminate terminated termination dismissed promoted transferred
+    relocated maternity paternity sabbatical colleague company employer startup competitor competitors
+    cancel cancelled canceled cancelling canceling cancellation switch switching switched alternative
+    alternatives evaluate evaluating evaluation considering unhappy frustrated frustration disappointed
+    disappointment complaint complaints complained complaining escalation escalated escalate escalating renewal
+    renewing downgrade downgrading budget cheaper pricing threatened threatening migrate migrating migration
+    replacing tender proposal vendor vendors shopping upgrade upgrading upgraded expansion expand expanding
+    additional license licenses licence licences enterprise premium interested interest rollout module modules
+    onboarding purchase purchasing extension subscription contract increase headcount department division
+    seats users analytics"""
+)
+
 # Misspellings and shorthand seen in notes, read as the word meant (the quote keeps what was written).
 TYPOS: dict[str, str] = {
     "lic": "licences",

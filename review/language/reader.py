@@ -21,6 +21,7 @@ from typing import Literal
 from review.language import scope
 from review.language.people import Person, is_lower_case_note, last_mention, mask
 from review.language.sentences import split_sentences
+from review.language.spelling import as_written_meant
 from review.language.stems import RESOLUTION, SUCCESSION, any_candidate, candidates, stems_in
 from review.language.subjects import ACCOUNT, Context, nearest_contact, resolve_group, subjects_before
 from review.lexicon import (
@@ -44,7 +45,6 @@ from review.lexicon import (
     UPSELL,
     UPSELL_UNDONE,
     Trigger,
-    as_meant,
 )
 
 FindingKind = Literal["contact_gone", "churn_risk", "upsell_signal"]
@@ -321,7 +321,7 @@ def read_text(
     if not any_candidate(stems, _LEXICONS):
         return ()
     sentences = split_sentences(text)
-    plain = [as_meant(_without(s, record_names)) for s in sentences]
+    plain = [as_written_meant(_without(s, record_names)) for s in sentences]
     shouting = _shouting(text)
     if shouting:  # "HANNAH BERG HAS LEFT": read as lower case, quoted as written
         plain = [s.lower() for s in plain]
