@@ -53,9 +53,13 @@ _INDEX = _index()
 def _one_slip(typed: str, meant: str) -> bool:
     """One slip, but not in the first letter ("chopping" is no "shopping") nor a letter added at the end
     ("cancels", "renewals": another form of the word, which the triggers read as written)."""
-    if abs(len(typed) - len(meant)) > 1 or typed[0] != meant[0] or typed[:-1] == meant:
+    if typed[0] != meant[0] or typed[:-1] == meant:
         return False
-    return typed in neighbours(meant) if len(typed) != len(meant) else _swap_or_change(typed, meant)
+    if len(typed) == len(meant) + 1:
+        return meant in _deletes(typed)
+    if len(typed) + 1 == len(meant):
+        return typed in _deletes(meant)
+    return len(typed) == len(meant) and typed != meant and _swap_or_change(typed, meant)
 
 
 def _swap_or_change(typed: str, meant: str) -> bool:
