@@ -79,7 +79,38 @@ def meant(word: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+# Said between an auxiliary and its verb, these change neither what happened nor whether it did: "was apparently
+# let go", "is now officially closed". (Not the words of doubt, time or negation: "probably", "already", "not".)
+_FILLER = (
+    r"apparently|reportedly|actually|officially|finally|basically|really|definitely|indeed|seemingly|obviously|"
+    r"clearly|honestly|totally|fully|formally|quietly|suddenly|abruptly|effectively|eventually|literally|"
+    r"certainly|surely|sadly|unfortunately|also|even|just|now|both|all|evidently|unexpectedly|ultimately"
+)
+_AUX_FILLER = re.compile(
+    r"\b((?:is|are|was|were|has|have|had|will|would|be|been|being|did|does|do)|(?<=\w)'(?:s|re|ve|d|ll))"
+    r"((?:\s+(?:" + _FILLER + r")\b,?)+)(?=\s+[a-z])"
+)
+# "usage's dropped", "adoption's really low", "the budget's been cut": a noun's "'s" before a verb or a state
+# is "is" or "has", not a possessive (pronouns are read as written, and "'s leaving", which may be a leaving do).
+_NOUN_IS = re.compile(
+    r"(?<![\w@'])(?!(?i:it|that|there|here|what|who|he|she|where|how|let)['’])([A-Za-z][a-z]{2,})['’]s\s+(?!leaving\b)(?=(?:been|got|gotten|"
+    r"gone|not|no|now|still|really|very|only|just|down|up|out|off|over|done|low|high|minimal|flat|frozen|cut|"
+    r"closed|resolved|dead|fine|unlikely|likely|on\s+hold|[a-z]+ed|[a-z]+ing)\b)"
+)
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+
+
 def as_written_meant(text: str) -> str:
-    """``text`` with the shorthand of ``TYPOS`` and any misspelt ``SPELLED`` word read as meant (lower-case words
-    only: a capitalised word may be a name)."""
-    return _LOWER_WORD.sub(lambda m: meant(m.group(0)) or m.group(0), as_meant(text))
+    """``text`` as meant: the shorthand of ``TYPOS`` and any misspelt ``SPELLED`` word (lower-case words only: a
+    capitalised word may be a name), filler adverbs after an auxiliary dropped, a noun's "'s" read as "is" or
+    "has", runs of spaces as one."""
+    text = _LOWER_WORD.sub(lambda m: meant(m.group(0)) or m.group(0), as_meant(text))
+    text = _AUX_FILLER.sub(r"\1", text)
+    text = _NOUN_IS.sub(_noun_is, text)
+    return _SPACES.sub(" ", text)
+
+
+def _noun_is(match: re.Match[str]) -> str:
+    after = match.string[match.end() : match.end() + 7]
+    verb = "has" if after.startswith(("been", "got")) or re.match(r"[a-z]+ed\b", after + " ") else "is"
+    return f"{match.group(1)} {verb} "
