@@ -14,7 +14,7 @@ import re
 import string
 
 from review.language.real_words import REAL_WORDS
-from review.lexicon import SPELLED, as_meant
+from review.lexicon import SPELLED, TYPOS, as_meant
 
 _MIN_LETTERS = 5
 _LETTERS = string.ascii_lowercase
@@ -76,7 +76,9 @@ def meant(word: str) -> str | None:
     if len(word) < _MIN_LETTERS or word in SPELLED or word in REAL_WORDS or not word.isalpha():
         return None
     found = {m for key in (word, *_deletes(word)) for m in _INDEX.get(key, ()) if _one_slip(word, m)}
-    return found.pop() if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    return found.pop()
 
 
 # Said between an auxiliary and its verb, these change neither what happened nor whether it did: "was apparently
@@ -98,16 +100,26 @@ _NOUN_IS = re.compile(
     r"closed|resolved|dead|fine|unlikely|likely|on\s+hold|[a-z]+ed|[a-z]+ing)\b)"
 )
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_TYPO_WORDS = frozenset(TYPOS)
+_FILLER_WORDS = frozenset(_FILLER.split("|"))
+_PUNCTUATION = str.maketrans({c: " " for c in "!\"$%&()*+,./:;<=>?[\\]^_`{|}~‘’“”…–—-'"})
 
 
 def as_written_meant(text: str) -> str:
     """``text`` as meant: the shorthand of ``TYPOS`` and any misspelt ``SPELLED`` word (lower-case words only: a
     capitalised word may be a name), filler adverbs after an auxiliary dropped, a noun's "'s" read as "is" or
-    "has", runs of spaces as one."""
-    text = _LOWER_WORD.sub(lambda m: meant(m.group(0)) or m.group(0), as_meant(text))
-    text = _AUX_FILLER.sub(r"\1", text)
-    text = _NOUN_IS.sub(_noun_is, text)
-    return _SPACES.sub(" ", text)
+    "has", runs of spaces as one. (Each rewrite runs only if the text has what it looks for: this is on the
+    path of every note read.)"""
+    words = set(text.lower().translate(_PUNCTUATION).split())
+    if not _TYPO_WORDS.isdisjoint(words):
+        text = as_meant(text)
+    if any(meant(word) for word in words):
+        text = _LOWER_WORD.sub(lambda m: meant(m.group(0)) or m.group(0), text)
+    if not _FILLER_WORDS.isdisjoint(words):
+        text = _AUX_FILLER.sub(r"\1", text)
+    if "'s " in text or "’s " in text:
+        text = _NOUN_IS.sub(_noun_is, text)
+    return _SPACES.sub(" ", text) if "  " in text or "\t" in text or "\u00a0" in text else text
 
 
 def _noun_is(match: re.Match[str]) -> str:
