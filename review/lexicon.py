@@ -823,7 +823,12 @@ SAFE_AFTER = re.compile(
     r"water\s+under\s+the\s+bridge)\b|\bbut\s+(?:\w+\s+){0,3}?(?:they're|they\s+are|they'll|they\s+will)\s+(?:staying|renewing|"
     r"not\s+going\s+anywhere|not\s+leaving)\b|\b(?:turned\s+out\s+(?:to\s+be\s+)?|(?:is|was|proved|proven)\s+)(?:false|untrue|wrong|"
     r"unfounded|baseless)\b|\bunfounded\b|\b(?:now|since)\s+(?:fully\s+|all\s+)?(?:resolved|fixed|sorted|settled)\b|\bbut\s+(?:they|@acct)\s+(?:are|is|'re|'s|remains?|stays?)\s+(?:\w+\s+)?(?:happy|"
-    r"satisfied|committed|loyal)\s+(?:with\s+us|with\s+@acct)\b"
+    r"satisfied|committed|loyal)\s+(?:with\s+us|with\s+@acct)\b|"
+    # the account itself said to be fine, never to leave over it, happy with us, or untouched by the cut
+    r"\b(?:this|the|our)\s+(?:account|customer|client|relationship)\s+(?:is|'s|stays?|remains?|looks?)\s+(?:\w+\s+)?"
+    r"(?:fine|safe|ok|okay|solid|healthy|stable|secure)\b|\b(?:would|'d|will|'ll)\s+never\s+(?:leave|switch|churn|go|"
+    r"move)\b|\bhappy\s+(?:with|w/)\s+(?:us|@acct)\b|\b(?:doesn't|does\s+not|won't|will\s+not|don't|do\s+not)\s+"
+    r"(?:touch|affect|impact|apply\s+to|cover)\s+(?:the\s+)?(?:existing|current|our|running)\b"
 )
 # A later sentence that takes back the expansion before it: "Not interested.", "Added under existing seats, they had
 # spare.", "Temporary, will remove in Feb."
@@ -854,7 +859,9 @@ TEMPORARY = re.compile(
     r"\buntil\s+(?:she|he|@p\d+)\s+(?:returns|is\s+back|"
     r"comes\s+back|gets\s+back)|\bback\s+(?:on|in|next|from|after|by)\b|"
     r"\bfor\s+(?:a|an|the|her|his|their|two|three|\d+)?\s*(?:[\w-]+\s+)?(?:holiday|holidays|vacation|break|trip|"
-    r"conference|offsite|honeymoon|sabbatical|leave|weekend)\b"
+    r"conference|offsite|honeymoon|sabbatical|leave|weekend)\b|"
+    r"\bfor\s+(?:\d+|a\s+few|a\s+couple\s+(?:of\s+)?|two|three|four|several)\s*(?:days|weeks|nights)\b|"
+    r"\bback\s+(?:on\s+)?(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\b|\btrade\s*show\b"
 )
 
 # Said in jest, hypothetically, or of someone else's business: no finding from the clause.
@@ -895,19 +902,41 @@ DEFERRED = re.compile(
     r"\b(?:don't|do\s+not|doesn't|does\s+not)\s+count\s+(?:towards|against|toward)\b|\b(?:they|we|she|he)\s+said\s+no\b|\bnot\s+(?:now|yet|this\s+year|right\s+now)\b|\bmaybe\s+later\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
     r"seats|accounts)\b|\b(?:free|complimentary|read[- ]only|viewer)\s+(?:@?\w+\s+)?(?:accounts?|seats?|licen[cs]es?|"
     r"users?|logins?)\b|\bno\s+charge\b|\bat\s+no\s+(?:cost|charge)\b|\bpure\s+speculation\b|\bspeculat\w+\b|\bfor\s+free\b|"
-    r"\bonly\s+if\s+(?:it's|it\s+is|it\s+were|it\s+comes)\s+(?:free|included|bundled)\b|\bwonder\w*\s+aloud\b"
+    r"\bonly\s+if\s+(?:it's|it\s+is|it\s+were|it\s+comes)\s+(?:free|included|bundled)\b|\bwonder\w*\s+aloud\b|"
+    r"\b(?:does|do|is|are)\s+(?:the\s+|our\s+)?(?:[@\w-]+\s+){0,3}?(?:include|includes|included|come\s+with|cover|covered)\b"
+    r"[^.;]*\?"
 )
 # An expansion already done ("added 20 seats last month", "upgraded in March"): history, not an opportunity.
 COMPLETED = re.compile(
     r"\b(?:added|bought|purchased|upgraded|expanded|rolled\s+out|onboarded|activated|provisioned|deployed|went\s+live|"
     r"extended|signed)\b[^.;]{0,60}?\b(?:last\s+(?:week|month|quarter|year)|yesterday|ago|earlier\s+this\s+\w+|in\s+"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|all\s+done|done\s+and\s+dusted|completed?)\b"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|all\s+done|done\s+and\s+dusted|completed?)\b|"
+    r"\b(?:done|completed|finished|live|went\s+live|in\s+place)\s+(?:since|last|earlier|already|in\s+(?:jan|feb|mar|apr|"
+    r"may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|20\d\d)\w*)\b"
 )
 OUR_WISH = re.compile(
     r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?:sell|upsell|pitch|expand|grow)|\bopportunity\s+(?:for\s+us\s+)?"
     r"to\s+(?:sell|upsell)|\b(?:tried|trying|try|attempted|talked|discussed|pitched|floated|raised)\s+(?:to\s+)?(?:an?\s+)?"
-    r"(?:upsell|up-sell|cross-sell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
+    r"(?:upsell|up-sell|cross-sell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b|"
+    r"\b(?:account|territory|sales|success)\s+plan\b|\bour\s+(?:target|goal|ambition|plan|forecast)\b"
 )
+# Said of another organisation than the account (a friend's company, a partner, their own customers): not our churn.
+OTHER_PARTY = re.compile(
+    r"\b(?:friend'?s|partner|sister|another|other|a\s+different|one\s+of\s+(?:their|our)|their\s+own)\s+(?:@?\w+\s+)?"
+    r"(?:company|companies|firm|firms|customers?|clients?|business|subscribers?|entity|vendor)\b|"
+    r"\b(?:their|its)\s+(?:own\s+)?(?:customers?|clients?|subscribers?|members?)(?:'|'s)?\s+(?:\w+\s+)?(?:churn|base)\b"
+)
+# Their own customers' or staff's churn, anywhere in the clause: "churning through SDRs", "churn in their own
+# subscriber base is up".
+THEIR_CHURN = re.compile(
+    r"\bchurn\w*\s+(?:through|in\s+their|among\s+their|of\s+their)\b|\b(?:their|its)\s+(?:own\s+)?(?:customers?|"
+    r"clients?|subscribers?|members?|users?|staff|employees?)(?:'|'s)?\s+(?:\w+\s+)?churn\b|\bchurn\s+(?:\w+\s+){0,3}?"
+    r"(?:subscriber|customer|member|player|user)\s+base\b"
+)
+# Our own escalation, not the customer's: "Escalating to Jim internally."
+WE_ESCALATE = re.compile(r"\bescalat\w*\s+(?:[@\w]+\s+){0,6}?internally\b")
+# A churn phrase in a question or a musing ("Renewal at risk?", "I wonder if they'd look elsewhere"): not a finding.
+MUSING = re.compile(r"\?\W*$|\bi\s+wonder\b|\bwonder(?:ing)?\s+(?:if|whether)\b|\bworth\s+keeping\s+an\s+eye\b")
 RIVAL_OWNS = re.compile(
     r"\b(?:their|the)\s+(?:old|previous|former|last|prior|legacy)\s+(?:vendor|provider|supplier|tool|system|crm|platform)\b|"
     r"(?<![\w@])@v\s+(?:@?\w+\s+)?(?:quoted|offered|pitched|pushed|proposed|urged|tried\s+to\s+sell|is\s+upselling)\b|"
@@ -1366,13 +1395,17 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "cancel",
         r"\bcancel(?:s|led|ed|ling|ing|lations?|ations?)?\b|\bcancel+ation\b",
-        harmless=r"\bcancel\w*\s+(?:the\s+|our\s+|their\s+|a\s+|an\s+|this\s+|that\s+|next\s+|tomorrow's\s+|"
+        harmless=r"\bcancel\w*\s+(?:the\s+)?\d{1,2}(?::\d\d)?\s*(?:am|pm|h)\b|"
+        r"\bcancel\w*\s+(?:the\s+|our\s+|their\s+|her\s+|his\s+|my\s+|a\s+|an\s+|this\s+|that\s+|next\s+|tomorrow's\s+|"
         r"today's\s+|\w+day's\s+|\w+'s\s+)?(?:@?\w+\s+){0,2}?"
         + _EVENTS
         + r"|"
         + _EVENTS
-        + r"\s+(?:(?:was|were|got|is|has\s+been)\s+)?"
-        r"cancel|\bcancel\w*\s+(?:their\s+|the\s+)?(?:[@\w-]+\s+){0,2}?(?:to|with|from|of|for)\s+(?:(?:our|a|the)\s+)?(?:@v|"
+        + r"\s+(?:(?!(?:contract|subscription|licen[cs]e|account|renewal|plan|service|us)s?\b)[@\w-]+\s+){0,4}?"
+        r"(?:(?:was|were|got|is|has\s+been)\s+)?"
+        r"cancel|\b(?:hiring|project|event|trip|travel|campaign|launch|initiative|offsite|order\s+for\s+\w+|job|"
+        r"integration|export|import|sync|feed|report|migration|upload|workflow|test)s?\s+(?:plan\s+)?(?:was|were|got|"
+        r"has\s+been|had\s+been|is)\s+cancel|\bcancel\w*\s+(?:their\s+|the\s+)?(?:[@\w-]+\s+){0,2}?(?:to|with|from|of|for)\s+(?:(?:our|a|the)\s+)?(?:@v|"
         r"competitor|rival|other\s+(?:vendor|provider|tool))|\bcancel\w*\s+(?:the\s+|their\s+|our\s+)?(?:@?\w+\s+){0,2}?(?:expansion|upgrade|add-?on|rollout|roll-?out|"
         r"pilot|trial|poc|evaluation|order\s+for\s+more|purchase\s+order|po)\b|"
         + _THEIR_OTHER_VENDOR
@@ -1432,7 +1465,9 @@ CHURN: tuple[Trigger, ...] = (
         harmless=_OTHER_CONTRACT
         + r"|(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|\bterminat\w+\s+"
         r"(?:the\s+|all\s+|any\s+)?(?:@?\w+\s+)?(?:sessions?|connections?|process\w*|jobs?|instances?|ssl|tls|tokens?|"
-        r"threads?|servers?|vms?|containers?|pods?|calls?)\b|\b(?:session|connection|ssl|tls)\s+terminat|" + _NOT_OURS,
+        r"threads?|servers?|vms?|containers?|pods?|calls?|integrations?|connectors?|feeds?|interfaces?|api|ftp|sftp|"
+        r"exports?|imports?|syncs?|scripts?|workflows?|users?|accounts?\s+for)\b|"
+        r"\b(?:session|connection|ssl|tls)\s+terminat|" + _NOT_OURS,
     ),
     trigger(
         "moving to a competitor",

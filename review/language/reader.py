@@ -32,7 +32,9 @@ from review.lexicon import (
     DOUBT_AFTER,
     HYPOTHETICAL,
     JOKING,
+    MUSING,
     NOT_ABOUT_US,
+    OTHER_PARTY,
     OUR_WISH,
     RESOLVED_ALL,
     RESOLVED_SOFT,
@@ -42,8 +44,10 @@ from review.lexicon import (
     STILL_THERE,
     SUCCESSOR,
     TEMPORARY,
+    THEIR_CHURN,
     UPSELL,
     UPSELL_UNDONE,
+    WE_ESCALATE,
     Trigger,
 )
 
@@ -184,6 +188,13 @@ def _not_ours(item: Trigger, masked: str, start: int, upsell: bool) -> bool:
     if upsell and COMPLETED.search(masked[scope.clause_start(masked, start) : scope.clause_end(masked, start)]):
         return True
     if (upsell or item.label in _ABOUT_FEELINGS) and RIVAL_OWNS.search(scope.clause_before(masked, start)):
+        return True
+    if not upsell and (
+        MUSING.search(masked)
+        or WE_ESCALATE.search(masked)
+        or OTHER_PARTY.search(scope.clause_before(masked, start))
+        or THEIR_CHURN.search(masked[scope.clause_start(masked, start) : scope.clause_end(masked, start)])
+    ):  # "Renewal at risk?", "Escalating to Jim internally", "a friend's company left us for @v"
         return True
     return bool(NOT_ABOUT_US.search(masked))
 
