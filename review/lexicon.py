@@ -107,6 +107,14 @@ KEYS: dict[str, tuple[str, ...]] = {
         "switched_to switched_over defected_to headed_to heading_to",
     ),
     "joined another company": ("join",),
+    "moved to a named company": (
+        "moved_to moved_over went_to went_over jumped_to switched_to defected_to",
+        "@x @v competitor rival",
+    ),
+    "forced out": ("forced ousted eased booted kicked squeezed",),
+    "out of the company": ("out_of",),
+    "not our contact any more": ("anymore any_more longer",),
+    "a new chapter elsewhere": ("chapter adventure",),
     "took a job elsewhere": (
         "job role position offer gig post now_at now_with now_working is_at is_with is_working starts_at "
         "starting_at started_at begins_at start_at starts_with starting_with started_with",
@@ -479,6 +487,14 @@ KEYS: dict[str, tuple[str, ...]] = {
         "office brand sister",
         "need asking clamour clamor begging pushing too$ also$ well$",
     ),
+    "wants them on ours": ("want wants$ wanted$", "on_our onto_our on_us onto_us into_our on_ours onto_ours"),
+    "moving more onto us": ("mov migrat bring put transition", "rest$ into_our"),
+    "new team needs access": ("new$", "need needs$"),
+    "joining our contract": ("join", "contract subscription agreement licen platform plan$"),
+    "asked us for a proposal": (
+        "proposal proposals$ quote quotation pricing estimate",
+        "bundle package addon module tier plan$ upgrade team office site region services$ training for$",
+    ),
     "growing": (
         "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
         "company entity budget",
@@ -551,6 +567,26 @@ SPELLED = word_set(
     additional license licenses licence licences enterprise premium interested interest rollout module modules
     onboarding purchase purchasing extension subscription contract increase headcount department division
     seats users analytics"""
+)
+
+# Places (the big cities and countries notes name): masked as ``@l``, not as a proper name ``@x`` that a person may
+# join or move to ("moved to Berlin" is no departure; "moved to Bosch" is).
+PLACES = word_set(
+    """berlin munich hamburg frankfurt cologne stuttgart dusseldorf düsseldorf vienna zurich zürich geneva basel paris
+    lyon marseille toulouse lille nice bordeaux london manchester birmingham leeds glasgow edinburgh bristol dublin
+    cork amsterdam rotterdam utrecht eindhoven brussels antwerp luxembourg madrid barcelona valencia seville bilbao
+    lisbon porto milan rome turin naples bologna florence athens istanbul izmir ankara warsaw krakow prague brno
+    budapest bucharest sofia zagreb belgrade ljubljana bratislava copenhagen aarhus stockholm gothenburg malmo malmö
+    oslo bergen helsinki tallinn riga vilnius reykjavik moscow kyiv kiev dubai doha riyadh cairo lagos nairobi
+    johannesburg joburg capetown tokyo osaka kyoto seoul beijing shanghai shenzhen guangzhou hongkong singapore
+    bangkok jakarta manila mumbai delhi bangalore bengaluru chennai hyderabad pune kolkata sydney melbourne brisbane
+    perth auckland toronto montreal vancouver calgary ottawa boston chicago seattle austin denver dallas houston
+    atlanta miami phoenix portland detroit philadelphia pittsburgh nashville charlotte minneapolis sf nyc la dc
+    mexico monterrey guadalajara bogota bogotá medellin medellín lima santiago buenos aires são paulo sao rio
+    germany austria switzerland france spain portugal italy greece turkey poland czechia hungary romania bulgaria
+    croatia serbia denmark sweden norway finland estonia latvia lithuania ireland scotland wales england netherlands
+    belgium japan korea china india australia canada brazil argentina chile colombia peru nigeria kenya egypt asia
+    europe africa america emea apac latam nordics benelux dach iberia"""
 )
 
 # Misspellings and shorthand seen in notes, read as the word meant (the quote keeps what was written).
@@ -1081,6 +1117,40 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?:startup|start-up|scale-?up|competitor|rival|company|firm|agency|consultancy|bank|fintech|vendor|"
         r"insurer|retailer|manufacturer)\b|\b(?:joined|joining|to\s+join|has\s+joined)\s+(?:@x|@v)\b"
         r"(?!\s+(?:on|for|in|at|from|to|and)\b)",
+        who="before",
+    ),
+    trigger(
+        "moved to a named company",
+        r"\b(?:moved|went|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:our\s+|a\s+)?(?:competitor\s+|rival\s+)?"
+        r"(?:@x|@v)(?:\s+@x)?(?=\s*(?:$|[.;!(]|,\s|\s(?:as|in|last|this|recently|a\s+few|\w+\s+ago|and|after)\b))",
+        who="before",
+        unless=r"\b(?:office|offices|relocat\w*|remote|hq|headquarters|city|abroad|house|home|apartment|flat|campus|"
+        r"region|country|branch|site|plant|team|division|department|unit|project|role\s+in|warehouse)\b",
+    ),
+    trigger(
+        "forced out",
+        r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s)\s+(?:forced|eased|booted|kicked|squeezed)\s+out\b"
+        r"(?!\s+of\s+(?:the\s+)?(?:meeting|call|room|building|office|project))|\bousted\b",
+        who="before",
+    ),
+    trigger(
+        "out of the company",
+        r"\b(?:is|'s|has\s+been|was|now)\s+(?:now\s+|also\s+)?out\s+of\s+(?:the\s+)?(?:business|company|firm|"
+        r"organi[sz]ation|group|picture)\b",
+        who="before",
+    ),
+    trigger(
+        "not our contact any more",
+        r"\b(?:won't|will\s+not|isn't|is\s+not|'s\s+not)\s+(?:be\s+)?(?:our|the|their)\s+(?:main\s+|primary\s+|key\s+)?"
+        r"(?:contact|poc|point\s+of\s+contact|champion|sponsor|admin|owner)\s+(?:here\s+|for\s+us\s+)?(?:any\s?more|any\s+"
+        r"longer)\b",
+        who="before",
+        strong=False,
+        own_negation=True,
+    ),
+    trigger(
+        "a new chapter elsewhere",
+        r"\bnew\s+(?:chapter|adventure)\s+(?:at|with)\s+(?:@x|@v)\b",
         who="before",
     ),
     trigger(
@@ -2169,6 +2239,37 @@ UPSELL: tuple[Trigger, ...] = (
         r"\bwant\w*\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:@?[\w-]+\s+){0,4}?(?:add-?ons?|modules?|api\s+access|connectors?|"
         r"integrations?)\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "wants them on ours",
+        r"\bwant\w*\s+(?:them|everyone|everybody|all\s+of\s+them|the\s+rest(?:\s+of\s+(?:the\s+)?[@\w-]+)?)\s+"
+        r"(?:to\s+(?:be|move|go)\s+)?(?:on|onto|into)\s+(?:us|ours|our\s+(?:@?[\w-]+\s+)?(?:platform|crm|tool|system|"
+        r"product|solution|suite|app))\b",
+    ),
+    trigger(
+        "moving more onto us",
+        r"\b(?:mov|migrat|bring|put|transition)\w*\s+(?:the\s+rest\s+of\s+(?:the\s+)?(?:@?[\w-]+\s+){0,2}?(?:onto|on\s+to|"
+        r"into|to)\s+(?:it|us|ours|our\s+\w+)|(?:@?[\w-]+\s+){1,3}?into\s+our\s+(?:tool|platform|crm|system|product))\b",
+        harmless=r"\b(?:notes?|comments?|tasks?|contacts?|tickets?|emails?|documents?|files?|data|records?|history|"
+        r"archive)\s+(?:\w+\s+)?(?:into|onto|to)\s+(?:our|it|us)\b",
+    ),
+    trigger(
+        "new team needs access",
+        r"\bnew\s+(?:@?[\w-]+\s+){0,3}?(?:team|office|hires|starters|joiners|site|branch|store|plant|division|department|"
+        r"unit)s?\b[^.;]{0,60}?\bneeds?\s+(?:access|logins?|licen[cs]es?|seats?|accounts?)\b",
+    ),
+    trigger(
+        "joining our contract",
+        r"\bwants?\s+to\s+(?:join|be\s+(?:added|included)\s+(?:to|in)|come\s+onto|get\s+on)\s+(?:the|our|their)\s+"
+        r"(?:@?\w+\s+)?(?:contract|subscription|agreement|licen[cs]e|platform|plan)\b",
+    ),
+    trigger(
+        "asked us for a proposal",
+        r"(?:^|[:;(]\s*)(?:an?\s+)?(?:new\s+)?(?:quote|quotation|proposal|pricing|estimate)\s+(?:for|on)\s+(?:the\s+|an?\s+|"
+        r"our\s+)?(?:@?[\w-]+\s+){0,3}?(?:bundle|package|add-?on|module|tier|plan|upgrade|teams?|offices?|sites?|regions?|"
+        r"services|training)\b|\bquote\s+(?:them\s+|us\s+)?(?:an?|the)\s+(?:@?[\w-]+\s+){0,2}?(?:package|bundle|add-?on|"
+        r"module|tier|plan|upgrade)\b|\bwant\w*\s+our\s+(?:proposal|quote|pricing|offer)\s+for\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\brenewal\b",
     ),
     trigger(
         "bringing more onto us",

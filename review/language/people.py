@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from review.lexicon import COMMON_CAPITALISED, NICKNAMES, VENDORS, word_set
+from review.lexicon import COMMON_CAPITALISED, NICKNAMES, PLACES, VENDORS, word_set
 
 
 @dataclass(frozen=True)
@@ -279,6 +279,8 @@ def _sub_proper_run(run: str) -> str:
         return run
     if len(words) > 1 and words[0].lower() == "google" and all(w.lower() in COMMON_CAPITALISED for w in words[1:]):
         return run  # "Google Meet" is a tool; "Google" alone is a company someone may join
+    if all(w.lower() in PLACES for w in words):
+        return "@l"  # a place: "moved to Berlin" (see review.lexicon.PLACES)
     return "@v" if _VENDOR_SUFFIX.search(run) else "@x"
 
 

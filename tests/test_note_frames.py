@@ -1,0 +1,47 @@
+"""Departures and expansion said in verb frames rather than set phrases: moved to a named company (not a place),
+forced out, out of the company, not our contact any more, a new chapter elsewhere; wanting them on our platform,
+moving the rest onto it, a new team that needs access, joining the contract, asking us for a proposal."""
+
+from __future__ import annotations
+
+import pytest
+
+from review.language import Person, read_text
+
+PEOPLE = (Person("Ines Roth", "Ines", "Roth"), Person("Paul Weber", "Paul", "Weber"))
+GONE, UPSELL = "contact_gone", "upsell_signal"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ines moved to Siemens last month.", [(GONE, 0)]),
+        ("Paul moved to our competitor Zendesk as AE.", [(GONE, 1)]),
+        ("Paul was forced out by the board.", [(GONE, 1)]),
+        ("Ines is out of the company since May.", [(GONE, 0)]),
+        ("Paul won't be our contact anymore.", [(GONE, 1)]),
+        ("Paul wants them on our platform by Q3.", [(UPSELL, None)]),
+        ("They want to move the rest of finance onto it.", [(UPSELL, None)]),
+        ("The new Lyon team starts in May and needs access from day one.", [(UPSELL, None)]),
+        ("The retail division wants to join the contract.", [(UPSELL, None)]),
+        ("Proposal for the analytics bundle, Ines asked.", [(UPSELL, None)]),
+        ("Paul asked us to quote a premium support package.", [(UPSELL, None)]),
+        ("She wants our proposal for the Nordic teams.", [(UPSELL, None)]),
+    ],
+)
+def test_the_frame_is_found(text: str, expected: list[tuple[str, int | None]]) -> None:
+    assert [(f.kind, f.subject) for f in read_text(text, PEOPLE)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ines moved to Berlin.",  # a place, not an employer
+        "Ines moved to the Munich office last month.",
+        "Paul was forced out of the meeting by the fire alarm.",
+        "They are moving their tickets into our tool.",  # data, not more of the product
+        "They moved to Salesforce last year, Paul says.",  # the account churned, nobody left: not a departure
+    ],
+)
+def test_the_lookalike_is_no_departure_nor_expansion(text: str) -> None:
+    assert [f for f in read_text(text, PEOPLE) if f.kind in (GONE, UPSELL)] == []
