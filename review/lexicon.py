@@ -221,7 +221,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "gone quiet": (
         "gone_quiet gone_silent gone_dark went_quiet went_silent went_dark going_quiet going_silent going_dark "
         "gone_completely went_completely gone_totally went_totally gone_very went_very gone_radio went_radio "
-        "gone_awol went_awol gone_mia went_mia radio_silence ghost stopped_responding stopped_replying "
+        "gone_awol went_awol gone_mia went_mia gone_cold went_cold going_cold turned_cold run_cold ran_cold grown_cold "
+        "gone_a went_a gone_rather turned_a gone_lukewarm gone_frosty radio_silence ghost stopped_responding "
+        "stopped_replying "
         "stopped_answering stopped_returning no_replies no_reply no_response no_responses no_answer ignor",
     ),
     "withholding payment": ("refus withh withheld disput pay$",),
@@ -382,10 +384,16 @@ KEYS: dict[str, tuple[str, ...]] = {
         "price_increase price_hike price_rise price_uplift price_change pricing_increase pricing_change push_back "
         "pushing_back pushed_back pushes_back detractor detractors$ nps$ scored_us",
     ),
+    "moving off us": ("off$", "us$ our$"),
+    "cutting to a lower tier": (
+        "basic standard starter lite light free essentials lower cheaper smaller minimum bronze",
+        "cut drop reduc downgrad mov switch step",
+    ),
+    "contract value down": ("down$", "contract acv arr value spend"),
     "doubts the value": (
         "question questioning$ questioned$ questions$ see$ getting$ roi$ value$ seeing$ finding$ get$ find$ "
-        "realis realiz",
-        "roi$ value$ renewal$ spend$ cost$ investment$ price$ there$ benefit",
+        "realis realiz convinced sold$ persuaded sure$ unconvinced business_case",
+        "roi$ value$ renewal$ spend$ cost$ investment$ price$ there$ benefit worth renew",
     ),
     "escalation": ("escalat",),
     "budget cuts": (
@@ -812,7 +820,8 @@ POST_NEGATOR = re.compile(
 # Said of an earlier time, and nothing says it is still so.
 PAST = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|several|a\s+few|a\s+couple\s+of|couple\s+of|many)\s+"
-    r"(?:years?|yrs?)\s+(?:ago|back)\b|\blast\s+year\b(?!\s+with\s+us)|\bback\s+in\b|\bin\s+the\s+past\b|\bpreviously\b|"
+    r"(?:years?|yrs?)\s+(?:ago|back)\b|(?<!vs\s)(?<!vs\.\s)(?<!versus\s)(?<!than\s)(?<!compared\sto\s)"
+    r"\blast\s+year\b(?!\s+with\s+us)|\bback\s+in\b|\bin\s+the\s+past\b|\bpreviously\b|"
     r"\bhistorically\b|\bused\s+to\b|\bat\s+one\s+point\b|\bonce\s+(?:threatened|considered|talked)\b|"
     r"\boriginally\b|\byears\s+ago\b|\blong\s+ago\b|\bthe\s+old\s+days\b"
 )
@@ -971,8 +980,12 @@ THEIR_CHURN = re.compile(
 )
 # Our own escalation, not the customer's: "Escalating to Jim internally."
 WE_ESCALATE = re.compile(r"\bescalat\w*\s+(?:[@\w]+\s+){0,6}?internally\b")
-# A churn phrase in a question or a musing ("Renewal at risk?", "I wonder if they'd look elsewhere"): not a finding.
-MUSING = re.compile(r"\?\W*$|\bi\s+wonder\b|\bwonder(?:ing)?\s+(?:if|whether)\b|\bworth\s+keeping\s+an\s+eye\b")
+# A churn phrase in a question or a musing ("Renewal at risk?", "I wonder if they'd look elsewhere", "asked Omar
+# whether they'd move off us"): not a finding.
+MUSING = re.compile(
+    r"\?\W*$|\bi\s+wonder\b|\bwonder(?:ing)?\s+(?:if|whether)\b|\bworth\s+keeping\s+an\s+eye\b|"
+    r"(?:^\W*|\b(?:i|we)\s+)asked\s+(?:@p\d+|them|him|her|the\s+\w+)\s+(?:whether|if)\b"  # our question, not their plan
+)
 RIVAL_OWNS = re.compile(
     r"\b(?:their|the)\s+(?:old|previous|former|last|prior|legacy)\s+(?:vendor|provider|supplier|tool|system|crm|platform)\b|"
     r"(?<![\w@])@v\s+(?:@?\w+\s+)?(?:quoted|offered|pitched|pushed|proposed|urged|tried\s+to\s+sell|is\s+upselling)\b|"
@@ -1471,7 +1484,7 @@ CHURN: tuple[Trigger, ...] = (
         + _EVENTS
         + r"|"
         + _EVENTS
-        + r"\s+(?:(?!(?:contract|subscription|licen[cs]e|account|renewal|plan|service|us)s?\b)[@\w-]+\s+){0,4}?"
+        + r"\s+(?:(?!(?:contract|subscription|licen[cs]e|account|renewal|plan|us)s?\b)[@\w-]+\s+){0,4}?"
         r"(?:(?:was|were|got|is|has\s+been)\s+)?"
         r"cancel|\b(?:hiring|project|event|trip|travel|campaign|launch|initiative|offsite|order\s+for\s+\w+|job|"
         r"integration|export|import|sync|feed|report|migration|upload|workflow|test)s?\s+(?:plan\s+)?(?:was|were|got|"
@@ -1765,7 +1778,8 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "gone quiet",
-        r"\b(?:gone|went|going)\s+(?:completely\s+|totally\s+|very\s+)?(?:quiet|silent|dark|radio\s+silent|awol|mia)\b|"
+        r"\b(?:gone|went|going|turned|run|ran|grown|grew)\s+(?:completely\s+|totally\s+|very\s+|a\s+bit\s+|rather\s+)?"
+        r"(?:quiet|silent|dark|radio\s+silent|awol|mia|cold|lukewarm|frosty)\b(?!\s+on\b)|"
         r"\bradio\s+silence\b|\bghost\w*\s+(?:us|me)\b|\bignor\w*\s+(?:all\s+)?(?:our|my)\s+(?:emails|calls|messages|"
         r"reminders|invoices)\b|\bstopped\s+(?:responding|replying|answering|returning\s+"
         r"(?:calls|emails))\b|\bno\s+(?:replies|reply|response|responses|answer)\s+(?:in|for|since)\s+(?:over\s+)?"
@@ -1829,6 +1843,22 @@ CHURN: tuple[Trigger, ...] = (
         r"system|crm|provider|platform|software|setup)|the\s+competitor)",
     ),
     trigger(
+        "moving off us",
+        r"\b(?:mov|migrat|get|got|com|switch|transition)\w*\s+(?:away\s+|everything\s+|them\s+|it\s+)?off\s+(?:of\s+)?"
+        r"(?:us|our\s+(?:@?[\w-]+\s+)?(?:platform|tool|system|crm|product|software|solution|stack))\b",
+    ),
+    trigger(
+        "cutting to a lower tier",
+        r"\b(?:cut\w*|drop\w*|reduc\w+|downgrad\w+|mov\w+|switch\w+|step\w*\s+down)\s+(?:the\s+|their\s+|our\s+)?"
+        r"(?:@?[\w-]+\s+){0,2}?(?:package|plan|tier|subscription|support|licen[cs]es?|edition|contract)\s+(?:down\s+)?to\s+"
+        r"(?:the\s+|a\s+)?(?:basic|standard|starter|lite|light|free|essentials|lower|cheaper|smaller|minimum|bronze)\b",
+    ),
+    trigger(
+        "contract value down",
+        r"\b(?:contract|acv|arr|spend\s+with\s+us|deal)\s+(?:value\s+)?(?:is\s+|was\s+|has\s+gone\s+|went\s+)?down\s+"
+        r"(?:by\s+)?(?:\d+\s*%|a\s+(?:third|quarter|half)|half)",
+    ),
+    trigger(
         "doubts the value",
         r"\bquestion(?:s|ed|ing)?\s+(?:the\s+|our\s+)?(?:roi|value|renewal|spend|cost|investment|price)\b|"
         r"\b(?:want|need)\w*\s+to\s+see\s+(?:the\s+|some\s+|more\s+|real\s+)?(?:roi|value|results)\s+before\s+(?:renew|sign|"
@@ -1836,7 +1866,10 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:don't|doesn't|do\s+not|does\s+not|isn't\s+sure\s+(?:they|we)|not\s+sure\s+(?:they|we))\s+(?:really\s+)?see\s+"
         r"(?:the\s+|much\s+|any\s+|enough\s+)?value\b|\b(?:not|no\s+longer|n't)\s+(?:really\s+)?(?:getting|seeing|finding|"
         r"realis\w+|realiz\w+|get|see|find)\s+(?:enough\s+|much\s+|any\s+|the\s+)?(?:value|roi|benefits?)\b|"
-        r"\b(?:roi|value)\s+(?:just\s+|really\s+|simply\s+)?(?:isn't|is\s+not|wasn't|was\s+not)\s+there\b",
+        r"\b(?:roi|value)\s+(?:just\s+|really\s+|simply\s+)?(?:isn't|is\s+not|wasn't|was\s+not)\s+there\b|"
+        r"\b(?:not|n't|un)\s*(?:yet\s+|really\s+|fully\s+|entirely\s+)?(?:convinced|sold|persuaded|sure)\s+(?:about|of|on|by)\s+"
+        r"(?:the\s+|our\s+)?(?:value|roi|benefits?|worth|price|cost)\b|\bwants?\s+a\s+business\s+case\s+before\s+(?:any\s+|the\s+)?"
+        r"renew",
     ),
     trigger(
         "escalation",

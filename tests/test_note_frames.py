@@ -1,5 +1,6 @@
-"""Departures and expansion said in verb frames rather than set phrases: moved to a named company (not a place),
-forced out, out of the company, not our contact any more, a new chapter elsewhere; wanting them on our platform,
+"""Departures, churn and expansion said in verb frames rather than set phrases: moved to a named company (not a place),
+forced out, out of the company, not our contact any more, a new chapter elsewhere; not convinced of the value,
+gone cold, moving off us, cut to a lower tier, contract value down; wanting them on our platform,
 moving the rest onto it, a new team that needs access, joining the contract, asking us for a proposal."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import pytest
 from review.language import Person, read_text
 
 PEOPLE = (Person("Ines Roth", "Ines", "Roth"), Person("Paul Weber", "Paul", "Weber"))
-GONE, UPSELL = "contact_gone", "upsell_signal"
+GONE, CHURN, UPSELL = "contact_gone", "churn_risk", "upsell_signal"
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,11 @@ GONE, UPSELL = "contact_gone", "upsell_signal"
         ("Proposal for the analytics bundle, Ines asked.", [(UPSELL, None)]),
         ("Paul asked us to quote a premium support package.", [(UPSELL, None)]),
         ("She wants our proposal for the Nordic teams.", [(UPSELL, None)]),
+        ("Paul is not convinced about the ROI.", [(CHURN, None)]),
+        ("The exec sponsor has gone cold.", [(CHURN, None)]),
+        ("Their board wants to move off us next year.", [(CHURN, None)]),
+        ("Cutting the plan to basic from May, Ines says.", [(CHURN, None)]),
+        ("Contract value down 20% vs last year.", [(CHURN, None)]),
     ],
 )
 def test_the_frame_is_found(text: str, expected: list[tuple[str, int | None]]) -> None:
@@ -45,3 +51,16 @@ def test_the_frame_is_found(text: str, expected: list[tuple[str, int | None]]) -
 )
 def test_the_lookalike_is_no_departure_nor_expansion(text: str) -> None:
     assert [f for f in read_text(text, PEOPLE) if f.kind in (GONE, UPSELL)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They are not questioning the value.",
+        "Ines went cold on the idea of a second workspace.",  # cold on an idea, not on us
+        "Asked Ines whether they would move off us - absolutely not.",  # our question, answered no
+        "Expansion talk from last year went nowhere.",
+    ],
+)
+def test_the_churn_lookalike_gives_nothing(text: str) -> None:
+    assert read_text(text, PEOPLE) == ()
