@@ -949,7 +949,12 @@ DEFERRED = re.compile(
     r"users?|logins?)\b|\bno\s+charge\b|\bat\s+no\s+(?:cost|charge)\b|\bpure\s+speculation\b|\bspeculat\w+\b|\bfor\s+free\b|"
     r"\bonly\s+if\s+(?:it's|it\s+is|it\s+were|it\s+comes)\s+(?:free|included|bundled)\b|\bwonder\w*\s+aloud\b|"
     r"\b(?:does|do|is|are)\s+(?:the\s+|our\s+)?(?:[@\w-]+\s+){0,3}?(?:include|includes|included|come\s+with|cover|covered)\b"
-    r"[^.;]*\?"
+    r"[^.;]*\?|"
+    # what they have is enough, they are cutting down, or all spending is frozen: no expansion from the sentence
+    r"\b(?:are|is|'re|'s)\s+(?:still\s+)?(?:plenty|enough|sufficient)\b|\bno\s+need\s+(?:for|to)\b|\bnot\s+needed\b|"
+    r"\bdowngrad\w*\b|\bfewer\s+(?:seats|licen[cs]es|users|logins)\b|\b(?:put|putting|puts|placed)\s+(?:[\w-]+\s+){0,4}?on\s+hold\b|"
+    r"\b(?:spend(?:ing)?|budget|purchas\w*|hiring)\s+freeze\b|\bfr(?:oze|eez\w*)\s+(?:all\s+)?(?:new\s+)?(?:spend\w*|budgets?|"
+    r"purchases)\b"
 )
 # An expansion already done ("added 20 seats last month", "upgraded in March"): history, not an opportunity.
 COMPLETED = re.compile(

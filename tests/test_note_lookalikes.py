@@ -1,6 +1,7 @@
 """Look-alikes by class, not by phrase: churn or expansion language in a question or a musing, said of another
 organisation or of their own customers, our own escalation, a cancelled meeting or ticket or plan, a terminated
-integration, a temporary trip, an expansion already done, a question about what a tier includes."""
+integration, a temporary trip, an expansion already done, a question about what a tier includes, enough seats already, a
+downgrade, a spending freeze."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ PEOPLE = (Person("Aisha Murphy", "Aisha", "Murphy", "VP Finance"), Person("Grace
         "Aisha is leaving for Berlin tomorrow for 2 weeks, back on the 14th.",
         "Upgrade to Enterprise completed in March.",
         "Does the premium tier include SSO?",
+        "Asked Grace about more seats - she said the current 40 are plenty.",
+        "Downgrade request: from 80 to 50 seats at renewal.",
+        "They put all new spending on hold until Q2, including the second phase with us.",
     ],
 )
 def test_a_lookalike_gives_no_finding(text: str) -> None:
