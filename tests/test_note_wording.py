@@ -94,3 +94,19 @@ def test_a_dash_before_a_name_does_not_split_the_sentence() -> None:
         "Left the company last month - Aisha Murphy."
     ]
     assert split_sentences("Tom - gone - New IT lead tbc.") == ["Tom - gone", "New IT lead tbc."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("aisha left nexa for a cfo job at vantage.", [("contact_gone", 0)]),
+        ("aisha is leaving for initech next month, grace says.", [("contact_gone", 0)]),
+        ("grace has joined globant as cmo.", [("contact_gone", 1)]),
+        ("aisha left for lunch, grace took the call.", []),  # a common word after "left for" is no employer
+        ("they're leaving when the contract ends.", [("churn_risk", None)]),
+    ],
+)
+def test_in_a_lower_case_note_the_word_after_a_departure_verb_is_an_employer(
+    text: str, expected: list[tuple[str, int | None]]
+) -> None:
+    assert [(f.kind, f.subject) for f in read_text(text, PEOPLE)] == expected
