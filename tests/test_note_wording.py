@@ -100,6 +100,7 @@ def test_a_dash_before_a_name_does_not_split_the_sentence() -> None:
     ("text", "expected"),
     [
         ("aisha left nexa for a cfo job at vantage.", [("contact_gone", 0)]),
+        ("grace left feedback on the new dashboard.", []),
         ("aisha is leaving for initech next month, grace says.", [("contact_gone", 0)]),
         ("grace has joined globant as cmo.", [("contact_gone", 1)]),
         ("aisha left for lunch, grace took the call.", []),  # a common word after "left for" is no employer

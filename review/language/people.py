@@ -304,12 +304,15 @@ def mask(sentence: str, people: tuple[Person, ...], account_name: str | None, *,
     return _LOWER_EMPLOYER.sub(_employer, text.lower())
 
 
-# In a note written all in lower case, the word after "joined", "left", "gone to", "starts at", "new role at"… is an
-# employer unless it is a common word: "julia left nexa for a cfo job at vantage" reads as "left @x … at @x".
+# In a note written all in lower case, the word after "joined", "left for", "gone to", "starts at", "new role at"… is
+# an employer unless it is a common word: "julia left for nexa" reads as "left for @x"; after a bare "left" only
+# before "for", "in", "last"…, or a comma ("left nexa for a cfo job", not "left feedback on the report").
 _LOWER_EMPLOYER = re.compile(
-    r"\b((?:joined|joining|left(?:\s+for)?|leaving(?:\s+for)?|leaves|gone\s+to|went\s+to|moved\s+to|off\s+to|starts?\s+at|starting\s+at|"
+    r"\b((?:joined|joining|left\s+for|leaving\s+for|leaves\s+for|gone\s+to|went\s+to|moved\s+to|off\s+to|starts?\s+at|starting\s+at|"
     r"started\s+at|(?:is|'s)\s+(?:now\s+)?(?:at|with)|now\s+(?:at|with)|(?:role|job|position)\s+at|job\s+with)\s+)"
-    r"([a-z][a-z0-9&-]{2,})\b"
+    r"([a-z][a-z0-9&-]{2,})\b|"
+    r"\b((?:left|leaving|leaves|quit|quitting)\s+)([a-z][a-z0-9&-]{2,})(?=\s*(?:,|\s(?:for|to|in|last|this|after|"
+    r"recently|already|end|at\s+the\s+end|\w+\s+ago)\b))"
 )
 _NOT_EMPLOYER = word_set(
     """the a an our their his her its us them him it me you we they she he for to in on at of by with from as last this
@@ -327,10 +330,10 @@ _NOT_EMPLOYER = word_set(
 
 
 def _employer(match: re.Match[str]) -> str:
-    word = match.group(2)
+    frame, word = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
     if word in _NOT_EMPLOYER or word in COMMON_CAPITALISED or word in PLACES or word.endswith(("ly", "ing", "ed")):
         return match.group(0)
-    return match.group(1) + "@x"
+    return frame + "@x"
 
 
 def is_lower_case_note(text: str) -> bool:
