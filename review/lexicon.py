@@ -1392,7 +1392,8 @@ GAP_WORDS: frozenset[str] = (
     officially already also now actually reportedly unfortunately sadly suddenly quietly abruptly both all
     then effectively formally definitely indeed too since basically evidently obviously seemingly herself
     himself yesterday today that unexpectedly eventually ultimately only even luckily gonna to really
-    confirmed announced said says mentioned , : ; - – — plans plan planning decided wants want chose opted
+    confirmed announced said says mentioned posted posts wrote writes shared shares tweeted , : ; - – — plans plan
+    planning decided wants want chose opted
     going about set due allegedly supposedly not never hasn't hadn't didn't isn't wasn't won't doesn't
     haven't got get gets getting -> => → > / w/ (""")
 )

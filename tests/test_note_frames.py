@@ -21,6 +21,8 @@ GONE, CHURN, UPSELL = "contact_gone", "churn_risk", "upsell_signal"
         ("Paul was forced out by the board.", [(GONE, 1)]),
         ("Ines is out of the company since May.", [(GONE, 0)]),
         ("Paul won't be our contact anymore.", [(GONE, 1)]),
+        ("Ines posted new chapter at Deloitte.", [(GONE, 0)]),
+        ("Ines moved to another company (a bank, I think).", [(GONE, 0)]),  # the doubt is about the aside
         ("Paul wants them on our platform by Q3.", [(UPSELL, None)]),
         ("They want to move the rest of finance onto it.", [(UPSELL, None)]),
         ("The new Lyon team starts in May and needs access from day one.", [(UPSELL, None)]),
@@ -44,6 +46,7 @@ def test_the_frame_is_found(text: str, expected: list[tuple[str, int | None]]) -
     [
         "Ines moved to Berlin.",  # a place, not an employer
         "Ines moved to the Munich office last month.",
+        "Ines moved to another company, I think.",  # the doubt is about the move
         "Paul was forced out of the meeting by the fire alarm.",
         "They are moving their tickets into our tool.",  # data, not more of the product
         "They moved to Salesforce last year, Paul says.",  # the account churned, nobody left: not a departure

@@ -63,6 +63,7 @@ _ALREADY = re.compile(
 )
 
 
+_ASIDE = re.compile(r"\([^()]*\)")
 _ABOUT_A_RIVAL = re.compile(r"\b(?:rival|competitor|competing|vendor|another\s+provider)s?\b")
 
 
@@ -151,7 +152,8 @@ def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:
         return True
     if _still_there(masked, match.end()) or masked[match.start() - 1 : match.start()] == '"' == masked[match.end()]:
         return True  # still there; or a word in scare quotes: So she "left" — as in, stepped out of the QBR
-    return bool(DOUBT_AFTER.search(masked, match.end()) or JOKING.search(masked) or HYPOTHETICAL.search(masked))
+    after = _ASIDE.sub(" ", masked[match.end() :])  # "moved to another company (a bank, I think)": the doubt is
+    return bool(DOUBT_AFTER.search(after) or JOKING.search(masked) or HYPOTHETICAL.search(masked))  # about the aside
 
 
 def _still_there(masked: str, end: int) -> bool:
