@@ -82,11 +82,11 @@ def meant(word: str) -> str | None:
 
 
 # Said between an auxiliary and its verb, these change neither what happened nor whether it did: "was apparently
-# let go", "is now officially closed". (Not the words of doubt, time or negation: "probably", "already", "not".)
+# let go", "is officially closed". (Not the words of doubt, time or negation: "probably", "already", "now", "not".)
 _FILLER = (
     r"apparently|reportedly|actually|officially|finally|basically|really|definitely|indeed|seemingly|obviously|"
     r"clearly|honestly|totally|fully|formally|quietly|suddenly|abruptly|effectively|eventually|literally|"
-    r"certainly|surely|sadly|unfortunately|also|even|just|now|both|all|evidently|unexpectedly|ultimately"
+    r"certainly|surely|sadly|unfortunately|also|even|just|both|all|evidently|unexpectedly|ultimately"
 )
 _AUX_FILLER = re.compile(
     r"\b((?:is|are|was|were|has|have|had|will|would|be|been|being|did|does|do)|(?<=\w)'(?:s|re|ve|d|ll))"
@@ -97,7 +97,14 @@ _AUX_FILLER = re.compile(
 _NOUN_IS = re.compile(
     r"(?<![\w@'])(?!(?i:it|that|there|here|what|who|he|she|where|how|let)['’])([A-Za-z][a-z]{2,})['’]s\s+(?!leaving\b)(?=(?:been|got|gotten|"
     r"gone|not|no|now|still|really|very|only|just|down|up|out|off|over|done|low|high|minimal|flat|frozen|cut|"
-    r"closed|resolved|dead|fine|unlikely|likely|on\s+hold|[a-z]+ed|[a-z]+ing)\b)"
+    r"closed|resolved|dead|fine|unlikely|likely|on\s+hold|the|an?|his|her|their|our|at|with|in|on|[a-z]+ed|[a-z]+ing)\b)"
+)
+# After a noun's "'s", these past forms say what it has done ("usage's dropped"); other "-ed" words what it is
+# ("the renewal's agreed", "the escalation's closed").
+_HAS_DONE = re.compile(
+    r"(?:been|got|gotten|gone|left|dropped|fallen|fell|declined|grown|grew|increased|decreased|halved|doubled|tripled|"
+    r"slipped|shrunk|shrank|risen|rose|moved|changed|started|stopped|quit|joined|tanked|plummeted|plunged|crashed|"
+    r"cratered|dipped|spiked|jumped)\b"
 )
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
 _TYPO_WORDS = frozenset(TYPOS)
@@ -115,14 +122,13 @@ def as_written_meant(text: str) -> str:
         text = as_meant(text)
     if any(meant(word) for word in words):
         text = _LOWER_WORD.sub(lambda m: meant(m.group(0)) or m.group(0), text)
-    if not _FILLER_WORDS.isdisjoint(words):
-        text = _AUX_FILLER.sub(r"\1", text)
     if "'s " in text or "’s " in text:
         text = _NOUN_IS.sub(_noun_is, text)
+    if not _FILLER_WORDS.isdisjoint(words):
+        text = _AUX_FILLER.sub(r"\1", text)
     return _SPACES.sub(" ", text) if "  " in text or "\t" in text or "\u00a0" in text else text
 
 
 def _noun_is(match: re.Match[str]) -> str:
-    after = match.string[match.end() : match.end() + 7]
-    verb = "has" if after.startswith(("been", "got")) or re.match(r"[a-z]+ed\b", after + " ") else "is"
+    verb = "has" if _HAS_DONE.match(match.string, match.end()) else "is"
     return f"{match.group(1)} {verb} "
