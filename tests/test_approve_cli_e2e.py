@@ -99,7 +99,7 @@ def test_approve_all_writes_each_record_exactly_once(sandbox: RunningSandbox, st
 def _kill_when(proc: subprocess.Popen[str], event: threading.Event, timeout: float) -> None:
     assert event.wait(timeout), "the write to kill during never happened"
     proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=10)
+    proc.wait(timeout=30)
 
 
 def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
@@ -107,7 +107,7 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
 ) -> None:
     """The record is created in Zoho but the reply never reaches the CLI: killed while the reply waits."""
     recs = queue_tasks(store, sandbox, 5)
-    created = threading.Event()
+    created, killed = threading.Event(), threading.Event()
     seen: list[str] = []
 
     def hold_reply(event: Any) -> None:  # runs in the sandbox's server thread, after the insert
@@ -115,7 +115,7 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
             seen.append(event.ids[0])
             if len(seen) == 2:
                 created.set()
-                time.sleep(1.5)  # the reply is held back while the test kills the client
+                killed.wait(60)  # the reply is held back until the test killed the client
 
     sandbox.store.add_listener(hold_reply)
     proc = subprocess.Popen(
@@ -129,6 +129,7 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
     try:
         _kill_when(proc, created, 60)
     finally:
+        killed.set()
         sandbox.store.remove_listener(hold_reply)
     statuses = sorted(r.status for r in store.list_recommendations())  # each write right after its approval
     assert statuses == ["executed", "executing", "pending", "pending", "pending"], statuses
