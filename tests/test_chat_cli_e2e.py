@@ -148,9 +148,12 @@ def brief_twice_then_interrupt_a_hung_brief(
     child.sendline("/brief")
     child.expect(f"Meeting brief — {re.escape(second['Account_Name'])}")
     child.expect(PROMPT)
-    sandbox.inject_fault(kind="latency", latency_ms=4000, count=1, path_prefix="/crm")
+    sandbox.inject_fault(kind="latency", latency_ms=60_000, count=1, path_prefix="/crm")
     child.sendline("/brief")  # Zoho hangs: Ctrl-C stops the command, not the chat
-    time.sleep(1.0)
+    deadline = time.monotonic() + 60
+    while sandbox.state.faults.active() and time.monotonic() < deadline:  # until the command's read is held
+        time.sleep(0.02)
+    assert not sandbox.state.faults.active(), "the command never reached Zoho"
     child.sendintr()
     child.expect("Stopped")
     child.expect(PROMPT)
