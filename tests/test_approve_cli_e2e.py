@@ -144,9 +144,10 @@ def test_sigkill_after_a_write_reached_zoho_then_rerun_is_exactly_once(
 def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(
     sandbox: RunningSandbox, store: StateStore, home: Path
 ) -> None:
-    """A latency fault holds the create request; the CLI is killed while it waits."""
+    """A latency fault holds the create request (longer than the test: it never lands); the CLI is killed while
+    it waits."""
     recs = queue_tasks(store, sandbox, 3)
-    sandbox.inject_fault(kind="latency", latency_ms=2500, count=1, path_prefix="/crm/v8/Notes")
+    sandbox.inject_fault(kind="latency", latency_ms=120_000, count=1, path_prefix="/crm/v8/Notes")
     proc = subprocess.Popen(
         approve_cmd("--approve-all", "--yes"),
         env=cli_env(sandbox, home),
@@ -162,7 +163,9 @@ def test_sigkill_during_a_slow_write_then_rerun_is_exactly_once(
     while time.monotonic() < deadline and not (executing and executing[0].proposal.kind == "add_note"):
         time.sleep(0.05)
         executing = store.executing_recommendations()
-    time.sleep(0.3)  # inside the 2.5 s latency of the note's create
+    while time.monotonic() < deadline and sandbox.state.faults.active():  # until the note's request is held
+        time.sleep(0.02)
+    assert not sandbox.state.faults.active(), "the note's create never reached Zoho"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert [r.proposal.kind for r in store.executing_recommendations()] == ["add_note"]
