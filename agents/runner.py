@@ -10,21 +10,29 @@ and every delegation runs in the foreground, so nothing after it is owed. This m
 turn stop: the CLI reports the stop while a subagent is still mid-task; once that task settles the SDK
 (0.2.189) never closes stdin (the CLI reports no session state, so neither "idle" nor its wait ceiling
 ends the run) and reading on would wait forever. So the runner reads on only until the in-flight tasks
-settle (at most ``SETTLE_SECONDS``), letting their last tool calls finish, then closes the stream, which
+settle (at most ``SETTLE_SECONDS``), letting their last tool calls finish, then disconnects, which
 stops the CLI.
+
+The run is a ``ClaudeSDKClient`` rather than ``query()`` so that stopping early stops the CLI: closing
+``query()``'s generator early does not close the SDK generator inside it (``async for`` never closes its
+iterator), so the CLI child lived on until a garbage collection happened to finalize it, or forever once the
+event loop was gone (one ~200 MB process per run in a long ``listen``/``serve``). ``disconnect()`` closes
+the CLI and waits for it on every way out, a cancellation included.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
 from typing import Any, Literal
 
 from claude_agent_sdk import (
     TERMINAL_TASK_STATUSES,
     AssistantMessage,
     ClaudeAgentOptions,
+    ClaudeSDKClient,
     ResultMessage,
     SystemMessage,
     TaskNotificationMessage,
@@ -34,7 +42,6 @@ from claude_agent_sdk import (
     ToolResultBlock,
     ToolUseBlock,
     UserMessage,
-    query,
 )
 from pydantic import BaseModel, Field
 
@@ -164,7 +171,7 @@ def _track_tasks(message: Any, tasks: set[str]) -> None:
         tasks.discard(message.task_id)
 
 
-async def _until_settled(stream: AsyncIterator[Any], tasks: set[str]) -> AsyncIterator[Any]:
+async def _until_settled(stream: AsyncIterator[Any], tasks: set[str]) -> AsyncGenerator[Any, None]:
     """The stream's messages up to its first result, then on only while subagent tasks are in flight
     (for at most ``SETTLE_SECONDS``): see the module docstring."""
     deadline: float | None = None
@@ -222,18 +229,18 @@ async def run_orchestrator(options: ClaudeAgentOptions, prompt: str) -> AgentRun
     failed = False
     tracker = _CallTracker(ctx)
     tasks: set[str] = set()
+    client = ClaudeSDKClient(options)
     try:
-        stream = query(prompt=prompt, options=options)
         try:
-            async for message in _until_settled(stream, tasks):
-                if isinstance(message, ResultMessage):
-                    last_result = last_result or message
-                else:  # after the result only the audit trail still counts, not the answer's text
-                    _follow(message, out, ctx, tracker, main_text if last_result is None else [])
+            await client.connect(prompt)
+            async with aclosing(_until_settled(client.receive_messages(), tasks)) as stream:
+                async for message in stream:
+                    if isinstance(message, ResultMessage):
+                        last_result = last_result or message
+                    else:  # after the result only the audit trail still counts, not the answer's text
+                        _follow(message, out, ctx, tracker, main_text if last_result is None else [])
         finally:
-            close = getattr(stream, "aclose", None)  # an async generator: closing it stops the CLI
-            if close is not None:
-                await close()
+            await client.disconnect()  # stops the CLI and waits for it, on every way out (see the docstring)
     except Exception as exc:  # the SDK raises after error results; a CLI crash lands here too
         failed = True
         out.error = f"{type(exc).__name__}: {str(exc)[:300]}"

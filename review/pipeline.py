@@ -24,7 +24,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -425,6 +425,20 @@ def _reviewing(run: ReviewRun, req: _ReviewRequest, now: datetime) -> _Reviewing
     )
 
 
+async def _all_or_none(reviews: list[Coroutine[Any, Any, None]]) -> None:
+    """Run the account reviews at once; the first to raise (e.g. Zoho's credits ran out) cancels the others and
+    waits for them to wind down (their CLIs stopped) before it propagates: a stopped run leaves nothing running
+    to queue proposals after it, or beside its resume (``asyncio.gather`` alone leaves the others running)."""
+    tasks = [asyncio.ensure_future(review) for review in reviews]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
 async def _review_flagged(
     run: ReviewRun,
     req: _ReviewRequest,
@@ -460,7 +474,7 @@ async def _review_flagged(
         if progress:
             progress("review", finished, len(top))
 
-    await asyncio.gather(*(one(t) for t in todo))
+    await _all_or_none([one(t) for t in todo])
     if run.resumed and done:
         run.notes.append(
             f"resumed run {run.run_id}: {len(done & {t.account_id for t in top})} accounts "

@@ -4,7 +4,9 @@ scripted model, with the sandbox's demo credentials set as if it were a real Zoh
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -37,17 +39,27 @@ def run_main(
     env: dict[str, str], *args: str, timeout: float = 300, stdin_text: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``python main.py *args`` from the project root, output captured, no standard input (as in CI) unless
-    ``stdin_text`` is given (piped, not a terminal: e.g. chat lines)."""
-    return subprocess.run(
+    ``stdin_text`` is given (piped, not a terminal: e.g. chat lines). A run past ``timeout`` (or a test
+    interrupted meanwhile) is killed with everything it started, e.g. the agent SDK's CLI, in its own session:
+    killing ``main.py`` alone would leave those running under the rest of the suite."""
+    with subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), *args],
         env=env,
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL if stdin_text is None else subprocess.PIPE,
         text=True,
-        timeout=timeout,
-        input=stdin_text,
-        stdin=subprocess.DEVNULL if stdin_text is None else None,
-    )
+        start_new_session=True,
+    ) as proc:
+        try:
+            stdout, stderr = proc.communicate(stdin_text, timeout=timeout)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
 def spawn_main(

@@ -6,6 +6,10 @@ place when these were written; the gateway's ``writes`` list proves that nothing
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +55,22 @@ class Harness:
 
     def chain(self) -> list[tuple[Any, ...]]:
         return [(e.get("phase"), e.get("agent_type"), e.get("tool"), e.get("outcome")) for e in self.audit.tool_calls()]
+
+
+def cli_children() -> set[int]:
+    """The pids of this process's children that are the SDK's bundled CLI (read from /proc; zombies count)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().split(b"\0")[0]
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if parent == os.getpid() and command.endswith(b"claude"):
+            found.add(int(entry.name))
+    return found
 
 
 async def test_orchestrator_delegates_to_each_subagent_and_composes_reports(tmp_path: Path) -> None:
@@ -254,3 +274,39 @@ async def test_failed_remote_zoho_mcp_server_is_reported(tmp_path: Path) -> None
     assert result.mcp_servers.get("zoho_remote") not in (None, "connected")
     assert any("zoho_remote" in w and "missing" in w for w in result.warnings)
     assert result.stopped_reason == "completed"
+
+
+async def test_a_finished_run_leaves_no_cli_process_behind(tmp_path: Path) -> None:
+    """The run ends at its result without reading the stream to its end: the CLI is stopped then, not left
+    for a garbage collection (a long ``listen`` would pile up one ~200 MB CLI per review)."""
+    before = cli_children()
+    h = Harness(tmp_path)
+    with ScriptedModelServer(obedient_reviewer) as model:
+        result = await h.run(model)
+    assert result.stopped_reason == "completed"
+    assert cli_children() - before == set()
+
+
+async def test_a_run_cancelled_mid_turn_leaves_no_cli_process_behind(tmp_path: Path) -> None:
+    """A review cancelled while the CLI waits on the model (a listener stopping, a sibling review failing)."""
+    before = cli_children()
+    asked, release = threading.Event(), threading.Event()
+
+    def stalls(request: ModelRequest) -> ModelTurn:
+        asked.set()
+        release.wait(120)  # the model is slow: the CLI is mid-turn until the test lets go
+        return obedient_reviewer(request)
+
+    h = Harness(tmp_path)
+    with ScriptedModelServer(stalls) as model:
+        run = asyncio.create_task(h.run(model))
+        try:
+            assert await asyncio.to_thread(asked.wait, 120), "the CLI never asked the model"
+            assert len(cli_children() - before) == 1
+            run.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await run
+            assert run.cancelled()
+            assert cli_children() - before == set()
+        finally:
+            release.set()

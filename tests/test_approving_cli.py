@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -109,12 +108,12 @@ def test_each_write_is_done_and_confirmed_as_soon_as_it_is_approved(
 
 def test_ctrl_c_asks_once_and_leaves_nothing_half_done(sandbox: RunningSandbox, store: StateStore, home: Path) -> None:
     first, second, third = queue_tasks(store, sandbox, 3)
-    inserted = threading.Event()
+    inserted, interrupted = threading.Event(), threading.Event()
 
     def hold_reply(event: Any) -> None:  # the sandbox's server thread, after the insert: the reply waits
         if event.operation == "insert" and event.module == "Tasks":
             inserted.set()
-            time.sleep(1.5)
+            interrupted.wait(60)  # until Ctrl-C was sent, however slow the machine
 
     child = spawn(sandbox, home, columns=120)
     sandbox.store.add_listener(hold_reply)
@@ -123,6 +122,7 @@ def test_ctrl_c_asks_once_and_leaves_nothing_half_done(sandbox: RunningSandbox, 
         child.sendline("a")
         assert inserted.wait(30)
         child.sendintr()  # while the write is in flight: it completes, then the question comes
+        interrupted.set()
         child.expect("✔ created Tasks record")
         child.expect("Stop approving\\? Approved writes so far are done; nothing half-done")
         child.sendline("n")
@@ -134,6 +134,7 @@ def test_ctrl_c_asks_once_and_leaves_nothing_half_done(sandbox: RunningSandbox, 
         child.expect("1 approved, 0 rejected, 0 skipped")
         child.expect(pexpect.EOF)
     finally:
+        interrupted.set()
         sandbox.store.remove_listener(hold_reply)
         child.close()
     assert child.exitstatus == 0

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -111,14 +110,14 @@ def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: 
     review_in_process(sandbox, home)
     recs = check_queued(sandbox, home)
     files = attachment_service(sandbox.state).files
-    stored_once = threading.Event()
+    stored_once, killed = threading.Event(), threading.Event()
     original_add = files.add
 
     def add_then_hold_reply(attachment: Any, content: bytes) -> Any:  # sandbox server thread, after storing
         result = original_add(attachment, content)
         if "sergas-ref-" in attachment.file_name:
             stored_once.set()
-            time.sleep(2.0)  # the reply is held back while the test kills the client
+            killed.wait(60)  # the reply is held back until the test killed the client
         return result
 
     files.add = add_then_hold_reply  # type: ignore[method-assign]
@@ -133,8 +132,9 @@ def test_sigkill_after_the_upload_reached_zoho_then_rerun_uploads_once(sandbox: 
     try:
         assert stored_once.wait(120), "the upload to kill during never happened"
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        proc.wait(timeout=30)
     finally:
+        killed.set()
         files.add = original_add  # type: ignore[method-assign]
     with StateStore.open(load_settings(home=home)) as store:
         executing = store.executing_recommendations()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -30,14 +31,15 @@ def chat_env(sandbox: RunningSandbox, home: Path, model: ScriptedModelServer | N
     return sandbox_cli_env(sandbox, home, model=model, SERGAS_ZOHO_MAX_RETRIES="1", COLUMNS="160")
 
 
-def slow_on(word: str, seconds: float) -> Any:
-    """The orchestrator takes ``seconds`` to answer a question containing ``word`` (to interrupt it);
-    other questions get a quick one-line answer. (After an interrupt the CLI sends the interrupted
-    question and the next one in the same user message: the newest text decides.)"""
+def slow_on(word: str, answer: threading.Event) -> Any:
+    """The orchestrator answers a question ending in ``word`` only once ``answer`` is set (so the turn is
+    interrupted mid-way, however slow the machine); other questions get a quick one-line answer. (After an
+    interrupt the CLI sends the interrupted question and the next one in the same user message: the newest
+    text decides.)"""
 
     def play(request: ModelRequest) -> ModelTurn:
         if request.agent() == "orchestrator" and request.last_user_text.rstrip().endswith(word):
-            time.sleep(seconds)
+            answer.wait(120)
             return ModelTurn.say("This answer came too late.")
         return ModelTurn.say("Quick answer.")
 
@@ -146,9 +148,12 @@ def brief_twice_then_interrupt_a_hung_brief(
     child.sendline("/brief")
     child.expect(f"Meeting brief — {re.escape(second['Account_Name'])}")
     child.expect(PROMPT)
-    sandbox.inject_fault(kind="latency", latency_ms=4000, count=1, path_prefix="/crm")
+    sandbox.inject_fault(kind="latency", latency_ms=60_000, count=1, path_prefix="/crm")
     child.sendline("/brief")  # Zoho hangs: Ctrl-C stops the command, not the chat
-    time.sleep(1.0)
+    deadline = time.monotonic() + 60
+    while sandbox.state.faults.active() and time.monotonic() < deadline:  # until the command's read is held
+        time.sleep(0.02)
+    assert not sandbox.state.faults.active(), "the command never reached Zoho"
     child.sendintr()
     child.expect("Stopped")
     child.expect(PROMPT)
@@ -247,7 +252,8 @@ def test_ctrl_c_and_a_failing_model_end_the_turn_not_the_session(
     sandbox: RunningSandbox, store: StateStore, home: Path
 ) -> None:
     transcript = io.StringIO()
-    with ScriptedModelServer(slow_on("slowly", 4.0)) as model:
+    answer = threading.Event()
+    with ScriptedModelServer(slow_on("slowly", answer)) as model:
         env = {**chat_env(sandbox, home, model), "CLAUDE_CODE_MAX_RETRIES": "1"}
         child = spawn_chat(env)
         child.logfile_read = transcript
@@ -260,6 +266,7 @@ def test_ctrl_c_and_a_failing_model_end_the_turn_not_the_session(
             child.sendintr()
             child.expect("Interrupting the turn")
             child.expect("Turn interrupted")
+            answer.set()  # the model is free again (the CLI stopped waiting for this answer)
             child.expect(PROMPT)
             child.sendintr()  # at the prompt: the line is cleared, the session stays
             child.expect("Ctrl-D or /quit to leave")
@@ -280,6 +287,7 @@ def test_ctrl_c_and_a_failing_model_end_the_turn_not_the_session(
         except pexpect.TIMEOUT:
             raise AssertionError(transcript.getvalue()[-3000:]) from None
         finally:
+            answer.set()
             child.close()
     assert child.exitstatus == 0
     assert "This answer came too late" not in transcript.getvalue()

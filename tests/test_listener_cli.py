@@ -55,7 +55,7 @@ def test_listen_command_reviews_a_sandbox_change_and_stops_on_ctrl_c(tmp_path: P
         )
         assert changed.status_code == 200
 
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: the debounce, then a review, on a loaded machine
         health = httpx.get(f"{listener}/health").json()
         while health["reviews_today"] < 1 and time.monotonic() < deadline:
             time.sleep(0.25)

@@ -44,7 +44,8 @@ async def no_sync(account_ids: list[str]) -> None:
     return None
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 60.0) -> None:
+    """Poll ``check`` until it holds; the deadline is generous (a loaded CI machine), never a speed target."""
     deadline = time.monotonic() + timeout
     while not await check():
         if time.monotonic() > deadline:
@@ -112,7 +113,8 @@ async def test_changes_in_the_sandbox_reach_a_review(
     sandbox: RunningSandbox, rest: ZohoRestCall, tmp_path: Path
 ) -> None:
     review = RecordingReview()
-    service = make_service(tmp_path, rest, review, notes_poll_seconds=0.3)
+    # max_wait an hour: a review within the deadline can only come from the callback once the debounce settled
+    service = make_service(tmp_path, rest, review, notes_poll_seconds=0.3, max_wait_seconds=3600)
     await service.start()
     try:
         await assert_subscribed_with_notes_polled(service, rest)
@@ -132,8 +134,9 @@ async def test_changes_in_the_sandbox_reach_a_review(
         async def account_reviewed() -> bool:
             return account in review.reviewed
 
-        await eventually(account_reviewed, timeout=5)
+        await eventually(account_reviewed)
         latency = review.at[account] - started
+        assert latency >= service.options.debounce_seconds  # reviewed once the changes settled, not before
 
         # a deal edit (a callback) and a note on a deal (found by the notes poll) reach the deal's account
         status, body = await rest("PUT", f"/crm/v8/Deals/{deal}", {"data": [{"Description": "edited"}]})
@@ -143,12 +146,12 @@ async def test_changes_in_the_sandbox_reach_a_review(
         async def children_reviewed() -> bool:
             return {deal_account, note_account} <= set(review.reviewed)
 
-        await eventually(children_reviewed, timeout=5)
+        await eventually(children_reviewed)
 
         async def note_polled() -> bool:
             return service.health().modules_polled[0].changes_found >= 1
 
-        await eventually(note_polled, timeout=5)
+        await eventually(note_polled)
 
         deliveries = httpx.get(f"{sandbox.base_url}/__sandbox/notifications/deliveries").json()["deliveries"]
         ours = [d for d in deliveries if d["url"] == service.notify_url]
@@ -157,9 +160,8 @@ async def test_changes_in_the_sandbox_reach_a_review(
         async def drained() -> bool:
             return service.health().queue_depth == 0
 
-        await eventually(drained, timeout=5)
+        await eventually(drained)
         print(f"change → review latency: {latency:.2f}s")  # noqa: T201
-        assert latency < 3.0
     finally:
         await service.stop(disable_channels=True)
     assert await subscriptions(rest) == []
@@ -224,7 +226,7 @@ async def test_a_restart_takes_over_the_previous_channels(
         async def reviewed() -> bool:
             return review.reviewed == [account]
 
-        await eventually(reviewed, timeout=5)
+        await eventually(reviewed)
     finally:
         await second.stop(disable_channels=True)
 

@@ -81,7 +81,7 @@ def callback(account_id: str, token: str | None = TOKEN) -> dict[str, Any]:
     return body
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
         if asyncio.get_running_loop().time() > deadline:
@@ -121,21 +121,22 @@ async def test_forged_callbacks_are_refused_and_nothing_is_queued(
 
 async def test_burst_of_100_callbacks_for_10_accounts_gives_10_reviews(tmp_path: Path) -> None:
     review = RecordingReview()
-    # a debounce window longer than the burst, even on a loaded CI machine (the burst is checked below)
-    window = 3.0
+    # the listener's clock stands still during the burst, however long a loaded machine takes to send it: the
+    # whole burst falls inside one debounce window, then the window passes
+    window, now = 3.0, [time.time()]
     senders = [httpx.AsyncClient() for _ in range(10)]  # several connections, as Zoho's senders
-    async with make_service(tmp_path, review, debounce_seconds=window) as service, httpx.AsyncClient() as client:
+    service = make_service(tmp_path, review, debounce_seconds=window, clock=lambda: now[0])
+    async with service, httpx.AsyncClient() as client:
         url = f"{service.base_url}/zoho/notify"
-        started = time.monotonic()
         responses = await asyncio.gather(
             *(senders[i % 10].post(url, json=callback(ACCOUNTS[i % 10])) for i in range(100))
         )
-        burst_seconds = time.monotonic() - started
         for sender in senders:
             await sender.aclose()
         assert [r.status_code for r in responses] == [200] * 100
-        assert burst_seconds < window, f"the burst took {burst_seconds:.2f}s, longer than the window"
         assert (await health(client, service))["queue_depth"] == 100  # all persisted, none reviewed yet
+        assert review.calls == 0
+        now[0] += window
 
         async def settled() -> bool:
             return (await health(client, service))["queue_depth"] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -265,3 +266,27 @@ async def test_a_recycle_bin_that_cannot_be_read_does_not_stop_the_review(
     second = await run_review(settings, gateway=gateway, store=store, clock=lambda: NOW.replace(hour=4))
     assert second.accounts_triaged == 3
     assert any("could not read Zoho's recycle bin for Deals" in n for n in second.notes), second.notes
+
+
+async def test_a_review_that_stops_the_run_cancels_the_reviews_beside_it(settings: Settings, store: StateStore) -> None:
+    """Zoho's credits running out in one account's review end the run: the agent reviews running beside it are
+    cancelled with it, not left running to queue proposals after the run stopped (or beside its resume, or for
+    ever in a listener)."""
+    from integrations.zoho.errors import ZohoCreditsExhaustedError
+
+    started: list[str] = []
+    cancelled: list[str] = []
+
+    async def reviewer(triage: Any, view: Any) -> AgentReview:
+        started.append(triage.account_id)
+        if len(started) == 1:  # a long agent review, still running when the next one stops the run
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                cancelled.append(triage.account_id)
+                raise
+        raise ZohoCreditsExhaustedError("credits spent", status=429, code="TOO_MANY_REQUESTS")
+
+    with pytest.raises(ZohoCreditsExhaustedError):
+        await run_review(settings, gateway=FakeGateway(small_org()), store=store, reviewer=reviewer, clock=lambda: NOW)
+    assert len(started) == 2 and cancelled == started[:1]

@@ -22,7 +22,7 @@ def _token(sandbox: RunningSandbox) -> dict[str, str]:
     return {"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}
 
 
-def _wait_completed(client: httpx.Client, job_id: str, timeout: float = 5.0) -> dict[str, Any]:
+def _wait_completed(client: httpx.Client, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     seen = []
     while time.monotonic() < deadline:
@@ -218,7 +218,7 @@ def test_official_sdk_create_status_download(sandbox: RunningSandbox, tmp_path: 
     assert success.get_code().get_value() == "ADDED_SUCCESSFULLY"
     job_id = int(success.get_details()["id"])
 
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60
     state = None
     while time.monotonic() < deadline:
         details = operations.get_bulk_read_job_details(job_id)

@@ -454,7 +454,8 @@ class ZohoManager:
         except ZohoPermissionError:
             # Zoho's v2-era docs made the all-notes list admin-only (403): read each parent's notes instead
             rows = await self._notes_by_parent(fields, since)
-            rows.sort(key=lambda r: str(r.get("Modified_Time") or ""), reverse=newest_first)
+            # by time, then id: the parents' lists arrive in whatever order they finish, and times are whole seconds
+            rows.sort(key=lambda r: (str(r.get("Modified_Time") or ""), str(r.get("id") or "")), reverse=newest_first)
             return rows if limit is None else rows[:limit]
 
     async def _notes_by_parent(self, fields: Sequence[str], since: datetime | None) -> list[dict[str, Any]]:
