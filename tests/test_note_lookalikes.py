@@ -26,6 +26,8 @@ PEOPLE = (Person("Aisha Murphy", "Aisha", "Murphy", "VP Finance"), Person("Grace
         "Their hiring plan got cancelled, Aisha says.",
         "They terminated the old SFTP feed once the API went live.",
         "Grace hates the new dashboard, but they would never leave over it.",
+        "Aisha joked she would quit if we moved the QBR to Monday again.",
+        "lol Grace says they will churn if we change the logo colour.",
         "Aisha is leaving for Berlin tomorrow for 2 weeks, back on the 14th.",
         "Upgrade to Enterprise completed in March.",
         "Does the premium tier include SSO?",
@@ -45,6 +47,7 @@ def test_a_lookalike_gives_no_finding(text: str) -> None:
         ("They want to terminate the contract early.", "churn_risk"),
         ("Aisha asked for a quote for 20 more seats.", "upsell_signal"),
         ("Downgrade request: from 80 to 50 seats at renewal.", "churn_risk"),  # fewer seats, and no expansion
+        ("Aisha is leaving end of month, retiring after 30 years, and Grace is very sad about it lol.", "contact_gone"),
     ],
 )
 def test_the_real_thing_next_to_them_is_still_found(text: str, kind: str) -> None:

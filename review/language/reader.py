@@ -153,7 +153,8 @@ def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:
     if _still_there(masked, match.end()) or masked[match.start() - 1 : match.start()] == '"' == masked[match.end()]:
         return True  # still there; or a word in scare quotes: So she "left" — as in, stepped out of the QBR
     after = _ASIDE.sub(" ", masked[match.end() :])  # "moved to another company (a bank, I think)": the doubt is
-    return bool(DOUBT_AFTER.search(after) or JOKING.search(masked) or HYPOTHETICAL.search(masked))  # about the aside
+    joking = JOKING.search(scope.near(masked, match.start()))  # about the aside; a joke about the clause
+    return bool(DOUBT_AFTER.search(after) or joking or HYPOTHETICAL.search(masked))
 
 
 def _still_there(masked: str, end: int) -> bool:
@@ -183,7 +184,7 @@ _ABOUT_FEELINGS = frozenset({"unhappy", "budget cuts"})
 def _not_ours(item: Trigger, masked: str, start: int, upsell: bool) -> bool:
     """Said in jest or as a hypothesis, or about someone else's business ("HubSpot's enterprise tier is
     too pricey", "frustrated with her own IT team, not with us")."""
-    if JOKING.search(masked) or HYPOTHETICAL.search(masked):
+    if JOKING.search(scope.near(masked, start)) or HYPOTHETICAL.search(masked):
         return True
     if upsell and (OUR_WISH.search(masked) or DEFERRED.search(masked)):
         return True
