@@ -108,7 +108,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "joined another company": ("join",),
     "moved to a named company": (
-        "moved_to moved_over went_to went_over jumped_to switched_to defected_to",
+        "moved_to moved_over jumped_to switched_to defected_to",
         "@x @v competitor rival",
     ),
     "forced out": ("forced ousted eased booted kicked squeezed",),
@@ -594,7 +594,19 @@ PLACES = word_set(
     germany austria switzerland france spain portugal italy greece turkey poland czechia hungary romania bulgaria
     croatia serbia denmark sweden norway finland estonia latvia lithuania ireland scotland wales england netherlands
     belgium japan korea china india australia canada brazil argentina chile colombia peru nigeria kenya egypt asia
-    europe africa america emea apac latam nordics benelux dach iberia"""
+    europe africa america emea apac latam nordics benelux dach iberia leipzig dresden nuremberg nürnberg hanover
+    hannover bremen essen dortmund bonn mannheim karlsruhe graz salzburg linz innsbruck lausanne bern lucerne nantes
+    strasbourg rennes montpellier grenoble liverpool sheffield newcastle cardiff belfast oxford cambridge hague
+    haarlem ghent bruges liège liege malaga málaga zaragoza palma valladolid coimbra braga genoa verona venice palermo
+    bari thessaloniki gdansk gdańsk wroclaw wrocław poznan poznań lodz łódź ostrava debrecen cluj timisoara iasi
+    plovdiv varna split odense uppsala tampere turku espoo tartu kaunas jeddah casablanca tunis accra durban pretoria
+    taipei hanoi saigon kuala lumpur penang colombo dhaka karachi lahore islamabad ahmedabad noida gurgaon gurugram
+    adelaide wellington christchurch quebec winnipeg edmonton halifax boulder raleigh durham orlando tampa sacramento
+    san diego jose francisco antonio salt lake las vegas st louis kansas baltimore cleveland cincinnati columbus
+    indianapolis milwaukee ohio texas california florida york jersey washington oregon virginia carolina georgia
+    massachusetts illinois michigan arizona colorado utah nevada bavaria saxony hesse catalonia andalusia lombardy
+    tuscany flanders wallonia ontario alberta quebec bc queensland victoria riyadh abu dhabi sharjah muscat kuwait
+    bahrain qatar israel tel aviv haifa jerusalem amman beirut"""
 )
 
 # Misspellings and shorthand seen in notes, read as the word meant (the quote keeps what was written).
@@ -1139,7 +1151,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "moved to a named company",
-        r"\b(?:moved|went|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:our\s+|a\s+)?(?:competitor\s+|rival\s+)?"
+        r"\b(?:moved|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:our\s+|a\s+)?(?:competitor\s+|rival\s+)?"
         r"(?:@x|@v)(?:\s+@x)?(?=\s*(?:$|[.;!(]|,\s|\s(?:as|in|last|this|recently|a\s+few|\w+\s+ago|and|after)\b))",
         who="before",
         unless=r"\b(?:office|offices|relocat\w*|remote|hq|headquarters|city|abroad|house|home|apartment|flat|campus|"

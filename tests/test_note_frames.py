@@ -45,6 +45,8 @@ def test_the_frame_is_found(text: str, expected: list[tuple[str, int | None]]) -
     "text",
     [
         "Ines moved to Berlin.",  # a place, not an employer
+        "Paul moved to Tel Aviv in May.",
+        "Paul went to Siemens.",  # a visit as likely as a new job
         "Ines moved to the Munich office last month.",
         "Ines moved to another company, I think.",  # the doubt is about the move
         "Paul was forced out of the meeting by the fire alarm.",
