@@ -2308,6 +2308,8 @@ UPSELL: tuple[Trigger, ...] = (
         "new team needs access",
         r"\bnew\s+(?:@?[\w-]+\s+){0,3}?(?:team|office|hires|starters|joiners|site|branch|store|plant|division|department|"
         r"unit)s?\b[^.;]{0,60}?\bneeds?\s+(?:access|logins?|licen[cs]es?|seats?|accounts?)\b",
+        harmless=r"\baccess\s+to\s+(?:the\s+|a\s+|their\s+|our\s+)?(?:shared|drive|folder|building|vpn|sharepoint|wi-?fi|"
+        r"office|docs?|documentation|files?|data\s*room|api\s+docs|knowledge\s+base)\b",
     ),
     trigger(
         "joining our contract",

@@ -51,6 +51,7 @@ def test_the_frame_is_found(text: str, expected: list[tuple[str, int | None]]) -
         "Ines moved to another company, I think.",  # the doubt is about the move
         "Paul was forced out of the meeting by the fire alarm.",
         "They are moving their tickets into our tool.",  # data, not more of the product
+        "The new Lyon team needs access to the shared drive.",
         "They moved to Salesforce last year, Paul says.",  # the account churned, nobody left: not a departure
     ],
 )
