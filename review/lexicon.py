@@ -557,7 +557,7 @@ COMMON_CAPITALISED: frozenset[str] = (
     still today yesterday tomorrow next last this that they she he we it his her their our my your
     christmas easter thanksgiving covid ai api sso crm erp it hr us uk eu emea apac latam na standard professional
     enterprise premium pro plus ultimate platinum gold silver bronze basic starter growth business advanced
-    unlimited essentials edition tier suite saas""")
+    unlimited essentials edition tier suite saas support sla services addon add-on add-ons module modules""")
 )
 
 # Words a trigger needs, which people misspell: a lower-case word one slip away from one of these (a letter

@@ -30,6 +30,7 @@ GONE, CHURN, UPSELL = "contact_gone", "churn_risk", "upsell_signal"
         ("Proposal for the analytics bundle, Ines asked.", [(UPSELL, None)]),
         ("Paul asked us to quote a premium support package.", [(UPSELL, None)]),
         ("She wants our proposal for the Nordic teams.", [(UPSELL, None)]),
+        ("They want Gold Support for the hospital sites.", [(UPSELL, None)]),  # a tier's name is no proper name
         ("Paul is not convinced about the ROI.", [(CHURN, None)]),
         ("The exec sponsor has gone cold.", [(CHURN, None)]),
         ("Their board wants to move off us next year.", [(CHURN, None)]),
