@@ -443,7 +443,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "pricing quote discount",
     ),
     "wants a bigger plan": (
-        "enterprise premium pro$ professional business$ ultimate platinum plus$ advanced growth$ scale$",
+        "enterprise premium pro$ professional business$ ultimate platinum gold$ plus$ advanced growth$ scale$",
         "want need asked keen interested looking mov",
     ),
     "roll out wider": (
@@ -2123,7 +2123,7 @@ UPSELL: tuple[Trigger, ...] = (
     trigger(
         "wants a bigger plan",
         r"\b(?:want\w*|need\w*|asked\s+(?:for|about)|keen\s+on|interested\s+in|looking\s+at)\s+(?:the\s+)?(?:enterprise|"
-        r"premium|pro|professional|business|ultimate|platinum|plus|advanced|growth|scale)\b(?!\s+(?:of|from)\s+@v)|"
+        r"premium|pro|professional|business|ultimate|platinum|gold|plus|advanced|growth|scale)\b(?!\s+(?:of|from)\s+@v)|"
         r"\bmov\w+\s+(?:them\s+|us\s+|@acct\s+|everyone\s+)?(?:up\s+)?to\s+(?:the\s+)?(?:pro|professional|enterprise|"
         r"premium|business|plus|ultimate|platinum|growth|advanced|scale)\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
