@@ -885,7 +885,11 @@ SAFE_AFTER = re.compile(
     r"\b(?:this|the|our)\s+(?:account|customer|client|relationship)\s+(?:is|'s|stays?|remains?|looks?)\s+(?:\w+\s+)?"
     r"(?:fine|safe|ok|okay|solid|healthy|stable|secure)\b|\b(?:would|'d|will|'ll)\s+never\s+(?:leave|switch|churn|go|"
     r"move)\b|\bhappy\s+(?:with|w/)\s+(?:us|@acct)\b|\b(?:doesn't|does\s+not|won't|will\s+not|don't|do\s+not)\s+"
-    r"(?:touch|affect|impact|apply\s+to|cover)\s+(?:the\s+)?(?:existing|current|our|running)\b"
+    r"(?:touch|affect|impact|apply\s+to|cover)\s+(?:the\s+)?(?:existing|current|our|running)\b|"
+    # the consolidation is onto us; the complaint is a habit
+    r"\bwe(?:'re|\s+are)\s+the\s+(?:one|vendor|platform|tool)s?\s+(?:they|@acct)\s+(?:\w+\s+)?(?:consolidat\w+|standardi[sz]\w+|"
+    r"mov\w+|keep\w*)|\bconsolidat\w+\s+(?:everything\s+)?onto\s+(?:us|@acct|our)\b|"
+    r"\bbut\s+(?:he|she|they|@p\d+)\s+always\s+(?:does|do|did|has|have)\b|\bas\s+(?:always|usual)\b"
 )
 # A later sentence that takes back the expansion before it: "Not interested.", "Added under existing seats, they had
 # spare.", "Temporary, will remove in Feb."

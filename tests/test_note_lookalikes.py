@@ -27,6 +27,8 @@ PEOPLE = (Person("Aisha Murphy", "Aisha", "Murphy", "VP Finance"), Person("Grace
         "They terminated the old SFTP feed once the API went live.",
         "Grace hates the new dashboard, but they would never leave over it.",
         "Aisha joked she would quit if we moved the QBR to Monday again.",
+        "Vendor consolidation at their end - Grace says we're the one they consolidate onto.",
+        "Aisha complained about the price again, but she always does.",
         "lol Grace says they will churn if we change the logo colour.",
         "Aisha is leaving for Berlin tomorrow for 2 weeks, back on the 14th.",
         "Upgrade to Enterprise completed in March.",
