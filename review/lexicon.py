@@ -107,6 +107,14 @@ KEYS: dict[str, tuple[str, ...]] = {
         "switched_to switched_over defected_to headed_to heading_to",
     ),
     "joined another company": ("join",),
+    "moved to a named company": (
+        "moved_to moved_over jumped_to switched_to defected_to",
+        "@x @v competitor rival",
+    ),
+    "forced out": ("forced ousted eased booted kicked squeezed",),
+    "out of the company": ("out_of",),
+    "not our contact any more": ("anymore any_more longer",),
+    "a new chapter elsewhere": ("chapter adventure",),
     "took a job elsewhere": (
         "job role position offer gig post now_at now_with now_working is_at is_with is_working starts_at "
         "starting_at started_at begins_at start_at starts_with starting_with started_with",
@@ -213,7 +221,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "gone quiet": (
         "gone_quiet gone_silent gone_dark went_quiet went_silent went_dark going_quiet going_silent going_dark "
         "gone_completely went_completely gone_totally went_totally gone_very went_very gone_radio went_radio "
-        "gone_awol went_awol gone_mia went_mia radio_silence ghost stopped_responding stopped_replying "
+        "gone_awol went_awol gone_mia went_mia gone_cold went_cold going_cold turned_cold run_cold ran_cold grown_cold "
+        "gone_a went_a gone_rather turned_a gone_lukewarm gone_frosty radio_silence ghost stopped_responding "
+        "stopped_replying "
         "stopped_answering stopped_returning no_replies no_reply no_response no_responses no_answer ignor",
     ),
     "withholding payment": ("refus withh withheld disput pay$",),
@@ -374,10 +384,16 @@ KEYS: dict[str, tuple[str, ...]] = {
         "price_increase price_hike price_rise price_uplift price_change pricing_increase pricing_change push_back "
         "pushing_back pushed_back pushes_back detractor detractors$ nps$ scored_us",
     ),
+    "moving off us": ("off$", "us$ our$"),
+    "cutting to a lower tier": (
+        "basic standard starter lite light free essentials lower cheaper smaller minimum bronze",
+        "cut drop reduc downgrad mov switch step",
+    ),
+    "contract value down": ("down$", "contract acv arr value spend"),
     "doubts the value": (
         "question questioning$ questioned$ questions$ see$ getting$ roi$ value$ seeing$ finding$ get$ find$ "
-        "realis realiz",
-        "roi$ value$ renewal$ spend$ cost$ investment$ price$ there$ benefit",
+        "realis realiz convinced sold$ persuaded sure$ unconvinced business_case",
+        "roi$ value$ renewal$ spend$ cost$ investment$ price$ there$ benefit worth renew",
     ),
     "escalation": ("escalat",),
     "budget cuts": (
@@ -427,7 +443,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "pricing quote discount",
     ),
     "wants a bigger plan": (
-        "enterprise premium pro$ professional business$ ultimate platinum plus$ advanced growth$ scale$",
+        "enterprise premium pro$ professional business$ ultimate platinum gold$ plus$ advanced growth$ scale$",
         "want need asked keen interested looking mov",
     ),
     "roll out wider": (
@@ -478,6 +494,14 @@ KEYS: dict[str, tuple[str, ...]] = {
         "access logins login licen seats seat accounts account contract agreement subscription subsid entit division "
         "office brand sister",
         "need asking clamour clamor begging pushing too$ also$ well$",
+    ),
+    "wants them on ours": ("want wants$ wanted$", "on_our onto_our on_us onto_us into_our on_ours onto_ours"),
+    "moving more onto us": ("mov migrat bring put transition", "rest$ into_our"),
+    "new team needs access": ("new$", "need needs$"),
+    "joining our contract": ("join", "contract subscription agreement licen platform plan$"),
+    "asked us for a proposal": (
+        "proposal proposals$ quote quotation pricing estimate",
+        "bundle package addon module tier plan$ upgrade team office site region services$ training for$",
     ),
     "growing": (
         "hiring onboarding bringing adding headcount team division business department subsidiary office brand "
@@ -533,7 +557,56 @@ COMMON_CAPITALISED: frozenset[str] = (
     still today yesterday tomorrow next last this that they she he we it his her their our my your
     christmas easter thanksgiving covid ai api sso crm erp it hr us uk eu emea apac latam na standard professional
     enterprise premium pro plus ultimate platinum gold silver bronze basic starter growth business advanced
-    unlimited essentials edition tier suite saas""")
+    unlimited essentials edition tier suite saas support sla services addon add-on add-ons module modules""")
+)
+
+# Words a trigger needs, which people misspell: a lower-case word one slip away from one of these (a letter
+# missing, doubled, wrong or two swapped: "resgined", "cancelation", "competiter") is read as that word, unless it
+# is a real word itself (``review.language.real_words``). A class of errors, not a list of the ones seen (TYPOS).
+SPELLED = word_set(
+    """resign resigned resigning resignation retire retired retiring retirement leaving departed departing departure
+    replaced replacement successor quitting terminate terminated termination dismissed promoted transferred
+    relocated maternity paternity sabbatical colleague company employer startup competitor competitors
+    cancel cancelled canceled cancelling canceling cancellation switch switching switched alternative
+    alternatives evaluate evaluating evaluation considering unhappy frustrated frustration disappointed
+    disappointment complaint complaints complained complaining escalation escalated escalate escalating renewal
+    renewing downgrade downgrading budget cheaper pricing threatened threatening migrate migrating migration
+    replacing tender proposal vendor vendors shopping upgrade upgrading upgraded expansion expand expanding
+    additional license licenses licence licences enterprise premium interested interest rollout module modules
+    onboarding purchase purchasing extension subscription contract increase headcount department division
+    seats users analytics"""
+)
+
+# Places (the big cities and countries notes name): masked as ``@l``, not as a proper name ``@x`` that a person may
+# join or move to ("moved to Berlin" is no departure; "moved to Bosch" is).
+PLACES = word_set(
+    """berlin munich hamburg frankfurt cologne stuttgart dusseldorf düsseldorf vienna zurich zürich geneva basel paris
+    lyon marseille toulouse lille nice bordeaux london manchester birmingham leeds glasgow edinburgh bristol dublin
+    cork amsterdam rotterdam utrecht eindhoven brussels antwerp luxembourg madrid barcelona valencia seville bilbao
+    lisbon porto milan rome turin naples bologna florence athens istanbul izmir ankara warsaw krakow prague brno
+    budapest bucharest sofia zagreb belgrade ljubljana bratislava copenhagen aarhus stockholm gothenburg malmo malmö
+    oslo bergen helsinki tallinn riga vilnius reykjavik moscow kyiv kiev dubai doha riyadh cairo lagos nairobi
+    johannesburg joburg capetown tokyo osaka kyoto seoul beijing shanghai shenzhen guangzhou hongkong singapore
+    bangkok jakarta manila mumbai delhi bangalore bengaluru chennai hyderabad pune kolkata sydney melbourne brisbane
+    perth auckland toronto montreal vancouver calgary ottawa boston chicago seattle austin denver dallas houston
+    atlanta miami phoenix portland detroit philadelphia pittsburgh nashville charlotte minneapolis sf nyc la dc
+    mexico monterrey guadalajara bogota bogotá medellin medellín lima santiago buenos aires são paulo sao rio
+    germany austria switzerland france spain portugal italy greece turkey poland czechia hungary romania bulgaria
+    croatia serbia denmark sweden norway finland estonia latvia lithuania ireland scotland wales england netherlands
+    belgium japan korea china india australia canada brazil argentina chile colombia peru nigeria kenya egypt asia
+    europe africa america emea apac latam nordics benelux dach iberia leipzig dresden nuremberg nürnberg hanover
+    hannover bremen essen dortmund bonn mannheim karlsruhe graz salzburg linz innsbruck lausanne bern lucerne nantes
+    strasbourg rennes montpellier grenoble liverpool sheffield newcastle cardiff belfast oxford cambridge hague
+    haarlem ghent bruges liège liege malaga málaga zaragoza palma valladolid coimbra braga genoa verona venice palermo
+    bari thessaloniki gdansk gdańsk wroclaw wrocław poznan poznań lodz łódź ostrava debrecen cluj timisoara iasi
+    plovdiv varna split odense uppsala tampere turku espoo tartu kaunas jeddah casablanca tunis accra durban pretoria
+    taipei hanoi saigon kuala lumpur penang colombo dhaka karachi lahore islamabad ahmedabad noida gurgaon gurugram
+    adelaide wellington christchurch quebec winnipeg edmonton halifax boulder raleigh durham orlando tampa sacramento
+    san diego jose francisco antonio salt lake las vegas st louis kansas baltimore cleveland cincinnati columbus
+    indianapolis milwaukee ohio texas california florida york jersey washington oregon virginia carolina georgia
+    massachusetts illinois michigan arizona colorado utah nevada bavaria saxony hesse catalonia andalusia lombardy
+    tuscany flanders wallonia ontario alberta quebec bc queensland victoria riyadh abu dhabi sharjah muscat kuwait
+    bahrain qatar israel tel aviv haifa jerusalem amman beirut"""
 )
 
 # Misspellings and shorthand seen in notes, read as the word meant (the quote keeps what was written).
@@ -759,7 +832,8 @@ POST_NEGATOR = re.compile(
 # Said of an earlier time, and nothing says it is still so.
 PAST = re.compile(
     r"\b(?:\d+|a|an|one|two|three|four|five|six|several|a\s+few|a\s+couple\s+of|couple\s+of|many)\s+"
-    r"(?:years?|yrs?)\s+(?:ago|back)\b|\blast\s+year\b(?!\s+with\s+us)|\bback\s+in\b|\bin\s+the\s+past\b|\bpreviously\b|"
+    r"(?:years?|yrs?)\s+(?:ago|back)\b|(?<!vs\s)(?<!vs\.\s)(?<!versus\s)(?<!than\s)(?<!compared\sto\s)"
+    r"\blast\s+year\b(?!\s+with\s+us)|\bback\s+in\b|\bin\s+the\s+past\b|\bpreviously\b|"
     r"\bhistorically\b|\bused\s+to\b|\bat\s+one\s+point\b|\bonce\s+(?:threatened|considered|talked)\b|"
     r"\boriginally\b|\byears\s+ago\b|\blong\s+ago\b|\bthe\s+old\s+days\b"
 )
@@ -806,7 +880,16 @@ SAFE_AFTER = re.compile(
     r"water\s+under\s+the\s+bridge)\b|\bbut\s+(?:\w+\s+){0,3}?(?:they're|they\s+are|they'll|they\s+will)\s+(?:staying|renewing|"
     r"not\s+going\s+anywhere|not\s+leaving)\b|\b(?:turned\s+out\s+(?:to\s+be\s+)?|(?:is|was|proved|proven)\s+)(?:false|untrue|wrong|"
     r"unfounded|baseless)\b|\bunfounded\b|\b(?:now|since)\s+(?:fully\s+|all\s+)?(?:resolved|fixed|sorted|settled)\b|\bbut\s+(?:they|@acct)\s+(?:are|is|'re|'s|remains?|stays?)\s+(?:\w+\s+)?(?:happy|"
-    r"satisfied|committed|loyal)\s+(?:with\s+us|with\s+@acct)\b"
+    r"satisfied|committed|loyal)\s+(?:with\s+us|with\s+@acct)\b|"
+    # the account itself said to be fine, never to leave over it, happy with us, or untouched by the cut
+    r"\b(?:this|the|our)\s+(?:account|customer|client|relationship)\s+(?:is|'s|stays?|remains?|looks?)\s+(?:\w+\s+)?"
+    r"(?:fine|safe|ok|okay|solid|healthy|stable|secure)\b|\b(?:would|'d|will|'ll)\s+never\s+(?:leave|switch|churn|go|"
+    r"move)\b|\bhappy\s+(?:with|w/)\s+(?:us|@acct)\b|\b(?:doesn't|does\s+not|won't|will\s+not|don't|do\s+not)\s+"
+    r"(?:touch|affect|impact|apply\s+to|cover)\s+(?:the\s+)?(?:existing|current|our|running)\b|"
+    # the consolidation is onto us; the complaint is a habit
+    r"\bwe(?:'re|\s+are)\s+the\s+(?:one|vendor|platform|tool)s?\s+(?:they|@acct)\s+(?:\w+\s+)?(?:consolidat\w+|standardi[sz]\w+|"
+    r"mov\w+|keep\w*)|\bconsolidat\w+\s+(?:everything\s+)?onto\s+(?:us|@acct|our)\b|"
+    r"\bbut\s+(?:he|she|they|@p\d+)\s+always\s+(?:does|do|did|has|have)\b|\bas\s+(?:always|usual)\b"
 )
 # A later sentence that takes back the expansion before it: "Not interested.", "Added under existing seats, they had
 # spare.", "Temporary, will remove in Feb."
@@ -837,7 +920,9 @@ TEMPORARY = re.compile(
     r"\buntil\s+(?:she|he|@p\d+)\s+(?:returns|is\s+back|"
     r"comes\s+back|gets\s+back)|\bback\s+(?:on|in|next|from|after|by)\b|"
     r"\bfor\s+(?:a|an|the|her|his|their|two|three|\d+)?\s*(?:[\w-]+\s+)?(?:holiday|holidays|vacation|break|trip|"
-    r"conference|offsite|honeymoon|sabbatical|leave|weekend)\b"
+    r"conference|offsite|honeymoon|sabbatical|leave|weekend)\b|"
+    r"\bfor\s+(?:\d+|a\s+few|a\s+couple\s+(?:of\s+)?|two|three|four|several)\s*(?:days|weeks|nights)\b|"
+    r"\bback\s+(?:on\s+)?(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\b|\btrade\s*show\b"
 )
 
 # Said in jest, hypothetically, or of someone else's business: no finding from the clause.
@@ -878,18 +963,49 @@ DEFERRED = re.compile(
     r"\b(?:don't|do\s+not|doesn't|does\s+not)\s+count\s+(?:towards|against|toward)\b|\b(?:they|we|she|he)\s+said\s+no\b|\bnot\s+(?:now|yet|this\s+year|right\s+now)\b|\bmaybe\s+later\b|\bshar\w+\s+(?:the\s+)?(?:existing\s+)?(?:logins|licen[cs]es|"
     r"seats|accounts)\b|\b(?:free|complimentary|read[- ]only|viewer)\s+(?:@?\w+\s+)?(?:accounts?|seats?|licen[cs]es?|"
     r"users?|logins?)\b|\bno\s+charge\b|\bat\s+no\s+(?:cost|charge)\b|\bpure\s+speculation\b|\bspeculat\w+\b|\bfor\s+free\b|"
-    r"\bonly\s+if\s+(?:it's|it\s+is|it\s+were|it\s+comes)\s+(?:free|included|bundled)\b|\bwonder\w*\s+aloud\b"
+    r"\bonly\s+if\s+(?:it's|it\s+is|it\s+were|it\s+comes)\s+(?:free|included|bundled)\b|\bwonder\w*\s+aloud\b|"
+    r"\b(?:does|do|is|are)\s+(?:the\s+|our\s+)?(?:[@\w-]+\s+){0,3}?(?:include|includes|included|come\s+with|cover|covered)\b"
+    r"[^.;]*\?|"
+    # what they have is enough, they are cutting down, or all spending is frozen: no expansion from the sentence
+    r"\b(?:are|is|'re|'s)\s+(?:still\s+)?(?:plenty|enough|sufficient)\b|\bno\s+need\s+(?:for|to)\b|\bnot\s+needed\b|"
+    r"\bdowngrad\w*\b|\bfewer\s+(?:seats|licen[cs]es|users|logins)\b|\b(?:put|putting|puts|placed)\s+(?:[\w-]+\s+){0,4}?on\s+hold\b|"
+    r"\b(?:spend(?:ing)?|budget|purchas\w*|hiring)\s+freeze\b|\bfr(?:oze|eez\w*)\s+(?:all\s+)?(?:new\s+)?(?:spend\w*|budgets?|"
+    r"purchases)\b"
 )
 # An expansion already done ("added 20 seats last month", "upgraded in March"): history, not an opportunity.
 COMPLETED = re.compile(
     r"\b(?:added|bought|purchased|upgraded|expanded|rolled\s+out|onboarded|activated|provisioned|deployed|went\s+live|"
     r"extended|signed)\b[^.;]{0,60}?\b(?:last\s+(?:week|month|quarter|year)|yesterday|ago|earlier\s+this\s+\w+|in\s+"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|all\s+done|done\s+and\s+dusted|completed?)\b"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|all\s+done|done\s+and\s+dusted|completed?)\b|"
+    r"\b(?:done|completed|finished|live|went\s+live|in\s+place)\s+(?:since|last|earlier|already|in\s+(?:jan|feb|mar|apr|"
+    r"may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|20\d\d)\w*)\b"
 )
 OUR_WISH = re.compile(
     r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?:sell|upsell|pitch|expand|grow)|\bopportunity\s+(?:for\s+us\s+)?"
     r"to\s+(?:sell|upsell)|\b(?:tried|trying|try|attempted|talked|discussed|pitched|floated|raised)\s+(?:to\s+)?(?:an?\s+)?"
-    r"(?:upsell|up-sell|cross-sell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b"
+    r"(?:upsell|up-sell|cross-sell)|\b(?:we|i)\s+(?:could|should|want\s+to|hope\s+to|will\s+try\s+to)\s+(?:sell|upsell|pitch)\b|"
+    r"\b(?:account|territory|sales|success)\s+plan\b|\bour\s+(?:target|goal|ambition|plan|forecast)\b"
+)
+# Said of another organisation than the account (a friend's company, a partner, their own customers): not our churn.
+OTHER_PARTY = re.compile(
+    r"\b(?:friend'?s|partner|sister|another|other|a\s+different|one\s+of\s+(?:their|our)|their\s+own)\s+(?:@?\w+\s+)?"
+    r"(?:company|companies|firm|firms|customers?|clients?|business|subscribers?|entity|vendor)\b|"
+    r"\b(?:their|its)\s+(?:own\s+)?(?:customers?|clients?|subscribers?|members?)(?:'|'s)?\s+(?:\w+\s+)?(?:churn|base)\b"
+)
+# Their own customers' or staff's churn, anywhere in the clause: "churning through SDRs", "churn in their own
+# subscriber base is up".
+THEIR_CHURN = re.compile(
+    r"\bchurn\w*\s+(?:through|in\s+their|among\s+their|of\s+their)\b|\b(?:their|its)\s+(?:own\s+)?(?:customers?|"
+    r"clients?|subscribers?|members?|users?|staff|employees?)(?:'|'s)?\s+(?:\w+\s+)?churn\b|\bchurn\s+(?:\w+\s+){0,3}?"
+    r"(?:subscriber|customer|member|player|user)\s+base\b"
+)
+# Our own escalation, not the customer's: "Escalating to Jim internally."
+WE_ESCALATE = re.compile(r"\bescalat\w*\s+(?:[@\w]+\s+){0,6}?internally\b")
+# A churn phrase in a question or a musing ("Renewal at risk?", "I wonder if they'd look elsewhere", "asked Omar
+# whether they'd move off us"): not a finding.
+MUSING = re.compile(
+    r"\?\W*$|\bi\s+wonder\b|\bwonder(?:ing)?\s+(?:if|whether)\b|\bworth\s+keeping\s+an\s+eye\b|"
+    r"(?:^\W*|\b(?:i|we)\s+)asked\s+(?:@p\d+|them|him|her|the\s+\w+)\s+(?:whether|if)\b"  # our question, not their plan
 )
 RIVAL_OWNS = re.compile(
     r"\b(?:their|the)\s+(?:old|previous|former|last|prior|legacy)\s+(?:vendor|provider|supplier|tool|system|crm|platform)\b|"
@@ -1035,6 +1151,40 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?:startup|start-up|scale-?up|competitor|rival|company|firm|agency|consultancy|bank|fintech|vendor|"
         r"insurer|retailer|manufacturer)\b|\b(?:joined|joining|to\s+join|has\s+joined)\s+(?:@x|@v)\b"
         r"(?!\s+(?:on|for|in|at|from|to|and)\b)",
+        who="before",
+    ),
+    trigger(
+        "moved to a named company",
+        r"\b(?:moved|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:our\s+|a\s+)?(?:competitor\s+|rival\s+)?"
+        r"(?:@x|@v)(?:\s+@x)?(?=\s*(?:$|[.;!(]|,\s|\s(?:as|in|last|this|recently|a\s+few|\w+\s+ago|and|after)\b))",
+        who="before",
+        unless=r"\b(?:office|offices|relocat\w*|remote|hq|headquarters|city|abroad|house|home|apartment|flat|campus|"
+        r"region|country|branch|site|plant|team|division|department|unit|project|role\s+in|warehouse)\b",
+    ),
+    trigger(
+        "forced out",
+        r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s)\s+(?:forced|eased|booted|kicked|squeezed)\s+out\b"
+        r"(?!\s+of\s+(?:the\s+)?(?:meeting|call|room|building|office|project))|\bousted\b",
+        who="before",
+    ),
+    trigger(
+        "out of the company",
+        r"\b(?:is|'s|has\s+been|was|now)\s+(?:now\s+|also\s+)?out\s+of\s+(?:the\s+)?(?:business|company|firm|"
+        r"organi[sz]ation|group|picture)\b",
+        who="before",
+    ),
+    trigger(
+        "not our contact any more",
+        r"\b(?:won't|will\s+not|isn't|is\s+not|'s\s+not)\s+(?:be\s+)?(?:our|the|their)\s+(?:main\s+|primary\s+|key\s+)?"
+        r"(?:contact|poc|point\s+of\s+contact|champion|sponsor|admin|owner)\s+(?:here\s+|for\s+us\s+)?(?:any\s?more|any\s+"
+        r"longer)\b",
+        who="before",
+        strong=False,
+        own_negation=True,
+    ),
+    trigger(
+        "a new chapter elsewhere",
+        r"\bnew\s+(?:chapter|adventure)\s+(?:at|with)\s+(?:@x|@v)\b",
         who="before",
     ),
     trigger(
@@ -1258,7 +1408,8 @@ GAP_WORDS: frozenset[str] = (
     officially already also now actually reportedly unfortunately sadly suddenly quietly abruptly both all
     then effectively formally definitely indeed too since basically evidently obviously seemingly herself
     himself yesterday today that unexpectedly eventually ultimately only even luckily gonna to really
-    confirmed announced said says mentioned , : ; - – — plans plan planning decided wants want chose opted
+    confirmed announced said says mentioned posted posts wrote writes shared shares tweeted , : ; - – — plans plan
+    planning decided wants want chose opted
     going about set due allegedly supposedly not never hasn't hadn't didn't isn't wasn't won't doesn't
     haven't got get gets getting -> => → > / w/ (""")
 )
@@ -1349,13 +1500,17 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "cancel",
         r"\bcancel(?:s|led|ed|ling|ing|lations?|ations?)?\b|\bcancel+ation\b",
-        harmless=r"\bcancel\w*\s+(?:the\s+|our\s+|their\s+|a\s+|an\s+|this\s+|that\s+|next\s+|tomorrow's\s+|"
+        harmless=r"\bcancel\w*\s+(?:the\s+)?\d{1,2}(?::\d\d)?\s*(?:am|pm|h)\b|"
+        r"\bcancel\w*\s+(?:the\s+|our\s+|their\s+|her\s+|his\s+|my\s+|a\s+|an\s+|this\s+|that\s+|next\s+|tomorrow's\s+|"
         r"today's\s+|\w+day's\s+|\w+'s\s+)?(?:@?\w+\s+){0,2}?"
         + _EVENTS
         + r"|"
         + _EVENTS
-        + r"\s+(?:(?:was|were|got|is|has\s+been)\s+)?"
-        r"cancel|\bcancel\w*\s+(?:their\s+|the\s+)?(?:[@\w-]+\s+){0,2}?(?:to|with|from|of|for)\s+(?:(?:our|a|the)\s+)?(?:@v|"
+        + r"\s+(?:(?!(?:contract|subscription|licen[cs]e|account|renewal|plan|us)s?\b)[@\w-]+\s+){0,4}?"
+        r"(?:(?:was|were|got|is|has\s+been)\s+)?"
+        r"cancel|\b(?:hiring|project|event|trip|travel|campaign|launch|initiative|offsite|order\s+for\s+\w+|job|"
+        r"integration|export|import|sync|feed|report|migration|upload|workflow|test)s?\s+(?:plan\s+)?(?:was|were|got|"
+        r"has\s+been|had\s+been|is)\s+cancel|\bcancel\w*\s+(?:their\s+|the\s+)?(?:[@\w-]+\s+){0,2}?(?:to|with|from|of|for)\s+(?:(?:our|a|the)\s+)?(?:@v|"
         r"competitor|rival|other\s+(?:vendor|provider|tool))|\bcancel\w*\s+(?:the\s+|their\s+|our\s+)?(?:@?\w+\s+){0,2}?(?:expansion|upgrade|add-?on|rollout|roll-?out|"
         r"pilot|trial|poc|evaluation|order\s+for\s+more|purchase\s+order|po)\b|"
         + _THEIR_OTHER_VENDOR
@@ -1415,7 +1570,9 @@ CHURN: tuple[Trigger, ...] = (
         harmless=_OTHER_CONTRACT
         + r"|(?:was|were|been|got)\s+terminat|\bterminat\w+\s+(?:the\s+)?(?:employee|staff|@p)|\bterminat\w+\s+"
         r"(?:the\s+|all\s+|any\s+)?(?:@?\w+\s+)?(?:sessions?|connections?|process\w*|jobs?|instances?|ssl|tls|tokens?|"
-        r"threads?|servers?|vms?|containers?|pods?|calls?)\b|\b(?:session|connection|ssl|tls)\s+terminat|" + _NOT_OURS,
+        r"threads?|servers?|vms?|containers?|pods?|calls?|integrations?|connectors?|feeds?|interfaces?|api|ftp|sftp|"
+        r"exports?|imports?|syncs?|scripts?|workflows?|users?|accounts?\s+for)\b|"
+        r"\b(?:session|connection|ssl|tls)\s+terminat|" + _NOT_OURS,
     ),
     trigger(
         "moving to a competitor",
@@ -1643,7 +1800,8 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "gone quiet",
-        r"\b(?:gone|went|going)\s+(?:completely\s+|totally\s+|very\s+)?(?:quiet|silent|dark|radio\s+silent|awol|mia)\b|"
+        r"\b(?:gone|went|going|turned|run|ran|grown|grew)\s+(?:completely\s+|totally\s+|very\s+|a\s+bit\s+|rather\s+)?"
+        r"(?:quiet|silent|dark|radio\s+silent|awol|mia|cold|lukewarm|frosty)\b(?!\s+on\b)|"
         r"\bradio\s+silence\b|\bghost\w*\s+(?:us|me)\b|\bignor\w*\s+(?:all\s+)?(?:our|my)\s+(?:emails|calls|messages|"
         r"reminders|invoices)\b|\bstopped\s+(?:responding|replying|answering|returning\s+"
         r"(?:calls|emails))\b|\bno\s+(?:replies|reply|response|responses|answer)\s+(?:in|for|since)\s+(?:over\s+)?"
@@ -1707,6 +1865,22 @@ CHURN: tuple[Trigger, ...] = (
         r"system|crm|provider|platform|software|setup)|the\s+competitor)",
     ),
     trigger(
+        "moving off us",
+        r"\b(?:mov|migrat|get|got|com|switch|transition)\w*\s+(?:away\s+|everything\s+|them\s+|it\s+)?off\s+(?:of\s+)?"
+        r"(?:us|our\s+(?:@?[\w-]+\s+)?(?:platform|tool|system|crm|product|software|solution|stack))\b",
+    ),
+    trigger(
+        "cutting to a lower tier",
+        r"\b(?:cut\w*|drop\w*|reduc\w+|downgrad\w+|mov\w+|switch\w+|step\w*\s+down)\s+(?:the\s+|their\s+|our\s+)?"
+        r"(?:@?[\w-]+\s+){0,2}?(?:package|plan|tier|subscription|support|licen[cs]es?|edition|contract)\s+(?:down\s+)?to\s+"
+        r"(?:the\s+|a\s+)?(?:basic|standard|starter|lite|light|free|essentials|lower|cheaper|smaller|minimum|bronze)\b",
+    ),
+    trigger(
+        "contract value down",
+        r"\b(?:contract|acv|arr|spend\s+with\s+us|deal)\s+(?:value\s+)?(?:is\s+|was\s+|has\s+gone\s+|went\s+)?down\s+"
+        r"(?:by\s+)?(?:\d+\s*%|a\s+(?:third|quarter|half)|half)",
+    ),
+    trigger(
         "doubts the value",
         r"\bquestion(?:s|ed|ing)?\s+(?:the\s+|our\s+)?(?:roi|value|renewal|spend|cost|investment|price)\b|"
         r"\b(?:want|need)\w*\s+to\s+see\s+(?:the\s+|some\s+|more\s+|real\s+)?(?:roi|value|results)\s+before\s+(?:renew|sign|"
@@ -1714,7 +1888,10 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:don't|doesn't|do\s+not|does\s+not|isn't\s+sure\s+(?:they|we)|not\s+sure\s+(?:they|we))\s+(?:really\s+)?see\s+"
         r"(?:the\s+|much\s+|any\s+|enough\s+)?value\b|\b(?:not|no\s+longer|n't)\s+(?:really\s+)?(?:getting|seeing|finding|"
         r"realis\w+|realiz\w+|get|see|find)\s+(?:enough\s+|much\s+|any\s+|the\s+)?(?:value|roi|benefits?)\b|"
-        r"\b(?:roi|value)\s+(?:just\s+|really\s+|simply\s+)?(?:isn't|is\s+not|wasn't|was\s+not)\s+there\b",
+        r"\b(?:roi|value)\s+(?:just\s+|really\s+|simply\s+)?(?:isn't|is\s+not|wasn't|was\s+not)\s+there\b|"
+        r"\b(?:not|n't|un)\s*(?:yet\s+|really\s+|fully\s+|entirely\s+)?(?:convinced|sold|persuaded|sure)\s+(?:about|of|on|by)\s+"
+        r"(?:the\s+|our\s+)?(?:value|roi|benefits?|worth|price|cost)\b|\bwants?\s+a\s+business\s+case\s+before\s+(?:any\s+|the\s+)?"
+        r"renew",
     ),
     trigger(
         "escalation",
@@ -1950,7 +2127,7 @@ UPSELL: tuple[Trigger, ...] = (
     trigger(
         "wants a bigger plan",
         r"\b(?:want\w*|need\w*|asked\s+(?:for|about)|keen\s+on|interested\s+in|looking\s+at)\s+(?:the\s+)?(?:enterprise|"
-        r"premium|pro|professional|business|ultimate|platinum|plus|advanced|growth|scale)\b(?!\s+(?:of|from)\s+@v)|"
+        r"premium|pro|professional|business|ultimate|platinum|gold|plus|advanced|growth|scale)\b(?!\s+(?:of|from)\s+@v)|"
         r"\bmov\w+\s+(?:them\s+|us\s+|@acct\s+|everyone\s+)?(?:up\s+)?to\s+(?:the\s+)?(?:pro|professional|enterprise|"
         r"premium|business|plus|ultimate|platinum|growth|advanced|scale)\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
@@ -2117,6 +2294,39 @@ UPSELL: tuple[Trigger, ...] = (
         r"\bwant\w*\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:@?[\w-]+\s+){0,4}?(?:add-?ons?|modules?|api\s+access|connectors?|"
         r"integrations?)\b",
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
+    ),
+    trigger(
+        "wants them on ours",
+        r"\bwant\w*\s+(?:them|everyone|everybody|all\s+of\s+them|the\s+rest(?:\s+of\s+(?:the\s+)?[@\w-]+)?)\s+"
+        r"(?:to\s+(?:be|move|go)\s+)?(?:on|onto|into)\s+(?:us|ours|our\s+(?:@?[\w-]+\s+)?(?:platform|crm|tool|system|"
+        r"product|solution|suite|app))\b",
+    ),
+    trigger(
+        "moving more onto us",
+        r"\b(?:mov|migrat|bring|put|transition)\w*\s+(?:the\s+rest\s+of\s+(?:the\s+)?(?:@?[\w-]+\s+){0,2}?(?:onto|on\s+to|"
+        r"into|to)\s+(?:it|us|ours|our\s+\w+)|(?:@?[\w-]+\s+){1,3}?into\s+our\s+(?:tool|platform|crm|system|product))\b",
+        harmless=r"\b(?:notes?|comments?|tasks?|contacts?|tickets?|emails?|documents?|files?|data|records?|history|"
+        r"archive)\s+(?:\w+\s+)?(?:into|onto|to)\s+(?:our|it|us)\b",
+    ),
+    trigger(
+        "new team needs access",
+        r"\bnew\s+(?:@?[\w-]+\s+){0,3}?(?:team|office|hires|starters|joiners|site|branch|store|plant|division|department|"
+        r"unit)s?\b[^.;]{0,60}?\bneeds?\s+(?:access|logins?|licen[cs]es?|seats?|accounts?)\b",
+        harmless=r"\baccess\s+to\s+(?:the\s+|a\s+|their\s+|our\s+)?(?:shared|drive|folder|building|vpn|sharepoint|wi-?fi|"
+        r"office|docs?|documentation|files?|data\s*room|api\s+docs|knowledge\s+base)\b",
+    ),
+    trigger(
+        "joining our contract",
+        r"\bwants?\s+to\s+(?:join|be\s+(?:added|included)\s+(?:to|in)|come\s+onto|get\s+on)\s+(?:the|our|their)\s+"
+        r"(?:@?\w+\s+)?(?:contract|subscription|agreement|licen[cs]e|platform|plan)\b",
+    ),
+    trigger(
+        "asked us for a proposal",
+        r"(?:^|[:;(]\s*)(?:an?\s+)?(?:new\s+)?(?:quote|quotation|proposal|pricing|estimate)\s+(?:for|on)\s+(?:the\s+|an?\s+|"
+        r"our\s+)?(?:@?[\w-]+\s+){0,3}?(?:bundle|package|add-?on|module|tier|plan|upgrade|teams?|offices?|sites?|regions?|"
+        r"services|training)\b|\bquote\s+(?:them\s+|us\s+)?(?:an?|the)\s+(?:@?[\w-]+\s+){0,2}?(?:package|bundle|add-?on|"
+        r"module|tier|plan|upgrade)\b|\bwant\w*\s+our\s+(?:proposal|quote|pricing|offer)\s+for\b",
+        harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b|\brenewal\b",
     ),
     trigger(
         "bringing more onto us",

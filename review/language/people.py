@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from review.lexicon import COMMON_CAPITALISED, NICKNAMES, VENDORS, word_set
+from review.lexicon import COMMON_CAPITALISED, NICKNAMES, PLACES, VENDORS, word_set
 
 
 @dataclass(frozen=True)
@@ -279,6 +279,8 @@ def _sub_proper_run(run: str) -> str:
         return run
     if len(words) > 1 and words[0].lower() == "google" and all(w.lower() in COMMON_CAPITALISED for w in words[1:]):
         return run  # "Google Meet" is a tool; "Google" alone is a company someone may join
+    if all(w.lower() in PLACES for w in words):
+        return "@l"  # a place: "moved to Berlin" (see review.lexicon.PLACES)
     return "@v" if _VENDOR_SUFFIX.search(run) else "@x"
 
 
@@ -298,7 +300,40 @@ def mask(sentence: str, people: tuple[Person, ...], account_name: str | None, *,
         text = _VENDORS.sub("@v", text)
     if not lower_case:
         text = _sub_proper(text)
-    return text.lower()
+        return text.lower()
+    return _LOWER_EMPLOYER.sub(_employer, text.lower())
+
+
+# In a note written all in lower case, the word after "joined", "left for", "gone to", "starts at", "new role at"… is
+# an employer unless it is a common word: "julia left for nexa" reads as "left for @x"; after a bare "left" only
+# before "for", "in", "last"…, or a comma ("left nexa for a cfo job", not "left feedback on the report").
+_LOWER_EMPLOYER = re.compile(
+    r"\b((?:joined|joining|left\s+for|leaving\s+for|leaves\s+for|gone\s+to|went\s+to|moved\s+to|off\s+to|starts?\s+at|starting\s+at|"
+    r"started\s+at|(?:is|'s)\s+(?:now\s+)?(?:at|with)|now\s+(?:at|with)|(?:role|job|position)\s+at|job\s+with)\s+)"
+    r"([a-z][a-z0-9&-]{2,})\b|"
+    r"\b((?:left|leaving|leaves|quit|quitting)\s+)([a-z][a-z0-9&-]{2,})(?=\s*(?:,|\s(?:for|to|in|last|this|after|"
+    r"recently|already|end|at\s+the\s+end|\w+\s+ago)\b))"
+)
+_NOT_EMPLOYER = word_set(
+    """the a an our their his her its us them him it me you we they she he for to in on at of by with from as last this
+    next early late work home office town today tonight yesterday tomorrow already recently now then and but so after
+    before abruptly suddenly over back there here everything all meeting call demo company firm team business role job
+    position group org organisation organization earlier end start beginning middle week month year quarter early
+    without effective immediately soon shortly around about just also still really only some few couple many two three
+    several maternity paternity parental sick medical annual garden leave holiday vacation sabbatical notice good
+    another other different new rival competitor competitors startup consultancy agency bank vendor one same when
+    while because since until if once twice least most risk lunch dinner breakfast bed school college university
+    hospital church court market site customer client partner partners least peace capacity full half stake hand
+    hands odds pains ease large length first last best worst liberty loss war play trip holiday holidays vacation
+    day night weekend good"""
+)
+
+
+def _employer(match: re.Match[str]) -> str:
+    frame, word = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    if word in _NOT_EMPLOYER or word in COMMON_CAPITALISED or word in PLACES or word.endswith(("ly", "ing", "ed")):
+        return match.group(0)
+    return frame + "@x"
 
 
 def is_lower_case_note(text: str) -> bool:

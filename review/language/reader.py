@@ -21,6 +21,7 @@ from typing import Literal
 from review.language import scope
 from review.language.people import Person, is_lower_case_note, last_mention, mask
 from review.language.sentences import split_sentences
+from review.language.spelling import as_written_meant
 from review.language.stems import RESOLUTION, SUCCESSION, any_candidate, candidates, stems_in
 from review.language.subjects import ACCOUNT, Context, nearest_contact, resolve_group, subjects_before
 from review.lexicon import (
@@ -31,7 +32,9 @@ from review.lexicon import (
     DOUBT_AFTER,
     HYPOTHETICAL,
     JOKING,
+    MUSING,
     NOT_ABOUT_US,
+    OTHER_PARTY,
     OUR_WISH,
     RESOLVED_ALL,
     RESOLVED_SOFT,
@@ -41,10 +44,11 @@ from review.lexicon import (
     STILL_THERE,
     SUCCESSOR,
     TEMPORARY,
+    THEIR_CHURN,
     UPSELL,
     UPSELL_UNDONE,
+    WE_ESCALATE,
     Trigger,
-    as_meant,
 )
 
 FindingKind = Literal["contact_gone", "churn_risk", "upsell_signal"]
@@ -59,6 +63,7 @@ _ALREADY = re.compile(
 )
 
 
+_ASIDE = re.compile(r"\([^()]*\)")
 _ABOUT_A_RIVAL = re.compile(r"\b(?:rival|competitor|competing|vendor|another\s+provider)s?\b")
 
 
@@ -147,7 +152,9 @@ def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:
         return True
     if _still_there(masked, match.end()) or masked[match.start() - 1 : match.start()] == '"' == masked[match.end()]:
         return True  # still there; or a word in scare quotes: So she "left" — as in, stepped out of the QBR
-    return bool(DOUBT_AFTER.search(masked, match.end()) or JOKING.search(masked) or HYPOTHETICAL.search(masked))
+    after = _ASIDE.sub(" ", masked[match.end() :])  # "moved to another company (a bank, I think)": the doubt is
+    joking = JOKING.search(scope.near(masked, match.start()))  # about the aside; a joke about the clause
+    return bool(DOUBT_AFTER.search(after) or joking or HYPOTHETICAL.search(masked))
 
 
 def _still_there(masked: str, end: int) -> bool:
@@ -177,13 +184,20 @@ _ABOUT_FEELINGS = frozenset({"unhappy", "budget cuts"})
 def _not_ours(item: Trigger, masked: str, start: int, upsell: bool) -> bool:
     """Said in jest or as a hypothesis, or about someone else's business ("HubSpot's enterprise tier is
     too pricey", "frustrated with her own IT team, not with us")."""
-    if JOKING.search(masked) or HYPOTHETICAL.search(masked):
+    if JOKING.search(scope.near(masked, start)) or HYPOTHETICAL.search(masked):
         return True
     if upsell and (OUR_WISH.search(masked) or DEFERRED.search(masked)):
         return True
     if upsell and COMPLETED.search(masked[scope.clause_start(masked, start) : scope.clause_end(masked, start)]):
         return True
     if (upsell or item.label in _ABOUT_FEELINGS) and RIVAL_OWNS.search(scope.clause_before(masked, start)):
+        return True
+    if not upsell and (
+        MUSING.search(masked)
+        or WE_ESCALATE.search(masked)
+        or OTHER_PARTY.search(scope.clause_before(masked, start))
+        or THEIR_CHURN.search(masked[scope.clause_start(masked, start) : scope.clause_end(masked, start)])
+    ):  # "Renewal at risk?", "Escalating to Jim internally", "a friend's company left us for @v"
         return True
     return bool(NOT_ABOUT_US.search(masked))
 
@@ -321,7 +335,7 @@ def read_text(
     if not any_candidate(stems, _LEXICONS):
         return ()
     sentences = split_sentences(text)
-    plain = [as_meant(_without(s, record_names)) for s in sentences]
+    plain = [as_written_meant(_without(s, record_names)) for s in sentences]
     shouting = _shouting(text)
     if shouting:  # "HANNAH BERG HAS LEFT": read as lower case, quoted as written
         plain = [s.lower() for s in plain]

@@ -16,6 +16,7 @@ _RUMOUR = re.compile(
     r"\bden(?:y|ies|ied|ying)\s+(?:that\s+|the\s+rumou?rs?\s+that\s+)?(?:@p\d+|she|he|they)\b"
 )
 PRE_WINDOW_WORDS = 6
+_OPENS_WITH_A_JOKE = re.compile(r"\W*(?:lol|haha+|jk|lmao|rofl)\b")
 
 
 def clause_start(masked: str, start: int) -> int:
@@ -30,6 +31,19 @@ def clause_start(masked: str, start: int) -> int:
 def clause_end(masked: str, end: int) -> int:
     match = CLAUSE_BREAK.search(masked, end)
     return match.start() if match else len(masked)
+
+
+def near(masked: str, start: int) -> str:
+    """The clause holding ``start`` with the one before and the one after it: where a "lol" or "joked" still speaks
+    of the match ("Tom joked he'd quit", "she left, lol, just the call"; not "Sharon is leaving end of month,
+    retiring after 30 yrs, and he's very sad about it lol")."""
+    if _OPENS_WITH_A_JOKE.match(masked):  # "lol julia says they'll churn if…": the whole sentence
+        return masked
+    begin = clause_start(masked, start)
+    begin = clause_start(masked, begin - 1) if begin > 0 else 0
+    end = clause_end(masked, start)
+    following = CLAUSE_BREAK.search(masked, end + 1) if end < len(masked) else None
+    return masked[begin : following.start() if following else len(masked)]
 
 
 def _last_words(text: str, count: int) -> str:

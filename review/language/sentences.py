@@ -1,7 +1,8 @@
 """Split a note into sentences without cutting at abbreviations, initials or company suffixes.
 
 "Budget cuts at Cobalt Aerospace S.A. will hit us" stays one sentence; "Met Dr. Lee. She left." is two.
-A sentence ends at ``.``, ``!`` or ``?`` followed by space, at a line break, or before a bullet. A period
+A sentence ends at ``.``, ``!`` or ``?`` followed by space, at a line break, before a bullet, or at a dash before
+a word that opens a new thought ("- He's sad about it", "- Need new sponsor"). A period
 after a title (Dr., Mr.), an initial (J.), a dotted acronym (S.A., e.g.) or a number ("v2.") does not end
 a sentence unless what follows clearly starts one (a company suffix followed by a capitalised word).
 """
@@ -19,7 +20,15 @@ _NEVER_END = word_set(
 _COMPANY_SUFFIXES = word_set("inc corp co ltd llc plc gmbh ag sa s.a nv n.v bv b.v sarl srl spa s.p.a pty pte kk")
 _GOES_ON = word_set("but though although not as which")  # lower-case words that carry on an exclamation
 _MONTHS = word_set("jan feb mar apr jun jul aug sep sept oct nov dec")
-_END = re.compile(r"[.!?]+[\"')\]’”»]*(?=\s)|\n+|\s(?=[•▪◦]\s)", re.UNICODE)
+# A dash before a word that opens a new thought ("retiring after 30 yrs - He's very sad", "Tom - gone - New IT
+# lead tbc") ends a sentence; before a name it does not ("Left last month - Aisha Murphy").
+_NEW_THOUGHT = (
+    r"He|She|They|We|I|It|Who|What|Why|How|When|Where|Need|Needs|New|Also|So|Pls|Please|Will|Next|Action|Todo|"
+    r"TODO|Follow|Anyway|Otherwise|Plus|Btw|BTW|FYI|Note|Asked|Sent|Spoke|Call|Meeting|Nothing|No|Not|Let's"
+)
+_END = re.compile(
+    r"[.!?]+[\"')\]’”»]*(?=\s)|\n+|\s(?=[•▪◦]\s)|\s[-–—]+(?=\s+(?:" + _NEW_THOUGHT + r")(?:\b|'))", re.UNICODE
+)
 _LAST_TOKEN = re.compile(r"([\w.&'’-]+)[.!?]*[\"')\]]*$")
 _NEXT_WORD = re.compile(r"\s*[\"'(\[]?(\S+)")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from review.language.spelling import meant
 from review.lexicon import CHURN, DEPARTURES, STEMS, TYPOS, UPSELL, VENDOR_STEMS, Trigger, word_set
 
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z]")
@@ -74,9 +75,9 @@ _TOKEN_STEMS: dict[str, tuple[str, ...]] = {}  # a word's stems, worked out once
 
 def _token_stems(token: str) -> tuple[str, ...]:
     found = list(_SPECIAL.get(token, ()))
-    for stem in _BY_PREFIX.get(token[:3], ()):
-        if token.startswith(stem):
-            found.append(stem)
+    spelled = meant(token)  # "resgined" has the stems of "resigned" (review.language.spelling)
+    for word in (token, spelled) if spelled else (token,):
+        found += [stem for stem in _BY_PREFIX.get(word[:3], ()) if word.startswith(stem)]
     if len(_TOKEN_STEMS) > 200_000:
         _TOKEN_STEMS.clear()
     _TOKEN_STEMS[token] = result = tuple(found)
