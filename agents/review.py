@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from agents.options import get_run_context
 from agents.runner import run_orchestrator
 from agents.session import ApprovalDoor, build_session_options, open_read_only_memory
 from config.settings import Settings
@@ -113,7 +114,8 @@ async def review_account(
 ) -> AgentReview:
     """Run the orchestrator on one flagged account, its proposals through ``approvals`` (the review's
     ``approvals.agent_door.store_approvals``). Never raises for model trouble: a stop or failure
-    is reported in ``error`` with whatever was queued before it."""
+    is reported in ``error`` with whatever was queued before it. Raises ``ZohoCreditsExhaustedError`` when
+    Zoho's credits (or the run's budget of them) ran out during the review: the run stops, resumable."""
     if memory is None:
         memory = await _shared_memory(settings)
     run_id = f"review-{triage.account_id}-{uuid.uuid4().hex[:8]}"
@@ -127,6 +129,9 @@ async def review_account(
         max_budget_usd=settings.account_budget_usd,
     )
     result = await run_orchestrator(options, review_prompt(triage))
+    stopped_by = get_run_context(options).stopped_by
+    if stopped_by is not None:  # the Zoho credits ran out mid-review: this account is reviewed again on resume
+        raise stopped_by
     problems = [] if result.ok else [result.answer.splitlines()[-1] if result.answer else result.stopped_reason]
     problems += [w for w in result.warnings if "MCP server" in w]
     return AgentReview(

@@ -19,6 +19,7 @@ from domain.proposals import ProposedAction
 from domain.recommendations import Recommendation
 from hooks.injection import injection_excerpt, looks_like_injection
 from hooks.redact import redact
+from integrations.zoho.errors import ZohoCreditsExhaustedError
 
 # (proposal, suspicious) -> the queued recommendation (or awaitable); raises ProposalRefused to refuse it,
 # e.g. a situation a person rejected with nothing new since (approvals.agent_door.store_enqueue).
@@ -54,6 +55,7 @@ class RunContext:
     agent_types: dict[str, str] = field(default_factory=dict)  # agent_id -> agent_type, from hook inputs
     hooked_tool_uses: set[str] = field(default_factory=set)  # tool_use ids the PreToolUse gate saw
     check: WriteCheck | None = None  # checks a proposal against Zoho before it is queued (``queue``)
+    stopped_by: Exception | None = None  # why the run's Zoho reads ended (a spent credit budget): see ``stop``
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # --- audit ----------------------------------------------------------------------------------
@@ -69,6 +71,16 @@ class RunContext:
         with self._lock:
             if message not in self.warnings:
                 self.warnings.append(message)
+
+    def stop(self, error: Exception) -> None:
+        """Zoho refused the run for good (its credit budget is spent): nothing more is queued, and the
+        caller raises ``error`` when the session ends (``agents.review.review_account``)."""
+        with self._lock:
+            first = self.stopped_by is None
+            if first:
+                self.stopped_by = error
+        if first:
+            self.audit({"event": "run_stopped", "reason": str(error)[:300]})
 
     # --- what the run has read ------------------------------------------------------------------
     def saw_records(self, records: Iterable[tuple[str, str]]) -> list[str]:
@@ -137,6 +149,11 @@ class RunContext:
 
     async def queue(self, proposal: ProposedAction) -> Recommendation:
         """Check and enqueue one proposal; raise ProposalRefused with a message meant for the model."""
+        if self.stopped_by is not None:
+            raise ProposalRefused(
+                f"the run stopped ({self.stopped_by}); nothing more is queued. Answer in one line that the review "
+                "could not finish."
+            )
         with self._lock:
             if len(self.queued) >= self.max_proposals:
                 raise ProposalRefused(
@@ -151,7 +168,11 @@ class RunContext:
             )
         self._check_grounding(proposal)
         if self.check is not None:  # against Zoho: the account's own record, writable fields, real lookups
-            await self.check(proposal)
+            try:
+                await self.check(proposal)
+            except ZohoCreditsExhaustedError as exc:
+                self.stop(exc)
+                raise ProposalRefused(f"the run stopped ({exc}); nothing was queued.") from None
         suspicious = self.is_suspicious(proposal)
         queued = self.enqueue(proposal, suspicious)
         recommendation = await queued if inspect.isawaitable(queued) else queued

@@ -36,6 +36,7 @@ from config.crashpoints import crash_point
 from config.settings import Settings
 from domain.proposals import ProposedAction
 from integrations.zoho.credits import gateway_usage
+from integrations.zoho.errors import ZohoCreditsExhaustedError
 from integrations.zoho.models import CrmRecord
 from review import rules
 from review.index import AccountView, index_by_account
@@ -124,6 +125,8 @@ class _Reviewing:
             self.in_flight += 1
             try:
                 outcome = as_agent_review(await maybe_await(self.reviewer(triage, view.to_account360())))
+            except ZohoCreditsExhaustedError:  # every read is over: stop the run, resumable (not rules)
+                raise
             except Exception as exc:  # an agent failure must not sink the run: fall back to rules
                 self.run.notes.append(
                     f"agent review of {triage.account_id} failed ({type(exc).__name__}: {str(exc)[:160]}); used rules"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sandbox._attachment_files import ATTACHMENT_ID_BASE, Attachment, AttachmentFiles, file_id_for
-from sandbox._ext_support import iso
+from sandbox.clock import iso
 
 SEEDED_ACCOUNTS = 3
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sandbox._ext_support import parse_iso
+from sandbox.clock import parse_iso
 
 EMPTY = "${EMPTY}"
 COMPARATORS = frozenset(

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sandbox._ext_support import iso
+from sandbox.clock import iso
 
 
 def all_field_names(records: Iterable[dict[str, Any]], known: Sequence[str] = ()) -> list[str]:

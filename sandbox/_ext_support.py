@@ -1,33 +1,17 @@
-"""Small helpers shared by the bulk, notifications, MCP and attachment code: Zoho's datetimes, numeric ids,
-user references, and module names and ids as the metadata family reports them."""
+"""Small helpers shared by the bulk, notifications, MCP and attachment code: numeric ids, user references,
+and module names and ids as the metadata family reports them (datetimes: `sandbox.clock`)."""
 
 from __future__ import annotations
 
 import itertools
 import threading
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from sandbox import schema
 
 _ID_LOCK = threading.Lock()
 _ID_COUNTER = itertools.count(1)
-
-
-def iso_now() -> str:
-    """Now as Zoho writes datetimes: ISO-8601 with offset, no fractional seconds."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
-
-
-def parse_iso(text: str) -> datetime:
-    """Parse an ISO-8601 datetime (a trailing `Z` is accepted); naive values are taken as UTC."""
-    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def new_numeric_id(prefix: str = "58430000") -> str:

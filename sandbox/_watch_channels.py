@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from sandbox._ext_support import canonical_module, iso, parse_iso
+from sandbox._ext_support import canonical_module
+from sandbox.clock import iso, parse_iso
 
 MAX_TOKEN_LENGTH = 50
 MAX_EXPIRY = timedelta(days=7)

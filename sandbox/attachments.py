@@ -12,7 +12,7 @@ from typing import Any
 
 from sandbox import _attachment_seed
 from sandbox._attachment_files import Attachment, AttachmentFiles, file_id_for
-from sandbox._ext_support import iso_now
+from sandbox.clock import iso
 
 MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_MODULES = ("Accounts", "Contacts", "Deals", "Tasks")
@@ -43,7 +43,7 @@ class AttachmentService:
         self, module: str, record_id: str, file_name: str, content_type: str, content: bytes, owner: dict[str, Any]
     ) -> Attachment:
         """Store one uploaded file under a record, owned by ``owner``, stamped now."""
-        now = iso_now()
+        now = iso(self.store.now())
         attachment_id = self.files.next_id()
         attachment = Attachment(
             id=attachment_id,

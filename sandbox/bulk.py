@@ -23,12 +23,12 @@ from sandbox import _bulk_criteria as criteria_rules
 from sandbox._bulk_export import build_csv, build_zip, columns_for
 from sandbox._ext_support import (
     canonical_module,
-    iso_now,
     module_field_names,
     module_id,
     new_numeric_id,
     user_ref,
 )
+from sandbox.clock import iso
 from sandbox.module_support import BULK_READ_MODULES, NOT_SUPPORTED
 
 PER_PAGE = 200_000
@@ -166,7 +166,7 @@ class BulkReadService:
             criteria=criteria,
             page=page,
             created_by=user_ref(user),
-            created_time=iso_now(),
+            created_time=iso(self.store.now()),
             file_type=file_type,
             callback=body.get("callback") if isinstance(body.get("callback"), dict) else None,
         )

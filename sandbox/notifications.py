@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox._ext_support import iso, module_id
+from sandbox._ext_support import module_id
 from sandbox._watch_channels import Channel, ChannelStore, WatchItemError
 from sandbox._watch_delivery import DeliveryDispatcher
+from sandbox.clock import iso
 
 
 class WatchService:

@@ -96,3 +96,39 @@ async def test_the_per_account_budget_stops_an_agent_review_and_rules_take_over(
     assert 0.2 <= run.cost_usd < 0.5
     assert any("budget for this run ($0.20) was reached" in note for note in run.notes), run.notes
     assert run.rule_reviews == 1 and pending and all(r.proposal.origin == "rules" for r in pending)
+
+
+async def test_zoho_credits_running_out_mid_review_stop_the_run_and_resume_with_the_agents(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """The run's credit budget covers the sync, not the agents' reads: the review stops (resumable) instead of
+    letting the model propose on what it could not read, or rules standing in; the next run finishes it."""
+    from integrations.zoho.credits import gateway_usage
+    from integrations.zoho.errors import ZohoCreditsExhaustedError
+    from integrations.zoho.factory import build_gateway
+    from review.pipeline import run_review
+
+    probe = sandbox_settings_for(sandbox, tmp_path / "probe")
+    probe.ensure_home()
+    gateway, store = build_gateway(probe, use_sdk=False, use_mcp=False), StateStore.open(probe)
+    try:  # what the sync and triage of this org cost, without agents
+        await run_review(probe, gateway=gateway, store=store, reviewer=None, limit=2)
+        sync_credits = gateway_usage(gateway)[1]
+    finally:
+        store.close()
+        await gateway.aclose()
+
+    with ScriptedModelServer(obedient_reviewer) as model:
+        home = tmp_path / "home"
+        with pytest.raises(ZohoCreditsExhaustedError):
+            await _review(_settings(sandbox, home, model, zoho_credit_budget=sync_credits + 1), limit=2)
+        stopped = StateStore.open(_settings(sandbox, home, model))
+        try:
+            unfinished = stopped.unfinished_run("review")
+            assert unfinished is not None and not stopped.reviewed_account_ids(unfinished.id)
+            assert stopped.list_recommendations(status="pending") == []  # nothing proposed on a half read
+        finally:
+            stopped.close()
+        run, pending = await _review(_settings(sandbox, home, model), limit=2)
+    assert run.resumed and run.agent_reviews == 2 and run.rule_reviews == 0, run.notes
+    assert pending and all(r.proposal.origin == "agent" for r in pending)

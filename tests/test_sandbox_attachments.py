@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -85,6 +86,22 @@ def test_upload_download_delete_round_trip(api: httpx.Client, sandbox: RunningSa
     assert api.get(base).status_code == 204
     gone = api.get(f"{base}/{attachment_id}")
     assert gone.status_code == 400 and gone.json()["code"] == "INVALID_DATA"
+
+
+def test_an_upload_is_stamped_by_the_sandbox_clock(sandbox: RunningSandbox) -> None:
+    """The sandbox's "now" (moved by a test to play days forward) stamps uploads like every other write."""
+    moved = httpx.post(f"{sandbox.base_url}/__sandbox/clock", json={"advance_seconds": 3 * 86400}).json()
+    headers = {"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}  # tokens made before have expired
+    with httpx.Client(base_url=sandbox.base_url, headers=headers, timeout=30) as api:
+        deal = sandbox.store.list_records("Deals")[0]
+        base = f"/crm/v8/Deals/{deal['id']}/Attachments"
+        attachment_id = api.post(base, files={"file": ("later.txt", b"x", "text/plain")}).json()["data"][0]["details"][
+            "id"
+        ]
+        row = next(r for r in api.get(base).json()["data"] if r["id"] == attachment_id)
+        stamped = datetime.fromisoformat(row["Created_Time"])
+        assert abs((stamped - sandbox.store.now()).total_seconds()) < 300, (row["Created_Time"], moved)
+        assert stamped - datetime.now(UTC) > timedelta(days=2)
 
 
 def test_limits_and_errors(api: httpx.Client, sandbox: RunningSandbox) -> None:

@@ -9,7 +9,7 @@ from agents.testing import HOSTILE_NOTE, FakeMemory, InMemoryGateway, ListAudit,
 from agents.tools import build_memory_tools, build_propose_tool, build_zoho_tools
 from domain.proposals import ProposedAction
 from domain.recommendations import Recommendation
-from integrations.zoho.errors import ZohoUnavailableError
+from integrations.zoho.errors import ZohoCreditBudgetError, ZohoUnavailableError
 from scripted_model.turns import extract_json_payload
 
 ACME = "4876000000001"
@@ -127,6 +127,20 @@ async def test_propose_action_queues_a_grounded_proposal() -> None:
     rec = queue.items[0]
     assert rec.id in _text(result) and "Nothing was written" in _text(result)
     assert rec.proposal.origin == "agent" and not rec.suspicious and ctx.queued == [rec]
+
+
+async def test_spent_zoho_credits_stop_the_run_and_nothing_more_is_queued() -> None:
+    queue, audit = ListQueue(), ListAudit()
+    ctx = RunContext(run_id="r", enqueue=queue, audit_sink=audit)
+    await _read_acme(ctx)
+    gateway = InMemoryGateway(demo_views())
+    gateway.fail_with = ZohoCreditBudgetError("this run's Zoho credit budget is spent", code="CREDIT_BUDGET")
+    result = await _tools(gateway, ctx)["account_360"]({"account_id": GLOBEX})
+    assert result["is_error"] is True and "Stop now" in _text(result) and "propose nothing" in _text(result)
+    assert isinstance(ctx.stopped_by, ZohoCreditBudgetError)
+    refused = await build_propose_tool(ctx).handler(_proposal())  # grounded, but the run is over
+    assert refused["is_error"] is True and "the run stopped" in _text(refused) and queue.items == []
+    assert [e["reason"] for e in audit.events if e.get("event") == "run_stopped"] == [str(ctx.stopped_by)]
 
 
 async def test_propose_action_refuses_invalid_ungrounded_injected_and_bulk() -> None:

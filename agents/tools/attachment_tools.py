@@ -17,6 +17,7 @@ from claude_agent_sdk import SdkMcpTool, ToolAnnotations, tool
 
 from agents.run_context import RunContext
 from agents.tools.formatting import ToolResult, crm_result, error_result, to_jsonable
+from agents.tools.zoho_errors import zoho_error_result
 from integrations.zoho.attachment_text import (
     DEFAULT_MAX_CHARS,
     DEFAULT_MEMORY_LIMIT_BYTES,
@@ -100,7 +101,7 @@ class _AttachmentReads:
             module, record_id = _module(args), _record_id(args)
             files = await self.gateway.list_attachments(module, record_id)
         except ZohoError as exc:
-            return error_result(f"{exc} — {exc.hint}")
+            return zoho_error_result(exc, self.ctx)
         except ValueError as exc:
             return error_result(f"bad input: {exc}")
         notes = self.ctx.saw_records((f.id, f.file_name) for f in files)
@@ -141,7 +142,7 @@ class _AttachmentReads:
             attachment_id = str(args["attachment_id"])
             found = await self._download(module, record_id, attachment_id)
         except ZohoError as exc:
-            return error_result(f"{exc} — {exc.hint}")
+            return zoho_error_result(exc, self.ctx)
         except (ValueError, KeyError) as exc:
             return error_result(f"bad input: {exc}")
         if isinstance(found, str):

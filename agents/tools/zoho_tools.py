@@ -16,6 +16,7 @@ from claude_agent_sdk import SdkMcpTool, ToolAnnotations, tool
 
 from agents.run_context import RunContext
 from agents.tools.formatting import ToolResult, crm_result, error_result, to_jsonable
+from agents.tools.zoho_errors import zoho_error_result
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account360, CrmRecord, Module
@@ -70,7 +71,7 @@ def _tier_calls(gateway: ZohoGateway) -> dict[str, int]:
 Handler = Callable[[dict[str, Any]], Awaitable[ToolResult]]
 
 
-def _guarded(gateway: ZohoGateway, body: Body) -> Handler:
+def _guarded(gateway: ZohoGateway, body: Body, ctx: RunContext) -> Handler:
     """Run a read; map ZohoError and bad input to an actionable tool error; wrap the data."""
 
     async def handler(args: dict[str, Any]) -> ToolResult:
@@ -81,7 +82,7 @@ def _guarded(gateway: ZohoGateway, body: Body) -> Handler:
         try:
             payload, warnings = await body(args)
         except ZohoError as exc:
-            return error_result(f"{exc} — {exc.hint}")
+            return zoho_error_result(exc, ctx)
         except (ValueError, KeyError, TypeError, OverflowError) as exc:  # e.g. changes_since "99999999999d"
             return error_result(f"bad input: {exc}")
         return crm_result(payload, tier=_served_tier(gateway, before), warnings=warnings)
@@ -139,7 +140,7 @@ Body = Callable[[dict[str, Any]], Awaitable[tuple[Any, list[str]]]]
 def build_zoho_tools(gateway: ZohoGateway, ctx: RunContext) -> list[SdkMcpTool[Any]]:
     bodies = _read_bodies(gateway, ctx)
     reads = [
-        tool(name, description, schema, annotations=READ_ONLY)(_guarded(gateway, bodies[name]))
+        tool(name, description, schema, annotations=READ_ONLY)(_guarded(gateway, bodies[name], ctx))
         for name, (description, schema) in READ_TOOLS.items()
     ]
     return reads + build_write_tools()
