@@ -49,6 +49,7 @@ def backoff_seconds(attempts: int, *, base: float, cap: float) -> float:
     return float(min(cap, base * (2 ** max(0, attempts))))
 
 
+RESOLVE_BATCH, RESOLVE_ROUNDS = 200, 50  # at most 10,000 callbacks resolved before the due accounts are reviewed
 CREDITS_PAUSE_SECONDS = 3600.0  # spent API credits: wait for them, not for a backoff of seconds
 
 
@@ -98,17 +99,18 @@ class Worker:
 
     # --- one pass ------------------------------------------------------------------------------
     async def resolve_pending(self) -> int:
-        """Turn new callbacks into per-account work. Returns how many were resolved."""
+        """Turn new callbacks into per-account work, until none is left unresolved (callbacks that arrived
+        while a batch was resolved included: an account is reviewed after every change queued before its
+        review, not once for the early ones and again for the late ones). Returns how many were resolved."""
         done = 0
-        while True:
-            batch = await asyncio.to_thread(self._queue.unresolved, self._clock(), 200)
+        for _ in range(RESOLVE_ROUNDS):  # bounded: a flood of callbacks never starves the reviews
+            batch = await asyncio.to_thread(self._queue.unresolved, self._clock(), RESOLVE_BATCH)
             if not batch:
-                return done
+                break
             for callback in batch:
                 await self._resolve_one(callback)
                 done += 1
-            if len(batch) < 200:
-                return done
+        return done
 
     async def _resolve_one(self, callback: QueuedCallback) -> None:
         ids = [str(i) for i in callback.body.get("ids") or []]
