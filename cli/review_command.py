@@ -197,7 +197,7 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_row("Zoho API calls", f"{run.api_calls} ({run.sync_detail()}); {run.api_credits} credits in all")
     table.add_row("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)")
     for path in run.report_paths:
-        table.add_row("Report", Text(safe_inline(path)))
+        table.add_row("Report", Text(safe_inline(path), overflow="fold"))  # a path has no spaces: fold, never cut
     for note in run.notes:
         table.add_row("Note", Text(safe_inline(note)))
     return table
