@@ -189,7 +189,7 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_column("value")
     table.add_row("Mode", "agents" if run.mode == "agents" else "rules (rule-based proposals)")
     table.add_row("Accounts triaged", f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s")
-    table.add_row("Accounts changed since last run", f"{run.changed_accounts:,}")
+    table.add_row(run.changed_label(), f"{run.changed_accounts:,}")
     table.add_row("Accounts flagged", f"{len(run.flagged):,}")
     for kind, count in run.accounts_by_kind().items():
         table.add_row(f"  {kind}", f"{count:,}")
