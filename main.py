@@ -163,7 +163,9 @@ def sync(
 def memory_search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="What to look for, in plain words.")],
-    account: Annotated[str | None, typer.Option(help="Only this account (Zoho id).")] = None,
+    account: Annotated[
+        str | None, typer.Option(help="Only this account (a name, part of one, or the Zoho id).")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100, help="Show at most this many results.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:

@@ -140,6 +140,8 @@ class _Audit:
             except (ResolveError, ZohoError) as exc:
                 return report_lookup_failure(self.console, exc)
             chains = build_chains(self.store, account=scope.account_id, run_id=run_id)
+            if run_id is not None and not chains and self.store.get_run(run_id) is None:
+                return self._no_such_run(run_id)
             if chains and (scope.owner is not None or not as_json):
                 learned = await self.directory.learn(
                     self.gateway, (c.recommendation.proposal.account_id for c in chains)
@@ -151,6 +153,19 @@ class _Audit:
                     return 1
             chains = [c for c in chains if scope.keeps(c.recommendation.proposal.account_id, self.directory)]
             return self._print(chains, narrowed=scope.narrowed or run_id is not None, as_json=as_json)
+
+    def _no_such_run(self, run_id: str) -> int:
+        """A mistyped ``--run``: say so (exit 2), rather than "nothing matches" as if the run proposed nothing."""
+        latest = self.store.list_runs("review", limit=1)
+        example = f" (the latest: {latest[0].id})" if latest else ""
+        self.console.print(
+            Text(
+                safe_inline(
+                    f"No run has the id {run_id!r}. A review's id is in its summary's title and report{example}."
+                )
+            )
+        )
+        return 2
 
     def _print(self, chains: list[AuditChain], *, narrowed: bool, as_json: bool) -> int:
         if as_json:

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from config.settings import Settings
 from domain.safe_text import safe_block
+from memory.interface import memory_built
 
 CHECK_TIMEOUT = 45.0
 
@@ -131,6 +132,13 @@ def _memory_check(settings: Settings) -> Check:
             ok=False,
             detail=f"{directory}: {exc.strerror or exc}",
             fix="Make SERGAS_HOME writable (or point SERGAS_HOME elsewhere).",
+        )
+    if not memory_built(settings):  # fine for a first review, but brief, ask and memory search lack history
+        return Check(
+            name="memory store",
+            ok=True,
+            detail=f"{directory} (writable; not built yet: run `python main.py sync` once for account history)",
+            fix="Run `python main.py sync` once (it stores the whole org); later reviews keep it current.",
         )
     return Check(name="memory store", ok=True, detail=f"{directory} (writable)")
 

@@ -1,4 +1,4 @@
-"""``python main.py memory search QUERY [--account ID] [--limit N] [--json]``: account history by meaning.
+"""``python main.py memory search QUERY [--account NAME|ID] [--limit N] [--json]``: account history by meaning.
 
 Opens the memory read-only (never blocked by a running sync), so it answers while ``sync`` writes.
 Every result names what it is (a note's title, a deal's name), its account and date, says what the record
@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.text import Text
 
+from briefs.resolve import looks_like_id
 from config.settings import Settings
 from domain.safe_text import safe_inline
 from memory.interface import memory_built
@@ -34,6 +35,11 @@ def search(
         return 1
     from memory.interface import MemoryError
 
+    if account is not None and not looks_like_id(account):  # a name, as every other --account takes
+        resolved, code = _account_id_of(settings, account, err)
+        if resolved is None:
+            return code
+        account = resolved
     stdout = sys.stdout
     # cognee prints its migrations ("... table already exists"): stdout is the result, so keep them out
     try:
@@ -59,6 +65,30 @@ def search(
         for line in hit_lines(n, hit):
             out.print(line)
     return 0
+
+
+def _account_id_of(settings: Settings, name: str, err: Any) -> tuple[str | None, int]:
+    """The Zoho id of the account ``name`` means (looked up in Zoho, like ``audit --account``); else None and
+    the exit code, the reason printed (2: no such account or several, 1: Zoho or the state store failed)."""
+    from approvals.composition import open_gateway
+    from briefs.resolve import ResolveError, resolve_account
+    from cli.resolve_view import report_lookup_failure
+    from integrations.zoho.errors import ZohoError
+    from state.errors import StateStoreError
+    from state.store import StateStore
+
+    async def lookup(store: StateStore) -> str:
+        async with open_gateway(settings, store) as gateway:
+            return (await resolve_account(gateway, name)).id
+
+    try:
+        with StateStore.open(settings) as store:
+            return asyncio.run(lookup(store)), 0
+    except (ResolveError, ZohoError) as exc:
+        return None, report_lookup_failure(err, exc)
+    except StateStoreError as exc:
+        err.print(Text(safe_inline(f"{exc} — {exc.hint}"), style="red"))
+        return None, 1
 
 
 _KIND_LABEL = {"Accounts": "Account", "Contacts": "Contact", "Deals": "Deal", "Tasks": "Task", "Notes": "Note"}

@@ -189,7 +189,7 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_column("value")
     table.add_row("Mode", "agents" if run.mode == "agents" else "rules (rule-based proposals)")
     table.add_row("Accounts triaged", f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s")
-    table.add_row("Accounts changed since last run", f"{run.changed_accounts:,}")
+    table.add_row(run.changed_label(), f"{run.changed_accounts:,}")
     table.add_row("Accounts flagged", f"{len(run.flagged):,}")
     for kind, count in run.accounts_by_kind().items():
         table.add_row(f"  {kind}", f"{count:,}")
@@ -197,7 +197,7 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_row("Zoho API calls", f"{run.api_calls} ({run.sync_detail()}); {run.api_credits} credits in all")
     table.add_row("Model cost", f"${run.cost_usd:.4f} ({run.model_calls} model calls)")
     for path in run.report_paths:
-        table.add_row("Report", Text(safe_inline(path)))
+        table.add_row("Report", Text(safe_inline(path), overflow="fold"))  # a path has no spaces: fold, never cut
     for note in run.notes:
         table.add_row("Note", Text(safe_inline(note)))
     return table

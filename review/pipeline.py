@@ -305,6 +305,7 @@ async def _locked_review(req: _ReviewRequest) -> ReviewRun:
     run.mode = "agents" if req.reviewer is not None else "rules"
     run.budget_usd = req.budget_usd if req.budget_usd is not None else req.settings.max_budget_usd
     baseline = req.since or (last_success.started_at if last_success is not None else None)
+    run.changed_since = req.since
     try:
         await _steps(run, req, baseline=baseline, now=now)
     except BaseException as exc:

@@ -24,7 +24,7 @@ def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
         ("Finished", run.finished_at.isoformat(timespec="seconds") if run.finished_at else "—"),
         ("Mode", "agents" if run.mode == "agents" else "rules (no model: rule-based proposals)"),
         ("Accounts triaged", f"{run.accounts_triaged:,}"),
-        ("Accounts changed since last run", f"{run.changed_accounts:,}"),
+        (run.changed_label(), f"{run.changed_accounts:,}"),
         ("Accounts flagged", f"{len(run.flagged):,}"),
         ("Proposals queued", queued_line(run)),
         ("Zoho API calls", f"{run.api_calls} ({run.sync_detail()})"),

@@ -50,7 +50,9 @@ def _evidence_line(signal: Signal) -> str:
     if not signal.quote:
         return ""
     where = f" (record {signal.quote_record_id})" if signal.quote_record_id else ""
-    return f"\nAbout: {signal.subject_name or 'the account'}. Said: \u201c{signal.quote}\u201d{where}"
+    about = signal.subject_name or "the account"
+    stop = "" if about.endswith(".") else "."  # "Cedar Media Corp." ends its own sentence
+    return f"\nAbout: {about}{stop} Said: \u201c{signal.quote}\u201d{where}"
 
 
 def _target(triage: AccountTriage, signal: Signal, rule: RuleTask) -> tuple[TargetModule, str]:

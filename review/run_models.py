@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -124,6 +124,7 @@ class ReviewRun(BaseModel):
     sync_seconds: float = 0.0
     triage_seconds: float = 0.0
     total_seconds: float = 0.0
+    changed_since: datetime | None = None  # `--since`: "changed" counted from it, not from the last run
     report_paths: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
@@ -147,6 +148,12 @@ class ReviewRun(BaseModel):
     def accounts_by_kind(self) -> dict[str, int]:
         counts = Counter(kind for f in self.flagged for kind in set(f.triage.kinds))
         return dict(sorted(counts.items()))
+
+    def changed_label(self) -> str:
+        """The summary row's name: what "changed" is counted from."""
+        if self.changed_since is None:
+            return "Accounts changed since last run"
+        return f"Accounts changed since {self.changed_since.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
     def to_json(self) -> dict[str, Any]:
         """The ``review --json`` document."""

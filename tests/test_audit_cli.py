@@ -74,6 +74,18 @@ def test_audit_without_matches_says_so(settings: Settings, store: StateStore) ->
     assert "No account matches 'nobody'" in out.getvalue()
 
 
+def test_audit_of_an_unknown_run_says_no_such_run(settings: Settings, store: StateStore) -> None:
+    """A mistyped --run printed "No recommendations match." and exit 0, as if that run had proposed nothing."""
+    store.enqueue(task(), run_id="r1")
+    out = io.StringIO()
+    assert audit_command.run(settings, run_id="nope", console=Console(file=out), gateway_factory=fake) == 2
+    assert "No run has the id 'nope'" in out.getvalue()
+    out = io.StringIO()  # a run that exists and proposed nothing is not an error
+    quiet = store.start_run("review", {})
+    assert audit_command.run(settings, run_id=quiet, console=Console(file=out), gateway_factory=fake) == 0
+    assert "No recommendations match" in out.getvalue()
+
+
 def test_rejected_and_edited_chain_in_the_real_cli(settings: Settings, store: StateStore) -> None:
     rec, _ = store.enqueue(task(), run_id="r7")
     store.decide(rec.id, "rejected", by="alice", reason="Handled by phone")

@@ -53,6 +53,9 @@ def test_doctor_passes_on_the_embedded_sandbox(tmp_path: Path) -> None:
     assert checks["state store"]["detail"].startswith(f"sqlite {tmp_path / 'home' / 'state' / 'state.db'}")
     assert "DONOTPRINT" not in json.dumps(report)
     assert (tmp_path / "home" / "tokens").is_dir()
+    # a fresh home has no memory yet: say so and how to build it (before: "(writable)" and nothing else)
+    assert "not built yet" in checks["memory store"]["detail"], checks["memory store"]
+    assert "python main.py sync" in checks["memory store"]["fix"]
 
 
 @pytest.mark.slow

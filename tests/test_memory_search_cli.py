@@ -34,3 +34,15 @@ def test_hits_show_names(sandbox: RunningSandbox, tmp_path: Path) -> None:
     assert f"{first['title']}" in shown.stdout and first["citation"]["record_id"] in shown.stdout
     if first["account_name"]:
         assert first["account_name"] in shown.stdout
+
+    # --account takes a name as every other command's does (before: a name matched no id, "Nothing matches")
+    named = next(h for h in hits if h["account_id"])
+    by_name = run_main(
+        env, "memory", "search", "customer unhappy with pricing", "--account", named["account_name"], "--json"
+    )
+    assert by_name.returncode == 0, by_name.stderr
+    narrowed = json.loads(by_name.stdout)
+    assert narrowed["account_id"] == named["account_id"] and narrowed["count"] > 0
+    assert {h["account_id"] for h in narrowed["results"]} == {named["account_id"]}
+    unknown = run_main(env, "memory", "search", "pricing", "--account", "Zzyzx Nonesuch")
+    assert unknown.returncode == 2 and "No account matches 'Zzyzx Nonesuch'" in unknown.stdout + unknown.stderr

@@ -151,3 +151,20 @@ def test_bad_since_is_an_operator_error(tmp_path: Path) -> None:
     from config import load_settings
 
     assert run(load_settings(home=tmp_path / "home"), since="last tuesday") == 2
+
+
+def test_summary_shows_the_whole_report_path_in_an_80_column_terminal() -> None:
+    """cron's log and a plain terminal are 80 columns: the report's path was cut to "review-2026120…"."""
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from cli.review_command import summary_table
+    from review.run_models import ReviewRun
+
+    path = "/var/lib/sergas/home/reports/review-20261205T042517-8bd35e2d.html"
+    run = ReviewRun(run_id="20261205T042517-8bd35e2d", started_at=datetime.now(UTC), report_paths=[path])
+    console = Console(width=80, record=True, force_terminal=False)
+    console.print(summary_table(run))
+    shown = re.sub(r"[\s│┃|]", "", console.export_text())
+    assert path in shown, console.export_text()

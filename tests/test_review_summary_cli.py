@@ -66,3 +66,16 @@ def test_reports_list_reviewed_accounts_worst_health_first(sandbox: RunningSandb
     names = [f["account_name"] for f in sorted(doc["flagged"], key=lambda f: f["score"]) if f["proposals"]]
     positions = [html.find(name) for name in names]
     assert all(p >= 0 for p in positions), names
+
+
+@pytest.mark.slow
+def test_since_names_what_changed_is_counted_from(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """`review --since 24h` counts the accounts touched in those 24 hours: the row said "since last run"."""
+    env = {**sandbox_cli_env(sandbox, tmp_path / "home"), "COLUMNS": "200"}
+    assert run_main(env, "review").returncode == 0
+    windowed = run_main(env, "review", "--since", "24h")
+    assert windowed.returncode == 0, windowed.stderr[-1500:]
+    assert "since last run" not in windowed.stdout
+    assert re.search(r"Accounts changed since \d{4}-\d\d-\d\d \d\d:\d\d UTC", windowed.stdout), windowed.stdout
+    [report] = [p for p in re.findall(r"\S+\.md", windowed.stdout)]
+    assert "Accounts changed since last run" not in Path(report).read_text()
