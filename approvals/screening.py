@@ -9,10 +9,11 @@
   version recorded when the rejected one was queued: ``EvidenceBasis``). Then ``again``, carrying a
   ``PriorDecision`` that says what is new ("New since you rejected this on 12 Dec: note 'X' of 14 Dec");
 * **executed** before → ``held`` while its result stands (the task exists and is open, the note is there,
-  the field still holds the value); ``again`` when it no longer does (the task was completed or deleted,
-  the field changed), saying so. When the result cannot be seen in the records read (a task on a deal
-  in a 360 view that lists only the account's open tasks, an attachment), it counts as standing for
-  ``window`` after it was executed.
+  the field still holds the value). When it no longer does (the task was completed or deleted, the field
+  changed), what was done is not done twice on the same evidence: still ``held`` unless the evidence
+  changed since (as for a rejection) or the action is older than ``window``; then ``again``, saying both.
+  When the result cannot be seen in the records read (a task on a deal in a 360 view that lists only the
+  account's open tasks, an attachment), it counts as standing for ``window`` after it was executed.
 
 Pure: the caller reads the records (the review's synced copy, or ``get_account_360``) and the history.
 """
@@ -233,8 +234,31 @@ def screen(
         return Screening(
             verdict="held", proposal=proposal, basis=basis, prior=prior, reason=f"already done: {check.detail}"
         )
-    message = f"Done before, but it no longer holds: {check.detail}."
-    prior = _prior(latest, new=[check.detail], message=message)
+    return _after_execution(proposal, basis, latest, check, records, now=now, window=window)
+
+
+def _after_execution(
+    proposal: ProposedAction,
+    basis: EvidenceBasis,
+    rec: Recommendation,
+    check: ResultCheck,
+    records: Sequence[CrmRecord],
+    *,
+    now: datetime,
+    window: timedelta,
+) -> Screening:
+    """Done, and its result no longer stands (the task completed or deleted, the field changed): the action is
+    not done twice on the same evidence. It comes back with new evidence since it was proposed, or once it
+    is older than ``window`` (the situation outlived the action)."""
+    new = what_is_new(proposal, rec.basis or legacy_basis(rec), records, today=now.date())
+    long_ago = rec.executed_at is not None and rec.executed_at < now - window
+    if not new and not long_ago:
+        reason = f"already done: {check.detail}; nothing new since"
+        prior = _prior(rec, new=[], message=f"Already done: {check.detail}; nothing new since.")
+        return Screening(verdict="held", proposal=proposal, basis=basis, prior=prior, reason=reason)
+    since = f"; new since: {'; '.join(new)}" if new else f"; done more than {window.days} days ago"
+    message = f"Done before, but it no longer holds: {check.detail}{since}."
+    prior = _prior(rec, new=[check.detail, *new], message=message)
     return Screening(verdict="again", proposal=proposal, basis=basis, prior=prior)
 
 

@@ -3,7 +3,7 @@ whose clock moves a day at a time while a person changes the org a little throug
 review, approve some, reject some with reasons, review again every day. Decisions stick to the situation:
 
 * nothing rejected comes back without new evidence, and when new evidence arrives it says what is new;
-* nothing executed is proposed again while it holds (and when it no longer holds, it says so);
+* nothing executed is proposed again on the same evidence (and when it comes back, it says why);
 * no Zoho record is ever created twice for one situation (counted in the sandbox);
 * ``brief`` and ``chat`` (keyless) list the decisions with their reasons and never recommend a rejected
   action as new.
@@ -160,7 +160,7 @@ def held_of(doc: dict[str, Any], account_id: str) -> list[dict[str, Any]]:
 
 def assert_decisions_stick(store: StateStore) -> None:
     """Every recommendation queued after a decision on its situation says so: after a rejection only with
-    something new (named), after an execution only once its result no longer held."""
+    something new (named), after an execution only once its result no longer held and with what is new."""
     for rec in store.list_recommendations():
         if rec.status == "superseded":  # a copy the executor refused to send (see day 6)
             continue
@@ -280,8 +280,10 @@ def day_2_new_evidence_brings_a_rejection_back(week: Week, cast: Cast) -> None:
     check_day(week)
 
 
-def day_3_a_done_action_that_no_longer_holds_comes_back(week: Week, cast: Cast) -> None:
-    """Day 3: the Lighthouse task is completed; the overdue tasks are still there: proposed again, saying so."""
+def day_3_a_done_action_stays_done_until_its_evidence_changes(week: Week, cast: Cast) -> None:
+    """Day 3: the Lighthouse task is completed and the overdue tasks it was about are unchanged: not proposed
+    again (what was done is not done twice on the same evidence). Then a person edits one of those overdue
+    tasks: proposed again, saying that the first was done and what is new."""
     LIGHTHOUSE, TRIDENT, RIDGE, TUNDRA, UNITY, CRESCENT = cast.accounts()
     week.next_day()
     with week.store() as store:
@@ -289,11 +291,17 @@ def day_3_a_done_action_that_no_longer_holds_comes_back(week: Week, cast: Cast) 
     assert done.result_record_id is not None
     week.update("Tasks", done.result_record_id, {"Status": "Completed"})
     day3 = week.review()
-    [again] = proposals_of(day3, LIGHTHOUSE)
+    assert proposals_of(day3, LIGHTHOUSE) == []
+    [held] = held_of(day3, LIGHTHOUSE)
+    assert held["reason"].startswith("already done: task ") and "is completed; nothing new since" in held["reason"]
+    cited = next(c.record_id for c in done.proposal.evidence if c.source == "zoho" and c.module == "Tasks")
+    week.update("Tasks", cited, {"Description": "Client asked us to push this one; still waiting on them."})
+    later = week.review()
+    [again] = proposals_of(later, LIGHTHOUSE)
+    message = again["prior_decision"]["message"]
     assert again["prior_decision"]["status"] == "executed"
-    assert again["prior_decision"]["message"].startswith("Done before, but it no longer holds: task ")
-    assert "is completed" in again["prior_decision"]["message"]
-    assert all(proposals_of(day3, a) == [] for a in (UNITY, CRESCENT, TRIDENT, RIDGE, TUNDRA))
+    assert message.startswith("Done before, but it no longer holds: task ") and "is completed; new since: " in message
+    assert all(proposals_of(later, a) == [] for a in (UNITY, CRESCENT, TRIDENT, RIDGE, TUNDRA))
     week.cli("approve", "--account", LIGHTHOUSE, "--approve-all")
     assert len(product_tasks(week)) == 5
     check_day(week)
@@ -367,7 +375,7 @@ def test_a_week_of_reviews_keeps_every_decision(week: Week) -> None:
     cast = day_0_approve_three_reject_three(week)
     day_1_unrelated_changes_bring_nothing_back(week, cast)
     day_2_new_evidence_brings_a_rejection_back(week, cast)
-    day_3_a_done_action_that_no_longer_holds_comes_back(week, cast)
+    day_3_a_done_action_stays_done_until_its_evidence_changes(week, cast)
     day_4_brief_and_chat_know_the_decisions(week, cast)
     day_5_the_customer_says_they_will_cancel(week, cast)
     day_6_nothing_new_keeps_every_decision(week, cast)

@@ -158,10 +158,35 @@ def executed_task(status: str | None, *, complete: bool = True, days_ago: int = 
 
 def test_an_executed_action_holds_while_its_result_stands() -> None:
     assert executed_task("Not Started") == "held"
-    assert executed_task("Completed") == "again"
-    assert executed_task(None) == "again"  # deleted: every record of the account was read
     assert executed_task(None, complete=False) == "held"  # not seen, but recent: counts as standing
     assert executed_task(None, complete=False, days_ago=45) == "again"
+
+
+def test_what_was_done_is_not_done_twice_on_the_same_evidence() -> None:
+    assert executed_task("Completed") == "held"  # the work was done: the same note does not ask for it again
+    assert executed_task(None) == "held"  # deleted in Zoho by a person: not pushed back on the same evidence
+    assert executed_task("Completed", days_ago=45) == "again"  # the situation outlived the action
+    first = gone("Find the replacement for Omar")
+    done = decided(
+        first,
+        "executed",
+        basis=basis_of(first, records()),
+        executed_at=at(2),
+        result_record_id="T5",
+        result_module="Tasks",
+    )
+    completed = Task(id="T5", subject="Find the replacement for Omar", status="Completed", what_id="A1")
+    held = screen(first, [done], records(completed), complete=True, now=NOW, window=WINDOW)
+    assert held.verdict == "held" and held.reason is not None
+    assert held.reason.startswith("already done: task T5 created on 12 Dec is completed; nothing new since")
+    note = Note(
+        id="N8", title="Successor left too", content="Omar's successor quit", parent_id="A1", created_time=at(1)
+    )
+    cited = gone("Find the replacement for Omar", evidence=[Citation(record_id="N8", module="Notes")])
+    again = screen(cited, [done], records(completed, note), complete=True, now=NOW, window=WINDOW)
+    assert again.verdict == "again" and again.prior is not None
+    assert again.prior.message.startswith("Done before, but it no longer holds: task T5 created on 12 Dec is completed")
+    assert "new since: note 'Successor left too' of 13 Dec" in again.prior.message
 
 
 def test_an_executed_field_update_holds_while_the_field_has_the_value() -> None:
