@@ -44,7 +44,6 @@ def brief_markdown(brief: Brief) -> str:
     out.append("")
     out += _section("Open risks", brief.risks, "none found by the triage")
     out += _section("Suggested talking points", brief.talking_points, "none")
-    out += _section("Waiting for your decision", brief.pending, "nothing pending")
     out += _section("Decided recently", brief.decided, "no decisions on this account's proposals yet")
     out += _section("Open deals", brief.open_deals, "no open deals")
     out += _section("Open tasks", brief.open_tasks, "no open tasks")
