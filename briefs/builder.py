@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from briefs.decisions import DecisionSource, decided_lines, decision_note, screen_signal
+from briefs.decisions import DecisionSource, decided_lines, decision_note, pending_lines, screen_signal
 from briefs.models import (
     AccountState,
     Brief,
@@ -115,10 +115,12 @@ def brief_from_view(
     history_status: str = "not available",
     now: datetime | None = None,
     decisions: Sequence[Recommendation] = (),
+    pending: Sequence[Recommendation] = (),
 ) -> Brief:
     """The brief of one account from its 360 view (pure: no I/O). ``decisions``: the account's decided
     recommendations, latest first (``StateStore.recent_decisions``): listed as "decided recently", and a
-    risk whose action was rejected (nothing new since) or is done is not recommended again."""
+    risk whose action was rejected (nothing new since) or is done is not recommended again. ``pending``: its
+    proposals waiting for a decision, listed so that nobody prepares a meeting blind to them."""
     now = now or datetime.now(UTC)
     account = view.account
     triage = triage_account(
@@ -146,6 +148,7 @@ def brief_from_view(
         risks=[_risk_line(view, triage, s, decisions, now) for s in _by_severity(triage.signals)],
         warnings=warnings,
         decided=decided_lines(decisions, today=today),
+        pending=pending_lines(pending),
     )
     brief.talking_points = talking_points(brief)
     brief.citations = collect_citations(brief, view)
@@ -340,10 +343,14 @@ async def build_brief(
         view = await gateway.get_account_360(account.id)
     history, status = await memory_history(memory, view.account.id)
     decided = decisions.recent_decisions(account_id=view.account.id) if decisions is not None else []
+    pending = (
+        decisions.list_recommendations(status="pending", account_id=view.account.id) if decisions is not None else []
+    )
     return brief_from_view(
         view,
         today=today or datetime.now(UTC).date(),
         history=history,
         history_status=status,
         decisions=decided,
+        pending=pending,
     )

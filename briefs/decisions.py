@@ -46,6 +46,30 @@ class DecisionSource(Protocol):
         limit: int = 50,
     ) -> list[Recommendation]: ...
 
+    def list_recommendations(self, *, status: str, account_id: str) -> list[Recommendation]: ...
+
+
+MAX_PENDING = 8
+
+
+def pending_lines(pending: Sequence[Recommendation]) -> list[DecisionLine]:
+    """Proposals on the account waiting for a decision, one line each (what; short id to decide it by)."""
+    lines = []
+    for rec in pending[:MAX_PENDING]:
+        what = safe_inline(proposal_summary(rec.proposal), limit=120)
+        mark = " — marked SUSPICIOUS: check it carefully" if rec.suspicious else ""
+        lines.append(
+            DecisionLine(
+                text=f"{what} (proposal {rec.id[:8]}, {rec.proposal.origin}){mark}",
+                record_id=rec.proposal.target_id,
+                module=rec.proposal.target_module,
+                at=rec.created_at,
+                recommendation_id=rec.id,
+                status=rec.status,
+            )
+        )
+    return lines
+
 
 def decided_lines(decisions: Sequence[Recommendation], *, today: date) -> list[DecisionLine]:
     """The latest decisions on the account, one line each: what, when, by whom, why (the reason kept)."""

@@ -98,6 +98,7 @@ class Brief(BaseModel):
     risks: list[RiskLine] = Field(default_factory=list)
     talking_points: list[Cited] = Field(default_factory=list)
     decided: list[DecisionLine] = Field(default_factory=list)  # decided recently, latest first
+    pending: list[DecisionLine] = Field(default_factory=list)  # proposals waiting for a decision, oldest first
     citations: list[Citation] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     deterministic: bool = True  # built from the records by rules, no model

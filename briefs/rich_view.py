@@ -60,6 +60,7 @@ def brief_renderable(brief: Brief) -> RenderableType:
         _section("Open risks", brief.risks, "none found by the triage", lambda r: _SEVERITY.get(r.severity, ""))
     )
     parts.append(_section("Suggested talking points", brief.talking_points, "none"))
+    parts.append(_section("Waiting for your decision", brief.pending, "nothing pending"))
     parts.append(_section("Decided recently", brief.decided, "no decisions on this account's proposals yet"))
     parts.append(_section("Open deals", brief.open_deals, "no open deals"))
     parts.append(_section("Open tasks", brief.open_tasks, "no open tasks", lambda t: "red" if t.overdue else ""))

@@ -21,8 +21,11 @@ from briefs import (
     build_brief,
     resolve_account,
 )
+from domain.proposals import parse_proposal
 from memory.models import MemoryCitation, MemoryFact, MemoryHit
+from state.store import StateStore
 
+ACME = "4876000000001"
 GLOBEX = "4876000000002"
 TODAY = date(2026, 2, 20)
 
@@ -144,3 +147,30 @@ async def test_account_memory_adapter_gives_the_tools_cited_facts() -> None:
     assert as_memory_reader(fake) is fake and as_memory_reader(None) is None
     brief = await build_brief(InMemoryGateway(demo_views()), _AccountMemory(), GLOBEX, today=TODAY)
     assert brief.history[0].record_id == "4876000000220" and brief.history[0].module == "Deals"
+
+
+async def test_the_brief_lists_proposals_waiting_for_a_decision(store: StateStore) -> None:
+    """Preparing a meeting, the account manager sees what is already proposed on the account and not decided."""
+    proposal = parse_proposal(
+        {
+            "kind": "create_task",
+            "account_id": GLOBEX,
+            "target_module": "Accounts",
+            "target_id": GLOBEX,
+            "task": {"subject": "Call Globex about the renewal", "due_date": "2026-03-01"},
+            "rationale": "renewal in three weeks",
+            "origin": "rules",
+        }
+    )
+    rec, _ = store.enqueue(proposal)
+    brief = await build_brief(InMemoryGateway(demo_views()), None, GLOBEX, today=TODAY, decisions=store)
+    [line] = brief.pending
+    assert line.recommendation_id == rec.id and "Call Globex about the renewal" in line.text and rec.id[:8] in line.text
+    text, md = _text(brief_renderable(brief)), brief_markdown(brief)
+    assert "Waiting for your decision" in text and "Call Globex about the renewal" in text
+    assert json.loads(brief_json(brief))["pending"][0]["recommendation_id"] == rec.id
+    # the Markdown is the document `brief --attach` files in Zoho: the queue's state is not meeting material, and a
+    # brief attached twice must stay the same file (its first copy is itself a pending proposal)
+    assert "Waiting for your decision" not in md and "Call Globex about the renewal" not in md
+    empty = await build_brief(InMemoryGateway(demo_views()), None, ACME, today=TODAY, decisions=store)
+    assert empty.pending == [] and "nothing pending" in _text(brief_renderable(empty))
