@@ -227,6 +227,12 @@ class RestTier:
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any] | None:
         response = await self.request("GET", path, params=params, module=module, record_id=record_id, headers=headers)
+        return self._object_body(response, module=module, record_id=record_id)
+
+    def _object_body(
+        self, response: httpx.Response, *, module: str | None, record_id: str | None = None
+    ) -> dict[str, Any] | None:
+        """The JSON object of a reply (None for an empty one: 204, 304, no content)."""
         if response.status_code in (204, 304) or not response.content:
             return None
         body = response.json()
@@ -387,11 +393,9 @@ class RestTier:
     async def coql(self, query: str, *, module: str | None = None) -> tuple[list[dict[str, Any]], bool]:
         """One COQL call: (rows, more_records)."""
         response = await self.request("POST", "/crm/v8/coql", json={"select_query": query}, module=module)
-        if response.status_code == 204 or not response.content:
+        body = self._object_body(response, module=module)
+        if body is None:
             return [], False
-        body = response.json()
-        if not isinstance(body, dict):
-            raise ZohoUnavailableError("Zoho sent a COQL reply that is not an object", module=module, tier=self.name)
         return data_rows(body, tier=self.name, module=module), more_records(body, tier=self.name, module=module)
 
     async def list_attachments(
