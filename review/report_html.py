@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from domain.prose import as_sentence
 from domain.safe_text import safe_inline
 from review.report_markdown import summary_rows
 from review.run_models import FlaggedAccount, ReviewRun
@@ -80,7 +81,7 @@ def _signals_html(flagged: FlaggedAccount) -> str:
         title = _h(signal_title(s.kind))
         items.append(
             f'<li><span class="kind sev-{s.severity}">{title}</span> '
-            f"({_h(s.severity)}): {_h(s.summary)}. Evidence: {evidence}</li>"
+            f"({_h(s.severity)}): {_h(as_sentence(s.summary))} Evidence: {evidence}</li>"
         )
     return "<ul>" + "".join(items) + "</ul>"
 

@@ -3,6 +3,7 @@ flagged account in a table. Every signal names its evidence (Zoho record ids).""
 
 from __future__ import annotations
 
+from domain.prose import as_sentence
 from domain.safe_text import markdown_code, markdown_inline
 from review.run_models import FlaggedAccount, ReviewRun, queued_line
 from review.signal_kinds import signal_title
@@ -15,6 +16,14 @@ def _codes(ids: list[str]) -> str:
 def _md(text: object) -> str:
     """CRM text in the report: one line, HTML and Markdown (``|`` too: table cells) escaped."""
     return markdown_inline(text)
+
+
+def _md_note(text: str) -> str:
+    """A run note: its `command` spans as code spans (shown literally, whatever they hold), the rest escaped."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: no spans to trust
+        return _md(text)
+    return "".join(markdown_code(part) if i % 2 else _md(part) for i, part in enumerate(parts))
 
 
 def summary_rows(run: ReviewRun) -> list[tuple[str, str]]:
@@ -40,7 +49,8 @@ def _account_block(flagged: FlaggedAccount) -> list[str]:
     lines = [f"### {_md(t.account_name)} ({markdown_code(t.account_id)}) — health {t.score}/100{owner}", ""]
     for s in t.signals:
         lines.append(
-            f"- **{_md(signal_title(s.kind))}** ({_md(s.severity)}): {_md(s.summary)}. Evidence: {_codes(s.evidence)}"
+            f"- **{_md(signal_title(s.kind))}** ({_md(s.severity)}): {_md(as_sentence(s.summary))}"
+            f" Evidence: {_codes(s.evidence)}"
         )
     if t.score_breakdown:
         lines.append(
@@ -74,7 +84,7 @@ def render_markdown(run: ReviewRun) -> str:
     lines += ["", "## Flagged accounts by situation", "", "| Situation | Accounts |", "|---|---|"]
     lines += [f"| {_md(signal_title(k))} | {n} |" for k, n in run.accounts_by_kind().items()]
     if run.notes:
-        lines += ["", "## Notes", ""] + [f"- {_md(n)}" for n in run.notes]
+        lines += ["", "## Notes", ""] + [f"- {_md_note(n)}" for n in run.notes]
     reviewed, others = run.reviewed_and_others()
     lines += ["", f"## Reviewed accounts ({len(reviewed)})", ""]
     for flagged in reviewed:

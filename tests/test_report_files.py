@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from domain.prose import as_sentence
 from review.record_builders import TODAY, account, deal, note, org
 from review.report_html import histogram_svg, render_html
 from review.report_markdown import render_markdown
@@ -51,6 +52,27 @@ def test_markdown_lists_signals_evidence_and_proposals() -> None:
     assert "Churn risk" in text and "Silent big account" in text and "Stalled deal" in text
     assert "rule-based" in text and "`rec0`" in text
     assert "Calm Co" not in text
+
+
+def test_a_run_note_shows_its_command_as_code_and_escapes_the_rest() -> None:
+    run = sample_run()
+    run.notes = [
+        "long-term memory not built yet: run `python main.py sync` once",
+        "memory sync failed (Error: <b>bad</b> `x`|y` *z*); review went on",  # untrusted text, odd backticks
+    ]
+    text = render_markdown(run)
+    assert "- long-term memory not built yet: run `python main.py sync` once" in text
+    assert "\\`" not in text.split("## Notes")[1].splitlines()[2]
+    assert "<b>" not in text and "\\*z\\*" in text
+
+
+def test_a_summary_ending_in_a_quoted_sentence_gets_no_second_full_stop() -> None:
+    run = sample_run()
+    for text in (render_markdown(run), render_html(run)):
+        assert "cancel&lt;/b&gt;.\u201d Evidence:" in text, text
+        assert "\u201d. Evidence" not in text
+    assert as_sentence("Deal stalled") == "Deal stalled." and as_sentence("Cedar Media Corp.") == "Cedar Media Corp."
+    assert as_sentence("said \u201cwe may leave?\u201d") == "said \u201cwe may leave?\u201d"
 
 
 def test_html_is_self_contained_and_escaped() -> None:
