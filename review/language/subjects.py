@@ -188,8 +188,8 @@ def _role_phrase(tokens: list[str]) -> list[str]:
     return words
 
 
-def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
-    """Who did what the verb at ``start`` says: contact indexes, ``[ACCOUNT]``, or ``[]`` (unknown)."""
+def _framed_subject(masked: str, start: int) -> list[int] | None:
+    """The subject a frame right before the verb names, or None when there is no such frame."""
     speaker = _MESSAGE_FROM.search(masked, 0, start)
     if speaker is not None:  # "Out-of-office from @p1: no longer with the company"
         return [int(speaker.group(1))]
@@ -197,6 +197,14 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     if relative is not None:  # "@p1, who took over from @p0, has also left": the clause's noun, not its object
         named = _contact(relative.group("who"))
         return [named] if named is not None else []
+    return None
+
+
+def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
+    """Who did what the verb at ``start`` says: contact indexes, ``[ACCOUNT]``, or ``[]`` (unknown)."""
+    framed = _framed_subject(masked, start)
+    if framed is not None:
+        return framed
     raw = _TOKEN.findall(masked[:start])
     if raw and raw[-1] == "then":  # "stays until then for handover, then leaves": the same subject
         raw = [*raw[:-1], "and"]
