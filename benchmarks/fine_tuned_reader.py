@@ -169,15 +169,26 @@ def examples(rows: list[dict[str, Any]], split: Any) -> list[Example]:
         sentences = split(row["text"]) or [row["text"]]
         positives = [lab for lab in row.get("labels", []) if lab.get("polarity") == "positive"]
         for i, sentence in enumerate(sentences):
-            has = {k: any(lab["kind"] == k and _said_in(lab.get("sentence", ""), sentence) for lab in positives)
-                   for k in KINDS}
-            out.append(Example(row["id"], i, mark(sentence, patterns, None), None,
-                               (0.0, float(has["churn_risk"]), float(has["upsell_signal"]))))
+            has = {
+                k: any(lab["kind"] == k and _said_in(lab.get("sentence", ""), sentence) for lab in positives)
+                for k in KINDS
+            }
+            out.append(
+                Example(
+                    row["id"],
+                    i,
+                    mark(sentence, patterns, None),
+                    None,
+                    (0.0, float(has["churn_risk"]), float(has["upsell_signal"])),
+                )
+            )
             who, text = pair_candidates(sentences, patterns, i)
             for j in who:
                 gone = any(
-                    lab["kind"] == "contact_gone" and lab["subject"] == names[j]
-                    and _said_in(lab.get("sentence", ""), sentence) for lab in positives
+                    lab["kind"] == "contact_gone"
+                    and lab["subject"] == names[j]
+                    and _said_in(lab.get("sentence", ""), sentence)
+                    for lab in positives
                 )
                 out.append(Example(row["id"], i, mark(text, patterns, j), j, (float(gone), 0.0, 0.0)))
     return out
@@ -190,7 +201,7 @@ def model_scores(
     ``prefilter``, over the sentences the reader's stems prefilter passes for that kind only."""
     names = {row["id"]: [str(c["name"]) for c in row.get("contacts", [])] for row in rows}
     out: dict[str, dict[Finding, float]] = {row["id"]: {} for row in rows}
-    for ex, p in zip(exs, probs):
+    for ex, p in zip(exs, probs, strict=True):
         if ex.pair is not None:
             keys = [(0, "contact_gone", names[ex.row][ex.pair])]
         else:
@@ -250,8 +261,9 @@ def evaluate(
                     continue
                 key = "+".join(k for k in (lo and f"AND@{lo}", hi and f"OR@{hi}{tag}") if k)
                 if key:
-                    found = {r: combine(rules[r], scores[r], lo, None) | combine(set(), adding[r], None, hi)
-                             for r in scores}
+                    found = {
+                        r: combine(rules[r], scores[r], lo, None) | combine(set(), adding[r], None, hi) for r in scores
+                    }
                     result.cells[key] = prf(rows, found)
     return result
 
@@ -262,11 +274,12 @@ def choose(blind: list[FoldResult], others: list[FoldResult]) -> dict[str, str]:
     (today's rules, right by construction there: a veto that throws their findings away shows up); else "rules"."""
     picks = {}
     for kind in KINDS:
-        def f1(key: str) -> float:
+
+        def f1(key: str, kind: str = kind) -> float:
             cells = [result.cells[key][kind] for result in blind]
             return sum(2 * p * r / (p + r) if p + r else 0.0 for p, r, *_ in cells) / len(cells)
 
-        def allowed(key: str) -> bool:
+        def allowed(key: str, kind: str = kind) -> bool:
             precise = all(r.cells[key][kind][0] >= r.cells["rules"][kind][0] - 0.01 for r in blind)
             return precise and all(r.cells[key][kind][1] >= 0.9 * r.cells["rules"][kind][1] for r in others)
 
@@ -294,13 +307,17 @@ def build(torch: Any, weights: dict[str, Any], top: int, seed: int) -> tuple[Any
     nn = torch.nn
     heads, dim = 12, 384
 
-    class Layer(nn.Module):  # type: ignore[misc,name-defined]
+    class Layer(nn.Module):  # type: ignore[name-defined]
         def __init__(self, i: int) -> None:
             super().__init__()
             p = f"encoder.layer.{i}."
             names = {
-                "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-                "o": "attention.output.dense", "i": "intermediate.dense", "f": "output.dense",
+                "q": "attention.self.query",
+                "k": "attention.self.key",
+                "v": "attention.self.value",
+                "o": "attention.output.dense",
+                "i": "intermediate.dense",
+                "f": "output.dense",
             }
             self.lin = nn.ModuleDict()
             for short, long in names.items():
@@ -325,7 +342,7 @@ def build(torch: Any, weights: dict[str, Any], top: int, seed: int) -> tuple[Any
             h = nn.functional.gelu(self.lin["i"](x), approximate="tanh")
             return self.ln2(x + self.drop(self.lin["f"](h)))
 
-    class Top(nn.Module):  # type: ignore[misc,name-defined]
+    class Top(nn.Module):  # type: ignore[name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.layers = nn.ModuleList([Layer(i) for i in range(6 - top, 6)])
@@ -405,8 +422,9 @@ def train(
     order = sorted(range(len(exs)), key=lambda i: states[i].shape[0])
     batches = [order[i : i + 32] for i in range(0, len(order), 32)]
     steps = epochs * len(batches)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(
-        0.0, (steps - s) / steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, (steps - s) / steps)
+    )
     pos_weight = torch.tensor([3.0, 3.0, 3.0])
     top.train()
     for _ in range(epochs):
@@ -468,8 +486,9 @@ def main() -> int:
     product_python = args.product_python
     if not Path(product_python).exists():
         product_python = "/work/main/.venv/bin/python"
-    from memory.embedding.minilm import model_dir, read_safetensors
     from tokenizers import Tokenizer
+
+    from memory.embedding.minilm import model_dir, read_safetensors
 
     path = model_dir()
     weights = {k: torch.tensor(v.astype("float32")) for k, v in read_safetensors(path / "model.safetensors").items()}
@@ -482,8 +501,11 @@ def main() -> int:
     frozen, _ = build(torch, weights, args.layers, args.seed)
     started = time.perf_counter()
     states = {part: encode_all(torch, frozen, tokenizer, [e.text for e in exs[part]]) for part in TUNING_PARTS}
-    print(f"examples: " + ", ".join(f"{p} {len(exs[p])}" for p in TUNING_PARTS)
-          + f"; lower layers encoded in {time.perf_counter() - started:.0f} s")
+    print(
+        "examples: "
+        + ", ".join(f"{p} {len(exs[p])}" for p in TUNING_PARTS)
+        + f"; lower layers encoded in {time.perf_counter() - started:.0f} s"
+    )
     if args.save:
         return save(torch, weights, args, exs, states)
     results = []
@@ -492,8 +514,15 @@ def main() -> int:
         started = time.perf_counter()
         _, top = build(torch, weights, args.layers, args.seed)
         train_exs = [e for p in train_parts for e in exs[p]]
-        train(torch, top, [s for p in train_parts for s in states[p]], train_exs, epochs=args.epochs, seed=args.seed,
-              lr=args.lr)
+        train(
+            torch,
+            top,
+            [s for p in train_parts for s in states[p]],
+            train_exs,
+            epochs=args.epochs,
+            seed=args.seed,
+            lr=args.lr,
+        )
         probs = predict(torch, top, states[scored])
         took = time.perf_counter() - started
         rules, prefilter = rule_findings(scored, commit, product_python, sentences[scored])
@@ -511,8 +540,8 @@ def main() -> int:
 
 def summarise(results: list[FoldResult], blind: list[bool]) -> None:
     """The combination chosen per kind on the blind folds, and its figures on every fold beside the rules'."""
-    chosen_on = [r for r, b in zip(results, blind) if b] or results
-    picks = choose(chosen_on, [r for r, b in zip(results, blind) if not b])
+    chosen_on = [r for r, b in zip(results, blind, strict=True) if b] or results
+    picks = choose(chosen_on, [r for r, b in zip(results, blind, strict=True) if not b])
     print(f"\nChosen per kind (choose()) on {len(chosen_on)} blind fold(s):")
     for kind, key in picks.items():
         cells = "  ".join(
@@ -524,9 +553,14 @@ def summarise(results: list[FoldResult], blind: list[bool]) -> None:
 
 
 _WHEEL_NAMES = {
-    "lin.q": "attention.self.query", "lin.k": "attention.self.key", "lin.v": "attention.self.value",
-    "lin.o": "attention.output.dense", "lin.i": "intermediate.dense", "lin.f": "output.dense",
-    "ln1": "attention.output.LayerNorm", "ln2": "output.LayerNorm",
+    "lin.q": "attention.self.query",
+    "lin.k": "attention.self.key",
+    "lin.v": "attention.self.value",
+    "lin.o": "attention.output.dense",
+    "lin.i": "intermediate.dense",
+    "lin.f": "output.dense",
+    "ln1": "attention.output.LayerNorm",
+    "ln2": "output.LayerNorm",
 }
 
 
@@ -540,17 +574,26 @@ def wheel_name(name: str, top: int) -> str:
     return f"encoder.layer.{6 - top + int(index)}.{_WHEEL_NAMES[inner]}.{leaf}"
 
 
-def save(torch: Any, weights: dict[str, Any], args: Any, exs: dict[str, list[Example]],
-         states: dict[str, list[Any]]) -> int:
+def save(
+    torch: Any, weights: dict[str, Any], args: Any, exs: dict[str, list[Example]], states: dict[str, list[Any]]
+) -> int:
     import numpy as np
 
     _, top = build(torch, weights, args.layers, args.seed)
     parts = args.train_parts.split(",")
     assert all(p in TUNING_PARTS for p in parts), "train on the tuning parts only"
-    train(torch, top, [s for p in parts for s in states[p]], [e for p in parts for e in exs[p]],
-          epochs=args.epochs, seed=args.seed, lr=args.lr)
-    arrays = {wheel_name(name, args.layers): t.detach().numpy().astype(np.float16) for name, t in
-              top.state_dict().items()}
+    train(
+        torch,
+        top,
+        [s for p in parts for s in states[p]],
+        [e for p in parts for e in exs[p]],
+        epochs=args.epochs,
+        seed=args.seed,
+        lr=args.lr,
+    )
+    arrays = {
+        wheel_name(name, args.layers): t.detach().numpy().astype(np.float16) for name, t in top.state_dict().items()
+    }
     np.savez_compressed(args.save, **arrays)
     print(f"wrote {args.save} ({args.save.stat().st_size / 1e6:.1f} MB)")
     return 0
