@@ -13,6 +13,7 @@ that kind scores at least ``add``. contact_gone stays with the rules (the model 
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -99,17 +100,10 @@ class FineTunedReader:
         return np.array([known[t] for t in texts], dtype=np.float32).reshape(len(texts), 3)
 
 
-_shared: FineTunedReader | None = None
-_shared_lock = threading.Lock()
-
-
+@functools.cache
 def shared_reader() -> FineTunedReader:
     """One reader per process, loaded on first use (~90 MB with the wheel's lower layers)."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = FineTunedReader()
-        return _shared
+    return FineTunedReader()
 
 
 def second_opinion(
