@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from review.language.people import Person
-from review.language.reader import Finding, FindingKind
+from review.language.reader import Finding, FindingKind, record_names_as_the_deal
 from review.language.sentences import split_sentences
 from review.language.stems import candidates, stems_in
 from review.lexicon import CHURN, UPSELL, Trigger
@@ -106,19 +106,50 @@ def shared_reader() -> FineTunedReader:
     return FineTunedReader()
 
 
-def second_opinion(
-    text: str, findings: tuple[Finding, ...], people: tuple[Person, ...], reader: FineTunedReader | None = None
-) -> tuple[Finding, ...]:
-    """``findings`` (the rules' reading of ``text``) with the model's vetoes and additions for churn and upsell."""
+@dataclass(frozen=True)
+class _Note:
+    sentences: list[str]  # as written (quoted)
+    inputs: list[str]  # as the model reads them: deal names as "the deal", contacts as "Taylor"
+    passes: list[list[bool]]  # per sentence, whether the stems prefilter passes it for each combination
+
+
+def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...]) -> _Note:
     sentences = split_sentences(text) or [text]
-    passes = [[bool(candidates(stems_in(s), c.lexicon)) for c in COMBINATIONS] for s in sentences]
+    plain = [record_names_as_the_deal(s, record_names) for s in sentences]
+    patterns = [name_pattern(p.full_name, (p.first_name, p.last_name)) for p in people]
+    passes = [[bool(candidates(stems_in(s), c.lexicon)) for c in COMBINATIONS] for s in plain]
+    return _Note(sentences, [marked(s, patterns, ()) for s in plain], passes)
+
+
+def prefetch(notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...]]], reader: FineTunedReader) -> int:
+    """Score in one batch every sentence of ``notes`` (text, people, deal names) that the model may add a finding
+    from, so that reading the notes one by one afterwards finds them scored. Returns how many were scored."""
+    inputs = []
+    for text, people, record_names in notes:
+        note = _note(text, people, record_names)
+        inputs += [t for t, flags in zip(note.inputs, note.passes, strict=True) if any(flags)]
+    reader.probabilities(inputs)
+    return len(inputs)
+
+
+def second_opinion(
+    text: str,
+    findings: tuple[Finding, ...],
+    people: tuple[Person, ...],
+    *,
+    record_names: tuple[str, ...] = (),
+    reader: FineTunedReader | None = None,
+) -> tuple[Finding, ...]:
+    """``findings`` (the rules' reading of ``text``) with the model's vetoes and additions for churn and upsell.
+    ``record_names``: the account's deal names, read as "the deal" as the rules read them ("Acme - Analytics Add-on"
+    is a deal's name, not a wish for an add-on)."""
+    note = _note(text, people, record_names)
     ruled = {c.kind for c in COMBINATIONS if any(f.kind == c.kind for f in findings)}
     vetoing = any(c.veto is not None and c.kind in ruled for c in COMBINATIONS)
-    wanted = [i for i, flags in enumerate(passes) if vetoing or any(flags)]
+    wanted = [i for i, flags in enumerate(note.passes) if vetoing or any(flags)]
     if not wanted:
         return findings
-    patterns = [name_pattern(p.full_name, (p.first_name, p.last_name)) for p in people]
-    chances = (reader or shared_reader()).probabilities([marked(sentences[i], patterns, ()) for i in wanted])
+    chances = (reader or shared_reader()).probabilities([note.inputs[i] for i in wanted])
     vetoed: set[str] = set()
     added: list[Finding] = []
     for k, combo in enumerate(COMBINATIONS):
@@ -127,11 +158,10 @@ def second_opinion(
             if combo.veto is not None and float(column.max()) < combo.veto:
                 vetoed.add(combo.kind)
             continue
-        scored = [(float(column[j]), i) for j, i in enumerate(wanted) if passes[i][k]]
-        best = max(scored, default=(0.0, -1))
+        best = max(((float(column[j]), i) for j, i in enumerate(wanted) if note.passes[i][k]), default=(0.0, -1))
         if best[0] >= combo.add:
-            added.append(Finding(combo.kind, None, combo.what, sentences[best[1]]))
+            added.append(Finding(combo.kind, None, combo.what, note.sentences[best[1]]))
     return tuple(f for f in findings if f.kind not in vetoed) + tuple(added)
 
 
-__all__ = ["COMBINATIONS", "FineTunedReader", "marked", "name_pattern", "second_opinion", "shared_reader"]
+__all__ = ["COMBINATIONS", "FineTunedReader", "marked", "name_pattern", "prefetch", "second_opinion", "shared_reader"]
