@@ -5,6 +5,7 @@ validated (adds what the rules miss, vetoes what they wrongly flag); without it,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,10 @@ from benchmarks.findings import detect
 from memory.embedding.minilm import ModelNotInstalledError
 from review.language import fine_tuned
 from review.language.fine_tuned import WEIGHTS, FineTunedReader, shared_reader
+from review.record_builders import TODAY, account, contact, deal, note, org
 from review.signals import language
+from review.thresholds import DEFAULT_THRESHOLDS
+from review.triage import triage_org
 
 
 def _kinds(text: str, *, second_reader: bool) -> set[str]:
@@ -69,3 +73,32 @@ def test_without_weights_the_rules_read_alone(monkeypatch: pytest.MonkeyPatch) -
     text = "Upgrade done last week, the 30 extra seats are live."
     assert _kinds(text, second_reader=True) == _kinds(text, second_reader=False) == {"upsell_signal"}
     assert language._MISSING  # reported once, then not tried again
+
+
+def test_triage_scores_the_candidate_sentences_in_one_batch_and_reads_deal_names_as_the_deal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    acc = account(name="Lumen Biotech", revenue=100_000)
+    seats = note(acc.id, "Rosa needs a signed order form for the extra seats for Madrid and Valencia.", days_ago=5)
+    records = org(
+        acc,
+        contact(acc.id, first="Rosa", last="Marquez"),
+        deal(acc.id, name="Lumen Biotech - Analytics Add-on"),
+        seats,
+        note(acc.id, "demo for Rosa's team on Lumen Biotech - Analytics Add-on; agreed next step: call", days_ago=6),
+    )
+    fresh = FineTunedReader()  # nothing cached yet
+    batches: list[int] = []
+    pooled = fresh._encoder.pooled
+
+    def counted(texts: list[str]) -> Any:
+        batches.append(len(texts))
+        return pooled(texts)
+
+    monkeypatch.setattr(fresh._encoder, "pooled", counted)
+    monkeypatch.setattr(fine_tuned, "shared_reader", lambda: fresh)
+    on = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": True})
+    [triage] = triage_org(records, today=TODAY, thresholds=on)
+    assert len(batches) == 1  # scored before triage reads the notes one by one; the reads find them scored
+    [upsell] = [s for s in triage.signals if s.kind == "upsell_signal"]
+    assert upsell.evidence == [seats.id]  # the deal's name ("... Analytics Add-on") is no wish for an add-on
