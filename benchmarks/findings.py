@@ -1,6 +1,7 @@
 """Finding-level precision and recall of the language signals on a labelled corpus of notes.
 
-    .venv/bin/python benchmarks/findings.py [--part dev|dev_blind|dev_blind2|test|test2] [--second-reader] [--json]
+    .venv/bin/python benchmarks/findings.py [--part dev|dev_blind|dev_blind2|dev_w1..dev_w5|test|test2]
+        [--second-reader] [--json]
 
 Each row of ``benchmarks/findings_corpus/<part>.jsonl`` is one note with the account's contacts and its
 labels (format: ``benchmarks/findings_corpus/README.md``). The row becomes an account ("Acme Corp") with
@@ -8,8 +9,8 @@ those contacts and the note on the account, dated five days before the run; the 
 (``review.triage.triage_account``, kinds contact_gone, churn_risk, upsell_signal) read it. A finding is
 its kind and subject: the contact's full name, or ``account``. Expected findings: the positive labels.
 Per kind: precision = right findings / findings, recall = found expected findings / expected findings.
-``--part dev``, ``dev_blind`` and ``dev_blind2`` (the tuning parts) also list every miss and every wrong finding,
-with the sentence; ``--part test`` and ``test2`` are for measuring only and print the figures alone.
+The tuning parts (``dev``, ``dev_blind``, ``dev_blind2``, ``dev_w1`` to ``dev_w5``) also list every miss and every
+wrong finding, with the sentence; ``--part test`` and ``test2`` are for measuring only and print the figures alone.
 ``--second-reader``: churn and upsell findings checked and completed by the fine-tuned model
 (``review.language.fine_tuned``, ``Thresholds.second_reader``); without it, the rule engine alone.
 """
@@ -33,7 +34,8 @@ from review.triage import triage_account  # noqa: E402
 CORPUS = Path(__file__).resolve().parent / "findings_corpus"
 KINDS = ("contact_gone", "churn_risk", "upsell_signal")
 Finding = tuple[str, str]  # (kind, subject)
-TUNING_PARTS = ("dev", "dev_blind", "dev_blind2")  # the rules may be tuned on these
+WRITER_PARTS = ("dev_w1", "dev_w2", "dev_w3", "dev_w4", "dev_w5")  # five more writers, each with a style and a focus
+TUNING_PARTS = ("dev", "dev_blind", "dev_blind2", *WRITER_PARTS)  # the reader may be tuned (and trained) on these
 MEASURING_PARTS = ("test", "test2")  # held out: written apart, never read to tune anything
 PARTS = (*TUNING_PARTS, *MEASURING_PARTS)
 

@@ -45,14 +45,22 @@ def _citations(signal: Signal) -> list[Citation]:
     ]
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending in one full stop: “…after 6 wks.” and “Cedar Media Corp.” already end their sentence."""
+    return text if text.rstrip("\u201d\"')").endswith((".", "!", "?")) else f"{text}."
+
+
 def _evidence_line(signal: Signal) -> str:
-    """ "Aisha Murphy — “Heard from Grace that Aisha left…” (note 123)", or "" when nothing was read."""
+    """Whom the finding is about and the sentence it rests on, quoted once: "About: Aisha Murphy (record 123)." when
+    the summary already quotes the sentence, else "About: Aisha Murphy. Said: “…” (record 123)"; "" when nothing
+    was read."""
     if not signal.quote:
         return ""
     where = f" (record {signal.quote_record_id})" if signal.quote_record_id else ""
     about = signal.subject_name or "the account"
-    stop = "" if about.endswith(".") else "."  # "Cedar Media Corp." ends its own sentence
-    return f"\nAbout: {about}{stop} Said: \u201c{signal.quote}\u201d{where}"
+    if signal.quote in signal.summary:
+        return f"\nAbout: {_sentence(about + where)}"
+    return f"\nAbout: {_sentence(about)} Said: \u201c{signal.quote}\u201d{where}"
 
 
 def _target(triage: AccountTriage, signal: Signal, rule: RuleTask) -> tuple[TargetModule, str]:
@@ -87,7 +95,7 @@ def _task(triage: AccountTriage, signal: Signal, rule: RuleTask, *, today: date)
     target_module, target_id = _target(triage, signal, rule)
     owner = f" (owner: {triage.owner_email})" if triage.owner_email else ""
     description = (
-        f"{RULES_LABEL}. {signal.summary}.{_evidence_line(signal)}\nSuggested: {why}{owner}.\n"
+        f"{RULES_LABEL}. {_sentence(signal.summary)}{_evidence_line(signal)}\nSuggested: {why}{owner}.\n"
         f"Evidence: {', '.join(signal.evidence)}"
     )
     return CreateTaskProposal(
@@ -100,7 +108,7 @@ def _task(triage: AccountTriage, signal: Signal, rule: RuleTask, *, today: date)
             priority=rule.task_priority or _TASK_PRIORITY[priority],
             description=description,
         ),
-        rationale=f"{RULES_LABEL}: {signal.summary}. {why}.",
+        rationale=f"{RULES_LABEL}: {_sentence(signal.summary)} {why}.",
         evidence=_citations(signal),
         priority=priority,
         expected_impact=impact,

@@ -83,6 +83,10 @@ def test_what_and_who(text: str, expected: set[tuple[str, str]]) -> None:
         ("TB has left the company. GS confirmed.", {(GONE, "Tom Becker")}),
         ("AM left.", set()),  # "AM" is a time of day, not Aisha Murphy's initials
         ("Grace will take over from Aisha, who is retiring.", {(GONE, "Aisha Murphy")}),
+        # a relative clause between the subject and its verb: the clause's noun left, not its object
+        ("Tom Becker, who took over from Aisha, has also left.", {(GONE, "Tom Becker"), (GONE, "Aisha Murphy")}),
+        ("Grace, who works with Aisha, has left.", {(GONE, "Grace Schmidt")}),
+        ("Sam Patel, who took over from Tom, has left too.", {(GONE, "Tom Becker")}),
         ("Tom stays until March for the handover, then leaves.", {(GONE, "Tom Becker")}),
         # departures said other ways, and undone later in the sentence
         ("Aisha left the bank to join a fintech.", {(GONE, "Aisha Murphy")}),

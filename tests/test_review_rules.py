@@ -85,10 +85,14 @@ def test_since_parsing() -> None:
 
 
 def test_a_name_ending_in_a_full_stop_gets_no_second_one() -> None:
-    """ "About: Cedar Media Corp.. Said: ..." in the task's description: the name's own full stop ends the sentence."""
+    """ "About: Cedar Media Corp.. Said: ..." in the task's description: the name's own full stop ends the sentence;
+    and the sentence the finding rests on is quoted once, not again after "Said:"."""
     acc = account(name="Cedar Media Corp.", revenue=4_000_000, active_days_ago=3)
     churn = note(acc.id, "They may cancel.", days_ago=3)
     [triage] = triage_org(org(acc, churn), today=TODAY)
     [proposal] = [p for p in propose_for(triage, today=TODAY) if p.signal_kind == "churn_risk"]
     assert isinstance(proposal, CreateTaskProposal)
-    assert "About: Cedar Media Corp. Said:" in (proposal.task.description or ""), proposal.task.description
+    description = proposal.task.description or ""
+    assert "About: Cedar Media Corp. (record" in description, description
+    assert description.count("\u201cThey may cancel.\u201d") == 1, description
+    assert "\u201d." not in description and ".." not in description, description  # “They may cancel.”. read twice

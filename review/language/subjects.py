@@ -85,6 +85,10 @@ _MESSAGE_FROM = re.compile(
 _SENDER_SAYING = re.compile(
     r"\b(?:from|by)\s+@p(\d+)\s+(?:saying|to\s+say|that\s+says|who\s+says|which\s+says)\s+(?:that\s+)?$"
 )
+_RELATIVE_ASIDE = re.compile(
+    r"(?P<who>@p\d+|@x)\s*,\s*(?:who|which)\b[^,;:.()]*,\s*"
+    r"(?:(?:has|had|have|is|was|also|now|since|just|too|already|recently|then|sadly|apparently)\s+)*$"
+)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|with|from|for|about|by|per|via|cc|of|at|than|like|thanks\s+to|according\s+to|told|asked|"
     r"called|emailed|met|pinged)\s+$"
@@ -189,6 +193,10 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     speaker = _MESSAGE_FROM.search(masked, 0, start)
     if speaker is not None:  # "Out-of-office from @p1: no longer with the company"
         return [int(speaker.group(1))]
+    relative = _RELATIVE_ASIDE.search(masked, 0, start)
+    if relative is not None:  # "@p1, who took over from @p0, has also left": the clause's noun, not its object
+        named = _contact(relative.group("who"))
+        return [named] if named is not None else []
     raw = _TOKEN.findall(masked[:start])
     if raw and raw[-1] == "then":  # "stays until then for handover, then leaves": the same subject
         raw = [*raw[:-1], "and"]
