@@ -95,8 +95,7 @@ async def _agent_review(settings: Any, running: Any, store: Any, top: int) -> di
     }
 
 
-def measure(accounts: int, seed: int, agents: int = 0, *, second_reader: bool = False) -> dict[str, Any]:
-    thresholds = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": second_reader})
+def measure(accounts: int, seed: int, agents: int = 0, **options: Any) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="review-bench-") as tmp:
         root = Path(tmp)
         started = time.perf_counter()
@@ -112,8 +111,8 @@ def measure(accounts: int, seed: int, agents: int = 0, *, second_reader: bool = 
             )
             settings.ensure_home()
             with StateStore.open(settings) as store:
-                first = asyncio.run(_review(settings, running, store, thresholds=thresholds))
-                second = asyncio.run(_review(settings, running, store, thresholds=thresholds))
+                first = asyncio.run(_review(settings, running, store, **options))
+                second = asyncio.run(_review(settings, running, store, **options))
                 agent_figures = asyncio.run(_agent_review(settings, running, store, agents)) if agents else None
             cached = SnapshotCache(settings.home / "review" / "snapshot").load() or {}
             existing = {rid for by_id in cached.values() for rid in by_id}
@@ -172,7 +171,8 @@ def main() -> int:
     parser.add_argument("--second-reader", action="store_true", help="triage with the fine-tuned second reader")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
-    figures = measure(args.accounts, args.seed, args.agents, second_reader=args.second_reader)
+    thresholds = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": args.second_reader})
+    figures = measure(args.accounts, args.seed, args.agents, thresholds=thresholds)
     if args.json:
         print(json.dumps(figures, default=str))
         return 0
