@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 from rich.console import Console
@@ -23,7 +23,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from approvals.composition import open_gateway
-from approvals.presentation import account_text, kind_label, short_id
+from approvals.presentation import Names, account_text, kind_label, short_id
 from briefs.resolve import ResolveError
 from cli.account_scope import AccountDirectory, AccountScope
 from cli.approve_command import GatewayFactory
@@ -177,10 +177,7 @@ class _Audit:
                 "No recommendations match." + ("" if narrowed else " Run `python main.py review` to produce some.")
             )
             return 0
-        by_account: dict[str, list[AuditChain]] = {}
-        for chain in chains:
-            by_account.setdefault(chain.recommendation.proposal.account_id, []).append(chain)
-        for account_id, group in by_account.items():
+        for account_id, group in _by_account(chains, self.directory.names):
             tree = Tree(Text("Account ", style="bold") + account_text(account_id, self.directory.names))
             for chain in group:
                 _chain_tree(tree, chain)
@@ -188,6 +185,25 @@ class _Audit:
         if len(chains) == MAX_CHAINS:
             self.console.print(f"(showing the latest {MAX_CHAINS}; narrow with --account, --owner or --run)")
         return 0
+
+
+def _last_change(chain: AuditChain) -> datetime:
+    rec = chain.recommendation
+    return max(t for t in (rec.created_at, rec.decided_at, rec.executed_at) if t is not None)
+
+
+def _by_account(chains: list[AuditChain], names: Names) -> list[tuple[str, list[AuditChain]]]:
+    """Chains grouped by account: the account changed last first (then by name), each account's chains oldest first."""
+    groups: dict[str, list[AuditChain]] = {}
+    for chain in sorted(chains, key=lambda c: c.recommendation.created_at):
+        groups.setdefault(chain.recommendation.proposal.account_id, []).append(chain)
+
+    def order(item: tuple[str, list[AuditChain]]) -> tuple[float, str]:
+        account_id, group = item
+        last = max(_last_change(c) for c in group).replace(microsecond=0)  # to the second, as shown
+        return -last.timestamp(), (names.get(account_id) or account_id).casefold()
+
+    return sorted(groups.items(), key=order)
 
 
 def _when(event: AuditEvent) -> str:

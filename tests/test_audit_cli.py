@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from test_approve_cli import FakeZoho, invoke
 from test_state_store import task
 
 from cli import audit_command
+from cli.audit_command import AuditChain, _by_account
 from config.settings import Settings
 from state.store import StateStore
 
@@ -126,3 +128,13 @@ def test_rejected_and_edited_chain_in_the_real_cli(settings: Settings, store: St
     [chain] = json.loads(as_json.getvalue())["chains"]
     assert chain["decisions"][0]["detail"]["after"]["subject"] == "Other, edited"
     assert chain["decisions"][0]["detail"]["before"]["subject"] == "Other"
+
+
+def test_accounts_are_listed_last_changed_first_then_by_name(store: StateStore) -> None:
+    """Plain ``audit`` groups by account in a visible order: the account whose proposal changed last first, accounts
+    changed in the same second by name; within an account, its proposals oldest first."""
+    recs = {n: store.enqueue(task(f"Call {n}", account=n), run_id="r1")[0] for n in ("Zeta", "Alpha", "Mid")}
+    later = recs["Mid"].model_copy(update={"decided_at": recs["Mid"].created_at + timedelta(minutes=5)})
+    chains = [AuditChain(recommendation=r) for r in (recs["Zeta"], recs["Alpha"], later)]
+    names = {"Zeta": "Zeta Corp", "Alpha": "alpha GmbH", "Mid": "Mid Ltd"}
+    assert [account for account, _ in _by_account(chains, names)] == ["Mid", "Alpha", "Zeta"]
