@@ -1,6 +1,7 @@
 """Finding-level precision and recall of the language signals on a labelled corpus of notes.
 
-    .venv/bin/python benchmarks/findings.py [--part dev|dev_blind|dev_blind2|dev_w1..dev_w5|test|test2] [--json]
+    .venv/bin/python benchmarks/findings.py [--part dev|dev_blind|dev_blind2|dev_w1..dev_w5|test|test2]
+        [--second-reader] [--json]
 
 Each row of ``benchmarks/findings_corpus/<part>.jsonl`` is one note with the account's contacts and its
 labels (format: ``benchmarks/findings_corpus/README.md``). The row becomes an account ("Acme Corp") with
@@ -10,6 +11,8 @@ its kind and subject: the contact's full name, or ``account``. Expected findings
 Per kind: precision = right findings / findings, recall = found expected findings / expected findings.
 The tuning parts (``dev``, ``dev_blind``, ``dev_blind2``, ``dev_w1`` to ``dev_w5``) also list every miss and every
 wrong finding, with the sentence; ``--part test`` and ``test2`` are for measuring only and print the figures alone.
+``--second-reader``: churn and upsell findings checked and completed by the fine-tuned model
+(``review.language.fine_tuned``, ``Thresholds.second_reader``); without it, the rule engine alone.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from review.index import index_by_account  # noqa: E402
 from review.record_builders import TODAY, account, contact, note, org  # noqa: E402
 from review.signals import TriageContext  # noqa: E402
+from review.thresholds import DEFAULT_THRESHOLDS  # noqa: E402
 from review.triage import triage_account  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "findings_corpus"
@@ -50,7 +54,7 @@ def load(part: str) -> list[dict[str, Any]]:
     return rows
 
 
-def detect(row: dict[str, Any]) -> tuple[set[Finding], dict[Finding, str]]:
+def detect(row: dict[str, Any], *, second_reader: bool = False) -> tuple[set[Finding], dict[Finding, str]]:
     """Run the detectors on one row: the findings (kind, subject) and, for each, what the signal says."""
     acc = account(name="Acme Corp", revenue=100_000)
     people = []
@@ -59,7 +63,8 @@ def detect(row: dict[str, Any]) -> tuple[set[Finding], dict[Finding, str]]:
         people.append(contact(acc.id, id=f"c{i}", first=first, last=last or first, title=person.get("title")))
     records = org(acc, *people, note(acc.id, row["text"], days_ago=5))
     view = index_by_account(records)[acc.id]
-    triage = triage_account(view, TriageContext(today=TODAY), kinds=KINDS)
+    thresholds = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": second_reader})
+    triage = triage_account(view, TriageContext(today=TODAY, thresholds=thresholds), kinds=KINDS)
     names = {p.id: p.full_name for p in people}
     found: set[Finding] = set()
     said: dict[Finding, str] = {}
@@ -87,12 +92,12 @@ def _sentence(row: dict[str, Any], finding: Finding) -> str:
     return ""
 
 
-def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def score(rows: list[dict[str, Any]], *, second_reader: bool = False) -> dict[str, Any]:
     counts = {k: {"expected": 0, "found": 0, "right": 0} for k in KINDS}
     misses: list[dict[str, str]] = []
     wrong: list[dict[str, str]] = []
     for row in rows:
-        found, said = detect(row)
+        found, said = detect(row, second_reader=second_reader)
         want = expected(row)
         for kind, _ in want:
             counts[kind]["expected"] += 1
@@ -120,9 +125,10 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=PARTS, default="dev")
+    parser.add_argument("--second-reader", action="store_true", help="churn/upsell with the fine-tuned model")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
-    result = score(load(args.part))
+    result = score(load(args.part), second_reader=args.second_reader)
     if args.part not in TUNING_PARTS:  # the test part is for measuring only: no sentences to tune on
         result.pop("misses")
         result.pop("wrong")

@@ -1,6 +1,6 @@
 """Benchmark the scheduled review on a seeded sandbox.
 
-    .venv/bin/python benchmarks/review_run.py [--accounts 5000] [--seed 42] [--json]
+    .venv/bin/python benchmarks/review_run.py [--accounts 5000] [--seed 42] [--second-reader] [--json]
 
 Starts the embedded sandbox with ``--accounts`` accounts, runs ``run_review`` through the real gateway in
 rules mode (no model key), and prints: sync and triage seconds, recall and false-flag rate against the
@@ -8,7 +8,8 @@ sandbox manifest (same account and kind), the language findings scored per findi
 subject: ``review.scoring.score_findings``), cited records that do not exist, and a second run's duplicate
 proposals. With ``--agents N`` a third run reviews the top N flagged accounts with the product's agents
 (``agents.review_account``: the real claude-agent-sdk and its CLI) on the scripted model, and prints model
-calls, tokens and cost per reviewed account.
+calls, tokens and cost per reviewed account. ``--second-reader``: triage with the fine-tuned second reader on
+(``Thresholds.second_reader``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from integrations.zoho.factory import build_gateway  # noqa: E402
 from review.pipeline import run_review  # noqa: E402
 from review.scoring import score_against_manifest, score_findings  # noqa: E402
 from review.snapshot_cache import SnapshotCache  # noqa: E402
+from review.thresholds import DEFAULT_THRESHOLDS  # noqa: E402
 from sandbox.embedded import start_sandbox  # noqa: E402
 from state.store import StateStore  # noqa: E402
 
@@ -93,7 +95,7 @@ async def _agent_review(settings: Any, running: Any, store: Any, top: int) -> di
     }
 
 
-def measure(accounts: int, seed: int, agents: int = 0) -> dict[str, Any]:
+def measure(accounts: int, seed: int, agents: int = 0, **options: Any) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="review-bench-") as tmp:
         root = Path(tmp)
         started = time.perf_counter()
@@ -109,8 +111,8 @@ def measure(accounts: int, seed: int, agents: int = 0) -> dict[str, Any]:
             )
             settings.ensure_home()
             with StateStore.open(settings) as store:
-                first = asyncio.run(_review(settings, running, store))
-                second = asyncio.run(_review(settings, running, store))
+                first = asyncio.run(_review(settings, running, store, **options))
+                second = asyncio.run(_review(settings, running, store, **options))
                 agent_figures = asyncio.run(_agent_review(settings, running, store, agents)) if agents else None
             cached = SnapshotCache(settings.home / "review" / "snapshot").load() or {}
             existing = {rid for by_id in cached.values() for rid in by_id}
@@ -166,9 +168,11 @@ def main() -> int:
         metavar="N",
         help="also review the top N accounts with the agents on the scripted model",
     )
+    parser.add_argument("--second-reader", action="store_true", help="triage with the fine-tuned second reader")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
-    figures = measure(args.accounts, args.seed, args.agents)
+    thresholds = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": args.second_reader})
+    figures = measure(args.accounts, args.seed, args.agents, thresholds=thresholds)
     if args.json:
         print(json.dumps(figures, default=str))
         return 0

@@ -23,6 +23,8 @@ class Thresholds(BaseModel):
     language_window_days: int = Field(default=120, ge=1)
     # contact_gone: notes this recent can say that a contact has left
     contact_note_window_days: int = Field(default=365, ge=1)
+    # churn_risk / upsell_signal: the fine-tuned second reader (review.language.fine_tuned) vetoes and adds findings
+    second_reader: bool = False
 
 
 DEFAULT_THRESHOLDS = Thresholds()

@@ -17,6 +17,7 @@ from review.health import health_score
 from review.index import AccountView, index_by_account
 from review.models import AccountTriage, Signal
 from review.signals import DETECTORS, TriageContext
+from review.signals.language import warm_second_reader
 from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 
@@ -66,6 +67,9 @@ def triage_accounts(
 ) -> list[AccountTriage]:
     """Triage every account (of ``owner``, an email or user id, when given), in account-id order."""
     ctx = TriageContext(today=today, thresholds=thresholds)
+    if thresholds.second_reader:
+        chosen = [view for view in views.values() if owned_by(view, owner)]
+        warm_second_reader(chosen, window_days=thresholds.language_window_days, today=today)
     gc.freeze()  # the synced org stays alive throughout: the collector need not rescan it while triage allocates
     try:
         return [_triage_one(view, ctx, since) for _, view in sorted(views.items()) if owned_by(view, owner)]

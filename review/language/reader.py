@@ -275,7 +275,8 @@ def _shouting(text: str) -> bool:
     return len(text) >= 12 and text.isupper()
 
 
-def _without(text: str, names: tuple[str, ...]) -> str:
+def record_names_as_the_deal(text: str, names: tuple[str, ...]) -> str:
+    """``text`` with each of ``names`` (the account's deal names) read as "the deal"."""
     for name in names:
         if name in text:
             text = text.replace(name, "the deal")
@@ -331,11 +332,11 @@ def read_text(
     expansion" says nothing about what the customer wants. ``year``: the note's year ("in 2023" is past)."""
     if not text:
         return ()
-    stems = stems_in(_without(text, record_names))
+    stems = stems_in(record_names_as_the_deal(text, record_names))
     if not any_candidate(stems, _LEXICONS):
         return ()
     sentences = split_sentences(text)
-    plain = [as_written_meant(_without(s, record_names)) for s in sentences]
+    plain = [as_written_meant(record_names_as_the_deal(s, record_names)) for s in sentences]
     shouting = _shouting(text)
     if shouting:  # "HANNAH BERG HAS LEFT": read as lower case, quoted as written
         plain = [s.lower() for s in plain]

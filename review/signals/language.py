@@ -3,12 +3,17 @@ notes say (``review.language.read_text``), note by note."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from datetime import date
 
 from integrations.zoho.models import Contact, Note
 from review.activity import days_since, record_activity
 from review.index import AccountView
 from review.language import Finding, FindingKind, Person, read_text
+
+log = logging.getLogger(__name__)
+_MISSING: list[str] = []  # the reason the second reader is unavailable, once known
 
 
 def person(contact: Contact) -> Person:
@@ -17,6 +22,11 @@ def person(contact: Contact) -> Person:
 
 def people_of(view: AccountView) -> tuple[Person, ...]:
     return tuple(person(c) for c in view.contacts)
+
+
+def deal_names(view: AccountView) -> tuple[str, ...]:
+    """The account's deal names long enough to be read as "the deal" in its notes."""
+    return tuple(d.name for d in view.deals if d.name and len(d.name) >= 4)
 
 
 TITLE_ONLY_BELOW = 20  # characters of body under which the title is read instead
@@ -31,9 +41,9 @@ class NoteReader:
     def __init__(self, view: AccountView) -> None:
         self.people = people_of(view)
         self.account_name = view.account.name
-        self.deals = tuple(d.name for d in view.deals if d.name and len(d.name) >= 4)
+        self.deals = deal_names(view)
         self.contact_index = {c.id: i for i, c in enumerate(view.contacts)}
-        self._read_notes: dict[str, tuple[Finding, ...]] = {}
+        self._read_notes: dict[tuple[str, bool], tuple[Finding, ...]] = {}
 
     @classmethod
     def of(cls, view: AccountView) -> NoteReader:
@@ -46,18 +56,27 @@ class NoteReader:
         cls._last = (view, reader)
         return reader
 
-    def read(self, note: Note) -> tuple[Finding, ...]:
+    def read(self, note: Note, *, second_reader: bool = False) -> tuple[Finding, ...]:
         """What ``note`` says: its body; its title only when the body is (nearly) empty, so a quote is a
         sentence of the note rather than its title ("Escalation" over a body that says it is resolved). A note
-        on a contact makes that contact the implicit subject ("Left in May.")."""
-        found = self._read_notes.get(note.id)
+        on a contact makes that contact the implicit subject ("Left in May."). ``second_reader``: churn and
+        expansion findings checked and completed by the fine-tuned model (``review.language.fine_tuned``)."""
+        key = (note.id, second_reader)
+        found = self._read_notes.get(key)
         if found is None:
-            content = note.content or ""
-            found = self._read(content, note)
-            if not found and note.title and len(content.strip()) < TITLE_ONLY_BELOW:
-                found = self._read(note.title, note)
-            self._read_notes[note.id] = found
+            text, found = self._read_rules(note)
+            if second_reader:
+                found = _second_opinion(text, found, self.people, self.deals)
+            self._read_notes[key] = found
         return found
+
+    def _read_rules(self, note: Note) -> tuple[str, tuple[Finding, ...]]:
+        """The text read (body, or a title over a nearly empty body) and the rules' findings in it."""
+        content = note.content or ""
+        found = self._read(content, note)
+        if not found and note.title and len(content.strip()) < TITLE_ONLY_BELOW:
+            return note.title, self._read(note.title, note)
+        return content, found
 
     def _read(self, text: str, note: Note) -> tuple[Finding, ...]:
         implicit = self.contact_index.get(note.parent_id or "")
@@ -73,7 +92,7 @@ class NoteReader:
 
 
 def findings_in_notes(
-    view: AccountView, kind: FindingKind, *, window_days: int, today: date
+    view: AccountView, kind: FindingKind, *, window_days: int, today: date, second_reader: bool = False
 ) -> list[tuple[Note, list[Finding]]]:
     """Notes of the last ``window_days`` (newest first) with findings of ``kind``."""
     reader = NoteReader.of(view)
@@ -82,8 +101,51 @@ def findings_in_notes(
         age = days_since(record_activity(note), today)
         if age is None or age > window_days or age < -1:
             continue
-        hits = [f for f in reader.read(note) if f.kind == kind]
+        hits = [f for f in reader.read(note, second_reader=second_reader) if f.kind == kind]
         if hits:
             found.append((note, hits))
     found.sort(key=lambda pair: (pair[0].created_time is not None, pair[0].created_time), reverse=True)
     return found
+
+
+def warm_second_reader(views: Iterable[AccountView], *, window_days: int, today: date) -> None:
+    """Before triage reads the notes one by one: the second reader scores, in one batch, every recent note sentence
+    it may add a finding from (batched, a sentence costs a fraction of what it costs alone)."""
+    if _MISSING:
+        return
+    from memory.embedding.minilm import ModelNotInstalledError
+    from review.language.fine_tuned import prefetch, shared_reader
+
+    notes = []
+    for view in views:
+        people = people_of(view)
+        deals = deal_names(view)
+        for note in view.notes:
+            age = days_since(record_activity(note), today)
+            if age is not None and -1 <= age <= window_days and note.content:
+                notes.append((note.content, people, deals))
+    try:
+        prefetch(notes, shared_reader())
+    except (ModelNotInstalledError, OSError) as exc:
+        _turn_off(exc)
+
+
+def _second_opinion(
+    text: str, found: tuple[Finding, ...], people: tuple[Person, ...], deals: tuple[str, ...]
+) -> tuple[Finding, ...]:
+    """The fine-tuned reader's vetoes and additions; the rules' findings alone when its weights are missing."""
+    if _MISSING:
+        return found
+    from memory.embedding.minilm import ModelNotInstalledError
+    from review.language.fine_tuned import second_opinion
+
+    try:
+        return second_opinion(text, found, people, record_names=deals)
+    except (ModelNotInstalledError, OSError) as exc:
+        _turn_off(exc)
+        return found
+
+
+def _turn_off(exc: Exception) -> None:
+    _MISSING.append(str(exc))
+    log.warning("The second reader is off, the rules read the notes alone: %s", exc)

