@@ -31,6 +31,7 @@ from integrations.zoho.models import Account360
 from review.index import AccountView
 from review.models import AccountTriage, Signal
 from review.signals import TriageContext
+from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from review.triage import triage_account
 
 MAX_NOTES = 5
@@ -116,6 +117,7 @@ def brief_from_view(
     now: datetime | None = None,
     decisions: Sequence[Recommendation] = (),
     pending: Sequence[Recommendation] = (),
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Brief:
     """The brief of one account from its 360 view (pure: no I/O). ``decisions``: the account's decided
     recommendations, latest first (``StateStore.recent_decisions``): listed as "decided recently", and a
@@ -131,7 +133,7 @@ def brief_from_view(
             tasks=list(view.tasks),
             notes=list(view.notes),
         ),
-        TriageContext(today=today),
+        TriageContext(today=today, thresholds=thresholds),
     )
     recent_notes = _note_lines(view)
     warnings = _flag_injection(view, recent_notes)
@@ -329,10 +331,12 @@ async def build_brief(
     *,
     today: date | None = None,
     decisions: DecisionSource | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Brief:
     """The meeting brief for ``account_ref`` (a Zoho id or a name). ``memory`` is an ``AccountMemory``
     (read-only), anything with ``async timeline(account_id)``, or None; ``decisions`` the state store (its
-    past decisions on the account are listed and respected). Raises ``AccountNotFound`` /
+    past decisions on the account are listed and respected); ``thresholds`` those of the review (``thresholds_for``).
+    Raises ``AccountNotFound`` /
     ``AmbiguousAccount`` (briefs.resolve) and the gateway's ``ZohoError``s."""
     view = None
     if looks_like_id(account_ref):  # one call instead of resolve + fetch
@@ -353,4 +357,5 @@ async def build_brief(
         history_status=status,
         decisions=decided,
         pending=pending,
+        thresholds=thresholds,
     )

@@ -136,9 +136,10 @@ async def deterministic_brief(settings: Settings, gateway: Any, account: Any, de
     """The rule-built brief; ``decisions`` (the state store) makes it list and respect past decisions."""
     from agents.memory_access import read_only_memory
     from briefs import build_brief
+    from review.thresholds import thresholds_for
 
     async with read_only_memory(settings) as memory:
-        return await build_brief(gateway, memory, account.id, decisions=decisions)
+        return await build_brief(gateway, memory, account.id, decisions=decisions, thresholds=thresholds_for(settings))
 
 
 # --- the command --------------------------------------------------------------------------------

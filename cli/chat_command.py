@@ -24,6 +24,7 @@ from approvals.composition import open_gateway
 from cli.chat.interrupts import InterruptController
 from config.settings import Settings
 from integrations.zoho.errors import ZohoError
+from review.thresholds import thresholds_for
 from state.errors import StateStoreError
 from state.store import StateStore
 
@@ -121,6 +122,7 @@ async def _main(
             interrupts=interrupts,
             read_line=read_line,
             memory=memory,
+            thresholds=thresholds_for(settings),
         )
         return await session.run()
     raise AssertionError("unreachable")  # pragma: no cover - AsyncExitStack does not swallow here

@@ -37,6 +37,7 @@ from review.pipeline import ReviewAlreadyRunning, reviewer_unavailable_reason, r
 from review.reports import write_reports
 from review.run_models import ReviewRun, queued_line
 from review.since import SinceError, parse_since
+from review.thresholds import thresholds_for
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_CREDITS = 4  # stopped cleanly: Zoho's API credits (or SERGAS_ZOHO_CREDIT_BUDGET) ran out
@@ -221,6 +222,7 @@ async def _review(
                 memory_sync=build_memory_sync(settings),
                 owner=owner_ref.id if owner_ref else None,
                 progress=bars,
+                thresholds=thresholds_for(settings),
                 **options,
             )
         if owner_ref is not None:

@@ -36,6 +36,7 @@ from review.pipeline import LOCK_NAME, ReviewAlreadyRunning
 from review.ports import MemorySync, Reviewer, ReviewStore, as_agent_review, maybe_await
 from review.snapshot_cache import SnapshotCache
 from review.sync import ReviewCursors, sync_org
+from review.thresholds import thresholds_for
 from review.triage import triage_accounts
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ class PipelineReview:
         results: list[ListenerReviewResult] = []
         spent = 0.0
         try:
-            for triage in triage_accounts(subset, today=now.date()):
+            for triage in triage_accounts(subset, today=now.date(), thresholds=thresholds_for(self._settings)):
                 result = ListenerReviewResult(
                     account_id=triage.account_id,
                     account_name=triage.account_name,

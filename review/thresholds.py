@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from config.settings import Settings
+
 
 class Thresholds(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -28,3 +30,8 @@ class Thresholds(BaseModel):
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+
+
+def thresholds_for(settings: Settings) -> Thresholds:
+    """The thresholds every triage of this process uses: the defaults, with the settings' choice of reader."""
+    return DEFAULT_THRESHOLDS.model_copy(update={"second_reader": settings.second_reader})

@@ -115,3 +115,29 @@ def test_the_demo_org_review_names_who_left_never_who_reported_it(sandbox: Runni
     assert gone["planted"] and gone["found"] == gone["planted"], score["missed"]
     assert gone["false_findings"] == 0 and gone["wrong_subject"] == 0, score["false_findings"]
     assert not [f for f in score["lookalikes_reported"] if f[1] == GONE]
+
+
+SECOND_READER_ONLY = (
+    ("Grace says the new CIO is a Zendesk fan and wants a bake-off before renewal.", CHURN),
+    ("Grace needs a signed order form for the extra seats for Madrid and Valencia.", "upsell_signal"),
+)
+
+
+def test_sergas_second_reader_turns_the_fine_tuned_reader_on_for_the_review(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """``SERGAS_SECOND_READER=true`` reaches the review: findings the rules alone miss are reported with it, not
+    without it (the setting is read once, in main.py, and passed down as the triage's thresholds)."""
+    with httpx.Client(
+        base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}
+    ) as api:
+        planted = [_plant(api, f"Second Reader {i} AG", text) for i, (text, _) in enumerate(SECOND_READER_ONLY)]
+    found = {}
+    for on in ("false", "true"):
+        env = sandbox_cli_env(sandbox, tmp_path / f"home-{on}", SERGAS_SECOND_READER=on)
+        done = run_main(env, "review", "--json", "--limit", "500")
+        assert done.returncode == 0, done.stderr
+        flagged = {f["account_id"]: f for f in json.loads(done.stdout)["flagged"]}
+        found[on] = [_findings(flagged.get(where["account_id"]), where) for where in planted]
+    assert found["false"] == [set(), set()]
+    assert found["true"] == [{(kind, "account")} for _, kind in SECOND_READER_ONLY]

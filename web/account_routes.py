@@ -56,7 +56,7 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         memory = ctx.memory.memory if ctx.memory is not None else None
         brief, brief_error = None, None
         try:
-            brief = await build_brief(ctx.gateway, memory, account_id)
+            brief = await build_brief(ctx.gateway, memory, account_id, thresholds=ctx.config.thresholds)
         except ZohoError as exc:
             brief_error = f"{exc.message}. {exc.hint}"
         history: list[Any] = []

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from config.settings import DC_DOMAINS, Settings
 from integrations.zoho.connection import ZohoConnectionInfo
 from integrations.zoho.signin import SignInClient
+from review.thresholds import DEFAULT_THRESHOLDS, Thresholds, thresholds_for
 
 CALLBACK_PATH = "/auth/callback"
 # Zoho CRM's web UI per data centre (record links: <web>/crm/org<zgid>/tab/<Module>/<id>).
@@ -42,6 +43,7 @@ class WebConfig(BaseModel):
     web_ui_is_sandbox: bool
     reports_dir: Path
     page_size: int = 50  # proposals per inbox page
+    thresholds: Thresholds = DEFAULT_THRESHOLDS  # the review's (``thresholds_for``): the brief finds what it found
 
     @property
     def secure(self) -> bool:
@@ -102,4 +104,5 @@ def build_web_config(settings: Settings, connection: ZohoConnectionInfo, *, publ
         web_ui_base=base,
         web_ui_is_sandbox=is_sandbox,
         reports_dir=settings.reports_dir,
+        thresholds=thresholds_for(settings),
     )

@@ -16,6 +16,7 @@ from rich.text import Text
 from cli.resolve_view import print_resolve_error
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
+from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 NO_ACCOUNT_HINT = (
     "Without a model the chat answers from the CRM for one account: name it in your question "
@@ -30,13 +31,19 @@ def keyless_label() -> Text:
 
 
 async def show_brief(
-    console: Console, gateway: ZohoGateway, memory: Any, account: Account, decisions: Any = None
+    console: Console,
+    gateway: ZohoGateway,
+    memory: Any,
+    account: Account,
+    decisions: Any = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> None:
     """Build and print the deterministic meeting brief for ``account`` (with past decisions from the
     state store ``decisions``: listed, and a rejected or done action never recommended as new)."""
     from briefs import brief_renderable, build_brief
 
-    console.print(brief_renderable(await build_brief(gateway, memory, account.id, decisions=decisions)))
+    brief = await build_brief(gateway, memory, account.id, decisions=decisions, thresholds=thresholds)
+    console.print(brief_renderable(brief))
 
 
 async def account_in_question(console: Console, gateway: ZohoGateway, question: str) -> Account | None:

@@ -26,6 +26,7 @@ from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
+from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from state.errors import StateStoreError
 
 ReadLine = Callable[[str], str]
@@ -42,6 +43,7 @@ class ChatSession:
         interrupts: InterruptController,
         read_line: ReadLine,
         memory: Any = None,
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
     ) -> None:
         self.console = console
         self.gateway = gateway
@@ -50,6 +52,7 @@ class ChatSession:
         self.interrupts = interrupts
         self.read_line = read_line
         self.memory = memory
+        self.thresholds = thresholds
         self.account: Account | None = None
 
     # --- the loop ----------------------------------------------------------------------------------
@@ -187,7 +190,7 @@ class ChatSession:
             if not ref:
                 self.console.print("Which account? Use /brief NAME or pick one with /account NAME.")
             return
-        await show_brief(self.console, self.gateway, self.memory, account, self.approvals.store)
+        await show_brief(self.console, self.gateway, self.memory, account, self.approvals.store, self.thresholds)
 
     # --- questions -----------------------------------------------------------------------------------
     async def question(self, text: str) -> None:
@@ -272,7 +275,7 @@ class ChatSession:
         line.append(safe_inline(account.name), style="bold")
         line.append(f" ({account.id}):", style="dim")
         self.console.print(line)
-        await show_brief(self.console, self.gateway, self.memory, account, self.approvals.store)
+        await show_brief(self.console, self.gateway, self.memory, account, self.approvals.store, self.thresholds)
 
 
 __all__ = ["ChatSession", "ReadLine"]
