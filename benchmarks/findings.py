@@ -34,7 +34,8 @@ from review.triage import triage_account  # noqa: E402
 CORPUS = Path(__file__).resolve().parent / "findings_corpus"
 KINDS = ("contact_gone", "churn_risk", "upsell_signal")
 Finding = tuple[str, str]  # (kind, subject)
-WRITER_PARTS = ("dev_w1", "dev_w2", "dev_w3", "dev_w4", "dev_w5")  # five more writers, each with a style and a focus
+# seven more writers, each with a style and a focus (findings_corpus/README.md)
+WRITER_PARTS = ("dev_w1", "dev_w2", "dev_w3", "dev_w4", "dev_w5", "dev_w6", "dev_w7")
 TUNING_PARTS = ("dev", "dev_blind", "dev_blind2", *WRITER_PARTS)  # the reader may be tuned (and trained) on these
 MEASURING_PARTS = ("test", "test2")  # held out: written apart, never read to tune anything
 PARTS = (*TUNING_PARTS, *MEASURING_PARTS)

@@ -74,7 +74,8 @@ sys.path.insert(0, str(ROOT))
 from review.language.fine_tuned import COMBINATIONS, OTHER, fold_accents, marked, name_pattern  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "findings_corpus"
-WRITER_PARTS = ("dev_w1", "dev_w2", "dev_w3", "dev_w4", "dev_w5")  # five more writers, after the first choice
+# seven more writers: w1-w5 came after the first choice of combinations, w6-w7 after the second
+WRITER_PARTS = ("dev_w1", "dev_w2", "dev_w3", "dev_w4", "dev_w5", "dev_w6", "dev_w7")
 TUNING_PARTS = ("dev", "dev_blind", "dev_blind2", *WRITER_PARTS)  # test and test2 are never read here
 FIRST = ("dev", "dev_blind", "dev_blind2")
 KINDS = ("contact_gone", "churn_risk", "upsell_signal")
