@@ -118,7 +118,7 @@ def test_the_demo_org_review_names_who_left_never_who_reported_it(sandbox: Runni
 
 
 SECOND_READER_ONLY = (
-    ("Grace says the new CIO is a Zendesk fan and wants a bake-off before renewal.", CHURN),
+    ("Grace hinted the board wants a cheaper tool before renewal.", CHURN),
     ("Grace needs a signed order form for the extra seats for Madrid and Valencia.", "upsell_signal"),
 )
 
