@@ -53,6 +53,13 @@ def test_the_second_reader_adds_what_the_rules_miss(text: str, kind: str) -> Non
     assert kind in _kinds(text, second_reader=True)
 
 
+def test_a_finding_the_second_reader_adds_says_so_once() -> None:
+    row = {"text": "Rosa hinted the board wants a cheaper tool before renewal.", "contacts": [{"name": "Rosa Marquez"}]}
+    _, said = detect(row, second_reader=True)
+    quote = "\u201cRosa hinted the board wants a cheaper tool before renewal.\u201d"
+    assert said[("churn_risk", "account")].endswith(f"has churn language (read by the second reader): {quote}")
+
+
 def test_the_second_reader_vetoes_an_expansion_already_done() -> None:
     text = "Upgrade done last week, the 30 extra seats are live."
     assert "upsell_signal" in _kinds(text, second_reader=False)

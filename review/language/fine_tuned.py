@@ -47,8 +47,8 @@ class Combination:
 
 
 COMBINATIONS = (
-    Combination("churn_risk", 1, CHURN, veto=0.05, add=0.9, what="churn language (second reader)"),
-    Combination("upsell_signal", 2, UPSELL, veto=0.05, add=0.8, what="expansion interest (second reader)"),
+    Combination("churn_risk", 1, CHURN, veto=0.05, add=0.9, what="read by the second reader"),
+    Combination("upsell_signal", 2, UPSELL, veto=0.05, add=0.8, what="read by the second reader"),
 )
 
 
