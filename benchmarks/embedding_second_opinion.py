@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.findings import CORPUS, KINDS, TUNING_PARTS  # noqa: E402
+from benchmarks.findings_corpus.parts import CORPUS, KINDS, TUNING_PARTS  # noqa: E402
 from memory.embedding.minilm import shared_encoder  # noqa: E402
 from review.language import split_sentences  # noqa: E402
 

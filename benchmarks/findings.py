@@ -25,34 +25,22 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.findings_corpus.parts import (  # noqa: E402
+    KINDS,
+    PARTS,
+    TUNING_PARTS,
+    Finding,
+    empty_counts,
+    expected,
+    figures,
+    load,
+    tally,
+)
 from review.index import index_by_account  # noqa: E402
 from review.record_builders import TODAY, account, contact, note, org  # noqa: E402
 from review.signals import TriageContext  # noqa: E402
 from review.thresholds import DEFAULT_THRESHOLDS  # noqa: E402
 from review.triage import triage_account  # noqa: E402
-
-CORPUS = Path(__file__).resolve().parent / "findings_corpus"
-KINDS = ("contact_gone", "churn_risk", "upsell_signal")
-Finding = tuple[str, str]  # (kind, subject)
-# seven more writers, each with a style and a focus (findings_corpus/README.md)
-WRITER_PARTS = ("dev_w1", "dev_w2", "dev_w3", "dev_w4", "dev_w5", "dev_w6", "dev_w7")
-TUNING_PARTS = ("dev", "dev_blind", "dev_blind2", *WRITER_PARTS)  # the reader may be tuned (and trained) on these
-MEASURING_PARTS = ("test", "test2")  # held out: written apart, never read to tune anything
-PARTS = (*TUNING_PARTS, *MEASURING_PARTS)
-
-
-def load(part: str) -> list[dict[str, Any]]:
-    path = CORPUS / f"{part}.jsonl"
-    if not path.is_file():
-        raise SystemExit(f"No corpus at {path}: write it first (one JSON object per line).")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise SystemExit(f"{path.name} line {number} is not JSON: {exc.msg}") from exc
-    return rows
 
 
 def detect(row: dict[str, Any], *, second_reader: bool = False) -> tuple[set[Finding], dict[Finding, str]]:
@@ -82,10 +70,6 @@ def detect(row: dict[str, Any], *, second_reader: bool = False) -> tuple[set[Fin
     return found, said
 
 
-def expected(row: dict[str, Any]) -> set[Finding]:
-    return {(lab["kind"], lab["subject"]) for lab in row.get("labels", []) if lab.get("polarity") == "positive"}
-
-
 def _sentence(row: dict[str, Any], finding: Finding) -> str:
     for lab in row.get("labels", []):
         if (lab["kind"], lab["subject"]) == finding:
@@ -94,33 +78,20 @@ def _sentence(row: dict[str, Any], finding: Finding) -> str:
 
 
 def score(rows: list[dict[str, Any]], *, second_reader: bool = False) -> dict[str, Any]:
-    counts = {k: {"expected": 0, "found": 0, "right": 0} for k in KINDS}
+    counts = empty_counts()
     misses: list[dict[str, str]] = []
     wrong: list[dict[str, str]] = []
     for row in rows:
         found, said = detect(row, second_reader=second_reader)
         want = expected(row)
-        for kind, _ in want:
-            counts[kind]["expected"] += 1
-        for kind, _ in found:
-            if kind in counts:
-                counts[kind]["found"] += 1
-        for finding in found & want:
-            counts[finding[0]]["right"] += 1
+        tally(counts, found, want)
         for kind, subject in sorted(want - found):
             misses.append(
                 {"id": row["id"], "kind": kind, "subject": subject, "sentence": _sentence(row, (kind, subject))}
             )
         for kind, subject in sorted(found - want):
             wrong.append({"id": row["id"], "kind": kind, "subject": subject, "said": said[(kind, subject)]})
-    per_kind = {}
-    for kind, c in counts.items():
-        per_kind[kind] = {
-            **c,
-            "precision": round(c["right"] / c["found"], 4) if c["found"] else 1.0,
-            "recall": round(c["right"] / c["expected"], 4) if c["expected"] else 1.0,
-        }
-    return {"rows": len(rows), "per_kind": per_kind, "misses": misses, "wrong": wrong}
+    return {"rows": len(rows), "per_kind": figures(counts), "misses": misses, "wrong": wrong}
 
 
 def main() -> int:

@@ -76,14 +76,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.findings_corpus import parts  # noqa: E402
+from benchmarks.findings_corpus.parts import CORPUS, KINDS, TUNING_PARTS, WRITER_PARTS, Finding, expected  # noqa: E402
 from review.language.fine_tuned import COMBINATIONS, OTHER, fold_accents, marked, name_pattern  # noqa: E402
 
-CORPUS = ROOT / "benchmarks" / "findings_corpus"
-# seven more writers: w1-w5 came after the first choice of combinations, w6-w7 after the second
-WRITER_PARTS = ("dev_w1", "dev_w2", "dev_w3", "dev_w4", "dev_w5", "dev_w6", "dev_w7")
-TUNING_PARTS = ("dev", "dev_blind", "dev_blind2", *WRITER_PARTS)  # test and test2 are never read here
-FIRST = ("dev", "dev_blind", "dev_blind2")
-KINDS = ("contact_gone", "churn_risk", "upsell_signal")
+FIRST = parts.FIRST_PARTS
 TARGET = "Jordan"  # the contact whose fate a pair asks about
 # (train parts, scored part, commit of the rules blind to the scored part or None for today's rules)
 FOLDS: tuple[tuple[tuple[str, ...], str, str | None], ...] = (
@@ -96,7 +93,6 @@ FOLDS: tuple[tuple[tuple[str, ...], str, str | None], ...] = (
 )
 LO = (0.05, 0.1, 0.2, 0.3, 0.5)
 HI = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
-Finding = tuple[str, str]
 
 
 # ---------------------------------------------------------------- rule findings (product Python, subprocess)
@@ -152,9 +148,8 @@ def rule_findings(
 
 
 def load(part: str) -> list[dict[str, Any]]:
-    assert part in TUNING_PARTS, "the test parts are for measuring only"
-    lines = (CORPUS / f"{part}.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    assert part in TUNING_PARTS, "the test parts are for measuring only"  # test and test2 are never read here
+    return parts.load(part)
 
 
 def patterns_of(names: list[str]) -> list[re.Pattern[str]]:
@@ -253,10 +248,6 @@ def model_scores(
 
 
 # ---------------------------------------------------------------- scoring
-
-
-def expected(row: dict[str, Any]) -> set[Finding]:
-    return {(lab["kind"], lab["subject"]) for lab in row.get("labels", []) if lab.get("polarity") == "positive"}
 
 
 def prf(rows: list[dict[str, Any]], found: dict[str, set[Finding]]) -> dict[str, tuple[float, float, int, int, int]]:

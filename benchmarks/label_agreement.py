@@ -27,34 +27,23 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.findings import CORPUS, KINDS, MEASURING_PARTS, Finding, detect, expected, load  # noqa: E402
-
-Counts = dict[str, dict[str, int]]
-
-
-def _empty() -> Counts:
-    return {kind: {"expected": 0, "found": 0, "right": 0} for kind in KINDS}
+from benchmarks.findings import detect  # noqa: E402
+from benchmarks.findings_corpus.parts import (  # noqa: E402
+    CORPUS,
+    KINDS,
+    MEASURING_PARTS,
+    Counts,
+    Finding,
+    empty_counts,
+    expected,
+    figures,
+    load,
+    tally,
+)
 
 
 def _add(counts: Counts, found: set[Finding], want: set[Finding], ignore: AbstractSet[Finding] = frozenset()) -> None:
-    found, want = found - ignore, want - ignore
-    for kind, _ in want:
-        counts[kind]["expected"] += 1
-    for kind, _ in found:
-        counts[kind]["found"] += 1
-    for kind, _ in found & want:
-        counts[kind]["right"] += 1
-
-
-def _figures(counts: Counts) -> dict[str, dict[str, float | int]]:
-    return {
-        kind: {
-            **c,
-            "precision": round(c["right"] / c["found"], 4) if c["found"] else 1.0,
-            "recall": round(c["right"] / c["expected"], 4) if c["expected"] else 1.0,
-        }
-        for kind, c in counts.items()
-    }
+    tally(counts, found - ignore, want - ignore)
 
 
 def second_reader(part: str) -> dict[str, dict[str, Any]]:
@@ -71,12 +60,11 @@ def agreement(part: str) -> dict[str, Any]:
     missing = [row["id"] for row in writer if row["id"] not in second]
     if missing:
         raise SystemExit(f"The second reading of {part} lacks {len(missing)} rows, e.g. {missing[:3]}.")
-    human, reader_vs_writer, reader_vs_second, reader_on_agreed = _empty(), _empty(), _empty(), _empty()
+    human, reader_vs_writer, reader_vs_second, reader_on_agreed = (empty_counts() for _ in range(4))
     for row in writer:
         first_labels = expected(row)
         second_labels = expected(second[row["id"]])
         found, _ = detect(row)
-        found = {f for f in found if f[0] in KINDS}
         _add(human, second_labels, first_labels)
         _add(reader_vs_writer, found, first_labels)
         _add(reader_vs_second, found, second_labels)
@@ -84,10 +72,10 @@ def agreement(part: str) -> dict[str, Any]:
     return {
         "part": part,
         "rows": len(writer),
-        "second_reader_vs_writer": _figures(human),
-        "reader_vs_writer": _figures(reader_vs_writer),
-        "reader_vs_second_reader": _figures(reader_vs_second),
-        "reader_on_agreed_findings": _figures(reader_on_agreed),
+        "second_reader_vs_writer": figures(human),
+        "reader_vs_writer": figures(reader_vs_writer),
+        "reader_vs_second_reader": figures(reader_vs_second),
+        "reader_on_agreed_findings": figures(reader_on_agreed),
     }
 
 

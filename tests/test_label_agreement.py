@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-import benchmarks.findings
+import benchmarks.findings_corpus.parts
 import benchmarks.label_agreement
 from benchmarks.label_agreement import agreement
 
@@ -39,7 +39,7 @@ def _write(folder: Path, name: str, labels: dict[str, list[dict[str, str]]]) -> 
 
 @pytest.fixture
 def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(benchmarks.findings, "CORPUS", tmp_path)
+    monkeypatch.setattr(benchmarks.findings_corpus.parts, "CORPUS", tmp_path)
     monkeypatch.setattr(benchmarks.label_agreement, "CORPUS", tmp_path)
     _write(tmp_path, "test.jsonl", WRITER)
     return tmp_path

@@ -31,8 +31,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-HERE = Path(__file__).resolve().parent
-KINDS = ("contact_gone", "churn_risk", "upsell_signal")
+from benchmarks.findings_corpus.parts import CORPUS, KINDS
+
+HERE = CORPUS
 ACCOUNT = "account"
 
 
