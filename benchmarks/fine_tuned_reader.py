@@ -78,7 +78,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.findings_corpus import parts  # noqa: E402
 from benchmarks.findings_corpus.parts import CORPUS, KINDS, TUNING_PARTS, WRITER_PARTS, Finding, expected  # noqa: E402
-from review.language.fine_tuned import COMBINATIONS, OTHER, fold_accents, marked, name_pattern  # noqa: E402
+from review.language.fine_tuned import COMBINATIONS, OTHER, marked, name_pattern  # noqa: E402
+from review.language.people import fold_accents  # noqa: E402
 
 FIRST = parts.FIRST_PARTS
 TARGET = "Jordan"  # the contact whose fate a pair asks about

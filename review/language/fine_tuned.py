@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from review.language.people import Person
+from review.language.people import Person, fold_accents
 from review.language.reader import Finding, FindingKind, record_names_as_the_deal
 from review.language.sentences import split_sentences
 from review.language.stems import candidates, stems_in
@@ -50,10 +49,6 @@ COMBINATIONS = (
     Combination("churn_risk", 1, CHURN, veto=0.05, add=0.9, what="read by the second reader"),
     Combination("upsell_signal", 2, UPSELL, veto=0.05, add=0.8, what="read by the second reader"),
 )
-
-
-def fold_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def name_pattern(full_name: str, parts: Iterable[str | None]) -> re.Pattern[str]:

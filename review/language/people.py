@@ -44,11 +44,14 @@ _SHORTHAND = re.compile(r"(?<!\w)(?:w/o|w/|b/c)|&", re.IGNORECASE)
 _COMPANY_SUFFIXES = word_set("inc inc. llc ltd ltd. gmbh group corp corp. s.a. sa ag plc partners co co.")
 
 
+def fold_accents(text: str) -> str:
+    """``text`` without accents: notes often write "Maria Jose" for "María José"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def _fold(word: str) -> str:
-    """Lower case without accents: notes often write "Maria Jose" for "María José"."""
-    if word.isascii():
-        return word.lower()
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    """Lower case without accents."""
+    return word.lower() if word.isascii() else fold_accents(word.lower())
 
 
 def _words(text: str) -> list[str]:

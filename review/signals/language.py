@@ -91,6 +91,12 @@ class NoteReader:
         )
 
 
+def _recent(note: Note, *, window_days: int, today: date) -> bool:
+    """Written in the last ``window_days`` (a day ahead of ``today`` allowed: time zones)."""
+    age = days_since(record_activity(note), today)
+    return age is not None and -1 <= age <= window_days
+
+
 def findings_in_notes(
     view: AccountView, kind: FindingKind, *, window_days: int, today: date, second_reader: bool = False
 ) -> list[tuple[Note, list[Finding]]]:
@@ -98,8 +104,7 @@ def findings_in_notes(
     reader = NoteReader.of(view)
     found = []
     for note in view.notes:
-        age = days_since(record_activity(note), today)
-        if age is None or age > window_days or age < -1:
+        if not _recent(note, window_days=window_days, today=today):
             continue
         hits = [f for f in reader.read(note, second_reader=second_reader) if f.kind == kind]
         if hits:
@@ -121,8 +126,7 @@ def warm_second_reader(views: Iterable[AccountView], *, window_days: int, today:
         people = people_of(view)
         deals = deal_names(view)
         for note in view.notes:
-            age = days_since(record_activity(note), today)
-            if age is not None and -1 <= age <= window_days and note.content:
+            if _recent(note, window_days=window_days, today=today) and note.content:
                 notes.append((note.content, people, deals))
     try:
         prefetch(notes, shared_reader())
