@@ -78,11 +78,15 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.findings_corpus import parts  # noqa: E402
 from benchmarks.findings_corpus.parts import CORPUS, KINDS, TUNING_PARTS, WRITER_PARTS, Finding, expected  # noqa: E402
-from review.language.fine_tuned import COMBINATIONS, OTHER, marked, name_pattern  # noqa: E402
-from review.language.people import fold_accents  # noqa: E402
+from review.language.fine_tuned import (  # noqa: E402
+    COMBINATIONS,
+    marked,
+    name_pattern,
+    pair_candidates,
+    pair_input,
+)
 
 FIRST = parts.FIRST_PARTS
-TARGET = "Jordan"  # the contact whose fate a pair asks about
 # (train parts, scored part, commit of the rules blind to the scored part or None for today's rules)
 FOLDS: tuple[tuple[tuple[str, ...], str, str | None], ...] = (
     (("dev",), "dev_blind", "56beb0f"),
@@ -162,16 +166,6 @@ def patterns_of(names: list[str]) -> list[re.Pattern[str]]:
     return out
 
 
-def named(sentence: str, patterns: list[re.Pattern[str]]) -> list[int]:
-    folded = fold_accents(sentence)
-    return [i for i, p in enumerate(patterns) if p.search(folded)]
-
-
-def mark(text: str, patterns: list[re.Pattern[str]], target: int | None) -> str:
-    """``text`` with contact ``target``'s name as "Jordan" and every other contact's as "Taylor"."""
-    return marked(text, patterns, tuple(TARGET if i == target else OTHER for i in range(len(patterns))))
-
-
 def _said_in(said: str, sentence: str) -> bool:
     said, sentence = said.strip(), sentence.strip()
     return bool(said) and (said in sentence or sentence in said or said[:40] in sentence or sentence[:40] in said)
@@ -184,16 +178,6 @@ class Example:
     text: str
     pair: int | None  # the contact asked about (contact_gone), None for a sentence (churn, upsell)
     y: tuple[float, float, float]  # contact_gone, churn_risk, upsell_signal (only the relevant ones used)
-
-
-def pair_candidates(sentences: list[str], patterns: list[re.Pattern[str]], i: int) -> tuple[list[int], str]:
-    """The contacts sentence ``i`` may say something about, and the text to read for them."""
-    here = named(sentences[i], patterns)
-    if here:
-        return here, sentences[i]
-    context = sentences[i - 1] + " " + sentences[i] if i > 0 else sentences[i]
-    before = named(sentences[i - 1], patterns) if i > 0 else []
-    return (before or list(range(len(patterns)))), context
 
 
 def examples(rows: list[dict[str, Any]], split: Any) -> list[Example]:
@@ -212,7 +196,7 @@ def examples(rows: list[dict[str, Any]], split: Any) -> list[Example]:
                 Example(
                     row["id"],
                     i,
-                    mark(sentence, patterns, None),
+                    marked(sentence, patterns, ()),
                     None,
                     (0.0, float(has["churn_risk"]), float(has["upsell_signal"])),
                 )
@@ -225,7 +209,7 @@ def examples(rows: list[dict[str, Any]], split: Any) -> list[Example]:
                     and _said_in(lab.get("sentence", ""), sentence)
                     for lab in positives
                 )
-                out.append(Example(row["id"], i, mark(text, patterns, j), j, (float(gone), 0.0, 0.0)))
+                out.append(Example(row["id"], i, pair_input(text, patterns, j), j, (float(gone), 0.0, 0.0)))
     return out
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +29,12 @@ from review.language.people import Person, fold_accents
 from review.language.reader import Finding, FindingKind, record_names_as_the_deal
 from review.language.sentences import split_sentences
 from review.language.stems import candidates, stems_in
-from review.lexicon import CHURN, UPSELL, Trigger
+from review.lexicon import CHURN, DEPARTURES, UPSELL, Trigger
 
 WEIGHTS = Path(__file__).with_name("fine_tuned_reader.npz")
-OTHER = "Taylor"  # every contact's name, as in training (the contact asked about would be "Jordan")
+OTHER = "Taylor"  # every contact's name, as in training
+TARGET = "Jordan"  # the contact a departure pair asks about
+GONE: FindingKind = "contact_gone"
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,11 @@ class Combination:
 
 
 COMBINATIONS = (
+    Combination(GONE, 0, DEPARTURES, veto=0.2, add=0.7, what="read by the second reader"),
     Combination("churn_risk", 1, CHURN, veto=0.05, add=0.9, what="read by the second reader"),
     Combination("upsell_signal", 2, UPSELL, veto=0.05, add=0.8, what="read by the second reader"),
 )
+KINDS: tuple[FindingKind, ...] = tuple(c.kind for c in COMBINATIONS)
 
 
 def name_pattern(full_name: str, parts: Iterable[str | None]) -> re.Pattern[str]:
@@ -58,7 +62,7 @@ def name_pattern(full_name: str, parts: Iterable[str | None]) -> re.Pattern[str]
     return re.compile(r"(?<![\w@])(?:" + "|".join(w for w in words if w) + r")(?!\w)", re.IGNORECASE)
 
 
-def marked(text: str, patterns: Iterable[re.Pattern[str]], names: tuple[str, ...]) -> str:
+def marked(text: str, patterns: Sequence[re.Pattern[str]], names: tuple[str, ...]) -> str:
     """``text`` with each contact's name (``patterns``, in order) replaced by ``names[i]`` (``OTHER`` if absent)."""
     text = fold_accents(text)
     for i, pattern in enumerate(patterns):
@@ -66,8 +70,31 @@ def marked(text: str, patterns: Iterable[re.Pattern[str]], names: tuple[str, ...
     return text
 
 
+def named(sentence: str, patterns: Sequence[re.Pattern[str]]) -> list[int]:
+    """The contacts ``sentence`` names (their indexes)."""
+    folded = fold_accents(sentence)
+    return [i for i, p in enumerate(patterns) if p.search(folded)]
+
+
+def pair_candidates(sentences: Sequence[str], patterns: Sequence[re.Pattern[str]], i: int) -> tuple[list[int], str]:
+    """The contacts sentence ``i`` may say have left, and the text to read for them: those it names, with the
+    sentence alone; else those the previous sentence names (every contact if none), with the previous sentence
+    before it (a pronoun's antecedent)."""
+    here = named(sentences[i], patterns)
+    if here:
+        return here, sentences[i]
+    context = sentences[i - 1] + " " + sentences[i] if i > 0 else sentences[i]
+    before = named(sentences[i - 1], patterns) if i > 0 else []
+    return (before or list(range(len(patterns)))), context
+
+
+def pair_input(text: str, patterns: Sequence[re.Pattern[str]], target: int) -> str:
+    """``text`` as the model reads it for contact ``target``: that contact "Jordan", every other one "Taylor"."""
+    return marked(text, patterns, tuple(TARGET if i == target else OTHER for i in range(len(patterns))))
+
+
 class FineTunedReader:
-    """Churn and expansion probabilities per sentence. Thread-safe; sentences already read are remembered."""
+    """Departure, churn and expansion probabilities per text. Thread-safe; sentences already read are remembered."""
 
     def __init__(self, weights: Path = WEIGHTS, *, cache_size: int = 50_000) -> None:
         from memory.embedding.minilm import MiniLMEncoder
@@ -106,25 +133,53 @@ def shared_reader() -> FineTunedReader:
 @dataclass(frozen=True)
 class _Note:
     sentences: list[str]  # as written (quoted)
-    inputs: list[str]  # as the model reads them: deal names as "the deal", contacts as "Taylor"
+    plain: list[str]  # deal names as "the deal"
+    patterns: list[re.Pattern[str]]  # each contact's name
     passes: list[list[bool]]  # per sentence, whether the stems prefilter passes it for each combination
 
+    def sentence_input(self, i: int) -> str:
+        """Sentence ``i`` as the model reads it for churn and expansion: every contact "Taylor"."""
+        return marked(self.plain[i], self.patterns, ())
 
+    def pairs(self, sentences: Iterable[int], subjects: Collection[int] | None = None) -> list[tuple[int, int, str]]:
+        """(sentence, contact, text) of each departure question of ``sentences`` (about ``subjects`` only)."""
+        out = []
+        for i in sentences:
+            who, text = pair_candidates(self.plain, self.patterns, i)
+            out += [(i, j, pair_input(text, self.patterns, j)) for j in who if subjects is None or j in subjects]
+        return out
+
+
+@functools.lru_cache(maxsize=4096)
 def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...]) -> _Note:
     sentences = split_sentences(text) or [text]
     plain = [record_names_as_the_deal(s, record_names) for s in sentences]
     patterns = [name_pattern(p.full_name, (p.first_name, p.last_name)) for p in people]
     passes = [[bool(candidates(stems_in(s), c.lexicon)) for c in COMBINATIONS] for s in plain]
-    return _Note(sentences, [marked(s, patterns, ()) for s in plain], passes)
+    return _Note(sentences, plain, patterns, passes)
 
 
-def prefetch(notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...]]], reader: FineTunedReader) -> int:
-    """Score in one batch every sentence of ``notes`` (text, people, deal names) that the model may add a finding
-    from, so that reading the notes one by one afterwards finds them scored. Returns how many were scored."""
+def _passing(note: _Note, kinds: Collection[FindingKind]) -> tuple[list[int], list[int]]:
+    """The sentences the stems prefilter passes for some checked account kind, and for a departure."""
+    account = [k for k, c in enumerate(COMBINATIONS) if c.kind in kinds and c.kind != GONE]
+    gone = [k for k, c in enumerate(COMBINATIONS) if c.kind in kinds and c.kind == GONE]
+    return (
+        [i for i, flags in enumerate(note.passes) if any(flags[k] for k in account)],
+        [i for i, flags in enumerate(note.passes) if any(flags[k] for k in gone)],
+    )
+
+
+def prefetch(
+    notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...], Collection[FindingKind]]], reader: FineTunedReader
+) -> int:
+    """Score in one batch every sentence (and, for departures, every (sentence, contact) pair) of ``notes`` (text,
+    people, deal names, the kinds checked) that the model may add a finding from, so that reading the notes one by
+    one afterwards finds them scored. Returns how many texts were scored."""
     inputs = []
-    for text, people, record_names in notes:
+    for text, people, record_names, kinds in notes:
         note = _note(text, people, record_names)
-        inputs += [t for t, flags in zip(note.inputs, note.passes, strict=True) if any(flags)]
+        account, gone = _passing(note, kinds)
+        inputs += [note.sentence_input(i) for i in account] + [t for _, _, t in note.pairs(gone)]
     reader.probabilities(inputs)
     return len(inputs)
 
@@ -135,30 +190,57 @@ def second_opinion(
     people: tuple[Person, ...],
     *,
     record_names: tuple[str, ...] = (),
+    kinds: Collection[FindingKind] = KINDS,
     reader: FineTunedReader | None = None,
 ) -> tuple[Finding, ...]:
-    """``findings`` (the rules' reading of ``text``) with the model's vetoes and additions for churn and upsell.
-    ``record_names``: the account's deal names, read as "the deal" as the rules read them ("Acme - Analytics Add-on"
-    is a deal's name, not a wish for an add-on)."""
+    """``findings`` (the rules' reading of ``text``) with the model's vetoes and additions for ``kinds``; the
+    findings of other kinds as they are. ``record_names``: the account's deal names, read as "the deal" as the rules
+    read them ("Acme - Analytics Add-on" is a deal's name, not a wish for an add-on). Departures are read per
+    contact: the model scores each (sentence, contact) pair as it was trained (``pair_candidates``)."""
     note = _note(text, people, record_names)
-    ruled = {c.kind for c in COMBINATIONS if any(f.kind == c.kind for f in findings)}
-    vetoing = any(c.veto is not None and c.kind in ruled for c in COMBINATIONS)
-    wanted = [i for i, flags in enumerate(note.passes) if vetoing or any(flags)]
-    if not wanted:
+    account, gone = _passing(note, kinds)
+    ruled = {c.kind for c in COMBINATIONS if c.kind in kinds and any(f.kind == c.kind for f in findings)}
+    if any(c.veto is not None and c.kind in ruled and c.kind != GONE for c in COMBINATIONS):
+        account = list(range(len(note.sentences)))  # a veto needs the model's score of every sentence
+    gone_ruled = {f.subject for f in findings if f.kind == GONE and f.subject is not None and GONE in kinds}
+    pairs = note.pairs(gone) + note.pairs(range(len(note.sentences)), gone_ruled)
+    if not account and not pairs and not gone_ruled:
         return findings
-    chances = (reader or shared_reader()).probabilities([note.inputs[i] for i in wanted])
-    vetoed: set[str] = set()
+    chances = (reader or shared_reader()).probabilities(
+        [note.sentence_input(i) for i in account] + [t for *_, t in pairs]
+    )
+    sentence_chances, pair_chances = chances[: len(account)], chances[len(account) :]
+    found = {(f.kind, f.subject) for f in findings}
+    vetoed: set[tuple[FindingKind, int | None]] = set()
     added: list[Finding] = []
     for k, combo in enumerate(COMBINATIONS):
-        column = chances[:, combo.column]
-        if combo.kind in ruled:
-            if combo.veto is not None and float(column.max()) < combo.veto:
-                vetoed.add(combo.kind)
+        if combo.kind not in kinds:
             continue
-        best = max(((float(column[j]), i) for j, i in enumerate(wanted) if note.passes[i][k]), default=(0.0, -1))
-        if best[0] >= combo.add:
-            added.append(Finding(combo.kind, None, combo.what, note.sentences[best[1]]))
-    return tuple(f for f in findings if f.kind not in vetoed) + tuple(added)
+        scored: list[tuple[float, int, int | None]]
+        if combo.kind == GONE:
+            scored = [(float(p[combo.column]), i, j) for p, (i, j, _) in zip(pair_chances, pairs, strict=True)]
+        else:
+            scored = [(float(p[combo.column]), i, None) for p, i in zip(sentence_chances, account, strict=True)]
+        subjects: set[int | None] = {*gone_ruled, *(j for _, _, j in scored)} if combo.kind == GONE else {None}
+        for subject in subjects:
+            about = [(c, i) for c, i, j in scored if j == subject]
+            if (combo.kind, subject) not in found:
+                best = max(((c, i) for c, i in about if note.passes[i][k]), default=(0.0, -1))
+                if best[0] >= combo.add:
+                    added.append(Finding(combo.kind, subject, combo.what, note.sentences[best[1]]))
+            elif combo.veto is not None and max((c for c, _ in about), default=0.0) < combo.veto:
+                vetoed.add((combo.kind, subject))
+    return tuple(f for f in findings if (f.kind, f.subject) not in vetoed) + tuple(added)
 
 
-__all__ = ["COMBINATIONS", "FineTunedReader", "marked", "name_pattern", "prefetch", "second_opinion", "shared_reader"]
+__all__ = [
+    "COMBINATIONS",
+    "FineTunedReader",
+    "marked",
+    "name_pattern",
+    "pair_candidates",
+    "pair_input",
+    "prefetch",
+    "second_opinion",
+    "shared_reader",
+]

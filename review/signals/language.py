@@ -4,7 +4,7 @@ notes say (``review.language.read_text``), note by note."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from integrations.zoho.models import Contact, Note
@@ -14,6 +14,8 @@ from review.language import Finding, FindingKind, Person, read_text
 
 log = logging.getLogger(__name__)
 _MISSING: list[str] = []  # the reason the second reader is unavailable, once known
+ACCOUNT_KINDS: tuple[FindingKind, ...] = ("churn_risk", "upsell_signal")  # read from the notes of one window
+DEPARTURE_KINDS: tuple[FindingKind, ...] = ("contact_gone",)  # read from the notes of a longer one
 
 
 def person(contact: Contact) -> Person:
@@ -43,7 +45,7 @@ class NoteReader:
         self.account_name = view.account.name
         self.deals = deal_names(view)
         self.contact_index = {c.id: i for i, c in enumerate(view.contacts)}
-        self._read_notes: dict[tuple[str, bool], tuple[Finding, ...]] = {}
+        self._read_notes: dict[tuple[str, frozenset[FindingKind]], tuple[Finding, ...]] = {}
 
     @classmethod
     def of(cls, view: AccountView) -> NoteReader:
@@ -56,17 +58,18 @@ class NoteReader:
         cls._last = (view, reader)
         return reader
 
-    def read(self, note: Note, *, second_reader: bool = False) -> tuple[Finding, ...]:
+    def read(self, note: Note, *, second_reader: Collection[FindingKind] = ()) -> tuple[Finding, ...]:
         """What ``note`` says: its body; its title only when the body is (nearly) empty, so a quote is a
         sentence of the note rather than its title ("Escalation" over a body that says it is resolved). A note
-        on a contact makes that contact the implicit subject ("Left in May."). ``second_reader``: churn and
-        expansion findings checked and completed by the fine-tuned model (``review.language.fine_tuned``)."""
-        key = (note.id, second_reader)
+        on a contact makes that contact the implicit subject ("Left in May."). ``second_reader``: the kinds whose
+        findings the fine-tuned model checks and completes (``review.language.fine_tuned``)."""
+        checked = frozenset(second_reader)
+        key = (note.id, checked)
         found = self._read_notes.get(key)
         if found is None:
             text, found = self._read_rules(note)
-            if second_reader:
-                found = _second_opinion(text, found, self.people, self.deals)
+            if checked:
+                found = _second_opinion(text, found, self.people, self.deals, checked)
             self._read_notes[key] = found
         return found
 
@@ -100,22 +103,26 @@ def _recent(note: Note, *, window_days: int, today: date) -> bool:
 def findings_in_notes(
     view: AccountView, kind: FindingKind, *, window_days: int, today: date, second_reader: bool = False
 ) -> list[tuple[Note, list[Finding]]]:
-    """Notes of the last ``window_days`` (newest first) with findings of ``kind``."""
+    """Notes of the last ``window_days`` (newest first) with findings of ``kind`` (churn or expansion)."""
     reader = NoteReader.of(view)
+    checked = ACCOUNT_KINDS if second_reader else ()
     found = []
     for note in view.notes:
         if not _recent(note, window_days=window_days, today=today):
             continue
-        hits = [f for f in reader.read(note, second_reader=second_reader) if f.kind == kind]
+        hits = [f for f in reader.read(note, second_reader=checked) if f.kind == kind]
         if hits:
             found.append((note, hits))
     found.sort(key=lambda pair: (pair[0].created_time is not None, pair[0].created_time), reverse=True)
     return found
 
 
-def warm_second_reader(views: Iterable[AccountView], *, window_days: int, today: date) -> None:
+def warm_second_reader(
+    views: Iterable[AccountView], *, window_days: int, contact_window_days: int, today: date
+) -> None:
     """Before triage reads the notes one by one: the second reader scores, in one batch, every recent note sentence
-    it may add a finding from (batched, a sentence costs a fraction of what it costs alone)."""
+    (churn and expansion: ``window_days``; departures: ``contact_window_days``) it may add a finding from (batched,
+    a sentence costs a fraction of what it costs alone)."""
     if _MISSING:
         return
     from memory.embedding.minilm import ModelNotInstalledError
@@ -126,8 +133,14 @@ def warm_second_reader(views: Iterable[AccountView], *, window_days: int, today:
         people = people_of(view)
         deals = deal_names(view)
         for note in view.notes:
-            if _recent(note, window_days=window_days, today=today) and note.content:
-                notes.append((note.content, people, deals))
+            kinds = frozenset(
+                kind
+                for group, days in ((ACCOUNT_KINDS, window_days), (DEPARTURE_KINDS, contact_window_days))
+                if _recent(note, window_days=days, today=today)
+                for kind in group
+            )
+            if kinds and note.content:
+                notes.append((note.content, people, deals, kinds))
     try:
         prefetch(notes, shared_reader())
     except (ModelNotInstalledError, OSError) as exc:
@@ -135,7 +148,11 @@ def warm_second_reader(views: Iterable[AccountView], *, window_days: int, today:
 
 
 def _second_opinion(
-    text: str, found: tuple[Finding, ...], people: tuple[Person, ...], deals: tuple[str, ...]
+    text: str,
+    found: tuple[Finding, ...],
+    people: tuple[Person, ...],
+    deals: tuple[str, ...],
+    kinds: frozenset[FindingKind],
 ) -> tuple[Finding, ...]:
     """The fine-tuned reader's vetoes and additions; the rules' findings alone when its weights are missing."""
     if _MISSING:
@@ -144,7 +161,7 @@ def _second_opinion(
     from review.language.fine_tuned import second_opinion
 
     try:
-        return second_opinion(text, found, people, record_names=deals)
+        return second_opinion(text, found, people, record_names=deals, kinds=kinds)
     except (ModelNotInstalledError, OSError) as exc:
         _turn_off(exc)
         return found
