@@ -501,7 +501,7 @@ def main() -> int:
     parser.add_argument("--product-python", default=str(ROOT / ".venv" / "bin" / "python"))
     parser.add_argument("--save", type=Path, help="train on --train-parts and write the weights (.npz)")
     parser.add_argument("--train-parts", default=",".join(TUNING_PARTS), help="the parts --save trains on")
-    parser.add_argument("--json", type=Path, help="write every fold's cells as JSON")
+    parser.add_argument("--json", type=Path, help="write every fold's cells as JSON (after each fold)")
     args = parser.parse_args()
     torch = _torch()
     torch.set_num_threads(2)
@@ -533,10 +533,12 @@ def main() -> int:
     if args.save:
         return save(torch, weights, args, exs, states)
     data = Data(rows, sentences, exs, states, product_python)
-    results = [run_fold(int(n), torch, weights, data, args) for n in args.folds.split(",")]
+    results = []
+    for n in args.folds.split(","):
+        results.append(run_fold(int(n), torch, weights, data, args))
+        if args.json:  # after every fold: a long run's finished folds are kept
+            args.json.write_text(json.dumps([{"name": r.name, "cells": r.cells} for r in results]))
     summarise(results, [FOLDS[int(n)][2] is not None for n in args.folds.split(",")])
-    if args.json:
-        args.json.write_text(json.dumps([{"name": r.name, "cells": r.cells} for r in results]))
     return 0
 
 
