@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 from integrations.zoho.models import Contact, Note
 from review.activity import days_since, record_activity
@@ -56,17 +57,18 @@ class NoteReader:
         cls._last = (view, reader)
         return reader
 
-    def read(self, note: Note, *, second_reader: bool = False) -> tuple[Finding, ...]:
+    def read(self, note: Note, *, second_reader: bool = False, scores: Path | None = None) -> tuple[Finding, ...]:
         """What ``note`` says: its body; its title only when the body is (nearly) empty, so a quote is a
         sentence of the note rather than its title ("Escalation" over a body that says it is resolved). A note
         on a contact makes that contact the implicit subject ("Left in May."). ``second_reader``: churn and
-        expansion findings checked and completed by the fine-tuned model (``review.language.fine_tuned``)."""
+        expansion findings checked and completed by the fine-tuned model (``review.language.fine_tuned``), its scores
+        kept in ``scores`` between runs."""
         key = (note.id, second_reader)
         found = self._read_notes.get(key)
         if found is None:
             text, found = self._read_rules(note)
             if second_reader:
-                found = _second_opinion(text, found, self.people, self.deals)
+                found = _second_opinion(text, found, self.people, self.deals, scores)
             self._read_notes[key] = found
         return found
 
@@ -98,7 +100,13 @@ def _recent(note: Note, *, window_days: int, today: date) -> bool:
 
 
 def findings_in_notes(
-    view: AccountView, kind: FindingKind, *, window_days: int, today: date, second_reader: bool = False
+    view: AccountView,
+    kind: FindingKind,
+    *,
+    window_days: int,
+    today: date,
+    second_reader: bool = False,
+    scores: Path | None = None,
 ) -> list[tuple[Note, list[Finding]]]:
     """Notes of the last ``window_days`` (newest first) with findings of ``kind``."""
     reader = NoteReader.of(view)
@@ -106,16 +114,19 @@ def findings_in_notes(
     for note in view.notes:
         if not _recent(note, window_days=window_days, today=today):
             continue
-        hits = [f for f in reader.read(note, second_reader=second_reader) if f.kind == kind]
+        hits = [f for f in reader.read(note, second_reader=second_reader, scores=scores) if f.kind == kind]
         if hits:
             found.append((note, hits))
     found.sort(key=lambda pair: (pair[0].created_time is not None, pair[0].created_time), reverse=True)
     return found
 
 
-def warm_second_reader(views: Iterable[AccountView], *, window_days: int, today: date) -> None:
+def warm_second_reader(
+    views: Iterable[AccountView], *, window_days: int, today: date, scores: Path | None = None
+) -> None:
     """Before triage reads the notes one by one: the second reader scores, in one batch, every recent note sentence
-    it may add a finding from (batched, a sentence costs a fraction of what it costs alone)."""
+    it may add a finding from (batched, a sentence costs a fraction of what it costs alone), taking those it read
+    on an earlier run from ``scores``."""
     if _MISSING:
         return
     from memory.embedding.minilm import ModelNotInstalledError
@@ -129,22 +140,22 @@ def warm_second_reader(views: Iterable[AccountView], *, window_days: int, today:
             if _recent(note, window_days=window_days, today=today) and note.content:
                 notes.append((note.content, people, deals))
     try:
-        prefetch(notes, shared_reader())
+        prefetch(notes, shared_reader(scores))
     except (ModelNotInstalledError, OSError) as exc:
         _turn_off(exc)
 
 
 def _second_opinion(
-    text: str, found: tuple[Finding, ...], people: tuple[Person, ...], deals: tuple[str, ...]
+    text: str, found: tuple[Finding, ...], people: tuple[Person, ...], deals: tuple[str, ...], scores: Path | None
 ) -> tuple[Finding, ...]:
     """The fine-tuned reader's vetoes and additions; the rules' findings alone when its weights are missing."""
     if _MISSING:
         return found
     from memory.embedding.minilm import ModelNotInstalledError
-    from review.language.fine_tuned import second_opinion
+    from review.language.fine_tuned import second_opinion, shared_reader
 
     try:
-        return second_opinion(text, found, people, record_names=deals)
+        return second_opinion(text, found, people, record_names=deals, reader=shared_reader(scores))
     except (ModelNotInstalledError, OSError) as exc:
         _turn_off(exc)
         return found
