@@ -115,4 +115,15 @@ class ScoreStore:
                 conn.close()
 
 
-__all__ = ["KEEP_ROWS", "ScoreStore", "weights_digest"]
+def count_kept(path: Path) -> int | None:
+    """How many sentences ``path`` keeps scores for (None: no readable file there), read without changing it."""
+    if not path.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)) as conn:
+            return int(conn.execute("SELECT count(*) FROM scores").fetchone()[0])
+    except sqlite3.Error:
+        return None
+
+
+__all__ = ["KEEP_ROWS", "ScoreStore", "count_kept", "weights_digest"]
