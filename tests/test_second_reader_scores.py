@@ -4,6 +4,7 @@ of running the model, never across different weights, and a broken file costs ti
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -84,3 +85,16 @@ def test_the_weights_are_named_by_their_content(tmp_path: Path) -> None:
 def test_every_triage_keeps_its_scores_under_the_state_folder(tmp_path: Path) -> None:
     settings = load_settings(home=tmp_path / "home")
     assert thresholds_for(settings).second_reader_scores == settings.state_dir / "second_reader_scores.sqlite3"
+
+
+def test_a_file_another_run_is_writing_skips_these_scores_and_keeps_the_next(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    store = ScoreStore(path, "w")
+    store._conn.execute("PRAGMA busy_timeout=50")  # type: ignore[union-attr]
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the nightly review writes while the listener scores
+    store.put({"a": _scores(0.1, 0.2, 0.3)})
+    other.execute("ROLLBACK")
+    other.close()
+    store.put({"b": _scores(0.4, 0.5, 0.6)})
+    assert set(store.get(["a", "b"])) == {"b"}  # "a" is scored again next time; the file still works

@@ -98,6 +98,14 @@ class ScoreStore:
                 top = self._conn.execute("SELECT max(id) FROM scores").fetchone()[0] or 0
                 self._conn.execute("DELETE FROM scores WHERE id <= ?", (top - self._keep_rows,))
                 self._conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                self._give_up(exc)
+                return
+            log.info("The second reader's score file is busy (another run writes it): these scores are not kept")
+            with self._lock, contextlib.suppress(sqlite3.Error):
+                if self._conn is not None and self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
         except sqlite3.Error as exc:
             self._give_up(exc)
 
@@ -113,6 +121,11 @@ class ScoreStore:
         if conn is not None:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Another process holds the file's write lock longer than the timeout: worth trying again next time."""
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def count_kept(path: Path) -> int | None:
