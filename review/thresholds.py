@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import Settings
@@ -27,11 +29,17 @@ class Thresholds(BaseModel):
     contact_note_window_days: int = Field(default=365, ge=1)
     # churn_risk / upsell_signal: the fine-tuned second reader (review.language.fine_tuned) vetoes and adds findings
     second_reader: bool = False
+    # where the second reader keeps each sentence's scores between runs (review.language.score_store); None: in memory
+    second_reader_scores: Path | None = None
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+SCORES_FILE = "second_reader_scores.sqlite3"
 
 
 def thresholds_for(settings: Settings) -> Thresholds:
-    """The thresholds every triage of this process uses: the defaults, with the settings' choice of reader."""
-    return DEFAULT_THRESHOLDS.model_copy(update={"second_reader": settings.second_reader})
+    """The thresholds every triage of this process uses: the defaults, with the settings' choice of reader and the
+    file its scores are kept in."""
+    return DEFAULT_THRESHOLDS.model_copy(
+        update={"second_reader": settings.second_reader, "second_reader_scores": settings.state_dir / SCORES_FILE}
+    )

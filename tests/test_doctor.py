@@ -47,6 +47,7 @@ def test_doctor_passes_on_the_embedded_sandbox(tmp_path: Path) -> None:
         "state store",
         "model key",
         "memory store",
+        "second reader",
     } <= set(checks)
     assert all(c["ok"] for c in checks.values())
     assert "mode sandbox" in checks["settings"]["detail"]

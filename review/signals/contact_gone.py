@@ -47,7 +47,7 @@ def _departures(view: AccountView, ctx: TriageContext) -> dict[int, list[tuple[N
         age = days_since(record_activity(note), ctx.today)
         if age is not None and age > ctx.thresholds.contact_note_window_days:
             continue
-        for finding in reader.read(note, second_reader=checked):
+        for finding in reader.read(note, second_reader=checked, scores=ctx.thresholds.second_reader_scores):
             if finding.kind == "contact_gone" and finding.subject is not None:
                 by_contact.setdefault(finding.subject, []).append((note, finding))
     for notes in by_contact.values():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Iterable
 from datetime import date
+from pathlib import Path
 
 from integrations.zoho.models import Contact, Note
 from review.activity import days_since, record_activity
@@ -58,18 +59,21 @@ class NoteReader:
         cls._last = (view, reader)
         return reader
 
-    def read(self, note: Note, *, second_reader: Collection[FindingKind] = ()) -> tuple[Finding, ...]:
+    def read(
+        self, note: Note, *, second_reader: Collection[FindingKind] = (), scores: Path | None = None
+    ) -> tuple[Finding, ...]:
         """What ``note`` says: its body; its title only when the body is (nearly) empty, so a quote is a
         sentence of the note rather than its title ("Escalation" over a body that says it is resolved). A note
         on a contact makes that contact the implicit subject ("Left in May."). ``second_reader``: the kinds whose
-        findings the fine-tuned model checks and completes (``review.language.fine_tuned``)."""
+        findings the fine-tuned model checks and completes (``review.language.fine_tuned``), its scores kept in
+        ``scores`` between runs."""
         checked = frozenset(second_reader)
         key = (note.id, checked)
         found = self._read_notes.get(key)
         if found is None:
             text, found = self._read_rules(note)
             if checked:
-                found = _second_opinion(text, found, self.people, self.deals, checked)
+                found = _second_opinion(text, found, self.people, self.deals, checked, scores)
             self._read_notes[key] = found
         return found
 
@@ -101,7 +105,13 @@ def _recent(note: Note, *, window_days: int, today: date) -> bool:
 
 
 def findings_in_notes(
-    view: AccountView, kind: FindingKind, *, window_days: int, today: date, second_reader: bool = False
+    view: AccountView,
+    kind: FindingKind,
+    *,
+    window_days: int,
+    today: date,
+    second_reader: bool = False,
+    scores: Path | None = None,
 ) -> list[tuple[Note, list[Finding]]]:
     """Notes of the last ``window_days`` (newest first) with findings of ``kind`` (churn or expansion)."""
     reader = NoteReader.of(view)
@@ -110,7 +120,7 @@ def findings_in_notes(
     for note in view.notes:
         if not _recent(note, window_days=window_days, today=today):
             continue
-        hits = [f for f in reader.read(note, second_reader=checked) if f.kind == kind]
+        hits = [f for f in reader.read(note, second_reader=checked, scores=scores) if f.kind == kind]
         if hits:
             found.append((note, hits))
     found.sort(key=lambda pair: (pair[0].created_time is not None, pair[0].created_time), reverse=True)
@@ -118,11 +128,11 @@ def findings_in_notes(
 
 
 def warm_second_reader(
-    views: Iterable[AccountView], *, window_days: int, contact_window_days: int, today: date
+    views: Iterable[AccountView], *, window_days: int, contact_window_days: int, today: date, scores: Path | None = None
 ) -> None:
     """Before triage reads the notes one by one: the second reader scores, in one batch, every recent note sentence
     (churn and expansion: ``window_days``; departures: ``contact_window_days``) it may add a finding from (batched,
-    a sentence costs a fraction of what it costs alone)."""
+    a sentence costs a fraction of what it costs alone), taking those it read on an earlier run from ``scores``."""
     if _MISSING:
         return
     from memory.embedding.minilm import ModelNotInstalledError
@@ -142,7 +152,7 @@ def warm_second_reader(
             if kinds and note.content:
                 notes.append((note.content, people, deals, kinds))
     try:
-        prefetch(notes, shared_reader())
+        prefetch(notes, shared_reader(scores))
     except (ModelNotInstalledError, OSError) as exc:
         _turn_off(exc)
 
@@ -153,15 +163,16 @@ def _second_opinion(
     people: tuple[Person, ...],
     deals: tuple[str, ...],
     kinds: frozenset[FindingKind],
+    scores: Path | None,
 ) -> tuple[Finding, ...]:
     """The fine-tuned reader's vetoes and additions; the rules' findings alone when its weights are missing."""
     if _MISSING:
         return found
     from memory.embedding.minilm import ModelNotInstalledError
-    from review.language.fine_tuned import second_opinion
+    from review.language.fine_tuned import second_opinion, shared_reader
 
     try:
-        return second_opinion(text, found, people, record_names=deals, kinds=kinds)
+        return second_opinion(text, found, people, record_names=deals, kinds=kinds, reader=shared_reader(scores))
     except (ModelNotInstalledError, OSError) as exc:
         _turn_off(exc)
         return found

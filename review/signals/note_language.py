@@ -28,6 +28,7 @@ def language_signal(
         window_days=ctx.thresholds.language_window_days,
         today=ctx.today,
         second_reader=ctx.thresholds.second_reader,
+        scores=ctx.thresholds.second_reader_scores,
     )
     if not found:
         return []

@@ -1,0 +1,100 @@
+"""The second reader's scores kept between runs (``review.language.score_store``): a later run reads them instead
+of running the model, never across different weights, and a broken file costs time, not findings."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from config import load_settings
+from review.language.fine_tuned import WEIGHTS, FineTunedReader
+from review.language.score_store import ScoreStore, weights_digest
+from review.thresholds import thresholds_for
+
+SENTENCES = ["Taylor wants another 40 seats for the Berlin team.", "Lunch with Taylor, we talked about her holiday."]
+
+
+def _scores(*values: float) -> np.ndarray:
+    return np.array(values, dtype=np.float32)
+
+
+def test_scores_come_back_from_the_file_in_a_new_process(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    first = ScoreStore(path, "w1")
+    first.put({"a": _scores(0.1, 0.2, 0.3), "b": _scores(0.9, 0.0, 1.0)})
+    first.close()
+    again = ScoreStore(path, "w1")
+    got = again.get(["a", "b", "c"])
+    assert set(got) == {"a", "b"}
+    np.testing.assert_array_equal(got["a"], _scores(0.1, 0.2, 0.3))
+    np.testing.assert_array_equal(got["b"], _scores(0.9, 0.0, 1.0))
+
+
+def test_other_weights_never_read_the_scores_of_these(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    old = ScoreStore(path, "old weights")
+    new = ScoreStore(path, "new weights")  # starts the file over
+    old.put({"a": _scores(0.1, 0.2, 0.3)})  # an older process still running writes after the newer one opened
+    assert new.get(["a"]) == {}
+    assert set(old.get(["a"])) == {"a"}
+
+
+def test_the_file_keeps_the_newest_rows_only(tmp_path: Path) -> None:
+    store = ScoreStore(tmp_path / "scores.sqlite3", "w", keep_rows=3)
+    for name in "abcde":
+        store.put({name: _scores(0, 0, 0)})
+    assert set(store.get("abcde")) == {"c", "d", "e"}
+
+
+def test_a_broken_file_is_logged_once_and_costs_only_time(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "scores.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with caplog.at_level(logging.WARNING):
+        store = ScoreStore(path, "w")
+        store.put({"a": _scores(0.1, 0.2, 0.3)})
+        assert store.get(["a"]) == {}
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "scores.sqlite3 is unusable, sentences are scored afresh" in warnings[0]
+
+
+def test_a_reader_with_the_file_scores_as_before_and_a_later_one_needs_no_model(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    plain = FineTunedReader().probabilities(SENTENCES)
+    first = FineTunedReader(scores=path)
+    np.testing.assert_allclose(first.probabilities(SENTENCES), plain, atol=1e-6)
+    later = FineTunedReader(scores=path)
+    np.testing.assert_allclose(later.probabilities(SENTENCES), plain, atol=1e-6)
+    assert later._encoder is None  # every sentence came from the file: the model was never loaded
+    later.probabilities(["Something new about Taylor."])
+    assert later._encoder is not None
+
+
+def test_the_weights_are_named_by_their_content(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.npz"
+    copy.write_bytes(WEIGHTS.read_bytes())
+    assert weights_digest(copy) == weights_digest(WEIGHTS)
+    copy.write_bytes(WEIGHTS.read_bytes() + b"\0")
+    assert weights_digest(copy) != weights_digest(WEIGHTS)
+
+
+def test_every_triage_keeps_its_scores_under_the_state_folder(tmp_path: Path) -> None:
+    settings = load_settings(home=tmp_path / "home")
+    assert thresholds_for(settings).second_reader_scores == settings.state_dir / "second_reader_scores.sqlite3"
+
+
+def test_a_file_another_run_is_writing_skips_these_scores_and_keeps_the_next(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    store = ScoreStore(path, "w")
+    store._conn.execute("PRAGMA busy_timeout=50")  # type: ignore[union-attr]
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the nightly review writes while the listener scores
+    store.put({"a": _scores(0.1, 0.2, 0.3)})
+    other.execute("ROLLBACK")
+    other.close()
+    store.put({"b": _scores(0.4, 0.5, 0.6)})
+    assert set(store.get(["a", "b"])) == {"b"}  # "a" is scored again next time; the file still works
