@@ -78,15 +78,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.findings_corpus import parts  # noqa: E402
 from benchmarks.findings_corpus.parts import CORPUS, KINDS, TUNING_PARTS, WRITER_PARTS, Finding, expected  # noqa: E402
-from review.language.fine_tuned import (  # noqa: E402
-    COMBINATIONS,
-    marked,
-    name_pattern,
-    pair_candidates,
-    pair_input,
-)
+from review.language.fine_tuned import COMBINATIONS, OTHER, marked, name_pattern  # noqa: E402
+from review.language.people import fold_accents  # noqa: E402
 
 FIRST = parts.FIRST_PARTS
+TARGET = "Jordan"  # the contact whose fate a pair asks about
 # (train parts, scored part, commit of the rules blind to the scored part or None for today's rules)
 FOLDS: tuple[tuple[tuple[str, ...], str, str | None], ...] = (
     (("dev",), "dev_blind", "56beb0f"),
@@ -166,6 +162,16 @@ def patterns_of(names: list[str]) -> list[re.Pattern[str]]:
     return out
 
 
+def named(sentence: str, patterns: list[re.Pattern[str]]) -> list[int]:
+    folded = fold_accents(sentence)
+    return [i for i, p in enumerate(patterns) if p.search(folded)]
+
+
+def mark(text: str, patterns: list[re.Pattern[str]], target: int | None) -> str:
+    """``text`` with contact ``target``'s name as "Jordan" and every other contact's as "Taylor"."""
+    return marked(text, patterns, tuple(TARGET if i == target else OTHER for i in range(len(patterns))))
+
+
 def _said_in(said: str, sentence: str) -> bool:
     said, sentence = said.strip(), sentence.strip()
     return bool(said) and (said in sentence or sentence in said or said[:40] in sentence or sentence[:40] in said)
@@ -178,6 +184,16 @@ class Example:
     text: str
     pair: int | None  # the contact asked about (contact_gone), None for a sentence (churn, upsell)
     y: tuple[float, float, float]  # contact_gone, churn_risk, upsell_signal (only the relevant ones used)
+
+
+def pair_candidates(sentences: list[str], patterns: list[re.Pattern[str]], i: int) -> tuple[list[int], str]:
+    """The contacts sentence ``i`` may say something about, and the text to read for them."""
+    here = named(sentences[i], patterns)
+    if here:
+        return here, sentences[i]
+    context = sentences[i - 1] + " " + sentences[i] if i > 0 else sentences[i]
+    before = named(sentences[i - 1], patterns) if i > 0 else []
+    return (before or list(range(len(patterns)))), context
 
 
 def examples(rows: list[dict[str, Any]], split: Any) -> list[Example]:
@@ -196,7 +212,7 @@ def examples(rows: list[dict[str, Any]], split: Any) -> list[Example]:
                 Example(
                     row["id"],
                     i,
-                    marked(sentence, patterns, ()),
+                    mark(sentence, patterns, None),
                     None,
                     (0.0, float(has["churn_risk"]), float(has["upsell_signal"])),
                 )
@@ -209,7 +225,7 @@ def examples(rows: list[dict[str, Any]], split: Any) -> list[Example]:
                     and _said_in(lab.get("sentence", ""), sentence)
                     for lab in positives
                 )
-                out.append(Example(row["id"], i, pair_input(text, patterns, j), j, (float(gone), 0.0, 0.0)))
+                out.append(Example(row["id"], i, mark(text, patterns, j), j, (float(gone), 0.0, 0.0)))
     return out
 
 
@@ -501,7 +517,7 @@ def main() -> int:
     parser.add_argument("--product-python", default=str(ROOT / ".venv" / "bin" / "python"))
     parser.add_argument("--save", type=Path, help="train on --train-parts and write the weights (.npz)")
     parser.add_argument("--train-parts", default=",".join(TUNING_PARTS), help="the parts --save trains on")
-    parser.add_argument("--json", type=Path, help="write every fold's cells as JSON (after each fold)")
+    parser.add_argument("--json", type=Path, help="write every fold's cells as JSON")
     args = parser.parse_args()
     torch = _torch()
     torch.set_num_threads(2)
@@ -533,12 +549,10 @@ def main() -> int:
     if args.save:
         return save(torch, weights, args, exs, states)
     data = Data(rows, sentences, exs, states, product_python)
-    results = []
-    for n in args.folds.split(","):
-        results.append(run_fold(int(n), torch, weights, data, args))
-        if args.json:  # after every fold: a long run's finished folds are kept
-            args.json.write_text(json.dumps([{"name": r.name, "cells": r.cells} for r in results]))
+    results = [run_fold(int(n), torch, weights, data, args) for n in args.folds.split(",")]
     summarise(results, [FOLDS[int(n)][2] is not None for n in args.folds.split(",")])
+    if args.json:
+        args.json.write_text(json.dumps([{"name": r.name, "cells": r.cells} for r in results]))
     return 0
 
 

@@ -70,11 +70,7 @@ def triage_accounts(
     if thresholds.second_reader:
         chosen = [view for view in views.values() if owned_by(view, owner)]
         warm_second_reader(
-            chosen,
-            window_days=thresholds.language_window_days,
-            contact_window_days=thresholds.contact_note_window_days,
-            today=today,
-            scores=thresholds.second_reader_scores,
+            chosen, window_days=thresholds.language_window_days, today=today, scores=thresholds.second_reader_scores
         )
     gc.freeze()  # the synced org stays alive throughout: the collector need not rescan it while triage allocates
     try:

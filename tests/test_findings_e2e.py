@@ -119,9 +119,8 @@ def test_the_demo_org_review_names_who_left_never_who_reported_it(sandbox: Runni
 
 
 SECOND_READER_ONLY = (
-    ("Grace hinted the board wants a cheaper tool before renewal.", (CHURN, "account")),
-    ("Grace needs a signed order form for the extra seats for Madrid and Valencia.", ("upsell_signal", "account")),
-    ("Grace told us Aisha handed in her badge last week.", (GONE, AISHA)),  # Aisha left, not Grace who told us
+    ("Grace hinted the board wants a cheaper tool before renewal.", CHURN),
+    ("Grace needs a signed order form for the extra seats for Madrid and Valencia.", "upsell_signal"),
 )
 
 
@@ -141,8 +140,8 @@ def test_sergas_second_reader_turns_the_fine_tuned_reader_on_for_the_review(
         assert done.returncode == 0, done.stderr
         flagged = {f["account_id"]: f for f in json.loads(done.stdout)["flagged"]}
         found[on] = [_findings(flagged.get(where["account_id"]), where) for where in planted]
-    assert found["false"] == [set() for _ in SECOND_READER_ONLY]
-    assert found["true"] == [{finding} for _, finding in SECOND_READER_ONLY]
+    assert found["false"] == [set(), set()]
+    assert found["true"] == [{(kind, "account")} for _, kind in SECOND_READER_ONLY]
     scores = tmp_path / "home-true" / "state" / "second_reader_scores.sqlite3"
     assert scores.is_file() and not (tmp_path / "home-false" / "state" / scores.name).exists()
     with sqlite3.connect(scores) as kept:  # the next night reads these instead of running the model

@@ -18,8 +18,8 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,13 +33,11 @@ from review.language.people import Person, fold_accents
 from review.language.reader import Finding, FindingKind, record_names_as_the_deal
 from review.language.score_store import ScoreStore, weights_digest
 from review.language.sentences import split_sentences
-from review.language.stems import candidates, stems_in
-from review.lexicon import CHURN, DEPARTURES, UPSELL, Trigger
+from review.language.stems import any_candidate, candidates, stems_in
+from review.lexicon import CHURN, UPSELL, Trigger
 
 WEIGHTS = Path(__file__).with_name("fine_tuned_reader.npz")
-OTHER = "Taylor"  # every contact's name, as in training
-TARGET = "Jordan"  # the contact a departure pair asks about
-GONE: FindingKind = "contact_gone"
+OTHER = "Taylor"  # every contact's name, as in training (the contact asked about would be "Jordan")
 
 
 @dataclass(frozen=True)
@@ -53,11 +51,9 @@ class Combination:
 
 
 COMBINATIONS = (
-    Combination(GONE, 0, DEPARTURES, veto=0.2, add=0.7, what="read by the second reader"),
     Combination("churn_risk", 1, CHURN, veto=0.05, add=0.9, what="read by the second reader"),
     Combination("upsell_signal", 2, UPSELL, veto=0.05, add=0.8, what="read by the second reader"),
 )
-KINDS: tuple[FindingKind, ...] = tuple(c.kind for c in COMBINATIONS)
 
 
 def name_pattern(full_name: str, parts: Iterable[str | None]) -> re.Pattern[str]:
@@ -72,35 +68,12 @@ def _name_pattern(full_name: str, parts: tuple[str | None, ...]) -> re.Pattern[s
     return re.compile(r"(?<![\w@])(?:" + "|".join(w for w in words if w) + r")(?!\w)", re.IGNORECASE)
 
 
-def marked(text: str, patterns: Sequence[re.Pattern[str]], names: tuple[str, ...]) -> str:
+def marked(text: str, patterns: Iterable[re.Pattern[str]], names: tuple[str, ...]) -> str:
     """``text`` with each contact's name (``patterns``, in order) replaced by ``names[i]`` (``OTHER`` if absent)."""
     text = fold_accents(text)
     for i, pattern in enumerate(patterns):
         text = pattern.sub(names[i] if i < len(names) else OTHER, text)
     return text
-
-
-def named(sentence: str, patterns: Sequence[re.Pattern[str]]) -> list[int]:
-    """The contacts ``sentence`` names (their indexes)."""
-    folded = fold_accents(sentence)
-    return [i for i, p in enumerate(patterns) if p.search(folded)]
-
-
-def pair_candidates(sentences: Sequence[str], patterns: Sequence[re.Pattern[str]], i: int) -> tuple[list[int], str]:
-    """The contacts sentence ``i`` may say have left, and the text to read for them: those it names, with the
-    sentence alone; else those the previous sentence names (every contact if none), with the previous sentence
-    before it (a pronoun's antecedent)."""
-    here = named(sentences[i], patterns)
-    if here:
-        return here, sentences[i]
-    context = sentences[i - 1] + " " + sentences[i] if i > 0 else sentences[i]
-    before = named(sentences[i - 1], patterns) if i > 0 else []
-    return (before or list(range(len(patterns)))), context
-
-
-def pair_input(text: str, patterns: Sequence[re.Pattern[str]], target: int) -> str:
-    """``text`` as the model reads it for contact ``target``: that contact "Jordan", every other one "Taylor"."""
-    return marked(text, patterns, tuple(TARGET if i == target else OTHER for i in range(len(patterns))))
 
 
 class FineTunedReader:
@@ -123,14 +96,22 @@ class FineTunedReader:
     def probabilities(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """(n, 3): P(contact_gone), P(churn_risk), P(upsell_signal) for each (already marked) text: remembered in
         this process, else kept in the score file, else computed (and then kept)."""
+        return self.scores(texts, lambda text: text)
+
+    def scores(self, keys: list[str], text_of: Callable[[str], str]) -> npt.NDArray[np.float32]:
+        """``probabilities`` of ``text_of(key)`` for each key, where a key stands for the text as the model reads it
+        and ``text_of`` is only called for keys in neither cache (marking names costs more than finding a key)."""
         with self._lock:
-            known = {t: self._cache[t] for t in texts if t in self._cache}
-        todo = sorted({t for t in texts if t not in known})
+            known = {k: self._cache[k] for k in keys if k in self._cache}
+        todo = sorted({k for k in keys if k not in known})
         fresh = self._store.get(todo) if todo and self._store is not None else {}
-        todo = [t for t in todo if t not in fresh]
+        todo = [k for k in todo if k not in fresh]
         if todo:
-            logits = self._encoder_now().pooled(todo) @ self._head_w.T + self._head_b
-            scored = dict(zip(todo, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32), strict=True))
+            texts = {k: text_of(k) for k in todo}
+            distinct = sorted(set(texts.values()))  # the same sentence in many accounts is computed once
+            logits = self._encoder_now().pooled(distinct) @ self._head_w.T + self._head_b
+            by_text = dict(zip(distinct, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32), strict=True))
+            scored = {k: by_text[texts[k]] for k in todo}
             if self._store is not None:
                 self._store.put(scored)
             fresh.update(scored)
@@ -140,7 +121,7 @@ class FineTunedReader:
                 if len(self._cache) + len(fresh) > self._cache_size:
                     self._cache.clear()
                 self._cache.update(fresh)
-        return np.array([known[t] for t in texts], dtype=np.float32).reshape(len(texts), 3)
+        return np.array([known[k] for k in keys], dtype=np.float32).reshape(len(keys), 3)
 
     def _encoder_now(self) -> MiniLMEncoder:
         """The encoder, loaded the first time a sentence is not in the caches (~0.6 s: a warm nightly run never is)."""
@@ -162,60 +143,54 @@ def shared_reader(scores: Path | None = None) -> FineTunedReader:
 class _Note:
     sentences: list[str]  # as written (quoted)
     plain: list[str]  # deal names as "the deal"
-    patterns: list[re.Pattern[str]]  # the account's contacts' names
+    people: tuple[Person, ...]
     passes: list[list[bool]]  # per sentence, whether the stems prefilter passes it for each combination
-    _inputs: dict[int, str] = field(default_factory=dict)
 
-    def inputs(self, indexes: Iterable[int]) -> list[str]:
-        """Those sentences as the model reads them: deal names as "the deal", contacts as "Taylor" (marked once)."""
-        out = []
-        for i in indexes:
-            if i not in self._inputs:
-                self._inputs[i] = marked(self.plain[i], self.patterns, ())
-            out.append(self._inputs[i])
-        return out
+    def keys(self, indexes: Iterable[int]) -> list[str]:
+        """Those sentences' keys: the sentence and the account's contacts' names, which decide how it is marked."""
+        names = _names_key(self.people)
+        return [f"{self.plain[i]}\x00{names}" for i in indexes]
 
-    def pairs(self, sentences: Iterable[int], subjects: Collection[int] | None = None) -> list[tuple[int, int, str]]:
-        """(sentence, contact, text) of each departure question of ``sentences`` (about ``subjects`` only)."""
-        out = []
-        for i in sentences:
-            who, text = pair_candidates(self.plain, self.patterns, i)
-            out += [(i, j, pair_input(text, self.patterns, j)) for j in who if subjects is None or j in subjects]
-        return out
+    def input_of(self, key: str) -> str:
+        """The sentence of ``key`` as the model reads it: deal names as "the deal", contacts as "Taylor"."""
+        patterns = [name_pattern(p.full_name, (p.first_name, p.last_name)) for p in self.people]
+        return marked(key.partition("\x00")[0], patterns, ())
+
+
+@functools.lru_cache(maxsize=8_192)
+def _names_key(people: tuple[Person, ...]) -> str:
+    return "\x1f".join(f"{p.full_name}\x1e{p.first_name or ''}\x1e{p.last_name or ''}" for p in people)
 
 
 @functools.lru_cache(maxsize=32_768)  # triage reads each note twice: in the batch that scores it, then on its own
 def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...]) -> _Note:
     sentences = split_sentences(text) or [text]
     plain = [record_names_as_the_deal(s, record_names) for s in sentences]
-    patterns = [name_pattern(p.full_name, (p.first_name, p.last_name)) for p in people]
     passes = [[bool(candidates(stems_in(s), c.lexicon)) for c in COMBINATIONS] for s in plain]
-    return _Note(sentences, plain, patterns, passes)
+    return _Note(sentences, plain, people, passes)
 
 
-def _passing(note: _Note, kinds: Collection[FindingKind]) -> tuple[list[int], list[int]]:
-    """The sentences the stems prefilter passes for some checked account kind, and for a departure."""
-    account = [k for k, c in enumerate(COMBINATIONS) if c.kind in kinds and c.kind != GONE]
-    gone = [k for k, c in enumerate(COMBINATIONS) if c.kind in kinds and c.kind == GONE]
-    return (
-        [i for i, flags in enumerate(note.passes) if any(flags[k] for k in account)],
-        [i for i, flags in enumerate(note.passes) if any(flags[k] for k in gone)],
-    )
+_LEXICONS = tuple(c.lexicon for c in COMBINATIONS)
 
 
-def prefetch(
-    notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...], Collection[FindingKind]]], reader: FineTunedReader
-) -> int:
-    """Score in one batch every sentence (and, for departures, every (sentence, contact) pair) of ``notes`` (text,
-    people, deal names, the kinds checked) that the model may add a finding from, so that reading the notes one by
-    one afterwards finds them scored. Returns how many texts were scored."""
-    inputs = []
-    for text, people, record_names, kinds in notes:
+@functools.lru_cache(maxsize=32_768)  # asked before the batch and again when the note is read
+def may_add(text: str, record_names: tuple[str, ...]) -> bool:
+    """Whether some sentence of ``text`` may pass the stems prefilter of a combination, i.e. whether the model could
+    add a finding from it. Read on the whole note, unsplit (its stems hold every sentence's): most notes say nothing
+    of churn or expansion and are ruled out here for a fraction of what splitting and reading them costs."""
+    return any_candidate(stems_in(record_names_as_the_deal(text, record_names)), _LEXICONS)
+
+
+def prefetch(notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...]]], reader: FineTunedReader) -> int:
+    """Score in one batch every sentence of ``notes`` (text, people, deal names) that the model may add a finding
+    from, so that reading the notes one by one afterwards finds them scored. Returns how many distinct ones. The
+    caller may leave out the notes ``may_add`` rules out."""
+    owners: dict[str, _Note] = {}
+    for text, people, record_names in notes:
         note = _note(text, people, record_names)
-        account, gone = _passing(note, kinds)
-        inputs += note.inputs(account) + [t for _, _, t in note.pairs(gone)]
-    reader.probabilities(inputs)
-    return len(inputs)
+        owners.update((key, note) for key in note.keys(i for i, flags in enumerate(note.passes) if any(flags)))
+    reader.scores(list(owners), lambda key: owners[key].input_of(key))
+    return len(owners)
 
 
 def second_opinion(
@@ -224,54 +199,40 @@ def second_opinion(
     people: tuple[Person, ...],
     *,
     record_names: tuple[str, ...] = (),
-    kinds: Collection[FindingKind] = KINDS,
     reader: FineTunedReader | None = None,
 ) -> tuple[Finding, ...]:
-    """``findings`` (the rules' reading of ``text``) with the model's vetoes and additions for ``kinds``; the
-    findings of other kinds as they are. ``record_names``: the account's deal names, read as "the deal" as the rules
-    read them ("Acme - Analytics Add-on" is a deal's name, not a wish for an add-on). Departures are read per
-    contact: the model scores each (sentence, contact) pair as it was trained (``pair_candidates``)."""
-    note = _note(text, people, record_names)
-    account, gone = _passing(note, kinds)
-    ruled = {c.kind for c in COMBINATIONS if c.kind in kinds and any(f.kind == c.kind for f in findings)}
-    if any(c.veto is not None and c.kind in ruled and c.kind != GONE for c in COMBINATIONS):
-        account = list(range(len(note.sentences)))  # a veto needs the model's score of every sentence
-    gone_ruled = {f.subject for f in findings if f.kind == GONE and f.subject is not None and GONE in kinds}
-    pairs = note.pairs(gone) + note.pairs(range(len(note.sentences)), gone_ruled)
-    if not account and not pairs and not gone_ruled:
+    """``findings`` (the rules' reading of ``text``) with the model's vetoes and additions for churn and upsell.
+    ``record_names``: the account's deal names, read as "the deal" as the rules read them ("Acme - Analytics Add-on"
+    is a deal's name, not a wish for an add-on)."""
+    ruled = {c.kind for c in COMBINATIONS if any(f.kind == c.kind for f in findings)}
+    vetoing = any(c.veto is not None and c.kind in ruled for c in COMBINATIONS)
+    if not vetoing and not may_add(text, record_names):
         return findings
-    chances = (reader or shared_reader()).probabilities(note.inputs(account) + [t for *_, t in pairs])
-    sentence_chances, pair_chances = chances[: len(account)], chances[len(account) :]
-    found = {(f.kind, f.subject) for f in findings}
-    vetoed: set[tuple[FindingKind, int | None]] = set()
+    note = _note(text, people, record_names)
+    wanted = [i for i, flags in enumerate(note.passes) if vetoing or any(flags)]
+    if not wanted:
+        return findings
+    chances = (reader or shared_reader()).scores(note.keys(wanted), note.input_of)
+    vetoed: set[str] = set()
     added: list[Finding] = []
     for k, combo in enumerate(COMBINATIONS):
-        if combo.kind not in kinds:
+        column = chances[:, combo.column]
+        if combo.kind in ruled:
+            if combo.veto is not None and float(column.max()) < combo.veto:
+                vetoed.add(combo.kind)
             continue
-        scored: list[tuple[float, int, int | None]]
-        if combo.kind == GONE:
-            scored = [(float(p[combo.column]), i, j) for p, (i, j, _) in zip(pair_chances, pairs, strict=True)]
-        else:
-            scored = [(float(p[combo.column]), i, None) for p, i in zip(sentence_chances, account, strict=True)]
-        subjects: set[int | None] = {*gone_ruled, *(j for _, _, j in scored)} if combo.kind == GONE else {None}
-        for subject in subjects:
-            about = [(c, i) for c, i, j in scored if j == subject]
-            if (combo.kind, subject) not in found:
-                best = max(((c, i) for c, i in about if note.passes[i][k]), default=(0.0, -1))
-                if best[0] >= combo.add:
-                    added.append(Finding(combo.kind, subject, combo.what, note.sentences[best[1]]))
-            elif combo.veto is not None and max((c for c, _ in about), default=0.0) < combo.veto:
-                vetoed.add((combo.kind, subject))
-    return tuple(f for f in findings if (f.kind, f.subject) not in vetoed) + tuple(added)
+        best = max(((float(column[j]), i) for j, i in enumerate(wanted) if note.passes[i][k]), default=(0.0, -1))
+        if best[0] >= combo.add:
+            added.append(Finding(combo.kind, None, combo.what, note.sentences[best[1]]))
+    return tuple(f for f in findings if f.kind not in vetoed) + tuple(added)
 
 
 __all__ = [
     "COMBINATIONS",
     "FineTunedReader",
     "marked",
+    "may_add",
     "name_pattern",
-    "pair_candidates",
-    "pair_input",
     "prefetch",
     "second_opinion",
     "shared_reader",

@@ -15,7 +15,7 @@ from review.index import AccountView
 from review.language import Finding, read_text
 from review.models import Signal
 from review.signals.context import TriageContext, quote
-from review.signals.language import DEPARTURE_KINDS, NoteReader, person
+from review.signals.language import NoteReader, person
 
 QUOTE_LIMIT = 240
 _FORMER_TITLE = re.compile(r"^\s*(?:former|ex-|ex\s|previous|past)\b|\((?:left|former|gone)\b", re.IGNORECASE)
@@ -41,13 +41,12 @@ def _marked(contact: Contact) -> str | None:
 def _departures(view: AccountView, ctx: TriageContext) -> dict[int, list[tuple[Note, Finding]]]:
     """Contact index → the recent notes saying that contact left (newest first), with the finding."""
     reader = NoteReader.of(view)
-    checked = DEPARTURE_KINDS if ctx.thresholds.second_reader else ()
     by_contact: dict[int, list[tuple[Note, Finding]]] = {}
     for note in view.notes:
         age = days_since(record_activity(note), ctx.today)
         if age is not None and age > ctx.thresholds.contact_note_window_days:
             continue
-        for finding in reader.read(note, second_reader=checked, scores=ctx.thresholds.second_reader_scores):
+        for finding in reader.read(note):
             if finding.kind == "contact_gone" and finding.subject is not None:
                 by_contact.setdefault(finding.subject, []).append((note, finding))
     for notes in by_contact.values():

@@ -4,7 +4,7 @@ notes say (``review.language.read_text``), note by note."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -15,8 +15,6 @@ from review.language import Finding, FindingKind, Person, read_text
 
 log = logging.getLogger(__name__)
 _MISSING: list[str] = []  # the reason the second reader is unavailable, once known
-ACCOUNT_KINDS: tuple[FindingKind, ...] = ("churn_risk", "upsell_signal")  # read from the notes of one window
-DEPARTURE_KINDS: tuple[FindingKind, ...] = ("contact_gone",)  # read from the notes of a longer one
 
 
 def person(contact: Contact) -> Person:
@@ -46,7 +44,7 @@ class NoteReader:
         self.account_name = view.account.name
         self.deals = deal_names(view)
         self.contact_index = {c.id: i for i, c in enumerate(view.contacts)}
-        self._read_notes: dict[tuple[str, frozenset[FindingKind]], tuple[Finding, ...]] = {}
+        self._read_notes: dict[tuple[str, bool], tuple[Finding, ...]] = {}
 
     @classmethod
     def of(cls, view: AccountView) -> NoteReader:
@@ -59,21 +57,18 @@ class NoteReader:
         cls._last = (view, reader)
         return reader
 
-    def read(
-        self, note: Note, *, second_reader: Collection[FindingKind] = (), scores: Path | None = None
-    ) -> tuple[Finding, ...]:
+    def read(self, note: Note, *, second_reader: bool = False, scores: Path | None = None) -> tuple[Finding, ...]:
         """What ``note`` says: its body; its title only when the body is (nearly) empty, so a quote is a
         sentence of the note rather than its title ("Escalation" over a body that says it is resolved). A note
-        on a contact makes that contact the implicit subject ("Left in May."). ``second_reader``: the kinds whose
-        findings the fine-tuned model checks and completes (``review.language.fine_tuned``), its scores kept in
-        ``scores`` between runs."""
-        checked = frozenset(second_reader)
-        key = (note.id, checked)
+        on a contact makes that contact the implicit subject ("Left in May."). ``second_reader``: churn and
+        expansion findings checked and completed by the fine-tuned model (``review.language.fine_tuned``), its scores
+        kept in ``scores`` between runs."""
+        key = (note.id, second_reader)
         found = self._read_notes.get(key)
         if found is None:
             text, found = self._read_rules(note)
-            if checked:
-                found = _second_opinion(text, found, self.people, self.deals, checked, scores)
+            if second_reader:
+                found = _second_opinion(text, found, self.people, self.deals, scores)
             self._read_notes[key] = found
         return found
 
@@ -113,14 +108,13 @@ def findings_in_notes(
     second_reader: bool = False,
     scores: Path | None = None,
 ) -> list[tuple[Note, list[Finding]]]:
-    """Notes of the last ``window_days`` (newest first) with findings of ``kind`` (churn or expansion)."""
+    """Notes of the last ``window_days`` (newest first) with findings of ``kind``."""
     reader = NoteReader.of(view)
-    checked = ACCOUNT_KINDS if second_reader else ()
     found = []
     for note in view.notes:
         if not _recent(note, window_days=window_days, today=today):
             continue
-        hits = [f for f in reader.read(note, second_reader=checked, scores=scores) if f.kind == kind]
+        hits = [f for f in reader.read(note, second_reader=second_reader, scores=scores) if f.kind == kind]
         if hits:
             found.append((note, hits))
     found.sort(key=lambda pair: (pair[0].created_time is not None, pair[0].created_time), reverse=True)
@@ -128,29 +122,25 @@ def findings_in_notes(
 
 
 def warm_second_reader(
-    views: Iterable[AccountView], *, window_days: int, contact_window_days: int, today: date, scores: Path | None = None
+    views: Iterable[AccountView], *, window_days: int, today: date, scores: Path | None = None
 ) -> None:
     """Before triage reads the notes one by one: the second reader scores, in one batch, every recent note sentence
-    (churn and expansion: ``window_days``; departures: ``contact_window_days``) it may add a finding from (batched,
-    a sentence costs a fraction of what it costs alone), taking those it read on an earlier run from ``scores``."""
+    it may add a finding from (batched, a sentence costs a fraction of what it costs alone), taking those it read
+    on an earlier run from ``scores``."""
     if _MISSING:
         return
     from memory.embedding.minilm import ModelNotInstalledError
-    from review.language.fine_tuned import prefetch, shared_reader
+    from review.language.fine_tuned import may_add, prefetch, shared_reader
 
     notes = []
     for view in views:
-        people = people_of(view)
         deals = deal_names(view)
+        people: tuple[Person, ...] | None = None
         for note in view.notes:
-            kinds = frozenset(
-                kind
-                for group, days in ((ACCOUNT_KINDS, window_days), (DEPARTURE_KINDS, contact_window_days))
-                if _recent(note, window_days=days, today=today)
-                for kind in group
-            )
-            if kinds and note.content:
-                notes.append((note.content, people, deals, kinds))
+            text = note.content
+            if text and _recent(note, window_days=window_days, today=today) and may_add(text, deals):
+                people = people if people is not None else people_of(view)
+                notes.append((text, people, deals))
     try:
         prefetch(notes, shared_reader(scores))
     except (ModelNotInstalledError, OSError) as exc:
@@ -158,12 +148,7 @@ def warm_second_reader(
 
 
 def _second_opinion(
-    text: str,
-    found: tuple[Finding, ...],
-    people: tuple[Person, ...],
-    deals: tuple[str, ...],
-    kinds: frozenset[FindingKind],
-    scores: Path | None,
+    text: str, found: tuple[Finding, ...], people: tuple[Person, ...], deals: tuple[str, ...], scores: Path | None
 ) -> tuple[Finding, ...]:
     """The fine-tuned reader's vetoes and additions; the rules' findings alone when its weights are missing."""
     if _MISSING:
@@ -172,7 +157,7 @@ def _second_opinion(
     from review.language.fine_tuned import second_opinion, shared_reader
 
     try:
-        return second_opinion(text, found, people, record_names=deals, kinds=kinds, reader=shared_reader(scores))
+        return second_opinion(text, found, people, record_names=deals, reader=shared_reader(scores))
     except (ModelNotInstalledError, OSError) as exc:
         _turn_off(exc)
         return found
