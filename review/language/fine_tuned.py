@@ -18,8 +18,8 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,7 @@ from review.language.people import Person, fold_accents
 from review.language.reader import Finding, FindingKind, record_names_as_the_deal
 from review.language.score_store import ScoreStore, weights_digest
 from review.language.sentences import split_sentences
-from review.language.stems import candidates, stems_in
+from review.language.stems import any_candidate, candidates, stems_in
 from review.lexicon import CHURN, UPSELL, Trigger
 
 WEIGHTS = Path(__file__).with_name("fine_tuned_reader.npz")
@@ -96,14 +96,22 @@ class FineTunedReader:
     def probabilities(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """(n, 3): P(contact_gone), P(churn_risk), P(upsell_signal) for each (already marked) text: remembered in
         this process, else kept in the score file, else computed (and then kept)."""
+        return self.scores(texts, lambda text: text)
+
+    def scores(self, keys: list[str], text_of: Callable[[str], str]) -> npt.NDArray[np.float32]:
+        """``probabilities`` of ``text_of(key)`` for each key, where a key stands for the text as the model reads it
+        and ``text_of`` is only called for keys in neither cache (marking names costs more than finding a key)."""
         with self._lock:
-            known = {t: self._cache[t] for t in texts if t in self._cache}
-        todo = sorted({t for t in texts if t not in known})
+            known = {k: self._cache[k] for k in keys if k in self._cache}
+        todo = sorted({k for k in keys if k not in known})
         fresh = self._store.get(todo) if todo and self._store is not None else {}
-        todo = [t for t in todo if t not in fresh]
+        todo = [k for k in todo if k not in fresh]
         if todo:
-            logits = self._encoder_now().pooled(todo) @ self._head_w.T + self._head_b
-            scored = dict(zip(todo, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32), strict=True))
+            texts = {k: text_of(k) for k in todo}
+            distinct = sorted(set(texts.values()))  # the same sentence in many accounts is computed once
+            logits = self._encoder_now().pooled(distinct) @ self._head_w.T + self._head_b
+            by_text = dict(zip(distinct, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32), strict=True))
+            scored = {k: by_text[texts[k]] for k in todo}
             if self._store is not None:
                 self._store.put(scored)
             fresh.update(scored)
@@ -113,7 +121,7 @@ class FineTunedReader:
                 if len(self._cache) + len(fresh) > self._cache_size:
                     self._cache.clear()
                 self._cache.update(fresh)
-        return np.array([known[t] for t in texts], dtype=np.float32).reshape(len(texts), 3)
+        return np.array([known[k] for k in keys], dtype=np.float32).reshape(len(keys), 3)
 
     def _encoder_now(self) -> MiniLMEncoder:
         """The encoder, loaded the first time a sentence is not in the caches (~0.6 s: a warm nightly run never is)."""
@@ -135,38 +143,54 @@ def shared_reader(scores: Path | None = None) -> FineTunedReader:
 class _Note:
     sentences: list[str]  # as written (quoted)
     plain: list[str]  # deal names as "the deal"
-    patterns: list[re.Pattern[str]]  # the account's contacts' names
+    people: tuple[Person, ...]
     passes: list[list[bool]]  # per sentence, whether the stems prefilter passes it for each combination
-    _inputs: dict[int, str] = field(default_factory=dict)
 
-    def inputs(self, indexes: Iterable[int]) -> list[str]:
-        """Those sentences as the model reads them: deal names as "the deal", contacts as "Taylor" (marked once)."""
-        out = []
-        for i in indexes:
-            if i not in self._inputs:
-                self._inputs[i] = marked(self.plain[i], self.patterns, ())
-            out.append(self._inputs[i])
-        return out
+    def keys(self, indexes: Iterable[int]) -> list[str]:
+        """Those sentences' keys: the sentence and the account's contacts' names, which decide how it is marked."""
+        names = _names_key(self.people)
+        return [f"{self.plain[i]}\x00{names}" for i in indexes]
+
+    def input_of(self, key: str) -> str:
+        """The sentence of ``key`` as the model reads it: deal names as "the deal", contacts as "Taylor"."""
+        patterns = [name_pattern(p.full_name, (p.first_name, p.last_name)) for p in self.people]
+        return marked(key.partition("\x00")[0], patterns, ())
+
+
+@functools.lru_cache(maxsize=8_192)
+def _names_key(people: tuple[Person, ...]) -> str:
+    return "\x1f".join(f"{p.full_name}\x1e{p.first_name or ''}\x1e{p.last_name or ''}" for p in people)
 
 
 @functools.lru_cache(maxsize=32_768)  # triage reads each note twice: in the batch that scores it, then on its own
 def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...]) -> _Note:
     sentences = split_sentences(text) or [text]
     plain = [record_names_as_the_deal(s, record_names) for s in sentences]
-    patterns = [name_pattern(p.full_name, (p.first_name, p.last_name)) for p in people]
     passes = [[bool(candidates(stems_in(s), c.lexicon)) for c in COMBINATIONS] for s in plain]
-    return _Note(sentences, plain, patterns, passes)
+    return _Note(sentences, plain, people, passes)
+
+
+_LEXICONS = tuple(c.lexicon for c in COMBINATIONS)
+
+
+@functools.lru_cache(maxsize=32_768)  # asked before the batch and again when the note is read
+def may_add(text: str, record_names: tuple[str, ...]) -> bool:
+    """Whether some sentence of ``text`` may pass the stems prefilter of a combination, i.e. whether the model could
+    add a finding from it. Read on the whole note, unsplit (its stems hold every sentence's): most notes say nothing
+    of churn or expansion and are ruled out here for a fraction of what splitting and reading them costs."""
+    return any_candidate(stems_in(record_names_as_the_deal(text, record_names)), _LEXICONS)
 
 
 def prefetch(notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...]]], reader: FineTunedReader) -> int:
     """Score in one batch every sentence of ``notes`` (text, people, deal names) that the model may add a finding
-    from, so that reading the notes one by one afterwards finds them scored. Returns how many were scored."""
-    inputs = []
+    from, so that reading the notes one by one afterwards finds them scored. Returns how many distinct ones. The
+    caller may leave out the notes ``may_add`` rules out."""
+    owners: dict[str, _Note] = {}
     for text, people, record_names in notes:
         note = _note(text, people, record_names)
-        inputs += note.inputs(i for i, flags in enumerate(note.passes) if any(flags))
-    reader.probabilities(inputs)
-    return len(inputs)
+        owners.update((key, note) for key in note.keys(i for i, flags in enumerate(note.passes) if any(flags)))
+    reader.scores(list(owners), lambda key: owners[key].input_of(key))
+    return len(owners)
 
 
 def second_opinion(
@@ -180,13 +204,15 @@ def second_opinion(
     """``findings`` (the rules' reading of ``text``) with the model's vetoes and additions for churn and upsell.
     ``record_names``: the account's deal names, read as "the deal" as the rules read them ("Acme - Analytics Add-on"
     is a deal's name, not a wish for an add-on)."""
-    note = _note(text, people, record_names)
     ruled = {c.kind for c in COMBINATIONS if any(f.kind == c.kind for f in findings)}
     vetoing = any(c.veto is not None and c.kind in ruled for c in COMBINATIONS)
+    if not vetoing and not may_add(text, record_names):
+        return findings
+    note = _note(text, people, record_names)
     wanted = [i for i, flags in enumerate(note.passes) if vetoing or any(flags)]
     if not wanted:
         return findings
-    chances = (reader or shared_reader()).probabilities(note.inputs(wanted))
+    chances = (reader or shared_reader()).scores(note.keys(wanted), note.input_of)
     vetoed: set[str] = set()
     added: list[Finding] = []
     for k, combo in enumerate(COMBINATIONS):
@@ -201,4 +227,13 @@ def second_opinion(
     return tuple(f for f in findings if f.kind not in vetoed) + tuple(added)
 
 
-__all__ = ["COMBINATIONS", "FineTunedReader", "marked", "name_pattern", "prefetch", "second_opinion", "shared_reader"]
+__all__ = [
+    "COMBINATIONS",
+    "FineTunedReader",
+    "marked",
+    "may_add",
+    "name_pattern",
+    "prefetch",
+    "second_opinion",
+    "shared_reader",
+]

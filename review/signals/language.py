@@ -130,15 +130,17 @@ def warm_second_reader(
     if _MISSING:
         return
     from memory.embedding.minilm import ModelNotInstalledError
-    from review.language.fine_tuned import prefetch, shared_reader
+    from review.language.fine_tuned import may_add, prefetch, shared_reader
 
     notes = []
     for view in views:
-        people = people_of(view)
         deals = deal_names(view)
+        people: tuple[Person, ...] | None = None
         for note in view.notes:
-            if _recent(note, window_days=window_days, today=today) and note.content:
-                notes.append((note.content, people, deals))
+            text = note.content
+            if text and _recent(note, window_days=window_days, today=today) and may_add(text, deals):
+                people = people if people is not None else people_of(view)
+                notes.append((text, people, deals))
     try:
         prefetch(notes, shared_reader(scores))
     except (ModelNotInstalledError, OSError) as exc:
