@@ -11,9 +11,12 @@ import numpy as np
 import pytest
 
 from config import load_settings
+from review.language import fine_tuned
 from review.language.fine_tuned import WEIGHTS, FineTunedReader
 from review.language.score_store import ScoreStore, weights_digest
-from review.thresholds import thresholds_for
+from review.record_builders import TODAY, account, contact, note, org
+from review.thresholds import DEFAULT_THRESHOLDS, thresholds_for
+from review.triage import triage_org
 
 SENTENCES = ["Taylor wants another 40 seats for the Berlin team.", "Lunch with Taylor, we talked about her holiday."]
 
@@ -98,3 +101,31 @@ def test_a_file_another_run_is_writing_skips_these_scores_and_keeps_the_next(tmp
     other.close()
     store.put({"b": _scores(0.4, 0.5, 0.6)})
     assert set(store.get(["a", "b"])) == {"b"}  # "a" is scored again next time; the file still works
+
+
+def test_the_next_nights_triage_finds_every_score_in_the_file_and_never_loads_the_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    acc = account(name="Lumen Biotech", revenue=100_000)
+    records = org(
+        acc,
+        contact(acc.id, first="Rosa", last="Marquez"),
+        note(acc.id, "Rosa needs a signed order form for the extra seats for Madrid and Valencia.", days_ago=5),
+        note(acc.id, "Rosa hinted the board wants a cheaper tool before renewal.", days_ago=6),
+        note(acc.id, "Lunch with Rosa, we talked about her holiday.", days_ago=7),
+    )
+    on = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": True, "second_reader_scores": tmp_path / "s.sqlite3"})
+    readers: list[FineTunedReader] = []
+
+    def new_process(scores: Path | None = None) -> FineTunedReader:  # a new reader every time: nothing in memory
+        readers.append(FineTunedReader(scores=scores))
+        return readers[-1]
+
+    monkeypatch.setattr(fine_tuned, "shared_reader", new_process)
+    first = {s.kind for s in triage_org(records, today=TODAY, thresholds=on)[0].signals}
+    fine_tuned._note.cache_clear()
+    fine_tuned.may_add.cache_clear()
+    loaded = len(readers)
+    second = {s.kind for s in triage_org(records, today=TODAY, thresholds=on)[0].signals}
+    assert {"upsell_signal", "churn_risk"} <= first == second
+    assert len(readers) > loaded and all(r._encoder is None for r in readers[loaded:])
