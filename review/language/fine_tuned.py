@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from memory.embedding.minilm import MiniLMEncoder
 
 from review.language.people import Person, fold_accents
-from review.language.reader import Finding, FindingKind, record_names_as_the_deal
+from review.language.reader import Finding, FindingKind, note_stems, record_names_as_the_deal
 from review.language.score_store import ScoreStore, weights_digest
 from review.language.sentences import split_sentences
 from review.language.stems import any_candidate, candidates, stems_in
@@ -178,7 +178,7 @@ def may_add(text: str, record_names: tuple[str, ...]) -> bool:
     """Whether some sentence of ``text`` may pass the stems prefilter of a combination, i.e. whether the model could
     add a finding from it. Read on the whole note, unsplit (its stems hold every sentence's): most notes say nothing
     of churn or expansion and are ruled out here for a fraction of what splitting and reading them costs."""
-    return any_candidate(stems_in(record_names_as_the_deal(text, record_names)), _LEXICONS)
+    return any_candidate(note_stems(text, record_names), _LEXICONS)
 
 
 def prefetch(notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...]]], reader: FineTunedReader) -> int:
