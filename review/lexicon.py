@@ -1305,13 +1305,13 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "last day",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:last|final)\s+(?:day|week)\b(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:last|final)\s+(?:day|week)\b(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
         r"\b(?:last|final)\s+day\s+(?:for|of)\s+(?P<who2>@p\d+)\b",
         who="group",
     ),
     trigger(
         "departure",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|"
         r"leaving(?!\s+(?:the|this|that|it|a|an|us|them|him|her|things|everything|all|early|for|at|on)\b)|farewell|send-?off|"
         r"leaving\s+do|exit\s+interview)\b|\b(?:departure|resignation|exit|retirement|farewell(?:\s+(?:party|lunch|"
         r"drinks))?|send-?off|leaving\s+do|(?:goodbye|farewell|leaving)\s+(?:party|lunch|drinks|dinner|do|card|gathering|cake))\s+(?:of|for|to)\s+"
@@ -1321,7 +1321,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "was replaced",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:replacement|successor|backfill)\b(?!\s+(?:laptop|card|part|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:replacement|successor|backfill)\b(?!\s+(?:laptop|card|part|"
         r"device|phone|badge|key|hardware|unit|cable|monitor|keyboard|token|login|password|licen[cs]e|order))|"
         r"\b(?:replacement|successor|backfill)\s+(?:for|to|of)\s+(?P<who2>@p\d+)\b|"
         r"\b(?:replac(?:es|ed|ing)|succeed(?:s|ed|ing)?|backfill(?:s|ed|ing)?)\s+(?P<who3>@p\d+)\b|"
@@ -1338,7 +1338,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "role eliminated",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:position|role|job|post)\s+(?:was|has\s+been|is\s+being|got|is)\s+"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:position|role|job|post)\s+(?:was|has\s+been|is\s+being|got|is)\s+"
         r"(?:eliminated|cut|made\s+redundant|axed|terminated|scrapped|removed)\b",
         who="group",
     ),
@@ -1368,7 +1368,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "mailbox closed",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:e-?mail|mail|mailbox|address|inbox)\s+(?:now\s+)?"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:e-?mail|mail|mailbox|address|inbox)\s+(?:now\s+)?"
         r"(?:bounces|bounced|is\s+(?:closed|deactivated|disabled|dead|gone|bouncing))\b|"
         r"\b(?:e-?mails?|mails?|messages?)\s+to\s+(?P<who2>@p\d+)\s+(?:now\s+|just\s+)?(?:bounces|bounced|bouncing|"
         r"came\s+back|was\s+returned|is\s+returned)\b",

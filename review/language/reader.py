@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from review.language import scope
+from review.language.authors import email_author
 from review.language.people import Person, is_lower_case_note, last_mention, mask
 from review.language.sentences import split_sentences
 from review.language.spelling import as_written_meant
@@ -311,7 +312,8 @@ class _Note:
             if self._named[earlier] is not None:
                 previous = self._named[earlier]
                 break
-        return Context(people=self.people, previous=previous, implicit=self.implicit)
+        author = email_author(self.masked, len(self.sentences), number)
+        return Context(people=self.people, previous=previous, implicit=self.implicit, author=author)
 
 
 _LEXICONS = (DEPARTURES, CHURN, UPSELL)

@@ -38,6 +38,7 @@ class Context:
     people: tuple[Person, ...]
     previous: int | None = None
     implicit: int | None = None
+    author: int | None = None  # the sender of a pasted message this sentence is part of: "I" and "my" (authors.py)
 
 
 def _contact(token: str) -> int | None:
@@ -250,7 +251,11 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [found] if found is not None else []
     if last == "i" and '"' in tokens:  # "an auto-reply from @p0: "I have left …"": the quoted speaker
         quoted = nearest_contact(masked, masked.rfind('"', 0, start), ctx, own_sentence_only=True)
+        if quoted is None:
+            quoted = ctx.author  # the quote's sender named in another sentence: "Pasting @p0's out of office:"
         return [quoted] if quoted is not None else []
+    if last == "i" and ctx.author is not None:  # "From: @p0 … i have left @x": the sender
+        return [ctx.author]
     if last in ("@x", "@v", "i", "you"):
         return []
     appositive = _appositive(tokens)
@@ -313,4 +318,6 @@ def resolve_group(value: str, masked: str, position: int, ctx: Context) -> int |
         return contact
     if value in PRONOUNS:
         return nearest_contact(masked, position, ctx)
+    if value == "my":
+        return ctx.author
     return None
