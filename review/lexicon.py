@@ -1018,8 +1018,8 @@ RIVAL_OWNS = re.compile(
 # ---------------------------------------------------------------------------------------- departures
 _ORG_NOUN = (
     r"(?:company|co|firm|business|organi[sz]ation|org|team|account|group|bank|agency|consultancy|startup|"
-    r"start-up|scale-?up|competitor|rival|employer|vendor|corporation|@x|@v|fintech|enterprise|"
-    r"\w+\s+(?:company|firm|startup|agency|consultancy|bank|competitor))"
+    r"start-up|scale-?up|competitor|rival|employer|vendor|corporation|@x|@v|fintech|enterprise|practice|clinic|"
+    r"charity|foundation|partnership|studio|council|\w+\s+(?:company|firm|startup|agency|consultancy|bank|competitor))"
 )
 _WHEN = (
     r"(?:in|on|at\s+the\s+end\s+of\s+(?!the\s+(?:call|meeting|demo|session))|last|this|recently|yesterday|today|"

@@ -161,10 +161,16 @@ def by_role(words: list[str], people: tuple[Person, ...]) -> int | None:
         wanted += TITLE_ABBREVIATIONS.get(word, word).split()
     if not wanted:
         return None
+    if len(people) == 1 and _OUR_CONTACT & set(wanted) and set(wanted) <= _OUR_CONTACT | _OUR_CONTACT_FILLER:
+        return 0  # "my contact there has retired", "champion gone": the account's one contact
     wanted = [_LEADS.get(w, w) for w in wanted]
     hits = [i for i, p in enumerate(people) if p.title and all(w in _lead_words(p) for w in wanted)]
     return hits[0] if len(hits) == 1 else None
 
+
+# The words for "our contact" at an account: who they mean when the account has one contact.
+_OUR_CONTACT = frozenset({"contact", "champion", "sponsor", "poc", "day-to-day"})
+_OUR_CONTACT_FILLER = frozenset({"my", "there", "over", "day-to-day", "go-to", "person", "usual", "only", "sole", "-"})
 
 # "head of IT" and "IT director" are the same role: leadership words match one another.
 _LEADS = {w: "@lead" for w in ("head", "director", "lead", "manager", "chief", "boss", "mgr", "dir")}
