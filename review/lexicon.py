@@ -611,6 +611,10 @@ PLACES = word_set(
 
 # Misspellings and shorthand seen in notes, read as the word meant (the quote keeps what was written).
 TYPOS: dict[str, str] = {
+    "shes": "she's",  # phone-typed, apostrophes dropped
+    "hes": "he's",
+    "retd": "retired",
+    "competitr": "competitor",
     "lic": "licences",
     "lics": "licences",
     "ent": "enterprise",
@@ -1233,6 +1237,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "is gone",
         r"(?:(?<=[-–—:(]\s)|(?<=[-–—:(]))gone\b(?=\s*(?:$|[.,;:!)]|\s(?:since|as\s+of|in|from|for\s+good)))|"
+        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))gone\b(?=\s*(?:$|[.!;)]|,(?!\s*(?:back|till|until|til|returns?|returning)\b)|\s(?:since|as\s+of|for\s+good)))|"
         r"\b(?:is|'s|has|was)\s+(?:now\s+|already\s+|long\s+)?gone\b(?!\s+(?:quiet|dark|silent|with|ahead|through|"
         r"over|well|live|up|down|cold|missing|awol|into|for|to|on|off|back|out|smoothly|badly|south))",
         who="before",

@@ -39,3 +39,18 @@ def test_our_contact_is_the_accounts_only_contact(text: str, gone: bool) -> None
     found = {(f.kind, f.subject) for f in read_text(text, ALONE, account_name="Helix Labs")}
     assert found == ({(GONE, 0)} if gone else set())
     assert not read_text(text, (*ALONE, Person("Tom Becker", "Tom", "Becker", "CFO")), account_name="Helix Labs")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tom gone!!", {(GONE, "Tom Becker")}),
+        ("=> Aisha gone. Grace is picking up.", {(GONE, "Aisha Murphy")}),
+        ("Aisha gone, back monday", set()),
+        ("tom gone for the day", set()),
+        ("tom retd last month", {(GONE, "Tom Becker")}),
+        ("tom? hes gone", {(GONE, "Tom Becker")}),
+    ],
+)
+def test_phone_shorthand_for_a_departure(text: str, expected: set[tuple[str, str]]) -> None:
+    assert findings(text) == expected
