@@ -182,13 +182,14 @@ def may_add(text: str, record_names: tuple[str, ...]) -> bool:
 
 
 def prefetch(notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...]]], reader: FineTunedReader) -> int:
-    """Score in one batch every sentence of ``notes`` (text, people, deal names) that the model may add a finding
-    from, so that reading the notes one by one afterwards finds them scored. Returns how many distinct ones. The
-    caller may leave out the notes ``may_add`` rules out."""
+    """Score in one batch every sentence of ``notes`` (text, people, deal names) that ``may_add`` passes, so that
+    reading the notes one by one afterwards finds them scored: each sentence the model may add a finding from, and
+    every sentence of a note the rules may find churn or expansion in (a veto reads them all; the rules find nothing
+    of the kind in a note ``may_add`` rules out). Returns how many distinct sentences."""
     owners: dict[str, _Note] = {}
     for text, people, record_names in notes:
         note = _note(text, people, record_names)
-        owners.update((key, note) for key in note.keys(i for i, flags in enumerate(note.passes) if any(flags)))
+        owners.update((key, note) for key in note.keys(range(len(note.plain))))
     reader.scores(list(owners), lambda key: owners[key].input_of(key))
     return len(owners)
 
