@@ -1,6 +1,6 @@
 """How far two careful readers of the same notes agree, and the note reader measured against each and both.
 
-    .venv/bin/python benchmarks/label_agreement.py [--part test|test2] [--json]
+    .venv/bin/python benchmarks/label_agreement.py [--part test|test2|test3] [--json]
 
 ``benchmarks/findings_corpus/<part>.jsonl`` holds the labels of the person who wrote the notes;
 ``benchmarks/findings_corpus/<part>.second_reader.jsonl`` the labels of a second annotator who saw only the notes, the

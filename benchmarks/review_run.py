@@ -97,6 +97,28 @@ async def _agent_review(settings: Any, running: Any, store: Any, top: int) -> di
     }
 
 
+def _runs(first: Any, second: Any) -> dict[str, dict[str, Any]]:
+    """The two runs' figures: the first (full sync, every sentence new) and the next night's."""
+    return {
+        "first_run": {
+            "sync_seconds": round(first.sync_seconds, 2),
+            "triage_seconds": round(first.triage_seconds, 3),
+            "total_seconds": round(first.total_seconds, 2),
+            "api_calls": first.api_calls,
+            "flagged_accounts": len(first.flagged),
+            "proposals_created": first.proposals_created,
+        },
+        "second_run": {
+            "sync_seconds": round(second.sync_seconds, 2),
+            "triage_seconds": round(second.triage_seconds, 3),
+            "total_seconds": round(second.total_seconds, 2),
+            "api_calls": second.api_calls,
+            "records_fetched": second.records_fetched,
+            "proposals_created": second.proposals_created,
+        },
+    }
+
+
 def measure(accounts: int, seed: int, agents: int = 0, *, second_reader: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="review-bench-") as tmp:
         root = Path(tmp)
@@ -127,22 +149,7 @@ def measure(accounts: int, seed: int, agents: int = 0, *, second_reader: bool = 
         "accounts": accounts,
         "records": records,
         "seed_seconds": round(seeded, 2),
-        "first_run": {
-            "sync_seconds": round(first.sync_seconds, 2),
-            "triage_seconds": round(first.triage_seconds, 3),
-            "total_seconds": round(first.total_seconds, 2),
-            "api_calls": first.api_calls,
-            "flagged_accounts": len(first.flagged),
-            "proposals_created": first.proposals_created,
-        },
-        "second_run": {
-            "sync_seconds": round(second.sync_seconds, 2),
-            "triage_seconds": round(second.triage_seconds, 3),
-            "total_seconds": round(second.total_seconds, 2),
-            "api_calls": second.api_calls,
-            "records_fetched": second.records_fetched,
-            "proposals_created": second.proposals_created,
-        },
+        **_runs(first, second),
         "recall": round(score["recall"], 4),
         "false_flag_rate": round(score["false_flag_rate"], 4),
         "missing_evidence": len(score["missing_evidence"]),

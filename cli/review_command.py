@@ -190,6 +190,8 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_column("value")
     table.add_row("Mode", "agents" if run.mode == "agents" else "rules (rule-based proposals)")
     table.add_row("Accounts triaged", f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s")
+    reader = "rules and the second reader" if run.second_reader else "rules alone (SERGAS_SECOND_READER=false)"
+    table.add_row("Notes read by", reader)
     table.add_row(run.changed_label(), f"{run.changed_accounts:,}")
     table.add_row("Accounts flagged", f"{len(run.flagged):,}")
     for kind, count in run.accounts_by_kind().items():

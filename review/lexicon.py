@@ -611,6 +611,10 @@ PLACES = word_set(
 
 # Misspellings and shorthand seen in notes, read as the word meant (the quote keeps what was written).
 TYPOS: dict[str, str] = {
+    "shes": "she's",  # phone-typed, apostrophes dropped
+    "hes": "he's",
+    "retd": "retired",
+    "competitr": "competitor",
     "lic": "licences",
     "lics": "licences",
     "ent": "enterprise",
@@ -1018,8 +1022,8 @@ RIVAL_OWNS = re.compile(
 # ---------------------------------------------------------------------------------------- departures
 _ORG_NOUN = (
     r"(?:company|co|firm|business|organi[sz]ation|org|team|account|group|bank|agency|consultancy|startup|"
-    r"start-up|scale-?up|competitor|rival|employer|vendor|corporation|@x|@v|fintech|enterprise|"
-    r"\w+\s+(?:company|firm|startup|agency|consultancy|bank|competitor))"
+    r"start-up|scale-?up|competitor|rival|employer|vendor|corporation|@x|@v|fintech|enterprise|practice|clinic|"
+    r"charity|foundation|partnership|studio|council|\w+\s+(?:company|firm|startup|agency|consultancy|bank|competitor))"
 )
 _WHEN = (
     r"(?:in|on|at\s+the\s+end\s+of\s+(?!the\s+(?:call|meeting|demo|session))|last|this|recently|yesterday|today|"
@@ -1233,6 +1237,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "is gone",
         r"(?:(?<=[-–—:(]\s)|(?<=[-–—:(]))gone\b(?=\s*(?:$|[.,;:!)]|\s(?:since|as\s+of|in|from|for\s+good)))|"
+        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))gone\b(?=\s*(?:$|[.!;)]|,(?!\s*(?:back|till|until|til|returns?|returning)\b)|\s(?:since|as\s+of|for\s+good)))|"
         r"\b(?:is|'s|has|was)\s+(?:now\s+|already\s+|long\s+)?gone\b(?!\s+(?:quiet|dark|silent|with|ahead|through|"
         r"over|well|live|up|down|cold|missing|awol|into|for|to|on|off|back|out|smoothly|badly|south))",
         who="before",
@@ -1305,13 +1310,13 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "last day",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:last|final)\s+(?:day|week)\b(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:last|final)\s+(?:day|week)\b(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
         r"\b(?:last|final)\s+day\s+(?:for|of)\s+(?P<who2>@p\d+)\b",
         who="group",
     ),
     trigger(
         "departure",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|"
         r"leaving(?!\s+(?:the|this|that|it|a|an|us|them|him|her|things|everything|all|early|for|at|on)\b)|farewell|send-?off|"
         r"leaving\s+do|exit\s+interview)\b|\b(?:departure|resignation|exit|retirement|farewell(?:\s+(?:party|lunch|"
         r"drinks))?|send-?off|leaving\s+do|(?:goodbye|farewell|leaving)\s+(?:party|lunch|drinks|dinner|do|card|gathering|cake))\s+(?:of|for|to)\s+"
@@ -1321,7 +1326,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "was replaced",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:replacement|successor|backfill)\b(?!\s+(?:laptop|card|part|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:replacement|successor|backfill)\b(?!\s+(?:laptop|card|part|"
         r"device|phone|badge|key|hardware|unit|cable|monitor|keyboard|token|login|password|licen[cs]e|order))|"
         r"\b(?:replacement|successor|backfill)\s+(?:for|to|of)\s+(?P<who2>@p\d+)\b|"
         r"\b(?:replac(?:es|ed|ing)|succeed(?:s|ed|ing)?|backfill(?:s|ed|ing)?)\s+(?P<who3>@p\d+)\b|"
@@ -1338,7 +1343,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "role eliminated",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:position|role|job|post)\s+(?:was|has\s+been|is\s+being|got|is)\s+"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:position|role|job|post)\s+(?:was|has\s+been|is\s+being|got|is)\s+"
         r"(?:eliminated|cut|made\s+redundant|axed|terminated|scrapped|removed)\b",
         who="group",
     ),
@@ -1368,7 +1373,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "mailbox closed",
-        r"(?<![\w@])(?P<who>@p\d+|her|his)(?:'s|s)?\s+(?:e-?mail|mail|mailbox|address|inbox)\s+(?:now\s+)?"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:e-?mail|mail|mailbox|address|inbox)\s+(?:now\s+)?"
         r"(?:bounces|bounced|is\s+(?:closed|deactivated|disabled|dead|gone|bouncing))\b|"
         r"\b(?:e-?mails?|mails?|messages?)\s+to\s+(?P<who2>@p\d+)\s+(?:now\s+|just\s+)?(?:bounces|bounced|bouncing|"
         r"came\s+back|was\s+returned|is\s+returned)\b",

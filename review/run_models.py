@@ -123,6 +123,7 @@ class ReviewRun(BaseModel):
     records_changed: int = 0  # of those, new or different from the local copy (the rest: the cursor's boundary)
     sync_seconds: float = 0.0
     triage_seconds: float = 0.0
+    second_reader: bool = False  # the notes were read by the rules and the fine-tuned second reader
     total_seconds: float = 0.0
     changed_since: datetime | None = None  # `--since`: "changed" counted from it, not from the last run
     report_paths: list[str] = Field(default_factory=list)
@@ -199,6 +200,7 @@ class ReviewRun(BaseModel):
             "proposals_held": self.proposals_held,
             "model_calls": self.model_calls,
             "triage_seconds": round(self.triage_seconds, 3),
+            "second_reader": self.second_reader,
             "report_paths": self.report_paths,
             "notes": self.notes,
         }

@@ -67,13 +67,13 @@ def triage_accounts(
 ) -> list[AccountTriage]:
     """Triage every account (of ``owner``, an email or user id, when given), in account-id order."""
     ctx = TriageContext(today=today, thresholds=thresholds)
-    if thresholds.second_reader:
-        chosen = [view for view in views.values() if owned_by(view, owner)]
-        warm_second_reader(
-            chosen, window_days=thresholds.language_window_days, today=today, scores=thresholds.second_reader_scores
-        )
     gc.freeze()  # the synced org stays alive throughout: the collector need not rescan it while triage allocates
     try:
+        if thresholds.second_reader:
+            chosen = [view for view in views.values() if owned_by(view, owner)]
+            warm_second_reader(
+                chosen, window_days=thresholds.language_window_days, today=today, scores=thresholds.second_reader_scores
+            )
         return [_triage_one(view, ctx, since) for _, view in sorted(views.items()) if owned_by(view, owner)]
     finally:
         gc.unfreeze()

@@ -138,6 +138,7 @@ def test_sergas_second_reader_turns_the_fine_tuned_reader_on_for_the_review(
         env = sandbox_cli_env(sandbox, tmp_path / f"home-{on}", SERGAS_SECOND_READER=on)
         done = run_main(env, "review", "--json", "--limit", "500")
         assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["second_reader"] is (on == "true")  # the run says how its notes were read
         flagged = {f["account_id"]: f for f in json.loads(done.stdout)["flagged"]}
         found[on] = [_findings(flagged.get(where["account_id"]), where) for where in planted]
     assert found["false"] == [set(), set()]

@@ -168,3 +168,19 @@ def test_summary_shows_the_whole_report_path_in_an_80_column_terminal() -> None:
     console.print(summary_table(run))
     shown = re.sub(r"[\s│┃|]", "", console.export_text())
     assert path in shown, console.export_text()
+
+
+@pytest.mark.parametrize(("second_reader", "said"), [(True, "rules and the second reader"), (False, "rules alone")])
+def test_summary_says_who_read_the_notes(second_reader: bool, said: str) -> None:
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from cli.review_command import summary_table
+    from review.run_models import ReviewRun
+
+    run = ReviewRun(run_id="r", started_at=datetime.now(UTC), second_reader=second_reader)
+    console = Console(width=120, record=True, force_terminal=False)
+    console.print(summary_table(run))
+    rows = [re.sub(r"\s+", " ", line.strip("│ ")) for line in console.export_text().splitlines()]
+    assert any(row.startswith("Notes read by │ " + said) for row in rows), rows

@@ -13,6 +13,7 @@ import pytest
 from config import load_settings
 from review.language import fine_tuned
 from review.language.fine_tuned import WEIGHTS, FineTunedReader
+from review.language.reader import note_stems
 from review.language.score_store import ScoreStore, weights_digest
 from review.record_builders import TODAY, account, contact, note, org
 from review.thresholds import DEFAULT_THRESHOLDS, thresholds_for
@@ -124,7 +125,7 @@ def test_the_next_nights_triage_finds_every_score_in_the_file_and_never_loads_th
     monkeypatch.setattr(fine_tuned, "shared_reader", new_process)
     first = {s.kind for s in triage_org(records, today=TODAY, thresholds=on)[0].signals}
     fine_tuned._note.cache_clear()
-    fine_tuned.may_add.cache_clear()
+    note_stems.cache_clear()
     loaded = len(readers)
     second = {s.kind for s in triage_org(records, today=TODAY, thresholds=on)[0].signals}
     assert {"upsell_signal", "churn_risk"} <= first == second

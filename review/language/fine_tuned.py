@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from memory.embedding.minilm import MiniLMEncoder
 
 from review.language.people import Person, fold_accents
-from review.language.reader import Finding, FindingKind, record_names_as_the_deal
+from review.language.reader import Finding, FindingKind, note_stems, record_names_as_the_deal
 from review.language.score_store import ScoreStore, weights_digest
 from review.language.sentences import split_sentences
 from review.language.stems import any_candidate, candidates, stems_in
@@ -179,17 +179,18 @@ def may_add(text: str, record_names: tuple[str, ...]) -> bool:
     """Whether some sentence of ``text`` may pass the stems prefilter of a combination, i.e. whether the model could
     add a finding from it. Read on the whole note, unsplit (its stems hold every sentence's): most notes say nothing
     of churn or expansion and are ruled out here for a fraction of what splitting and reading them costs."""
-    return any_candidate(stems_in(record_names_as_the_deal(text, record_names)), _LEXICONS)
+    return any_candidate(note_stems(text, record_names), _LEXICONS)
 
 
 def prefetch(notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...]]], reader: FineTunedReader) -> int:
-    """Score in one batch every sentence of ``notes`` (text, people, deal names) that the model may add a finding
-    from, so that reading the notes one by one afterwards finds them scored. Returns how many distinct ones. The
-    caller may leave out the notes ``may_add`` rules out."""
+    """Score in one batch every sentence of ``notes`` (text, people, deal names) that ``may_add`` passes, so that
+    reading the notes one by one afterwards finds them scored: each sentence the model may add a finding from, and
+    every sentence of a note the rules may find churn or expansion in (a veto reads them all; the rules find nothing
+    of the kind in a note ``may_add`` rules out). Returns how many distinct sentences."""
     owners: dict[str, _Note] = {}
     for text, people, record_names in notes:
         note = _note(text, people, record_names)
-        owners.update((key, note) for key in note.keys(i for i, flags in enumerate(note.passes) if any(flags)))
+        owners.update((key, note) for key in note.keys(range(len(note.plain))))
     reader.scores(list(owners), lambda key: owners[key].input_of(key))
     return len(owners)
 

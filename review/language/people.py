@@ -263,6 +263,22 @@ def _name_stop(
     return stop, end
 
 
+@functools.lru_cache(maxsize=8_192)
+def _titles(people: tuple[Person, ...]) -> tuple[str, ...]:
+    """The contacts' titles as they may be written capitalised ("Office Manager"), longest first."""
+    titles = {p.title.strip() for p in people if p.title and len(p.title.strip()) >= 3}
+    return tuple(sorted(titles, key=len, reverse=True))
+
+
+def _titles_as_words(text: str, people: tuple[Person, ...]) -> str:
+    """A contact's title written with capitals is a role, not a proper name: "the Office Manager has resigned" reads
+    as "the office manager has resigned" (``subjects.by_role``), not as "the @x has resigned"."""
+    for title in _titles(people):
+        if title in text and not title.islower():
+            text = re.sub(rf"(?<!\w){re.escape(title)}(?!\w)", title.lower(), text)
+    return text
+
+
 def _sub_proper(sentence: str) -> str:
     def replace(match: re.Match[str]) -> str:
         run = match.group(0)
@@ -302,7 +318,7 @@ def mask(sentence: str, people: tuple[Person, ...], account_name: str | None, *,
     if any(word in lowered for word in _VENDOR_WORDS):
         text = _VENDORS.sub("@v", text)
     if not lower_case:
-        text = _sub_proper(text)
+        text = _sub_proper(_titles_as_words(text, people))
         return text.lower()
     return _LOWER_EMPLOYER.sub(_employer, text.lower())
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from review.language import scope
+from review.language.authors import email_author
 from review.language.people import Person, is_lower_case_note, last_mention, mask
 from review.language.sentences import split_sentences
 from review.language.spelling import as_written_meant
@@ -311,10 +312,17 @@ class _Note:
             if self._named[earlier] is not None:
                 previous = self._named[earlier]
                 break
-        return Context(people=self.people, previous=previous, implicit=self.implicit)
+        author = email_author(self.masked, len(self.sentences), number)
+        return Context(people=self.people, previous=previous, implicit=self.implicit, author=author)
 
 
 _LEXICONS = (DEPARTURES, CHURN, UPSELL)
+
+
+@functools.lru_cache(maxsize=32_768)  # the second reader asks first (``fine_tuned.may_add``), then the rules
+def note_stems(text: str, record_names: tuple[str, ...] = ()) -> frozenset[str]:
+    """The stems of a whole note, its deal names read as "the deal": what rules out most notes unsplit."""
+    return stems_in(record_names_as_the_deal(text, record_names))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -332,7 +340,7 @@ def read_text(
     expansion" says nothing about what the customer wants. ``year``: the note's year ("in 2023" is past)."""
     if not text:
         return ()
-    stems = stems_in(record_names_as_the_deal(text, record_names))
+    stems = note_stems(text, record_names)
     if not any_candidate(stems, _LEXICONS):
         return ()
     sentences = split_sentences(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from review.language.spelling import meant
-from review.lexicon import CHURN, DEPARTURES, STEMS, TYPOS, UPSELL, VENDOR_STEMS, Trigger, word_set
+from review.lexicon import STEMS, TYPOS, VENDOR_STEMS, Trigger, word_set
 
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z]")
 _DIGIT = re.compile(r"\d")
@@ -97,8 +97,6 @@ def _bigrams(words: list[str], hits: set[str], digits: bool) -> None:
 
 
 _FIRST: dict[int, dict[str, tuple[Trigger, ...]]] = {}
-# The stems triggers are looked up by (each trigger's first key group, see INDEX_BY): no note without one is read.
-_FIRST_STEMS: frozenset[str] = frozenset(stem for lex in (DEPARTURES, CHURN, UPSELL) for t in lex for stem in t.keys[0])
 
 
 def _first_index(lexicon: tuple[Trigger, ...]) -> dict[str, tuple[Trigger, ...]]:
@@ -129,9 +127,22 @@ def candidates(hits: frozenset[str], lexicon: tuple[Trigger, ...]) -> tuple[Trig
     return tuple(kept)
 
 
+_FIRST_OF: dict[tuple[int, ...], frozenset[str]] = {}
+
+
+def _first_stems(lexicons: tuple[tuple[Trigger, ...], ...]) -> frozenset[str]:
+    """Every stem that can start a trigger of ``lexicons`` (triggers are looked up by their first key group, see
+    INDEX_BY: no note without one of these is read), computed once per set of lexicons."""
+    key = tuple(id(lexicon) for lexicon in lexicons)
+    stems = _FIRST_OF.get(key)
+    if stems is None:
+        stems = _FIRST_OF[key] = frozenset(stem for lex in lexicons for t in lex for stem in t.keys[0])
+    return stems
+
+
 def any_candidate(hits: frozenset[str], lexicons: tuple[tuple[Trigger, ...], ...]) -> bool:
     """Whether any trigger of ``lexicons`` could match (the cheap test that rules most notes out)."""
-    if _FIRST_STEMS.isdisjoint(hits):
+    if _first_stems(lexicons).isdisjoint(hits):
         return False
     for lexicon in lexicons:
         index = _first_index(lexicon)

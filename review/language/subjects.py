@@ -38,6 +38,7 @@ class Context:
     people: tuple[Person, ...]
     previous: int | None = None
     implicit: int | None = None
+    author: int | None = None  # the sender of a pasted message this sentence is part of: "I" and "my" (authors.py)
 
 
 def _contact(token: str) -> int | None:
@@ -160,10 +161,16 @@ def by_role(words: list[str], people: tuple[Person, ...]) -> int | None:
         wanted += TITLE_ABBREVIATIONS.get(word, word).split()
     if not wanted:
         return None
+    if len(people) == 1 and _OUR_CONTACT & set(wanted) and set(wanted) <= _OUR_CONTACT | _OUR_CONTACT_FILLER:
+        return 0  # "my contact there has retired", "champion gone": the account's one contact
     wanted = [_LEADS.get(w, w) for w in wanted]
     hits = [i for i, p in enumerate(people) if p.title and all(w in _lead_words(p) for w in wanted)]
     return hits[0] if len(hits) == 1 else None
 
+
+# The words for "our contact" at an account: who they mean when the account has one contact.
+_OUR_CONTACT = frozenset({"contact", "champion", "sponsor", "poc", "day-to-day"})
+_OUR_CONTACT_FILLER = frozenset({"my", "there", "over", "day-to-day", "go-to", "person", "usual", "only", "sole", "-"})
 
 # "head of IT" and "IT director" are the same role: leadership words match one another.
 _LEADS = {w: "@lead" for w in ("head", "director", "lead", "manager", "chief", "boss", "mgr", "dir")}
@@ -250,7 +257,11 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [found] if found is not None else []
     if last == "i" and '"' in tokens:  # "an auto-reply from @p0: "I have left …"": the quoted speaker
         quoted = nearest_contact(masked, masked.rfind('"', 0, start), ctx, own_sentence_only=True)
+        if quoted is None:
+            quoted = ctx.author  # the quote's sender named in another sentence: "Pasting @p0's out of office:"
         return [quoted] if quoted is not None else []
+    if last == "i" and ctx.author is not None:  # "From: @p0 … i have left @x": the sender
+        return [ctx.author]
     if last in ("@x", "@v", "i", "you"):
         return []
     appositive = _appositive(tokens)
@@ -313,4 +324,6 @@ def resolve_group(value: str, masked: str, position: int, ctx: Context) -> int |
         return contact
     if value in PRONOUNS:
         return nearest_contact(masked, position, ctx)
+    if value == "my":
+        return ctx.author
     return None
