@@ -255,20 +255,27 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
             return []
         found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
         return [found] if found is not None else []
-    if last == "i" and '"' in tokens:  # "an auto-reply from @p0: "I have left …"": the quoted speaker
-        quoted = nearest_contact(masked, masked.rfind('"', 0, start), ctx, own_sentence_only=True)
-        if quoted is None:
-            quoted = ctx.author  # the quote's sender named in another sentence: "Pasting @p0's out of office:"
-        return [quoted] if quoted is not None else []
-    if last == "i" and ctx.author is not None:  # "From: @p0 … i have left @x": the sender
-        return [ctx.author]
-    if last in ("@x", "@v", "i", "you"):
+    if last == "i":
+        return _first_person(tokens, masked, start, ctx)
+    if last in ("@x", "@v", "you"):
         return []
     appositive = _appositive(tokens)
     if appositive is not None:
         return [appositive]
     role = by_role(_role_phrase(tokens), ctx.people)
     return [role] if role is not None else []
+
+
+def _first_person(tokens: list[str], masked: str, start: int, ctx: Context) -> list[int]:
+    """Who "I" is: the quoted speaker ("an auto-reply from @p0: "I have left …""), else the sender of the pasted
+    message the sentence is part of ("From: @p0 … i have left @x", ``authors.py``), else nobody (the account
+    manager)."""
+    quoted = None
+    if '"' in tokens:
+        quoted = nearest_contact(masked, masked.rfind('"', 0, start), ctx, own_sentence_only=True)
+    if quoted is None:
+        quoted = ctx.author
+    return [quoted] if quoted is not None else []
 
 
 _POST_MODIFIER = frozenset({"from", "in", "at", "of", "on"})
