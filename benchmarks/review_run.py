@@ -10,7 +10,8 @@ proposals. With ``--agents N`` a third run reviews the top N flagged accounts wi
 (``agents.review_account``: the real claude-agent-sdk and its CLI) on the scripted model, and prints model
 calls, tokens and cost per reviewed account. ``--second-reader``: triage with the fine-tuned second reader on
 (``Thresholds.second_reader``); the second run then starts with a new reader, as the next night's process would,
-and finds the first run's scores in the score file (``review.language.score_store``).
+and finds the first run's scores in the score file (``review.language.score_store``), though the rest of the
+process's memory is warm; ``next_night`` is a third review in a new process, as cron starts it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -119,6 +122,29 @@ def _runs(first: Any, second: Any) -> dict[str, dict[str, Any]]:
     }
 
 
+def _next_night(settings: Any, running: Any, second_reader: bool) -> dict[str, Any]:
+    """A third review as the nightly job runs it: ``main.py review --json`` in a new process (nothing in memory: the
+    note readers' caches and the second reader are cold; its score file is on disk)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_"))}
+    env.update(
+        SERGAS_HOME=str(settings.home),
+        SERGAS_ZOHO_API_URL=running.base_url,
+        SERGAS_ZOHO_ACCOUNTS_URL=running.base_url,
+        SERGAS_ZOHO_CLIENT_ID=running.client_id,
+        SERGAS_ZOHO_CLIENT_SECRET=running.client_secret,
+        SERGAS_ZOHO_REFRESH_TOKEN=running.refresh_token,
+        SERGAS_SECOND_READER=str(second_reader).lower(),
+    )
+    main = Path(__file__).resolve().parents[1] / "main.py"
+    done = subprocess.run(
+        [sys.executable, str(main), "review", "--json"], env=env, capture_output=True, text=True, timeout=900
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"the next night's review failed: {done.stderr.strip()[-500:]}")
+    run = json.loads(done.stdout)
+    return {"triage_seconds": run["triage_seconds"], "second_reader": run["second_reader"]}
+
+
 def measure(accounts: int, seed: int, agents: int = 0, *, second_reader: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="review-bench-") as tmp:
         root = Path(tmp)
@@ -140,6 +166,7 @@ def measure(accounts: int, seed: int, agents: int = 0, *, second_reader: bool = 
                 shared_reader.cache_clear()  # the next night is a new process: only the score file remembers
                 second = asyncio.run(_review(settings, running, store, thresholds=thresholds))
                 agent_figures = asyncio.run(_agent_review(settings, running, store, agents)) if agents else None
+            night = _next_night(settings, running, second_reader)
             cached = SnapshotCache(settings.home / "review" / "snapshot").load() or {}
             existing = {rid for by_id in cached.values() for rid in by_id}
             score = score_against_manifest(first.to_json()["flagged"], running.manifest(), existing)
@@ -150,6 +177,7 @@ def measure(accounts: int, seed: int, agents: int = 0, *, second_reader: bool = 
         "records": records,
         "seed_seconds": round(seeded, 2),
         **_runs(first, second),
+        "next_night": night,
         "recall": round(score["recall"], 4),
         "false_flag_rate": round(score["false_flag_rate"], 4),
         "missing_evidence": len(score["missing_evidence"]),

