@@ -27,7 +27,9 @@ class Thresholds(BaseModel):
     language_window_days: int = Field(default=120, ge=1)
     # contact_gone: notes this recent can say that a contact has left
     contact_note_window_days: int = Field(default=365, ge=1)
-    # churn_risk / upsell_signal: the fine-tuned second reader (review.language.fine_tuned) vetoes and adds findings
+    # churn_risk / upsell_signal: the fine-tuned second reader (review.language.fine_tuned) vetoes and adds findings.
+    # The product's triages take it from the settings (thresholds_for: SERGAS_SECOND_READER, on by default); False
+    # here keeps a bare Thresholds() (tests, benchmarks) to the rules unless asked.
     second_reader: bool = False
     # where the second reader keeps each sentence's scores between runs (review.language.score_store); None: in memory
     second_reader_scores: Path | None = None
