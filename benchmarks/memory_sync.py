@@ -246,6 +246,7 @@ def _disk_mb(path: Path) -> float:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks.sandbox_env import sandbox_env
     from sandbox.embedded import start_sandbox
 
     root = Path(tempfile.mkdtemp(prefix="sergas-memory-bench-"))
@@ -254,17 +255,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with start_sandbox(root / "sandbox", accounts=args.accounts, seed=args.seed) as sandbox:
         boot = time.perf_counter() - started
         counts = {m: sandbox.store.count(m) for m in MODULES}
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_"))}
-        env.update(
-            {
-                "SERGAS_HOME": str(home),
-                "SERGAS_ZOHO_API_URL": sandbox.base_url,
-                "SERGAS_ZOHO_ACCOUNTS_URL": sandbox.base_url,
-                "SERGAS_ZOHO_CLIENT_ID": sandbox.client_id,
-                "SERGAS_ZOHO_CLIENT_SECRET": sandbox.client_secret,
-                "SERGAS_ZOHO_REFRESH_TOKEN": sandbox.refresh_token,
-            }
-        )
+        env = sandbox_env(sandbox, home)
         full = _run_worker("full", home, env, args, profile=args.profile)
         disk = _disk_mb(home / "memory")
         unchanged = _run_worker("incremental", home, env, args)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.sandbox_env import sandbox_env  # noqa: E402
 from config import load_settings  # noqa: E402
 from integrations.zoho.connection import connection_from_sandbox  # noqa: E402
 from integrations.zoho.factory import build_gateway  # noqa: E402
@@ -125,16 +125,7 @@ def _runs(first: Any, second: Any) -> dict[str, dict[str, Any]]:
 def _next_night(settings: Any, running: Any, second_reader: bool) -> dict[str, Any]:
     """A third review as the nightly job runs it: ``main.py review --json`` in a new process (nothing in memory: the
     note readers' caches and the second reader are cold; its score file is on disk)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERGAS_", "ANTHROPIC_", "CLAUDE_"))}
-    env.update(
-        SERGAS_HOME=str(settings.home),
-        SERGAS_ZOHO_API_URL=running.base_url,
-        SERGAS_ZOHO_ACCOUNTS_URL=running.base_url,
-        SERGAS_ZOHO_CLIENT_ID=running.client_id,
-        SERGAS_ZOHO_CLIENT_SECRET=running.client_secret,
-        SERGAS_ZOHO_REFRESH_TOKEN=running.refresh_token,
-        SERGAS_SECOND_READER=str(second_reader).lower(),
-    )
+    env = sandbox_env(running, settings.home, SERGAS_SECOND_READER=str(second_reader).lower())
     main = Path(__file__).resolve().parents[1] / "main.py"
     done = subprocess.run(
         [sys.executable, str(main), "review", "--json"], env=env, capture_output=True, text=True, timeout=900
