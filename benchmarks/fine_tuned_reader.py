@@ -574,9 +574,14 @@ def main() -> int:
     for n in args.folds.split(","):
         results.append(run_fold(int(n), torch, weights, data, args))
         if args.json:  # after every fold: a long run's finished folds are kept
-            args.json.write_text(json.dumps([{"name": r.name, "cells": r.cells} for r in results]))
+            save_cells(args.json, results)
     summarise(results, [FOLDS[int(n)][2] is not None for n in args.folds.split(",")])
     return 0
+
+
+def save_cells(path: Path, results: list[FoldResult]) -> None:
+    """Every fold's cells so far as JSON (written after each fold: a long run's finished folds are kept)."""
+    path.write_text(json.dumps([{"name": r.name, "cells": r.cells} for r in results]))
 
 
 def score_saved(args: Any) -> int:
@@ -601,7 +606,7 @@ def score_saved(args: Any) -> int:
         results.append(evaluate(name, rows, rules, scores, filtered))
         print_fold(results[-1], [k for k in results[-1].cells if "+" not in k])
         if args.json:
-            args.json.write_text(json.dumps([{"name": r.name, "cells": r.cells} for r in results]))
+            save_cells(args.json, results)
     summarise(results, [True] * len(results))
     return 0
 
