@@ -170,7 +170,7 @@ def by_role(words: list[str], people: tuple[Person, ...]) -> int | None:
 
 # The words for "our contact" at an account: who they mean when the account has one contact.
 _OUR_CONTACT = frozenset({"contact", "champion", "sponsor", "poc", "day-to-day"})
-_OUR_CONTACT_FILLER = frozenset({"my", "there", "over", "day-to-day", "go-to", "person", "usual", "only", "sole", "-"})
+_OUR_CONTACT_FILLER = frozenset({"my", "there", "over", "go-to", "person", "usual", "only", "sole", "-"})
 
 # "head of IT" and "IT director" are the same role: leadership words match one another.
 _LEADS = {w: "@lead" for w in ("head", "director", "lead", "manager", "chief", "boss", "mgr", "dir")}
