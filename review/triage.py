@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 
 from config.crashpoints import crash_point
@@ -67,16 +69,42 @@ def triage_accounts(
 ) -> list[AccountTriage]:
     """Triage every account (of ``owner``, an email or user id, when given), in account-id order."""
     ctx = TriageContext(today=today, thresholds=thresholds)
-    gc.freeze()  # the synced org stays alive throughout: the collector need not rescan it while triage allocates
-    try:
+    with young_collections_only():
         if thresholds.second_reader:
             chosen = [view for view in views.values() if owned_by(view, owner)]
             warm_second_reader(
                 chosen, window_days=thresholds.language_window_days, today=today, scores=thresholds.second_reader_scores
             )
         return [_triage_one(view, ctx, since) for _, view in sorted(views.items()) if owned_by(view, owner)]
+
+
+FULL_COLLECTIONS_AFTER = 1_000_000  # young collections before a full one: never, in a triage of any size
+_paused = [0]  # how many ``young_collections_only`` are open (they nest: the pipeline's holds the triage's)
+_pausing = threading.Lock()
+
+
+@contextlib.contextmanager
+def young_collections_only() -> Iterator[None]:
+    """While the org is indexed and triaged, the garbage collector scans young objects only. The synced org is
+    frozen out of it (it stays alive throughout), and full collections, which scan everything the sync and the
+    reader's caches keep, wait until the block ends: on 5,000 accounts they cost 0.1 to 0.3 s of a 2 s budget, and
+    peak memory is the same without them. Cycles among objects that die young are still collected."""
+    with _pausing:
+        _paused[0] += 1
+        if _paused[0] == 1:
+            thresholds = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(thresholds[0], thresholds[1], FULL_COLLECTIONS_AFTER)
+            _paused.append(thresholds[2])
+    try:
+        yield
     finally:
-        gc.unfreeze()
+        with _pausing:
+            _paused[0] -= 1
+            if _paused[0] == 0:
+                young, middle, _ = gc.get_threshold()
+                gc.set_threshold(young, middle, _paused.pop())
+                gc.unfreeze()
 
 
 def _triage_one(view: AccountView, ctx: TriageContext, since: datetime | None) -> AccountTriage:

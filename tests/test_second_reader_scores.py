@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from config import load_settings
+from integrations.zoho.models import CrmRecord
 from review.language import fine_tuned
 from review.language.fine_tuned import WEIGHTS, FineTunedReader
 from review.language.reader import note_stems
@@ -130,3 +131,56 @@ def test_the_next_nights_triage_finds_every_score_in_the_file_and_never_loads_th
     second = {s.kind for s in triage_org(records, today=TODAY, thresholds=on)[0].signals}
     assert {"upsell_signal", "churn_risk"} <= first == second
     assert len(readers) > loaded and all(r._encoder is None for r in readers[loaded:])
+
+
+def _planted_org() -> dict[str, list[CrmRecord]]:
+    acc = account(name="Lumen Biotech", revenue=100_000)
+    return org(
+        acc,
+        contact(acc.id, first="Rosa", last="Marquez"),
+        note(acc.id, "Rosa needs a signed order form for the extra seats for Madrid and Valencia.", days_ago=5),
+        note(acc.id, "Rosa hinted the board wants a cheaper tool before renewal.", days_ago=6),
+        note(acc.id, "Lunch with Rosa, we talked about her holiday.", days_ago=7),
+    )
+
+
+def test_the_next_night_reads_one_opinion_per_note_and_never_a_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": True, "second_reader_scores": tmp_path / "s.sqlite3"})
+    first = triage_org(_planted_org(), today=TODAY, thresholds=on)[0].signals
+    asked: list[int] = []
+    real_scores = FineTunedReader.scores
+
+    def counted(self: FineTunedReader, keys: list[str], text_of: object) -> np.ndarray:
+        asked.append(len(keys))
+        return real_scores(self, keys, text_of)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FineTunedReader, "scores", counted)
+    monkeypatch.setattr(fine_tuned, "shared_reader", lambda scores=None: FineTunedReader(scores=scores))
+    again = triage_org(_planted_org(), today=TODAY, thresholds=on)[0].signals
+    assert [s.kind for s in again] == [s.kind for s in first]
+    assert asked == []  # each note's opinion came from the file: no sentence was looked up, split or scored
+
+
+def test_a_new_release_works_its_opinions_out_again_from_the_kept_sentence_scores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": True, "second_reader_scores": tmp_path / "s.sqlite3"})
+    first = {s.kind for s in triage_org(_planted_org(), today=TODAY, thresholds=on)[0].signals}
+    readers: list[FineTunedReader] = []
+
+    def new_process(scores: Path | None = None) -> FineTunedReader:
+        readers.append(FineTunedReader(scores=scores))
+        return readers[-1]
+
+    monkeypatch.setattr(fine_tuned, "shared_reader", new_process)
+    monkeypatch.setattr(fine_tuned, "_CODE", "the next release")  # how notes are split or the lexicon may differ
+    again = {s.kind for s in triage_org(_planted_org(), today=TODAY, thresholds=on)[0].signals}
+    assert {"upsell_signal", "churn_risk"} <= first == again
+    assert readers and all(r._encoder is None for r in readers)  # the sentences' scores were kept: no model
+
+
+def test_an_opinion_survives_the_file_as_it_was_worked_out() -> None:
+    opinion = fine_tuned.Opinion(highest=(0.25, 0.875), adds=(None, 3))
+    assert fine_tuned.Opinion.of_vector(opinion.vector()) == opinion

@@ -9,7 +9,8 @@ it was trained.
 How it combines with the rule engine (``second_opinion``), per note and kind, as validated on the blind folds of
 ``benchmarks/fine_tuned_reader.py`` (the five writers left out one at a time): a rule finding stands only if the
 model gives some sentence of the note at least ``veto``; the model adds a finding when a sentence that the reader's
-stems prefilter passes for that kind scores at least ``add``. contact_gone stays with the rules: the combination that
+stems prefilter passes for that kind scores at least ``add``. What the model makes of a note (``Opinion``) is worked out once and
+kept in the score file beside its sentences' scores. contact_gone stays with the rules: the combination that
 won on the writers' folds (AND@0.2+OR@0.8) lost precision and recall on eleven later writers (89.4/67.5 -> 87.4/65.6),
 vetoing departures said by title, role or nickname and adding some about the wrong person.
 """
@@ -17,6 +18,7 @@ vetoing departures said by title, role or nickname and adding some about the wro
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -32,12 +34,13 @@ if TYPE_CHECKING:
 
 from review.language.people import Person, fold_accents
 from review.language.reader import Finding, FindingKind, note_stems, record_names_as_the_deal
-from review.language.score_store import ScoreStore, weights_digest
+from review.language.score_store import ScoreStore, Vector, weights_digest
 from review.language.sentences import split_sentences
 from review.language.stems import any_candidate, candidates, stems_in
 from review.lexicon import CHURN, UPSELL, Trigger
 
 WEIGHTS = Path(__file__).with_name("fine_tuned_reader.npz")
+NoteInput = tuple[str, tuple[Person, ...], tuple[str, ...]]  # text, the account's contacts, its deal names
 OTHER = "Taylor"  # every contact's name, as in training (the contact asked about would be "Jordan")
 
 
@@ -87,8 +90,9 @@ class FineTunedReader:
         self._weights = weights
         self._encoder: MiniLMEncoder | None = None  # loaded with the head when a sentence must be computed
         self._head_w = self._head_b = np.zeros(0, dtype=np.float32)
-        self._cache: dict[str, npt.NDArray[np.float32]] = {}
-        self._cache_size = cache_size
+        self._cache: dict[str, Vector] = {}
+        self.cache_size = cache_size
+        self.by_note: dict[NoteInput, Opinion] = {}  # ``opinions`` remembered by note: reading one is a lookup
         self._lock = threading.Lock()
         self._store = ScoreStore(scores, weights_digest(weights)) if scores is not None else None
 
@@ -100,28 +104,39 @@ class FineTunedReader:
     def scores(self, keys: list[str], text_of: Callable[[str], str]) -> npt.NDArray[np.float32]:
         """``probabilities`` of ``text_of(key)`` for each key, where a key stands for the text as the model reads it
         and ``text_of`` is only called for keys in neither cache (marking names costs more than finding a key)."""
+
+        def compute(todo: list[str]) -> dict[str, Vector]:
+            texts = {k: text_of(k) for k in todo}
+            distinct = sorted(set(texts.values()))  # the same sentence in many accounts is computed once
+            pooled = self._encoder_now().pooled(distinct)
+            logits = pooled @ self._head_w.T + self._head_b
+            by_text = dict(zip(distinct, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32), strict=True))
+            return {k: by_text[texts[k]] for k in todo}
+
+        known = self.kept(keys, compute)
+        return np.array([known[k] for k in keys], dtype=np.float32).reshape(len(keys), 3)
+
+    def kept(self, keys: Iterable[str], compute: Callable[[list[str]], dict[str, Vector]]) -> dict[str, Vector]:
+        """The vector of each key: remembered in this process, else kept in the score file, else ``compute``d for
+        the keys found in neither (and then kept in both)."""
+        keys = list(keys)
         with self._lock:
             known = {k: self._cache[k] for k in keys if k in self._cache}
         todo = sorted({k for k in keys if k not in known})
         fresh = self._store.get(todo) if todo and self._store is not None else {}
         todo = [k for k in todo if k not in fresh]
         if todo:
-            texts = {k: text_of(k) for k in todo}
-            distinct = sorted(set(texts.values()))  # the same sentence in many accounts is computed once
-            pooled = self._encoder_now().pooled(distinct)
-            logits = pooled @ self._head_w.T + self._head_b
-            by_text = dict(zip(distinct, (1.0 / (1.0 + np.exp(-logits))).astype(np.float32), strict=True))
-            scored = {k: by_text[texts[k]] for k in todo}
+            computed = compute(todo)
             if self._store is not None:
-                self._store.put(scored)
-            fresh.update(scored)
+                self._store.put(computed)
+            fresh.update(computed)
         if fresh:
             known.update(fresh)
             with self._lock:
-                if len(self._cache) + len(fresh) > self._cache_size:
+                if len(self._cache) + len(fresh) > self.cache_size:
                     self._cache.clear()
                 self._cache.update(fresh)
-        return np.array([known[k] for k in keys], dtype=np.float32).reshape(len(keys), 3)
+        return known
 
     def _encoder_now(self) -> MiniLMEncoder:
         """The encoder, loaded the first time a sentence is not in the caches (~0.6 s: a warm nightly run never is)."""
@@ -192,17 +207,79 @@ def may_add(text: str, record_names: tuple[str, ...]) -> bool:
     return any_candidate(note_stems(text, record_names), _LEXICONS)
 
 
-def prefetch(notes: Iterable[tuple[str, tuple[Person, ...], tuple[str, ...]]], reader: FineTunedReader) -> int:
-    """Score in one batch every sentence of ``notes`` (text, people, deal names) that ``may_add`` passes, so that
-    reading the notes one by one afterwards finds them scored: each sentence the model may add a finding from, and
-    every sentence of a note the rules may find churn or expansion in (a veto reads them all; the rules find nothing
-    of the kind in a note ``may_add`` rules out). Returns how many distinct sentences."""
-    owners: dict[str, _Note] = {}
-    for text, people, record_names in notes:
-        note = _note(text, people, record_names)
-        owners.update((key, note) for key in note.keys(range(len(note.plain))))
-    reader.scores(list(owners), lambda key: owners[key].input_of(key))
-    return len(owners)
+@dataclass(frozen=True)
+class Opinion:
+    """What the model makes of one note, per combination (in ``COMBINATIONS`` order): the highest score any of its
+    sentences gets (what a veto reads) and the sentence it would add a finding from (None: none scores ``add`` and
+    passes the stems prefilter). Worked out once from the sentences' scores and kept in the score file, so a later
+    night reads one row per note instead of splitting it and reading a row per sentence."""
+
+    highest: tuple[float, ...]
+    adds: tuple[int | None, ...]
+
+    def vector(self) -> Vector:
+        return np.array([*self.highest, *(-1 if a is None else a for a in self.adds)], dtype=np.float32)
+
+    @classmethod
+    def of_vector(cls, vector: Vector) -> Opinion:
+        n = len(COMBINATIONS)
+        return cls(tuple(float(v) for v in vector[:n]), tuple(None if v < 0 else int(v) for v in vector[n:]))
+
+
+def _code_digest() -> str:
+    """What identifies the code an opinion depends on besides the weights (how notes are split into sentences and
+    names marked, the stems prefilter and its lexicons, the thresholds): a hash of this package's modules and the
+    lexicon, so that a new release works its opinions out again (from the sentences' kept scores)."""
+    import review.lexicon
+
+    files = sorted(Path(__file__).parent.glob("*.py")) + [Path(review.lexicon.__file__)]
+    return hashlib.blake2b(b"".join(f.read_bytes() for f in files), digest_size=8).hexdigest()
+
+
+_CODE = _code_digest()
+
+
+def _opinion_key(text: str, people: tuple[Person, ...], record_names: tuple[str, ...]) -> str:
+    return f"\x02{_CODE}\x00{text}\x00{_names_key(people)}\x00{chr(0x1F).join(record_names)}"
+
+
+def _opinion(note: _Note, reader: FineTunedReader) -> Opinion:
+    every = range(len(note.plain))
+    chances = reader.scores(note.keys(every), note.input_of)
+    highest, adds = [], []
+    for k, combo in enumerate(COMBINATIONS):
+        column = chances[:, combo.column]
+        highest.append(float(column.max()))
+        likely = [(float(column[i]), i) for i in every if column[i] >= combo.add]  # rare: the prefilter only then
+        best = max(((chance, i) for chance, i in likely if note.passes(i, k)), default=None)
+        adds.append(None if best is None else best[1])
+    return Opinion(tuple(highest), tuple(adds))
+
+
+def opinions(notes: Iterable[NoteInput], reader: FineTunedReader) -> dict[str, Opinion]:
+    """The model's opinion of each of ``notes``, by ``_opinion_key``: remembered, kept in the score file, or worked out
+    in one batch (every sentence of every note not yet read scored together, a fraction of what each costs alone)."""
+    by_key = {_opinion_key(*note): note for note in notes}
+
+    def compute(todo: list[str]) -> dict[str, Vector]:
+        split = {key: _note(*by_key[key]) for key in todo}
+        owners = {k: n for n in split.values() for k in n.keys(range(len(n.plain)))}
+        reader.scores(list(owners), lambda key: owners[key].input_of(key))  # the batch; ``_opinion`` reads it
+        return {key: _opinion(note, reader).vector() for key, note in split.items()}
+
+    found = {key: Opinion.of_vector(v) for key, v in reader.kept(by_key, compute).items()}
+    if len(reader.by_note) + len(found) > reader.cache_size:
+        reader.by_note.clear()
+    reader.by_note.update((by_key[key], opinion) for key, opinion in found.items())
+    return found
+
+
+def prefetch(notes: Iterable[NoteInput], reader: FineTunedReader) -> int:
+    """Before the notes are read one by one: the opinion of every note of ``notes`` (text, people, deal names) that
+    ``may_add`` passes, so that reading them afterwards finds it remembered. These are the notes the model may add a
+    finding from, and every note the rules may find churn or expansion in (a veto reads them; the rules find nothing
+    of the kind in a note ``may_add`` rules out). Returns how many notes."""
+    return len(opinions(notes, reader))
 
 
 def second_opinion(
@@ -220,30 +297,30 @@ def second_opinion(
     vetoing = any(c.veto is not None and c.kind in ruled for c in COMBINATIONS)
     if not vetoing and not may_add(text, record_names):
         return findings
-    note = _note(text, people, record_names)
-    every = range(len(note.plain))  # all scored in the batch before triage (``prefetch``)
-    chances = (reader or shared_reader()).scores(note.keys(every), note.input_of)
+    note = (text, people, record_names)
+    reader = reader or shared_reader()
+    opinion = reader.by_note.get(note) or next(iter(opinions([note], reader).values()))
     vetoed: set[str] = set()
     added: list[Finding] = []
     for k, combo in enumerate(COMBINATIONS):
-        column = chances[:, combo.column]
         if combo.kind in ruled:
-            if combo.veto is not None and float(column.max()) < combo.veto:
+            if combo.veto is not None and opinion.highest[k] < combo.veto:
                 vetoed.add(combo.kind)
             continue
-        likely = [(float(column[i]), i) for i in every if column[i] >= combo.add]  # rare: the prefilter only then
-        best = max(((chance, i) for chance, i in likely if note.passes(i, k)), default=None)
+        best = opinion.adds[k]
         if best is not None:
-            added.append(Finding(combo.kind, None, combo.what, note.sentences[best[1]]))
+            added.append(Finding(combo.kind, None, combo.what, _note(*note).sentences[best]))
     return tuple(f for f in findings if f.kind not in vetoed) + tuple(added)
 
 
 __all__ = [
     "COMBINATIONS",
     "FineTunedReader",
+    "Opinion",
     "marked",
     "may_add",
     "name_pattern",
+    "opinions",
     "prefetch",
     "second_opinion",
     "shared_reader",

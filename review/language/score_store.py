@@ -1,7 +1,8 @@
 """The second reader's scores kept between runs, so that a nightly triage scores only the sentences it has not read.
 
 One SQLite file (``Thresholds.second_reader_scores``: ``<home>/state/second_reader_scores.sqlite3``): a row per
-sentence as the model reads it, keyed by a hash of the weights and the sentence, holding its three probabilities.
+sentence as the model reads it, keyed by a hash of the weights and the sentence, holding its three probabilities; and
+a row per note, holding the opinion worked out from its sentences (``fine_tuned.Opinion``, keyed apart).
 A cache, not state: nothing is lost when it goes (the sentences are scored again), so any failure to open, read or
 write it is logged once and the reader goes on without it. Keyed by the weights too, so a process still running
 older weights can never hand its scores to a newer one; when the weights change the file starts over.
@@ -29,7 +30,7 @@ CREATE TABLE IF NOT EXISTS scores (id INTEGER PRIMARY KEY, key BLOB NOT NULL UNI
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-Scores = npt.NDArray[np.float32]  # (3,): P(contact_gone), P(churn_risk), P(upsell_signal)
+Vector = npt.NDArray[np.float32]  # a sentence's P(contact_gone), P(churn_risk), P(upsell_signal); or a note's opinion
 
 
 def weights_digest(path: Path) -> str:
@@ -68,10 +69,10 @@ class ScoreStore:
     def _key(self, text: str) -> bytes:
         return hashlib.blake2b(text.encode(), digest_size=16, key=self._digest[:64]).digest()
 
-    def get(self, texts: Iterable[str]) -> dict[str, Scores]:
+    def get(self, texts: Iterable[str]) -> dict[str, Vector]:
         """The stored scores of those of ``texts`` that have them."""
         keys = {self._key(t): t for t in texts}
-        found: dict[str, Scores] = {}
+        found: dict[str, Vector] = {}
         if self._conn is None or not keys:
             return found
         wanted = list(keys)
@@ -86,7 +87,7 @@ class ScoreStore:
             self._give_up(exc)
         return found
 
-    def put(self, scores: Mapping[str, Scores]) -> None:
+    def put(self, scores: Mapping[str, Vector]) -> None:
         """Keep ``scores`` (sentence → its three probabilities); the oldest rows go beyond ``keep_rows``."""
         if self._conn is None or not scores:
             return
@@ -139,4 +140,4 @@ def count_kept(path: Path) -> int | None:
         return None
 
 
-__all__ = ["KEEP_ROWS", "ScoreStore", "count_kept", "weights_digest"]
+__all__ = ["KEEP_ROWS", "ScoreStore", "Vector", "count_kept", "weights_digest"]

@@ -45,6 +45,8 @@ class NoteReader:
         self.deals = deal_names(view)
         self.contact_index = {c.id: i for i, c in enumerate(view.contacts)}
         self._read_notes: dict[tuple[str, bool], tuple[Finding, ...]] = {}
+        self._ruled: dict[str, tuple[str, tuple[Finding, ...]]] = {}  # note → the text read, the rules' findings
+        self._recent: tuple[tuple[int, date], list[Note]] | None = None
 
     @classmethod
     def of(cls, view: AccountView) -> NoteReader:
@@ -66,11 +68,21 @@ class NoteReader:
         key = (note.id, second_reader)
         found = self._read_notes.get(key)
         if found is None:
-            text, found = self._read_rules(note)
+            ruled = self._ruled.get(note.id)
+            if ruled is None:  # the departures detector reads with the rules alone, churn and upsell with both
+                ruled = self._ruled[note.id] = self._read_rules(note)
+            text, found = ruled
             if second_reader:
                 found = _second_opinion(text, found, self.people, self.deals, scores)
             self._read_notes[key] = found
         return found
+
+    def recent(self, view: AccountView, *, window_days: int, today: date) -> list[Note]:
+        """``view``'s notes of the last ``window_days`` (worked out once for the three detectors that read them)."""
+        key = (window_days, today)
+        if self._recent is None or self._recent[0] != key:
+            self._recent = (key, [n for n in view.notes if _recent(n, window_days=window_days, today=today)])
+        return self._recent[1]
 
     def _read_rules(self, note: Note) -> tuple[str, tuple[Finding, ...]]:
         """The text read (body, or a title over a nearly empty body) and the rules' findings in it."""
@@ -111,9 +123,7 @@ def findings_in_notes(
     """Notes of the last ``window_days`` (newest first) with findings of ``kind``."""
     reader = NoteReader.of(view)
     found = []
-    for note in view.notes:
-        if not _recent(note, window_days=window_days, today=today):
-            continue
+    for note in reader.recent(view, window_days=window_days, today=today):
         hits = [f for f in reader.read(note, second_reader=second_reader, scores=scores) if f.kind == kind]
         if hits:
             found.append((note, hits))
@@ -154,8 +164,10 @@ def _second_opinion(
     if _MISSING:
         return found
     from memory.embedding.minilm import ModelNotInstalledError
-    from review.language.fine_tuned import second_opinion, shared_reader
+    from review.language.fine_tuned import may_add, second_opinion, shared_reader
 
+    if not found and not may_add(text, deals):  # most notes: nothing the model could veto or add
+        return found
     try:
         return second_opinion(text, found, people, record_names=deals, reader=shared_reader(scores))
     except (ModelNotInstalledError, OSError) as exc:
