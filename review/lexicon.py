@@ -108,7 +108,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "joined another company": ("join",),
     "moved to a named company": (
-        "moved_to moved_over jumped_to switched_to defected_to",
+        "moved_to moved_over moving_to moving_over jumped_to switched_to defected_to",
         "@x @v competitor rival",
     ),
     "forced out": ("forced ousted eased booted kicked squeezed",),
@@ -121,7 +121,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "was let go": (
         "let laid fired redundant redundancy severance a_package the_package buyout terminated sacked "
-        "dismissed pushed restructured lost",
+        "dismissed pushed restructured lost retrench",
     ),
     "stepped down": ("stepped$ stepping$ steps$ step$", "down$"),
     "parted ways": ("parted exited packed",),
@@ -269,13 +269,16 @@ KEYS: dict[str, tuple[str, ...]] = {
     "departure idiom": (
         "pastures flown said_her said_his said_their sent_a sent_her sent_his sent_their walked_out shown the_sack "
         "the_boot the_axe the_chop cleared_her cleared_his cleared_their history the_picture announced_her "
+        "announced_retirement announced_departure announced_resignation "
         "announced_his announced_their step_away stepping_away stepped_away steps_away won_t picture reins",
     ),
     "moving on": (
         "pursu explor seek wrap wrapped$ wrapping$",
         "opportunit challenge venture time$ tenure stint career",
     ),
-    "finished up": ("finished_up finishes_up finished_at finished_with",),
+    "no replacement yet": ("replac backfill successor",),
+    "emigrated": ("emigrat landed ended_up",),
+    "finished up": ("finished_up finishes_up finished_at finished_with finishing$ finishes$",),
     "left for good": ("poached headhunted going_to went_back passed_away died",),
     "jumped ship": ("jump",),
     "now works elsewhere": ("now$", "at$", "@x @v"),
@@ -1099,10 +1102,12 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "retired",
         r"\bretir(?:ed|es|ing)\b(?!\s+(?:the|our|their|its|this|that|an?|some|old|legacy)\b)|"
+        r"\b(?:will|to|'ll|gonna)\s+retire\b(?!\s+(?:the|our|their|its|this|that|an?|some|old|legacy|it|them)\b)|"
         r"\b(?:took|taking|takes|take|taken|went\s+into|going\s+into|opted\s+for|accepted)\s+(?:an?\s+)?(?:early\s+)?"
         r"retirement\b",
         who="before",
-        harmless=r"\bretir\w+\s+(?:system|tool|product|server|platform|version)",
+        harmless=r"\bretir\w+\s+(?:system|tool|product|server|platform|version)|\bretire\s+['\"]?(?:when|one\s+day|someday|"
+        r"some\s+day|eventually|at\s+some\s+point|in\s+(?:a\s+few|\d+|two|three|four|five|ten)\s+years)",
     ),
     trigger(
         "on garden leave",
@@ -1159,7 +1164,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "moved to a named company",
-        r"\b(?:moved|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:our\s+|a\s+)?(?:competitor\s+|rival\s+)?"
+        r"\b(?:moved|moving|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:our\s+|a\s+)?(?:competitor\s+|rival\s+)?"
         r"(?:@x|@v)(?:\s+@x)?(?=\s*(?:$|[.;!(]|,\s|\s(?:as|in|last|this|recently|a\s+few|\w+\s+ago|and|after)\b))",
         who="before",
         unless=r"\b(?:office|offices|relocat\w*|remote|hq|headquarters|city|abroad|house|home|apartment|flat|campus|"
@@ -1211,7 +1216,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "was let go",
         r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s)\s+(?:let\s+go|laid\s+off|fired(?!\s+up)|made\s+redundant|"
-        r"terminated|sacked|dismissed|pushed\s+out|restructured\s+out|let\s+go\s+of)\b|\blaid\s+off\b|\b(?:took|taking|takes|"
+        r"terminated|sacked|dismissed|pushed\s+out|restructured\s+out|let\s+go\s+of|retrenched)\b|\blaid\s+off\b|"
+        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))(?:made\s+redundant|let\s+go|retrenched|sacked|dismissed)\b|\b(?:took|taking|takes|"
         r"accepted|got|opted\s+for)\s+(?:voluntary\s+|a\s+)?(?:redundancy|severance|a\s+package|the\s+package|buyout)\b",
         who="before",
     ),
@@ -1254,7 +1260,7 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:moved\s+on|off)\s+to\s+pastures\s+new\b|\bpastures\s+new\b|\bflown\s+the\s+nest\b|\bsaid\s+(?:her|his|their)\s+"
         r"goodbyes\b|\bsent\s+(?:a|her|his|their)\s+(?:goodbye|farewell)\s+(?:email|note|message)\b|\bwalked\s+out\b|"
         r"\b(?:was|got)\s+shown\s+the\s+door\b|\bgot\s+the\s+(?:sack|boot|axe|chop)\b|\bcleared\s+(?:her|his|their)\s+desk\b|"
-        r"\b(?:is|'s)\s+(?:now\s+)?(?:history|out\s+of\s+the\s+picture)\b|\bannounced\s+(?:her|his|their)\s+(?:departure|"
+        r"\b(?:is|'s)\s+(?:now\s+)?(?:history|out\s+of\s+the\s+picture)\b|\bannounced\s+(?:(?:her|his|their)\s+)?(?:departure|"
         r"retirement|resignation)\b|\bstep\w*\s+away\s+from\s+(?:the\s+)?(?:business|company|role|firm)\b|\bwon't\s+be\s+"
         r"(?:around|there|with\s+(?:them|@acct))\s+(?:after|from|beyond|past)\b|\bno\s+longer\s+in\s+the\s+picture\b"
         r"(?!\s+(?:for|on|re|regarding|about|when\s+it\s+comes))|\bhand\w*\s+over\s+the\s+reins\b(?!\s+(?:of|on|for)\s+"
@@ -1271,7 +1277,9 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "finished up",
-        r"\bfinish(?:ed|es)\s+up\s+(?:last|on|this|yesterday|at\s+the\s+end|end\s+of|for\s+good|there)\b|"
+        r"\bfinish(?:ed|es)\s+up\s+(?:(?:here|there)\s+)?(?:last|on|this|yesterday|at\s+the\s+end|end\s+of|for\s+good|there)\b|"
+        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))(?:is\s+)?finish(?:ing|es)\s+(?:up\s+)?(?:on\s+)?(?:the\s+)?(?=\d|end\s+of\b|"
+        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|(?:mon|tues|wednes|thurs|fri)day\b)|"
         r"\bfinished\s+(?:at|with)\s+@acct\b",
         who="before",
     ),
@@ -1300,7 +1308,10 @@ DEPARTURES: tuple[Trigger, ...] = (
         "no longer our contact",
         r"\bno\s+longer\s+(?:(?:the|our|their)\s+(?:main\s+|primary\s+|day-to-day\s+|key\s+|billing\s+)?(?:contact|poc|"
         r"point\s+of\s+contact|champion|sponsor|admin|owner)\b|(?:handl|manag|responsible|look\w*\s+after|cover|deal\w*\s+"
-        r"with|in\s+charge|involv)\w*)|\b(?:won't|will\s+not|doesn't|does\s+not|isn't|is\s+not|not)\s+(?:be\s+)?(?:handl|"
+        r"with|in\s+charge|involv|runs\s+(?:the|our|their|any)|running\s+(?:the|our|their|any))\w*)|"
+        r"\b(?:isn't|is\s+not|'s\s+not|doesn't|does\s+not|not)\s+(?:handling|dealing\s+with|involved\s+(?:in|with)|looking\s+"
+        r"after|responsible\s+for|deal\s+with|handle|look\s+after)\s+(?:[@\w'&-]+\s+){1,5}?(?:any\s?more|any\s+longer)\b|"
+        r"\b(?:won't|will\s+not|doesn't|does\s+not|isn't|is\s+not|not)\s+(?:be\s+)?(?:handl|"
         r"manag|responsible|look\w*\s+after|cover|deal\w*\s+with|in\s+charge)\w*\s+(?:for\s+|of\s+)?(?:our|the|this)\s+"
         r"(?:@?\w+\s+)?(?:account|invoices|billing|relationship|contract|renewal|subscription)\w*\s+(?:any\s?more|any\s+"
         r"longer)\b",
@@ -1310,14 +1321,18 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "last day",
-        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:last|final)\s+(?:day|week)\b(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:last|final)\s+(?:working\s+)?(?:day|week)\b"
+        r"(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
+        r"(?<![\w@])(?P<who3>@p\d+|she|he)\b(?:(?!@p\d|@x|\bshe\b|\bhe\b)[^.;:]){0,80}?,\s*(?:her\s+|his\s+)?(?:last|final)\s+(?:working\s+)?day\s+"
+        r"(?:is\s+|was\s+|will\s+be\s+)?(?:on\s+)?(?:the\s+)?(?=\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|today\b|tomorrow\b|next\b|end\s+of\b)|"
         r"\b(?:last|final)\s+day\s+(?:for|of)\s+(?P<who2>@p\d+)\b",
         who="group",
     ),
     trigger(
         "departure",
         r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:departure|resignation|exit|retirement|"
-        r"leaving(?!\s+(?:the|this|that|it|a|an|us|them|him|her|things|everything|all|early|for|at|on)\b)|farewell|send-?off|"
+        r"leaving(?!\s+(?:the|this|that|it|a|an|us|them|him|her|things|everything|all|early|for|at|on)\b)|farewell|send[-\s]?off|"
         r"leaving\s+do|exit\s+interview)\b|\b(?:departure|resignation|exit|retirement|farewell(?:\s+(?:party|lunch|"
         r"drinks))?|send-?off|leaving\s+do|(?:goodbye|farewell|leaving)\s+(?:party|lunch|drinks|dinner|do|card|gathering|cake))\s+(?:of|for|to)\s+"
         r"(?P<who2>@p\d+)\b|"
@@ -1369,6 +1384,18 @@ DEPARTURES: tuple[Trigger, ...] = (
         "out, mailbox closed",
         r"\bout\s+since\b[^.;]{0,30}\b(?:mailbox|e-?mail|inbox|address)\s+(?:is\s+|now\s+)?(?:closed|dead|deactivated|"
         r"disabled|gone|bounc\w+)",
+        who="before",
+    ),
+    trigger(
+        "no replacement yet",
+        r"\bno\s+(?:word\s+on\s+)?(?:replacement|backfill|successor)\s+(?:yet\s+)?(?:for|to|of)\s+(?P<who>@p\d+)\b|"
+        r"\bno\s+word\s+on\s+who\s+(?:replaces|will\s+replace|is\s+replacing)\s+(?P<who2>@p\d+)\b",
+        who="group",
+        own_negation=True,
+    ),
+    trigger(
+        "emigrated",
+        r"\bemigrat(?:ed|ing|es)\b|\b(?:is|'s|has)\s+(?:now\s+)?(?:landed|ended\s+up)\s+(?:a\s+(?:job|role)\s+)?at\s+(?:@x|@v)\b",
         who="before",
     ),
     trigger(

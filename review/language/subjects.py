@@ -207,6 +207,12 @@ def _framed_subject(masked: str, start: int) -> list[int] | None:
     return None
 
 
+# A clause without its own subject after one of these has the previous clause's ("Marcus was headhunted by a bank and
+# is leaving"; "Katrin moves to Sales from 5/1 - will no longer handle our account"; "not on the project now, so no
+# longer our contact").
+_SAME_SUBJECT = frozenset(["and", "then", "but", "so", "-", "–", "—"])
+
+
 def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     """Who did what the verb at ``start`` says: contact indexes, ``[ACCOUNT]``, or ``[]`` (unknown)."""
     framed = _framed_subject(masked, start)
@@ -218,6 +224,7 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     tokens = _strip_gap(list(raw))
     if not tokens:
         return [ctx.implicit] if ctx.implicit is not None else []
+    joined = not _SAME_SUBJECT.isdisjoint(raw[len(tokens) :])  # "from 5/1 - will no longer": the gap held a "-"
     aside = _aside_contact(raw)
     if aside is not None and _contact(tokens[-1]) is None and tokens[-1] not in ("she", "he", "who"):
         return [aside]  # "The person who signed (Sofia) is gone"
@@ -249,7 +256,7 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [modified]
     if last in ACCOUNT_WORDS:
         return [ACCOUNT]
-    if last in ("and", "then", "but"):  # "Marcus was headhunted by a bank and is leaving": the same subject
+    if last in _SAME_SUBJECT or joined:  # "Marcus was headhunted by a bank and is leaving": the same subject
         people = [t for i, t in enumerate(tokens) if t.startswith("@p") or t == "@x" and not _in_phrase(tokens, i)]
         if not people or people[-1] == "@x":  # "…that Elena (not a contact) handed in notice and is gone"
             return []
