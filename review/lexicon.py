@@ -104,7 +104,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "moved on": ("moved_on moving_on move_on moves_on",),
     "moved to another company": (
         "moved_to moved_over moving_to moving_over went_to went_over gone_to gone_over jumped_to jumping_to "
-        "switched_to switched_over defected_to headed_to heading_to",
+        "switched_to switched_over defected_to headed_to heading_to transferred_to transferring_to",
     ),
     "joined another company": ("join",),
     "moved to a named company": (
@@ -909,13 +909,13 @@ UPSELL_UNDONE = re.compile(
 # is still consulting for them", "left Tel Aviv for the NY office but stays our main contact").
 STILL_THERE = re.compile(
     r"\bstill\s+(?:our|their|the|with|at|runs?|running|signs?|signing|consult\w*|works?|working|there|employed|handl\w*|"
-    r"leads?|leading|manag\w*|in\s+charge)\b|\bstays?\s+(?:on\s+as\s+)?(?:our|their)\s+(?:main\s+|primary\s+)?(?:contact|"
+    r"leads?|leading|manag\w*|in\s+charge|owns?|owning|looks?\s+after|deals?\s+with|approves?|signs?\s+off)\b|\bstays?\s+(?:on\s+as\s+)?(?:our|their)\s+(?:main\s+|primary\s+)?(?:contact|"
     r"poc|champion|sponsor)\b|\bnot\s+(?:from\s+)?the\s+(?:company|firm)\b|\bstaying\s+(?:at|with)\s+the\s+(?:company|firm)\b|"
     r"\b(?:is|remains)\s+(?:still\s+)?our\s+(?:main\s+)?(?:contact|champion|sponsor)\b"
 )
 UNCERTAIN = re.compile(
     r"\b(?:might|may|maybe|perhaps|possibly|could|rumou?r\w*|unconfirmed|not\s+sure|unsure|unclear|whether|"
-    r"if|consider\w*|think\w*\s+(?:about|of)|wonder\w*|interview\w*|look\w*\s+around|open\s+to\s+offers|"
+    r"if|consider\w*|think\w*\s+(?:about|of)|wonder(?!ful)\w*|interview\w*|look\w*\s+around|open\s+to\s+offers|"
     r"in\s+case|speculat\w+|hear\w*\s+(?:rumou?rs?|whispers)|can't\s+confirm|to\s+be\s+confirmed|tbc|"
     r"supposedly|allegedly|could\s+be|thinks?|believes?|guess\w*|assum\w+|suspect\w*|reckons?|grapevine|gossip|"
     r"den(?:y|ied|ies|ying))\b"
@@ -1079,7 +1079,9 @@ DEPARTURES: tuple[Trigger, ...] = (
         harmless=r"\bleav\w*\s+(?:a\s+|the\s+)?(?:message|voicemail|note|comment|feedback|review)|"
         r"\bleav\w*\s+(?:her|his|their)\s+(?:\w+\s+)?(?:role|position|job|post)\s+(?:as\s+(?:[\w-]+\s+){1,3})?to\s+become\b"
         r"(?![^.;]*\bat\s+@[xv])|"
-        r"\bleaving\s+(?:for\s+)?(?:lunch|the\s+day|vacation|holiday|early)\b",
+        r"\bleaving\s+(?:for\s+)?(?:lunch|the\s+day|vacation|holiday|early)\b|"
+        r"\bleaving(?:\s+now)?\W+for\s+(?:the\s+|a\s+)?(?:airport|station|flight|train|conference|trip|weekend|meeting|"
+        r"offsite|school\s+run|dentist|doctor)\b",
     ),
     trigger(
         "quit",
@@ -1148,6 +1150,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:moved|moving|went|gone|jumped|jumping|switched|defected|headed|heading)\s+(?:over\s+)?to\s+"
         r"(?:a\s+|an\s+)?(?:new\s+|different\s+|another\s+|rival\s+|competing\s+|other\s+)?(?:company|employer|"
         r"job|startup|start-up|competitor|rival|firm|agency|consultancy|vendor)\b|"
+        r"\b(?:moved|moving|went|gone|switched|transferred|transferring)\s+(?:over\s+)?to\s+(?:our|their|the|its|a)\s+"
+        r"(?:sister|parent|holding)\s+(?:company|firm|group|business)\b|"
         r"\b(?:moved|went|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:@x|@v)\s+(?:as|to\s+(?:lead|run|head))\b|"
         r"\b(?:'s|is|has)\s+(?:now\s+)?gone\s+(?:over\s+)?to\s+(?:@x|@v)\b(?!\s+(?:for|on|to\s+(?:meet|see|visit)|"
         r"with))|"

@@ -36,3 +36,38 @@ from test_note_reader import GONE, findings
 )
 def test_first_person_in_a_pasted_message_is_its_sender(text: str, expected: set[tuple[str, str]]) -> None:
     assert findings(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a message in single quotes or after "> ", announced by how it reached us
+        ("OOO from Aisha Murphy: 'I have left the clinic to join a hospital group.'", {(GONE, "Aisha Murphy")}),
+        (
+            "Automatic reply received from Tom Becker's address: 'I no longer work at Helix Labs.'",
+            {(GONE, "Tom Becker")},
+        ),
+        (
+            "Emailed Tom re the firmware rollout, got this back:\n> Thank you for your email. I am no longer with "
+            "Helix Labs. For billing please contact Grace Schmidt.",
+            {(GONE, "Tom Becker")},
+        ),
+        (
+            "Tom:\n> I'm moving over to our sister company as GM from Oct 1. Grace will be your contact.",
+            {(GONE, "Tom Becker")},
+        ),
+        (
+            "From: Aisha Murphy\nSubject: Moving on\n\nDear all,\nAfter nine wonderful years I will be stepping down "
+            "as Finance Director at the end of April.",
+            {(GONE, "Aisha Murphy")},  # "wonderful" is no doubt ("I wonder whether she left" is)
+        ),
+        # the out-of-office is the envelope, not a leave: but a leave said inside it still is one
+        ("OOO from Aisha Murphy: 'I am on annual leave until the 14th.'", set()),
+        ("Aisha's email: 'I'm leaving…' - '…for the airport, will reply Mon'.", set()),
+        ("Aisha moved to their sister company in Oct, but she still owns the group contract incl. ours.", set()),
+    ],
+)
+def test_a_message_pasted_in_single_quotes_or_as_a_reply_is_its_senders(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert findings(text) == expected

@@ -13,14 +13,17 @@ from collections.abc import Callable
 REACH = 4  # sentences between the sender's mark and the first-person sentence: one pasted message, not the whole note
 
 _MESSAGE = (
-    r"(?:auto-?reply|autoreply|auto-?response|out[- ]of[- ]office(?:\s+reply)?|ooo|oof|bounce-?back|e-?mail|mail|"
-    r"message|note|(?:farewell|goodbye)(?:\s+(?:e-?mail|mail|note|message|post))?|post|reply|response|letter|"
+    r"(?:(?:auto-?|automatic\s+)(?:reply|response)|autoreply|out[- ]of[- ]office(?:\s+reply)?|ooo|oof|bounce-?back|"
+    r"e-?mail|mail|message|note|(?:farewell|goodbye)(?:\s+(?:e-?mail|mail|note|message|post))?|post|reply|response|letter|"
     r"announcement|update)"
 )
 # a mark that opens the message: the sentences after it (and its own) are the sender's
 _OPENS = re.compile(
     r"\bfrom:\s*@p(\d+)|"
-    rf"\b{_MESSAGE}s?\s+(?:from|by)\s+@p(\d+)|"
+    rf"\b{_MESSAGE}s?\s+(?:received\s+|back\s+)?(?:from|by)\s+@p(\d+)|"
+    r"\b(?:e-?mailed|wrote\s+to|messaged|pinged)\s+@p(\d+)\b[^.;]*\b(?:got|received|had)\s+(?:this|the\s+following|"
+    r"an?\s+(?:auto-?reply|reply|bounce|ooo|out[- ]of[- ]office))\s+back\b|"
+    r"(?<![\w@])@p(\d+)\s+(?:forwarded|sent|shared)\s+(?:us\s+|me\s+)?(?:this|the\s+following)\b|"
     rf"(?<![\w@])@p(\d+)'s\s+{_MESSAGE}\b|"
     rf"(?<![\w@])@p(\d+)\s+is\s+{_MESSAGE}\s*[:\"“]|"  # "Ethan's out of office:" as the reader reads it
     r"\b(?:quoting|quoted|pasting|pasted|forwarding|forwarded)\s+@p(\d+)\b|"
@@ -42,6 +45,13 @@ def _mark(pattern: re.Pattern[str], sentence: str) -> int | None:
     return int(next(group for group in found.groups() if group is not None))
 
 
+def message_body(sentence: str) -> str:
+    """``sentence`` without the words that open a pasted message in it ("OOO from @p0: 'I have left …'" → "'I have
+    left …'"): an out-of-office is the envelope, not a leave of absence."""
+    opened = _OPENS.search(sentence)
+    return sentence[opened.end() :] if opened is not None else sentence
+
+
 def email_author(masked: Callable[[int], str], count: int, number: int) -> int | None:
     """The contact who wrote sentence ``number`` of a note of ``count`` sentences (``masked(i)``: sentence ``i``
     masked), when it is part of a message the note pastes and names the sender of; else None."""
@@ -56,4 +66,4 @@ def email_author(masked: Callable[[int], str], count: int, number: int) -> int |
     return None
 
 
-__all__ = ["email_author"]
+__all__ = ["email_author", "message_body"]

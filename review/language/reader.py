@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from review.language import scope
-from review.language.authors import email_author
+from review.language.authors import email_author, message_body
 from review.language.people import Person, is_lower_case_note, last_mention, mask
 from review.language.sentences import split_sentences
 from review.language.spelling import as_written_meant
@@ -113,7 +113,7 @@ def _departures(
                 spans.append((match.start(), match.end()))
             if not who or who == [ACCOUNT] or _defused(item, masked, match) or _years_away(masked, match.end(), year):
                 continue
-            if not item.strong and TEMPORARY.search(masked):
+            if not item.strong and TEMPORARY.search(message_body(masked) if ctx.author is not None else masked):
                 continue
             found += [(w, item.label, match.start()) for w in who if w != ACCOUNT]
     return found, spans

@@ -211,6 +211,7 @@ def _framed_subject(masked: str, start: int) -> list[int] | None:
 # is leaving"; "Katrin moves to Sales from 5/1 - will no longer handle our account"; "not on the project now, so no
 # longer our contact").
 _SAME_SUBJECT = frozenset(["and", "then", "but", "so", "-", "–", "—"])
+_QUOTED_PRONOUNS = frozenset(["'i", "'she", "'he"])
 
 
 def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
@@ -229,6 +230,8 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     if aside is not None and _contact(tokens[-1]) is None and tokens[-1] not in ("she", "he", "who"):
         return [aside]  # "The person who signed (Sofia) is gone"
     last = tokens[-1]
+    if last in _QUOTED_PRONOUNS:  # "'I have left …'": a pasted message in single quotes
+        last = tokens[-1] = last[1:]
     contact = _contact(last)
     if contact is not None:
         if _is_reported(tokens, len(tokens) - 1):
@@ -258,6 +261,9 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [ACCOUNT]
     if last in _SAME_SUBJECT or joined:  # "Marcus was headhunted by a bank and is leaving": the same subject
         people = [t for i, t in enumerate(tokens) if t.startswith("@p") or t == "@x" and not _in_phrase(tokens, i)]
+        mine = [i for i, t in enumerate(tokens) if t in ("i", "'i")]
+        if mine and (not people or mine[-1] > len(tokens) - 1 - tokens[::-1].index(people[-1])):
+            return _first_person(tokens, masked, start, ctx)  # "I've been appointed at @x and will be leaving"
         if not people or people[-1] == "@x":  # "…that Elena (not a contact) handed in notice and is gone"
             return []
         found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
