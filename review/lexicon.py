@@ -278,7 +278,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "no replacement yet": ("replac backfill successor",),
     "emigrated": ("emigrat landed ended_up",),
-    "finished up": ("finished_up finishes_up finished_at finished_with finishing$ finishes$",),
+    "finished up": ("finished_up finishes_up finished_at finished_with finishing$ finishes$ finished$",),
     "left for good": ("poached headhunted going_to went_back passed_away died",),
     "jumped ship": ("jump",),
     "now works elsewhere": ("now$", "at$", "@x @v"),
@@ -797,6 +797,38 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
     "mohammed": ("mo",),
     "muhammad": ("mo",),
     "mohammad": ("mo",),
+    "siddharth": ("sid", "siddhu"),
+    "siddhartha": ("sid",),
+    "rajesh": ("raj",),
+    "rajiv": ("raj",),
+    "abhishek": ("abhi",),
+    "aditya": ("adi",),
+    "venkatesh": ("venky", "venkat"),
+    "krishnan": ("krish",),
+    "srinivasan": ("srini",),
+    "srinivas": ("srini",),
+    "subramanian": ("subbu",),
+    "beverley": ("bev",),
+    "beverly": ("bev",),
+    "barbara": ("barb",),
+    "maximilian": ("max",),
+    "theodore": ("theo", "ted"),
+    "cameron": ("cam",),
+    "kimberly": ("kim",),
+    "kimberley": ("kim",),
+    "douglas": ("doug",),
+    "jeffrey": ("jeff",),
+    "geoffrey": ("geoff",),
+    "terence": ("terry",),
+    "gerard": ("ger", "gerry"),
+    "gerald": ("gerry",),
+    "philip": ("phil",),
+    "phillip": ("phil",),
+    "christian": ("chris",),
+    "dmitri": ("dima",),
+    "dmitry": ("dima",),
+    "ekaterina": ("katya",),
+    "eduardo": ("edu",),
 }
 
 
@@ -1150,6 +1182,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:moved|moving|went|gone|jumped|jumping|switched|defected|headed|heading)\s+(?:over\s+)?to\s+"
         r"(?:a\s+|an\s+)?(?:new\s+|different\s+|another\s+|rival\s+|competing\s+|other\s+)?(?:company|employer|"
         r"job|startup|start-up|competitor|rival|firm|agency|consultancy|vendor)\b|"
+        r"\b(?:'s|has|is|have)\s+(?:now\s+)?(?:gone|moved)\s+to\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|fund|bank|"
+        r"council|hospital|university|ministry|school|charity|startup|consultancy|agency|insurer|trust)\b|"
         r"\b(?:moved|moving|went|gone|switched|transferred|transferring)\s+(?:over\s+)?to\s+(?:our|their|the|its|a)\s+"
         r"(?:sister|parent|holding)\s+(?:company|firm|group|business)\b|"
         r"\b(?:moved|went|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:@x|@v)\s+(?:as|to\s+(?:lead|run|head))\b|"
@@ -1204,6 +1238,13 @@ DEPARTURES: tuple[Trigger, ...] = (
         "took a job elsewhere",
         r"\b(?:took|taken|taking|accepted|accepting|started|starting|landed|got|found|has|starts)\s+(?:a|an|the)\s+"
         r"(?:new\s+)?(?:job|role|position|offer|gig|post)\s+(?:at|with|elsewhere|somewhere|outside|in\s+another)\b|"
+        r"\b(?:took|taken|accepted|landed|got|has\s+been\s+offered|'s\s+been\s+offered)\s+(?:a|an|the)\s+(?:(?!(?:renewal|"
+        r"pricing|price|discount|upgrade|commercial|contract|our|revised|final|trial|special|bundle|project)\b)[\w-]+\s+)"
+        r"{1,3}?(?:job|role|position|post)\s+(?:as\s+(?:[@\w&-]+\s+){1,5}?)?(?:at|with)\s+(?:a\s+|an\s+|the\s+)?"
+        r"(?:@x|@v|[\w-]+\s+(?:company|firm|startup|agency|consultancy|bank|system|group|council|trust|university|"
+        r"hospital|school|college|fund))\b|"
+        r"\b(?:took|taken|accepted|accepting|been\s+appointed|got)\s+(?:a|an|the)\s+(?:new\s+)?(?:job|role|position|post)\s+"
+        r"as\s+(?:[@\w&-]+\s+){1,5}?at\s+(?:@x|@v)\b|"
         r"\b(?:took|accepted|found|landed|got|has|'s\s+got|has\s+got)\s+(?:a\s+)?(?:new\s+)?(?:job|role|position|offer)\s*"
         r"(?:$|[.,;]|elsewhere)|"
         r"\b(?:starts|starting|started|begins|will\s+start)\s+(?:a\s+new\s+(?:job|role)\s+)?(?:at|with)\s+(?:@x|@v)\b|"
@@ -1282,7 +1323,9 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "finished up",
         r"\bfinish(?:ed|es)\s+up\s+(?:(?:here|there)\s+)?(?:last|on|this|yesterday|at\s+the\s+end|end\s+of|for\s+good|there)\b|"
-        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))(?:is\s+)?finish(?:ing|es)\s+(?:up\s+)?(?:on\s+)?(?:the\s+)?(?=\d|end\s+of\b|"
+        r"\bfinished\s+up\s+at\s+(?:@x|@acct)\b|"
+        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s)|(?<=\bshe\s)|(?<=\bhe\s))(?:is\s+|has\s+)?finish(?:ing|es|ed)\s+(?:up\s+)?"
+        r"(?:on\s+|in\s+)?(?:the\s+)?(?=\d|end\s+of\b|"
         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|(?:mon|tues|wednes|thurs|fri)day\b)|"
         r"\bfinished\s+(?:at|with)\s+@acct\b",
         who="before",

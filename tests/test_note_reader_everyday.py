@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 from test_note_reader import GONE, findings
 
+from review.language import Person, read_text
+
 
 @pytest.mark.parametrize(
     "text",
@@ -53,3 +55,34 @@ def test_an_everyday_departure_is_found_about_the_right_person(text: str) -> Non
 )
 def test_the_same_words_about_someone_else_or_something_else(text: str, expected: set[tuple[str, str]]) -> None:
     assert findings(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "contacts", "gone"),
+    [
+        ("Sid is leaving end of May to do his MBA. He's handing over to Meera.", ("Siddharth Jain", "Meera Pillai"), 0),
+        ("Bev's last day is 27 June.", ("Beverley Shaw", "Stuart Penrose"), 0),
+        (
+            "Dr Iyer let me know she's accepted a CMIO job at a health system in Seattle, leaving end of September.",
+            ("Ananya Iyer", "Tom Becker"),
+            0,
+        ),
+        (
+            "Fraser has accepted a post as Head of Digital at NHS Highland and will leave at the end of October.",
+            ("Fraser McAllister", "Tom Becker"),
+            0,
+        ),
+        (
+            "Greg's finished up at Bright Harbour - he's gone to a super fund in the city.",
+            ("Greg Sandoval", "Tom Becker"),
+            0,
+        ),
+        ("Nurul moved to Dubai with her family, she finished in Sept.", ("Nurul Aziz", "Tom Becker"), 0),
+        ("Fraser accepted the renewal offer at the meeting.", ("Fraser McAllister", "Tom Becker"), None),
+        ("Nurul ran the training, she finished in time for lunch.", ("Nurul Aziz", "Tom Becker"), None),
+    ],
+)
+def test_nicknames_new_posts_and_finishing(text: str, contacts: tuple[str, str], gone: int | None) -> None:
+    people = tuple(Person(name, name.split()[0], name.split()[-1], None) for name in contacts)
+    found = {(f.kind, f.subject) for f in read_text(text, people, account_name="Helix Labs")}
+    assert found == ({(GONE, gone)} if gone is not None else set())
