@@ -1093,13 +1093,19 @@ _GONE_TARGET = (
     r"for\s+(?:a\s+|an\s+)?(?:new|another|other|different|better|competitor|rival|startup|start-up|@x|@v|"
     r"greener|good|job|role|position)|and\s|so\s|but\s|which|after|because|due|" + _LEFT_FOR_WORK + ")))"
 )
+# "left the QBR after twenty minutes", "had to leave after ten minutes for a client meeting": a meeting, not the company
+_LEFT_FOR_A_WHILE = (
+    r"\b(?:left|leave|leaving|leaves)\b\s+(?:[@\w'-]+\s+){0,3}?after\s+(?:about\s+|only\s+|just\s+)?(?:\d+|a\s+few|an?|"
+    r"five|ten|fifteen|twenty|thirty|forty|half\s+an)\s*(?:min|mins|minutes|hours?|hrs?)\b"
+)
 DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "left the company",
         r"\bleft\b" + _GONE_TARGET,
         who="before",
         strong=False,
-        harmless=r"\bleft\s+(?:us\s+|them\s+|me\s+)?(?:a|an|some|great|good|positive|negative|the|his|her)?\s*"
+        harmless=_LEFT_FOR_A_WHILE
+        + r"|\bleft\s+(?:us\s+|them\s+|me\s+)?(?:a|an|some|great|good|positive|negative|the|his|her)?\s*"
         r"(?:@?\w+\s+)?(?:message|voicemail|vm|note|feedback|comments?|review|reply|response|laptop|keys|badge|"
         r"stuff|things|bag|phone|coat)",
     ),
@@ -1108,7 +1114,7 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:leaving|leaves|(?:to|will|gonna|'ll)\s+leave)\b" + _GONE_TARGET,
         who="before",
         strong=False,
-        harmless=r"\bleav\w*\s+(?:a\s+|the\s+)?(?:message|voicemail|note|comment|feedback|review)|"
+        harmless=_LEFT_FOR_A_WHILE + r"|\bleav\w*\s+(?:a\s+|the\s+)?(?:message|voicemail|note|comment|feedback|review)|"
         r"\bleav\w*\s+(?:her|his|their)\s+(?:\w+\s+)?(?:role|position|job|post)\s+(?:as\s+(?:[\w-]+\s+){1,3})?to\s+become\b"
         r"(?![^.;]*\bat\s+@[xv])|"
         r"\bleaving\s+(?:for\s+)?(?:lunch|the\s+day|vacation|holiday|early)\b|"
@@ -1260,11 +1266,14 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "was let go",
-        r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s)\s+(?:let\s+go|laid\s+off|fired(?!\s+up)|made\s+redundant|"
+        r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s|will\s+be|'ll\s+be|to\s+be)\s+(?:let\s+go|laid\s+off|"
+        r"fired(?!\s+up)|made\s+redundant|"
         r"terminated|sacked|dismissed|pushed\s+out|restructured\s+out|let\s+go\s+of|retrenched)\b|\blaid\s+off\b|"
         r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))(?:made\s+redundant|let\s+go|retrenched|sacked|dismissed)\b|\b(?:took|taking|takes|"
         r"accepted|got|opted\s+for)\s+(?:voluntary\s+|a\s+)?(?:redundancy|severance|a\s+package|the\s+package|buyout)\b",
         who="before",
+        harmless=r"\b(?:laid\s+off|let\s+go(?:\s+of)?)\s+(?:about\s+|around\s+|another\s+)?(?:\d+|some|several|many|a\s+few|half|"
+        r"dozens|hundreds|a\s+third|a\s+quarter|two|three|four|five|ten|twenty|staff|people|employees|workers)\b",
     ),
     trigger(
         "stepped down",

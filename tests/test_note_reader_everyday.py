@@ -35,6 +35,10 @@ from review.language import Person, read_text
         "No word on who replaces Grace, probably nobody tbh.",
         "Grace emigrated to Perth end of Feb.",
         "Grace's send off in the canteen today, half of IT there.",
+        "Grace Schmidt at Midwest Farmers passed away suddenly last week.",
+        "Grace out, laid off in the IT reorg 10/31.",
+        "Grace told me she will be made redundant when the office closes in April.",
+        "Grace has sold Keyway Mortgages to a national network and stepped down as managing director in August.",
     ],
 )
 def test_an_everyday_departure_is_found_about_the_right_person(text: str) -> None:
@@ -50,6 +54,9 @@ def test_an_everyday_departure_is_found_about_the_right_person(text: str) -> Non
         ("No replacement for the old label printer yet, Grace is chasing it.", set()),
         ("Grace says the pilot's last day is Friday.", set()),
         ("Grace is handling the renewal herself this year.", set()),
+        ("Grace left the QBR after twenty minutes to deal with an outage.", set()),
+        ("Grace joined the renewal call but had to leave after ten minutes for a client meeting.", set()),
+        ("Met Grace today, laid off 20 staff in the warehouse they said.", set()),
         ("Grace says Tom is leaving, last day 20 Dec.", {(GONE, "Tom Becker")}),
     ],
 )

@@ -254,6 +254,9 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
             return [role] if role is not None else []
         found = nearest_contact(masked, len(" ".join(tokens)), ctx)
         return [found] if found is not None else []
+    first = _contact(tokens[0])
+    if len(tokens) == 2 and first is not None and last in ("out", "gone") and "," in raw[len(tokens) :]:
+        return [first]  # "@p0 out, laid off in the reorg"
     modified = _post_modified(tokens)
     if modified is not None:
         return [modified]
@@ -296,8 +299,40 @@ _CLAUSE_WORDS = frozenset({"that", "who", "which", "said", "says", "told", "and"
 
 
 def _in_phrase(tokens: list[str], at: int) -> bool:
-    """ "the @x project", "in @x": a name inside a noun or place phrase, not someone who acts."""
-    return at >= 1 and tokens[at - 1] in ("the", "a", "an", "in", "to", "at", "for", "from", "of", "with", "on")
+    """ "the @x project", "in @x", "sold @x": a name inside a noun or place phrase, or a verb's object, not someone who
+    acts."""
+    return at >= 1 and tokens[at - 1] in _BEFORE_AN_OBJECT
+
+
+_BEFORE_AN_OBJECT = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "in",
+        "to",
+        "at",
+        "for",
+        "from",
+        "of",
+        "with",
+        "on",
+        "sold",
+        "bought",
+        "acquired",
+        "founded",
+        "joined",
+        "left",
+        "appointed",
+        "runs",
+        "run",
+        "running",
+        "manages",
+        "managed",
+        "leads",
+        "led",
+    ]
+)
 
 
 def _post_modified(tokens: list[str]) -> int | None:
@@ -308,9 +343,14 @@ def _post_modified(tokens: list[str]) -> int | None:
             continue
         contact = _contact(tokens[i - 1])
         rest = tokens[i + 1 :]
-        if contact is None or _is_reported(tokens, i - 1) or any(t.startswith("@") for t in rest):
+        org = tokens[i] in ("at", "from", "of")  # "@p0 at @x passed away": an organisation's name, not a person
+        if (
+            contact is None
+            or _is_reported(tokens, i - 1)
+            or any(t.startswith("@") and not (org and t in ("@x", "@v")) for t in rest)
+        ):
             return None
-        if all(re.fullmatch(r"[\w-]+", t) and t not in _CLAUSE_WORDS for t in rest):
+        if all(re.fullmatch(r"@[xv]|[\w-]+", t) and t not in _CLAUSE_WORDS for t in rest):
             return contact
         return None
     return None
