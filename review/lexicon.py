@@ -139,6 +139,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "role eliminated": ("position role job post", "eliminated cut$ made$ axed terminated scrapped removed"),
     "with the contact gone": ("with$", "gone$ departed$ out$"),
     "former": ("former ex$",),
+    "formerly with the account": ("ex$ formerly previously",),
+    "now at another company": ("now$", "@x @v"),
     "was replaced by a successor": ("replaced$",),
     "cancel": ("cancel",),
     "not renewing": ("renew lapse expir run extend whether",),
@@ -1424,6 +1426,16 @@ DEPARTURES: tuple[Trigger, ...] = (
         who="group",
         strong=False,
         harmless=r"\b(?:former|ex-)\s*(?:@?\w+\s+){0,3}?@p\d+(?:'s|')",
+    ),
+    trigger(
+        "formerly with the account",
+        r"(?P<who>@p\d+)\s*\(\s*(?:ex-?\s*|formerly\s+(?:at\s+|with\s+|of\s+)?|previously\s+(?:at\s+|with\s+)?)@acct\b",
+        who="group",
+    ),
+    trigger(
+        "now at another company",
+        r"\(\s*now\s+(?:at\s+|with\s+)?(?:@x|@v)(?:\s+@x)?\s*[),]|(?:(?<=@p\d)|(?<=@p\d\d))(?:'s|\s+is)\s+at\s+(?:@x|@v)\s+now\b",
+        who="before",
     ),
     trigger(
         "with the contact gone",

@@ -39,6 +39,8 @@ from review.language import Person, read_text
         "Grace out, laid off in the IT reorg 10/31.",
         "Grace told me she will be made redundant when the office closes in April.",
         "Grace has sold Keyway Mortgages to a national network and stepped down as managing director in August.",
+        "Grace Schmidt (formerly Northgate, now at Healthwise Consulting) got in touch about a joint talk.",
+        "Grace (now Vapiano) pinged me on LinkedIn.",
     ],
 )
 def test_an_everyday_departure_is_found_about_the_right_person(text: str) -> None:
@@ -57,6 +59,9 @@ def test_an_everyday_departure_is_found_about_the_right_person(text: str) -> Non
         ("Grace left the QBR after twenty minutes to deal with an outage.", set()),
         ("Grace joined the renewal call but had to leave after ten minutes for a client meeting.", set()),
         ("Met Grace today, laid off 20 staff in the warehouse they said.", set()),
+        ("Met Grace (now at the Leeds office) for lunch.", set()),
+        ('From Grace: "Kim Alvarez says hi, she\'s at Travelers now."', set()),  # Kim is no contact
+        ("Grace (our old champion at Orbit Retail, left them in 2025) is now our contact here.", set()),
         ("Grace says Tom is leaving, last day 20 Dec.", {(GONE, "Tom Becker")}),
     ],
 )

@@ -24,7 +24,7 @@ from review.language.people import Person, is_lower_case_note, last_mention, mas
 from review.language.sentences import split_sentences
 from review.language.spelling import as_written_meant
 from review.language.stems import RESOLUTION, SUCCESSION, any_candidate, candidates, stems_in
-from review.language.subjects import ACCOUNT, Context, nearest_contact, resolve_group, subjects_before
+from review.language.subjects import ACCOUNT, Context, aside_owner, nearest_contact, resolve_group, subjects_before
 from review.lexicon import (
     CHURN,
     COMPLETED,
@@ -136,6 +136,8 @@ def _who(item: Trigger, match: re.Match[str], masked: str, ctx: Context) -> list
         resolved = resolve_group(group[0], masked, group[1], ctx)
         return [resolved] if resolved is not None else []
     found = subjects_before(masked, match.start(), ctx)
+    if not found and item.label in _WHERE_THEY_WORK_NOW:  # "@p0 (formerly @x, now at @x)"
+        return aside_owner(masked, match.start())
     if found == [ACCOUNT] and item.label in _PERSON_ONLY and _THEY_BEFORE.search(masked, 0, match.start()):
         person = nearest_contact(masked, match.start(), ctx)  # singular "they": "Sam? they resigned"
         return [person] if person is not None else []
@@ -144,6 +146,9 @@ def _who(item: Trigger, match: re.Match[str], masked: str, ctx: Context) -> list
         if after:
             return [int(after.group(1))]
     return found
+
+
+_WHERE_THEY_WORK_NOW = frozenset(["now at another company", "took a job elsewhere", "now works elsewhere"])
 
 
 def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:

@@ -214,8 +214,20 @@ _SAME_SUBJECT = frozenset(["and", "then", "but", "so", "-", "–", "—"])
 _QUOTED_PRONOUNS = frozenset(["'i", "'she", "'he"])
 
 
+_OWNER_OF_ASIDE = re.compile(r"@p(\d+)\s*$")
+
+
+def aside_owner(masked: str, start: int) -> list[int]:
+    """ "@p0 (formerly @x, now at @x) got in touch": the contact an aside in brackets follows, when ``start`` is in
+    it."""
+    opened = masked.rfind("(", 0, start)
+    if opened == -1 or ")" in masked[opened:start]:
+        return []
+    owner = _OWNER_OF_ASIDE.search(masked, 0, opened)
+    return [int(owner.group(1))] if owner is not None else []
+
+
 def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
-    """Who did what the verb at ``start`` says: contact indexes, ``[ACCOUNT]``, or ``[]`` (unknown)."""
     framed = _framed_subject(masked, start)
     if framed is not None:
         return framed
