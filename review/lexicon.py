@@ -1230,6 +1230,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "not our contact any more",
+        r"\bnot\s+(?:our|the)\s+(?:main\s+|primary\s+|day-to-day\s+)?(?:contact|poc|users?)\s+(?:any\s?more|no\s+more|"
+        r"any\s+longer)\b|"
         r"\b(?:won't|will\s+not|isn't|is\s+not|'s\s+not)\s+(?:be\s+)?(?:our|the|their)\s+(?:main\s+|primary\s+|key\s+)?"
         r"(?:contact|poc|point\s+of\s+contact|champion|sponsor|admin|owner)\s+(?:here\s+|for\s+us\s+)?(?:any\s?more|any\s+"
         r"longer)\b",

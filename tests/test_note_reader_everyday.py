@@ -41,6 +41,7 @@ from review.language import Person, read_text
         "Grace has sold Keyway Mortgages to a national network and stepped down as managing director in August.",
         "Grace Schmidt (formerly Northgate, now at Healthwise Consulting) got in touch about a joint talk.",
         "Grace (now Vapiano) pinged me on LinkedIn.",
+        "grace: new role at same co but not our contact anymore",
     ],
 )
 def test_an_everyday_departure_is_found_about_the_right_person(text: str) -> None:
