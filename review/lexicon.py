@@ -956,14 +956,15 @@ UNCERTAIN = re.compile(
 )
 TEMPORARY = re.compile(
     r"\bon\s+(?!garden\s)(?:@?\w+\s+)?leave\b|\b(?:maternity|paternity|parental|sick|medical|annual|extended|family)\s+leave\b|"
-    r"\bleave\s+of\s+absence\b|\bout\s+of\s+(?:the\s+)?office\b|\booo\b|\bon\s+(?:vacation|holiday|holidays|"
+    r"\bleave\s+of\s+absence\b|\bout\s+of\s+(?:the\s+)?office\b|\booo\b|\bon\s+(?:a\s+|an\s+)?(?:vacation|holiday|holidays|"
     r"sabbatical|pto|secondment)\b|\bwhile\s+(?:she|he|@p\d+)\s+(?:is|'s)\s+(?:out|away|off)\b|"
     r"\buntil\s+(?:she|he|@p\d+)\s+(?:returns|is\s+back|"
     r"comes\s+back|gets\s+back)|\bback\s+(?:on|in|next|from|after|by)\b|"
     r"\bfor\s+(?:a|an|the|her|his|their|two|three|\d+)?\s*(?:[\w-]+\s+)?(?:holiday|holidays|vacation|break|trip|"
     r"conference|offsite|honeymoon|sabbatical|leave|weekend)\b|"
     r"\bfor\s+(?:\d+|a\s+few|a\s+couple\s+(?:of\s+)?|two|three|four|several)\s*(?:days|weeks|nights)\b|"
-    r"\bback\s+(?:on\s+)?(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\b|\btrade\s*show\b"
+    r"\bback\s+(?:on\s+)?(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\b|\btrade\s*show\b|\bback\s+(?:mon|tues|wednes|thurs|fri)day\b|"
+    r"\b(?:\d+|a|two|three|a\s+few|a\s+couple\s+of)\s+(?:days?|weeks?)\s+off\b"
 )
 
 # Said in jest, hypothetically, or of someone else's business: no finding from the clause.
@@ -1098,7 +1099,11 @@ _GONE_TARGET = (
 # "left the QBR after twenty minutes", "had to leave after ten minutes for a client meeting": a meeting, not the company
 _LEFT_FOR_A_WHILE = (
     r"\b(?:left|leave|leaving|leaves)\b\s+(?:[@\w'-]+\s+){0,3}?after\s+(?:about\s+|only\s+|just\s+)?(?:\d+|a\s+few|an?|"
-    r"five|ten|fifteen|twenty|thirty|forty|half\s+an)\s*(?:min|mins|minutes|hours?|hrs?)\b"
+    r"five|ten|fifteen|twenty|thirty|forty|half\s+an)\s*(?:min|mins|minutes|hours?|hrs?)\b|"
+    r"\b(?:left|leave|leaving|leaves)\s+(?:the\s+|our\s+|a\s+)?(?:@x\s+|teams\s+|zoom\s+|webex\s+)(?:call|meeting|qbr|demo|"
+    r"session|workshop|webinar)\b|\bleft\s+mid-?\s?(?:way|sentence|meeting|call|workshop|session|demo|qbr)\b|"
+    r"\b(?:left|leave|leaving)\s+(?:early\s+)?for\s+(?:another|a|an|the)\s+(?:[\w-]+\s+)?(?:meeting|call|appointment)\b|"
+    r"\b(?:had|have|has)\s+to\s+(?:leave|run|drop)\s+(?:early\s+)?to\s+(?:take|join|handle|deal)\b"
 )
 DEPARTURES: tuple[Trigger, ...] = (
     trigger(
@@ -1148,8 +1153,10 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:took|taking|takes|take|taken|went\s+into|going\s+into|opted\s+for|accepted)\s+(?:an?\s+)?(?:early\s+)?"
         r"retirement\b",
         who="before",
-        harmless=r"\bretir\w+\s+(?:system|tool|product|server|platform|version)|\bretire\s+['\"]?(?:when|one\s+day|someday|"
-        r"some\s+day|eventually|at\s+some\s+point|in\s+(?:a\s+few|\d+|two|three|four|five|ten)\s+years)",
+        harmless=r"\bretir\w+\s+(?:system|tool|product|server|platform|version)|\bretir\w*\s+['\"]?(?:when|one\s+day|someday|"
+        r"some\s+day|eventually|at\s+some\s+point|in\s+(?:a\s+few|a\s+couple\s+of|\d+|two|three|four|five|ten)\s+years|"
+        r"end\s+of\s+next\s+year)|\bretir\w*\s*\W{0,3}\s*(?:but\s+)?that's\s+['\"]?in\s+(?:a\s+few|a\s+couple\s+of)\s+years|"
+        r"\bretire\w*\s+from\s+(?:the\s+|her\s+|his\s+)?(?:@?\w+\s+){0,3}?(?:board|club|committee|choir|league|army|navy)\b",
     ),
     trigger(
         "on garden leave",
@@ -1316,7 +1323,9 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "departure idiom",
         r"\b(?:moved\s+on|off)\s+to\s+pastures\s+new\b|\bpastures\s+new\b|\bflown\s+the\s+nest\b|\bsaid\s+(?:her|his|their)\s+"
-        r"goodbyes\b|\bsent\s+(?:a|her|his|their)\s+(?:goodbye|farewell)\s+(?:email|note|message)\b|\bwalked\s+out\b|"
+        r"goodbyes\b|\bsent\s+(?:a|her|his|their)\s+(?:goodbye|farewell)\s+(?:email|note|message)\b|\bwalked\s+out\b"
+        r"(?!\s+(?:of\s+(?:the\s+|our\s+)?(?:@?\w+\s+)?(?:meeting|call|qbr|demo|session|room|workshop|presentation|review)|"
+        r"halfway|half-way|mid|early|in\s+the\s+middle))|"
         r"\b(?:was|got)\s+shown\s+the\s+door\b|\bgot\s+the\s+(?:sack|boot|axe|chop)\b|\bcleared\s+(?:her|his|their)\s+desk\b|"
         r"\b(?:is|'s)\s+(?:now\s+)?(?:history|out\s+of\s+the\s+picture)\b|\bannounced\s+(?:(?:her|his|their)\s+)?(?:departure|"
         r"retirement|resignation)\b|\bstep\w*\s+away\s+from\s+(?:the\s+)?(?:business|company|role|firm)\b|\bwon't\s+be\s+"
@@ -1382,7 +1391,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "last day",
         r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:last|final)\s+(?:working\s+)?(?:day|week)\b"
-        r"(?!\s+(?:of|in)\s+(?:the\s+)?office)|"
+        r"(?!\s+(?:of|in)\s+(?:the\s+)?office|\s+before\s+(?:her\s+|his\s+|the\s+)?(?:mat|maternity|paternity|parental|"
+        r"annual|sick|study)\s+leave|\s+before\s+(?:the|her|his)\s+(?:holiday|holidays|vacation|sabbatical|break))|"
         r"(?<![\w@])(?P<who3>@p\d+|she|he)\b(?:(?!@p\d|@x|\bshe\b|\bhe\b)[^.;:]){0,80}?,\s*(?:her\s+|his\s+)?(?:last|final)\s+(?:working\s+)?day\s+"
         r"(?:is\s+|was\s+|will\s+be\s+)?(?:on\s+)?(?:the\s+)?(?=\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|today\b|tomorrow\b|next\b|end\s+of\b)|"
@@ -1398,6 +1408,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?P<who2>@p\d+)\b|"
         r"\b(?:said\s+goodbye|bid\s+farewell)\s+to\s+(?P<who3>@p\d+)\b",
         who="group",
+        harmless=r"\b(?:resignation|retirement|departure|exit)\s+from\s+(?:the\s+)?(?:@?\w+\s+){0,3}?(?:board|council|committee|"
+        r"club|project|panel)\b",
     ),
     trigger(
         "was replaced",

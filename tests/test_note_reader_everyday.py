@@ -99,3 +99,31 @@ def test_nicknames_new_posts_and_finishing(text: str, contacts: tuple[str, str],
     people = tuple(Person(name, name.split()[0], name.split()[-1], None) for name in contacts)
     found = {(f.kind, f.subject) for f in read_text(text, people, account_name="Helix Labs")}
     assert found == ({(GONE, gone)} if gone is not None else set())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grace left the Teams call early, bad connection from the Cairo site.",
+        "Grace left mid-workshop to handle a PR crisis.",
+        "Grace joined for the first 20 min, then left for another meeting.",
+        "Call got cut, Grace had to leave to take an urgent call from the plant floor.",
+        "Grace walked out halfway through the roadmap session, apparently a fire drill.",
+        "Grace retired from the board of the parent charity but remains Ops Director and our contact.",
+        "Grace's resignation from the works council doesn't affect us.",
+        "Grace mentioned she'll be retiring in a couple of years, probably.",
+        "Grace's last week before mat leave - sent her a little gift hamper.",
+        "Grace is leaving on a sabbatical Feb-Aug, returns after.",
+        "Grace says she's leaving for Hajj in the summer, 2 weeks off.",
+        "Heard Grace wants to leave, but she told me in the meeting she stays.",
+        "Grace said she'd quit if they don't fix scheduling, lol.",
+        "Not gonna lie, I thought Grace had left.",
+    ],
+)
+def test_a_meeting_left_a_board_retired_from_a_leave_or_a_threat_is_no_departure(text: str) -> None:
+    assert findings(text) == set()
+
+
+def test_a_successor_cc_d_on_an_email_still_tells_who_left() -> None:
+    text = "Grace cc'd her successor Tom on the renewal email and said she's transferring to the bank's securities arm."
+    assert (GONE, "Grace Schmidt") in findings(text)

@@ -330,7 +330,7 @@ _LOWER_EMPLOYER = re.compile(
     r"\b((?:joined|joining|left\s+for|leaving\s+for|leaves\s+for|gone\s+to|went\s+to|moved\s+to|off\s+to|starts?\s+at|starting\s+at|"
     r"started\s+at|(?:is|'s)\s+(?:now\s+)?(?:at|with)|now\s+(?:at|with)|(?:role|job|position)\s+at|job\s+with)\s+)"
     r"([a-z][a-z0-9&-]{2,})\b|"
-    r"\b((?:left|leaving|leaves|quit|quitting)\s+)([a-z][a-z0-9&-]{2,})(?=\s*(?:,|\s(?:for|to|in|last|this|after|"
+    r"\b((?:left|leaving|leaves|quit|quitting)\s+)(?!mid-)([a-z][a-z0-9&-]{2,})(?=\s*(?:,|\s(?:for|to|in|last|this|after|"
     r"recently|already|end|at\s+the\s+end|\w+\s+ago)\b))"
 )
 _NOT_EMPLOYER = word_set(

@@ -151,7 +151,17 @@ def _who(item: Trigger, match: re.Match[str], masked: str, ctx: Context) -> list
 _WHERE_THEY_WORK_NOW = frozenset(["now at another company", "took a job elsewhere", "now works elsewhere"])
 
 
+# An intention or a threat, not a departure: "wants to leave", "he'd quit if they don't fix scheduling"
+_INTENT_BEFORE = re.compile(
+    r"\b(?:wants?|wanted|would\s+like|'d\s+like|hopes?|threaten\w*)(?:\s+to)?\s*$|(?:\b(?:he|she|they|i)|@p\d+)'d\s*$|"
+    r"\bthought\s+(?:that\s+)?(?:@p\d+|she|he)\s+(?:had\s+)?$"
+)
+_CONDITION_AFTER = re.compile(r"^\s*(?:if|unless)\b")
+
+
 def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:
+    if _INTENT_BEFORE.search(masked, 0, match.start()) or _CONDITION_AFTER.match(masked, match.end()):
+        return True
     if not item.own_negation and scope.pre_negated(masked, match.start()):
         return True
     if scope.post_negated(masked, match.end()) or scope.doubted(masked, match.start()):
