@@ -1393,7 +1393,7 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:last|final)\s+(?:working\s+)?(?:day|week)\b"
         r"(?!\s+(?:of|in)\s+(?:the\s+)?office|\s+before\s+(?:her\s+|his\s+|the\s+)?(?:mat|maternity|paternity|parental|"
         r"annual|sick|study)\s+leave|\s+before\s+(?:the|her|his)\s+(?:holiday|holidays|vacation|sabbatical|break))|"
-        r"(?<![\w@])(?P<who3>@p\d+|she|he)\b(?:(?!@p\d|@x|\bshe\b|\bhe\b)[^.;:]){0,80}?,\s*(?:her\s+|his\s+)?(?:last|final)\s+(?:working\s+)?day\s+"
+        r"(?<![\w@])(?<!per\s)(?<!via\s)(?<!from\s)(?<!to\s)(?P<who3>@p\d+|she|he)\b(?:(?!@p\d|@x|\bshe\b|\bhe\b)[^.;:]){0,80}?,\s*(?:her\s+|his\s+)?(?:last|final)\s+(?:working\s+)?day\s+"
         r"(?:is\s+|was\s+|will\s+be\s+)?(?:on\s+)?(?:the\s+)?(?=\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|today\b|tomorrow\b|next\b|end\s+of\b)|"
         r"\b(?:last|final)\s+day\s+(?:for|of)\s+(?P<who2>@p\d+)\b",
@@ -1439,7 +1439,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:former|ex-)\s*(?:@?\w+\s+){0,3}?(?P<who>@p\d+)\b",
         who="group",
         strong=False,
-        harmless=r"\b(?:former|ex-)\s*(?:@?\w+\s+){0,3}?@p\d+(?:'s|')",
+        harmless=r"\b(?:former|ex-)\s*(?:@?\w+\s+){0,3}?@p\d+(?:'s|')|\b(?:former|ex-)\s*(?:colleague|co-?worker|"
+        r"employer|company|firm)s?\b",
     ),
     trigger(
         "formerly with the account",

@@ -118,6 +118,12 @@ def test_nicknames_new_posts_and_finishing(text: str, contacts: tuple[str, str],
         "Heard Grace wants to leave, but she told me in the meeting she stays.",
         "Grace said she'd quit if they don't fix scheduling, lol.",
         "Not gonna lie, I thought Grace had left.",
+        "dunno if they'll stick with us if Grace leaves",
+        "Aisha said Grace resigned last wk but then withdrew the resignation - she's staying.",
+        'Aisha said her boss, Grace, is leaving "eventually" — maybe next year, maybe not.',
+        "Heard from an ex-colleague that Grace might be leaving for a competitor of theirs.",
+        "Tom is new since November, he replaces Director Kubiak who retired.",
+        "Per Grace (IT), her last day was 12 Jan and she's gone to Wipro.",
     ],
 )
 def test_a_meeting_left_a_board_retired_from_a_leave_or_a_threat_is_no_departure(text: str) -> None:

@@ -154,9 +154,13 @@ _WHERE_THEY_WORK_NOW = frozenset(["now at another company", "took a job elsewher
 # An intention or a threat, not a departure: "wants to leave", "he'd quit if they don't fix scheduling"
 _INTENT_BEFORE = re.compile(
     r"\b(?:wants?|wanted|would\s+like|'d\s+like|hopes?|threaten\w*)(?:\s+to)?\s*$|(?:\b(?:he|she|they|i)|@p\d+)'d\s*$|"
-    r"\bthought\s+(?:that\s+)?(?:@p\d+|she|he)\s+(?:had\s+)?$"
+    r"\bthought\s+(?:that\s+)?(?:@p\d+|she|he)\s+(?:had\s+)?$|"
+    r"\b(?:if|unless|once|in\s+case|should)\s+(?:@p\d+|she|he)(?:'s|\s+is|\s+were)?\s*$"
 )
-_CONDITION_AFTER = re.compile(r"^\s*(?:if|unless)\b")
+_CONDITION_AFTER = re.compile(  # matched at the end of the departure words
+    r"\s*(?:if|unless)\b|[^.;]*\b(?:withdrew|withdrawn|rescinded|took\s+back|retracted)\s+(?:the|her|his|their)\s+"
+    r"(?:resignation|notice)\b|\W*[\"']?eventually\b"
+)
 
 
 def _defused(item: Trigger, masked: str, match: re.Match[str]) -> bool:

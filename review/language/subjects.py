@@ -96,6 +96,9 @@ _OBJECT_BEFORE = re.compile(
 )
 
 
+_REPORTER_BEFORE = re.compile(r"(?:\bper|\baccording\s+to|\bheard\s+from|\btold\s+by)\s*$")
+
+
 def nearest_contact(masked: str, position: int, ctx: Context, *, own_sentence_only: bool = False) -> int | None:
     """The contact a pronoun at ``position`` refers to: the nearest one before it, else the previous one.
     After a reporter ("Julia says she was laid off") the pronoun means someone else already named, if any
@@ -112,6 +115,11 @@ def nearest_contact(masked: str, position: int, ctx: Context, *, own_sentence_on
     if subjects and subjects[-1] is not found[-1]:  # "Raj handed over to Nora before he left" → Raj
         found = subjects
     nearest = int(found[-1].group(1))
+    if _REPORTER_BEFORE.search(masked, 0, found[-1].start()):  # "per @p0 (it), her last day was…": someone else
+        others = [int(m.group(1)) for m in found[:-1] if int(m.group(1)) != nearest]
+        if others:
+            return others[-1]
+        return ctx.previous if ctx.previous is not None and ctx.previous != nearest else None
     if _REPORTS.match(masked[found[-1].end() : position]):
         others = [int(m.group(1)) for m in found[:-1] if int(m.group(1)) != nearest]
         if others:
@@ -261,6 +269,8 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
             at >= 1 and tokens[at - 1] == "not"
         ):  # "it was @p1, not @p0, who left"  # "take over from @p1, who is retiring": the relative pronoun's own noun
             return [named]
+        if before in ("@x", "@v"):  # "he replaces Director @x who retired": someone not in the contacts
+            return []
         if _contact(before) is None and re.fullmatch(r"[\w-]+", before) and before not in ("she", "he", "they"):
             role = by_role(_role_phrase(tokens[:-1]), ctx.people)  # "the office manager who retired"
             return [role] if role is not None else []
