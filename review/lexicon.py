@@ -278,6 +278,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "pursu explor seek wrap wrapped$ wrapping$",
         "opportunit challenge venture time$ tenure stint career",
     ),
+    "contract ended": ("contract",),
     "no replacement yet": ("replac backfill successor",),
     "emigrated": ("emigrat landed ended_up",),
     "finished up": ("finished_up finishes_up finished_at finished_with finishing$ finishes$ finished$",),
@@ -1197,7 +1198,7 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:moved|moving|went|gone|jumped|jumping|switched|defected|headed|heading)\s+(?:over\s+)?to\s+"
         r"(?:a\s+|an\s+)?(?:new\s+|different\s+|another\s+|rival\s+|competing\s+|other\s+)?(?:company|employer|"
         r"job|startup|start-up|competitor|rival|firm|agency|consultancy|vendor)\b|"
-        r"\b(?:'s|has|is|have)\s+(?:now\s+)?(?:gone|moved)\s+to\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|fund|bank|"
+        r"\b(?:'s|has|is|have)\s+(?:now\s+)?(?:gone|moved|moving)\s+to\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|fund|bank|"
         r"council|hospital|university|ministry|school|charity|startup|consultancy|agency|insurer|trust)\b|"
         r"\b(?:moved|moving|went|gone|switched|transferred|transferring)\s+(?:over\s+)?to\s+(?:our|their|the|its|a)\s+"
         r"(?:sister|parent|holding)\s+(?:company|firm|group|business)\b|"
@@ -1280,6 +1281,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:was|were|got|been|being|has\s+been|have\s+been|is|'s|will\s+be|'ll\s+be|to\s+be)\s+(?:let\s+go|laid\s+off|"
         r"fired(?!\s+up)|made\s+redundant|"
         r"terminated|sacked|dismissed|pushed\s+out|restructured\s+out|let\s+go\s+of|retrenched)\b|\blaid\s+off\b|"
+        r"\b(?:took|taken|taking|accepted|accepting|opted\s+for)\s+(?:the\s+|a\s+)?(?:voluntary\s+)?(?:redundancy|severance)"
+        r"(?:\s+(?:package|deal|offer))?\b|"
         r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))(?:made\s+redundant|let\s+go|retrenched|sacked|dismissed)\b|\b(?:took|taking|takes|"
         r"accepted|got|opted\s+for)\s+(?:voluntary\s+|a\s+)?(?:redundancy|severance|a\s+package|the\s+package|buyout)\b",
         who="before",
@@ -1377,7 +1380,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         "no longer our contact",
         r"\bno\s+longer\s+(?:(?:the|our|their)\s+(?:main\s+|primary\s+|day-to-day\s+|key\s+|billing\s+)?(?:contact|poc|"
         r"point\s+of\s+contact|champion|sponsor|admin|owner)\b|(?:handl|manag|responsible|look\w*\s+after|cover|deal\w*\s+"
-        r"with|in\s+charge|involv|runs\s+(?:the|our|their|any)|running\s+(?:the|our|their|any))\w*)|"
+        r"with|in\s+charge|involv|runs\s+(?:the|our|their|any)|running\s+(?:the|our|their|any)|touch\w*\s+(?:the|our|any)|"
+        r"owns?\s+(?:the|our|any)|on\s+the\s+(?:project|account)\s+team)\w*)|"
         r"\b(?:isn't|is\s+not|'s\s+not|doesn't|does\s+not|not)\s+(?:handling|dealing\s+with|involved\s+(?:in|with)|looking\s+"
         r"after|responsible\s+for|deal\s+with|handle|look\s+after)\s+(?:[@\w'&-]+\s+){1,5}?(?:any\s?more|any\s+longer)\b|"
         r"\b(?:won't|will\s+not|doesn't|does\s+not|isn't|is\s+not|not)\s+(?:be\s+)?(?:handl|"
@@ -1480,6 +1484,13 @@ DEPARTURES: tuple[Trigger, ...] = (
         "emigrated",
         r"\bemigrat(?:ed|ing|es)\b|\b(?:is|'s|has)\s+(?:now\s+)?(?:landed|ended\s+up)\s+(?:a\s+(?:job|role)\s+)?at\s+(?:@x|@v)\b",
         who="before",
+    ),
+    trigger(
+        "contract ended",
+        r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:[\w-]+\s+){0,2}?contract\s+(?:as\s+(?:[\w-]+\s+){1,3}|"
+        r"(?:with|through)\s+(?:us|them|@x)\s+)?(?:ended|finished|expired|ran\s+out|is\s+up|was\s+not\s+renewed)\b|"
+        r"(?<![\w@])(?P<who2>@p\d+)\s+(?:has\s+)?finished\s+(?:her|his|their)\s+(?:[\w-]+\s+){0,2}?contract\b",
+        who="group",
     ),
     trigger(
         "mailbox closed",

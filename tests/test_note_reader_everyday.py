@@ -42,6 +42,10 @@ from review.language import Person, read_text
         "Grace Schmidt (formerly Northgate, now at Healthwise Consulting) got in touch about a joint talk.",
         "Grace (now Vapiano) pinged me on LinkedIn.",
         "grace: new role at same co but not our contact anymore",
+        "Grace's contract with us ended on 31 Oct (she was an external consultant).",
+        "Grace Schmidt finished her fixed-term contract at the end of September and won't be renewed.",
+        "FYI Grace took the redundancy package.",
+        "Grace's been moved to a different region (APAC) and no longer touches the EMEA support tool we sell them.",
     ],
 )
 def test_an_everyday_departure_is_found_about_the_right_person(text: str) -> None:
@@ -57,6 +61,7 @@ def test_an_everyday_departure_is_found_about_the_right_person(text: str) -> Non
         ("No replacement for the old label printer yet, Grace is chasing it.", set()),
         ("Grace says the pilot's last day is Friday.", set()),
         ("Grace is handling the renewal herself this year.", set()),
+        ("Grace's contract renewal is next month, she wants a discount.", set()),
         ("Grace left the QBR after twenty minutes to deal with an outage.", set()),
         ("Grace joined the renewal call but had to leave after ten minutes for a client meeting.", set()),
         ("Met Grace today, laid off 20 staff in the warehouse they said.", set()),
