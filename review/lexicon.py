@@ -1875,7 +1875,8 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "fewer seats",
-        r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:seats?\s+|licen[cs]es?\s+|users?\s+)?(?:down\s+|up\s+)?to\s+(?P<b>\d[\d,]*)\b",
+        r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:seats?\s+|licen[cs]es?\s+|users?\s+)?(?:down\s+|up\s+)?to\s+(?P<b>\d[\d,]*)\b|"
+        r"\b(?:down\s+)?to\s+(?P<b2>\d[\d,]*)\s+(?:seats?|licen[cs]es?|users?)\s+from\s+(?P<a2>\d[\d,]*)\b",
         requires=r"\b(?:seats?|licen[cs]es?|users?|logins?|seat\s+count)\b",
         change="down",
     ),
@@ -2174,7 +2175,8 @@ UPSELL: tuple[Trigger, ...] = (
         r"(?:to|by)\s+\d|\bup\s+"
         r"(?:the|their)\s+(?:seat|licen[cs]e|user)\s+count\b|\bover\s+(?:their|the|our)\s+(?:licen[cs]e|seat|user)\s+"
         r"(?:count|limit|cap|allowance|entitlement)\b|\btrue-?up\b",
-        harmless=r"\b(?:from|with|through)\s+(?:@v|@x)\b|\b(?:cut\w*|reduc\w*|trim\w*|shrink\w*|downsiz\w*|drop\w*|"
+        harmless=r"\b(?:from|with|through)\s+(?:@v|@x)\b|\b(?:cut|reduc|trim|shrink|drop|remov|los)\w*\s+(?:\w+\s+)?\d[\d,]*\s+"
+        r"(?:seats?|licen[cs]es?|users?)\b|\b(?:cut\w*|reduc\w*|trim\w*|shrink\w*|downsiz\w*|drop\w*|"
         r"scal\w+\s+(?:back|down))\s+(?:\w+\s+){0,2}?from\s+\d|\b(?:scal\w+\s+(?:back|down)|cut\w*\s+(?:back|down)|downsiz\w*|"
         r"reduc\w*|trim\w*|shrink\w*|"
         r"drop\w*\s+(?:down\s+)?to|go\w*\s+down\s+to)\b[^.;]{0,30}\d|"
