@@ -2341,7 +2341,7 @@ UPSELL: tuple[Trigger, ...] = (
         unless=r"\b(?:paus\w*|suspend\w*|freez\w*|remov\w*|deactivat\w*|delet\w*|fewer|reduc\w*|cut|cuts|cutting|"
         r"scal\w+\s+(?:back|down)|"
         r"cut\w*\s+(?:back|down)|downsiz\w*|trim\w*|shrink\w*|drop\w*\s+(?:down\s+)?to|go\w*\s+down\s+to|trained|training|reset|locked|unlock\w*|disabl\w*|"
-        r"transfer\w*|offboard\w*)\b",
+        r"transfer\w*|offboard\w*|drop\w*\s+(?:\w+\s+)?\d[\d,]*\s+(?:users?|seats?|licen[cs]es?))\b",
     ),
     trigger(
         "adding a team",

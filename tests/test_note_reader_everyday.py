@@ -138,3 +138,15 @@ def test_a_meeting_left_a_board_retired_from_a_leave_or_a_threat_is_no_departure
 def test_a_successor_cc_d_on_an_email_still_tells_who_left() -> None:
     text = "Grace cc'd her successor Tom on the renewal email and said she's transferring to the bank's securities arm."
     assert (GONE, "Grace Schmidt") in findings(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tom asked if they can drop 3 users since the team shrank.", {("churn_risk", "account")}),
+        ("They want 10 more users for the Leeds office.", {("upsell_signal", "account")}),
+    ],
+)
+def test_dropping_users_is_no_request_for_more(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {f for f in findings(text) if f[0] != "upsell_signal" or f in expected} == expected
+    assert ("upsell_signal", "account") not in findings(text) or ("upsell_signal", "account") in expected
