@@ -79,8 +79,19 @@ def triage_accounts(
 
 
 FULL_COLLECTIONS_AFTER = 1_000_000  # young collections before a full one: never, in a triage of any size
-_paused = [0]  # how many ``young_collections_only`` are open (they nest: the pipeline's holds the triage's)
-_pausing = threading.Lock()
+
+
+class _CollectorPause:
+    """How many ``young_collections_only`` blocks are open (they nest: the pipeline's holds the triage's), and the
+    full-collection threshold to give back when the last one closes."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.saved_full = 0
+
+
+_PAUSE = _CollectorPause()
 
 
 @contextlib.contextmanager
@@ -89,21 +100,20 @@ def young_collections_only() -> Iterator[None]:
     frozen out of it (it stays alive throughout), and full collections, which scan everything the sync and the
     reader's caches keep, wait until the block ends: on 5,000 accounts they cost 0.1 to 0.3 s of a 2 s budget, and
     peak memory is the same without them. Cycles among objects that die young are still collected."""
-    with _pausing:
-        _paused[0] += 1
-        if _paused[0] == 1:
-            thresholds = gc.get_threshold()
+    with _PAUSE.lock:
+        _PAUSE.depth += 1
+        if _PAUSE.depth == 1:
+            young, middle, _PAUSE.saved_full = gc.get_threshold()
             gc.freeze()
-            gc.set_threshold(thresholds[0], thresholds[1], FULL_COLLECTIONS_AFTER)
-            _paused.append(thresholds[2])
+            gc.set_threshold(young, middle, FULL_COLLECTIONS_AFTER)
     try:
         yield
     finally:
-        with _pausing:
-            _paused[0] -= 1
-            if _paused[0] == 0:
+        with _PAUSE.lock:
+            _PAUSE.depth -= 1
+            if _PAUSE.depth == 0:
                 young, middle, _ = gc.get_threshold()
-                gc.set_threshold(young, middle, _paused.pop())
+                gc.set_threshold(young, middle, _PAUSE.saved_full)
                 gc.unfreeze()
 
 
