@@ -236,6 +236,7 @@ def aside_owner(masked: str, start: int) -> list[int]:
 
 
 def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
+    """Who did what the verb at ``start`` says: contact indexes, ``[ACCOUNT]``, or ``[]`` (unknown)."""
     framed = _framed_subject(masked, start)
     if framed is not None:
         return framed
@@ -262,20 +263,7 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         found = nearest_contact(masked, pronoun[-1] if pronoun else start, ctx)
         return [found] if found is not None else []
     if last == "who":
-        before = tokens[-2] if len(tokens) >= 2 else ","
-        at = len(tokens) - (3 if before == "," else 2)
-        named = _contact(tokens[at]) if at >= 0 else None
-        if named is not None and not (
-            at >= 1 and tokens[at - 1] == "not"
-        ):  # "it was @p1, not @p0, who left"  # "take over from @p1, who is retiring": the relative pronoun's own noun
-            return [named]
-        if before in ("@x", "@v"):  # "he replaces Director @x who retired": someone not in the contacts
-            return []
-        if _contact(before) is None and re.fullmatch(r"[\w-]+", before) and before not in ("she", "he", "they"):
-            role = by_role(_role_phrase(tokens[:-1]), ctx.people)  # "the office manager who retired"
-            return [role] if role is not None else []
-        found = nearest_contact(masked, len(" ".join(tokens)), ctx)
-        return [found] if found is not None else []
+        return _relative_subject(tokens, masked, ctx)
     first = _contact(tokens[0])
     if len(tokens) == 2 and first is not None and last in ("out", "gone") and "," in raw[len(tokens) :]:
         return [first]  # "@p0 out, laid off in the reorg"
@@ -285,14 +273,7 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     if last in ACCOUNT_WORDS:
         return [ACCOUNT]
     if last in _SAME_SUBJECT or joined:  # "Marcus was headhunted by a bank and is leaving": the same subject
-        people = [t for i, t in enumerate(tokens) if t.startswith("@p") or t == "@x" and not _in_phrase(tokens, i)]
-        mine = [i for i, t in enumerate(tokens) if t in ("i", "'i")]
-        if mine and (not people or mine[-1] > len(tokens) - 1 - tokens[::-1].index(people[-1])):
-            return _first_person(tokens, masked, start, ctx)  # "I've been appointed at @x and will be leaving"
-        if not people or people[-1] == "@x":  # "…that Elena (not a contact) handed in notice and is gone"
-            return []
-        found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
-        return [found] if found is not None else []
+        return _previous_clauses_subject(tokens, masked, start, ctx)
     if last == "i":
         return _first_person(tokens, masked, start, ctx)
     if last in ("@x", "@v", "you"):
@@ -302,6 +283,37 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [appositive]
     role = by_role(_role_phrase(tokens), ctx.people)
     return [role] if role is not None else []
+
+
+def _relative_subject(tokens: list[str], masked: str, ctx: Context) -> list[int]:
+    """Who "who" is: the noun before it ("take over from @p1, who is retiring"), a role ("the office manager who
+    retired"), nobody for a name that is not a contact's, else the nearest contact."""
+    before = tokens[-2] if len(tokens) >= 2 else ","
+    at = len(tokens) - (3 if before == "," else 2)
+    named = _contact(tokens[at]) if at >= 0 else None
+    if named is not None and not (at >= 1 and tokens[at - 1] == "not"):  # "it was @p1, not @p0, who left"
+        return [named]
+    if before in ("@x", "@v"):  # "he replaces Director @x who retired": someone not in the contacts
+        return []
+    if _contact(before) is None and re.fullmatch(r"[\w-]+", before) and before not in ("she", "he", "they"):
+        role = by_role(_role_phrase(tokens[:-1]), ctx.people)
+        return [role] if role is not None else []
+    found = nearest_contact(masked, len(" ".join(tokens)), ctx)
+    return [found] if found is not None else []
+
+
+def _previous_clauses_subject(tokens: list[str], masked: str, start: int, ctx: Context) -> list[int]:
+    """The subject of a clause that has none of its own, after "and", "then", "-"…: the previous clause's, "I" when that
+    was the writer ("I've been appointed at @x and will be leaving"), nobody when it was someone not in the contacts
+    ("…that Elena (not a contact) handed in notice and is gone")."""
+    people = [t for i, t in enumerate(tokens) if t.startswith("@p") or t == "@x" and not _in_phrase(tokens, i)]
+    mine = [i for i, t in enumerate(tokens) if t in ("i", "'i")]
+    if mine and (not people or mine[-1] > len(tokens) - 1 - tokens[::-1].index(people[-1])):
+        return _first_person(tokens, masked, start, ctx)
+    if not people or people[-1] == "@x":
+        return []
+    found = nearest_contact(masked, len(" ".join(tokens)), ctx, own_sentence_only=True)
+    return [found] if found is not None else []
 
 
 def _first_person(tokens: list[str], masked: str, start: int, ctx: Context) -> list[int]:
