@@ -1671,7 +1671,9 @@ CHURN: tuple[Trigger, ...] = (
         r"flags?)|\b(?:trial|pilot|poc|demo|evaluation|sandbox)\s+(?:@?\w+\s+)?(?:lapse|expire|run\s+out)|"
         r"\b(?:don't|do\s+not)\s+(?:chase|push|send|contact|call|email|raise|mention|bring\s+up|remind)\b",
         unless=r"\b(?:sign\w*|mov\w*\s+to|switch\w*\s+to|replac\w*\s+(?:it\s+)?with)\s+(?:a\s+|an\s+|the\s+)?(?:new|bigger|"
-        r"larger|longer|multi-?year|\d+-year|two-year|three-year)\b",
+        r"larger|longer|multi-?year|\d+-year|two-year|three-year)\b|"
+        r"\b(?:her|his|@p\d+'s)\s+(?:[\w-]+\s+){0,2}?contract\b[^.;]{0,60}\b(?:won't|will\s+not|not)\s+(?:be\s+)?"
+        r"renewed\b",  # and a person's fixed-term contract, not the account's
     ),
     trigger(
         "not staying",

@@ -43,7 +43,7 @@ from review.language import Person, read_text
         "Grace (now Vapiano) pinged me on LinkedIn.",
         "grace: new role at same co but not our contact anymore",
         "Grace's contract with us ended on 31 Oct (she was an external consultant).",
-        "Grace Schmidt finished her fixed-term contract at the end of September.",
+        "Grace Schmidt finished her fixed-term contract at the end of September and won't be renewed.",
         "FYI Grace took the redundancy package.",
         "Grace's been moved to a different region (APAC) and no longer touches the EMEA support tool we sell them.",
     ],
