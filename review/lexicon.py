@@ -280,7 +280,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "contract ended": ("contract",),
     "no replacement yet": ("replac backfill successor",),
-    "emigrated": ("emigrat landed ended_up",),
+    "emigrated": ("emigrat",),
+    "landed a job elsewhere": ("landed ended_up", "@x @v"),
     "finished up": ("finished_up finishes_up finished_at finished_with finishing$ finishes$ finished$",),
     "left for good": ("poached headhunted going_to went_back passed_away died",),
     "jumped ship": ("jump",),
@@ -1480,9 +1481,10 @@ DEPARTURES: tuple[Trigger, ...] = (
         who="group",
         own_negation=True,
     ),
+    trigger("emigrated", r"\bemigrat(?:ed|ing|es)\b", who="before"),
     trigger(
-        "emigrated",
-        r"\bemigrat(?:ed|ing|es)\b|\b(?:is|'s|has)\s+(?:now\s+)?(?:landed|ended\s+up)\s+(?:a\s+(?:job|role)\s+)?at\s+(?:@x|@v)\b",
+        "landed a job elsewhere",
+        r"\b(?:is|'s|has)\s+(?:now\s+)?(?:landed|ended\s+up)\s+(?:a\s+(?:job|role)\s+)?at\s+(?:@x|@v)\b",
         who="before",
     ),
     trigger(
