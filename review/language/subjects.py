@@ -26,7 +26,7 @@ from review.lexicon import (
     TITLE_ABBREVIATIONS,
 )
 
-_TOKEN = re.compile(r"@p\d+|@acct|@v|@x|[\w-]+|'\w+|[^\w\s]")
+_TOKEN = re.compile(r"@p\d+|@acct|@v|@x|[\w-]+|(?<=\w)'\w+|[^\w\s]")  # "'s" after a word; an opening quote alone
 ACCOUNT = -1  # subject: the account itself ("they", "the customer")
 
 
@@ -219,7 +219,6 @@ def _framed_subject(masked: str, start: int) -> list[int] | None:
 # is leaving"; "Katrin moves to Sales from 5/1 - will no longer handle our account"; "not on the project now, so no
 # longer our contact").
 _SAME_SUBJECT = frozenset(["and", "then", "but", "so", "-", "–", "—"])
-_QUOTED_PRONOUNS = frozenset(["'i", "'she", "'he"])
 
 
 _OWNER_OF_ASIDE = re.compile(r"@p(\d+)\s*$")
@@ -251,8 +250,6 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     if aside is not None and _contact(tokens[-1]) is None and tokens[-1] not in ("she", "he", "who"):
         return [aside]  # "The person who signed (Sofia) is gone"
     last = tokens[-1]
-    if last in _QUOTED_PRONOUNS:  # "'I have left …'": a pasted message in single quotes
-        last = tokens[-1] = last[1:]
     contact = _contact(last)
     if contact is not None:
         if _is_reported(tokens, len(tokens) - 1):
@@ -307,7 +304,7 @@ def _previous_clauses_subject(tokens: list[str], masked: str, start: int, ctx: C
     was the writer ("I've been appointed at @x and will be leaving"), nobody when it was someone not in the contacts
     ("…that Elena (not a contact) handed in notice and is gone")."""
     people = [t for i, t in enumerate(tokens) if t.startswith("@p") or t == "@x" and not _in_phrase(tokens, i)]
-    mine = [i for i, t in enumerate(tokens) if t in ("i", "'i")]
+    mine = [i for i, t in enumerate(tokens) if t == "i"]
     if mine and (not people or mine[-1] > len(tokens) - 1 - tokens[::-1].index(people[-1])):
         return _first_person(tokens, masked, start, ctx)
     if not people or people[-1] == "@x":
