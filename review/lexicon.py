@@ -187,7 +187,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
         "signed_a awarded bought purchased decided_on over_us won$ wins$ winning$ ahead$ frontrunner front favourite "
         "favorite preferred leading pole signed_up signing_up sign_up signs_up about_to going_to ready_to close_to "
-        "nearly_signing lean leaning$ leant$ negotiat shortlist",
+        "nearly_signing lean leaning$ leant$ negotiat shortlist short chosen decided_for finalist final_two "
+        "final_three between",
         "@v @x vendor provider option solution platform tool competitor rival offer crm system product us$",
     ),
     "lost to a competitor": ("lost$ losing$", "to$"),
@@ -291,17 +292,20 @@ KEYS: dict[str, tuple[str, ...]] = {
     "no longer our contact": ("longer anymore any_more",),
     "budget leaves us out": ("budget plan$ plans$", "include$ includes$"),
     "shrinking the contract": (
-        "seat licen user right",
+        "seat licen user right off_our off_the",
         "drop shed lose losing reduc cut go$ going$ goes$ went$ decreas shrink siz halv trim switch mov downgrad "
-        "convert",
+        "convert come$ fall down$ dropping$ comes$ coming$ falls$ falling$ dropped$",
     ),
     "everything under review": (
         "everything review reconsider evaluat assess tender retender reevaluat reassess rationali audit "
-        "consolidat out_to",
+        "consolidat out_to look question scrutini go$ going$ goes$ went$ challeng",
         "table all$ every bid$ tender rfp market",
     ),
     "won't commit": ("commit",),
-    "quotes from rivals": ("quote proposal bid offer pric", "competit vendors$ rival providers$ suppliers$ @v"),
+    "quotes from rivals": (
+        "quote proposal bid offer pric",
+        "competit vendors$ rival providers$ suppliers$ @v @x alternativ comparativ cheaper",
+    ),
     "their own or old tool": (
         "build built bring house inhouse",
         "own$ house inhouse old$ previous preferred favo usual",
@@ -374,6 +378,15 @@ KEYS: dict[str, tuple[str, ...]] = {
         "exit_clause exit_terms exit_process how_to how_they month_to day_out day_exit out_clause exit_option "
         "break_clause break_option out_option",
     ),
+    "closing the account": ("account acct last notice", "clos with_us effective"),
+    "moving a team to a rival": (
+        "team firm company users seats staff everyone department dept division practice restaurants stores sites "
+        "clinics plants depots whole entire of$",
+        "mov migrat switch transition going$ goes$ on$",
+        "@x @v",
+    ),
+    "seat count going down": ("seat seats$ licen user users$ logins$", "#"),
+    "seat count going up": ("seat seats$ licen user users$ logins$", "#"),
     "fewer seats": ("seat seats$ licen user users$ logins$", "from$"),
     "taking things out of the renewal": (
         "strip remov take taking$ took$ takes$ pull drop cut$ cutting$",
@@ -1624,6 +1637,17 @@ _COMPETITION = (
     r"(?:vendors|providers|platforms|tools|crms|systems|competitors)|alternatives?|the\s+competition|"
     r"competitors?|(?:a|an)\s+(?:rival|competitor)|@x\s+(?:crm|suite|cloud))"
 )
+# A seat count as people jot it down: "seats 100 -> 78", "55 -> ~40 seats", "renewal at 34 seats (was 48)".
+_SEAT_WORDS = r"(?:seats?|licen[cs]es?|users?|logins?)"
+_SEATS_ARROW = (
+    r"(?:\b"
+    + _SEAT_WORDS
+    + r"\s*(?:count\s*)?:?\s*(?=\d)|(?<![\d.,/:-])(?=\d[\d,]*\s*(?:->|-->|→|=>)[^.;]{0,20}?\d\s*"
+    + _SEAT_WORDS
+    + r"\b))(?P<a>\d[\d,]*)\s*(?:->|-->|→|=>)\s*(?:maybe\s+|probably\s+|about\s+|around\s+|approx\.?\s+|~\s*)?"
+    r"(?P<b>\d[\d,]*)(?![\d.,/:%])|\bat\s+(?P<b2>\d[\d,]*)\s+(?:seats|users|licen[cs]es)\s*[(,]?\s*(?:was|from|down\s+from|"
+    r"up\s+from|vs\.?)\s+(?P<a2>\d[\d,]*)\b"
+)
 CHURN: tuple[Trigger, ...] = (
     trigger(
         "cancel",
@@ -1733,7 +1757,12 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:sign\w*\s+up|about\s+to\s+sign|going\s+to\s+sign|ready\s+to\s+sign|(?:close\s+to|near\w*)\s+signing)\s+with\s+"
         r"(?:@v|a\s+(?:competitor|rival))\b|\blean\w*\s+(?:towards?|to)\s+(?:@v|a\s+(?:competitor|rival)|another\s+(?:vendor|"
         r"provider|supplier|platform|tool|crm))\b|\bnegotiat\w*\s+with\s+(?:@v|a\s+(?:competitor|rival))\b|"
-        r"\bshortlist\w*\s+us\s+(?:and|alongside|with|against)\b",
+        r"\bshortlist\w*\s+us\s+(?:and|alongside|with|against)\b|"
+        r"\b(?:(?:have|has|'ve|had)\s+)?(?:chosen|picked|selected|decided\s+(?:on|for))\s+@x\b(?!\s*(?:'s|to|as|for|on|at|"
+        r"about|from|in|over\s+us))|"
+        r"\b(?:shortlist\w*|short-list\w*|finalists?|final\s+(?:two|three))\s*(?:is|are|:|-|–)?\s*(?:us\s*(?:\+|and|,|"
+        r"vs\.?|versus)\s*(?:@[xv]|[a-z][\w.-]+)|(?:@[xv]|[a-z][\w.-]+)\s*(?:\+|and|,|vs\.?|versus)\s*us\b)|"
+        r"\b(?:it's|it\s+is|decision\s+is|choice\s+is|down\s+to|now)\s+(?:now\s+|still\s+)?between\s+us\s+and\s+@[xv]\b",
         harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b|\b(?:we|i)\s+(?:have\s+|had\s+|just\s+)?(?:negotiat|sign)\w*|"
         r"\bon\s+(?:their|its)\s+behalf\b",
     ),
@@ -1858,6 +1887,22 @@ CHURN: tuple[Trigger, ...] = (
         who="before",
     ),
     trigger(
+        "closing the account",
+        r"\b(?:account|acct)\s+(?:closes|closing|will\s+close|to\s+close|closure|closed\s+(?:on|from|as\s+of))\b|"
+        r"\blast\s+(?:pay\s*run|payroll|month|invoice|billing\s+(?:run|cycle))\s+with\s+us\b|"
+        r"\bnotice\b[^.;]{0,60}?\beffective\s+(?:at|from|on)\s+(?:the\s+)?(?:contract\s+end|end\s+of\s+(?:the\s+)?"
+        r"(?:contract|term|agreement))\b",
+    ),
+    trigger(
+        "moving a team to a rival",
+        r"\b(?:team|teams|firm|company|users|seats|staff|everyone|department|dept|division|practice|restaurants|stores|"
+        r"sites|clinics|plants|depots)\b[^.;@]{0,40}?\b(?:moving|migrating|switching|moved|migrated|switched|"
+        r"transitioning|going|goes|move|moves)\s+(?:over\s+)?(?:to|onto)\s+@[xv]\b|\b(?:mov|migrat|switch|transition)\w*\s+"
+        r"(?:the\s+)?(?:whole|entire)\s+(?:[\w-]+\s+){1,2}?(?:to|onto)\s+@[xv]\b|"
+        r"\b\d+\s+of\s+\d+\s+(?:[\w-]+\s+)?(?:are\s+)?(?:now\s+)?on\s+@[xv]\b",
+        harmless=r"\b(?:office|offices|building|floor|premises|campus|hq|address|warehouse|depot)\b",
+    ),
+    trigger(
         "wants out",
         r"\bwant\w*\s+out\b(?!\s+(?:of\s+)?(?:the\s+)?(?:office|meeting|call|door|building|today|early|by|at))",
     ),
@@ -1882,6 +1927,11 @@ CHURN: tuple[Trigger, ...] = (
         r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:seats?\s+|licen[cs]es?\s+|users?\s+)?(?:down\s+|up\s+)?to\s+(?P<b>\d[\d,]*)\b|"
         r"\b(?:down\s+)?to\s+(?P<b2>\d[\d,]*)\s+(?:seats?|licen[cs]es?|users?)\s+from\s+(?P<a2>\d[\d,]*)\b",
         requires=r"\b(?:seats?|licen[cs]es?|users?|logins?|seat\s+count)\b",
+        change="down",
+    ),
+    trigger(
+        "seat count going down",
+        _SEATS_ARROW,
         change="down",
     ),
     trigger(
@@ -1990,7 +2040,8 @@ CHURN: tuple[Trigger, ...] = (
         r"unacceptable|hard\s+to\s+(?:swallow|justify)|painful|steep|not\s+acceptable)|push\w*\s+back\s+(?:hard\s+)?on\s+"
         r"(?:the\s+)?(?:price|pricing|renewal))\b",
         harmless=r"\b(?:premium|enterprise|pro|higher|upgrade|add-?on|module|tier)\b[^.;]{0,30}\btoo\s+(?:expensive|pricey|"
-        r"costly)|\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|@v)|\b(?:quit|quitting|stopped|stop|"
+        r"costly)|\bcomplain\w*\s+(?:about|of)\s+(?:the\s+)?(?:weather|traffic|parking|food|coffee|hotel|noise|rain|heat|@v)|"
+        r"\b(?:customer|patient|resident|tenant|guest|bylaw|noise|neighbou?r)s?\s+complain\w*|\b(?:quit|quitting|stopped|stop|"
         r"no\s+longer|ceased)\s+complain|"
         r"\bfrustrat\w+\s+(?:with|by)\s+(?:@v|(?:their|the|its)\s+(?:old|previous|current|legacy|former)\s+(?:vendor|tool|"
         r"system|crm|provider|platform|software|setup)|the\s+competitor)",
@@ -2084,11 +2135,16 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:drop\w*|shed\w*|lose|losing)\s+(?:the\s+|their\s+)?(?:\d[\d,]*\s+)?(?:[\w-]+\s+)?(?:seats?|licen[cs]es?|users?)\b|"
         r"\b(?:reduc\w*|cut\w*|go\w*|drop\w*)\s+(?:down\s+)?to\s+(?:just\s+|only\s+)?\d[\d,]*\s+(?:seats?|licen[cs]es?|users?)\b|"
         r"\b(?:seat|licen[cs]e|user)\s+(?:count\s+)?(?:drop|reduction|cut|decrease|shrink\w*)\b|\bright-?siz\w*|"
+        r"\b(?:seats|licen[cs]es|seat\s+count|user\s+count|licen[cs]e\s+count)\s+(?:will\s+|would\s+|to\s+|could\s+|"
+        r"may\s+|might\s+|are\s+going\s+to\s+|is\s+going\s+to\s+)?(?:drop|go\s+down|come\s+down|fall|decrease|"
+        r"shrink|down)\b|\b(?:drop|come|fall)\w*\s+off\s+(?:our|the)\s+(?:count|account|bill|invoice|payroll|contract|"
+        r"licen[cs]e|subscription)\b|"
         r"\b(?:halv\w+|cut\w*|reduc\w*|shrink\w*|trim\w*)\s+(?:the\s+|their\s+)?(?:seat|licen[cs]e|user)\s+count\b|"
         r"\bhalv\w+\s+(?:the\s+|their\s+)?(?:seats|licen[cs]es|users|footprint|spend|contract)\b|"
         r"\b(?:switch|mov|downgrad|convert)\w*\s+(?:\d[\d,]*\s+)?(?:[\w-]+\s+)?(?:licen[cs]es|seats|users)\s+(?:down\s+)?to\s+"
         r"(?:read-?only|view-?only|viewer|basic|lite|free|cheaper)",
-        harmless=r"\b(?:left|leavers?|departed|inactive|unused|duplicates?|test)\b",
+        harmless=r"\b(?:left|leavers?|departed|inactive|unused|duplicates?|test|seasonal|temps?|temporary|automatically)\b|"
+        r"\bas\s+planned\b",
     ),
     trigger(
         "renewing smaller",
@@ -2103,7 +2159,10 @@ CHURN: tuple[Trigger, ...] = (
         r"vendors|contracts|suppliers|software|systems|subscriptions|licen[cs]es|apps|saas|platforms)\b|\ball\s+(?:(?:the|their|"
         r"local|existing|current)\s+)?(?:[\w-]+\s+)?(?:tools|vendors|contracts|suppliers|software|systems|subscriptions|apps|"
         r"platforms)\s+\"?(?:will\s+be|are\s+being|are\s+to\s+be|to\s+be)\s+(?:reviewed|reconsidered|re-?evaluated|re-?assessed|"
-        r"re-?tendered|rationali[sz]ed|audited|consolidated)\b|\bout\s+to\s+(?:bid|tender|rfp|market)\b",
+        r"re-?tendered|rationali[sz]ed|audited|consolidated)\b|\bout\s+to\s+(?:bid|tender|rfp|market)\b|"
+        r"\b(?:review\w*|look\w*\s+at|question\w*|scrutini[sz]\w*|go\w*\s+(?:line\s+by\s+line\s+)?through|audit\w*|"
+        r"challeng\w*)\s+(?:of\s+)?every\s+(?:single\s+)?(?:[\w$£€-]+\s+){0,2}?(?:tool|vendor|contract|supplier|"
+        r"subscription|licen[cs]e|app|saas|platform|cost|spend|line|expense)\b",
         unless=r"\bno\s+(?:plans?|intention)\s+to\s+change\b|\bnothing\s+(?:will|is\s+going\s+to)\s+change\b",
     ),
     trigger(
@@ -2116,7 +2175,12 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "quotes from rivals",
         r"\b(?:quotes?|proposals?|bids?|offers?|pricing|prices)\s+from\s+(?:\d+\s+|two\s+|three\s+|several\s+|a\s+few\s+|some\s+|"
-        r"multiple\s+)?(?:other\s+)?(?:competitors?|vendors|rivals?|providers|suppliers|@v)\b",
+        r"multiple\s+)?(?:other\s+)?(?:competitors?|vendors|rivals?|providers|suppliers|@v)\b|"
+        r"\b(?:competing|rival|alternative|comparative|cheaper)\s+(?:quotes?|offers?|proposals?|bids?)\b|"
+        r"\b(?:got|get|getting|gets|received?|receiving|obtain\w*|request\w*)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?"
+        r"(?:quotes?|proposals?|offers?|bids?)\s+from\s+@[xv]\b",
+        harmless=r"\bfor\s+(?:the\s+|new\s+)?(?:[\w-]+\s+)?(?:scanners|hardware|laptops|printers|devices|tablets|cabling|"
+        r"servers|installation|install|printing|catering|cleaning|furniture|insurance)\b",
     ),
     trigger(
         "won't commit",
@@ -2210,6 +2274,11 @@ UPSELL: tuple[Trigger, ...] = (
         "more seats at renewal",
         r"\bfrom\s+(?P<a>\d[\d,]*)\s+(?:seats?\s+|licen[cs]es?\s+|users?\s+)?(?:down\s+|up\s+)?to\s+(?P<b>\d[\d,]*)\b",
         requires=r"\b(?:seats?|licen[cs]es?|users?|logins?|seat\s+count)\b",
+        change="up",
+    ),
+    trigger(
+        "seat count going up",
+        _SEATS_ARROW,
         change="up",
     ),
     trigger(

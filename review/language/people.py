@@ -290,10 +290,17 @@ def _sub_proper(sentence: str) -> str:
     return _PROPER_RUN.sub(replace, sentence)
 
 
+# Note words written in capitals after a name: "the Coral Coast RFP" is "@x rfp", not one name.
+_AFTER_A_NAME = word_set("rfp rfps rfi rfq itt rft poc")
+
+
 def _sub_proper_run(run: str) -> str:
     words = run.split()
     if not words:
         return run
+    if len(words) > 1 and words[-1].lower() in _AFTER_A_NAME:
+        head, _, last = run.rpartition(" ")
+        return _sub_proper_run(head.rstrip()) + " " + last
     if all(w.lower() in COMMON_CAPITALISED or w.isupper() and len(w) <= 5 for w in words):
         return run
     if len(words) > 1 and words[0].lower() == "google" and all(w.lower() in COMMON_CAPITALISED for w in words[1:]):

@@ -189,8 +189,9 @@ def _changes_as_said(item: Trigger, match: re.Match[str]) -> bool:
     """For a trigger about a change in numbers ("from 50 to 30 seats"): the numbers move that way."""
     if item.change is None:
         return True
-    names = ("a", "b") if match.group("a") is not None else ("a2", "b2")
-    before, after = (int(match.group(g).replace(",", "")) for g in names)
+    said = match.groupdict()
+    suffix = "" if said.get("a") is not None else "2"
+    before, after = (int(said[g + suffix].replace(",", "")) for g in ("a", "b"))
     return after < before if item.change == "down" else after > before
 
 

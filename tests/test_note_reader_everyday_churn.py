@@ -1,0 +1,58 @@
+"""Churn as account managers jot it down in an ordinary year: a rival named by a name the reader has never seen
+("they've chosen Dayforce", "shortlist is us + Cegid"), a seat count as numbers ("seats 100 -> 78", "at 34 seats (was
+48)"), a quote from a named rival, every contract under review, users dropping off our count, the account closing,
+a team moving to another tool. Each positive failed before; each negative is the look-alike the same words bring
+(more seats, not fewer; a temp's seasonal licences; a person picked for a role; a complaint about lunch)."""
+
+from __future__ import annotations
+
+import pytest
+from test_note_reader import CHURN, UPSELL, findings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harbour Mutual have chosen Verisol.",
+        "Grace called: they've chosen Dayforce.",
+        "WinkelWijs – shortlist is us + Cegid.",
+        "Kristin called, it's between us and Lightspeed now, board decides 20/10.",
+        "Seats 100 -> 78 in Sept.",
+        "Denise wants to go 55 -> 40 seats at renewal.",
+        "Renewal Nov at 34 seats (was 48).",
+        "He asked procurement to get a quote from Verisol.",
+        "Oliver flagged a competing quote from Procore for the whole firm.",
+        "She wants 3 alternative quotes per procurement policy.",
+        "Norgate account closing 31 Jan.",
+        "Last payroll with us is 24 October.",
+        "Formal notice from Thamesgate received on 1 August, effective at contract end, 31 October.",
+        "Group finance is going line by line through every SaaS contract.",
+        "Deb's audit team (12 seats) moving to Karbon Jan 1.",
+        "Burgerwerk migration: 20 of 35 restaurants on Orderbird now.",
+        "Seat count will drop at the March true-up, she says.",
+        "Their 6 users will come off our account.",
+        "Coral Coast RFP released 4 Aug.",
+    ],
+)
+def test_everyday_churn_is_found(text: str) -> None:
+    assert (CHURN, "account") in findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seats 40 -> 55 from March.",
+        "Invoice 100 -> 78 after the credit note, seats unchanged at 40.",
+        "Rob reminded me the seasonal temps end 31 May and the monthly licences drop off automatically.",
+        "They picked Dave as project lead for the rollout.",
+        "The support team is moving to the new office at Riverside House next month.",
+        "Lunch was at the Italian on Call Lane; Fiona had the risotto and complained about the parking.",
+        "Joost forwarded a customer complaint about a mis-shipped pallet.",
+    ],
+)
+def test_the_same_words_in_another_sense_are_no_churn(text: str) -> None:
+    assert (CHURN, "account") not in findings(text)
+
+
+def test_a_seat_count_that_rises_is_expansion() -> None:
+    assert (UPSELL, "account") in findings("Seats 40 -> 55 from March.")
