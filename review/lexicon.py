@@ -807,7 +807,7 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
     "katharina": ("kathi", "katja"),
     "aleksandr": ("sasha",),
     "olivia": ("liv",),
-    "oliver": ("ollie",),
+    "oliver": ("ollie", "olly"),
     "harold": ("harry",),
     "henry": ("harry", "hank"),
     "priyanka": ("priya",),
@@ -838,6 +838,13 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
     "geoffrey": ("geoff",),
     "terence": ("terry",),
     "gerard": ("ger", "gerry"),
+    "bernadette": ("bernie",),
+    "bernard": ("bernie",),
+    "josephine": ("jo", "josie"),
+    "joanna": ("jo",),
+    "dominic": ("dom",),
+    "gillian": ("gill", "gilly"),
+    "jacqueline": ("jackie", "jacqui"),
     "gerald": ("gerry",),
     "philip": ("phil",),
     "phillip": ("phil",),
@@ -957,7 +964,7 @@ UPSELL_UNDONE = re.compile(
 # Said after a departure: the person is still there in the role that matters to us ("retired from the board but
 # is still consulting for them", "left Tel Aviv for the NY office but stays our main contact").
 STILL_THERE = re.compile(
-    r"\bstill\s+(?:our|their|the|with|at|runs?|running|signs?|signing|consult\w*|works?|working|there|employed|handl\w*|"
+    r"\bstill\s+(?:be\s+|being\s+)?(?:our|their|the|with|at|runs?|running|signs?|signing|consult\w*|works?|working|there|employed|handl\w*|"
     r"leads?|leading|manag\w*|in\s+charge|owns?|owning|looks?\s+after|deals?\s+with|approves?|signs?\s+off)\b|\bstays?\s+(?:on\s+as\s+)?(?:our|their)\s+(?:main\s+|primary\s+)?(?:contact|"
     r"poc|champion|sponsor)\b|\bnot\s+(?:from\s+)?the\s+(?:company|firm)\b|\bstaying\s+(?:at|with)\s+the\s+(?:company|firm)\b|"
     r"\b(?:is|remains)\s+(?:still\s+)?our\s+(?:main\s+)?(?:contact|champion|sponsor)\b"
@@ -989,7 +996,7 @@ JOKING = re.compile(
 )
 HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|should)\s+(?:they|we|@acct|@p\d+|the\s+\w+)\s+(?:ever|were\s+to|ever\s+were)\b|\bhypothetical\w*\b|"
-    r"\bin\s+theory\b|\bwhat\s+if\b|\bwere\s+(?:they|we)\s+(?:ever\s+)?to\b|\bin\s+a\s+perfect\s+world\b|\bdream\w*\b|"
+    r"\bin\s+theory\b|\bwhat\s+if\b|\bwere\s+(?:they|we)\s+(?:ever\s+)?to\b|\bin\s+a\s+perfect\s+world\b|\bdream(?:s|ing|t|ed)?\s+(?:of|about)\b|\bdream\s+scenario\b|"
     r"\b(?:could|might|may)\s+mean\b|\bwish\s*list\b|\bone\s+day\b|\bsome\s*day\b|\bpipe\s+dream\b|\bnothing\s+(?:planned|concrete|firm|decided|agreed)\b|\bjust\s+(?:an?\s+)?(?:idea|"
     r"thought|musing)\b|\bno\s+(?:concrete|firm|actual)\s+plans?\b|\bjust\s+curious\b|\bout\s+of\s+curiosity\b|"
     r"\bno\s+plans?\b(?!\s+to\b)|\bout\s+of\s+interest\b|\bif\s+(?:the\s+|their\s+)?budgets?\s+(?:ever\s+)?(?:recovers?|allows?|permits?|frees?\s+up|comes?\s+through|"
@@ -1118,7 +1125,12 @@ _LEFT_FOR_A_WHILE = (
     r"\b(?:left|leave|leaving|leaves)\s+(?:the\s+|our\s+|a\s+)?(?:@x\s+|teams\s+|zoom\s+|webex\s+)(?:call|meeting|qbr|demo|"
     r"session|workshop|webinar)\b|\bleft\s+mid-?\s?(?:way|sentence|meeting|call|workshop|session|demo|qbr)\b|"
     r"\b(?:left|leave|leaving)\s+(?:early\s+)?for\s+(?:another|a|an|the)\s+(?:[\w-]+\s+)?(?:meeting|call|appointment)\b|"
-    r"\b(?:had|have|has)\s+to\s+(?:leave|run|drop)\s+(?:early\s+)?to\s+(?:take|join|handle|deal)\b"
+    r"\b(?:had|have|has)\s+to\s+(?:leave|run|drop)\s+(?:early\s+)?to\s+(?:take|join|handle|deal)\b|"
+    # "left after item 2", "left after the coffee break", "(left 11:15 for theatre)", "sat in 10 min then left"
+    r"\bleft\s+(?:after|before|during)\s+(?:item|agenda|lunch|coffee|the\s+(?:coffee|lunch|tea|break|first|second|intro\w*|"
+    r"demo|presentation|opening|welcome|break-?out|q&a|keynote|update|agenda))\b|\bleft\s+(?:at\s+)?\d{1,2}(?:[:.]|\s)\d\d\s*(?:for|to|am|pm|because|as)\b|"
+    r"\bleft\s+(?:at\s+)?\d{1,2}\s*(?:am|pm)\b|\b(?:sat|dropped|joined|popped|stayed)\s+in\s+(?:for\s+)?(?:the\s+first\s+)?"
+    r"(?:\d+|a\s+few|five|ten|fifteen|twenty)\s*(?:min|mins|minutes)\b"
 )
 DEPARTURES: tuple[Trigger, ...] = (
     trigger(
@@ -1321,6 +1333,11 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:is|'s|are|was)\s+off\s+to\s+(?:@x|@v|join|work\s+(?:at|for)|a\s+(?:new|competitor|rival|startup|"
         r"start-up|bank|consultancy|firm|company|job|role)|another\s+(?:company|firm|job|role|employer))",
         who="before",
+        # a trip: "she's off to Lanzarote next week so anything urgent should go to the AP inbox"
+        harmless=r"\boff\s+to\s+@x\s+(?:(?:next|this)\s+(?:week|weekend|few\s+days|mon|tue|wed|thu|fri|sat|sun)|tomorrow|"
+        r"tonight|on\s+(?:mon|tue|wed|thu|fri|sat|sun)|for\s+(?:a|the|two|"
+        r"three|\d+)\s+(?:days?|weeks?|nights?)|on\s+(?:holiday|vacation|leave)|until|till|til)\b|\banything\s+urgent\b|"
+        r"\b(?:holiday|vacation|hols|trip|honeymoon|conference|cruise)\b",
     ),
     trigger(
         "is gone",
@@ -1342,7 +1359,7 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:moved\s+on|off)\s+to\s+pastures\s+new\b|\bpastures\s+new\b|\bflown\s+the\s+nest\b|\bsaid\s+(?:her|his|their)\s+"
         r"goodbyes\b|\bsent\s+(?:a|her|his|their)\s+(?:goodbye|farewell)\s+(?:email|note|message)\b|\bwalked\s+out\b"
         r"(?!\s+(?:of\s+(?:the\s+|our\s+)?(?:@?\w+\s+)?(?:meeting|call|qbr|demo|session|room|workshop|presentation|review)|"
-        r"halfway|half-way|mid|early|in\s+the\s+middle))|"
+        r"halfway|half-way|mid|early|in\s+the\s+middle|(?:\w+\s+){0,2}(?:min|mins|minutes|hours?|hrs?)\s+in\b))|"
         r"\b(?:was|got)\s+shown\s+the\s+door\b|\bgot\s+the\s+(?:sack|boot|axe|chop)\b|\bcleared\s+(?:her|his|their)\s+desk\b|"
         r"\b(?:is|'s)\s+(?:now\s+)?(?:history|out\s+of\s+the\s+picture)\b|\bannounced\s+(?:(?:her|his|their)\s+)?(?:departure|"
         r"retirement|resignation)\b|\bstep\w*\s+away\s+from\s+(?:the\s+)?(?:business|company|role|firm)\b|\bwon't\s+be\s+"

@@ -150,3 +150,71 @@ def test_a_successor_cc_d_on_an_email_still_tells_who_left() -> None:
 def test_dropping_users_is_no_request_for_more(text: str, expected: set[tuple[str, str]]) -> None:
     assert {f for f in findings(text) if f[0] != "upsell_signal" or f in expected} == expected
     assert ("upsell_signal", "account") not in findings(text) or ("upsell_signal", "account") in expected
+
+
+@pytest.mark.parametrize(
+    ("text", "contacts", "gone"),
+    [
+        # meeting minutes: a person who leaves the meeting has not left the company
+        ("Attendees: D Burke, S Kaur (left after item 2), Asif", ("Simran Kaur", "Dan Burke"), None),
+        (
+            "Attendees: Lydia Fairweather, Tom Ashdown (left 11:15 for theatre), Bryony",
+            ("Tom Ashdown", "Lydia Lee"),
+            None,
+        ),
+        ("Hugo opened it and left after the coffee break, as MDs do.", ("Hugo Pratt", "Tom Becker"), None),
+        ("garrow qbr - callum's boss sat in 10 min then left.", ("Callum Baird", "Tom Becker"), None),
+        (
+            "Bev walked out twenty minutes in because a ward had flagged a serious incident.",
+            ("Beverley Okonjo", "Tom Becker"),
+            None,
+        ),
+        (
+            "Sunita said she's off to Lanzarote next week so anything urgent should go to the AP inbox.",
+            ("Sunita Rao", "Tom Becker"),
+            None,
+        ),
+        # someone else's cover, deputy or boss; the other pronoun
+        (
+            "02/09 – Dominic (Sinead's cover) emailed: he's got a band 7 post at Leeds Teaching Hospitals",
+            ("Sinead Gallagher", "Tom Becker"),
+            None,
+        ),
+        ("Mia is new, she's taking over from Rosa's old deputy.", ("Rosa Delgado", "Mia Lund"), None),
+        (
+            "Shabana confirmed Pemberton ended the trial licences Graham had taken out — she cancelled them the day "
+            "after he left.",
+            ("Shabana Iqbal", "Tom Becker"),
+            None,
+        ),
+        # ...and the departures the same notes hold
+        ("Since Divya left — 12/40 active.", ("Divya Raman", "Owen Hughes"), 0),
+        ("Sunita is off to Deloitte next month.", ("Sunita Rao", "Tom Becker"), 0),
+        ("Janet's successor: Tamika Hughes, from 4/1.", ("Janet Okafor", "Luis Romero"), 0),
+        (
+            "pellham: derek made redundant as part of their restructure, last day fri. Jo Tate inheriting it.",
+            ("Derek Fairbanks", "Jo Tate"),
+            0,
+        ),
+        (
+            "stourside - bernie leaving!! new job @ JCB, finishes 2 feb. Carl Eames will hold.",
+            ("Bernadette Walsh", "Carl Eames"),
+            0,
+        ),
+        (
+            "While we were on, he mentioned Kerry has handed in her notice, which sounds like the dream honestly.",
+            ("Kerry Lowe", "Sam Pike"),
+            0,
+        ),
+        (
+            "Ines, their L&D manager who built the whole Trellis set-up, has resigned.",
+            ("Ines Carvalho", "Oliver Brandt"),
+            0,
+        ),
+        ("Carl: will leave the old system running until May.", ("Will Barnes", "Carl Eames"), None),
+    ],
+)
+def test_minutes_asides_and_names_written_in_lower_case(text: str, contacts: tuple[str, str], gone: int | None) -> None:
+    people = tuple(Person(name, name.split()[0], name.split()[-1], None) for name in contacts)
+    found = {(f.kind, f.subject) for f in read_text(text, people, account_name="Helix Labs") if f.kind == GONE}
+    assert found == ({(GONE, gone)} if gone is not None else set())

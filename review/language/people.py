@@ -240,9 +240,30 @@ def _name_fits(
         return False
     if key in index.initials and not word.isupper():
         return False
-    if capital and not lower_case and (not word[:1].isupper() or key in COMMON_CAPITALISED):
+    if capital and not lower_case and key in COMMON_CAPITALISED:
+        return False
+    if capital and not lower_case and not word[:1].isupper() and not _lower_name(sentence, tokens[i].start(), key):
         return False
     return not (capital and lower_case and key in COMMON_CAPITALISED)
+
+
+# First names that are also everyday words: written in lower case they are the word ("will leave", "mark as done").
+_NAMES_THAT_ARE_WORDS = word_set(
+    """will mark bill grace hope joy rose june may rob pat sue jack frank drew max ray dean guy art faith dawn amber
+    ruby sky summer april august chase hunter carter mason page bishop cook baker young long king rich sunny lane
+    glen penny holly ivy iris jade pearl crystal angel chance victor brook cliff dale heath wade reed rush stone
+    ford gene jean don ken nick sam al ed norm bob tim jo di val viv lou mo"""
+)
+_CLAUSE_OPENERS = (":", "-", "–", "—", ";", "(", "!", "?", ".")
+
+
+def _lower_name(sentence: str, start: int, key: str) -> bool:
+    """A contact's first name in lower case in a note that is not all lower case ("pellham: derek made redundant"):
+    a name at the start of a clause, unless the name is also an everyday word."""
+    if key in _NAMES_THAT_ARE_WORDS or len(key) < 3:
+        return False
+    before = sentence[:start].rstrip()
+    return not before or before.endswith(_CLAUSE_OPENERS)
 
 
 def _name_stop(

@@ -96,6 +96,13 @@ _OBJECT_BEFORE = re.compile(
 )
 
 
+# A contact named as the owner of someone else: "@p0's cover", "@p0's old deputy", "@p0's boss".
+_RELATION_AFTER = re.compile(
+    r"'s\s+(?:old\s+|new\s+|former\s+|line\s+|previous\s+)?(?:cover|deputy|boss|manager|assistant|colleague|pa|husband|"
+    r"wife|partner|son|daughter|mum|dad|mother|father|secretary|intern|report|counterpart|opposite\s+number)\b"
+)
+# The same in brackets after someone else's name: "@x (@p0's cover) emailed: he's got a post" (he is the cover).
+_OWNER_IN_ASIDE = re.compile(r"\(\s*@p\d+" + _RELATION_AFTER.pattern + r"[^)]{0,20}\)")
 _REPORTER_BEFORE = re.compile(r"(?:\bper|\baccording\s+to|\bheard\s+from|\btold\s+by)\s*$")
 
 
@@ -106,9 +113,11 @@ def nearest_contact(masked: str, position: int, ctx: Context, *, own_sentence_on
     sender = _SENDER_SAYING.search(masked, 0, position)
     if sender is not None:  # "an email from @p3 saying she's resigned": the sender
         return int(sender.group(1))
-    found = list(re.finditer(r"@p(\d+)", masked[:position]))
+    named = list(re.finditer(r"@p(\d+)", masked[:position]))
+    asides = [m.start() + 1 for m in _OWNER_IN_ASIDE.finditer(masked, 0, position)]
+    found = [m for m in named if m.start() not in asides]
     if not found:
-        if own_sentence_only:
+        if own_sentence_only or named:  # "@x (@p0's cover) emailed: he's got a post": the cover, not a contact
             return None
         return ctx.previous if ctx.previous is not None else ctx.implicit
     subjects = [m for m in found if not _OBJECT_BEFORE.search(masked[: m.start()])]
@@ -256,9 +265,7 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
             return []
         return [contact, *_coordinated(tokens, len(tokens) - 1)]
     if last in ("she", "he"):
-        pronoun = [m.start() for m in re.finditer(r"\b(?:she|he)\b", masked[:start])]
-        found = nearest_contact(masked, pronoun[-1] if pronoun else start, ctx)
-        return [found] if found is not None else []
+        return _pronoun_subject(last, masked, start, ctx)
     if last == "who":
         return _relative_subject(tokens, masked, ctx)
     first = _contact(tokens[0])
@@ -280,6 +287,20 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
         return [appositive]
     role = by_role(_role_phrase(tokens), ctx.people)
     return [role] if role is not None else []
+
+
+def _pronoun_subject(pronoun: str, masked: str, start: int, ctx: Context) -> list[int]:
+    """Who "she" or "he" before ``start`` is: the nearest contact, unless the other pronoun stands between them
+    ("@p0 confirmed … she cancelled them the day after he left": she is @p0, he someone else)."""
+    at = [m.start() for m in re.finditer(r"\b(?:she|he)\b", masked[:start])]
+    found = nearest_contact(masked, at[-1] if at else start, ctx)
+    if found is None:
+        return []
+    named = masked.rfind(f"@p{found}", 0, at[-1] if at else start)
+    other = "he" if pronoun == "she" else "she"
+    if named >= 0 and re.search(rf"\b{other}\b", masked[named : at[-1] if at else start]):
+        return []
+    return [found]
 
 
 def _relative_subject(tokens: list[str], masked: str, ctx: Context) -> list[int]:
@@ -397,9 +418,12 @@ def _aside_contact(tokens: list[str]) -> int | None:
 
 
 def _appositive(tokens: list[str]) -> int | None:
-    """ "@p0, our ops manager," → contact 0."""
-    for back in range(2, min(9, len(tokens) + 1)):
+    """ "@p0, our ops manager," → contact 0; "@p0, their manager who built the whole set-up," → contact 0 (a longer
+    aside when it holds a relative clause and no one else)."""
+    for back in range(2, min(16, len(tokens) + 1)):
         i = len(tokens) - back
+        if back > 8 and ("who" not in tokens[i:] or any(t.startswith("@p") for t in tokens[i + 1 :])):
+            continue
         if tokens[i] in (",", "-", "–", "—", "(") and i >= 1:
             contact = _contact(tokens[i - 1])
             if contact is not None and not _is_reported(tokens, i - 1):
@@ -409,10 +433,11 @@ def _appositive(tokens: list[str]) -> int | None:
 
 
 def resolve_group(value: str, masked: str, position: int, ctx: Context) -> int | None:
-    """A named group's text ("@p2", "her") as a contact index."""
+    """A named group's text ("@p2", "her") as a contact index; none for the owner of someone else ("took over from
+    @p0's old deputy": the deputy)."""
     contact = _contact(value)
     if contact is not None:
-        return contact
+        return None if _RELATION_AFTER.match(masked, position + len(value)) else contact
     if value in PRONOUNS:
         return nearest_contact(masked, position, ctx)
     if value == "my":
