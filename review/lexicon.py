@@ -187,8 +187,8 @@ KEYS: dict[str, tuple[str, ...]] = {
         "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
         "signed_a awarded bought purchased decided_on over_us won$ wins$ winning$ ahead$ frontrunner front favourite "
         "favorite preferred leading pole signed_up signing_up sign_up signs_up about_to going_to ready_to close_to "
-        "nearly_signing lean leaning$ leant$ negotiat shortlist short chosen decided_for finalist final_two "
-        "final_three between",
+        "nearly_signing lean leaning$ leant$ negotiat shortlist chosen decided_for finalist final_two "
+        "final_three between_us",
         "@v @x vendor provider option solution platform tool competitor rival offer crm system product us$",
     ),
     "lost to a competitor": ("lost$ losing$", "to$"),
@@ -304,8 +304,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "won't commit": ("commit",),
     "quotes from rivals": (
         "quote proposal bid offer pric",
-        "competit vendors$ rival providers$ suppliers$ @v @x alternativ comparativ cheaper",
+        "competit competing vendors$ rival providers$ suppliers$ @v alternativ comparativ cheaper",
     ),
+    "a quote from a named rival": ("quote proposal offer bid", "from$", "@x @v"),
     "their own or old tool": (
         "build built bring house inhouse",
         "own$ house inhouse old$ previous preferred favo usual",
@@ -381,8 +382,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "closing the account": ("account acct last notice", "clos with_us effective"),
     "moving a team to a rival": (
         "team firm company users seats staff everyone department dept division practice restaurants stores sites "
-        "clinics plants depots whole entire of$",
-        "mov migrat switch transition going$ goes$ on$",
+        "clinics plants depots whole entire",
+        "mov migrat switch transition going$ goes$",
         "@x @v",
     ),
     "seat count going down": ("seat seats$ licen user users$ logins$", "#"),
@@ -1654,6 +1655,11 @@ _COMPETITION = (
     r"(?:vendors|providers|platforms|tools|crms|systems|competitors)|alternatives?|the\s+competition|"
     r"competitors?|(?:a|an)\s+(?:rival|competitor)|@x\s+(?:crm|suite|cloud))"
 )
+# A quote for something we do not sell: "a quote from Dell for the scanners".
+_NOT_SOFTWARE = (
+    r"\bfor\s+(?:the\s+|new\s+)?(?:[\w-]+\s+)?(?:scanners|hardware|laptops|printers|devices|tablets|cabling|servers|"
+    r"installation|install|printing|catering|cleaning|furniture|insurance)\b"
+)
 # A seat count as people jot it down: "seats 100 -> 78", "55 -> ~40 seats", "renewal at 34 seats (was 48)".
 _SEAT_WORDS = r"(?:seats?|licen[cs]es?|users?|logins?)"
 _SEATS_ARROW = (
@@ -1915,8 +1921,7 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:team|teams|firm|company|users|seats|staff|everyone|department|dept|division|practice|restaurants|stores|"
         r"sites|clinics|plants|depots)\b[^.;@]{0,40}?\b(?:moving|migrating|switching|moved|migrated|switched|"
         r"transitioning|going|goes|move|moves)\s+(?:over\s+)?(?:to|onto)\s+@[xv]\b|\b(?:mov|migrat|switch|transition)\w*\s+"
-        r"(?:the\s+)?(?:whole|entire)\s+(?:[\w-]+\s+){1,2}?(?:to|onto)\s+@[xv]\b|"
-        r"\b\d+\s+of\s+\d+\s+(?:[\w-]+\s+)?(?:are\s+)?(?:now\s+)?on\s+@[xv]\b",
+        r"(?:the\s+)?(?:whole|entire)\s+(?:[\w-]+\s+){1,2}?(?:to|onto)\s+@[xv]\b",
         harmless=r"\b(?:office|offices|building|floor|premises|campus|hq|address|warehouse|depot)\b",
     ),
     trigger(
@@ -2193,11 +2198,14 @@ CHURN: tuple[Trigger, ...] = (
         "quotes from rivals",
         r"\b(?:quotes?|proposals?|bids?|offers?|pricing|prices)\s+from\s+(?:\d+\s+|two\s+|three\s+|several\s+|a\s+few\s+|some\s+|"
         r"multiple\s+)?(?:other\s+)?(?:competitors?|vendors|rivals?|providers|suppliers|@v)\b|"
-        r"\b(?:competing|rival|alternative|comparative|cheaper)\s+(?:quotes?|offers?|proposals?|bids?)\b|"
+        r"\b(?:competing|rival|alternative|comparative|cheaper)\s+(?:quotes?|offers?|proposals?|bids?)\b",
+        harmless=_NOT_SOFTWARE,
+    ),
+    trigger(
+        "a quote from a named rival",
         r"\b(?:got|get|getting|gets|received?|receiving|obtain\w*|request\w*)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?"
         r"(?:quotes?|proposals?|offers?|bids?)\s+from\s+@[xv]\b",
-        harmless=r"\bfor\s+(?:the\s+|new\s+)?(?:[\w-]+\s+)?(?:scanners|hardware|laptops|printers|devices|tablets|cabling|"
-        r"servers|installation|install|printing|catering|cleaning|furniture|insurance)\b",
+        harmless=_NOT_SOFTWARE,
     ),
     trigger(
         "won't commit",

@@ -28,7 +28,6 @@ from test_note_reader import CHURN, UPSELL, findings
         "Formal notice from Thamesgate received on 1 August, effective at contract end, 31 October.",
         "Group finance is going line by line through every SaaS contract.",
         "Deb's audit team (12 seats) moving to Karbon Jan 1.",
-        "Burgerwerk migration: 20 of 35 restaurants on Orderbird now.",
         "Seat count will drop at the March true-up, she says.",
         "Their 6 users will come off our account.",
         "Coral Coast RFP released 4 Aug.",
