@@ -12,7 +12,9 @@ Per kind: precision = right findings / findings, recall = found expected finding
 The tuning parts (``dev``, ``dev_blind``, ``dev_blind2``, ``dev_w1`` to ``dev_w5``) also list every miss and every
 wrong finding, with the sentence; ``--part test`` and ``test2`` are for measuring only and print the figures alone.
 ``--second-reader``: churn and upsell findings checked and completed by the fine-tuned model
-(``review.language.fine_tuned``, ``Thresholds.second_reader``); without it, the rule engine alone.
+(``review.language.fine_tuned``, ``Thresholds.second_reader``); without it, the rule engine alone. A part whose
+writer's vendor has a product catalogue (``findings_corpus/products.json``: the names its Products list would hold)
+is read with those names (``SERGAS_PRODUCT_NAMES``); ``--no-products`` reads it without.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from benchmarks.findings_corpus.parts import (  # noqa: E402
     PARTS,
     TUNING_PARTS,
     Finding,
+    catalogue,
     empty_counts,
     expected,
     figures,
@@ -43,7 +46,9 @@ from review.thresholds import DEFAULT_THRESHOLDS  # noqa: E402
 from review.triage import triage_account  # noqa: E402
 
 
-def detect(row: dict[str, Any], *, second_reader: bool = False) -> tuple[set[Finding], dict[Finding, str]]:
+def detect(
+    row: dict[str, Any], *, second_reader: bool = False, products: tuple[str, ...] = ()
+) -> tuple[set[Finding], dict[Finding, str]]:
     """Run the detectors on one row: the findings (kind, subject) and, for each, what the signal says."""
     acc = account(name="Acme Corp", revenue=100_000)
     people = []
@@ -52,7 +57,7 @@ def detect(row: dict[str, Any], *, second_reader: bool = False) -> tuple[set[Fin
         people.append(contact(acc.id, id=f"c{i}", first=first, last=last or first, title=person.get("title")))
     records = org(acc, *people, note(acc.id, row["text"], days_ago=5))
     view = index_by_account(records)[acc.id]
-    thresholds = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": second_reader})
+    thresholds = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": second_reader, "product_names": products})
     triage = triage_account(view, TriageContext(today=TODAY, thresholds=thresholds), kinds=KINDS)
     names = {p.id: p.full_name for p in people}
     found: set[Finding] = set()
@@ -77,12 +82,12 @@ def _sentence(row: dict[str, Any], finding: Finding) -> str:
     return ""
 
 
-def score(rows: list[dict[str, Any]], *, second_reader: bool = False) -> dict[str, Any]:
+def score(rows: list[dict[str, Any]], *, second_reader: bool = False, products: tuple[str, ...] = ()) -> dict[str, Any]:
     counts = empty_counts()
     misses: list[dict[str, str]] = []
     wrong: list[dict[str, str]] = []
     for row in rows:
-        found, said = detect(row, second_reader=second_reader)
+        found, said = detect(row, second_reader=second_reader, products=products)
         want = expected(row)
         tally(counts, found, want)
         for kind, subject in sorted(want - found):
@@ -99,8 +104,10 @@ def main() -> int:
     parser.add_argument("--part", choices=PARTS, default="dev")
     parser.add_argument("--second-reader", action="store_true", help="churn/upsell with the fine-tuned model")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
+    parser.add_argument("--no-products", action="store_true", help="read without the part's product catalogue")
     args = parser.parse_args()
-    result = score(load(args.part), second_reader=args.second_reader)
+    products = () if args.no_products else catalogue(args.part)
+    result = score(load(args.part), second_reader=args.second_reader, products=products)
     if args.part not in TUNING_PARTS:  # the test part is for measuring only: no sentences to tune on
         result.pop("misses")
         result.pop("wrong")

@@ -131,6 +131,12 @@ class Settings(BaseSettings):
         "findings: right more often on text it was not trained on). ~4 ms per new sentence; each sentence's scores "
         "are kept under the state folder, so a nightly triage scores only new notes. false: the rules alone.",
     )
+    product_names: str = Field(
+        default="",
+        description="Comma-separated names of what you sell, as your Zoho Products list spells them (e.g. "
+        "'Yard, RouteX, SLA Guard'). Notes are read with them: 'wants Yard for the new depot' is a wish for more, "
+        "'Yard comes off at renewal' a risk. Empty: the reader knows no product names.",
+    )
     duplicate_window_days: int = Field(
         default=30,
         ge=0,
@@ -188,6 +194,17 @@ class Settings(BaseSettings):
             raise ValueError("is not a valid URL: give a host, e.g. https://www.zohoapis.com")
         return value.rstrip("/")
 
+    @field_validator("product_names")
+    @classmethod
+    def _product_names_shape(cls, value: str) -> str:
+        for name in (part.strip() for part in value.split(",")):
+            if len(name) > 80 or (name and not any(c.isalnum() for c in name)):
+                raise ValueError(
+                    f"has a name that is not a product name ({name[:40]!r}): give names separated by commas, "
+                    "e.g. 'Yard, RouteX, SLA Guard'"
+                )
+        return value
+
     @model_validator(mode="after")
     def _credentials_complete(self) -> Settings:
         given = {
@@ -225,6 +242,11 @@ class Settings(BaseSettings):
     def admin_refs(self) -> frozenset[str]:
         """``SERGAS_ADMINS`` as a set of lower-case emails and user ids."""
         return frozenset(part.strip().lower() for part in self.admins.split(",") if part.strip())
+
+    @property
+    def products(self) -> tuple[str, ...]:
+        """``product_names`` as a tuple, each name once, in the order given."""
+        return tuple(dict.fromkeys(part.strip() for part in self.product_names.split(",") if part.strip()))
 
     @property
     def has_model_key(self) -> bool:

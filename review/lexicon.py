@@ -380,6 +380,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "break_clause break_option out_option",
     ),
     "closing the account": ("account acct last notice", "clos with_us effective"),
+    "dropping an add-on": (
+        "switch turn shut drop remov discontinu come$ comes$ coming$ go$ goes$ going$",
+        "add_on add_ons addon addons module modules",
+    ),
     "moving a team to a rival": (
         "team firm company users seats staff everyone department dept division practice restaurants stores sites "
         "clinics plants depots whole entire",
@@ -1908,6 +1912,14 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:formal\s+|written\s+|their\s+|a\s+|the\s+)?(?:\d+[- ]day\s+)?notice\b(?!\s+(?:of|about|on)\s+(?:the\s+)?"
         r"(?:price|change|outage|maintenance|meeting|visit))",
         who="before",
+    ),
+    trigger(
+        "dropping an add-on",
+        r"\b(?:switch\w*|turn\w*|shut\w*)\s+off\s+(?:the\s+|our\s+|their\s+)?(?:@?[\w-]+\s+){0,2}?(?:add-?ons?|modules?)\b|"
+        r"\b(?:drop\w*|remov\w*|discontinu\w*)\s+(?:the\s+|our\s+|their\s+)?(?:@?[\w-]+\s+){0,2}?(?:add-?ons?|modules?)\b|"
+        r"\b(?:add-?ons?|modules?)\s+(?:will\s+|to\s+|is\s+going\s+to\s+|are\s+going\s+to\s+)?(?:come|comes|coming|go|goes|"
+        r"going)\s+off\b",
+        harmless=r"\b(?:for\s+now|temporarily|test\w*|sandbox|until|while|during)\b",
     ),
     trigger(
         "closing the account",

@@ -33,6 +33,8 @@ class Thresholds(BaseModel):
     second_reader: bool = False
     # where the second reader keeps each sentence's scores between runs (review.language.score_store); None: in memory
     second_reader_scores: Path | None = None
+    # the vendor's product names, read as add-ons in notes ("wants Yard for the new site"): SERGAS_PRODUCT_NAMES
+    product_names: tuple[str, ...] = ()
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -40,8 +42,12 @@ SCORES_FILE = "second_reader_scores.sqlite3"
 
 
 def thresholds_for(settings: Settings) -> Thresholds:
-    """The thresholds every triage of this process uses: the defaults, with the settings' choice of reader and the
-    file its scores are kept in."""
+    """The thresholds every triage of this process uses: the defaults, with the settings' choice of reader, the
+    file its scores are kept in, and the product names notes are read with."""
     return DEFAULT_THRESHOLDS.model_copy(
-        update={"second_reader": settings.second_reader, "second_reader_scores": settings.state_dir / SCORES_FILE}
+        update={
+            "second_reader": settings.second_reader,
+            "second_reader_scores": settings.state_dir / SCORES_FILE,
+            "product_names": settings.products,
+        }
     )

@@ -73,7 +73,11 @@ def triage_accounts(
         if thresholds.second_reader:
             chosen = [view for view in views.values() if owned_by(view, owner)]
             warm_second_reader(
-                chosen, window_days=thresholds.language_window_days, today=today, scores=thresholds.second_reader_scores
+                chosen,
+                window_days=thresholds.language_window_days,
+                today=today,
+                scores=thresholds.second_reader_scores,
+                products=thresholds.product_names,
             )
         return [_triage_one(view, ctx, since) for _, view in sorted(views.items()) if owned_by(view, owner)]
 

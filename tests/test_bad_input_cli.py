@@ -209,6 +209,7 @@ OTHER_VARS = (
     "SERGAS_BREAKER_FAIL_MAX",
     "SERGAS_MEMORY_DB_PROVIDER",
     "SERGAS_LISTENER_DAILY_BUDGET_USD",
+    "SERGAS_PRODUCT_NAMES",
 )
 env_text = st.text(st.characters(codec="utf-8", blacklist_characters="\x00"), max_size=60)
 urls = st.one_of(

@@ -147,3 +147,27 @@ def test_sergas_second_reader_turns_the_fine_tuned_reader_on_for_the_review(
     assert scores.is_file() and not (tmp_path / "home-false" / "state" / scores.name).exists()
     with sqlite3.connect(scores) as kept:  # the next night reads these instead of running the model
         assert kept.execute("SELECT count(*) FROM scores").fetchone()[0] >= len(SECOND_READER_ONLY)
+
+
+PRODUCT_NOTES = (  # neither reader finds these without the names (the rules and the model both run by default)
+    ("Grace asked about SLA Guard for the two new sites.", "upsell_signal"),
+    ("Grace wants RouteX too after seeing the Malmö demo.", "upsell_signal"),
+)
+
+
+def test_sergas_product_names_reads_the_vendors_products_in_notes(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """``SERGAS_PRODUCT_NAMES`` reaches the review: a note naming what the vendor sells reads as a wish for more with
+    the names, and as nothing without them."""
+    with httpx.Client(
+        base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}
+    ) as api:
+        planted = [_plant(api, f"Product Names {i} BV", text) for i, (text, _) in enumerate(PRODUCT_NOTES)]
+    found = {}
+    for names in ("", "Yard, RouteX, SLA Guard"):
+        env = sandbox_cli_env(sandbox, tmp_path / f"home-{len(names)}", SERGAS_PRODUCT_NAMES=names)
+        done = run_main(env, "review", "--json", "--limit", "500")
+        assert done.returncode == 0, done.stderr
+        flagged = {f["account_id"]: f for f in json.loads(done.stdout)["flagged"]}
+        found[names] = [_findings(flagged.get(where["account_id"]), where) for where in planted]
+    assert found[""] == [set(), set()]
+    assert found["Yard, RouteX, SLA Guard"] == [{(kind, "account")} for _, kind in PRODUCT_NOTES]

@@ -33,14 +33,15 @@ if TYPE_CHECKING:
     from memory.embedding.minilm import MiniLMEncoder
 
 from review.language.people import Person, fold_accents
-from review.language.reader import Finding, FindingKind, note_stems, record_names_as_the_deal
+from review.language.reader import Finding, FindingKind, as_read, note_stems
 from review.language.score_store import ScoreStore, Vector, weights_digest
 from review.language.sentences import split_sentences
 from review.language.stems import any_candidate, candidates, stems_in
 from review.lexicon import CHURN, UPSELL, Trigger
 
 WEIGHTS = Path(__file__).with_name("fine_tuned_reader.npz")
-NoteInput = tuple[str, tuple[Person, ...], tuple[str, ...]]  # text, the account's contacts, its deal names
+# text, the account's contacts, its deal names, the vendor's product names
+NoteInput = tuple[str, tuple[Person, ...], tuple[str, ...], tuple[str, ...]]
 OTHER = "Taylor"  # every contact's name, as in training (the contact asked about would be "Jordan")
 
 
@@ -191,20 +192,20 @@ def _names_key(people: tuple[Person, ...]) -> str:
 
 
 @functools.lru_cache(maxsize=32_768)  # triage reads each note twice: in the batch that scores it, then on its own
-def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...]) -> _Note:
+def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...], products: tuple[str, ...]) -> _Note:
     sentences = split_sentences(text) or [text]
-    return _Note(sentences, [record_names_as_the_deal(s, record_names) for s in sentences], people)
+    return _Note(sentences, [as_read(s, record_names, products) for s in sentences], people)
 
 
 _LEXICONS = tuple(c.lexicon for c in COMBINATIONS)
 
 
 @functools.lru_cache(maxsize=32_768)  # asked before the batch and again when the note is read
-def may_add(text: str, record_names: tuple[str, ...]) -> bool:
+def may_add(text: str, record_names: tuple[str, ...], products: tuple[str, ...] = ()) -> bool:
     """Whether some sentence of ``text`` may pass the stems prefilter of a combination, i.e. whether the model could
     add a finding from it. Read on the whole note, unsplit (its stems hold every sentence's): most notes say nothing
     of churn or expansion and are ruled out here for a fraction of what splitting and reading them costs."""
-    return any_candidate(note_stems(text, record_names), _LEXICONS)
+    return any_candidate(note_stems(text, record_names, products), _LEXICONS)
 
 
 @dataclass(frozen=True)
@@ -239,8 +240,11 @@ def _code_digest() -> str:
 _CODE = _code_digest()
 
 
-def _opinion_key(text: str, people: tuple[Person, ...], record_names: tuple[str, ...]) -> str:
-    return f"\x02{_CODE}\x00{text}\x00{_names_key(people)}\x00{chr(0x1F).join(record_names)}"
+def _opinion_key(
+    text: str, people: tuple[Person, ...], record_names: tuple[str, ...], products: tuple[str, ...]
+) -> str:
+    names = chr(0x1F).join(record_names) + (f"\x00{chr(0x1F).join(products)}" if products else "")
+    return f"\x02{_CODE}\x00{text}\x00{_names_key(people)}\x00{names}"
 
 
 def _opinion(note: _Note, reader: FineTunedReader) -> Opinion:
@@ -288,16 +292,17 @@ def second_opinion(
     people: tuple[Person, ...],
     *,
     record_names: tuple[str, ...] = (),
+    products: tuple[str, ...] = (),
     reader: FineTunedReader | None = None,
 ) -> tuple[Finding, ...]:
     """``findings`` (the rules' reading of ``text``) with the model's vetoes and additions for churn and upsell.
     ``record_names``: the account's deal names, read as "the deal" as the rules read them ("Acme - Analytics Add-on"
-    is a deal's name, not a wish for an add-on)."""
+    is a deal's name, not a wish for an add-on); ``products``: the vendor's product names, read as add-ons."""
     ruled = {c.kind for c in COMBINATIONS if any(f.kind == c.kind for f in findings)}
     vetoing = any(c.veto is not None and c.kind in ruled for c in COMBINATIONS)
-    if not vetoing and not may_add(text, record_names):
+    if not vetoing and not may_add(text, record_names, products):
         return findings
-    note = (text, people, record_names)
+    note = (text, people, record_names, products)
     reader = reader or shared_reader()
     opinion = reader.by_note.get(note) or next(iter(opinions([note], reader).values()))
     vetoed: set[str] = set()

@@ -59,7 +59,8 @@ _THEY_BEFORE = re.compile(r"\bthey(?:'ve|'re|\s+have|\s+had|\s+were)?\s+(?:just\
 _SUBJECT_AFTER = re.compile(r"[^@:;.]{0,60}?[:\-–—]\s*@p(\d+)\b")
 _ALREADY = re.compile(
     r"\balready\s+(?:bought|purchased|signed|added|upgraded|expanded|rolled|has|have|on|using|got)\b|"
-    r"\b(?:signed|countersigned)\s+(?:the\s+|an?\s+)?(?:@?\w+\s+){0,2}(?:order|contract|po|deal|agreement|quote)\b|"
+    r"\b(?:signed|countersigned)\s+(?:the\s+|an?\s+)?(?:@?\w+\s+){0,2}(?:add-on\s+)?(?:order|contract|po|deal|agreement|"
+    r"quote)\b|\bsigned\s+(?:for\s+)?(?:the\s+)?(?:@?\w+\s+){0,2}add-on\b|"
     r"\bcountersigned\b|\bclosed[- ]won\b|\bthe\s+(?:recently\s+)?added\s+(?:users|seats|licen[cs]es)\b"
 )
 
@@ -304,6 +305,26 @@ def record_names_as_the_deal(text: str, names: tuple[str, ...]) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=64)
+def _product_pattern(products: tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(p) for p in sorted(products, key=len, reverse=True))
+    return re.compile(rf"(?<![\w@-])({names})(?![\w-])(?!\s+(?:add-?ons?|modules?|product)\b)")
+
+
+def products_as_add_ons(text: str, products: tuple[str, ...]) -> str:
+    """``text`` with each of ``products`` (what the vendor sells, as its Products list spells them) read as an add-on:
+    "Mette wants Yard for the container yard" → "Mette wants Yard add-on for the container yard". Written as the list
+    spells it (case and all), so "the container yard" stays a yard."""
+    if not products or not any(p in text for p in products):
+        return text
+    return _product_pattern(products).sub(r"\1 add-on", text)
+
+
+def as_read(text: str, record_names: tuple[str, ...] = (), products: tuple[str, ...] = ()) -> str:
+    """``text`` as the reader reads it: deal names as "the deal", product names as add-ons."""
+    return products_as_add_ons(record_names_as_the_deal(text, record_names), products)
+
+
 @dataclass
 class _Note:
     """One note being read: its sentences, masked on demand (most are never masked)."""
@@ -340,9 +361,9 @@ _LEXICONS = (DEPARTURES, CHURN, UPSELL)
 
 
 @functools.lru_cache(maxsize=32_768)  # the second reader asks first (``fine_tuned.may_add``), then the rules
-def note_stems(text: str, record_names: tuple[str, ...] = ()) -> frozenset[str]:
-    """The stems of a whole note, its deal names read as "the deal": what rules out most notes unsplit."""
-    return stems_in(record_names_as_the_deal(text, record_names))
+def note_stems(text: str, record_names: tuple[str, ...] = (), products: tuple[str, ...] = ()) -> frozenset[str]:
+    """The stems of a whole note as it is read (``as_read``): what rules out most notes unsplit."""
+    return stems_in(as_read(text, record_names, products))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -353,18 +374,20 @@ def read_text(
     account_name: str | None = None,
     implicit: int | None = None,
     record_names: tuple[str, ...] = (),
+    products: tuple[str, ...] = (),
     year: int | None = None,
 ) -> tuple[Finding, ...]:
     """Everything ``text`` says about departures, churn and expansion (see the module docstring).
     ``record_names`` (the account's deal names) are read as "the deal": a deal called "Analytics Add-on
-    expansion" says nothing about what the customer wants. ``year``: the note's year ("in 2023" is past)."""
+    expansion" says nothing about what the customer wants. ``products`` (what the vendor sells) are read as add-ons:
+    "wants Yard for the new site" asks for more. ``year``: the note's year ("in 2023" is past)."""
     if not text:
         return ()
-    stems = note_stems(text, record_names)
+    stems = note_stems(text, record_names, products)
     if not any_candidate(stems, _LEXICONS):
         return ()
     sentences = split_sentences(text)
-    plain = [as_written_meant(record_names_as_the_deal(s, record_names)) for s in sentences]
+    plain = [as_written_meant(as_read(s, record_names, products)) for s in sentences]
     shouting = _shouting(text)
     if shouting:  # "HANNAH BERG HAS LEFT": read as lower case, quoted as written
         plain = [s.lower() for s in plain]

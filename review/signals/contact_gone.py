@@ -40,7 +40,7 @@ def _marked(contact: Contact) -> str | None:
 
 def _departures(view: AccountView, ctx: TriageContext) -> dict[int, list[tuple[Note, Finding]]]:
     """Contact index → the recent notes saying that contact left (newest first), with the finding."""
-    reader = NoteReader.of(view)
+    reader = NoteReader.of(view, ctx.thresholds.product_names)
     by_contact: dict[int, list[tuple[Note, Finding]]] = {}
     for note in view.notes:
         age = days_since(record_activity(note), ctx.today)

@@ -35,27 +35,29 @@ TITLE_ONLY_BELOW = 20  # characters of body under which the title is read instea
 
 class NoteReader:
     """Reads the notes of one account (``review.language.read_text``) with what it knows about the account:
-    its contacts, its name, its deal names (read as "the deal"), and which contact a note hangs on."""
+    its contacts, its name, its deal names (read as "the deal"), which contact a note hangs on, and the vendor's
+    product names (read as add-ons: ``SERGAS_PRODUCT_NAMES``)."""
 
     _last: tuple[AccountView, NoteReader] | None = None  # the detectors of one account share one reader
 
-    def __init__(self, view: AccountView) -> None:
+    def __init__(self, view: AccountView, products: tuple[str, ...] = ()) -> None:
         self.people = people_of(view)
         self.account_name = view.account.name
         self.deals = deal_names(view)
+        self.products = products
         self.contact_index = {c.id: i for i, c in enumerate(view.contacts)}
         self._read_notes: dict[tuple[str, bool], tuple[Finding, ...]] = {}
         self._ruled: dict[str, tuple[str, tuple[Finding, ...]]] = {}  # note → the text read, the rules' findings
         self._recent: tuple[tuple[int, date], list[Note]] | None = None
 
     @classmethod
-    def of(cls, view: AccountView) -> NoteReader:
+    def of(cls, view: AccountView, products: tuple[str, ...] = ()) -> NoteReader:
         """The reader of ``view``: the same one for every detector of the account (they run one after
         another), so each note is read once per triage."""
         last = cls._last
-        if last is not None and last[0] is view:
+        if last is not None and last[0] is view and last[1].products == products:
             return last[1]
-        reader = cls(view)
+        reader = cls(view, products)
         cls._last = (view, reader)
         return reader
 
@@ -73,7 +75,7 @@ class NoteReader:
                 ruled = self._ruled[note.id] = self._read_rules(note)
             text, found = ruled
             if second_reader:
-                found = _second_opinion(text, found, self.people, self.deals, scores)
+                found = _second_opinion(text, found, self.people, (self.deals, self.products), scores)
             self._read_notes[key] = found
         return found
 
@@ -101,6 +103,7 @@ class NoteReader:
             account_name=self.account_name,
             implicit=implicit,
             record_names=self.deals,
+            products=self.products,
             year=when.year if when else None,
         )
 
@@ -119,9 +122,10 @@ def findings_in_notes(
     today: date,
     second_reader: bool = False,
     scores: Path | None = None,
+    products: tuple[str, ...] = (),
 ) -> list[tuple[Note, list[Finding]]]:
     """Notes of the last ``window_days`` (newest first) with findings of ``kind``."""
-    reader = NoteReader.of(view)
+    reader = NoteReader.of(view, products)
     found = []
     for note in reader.recent(view, window_days=window_days, today=today):
         hits = [f for f in reader.read(note, second_reader=second_reader, scores=scores) if f.kind == kind]
@@ -132,7 +136,12 @@ def findings_in_notes(
 
 
 def warm_second_reader(
-    views: Iterable[AccountView], *, window_days: int, today: date, scores: Path | None = None
+    views: Iterable[AccountView],
+    *,
+    window_days: int,
+    today: date,
+    scores: Path | None = None,
+    products: tuple[str, ...] = (),
 ) -> None:
     """Before triage reads the notes one by one: the second reader scores, in one batch, every recent note sentence
     it may add a finding from (batched, a sentence costs a fraction of what it costs alone), taking those it read
@@ -148,9 +157,9 @@ def warm_second_reader(
         people: tuple[Person, ...] | None = None
         for note in view.notes:
             text = note.content
-            if text and _recent(note, window_days=window_days, today=today) and may_add(text, deals):
+            if text and _recent(note, window_days=window_days, today=today) and may_add(text, deals, products):
                 people = people if people is not None else people_of(view)
-                notes.append((text, people, deals))
+                notes.append((text, people, deals, products))
     try:
         prefetch(notes, shared_reader(scores))
     except (ModelNotInstalledError, OSError) as exc:
@@ -158,7 +167,11 @@ def warm_second_reader(
 
 
 def _second_opinion(
-    text: str, found: tuple[Finding, ...], people: tuple[Person, ...], deals: tuple[str, ...], scores: Path | None
+    text: str,
+    found: tuple[Finding, ...],
+    people: tuple[Person, ...],
+    names: tuple[tuple[str, ...], tuple[str, ...]],
+    scores: Path | None,
 ) -> tuple[Finding, ...]:
     """The fine-tuned reader's vetoes and additions; the rules' findings alone when its weights are missing."""
     if _MISSING:
@@ -166,10 +179,11 @@ def _second_opinion(
     from memory.embedding.minilm import ModelNotInstalledError
     from review.language.fine_tuned import may_add, second_opinion, shared_reader
 
-    if not found and not may_add(text, deals):  # most notes: nothing the model could veto or add
+    deals, products = names
+    if not found and not may_add(text, deals, products):  # most notes: nothing the model could veto or add
         return found
     try:
-        return second_opinion(text, found, people, record_names=deals, reader=shared_reader(scores))
+        return second_opinion(text, found, people, record_names=deals, products=products, reader=shared_reader(scores))
     except (ModelNotInstalledError, OSError) as exc:
         _turn_off(exc)
         return found

@@ -29,6 +29,7 @@ def language_signal(
         today=ctx.today,
         second_reader=ctx.thresholds.second_reader,
         scores=ctx.thresholds.second_reader_scores,
+        products=ctx.thresholds.product_names,
     )
     if not found:
         return []
