@@ -212,6 +212,28 @@ def test_dropping_users_is_no_request_for_more(text: str, expected: set[tuple[st
             0,
         ),
         ("Carl: will leave the old system running until May.", ("Will Barnes", "Carl Eames"), None),
+        # a successor picking up the relationship; a session left early; someone else's "(who left in April)"
+        ("No longer our contact - Ruth Abiodun is picking up the relationship.", ("Ruth Abiodun", "Mark Lee"), None),
+        (
+            "Mark is no longer our contact - Ruth Abiodun is picking up the relationship.",
+            ("Ruth Abiodun", "Mark Lee"),
+            1,
+        ),
+        (
+            'Fiona Delaney, 14 May: "Sorry I had to leave this morning\'s session early!"',
+            ("Fiona Delaney", "Mark Lee"),
+            None,
+        ),
+        (
+            "Imani left the Kitchenbook admin call early, had a health dept walkthrough.",
+            ("Imani Brooks", "Mark Lee"),
+            None,
+        ),
+        (
+            "Helen mentioned Stuart Lamb (who left in April) is doing well at the trust.",
+            ("Helen Achebe", "Mark Lee"),
+            None,
+        ),
     ],
 )
 def test_minutes_asides_and_names_written_in_lower_case(text: str, contacts: tuple[str, str], gone: int | None) -> None:

@@ -311,8 +311,8 @@ def _relative_subject(tokens: list[str], masked: str, ctx: Context) -> list[int]
     named = _contact(tokens[at]) if at >= 0 else None
     if named is not None and not (at >= 1 and tokens[at - 1] == "not"):  # "it was @p1, not @p0, who left"
         return [named]
-    if before in ("@x", "@v"):  # "he replaces Director @x who retired": someone not in the contacts
-        return []
+    if before in ("@x", "@v") or (before == "(" and len(tokens) >= 3 and tokens[-3] in ("@x", "@v")):
+        return []  # "he replaces Director @x who retired", "@x (who left in April)": someone not in the contacts
     if _contact(before) is None and re.fullmatch(r"[\w-]+", before) and before not in ("she", "he", "they"):
         role = by_role(_role_phrase(tokens[:-1]), ctx.people)
         return [role] if role is not None else []
