@@ -191,6 +191,11 @@ def summary_table(run: ReviewRun) -> Table:
     table.add_row("Mode", "agents" if run.mode == "agents" else "rules (rule-based proposals)")
     table.add_row("Accounts triaged", f"{run.accounts_triaged:,} in {run.triage_seconds:.2f}s")
     reader = "rules and the second reader" if run.second_reader else "rules alone (SERGAS_SECOND_READER=false)"
+    reader += (
+        f", with {run.product_names} product name{'s' if run.product_names != 1 else ''}"
+        if run.product_names
+        else ", no product names (SERGAS_PRODUCT_NAMES)"
+    )
     table.add_row("Notes read by", reader)
     table.add_row(run.changed_label(), f"{run.changed_accounts:,}")
     table.add_row("Accounts flagged", f"{len(run.flagged):,}")

@@ -400,6 +400,7 @@ def _triage(
         triages = triage_accounts(views, today=now.date(), thresholds=req.thresholds, since=baseline, owner=owner)
     run.triage_seconds = time.perf_counter() - t0
     run.second_reader = req.thresholds.second_reader
+    run.product_names = len(req.thresholds.product_names)
     run.accounts_triaged = len(triages)
     if owner is not None and not triages:  # never an empty, all-clear book: say why there is nothing
         run.notes.append(f"no account owned by {owner} in the synced copy of the org: nothing was reviewed")

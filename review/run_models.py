@@ -124,6 +124,7 @@ class ReviewRun(BaseModel):
     sync_seconds: float = 0.0
     triage_seconds: float = 0.0
     second_reader: bool = False  # the notes were read by the rules and the fine-tuned second reader
+    product_names: int = 0  # how many of the vendor's product names the notes were read with (SERGAS_PRODUCT_NAMES)
     total_seconds: float = 0.0
     changed_since: datetime | None = None  # `--since`: "changed" counted from it, not from the last run
     report_paths: list[str] = Field(default_factory=list)
@@ -201,6 +202,7 @@ class ReviewRun(BaseModel):
             "model_calls": self.model_calls,
             "triage_seconds": round(self.triage_seconds, 3),
             "second_reader": self.second_reader,
+            "product_names": self.product_names,
             "report_paths": self.report_paths,
             "notes": self.notes,
         }

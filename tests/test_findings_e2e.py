@@ -168,6 +168,7 @@ def test_sergas_product_names_reads_the_vendors_products_in_notes(sandbox: Runni
         done = run_main(env, "review", "--json", "--limit", "500")
         assert done.returncode == 0, done.stderr
         flagged = {f["account_id"]: f for f in json.loads(done.stdout)["flagged"]}
+        assert json.loads(done.stdout)["product_names"] == (3 if names else 0)  # the run says what it read with
         found[names] = [_findings(flagged.get(where["account_id"]), where) for where in planted]
     assert found[""] == [set(), set()]
     assert found["Yard, RouteX, SLA Guard"] == [{(kind, "account")} for _, kind in PRODUCT_NOTES]

@@ -170,8 +170,15 @@ def test_summary_shows_the_whole_report_path_in_an_80_column_terminal() -> None:
     assert path in shown, console.export_text()
 
 
-@pytest.mark.parametrize(("second_reader", "said"), [(True, "rules and the second reader"), (False, "rules alone")])
-def test_summary_says_who_read_the_notes(second_reader: bool, said: str) -> None:
+@pytest.mark.parametrize(
+    ("second_reader", "products", "said"),
+    [
+        (True, 0, "rules and the second reader, no product names"),
+        (False, 0, "rules alone"),
+        (True, 3, "rules and the second reader, with 3 product names"),
+    ],
+)
+def test_summary_says_who_read_the_notes(second_reader: bool, products: int, said: str) -> None:
     from datetime import UTC, datetime
 
     from rich.console import Console
@@ -179,7 +186,7 @@ def test_summary_says_who_read_the_notes(second_reader: bool, said: str) -> None
     from cli.review_command import summary_table
     from review.run_models import ReviewRun
 
-    run = ReviewRun(run_id="r", started_at=datetime.now(UTC), second_reader=second_reader)
+    run = ReviewRun(run_id="r", started_at=datetime.now(UTC), second_reader=second_reader, product_names=products)
     console = Console(width=120, record=True, force_terminal=False)
     console.print(summary_table(run))
     rows = [re.sub(r"\s+", " ", line.strip("│ ")) for line in console.export_text().splitlines()]
