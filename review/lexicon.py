@@ -104,7 +104,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "moved on": ("moved_on moving_on move_on moves_on",),
     "moved to another company": (
         "moved_to moved_over moving_to moving_over went_to went_over gone_to gone_over jumped_to jumping_to "
-        "switched_to switched_over defected_to headed_to heading_to transferred_to transferring_to",
+        "switched_to switched_over defected_to headed_to heading_to transferred_to transferring_to headship "
+        "principalship directorship professorship appointed",
     ),
     "joined another company": ("join",),
     "moved to a named company": (
@@ -1235,7 +1236,16 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:'s|has|is|have)\s+(?:now\s+)?(?:gone|moved|moving)\s+to\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|fund|bank|"
         r"council|hospital|university|ministry|school|charity|startup|consultancy|agency|insurer|trust)\b|"
         r"\b(?:moved|moving|went|gone|switched|transferred|transferring)\s+(?:over\s+)?to\s+(?:our|their|the|its|a)\s+"
-        r"(?:sister|parent|holding)\s+(?:company|firm|group|business)\b|"
+        r"(?:sister|parent|holding)\s+(?:company|co|firm|group|business)\b|"
+        r"\b(?:moved|moving|transferred|transferring)\s+(?:over\s+)?to\s+(?:@x|@acct)\s+(?:sister|parent|holding)\s+"
+        r"(?:company|co|firm|group|business)\b[^.;]{0,40}?\bas\s+(?:\w+\s+){0,3}?(?:director|head|manager|lead|vp|officer|"
+        r"chief)\b|"
+        r"\b(?:'s|has|is|have)\s+(?:now\s+)?(?:moved|moving|gone)\s+(?:over\s+)?to\s+the\s+(?:client|customer|vendor|supplier|"
+        r"buyer)\s+side\b|\b(?:accepted|taken|took|got|been\s+offered)\s+(?:a|an|the)\s+(?:headship|principalship|"
+        r"directorship|partnership|professorship|chair)\s+(?:at|with)\b|\b(?:been|was|is|'s)\s+appointed\s+(?:as\s+)?"
+        r"(?:the\s+)?(?:new\s+)?(?:[\w&-]+\s+){1,3}?(?:at|of|with)\s+(?:@x|@v|(?:a|an|another)\s+(?:[\w-]+\s+){0,2}?"
+        r"(?:trust|company|firm|school|hospital|council|bank|university|charity|startup|agency|consultancy|practice|"
+        r"clinic|health\s+system|insurer|fund))\b|"
         r"\b(?:moved|went|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:@x|@v)\s+(?:as|to\s+(?:lead|run|head))\b|"
         r"\b(?:'s|is|has)\s+(?:now\s+)?gone\s+(?:over\s+)?to\s+(?:@x|@v)\b(?!\s+(?:for|on|to\s+(?:meet|see|visit)|"
         r"with))|"

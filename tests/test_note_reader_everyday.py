@@ -234,6 +234,25 @@ def test_dropping_users_is_no_request_for_more(text: str, expected: set[tuple[st
             ("Helen Achebe", "Mark Lee"),
             None,
         ),
+        # a new post: the parent company with a title, the client side, a headship, an appointment elsewhere
+        (
+            "Ewan McBride moved to Hallam's parent co (Arden Services) as group ops director.",
+            ("Ewan McBride", "Ann Lee"),
+            0,
+        ),
+        ("Nina Sorensen's moved to the client side", ("Nina Sorensen", "Ann Lee"), 0),
+        (
+            "RO reported that Jonas Lindqvist has accepted the headship at a school in Cumbria.",
+            ("Jonas Lindqvist", "Ann Lee"),
+            0,
+        ),
+        ("Ruth announced she's been appointed COO at a trust in Bristol from January.", ("Ruth Okafor", "Ann Lee"), 0),
+        (
+            "Ruth has been appointed as project lead at a partner site for the rollout.",
+            ("Ruth Okafor", "Ann Lee"),
+            None,
+        ),
+        ("Ruth has been appointed chair of the steering group.", ("Ruth Okafor", "Ann Lee"), None),
     ],
 )
 def test_minutes_asides_and_names_written_in_lower_case(text: str, contacts: tuple[str, str], gone: int | None) -> None:
