@@ -1263,7 +1263,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "moved to a named company",
         r"\b(?:moved|moving|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:our\s+|a\s+)?(?:competitor\s+|rival\s+)?"
-        r"(?:@x|@v)(?:\s+@x)?(?=\s*(?:$|[.;!(]|,\s|\s(?:as|in|last|this|recently|a\s+few|\w+\s+ago|and|after)\b))",
+        r"(?:@x|@v)(?:\s+@x)?(?:\s+(?:procurement|finance|hr|it|ops|operations|sales|marketing|legal|estates|payroll))?"
+        r"(?=\s*(?:$|[.;!(]|,\s|\s(?:as|in|last|this|recently|a\s+few|\w+\s+ago|and|after)\b))",
         who="before",
         unless=r"\b(?:office|offices|relocat\w*|remote|hq|headquarters|city|abroad|house|home|apartment|flat|campus|"
         r"region|country|branch|site|plant|team|division|department|unit|project|role\s+in|warehouse)\b",
@@ -1348,6 +1349,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "is off to another company",
+        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))off\s+to\s+(?:@x|@v)\b|"
         r"\b(?:is|'s|are|was)\s+off\s+to\s+(?:@x|@v|join|work\s+(?:at|for)|a\s+(?:new|competitor|rival|startup|"
         r"start-up|bank|consultancy|firm|company|job|role)|another\s+(?:company|firm|job|role|employer))",
         who="before",

@@ -253,6 +253,15 @@ def test_dropping_users_is_no_request_for_more(text: str, expected: set[tuple[st
             None,
         ),
         ("Ruth has been appointed chair of the steering group.", ("Ruth Okafor", "Ann Lee"), None),
+        ("claire off to hollowmere cc end of aug (same job, better pay lol)", ("Claire Redfern", "Ann Lee"), 0),
+        ("Sunil Varma moving to Northshire CC procurement in April", ("Sunil Varma", "Ann Lee"), 0),
+        (
+            "Yvonne, who has been the backbone of their mandatory training for about a decade, is moving to Spire "
+            "Healthcare in April",
+            ("Yvonne Tully", "Ann Lee"),
+            0,
+        ),
+        ("Natalie off to Lisbon for a week.", ("Natalie Osei", "Ann Lee"), None),
     ],
 )
 def test_minutes_asides_and_names_written_in_lower_case(text: str, contacts: tuple[str, str], gone: int | None) -> None:

@@ -420,7 +420,7 @@ def _aside_contact(tokens: list[str]) -> int | None:
 def _appositive(tokens: list[str]) -> int | None:
     """ "@p0, our ops manager," → contact 0; "@p0, their manager who built the whole set-up," → contact 0 (a longer
     aside when it holds a relative clause and no one else)."""
-    for back in range(2, min(16, len(tokens) + 1)):
+    for back in range(2, min(26, len(tokens) + 1)):
         i = len(tokens) - back
         if back > 8 and ("who" not in tokens[i:] or any(t.startswith("@p") for t in tokens[i + 1 :])):
             continue
