@@ -30,6 +30,14 @@ from test_note_reader import GONE, findings
             "From: Grace Schmidt\nAisha has left the company; I will be your contact from now on.",
             {(GONE, "Aisha Murphy")},
         ),
+        (
+            "From Tom Becker, 28 Mar:\n\"All — I'll be leaving Helix at the end of April to take up a role at Calder "
+            'Group. Until a replacement is appointed please direct IT matters to Grace."',
+            {(GONE, "Tom Becker")},
+        ),
+        ("Fwd from Aisha: 'Just to let you know my last day at Helix will be the 28th.'", {(GONE, "Aisha Murphy")}),
+        ("Pasted: 'Hi Asif, quick one — I'll be retiring at the end of June. Best, Aisha'", {(GONE, "Aisha Murphy")}),
+        ("From Grace: the renewal went through, I left a voicemail for Tom about the invoice.", set()),
         ("I'm leaving early today. Called Aisha about the renewal, all fine.", set()),
         ("I have left Helix a voicemail, no answer from Tom yet.", set()),
     ],

@@ -26,14 +26,16 @@ _OPENS = re.compile(
     r"(?<![\w@])@p(\d+)\s+(?:forwarded|sent|shared)\s+(?:us\s+|me\s+)?(?:this|the\s+following)\b|"
     rf"(?<![\w@])@p(\d+)'s\s+{_MESSAGE}\b|"
     rf"(?<![\w@])@p(\d+)\s+is\s+{_MESSAGE}\s*[:\"“]|"  # "Ethan's out of office:" as the reader reads it
-    r"\b(?:quoting|quoted|pasting|pasted|forwarding|forwarded)\s+@p(\d+)\b|"
+    r"\b(?:quoting|quoted|pasting|pasted|forwarding|forwarded)\s+@p(\d+)(?:'s)?\b|"
+    r"^\W*(?:fwd?|fw|from)\s*(?:from\s+|:\s*)?@p(\d+)\b[^.;:]{0,24}:|"
     r"(?<![\w@])@p(\d+)\s+(?:\([^)]*\)\s+)?(?:wrote|writes|e-?mailed|replied|replies|posted|responded|announced)\s*:|"
     r"^\W*@p(\d+)\s*(?:here\b|:)"  # "Seamus here — some news: …", "Bruno: I'm retiring …" (a thread as a chat)
 )
 # a mark that closes it: a signature (a sign-off and the name, alone), or "that's from Kelly"
 _CLOSES = re.compile(
     r"^\W*(?:(?:kind|best|warm|warmest|many|with)\s+)?(?:regards|wishes|thanks|thank\s+you|cheers|sincerely|rgds|br|"
-    r"thx|love|all\s+the\s+best|@x)?[\s,!.]*[-–—~]*\s*@p(\d+)\W*$|"  # a capitalised sign-off may read as a name (@x)
+    # a capitalised sign-off may read as a name (@x)
+    r"thx|love|all\s+the\s+best|best|warmly|yours|ta|@x)?[\s,!.]*[-–—~]*\s*@p(\d+)\W*$|"
     r"\b(?:that's|that\s+is|that\s+was|this\s+is|this\s+was|it's|it\s+was)\s+(?:from|by)\s+@p(\d+)"
 )
 

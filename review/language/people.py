@@ -235,7 +235,7 @@ def _name_fits(
         )
     ):
         return False  # an initial is one capital letter: "Tom B." (not "Tom b" of some word)
-    last = got[-1][:-2] if got[-1].endswith(("'s", "’s")) else got[-1]
+    last = got[-1][:-2] if got[-1].endswith(("'s", "’s")) else got[-1].rstrip("'’")  # "Maureen'" closing a quote
     if tuple(got[:-1] + [last]) != words and tuple(got) != words:
         return False
     if key in index.initials and not word.isupper():
