@@ -381,13 +381,14 @@ KEYS: dict[str, tuple[str, ...]] = {
         "break_clause break_option out_option",
     ),
     "closing the account": ("account acct last notice", "clos with_us effective"),
+    "off to a rival": ("off$", "@x @v"),
     "dropping an add-on": (
         "switch turn shut drop remov discontinu come$ comes$ coming$ go$ goes$ going$",
         "add_on add_ons addon addons module modules",
     ),
     "moving a team to a rival": (
         "team firm company users seats staff everyone department dept division practice restaurants stores sites "
-        "clinics plants depots whole entire",
+        "clinics plants depots whole entire systems$",
         "mov migrat switch transition going$ goes$",
         "@x @v",
     ),
@@ -930,6 +931,8 @@ RESOLVED_SOFT = re.compile(
     r"quickly|same|within)\b|\bnothing\s+since\b|\b(?:fine|happy|ok|okay)\s+now\b"
 )
 STILL_BAD = re.compile(
+    # "the rest of the contract renewed as is": only part of it renewed, the part dropped is still lost
+    r"\b(?:rest\s+of\s+(?:the\s+|their\s+)?(?:contract|account|subscription|estate)|everything\s+else|all\s+else)\b|"
     r"\b(?:worse|still|more\s+(?:unhappy|upset|frustrated)|escalat\w+\s+further|(?:threaten\w*|complain\w*|escalat\w*|"
     r"unhappy|upset|angry|frustrated)\s+again|again\s+(?:threaten|complain|escalat|unhappy|upset))\b"
 )
@@ -1689,7 +1692,7 @@ _SEATS_ARROW = (
     + r"\s*(?:count\s*)?:?\s*(?=\d)|(?<![\d.,/:-])(?=\d[\d,]*\s*(?:->|-->|→|=>)[^.;]{0,20}?\d\s*"
     + _SEAT_WORDS
     + r"\b))(?P<a>\d[\d,]*)\s*(?:->|-->|→|=>)\s*(?:maybe\s+|probably\s+|about\s+|around\s+|approx\.?\s+|~\s*)?"
-    r"(?P<b>\d[\d,]*)(?![\d.,/:%])|\bat\s+(?P<b2>\d[\d,]*)\s+(?:seats|users|licen[cs]es)\s*[(,]?\s*(?:was|from|down\s+from|"
+    r"(?P<b>\d[\d,]*)(?![\d/:%]|[.,]\d)|\bat\s+(?P<b2>\d[\d,]*)\s+(?:seats|users|licen[cs]es)\s*[(,]?\s*(?:was|from|down\s+from|"
     r"up\s+from|vs\.?)\s+(?P<a2>\d[\d,]*)\b"
 )
 CHURN: tuple[Trigger, ...] = (
@@ -1804,7 +1807,7 @@ CHURN: tuple[Trigger, ...] = (
         r"\bshortlist\w*\s+us\s+(?:and|alongside|with|against)\b|"
         r"\b(?:(?:have|has|'ve|had)\s+)?(?:chosen|picked|selected|decided\s+(?:on|for))\s+@x\b(?!\s*(?:'s|to|as|for|on|at|"
         r"about|from|in|over\s+us))|"
-        r"\b(?:shortlist\w*|short-list\w*|finalists?|final\s+(?:two|three))\s*(?:is|are|:|-|–)?\s*(?:us\s*(?:\+|and|,|"
+        r"\b(?:shortlist\w*|short-list\w*|finalists?|final\s+(?:two|three))\s*(?:is|are|:|-|–)?\s*\(?\s*(?:us\s*(?:\+|and|,|"
         r"vs\.?|versus)\s*(?:@[xv]|[a-z][\w.-]+)|(?:@[xv]|[a-z][\w.-]+)\s*(?:\+|and|,|vs\.?|versus)\s*us\b)|"
         r"\b(?:it's|it\s+is|decision\s+is|choice\s+is|down\s+to|now)\s+(?:now\s+|still\s+)?between\s+us\s+and\s+@[xv]\b",
         harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b|\b(?:we|i)\s+(?:have\s+|had\s+|just\s+)?(?:negotiat|sign)\w*|"
@@ -1935,8 +1938,12 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:switch\w*|turn\w*|shut\w*)\s+off\s+(?:the\s+|our\s+|their\s+)?(?:@?[\w-]+\s+){0,2}?(?:add-?ons?|modules?)\b|"
         r"\b(?:drop\w*|remov\w*|discontinu\w*)\s+(?:the\s+|our\s+|their\s+)?(?:@?[\w-]+\s+){0,2}?(?:add-?ons?|modules?)\b|"
         r"\b(?:add-?ons?|modules?)\s+(?:will\s+|to\s+|is\s+going\s+to\s+|are\s+going\s+to\s+)?(?:come|comes|coming|go|goes|"
-        r"going)\s+off\b",
+        r"going)\s+off\b|\b(?:add-?ons?|modules?)\s+(?:gets?|is|will\s+be|being|to\s+be)\s+(?:switched|turned|shut)\s+off\b",
         harmless=r"\b(?:for\s+now|temporarily|test\w*|sandbox|until|while|during)\b",
+    ),
+    trigger(
+        "off to a rival",
+        r"\b(?:they're|they\s+are|they'll\s+be|they\s+will\s+be|@acct\s+(?:is|are))\s+(?:then\s+)?off\s+to\s+@[xv]\b",
     ),
     trigger(
         "closing the account",
@@ -1948,7 +1955,7 @@ CHURN: tuple[Trigger, ...] = (
     trigger(
         "moving a team to a rival",
         r"\b(?:team|teams|firm|company|users|seats|staff|everyone|department|dept|division|practice|restaurants|stores|"
-        r"sites|clinics|plants|depots)\b[^.;@]{0,40}?\b(?:moving|migrating|switching|moved|migrated|switched|"
+        r"sites|clinics|plants|depots|systems)\b[^.;@]{0,40}?\b(?:moving|migrating|switching|moved|migrated|switched|"
         r"transitioning|going|goes|move|moves)\s+(?:over\s+)?(?:to|onto)\s+@[xv]\b|\b(?:mov|migrat|switch|transition)\w*\s+"
         r"(?:the\s+)?(?:whole|entire)\s+(?:[\w-]+\s+){1,2}?(?:to|onto)\s+@[xv]\b",
         harmless=r"\b(?:office|offices|building|floor|premises|campus|hq|address|warehouse|depot)\b",

@@ -31,6 +31,12 @@ from test_note_reader import CHURN, UPSELL, findings
         "Seat count will drop at the March true-up, she says.",
         "Their 6 users will come off our account.",
         "Coral Coast RFP released 4 Aug.",
+        "Academy OFF from 3/15, seats 45 -> 30.",
+        "Summit switched off the Pest Log module at renewal. Rest of the contract renewed as is.",
+        "Bellhaven: shortlisted (us, Zenput).",
+        "St Brigid decision: the Audit Pro module gets switched off at the Oct renewal.",
+        "Final invoice Jan, then they're off to Ops360.",
+        "Ironbridge systems move to Ops360 from 1 Jan.",
     ],
 )
 def test_everyday_churn_is_found(text: str) -> None:
@@ -47,6 +53,9 @@ def test_everyday_churn_is_found(text: str) -> None:
         "The support team is moving to the new office at Riverside House next month.",
         "Lunch was at the Italian on Call Lane; Fiona had the risotto and complained about the parking.",
         "Joost forwarded a customer complaint about a mis-shipped pallet.",
+        "Price 4.5 -> 3.2 per user after the discount, seats unchanged.",
+        "They are off to Lisbon for the conference.",
+        "They threatened to cancel the module; after the fix the whole contract renewed.",
     ],
 )
 def test_the_same_words_in_another_sense_are_no_churn(text: str) -> None:
