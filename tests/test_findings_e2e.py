@@ -124,23 +124,34 @@ SECOND_READER_ONLY = (
 )
 
 
+def _plant_all(sandbox: RunningSandbox, prefix: str, notes: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    with httpx.Client(
+        base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}
+    ) as api:
+        return [_plant(api, f"{prefix} {i} AG", text) for i, (text, _) in enumerate(notes)]
+
+
+def _review(
+    sandbox: RunningSandbox, home: Path, planted: list[dict[str, Any]], **settings: str
+) -> tuple[dict[str, Any], list[set[tuple[str, str]]]]:
+    """``review --json`` with ``settings`` in the environment: the run's JSON and the findings on each planted note."""
+    done = run_main(sandbox_cli_env(sandbox, home, **settings), "review", "--json", "--limit", "500")
+    assert done.returncode == 0, done.stderr
+    run = json.loads(done.stdout)
+    flagged = {f["account_id"]: f for f in run["flagged"]}
+    return run, [_findings(flagged.get(where["account_id"]), where) for where in planted]
+
+
 def test_sergas_second_reader_turns_the_fine_tuned_reader_on_for_the_review(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
     """``SERGAS_SECOND_READER=true`` reaches the review: findings the rules alone miss are reported with it, not
     without it (the setting is read once, in main.py, and passed down as the triage's thresholds)."""
-    with httpx.Client(
-        base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}
-    ) as api:
-        planted = [_plant(api, f"Second Reader {i} AG", text) for i, (text, _) in enumerate(SECOND_READER_ONLY)]
+    planted = _plant_all(sandbox, "Second Reader", SECOND_READER_ONLY)
     found = {}
     for on in ("false", "true"):
-        env = sandbox_cli_env(sandbox, tmp_path / f"home-{on}", SERGAS_SECOND_READER=on)
-        done = run_main(env, "review", "--json", "--limit", "500")
-        assert done.returncode == 0, done.stderr
-        assert json.loads(done.stdout)["second_reader"] is (on == "true")  # the run says how its notes were read
-        flagged = {f["account_id"]: f for f in json.loads(done.stdout)["flagged"]}
-        found[on] = [_findings(flagged.get(where["account_id"]), where) for where in planted]
+        run, found[on] = _review(sandbox, tmp_path / f"home-{on}", planted, SERGAS_SECOND_READER=on)
+        assert run["second_reader"] is (on == "true")  # the run says how its notes were read
     assert found["false"] == [set(), set()]
     assert found["true"] == [{(kind, "account")} for _, kind in SECOND_READER_ONLY]
     scores = tmp_path / "home-true" / "state" / "second_reader_scores.sqlite3"
@@ -158,17 +169,10 @@ PRODUCT_NOTES = (  # neither reader finds these without the names (the rules and
 def test_sergas_product_names_reads_the_vendors_products_in_notes(sandbox: RunningSandbox, tmp_path: Path) -> None:
     """``SERGAS_PRODUCT_NAMES`` reaches the review: a note naming what the vendor sells reads as a wish for more with
     the names, and as nothing without them."""
-    with httpx.Client(
-        base_url=sandbox.base_url, headers={"Authorization": f"Zoho-oauthtoken {access_token(sandbox)}"}
-    ) as api:
-        planted = [_plant(api, f"Product Names {i} BV", text) for i, (text, _) in enumerate(PRODUCT_NOTES)]
+    planted = _plant_all(sandbox, "Product Names", PRODUCT_NOTES)
     found = {}
     for names in ("", "Yard, RouteX, SLA Guard"):
-        env = sandbox_cli_env(sandbox, tmp_path / f"home-{len(names)}", SERGAS_PRODUCT_NAMES=names)
-        done = run_main(env, "review", "--json", "--limit", "500")
-        assert done.returncode == 0, done.stderr
-        flagged = {f["account_id"]: f for f in json.loads(done.stdout)["flagged"]}
-        assert json.loads(done.stdout)["product_names"] == (3 if names else 0)  # the run says what it read with
-        found[names] = [_findings(flagged.get(where["account_id"]), where) for where in planted]
+        run, found[names] = _review(sandbox, tmp_path / f"home-{len(names)}", planted, SERGAS_PRODUCT_NAMES=names)
+        assert run["product_names"] == (3 if names else 0)  # the run says what it read with
     assert found[""] == [set(), set()]
     assert found["Yard, RouteX, SLA Guard"] == [{(kind, "account")} for _, kind in PRODUCT_NOTES]
