@@ -182,6 +182,11 @@ def test_dropping_users_is_no_request_for_more(text: str, expected: set[tuple[st
         ),
         ("Mia is new, she's taking over from Rosa's old deputy.", ("Rosa Delgado", "Mia Lund"), None),
         (
+            "Dominic ( Sinead's cover) emailed: he's got a band 7 post at Leeds",
+            ("Sinead Gallagher", "Tom Becker"),
+            None,
+        ),
+        (
             "Shabana confirmed Pemberton ended the trial licences Graham had taken out — she cancelled them the day "
             "after he left.",
             ("Shabana Iqbal", "Tom Becker"),

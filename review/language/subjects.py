@@ -102,7 +102,7 @@ _RELATION_AFTER = re.compile(
     r"wife|partner|son|daughter|mum|dad|mother|father|secretary|intern|report|counterpart|opposite\s+number)\b"
 )
 # The same in brackets after someone else's name: "@x (@p0's cover) emailed: he's got a post" (he is the cover).
-_OWNER_IN_ASIDE = re.compile(r"\(\s*@p\d+" + _RELATION_AFTER.pattern + r"[^)]{0,20}\)")
+_OWNER_IN_ASIDE = re.compile(r"\(\s*(@p\d+)" + _RELATION_AFTER.pattern + r"[^)]{0,20}\)")
 _REPORTER_BEFORE = re.compile(r"(?:\bper|\baccording\s+to|\bheard\s+from|\btold\s+by)\s*$")
 
 
@@ -114,7 +114,7 @@ def nearest_contact(masked: str, position: int, ctx: Context, *, own_sentence_on
     if sender is not None:  # "an email from @p3 saying she's resigned": the sender
         return int(sender.group(1))
     named = list(re.finditer(r"@p(\d+)", masked[:position]))
-    asides = [m.start() + 1 for m in _OWNER_IN_ASIDE.finditer(masked, 0, position)]
+    asides = [m.start(1) for m in _OWNER_IN_ASIDE.finditer(masked, 0, position)]
     found = [m for m in named if m.start() not in asides]
     if not found:
         if own_sentence_only or named:  # "@x (@p0's cover) emailed: he's got a post": the cover, not a contact
@@ -292,15 +292,14 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
 def _pronoun_subject(pronoun: str, masked: str, start: int, ctx: Context) -> list[int]:
     """Who "she" or "he" before ``start`` is: the nearest contact, unless the other pronoun stands between them
     ("@p0 confirmed … she cancelled them the day after he left": she is @p0, he someone else)."""
-    at = [m.start() for m in re.finditer(r"\b(?:she|he)\b", masked[:start])]
-    found = nearest_contact(masked, at[-1] if at else start, ctx)
+    said = [m.start() for m in re.finditer(r"\b(?:she|he)\b", masked[:start])]
+    at = said[-1] if said else start
+    found = nearest_contact(masked, at, ctx)
     if found is None:
         return []
-    named = masked.rfind(f"@p{found}", 0, at[-1] if at else start)
+    named = masked.rfind(f"@p{found}", 0, at)
     other = "he" if pronoun == "she" else "she"
-    if named >= 0 and re.search(rf"\b{other}\b", masked[named : at[-1] if at else start]):
-        return []
-    return [found]
+    return [] if named >= 0 and re.search(rf"\b{other}\b", masked[named:at]) else [found]
 
 
 def _relative_subject(tokens: list[str], masked: str, ctx: Context) -> list[int]:
