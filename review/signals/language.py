@@ -75,7 +75,7 @@ class NoteReader:
                 ruled = self._ruled[note.id] = self._read_rules(note)
             text, found = ruled
             if second_reader:
-                found = _second_opinion(text, found, self.people, (self.deals, self.products), scores)
+                found = _second_opinion(text, found, self.people, self.deals, self.products, scores)
             self._read_notes[key] = found
         return found
 
@@ -170,7 +170,8 @@ def _second_opinion(
     text: str,
     found: tuple[Finding, ...],
     people: tuple[Person, ...],
-    names: tuple[tuple[str, ...], tuple[str, ...]],
+    deals: tuple[str, ...],
+    products: tuple[str, ...],
     scores: Path | None,
 ) -> tuple[Finding, ...]:
     """The fine-tuned reader's vetoes and additions; the rules' findings alone when its weights are missing."""
@@ -179,7 +180,6 @@ def _second_opinion(
     from memory.embedding.minilm import ModelNotInstalledError
     from review.language.fine_tuned import may_add, second_opinion, shared_reader
 
-    deals, products = names
     if not found and not may_add(text, deals, products):  # most notes: nothing the model could veto or add
         return found
     try:
