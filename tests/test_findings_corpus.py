@@ -106,3 +106,21 @@ def test_the_benchmark_scores_every_part_and_keeps_test_sentences_hidden() -> No
 
     assert {f"{part}.jsonl" for part in PARTS} <= {p.name for p in CORPORA}
     assert "dev_blind" in TUNING_PARTS and not {"test", "test2"} & set(TUNING_PARTS)
+
+
+def test_a_row_that_names_its_customer_is_read_as_that_account() -> None:
+    from benchmarks.findings import detect
+
+    row = _row()
+    row["contacts"] = [{"name": "Kat Doyle", "title": "IT Manager"}]
+    row["text"] = "Kat Doyle joined Harbourside Vets as IT Manager in May, she runs the rollout now."
+    row["labels"] = []
+    assert ("contact_gone", "Kat Doyle") in detect(row)[0]  # "Acme Corp": Harbourside is another employer
+    assert detect({**row, "account": "Harbourside Vets"})[0] == set()  # a join to the account itself
+    assert not _problems_of({**row, "account": "Harbourside Vets"})
+
+
+def _problems_of(row: dict[str, Any]) -> list[str]:
+    from benchmarks.findings_corpus.validate import CorpusRow, row_problems
+
+    return row_problems(CorpusRow.model_validate(row))

@@ -57,6 +57,7 @@ class CorpusRow(BaseModel):
     text: str = Field(min_length=1)
     contacts: list[Contact] = Field(min_length=1)
     labels: list[Label]
+    account: str | None = Field(default=None, min_length=1)  # the customer's name, when the writer gave it
 
 
 class CorpusCounts(BaseModel):
