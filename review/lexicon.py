@@ -285,6 +285,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "emigrated": ("emigrat",),
     "landed a job elsewhere": ("landed ended_up", "@x @v"),
     "finished up": ("finished_up finishes_up finished_at finished_with finishing$ finishes$ finished$",),
+    "went out on their own": ("freelanc self_employed contracting independent own$",),
     "left for good": ("poached headhunted going_to went_back passed_away died",),
     "jumped ship": ("jump",),
     "now works elsewhere": ("now$", "at$", "@x @v"),
@@ -1095,7 +1096,7 @@ _ORG_NOUN = (
     r"charity|foundation|partnership|studio|council|\w+\s+(?:company|firm|startup|agency|consultancy|bank|competitor))"
 )
 _WHEN = (
-    r"(?:in|on|at\s+the\s+end\s+of\s+(?!the\s+(?:call|meeting|demo|session))|last|this|recently|yesterday|today|"
+    r"(?:in|on|at\s+(?:the\s+)?end\s+of\s+(?!the\s+(?:call|meeting|demo|session))|last|this|recently|yesterday|today|"
     r"earlier|a\s+(?:few|couple)|\w+\s+(?:weeks?|months?|days?|years?)\s+ago|effective|as\s+of|end\s+of|"
     r"abruptly|suddenly|without|after|over\s+the|around|back|already|mid-?\w+|early\s+(?:in|this|last)|"
     r"(?:at\s+)?(?:the\s+)?(?:month|year|quarter|week)[- ]?end\b|eo[mqy]\b|"
@@ -1178,8 +1179,8 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "resigned",
         r"\bresign(?:ed|s|ing)?\b|\b(?:handed|handing|gave|giving|put|putting|turned|turning|tendered|submitted)\s+"
-        r"in\s+(?:her|his|their)?\s*(?:notice|resignation)\b|\b(?:gave|given|giving|handed\s+in)\s+(?:her|his|their)\s+"
-        r"(?:notice|resignation)\b|\bserving\s+(?:her|his|their)?\s*notice\b|\b(?:two|2|four|4)\s+weeks'?\s+notice\b",
+        r"in\s+(?:her|his|their)?\s*(?:notice|resignation)\b|\b(?:gave|given|giving|handed|handing|handed\s+in)\s+(?:her|his|their)\s+"
+        r"(?:notice|resignation)(?:\s+in)?\b|\b(?:gave|given|giving|handed\s+in|handing\s+in|put\s+in)\s+notice\b(?!\s+(?:on|of|that|to|about|for|re|regarding|under|per|at|with)\b)|\bserving\s+(?:her|his|their)?\s*notice\b|\b(?:two|2|four|4)\s+weeks'?\s+notice\b",
         who="before",
         harmless=r"\bresign\w*\s+(?:herself|himself|themselves|myself|ourselves)\s+to\b|"
         r"\bresign\w*\s+(?:as\s+(?:@?\w+\s+){1,3})?from\s+(?:the\s+)?(?:@?\w+\s+){0,2}(?:board|committee|group|panel|"
@@ -1189,8 +1190,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         "retired",
         r"\bretir(?:ed|es|ing)\b(?!\s+(?:the|our|their|its|this|that|an?|some|old|legacy)\b)|"
         r"\b(?:will|to|'ll|gonna)\s+retire\b(?!\s+(?:the|our|their|its|this|that|an?|some|old|legacy|it|them)\b)|"
-        r"\b(?:took|taking|takes|take|taken|went\s+into|going\s+into|opted\s+for|accepted)\s+(?:an?\s+)?(?:early\s+)?"
-        r"retirement\b",
+        r"\b(?:took|taking|takes|take|taken|(?:went|goes|go|going|gone|moving|moved|heading|headed)\s+into|opted\s+for|"
+        r"accepted|enjoying|enjoys|into\s+(?:her|his|their))\s+(?:an?\s+|her\s+|his\s+|their\s+)?(?:early\s+)?retirement\b",
         who="before",
         harmless=r"\bretir\w+\s+(?:system|tool|product|server|platform|version)|\bretir\w*\s+['\"]?(?:when|one\s+day|someday|"
         r"some\s+day|eventually|at\s+some\s+point|in\s+(?:a\s+few|a\s+couple\s+of|\d+|two|three|four|five|ten)\s+years|"
@@ -1365,7 +1366,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "is gone",
         r"(?:(?<=[-–—:(]\s)|(?<=[-–—:(]))gone\b(?=\s*(?:$|[.,;:!)]|\s(?:since|as\s+of|in|from|for\s+good)))|"
-        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))gone\b(?=\s*(?:$|[.!;)]|,(?!\s*(?:back|till|until|til|returns?|returning)\b)|\s(?:since|as\s+of|for\s+good)))|"
+        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))gone\b(?=\s*(?:$|[.!;)]|\((?:left|since|as\s+of|resigned|retired|moved|quit)\b|,(?!\s*(?:back|till|until|til|returns?|returning)\b)|\s(?:since|as\s+of|for\s+good)))|"
         r"\b(?:is|'s|has|was)\s+(?:now\s+|already\s+|long\s+)?gone\b(?!\s+(?:quiet|dark|silent|with|ahead|through|"
         r"over|well|live|up|down|cold|missing|awol|into|for|to|on|off|back|out|smoothly|badly|south))",
         who="before",
@@ -1407,6 +1408,15 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?:on\s+|in\s+)?(?:the\s+)?(?=\d|end\s+of\b|"
         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|(?:mon|tues|wednes|thurs|fri)day\b)|"
         r"\bfinished\s+(?:at|with)\s+@acct\b",
+        who="before",
+    ),
+    trigger(
+        "went out on their own",
+        r"\b(?:going|gone|went|go|goes|is|'s|now|turned)\s+(?:freelance|self-employed|contracting|independent)\b(?!\s+"
+        r"(?:contractors?|consultants?|advisers?|advisors?|reviews?|audits?|assessors?)\b)|"
+        r"\b(?:set\w*\s+up|start\w*|open\w*|launch\w*)\s+(?:on\s+(?:her|his)\s+own\b|(?:up\s+)?(?:her|his)\s+own\s+"
+        r"(?:[\w-]+\s+)?(?:business|company|firm|practice|consultancy|agency|brokerage|shop|studio|clinic|salon|cafe|"
+        r"restaurant|bakery|venture|startup|start-up|outfit|label|gelateria|bar|pub))\b",
         who="before",
     ),
     trigger(
@@ -1507,7 +1517,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "now at another company",
-        r"\(\s*now\s+(?:at\s+|with\s+)?(?:@x|@v)(?:\s+@x)?\s*[),]|(?:(?<=@p\d)|(?<=@p\d\d))(?:'s|\s+is)\s+at\s+(?:@x|@v)\s+now\b",
+        r"\(\s*now\s+(?:at\s+|with\s+)?(?:@x|@v)(?:\s+@x)?\s*[),]|(?:(?<=@p\d)|(?<=@p\d\d)|(?<=\bshe)|(?<=\bhe))(?:'s|\s+is)\s+at\s+(?:@x|@v)\s+now\b(?!\W*(?:but|until|till|til|back|for|this|today))",
         who="before",
     ),
     trigger(

@@ -289,6 +289,12 @@ def subjects_before(masked: str, start: int, ctx: Context) -> list[int]:
     return [role] if role is not None else []
 
 
+# someone named who is no contact greets us: a pronoun after it is that person ("Kim Alvarez says hi, she's at …")
+_GREETING_FROM_SOMEONE = re.compile(
+    r"@x\s+(?:says|said|sends|sent)\s+(?:(?:her|his|their)\s+)?(?:hi|hello|hey|regards|best|love|thanks)\b"
+)
+
+
 def _pronoun_subject(pronoun: str, masked: str, start: int, ctx: Context) -> list[int]:
     """Who "she" or "he" before ``start`` is: the nearest contact, unless the other pronoun stands between them
     ("@p0 confirmed … she cancelled them the day after he left": she is @p0, he someone else)."""
@@ -298,6 +304,8 @@ def _pronoun_subject(pronoun: str, masked: str, start: int, ctx: Context) -> lis
     if found is None:
         return []
     named = masked.rfind(f"@p{found}", 0, at)
+    if named >= 0 and _GREETING_FROM_SOMEONE.search(masked, named, at):  # "@p0: @x says hi, she's at @x now": @x
+        return []
     other = "he" if pronoun == "she" else "she"
     return [] if named >= 0 and re.search(rf"\b{other}\b", masked[named:at]) else [found]
 
