@@ -184,6 +184,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "closed_their closed_our close_down closing_down closed_down close_out closing_out closed_out "
         "account_closure account_to pull$ replaced$ otherwise only_renew only_be",
     ),
+    "compared with a named rival": (
+        "benchmark compar measur side head bake market court trial pilot testing poc proof quote bid proposal pitch "
+        "demo invited vendors shortlist finalist rfp tender look vs$ versus",
+    ),
     "chose a competitor": (
         "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
         "signed_a awarded bought purchased decided_on over_us won$ wins$ winning$ ahead$ frontrunner front favourite "
@@ -908,8 +912,11 @@ PAST = re.compile(
     r"\bhistorically\b|\bused\s+to\b|\bat\s+one\s+point\b|\bonce\s+(?:threatened|considered|talked)\b|"
     r"\boriginally\b|\byears\s+ago\b|\blong\s+ago\b|\bthe\s+old\s+days\b"
 )
-# A year named in a sentence ("back in 2022"): in the past when it is before the note's own year.
-YEAR = re.compile(r"\b(?:in|back\s+in|during|since|from|early|late|mid|until)\s+((?:19|20)\d\d)\b")
+# A year named in a sentence ("back in 2022", or heading it: "2022: they ran a bake-off"): in the past when it is
+# before the note's own year.
+YEAR = re.compile(
+    r"(?:\b(?:in|back\s+in|during|since|from|early|late|mid|until)\s+|^\W*(?=(?:19|20)\d\d\s*:))((?:19|20)\d\d)\b"
+)
 STILL_NOW = re.compile(r"\b(?:again|still|now|currently|anew|once\s+more|this\s+(?:week|month|quarter|year))\b")
 # A later sentence that says the trouble is over.
 RESOLVED_ALL = re.compile(
@@ -1822,6 +1829,25 @@ CHURN: tuple[Trigger, ...] = (
         r"\b(?:it's|it\s+is|decision\s+is|choice\s+is|down\s+to|now)\s+(?:now\s+|still\s+)?between\s+us\s+and\s+@[xv]\b",
         harmless=r"\b(?:from|off|away\s+from)\s+@v\b|\bto\s+us\b|\b(?:we|i)\s+(?:have\s+|had\s+|just\s+)?(?:negotiat|sign)\w*|"
         r"\bon\s+(?:their|its)\s+behalf\b",
+    ),
+    # a rival the reader does not know by name, made one by the comparison with us: "benchmark us against Asana",
+    # "run a side-by-side with Wrike", "3 quotes (us, Rippling, Gusto)", "piloting Rippling, not us, to compare"
+    trigger(
+        "compared with a named rival",
+        r"\b(?:benchmark\w*|compar\w+|measur\w+)\s+us\s+(?:with|to|against|vs\.?|versus)\s+(?:@?\w+\s+){0,2}?@[xv]\b|"
+        r"\b(?:a|run|do|did|doing|want\w*|ran|need\w*)\s+(?:a\s+)?(?:quick\s+)?(?:side[- ]by[- ]side|"
+        r"head[- ]to[- ]head|bake-?off|market\s+check)\s+(?:with|against|vs\.?|versus)\s+(?:@?\w+\s+){0,2}?@[xv]\b"
+        r"(?:\s+(?:and|&|\+|or)\s+@[xv]\b)?(?=\s*(?:$|[.,;:!)]|\s(?:before|ahead\s+of|for\s+the\s+renewal|on\s+(?:price|pricing|cost))\b))|"
+        r"(?<![\w@])us\s+(?:vs\.?|versus)\s+@[xv]\b|(?<![\w@])@[xv]\s+(?:vs\.?|versus)\s+us\b|"
+        r"(?<![\w@])@x\s+(?:has\s+been|have\s+been|is|are|'s|'re)\s+courting\s+(?:them|@acct|the\s+)|"
+        r"\b(?:trial\w*|pilot\w*|testing|poc|proof[- ]of[- ]concept)\s+(?:of\s+|with\s+)?@x\b[^.;]{0,60}?\b(?:not\s+us|"
+        r"instead\s+of\s+us|alongside\s+us|in\s+parallel|to\s+compare|side[- ]by[- ]side|against\s+us)\b|"
+        r"\b(?:quotes?|bids?|proposals?|pitches|demos|invited|vendors|shortlist\w*|finalists?|rfp|tender)\b[^.;]{0,30}?"
+        r"(?:\(|:)\s*us\s*,\s*@[xv]\b|"
+        r"\blook\w*\s+at\s+@[xv](?:\s+(?:and|&|\+|or)\s+(?:@[xv]|[\w.-]+))?\s+before\s+(?:signing|renewing|the\s+renewal|"
+        r"(?:we|they)\s+renew|committing)\b|"
+        r"\b(?:look\w*\s+at|test\w*|check\w*)\s+the\s+market\b|\bmarket\s+check\b",
+        harmless=r"\b(?:we|i)\s+(?:will\s+|'ll\s+|should\s+|could\s+)?(?:benchmark|compar|look|test|check)\w*",
     ),
     trigger(
         "lost to a competitor",

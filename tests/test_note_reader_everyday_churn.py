@@ -1,7 +1,8 @@
 """Churn as account managers jot it down in an ordinary year: a rival named by a name the reader has never seen
 ("they've chosen Dayforce", "shortlist is us + Cegid"), a seat count as numbers ("seats 100 -> 78", "at 34 seats (was
 48)"), a quote from a named rival, every contract under review, users dropping off our count, the account closing,
-a team moving to another tool. Each positive failed before; each negative is the look-alike the same words bring
+a team moving to another tool, a rival made one by the comparison with us ("benchmark us against Asana", "3 quotes
+(us, Rippling, Gusto)"). Each positive failed before; each negative is the look-alike the same words bring
 (more seats, not fewer; a temp's seasonal licences; a person picked for a role; a complaint about lunch)."""
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ from test_note_reader import CHURN, UPSELL, findings
         "St Brigid decision: the Audit Pro module gets switched off at the Oct renewal.",
         "Final invoice Jan, then they're off to Ops360.",
         "Ironbridge systems move to Ops360 from 1 Jan.",
+        "Their new CFO wants to benchmark us against Asana and Smartsheet before signing 2026.",
+        "He wants to run a side-by-side with Wrike before the renewal in January.",
+        "He wants 3 quotes by 6/15 (us, Rippling, Gusto).",
+        "Invited: us, Samsara, Motive, Geotab.",
+        "Liam says Phil wants to look at Karbon & CCH before signing.",
+        "Carmen has been asked to 'look at the market'.",
+        "Mentioned AppFolio has been courting them.",
+        "She said they're piloting Rippling in the two Miami properties, not us, for three months to compare.",
     ],
 )
 def test_everyday_churn_is_found(text: str) -> None:
@@ -56,6 +65,10 @@ def test_everyday_churn_is_found(text: str) -> None:
         "Price 4.5 -> 3.2 per user after the discount, seats unchanged.",
         "They are off to Lisbon for the conference.",
         "They threatened to cancel the module; after the fix the whole contract renewed.",
+        "Ran a side-by-side with Kate on the new dashboards.",
+        "Attendees: us, Kate Moss and Jon.",
+        "We benchmarked the load times against Oracle last year.",
+        "They are not looking at the market, happy with us.",
     ],
 )
 def test_the_same_words_in_another_sense_are_no_churn(text: str) -> None:
@@ -64,3 +77,8 @@ def test_the_same_words_in_another_sense_are_no_churn(text: str) -> None:
 
 def test_a_seat_count_that_rises_is_expansion() -> None:
     assert (UPSELL, "account") in findings("Seats 40 -> 55 from March.")
+
+
+def test_a_year_heading_the_sentence_sets_it_in_the_past() -> None:
+    assert (CHURN, "account") not in findings("2022: they ran a bake-off vs Samsara.", year=2025)
+    assert (CHURN, "account") in findings("2025: they ran a bake-off vs Samsara.", year=2025)
