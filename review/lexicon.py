@@ -865,6 +865,49 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
     "dmitry": ("dima",),
     "ekaterina": ("katya",),
     "eduardo": ("edu",),
+    # common English short forms (not names that are everyday words: those stay capitalised-only or out)
+    "joanne": ("jo",),
+    "joan": ("jo",),
+    "kathleen": ("kath", "kathy", "kate"),
+    "kathryn": ("kath", "kathy", "kate"),
+    "caroline": ("caro", "carrie"),
+    "natasha": ("tasha", "tash"),
+    "stephanie": ("steph",),
+    "philippa": ("pippa",),
+    "amanda": ("mandy",),
+    "louise": ("lou",),
+    "louisa": ("lou",),
+    "penelope": ("penny",),
+    "harriet": ("hattie",),
+    "eleanor": ("ellie", "nell"),
+    "amelia": ("millie",),
+    "camilla": ("millie",),
+    "emily": ("emmy",),
+    "melanie": ("mel",),
+    "melissa": ("mel",),
+    "angela": ("angie",),
+    "valerie": ("val",),
+    "danielle": ("dani",),
+    "gabrielle": ("gabby",),
+    "christina": ("tina", "chris"),
+    "bethany": ("beth",),
+    "megan": ("meg",),
+    "teresa": ("tess", "terri"),
+    "theresa": ("tess", "terri"),
+    "rosemary": ("rosie",),
+    "gwendolyn": ("gwen",),
+    "peter": ("pete",),
+    "sebastian": ("seb",),
+    "stuart": ("stu",),
+    "stewart": ("stu",),
+    "russell": ("russ",),
+    "vincent": ("vince",),
+    "alfred": ("alfie", "alf"),
+    "archibald": ("archie",),
+    "leonard": ("len", "lenny"),
+    "callum": ("cal",),
+    "alistair": ("ali",),
+    "alison": ("ali",),
 }
 
 
@@ -1103,7 +1146,8 @@ _ORG_NOUN = (
     r"charity|foundation|partnership|studio|council|\w+\s+(?:company|firm|startup|agency|consultancy|bank|competitor))"
 )
 _WHEN = (
-    r"(?:in|on|at\s+(?:the\s+)?end\s+of\s+(?!the\s+(?:call|meeting|demo|session))|last|this|recently|yesterday|today|"
+    r"(?:in|on|at\s+(?:the\s+)?end\s+of\s+(?!the\s+(?:call|meeting|demo|session))|at\s+(?:christmas|xmas|easter|"
+    r"new\s+year|year[- ]end)\b|last|this|recently|yesterday|today|"
     r"earlier|a\s+(?:few|couple)|\w+\s+(?:weeks?|months?|days?|years?)\s+ago|effective|as\s+of|end\s+of|"
     r"abruptly|suddenly|without|after|over\s+the|around|back|already|mid-?\w+|early\s+(?:in|this|last)|"
     r"(?:at\s+)?(?:the\s+)?(?:month|year|quarter|week)[- ]?end\b|eo[mqy]\b|"
@@ -1323,7 +1367,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?:$|[.,;]|elsewhere)|"
         r"\b(?:starts|starting|started|begins|will\s+start)\s+(?:a\s+new\s+(?:job|role)\s+)?(?:at|with)\s+(?:@x|@v)\b|"
         r"\b(?:is|now)\s+(?:now\s+)?(?:at|with|working\s+(?:at|for))\s+(?:@x|@v|a\s+competitor|a\s+rival|"
-        r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another)\b",
+        r"another\s+company)\b|\bnew\s+(?:job|role|position)\s+(?:at|with)\s+(?:@x|@v|a|an|another|the\s+(?:council|ministry|nhs|"
+        r"hospital|university|bank|government|civil\s+service|county|state|city))\b",
         who="before",
     ),
     trigger(
@@ -1373,10 +1418,13 @@ DEPARTURES: tuple[Trigger, ...] = (
     trigger(
         "is gone",
         r"(?:(?<=[-–—:(]\s)|(?<=[-–—:(]))gone\b(?=\s*(?:$|[.,;:!)]|\s(?:since|as\s+of|in|from|for\s+good)))|"
-        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))gone\b(?=\s*(?:$|[.!;)]|\((?:left|since|as\s+of|resigned|retired|moved|quit)\b|,(?!\s*(?:back|till|until|til|returns?|returning)\b)|\s(?:since|as\s+of|for\s+good)))|"
+        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s))gone\b(?=\s*(?:$|[.!;)]|\s[-–—]\s|\((?:left|since|as\s+of|resigned|retired|"
+        r"moved|quit)\b|,(?!\s*(?:back|till|until|til|returns?|returning)\b)|\s(?:since|as\s+of|for\s+good)))|"
         r"\b(?:is|'s|has|was)\s+(?:now\s+|already\s+|long\s+)?gone\b(?!\s+(?:quiet|dark|silent|with|ahead|through|"
         r"over|well|live|up|down|cold|missing|awol|into|for|to|on|off|back|out|smoothly|badly|south))",
         who="before",
+        # "Ann is gone - back Monday though": away for a while
+        harmless=r"\bgone\W+(?:\w+\s+)?(?:back|till|until|til|returns?|returning|on\s+(?:leave|holiday|vacation))\b",
     ),
     trigger(
         "poached by another company",

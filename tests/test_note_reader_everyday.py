@@ -108,6 +108,18 @@ def test_the_same_words_about_someone_else_or_something_else(text: str, expected
         ("Nurul moved to Dubai with her family, she finished in Sept.", ("Nurul Aziz", "Tom Becker"), 0),
         ("Fraser accepted the renewal offer at the meeting.", ("Fraser McAllister", "Tom Becker"), None),
         ("Nurul ran the training, she finished in time for lunch.", ("Nurul Aziz", "Tom Becker"), None),
+        ("kath retiring xmas. replacement not hired yet.", ("Kathleen Byrne", "Tom Becker"), 0),
+        (
+            "Jo rang to say goodbye - she's taking early retirement at the end of March.",
+            ("Joanne Fisher", "Tom Becker"),
+            0,
+        ),
+        ("Pippa has handed in notice; last day 31/1.", ("Philippa Dunmore", "Tom Becker"), 0),
+        ("Tessa gone - moved to Scotland w/ family. new PM tbc.", ("Tessa Blake", "Tom Becker"), 0),
+        ("lisa off - new job at the council. last wk was her last", ("Lisa Fenwick", "Tom Becker"), 0),
+        ("Hannah? She left at Christmas to go travelling, Tom said.", ("Hannah Price", "Tom Becker"), 0),
+        ("Tessa is gone - back Monday though.", ("Tessa Blake", "Tom Becker"), None),
+        ("Hannah left at 5 for the train.", ("Hannah Price", "Tom Becker"), None),
     ],
 )
 def test_nicknames_new_posts_and_finishing(text: str, contacts: tuple[str, str], gone: int | None) -> None:

@@ -15,7 +15,7 @@ Finding = tuple[str, str]  # (kind, subject)
 Counts = dict[str, dict[str, int]]
 # more writers, each with a style and a focus (README.md); w1-w5 came after the second reader's first choice of
 # combinations, w6-w7 after its second, w8-w18 after its score store, w19-w26 after it was on by default
-WRITER_PARTS = tuple(f"dev_w{n}" for n in range(1, 31))
+WRITER_PARTS = tuple(f"dev_w{n}" for n in range(1, 33))
 FIRST_PARTS = ("dev", "dev_blind", "dev_blind2")
 TUNING_PARTS = (*FIRST_PARTS, *WRITER_PARTS)  # the reader may be tuned (and trained) on these
 MEASURING_PARTS = ("test", "test2", "test3")  # held out: written apart, never read to tune anything

@@ -252,7 +252,7 @@ _NAMES_THAT_ARE_WORDS = word_set(
     """will mark bill grace hope joy rose june may rob pat sue jack frank drew max ray dean guy art faith dawn amber
     ruby sky summer april august chase hunter carter mason page bishop cook baker young long king rich sunny lane
     glen penny holly ivy iris jade pearl crystal angel chance victor brook cliff dale heath wade reed rush stone
-    ford gene jean don ken nick sam al ed norm bob tim jo di val viv lou mo"""
+    ford gene jean don ken nick sam al ed norm bob tim jo di val viv lou mo cal len stu tess nell russ mel seb"""
 )
 _CLAUSE_OPENERS = (":", "-", "–", "—", ";", "(", "!", "?", ".")
 
