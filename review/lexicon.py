@@ -33,6 +33,8 @@ class Trigger:
     change: Literal["down", "up"] | None = None  # groups "a" and "b" are numbers that must fall (or rise)
     unless: re.Pattern[str] | None = None  # ...and must not say this ("email bounced but it was a domain change")
     keys: tuple[frozenset[str], ...] = ()  # stems (see KEYS): the pattern runs only if each group has one
+    # said of a person, a churn phrase is a departure ("Sam gave notice", "Sam is moving to Envizi"): not churn
+    of_a_person_is_a_departure: bool = False
 
 
 def trigger(
@@ -46,6 +48,7 @@ def trigger(
     requires: str | None = None,
     unless: str | None = None,
     change: Literal["down", "up"] | None = None,
+    of_a_person_is_a_departure: bool = False,
 ) -> Trigger:
     return Trigger(
         label,
@@ -58,6 +61,7 @@ def trigger(
         change,
         re.compile(unless) if unless else None,
         _key_groups(label),
+        of_a_person_is_a_departure,
     )
 
 
@@ -167,7 +171,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "meet talks research scout seek search benchmark courted approached got received have had poc proof bake "
         "pitch court call circl sniff knock",
     ),
-    "rfp": ("rfp rfps request tender",),
+    "rfp": ("rfp rfps request tender retender",),
     "shopping around": (
         "shop competitive market competitor competitors @v vendor rival under_review saas software ours$ benchmark",
         "around$ shop eval evaluation evaluations bid bidding process review scan test offered offering quoted pitched "
@@ -186,7 +190,12 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "compared with a named rival": (
         "benchmark compar measur side head bake market court trial pilot testing poc proof quote bid proposal pitch "
-        "demo invited vendors shortlist finalist rfp tender look vs$ versus",
+        "demo invited vendors shortlist finalist rfp tender look vs$ versus approached",
+        "@x @v market$",
+    ),
+    "moving to a named tool": (
+        "mov switch migrat transition",
+        "renewal renewing contract notice effective export termination",
     ),
     "chose a competitor": (
         "went_with go_with going_with gone_with opted_for opting_for chose choose choosing picked selected signed_with "
@@ -385,10 +394,10 @@ KEYS: dict[str, tuple[str, ...]] = {
         "exit_clause exit_terms exit_process how_to how_they month_to day_out day_exit out_clause exit_option "
         "break_clause break_option out_option",
     ),
-    "closing the account": ("account acct last notice", "clos with_us effective"),
+    "closing the account": ("account acct last notice final", "clos with_us effective contract$"),
     "off to a rival": ("off$", "@x @v"),
     "dropping an add-on": (
-        "switch turn shut drop remov discontinu come$ comes$ coming$ go$ goes$ going$",
+        "switch turn shut drop remov discontinu come$ comes$ coming$ go$ goes$ going$ reduc cut scal trim",
         "add_on add_ons addon addons module modules",
     ),
     "moving a team to a rival": (
@@ -935,7 +944,7 @@ _DISMISSED = (
     r"parked|deprioriti[sz]ed|unfounded|untrue|not\s+true|a\s+misunderstanding|a\s+mix-?up|a\s+one-?off"
 )
 # These only after "is", "was", "seems"…: "churn risk is low" (but not "cancel over the low adoption").
-_PREDICATES = r"low|minimal|over|dead|wrong|unlikely|a\s+non-?issue|fine|minor|gone"
+_PREDICATES = r"low|minimal|over|dead|wrong|unlikely|a\s+non-?issue|fine|minor|gone|off(?!\s+(?:to|for)\b)"
 POST_NEGATOR = re.compile(
     r"^[\s\w'@-]{0,40}?\b(?:is|was|are|were|'s|has\s+been|have\s+been|had\s+been|got|been|now|remains?|"
     r"stays?|seems?|looks?|turned\s+out\s+(?:to\s+be)?)\s+(?:now\s+|still\s+|currently\s+|officially\s+|"
@@ -1882,7 +1891,10 @@ CHURN: tuple[Trigger, ...] = (
     # "run a side-by-side with Wrike", "3 quotes (us, Rippling, Gusto)", "piloting Rippling, not us, to compare"
     trigger(
         "compared with a named rival",
-        r"\b(?:benchmark\w*|compar\w+|measur\w+)\s+us\s+(?:with|to|against|vs\.?|versus)\s+(?:@?\w+\s+){0,2}?@[xv]\b|"
+        r"\b(?:benchmark\w*|compar\w+|measur\w+)\s+(?:us|our\s+\w+|@x\s+add-on)\s+(?:with|to|against|vs\.?|versus)\s+"
+        r"(?:@?\w+\s+){0,2}?@[xv]\b|"
+        r"\b(?:been\s+)?approached\s+by\s+@x\s+(?:with|w/)\s+(?:an?\s+)?(?:[\w%-]+\s+){0,2}?(?:offer|deal|discount|quote|"
+        r"proposal)\b|"
         r"\b(?:a|run|do|did|doing|want\w*|ran|need\w*)\s+(?:a\s+)?(?:quick\s+)?(?:side[- ]by[- ]side|"
         r"head[- ]to[- ]head|bake-?off|market\s+check)\s+(?:with|against|vs\.?|versus)\s+(?:@?\w+\s+){0,2}?@[xv]\b"
         r"(?:\s+(?:and|&|\+|or)\s+@[xv]\b)?(?=\s*(?:$|[.,;:!)]|\s(?:before|ahead\s+of|for\s+the\s+renewal|on\s+(?:price|pricing|cost))\b))|"
@@ -1896,6 +1908,19 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:we|they)\s+renew|committing)\b|"
         r"\b(?:look\w*\s+at|test\w*|check\w*)\s+the\s+market\b|\bmarket\s+check\b",
         harmless=r"\b(?:we|i)\s+(?:will\s+|'ll\s+|should\s+|could\s+)?(?:benchmark|compar|look|test|check)\w*",
+    ),
+    # the account's system moving to another tool, where the sentence speaks of our contract ("energy monitoring moves
+    # to Honeywell at renewal", "Kensington confirmed move to Dentally, effective end of contract"); a person moving
+    # to a company is a departure (the reader skips a person subject)
+    trigger(
+        "moving to a named tool",
+        r"\b(?:move|moves|moving|moved|switch|switches|switching|migrat\w+|transition\w*)\s+(?:(?:all|every|the|their)\s+"
+        r"(?:[\w-]+\s+){0,2}?)?(?:over\s+)?to\s+@[xv]\b|\b(?:confirmed|planned|the|their)\s+(?:move|switch|migration|"
+        r"transition)\s+to\s+@[xv]\b|(?<![\w@])@[xv]\s+migration\b",
+        who="before",
+        requires=r"\b(?:renewal|renewing|contract|notice|effective|export\w*|termination)\b",
+        harmless=r"\b(?:office|offices|hq|headquarters|premises|building|warehouse)\b",
+        of_a_person_is_a_departure=True,
     ),
     trigger(
         "lost to a competitor",
@@ -1946,7 +1971,7 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "rfp",
-        r"\brfps?\b|\brequest\s+for\s+proposals?\b|\b(?:public\s+)?tender\b",
+        r"\brfps?\b|\brequest\s+for\s+proposals?\b|\b(?:public\s+)?tender\b|\bre-?tender(?:ed|ing|s)?\b",
         harmless=r"\b(?:won|win)\b|\b(?:for|on|about|covers?)\s+(?:the\s+|their\s+|an?\s+|new\s+)?(?:@?\w+\s+){0,2}(?:furniture|"
         r"catering|cleaning|printing|hardware|laptops?|facilities|construction|building|fleet|vehicles?|insurance|audit|"
         r"legal\s+services|security\s+guards|energy|telecoms?|recruitment|travel|payroll|office\s+space)\b|\bnot\s+(?:for\s+)?"
@@ -2016,13 +2041,17 @@ CHURN: tuple[Trigger, ...] = (
         r"(?:formal\s+|written\s+|their\s+|a\s+|the\s+)?(?:\d+[- ]day\s+)?notice\b(?!\s+(?:of|about|on)\s+(?:the\s+)?"
         r"(?:price|change|outage|maintenance|meeting|visit))",
         who="before",
+        of_a_person_is_a_departure=True,
     ),
     trigger(
         "dropping an add-on",
         r"\b(?:switch\w*|turn\w*|shut\w*)\s+off\s+(?:the\s+|our\s+|their\s+)?(?:@?[\w-]+\s+){0,2}?(?:add-?ons?|modules?)\b|"
         r"\b(?:drop\w*|remov\w*|discontinu\w*)\s+(?:the\s+|our\s+|their\s+)?(?:@?[\w-]+\s+){0,2}?(?:add-?ons?|modules?)\b|"
         r"\b(?:add-?ons?|modules?)\s+(?:will\s+|to\s+|is\s+going\s+to\s+|are\s+going\s+to\s+)?(?:come|comes|coming|go|goes|"
-        r"going)\s+off\b|\b(?:add-?ons?|modules?)\s+(?:gets?|is|will\s+be|being|to\s+be)\s+(?:switched|turned|shut)\s+off\b",
+        r"going)\s+off\b|\b(?:add-?ons?|modules?)\s+(?:gets?|is|will\s+be|being|to\s+be)\s+(?:switched|turned|shut)\s+off\b|"
+        r"\b(?:reduc\w+|cut\w*|scal\w+\s+back|trim\w*)\s+(?:the\s+)?@x\s+add-on\s+(?:back\s+)?to\s+(?:the\s+|just\s+|only\s+)?"
+        r"(?:\d+|one|two|three|four|five|hq)\b|(?:@x|\b[\w-]+)\s+add-on\s+(?:cut|dropped|removed|pulled|switched\s+off)\s+"
+        r"(?:from|at|for|across)\b",
         harmless=r"\b(?:for\s+now|temporarily|test\w*|sandbox|until|while|during)\b",
     ),
     trigger(
@@ -2033,6 +2062,7 @@ CHURN: tuple[Trigger, ...] = (
         "closing the account",
         r"\b(?:account|acct)\s+(?:closes|closing|will\s+close|to\s+close|closure|closed\s+(?:on|from|as\s+of))\b|"
         r"\blast\s+(?:pay\s*run|payroll|month|invoice|billing\s+(?:run|cycle))\s+with\s+us\b|"
+        r"\bfinal\s+(?:few\s+)?(?:months?|weeks?|quarter)\s+(?:of\s+(?:our|the)\s+contract|with\s+us)\b|"
         r"\bnotice\b[^.;]{0,60}?\beffective\s+(?:at|from|on)\s+(?:the\s+)?(?:contract\s+end|end\s+of\s+(?:the\s+)?"
         r"(?:contract|term|agreement))\b",
     ),
@@ -2078,6 +2108,8 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "asking how to leave",
+        r"\b(?:ask\w*|enquir\w+|inquir\w+|quer\w+)\s+(?:about|re|regarding)\s+[^.;]{0,50}?\b(?:notice\s+period|"
+        r"termination\s+(?:clause|terms|process))\b|"
         r"\b(?:ask\w*|want\w*\s+to\s+know|check\w*|quer\w+|enquir\w+|inquir\w+|question\w*|clarif\w+|confirm\w*)\s+"
         r"(?:about\s+|on\s+)?(?:what\s+)?(?:the\s+|our\s+|their\s+)?(?:notice\s+period|termination\s+(?:clause|terms|"
         r"process|date)|exit\s+(?:clause|terms|process)|how\s+(?:to|they\s+can|they\s+could)\s+(?:cancel|terminate|exit|"
@@ -2356,6 +2388,14 @@ _NUMBER = (
     r"(?:\d[\d,.]*k?|a\s+few|a\s+couple(?:\s+of)?|several|some|dozens?(?:\s+of)?|hundreds?(?:\s+of)?|another|"
     r"ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|fifteen|twelve|five|six|eight|\w+ty(?:-\w+)?)"
 )
+# The words between "wants" and an add-on, unless one says less or something else ("wants to drop Kennel Board",
+# "wants to keep Ledger", "need to update tariffs in Pulse"); and what follows the add-on that is no purchase ("Pulse
+# logins", "Pulse Mobile login help")
+_NOT_FOR_MORE = (
+    r"(?:(?!(?:drop|cut|reduc|remov|cancel|keep|switch|turn|stop|ditch|discuss|update|fix|understand|know|reset|"
+    r"change|downgrad)\w*\b)@?[\w+/&-]+\s+)"
+)
+_NOT_A_PURCHASE = r"(?!\s+(?:logins?|log-?ins?|login\s+help|update|issue|bug|outage|training|deep\s+dive)\b)"
 UPSELL: tuple[Trigger, ...] = (
     trigger(
         "expansion",
@@ -2637,8 +2677,8 @@ UPSELL: tuple[Trigger, ...] = (
     ),
     trigger(
         "wants an add-on",
-        r"\bwant\w*\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:@?[\w-]+\s+){0,4}?(?:add-?ons?|modules?|api\s+access|connectors?|"
-        r"integrations?)\b",
+        r"\bwant\w*\s+(?:the\s+|a\s+|an\s+|our\s+)?" + _NOT_FOR_MORE + r"{0,4}?(?:add-?ons?|modules?|api\s+access|"
+        r"connectors?|integrations?)\b" + _NOT_A_PURCHASE,
         harmless=r"(?<![\w@])(?:@v|competitor|rival)\w*\b",
     ),
     trigger(
@@ -2731,8 +2771,12 @@ UPSELL: tuple[Trigger, ...] = (
     trigger(
         "wants a module",
         r"\b(?:wants?|wanted|needs?|asked\s+for|asking\s+for|(?:a\s+)?quote\s+for|pricing\s+for|price\s+for)\s+(?:a\s+|an\s+|"
-        r"the\s+)?(?:quote\s+for\s+)?(?:[@\w+/&-]+\s+){0,5}?(?:add-?ons?|addons?|modules?|package|pack|premium\s+support|"
-        r"support\s+(?:plan|tier|package)|sla|storage|tier|edition)\b|\b(?:buy|purchase|order|add)\w*\s+(?:another|more|an\s+"
+        r"the\s+)?(?:quote\s+for\s+)?"
+        + _NOT_FOR_MORE
+        + r"{0,5}?(?:add-?ons?|addons?|modules?|package|pack|premium\s+support|"
+        r"support\s+(?:plan|tier|package)|sla|storage|tier|edition)\b"
+        + _NOT_A_PURCHASE
+        + r"|\b(?:buy|purchase|order|add)\w*\s+(?:another|more|an\s+"
         r"extra|an\s+additional|extra|additional)\s+(?:\d[\d,.]*\s*(?:gb|tb)\s+)?(?:block|pack|bundle|tier)\b|"
         r"\bordered\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:add-?on|module|package|licen[cs]es|seats)\b|"
         r"\badd\w*\s+(?:the|our|an?|their)\s+(?:[\w-]+\s+){0,2}(?:add-?on|module|package|pack)\b|"

@@ -18,10 +18,23 @@ GONE, CHURN, UPSELL = "contact_gone", "churn_risk", "upsell_signal"
 
 
 def findings(
-    text: str, *, implicit: int | None = None, record_names: tuple[str, ...] = (), year: int | None = None
+    text: str,
+    *,
+    implicit: int | None = None,
+    record_names: tuple[str, ...] = (),
+    year: int | None = None,
+    products: tuple[str, ...] = (),
 ) -> set[tuple[str, str]]:
     names = [p.full_name for p in PEOPLE]
-    found = read_text(text, PEOPLE, account_name="Helix Labs", implicit=implicit, record_names=record_names, year=year)
+    found = read_text(
+        text,
+        PEOPLE,
+        account_name="Helix Labs",
+        implicit=implicit,
+        record_names=record_names,
+        year=year,
+        products=products,
+    )
     return {(f.kind, names[f.subject] if f.subject is not None else "account") for f in found}
 
 

@@ -46,6 +46,16 @@ from test_note_reader import CHURN, UPSELL, findings
         "Carmen has been asked to 'look at the market'.",
         "Mentioned AppFolio has been courting them.",
         "She said they're piloting Rippling in the two Miami properties, not us, for three months to compare.",
+        "Greyfriars have gone with ezyVet.",
+        "Kensington confirmed move to Dentally, effective end of contract (Aug).",
+        "Energy monitoring moves to Honeywell at renewal (Aug).",
+        "Keith asked to keep read-only access to history after our contract ends in Aug (they're moving to Envizi).",
+        "Sent Nicola the data export pack for the Sphera migration.",
+        "The group's been approached by Carbonly w/ an offer of 50% off year 1.",
+        "New owners want every vendor contract over £20k re-tendered.",
+        "Board now considering a full retender in the autumn.",
+        "Final months of our contract anyway.",
+        "Dr Farah asked about our data export process and the notice period in the contract.",
     ],
 )
 def test_everyday_churn_is_found(text: str) -> None:
@@ -69,6 +79,10 @@ def test_everyday_churn_is_found(text: str) -> None:
         "Attendees: us, Kate Moss and Jon.",
         "We benchmarked the load times against Oracle last year.",
         "They are not looking at the market, happy with us.",
+        "Grace is moving to Envizi after her notice period.",
+        "They are moving the office to Riverside House when the contract ends.",
+        "Jo Lim says the retender is off - the board is happy and will renew for 3.",
+        "They use an iPad at reception and pH strips.",
     ],
 )
 def test_the_same_words_in_another_sense_are_no_churn(text: str) -> None:
@@ -82,3 +96,16 @@ def test_a_seat_count_that_rises_is_expansion() -> None:
 def test_a_year_heading_the_sentence_sets_it_in_the_past() -> None:
     assert (CHURN, "account") not in findings("2022: they ran a bake-off vs Samsara.", year=2025)
     assert (CHURN, "account") in findings("2025: they ran a bake-off vs Samsara.", year=2025)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She wants to discuss reducing Pulse to the 2 main sites.",
+        "Pulse cut from the 9 managed hotels, kept at the 4 owned ones.",
+        "He has asked procurement to benchmark Ledger against Watershed and Greenly before the Oct renewal.",
+    ],
+)
+def test_a_product_of_ours_cut_or_benchmarked_is_churn(text: str) -> None:
+    assert (CHURN, "account") in findings(text, products=("Pulse", "Ledger"))
+    assert (CHURN, "account") not in findings("Pulse is live at the 9 managed hotels.", products=("Pulse", "Ledger"))

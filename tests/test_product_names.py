@@ -42,6 +42,28 @@ def test_a_name_is_matched_as_spelled_and_an_add_on_is_not_named_twice() -> None
     assert products_as_add_ons("SLA Guard quote sent", PRODUCTS) == "SLA Guard add-on quote sent"
 
 
+def test_a_made_up_name_is_matched_in_any_case_an_everyday_one_only_as_spelled() -> None:
+    products = ("Molarix", "Wattline Gateway", "Rota", "Pulse Mobile")
+    assert products_as_add_ons("+1 molarix lic from feb", products) == "+1 molarix add-on lic from feb"
+    assert products_as_add_ons("2 more wattline gateway units", products) == "2 more wattline gateway add-on units"
+    assert products_as_add_ons("asked to see the nurses' rota", products) == "asked to see the nurses' rota"
+    assert products_as_add_ons("pulse mobile reception", products) == "pulse mobile reception"
+    assert "upsell_signal" in kinds("harriet wants kelvra for the new ward (opens spring).", ("Kelvra",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Karen wants to drop Yard - 'nobody uses it on nights'.",
+        "Amara wants to keep Yard even after RouteX goes in Aug.",
+        "Grace needs to update tariffs in Yard.",
+        "Grace sent over a list of 14 GMs who need Yard logins.",
+    ],
+)
+def test_wanting_less_or_something_else_of_a_product_is_no_wish_for_more(text: str) -> None:
+    assert "upsell_signal" not in kinds(text, PRODUCTS)
+
+
 def test_a_product_already_live_is_no_wish_for_more() -> None:
     assert "upsell_signal" not in kinds("Yard went live at all five hubs last week, Grace is happy.", PRODUCTS)
 

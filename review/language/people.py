@@ -32,7 +32,8 @@ class Person:
 ACCOUNT = -1  # the placeholder index of the account itself in a name index
 _WORD = re.compile(r"[\w][\w'’-]*")
 _HONORIFICS = word_set("mr mrs ms miss dr prof mr. mrs. ms. dr. prof.")
-_NAME_WORD = r"[A-Z][\w'’-]*"
+# a capitalised word ("Dentally"), or a brand with a capital inside ("ezyVet", "eBay")
+_NAME_WORD = r"(?:[A-Z]|[a-z]{1,4}(?=[A-Z]))[\w'’-]*"
 _PROPER_RUN = re.compile(
     rf"(?<![\w@])(?:{_NAME_WORD})(?:\s+(?:(?:de|van|von|der|da|di|le|la|del|du)\s+)?{_NAME_WORD})*"
 )
@@ -167,7 +168,7 @@ def _lower_case_note(text: str) -> bool:
     return _MID_CAPITAL.search(text) is None
 
 
-_MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]")
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]|(?<=\s)[a-z]{1,4}[A-Z][a-z]")  # "…with ezyVet" is mixed case
 _INITIAL = re.compile(r"\s+[A-Z]\.(?=\s|$)")
 
 

@@ -14,6 +14,7 @@ if its subject is a contact (``subjects``). A later sentence that says the troub
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -254,7 +255,7 @@ def _account_language(
             ):
                 continue
             if item.who == "before" and (
-                item.label == "giving notice" or re.search(r"leav|left|quit|jump", match.group(0))
+                item.of_a_person_is_a_departure or re.search(r"leav|left|quit|jump", match.group(0))
             ):
                 who = subjects_before(masked, match.start(), ctx)
                 if who and who != [ACCOUNT]:  # a person giving notice or leaving: a departure, not churn
@@ -305,18 +306,54 @@ def record_names_as_the_deal(text: str, names: tuple[str, ...]) -> str:
     return text
 
 
+@functools.cache
+def _everyday_words() -> frozenset[str]:
+    """The whole words of the MiniLM tokenizer's vocabulary (an English word list that ships with the product), or
+    none when the model is not installed (every product name is then matched as spelled)."""
+    try:
+        from memory.embedding.minilm import model_dir
+
+        vocab = json.loads((model_dir() / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    except Exception:  # noqa: BLE001 - no model, no word list: a missing list only narrows the matching
+        return frozenset()
+    return frozenset(word for word in vocab if word.isalpha())
+
+
+def _coined(name: str) -> bool:
+    """A product name with a made-up word in it ("Molarix", "Wattline Gateway"), which no everyday sentence says: it
+    is matched in any case ("molarix lic"); a name of everyday words ("Yard", "Pulse Mobile") only as spelled."""
+    words = _everyday_words()
+    return bool(words) and any(
+        len(word) >= _COINED_LENGTH and word not in words for word in re.findall(r"[a-z]+", name.lower())
+    )
+
+
+_COINED_LENGTH = 6  # shorter unknown words are often everyday ones the word list lacks ("rota")
+
+
 @functools.lru_cache(maxsize=64)
 def _product_pattern(products: tuple[str, ...]) -> re.Pattern[str]:
-    names = "|".join(re.escape(p) for p in sorted(products, key=len, reverse=True))
+    names = "|".join(
+        f"(?i:{re.escape(p)})" if _coined(p) else re.escape(p) for p in sorted(products, key=len, reverse=True)
+    )
     return re.compile(rf"(?<![\w@-])({names})(?![\w-])(?!\s+(?:add-?ons?|modules?|product)\b)")
+
+
+@functools.lru_cache(maxsize=64)
+def _coined_lower(products: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.lower() for p in products if _coined(p))
 
 
 def products_as_add_ons(text: str, products: tuple[str, ...]) -> str:
     """``text`` with each of ``products`` (what the vendor sells, as its Products list spells them) read as an add-on:
     "Mette wants Yard for the container yard" → "Mette wants Yard add-on for the container yard". Written as the list
-    spells it (case and all), so "the container yard" stays a yard."""
-    if not products or not any(p in text for p in products):
+    spells it (case and all), so "the container yard" stays a yard; a made-up name in any case ("molarix")."""
+    if not products:
         return text
+    if not any(p in text for p in products):
+        coined = _coined_lower(products)
+        if not coined or not any(p in text.lower() for p in coined):
+            return text
     return _product_pattern(products).sub(r"\1 add-on", text)
 
 

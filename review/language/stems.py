@@ -12,7 +12,7 @@ import re
 from review.language.spelling import meant
 from review.lexicon import STEMS, TYPOS, VENDOR_STEMS, Trigger, word_set
 
-_MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z]")
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z]|(?<=\s)[a-z]{1,4}[A-Z]")  # a name inside: "with Provet", "with ezyVet"
 _DIGIT = re.compile(r"\d")
 # Words that say a departure has a successor, or that earlier trouble is over: such sentences are read too.
 SUCCESSION = word_set(
