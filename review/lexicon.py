@@ -2392,8 +2392,8 @@ _NUMBER = (
 # "wants to keep Ledger", "need to update tariffs in Pulse"); and what follows the add-on that is no purchase ("Pulse
 # logins", "Pulse Mobile login help")
 _NOT_FOR_MORE = (
-    r"(?:(?!(?:drop|cut|reduc|remov|cancel|keep|switch|turn|stop|ditch|discuss|update|fix|understand|know|reset|"
-    r"change|downgrad)\w*\b)@?[\w+/&-]+\s+)"
+    r"(?:(?!(?:drop\w*|cut|cutting|reduc\w*|remov\w*|cancel\w*|keep|keeping|switch\w*|turn\w*|stop\w*|ditch\w*|"
+    r"discuss\w*|update|updating|fix|fixing|understand|reset|change|changing|downgrad\w*)\b)@?[\w+/&-]+\s+)"
 )
 _NOT_A_PURCHASE = r"(?!\s+(?:logins?|log-?ins?|login\s+help|update|issue|bug|outage|training|deep\s+dive)\b)"
 UPSELL: tuple[Trigger, ...] = (

@@ -42,10 +42,11 @@ def test_a_name_is_matched_as_spelled_and_an_add_on_is_not_named_twice() -> None
     assert products_as_add_ons("SLA Guard quote sent", PRODUCTS) == "SLA Guard add-on quote sent"
 
 
-def test_a_made_up_name_is_matched_in_any_case_an_everyday_one_only_as_spelled() -> None:
-    products = ("Molarix", "Wattline Gateway", "Rota", "Pulse Mobile")
+def test_a_made_up_name_is_matched_in_any_case_everyday_words_or_compounds_only_as_spelled() -> None:
+    products = ("Molarix", "Clinicast SMS", "Rota", "Pulse Mobile", "Workflows")
     assert products_as_add_ons("+1 molarix lic from feb", products) == "+1 molarix add-on lic from feb"
-    assert products_as_add_ons("2 more wattline gateway units", products) == "2 more wattline gateway add-on units"
+    assert products_as_add_ons("wants clinicast sms, 3 sites", products) == "wants clinicast sms add-on, 3 sites"
+    assert products_as_add_ons("their approval workflows", products) == "their approval workflows"
     assert products_as_add_ons("asked to see the nurses' rota", products) == "asked to see the nurses' rota"
     assert products_as_add_ons("pulse mobile reception", products) == "pulse mobile reception"
     assert "upsell_signal" in kinds("harriet wants kelvra for the new ward (opens spring).", ("Kelvra",))

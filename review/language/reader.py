@@ -324,7 +324,22 @@ def _coined(name: str) -> bool:
     is matched in any case ("molarix lic"); a name of everyday words ("Yard", "Pulse Mobile") only as spelled."""
     words = _everyday_words()
     return bool(words) and any(
-        len(word) >= _COINED_LENGTH and word not in words for word in re.findall(r"[a-z]+", name.lower())
+        len(word) >= _COINED_LENGTH and not _known(word, words) for word in re.findall(r"[a-z]+", name.lower())
+    )
+
+
+def _known(word: str, words: frozenset[str]) -> bool:
+    """``word``, its stem or its two halves are in the word list (which holds "roster", "approval", "work" and "flow",
+    not "rostering" or "workflows")."""
+    return _stem_known(word, words) or any(
+        word[:cut] in words and _stem_known(word[cut:], words) for cut in range(3, len(word) - 2)
+    )
+
+
+def _stem_known(word: str, words: frozenset[str]) -> bool:
+    return word in words or any(
+        word.endswith(end) and (word[: -len(end)] in words or word[: -len(end)] + "e" in words)
+        for end in ("s", "es", "ing", "ed", "er", "ers", "ings")
     )
 
 
