@@ -109,7 +109,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "moved to another company": (
         "moved_to moved_over moving_to moving_over went_to went_over gone_to gone_over jumped_to jumping_to "
         "switched_to switched_over defected_to headed_to heading_to transferred_to transferring_to headship "
-        "principalship directorship professorship appointed",
+        "principalship directorship professorship appointed moved_up moving_up",
     ),
     "joined another company": ("join",),
     "moved to a named company": (
@@ -299,6 +299,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "landed a job elsewhere": ("landed ended_up", "@x @v"),
     "finished up": ("finished_up finishes_up finished_at finished_with finishing$ finishes$ finished$",),
     "went out on their own": ("freelanc self_employed contracting independent own$",),
+    "not coming back": ("back$", "leave break sabbatical secondment decided"),
+    "let go, named after": ("let$",),
     "left for good": ("poached headhunted going_to went_back passed_away died",),
     "jumped ship": ("jump",),
     "now works elsewhere": ("now$", "at$", "@x @v"),
@@ -944,7 +946,7 @@ _DISMISSED = (
     r"parked|deprioriti[sz]ed|unfounded|untrue|not\s+true|a\s+misunderstanding|a\s+mix-?up|a\s+one-?off"
 )
 # These only after "is", "was", "seems"…: "churn risk is low" (but not "cancel over the low adoption").
-_PREDICATES = r"low|minimal|over|dead|wrong|unlikely|a\s+non-?issue|fine|minor|gone|off(?!\s+(?:to|for)\b)"
+_PREDICATES = r"low|minimal|over|dead|wrong|unlikely|a\s+non-?issue|fine|minor|gone"
 POST_NEGATOR = re.compile(
     r"^[\s\w'@-]{0,40}?\b(?:is|was|are|were|'s|has\s+been|have\s+been|had\s+been|got|been|now|remains?|"
     r"stays?|seems?|looks?|turned\s+out\s+(?:to\s+be)?)\s+(?:now\s+|still\s+|currently\s+|officially\s+|"
@@ -1179,7 +1181,7 @@ _GONE_TARGET = (
     + _ORG_NOUN
     + r"|@acct|@x|@v|co\b|"
     r"(?:us|them)(?=\s*(?:$|[.,;:!)]|\s(?:for|to|in|on|last|this|and|after|recently|a\s+few|\w+\s+ago|end|at\s+the\s+end|"
-    r"next|soon|by)))|(?:too|as\s+well|also)(?=\s*(?:$|[.,;:!)]))|"
+    r"next|soon|by)))|(?:too|as\s+well|also)(?=\s*(?:$|[.,;:!)\-–—]))|"
     r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at)\w+\s+(?:in|on|last|"
     r"this|at\s+the\s+end|recently|yesterday|a\s+few|\w+\s+ago)\b|"
     r"(?!early|late|the|a|an|it|them|him|her|us|me|work|home|office|town|for|to|with|at|and|but|so|or)\w+"
@@ -1260,7 +1262,7 @@ DEPARTURES: tuple[Trigger, ...] = (
     ),
     trigger(
         "on garden leave",
-        r"\b(?:is|'s|was|are|on)\s+(?:now\s+|currently\s+)?(?:on\s+)?garden\s+leave\b",
+        r"\b(?:is|'s|was|are|on|off)\s+(?:now\s+|currently\s+)?(?:on\s+)?garden(?:ing)?\s+leave\b",
         who="before",
     ),
     trigger(
@@ -1313,7 +1315,9 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"\b(?:moved|went|jumped|switched|defected)\s+(?:over\s+)?to\s+(?:@x|@v)\s+(?:as|to\s+(?:lead|run|head))\b|"
         r"\b(?:'s|is|has)\s+(?:now\s+)?gone\s+(?:over\s+)?to\s+(?:@x|@v)\b(?!\s+(?:for|on|to\s+(?:meet|see|visit)|"
         r"with))|"
-        r"\bwent\s+to\s+work\s+(?:for|at)\b",
+        r"\bwent\s+to\s+work\s+(?:for|at)\b|"
+        r"\b(?:moved|moving)\s+(?:up\s+|over\s+|across\s+)?to\s+@x\s*\(\s*(?:the\s+|their\s+)?(?:parent|holding)\s+"
+        r"(?:group|company|co)\s*\)\s+as\b",
         who="before",
     ),
     trigger(
@@ -1450,7 +1454,8 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"halfway|half-way|mid|early|in\s+the\s+middle|(?:\w+\s+){0,2}(?:min|mins|minutes|hours?|hrs?)\s+in\b))|"
         r"\b(?:was|got)\s+shown\s+the\s+door\b|\bgot\s+the\s+(?:sack|boot|axe|chop)\b|\bcleared\s+(?:her|his|their)\s+desk\b|"
         r"\b(?:is|'s)\s+(?:now\s+)?(?:history|out\s+of\s+the\s+picture)\b|\bannounced\s+(?:(?:her|his|their)\s+)?(?:departure|"
-        r"retirement|resignation)\b|\bstep\w*\s+away\s+from\s+(?:the\s+)?(?:business|company|role|firm)\b|\bwon't\s+be\s+"
+        r"retirement|resignation)\b|\bstep\w*\s+away\s+from\s+(?:the\s+)?(?:business|company|role|firm|practice)\b|\bstep\w*\s+(?:away|back)\s+"
+        r"(?:completely|entirely|fully|for\s+good)\b|\bwon't\s+be\s+"
         r"(?:around|there|with\s+(?:them|@acct))\s+(?:after|from|beyond|past)\b|\bno\s+longer\s+in\s+the\s+picture\b"
         r"(?!\s+(?:for|on|re|regarding|about|when\s+it\s+comes))|\bhand\w*\s+over\s+the\s+reins\b(?!\s+(?:of|on|for)\s+"
         r"(?:the\s+)?(?:@?\w+\s+)?(?:project|rollout|programme|program|implementation|migration|pilot|initiative|"
@@ -1471,7 +1476,10 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?:(?<=@p\d\s)|(?<=@p\d\d\s)|(?<=\bshe\s)|(?<=\bhe\s))(?:is\s+|has\s+)?finish(?:ing|es|ed)\s+(?:up\s+)?"
         r"(?:on\s+|in\s+)?(?:the\s+)?(?=\d|end\s+of\b|"
         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|(?:mon|tues|wednes|thurs|fri)day\b)|"
-        r"\bfinished\s+(?:at|with)\s+@acct\b",
+        r"\bfinished\s+(?:at|with)\s+@acct\b|"
+        r"(?:(?<=@p\d\s)|(?<=@p\d\d\s)|(?<=\bshe\s)|(?<=\bhe\s))(?:is\s+)?finish(?:ing|es)\s+(?:up\s+)?at\s+(?:@x|@acct)\s+"
+        r"(?:on\s+|in\s+|at\s+)?(?:the\s+)?(?=\d|end\s+of\b|next\b|this\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+        r"dec)\w*\b|(?:mon|tues|wednes|thurs|fri)day\b)",
         who="before",
     ),
     trigger(
@@ -1482,6 +1490,19 @@ DEPARTURES: tuple[Trigger, ...] = (
         r"(?:[\w-]+\s+)?(?:business|company|firm|practice|consultancy|agency|brokerage|shop|studio|clinic|salon|cafe|"
         r"restaurant|bakery|venture|startup|start-up|outfit|label|gelateria|bar|pub))\b",
         who="before",
+    ),
+    trigger(
+        "not coming back",
+        r"\b(?:not|n't|never)\s+(?:be\s+)?(?:coming|come|returning|return|going)\s+back\s+(?:to\s+(?:work|the\s+\w+)\s+)?"
+        r"(?:after|from)\s+(?:her|his|their|the)?\s*(?:[\w-]+\s+)?(?:leave|break|sabbatical|secondment)\b|"
+        r"\bdecided\s+not\s+to\s+(?:come|return)\s+back\b",
+        who="before",
+        own_negation=True,
+    ),
+    trigger(
+        "let go, named after",
+        r"\blet\s+(?:their|the|our|her|his)\s+(?:[\w-]+\s+){1,2}?go\s*\(\s*(?P<who>@p\d+)\s*\)",
+        who="group",
     ),
     trigger(
         "left for good",
@@ -1618,7 +1639,9 @@ DEPARTURES: tuple[Trigger, ...] = (
         "contract ended",
         r"(?<![\w@])(?P<who>@p\d+|her|his|my)(?:'s|s)?\s+(?:[\w-]+\s+){0,2}?contract\s+(?:as\s+(?:[\w-]+\s+){1,3}|"
         r"(?:with|through)\s+(?:us|them|@x)\s+)?(?:ended|finished|expired|ran\s+out|is\s+up|was\s+not\s+renewed)\b|"
-        r"(?<![\w@])(?P<who2>@p\d+)\s+(?:has\s+)?finished\s+(?:her|his|their)\s+(?:[\w-]+\s+){0,2}?contract\b",
+        r"(?<![\w@])(?P<who2>@p\d+)\s+(?:has\s+)?finished\s+(?:her|his|their)\s+(?:[\w-]+\s+){0,2}?contract\b|"
+        r"(?<![\w@])(?P<who3>@p\d+)(?:'s|s')\s+(?:agency|temp|temporary|fixed-term|fixed\s+term|locum|interim|"
+        r"maternity\s+cover)\s+contract\s+(?:ends|will\s+end|is\s+ending|ending|runs\s+out|expires)\b",
         who="group",
     ),
     trigger(
@@ -1824,7 +1847,9 @@ CHURN: tuple[Trigger, ...] = (
     ),
     trigger(
         "not staying",
-        r"\b(?:won't|will\s+not|not\s+going\s+to)\s+be\s+back\b|\b(?:last|final)\s+(?:year|term|renewal|contract|"
+        r"\b(?:won't|will\s+not|not\s+going\s+to)\s+be\s+back\b(?!\s+(?:from|till|until|til|before|for|in\s+the\s+office|"
+        r"at\s+(?:her|his|their)\s+desk|(?:on|at)\s+(?:mon|tues|wednes|thurs|fri)day))|\b(?:last|final)\s+(?:year|term|"
+        r"renewal|contract|"
         r"quarter)\s+with\s+us\b|\brun\s+(?:the\s+|their\s+|our\s+)?(?:contract|term|subscription)\s+out\b|"
         r"\b(?:won't|wont|will\s+not|not\s+going\s+to|unlikely\s+to|don't\s+plan\s+to|do\s+not\s+plan\s+to|no\s+plans?\s+to|"
         r"doubt\s+(?:they|we)(?:'ll|\s+will)|decided\s+not\s+to|chose\s+not\s+to|won't\s+be)\s+(?:be\s+)?(?:continu\w+\s+"

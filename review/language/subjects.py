@@ -390,6 +390,9 @@ _BEFORE_AN_OBJECT = frozenset(
         "managed",
         "leads",
         "led",
+        "their",  # "moving to their @x business": a company's name after a possessive
+        "our",
+        "its",
     ]
 )
 
