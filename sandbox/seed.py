@@ -6,7 +6,9 @@ departed contact, everyday notes) or carries one or two planted situations from
 ``sandbox.note_phrases``; about a fifth of the healthy accounts also get a *look-alike* note (someone "on
 leave until May", "they're not shopping around", "more seats... in their HR system") that must not be
 reported. The org also keeps the vendor's catalogue in its Products module (``seed_text.CATALOGUE``: six
-active products, two retired).
+active products, two retired); some expansion notes name an active product ("wants Harbor for the Lyon depot",
+read as a wish for more only by a reader that knows the org's products) and some look-alikes a retired one or
+"harbor" as a plain word.
 
 The manifest::
 
@@ -535,6 +537,9 @@ class _Builder:
             "month": month or pick(txt.MONTHS),
             "weekday": pick(phr.WEEKDAYS),
             "quarter": 1 + int(self.rng.random() * 4),
+            # by the account, not the random stream: the catalogue adds no draw to an org seeded before it
+            "product": txt.ACTIVE_PRODUCTS[int(account["id"]) % len(txt.ACTIVE_PRODUCTS)],
+            "retired_product": txt.RETIRED_PRODUCTS[int(account["id"]) % len(txt.RETIRED_PRODUCTS)],
         }
 
     def other_contact(self, contact: dict[str, Any], contacts: list[dict[str, Any]]) -> dict[str, Any] | None:
