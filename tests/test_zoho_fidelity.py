@@ -259,7 +259,12 @@ def test_products_list_like_any_record_module(api: httpx.Client, sandbox: Runnin
     seen: list[dict[str, Any]] = []
     page = 1
     while True:
-        query = {"fields": "Product_Name,Product_Active", "per_page": 3, "page": page, "sort_order": "asc"}
+        query: dict[str, Any] = {
+            "fields": "Product_Name,Product_Active",
+            "per_page": 3,
+            "page": page,
+            "sort_order": "asc",
+        }
         body = api.get("/crm/v8/Products", params=query).json()
         assert len(body["data"]) <= 3 and body["info"]["per_page"] == 3
         assert all(
