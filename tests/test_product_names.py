@@ -6,13 +6,18 @@ a failed read of Zoho's leaves the setting's with one line saying why."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import cast
 
 import pytest
 from test_review_pipeline import NOW, FakeGateway
 
+from agents.testing import InMemoryGateway, demo_views
+from briefs import build_brief
 from config import ConfigError, load_settings
 from integrations.zoho.errors import ZohoPermissionError, ZohoUnavailableError
+from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import CrmRecord
 from review.language import Person, read_text
 from review.language.reader import products_as_add_ons
@@ -162,3 +167,45 @@ async def test_the_review_reads_zohos_names_once_and_says_where_they_came_from(t
         assert (doc["product_names"], doc["product_names_source"], gateway.reads) == (len(catalogue), source, 1)
         kinds = {s["kind"] for f in doc["flagged"] for s in f["signals"]}
         assert ("upsell_signal" in kinds) is found, doc["flagged"]
+
+
+async def test_the_brief_reads_notes_with_the_orgs_products_and_warns_when_it_cannot() -> None:
+    """The brief (``ask``/``brief`` without a model, the keyless chat, the inbox) reads notes as the review does."""
+    views = demo_views()
+    views[0].notes[0] = views[0].notes[0].model_copy(update={"content": "Grace wants Harbor for the Lyon depot."})
+    gateway = InMemoryGateway(views)
+    acme = views[0].account.id
+
+    async def kinds(source: ProductNamesSource) -> tuple[set[str], list[str]]:
+        brief = await build_brief(gateway, None, acme, today=date(2026, 2, 20), product_names=source)
+        return {r.kind for r in brief.risks} & {"upsell_signal"}, brief.warnings
+
+    assert await kinds(ProductNamesSource(gateway, DEFAULT_THRESHOLDS)) == (set(), [])  # the org sells no Harbor
+    gateway.products = ["Harbor"]
+    found, warnings = await kinds(ProductNamesSource(gateway, DEFAULT_THRESHOLDS))
+    assert "upsell_signal" in found and warnings == []
+    gateway.fail_with = ZohoPermissionError("refused", code="OAUTH_SCOPE_MISMATCH")
+    source = ProductNamesSource(gateway, thresholds_for_products(("Harbor",)))
+    names = await source.get()
+    gateway.fail_with = None
+    found, warnings = await kinds(source)  # the failed read is kept five minutes: the setting's names are read
+    assert "upsell_signal" in found and warnings == [names.problem]
+
+
+async def test_the_listener_reads_them_too_and_its_run_says_so(tmp_path: Path) -> None:
+    from listener.review_adapter import PipelineReview
+
+    wish = account(id="a-wish", name="Wish Co")
+    records = org(wish, note(wish.id, "Grace wants Harbor for the Lyon depot.", days_ago=3))
+    settings = load_settings(home=tmp_path / "home", second_reader=False)
+    settings.ensure_home()
+    gateway = CatalogueOrg(records, ["Harbor"])
+    with StateStore.open(settings) as store:
+        # the small org is enough of a gateway for the listener's sync and triage
+        review = PipelineReview(settings, gateway=cast(ZohoGateway, gateway), store=store, clock=lambda: NOW)
+        for _ in range(2):  # read once, kept for the hour
+            [result] = await review.review_accounts(["a-wish"], agent_budget_usd=0.0)
+            assert result.flagged
+        run = store.last_successful_run("listener")
+        assert run is not None and run.summary is not None
+        assert (run.summary["product_names"], run.summary["product_names_source"], gateway.reads) == (1, "zoho", 1)
