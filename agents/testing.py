@@ -33,6 +33,7 @@ class InMemoryGateway:
         self.writes: list[ApprovedWrite] = []
         self.fail_with: Exception | None = None
         self.attachments: list[AttachmentFile] = []  # files "attached" to records, for the attachment tools
+        self.products: list[str] = []  # the org's active product names (Zoho's Products module)
 
     def _call(self, op: str) -> None:
         self.calls.append(op)
@@ -111,6 +112,10 @@ class InMemoryGateway:
 
     async def fetch_incremental(self, module: Module, cursors: CursorStore) -> list[CrmRecord]:
         return [r for r in self._records() if r.module == module]
+
+    async def active_product_names(self) -> list[str]:
+        self._call("active_product_names")
+        return list(self.products)
 
     async def list_attachments(self, module: str, record_id: str) -> list[AttachmentInfo]:
         self._call("list_attachments")

@@ -30,6 +30,7 @@ from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account360
 from review.index import AccountView
 from review.models import AccountTriage, Signal
+from review.product_names import ProductNamesSource
 from review.signals import TriageContext
 from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from review.triage import triage_account
@@ -332,12 +333,14 @@ async def build_brief(
     today: date | None = None,
     decisions: DecisionSource | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    product_names: ProductNamesSource | None = None,
 ) -> Brief:
     """The meeting brief for ``account_ref`` (a Zoho id or a name). ``memory`` is an ``AccountMemory``
     (read-only), anything with ``async timeline(account_id)``, or None; ``decisions`` the state store (its
-    past decisions on the account are listed and respected); ``thresholds`` those of the review (``thresholds_for``).
-    Raises ``AccountNotFound`` /
-    ``AmbiguousAccount`` (briefs.resolve) and the gateway's ``ZohoError``s."""
+    past decisions on the account are listed and respected); ``thresholds`` those of the review (``thresholds_for``);
+    ``product_names`` joins the org's active products to their product names, as the review does (a failed read is
+    a warning of the brief). Raises ``AccountNotFound`` / ``AmbiguousAccount`` (briefs.resolve) and the gateway's
+    ``ZohoError``s."""
     view = None
     if looks_like_id(account_ref):  # one call instead of resolve + fetch
         with contextlib.suppress(ZohoNotFoundError, ZohoValidationError):  # 400 INVALID_DATA: an id never issued
@@ -350,12 +353,16 @@ async def build_brief(
     pending = (
         decisions.list_recommendations(status="pending", account_id=view.account.id) if decisions is not None else []
     )
-    return brief_from_view(
+    names = await product_names.get() if product_names is not None else None
+    brief = brief_from_view(
         view,
         today=today or datetime.now(UTC).date(),
         history=history,
         history_status=status,
         decisions=decided,
         pending=pending,
-        thresholds=thresholds,
+        thresholds=names.applied_to(thresholds) if names is not None else thresholds,
     )
+    if names is not None and names.problem:
+        brief.warnings.append(names.problem)
+    return brief

@@ -136,10 +136,12 @@ async def deterministic_brief(settings: Settings, gateway: Any, account: Any, de
     """The rule-built brief; ``decisions`` (the state store) makes it list and respect past decisions."""
     from agents.memory_access import read_only_memory
     from briefs import build_brief
+    from review.product_names import ProductNamesSource
     from review.thresholds import thresholds_for
 
+    products = ProductNamesSource(gateway, thresholds_for(settings))  # the org's active products: one read
     async with read_only_memory(settings) as memory:
-        return await build_brief(gateway, memory, account.id, decisions=decisions, thresholds=thresholds_for(settings))
+        return await build_brief(gateway, memory, account.id, decisions=decisions, product_names=products)
 
 
 # --- the command --------------------------------------------------------------------------------

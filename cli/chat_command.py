@@ -24,6 +24,7 @@ from approvals.composition import open_gateway
 from cli.chat.interrupts import InterruptController
 from config.settings import Settings
 from integrations.zoho.errors import ZohoError
+from review.product_names import ProductNamesSource
 from review.thresholds import thresholds_for
 from state.errors import StateStoreError
 from state.store import StateStore
@@ -123,6 +124,7 @@ async def _main(
             read_line=read_line,
             memory=memory,
             thresholds=thresholds_for(settings),
+            product_names=ProductNamesSource(gateway, thresholds_for(settings)),
         )
         return await session.run()
     raise AssertionError("unreachable")  # pragma: no cover - AsyncExitStack does not swallow here

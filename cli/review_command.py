@@ -197,6 +197,8 @@ def summary_table(run: ReviewRun) -> Table:
         else ", no product names (SERGAS_PRODUCT_NAMES)"
     )
     table.add_row("Notes read by", reader)
+    if run.product_names_origin:
+        table.add_row("Product names", run.product_names_origin)
     table.add_row(run.changed_label(), f"{run.changed_accounts:,}")
     table.add_row("Accounts flagged", f"{len(run.flagged):,}")
     for kind, count in run.accounts_by_kind().items():

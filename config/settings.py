@@ -133,9 +133,9 @@ class Settings(BaseSettings):
     )
     product_names: str = Field(
         default="",
-        description="Comma-separated names of what you sell, as your Zoho Products list spells them (e.g. "
-        "'Yard, RouteX, SLA Guard'). Notes are read with them: 'wants Yard for the new depot' is a wish for more, "
-        "'Yard comes off at renewal' a risk. Empty: the reader knows no product names.",
+        description="Comma-separated names of what you sell besides the active products of your Zoho Products module "
+        "(read by every review), e.g. 'Yard, RouteX, SLA Guard'. Notes are read with both: 'wants Yard for the new "
+        "depot' is a wish for more, 'Yard comes off at renewal' a risk. Empty: Zoho's products alone.",
     )
     duplicate_window_days: int = Field(
         default=30,

@@ -6,7 +6,8 @@ accounts that changed. So this adapter runs the same steps on those accounts:
 1. sync — the review's incremental sync (``sync_org``: cursors + snapshot cache), under the review's
    run lock so it never overlaps a scheduled review (a held lock → the worker retries later); what
    changed goes to the memory sync hook;
-2. triage — the given accounts (``triage_accounts``);
+2. triage — the given accounts (``triage_accounts``), notes read with the setting's product names and the
+   org's active products (``review.product_names``, read at most once an hour);
 3. review — flagged ones get the agent ``reviewer`` while the day's listener budget allows, else the
    labelled rules (``rules.propose_for``); proposals go to the approval queue, which deduplicates them,
    so a repeated review (at-least-once delivery) queues nothing twice;
@@ -34,9 +35,10 @@ from review import rules
 from review.index import index_by_account
 from review.pipeline import LOCK_NAME, ReviewAlreadyRunning
 from review.ports import MemorySync, Reviewer, ReviewStore, as_agent_review, maybe_await
+from review.product_names import ProductNames, ProductNamesSource
 from review.snapshot_cache import SnapshotCache
 from review.sync import ReviewCursors, sync_org
-from review.thresholds import thresholds_for
+from review.thresholds import Thresholds, thresholds_for
 from review.triage import triage_accounts
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,8 @@ class PipelineReview:
         self._cache = SnapshotCache(settings.home / "review" / "snapshot")
         self._records: dict[str, list[CrmRecord]] | None = None
         self._owner = f"{socket.gethostname()}:{os.getpid()}:listener:{uuid.uuid4().hex[:8]}"
+        # the setting's product names and the org's active products (read at most once an hour)
+        self._products = ProductNamesSource(gateway, thresholds_for(settings))
 
     async def sync_records(self, account_ids: list[str]) -> None:
         """Bring the local copy of the org up to date (incrementally) and feed the changes to memory."""
@@ -108,13 +112,14 @@ class PipelineReview:
         now = self._clock()
         views = index_by_account(self._records)
         subset = {a: views[a] for a in account_ids if a in views}
+        thresholds, names = await self._thresholds()
         run_id = self._store.start_run(
             RUN_KIND, {"accounts": sorted(account_ids), "agent_budget_usd": agent_budget_usd}
         )
         results: list[ListenerReviewResult] = []
         spent = 0.0
         try:
-            for triage in triage_accounts(subset, today=now.date(), thresholds=thresholds_for(self._settings)):
+            for triage in triage_accounts(subset, today=now.date(), thresholds=thresholds):
                 result = ListenerReviewResult(
                     account_id=triage.account_id,
                     account_name=triage.account_name,
@@ -154,9 +159,18 @@ class PipelineReview:
                 "flagged": sum(r.flagged for r in results),
                 "cost_usd": spent,
                 "not_found": missing,
+                **_read_with(names),
             },
         )
         return results
+
+    async def _thresholds(self) -> tuple[Thresholds, ProductNames]:
+        """The review's thresholds with the product names: the setting's and Zoho's (read at most hourly). Never
+        raises: a failed read is a warning, and the setting's names stay."""
+        names = await self._products.get()
+        if names.problem:
+            log.warning("%s", names.problem)
+        return names.applied_to(thresholds_for(self._settings)), names
 
     async def _propose(
         self, triage: Any, view: Any, run_id: str, result: ListenerReviewResult, *, use_agent: bool, today: Any
@@ -193,3 +207,11 @@ class PipelineReview:
             if queued.recommendation is not None:
                 result.recommendation_ids.append(queued.recommendation.id)
                 result.already_queued += 0 if queued.created else 1
+
+
+def _read_with(names: ProductNames) -> dict[str, Any]:
+    """What a listener run's summary says of the product names its notes were read with."""
+    said: dict[str, Any] = {"product_names": len(names.names), "product_names_source": names.source}
+    if names.problem:
+        said["product_names_problem"] = names.problem
+    return said

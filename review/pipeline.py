@@ -2,7 +2,10 @@
 
 1. sync — bring the local copy of the org up to date (full the first time, then by cursors); feed what
    changed to the memory sync hook before the cursors move (a run killed meanwhile fetches it again);
-2. triage — every account (of ``owner``) gets a health score and its signals (``review.triage``);
+   then read the org's active product names (``review.product_names``: once per run, one call per 200
+   products; a failed read is a note of the run, which goes on with ``SERGAS_PRODUCT_NAMES``);
+2. triage — every account (of ``owner``) gets a health score and its signals (``review.triage``), its notes
+   read with those product names and the setting's;
 3. review — the most urgent flagged accounts (``settings.review_top_n`` or ``limit``) get next-best
    actions: from the injected agent ``reviewer`` within the budget and concurrency, else (no model key,
    budget spent, or the agent failed for that account) from the labelled rules (``review.rules``);
@@ -25,7 +28,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -50,6 +53,7 @@ from review.ports import (
     as_agent_review,
     maybe_await,
 )
+from review.product_names import read_product_names
 from review.run_models import FlaggedAccount, HeldProposal, QueuedProposal, ReviewRun
 from review.snapshot_cache import SnapshotCache
 from review.sync import ReviewCursors, SyncGateway, SyncResult, sync_org
@@ -354,6 +358,7 @@ def _run_summary(run: ReviewRun) -> dict[str, Any]:
 
 async def _steps(run: ReviewRun, req: _ReviewRequest, *, baseline: datetime | None, now: datetime) -> None:
     synced = await _sync(run, req, now)
+    req = await _with_product_names(run, req)
     views, triages = _triage(run, req, synced, baseline=baseline, now=now)
     await _review_flagged(run, req, views, triages, now=now)
 
@@ -385,6 +390,16 @@ async def _sync(run: ReviewRun, req: _ReviewRequest, now: datetime) -> SyncResul
         run.notes.append(f"{synced.deleted} record(s) deleted in Zoho since the last run left the review")
     run.api_calls, run.sync_seconds = synced.api_calls, synced.seconds
     return synced
+
+
+async def _with_product_names(run: ReviewRun, req: _ReviewRequest) -> _ReviewRequest:
+    """The request with the org's active products joined to the setting's names (read once, after the sync: a run
+    the sync stops spends nothing on them); a failed read is one note, and the triage goes on with the setting's."""
+    names = await read_product_names(req.gateway, req.thresholds.product_names)
+    run.product_names_source, run.product_names_origin = names.source, names.origin()
+    if names.problem:
+        run.notes.append(names.problem)
+    return replace(req, thresholds=names.applied_to(req.thresholds))
 
 
 def _triage(

@@ -124,7 +124,10 @@ class ReviewRun(BaseModel):
     sync_seconds: float = 0.0
     triage_seconds: float = 0.0
     second_reader: bool = False  # the notes were read by the rules and the fine-tuned second reader
-    product_names: int = 0  # how many of the vendor's product names the notes were read with (SERGAS_PRODUCT_NAMES)
+    product_names: int = 0  # how many of the vendor's product names the notes were read with
+    # where they came from: "setting" (SERGAS_PRODUCT_NAMES), "zoho" (the org's active products), both, or "none"
+    product_names_source: str = "none"
+    product_names_origin: str = ""  # the same with counts, for people: "8 from Zoho's Products, 1 from ..."
     total_seconds: float = 0.0
     changed_since: datetime | None = None  # `--since`: "changed" counted from it, not from the last run
     report_paths: list[str] = Field(default_factory=list)
@@ -203,6 +206,7 @@ class ReviewRun(BaseModel):
             "triage_seconds": round(self.triage_seconds, 3),
             "second_reader": self.second_reader,
             "product_names": self.product_names,
+            "product_names_source": self.product_names_source,
             "report_paths": self.report_paths,
             "notes": self.notes,
         }

@@ -31,7 +31,8 @@ CURSOR_PREFIX = "review:"
 
 class SyncGateway(Protocol):
     """What the sync reads of a gateway: ``integrations.zoho.gateway.ZohoGateway`` is one; tests pass a
-    small in-memory one. ``fetch_deleted`` (the recycle bin) is optional and looked up when there."""
+    small in-memory one. ``fetch_deleted`` (the recycle bin) is optional and looked up when there, as the
+    review's ``active_product_names`` is (``review.product_names``)."""
 
     def fetch_module(self, module: Module) -> AsyncIterator[list[CrmRecord]]: ...
 

@@ -3,7 +3,7 @@
 Notes is a module of the records API (``GET /crm/v8/Notes``, ``/{module}/{id}/Notes``) but not of the
 notifications (``actions/watch``), recycle-bin (``/{module}/deleted``) or Bulk Read APIs: their lists
 omit it, and the sandbox refuses it there (the watch refusal lives in ``_watch_channels``). COQL on
-Notes is for administrators.
+Notes is for administrators. Products is in every one of those lists.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from sandbox.responses import ZohoHTTPError
 
 NOT_SUPPORTED = "NOT_SUPPORTED"
-_WITHOUT_NOTES = frozenset({"Accounts", "Contacts", "Deals", "Tasks"})
+_WITHOUT_NOTES = frozenset({"Accounts", "Contacts", "Deals", "Tasks", "Products"})
 RECYCLE_BIN_MODULES = _WITHOUT_NOTES
 BULK_READ_MODULES = _WITHOUT_NOTES
 ADMIN_ONLY_COQL_MODULES = frozenset({"Notes"})

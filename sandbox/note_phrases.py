@@ -21,8 +21,10 @@ Markup in a template (see ``render``):
 
 Placeholders: ``{contact}`` / ``{first}`` (the note's subject or speaker, full and first name), ``{other}``
 / ``{other_first}`` (a second contact of the account: phrases that use it are picked only when there is
-one), ``{account}``, ``{competitor}``, ``{seats}``, ``{city}``, ``{month}``, ``{weekday}``, ``{quarter}``;
-deal notes also ``{deal}`` and ``{next_step}``.
+one), ``{account}``, ``{competitor}``, ``{seats}``, ``{city}``, ``{month}``, ``{weekday}``, ``{quarter}``,
+``{product}`` (an active product of the org's Products module) and ``{retired_product}`` (one whose
+``Product_Active`` is false: not a product the vendor sells any more); deal notes also ``{deal}`` and
+``{next_step}``.
 """
 
 from __future__ import annotations
@@ -399,6 +401,10 @@ UPSELL_SIGNAL = (
         lookalike="contact_gone",
         about="other",
     ),
+    # a product of the org's catalogue by name: a wish for more only to a reader that knows what the vendor sells
+    Phrase("Expansion", "[[{first} wants {product} for the {city} depot]], asked for a price."),
+    Phrase("Call notes", "[[{contact} asked about {product} for the drivers in {city}]] - demo booked."),
+    Phrase("Add-on", "[[{first} is keen on {product} for the night shift in {city}]]; I owe them a proposal."),
 )
 
 PLANTED = {"contact_gone": CONTACT_GONE, "churn_risk": CHURN_RISK, "upsell_signal": UPSELL_SIGNAL}
@@ -539,6 +545,23 @@ LOOKALIKES = (
     Phrase(
         "Admin",
         "<<{first} asked to swap two named users for new starters, same total>>.",
+        "upsell_signal",
+    ),
+    # a retired product (Product_Active false) and "harbor" as a plain word: not what the vendor sells
+    Phrase(
+        "Follow-up",
+        "<<{first} wants {retired_product} for the {city} depot>>. we retired it in 2023, sent them the migration "
+        "guide.",
+        "upsell_signal",
+    ),
+    Phrase(
+        "Call notes",
+        "<<{first} asked about {retired_product} for the {city} team>>. it was retired last year, nothing to quote.",
+        "upsell_signal",
+    ),
+    Phrase(
+        "Admin",
+        "<<{first} asked about the harbor tour for the {city} offsite>>, sent them the venue's link.",
         "upsell_signal",
     ),
 )

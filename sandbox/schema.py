@@ -16,8 +16,9 @@ MODULE_IDS: dict[str, str] = {
     "Tasks": "6421000000000000019",
     "Notes": "6421000000000000021",
     "Users": "6421000000000000023",
+    "Products": "6421000000000000025",
 }
-RECORD_MODULES: tuple[str, ...] = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
+RECORD_MODULES: tuple[str, ...] = ("Accounts", "Contacts", "Deals", "Tasks", "Notes", "Products")
 SINGULAR = {
     "Accounts": "Account",
     "Contacts": "Contact",
@@ -25,6 +26,7 @@ SINGULAR = {
     "Tasks": "Task",
     "Notes": "Note",
     "Users": "User",
+    "Products": "Product",
 }
 
 INDUSTRIES = (
@@ -113,6 +115,7 @@ DEAL_TYPES = ("-None-", "New Business", "Existing Business")
 PIPELINES = ("Standard (Standard)",)
 TASK_STATUSES = ("Not Started", "Deferred", "In Progress", "Completed", "Waiting for input")
 TASK_PRIORITIES = ("High", "Highest", "Low", "Lowest", "Normal")
+PRODUCT_CATEGORIES = ("-None-", "Hardware", "Software", "CRM Applications")
 
 # data_type -> json_type, as Zoho's fields metadata reports it.
 JSON_TYPES = {
@@ -262,6 +265,20 @@ NOTE_FIELDS: tuple[FieldSpec, ...] = (
     _f("Parent_Id", "lookup", mandatory=True, lookup_module="se_module", label="Parent ID"),
     *_SYSTEM,
 )
+# Zoho's Products module (standard fields: Product_Name mandatory, 50 characters; Product_Code 40; Product_Active a
+# check box): what the product reads of it is the active products' names (docs/ZOHO_FIDELITY.md).
+PRODUCT_FIELDS: tuple[FieldSpec, ...] = (
+    _f("Product_Name", mandatory=True, length=50),
+    _f("Product_Code", length=40),
+    _f("Product_Active", "boolean"),
+    _f("Product_Category", "picklist", picklist=PRODUCT_CATEGORIES),
+    _f("Unit_Price", "currency"),
+    _f("Sales_Start_Date", "date"),
+    _f("Sales_End_Date", "date"),
+    _f("Taxable", "boolean"),
+    _f("Description", "textarea", length=32000),
+    *_SYSTEM,
+)
 
 MODULE_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "Accounts": ACCOUNT_FIELDS,
@@ -269,6 +286,7 @@ MODULE_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "Deals": DEAL_FIELDS,
     "Tasks": TASK_FIELDS,
     "Notes": NOTE_FIELDS,
+    "Products": PRODUCT_FIELDS,
 }
 FIELD_INDEX: dict[str, dict[str, FieldSpec]] = {
     module: {spec.api_name: spec for spec in specs} for module, specs in MODULE_FIELDS.items()
@@ -280,6 +298,7 @@ DUPLICATE_CHECK_FIELDS: dict[str, tuple[str, ...]] = {
     "Deals": ("Deal_Name",),
     "Tasks": ("Subject",),
     "Notes": ("Note_Title",),
+    "Products": ("Product_Name",),
 }
 
 

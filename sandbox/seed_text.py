@@ -295,6 +295,22 @@ PRODUCTS = (
     "Integration Project",
     "Data Migration",
 )
+# The demo vendor's catalogue in Zoho's Products module: (Product_Name, Product_Code, Product_Category, Unit_Price,
+# Product_Active). What ``PRODUCTS`` above names in deal names are kinds of line, not catalogue names. Notes name the
+# active ones as ``{product}`` and the retired ones as ``{retired_product}`` (``sandbox.note_phrases``); "Harbor" is
+# also a plain word the notes use in lower case.
+CATALOGUE = (
+    ("Harbor", "HRB-100", "Software", 1200.0, True),
+    ("RouteWise", "RTW-200", "Software", 900.0, True),
+    ("ShiftPlan", "SFP-300", "Software", 650.0, True),
+    ("Ledgerly", "LDG-400", "CRM Applications", 780.0, True),
+    ("SignDesk", "SGD-500", "CRM Applications", 420.0, True),
+    ("PulseBoard", "PLS-600", "Software", 300.0, True),
+    ("Fieldkit Classic", "FKC-010", "Hardware", 2400.0, False),
+    ("Tally Sync", "TLS-020", "Software", 150.0, False),
+)
+ACTIVE_PRODUCTS = tuple(name for name, *_, active in CATALOGUE if active)
+RETIRED_PRODUCTS = tuple(name for name, *_, active in CATALOGUE if not active)
 NEXT_STEPS = (
     "Send proposal",
     "Schedule demo",

@@ -69,7 +69,8 @@ CREATE TABLE IF NOT EXISTS records (module TEXT NOT NULL, id TEXT NOT NULL, data
 CREATE TABLE IF NOT EXISTS deleted (module TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
                                     PRIMARY KEY (module, id));
 """
-SNAPSHOT_FORMAT = f"sandbox-1-py{sys.version_info[0]}.{sys.version_info[1]}"
+# sandbox-2: the org has a Products catalogue; an org saved before it is seeded again
+SNAPSHOT_FORMAT = f"sandbox-2-py{sys.version_info[0]}.{sys.version_info[1]}"
 COMPACT_AFTER = 5000
 
 
@@ -302,6 +303,8 @@ class SandboxStore:
             return str(record.get("Deal_Name") or "")
         if module == "Tasks":
             return str(record.get("Subject") or "")
+        if module == "Products":
+            return str(record.get("Product_Name") or "")
         return str(record.get("Note_Title") or "")
 
     # ------------------------------------------------------------------ writes

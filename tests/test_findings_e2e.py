@@ -14,7 +14,9 @@ import pytest
 from cli_support import run_main, sandbox_cli_env
 from sandbox_rest import access_token
 
-from sandbox.embedded import RunningSandbox
+from sandbox.embedded import RunningSandbox, start_sandbox
+from sandbox.scopes import DEFAULT_SCOPES
+from sandbox.seed_text import ACTIVE_PRODUCTS
 
 pytestmark = pytest.mark.slow
 
@@ -173,6 +175,48 @@ def test_sergas_product_names_reads_the_vendors_products_in_notes(sandbox: Runni
     found = {}
     for names in ("", "Yard, RouteX, SLA Guard"):
         run, found[names] = _review(sandbox, tmp_path / f"home-{len(names)}", planted, SERGAS_PRODUCT_NAMES=names)
-        assert run["product_names"] == (3 if names else 0)  # the run says what it read with
+        # the run says what it read with: the setting's names and the demo org's active products
+        assert run["product_names"] == (3 if names else 0) + len(ACTIVE_PRODUCTS)
     assert found[""] == [set(), set()]
     assert found["Yard, RouteX, SLA Guard"] == [{(kind, "account")} for _, kind in PRODUCT_NOTES]
+
+
+UPSELL = ("upsell_signal", "account")
+CATALOGUE_NOTES = (  # the demo org's Products: Harbor is active, Tally Sync retired (Product_Active false); neither
+    # reader finds a wish for more in these without the name among the product names
+    ("Grace wants Harbor for the Lyon depot, asked for a price.", "upsell_signal"),
+    ("Grace wants Tally Sync for the Lyon depot, asked for a price.", "upsell_signal"),
+)
+
+
+def test_the_orgs_active_products_are_read_without_any_setting(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """With no SERGAS_PRODUCT_NAMES the review reads the org's active products from Zoho's Products module: a note
+    naming one is a wish for more; a retired product's name is not read as a product (named in the setting, it is)."""
+    planted = _plant_all(sandbox, "Catalogue", CATALOGUE_NOTES)
+    run, found = _review(sandbox, tmp_path / "home", planted)
+    assert (run["product_names"], run["product_names_source"]) == (len(ACTIVE_PRODUCTS), "zoho")
+    assert found == [{UPSELL}, set()]
+    run, found = _review(sandbox, tmp_path / "home-setting", planted, SERGAS_PRODUCT_NAMES="Tally Sync, Harbor")
+    assert (run["product_names"], run["product_names_source"]) == (len(ACTIVE_PRODUCTS) + 1, "setting+zoho")
+    assert found == [{UPSELL}, {UPSELL}]
+    assert not [n for n in run["notes"] if "product names" in n]
+
+
+def test_without_the_products_scope_the_review_goes_on_with_the_settings_names(tmp_path: Path) -> None:
+    """A token without ZohoCRM.modules.products.READ: the review succeeds, says in one line why Zoho's products
+    could not be read, and reads the notes with SERGAS_PRODUCT_NAMES."""
+    scopes = [s for s in DEFAULT_SCOPES if s != "ZohoCRM.modules.ALL"]
+    scopes += [f"ZohoCRM.modules.{m}.ALL" for m in ("accounts", "contacts", "deals", "tasks", "notes")]
+    with start_sandbox(tmp_path / "sb", accounts=10, seed=7, scopes=scopes) as limited:
+        planted = _plant_all(limited, "No Scope", CATALOGUE_NOTES)
+        run, found = _review(limited, tmp_path / "home", planted, SERGAS_PRODUCT_NAMES="Tally Sync")
+        human = run_main(sandbox_cli_env(limited, tmp_path / "home", SERGAS_PRODUCT_NAMES="Tally Sync"), "review")
+    assert (run["product_names"], run["product_names_source"]) == (1, "setting")
+    assert found == [set(), {UPSELL}]
+    [said] = [n for n in run["notes"] if "product names" in n]
+    assert said == (
+        "product names could not be read from Zoho's Products (the OAuth token lacks ZohoCRM.modules.products.READ; "
+        "grant it, or ZohoCRM.modules.ALL); notes were read with the 1 of SERGAS_PRODUCT_NAMES"
+    )
+    assert human.returncode == 0, human.stderr
+    assert "ZohoCRM.modules.products.READ" in " ".join(human.stdout.split())

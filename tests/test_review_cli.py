@@ -176,6 +176,7 @@ def test_summary_shows_the_whole_report_path_in_an_80_column_terminal() -> None:
         (True, 0, "rules and the second reader, no product names"),
         (False, 0, "rules alone"),
         (True, 3, "rules and the second reader, with 3 product names"),
+        (False, 1, "rules alone (SERGAS_SECOND_READER=false), with 1 product name"),
     ],
 )
 def test_summary_says_who_read_the_notes(second_reader: bool, products: int, said: str) -> None:
@@ -186,8 +187,16 @@ def test_summary_says_who_read_the_notes(second_reader: bool, products: int, sai
     from cli.review_command import summary_table
     from review.run_models import ReviewRun
 
-    run = ReviewRun(run_id="r", started_at=datetime.now(UTC), second_reader=second_reader, product_names=products)
+    origin = "2 from Zoho's Products, 1 from SERGAS_PRODUCT_NAMES" if products == 3 else ""
+    run = ReviewRun(
+        run_id="r",
+        started_at=datetime.now(UTC),
+        second_reader=second_reader,
+        product_names=products,
+        product_names_origin=origin,
+    )
     console = Console(width=120, record=True, force_terminal=False)
     console.print(summary_table(run))
     rows = [re.sub(r"\s+", " ", line.strip("│ ")) for line in console.export_text().splitlines()]
     assert any(row.startswith("Notes read by │ " + said) for row in rows), rows
+    assert any(row.startswith("Product names │ " + origin) for row in rows) is bool(origin), rows

@@ -33,6 +33,8 @@ PLACEHOLDERS = {
     "month",
     "weekday",
     "quarter",
+    "product",
+    "retired_product",
 }
 
 

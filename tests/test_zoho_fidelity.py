@@ -249,3 +249,59 @@ def test_mcp_tool_schemas_are_large(api: httpx.Client) -> None:
     sizes = {t["name"]: len(json.dumps(t["inputSchema"])) for t in listed["result"]["tools"]}
     for name in ("ZohoCRM_getRecords", "ZohoCRM_getRecord", "ZohoCRM_searchRecords", "ZohoCRM_getRelatedRecords"):
         assert sizes[name] > 3000, (name, sizes[name])  # about a thousand tokens and more, as Zoho's are
+
+
+# ----------------------------------------------------------------------------------------- products
+def test_products_list_like_any_record_module(api: httpx.Client, sandbox: RunningSandbox) -> None:
+    """``GET /crm/v8/Products``: ``fields`` mandatory, pages of ``per_page`` with ``info.more_records``."""
+    missing = api.get("/crm/v8/Products")
+    assert missing.status_code == 400 and missing.json()["code"] == "REQUIRED_PARAM_MISSING"
+    seen: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        query: dict[str, Any] = {
+            "fields": "Product_Name,Product_Active",
+            "per_page": 3,
+            "page": page,
+            "sort_order": "asc",
+        }
+        body = api.get("/crm/v8/Products", params=query).json()
+        assert len(body["data"]) <= 3 and body["info"]["per_page"] == 3
+        assert all(
+            set(row) >= {"id", "Product_Name", "Product_Active"} and "Unit_Price" not in row for row in body["data"]
+        )
+        seen.extend(body["data"])
+        if not body["info"]["more_records"]:
+            break
+        page += 1
+    catalogue = sandbox.store.list_records("Products")
+    assert page == -(-len(catalogue) // 3) and [r["id"] for r in seen] == sorted(r["id"] for r in catalogue)
+    active = [r["Product_Name"] for r in seen if r["Product_Active"]]
+    assert 6 <= len(seen) <= 10 and 0 < len(active) < len(seen)  # the demo org's catalogue: a couple retired
+    one = api.get(f"/crm/v8/Products/{seen[0]['id']}", params={"fields": "Product_Name"}).json()["data"][0]
+    assert one["Product_Name"] == seen[0]["Product_Name"]
+    assert (
+        api.get("/crm/v8/Products", params={"fields": "Product_Name", "per_page": 201}).json()["info"]["per_page"]
+        == 200
+    )
+
+
+def test_products_field_metadata(api: httpx.Client) -> None:
+    fields = {
+        f["api_name"]: f for f in api.get("/crm/v8/settings/fields", params={"module": "Products"}).json()["fields"]
+    }
+    assert fields["Product_Name"]["system_mandatory"] and fields["Product_Name"]["data_type"] == "text"
+    assert fields["Product_Active"]["data_type"] == "boolean" and fields["Product_Code"]["length"] == 40
+    modules = {m["api_name"]: m for m in api.get("/crm/v8/settings/modules").json()["modules"]}
+    assert modules["Products"]["api_supported"] and modules["Products"]["singular_label"] == "Product"
+
+
+def test_products_need_their_module_scope(tmp_path: Path) -> None:
+    others = [f"ZohoCRM.modules.{m}.ALL" for m in ("accounts", "contacts", "deals", "tasks", "notes")]
+    for scopes, status in ((others, 401), ([*others, "ZohoCRM.modules.products.READ"], 200)):
+        with start_sandbox(tmp_path / f"sb{status}", accounts=10, seed=7, scopes=scopes) as sb, _client(sb) as api:
+            answer = api.get("/crm/v8/Products", params={"fields": "Product_Name"})
+            assert answer.status_code == status, answer.text
+            if status == 401:
+                assert answer.json()["code"] == "OAUTH_SCOPE_MISMATCH"
+                assert api.get("/crm/v8/Accounts", params={"fields": "Account_Name"}).status_code == 200

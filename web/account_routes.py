@@ -56,7 +56,9 @@ def routes(ctx: WebContext) -> list[BaseRoute]:
         memory = ctx.memory.memory if ctx.memory is not None else None
         brief, brief_error = None, None
         try:
-            brief = await build_brief(ctx.gateway, memory, account_id, thresholds=ctx.config.thresholds)
+            brief = await build_brief(
+                ctx.gateway, memory, account_id, thresholds=ctx.config.thresholds, product_names=ctx.products
+            )
         except ZohoError as exc:
             brief_error = f"{exc.message}. {exc.hint}"
         history: list[Any] = []

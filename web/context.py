@@ -21,6 +21,7 @@ from approvals.presentation import fmt_value
 from domain.recommendations import Recommendation
 from domain.safe_text import safe_block, safe_inline
 from integrations.zoho.gateway import ZohoGateway
+from review.product_names import ProductNamesSource
 from state.store import StateStore
 from web.actions import Decisions
 from web.config import WebConfig
@@ -67,9 +68,11 @@ class WebContext:
     memory: MemoryReader | None = None
     templates: Jinja2Templates = field(init=False)
     records: RecordValues = field(init=False)
+    products: ProductNamesSource = field(init=False)  # the org's active products for the briefs, read hourly
 
     def __post_init__(self) -> None:
         self.records = RecordValues(self.gateway, ttl_seconds=self.config.owner_cache_seconds)
+        self.products = ProductNamesSource(self.gateway, self.config.thresholds)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
         self.templates = Jinja2Templates(env=env)
         env.filters["inline"] = lambda v, limit=None: safe_inline("" if v is None else v, limit=limit)

@@ -16,6 +16,7 @@ from rich.text import Text
 from cli.resolve_view import print_resolve_error
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
+from review.product_names import ProductNamesSource
 from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 NO_ACCOUNT_HINT = (
@@ -37,12 +38,16 @@ async def show_brief(
     account: Account,
     decisions: Any = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    product_names: ProductNamesSource | None = None,
 ) -> None:
     """Build and print the deterministic meeting brief for ``account`` (with past decisions from the
-    state store ``decisions``: listed, and a rejected or done action never recommended as new)."""
+    state store ``decisions``: listed, and a rejected or done action never recommended as new; notes read with
+    the org's product names when ``product_names`` is given)."""
     from briefs import brief_renderable, build_brief
 
-    brief = await build_brief(gateway, memory, account.id, decisions=decisions, thresholds=thresholds)
+    brief = await build_brief(
+        gateway, memory, account.id, decisions=decisions, thresholds=thresholds, product_names=product_names
+    )
     console.print(brief_renderable(brief))
 
 

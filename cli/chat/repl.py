@@ -26,6 +26,7 @@ from domain.safe_text import safe_inline
 from integrations.zoho.errors import ZohoError
 from integrations.zoho.gateway import ZohoGateway
 from integrations.zoho.models import Account
+from review.product_names import ProductNamesSource
 from review.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from state.errors import StateStoreError
 
@@ -44,6 +45,7 @@ class ChatSession:
         read_line: ReadLine,
         memory: Any = None,
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        product_names: ProductNamesSource | None = None,
     ) -> None:
         self.console = console
         self.gateway = gateway
@@ -53,6 +55,7 @@ class ChatSession:
         self.read_line = read_line
         self.memory = memory
         self.thresholds = thresholds
+        self.product_names = product_names  # the org's active products, read at most hourly for the session
         self.account: Account | None = None
 
     # --- the loop ----------------------------------------------------------------------------------
@@ -190,7 +193,15 @@ class ChatSession:
             if not ref:
                 self.console.print("Which account? Use /brief NAME or pick one with /account NAME.")
             return
-        await show_brief(self.console, self.gateway, self.memory, account, self.approvals.store, self.thresholds)
+        await show_brief(
+            self.console,
+            self.gateway,
+            self.memory,
+            account,
+            self.approvals.store,
+            self.thresholds,
+            self.product_names,
+        )
 
     # --- questions -----------------------------------------------------------------------------------
     async def question(self, text: str) -> None:
@@ -275,7 +286,15 @@ class ChatSession:
         line.append(safe_inline(account.name), style="bold")
         line.append(f" ({account.id}):", style="dim")
         self.console.print(line)
-        await show_brief(self.console, self.gateway, self.memory, account, self.approvals.store, self.thresholds)
+        await show_brief(
+            self.console,
+            self.gateway,
+            self.memory,
+            account,
+            self.approvals.store,
+            self.thresholds,
+            self.product_names,
+        )
 
 
 __all__ = ["ChatSession", "ReadLine"]

@@ -103,6 +103,9 @@ class ZohoGateway(Protocol):
 
     async def fetch_incremental(self, module: Module, cursors: CursorStore) -> list[CrmRecord]: ...
 
+    # --- the org's catalogue (SDK, then REST): what the vendor sells, read as add-ons in notes --------
+    async def active_product_names(self) -> list[str]: ...
+
     # --- what the write checks read (approvals.write_checks): REST, the tier writes go to ---------
     async def field_specs(self, module: str) -> dict[str, FieldMeta]: ...
 

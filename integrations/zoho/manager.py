@@ -6,6 +6,7 @@
   before (re)creating, so a retry after a timeout or a crash finds the record it already made;
 - attachments → REST (listing, download; an approved upload carries ``sergas-ref-<key>`` in its file
   name, looked up before (re)uploading the same way).
+- the org's product names → the Products list (``GET /Products``, 200 a call), SDK then REST.
 
 Each tier has a circuit breaker (transient errors only); every call is timed per tier/operation and
 reported to the injected ``audit`` sink as ``{"kind": "zoho_call", ...}``.
@@ -174,6 +175,11 @@ def min_calls_for(count: int, module: str = "") -> int:
     return min(coql_calls(count), bulk_calls(count))
 
 
+PRODUCT_FIELDS = ("Product_Name", "Product_Active")
+PRODUCTS_SCOPE_HINT = (
+    "Grant the refresh token ZohoCRM.modules.products.READ (or ZohoCRM.modules.ALL, as the README lists), "
+    "then generate it again."
+)
 NOTE_PARENTS: tuple[Module, ...] = ("Accounts", "Contacts", "Deals")  # where notes hang, for the fallback
 NOTE_OVERLAP = timedelta(seconds=1)  # If-Modified-Since is "after": re-read the cursor's own second
 
@@ -480,6 +486,36 @@ class ZohoManager:
         notes compares with its local copy, since the recycle bin does not serve Notes."""
         rows = await self._list_notes(("Modified_Time",))
         return {str(r["id"]) for r in rows if isinstance(r, dict) and r.get("id")}
+
+    async def active_product_names(self) -> list[str]:
+        """The names of the org's active products, each once, in Zoho's order: Zoho's Products module read with
+        ``GET /crm/v8/Products`` (``Product_Name``, ``Product_Active``; 200 a call, 1 credit, page tokens past
+        2,000), SDK then REST. A product counts unless ``Product_Active`` is false (a field the user's profile
+        cannot see comes back empty: the product is not dropped for it). A token without the Products scope
+        raises ``ZohoPermissionError`` (``OAUTH_SCOPE_MISMATCH``) saying which scope to grant."""
+
+        async def collect(tier: BulkTier) -> list[dict[str, Any]]:
+            rows: list[dict[str, Any]] = []
+            async for page in tier.list_pages("Products", PRODUCT_FIELDS):
+                rows.extend(page)
+            return rows
+
+        try:
+            rows = await self._call("product_names", self._bulk(), collect, module="Products")
+        except ZohoPermissionError as exc:
+            if exc.code != "OAUTH_SCOPE_MISMATCH":
+                raise
+            raise ZohoPermissionError(
+                "the OAuth token may not read Zoho's Products module",
+                status=exc.status,
+                code=exc.code,
+                module="Products",
+                tier=exc.tier,
+                hint=PRODUCTS_SCOPE_HINT,
+            ) from exc
+        with _reading("Products"):
+            names = (str(r.get("Product_Name") or "").strip() for r in rows if r.get("Product_Active") is not False)
+            return list(dict.fromkeys(name for name in names if name))
 
     async def account_tasks(self, account_id: str) -> list[Task]:
         """Every task hanging on the account (``What_Id``), by COQL: Zoho has no ``Tasks`` related list

@@ -27,7 +27,7 @@ class ScopeNeed:
 SCOPE_NEEDS: tuple[ScopeNeed, ...] = (
     ScopeNeed(
         "ZohoCRM.modules.ALL",
-        "every read and write of accounts, contacts, deals, tasks and notes",
+        "every read and write of accounts, contacts, deals, tasks and notes, and the product names read from Products",
         "GET",
         "/crm/v8/Accounts",
         {"fields": "Account_Name", "per_page": 1},

@@ -25,7 +25,7 @@ from sandbox.clock import iso
 from sandbox.faults import FaultSpec
 from sandbox.responses import ZohoHTTPError, zoho_json
 
-HEALTH_MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes")
+HEALTH_MODULES = ("Accounts", "Contacts", "Deals", "Tasks", "Notes", "Products")
 
 
 class ConfigUpdate(BaseModel):
