@@ -1030,7 +1030,7 @@ SAFE_AFTER = re.compile(
 UPSELL_UNDONE = re.compile(
     r"\bnot\s+interested\b|\bno\s+budget\b|\b(?:under|within|from|out\s+of)\s+(?:the\s+|their\s+)?(?:existing|current|spare)\s+"
     r"(?:seats|licen[cs]es|contract|allocation|pool)\b|\bhad\s+(?:some\s+)?spare\b|\btemporary\b|\bwill\s+remove\b|"
-    r"\b(?:they|she|he)\s+declined\b|\bsaid\s+no\b"
+    r"\b(?:they|she|he)\s+declined\b|\bsaid\s+no\b|\bnothing\s+to\s+(?:quote|sell|offer)\b"
 )
 # Said after a departure: the person is still there in the role that matters to us ("retired from the board but
 # is still consulting for them", "left Tel Aviv for the NY office but stays our main contact").

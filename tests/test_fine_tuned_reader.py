@@ -116,3 +116,21 @@ def test_triage_scores_the_candidate_sentences_in_one_batch_and_reads_deal_names
     assert len(batches) == 1  # scored before triage reads the notes one by one; the reads find them scored
     [upsell] = [s for s in triage.signals if s.kind == "upsell_signal"]
     assert upsell.evidence == [seats.id]  # the deal's name ("... Analytics Add-on") is no wish for an add-on
+
+
+def _second_reader_kinds(text: str, deal_name: str | None = None) -> set[str]:
+    acc = account(name="Lumen Biotech", revenue=100_000)
+    records = [acc, contact(acc.id, first="Rosa", last="Marquez"), note(acc.id, text, days_ago=5)]
+    if deal_name:
+        records.append(deal(acc.id, name=deal_name))
+    on = DEFAULT_THRESHOLDS.model_copy(update={"second_reader": True})
+    [triage] = triage_org(org(*records), today=TODAY, thresholds=on)
+    return {s.kind for s in triage.signals}
+
+
+def test_the_second_reader_adds_nothing_from_a_deal_s_own_progress_or_a_wish_undone_later() -> None:
+    said = "demo for Rosa's team on Lumen Biotech - Support Plan; agreed next step: send proposal"
+    assert "upsell_signal" not in _second_reader_kinds(said, "Lumen Biotech - Support Plan")  # the deal is in the CRM
+    asked = "Rosa asked about Tally Sync for the Zurich team."
+    assert "upsell_signal" in _second_reader_kinds(asked)
+    assert "upsell_signal" not in _second_reader_kinds(asked + " it was retired last year, nothing to quote.")

@@ -317,3 +317,11 @@ def test_minutes_asides_and_names_written_in_lower_case(text: str, contacts: tup
     people = tuple(Person(name, name.split()[0], name.split()[-1], None) for name in contacts)
     found = {(f.kind, f.subject) for f in read_text(text, people, account_name="Helix Labs") if f.kind == GONE}
     assert found == ({(GONE, gone)} if gone is not None else set())
+
+
+def test_it_is_a_thing_not_the_it_director() -> None:
+    people = (Person("Ruth Berg", "Ruth", "Berg", "IT Director"),)
+    said = "Ruth asked about Tally Sync for the Zurich team. it was retired last year, nothing to quote."
+    assert not [f for f in read_text(said, people, account_name="Helix Labs") if f.kind == GONE]
+    their = read_text("Their IT director retired last year.", people, account_name="Helix Labs")
+    assert [(f.kind, f.subject) for f in their] == [(GONE, 0)]

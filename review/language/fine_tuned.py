@@ -37,7 +37,7 @@ from review.language.reader import Finding, FindingKind, as_read, note_stems
 from review.language.score_store import ScoreStore, Vector, weights_digest
 from review.language.sentences import split_sentences
 from review.language.stems import any_candidate, candidates, stems_in
-from review.lexicon import CHURN, UPSELL, Trigger
+from review.lexicon import CHURN, UPSELL, UPSELL_UNDONE, Trigger
 
 WEIGHTS = Path(__file__).with_name("fine_tuned_reader.npz")
 # text, the account's contacts, its deal names, the vendor's product names
@@ -164,6 +164,11 @@ class _Note:
     sentences: list[str]  # as written (quoted)
     plain: list[str]  # deal names as "the deal"
     people: tuple[Person, ...]
+    # a sentence about one of the account's deals is that deal's own progress ("demo for Fatima's team on Acme -
+    # Analytics Add-on; send proposal"), already in the CRM: the model adds no finding from it
+    about_a_deal: tuple[bool, ...] = ()
+    # a later sentence that undoes a wish for more ("…nothing to quote", "not interested")
+    undone_after: tuple[bool, ...] = ()
     _passes: dict[tuple[int, int], bool] = field(default_factory=dict)
 
     def passes(self, number: int, combination: int) -> bool:
@@ -194,7 +199,10 @@ def _names_key(people: tuple[Person, ...]) -> str:
 @functools.lru_cache(maxsize=32_768)  # triage reads each note twice: in the batch that scores it, then on its own
 def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...], products: tuple[str, ...]) -> _Note:
     sentences = split_sentences(text) or [text]
-    return _Note(sentences, [as_read(s, record_names, products) for s in sentences], people)
+    about_a_deal = tuple(any(name in s for name in record_names) for s in sentences)
+    undone = [bool(UPSELL_UNDONE.search(s.lower())) for s in sentences]
+    undone_after = tuple(any(undone[i + 1 :]) for i in range(len(sentences)))
+    return _Note(sentences, [as_read(s, record_names, products) for s in sentences], people, about_a_deal, undone_after)
 
 
 _LEXICONS = tuple(c.lexicon for c in COMBINATIONS)
@@ -254,7 +262,13 @@ def _opinion(note: _Note, reader: FineTunedReader) -> Opinion:
     for k, combo in enumerate(COMBINATIONS):
         column = chances[:, combo.column]
         highest.append(float(column.max()))
-        likely = [(float(column[i]), i) for i in every if column[i] >= combo.add]  # rare: the prefilter only then
+        likely = [  # rare: the prefilter only then
+            (float(column[i]), i)
+            for i in every
+            if column[i] >= combo.add
+            and not note.about_a_deal[i]
+            and not (combo.kind == "upsell_signal" and note.undone_after[i])
+        ]
         best = max(((chance, i) for chance, i in likely if note.passes(i, k)), default=None)
         adds.append(None if best is None else best[1])
     return Opinion(tuple(highest), tuple(adds))

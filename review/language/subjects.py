@@ -176,7 +176,7 @@ def by_role(words: list[str], people: tuple[Person, ...]) -> int | None:
         if word in ROLE_STOP:
             continue
         wanted += TITLE_ABBREVIATIONS.get(word, word).split()
-    if not wanted:
+    if not wanted or wanted == ["it"]:  # "it was retired last year": a thing, not the IT Director
         return None
     if len(people) == 1 and _OUR_CONTACT & set(wanted) and set(wanted) <= _OUR_CONTACT | _OUR_CONTACT_FILLER:
         return 0  # "my contact there has retired", "champion gone": the account's one contact
