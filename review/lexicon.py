@@ -189,10 +189,19 @@ KEYS: dict[str, tuple[str, ...]] = {
         "account_closure account_to pull$ replaced$ otherwise only_renew only_be",
     ),
     "compared with a named rival": (
-        "benchmark compar measur side head bake market court trial pilot testing poc proof quote bid proposal pitch "
-        "demo invited vendors shortlist finalist rfp tender look vs$ versus approached",
-        "@x @v market$",
+        "benchmark compar measur side head bake vs$ versus the_market market_check",
+        "us$ our$ add_on side head bake @x @v the_market market_check",
     ),
+    "courted by a named rival": ("courting approached",),
+    "piloting a named rival": (
+        "trial pilot testing poc proof",
+        "not_us of_us alongside parallel compare side against",
+    ),
+    "invited beside us": (
+        "quote bid proposal pitches demos invited vendors shortlist finalist rfp tender",
+        "us$",
+    ),
+    "looking at a named rival before renewing": ("look", "signing renewing renewal renew committing"),
     "moving to a named tool": (
         "mov switch migrat transition",
         "renewal renewing contract notice effective export termination",
@@ -1913,26 +1922,41 @@ CHURN: tuple[Trigger, ...] = (
         r"\bon\s+(?:their|its)\s+behalf\b",
     ),
     # a rival the reader does not know by name, made one by the comparison with us: "benchmark us against Asana",
-    # "run a side-by-side with Wrike", "3 quotes (us, Rippling, Gusto)", "piloting Rippling, not us, to compare"
+    # "run a side-by-side with Wrike", "3 quotes (us, Rippling, Gusto)", "piloting Rippling, not us, to compare";
+    # five triggers, each with its own words, so that a note is only read for them when it holds those words
     trigger(
         "compared with a named rival",
         r"\b(?:benchmark\w*|compar\w+|measur\w+)\s+(?:us|our\s+\w+|@x\s+add-on)\s+(?:with|to|against|vs\.?|versus)\s+"
         r"(?:@?\w+\s+){0,2}?@[xv]\b|"
-        r"\b(?:been\s+)?approached\s+by\s+@x\s+(?:with|w/)\s+(?:an?\s+)?(?:[\w%-]+\s+){0,2}?(?:offer|deal|discount|quote|"
-        r"proposal)\b|"
         r"\b(?:a|run|do|did|doing|want\w*|ran|need\w*)\s+(?:a\s+)?(?:quick\s+)?(?:side[- ]by[- ]side|"
         r"head[- ]to[- ]head|bake-?off|market\s+check)\s+(?:with|against|vs\.?|versus)\s+(?:@?\w+\s+){0,2}?@[xv]\b"
-        r"(?:\s+(?:and|&|\+|or)\s+@[xv]\b)?(?=\s*(?:$|[.,;:!)]|\s(?:before|ahead\s+of|for\s+the\s+renewal|on\s+(?:price|pricing|cost))\b))|"
+        r"(?:\s+(?:and|&|\+|or)\s+@[xv]\b)?(?=\s*(?:$|[.,;:!)]|\s(?:before|ahead\s+of|for\s+the\s+renewal|on\s+"
+        r"(?:price|pricing|cost))\b))|"
         r"(?<![\w@])us\s+(?:vs\.?|versus)\s+@[xv]\b|(?<![\w@])@[xv]\s+(?:vs\.?|versus)\s+us\b|"
-        r"(?<![\w@])@x\s+(?:has\s+been|have\s+been|is|are|'s|'re)\s+courting\s+(?:them|@acct|the\s+)|"
-        r"\b(?:trial\w*|pilot\w*|testing|poc|proof[- ]of[- ]concept)\s+(?:of\s+|with\s+)?@x\b[^.;]{0,60}?\b(?:not\s+us|"
-        r"instead\s+of\s+us|alongside\s+us|in\s+parallel|to\s+compare|side[- ]by[- ]side|against\s+us)\b|"
-        r"\b(?:quotes?|bids?|proposals?|pitches|demos|invited|vendors|shortlist\w*|finalists?|rfp|tender)\b[^.;]{0,30}?"
-        r"(?:\(|:)\s*us\s*,\s*@[xv]\b|"
-        r"\blook\w*\s+at\s+@[xv](?:\s+(?:and|&|\+|or)\s+(?:@[xv]|[\w.-]+))?\s+before\s+(?:signing|renewing|the\s+renewal|"
-        r"(?:we|they)\s+renew|committing)\b|"
         r"\b(?:look\w*\s+at|test\w*|check\w*)\s+the\s+market\b|\bmarket\s+check\b",
         harmless=r"\b(?:we|i)\s+(?:will\s+|'ll\s+|should\s+|could\s+)?(?:benchmark|compar|look|test|check)\w*",
+    ),
+    trigger(
+        "courted by a named rival",
+        r"(?<![\w@])@x\s+(?:has\s+been|have\s+been|is|are|'s|'re)\s+courting\s+(?:them|@acct|the\s+)|"
+        r"\b(?:been\s+)?approached\s+by\s+@x\s+(?:with|w/)\s+(?:an?\s+)?(?:[\w%-]+\s+){0,2}?(?:offer|deal|discount|quote|"
+        r"proposal)\b",
+    ),
+    trigger(
+        "piloting a named rival",
+        r"\b(?:trial\w*|pilot\w*|testing|poc|proof[- ]of[- ]concept)\s+(?:of\s+|with\s+)?@x\b[^.;]{0,60}?\b(?:not\s+us|"
+        r"instead\s+of\s+us|alongside\s+us|in\s+parallel|to\s+compare|side[- ]by[- ]side|against\s+us)\b",
+    ),
+    trigger(
+        "invited beside us",
+        r"\b(?:quotes?|bids?|proposals?|pitches|demos|invited|vendors|shortlist\w*|finalists?|rfp|tender)\b[^.;]{0,30}?"
+        r"(?:\(|:)\s*us\s*,\s*@[xv]\b",
+    ),
+    trigger(
+        "looking at a named rival before renewing",
+        r"\blook\w*\s+at\s+@[xv](?:\s+(?:and|&|\+|or)\s+(?:@[xv]|[\w.-]+))?\s+before\s+(?:signing|renewing|the\s+renewal|"
+        r"(?:we|they)\s+renew|committing)\b",
+        harmless=r"\b(?:we|i)\s+(?:will\s+|'ll\s+|should\s+|could\s+)?look\w*",
     ),
     # the account's system moving to another tool, where the sentence speaks of our contract ("energy monitoring moves
     # to Honeywell at renewal", "Kensington confirmed move to Dentally, effective end of contract"); a person moving
