@@ -9,7 +9,8 @@ it was trained.
 How it combines with the rule engine (``second_opinion``), per note and kind, as validated on the blind folds of
 ``benchmarks/fine_tuned_reader.py`` (the five writers left out one at a time): a rule finding stands only if the
 model gives some sentence of the note at least ``veto``; the model adds a finding when a sentence that the reader's
-stems prefilter passes for that kind scores at least ``add``. What the model makes of a note (``Opinion``) is worked
+stems prefilter passes for that kind scores at least ``add`` (not a sentence naming one of the account's deals, that
+deal's own progress, nor an expansion a later sentence undoes). What the model makes of a note (``Opinion``) is worked
 out once and kept in the score file beside its sentences' scores. contact_gone stays with the rules: the combination
 that won on the writers' folds (AND@0.2+OR@0.8) lost precision and recall on eleven later writers (89.4/67.5 ->
 87.4/65.6), vetoing departures said by title, role or nickname and adding some about the wrong person.
