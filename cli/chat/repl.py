@@ -193,6 +193,9 @@ class ChatSession:
             if not ref:
                 self.console.print("Which account? Use /brief NAME or pick one with /account NAME.")
             return
+        await self.show_brief(account)
+
+    async def show_brief(self, account: Account) -> None:
         await show_brief(
             self.console,
             self.gateway,
@@ -286,15 +289,7 @@ class ChatSession:
         line.append(safe_inline(account.name), style="bold")
         line.append(f" ({account.id}):", style="dim")
         self.console.print(line)
-        await show_brief(
-            self.console,
-            self.gateway,
-            self.memory,
-            account,
-            self.approvals.store,
-            self.thresholds,
-            self.product_names,
-        )
+        await self.show_brief(account)
 
 
 __all__ = ["ChatSession", "ReadLine"]
