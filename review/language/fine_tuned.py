@@ -165,12 +165,17 @@ class _Note:
     sentences: list[str]  # as written (quoted)
     plain: list[str]  # deal names as "the deal"
     people: tuple[Person, ...]
-    # a sentence about one of the account's deals is that deal's own progress ("demo for Fatima's team on Acme -
-    # Analytics Add-on; send proposal"), already in the CRM: the model adds no finding from it
-    about_a_deal: tuple[bool, ...] = ()
-    # a later sentence that undoes a wish for more ("…nothing to quote", "not interested")
-    undone_after: tuple[bool, ...] = ()
+    record_names: tuple[str, ...] = ()  # the account's deal names
     _passes: dict[tuple[int, int], bool] = field(default_factory=dict)
+
+    def may_add_from(self, number: int, kind: str) -> bool:
+        """Whether the model may add a ``kind`` finding from sentence ``number``: not from a sentence about one of the
+        account's deals (that deal's own progress, already in the CRM: "demo for Fatima's team on Acme - Analytics
+        Add-on; send proposal"), nor an expansion a later sentence undoes ("…nothing to quote", "not interested")."""
+        if any(name in self.sentences[number] for name in self.record_names):
+            return False
+        later = self.sentences[number + 1 :]
+        return kind != "upsell_signal" or not any(UPSELL_UNDONE.search(s.lower()) for s in later)
 
     def passes(self, number: int, combination: int) -> bool:
         """Whether the stems prefilter of ``COMBINATIONS[combination]`` passes sentence ``number`` (what the model may
@@ -200,10 +205,7 @@ def _names_key(people: tuple[Person, ...]) -> str:
 @functools.lru_cache(maxsize=32_768)  # triage reads each note twice: in the batch that scores it, then on its own
 def _note(text: str, people: tuple[Person, ...], record_names: tuple[str, ...], products: tuple[str, ...]) -> _Note:
     sentences = split_sentences(text) or [text]
-    about_a_deal = tuple(any(name in s for name in record_names) for s in sentences)
-    undone = [bool(UPSELL_UNDONE.search(s.lower())) for s in sentences]
-    undone_after = tuple(any(undone[i + 1 :]) for i in range(len(sentences)))
-    return _Note(sentences, [as_read(s, record_names, products) for s in sentences], people, about_a_deal, undone_after)
+    return _Note(sentences, [as_read(s, record_names, products) for s in sentences], people, record_names)
 
 
 _LEXICONS = tuple(c.lexicon for c in COMBINATIONS)
@@ -264,11 +266,7 @@ def _opinion(note: _Note, reader: FineTunedReader) -> Opinion:
         column = chances[:, combo.column]
         highest.append(float(column.max()))
         likely = [  # rare: the prefilter only then
-            (float(column[i]), i)
-            for i in every
-            if column[i] >= combo.add
-            and not note.about_a_deal[i]
-            and not (combo.kind == "upsell_signal" and note.undone_after[i])
+            (float(column[i]), i) for i in every if column[i] >= combo.add and note.may_add_from(i, combo.kind)
         ]
         best = max(((chance, i) for chance, i in likely if note.passes(i, k)), default=None)
         adds.append(None if best is None else best[1])
