@@ -597,6 +597,9 @@ VENDORS: tuple[str, ...] = (
     "Globex Cloud",
     "Initech Sales",
 )
+# The lower-case start of a brand with a capital inside ("ezy" of "ezyVet", "e" of "eBay"): a name as much as a
+# capitalised word is (a regular expression: one to four letters followed by a capital).
+BRAND_START = r"[a-z]{1,4}(?=[A-Z])"
 # Capitalised words that are not names (months, days, tools, note words).
 COMMON_CAPITALISED: frozenset[str] = (
     word_set("""i i'm i've i'll i'd ok okay january february march april may june july august september october

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from review.lexicon import COMMON_CAPITALISED, NICKNAMES, PLACES, VENDORS, word_set
+from review.lexicon import BRAND_START, COMMON_CAPITALISED, NICKNAMES, PLACES, VENDORS, word_set
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,7 @@ class Person:
 ACCOUNT = -1  # the placeholder index of the account itself in a name index
 _WORD = re.compile(r"[\w][\w'’-]*")
 _HONORIFICS = word_set("mr mrs ms miss dr prof mr. mrs. ms. dr. prof.")
-# a capitalised word ("Dentally"), or a brand with a capital inside ("ezyVet", "eBay")
-_NAME_WORD = r"(?:[A-Z]|[a-z]{1,4}(?=[A-Z]))[\w'’-]*"
+_NAME_WORD = rf"(?:[A-Z]|{BRAND_START})[\w'’-]*"  # "Dentally", "ezyVet"
 _PROPER_RUN = re.compile(
     rf"(?<![\w@])(?:{_NAME_WORD})(?:\s+(?:(?:de|van|von|der|da|di|le|la|del|du)\s+)?{_NAME_WORD})*"
 )
@@ -168,7 +167,7 @@ def _lower_case_note(text: str) -> bool:
     return _MID_CAPITAL.search(text) is None
 
 
-_MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]|(?<=\s)[a-z]{1,4}[A-Z][a-z]")  # "…with ezyVet" is mixed case
+_MID_CAPITAL = re.compile(rf"(?<=[a-z,;:]\s)[A-Z][a-z]|(?<=\s){BRAND_START}[A-Z][a-z]")  # "…with ezyVet": mixed case
 _INITIAL = re.compile(r"\s+[A-Z]\.(?=\s|$)")
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from review.language.spelling import meant
-from review.lexicon import STEMS, TYPOS, VENDOR_STEMS, Trigger, word_set
+from review.lexicon import BRAND_START, STEMS, TYPOS, VENDOR_STEMS, Trigger, word_set
 
-_MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z]|(?<=\s)[a-z]{1,4}[A-Z]")  # a name inside: "with Provet", "with ezyVet"
+_MID_CAPITAL = re.compile(rf"(?<=[a-z,;:]\s)[A-Z]|(?<=\s){BRAND_START}[A-Z]")  # a name inside: "with Provet", "ezyVet"
 _DIGIT = re.compile(r"\d")
 # Words that say a departure has a successor, or that earlier trouble is over: such sentences are read too.
 SUCCESSION = word_set(
