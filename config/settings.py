@@ -54,6 +54,15 @@ SANDBOX_REFRESH_TOKEN = "1000.sandbox-demo-refresh.token"
 HOME_FOLDERS = ("state", "memory", "tokens", "reports", "sandbox")  # what the product keeps under SERGAS_HOME
 
 
+MAX_PRODUCT_NAME = 80  # characters: a longer "name" is a description, not a name
+
+
+def is_product_name(name: str) -> bool:
+    """Whether ``name`` can be a product's name (``SERGAS_PRODUCT_NAMES``, Zoho's Products): short, with a letter or
+    digit in it."""
+    return 0 < len(name) <= MAX_PRODUCT_NAME and any(c.isalnum() for c in name)
+
+
 class Settings(BaseSettings):
     """Every knob of the product. See ``.env.example`` for a commented list."""
 
@@ -198,7 +207,7 @@ class Settings(BaseSettings):
     @classmethod
     def _product_names_shape(cls, value: str) -> str:
         for name in (part.strip() for part in value.split(",")):
-            if len(name) > 80 or (name and not any(c.isalnum() for c in name)):
+            if name and not is_product_name(name):
                 raise ValueError(
                     f"has a name that is not a product name ({name[:40]!r}): give names separated by commas, "
                     "e.g. 'Yard, RouteX, SLA Guard'"

@@ -170,7 +170,7 @@ class PipelineReview:
         names = await self._products.get()
         if names.problem:
             log.warning("%s", names.problem)
-        return names.applied_to(thresholds_for(self._settings)), names
+        return await self._products.thresholds(), names
 
     async def _propose(
         self, triage: Any, view: Any, run_id: str, result: ListenerReviewResult, *, use_agent: bool, today: Any

@@ -19,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from config.settings import is_product_name
 from integrations.zoho.errors import ZohoError
 from review.thresholds import Thresholds
 
 SETTING = "SERGAS_PRODUCT_NAMES"
 ZOHO = "Zoho's Products"
-MAX_NAME = 80  # as the setting allows (config.settings): a longer "name" is a description, not a name
 REREAD_SECONDS = 3600.0  # a long-running process reads Zoho's names again after an hour
 RETRY_SECONDS = 300.0  # and after a failed read, five minutes
 
@@ -56,10 +56,6 @@ class ProductNames:
         return thresholds.model_copy(update={"product_names": self.names})
 
 
-def _usable(name: str) -> bool:
-    return 0 < len(name) <= MAX_NAME and any(c.isalnum() for c in name)
-
-
 def _why(exc: ZohoError, setting: tuple[str, ...]) -> str:
     if exc.code == "OAUTH_SCOPE_MISMATCH":
         reason = "the OAuth token lacks ZohoCRM.modules.products.READ; grant it, or ZohoCRM.modules.ALL"
@@ -79,7 +75,9 @@ async def read_product_names(gateway: Any, setting: tuple[str, ...]) -> ProductN
     except ZohoError as exc:
         return ProductNames(setting=setting, problem=_why(exc, setting))
     known = set(setting)
-    zoho = tuple(name for name in dict.fromkeys(n.strip() for n in found) if _usable(name) and name not in known)
+    zoho = tuple(
+        name for name in dict.fromkeys(n.strip() for n in found) if is_product_name(name) and name not in known
+    )
     return ProductNames(setting=setting, zoho=zoho)
 
 
@@ -106,10 +104,4 @@ class ProductNamesSource:
         return (await self.get()).applied_to(self._base)
 
 
-async def with_product_names(gateway: Any, thresholds: Thresholds) -> tuple[Thresholds, ProductNames]:
-    """``thresholds`` (whose ``product_names`` are the setting's) with Zoho's active products joined: one read."""
-    names = await read_product_names(gateway, thresholds.product_names)
-    return names.applied_to(thresholds), names
-
-
-__all__ = ["ProductNames", "ProductNamesSource", "read_product_names", "with_product_names"]
+__all__ = ["ProductNames", "ProductNamesSource", "read_product_names"]
